@@ -1,0 +1,167 @@
+"""The command line (click). User errors exit 2 with one line on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+import click
+
+from archcheck import __version__
+from archcheck.config import ConfigError, Settings, load_settings, with_overrides
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UserError(Exception):
+    """A problem with the invocation, reported as one line and exit code 2."""
+
+
+class DefaultToCheck(click.Group):
+    """``archcheck [OPTIONS]`` with no subcommand runs ``archcheck check [OPTIONS]``."""
+
+    def parse_args(self, ctx: click.Context, args: List[str]) -> List[str]:
+        if not args or (args[0].startswith("-") and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+def _codes(values: Tuple[str, ...]) -> Tuple[str, ...]:
+    """``--select A,B --select C`` -> ("A", "B", "C")."""
+    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+def _settings(config: Optional[Path]) -> Settings:
+    return load_settings(Path.cwd(), config)
+
+
+def _relative_paths(settings: Settings, paths: Sequence[str]) -> Optional[List[str]]:
+    if not paths:
+        return None
+    result = []
+    for raw in paths:
+        path = Path(raw).resolve()
+        if not path.exists():
+            raise UserError(f"{raw}: no such file or directory")
+        try:
+            rel = path.relative_to(settings.root).as_posix()
+        except ValueError:
+            raise UserError(f"{raw}: outside the project root {settings.root}") from None
+        result.append("" if rel == "." else rel)
+    return result
+
+
+def _rules(settings: Settings) -> list:
+    from archcheck.registry import UnknownRuleCode, select
+
+    try:
+        return select(settings.select, settings.ignore)
+    except UnknownRuleCode as exc:
+        raise UserError(f"unknown rule code or prefix: {exc}") from None
+
+
+@click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="archcheck")
+def cli() -> None:
+    """Architecture compliance checks for Python service monorepos.
+
+    Without a command, runs `archcheck check` with the options given.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes (comma-separated).")
+@click.option("--strict", is_flag=True, default=None, help="Warnings fail the run too.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+@click.option("--show-fixes", is_flag=True, help="Show how to fix each finding.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line.")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
+@click.version_option(__version__, "--version", prog_name="archcheck")
+def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple[str, ...],
+          ignore: Tuple[str, ...], strict: Optional[bool], exit_zero: bool, config: Optional[Path],
+          show_fixes: bool, quiet: bool, debug: bool) -> int:  # fmt: skip
+    """Analyse the whole project and report findings located in PATHS (default: all)."""
+    from archcheck.engine import run
+    from archcheck.report import to_json, to_text
+
+    settings = _settings(config)
+    settings = with_overrides(
+        settings,
+        select=_codes(select) or None,
+        ignore=(settings.ignore + _codes(ignore)) if ignore else None,
+        strict=strict,
+    )
+    rules = _rules(settings)
+    report = run(settings, rules, _relative_paths(settings, paths))
+    text = to_json(report) if fmt == "json" else to_text(report, show_fixes=show_fixes, quiet=quiet)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    failing = report.violations if settings.strict else [v for v in report.violations if v.severity.value == "error"]
+    return EXIT_OK if exit_zero or not failing else EXIT_FINDINGS
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_command(fmt: str) -> int:
+    """List every rule: code, name, severity and what it flags."""
+    from archcheck.registry import catalogue
+
+    specs = catalogue()
+    if fmt == "json":
+        rows = [{"code": s.code, "name": s.name, "severity": s.severity.value, "summary": s.summary}
+                for s in specs]  # fmt: skip
+        click.echo(json.dumps(rows, indent=2))
+        return EXIT_OK
+    width = max(len(s.name) for s in specs)
+    for spec in specs:
+        click.echo(f"{spec.code}  {spec.name:<{width}}  {spec.severity.value:<7}  {spec.summary}")
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> int:
+    """Show the documentation of a rule, by code or name."""
+    from archcheck.registry import catalogue
+
+    for spec in catalogue():
+        if code.upper() == spec.code or code.lower() == spec.name:
+            click.echo(f"{spec.code} ({spec.name}) [{spec.severity.value}]\n")
+            click.echo(spec.docs.strip())
+            return EXIT_OK
+    raise UserError(f"unknown rule: {code} (see `archcheck rules`)")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    """Console entry point: map every failure to an exit code and one line of text."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = cli.main(args, prog_name="archcheck", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("archcheck: aborted", err=True)
+        code = EXIT_ERROR
+    except click.ClickException as exc:
+        click.echo(f"archcheck: error: {exc.format_message()}", err=True)
+        code = EXIT_ERROR
+    except ConfigError as exc:
+        click.echo(f"archcheck: error: {'; '.join(exc.problems)}", err=True)
+        code = EXIT_ERROR
+    except UserError as exc:
+        click.echo(f"archcheck: error: {exc}", err=True)
+        code = EXIT_ERROR
+    except Exception as exc:  # an archcheck bug: still one line, unless debugging
+        if "--debug" in args:
+            raise
+        click.echo(f"archcheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        code = EXIT_ERROR
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,116 @@
+"""Find the files to check and the services and shared libraries they belong to."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import AbstractSet, List, Optional, Sequence, Tuple
+
+import pathspec
+
+from archcheck.config import TEST_FILE_GLOBS, Settings
+from archcheck.globs import compile_globs, expand_dir_globs
+from archcheck.layout import Layout, Unit, UnitKind, directories, is_within
+
+SERVICE_CONTAINERS = ("", "services", "apps")
+SERVICE_MARKERS = ("pyproject.toml", "setup.py", "Dockerfile")
+PYTHON_SUFFIX = ".py"
+
+
+def _read_gitignore(directory: Path) -> Optional[pathspec.PathSpec]:
+    path = directory / ".gitignore"
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception:  # a broken .gitignore line: git ignores it, so do we
+        valid = []
+        for line in lines:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except Exception:
+                continue
+            valid.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(valid)
+
+
+def walk_python_files(settings: Settings) -> List[str]:
+    """Root-relative posix paths of every Python file not excluded, sorted."""
+    root = settings.root
+    excludes = compile_globs(settings.all_excludes)
+    use_gitignore = settings.respect_gitignore
+    # (directory relative to root, its .gitignore spec), innermost last
+    ignores: List[Tuple[str, pathspec.PathSpec]] = []
+    found: List[str] = []
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        probe = rel + "/" if is_dir else rel
+        if excludes.match_file(probe):
+            return True
+        for base, spec in ignores:
+            if is_within(rel, base) and spec.match_file(probe[len(base) + 1:] if base else probe):
+                return True
+        return False
+
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        ignores[:] = [(b, s) for b, s in ignores if is_within(rel_dir, b)]
+        if use_gitignore:
+            spec = _read_gitignore(Path(dirpath))
+            if spec is not None:
+                ignores.append((rel_dir, spec))
+        prefix = rel_dir + "/" if rel_dir else ""
+        dirnames[:] = sorted(d for d in dirnames if not ignored(prefix + d, True))
+        for name in filenames:
+            if name.endswith(PYTHON_SUFFIX) and not ignored(prefix + name, False):
+                found.append(prefix + name)
+    return sorted(found)
+
+
+def _has_marker(directory: Path) -> bool:
+    if any((directory / m).is_file() for m in SERVICE_MARKERS):
+        return True
+    return any(directory.glob("requirements*.txt"))
+
+
+def detect_services(root: Path, python_dirs: AbstractSet[str], exclude: Sequence[str]) -> List[str]:
+    """Directories deployed on their own: Python code plus a packaging marker (SPEC §1)."""
+    tests = compile_globs(TEST_FILE_GLOBS)
+    found = []
+    for container in SERVICE_CONTAINERS:
+        base = root / container if container else root
+        if not base.is_dir():
+            continue
+        for child in sorted(base.iterdir()):
+            rel = child.relative_to(root).as_posix()
+            if rel in exclude or rel in SERVICE_CONTAINERS or rel not in python_dirs:
+                continue
+            if tests.match_file(rel + "/x.py") or not _has_marker(child):
+                continue
+            found.append(rel)
+    return found
+
+
+def unit_name(path: str, all_paths: Sequence[str]) -> str:
+    """The directory name, or the whole path if two units share a name."""
+    name = path.rsplit("/", 1)[-1]
+    clashes = [p for p in all_paths if p.rsplit("/", 1)[-1] == name]
+    return name if len(clashes) == 1 else path
+
+
+def discover(settings: Settings) -> Layout:
+    """Files, services and shared libraries of the project."""
+    files = walk_python_files(settings)
+    shared = expand_dir_globs(settings.root, settings.shared)
+    if settings.services is None:
+        services = detect_services(settings.root, directories(files), shared)
+    else:
+        services = [s for s in expand_dir_globs(settings.root, settings.services) if s not in shared]
+    paths = services + shared
+    units = [Unit(p, unit_name(p, paths), UnitKind.SERVICE) for p in services]
+    units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]
+    return Layout(files, units)
+

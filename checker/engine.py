@@ -1,0 +1,68 @@
+"""The pipeline, top to bottom: discovery -> per-file phase -> project phase -> report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Iterable, List, Optional, Sequence
+
+from archcheck.config import Settings
+from archcheck.discovery import discover
+from archcheck.filephase import FilePlan, read_and_analyse
+from archcheck.globs import compile_globs
+from archcheck.layout import Layout, is_within
+from archcheck.model import FileFacts, Report, Violation
+from archcheck.project import Project
+from archcheck.registry import code_matches
+from archcheck.rule import RuleSpec
+
+
+def _ignored_by_path(settings: Settings) -> "callable":
+    matchers = [(compile_globs([glob]), codes) for glob, codes in settings.per_file_ignores]
+
+    def ignored(violation: Violation) -> bool:
+        path = violation.location.path
+        return any(code_matches(violation.code, codes) and spec.match_file(path)
+                   for spec, codes in matchers)  # fmt: skip
+
+    return ignored
+
+
+def _in_paths(path: str, paths: Optional[Sequence[str]]) -> bool:
+    return paths is None or any(is_within(path, p) for p in paths)
+
+
+def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Violation]:
+    result = []
+    for violation in violations:
+        owner = layout.owner(violation.location.path)
+        result.append(replace(violation, service=owner.name) if owner else violation)
+    return result
+
+
+def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[str]] = None) -> Report:
+    """Check the whole project; report findings located in ``paths`` (all when None)."""
+    started = time.perf_counter()
+    layout = discover(settings)
+    plan = FilePlan(tuple(spec.code for spec in rules if spec.is_file_rule))
+    root = str(settings.root)
+    facts: dict[str, FileFacts] = {}
+    found: List[Violation] = []
+    for path in sorted(layout.files):
+        result = read_and_analyse(root, path, plan)
+        facts[path] = result.facts
+        found.extend(result.violations)
+    project = Project(settings, layout, facts)
+    for spec in rules:
+        if not spec.is_file_rule:
+            found.extend(spec.impl(spec, project).check())  # type: ignore[call-arg]
+    ignored = _ignored_by_path(settings)
+    kept = [v for v in found if _in_paths(v.location.path, paths) and not ignored(v)]
+    kept = sorted(set(_with_service(kept, layout)), key=Violation.sort_key)
+    return Report(
+        root=root,
+        violations=tuple(kept),
+        files=len(layout.files),
+        services=len(layout.services),
+        duration_s=round(time.perf_counter() - started, 3),
+    )

@@ -1,0 +1,72 @@
+"""The per-file phase: a pure function from (path, bytes, plan) to facts and findings.
+
+It is independent per file, so it can be cached by content hash and run in a
+process pool; no syntax tree outlives the call.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import List, Tuple
+
+from archcheck.imports import gather_imports
+from archcheck.model import FileFacts, FileResult, Location, ParseProblem, Violation
+from archcheck.source import ParsedSource, parse
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    """What the per-file phase runs: the codes of the enabled file rules."""
+
+    file_rules: Tuple[str, ...] = ()
+
+
+def _run_file_rules(
+    parsed: ParsedSource, plan: FilePlan
+) -> Tuple[Tuple[Violation, ...], Tuple[ParseProblem, ...]]:
+    """Run the file rules whose prefilter matches, in one LibCST traversal."""
+    from archcheck.registry import by_code
+
+    specs = by_code()
+    candidates = [specs[c] for c in plan.file_rules if specs[c].impl.may_match(parsed.text)]
+    if not candidates:
+        return (), ()
+    import libcst
+    from libcst.metadata import MetadataWrapper
+
+    from archcheck.rule import FileContext
+
+    try:
+        module = parsed.cst_module()
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        rules = [spec.impl(spec, FileContext(parsed.path, module)) for spec in candidates]
+        wrapper.visit_batched(rules)  # type: ignore[arg-type]
+    except libcst.ParserSyntaxError as exc:
+        where = Location(parsed.path, exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
+        return (), (ParseProblem(f"LibCST cannot parse this file: {exc.message}", where),)
+    except RecursionError:
+        return (), (ParseProblem("cannot parse: nested too deeply", Location(parsed.path)),)
+    violations: List[Violation] = [v for rule in rules for v in rule.violations]
+    return tuple(violations), ()
+
+
+def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileResult:
+    """Parse one Python file once, gather its facts and run the file rules on it."""
+    parsed = parse(path, data)
+    if isinstance(parsed, ParseProblem):
+        return FileResult(FileFacts(path, problems=(parsed,)))
+    imports = gather_imports(parsed)
+    violations, problems = _run_file_rules(parsed, plan)
+    return FileResult(FileFacts(path, imports, problems), violations)
+
+
+def read_and_analyse(root: str, path: str, plan: FilePlan) -> FileResult:
+    """Read a file below ``root`` and analyse it; an unreadable file is a ParseProblem."""
+    try:
+        with open(os.path.join(root, path), "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        problem = ParseProblem(f"cannot read file: {exc.strerror or exc}", Location(path))
+        return FileResult(FileFacts(path, problems=(problem,)))
+    return analyse_file(path, data, plan)

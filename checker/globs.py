@@ -1,0 +1,53 @@
+"""Glob handling in one place: gitignore-style matching and directory globs.
+
+``exclude``, ``per-file-ignores`` and ``.gitignore`` use gitignore semantics
+(via pathspec): a pattern without a slash matches at any depth. ``services``
+and ``shared`` are directory globs expanded from the root (``services/*``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import Iterable, List
+
+import pathspec
+
+
+class GlobError(ValueError):
+    """A glob that cannot be used."""
+
+
+def compile_globs(patterns: Iterable[str]) -> pathspec.PathSpec:
+    """A matcher for root-relative posix paths (directories end with ``/``)."""
+    patterns = list(patterns)
+    for pattern in patterns:
+        if not pattern.strip():
+            raise GlobError("empty glob")
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    except Exception as exc:  # pathspec raises several types for bad patterns
+        raise GlobError(f"bad glob: {exc}") from None
+
+
+def validate_dir_glob(glob: str) -> None:
+    """Reject globs that cannot name directories below the root."""
+    if not glob.strip():
+        raise GlobError("empty glob")
+    path = PurePosixPath(glob)
+    if path.is_absolute() or glob.startswith("\\") or (len(glob) > 1 and glob[1] == ":"):
+        raise GlobError(f"bad glob {glob!r}: must be relative to the project root")
+    for part in path.parts:
+        if part == "..":
+            raise GlobError(f"bad glob {glob!r}: must not leave the project root")
+        if "**" in part and part != "**":
+            raise GlobError(f"bad glob {glob!r}: '**' can only be an entire path component")
+
+
+def expand_dir_globs(root: Path, globs: Iterable[str]) -> List[str]:
+    """Root-relative posix paths of the directories the globs name, sorted."""
+    found = set()
+    for glob in globs:
+        for path in root.glob(glob.rstrip("/")):
+            if path.is_dir():
+                found.add(path.relative_to(root).as_posix())
+    return sorted(found)

@@ -1,0 +1,59 @@
+"""The dependency graph of services and shared libraries (networkx).
+
+Nodes are unit names with their :class:`~archcheck.layout.Unit`; an edge
+``a -> b`` exists when a module of ``a`` imports a module of ``b`` and carries
+every import that witnesses it, sorted by position.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Sequence, Tuple
+
+import networkx as nx
+
+from archcheck.layout import Unit
+from archcheck.project import ResolvedImport
+
+
+def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for unit in units:
+        graph.add_node(unit.name, unit=unit)
+    for item in imports:
+        if not item.crosses_units:
+            continue
+        assert item.source is not None and item.target_unit is not None
+        edge = (item.source.name, item.target_unit.name)
+        if not graph.has_edge(*edge):
+            graph.add_edge(*edge, imports=[])
+        graph.edges[edge]["imports"].append(item)
+    for _, _, data in graph.edges(data=True):
+        data["imports"].sort(key=lambda i: (i.path, i.fact.location.line, i.fact.location.column))
+    return graph
+
+
+def witnesses(graph: nx.DiGraph, source: str, target: str) -> List[ResolvedImport]:
+    return list(graph.edges[source, target]["imports"]) if graph.has_edge(source, target) else []
+
+
+def _canonical(cycle: Sequence[str]) -> Tuple[str, ...]:
+    """Rotate a cycle so it starts at its smallest node, for deduplication."""
+    start = min(range(len(cycle)), key=lambda i: cycle[i])
+    return tuple(cycle[start:]) + tuple(cycle[:start])
+
+
+def elementary_cycles(graph: nx.DiGraph) -> List[Tuple[str, ...]]:
+    """One shortest cycle through each edge that lies on a cycle, deduplicated.
+
+    Enumerating every simple cycle can be exponential; this is at most one cycle
+    per edge, and still names every edge that takes part in some cycle.
+    """
+    found = set()
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        sub = graph.subgraph(component)
+        for source, target in sorted(sub.edges()):
+            back = nx.shortest_path(sub, target, source)
+            found.add(_canonical([source, *back[:-1]]))
+    return sorted(found)

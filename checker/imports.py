@@ -1,0 +1,125 @@
+"""Gather the import facts of one file: statements anywhere, literal dynamic imports.
+
+Two gatherers produce identical facts: one over the stdlib ``ast`` (walking
+statements only, since imports are statements), and one over LibCST for the
+files only LibCST's newer grammar can read.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import List, Optional, Sequence, Tuple
+
+from archcheck.model import ImportFact, ImportKind, Location
+from archcheck.source import ParsedSource
+
+_DYNAMIC_HINT = "import_module"
+_BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def gather_imports(source: ParsedSource) -> Tuple[ImportFact, ...]:
+    if source.ast_tree is not None:
+        return _AstImports(source).gather()
+    return _gather_cst(source)
+
+
+def _literal_module(args: Sequence[object]) -> Optional[str]:
+    """An absolute module name given as the first literal argument, if any."""
+    if not args:
+        return None
+    first = args[0]
+    value = first.value if isinstance(first, ast.Constant) else None
+    if isinstance(value, str) and value and not value.startswith("."):
+        return value
+    return None
+
+
+class _AstImports:
+    def __init__(self, source: ParsedSource) -> None:
+        self.source = source
+        self.facts: List[ImportFact] = []
+
+    def gather(self) -> Tuple[ImportFact, ...]:
+        tree = self.source.ast_tree
+        assert tree is not None
+        self._statements(tree.body)
+        if _DYNAMIC_HINT in self.source.text:
+            self._dynamic(tree)
+        return tuple(self.facts)
+
+    def _location(self, node: ast.AST) -> Location:
+        src = self.source
+        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        column = src.char_column(line, node.col_offset) + 1  # type: ignore[attr-defined]
+        end_column = src.char_column(end_line, node.end_col_offset or 0) + 1  # type: ignore[attr-defined]
+        return Location(src.path, line, column, end_line, end_column)
+
+    def _statements(self, body: Sequence[ast.AST]) -> None:
+        for node in body:
+            if isinstance(node, ast.Import):
+                where = self._location(node)
+                for alias in node.names:
+                    self.facts.append(ImportFact(alias.name, 0, (), ImportKind.IMPORT, where))
+            elif isinstance(node, ast.ImportFrom):
+                names = tuple(alias.name for alias in node.names)
+                self.facts.append(ImportFact(node.module or "", node.level or 0, names,
+                                             ImportKind.FROM, self._location(node)))  # fmt: skip
+            else:
+                for field in _BODY_FIELDS:
+                    children = getattr(node, field, None)
+                    if children:
+                        self._statements(children)
+
+    def _dynamic(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name not in ("import_module", "__import__"):
+                continue
+            module = _literal_module(node.args)
+            if module is not None:
+                self.facts.append(ImportFact(module, 0, (), ImportKind.DYNAMIC, self._location(node)))
+        self.facts.sort(key=lambda f: (f.location.line, f.location.column))
+
+
+def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
+    import libcst as cst
+    from libcst.helpers import get_full_name_for_node
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    facts: List[ImportFact] = []
+    wrapper = MetadataWrapper(source.cst_module(), unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+
+    def where(node: cst.CSTNode) -> Location:
+        r = positions[node]
+        return Location(source.path, r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
+
+    class Gatherer(cst.CSTVisitor):
+        def visit_Import(self, node: cst.Import) -> None:
+            for alias in node.names:
+                name = get_full_name_for_node(alias.name) or ""
+                facts.append(ImportFact(name, 0, (), ImportKind.IMPORT, where(node)))
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            module = get_full_name_for_node(node.module) if node.module else ""
+            if isinstance(node.names, cst.ImportStar):
+                names: Tuple[str, ...] = ("*",)
+            else:
+                names = tuple(get_full_name_for_node(a.name) or "" for a in node.names)
+            facts.append(ImportFact(module or "", len(node.relative), names, ImportKind.FROM, where(node)))
+
+        def visit_Call(self, node: cst.Call) -> None:
+            name = get_full_name_for_node(node.func) or ""
+            if name.rsplit(".", 1)[-1] not in ("import_module", "__import__") or not node.args:
+                return
+            value = node.args[0].value
+            if isinstance(value, cst.SimpleString):
+                literal = value.evaluated_value
+                if isinstance(literal, str) and literal and not literal.startswith("."):
+                    facts.append(ImportFact(literal, 0, (), ImportKind.DYNAMIC, where(node)))
+
+    wrapper.module.visit(Gatherer())
+    return tuple(facts)

@@ -1,0 +1,194 @@
+"""Who owns a file and where an import leads, computed once for every rule.
+
+A *unit* is a service or a shared library. Import roots and resolution follow
+SPEC §1: an absolute import resolves against the first import root that holds
+its top-level name (the file's unit directory and its ``src/``, each shared
+library and its ``src/``, the project root and its ``src/``); a relative import
+resolves against the file's package. Only files that discovery found count as
+first-party, so anything else (site-packages, excluded folders) is third party.
+"""
+
+from __future__ import annotations
+
+import enum
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+
+from archcheck.model import ImportFact
+
+_SERVICE_SUFFIX = re.compile(r"[-_](service|svc)$")
+
+
+class UnitKind(str, enum.Enum):
+    SERVICE = "service"
+    SHARED = "shared"
+
+
+@dataclass(frozen=True, order=True)
+class Unit:
+    """A service or shared library: a directory relative to the root."""
+
+    path: str
+    name: str
+    kind: UnitKind
+
+    @property
+    def key(self) -> str:
+        """The name without a -service/_service/-svc/_svc suffix (SPEC §1)."""
+        return _SERVICE_SUFFIX.sub("", self.name) or self.name
+
+    @property
+    def snake(self) -> str:
+        return self.key.replace("-", "_").lower()
+
+    @property
+    def kebab(self) -> str:
+        return self.key.replace("_", "-").lower()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where one import leads. ``target`` is a root-relative file or directory."""
+
+    target: Optional[str]  # None: third party or not found
+    owner: Optional[Unit]
+    climbs_out_of_root: bool = False
+    base: Optional[str] = None  # for relative imports: the package the dots name
+
+
+def parent(path: str) -> str:
+    return posixpath.dirname(path)
+
+
+def is_within(path: str, directory: str) -> bool:
+    return directory == "" or path == directory or path.startswith(directory + "/")
+
+
+def directories(files: Iterable[str]) -> FrozenSet[str]:
+    """Every directory that holds a file, at any depth, including the root ``""``."""
+    dirs = {""}
+    for path in files:
+        directory = parent(path)
+        while directory not in dirs:
+            dirs.add(directory)
+            directory = parent(directory)
+    return frozenset(dirs)
+
+
+class Layout:
+    """Files, units, ownership and import resolution of one project."""
+
+    def __init__(self, files: Iterable[str], units: Sequence[Unit]) -> None:
+        self.files = frozenset(files)
+        self.units = tuple(sorted(units))
+        self._unit_by_dir: Dict[str, Unit] = {u.path: u for u in self.units}
+        self.dirs = directories(self.files)
+        self._shared_roots = [r for u in self.units if u.kind is UnitKind.SHARED
+                              for r in self._with_src(u.path)]  # fmt: skip
+        self._project_roots = self._with_src("")
+
+    @property
+    def services(self) -> Tuple[Unit, ...]:
+        return tuple(u for u in self.units if u.kind is UnitKind.SERVICE)
+
+    def unit(self, name: str) -> Optional[Unit]:
+        """A unit by name, key or path."""
+        for unit in self.units:
+            if name in (unit.name, unit.key, unit.path):
+                return unit
+        return None
+
+    def owner(self, path: str) -> Optional[Unit]:
+        """The innermost unit that contains ``path``."""
+        directory = path
+        while directory:
+            unit = self._unit_by_dir.get(directory)
+            if unit is not None:
+                return unit
+            directory = parent(directory)
+        return None
+
+    def _with_src(self, directory: str) -> List[str]:
+        src = posixpath.join(directory, "src") if directory else "src"
+        return [directory, src] if src in self.dirs else [directory]
+
+    def import_roots(self, path: str) -> List[str]:
+        """The import roots of a file, in the order Python would search them."""
+        owner = self.owner(path)
+        roots = self._with_src(owner.path) if owner else []
+        roots += [r for r in self._shared_roots if r not in roots]
+        roots += [r for r in self._project_roots if r not in roots]
+        return roots
+
+    def _step(self, base: str, part: str) -> Optional[str]:
+        """The package directory or module file ``part`` names inside ``base``."""
+        candidate = posixpath.join(base, part) if base else part
+        if candidate in self.dirs:
+            return candidate
+        if candidate + ".py" in self.files:
+            return candidate + ".py"
+        return None
+
+    def _descend(self, start: str, parts: Sequence[str]) -> str:
+        """Follow dotted parts from a package directory as far as they exist."""
+        here = start
+        for part in parts:
+            if here.endswith(".py"):
+                break
+            nxt = self._step(here, part)
+            if nxt is None:
+                break
+            here = nxt
+        return here
+
+    def resolve(self, path: str, fact: ImportFact) -> List[Resolution]:
+        """Every place an import fact leads (a from-import may name submodules)."""
+        extra = [n for n in fact.names if n != "*"]
+        if fact.level:
+            return self._resolve_relative(path, fact.level, fact.module, extra)
+        if not fact.module:
+            return []
+        parts = fact.module.split(".")
+        for root in self.import_roots(path):
+            top = self._step(root, parts[0])
+            if top is None:
+                continue
+            target = self._descend(top, parts[1:])
+            return self._with_names(target, extra)
+        return [Resolution(None, None)]
+
+    @staticmethod
+    def relative_base(path: str, level: int) -> Optional[str]:
+        """The package ``level`` dots name from file ``path``; None above the root."""
+        base = parent(path)
+        for _ in range(level - 1):
+            if base == "":
+                return None
+            base = parent(base)
+        return base
+
+    def _resolve_relative(self, path: str, level: int, module: str,
+                          names: Sequence[str]) -> List[Resolution]:  # fmt: skip
+        base = self.relative_base(path, level)
+        if base is None:
+            return [Resolution(None, None, climbs_out_of_root=True)]
+        parts = module.split(".") if module else []
+        target = self._descend(base, parts) if base in self.dirs else base
+        return [
+            Resolution(r.target, r.owner, base=base)
+            for r in self._with_names(target, names)
+        ]
+
+    def _with_names(self, target: str, names: Sequence[str]) -> List[Resolution]:
+        """Resolve ``from target import name`` where names may be submodules."""
+        results = []
+        if not target.endswith(".py"):
+            for name in names:
+                sub = self._step(target, name)
+                if sub is not None:
+                    results.append(Resolution(sub, self.owner(sub)))
+        if not results:
+            results.append(Resolution(target, self.owner(target)))
+        return results

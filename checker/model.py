@@ -1,0 +1,116 @@
+"""Value objects shared by every stage: findings, per-file facts and the report.
+
+Everything here is a frozen dataclass built from plain values, so per-file
+results can be pickled across processes and cached by content hash.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A span in a file, 1-based lines and columns, path relative to the root with ``/``."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+    end_line: int = 1
+    end_column: int = 1
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One finding, with everything a reporter needs."""
+
+    code: str
+    name: str
+    severity: Severity
+    location: Location
+    message: str
+    fix: str = ""
+    service: Optional[str] = None
+
+    def sort_key(self) -> Tuple[object, ...]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code, self.message)
+
+
+class ImportKind(str, enum.Enum):
+    IMPORT = "import"  # import a.b
+    FROM = "from"  # from a.b import c
+    DYNAMIC = "dynamic"  # importlib.import_module("a.b")
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    """An import statement (or literal dynamic import) as written in a file."""
+
+    module: str  # dotted name as written, "" for ``from . import x``
+    level: int  # 0 absolute, n for n leading dots
+    names: Tuple[str, ...]  # imported names of a from-import, () otherwise
+    kind: ImportKind
+    location: Location
+
+    @property
+    def display(self) -> str:
+        return "." * self.level + self.module
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """Why a file could not be read, decoded or parsed, and where."""
+
+    reason: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the project phase may know about one file: never a syntax tree."""
+
+    path: str
+    imports: Tuple[ImportFact, ...] = ()
+    problems: Tuple[ParseProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """The output of the per-file phase for one file."""
+
+    facts: FileFacts
+    violations: Tuple[Violation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of one run, sorted and ready to print."""
+
+    root: str
+    violations: Tuple[Violation, ...]
+    files: int
+    services: int
+    duration_s: float = 0.0
+    notes: Tuple[str, ...] = field(default=())
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for v in self.violations if v.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for v in self.violations if v.severity is Severity.WARNING)
+
+    def by_code(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for v in self.violations:
+            counts[v.code] = counts.get(v.code, 0) + 1
+        return dict(sorted(counts.items()))

@@ -1,0 +1,62 @@
+"""The project phase's view: settings, layout and per-file facts, never a tree.
+
+Derived structures (resolved imports, the service graph) are computed once,
+on first use, and shared by every project rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+
+from archcheck.config import Settings
+from archcheck.layout import Layout, Resolution, Unit
+from archcheck.model import FileFacts, ImportFact
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+@dataclass(frozen=True)
+class ResolvedImport:
+    """One import fact, the unit it is written in, and where it leads."""
+
+    path: str
+    fact: ImportFact
+    source: Optional[Unit]
+    resolution: Resolution
+
+    @property
+    def target_unit(self) -> Optional[Unit]:
+        return self.resolution.owner
+
+    @property
+    def crosses_units(self) -> bool:
+        target = self.resolution.owner
+        return self.source is not None and target is not None and target != self.source
+
+
+class Project:
+    """Everything project rules may read."""
+
+    def __init__(self, settings: Settings, layout: Layout, facts: Dict[str, FileFacts]) -> None:
+        self.settings = settings
+        self.layout = layout
+        self.facts = facts
+
+    @cached_property
+    def imports(self) -> Tuple[ResolvedImport, ...]:
+        resolved: List[ResolvedImport] = []
+        for path in sorted(self.facts):
+            source = self.layout.owner(path)
+            for fact in self.facts[path].imports:
+                for resolution in self.layout.resolve(path, fact):
+                    resolved.append(ResolvedImport(path, fact, source, resolution))
+        return tuple(resolved)
+
+    @cached_property
+    def unit_graph(self) -> "nx.DiGraph":
+        from archcheck.graph import build_unit_graph
+
+        return build_unit_graph(self.layout.units, self.imports)

@@ -1,0 +1,145 @@
+"""What a rule is: its spec, its examples, and the two kinds of rule.
+
+A rule module in ``archcheck.rules`` declares ``CODE``, ``NAME``, ``SEVERITY``,
+``MESSAGE`` (a ``str.format`` template), ``FIX`` (the "use instead" hint),
+``VALID``/``INVALID`` examples, its docs as the module docstring, and one class
+``Rule`` derived from :class:`FileRule` or :class:`ProjectRule`.
+
+* A :class:`FileRule` is a LibCST batchable visitor run on one file at a time,
+  in one traversal together with the other file rules. ``PREFILTER`` is a
+  regular expression: files whose text it does not match cannot produce a
+  finding, so they are never parsed with LibCST for this rule.
+* A :class:`ProjectRule` sees only facts (never a syntax tree) through
+  :class:`~archcheck.project.Project`.
+
+Neither kind does I/O or reads configuration: what a rule needs is handed to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, List, Mapping, Optional, Pattern, Type, Union
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from archcheck.model import Location, Severity, Violation
+
+if TYPE_CHECKING:
+    from archcheck.project import Project
+
+EXAMPLE_PATH = "services/example-service/app/example.py"
+EXAMPLE_CONFIG = 'services = ["services/*"]\nshared = ["shared"]\n'
+EXPECT_MARKER = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+)")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A small project: file path -> text, plus the ``archcheck.toml`` it runs with.
+
+    In INVALID examples each line that must be flagged ends with ``# expect: CODE``.
+    """
+
+    files: Mapping[str, str]
+    config: str = EXAMPLE_CONFIG
+
+    def expected(self, code: str) -> List[tuple]:
+        """(path, line) pairs marked ``# expect: CODE``."""
+        marks = []
+        for path, text in self.files.items():
+            for number, line in enumerate(text.splitlines(), start=1):
+                match = EXPECT_MARKER.search(line)
+                if match and match.group(1) == code:
+                    marks.append((path, number))
+        return sorted(marks)
+
+
+def example(source: str, path: str = EXAMPLE_PATH, config: str = EXAMPLE_CONFIG) -> Example:
+    """A one-file example; the text is dedented."""
+    import textwrap
+
+    return Example({path: textwrap.dedent(source).lstrip("\n")}, config)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """Everything known about a rule without running it."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    fix: str
+    docs: str
+    valid: tuple
+    invalid: tuple
+    impl: Union[Type["FileRule"], Type["ProjectRule"]] = field(compare=False)
+
+    @property
+    def summary(self) -> str:
+        return self.docs.strip().splitlines()[0] if self.docs.strip() else self.name
+
+    @property
+    def is_file_rule(self) -> bool:
+        return issubclass(self.impl, FileRule)
+
+    def violation(self, location: Location, fix: Optional[str] = None,
+                  severity: Optional[Severity] = None, **fields: Any) -> Violation:  # fmt: skip
+        return Violation(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            location=location,
+            message=self.message.format(**fields),
+            fix=self.fix if fix is None else fix,
+        )
+
+
+@dataclass
+class FileContext:
+    """What a file rule may know about the file it visits."""
+
+    path: str
+    module: cst.Module
+
+
+class FileRule(cst.BatchableCSTVisitor):
+    """A rule that visits one file's LibCST tree, batched with the other file rules."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+    PREFILTER: ClassVar[Optional[Pattern[str]]] = None
+
+    def __init__(self, spec: RuleSpec, context: FileContext) -> None:
+        super().__init__()
+        self.spec = spec
+        self.context = context
+        self.violations: List[Violation] = []
+
+    @classmethod
+    def may_match(cls, text: str) -> bool:
+        """False only if the rule cannot flag anything in ``text``."""
+        return cls.PREFILTER is None or cls.PREFILTER.search(text) is not None
+
+    def location(self, node: cst.CSTNode) -> Location:
+        r = self.get_metadata(PositionProvider, node)
+        return Location(self.context.path, r.start.line, r.start.column + 1,
+                        r.end.line, r.end.column + 1)  # fmt: skip
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        return self.context.module.code_for_node(node)
+
+    def report(self, node: cst.CSTNode, fix: Optional[str] = None,
+               severity: Optional[Severity] = None, **fields: Any) -> None:  # fmt: skip
+        self.violations.append(self.spec.violation(self.location(node), fix, severity, **fields))
+
+
+class ProjectRule:
+    """A rule over the facts of the whole project."""
+
+    def __init__(self, spec: RuleSpec, project: "Project") -> None:
+        self.spec = spec
+        self.project = project
+
+    def check(self) -> Iterable[Violation]:
+        raise NotImplementedError

@@ -1,0 +1,113 @@
+"""Turn a file's bytes into text and a syntax tree, or into a ParseProblem.
+
+Nothing here raises for bad input: NUL bytes, undecodable bytes and syntax
+errors become a :class:`ParseProblem` at the first bad position (ARC001).
+
+Python files are parsed with the stdlib ``ast`` first (several times faster
+than LibCST, with precise error positions) and fall back to LibCST's grammar,
+the newest one available, when ``ast`` of the running interpreter rejects a
+file: a 3.12 f-string is valid even when archcheck runs on 3.11.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, List, Optional, Tuple, Union
+
+from archcheck.model import Location, ParseProblem
+
+if TYPE_CHECKING:
+    import libcst
+
+
+@dataclass
+class ParsedSource:
+    """Decoded text with whichever tree parsed it: ``ast`` if it could, else LibCST."""
+
+    path: str
+    text: str
+    ast_tree: Optional[ast.Module]
+    cst_tree: Optional["libcst.Module"] = None
+    _lines: Optional[List[str]] = None
+
+    def line(self, number: int) -> str:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
+
+    def cst_module(self) -> "libcst.Module":
+        """The LibCST tree, parsed on first use; raises libcst.ParserSyntaxError."""
+        if self.cst_tree is None:
+            import libcst
+
+            self.cst_tree = libcst.parse_module(self.text)
+        return self.cst_tree
+
+    def char_column(self, line: int, byte_offset: int) -> int:
+        """Convert ``ast``'s UTF-8 byte offset into a 0-based character column."""
+        text = self.line(line)
+        if text.isascii():
+            return byte_offset
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+def _problem(path: str, reason: str, line: int = 1, column: int = 1) -> ParseProblem:
+    return ParseProblem(reason, Location(path, line, column, line, column))
+
+
+def _byte_position(data: bytes, offset: int, encoding: str) -> Tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode(encoding, errors="replace")) + 1
+    return line, column
+
+
+def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
+    """Decode source bytes as Python does (PEP 263 cookie, BOM, UTF-8 default)."""
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line, column = _byte_position(data, nul, "latin-1")
+        return _problem(path, "file contains a NUL byte (binary file?)", line, column)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        return _problem(path, f"bad encoding declaration: {exc}", 1, 1)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(data, exc.start, "latin-1")
+        bad = data[exc.start : exc.start + 1].hex()
+        return _problem(path, f"cannot decode as {encoding}: {exc.reason} (byte 0x{bad})", line, column)
+    except LookupError:
+        return _problem(path, f"unknown encoding: {encoding}")
+
+
+def _syntax_problem(path: str, exc: SyntaxError) -> ParseProblem:
+    line = exc.lineno or 1
+    column = exc.offset or 1
+    return _problem(path, f"syntax error: {exc.msg}", line, max(column, 1))
+
+
+def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:
+    """Decode and parse a Python file, or say precisely why it cannot be."""
+    text = decode(path, data)
+    if isinstance(text, ParseProblem):
+        return text
+    try:
+        return ParsedSource(path, text, ast.parse(text, filename=path))
+    except SyntaxError as exc:
+        ast_error: SyntaxError = exc
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return _problem(path, f"cannot parse: {type(exc).__name__}")
+    # ast rejected it: the file may use syntax newer than this interpreter.
+    import libcst
+
+    try:
+        return ParsedSource(path, text, None, libcst.parse_module(text))
+    except libcst.ParserSyntaxError:
+        return _syntax_problem(path, ast_error)
+    except RecursionError:
+        return _problem(path, "cannot parse: nested too deeply")

@@ -1,0 +1,101 @@
+"""A module of one service imports a module of another service.
+
+## What it does
+Flags every import, at module level or inside a function, including
+`importlib.import_module("literal")`, that resolves into a different service
+than the one the importing file belongs to. Imports of shared libraries,
+third-party packages and edges listed in `imports.allow` are not flagged.
+
+## Why is this bad?
+Services are deployed on their own. An import across services only works
+when both happen to be on the same `PYTHONPATH`, which is true on a developer
+laptop and false in the container; it also couples release schedules and
+database schemas. Services should talk over their APIs or share code through
+a shared library.
+
+## Example
+```python
+# services/orders-service/app/checkout.py
+from billing_service.app.invoices import create_invoice
+```
+
+## Use instead
+```python
+# call the billing service over its API, or move shared code to shared/
+from shared.clients.billing import BillingClient
+```
+
+## Options
+- `imports.allow`: service edges that are allowed, e.g. `["gateway -> auth"]`.
+"""
+
+from typing import Iterator, Set, Tuple
+
+from archcheck.config import ConfigError
+from archcheck.graph import witnesses
+from archcheck.layout import UnitKind
+from archcheck.model import Severity, Violation
+from archcheck.rule import Example, ProjectRule
+
+CODE = "IMP001"
+NAME = "cross-service-import"
+SEVERITY = Severity.ERROR
+MESSAGE = "service '{source}' imports '{module}' from service '{target}'"
+FIX = "call the other service over its API, or move the shared code into a shared library"
+
+_CONFIG = 'services = ["services/*", "auth_service"]\nshared = ["shared"]\n'
+VALID = [
+    Example({
+        "services/orders-service/app/__init__.py": "",
+        "services/orders-service/app/main.py": (
+            "import requests\nfrom app.models import Order\nfrom shared.db import session\n"
+            "import os.path\n"
+        ),
+        "services/orders-service/app/models.py": "class Order: ...\n",
+        "services/billing-service/app/models.py": "class Invoice: ...\n",
+        "shared/db.py": "session = None\n",
+        "auth_service/__init__.py": "",
+    }, _CONFIG),
+    Example({
+        "services/gateway/app/main.py": "from auth_service.tokens import verify\n",
+        "auth_service/tokens.py": "def verify(token): ...\n",
+    }, _CONFIG + '[imports]\nallow = ["gateway -> auth"]\n'),
+]
+INVALID = [
+    Example({
+        "services/orders-service/app/main.py": (
+            "import importlib\n"
+            "from auth_service.tokens import verify  # expect: IMP001\n"
+            "def load():\n"
+            "    import auth_service.users  # expect: IMP001\n"
+            "    return importlib.import_module('auth_service.roles')  # expect: IMP001\n"
+        ),
+        "auth_service/tokens.py": "def verify(token): ...\n",
+        "auth_service/users.py": "",
+        "auth_service/roles.py": "",
+    }, _CONFIG),
+]
+
+
+class Rule(ProjectRule):
+    def _allowed(self) -> Set[Tuple[str, str]]:
+        layout = self.project.layout
+        allowed = set()
+        for source, target in self.project.settings.imports.allow:
+            units = (layout.unit(source), layout.unit(target))
+            for name, unit in zip((source, target), units):
+                if unit is None:
+                    raise ConfigError([f"imports.allow: unknown service '{name}'"])
+            allowed.add((units[0].name, units[1].name))  # type: ignore[union-attr]
+        return allowed
+
+    def check(self) -> Iterator[Violation]:
+        graph = self.project.unit_graph
+        allowed = self._allowed()
+        for source, target in sorted(graph.edges):
+            kinds = (graph.nodes[source]["unit"].kind, graph.nodes[target]["unit"].kind)
+            if kinds != (UnitKind.SERVICE, UnitKind.SERVICE) or (source, target) in allowed:
+                continue
+            for item in witnesses(graph, source, target):
+                yield self.spec.violation(item.fact.location, source=source, target=target,
+                                          module=item.fact.display)  # fmt: skip

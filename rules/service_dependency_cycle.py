@@ -1,0 +1,67 @@
+"""Services (and shared libraries) that depend on each other in a cycle.
+
+## What it does
+Builds the dependency graph of services and shared libraries from their
+imports and reports each cycle once, at an import that forms one of its
+edges. The message shows the whole cycle. Allowed edges (`imports.allow`)
+still count: allowing an import does not make a cycle harmless.
+
+## Why is this bad?
+Services in a cycle cannot be deployed, tested or versioned on their own:
+a change to any of them may break all of them, and start-up order becomes
+a puzzle. Cycles are the end state of "just one small cross-service import".
+
+## Example
+```python
+# services/orders-service/app/main.py
+from billing.api import charge        # orders -> billing
+# services/billing/billing/api.py
+from orders_client import get_order   # billing -> orders
+```
+
+## Use instead
+Break one edge: move the shared piece into a shared library, or replace the
+import with an API call or an event.
+"""
+
+from typing import Iterator
+
+from archcheck.graph import elementary_cycles, witnesses
+from archcheck.model import Severity, Violation
+from archcheck.rule import Example, ProjectRule
+
+CODE = "IMP003"
+NAME = "service-dependency-cycle"
+SEVERITY = Severity.ERROR
+MESSAGE = "service dependency cycle: {cycle}"
+FIX = "break one edge of the cycle: move the shared code to a shared library or call an API"
+
+_CONFIG = 'services = ["*_service"]\nshared = ["shared"]\n'
+VALID = [
+    Example({
+        "orders_service/main.py": "import billing_service.api\nimport shared.money\n",
+        "billing_service/api.py": "import shared.money\n",
+        "shared/money.py": "",
+    }, _CONFIG),
+]
+INVALID = [
+    Example({
+        "billing_service/api.py": "from orders_service import lookup  # expect: IMP003\n",
+        "orders_service/lookup.py": "",
+        "orders_service/main.py": "import billing_service.api\n",
+    }, _CONFIG),
+    Example({
+        "a_service/x.py": "import b_service.x  # expect: IMP003\n",
+        "b_service/x.py": "import c_service.x  # expect: IMP003\n",
+        "c_service/x.py": "import a_service.x\nimport b_service.x\n",
+    }, _CONFIG),
+]
+
+
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        graph = self.project.unit_graph
+        for cycle in elementary_cycles(graph):
+            first = witnesses(graph, cycle[0], cycle[1])[0]
+            text = " -> ".join([*cycle, cycle[0]])
+            yield self.spec.violation(first.fact.location, cycle=text)

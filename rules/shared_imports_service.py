@@ -1,0 +1,66 @@
+"""A shared library imports a service.
+
+## What it does
+Flags every import in a shared library (the `shared` setting) that resolves
+into a service.
+
+## Why is this bad?
+Every service may import a shared library. If the library imports a service,
+each service that uses it now depends on that service too, every deployment
+must ship it, and a cycle is one import away.
+
+## Example
+```python
+# shared/auth.py
+from auth_service.tokens import decode_token
+```
+
+## Use instead
+```python
+# shared/auth.py holds the code itself, and the service imports it from here
+def decode_token(token: str) -> dict: ...
+```
+"""
+
+from typing import Iterator
+
+from archcheck.graph import witnesses
+from archcheck.layout import UnitKind
+from archcheck.model import Severity, Violation
+from archcheck.rule import Example, ProjectRule
+
+CODE = "IMP004"
+NAME = "shared-imports-service"
+SEVERITY = Severity.ERROR
+MESSAGE = "shared library '{source}' imports '{module}' from service '{target}'"
+FIX = "move the code the library needs into the library, or pass it in from the service"
+
+_CONFIG = 'services = ["services/*", "auth_service"]\nshared = ["shared", "libs/*"]\n'
+VALID = [
+    Example({
+        "shared/auth.py": "import jwt\nfrom shared.settings import KEY\nfrom common.util import x\n",
+        "shared/settings.py": "KEY = 'k'\n",
+        "libs/common/common/util.py": "x = 1\n",
+        "auth_service/tokens.py": "from shared.auth import jwt\n",
+        "services/orders-service/app/main.py": "from app import models\n",
+        "services/orders-service/app/models.py": "",
+    }, _CONFIG),
+]
+INVALID = [
+    Example({
+        "shared/auth.py": "from auth_service.tokens import decode_token  # expect: IMP004\n",
+        "auth_service/tokens.py": "def decode_token(token): ...\n",
+    }, _CONFIG),
+]
+
+
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        graph = self.project.unit_graph
+        for source, target in sorted(graph.edges):
+            kinds = (graph.nodes[source]["unit"].kind, graph.nodes[target]["unit"].kind)
+            if kinds != (UnitKind.SHARED, UnitKind.SERVICE):
+                continue
+            for item in witnesses(graph, source, target):
+                yield self.spec.violation(item.fact.location, source=source, target=target,
+                                          module=item.fact.display)  # fmt: skip

@@ -1,0 +1,28 @@
+"""Build small projects on disk and run archcheck on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from archcheck.config import load_settings, with_overrides
+from archcheck.engine import run
+from archcheck.model import Report
+from archcheck.registry import select
+from archcheck.rule import Example
+
+
+def write_example(root: Path, example: Example) -> Path:
+    (root / "archcheck.toml").write_text(example.config, encoding="utf-8")
+    for rel, text in example.files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def check(root: Path, select_codes: Sequence[str] = (), paths: Optional[List[str]] = None) -> Report:
+    settings = load_settings(root)
+    if select_codes:
+        settings = with_overrides(settings, select=tuple(select_codes))
+    return run(settings, select(settings.select, settings.ignore), paths)

@@ -1,0 +1,51 @@
+"""Every rule's VALID and INVALID examples, run through the whole engine."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from archcheck.registry import catalogue
+from archcheck.rule import RuleSpec
+from tests.helpers import check, write_example
+
+CASES = [
+    pytest.param(spec, kind, index, id=f"{spec.code}-{kind}-{index}")
+    for spec in catalogue()
+    for kind, examples in (("valid", spec.valid), ("invalid", spec.invalid))
+    for index in range(len(examples))
+]
+
+
+@pytest.mark.parametrize(("spec", "kind", "index"), CASES)
+def test_example(tmp_path, spec: RuleSpec, kind: str, index: int) -> None:
+    example = (spec.valid if kind == "valid" else spec.invalid)[index]
+    report = check(write_example(tmp_path, example), [spec.code])
+    flagged = sorted((v.location.path, v.location.line) for v in report.violations if v.code == spec.code)
+    expected = example.expected(spec.code) if kind == "invalid" else []
+    if kind == "invalid":
+        assert expected, "an INVALID example must mark at least one line with '# expect: CODE'"
+    assert flagged == expected
+
+
+@pytest.mark.parametrize("spec", catalogue(), ids=lambda s: s.code)
+def test_catalogue_entry(spec: RuleSpec) -> None:
+    assert re.fullmatch(r"[A-Z]{3,4}[0-9]{3}", spec.code)
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", spec.name)
+    assert spec.valid and spec.invalid
+    for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert section in spec.docs, f"{spec.code} docs lack {section!r}"
+    assert spec.fix
+
+
+def test_codes_and_names_are_unique() -> None:
+    specs = catalogue()
+    assert len({s.code for s in specs}) == len(specs)
+    assert len({s.name for s in specs}) == len(specs)
+
+
+def test_each_rule_module_is_named_after_its_rule() -> None:
+    for spec in catalogue():
+        module = spec.impl.__module__.rsplit(".", 1)[-1]
+        assert module == spec.name.replace("-", "_")
