@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, List, Optional, Tuple, Union
@@ -54,6 +55,9 @@ class ParsedSource:
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
 def _problem(path: str, reason: str, line: int = 1, column: int = 1) -> ParseProblem:
     return ParseProblem(reason, Location(path, line, column, line, column))
 
@@ -74,7 +78,11 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        return _problem(path, f"bad encoding declaration: {exc}", 1, 1)
+        if not _COOKIE.search(b"\n".join(data.split(b"\n", 2)[:2])):
+            encoding = "utf-8"  # no cookie: the first lines are not UTF-8; decode says where
+        else:
+            line = 1 if _COOKIE.search(data.split(b"\n", 1)[0]) else 2
+            return _problem(path, f"bad encoding declaration: {exc}", line, 1)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -1,0 +1,121 @@
+"""The command line as a user meets it: default command, text output, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from archcheck import __version__
+from archcheck.registry import catalogue
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "fixtures" / "demo"
+
+
+def archcheck(args: List[str], cwd: Path = DEMO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archcheck", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def test_no_subcommand_runs_check_and_accepts_its_options() -> None:
+    bare, strict, explicit = archcheck([]), archcheck(["--strict"]), archcheck(["check"])
+    assert bare.stdout == explicit.stdout == strict.stdout
+    assert bare.returncode == strict.returncode == 1
+
+
+def test_text_output_lines_and_summary() -> None:
+    result = archcheck(["check", "--select", "ASY001,IMP004"])
+    assert result.stdout.splitlines() == [
+        "netra_backend/app/startup.py:7:5: ASY001 asyncio.run() inside async function 'startup':"
+        " the event loop is already running (RuntimeError, or a blocked loop)",
+        "shared/auth.py:1:1: IMP004 shared library 'shared' imports 'auth_service.auth_core.tokens'"
+        " from service 'auth_service'",
+        "Found 2 errors and 0 warnings (15 files, 3 services).",
+    ]
+    assert result.stderr == ""
+
+
+def test_show_fixes_and_quiet() -> None:
+    result = archcheck(["check", "--select", "ASY001", "--show-fixes", "--quiet"])
+    assert result.stdout.splitlines()[1] == "    fix: await the coroutine instead: await db.connect()"
+    assert "Found" not in result.stdout
+
+
+def test_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = archcheck(["check", "--format", "json", "--output", str(out)])
+    assert result.stdout == "" and result.returncode == 1
+    assert json.loads(out.read_text())["summary"]["errors"] == 6
+
+
+def test_json_document_shape() -> None:
+    document = json.loads(archcheck(["check", "--format", "json", "--select", "ASY001"]).stdout)
+    assert document["tool"] == "archcheck" and document["version"] == __version__
+    assert document["root"] == str(DEMO)
+    assert document["violations"][0] == {
+        "code": "ASY001", "name": "asyncio-run-in-async", "severity": "error",
+        "path": "netra_backend/app/startup.py", "line": 7, "column": 5,
+        "end_line": 7, "end_column": 30, "service": "netra_backend",
+        "message": "asyncio.run() inside async function 'startup': the event loop is already "
+                   "running (RuntimeError, or a blocked loop)",
+        "fix": "await the coroutine instead: await db.connect()",
+    }  # fmt: skip
+    assert set(document["summary"]) == {"files", "services", "errors", "warnings", "by_code", "duration_s"}
+
+
+def test_paths_from_a_subdirectory_are_relative_to_cwd() -> None:
+    result = archcheck(["check", "app/startup.py"], cwd=DEMO / "netra_backend")
+    assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == [
+        "netra_backend/app/startup.py", "netra_backend/app/startup.py",
+    ]  # fmt: skip
+
+
+def test_version() -> None:
+    for args in (["--version"], ["check", "--version"]):
+        assert archcheck(args).stdout.strip() == f"archcheck, version {__version__}"
+
+
+def test_rules_lists_the_catalogue() -> None:
+    lines = archcheck(["rules"]).stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [spec.code for spec in catalogue()]
+    rows = json.loads(archcheck(["rules", "--format", "json"]).stdout)
+    assert {row["code"] for row in rows} == {spec.code for spec in catalogue()}
+
+
+@pytest.mark.parametrize("name", ["ASY001", "asy001", "asyncio-run-in-async"])
+def test_explain(name: str) -> None:
+    result = archcheck(["explain", name])
+    assert result.returncode == 0
+    assert result.stdout.startswith("ASY001 (asyncio-run-in-async) [error]")
+    assert "## Why is this bad?" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explain", "NOPE1"], "archcheck: error: unknown rule: NOPE1 (see `archcheck rules`)"),
+        (["check", "--format", "xml"], "archcheck: error: Invalid value for '--format'"),
+        (["check", "--config", "missing.toml"], "archcheck: error: "),
+        (["frobnicate"], "archcheck: error: No such command 'frobnicate'."),
+        (["check", "/"], "archcheck: error: /: outside the project root"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: List[str], message: str) -> None:
+    result = archcheck(args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_bad_allow_edge_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "archcheck.toml").write_text('services = ["*"]\n[imports]\nallow = ["a -> nowhere"]\n')
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.py").write_text("")
+    result = archcheck([], cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "archcheck: error: imports.allow: unknown service 'nowhere'\n"

@@ -1,0 +1,100 @@
+"""Ownership and import resolution, on layouts built in memory."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from archcheck.layout import Layout, Unit, UnitKind
+from archcheck.model import ImportFact, ImportKind, Location
+
+S, SH = UnitKind.SERVICE, UnitKind.SHARED
+FILES = [
+    "netra_backend/app/routes.py",
+    "netra_backend/app/models.py",
+    "auth_service/auth_core/tokens.py",
+    "services/orders-service/app/__init__.py",
+    "services/orders-service/app/db.py",
+    "services/billing-service/app/db.py",
+    "services/billing-service/src/billing/api.py",
+    "services/shipping_service/handlers.py",
+    "libs/common/src/common/http.py",
+    "shared/utils.py",
+    "scripts/seed.py",
+]
+UNITS = [
+    Unit("netra_backend", "netra_backend", S),
+    Unit("auth_service", "auth_service", S),
+    Unit("services/orders-service", "orders-service", S),
+    Unit("services/billing-service", "billing-service", S),
+    Unit("services/shipping_service", "shipping_service", S),
+    Unit("libs/common", "common", SH),
+    Unit("shared", "shared", SH),
+]
+LAYOUT = Layout(FILES, UNITS)
+
+
+def fact(module: str, level: int = 0, names: tuple = ()) -> ImportFact:
+    kind = ImportKind.FROM if names or level else ImportKind.IMPORT
+    return ImportFact(module, level, names, kind, Location("x.py"))
+
+
+def owner_of(path: str, module: str, level: int = 0, names: tuple = ()) -> Optional[str]:
+    [resolution] = LAYOUT.resolve(path, fact(module, level, names))
+    return resolution.owner.name if resolution.owner else None
+
+
+def test_unit_keys_drop_service_suffixes() -> None:
+    assert [u.key for u in UNITS] == ["netra_backend", "auth", "orders", "billing", "shipping",
+                                      "common", "shared"]  # fmt: skip
+    assert Unit("x/user_management_service", "user_management_service", S).kebab == "user-management"
+
+
+def test_package_named_services_at_the_root() -> None:
+    assert owner_of("netra_backend/app/routes.py", "auth_service.auth_core.tokens") == "auth_service"
+    assert owner_of("netra_backend/app/routes.py", "netra_backend.app.models") == "netra_backend"
+
+
+def test_each_hyphenated_service_resolves_app_to_itself() -> None:
+    assert owner_of("services/orders-service/app/db.py", "app.db") == "orders-service"
+    assert owner_of("services/billing-service/app/db.py", "app.db") == "billing-service"
+    [r] = LAYOUT.resolve("services/orders-service/app/db.py", fact("app.db"))
+    assert r.target == "services/orders-service/app/db.py"
+
+
+def test_src_directories_are_import_roots() -> None:
+    assert owner_of("services/billing-service/app/db.py", "billing.api") == "billing-service"
+    assert owner_of("services/orders-service/app/db.py", "common.http") == "common"
+
+
+def test_shared_library_directory_is_an_import_root_and_so_is_the_project_root() -> None:
+    assert owner_of("services/orders-service/app/db.py", "utils") == "shared"
+    assert owner_of("services/orders-service/app/db.py", "shared.utils") == "shared"
+
+
+def test_third_party_and_unowned() -> None:
+    assert owner_of("netra_backend/app/routes.py", "requests.adapters") is None
+    assert owner_of("shared/utils.py", "app.db") is None  # no root of a shared lib holds `app`
+    assert owner_of("netra_backend/app/routes.py", "scripts.seed") is None
+
+
+def test_from_import_of_submodules_through_a_namespace_directory() -> None:
+    resolutions = LAYOUT.resolve("netra_backend/app/routes.py",
+                                 fact("services", 0, ("shipping_service", "missing")))  # fmt: skip
+    assert [r.owner.name if r.owner else None for r in resolutions] == ["shipping_service"]
+
+
+def test_relative_imports() -> None:
+    assert owner_of("netra_backend/app/routes.py", "models", 1) == "netra_backend"
+    assert owner_of("netra_backend/app/routes.py", "auth_service.auth_core", 3) == "auth_service"
+    [r] = LAYOUT.resolve("netra_backend/app/routes.py", fact("x", 4))
+    assert r.climbs_out_of_root and r.owner is None
+    assert LAYOUT.relative_base("netra_backend/app/routes.py", 2) == "netra_backend"
+    assert LAYOUT.relative_base("netra_backend/app/routes.py", 4) is None
+
+
+def test_owner_is_the_innermost_unit() -> None:
+    nested = Layout(["platform/api/x.py", "platform/y.py"],
+                    [Unit("platform", "platform", S), Unit("platform/api", "api", S)])  # fmt: skip
+    assert nested.owner("platform/api/x.py").name == "api"
+    assert nested.owner("platform/y.py").name == "platform"
+    assert nested.owner("other.py") is None

@@ -1,0 +1,41 @@
+"""archcheck checks its own repository, and its engine keeps its layering."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from archcheck.imports import gather_imports
+from archcheck.source import ParsedSource, parse
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_archcheck_passes_on_its_own_repository() -> None:
+    result = subprocess.run([sys.executable, "-m", "archcheck", "--strict"], cwd=REPO,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("All checks passed")
+
+
+def imported_modules(path: Path) -> set:
+    source = parse(path.name, path.read_bytes())
+    assert isinstance(source, ParsedSource)
+    return {f.module for f in gather_imports(source)}
+
+
+def test_engine_names_no_rule() -> None:
+    """The engine reaches rules only through the registry, never by module name."""
+    for path in (REPO / "checker").glob("*.py"):
+        rule_imports = {m for m in imported_modules(path) if m.startswith("archcheck.rules.")}
+        assert not rule_imports, f"{path.name} imports {rule_imports}"
+
+
+def test_rules_use_only_the_rule_api_of_the_engine() -> None:
+    """Rules import value objects and helpers, never the pipeline, the CLI or each other."""
+    allowed = {"archcheck.model", "archcheck.rule", "archcheck.scopes", "archcheck.layout",
+               "archcheck.graph", "archcheck.config"}  # fmt: skip
+    for path in (REPO / "rules").glob("*.py"):
+        own = {m for m in imported_modules(path) if m.startswith("archcheck")}
+        assert own <= allowed, f"{path.name} imports {own - allowed}"

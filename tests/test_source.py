@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pytest
+
+from archcheck.imports import gather_imports
+from archcheck.model import ParseProblem
+from archcheck.source import ParsedSource, parse
+
+
+def problem(data: bytes) -> ParseProblem:
+    result = parse("x.py", data)
+    assert isinstance(result, ParseProblem), result
+    return result
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column", "reason"),
+    [
+        (b"x = 1\ny = '\x00'\n", 2, 6, "NUL byte"),
+        (b"x = 1\nname = 'caf\xe9'\n", 2, 12, "cannot decode as utf-8"),
+        (b"# -*- coding: klingon -*-\n", 1, 1, "unknown encoding: klingon"),
+        (b"#!/usr/bin/env python\n# coding: nope\nx = 1\n", 2, 1, "unknown encoding: nope"),
+        (b"def f(:\n    pass\n", 1, 7, "syntax error"),
+        (b"x = 1\nprint 'a'\n", 2, 1, "syntax error"),
+        (b"x = (" * 300 + b"\n", 1, 1, ""),
+    ],
+)
+def test_bad_input_is_a_positioned_problem(data: bytes, line: int, column: int, reason: str) -> None:
+    found = problem(data)
+    assert reason in found.reason
+    if reason:  # deep nesting: position is whatever the parser reports
+        assert (found.location.line, found.location.column) == (line, column)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\xef\xbb\xbfimport os\n",
+        b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n",
+        'label = f"{", ".join(["a"])}"\n'.encode(),  # 3.12 f-string, on any Python
+        b"type Alias = int\n",
+    ],
+)
+def test_valid_input_parses(data: bytes) -> None:
+    assert isinstance(parse("x.py", data), ParsedSource)
+
+
+def test_newer_syntax_falls_back_to_libcst_and_still_yields_imports() -> None:
+    source = parse("x.py", b'import a.b as c\nfrom ..pkg import (x,\n  y)\nlabel = f"{", ".join(z)}"\n')
+    assert isinstance(source, ParsedSource)
+    facts = gather_imports(source)
+    assert [(f.module, f.level, f.names, f.location.line) for f in facts] == [
+        ("a.b", 0, (), 1),
+        ("pkg", 2, ("x", "y"), 2),
+    ]
+
+
+def test_ast_and_libcst_gatherers_agree() -> None:
+    code = (
+        "import os, a.b\n"
+        "from . import x\n"
+        "def f():\n"
+        "    try:\n"
+        "        from .m import (q as r)\n"
+        "    except ImportError:\n"
+        "        import importlib\n"
+        "        importlib.import_module('svc.mod')\n"
+        "    __import__('other')\n"
+        "    importlib.import_module('.rel', __package__)\n"
+        "    café = 1; from z import *\n"
+    )
+    via_ast = parse("x.py", code.encode())
+    assert isinstance(via_ast, ParsedSource) and via_ast.ast_tree is not None
+    via_cst = ParsedSource("x.py", code, None)
+    via_cst.cst_module()
+    assert gather_imports(via_ast) == gather_imports(via_cst)
+    assert [f.module for f in gather_imports(via_ast)] == ["os", "a.b", "", "m", "importlib", "svc.mod", "other", "z"]
+    star = gather_imports(via_ast)[-1]
+    assert star.location.column == 15  # characters, not UTF-8 bytes
