@@ -6,9 +6,11 @@ process pool; no syntax tree outlives the call.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import Iterator, List, Tuple
 
 from archcheck.imports import gather_imports
 from archcheck.model import FileFacts, FileResult, Location, ParseProblem, Violation
@@ -22,6 +24,17 @@ class FilePlan:
     file_rules: Tuple[str, ...] = ()
 
 
+@contextlib.contextmanager
+def _deep_recursion(limit: int = 20_000) -> Iterator[None]:
+    """LibCST visits recursively; long implicit string concatenations nest deeply."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def _run_file_rules(
     parsed: ParsedSource, plan: FilePlan
 ) -> Tuple[Tuple[Violation, ...], Tuple[ParseProblem, ...]]:
@@ -33,21 +46,26 @@ def _run_file_rules(
     if not candidates:
         return (), ()
     import libcst
-    from libcst.metadata import MetadataWrapper
+    from libcst.metadata import MetadataWrapper, PositionProvider
 
     from archcheck.rule import FileContext
 
     try:
-        module = parsed.cst_module()
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        rules = [spec.impl(spec, FileContext(parsed.path, module)) for spec in candidates]
-        wrapper.visit_batched(rules)  # type: ignore[arg-type]
+        with _deep_recursion():
+            module = parsed.cst_module()
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            rules = [spec.impl(spec, FileContext(parsed.path, module)) for spec in candidates]
+            wrapper.visit_batched(rules)  # type: ignore[arg-type]
+            violations: List[Violation] = []
+            if any(rule.pending for rule in rules):
+                positions = wrapper.resolve(PositionProvider)
+                violations = [v for rule in rules for v in rule.violations(positions)]
     except libcst.ParserSyntaxError as exc:
         where = Location(parsed.path, exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
-        return (), (ParseProblem(f"LibCST cannot parse this file: {exc.message}", where),)
+        reason = f"LibCST cannot parse this file, so its file rules did not run: {exc.message}"
+        return (), (ParseProblem(reason, where),)
     except RecursionError:
         return (), (ParseProblem("cannot parse: nested too deeply", Location(parsed.path)),)
-    violations: List[Violation] = [v for rule in rules for v in rule.violations]
     return tuple(violations), ()
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, List, Mapping, Optional, Pattern, Type, Union
 
 import libcst as cst
-from libcst.metadata import PositionProvider
+from libcst.metadata import CodeRange
 
 from archcheck.model import Location, Severity, Violation
 
@@ -104,34 +104,50 @@ class FileContext:
     module: cst.Module
 
 
-class FileRule(cst.BatchableCSTVisitor):
-    """A rule that visits one file's LibCST tree, batched with the other file rules."""
+@dataclass(frozen=True)
+class _Pending:
+    node: cst.CSTNode
+    fix: Optional[str]
+    severity: Optional[Severity]
+    fields: Mapping[str, Any]
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
+
+class FileRule(cst.BatchableCSTVisitor):
+    """A rule that visits one file's LibCST tree, batched with the other file rules.
+
+    Positions are resolved only for files with findings: computing them costs a
+    whole extra pass over the tree, and most files have none.
+    """
+
     PREFILTER: ClassVar[Optional[Pattern[str]]] = None
 
     def __init__(self, spec: RuleSpec, context: FileContext) -> None:
         super().__init__()
         self.spec = spec
         self.context = context
-        self.violations: List[Violation] = []
+        self.pending: List[_Pending] = []
 
     @classmethod
     def may_match(cls, text: str) -> bool:
         """False only if the rule cannot flag anything in ``text``."""
         return cls.PREFILTER is None or cls.PREFILTER.search(text) is not None
 
-    def location(self, node: cst.CSTNode) -> Location:
-        r = self.get_metadata(PositionProvider, node)
-        return Location(self.context.path, r.start.line, r.start.column + 1,
-                        r.end.line, r.end.column + 1)  # fmt: skip
-
     def code_for(self, node: cst.CSTNode) -> str:
         return self.context.module.code_for_node(node)
 
     def report(self, node: cst.CSTNode, fix: Optional[str] = None,
                severity: Optional[Severity] = None, **fields: Any) -> None:  # fmt: skip
-        self.violations.append(self.spec.violation(self.location(node), fix, severity, **fields))
+        self.pending.append(_Pending(node, fix, severity, fields))
+
+    def violations(self, positions: Mapping[cst.CSTNode, CodeRange]) -> List[Violation]:
+        """The findings, located with the positions of the reported nodes."""
+        found = []
+        for item in self.pending:
+            r = positions[item.node]
+            where = Location(self.context.path, r.start.line, r.start.column + 1,
+                             r.end.line, r.end.column + 1)  # fmt: skip
+            found.append(self.spec.violation(where, item.fix, item.severity, **item.fields))
+        return found
 
 
 class ProjectRule:

@@ -7,10 +7,20 @@ belong to the enclosing scope. A lambda body is a synchronous scope.
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
+
+
+# `async` and `def` may be separated by spaces, tabs or backslash continuations.
+ASYNC_DEF = re.compile(r"\basync(?:[ \t\f]|\\\r?\n)+def\b")
+
+
+def has_async_def(text: str) -> bool:
+    """False only if ``text`` cannot define a coroutine function."""
+    return ASYNC_DEF.search(text) is not None
 
 
 def is_main_guard(test: cst.BaseExpression) -> bool:

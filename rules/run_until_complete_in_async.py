@@ -29,7 +29,7 @@ import libcst as cst
 
 from archcheck.model import Severity
 from archcheck.rule import FileContext, FileRule, RuleSpec, example
-from archcheck.scopes import AsyncScopeTracker, await_instead
+from archcheck.scopes import AsyncScopeTracker, await_instead, has_async_def
 
 CODE = "ASY002"
 NAME = "run-until-complete-in-async"
@@ -87,7 +87,7 @@ class Rule(AsyncScopeTracker, FileRule):
 
     @classmethod
     def may_match(cls, text: str) -> bool:
-        return "async" in text and any(method in text for method in METHODS)
+        return any(method in text for method in METHODS) and has_async_def(text)
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.async_function
