@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 import click
 
 from archcheck import __version__
 from archcheck.config import ConfigError, Settings, load_settings, with_overrides
+
+if TYPE_CHECKING:
+    from archcheck.rule import RuleSpec
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -53,7 +56,7 @@ def _relative_paths(settings: Settings, paths: Sequence[str]) -> Optional[List[s
     return result
 
 
-def _rules(settings: Settings) -> list:
+def _rules(settings: Settings) -> List[RuleSpec]:
     from archcheck.registry import UnknownRuleCode, select
 
     try:
@@ -73,11 +76,14 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
-@click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (comma-separated).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes (comma-separated).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to FILE.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only these codes or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Skip these codes or prefixes (comma-separated).")
 @click.option("--strict", is_flag=True, default=None, help="Warnings fail the run too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run.")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
@@ -106,7 +112,7 @@ def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
-    failing = report.violations if settings.strict else [v for v in report.violations if v.severity.value == "error"]
+    failing = len(report.violations) if settings.strict else report.errors
     return EXIT_OK if exit_zero or not failing else EXIT_FINDINGS
 
 

@@ -17,7 +17,7 @@ SERVICE_MARKERS = ("pyproject.toml", "setup.py", "Dockerfile")
 PYTHON_SUFFIX = ".py"
 
 
-def _read_gitignore(directory: Path) -> Optional[pathspec.PathSpec]:
+def _read_gitignore(directory: Path) -> Optional[pathspec.GitIgnoreSpec]:
     path = directory / ".gitignore"
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -42,7 +42,7 @@ def walk_python_files(settings: Settings) -> List[str]:
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
     # (directory relative to root, its .gitignore spec), innermost last
-    ignores: List[Tuple[str, pathspec.PathSpec]] = []
+    ignores: List[Tuple[str, pathspec.GitIgnoreSpec]] = []
     found: List[str] = []
 
     def ignored(rel: str, is_dir: bool) -> bool:

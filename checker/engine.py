@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
 from archcheck.config import Settings
 from archcheck.discovery import discover
@@ -17,7 +17,7 @@ from archcheck.registry import code_matches
 from archcheck.rule import RuleSpec
 
 
-def _ignored_by_path(settings: Settings) -> "callable":
+def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
     matchers = [(compile_globs([glob]), codes) for glob, codes in settings.per_file_ignores]
 
     def ignored(violation: Violation) -> bool:
@@ -46,7 +46,7 @@ def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[
     layout = discover(settings)
     plan = FilePlan(tuple(spec.code for spec in rules if spec.is_file_rule))
     root = str(settings.root)
-    facts: dict[str, FileFacts] = {}
+    facts: Dict[str, FileFacts] = {}
     found: List[Violation] = []
     for path in sorted(layout.files):
         result = read_and_analyse(root, path, plan)
@@ -55,7 +55,7 @@ def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[
     project = Project(settings, layout, facts)
     for spec in rules:
         if not spec.is_file_rule:
-            found.extend(spec.impl(spec, project).check())  # type: ignore[call-arg]
+            found.extend(spec.project_rule(project).check())
     ignored = _ignored_by_path(settings)
     kept = [v for v in found if _in_paths(v.location.path, paths) and not ignored(v)]
     kept = sorted(set(_with_service(kept, layout)), key=Violation.sort_key)

@@ -42,7 +42,7 @@ def _run_file_rules(
     from archcheck.registry import by_code
 
     specs = by_code()
-    candidates = [specs[c] for c in plan.file_rules if specs[c].impl.may_match(parsed.text)]
+    candidates = [specs[c] for c in plan.file_rules if specs[c].may_match(parsed.text)]
     if not candidates:
         return (), ()
     import libcst
@@ -54,8 +54,8 @@ def _run_file_rules(
         with _deep_recursion():
             module = parsed.cst_module()
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            rules = [spec.impl(spec, FileContext(parsed.path, module)) for spec in candidates]
-            wrapper.visit_batched(rules)  # type: ignore[arg-type]
+            rules = [spec.file_rule(FileContext(parsed.path, module)) for spec in candidates]
+            wrapper.visit_batched(rules)
             violations: List[Violation] = []
             if any(rule.pending for rule in rules):
                 positions = wrapper.resolve(PositionProvider)

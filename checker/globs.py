@@ -17,7 +17,7 @@ class GlobError(ValueError):
     """A glob that cannot be used."""
 
 
-def compile_globs(patterns: Iterable[str]) -> pathspec.PathSpec:
+def compile_globs(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     """A matcher for root-relative posix paths (directories end with ``/``)."""
     patterns = list(patterns)
     for pattern in patterns:

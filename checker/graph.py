@@ -15,8 +15,8 @@ from archcheck.layout import Unit
 from archcheck.project import ResolvedImport
 
 
-def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -> nx.DiGraph:
-    graph = nx.DiGraph()
+def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -> nx.DiGraph[str]:
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for unit in units:
         graph.add_node(unit.name, unit=unit)
     for item in imports:
@@ -32,7 +32,7 @@ def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -
     return graph
 
 
-def witnesses(graph: nx.DiGraph, source: str, target: str) -> List[ResolvedImport]:
+def witnesses(graph: nx.DiGraph[str], source: str, target: str) -> List[ResolvedImport]:
     return list(graph.edges[source, target]["imports"]) if graph.has_edge(source, target) else []
 
 
@@ -42,7 +42,7 @@ def _canonical(cycle: Sequence[str]) -> Tuple[str, ...]:
     return tuple(cycle[start:]) + tuple(cycle[:start])
 
 
-def elementary_cycles(graph: nx.DiGraph) -> List[Tuple[str, ...]]:
+def elementary_cycles(graph: nx.DiGraph[str]) -> List[Tuple[str, ...]]:
     """One shortest cycle through each edge that lies on a cycle, deduplicated.
 
     Enumerating every simple cycle can be exponential; this is at most one cycle

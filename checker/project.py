@@ -56,7 +56,7 @@ class Project:
         return tuple(resolved)
 
     @cached_property
-    def unit_graph(self) -> "nx.DiGraph":
+    def unit_graph(self) -> nx.DiGraph[str]:
         from archcheck.graph import build_unit_graph
 
         return build_unit_graph(self.layout.units, self.imports)

@@ -19,7 +19,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, List, Mapping, Optional, Pattern, Type, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Pattern,
+    Tuple,
+    Type,
+    Union,
+)
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -44,7 +56,7 @@ class Example:
     files: Mapping[str, str]
     config: str = EXAMPLE_CONFIG
 
-    def expected(self, code: str) -> List[tuple]:
+    def expected(self, code: str) -> List[Tuple[str, int]]:
         """(path, line) pairs marked ``# expect: CODE``."""
         marks = []
         for path, text in self.files.items():
@@ -72,9 +84,9 @@ class RuleSpec:
     message: str
     fix: str
     docs: str
-    valid: tuple
-    invalid: tuple
-    impl: Union[Type["FileRule"], Type["ProjectRule"]] = field(compare=False)
+    valid: Tuple[Example, ...]
+    invalid: Tuple[Example, ...]
+    impl: Union[Type[FileRule], Type[ProjectRule]] = field(compare=False)
 
     @property
     def summary(self) -> str:
@@ -83,6 +95,18 @@ class RuleSpec:
     @property
     def is_file_rule(self) -> bool:
         return issubclass(self.impl, FileRule)
+
+    def may_match(self, text: str) -> bool:
+        """For a file rule: False only if it cannot flag anything in ``text``."""
+        return issubclass(self.impl, FileRule) and self.impl.may_match(text)
+
+    def file_rule(self, context: FileContext) -> FileRule:
+        assert issubclass(self.impl, FileRule), self.code
+        return self.impl(self, context)
+
+    def project_rule(self, project: Project) -> ProjectRule:
+        assert issubclass(self.impl, ProjectRule), self.code
+        return self.impl(self, project)
 
     def violation(self, location: Location, fix: Optional[str] = None,
                   severity: Optional[Severity] = None, **fields: Any) -> Violation:  # fmt: skip
@@ -153,7 +177,7 @@ class FileRule(cst.BatchableCSTVisitor):
 class ProjectRule:
     """A rule over the facts of the whole project."""
 
-    def __init__(self, spec: RuleSpec, project: "Project") -> None:
+    def __init__(self, spec: RuleSpec, project: Project) -> None:
         self.spec = spec
         self.project = project
 

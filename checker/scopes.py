@@ -13,7 +13,6 @@ from typing import Dict, List, Optional
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-
 # `async` and `def` may be separated by spaces, tabs or backslash continuations.
 ASYNC_DEF = re.compile(r"\basync(?:[ \t\f]|\\\r?\n)+def\b")
 

@@ -31,7 +31,7 @@ class ParsedSource:
     path: str
     text: str
     ast_tree: Optional[ast.Module]
-    cst_tree: Optional["libcst.Module"] = None
+    cst_tree: Optional[libcst.Module] = None
     _lines: Optional[List[str]] = None
 
     def line(self, number: int) -> str:
@@ -39,7 +39,7 @@ class ParsedSource:
             self._lines = self.text.split("\n")
         return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
-    def cst_module(self) -> "libcst.Module":
+    def cst_module(self) -> libcst.Module:
         """The LibCST tree, parsed on first use; raises libcst.ParserSyntaxError."""
         if self.cst_tree is None:
             import libcst

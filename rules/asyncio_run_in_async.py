@@ -131,5 +131,6 @@ class Rule(AsyncScopeTracker, FileRule):
         function = self.async_function
         if function is None or self.aliases.qualified(node.func) != "asyncio.run":
             return
-        self.report(node, fix=await_instead(self.context.module, node), function=function.name.value)
+        fix = await_instead(self.context.module, node)
+        self.report(node, fix=fix, function=function.name.value)
 

@@ -80,7 +80,8 @@ class Rule(ProjectRule):
                 base = layout.relative_base(path, fact.level)
                 if base is None or (owner is not None and not is_within(base, owner.path)):
                     where = f"its {owner.kind.value} '{owner.name}'" if owner else "the project"
+                    detail = f" climbs out of {where}"
                     yield self.spec.violation(fact.location, severity=Severity.ERROR,
-                                              module=fact.display, detail=f" climbs out of {where}")  # fmt: skip
+                                              module=fact.display, detail=detail)  # fmt: skip
                 elif mode == "all" or (mode == "parents" and fact.level > 1):
                     yield self.spec.violation(fact.location, module=fact.display, detail="")

@@ -94,5 +94,6 @@ class Rule(AsyncScopeTracker, FileRule):
         func = node.func
         if function is None or not isinstance(func, cst.Attribute) or func.attr.value not in METHODS:
             return
-        self.report(node, fix=await_instead(self.context.module, node), method=func.attr.value, function=function.name.value)
+        fix = await_instead(self.context.module, node)
+        self.report(node, fix=fix, method=func.attr.value, function=function.name.value)
 

@@ -38,7 +38,7 @@ def test_bad_input_is_a_positioned_problem(data: bytes, line: int, column: int, 
         b"",
         b"\xef\xbb\xbfimport os\n",
         b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n",
-        'label = f"{", ".join(["a"])}"\n'.encode(),  # 3.12 f-string, on any Python
+        b'label = f"{", ".join(["a"])}"\n',  # 3.12 f-string, on any Python
         b"type Alias = int\n",
     ],
 )
@@ -75,6 +75,7 @@ def test_ast_and_libcst_gatherers_agree() -> None:
     via_cst = ParsedSource("x.py", code, None)
     via_cst.cst_module()
     assert gather_imports(via_ast) == gather_imports(via_cst)
-    assert [f.module for f in gather_imports(via_ast)] == ["os", "a.b", "", "m", "importlib", "svc.mod", "other", "z"]
+    modules = [f.module for f in gather_imports(via_ast)]
+    assert modules == ["os", "a.b", "", "m", "importlib", "svc.mod", "other", "z"]
     star = gather_imports(via_ast)[-1]
     assert star.location.column == 15  # characters, not UTF-8 bytes
