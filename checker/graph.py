@@ -7,11 +7,11 @@ every import that witnesses it, sorted by position.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence, Tuple
+from typing import Iterable, Iterator, List, Sequence, Tuple
 
 import networkx as nx
 
-from archcheck.layout import Unit
+from archcheck.layout import Unit, UnitKind
 from archcheck.project import ResolvedImport
 
 
@@ -34,6 +34,15 @@ def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -
 
 def witnesses(graph: nx.DiGraph[str], source: str, target: str) -> List[ResolvedImport]:
     return list(graph.edges[source, target]["imports"]) if graph.has_edge(source, target) else []
+
+
+def edges_between(graph: nx.DiGraph[str], source_kind: UnitKind,
+                  target_kind: UnitKind) -> Iterator[Tuple[str, str, List[ResolvedImport]]]:  # fmt: skip
+    """Edges from units of one kind to units of another, sorted, with their witnesses."""
+    for source, target in sorted(graph.edges):
+        kinds = (graph.nodes[source]["unit"].kind, graph.nodes[target]["unit"].kind)
+        if kinds == (source_kind, target_kind):
+            yield source, target, witnesses(graph, source, target)
 
 
 def _canonical(cycle: Sequence[str]) -> Tuple[str, ...]:

@@ -7,7 +7,7 @@ results can be pickled across processes and cached by content hash.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional, Tuple
 
 
@@ -99,7 +99,6 @@ class Report:
     files: int
     services: int
     duration_s: float = 0.0
-    notes: Tuple[str, ...] = field(default=())
 
     @property
     def errors(self) -> int:

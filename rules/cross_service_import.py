@@ -32,7 +32,7 @@ from shared.clients.billing import BillingClient
 from typing import Iterator, Set, Tuple
 
 from archcheck.config import ConfigError
-from archcheck.graph import witnesses
+from archcheck.graph import edges_between
 from archcheck.layout import UnitKind
 from archcheck.model import Severity, Violation
 from archcheck.rule import Example, ProjectRule
@@ -92,10 +92,9 @@ class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
         graph = self.project.unit_graph
         allowed = self._allowed()
-        for source, target in sorted(graph.edges):
-            kinds = (graph.nodes[source]["unit"].kind, graph.nodes[target]["unit"].kind)
-            if kinds != (UnitKind.SERVICE, UnitKind.SERVICE) or (source, target) in allowed:
+        for source, target, imports in edges_between(graph, UnitKind.SERVICE, UnitKind.SERVICE):
+            if (source, target) in allowed:
                 continue
-            for item in witnesses(graph, source, target):
+            for item in imports:
                 yield self.spec.violation(item.fact.location, source=source, target=target,
                                           module=item.fact.display)  # fmt: skip

@@ -24,7 +24,7 @@ def decode_token(token: str) -> dict: ...
 
 from typing import Iterator
 
-from archcheck.graph import witnesses
+from archcheck.graph import edges_between
 from archcheck.layout import UnitKind
 from archcheck.model import Severity, Violation
 from archcheck.rule import Example, ProjectRule
@@ -57,10 +57,7 @@ INVALID = [
 class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
         graph = self.project.unit_graph
-        for source, target in sorted(graph.edges):
-            kinds = (graph.nodes[source]["unit"].kind, graph.nodes[target]["unit"].kind)
-            if kinds != (UnitKind.SHARED, UnitKind.SERVICE):
-                continue
-            for item in witnesses(graph, source, target):
+        for source, target, imports in edges_between(graph, UnitKind.SHARED, UnitKind.SERVICE):
+            for item in imports:
                 yield self.spec.violation(item.fact.location, source=source, target=target,
                                           module=item.fact.display)  # fmt: skip
