@@ -6,15 +6,13 @@ process pool; no syntax tree outlives the call.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 from dataclasses import dataclass
-from typing import Iterator, List, Tuple
+from typing import List, Tuple
 
 from archcheck.imports import gather_imports
 from archcheck.model import FileFacts, FileResult, Location, ParseProblem, Violation
-from archcheck.source import ParsedSource, parse
+from archcheck.source import ParsedSource, deep_recursion, parse
 
 
 @dataclass(frozen=True)
@@ -22,17 +20,6 @@ class FilePlan:
     """What the per-file phase runs: the codes of the enabled file rules."""
 
     file_rules: Tuple[str, ...] = ()
-
-
-@contextlib.contextmanager
-def _deep_recursion(limit: int = 20_000) -> Iterator[None]:
-    """LibCST visits recursively; long implicit string concatenations nest deeply."""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, limit))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
 
 
 def _run_file_rules(
@@ -51,7 +38,7 @@ def _run_file_rules(
     from archcheck.rule import FileContext
 
     try:
-        with _deep_recursion():
+        with deep_recursion():
             module = parsed.cst_module()
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             rules = [spec.file_rule(FileContext(parsed.path, module)) for spec in candidates]

@@ -11,7 +11,7 @@ import ast
 from typing import List, Optional, Sequence, Tuple
 
 from archcheck.model import ImportFact, ImportKind, Location
-from archcheck.source import ParsedSource
+from archcheck.source import ParsedSource, deep_recursion
 
 _DYNAMIC_HINT = "import_module"
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -91,7 +91,8 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
 
     facts: List[ImportFact] = []
     wrapper = MetadataWrapper(source.cst_module(), unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    with deep_recursion():
+        positions = wrapper.resolve(PositionProvider)
 
     def where(node: cst.CSTNode) -> Location:
         r = positions[node]
@@ -121,5 +122,6 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
                 if isinstance(literal, str) and literal and not literal.startswith("."):
                     facts.append(ImportFact(literal, 0, (), ImportKind.DYNAMIC, where(node)))
 
-    wrapper.module.visit(Gatherer())
+    with deep_recursion():
+        wrapper.module.visit(Gatherer())
     return tuple(facts)
