@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from archcheck.config import Settings
 from archcheck.discovery import discover
@@ -40,9 +40,8 @@ def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Viola
     return result
 
 
-def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[str]] = None) -> Report:
-    """Check the whole project; report findings located in ``paths`` (all when None)."""
-    started = time.perf_counter()
+def analyse(settings: Settings, rules: Sequence[RuleSpec]) -> Tuple[Project, List[Violation]]:
+    """Discover the project and run the per-file phase: facts, and file rules' findings."""
     layout = discover(settings)
     plan = FilePlan(tuple(spec.code for spec in rules if spec.is_file_rule))
     root = str(settings.root)
@@ -52,15 +51,22 @@ def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[
         result = read_and_analyse(root, path, plan)
         facts[path] = result.facts
         found.extend(result.violations)
-    project = Project(settings, layout, facts)
+    return Project(settings, layout, facts), found
+
+
+def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[str]] = None) -> Report:
+    """Check the whole project; report findings located in ``paths`` (all when None)."""
+    started = time.perf_counter()
+    project, found = analyse(settings, rules)
     for spec in rules:
         if not spec.is_file_rule:
             found.extend(spec.project_rule(project).check())
     ignored = _ignored_by_path(settings)
     kept = [v for v in found if _in_paths(v.location.path, paths) and not ignored(v)]
+    layout = project.layout
     kept = sorted(set(_with_service(kept, layout)), key=Violation.sort_key)
     return Report(
-        root=root,
+        root=str(settings.root),
         violations=tuple(kept),
         files=len(layout.files),
         services=len(layout.services),

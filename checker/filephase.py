@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from typing import List, Tuple
 
+from archcheck.definitions import gather_definitions, is_generated
 from archcheck.imports import gather_imports
 from archcheck.model import FileFacts, FileResult, Location, ParseProblem, Violation
 from archcheck.source import ParsedSource, deep_recursion, parse
@@ -62,8 +63,11 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileResult:
     if isinstance(parsed, ParseProblem):
         return FileResult(FileFacts(path, problems=(parsed,)))
     imports = gather_imports(parsed)
+    classes, functions = gather_definitions(parsed)
     violations, problems = _run_file_rules(parsed, plan)
-    return FileResult(FileFacts(path, imports, problems), violations)
+    facts = FileFacts(path, imports, problems, classes, functions,
+                      generated=is_generated(path, parsed.text))  # fmt: skip
+    return FileResult(facts, violations)
 
 
 def read_and_analyse(root: str, path: str, plan: FilePlan) -> FileResult:

@@ -23,6 +23,14 @@ def gather_imports(source: ParsedSource) -> Tuple[ImportFact, ...]:
     return _gather_cst(source)
 
 
+def _import_alias(name: str, asname: Optional[str]) -> Tuple[Tuple[str, str], ...]:
+    """``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``."""
+    if asname:
+        return ((asname, name),)
+    top = name.split(".")[0]
+    return ((top, top),)
+
+
 def _literal_module(args: Sequence[object]) -> Optional[str]:
     """An absolute module name given as the first literal argument, if any."""
     if not args:
@@ -59,11 +67,13 @@ class _AstImports:
             if isinstance(node, ast.Import):
                 where = self._location(node)
                 for alias in node.names:
-                    self.facts.append(ImportFact(alias.name, 0, (), ImportKind.IMPORT, where))
+                    bound = _import_alias(alias.name, alias.asname)
+                    self.facts.append(ImportFact(alias.name, 0, (), ImportKind.IMPORT, where, bound))
             elif isinstance(node, ast.ImportFrom):
                 names = tuple(alias.name for alias in node.names)
+                bound = tuple((a.asname or a.name, a.name) for a in node.names if a.name != "*")
                 self.facts.append(ImportFact(node.module or "", node.level or 0, names,
-                                             ImportKind.FROM, self._location(node)))  # fmt: skip
+                                             ImportKind.FROM, self._location(node), bound))  # fmt: skip
             else:
                 for field in _BODY_FIELDS:
                     children = getattr(node, field, None)
@@ -102,15 +112,23 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
         def visit_Import(self, node: cst.Import) -> None:
             for alias in node.names:
                 name = get_full_name_for_node(alias.name) or ""
-                facts.append(ImportFact(name, 0, (), ImportKind.IMPORT, where(node)))
+                asname = get_full_name_for_node(alias.asname.name) if alias.asname else None
+                bound = _import_alias(name, asname)
+                facts.append(ImportFact(name, 0, (), ImportKind.IMPORT, where(node), bound))
 
         def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
             module = get_full_name_for_node(node.module) if node.module else ""
+            bound: Tuple[Tuple[str, str], ...] = ()
             if isinstance(node.names, cst.ImportStar):
                 names: Tuple[str, ...] = ("*",)
             else:
                 names = tuple(get_full_name_for_node(a.name) or "" for a in node.names)
-            facts.append(ImportFact(module or "", len(node.relative), names, ImportKind.FROM, where(node)))
+                bound = tuple(
+                    ((get_full_name_for_node(a.asname.name) if a.asname else None) or name, name)
+                    for a, name in zip(node.names, names)
+                )
+            facts.append(ImportFact(module or "", len(node.relative), names, ImportKind.FROM,
+                                    where(node), bound))  # fmt: skip
 
         def visit_Call(self, node: cst.Call) -> None:
             name = get_full_name_for_node(node.func) or ""

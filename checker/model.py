@@ -59,10 +59,91 @@ class ImportFact:
     names: Tuple[str, ...]  # imported names of a from-import, () otherwise
     kind: ImportKind
     location: Location
+    aliases: Tuple[Tuple[str, str], ...] = ()  # (local name, what it names) bound by the import
 
     @property
     def display(self) -> str:
         return "." * self.level + self.module
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    """A class defined at module level (directly, or inside a module-level if/try)."""
+
+    name: str
+    location: Location
+    methods: Tuple[str, ...] = ()
+    bases: Tuple[str, ...] = ()  # dotted names as written
+    conditional: bool = False  # inside a module-level if/try/with
+    fallback: bool = False  # inside ``except ImportError:``, a stand-in for a missing import
+
+
+@dataclass(frozen=True)
+class FunctionFact:
+    """A function defined at module level."""
+
+    name: str
+    location: Location
+    conditional: bool = False
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """A call as written inside a function, with the function references passed to it."""
+
+    target: str  # dotted callee: "run_sync", "helpers.run_sync", "self._run"
+    location: Location
+    refs: Tuple[Tuple[str, str], ...] = ()  # (slot: position "0" or keyword, dotted reference)
+
+
+@dataclass(frozen=True)
+class DefFact:
+    """Every function definition, for the call graph."""
+
+    qualname: str  # "func", "Class.method", "outer.<locals>.inner"
+    class_name: Optional[str]
+    is_async: bool
+    location: Location
+    params: Tuple[str, ...] = ()
+    calls: Tuple[CallFact, ...] = ()
+    loop_entries: Tuple[CallFact, ...] = ()  # direct asyncio.run / .run_until_complete calls
+    stores: Tuple[Tuple[str, str], ...] = ()  # (parameter, self attribute) it is stored in
+    calls_through: Tuple[str, ...] = ()  # self attributes whose stored callables it calls
+    called_params: Tuple[str, ...] = ()  # parameters it calls
+
+    @property
+    def name(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class RequirementFact:
+    """One requirement line of a requirements file."""
+
+    name: str  # canonical name
+    text: str  # the requirement as written
+    pins: Tuple[str, ...]  # exact versions (== / ===)
+    location: Location
+    constraint: bool = False  # from a -c file
+
+
+@dataclass(frozen=True)
+class IncludeFact:
+    """A ``-r``/``-c`` line: the root-relative file it names."""
+
+    target: str
+    constraint: bool
+    location: Location
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    """A ``KEY=value`` line of a ``.env`` file."""
+
+    key: str
+    value: str
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -80,6 +161,12 @@ class FileFacts:
     path: str
     imports: Tuple[ImportFact, ...] = ()
     problems: Tuple[ParseProblem, ...] = ()
+    classes: Tuple[ClassFact, ...] = ()
+    functions: Tuple[FunctionFact, ...] = ()
+    defs: Tuple[DefFact, ...] = ()
+    generated: bool = False
+    requirements: Tuple[RequirementFact, ...] = ()
+    includes: Tuple[IncludeFact, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,87 @@
+"""What concept a class name stands for, so different names for one thing can be matched.
+
+``UnifiedDBConnectionManager`` -> tokens ``unified, db, connection, manager``
+-> abbreviations expanded and qualifiers dropped -> subject ``{database,
+connection}``, role ``manager``. Two classes implement one concept when their
+roles are equal and one subject contains the other; when the subjects differ,
+their method names must overlap as well.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import FrozenSet, Iterable, List, Optional
+
+_TOKEN = re.compile(r"[Vv]\d+(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]+\d*(?![a-z])|[A-Z]?[a-z]+\d*|\d+")
+
+ABBREVIATIONS = {
+    "db": "database", "dbs": "database", "conn": "connection", "connections": "connection",
+    "mgr": "manager", "mngr": "manager", "cfg": "config", "conf": "config",
+    "configuration": "config", "settings": "config", "repo": "repository", "svc": "service",
+    "ctx": "context", "msg": "message", "msgs": "message", "auth": "authentication",
+    "authn": "authentication", "authz": "authorization", "util": "utils", "helper": "helpers",
+    "pg": "postgres", "postgresql": "postgres", "sess": "session",
+    "req": "request", "resp": "response", "res": "response", "env": "environment",
+    "mq": "queue",
+}  # fmt: skip
+
+QUALIFIERS = frozenset({
+    "unified", "base", "async", "sync", "legacy", "new", "old", "simple", "default",
+    "abstract", "generic", "core", "enhanced", "improved", "custom", "main", "impl",
+    "implementation", "basic", "standard", "global", "concrete", "centralized",
+    "consolidated", "modern", "optimized", "robust", "advanced", "master", "primary",
+    "canonical", "real", "actual", "proper", "final", "refactored", "fixed", "updated",
+})  # fmt: skip
+_VERSION = re.compile(r"v\d+")
+
+
+def tokens(name: str) -> List[str]:
+    """CamelCase and snake_case words of a name, lower-cased."""
+    return [t.lower() for t in _TOKEN.findall(name)]
+
+
+@dataclass(frozen=True)
+class Concept:
+    subject: FrozenSet[str]
+    role: str
+
+    def __str__(self) -> str:
+        return " ".join(sorted(self.subject)) + " " + self.role
+
+
+def concept(name: str) -> Optional[Concept]:
+    """The concept a class name stands for; None when nothing specific is left."""
+    words = []
+    for token in tokens(name):
+        token = ABBREVIATIONS.get(token, token)
+        if token in QUALIFIERS or _VERSION.fullmatch(token) or token.isdigit():
+            continue
+        words.append(token)
+    if len(words) < 2:
+        return None
+    return Concept(frozenset(words[:-1]), words[-1])
+
+
+def method_overlap(a: Iterable[str], b: Iterable[str]) -> float:
+    """Shared public methods over the smaller public interface (0 when either has < 2)."""
+    left = {m for m in a if not m.startswith("_")}
+    right = {m for m in b if not m.startswith("_")}
+    if len(left) < 2 or len(right) < 2:
+        return 0.0
+    return len(left & right) / min(len(left), len(right))
+
+
+MIN_METHOD_OVERLAP = 0.5
+
+
+def same_concept(name_a: str, methods_a: Iterable[str], name_b: str, methods_b: Iterable[str]) -> bool:
+    """Do two differently named classes implement one concept?"""
+    a, b = concept(name_a), concept(name_b)
+    if a is None or b is None or name_a == name_b or a.role != b.role:
+        return False
+    if a.subject == b.subject:
+        return True
+    if not (a.subject <= b.subject or b.subject <= a.subject):
+        return False
+    return method_overlap(methods_a, methods_b) >= MIN_METHOD_OVERLAP

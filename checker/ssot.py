@@ -1,0 +1,178 @@
+"""The definitions SSOT rules compare: per service, minus what is duplicated by design.
+
+Left out everywhere: test files, generated code, fallback stand-ins defined
+under ``except ImportError:``, framework conventions (Django's ``Migration``
+in every migration and ``Command`` in every management command, Alembic's
+``upgrade``/``downgrade``), and names in ``ssot.acceptable-duplicates``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, List, Sequence, Tuple
+
+from archcheck.concepts import concept, same_concept
+from archcheck.config import TEST_FILE_GLOBS
+from archcheck.globs import compile_globs
+from archcheck.layout import Unit, UnitKind
+from archcheck.model import ClassFact, FunctionFact, Location
+from archcheck.project import Project
+
+# (gitignore-style glob, class names, function names) that repeat by framework convention
+CONVENTIONS: Tuple[Tuple[str, FrozenSet[str], FrozenSet[str]], ...] = (
+    ("**/migrations/**", frozenset({"Migration"}),
+     frozenset({"upgrade", "downgrade", "forwards", "backwards"})),
+    ("**/versions/*.py", frozenset(), frozenset({"upgrade", "downgrade"})),
+    ("**/management/commands/*.py", frozenset({"Command"}), frozenset()),
+)  # fmt: skip
+_TESTS = compile_globs(TEST_FILE_GLOBS)
+_CONVENTION_SPECS = [(compile_globs([glob]), classes, functions) for glob, classes, functions in CONVENTIONS]
+
+
+@dataclass(frozen=True)
+class Site:
+    """One definition of a name, where it is, and (for classes) its interface."""
+
+    name: str
+    path: str
+    location: Location
+    methods: Tuple[str, ...] = ()
+    bases: Tuple[str, ...] = ()
+    conditional: bool = False
+
+    def where(self) -> str:
+        return f"{self.path}:{self.location.line}"
+
+
+def is_test_file(path: str) -> bool:
+    return bool(_TESTS.match_file(path))
+
+
+def _by_convention(path: str, name: str, is_class: bool) -> bool:
+    for spec, classes, functions in _CONVENTION_SPECS:
+        if name in (classes if is_class else functions) and spec.match_file(path):
+            return True
+    return False
+
+
+def acceptable(name: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
+    patterns = project.settings.ssot.acceptable_duplicates
+    result: Dict[Unit, List[Site]] = {}
+    for path in sorted(project.facts):
+        facts = project.facts[path]
+        owner = project.layout.owner(path)
+        if owner is None or owner.kind is not UnitKind.SERVICE or facts.generated or is_test_file(path):
+            continue
+        definitions: Sequence[ClassFact | FunctionFact] = facts.classes if kind == "class" else facts.functions
+        for d in definitions:
+            if d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, kind == "class"):
+                continue
+            methods = d.methods if isinstance(d, ClassFact) else ()
+            bases = d.bases if isinstance(d, ClassFact) else ()
+            site = Site(d.name, path, d.location, methods, bases, d.conditional)
+            result.setdefault(owner, []).append(site)
+    return result
+
+
+def class_sites(project: Project) -> Dict[Unit, List[Site]]:
+    return _sites(project, "class")
+
+
+def function_sites(project: Project) -> Dict[Unit, List[Site]]:
+    return _sites(project, "function")
+
+
+def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
+    """Names defined in two or more modules, or twice unconditionally in one module.
+
+    Definitions in exclusive branches of one module (``if``/``else``, ``try``/
+    ``except``) count once: only one of them exists at run time.
+    """
+    by_name: Dict[str, Dict[str, List[Site]]] = {}
+    for site in sites:
+        by_name.setdefault(site.name, {}).setdefault(site.path, []).append(site)
+    found: Dict[str, List[Site]] = {}
+    for name, per_file in by_name.items():
+        counted: List[Site] = []
+        for file_sites in per_file.values():
+            unconditional = [s for s in file_sites if not s.conditional]
+            counted.extend(unconditional if len(unconditional) > 1 else file_sites[:1])
+        if len(counted) > 1:
+            found[name] = counted
+    return found
+
+
+def others(site: Site, group: Sequence[Site]) -> str:
+    """The other sites of a group, for a message: ``a.py:3, b.py:10``."""
+    return ", ".join(o.where() if o.path != site.path else f"line {o.location.line}"
+                     for o in group if o is not site)  # fmt: skip
+
+
+def _related_by_inheritance(a: Site, b: Site) -> bool:
+    return b.name in {x.rsplit(".", 1)[-1] for x in a.bases} or a.name in {
+        x.rsplit(".", 1)[-1] for x in b.bases
+    }
+
+
+def _is_interface(site: Site) -> bool:
+    """Protocols and mixins describe or add behaviour; they are not implementations."""
+    return "Mixin" in site.name or any(b.rsplit(".", 1)[-1] == "Protocol" for b in site.bases)
+
+
+def similar(a: Site, b: Site) -> bool:
+    """Two classes with different names that implement one concept, not by design."""
+    if _related_by_inheritance(a, b) or _is_interface(a) or _is_interface(b):
+        return False
+    return same_concept(a.name, a.methods, b.name, b.methods)
+
+
+def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
+    """Groups of differently named classes that implement one concept, sorted."""
+    import networkx as nx
+
+    graph: nx.Graph[int] = nx.Graph()
+    candidates = [s for s in sites if concept(s.name) is not None]
+    by_concept: Dict[str, List[int]] = {}
+    for index, site in enumerate(candidates):
+        c = concept(site.name)
+        assert c is not None
+        by_concept.setdefault(c.role, []).append(index)
+    for indexes in by_concept.values():  # only classes with the same role can match
+        for i, left in enumerate(indexes):
+            for right in indexes[i + 1:]:
+                if similar(candidates[left], candidates[right]):
+                    graph.add_edge(left, right)
+    groups = [sorted((candidates[i] for i in component), key=lambda s: (s.path, s.location.line))
+              for component in nx.connected_components(graph)]  # fmt: skip
+    return sorted(groups, key=lambda g: (g[0].path, g[0].location.line))
+
+
+def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
+    """The canonical class ``name`` in ``path``; ConfigError when it is not there."""
+    from archcheck.config import ConfigError
+
+    facts = project.facts.get(path)
+    owner = project.layout.owner(path)
+    if facts is None or owner is None:
+        raise ConfigError([f"ssot.canonical: {name}: '{path}' is not a Python file of a service"])
+    for cls in facts.classes:
+        if cls.name == name:
+            return owner, Site(cls.name, path, cls.location, cls.methods, cls.bases, cls.conditional)
+    raise ConfigError([f"ssot.canonical: {name}: '{path}' defines no class {name}"])
+
+
+def canonical_matches(project: Project, name: str, path: str) -> Tuple[Site, List[Site]]:
+    """The canonical implementation and every other class of its service with its concept."""
+    owner, canonical = find_canonical(project, name, path)
+    found = []
+    for site in class_sites(project).get(owner, []):
+        if site.path == canonical.path and site.location == canonical.location:
+            continue
+        if site.name == canonical.name or similar(site, canonical):
+            found.append(site)
+    return canonical, found

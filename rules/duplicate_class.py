@@ -1,0 +1,83 @@
+"""The same class defined in two or more modules of one service.
+
+## What it does
+Flags a class name defined at module level in two or more modules of one
+service, or twice in one module (where the second silently replaces the
+first). Every definition is reported, and each message names the others.
+Classes with the same name in different services, test files, generated code,
+fallbacks under `except ImportError:`, framework conventions (Django's
+`Migration` and `Command`) and `ssot.acceptable-duplicates` are not flagged.
+
+## Why is this bad?
+Two `DatabaseManager`s in one service drift apart: a fix lands in one, callers
+of the other keep the bug, and nobody knows which one is the real one. It
+breaks the single source of truth the service's code relies on.
+
+## Example
+```python
+# app/db/manager.py
+class DatabaseManager: ...
+# app/services/db.py
+class DatabaseManager: ...
+```
+
+## Use instead
+```python
+# app/services/db.py
+from app.db.manager import DatabaseManager
+```
+
+## Options
+- `ssot.acceptable-duplicates`: class names or globs allowed to repeat.
+"""
+
+from typing import Iterator
+
+from archcheck.model import Severity, Violation
+from archcheck.rule import Example, ProjectRule
+from archcheck.ssot import class_sites, duplicates, others
+
+CODE = "SSOT001"
+NAME = "duplicate-class"
+SEVERITY = Severity.ERROR
+MESSAGE = "class '{name}' is defined more than once in service '{service}': also at {others}"
+FIX = "keep one implementation and import it everywhere else"
+
+_APP = "services/orders-service/app/"
+VALID = [
+    Example({
+        "services/orders-service/app/models.py": "class Order: ...\n",
+        "services/billing-service/app/models.py": "class Order: ...\n",  # another service
+        _APP + "tests/test_models.py": "class Order: ...\n",
+        _APP + "migrations/0001_initial.py": "class Migration: ...\n",
+        _APP + "migrations/0002_more.py": "class Migration: ...\n",
+        _APP + "management/commands/seed.py": "class Command: ...\n",
+        _APP + "management/commands/purge.py": "class Command: ...\n",
+        _APP + "proto/orders_pb2.py": "class Order: ...\n",
+        _APP + "compat.py": (
+            "try:\n    from ujson import Encoder\nexcept ImportError:\n    class Encoder: ...\n"
+            "import sys\nif sys.version_info >= (3, 11):\n    class Clock: ...\nelse:\n    class Clock: ...\n"
+        ),
+        _APP + "json_tools.py": "class Encoder: ...\n",
+        _APP + "shims.py": "class Settings: ...\n",
+        _APP + "settings.py": "class Settings: ...\n",
+    }, 'services = ["services/*"]\n[ssot]\nacceptable-duplicates = ["Sett*"]\n'),
+]
+INVALID = [
+    Example({
+        _APP + "db/manager.py": "class DatabaseManager:  # expect: SSOT001\n    pass\n",
+        _APP + "services/db.py": "import os\n\nclass DatabaseManager:  # expect: SSOT001\n    pass\n",
+        _APP + "cache.py": (
+            "class Cache:  # expect: SSOT001\n    pass\n\nclass Cache:  # expect: SSOT001\n    pass\n"
+        ),
+    }),
+]
+
+
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        for service, sites in class_sites(self.project).items():
+            for name, group in sorted(duplicates(sites).items()):
+                for site in group:
+                    yield self.spec.violation(site.location, name=name, service=service.name,
+                                              others=others(site, group))  # fmt: skip

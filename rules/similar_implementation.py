@@ -1,0 +1,88 @@
+"""Classes of one service that implement one concept under different names.
+
+## What it does
+Groups the classes of each service by concept: the words of the class name
+after expanding abbreviations (`DB` → database, `Conn` → connection, `Mgr` →
+manager, `Cfg` → config, `Repo` → repository…) and dropping qualifiers
+(`Unified`, `Base`, `Async`, `Legacy`, `New`, `V2`…). Two classes implement
+one concept when their last word (the role: manager, client, repository) is
+the same and the words before it are equal, or one set contains the other and
+their public method names overlap by at least half. Every class of a group
+is reported. Classes linked by inheritance, protocols and mixins are not.
+
+## Why is this bad?
+`DatabaseManager`, `DatabaseConnectionManager` and `UnifiedDBConnectionManager`
+in one service are three answers to one question. Each new one is written
+because the others were not found; each gets its own bugs and its own
+connection pool.
+
+## Example
+```python
+class DatabaseManager:
+    def connect(self): ...
+    def execute(self, sql): ...
+
+class UnifiedDBConnectionManager:
+    def connect(self): ...
+    def execute(self, sql): ...
+```
+
+## Use instead
+Keep one implementation, import it everywhere, and record it in
+`[tool.archcheck.ssot] canonical` so SSOT004 guards it.
+"""
+
+from typing import Iterator
+
+from archcheck.model import Severity, Violation
+from archcheck.rule import Example, ProjectRule
+from archcheck.ssot import class_sites, similar_groups
+
+CODE = "SSOT003"
+NAME = "similar-implementation"
+SEVERITY = Severity.WARNING
+MESSAGE = "class '{name}' implements the same concept ({concept}) as {others} in service '{service}'"
+FIX = "merge them into one implementation and import it everywhere"
+
+_APP = "services/content-service/app/"
+_DB_METHODS = "    def connect(self): ...\n    def disconnect(self): ...\n    def execute(self, sql): ...\n"
+VALID = [
+    Example({
+        _APP + "repos.py": (
+            "class UserRepository:\n    def get(self): ...\n    def add(self): ...\n"
+            "class OrderRepository:\n    def get(self): ...\n    def add(self): ...\n"
+        ),
+        _APP + "db.py": "class DatabaseManager:\n" + _DB_METHODS,
+        _APP + "config.py": "class DatabaseConfig:\n" + _DB_METHODS,
+        _APP + "base.py": "class BaseRedisClient:\n    def get(self): ...\n",
+        _APP + "redis.py": "from app.base import BaseRedisClient\nclass RedisClient(BaseRedisClient): ...\n",
+        _APP + "proto.py": "from typing import Protocol\nclass CacheClientProtocol(Protocol): ...\n"
+                           "class CacheClient(Protocol): ...\nclass CacheClientMixin: ...\n",
+        _APP + "errors.py": "class DatabaseError(Exception): ...\nclass DatabaseConnectionError(Exception): ...\n",
+        "services/other-service/app/db.py": "class UnifiedDBManager:\n" + _DB_METHODS,
+    }),
+]
+INVALID = [
+    Example({
+        _APP + "db/manager.py": "class DatabaseManager:  # expect: SSOT003\n" + _DB_METHODS,
+        _APP + "db/connection.py": (
+            "class DatabaseConnectionManager:  # expect: SSOT003\n" + _DB_METHODS
+            + "    def get_session(self): ...\n"
+        ),
+        _APP + "core/unified.py": "class UnifiedDBConnectionManager:  # expect: SSOT003\n" + _DB_METHODS,
+        _APP + "cache.py": "class CacheClient: ...  # expect: SSOT003\nclass AsyncCacheClient: ...  # expect: SSOT003\n"
+                           "class LegacyCacheClientV2: ...  # expect: SSOT003\n",
+    }),
+]
+
+
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        from archcheck.concepts import concept
+
+        for service, sites in class_sites(self.project).items():
+            for group in similar_groups(sites):
+                for site in group:
+                    names = [f"'{o.name}' ({o.where()})" for o in group if o is not site]
+                    yield self.spec.violation(site.location, name=site.name, service=service.name,
+                                              concept=str(concept(site.name)), others=", ".join(names))  # fmt: skip
