@@ -148,6 +148,27 @@ def explain(code: str) -> int:
     raise UserError(f"unknown rule: {code} (see `archcheck rules`)")
 
 
+@cli.command()
+@click.option("--output", "-o", default="MASTER_INDEX.md", show_default=True,
+              help="Where to write it, relative to the project root; '-' for stdout.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+def index(output: str, config: Optional[Path]) -> int:
+    """Write a Markdown MASTER_INDEX of canonical implementations and their duplicates."""
+    from archcheck.engine import analyse
+    from archcheck.master_index import render
+
+    settings = _settings(config)
+    project, _ = analyse(settings, [])
+    text = render(project)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        target = settings.root / output
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {target.relative_to(settings.root).as_posix()}", err=True)
+    return EXIT_OK
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Console entry point: map every failure to an exit code and one line of text."""
     args = list(sys.argv[1:] if argv is None else argv)

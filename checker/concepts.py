@@ -27,13 +27,14 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 QUALIFIERS = frozenset({
-    "unified", "base", "async", "sync", "legacy", "new", "old", "simple", "default",
+    "unified", "base", "async", "sync", "legacy", "new", "simple", "default",
     "abstract", "generic", "core", "enhanced", "improved", "custom", "main", "impl",
     "implementation", "basic", "standard", "global", "concrete", "centralized",
     "consolidated", "modern", "optimized", "robust", "advanced", "master", "primary",
     "canonical", "real", "actual", "proper", "final", "refactored", "fixed", "updated",
 })  # fmt: skip
 _VERSION = re.compile(r"v\d+")
+NEGATIONS = frozenset({"non", "no", "not", "un", "without"})
 
 
 def tokens(name: str) -> List[str]:
@@ -55,7 +56,7 @@ def concept(name: str) -> Optional[Concept]:
     words = []
     for token in tokens(name):
         token = ABBREVIATIONS.get(token, token)
-        if token in QUALIFIERS or _VERSION.fullmatch(token) or token.isdigit():
+        if token in QUALIFIERS or _VERSION.fullmatch(token):
             continue
         words.append(token)
     if len(words) < 2:
@@ -80,6 +81,8 @@ def same_concept(name_a: str, methods_a: Iterable[str], name_b: str, methods_b: 
     a, b = concept(name_a), concept(name_b)
     if a is None or b is None or name_a == name_b or a.role != b.role:
         return False
+    if (a.subject & NEGATIONS) != (b.subject & NEGATIONS):
+        return False  # InteractiveSpinner / NonInteractiveSpinner are opposites
     if a.subject == b.subject:
         return True
     if not (a.subject <= b.subject or b.subject <= a.subject):

@@ -1,16 +1,17 @@
 """The definitions SSOT rules compare: per service, minus what is duplicated by design.
 
-Left out everywhere: test files, generated code, fallback stand-ins defined
+Left out everywhere: test files, generated and vendored code, fallback stand-ins defined
 under ``except ImportError:``, framework conventions (Django's ``Migration``
 in every migration and ``Command`` in every management command, Alembic's
-``upgrade``/``downgrade``), and names in ``ssot.acceptable-duplicates``.
+``upgrade``/``downgrade``, plugin hooks such as pylint's ``register`` and
+Sphinx's ``setup``), and names in ``ssot.acceptable-duplicates``.
 """
 
 from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
 
 from archcheck.concepts import concept, same_concept
 from archcheck.config import TEST_FILE_GLOBS
@@ -25,8 +26,14 @@ CONVENTIONS: Tuple[Tuple[str, FrozenSet[str], FrozenSet[str]], ...] = (
      frozenset({"upgrade", "downgrade", "forwards", "backwards"})),
     ("**/versions/*.py", frozenset(), frozenset({"upgrade", "downgrade"})),
     ("**/management/commands/*.py", frozenset({"Command"}), frozenset()),
+    # module-level plugin hooks a framework looks up by name in every plugin module
+    ("**", frozenset(), frozenset({"register", "setup", "teardown", "includeme", "load_tests",
+                                   "setup_module", "teardown_module", "lambda_handler"})),
 )  # fmt: skip
 _TESTS = compile_globs(TEST_FILE_GLOBS)
+# Copies of third-party code kept in the tree are not the service's own implementations.
+_VENDORED = compile_globs(["**/_vendor/**", "**/vendor/**", "**/vendored/**", "**/third_party/**",
+                           "**/_vendored/**", "**/extern/**"])  # fmt: skip
 _CONVENTION_SPECS = [(compile_globs([glob]), classes, functions) for glob, classes, functions in CONVENTIONS]
 
 
@@ -66,7 +73,9 @@ def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
     for path in sorted(project.facts):
         facts = project.facts[path]
         owner = project.layout.owner(path)
-        if owner is None or owner.kind is not UnitKind.SERVICE or facts.generated or is_test_file(path):
+        if owner is None or owner.kind is not UnitKind.SERVICE or facts.generated:
+            continue
+        if is_test_file(path) or _VENDORED.match_file(path):
             continue
         definitions: Sequence[ClassFact | FunctionFact] = facts.classes if kind == "class" else facts.functions
         for d in definitions:
@@ -95,6 +104,8 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
     """
     by_name: Dict[str, Dict[str, List[Site]]] = {}
     for site in sites:
+        if site.name in {b.rsplit(".", 1)[-1] for b in site.bases}:
+            continue  # class FileSystem(ports.FileSystem): extends the other on purpose
         by_name.setdefault(site.name, {}).setdefault(site.path, []).append(site)
     found: Dict[str, List[Site]] = {}
     for name, per_file in by_name.items():
@@ -113,20 +124,40 @@ def others(site: Site, group: Sequence[Site]) -> str:
                      for o in group if o is not site)  # fmt: skip
 
 
-def _related_by_inheritance(a: Site, b: Site) -> bool:
-    return b.name in {x.rsplit(".", 1)[-1] for x in a.bases} or a.name in {
-        x.rsplit(".", 1)[-1] for x in b.bases
-    }
-
-
 def _is_interface(site: Site) -> bool:
     """Protocols and mixins describe or add behaviour; they are not implementations."""
     return "Mixin" in site.name or any(b.rsplit(".", 1)[-1] == "Protocol" for b in site.bases)
 
 
-def similar(a: Site, b: Site) -> bool:
+class Hierarchy:
+    """Class inheritance inside one service, by class name."""
+
+    def __init__(self, sites: Sequence[Site]) -> None:
+        self.parents: Dict[str, Set[str]] = {}
+        for site in sites:
+            self.parents.setdefault(site.name, set()).update(b.rsplit(".", 1)[-1] for b in site.bases)
+
+    def ancestors(self, name: str) -> Set[str]:
+        seen: Set[str] = set()
+        todo = list(self.parents.get(name, ()))
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self.parents.get(current, ()))
+        return seen
+
+    def designed_together(self, a: str, b: str) -> bool:
+        """One extends the other, or both implement a base class of the service (a strategy)."""
+        ancestors_a, ancestors_b = self.ancestors(a), self.ancestors(b)
+        if a in ancestors_b or b in ancestors_a:
+            return True
+        return bool(ancestors_a & ancestors_b & self.parents.keys())
+
+
+def similar(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
     """Two classes with different names that implement one concept, not by design."""
-    if _related_by_inheritance(a, b) or _is_interface(a) or _is_interface(b):
+    if _is_interface(a) or _is_interface(b) or hierarchy.designed_together(a.name, b.name):
         return False
     return same_concept(a.name, a.methods, b.name, b.methods)
 
@@ -135,17 +166,18 @@ def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
     """Groups of differently named classes that implement one concept, sorted."""
     import networkx as nx
 
+    hierarchy = Hierarchy(sites)
     graph: nx.Graph[int] = nx.Graph()
     candidates = [s for s in sites if concept(s.name) is not None]
-    by_concept: Dict[str, List[int]] = {}
+    by_role: Dict[str, List[int]] = {}
     for index, site in enumerate(candidates):
         c = concept(site.name)
         assert c is not None
-        by_concept.setdefault(c.role, []).append(index)
-    for indexes in by_concept.values():  # only classes with the same role can match
+        by_role.setdefault(c.role, []).append(index)
+    for indexes in by_role.values():  # only classes with the same role can match
         for i, left in enumerate(indexes):
             for right in indexes[i + 1:]:
-                if similar(candidates[left], candidates[right]):
+                if similar(candidates[left], candidates[right], hierarchy):
                     graph.add_edge(left, right)
     groups = [sorted((candidates[i] for i in component), key=lambda s: (s.path, s.location.line))
               for component in nx.connected_components(graph)]  # fmt: skip
@@ -169,10 +201,12 @@ def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
 def canonical_matches(project: Project, name: str, path: str) -> Tuple[Site, List[Site]]:
     """The canonical implementation and every other class of its service with its concept."""
     owner, canonical = find_canonical(project, name, path)
+    sites = class_sites(project).get(owner, [])
+    hierarchy = Hierarchy(sites)
     found = []
-    for site in class_sites(project).get(owner, []):
+    for site in sites:
         if site.path == canonical.path and site.location == canonical.location:
             continue
-        if site.name == canonical.name or similar(site, canonical):
+        if site.name == canonical.name or similar(site, canonical, hierarchy):
             found.append(site)
     return canonical, found
