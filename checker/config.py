@@ -25,7 +25,7 @@ PYPROJECT = "pyproject.toml"
 ARCHCHECK_TOML = "archcheck.toml"
 
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
-    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", ".tox", ".nox",
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env/", ".tox", ".nox",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".archcheck_cache",
     "build", "dist", "_build", "buck-out", "node_modules", "site-packages",
     "__pypackages__", ".eggs", "*.egg-info", ".ipynb_checkpoints",
@@ -99,6 +99,7 @@ class Settings:
     select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_PER_FILE_IGNORES
+    extend_per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     strict: bool = False
     baseline: Optional[str] = None
     shared_requirements: Optional[str] = None
@@ -111,6 +112,10 @@ class Settings:
     @property
     def all_excludes(self) -> Tuple[str, ...]:
         return self.exclude + self.extend_exclude
+
+    @property
+    def all_per_file_ignores(self) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+        return self.per_file_ignores + self.extend_per_file_ignores
 
 
 # --- validators: each returns the converted value or raises ValueError(reason) ---
@@ -222,6 +227,7 @@ _SCHEMA: _Schema = {
     "select": ("select", _str_list),
     "ignore": ("ignore", _str_list),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "extend-per-file-ignores": ("extend_per_file_ignores", _per_file_ignores),
     "strict": ("strict", _bool),
     "baseline": ("baseline", _str),
     "shared-requirements": ("shared_requirements", _str),

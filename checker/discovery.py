@@ -36,14 +36,20 @@ def _read_gitignore(directory: Path) -> Optional[pathspec.GitIgnoreSpec]:
         return pathspec.GitIgnoreSpec.from_lines(valid)
 
 
-def walk_python_files(settings: Settings) -> List[str]:
-    """Root-relative posix paths of every Python file not excluded, sorted."""
+def is_env_file(name: str) -> bool:
+    """``.env``, ``.env.example``, ``.env.production``…"""
+    return name == ".env" or name.startswith(".env.")
+
+
+def walk_files(settings: Settings) -> Tuple[List[str], List[str]]:
+    """Root-relative posix paths of the Python files and ``.env`` files not excluded, sorted."""
     root = settings.root
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
     # (directory relative to root, its .gitignore spec), innermost last
     ignores: List[Tuple[str, pathspec.GitIgnoreSpec]] = []
     found: List[str] = []
+    env_files: List[str] = []
 
     def ignored(rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
@@ -67,7 +73,14 @@ def walk_python_files(settings: Settings) -> List[str]:
         for name in filenames:
             if name.endswith(PYTHON_SUFFIX) and not ignored(prefix + name, False):
                 found.append(prefix + name)
-    return sorted(found)
+            elif is_env_file(name) and not ignored(prefix + name, False):
+                env_files.append(prefix + name)
+    return sorted(found), sorted(env_files)
+
+
+def walk_python_files(settings: Settings) -> List[str]:
+    """Root-relative posix paths of every Python file not excluded, sorted."""
+    return walk_files(settings)[0]
 
 
 def _has_marker(directory: Path) -> bool:
@@ -103,7 +116,7 @@ def unit_name(path: str, all_paths: Sequence[str]) -> str:
 
 def discover(settings: Settings) -> Layout:
     """Files, services and shared libraries of the project."""
-    files = walk_python_files(settings)
+    files, env_files = walk_files(settings)
     shared = expand_dir_globs(settings.root, settings.shared)
     if settings.services is None:
         services = detect_services(settings.root, directories(files), shared)
@@ -112,5 +125,5 @@ def discover(settings: Settings) -> Layout:
     paths = services + shared
     units = [Unit(p, unit_name(p, paths), UnitKind.SERVICE) for p in services]
     units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]
-    return Layout(files, units)
+    return Layout(files, units, env_files)
 

@@ -10,7 +10,7 @@ from archcheck.config import Settings
 from archcheck.discovery import discover
 from archcheck.filephase import FilePlan, read_and_analyse
 from archcheck.globs import compile_globs
-from archcheck.layout import Layout, is_within
+from archcheck.layout import Layout, is_within, service_hosts
 from archcheck.model import FileFacts, Report, Violation
 from archcheck.project import Project
 from archcheck.registry import code_matches
@@ -18,7 +18,7 @@ from archcheck.rule import RuleSpec
 
 
 def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
-    matchers = [(compile_globs([glob]), codes) for glob, codes in settings.per_file_ignores]
+    matchers = [(compile_globs([glob]), codes) for glob, codes in settings.all_per_file_ignores]
 
     def ignored(violation: Violation) -> bool:
         path = violation.location.path
@@ -43,12 +43,16 @@ def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Viola
 def analyse(settings: Settings, rules: Sequence[RuleSpec]) -> Tuple[Project, List[Violation]]:
     """Discover the project and run the per-file phase: facts, and file rules' findings."""
     layout = discover(settings)
-    plan = FilePlan(tuple(spec.code for spec in rules if spec.is_file_rule))
+    plan = FilePlan(
+        file_rules=tuple(spec.code for spec in rules if spec.is_file_rule),
+        env=settings.config,
+        service_hosts=service_hosts(layout.services),
+    )
     root = str(settings.root)
     facts: Dict[str, FileFacts] = {}
     found: List[Violation] = []
     for path in sorted(layout.files):
-        result = read_and_analyse(root, path, plan)
+        result = read_and_analyse(root, path, plan, layout.owner(path))
         facts[path] = result.facts
         found.extend(result.violations)
     return Project(settings, layout, facts), found

@@ -8,29 +8,37 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
+from archcheck.config import EnvConfigSettings
 from archcheck.definitions import gather_definitions, is_generated
 from archcheck.imports import gather_imports
+from archcheck.layout import Unit
 from archcheck.model import FileFacts, FileResult, Location, ParseProblem, Violation
 from archcheck.source import ParsedSource, deep_recursion, parse
 
 
 @dataclass(frozen=True)
 class FilePlan:
-    """What the per-file phase runs: the codes of the enabled file rules."""
+    """What the per-file phase runs, and the project knowledge file rules may use.
+
+    Everything here is plain, picklable data: with the file's path, bytes and
+    owner it is the whole input of the per-file phase.
+    """
 
     file_rules: Tuple[str, ...] = ()
+    env: EnvConfigSettings = EnvConfigSettings()
+    service_hosts: Tuple[Tuple[str, str], ...] = ()  # (host, service) for each name of a service
 
 
 def _run_file_rules(
-    parsed: ParsedSource, plan: FilePlan
+    parsed: ParsedSource, plan: FilePlan, owner: Optional[Unit]
 ) -> Tuple[Tuple[Violation, ...], Tuple[ParseProblem, ...]]:
     """Run the file rules whose prefilter matches, in one LibCST traversal."""
     from archcheck.registry import by_code
 
     specs = by_code()
-    candidates = [specs[c] for c in plan.file_rules if specs[c].may_match(parsed.text)]
+    candidates = [specs[c] for c in plan.file_rules if specs[c].may_match(parsed.text, plan)]
     if not candidates:
         return (), ()
     import libcst
@@ -42,7 +50,8 @@ def _run_file_rules(
         with deep_recursion():
             module = parsed.cst_module()
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            rules = [spec.file_rule(FileContext(parsed.path, module)) for spec in candidates]
+            context = FileContext(parsed.path, module, owner, plan)
+            rules = [spec.file_rule(context) for spec in candidates]
             wrapper.visit_batched(rules)
             violations: List[Violation] = []
             if any(rule.pending for rule in rules):
@@ -57,20 +66,20 @@ def _run_file_rules(
     return tuple(violations), ()
 
 
-def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileResult:
+def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] = None) -> FileResult:
     """Parse one Python file once, gather its facts and run the file rules on it."""
     parsed = parse(path, data)
     if isinstance(parsed, ParseProblem):
         return FileResult(FileFacts(path, problems=(parsed,)))
     imports = gather_imports(parsed)
     classes, functions = gather_definitions(parsed)
-    violations, problems = _run_file_rules(parsed, plan)
+    violations, problems = _run_file_rules(parsed, plan, owner)
     facts = FileFacts(path, imports, problems, classes, functions,
                       generated=is_generated(path, parsed.text))  # fmt: skip
     return FileResult(facts, violations)
 
 
-def read_and_analyse(root: str, path: str, plan: FilePlan) -> FileResult:
+def read_and_analyse(root: str, path: str, plan: FilePlan, owner: Optional[Unit] = None) -> FileResult:
     """Read a file below ``root`` and analyse it; an unreadable file is a ParseProblem."""
     try:
         with open(os.path.join(root, path), "rb") as handle:
@@ -78,4 +87,4 @@ def read_and_analyse(root: str, path: str, plan: FilePlan) -> FileResult:
     except OSError as exc:
         problem = ParseProblem(f"cannot read file: {exc.strerror or exc}", Location(path))
         return FileResult(FileFacts(path, problems=(problem,)))
-    return analyse_file(path, data, plan)
+    return analyse_file(path, data, plan, owner)

@@ -58,6 +58,19 @@ class Resolution:
     base: Optional[str] = None  # for relative imports: the package the dots name
 
 
+def service_hosts(services: Iterable[Unit]) -> Tuple[Tuple[str, str], ...]:
+    """(host, service name) for every host name that would mean one of these services.
+
+    A service is reachable under its directory name and its key, in snake or kebab case.
+    """
+    hosts = {}
+    for unit in services:
+        for name in (unit.name, unit.key):
+            for host in (name.lower(), name.lower().replace("_", "-"), name.lower().replace("-", "_")):
+                hosts.setdefault(host, unit.name)
+    return tuple(sorted(hosts.items()))
+
+
 def parent(path: str) -> str:
     return posixpath.dirname(path)
 
@@ -80,8 +93,9 @@ def directories(files: Iterable[str]) -> FrozenSet[str]:
 class Layout:
     """Files, units, ownership and import resolution of one project."""
 
-    def __init__(self, files: Iterable[str], units: Sequence[Unit]) -> None:
+    def __init__(self, files: Iterable[str], units: Sequence[Unit], env_files: Iterable[str] = ()) -> None:
         self.files = frozenset(files)
+        self.env_files = tuple(sorted(env_files))
         self.units = tuple(sorted(units))
         self._unit_by_dir: Dict[str, Unit] = {u.path: u for u in self.units}
         self.dirs = directories(self.files)

@@ -38,6 +38,9 @@ from libcst.metadata import CodeRange
 
 from archcheck.model import Location, Severity, Violation
 
+from archcheck.filephase import FilePlan as FilePlan  # re-exported: part of the rule API
+from archcheck.layout import Unit
+
 if TYPE_CHECKING:
     from archcheck.project import Project
 
@@ -96,9 +99,9 @@ class RuleSpec:
     def is_file_rule(self) -> bool:
         return issubclass(self.impl, FileRule)
 
-    def may_match(self, text: str) -> bool:
+    def may_match(self, text: str, plan: FilePlan) -> bool:
         """For a file rule: False only if it cannot flag anything in ``text``."""
-        return issubclass(self.impl, FileRule) and self.impl.may_match(text)
+        return issubclass(self.impl, FileRule) and self.impl.may_match(text, plan)
 
     def file_rule(self, context: FileContext) -> FileRule:
         assert issubclass(self.impl, FileRule), self.code
@@ -126,6 +129,8 @@ class FileContext:
 
     path: str
     module: cst.Module
+    service: Optional[Unit] = None  # the service or shared library the file belongs to
+    plan: FilePlan = field(default_factory=FilePlan)
 
 
 @dataclass(frozen=True)
@@ -152,8 +157,8 @@ class FileRule(cst.BatchableCSTVisitor):
         self.pending: List[_Pending] = []
 
     @classmethod
-    def may_match(cls, text: str) -> bool:
-        """False only if the rule cannot flag anything in ``text``."""
+    def may_match(cls, text: str, plan: FilePlan) -> bool:
+        """False only if the rule cannot flag anything in ``text`` (a sound prefilter)."""
         return cls.PREFILTER is None or cls.PREFILTER.search(text) is not None
 
     def code_for(self, node: cst.CSTNode) -> str:

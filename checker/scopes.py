@@ -118,3 +118,17 @@ def await_instead(module: cst.Module, call: cst.Call) -> Optional[str]:
     if not call.args:
         return None
     return f"await the coroutine instead: await {module.code_for_node(call.args[0].value)}"
+
+
+class ImportTracker:
+    """Mixin for FileRule: ``self.aliases`` knows what imported names stand for."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.aliases = ImportAliases()
+        self.aliases.add_module_imports(module)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.aliases.add(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.aliases.add(node)

@@ -32,8 +32,8 @@ async def startup():
 import libcst as cst
 
 from archcheck.model import Severity
-from archcheck.rule import FileContext, FileRule, RuleSpec, example
-from archcheck.scopes import AsyncScopeTracker, ImportAliases, await_instead, has_async_def
+from archcheck.rule import FileContext, FilePlan, FileRule, RuleSpec, example
+from archcheck.scopes import AsyncScopeTracker, ImportTracker, await_instead, has_async_def
 
 CODE = "ASY001"
 NAME = "asyncio-run-in-async"
@@ -109,23 +109,16 @@ INVALID = [
 ]
 
 
-class Rule(AsyncScopeTracker, FileRule):
+class Rule(AsyncScopeTracker, ImportTracker, FileRule):
     def __init__(self, spec: RuleSpec, context: FileContext) -> None:
         FileRule.__init__(self, spec, context)
         AsyncScopeTracker.__init__(self)
-        self.aliases = ImportAliases()
-        self.aliases.add_module_imports(context.module)
+        ImportTracker.__init__(self, context.module)
 
     @classmethod
-    def may_match(cls, text: str) -> bool:
+    def may_match(cls, text: str, plan: FilePlan) -> bool:
         # asyncio.run is reachable only through an import that spells "asyncio"
         return "asyncio" in text and "run" in text and has_async_def(text)
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self.aliases.add(node)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.aliases.add(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.async_function

@@ -28,7 +28,7 @@ async def refresh():
 import libcst as cst
 
 from archcheck.model import Severity
-from archcheck.rule import FileContext, FileRule, RuleSpec, example
+from archcheck.rule import FileContext, FilePlan, FileRule, RuleSpec, example
 from archcheck.scopes import AsyncScopeTracker, await_instead, has_async_def
 
 CODE = "ASY002"
@@ -86,7 +86,7 @@ class Rule(AsyncScopeTracker, FileRule):
         AsyncScopeTracker.__init__(self)
 
     @classmethod
-    def may_match(cls, text: str) -> bool:
+    def may_match(cls, text: str, plan: FilePlan) -> bool:
         return any(method in text for method in METHODS) and has_async_def(text)
 
     def visit_Call(self, node: cst.Call) -> None:
