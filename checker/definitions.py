@@ -129,9 +129,10 @@ def _gather_cst(source: ParsedSource) -> Definitions:
         for node in body:
             if isinstance(node, cst.ClassDef):
                 methods = tuple(n.name.value for n in block(node.body) if isinstance(n, cst.FunctionDef))
-                bases = tuple(get_full_name_for_node(a.value) or "" for a in node.bases)
+                names = (get_full_name_for_node(a.value) for a in node.bases)
+                bases = tuple(b for b in names if b)
                 classes.append(ClassFact(node.name.value, where(node, "class", node.name.value),
-                                         methods, tuple(b for b in bases if b), conditional, fallback))  # fmt: skip
+                                         methods, bases, conditional, fallback))  # fmt: skip
             elif isinstance(node, cst.FunctionDef):
                 keyword = "async def" if node.asynchronous else "def"
                 functions.append(FunctionFact(node.name.value, where(node, keyword, node.name.value),

@@ -51,7 +51,7 @@ def analyse(settings: Settings, rules: Sequence[RuleSpec]) -> Tuple[Project, Lis
     root = str(settings.root)
     facts: Dict[str, FileFacts] = {}
     found: List[Violation] = []
-    for path in sorted(layout.files):
+    for path in sorted([*layout.files, *layout.env_files]):
         result = read_and_analyse(root, path, plan, layout.owner(path))
         facts[path] = result.facts
         found.extend(result.violations)

@@ -7,11 +7,14 @@ process pool; no syntax tree outlives the call.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import posixpath
+from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 from archcheck.config import EnvConfigSettings
 from archcheck.definitions import gather_definitions, is_generated
+from archcheck.discovery import is_env_file
+from archcheck.envfile import parse_env
 from archcheck.imports import gather_imports
 from archcheck.layout import Unit
 from archcheck.model import FileFacts, FileResult, Location, ParseProblem, Violation
@@ -27,7 +30,7 @@ class FilePlan:
     """
 
     file_rules: Tuple[str, ...] = ()
-    env: EnvConfigSettings = EnvConfigSettings()
+    env: EnvConfigSettings = field(default_factory=EnvConfigSettings)
     service_hosts: Tuple[Tuple[str, str], ...] = ()  # (host, service) for each name of a service
 
 
@@ -79,12 +82,25 @@ def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] =
     return FileResult(facts, violations)
 
 
+def analyse_env_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit]) -> FileResult:
+    """Parse a ``.env`` file and run the file rules that read env entries."""
+    from archcheck.registry import by_code
+
+    entries, problems = parse_env(path, data)
+    specs = by_code()
+    violations = [v for code in plan.file_rules
+                  for v in specs[code].check_env_file(entries, owner, plan)]  # fmt: skip
+    return FileResult(FileFacts(path, problems=tuple(problems)), tuple(violations))
+
+
 def read_and_analyse(root: str, path: str, plan: FilePlan, owner: Optional[Unit] = None) -> FileResult:
-    """Read a file below ``root`` and analyse it; an unreadable file is a ParseProblem."""
+    """Read a file below ``root`` and analyse it by kind; an unreadable file is a ParseProblem."""
     try:
         with open(os.path.join(root, path), "rb") as handle:
             data = handle.read()
     except OSError as exc:
         problem = ParseProblem(f"cannot read file: {exc.strerror or exc}", Location(path))
         return FileResult(FileFacts(path, problems=(problem,)))
+    if is_env_file(posixpath.basename(path)):
+        return analyse_env_file(path, data, plan, owner)
     return analyse_file(path, data, plan, owner)

@@ -28,6 +28,7 @@ from typing import (
     Mapping,
     Optional,
     Pattern,
+    Sequence,
     Tuple,
     Type,
     Union,
@@ -36,10 +37,9 @@ from typing import (
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from archcheck.model import Location, Severity, Violation
-
 from archcheck.filephase import FilePlan as FilePlan  # re-exported: part of the rule API
 from archcheck.layout import Unit
+from archcheck.model import EnvEntry, Location, Severity, Violation
 
 if TYPE_CHECKING:
     from archcheck.project import Project
@@ -103,6 +103,12 @@ class RuleSpec:
         """For a file rule: False only if it cannot flag anything in ``text``."""
         return issubclass(self.impl, FileRule) and self.impl.may_match(text, plan)
 
+    def check_env_file(self, entries: Sequence[EnvEntry], service: Optional[Unit],
+                       plan: FilePlan) -> List[Violation]:  # fmt: skip
+        if not issubclass(self.impl, FileRule):
+            return []
+        return self.impl.check_env_file(self, entries, service, plan)
+
     def file_rule(self, context: FileContext) -> FileRule:
         assert issubclass(self.impl, FileRule), self.code
         return self.impl(self, context)
@@ -149,6 +155,12 @@ class FileRule(cst.BatchableCSTVisitor):
     """
 
     PREFILTER: ClassVar[Optional[Pattern[str]]] = None
+
+    @classmethod
+    def check_env_file(cls, spec: RuleSpec, entries: Sequence[EnvEntry],
+                       service: Optional[Unit], plan: FilePlan) -> List[Violation]:  # fmt: skip
+        """Findings in a ``.env`` file's entries; rules that read them override this."""
+        return []
 
     def __init__(self, spec: RuleSpec, context: FileContext) -> None:
         super().__init__()

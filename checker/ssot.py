@@ -77,9 +77,10 @@ def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
             continue
         if is_test_file(path) or _VENDORED.match_file(path):
             continue
-        definitions: Sequence[ClassFact | FunctionFact] = facts.classes if kind == "class" else facts.functions
+        is_class = kind == "class"
+        definitions: Sequence[ClassFact | FunctionFact] = facts.classes if is_class else facts.functions
         for d in definitions:
-            if d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, kind == "class"):
+            if d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, is_class):
                 continue
             methods = d.methods if isinstance(d, ClassFact) else ()
             bases = d.bases if isinstance(d, ClassFact) else ()

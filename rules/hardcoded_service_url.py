@@ -32,7 +32,14 @@ from typing import Dict, Optional, Set
 
 import libcst as cst
 
-from archcheck.environ import env_lookup, is_loopback, matches_internal, may_contain_loopback, static_text, urls
+from archcheck.environ import (
+    env_lookup,
+    is_loopback,
+    matches_internal,
+    may_contain_loopback,
+    static_text,
+    urls,
+)
 from archcheck.model import Severity
 from archcheck.rule import Example, FileContext, FilePlan, FileRule, RuleSpec, example
 from archcheck.scopes import ImportTracker

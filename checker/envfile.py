@@ -1,0 +1,29 @@
+"""Read a ``.env`` file into entries with line numbers (python-dotenv's parser)."""
+
+from __future__ import annotations
+
+import io
+from typing import List, Tuple, Union
+
+from dotenv.parser import parse_stream
+
+from archcheck.model import EnvEntry, Location, ParseProblem
+from archcheck.source import decode
+
+
+def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem]]:
+    """Entries and unparsable lines of a ``.env`` file."""
+    text: Union[str, ParseProblem] = decode(path, data)
+    if isinstance(text, ParseProblem):
+        return [], [text]
+    entries: List[EnvEntry] = []
+    problems: List[ParseProblem] = []
+    for binding in parse_stream(io.StringIO(text)):
+        line = binding.original.line
+        width = len(binding.original.string.rstrip("\r\n")) + 1
+        where = Location(path, line, 1, line, max(width, 1))
+        if binding.error:
+            problems.append(ParseProblem("cannot parse this .env line", where))
+        elif binding.key is not None:
+            entries.append(EnvEntry(binding.key, binding.value or "", where))
+    return entries, problems
