@@ -8,13 +8,15 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from archcheck.config import Settings
 from archcheck.discovery import discover
-from archcheck.filephase import FilePlan, read_and_analyse
+from archcheck.filephase import FilePlan, read_and_analyse, read_requirements
 from archcheck.globs import compile_globs
 from archcheck.layout import Layout, is_within, service_hosts
 from archcheck.model import FileFacts, Report, Violation
 from archcheck.project import Project
 from archcheck.registry import code_matches
+from archcheck.requirement_files import files_to_read, inside_root, requirement_roots
 from archcheck.rule import RuleSpec
+from archcheck.suppressions import suppressed
 
 
 def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
@@ -55,7 +57,16 @@ def analyse(settings: Settings, rules: Sequence[RuleSpec]) -> Tuple[Project, Lis
         result = read_and_analyse(root, path, plan, layout.owner(path))
         facts[path] = result.facts
         found.extend(result.violations)
-    return Project(settings, layout, facts), found
+    requirements = requirement_roots(settings, layout)
+    todo = files_to_read(requirements)
+    while todo:  # requirements files, following -r/-c includes that exist
+        path = todo.pop(0)
+        if path in requirements.facts or not inside_root(path) or not (settings.root / path).is_file():
+            continue
+        result = read_requirements(root, path)
+        requirements.facts[path] = facts[path] = result.facts
+        todo.extend(include.target for include in result.facts.includes)
+    return Project(settings, layout, facts, requirements), found
 
 
 def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[str]] = None) -> Report:
@@ -66,7 +77,14 @@ def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[
         if not spec.is_file_rule:
             found.extend(spec.project_rule(project).check())
     ignored = _ignored_by_path(settings)
-    kept = [v for v in found if _in_paths(v.location.path, paths) and not ignored(v)]
+
+    def reported(violation: Violation) -> bool:
+        path = violation.location.path
+        facts = project.facts.get(path)
+        silenced = facts is not None and suppressed(violation, facts.suppressions)
+        return _in_paths(path, paths) and not ignored(violation) and not silenced
+
+    kept = [v for v in found if reported(v)]
     layout = project.layout
     kept = sorted(set(_with_service(kept, layout)), key=Violation.sort_key)
     return Report(

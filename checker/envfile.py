@@ -9,13 +9,14 @@ from dotenv.parser import parse_stream
 
 from archcheck.model import EnvEntry, Location, ParseProblem
 from archcheck.source import decode
+from archcheck.suppressions import Suppression, in_lines
 
 
-def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem]]:
-    """Entries and unparsable lines of a ``.env`` file."""
+def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem], Tuple[Suppression, ...]]:
+    """Entries, unparsable lines and suppression comments of a ``.env`` file."""
     text: Union[str, ParseProblem] = decode(path, data)
     if isinstance(text, ParseProblem):
-        return [], [text]
+        return [], [text], ()
     entries: List[EnvEntry] = []
     problems: List[ParseProblem] = []
     for binding in parse_stream(io.StringIO(text)):
@@ -26,4 +27,4 @@ def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem
             problems.append(ParseProblem("cannot parse this .env line", where))
         elif binding.key is not None:
             entries.append(EnvEntry(binding.key, binding.value or "", where))
-    return entries, problems
+    return entries, problems, in_lines(enumerate(text.splitlines(), start=1))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import List, Optional, Tuple, Union
 
 from archcheck.config import EnvConfigSettings
 from archcheck.definitions import gather_definitions, is_generated
@@ -18,7 +18,9 @@ from archcheck.envfile import parse_env
 from archcheck.imports import gather_imports
 from archcheck.layout import Unit
 from archcheck.model import FileFacts, FileResult, Location, ParseProblem, Violation
+from archcheck.requirements import parse_requirements
 from archcheck.source import ParsedSource, deep_recursion, parse
+from archcheck.suppressions import in_python
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] =
     classes, functions = gather_definitions(parsed)
     violations, problems = _run_file_rules(parsed, plan, owner)
     facts = FileFacts(path, imports, problems, classes, functions,
-                      generated=is_generated(path, parsed.text))  # fmt: skip
+                      generated=is_generated(path, parsed.text),
+                      suppressions=in_python(parsed.text, parsed.ast_tree))  # fmt: skip
     return FileResult(facts, violations)
 
 
@@ -86,21 +89,34 @@ def analyse_env_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Uni
     """Parse a ``.env`` file and run the file rules that read env entries."""
     from archcheck.registry import by_code
 
-    entries, problems = parse_env(path, data)
+    entries, problems, suppressions = parse_env(path, data)
     specs = by_code()
     violations = [v for code in plan.file_rules
                   for v in specs[code].check_env_file(entries, owner, plan)]  # fmt: skip
-    return FileResult(FileFacts(path, problems=tuple(problems)), tuple(violations))
+    return FileResult(FileFacts(path, problems=tuple(problems), suppressions=suppressions),
+                      tuple(violations))  # fmt: skip
+
+
+def _read(root: str, path: str) -> Union[bytes, FileResult]:
+    try:
+        with open(os.path.join(root, path), "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        problem = ParseProblem(f"cannot read file: {exc.strerror or exc}", Location(path))
+        return FileResult(FileFacts(path, problems=(problem,)))
+
+
+def read_requirements(root: str, path: str) -> FileResult:
+    """Read and parse a requirements file below ``root``."""
+    data = _read(root, path)
+    return data if isinstance(data, FileResult) else FileResult(parse_requirements(path, data))
 
 
 def read_and_analyse(root: str, path: str, plan: FilePlan, owner: Optional[Unit] = None) -> FileResult:
     """Read a file below ``root`` and analyse it by kind; an unreadable file is a ParseProblem."""
-    try:
-        with open(os.path.join(root, path), "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        problem = ParseProblem(f"cannot read file: {exc.strerror or exc}", Location(path))
-        return FileResult(FileFacts(path, problems=(problem,)))
+    data = _read(root, path)
+    if isinstance(data, FileResult):
+        return data
     if is_env_file(posixpath.basename(path)):
         return analyse_env_file(path, data, plan, owner)
     return analyse_file(path, data, plan, owner)

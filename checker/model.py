@@ -125,7 +125,6 @@ class RequirementFact:
     text: str  # the requirement as written
     pins: Tuple[str, ...]  # exact versions (== / ===)
     location: Location
-    constraint: bool = False  # from a -c file
 
 
 @dataclass(frozen=True)
@@ -167,6 +166,7 @@ class FileFacts:
     generated: bool = False
     requirements: Tuple[RequirementFact, ...] = ()
     includes: Tuple[IncludeFact, ...] = ()
+    suppressions: Tuple[Tuple[int, Tuple[str, ...]], ...] = ()  # (line, codes; () = all)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 from archcheck.config import Settings
 from archcheck.layout import Layout, Resolution, Unit
 from archcheck.model import FileFacts, ImportFact
+from archcheck.requirement_files import Requirements
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,10 +41,12 @@ class ResolvedImport:
 class Project:
     """Everything project rules may read."""
 
-    def __init__(self, settings: Settings, layout: Layout, facts: Dict[str, FileFacts]) -> None:
+    def __init__(self, settings: Settings, layout: Layout, facts: Dict[str, FileFacts],
+                 requirements: Optional[Requirements] = None) -> None:  # fmt: skip
         self.settings = settings
         self.layout = layout
         self.facts = facts
+        self.requirements = requirements or Requirements(None, {})
 
     @cached_property
     def imports(self) -> Tuple[ResolvedImport, ...]:

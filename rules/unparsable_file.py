@@ -3,8 +3,10 @@
 ## What it does
 Reports a Python file that archcheck could not read, decode (NUL bytes, bytes
 invalid in the file's encoding, a bad encoding cookie) or parse (a syntax
-error under the newest grammar LibCST supports), at the first bad position.
-The rest of the project is still checked.
+error under the newest grammar LibCST supports), at the first bad position;
+a requirements or `.env` line that cannot be parsed; a `-r`/`-c` include of a
+file that does not exist; and requirements files that include each other in
+a cycle. The rest of the project is still checked.
 
 ## Why is this bad?
 No other rule can see into the file, so violations in it go unnoticed, and
@@ -25,8 +27,10 @@ def handler(request):
 
 from typing import Iterator
 
+import networkx as nx
+
 from archcheck.model import Severity, Violation
-from archcheck.rule import ProjectRule, example
+from archcheck.rule import Example, ProjectRule, example
 
 CODE = "ARC001"
 NAME = "unparsable-file"
@@ -43,6 +47,18 @@ VALID = [
 INVALID = [
     example("def handler(request:  # expect: ARC001\n    return request\n"),
     example("x = 1\nprint 'legacy'  # expect: ARC001\n"),
+    Example({
+        "requirements.shared.txt": "-r base.txt\nfastapi==0.116.1\n",
+        "base.txt": "-r requirements.shared.txt  # expect: ARC001\n",
+        "services/api/requirements.txt": (
+            "-r ../../requirements.shared.txt\n"
+            "-r missing.txt  # expect: ARC001\n"
+            "fastapi>=>1  # expect: ARC001\n"
+            "--no-such-option  # expect: ARC001\n"
+        ),
+        "services/api/app/main.py": "",
+        "services/api/.env": "OK=1\nnot a valid line  # expect: ARC001\n",
+    }, 'services = ["services/*"]\n'),
 ]
 
 
@@ -51,3 +67,23 @@ class Rule(ProjectRule):
         for path in sorted(self.project.facts):
             for problem in self.project.facts[path].problems:
                 yield self.spec.violation(problem.location, reason=problem.reason)
+        yield from self._includes()
+
+    def _includes(self) -> Iterator[Violation]:
+        requirements = self.project.requirements
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        for path in sorted(requirements.facts):
+            for include in requirements.includes(path):
+                if include.target in requirements.facts:
+                    graph.add_edge(path, include.target, include=include)
+                else:
+                    reason = f"included file '{include.target}' does not exist"
+                    yield self.spec.violation(include.location, reason=reason)
+        for component in nx.strongly_connected_components(graph):
+            if len(component) > 1:
+                # start where reading started, so the include that points back is reported
+                start = next(path for path in requirements.facts if path in component)
+                cycle = nx.find_cycle(graph.subgraph(component), source=start)
+                include = graph.edges[cycle[-1][0], cycle[-1][1]]["include"]
+                chain = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
+                yield self.spec.violation(include.location, reason=f"requirements include cycle: {chain}")

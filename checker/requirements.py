@@ -1,0 +1,107 @@
+"""Read a requirements file the way pip does, into facts.
+
+Handled as pip handles them: comments (``#`` at the start or after
+whitespace), backslash continuations, ``-r``/``--requirement`` and
+``-c``/``--constraint`` (relative to the including file), global options
+(``--index-url``, ``--find-links``…), per-requirement options (``--hash``),
+extras, markers, and unnamed URL or path requirements. Names, specifiers and
+markers are parsed by ``packaging``; a line it rejects is a ParseProblem at
+that line.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import List, Optional, Tuple
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, RequirementFact
+from archcheck.source import decode
+from archcheck.suppressions import in_lines
+
+_COMMENT = re.compile(r"(^|\s+)#.*$")
+_PER_REQUIREMENT_OPTION = re.compile(r"\s+(?=--?[A-Za-z])")
+_INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-r)|(?<=^-c))(\S.*)$")
+_GLOBAL_OPTIONS = (
+    "-i", "--index-url", "--extra-index-url", "--no-index", "-f", "--find-links",
+    "--trusted-host", "--pre", "--prefer-binary", "--require-hashes", "--only-binary",
+    "--no-binary", "--use-feature", "--no-build-isolation", "--config-settings",
+    "--global-option", "-Z", "--always-unzip", "--use-pep517", "--no-use-pep517",
+)  # fmt: skip
+_EDITABLE = ("-e", "--editable")
+_EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _logical_lines(text: str) -> List[Tuple[int, str]]:
+    """(first line number, joined text) with backslash continuations joined, as pip does."""
+    lines: List[Tuple[int, str]] = []
+    pending: Optional[Tuple[int, str]] = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pending is not None:
+            start, head = pending
+            line, number = head + line, start
+            pending = None
+        if line.endswith("\\") and not _COMMENT.match(line):
+            pending = (number, line[:-1])
+            continue
+        lines.append((number, line))
+    if pending is not None:
+        lines.append(pending)
+    return lines
+
+
+def _is_unnamed(spec: str) -> bool:
+    """A path or URL requirement without ``name @``: valid for pip, nothing to compare."""
+    if " @ " in spec or spec.startswith("@"):
+        return False
+    return spec.startswith((".", "/", "~")) or "://" in spec or spec.startswith(("git+", "hg+", "svn+"))
+
+
+def parse_requirements(path: str, data: bytes) -> FileFacts:
+    """Requirement and include facts of one requirements file, and its unparsable lines."""
+    text = decode(path, data)
+    if isinstance(text, ParseProblem):
+        return FileFacts(path, problems=(text,))
+    base = posixpath.dirname(path)
+    requirements: List[RequirementFact] = []
+    includes: List[IncludeFact] = []
+    problems: List[ParseProblem] = []
+    for number, raw in _logical_lines(text):
+        line = _COMMENT.sub("", raw).strip()
+        if not line:
+            continue
+        where = Location(path, number, 1, number, len(raw.rstrip()) + 1)
+        include = _INCLUDE.match(line)
+        if include:
+            target = posixpath.normpath(posixpath.join(base, include.group(2).strip()))
+            includes.append(IncludeFact(target, include.group(1) in ("-c", "--constraint"), where))
+            continue
+        option = line.split("=", 1)[0].split()[0]
+        if option in _GLOBAL_OPTIONS:
+            continue
+        if option in _EDITABLE:
+            line = line[len(option):].strip().lstrip("=").strip()
+        elif line.startswith("-"):
+            problems.append(ParseProblem(f"unknown pip option {option}", where))
+            continue
+        spec = _PER_REQUIREMENT_OPTION.split(line, maxsplit=1)[0]
+        if _is_unnamed(spec):
+            egg = _EGG.search(spec)
+            if egg:
+                name = canonicalize_name(egg.group(1))
+                requirements.append(RequirementFact(name, spec, (), where))
+            continue
+        try:
+            requirement = Requirement(spec)
+        except InvalidRequirement as exc:
+            reason = str(exc).splitlines()[0]
+            problems.append(ParseProblem(f"cannot parse requirement '{spec}': {reason}", where))
+            continue
+        pins = tuple(s.version for s in requirement.specifier
+                     if s.operator in ("==", "===") and "*" not in s.version)  # fmt: skip
+        requirements.append(RequirementFact(canonicalize_name(requirement.name), spec, pins, where))
+    return FileFacts(path, problems=tuple(problems), requirements=tuple(requirements),
+                     includes=tuple(includes), suppressions=in_lines(_logical_lines(text)))  # fmt: skip

@@ -1,0 +1,85 @@
+"""A service's requirements that do not include the shared requirements file.
+
+## What it does
+When the project has a shared requirements file (`shared-requirements`, or
+`requirements.shared.txt` at the root), flags each service's
+`requirements.txt` (or each top file of its `requirements/` folder) that does
+not include it with `-r`, directly or through another included file.
+Nothing is flagged when there is no shared file.
+
+## Why is this bad?
+The shared file is where the team pins what every service uses. A service
+that does not include it either copies those pins (and drifts) or misses
+them (and breaks at import time in its container).
+
+## Example
+```text
+# services/orders-service/requirements.txt
+fastapi==0.116.1
+pydantic==2.7.1
+```
+
+## Use instead
+```text
+-r ../../requirements.shared.txt
+stripe==10.1.0
+```
+"""
+
+import posixpath
+from typing import Iterator, List
+
+from archcheck.model import Location, Severity, Violation
+from archcheck.rule import Example, ProjectRule
+
+CODE = "REQ001"
+NAME = "missing-shared-requirements"
+SEVERITY = Severity.ERROR
+MESSAGE = "'{path}' does not include the shared requirements file '{shared}'"
+FIX = "add '-r {include}' at the top of the file"
+
+_CONFIG = 'services = ["services/*"]\n'
+VALID = [
+    Example({
+        "requirements.shared.txt": "fastapi==0.116.1\n",
+        "services/orders/requirements.txt": "-r ../../requirements.shared.txt\nstripe==10.1.0\n",
+        "services/billing/requirements.txt": "-r base.txt\n",
+        "services/billing/base.txt": "-r ../../requirements.shared.txt\n",
+        "services/search/requirements/base.txt": "-r ../../../requirements.shared.txt\n",
+        "services/search/requirements/dev.txt": "-r base.txt\npytest\n",
+        "services/orders/app/main.py": "", "services/billing/app/main.py": "", "services/search/app/main.py": "",
+    }, _CONFIG),
+    Example({  # no shared file: nothing to include
+        "services/orders/requirements.txt": "fastapi==0.116.1\n",
+        "services/orders/app/main.py": "",
+    }, _CONFIG),
+]
+INVALID = [
+    Example({
+        "requirements.shared.txt": "fastapi==0.116.1\n",
+        "services/orders/requirements.txt": "fastapi==0.116.1  # expect: REQ001\n",
+        "services/search/requirements/base.txt": "-r ../../../requirements.shared.txt\n",
+        "services/search/requirements/worker.txt": "celery==5.4.0  # expect: REQ001\n",
+        "services/orders/app/main.py": "", "services/search/app/main.py": "",
+    }, _CONFIG),
+]
+
+
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        requirements = self.project.requirements
+        shared = requirements.shared
+        if shared is None or shared not in requirements.facts:
+            return
+        for service in sorted(requirements.roots):
+            for path in self._tops(requirements.roots[service]):
+                if shared not in requirements.closure(path):
+                    include = posixpath.relpath(shared, posixpath.dirname(path))
+                    where = Location(path, 1, 1, 1, 1)
+                    yield self.spec.violation(where, fix=self.spec.fix.format(include=include),
+                                              path=path, shared=shared)  # fmt: skip
+
+    def _tops(self, roots: List[str]) -> List[str]:
+        """Files of the service that no other file of the service includes."""
+        included = {t for r in roots for t in self.project.requirements.closure(r)[1:]}
+        return [r for r in roots if r not in included]
