@@ -1,0 +1,76 @@
+"""One service requirements file lists an async and a sync driver of one database.
+
+## What it does
+Flags a service's requirements file that lists both an async and a sync
+driver for the same database: PostgreSQL (`asyncpg`, `aiopg` with
+`psycopg2`, `psycopg2-binary`) or MySQL (`aiomysql`, `asyncmy` with
+`pymysql`, `mysqlclient`). It is a warning: an async application with sync
+migrations (Alembic) needs both, and says so with a suppression comment.
+
+## Why is this bad?
+Two drivers mean two connection pools, two sets of connection settings and
+two code paths to the database; often one of them is left over from a
+migration to async that never finished.
+
+## Example
+```text
+asyncpg==0.29.0
+psycopg2-binary==2.9.9
+```
+
+## Use instead
+```text
+asyncpg==0.29.0
+psycopg2-binary==2.9.9  # archcheck: ignore[REQ004] reason="alembic migrations are sync"
+```
+"""
+
+from typing import Dict, Iterator, List, Tuple
+
+from archcheck.model import RequirementFact, Severity, Violation
+from archcheck.rule import Example, ProjectRule
+
+CODE = "REQ004"
+NAME = "conflicting-database-drivers"
+SEVERITY = Severity.WARNING
+MESSAGE = "'{sync}' (sync) and '{async_}' (async, line {line}) both drive {database} in one file"
+FIX = "use one driver per database, or mark the intended pair with a suppression comment"
+
+# database -> (async drivers, sync drivers), canonical names
+FAMILIES: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
+    "PostgreSQL": (("asyncpg", "aiopg"), ("psycopg2", "psycopg2-binary")),
+    "MySQL": (("aiomysql", "asyncmy"), ("pymysql", "mysqlclient")),
+}
+
+_CONFIG = 'services = ["services/*"]\n'
+VALID = [
+    Example({
+        "services/content/requirements.txt": "asyncpg==0.29.0\naiomysql==0.2.0\n-r sync.txt\n",
+        "services/content/sync.txt": "psycopg2-binary==2.9.9\n",
+        "services/legacy/requirements.txt": "psycopg2==2.9.9\npymysql==1.1.0\n",
+        "services/content/app/main.py": "", "services/legacy/app/main.py": "",
+    }, _CONFIG),
+]
+INVALID = [
+    Example({
+        "services/content/requirements.txt": "asyncpg==0.29.0\nfastapi\npsycopg2-binary==2.9.9  # expect: REQ004\n",
+        "services/content/app/main.py": "",
+    }, _CONFIG),
+]
+
+
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        requirements = self.project.requirements
+        files = {f for service in requirements.roots for f in requirements.service_files(service)}
+        for path in sorted(files):
+            by_name: Dict[str, RequirementFact] = {}
+            for fact in requirements.facts[path].requirements:
+                by_name.setdefault(fact.name, fact)
+            for database, (async_drivers, sync_drivers) in FAMILIES.items():
+                async_found: List[RequirementFact] = [by_name[n] for n in async_drivers if n in by_name]
+                for sync in (by_name[n] for n in sync_drivers if n in by_name):
+                    if async_found:
+                        first = async_found[0]
+                        yield self.spec.violation(sync.location, sync=sync.name, async_=first.name,
+                                                  line=first.location.line, database=database)  # fmt: skip

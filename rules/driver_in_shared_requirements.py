@@ -1,0 +1,70 @@
+"""A database driver in the shared requirements file.
+
+## What it does
+Flags each requirement of the shared requirements file (and the files it
+includes) whose package is a database driver (`requirements.database-drivers`:
+asyncpg, psycopg2, psycopg2-binary, pymysql, aiosqlite, …).
+
+## Why is this bad?
+Every service installs the shared file, so every service now ships a driver,
+often two (asyncpg and psycopg2-binary), including services that own no
+database. Which driver a service uses is that service's decision, and a
+compiled driver in every image costs build time and attack surface.
+
+## Example
+```text
+# requirements.shared.txt
+fastapi==0.116.1
+asyncpg==0.29.0
+psycopg2-binary==2.9.9
+```
+
+## Use instead
+```text
+# services/content-service/requirements.txt
+-r ../../requirements.shared.txt
+asyncpg==0.29.0
+```
+
+## Options
+- `requirements.database-drivers`: the package names that count as drivers.
+"""
+
+from typing import Iterator
+
+from packaging.utils import canonicalize_name
+
+from archcheck.model import Severity, Violation
+from archcheck.rule import Example, ProjectRule
+
+CODE = "REQ003"
+NAME = "driver-in-shared-requirements"
+SEVERITY = Severity.ERROR
+MESSAGE = "database driver '{package}' in the shared requirements: every service would install it"
+FIX = "move the driver to the requirements of the services that use the database"
+
+_CONFIG = 'services = ["services/*"]\n'
+VALID = [
+    Example({
+        "requirements.shared.txt": "fastapi==0.116.1\nsqlalchemy==2.0.30\nredis==5.0.4\n",
+        "services/content/requirements.txt": "-r ../../requirements.shared.txt\nasyncpg==0.29.0\npsycopg2-binary==2.9.9\n",
+        "services/content/app/main.py": "",
+    }, _CONFIG),
+]
+INVALID = [
+    Example({
+        "requirements.shared.txt": "fastapi==0.116.1\nasyncpg==0.29.0  # expect: REQ003\n-r drivers.txt\n",
+        "drivers.txt": "psycopg2_binary==2.9.9  # expect: REQ003\n",
+        "services/content/requirements.txt": "-r ../../requirements.shared.txt\n",
+        "services/content/app/main.py": "",
+    }, _CONFIG),
+]
+
+
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        drivers = {canonicalize_name(d) for d in self.project.settings.requirements.database_drivers}
+        requirements = self.project.requirements
+        for fact in requirements.requirements_in(requirements.shared_closure()):
+            if fact.name in drivers:
+                yield self.spec.violation(fact.location, package=fact.name)
