@@ -11,7 +11,7 @@ import fnmatch
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional, Sequence
+from typing import Iterator, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -79,7 +79,7 @@ def static_text(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
-def urls(text: str) -> Iterator[tuple]:
+def urls(text: str) -> Iterator[Tuple[str, str]]:
     """(url, host) for each URL in ``text`` whose host is written out (not an expression)."""
     for match in _URL.finditer(text):
         host = match.group(2)

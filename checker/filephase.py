@@ -11,6 +11,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
+from archcheck.calls import gather_calls
 from archcheck.config import EnvConfigSettings
 from archcheck.definitions import gather_definitions, is_generated
 from archcheck.discovery import is_env_file
@@ -78,9 +79,10 @@ def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] =
         return FileResult(FileFacts(path, problems=(parsed,)))
     imports = gather_imports(parsed)
     classes, functions = gather_definitions(parsed)
+    defs, instances = gather_calls(parsed, imports)
     violations, problems = _run_file_rules(parsed, plan, owner)
     facts = FileFacts(path, imports, problems, classes, functions,
-                      generated=is_generated(path, parsed.text),
+                      defs=defs, instances=instances, generated=is_generated(path, parsed.text),
                       suppressions=in_python(parsed.text, parsed.ast_tree))  # fmt: skip
     return FileResult(facts, violations)
 

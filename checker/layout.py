@@ -63,7 +63,7 @@ def service_hosts(services: Iterable[Unit]) -> Tuple[Tuple[str, str], ...]:
 
     A service is reachable under its directory name and its key, in snake or kebab case.
     """
-    hosts = {}
+    hosts: Dict[str, str] = {}
     for unit in services:
         for name in (unit.name, unit.key):
             for host in (name.lower(), name.lower().replace("_", "-"), name.lower().replace("-", "_")):

@@ -22,8 +22,7 @@ def render(project: Project) -> str:
     for name, path in project.settings.ssot.canonical:
         canonical, matches = canonical_matches(project, name, path)
         owner = project.layout.owner(path)
-        service = owner.name if owner else ""
-        lines.append(f"| {name} | `{canonical.where()}` | {service} | {len(matches)} |")
+        lines.append(f"| {name} | `{canonical.where()}` | {owner.name if owner else ''} | {len(matches)} |")
         if matches:
             sections += ["", f"## {name}", "", f"Canonical: `{canonical.where()}`", ""]
             sections += [f"- `{m.name}` at `{m.where()}`" for m in matches]

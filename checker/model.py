@@ -109,8 +109,10 @@ class DefFact:
     calls: Tuple[CallFact, ...] = ()
     loop_entries: Tuple[CallFact, ...] = ()  # direct asyncio.run / .run_until_complete calls
     stores: Tuple[Tuple[str, str], ...] = ()  # (parameter, self attribute) it is stored in
-    calls_through: Tuple[str, ...] = ()  # self attributes whose stored callables it calls
-    called_params: Tuple[str, ...] = ()  # parameters it calls
+    calls_through: Tuple[CallFact, ...] = ()  # calls of callables stored in self.<target>
+    called_params: Tuple[CallFact, ...] = ()  # calls of a parameter (target: its name)
+    local_types: Tuple[Tuple[str, str], ...] = ()  # (local name, class called to build it)
+    self_types: Tuple[Tuple[str, str], ...] = ()  # (self attribute, class called to build it)
 
     @property
     def name(self) -> str:
@@ -164,6 +166,7 @@ class FileFacts:
     functions: Tuple[FunctionFact, ...] = ()
     defs: Tuple[DefFact, ...] = ()
     generated: bool = False
+    instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class called to build it)
     requirements: Tuple[RequirementFact, ...] = ()
     includes: Tuple[IncludeFact, ...] = ()
     suppressions: Tuple[Tuple[int, Tuple[str, ...]], ...] = ()  # (line, codes; () = all)

@@ -18,6 +18,8 @@ from archcheck.requirement_files import Requirements
 if TYPE_CHECKING:
     import networkx as nx
 
+    from archcheck.callgraph import CallGraph
+
 
 @dataclass(frozen=True)
 class ResolvedImport:
@@ -57,6 +59,12 @@ class Project:
                 for resolution in self.layout.resolve(path, fact):
                     resolved.append(ResolvedImport(path, fact, source, resolution))
         return tuple(resolved)
+
+    @cached_property
+    def call_graph(self) -> CallGraph:
+        from archcheck.callgraph import CallGraph
+
+        return CallGraph(self)
 
     @cached_property
     def unit_graph(self) -> nx.DiGraph[str]:

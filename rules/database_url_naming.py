@@ -32,13 +32,14 @@ DATABASE_URL = "postgresql://content_user:content_pass@content-db:5432/content_s
 """
 
 import re
+from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
 import libcst as cst
 
 from archcheck.environ import env_lookup, environ_subscript, literal
 from archcheck.layout import Unit, UnitKind
-from archcheck.model import EnvEntry, Severity, Violation
+from archcheck.model import EnvEntry, Location, Severity, Violation
 from archcheck.rule import Example, FileContext, FilePlan, FileRule, RuleSpec
 from archcheck.scopes import ImportTracker
 
@@ -100,13 +101,23 @@ def mask(url: str) -> str:
     return _PASSWORD.sub(r"\1***\3", url)
 
 
-def _violation(spec: RuleSpec, value: str, service: Unit, plan: FilePlan) -> Optional[dict]:
+@dataclass(frozen=True)
+class _Mismatch:
+    value: str
+    service: str
+    expected: str
+
+
+def _mismatch(value: str, service: Unit, plan: FilePlan) -> Optional[_Mismatch]:
     template = plan.env.database_url_template
     if _pattern(template, service).fullmatch(value):
         return None
-    expected = expected_url(template, service)
-    return {"fix": spec.fix.format(expected=mask(expected)), "value": mask(value),
-            "service": service.name, "expected": mask(expected)}  # fmt: skip
+    return _Mismatch(mask(value), service.name, mask(expected_url(template, service)))
+
+
+def _violation(spec: RuleSpec, where: Location, found: _Mismatch) -> Violation:
+    return spec.violation(where, spec.fix.format(expected=found.expected), value=found.value,
+                          service=found.service, expected=found.expected)  # fmt: skip
 
 
 def _service(unit: Optional[Unit]) -> Optional[Unit]:
@@ -129,19 +140,19 @@ class Rule(ImportTracker, FileRule):
         unit = _service(service)
         found = []
         for entry in entries:
-            if unit is not None and entry.key.lower() == KEY:
-                fields = _violation(spec, entry.value, unit, plan)
-                if fields is not None:
-                    found.append(spec.violation(entry.location, fields.pop("fix"), **fields))
+            mismatch = _mismatch(entry.value, unit, plan) if unit and entry.key.lower() == KEY else None
+            if mismatch is not None:
+                found.append(_violation(spec, entry.location, mismatch))
         return found
 
     def _check(self, node: cst.CSTNode, value: Optional[cst.BaseExpression]) -> None:
         text = literal(value)
         if self.service is None or text is None or value is None:
             return
-        fields = _violation(self.spec, text, self.service, self.context.plan)
-        if fields is not None:
-            self.report(value, fix=fields.pop("fix"), **fields)
+        mismatch = _mismatch(text, self.service, self.context.plan)
+        if mismatch is not None:
+            self.report(value, fix=self.spec.fix.format(expected=mismatch.expected), value=mismatch.value,
+                        service=mismatch.service, expected=mismatch.expected)  # fmt: skip
 
     @staticmethod
     def _named(target: cst.BaseExpression) -> bool:

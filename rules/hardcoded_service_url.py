@@ -28,7 +28,7 @@ identity_url = os.getenv("IDENTITY_SERVICE_URL", "http://identity-service:8001")
 - `config.internal-hosts`: host globs that also count as internal (`["*.internal", "redis"]`).
 """
 
-from typing import Dict, Optional, Set
+from typing import Dict, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -141,7 +141,7 @@ class Rule(ImportTracker, FileRule):
                 target_text, variable = target
                 self.report(node, fix=self.spec.fix.format(variable=variable), url=url, target=target_text)
 
-    def _target(self, host: str) -> Optional[tuple]:
+    def _target(self, host: str) -> Optional[Tuple[str, str]]:
         if is_loopback(host):
             return "a loopback host", "SERVICE_URL"
         service = self.hosts.get(host)

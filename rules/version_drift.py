@@ -69,7 +69,7 @@ class Rule(ProjectRule):
         for package, sites in sorted(pins.items()):
             if len({version for _, version, _ in sites}) < 2:
                 continue
-            for service, version, fact in sites:
+            for _service, version, fact in sites:
                 others = sorted({f"{v} in {s} ({f.location.path}:{f.location.line})"
                                  for s, v, f in sites if v != version})  # fmt: skip
                 yield self.spec.violation(fact.location, package=package, version=version,

@@ -1,0 +1,227 @@
+"""The call graph of each service (networkx), built from per-file call facts.
+
+Nodes are functions ``(path, qualname)``. A call becomes an edge only when
+its target is certain, and only inside one service:
+
+* a bare name: a function nested in the caller (or an enclosing function),
+  a module-level function of the same file, or an imported function;
+* ``module.func`` through an imported module;
+* ``self.method()`` / ``cls.method()`` inside one class, and
+  ``obj.method()`` where ``obj`` was built from a known class (a local, a
+  ``self`` attribute or a module-level instance);
+* a function passed by reference (``validator=self._check``) to a function
+  that calls that parameter, or stores it on ``self`` for a method of its
+  class that calls the stored callables.
+
+Method calls on objects of unknown type are never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Tuple
+
+import networkx as nx
+
+from archcheck.calls import import_aliases
+from archcheck.model import DefFact, ImportFact, ImportKind, Location
+
+if TYPE_CHECKING:
+    from archcheck.project import Project
+
+Node = Tuple[str, str]  # (path, qualname)
+
+
+@dataclass(frozen=True)
+class Edge:
+    location: Location  # the call inside the caller
+
+
+class CallGraph:
+    """Resolved calls of one project, and which sync functions enter an event loop."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.defs: Dict[Node, DefFact] = {}
+        self.aliases: Dict[str, Dict[str, str]] = {}
+        self.instances: Dict[str, Dict[str, str]] = {}
+        for path, facts in project.facts.items():
+            for d in facts.defs:
+                self.defs[(path, d.qualname)] = d
+            self.aliases[path] = import_aliases(facts.imports)
+            self.instances[path] = dict(facts.instances)
+        self.graph: nx.DiGraph[Node] = nx.DiGraph()
+        for node in sorted(self.defs):
+            self.graph.add_node(node)
+        for node in sorted(self.defs):
+            self._add_calls(node)
+
+    # --- resolution -------------------------------------------------------
+
+    def _same_service(self, caller: str, callee: str) -> bool:
+        owner = self.project.layout.owner(caller)
+        return owner is not None and owner == self.project.layout.owner(callee)
+
+    def _module_file(self, path: str, dotted: str) -> Optional[str]:
+        """The file an absolute dotted module name resolves to from ``path``."""
+        fact = ImportFact(dotted, 0, (), ImportKind.IMPORT, Location(path))
+        for resolution in self.project.layout.resolve(path, fact):
+            target = resolution.target
+            if target is None:
+                return None
+            if target.endswith(".py"):
+                return target
+            init = f"{target}/__init__.py"
+            return init if init in self.project.facts else None
+        return None
+
+    def _symbol(self, path: str, dotted: str) -> Optional[Tuple[str, str]]:
+        """(file, name) for ``package.module.name`` resolved from ``path``."""
+        module, _, name = dotted.rpartition(".")
+        if not module:
+            return None
+        target = self._module_file(path, module)
+        return (target, name) if target else None
+
+    def _class(self, path: str, written: str) -> Optional[Tuple[str, str]]:
+        """Where a class named as written in ``path`` is defined: (file, class name)."""
+        head, _, rest = written.partition(".")
+        if not rest and any(c.name == head for c in self.project.facts[path].classes):
+            return path, head
+        alias = self.aliases[path].get(head)
+        if alias is None:
+            return None
+        found = self._symbol(path, alias + ("." + rest if rest else ""))
+        facts = self.project.facts.get(found[0]) if found else None
+        if found and facts and any(c.name == found[1] for c in facts.classes):
+            return found
+        return None
+
+    def _function(self, path: str, name: str) -> Optional[Node]:
+        return (path, name) if (path, name) in self.defs else None
+
+    def _method(self, place: Optional[Tuple[str, str]], method: str) -> Optional[Node]:
+        if place is None:
+            return None
+        return self._function(place[0], f"{place[1]}.{method}")
+
+    def _type_of(self, caller: DefFact, path: str, name: str) -> Optional[str]:
+        """The class a name was built from: a local, else a module-level instance."""
+        local = dict(caller.local_types).get(name)
+        return local if local is not None else self.instances[path].get(name)
+
+    def _self_type(self, path: str, class_name: str, attr: str) -> Optional[str]:
+        for (p, _), d in self.defs.items():
+            if p == path and d.class_name == class_name:
+                found = dict(d.self_types).get(attr)
+                if found:
+                    return found
+        return None
+
+    def resolve(self, path: str, caller: DefFact, target: str) -> Optional[Node]:
+        """The function a call target written in ``caller`` certainly means, or None."""
+        parts = target.split(".")
+        head = parts[0]
+        found: Optional[Node] = None
+        if head in ("self", "cls") and caller.class_name:
+            owner = caller.qualname.rsplit(".", 1)[0]
+            if len(parts) == 2:
+                found = self._function(path, f"{owner}.{parts[1]}")
+            elif len(parts) == 3:
+                written = self._self_type(path, caller.class_name, parts[1])
+                found = self._method(self._class(path, written), parts[2]) if written else None
+        elif len(parts) == 1:
+            scope = caller.qualname
+            while found is None and "." in scope:  # nested functions, innermost first
+                found = self._function(path, f"{scope}.<locals>.{head}")
+                scope = scope.rsplit(".<locals>.", 1)[0] if ".<locals>." in scope else ""
+            found = found or self._function(path, head)
+            alias = self.aliases[path].get(head)
+            if found is None and alias:
+                symbol = self._symbol(path, alias)
+                found = self._function(*symbol) if symbol else None
+        else:
+            written = self._type_of(caller, path, head) if len(parts) == 2 else None
+            if written is not None:
+                found = self._method(self._class(path, written), parts[1])
+            elif head in self.aliases[path]:
+                symbol = self._symbol(path, ".".join([self.aliases[path][head], *parts[1:]]))
+                found = self._function(*symbol) if symbol else None
+        if found is None or not self._same_service(path, found[0]):
+            return None
+        return found
+
+    # --- edges ------------------------------------------------------------
+
+    def _param_for(self, callee: DefFact, slot: str, bound: bool) -> Optional[str]:
+        if not slot.isdigit():
+            return slot if slot in callee.params else None
+        index = int(slot) + (1 if bound and callee.params[:1] in (("self",), ("cls",)) else 0)
+        return callee.params[index] if index < len(callee.params) else None
+
+    def _edge(self, caller: Node, callee: Node, where: Location) -> None:
+        """Record a call; the first call site (in source order) stands for the pair."""
+        if not self.graph.has_edge(caller, callee):
+            self.graph.add_edge(caller, callee, edge=Edge(where))
+
+    def _add_calls(self, node: Node) -> None:
+        path, _ = node
+        caller = self.defs[node]
+        for call in caller.calls:
+            callee_node = self.resolve(path, caller, call.target)
+            if callee_node is None:
+                continue
+            self._edge(node, callee_node, call.location)
+            callee = self.defs[callee_node]
+            for slot, ref in call.refs:
+                passed = self.resolve(path, caller, ref)
+                param = self._param_for(callee, slot, bound="." in call.target)
+                if passed is not None and param is not None:
+                    self._add_reference(callee_node, callee, param, passed)
+
+    def _add_reference(self, callee_node: Node, callee: DefFact, param: str, passed: Node) -> None:
+        """``passed`` is handed to ``callee`` as ``param``: who ends up calling it?"""
+        for use in callee.called_params:
+            if use.target == param:
+                self._edge(callee_node, passed, use.location)
+        stored = {attr for p, attr in callee.stores if p == param}
+        if not stored or callee.class_name is None:
+            return
+        path = callee_node[0]
+        owner = callee.qualname.rsplit(".", 1)[0]
+        for (p, qualname), method in self.defs.items():
+            if p != path or qualname.rsplit(".", 1)[0] != owner:
+                continue
+            for use in method.calls_through:
+                if use.target in stored:
+                    self._edge((p, qualname), passed, use.location)
+
+    # --- queries ----------------------------------------------------------
+
+    def loop_chains(self) -> Dict[Node, List[Node]]:
+        """For each sync function that reaches an event-loop entry through sync calls only,
+        the shortest chain of functions down to the one that enters the loop."""
+        sync = [n for n, d in self.defs.items() if not d.is_async]
+        sub = self.graph.subgraph(sync)
+        chains: Dict[Node, List[Node]] = {}
+        frontier = sorted(n for n in sync if self.defs[n].loop_entries)
+        for sink in frontier:
+            chains[sink] = [sink]
+        while frontier:
+            following: List[Node] = []
+            for node in frontier:
+                for caller in sorted(sub.predecessors(node)):
+                    if caller not in chains:
+                        chains[caller] = [caller, *chains[node]]
+                        following.append(caller)
+            frontier = following
+        return chains
+
+    def async_calls_into(self, chains: Dict[Node, List[Node]]) -> Iterator[Tuple[Node, Edge, List[Node]]]:
+        """(async caller, the call, chain) for each call from async code into a loop-entering chain."""
+        for node in sorted(self.defs):
+            if not self.defs[node].is_async:
+                continue
+            for callee in sorted(self.graph.successors(node)):
+                if callee in chains:
+                    yield node, self.graph.edges[node, callee]["edge"], chains[callee]

@@ -1,0 +1,200 @@
+"""Gather call-graph facts of one file: every function, what it calls, what it stores.
+
+Calls are recorded as written (``run_sync``, ``helpers.run_sync``,
+``self._run``); the project phase resolves them. A function's own scope ends
+at nested ``def``, ``lambda`` and ``class``: those run later, if ever, so
+their calls are not the outer function's calls. Also recorded, for the
+pass-by-reference case: which parameters a function calls or stores on
+``self``, and which stored callables it calls back.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+from archcheck.model import CallFact, DefFact, ImportFact, Location
+from archcheck.source import ParsedSource
+
+LOOP_ENTRY_METHODS = frozenset({"run_until_complete"})
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_STORE_METHODS = frozenset({"append", "add", "appendleft"})
+_VIEWS = frozenset({"values", "items", "get"})
+Instances = Tuple[Tuple[str, str], ...]
+
+
+def dotted(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else None
+    return None
+
+
+def import_aliases(imports: Sequence[ImportFact]) -> Dict[str, str]:
+    """Local name -> dotted name it stands for (absolute imports only)."""
+    aliases: Dict[str, str] = {}
+    for fact in imports:
+        if fact.level:
+            continue
+        for local, name in fact.aliases:
+            aliases[local] = f"{fact.module}.{name}" if fact.kind.value == "from" else name
+    return aliases
+
+
+def _own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
+    """Nodes of a function's own scope, not descending into nested scopes."""
+    todo: List[ast.AST] = list(reversed(body))
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, _SCOPES):
+            continue
+        todo.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _self_attr(node: ast.AST) -> Optional[str]:
+    """``self.x`` -> ``x``."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.attr if node.value.id in ("self", "cls") else None
+    return None
+
+
+def _stored_in(node: ast.AST) -> Optional[str]:
+    """The self attribute ``self.x``, ``self.x[k]``, ``self.x.values()``, ``self.x.items()`` name."""
+    if isinstance(node, ast.Subscript):
+        return _self_attr(node.value)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VIEWS:
+        return _self_attr(node.func.value)
+    return _self_attr(node)
+
+
+class _Gatherer:
+    def __init__(self, source: ParsedSource, aliases: Dict[str, str]) -> None:
+        self.source = source
+        self.aliases = aliases
+        self.defs: List[DefFact] = []
+
+    def where(self, node: ast.AST) -> Location:
+        src = self.source
+        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        column = src.char_column(line, node.col_offset) + 1  # type: ignore[attr-defined]
+        end_column = src.char_column(end_line, node.end_col_offset or 0) + 1  # type: ignore[attr-defined]
+        return Location(src.path, line, column, end_line, end_column)
+
+    def is_loop_entry(self, call: ast.Call, target: Optional[str]) -> bool:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in LOOP_ENTRY_METHODS:
+            return True
+        if target is None:
+            return False
+        head, _, rest = target.partition(".")
+        qualified = self.aliases.get(head, head) + ("." + rest if rest else "")
+        return qualified == "asyncio.run" and (head in self.aliases)
+
+    def walk(self, body: Sequence[ast.stmt], prefix: str, class_name: Optional[str]) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                self.walk(node.body, f"{prefix}{node.name}.", node.name)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.function(node, prefix, class_name)
+            else:
+                nested = [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt)]
+                self.walk(nested, prefix, class_name)
+
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str,
+                 class_name: Optional[str]) -> None:  # fmt: skip
+        qualname = prefix + node.name
+        args = node.args
+        params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
+        own = list(_own_nodes(node.body))
+        callable_locals: Dict[str, str] = {}  # local name -> self attribute it came from
+        local_types: List[Tuple[str, str]] = []
+        self_types: List[Tuple[str, str]] = []
+        stores: Set[Tuple[str, str]] = set()
+        for item in own:
+            if isinstance(item, ast.Assign) and len(item.targets) == 1:
+                assigned, value = item.targets[0], item.value
+                if isinstance(value, ast.Name) and value.id in params:
+                    attr = _stored_in(assigned)
+                    if attr:
+                        stores.add((value.id, attr))
+                source_attr = _stored_in(value)
+                if isinstance(assigned, ast.Name) and source_attr and not _self_attr(value):
+                    callable_locals[assigned.id] = source_attr
+                ctor = dotted(value.func) if isinstance(value, ast.Call) else None
+                if ctor is not None:
+                    if isinstance(assigned, ast.Name):
+                        local_types.append((assigned.id, ctor))
+                    elif _self_attr(assigned):
+                        self_types.append((_self_attr(assigned) or "", ctor))
+            elif isinstance(item, (ast.For, ast.AsyncFor)):
+                attr = _stored_in(item.iter)
+                if attr:
+                    names = item.target.elts[-1:] if isinstance(item.target, ast.Tuple) else [item.target]
+                    for name in names:
+                        if isinstance(name, ast.Name):
+                            callable_locals[name.id] = attr
+        calls: List[CallFact] = []
+        entries: List[CallFact] = []
+        through: List[CallFact] = []
+        called_params: List[CallFact] = []
+        for item in own:
+            if not isinstance(item, ast.Call):
+                continue
+            func = item.func
+            target = dotted(func)
+            where = self.where(item)
+            if isinstance(func, ast.Attribute) and func.attr in _STORE_METHODS and item.args:
+                arg = item.args[0]
+                attr = _self_attr(func.value)
+                if attr and isinstance(arg, ast.Name) and arg.id in params:
+                    stores.add((arg.id, attr))
+            if self.is_loop_entry(item, target):
+                entries.append(CallFact(target or "run_until_complete", where))
+                continue
+            if isinstance(func, ast.Name) and func.id in params:
+                called_params.append(CallFact(func.id, where))
+            elif isinstance(func, ast.Name) and func.id in callable_locals:
+                through.append(CallFact(callable_locals[func.id], where))
+            elif isinstance(func, ast.Subscript) and _self_attr(func.value):
+                through.append(CallFact(_self_attr(func.value) or "", where))
+            if target is None:
+                continue
+            refs = [(str(i), ref) for i, a in enumerate(item.args) if (ref := dotted(a))]
+            refs += [(k.arg, ref) for k in item.keywords if k.arg and (ref := dotted(k.value))]
+            calls.append(CallFact(target, where, tuple(refs)))
+        keyword = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
+        column = self.source.char_column(node.lineno, node.col_offset) + 1
+        header = Location(self.source.path, node.lineno, column, node.lineno,
+                          column + len(keyword) + 1 + len(node.name))  # fmt: skip
+        self.defs.append(DefFact(
+            qualname, class_name, isinstance(node, ast.AsyncFunctionDef), header, params,
+            tuple(calls), tuple(entries), tuple(sorted(stores)), tuple(through),
+            tuple(called_params), tuple(local_types), tuple(self_types),
+        ))  # fmt: skip
+        nested = [n for n in own if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        for inner in nested:
+            if isinstance(inner, ast.ClassDef):
+                self.walk(inner.body, f"{qualname}.<locals>.{inner.name}.", inner.name)
+            else:
+                self.function(inner, f"{qualname}.<locals>.", None)
+
+
+def gather_calls(
+    source: ParsedSource, imports: Sequence[ImportFact]
+) -> Tuple[Tuple[DefFact, ...], Instances]:
+    """Every function's call facts, and module-level instances (``registry = Registry()``)."""
+    if source.ast_tree is None:
+        return (), ()
+    gatherer = _Gatherer(source, import_aliases(imports))
+    gatherer.walk(source.ast_tree.body, "", None)
+    instances = []
+    for node in source.ast_tree.body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        name, value = node.targets[0], node.value
+        ctor = dotted(value.func) if isinstance(value, ast.Call) else None
+        if isinstance(name, ast.Name) and ctor is not None:
+            instances.append((name.id, ctor))
+    return tuple(gatherer.defs), tuple(instances)
