@@ -37,6 +37,11 @@ class Edge:
     location: Location  # the call inside the caller
 
 
+def _owner(method: DefFact) -> str:
+    """The qualified name of the class a method belongs to."""
+    return method.qualname.rsplit(".", 1)[0]
+
+
 class CallGraph:
     """Resolved calls of one project, and which sync functions enter an event loop."""
 
@@ -45,9 +50,12 @@ class CallGraph:
         self.defs: Dict[Node, DefFact] = {}
         self.aliases: Dict[str, Dict[str, str]] = {}
         self.instances: Dict[str, Dict[str, str]] = {}
+        self.members: Dict[Tuple[str, str], List[DefFact]] = {}  # (path, class qualname) -> methods
         for path, facts in project.facts.items():
             for d in facts.defs:
                 self.defs[(path, d.qualname)] = d
+                if d.class_name is not None:
+                    self.members.setdefault((path, _owner(d)), []).append(d)
             self.aliases[path] = import_aliases(facts.imports)
             self.instances[path] = dict(facts.instances)
         self.graph: nx.DiGraph[Node] = nx.DiGraph()
@@ -110,12 +118,12 @@ class CallGraph:
         local = dict(caller.local_types).get(name)
         return local if local is not None else self.instances[path].get(name)
 
-    def _self_type(self, path: str, class_name: str, attr: str) -> Optional[str]:
-        for (p, _), d in self.defs.items():
-            if p == path and d.class_name == class_name:
-                found = dict(d.self_types).get(attr)
-                if found:
-                    return found
+    def _self_type(self, path: str, owner: str, attr: str) -> Optional[str]:
+        """The class ``self.<attr>`` was built from in any method of the class."""
+        for method in self.members.get((path, owner), []):
+            found = dict(method.self_types).get(attr)
+            if found:
+                return found
         return None
 
     def resolve(self, path: str, caller: DefFact, target: str) -> Optional[Node]:
@@ -124,11 +132,11 @@ class CallGraph:
         head = parts[0]
         found: Optional[Node] = None
         if head in ("self", "cls") and caller.class_name:
-            owner = caller.qualname.rsplit(".", 1)[0]
+            owner = _owner(caller)
             if len(parts) == 2:
                 found = self._function(path, f"{owner}.{parts[1]}")
             elif len(parts) == 3:
-                written = self._self_type(path, caller.class_name, parts[1])
+                written = self._self_type(path, owner, parts[1])
                 found = self._method(self._class(path, written), parts[2]) if written else None
         elif len(parts) == 1:
             scope = caller.qualname
@@ -188,13 +196,10 @@ class CallGraph:
         if not stored or callee.class_name is None:
             return
         path = callee_node[0]
-        owner = callee.qualname.rsplit(".", 1)[0]
-        for (p, qualname), method in self.defs.items():
-            if p != path or qualname.rsplit(".", 1)[0] != owner:
-                continue
+        for method in self.members.get((path, _owner(callee)), []):
             for use in method.calls_through:
                 if use.target in stored:
-                    self._edge((p, qualname), passed, use.location)
+                    self._edge((path, method.qualname), passed, use.location)
 
     # --- queries ----------------------------------------------------------
 

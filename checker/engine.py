@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from pathlib import Path
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Pattern, Sequence, Set, Tuple
 
 from archcheck.config import Settings
 from archcheck.discovery import discover
@@ -42,15 +43,37 @@ def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Viola
     return result
 
 
+def _units_needing_call_facts(root: str, layout: Layout, rules: Sequence[RuleSpec]) -> FrozenSet[str]:
+    """Units in which every byte pattern of some call-graph rule occurs (a cheap text scan)."""
+    wanted = [spec.impl.CALL_FACTS_WHERE for spec in rules
+              if not spec.is_file_rule and spec.impl.CALL_FACTS_WHERE]  # fmt: skip
+    if not wanted:
+        return frozenset()
+    seen: Dict[str, Set[Pattern[bytes]]] = {}
+    for path in layout.files:
+        owner = layout.owner(path)
+        if owner is None:
+            continue
+        try:
+            data = Path(root, path).read_bytes()
+        except OSError:
+            continue
+        found = seen.setdefault(owner.name, set())
+        found.update(p for patterns in wanted for p in patterns if p not in found and p.search(data))
+    return frozenset(unit for unit, found in seen.items()
+                     if any(set(patterns) <= found for patterns in wanted))  # fmt: skip
+
+
 def analyse(settings: Settings, rules: Sequence[RuleSpec]) -> Tuple[Project, List[Violation]]:
     """Discover the project and run the per-file phase: facts, and file rules' findings."""
     layout = discover(settings)
+    root = str(settings.root)
     plan = FilePlan(
         file_rules=tuple(spec.code for spec in rules if spec.is_file_rule),
         env=settings.config,
         service_hosts=service_hosts(layout.services),
+        call_facts_in=_units_needing_call_facts(root, layout, rules),
     )
-    root = str(settings.root)
     facts: Dict[str, FileFacts] = {}
     found: List[Violation] = []
     for path in sorted([*layout.files, *layout.env_files]):
@@ -90,7 +113,7 @@ def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[
     return Report(
         root=str(settings.root),
         violations=tuple(kept),
-        files=len(layout.files),
+        files=len(project.facts),
         services=len(layout.services),
         duration_s=round(time.perf_counter() - started, 3),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple, Union
+from typing import FrozenSet, List, Optional, Tuple, Union
 
 from archcheck.calls import gather_calls
 from archcheck.config import EnvConfigSettings
@@ -35,6 +35,7 @@ class FilePlan:
     file_rules: Tuple[str, ...] = ()
     env: EnvConfigSettings = field(default_factory=EnvConfigSettings)
     service_hosts: Tuple[Tuple[str, str], ...] = ()  # (host, service) for each name of a service
+    call_facts_in: FrozenSet[str] = frozenset()  # units whose files need call-graph facts
 
 
 def _run_file_rules(
@@ -79,7 +80,8 @@ def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] =
         return FileResult(FileFacts(path, problems=(parsed,)))
     imports = gather_imports(parsed)
     classes, functions = gather_definitions(parsed)
-    defs, instances = gather_calls(parsed, imports)
+    wanted = owner is not None and owner.name in plan.call_facts_in
+    defs, instances = gather_calls(parsed, imports) if wanted else ((), ())
     violations, problems = _run_file_rules(parsed, plan, owner)
     facts = FileFacts(path, imports, problems, classes, functions,
                       defs=defs, instances=instances, generated=is_generated(path, parsed.text),

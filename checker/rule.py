@@ -192,7 +192,14 @@ class FileRule(cst.BatchableCSTVisitor):
 
 
 class ProjectRule:
-    """A rule over the facts of the whole project."""
+    """A rule over the facts of the whole project.
+
+    ``CALL_FACTS_WHERE``: a rule that reads the call graph names byte patterns
+    that must *all* occur somewhere in a service for the rule to find anything
+    there; call facts (the costliest facts) are gathered only in such services.
+    """
+
+    CALL_FACTS_WHERE: ClassVar[Tuple[Pattern[bytes], ...]] = ()
 
     def __init__(self, spec: RuleSpec, project: Project) -> None:
         self.spec = spec

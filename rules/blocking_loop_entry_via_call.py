@@ -37,6 +37,7 @@ async def handle_order(order):
 ```
 """
 
+import re
 from typing import Iterator
 
 from archcheck.model import Severity, Violation
@@ -107,6 +108,10 @@ INVALID = [
 
 
 class Rule(ProjectRule):
+    # a chain needs an async def and a loop entry (asyncio.run is reached through an import of asyncio)
+    CALL_FACTS_WHERE = (re.compile(rb"\basync(?:[ \t\f]|\\\r?\n)+def\b"),
+                        re.compile(rb"asyncio|run_until_complete"))  # fmt: skip
+
     def check(self) -> Iterator[Violation]:
         graph = self.project.call_graph
         for caller, edge, chain in graph.async_calls_into(graph.loop_chains()):

@@ -29,6 +29,7 @@ client_id = os.environ["GOOGLE_OAUTH_CLIENT_ID"]  # set per deployment
 - `config.deployment-suffixes`: the suffixes that name a deployment.
 """
 
+import re
 from typing import Optional, Set
 
 import libcst as cst
@@ -83,10 +84,11 @@ class Rule(ImportTracker, FileRule):
 
     @classmethod
     def may_match(cls, text: str, plan: FilePlan) -> bool:
+        # only literal keys are checked, so the suffix ends right before a closing quote
         if "getenv" not in text and "environ" not in text:
             return False
-        upper = text.upper()
-        return any(suffix.upper() in upper for suffix in plan.env.deployment_suffixes)
+        suffixes = "|".join(re.escape(s) for s in plan.env.deployment_suffixes)
+        return bool(suffixes) and re.search(f"(?i)(?:{suffixes})[\"']", text) is not None
 
     def _is_runtime(self) -> bool:
         service = self.context.service

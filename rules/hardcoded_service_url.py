@@ -28,6 +28,7 @@ identity_url = os.getenv("IDENTITY_SERVICE_URL", "http://identity-service:8001")
 - `config.internal-hosts`: host globs that also count as internal (`["*.internal", "redis"]`).
 """
 
+import re
 from typing import Dict, Optional, Set, Tuple
 
 import libcst as cst
@@ -107,8 +108,10 @@ class Rule(ImportTracker, FileRule):
             return False
         if plan.env.internal_hosts or may_contain_loopback(text):
             return True
-        lowered = text.lower()
-        return any(host in lowered for host, _ in plan.service_hosts)
+        # a service host follows "://" (and userinfo); "http://" "host" split literals fall back
+        hosts = "|".join(re.escape(host) for host, _ in plan.service_hosts)
+        pattern = f"(?i)://(?:[^\\s/@'\"]*@)?(?:{hosts})(?![\\w.-]*\\.[a-z])|://['\"]"
+        return bool(hosts) and re.search(pattern, text) is not None
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self.skip.add(id(node.value))  # docstrings and other bare strings are documentation

@@ -35,7 +35,7 @@ def test_text_output_lines_and_summary() -> None:
         " the event loop is already running (RuntimeError, or a blocked loop)",
         "shared/auth.py:1:1: IMP004 shared library 'shared' imports 'auth_service.auth_core.tokens'"
         " from service 'auth_service'",
-        "Found 2 errors and 0 warnings (15 files, 3 services).",
+        "Found 2 errors and 0 warnings (24 files, 3 services).",
     ]
     assert result.stderr == ""
 
@@ -50,7 +50,7 @@ def test_output_file(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     result = archcheck(["check", "--format", "json", "--output", str(out)])
     assert result.stdout == "" and result.returncode == 1
-    assert json.loads(out.read_text())["summary"]["errors"] == 6
+    assert json.loads(out.read_text())["summary"]["errors"] == 13
 
 
 def test_json_document_shape() -> None:
@@ -119,3 +119,21 @@ def test_bad_allow_edge_is_a_config_error(tmp_path: Path) -> None:
     result = archcheck([], cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == "archcheck: error: imports.allow: unknown service 'nowhere'\n"
+
+
+def test_index_writes_master_index(tmp_path: Path) -> None:
+    fixture = REPO / "fixtures" / "ssot_duplicates"
+    result = archcheck(["index", "--output", "-"], cwd=fixture)
+    assert result.returncode == 0
+    text = result.stdout
+    assert text.startswith("# MASTER_INDEX")
+    assert ("| DatabaseManager | `services/content-service/app/db/database_manager.py:1` "
+            "| content-service | 3 |") in text
+    assert "- `UnifiedDBConnectionManager` at `services/content-service/app/core/unified.py:1`" in text
+    assert "search-service: DatabaseManager / UnifiedDBManager" in text
+    out = tmp_path / "project"
+    import shutil
+
+    shutil.copytree(fixture, out)
+    assert archcheck(["index"], cwd=out).returncode == 0
+    assert (out / "MASTER_INDEX.md").read_text() == text

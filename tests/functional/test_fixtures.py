@@ -31,14 +31,21 @@ TABLE = [
     ("hyphen_services", "hyphen_services", [], 1),
     ("bad_input", "bad_input", [], 1),
     ("demo_select_asy", "demo", ["--select", "ASY"], 1),
-    ("demo_warnings_only", "demo", ["--ignore", "IMP001,IMP003,IMP004", "--ignore", "ASY"], 0),
-    ("demo_warnings_only_strict", "demo", ["--ignore", "IMP001,IMP003,IMP004,ASY", "--strict"], 1),
+    ("demo_warnings_only", "demo", ["--select", "IMP002,SSOT003", "--select", "REQ005"], 0),
+    ("demo_warnings_only_strict", "demo", ["--select", "IMP002,SSOT003,REQ005", "--strict"], 1),
+    ("demo_ignore", "demo", ["--ignore", "IMP,ASY,SSOT", "--ignore", "REQ00"], 1),
     ("demo_paths", "demo", ["shared/auth.py", "netra_backend"], 1),
     ("demo_exit_zero", "demo", ["--exit-zero"], 0),
     ("bad_config", "bad_config", [], 2),
     ("unknown_option", "demo", ["--frobnicate"], 2),
     ("unknown_code", "demo", ["--select", "XYZ9"], 2),
     ("missing_path", "demo", ["no/such/file.py"], 2),
+    ("ssot_duplicates", "ssot_duplicates", [], 1),
+    ("config_urls", "config_urls", [], 1),
+    ("shared_requirements", "shared_requirements", [], 1),
+    ("shared_requirements_one_file", "shared_requirements", ["services/content-service/requirements.txt"], 1),
+    ("async_chains", "async_chains", [], 1),
+    ("async_chains_sync_only", "async_chains", ["--select", "ASY003", "netra_backend/app/tasks.py"], 0),
 ]
 
 

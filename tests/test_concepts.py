@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from archcheck.concepts import concept, same_concept, tokens
+
+DB = ["connect", "disconnect", "execute"]
+
+
+def test_tokens() -> None:
+    assert tokens("UnifiedDBConnectionManager") == ["unified", "db", "connection", "manager"]
+    assert tokens("HTTPClientV2") == ["http", "client", "v2"]
+    assert tokens("s3_uploader") == ["s3", "uploader"]
+
+
+def test_concept_normalises_abbreviations_and_qualifiers() -> None:
+    assert str(concept("UnifiedDBConnMgr")) == "connection database manager"
+    assert concept("BaseManager") is None  # nothing specific is left
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("DatabaseManager", "UnifiedDBConnectionManager", True),
+        ("DatabaseManager", "DatabaseConnectionManager", True),
+        ("DBManager", "LegacyDatabaseManagerV2", True),
+        ("UserRepository", "OrderRepository", False),
+        ("DatabaseManager", "DatabaseConfig", False),
+        ("InteractiveSpinner", "NonInteractiveSpinner", False),
+        ("_16ColorCache", "_256ColorCache", False),
+    ],
+)
+def test_same_concept(a: str, b: str, same: bool) -> None:
+    assert same_concept(a, DB, b, DB) is same
+
+
+def test_subset_names_need_shared_methods() -> None:
+    assert not same_concept("DatabaseManager", ["connect", "close"], "DatabaseConnectionManager", ["pool", "drain"])

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from archcheck.requirements import parse_requirements
+
+
+def parse(text: str):
+    return parse_requirements("svc/requirements.txt", text.encode())
+
+
+def test_pip_syntax() -> None:
+    facts = parse(
+        "# comment\n"
+        "-r ../requirements.shared.txt\n"
+        "--requirement=base.txt\n"
+        "-cconstraints.txt\n"
+        "--index-url https://pypi.org/simple\n"
+        "Django_REST-framework[extra]==3.15.2 ; python_version >= '3.9'  # api\n"
+        "alembic==1.16.2 \\\n"
+        "    --hash=sha256:00\n"
+        "requests \\\n"
+        "  ==2.32.3\n"
+        "-e git+https://example.com/lib.git#egg=internal_lib\n"
+        "./vendored_pkg\n"
+        "pkg @ https://example.com/pkg.whl\n"
+        "uvicorn>=0.30,<1\n"
+        "numpy==1.26.*\n"
+    )
+    assert [(r.name, r.pins, r.location.line) for r in facts.requirements] == [
+        ("django-rest-framework", ("3.15.2",), 6),
+        ("alembic", ("1.16.2",), 7),
+        ("requests", ("2.32.3",), 9),
+        ("internal-lib", (), 11),
+        ("pkg", (), 13),
+        ("uvicorn", (), 14),
+        ("numpy", (), 15),
+    ]
+    assert [(i.target, i.constraint, i.location.line) for i in facts.includes] == [
+        ("requirements.shared.txt", False, 2),
+        ("svc/base.txt", False, 3),
+        ("svc/constraints.txt", True, 4),
+    ]
+    assert facts.problems == ()
+
+
+def test_bad_lines_are_problems_at_their_line() -> None:
+    facts = parse("ok==1\nnot a requirement\n--no-such-option\n")
+    assert [(p.location.line, p.reason.split(":")[0]) for p in facts.problems] == [
+        (2, "cannot parse requirement 'not a requirement'"),
+        (3, "unknown pip option --no-such-option"),
+    ]
+    assert [r.name for r in facts.requirements] == ["ok"]
+
+
+def test_undecodable_file() -> None:
+    facts = parse_requirements("r.txt", b"ok==1\ncaf\xe9==1\n")
+    assert [p.location.line for p in facts.problems] == [2]
