@@ -13,7 +13,8 @@ import fnmatch
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
 
-from archcheck.concepts import concept, same_concept
+from archcheck.calls import import_aliases
+from archcheck.concepts import concept, same_concept, tokens
 from archcheck.config import TEST_FILE_GLOBS
 from archcheck.globs import compile_globs
 from archcheck.layout import Unit, UnitKind
@@ -78,12 +79,14 @@ def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
         if is_test_file(path) or _VENDORED.match_file(path):
             continue
         is_class = kind == "class"
+        aliases = import_aliases(facts.imports)
         definitions: Sequence[ClassFact | FunctionFact] = facts.classes if is_class else facts.functions
         for d in definitions:
             if d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, is_class):
                 continue
             methods = d.methods if isinstance(d, ClassFact) else ()
-            bases = d.bases if isinstance(d, ClassFact) else ()
+            # `from distutils.command.build import build as _build` makes `_build` mean `build`
+            bases = tuple(aliases.get(b, b) for b in d.bases) if isinstance(d, ClassFact) else ()
             site = Site(d.name, path, d.location, methods, bases, d.conditional)
             result.setdefault(owner, []).append(site)
     return result
@@ -125,9 +128,14 @@ def others(site: Site, group: Sequence[Site]) -> str:
                      for o in group if o is not site)  # fmt: skip
 
 
+_STAND_INS = frozenset({"dummy", "fake", "mock", "stub", "null", "noop"})
+
+
 def _is_interface(site: Site) -> bool:
-    """Protocols and mixins describe or add behaviour; they are not implementations."""
-    return "Mixin" in site.name or any(b.rsplit(".", 1)[-1] == "Protocol" for b in site.bases)
+    """Protocols, mixins and stand-ins (``_DummyLock``) are not second implementations."""
+    if "Mixin" in site.name or any(b.rsplit(".", 1)[-1] == "Protocol" for b in site.bases):
+        return True
+    return bool(_STAND_INS.intersection(tokens(site.name)))
 
 
 class Hierarchy:

@@ -59,6 +59,8 @@ VALID = [
             "import sys\nif sys.version_info >= (3, 11):\n    class Clock: ...\nelse:\n    class Clock: ...\n"
         ),
         _APP + "json_tools.py": "class Encoder: ...\n",
+        _APP + "ports.py": "class Storage: ...\n",
+        _APP + "adapters.py": "from app.ports import Storage as _Storage\nclass Storage(_Storage): ...\n",
         _APP + "shims.py": "class Settings: ...\n",
         _APP + "settings.py": "class Settings: ...\n",
     }, 'services = ["services/*"]\n[ssot]\nacceptable-duplicates = ["Sett*"]\n'),

@@ -57,7 +57,8 @@ VALID = [
         _APP + "base.py": "class BaseRedisClient:\n    def get(self): ...\n",
         _APP + "redis.py": "from app.base import BaseRedisClient\nclass RedisClient(BaseRedisClient): ...\n",
         _APP + "proto.py": "from typing import Protocol\nclass CacheClientProtocol(Protocol): ...\n"
-                           "class CacheClient(Protocol): ...\nclass CacheClientMixin: ...\n",
+                           "class CacheClient(Protocol): ...\nclass CacheClientMixin: ...\n"
+                           "class FakeCacheClient: ...\nclass NullCacheClient: ...\n",
         _APP + "errors.py": "class DatabaseError(Exception): ...\nclass DatabaseConnectionError(Exception): ...\n",
         "services/other-service/app/db.py": "class UnifiedDBManager:\n" + _DB_METHODS,
     }),
