@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
@@ -11,6 +12,7 @@ import click
 
 from archcheck import __version__
 from archcheck.config import ConfigError, Settings, load_settings, with_overrides
+from archcheck.model import Report
 
 if TYPE_CHECKING:
     from archcheck.rule import RuleSpec
@@ -89,13 +91,16 @@ def cli() -> None:
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 @click.option("--show-fixes", is_flag=True, help="Show how to fix each finding.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the per-file phase (default: the CPU count).")
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
 @click.version_option(__version__, "--version", prog_name="archcheck")
 def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple[str, ...],
           ignore: Tuple[str, ...], strict: Optional[bool], exit_zero: bool, config: Optional[Path],
-          show_fixes: bool, quiet: bool, debug: bool) -> int:  # fmt: skip
+          show_fixes: bool, quiet: bool, no_cache: bool, jobs: Optional[int],
+          debug: bool) -> int:  # fmt: skip
     """Analyse the whole project and report findings located in PATHS (default: all)."""
-    from archcheck.engine import run
     from archcheck.report import to_json, to_text
 
     settings = _settings(config)
@@ -105,8 +110,7 @@ def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple
         ignore=(settings.ignore + _codes(ignore)) if ignore else None,
         strict=strict,
     )
-    rules = _rules(settings)
-    report = run(settings, rules, _relative_paths(settings, paths))
+    report = _report(settings, _relative_paths(settings, paths), no_cache, jobs)
     text = to_json(report) if fmt == "json" else to_text(report, show_fixes=show_fixes, quiet=quiet)
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -114,6 +118,33 @@ def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple
         click.echo(text, nl=False)
     failing = len(report.violations) if settings.strict else report.errors
     return EXIT_OK if exit_zero or not failing else EXIT_FINDINGS
+
+
+def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs: Optional[int]) -> Report:
+    """The report: from the report cache when no input changed, else from a run."""
+    import time
+
+    from archcheck.cache import CacheDir, ReportCache, digest, signature
+    from archcheck.discovery import discover
+
+    started = time.perf_counter()
+    cache = None if no_cache else CacheDir(settings.root / settings.cache_dir)
+    reports = None
+    if cache is not None:
+        layout = discover(settings)
+        inputs = sorted([*layout.files, *layout.env_files])
+        key = digest(settings, paths, [(p, signature(settings.root / p)) for p in inputs])
+        reports = ReportCache(cache, key)
+        cached = reports.load(settings.root)
+        if isinstance(cached, Report):
+            return replace(cached, duration_s=round(time.perf_counter() - started, 3))
+    from archcheck.engine import check as run_check
+    from archcheck.runner import default_jobs
+
+    report, read = run_check(settings, _rules(settings), paths, cache, jobs or default_jobs(), progress=True)
+    if reports is not None:
+        reports.store(settings.root, read, report)
+    return replace(report, duration_s=round(time.perf_counter() - started, 3))
 
 
 @cli.command("rules")

@@ -9,6 +9,7 @@ their method names must overlap as well.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import FrozenSet, Iterable, List, Optional
@@ -51,6 +52,7 @@ class Concept:
         return " ".join(sorted(self.subject)) + " " + self.role
 
 
+@functools.cache
 def concept(name: str) -> Optional[Concept]:
     """The concept a class name stands for; None when nothing specific is left."""
     words = []

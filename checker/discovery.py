@@ -117,11 +117,15 @@ def unit_name(path: str, all_paths: Sequence[str]) -> str:
 def discover(settings: Settings) -> Layout:
     """Files, services and shared libraries of the project."""
     files, env_files = walk_files(settings)
-    shared = expand_dir_globs(settings.root, settings.shared)
+    python_dirs = directories(files)
+    # a unit holds Python code that was not excluded (`services = ["*"]` must not pick up caches)
+    shared = [d for d in expand_dir_globs(settings.root, settings.shared) if d in python_dirs]
     if settings.services is None:
-        services = detect_services(settings.root, directories(files), shared)
+        services = detect_services(settings.root, python_dirs, shared)
     else:
-        services = [s for s in expand_dir_globs(settings.root, settings.services) if s not in shared]
+        globbed = expand_dir_globs(settings.root, settings.services)
+        holds_shared = {s for s in globbed for lib in shared if is_within(lib, s)}
+        services = [s for s in globbed if s in python_dirs and s not in holds_shared]
     paths = services + shared
     units = [Unit(p, unit_name(p, paths), UnitKind.SERVICE) for p in services]
     units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Pattern, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from archcheck.cache import CacheDir, FileStore, digest
 from archcheck.config import Settings
 from archcheck.discovery import discover
-from archcheck.filephase import FilePlan, read_and_analyse, read_requirements
+from archcheck.filephase import FilePlan, read_requirements
 from archcheck.globs import compile_globs
 from archcheck.layout import Layout, is_within, service_hosts
 from archcheck.model import FileFacts, Report, Violation
@@ -17,6 +17,7 @@ from archcheck.project import Project
 from archcheck.registry import code_matches
 from archcheck.requirement_files import files_to_read, inside_root, requirement_roots
 from archcheck.rule import RuleSpec
+from archcheck.runner import analyse_files
 from archcheck.suppressions import suppressed
 
 
@@ -43,59 +44,52 @@ def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Viola
     return result
 
 
-def _units_needing_call_facts(root: str, layout: Layout, rules: Sequence[RuleSpec]) -> FrozenSet[str]:
-    """Units in which every byte pattern of some call-graph rule occurs (a cheap text scan)."""
-    wanted = [spec.impl.CALL_FACTS_WHERE for spec in rules
-              if not spec.is_file_rule and spec.impl.CALL_FACTS_WHERE]  # fmt: skip
-    if not wanted:
-        return frozenset()
-    seen: Dict[str, Set[Pattern[bytes]]] = {}
-    for path in layout.files:
-        owner = layout.owner(path)
-        if owner is None:
-            continue
-        try:
-            data = Path(root, path).read_bytes()
-        except OSError:
-            continue
-        found = seen.setdefault(owner.name, set())
-        found.update(p for patterns in wanted for p in patterns if p not in found and p.search(data))
-    return frozenset(unit for unit, found in seen.items()
-                     if any(set(patterns) <= found for patterns in wanted))  # fmt: skip
-
-
-def analyse(settings: Settings, rules: Sequence[RuleSpec]) -> Tuple[Project, List[Violation]]:
+def analyse(settings: Settings, rules: Sequence[RuleSpec], cache: Optional[CacheDir] = None,
+            jobs: int = 1, progress: bool = False) -> Tuple[Project, List[Violation]]:  # fmt: skip
     """Discover the project and run the per-file phase: facts, and file rules' findings."""
     layout = discover(settings)
-    root = str(settings.root)
+    root = settings.root
+    call_patterns = [spec.impl.CALL_FACTS_WHERE for spec in rules
+                     if not spec.is_file_rule and spec.impl.CALL_FACTS_WHERE]  # fmt: skip
     plan = FilePlan(
         file_rules=tuple(spec.code for spec in rules if spec.is_file_rule),
         env=settings.config,
         service_hosts=service_hosts(layout.services),
-        call_facts_in=_units_needing_call_facts(root, layout, rules),
     )
+    plan_key = digest(plan, [[p.pattern for p in patterns] for patterns in call_patterns])
+    store = FileStore(cache, plan_key)
+    paths = sorted([*layout.files, *layout.env_files])
+    owners = {path: layout.owner(path) for path in paths}
+    results, plan = analyse_files(root, paths, owners, plan, call_patterns, store, jobs, progress)
     facts: Dict[str, FileFacts] = {}
     found: List[Violation] = []
-    for path in sorted([*layout.files, *layout.env_files]):
-        result = read_and_analyse(root, path, plan, layout.owner(path))
-        facts[path] = result.facts
-        found.extend(result.violations)
+    for path in paths:
+        facts[path] = results[path].facts
+        found.extend(results[path].violations)
     requirements = requirement_roots(settings, layout)
     todo = files_to_read(requirements)
     while todo:  # requirements files, following -r/-c includes that exist
         path = todo.pop(0)
-        if path in requirements.facts or not inside_root(path) or not (settings.root / path).is_file():
+        if path in requirements.facts or not inside_root(path) or not (root / path).is_file():
             continue
-        result = read_requirements(root, path)
+        result = read_requirements(str(root), path)
         requirements.facts[path] = facts[path] = result.facts
         todo.extend(include.target for include in result.facts.includes)
     return Project(settings, layout, facts, requirements), found
 
 
-def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[str]] = None) -> Report:
+def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[str]] = None,
+        cache: Optional[CacheDir] = None, jobs: int = 1, progress: bool = False) -> Report:  # fmt: skip
     """Check the whole project; report findings located in ``paths`` (all when None)."""
+    return check(settings, rules, paths, cache, jobs, progress)[0]
+
+
+def check(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[str]] = None,
+          cache: Optional[CacheDir] = None, jobs: int = 1,
+          progress: bool = False) -> Tuple[Report, List[str]]:  # fmt: skip
+    """The report, and the requirements files it read (inputs a report cache must watch)."""
     started = time.perf_counter()
-    project, found = analyse(settings, rules)
+    project, found = analyse(settings, rules, cache, jobs, progress)
     for spec in rules:
         if not spec.is_file_rule:
             found.extend(spec.project_rule(project).check())
@@ -110,10 +104,11 @@ def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[
     kept = [v for v in found if reported(v)]
     layout = project.layout
     kept = sorted(set(_with_service(kept, layout)), key=Violation.sort_key)
-    return Report(
+    report = Report(
         root=str(settings.root),
         violations=tuple(kept),
         files=len(project.facts),
         services=len(layout.services),
         duration_s=round(time.perf_counter() - started, 3),
     )
+    return report, sorted(project.requirements.facts)

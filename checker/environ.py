@@ -23,7 +23,11 @@ PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
 
 _URL = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://(?:[^\s/@'\"]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)")
 LOOPBACK_NAMES = frozenset({"localhost", "0.0.0.0", "::1", "ip6-localhost"})
-_LOOPBACK_HINT = re.compile(r"localhost|127\.|0\.0\.0\.0|::1")
+# a loopback host right after "://" (and userinfo); `"http://" "localhost"` split literals fall back
+_LOOPBACK_HINT = re.compile(
+    r"://(?:[^\s/@'\"]*@)?\[?(?:localhost|127\.|0\.0\.0\.0|::1|ip6-localhost|[\w.-]*\.localhost)|://['\"]",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ def is_loopback(host: str) -> bool:
 
 
 def may_contain_loopback(text: str) -> bool:
-    """False only if no loopback host can be written in ``text``."""
+    """False only if no URL with a loopback host can be written in ``text``."""
     return _LOOPBACK_HINT.search(text) is not None
 
 

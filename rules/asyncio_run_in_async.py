@@ -29,11 +29,16 @@ async def startup():
 ```
 """
 
+import re
+
 import libcst as cst
 
 from archcheck.model import Severity
 from archcheck.rule import FileContext, FilePlan, FileRule, RuleSpec, example
 from archcheck.scopes import AsyncScopeTracker, ImportTracker, await_instead, has_async_def
+
+_RUN_CALL = re.compile(r"\brun\s*\(")
+_RUN_AS = re.compile(r"\brun\s+as\b")
 
 CODE = "ASY001"
 NAME = "asyncio-run-in-async"
@@ -117,8 +122,11 @@ class Rule(AsyncScopeTracker, ImportTracker, FileRule):
 
     @classmethod
     def may_match(cls, text: str, plan: FilePlan) -> bool:
-        # asyncio.run is reachable only through an import that spells "asyncio"
-        return "asyncio" in text and "run" in text and has_async_def(text)
+        # asyncio.run is reachable only through an import that spells "asyncio", and is called
+        # as `run(` / `<alias>.run(`, or under a name given by `import run as <name>`
+        if "asyncio" not in text or not has_async_def(text):
+            return False
+        return _RUN_CALL.search(text) is not None or _RUN_AS.search(text) is not None
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.async_function

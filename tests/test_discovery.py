@@ -59,3 +59,13 @@ def test_service_globs_and_name_clashes(tmp_path: Path) -> None:
     })  # fmt: skip
     layout = discover(load_settings(tmp_path))
     assert [u.name for u in layout.units] == ["gateway", "teams/a/api", "teams/b/api"]
+
+
+def test_unit_globs_skip_excluded_and_code_free_directories(tmp_path: Path) -> None:
+    make(tmp_path, {
+        "archcheck.toml": 'services = ["*"]\nshared = ["libs/*"]\n',
+        "orders/app.py": "", ".archcheck_cache/x.py": "", ".venv/lib/y.py": "", "docs/index.md": "",
+        "libs/common/c.py": "", "libs/empty/README": "",
+    })  # fmt: skip
+    layout = discover(load_settings(tmp_path))
+    assert [u.path for u in layout.units] == ["libs/common", "orders"]
