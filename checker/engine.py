@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -55,6 +56,7 @@ def analyse(settings: Settings, rules: Sequence[RuleSpec], cache: Optional[Cache
         file_rules=tuple(spec.code for spec in rules if spec.is_file_rule),
         env=settings.config,
         service_hosts=service_hosts(layout.services),
+        prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1",
     )
     plan_key = digest(plan, [[p.pattern for p in patterns] for patterns in call_patterns])
     store = FileStore(cache, plan_key)

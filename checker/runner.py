@@ -79,7 +79,11 @@ def analyse_files(root: Path, paths: Sequence[str], owners: Mapping[str, Optiona
                 continue
             store.remember(path, known)
         hashes[path], markers[path] = known[1], known[2]
-    plan = replace(plan, call_facts_in=units_needing_call_facts(markers, owners, wanted))
+    if plan.prefilters:
+        needing = units_needing_call_facts(markers, owners, wanted)
+    else:
+        needing = frozenset(owner.name for owner in owners.values() if owner is not None)
+    plan = replace(plan, call_facts_in=needing)
     results: Dict[str, FileResult] = {}
     keys: Dict[str, str] = {}
     todo: List[Task] = []

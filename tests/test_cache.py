@@ -1,0 +1,78 @@
+"""The cache: same answers warm and cold, invalidation, corruption, concurrency, --no-cache."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import List
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    target = tmp_path / "demo"
+    shutil.copytree(REPO / "fixtures" / "demo", target, ignore=shutil.ignore_patterns(".archcheck_cache"))
+    return target
+
+
+def run(root: Path, *args: str) -> dict:
+    result = subprocess.run([sys.executable, "-m", "archcheck", "check", "--format", "json", *args],
+                            cwd=root, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    return json.loads(result.stdout)
+
+
+def codes(document: dict) -> List[tuple]:
+    return [(v["code"], v["path"], v["line"], v["message"]) for v in document["violations"]]
+
+
+def test_warm_run_equals_cold_and_cache_dir_is_ignored_by_git(project: Path) -> None:
+    cold = run(project, "--no-cache")
+    assert not (project / ".archcheck_cache").exists()
+    first, warm = run(project), run(project)
+    assert codes(cold) == codes(first) == codes(warm)
+    assert (project / ".archcheck_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_changed_python_and_requirements_files_are_seen(project: Path) -> None:
+    run(project)
+    startup = project / "netra_backend" / "app" / "startup.py"
+    startup.write_text(startup.read_text() + "\n\nasync def again():\n    asyncio.run(db.connect())\n")
+    after = run(project)
+    assert ("ASY001", "netra_backend/app/startup.py", 19) in [c[:3] for c in codes(after)]
+    shared = project / "requirements.shared.txt"
+    shared.write_text(shared.read_text() + "psycopg2-binary==2.9.10\n")
+    assert sum(1 for c in codes(run(project)) if c[0] == "REQ003") == 2
+
+
+def test_corrupt_and_foreign_entries_are_recomputed(project: Path) -> None:
+    expected = codes(run(project))
+    cache = project / ".archcheck_cache"
+    for entry in cache.glob("*.pickle"):
+        entry.write_bytes(b"\x80\x04garbage")
+    assert codes(run(project)) == expected
+    import pickle
+
+    for entry in cache.glob("*.pickle"):
+        entry.write_bytes(pickle.dumps((("archcheck", 1, "0.0.0-other", "files"), {"x": 1})))
+    assert codes(run(project)) == expected
+
+
+def test_concurrent_runs_do_not_corrupt_the_cache(project: Path) -> None:
+    expected = codes(run(project, "--no-cache"))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: codes(run(project)), range(4)))
+    assert all(r == expected for r in results)
+    assert codes(run(project)) == expected
+    assert not list((project / ".archcheck_cache").glob(".tmp-*"))
+
+
+def test_jobs_give_identical_results(project: Path) -> None:
+    assert codes(run(project, "--no-cache", "--jobs", "1")) == codes(run(project, "--no-cache", "--jobs", "2"))

@@ -1,0 +1,51 @@
+"""Prefilters are sound: with them off, every rule example and fixture gives the same findings.
+
+A prefilter lets the engine skip LibCST (or call-graph facts) for files that
+cannot produce a finding; if it ever skipped a file that could, this test
+would show a difference.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archcheck.registry import catalogue
+from tests.helpers import check, write_example
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = sorted(p.name for p in (REPO / "fixtures").iterdir() if p.is_dir() and p.name != "bad_config")
+
+
+def findings(report) -> list:
+    return [(v.code, v.location, v.message) for v in report.violations]
+
+
+@pytest.mark.parametrize("spec", catalogue(), ids=lambda s: s.code)
+def test_rule_examples_are_unchanged_without_prefilters(tmp_path: Path, spec, monkeypatch) -> None:
+    for index, example in enumerate(spec.invalid + spec.valid):
+        (tmp_path / str(index)).mkdir()
+        root = write_example(tmp_path / str(index), example)
+        with_prefilters = findings(check(root))
+        monkeypatch.setenv("ARCHCHECK_NO_PREFILTERS", "1")
+        without = findings(check(root))
+        monkeypatch.delenv("ARCHCHECK_NO_PREFILTERS")
+        assert with_prefilters == without
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_fixtures_are_unchanged_without_prefilters(fixture: str) -> None:
+    def run(env: dict) -> list:
+        result = subprocess.run(
+            [sys.executable, "-m", "archcheck", "check", "--no-cache", "--format", "json", "--exit-zero"],
+            cwd=REPO / "fixtures" / fixture, capture_output=True, text=True, timeout=300,
+            env={**os.environ, **env},
+        )  # fmt: skip
+        return json.loads(result.stdout)["violations"]
+
+    assert run({}) == run({"ARCHCHECK_NO_PREFILTERS": "1"})
