@@ -171,6 +171,14 @@ class Layout:
                 continue
             target = self._descend(top, parts[1:])
             return self._with_names(target, extra)
+        # Last resort: a name only another service's directory holds works only when that
+        # service is on the path, which is a cross-service import. Ambiguous names stay unresolved.
+        holders = {self._step(root, parts[0]) for unit in self.units for root in self._with_src(unit.path)
+                   if unit != self.owner(path)} - {None}  # fmt: skip
+        if len(holders) == 1:
+            (top,) = holders
+            assert top is not None
+            return self._with_names(self._descend(top, parts[1:]), extra)
         return [Resolution(None, None)]
 
     @staticmethod

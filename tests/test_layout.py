@@ -98,3 +98,13 @@ def test_owner_is_the_innermost_unit() -> None:
     assert nested.owner("platform/api/x.py").name == "api"
     assert nested.owner("platform/y.py").name == "platform"
     assert nested.owner("other.py") is None
+
+
+def test_a_name_only_another_service_holds_resolves_there_unless_ambiguous() -> None:
+    layout = Layout(["svc/a/x.py", "md-service/markdown_it/__init__.py", "one/app/m.py", "two/app/m.py"],
+                    [Unit("svc/a", "a", S), Unit("md-service", "md-service", S),
+                     Unit("one", "one", S), Unit("two", "two", S)])  # fmt: skip
+    [r] = layout.resolve("svc/a/x.py", fact("markdown_it.token"))
+    assert r.owner is not None and r.owner.name == "md-service"
+    [r] = layout.resolve("svc/a/x.py", fact("app.m"))  # `app` is in two services: not a guess
+    assert r.owner is None
