@@ -102,6 +102,7 @@ class Layout:
         self._shared_roots = [r for u in self.units if u.kind is UnitKind.SHARED
                               for r in self._with_src(u.path)]  # fmt: skip
         self._project_roots = self._with_src("")
+        self._holders: Dict[Tuple[str, Optional[Unit]], Optional[str]] = {}
 
     @property
     def services(self) -> Tuple[Unit, ...]:
@@ -173,13 +174,18 @@ class Layout:
             return self._with_names(target, extra)
         # Last resort: a name only another service's directory holds works only when that
         # service is on the path, which is a cross-service import. Ambiguous names stay unresolved.
-        holders = {self._step(root, parts[0]) for unit in self.units for root in self._with_src(unit.path)
-                   if unit != self.owner(path)} - {None}  # fmt: skip
-        if len(holders) == 1:
-            (top,) = holders
-            assert top is not None
+        top = self._held_by_one_other_service(parts[0], self.owner(path))
+        if top is not None:
             return self._with_names(self._descend(top, parts[1:]), extra)
         return [Resolution(None, None)]
+
+    def _held_by_one_other_service(self, name: str, owner: Optional[Unit]) -> Optional[str]:
+        key = (name, owner)
+        if key not in self._holders:
+            holders = {self._step(root, name) for unit in self.units if unit != owner
+                       for root in self._with_src(unit.path)} - {None}  # fmt: skip
+            self._holders[key] = holders.pop() if len(holders) == 1 else None
+        return self._holders[key]
 
     @staticmethod
     def relative_base(path: str, level: int) -> Optional[str]:

@@ -143,10 +143,16 @@ class Hierarchy:
 
     def __init__(self, sites: Sequence[Site]) -> None:
         self.parents: Dict[str, Set[str]] = {}
+        self._ancestors: Dict[str, Set[str]] = {}
         for site in sites:
             self.parents.setdefault(site.name, set()).update(b.rsplit(".", 1)[-1] for b in site.bases)
 
     def ancestors(self, name: str) -> Set[str]:
+        if name not in self._ancestors:
+            self._ancestors[name] = self._walk(name)
+        return self._ancestors[name]
+
+    def _walk(self, name: str) -> Set[str]:
         seen: Set[str] = set()
         todo = list(self.parents.get(name, ()))
         while todo:
@@ -178,16 +184,19 @@ def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
     hierarchy = Hierarchy(sites)
     graph: nx.Graph[int] = nx.Graph()
     candidates = [s for s in sites if concept(s.name) is not None]
-    by_role: Dict[str, List[int]] = {}
-    for index, site in enumerate(candidates):
-        c = concept(site.name)
+    concepts = [concept(s.name) for s in candidates]
+    # only a class whose subject contains another's can match it: index subjects by word
+    postings: Dict[Tuple[str, str], Set[int]] = {}
+    for index, c in enumerate(concepts):
         assert c is not None
-        by_role.setdefault(c.role, []).append(index)
-    for indexes in by_role.values():  # only classes with the same role can match
-        for i, left in enumerate(indexes):
-            for right in indexes[i + 1:]:
-                if similar(candidates[left], candidates[right], hierarchy):
-                    graph.add_edge(left, right)
+        for word in c.subject:
+            postings.setdefault((c.role, word), set()).add(index)
+    for index, c in enumerate(concepts):
+        assert c is not None
+        supersets = set.intersection(*(postings[(c.role, word)] for word in c.subject))
+        for other in sorted(supersets - {index}):
+            if similar(candidates[index], candidates[other], hierarchy):
+                graph.add_edge(index, other)
     groups = [sorted((candidates[i] for i in component), key=lambda s: (s.path, s.location.line))
               for component in nx.connected_components(graph)]  # fmt: skip
     return sorted(groups, key=lambda g: (g[0].path, g[0].location.line))
