@@ -103,6 +103,7 @@ class Layout:
                               for r in self._with_src(u.path)]  # fmt: skip
         self._project_roots = self._with_src("")
         self._holders: Dict[Tuple[str, Optional[Unit]], Optional[str]] = {}
+        self._owners: Dict[str, Optional[Unit]] = {}
 
     @property
     def services(self) -> Tuple[Unit, ...]:
@@ -117,13 +118,14 @@ class Layout:
 
     def owner(self, path: str) -> Optional[Unit]:
         """The innermost unit that contains ``path``."""
-        directory = path
-        while directory:
+        if path in self._owners:
+            return self._owners[path]
+        directory, unit = path, None
+        while directory and unit is None:
             unit = self._unit_by_dir.get(directory)
-            if unit is not None:
-                return unit
             directory = parent(directory)
-        return None
+        self._owners[path] = unit
+        return unit
 
     def _with_src(self, directory: str) -> List[str]:
         src = posixpath.join(directory, "src") if directory else "src"

@@ -10,6 +10,7 @@ Sphinx's ``setup``), and names in ``ssot.acceptable-duplicates``.
 from __future__ import annotations
 
 import fnmatch
+import weakref
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
 
@@ -68,7 +69,18 @@ def acceptable(name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
+_SITES: weakref.WeakKeyDictionary[Project, Dict[str, Dict[Unit, List[Site]]]] = weakref.WeakKeyDictionary()
+
+
 def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
+    """Sites per service, computed once per project for the rules that share them."""
+    per_project = _SITES.setdefault(project, {})
+    if kind not in per_project:
+        per_project[kind] = _collect_sites(project, kind)
+    return per_project[kind]
+
+
+def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
     patterns = project.settings.ssot.acceptable_duplicates
     result: Dict[Unit, List[Site]] = {}
     for path in sorted(project.facts):
