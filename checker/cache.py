@@ -97,16 +97,32 @@ Seen = Tuple[Signature, str, Any]  # (stat signature, content hash, text markers
 
 
 class FileStore:
-    """Per-file results of one plan (result key -> result) and what is known of each path."""
+    """Per-file results of one plan (result key -> result) and what is known of each path.
+
+    Results are spread over ``SHARDS`` files by key, so a run that changed one
+    file rewrites one shard, not the whole store.
+    """
+
+    SHARDS = 16
 
     def __init__(self, cache: Optional[CacheDir], plan_key: str) -> None:
         self.cache = cache
-        self.name = f"files-{plan_key}.pickle"
-        payload = cache.load(self.name, "files") if cache is not None else None
-        valid = isinstance(payload, tuple) and len(payload) == 2
-        self.results: Dict[str, Any] = payload[0] if valid and isinstance(payload[0], dict) else {}
-        self.seen: Dict[str, Seen] = payload[1] if valid and isinstance(payload[1], dict) else {}
-        self.dirty = False
+        self.prefix = f"files-{plan_key}"
+        self.results: Dict[str, Any] = {}
+        self.dirty_shards: set = set()
+        seen = cache.load(f"{self.prefix}-paths.pickle", "paths") if cache is not None else None
+        self.seen: Dict[str, Seen] = seen if isinstance(seen, dict) else {}
+        self.seen_dirty = False
+        for shard in range(self.SHARDS if cache is not None else 0):
+            payload = cache.load(self._shard_name(shard), "files") if cache is not None else None
+            if isinstance(payload, dict):
+                self.results.update(payload)
+
+    def _shard_name(self, shard: int) -> str:
+        return f"{self.prefix}-{shard:02d}.pickle"
+
+    def _shard(self, key: str) -> int:
+        return int(key[:4], 16) % self.SHARDS
 
     def unchanged(self, path: str, sig: Optional[Signature]) -> Optional[Seen]:
         """What is known of a file whose stat signature has not changed."""
@@ -118,23 +134,28 @@ class FileStore:
 
     def put(self, key: str, result: Any) -> None:
         self.results[key] = result
-        self.dirty = True
+        self.dirty_shards.add(self._shard(key))
 
     def remember(self, path: str, seen: Seen) -> None:
         if self.seen.get(path) != seen:
             self.seen[path] = seen
-            self.dirty = True
+            self.seen_dirty = True
 
     def save(self, live_paths: set, live_keys: set) -> None:
-        """Write back, keeping only what belongs to files that still exist."""
+        """Write back what changed, dropping what belongs to files that no longer exist."""
         if self.cache is None:
             return
-        stale = len(self.results) != len(live_keys) or len(self.seen) != len(live_paths)
-        if not (self.dirty or stale):
-            return
-        results = {k: v for k, v in self.results.items() if k in live_keys}
-        seen = {p: v for p, v in self.seen.items() if p in live_paths}
-        self.cache.store(self.name, "files", (results, seen))
+        for key in [k for k in self.results if k not in live_keys]:
+            del self.results[key]
+            self.dirty_shards.add(self._shard(key))
+        for path in [p for p in self.seen if p not in live_paths]:
+            del self.seen[path]
+            self.seen_dirty = True
+        for shard in sorted(self.dirty_shards):
+            payload = {k: v for k, v in self.results.items() if self._shard(k) == shard}
+            self.cache.store(self._shard_name(shard), "files", payload)
+        if self.seen_dirty:
+            self.cache.store(f"{self.prefix}-paths.pickle", "paths", self.seen)
 
 
 class ReportCache:

@@ -76,3 +76,24 @@ def test_concurrent_runs_do_not_corrupt_the_cache(project: Path) -> None:
 
 def test_jobs_give_identical_results(project: Path) -> None:
     assert codes(run(project, "--no-cache", "--jobs", "1")) == codes(run(project, "--no-cache", "--jobs", "2"))
+
+
+def test_process_pool_gives_the_same_findings_as_one_process(tmp_path: Path) -> None:
+    """Enough files to cross the pool threshold, with file-rule and project-rule findings."""
+    from archcheck.runner import POOL_THRESHOLD
+
+    root = tmp_path / "big"
+    (root / "services" / "a-service" / "app").mkdir(parents=True)
+    (root / "services" / "b-service" / "app").mkdir(parents=True)
+    (root / "archcheck.toml").write_text('services = ["services/*"]\n')
+    for index in range(POOL_THRESHOLD + 10):
+        service = "a" if index % 2 else "b"
+        (root / "services" / f"{service}-service" / "app" / f"m{index}.py").write_text(
+            "import asyncio\nfrom .m0 import x\n\n"
+            f"class Manager{index % 3}:\n    pass\n\n"
+            "async def handler():\n    asyncio.run(work())\n"
+        )
+    one = codes(run(root, "--no-cache", "--jobs", "1"))
+    pooled = codes(run(root, "--no-cache", "--jobs", "2"))
+    assert one == pooled
+    assert {c[0] for c in one} >= {"ASY001", "IMP002", "SSOT001"}
