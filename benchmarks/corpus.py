@@ -56,7 +56,7 @@ def build_pypi(target: Path) -> Path:
     return target
 
 
-MODULE = '''
+MODULE = """
 import asyncio
 import os
 
@@ -85,7 +85,7 @@ def run_sync_{index}(coro):
 async def handler_{index}(request: dict) -> dict:
     await asyncio.sleep(0)
     return {{"value": helper_{index}(len(request))}}
-'''
+"""
 
 
 def build_synthetic(target: Path, services: int, modules: int, seed: int = 7) -> Path:
@@ -103,12 +103,16 @@ def build_synthetic(target: Path, services: int, modules: int, seed: int = 7) ->
         app = target / "services" / f"{name}-service" / "app"
         app.mkdir(parents=True)
         (app.parent / "requirements.txt").write_text(
-            "-r ../../requirements.shared.txt\n" + f"redis=={rng.choice(['5.0.4', '5.0.8'])}\n")
+            "-r ../../requirements.shared.txt\n" + f"redis=={rng.choice(['5.0.4', '5.0.8'])}\n"
+        )
         (app / "__init__.py").write_text("")
         for m in range(modules):
             peer = rng.randrange(modules)
             cross = "from common.http import get" if m % 5 else f"import svc{(s + 1) % services}_client"
             (app / f"models_{m}.py").write_text(f"class Model{m}:\n    pass\n")
-            (app / f"module_{m}.py").write_text(textwrap.dedent(MODULE).format(
-                peer=peer, cross=cross, upper=name.upper(), name=name, name_title=name.title(), index=m))
+            (app / f"module_{m}.py").write_text(
+                textwrap.dedent(MODULE).format(
+                    peer=peer, cross=cross, upper=name.upper(), name=name, name_title=name.title(), index=m
+                )
+            )
     return target

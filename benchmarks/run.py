@@ -73,7 +73,9 @@ def pypi_rows(corpus: Path, repeat: int) -> Dict[str, Tuple[float, int]]:
 
     rows["archcheck one file changed"] = median_of(repeat, archcheck, corpus, before=touch)
     victim.write_bytes(original)
-    paths = os.pathsep.join(str(p) for p in sorted(corpus.iterdir()) if p.is_dir() and not p.name.startswith("."))
+    paths = os.pathsep.join(
+        str(p) for p in sorted(corpus.iterdir()) if p.is_dir() and not p.name.startswith(".")
+    )
     lint = tool("lint-imports")
     if lint:
         env = {"PYTHONPATH": paths}
@@ -110,8 +112,18 @@ def report(rows: Dict[str, Tuple[float, int]], files: int) -> None:
 
 
 def synthetic(base: Path, repeat: int) -> None:
-    archcheck = [tool("archcheck") or "archcheck", "check", "--no-cache", "--format", "json", "--output", os.devnull]
-    print(f"\nSynthetic monorepo (archcheck cold, --no-cache)\n{'scale':>6} {'files':>7} {'median s':>9} {'ms/file':>8}")
+    archcheck = [
+        tool("archcheck") or "archcheck",
+        "check",
+        "--no-cache",
+        "--format",
+        "json",
+        "--output",
+        os.devnull,
+    ]
+    print(
+        f"\nSynthetic monorepo (archcheck cold, --no-cache)\n{'scale':>6} {'files':>7} {'median s':>9} {'ms/file':>8}"
+    )
     for scale in (1, 4, 16):
         target = build_synthetic(base / f"x{scale}", services=4 * scale, modules=25)
         files = sum(1 for _ in target.rglob("*.py"))
@@ -120,7 +132,9 @@ def synthetic(base: Path, repeat: int) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workdir", type=Path, default=Path(".bench"), help="where corpora are built")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-synthetic", action="store_true")
