@@ -22,7 +22,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Set, Tuple
 
 from archcheck import __version__
 
@@ -109,7 +109,7 @@ class FileStore:
         self.cache = cache
         self.prefix = f"files-{plan_key}"
         self.results: Dict[str, Any] = {}
-        self.dirty_shards: set = set()
+        self.dirty_shards: Set[int] = set()
         seen = cache.load(f"{self.prefix}-paths.pickle", "paths") if cache is not None else None
         self.seen: Dict[str, Seen] = seen if isinstance(seen, dict) else {}
         self.seen_dirty = False
@@ -141,7 +141,7 @@ class FileStore:
             self.seen[path] = seen
             self.seen_dirty = True
 
-    def save(self, live_paths: set, live_keys: set) -> None:
+    def save(self, live_paths: Set[str], live_keys: Set[str]) -> None:
         """Write back what changed, dropping what belongs to files that no longer exist."""
         if self.cache is None:
             return

@@ -77,11 +77,7 @@ class _Gatherer:
         self.defs: List[DefFact] = []
 
     def where(self, node: ast.AST) -> Location:
-        src = self.source
-        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-        column = src.char_column(line, node.col_offset) + 1  # type: ignore[attr-defined]
-        end_column = src.char_column(end_line, node.end_col_offset or 0) + 1  # type: ignore[attr-defined]
-        return Location(src.path, line, column, end_line, end_column)
+        return self.source.location(node)
 
     def is_loop_entry(self, call: ast.Call, target: Optional[str]) -> bool:
         if isinstance(call.func, ast.Attribute) and call.func.attr in LOOP_ENTRY_METHODS:

@@ -50,8 +50,7 @@ def analyse(settings: Settings, rules: Sequence[RuleSpec], cache: Optional[Cache
     """Discover the project and run the per-file phase: facts, and file rules' findings."""
     layout = discover(settings)
     root = settings.root
-    call_patterns = [spec.impl.CALL_FACTS_WHERE for spec in rules
-                     if not spec.is_file_rule and spec.impl.CALL_FACTS_WHERE]  # fmt: skip
+    call_patterns = [spec.call_facts_where for spec in rules if spec.call_facts_where]
     plan = FilePlan(
         file_rules=tuple(spec.code for spec in rules if spec.is_file_rule),
         env=settings.config,

@@ -56,11 +56,7 @@ class _AstImports:
         return tuple(self.facts)
 
     def _location(self, node: ast.AST) -> Location:
-        src = self.source
-        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-        column = src.char_column(line, node.col_offset) + 1  # type: ignore[attr-defined]
-        end_column = src.char_column(end_line, node.end_col_offset or 0) + 1  # type: ignore[attr-defined]
-        return Location(src.path, line, column, end_line, end_column)
+        return self.source.location(node)
 
     def _statements(self, body: Sequence[ast.AST]) -> None:
         for node in body:

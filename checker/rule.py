@@ -99,6 +99,11 @@ class RuleSpec:
     def is_file_rule(self) -> bool:
         return issubclass(self.impl, FileRule)
 
+    @property
+    def call_facts_where(self) -> Tuple[Pattern[bytes], ...]:
+        """For a project rule that reads the call graph: the text it needs in a service."""
+        return self.impl.CALL_FACTS_WHERE if issubclass(self.impl, ProjectRule) else ()
+
     def may_match(self, text: str, plan: FilePlan) -> bool:
         """For a file rule: False only if it cannot flag anything in ``text``."""
         return issubclass(self.impl, FileRule) and self.impl.may_match(text, plan)

@@ -49,6 +49,13 @@ class ParsedSource:
             self.cst_tree = libcst.parse_module(self.text)
         return self.cst_tree
 
+    def location(self, node: ast.AST) -> Location:
+        """The span of an ``ast`` node, in characters (``ast`` counts UTF-8 bytes)."""
+        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        column = self.char_column(line, node.col_offset) + 1  # type: ignore[attr-defined]
+        end_column = self.char_column(end_line, node.end_col_offset or 0) + 1  # type: ignore[attr-defined]
+        return Location(self.path, line, column, end_line, end_column)
+
     def char_column(self, line: int, byte_offset: int) -> int:
         """Convert ``ast``'s UTF-8 byte offset into a 0-based character column."""
         text = self.line(line)
