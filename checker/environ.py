@@ -23,9 +23,13 @@ PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
 
 _URL = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*)://(?:[^\s/@'\"]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)")
 LOOPBACK_NAMES = frozenset({"localhost", "0.0.0.0", "::1", "ip6-localhost"})
-# a loopback host right after "://" (and userinfo); `"http://" "localhost"` split literals fall back
+# A literal that ends right after "://" and is continued by another literal (implicit
+# concatenation, comments allowed in between): its host is in the next literal.
+SPLIT_AFTER_SCHEME = r"://['\"]\s*(?:#[^\n]*\n\s*)*[rRbBuUfF]{0,2}['\"]"
+# a loopback host right after "://" (and userinfo), or a split literal
 _LOOPBACK_HINT = re.compile(
-    r"://(?:[^\s/@'\"]*@)?\[?(?:localhost|127\.|0\.0\.0\.0|::1|ip6-localhost|[\w.-]*\.localhost)|://['\"]",
+    r"://(?:[^\s/@'\"]*@)?\[?(?:localhost|127\.|0\.0\.0\.0|::1|ip6-localhost|[\w.-]*\.localhost)|"
+    + SPLIT_AFTER_SCHEME,
     re.IGNORECASE,
 )
 

@@ -34,6 +34,7 @@ from typing import Dict, Optional, Set, Tuple
 import libcst as cst
 
 from archcheck.environ import (
+    SPLIT_AFTER_SCHEME,
     env_lookup,
     is_loopback,
     matches_internal,
@@ -77,6 +78,12 @@ VALID = [
     '''),
 ]
 INVALID = [
+    Example({**_FILES, "services/gateway/app/split.py": (
+        'SPLIT = ("http://"  # expect: CFG001\n'
+        '         # the host follows in the next literal\n'
+        '         "identity-service:8000")\n'
+        'OTHER = ("redis://" "127.0.0.1")  # expect: CFG001\n'
+    )}, 'services = ["services/*"]\n'),
     _with_services('''
         import os
         from os import getenv
@@ -86,6 +93,7 @@ INVALID = [
         CACHE = ("redis://127.0.0.1"  # expect: CFG001
                  ":6379/0")
         V6 = "http://[::1]:9000"  # expect: CFG001
+
         META = "http://metadata.internal/computeMetadata"  # expect: CFG001
         FALLBACK = getenv("IDENTITY_URL") or "http://identity:8001"  # expect: CFG001
 
@@ -110,7 +118,7 @@ class Rule(ImportTracker, FileRule):
             return True
         # a service host follows "://" (and userinfo); "http://" "host" split literals fall back
         hosts = "|".join(re.escape(host) for host, _ in plan.service_hosts)
-        pattern = f"(?i)://(?:[^\\s/@'\"]*@)?(?:{hosts})(?![\\w.-]*\\.[a-z])|://['\"]"
+        pattern = f"(?i)://(?:[^\\s/@'\"]*@)?(?:{hosts})(?![\\w.-]*\\.[a-z])|{SPLIT_AFTER_SCHEME}"
         return bool(hosts) and re.search(pattern, text) is not None
 
     def visit_Expr(self, node: cst.Expr) -> None:
