@@ -82,8 +82,9 @@ INVALID = [
         'SPLIT = ("http://"  # expect: CFG001\n'
         '         # the host follows in the next literal\n'
         '         "identity-service:8000")\n'
-        'OTHER = ("redis://" "127.0.0.1")  # expect: CFG001\n'
     )}, 'services = ["services/*"]\n'),
+    Example({**_FILES, "services/gateway/app/split.py": 'CACHE = ("redis://" "127.0.0.1")  # expect: CFG001\n'},
+            'services = ["services/*"]\n'),
     _with_services('''
         import os
         from os import getenv
