@@ -109,7 +109,10 @@ def is_loopback(host: str) -> bool:
 
 
 def may_contain_loopback(text: str) -> bool:
-    """False only if no URL with a loopback host can be written in ``text``."""
+    """False only if no URL with a loopback host can be written in ``text``.
+
+    True for every literal split right after the scheme, whatever host follows.
+    """
     return _LOOPBACK_HINT.search(text) is not None
 
 

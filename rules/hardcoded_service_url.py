@@ -34,7 +34,6 @@ from typing import Dict, Optional, Set, Tuple
 import libcst as cst
 
 from archcheck.environ import (
-    SPLIT_AFTER_SCHEME,
     env_lookup,
     is_loopback,
     matches_internal,
@@ -117,9 +116,10 @@ class Rule(ImportTracker, FileRule):
             return False
         if plan.env.internal_hosts or may_contain_loopback(text):
             return True
-        # a service host follows "://" (and userinfo); "http://" "host" split literals fall back
+        # may_contain_loopback() already accepts split literals ("http://" "host"), so here
+        # a service host follows "://" (and userinfo) directly
         hosts = "|".join(re.escape(host) for host, _ in plan.service_hosts)
-        pattern = f"(?i)://(?:[^\\s/@'\"]*@)?(?:{hosts})(?![\\w.-]*\\.[a-z])|{SPLIT_AFTER_SCHEME}"
+        pattern = f"(?i)://(?:[^\\s/@'\"]*@)?(?:{hosts})(?![\\w.-]*\\.[a-z])"
         return bool(hosts) and re.search(pattern, text) is not None
 
     def visit_Expr(self, node: cst.Expr) -> None:
