@@ -9,6 +9,7 @@ in worker processes when there are enough files to pay for starting them.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +26,17 @@ POOL_THRESHOLD = 64  # fewer files than this are analysed in-process: no pool st
 PROGRESS_THRESHOLD = 300  # about a second of work on one core
 
 Task = Tuple[str, str, FilePlan, Optional[Unit]]
+
+
+def tune_gc() -> None:
+    """Collect garbage less often: the heap is mostly immutable facts that hold no cycles.
+
+    With the default thresholds the collector rescans the growing heap of facts
+    thousands of times while ``ast`` allocates, which costs as much as the
+    parsing itself. Cycles are still collected, just in larger batches.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _work(task: Task) -> FileResult:
@@ -50,7 +62,7 @@ def units_needing_call_facts(markers: Mapping[str, FrozenSet[int]], owners: Mapp
 def _results(tasks: List[Task], jobs: int) -> Iterator[FileResult]:
     if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
         chunk = max(1, len(tasks) // (jobs * 8))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=tune_gc) as pool:
             yield from pool.map(_work, tasks, chunksize=chunk)
     else:
         yield from map(_work, tasks)
@@ -60,6 +72,7 @@ def analyse_files(root: Path, paths: Sequence[str], owners: Mapping[str, Optiona
                   call_patterns: Sequence[Sequence[Pattern[bytes]]], store: FileStore, jobs: int,
                   progress: bool) -> Tuple[Dict[str, FileResult], FilePlan]:  # fmt: skip
     """Every file's result, from the cache or freshly analysed, and the plan used."""
+    tune_gc()
     flat: List[Pattern[bytes]] = []
     for patterns in call_patterns:
         flat += [p for p in patterns if p not in flat]
