@@ -18,7 +18,7 @@ from archcheck.project import Project
 from archcheck.registry import code_matches
 from archcheck.requirement_files import files_to_read, inside_root, requirement_roots
 from archcheck.rule import RuleSpec
-from archcheck.runner import analyse_files
+from archcheck.runner import analyse_files, tune_gc
 from archcheck.suppressions import suppressed
 
 
@@ -48,6 +48,7 @@ def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Viola
 def analyse(settings: Settings, rules: Sequence[RuleSpec], cache: Optional[CacheDir] = None,
             jobs: int = 1, progress: bool = False) -> Tuple[Project, List[Violation]]:  # fmt: skip
     """Discover the project and run the per-file phase: facts, and file rules' findings."""
+    tune_gc()  # before loading cached facts, too
     layout = discover(settings)
     root = settings.root
     call_patterns = [spec.call_facts_where for spec in rules if spec.call_facts_where]
@@ -57,7 +58,7 @@ def analyse(settings: Settings, rules: Sequence[RuleSpec], cache: Optional[Cache
         service_hosts=service_hosts(layout.services),
         prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1",
     )
-    plan_key = digest(plan, [[p.pattern for p in patterns] for patterns in call_patterns])
+    plan_key = digest(plan, [[[p.pattern for p in entry] for entry in req] for req in call_patterns])
     store = FileStore(cache, plan_key)
     paths = sorted([*layout.files, *layout.env_files])
     owners = {path: layout.owner(path) for path in paths}

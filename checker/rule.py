@@ -100,7 +100,7 @@ class RuleSpec:
         return issubclass(self.impl, FileRule)
 
     @property
-    def call_facts_where(self) -> Tuple[Pattern[bytes], ...]:
+    def call_facts_where(self) -> Tuple[Tuple[Pattern[bytes], ...], ...]:
         """For a project rule that reads the call graph: the text it needs in a service."""
         return self.impl.CALL_FACTS_WHERE if issubclass(self.impl, ProjectRule) else ()
 
@@ -199,12 +199,13 @@ class FileRule(cst.BatchableCSTVisitor):
 class ProjectRule:
     """A rule over the facts of the whole project.
 
-    ``CALL_FACTS_WHERE``: a rule that reads the call graph names byte patterns
-    that must *all* occur somewhere in a service for the rule to find anything
-    there; call facts (the costliest facts) are gathered only in such services.
+    ``CALL_FACTS_WHERE``: a rule that reads the call graph names what must occur
+    somewhere in a service for it to find anything there: every entry is a
+    tuple of alternative byte patterns, and each entry needs one of them. Call
+    facts (the costliest facts) are gathered only in such services.
     """
 
-    CALL_FACTS_WHERE: ClassVar[Tuple[Pattern[bytes], ...]] = ()
+    CALL_FACTS_WHERE: ClassVar[Tuple[Tuple[Pattern[bytes], ...], ...]] = ()
 
     def __init__(self, spec: RuleSpec, project: Project) -> None:
         self.spec = spec

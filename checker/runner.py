@@ -48,15 +48,22 @@ def _markers(data: bytes, patterns: Sequence[Pattern[bytes]]) -> FrozenSet[int]:
     return frozenset(i for i, pattern in enumerate(patterns) if pattern.search(data))
 
 
+Requirement = Sequence[Sequence[int]]  # every entry needs one of its pattern indexes
+
+
 def units_needing_call_facts(markers: Mapping[str, FrozenSet[int]], owners: Mapping[str, Optional[Unit]],
-                             wanted: Sequence[Sequence[int]]) -> FrozenSet[str]:  # fmt: skip
-    """Units in which every pattern of some call-graph rule occurs in some file."""
+                             wanted: Sequence[Requirement]) -> FrozenSet[str]:  # fmt: skip
+    """Units whose files, together, satisfy every entry of some call-graph rule."""
     found: Dict[str, Set[int]] = {}
     for path, marks in markers.items():
         owner = owners.get(path)
         if owner is not None:
             found.setdefault(owner.name, set()).update(marks)
-    return frozenset(unit for unit, marks in found.items() if any(set(w) <= marks for w in wanted))
+
+    def satisfied(marks: Set[int], requirement: Requirement) -> bool:
+        return all(any(i in marks for i in entry) for entry in requirement)
+
+    return frozenset(unit for unit, marks in found.items() if any(satisfied(marks, w) for w in wanted))
 
 
 def _results(tasks: List[Task], jobs: int) -> Iterator[FileResult]:
@@ -69,14 +76,14 @@ def _results(tasks: List[Task], jobs: int) -> Iterator[FileResult]:
 
 
 def analyse_files(root: Path, paths: Sequence[str], owners: Mapping[str, Optional[Unit]], plan: FilePlan,
-                  call_patterns: Sequence[Sequence[Pattern[bytes]]], store: FileStore, jobs: int,
+                  call_patterns: Sequence[Sequence[Sequence[Pattern[bytes]]]], store: FileStore, jobs: int,
                   progress: bool) -> Tuple[Dict[str, FileResult], FilePlan]:  # fmt: skip
     """Every file's result, from the cache or freshly analysed, and the plan used."""
     tune_gc()
     flat: List[Pattern[bytes]] = []
-    for patterns in call_patterns:
-        flat += [p for p in patterns if p not in flat]
-    wanted = [[flat.index(p) for p in patterns] for patterns in call_patterns]
+    for requirement in call_patterns:
+        flat += [p for entry in requirement for p in entry if p not in flat]
+    wanted = [[[flat.index(p) for p in entry] for entry in requirement] for requirement in call_patterns]
     hashes: Dict[str, str] = {}
     markers: Dict[str, FrozenSet[int]] = {}
     for path in paths:  # pass 1
