@@ -129,7 +129,7 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
 
     started = time.perf_counter()
     cache = None if no_cache else CacheDir(settings.root / settings.cache_dir)
-    reports = None
+    reports, layout = None, None
     if cache is not None:
         layout = discover(settings)
         inputs = sorted([*layout.files, *layout.env_files])
@@ -141,7 +141,8 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
     from archcheck.engine import check as run_check
     from archcheck.runner import default_jobs
 
-    report, read = run_check(settings, _rules(settings), paths, cache, jobs or default_jobs(), progress=True)
+    report, read = run_check(settings, _rules(settings), paths, cache, jobs or default_jobs(),
+                             progress=True, layout=layout)  # fmt: skip
     if reports is not None:
         reports.store(settings.root, read, report)
     return replace(report, duration_s=round(time.perf_counter() - started, 3))

@@ -46,10 +46,11 @@ def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Viola
 
 
 def analyse(settings: Settings, rules: Sequence[RuleSpec], cache: Optional[CacheDir] = None,
-            jobs: int = 1, progress: bool = False) -> Tuple[Project, List[Violation]]:  # fmt: skip
-    """Discover the project and run the per-file phase: facts, and file rules' findings."""
+            jobs: int = 1, progress: bool = False,
+            layout: Optional[Layout] = None) -> Tuple[Project, List[Violation]]:  # fmt: skip
+    """Discover the project (unless given) and run the per-file phase: facts and file findings."""
     tune_gc()  # before loading cached facts, too
-    layout = discover(settings)
+    layout = layout or discover(settings)
     root = settings.root
     call_patterns = [spec.call_facts_where for spec in rules if spec.call_facts_where]
     plan = FilePlan(
@@ -87,11 +88,11 @@ def run(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[
 
 
 def check(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[str]] = None,
-          cache: Optional[CacheDir] = None, jobs: int = 1,
-          progress: bool = False) -> Tuple[Report, List[str]]:  # fmt: skip
+          cache: Optional[CacheDir] = None, jobs: int = 1, progress: bool = False,
+          layout: Optional[Layout] = None) -> Tuple[Report, List[str]]:  # fmt: skip
     """The report, and the requirements files it read (inputs a report cache must watch)."""
     started = time.perf_counter()
-    project, found = analyse(settings, rules, cache, jobs, progress)
+    project, found = analyse(settings, rules, cache, jobs, progress, layout)
     for spec in rules:
         if not spec.is_file_rule:
             found.extend(spec.project_rule(project).check())

@@ -104,6 +104,7 @@ class Layout:
         self._project_roots = self._with_src("")
         self._holders: Dict[Tuple[str, Optional[Unit]], Optional[str]] = {}
         self._owners: Dict[str, Optional[Unit]] = {}
+        self._absolute: Dict[Tuple[Optional[Unit], str, Tuple[str, ...]], List[Resolution]] = {}
 
     @property
     def services(self) -> Tuple[Unit, ...]:
@@ -167,7 +168,13 @@ class Layout:
             return self._resolve_relative(path, fact.level, fact.module, extra)
         if not fact.module:
             return []
-        parts = fact.module.split(".")
+        key = (self.owner(path), fact.module, tuple(extra))  # the same answer for a whole unit
+        if key not in self._absolute:
+            self._absolute[key] = self._resolve_absolute(path, fact.module, extra)
+        return self._absolute[key]
+
+    def _resolve_absolute(self, path: str, module: str, extra: Sequence[str]) -> List[Resolution]:
+        parts = module.split(".")
         for root in self.import_roots(path):
             top = self._step(root, parts[0])
             if top is None:
