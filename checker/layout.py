@@ -13,12 +13,14 @@ from __future__ import annotations
 import enum
 import posixpath
 import re
+import sys
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from archcheck.model import ImportFact
 
 _SERVICE_SUFFIX = re.compile(r"[-_](service|svc)$")
+_STDLIB: FrozenSet[str] = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class UnitKind(str, enum.Enum):
@@ -189,6 +191,8 @@ class Layout:
         return [Resolution(None, None)]
 
     def _held_by_one_other_service(self, name: str, owner: Optional[Unit]) -> Optional[str]:
+        if name in _STDLIB:  # `_abc`, `json`: the standard library, even if a service has a file so named
+            return None
         key = (name, owner)
         if key not in self._holders:
             holders = {self._step(root, name) for unit in self.units if unit != owner

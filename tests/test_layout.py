@@ -108,3 +108,13 @@ def test_a_name_only_another_service_holds_resolves_there_unless_ambiguous() -> 
     assert r.owner is not None and r.owner.name == "md-service"
     [r] = layout.resolve("svc/a/x.py", fact("app.m"))  # `app` is in two services: not a guess
     assert r.owner is None
+
+
+def test_standard_library_names_never_resolve_into_another_service() -> None:
+    import sys
+
+    if not hasattr(sys, "stdlib_module_names"):  # Python 3.9
+        return
+    layout = Layout(["test/x.py", "importlib/_abc.py"], [Unit("test", "test", S), Unit("importlib", "importlib", S)])
+    [r] = layout.resolve("test/x.py", fact("_abc"))
+    assert r.owner is None
