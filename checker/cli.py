@@ -78,8 +78,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="Output format.")
+@click.option("--statistics", is_flag=True, help="Show counts per rule instead of the findings.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to FILE.")
 @click.option("--select", multiple=True, metavar="CODES",
@@ -98,11 +99,9 @@ def cli() -> None:
 @click.version_option(__version__, "--version", prog_name="archcheck")
 def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple[str, ...],
           ignore: Tuple[str, ...], strict: Optional[bool], exit_zero: bool, config: Optional[Path],
-          show_fixes: bool, quiet: bool, no_cache: bool, jobs: Optional[int],
+          show_fixes: bool, quiet: bool, no_cache: bool, jobs: Optional[int], statistics: bool,
           debug: bool) -> int:  # fmt: skip
     """Analyse the whole project and report findings located in PATHS (default: all)."""
-    from archcheck.report import to_json, to_text
-
     settings = _settings(config)
     settings = with_overrides(
         settings,
@@ -111,13 +110,30 @@ def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple
         strict=strict,
     )
     report = _report(settings, _relative_paths(settings, paths), no_cache, jobs)
-    text = to_json(report) if fmt == "json" else to_text(report, show_fixes=show_fixes, quiet=quiet)
+    text = _render(report, fmt, statistics, show_fixes, quiet)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
     failing = len(report.violations) if settings.strict else report.errors
     return EXIT_OK if exit_zero or not failing else EXIT_FINDINGS
+
+
+def _render(report: Report, fmt: str, statistics: bool, show_fixes: bool, quiet: bool) -> str:
+    from archcheck import report as render
+
+    if statistics and fmt == "text":
+        return render.statistics(report) + ("" if quiet else render.summary_line(report) + "\n")
+    if fmt == "json":
+        return render.to_json(report)
+    if fmt == "github":
+        return render.to_github(report)
+    if fmt == "sarif":
+        from archcheck.registry import catalogue
+        from archcheck.sarif import to_sarif
+
+        return to_sarif(report, catalogue())
+    return render.to_text(report, show_fixes=show_fixes, quiet=quiet)
 
 
 def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs: Optional[int]) -> Report:

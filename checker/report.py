@@ -66,3 +66,28 @@ def to_text(report: Report, show_fixes: bool = False, quiet: bool = False) -> st
     if not quiet:
         lines.append(summary_line(report))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _escape(text: str, properties: bool = False) -> str:
+    """GitHub workflow-command escaping."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if properties else text
+
+
+def to_github(report: Report) -> str:
+    """GitHub Actions annotations: ``::error file=PATH,line=L,col=C,title=CODE::message``."""
+    lines = []
+    for v in report.violations:
+        loc = v.location
+        kind = "error" if v.severity.value == "error" else "warning"
+        where = f"file={_escape(loc.path, True)},line={loc.line},col={loc.column}"
+        props = f"{where},endLine={loc.end_line},endColumn={loc.end_column},title={_escape(v.code, True)}"
+        lines.append(f"::{kind} {props}::{_escape(f'{v.code} {v.message}')}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def statistics(report: Report) -> str:
+    """Counts per rule, most frequent first, like ``ruff --statistics``."""
+    names = {v.code: (v.name, v.severity.value) for v in report.violations}
+    rows = sorted(report.by_code().items(), key=lambda item: (-item[1], item[0]))
+    return "".join(f"{count:5d}  {code:<8} {names[code][0]} [{names[code][1]}]\n" for code, count in rows)

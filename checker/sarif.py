@@ -1,0 +1,94 @@
+"""SARIF 2.1.0 output for code scanning: one run, every rule, relative URIs, stable fingerprints.
+
+A result's ``partialFingerprints`` hash its rule, its path and the text of the
+flagged line (with how many times that text was flagged before in the file),
+never its line number, so a finding keeps its identity when code above it moves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Dict, List, Sequence
+
+from archcheck import __version__
+from archcheck.model import Report, Violation
+from archcheck.rule import RuleSpec
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning"}
+
+
+class _Lines:
+    """Source lines, read once per file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: Dict[str, List[str]] = {}
+
+    def text(self, path: str, line: int) -> str:
+        if path not in self.cache:
+            try:
+                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
+                self.cache[path] = text.splitlines()
+            except OSError:
+                self.cache[path] = []
+        lines = self.cache[path]
+        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def fingerprint(violation: Violation, line_text: str, occurrence: int) -> str:
+    parts = "\0".join([violation.code, violation.location.path, line_text, str(occurrence)])
+    return hashlib.sha256(parts.encode("utf-8")).hexdigest()[:32]
+
+
+def _rule(spec: RuleSpec) -> Dict[str, Any]:
+    return {
+        "id": spec.code,
+        "name": spec.name,
+        "shortDescription": {"text": spec.summary},
+        "fullDescription": {"text": spec.docs.strip()},
+        "help": {"text": spec.fix, "markdown": spec.docs.strip()},
+        "defaultConfiguration": {"level": _LEVEL[spec.severity.value]},
+    }
+
+
+def to_sarif(report: Report, rules: Sequence[RuleSpec]) -> str:
+    lines = _Lines(Path(report.root))
+    index = {spec.code: i for i, spec in enumerate(rules)}
+    seen: Dict[tuple, int] = {}
+    results = []
+    for v in report.violations:
+        loc = v.location
+        text = lines.text(loc.path, loc.line)
+        occurrence = seen.get((v.code, loc.path, text), 0)
+        seen[(v.code, loc.path, text)] = occurrence + 1
+        result: Dict[str, Any] = {
+            "ruleId": v.code,
+            "level": _LEVEL[v.severity.value],
+            "message": {"text": v.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": loc.line, "startColumn": loc.column,
+                           "endLine": max(loc.end_line, loc.line), "endColumn": max(loc.end_column, 1)},
+            }}],
+            "partialFingerprints": {"archcheck/v1": fingerprint(v, text, occurrence)},
+        }  # fmt: skip
+        if v.code in index:
+            result["ruleIndex"] = index[v.code]
+        if v.fix:
+            result["properties"] = {"fix": v.fix, "service": v.service}
+        results.append(result)
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "archcheck", "version": __version__,
+                                "informationUri": "https://pypi.org/project/archcheck/",
+                                "rules": [_rule(spec) for spec in rules]}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(report.root).as_uri() + "/"}},
+            "results": results,
+        }],
+    }  # fmt: skip
+    return json.dumps(document, indent=2) + "\n"
