@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Tuple
 
 from archcheck import __version__
 from archcheck.model import Report, Violation
@@ -57,7 +57,7 @@ def _rule(spec: RuleSpec) -> Dict[str, Any]:
 def to_sarif(report: Report, rules: Sequence[RuleSpec]) -> str:
     lines = _Lines(Path(report.root))
     index = {spec.code: i for i, spec in enumerate(rules)}
-    seen: Dict[tuple, int] = {}
+    seen: Dict[Tuple[str, str, str], int] = {}
     results = []
     for v in report.violations:
         loc = v.location
