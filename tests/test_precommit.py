@@ -1,0 +1,57 @@
+"""The pre-commit hook, run by real pre-commit on throwaway git repos made from fixtures."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "archcheck tests", "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+    "GIT_COMMITTER_NAME": "archcheck tests", "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+}  # fmt: skip
+
+pytestmark = pytest.mark.integration
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+
+
+def make_repo(tmp_path: Path, fixture: str) -> Path:
+    target = tmp_path / fixture
+    shutil.copytree(REPO / "fixtures" / fixture, target, ignore=shutil.ignore_patterns(".archcheck_cache"))
+    git(target, "init", "-q")
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "initial")
+    return target
+
+
+def try_repo(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(REPO / ".pre-commit-cache")}
+    return subprocess.run([*PRE_COMMIT, "try-repo", str(REPO), "archcheck", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=900, env=env)  # fmt: skip
+
+
+def test_hook_fails_on_violations_and_passes_on_a_clean_tree(tmp_path: Path) -> None:
+    dirty = try_repo(make_repo(tmp_path, "demo"), "--all-files")
+    assert dirty.returncode == 1, dirty.stdout + dirty.stderr
+    assert "ASY001" in dirty.stdout and "IMP001" in dirty.stdout
+    clean = try_repo(make_repo(tmp_path, "clean_services"), "--all-files")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_hook_reports_the_staged_file(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, "clean_services")
+    new = repo / "services" / "orders-service" / "app" / "jobs.py"
+    new.write_text("import asyncio\n\n\nasync def nightly():\n    asyncio.run(asyncio.sleep(0))\n")
+    git(repo, "add", str(new.relative_to(repo)))
+    result = try_repo(repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "services/orders-service/app/jobs.py:5:5: ASY001" in result.stdout
