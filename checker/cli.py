@@ -142,6 +142,7 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
 
     from archcheck.cache import CacheDir, ReportCache, digest, signature
     from archcheck.discovery import discover
+    from archcheck.suppressions import today
 
     started = time.perf_counter()
     cache = None if no_cache else CacheDir(settings.root / settings.cache_dir)
@@ -149,7 +150,7 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
     if cache is not None:
         layout = discover(settings)
         inputs = sorted([*layout.files, *layout.env_files])
-        key = digest(settings, paths, [(p, signature(settings.root / p)) for p in inputs])
+        key = digest(settings, paths, today(), [(p, signature(settings.root / p)) for p in inputs])
         reports = ReportCache(cache, key)
         cached = reports.load(settings.root)
         if isinstance(cached, Report):

@@ -19,7 +19,8 @@ from archcheck.registry import code_matches
 from archcheck.requirement_files import files_to_read, inside_root, requirement_roots
 from archcheck.rule import RuleSpec
 from archcheck.runner import analyse_files, tune_gc
-from archcheck.suppressions import suppressed
+from archcheck.suppressions import apply as apply_suppressions
+from archcheck.suppressions import today
 
 
 def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
@@ -93,18 +94,19 @@ def check(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequenc
     """The report, and the requirements files it read (inputs a report cache must watch)."""
     started = time.perf_counter()
     project, found = analyse(settings, rules, cache, jobs, progress, layout)
-    for spec in rules:
-        if not spec.is_file_rule:
-            found.extend(spec.project_rule(project).check())
+    project_rules = [spec.project_rule(project) for spec in rules if not spec.is_file_rule]
+    for rule in project_rules:
+        found.extend(rule.check())
     ignored = _ignored_by_path(settings)
-
-    def reported(violation: Violation) -> bool:
-        path = violation.location.path
-        facts = project.facts.get(path)
-        silenced = facts is not None and suppressed(violation, facts.suppressions)
-        return _in_paths(path, paths) and not ignored(violation) and not silenced
-
-    kept = [v for v in found if reported(v)]
+    selected = [spec.code for spec in rules]
+    applied = apply_suppressions(
+        (v for v in found if not ignored(v)), project.facts, today(),
+        lambda code: any(s.startswith(code) for s in selected),
+    )  # fmt: skip
+    found = applied.kept
+    for rule in project_rules:
+        found.extend(rule.review(applied.unused))
+    kept = [v for v in found if _in_paths(v.location.path, paths) and not ignored(v)]
     layout = project.layout
     kept = sorted(set(_with_service(kept, layout)), key=Violation.sort_key)
     report = Report(

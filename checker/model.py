@@ -148,6 +148,19 @@ class EnvEntry:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """An ``# archcheck: ignore[...]`` comment, as it applies to one line."""
+
+    line: int  # the line it silences
+    codes: Tuple[str, ...]  # () silences every code
+    comment_line: int  # where the comment is (a statement's first line covers the statement)
+    until: str = ""  # ISO date after which it stops working
+
+    def covers(self, code: str) -> bool:
+        return not self.codes or any(code.startswith(c) for c in self.codes)
+
+
+@dataclass(frozen=True)
 class ParseProblem:
     """Why a file could not be read, decoded or parsed, and where."""
 
@@ -169,7 +182,7 @@ class FileFacts:
     instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class called to build it)
     requirements: Tuple[RequirementFact, ...] = ()
     includes: Tuple[IncludeFact, ...] = ()
-    suppressions: Tuple[Tuple[int, Tuple[str, ...]], ...] = ()  # (line, codes; () = all)
+    suppressions: Tuple[Suppression, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from libcst.metadata import CodeRange
 
 from archcheck.filephase import FilePlan as FilePlan  # re-exported: part of the rule API
 from archcheck.layout import Unit
-from archcheck.model import EnvEntry, Location, Severity, Violation
+from archcheck.model import EnvEntry, Location, Severity, Suppression, Violation
 
 if TYPE_CHECKING:
     from archcheck.project import Project
@@ -58,6 +58,7 @@ class Example:
 
     files: Mapping[str, str]
     config: str = EXAMPLE_CONFIG
+    select: Tuple[str, ...] = ()  # rules to run besides the one it illustrates
 
     def expected(self, code: str) -> List[Tuple[str, int]]:
         """(path, line) pairs marked ``# expect: CODE``."""
@@ -213,3 +214,7 @@ class ProjectRule:
 
     def check(self) -> Iterable[Violation]:
         raise NotImplementedError
+
+    def review(self, unused: Sequence[Tuple[str, Suppression]]) -> Iterable[Violation]:
+        """Findings about suppression comments that silenced nothing (after every other rule)."""
+        return ()

@@ -3,41 +3,53 @@
 A comment silences findings on its own line; in Python, a comment on the
 first line of a multi-line simple statement silences the whole statement.
 Without ``[CODES]`` it silences every code on that line. Codes may be
-prefixes (``ignore[IMP]``).
+prefixes (``ignore[IMP]``). ``until=YYYY-MM-DD`` makes it expire: after that
+date the finding is reported again, with a note.
 """
 
 from __future__ import annotations
 
 import ast
+import datetime
 import io
+import os
 import re
 import tokenize
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from dataclasses import dataclass, field, replace
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
-from archcheck.model import Violation
-
-Suppression = Tuple[int, Tuple[str, ...]]  # (line, codes); () means every code
+from archcheck.model import FileFacts, Suppression, Violation
 
 MARKER = "archcheck:"
 _COMMENT = re.compile(r"#\s*archcheck:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+_UNTIL = re.compile(r"\buntil=(\d{4}-\d{2}-\d{2})\b")
+
+Parsed = Tuple[Tuple[str, ...], str]  # (codes, until)
 
 
-def parse_comment(comment: str) -> Optional[Tuple[str, ...]]:
-    """The codes a comment suppresses (() for all), or None if it is no suppression."""
+def today() -> str:
+    """The date suppressions expire against (``ARCHCHECK_TODAY`` pins it for tests)."""
+    return os.environ.get("ARCHCHECK_TODAY") or datetime.date.today().isoformat()
+
+
+def parse_comment(comment: str) -> Optional[Parsed]:
+    """The codes a comment suppresses (() for all) and its expiry, or None if it is no suppression."""
     match = _COMMENT.search(comment)
     if match is None:
         return None
-    return tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
+    codes = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
+    until = _UNTIL.search(comment[match.end():])
+    return codes, until.group(1) if until else ""
 
 
 def in_lines(lines: Iterable[Tuple[int, str]]) -> Tuple[Suppression, ...]:
     """Suppressions in the comments of text files (requirements, .env): ``#`` starts a comment."""
     found = []
     for number, line in lines:
-        if MARKER in line:
-            codes = parse_comment(line[line.find("#"):]) if "#" in line else None
-            if codes is not None:
-                found.append((number, codes))
+        if MARKER in line and "#" in line:
+            parsed = parse_comment(line[line.find("#"):])
+            if parsed is not None:
+                found.append(Suppression(number, parsed[0], number, parsed[1]))
     return tuple(found)
 
 
@@ -45,27 +57,59 @@ def in_python(text: str, tree: Optional[ast.Module]) -> Tuple[Suppression, ...]:
     """Suppressions in real comments of a Python file, spread over multi-line statements."""
     if MARKER not in text:
         return ()
-    comments: Dict[int, Tuple[str, ...]] = {}
+    comments: Dict[int, Parsed] = {}
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
-                codes = parse_comment(token.string)
-                if codes is not None:
-                    comments[token.start[0]] = codes
+                parsed = parse_comment(token.string)
+                if parsed is not None:
+                    comments[token.start[0]] = parsed
     except (tokenize.TokenError, SyntaxError):
         return ()
-    found: List[Suppression] = list(comments.items())
+    found = [Suppression(line, codes, line, until) for line, (codes, until) in comments.items()]
     if tree is not None:
         for node in ast.walk(tree):
             if isinstance(node, ast.stmt) and not hasattr(node, "body") and node.lineno in comments:
+                codes, until = comments[node.lineno]
                 end = node.end_lineno or node.lineno
-                found += [(line, comments[node.lineno]) for line in range(node.lineno + 1, end + 1)]
-    return tuple(sorted(found))
+                lines = range(node.lineno + 1, end + 1)
+                found += [Suppression(line, codes, node.lineno, until) for line in lines]
+    return tuple(sorted(found, key=lambda s: (s.line, s.comment_line)))
 
 
-def suppressed(violation: Violation, suppressions: Sequence[Suppression]) -> bool:
-    line = violation.location.line
-    for at, codes in suppressions:
-        if at == line and (not codes or any(violation.code.startswith(c) for c in codes)):
-            return True
-    return False
+@dataclass
+class Applied:
+    """Findings after suppression comments, and the comments that silenced nothing."""
+
+    kept: List[Violation] = field(default_factory=list)
+    unused: List[Tuple[str, Suppression]] = field(default_factory=list)  # (path, first line's comment)
+
+
+def apply(violations: Iterable[Violation], facts: Mapping[str, FileFacts], today: str,
+          enabled: Callable[[str], bool]) -> Applied:  # fmt: skip
+    """Drop suppressed findings, re-report those whose suppression expired, find unused comments.
+
+    A comment naming only codes that this run does not check is not called unused.
+    """
+    result = Applied()
+    used: Set[Tuple[str, int]] = set()
+    for violation in violations:
+        path = violation.location.path
+        file_facts = facts.get(path)
+        matching = [s for s in (file_facts.suppressions if file_facts else ())
+                    if s.line == violation.location.line and s.covers(violation.code)]  # fmt: skip
+        active = [s for s in matching if not s.until or s.until >= today]
+        used.update((path, s.comment_line) for s in matching)
+        if active:
+            continue
+        if matching:
+            note = f" (suppression expired on {matching[0].until})"
+            violation = replace(violation, message=violation.message + note)
+        result.kept.append(violation)
+    for path in sorted(facts):
+        firsts = {s.comment_line: s for s in facts[path].suppressions if s.line == s.comment_line}
+        for line, suppression in sorted(firsts.items()):
+            judged = not suppression.codes or any(enabled(code) for code in suppression.codes)
+            if (path, line) not in used and judged:
+                result.unused.append((path, suppression))
+    return result

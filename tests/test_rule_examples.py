@@ -21,7 +21,7 @@ CASES = [
 @pytest.mark.parametrize(("spec", "kind", "index"), CASES)
 def test_example(tmp_path, spec: RuleSpec, kind: str, index: int) -> None:
     example = (spec.valid if kind == "valid" else spec.invalid)[index]
-    report = check(write_example(tmp_path, example), [spec.code])
+    report = check(write_example(tmp_path, example), [spec.code, *example.select])
     flagged = sorted((v.location.path, v.location.line) for v in report.violations if v.code == spec.code)
     expected = example.expected(spec.code) if kind == "invalid" else []
     if kind == "invalid":

@@ -2,18 +2,22 @@ from __future__ import annotations
 
 import ast
 
-from archcheck.model import Location, Severity, Violation
-from archcheck.suppressions import in_lines, in_python, parse_comment, suppressed
+from archcheck.model import FileFacts, Location, Severity, Suppression, Violation
+from archcheck.suppressions import apply, in_lines, in_python, parse_comment
 
 
-def violation(code: str, line: int) -> Violation:
-    return Violation(code, "x", Severity.ERROR, Location("a.py", line), "m")
+def violation(code: str, line: int, path: str = "a.py") -> Violation:
+    return Violation(code, "x", Severity.ERROR, Location(path, line), "m")
+
+
+def everything(code: str) -> bool:
+    return True
 
 
 def test_parse_comment() -> None:
-    assert parse_comment("# archcheck: ignore[ASY001, imp002]") == ("ASY001", "IMP002")
-    assert parse_comment("#archcheck:ignore") == ()
-    assert parse_comment("# archcheck: ignore[REQ002] reason=\"pinned\" until=2027-03-31") == ("REQ002",)
+    assert parse_comment("# archcheck: ignore[ASY001, imp002]") == (("ASY001", "IMP002"), "")
+    assert parse_comment("#archcheck:ignore") == ((), "")
+    assert parse_comment('# archcheck: ignore[REQ002] reason="pinned" until=2027-03-31') == (("REQ002",), "2027-03-31")
     assert parse_comment("# noqa") is None
 
 
@@ -27,15 +31,30 @@ def test_python_comments_cover_their_multi_line_statement_only() -> None:
         "    return 1\n"
     )
     found = in_python(text, ast.parse(text))
-    assert found == ((1, ("CFG001",)), (2, ("CFG001",)), (3, ("CFG001",)), (5, ()))
-    assert suppressed(violation("CFG001", 2), found)
-    assert not suppressed(violation("CFG002", 2), found)
-    assert not suppressed(violation("CFG001", 4), found)
-    assert suppressed(violation("ASY001", 5), found) and not suppressed(violation("ASY001", 6), found)
+    assert [(s.line, s.codes, s.comment_line) for s in found] == [
+        (1, ("CFG001",), 1), (2, ("CFG001",), 1), (3, ("CFG001",), 1), (5, (), 5),
+    ]  # fmt: skip
+    facts = {"a.py": FileFacts("a.py", suppressions=found)}
+    applied = apply([violation("CFG001", 2), violation("CFG002", 2), violation("CFG001", 4),
+                     violation("ASY001", 5), violation("ASY001", 6)], facts, "2026-01-01", everything)  # fmt: skip
+    assert [(v.code, v.location.line) for v in applied.kept] == [("CFG002", 2), ("CFG001", 4), ("ASY001", 6)]
+    assert applied.unused == []
 
 
-def test_prefix_codes_and_text_files() -> None:
-    found = in_lines([(1, "fastapi==1  # archcheck: ignore[REQ]"), (2, "x==1 # other")])
-    assert found == ((1, ("REQ",)),)
-    assert suppressed(violation("REQ002", 1), found)
-    assert not suppressed(violation("IMP001", 1), found)
+def test_unused_expired_and_unjudged() -> None:
+    facts = {"r.txt": FileFacts("r.txt", suppressions=in_lines([
+        (1, "fastapi==1  # archcheck: ignore[REQ] until=2026-01-31"),
+        (2, "x==1  # archcheck: ignore[REQ002]"),
+        (3, "y==1  # archcheck: ignore[IMP001]"),
+    ]))}  # fmt: skip
+    before = apply([violation("REQ002", 1, "r.txt")], facts, "2026-01-31", lambda code: code.startswith("REQ"))
+    assert before.kept == []
+    assert [s.comment_line for _, s in before.unused] == [2]  # line 3 names a code this run does not check
+    after = apply([violation("REQ002", 1, "r.txt")], facts, "2026-02-01", lambda code: code.startswith("REQ"))
+    assert [v.message for v in after.kept] == ["m (suppression expired on 2026-01-31)"]
+
+
+def test_suppression_covers_prefixes() -> None:
+    assert Suppression(1, ("REQ",), 1).covers("REQ002")
+    assert not Suppression(1, ("REQ",), 1).covers("IMP001")
+    assert Suppression(1, (), 1).covers("IMP001")
