@@ -218,6 +218,25 @@ def index(output: str, config: Optional[Path]) -> int:
     return EXIT_OK
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["dot", "mermaid", "json"]), default="dot",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write it to FILE.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+def graph(fmt: str, output: Optional[str], config: Optional[Path]) -> int:
+    """The service dependency graph: services, shared libraries, import counts, forbidden edges."""
+    from archcheck.engine import analyse
+    from archcheck.graph_export import render
+
+    project, _ = analyse(_settings(config), [])
+    text = render(project, fmt)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    return EXIT_OK
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Console entry point: map every failure to an exit code and one line of text."""
     args = list(sys.argv[1:] if argv is None else argv)

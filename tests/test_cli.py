@@ -137,3 +137,27 @@ def test_index_writes_master_index(tmp_path: Path) -> None:
     shutil.copytree(fixture, out)
     assert archcheck(["index"], cwd=out).returncode == 0
     assert (out / "MASTER_INDEX.md").read_text() == text
+
+
+def test_graph_json_marks_forbidden_edges() -> None:
+    result = archcheck(["graph", "--format", "json"], cwd=REPO / "fixtures" / "package_services")
+    data = json.loads(result.stdout)
+    assert [(n["name"], n["kind"]) for n in data["nodes"]] == [
+        ("analytics_service", "service"), ("auth_service", "service"),
+        ("netra_backend", "service"), ("shared", "shared"),
+    ]  # fmt: skip
+    edges = {(e["source"], e["target"]): (e["imports"], e["rules"]) for e in data["edges"]}
+    assert edges[("netra_backend", "analytics_service")] == (1, ["IMP003"])  # allowed, but on a cycle
+    assert edges[("shared", "netra_backend")] == (1, ["IMP004", "IMP003"])
+    assert edges[("netra_backend", "auth_service")][1] == ["IMP001", "IMP003"]
+
+
+def test_graph_dot_and_mermaid(tmp_path: Path) -> None:
+    fixture = REPO / "fixtures" / "clean_services"
+    dot = archcheck(["graph"], cwd=fixture).stdout
+    assert dot.startswith("digraph archcheck {") and '"orders-service" [shape=box];' in dot
+    assert "color=red" not in dot  # a clean tree has no forbidden edge
+    out = tmp_path / "graph.mmd"
+    archcheck(["graph", "--format", "mermaid", "--output", str(out)], cwd=REPO / "fixtures" / "demo")
+    text = out.read_text()
+    assert text.startswith("graph LR") and "linkStyle" in text and '(["shared"])' in text
