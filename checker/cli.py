@@ -237,6 +237,27 @@ def graph(fmt: str, output: Optional[str], config: Optional[Path]) -> int:
     return EXIT_OK
 
 
+@cli.command()
+@click.option("--force", is_flag=True, help="Replace an existing [tool.archcheck] section.")
+def init(force: bool) -> int:
+    """Detect services, shared libraries and shared requirements; write [tool.archcheck]."""
+    from archcheck.config import Settings, find_config
+    from archcheck.scaffold import InitError, detect, section, write
+
+    root, _ = find_config(Path.cwd())
+    services, shared, requirements = detect(Settings(root=root))
+    try:
+        target = write(root, section(services, shared, requirements), force)
+    except InitError as exc:
+        raise UserError(str(exc)) from None
+    libraries = "library" if len(shared) == 1 else "libraries"
+    found = [f"{len(services)} service(s)", f"{len(shared)} shared {libraries}"]
+    if requirements:
+        found.append(f"shared requirements {requirements}")
+    click.echo(f"wrote [tool.archcheck] to {target.name}: {', '.join(found)}")
+    return EXIT_OK
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Console entry point: map every failure to an exit code and one line of text."""
     args = list(sys.argv[1:] if argv is None else argv)
