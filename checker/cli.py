@@ -92,6 +92,8 @@ def cli() -> None:
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 @click.option("--show-fixes", is_flag=True, help="Show how to fix each finding.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Hide the findings recorded in this baseline file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for the per-file phase (default: the CPU count).")
@@ -99,7 +101,8 @@ def cli() -> None:
 @click.version_option(__version__, "--version", prog_name="archcheck")
 def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple[str, ...],
           ignore: Tuple[str, ...], strict: Optional[bool], exit_zero: bool, config: Optional[Path],
-          show_fixes: bool, quiet: bool, no_cache: bool, jobs: Optional[int], statistics: bool,
+          show_fixes: bool, quiet: bool, baseline_file: Optional[Path], no_cache: bool,
+          jobs: Optional[int], statistics: bool,
           debug: bool) -> int:  # fmt: skip
     """Analyse the whole project and report findings located in PATHS (default: all)."""
     settings = _settings(config)
@@ -110,12 +113,23 @@ def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple
         strict=strict,
     )
     report = _report(settings, _relative_paths(settings, paths), no_cache, jobs)
+    baseline_path = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
+    if baseline_path is not None:
+        from archcheck import baseline
+
+        try:
+            applied = baseline.apply(report, baseline.read(baseline_path))
+        except baseline.BaselineError as exc:
+            raise UserError(str(exc)) from None
+        report = replace(applied.report, baseline_hidden=applied.hidden, baseline_fixed=applied.fixed)
     text = _render(report, fmt, statistics, show_fixes, quiet)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
     failing = len(report.violations) if settings.strict else report.errors
+    if settings.strict and report.baseline_fixed:
+        failing += 1  # under --strict a baseline is kept tight
     return EXIT_OK if exit_zero or not failing else EXIT_FINDINGS
 
 
@@ -163,6 +177,34 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
     if reports is not None:
         reports.store(settings.root, read, report)
     return replace(report, duration_s=round(time.perf_counter() - started, 3))
+
+
+@cli.command("baseline")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Baseline file (default: the `baseline` setting, else archcheck-baseline.json).")
+@click.option("--prune", is_flag=True, help="Only drop entries that are fixed; never add.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]) -> int:
+    """Record the current findings so later runs hide them (or prune the fixed ones)."""
+    from archcheck import baseline
+
+    settings = _settings(config)
+    target = output or settings.root / (settings.baseline or "archcheck-baseline.json")
+    report = _report(settings, None, no_cache=False, jobs=None)
+    found = baseline.current(report)
+    if prune:
+        try:
+            known = baseline.read(target)
+        except baseline.BaselineError as exc:
+            raise UserError(str(exc)) from None
+        kept = [entry for entry in found if entry in known]
+        baseline.write(target, kept)
+        dropped, remaining = len(known) - len(set(kept)), len(set(kept))
+        click.echo(f"pruned {target.name}: {dropped} fixed entries dropped, {remaining} kept")
+    else:
+        baseline.write(target, found)
+        click.echo(f"wrote {target.name}: {len(set(found))} findings recorded")
+    return EXIT_OK
 
 
 @cli.command("rules")

@@ -202,6 +202,8 @@ class Report:
     files: int
     services: int
     duration_s: float = 0.0
+    baseline_hidden: int = 0  # findings a baseline hid
+    baseline_fixed: int = 0  # baseline entries that match nothing any more
 
     @property
     def errors(self) -> int:

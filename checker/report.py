@@ -41,6 +41,8 @@ def to_json(report: Report) -> str:
             "duration_s": report.duration_s,
         },
     }
+    if report.baseline_hidden or report.baseline_fixed:
+        document["summary"]["baseline"] = {"hidden": report.baseline_hidden, "fixed": report.baseline_fixed}
     return json.dumps(document, indent=2) + "\n"
 
 
@@ -50,10 +52,15 @@ def _plural(count: int, word: str) -> str:
 
 def summary_line(report: Report) -> str:
     checked = f"{_plural(report.files, 'file')}, {_plural(report.services, 'service')}"
+    baseline = ""
+    if report.baseline_hidden or report.baseline_fixed:
+        hidden, fixed = report.baseline_hidden, report.baseline_fixed
+        baseline = f" Baseline: {hidden} known hidden, {fixed} entries now fixed"
+        baseline += " (run `archcheck baseline --prune`)." if report.baseline_fixed else "."
     if not report.violations:
-        return f"All checks passed ({checked})."
+        return f"All checks passed ({checked}).{baseline}"
     return (f"Found {_plural(report.errors, 'error')} and {_plural(report.warnings, 'warning')}"
-            f" ({checked}).")  # fmt: skip
+            f" ({checked}).{baseline}")  # fmt: skip
 
 
 def to_text(report: Report, show_fixes: bool = False, quiet: bool = False) -> str:

@@ -10,36 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, Sequence, Tuple
 
 from archcheck import __version__
-from archcheck.model import Report, Violation
+from archcheck.model import Report
 from archcheck.rule import RuleSpec
+from archcheck.snippets import identities
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning"}
 
 
-class _Lines:
-    """Source lines, read once per file."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.cache: Dict[str, List[str]] = {}
-
-    def text(self, path: str, line: int) -> str:
-        if path not in self.cache:
-            try:
-                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
-                self.cache[path] = text.splitlines()
-            except OSError:
-                self.cache[path] = []
-        lines = self.cache[path]
-        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
-
-
-def fingerprint(violation: Violation, line_text: str, occurrence: int) -> str:
-    parts = "\0".join([violation.code, violation.location.path, line_text, str(occurrence)])
+def fingerprint(identity: Tuple[str, str, str, int]) -> str:
+    parts = "\0".join(str(part) for part in identity)
     return hashlib.sha256(parts.encode("utf-8")).hexdigest()[:32]
 
 
@@ -55,15 +38,10 @@ def _rule(spec: RuleSpec) -> Dict[str, Any]:
 
 
 def to_sarif(report: Report, rules: Sequence[RuleSpec]) -> str:
-    lines = _Lines(Path(report.root))
     index = {spec.code: i for i, spec in enumerate(rules)}
-    seen: Dict[Tuple[str, str, str], int] = {}
     results = []
-    for v in report.violations:
+    for v, identity in identities(Path(report.root), report.violations):
         loc = v.location
-        text = lines.text(loc.path, loc.line)
-        occurrence = seen.get((v.code, loc.path, text), 0)
-        seen[(v.code, loc.path, text)] = occurrence + 1
         result: Dict[str, Any] = {
             "ruleId": v.code,
             "level": _LEVEL[v.severity.value],
@@ -73,7 +51,7 @@ def to_sarif(report: Report, rules: Sequence[RuleSpec]) -> str:
                 "region": {"startLine": loc.line, "startColumn": loc.column,
                            "endLine": max(loc.end_line, loc.line), "endColumn": max(loc.end_column, 1)},
             }}],
-            "partialFingerprints": {"archcheck/v1": fingerprint(v, text, occurrence)},
+            "partialFingerprints": {"archcheck/v1": fingerprint(identity)},
         }  # fmt: skip
         if v.code in index:
             result["ruleIndex"] = index[v.code]

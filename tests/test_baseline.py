@@ -1,0 +1,64 @@
+"""Baselines survive line shifts, count fixed entries, only shrink, and keep --strict tight."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def archcheck(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archcheck", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    target = tmp_path / "demo"
+    shutil.copytree(REPO / "fixtures" / "demo", target, ignore=shutil.ignore_patterns(".archcheck_cache"))
+    return target
+
+
+def summary(cwd: Path, *args: str) -> dict:
+    return json.loads(archcheck(cwd, "check", "--format", "json", *args).stdout)["summary"]
+
+
+def test_baseline_hides_known_findings_across_a_line_shift(demo: Path) -> None:
+    assert archcheck(demo, "baseline").stdout == "wrote archcheck-baseline.json: 18 findings recorded\n"
+    startup = demo / "netra_backend" / "app" / "startup.py"
+    startup.write_text("# moved down by this line\n\n" + startup.read_text())
+    result = archcheck(demo, "check", "--baseline", "archcheck-baseline.json")
+    assert result.returncode == 0
+    assert result.stdout == ("All checks passed (24 files, 3 services). "
+                             "Baseline: 18 known hidden, 0 entries now fixed.\n")  # fmt: skip
+
+
+def test_new_findings_show_and_fixed_entries_fail_strict_until_pruned(demo: Path) -> None:
+    archcheck(demo, "baseline")
+    startup = demo / "netra_backend" / "app" / "startup.py"
+    startup.write_text(startup.read_text().replace("    asyncio.run(db.connect())", "    await db.connect()"))
+    routes = demo / "services" / "orders-service" / "app" / "api" / "routes.py"
+    routes.write_text(routes.read_text() + "\nfrom ..models import Order as O2\n")
+    found = summary(demo, "--baseline", "archcheck-baseline.json")
+    assert found["by_code"] == {"IMP002": 1} and found["baseline"] == {"hidden": 17, "fixed": 1}
+    assert archcheck(demo, "check", "--baseline", "archcheck-baseline.json").returncode == 0  # a warning
+    assert archcheck(demo, "check", "--baseline", "archcheck-baseline.json", "--strict").returncode == 1
+    assert archcheck(demo, "baseline", "--prune").stdout.startswith("pruned archcheck-baseline.json: 1 fixed")
+    entries = json.loads((demo / "archcheck-baseline.json").read_text())["entries"]
+    assert len(entries) == 17  # pruning never adds the new IMP002
+
+
+def test_baseline_from_config_and_bad_files(demo: Path) -> None:
+    archcheck(demo, "baseline", "--output", "known.json")
+    pyproject = demo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'baseline = "known.json"\n')
+    assert archcheck(demo, "check").returncode == 0
+    (demo / "known.json").write_text("{not json")
+    broken = archcheck(demo, "check")
+    assert broken.returncode == 2 and broken.stderr.startswith("archcheck: error: ") and "baseline" in broken.stderr
