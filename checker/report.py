@@ -27,22 +27,23 @@ def violation_dict(v: Violation) -> Dict[str, Any]:
 
 
 def to_json(report: Report) -> str:
+    summary: Dict[str, Any] = {
+        "files": report.files,
+        "services": report.services,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "by_code": report.by_code(),
+        "duration_s": report.duration_s,
+    }
+    if report.baseline_hidden or report.baseline_fixed:
+        summary["baseline"] = {"hidden": report.baseline_hidden, "fixed": report.baseline_fixed}
     document = {
         "tool": "archcheck",
         "version": __version__,
         "root": report.root,
         "violations": [violation_dict(v) for v in report.violations],
-        "summary": {
-            "files": report.files,
-            "services": report.services,
-            "errors": report.errors,
-            "warnings": report.warnings,
-            "by_code": report.by_code(),
-            "duration_s": report.duration_s,
-        },
+        "summary": summary,
     }
-    if report.baseline_hidden or report.baseline_fixed:
-        document["summary"]["baseline"] = {"hidden": report.baseline_hidden, "fixed": report.baseline_fixed}
     return json.dumps(document, indent=2) + "\n"
 
 
