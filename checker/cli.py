@@ -207,6 +207,39 @@ def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]
     return EXIT_OK
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "html"]), default="markdown",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write it to FILE.")
+@click.option("--history", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON-lines file: append this run and show the trend against the previous one.")
+@click.option("--fail-on-increase", is_flag=True, help="Exit 1 if any SSOT or cross-service count rose.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
+def audit(fmt: str, output: Optional[str], history: Optional[Path], fail_on_increase: bool,
+          config: Optional[Path]) -> int:  # fmt: skip
+    """The daily SSOT audit: per-service metrics and the trend between runs."""
+    from archcheck import audit as audits
+    from archcheck.engine import check_project
+    from archcheck.registry import select
+    from archcheck.runner import default_jobs
+
+    settings = _settings(config)
+    rules = select(("SSOT", "IMP001"), ())
+    report, project = check_project(settings, rules, None, None, default_jobs())
+    run = audits.measure(report, project)
+    before = audits.previous_run(history) if history else None
+    change = audits.trend(run, before)
+    if history:
+        audits.append(history, run)
+    render = {"markdown": audits.to_markdown, "json": audits.to_json, "html": audits.to_html}[fmt]
+    text = render(run, change)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    return EXIT_FINDINGS if fail_on_increase and change["increased"] else EXIT_OK
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(fmt: str) -> int:

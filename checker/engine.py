@@ -92,6 +92,14 @@ def check(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequenc
           cache: Optional[CacheDir] = None, jobs: int = 1, progress: bool = False,
           layout: Optional[Layout] = None) -> Tuple[Report, List[str]]:  # fmt: skip
     """The report, and the requirements files it read (inputs a report cache must watch)."""
+    report, project = check_project(settings, rules, paths, cache, jobs, progress, layout)
+    return report, sorted(project.requirements.facts)
+
+
+def check_project(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequence[str]] = None,
+                  cache: Optional[CacheDir] = None, jobs: int = 1, progress: bool = False,
+                  layout: Optional[Layout] = None) -> Tuple[Report, Project]:  # fmt: skip
+    """The report and the project it was computed from (for commands that report on both)."""
     started = time.perf_counter()
     project, found = analyse(settings, rules, cache, jobs, progress, layout)
     project_rules = [spec.project_rule(project) for spec in rules if not spec.is_file_rule]
@@ -116,4 +124,4 @@ def check(settings: Settings, rules: Sequence[RuleSpec], paths: Optional[Sequenc
         services=len(layout.services),
         duration_s=round(time.perf_counter() - started, 3),
     )
-    return report, sorted(project.requirements.facts)
+    return report, project

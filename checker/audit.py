@@ -1,0 +1,147 @@
+"""The daily SSOT audit: per-service metrics, a history file, and the trend between runs.
+
+Per service: Python files, module-level classes, SSOT findings by rule,
+cross-service imports, the duplicate and similar-implementation groups with
+their sites, and the score "SSOT violations per service" (target 0). With a
+history file (JSON lines) each run is appended and compared with the one
+before: which counts went up, down or stayed, and which duplicate groups are
+new or fixed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+from pathlib import Path
+from typing import Any, Dict, Optional, Tuple
+
+from archcheck.layout import UnitKind
+from archcheck.model import Report
+from archcheck.project import Project
+from archcheck.ssot import class_sites, duplicates, similar_groups
+
+SSOT_CODES = ("SSOT001", "SSOT002", "SSOT003", "SSOT004")
+METRICS = ("files", "classes", *SSOT_CODES, "cross_service_imports", "ssot_violations")
+Run = Dict[str, Any]
+
+
+def measure(report: Report, project: Project) -> Run:
+    """This run's metrics and duplicate groups, per service."""
+    services: Dict[str, Dict[str, Any]] = {}
+    for unit in project.layout.services:
+        services[unit.name] = {**{metric: 0 for metric in METRICS}, "groups": []}
+    for path, facts in project.facts.items():
+        owner = project.layout.owner(path)
+        if owner is not None and owner.kind is UnitKind.SERVICE and path.endswith(".py"):
+            services[owner.name]["files"] += 1
+            services[owner.name]["classes"] += len(facts.classes)
+    for v in report.violations:
+        if v.service not in services:
+            continue
+        if v.code in SSOT_CODES:
+            services[v.service][v.code] += 1
+            services[v.service]["ssot_violations"] += 1
+        elif v.code == "IMP001":
+            services[v.service]["cross_service_imports"] += 1
+    for unit, sites in class_sites(project).items():
+        groups = [g for _, g in sorted(duplicates(sites).items())] + similar_groups(sites)
+        services[unit.name]["groups"] = [
+            {"names": sorted({s.name for s in g}), "sites": [s.where() for s in g]} for g in groups
+        ]
+    totals = {metric: sum(s[metric] for s in services.values()) for metric in METRICS}
+    return {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "services": services, "totals": totals}  # fmt: skip
+
+
+def group_ids(run: Run) -> Dict[str, Tuple[str, str]]:
+    """Duplicate groups by identity (service + names): new and fixed ones are compared by it."""
+    return {f"{service}: {' / '.join(g['names'])}": (service, " / ".join(g["names"]))
+            for service, data in run["services"].items() for g in data["groups"]}  # fmt: skip
+
+
+def previous_run(history: Path) -> Optional[Run]:
+    try:
+        lines = [line for line in history.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except FileNotFoundError:
+        return None
+    for line in reversed(lines):
+        try:
+            return dict(json.loads(line))
+        except ValueError:
+            continue  # a torn line is skipped, never trusted
+    return None
+
+
+def append(history: Path, run: Run) -> None:
+    with history.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(run, sort_keys=True) + "\n")
+
+
+def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:
+    """Per service and metric: (now, before, "up"/"down"/"same"); new and fixed groups."""
+    if before is None:
+        return {"services": {}, "new_groups": [], "fixed_groups": [], "increased": False}
+    services: Dict[str, Dict[str, Any]] = {}
+    increased = False
+    for name, data in run["services"].items():
+        old = before.get("services", {}).get(name, {})
+        rows = {}
+        for metric in METRICS:
+            now, then = data[metric], int(old.get(metric, 0))
+            direction = "up" if now > then else "down" if now < then else "same"
+            rows[metric] = (now, then, direction)
+            if direction == "up" and metric not in ("files", "classes"):
+                increased = True
+        services[name] = rows
+    new, old_groups = group_ids(run), group_ids(before)
+    return {"services": services, "new_groups": sorted(set(new) - set(old_groups)),
+            "fixed_groups": sorted(set(old_groups) - set(new)), "increased": increased}  # fmt: skip
+
+
+_ARROW = {"up": "▲", "down": "▼", "same": "="}
+
+
+def _cell(value: int, row: Optional[Tuple[int, int, str]]) -> str:
+    if row is None or row[2] == "same":
+        return str(value)
+    now, then, direction = row
+    return f"{now} {_ARROW[direction]} (was {then})"
+
+
+def to_markdown(run: Run, change: Dict[str, Any]) -> str:
+    lines = ["# SSOT audit", "", f"Run: {run['date']}. Score: SSOT violations per service (target 0).", ""]
+    columns = ("service", "files", "classes", *SSOT_CODES, "cross-service imports", "score")
+    lines += ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
+    for name, data in sorted(run["services"].items()):
+        rows = change["services"].get(name, {})
+        cells = [_cell(data[metric], rows.get(metric)) for metric in METRICS]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    totals = run["totals"]
+    lines += ["", f"Total SSOT violations: {totals['ssot_violations']}; "
+                  f"cross-service imports: {totals['cross_service_imports']}.", ""]  # fmt: skip
+    if change["new_groups"] or change["fixed_groups"]:
+        lines += ["## Since the last run", ""]
+        lines += [f"- new duplicate: {g}" for g in change["new_groups"]]
+        lines += [f"- fixed: {g}" for g in change["fixed_groups"]]
+        lines.append("")
+    lines += ["## Duplicate groups", ""]
+    found = False
+    for name, data in sorted(run["services"].items()):
+        for group in data["groups"]:
+            found = True
+            sites = ", ".join(f"`{site}`" for site in group["sites"])
+            lines.append(f"- {name}: {' / '.join(group['names'])}: {sites}")
+    if not found:
+        lines.append("None.")
+    return "\n".join(lines) + "\n"
+
+
+def to_html(run: Run, change: Dict[str, Any]) -> str:
+    body = html.escape(to_markdown(run, change))
+    return ("<!doctype html><html><head><meta charset=\"utf-8\"><title>SSOT audit</title></head>"
+            f"<body><pre>{body}</pre></body></html>\n")  # fmt: skip
+
+
+def to_json(run: Run, change: Dict[str, Any]) -> str:
+    return json.dumps({"run": run, "trend": change}, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,53 @@
+"""The daily SSOT audit: metrics per service and a trend over three runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def audit(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archcheck", "audit", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+def test_history_over_three_runs_shows_the_trend(tmp_path: Path) -> None:
+    project = tmp_path / "ssot"
+    shutil.copytree(REPO / "fixtures" / "ssot_duplicates", project, ignore=shutil.ignore_patterns(".archcheck_cache"))
+    history = tmp_path / "audit.jsonl"
+    app = project / "services" / "content-service" / "app"
+
+    first = audit(project, "--history", str(history), "--fail-on-increase")
+    assert first.returncode == 0, first.stderr  # nothing to compare with yet
+    assert "| content-service | 18 | 17 | 2 | 2 | 3 | 3 | 0 | 10 |" in first.stdout
+
+    (app / "cache.py").write_text("class RedisClient:\n    pass\n")
+    (app / "cache_v2.py").write_text("class RedisClient:\n    pass\n")
+    second = audit(project, "--history", str(history), "--fail-on-increase")
+    assert second.returncode == 1  # a count rose
+    assert "| 2 ▲ (was 0) |" not in second.stdout
+    assert "4 ▲ (was 2)" in second.stdout and "12 ▲ (was 10)" in second.stdout
+    assert "- new duplicate: content-service: RedisClient" in second.stdout
+
+    (app / "cache_v2.py").unlink()
+    (app / "legacy" / "db.py").unlink()
+    third = audit(project, "--history", str(history), "--format", "json", "--fail-on-increase")
+    assert third.returncode == 0
+    change = json.loads(third.stdout)["trend"]
+    assert change["services"]["content-service"]["SSOT001"] == [0, 4, "down"]
+    assert change["fixed_groups"] == ["content-service: DatabaseManager", "content-service: RedisClient"]
+    runs = [json.loads(line) for line in history.read_text().splitlines()]
+    assert [r["totals"]["ssot_violations"] for r in runs] == [12, 14, 9]
+
+
+def test_html_and_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "audit.html"
+    result = audit(REPO / "fixtures" / "clean_services", "--format", "html", "--output", str(out))
+    assert result.returncode == 0 and result.stdout == ""
+    text = out.read_text()
+    assert text.startswith("<!doctype html>") and "SSOT audit" in text and "None." in text
