@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -26,3 +28,21 @@ def check(root: Path, select_codes: Sequence[str] = (), paths: Optional[List[str
     if select_codes:
         settings = with_overrides(settings, select=tuple(select_codes))
     return run(settings, select(settings.select, settings.ignore), paths)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_fixture(tmp_path: Path, name: str) -> Path:
+    """A private copy of a fixture monorepo (without any cache), for tests that edit it."""
+    import shutil
+
+    target = tmp_path / name
+    shutil.copytree(REPO / "fixtures" / name, target, ignore=shutil.ignore_patterns(".archcheck_cache"))
+    return target
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real command line (``python -m archcheck ARGS``) in ``cwd``."""
+    return subprocess.run([sys.executable, "-m", "archcheck", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO, cli, copy_fixture
 
 
-def audit(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archcheck", "audit", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+def audit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return cli(cwd, "audit", *args)
 
 
 def test_history_over_three_runs_shows_the_trend(tmp_path: Path) -> None:
-    project = tmp_path / "ssot"
-    shutil.copytree(REPO / "fixtures" / "ssot_duplicates", project, ignore=shutil.ignore_patterns(".archcheck_cache"))
+    project = copy_fixture(tmp_path, "ssot_duplicates")
     history = tmp_path / "audit.jsonl"
     app = project / "services" / "content-service" / "app"
 

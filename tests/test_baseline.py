@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from tests.helpers import cli
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def archcheck(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archcheck", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    target = tmp_path / "demo"
-    shutil.copytree(REPO / "fixtures" / "demo", target, ignore=shutil.ignore_patterns(".archcheck_cache"))
-    return target
+archcheck = cli
 
 
 def summary(cwd: Path, *args: str) -> dict:

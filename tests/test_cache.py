@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import List
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import cli
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    target = tmp_path / "demo"
-    shutil.copytree(REPO / "fixtures" / "demo", target, ignore=shutil.ignore_patterns(".archcheck_cache"))
-    return target
+def project(demo: Path) -> Path:
+    return demo
 
 
 def run(root: Path, *args: str) -> dict:
-    result = subprocess.run([sys.executable, "-m", "archcheck", "check", "--format", "json", *args],
-                            cwd=root, capture_output=True, text=True, timeout=300)  # fmt: skip
+    result = cli(root, "check", "--format", "json", *args)
     assert "Traceback" not in result.stderr, result.stderr
     return json.loads(result.stdout)
 

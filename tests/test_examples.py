@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import shlex
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO, cli, copy_fixture
+
 WORKFLOWS = sorted((REPO / "examples").glob("*.yml"))
 
 
@@ -28,13 +26,11 @@ def commands(workflow: Path) -> list:
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_example_commands_run(workflow: Path, tmp_path: Path) -> None:
-    project = tmp_path / "demo"
-    shutil.copytree(REPO / "fixtures" / "demo", project, ignore=shutil.ignore_patterns(".archcheck_cache"))
+    project = copy_fixture(tmp_path, "demo")
     (project / "reports").mkdir()
     found = commands(workflow)
     assert found, f"{workflow.name} runs no archcheck command"
     for command in found:
-        result = subprocess.run([sys.executable, "-m", "archcheck", *command[1:]], cwd=project,
-                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        result = cli(project, *command[1:])
         assert result.returncode in (0, 1), f"{command}: {result.stderr}"
         assert "Traceback" not in result.stderr

@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from archcheck.registry import catalogue
+from tests.helpers import REPO, cli
 
-REPO = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
 
-def archcheck(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archcheck", "check", "--no-cache", *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=300)  # fmt: skip
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    target = tmp_path / "demo"
-    shutil.copytree(REPO / "fixtures" / "demo", target, ignore=shutil.ignore_patterns(".archcheck_cache"))
-    return target
+def archcheck(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return cli(cwd, "check", "--no-cache", *args)
 
 
 @pytest.mark.parametrize("fixture", ["demo", "shared_requirements", "bad_input", "clean_services"])

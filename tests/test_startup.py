@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import cli
+
 HEAVY = ("libcst", "networkx", "archcheck.rules", "dotenv", "packaging.requirements")
 
 
@@ -22,10 +22,8 @@ def test_version_imports_no_analysis_code(tmp_path: Path) -> None:
     assert not {m for m in modules for heavy in HEAVY if m == heavy or m.startswith(heavy + ".")}
 
 
-def test_warm_run_imports_no_analysis_code(tmp_path: Path) -> None:
-    project = tmp_path / "demo"
-    shutil.copytree(REPO / "fixtures" / "demo", project, ignore=shutil.ignore_patterns(".archcheck_cache"))
-    subprocess.run([sys.executable, "-m", "archcheck", "check", "-q"], cwd=project, capture_output=True, timeout=120)
-    modules = imported(["check", "-q"], project)
+def test_warm_run_imports_no_analysis_code(demo: Path) -> None:
+    cli(demo, "check", "-q")
+    modules = imported(["check", "-q"], demo)
     assert "archcheck.cli" in modules
     assert not {m for m in modules for heavy in HEAVY if m == heavy or m.startswith(heavy + ".")}
