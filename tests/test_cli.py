@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import List
 
@@ -12,14 +11,14 @@ import pytest
 
 from archcheck import __version__
 from archcheck.registry import catalogue
+from tests.helpers import cli
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "fixtures" / "demo"
 
 
-def archcheck(args: List[str], cwd: Path = DEMO) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archcheck", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+def archcheck(args: List[str], cwd: Path = DEMO) -> subprocess.CompletedProcess[str]:
+    return cli(cwd, *args)
 
 
 def test_no_subcommand_runs_check_and_accepts_its_options() -> None:

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.helpers import cli
 
-def archcheck(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archcheck", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+archcheck = cli
 
 
 def make(root: Path, files: dict) -> Path:
