@@ -9,28 +9,18 @@ shared library importing a service (IMP004), or an edge on a cycle (IMP003).
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Set, Tuple
+from typing import Any, Dict, List
 
 import networkx as nx
 
-from archcheck.layout import Layout, UnitKind
+from archcheck.layout import UnitKind
 from archcheck.project import Project
-
-
-def _allowed(project: Project) -> Set[Tuple[str, str]]:
-    layout: Layout = project.layout
-    pairs = set()
-    for source, target in project.settings.imports.allow:
-        a, b = layout.unit(source), layout.unit(target)
-        if a is not None and b is not None:
-            pairs.add((a.name, b.name))
-    return pairs
 
 
 def describe(project: Project) -> Dict[str, Any]:
     """Nodes and edges, each edge with its import count and why it is forbidden, if it is."""
     graph = project.unit_graph
-    allowed = _allowed(project)
+    allowed = project.allowed_edges
     cyclic = {edge for component in nx.strongly_connected_components(graph) if len(component) > 1
               for edge in graph.subgraph(component).edges}  # fmt: skip
     nodes = []

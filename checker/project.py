@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
 
 from archcheck.config import Settings
 from archcheck.layout import Layout, Resolution, Unit
@@ -59,6 +59,22 @@ class Project:
                 for resolution in self.layout.resolve(path, fact):
                     resolved.append(ResolvedImport(path, fact, source, resolution))
         return tuple(resolved)
+
+    @cached_property
+    def allowed_edges(self) -> FrozenSet[Tuple[str, str]]:
+        """``imports.allow`` as (service, service) unit names; an unknown name is a config error."""
+        from archcheck.config import ConfigError
+
+        allowed = set()
+        for source, target in self.settings.imports.allow:
+            units = []
+            for name in (source, target):
+                unit = self.layout.unit(name)
+                if unit is None:
+                    raise ConfigError([f"imports.allow: unknown service '{name}'"])
+                units.append(unit.name)
+            allowed.add((units[0], units[1]))
+        return frozenset(allowed)
 
     @cached_property
     def call_graph(self) -> CallGraph:

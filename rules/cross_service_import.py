@@ -29,9 +29,8 @@ from shared.clients.billing import BillingClient
 - `imports.allow`: service edges that are allowed, e.g. `["gateway -> auth"]`.
 """
 
-from typing import Iterator, Set, Tuple
+from typing import Iterator
 
-from archcheck.config import ConfigError
 from archcheck.graph import edges_between
 from archcheck.layout import UnitKind
 from archcheck.model import Severity, Violation
@@ -78,20 +77,9 @@ INVALID = [
 
 
 class Rule(ProjectRule):
-    def _allowed(self) -> Set[Tuple[str, str]]:
-        layout = self.project.layout
-        allowed = set()
-        for source, target in self.project.settings.imports.allow:
-            units = (layout.unit(source), layout.unit(target))
-            for name, unit in zip((source, target), units):
-                if unit is None:
-                    raise ConfigError([f"imports.allow: unknown service '{name}'"])
-            allowed.add((units[0].name, units[1].name))  # type: ignore[union-attr]
-        return allowed
-
     def check(self) -> Iterator[Violation]:
         graph = self.project.unit_graph
-        allowed = self._allowed()
+        allowed = self.project.allowed_edges
         for source, target, imports in edges_between(graph, UnitKind.SERVICE, UnitKind.SERVICE):
             if (source, target) in allowed:
                 continue
