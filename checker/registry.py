@@ -44,7 +44,9 @@ def catalogue() -> Tuple[RuleSpec, ...]:
     return tuple(sorted(specs, key=lambda s: s.code))
 
 
+@functools.lru_cache(maxsize=1)
 def by_code() -> Dict[str, RuleSpec]:
+    """Rules by code; built once, since the per-file phase asks for every file."""
     return {spec.code: spec for spec in catalogue()}
 
 
