@@ -57,7 +57,6 @@ class Resolution:
     target: Optional[str]  # None: third party or not found
     owner: Optional[Unit]
     climbs_out_of_root: bool = False
-    base: Optional[str] = None  # for relative imports: the package the dots name
 
 
 def service_hosts(services: Iterable[Unit]) -> Tuple[Tuple[str, str], ...]:
@@ -217,10 +216,7 @@ class Layout:
             return [Resolution(None, None, climbs_out_of_root=True)]
         parts = module.split(".") if module else []
         target = self._descend(base, parts) if base in self.dirs else base
-        return [
-            Resolution(r.target, r.owner, base=base)
-            for r in self._with_names(target, names)
-        ]
+        return self._with_names(target, names)
 
     def _with_names(self, target: str, names: Sequence[str]) -> List[Resolution]:
         """Resolve ``from target import name`` where names may be submodules."""

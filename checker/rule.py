@@ -179,9 +179,6 @@ class FileRule(cst.BatchableCSTVisitor):
         """False only if the rule cannot flag anything in ``text`` (a sound prefilter)."""
         return cls.PREFILTER is None or cls.PREFILTER.search(text) is not None
 
-    def code_for(self, node: cst.CSTNode) -> str:
-        return self.context.module.code_for_node(node)
-
     def report(self, node: cst.CSTNode, fix: Optional[str] = None,
                severity: Optional[Severity] = None, **fields: Any) -> None:  # fmt: skip
         self.pending.append(_Pending(node, fix, severity, fields))
