@@ -19,7 +19,8 @@ from typing import Any, Dict, Optional, Tuple
 from archcheck.layout import UnitKind
 from archcheck.model import Report
 from archcheck.project import Project
-from archcheck.ssot import class_sites, duplicates, similar_groups
+from archcheck.ssot import class_sites
+from archcheck.ssot import groups as ssot_groups
 
 SSOT_CODES = ("SSOT001", "SSOT002", "SSOT003", "SSOT004")
 METRICS = ("files", "classes", *SSOT_CODES, "cross_service_imports", "ssot_violations")
@@ -45,7 +46,7 @@ def measure(report: Report, project: Project) -> Run:
         elif v.code == "IMP001":
             services[v.service]["cross_service_imports"] += 1
     for unit, sites in class_sites(project).items():
-        groups = [g for _, g in sorted(duplicates(sites).items())] + similar_groups(sites)
+        groups = ssot_groups(sites)
         services[unit.name]["groups"] = [
             {"names": sorted({s.name for s in g}), "sites": [s.where() for s in g]} for g in groups
         ]

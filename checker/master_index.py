@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import List
 
 from archcheck.project import Project
-from archcheck.ssot import canonical_matches, class_sites, duplicates, similar_groups
+from archcheck.ssot import canonical_matches, class_sites
+from archcheck.ssot import groups as ssot_groups
 
 
 def render(project: Project) -> str:
@@ -32,7 +33,7 @@ def render(project: Project) -> str:
     lines += ["", "## Duplicates without a canonical implementation", ""]
     found = False
     for service, sites in sorted(class_sites(project).items()):
-        groups = [g for _, g in sorted(duplicates(sites).items())] + similar_groups(sites)
+        groups = ssot_groups(sites)
         for group in groups:
             found = True
             names = sorted({s.name for s in group})

@@ -214,6 +214,11 @@ def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
     return sorted(groups, key=lambda g: (g[0].path, g[0].location.line))
 
 
+def groups(sites: Sequence[Site]) -> List[List[Site]]:
+    """A service's duplicate groups (by name) followed by its similar-implementation groups."""
+    return [group for _, group in sorted(duplicates(sites).items())] + similar_groups(sites)
+
+
 def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     """The canonical class ``name`` in ``path``; ConfigError when it is not there."""
     from archcheck.config import ConfigError
