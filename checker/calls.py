@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
+from archcheck.definitions import header_location
 from archcheck.model import CallFact, DefFact, ImportFact, Location
 from archcheck.source import ParsedSource
 
@@ -160,10 +161,7 @@ class _Gatherer:
             refs = [(str(i), ref) for i, a in enumerate(item.args) if (ref := dotted(a))]
             refs += [(k.arg, ref) for k in item.keywords if k.arg and (ref := dotted(k.value))]
             calls.append(CallFact(target, where, tuple(refs)))
-        keyword = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
-        column = self.source.char_column(node.lineno, node.col_offset) + 1
-        header = Location(self.source.path, node.lineno, column, node.lineno,
-                          column + len(keyword) + 1 + len(node.name))  # fmt: skip
+        header = header_location(self.source, node)
         self.defs.append(DefFact(
             qualname, class_name, isinstance(node, ast.AsyncFunctionDef), header, params,
             tuple(calls), tuple(entries), tuple(sorted(stores)), tuple(through),

@@ -10,7 +10,7 @@ only its newer grammar can read.
 from __future__ import annotations
 
 import ast
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple, Union
 
 from archcheck.model import ClassFact, FunctionFact, Location
 from archcheck.source import ParsedSource, deep_recursion
@@ -47,6 +47,16 @@ def _header(path: str, line: int, column: int, keyword: str, name: str) -> Locat
     return Location(path, line, column, line, column + len(keyword) + 1 + len(name))
 
 
+Definition = Union[ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+def header_location(source: ParsedSource, node: Definition) -> Location:
+    """The header span of an ``ast`` class or function definition."""
+    keyword = {ast.ClassDef: "class", ast.AsyncFunctionDef: "async def"}.get(type(node), "def")
+    column = source.char_column(node.lineno, node.col_offset) + 1
+    return _header(source.path, node.lineno, column, keyword, node.name)
+
+
 def _dotted(node: ast.expr) -> str:
     if isinstance(node, ast.Name):
         return node.id
@@ -71,21 +81,16 @@ class _AstDefinitions:
         self.classes: List[ClassFact] = []
         self.functions: List[FunctionFact] = []
 
-    def _where(self, node: ast.stmt, keyword: str, name: str) -> Location:
-        column = self.source.char_column(node.lineno, node.col_offset) + 1
-        return _header(self.source.path, node.lineno, column, keyword, name)
-
     def walk(self, body: Sequence[ast.stmt], conditional: bool, fallback: bool) -> None:
         for node in body:
             if isinstance(node, ast.ClassDef):
                 methods = tuple(n.name for n in node.body
                                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))  # fmt: skip
                 bases = tuple(b for b in map(_dotted, node.bases) if b)
-                self.classes.append(ClassFact(node.name, self._where(node, "class", node.name),
+                self.classes.append(ClassFact(node.name, header_location(self.source, node),
                                               methods, bases, conditional, fallback))  # fmt: skip
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                keyword = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
-                where = self._where(node, keyword, node.name)
+                where = header_location(self.source, node)
                 self.functions.append(FunctionFact(node.name, where, conditional, fallback))
             elif isinstance(node, ast.If):
                 self.walk(node.body, True, fallback)
