@@ -111,10 +111,8 @@ def check_project(settings: Settings, rules: Sequence[RuleSpec], paths: Optional
         (v for v in found if not ignored(v)), project.facts, today(),
         lambda code: any(s.startswith(code) for s in selected),
     )  # fmt: skip
-    found = applied.kept
-    for rule in project_rules:
-        found.extend(rule.review(applied.unused))
-    kept = [v for v in found if _in_paths(v.location.path, paths) and not ignored(v)]
+    reviewed = [v for rule in project_rules for v in rule.review(applied.unused) if not ignored(v)]
+    kept = [v for v in [*applied.kept, *reviewed] if _in_paths(v.location.path, paths)]
     layout = project.layout
     kept = sorted(set(_with_service(kept, layout)), key=Violation.sort_key)
     report = Report(
