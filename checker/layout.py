@@ -101,11 +101,12 @@ class Layout:
         self._unit_by_dir: Dict[str, Unit] = {u.path: u for u in self.units}
         self.dirs = directories(self.files)
         self._shared_roots = [r for u in self.units if u.kind is UnitKind.SHARED
-                              for r in self._with_src(u.path)]  # fmt: skip
+                              for r in self._library_roots(u.path)]  # fmt: skip
         self._project_roots = self._with_src("")
         self._holders: Dict[Tuple[str, Optional[Unit]], Optional[str]] = {}
         self._owners: Dict[str, Optional[Unit]] = {}
         self._absolute: Dict[Tuple[Optional[Unit], str, Tuple[str, ...]], List[Resolution]] = {}
+        self._module_names: Dict[Unit, FrozenSet[str]] = {}
 
     @property
     def services(self) -> Tuple[Unit, ...]:
@@ -133,10 +134,22 @@ class Layout:
         src = posixpath.join(directory, "src") if directory else "src"
         return [directory, src] if src in self.dirs else [directory]
 
-    def import_roots(self, path: str) -> List[str]:
-        """The import roots of a file, in the order Python would search them."""
+    def _library_roots(self, directory: str) -> List[str]:
+        """A shared library is imported from its parent when it is a package, else from itself."""
+        if posixpath.join(directory, "__init__.py") in self.files:
+            return [parent(directory), *self._with_src(directory)[1:]]
+        return self._with_src(directory)
+
+    def import_roots(self, path: str, name: str = "") -> List[str]:
+        """The import roots of a file, in the order Python would search them.
+
+        A standard-library ``name`` is looked up only in the file's own unit: a shared
+        library's or the project's folder of that name is never what ``import logging`` means.
+        """
         owner = self.owner(path)
         roots = self._with_src(owner.path) if owner else []
+        if name in _STDLIB:
+            return roots
         roots += [r for r in self._shared_roots if r not in roots]
         roots += [r for r in self._project_roots if r not in roots]
         return roots
@@ -150,16 +163,13 @@ class Layout:
             return candidate + ".py"
         return None
 
-    def _descend(self, start: str, parts: Sequence[str]) -> str:
-        """Follow dotted parts from a package directory as far as they exist."""
-        here = start
+    def _descend(self, start: str, parts: Sequence[str]) -> Optional[str]:
+        """Follow dotted parts from a package directory; None unless every part exists."""
+        here: Optional[str] = start
         for part in parts:
-            if here.endswith(".py"):
-                break
-            nxt = self._step(here, part)
-            if nxt is None:
-                break
-            here = nxt
+            if here is None or here.endswith(".py"):
+                return None
+            here = self._step(here, part)
         return here
 
     def resolve(self, path: str, fact: ImportFact) -> List[Resolution]:
@@ -176,12 +186,13 @@ class Layout:
 
     def _resolve_absolute(self, path: str, module: str, extra: Sequence[str]) -> List[Resolution]:
         parts = module.split(".")
-        for root in self.import_roots(path):
+        for root in self.import_roots(path, parts[0]):
             top = self._step(root, parts[0])
             if top is None:
                 continue
-            target = self._descend(top, parts[1:])
-            return self._with_names(target, extra)
+            # Python stops at the first root that holds the top-level name: a missing
+            # submodule is an ImportError there, never a module of another root.
+            return self._with_names(self._descend(top, parts[1:]), extra)
         # Last resort: a name only another service's directory holds works only when that
         # service is on the path, which is a cross-service import. Ambiguous names stay unresolved.
         top = self._held_by_one_other_service(parts[0], self.owner(path))
@@ -190,14 +201,27 @@ class Layout:
         return [Resolution(None, None)]
 
     def _held_by_one_other_service(self, name: str, owner: Optional[Unit]) -> Optional[str]:
-        if name in _STDLIB:  # `_abc`, `json`: the standard library, even if a service has a file so named
+        """The one other service folder that holds top-level module ``name``, if exactly one does.
+
+        Never a standard-library name (``_abc``, ``json``), and never a name the importing
+        unit holds anywhere in its own folders (a script folder put on ``sys.path``).
+        """
+        if name in _STDLIB or (owner is not None and name in self._names_in(owner)):
             return None
         key = (name, owner)
         if key not in self._holders:
-            holders = {self._step(root, name) for unit in self.units if unit != owner
+            holders = {self._step(root, name) for unit in self.services if unit != owner
                        for root in self._with_src(unit.path)} - {None}  # fmt: skip
             self._holders[key] = holders.pop() if len(holders) == 1 else None
         return self._holders[key]
+
+    def _names_in(self, unit: Unit) -> FrozenSet[str]:
+        """Every module and package name found at any depth inside a unit."""
+        if unit not in self._module_names:
+            names = {posixpath.basename(d) for d in self.dirs if d != unit.path and is_within(d, unit.path)}
+            names |= {posixpath.basename(f)[:-3] for f in self.files if is_within(f, unit.path)}
+            self._module_names[unit] = frozenset(names)
+        return self._module_names[unit]
 
     @staticmethod
     def relative_base(path: str, level: int) -> Optional[str]:
@@ -215,11 +239,13 @@ class Layout:
         if base is None:
             return [Resolution(None, None, climbs_out_of_root=True)]
         parts = module.split(".") if module else []
-        target = self._descend(base, parts) if base in self.dirs else base
+        target = self._descend(base, parts) if base in self.dirs else (None if parts else base)
         return self._with_names(target, names)
 
-    def _with_names(self, target: str, names: Sequence[str]) -> List[Resolution]:
+    def _with_names(self, target: Optional[str], names: Sequence[str]) -> List[Resolution]:
         """Resolve ``from target import name`` where names may be submodules."""
+        if target is None:  # some part of the dotted path does not exist: not a guess
+            return [Resolution(None, None)]
         results = []
         if not target.endswith(".py"):
             for name in names:
