@@ -31,13 +31,12 @@ DEFAULT_EXCLUDE: Tuple[str, ...] = (
     "__pypackages__", ".eggs", "*.egg-info", ".ipynb_checkpoints",
 )  # fmt: skip
 
+# Test code and the infrastructure it runs on: helpers, fixtures and test frameworks.
 TEST_FILE_GLOBS: Tuple[str, ...] = (
-    "**/tests/**", "**/test/**", "**/test_*.py", "**/*_test.py", "**/conftest.py",
+    "**/tests/**", "**/test/**", "**/testing/**", "**/test_framework/**", "**/test_utils/**",
+    "**/fixtures/**", "**/test_*.py", "**/*_test.py", "**/tests.py", "**/conftest.py",
 )  # fmt: skip
-
-DEFAULT_PER_FILE_IGNORES: Tuple[Tuple[str, Tuple[str, ...]], ...] = tuple(
-    (glob, ("CFG", "SSOT")) for glob in TEST_FILE_GLOBS
-)
+TEST_FILE_IGNORES: Tuple[str, ...] = ("CFG", "SSOT")  # what test files are exempt from by default
 
 DEFAULT_DATABASE_URL_TEMPLATE = (
     "postgresql://{service}_user:{service}_pass@{service_host}-db:5432/{service}_service"
@@ -98,7 +97,9 @@ class Settings:
     respect_gitignore: bool = True
     select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
-    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = DEFAULT_PER_FILE_IGNORES
+    test_files: Tuple[str, ...] = TEST_FILE_GLOBS
+    extend_test_files: Tuple[str, ...] = ()
+    per_file_ignores: Optional[Tuple[Tuple[str, Tuple[str, ...]], ...]] = None  # None: test files ignore CFG, SSOT
     extend_per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     strict: bool = False
     baseline: Optional[str] = None
@@ -114,8 +115,15 @@ class Settings:
         return self.exclude + self.extend_exclude
 
     @property
+    def all_test_files(self) -> Tuple[str, ...]:
+        return self.test_files + self.extend_test_files
+
+    @property
     def all_per_file_ignores(self) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
-        return self.per_file_ignores + self.extend_per_file_ignores
+        base = self.per_file_ignores
+        if base is None:
+            base = tuple((glob, TEST_FILE_IGNORES) for glob in self.all_test_files)
+        return base + self.extend_per_file_ignores
 
 
 # --- validators: each returns the converted value or raises ValueError(reason) ---
@@ -224,6 +232,8 @@ _SCHEMA: _Schema = {
     "exclude": ("exclude", _match_globs),
     "extend-exclude": ("extend_exclude", _match_globs),
     "respect-gitignore": ("respect_gitignore", _bool),
+    "test-files": ("test_files", _match_globs),
+    "extend-test-files": ("extend_test_files", _match_globs),
     "select": ("select", _str_list),
     "ignore": ("ignore", _str_list),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),

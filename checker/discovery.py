@@ -8,7 +8,7 @@ from typing import AbstractSet, List, Optional, Sequence, Tuple
 
 import pathspec
 
-from archcheck.config import TEST_FILE_GLOBS, Settings
+from archcheck.config import Settings
 from archcheck.globs import compile_globs, expand_dir_globs
 from archcheck.layout import Layout, Unit, UnitKind, directories, is_within
 
@@ -89,9 +89,10 @@ def _has_marker(directory: Path) -> bool:
     return any(directory.glob("requirements*.txt"))
 
 
-def detect_services(root: Path, python_dirs: AbstractSet[str], exclude: Sequence[str]) -> List[str]:
+def detect_services(root: Path, python_dirs: AbstractSet[str], exclude: Sequence[str],
+                    test_files: Sequence[str]) -> List[str]:  # fmt: skip
     """Directories deployed on their own: Python code plus a packaging marker (SPEC §1)."""
-    tests = compile_globs(TEST_FILE_GLOBS)
+    tests = compile_globs(test_files)
     found = []
     for container in SERVICE_CONTAINERS:
         base = root / container if container else root
@@ -121,7 +122,7 @@ def discover(settings: Settings) -> Layout:
     # a unit holds Python code that was not excluded (`services = ["*"]` must not pick up caches)
     shared = [d for d in expand_dir_globs(settings.root, settings.shared) if d in python_dirs]
     if settings.services is None:
-        services = detect_services(settings.root, python_dirs, shared)
+        services = detect_services(settings.root, python_dirs, shared, settings.all_test_files)
     else:
         globbed = expand_dir_globs(settings.root, settings.services)
         holds_shared = {s for s in globbed for lib in shared if is_within(lib, s)}

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
 
+import pathspec
+
 from archcheck.config import Settings
+from archcheck.globs import compile_globs
 from archcheck.layout import Layout, Resolution, Unit
 from archcheck.model import FileFacts, ImportFact
 from archcheck.requirement_files import Requirements
@@ -59,6 +62,14 @@ class Project:
                 for resolution in self.layout.resolve(path, fact):
                     resolved.append(ResolvedImport(path, fact, source, resolution))
         return tuple(resolved)
+
+    @cached_property
+    def _test_files(self) -> pathspec.GitIgnoreSpec:
+        return compile_globs(self.settings.all_test_files)
+
+    def is_test_file(self, path: str) -> bool:
+        """Test code or test infrastructure (the ``test-files`` globs): one definition for every rule."""
+        return bool(self._test_files.match_file(path))
 
     @cached_property
     def allowed_edges(self) -> FrozenSet[Tuple[str, str]]:

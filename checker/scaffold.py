@@ -34,7 +34,7 @@ def detect(settings: Settings) -> Tuple[List[str], List[str], Optional[str]]:
         grouped = children and not (path / "__init__.py").exists() and name in ("libs", "packages", "lib")
         shared.append(f"{name}/*" if grouped else name)
     excluded = [s.rstrip("/*") for s in shared]
-    services = detect_services(settings.root, python_dirs, excluded)
+    services = detect_services(settings.root, python_dirs, excluded, settings.all_test_files)
     services = [s for s in services if not any(s == e or s.startswith(e + "/") for e in excluded)]
     requirements = DEFAULT_SHARED if (settings.root / DEFAULT_SHARED).is_file() else None
     return services, shared, requirements

@@ -16,7 +16,6 @@ from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
 
 from archcheck.calls import import_aliases
 from archcheck.concepts import concept, same_concept, tokens
-from archcheck.config import TEST_FILE_GLOBS
 from archcheck.globs import compile_globs
 from archcheck.layout import Unit, UnitKind
 from archcheck.model import ClassFact, FunctionFact, Location
@@ -32,7 +31,6 @@ CONVENTIONS: Tuple[Tuple[str, FrozenSet[str], FrozenSet[str]], ...] = (
     ("**", frozenset(), frozenset({"register", "setup", "teardown", "includeme", "load_tests",
                                    "setup_module", "teardown_module", "lambda_handler"})),
 )  # fmt: skip
-_TESTS = compile_globs(TEST_FILE_GLOBS)
 # Copies of third-party code kept in the tree are not the service's own implementations.
 _VENDORED = compile_globs(["**/_vendor/**", "**/vendor/**", "**/vendored/**", "**/third_party/**",
                            "**/_vendored/**", "**/extern/**"])  # fmt: skip
@@ -52,10 +50,6 @@ class Site:
 
     def where(self) -> str:
         return f"{self.path}:{self.location.line}"
-
-
-def is_test_file(path: str) -> bool:
-    return bool(_TESTS.match_file(path))
 
 
 def _by_convention(path: str, name: str, is_class: bool) -> bool:
@@ -88,7 +82,7 @@ def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
         owner = project.layout.owner(path)
         if owner is None or owner.kind is not UnitKind.SERVICE or facts.generated:
             continue
-        if is_test_file(path) or _VENDORED.match_file(path):
+        if project.is_test_file(path) or _VENDORED.match_file(path):
             continue
         is_class = kind == "class"
         aliases = import_aliases(facts.imports)

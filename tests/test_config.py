@@ -118,3 +118,20 @@ relative = "parents"
     assert settings.imports.relative == "parents"
     assert "legacy" in settings.all_excludes and ".venv" in settings.all_excludes
     assert settings.respect_gitignore is False
+
+
+def test_test_files_include_test_infrastructure_and_drive_the_default_ignores(tmp_path: Path) -> None:
+    from archcheck.project import Project
+
+    write(tmp_path / "archcheck.toml", 'extend-test-files = ["qa/**"]\n')
+    settings = load_settings(tmp_path)
+    project = Project(settings, None, {})  # type: ignore[arg-type]
+    for path in ("test_framework/ssot/base.py", "svc/testing/helpers.py", "svc/tests/fixtures/db.py",
+                 "fixtures/data.py", "svc/conftest.py", "qa/smoke.py", "svc/app/test_api.py"):
+        assert project.is_test_file(path), path
+    for path in ("svc/app/testimonials.py", "svc/app/contest.py", "scripts/run.py"):
+        assert not project.is_test_file(path), path
+    assert ("qa/**", ("CFG", "SSOT")) in settings.all_per_file_ignores
+    write(tmp_path / "archcheck.toml", 'test-files = ["qa/**"]\n[per-file-ignores]\n"x/**" = ["IMP"]\n')
+    settings = load_settings(tmp_path)
+    assert settings.all_per_file_ignores == (("x/**", ("IMP",)),)  # per-file-ignores replaces the default
