@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Tuple
 import networkx as nx
 
 from archcheck.calls import import_aliases
-from archcheck.model import DefFact, ImportFact, ImportKind, Location
+from archcheck.model import DefFact, ImportFact, ImportKind, Location, LoopEntryFact
 
 if TYPE_CHECKING:
     from archcheck.project import Project
@@ -51,7 +51,11 @@ class CallGraph:
         self.aliases: Dict[str, Dict[str, str]] = {}
         self.instances: Dict[str, Dict[str, str]] = {}
         self.members: Dict[Tuple[str, str], List[DefFact]] = {}  # (path, class qualname) -> methods
+        self.entries: Dict[Node, LoopEntryFact] = {}  # function -> its first unguarded loop entry
         for path, facts in project.facts.items():
+            for entry in facts.loop_entries:
+                if entry.function is not None and not entry.guarded:
+                    self.entries.setdefault((path, entry.function), entry)
             for d in facts.defs:
                 self.defs[(path, d.qualname)] = d
                 if d.class_name is not None:
@@ -113,10 +117,20 @@ class CallGraph:
             return None
         return self._function(place[0], f"{place[1]}.{method}")
 
-    def _type_of(self, caller: DefFact, path: str, name: str) -> Optional[str]:
-        """The class a name was built from: a local, else a module-level instance."""
+    def _type_of(self, caller: DefFact, path: str, name: str) -> Optional[Tuple[str, str]]:
+        """(file, class as written there) a name was built from: a local, a module-level
+        instance of this file, or a module-level instance imported from another module."""
         local = dict(caller.local_types).get(name)
-        return local if local is not None else self.instances[path].get(name)
+        if local is not None:
+            return path, local
+        if name in self.instances[path]:
+            return path, self.instances[path][name]
+        alias = self.aliases[path].get(name)
+        symbol = self._symbol(path, alias) if alias else None
+        if symbol is not None and symbol[0] in self.instances:
+            written = self.instances[symbol[0]].get(symbol[1])
+            return (symbol[0], written) if written else None
+        return None
 
     def _self_type(self, path: str, owner: str, attr: str) -> Optional[str]:
         """The class ``self.<attr>`` was built from in any method of the class."""
@@ -149,9 +163,9 @@ class CallGraph:
                 symbol = self._symbol(path, alias)
                 found = self._function(*symbol) if symbol else None
         else:
-            written = self._type_of(caller, path, head) if len(parts) == 2 else None
-            if written is not None:
-                found = self._method(self._class(path, written), parts[1])
+            built = self._type_of(caller, path, head) if len(parts) == 2 else None
+            if built is not None:
+                found = self._method(self._class(*built), parts[1])
             elif head in self.aliases[path]:
                 symbol = self._symbol(path, ".".join([self.aliases[path][head], *parts[1:]]))
                 found = self._function(*symbol) if symbol else None
@@ -209,7 +223,7 @@ class CallGraph:
         sync = [n for n, d in self.defs.items() if not d.is_async]
         sub = self.graph.subgraph(sync)
         chains: Dict[Node, List[Node]] = {}
-        frontier = sorted(n for n in sync if self.defs[n].loop_entries)
+        frontier = sorted(n for n in sync if n in self.entries)
         for sink in frontier:
             chains[sink] = [sink]
         while frontier:

@@ -17,7 +17,6 @@ from archcheck.definitions import header_location
 from archcheck.model import CallFact, DefFact, ImportFact, Location
 from archcheck.source import ParsedSource
 
-LOOP_ENTRY_METHODS = frozenset({"run_until_complete"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})
 _VIEWS = frozenset({"values", "items", "get"})
@@ -44,8 +43,8 @@ def import_aliases(imports: Sequence[ImportFact]) -> Dict[str, str]:
     return aliases
 
 
-def _own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
-    """Nodes of a function's own scope, not descending into nested scopes."""
+def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
+    """Nodes of a scope's own code, not descending into nested functions, lambdas or classes."""
     todo: List[ast.AST] = list(reversed(body))
     while todo:
         node = todo.pop()
@@ -80,15 +79,6 @@ class _Gatherer:
     def where(self, node: ast.AST) -> Location:
         return self.source.location(node)
 
-    def is_loop_entry(self, call: ast.Call, target: Optional[str]) -> bool:
-        if isinstance(call.func, ast.Attribute) and call.func.attr in LOOP_ENTRY_METHODS:
-            return True
-        if target is None:
-            return False
-        head, _, rest = target.partition(".")
-        qualified = self.aliases.get(head, head) + ("." + rest if rest else "")
-        return qualified == "asyncio.run" and (head in self.aliases)
-
     def walk(self, body: Sequence[ast.stmt], prefix: str, class_name: Optional[str]) -> None:
         for node in body:
             if isinstance(node, ast.ClassDef):
@@ -104,7 +94,7 @@ class _Gatherer:
         qualname = prefix + node.name
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
-        own = list(_own_nodes(node.body))
+        own = list(own_nodes(node.body))
         callable_locals: Dict[str, str] = {}  # local name -> self attribute it came from
         local_types: List[Tuple[str, str]] = []
         self_types: List[Tuple[str, str]] = []
@@ -133,7 +123,6 @@ class _Gatherer:
                         if isinstance(name, ast.Name):
                             callable_locals[name.id] = attr
         calls: List[CallFact] = []
-        entries: List[CallFact] = []
         through: List[CallFact] = []
         called_params: List[CallFact] = []
         for item in own:
@@ -147,9 +136,6 @@ class _Gatherer:
                 attr = _self_attr(func.value)
                 if attr and isinstance(arg, ast.Name) and arg.id in params:
                     stores.add((arg.id, attr))
-            if self.is_loop_entry(item, target):
-                entries.append(CallFact(target or "run_until_complete", where))
-                continue
             if isinstance(func, ast.Name) and func.id in params:
                 called_params.append(CallFact(func.id, where))
             elif isinstance(func, ast.Name) and func.id in callable_locals:
@@ -164,7 +150,7 @@ class _Gatherer:
         header = header_location(self.source, node)
         self.defs.append(DefFact(
             qualname, class_name, isinstance(node, ast.AsyncFunctionDef), header, params,
-            tuple(calls), tuple(entries), tuple(sorted(stores)), tuple(through),
+            tuple(calls), tuple(sorted(stores)), tuple(through),
             tuple(called_params), tuple(local_types), tuple(self_types),
         ))  # fmt: skip
         nested = [n for n in own if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
@@ -175,13 +161,11 @@ class _Gatherer:
                 self.function(inner, f"{qualname}.<locals>.", None)
 
 
-def gather_calls(
-    source: ParsedSource, imports: Sequence[ImportFact]
-) -> Tuple[Tuple[DefFact, ...], Instances]:
+def gather_calls(source: ParsedSource, aliases: Dict[str, str]) -> Tuple[Tuple[DefFact, ...], Instances]:
     """Every function's call facts, and module-level instances (``registry = Registry()``)."""
     if source.ast_tree is None:
         return (), ()
-    gatherer = _Gatherer(source, import_aliases(imports))
+    gatherer = _Gatherer(source, aliases)
     gatherer.walk(source.ast_tree.body, "", None)
     instances = []
     for node in source.ast_tree.body:

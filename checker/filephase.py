@@ -11,13 +11,14 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import FrozenSet, List, Optional, Tuple, Union
 
-from archcheck.calls import gather_calls
+from archcheck.calls import gather_calls, import_aliases
 from archcheck.config import EnvConfigSettings
 from archcheck.definitions import gather_definitions, is_generated
 from archcheck.discovery import is_env_file
 from archcheck.envfile import parse_env
 from archcheck.imports import gather_imports
 from archcheck.layout import Unit
+from archcheck.loops import gather_loop_entries
 from archcheck.model import FileFacts, FileResult, Location, ParseProblem, Violation
 from archcheck.requirements import parse_requirements
 from archcheck.source import ParsedSource, deep_recursion, parse
@@ -81,12 +82,14 @@ def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] =
     if isinstance(parsed, ParseProblem):
         return FileResult(FileFacts(path, problems=(parsed,)))
     imports = gather_imports(parsed)
+    aliases = import_aliases(imports)
     classes, functions = gather_definitions(parsed)
     wanted = owner is not None and owner.name in plan.call_facts_in
-    defs, instances = gather_calls(parsed, imports) if wanted else ((), ())
+    defs, instances = gather_calls(parsed, aliases) if wanted else ((), ())
+    entries = gather_loop_entries(parsed, aliases, screen=plan.prefilters)
     violations, problems = _run_file_rules(parsed, plan, owner)
-    facts = FileFacts(path, imports, problems, classes, functions,
-                      defs=defs, instances=instances, generated=is_generated(path, parsed.text),
+    facts = FileFacts(path, imports, problems, classes, functions, defs=defs, loop_entries=entries,
+                      instances=instances, generated=is_generated(path, parsed.text),
                       suppressions=in_python(parsed.text, parsed.ast_tree))  # fmt: skip
     return FileResult(facts, violations)
 

@@ -107,7 +107,6 @@ class DefFact:
     location: Location
     params: Tuple[str, ...] = ()
     calls: Tuple[CallFact, ...] = ()
-    loop_entries: Tuple[CallFact, ...] = ()  # direct asyncio.run / .run_until_complete calls
     stores: Tuple[Tuple[str, str], ...] = ()  # (parameter, self attribute) it is stored in
     calls_through: Tuple[CallFact, ...] = ()  # calls of callables stored in self.<target>
     called_params: Tuple[CallFact, ...] = ()  # calls of a parameter (target: its name)
@@ -117,6 +116,19 @@ class DefFact:
     @property
     def name(self) -> str:
         return self.qualname.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class LoopEntryFact:
+    """A call that starts or drives an event loop (``asyncio.run``, ``loop.run_until_complete``)."""
+
+    kind: str  # "asyncio.run", "run_until_complete" or "run_forever"
+    location: Location
+    function: Optional[str]  # qualname of the function it runs in, None at module level or in a lambda
+    in_async: bool  # directly in the body of an ``async def``
+    guarded: bool  # runs only when no event loop is running
+    expected: bool  # inside ``pytest.raises(...)``: a deliberate negative test
+    argument: str = ""  # source text of the first argument
 
 
 @dataclass(frozen=True)
@@ -178,6 +190,7 @@ class FileFacts:
     classes: Tuple[ClassFact, ...] = ()
     functions: Tuple[FunctionFact, ...] = ()
     defs: Tuple[DefFact, ...] = ()
+    loop_entries: Tuple[LoopEntryFact, ...] = ()
     generated: bool = False
     instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class called to build it)
     requirements: Tuple[RequirementFact, ...] = ()

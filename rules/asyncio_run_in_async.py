@@ -4,7 +4,10 @@
 Flags a call to `asyncio.run(...)`, under any import alias
 (`import asyncio as aio`, `from asyncio import run as r`), made directly in the
 body of an `async def`. Calls in a nested sync `def` or `lambda`, in sync
-functions and under `if __name__ == "__main__":` are not flagged.
+functions and under `if __name__ == "__main__":` are not flagged; neither
+are calls that run only when no loop is running (an `except RuntimeError:`
+around `asyncio.get_running_loop()`, the `else` of `loop.is_running()`), nor
+deliberate negative tests inside `with pytest.raises(...)`.
 
 ## Why is this bad?
 An `async def` runs inside an event loop that is already running.
@@ -29,16 +32,10 @@ async def startup():
 ```
 """
 
-import re
+from typing import Iterator
 
-import libcst as cst
-
-from archcheck.model import Severity
-from archcheck.rule import FileContext, FilePlan, FileRule, RuleSpec, example
-from archcheck.scopes import AsyncScopeTracker, ImportTracker, await_instead, has_async_def
-
-_RUN_CALL = re.compile(r"\brun\s*\(")
-_RUN_AS = re.compile(r"\brun\s+as\b")
+from archcheck.model import Severity, Violation
+from archcheck.rule import ProjectRule, example
 
 CODE = "ASY001"
 NAME = "asyncio-run-in-async"
@@ -88,6 +85,21 @@ VALID = [
         async def handler():
             run(work())
     """),
+    example("""
+        import asyncio
+        import pytest
+
+        async def test_nested_run_is_refused():
+            with pytest.raises(RuntimeError, match="running event loop"):
+                asyncio.run(asyncio.sleep(0))
+
+        async def maybe_run(coro):
+            try:
+                asyncio.get_running_loop()
+                return await coro
+            except RuntimeError:
+                return asyncio.run(coro)
+    """),
 ]
 INVALID = [
     example("""
@@ -111,27 +123,24 @@ INVALID = [
             import asyncio
             asyncio.run(work())  # expect: ASY001
     """),
+    example("""
+        import asyncio
+        import pytest
+
+        async def test_handler():
+            with pytest.raises(ValueError):
+                await handler()
+            asyncio.run(cleanup())  # expect: ASY001
+    """),
 ]
 
 
-class Rule(AsyncScopeTracker, ImportTracker, FileRule):
-    def __init__(self, spec: RuleSpec, context: FileContext) -> None:
-        FileRule.__init__(self, spec, context)
-        AsyncScopeTracker.__init__(self)
-        ImportTracker.__init__(self, context.module)
-
-    @classmethod
-    def may_match(cls, text: str, plan: FilePlan) -> bool:
-        # asyncio.run is reachable only through an import that spells "asyncio", and is called
-        # as `run(` / `<alias>.run(`, or under a name given by `import run as <name>`
-        if "asyncio" not in text or not has_async_def(text):
-            return False
-        return _RUN_CALL.search(text) is not None or _RUN_AS.search(text) is not None
-
-    def visit_Call(self, node: cst.Call) -> None:
-        function = self.async_function
-        if function is None or self.aliases.qualified(node.func) != "asyncio.run":
-            return
-        fix = await_instead(self.context.module, node)
-        self.report(node, fix=fix, function=function.name.value)
-
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        for facts in self.project.facts.values():
+            for entry in facts.loop_entries:
+                if entry.kind != "asyncio.run" or not entry.in_async or entry.guarded or entry.expected:
+                    continue
+                fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
+                function = (entry.function or "").rsplit(".", 1)[-1]
+                yield self.spec.violation(entry.location, fix=fix, function=function)

@@ -7,9 +7,14 @@ Builds the call graph of each service and flags a call, inside an
 modules of the service. The message shows the chain
 (`handle_order -> run_sync -> asyncio.run`). Calls are followed only where
 the target is certain: same-module and imported functions, `self.`/`cls.`
-methods of one class, methods of objects built from a known class, and sync
-functions passed by reference (`validator=self._validate_redis`) to code
-that calls them. Sync entry points (Celery tasks, click commands) that are
+methods of one class, methods of objects built from a known class (a local,
+a `self` attribute, or a module-level instance, also when imported), and
+sync functions passed by reference (`validator=self._validate_redis`) to
+code that calls them. A method called on an object of unknown type is never
+guessed. A loop entry that runs only when no loop is running (an `except
+RuntimeError:` around `asyncio.get_running_loop()`, the `else` of
+`loop.is_running()`, or after an early return taken while a loop runs) does
+not make its function one that enters a loop. Sync entry points (Celery tasks, click commands) that are
 not called from async code, and sync workers handed to a thread
 (`asyncio.to_thread(worker)`), are not flagged.
 
@@ -75,6 +80,57 @@ VALID = [
         "services/other-service/app/helpers.py": _HELPERS,
         "services/other-service/app/api.py": "from app.helpers import run_sync\n\ndef sync_api():\n    run_sync(1)\n",
     }),
+    Example({  # loop entries that run only when no loop is running
+        _APP + "background.py": (
+            "import asyncio\n\n"
+            "def run_in_background(coro):\n"
+            "    try:\n"
+            "        loop = asyncio.get_event_loop()\n"
+            "        if loop.is_running():\n"
+            "            asyncio.create_task(coro)\n"
+            "        else:\n"
+            "            loop.run_until_complete(coro)\n"
+            "    except RuntimeError:\n"
+            "        asyncio.run(coro)\n\n"
+            "def check_available():\n"
+            "    try:\n"
+            "        asyncio.get_running_loop()\n"
+            "        return False\n"
+            "    except RuntimeError:\n"
+            "        pass\n"
+            "    return asyncio.run(ping())\n\n"
+            "def sync_or_schedule(coro):\n"
+            "    try:\n"
+            "        running = asyncio.get_running_loop()\n"
+            "    except RuntimeError:\n"
+            "        running = None\n"
+            "    if running is None:\n"
+            "        return asyncio.run(coro)\n"
+            "    return running.create_task(coro)\n"
+        ),
+        _APP + "handlers.py": (
+            "from app.background import run_in_background, check_available, sync_or_schedule\n\n"
+            "async def logout(token):\n"
+            "    run_in_background(revoke(token))\n"
+            "    check_available()\n"
+            "    sync_or_schedule(audit(token))\n"
+        ),
+    }),
+    Example({  # a method of an imported instance is that class's method, not a same-named function
+        _APP + "errors.py": (
+            "import asyncio\n\n"
+            "class ApiErrorHandler:\n"
+            "    async def handle_exception(self, error):\n        return error\n\n"
+            "api_error_handler = ApiErrorHandler()\n\n"
+            "def handle_exception(error):\n    return asyncio.run(report(error))\n"
+        ),
+        _APP + "routes.py": (
+            "from app.errors import api_error_handler\nfrom app import errors\n\n"
+            "async def handle_api_error(error, unknown):\n"
+            "    await api_error_handler.handle_exception(error)\n"
+            "    unknown.handle_exception(error)\n"
+        ),
+    }),
 ]
 INVALID = [
     Example({
@@ -103,6 +159,25 @@ INVALID = [
             "    def _validate_redis(self):\n        loop = asyncio.new_event_loop()\n"
             "        return loop.run_until_complete(ping())\n"
         ),
+        _APP + "report.py": (
+            "import asyncio\n\n"
+            "class CommitParser:\n"
+            "    def get_commits(self, since):\n        return self._fetch(since)\n"
+            "    def _fetch(self, since):\n"
+            "        try:\n            return asyncio.run(self._fetch_async(since))\n"
+            "        except Exception:\n            return []\n\n"
+            "parser = CommitParser()\n\n"
+            "class ErrorHandler:\n"
+            "    def handle(self, error):\n        return asyncio.run(report(error))\n\n"
+            "handler = ErrorHandler()\n"
+        ),
+        _APP + "routes.py": (
+            "from app.report import parser, handler\n\n"
+            "async def generate(hours):\n"
+            "    return parser.get_commits(hours)  # expect: ASY003\n\n"
+            "async def on_error(error):\n"
+            "    handler.handle(error)  # expect: ASY003\n"
+        ),
     }),
 ]
 
@@ -112,16 +187,15 @@ class Rule(ProjectRule):
     # asyncio); patterns start with a literal so the regex engine can scan for it quickly
     CALL_FACTS_WHERE = (
         (re.compile(rb"async(?:[ \t\f]|\\\r?\n)+def\b"),),
-        (re.compile(rb"asyncio"), re.compile(rb"run_until_complete")),
+        (re.compile(rb"asyncio"), re.compile(rb"run_until_complete"), re.compile(rb"run_forever")),
     )
 
     def check(self) -> Iterator[Violation]:
         graph = self.project.call_graph
         for caller, edge, chain in graph.async_calls_into(graph.loop_chains()):
             callee = chain[0][1].rsplit(".", 1)[-1]
-            sink = graph.defs[chain[-1]].loop_entries[0].target.rsplit(".", 1)[-1]
+            entry = graph.entries[chain[-1]].kind
             names = [caller[1].rsplit(".", 1)[-1], *(n[1].rsplit(".", 1)[-1] for n in chain)]
-            entry = "asyncio.run" if sink == "run" else sink
             yield self.spec.violation(edge.location, fix=self.spec.fix.format(callee=callee),
                                       function=names[0], callee=callee,
                                       chain=" -> ".join([*names, entry]))  # fmt: skip

@@ -2,9 +2,14 @@
 
 ## What it does
 Flags `<loop>.run_until_complete(...)` and `<loop>.run_forever()` made
-directly in the body of an `async def`. The same calls in sync code, in a
+directly in the body of an `async def`, on an object that is certainly an
+event loop: `asyncio.get_event_loop()`, `asyncio.new_event_loop()`,
+`asyncio.get_running_loop()`, a name or `self` attribute bound from one, or
+a parameter annotated as an event loop. The same calls in sync code, in a
 nested sync `def` or `lambda`, or under `if __name__ == "__main__":` are not
-flagged.
+flagged; neither are awaited calls, methods of other objects, calls that run
+only when no loop is running (the `else` of `loop.is_running()`), nor
+deliberate negative tests inside `with pytest.raises(...)`.
 
 ## Why is this bad?
 Inside an `async def` the event loop is already running. Asking it (or any
@@ -14,7 +19,8 @@ blocks the first one: every other task in the service stops until it returns.
 
 ## Example
 ```python
-async def refresh(loop):
+async def refresh():
+    loop = asyncio.get_event_loop()
     loop.run_until_complete(cache.reload())
 ```
 
@@ -25,11 +31,10 @@ async def refresh():
 ```
 """
 
-import libcst as cst
+from typing import Iterator
 
-from archcheck.model import Severity
-from archcheck.rule import FileContext, FilePlan, FileRule, RuleSpec, example
-from archcheck.scopes import AsyncScopeTracker, await_instead, has_async_def
+from archcheck.model import Severity, Violation
+from archcheck.rule import ProjectRule, example
 
 CODE = "ASY002"
 NAME = "run-until-complete-in-async"
@@ -39,7 +44,6 @@ MESSAGE = (
     "(RuntimeError, or a blocked loop)"
 )
 FIX = "await the coroutine, or schedule it with asyncio.create_task(), instead of driving a loop"
-METHODS = ("run_until_complete", "run_forever")
 
 VALID = [
     example("""
@@ -50,50 +54,70 @@ VALID = [
             loop.run_until_complete(serve())
             loop.run_forever()
 
-        async def handler(loop):
+        async def handler():
+            loop = asyncio.get_running_loop()
             def blocking():
                 return loop.run_until_complete(fetch())
             later = lambda: loop.run_forever()
             return await loop.run_in_executor(None, blocking)
     """),
     example("""
-        async def handler(runner, loop):
+        import asyncio
+
+        async def handler(runner, loop, consumer):
             await runner.run_until_ready()
             loop.call_soon(loop.stop)
+            runner.run_until_complete(job())
+            await consumer.run_forever()
             return loop.run_until_complete
+    """),
+    example("""
+        import asyncio
+
+        class Scheduler:
+            def __init__(self):
+                self.loop = asyncio.new_event_loop()
+
+            async def submit(self, coro):
+                if self.loop.is_running():
+                    return asyncio.ensure_future(coro, loop=self.loop)
+                else:
+                    return self.loop.run_until_complete(coro)
     """),
 ]
 INVALID = [
     example("""
         import asyncio
 
-        async def refresh(loop):
+        async def refresh():
+            loop = asyncio.get_event_loop()
             loop.run_until_complete(cache.reload())  # expect: ASY002
     """),
     example("""
         import asyncio
 
         class Server:
+            def __init__(self):
+                self._loop = asyncio.new_event_loop()
+
             async def start(self):
                 asyncio.get_event_loop().run_forever()  # expect: ASY002
+
+            async def stop(self):
+                self._loop.run_until_complete(self.drain())  # expect: ASY002
+
+        async def tick(loop: asyncio.AbstractEventLoop):
+            loop.run_until_complete(step())  # expect: ASY002
     """),
 ]
 
 
-class Rule(AsyncScopeTracker, FileRule):
-    def __init__(self, spec: RuleSpec, context: FileContext) -> None:
-        FileRule.__init__(self, spec, context)
-        AsyncScopeTracker.__init__(self)
-
-    @classmethod
-    def may_match(cls, text: str, plan: FilePlan) -> bool:
-        return any(method in text for method in METHODS) and has_async_def(text)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        function = self.async_function
-        func = node.func
-        if function is None or not isinstance(func, cst.Attribute) or func.attr.value not in METHODS:
-            return
-        fix = await_instead(self.context.module, node)
-        self.report(node, fix=fix, method=func.attr.value, function=function.name.value)
-
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        for facts in self.project.facts.values():
+            for entry in facts.loop_entries:
+                if entry.kind == "asyncio.run" or not entry.in_async or entry.guarded or entry.expected:
+                    continue
+                fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
+                function = (entry.function or "").rsplit(".", 1)[-1]
+                yield self.spec.violation(entry.location, fix=fix, method=entry.kind, function=function)

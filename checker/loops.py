@@ -1,0 +1,327 @@
+"""Find the calls that start or drive an event loop, and whether a loop may be running there.
+
+A *loop entry* is ``asyncio.run(...)`` (under any import alias), or
+``run_until_complete(...)`` / ``run_forever()`` on an object that is certainly
+an event loop: the result of ``asyncio.get_event_loop()``,
+``new_event_loop()``, ``get_running_loop()`` (or a name or ``self``
+attribute bound from one). An awaited call is never a loop entry.
+
+Each entry records what the async rules need to judge it:
+
+* ``in_async``: it runs in the body of an ``async def`` (not in a nested sync
+  ``def`` or ``lambda``, not under ``if __name__ == "__main__":``);
+* ``guarded``: it runs only when no loop is running: in an ``except
+  RuntimeError`` handler of a ``try`` that asks for the running loop, in the
+  branch of ``if loop.is_running():`` where it is not running, or after an
+  early exit taken when a loop is running;
+* ``expected``: inside ``with pytest.raises(...)`` (or ``assertRaises``), a
+  deliberate negative test.
+
+The walk is iterative, so no input can exhaust the recursion limit.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple, Union
+
+from archcheck.calls import dotted, own_nodes
+from archcheck.model import LoopEntryFact
+from archcheck.source import ParsedSource
+
+RUN = "asyncio.run"
+LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})
+LOOP_FACTORIES = frozenset({
+    "asyncio.get_event_loop", "asyncio.new_event_loop", "asyncio.get_running_loop",
+    "asyncio.events.get_event_loop", "asyncio.events.new_event_loop", "asyncio.events.get_running_loop",
+    "asyncio.SelectorEventLoop", "asyncio.ProactorEventLoop", "uvloop.new_event_loop", "uvloop.Loop",
+})  # fmt: skip
+RUNNING_LOOP = frozenset({"asyncio.get_running_loop", "asyncio.events.get_running_loop"})
+# calls that raise RuntimeError when no loop is running (get_event_loop: in a thread without one)
+RUNNING_PROBES = frozenset({"asyncio.get_running_loop", "asyncio.get_event_loop",
+                            "asyncio.events.get_running_loop", "asyncio.events.get_event_loop"})  # fmt: skip
+_RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_running_loop"})
+_BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
+_RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+_MARKERS = ("run_until_complete", "run_forever")
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+def may_enter_loop(text: str) -> bool:
+    """False only if ``text`` cannot hold a loop entry (the gatherer's cheap screen)."""
+    return any(marker in text for marker in _MARKERS) or ("asyncio" in text and "run" in text)
+
+
+@dataclass(frozen=True)
+class _Context:
+    function: Optional[str] = None  # qualname of the innermost function
+    class_prefix: str = ""  # qualname prefix of definitions made here
+    class_name: Optional[str] = None  # the class whose methods are defined here
+    in_async: bool = False
+    guarded: bool = False
+    expected: bool = False
+    loops: FrozenSet[str] = frozenset()  # names (and "self.x") certainly bound to an event loop
+    running: FrozenSet[str] = frozenset()  # names truthy exactly when a loop is running
+
+
+class _Gatherer:
+    def __init__(self, source: ParsedSource, aliases: Mapping[str, str]) -> None:
+        self.source = source
+        self.aliases = aliases
+        self.entries: List[LoopEntryFact] = []
+        self.class_loops: Dict[str, FrozenSet[str]] = {}
+
+    # --- names -------------------------------------------------------------
+
+    def qualified(self, node: ast.AST) -> Optional[str]:
+        """The dotted name an expression stands for through the file's imports."""
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        if head not in self.aliases:
+            return None
+        return self.aliases[head] + ("." + rest if rest else "")
+
+    def _calls(self, node: ast.AST, names: FrozenSet[str]) -> bool:
+        return isinstance(node, ast.Call) and self.qualified(node.func) in names
+
+    def is_loop(self, node: ast.AST, loops: FrozenSet[str]) -> bool:
+        """Is this expression certainly an event loop?"""
+        if self._calls(node, LOOP_FACTORIES):
+            return True
+        name = dotted(node)
+        return name is not None and name in loops
+
+    # --- what a running-loop test means -------------------------------------
+
+    def polarity(self, test: ast.expr, ctx: _Context) -> Optional[bool]:
+        """True: the test holds only while a loop runs; False: only while none runs; None: unknown."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self.polarity(test.operand, ctx)
+            return None if inner is None else not inner
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "is_running":
+            receiver = test.func.value
+            name = (dotted(receiver) or "").lower()
+            return True if self.is_loop(receiver, ctx.loops) or name.endswith("loop") else None
+        if self._running_value(test, ctx):
+            return True
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and self._running_value(test.left, ctx):
+            right = test.comparators[0]
+            if isinstance(right, ast.Constant) and right.value is None:
+                if isinstance(test.ops[0], ast.Is):
+                    return False
+                if isinstance(test.ops[0], ast.IsNot):
+                    return True
+        if isinstance(test, ast.BoolOp):
+            parts = [self.polarity(value, ctx) for value in test.values]
+            if isinstance(test.op, ast.And) and True in parts:
+                return True  # every part holds, so a loop runs
+            if isinstance(test.op, ast.Or) and parts and all(p is False for p in parts):
+                return False
+        return None
+
+    def _running_value(self, node: ast.expr, ctx: _Context) -> bool:
+        """A value that is truthy (or not None) exactly when a loop is running."""
+        if isinstance(node, ast.Name):
+            return node.id in ctx.running
+        return self._calls(node, _RUNNING_OR_NONE)
+
+    # --- the walk -------------------------------------------------------------
+
+    def gather(self, tree: ast.Module) -> Tuple[LoopEntryFact, ...]:
+        module_loops = frozenset(self._bindings(tree.body, LOOP_FACTORIES))
+        stack: List[Tuple[Sequence[ast.stmt], _Context]] = [(tree.body, _Context(loops=module_loops))]
+        while stack:
+            body, ctx = stack.pop()
+            self._block(body, ctx, stack)
+        return tuple(sorted(self.entries, key=lambda e: (e.location.line, e.location.column)))
+
+    def _block(self, body: Sequence[ast.stmt], ctx: _Context,
+               stack: List[Tuple[Sequence[ast.stmt], _Context]]) -> None:  # fmt: skip
+        for statement in body:
+            self._statement(statement, ctx, stack)
+            if not ctx.guarded and self._leaves_when_running(statement, ctx):
+                ctx = replace(ctx, guarded=True)  # what follows runs only when no loop runs
+
+    def _statement(self, node: ast.stmt, ctx: _Context,
+                   stack: List[Tuple[Sequence[ast.stmt], _Context]]) -> None:  # fmt: skip
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._expressions([*node.decorator_list, *_defaults(node)], ctx)
+            stack.append((node.body, self._function_context(node, ctx)))
+        elif isinstance(node, ast.ClassDef):
+            self._expressions([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)], ctx)
+            prefix = f"{ctx.function}.<locals>.{node.name}." if ctx.function else f"{ctx.class_prefix}{node.name}."
+            self.class_loops[prefix] = frozenset(self._self_bindings(node))
+            stack.append((node.body, replace(ctx, function=None, class_prefix=prefix, class_name=node.name)))
+        elif isinstance(node, ast.If):
+            self._expressions([node.test], ctx)
+            if _is_main_guard(node.test):
+                stack.append((node.body, replace(ctx, in_async=False)))
+                stack.append((node.orelse, ctx))
+                return
+            polarity = self.polarity(node.test, ctx)
+            stack.append((node.body, replace(ctx, guarded=ctx.guarded or polarity is False)))
+            stack.append((node.orelse, replace(ctx, guarded=ctx.guarded or polarity is True)))
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            probes = self._probes_running_loop(node.body)  # type: ignore[attr-defined]
+            stack.append((node.body, ctx))  # type: ignore[attr-defined]
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                guards = probes and _catches(handler.type, _BROAD_ERRORS)
+                stack.append((handler.body, replace(ctx, guarded=ctx.guarded or guards)))
+            stack.append((node.orelse, ctx))  # type: ignore[attr-defined]
+            stack.append((node.finalbody, ctx))  # type: ignore[attr-defined]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            self._expressions([item.context_expr for item in node.items], ctx)
+            expected = ctx.expected or any(self._expects_error(item.context_expr) for item in node.items)
+            stack.append((node.body, replace(ctx, expected=expected)))
+        else:
+            own: List[object] = []
+            for field, value in ast.iter_fields(node):
+                if field not in ("body", "orelse", "finalbody", "handlers", "cases"):
+                    own.extend(value if isinstance(value, list) else [value])
+            self._expressions(own, ctx)
+            for field in ("body", "orelse", "finalbody"):
+                children = getattr(node, field, None)
+                if children:
+                    stack.append((children, ctx))
+            for case in getattr(node, "cases", ()):
+                self._expressions([case.guard] if case.guard else [], ctx)
+                stack.append((case.body, ctx))
+
+    def _function_context(self, node: Function, ctx: _Context) -> _Context:
+        if ctx.class_name is not None:
+            qualname = ctx.class_prefix + node.name
+        else:
+            qualname = (f"{ctx.function}.<locals>." if ctx.function else "") + node.name
+        params = {a.arg for a in _parameters(node)}
+        inherited = {name for name in ctx.loops if not name.startswith("self.") and name not in params}
+        if ctx.function is None and ctx.class_name is not None:
+            inherited |= self.class_loops.get(ctx.class_prefix, frozenset())
+        loops = inherited | self._bindings(node.body, LOOP_FACTORIES)
+        loops |= {a.arg for a in _parameters(node) if a.annotation is not None
+                  and (self.qualified(a.annotation) or "").endswith("EventLoop")}  # fmt: skip
+        running = frozenset(self._bindings(node.body, RUNNING_LOOP) | self._probe_results(node.body))
+        return _Context(function=qualname, in_async=isinstance(node, ast.AsyncFunctionDef),
+                        loops=frozenset(loops), running=running)  # fmt: skip
+
+    def _expressions(self, roots: Sequence[object], ctx: _Context) -> None:
+        """Find loop entries in expressions; lambdas are sync scopes, ``x if test else y`` may guard."""
+        todo: List[Tuple[ast.AST, _Context, bool]] = [(r, ctx, False) for r in roots if isinstance(r, ast.AST)]
+        while todo:
+            node, here, awaited = todo.pop()
+            if isinstance(node, ast.Lambda):
+                todo.append((node.body, replace(here, in_async=False, function=None), False))
+                continue
+            if isinstance(node, ast.IfExp):
+                polarity = self.polarity(node.test, here)
+                todo.append((node.test, here, False))
+                todo.append((node.body, replace(here, guarded=here.guarded or polarity is False), False))
+                todo.append((node.orelse, replace(here, guarded=here.guarded or polarity is True), False))
+                continue
+            if isinstance(node, ast.Call) and not awaited:
+                self._maybe_entry(node, here)
+            for child in ast.iter_child_nodes(node):
+                todo.append((child, here, isinstance(node, ast.Await)))
+
+    def _maybe_entry(self, call: ast.Call, ctx: _Context) -> None:
+        func = call.func
+        if self.qualified(func) == RUN:
+            kind = RUN
+        elif isinstance(func, ast.Attribute) and func.attr in LOOP_METHODS and self.is_loop(func.value, ctx.loops):
+            kind = func.attr
+        else:
+            return
+        argument = ast.get_source_segment(self.source.text, call.args[0]) if call.args else None
+        self.entries.append(LoopEntryFact(
+            kind, self.source.location(call), ctx.function, ctx.in_async, ctx.guarded, ctx.expected,
+            argument or "",
+        ))  # fmt: skip
+
+    # --- facts about a body, not descending into nested scopes ----------------
+
+    def _bindings(self, body: Sequence[ast.stmt], factories: FrozenSet[str]) -> Set[str]:
+        """Names (and ``self.x``) assigned the result of one of ``factories`` in a scope."""
+        found = set()
+        for node in own_nodes(body):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                if self._calls(node.value, factories):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    found.update(name for t in targets if (name := dotted(t)) is not None)
+        return found
+
+    def _self_bindings(self, cls: ast.ClassDef) -> Set[str]:
+        return {name for item in cls.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                for name in self._bindings(item.body, LOOP_FACTORIES) if name.startswith("self.")}  # fmt: skip
+
+    def _probes_running_loop(self, body: Sequence[ast.stmt]) -> bool:
+        return any(self._calls(node, RUNNING_PROBES) for node in own_nodes(body))
+
+    def _probe_results(self, body: Sequence[ast.stmt]) -> Set[str]:
+        """``try: get_running_loop(); in_loop = True`` makes ``in_loop`` mean "a loop runs"."""
+        found: Set[str] = set()
+        for node in own_nodes(body):
+            if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and self._probes_running_loop(
+                node.body  # type: ignore[attr-defined]
+            ):
+                for item in node.body:  # type: ignore[attr-defined]
+                    if isinstance(item, ast.Assign) and not _falsy(item.value):
+                        found.update(t.id for t in item.targets if isinstance(t, ast.Name))
+        return found
+
+    def _leaves_when_running(self, node: ast.stmt, ctx: _Context) -> bool:
+        """``if loop.is_running(): return``, or a ``try`` that probes the running loop and then leaves."""
+        if isinstance(node, ast.If) and self.polarity(node.test, ctx) is True:
+            return _leaves(node.body)
+        if isinstance(node, ast.Try) and self._probes_running_loop(node.body):
+            return _leaves(node.body) and all(_catches(h.type, _BROAD_ERRORS) for h in node.handlers)
+        return False
+
+    def _expects_error(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in _RAISES
+
+
+def _parameters(node: Function) -> List[ast.arg]:
+    args = node.args
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs]
+
+
+def _defaults(node: Function) -> List[ast.expr]:
+    args = node.args
+    return [d for d in [*args.defaults, *args.kw_defaults] if d is not None]
+
+
+def _leaves(body: Sequence[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
+def _falsy(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and not node.value
+
+
+def _catches(handler_type: Optional[ast.expr], names: FrozenSet[str]) -> bool:
+    """Does an ``except`` clause catch one of ``names`` (a bare ``except:`` catches everything)?"""
+    if handler_type is None:
+        return True
+    kinds = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
+    return any((dotted(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"``, either way round: code run only as a script."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = {s.id for s in sides if isinstance(s, ast.Name)}
+    strings = {s.value for s in sides if isinstance(s, ast.Constant)}
+    return names == {"__name__"} and strings == {"__main__"}
+
+
+def gather_loop_entries(source: ParsedSource, aliases: Mapping[str, str],
+                        screen: bool = True) -> Tuple[LoopEntryFact, ...]:  # fmt: skip
+    """Every loop entry of a file (ast files only); the text screen keeps the walk to few files."""
+    if source.ast_tree is None or (screen and not may_enter_loop(source.text)):
+        return ()
+    return _Gatherer(source, aliases).gather(source.ast_tree)
