@@ -163,7 +163,7 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
     reports, layout = None, None
     if cache is not None:
         layout = discover(settings)
-        inputs = sorted([*layout.files, *layout.env_files])
+        inputs = sorted([*layout.files, *layout.env_files, *layout.compose_files])
         key = digest(settings, paths, today(), [(p, signature(settings.root / p)) for p in inputs])
         reports = ReportCache(cache, key)
         cached = reports.load(settings.root)

@@ -99,7 +99,8 @@ class Settings:
     ignore: Tuple[str, ...] = ()
     test_files: Tuple[str, ...] = TEST_FILE_GLOBS
     extend_test_files: Tuple[str, ...] = ()
-    per_file_ignores: Optional[Tuple[Tuple[str, Tuple[str, ...]], ...]] = None  # None: test files ignore CFG, SSOT
+    # None: test files ignore CFG and SSOT (the default)
+    per_file_ignores: Optional[Tuple[Tuple[str, Tuple[str, ...]], ...]] = None
     extend_per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     strict: bool = False
     baseline: Optional[str] = None

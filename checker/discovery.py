@@ -8,6 +8,7 @@ from typing import AbstractSet, List, Optional, Sequence, Tuple
 
 import pathspec
 
+from archcheck.compose import is_compose_file
 from archcheck.config import Settings
 from archcheck.globs import compile_globs, expand_dir_globs
 from archcheck.layout import Layout, Unit, UnitKind, directories, is_within
@@ -41,8 +42,8 @@ def is_env_file(name: str) -> bool:
     return name == ".env" or name.startswith(".env.")
 
 
-def walk_files(settings: Settings) -> Tuple[List[str], List[str]]:
-    """Root-relative posix paths of the Python files and ``.env`` files not excluded, sorted."""
+def walk_files(settings: Settings) -> Tuple[List[str], List[str], List[str]]:
+    """Root-relative posix paths of the Python, ``.env`` and compose files not excluded, sorted."""
     root = settings.root
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
@@ -50,6 +51,7 @@ def walk_files(settings: Settings) -> Tuple[List[str], List[str]]:
     ignores: List[Tuple[str, pathspec.GitIgnoreSpec]] = []
     found: List[str] = []
     env_files: List[str] = []
+    compose_files: List[str] = []
 
     def ignored(rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
@@ -75,7 +77,9 @@ def walk_files(settings: Settings) -> Tuple[List[str], List[str]]:
                 found.append(prefix + name)
             elif is_env_file(name) and not ignored(prefix + name, False):
                 env_files.append(prefix + name)
-    return sorted(found), sorted(env_files)
+            elif is_compose_file(name) and not ignored(prefix + name, False):
+                compose_files.append(prefix + name)
+    return sorted(found), sorted(env_files), sorted(compose_files)
 
 
 def walk_python_files(settings: Settings) -> List[str]:
@@ -117,7 +121,7 @@ def unit_name(path: str, all_paths: Sequence[str]) -> str:
 
 def discover(settings: Settings) -> Layout:
     """Files, services and shared libraries of the project."""
-    files, env_files = walk_files(settings)
+    files, env_files, compose_files = walk_files(settings)
     python_dirs = directories(files)
     # a unit holds Python code that was not excluded (`services = ["*"]` must not pick up caches)
     shared = [d for d in expand_dir_globs(settings.root, settings.shared) if d in python_dirs]
@@ -130,5 +134,5 @@ def discover(settings: Settings) -> Layout:
     paths = services + shared
     units = [Unit(p, unit_name(p, paths), UnitKind.SERVICE) for p in services]
     units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]
-    return Layout(files, units, env_files)
+    return Layout(files, units, env_files, compose_files)
 

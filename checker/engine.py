@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from archcheck.cache import CacheDir, FileStore, digest
+from archcheck.compose import compose_hosts
 from archcheck.config import Settings
 from archcheck.discovery import discover
 from archcheck.filephase import FilePlan, read_requirements
@@ -57,7 +58,7 @@ def analyse(settings: Settings, rules: Sequence[RuleSpec], cache: Optional[Cache
     plan = FilePlan(
         file_rules=tuple(spec.code for spec in rules if spec.is_file_rule),
         env=settings.config,
-        service_hosts=service_hosts(layout.services),
+        service_hosts=service_hosts(layout.services, compose_hosts(root, layout.compose_files, layout)),
         prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1",
     )
     plan_key = digest(plan, [[[p.pattern for p in entry] for entry in req] for req in call_patterns])

@@ -59,16 +59,21 @@ class Resolution:
     climbs_out_of_root: bool = False
 
 
-def service_hosts(services: Iterable[Unit]) -> Tuple[Tuple[str, str], ...]:
-    """(host, service name) for every host name that would mean one of these services.
+def service_hosts(
+    services: Iterable[Unit], more: Iterable[Tuple[str, str]] = ()
+) -> Tuple[Tuple[str, str], ...]:
+    """(host, what it names) for every host name that would mean one of these services.
 
-    A service is reachable under its directory name and its key, in snake or kebab case.
+    A service is reachable under its directory name and its key, in snake or kebab case;
+    ``more`` adds hosts found elsewhere (docker-compose), unless a service already has them.
     """
     hosts: Dict[str, str] = {}
     for unit in services:
         for name in (unit.name, unit.key):
             for host in (name.lower(), name.lower().replace("_", "-"), name.lower().replace("-", "_")):
-                hosts.setdefault(host, unit.name)
+                hosts.setdefault(host, f"service '{unit.name}'")
+    for host, label in more:
+        hosts.setdefault(host, label)
     return tuple(sorted(hosts.items()))
 
 
@@ -94,9 +99,11 @@ def directories(files: Iterable[str]) -> FrozenSet[str]:
 class Layout:
     """Files, units, ownership and import resolution of one project."""
 
-    def __init__(self, files: Iterable[str], units: Sequence[Unit], env_files: Iterable[str] = ()) -> None:
+    def __init__(self, files: Iterable[str], units: Sequence[Unit], env_files: Iterable[str] = (),
+                 compose_files: Iterable[str] = ()) -> None:  # fmt: skip
         self.files = frozenset(files)
         self.env_files = tuple(sorted(env_files))
+        self.compose_files = tuple(sorted(compose_files))
         self.units = tuple(sorted(units))
         self._unit_by_dir: Dict[str, Unit] = {u.path: u for u in self.units}
         self.dirs = directories(self.files)

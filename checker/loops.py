@@ -32,15 +32,30 @@ from archcheck.source import ParsedSource
 
 RUN = "asyncio.run"
 LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})
-LOOP_FACTORIES = frozenset({
-    "asyncio.get_event_loop", "asyncio.new_event_loop", "asyncio.get_running_loop",
-    "asyncio.events.get_event_loop", "asyncio.events.new_event_loop", "asyncio.events.get_running_loop",
-    "asyncio.SelectorEventLoop", "asyncio.ProactorEventLoop", "uvloop.new_event_loop", "uvloop.Loop",
-})  # fmt: skip
+LOOP_FACTORIES = frozenset(
+    {
+        "asyncio.get_event_loop",
+        "asyncio.new_event_loop",
+        "asyncio.get_running_loop",
+        "asyncio.events.get_event_loop",
+        "asyncio.events.new_event_loop",
+        "asyncio.events.get_running_loop",
+        "asyncio.SelectorEventLoop",
+        "asyncio.ProactorEventLoop",
+        "uvloop.new_event_loop",
+        "uvloop.Loop",
+    }
+)
 RUNNING_LOOP = frozenset({"asyncio.get_running_loop", "asyncio.events.get_running_loop"})
 # calls that raise RuntimeError when no loop is running (get_event_loop: in a thread without one)
-RUNNING_PROBES = frozenset({"asyncio.get_running_loop", "asyncio.get_event_loop",
-                            "asyncio.events.get_running_loop", "asyncio.events.get_event_loop"})  # fmt: skip
+RUNNING_PROBES = frozenset(
+    {
+        "asyncio.get_running_loop",
+        "asyncio.get_event_loop",
+        "asyncio.events.get_running_loop",
+        "asyncio.events.get_event_loop",
+    }
+)
 _RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_running_loop"})
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
@@ -102,7 +117,11 @@ class _Gatherer:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self.polarity(test.operand, ctx)
             return None if inner is None else not inner
-        if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "is_running":
+        if (
+            isinstance(test, ast.Call)
+            and isinstance(test.func, ast.Attribute)
+            and test.func.attr == "is_running"
+        ):
             receiver = test.func.value
             name = (dotted(receiver) or "").lower()
             return True if self.is_loop(receiver, ctx.loops) or name.endswith("loop") else None
@@ -139,21 +158,25 @@ class _Gatherer:
             self._block(body, ctx, stack)
         return tuple(sorted(self.entries, key=lambda e: (e.location.line, e.location.column)))
 
-    def _block(self, body: Sequence[ast.stmt], ctx: _Context,
-               stack: List[Tuple[Sequence[ast.stmt], _Context]]) -> None:  # fmt: skip
+    def _block(
+        self, body: Sequence[ast.stmt], ctx: _Context, stack: List[Tuple[Sequence[ast.stmt], _Context]]
+    ) -> None:
         for statement in body:
             self._statement(statement, ctx, stack)
             if not ctx.guarded and self._leaves_when_running(statement, ctx):
                 ctx = replace(ctx, guarded=True)  # what follows runs only when no loop runs
 
-    def _statement(self, node: ast.stmt, ctx: _Context,
-                   stack: List[Tuple[Sequence[ast.stmt], _Context]]) -> None:  # fmt: skip
+    def _statement(
+        self, node: ast.stmt, ctx: _Context, stack: List[Tuple[Sequence[ast.stmt], _Context]]
+    ) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._expressions([*node.decorator_list, *_defaults(node)], ctx)
             stack.append((node.body, self._function_context(node, ctx)))
         elif isinstance(node, ast.ClassDef):
             self._expressions([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)], ctx)
-            prefix = f"{ctx.function}.<locals>.{node.name}." if ctx.function else f"{ctx.class_prefix}{node.name}."
+            prefix = (
+                f"{ctx.function}.<locals>.{node.name}." if ctx.function else f"{ctx.class_prefix}{node.name}."
+            )
             self.class_loops[prefix] = frozenset(self._self_bindings(node))
             stack.append((node.body, replace(ctx, function=None, class_prefix=prefix, class_name=node.name)))
         elif isinstance(node, ast.If):
@@ -201,15 +224,24 @@ class _Gatherer:
         if ctx.function is None and ctx.class_name is not None:
             inherited |= self.class_loops.get(ctx.class_prefix, frozenset())
         loops = inherited | self._bindings(node.body, LOOP_FACTORIES)
-        loops |= {a.arg for a in _parameters(node) if a.annotation is not None
-                  and (self.qualified(a.annotation) or "").endswith("EventLoop")}  # fmt: skip
+        loops |= {
+            a.arg
+            for a in _parameters(node)
+            if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
+        }
         running = frozenset(self._bindings(node.body, RUNNING_LOOP) | self._probe_results(node.body))
-        return _Context(function=qualname, in_async=isinstance(node, ast.AsyncFunctionDef),
-                        loops=frozenset(loops), running=running)  # fmt: skip
+        return _Context(
+            function=qualname,
+            in_async=isinstance(node, ast.AsyncFunctionDef),
+            loops=frozenset(loops),
+            running=running,
+        )
 
     def _expressions(self, roots: Sequence[object], ctx: _Context) -> None:
         """Find loop entries in expressions; lambdas are sync scopes, ``x if test else y`` may guard."""
-        todo: List[Tuple[ast.AST, _Context, bool]] = [(r, ctx, False) for r in roots if isinstance(r, ast.AST)]
+        todo: List[Tuple[ast.AST, _Context, bool]] = [
+            (r, ctx, False) for r in roots if isinstance(r, ast.AST)
+        ]
         while todo:
             node, here, awaited = todo.pop()
             if isinstance(node, ast.Lambda):
@@ -230,15 +262,26 @@ class _Gatherer:
         func = call.func
         if self.qualified(func) == RUN:
             kind = RUN
-        elif isinstance(func, ast.Attribute) and func.attr in LOOP_METHODS and self.is_loop(func.value, ctx.loops):
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr in LOOP_METHODS
+            and self.is_loop(func.value, ctx.loops)
+        ):
             kind = func.attr
         else:
             return
         argument = ast.get_source_segment(self.source.text, call.args[0]) if call.args else None
-        self.entries.append(LoopEntryFact(
-            kind, self.source.location(call), ctx.function, ctx.in_async, ctx.guarded, ctx.expected,
-            argument or "",
-        ))  # fmt: skip
+        self.entries.append(
+            LoopEntryFact(
+                kind,
+                self.source.location(call),
+                ctx.function,
+                ctx.in_async,
+                ctx.guarded,
+                ctx.expected,
+                argument or "",
+            )
+        )
 
     # --- facts about a body, not descending into nested scopes ----------------
 
@@ -246,15 +289,20 @@ class _Gatherer:
         """Names (and ``self.x``) assigned the result of one of ``factories`` in a scope."""
         found = set()
         for node in own_nodes(body):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-                if self._calls(node.value, factories):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    found.update(name for t in targets if (name := dotted(t)) is not None)
+            is_assignment = isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+            if is_assignment and self._calls(node.value, factories):  # type: ignore[union-attr]
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                found.update(name for t in targets if (name := dotted(t)) is not None)
         return found
 
     def _self_bindings(self, cls: ast.ClassDef) -> Set[str]:
-        return {name for item in cls.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                for name in self._bindings(item.body, LOOP_FACTORIES) if name.startswith("self.")}  # fmt: skip
+        return {
+            name
+            for item in cls.body
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for name in self._bindings(item.body, LOOP_FACTORIES)
+            if name.startswith("self.")
+        }
 
     def _probes_running_loop(self, body: Sequence[ast.stmt]) -> bool:
         return any(self._calls(node, RUNNING_PROBES) for node in own_nodes(body))
@@ -319,8 +367,9 @@ def _is_main_guard(test: ast.expr) -> bool:
     return names == {"__name__"} and strings == {"__main__"}
 
 
-def gather_loop_entries(source: ParsedSource, aliases: Mapping[str, str],
-                        screen: bool = True) -> Tuple[LoopEntryFact, ...]:  # fmt: skip
+def gather_loop_entries(
+    source: ParsedSource, aliases: Mapping[str, str], screen: bool = True
+) -> Tuple[LoopEntryFact, ...]:
     """Every loop entry of a file (ast files only); the text screen keeps the walk to few files."""
     if source.ast_tree is None or (screen and not may_enter_loop(source.text)):
         return ()

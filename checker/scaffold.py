@@ -22,7 +22,7 @@ class InitError(Exception):
 
 def detect(settings: Settings) -> Tuple[List[str], List[str], Optional[str]]:
     """(service globs, shared library globs, shared requirements file) found in the project."""
-    files, _ = walk_files(settings)
+    files = walk_files(settings)[0]
     python_dirs = directories(files)
     shared: List[str] = []
     for name in SHARED_NAMES:

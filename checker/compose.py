@@ -1,0 +1,85 @@
+"""Host names that docker-compose files give the project's containers.
+
+A URL such as ``http://orders-api:8109`` names a container: the compose
+service ``orders-api``, its ``container_name``, ``hostname`` or a network
+alias. When the service is built from a folder of one of the project's
+services, the host means that service.
+
+Compose files are read with ``yaml.safe_load`` (data only, nothing is
+constructed or run) and only up to a size limit; a file that cannot be read
+or parsed adds no hosts.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, Iterator, Optional, Tuple
+
+from archcheck.layout import Layout, Unit
+
+COMPOSE_FILE = re.compile(r"^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$")
+MAX_BYTES = 1_000_000
+_HOST = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def is_compose_file(name: str) -> bool:
+    return COMPOSE_FILE.match(name) is not None
+
+
+def _load(path: Path) -> Optional[Dict[str, Any]]:
+    import yaml
+
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return None
+        document = yaml.safe_load(data)
+    except (OSError, yaml.YAMLError, ValueError, RecursionError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _names(name: str, spec: Dict[str, Any]) -> Iterator[str]:
+    yield name
+    for key in ("container_name", "hostname"):
+        if isinstance(spec.get(key), str):
+            yield spec[key]
+    networks = spec.get("networks")
+    if isinstance(networks, dict):
+        for network in networks.values():
+            aliases = network.get("aliases") if isinstance(network, dict) else None
+            if isinstance(aliases, list):
+                yield from (a for a in aliases if isinstance(a, str))
+
+
+def _built_from(spec: Dict[str, Any], base: str, layout: Layout) -> Optional[Unit]:
+    build = spec.get("build")
+    context = build if isinstance(build, str) else build.get("context") if isinstance(build, dict) else None
+    if not isinstance(context, str):
+        return None
+    folder = posixpath.normpath(posixpath.join(base, context))
+    return None if folder.startswith("..") else layout.owner(folder + "/x.py")
+
+
+def compose_hosts(root: Path, files: Iterable[str], layout: Layout) -> Tuple[Tuple[str, str], ...]:
+    """(host, what it names) for every container host name in the compose files."""
+    hosts: Dict[str, str] = {}
+    for rel in sorted(files):
+        document = _load(root / rel)
+        services = document.get("services") if document else None
+        if not isinstance(services, dict):
+            continue
+        base = posixpath.dirname(rel)
+        for name, spec in services.items():
+            if not isinstance(name, str) or not isinstance(spec, dict):
+                continue
+            unit = _built_from(spec, base, layout)
+            label = f"service '{unit.name}'" if unit else f"compose service '{name}'"
+            for host in _names(name, spec):
+                host = host.lower()
+                if _HOST.match(host):
+                    hosts.setdefault(host, label)
+    return tuple(sorted(hosts.items()))
