@@ -74,7 +74,7 @@ class SsotSettings:
 
 @dataclass(frozen=True)
 class EnvConfigSettings:
-    database_url_template: str = DEFAULT_DATABASE_URL_TEMPLATE
+    database_url_template: Optional[str] = None  # None: the default, where most services follow it
     internal_hosts: Tuple[str, ...] = ()
     deployment_suffixes: Tuple[str, ...] = DEFAULT_DEPLOYMENT_SUFFIXES
 

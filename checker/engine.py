@@ -8,12 +8,11 @@ from dataclasses import replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from archcheck.cache import CacheDir, FileStore, digest
-from archcheck.compose import compose_hosts
 from archcheck.config import Settings
 from archcheck.discovery import discover
 from archcheck.filephase import FilePlan, read_requirements
 from archcheck.globs import compile_globs
-from archcheck.layout import Layout, is_within, service_hosts
+from archcheck.layout import Layout, is_within
 from archcheck.model import FileFacts, Report, Violation
 from archcheck.project import Project
 from archcheck.registry import code_matches
@@ -55,12 +54,7 @@ def analyse(settings: Settings, rules: Sequence[RuleSpec], cache: Optional[Cache
     layout = layout or discover(settings)
     root = settings.root
     call_patterns = [spec.call_facts_where for spec in rules if spec.call_facts_where]
-    plan = FilePlan(
-        file_rules=tuple(spec.code for spec in rules if spec.is_file_rule),
-        env=settings.config,
-        service_hosts=service_hosts(layout.services, compose_hosts(root, layout.compose_files, layout)),
-        prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1",
-    )
+    plan = FilePlan(prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1")
     plan_key = digest(plan, [[[p.pattern for p in entry] for entry in req] for req in call_patterns])
     store = FileStore(cache, plan_key)
     paths = sorted([*layout.files, *layout.env_files])
@@ -103,7 +97,7 @@ def check_project(settings: Settings, rules: Sequence[RuleSpec], paths: Optional
     """The report and the project it was computed from (for commands that report on both)."""
     started = time.perf_counter()
     project, found = analyse(settings, rules, cache, jobs, progress, layout)
-    project_rules = [spec.project_rule(project) for spec in rules if not spec.is_file_rule]
+    project_rules = [spec.project_rule(project) for spec in rules]
     for rule in project_rules:
         found.extend(rule.check())
     ignored = _ignored_by_path(settings)

@@ -181,7 +181,7 @@ class _Gatherer:
             stack.append((node.body, replace(ctx, function=None, class_prefix=prefix, class_name=node.name)))
         elif isinstance(node, ast.If):
             self._expressions([node.test], ctx)
-            if _is_main_guard(node.test):
+            if is_main_guard(node.test):
                 stack.append((node.body, replace(ctx, in_async=False)))
                 stack.append((node.orelse, ctx))
                 return
@@ -357,7 +357,7 @@ def _catches(handler_type: Optional[ast.expr], names: FrozenSet[str]) -> bool:
     return any((dotted(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
 
 
-def _is_main_guard(test: ast.expr) -> bool:
+def is_main_guard(test: ast.expr) -> bool:
     """``__name__ == "__main__"``, either way round: code run only as a script."""
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
         return False

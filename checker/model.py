@@ -132,6 +132,41 @@ class LoopEntryFact:
 
 
 @dataclass(frozen=True)
+class UrlFact:
+    """A string the code uses as a connection target: a client argument, a constant…"""
+
+    text: str  # the string, f-string expressions as "\x00"
+    location: Location
+    named: bool = False  # a name says it is a target (so a bare "localhost:4317" is one too)
+
+
+@dataclass(frozen=True)
+class FallbackFact:
+    """A configuration read with a fallback: ``os.getenv("X", default)``, a settings field default."""
+
+    source: str  # "env lookup", "config read" or "settings field"
+    key: str  # the variable or field name, "" when it is not a literal
+    default: str  # the fallback's text, f-string expressions as "\x00"
+    location: Location
+
+
+@dataclass(frozen=True)
+class EnvReadFact:
+    """``os.getenv("KEY")``, ``os.environ["KEY"]``: an env variable read by a literal name."""
+
+    key: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class DatabaseUrlFact:
+    """A literal ``DATABASE_URL`` value: assigned, passed, stored under the key, or an env default."""
+
+    value: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class RequirementFact:
     """One requirement line of a requirements file."""
 
@@ -191,6 +226,11 @@ class FileFacts:
     functions: Tuple[FunctionFact, ...] = ()
     defs: Tuple[DefFact, ...] = ()
     loop_entries: Tuple[LoopEntryFact, ...] = ()
+    urls: Tuple[UrlFact, ...] = ()
+    fallbacks: Tuple[FallbackFact, ...] = ()
+    env_reads: Tuple[EnvReadFact, ...] = ()
+    database_urls: Tuple[DatabaseUrlFact, ...] = ()
+    env_entries: Tuple[EnvEntry, ...] = ()
     generated: bool = False
     instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class called to build it)
     requirements: Tuple[RequirementFact, ...] = ()

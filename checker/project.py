@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
 
 import pathspec
 
+from archcheck.compose import compose_hosts
 from archcheck.config import Settings
 from archcheck.globs import compile_globs
-from archcheck.layout import Layout, Resolution, Unit
+from archcheck.layout import Layout, Resolution, Unit, service_hosts
 from archcheck.model import FileFacts, ImportFact
 from archcheck.requirement_files import Requirements
+from archcheck.urls import is_runtime_path
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -70,6 +72,17 @@ class Project:
     def is_test_file(self, path: str) -> bool:
         """Test code or test infrastructure (the ``test-files`` globs): one definition for every rule."""
         return bool(self._test_files.match_file(path))
+
+    def runtime_unit(self, path: str) -> Optional[Unit]:
+        """The unit whose running code ``path`` is: not tooling kept inside it (``scripts/``, ``deploy/``)."""
+        owner = self.layout.owner(path)
+        return owner if owner is not None and is_runtime_path(path, owner.path) else None
+
+    @cached_property
+    def service_hosts(self) -> Dict[str, str]:
+        """Host name -> what it names: every service's names, and docker-compose containers."""
+        compose = compose_hosts(self.settings.root, self.layout.compose_files, self.layout)
+        return dict(service_hosts(self.layout.services, compose))
 
     @cached_property
     def allowed_edges(self) -> FrozenSet[Tuple[str, str]]:

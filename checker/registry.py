@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from typing import Dict, Iterable, List, Sequence, Tuple
 
-from archcheck.rule import FileRule, ProjectRule, RuleSpec
+from archcheck.rule import ProjectRule, RuleSpec
 
 _REQUIRED = ("CODE", "NAME", "SEVERITY", "MESSAGE", "FIX", "VALID", "INVALID", "Rule")
 
@@ -34,8 +34,8 @@ def catalogue() -> Tuple[RuleSpec, ...]:
         if missing:
             raise TypeError(f"rule module {module.__name__} lacks {', '.join(missing)}")
         impl = module.Rule
-        if not (issubclass(impl, FileRule) or issubclass(impl, ProjectRule)):
-            raise TypeError(f"{module.__name__}.Rule is neither a FileRule nor a ProjectRule")
+        if not issubclass(impl, ProjectRule):
+            raise TypeError(f"{module.__name__}.Rule is not a ProjectRule")
         specs.append(RuleSpec(
             code=module.CODE, name=module.NAME, severity=module.SEVERITY,
             message=module.MESSAGE, fix=module.FIX, docs=module.__doc__ or "",

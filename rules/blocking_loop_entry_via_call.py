@@ -57,128 +57,136 @@ FIX = "make '{callee}' async and await it, or run it in a thread with asyncio.to
 _APP = "services/orders-service/app/"
 _HELPERS = "import asyncio\n\ndef run_sync(coro):\n    return asyncio.run(coro)\n"
 VALID = [
-    Example({
-        _APP + "helpers.py": _HELPERS,
-        _APP + "tasks.py": (
-            "import asyncio\nimport click\nfrom celery import shared_task\nfrom app.helpers import run_sync\n\n"
-            "@shared_task\ndef sync_orders():\n    return run_sync(fetch())\n\n"
-            "@click.command()\ndef cli():\n    asyncio.run(main())\n\n"
-            "def sync_caller():\n    sync_orders()\n"
-        ),
-        _APP + "handlers.py": (
-            "import asyncio\nfrom app import tasks\n\n"
-            "async def handler(job):\n"
-            "    tasks.sync_orders.delay()\n"
-            "    job.run_sync()\n"
-            "    await tasks.sync_orders_async() if False else None\n"
-        ),
-        _APP + "tests/test_worker.py": (
-            "import asyncio\n\nasync def test_in_thread():\n"
-            "    def worker():\n        return asyncio.run(asyncio.sleep(0))\n"
-            "    await asyncio.to_thread(worker)\n"
-        ),
-        "services/other-service/app/helpers.py": _HELPERS,
-        "services/other-service/app/api.py": "from app.helpers import run_sync\n\ndef sync_api():\n    run_sync(1)\n",
-    }),
-    Example({  # loop entries that run only when no loop is running
-        _APP + "background.py": (
-            "import asyncio\n\n"
-            "def run_in_background(coro):\n"
-            "    try:\n"
-            "        loop = asyncio.get_event_loop()\n"
-            "        if loop.is_running():\n"
-            "            asyncio.create_task(coro)\n"
-            "        else:\n"
-            "            loop.run_until_complete(coro)\n"
-            "    except RuntimeError:\n"
-            "        asyncio.run(coro)\n\n"
-            "def check_available():\n"
-            "    try:\n"
-            "        asyncio.get_running_loop()\n"
-            "        return False\n"
-            "    except RuntimeError:\n"
-            "        pass\n"
-            "    return asyncio.run(ping())\n\n"
-            "def sync_or_schedule(coro):\n"
-            "    try:\n"
-            "        running = asyncio.get_running_loop()\n"
-            "    except RuntimeError:\n"
-            "        running = None\n"
-            "    if running is None:\n"
-            "        return asyncio.run(coro)\n"
-            "    return running.create_task(coro)\n"
-        ),
-        _APP + "handlers.py": (
-            "from app.background import run_in_background, check_available, sync_or_schedule\n\n"
-            "async def logout(token):\n"
-            "    run_in_background(revoke(token))\n"
-            "    check_available()\n"
-            "    sync_or_schedule(audit(token))\n"
-        ),
-    }),
-    Example({  # a method of an imported instance is that class's method, not a same-named function
-        _APP + "errors.py": (
-            "import asyncio\n\n"
-            "class ApiErrorHandler:\n"
-            "    async def handle_exception(self, error):\n        return error\n\n"
-            "api_error_handler = ApiErrorHandler()\n\n"
-            "def handle_exception(error):\n    return asyncio.run(report(error))\n"
-        ),
-        _APP + "routes.py": (
-            "from app.errors import api_error_handler\nfrom app import errors\n\n"
-            "async def handle_api_error(error, unknown):\n"
-            "    await api_error_handler.handle_exception(error)\n"
-            "    unknown.handle_exception(error)\n"
-        ),
-    }),
+    Example(
+        {
+            _APP + "helpers.py": _HELPERS,
+            _APP + "tasks.py": (
+                "import asyncio\nimport click\nfrom celery import shared_task\nfrom app.helpers import run_sync\n\n"
+                "@shared_task\ndef sync_orders():\n    return run_sync(fetch())\n\n"
+                "@click.command()\ndef cli():\n    asyncio.run(main())\n\n"
+                "def sync_caller():\n    sync_orders()\n"
+            ),
+            _APP + "handlers.py": (
+                "import asyncio\nfrom app import tasks\n\n"
+                "async def handler(job):\n"
+                "    tasks.sync_orders.delay()\n"
+                "    job.run_sync()\n"
+                "    await tasks.sync_orders_async() if False else None\n"
+            ),
+            _APP + "tests/test_worker.py": (
+                "import asyncio\n\nasync def test_in_thread():\n"
+                "    def worker():\n        return asyncio.run(asyncio.sleep(0))\n"
+                "    await asyncio.to_thread(worker)\n"
+            ),
+            "services/other-service/app/helpers.py": _HELPERS,
+            "services/other-service/app/api.py": "from app.helpers import run_sync\n\ndef sync_api():\n    run_sync(1)\n",
+        }
+    ),
+    Example(
+        {  # loop entries that run only when no loop is running
+            _APP + "background.py": (
+                "import asyncio\n\n"
+                "def run_in_background(coro):\n"
+                "    try:\n"
+                "        loop = asyncio.get_event_loop()\n"
+                "        if loop.is_running():\n"
+                "            asyncio.create_task(coro)\n"
+                "        else:\n"
+                "            loop.run_until_complete(coro)\n"
+                "    except RuntimeError:\n"
+                "        asyncio.run(coro)\n\n"
+                "def check_available():\n"
+                "    try:\n"
+                "        asyncio.get_running_loop()\n"
+                "        return False\n"
+                "    except RuntimeError:\n"
+                "        pass\n"
+                "    return asyncio.run(ping())\n\n"
+                "def sync_or_schedule(coro):\n"
+                "    try:\n"
+                "        running = asyncio.get_running_loop()\n"
+                "    except RuntimeError:\n"
+                "        running = None\n"
+                "    if running is None:\n"
+                "        return asyncio.run(coro)\n"
+                "    return running.create_task(coro)\n"
+            ),
+            _APP + "handlers.py": (
+                "from app.background import run_in_background, check_available, sync_or_schedule\n\n"
+                "async def logout(token):\n"
+                "    run_in_background(revoke(token))\n"
+                "    check_available()\n"
+                "    sync_or_schedule(audit(token))\n"
+            ),
+        }
+    ),
+    Example(
+        {  # a method of an imported instance is that class's method, not a same-named function
+            _APP + "errors.py": (
+                "import asyncio\n\n"
+                "class ApiErrorHandler:\n"
+                "    async def handle_exception(self, error):\n        return error\n\n"
+                "api_error_handler = ApiErrorHandler()\n\n"
+                "def handle_exception(error):\n    return asyncio.run(report(error))\n"
+            ),
+            _APP + "routes.py": (
+                "from app.errors import api_error_handler\nfrom app import errors\n\n"
+                "async def handle_api_error(error, unknown):\n"
+                "    await api_error_handler.handle_exception(error)\n"
+                "    unknown.handle_exception(error)\n"
+            ),
+        }
+    ),
 ]
 INVALID = [
-    Example({
-        _APP + "helpers.py": _HELPERS + "\ndef wrapper(coro):\n    return run_sync(coro)\n",
-        _APP + "handlers.py": (
-            "from app.helpers import run_sync, wrapper\nfrom app import helpers\n\n"
-            "async def handle_order(order):\n"
-            "    run_sync(reserve(order))  # expect: ASY003\n"
-            "\nasync def handle_refund(order):\n"
-            "    helpers.wrapper(refund(order))  # expect: ASY003\n"
-            "\nclass Service:\n"
-            "    def _flush(self):\n        return wrapper(flush())\n"
-            "    async def stop(self):\n        self._flush()  # expect: ASY003\n"
-        ),
-        _APP + "health.py": (
-            "import asyncio\n\n"
-            "class Registry:\n"
-            "    def __init__(self):\n        self._validators = {}\n"
-            "    def register(self, name, validator):\n        self._validators[name] = validator\n"
-            "    async def validate(self):\n"
-            "        for name, check in self._validators.items():\n"
-            "            check()  # expect: ASY003\n"
-            "\nclass Health:\n"
-            "    def __init__(self):\n        self.registry = Registry()\n"
-            "        self.registry.register('redis', validator=self._validate_redis)\n"
-            "    def _validate_redis(self):\n        loop = asyncio.new_event_loop()\n"
-            "        return loop.run_until_complete(ping())\n"
-        ),
-        _APP + "report.py": (
-            "import asyncio\n\n"
-            "class CommitParser:\n"
-            "    def get_commits(self, since):\n        return self._fetch(since)\n"
-            "    def _fetch(self, since):\n"
-            "        try:\n            return asyncio.run(self._fetch_async(since))\n"
-            "        except Exception:\n            return []\n\n"
-            "parser = CommitParser()\n\n"
-            "class ErrorHandler:\n"
-            "    def handle(self, error):\n        return asyncio.run(report(error))\n\n"
-            "handler = ErrorHandler()\n"
-        ),
-        _APP + "routes.py": (
-            "from app.report import parser, handler\n\n"
-            "async def generate(hours):\n"
-            "    return parser.get_commits(hours)  # expect: ASY003\n\n"
-            "async def on_error(error):\n"
-            "    handler.handle(error)  # expect: ASY003\n"
-        ),
-    }),
+    Example(
+        {
+            _APP + "helpers.py": _HELPERS + "\ndef wrapper(coro):\n    return run_sync(coro)\n",
+            _APP + "handlers.py": (
+                "from app.helpers import run_sync, wrapper\nfrom app import helpers\n\n"
+                "async def handle_order(order):\n"
+                "    run_sync(reserve(order))  # expect: ASY003\n"
+                "\nasync def handle_refund(order):\n"
+                "    helpers.wrapper(refund(order))  # expect: ASY003\n"
+                "\nclass Service:\n"
+                "    def _flush(self):\n        return wrapper(flush())\n"
+                "    async def stop(self):\n        self._flush()  # expect: ASY003\n"
+            ),
+            _APP + "health.py": (
+                "import asyncio\n\n"
+                "class Registry:\n"
+                "    def __init__(self):\n        self._validators = {}\n"
+                "    def register(self, name, validator):\n        self._validators[name] = validator\n"
+                "    async def validate(self):\n"
+                "        for name, check in self._validators.items():\n"
+                "            check()  # expect: ASY003\n"
+                "\nclass Health:\n"
+                "    def __init__(self):\n        self.registry = Registry()\n"
+                "        self.registry.register('redis', validator=self._validate_redis)\n"
+                "    def _validate_redis(self):\n        loop = asyncio.new_event_loop()\n"
+                "        return loop.run_until_complete(ping())\n"
+            ),
+            _APP + "report.py": (
+                "import asyncio\n\n"
+                "class CommitParser:\n"
+                "    def get_commits(self, since):\n        return self._fetch(since)\n"
+                "    def _fetch(self, since):\n"
+                "        try:\n            return asyncio.run(self._fetch_async(since))\n"
+                "        except Exception:\n            return []\n\n"
+                "parser = CommitParser()\n\n"
+                "class ErrorHandler:\n"
+                "    def handle(self, error):\n        return asyncio.run(report(error))\n\n"
+                "handler = ErrorHandler()\n"
+            ),
+            _APP + "routes.py": (
+                "from app.report import parser, handler\n\n"
+                "async def generate(hours):\n"
+                "    return parser.get_commits(hours)  # expect: ASY003\n\n"
+                "async def on_error(error):\n"
+                "    handler.handle(error)  # expect: ASY003\n"
+            ),
+        }
+    ),
 ]
 
 

@@ -44,18 +44,25 @@ FAMILIES: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
 
 _CONFIG = 'services = ["services/*"]\n'
 VALID = [
-    Example({
-        "services/content/requirements.txt": "asyncpg==0.29.0\naiomysql==0.2.0\n-r sync.txt\n",
-        "services/content/sync.txt": "psycopg2-binary==2.9.9\n",
-        "services/legacy/requirements.txt": "psycopg2==2.9.9\npymysql==1.1.0\n",
-        "services/content/app/main.py": "", "services/legacy/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "services/content/requirements.txt": "asyncpg==0.29.0\naiomysql==0.2.0\n-r sync.txt\n",
+            "services/content/sync.txt": "psycopg2-binary==2.9.9\n",
+            "services/legacy/requirements.txt": "psycopg2==2.9.9\npymysql==1.1.0\n",
+            "services/content/app/main.py": "",
+            "services/legacy/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
-    Example({
-        "services/content/requirements.txt": "asyncpg==0.29.0\nfastapi\npsycopg2-binary==2.9.9  # expect: REQ004\n",
-        "services/content/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "services/content/requirements.txt": "asyncpg==0.29.0\nfastapi\npsycopg2-binary==2.9.9  # expect: REQ004\n",
+            "services/content/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 
 

@@ -44,35 +44,44 @@ FIX = "call the other service over its API, or move the shared code into a share
 
 _CONFIG = 'services = ["services/*", "auth_service"]\nshared = ["shared"]\n'
 VALID = [
-    Example({
-        "services/orders-service/app/__init__.py": "",
-        "services/orders-service/app/main.py": (
-            "import requests\nfrom app.models import Order\nfrom shared.db import session\n"
-            "import os.path\n"
-        ),
-        "services/orders-service/app/models.py": "class Order: ...\n",
-        "services/billing-service/app/models.py": "class Invoice: ...\n",
-        "shared/db.py": "session = None\n",
-        "auth_service/__init__.py": "",
-    }, _CONFIG),
-    Example({
-        "services/gateway/app/main.py": "from auth_service.tokens import verify\n",
-        "auth_service/tokens.py": "def verify(token): ...\n",
-    }, _CONFIG + '[imports]\nallow = ["gateway -> auth"]\n'),
+    Example(
+        {
+            "services/orders-service/app/__init__.py": "",
+            "services/orders-service/app/main.py": (
+                "import requests\nfrom app.models import Order\nfrom shared.db import session\n"
+                "import os.path\n"
+            ),
+            "services/orders-service/app/models.py": "class Order: ...\n",
+            "services/billing-service/app/models.py": "class Invoice: ...\n",
+            "shared/db.py": "session = None\n",
+            "auth_service/__init__.py": "",
+        },
+        _CONFIG,
+    ),
+    Example(
+        {
+            "services/gateway/app/main.py": "from auth_service.tokens import verify\n",
+            "auth_service/tokens.py": "def verify(token): ...\n",
+        },
+        _CONFIG + '[imports]\nallow = ["gateway -> auth"]\n',
+    ),
 ]
 INVALID = [
-    Example({
-        "services/orders-service/app/main.py": (
-            "import importlib\n"
-            "from auth_service.tokens import verify  # expect: IMP001\n"
-            "def load():\n"
-            "    import auth_service.users  # expect: IMP001\n"
-            "    return importlib.import_module('auth_service.roles')  # expect: IMP001\n"
-        ),
-        "auth_service/tokens.py": "def verify(token): ...\n",
-        "auth_service/users.py": "",
-        "auth_service/roles.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "services/orders-service/app/main.py": (
+                "import importlib\n"
+                "from auth_service.tokens import verify  # expect: IMP001\n"
+                "def load():\n"
+                "    import auth_service.users  # expect: IMP001\n"
+                "    return importlib.import_module('auth_service.roles')  # expect: IMP001\n"
+            ),
+            "auth_service/tokens.py": "def verify(token): ...\n",
+            "auth_service/users.py": "",
+            "auth_service/roles.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 
 

@@ -1,14 +1,22 @@
 """A `DATABASE_URL` that breaks the naming convention of its service.
 
 ## What it does
-Checks literal `DATABASE_URL` values against `config.database-url-template`
-(default `postgresql://{service}_user:{service}_pass@{service_host}-db:5432/{service}_service`,
+Checks literal `DATABASE_URL` values against the project's naming
+convention, `config.database-url-template` (for example
+`postgresql://{service}_user:{service}_pass@{service_host}-db:5432/{service}_service`,
 where `{service}` is the service key in snake_case, `{service_host}` in
 kebab-case, and `*` matches any text). Values are checked in assignments to
 `DATABASE_URL`/`database_url`, keyword arguments, dictionary entries,
 env-lookup defaults, `os.environ["DATABASE_URL"] = ...`, and in the service's
-`.env*` files. Values built from variables and files outside services are not
-checked. Passwords are masked in messages.
+`.env*` files.
+
+The rule fires only where a convention exists: when the template is set in
+the configuration, or when most services that have a `DATABASE_URL` already
+follow the default template (then the ones that do not are the outliers).
+Only URLs are judged: empty or masked values (`""`, `"***hidden***"`),
+values built from variables and files outside services are not. A driver
+suffix (`postgresql+asyncpg://`) and the `postgres://` spelling are the same
+scheme. Passwords are masked in messages.
 
 ## Why is this bad?
 When every service names its database, user and host the same way,
@@ -32,154 +40,153 @@ DATABASE_URL = "postgresql://content_user:content_pass@content-db:5432/content_s
 """
 
 import re
-from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import Dict, Iterator, List, Tuple
 
-import libcst as cst
-
-from archcheck.environ import env_lookup, environ_subscript, literal
+from archcheck.config import DEFAULT_DATABASE_URL_TEMPLATE
 from archcheck.layout import Unit, UnitKind
-from archcheck.model import EnvEntry, Location, Severity, Violation
-from archcheck.rule import Example, FileContext, FilePlan, FileRule, RuleSpec
-from archcheck.scopes import ImportTracker
+from archcheck.model import Location, Severity, Violation
+from archcheck.rule import Example, ProjectRule
+from archcheck.urls import mask_password
 
 CODE = "CFG002"
 NAME = "database-url-naming"
 SEVERITY = Severity.ERROR
-MESSAGE = "DATABASE_URL '{value}' does not follow the convention for service '{service}': expected '{expected}'"
+MESSAGE = (
+    "DATABASE_URL '{value}' does not follow the convention for service '{service}': expected '{expected}'"
+)
 FIX = "use '{expected}'"
 KEY = "database_url"
-_PASSWORD = re.compile(r"(://[^:/@\s]*:)([^@/\s]+)(@)")
 
 _APP = "services/content-service/app/"
 _GOOD = "postgresql://content_user:content_pass@content-db:5432/content_service"
+_TEMPLATE = (
+    "[config]\ndatabase-url-template = "
+    '"postgresql://{service}_user:{service}_pass@{service_host}-db:5432/{service}_service"\n'
+)
+_CONFIG = 'services = ["services/*"]\n' + _TEMPLATE
 VALID = [
-    Example({
-        _APP + "config.py": (
-            "import os\n"
-            f"DATABASE_URL = '{_GOOD}'\n"
-            f"database_url: str = os.getenv('DATABASE_URL', '{_GOOD}')\n"
-            "DATABASE_URL = f'postgresql://{user}:{password}@{host}:5432/{name}'\n"
-            "DATABASE_URL = os.environ['DATABASE_URL']\n"
-            "REDIS_URL = 'redis://cache:6379'\n"
-            "engine = create_engine(url='postgresql://x@y/z')\n"
-        ),
-        "services/content-service/.env.example": f"DATABASE_URL={_GOOD}\nREDIS_URL=redis://redis:6379\n",
-        "scripts/dev.py": "DATABASE_URL = 'sqlite:///dev.db'\n",
-    }),
-    Example({
-        "services/billing/app/config.py": "DATABASE_URL = 'postgresql+asyncpg://billing:secret@billing-db/billing'\n",
-    }, 'services = ["services/*"]\n[config]\ndatabase-url-template = "postgresql*://{service}:*@{service_host}-db*/{service}"\n'),
+    Example(
+        {
+            _APP + "config.py": (
+                "import os\n"
+                f"DATABASE_URL = '{_GOOD}'\n"
+                f"database_url: str = os.getenv('DATABASE_URL', '{_GOOD}')\n"
+                "DATABASE_URL = f'postgresql://{user}:{password}@{host}:5432/{name}'\n"
+                "DATABASE_URL = os.environ['DATABASE_URL']\n"
+                "REDIS_URL = 'redis://cache:6379'\n"
+                "engine = create_engine(url='postgresql://x@y/z')\n"
+                "SHOWN = {'database_url': '***hidden***', 'DATABASE_URL': ''}\n"
+                "ASYNC_URL = {'database_url': 'postgresql+asyncpg://content_user:content_pass@content-db:5432/content_service'}\n"
+            ),
+            "services/content-service/.env.example": f"DATABASE_URL={_GOOD}\nREDIS_URL=redis://redis:6379\n",
+            "scripts/dev.py": "DATABASE_URL = 'sqlite:///dev.db'\n",
+        },
+        _CONFIG,
+    ),
+    Example(
+        {
+            "services/billing/app/config.py": "DATABASE_URL = 'postgresql+asyncpg://billing:secret@billing-db/billing'\n",
+        },
+        'services = ["services/*"]\n[config]\ndatabase-url-template = "postgresql*://{service}:*@{service_host}-db*/{service}"\n',
+    ),
+    Example(
+        {  # no template set, and the services do not follow the default one: no convention to break
+            "services/billing/app/config.py": "DATABASE_URL = 'postgresql://postgres:postgres@db:5432/billing'\n",
+            "services/orders/app/config.py": "DATABASE_URL = 'postgresql://app:secret@orders-db/orders'\n",
+        },
+        'services = ["services/*"]\n',
+    ),
 ]
 INVALID = [
-    Example({
-        _APP + "config.py": (
-            "import os\n"
-            "DATABASE_URL = 'postgresql://postgres:postgres@db:5432/app'  # expect: CFG002\n"
-            "class Settings:\n"
-            "    database_url: str = 'postgresql://orders_user:orders_pass@orders-db:5432/orders_service'  # expect: CFG002\n"
-            "engine = make_engine(database_url='sqlite:///local.db')  # expect: CFG002\n"
-            "URL = os.getenv('DATABASE_URL', 'postgresql://u:p@localhost/content')  # expect: CFG002\n"
-            "os.environ['DATABASE_URL'] = 'postgresql://u:p@db/content'  # expect: CFG002\n"
-            "DEFAULTS = {'DATABASE_URL': 'postgresql://u:p@db/content'}  # expect: CFG002\n"
-        ),
-        "services/content-service/.env": "REDIS_URL=redis://redis:6379\nDATABASE_URL=postgresql://admin:hunter2@db:5432/content  # expect: CFG002\n",
-    }),
+    Example(
+        {
+            _APP + "config.py": (
+                "import os\n"
+                "DATABASE_URL = 'postgresql://postgres:postgres@db:5432/app'  # expect: CFG002\n"
+                "class Settings:\n"
+                "    database_url: str = 'postgresql://orders_user:orders_pass@orders-db:5432/orders_service'  # expect: CFG002\n"
+                "engine = make_engine(database_url='sqlite:///local.db')  # expect: CFG002\n"
+                "URL = os.getenv('DATABASE_URL', 'postgresql://u:p@localhost/content')  # expect: CFG002\n"
+                "os.environ['DATABASE_URL'] = 'postgresql://u:p@db/content'  # expect: CFG002\n"
+                "DEFAULTS = {'DATABASE_URL': 'postgresql://u:p@db/content'}  # expect: CFG002\n"
+            ),
+            "services/content-service/.env": "REDIS_URL=redis://redis:6379\nDATABASE_URL=postgresql://admin:hunter2@db:5432/content  # expect: CFG002\n",
+        },
+        _CONFIG,
+    ),
+    Example(
+        {  # the default template, followed by most services: the outlier is flagged
+            "services/billing/app/config.py": "DATABASE_URL = 'postgresql://billing_user:billing_pass@billing-db:5432/billing_service'\n",
+            "services/orders/.env": "DATABASE_URL=postgresql+asyncpg://orders_user:orders_pass@orders-db:5432/orders_service\n",
+            "services/search/app/config.py": "DATABASE_URL = 'postgresql://postgres:postgres@db:5432/search'  # expect: CFG002\n",
+            "services/orders/app/main.py": "",
+        },
+        'services = ["services/*"]\n',
+    ),
 ]
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9.-]*)(?:\+[a-z0-9_.-]+)?://", re.IGNORECASE)
 
 
 def expected_url(template: str, service: Unit) -> str:
     return template.format(service=service.snake, service_host=service.kebab)
 
 
+def _normal(url: str) -> str:
+    """The URL with a driver suffix dropped and ``postgres`` spelled ``postgresql``."""
+    match = _SCHEME.match(url)
+    if match is None:
+        return url
+    scheme = match.group(1).lower()
+    return ("postgresql" if scheme == "postgres" else scheme) + "://" + url[match.end() :]
+
+
 def _pattern(template: str, service: Unit) -> "re.Pattern[str]":
-    pieces = [re.escape(expected_url(piece, service)) for piece in template.split("*")]
+    pieces = [re.escape(_normal(expected_url(piece, service)) if i == 0 else expected_url(piece, service))
+              for i, piece in enumerate(template.split("*"))]  # fmt: skip
     return re.compile(".*".join(pieces))
 
 
-def mask(url: str) -> str:
-    return _PASSWORD.sub(r"\1***\3", url)
+def _follows(value: str, template: str, unit: Unit) -> bool:
+    """Does a value match the convention? A masked password (``***``) matches whatever it says."""
+    if _MASKED.search(value):
+        template = _TEMPLATE_PASSWORD.sub(r"\1*\3", template)
+    return _pattern(template, unit).fullmatch(_normal(value)) is not None
 
 
-@dataclass(frozen=True)
-class _Mismatch:
-    value: str
-    service: str
-    expected: str
+_MASKED = re.compile(r"://[^:/@\s]*:\*+@")
+_TEMPLATE_PASSWORD = re.compile(r"(://[^:/@\s]*:)([^@/\s]+)(@)")
+Value = Tuple[str, Location]
 
 
-def _mismatch(value: str, service: Unit, plan: FilePlan) -> Optional[_Mismatch]:
-    template = plan.env.database_url_template
-    if _pattern(template, service).fullmatch(value):
-        return None
-    return _Mismatch(mask(value), service.name, mask(expected_url(template, service)))
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        values = self._values()
+        configured = self.project.settings.config.database_url_template
+        template = configured or DEFAULT_DATABASE_URL_TEMPLATE
+        if configured is None:  # the default convention counts only where most services follow it
+            followers = sum(any(_follows(v, template, u) for v, _ in found) for u, found in values.items())
+            if followers * 2 <= len(values):
+                return
+        for unit, found in sorted(values.items()):
+            expected = mask_password(expected_url(template, unit))
+            for value, where in found:
+                if not _follows(value, template, unit):
+                    yield self.spec.violation(where, fix=self.spec.fix.format(expected=expected),
+                                              value=mask_password(value), service=unit.name, expected=expected)  # fmt: skip
 
-
-def _violation(spec: RuleSpec, where: Location, found: _Mismatch) -> Violation:
-    return spec.violation(where, spec.fix.format(expected=found.expected), value=found.value,
-                          service=found.service, expected=found.expected)  # fmt: skip
-
-
-def _service(unit: Optional[Unit]) -> Optional[Unit]:
-    return unit if unit is not None and unit.kind is UnitKind.SERVICE else None
-
-
-class Rule(ImportTracker, FileRule):
-    def __init__(self, spec: RuleSpec, context: FileContext) -> None:
-        FileRule.__init__(self, spec, context)
-        ImportTracker.__init__(self, context.module)
-        self.service = _service(context.service)
-
-    @classmethod
-    def may_match(cls, text: str, plan: FilePlan) -> bool:
-        return KEY in text.lower()
-
-    @classmethod
-    def check_env_file(cls, spec: RuleSpec, entries: Sequence[EnvEntry],
-                       service: Optional[Unit], plan: FilePlan) -> List[Violation]:  # fmt: skip
-        unit = _service(service)
-        found = []
-        for entry in entries:
-            mismatch = _mismatch(entry.value, unit, plan) if unit and entry.key.lower() == KEY else None
-            if mismatch is not None:
-                found.append(_violation(spec, entry.location, mismatch))
-        return found
-
-    def _check(self, node: cst.CSTNode, value: Optional[cst.BaseExpression]) -> None:
-        text = literal(value)
-        if self.service is None or text is None or value is None:
-            return
-        mismatch = _mismatch(text, self.service, self.context.plan)
-        if mismatch is not None:
-            self.report(value, fix=self.spec.fix.format(expected=mismatch.expected), value=mismatch.value,
-                        service=mismatch.service, expected=mismatch.expected)  # fmt: skip
-
-    @staticmethod
-    def _named(target: cst.BaseExpression) -> bool:
-        name = target.value if isinstance(target, cst.Name) else (
-            target.attr.value if isinstance(target, cst.Attribute) else None)
-        return name is not None and name.lower() == KEY
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            subscript = target.target if isinstance(target.target, cst.Subscript) else None
-            key = literal(environ_subscript(subscript, self.aliases)) if subscript else None
-            if self._named(target.target) or (key or "").lower() == KEY:
-                self._check(node, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if self._named(node.target):
-            self._check(node, node.value)
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None and node.keyword.value.lower() == KEY:
-            self._check(node, node.value)
-
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        if (literal(node.key) or "").lower() == KEY:
-            self._check(node, node.value)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        lookup = env_lookup(node, self.aliases)
-        if lookup is not None and (literal(lookup.key) or "").lower() == KEY:
-            self._check(node, lookup.default)
+    def _values(self) -> Dict[Unit, List[Value]]:
+        """Each service's literal DATABASE_URL values that are URLs, in code and in .env files."""
+        values: Dict[Unit, List[Value]] = {}
+        for path, facts in sorted(self.project.facts.items()):
+            if not (facts.database_urls or facts.env_entries):
+                continue
+            owner = self.project.layout.owner(path) if facts.env_entries else self.project.runtime_unit(path)
+            if owner is None or owner.kind is not UnitKind.SERVICE:
+                continue
+            found = [(f.value, f.location) for f in facts.database_urls]
+            found += [(e.value, e.location) for e in facts.env_entries if e.key.lower() == KEY]
+            urls = [(value, where) for value, where in found if _SCHEME.match(value.strip())]
+            if urls:
+                values.setdefault(owner, []).extend(urls)
+        return values

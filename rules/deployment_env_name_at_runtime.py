@@ -29,23 +29,17 @@ client_id = os.environ["GOOGLE_OAUTH_CLIENT_ID"]  # set per deployment
 - `config.deployment-suffixes`: the suffixes that name a deployment.
 """
 
-import re
-from typing import Optional, Set
+from typing import Iterator
 
-import libcst as cst
-
-from archcheck.environ import env_lookup, environ_subscript, literal
-from archcheck.model import Severity
-from archcheck.rule import Example, FileContext, FilePlan, FileRule, RuleSpec, example
-from archcheck.scopes import ImportTracker
+from archcheck.layout import UnitKind
+from archcheck.model import Severity, Violation
+from archcheck.rule import Example, ProjectRule, example
 
 CODE = "CFG003"
 NAME = "deployment-env-name-at-runtime"
 SEVERITY = Severity.WARNING
 MESSAGE = "runtime code reads deployment-specific variable '{name}'"
 FIX = "read the environment-neutral name '{neutral}' and set it per deployment"
-TOOLING_DIRS = frozenset({"scripts", "deploy", "deployment", "deployments", "infra", "ops",
-                          "tools", "bin", "ci"})  # fmt: skip
 
 VALID = [
     example("""
@@ -58,10 +52,13 @@ VALID = [
         dynamic = os.getenv(f"SECRET_{STAGE}")
         other = config.get("TOKEN_STAGING")
     """),
-    Example({
-        "services/auth-service/scripts/promote.py": "import os\nold = os.getenv('SECRET_STAGING')\n",
-        "tools/release.py": "import os\nold = os.getenv('SECRET_PROD')\n",
-    }, 'services = ["services/*"]\n'),
+    Example(
+        {
+            "services/auth-service/scripts/promote.py": "import os\nold = os.getenv('SECRET_STAGING')\n",
+            "tools/release.py": "import os\nold = os.getenv('SECRET_PROD')\n",
+        },
+        'services = ["services/*"]\n',
+    ),
 ]
 INVALID = [
     example("""
@@ -75,45 +72,19 @@ INVALID = [
 ]
 
 
-class Rule(ImportTracker, FileRule):
-    def __init__(self, spec: RuleSpec, context: FileContext) -> None:
-        FileRule.__init__(self, spec, context)
-        ImportTracker.__init__(self, context.module)
-        self.suffixes = tuple(s.upper() for s in context.plan.env.deployment_suffixes)
-        self.written: Set[int] = set()
-
-    @classmethod
-    def may_match(cls, text: str, plan: FilePlan) -> bool:
-        # only literal keys are checked, so the suffix ends right before a closing quote
-        if "getenv" not in text and "environ" not in text:
-            return False
-        suffixes = "|".join(re.escape(s) for s in plan.env.deployment_suffixes)
-        return bool(suffixes) and re.search(f"(?i)(?:{suffixes})[\"']", text) is not None
-
-    def _is_runtime(self) -> bool:
-        service = self.context.service
-        if service is None or service.kind.value != "service":
-            return False
-        inside = self.context.path[len(service.path):].split("/")
-        return not TOOLING_DIRS.intersection(inside[:-1])
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.written.add(id(node.target))
-
-    def visit_Call(self, node: cst.Call) -> None:
-        lookup = env_lookup(node, self.aliases)
-        if lookup is not None:
-            self._check(node, literal(lookup.key))
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        if id(node) not in self.written:
-            self._check(node, literal(environ_subscript(node, self.aliases)))
-
-    def _check(self, node: cst.CSTNode, name: Optional[str]) -> None:
-        if not name or not self._is_runtime():
-            return
-        for suffix in self.suffixes:
-            if name.upper().endswith(suffix) and len(name) > len(suffix):
-                neutral = name[: -len(suffix)]
-                self.report(node, fix=self.spec.fix.format(neutral=neutral), name=name)
-                return
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        suffixes = tuple(s.upper() for s in self.project.settings.config.deployment_suffixes)
+        for path, facts in sorted(self.project.facts.items()):
+            unit = self.project.runtime_unit(path) if facts.env_reads else None
+            if unit is None or unit.kind is not UnitKind.SERVICE:
+                continue
+            for read in facts.env_reads:
+                suffix = next(
+                    (s for s in suffixes if read.key.upper().endswith(s) and len(read.key) > len(s)), None
+                )
+                if suffix is not None:
+                    neutral = read.key[: -len(suffix)]
+                    yield self.spec.violation(
+                        read.location, fix=self.spec.fix.format(neutral=neutral), name=read.key
+                    )

@@ -45,19 +45,25 @@ FIX = "move the driver to the requirements of the services that use the database
 
 _CONFIG = 'services = ["services/*"]\n'
 VALID = [
-    Example({
-        "requirements.shared.txt": "fastapi==0.116.1\nsqlalchemy==2.0.30\nredis==5.0.4\n",
-        "services/content/requirements.txt": "-r ../../requirements.shared.txt\nasyncpg==0.29.0\npsycopg2-binary==2.9.9\n",
-        "services/content/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "requirements.shared.txt": "fastapi==0.116.1\nsqlalchemy==2.0.30\nredis==5.0.4\n",
+            "services/content/requirements.txt": "-r ../../requirements.shared.txt\nasyncpg==0.29.0\npsycopg2-binary==2.9.9\n",
+            "services/content/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
-    Example({
-        "requirements.shared.txt": "fastapi==0.116.1\nasyncpg==0.29.0  # expect: REQ003\n-r drivers.txt\n",
-        "drivers.txt": "psycopg2_binary==2.9.9  # expect: REQ003\n",
-        "services/content/requirements.txt": "-r ../../requirements.shared.txt\n",
-        "services/content/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "requirements.shared.txt": "fastapi==0.116.1\nasyncpg==0.29.0  # expect: REQ003\n-r drivers.txt\n",
+            "drivers.txt": "psycopg2_binary==2.9.9  # expect: REQ003\n",
+            "services/content/requirements.txt": "-r ../../requirements.shared.txt\n",
+            "services/content/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 
 

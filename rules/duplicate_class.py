@@ -45,34 +45,39 @@ FIX = "keep one implementation and import it everywhere else"
 
 _APP = "services/orders-service/app/"
 VALID = [
-    Example({
-        "services/orders-service/app/models.py": "class Order: ...\n",
-        "services/billing-service/app/models.py": "class Order: ...\n",  # another service
-        _APP + "tests/test_models.py": "class Order: ...\n",
-        _APP + "migrations/0001_initial.py": "class Migration: ...\n",
-        _APP + "migrations/0002_more.py": "class Migration: ...\n",
-        _APP + "management/commands/seed.py": "class Command: ...\n",
-        _APP + "management/commands/purge.py": "class Command: ...\n",
-        _APP + "proto/orders_pb2.py": "class Order: ...\n",
-        _APP + "compat.py": (
-            "try:\n    from ujson import Encoder\nexcept ImportError:\n    class Encoder: ...\n"
-            "import sys\nif sys.version_info >= (3, 11):\n    class Clock: ...\nelse:\n    class Clock: ...\n"
-        ),
-        _APP + "json_tools.py": "class Encoder: ...\n",
-        _APP + "ports.py": "class Storage: ...\n",
-        _APP + "adapters.py": "from app.ports import Storage as _Storage\nclass Storage(_Storage): ...\n",
-        _APP + "shims.py": "class Settings: ...\n",
-        _APP + "settings.py": "class Settings: ...\n",
-    }, 'services = ["services/*"]\n[ssot]\nacceptable-duplicates = ["Sett*"]\n'),
+    Example(
+        {
+            "services/orders-service/app/models.py": "class Order: ...\n",
+            "services/billing-service/app/models.py": "class Order: ...\n",  # another service
+            _APP + "tests/test_models.py": "class Order: ...\n",
+            _APP + "migrations/0001_initial.py": "class Migration: ...\n",
+            _APP + "migrations/0002_more.py": "class Migration: ...\n",
+            _APP + "management/commands/seed.py": "class Command: ...\n",
+            _APP + "management/commands/purge.py": "class Command: ...\n",
+            _APP + "proto/orders_pb2.py": "class Order: ...\n",
+            _APP + "compat.py": (
+                "try:\n    from ujson import Encoder\nexcept ImportError:\n    class Encoder: ...\n"
+                "import sys\nif sys.version_info >= (3, 11):\n    class Clock: ...\nelse:\n    class Clock: ...\n"
+            ),
+            _APP + "json_tools.py": "class Encoder: ...\n",
+            _APP + "ports.py": "class Storage: ...\n",
+            _APP + "adapters.py": "from app.ports import Storage as _Storage\nclass Storage(_Storage): ...\n",
+            _APP + "shims.py": "class Settings: ...\n",
+            _APP + "settings.py": "class Settings: ...\n",
+        },
+        'services = ["services/*"]\n[ssot]\nacceptable-duplicates = ["Sett*"]\n',
+    ),
 ]
 INVALID = [
-    Example({
-        _APP + "db/manager.py": "class DatabaseManager:  # expect: SSOT001\n    pass\n",
-        _APP + "services/db.py": "import os\n\nclass DatabaseManager:  # expect: SSOT001\n    pass\n",
-        _APP + "cache.py": (
-            "class Cache:  # expect: SSOT001\n    pass\n\nclass Cache:  # expect: SSOT001\n    pass\n"
-        ),
-    }),
+    Example(
+        {
+            _APP + "db/manager.py": "class DatabaseManager:  # expect: SSOT001\n    pass\n",
+            _APP + "services/db.py": "import os\n\nclass DatabaseManager:  # expect: SSOT001\n    pass\n",
+            _APP + "cache.py": (
+                "class Cache:  # expect: SSOT001\n    pass\n\nclass Cache:  # expect: SSOT001\n    pass\n"
+            ),
+        }
+    ),
 ]
 
 

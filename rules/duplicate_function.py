@@ -42,20 +42,27 @@ FIX = "keep one implementation and import it everywhere else"
 
 _APP = "services/orders-service/app/"
 VALID = [
-    Example({
-        _APP + "a.py": "def main(): ...\ndef _helper(): ...\ndef __getattr__(name): ...\ndef register(linter): ...\ndef init_app(app): ...\n",
-        _APP + "b.py": "def main(): ...\ndef _helper(): ...\ndef __getattr__(name): ...\ndef register(linter): ...\ndef init_app(app): ...\n",
-        _APP + "alembic/versions/001_init.py": "def upgrade(): ...\ndef downgrade(): ...\n",
-        _APP + "alembic/versions/002_more.py": "def upgrade(): ...\ndef downgrade(): ...\n",
-        "services/billing-service/app/a.py": "def get_session(): ...\n",
-        _APP + "db.py": "def get_session(): ...\n",
-    }, 'services = ["services/*"]\n[ssot]\nacceptable-duplicates = ["init_*"]\n'),
+    Example(
+        {
+            _APP
+            + "a.py": "def main(): ...\ndef _helper(): ...\ndef __getattr__(name): ...\ndef register(linter): ...\ndef init_app(app): ...\n",
+            _APP
+            + "b.py": "def main(): ...\ndef _helper(): ...\ndef __getattr__(name): ...\ndef register(linter): ...\ndef init_app(app): ...\n",
+            _APP + "alembic/versions/001_init.py": "def upgrade(): ...\ndef downgrade(): ...\n",
+            _APP + "alembic/versions/002_more.py": "def upgrade(): ...\ndef downgrade(): ...\n",
+            "services/billing-service/app/a.py": "def get_session(): ...\n",
+            _APP + "db.py": "def get_session(): ...\n",
+        },
+        'services = ["services/*"]\n[ssot]\nacceptable-duplicates = ["init_*"]\n',
+    ),
 ]
 INVALID = [
-    Example({
-        _APP + "db.py": "def get_session():  # expect: SSOT002\n    return None\n",
-        _APP + "api/deps.py": "async def get_session():  # expect: SSOT002\n    return None\n",
-    }),
+    Example(
+        {
+            _APP + "db.py": "def get_session():  # expect: SSOT002\n    return None\n",
+            _APP + "api/deps.py": "async def get_session():  # expect: SSOT002\n    return None\n",
+        }
+    ),
 ]
 
 

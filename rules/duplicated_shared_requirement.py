@@ -36,29 +36,36 @@ FIX = "remove the line and rely on the shared requirements file"
 
 _CONFIG = 'services = ["services/*"]\n'
 VALID = [
-    Example({
-        "requirements.shared.txt": "fastapi==0.116.1\n-r shared/base.txt\n",
-        "shared/base.txt": "pydantic==2.7.1\n",
-        "services/orders/requirements.txt": "-r ../../requirements.shared.txt\nstripe==10.1.0\n-c constraints.txt\n",
-        "services/orders/constraints.txt": "fastapi==0.116.1\n",
-        "services/orders/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "requirements.shared.txt": "fastapi==0.116.1\n-r shared/base.txt\n",
+            "shared/base.txt": "pydantic==2.7.1\n",
+            "services/orders/requirements.txt": "-r ../../requirements.shared.txt\nstripe==10.1.0\n-c constraints.txt\n",
+            "services/orders/constraints.txt": "fastapi==0.116.1\n",
+            "services/orders/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
-    Example({
-        "requirements.shared.txt": "FastAPI==0.116.1\npython-dotenv==1.0.1\nhttpx==0.27.0\n-r shared/base.txt\n",
-        "shared/base.txt": "pydantic==2.7.1\n",
-        "services/orders/requirements.txt": (
-            "-r ../../requirements.shared.txt\n"
-            "fastapi==0.116.1  # expect: REQ002\n"
-            "python_dotenv==1.0.0  # expect: REQ002\n"
-            "Pydantic  # expect: REQ002\n"
-            "stripe==10.1.0\n"
-            "httpx==0.27.0  # archcheck: ignore[REQ002]\n"
-        ),
-        "services/billing/requirements.txt": "fastapi==0.116.1  # expect: REQ002\n",
-        "services/orders/app/main.py": "", "services/billing/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "requirements.shared.txt": "FastAPI==0.116.1\npython-dotenv==1.0.1\nhttpx==0.27.0\n-r shared/base.txt\n",
+            "shared/base.txt": "pydantic==2.7.1\n",
+            "services/orders/requirements.txt": (
+                "-r ../../requirements.shared.txt\n"
+                "fastapi==0.116.1  # expect: REQ002\n"
+                "python_dotenv==1.0.0  # expect: REQ002\n"
+                "Pydantic  # expect: REQ002\n"
+                "stripe==10.1.0\n"
+                "httpx==0.27.0  # archcheck: ignore[REQ002]\n"
+            ),
+            "services/billing/requirements.txt": "fastapi==0.116.1  # expect: REQ002\n",
+            "services/orders/app/main.py": "",
+            "services/billing/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 
 
@@ -81,6 +88,8 @@ class Rule(ProjectRule):
                     continue
                 difference = ""
                 if fact.pins and other.pins and set(fact.pins) != set(other.pins):
-                    difference = f"; versions differ: {', '.join(fact.pins)} here, {', '.join(other.pins)} shared"
+                    difference = (
+                        f"; versions differ: {', '.join(fact.pins)} here, {', '.join(other.pins)} shared"
+                    )
                 yield self.spec.violation(fact.location, requirement=fact.text, shared=describe(other),
                                           difference=difference)  # fmt: skip

@@ -47,39 +47,11 @@ billing = httpx.Client(base_url=settings.billing_url)
 - `config.internal-hosts`: host globs that also count as internal (`["*.internal", "redis"]`).
 """
 
-import re
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Iterator, Optional, Tuple
 
-import libcst as cst
-from libcst.metadata import ParentNodeProvider
-
-from archcheck.environ import (
-    ALLOW_LIST_NAME,
-    BARE_LOOPBACK_HINT,
-    CLIENT_CALLS,
-    HTTP_METHODS,
-    PLACEHOLDER,
-    bare_host,
-    callee_last,
-    config_fallback,
-    environ_subscript,
-    is_config_read,
-    is_loopback,
-    is_runtime_path,
-    is_settings_class,
-    is_string_test,
-    is_target_name,
-    is_text_for_people,
-    literal,
-    loopback_targets,
-    matches_internal,
-    may_contain_loopback,
-    static_text,
-    urls,
-)
-from archcheck.model import Severity
-from archcheck.rule import Example, FileContext, FilePlan, FileRule, RuleSpec, example
-from archcheck.scopes import ImportTracker, is_main_guard
+from archcheck.model import Severity, UrlFact, Violation
+from archcheck.rule import Example, ProjectRule, example
+from archcheck.urls import SELF_CHECK_PATH, is_loopback, loopback_targets, matches_internal, urls
 
 CODE = "CFG001"
 NAME = "hardcoded-service-url"
@@ -113,6 +85,8 @@ VALID = [
         STRIPE = f"https://api.stripe.com/v1/{path}"
         BUILT = f"http://{host}:{port}/api"
         LISTEN_ON = "localhost:8000"
+        ANY_HOST = "0.0.0.0"
+        DEFAULT_IP_ADDRESS = "127.0.0.1"
         SERVICE_NAME = "identity-service"
         CORS_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"]
     '''),
@@ -137,6 +111,8 @@ VALID = [
                 return origin
             url = getattr(settings, "IDENTITY_URL", "http://localhost:8001")
             fallback = "http://localhost:8001"
+            httpx.get(f"http://localhost:{settings.port}/health")
+            CHECKS = {"forbidden_patterns": ["redis://localhost:6379"]}
             if not fallback:
                 raise ValueError("set IDENTITY_URL, e.g. http://localhost:8001")
             return "http://localhost:8001"
@@ -194,7 +170,7 @@ INVALID = [
 
         class Client:
             def __init__(self, base_url="http://identity-service:8001"):  # expect: CFG001
-                self.health = "http://localhost:8001/health"  # expect: CFG001
+                self.login = "http://localhost:8001/login"  # expect: CFG001
 
         def client(scheme, port):
             exporter = OTLPSpanExporter(endpoint="localhost:4317")  # expect: CFG001
@@ -220,253 +196,37 @@ INVALID = [
     ),
 ]
 
-_TRANSPARENT = (
-    cst.List,
-    cst.Tuple,
-    cst.Set,
-    cst.Dict,
-    cst.Element,
-    cst.StarredElement,
-    cst.StarredDictElement,
-    cst.ConcatenatedString,
-    cst.FormattedString,
-    cst.FormattedStringExpression,
-    cst.BinaryOperation,
-    cst.IfExp,
-    cst.Subscript,
-    cst.SubscriptElement,
-    cst.Index,
-)
-_FIELD_CALLS = frozenset({"Field", "field"})
 
-# how a string is used: as a connection target, kept in a local variable, or neither
-_TARGET, _LOCAL, _NONE = "target", "local", "none"
-Use = Tuple[str, Optional[str], bool]  # (kind, name, named like a target)
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        for path, facts in sorted(self.project.facts.items()):
+            if not facts.urls or self.project.runtime_unit(path) is None:
+                continue
+            for fact in facts.urls:
+                for url, target, variable in self._targets(fact):
+                    yield self.spec.violation(fact.location, fix=self.spec.fix.format(variable=variable),
+                                              url=url, target=target)  # fmt: skip
 
-
-class Rule(ImportTracker, FileRule):
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
-
-    def __init__(self, spec: RuleSpec, context: FileContext) -> None:
-        FileRule.__init__(self, spec, context)
-        ImportTracker.__init__(self, context.module)
-        self.hosts: Dict[str, str] = dict(context.plan.service_hosts)
-        unit = context.service
-        self.runtime = unit is not None and is_runtime_path(context.path, unit.path)
-        self.locals: List[Dict[str, List[cst.BaseExpression]]] = []  # per function: name -> literals
-        self.used: List[Set[str]] = []  # per function: local names passed as connection targets
-
-    @classmethod
-    def may_match(cls, text: str, plan: FilePlan) -> bool:
-        if "://" not in text:
-            return BARE_LOOPBACK_HINT.search(text) is not None
-        if plan.env.internal_hosts or may_contain_loopback(text) or BARE_LOOPBACK_HINT.search(text):
-            return True
-        # may_contain_loopback() already accepts split literals ("http://" "host"), so here
-        # a service host follows "://" (and userinfo) directly
-        hosts = "|".join(re.escape(host) for host, _ in plan.service_hosts)
-        pattern = f"(?i)://(?:[^\\s/@'\"]*@)?(?:{hosts})(?![\\w.-]*\\.[a-z])"
-        return bool(hosts) and re.search(pattern, text) is not None
-
-    # --- scopes: literals kept in locals are judged by how the local is used ---
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.locals.append({})
-        self.used.append(set())
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        kept, used = self.locals.pop(), self.used.pop()
-        for name in sorted(used & kept.keys()):
-            for value in kept[name]:
-                self._report(value, named=is_target_name(name))
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if not self.used:
+    def _targets(self, fact: UrlFact) -> Iterator[Tuple[str, str, str]]:
+        if "://" not in fact.text:  # a bare `localhost:4317` is a target only where the name says so
+            for url in loopback_targets(fact.text, fact.named):
+                yield url, "a loopback host", "SERVICE_URL"
             return
-        for arg in node.args:
-            if isinstance(arg.value, cst.Name) and self._argument_use(node, arg, arg.value)[0] == _TARGET:
-                self.used[-1].add(arg.value.value)
+        for url, host in urls(fact.text):
+            found = self._target(host, url)
+            if found is not None:
+                yield url, *found
 
-    # --- strings ------------------------------------------------------------
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self._check(node)
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        self._check(node)
-
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
-        self._check(node)
-
-    def _parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
-        return self.get_metadata(ParentNodeProvider, node, None)
-
-    def _check(self, node: cst.BaseExpression) -> None:
-        if not self.runtime or isinstance(self._parent(node), (cst.ConcatenatedString, cst.FormattedString)):
-            return  # outside the code a service runs, or part of a larger string checked as a whole
-        text = static_text(node)
-        if text is None or ("://" not in text and bare_host(text.replace(PLACEHOLDER, "0")) is None):
-            return
-        if self._scope(node) is None:
-            return  # under `if __name__ == "__main__":`
-        kind, name, named = self._use(node)
-        if kind == _TARGET:
-            self._report(node, named)
-        elif kind == _LOCAL and name is not None and self.locals:
-            self.locals[-1].setdefault(name, []).append(node)
-
-    def _report(self, node: cst.BaseExpression, named: bool) -> None:
-        text = static_text(node)
-        if text is None:
-            return
-        found = [(url, target) for url, host in urls(text) if (target := self._target(host))]
-        if not found and named:
-            found = [(url, ("a loopback host", "SERVICE_URL")) for url in loopback_targets(text, True)]
-        for url, (target, variable) in found:
-            self.report(node, fix=self.spec.fix.format(variable=variable), url=url, target=target)
-
-    def _target(self, host: str) -> Optional[Tuple[str, str]]:
+    def _target(self, host: str, url: str) -> Optional[Tuple[str, str]]:
         if is_loopback(host):
-            return "a loopback host", "SERVICE_URL"
-        service = self.hosts.get(host)
+            path = "/" + url.split("://", 1)[-1].partition("/")[2]
+            # a container probing its own health endpoint is right to use localhost
+            return None if SELF_CHECK_PATH.match(path) else ("a loopback host", "SERVICE_URL")
+        service = self.project.service_hosts.get(host)
         if service is not None:
             key = host.replace("-", "_").replace(".", "_").upper()
             variable = key if key.endswith("_SERVICE") else f"{key}_SERVICE"
             return f"{service} by name", f"{variable}_URL"
-        if matches_internal(host, self.context.plan.env.internal_hosts):
+        if matches_internal(host, self.project.settings.config.internal_hosts):
             return f"internal host '{host}'", f"{host.split('.')[0].replace('-', '_').upper()}_URL"
         return None
-
-    # --- how a string is used -------------------------------------------------
-
-    def _use(self, node: cst.BaseExpression) -> Use:
-        """Walk up from a string through containers and concatenations to what uses it."""
-        child: cst.CSTNode = node
-        parent = self._parent(node)
-        name: Optional[str] = None  # the innermost dict key the value is stored under
-        while parent is not None:
-            if isinstance(parent, cst.DictElement):
-                if child is parent.key:
-                    return _NONE, None, False
-                key = literal(parent.key)
-                if key is not None and ALLOW_LIST_NAME.search(key):
-                    return _NONE, None, False
-                name = name or key
-            elif isinstance(parent, cst.BooleanOperation):
-                if child is parent.right and is_config_read(parent.left, self.aliases):
-                    return _NONE, None, False  # `getenv(X) or url`: a fallback, CFG004
-            elif isinstance(parent, cst.Attribute):
-                grand = self._parent(parent)
-                if not (
-                    parent.attr.value == "format" and isinstance(grand, cst.Call) and grand.func is parent
-                ):
-                    return _NONE, None, False  # "http://…".startswith: not a value
-                child, parent = grand, self._parent(grand)
-                continue
-            elif isinstance(parent, cst.Arg):
-                call = self._parent(parent)
-                assert isinstance(call, cst.Call)
-                keyword = parent.keyword.value if parent.keyword is not None else "default"
-                if callee_last(call) in _FIELD_CALLS and keyword == "default":
-                    child, parent = call, self._parent(call)  # `x: str = Field(default=url)`
-                    continue
-                kind, hint, named = self._argument_use(call, parent, child)
-                return kind, hint, named or (name is not None and is_target_name(name))
-            elif isinstance(parent, (cst.Assign, cst.AnnAssign)):
-                return self._assigned(parent, name)
-            elif isinstance(parent, cst.Param):
-                return (_TARGET if is_target_name(parent.name.value) else _NONE), None, True
-            elif not isinstance(parent, _TRANSPARENT):
-                return _NONE, None, False  # return values, comparisons, docstrings, lambdas…
-            child, parent = parent, self._parent(parent)
-        return _NONE, None, False
-
-    def _argument_use(self, call: cst.Call, arg: cst.Arg, value: cst.CSTNode) -> Use:
-        if is_text_for_people(call) or is_string_test(call):
-            return _NONE, None, False
-        fallback = config_fallback(call, self.aliases)
-        if fallback is not None:
-            return _NONE, None, False  # the key, or the default of a read with a fallback (CFG004)
-        keyword = arg.keyword.value if arg.keyword is not None else None
-        if keyword is not None:
-            if ALLOW_LIST_NAME.search(keyword):
-                return _NONE, None, False
-            if is_target_name(keyword):
-                return _TARGET, keyword, True
-        last = callee_last(call)
-        positional = [a for a in call.args if a.keyword is None]
-        if last in CLIENT_CALLS:
-            return _TARGET, None, True
-        first = bool(positional) and positional[0] is arg
-        if isinstance(call.func, cst.Attribute) and last in HTTP_METHODS and (first or keyword == "url"):
-            return _TARGET, None, True
-        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
-        if (
-            last in ("set", "setenv", "putenv")
-            and len(positional) > 1
-            and positional[1] is arg
-            and (last != "set" or "env" in (callee_receiver(receiver) or "").lower())
-        ):
-            key = literal(positional[0].value)
-            return _TARGET, key, key is not None and is_target_name(key)  # written into the environment
-        return _NONE, None, False
-
-    def _assigned(self, statement: cst.CSTNode, key: Optional[str]) -> Use:
-        targets = (
-            [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
-        )  # type: ignore[attr-defined]
-        names = [n for n in (_target_name(t) for t in targets) if n]
-        if any(ALLOW_LIST_NAME.search(n) for n in names):
-            return _NONE, None, False
-        named = any(is_target_name(n) for n in [*names, *([key] if key else [])])
-        if any(
-            isinstance(t, cst.Subscript) and environ_subscript(t, self.aliases) is not None for t in targets
-        ):
-            return _TARGET, None, named  # os.environ["X"] = url
-        scope = self._scope(statement)
-        if scope is None:
-            return _NONE, None, False  # under `if __name__ == "__main__":`
-        if isinstance(scope, cst.Module):
-            return _TARGET, None, named
-        if isinstance(scope, cst.ClassDef):
-            return (_NONE if is_settings_class(scope) else _TARGET), None, named
-        if any(
-            isinstance(t, cst.Attribute)
-            and isinstance(t.value, cst.Name)
-            and t.value.value in ("self", "cls")
-            for t in targets
-        ):
-            return _TARGET, None, named
-        local = next((t.value for t in targets if isinstance(t, cst.Name)), None)
-        return (_LOCAL if local else _NONE), local, named
-
-    def _scope(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
-        """The innermost function, class or module around a node; None under a ``__main__`` guard."""
-        parent = self._parent(node)
-        scope = None
-        while parent is not None:
-            if isinstance(parent, cst.If) and is_main_guard(parent.test):
-                return None
-            if scope is None and isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Module)):
-                scope = parent
-            parent = self._parent(parent)
-        return scope
-
-
-def _target_name(target: cst.BaseExpression) -> Optional[str]:
-    if isinstance(target, cst.Name):
-        return target.value
-    if isinstance(target, cst.Attribute):
-        return target.attr.value
-    return None
-
-
-def callee_receiver(node: Optional[cst.BaseExpression]) -> Optional[str]:
-    """The last name of a method's receiver: ``self.env_manager`` -> ``env_manager``."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Call):
-        return callee_receiver(node.func)
-    return None

@@ -29,27 +29,11 @@ REDIS_URL = os.environ["REDIS_URL"]  # fails fast when the deployment forgot it
 ```
 """
 
-from typing import List
+from typing import Iterator
 
-import libcst as cst
-import libcst.helpers
-
-from archcheck.environ import (
-    BARE_LOOPBACK_HINT,
-    config_fallback,
-    is_config_read,
-    is_runtime_path,
-    is_settings_class,
-    is_target_name,
-    is_text_for_people,
-    literal,
-    loopback_targets,
-    may_contain_loopback,
-    static_text,
-)
-from archcheck.model import Severity
-from archcheck.rule import Example, FileContext, FilePlan, FileRule, RuleSpec, example
-from archcheck.scopes import ImportTracker
+from archcheck.model import Severity, Violation
+from archcheck.rule import Example, ProjectRule, example
+from archcheck.urls import is_target_name, loopback_targets
 
 CODE = "CFG004"
 NAME = "loopback-env-default"
@@ -113,76 +97,13 @@ INVALID = [
 ]
 
 
-class Rule(ImportTracker, FileRule):
-    def __init__(self, spec: RuleSpec, context: FileContext) -> None:
-        FileRule.__init__(self, spec, context)
-        ImportTracker.__init__(self, context.module)
-        unit = context.service
-        self.runtime = unit is not None and is_runtime_path(context.path, unit.path)
-        self.people = 0  # depth of calls whose arguments are text for people
-        self.settings = 0  # depth of BaseSettings class bodies
-        self.saved: List[int] = []  # the class-body depth outside each function
-
-    @classmethod
-    def may_match(cls, text: str, plan: FilePlan) -> bool:
-        return may_contain_loopback(text) or BARE_LOOPBACK_HINT.search(text) is not None
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.settings += is_settings_class(node)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.settings -= is_settings_class(original_node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.saved.append(self.settings)
-        self.settings = 0  # a method body is not the class body
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.settings = self.saved.pop()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if is_text_for_people(node):
-            self.people += 1
-            return
-        lookup = config_fallback(node, self.aliases)
-        if lookup is not None and lookup.default is not None:
-            callee = self.aliases.qualified(node.func) or cst.helpers.get_full_name_for_node(node.func) or ""
-            source = "env lookup" if "env" in callee.lower() else "config read"
-            self._check(node, lookup.key, lookup.default, source)
-
-    def leave_Call(self, original_node: cst.Call) -> None:
-        if is_text_for_people(original_node):
-            self.people -= 1
-
-    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        if isinstance(node.operator, cst.Or) and is_config_read(node.left, self.aliases):
-            key = None
-            if isinstance(node.left, cst.Call):
-                lookup = config_fallback(node.left, self.aliases)
-                key = lookup.key if lookup else None
-            self._check(node, key, node.right, "env lookup")
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if self.settings and isinstance(node.target, cst.Name) and node.value is not None:
-            value = node.value
-            if isinstance(value, cst.Call) and value.args and value.args[0].keyword in (None,):
-                value = value.args[0].value  # Field("localhost")
-            elif isinstance(value, cst.Call):
-                value = next(
-                    (a.value for a in value.args if a.keyword and a.keyword.value == "default"), value
-                )
-            self._check(node.value, None, value, "settings field", field=node.target.value)
-
-    def _check(
-        self, node: cst.CSTNode, key: object, default: cst.BaseExpression, source: str, field: str = ""
-    ) -> None:
-        if not self.runtime or self.people:
-            return
-        text = static_text(default)
-        if text is None:
-            return
-        name = field or literal(key if isinstance(key, cst.BaseExpression) else None) or ""
-        for url in loopback_targets(text, named_target=is_target_name(name)):
-            shown = f"'{name}'" if name else "a variable"
-            self.report(node, key=shown, url=url, source=source)
-            return
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        for path, facts in sorted(self.project.facts.items()):
+            if not facts.fallbacks or self.project.runtime_unit(path) is None:
+                continue
+            for fact in facts.fallbacks:
+                for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
+                    key = f"'{fact.key}'" if fact.key else "a variable"
+                    yield self.spec.violation(fact.location, key=key, url=url, source=fact.source)
+                    break

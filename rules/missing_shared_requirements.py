@@ -40,28 +40,40 @@ FIX = "add '-r {include}' at the top of the file"
 
 _CONFIG = 'services = ["services/*"]\n'
 VALID = [
-    Example({
-        "requirements.shared.txt": "fastapi==0.116.1\n",
-        "services/orders/requirements.txt": "-r ../../requirements.shared.txt\nstripe==10.1.0\n",
-        "services/billing/requirements.txt": "-r base.txt\n",
-        "services/billing/base.txt": "-r ../../requirements.shared.txt\n",
-        "services/search/requirements/base.txt": "-r ../../../requirements.shared.txt\n",
-        "services/search/requirements/dev.txt": "-r base.txt\npytest\n",
-        "services/orders/app/main.py": "", "services/billing/app/main.py": "", "services/search/app/main.py": "",
-    }, _CONFIG),
-    Example({  # no shared file: nothing to include
-        "services/orders/requirements.txt": "fastapi==0.116.1\n",
-        "services/orders/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "requirements.shared.txt": "fastapi==0.116.1\n",
+            "services/orders/requirements.txt": "-r ../../requirements.shared.txt\nstripe==10.1.0\n",
+            "services/billing/requirements.txt": "-r base.txt\n",
+            "services/billing/base.txt": "-r ../../requirements.shared.txt\n",
+            "services/search/requirements/base.txt": "-r ../../../requirements.shared.txt\n",
+            "services/search/requirements/dev.txt": "-r base.txt\npytest\n",
+            "services/orders/app/main.py": "",
+            "services/billing/app/main.py": "",
+            "services/search/app/main.py": "",
+        },
+        _CONFIG,
+    ),
+    Example(
+        {  # no shared file: nothing to include
+            "services/orders/requirements.txt": "fastapi==0.116.1\n",
+            "services/orders/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
-    Example({
-        "requirements.shared.txt": "fastapi==0.116.1\n",
-        "services/orders/requirements.txt": "fastapi==0.116.1  # expect: REQ001\n",
-        "services/search/requirements/base.txt": "-r ../../../requirements.shared.txt\n",
-        "services/search/requirements/worker.txt": "celery==5.4.0  # expect: REQ001\n",
-        "services/orders/app/main.py": "", "services/search/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "requirements.shared.txt": "fastapi==0.116.1\n",
+            "services/orders/requirements.txt": "fastapi==0.116.1  # expect: REQ001\n",
+            "services/search/requirements/base.txt": "-r ../../../requirements.shared.txt\n",
+            "services/search/requirements/worker.txt": "celery==5.4.0  # expect: REQ001\n",
+            "services/orders/app/main.py": "",
+            "services/search/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 
 

@@ -47,21 +47,27 @@ _CONFIG = ('services = ["services/*"]\n[ssot.canonical]\n'
            'DatabaseManager = "services/content-service/app/db/manager.py"\n')  # fmt: skip
 _METHODS = "    def connect(self): ...\n    def execute(self, sql): ...\n"
 VALID = [
-    Example({
-        _APP + "db/manager.py": "class DatabaseManager:\n" + _METHODS,
-        _APP + "db/config.py": "class DatabaseConfig:\n" + _METHODS,
-        _APP + "db/pool.py": "from app.db.manager import DatabaseManager\n"
-                             "class PooledDatabaseManager(DatabaseManager): ...\n",
-        "services/other-service/app/db.py": "class DatabaseManager:\n" + _METHODS,
-    }, _CONFIG),
+    Example(
+        {
+            _APP + "db/manager.py": "class DatabaseManager:\n" + _METHODS,
+            _APP + "db/config.py": "class DatabaseConfig:\n" + _METHODS,
+            _APP + "db/pool.py": "from app.db.manager import DatabaseManager\n"
+            "class PooledDatabaseManager(DatabaseManager): ...\n",
+            "services/other-service/app/db.py": "class DatabaseManager:\n" + _METHODS,
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
-    Example({
-        _APP + "db/manager.py": "class DatabaseManager:\n" + _METHODS,
-        _APP + "services/pool.py": "class UnifiedDBManager:  # expect: SSOT004\n" + _METHODS,
-        _APP + "legacy.py": "class DatabaseManager:  # expect: SSOT004\n    pass\n",
-        _APP + "conn.py": "class DatabaseConnectionManager:  # expect: SSOT004\n" + _METHODS,
-    }, _CONFIG),
+    Example(
+        {
+            _APP + "db/manager.py": "class DatabaseManager:\n" + _METHODS,
+            _APP + "services/pool.py": "class UnifiedDBManager:  # expect: SSOT004\n" + _METHODS,
+            _APP + "legacy.py": "class DatabaseManager:  # expect: SSOT004\n    pass\n",
+            _APP + "conn.py": "class DatabaseConnectionManager:  # expect: SSOT004\n" + _METHODS,
+        },
+        _CONFIG,
+    ),
 ]
 
 

@@ -46,25 +46,49 @@ _FILES = {
 }
 VALID = [
     Example({**_FILES, "services/orders-service/app/api.py": "from app.models import Order\n"}),
-    Example({**_FILES, "services/orders-service/app/api.py": "from .models import Order\n"},
-            'services = ["services/*"]\n[imports]\nrelative = "parents"\n'),
-    Example({**_FILES, "services/orders-service/app/sub/api.py": "from ..models import Order\n"},
-            'services = ["services/*"]\n[imports]\nrelative = "off"\n'),
+    Example(
+        {**_FILES, "services/orders-service/app/api.py": "from .models import Order\n"},
+        'services = ["services/*"]\n[imports]\nrelative = "parents"\n',
+    ),
+    Example(
+        {**_FILES, "services/orders-service/app/sub/api.py": "from ..models import Order\n"},
+        'services = ["services/*"]\n[imports]\nrelative = "off"\n',
+    ),
     # climbs to the service directory itself, not out of it
-    Example({**_FILES, "services/orders-service/app/api.py": "from .. import settings\n",
-             "services/orders-service/settings.py": ""},
-            'services = ["services/*"]\n[imports]\nrelative = "off"\n'),
+    Example(
+        {
+            **_FILES,
+            "services/orders-service/app/api.py": "from .. import settings\n",
+            "services/orders-service/settings.py": "",
+        },
+        'services = ["services/*"]\n[imports]\nrelative = "off"\n',
+    ),
 ]
 INVALID = [
-    Example({**_FILES, "services/orders-service/app/api.py": (
-        "from .models import Order  # expect: IMP002\nfrom . import models  # expect: IMP002\n"
-    )}),
-    Example({**_FILES, "services/orders-service/app/sub/api.py": (
-        "from .. import models  # expect: IMP002\nfrom . import x\n"
-    )}, 'services = ["services/*"]\n[imports]\nrelative = "parents"\n'),
-    Example({**_FILES, "services/orders-service/app/api.py": (
-        "from ...billing_service import app  # expect: IMP002\n"
-    )}, 'services = ["services/*"]\n[imports]\nrelative = "off"\n'),
+    Example(
+        {
+            **_FILES,
+            "services/orders-service/app/api.py": (
+                "from .models import Order  # expect: IMP002\nfrom . import models  # expect: IMP002\n"
+            ),
+        }
+    ),
+    Example(
+        {
+            **_FILES,
+            "services/orders-service/app/sub/api.py": (
+                "from .. import models  # expect: IMP002\nfrom . import x\n"
+            ),
+        },
+        'services = ["services/*"]\n[imports]\nrelative = "parents"\n',
+    ),
+    Example(
+        {
+            **_FILES,
+            "services/orders-service/app/api.py": ("from ...billing_service import app  # expect: IMP002\n"),
+        },
+        'services = ["services/*"]\n[imports]\nrelative = "off"\n',
+    ),
 ]
 
 

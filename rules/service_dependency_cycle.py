@@ -38,23 +38,32 @@ FIX = "break one edge of the cycle: move the shared code to a shared library or 
 
 _CONFIG = 'services = ["*_service"]\nshared = ["shared"]\n'
 VALID = [
-    Example({
-        "orders_service/main.py": "import billing_service.api\nimport shared.money\n",
-        "billing_service/api.py": "import shared.money\n",
-        "shared/money.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "orders_service/main.py": "import billing_service.api\nimport shared.money\n",
+            "billing_service/api.py": "import shared.money\n",
+            "shared/money.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
-    Example({
-        "billing_service/api.py": "from orders_service import lookup  # expect: IMP003\n",
-        "orders_service/lookup.py": "",
-        "orders_service/main.py": "import billing_service.api\n",
-    }, _CONFIG),
-    Example({
-        "a_service/x.py": "import b_service.x  # expect: IMP003\n",
-        "b_service/x.py": "import c_service.x  # expect: IMP003\n",
-        "c_service/x.py": "import a_service.x\nimport b_service.x\n",
-    }, _CONFIG),
+    Example(
+        {
+            "billing_service/api.py": "from orders_service import lookup  # expect: IMP003\n",
+            "orders_service/lookup.py": "",
+            "orders_service/main.py": "import billing_service.api\n",
+        },
+        _CONFIG,
+    ),
+    Example(
+        {
+            "a_service/x.py": "import b_service.x  # expect: IMP003\n",
+            "b_service/x.py": "import c_service.x  # expect: IMP003\n",
+            "c_service/x.py": "import a_service.x\nimport b_service.x\n",
+        },
+        _CONFIG,
+    ),
 ]
 
 

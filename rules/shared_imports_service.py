@@ -37,20 +37,26 @@ FIX = "move the code the library needs into the library, or pass it in from the 
 
 _CONFIG = 'services = ["services/*", "auth_service"]\nshared = ["shared", "libs/*"]\n'
 VALID = [
-    Example({
-        "shared/auth.py": "import jwt\nfrom shared.settings import KEY\nfrom common.util import x\n",
-        "shared/settings.py": "KEY = 'k'\n",
-        "libs/common/common/util.py": "x = 1\n",
-        "auth_service/tokens.py": "from shared.auth import jwt\n",
-        "services/orders-service/app/main.py": "from app import models\n",
-        "services/orders-service/app/models.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "shared/auth.py": "import jwt\nfrom shared.settings import KEY\nfrom common.util import x\n",
+            "shared/settings.py": "KEY = 'k'\n",
+            "libs/common/common/util.py": "x = 1\n",
+            "auth_service/tokens.py": "from shared.auth import jwt\n",
+            "services/orders-service/app/main.py": "from app import models\n",
+            "services/orders-service/app/models.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
-    Example({
-        "shared/auth.py": "from auth_service.tokens import decode_token  # expect: IMP004\n",
-        "auth_service/tokens.py": "def decode_token(token): ...\n",
-    }, _CONFIG),
+    Example(
+        {
+            "shared/auth.py": "from auth_service.tokens import decode_token  # expect: IMP004\n",
+            "auth_service/tokens.py": "def decode_token(token): ...\n",
+        },
+        _CONFIG,
+    ),
 ]
 
 

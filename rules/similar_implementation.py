@@ -47,33 +47,41 @@ FIX = "merge them into one implementation and import it everywhere"
 _APP = "services/content-service/app/"
 _DB_METHODS = "    def connect(self): ...\n    def disconnect(self): ...\n    def execute(self, sql): ...\n"
 VALID = [
-    Example({
-        _APP + "repos.py": (
-            "class UserRepository:\n    def get(self): ...\n    def add(self): ...\n"
-            "class OrderRepository:\n    def get(self): ...\n    def add(self): ...\n"
-        ),
-        _APP + "db.py": "class DatabaseManager:\n" + _DB_METHODS,
-        _APP + "config.py": "class DatabaseConfig:\n" + _DB_METHODS,
-        _APP + "base.py": "class BaseRedisClient:\n    def get(self): ...\n",
-        _APP + "redis.py": "from app.base import BaseRedisClient\nclass RedisClient(BaseRedisClient): ...\n",
-        _APP + "proto.py": "from typing import Protocol\nclass CacheClientProtocol(Protocol): ...\n"
-                           "class CacheClient(Protocol): ...\nclass CacheClientMixin: ...\n"
-                           "class FakeCacheClient: ...\nclass NullCacheClient: ...\n",
-        _APP + "errors.py": "class DatabaseError(Exception): ...\nclass DatabaseConnectionError(Exception): ...\n",
-        "services/other-service/app/db.py": "class UnifiedDBManager:\n" + _DB_METHODS,
-    }),
+    Example(
+        {
+            _APP + "repos.py": (
+                "class UserRepository:\n    def get(self): ...\n    def add(self): ...\n"
+                "class OrderRepository:\n    def get(self): ...\n    def add(self): ...\n"
+            ),
+            _APP + "db.py": "class DatabaseManager:\n" + _DB_METHODS,
+            _APP + "config.py": "class DatabaseConfig:\n" + _DB_METHODS,
+            _APP + "base.py": "class BaseRedisClient:\n    def get(self): ...\n",
+            _APP
+            + "redis.py": "from app.base import BaseRedisClient\nclass RedisClient(BaseRedisClient): ...\n",
+            _APP + "proto.py": "from typing import Protocol\nclass CacheClientProtocol(Protocol): ...\n"
+            "class CacheClient(Protocol): ...\nclass CacheClientMixin: ...\n"
+            "class FakeCacheClient: ...\nclass NullCacheClient: ...\n",
+            _APP
+            + "errors.py": "class DatabaseError(Exception): ...\nclass DatabaseConnectionError(Exception): ...\n",
+            "services/other-service/app/db.py": "class UnifiedDBManager:\n" + _DB_METHODS,
+        }
+    ),
 ]
 INVALID = [
-    Example({
-        _APP + "db/manager.py": "class DatabaseManager:  # expect: SSOT003\n" + _DB_METHODS,
-        _APP + "db/connection.py": (
-            "class DatabaseConnectionManager:  # expect: SSOT003\n" + _DB_METHODS
-            + "    def get_session(self): ...\n"
-        ),
-        _APP + "core/unified.py": "class UnifiedDBConnectionManager:  # expect: SSOT003\n" + _DB_METHODS,
-        _APP + "cache.py": "class CacheClient: ...  # expect: SSOT003\nclass AsyncCacheClient: ...  # expect: SSOT003\n"
-                           "class LegacyCacheClientV2: ...  # expect: SSOT003\n",
-    }),
+    Example(
+        {
+            _APP + "db/manager.py": "class DatabaseManager:  # expect: SSOT003\n" + _DB_METHODS,
+            _APP + "db/connection.py": (
+                "class DatabaseConnectionManager:  # expect: SSOT003\n"
+                + _DB_METHODS
+                + "    def get_session(self): ...\n"
+            ),
+            _APP + "core/unified.py": "class UnifiedDBConnectionManager:  # expect: SSOT003\n" + _DB_METHODS,
+            _APP
+            + "cache.py": "class CacheClient: ...  # expect: SSOT003\nclass AsyncCacheClient: ...  # expect: SSOT003\n"
+            "class LegacyCacheClientV2: ...  # expect: SSOT003\n",
+        }
+    ),
 ]
 
 

@@ -47,18 +47,21 @@ VALID = [
 INVALID = [
     example("def handler(request:  # expect: ARC001\n    return request\n"),
     example("x = 1\nprint 'legacy'  # expect: ARC001\n"),
-    Example({
-        "requirements.shared.txt": "-r base.txt\nfastapi==0.116.1\n",
-        "base.txt": "-r requirements.shared.txt  # expect: ARC001\n",
-        "services/api/requirements.txt": (
-            "-r ../../requirements.shared.txt\n"
-            "-r missing.txt  # expect: ARC001\n"
-            "fastapi>=>1  # expect: ARC001\n"
-            "--no-such-option  # expect: ARC001\n"
-        ),
-        "services/api/app/main.py": "",
-        "services/api/.env": "OK=1\nnot a valid line  # expect: ARC001\n",
-    }, 'services = ["services/*"]\n'),
+    Example(
+        {
+            "requirements.shared.txt": "-r base.txt\nfastapi==0.116.1\n",
+            "base.txt": "-r requirements.shared.txt  # expect: ARC001\n",
+            "services/api/requirements.txt": (
+                "-r ../../requirements.shared.txt\n"
+                "-r missing.txt  # expect: ARC001\n"
+                "fastapi>=>1  # expect: ARC001\n"
+                "--no-such-option  # expect: ARC001\n"
+            ),
+            "services/api/app/main.py": "",
+            "services/api/.env": "OK=1\nnot a valid line  # expect: ARC001\n",
+        },
+        'services = ["services/*"]\n',
+    ),
 ]
 
 

@@ -34,26 +34,34 @@ FIX = "remove the comment, or fix the codes it names"
 _APP = "services/orders-service/app/"
 _CONFIG = 'services = ["services/*"]\n'
 VALID = [
-    Example({
-        _APP + "main.py": (
-            "import asyncio\n\n"
-            "async def start():\n"
-            "    asyncio.run(main())  # archcheck: ignore[ASY001]\n"
-            "    asyncio.run(  # archcheck: ignore[ASY]\n"
-            "        main())\n"
-            "NOTE = '# archcheck: ignore[IMP001]'\n"
-            "import os  # archcheck: ignore[XYZ999] unknown codes are not judged\n"
-        ),
-    }, _CONFIG, select=("ASY", "IMP001")),
+    Example(
+        {
+            _APP + "main.py": (
+                "import asyncio\n\n"
+                "async def start():\n"
+                "    asyncio.run(main())  # archcheck: ignore[ASY001]\n"
+                "    asyncio.run(  # archcheck: ignore[ASY]\n"
+                "        main())\n"
+                "NOTE = '# archcheck: ignore[IMP001]'\n"
+                "import os  # archcheck: ignore[XYZ999] unknown codes are not judged\n"
+            ),
+        },
+        _CONFIG,
+        select=("ASY", "IMP001"),
+    ),
 ]
 INVALID = [
-    Example({
-        _APP + "main.py": (
-            "import os  # archcheck: ignore[IMP001]  # expect: ARC002\n"
-            "import sys  # archcheck: ignore  # expect: ARC002\n"
-        ),
-        "services/orders-service/requirements.txt": "httpx==0.28.1  # archcheck: ignore[REQ002]  # expect: ARC002\n",
-    }, _CONFIG, select=("IMP001", "REQ002")),
+    Example(
+        {
+            _APP + "main.py": (
+                "import os  # archcheck: ignore[IMP001]  # expect: ARC002\n"
+                "import sys  # archcheck: ignore  # expect: ARC002\n"
+            ),
+            "services/orders-service/requirements.txt": "httpx==0.28.1  # archcheck: ignore[REQ002]  # expect: ARC002\n",
+        },
+        _CONFIG,
+        select=("IMP001", "REQ002"),
+    ),
 ]
 
 

@@ -38,19 +38,27 @@ FIX = "pin one version everywhere, ideally once in the shared requirements file"
 
 _CONFIG = 'services = ["services/*"]\n'
 VALID = [
-    Example({
-        "services/orders/requirements.txt": "pydantic==2.7.1\nhttpx>=0.27\n",
-        "services/billing/requirements.txt": "pydantic==2.7.1\nhttpx>=0.25\n",
-        "services/orders/app/main.py": "", "services/billing/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "services/orders/requirements.txt": "pydantic==2.7.1\nhttpx>=0.27\n",
+            "services/billing/requirements.txt": "pydantic==2.7.1\nhttpx>=0.25\n",
+            "services/orders/app/main.py": "",
+            "services/billing/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
-    Example({
-        "services/orders/requirements.txt": "pydantic==2.7.1  # expect: REQ005\nredis==5.0.4  # expect: REQ005\n-r extra.txt\n",
-        "services/orders/extra.txt": "redis==5.0.3  # expect: REQ005\n",
-        "services/billing/requirements.txt": "Pydantic==2.5.3  # expect: REQ005\n",
-        "services/orders/app/main.py": "", "services/billing/app/main.py": "",
-    }, _CONFIG),
+    Example(
+        {
+            "services/orders/requirements.txt": "pydantic==2.7.1  # expect: REQ005\nredis==5.0.4  # expect: REQ005\n-r extra.txt\n",
+            "services/orders/extra.txt": "redis==5.0.3  # expect: REQ005\n",
+            "services/billing/requirements.txt": "Pydantic==2.5.3  # expect: REQ005\n",
+            "services/orders/app/main.py": "",
+            "services/billing/app/main.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 
 

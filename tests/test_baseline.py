@@ -42,7 +42,7 @@ def test_new_findings_show_and_fixed_entries_fail_strict_until_pruned(demo: Path
 def test_baseline_from_config_and_bad_files(demo: Path) -> None:
     archcheck(demo, "baseline", "--output", "known.json")
     pyproject = demo / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + 'baseline = "known.json"\n')
+    pyproject.write_text(pyproject.read_text().replace("[tool.archcheck]\n", '[tool.archcheck]\nbaseline = "known.json"\n'))
     assert archcheck(demo, "check").returncode == 0
     (demo / "known.json").write_text("{not json")
     broken = archcheck(demo, "check")

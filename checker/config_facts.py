@@ -1,0 +1,574 @@
+"""Gather configuration facts of one file from its ``ast``: how URLs are used, and what is read.
+
+One iterative walk, top down, tells each string how the code uses it:
+
+* as a **connection target**: an argument of a client (``httpx.get``,
+  ``create_engine``, ``Redis.from_url``), a keyword named like a target
+  (``base_url=``), a module or class constant, a ``self.`` attribute, a
+  parameter default named like a target, a value written into the
+  environment, or a local variable later passed as one of these;
+* as the **fallback of a configuration read** (``os.getenv(X, default)``,
+  ``env.get(X, default)``, ``decouple.config(X, default=...)``,
+  ``getattr(settings, X, default)``, ``read(X) or default``, a
+  ``BaseSettings`` field default);
+* or as anything else, which is not recorded: docstrings, text for people
+  (``print``, logging, exception messages), allow-lists of origins,
+  comparisons, ``if __name__ == "__main__":`` blocks.
+
+It also records env reads with a literal name and literal ``DATABASE_URL``
+values. Which hosts matter is the rules' decision: these facts hold text.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
+
+from archcheck.calls import dotted
+from archcheck.loops import is_main_guard
+from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, UrlFact
+from archcheck.source import ParsedSource
+from archcheck.urls import (
+    ALLOW_LIST_NAME,
+    BARE_LOOPBACK_HINT,
+    NOT_A_TARGET_NAME,
+    PLACEHOLDER,
+    bare_host,
+    is_target_name,
+)
+
+ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
+ENVIRON = "os.environ"
+DATABASE_URL = "database_url"
+# callees whose arguments are connection targets (last part of the dotted name)
+CLIENT_CALLS = frozenset(
+    {
+        "create_engine",
+        "create_async_engine",
+        "make_url",
+        "from_url",
+        "connect",
+        "connect_robust",
+        "create_pool",
+        "create_connection",
+        "create_client",
+        "get_client",
+        "urlopen",
+        "Request",
+        "MongoClient",
+        "AsyncIOMotorClient",
+        "Celery",
+        "Elasticsearch",
+        "AsyncElasticsearch",
+        "insecure_channel",
+        "secure_channel",
+        "ClientSession",
+        "Client",
+        "AsyncClient",
+        "WebSocketApp",
+        "Redis",
+        "StrictRedis",
+        "ConnectionPool",
+        "URLParameters",
+        "BlockingConnection",
+        "Connection",
+        "OTLPSpanExporter",
+        "OTLPMetricExporter",
+        "OTLPLogExporter",
+        "KafkaProducer",
+        "KafkaConsumer",
+        "AIOKafkaProducer",
+        "AIOKafkaConsumer",
+        "QdrantClient",
+        "Minio",
+        "ws_connect",
+    }
+)
+# methods whose first argument (or `url=`) is where a request goes
+HTTP_METHODS = frozenset(
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "request",
+        "stream",
+        "send",
+        "fetch",
+        "ws_connect",
+        "websocket_connect",
+    }
+)
+# calls whose arguments are text for people, not values the program uses
+PEOPLE_CALLS = frozenset(
+    {
+        "print",
+        "echo",
+        "secho",
+        "warn",
+        "warning",
+        "info",
+        "debug",
+        "error",
+        "exception",
+        "critical",
+        "log",
+        "fatal",
+        "add_argument",
+        "Option",
+        "Argument",
+        "option",
+        "argument",
+        "rule",
+        "panel",
+    }
+)
+# string methods and functions that compare or take text apart, never connect
+STRING_TESTS = frozenset(
+    {
+        "startswith",
+        "endswith",
+        "find",
+        "rfind",
+        "index",
+        "rindex",
+        "count",
+        "replace",
+        "split",
+        "rsplit",
+        "partition",
+        "rpartition",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "removeprefix",
+        "removesuffix",
+        "match",
+        "search",
+        "fullmatch",
+        "sub",
+        "compile",
+        "contains",
+        "urlparse",
+        "urlsplit",
+    }
+)
+# a project's own config readers: `env.get(X, d)`, `get_env().get(X, d)`, `settings.getenv(X, d)`
+_WRAPPER_SUFFIXES = (
+    "env.get",
+    "environ.get",
+    "environment.get",
+    "getenv",
+    "get_env",
+    "get_environment",
+    "env.str",
+    "env.url",
+    "config.get",
+    "settings.get",
+)
+_FIELD_CALLS = frozenset({"Field", "field"})
+_SETTINGS_BASES = frozenset({"BaseSettings"})
+_TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
+
+TARGET, LOCAL, NONE = "target", "local", "none"
+
+
+def may_hold_config(text: str) -> bool:
+    """False only if ``text`` holds no URL, loopback host, env read or DATABASE_URL (the screen)."""
+    return (
+        "://" in text
+        or "env" in text
+        or BARE_LOOPBACK_HINT.search(text) is not None
+        or (DATABASE_URL in text.lower())
+    )
+
+
+@dataclass(frozen=True)
+class _Use:
+    """How a string at this position is used, and where it sits."""
+
+    kind: str = NONE
+    name: Optional[str] = None  # the local variable a LOCAL value is kept in
+    named: bool = False  # a name on the way says it is a connection target
+    scope: str = "module"  # "module", "class", "settings" or "function"
+    function: int = 0  # which function body (0: none)
+    people: bool = False  # inside text for people
+    main: bool = False  # under `if __name__ == "__main__":`
+
+
+@dataclass(frozen=True)
+class ConfigFacts:
+    urls: Tuple[UrlFact, ...] = ()
+    fallbacks: Tuple[FallbackFact, ...] = ()
+    env_reads: Tuple[EnvReadFact, ...] = ()
+    database_urls: Tuple[DatabaseUrlFact, ...] = ()
+
+
+def callee_name(func: ast.expr) -> str:
+    """``self.env.get`` -> "self.env.get"; ``get_env().get`` -> "get_env.get" (calls dropped)."""
+    if isinstance(func, ast.Attribute):
+        inner = callee_name(func.value)
+        return f"{inner}.{func.attr}" if inner else func.attr
+    if isinstance(func, ast.Call):
+        return callee_name(func.func)
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.expr]:
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return positional[position] if len(positional) > position else None
+
+
+def literal(node: Optional[ast.AST]) -> Optional[str]:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def static_text(node: ast.AST) -> Optional[str]:
+    """The text of a string literal or f-string, expressions replaced by a placeholder."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else PLACEHOLDER for v in node.values)
+    return None
+
+
+class _Gatherer:
+    def __init__(self, source: ParsedSource, aliases: Mapping[str, str]) -> None:
+        self.source = source
+        self.aliases = aliases
+        self.urls: List[UrlFact] = []
+        self.fallbacks: List[FallbackFact] = []
+        self.env_reads: List[EnvReadFact] = []
+        self.database_urls: List[DatabaseUrlFact] = []
+        self.kept: Dict[Tuple[int, str], List[Tuple[ast.AST, str, bool]]] = {}  # (function, local) -> strings
+        self.passed: Set[Tuple[int, str]] = set()  # (function, local) passed as a connection target
+        self.functions = 0
+
+    def qualified(self, node: ast.AST) -> Optional[str]:
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        return self.aliases[head] + ("." + rest if rest else "") if head in self.aliases else None
+
+    # --- what a call is -----------------------------------------------------
+
+    def fallback(self, call: ast.Call) -> Optional[Tuple[Optional[ast.expr], Optional[ast.expr], str]]:
+        """(key, default, source) of a configuration read, or None."""
+        qualified = self.qualified(call.func)
+        if qualified in ENV_LOOKUPS:
+            return _argument(call, 0, "key"), _argument(call, 1, "default"), "env lookup"
+        if qualified == "decouple.config":
+            return _argument(call, 0, "option"), _argument(call, 1, "default"), "config read"
+        name = callee_name(call.func).lower()
+        if name == "getattr" and len(call.args) == 3:
+            return call.args[1], call.args[2], "config read"
+        if call.args and any(
+            name == s or name.endswith(("." + s, "_" + s)) or (s == "get_env" and name == "env")
+            for s in _WRAPPER_SUFFIXES
+        ):
+            source = "env lookup" if "env" in name else "config read"
+            return _argument(call, 0, "key"), _argument(call, 1, "default"), source
+        return None
+
+    def is_config_read(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Subscript):
+            return self.qualified(node.value) == ENVIRON
+        return isinstance(node, ast.Call) and self.fallback(node) is not None
+
+    @staticmethod
+    def is_people(call: ast.Call) -> bool:
+        name = callee_name(call.func)
+        last = name.rsplit(".", 1)[-1]
+        head = name.split(".")[0].lower()
+        return (
+            last in PEOPLE_CALLS
+            or last.endswith(("Error", "Exception", "Warning"))
+            or head in ("log", "logger")
+        )
+
+    # --- the walk -------------------------------------------------------------
+
+    def gather(self, tree: ast.Module) -> ConfigFacts:
+        stack: List[Tuple[ast.AST, _Use]] = [(statement, _Use()) for statement in reversed(tree.body)]
+        while stack:
+            node, use = stack.pop()
+            stack.extend(reversed(self._visit(node, use)))
+        for (function, name), strings in self.kept.items():
+            if (function, name) in self.passed:
+                for node, text, named in strings:
+                    self.urls.append(UrlFact(text, self.source.location(node), named or is_target_name(name)))
+        key = lambda fact: (fact.location.line, fact.location.column)  # noqa: E731
+        return ConfigFacts(
+            tuple(sorted(self.urls, key=key)),
+            tuple(sorted(self.fallbacks, key=key)),
+            tuple(sorted(self.env_reads, key=key)),
+            tuple(sorted(self.database_urls, key=key)),
+        )
+
+    def _visit(self, node: ast.AST, use: _Use) -> List[Tuple[ast.AST, _Use]]:
+        """Record what this node says, and return its children with how they are used."""
+        none = replace(use, kind=NONE, name=None, named=False)
+        if isinstance(node, (ast.Constant, ast.JoinedStr)):
+            self._string(node, use)
+            return [(v, none) for v in node.values] if isinstance(node, ast.JoinedStr) else []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self._function(node, none)
+        if isinstance(node, ast.ClassDef):
+            scope = (
+                "settings"
+                if any(dotted(b) and dotted(b).rsplit(".", 1)[-1] in _SETTINGS_BASES for b in node.bases)
+                else "class"
+            )  # type: ignore[union-attr]
+            heads = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+            inner = replace(none, scope=scope)
+            return [(n, none) for n in heads] + [(s, inner) for s in node.body]
+        if isinstance(node, ast.If) and is_main_guard(node.test):
+            return [(s, replace(none, main=True)) for s in node.body] + [(s, none) for s in node.orelse]
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            return self._assignment(node, none)
+        if isinstance(node, ast.Call):
+            return self._call(node, use, none)
+        if isinstance(node, ast.Dict):
+            return self._dict(node, use, none)
+        if isinstance(node, ast.BoolOp):
+            return self._bool(node, use, none)
+        if isinstance(node, ast.IfExp):
+            return [(node.test, none), (node.body, use), (node.orelse, use)]
+        if isinstance(node, ast.Subscript):
+            self._environ_read(node)
+            return [(node.value, none), (node.slice, none)]
+        if isinstance(node, _TRANSPARENT):
+            return [(child, use) for child in ast.iter_child_nodes(node)]
+        if isinstance(node, ast.stmt):  # other statements: their bodies keep the scope
+            return [(child, none) for child in ast.iter_child_nodes(node)]
+        return [(child, none) for child in ast.iter_child_nodes(node)]  # comparisons, returns, lambdas…
+
+    def _string(self, node: ast.AST, use: _Use) -> None:
+        if use.kind == NONE or use.main or use.people:
+            return
+        text = static_text(node)
+        if text is None or ("://" not in text and bare_host(text.replace(PLACEHOLDER, "0")) is None):
+            return
+        if use.kind == TARGET:
+            self.urls.append(UrlFact(text, self.source.location(node), use.named))
+        elif use.name is not None:
+            self.kept.setdefault((use.function, use.name), []).append((node, text, use.named))
+
+    def _function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, none: _Use
+    ) -> List[Tuple[ast.AST, _Use]]:
+        self.functions += 1
+        body = replace(none, scope="function", function=self.functions)
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+        children: List[Tuple[ast.AST, _Use]] = [(d, none) for d in node.decorator_list]
+        for arg, default in pairs:
+            kind = TARGET if is_target_name(arg.arg) else NONE
+            children.append((default, replace(none, kind=kind, named=True)))
+        return children + [(s, body) for s in node.body]
+
+    def _assignment(self, node: ast.Assign | ast.AnnAssign, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        children: List[Tuple[ast.AST, _Use]] = [(t, none) for t in targets]
+        if node.value is None:
+            return children
+        names = [n for n in map(_target_name, targets) if n]
+        if any(n.lower() == DATABASE_URL for n in names) or any(
+            self._environ_key(t) == DATABASE_URL for t in targets
+        ):
+            self._database_url(node.value)
+        if none.scope == "settings" and isinstance(node, ast.AnnAssign) and names:
+            self._settings_field(names[0], node.value, none)
+        named = any(is_target_name(n) for n in names)
+        use = replace(none, named=named)
+        if any(ALLOW_LIST_NAME.search(n) or NOT_A_TARGET_NAME.search(n) for n in names):
+            pass
+        elif any(self._environ_key(t) is not None for t in targets):
+            use = replace(use, kind=TARGET)  # os.environ["X"] = url
+        elif none.scope in ("module", "class"):
+            use = replace(use, kind=TARGET)
+        elif none.scope == "function":
+            if any(_is_self_attribute(t) for t in targets):
+                use = replace(use, kind=TARGET)
+            else:
+                local = next((t.id for t in targets if isinstance(t, ast.Name)), None)
+                use = replace(use, kind=LOCAL if local else NONE, name=local)
+        return [*children, (node.value, use)]
+
+    def _call(self, call: ast.Call, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+        people = self.is_people(call)
+        inner = replace(none, people=none.people or people)
+        children: List[Tuple[ast.AST, _Use]] = []
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            children.append((func.value, use))  # "http://{}:{}".format(host, port): the string is the value
+        else:
+            children.append((func, none))
+        read = self.fallback(call)
+        if read is not None:
+            key, default, source = read
+            self._config_read(call, key, default, source, inner)
+        last = callee_name(func).rsplit(".", 1)[-1]
+        positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+        for position, value in enumerate(positional):
+            children.append((value, self._argument_use(call, value, last, position, None, read, use, inner)))
+        for kw in call.keywords:
+            if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
+                self._database_url(kw.value)
+            children.append(
+                (kw.value, self._argument_use(call, kw.value, last, -1, kw.arg, read, use, inner))
+            )
+        children += [(a, inner) for a in call.args if isinstance(a, ast.Starred)]
+        return children
+
+    def _argument_use(
+        self,
+        call: ast.Call,
+        value: ast.expr,
+        last: str,
+        position: int,
+        keyword: Optional[str],
+        read: object,
+        use: _Use,
+        inner: _Use,
+    ) -> _Use:
+        """How an argument is used: ``use`` is how the call's own value is used."""
+        if inner.people or read is not None or last in STRING_TESTS:
+            return inner  # text for people, a string test, or a read's key or fallback (CFG004)
+        if last in _FIELD_CALLS and (keyword == "default" or position == 0):
+            return use  # `x: str = Field(default=url)` is the field's value
+        kind = NONE
+        named = False
+        if keyword is not None and not ALLOW_LIST_NAME.search(keyword) and is_target_name(keyword):
+            kind, named = TARGET, True
+        elif keyword is not None and ALLOW_LIST_NAME.search(keyword):
+            return inner
+        elif last in CLIENT_CALLS or (
+            isinstance(call.func, ast.Attribute)
+            and last in HTTP_METHODS
+            and (position == 0 or keyword == "url")
+        ):
+            kind, named = TARGET, True
+        elif position == 1 and self._writes_environment(call, last):
+            key = literal(call.args[0])
+            kind, named = TARGET, key is not None and is_target_name(key)
+        if kind == TARGET and isinstance(value, ast.Name) and inner.function:
+            self.passed.add((inner.function, value.id))
+        return replace(inner, kind=kind, named=named)
+
+    def _writes_environment(self, call: ast.Call, last: str) -> bool:
+        """``os.putenv(X, v)``, ``env_manager.set(X, v)``."""
+        if last in ("putenv", "setenv"):
+            return True
+        receiver = callee_name(call.func.value) if isinstance(call.func, ast.Attribute) else ""
+        return last == "set" and "env" in receiver.rsplit(".", 1)[-1].lower()
+
+    def _dict(self, node: ast.Dict, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+        children: List[Tuple[ast.AST, _Use]] = []
+        for key, value in zip(node.keys, node.values):
+            name = literal(key)
+            if name is not None and name.lower() == DATABASE_URL:
+                self._database_url(value)
+            if key is not None:
+                children.append((key, none))
+            if name is not None and (ALLOW_LIST_NAME.search(name) or NOT_A_TARGET_NAME.search(name)):
+                children.append((value, none))
+            else:
+                named = use.named or (name is not None and is_target_name(name))
+                children.append((value, replace(use, named=named)))
+        return children
+
+    def _bool(self, node: ast.BoolOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+        first = node.values[0]
+        if isinstance(node.op, ast.Or) and self.is_config_read(first):
+            key, _, source = self.fallback(first) or (None, None, "env lookup")  # type: ignore[arg-type]
+            if isinstance(first, ast.Subscript):
+                key = first.slice
+            for default in node.values[1:]:
+                self._record_fallback(node, key, default, source, none)
+            return [(v, none) for v in node.values]
+        return [(v, use) for v in node.values]
+
+    # --- reads ------------------------------------------------------------------
+
+    def _config_read(
+        self, call: ast.Call, key: Optional[ast.expr], default: Optional[ast.expr], source: str, inner: _Use
+    ) -> None:
+        if source == "env lookup" and self.qualified(call.func) in ENV_LOOKUPS:
+            name = literal(key)
+            if name is not None:
+                self.env_reads.append(EnvReadFact(name, self.source.location(call)))
+                if name.lower() == DATABASE_URL and default is not None:
+                    self._database_url(default)
+        if default is not None:
+            self._record_fallback(call, key, default, source, inner)
+
+    def _record_fallback(
+        self, where: ast.AST, key: Optional[ast.expr], default: ast.expr, source: str, use: _Use
+    ) -> None:
+        text = static_text(default)
+        if text is None or use.people or use.main:
+            return
+        if "://" in text or bare_host(text.replace(PLACEHOLDER, "0")) is not None:
+            self.fallbacks.append(FallbackFact(source, literal(key) or "", text, self.source.location(where)))
+
+    def _settings_field(self, name: str, value: ast.expr, use: _Use) -> None:
+        if isinstance(value, ast.Call) and callee_name(value.func).rsplit(".", 1)[-1] in _FIELD_CALLS:
+            value = _argument(value, 0, "default")  # type: ignore[assignment]
+            if value is None:
+                return
+        key = ast.Constant(name)
+        self._record_fallback(value, key, value, "settings field", use)
+
+    def _environ_key(self, node: ast.AST) -> Optional[str]:
+        """``"database_url"`` for ``os.environ["DATABASE_URL"]`` (lower-cased), else None."""
+        if isinstance(node, ast.Subscript) and self.qualified(node.value) == ENVIRON:
+            return (literal(node.slice) or "").lower()
+        return None
+
+    def _environ_read(self, node: ast.Subscript) -> None:
+        if isinstance(node.ctx, ast.Load) and self.qualified(node.value) == ENVIRON:
+            name = literal(node.slice)
+            if name is not None:
+                self.env_reads.append(EnvReadFact(name, self.source.location(node)))
+
+    def _database_url(self, value: ast.expr) -> None:
+        text = literal(value)
+        if text is not None:
+            self.database_urls.append(DatabaseUrlFact(text, self.source.location(value)))
+
+
+def _target_name(target: ast.AST) -> Optional[str]:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return None
+
+
+def _is_self_attribute(target: ast.AST) -> bool:
+    return (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id in ("self", "cls")
+    )
+
+
+def gather_config(source: ParsedSource, aliases: Mapping[str, str], screen: bool = True) -> ConfigFacts:
+    """The configuration facts of a file (ast files only); the text screen skips most files cheaply."""
+    if source.ast_tree is None or (screen and not may_hold_config(source.text)):
+        return ConfigFacts()
+    return _Gatherer(source, aliases).gather(source.ast_tree)
+
+
+__all__: Sequence[str] = ("ConfigFacts", "gather_config", "may_hold_config")

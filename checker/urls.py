@@ -1,0 +1,224 @@
+"""URLs, hosts and names in configuration values: pure text, shared by the configuration rules.
+
+Which hosts are loopback, where a URL is in a string (an f-string's
+expressions stand as a placeholder), and which names say that a value is a
+connection target (``REDIS_URL``, ``db_host``) or a list of what is allowed
+(``CORS_ORIGINS``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+import re
+from typing import Iterator, Optional, Sequence, Tuple
+
+PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
+# deployment tooling inside a service: not the code the service runs
+TOOLING_DIRS = frozenset(
+    {
+        "scripts",
+        "deploy",
+        "deployment",
+        "deployments",
+        "infra",
+        "ops",
+        "tools",
+        "bin",
+        "ci",
+        "devtools",
+        "dev_tools",
+    }
+)
+
+_URL = re.compile(
+    r"(?:\b([A-Za-z][A-Za-z0-9+.-]*)|\x00)://(?:[^\s/@'\"]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)"
+)
+_BARE_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:/\S*)?")
+LOOPBACK_NAMES = frozenset({"localhost", "0.0.0.0", "::1", "ip6-localhost"})
+# A literal that ends right after "://" and is continued by another literal (implicit
+# concatenation, comments allowed in between): its host is in the next literal.
+SPLIT_AFTER_SCHEME = r"://['\"]\s*(?:#[^\n]*\n\s*)*[rRbBuUfF]{0,2}['\"]"
+# a loopback host right after "://" (and userinfo), or a split literal
+_LOOPBACK_HINT = re.compile(
+    r"://(?:[^\s/@'\"]*@)?\[?(?:localhost|127\.|0\.0\.0\.0|::1|ip6-localhost|[\w.-]*\.localhost)|"
+    + SPLIT_AFTER_SCHEME,
+    re.IGNORECASE,
+)
+
+# words that name a connection target when they end a setting, key or parameter name
+_TARGET_WORDS = frozenset(
+    {
+        "url",
+        "uri",
+        "urls",
+        "uris",
+        "endpoint",
+        "endpoints",
+        "host",
+        "hostname",
+        "dsn",
+        "server",
+        "broker",
+        "backend",
+    }
+)
+_NOT_TARGET_WORDS = frozenset(
+    {
+        "bind",
+        "listen",
+        "callback",
+        "redirect",
+        "docs",
+        "doc",
+        "origin",
+        "origins",
+        "cors",
+        "allow",
+        "allowed",
+        "trusted",
+        "public",
+        "frontend",
+    }
+)
+_VAGUE_WORDS = frozenset({"host", "hostname", "server", "backend"})
+# names of values that describe URLs (patterns to look for, examples, help) rather than use one
+NOT_A_TARGET_NAME = re.compile(r"(?i)pattern|forbid|example|sample|regex|message|help|description|hint")
+# a loopback URL to a health endpoint is a container checking itself, which is right
+SELF_CHECK_PATH = re.compile(
+    r"(?i)^/(?:health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|ping|status)\b"
+)
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+# a bare loopback host in a literal (`"localhost:4317"`): for the prefilters
+BARE_LOOPBACK_HINT = re.compile(r"""['"](?:localhost|127\.|0\.0\.0\.0|\[?::1)""", re.IGNORECASE)
+# names of lists that say which URLs are allowed, not which to connect to
+ALLOW_LIST_NAME = re.compile(r"(?i)origin|cors|allow|whitelist|trusted|redirect|callback|csrf|referr?er")
+
+
+def is_target_name(name: str) -> bool:
+    """Does a setting, key or parameter name hold a connection target (``REDIS_URL``, ``dbHost``)?"""
+    words = [w.lower() for w in _WORD.findall(name)]
+    if not words or _NOT_TARGET_WORDS.intersection(words):
+        return False
+    if len(words) == 1 and words[0] in _VAGUE_WORDS:
+        return False  # a bare HOST or SERVER is usually what a server binds to
+    return words[-1] in _TARGET_WORDS or words[-1].endswith(("url", "uri"))
+
+
+def is_runtime_path(path: str, unit_path: str) -> bool:
+    """Code a unit runs, as opposed to the deployment tooling kept in it (``scripts/``, ``deploy/``)."""
+    inside = path[len(unit_path) :].strip("/").split("/") if unit_path else path.split("/")
+    return not TOOLING_DIRS.intersection(inside[:-1])
+
+
+def urls(text: str) -> Iterator[Tuple[str, str]]:
+    """(url, host) for each URL in ``text`` whose host is written out (not an expression)."""
+    for match in _URL.finditer(text):
+        host = match.group(2)
+        if PLACEHOLDER in host:
+            continue
+        end = match.end()
+        tail = re.match(r"[^\s'\"]*", text[end:])
+        url = match.group(0) + (tail.group(0) if tail else "")
+        yield url.replace(PLACEHOLDER, "{...}"), host.strip("[]").lower()
+
+
+def bare_host(text: str) -> Optional[str]:
+    """The host of a scheme-less ``host[:port][/path]`` value (``localhost:4317``), else None."""
+    match = _BARE_HOST.fullmatch(text.strip())
+    return match.group(1).strip("[]").lower() if match else None
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
+    """The loopback URLs in ``text``; with ``named_target``, a bare ``localhost:6379`` too."""
+    found = False
+    for url, host in urls(text):
+        if is_loopback(host):
+            found = True
+            yield url
+    host = None if found or not named_target else bare_host(text.replace(PLACEHOLDER, "0"))
+    if host is not None and is_loopback(host) and host != "0.0.0.0":  # a bare 0.0.0.0 is where to bind
+        yield text.replace(PLACEHOLDER, "{...}")
+
+
+def may_contain_loopback(text: str) -> bool:
+    """False only if no URL with a loopback host can be written in ``text``.
+
+    True for every literal split right after the scheme, whatever host follows.
+    """
+    return _LOOPBACK_HINT.search(text) is not None
+
+
+_SECRET_PARAMS = frozenset(
+    {
+        "password",
+        "sslpassword",
+        "pass",
+        "passwd",
+        "pwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "access_token",
+        "auth_token",
+        "sslkey",
+    }
+)
+_URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def mask_password(text: str) -> str:
+    """``text`` with every URL's password and secret query parameters replaced by ``***``.
+
+    The userinfo ends at the last ``@`` before the path, so a password that
+    holds an ``@`` is masked whole.
+    """
+    out = []
+    position = 0
+    for match in _URL_START.finditer(text):
+        if match.start() < position:
+            continue
+        end = len(text)
+        for stop in (" ", "\t", "\n", "'", '"'):
+            found = text.find(stop, match.end())
+            end = min(end, found) if found >= 0 else end
+        out.append(text[position : match.start()])
+        out.append(_mask_url(text[match.start() : end]))
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _mask_url(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    path_start = min(
+        (i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest)
+    )
+    netloc, tail = rest[:path_start], rest[path_start:]
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user, colon, _ = userinfo.partition(":")
+        netloc = f"{user}:***@{host}" if colon else netloc
+    if "?" in tail:
+        path, _, query = tail.partition("?")
+        query, hash_mark, fragment = query.partition("#")
+        pairs = []
+        for pair in query.split("&"):
+            name, equals, _ = pair.partition("=")
+            pairs.append(f"{name}=***" if equals and name.lower() in _SECRET_PARAMS else pair)
+        tail = f"{path}?{'&'.join(pairs)}{hash_mark}{fragment}"
+    return f"{scheme}://{netloc}{tail}"
+
+
+def matches_internal(host: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(host, p.lower()) for p in patterns)
