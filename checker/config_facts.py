@@ -22,8 +22,8 @@ values. Which hosts matter is the rules' decision: these facts hold text.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, replace
-from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from dataclasses import dataclass
+from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 from archcheck.calls import dotted
 from archcheck.loops import is_main_guard
@@ -187,8 +187,7 @@ def may_hold_config(text: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _Use:
+class _Use(NamedTuple):
     """How a string at this position is used, and where it sits."""
 
     kind: str = NONE
@@ -297,9 +296,14 @@ class _Gatherer:
     # --- the walk -------------------------------------------------------------
 
     def gather(self, tree: ast.Module) -> ConfigFacts:
+        marks = self.source.marked_lines(may_hold_config)
         stack: List[Tuple[ast.AST, _Use]] = [(statement, _Use()) for statement in reversed(tree.body)]
         while stack:
             node, use = stack.pop()
+            # outside functions, a statement with no marked line holds nothing to record; inside
+            # one, every statement is walked, since a local may be passed as a target elsewhere
+            if use.function == 0 and isinstance(node, ast.stmt) and not marks.covers(node):
+                continue
             stack.extend(reversed(self._visit(node, use)))
         for (function, name), strings in self.kept.items():
             if (function, name) in self.passed:
@@ -315,7 +319,7 @@ class _Gatherer:
 
     def _visit(self, node: ast.AST, use: _Use) -> List[Tuple[ast.AST, _Use]]:
         """Record what this node says, and return its children with how they are used."""
-        none = replace(use, kind=NONE, name=None, named=False)
+        none = use if use.kind == NONE and not use.named else use._replace(kind=NONE, name=None, named=False)
         if isinstance(node, (ast.Constant, ast.JoinedStr)):
             self._string(node, use)
             return [(v, none) for v in node.values] if isinstance(node, ast.JoinedStr) else []
@@ -328,10 +332,10 @@ class _Gatherer:
                 else "class"
             )  # type: ignore[union-attr]
             heads = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
-            inner = replace(none, scope=scope)
+            inner = none._replace(scope=scope)
             return [(n, none) for n in heads] + [(s, inner) for s in node.body]
         if isinstance(node, ast.If) and is_main_guard(node.test):
-            return [(s, replace(none, main=True)) for s in node.body] + [(s, none) for s in node.orelse]
+            return [(s, none._replace(main=True)) for s in node.body] + [(s, none) for s in node.orelse]
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             return self._assignment(node, none)
         if isinstance(node, ast.Call):
@@ -366,7 +370,7 @@ class _Gatherer:
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, none: _Use
     ) -> List[Tuple[ast.AST, _Use]]:
         self.functions += 1
-        body = replace(none, scope="function", function=self.functions)
+        body = none._replace(scope="function", function=self.functions)
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
@@ -374,7 +378,7 @@ class _Gatherer:
         children: List[Tuple[ast.AST, _Use]] = [(d, none) for d in node.decorator_list]
         for arg, default in pairs:
             kind = TARGET if is_target_name(arg.arg) else NONE
-            children.append((default, replace(none, kind=kind, named=True)))
+            children.append((default, none._replace(kind=kind, named=True)))
         return children + [(s, body) for s in node.body]
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign, none: _Use) -> List[Tuple[ast.AST, _Use]]:
@@ -390,24 +394,24 @@ class _Gatherer:
         if none.scope == "settings" and isinstance(node, ast.AnnAssign) and names:
             self._settings_field(names[0], node.value, none)
         named = any(is_target_name(n) for n in names)
-        use = replace(none, named=named)
+        use = none._replace(named=named)
         if any(ALLOW_LIST_NAME.search(n) or NOT_A_TARGET_NAME.search(n) for n in names):
             pass
         elif any(self._environ_key(t) is not None for t in targets):
-            use = replace(use, kind=TARGET)  # os.environ["X"] = url
+            use = use._replace(kind=TARGET)  # os.environ["X"] = url
         elif none.scope in ("module", "class"):
-            use = replace(use, kind=TARGET)
+            use = use._replace(kind=TARGET)
         elif none.scope == "function":
             if any(_is_self_attribute(t) for t in targets):
-                use = replace(use, kind=TARGET)
+                use = use._replace(kind=TARGET)
             else:
                 local = next((t.id for t in targets if isinstance(t, ast.Name)), None)
-                use = replace(use, kind=LOCAL if local else NONE, name=local)
+                use = use._replace(kind=LOCAL if local else NONE, name=local)
         return [*children, (node.value, use)]
 
     def _call(self, call: ast.Call, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         people = self.is_people(call)
-        inner = replace(none, people=none.people or people)
+        inner = none._replace(people=none.people or people)
         children: List[Tuple[ast.AST, _Use]] = []
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "format":
@@ -464,7 +468,7 @@ class _Gatherer:
             kind, named = TARGET, key is not None and is_target_name(key)
         if kind == TARGET and isinstance(value, ast.Name) and inner.function:
             self.passed.add((inner.function, value.id))
-        return replace(inner, kind=kind, named=named)
+        return inner._replace(kind=kind, named=named)
 
     def _writes_environment(self, call: ast.Call, last: str) -> bool:
         """``os.putenv(X, v)``, ``env_manager.set(X, v)``."""
@@ -485,7 +489,7 @@ class _Gatherer:
                 children.append((value, none))
             else:
                 named = use.named or (name is not None and is_target_name(name))
-                children.append((value, replace(use, named=named)))
+                children.append((value, use._replace(named=named)))
         return children
 
     def _bool(self, node: ast.BoolOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:

@@ -23,6 +23,7 @@ The walk is iterative, so no input can exhaust the recursion limit.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
@@ -64,9 +65,18 @@ _MARKERS = ("run_until_complete", "run_forever")
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
+# asyncio.run is reached through an import that spells "asyncio", and is called as `run(`,
+# `<alias>.run(`, or under a name bound by `import run as <name>`
+_RUN_CALL = re.compile(r"\brun\s*\(|\brun\s+as\b")
+# text without these holds no loop factory or running-loop probe: no name needs tracking
+_FACTORY_MARKERS = ("get_event_loop", "new_event_loop", "get_running_loop", "EventLoop", "uvloop")
+
+
 def may_enter_loop(text: str) -> bool:
     """False only if ``text`` cannot hold a loop entry (the gatherer's cheap screen)."""
-    return any(marker in text for marker in _MARKERS) or ("asyncio" in text and "run" in text)
+    if any(marker in text for marker in _MARKERS):
+        return True
+    return "asyncio" in text and _RUN_CALL.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,8 @@ class _Gatherer:
         self.aliases = aliases
         self.entries: List[LoopEntryFact] = []
         self.class_loops: Dict[str, FrozenSet[str]] = {}
+        # most files bind no loop and probe for none: then no scope needs the pre-passes
+        self.tracks_loops = any(marker in source.text for marker in _FACTORY_MARKERS)
 
     # --- names -------------------------------------------------------------
 
@@ -151,7 +163,7 @@ class _Gatherer:
     # --- the walk -------------------------------------------------------------
 
     def gather(self, tree: ast.Module) -> Tuple[LoopEntryFact, ...]:
-        module_loops = frozenset(self._bindings(tree.body, LOOP_FACTORIES))
+        module_loops = frozenset(self._bindings(tree.body, LOOP_FACTORIES) if self.tracks_loops else ())
         stack: List[Tuple[Sequence[ast.stmt], _Context]] = [(tree.body, _Context(loops=module_loops))]
         while stack:
             body, ctx = stack.pop()
@@ -223,18 +235,21 @@ class _Gatherer:
         inherited = {name for name in ctx.loops if not name.startswith("self.") and name not in params}
         if ctx.function is None and ctx.class_name is not None:
             inherited |= self.class_loops.get(ctx.class_prefix, frozenset())
-        loops = inherited | self._bindings(node.body, LOOP_FACTORIES)
-        loops |= {
-            a.arg
-            for a in _parameters(node)
-            if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
-        }
-        running = frozenset(self._bindings(node.body, RUNNING_LOOP) | self._probe_results(node.body))
+        loops = set(inherited)
+        running: Set[str] = set()
+        if self.tracks_loops:
+            loops |= self._bindings(node.body, LOOP_FACTORIES)
+            loops |= {
+                a.arg
+                for a in _parameters(node)
+                if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
+            }
+            running = self._bindings(node.body, RUNNING_LOOP) | self._probe_results(node.body)
         return _Context(
             function=qualname,
             in_async=isinstance(node, ast.AsyncFunctionDef),
             loops=frozenset(loops),
-            running=running,
+            running=frozenset(running),
         )
 
     def _expressions(self, roots: Sequence[object], ctx: _Context) -> None:
@@ -270,7 +285,7 @@ class _Gatherer:
             kind = func.attr
         else:
             return
-        argument = ast.get_source_segment(self.source.text, call.args[0]) if call.args else None
+        argument = self.source.segment(call.args[0]) if call.args else None
         self.entries.append(
             LoopEntryFact(
                 kind,
@@ -296,6 +311,8 @@ class _Gatherer:
         return found
 
     def _self_bindings(self, cls: ast.ClassDef) -> Set[str]:
+        if not self.tracks_loops:
+            return set()
         return {
             name
             for item in cls.body
@@ -305,7 +322,7 @@ class _Gatherer:
         }
 
     def _probes_running_loop(self, body: Sequence[ast.stmt]) -> bool:
-        return any(self._calls(node, RUNNING_PROBES) for node in own_nodes(body))
+        return self.tracks_loops and any(self._calls(node, RUNNING_PROBES) for node in own_nodes(body))
 
     def _probe_results(self, body: Sequence[ast.stmt]) -> Set[str]:
         """``try: get_running_loop(); in_loop = True`` makes ``in_loop`` mean "a loop runs"."""

@@ -18,7 +18,7 @@ import re
 import sys
 import tokenize
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from archcheck.model import Location, ParseProblem
 
@@ -36,10 +36,29 @@ class ParsedSource:
     cst_tree: Optional[libcst.Module] = None
     _lines: Optional[List[str]] = None
 
-    def line(self, number: int) -> str:
+    @property
+    def lines(self) -> List[str]:
         if self._lines is None:
             self._lines = self.text.split("\n")
-        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
+        return self._lines
+
+    def line(self, number: int) -> str:
+        lines = self.lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    def segment(self, node: ast.AST) -> str:
+        """The source text of an ``ast`` node (like ``ast.get_source_segment``, without re-splitting)."""
+        where = self.location(node)
+        lines = self.lines[where.line - 1 : where.end_line]
+        if not lines:
+            return ""
+        if len(lines) == 1:
+            return lines[0][where.column - 1 : where.end_column - 1]
+        return "\n".join([lines[0][where.column - 1 :], *lines[1:-1], lines[-1][: where.end_column - 1]])
+
+    def marked_lines(self, marker: Callable[[str], bool]) -> LineMarks:
+        """Which lines ``marker`` accepts, to skip statements that hold none of them."""
+        return LineMarks([marker(line) for line in self.lines])
 
     def cst_module(self) -> libcst.Module:
         """The LibCST tree, parsed on first use; raises libcst.ParserSyntaxError."""
@@ -62,6 +81,20 @@ class ParsedSource:
         if text.isascii():
             return byte_offset
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+class LineMarks:
+    """Counts of marked lines up to each line: does a statement hold a marked line, in O(1)?"""
+
+    def __init__(self, marks: Sequence[bool]) -> None:
+        self.before = [0]
+        for mark in marks:
+            self.before.append(self.before[-1] + mark)
+
+    def covers(self, node: ast.AST) -> bool:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])  # type: ignore[attr-defined]
+        last = min(node.end_lineno or node.lineno, len(self.before) - 1)  # type: ignore[attr-defined]
+        return self.before[last] > self.before[first - 1]
 
 
 @contextlib.contextmanager
