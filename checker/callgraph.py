@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Tuple
 import networkx as nx
 
 from archcheck.calls import import_aliases
-from archcheck.model import DefFact, ImportFact, ImportKind, Location, LoopEntryFact
+from archcheck.model import DefFact, Location, LoopEntryFact
 
 if TYPE_CHECKING:
     from archcheck.project import Project
@@ -74,25 +74,12 @@ class CallGraph:
         owner = self.project.layout.owner(caller)
         return owner is not None and owner == self.project.layout.owner(callee)
 
-    def _module_file(self, path: str, dotted: str) -> Optional[str]:
-        """The file an absolute dotted module name resolves to from ``path``."""
-        fact = ImportFact(dotted, 0, (), ImportKind.IMPORT, Location(path))
-        for resolution in self.project.layout.resolve(path, fact):
-            target = resolution.target
-            if target is None:
-                return None
-            if target.endswith(".py"):
-                return target
-            init = f"{target}/__init__.py"
-            return init if init in self.project.facts else None
-        return None
-
     def _symbol(self, path: str, dotted: str) -> Optional[Tuple[str, str]]:
         """(file, name) for ``package.module.name`` resolved from ``path``."""
         module, _, name = dotted.rpartition(".")
         if not module:
             return None
-        target = self._module_file(path, module)
+        target = self.project.module_file(path, module)
         return (target, name) if target else None
 
     def _class(self, path: str, written: str) -> Optional[Tuple[str, str]]:

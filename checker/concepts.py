@@ -1,10 +1,12 @@
 """What concept a class name stands for, so different names for one thing can be matched.
 
 ``UnifiedDBConnectionManager`` -> tokens ``unified, db, connection, manager``
--> abbreviations expanded and qualifiers dropped -> subject ``{database,
-connection}``, role ``manager``. Two classes implement one concept when their
-roles are equal and one subject contains the other; when the subjects differ,
-their method names must overlap as well.
+-> abbreviations expanded and qualifiers dropped -> subject ``(database,
+connection)``, role ``manager``. Word order matters: ``TaskTemplateCreate``
+and ``TemplateTaskCreate`` are different things. Two classes implement one
+concept when their roles are equal and their subjects are equal, or one
+subject is the other with words added (in order) and their method names
+overlap as well.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import FrozenSet, Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 _TOKEN = re.compile(r"[Vv]\d+(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]+\d*(?![a-z])|[A-Z]?[a-z]+\d*|\d+")
 
@@ -45,11 +47,17 @@ def tokens(name: str) -> List[str]:
 
 @dataclass(frozen=True)
 class Concept:
-    subject: FrozenSet[str]
+    subject: Tuple[str, ...]
     role: str
 
     def __str__(self) -> str:
-        return " ".join(sorted(self.subject)) + " " + self.role
+        return " ".join([*self.subject, self.role])
+
+
+def _within(short: Tuple[str, ...], long: Tuple[str, ...]) -> bool:
+    """Is ``short`` ``long`` with some words left out, in the same order?"""
+    words = iter(long)
+    return all(word in words for word in short)
 
 
 @functools.cache
@@ -63,7 +71,7 @@ def concept(name: str) -> Optional[Concept]:
         words.append(token)
     if len(words) < 2:
         return None
-    return Concept(frozenset(words[:-1]), words[-1])
+    return Concept(tuple(words[:-1]), words[-1])
 
 
 def method_overlap(a: Iterable[str], b: Iterable[str]) -> float:
@@ -83,10 +91,10 @@ def same_concept(name_a: str, methods_a: Iterable[str], name_b: str, methods_b: 
     a, b = concept(name_a), concept(name_b)
     if a is None or b is None or name_a == name_b or a.role != b.role:
         return False
-    if (a.subject & NEGATIONS) != (b.subject & NEGATIONS):
+    if NEGATIONS.intersection(a.subject) != NEGATIONS.intersection(b.subject):
         return False  # InteractiveSpinner / NonInteractiveSpinner are opposites
     if a.subject == b.subject:
         return True
-    if not (a.subject <= b.subject or b.subject <= a.subject):
+    if not (_within(a.subject, b.subject) or _within(b.subject, a.subject)):
         return False
     return method_overlap(methods_a, methods_b) >= MIN_METHOD_OVERLAP

@@ -76,16 +76,20 @@ class ClassFact:
     bases: Tuple[str, ...] = ()  # dotted names as written
     conditional: bool = False  # inside a module-level if/try/with
     fallback: bool = False  # inside ``except ImportError:``, a stand-in for a missing import
+    references: Tuple[str, ...] = ()  # CamelCase names its body mentions (a facade names what it wraps)
 
 
 @dataclass(frozen=True)
 class FunctionFact:
-    """A function defined at module level."""
+    """A function defined at module level, with what tells a copy from a namesake."""
 
     name: str
     location: Location
     conditional: bool = False
     fallback: bool = False
+    decorators: Tuple[str, ...] = ()  # dotted names as written (``router.get``, ``lru_cache``)
+    params: Tuple[str, ...] = ()  # parameter names in order, ``self``/``cls`` left out
+    body: Tuple[int, ...] = ()  # sketch of the body: the smallest hashes of its normalised lines
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from archcheck.compose import compose_hosts
 from archcheck.config import Settings
 from archcheck.globs import compile_globs
 from archcheck.layout import Layout, Resolution, Unit, service_hosts
-from archcheck.model import FileFacts, ImportFact
+from archcheck.model import FileFacts, ImportFact, ImportKind, Location
 from archcheck.requirement_files import Requirements
 from archcheck.urls import is_runtime_path
 
@@ -48,8 +48,13 @@ class ResolvedImport:
 class Project:
     """Everything project rules may read."""
 
-    def __init__(self, settings: Settings, layout: Layout, facts: Dict[str, FileFacts],
-                 requirements: Optional[Requirements] = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        settings: Settings,
+        layout: Layout,
+        facts: Dict[str, FileFacts],
+        requirements: Optional[Requirements] = None,
+    ) -> None:
         self.settings = settings
         self.layout = layout
         self.facts = facts
@@ -72,6 +77,37 @@ class Project:
     def is_test_file(self, path: str) -> bool:
         """Test code or test infrastructure (the ``test-files`` globs): one definition for every rule."""
         return bool(self._test_files.match_file(path))
+
+    def module_file(self, path: str, module: str, level: int = 0) -> Optional[str]:
+        """The project file an import of ``module`` (``level`` dots) from ``path`` loads, if any."""
+        fact = ImportFact(module, level, (), ImportKind.IMPORT, Location(path))
+        for resolution in self.layout.resolve(path, fact):
+            target = resolution.target
+            if target is None:
+                return None
+            if target.endswith(".py"):
+                return target
+            init = f"{target}/__init__.py"
+            return init if init in self.facts else None
+        return None
+
+    def class_file(self, path: str, written: str) -> Optional[str]:
+        """The project file that defines a class named as ``written`` in ``path`` through an import."""
+        head, _, rest = written.partition(".")
+        facts = self.facts.get(path)
+        for fact in facts.imports if facts else ():
+            bound = dict(fact.aliases).get(head)
+            if bound is None:
+                continue
+            parts = [
+                p
+                for p in ([fact.module, bound, rest] if fact.kind is ImportKind.FROM else [bound, rest])
+                if p
+            ]
+            module = ".".join(parts[:-1])
+            level = fact.level if fact.kind is ImportKind.FROM else 0
+            return self.module_file(path, module, level) if module or level else None
+        return None
 
     def runtime_unit(self, path: str) -> Optional[Unit]:
         """The unit whose running code ``path`` is: not tooling kept inside it (``scripts/``, ``deploy/``)."""

@@ -1,4 +1,5 @@
-"""The definitions SSOT rules compare: per service, minus what is duplicated by design.
+"""The definitions SSOT rules compare: per unit (each service and each shared library),
+minus what is duplicated by design.
 
 Left out everywhere: test files, generated and vendored code, fallback stand-ins defined
 under ``except ImportError:``, framework conventions (Django's ``Migration``
@@ -12,28 +13,53 @@ from __future__ import annotations
 import fnmatch
 import weakref
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from archcheck.calls import import_aliases
 from archcheck.concepts import concept, same_concept, tokens
 from archcheck.globs import compile_globs
 from archcheck.layout import Unit, UnitKind
-from archcheck.model import ClassFact, FunctionFact, Location
+from archcheck.model import ClassFact, Location
 from archcheck.project import Project
 
 # (gitignore-style glob, class names, function names) that repeat by framework convention
 CONVENTIONS: Tuple[Tuple[str, FrozenSet[str], FrozenSet[str]], ...] = (
-    ("**/migrations/**", frozenset({"Migration"}),
-     frozenset({"upgrade", "downgrade", "forwards", "backwards"})),
+    (
+        "**/migrations/**",
+        frozenset({"Migration"}),
+        frozenset({"upgrade", "downgrade", "forwards", "backwards"}),
+    ),
     ("**/versions/*.py", frozenset(), frozenset({"upgrade", "downgrade"})),
     ("**/management/commands/*.py", frozenset({"Command"}), frozenset()),
     # module-level plugin hooks a framework looks up by name in every plugin module
-    ("**", frozenset(), frozenset({"register", "setup", "teardown", "includeme", "load_tests",
-                                   "setup_module", "teardown_module", "lambda_handler"})),
-)  # fmt: skip
+    (
+        "**",
+        frozenset(),
+        frozenset(
+            {
+                "register",
+                "setup",
+                "teardown",
+                "includeme",
+                "load_tests",
+                "setup_module",
+                "teardown_module",
+                "lambda_handler",
+            }
+        ),
+    ),
+)
 # Copies of third-party code kept in the tree are not the service's own implementations.
-_VENDORED = compile_globs(["**/_vendor/**", "**/vendor/**", "**/vendored/**", "**/third_party/**",
-                           "**/_vendored/**", "**/extern/**"])  # fmt: skip
+_VENDORED = compile_globs(
+    [
+        "**/_vendor/**",
+        "**/vendor/**",
+        "**/vendored/**",
+        "**/third_party/**",
+        "**/_vendored/**",
+        "**/extern/**",
+    ]
+)
 _CONVENTION_SPECS = [(compile_globs([glob]), classes, functions) for glob, classes, functions in CONVENTIONS]
 
 
@@ -47,6 +73,11 @@ class Site:
     methods: Tuple[str, ...] = ()
     bases: Tuple[str, ...] = ()
     conditional: bool = False
+    extends: Optional[str] = None  # the file a base of the same name resolves to (a deliberate extension)
+    references: Tuple[str, ...] = ()  # classes: CamelCase names the body mentions
+    decorators: Tuple[str, ...] = ()  # functions
+    params: Tuple[str, ...] = ()
+    body: Tuple[int, ...] = ()
 
     def where(self) -> str:
         return f"{self.path}:{self.location.line}"
@@ -76,24 +107,33 @@ def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
 
 def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
     patterns = project.settings.ssot.acceptable_duplicates
+    is_class = kind == "class"
     result: Dict[Unit, List[Site]] = {}
     for path in sorted(project.facts):
         facts = project.facts[path]
         owner = project.layout.owner(path)
-        if owner is None or owner.kind is not UnitKind.SERVICE or facts.generated:
+        if owner is None or facts.generated or project.is_test_file(path) or _VENDORED.match_file(path):
             continue
-        if project.is_test_file(path) or _VENDORED.match_file(path):
-            continue
-        is_class = kind == "class"
         aliases = import_aliases(facts.imports)
-        definitions: Sequence[ClassFact | FunctionFact] = facts.classes if is_class else facts.functions
-        for d in definitions:
+        for d in facts.classes if is_class else facts.functions:
             if d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, is_class):
                 continue
-            methods = d.methods if isinstance(d, ClassFact) else ()
-            # `from distutils.command.build import build as _build` makes `_build` mean `build`
-            bases = tuple(aliases.get(b, b) for b in d.bases) if isinstance(d, ClassFact) else ()
-            site = Site(d.name, path, d.location, methods, bases, d.conditional)
+            if isinstance(d, ClassFact):
+                # `from distutils.command.build import build as _build` makes `_build` mean `build`
+                bases = tuple(aliases.get(b, b) for b in d.bases)
+                same = [b for b in d.bases if aliases.get(b, b).rsplit(".", 1)[-1] == d.name]
+                extends = project.class_file(path, same[0]) if same else None
+                site = Site(d.name, path, d.location, d.methods, bases, d.conditional, extends, d.references)
+            else:
+                site = Site(
+                    d.name,
+                    path,
+                    d.location,
+                    conditional=d.conditional,
+                    decorators=d.decorators,
+                    params=d.params,
+                    body=d.body,
+                )
             result.setdefault(owner, []).append(site)
     return result
 
@@ -110,12 +150,12 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
     """Names defined in two or more modules, or twice unconditionally in one module.
 
     Definitions in exclusive branches of one module (``if``/``else``, ``try``/
-    ``except``) count once: only one of them exists at run time.
+    ``except``) count once: only one of them exists at run time. A class that
+    extends another copy of itself (``class Storage(ports.Storage)``, its base
+    resolving to that copy's file) is an adapter, not a duplicate.
     """
     by_name: Dict[str, Dict[str, List[Site]]] = {}
     for site in sites:
-        if site.name in {b.rsplit(".", 1)[-1] for b in site.bases}:
-            continue  # class FileSystem(ports.FileSystem): extends the other on purpose
         by_name.setdefault(site.name, {}).setdefault(site.path, []).append(site)
     found: Dict[str, List[Site]] = {}
     for name, per_file in by_name.items():
@@ -123,15 +163,23 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
         for file_sites in per_file.values():
             unconditional = [s for s in file_sites if not s.conditional]
             counted.extend(unconditional if len(unconditional) > 1 else file_sites[:1])
+        paths = {s.path for s in counted}
+        counted = [s for s in counted if s.extends is None or s.extends not in paths - {s.path}]
         if len(counted) > 1:
             found[name] = counted
     return found
 
 
+def unit_label(unit: Unit) -> str:
+    """``service 'orders'`` or ``shared library 'common'``, for messages."""
+    return f"{'service' if unit.kind is UnitKind.SERVICE else 'shared library'} '{unit.name}'"
+
+
 def others(site: Site, group: Sequence[Site]) -> str:
     """The other sites of a group, for a message: ``a.py:3, b.py:10``."""
-    return ", ".join(o.where() if o.path != site.path else f"line {o.location.line}"
-                     for o in group if o is not site)  # fmt: skip
+    return ", ".join(
+        o.where() if o.path != site.path else f"line {o.location.line}" for o in group if o is not site
+    )
 
 
 _STAND_INS = frozenset({"dummy", "fake", "mock", "stub", "null", "noop"})
@@ -176,40 +224,95 @@ class Hierarchy:
         return bool(ancestors_a & ancestors_b & self.parents.keys())
 
 
+# what a class is, from its own name and its ancestors' names: classes of different kinds
+# (an ORM model, its schema, its exception) never implement the same concept
+_KIND_SUFFIXES = (
+    ("exception", ("Error", "Exception", "Warning")),
+    ("schema", ("Schema",)),
+    ("enum", ("Enum",)),
+)
+_KIND_NAMES = (
+    (
+        "schema",
+        frozenset({"BaseModel", "TypedDict", "NamedTuple", "Struct", "Schema", "BaseSchema", "dataclass"}),
+    ),
+    ("orm", frozenset({"Base", "DeclarativeBase", "Model", "SQLModel", "Document", "DeclarativeMeta"})),
+    ("enum", frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})),
+)
+
+
+def kind(site: Site, hierarchy: Hierarchy) -> str:
+    """exception, schema, orm, enum or class."""
+    ancestors = hierarchy.ancestors(site.name)
+    names = ancestors | {site.name}
+    for label, suffixes in _KIND_SUFFIXES:
+        if any(n.endswith(suffixes) for n in names):
+            return label
+    for label, exact in _KIND_NAMES:
+        if ancestors & exact:
+            return label
+    return "class"
+
+
 def similar(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
-    """Two classes with different names that implement one concept, not by design."""
+    """Two classes with different names that implement one concept, not by design.
+
+    Not by design means: neither is a protocol, mixin or stand-in; neither
+    extends the other and they implement no common base of the unit; they are
+    the same kind of class; and neither wraps the other (a facade names the
+    class it holds).
+    """
     if _is_interface(a) or _is_interface(b) or hierarchy.designed_together(a.name, b.name):
+        return False
+    if a.name in b.references or b.name in a.references or kind(a, hierarchy) != kind(b, hierarchy):
         return False
     return same_concept(a.name, a.methods, b.name, b.methods)
 
 
-def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
-    """Groups of differently named classes that implement one concept, sorted."""
-    import networkx as nx
+def similar_pairs(sites: Sequence[Site]) -> Dict[Site, List[Site]]:
+    """Each class with the differently named classes it implements one concept with, directly.
 
+    Every pair stands on its own evidence: no group grows by chaining. Classes whose
+    name is duplicated outright are SSOT001's: they are matched, never listed themselves.
+    """
     hierarchy = Hierarchy(sites)
-    graph: nx.Graph[int] = nx.Graph()
+    duplicated = set(duplicates(sites))
     candidates = [s for s in sites if concept(s.name) is not None]
     concepts = [concept(s.name) for s in candidates]
-    # only a class whose subject contains another's can match it: index subjects by word
+    # only a class whose subject holds all of another's words can match it: index subjects by word
     postings: Dict[Tuple[str, str], Set[int]] = {}
     for index, c in enumerate(concepts):
         assert c is not None
         for word in c.subject:
             postings.setdefault((c.role, word), set()).add(index)
+    pairs: Dict[Site, List[Site]] = {}
     for index, c in enumerate(concepts):
         assert c is not None
         supersets = set.intersection(*(postings[(c.role, word)] for word in c.subject))
         for other in sorted(supersets - {index}):
-            if similar(candidates[index], candidates[other], hierarchy):
-                graph.add_edge(index, other)
-    groups = [sorted((candidates[i] for i in component), key=lambda s: (s.path, s.location.line))
-              for component in nx.connected_components(graph)]  # fmt: skip
-    return sorted(groups, key=lambda g: (g[0].path, g[0].location.line))
+            a, b = candidates[index], candidates[other]
+            if similar(a, b, hierarchy):
+                pairs.setdefault(a, []).append(b)
+                pairs.setdefault(b, []).append(a)
+    key = lambda s: (s.path, s.location.line)  # noqa: E731
+    listed = sorted((site for site in pairs if site.name not in duplicated), key=key)
+    return {site: sorted(set(pairs[site]), key=key) for site in listed}
+
+
+def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
+    """Groups of differently named classes in which every two implement one concept, sorted."""
+    import networkx as nx
+
+    graph: nx.Graph[Site] = nx.Graph()
+    for site, found in similar_pairs(sites).items():
+        graph.add_edges_from((site, other) for other in found)
+    key = lambda s: (s.path, s.location.line)  # noqa: E731
+    groups = [sorted(clique, key=key) for clique in nx.find_cliques(graph)]
+    return sorted(groups, key=lambda g: [key(s) for s in g])
 
 
 def groups(sites: Sequence[Site]) -> List[List[Site]]:
-    """A service's duplicate groups (by name) followed by its similar-implementation groups."""
+    """A unit's duplicate groups (by name) followed by its similar-implementation groups."""
     return [group for _, group in sorted(duplicates(sites).items())] + similar_groups(sites)
 
 

@@ -2,11 +2,15 @@
 
 ## What it does
 Flags a class name defined at module level in two or more modules of one
-service, or twice in one module (where the second silently replaces the
-first). Every definition is reported, and each message names the others.
-Classes with the same name in different services, test files, generated code,
-fallbacks under `except ImportError:`, framework conventions (Django's
-`Migration` and `Command`) and `ssot.acceptable-duplicates` are not flagged.
+service (or of one shared library), or twice in one module (where the second
+silently replaces the first). Every definition is reported, and each message
+names the others. Not flagged: classes with the same name in different
+services, test files, generated code, fallbacks under `except ImportError:`,
+framework conventions (Django's `Migration` and `Command`),
+`ssot.acceptable-duplicates`, and a class that extends the other copy on
+purpose (`class Storage(ports.Storage)`, its base resolving to that copy).
+A class named like a base that lives elsewhere (`class JSONEncoder(json.JSONEncoder)`
+in two modules) is still two copies.
 
 ## Why is this bad?
 Two `DatabaseManager`s in one service drift apart: a fix lands in one, callers
@@ -35,12 +39,12 @@ from typing import Iterator
 
 from archcheck.model import Severity, Violation
 from archcheck.rule import Example, ProjectRule
-from archcheck.ssot import class_sites, duplicates, others
+from archcheck.ssot import class_sites, duplicates, others, unit_label
 
 CODE = "SSOT001"
 NAME = "duplicate-class"
 SEVERITY = Severity.ERROR
-MESSAGE = "class '{name}' is defined more than once in service '{service}': also at {others}"
+MESSAGE = "class '{name}' is defined more than once in {unit}: also at {others}"
 FIX = "keep one implementation and import it everywhere else"
 
 _APP = "services/orders-service/app/"
@@ -62,6 +66,9 @@ VALID = [
             _APP + "json_tools.py": "class Encoder: ...\n",
             _APP + "ports.py": "class Storage: ...\n",
             _APP + "adapters.py": "from app.ports import Storage as _Storage\nclass Storage(_Storage): ...\n",
+        _APP + "sub/__init__.py": "",
+        _APP + "sub/ports.py": "class Reader: ...\n",
+        _APP + "sub/impl.py": "from . import ports\nclass Reader(ports.Reader): ...\n",
             _APP + "shims.py": "class Settings: ...\n",
             _APP + "settings.py": "class Settings: ...\n",
         },
@@ -86,5 +93,5 @@ class Rule(ProjectRule):
         for service, sites in class_sites(self.project).items():
             for name, group in sorted(duplicates(sites).items()):
                 for site in group:
-                    yield self.spec.violation(site.location, name=name, service=service.name,
+                    yield self.spec.violation(site.location, name=name, unit=unit_label(service),
                                               others=others(site, group))  # fmt: skip

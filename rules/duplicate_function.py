@@ -2,9 +2,15 @@
 
 ## What it does
 Flags a public module-level function name defined in two or more modules of
-one service (or twice in one module). Dunder names, `_private` helpers, `main`,
-test files, generated code, framework conventions (Alembic's `upgrade` and
-`downgrade`) and `ssot.acceptable-duplicates` are not flagged.
+one service or shared library (or twice in one module), when there is
+evidence beyond the name that the definitions are copies: the same
+parameters, or bodies whose lines are mostly the same. Not flagged: dunder
+names, `_private` helpers, `main`; route handlers and other framework entry
+points (functions under `@router.get(...)`, `@app.route`, `@app.on_event`,
+`@celery.task`, `@click.command`, `@mcp.tool()`…); per-module factories
+(`register_*`, `create_app`, `build_router`…); test files, generated code,
+framework conventions (Alembic's `upgrade` and `downgrade`) and
+`ssot.acceptable-duplicates`.
 
 ## Why is this bad?
 Copies of a helper (`get_db_session`, `parse_token`) diverge: one gets the
@@ -28,26 +34,55 @@ from app.db import get_session
 - `ssot.acceptable-duplicates`: function names or globs allowed to repeat.
 """
 
-from typing import Iterator
+import fnmatch
+from typing import Iterator, List, Optional, Sequence
 
+from archcheck.definitions import similarity
 from archcheck.model import Severity, Violation
 from archcheck.rule import Example, ProjectRule
-from archcheck.ssot import duplicates, function_sites, others
+from archcheck.ssot import Site, duplicates, function_sites, unit_label
 
 CODE = "SSOT002"
 NAME = "duplicate-function"
 SEVERITY = Severity.WARNING
-MESSAGE = "function '{name}' is defined more than once in service '{service}': also at {others}"
+MESSAGE = "function '{name}' is defined more than once in {unit}: also at {others}"
 FIX = "keep one implementation and import it everywhere else"
 
+# decorators that register a function with a framework: each module has its own, by design
+ENTRY_DECORATORS = frozenset(
+    {
+        "get", "post", "put", "patch", "delete", "head", "options", "trace", "route", "api_route",
+        "websocket", "websocket_route", "on_event", "middleware", "exception_handler", "errorhandler",
+        "task", "shared_task", "periodic_task", "command", "group", "fixture", "receiver",
+        "listens_for", "hookimpl", "tool", "resource", "prompt", "subscriber", "consumer", "job",
+        "scheduled_job", "event", "listener", "on", "handler", "validator", "field_validator",
+        "model_validator", "root_validator", "before_request", "after_request", "callback", "cli",
+        "webhook", "resolver", "mutation", "query", "action", "signal", "hook", "register",
+    }
+)  # fmt: skip
+_ENTRY_SUFFIXES = ("_handler", "_route", "_task", "_command", "_hook", "_listener", "_tool", "_event")
+# per-module factories and registration functions that frameworks look up by name
+FACTORIES = (
+    "register_*", "create_app", "create_*_app", "make_app", "build_app", "build_*_app", "build_router",
+    "build_*_router", "create_router", "create_*_router", "get_router", "setup_routes", "include_routes",
+    "include_routers", "init_app",
+)  # fmt: skip
+MIN_BODY_SIMILARITY = 0.5
+MIN_BODY_LINES = 2
+
 _APP = "services/orders-service/app/"
+_ROUTES = (
+    "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+    "@router.get('/health')\nasync def health():\n    return {'ok': True}\n\n"
+    "def register_routes(app):\n    app.include_router(router)\n"
+)
 VALID = [
     Example(
         {
-            _APP
-            + "a.py": "def main(): ...\ndef _helper(): ...\ndef __getattr__(name): ...\ndef register(linter): ...\ndef init_app(app): ...\n",
-            _APP
-            + "b.py": "def main(): ...\ndef _helper(): ...\ndef __getattr__(name): ...\ndef register(linter): ...\ndef init_app(app): ...\n",
+            _APP + "a.py": "def main(): ...\ndef _helper(): ...\ndef __getattr__(name): ...\n"
+            "def register(linter): ...\ndef init_app(app): ...\n",
+            _APP + "b.py": "def main(): ...\ndef _helper(): ...\ndef __getattr__(name): ...\n"
+            "def register(linter): ...\ndef init_app(app): ...\n",
             _APP + "alembic/versions/001_init.py": "def upgrade(): ...\ndef downgrade(): ...\n",
             _APP + "alembic/versions/002_more.py": "def upgrade(): ...\ndef downgrade(): ...\n",
             "services/billing-service/app/a.py": "def get_session(): ...\n",
@@ -55,22 +90,86 @@ VALID = [
         },
         'services = ["services/*"]\n[ssot]\nacceptable-duplicates = ["init_*"]\n',
     ),
+    Example(
+        {
+            _APP + "routes/users.py": _ROUTES,
+            _APP + "routes/orders.py": _ROUTES,
+            # an endpoint and an LLM tool that share only a name
+            _APP + "api/search.py": (
+                "async def search(query: str, limit: int):\n"
+                "    results = await index.find(query)\n    return results[:limit]\n"
+            ),
+            _APP + "agents/search.py": (
+                "def search(state, config):\n    llm = config.llm\n    return llm.invoke(state.messages)\n"
+            ),
+        }
+    ),
 ]
 INVALID = [
     Example(
         {
             _APP + "db.py": "def get_session():  # expect: SSOT002\n    return None\n",
             _APP + "api/deps.py": "async def get_session():  # expect: SSOT002\n    return None\n",
+            _APP + "tokens.py": (
+                "def parse_token(token, secret):  # expect: SSOT002\n"
+                "    header, payload, signature = token.split('.')\n"
+                "    return decode(payload, secret)\n"
+            ),
+            _APP + "auth/jwt.py": (
+                "def parse_token(raw, key):  # expect: SSOT002\n"
+                '    """Parse a JWT."""\n'
+                "    header, payload, signature = token.split('.')\n"
+                "    return decode(payload, secret)\n"
+            ),
+            _APP + "errors.py": "def format_error(error, request):  # expect: SSOT002\n    return {'detail': 1}\n",
+            _APP + "api/errors.py": (
+                "def format_error(error, request):  # expect: SSOT002\n    return {'error': repr(error)}\n"
+            ),
         }
     ),
 ]
 
 
+def is_entry_point(site: Site) -> bool:
+    """A function a framework calls: a route handler, a task, a command, a fixture…"""
+    for decorator in site.decorators:
+        last = decorator.rsplit(".", 1)[-1]
+        if last in ENTRY_DECORATORS or last.endswith(_ENTRY_SUFFIXES):
+            return True
+    return False
+
+
+def evidence(a: Site, b: Site) -> Optional[str]:
+    """Why two same-named functions are copies, beyond the name; None when nothing says so."""
+    if a.params == b.params:
+        return "the same parameters"
+    if min(len(a.body), len(b.body)) >= MIN_BODY_LINES and similarity(a.body, b.body) >= MIN_BODY_SIMILARITY:
+        return "a similar body"
+    return None
+
+
 class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
-        for service, sites in function_sites(self.project).items():
-            public = [s for s in sites if not s.name.startswith("_") and s.name != "main"]
-            for name, group in sorted(duplicates(public).items()):
+        for unit, sites in function_sites(self.project).items():
+            candidates = [s for s in sites if _compared(s)]
+            for name, group in sorted(duplicates(candidates).items()):
                 for site in group:
-                    yield self.spec.violation(site.location, name=name, service=service.name,
-                                              others=others(site, group))  # fmt: skip
+                    copies = [o for o in group if o is not site and evidence(site, o)]
+                    if copies:
+                        yield self.spec.violation(
+                            site.location, name=name, unit=unit_label(unit), others=_places(site, copies)
+                        )
+
+
+def _compared(site: Site) -> bool:
+    if site.name.startswith("_") or site.name == "main" or is_entry_point(site):
+        return False
+    return not any(fnmatch.fnmatchcase(site.name, pattern) for pattern in FACTORIES)
+
+
+def _places(site: Site, copies: Sequence[Site]) -> str:
+    parts: List[str] = []
+    for other in copies:
+        where = other.where() if other.path != site.path else f"line {other.location.line}"
+        parts.append(f"{where} ({evidence(site, other)})")
+    return ", ".join(parts)

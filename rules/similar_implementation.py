@@ -1,14 +1,23 @@
 """Classes of one service that implement one concept under different names.
 
 ## What it does
-Groups the classes of each service by concept: the words of the class name
-after expanding abbreviations (`DB` → database, `Conn` → connection, `Mgr` →
-manager, `Cfg` → config, `Repo` → repository…) and dropping qualifiers
-(`Unified`, `Base`, `Async`, `Legacy`, `New`, `V2`…). Two classes implement
-one concept when their last word (the role: manager, client, repository) is
-the same and the words before it are equal, or one set contains the other and
-their public method names overlap by at least half. Every class of a group
-is reported. Classes linked by inheritance, protocols and mixins are not.
+Compares the classes of each service (and of each shared library) by
+concept: the words of the class name, in order, after expanding
+abbreviations (`DB` → database, `Conn` → connection, `Mgr` → manager, `Cfg` →
+config, `Repo` → repository…) and dropping qualifiers (`Unified`, `Base`,
+`Async`, `Legacy`, `New`, `V2`…). Two classes implement one concept when
+their last word (the role: manager, client, repository) is the same and the
+words before it are equal, or one is the other with words added (in order)
+and their public method names overlap by at least half. Each class is
+reported with the classes it matches directly: a match never chains through
+a third class.
+
+Not compared: classes of different kinds (an exception, a pydantic schema,
+an ORM model, an enum, a plain class), classes linked by inheritance or
+implementing a common base of the service, a class that names the other in
+its body (a facade and the class it wraps), protocols, mixins and stand-ins
+(`FakeClient`), word orders that mean different things (`TaskTemplateCreate`,
+`TemplateTaskCreate`), and names SSOT001 already reports as duplicates.
 
 ## Why is this bad?
 `DatabaseManager`, `DatabaseConnectionManager` and `UnifiedDBConnectionManager`
@@ -34,14 +43,15 @@ Keep one implementation, import it everywhere, and record it in
 
 from typing import Iterator
 
+from archcheck.concepts import concept
 from archcheck.model import Severity, Violation
 from archcheck.rule import Example, ProjectRule
-from archcheck.ssot import class_sites, similar_groups
+from archcheck.ssot import class_sites, similar_pairs, unit_label
 
 CODE = "SSOT003"
 NAME = "similar-implementation"
 SEVERITY = Severity.WARNING
-MESSAGE = "class '{name}' implements the same concept ({concept}) as {others} in service '{service}'"
+MESSAGE = "class '{name}' implements the same concept ({concept}) as {others} in {unit}"
 FIX = "merge them into one implementation and import it everywhere"
 
 _APP = "services/content-service/app/"
@@ -87,11 +97,8 @@ INVALID = [
 
 class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
-        from archcheck.concepts import concept
-
-        for service, sites in class_sites(self.project).items():
-            for group in similar_groups(sites):
-                for site in group:
-                    names = [f"'{o.name}' ({o.where()})" for o in group if o is not site]
-                    yield self.spec.violation(site.location, name=site.name, service=service.name,
-                                              concept=str(concept(site.name)), others=", ".join(names))  # fmt: skip
+        for unit, sites in class_sites(self.project).items():
+            for site, matches in similar_pairs(sites).items():
+                names = [f"'{o.name}' ({o.where()})" for o in matches]
+                yield self.spec.violation(site.location, name=site.name, unit=unit_label(unit),
+                                          concept=str(concept(site.name)), others=", ".join(names))  # fmt: skip

@@ -14,7 +14,7 @@ def test_tokens() -> None:
 
 
 def test_concept_normalises_abbreviations_and_qualifiers() -> None:
-    assert str(concept("UnifiedDBConnMgr")) == "connection database manager"
+    assert str(concept("UnifiedDBConnMgr")) == "database connection manager"
     assert concept("BaseManager") is None  # nothing specific is left
 
 
@@ -28,6 +28,8 @@ def test_concept_normalises_abbreviations_and_qualifiers() -> None:
         ("DatabaseManager", "DatabaseConfig", False),
         ("InteractiveSpinner", "NonInteractiveSpinner", False),
         ("_16ColorCache", "_256ColorCache", False),
+        ("TaskTemplateCreate", "TemplateTaskCreate", False),  # word order is meaning
+        ("ConfigValidator", "ConfigurationValidator", True),
     ],
 )
 def test_same_concept(a: str, b: str, same: bool) -> None:

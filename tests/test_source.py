@@ -79,3 +79,39 @@ def test_ast_and_libcst_gatherers_agree() -> None:
     assert modules == ["os", "a.b", "", "m", "importlib", "svc.mod", "other", "z"]
     star = gather_imports(via_ast)[-1]
     assert star.location.column == 15  # characters, not UTF-8 bytes
+
+
+def test_ast_and_libcst_definition_gatherers_agree() -> None:
+    from archcheck.definitions import gather_definitions
+
+    code = (
+        "import json\n"
+        "class Encoder(json.JSONEncoder):\n"
+        "    '''Encodes.'''\n"
+        "    def default(self, o):\n"
+        "        return DatabaseManager(o)\n"
+        "@router.get('/x')\n"
+        "@lru_cache()\n"
+        "async def handler(self, a, /, b, *args, c=1, **kw):\n"
+        "    '''Doc\n"
+        "    string.'''\n"
+        "    # a comment\n"
+        "    return a  # same\n"
+        "try:\n"
+        "    from fast import Parser\n"
+        "except ImportError:\n"
+        "    def Parser(): pass\n"
+        "if X:\n"
+        "    class Setting(Base[int]): x = 1\n"
+    )
+    via_ast = parse("x.py", code.encode())
+    assert isinstance(via_ast, ParsedSource) and via_ast.ast_tree is not None
+    via_cst = ParsedSource("x.py", code, None)
+    via_cst.cst_module()
+    assert gather_definitions(via_ast) == gather_definitions(via_cst)
+    classes, functions = gather_definitions(via_ast)
+    assert classes[0].references == ("DatabaseManager", "Encodes")
+    handler = functions[0]
+    assert handler.decorators == ("router.get", "lru_cache")
+    assert handler.params == ("a", "b", "*args", "c", "**kw")
+    assert len(handler.body) == 1  # `return a`: no docstring, no comment
