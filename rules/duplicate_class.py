@@ -66,9 +66,9 @@ VALID = [
             _APP + "json_tools.py": "class Encoder: ...\n",
             _APP + "ports.py": "class Storage: ...\n",
             _APP + "adapters.py": "from app.ports import Storage as _Storage\nclass Storage(_Storage): ...\n",
-        _APP + "sub/__init__.py": "",
-        _APP + "sub/ports.py": "class Reader: ...\n",
-        _APP + "sub/impl.py": "from . import ports\nclass Reader(ports.Reader): ...\n",
+            _APP + "sub/__init__.py": "",
+            _APP + "sub/ports.py": "class Reader: ...\n",
+            _APP + "sub/impl.py": "from . import ports\nclass Reader(ports.Reader): ...\n",
             _APP + "shims.py": "class Settings: ...\n",
             _APP + "settings.py": "class Settings: ...\n",
         },
@@ -76,6 +76,16 @@ VALID = [
     ),
 ]
 INVALID = [
+    Example(
+        {
+            _APP + "encoders.py": "import json\n\nclass JSONEncoder(json.JSONEncoder):  # expect: SSOT001\n    pass\n",
+            _APP + "api/encoders.py": (
+                "from json import JSONEncoder as Base\n\nclass JSONEncoder(Base):  # expect: SSOT001\n    pass\n"
+            ),
+            "shared/models.py": "class Money: ...  # expect: SSOT001\n",
+            "shared/types.py": "class Money: ...  # expect: SSOT001\n",
+        }
+    ),
     Example(
         {
             _APP + "db/manager.py": "class DatabaseManager:  # expect: SSOT001\n    pass\n",

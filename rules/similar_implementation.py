@@ -63,7 +63,6 @@ VALID = [
                 "class UserRepository:\n    def get(self): ...\n    def add(self): ...\n"
                 "class OrderRepository:\n    def get(self): ...\n    def add(self): ...\n"
             ),
-            _APP + "db.py": "class DatabaseManager:\n" + _DB_METHODS,
             _APP + "config.py": "class DatabaseConfig:\n" + _DB_METHODS,
             _APP + "base.py": "class BaseRedisClient:\n    def get(self): ...\n",
             _APP
@@ -74,6 +73,20 @@ VALID = [
             _APP
             + "errors.py": "class DatabaseError(Exception): ...\nclass DatabaseConnectionError(Exception): ...\n",
             "services/other-service/app/db.py": "class UnifiedDBManager:\n" + _DB_METHODS,
+            _APP + "tasks.py": (
+                "class TaskTemplateCreate:\n    def run(self): ...\nclass TemplateTaskCreate:\n    def run(self): ...\n"
+            ),
+            _APP + "facade.py": (
+                "from app.db.manager import DatabaseManager\n"
+                "class UnifiedDatabaseManager:\n    def __init__(self):\n        self._inner = DatabaseManager()\n"
+                + _DB_METHODS
+            ),
+            _APP + "db/manager.py": "class DatabaseManager:\n" + _DB_METHODS,
+            _APP + "kinds.py": (
+                "from pydantic import BaseModel\nfrom app.orm import Base\n"
+                "class UserRecord(Base): ...\nclass UnifiedUserRecord(BaseModel): ...\n"
+                "class UserRecordError(Exception): ...\n"
+            ),
         }
     ),
 ]
@@ -87,9 +100,13 @@ INVALID = [
                 + "    def get_session(self): ...\n"
             ),
             _APP + "core/unified.py": "class UnifiedDBConnectionManager:  # expect: SSOT003\n" + _DB_METHODS,
-            _APP
-            + "cache.py": "class CacheClient: ...  # expect: SSOT003\nclass AsyncCacheClient: ...  # expect: SSOT003\n"
-            "class LegacyCacheClientV2: ...  # expect: SSOT003\n",
+            _APP + "cache.py": (
+                "class CacheClient: ...  # expect: SSOT003\nclass AsyncCacheClient: ...  # expect: SSOT003\n"
+                "class LegacyCacheClientV2: ...  # expect: SSOT003\n"
+            ),
+            # a copy of a duplicated name: SSOT001 reports the duplicates, SSOT003 the third copy
+            _APP + "dups.py": "class SessionStore: ...\nclass UnifiedSessionStore: ...  # expect: SSOT003\n",
+            _APP + "dups2.py": "class SessionStore: ...\n",
         }
     ),
 ]
