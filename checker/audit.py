@@ -92,8 +92,8 @@ def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:
             now, then = data[metric], int(old.get(metric, 0))
             direction = "up" if now > then else "down" if now < then else "same"
             rows[metric] = (now, then, direction)
-            if direction == "up" and metric not in ("files", "classes"):
-                increased = True
+            if direction == "up" and metric in ("ssot_violations", "cross_service_imports"):
+                increased = True  # a fix may move a finding between rules: the score is what counts
         services[name] = rows
     new, old_groups = group_ids(run), group_ids(before)
     return {"services": services, "new_groups": sorted(set(new) - set(old_groups)),

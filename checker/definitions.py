@@ -116,15 +116,6 @@ def body_sketch(
     return tuple(sorted(hashes)[:SKETCH_SIZE])
 
 
-def similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    """Estimated Jaccard similarity of two bodies from their sketches."""
-    union = sorted(set(a) | set(b))[:SKETCH_SIZE]
-    if not union:
-        return 0.0
-    both = set(a) & set(b)
-    return sum(1 for h in union if h in both) / len(union)
-
-
 def references(lines: Sequence[str], first: int, last: int, own: str) -> Tuple[str, ...]:
     """CamelCase names written in a class body: the classes it builds, holds or annotates."""
     found = {name for line in lines[first - 1 : last] for name in _CAMEL.findall(line)}

@@ -17,6 +17,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from archcheck.calls import import_aliases
 from archcheck.concepts import concept, same_concept, tokens
+from archcheck.definitions import SKETCH_SIZE
 from archcheck.globs import compile_globs
 from archcheck.layout import Unit, UnitKind
 from archcheck.model import ClassFact, Location
@@ -168,6 +169,15 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
         if len(counted) > 1:
             found[name] = counted
     return found
+
+
+def similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    """Estimated Jaccard similarity of two bodies from their sketches."""
+    union = sorted(set(a) | set(b))[:SKETCH_SIZE]
+    if not union:
+        return 0.0
+    both = set(a) & set(b)
+    return sum(1 for h in union if h in both) / len(union)
 
 
 def unit_label(unit: Unit) -> str:

@@ -37,10 +37,9 @@ from app.db import get_session
 import fnmatch
 from typing import Iterator, List, Optional, Sequence
 
-from archcheck.definitions import similarity
 from archcheck.model import Severity, Violation
 from archcheck.rule import Example, ProjectRule
-from archcheck.ssot import Site, duplicates, function_sites, unit_label
+from archcheck.ssot import Site, duplicates, function_sites, similarity, unit_label
 
 CODE = "SSOT002"
 NAME = "duplicate-function"
