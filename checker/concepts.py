@@ -5,7 +5,7 @@
 connection)``, role ``manager``. Word order matters: ``TaskTemplateCreate``
 and ``TemplateTaskCreate`` are different things. Two classes implement one
 concept when their roles are equal and their subjects are equal, or one
-subject is the other with words added (in order) and their method names
+subject is the other with one word added (in order) and their method names
 overlap as well.
 """
 
@@ -95,6 +95,8 @@ def same_concept(name_a: str, methods_a: Iterable[str], name_b: str, methods_b: 
         return False  # InteractiveSpinner / NonInteractiveSpinner are opposites
     if a.subject == b.subject:
         return True
+    if abs(len(a.subject) - len(b.subject)) != 1:
+        return False  # a specialisation (`LLMClientCircuitBreaker`) is more than one word away
     if not (_within(a.subject, b.subject) or _within(b.subject, a.subject)):
         return False
     return method_overlap(methods_a, methods_b) >= MIN_METHOD_OVERLAP

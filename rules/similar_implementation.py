@@ -7,7 +7,7 @@ abbreviations (`DB` → database, `Conn` → connection, `Mgr` → manager, `Cfg
 config, `Repo` → repository…) and dropping qualifiers (`Unified`, `Base`,
 `Async`, `Legacy`, `New`, `V2`…). Two classes implement one concept when
 their last word (the role: manager, client, repository) is the same and the
-words before it are equal, or one is the other with words added (in order)
+words before it are equal, or one is the other with one word added (in order)
 and their public method names overlap by at least half. Each class is
 reported with the classes it matches directly: a match never chains through
 a third class.
