@@ -213,7 +213,8 @@ def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write it to FILE.")
 @click.option("--history", type=click.Path(dir_okay=False, path_type=Path),
               help="JSON-lines file: append this run and show the trend against the previous one.")
-@click.option("--fail-on-increase", is_flag=True, help="Exit 1 if a service's SSOT score or cross-service imports rose.")
+@click.option("--fail-on-increase", is_flag=True,
+              help="Exit 1 if a service's SSOT score or cross-service imports rose.")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 def audit(fmt: str, output: Optional[str], history: Optional[Path], fail_on_increase: bool,
           config: Optional[Path]) -> int:  # fmt: skip

@@ -178,6 +178,13 @@ class RequirementFact:
     text: str  # the requirement as written
     pins: Tuple[str, ...]  # exact versions (== / ===)
     location: Location
+    specifier: str = ""  # the version specifier set, as packaging prints it
+    via: Tuple[str, ...] = ()  # what pip-compile says pulled it in (`# via httpx`, `# via -r base.in`)
+
+    @property
+    def direct(self) -> bool:
+        """Asked for by the project itself, not pulled in by another package (pip-compile's `# via`)."""
+        return not self.via or any(source.startswith(("-r", "-c")) for source in self.via)
 
 
 @dataclass(frozen=True)

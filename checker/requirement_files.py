@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from archcheck.config import Settings
 from archcheck.layout import Layout, Unit, is_within
@@ -63,12 +64,51 @@ class Requirements:
     def shared_closure(self) -> List[str]:
         return self.closure(self.shared) if self.shared else []
 
-    def service_files(self, service: str) -> List[str]:
-        """The service's own files: its roots and what they include, minus the shared files."""
+    @cached_property
+    def copies(self) -> FrozenSet[str]:
+        """Files that stand for the shared file: named like it, or listing the same packages.
+
+        Services whose Docker build context is their own folder keep a copy of the shared
+        file there; what matters about a copy is whether it drifted (REQ002), not that it
+        exists.
+        """
+        if not self.shared or self.shared not in self.facts:
+            return frozenset()
         shared = set(self.shared_closure())
+        name = posixpath.basename(self.shared)
+        packages = self.packages(self.shared)
+        found = set()
+        for roots in self.roots.values():
+            for root in roots:
+                for path in self.closure(root):
+                    if path in shared or self.shared in self.closure(path):
+                        continue  # a file that includes the shared file is no copy of it
+                    same_set = len(packages) > 1 and self.packages(path) == packages
+                    if posixpath.basename(path) == name or same_set:
+                        found.add(path)
+        return frozenset(found)
+
+    def packages(self, path: str) -> FrozenSet[str]:
+        return frozenset(fact.name for fact in self.requirements_in([path]))
+
+    def provides_shared(self, path: str) -> bool:
+        """Does installing ``path`` install the shared file, or a copy that stands for it?"""
+        closure = self.closure(path)
+        return (self.shared is not None and self.shared in closure) or any(c in self.copies for c in closure)
+
+    def service_files(self, service: str) -> List[str]:
+        """The service's own files: its roots and what they include, minus the shared file and copies."""
+        shared = set(self.shared_closure()) | self.copies
         files: List[str] = []
         for root in self.roots.get(service, []):
             files += [f for f in self.closure(root) if f not in shared and f not in files]
+        return files
+
+    def installed(self, service: str) -> List[str]:
+        """Everything one service installs: its files and every file they include, shared ones too."""
+        files: List[str] = []
+        for root in self.roots.get(service, []):
+            files += [f for f in self.closure(root) if f not in files]
         return files
 
     def requirements_in(self, paths: List[str]) -> Iterator[RequirementFact]:

@@ -11,9 +11,10 @@ that line.
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -32,6 +33,7 @@ _GLOBAL_OPTIONS = (
     "--global-option", "-Z", "--always-unzip", "--use-pep517", "--no-use-pep517",
 )  # fmt: skip
 _EDITABLE = ("-e", "--editable")
+_INLINE_VIA = re.compile(r"\s#\s*via\s+(\S.*)$")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
@@ -60,11 +62,63 @@ def _is_unnamed(spec: str) -> bool:
     return spec.startswith((".", "/", "~")) or "://" in spec or spec.startswith(("git+", "hg+", "svn+"))
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+_CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
+
+
+def decode_like_pip(path: str, data: bytes) -> Union[str, ParseProblem]:
+    """Decode a requirements file as pip does: a BOM first, then a coding comment, then UTF-8."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                return ParseProblem(f"cannot decode as {encoding}: {exc.reason}", Location(path))
+    for line in data.split(b"\n", 2)[:2]:
+        match = _CODING.match(line)
+        if match:
+            try:
+                return data.decode(match.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError) as exc:
+                return ParseProblem(f"cannot decode with its coding comment: {exc}", Location(path))
+    return decode(path, data)
+
+
+def _via(lines: List[str]) -> Dict[int, Tuple[str, ...]]:
+    """pip-compile's annotations: line number of a requirement -> what it says pulled it in."""
+    found: Dict[int, List[str]] = {}
+    owner: Optional[int] = None
+    listing = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            owner = number
+            listing = False
+            inline = _INLINE_VIA.search(line)
+            if inline:
+                found.setdefault(number, []).append(inline.group(1).strip())
+            continue
+        if owner is None or not stripped.startswith("#"):
+            listing = False
+            continue
+        comment = stripped[1:].strip()
+        if comment == "via" or comment.startswith("via "):
+            listing = True
+            rest = comment[3:].strip()
+            if rest:
+                found.setdefault(owner, []).append(rest)
+        elif listing and comment:
+            found.setdefault(owner, []).append(comment)
+    return {number: tuple(sources) for number, sources in found.items()}
+
+
 def parse_requirements(path: str, data: bytes) -> FileFacts:
     """Requirement and include facts of one requirements file, and its unparsable lines."""
-    text = decode(path, data)
+    text = decode_like_pip(path, data)
     if isinstance(text, ParseProblem):
         return FileFacts(path, problems=(text,))
+    via = _via(text.splitlines()) if "via" in text else {}
     base = posixpath.dirname(path)
     requirements: List[RequirementFact] = []
     includes: List[IncludeFact] = []
@@ -79,7 +133,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
             target = posixpath.normpath(posixpath.join(base, include.group(2).strip()))
             includes.append(IncludeFact(target, include.group(1) in ("-c", "--constraint"), where))
             continue
-        option = line.split("=", 1)[0].split()[0]
+        option = (line.split("=", 1)[0].split() or [line])[0]
         if option in _GLOBAL_OPTIONS:
             continue
         if option in _EDITABLE:
@@ -92,7 +146,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
             egg = _EGG.search(spec)
             if egg:
                 name = canonicalize_name(egg.group(1))
-                requirements.append(RequirementFact(name, spec, (), where))
+                requirements.append(RequirementFact(name, spec, (), where, via=via.get(number, ())))
             continue
         try:
             requirement = Requirement(spec)
@@ -102,6 +156,8 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
             continue
         pins = tuple(s.version for s in requirement.specifier
                      if s.operator in ("==", "===") and "*" not in s.version)  # fmt: skip
-        requirements.append(RequirementFact(canonicalize_name(requirement.name), spec, pins, where))
+        name = canonicalize_name(requirement.name)
+        specifier = str(requirement.specifier)
+        requirements.append(RequirementFact(name, spec, pins, where, specifier, via.get(number, ())))
     return FileFacts(path, problems=tuple(problems), requirements=tuple(requirements),
                      includes=tuple(includes), suppressions=in_lines(_logical_lines(text)))  # fmt: skip

@@ -91,14 +91,15 @@ class RuleSpec:
     def project_rule(self, project: Project) -> ProjectRule:
         return self.impl(self, project)
 
-    def violation(self, location: Location, fix: Optional[str] = None,
-                  severity: Optional[Severity] = None, **fields: Any) -> Violation:  # fmt: skip
+    def violation(self, location: Location, fix: Optional[str] = None, severity: Optional[Severity] = None,
+                  message: Optional[str] = None, **fields: Any) -> Violation:  # fmt: skip
+        """A finding at ``location``; ``message`` is another template of the rule's, for a second case."""
         return Violation(
             code=self.code,
             name=self.name,
             severity=severity or self.severity,
             location=location,
-            message=self.message.format(**fields),
+            message=(message or self.message).format(**fields),
             fix=self.fix if fix is None else fix,
         )
 

@@ -4,8 +4,9 @@
 Flags a service's requirements file that lists both an async and a sync
 driver for the same database: PostgreSQL (`asyncpg`, `aiopg` with
 `psycopg2`, `psycopg2-binary`) or MySQL (`aiomysql`, `asyncmy` with
-`pymysql`, `mysqlclient`). It is a warning: an async application with sync
-migrations (Alembic) needs both, and says so with a suppression comment.
+`pymysql`, `mysqlclient`). A service that installs `alembic` is not flagged:
+an async application with sync migrations needs both drivers. It is a
+warning; another deliberate pair says so with a suppression comment.
 
 ## Why is this bad?
 Two drivers mean two connection pools, two sets of connection settings and
@@ -21,7 +22,11 @@ psycopg2-binary==2.9.9
 ## Use instead
 ```text
 asyncpg==0.29.0
-psycopg2-binary==2.9.9  # archcheck: ignore[REQ004] reason="alembic migrations are sync"
+```
+or, where a sync tool needs the second driver:
+```text
+asyncpg==0.29.0
+psycopg2-binary==2.9.9  # archcheck: ignore[REQ004] reason="the reporting job is sync"
 ```
 """
 
@@ -36,6 +41,8 @@ SEVERITY = Severity.WARNING
 MESSAGE = "'{sync}' (sync) and '{async_}' (async, line {line}) both drive {database} in one file"
 FIX = "use one driver per database, or mark the intended pair with a suppression comment"
 
+# packages that are the reason a service needs a sync driver beside an async one
+SYNC_REASONS = frozenset({"alembic"})
 # database -> (async drivers, sync drivers), canonical names
 FAMILIES: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     "PostgreSQL": (("asyncpg", "aiopg"), ("psycopg2", "psycopg2-binary")),
@@ -49,6 +56,8 @@ VALID = [
             "services/content/requirements.txt": "asyncpg==0.29.0\naiomysql==0.2.0\n-r sync.txt\n",
             "services/content/sync.txt": "psycopg2-binary==2.9.9\n",
             "services/legacy/requirements.txt": "psycopg2==2.9.9\npymysql==1.1.0\n",
+            "services/billing/requirements.txt": "asyncpg==0.29.0\npsycopg2-binary==2.9.9\nalembic==1.13.1\n",
+            "services/billing/app/main.py": "",
             "services/content/app/main.py": "",
             "services/legacy/app/main.py": "",
         },
@@ -69,7 +78,11 @@ INVALID = [
 class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
-        files = {f for service in requirements.roots for f in requirements.service_files(service)}
+        files = set()
+        for service in requirements.roots:
+            installed = {f.name for f in requirements.requirements_in(requirements.installed(service))}
+            if not SYNC_REASONS & installed:  # alembic runs its migrations on the sync driver
+                files.update(requirements.service_files(service))
         for path in sorted(files):
             by_name: Dict[str, RequirementFact] = {}
             for fact in requirements.facts[path].requirements:

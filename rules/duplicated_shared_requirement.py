@@ -25,7 +25,7 @@ fastapi==0.116.1
 
 from typing import Dict, Iterator
 
-from archcheck.model import RequirementFact, Severity, Violation
+from archcheck.model import Location, RequirementFact, Severity, Violation
 from archcheck.rule import Example, ProjectRule
 
 CODE = "REQ002"
@@ -33,6 +33,9 @@ NAME = "duplicated-shared-requirement"
 SEVERITY = Severity.ERROR
 MESSAGE = "'{requirement}' is already in the shared requirements ({shared}){difference}"
 FIX = "remove the line and rely on the shared requirements file"
+
+COPY_MESSAGE = "'{copy}' is a copy of the shared requirements file '{shared}' and has drifted: {changes}"
+COPY_FIX = "copy the shared requirements file again (or include it with -r where the build context allows)"
 
 _CONFIG = 'services = ["services/*"]\n'
 VALID = [
@@ -43,6 +46,16 @@ VALID = [
             "services/orders/requirements.txt": "-r ../../requirements.shared.txt\nstripe==10.1.0\n-c constraints.txt\n",
             "services/orders/constraints.txt": "fastapi==0.116.1\n",
             "services/orders/app/main.py": "",
+            # a copy kept in the service's own build context, identical to the shared file
+            "services/worker/requirements.txt": "-r requirements.shared.txt\ncelery==5.4.0\n",
+            "services/worker/requirements.shared.txt": "fastapi==0.116.1\n-r ../../shared/base.txt\n",
+            "services/worker/app/main.py": "",
+            # a pip-compile lock file: pins pulled in by other packages repeat the shared ones by nature
+            "services/search/requirements.txt": (
+                "-r ../../requirements.shared.txt\nopensearch-py==3.0.0\n    # via -r requirements.in\n"
+                "pydantic==2.7.1\n    # via\n    #   opensearch-py\n"
+            ),
+            "services/search/app/main.py": "",
         },
         _CONFIG,
     ),
@@ -63,6 +76,12 @@ INVALID = [
             "services/billing/requirements.txt": "fastapi==0.116.1  # expect: REQ002\n",
             "services/orders/app/main.py": "",
             "services/billing/app/main.py": "",
+            # a copy that drifted: one finding, at its first line that differs
+            "services/worker/requirements.txt": "-r requirements.shared.txt\n",
+            "services/worker/requirements.shared.txt": (
+                "FastAPI==0.116.1\npython-dotenv==1.0.0  # expect: REQ002\nhttpx==0.27.0\n-r ../../shared/base.txt\n"
+            ),
+            "services/worker/app/main.py": "",
         },
         _CONFIG,
     ),
@@ -84,8 +103,8 @@ class Rule(ProjectRule):
         for service in sorted(requirements.roots):
             for fact in requirements.requirements_in(requirements.service_files(service)):
                 other = shared.get(fact.name)
-                if other is None:
-                    continue
+                if other is None or not fact.direct:
+                    continue  # a lock file's transitive pins repeat the shared ones by nature
                 difference = ""
                 if fact.pins and other.pins and set(fact.pins) != set(other.pins):
                     difference = (
@@ -93,3 +112,33 @@ class Rule(ProjectRule):
                     )
                 yield self.spec.violation(fact.location, requirement=fact.text, shared=describe(other),
                                           difference=difference)  # fmt: skip
+        yield from self._drifted_copies(shared)
+
+    def _drifted_copies(self, shared: Dict[str, RequirementFact]) -> Iterator[Violation]:
+        """One finding per copy of the shared file whose requirements differ from it."""
+        requirements = self.project.requirements
+        for path in sorted(requirements.copies):
+            copy: Dict[str, RequirementFact] = {}
+            for fact in requirements.requirements_in(requirements.closure(path)):
+                copy.setdefault(fact.name, fact)
+            changes = [f"{fact.text} here, {shared[name].text} shared" for name, fact in sorted(copy.items())
+                       if name in shared and _spec(fact) != _spec(shared[name])]  # fmt: skip
+            changes += [f"{fact.text} only here" for name, fact in sorted(copy.items()) if name not in shared]
+            changes += [f"{fact.text} missing" for name, fact in sorted(shared.items()) if name not in copy]
+            if changes:
+                first = min((f for f in copy.values() if not _same(f, shared)), key=_line, default=None)
+                where = first.location if first else Location(path, 1, 1, 1, 1)
+                yield self.spec.violation(where, message=COPY_MESSAGE, fix=COPY_FIX, copy=path,
+                                          shared=requirements.shared, changes="; ".join(changes))  # fmt: skip
+
+
+def _spec(fact: RequirementFact) -> str:
+    return fact.text.replace(" ", "").lower()
+
+
+def _same(fact: RequirementFact, shared: Dict[str, RequirementFact]) -> bool:
+    return fact.name in shared and _spec(fact) == _spec(shared[fact.name])
+
+
+def _line(fact: RequirementFact) -> int:
+    return fact.location.line

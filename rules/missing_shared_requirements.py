@@ -4,7 +4,10 @@
 When the project has a shared requirements file (`shared-requirements`, or
 `requirements.shared.txt` at the root), flags each service's
 `requirements.txt` (or each top file of its `requirements/` folder) that does
-not include it with `-r`, directly or through another included file.
+not include it with `-r`, directly or through another included file. A copy of
+the shared file inside the service (a file of the same name, or one listing
+the same packages, kept because the service's Docker build context is its own
+folder) stands for it: whether the copy drifted is REQ002's question.
 Nothing is flagged when there is no shared file.
 
 ## Why is this bad?
@@ -42,7 +45,7 @@ _CONFIG = 'services = ["services/*"]\n'
 VALID = [
     Example(
         {
-            "requirements.shared.txt": "fastapi==0.116.1\n",
+            "requirements.shared.txt": "fastapi==0.116.1\npydantic==2.7.1\n",
             "services/orders/requirements.txt": "-r ../../requirements.shared.txt\nstripe==10.1.0\n",
             "services/billing/requirements.txt": "-r base.txt\n",
             "services/billing/base.txt": "-r ../../requirements.shared.txt\n",
@@ -51,6 +54,16 @@ VALID = [
             "services/orders/app/main.py": "",
             "services/billing/app/main.py": "",
             "services/search/app/main.py": "",
+            # a copy of the shared file in the service's own build context stands for it
+            "services/worker/requirements.txt": "-r requirements.shared.txt\ncelery==5.4.0\n",
+            "services/worker/requirements.shared.txt": "fastapi==0.116.1\npydantic==2.7.1\n",
+            "services/worker/app/main.py": "",
+            "services/mailer/requirements.txt": "-r requirements.common.txt\n",
+            "services/mailer/requirements.common.txt": "pydantic==2.7.1\nfastapi==0.116.1\n",
+            "services/mailer/app/main.py": "",
+            # unreadable: ARC001 says so, and nothing else is guessed about it
+            "services/legacy/requirements.txt": "\udcff",
+            "services/legacy/app/main.py": "",
         },
         _CONFIG,
     ),
@@ -85,7 +98,10 @@ class Rule(ProjectRule):
             return
         for service in sorted(requirements.roots):
             for path in self._tops(requirements.roots[service]):
-                if shared not in requirements.closure(path):
+                facts = requirements.facts.get(path)
+                if facts is None or (facts.problems and not facts.requirements and not facts.includes):
+                    continue  # a file that could not be read is ARC001's
+                if not requirements.provides_shared(path):
                     include = posixpath.relpath(shared, posixpath.dirname(path))
                     where = Location(path, 1, 1, 1, 1)
                     yield self.spec.violation(where, fix=self.spec.fix.format(include=include),

@@ -1,19 +1,24 @@
-"""One package pinned to different versions across services, or twice in one service.
+"""One package pinned to different versions by services that run the same code.
 
 ## What it does
-Collects every exact pin (`==`) in the services' own requirements files (the
-shared file is REQ002's business) and flags each pin of a package that is
-pinned to another version elsewhere: in another service, or in another line
-or file of the same service.
+For each shared library of the project, takes the third-party packages its
+code imports, and the services that import the library. Flags each exact pin
+(`==`) of such a package in those services' own requirements files when
+another of those services pins it to a different version: the library's code
+then runs against both. Lock files (pip-compile output) are compared by what
+the services ask for directly: a line that a `# via` comment says another
+package pulled in is not compared. Services that share no code may pin what
+they like; a line that repeats the shared requirements file is REQ002's, and
+two pins inside one service are REQ006's.
 
 ## Why is this bad?
-Services that talk to each other through shared payloads, or share a
-library, behave differently when their dependencies drift: a model that
-validates in one service fails in the next. Within one service, two pins of
-one package make pip fail, or depend on which file happened to be installed.
+The shared library was written and tested against one version. In the
+service that pins another, it meets a different API: a model that validates
+in one service fails in the next, and the failure shows up far from the pin.
 
 ## Example
 ```text
+# shared/events.py imports pydantic; orders and billing both import shared
 # services/orders/requirements.txt
 pydantic==2.7.1
 # services/billing/requirements.txt
@@ -25,25 +30,49 @@ Pin the package once, in the shared requirements file, or bring the
 services to one version.
 """
 
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Set, Tuple
 
+from packaging.utils import canonicalize_name
+
+from archcheck.layout import UnitKind
 from archcheck.model import RequirementFact, Severity, Violation
 from archcheck.rule import Example, ProjectRule
 
 CODE = "REQ005"
 NAME = "version-drift"
 SEVERITY = Severity.WARNING
-MESSAGE = "'{package}' is pinned to {version} here but to {others}"
+MESSAGE = "'{package}' is pinned to {version} here but to {others}; shared library '{library}' runs against both"
 FIX = "pin one version everywhere, ideally once in the shared requirements file"
 
-_CONFIG = 'services = ["services/*"]\n'
+# import names whose distribution is named otherwise
+DISTRIBUTIONS: Dict[str, Tuple[str, ...]] = {
+    "yaml": ("pyyaml",), "jwt": ("pyjwt",), "PIL": ("pillow",), "dateutil": ("python-dateutil",),
+    "dotenv": ("python-dotenv",), "sklearn": ("scikit-learn",), "bs4": ("beautifulsoup4",),
+    "jose": ("python-jose",), "multipart": ("python-multipart",), "magic": ("python-magic",),
+    "attr": ("attrs",), "cv2": ("opencv-python", "opencv-python-headless"), "grpc": ("grpcio",),
+    "psycopg2": ("psycopg2", "psycopg2-binary"), "psycopg": ("psycopg", "psycopg-binary"),
+    "kafka": ("kafka-python",), "zmq": ("pyzmq",), "serial": ("pyserial",), "Crypto": ("pycryptodome",),
+    "OpenSSL": ("pyopenssl",), "docx": ("python-docx",), "slugify": ("python-slugify",),
+    "socketio": ("python-socketio",), "engineio": ("python-engineio",), "google": ("protobuf",),
+    "pydantic_settings": ("pydantic-settings",), "jinja2": ("jinja2",), "dns": ("dnspython",),
+}  # fmt: skip
+
+_CONFIG = 'services = ["services/*"]\nshared = ["shared"]\n'
+_SHARED = {"shared/__init__.py": "", "shared/events.py": "import pydantic\nfrom httpx import AsyncClient\n"}
 VALID = [
     Example(
         {
-            "services/orders/requirements.txt": "pydantic==2.7.1\nhttpx>=0.27\n",
-            "services/billing/requirements.txt": "pydantic==2.7.1\nhttpx>=0.25\n",
-            "services/orders/app/main.py": "",
-            "services/billing/app/main.py": "",
+            **_SHARED,
+            "services/orders/requirements.txt": "pydantic==2.7.1\nhttpx>=0.27\nredis==5.0.4\n",
+            "services/billing/requirements.txt": "pydantic==2.7.1\nhttpx>=0.25\nredis==5.0.3\n",
+            "services/orders/app/main.py": "from shared import events\n",
+            "services/billing/app/main.py": "from shared.events import Event\n",
+            # a service that does not use the shared library may pin another pydantic
+            "services/search/requirements.txt": "pydantic==1.10.13\n",
+            "services/search/app/main.py": "import pydantic\n",
+            # a lock file: httpx was pulled in by another package, not asked for
+            "services/mail/requirements.txt": "pydantic==2.7.1\nhttpx==0.24.0\n    # via\n    #   sendgrid\n",
+            "services/mail/app/main.py": "import shared.events\n",
         },
         _CONFIG,
     ),
@@ -51,34 +80,63 @@ VALID = [
 INVALID = [
     Example(
         {
-            "services/orders/requirements.txt": "pydantic==2.7.1  # expect: REQ005\nredis==5.0.4  # expect: REQ005\n-r extra.txt\n",
-            "services/orders/extra.txt": "redis==5.0.3  # expect: REQ005\n",
-            "services/billing/requirements.txt": "Pydantic==2.5.3  # expect: REQ005\n",
-            "services/orders/app/main.py": "",
-            "services/billing/app/main.py": "",
+            **_SHARED,
+            "services/orders/requirements.txt": "pydantic==2.7.1  # expect: REQ005\nhttpx==0.27.0  # expect: REQ005\n",
+            "services/billing/requirements.txt": (
+                "Pydantic==2.5.3  # expect: REQ005\nhttpx==0.26.0  # via -r requirements.in  # expect: REQ005\n"
+            ),
+            "services/orders/app/main.py": "from shared import events\n",
+            "services/billing/app/main.py": "from shared.events import Event\n",
         },
         _CONFIG,
     ),
 ]
 
 
+def distributions(module: str) -> FrozenSet[str]:
+    """The canonical distribution names an import name may come from."""
+    top = module.split(".")[0]
+    return frozenset(canonicalize_name(d) for d in DISTRIBUTIONS.get(top, (top,)))
+
+
+Pin = Tuple[str, str, RequirementFact]  # (service, version, requirement)
+
+
 class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
+        graph = self.project.unit_graph
         requirements = self.project.requirements
-        pins: Dict[str, List[Tuple[str, str, RequirementFact]]] = {}
-        seen = set()
-        for service in sorted(requirements.roots):
-            for fact in requirements.requirements_in(requirements.service_files(service)):
-                if id(fact) in seen:
-                    continue
-                seen.add(id(fact))
-                for version in fact.pins:
-                    pins.setdefault(fact.name, []).append((service, version, fact))
-        for package, sites in sorted(pins.items()):
-            if len({version for _, version, _ in sites}) < 2:
+        seen: Set[Tuple[str, str, int]] = set()
+        for library in self.project.layout.units:
+            if library.kind is not UnitKind.SHARED:
                 continue
-            for _service, version, fact in sites:
-                others = sorted({f"{v} in {s} ({f.location.path}:{f.location.line})"
-                                 for s, v, f in sites if v != version})  # fmt: skip
-                yield self.spec.violation(fact.location, package=package, version=version,
-                                          others=", ".join(others))  # fmt: skip
+            users = sorted(s for s in graph.predecessors(library.name)
+                           if graph.nodes[s]["unit"].kind is UnitKind.SERVICE)  # fmt: skip
+            packages = self._imported_packages(library.name)
+            pins: Dict[str, List[Pin]] = {}
+            for service in users:
+                for fact in requirements.requirements_in(requirements.service_files(service)):
+                    if fact.name in packages and fact.direct:
+                        pins.setdefault(fact.name, []).extend((service, v, fact) for v in fact.pins)
+            for package, sites in sorted(pins.items()):
+                if len({version for _, version, _ in sites}) < 2:
+                    continue
+                for _service, version, fact in sites:
+                    where = (fact.location.path, package, fact.location.line)
+                    if where in seen:
+                        continue
+                    seen.add(where)
+                    others = sorted({f"{v} in {s} ({f.location.path}:{f.location.line})"
+                                     for s, v, f in sites if v != version})  # fmt: skip
+                    yield self.spec.violation(fact.location, package=package, version=version,
+                                              others=", ".join(others), library=library.name)  # fmt: skip
+
+    def _imported_packages(self, library: str) -> FrozenSet[str]:
+        """Third-party distributions the library's code imports."""
+        found: Set[str] = set()
+        for item in self.project.imports:
+            source = item.source
+            third_party = item.resolution.target is None and not item.fact.level and item.fact.module
+            if source is not None and source.name == library and third_party:
+                found |= distributions(item.fact.module)
+        return frozenset(found)

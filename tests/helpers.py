@@ -19,7 +19,7 @@ def write_example(root: Path, example: Example) -> Path:
     for rel, text in example.files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8", "surrogateescape"))  # "\udcff" writes the byte 0xff
     return root
 
 

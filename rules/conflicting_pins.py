@@ -1,0 +1,116 @@
+"""One package required at incompatible versions in what one service installs.
+
+## What it does
+Takes everything one service installs: its requirements files and every
+file they include with `-r`, the shared requirements file too. Flags each
+line of a package whose exact pin (`==`) is another line's pin of a
+different version, or falls outside another line's version range
+(`fastapi==0.110.0` beside `fastapi>=0.115`). A conflict with the shared
+file is reported at the service's line, which is the one to change. The same
+pin repeated is not a conflict (REQ002 says whether it belongs there).
+
+## Why is this bad?
+pip refuses the install: `ResolutionImpossible: ... conflicting dependencies`.
+The service's image does not build, or, where files are installed one after
+the other, the last file silently wins.
+
+## Example
+```text
+# services/search/requirements/base.txt
+-r extra.txt
+opensearch-py==3.0.0
+# services/search/requirements/extra.txt
+opensearch-py==2.8.0
+```
+
+## Use instead
+Pin the package once, in one file that the others include.
+"""
+
+from typing import Dict, Iterator, List, Optional, Set, Tuple
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from archcheck.model import RequirementFact, Severity, Violation
+from archcheck.rule import Example, ProjectRule
+
+CODE = "REQ006"
+NAME = "conflicting-pins"
+SEVERITY = Severity.ERROR
+MESSAGE = "'{requirement}' conflicts with {others}: pip cannot install both for service '{service}'"
+FIX = "pin the package once, in one file the others include"
+
+_CONFIG = 'services = ["services/*"]\n'
+VALID = [
+    Example(
+        {
+            "requirements.shared.txt": "fastapi==0.116.1\nhttpx>=0.27\n",
+            "services/api/requirements.txt": (
+                "-r ../../requirements.shared.txt\nfastapi==0.116.1\nhttpx==0.28.1\n"
+                "uvicorn[standard]==0.30.0 ; python_version >= '3.9'\n"
+            ),
+            "services/api/app/main.py": "",
+            "services/worker/requirements.txt": "fastapi==0.110.0\n",  # another service: not installed together
+            "services/worker/app/main.py": "",
+        },
+        _CONFIG,
+    ),
+]
+INVALID = [
+    Example(
+        {
+            "requirements.shared.txt": "fastapi==0.116.1\nhttpx>=0.27\n",
+            "services/api/requirements.txt": (
+                "-r ../../requirements.shared.txt\n"
+                "fastapi==0.115.0  # expect: REQ006\n"
+                "httpx==0.26.0  # expect: REQ006\n"
+            ),
+            "services/api/app/main.py": "",
+            "services/search/requirements/base.txt": "-r extra.txt\nopensearch-py==3.0.0  # expect: REQ006\n",
+            "services/search/requirements/extra.txt": "opensearch-py==2.8.0  # expect: REQ006\n",
+            "services/search/app/main.py": "",
+        },
+        _CONFIG,
+    ),
+]
+
+
+def _range(fact: RequirementFact) -> Optional[SpecifierSet]:
+    try:
+        return SpecifierSet(fact.specifier)
+    except InvalidSpecifier:
+        return None
+
+
+def _conflict(a: RequirementFact, b: RequirementFact) -> bool:
+    """Can no single version satisfy both lines? Judged where a line pins one exactly."""
+    for pinned, other in ((a, b), (b, a)):
+        for version in pinned.pins:
+            if version not in other.pins and other.pins:
+                return True
+            allowed = _range(other)
+            if allowed is not None and not other.pins and not allowed.contains(version, prereleases=True):
+                return True
+    return False
+
+
+class Rule(ProjectRule):
+    def check(self) -> Iterator[Violation]:
+        requirements = self.project.requirements
+        reported: Set[Tuple[str, int]] = set()
+        for service in sorted(requirements.roots):
+            own = set(requirements.service_files(service))
+            by_name: Dict[str, List[RequirementFact]] = {}
+            for fact in requirements.requirements_in(requirements.installed(service)):
+                by_name.setdefault(fact.name, []).append(fact)
+            for facts in by_name.values():
+                for fact in facts:
+                    clashes = [other for other in facts if other is not fact and _conflict(fact, other)]
+                    where = (fact.location.path, fact.location.line)
+                    if not clashes or where in reported:
+                        continue
+                    if fact.location.path not in own and any(c.location.path in own for c in clashes):
+                        continue  # reported at the service's own line, which is the one to change
+                    reported.add(where)
+                    others = ", ".join(f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clashes)
+                    yield self.spec.violation(fact.location, requirement=fact.text, others=others, service=service)
