@@ -12,6 +12,7 @@ file: a 3.12 f-string is valid even when archcheck runs on 3.11.
 from __future__ import annotations
 
 import ast
+import codecs
 import contextlib
 import io
 import re
@@ -122,8 +123,28 @@ def _byte_position(data: bytes, offset: int, encoding: str) -> Tuple[int, int]:
     return line, column
 
 
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+              (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))  # fmt: skip
+
+
+def _wide_encoding(data: bytes) -> Optional[str]:
+    """"UTF-16"/"UTF-32" when the bytes are text in a wide encoding (a BOM, or NULs in every other byte)."""
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return f"{name} with a byte-order mark"
+    sample = data[:200]
+    if len(sample) >= 8 and sample[1::2].count(0) >= len(sample) // 2 * 0.9 and 0 not in sample[0::2]:
+        return "UTF-16 (little-endian, no byte-order mark)"
+    return None
+
+
 def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
     """Decode source bytes as Python does (PEP 263 cookie, BOM, UTF-8 default)."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        reason = (f"file is encoded as {wide}; Python reads source as UTF-8 (or another ASCII-compatible "
+                  "encoding named by a coding cookie) and cannot import it: save it as UTF-8")  # fmt: skip
+        return _problem(path, reason)
     nul = data.find(b"\0")
     if nul >= 0:
         line, column = _byte_position(data, nul, "latin-1")

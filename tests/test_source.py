@@ -23,6 +23,8 @@ def problem(data: bytes) -> ParseProblem:
         (b"def f(:\n    pass\n", 1, 7, "syntax error"),
         (b"x = 1\nprint 'a'\n", 2, 1, "syntax error"),
         (b"x = (" * 300 + b"\n", 1, 1, ""),
+        ("import os\n".encode("utf-16"), 1, 1, "encoded as UTF-16 with a byte-order mark"),
+        ("import os\nx = 1\n".encode("utf-16-le"), 1, 1, "UTF-16 (little-endian, no byte-order mark)"),
     ],
 )
 def test_bad_input_is_a_positioned_problem(data: bytes, line: int, column: int, reason: str) -> None:
