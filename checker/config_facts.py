@@ -171,6 +171,7 @@ _WRAPPER_SUFFIXES = (
     "settings.get",
 )
 _FIELD_CALLS = frozenset({"Field", "field"})
+_IN_PROCESS = frozenset({"transport", "app"})  # a client handed the app itself talks to no host
 _SETTINGS_BASES = frozenset({"BaseSettings"})
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
 
@@ -451,6 +452,8 @@ class _Gatherer:
             return inner  # text for people, a string test, or a read's key or fallback (CFG004)
         if last in _FIELD_CALLS and (keyword == "default" or position == 0):
             return use  # `x: str = Field(default=url)` is the field's value
+        if any(k.arg in _IN_PROCESS for k in call.keywords):
+            return inner  # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process
         kind = NONE
         named = False
         if keyword is not None and not ALLOW_LIST_NAME.search(keyword) and is_target_name(keyword):

@@ -65,6 +65,17 @@ VALID = [
         },
         _CONFIG + '[imports]\nallow = ["gateway -> auth"]\n',
     ),
+    Example(
+        {  # never a guess: a module the importer holds itself, or a path that does not exist
+            "services/orders-service/scripts/telemetry.py": "",
+            "services/orders-service/tests/test_telemetry.py": "import telemetry\n",
+            "services/orders-service/app/main.py": "import core.discovery\nimport auth_service.gone\n",
+            "services/billing-service/telemetry.py": "",
+            "services/billing-service/core/registry.py": "",
+            "auth_service/tokens.py": "",
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
     Example(

@@ -111,6 +111,7 @@ VALID = [
                 return origin
             url = getattr(settings, "IDENTITY_URL", "http://localhost:8001")
             fallback = "http://localhost:8001"
+            client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost")
             httpx.get(f"http://localhost:{settings.port}/health")
             CHECKS = {"forbidden_patterns": ["redis://localhost:6379"]}
             if not fallback:

@@ -46,6 +46,15 @@ VALID = [
         },
         _CONFIG,
     ),
+    Example(
+        {  # `import logging` is the standard library, not the shared package's `logging/`
+            "auth_service/jwt.py": "import logging\nimport json\n",
+            "shared/__init__.py": "",
+            "shared/logging/__init__.py": "from auth_service import jwt\n",
+            "libs/common/json/__init__.py": "from auth_service import jwt\n",
+        },
+        'services = ["*_service"]\nshared = ["shared", "libs/*"]\n',
+    ),
 ]
 INVALID = [
     Example(

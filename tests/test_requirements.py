@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from archcheck.requirements import parse_requirements
 
 
@@ -54,3 +56,27 @@ def test_bad_lines_are_problems_at_their_line() -> None:
 def test_undecodable_file() -> None:
     facts = parse_requirements("r.txt", b"ok==1\ncaf\xe9==1\n")
     assert [p.location.line for p in facts.problems] == [2]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_files_are_decoded_as_pip_decodes_them(encoding: str) -> None:
+    facts = parse_requirements("r.txt", "fastapi==0.116.1\n-r base.txt\n".encode(encoding))
+    assert [r.name for r in facts.requirements] == ["fastapi"] and facts.problems == ()
+    latin = parse_requirements("r.txt", "# -*- coding: latin-1 -*-\nlib==1  # café\n".encode("latin-1"))
+    assert [r.name for r in latin.requirements] == ["lib"] and latin.problems == ()
+
+
+def test_pip_compile_annotations_mark_transitive_pins() -> None:
+    facts = parse(
+        "fastapi==0.110.0\n    # via -r requirements.in\nanyio==4.2.0\n    # via\n    #   httpx\n    #   starlette\n"
+        "idna==3.6  # via anyio\nhttpx==0.27.0  # via -r requirements.in\nplain==1\n"
+    )
+    assert [(r.name, r.direct) for r in facts.requirements] == [
+        ("fastapi", True), ("anyio", False), ("idna", False), ("httpx", True), ("plain", True)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", ["==1", "= foo", "==", "-"])
+def test_a_line_that_is_only_an_operator_is_a_problem_not_a_crash(line: str) -> None:
+    facts = parse(f"{line}\nok==1\n")
+    assert [p.location.line for p in facts.problems] == [1] and [r.name for r in facts.requirements] == ["ok"]
