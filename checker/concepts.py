@@ -75,12 +75,15 @@ def concept(name: str) -> Optional[Concept]:
 
 
 def method_overlap(a: Iterable[str], b: Iterable[str]) -> float:
-    """Shared public methods over the smaller public interface (0 when either has < 2)."""
+    """Shared public methods over all public methods of both (0 when fewer than two are shared).
+
+    Over the union, not the smaller interface: two classes that both happen to have
+    ``start``/``stop`` among many other methods are not one thing.
+    """
     left = {m for m in a if not m.startswith("_")}
     right = {m for m in b if not m.startswith("_")}
-    if len(left) < 2 or len(right) < 2:
-        return 0.0
-    return len(left & right) / min(len(left), len(right))
+    shared = left & right
+    return len(shared) / len(left | right) if len(shared) >= 2 else 0.0
 
 
 MIN_METHOD_OVERLAP = 0.5

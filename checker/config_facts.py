@@ -172,7 +172,6 @@ _WRAPPER_SUFFIXES = (
 )
 _FIELD_CALLS = frozenset({"Field", "field"})
 _IN_PROCESS = frozenset({"transport", "app"})  # a client handed the app itself talks to no host
-_SETTINGS_BASES = frozenset({"BaseSettings"})
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
 
 TARGET, LOCAL, NONE = "target", "local", "none"
@@ -250,6 +249,7 @@ class _Gatherer:
         self.kept: Dict[Tuple[int, str], List[Tuple[ast.AST, str, bool]]] = {}  # (function, local) -> strings
         self.passed: Set[Tuple[int, str]] = set()  # (function, local) passed as a connection target
         self.functions = 0
+        self.settings_classes: Set[str] = set()
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         name = dotted(node)
@@ -327,11 +327,7 @@ class _Gatherer:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return self._function(node, none)
         if isinstance(node, ast.ClassDef):
-            scope = (
-                "settings"
-                if any(dotted(b) and dotted(b).rsplit(".", 1)[-1] in _SETTINGS_BASES for b in node.bases)
-                else "class"
-            )  # type: ignore[union-attr]
+            scope = "settings" if self._is_settings(node) else "class"
             heads = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
             inner = none._replace(scope=scope)
             return [(n, none) for n in heads] + [(s, inner) for s in node.body]
@@ -355,6 +351,14 @@ class _Gatherer:
         if isinstance(node, ast.stmt):  # other statements: their bodies keep the scope
             return [(child, none) for child in ast.iter_child_nodes(node)]
         return [(child, none) for child in ast.iter_child_nodes(node)]  # comparisons, returns, lambdas…
+
+    def _is_settings(self, node: ast.ClassDef) -> bool:
+        """A pydantic settings class: a base named ``*Settings``, or a settings class of this file."""
+        bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases}
+        if any(b.endswith("Settings") for b in bases) or bases & self.settings_classes:
+            self.settings_classes.add(node.name)
+            return True
+        return False
 
     def _string(self, node: ast.AST, use: _Use) -> None:
         if use.kind == NONE or use.main or use.people:

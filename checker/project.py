@@ -16,7 +16,7 @@ from archcheck.compose import compose_hosts
 from archcheck.config import Settings
 from archcheck.globs import compile_globs
 from archcheck.layout import Layout, Resolution, Unit, service_hosts
-from archcheck.model import FileFacts, ImportFact, ImportKind, Location
+from archcheck.model import FileFacts, ImportFact, ImportKind, Location, LoopEntryFact
 from archcheck.requirement_files import Requirements
 from archcheck.urls import is_runtime_path
 
@@ -43,6 +43,10 @@ class ResolvedImport:
     def crosses_units(self) -> bool:
         target = self.resolution.owner
         return self.source is not None and target is not None and target != self.source
+
+
+# how test code names the fixtures that misbehave on purpose
+_NEGATIVE_FIXTURES = ("bad", "broken", "wrong", "invalid", "improper", "faulty", "buggy")
 
 
 class Project:
@@ -108,6 +112,19 @@ class Project:
             level = fact.level if fact.kind is ImportKind.FROM else 0
             return self.module_file(path, module, level) if module or level else None
         return None
+
+    def flags_loop_entry(self, path: str, entry: LoopEntryFact) -> bool:
+        """Is this loop entry inside async code one to report (ASY001/ASY002)?
+
+        Not when it runs only while no loop runs, nor in a deliberate negative test: inside
+        ``pytest.raises``, or in a test file's fixture named so (``bad_func``, ``broken_handler``).
+        """
+        if not entry.in_async or entry.guarded or entry.expected:
+            return False
+        if self.is_test_file(path) and entry.function is not None:
+            parts = entry.function.replace(".<locals>", "").split(".")
+            return not any(part.lower().startswith(_NEGATIVE_FIXTURES) for part in parts)
+        return True
 
     def runtime_unit(self, path: str) -> Optional[Unit]:
         """The unit whose running code ``path`` is: not tooling kept inside it (``scripts/``, ``deploy/``)."""

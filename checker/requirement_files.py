@@ -44,6 +44,13 @@ class Requirements:
     shared: Optional[str]
     roots: Dict[str, List[str]]  # service name -> its own top files
     facts: Dict[str, FileFacts] = field(default_factory=dict)
+    below: FrozenSet[str] = frozenset()  # services below the shared file's folder
+
+    @cached_property
+    def sharing(self) -> FrozenSet[str]:
+        """Services the shared file is for: those below its folder, and any that install it."""
+        installing = {s for s in self.roots if self.shared is not None and self.shared in self.installed(s)}
+        return frozenset(self.below | installing)
 
     def includes(self, path: str) -> Tuple[IncludeFact, ...]:
         facts = self.facts.get(path)
@@ -78,7 +85,9 @@ class Requirements:
         name = posixpath.basename(self.shared)
         packages = self.packages(self.shared)
         found = set()
-        for roots in self.roots.values():
+        for service, roots in self.roots.items():
+            if service not in self.sharing:
+                continue
             for root in roots:
                 for path in self.closure(root):
                     if path in shared or self.shared in self.closure(path):
@@ -118,7 +127,12 @@ class Requirements:
 
 def requirement_roots(settings: Settings, layout: Layout) -> Requirements:
     roots = {s.name: service_roots(settings.root, s) for s in layout.services}
-    return Requirements(shared_file(settings), {k: v for k, v in roots.items() if v})
+    shared = shared_file(settings)
+    # `services/requirements.shared.txt` is for the services under `services/`, not for a
+    # monolith at the root; a shared file at the root is for every service
+    folder = posixpath.dirname(shared) if shared else ""
+    sharing = frozenset(s.name for s in layout.services if is_within(s.path, folder))
+    return Requirements(shared, {k: v for k, v in roots.items() if v}, below=sharing)
 
 
 def files_to_read(requirements: Requirements) -> List[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from archcheck.calls import import_aliases
@@ -50,8 +50,9 @@ CONVENTIONS: Tuple[Tuple[str, FrozenSet[str], FrozenSet[str]], ...] = (
         ),
     ),
 )
-# Copies of third-party code kept in the tree are not the service's own implementations.
-_VENDORED = compile_globs(
+# Copies of third-party code kept in the tree, and example code shipped beside the real
+# code, are not the unit's own implementations.
+_NOT_OWN_CODE = compile_globs(
     [
         "**/_vendor/**",
         "**/vendor/**",
@@ -59,6 +60,9 @@ _VENDORED = compile_globs(
         "**/third_party/**",
         "**/_vendored/**",
         "**/extern/**",
+        "**/examples/**",
+        "**/example/**",
+        "**/samples/**",
     ]
 )
 _CONVENTION_SPECS = [(compile_globs([glob]), classes, functions) for glob, classes, functions in CONVENTIONS]
@@ -79,6 +83,7 @@ class Site:
     decorators: Tuple[str, ...] = ()  # functions
     params: Tuple[str, ...] = ()
     body: Tuple[int, ...] = ()
+    kind: str = ""  # classes: exception, schema, orm, enum or class (from its ancestors)
 
     def where(self) -> str:
         return f"{self.path}:{self.location.line}"
@@ -102,7 +107,10 @@ def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
     """Sites per service, computed once per project for the rules that share them."""
     per_project = _SITES.setdefault(project, {})
     if kind not in per_project:
-        per_project[kind] = _collect_sites(project, kind)
+        collected = _collect_sites(project, kind)
+        if kind == "class":
+            collected = {unit: _with_kinds(sites) for unit, sites in collected.items()}
+        per_project[kind] = collected
     return per_project[kind]
 
 
@@ -113,7 +121,7 @@ def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
     for path in sorted(project.facts):
         facts = project.facts[path]
         owner = project.layout.owner(path)
-        if owner is None or facts.generated or project.is_test_file(path) or _VENDORED.match_file(path):
+        if owner is None or facts.generated or project.is_test_file(path) or _NOT_OWN_CODE.match_file(path):
             continue
         aliases = import_aliases(facts.imports)
         for d in facts.classes if is_class else facts.functions:
@@ -143,6 +151,11 @@ def class_sites(project: Project) -> Dict[Unit, List[Site]]:
     return _sites(project, "class")
 
 
+def _with_kinds(sites: List[Site]) -> List[Site]:
+    hierarchy = Hierarchy(sites)
+    return [replace(site, kind=kind(site, hierarchy)) for site in sites]
+
+
 def function_sites(project: Project) -> Dict[Unit, List[Site]]:
     return _sites(project, "function")
 
@@ -155,20 +168,34 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
     extends another copy of itself (``class Storage(ports.Storage)``, its base
     resolving to that copy's file) is an adapter, not a duplicate.
     """
-    by_name: Dict[str, Dict[str, List[Site]]] = {}
-    for site in sites:
-        by_name.setdefault(site.name, {}).setdefault(site.path, []).append(site)
+    by_name: Dict[Tuple[str, str], Dict[str, List[Site]]] = {}
+    for site in sites:  # an exception and a schema that share a name are not one class twice
+        by_name.setdefault((site.name, site.kind), {}).setdefault(site.path, []).append(site)
     found: Dict[str, List[Site]] = {}
-    for name, per_file in by_name.items():
+    for (name, _), per_file in sorted(by_name.items()):
         counted: List[Site] = []
         for file_sites in per_file.values():
             unconditional = [s for s in file_sites if not s.conditional]
             counted.extend(unconditional if len(unconditional) > 1 else file_sites[:1])
         paths = {s.path for s in counted}
         counted = [s for s in counted if s.extends is None or s.extends not in paths - {s.path}]
+        counted = [s for s in counted if not _namesake(s, counted)]
         if len(counted) > 1:
-            found[name] = counted
+            found.setdefault(name, []).extend(counted)
     return found
+
+
+def _public(methods: Sequence[str]) -> Set[str]:
+    return {m for m in methods if not m.startswith("_")}
+
+
+def _namesake(site: Site, group: Sequence[Site]) -> bool:
+    """A class that shares only its name with the others: each has an interface, none in common."""
+    own = _public(site.methods)
+    if len(own) < 2:
+        return False
+    others = [_public(o.methods) for o in group if o is not site]
+    return bool(others) and all(len(theirs) >= 2 and not own & theirs for theirs in others)
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
@@ -192,12 +219,13 @@ def others(site: Site, group: Sequence[Site]) -> str:
     )
 
 
-_STAND_INS = frozenset({"dummy", "fake", "mock", "stub", "null", "noop"})
+_STAND_INS = frozenset({"dummy", "fake", "mock", "stub", "null", "noop", "abstract", "interface"})
+_INTERFACE_BASES = frozenset({"Protocol", "ABC", "ABCMeta"})
 
 
 def _is_interface(site: Site) -> bool:
-    """Protocols, mixins and stand-ins (``_DummyLock``) are not second implementations."""
-    if "Mixin" in site.name or any(b.rsplit(".", 1)[-1] == "Protocol" for b in site.bases):
+    """Protocols, abstract bases, mixins and stand-ins (``_DummyLock``) are not second implementations."""
+    if "Mixin" in site.name or any(b.rsplit(".", 1)[-1] in _INTERFACE_BASES for b in site.bases):
         return True
     return bool(_STAND_INS.intersection(tokens(site.name)))
 
@@ -252,14 +280,20 @@ _KIND_NAMES = (
 
 
 def kind(site: Site, hierarchy: Hierarchy) -> str:
-    """exception, schema, orm, enum or class."""
-    ancestors = hierarchy.ancestors(site.name)
-    names = ancestors | {site.name}
-    for label, suffixes in _KIND_SUFFIXES:
-        if any(n.endswith(suffixes) for n in names):
-            return label
+    """exception, schema, orm, enum or class: from the names of the classes it derives from.
+
+    Its own bases first, then theirs inside the unit; never its own name, so a pydantic
+    model called ``ValidationError`` is a schema.
+    """
+    ancestors: Set[str] = set()
+    for base in site.bases:
+        last = base.rsplit(".", 1)[-1]
+        ancestors |= {last} | hierarchy.ancestors(last)
     for label, exact in _KIND_NAMES:
         if ancestors & exact:
+            return label
+    for label, suffixes in _KIND_SUFFIXES:
+        if any(n.endswith(suffixes) for n in ancestors):
             return label
     return "class"
 
@@ -274,7 +308,7 @@ def similar(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
     """
     if _is_interface(a) or _is_interface(b) or hierarchy.designed_together(a.name, b.name):
         return False
-    if a.name in b.references or b.name in a.references or kind(a, hierarchy) != kind(b, hierarchy):
+    if a.name in b.references or b.name in a.references or a.kind != b.kind:
         return False
     return same_concept(a.name, a.methods, b.name, b.methods)
 
@@ -334,9 +368,14 @@ def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     owner = project.layout.owner(path)
     if facts is None or owner is None:
         raise ConfigError([f"ssot.canonical: {name}: '{path}' is not a Python file of a service"])
-    for cls in facts.classes:
+    for site in class_sites(project).get(owner, []):
+        if site.name == name and site.path == path:
+            return owner, site
+    for cls in facts.classes:  # a canonical kept where SSOT rules do not look (a test-named file)
         if cls.name == name:
-            return owner, Site(cls.name, path, cls.location, cls.methods, cls.bases, cls.conditional)
+            return owner, Site(
+                cls.name, path, cls.location, cls.methods, cls.bases, cls.conditional, kind="class"
+            )
     raise ConfigError([f"ssot.canonical: {name}: '{path}' defines no class {name}"])
 
 

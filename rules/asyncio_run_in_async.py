@@ -100,6 +100,15 @@ VALID = [
             except RuntimeError:
                 return asyncio.run(coro)
     """),
+    example("""
+        import asyncio
+
+        async def test_nested_run_is_detected(harness):
+            async def bad_func():
+                return asyncio.run(asyncio.sleep(0))
+            ok, error = await harness.simulate(bad_func)
+            assert "running event loop" in str(error)
+    """, path="services/example-service/tests/test_loops.py"),
 ]
 INVALID = [
     example("""
@@ -131,15 +140,15 @@ INVALID = [
             with pytest.raises(ValueError):
                 await handler()
             asyncio.run(cleanup())  # expect: ASY001
-    """),
+    """, path="services/example-service/tests/test_handler.py"),
 ]
 
 
 class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
-        for facts in self.project.facts.values():
+        for path, facts in self.project.facts.items():
             for entry in facts.loop_entries:
-                if entry.kind != "asyncio.run" or not entry.in_async or entry.guarded or entry.expected:
+                if entry.kind != "asyncio.run" or not self.project.flags_loop_entry(path, entry):
                     continue
                 fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
                 function = (entry.function or "").rsplit(".", 1)[-1]

@@ -69,6 +69,18 @@ VALID = [
             _APP + "sub/__init__.py": "",
             _APP + "sub/ports.py": "class Reader: ...\n",
             _APP + "sub/impl.py": "from . import ports\nclass Reader(ports.Reader): ...\n",
+            # an exception and an error-response model share a name, not a concept
+            _APP + "errors.py": "class ValidationError(Exception): ...\n",
+            _APP + "models.py": "from pydantic import BaseModel\nclass ValidationError(BaseModel):\n    detail: str\n",
+            # example code shipped beside the real code
+            _APP + "examples/quickstart.py": "class Order: ...\n",
+            # three classes that share a generic name and nothing else
+            _APP + "schema/migrations_check.py": (
+                "class SchemaValidator:\n    def breaking_changes(self): ...\n    def compare_versions(self): ...\n"
+            ),
+            _APP + "schema/typescript.py": (
+                "class SchemaValidator:\n    def compare_with_frontend(self): ...\n    def load_types(self): ...\n"
+            ),
             _APP + "shims.py": "class Settings: ...\n",
             _APP + "settings.py": "class Settings: ...\n",
         },

@@ -35,9 +35,9 @@ from app.db import get_session
 """
 
 import fnmatch
-from typing import Iterator, List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
-from archcheck.model import Severity, Violation
+from archcheck.model import ImportKind, Severity, Violation
 from archcheck.rule import Example, ProjectRule
 from archcheck.ssot import Site, duplicates, function_sites, similarity, unit_label
 
@@ -104,6 +104,12 @@ VALID = [
             _APP + "agents/search.py": (
                 "def search(state, config):\n    llm = config.llm\n    return llm.invoke(state.messages)\n"
             ),
+            # a sync wrapper around the async original calls it: one implementation
+            _APP + "checks/core.py": "async def validate_user(user, context):\n    return await rules.check(user)\n",
+            _APP + "checks/sync.py": (
+                "import asyncio\nfrom app.checks.core import validate_user as _async_validate_user\n\n"
+                "def validate_user(user, context):\n    return asyncio.run(_async_validate_user(user, context))\n"
+            ),
         }
     ),
 ]
@@ -157,15 +163,30 @@ def evidence(a: Site, b: Site) -> Optional[str]:
 
 class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
+        delegating = self._delegations()
         for unit, sites in function_sites(self.project).items():
             candidates = [s for s in sites if _compared(s)]
             for name, group in sorted(duplicates(candidates).items()):
                 for site in group:
-                    copies = [o for o in group if o is not site and evidence(site, o)]
+                    copies = [o for o in group if o is not site and evidence(site, o)
+                              and (site.path, o.path, name) not in delegating]  # fmt: skip
                     if copies:
                         yield self.spec.violation(
                             site.location, name=name, unit=unit_label(unit), others=_places(site, copies)
                         )
+
+
+    def _delegations(self) -> Set[Tuple[str, str, str]]:
+        """(file, other file, name) where one file imports ``name`` from the other: a wrapper
+        (``from .core import validate as _async_validate``) calls the original, it is no copy."""
+        found: Set[Tuple[str, str, str]] = set()
+        for item in self.project.imports:
+            target = item.resolution.target
+            if target is None or item.fact.kind is not ImportKind.FROM:
+                continue
+            for name in item.fact.names:
+                found |= {(item.path, target, name), (target, item.path, name)}
+        return found
 
 
 def _compared(site: Site) -> bool:

@@ -4,7 +4,12 @@
 Flags each requirement in a service's own requirements files whose package
 (by canonical name: `Django`, `django`, `django_` are one) is already listed
 in the shared requirements file or the files it includes. The message says
-whether the versions differ.
+whether the versions differ. The shared file is for the services below its
+folder (all of them when it is at the root) and for any service that
+includes it. A copy of the shared file kept inside a service (same file name,
+or the same packages) is reported once, and only when it has drifted from
+the original, naming the lines that differ. Lines that pip-compile marks as
+pulled in by another package (`# via httpx`) are not compared.
 
 ## Why is this bad?
 Two places now pin one package. When the shared pin moves, the service's
@@ -100,7 +105,7 @@ class Rule(ProjectRule):
             shared.setdefault(fact.name, fact)
         if not shared:
             return
-        for service in sorted(requirements.roots):
+        for service in sorted(requirements.sharing & requirements.roots.keys()):
             for fact in requirements.requirements_in(requirements.service_files(service)):
                 other = shared.get(fact.name)
                 if other is None or not fact.direct:

@@ -101,6 +101,12 @@ VALID = [
         class Settings(BaseSettings):
             auth_service_url: str = "http://localhost:8001"
 
+        class ModelSettings(ServiceSettings):  # a settings class through a shared base
+            ollama_url: str = "http://localhost:11434"
+
+        class LocalSettings(ModelSettings):
+            cache_url: str = "redis://localhost:6379"
+
         def setup(app, settings, origin, request):
             app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:3000"])
             print("open http://localhost:8000/docs")

@@ -31,9 +31,10 @@ REDIS_URL = os.environ["REDIS_URL"]  # fails fast when the deployment forgot it
 
 from typing import Iterator
 
+from archcheck.layout import Unit
 from archcheck.model import Severity, Violation
 from archcheck.rule import Example, ProjectRule, example
-from archcheck.urls import is_target_name, loopback_targets
+from archcheck.urls import ALLOW_LIST_NAME, is_target_name, loopback_targets
 
 CODE = "CFG004"
 NAME = "loopback-env-default"
@@ -56,6 +57,8 @@ VALID = [
         LOCAL = "http://localhost:8000"
         ping(default="http://localhost")
         logging.info(f"using {os.getenv('CACHE_URL', 'redis://localhost:6379')}")
+        ORIGINS = os.getenv("CORS_ORIGINS", "http://localhost:3000")
+        OWN_HOST = os.getenv("EXAMPLE_SERVICE_HOST", "localhost")
     """),
     Example(
         {
@@ -100,10 +103,20 @@ INVALID = [
 class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
         for path, facts in sorted(self.project.facts.items()):
-            if not facts.fallbacks or self.project.runtime_unit(path) is None:
+            unit = self.project.runtime_unit(path) if facts.fallbacks else None
+            if unit is None:
                 continue
             for fact in facts.fallbacks:
+                if ALLOW_LIST_NAME.search(fact.key) or _names_itself(fact.key, unit):
+                    continue  # allowed origins, or where the service itself listens: nothing to connect to
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
                     yield self.spec.violation(fact.location, key=key, url=url, source=fact.source)
                     break
+
+
+def _names_itself(key: str, unit: Unit) -> bool:
+    """``ANALYTICS_SERVICE_HOST`` read in the analytics service: its own address, not a target."""
+    own = {unit.snake.upper(), unit.name.replace("-", "_").upper()}
+    words = key.upper()
+    return any(words.startswith(f"{name}_") for name in own) and words.endswith(("_HOST", "_HOSTNAME", "_BIND"))

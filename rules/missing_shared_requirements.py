@@ -2,8 +2,9 @@
 
 ## What it does
 When the project has a shared requirements file (`shared-requirements`, or
-`requirements.shared.txt` at the root), flags each service's
-`requirements.txt` (or each top file of its `requirements/` folder) that does
+`requirements.shared.txt` at the root), flags each service below the shared
+file's folder (every service when it is at the root) whose
+`requirements.txt` (or each top file of its `requirements/` folder) does
 not include it with `-r`, directly or through another included file. A copy of
 the shared file inside the service (a file of the same name, or one listing
 the same packages, kept because the service's Docker build context is its own
@@ -74,6 +75,16 @@ VALID = [
         },
         _CONFIG,
     ),
+    Example(
+        {  # the shared file in services/ is for the services there, not for the monolith beside them
+            "services/requirements.shared.txt": "fastapi==0.116.1\nhttpx==0.28.1\n",
+            "services/orders/requirements.txt": "-r ../requirements.shared.txt\n",
+            "services/orders/app/main.py": "",
+            "backend/requirements.txt": "django==5.0.6\nhttpx==0.28.1\n",
+            "backend/app/models.py": "",
+        },
+        'services = ["services/*", "backend"]\nshared-requirements = "services/requirements.shared.txt"\n',
+    ),
 ]
 INVALID = [
     Example(
@@ -96,7 +107,7 @@ class Rule(ProjectRule):
         shared = requirements.shared
         if shared is None or shared not in requirements.facts:
             return
-        for service in sorted(requirements.roots):
+        for service in sorted(requirements.sharing & requirements.roots.keys()):
             for path in self._tops(requirements.roots[service]):
                 facts = requirements.facts.get(path)
                 if facts is None or (facts.problems and not facts.requirements and not facts.includes):

@@ -114,9 +114,9 @@ INVALID = [
 
 class Rule(ProjectRule):
     def check(self) -> Iterator[Violation]:
-        for facts in self.project.facts.values():
+        for path, facts in self.project.facts.items():
             for entry in facts.loop_entries:
-                if entry.kind == "asyncio.run" or not entry.in_async or entry.guarded or entry.expected:
+                if entry.kind == "asyncio.run" or not self.project.flags_loop_entry(path, entry):
                     continue
                 fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
                 function = (entry.function or "").rsplit(".", 1)[-1]

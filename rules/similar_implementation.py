@@ -82,6 +82,19 @@ VALID = [
                 + _DB_METHODS
             ),
             _APP + "db/manager.py": "class DatabaseManager:\n" + _DB_METHODS,
+            _APP + "abstract.py": (
+                "from abc import ABC\nclass AbstractProgressTracker(ABC):\n    def track(self): ...\n"
+                "class ProgressTracker:\n    def report(self): ...\n"
+            ),
+            _APP + "monitors.py": (
+                "class HealthMonitor:\n    def start_monitoring(self): ...\n    def stop_monitoring(self): ...\n"
+                "class ComprehensiveHealthMonitor:\n    def start_monitoring(self): ...\n    def stop_monitoring(self): ...\n"
+                "    def check_database(self): ...\n    def check_pool(self): ...\n    def report(self): ...\n"
+            ),
+            _APP + "validation.py": (
+                "from pydantic import BaseModel\nclass ConfigValidationError(BaseModel):\n    field: str\n"
+                "class ConfigurationValidationError(Exception): ...\n"
+            ),
             _APP + "kinds.py": (
                 "from pydantic import BaseModel\nfrom app.orm import Base\n"
                 "class UserRecord(Base): ...\nclass UnifiedUserRecord(BaseModel): ...\n"

@@ -2,7 +2,7 @@
 
 ## What it does
 For each shared library of the project, takes the third-party packages its
-code imports, and the services that import the library. Flags each exact pin
+code imports (not its tests and test helpers), and the services that import the library. Flags each exact pin
 (`==`) of such a package in those services' own requirements files when
 another of those services pins it to a different version: the library's code
 then runs against both. Lock files (pip-compile output) are compared by what
@@ -41,7 +41,9 @@ from archcheck.rule import Example, ProjectRule
 CODE = "REQ005"
 NAME = "version-drift"
 SEVERITY = Severity.WARNING
-MESSAGE = "'{package}' is pinned to {version} here but to {others}; shared library '{library}' runs against both"
+MESSAGE = (
+    "'{package}' is pinned to {version} here but to {others}; shared library '{library}' runs against both"
+)
 FIX = "pin one version everywhere, ideally once in the shared requirements file"
 
 # import names whose distribution is named otherwise
@@ -58,7 +60,11 @@ DISTRIBUTIONS: Dict[str, Tuple[str, ...]] = {
 }  # fmt: skip
 
 _CONFIG = 'services = ["services/*"]\nshared = ["shared"]\n'
-_SHARED = {"shared/__init__.py": "", "shared/events.py": "import pydantic\nfrom httpx import AsyncClient\n"}
+_SHARED = {
+    "shared/__init__.py": "",
+    "shared/events.py": "import pydantic\nfrom httpx import AsyncClient\n",
+    "shared/testing/fixtures.py": "import redis\n",  # test helpers: not code the services run
+}
 VALID = [
     Example(
         {
@@ -137,6 +143,11 @@ class Rule(ProjectRule):
         for item in self.project.imports:
             source = item.source
             third_party = item.resolution.target is None and not item.fact.level and item.fact.module
-            if source is not None and source.name == library and third_party:
+            if (
+                source is not None
+                and source.name == library
+                and third_party
+                and not self.project.is_test_file(item.path)
+            ):
                 found |= distributions(item.fact.module)
         return frozenset(found)
