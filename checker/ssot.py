@@ -168,9 +168,9 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
     extends another copy of itself (``class Storage(ports.Storage)``, its base
     resolving to that copy's file) is an adapter, not a duplicate.
     """
-    by_name: Dict[Tuple[str, str], Dict[str, List[Site]]] = {}
-    for site in sites:  # an exception and a schema that share a name are not one class twice
-        by_name.setdefault((site.name, site.kind), {}).setdefault(site.path, []).append(site)
+    by_name: Dict[Tuple[str, bool], Dict[str, List[Site]]] = {}
+    for site in sites:  # an exception and an error-response model that share a name are two things
+        by_name.setdefault((site.name, site.kind == "exception"), {}).setdefault(site.path, []).append(site)
     found: Dict[str, List[Site]] = {}
     for (name, _), per_file in sorted(by_name.items()):
         counted: List[Site] = []
@@ -179,23 +179,9 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
             counted.extend(unconditional if len(unconditional) > 1 else file_sites[:1])
         paths = {s.path for s in counted}
         counted = [s for s in counted if s.extends is None or s.extends not in paths - {s.path}]
-        counted = [s for s in counted if not _namesake(s, counted)]
         if len(counted) > 1:
             found.setdefault(name, []).extend(counted)
     return found
-
-
-def _public(methods: Sequence[str]) -> Set[str]:
-    return {m for m in methods if not m.startswith("_")}
-
-
-def _namesake(site: Site, group: Sequence[Site]) -> bool:
-    """A class that shares only its name with the others: each has an interface, none in common."""
-    own = _public(site.methods)
-    if len(own) < 2:
-        return False
-    others = [_public(o.methods) for o in group if o is not site]
-    return bool(others) and all(len(theirs) >= 2 and not own & theirs for theirs in others)
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
