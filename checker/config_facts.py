@@ -197,6 +197,7 @@ class _Use(NamedTuple):
     function: int = 0  # which function body (0: none)
     people: bool = False  # inside text for people
     main: bool = False  # under `if __name__ == "__main__":`
+    owner: str = ""  # the class whose body this is (a field's class)
 
 
 @dataclass(frozen=True)
@@ -329,7 +330,7 @@ class _Gatherer:
         if isinstance(node, ast.ClassDef):
             scope = "settings" if self._is_settings(node) else "class"
             heads = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
-            inner = none._replace(scope=scope)
+            inner = none._replace(scope=scope, owner=node.name)
             return [(n, none) for n in heads] + [(s, inner) for s in node.body]
         if isinstance(node, ast.If) and is_main_guard(node.test):
             return [(s, none._replace(main=True)) for s in node.body] + [(s, none) for s in node.orelse]
@@ -367,7 +368,7 @@ class _Gatherer:
         if text is None or ("://" not in text and bare_host(text.replace(PLACEHOLDER, "0")) is None):
             return
         if use.kind == TARGET:
-            self.urls.append(UrlFact(text, self.source.location(node), use.named))
+            self.urls.append(UrlFact(text, self.source.location(node), use.named, use.owner))
         elif use.name is not None:
             self.kept.setdefault((use.function, use.name), []).append((node, text, use.named))
 
@@ -375,7 +376,7 @@ class _Gatherer:
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, none: _Use
     ) -> List[Tuple[ast.AST, _Use]]:
         self.functions += 1
-        body = none._replace(scope="function", function=self.functions)
+        body = none._replace(scope="function", function=self.functions, owner="")
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
@@ -396,8 +397,8 @@ class _Gatherer:
             self._environ_key(t) == DATABASE_URL for t in targets
         ):
             self._database_url(node.value)
-        if none.scope == "settings" and isinstance(node, ast.AnnAssign) and names:
-            self._settings_field(names[0], node.value, none)
+        if none.scope in ("class", "settings") and isinstance(node, ast.AnnAssign) and names:
+            self._settings_field(names[0], node.value, none)  # CFG004 asks whether the class is settings
         named = any(is_target_name(n) for n in names)
         use = none._replace(named=named)
         if any(ALLOW_LIST_NAME.search(n) or NOT_A_TARGET_NAME.search(n) for n in names):
@@ -531,7 +532,9 @@ class _Gatherer:
         if text is None or use.people or use.main:
             return
         if "://" in text or bare_host(text.replace(PLACEHOLDER, "0")) is not None:
-            self.fallbacks.append(FallbackFact(source, literal(key) or "", text, self.source.location(where)))
+            owner = use.owner if source == "settings field" else ""
+            fact = FallbackFact(source, literal(key) or "", text, self.source.location(where), owner)
+            self.fallbacks.append(fact)
 
     def _settings_field(self, name: str, value: ast.expr, use: _Use) -> None:
         if isinstance(value, ast.Call) and callee_name(value.func).rsplit(".", 1)[-1] in _FIELD_CALLS:

@@ -142,6 +142,7 @@ class UrlFact:
     text: str  # the string, f-string expressions as "\x00"
     location: Location
     named: bool = False  # a name says it is a target (so a bare "localhost:4317" is one too)
+    owner: str = ""  # for a class-body field: its class (a settings class makes it a fallback)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class FallbackFact:
     key: str  # the variable or field name, "" when it is not a literal
     default: str  # the fallback's text, f-string expressions as "\x00"
     location: Location
+    owner: str = ""  # for a field default: its class, which counts only if it is a settings class
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import pathspec
 
@@ -112,6 +112,28 @@ class Project:
             level = fact.level if fact.kind is ImportKind.FROM else 0
             return self.module_file(path, module, level) if module or level else None
         return None
+
+    def is_settings_class(self, path: str, name: str) -> bool:
+        """Does class ``name`` of ``path`` derive from a pydantic ``*Settings`` class, in any file?
+
+        Its field defaults are then fallbacks for environment variables.
+        """
+        seen: Set[Tuple[str, str]] = set()
+        todo = [(path, name)]
+        while todo:
+            where, cls = todo.pop()
+            if (where, cls) in seen or len(seen) > 50:
+                continue
+            seen.add((where, cls))
+            facts = self.facts.get(where)
+            for fact in (c for c in (facts.classes if facts else ()) if c.name == cls):
+                for base in fact.bases:
+                    last = base.rsplit(".", 1)[-1]
+                    if last.endswith("Settings"):
+                        return True
+                    found = self.class_file(where, base)
+                    todo.append((found or where, last))
+        return False
 
     def flags_loop_entry(self, path: str, entry: LoopEntryFact) -> bool:
         """Is this loop entry inside async code one to report (ASY001/ASY002)?

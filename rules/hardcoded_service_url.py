@@ -135,8 +135,15 @@ VALID = [
             "services/gateway/scripts/smoke.py": 'import httpx\nhttpx.get("http://localhost:8000/health")\n',
             "tools/dev.py": 'API = "http://localhost:8000"\n',
             "services/gateway/app/main.py": "",
+            # a settings class through a base class in a shared library: its defaults are CFG004's
+            "shared/config.py": "from pydantic_settings import BaseSettings\nclass BaseServiceConfig(BaseSettings): ...\n",
+            "services/gateway/app/config.py": (
+                "from pydantic import Field\nfrom shared.config import BaseServiceConfig\n"
+                "class GatewayConfig(BaseServiceConfig):\n"
+                "    ollama_url: str = Field('http://localhost:11434', description='Ollama API')\n"
+            ),
         },
-        _SERVICES,
+        'services = ["services/*"]\nshared = ["shared"]\n',
     ),
 ]
 INVALID = [
@@ -210,6 +217,8 @@ class Rule(ProjectRule):
             if not facts.urls or self.project.runtime_unit(path) is None:
                 continue
             for fact in facts.urls:
+                if fact.owner and self.project.is_settings_class(path, fact.owner):
+                    continue  # a settings field's default is a fallback: CFG004
                 for url, target, variable in self._targets(fact):
                     yield self.spec.violation(fact.location, fix=self.spec.fix.format(variable=variable),
                                               url=url, target=target)  # fmt: skip

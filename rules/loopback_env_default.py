@@ -97,6 +97,18 @@ INVALID = [
             bind_host: str = "0.0.0.0"
             name: str = "localhost"
     """),
+    Example(
+        {
+            "shared/config.py": "from pydantic_settings import BaseSettings\nclass BaseServiceConfig(BaseSettings): ...\n",
+            "services/gateway/app/config.py": (
+                "from pydantic import Field\nfrom shared.config import BaseServiceConfig\n"
+                "class GatewayConfig(BaseServiceConfig):\n"
+                "    ollama_url: str = Field('http://localhost:11434')  # expect: CFG004\n"
+                "class Limits:\n    api_url: str = 'http://localhost:8000'\n"
+            ),
+        },
+        'services = ["services/*"]\nshared = ["shared"]\n',
+    ),
 ]
 
 
@@ -107,6 +119,8 @@ class Rule(ProjectRule):
             if unit is None:
                 continue
             for fact in facts.fallbacks:
+                if fact.owner and not self.project.is_settings_class(path, fact.owner):
+                    continue  # a field of a plain class: a constant (CFG001), not a fallback
                 if ALLOW_LIST_NAME.search(fact.key) or _names_itself(fact.key, unit):
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
