@@ -172,6 +172,9 @@ _WRAPPER_SUFFIXES = (
 )
 _FIELD_CALLS = frozenset({"Field", "field"})
 _IN_PROCESS = frozenset({"transport", "app"})  # a client handed the app itself talks to no host
+# callees whose target-named keywords configure a connection (a response model's `url=` is data)
+_CONFIGURING = ("Client", "Config", "Configuration", "Settings", "Options", "Connection", "Pool", "Engine",
+                "Exporter", "Session", "Channel", "Producer", "Consumer", "Transport", "Broker")  # fmt: skip
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
 
 TARGET, LOCAL, NONE = "target", "local", "none"
@@ -198,6 +201,7 @@ class _Use(NamedTuple):
     people: bool = False  # inside text for people
     main: bool = False  # under `if __name__ == "__main__":`
     owner: str = ""  # the class whose body this is (a field's class)
+    label: str = ""  # the name the value is stored or passed under
 
 
 @dataclass(frozen=True)
@@ -310,7 +314,8 @@ class _Gatherer:
         for (function, name), strings in self.kept.items():
             if (function, name) in self.passed:
                 for node, text, named in strings:
-                    self.urls.append(UrlFact(text, self.source.location(node), named or is_target_name(name)))
+                    where = self.source.location(node)
+                    self.urls.append(UrlFact(text, where, named or is_target_name(name), name=name))
         key = lambda fact: (fact.location.line, fact.location.column)  # noqa: E731
         return ConfigFacts(
             tuple(sorted(self.urls, key=key)),
@@ -321,7 +326,11 @@ class _Gatherer:
 
     def _visit(self, node: ast.AST, use: _Use) -> List[Tuple[ast.AST, _Use]]:
         """Record what this node says, and return its children with how they are used."""
-        none = use if use.kind == NONE and not use.named else use._replace(kind=NONE, name=None, named=False)
+        none = (
+            use
+            if use.kind == NONE and not use.named
+            else use._replace(kind=NONE, name=None, named=False, label="")
+        )
         if isinstance(node, (ast.Constant, ast.JoinedStr)):
             self._string(node, use)
             return [(v, none) for v in node.values] if isinstance(node, ast.JoinedStr) else []
@@ -368,7 +377,7 @@ class _Gatherer:
         if text is None or ("://" not in text and bare_host(text.replace(PLACEHOLDER, "0")) is None):
             return
         if use.kind == TARGET:
-            self.urls.append(UrlFact(text, self.source.location(node), use.named, use.owner))
+            self.urls.append(UrlFact(text, self.source.location(node), use.named, use.owner, use.label))
         elif use.name is not None:
             self.kept.setdefault((use.function, use.name), []).append((node, text, use.named))
 
@@ -384,7 +393,7 @@ class _Gatherer:
         children: List[Tuple[ast.AST, _Use]] = [(d, none) for d in node.decorator_list]
         for arg, default in pairs:
             kind = TARGET if is_target_name(arg.arg) else NONE
-            children.append((default, none._replace(kind=kind, named=True)))
+            children.append((default, none._replace(kind=kind, named=True, label=arg.arg)))
         return children + [(s, body) for s in node.body]
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign, none: _Use) -> List[Tuple[ast.AST, _Use]]:
@@ -400,7 +409,7 @@ class _Gatherer:
         if none.scope in ("class", "settings") and isinstance(node, ast.AnnAssign) and names:
             self._settings_field(names[0], node.value, none)  # CFG004 asks whether the class is settings
         named = any(is_target_name(n) for n in names)
-        use = none._replace(named=named)
+        use = none._replace(named=named, label=names[0] if names else "")
         if any(ALLOW_LIST_NAME.search(n) or NOT_A_TARGET_NAME.search(n) for n in names):
             pass
         elif any(self._environ_key(t) is not None for t in targets):
@@ -461,7 +470,13 @@ class _Gatherer:
             return inner  # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process
         kind = NONE
         named = False
-        if keyword is not None and not ALLOW_LIST_NAME.search(keyword) and is_target_name(keyword):
+        configures = last in CLIENT_CALLS or last.endswith(_CONFIGURING)
+        if (
+            keyword is not None
+            and not ALLOW_LIST_NAME.search(keyword)
+            and is_target_name(keyword)
+            and configures
+        ):
             kind, named = TARGET, True
         elif keyword is not None and ALLOW_LIST_NAME.search(keyword):
             return inner
@@ -472,11 +487,11 @@ class _Gatherer:
         ):
             kind, named = TARGET, True
         elif position == 1 and self._writes_environment(call, last):
-            key = literal(call.args[0])
-            kind, named = TARGET, key is not None and is_target_name(key)
+            keyword = literal(call.args[0])
+            kind, named = TARGET, keyword is not None and is_target_name(keyword)
         if kind == TARGET and isinstance(value, ast.Name) and inner.function:
             self.passed.add((inner.function, value.id))
-        return inner._replace(kind=kind, named=named)
+        return inner._replace(kind=kind, named=named, label=keyword or "")
 
     def _writes_environment(self, call: ast.Call, last: str) -> bool:
         """``os.putenv(X, v)``, ``env_manager.set(X, v)``."""
@@ -497,7 +512,7 @@ class _Gatherer:
                 children.append((value, none))
             else:
                 named = use.named or (name is not None and is_target_name(name))
-                children.append((value, use._replace(named=named)))
+                children.append((value, use._replace(named=named, label=name or use.label)))
         return children
 
     def _bool(self, node: ast.BoolOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:

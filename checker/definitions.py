@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import zlib
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from archcheck.model import ClassFact, FunctionFact, Location
 from archcheck.source import ParsedSource, deep_recursion
@@ -75,6 +75,43 @@ def _dotted(node: ast.expr) -> str:
     if isinstance(node, ast.Subscript):  # Generic[T], Base[int]
         return _dotted(node.value)
     return ""
+
+
+def _called(node: object) -> object:
+    """The callee of a decorator written as a call (``@router.get("/")``), else the decorator."""
+    import libcst as cst
+
+    return node.func if isinstance(node, cst.Call) else node
+
+
+_VALIDATORS = frozenset({"validator", "field_validator", "model_validator", "root_validator", "validates"})
+
+
+def _validator_names(decorators: Iterable[str]) -> bool:
+    """Is a method a validator (pydantic, marshmallow), not part of the class's interface?"""
+    return any(d.rsplit(".", 1)[-1] in _VALIDATORS for d in decorators)
+
+
+def _validator(decorators: Sequence[ast.expr]) -> bool:
+    return _validator_names(_dotted(d.func if isinstance(d, ast.Call) else d) for d in decorators)
+
+
+def _assigned(item: ast.stmt) -> Iterator[str]:
+    """Names a class-body statement binds: ``x = 1``, ``x: int``, ``x, y = ...``."""
+    targets = (
+        item.targets
+        if isinstance(item, ast.Assign)
+        else [item.target]
+        if isinstance(item, ast.AnnAssign)
+        else []
+    )
+    for target in targets:
+        elements = target.elts if isinstance(target, ast.Tuple) else [target]
+        yield from (e.id for e in elements if isinstance(e, ast.Name))
+
+
+def _public_names(names: Iterable[str]) -> Tuple[str, ...]:
+    return tuple(sorted({n for n in names if not n.startswith("_")}))
 
 
 def _docstring_lines(first: ast.stmt) -> Tuple[int, int]:
@@ -150,8 +187,12 @@ class _AstDefinitions:
         for node in body:
             if isinstance(node, ast.ClassDef):
                 methods = tuple(
-                    n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    n.name
+                    for n in node.body
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and not _validator(n.decorator_list)
                 )
+                fields = _public_names(n for item in node.body for n in _assigned(item))
                 bases = tuple(b for b in map(_dotted, node.bases) if b)
                 named = references(
                     self.source.lines, node.body[0].lineno, node.end_lineno or node.lineno, node.name
@@ -165,6 +206,7 @@ class _AstDefinitions:
                         conditional,
                         fallback,
                         named,
+                        fields,
                     )
                 )
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -206,6 +248,19 @@ def _gather_cst(source: ParsedSource) -> Definitions:
 
     def block(node: cst.BaseSuite) -> Sequence[cst.CSTNode]:
         return node.body if isinstance(node, cst.IndentedBlock) else []
+
+    def cst_assigned(item: cst.CSTNode) -> Iterator[str]:
+        for small in (
+            item.body if isinstance(item, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
+        ):
+            targets = (
+                [t.target for t in small.targets]
+                if isinstance(small, cst.Assign)
+                else ([small.target] if isinstance(small, cst.AnnAssign) else [])
+            )
+            for target in targets:
+                elements = [e.value for e in target.elements] if isinstance(target, cst.Tuple) else [target]
+                yield from (e.value for e in elements if isinstance(e, cst.Name))
 
     def body_lines(node: Union[cst.ClassDef, cst.FunctionDef]) -> Tuple[int, int]:
         statements = block(node.body)
@@ -253,7 +308,16 @@ def _gather_cst(source: ParsedSource) -> Definitions:
     def walk(body: Sequence[cst.CSTNode], conditional: bool, fallback: bool) -> None:
         for node in body:
             if isinstance(node, cst.ClassDef):
-                methods = tuple(n.name.value for n in block(node.body) if isinstance(n, cst.FunctionDef))
+                methods = tuple(
+                    n.name.value
+                    for n in block(node.body)
+                    if isinstance(n, cst.FunctionDef)
+                    and not _validator_names(
+                        get_full_name_for_node(_called(d.decorator)) or "" for d in n.decorators
+                    )
+                )
+                items = block(node.body) or [node.body]  # `class A: x = 1` has a one-line suite
+                fields = _public_names(name for item in items for name in cst_assigned(item))
                 names = (get_full_name_for_node(a.value) for a in node.bases)
                 bases = tuple(b for b in names if b)
                 named = references(source.lines, *body_lines(node), node.name.value)
@@ -266,6 +330,7 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                         conditional,
                         fallback,
                         named,
+                        fields,
                     )
                 )
             elif isinstance(node, cst.FunctionDef):

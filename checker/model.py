@@ -72,11 +72,12 @@ class ClassFact:
 
     name: str
     location: Location
-    methods: Tuple[str, ...] = ()
+    methods: Tuple[str, ...] = ()  # its interface: validators (`@field_validator`) left out
     bases: Tuple[str, ...] = ()  # dotted names as written
     conditional: bool = False  # inside a module-level if/try/with
     fallback: bool = False  # inside ``except ImportError:``, a stand-in for a missing import
     references: Tuple[str, ...] = ()  # CamelCase names its body mentions (a facade names what it wraps)
+    fields: Tuple[str, ...] = ()  # public names assigned or annotated in its body (fields, enum members)
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class UrlFact:
     location: Location
     named: bool = False  # a name says it is a target (so a bare "localhost:4317" is one too)
     owner: str = ""  # for a class-body field: its class (a settings class makes it a fallback)
+    name: str = ""  # the name it is stored or passed under (`IDENTITY_URL`, `base_url=`), if any
 
 
 @dataclass(frozen=True)

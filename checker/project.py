@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import pathspec
 
+from archcheck.calls import import_aliases
 from archcheck.compose import compose_hosts
 from archcheck.config import Settings
 from archcheck.globs import compile_globs
@@ -63,6 +64,7 @@ class Project:
         self.layout = layout
         self.facts = facts
         self.requirements = requirements or Requirements(None, {})
+        self._ancestors: Dict[Tuple[str, str], FrozenSet[str]] = {}
 
     @cached_property
     def imports(self) -> Tuple[ResolvedImport, ...]:
@@ -113,27 +115,41 @@ class Project:
             return self.module_file(path, module, level) if module or level else None
         return None
 
+    def ancestors(self, path: str, name: str) -> FrozenSet[str]:
+        """The names of every class that class ``name`` of ``path`` derives from, across files.
+
+        Bases are followed through the imports that name them, into any file of the
+        project; a base from outside the project ends the chain with its own name.
+        """
+        key = (path, name)
+        if key not in self._ancestors:
+            found: Set[str] = set()
+            seen: Set[Tuple[str, str]] = set()
+            todo = [key]
+            while todo and len(seen) < 100:
+                where, cls = todo.pop()
+                if (where, cls) in seen:
+                    continue
+                seen.add((where, cls))
+                facts = self.facts.get(where)
+                if facts is None:
+                    continue
+                aliases = import_aliases(facts.imports)
+                for fact in (c for c in facts.classes if c.name == cls):
+                    for base in fact.bases:
+                        head, _, rest = base.partition(".")  # `JSONEncoder as Base`: the class is JSONEncoder
+                        last = (aliases.get(head, head) + ("." + rest if rest else "")).rsplit(".", 1)[-1]
+                        found.add(last)
+                        todo.append((self.class_file(where, base) or where, last))
+            self._ancestors[key] = frozenset(found)
+        return self._ancestors[key]
+
     def is_settings_class(self, path: str, name: str) -> bool:
         """Does class ``name`` of ``path`` derive from a pydantic ``*Settings`` class, in any file?
 
         Its field defaults are then fallbacks for environment variables.
         """
-        seen: Set[Tuple[str, str]] = set()
-        todo = [(path, name)]
-        while todo:
-            where, cls = todo.pop()
-            if (where, cls) in seen or len(seen) > 50:
-                continue
-            seen.add((where, cls))
-            facts = self.facts.get(where)
-            for fact in (c for c in (facts.classes if facts else ()) if c.name == cls):
-                for base in fact.bases:
-                    last = base.rsplit(".", 1)[-1]
-                    if last.endswith("Settings"):
-                        return True
-                    found = self.class_file(where, base)
-                    todo.append((found or where, last))
-        return False
+        return any(base.endswith("Settings") for base in self.ancestors(path, name))
 
     def flags_loop_entry(self, path: str, entry: LoopEntryFact) -> bool:
         """Is this loop entry inside async code one to report (ASY001/ASY002)?

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from archcheck.calls import import_aliases
@@ -84,6 +84,7 @@ class Site:
     params: Tuple[str, ...] = ()
     body: Tuple[int, ...] = ()
     kind: str = ""  # classes: exception, schema, orm, enum or class (from its ancestors)
+    fields: Tuple[str, ...] = ()  # classes: public names assigned or annotated in the body
 
     def where(self) -> str:
         return f"{self.path}:{self.location.line}"
@@ -107,10 +108,7 @@ def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
     """Sites per service, computed once per project for the rules that share them."""
     per_project = _SITES.setdefault(project, {})
     if kind not in per_project:
-        collected = _collect_sites(project, kind)
-        if kind == "class":
-            collected = {unit: _with_kinds(sites) for unit, sites in collected.items()}
-        per_project[kind] = collected
+        per_project[kind] = _collect_sites(project, kind)
     return per_project[kind]
 
 
@@ -132,7 +130,18 @@ def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
                 bases = tuple(aliases.get(b, b) for b in d.bases)
                 same = [b for b in d.bases if aliases.get(b, b).rsplit(".", 1)[-1] == d.name]
                 extends = project.class_file(path, same[0]) if same else None
-                site = Site(d.name, path, d.location, d.methods, bases, d.conditional, extends, d.references)
+                site = Site(
+                    d.name,
+                    path,
+                    d.location,
+                    d.methods,
+                    bases,
+                    d.conditional,
+                    extends,
+                    d.references,
+                    kind=class_kind(project.ancestors(path, d.name)),
+                    fields=d.fields,
+                )
             else:
                 site = Site(
                     d.name,
@@ -151,11 +160,6 @@ def class_sites(project: Project) -> Dict[Unit, List[Site]]:
     return _sites(project, "class")
 
 
-def _with_kinds(sites: List[Site]) -> List[Site]:
-    hierarchy = Hierarchy(sites)
-    return [replace(site, kind=kind(site, hierarchy)) for site in sites]
-
-
 def function_sites(project: Project) -> Dict[Unit, List[Site]]:
     return _sites(project, "function")
 
@@ -168,9 +172,10 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
     extends another copy of itself (``class Storage(ports.Storage)``, its base
     resolving to that copy's file) is an adapter, not a duplicate.
     """
-    by_name: Dict[Tuple[str, bool], Dict[str, List[Site]]] = {}
-    for site in sites:  # an exception and an error-response model that share a name are two things
-        by_name.setdefault((site.name, site.kind == "exception"), {}).setdefault(site.path, []).append(site)
+    by_name: Dict[Tuple[str, str], Dict[str, List[Site]]] = {}
+    for site in sites:  # an exception, its error-response schema and its table share a name, not a concept
+        role = site.kind if site.kind in _APART else ""
+        by_name.setdefault((site.name, role), {}).setdefault(site.path, []).append(site)
     found: Dict[str, List[Site]] = {}
     for (name, _), per_file in sorted(by_name.items()):
         counted: List[Site] = []
@@ -179,9 +184,29 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
             counted.extend(unconditional if len(unconditional) > 1 else file_sites[:1])
         paths = {s.path for s in counted}
         counted = [s for s in counted if s.extends is None or s.extends not in paths - {s.path}]
+        counted = [s for s in counted if not _namesake(s, counted)]
         if len(counted) > 1:
             found.setdefault(name, []).extend(counted)
     return found
+
+
+_APART = frozenset({"exception", "schema", "orm"})  # kinds that never merge with another kind
+
+
+def members(site: Site) -> Set[str]:
+    """A class's public fields and methods: what it holds and what it does."""
+    return {m for m in site.methods if not m.startswith("_")} | set(site.fields)
+
+
+def _namesake(site: Site, group: Sequence[Site]) -> bool:
+    """A class that shares only its name with the others: each holds and does something, nothing alike.
+
+    Two ``SystemStats`` classes, one of host resources and one of agent counters,
+    are namesakes to rename, not copies to merge.
+    """
+    own = members(site)
+    others = [members(o) for o in group if o is not site]
+    return len(own) >= 2 and bool(others) and all(len(theirs) >= 2 and not own & theirs for theirs in others)
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
@@ -265,16 +290,11 @@ _KIND_NAMES = (
 )
 
 
-def kind(site: Site, hierarchy: Hierarchy) -> str:
+def class_kind(ancestors: FrozenSet[str]) -> str:
     """exception, schema, orm, enum or class: from the names of the classes it derives from.
 
-    Its own bases first, then theirs inside the unit; never its own name, so a pydantic
-    model called ``ValidationError`` is a schema.
+    Never from its own name, so a pydantic model called ``ValidationError`` is a schema.
     """
-    ancestors: Set[str] = set()
-    for base in site.bases:
-        last = base.rsplit(".", 1)[-1]
-        ancestors |= {last} | hierarchy.ancestors(last)
     for label, exact in _KIND_NAMES:
         if ancestors & exact:
             return label
@@ -296,6 +316,9 @@ def similar(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
         return False
     if a.name in b.references or b.name in a.references or a.kind != b.kind:
         return False
+    ours, theirs = members(a), members(b)
+    if ours and theirs and not ours & theirs:
+        return False  # `AgentExecuteV2Response` and `AgentExecuteResponse` with no field in common
     return same_concept(a.name, a.methods, b.name, b.methods)
 
 

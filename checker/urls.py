@@ -17,6 +17,9 @@ PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
 # deployment tooling inside a service: not the code the service runs
 TOOLING_DIRS = frozenset(
     {
+        "examples",
+        "example",
+        "samples",
         "scripts",
         "deploy",
         "deployment",
@@ -106,9 +109,21 @@ def is_target_name(name: str) -> bool:
 
 
 def is_runtime_path(path: str, unit_path: str) -> bool:
-    """Code a unit runs, as opposed to the deployment tooling kept in it (``scripts/``, ``deploy/``)."""
+    """Code a unit runs: not the tooling and examples kept in it (``scripts/``, ``example_usage.py``)."""
     inside = path[len(unit_path) :].strip("/").split("/") if unit_path else path.split("/")
+    name = inside[-1]
+    if name.startswith(("example_", "examples_")) or name.endswith(("_example.py", "_examples.py")):
+        return False
     return not TOOLING_DIRS.intersection(inside[:-1])
+
+
+def names_own_address(name: str, unit_key: str) -> bool:
+    """``service_host`` or ``ANALYTICS_SERVICE_HOST`` in the analytics service: where it listens itself."""
+    words = name.lower().strip("_").split("_")
+    if words[-1] not in ("host", "hostname", "bind"):
+        return False
+    own = unit_key.lower().replace("-", "_").split("_")
+    return words[:-1] in (["service"], ["self"], ["own"]) or words[: len(own)] == own
 
 
 def urls(text: str) -> Iterator[Tuple[str, str]]:

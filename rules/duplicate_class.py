@@ -76,6 +76,16 @@ VALID = [
             _APP + "models.py": "from pydantic import BaseModel\nclass ValidationError(BaseModel):\n    detail: str\n",
             # example code shipped beside the real code
             _APP + "examples/quickstart.py": "class Order: ...\n",
+            # a table and the API schema of one feature, through bases in a shared library
+            "shared/models.py": (
+                "from pydantic import BaseModel\nfrom sqlalchemy.orm import DeclarativeBase\n"
+                "class APIModel(BaseModel): ...\nclass Base(DeclarativeBase): ...\n"
+            ),
+            _APP + "models/tables.py": "from shared.models import Base\nclass ToolRequest(Base):\n    id: int\n",
+            _APP + "models/api.py": "from shared.models import APIModel\nclass ToolRequest(APIModel):\n    name: str\n",
+            # namesakes: each holds something else, nothing alike
+            _APP + "monitoring/types.py": "class SystemStats:\n    cpu: float\n    memory: float\n",
+            _APP + "agents/state.py": "class SystemStats:\n    runs: int\n    failures: int\n",
             _APP + "shims.py": "class Settings: ...\n",
             _APP + "settings.py": "class Settings: ...\n",
         },
@@ -91,6 +101,9 @@ INVALID = [
             ),
             "shared/models.py": "class Money: ...  # expect: SSOT001\n",
             "shared/types.py": "class Money: ...  # expect: SSOT001\n",
+            # copies that drifted apart but still share a member
+            _APP + "health.py": "class HealthStatus:  # expect: SSOT001\n    healthy: bool\n    latency: float\n",
+            _APP + "api/health.py": "class HealthStatus:  # expect: SSOT001\n    healthy: bool\n    checked_at: str\n",
         }
     ),
     Example(

@@ -89,6 +89,8 @@ VALID = [
             # accessors of different things, with nothing in common but the name
             _APP + "database.py": "def get_connection_manager():\n    return _db_manager\n",
             _APP + "websocket.py": "def get_connection_manager():\n    global _ws\n    return _ws\n",
+            _APP + "breakers.py": "def default_alert_handler(alert):\n    log.warning('breaker %s', alert.name)\n",
+            _APP + "resilience.py": "def default_alert_handler(alert):\n    metrics.inc(alert.kind)\n",
         },
         'services = ["services/*"]\n[ssot]\nacceptable-duplicates = ["init_*"]\n',
     ),
@@ -152,9 +154,10 @@ def is_entry_point(site: Site) -> bool:
 def evidence(a: Site, b: Site) -> Optional[str]:
     """Why two same-named functions are copies, beyond the name; None when nothing says so.
 
-    An empty parameter list says nothing: every accessor (`get_manager()`) has one.
+    A short parameter list says nothing: every accessor (`get_manager()`) and every
+    handler (`default_alert_handler(alert)`) has one.
     """
-    if a.params and a.params == b.params:
+    if len(a.params) >= 2 and a.params == b.params:
         return "the same parameters"
     if min(len(a.body), len(b.body)) >= MIN_BODY_LINES and similarity(a.body, b.body) >= MIN_BODY_SIMILARITY:
         return "a similar body"

@@ -51,7 +51,14 @@ from typing import Iterator, Optional, Tuple
 
 from archcheck.model import Severity, UrlFact, Violation
 from archcheck.rule import Example, ProjectRule, example
-from archcheck.urls import SELF_CHECK_PATH, is_loopback, loopback_targets, matches_internal, urls
+from archcheck.urls import (
+    SELF_CHECK_PATH,
+    is_loopback,
+    loopback_targets,
+    matches_internal,
+    names_own_address,
+    urls,
+)
 
 CODE = "CFG001"
 NAME = "hardcoded-service-url"
@@ -107,6 +114,9 @@ VALID = [
         class LocalSettings(ModelSettings):
             cache_url: str = "redis://localhost:6379"
 
+        class ServerConfig:
+            service_host: str = "localhost"  # where this service listens
+
         def setup(app, settings, origin, request):
             app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:3000"])
             print("open http://localhost:8000/docs")
@@ -120,6 +130,7 @@ VALID = [
             client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost")
             httpx.get(f"http://localhost:{settings.port}/health")
             CHECKS = {"forbidden_patterns": ["redis://localhost:6379"]}
+            info = ServiceInfo(name="api", url="http://localhost:8000", ws_url="ws://localhost:8000/ws")
             if not fallback:
                 raise ValueError("set IDENTITY_URL, e.g. http://localhost:8001")
             return "http://localhost:8001"
@@ -188,6 +199,7 @@ INVALID = [
 
         def client(scheme, port):
             exporter = OTLPSpanExporter(endpoint="localhost:4317")  # expect: CFG001
+            telemetry = TelemetryConfig(jaeger_agent_host="localhost")  # expect: CFG001
             url = f"{scheme}://localhost:{port}/v1"  # expect: CFG001
             httpx.get(url)
             httpx.post("http://identity-service:8001/login")  # expect: CFG001
@@ -216,9 +228,12 @@ class Rule(ProjectRule):
         for path, facts in sorted(self.project.facts.items()):
             if not facts.urls or self.project.runtime_unit(path) is None:
                 continue
+            unit = self.project.runtime_unit(path)
             for fact in facts.urls:
                 if fact.owner and self.project.is_settings_class(path, fact.owner):
                     continue  # a settings field's default is a fallback: CFG004
+                if unit is not None and names_own_address(fact.name, unit.key):
+                    continue  # `service_host = "localhost"`: where the service itself listens
                 for url, target, variable in self._targets(fact):
                     yield self.spec.violation(fact.location, fix=self.spec.fix.format(variable=variable),
                                               url=url, target=target)  # fmt: skip

@@ -31,10 +31,9 @@ REDIS_URL = os.environ["REDIS_URL"]  # fails fast when the deployment forgot it
 
 from typing import Iterator
 
-from archcheck.layout import Unit
 from archcheck.model import Severity, Violation
 from archcheck.rule import Example, ProjectRule, example
-from archcheck.urls import ALLOW_LIST_NAME, is_target_name, loopback_targets
+from archcheck.urls import ALLOW_LIST_NAME, is_target_name, loopback_targets, names_own_address
 
 CODE = "CFG004"
 NAME = "loopback-env-default"
@@ -121,16 +120,9 @@ class Rule(ProjectRule):
             for fact in facts.fallbacks:
                 if fact.owner and not self.project.is_settings_class(path, fact.owner):
                     continue  # a field of a plain class: a constant (CFG001), not a fallback
-                if ALLOW_LIST_NAME.search(fact.key) or _names_itself(fact.key, unit):
+                if ALLOW_LIST_NAME.search(fact.key) or names_own_address(fact.key, unit.key):
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
                     yield self.spec.violation(fact.location, key=key, url=url, source=fact.source)
                     break
-
-
-def _names_itself(key: str, unit: Unit) -> bool:
-    """``ANALYTICS_SERVICE_HOST`` read in the analytics service: its own address, not a target."""
-    own = {unit.snake.upper(), unit.name.replace("-", "_").upper()}
-    words = key.upper()
-    return any(words.startswith(f"{name}_") for name in own) and words.endswith(("_HOST", "_HOSTNAME", "_BIND"))

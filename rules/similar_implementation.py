@@ -82,6 +82,22 @@ VALID = [
                 + _DB_METHODS
             ),
             _APP + "db/manager.py": "class DatabaseManager:\n" + _DB_METHODS,
+            _APP + "schemas.py": (
+                "from pydantic import BaseModel, validator\n"
+                "class AgentUpdate(BaseModel):\n    name: str\n"
+                "    @validator('name')\n    def name_must_not_be_empty(cls, v): ...\n"
+                "    @validator('name')\n    def strip(cls, v): ...\n"
+                "class AgentTemplateUpdate(BaseModel):\n    name: str\n"
+                "    @validator('name')\n    def name_must_not_be_empty(cls, v): ...\n"
+                "    @validator('name')\n    def strip(cls, v): ...\n"
+                # versioned API models that hold different fields
+                "class AgentExecuteResponse(BaseModel):\n    result: str\n    run_id: str\n"
+                "class AgentExecuteV2Response(BaseModel):\n    events: list\n    trace: dict\n"
+            ),
+            _APP + "collectors.py": (
+                "class MetricsCollector:\n    def record_latency(self): ...\n    def flush(self): ...\n"
+                "class CoreMetricsCollector:\n    def count_corpus_ops(self): ...\n    def snapshot(self): ...\n"
+            ),
             _APP + "abstract.py": (
                 "from abc import ABC\nclass AbstractProgressTracker(ABC):\n    def track(self): ...\n"
                 "class ProgressTracker:\n    def report(self): ...\n"

@@ -90,8 +90,14 @@ def test_ast_and_libcst_definition_gatherers_agree() -> None:
         "import json\n"
         "class Encoder(json.JSONEncoder):\n"
         "    '''Encodes.'''\n"
+        "    indent: int = 2\n"
+        "    a, b = 1, 2\n"
+        "    _private = 3\n"
         "    def default(self, o):\n"
         "        return DatabaseManager(o)\n"
+        "    @field_validator('indent')\n"
+        "    def check_indent(cls, v):\n"
+        "        return v\n"
         "@router.get('/x')\n"
         "@lru_cache()\n"
         "async def handler(self, a, /, b, *args, c=1, **kw):\n"
@@ -113,6 +119,7 @@ def test_ast_and_libcst_definition_gatherers_agree() -> None:
     assert gather_definitions(via_ast) == gather_definitions(via_cst)
     classes, functions = gather_definitions(via_ast)
     assert classes[0].references == ("DatabaseManager", "Encodes")
+    assert classes[0].fields == ("a", "b", "indent") and classes[0].methods == ("default",)
     handler = functions[0]
     assert handler.decorators == ("router.get", "lru_cache")
     assert handler.params == ("a", "b", "*args", "c", "**kw")
