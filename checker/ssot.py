@@ -184,7 +184,6 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
             counted.extend(unconditional if len(unconditional) > 1 else file_sites[:1])
         paths = {s.path for s in counted}
         counted = [s for s in counted if s.extends is None or s.extends not in paths - {s.path}]
-        counted = [s for s in counted if not _namesake(s, counted)]
         if len(counted) > 1:
             found.setdefault(name, []).extend(counted)
     return found
@@ -196,17 +195,6 @@ _APART = frozenset({"exception", "schema", "orm"})  # kinds that never merge wit
 def members(site: Site) -> Set[str]:
     """A class's public fields and methods: what it holds and what it does."""
     return {m for m in site.methods if not m.startswith("_")} | set(site.fields)
-
-
-def _namesake(site: Site, group: Sequence[Site]) -> bool:
-    """A class that shares only its name with the others: each holds and does something, nothing alike.
-
-    Two ``SystemStats`` classes, one of host resources and one of agent counters,
-    are namesakes to rename, not copies to merge.
-    """
-    own = members(site)
-    others = [members(o) for o in group if o is not site]
-    return len(own) >= 2 and bool(others) and all(len(theirs) >= 2 and not own & theirs for theirs in others)
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
