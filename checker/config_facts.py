@@ -32,6 +32,7 @@ from archcheck.source import ParsedSource
 from archcheck.urls import (
     ALLOW_LIST_NAME,
     BARE_LOOPBACK_HINT,
+    CONFIG_CLASS_SUFFIXES,
     NOT_A_TARGET_NAME,
     PLACEHOLDER,
     bare_host,
@@ -363,9 +364,16 @@ class _Gatherer:
         return [(child, none) for child in ast.iter_child_nodes(node)]  # comparisons, returns, lambdas…
 
     def _is_settings(self, node: ast.ClassDef) -> bool:
-        """A pydantic settings class: a base named ``*Settings``, or a settings class of this file."""
+        """A configuration class (``*Settings``, ``*Config``), by name, base, or a base of this file.
+
+        Its field defaults are what the configuration falls back to, like a pydantic
+        ``BaseSettings`` field's: CFG004's business, never CFG001's.
+        """
         bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases}
-        if any(b.endswith("Settings") for b in bases) or bases & self.settings_classes:
+        if (
+            any(b.endswith(CONFIG_CLASS_SUFFIXES) for b in {*bases, node.name})
+            or bases & self.settings_classes
+        ):
             self.settings_classes.add(node.name)
             return True
         return False
@@ -391,9 +399,8 @@ class _Gatherer:
         pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
         pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
         children: List[Tuple[ast.AST, _Use]] = [(d, none) for d in node.decorator_list]
-        for arg, default in pairs:
-            kind = TARGET if is_target_name(arg.arg) else NONE
-            children.append((default, none._replace(kind=kind, named=True, label=arg.arg)))
+        # a parameter default is what a caller may override, like a fallback: never a target
+        children += [(default, none) for _, default in pairs]
         return children + [(s, body) for s in node.body]
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign, none: _Use) -> List[Tuple[ast.AST, _Use]]:

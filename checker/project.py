@@ -19,7 +19,7 @@ from archcheck.globs import compile_globs
 from archcheck.layout import Layout, Resolution, Unit, service_hosts
 from archcheck.model import FileFacts, ImportFact, ImportKind, Location, LoopEntryFact
 from archcheck.requirement_files import Requirements
-from archcheck.urls import is_runtime_path
+from archcheck.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -145,11 +145,9 @@ class Project:
         return self._ancestors[key]
 
     def is_settings_class(self, path: str, name: str) -> bool:
-        """Does class ``name`` of ``path`` derive from a pydantic ``*Settings`` class, in any file?
-
-        Its field defaults are then fallbacks for environment variables.
-        """
-        return any(base.endswith("Settings") for base in self.ancestors(path, name))
+        """Is class ``name`` of ``path`` a configuration class: named ``*Settings``/``*Config``,
+        or derived from one in any file? Its field defaults are fallbacks, not constants."""
+        return any(n.endswith(CONFIG_CLASS_SUFFIXES) for n in {name, *self.ancestors(path, name)})
 
     def flags_loop_entry(self, path: str, entry: LoopEntryFact) -> bool:
         """Is this loop entry inside async code one to report (ASY001/ASY002)?

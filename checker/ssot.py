@@ -65,6 +65,7 @@ _NOT_OWN_CODE = compile_globs(
         "**/samples/**",
     ]
 )
+_TRANSITIONAL = compile_globs(["**/*compat*", "**/*shim*", "**/*alias*", "**/*deprecated*"])
 _CONVENTION_SPECS = [(compile_globs([glob]), classes, functions) for glob, classes, functions in CONVENTIONS]
 
 
@@ -318,7 +319,8 @@ def similar_pairs(sites: Sequence[Site]) -> Dict[Site, List[Site]]:
     """
     hierarchy = Hierarchy(sites)
     duplicated = set(duplicates(sites))
-    candidates = [s for s in sites if concept(s.name) is not None]
+    # compatibility shims and aliases re-create old names on purpose, on top of the real thing
+    candidates = [s for s in sites if concept(s.name) is not None and not _TRANSITIONAL.match_file(s.path)]
     concepts = [concept(s.name) for s in candidates]
     # only a class whose subject holds all of another's words can match it: index subjects by word
     postings: Dict[Tuple[str, str], Set[int]] = {}

@@ -117,13 +117,20 @@ def is_runtime_path(path: str, unit_path: str) -> bool:
     return not TOOLING_DIRS.intersection(inside[:-1])
 
 
+# classes that hold configuration: their field defaults are fallbacks, like a settings field's
+CONFIG_CLASS_SUFFIXES = ("Settings", "Config", "Configuration")
+
+
 def names_own_address(name: str, unit_key: str) -> bool:
-    """``service_host`` or ``ANALYTICS_SERVICE_HOST`` in the analytics service: where it listens itself."""
-    words = name.lower().strip("_").split("_")
-    if words[-1] not in ("host", "hostname", "bind"):
+    """``service_host``, ``ANALYTICS_SERVICE_HOST`` in the analytics service, ``BACKEND_URL`` in
+    ``netra_backend``: the service's own address, where it listens, not something it connects to."""
+    words = [w for w in name.lower().strip("_").split("_") if w]
+    if not words or words[-1] not in ("host", "hostname", "bind", "url", "uri"):
         return False
     own = unit_key.lower().replace("-", "_").split("_")
-    return words[:-1] in (["service"], ["self"], ["own"]) or words[: len(own)] == own
+    head = [w for w in words[:-1] if w != "service"]
+    bare = [] if words[-1] in ("host", "hostname", "bind") else None  # a bare SERVICE_URL is someone else's
+    return head in (bare, ["self"], ["own"], own, own[-1:])
 
 
 def urls(text: str) -> Iterator[Tuple[str, str]]:

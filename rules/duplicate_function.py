@@ -67,6 +67,7 @@ FACTORIES = (
     "include_routers", "init_app",
 )  # fmt: skip
 MIN_BODY_SIMILARITY = 0.5
+MIN_SHARED_LINES = 0.15  # with the same parameters, bodies must have some lines alike
 MIN_BODY_LINES = 2
 
 _APP = "services/orders-service/app/"
@@ -90,6 +91,15 @@ VALID = [
             _APP + "database.py": "def get_connection_manager():\n    return _db_manager\n",
             _APP + "websocket.py": "def get_connection_manager():\n    global _ws\n    return _ws\n",
             _APP + "breakers.py": "def default_alert_handler(alert):\n    log.warning('breaker %s', alert.name)\n",
+            # per-framework adapters: one signature, nothing alike inside
+            _APP + "monitoring/fastapi.py": (
+                "def setup_monitoring(app, config):\n    app.add_middleware(MetricsMiddleware, config=config)\n"
+                "    app.add_route('/metrics', metrics_endpoint)\n"
+            ),
+            _APP + "monitoring/flask.py": (
+                "def setup_monitoring(app, config):\n    app.before_request(start_timer)\n"
+                "    app.after_request(record_request)\n"
+            ),
             _APP + "resilience.py": "def default_alert_handler(alert):\n    metrics.inc(alert.kind)\n",
         },
         'services = ["services/*"]\n[ssot]\nacceptable-duplicates = ["init_*"]\n',
@@ -133,9 +143,14 @@ INVALID = [
                 "    header, payload, signature = token.split('.')\n"
                 "    return decode(payload, secret)\n"
             ),
-            _APP + "errors.py": "def format_error(error, request):  # expect: SSOT002\n    return {'detail': 1}\n",
+            # the same parameters and a line in common: a copy that drifted
+            _APP + "errors.py": (
+                "def format_error(error, request):  # expect: SSOT002\n    logger.exception(error)\n"
+                "    return {'detail': str(error)}\n"
+            ),
             _APP + "api/errors.py": (
-                "def format_error(error, request):  # expect: SSOT002\n    return {'error': repr(error)}\n"
+                "def format_error(error, request):  # expect: SSOT002\n    logger.exception(error)\n"
+                "    code = getattr(error, 'code', 500)\n    return {'error': repr(error), 'path': request.url}\n"
             ),
         }
     ),
@@ -157,10 +172,11 @@ def evidence(a: Site, b: Site) -> Optional[str]:
     A short parameter list says nothing: every accessor (`get_manager()`) and every
     handler (`default_alert_handler(alert)`) has one.
     """
-    if len(a.params) >= 2 and a.params == b.params:
-        return "the same parameters"
-    if min(len(a.body), len(b.body)) >= MIN_BODY_LINES and similarity(a.body, b.body) >= MIN_BODY_SIMILARITY:
+    alike = similarity(a.body, b.body)
+    if min(len(a.body), len(b.body)) >= MIN_BODY_LINES and alike >= MIN_BODY_SIMILARITY:
         return "a similar body"
+    if len(a.params) >= 2 and a.params == b.params and (alike >= MIN_SHARED_LINES or not (a.body and b.body)):
+        return "the same parameters"  # and some lines alike: per-framework adapters share only a signature
     return None
 
 

@@ -117,6 +117,12 @@ VALID = [
         class ServerConfig:
             service_host: str = "localhost"  # where this service listens
 
+        class RedisConfig:  # a configuration class: its defaults are fallbacks (CFG004)
+            url: str = "redis://localhost:6379/2"
+
+        def create_app(agent_api_url: str = "http://agent-api", client_base_url="http://localhost:8001"):
+            return App(agent_api_url)  # a caller's to override: a default, not a target
+
         def setup(app, settings, origin, request):
             app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:3000"])
             print("open http://localhost:8000/docs")
@@ -190,11 +196,11 @@ INVALID = [
         META = "http://metadata.internal/computeMetadata"  # expect: CFG001
         os.environ["AUTH_URL"] = "http://localhost:8001"  # expect: CFG001
 
-        class Config:
+        class Endpoints:
             api_url = "http://localhost:8000"  # expect: CFG001
 
         class Client:
-            def __init__(self, base_url="http://identity-service:8001"):  # expect: CFG001
+            def __init__(self, base_url):
                 self.login = "http://localhost:8001/login"  # expect: CFG001
 
         def client(scheme, port):

@@ -104,6 +104,7 @@ INVALID = [
                 "class GatewayConfig(BaseServiceConfig):\n"
                 "    ollama_url: str = Field('http://localhost:11434')  # expect: CFG004\n"
                 "class Limits:\n    api_url: str = 'http://localhost:8000'\n"
+                "class RedisConfig:\n    url: str = 'redis://localhost:6379/2'  # expect: CFG004\n"
             ),
         },
         'services = ["services/*"]\nshared = ["shared"]\n',

@@ -12,7 +12,8 @@ and their public method names overlap by at least half. Each class is
 reported with the classes it matches directly: a match never chains through
 a third class.
 
-Not compared: classes of different kinds (an exception, a pydantic schema,
+Not compared: classes in compatibility modules (`*compat*`, `*shim*`,
+`*alias*`, `*deprecated*`), which re-create old names on purpose; classes of different kinds (an exception, a pydantic schema,
 an ORM model, an enum, a plain class), classes linked by inheritance or
 implementing a common base of the service, a class that names the other in
 its body (a facade and the class it wraps), protocols, mixins and stand-ins
@@ -82,6 +83,10 @@ VALID = [
                 + _DB_METHODS
             ),
             _APP + "db/manager.py": "class DatabaseManager:\n" + _DB_METHODS,
+            _APP + "compatibility_aliases.py": (
+                "from app.db.manager import DatabaseManager\n"
+                "class UnifiedDatabaseManager(DatabaseManagerBase):\n" + _DB_METHODS
+            ),
             _APP + "schemas.py": (
                 "from pydantic import BaseModel, validator\n"
                 "class AgentUpdate(BaseModel):\n    name: str\n"
