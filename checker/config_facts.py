@@ -33,6 +33,7 @@ from archcheck.urls import (
     ALLOW_LIST_NAME,
     BARE_LOOPBACK_HINT,
     CONFIG_CLASS_SUFFIXES,
+    FALLBACK_NAME,
     NOT_A_TARGET_NAME,
     PLACEHOLDER,
     bare_host,
@@ -417,7 +418,9 @@ class _Gatherer:
             self._settings_field(names[0], node.value, none)  # CFG004 asks whether the class is settings
         named = any(is_target_name(n) for n in names)
         use = none._replace(named=named, label=names[0] if names else "")
-        if any(ALLOW_LIST_NAME.search(n) or NOT_A_TARGET_NAME.search(n) for n in names):
+        if any(
+            ALLOW_LIST_NAME.search(n) or NOT_A_TARGET_NAME.search(n) or FALLBACK_NAME.search(n) for n in names
+        ):
             pass
         elif any(self._environ_key(t) is not None for t in targets):
             use = use._replace(kind=TARGET)  # os.environ["X"] = url

@@ -120,6 +120,9 @@ VALID = [
         class RedisConfig:  # a configuration class: its defaults are fallbacks (CFG004)
             url: str = "redis://localhost:6379/2"
 
+        _DEFAULT_GATEWAY_URL = "http://orders-service:8000"  # a declared fallback
+        DEFAULT_BOTS_URL = "http://localhost:8080/bots"
+
         def create_app(agent_api_url: str = "http://agent-api", client_base_url="http://localhost:8001"):
             return App(agent_api_url)  # a caller's to override: a default, not a target
 
