@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 import click
 
 from archcheck import __version__
-from archcheck.config import ConfigError, Settings, load_settings, with_overrides
+from archcheck.config.settings import ConfigError, Settings, load_settings, with_overrides
 from archcheck.model import Report
 
 if TYPE_CHECKING:
-    from archcheck.rule import RuleSpec
+    from archcheck.rule_api.rule import RuleSpec
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -59,7 +59,7 @@ def _relative_paths(settings: Settings, paths: Sequence[str]) -> Optional[List[s
 
 
 def _rules(settings: Settings) -> List[RuleSpec]:
-    from archcheck.registry import UnknownRuleCode, select
+    from archcheck.pipeline.registry import UnknownRuleCode, select
 
     try:
         return select(settings.select, settings.ignore)
@@ -115,7 +115,7 @@ def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple
     report = _report(settings, _relative_paths(settings, paths), no_cache, jobs)
     baseline_path = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
     if baseline_path is not None:
-        from archcheck import baseline
+        from archcheck.pipeline import baseline
 
         try:
             applied = baseline.apply(report, baseline.read(baseline_path))
@@ -134,7 +134,7 @@ def check(paths: Tuple[str, ...], fmt: str, output: Optional[str], select: Tuple
 
 
 def _render(report: Report, fmt: str, statistics: bool, show_fixes: bool, quiet: bool) -> str:
-    from archcheck import report as render
+    from archcheck.output import text as render
 
     if statistics and fmt == "text":
         return render.statistics(report) + ("" if quiet else render.summary_line(report) + "\n")
@@ -143,8 +143,8 @@ def _render(report: Report, fmt: str, statistics: bool, show_fixes: bool, quiet:
     if fmt == "github":
         return render.to_github(report)
     if fmt == "sarif":
-        from archcheck.registry import catalogue
-        from archcheck.sarif import to_sarif
+        from archcheck.pipeline.registry import catalogue
+        from archcheck.output.sarif import to_sarif
 
         return to_sarif(report, catalogue())
     return render.to_text(report, show_fixes=show_fixes, quiet=quiet)
@@ -154,9 +154,9 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
     """The report: from the report cache when no input changed, else from a run."""
     import time
 
-    from archcheck.cache import CacheDir, ReportCache, digest, signature
-    from archcheck.discovery import discover
-    from archcheck.suppressions import today
+    from archcheck.pipeline.cache import CacheDir, ReportCache, digest, signature
+    from archcheck.project.discovery import discover
+    from archcheck.facts.suppressions import today
 
     started = time.perf_counter()
     cache = None if no_cache else CacheDir(settings.root / settings.cache_dir)
@@ -169,8 +169,8 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
         cached = reports.load(settings.root)
         if isinstance(cached, Report):
             return replace(cached, duration_s=round(time.perf_counter() - started, 3))
-    from archcheck.engine import check as run_check
-    from archcheck.runner import default_jobs
+    from archcheck.pipeline.engine import check as run_check
+    from archcheck.pipeline.runner import default_jobs
 
     report, read = run_check(settings, _rules(settings), paths, cache, jobs or default_jobs(),
                              progress=True, layout=layout)  # fmt: skip
@@ -186,7 +186,7 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]) -> int:
     """Record the current findings so later runs hide them (or prune the fixed ones)."""
-    from archcheck import baseline
+    from archcheck.pipeline import baseline
 
     settings = _settings(config)
     target = output or settings.root / (settings.baseline or "archcheck-baseline.json")
@@ -219,10 +219,10 @@ def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]
 def audit(fmt: str, output: Optional[str], history: Optional[Path], fail_on_increase: bool,
           config: Optional[Path]) -> int:  # fmt: skip
     """The daily SSOT audit: per-service metrics and the trend between runs."""
-    from archcheck import audit as audits
-    from archcheck.engine import check_project
-    from archcheck.registry import select
-    from archcheck.runner import default_jobs
+    from archcheck.output import audit as audits
+    from archcheck.pipeline.engine import check_project
+    from archcheck.pipeline.registry import select
+    from archcheck.pipeline.runner import default_jobs
 
     settings = _settings(config)
     rules = select(("SSOT", "IMP001"), ())
@@ -245,7 +245,7 @@ def audit(fmt: str, output: Optional[str], history: Optional[Path], fail_on_incr
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(fmt: str) -> int:
     """List every rule: code, name, severity and what it flags."""
-    from archcheck.registry import catalogue
+    from archcheck.pipeline.registry import catalogue
 
     specs = catalogue()
     if fmt == "json":
@@ -263,7 +263,7 @@ def rules_command(fmt: str) -> int:
 @click.argument("code")
 def explain(code: str) -> int:
     """Show the documentation of a rule, by code or name."""
-    from archcheck.registry import catalogue
+    from archcheck.pipeline.registry import catalogue
 
     for spec in catalogue():
         if code.upper() == spec.code or code.lower() == spec.name:
@@ -279,8 +279,8 @@ def explain(code: str) -> int:
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 def index(output: str, config: Optional[Path]) -> int:
     """Write a Markdown MASTER_INDEX of canonical implementations and their duplicates."""
-    from archcheck.engine import analyse
-    from archcheck.master_index import render
+    from archcheck.pipeline.engine import analyse
+    from archcheck.output.master_index import render
 
     settings = _settings(config)
     project, _ = analyse(settings, [])
@@ -301,8 +301,8 @@ def index(output: str, config: Optional[Path]) -> int:
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 def graph(fmt: str, output: Optional[str], config: Optional[Path]) -> int:
     """The service dependency graph: services, shared libraries, import counts, forbidden edges."""
-    from archcheck.engine import analyse
-    from archcheck.graph_export import render
+    from archcheck.pipeline.engine import analyse
+    from archcheck.output.graph import render
 
     project, _ = analyse(_settings(config), [])
     text = render(project, fmt)
@@ -317,7 +317,7 @@ def graph(fmt: str, output: Optional[str], config: Optional[Path]) -> int:
 @click.option("--force", is_flag=True, help="Replace an existing [tool.archcheck] section.")
 def init(force: bool) -> int:
     """Detect services, shared libraries and shared requirements; write [tool.archcheck]."""
-    from archcheck.config import Settings, find_config
+    from archcheck.config.settings import Settings, find_config
     from archcheck.scaffold import InitError, detect, section, write
 
     root, _ = find_config(Path.cwd())

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from archcheck.config import PYPROJECT, Settings
-from archcheck.discovery import detect_services, walk_files
-from archcheck.layout import directories
-from archcheck.requirement_files import DEFAULT_SHARED
+from archcheck.config.settings import PYPROJECT, Settings
+from archcheck.project.discovery import detect_services, walk_files
+from archcheck.project.layout import directories
+from archcheck.project.requirement_graph import DEFAULT_SHARED
 
 SHARED_NAMES = ("shared", "common", "lib", "libs", "packages")
 _SECTION = re.compile(r"^\[tool\.archcheck(\.[^\]]*)?\]\s*$")

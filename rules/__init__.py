@@ -1,1 +1,1 @@
-"""The rule catalogue: one module per rule, discovered by ``archcheck.registry``."""
+"""The rule catalogue: one module per rule, discovered by ``archcheck.pipeline.registry``."""

@@ -35,7 +35,7 @@ async def startup():
 from typing import Iterator
 
 from archcheck.model import Severity, Violation
-from archcheck.rule import ProjectRule, example
+from archcheck.rule_api.rule import ProjectRule, example
 
 CODE = "ASY001"
 NAME = "asyncio-run-in-async"

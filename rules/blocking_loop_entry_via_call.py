@@ -46,7 +46,7 @@ import re
 from typing import Iterator
 
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "ASY003"
 NAME = "blocking-loop-entry-via-call"

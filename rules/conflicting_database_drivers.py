@@ -33,7 +33,7 @@ psycopg2-binary==2.9.9  # archcheck: ignore[REQ004] reason="the reporting job is
 from typing import Dict, Iterator, List, Tuple
 
 from archcheck.model import RequirementFact, Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "REQ004"
 NAME = "conflicting-database-drivers"

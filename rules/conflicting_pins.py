@@ -32,7 +32,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from archcheck.model import RequirementFact, Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "REQ006"
 NAME = "conflicting-pins"

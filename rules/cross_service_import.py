@@ -31,10 +31,10 @@ from shared.clients.billing import BillingClient
 
 from typing import Iterator
 
-from archcheck.graph import edges_between
-from archcheck.layout import UnitKind
+from archcheck.project.import_graph import edges_between
+from archcheck.project.layout import UnitKind
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "IMP001"
 NAME = "cross-service-import"

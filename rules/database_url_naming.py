@@ -42,11 +42,11 @@ DATABASE_URL = "postgresql://content_user:content_pass@content-db:5432/content_s
 import re
 from typing import Dict, Iterator, List, Tuple
 
-from archcheck.config import DEFAULT_DATABASE_URL_TEMPLATE
-from archcheck.layout import Unit, UnitKind
+from archcheck.config.settings import DEFAULT_DATABASE_URL_TEMPLATE
+from archcheck.project.layout import Unit, UnitKind
 from archcheck.model import Location, Severity, Violation
-from archcheck.rule import Example, ProjectRule
-from archcheck.urls import mask_password
+from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.facts.urls import mask_password
 
 CODE = "CFG002"
 NAME = "database-url-naming"

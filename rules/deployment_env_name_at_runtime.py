@@ -31,9 +31,9 @@ client_id = os.environ["GOOGLE_OAUTH_CLIENT_ID"]  # set per deployment
 
 from typing import Iterator
 
-from archcheck.layout import UnitKind
+from archcheck.project.layout import UnitKind
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule, example
+from archcheck.rule_api.rule import Example, ProjectRule, example
 
 CODE = "CFG003"
 NAME = "deployment-env-name-at-runtime"

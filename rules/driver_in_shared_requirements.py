@@ -35,7 +35,7 @@ from typing import Iterator
 from packaging.utils import canonicalize_name
 
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "REQ003"
 NAME = "driver-in-shared-requirements"

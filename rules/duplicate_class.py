@@ -40,8 +40,8 @@ from app.db.manager import DatabaseManager
 from typing import Iterator
 
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule
-from archcheck.ssot import class_sites, duplicates, others, unit_label
+from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.project.ssot import class_sites, duplicates, others, unit_label
 
 CODE = "SSOT001"
 NAME = "duplicate-class"

@@ -38,8 +38,8 @@ import fnmatch
 from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportKind, Severity, Violation
-from archcheck.rule import Example, ProjectRule
-from archcheck.ssot import Site, duplicates, function_sites, similarity, unit_label
+from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.project.ssot import Site, duplicates, function_sites, similarity, unit_label
 
 CODE = "SSOT002"
 NAME = "duplicate-function"

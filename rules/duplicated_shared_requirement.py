@@ -31,7 +31,7 @@ fastapi==0.116.1
 from typing import Dict, Iterator
 
 from archcheck.model import Location, RequirementFact, Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "REQ002"
 NAME = "duplicated-shared-requirement"

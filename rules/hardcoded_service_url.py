@@ -50,8 +50,8 @@ billing = httpx.Client(base_url=settings.billing_url)
 from typing import Iterator, Optional, Tuple
 
 from archcheck.model import Severity, UrlFact, Violation
-from archcheck.rule import Example, ProjectRule, example
-from archcheck.urls import (
+from archcheck.rule_api.rule import Example, ProjectRule, example
+from archcheck.facts.urls import (
     SELF_CHECK_PATH,
     is_loopback,
     loopback_targets,

@@ -32,8 +32,8 @@ REDIS_URL = os.environ["REDIS_URL"]  # fails fast when the deployment forgot it
 from typing import Iterator
 
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule, example
-from archcheck.urls import ALLOW_LIST_NAME, is_target_name, loopback_targets, names_own_address
+from archcheck.rule_api.rule import Example, ProjectRule, example
+from archcheck.facts.urls import ALLOW_LIST_NAME, is_target_name, loopback_targets, names_own_address
 
 CODE = "CFG004"
 NAME = "loopback-env-default"

@@ -34,7 +34,7 @@ import posixpath
 from typing import Iterator, List
 
 from archcheck.model import Location, Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "REQ001"
 NAME = "missing-shared-requirements"

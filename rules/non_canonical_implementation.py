@@ -33,8 +33,8 @@ from app.db.manager import DatabaseManager
 from typing import Iterator
 
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule
-from archcheck.ssot import canonical_matches
+from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.project.ssot import canonical_matches
 
 CODE = "SSOT004"
 NAME = "non-canonical-implementation"

@@ -30,9 +30,9 @@ from app.models import Order
 
 from typing import Iterator
 
-from archcheck.layout import is_within
+from archcheck.project.layout import is_within
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "IMP002"
 NAME = "relative-import"

@@ -34,7 +34,7 @@ async def refresh():
 from typing import Iterator
 
 from archcheck.model import Severity, Violation
-from archcheck.rule import ProjectRule, example
+from archcheck.rule_api.rule import ProjectRule, example
 
 CODE = "ASY002"
 NAME = "run-until-complete-in-async"

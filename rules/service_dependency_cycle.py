@@ -26,9 +26,9 @@ import with an API call or an event.
 
 from typing import Iterator
 
-from archcheck.graph import elementary_cycles, witnesses
+from archcheck.project.import_graph import elementary_cycles, witnesses
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "IMP003"
 NAME = "service-dependency-cycle"

@@ -24,10 +24,10 @@ def decode_token(token: str) -> dict: ...
 
 from typing import Iterator
 
-from archcheck.graph import edges_between
-from archcheck.layout import UnitKind
+from archcheck.project.import_graph import edges_between
+from archcheck.project.layout import UnitKind
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "IMP004"
 NAME = "shared-imports-service"

@@ -44,10 +44,10 @@ Keep one implementation, import it everywhere, and record it in
 
 from typing import Iterator
 
-from archcheck.concepts import concept
+from archcheck.project.concepts import concept
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule
-from archcheck.ssot import class_sites, similar_pairs, unit_label
+from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.project.ssot import class_sites, similar_pairs, unit_label
 
 CODE = "SSOT003"
 NAME = "similar-implementation"

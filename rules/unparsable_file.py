@@ -30,7 +30,7 @@ from typing import Iterator
 import networkx as nx
 
 from archcheck.model import Severity, Violation
-from archcheck.rule import Example, ProjectRule, example
+from archcheck.rule_api.rule import Example, ProjectRule, example
 
 CODE = "ARC001"
 NAME = "unparsable-file"

@@ -23,7 +23,7 @@ import os
 from typing import Iterator, Sequence, Tuple
 
 from archcheck.model import Location, Severity, Suppression, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "ARC002"
 NAME = "unused-suppression"

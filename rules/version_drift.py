@@ -34,9 +34,9 @@ from typing import Dict, FrozenSet, Iterator, List, Set, Tuple
 
 from packaging.utils import canonicalize_name
 
-from archcheck.layout import UnitKind
+from archcheck.project.layout import UnitKind
 from archcheck.model import RequirementFact, Severity, Violation
-from archcheck.rule import Example, ProjectRule
+from archcheck.rule_api.rule import Example, ProjectRule
 
 CODE = "REQ005"
 NAME = "version-drift"

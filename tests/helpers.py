@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from archcheck.config import load_settings, with_overrides
-from archcheck.engine import run
+from archcheck.config.settings import load_settings, with_overrides
+from archcheck.pipeline.engine import run
 from archcheck.model import Report
-from archcheck.registry import select
-from archcheck.rule import Example
+from archcheck.pipeline.registry import select
+from archcheck.rule_api.rule import Example
 
 
 def write_example(root: Path, example: Example) -> Path:

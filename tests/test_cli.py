@@ -10,7 +10,7 @@ from typing import List
 import pytest
 
 from archcheck import __version__
-from archcheck.registry import catalogue
+from archcheck.pipeline.registry import catalogue
 from tests.helpers import cli
 
 REPO = Path(__file__).resolve().parents[1]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from archcheck.concepts import concept, same_concept, tokens
+from archcheck.project.concepts import concept, same_concept, tokens
 
 DB = ["connect", "disconnect", "execute"]
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from archcheck.config import ConfigError, find_config, load_settings
+from archcheck.config.settings import ConfigError, find_config, load_settings
 
 
 def write(path: Path, text: str) -> Path:
@@ -121,7 +121,7 @@ relative = "parents"
 
 
 def test_test_files_include_test_infrastructure_and_drive_the_default_ignores(tmp_path: Path) -> None:
-    from archcheck.project import Project
+    from archcheck.project.project import Project
 
     write(tmp_path / "archcheck.toml", 'extend-test-files = ["qa/**"]\n')
     settings = load_settings(tmp_path)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archcheck.config import load_settings
-from archcheck.discovery import discover, walk_python_files
+from archcheck.config.settings import load_settings
+from archcheck.project.discovery import discover, walk_python_files
 
 
 def make(root: Path, files: dict) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from archcheck.registry import catalogue
+from archcheck.pipeline.registry import catalogue
 from tests.helpers import REPO, cli
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())

@@ -7,7 +7,7 @@ from typing import Optional
 
 import pytest
 
-from archcheck.layout import Layout, Unit, UnitKind
+from archcheck.project.layout import Layout, Unit, UnitKind
 from archcheck.model import ImportFact, ImportKind, Location
 
 S, SH = UnitKind.SERVICE, UnitKind.SHARED

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from archcheck.registry import catalogue
+from archcheck.pipeline.registry import catalogue
 from tests.helpers import check, write_example
 
 REPO = Path(__file__).resolve().parents[1]

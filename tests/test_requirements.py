@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from archcheck.requirements import parse_requirements
+from archcheck.facts.requirements_txt import parse_requirements
 
 
 def parse(text: str):

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from archcheck.registry import catalogue
-from archcheck.rule import RuleSpec
+from archcheck.pipeline.registry import catalogue
+from archcheck.rule_api.rule import RuleSpec
 from tests.helpers import check, write_example
 
 CASES = [

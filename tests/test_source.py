@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from archcheck.imports import gather_imports
+from archcheck.facts.imports import gather_imports
 from archcheck.model import ParseProblem
-from archcheck.source import ParsedSource, parse
+from archcheck.facts.source import ParsedSource, parse
 
 
 def problem(data: bytes) -> ParseProblem:
@@ -84,7 +84,7 @@ def test_ast_and_libcst_gatherers_agree() -> None:
 
 
 def test_ast_and_libcst_definition_gatherers_agree() -> None:
-    from archcheck.definitions import gather_definitions
+    from archcheck.facts.definitions import gather_definitions
 
     code = (
         "import json\n"

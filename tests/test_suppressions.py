@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 
 from archcheck.model import FileFacts, Location, Severity, Suppression, Violation
-from archcheck.suppressions import apply, in_lines, in_python, parse_comment
+from archcheck.facts.suppressions import apply, in_lines, in_python, parse_comment
 
 
 def violation(code: str, line: int, path: str = "a.py") -> Violation:

@@ -29,7 +29,7 @@ from typing import (
 from archcheck.model import Location, Severity, Suppression, Violation
 
 if TYPE_CHECKING:
-    from archcheck.project import Project
+    from archcheck.project.project import Project
 
 EXAMPLE_PATH = "services/example-service/app/example.py"
 EXAMPLE_CONFIG = 'services = ["services/*"]\nshared = ["shared"]\n'

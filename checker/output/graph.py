@@ -13,8 +13,8 @@ from typing import Any, Dict, List
 
 import networkx as nx
 
-from archcheck.layout import UnitKind
-from archcheck.project import Project
+from archcheck.project.layout import UnitKind
+from archcheck.project.project import Project
 
 
 def describe(project: Project) -> Dict[str, Any]:

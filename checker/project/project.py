@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import pathspec
 
-from archcheck.calls import import_aliases
-from archcheck.compose import compose_hosts
-from archcheck.config import Settings
-from archcheck.globs import compile_globs
-from archcheck.layout import Layout, Resolution, Unit, service_hosts
+from archcheck.facts.calls import import_aliases
+from archcheck.project.compose import compose_hosts
+from archcheck.config.settings import Settings
+from archcheck.config.globs import compile_globs
+from archcheck.project.layout import Layout, Resolution, Unit, service_hosts
 from archcheck.model import FileFacts, ImportFact, ImportKind, Location, LoopEntryFact
-from archcheck.requirement_files import Requirements
-from archcheck.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
+from archcheck.project.requirement_graph import Requirements
+from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from archcheck.callgraph import CallGraph
+    from archcheck.project.call_graph import CallGraph
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class Project:
     @cached_property
     def allowed_edges(self) -> FrozenSet[Tuple[str, str]]:
         """``imports.allow`` as (service, service) unit names; an unknown name is a config error."""
-        from archcheck.config import ConfigError
+        from archcheck.config.settings import ConfigError
 
         allowed = set()
         for source, target in self.settings.imports.allow:
@@ -191,12 +191,12 @@ class Project:
 
     @cached_property
     def call_graph(self) -> CallGraph:
-        from archcheck.callgraph import CallGraph
+        from archcheck.project.call_graph import CallGraph
 
         return CallGraph(self)
 
     @cached_property
     def unit_graph(self) -> nx.DiGraph[str]:
-        from archcheck.graph import build_unit_graph
+        from archcheck.project.import_graph import build_unit_graph
 
         return build_unit_graph(self.layout.units, self.imports)

@@ -17,9 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
-from archcheck.cache import FileStore, content_hash, digest, signature
-from archcheck.filephase import FilePlan, read_and_analyse
-from archcheck.layout import Unit
+from archcheck.pipeline.cache import FileStore, content_hash, digest, signature
+from archcheck.pipeline.filephase import FilePlan, read_and_analyse
+from archcheck.project.layout import Unit
 from archcheck.model import FileResult
 
 POOL_THRESHOLD = 64  # fewer files than this are analysed in-process: no pool start-up to pay

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import List, Sequence, Set
 
 from archcheck.model import Report
-from archcheck.snippets import Identity, identities
+from archcheck.pipeline.snippets import Identity, identities
 
 FORMAT = 1
 

@@ -16,11 +16,11 @@ import json
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
-from archcheck.layout import UnitKind
+from archcheck.project.layout import UnitKind
 from archcheck.model import Report
-from archcheck.project import Project
-from archcheck.ssot import class_sites
-from archcheck.ssot import groups as ssot_groups
+from archcheck.project.project import Project
+from archcheck.project.ssot import class_sites
+from archcheck.project.ssot import groups as ssot_groups
 
 SSOT_CODES = ("SSOT001", "SSOT002", "SSOT003", "SSOT004")
 METRICS = ("files", "classes", *SSOT_CODES, "cross_service_imports", "ssot_violations")

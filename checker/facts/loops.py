@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-from archcheck.calls import dotted, own_nodes
+from archcheck.facts.calls import dotted, own_nodes
 from archcheck.model import LoopEntryFact
-from archcheck.source import ParsedSource
+from archcheck.facts.source import ParsedSource
 
 RUN = "asyncio.run"
 LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})

@@ -8,10 +8,10 @@ from typing import AbstractSet, List, Optional, Sequence, Tuple
 
 import pathspec
 
-from archcheck.compose import is_compose_file
-from archcheck.config import Settings
-from archcheck.globs import compile_globs, expand_dir_globs
-from archcheck.layout import Layout, Unit, UnitKind, directories, is_within
+from archcheck.project.compose import is_compose_file
+from archcheck.config.settings import Settings
+from archcheck.config.globs import compile_globs, expand_dir_globs
+from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
 
 SERVICE_CONTAINERS = ("", "services", "apps")
 SERVICE_MARKERS = ("pyproject.toml", "setup.py", "Dockerfile")

@@ -15,13 +15,13 @@ import weakref
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-from archcheck.calls import import_aliases
-from archcheck.concepts import concept, same_concept, tokens
-from archcheck.definitions import SKETCH_SIZE
-from archcheck.globs import compile_globs
-from archcheck.layout import Unit, UnitKind
+from archcheck.facts.calls import import_aliases
+from archcheck.project.concepts import concept, same_concept, tokens
+from archcheck.facts.definitions import SKETCH_SIZE
+from archcheck.config.globs import compile_globs
+from archcheck.project.layout import Unit, UnitKind
 from archcheck.model import ClassFact, Location
-from archcheck.project import Project
+from archcheck.project.project import Project
 
 # (gitignore-style glob, class names, function names) that repeat by framework convention
 CONVENTIONS: Tuple[Tuple[str, FrozenSet[str], FrozenSet[str]], ...] = (
@@ -361,7 +361,7 @@ def groups(sites: Sequence[Site]) -> List[List[Site]]:
 
 def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     """The canonical class ``name`` in ``path``; ConfigError when it is not there."""
-    from archcheck.config import ConfigError
+    from archcheck.config.settings import ConfigError
 
     facts = project.facts.get(path)
     owner = project.layout.owner(path)

@@ -19,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on old Pythons only
     import tomli as tomllib
 
-from archcheck.globs import GlobError, compile_globs, validate_dir_glob
+from archcheck.config.globs import GlobError, compile_globs, validate_dir_glob
 
 PYPROJECT = "pyproject.toml"
 ARCHCHECK_TOML = "archcheck.toml"

@@ -11,8 +11,8 @@ from typing import Iterable, Iterator, List, Sequence, Tuple
 
 import networkx as nx
 
-from archcheck.layout import Unit, UnitKind
-from archcheck.project import ResolvedImport
+from archcheck.project.layout import Unit, UnitKind
+from archcheck.project.project import ResolvedImport
 
 
 def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -> nx.DiGraph[str]:

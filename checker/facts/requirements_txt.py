@@ -20,8 +20,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, RequirementFact
-from archcheck.source import decode
-from archcheck.suppressions import in_lines
+from archcheck.facts.source import decode
+from archcheck.facts.suppressions import in_lines
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _PER_REQUIREMENT_OPTION = re.compile(r"\s+(?=--?[A-Za-z])")

@@ -14,8 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
-from archcheck.config import Settings
-from archcheck.layout import Layout, Unit, is_within
+from archcheck.config.settings import Settings
+from archcheck.project.layout import Layout, Unit, is_within
 from archcheck.model import FileFacts, IncludeFact, RequirementFact
 
 DEFAULT_SHARED = "requirements.shared.txt"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import List
 
-from archcheck.project import Project
-from archcheck.ssot import canonical_matches, class_sites
-from archcheck.ssot import groups as ssot_groups
+from archcheck.project.project import Project
+from archcheck.project.ssot import canonical_matches, class_sites
+from archcheck.project.ssot import groups as ssot_groups
 
 
 def render(project: Project) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from archcheck.definitions import header_location
+from archcheck.facts.definitions import header_location
 from archcheck.model import CallFact, DefFact, ImportFact, Location
-from archcheck.source import ParsedSource
+from archcheck.facts.source import ParsedSource
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, Optional, Tuple
 
-from archcheck.layout import Layout, Unit
+from archcheck.project.layout import Layout, Unit
 
 COMPOSE_FILE = re.compile(r"^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$")
 MAX_BYTES = 1_000_000

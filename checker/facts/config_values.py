@@ -25,11 +25,11 @@ import ast
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
-from archcheck.calls import dotted
-from archcheck.loops import is_main_guard
+from archcheck.facts.calls import dotted
+from archcheck.facts.loops import is_main_guard
 from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, UrlFact
-from archcheck.source import ParsedSource
-from archcheck.urls import (
+from archcheck.facts.source import ParsedSource
+from archcheck.facts.urls import (
     ALLOW_LIST_NAME,
     BARE_LOOPBACK_HINT,
     CONFIG_CLASS_SUFFIXES,

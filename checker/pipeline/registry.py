@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from typing import Dict, Iterable, List, Sequence, Tuple
 
-from archcheck.rule import ProjectRule, RuleSpec
+from archcheck.rule_api.rule import ProjectRule, RuleSpec
 
 _REQUIRED = ("CODE", "NAME", "SEVERITY", "MESSAGE", "FIX", "VALID", "INVALID", "Rule")
 

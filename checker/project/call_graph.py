@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Tuple
 
 import networkx as nx
 
-from archcheck.calls import import_aliases
+from archcheck.facts.calls import import_aliases
 from archcheck.model import DefFact, Location, LoopEntryFact
 
 if TYPE_CHECKING:
-    from archcheck.project import Project
+    from archcheck.project.project import Project
 
 Node = Tuple[str, str]  # (path, qualname)
 

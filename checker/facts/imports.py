@@ -11,7 +11,7 @@ import ast
 from typing import List, Optional, Sequence, Tuple
 
 from archcheck.model import ImportFact, ImportKind, Location
-from archcheck.source import ParsedSource, deep_recursion
+from archcheck.facts.source import ParsedSource, deep_recursion
 
 _DYNAMIC_HINT = "import_module"
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")

@@ -1,0 +1,1 @@
+"""The project model: files, units, import resolution, and the graphs and groups built from facts."""
