@@ -143,8 +143,8 @@ def _render(report: Report, fmt: str, statistics: bool, show_fixes: bool, quiet:
     if fmt == "github":
         return render.to_github(report)
     if fmt == "sarif":
-        from archcheck.pipeline.registry import catalogue
         from archcheck.output.sarif import to_sarif
+        from archcheck.pipeline.registry import catalogue
 
         return to_sarif(report, catalogue())
     return render.to_text(report, show_fixes=show_fixes, quiet=quiet)
@@ -154,9 +154,9 @@ def _report(settings: Settings, paths: Optional[List[str]], no_cache: bool, jobs
     """The report: from the report cache when no input changed, else from a run."""
     import time
 
+    from archcheck.facts.suppressions import today
     from archcheck.pipeline.cache import CacheDir, ReportCache, digest, signature
     from archcheck.project.discovery import discover
-    from archcheck.facts.suppressions import today
 
     started = time.perf_counter()
     cache = None if no_cache else CacheDir(settings.root / settings.cache_dir)
@@ -279,8 +279,8 @@ def explain(code: str) -> int:
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 def index(output: str, config: Optional[Path]) -> int:
     """Write a Markdown MASTER_INDEX of canonical implementations and their duplicates."""
-    from archcheck.pipeline.engine import analyse
     from archcheck.output.master_index import render
+    from archcheck.pipeline.engine import analyse
 
     settings = _settings(config)
     project, _ = analyse(settings, [])
@@ -301,8 +301,8 @@ def index(output: str, config: Optional[Path]) -> int:
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Use this config file.")
 def graph(fmt: str, output: Optional[str], config: Optional[Path]) -> int:
     """The service dependency graph: services, shared libraries, import counts, forbidden edges."""
-    from archcheck.pipeline.engine import analyse
     from archcheck.output.graph import render
+    from archcheck.pipeline.engine import analyse
 
     project, _ = analyse(_settings(config), [])
     text = render(project, fmt)

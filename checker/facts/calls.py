@@ -14,8 +14,8 @@ import ast
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.facts.definitions import header_location
-from archcheck.model import CallFact, DefFact, ImportFact, Location
 from archcheck.facts.source import ParsedSource
+from archcheck.model import CallFact, DefFact, ImportFact, Location
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})

@@ -27,7 +27,6 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tup
 
 from archcheck.facts.calls import dotted
 from archcheck.facts.loops import is_main_guard
-from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, UrlFact
 from archcheck.facts.source import ParsedSource
 from archcheck.facts.urls import (
     ALLOW_LIST_NAME,
@@ -39,6 +38,7 @@ from archcheck.facts.urls import (
     bare_host,
     is_target_name,
 )
+from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, UrlFact
 
 ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
 ENVIRON = "os.environ"

@@ -14,8 +14,8 @@ import re
 import zlib
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from archcheck.model import ClassFact, FunctionFact, Location
 from archcheck.facts.source import ParsedSource, deep_recursion
+from archcheck.model import ClassFact, FunctionFact, Location
 
 _GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py")
 _GENERATED_MARKERS = (

@@ -7,9 +7,9 @@ from typing import List, Tuple, Union
 
 from dotenv.parser import parse_stream
 
-from archcheck.model import EnvEntry, Location, ParseProblem, Suppression
 from archcheck.facts.source import decode
 from archcheck.facts.suppressions import in_lines
+from archcheck.model import EnvEntry, Location, ParseProblem, Suppression
 
 
 def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem], Tuple[Suppression, ...]]:

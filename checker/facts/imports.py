@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from typing import List, Optional, Sequence, Tuple
 
-from archcheck.model import ImportFact, ImportKind, Location
 from archcheck.facts.source import ParsedSource, deep_recursion
+from archcheck.model import ImportFact, ImportKind, Location
 
 _DYNAMIC_HINT = "import_module"
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")

@@ -28,8 +28,8 @@ from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.facts.calls import dotted, own_nodes
-from archcheck.model import LoopEntryFact
 from archcheck.facts.source import ParsedSource
+from archcheck.model import LoopEntryFact
 
 RUN = "asyncio.run"
 LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})

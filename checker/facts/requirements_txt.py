@@ -19,9 +19,9 @@ from typing import Dict, List, Optional, Tuple, Union
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, RequirementFact
 from archcheck.facts.source import decode
 from archcheck.facts.suppressions import in_lines
+from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, RequirementFact
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _PER_REQUIREMENT_OPTION = re.compile(r"\s+(?=--?[A-Za-z])")

@@ -16,8 +16,8 @@ import json
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple
 
-from archcheck.project.layout import UnitKind
 from archcheck.model import Report
+from archcheck.project.layout import UnitKind
 from archcheck.project.project import Project
 from archcheck.project.ssot import class_sites
 from archcheck.project.ssot import groups as ssot_groups

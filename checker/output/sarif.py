@@ -14,8 +14,8 @@ from typing import Any, Dict, Sequence, Tuple
 
 from archcheck import __version__
 from archcheck.model import Report
-from archcheck.rule_api.rule import RuleSpec
 from archcheck.pipeline.snippets import identities
+from archcheck.rule_api.rule import RuleSpec
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning"}

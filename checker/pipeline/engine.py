@@ -7,20 +7,20 @@ import time
 from dataclasses import replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from archcheck.pipeline.cache import CacheDir, FileStore, digest
-from archcheck.config.settings import Settings
-from archcheck.project.discovery import discover
-from archcheck.pipeline.filephase import FilePlan, read_requirements
 from archcheck.config.globs import compile_globs
-from archcheck.project.layout import Layout, is_within
-from archcheck.model import FileFacts, Report, Violation
-from archcheck.project.project import Project
-from archcheck.pipeline.registry import code_matches
-from archcheck.project.requirement_graph import files_to_read, inside_root, requirement_roots
-from archcheck.rule_api.rule import RuleSpec
-from archcheck.pipeline.runner import analyse_files, tune_gc
+from archcheck.config.settings import Settings
 from archcheck.facts.suppressions import apply as apply_suppressions
 from archcheck.facts.suppressions import today
+from archcheck.model import FileFacts, Report, Violation
+from archcheck.pipeline.cache import CacheDir, FileStore, digest
+from archcheck.pipeline.filephase import FilePlan, read_requirements
+from archcheck.pipeline.registry import code_matches
+from archcheck.pipeline.runner import analyse_files, tune_gc
+from archcheck.project.discovery import discover
+from archcheck.project.layout import Layout, is_within
+from archcheck.project.project import Project
+from archcheck.project.requirement_graph import files_to_read, inside_root, requirement_roots
+from archcheck.rule_api.rule import RuleSpec
 
 
 def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:

@@ -14,15 +14,15 @@ from typing import FrozenSet, Optional, Union
 from archcheck.facts.calls import gather_calls, import_aliases
 from archcheck.facts.config_values import gather_config
 from archcheck.facts.definitions import gather_definitions, is_generated
-from archcheck.project.discovery import is_env_file
 from archcheck.facts.dotenv import parse_env
 from archcheck.facts.imports import gather_imports
-from archcheck.project.layout import Unit
 from archcheck.facts.loops import gather_loop_entries
-from archcheck.model import FileFacts, FileResult, Location, ParseProblem
 from archcheck.facts.requirements_txt import parse_requirements
 from archcheck.facts.source import parse
 from archcheck.facts.suppressions import in_python
+from archcheck.model import FileFacts, FileResult, Location, ParseProblem
+from archcheck.project.discovery import is_env_file
+from archcheck.project.layout import Unit
 
 
 @dataclass(frozen=True)

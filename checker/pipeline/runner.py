@@ -17,10 +17,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
+from archcheck.model import FileResult
 from archcheck.pipeline.cache import FileStore, content_hash, digest, signature
 from archcheck.pipeline.filephase import FilePlan, read_and_analyse
 from archcheck.project.layout import Unit
-from archcheck.model import FileResult
 
 POOL_THRESHOLD = 64  # fewer files than this are analysed in-process: no pool start-up to pay
 PROGRESS_THRESHOLD = 300  # about a second of work on one core

@@ -19,15 +19,13 @@ Method calls on objects of unknown type are never guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 import networkx as nx
 
 from archcheck.facts.calls import import_aliases
-from archcheck.model import DefFact, Location, LoopEntryFact
-
-if TYPE_CHECKING:
-    from archcheck.project.project import Project
+from archcheck.model import DefFact, FileFacts, Location, LoopEntryFact
+from archcheck.project.layout import Layout
 
 Node = Tuple[str, str]  # (path, qualname)
 
@@ -45,23 +43,24 @@ def _owner(method: DefFact) -> str:
 class CallGraph:
     """Resolved calls of one project, and which sync functions enter an event loop."""
 
-    def __init__(self, project: Project) -> None:
-        self.project = project
+    def __init__(self, facts: Mapping[str, FileFacts], layout: Layout) -> None:
+        self.facts = facts
+        self.layout = layout
         self.defs: Dict[Node, DefFact] = {}
         self.aliases: Dict[str, Dict[str, str]] = {}
         self.instances: Dict[str, Dict[str, str]] = {}
         self.members: Dict[Tuple[str, str], List[DefFact]] = {}  # (path, class qualname) -> methods
         self.entries: Dict[Node, LoopEntryFact] = {}  # function -> its first unguarded loop entry
-        for path, facts in project.facts.items():
-            for entry in facts.loop_entries:
+        for path, file_facts in facts.items():
+            for entry in file_facts.loop_entries:
                 if entry.function is not None and not entry.guarded:
                     self.entries.setdefault((path, entry.function), entry)
-            for d in facts.defs:
+            for d in file_facts.defs:
                 self.defs[(path, d.qualname)] = d
                 if d.class_name is not None:
                     self.members.setdefault((path, _owner(d)), []).append(d)
-            self.aliases[path] = import_aliases(facts.imports)
-            self.instances[path] = dict(facts.instances)
+            self.aliases[path] = import_aliases(file_facts.imports)
+            self.instances[path] = dict(file_facts.instances)
         self.graph: nx.DiGraph[Node] = nx.DiGraph()
         for node in sorted(self.defs):
             self.graph.add_node(node)
@@ -71,27 +70,27 @@ class CallGraph:
     # --- resolution -------------------------------------------------------
 
     def _same_service(self, caller: str, callee: str) -> bool:
-        owner = self.project.layout.owner(caller)
-        return owner is not None and owner == self.project.layout.owner(callee)
+        owner = self.layout.owner(caller)
+        return owner is not None and owner == self.layout.owner(callee)
 
     def _symbol(self, path: str, dotted: str) -> Optional[Tuple[str, str]]:
         """(file, name) for ``package.module.name`` resolved from ``path``."""
         module, _, name = dotted.rpartition(".")
         if not module:
             return None
-        target = self.project.module_file(path, module)
+        target = self.layout.module_file(path, module)
         return (target, name) if target else None
 
     def _class(self, path: str, written: str) -> Optional[Tuple[str, str]]:
         """Where a class named as written in ``path`` is defined: (file, class name)."""
         head, _, rest = written.partition(".")
-        if not rest and any(c.name == head for c in self.project.facts[path].classes):
+        if not rest and any(c.name == head for c in self.facts[path].classes):
             return path, head
         alias = self.aliases[path].get(head)
         if alias is None:
             return None
         found = self._symbol(path, alias + ("." + rest if rest else ""))
-        facts = self.project.facts.get(found[0]) if found else None
+        facts = self.facts.get(found[0]) if found else None
         if found and facts and any(c.name == found[1] for c in facts.classes):
             return found
         return None

@@ -8,9 +8,9 @@ from typing import AbstractSet, List, Optional, Sequence, Tuple
 
 import pathspec
 
-from archcheck.project.compose import is_compose_file
-from archcheck.config.settings import Settings
 from archcheck.config.globs import compile_globs, expand_dir_globs
+from archcheck.config.settings import Settings
+from archcheck.project.compose import is_compose_file
 from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
 
 SERVICE_CONTAINERS = ("", "services", "apps")

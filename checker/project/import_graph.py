@@ -11,8 +11,7 @@ from typing import Iterable, Iterator, List, Sequence, Tuple
 
 import networkx as nx
 
-from archcheck.project.layout import Unit, UnitKind
-from archcheck.project.project import ResolvedImport
+from archcheck.project.layout import ResolvedImport, Unit, UnitKind
 
 
 def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -> nx.DiGraph[str]:

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
-from archcheck.model import ImportFact
+from archcheck.model import ImportFact, ImportKind, Location
 
 _SERVICE_SUFFIX = re.compile(r"[-_](service|svc)$")
 _STDLIB: FrozenSet[str] = frozenset(getattr(sys, "stdlib_module_names", ()))
@@ -57,6 +57,25 @@ class Resolution:
     target: Optional[str]  # None: third party or not found
     owner: Optional[Unit]
     climbs_out_of_root: bool = False
+
+
+@dataclass(frozen=True)
+class ResolvedImport:
+    """One import fact, the unit it is written in, and where it leads."""
+
+    path: str
+    fact: ImportFact
+    source: Optional[Unit]
+    resolution: Resolution
+
+    @property
+    def target_unit(self) -> Optional[Unit]:
+        return self.resolution.owner
+
+    @property
+    def crosses_units(self) -> bool:
+        target = self.resolution.owner
+        return self.source is not None and target is not None and target != self.source
 
 
 def service_hosts(
@@ -160,6 +179,19 @@ class Layout:
         roots += [r for r in self._shared_roots if r not in roots]
         roots += [r for r in self._project_roots if r not in roots]
         return roots
+
+    def module_file(self, path: str, module: str, level: int = 0) -> Optional[str]:
+        """The project file an import of ``module`` (``level`` dots) from ``path`` loads, if any."""
+        fact = ImportFact(module, level, (), ImportKind.IMPORT, Location(path))
+        for resolution in self.resolve(path, fact):
+            target = resolution.target
+            if target is None:
+                return None
+            if target.endswith(".py"):
+                return target
+            init = f"{target}/__init__.py"
+            return init if init in self.files else None
+        return None
 
     def _step(self, base: str, part: str) -> Optional[str]:
         """The package directory or module file ``part`` names inside ``base``."""

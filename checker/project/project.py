@@ -6,45 +6,22 @@ on first use, and shared by every project rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
+import networkx as nx
 import pathspec
 
-from archcheck.facts.calls import import_aliases
-from archcheck.project.compose import compose_hosts
-from archcheck.config.settings import Settings
 from archcheck.config.globs import compile_globs
-from archcheck.project.layout import Layout, Resolution, Unit, service_hosts
-from archcheck.model import FileFacts, ImportFact, ImportKind, Location, LoopEntryFact
-from archcheck.project.requirement_graph import Requirements
+from archcheck.config.settings import ConfigError, Settings
+from archcheck.facts.calls import import_aliases
 from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
-
-if TYPE_CHECKING:
-    import networkx as nx
-
-    from archcheck.project.call_graph import CallGraph
-
-
-@dataclass(frozen=True)
-class ResolvedImport:
-    """One import fact, the unit it is written in, and where it leads."""
-
-    path: str
-    fact: ImportFact
-    source: Optional[Unit]
-    resolution: Resolution
-
-    @property
-    def target_unit(self) -> Optional[Unit]:
-        return self.resolution.owner
-
-    @property
-    def crosses_units(self) -> bool:
-        target = self.resolution.owner
-        return self.source is not None and target is not None and target != self.source
-
+from archcheck.model import FileFacts, ImportKind, LoopEntryFact
+from archcheck.project.call_graph import CallGraph
+from archcheck.project.compose import compose_hosts
+from archcheck.project.import_graph import build_unit_graph
+from archcheck.project.layout import Layout, ResolvedImport, Unit, service_hosts
+from archcheck.project.requirement_graph import Requirements
 
 # how test code names the fixtures that misbehave on purpose
 _NEGATIVE_FIXTURES = ("bad", "broken", "wrong", "invalid", "improper", "faulty", "buggy")
@@ -84,19 +61,6 @@ class Project:
         """Test code or test infrastructure (the ``test-files`` globs): one definition for every rule."""
         return bool(self._test_files.match_file(path))
 
-    def module_file(self, path: str, module: str, level: int = 0) -> Optional[str]:
-        """The project file an import of ``module`` (``level`` dots) from ``path`` loads, if any."""
-        fact = ImportFact(module, level, (), ImportKind.IMPORT, Location(path))
-        for resolution in self.layout.resolve(path, fact):
-            target = resolution.target
-            if target is None:
-                return None
-            if target.endswith(".py"):
-                return target
-            init = f"{target}/__init__.py"
-            return init if init in self.facts else None
-        return None
-
     def class_file(self, path: str, written: str) -> Optional[str]:
         """The project file that defines a class named as ``written`` in ``path`` through an import."""
         head, _, rest = written.partition(".")
@@ -112,7 +76,7 @@ class Project:
             ]
             module = ".".join(parts[:-1])
             level = fact.level if fact.kind is ImportKind.FROM else 0
-            return self.module_file(path, module, level) if module or level else None
+            return self.layout.module_file(path, module, level) if module or level else None
         return None
 
     def ancestors(self, path: str, name: str) -> FrozenSet[str]:
@@ -176,8 +140,6 @@ class Project:
     @cached_property
     def allowed_edges(self) -> FrozenSet[Tuple[str, str]]:
         """``imports.allow`` as (service, service) unit names; an unknown name is a config error."""
-        from archcheck.config.settings import ConfigError
-
         allowed = set()
         for source, target in self.settings.imports.allow:
             units = []
@@ -191,12 +153,8 @@ class Project:
 
     @cached_property
     def call_graph(self) -> CallGraph:
-        from archcheck.project.call_graph import CallGraph
-
-        return CallGraph(self)
+        return CallGraph(self.facts, self.layout)
 
     @cached_property
     def unit_graph(self) -> nx.DiGraph[str]:
-        from archcheck.project.import_graph import build_unit_graph
-
         return build_unit_graph(self.layout.units, self.imports)

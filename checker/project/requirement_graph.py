@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from archcheck.config.settings import Settings
-from archcheck.project.layout import Layout, Unit, is_within
 from archcheck.model import FileFacts, IncludeFact, RequirementFact
+from archcheck.project.layout import Layout, Unit, is_within
 
 DEFAULT_SHARED = "requirements.shared.txt"
 

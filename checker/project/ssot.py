@@ -15,12 +15,12 @@ import weakref
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-from archcheck.facts.calls import import_aliases
-from archcheck.project.concepts import concept, same_concept, tokens
-from archcheck.facts.definitions import SKETCH_SIZE
 from archcheck.config.globs import compile_globs
-from archcheck.project.layout import Unit, UnitKind
+from archcheck.facts.calls import import_aliases
+from archcheck.facts.definitions import SKETCH_SIZE
 from archcheck.model import ClassFact, Location
+from archcheck.project.concepts import concept, same_concept, tokens
+from archcheck.project.layout import Unit, UnitKind
 from archcheck.project.project import Project
 
 # (gitignore-style glob, class names, function names) that repeat by framework convention
