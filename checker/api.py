@@ -1,1 +1,126 @@
-"""The one entry point: settings in, a run (its report and its project) out."""
+"""The one entry point: settings in, a run (its report and its project) out.
+
+The command line is a thin layer over these functions; so are tests and any
+tool that embeds archcheck::
+
+    settings = api.load_settings(Path.cwd())
+    report = api.check(settings, paths=["services/billing"])
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, List, Optional, Sequence
+
+from archcheck.config import load
+from archcheck.config.options import Option
+from archcheck.config.settings import ConfigError, Settings
+from archcheck.facts.suppressions import today
+from archcheck.model import Report
+from archcheck.pipeline import baseline as baselines
+from archcheck.pipeline.cache import CacheDir, ReportCache, digest, signature
+from archcheck.project.discovery import discover
+from archcheck.project.layout import Layout
+
+if TYPE_CHECKING:
+    from archcheck.pipeline.engine import Run
+    from archcheck.project.project import Project
+    from archcheck.pipeline.registry import RuleClass
+
+# The rules, the engine and what they import (LibCST, networkx) load inside the functions
+# that run them: ``--version`` and a run answered from the report cache start without them.
+
+
+def load_settings(start: Path, config_file: Optional[Path] = None, *, defer: bool = False) -> Settings:
+    """The settings of the project around ``start`` (or in ``config_file``), validated against
+    every rule's options; with ``defer``, the rule options only when a run needs them (a
+    run answered from the report cache then never imports the rules)."""
+    return load.load_settings(start, config_file, _options, defer=defer)
+
+
+def _options() -> Sequence[Option]:
+    from archcheck.pipeline import registry  # start-up time: see above
+
+    return registry.options()
+
+
+def _complete(settings: Settings) -> Settings:
+    return load.complete(settings, _options())
+
+
+def rules(settings: Settings) -> List[RuleClass]:
+    """The rules the settings enable; a code or prefix that names no rule is a ConfigError."""
+    from archcheck.pipeline import registry  # start-up time: see above
+
+    try:
+        return registry.select(settings.select, settings.ignore)
+    except registry.UnknownRuleCode as exc:
+        raise ConfigError([f"unknown rule code or prefix: {exc}"]) from None
+
+
+def run(
+    settings: Settings,
+    selected: Optional[Sequence[RuleClass]] = None,
+    *,
+    paths: Optional[Sequence[str]] = None,
+    use_cache: bool = False,
+    jobs: Optional[int] = None,
+    progress: bool = False,
+    layout: Optional[Layout] = None,
+) -> Run:
+    """Analyse the whole project with ``selected`` rules (the configured ones when None)."""
+    from archcheck.pipeline.engine import run as run_engine  # start-up time: see above
+    from archcheck.pipeline.runner import default_jobs
+
+    cache = CacheDir(settings.root / settings.cache_dir) if use_cache else None
+    chosen = rules(settings) if selected is None else selected
+    return run_engine(_complete(settings), chosen, paths=paths, cache=cache, jobs=jobs or default_jobs(),
+                      progress=progress, layout=layout)  # fmt: skip
+
+
+def analyse(settings: Settings, *, use_cache: bool = False, jobs: Optional[int] = None) -> Project:
+    """The project model (files, facts, graphs) without running any rule."""
+    from archcheck.pipeline.engine import analyse as analyse_project  # start-up time: see above
+    from archcheck.pipeline.runner import default_jobs
+
+    cache = CacheDir(settings.root / settings.cache_dir) if use_cache else None
+    return analyse_project(_complete(settings), cache=cache, jobs=jobs or default_jobs())
+
+
+def check(
+    settings: Settings,
+    *,
+    paths: Optional[Sequence[str]] = None,
+    use_cache: bool = True,
+    jobs: Optional[int] = None,
+    progress: bool = False,
+    baseline: Optional[Path] = None,
+) -> Report:
+    """The report of ``archcheck check``: from the report cache when no input changed, else from a
+    run; without the findings ``baseline`` records (raises ``baseline.BaselineError`` if unreadable)."""
+    started = time.perf_counter()
+    report = _cached_or_run(settings, paths, use_cache, jobs, progress)
+    if baseline is not None:
+        applied = baselines.apply(report, baselines.read(baseline))
+        report = replace(applied.report, baseline_hidden=applied.hidden, baseline_fixed=applied.fixed)
+    return replace(report, duration_s=round(time.perf_counter() - started, 3))
+
+
+def _cached_or_run(
+    settings: Settings, paths: Optional[Sequence[str]], use_cache: bool, jobs: Optional[int], progress: bool
+) -> Report:
+    if not use_cache:
+        return run(settings, paths=paths, jobs=jobs, progress=progress).report
+    cache = CacheDir(settings.root / settings.cache_dir)
+    layout = discover(settings)
+    inputs = sorted([*layout.files, *layout.env_files, *layout.compose_files])
+    key = digest(settings, paths, today(), [(p, signature(settings.root / p)) for p in inputs])
+    reports = ReportCache(cache, key)
+    cached = reports.load(settings.root)
+    if isinstance(cached, Report):
+        return cached
+    done = run(settings, paths=paths, use_cache=True, jobs=jobs, progress=progress, layout=layout)
+    reports.store(settings.root, done.requirement_files, done.report)
+    return done.report

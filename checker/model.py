@@ -254,14 +254,6 @@ class FileFacts:
 
 
 @dataclass(frozen=True)
-class FileResult:
-    """The output of the per-file phase for one file."""
-
-    facts: FileFacts
-    violations: Tuple[Violation, ...] = ()
-
-
-@dataclass(frozen=True)
 class Report:
     """The outcome of one run, sorted and ready to print."""
 

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from archcheck.config.settings import PYPROJECT, Settings
+from archcheck.config.load import ARCHCHECK_TOML, PYPROJECT
+from archcheck.config.settings import Settings
 from archcheck.project.discovery import detect_services, walk_files
 from archcheck.project.layout import directories
 from archcheck.project.requirement_graph import DEFAULT_SHARED
@@ -65,8 +66,8 @@ def _without_section(text: str) -> str:
 
 def write(root: Path, text: str, force: bool) -> Path:
     """Add (or with ``force`` replace) the section in ``pyproject.toml``."""
-    if (root / "archcheck.toml").exists() and not force:
-        raise InitError("archcheck.toml already configures archcheck; use --force to add the section anyway")
+    if (root / ARCHCHECK_TOML).exists() and not force:
+        raise InitError(f"{ARCHCHECK_TOML} already configures archcheck; use --force to add the section anyway")
     target = root / PYPROJECT
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
     if any(_SECTION.match(line.strip()) for line in existing.splitlines()):

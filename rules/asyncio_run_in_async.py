@@ -34,12 +34,11 @@ async def startup():
 
 from typing import Iterator
 
+from archcheck.facts.loops import LoopCalls
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import ProjectRule, example
+from archcheck.rule_api.examples import example
+from archcheck.rule_api.rule import Rule
 
-CODE = "ASY001"
-NAME = "asyncio-run-in-async"
-SEVERITY = Severity.ERROR
 MESSAGE = (
     "asyncio.run() inside async function '{function}': the event loop is already running "
     "(RuntimeError, or a blocked loop)"
@@ -144,12 +143,24 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class AsyncioRunInAsync(
+    Rule,
+    code="ASY001",
+    name="asyncio-run-in-async",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
+    loop_calls = LoopCalls(functions=frozenset({"asyncio.run"}))
+
     def check(self) -> Iterator[Violation]:
         for path, facts in self.project.facts.items():
             for entry in facts.loop_entries:
-                if entry.kind != "asyncio.run" or not self.project.flags_loop_entry(path, entry):
+                if entry.kind not in self.loop_calls.functions or not self.project.flags_loop_entry(path, entry):
                     continue
                 fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
                 function = (entry.function or "").rsplit(".", 1)[-1]
-                yield self.spec.violation(entry.location, fix=fix, function=function)
+                yield self.violation(entry.location, fix=fix, function=function)

@@ -46,11 +46,9 @@ import re
 from typing import Iterator
 
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "ASY003"
-NAME = "blocking-loop-entry-via-call"
-SEVERITY = Severity.ERROR
 MESSAGE = "async function '{function}' calls '{callee}', which enters an event loop: {chain}"
 FIX = "make '{callee}' async and await it, or run it in a thread with asyncio.to_thread()"
 
@@ -190,10 +188,20 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class BlockingLoopEntryViaCall(
+    Rule,
+    code="ASY003",
+    name="blocking-loop-entry-via-call",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
     # a chain needs an async def and a loop entry (asyncio.run is reached through an import of
     # asyncio); patterns start with a literal so the regex engine can scan for it quickly
-    CALL_FACTS_WHERE = (
+    call_facts_where = (
         (re.compile(rb"async(?:[ \t\f]|\\\r?\n)+def\b"),),
         (re.compile(rb"asyncio"), re.compile(rb"run_until_complete"), re.compile(rb"run_forever")),
     )
@@ -204,6 +212,6 @@ class Rule(ProjectRule):
             callee = chain[0][1].rsplit(".", 1)[-1]
             entry = graph.entries[chain[-1]].kind
             names = [caller[1].rsplit(".", 1)[-1], *(n[1].rsplit(".", 1)[-1] for n in chain)]
-            yield self.spec.violation(edge.location, fix=self.spec.fix.format(callee=callee),
+            yield self.violation(edge.location, fix=self.fix.format(callee=callee),
                                       function=names[0], callee=callee,
                                       chain=" -> ".join([*names, entry]))  # fmt: skip

@@ -33,11 +33,9 @@ psycopg2-binary==2.9.9  # archcheck: ignore[REQ004] reason="the reporting job is
 from typing import Dict, Iterator, List, Tuple
 
 from archcheck.model import RequirementFact, Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "REQ004"
-NAME = "conflicting-database-drivers"
-SEVERITY = Severity.WARNING
 MESSAGE = "'{sync}' (sync) and '{async_}' (async, line {line}) both drive {database} in one file"
 FIX = "use one driver per database, or mark the intended pair with a suppression comment"
 
@@ -75,7 +73,17 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class ConflictingDatabaseDrivers(
+    Rule,
+    code="REQ004",
+    name="conflicting-database-drivers",
+    severity=Severity.WARNING,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         files = set()
@@ -92,5 +100,5 @@ class Rule(ProjectRule):
                 for sync in (by_name[n] for n in sync_drivers if n in by_name):
                     if async_found:
                         first = async_found[0]
-                        yield self.spec.violation(sync.location, sync=sync.name, async_=first.name,
+                        yield self.violation(sync.location, sync=sync.name, async_=first.name,
                                                   line=first.location.line, database=database)  # fmt: skip

@@ -32,11 +32,9 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from archcheck.model import RequirementFact, Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "REQ006"
-NAME = "conflicting-pins"
-SEVERITY = Severity.ERROR
 MESSAGE = "'{requirement}' conflicts with {others}: pip cannot install both for service '{service}'"
 FIX = "pin the package once, in one file the others include"
 
@@ -94,7 +92,17 @@ def _conflict(a: RequirementFact, b: RequirementFact) -> bool:
     return False
 
 
-class Rule(ProjectRule):
+class ConflictingPins(
+    Rule,
+    code="REQ006",
+    name="conflicting-pins",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         reported: Set[Tuple[str, int]] = set()
@@ -113,4 +121,4 @@ class Rule(ProjectRule):
                         continue  # reported at the service's own line, which is the one to change
                     reported.add(where)
                     others = ", ".join(f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clashes)
-                    yield self.spec.violation(fact.location, requirement=fact.text, others=others, service=service)
+                    yield self.violation(fact.location, requirement=fact.text, others=others, service=service)

@@ -31,15 +31,16 @@ from shared.clients.billing import BillingClient
 
 from typing import Iterator
 
-from archcheck.project.import_graph import edges_between
-from archcheck.project.layout import UnitKind
+from archcheck.config.options import Option
+from archcheck.config.validators import edges
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.project.import_graph import edges_between, witnesses
+from archcheck.project.layout import UnitKind
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Edge, Rule
 
-CODE = "IMP001"
-NAME = "cross-service-import"
-SEVERITY = Severity.ERROR
 MESSAGE = "service '{source}' imports '{module}' from service '{target}'"
+ALLOW = Option("imports", "allow", (), edges, 'service edges that are allowed, e.g. ["gateway -> auth"]')
 FIX = "call the other service over its API, or move the shared code into a shared library"
 
 _CONFIG = 'services = ["services/*", "auth_service"]\nshared = ["shared"]\n'
@@ -96,13 +97,28 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class CrossServiceImport(
+    Rule,
+    code="IMP001",
+    name="cross-service-import",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    options=(ALLOW,),
+    tags=("cross-service",),
+):
+    def forbidden_edges(self) -> Iterator[Edge]:
+        allowed = self.project.allowed_edges
+        for source, target, _ in edges_between(self.project.unit_graph, UnitKind.SERVICE, UnitKind.SERVICE):
+            if (source, target) not in allowed:
+                yield source, target
+
     def check(self) -> Iterator[Violation]:
         graph = self.project.unit_graph
-        allowed = self.project.allowed_edges
-        for source, target, imports in edges_between(graph, UnitKind.SERVICE, UnitKind.SERVICE):
-            if (source, target) in allowed:
-                continue
-            for item in imports:
-                yield self.spec.violation(item.fact.location, source=source, target=target,
+        for source, target in self.forbidden_edges():
+            for item in witnesses(graph, source, target):
+                yield self.violation(item.fact.location, source=source, target=target,
                                           module=item.fact.display)  # fmt: skip

@@ -40,17 +40,33 @@ DATABASE_URL = "postgresql://content_user:content_pass@content-db:5432/content_s
 """
 
 import re
+import string as string_module
 from typing import Dict, Iterator, List, Tuple
 
-from archcheck.config.settings import DEFAULT_DATABASE_URL_TEMPLATE
-from archcheck.project.layout import Unit, UnitKind
-from archcheck.model import Location, Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.config.options import Option
+from archcheck.config.validators import string
 from archcheck.facts.urls import mask_password
+from archcheck.model import Location, Severity, Violation
+from archcheck.project.layout import Unit, UnitKind
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "CFG002"
-NAME = "database-url-naming"
-SEVERITY = Severity.ERROR
+DEFAULT_DATABASE_URL_TEMPLATE = "postgresql://{service}_user:{service}_pass@{service_host}-db:5432/{service}_service"
+
+
+def template(value: object) -> str:
+    """A naming template: text with ``{service}``, ``{service_host}`` and ``*`` only."""
+    text = string(value)
+    try:
+        fields = {name for _, name, _, _ in string_module.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"bad template: {exc}") from None
+    unknown = fields - {"service", "service_host"}
+    if unknown:
+        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{service}} or {{service_host}}")
+    return text
+
+
 MESSAGE = (
     "DATABASE_URL '{value}' does not follow the convention for service '{service}': expected '{expected}'"
 )
@@ -159,10 +175,22 @@ _TEMPLATE_PASSWORD = re.compile(r"(://[^:/@\s]*:)([^@/\s]+)(@)")
 Value = Tuple[str, Location]
 
 
-class Rule(ProjectRule):
+class DatabaseUrlNaming(
+    Rule,
+    code="CFG002",
+    name="database-url-naming",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    options=(Option("config", "database-url-template", None, template, "the DATABASE_URL naming convention"),),
+    in_tests=False,
+):
     def check(self) -> Iterator[Violation]:
         values = self._values()
-        configured = self.project.settings.config.database_url_template
+        configured = self.option("config.database-url-template")
         template = configured or DEFAULT_DATABASE_URL_TEMPLATE
         if configured is None:  # the default convention counts only where most services follow it
             followers = sum(any(_follows(v, template, u) for v, _ in found) for u, found in values.items())
@@ -172,7 +200,7 @@ class Rule(ProjectRule):
             expected = mask_password(expected_url(template, unit))
             for value, where in found:
                 if not _follows(value, template, unit):
-                    yield self.spec.violation(where, fix=self.spec.fix.format(expected=expected),
+                    yield self.violation(where, fix=self.fix.format(expected=expected),
                                               value=mask_password(value), service=unit.name, expected=expected)  # fmt: skip
 
     def _values(self) -> Dict[Unit, List[Value]]:

@@ -31,13 +31,14 @@ client_id = os.environ["GOOGLE_OAUTH_CLIENT_ID"]  # set per deployment
 
 from typing import Iterator
 
-from archcheck.project.layout import UnitKind
+from archcheck.config.options import Option
+from archcheck.config.validators import string_list
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule, example
+from archcheck.project.layout import UnitKind
+from archcheck.rule_api.examples import Example, example
+from archcheck.rule_api.rule import Rule
 
-CODE = "CFG003"
-NAME = "deployment-env-name-at-runtime"
-SEVERITY = Severity.WARNING
+SUFFIXES = ("_DEV", "_DEVELOPMENT", "_STAGING", "_STAGE", "_PROD", "_PRODUCTION", "_TEST", "_QA")
 MESSAGE = "runtime code reads deployment-specific variable '{name}'"
 FIX = "read the environment-neutral name '{neutral}' and set it per deployment"
 
@@ -72,9 +73,21 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class DeploymentEnvNameAtRuntime(
+    Rule,
+    code="CFG003",
+    name="deployment-env-name-at-runtime",
+    severity=Severity.WARNING,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    options=(Option("config", "deployment-suffixes", SUFFIXES, string_list, "suffixes that name a deployment"),),
+    in_tests=False,
+):
     def check(self) -> Iterator[Violation]:
-        suffixes = tuple(s.upper() for s in self.project.settings.config.deployment_suffixes)
+        suffixes = tuple(s.upper() for s in self.option("config.deployment-suffixes"))
         for path, facts in sorted(self.project.facts.items()):
             unit = self.project.runtime_unit(path) if facts.env_reads else None
             if unit is None or unit.kind is not UnitKind.SERVICE:
@@ -85,6 +98,6 @@ class Rule(ProjectRule):
                 )
                 if suffix is not None:
                     neutral = read.key[: -len(suffix)]
-                    yield self.spec.violation(
-                        read.location, fix=self.spec.fix.format(neutral=neutral), name=read.key
+                    yield self.violation(
+                        read.location, fix=self.fix.format(neutral=neutral), name=read.key
                     )

@@ -34,12 +34,16 @@ from typing import Iterator
 
 from packaging.utils import canonicalize_name
 
+from archcheck.config.options import Option
+from archcheck.config.validators import string_list
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "REQ003"
-NAME = "driver-in-shared-requirements"
-SEVERITY = Severity.ERROR
+DRIVERS = (
+    "asyncpg", "psycopg", "psycopg2", "psycopg2-binary", "psycopg-binary", "aiopg", "pymysql",
+    "mysqlclient", "aiomysql", "asyncmy", "aiosqlite", "oracledb", "cx-oracle", "pyodbc",
+)  # fmt: skip
 MESSAGE = "database driver '{package}' in the shared requirements: every service would install it"
 FIX = "move the driver to the requirements of the services that use the database"
 
@@ -67,10 +71,21 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class DriverInSharedRequirements(
+    Rule,
+    code="REQ003",
+    name="driver-in-shared-requirements",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    options=(Option("requirements", "database-drivers", DRIVERS, string_list, "packages that are database drivers"),),
+):
     def check(self) -> Iterator[Violation]:
-        drivers = {canonicalize_name(d) for d in self.project.settings.requirements.database_drivers}
+        drivers = {canonicalize_name(d) for d in self.option("requirements.database-drivers")}
         requirements = self.project.requirements
         for fact in requirements.requirements_in(requirements.shared_closure()):
             if fact.name in drivers:
-                yield self.spec.violation(fact.location, package=fact.name)
+                yield self.violation(fact.location, package=fact.name)

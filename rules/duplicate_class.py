@@ -39,13 +39,13 @@ from app.db.manager import DatabaseManager
 
 from typing import Iterator
 
+from archcheck.config.options import Option
+from archcheck.config.validators import string_list
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
 from archcheck.project.ssot import class_sites, duplicates, others, unit_label
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "SSOT001"
-NAME = "duplicate-class"
-SEVERITY = Severity.ERROR
 MESSAGE = "class '{name}' is defined more than once in {unit}: also at {others}"
 FIX = "keep one implementation and import it everywhere else"
 
@@ -115,10 +115,22 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class DuplicateClass(
+    Rule,
+    code="SSOT001",
+    name="duplicate-class",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    options=(Option("ssot", "acceptable-duplicates", (), string_list, "names or globs allowed to repeat"),),
+    tags=("ssot",), in_tests=False,
+):
     def check(self) -> Iterator[Violation]:
         for service, sites in class_sites(self.project).items():
             for name, group in sorted(duplicates(sites).items()):
                 for site in group:
-                    yield self.spec.violation(site.location, name=name, unit=unit_label(service),
+                    yield self.violation(site.location, name=name, unit=unit_label(service),
                                               others=others(site, group))  # fmt: skip

@@ -38,12 +38,10 @@ import fnmatch
 from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportKind, Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
 from archcheck.project.ssot import Site, duplicates, function_sites, similarity, unit_label
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "SSOT002"
-NAME = "duplicate-function"
-SEVERITY = Severity.WARNING
 MESSAGE = "function '{name}' is defined more than once in {unit}: also at {others}"
 FIX = "keep one implementation and import it everywhere else"
 
@@ -180,7 +178,18 @@ def evidence(a: Site, b: Site) -> Optional[str]:
     return None
 
 
-class Rule(ProjectRule):
+class DuplicateFunction(
+    Rule,
+    code="SSOT002",
+    name="duplicate-function",
+    severity=Severity.WARNING,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    tags=("ssot",), in_tests=False,
+):
     def check(self) -> Iterator[Violation]:
         delegating = self._delegations()
         for unit, sites in function_sites(self.project).items():
@@ -190,7 +199,7 @@ class Rule(ProjectRule):
                     copies = [o for o in group if o is not site and evidence(site, o)
                               and (site.path, o.path, name) not in delegating]  # fmt: skip
                     if copies:
-                        yield self.spec.violation(
+                        yield self.violation(
                             site.location, name=name, unit=unit_label(unit), others=_places(site, copies)
                         )
 

@@ -31,11 +31,9 @@ fastapi==0.116.1
 from typing import Dict, Iterator
 
 from archcheck.model import Location, RequirementFact, Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "REQ002"
-NAME = "duplicated-shared-requirement"
-SEVERITY = Severity.ERROR
 MESSAGE = "'{requirement}' is already in the shared requirements ({shared}){difference}"
 FIX = "remove the line and rely on the shared requirements file"
 
@@ -97,7 +95,17 @@ def describe(fact: RequirementFact) -> str:
     return f"{fact.text} in {fact.location.path}:{fact.location.line}"
 
 
-class Rule(ProjectRule):
+class DuplicatedSharedRequirement(
+    Rule,
+    code="REQ002",
+    name="duplicated-shared-requirement",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         shared: Dict[str, RequirementFact] = {}
@@ -115,7 +123,7 @@ class Rule(ProjectRule):
                     difference = (
                         f"; versions differ: {', '.join(fact.pins)} here, {', '.join(other.pins)} shared"
                     )
-                yield self.spec.violation(fact.location, requirement=fact.text, shared=describe(other),
+                yield self.violation(fact.location, requirement=fact.text, shared=describe(other),
                                           difference=difference)  # fmt: skip
         yield from self._drifted_copies(shared)
 
@@ -133,7 +141,7 @@ class Rule(ProjectRule):
             if changes:
                 first = min((f for f in copy.values() if not _same(f, shared)), key=_line, default=None)
                 where = first.location if first else Location(path, 1, 1, 1, 1)
-                yield self.spec.violation(where, message=COPY_MESSAGE, fix=COPY_FIX, copy=path,
+                yield self.violation(where, message=COPY_MESSAGE, fix=COPY_FIX, copy=path,
                                           shared=requirements.shared, changes="; ".join(changes))  # fmt: skip
 
 

@@ -49,8 +49,8 @@ billing = httpx.Client(base_url=settings.billing_url)
 
 from typing import Iterator, Optional, Tuple
 
-from archcheck.model import Severity, UrlFact, Violation
-from archcheck.rule_api.rule import Example, ProjectRule, example
+from archcheck.config.options import Option
+from archcheck.config.validators import string_list
 from archcheck.facts.urls import (
     SELF_CHECK_PATH,
     is_loopback,
@@ -59,10 +59,10 @@ from archcheck.facts.urls import (
     names_own_address,
     urls,
 )
+from archcheck.model import Severity, UrlFact, Violation
+from archcheck.rule_api.examples import Example, example
+from archcheck.rule_api.rule import Rule
 
-CODE = "CFG001"
-NAME = "hardcoded-service-url"
-SEVERITY = Severity.ERROR
 MESSAGE = "hardcoded URL '{url}' points at {target}"
 FIX = 'read the URL from the environment, e.g. os.environ["{variable}"]'
 
@@ -232,7 +232,19 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class HardcodedServiceUrl(
+    Rule,
+    code="CFG001",
+    name="hardcoded-service-url",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    options=(Option("config", "internal-hosts", (), string_list, "host globs that count as internal"),),
+    in_tests=False,
+):
     def check(self) -> Iterator[Violation]:
         for path, facts in sorted(self.project.facts.items()):
             if not facts.urls or self.project.runtime_unit(path) is None:
@@ -244,7 +256,7 @@ class Rule(ProjectRule):
                 if unit is not None and names_own_address(fact.name, unit.key):
                     continue  # `service_host = "localhost"`: where the service itself listens
                 for url, target, variable in self._targets(fact):
-                    yield self.spec.violation(fact.location, fix=self.spec.fix.format(variable=variable),
+                    yield self.violation(fact.location, fix=self.fix.format(variable=variable),
                                               url=url, target=target)  # fmt: skip
 
     def _targets(self, fact: UrlFact) -> Iterator[Tuple[str, str, str]]:
@@ -267,6 +279,6 @@ class Rule(ProjectRule):
             key = host.replace("-", "_").replace(".", "_").upper()
             variable = key if key.endswith("_SERVICE") else f"{key}_SERVICE"
             return f"{service} by name", f"{variable}_URL"
-        if matches_internal(host, self.project.settings.config.internal_hosts):
+        if matches_internal(host, self.option("config.internal-hosts")):
             return f"internal host '{host}'", f"{host.split('.')[0].replace('-', '_').upper()}_URL"
         return None

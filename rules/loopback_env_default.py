@@ -31,13 +31,11 @@ REDIS_URL = os.environ["REDIS_URL"]  # fails fast when the deployment forgot it
 
 from typing import Iterator
 
-from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule, example
 from archcheck.facts.urls import ALLOW_LIST_NAME, is_target_name, loopback_targets, names_own_address
+from archcheck.model import Severity, Violation
+from archcheck.rule_api.examples import Example, example
+from archcheck.rule_api.rule import Rule
 
-CODE = "CFG004"
-NAME = "loopback-env-default"
-SEVERITY = Severity.WARNING
 MESSAGE = "{source} of {key} falls back to '{url}': a missing variable silently means localhost"
 FIX = "make the variable required (os.environ[...]) or fail fast when it is missing"
 
@@ -112,7 +110,18 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class LoopbackEnvDefault(
+    Rule,
+    code="CFG004",
+    name="loopback-env-default",
+    severity=Severity.WARNING,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    in_tests=False,
+):
     def check(self) -> Iterator[Violation]:
         for path, facts in sorted(self.project.facts.items()):
             unit = self.project.runtime_unit(path) if facts.fallbacks else None
@@ -125,5 +134,5 @@ class Rule(ProjectRule):
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
-                    yield self.spec.violation(fact.location, key=key, url=url, source=fact.source)
+                    yield self.violation(fact.location, key=key, url=url, source=fact.source)
                     break

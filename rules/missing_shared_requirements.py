@@ -34,11 +34,9 @@ import posixpath
 from typing import Iterator, List
 
 from archcheck.model import Location, Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "REQ001"
-NAME = "missing-shared-requirements"
-SEVERITY = Severity.ERROR
 MESSAGE = "'{path}' does not include the shared requirements file '{shared}'"
 FIX = "add '-r {include}' at the top of the file"
 
@@ -101,7 +99,17 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class MissingSharedRequirements(
+    Rule,
+    code="REQ001",
+    name="missing-shared-requirements",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         shared = requirements.shared
@@ -115,7 +123,7 @@ class Rule(ProjectRule):
                 if not requirements.provides_shared(path):
                     include = posixpath.relpath(shared, posixpath.dirname(path))
                     where = Location(path, 1, 1, 1, 1)
-                    yield self.spec.violation(where, fix=self.spec.fix.format(include=include),
+                    yield self.violation(where, fix=self.fix.format(include=include),
                                               path=path, shared=shared)  # fmt: skip
 
     def _tops(self, roots: List[str]) -> List[str]:

@@ -32,13 +32,13 @@ from app.db.manager import DatabaseManager
 
 from typing import Iterator
 
+from archcheck.config.options import Option
+from archcheck.config.validators import string_table
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
 from archcheck.project.ssot import canonical_matches
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "SSOT004"
-NAME = "non-canonical-implementation"
-SEVERITY = Severity.ERROR
 MESSAGE = "class '{name}' re-implements '{canonical}', whose canonical implementation is {where}"
 FIX = "use the canonical implementation instead of a new one"
 
@@ -71,10 +71,22 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class NonCanonicalImplementation(
+    Rule,
+    code="SSOT004",
+    name="non-canonical-implementation",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    options=(Option("ssot", "canonical", (), string_table, "concept -> path of its canonical implementation"),),
+    tags=("ssot",), in_tests=False,
+):
     def check(self) -> Iterator[Violation]:
-        for name, path in self.project.settings.ssot.canonical:
+        for name, path in self.option("ssot.canonical"):
             canonical, matches = canonical_matches(self.project, name, path)
             for site in matches:
-                yield self.spec.violation(site.location, name=site.name, canonical=name,
+                yield self.violation(site.location, name=site.name, canonical=name,
                                           where=canonical.where())  # fmt: skip

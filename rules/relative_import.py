@@ -30,13 +30,13 @@ from app.models import Order
 
 from typing import Iterator
 
-from archcheck.project.layout import is_within
+from archcheck.config.options import Option
+from archcheck.config.validators import one_of
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.project.layout import is_within
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "IMP002"
-NAME = "relative-import"
-SEVERITY = Severity.WARNING
 MESSAGE = "relative import '{module}'{detail}"
 FIX = "use an absolute import of the module"
 
@@ -92,10 +92,21 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class RelativeImport(
+    Rule,
+    code="IMP002",
+    name="relative-import",
+    severity=Severity.WARNING,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    options=(Option("imports", "relative", "all", one_of("all", "parents", "off"), "which relative imports to flag"),),
+):
     def check(self) -> Iterator[Violation]:
         layout = self.project.layout
-        mode = self.project.settings.imports.relative
+        mode = self.option("imports.relative")
         for path in sorted(self.project.facts):
             owner = layout.owner(path)
             for fact in self.project.facts[path].imports:
@@ -105,7 +116,7 @@ class Rule(ProjectRule):
                 if base is None or (owner is not None and not is_within(base, owner.path)):
                     where = f"its {owner.kind.value} '{owner.name}'" if owner else "the project"
                     detail = f" climbs out of {where}"
-                    yield self.spec.violation(fact.location, severity=Severity.ERROR,
+                    yield self.violation(fact.location, severity=Severity.ERROR,
                                               module=fact.display, detail=detail)  # fmt: skip
                 elif mode == "all" or (mode == "parents" and fact.level > 1):
-                    yield self.spec.violation(fact.location, module=fact.display, detail="")
+                    yield self.violation(fact.location, module=fact.display, detail="")

@@ -33,12 +33,11 @@ async def refresh():
 
 from typing import Iterator
 
+from archcheck.facts.loops import LoopCalls
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import ProjectRule, example
+from archcheck.rule_api.examples import example
+from archcheck.rule_api.rule import Rule
 
-CODE = "ASY002"
-NAME = "run-until-complete-in-async"
-SEVERITY = Severity.ERROR
 MESSAGE = (
     "loop.{method}() inside async function '{function}': the event loop is already running "
     "(RuntimeError, or a blocked loop)"
@@ -112,12 +111,24 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class RunUntilCompleteInAsync(
+    Rule,
+    code="ASY002",
+    name="run-until-complete-in-async",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
+    loop_calls = LoopCalls(methods=frozenset({"run_until_complete", "run_forever"}))
+
     def check(self) -> Iterator[Violation]:
         for path, facts in self.project.facts.items():
             for entry in facts.loop_entries:
-                if entry.kind == "asyncio.run" or not self.project.flags_loop_entry(path, entry):
+                if entry.kind not in self.loop_calls.methods or not self.project.flags_loop_entry(path, entry):
                     continue
                 fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
                 function = (entry.function or "").rsplit(".", 1)[-1]
-                yield self.spec.violation(entry.location, fix=fix, method=entry.kind, function=function)
+                yield self.violation(entry.location, fix=fix, method=entry.kind, function=function)

@@ -26,13 +26,11 @@ import with an API call or an event.
 
 from typing import Iterator
 
-from archcheck.project.import_graph import elementary_cycles, witnesses
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.project.import_graph import cycle_edges, elementary_cycles, witnesses
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Edge, Rule
 
-CODE = "IMP003"
-NAME = "service-dependency-cycle"
-SEVERITY = Severity.ERROR
 MESSAGE = "service dependency cycle: {cycle}"
 FIX = "break one edge of the cycle: move the shared code to a shared library or call an API"
 
@@ -76,10 +74,23 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class ServiceDependencyCycle(
+    Rule,
+    code="IMP003",
+    name="service-dependency-cycle",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
+    def forbidden_edges(self) -> Iterator[Edge]:
+        yield from sorted(cycle_edges(self.project.unit_graph))
+
     def check(self) -> Iterator[Violation]:
         graph = self.project.unit_graph
         for cycle in elementary_cycles(graph):
             first = witnesses(graph, cycle[0], cycle[1])[0]
             text = " -> ".join([*cycle, cycle[0]])
-            yield self.spec.violation(first.fact.location, cycle=text)
+            yield self.violation(first.fact.location, cycle=text)

@@ -24,14 +24,12 @@ def decode_token(token: str) -> dict: ...
 
 from typing import Iterator
 
+from archcheck.model import Severity, Violation
 from archcheck.project.import_graph import edges_between
 from archcheck.project.layout import UnitKind
-from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Edge, Rule
 
-CODE = "IMP004"
-NAME = "shared-imports-service"
-SEVERITY = Severity.ERROR
 MESSAGE = "shared library '{source}' imports '{module}' from service '{target}'"
 FIX = "move the code the library needs into the library, or pass it in from the service"
 
@@ -60,10 +58,24 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class SharedImportsService(
+    Rule,
+    code="IMP004",
+    name="shared-imports-service",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
+    def forbidden_edges(self) -> Iterator[Edge]:
+        for source, target, _ in edges_between(self.project.unit_graph, UnitKind.SHARED, UnitKind.SERVICE):
+            yield source, target
+
     def check(self) -> Iterator[Violation]:
         graph = self.project.unit_graph
         for source, target, imports in edges_between(graph, UnitKind.SHARED, UnitKind.SERVICE):
             for item in imports:
-                yield self.spec.violation(item.fact.location, source=source, target=target,
+                yield self.violation(item.fact.location, source=source, target=target,
                                           module=item.fact.display)  # fmt: skip

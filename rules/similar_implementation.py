@@ -44,14 +44,12 @@ Keep one implementation, import it everywhere, and record it in
 
 from typing import Iterator
 
-from archcheck.project.concepts import concept
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.project.concepts import concept
 from archcheck.project.ssot import class_sites, similar_pairs, unit_label
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "SSOT003"
-NAME = "similar-implementation"
-SEVERITY = Severity.WARNING
 MESSAGE = "class '{name}' implements the same concept ({concept}) as {others} in {unit}"
 FIX = "merge them into one implementation and import it everywhere"
 
@@ -146,10 +144,21 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class SimilarImplementation(
+    Rule,
+    code="SSOT003",
+    name="similar-implementation",
+    severity=Severity.WARNING,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+    tags=("ssot",), in_tests=False,
+):
     def check(self) -> Iterator[Violation]:
         for unit, sites in class_sites(self.project).items():
             for site, matches in similar_pairs(sites).items():
                 names = [f"'{o.name}' ({o.where()})" for o in matches]
-                yield self.spec.violation(site.location, name=site.name, unit=unit_label(unit),
+                yield self.violation(site.location, name=site.name, unit=unit_label(unit),
                                           concept=str(concept(site.name)), others=", ".join(names))  # fmt: skip

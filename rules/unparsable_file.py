@@ -30,11 +30,10 @@ from typing import Iterator
 import networkx as nx
 
 from archcheck.model import Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule, example
+from archcheck.project.import_graph import cyclic_components
+from archcheck.rule_api.examples import Example, example
+from archcheck.rule_api.rule import Rule
 
-CODE = "ARC001"
-NAME = "unparsable-file"
-SEVERITY = Severity.ERROR
 MESSAGE = "cannot check this file: {reason}"
 FIX = "fix the file so that Python can read and parse it"
 
@@ -65,11 +64,21 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class UnparsableFile(
+    Rule,
+    code="ARC001",
+    name="unparsable-file",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
     def check(self) -> Iterator[Violation]:
         for path in sorted(self.project.facts):
             for problem in self.project.facts[path].problems:
-                yield self.spec.violation(problem.location, reason=problem.reason)
+                yield self.violation(problem.location, reason=problem.reason)
         yield from self._includes()
 
     def _includes(self) -> Iterator[Violation]:
@@ -81,12 +90,11 @@ class Rule(ProjectRule):
                     graph.add_edge(path, include.target, include=include)
                 else:
                     reason = f"included file '{include.target}' does not exist"
-                    yield self.spec.violation(include.location, reason=reason)
-        for component in nx.strongly_connected_components(graph):
-            if len(component) > 1:
-                # start where reading started, so the include that points back is reported
-                start = next(path for path in requirements.facts if path in component)
-                cycle = nx.find_cycle(graph.subgraph(component), source=start)
-                include = graph.edges[cycle[-1][0], cycle[-1][1]]["include"]
-                chain = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
-                yield self.spec.violation(include.location, reason=f"requirements include cycle: {chain}")
+                    yield self.violation(include.location, reason=reason)
+        for component in cyclic_components(graph):
+            # start where reading started, so the include that points back is reported
+            start = next(path for path in requirements.facts if path in component)
+            cycle = nx.find_cycle(component, source=start)
+            include = graph.edges[cycle[-1][0], cycle[-1][1]]["include"]
+            chain = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
+            yield self.violation(include.location, reason=f"requirements include cycle: {chain}")

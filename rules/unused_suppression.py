@@ -23,11 +23,9 @@ import os
 from typing import Iterator, Sequence, Tuple
 
 from archcheck.model import Location, Severity, Suppression, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "ARC002"
-NAME = "unused-suppression"
-SEVERITY = Severity.WARNING
 MESSAGE = "suppression of {codes} silences nothing here"
 FIX = "remove the comment, or fix the codes it names"
 
@@ -65,7 +63,17 @@ INVALID = [
 ]
 
 
-class Rule(ProjectRule):
+class UnusedSuppression(
+    Rule,
+    code="ARC002",
+    name="unused-suppression",
+    severity=Severity.WARNING,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
     def check(self) -> Iterator[Violation]:
         return iter(())
 
@@ -73,4 +81,4 @@ class Rule(ProjectRule):
         for path, suppression in unused:
             line = suppression.comment_line
             codes = ", ".join(suppression.codes) if suppression.codes else "every code"
-            yield self.spec.violation(Location(path, line, 1, line, 1), codes=codes)
+            yield self.violation(Location(path, line, 1, line, 1), codes=codes)

@@ -34,13 +34,11 @@ from typing import Dict, FrozenSet, Iterator, List, Set, Tuple
 
 from packaging.utils import canonicalize_name
 
-from archcheck.project.layout import UnitKind
 from archcheck.model import RequirementFact, Severity, Violation
-from archcheck.rule_api.rule import Example, ProjectRule
+from archcheck.project.layout import UnitKind
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
 
-CODE = "REQ005"
-NAME = "version-drift"
-SEVERITY = Severity.WARNING
 MESSAGE = (
     "'{package}' is pinned to {version} here but to {others}; shared library '{library}' runs against both"
 )
@@ -108,7 +106,17 @@ def distributions(module: str) -> FrozenSet[str]:
 Pin = Tuple[str, str, RequirementFact]  # (service, version, requirement)
 
 
-class Rule(ProjectRule):
+class VersionDrift(
+    Rule,
+    code="REQ005",
+    name="version-drift",
+    severity=Severity.WARNING,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
     def check(self) -> Iterator[Violation]:
         graph = self.project.unit_graph
         requirements = self.project.requirements
@@ -134,7 +142,7 @@ class Rule(ProjectRule):
                     seen.add(where)
                     others = sorted({f"{v} in {s} ({f.location.path}:{f.location.line})"
                                      for s, v, f in sites if v != version})  # fmt: skip
-                    yield self.spec.violation(fact.location, package=package, version=version,
+                    yield self.violation(fact.location, package=package, version=version,
                                               others=", ".join(others), library=library.name)  # fmt: skip
 
     def _imported_packages(self, library: str) -> FrozenSet[str]:

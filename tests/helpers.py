@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from archcheck.config.settings import load_settings, with_overrides
-from archcheck.pipeline.engine import run
+from archcheck import api
+from archcheck.config.load import with_overrides
 from archcheck.model import Report
-from archcheck.pipeline.registry import select
-from archcheck.rule_api.rule import Example
+from archcheck.rule_api.examples import Example
 
 
 def write_example(root: Path, example: Example) -> Path:
@@ -24,10 +23,10 @@ def write_example(root: Path, example: Example) -> Path:
 
 
 def check(root: Path, select_codes: Sequence[str] = (), paths: Optional[List[str]] = None) -> Report:
-    settings = load_settings(root)
+    settings = api.load_settings(root)
     if select_codes:
         settings = with_overrides(settings, select=tuple(select_codes))
-    return run(settings, select(settings.select, settings.ignore), paths)
+    return api.run(settings, paths=paths, jobs=1).report
 
 
 REPO = Path(__file__).resolve().parents[1]

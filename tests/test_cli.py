@@ -148,7 +148,7 @@ def test_graph_json_marks_forbidden_edges() -> None:
     ]  # fmt: skip
     edges = {(e["source"], e["target"]): (e["imports"], e["rules"]) for e in data["edges"]}
     assert edges[("netra_backend", "analytics_service")] == (1, ["IMP003"])  # allowed, but on a cycle
-    assert edges[("shared", "netra_backend")] == (1, ["IMP004", "IMP003"])
+    assert edges[("shared", "netra_backend")] == (1, ["IMP003", "IMP004"])  # in code order
     assert edges[("netra_backend", "auth_service")][1] == ["IMP001", "IMP003"]
 
 

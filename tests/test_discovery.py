@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archcheck.config.settings import load_settings
-from archcheck.project.discovery import discover, walk_python_files
+from archcheck.api import load_settings
+from archcheck.project.discovery import discover, walk_files
 
 
 def make(root: Path, files: dict) -> Path:
@@ -24,14 +24,14 @@ def test_default_excludes_extend_exclude_and_gitignore(tmp_path: Path) -> None:
         ".venv/lib/x.py": "", "node_modules/m.py": "", "build/b.py": "", "x.egg-info/e.py": "",
         "legacy/old.py": "", "pkg/c.gen.py": "", "pkg/__pycache__/c.py": "", "notes.txt": "",
     })  # fmt: skip
-    assert walk_python_files(load_settings(tmp_path)) == [
+    assert walk_files(load_settings(tmp_path))[0] == [
         "pkg/a.py", "pkg/generated/kept.py", "pkg/local_keep.py",
     ]  # fmt: skip
 
 
 def test_gitignore_can_be_turned_off(tmp_path: Path) -> None:
     make(tmp_path, {"archcheck.toml": "respect-gitignore = false\n", ".gitignore": "*.py\n", "a.py": ""})
-    assert walk_python_files(load_settings(tmp_path)) == ["a.py"]
+    assert walk_files(load_settings(tmp_path))[0] == ["a.py"]
 
 
 def test_services_are_auto_detected_by_code_plus_marker(tmp_path: Path) -> None:

@@ -6,8 +6,10 @@ import re
 
 import pytest
 
+from typing import Type
+
 from archcheck.pipeline.registry import catalogue
-from archcheck.rule_api.rule import RuleSpec
+from archcheck.rule_api.rule import Rule
 from tests.helpers import check, write_example
 
 CASES = [
@@ -19,7 +21,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("spec", "kind", "index"), CASES)
-def test_example(tmp_path, spec: RuleSpec, kind: str, index: int) -> None:
+def test_example(tmp_path, spec: Type[Rule], kind: str, index: int) -> None:
     example = (spec.valid if kind == "valid" else spec.invalid)[index]
     report = check(write_example(tmp_path, example), [spec.code, *example.select])
     flagged = sorted((v.location.path, v.location.line) for v in report.violations if v.code == spec.code)
@@ -30,7 +32,7 @@ def test_example(tmp_path, spec: RuleSpec, kind: str, index: int) -> None:
 
 
 @pytest.mark.parametrize("spec", catalogue(), ids=lambda s: s.code)
-def test_catalogue_entry(spec: RuleSpec) -> None:
+def test_catalogue_entry(spec: Type[Rule]) -> None:
     assert re.fullmatch(r"[A-Z]{3,4}[0-9]{3}", spec.code)
     assert re.fullmatch(r"[a-z]+(-[a-z]+)*", spec.name)
     assert spec.valid and spec.invalid
@@ -47,5 +49,5 @@ def test_codes_and_names_are_unique() -> None:
 
 def test_each_rule_module_is_named_after_its_rule() -> None:
     for spec in catalogue():
-        module = spec.impl.__module__.rsplit(".", 1)[-1]
+        module = spec.__module__.rsplit(".", 1)[-1]
         assert module == spec.name.replace("-", "_")

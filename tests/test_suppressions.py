@@ -3,7 +3,8 @@ from __future__ import annotations
 import ast
 
 from archcheck.model import FileFacts, Location, Severity, Suppression, Violation
-from archcheck.facts.suppressions import apply, in_lines, in_python, parse_comment
+from archcheck.facts.suppressions import in_lines, in_python, parse_comment
+from archcheck.pipeline.suppress import apply
 
 
 def violation(code: str, line: int, path: str = "a.py") -> Violation:

@@ -368,7 +368,7 @@ class _Gatherer:
         """A configuration class (``*Settings``, ``*Config``), by name, base, or a base of this file.
 
         Its field defaults are what the configuration falls back to, like a pydantic
-        ``BaseSettings`` field's: CFG004's business, never CFG001's.
+        ``BaseSettings`` field's: a fallback, never a hard-coded target.
         """
         bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases}
         if (
@@ -415,7 +415,7 @@ class _Gatherer:
         ):
             self._database_url(node.value)
         if none.scope in ("class", "settings") and isinstance(node, ast.AnnAssign) and names:
-            self._settings_field(names[0], node.value, none)  # CFG004 asks whether the class is settings
+            self._settings_field(names[0], node.value, none)  # the rules ask whether the class is settings
         named = any(is_target_name(n) for n in names)
         use = none._replace(named=named, label=names[0] if names else "")
         if any(
@@ -473,7 +473,7 @@ class _Gatherer:
     ) -> _Use:
         """How an argument is used: ``use`` is how the call's own value is used."""
         if inner.people or read is not None or last in STRING_TESTS:
-            return inner  # text for people, a string test, or a read's key or fallback (CFG004)
+            return inner  # text for people, a string test, or a read's key or fallback
         if last in _FIELD_CALLS and (keyword == "default" or position == 0):
             return use  # `x: str = Field(default=url)` is the field's value
         if any(k.arg in _IN_PROCESS for k in call.keywords):

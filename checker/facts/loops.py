@@ -31,8 +31,6 @@ from archcheck.facts.calls import dotted, own_nodes
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
 
-RUN = "asyncio.run"
-LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})
 LOOP_FACTORIES = frozenset(
     {
         "asyncio.get_event_loop",
@@ -60,23 +58,42 @@ RUNNING_PROBES = frozenset(
 _RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_running_loop"})
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
-_MARKERS = ("run_until_complete", "run_forever")
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
-# asyncio.run is reached through an import that spells "asyncio", and is called as `run(`,
-# `<alias>.run(`, or under a name bound by `import run as <name>`
-_RUN_CALL = re.compile(r"\brun\s*\(|\brun\s+as\b")
 # text without these holds no loop factory or running-loop probe: no name needs tracking
 _FACTORY_MARKERS = ("get_event_loop", "new_event_loop", "get_running_loop", "EventLoop", "uvloop")
 
 
-def may_enter_loop(text: str) -> bool:
-    """False only if ``text`` cannot hold a loop entry (the gatherer's cheap screen)."""
-    if any(marker in text for marker in _MARKERS):
-        return True
-    return "asyncio" in text and _RUN_CALL.search(text) is not None
+@dataclass(frozen=True)
+class LoopCalls:
+    """The calls that start or drive an event loop, as the async rules declare them.
+
+    ``functions`` are qualified names (``asyncio.run``), matched under any import
+    alias; ``methods`` are called on an object that is certainly an event loop
+    (``run_until_complete``).
+    """
+
+    functions: FrozenSet[str] = frozenset()
+    methods: FrozenSet[str] = frozenset()
+
+    def __or__(self, other: LoopCalls) -> LoopCalls:
+        return LoopCalls(self.functions | other.functions, self.methods | other.methods)
+
+    def may_occur(self, text: str) -> bool:
+        """False only if ``text`` cannot hold one of these calls (the gatherer's cheap screen).
+
+        A function is reached through an import that spells its module, and is called as
+        ``run(``, ``<alias>.run(``, or under a name bound by ``import run as <name>``.
+        """
+        if any(method in text for method in self.methods):
+            return True
+        for function in self.functions:
+            module, _, name = function.rpartition(".")
+            if module.split(".")[0] in text and re.search(rf"\b{name}\s*\(|\b{name}\s+as\b", text):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -92,9 +109,10 @@ class _Context:
 
 
 class _Gatherer:
-    def __init__(self, source: ParsedSource, aliases: Mapping[str, str]) -> None:
+    def __init__(self, source: ParsedSource, aliases: Mapping[str, str], calls: LoopCalls) -> None:
         self.source = source
         self.aliases = aliases
+        self.calls = calls
         self.entries: List[LoopEntryFact] = []
         self.class_loops: Dict[str, FrozenSet[str]] = {}
         # most files bind no loop and probe for none: then no scope needs the pre-passes
@@ -275,11 +293,12 @@ class _Gatherer:
 
     def _maybe_entry(self, call: ast.Call, ctx: _Context) -> None:
         func = call.func
-        if self.qualified(func) == RUN:
-            kind = RUN
+        qualified = self.qualified(func)
+        if qualified in self.calls.functions:
+            kind = qualified
         elif (
             isinstance(func, ast.Attribute)
-            and func.attr in LOOP_METHODS
+            and func.attr in self.calls.methods
             and self.is_loop(func.value, ctx.loops)
         ):
             kind = func.attr
@@ -385,9 +404,9 @@ def is_main_guard(test: ast.expr) -> bool:
 
 
 def gather_loop_entries(
-    source: ParsedSource, aliases: Mapping[str, str], screen: bool = True
+    source: ParsedSource, aliases: Mapping[str, str], calls: LoopCalls, screen: bool = True
 ) -> Tuple[LoopEntryFact, ...]:
     """Every loop entry of a file (ast files only); the text screen keeps the walk to few files."""
-    if source.ast_tree is None or (screen and not may_enter_loop(source.text)):
+    if source.ast_tree is None or (screen and not calls.may_occur(source.text)):
         return ()
-    return _Gatherer(source, aliases).gather(source.ast_tree)
+    return _Gatherer(source, aliases, calls).gather(source.ast_tree)

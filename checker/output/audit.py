@@ -14,24 +14,35 @@ import datetime
 import html
 import json
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
 
 from archcheck.model import Report
 from archcheck.project.layout import UnitKind
 from archcheck.project.project import Project
 from archcheck.project.ssot import class_sites
 from archcheck.project.ssot import groups as ssot_groups
+from archcheck.rule_api.rule import Rule
 
-SSOT_CODES = ("SSOT001", "SSOT002", "SSOT003", "SSOT004")
-METRICS = ("files", "classes", *SSOT_CODES, "cross_service_imports", "ssot_violations")
+SSOT, CROSS_SERVICE = "ssot", "cross-service"  # the rule families (tags) the audit counts
+SCORE, CROSS_SERVICE_IMPORTS = "ssot_violations", "cross_service_imports"
+_LABELS = {CROSS_SERVICE_IMPORTS: "cross-service imports", SCORE: "score"}
 Run = Dict[str, Any]
 
 
-def measure(report: Report, project: Project) -> Run:
-    """This run's metrics and duplicate groups, per service."""
+def metrics(run: Run) -> List[str]:
+    """The metrics of a run, in column order: files, classes, one per SSOT rule, imports, score."""
+    return list(run["totals"])
+
+
+def measure(report: Report, project: Project, ssot: Sequence[Type[Rule]], cross_service: Sequence[Type[Rule]]) -> Run:
+    """This run's metrics and duplicate groups, per service: a column per ``ssot`` rule,
+    whose findings make the score, and the findings of the ``cross_service`` rules."""
+    ssot_codes = [rule.code for rule in ssot]
+    cross_codes = {rule.code for rule in cross_service}
+    columns = ("files", "classes", *ssot_codes, CROSS_SERVICE_IMPORTS, SCORE)
     services: Dict[str, Dict[str, Any]] = {}
     for unit in project.layout.services:
-        services[unit.name] = {**{metric: 0 for metric in METRICS}, "groups": []}
+        services[unit.name] = {**{metric: 0 for metric in columns}, "groups": []}
     for path, facts in project.facts.items():
         owner = project.layout.owner(path)
         if owner is not None and owner.kind is UnitKind.SERVICE and path.endswith(".py"):
@@ -40,17 +51,17 @@ def measure(report: Report, project: Project) -> Run:
     for v in report.violations:
         if v.service not in services:
             continue
-        if v.code in SSOT_CODES:
+        if v.code in ssot_codes:
             services[v.service][v.code] += 1
-            services[v.service]["ssot_violations"] += 1
-        elif v.code == "IMP001":
-            services[v.service]["cross_service_imports"] += 1
+            services[v.service][SCORE] += 1
+        elif v.code in cross_codes:
+            services[v.service][CROSS_SERVICE_IMPORTS] += 1
     for unit, sites in class_sites(project).items():
         groups = ssot_groups(sites)
         services[unit.name]["groups"] = [
             {"names": sorted({s.name for s in g}), "sites": [s.where() for s in g]} for g in groups
         ]
-    totals = {metric: sum(s[metric] for s in services.values()) for metric in METRICS}
+    totals = {metric: sum(s[metric] for s in services.values()) for metric in columns}
     return {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "services": services, "totals": totals}  # fmt: skip
 
@@ -88,11 +99,11 @@ def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:
     for name, data in run["services"].items():
         old = before.get("services", {}).get(name, {})
         rows = {}
-        for metric in METRICS:
+        for metric in metrics(run):
             now, then = data[metric], int(old.get(metric, 0))
             direction = "up" if now > then else "down" if now < then else "same"
             rows[metric] = (now, then, direction)
-            if direction == "up" and metric in ("ssot_violations", "cross_service_imports"):
+            if direction == "up" and metric in (SCORE, CROSS_SERVICE_IMPORTS):
                 increased = True  # a fix may move a finding between rules: the score is what counts
         services[name] = rows
     new, old_groups = group_ids(run), group_ids(before)
@@ -112,15 +123,15 @@ def _cell(value: int, row: Optional[Tuple[int, int, str]]) -> str:
 
 def to_markdown(run: Run, change: Dict[str, Any]) -> str:
     lines = ["# SSOT audit", "", f"Run: {run['date']}. Score: SSOT violations per service (target 0).", ""]
-    columns = ("service", "files", "classes", *SSOT_CODES, "cross-service imports", "score")
+    columns = ("service", *(_LABELS.get(metric, metric) for metric in metrics(run)))
     lines += ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     for name, data in sorted(run["services"].items()):
         rows = change["services"].get(name, {})
-        cells = [_cell(data[metric], rows.get(metric)) for metric in METRICS]
+        cells = [_cell(data[metric], rows.get(metric)) for metric in metrics(run)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     totals = run["totals"]
-    lines += ["", f"Total SSOT violations: {totals['ssot_violations']}; "
-                  f"cross-service imports: {totals['cross_service_imports']}.", ""]  # fmt: skip
+    lines += ["", f"Total SSOT violations: {totals[SCORE]}; "
+                  f"cross-service imports: {totals[CROSS_SERVICE_IMPORTS]}.", ""]  # fmt: skip
     if change["new_groups"] or change["fixed_groups"]:
         lines += ["## Since the last run", ""]
         lines += [f"- new duplicate: {g}" for g in change["new_groups"]]

@@ -1,42 +1,33 @@
 """`archcheck graph`: the service dependency graph as DOT, Mermaid or JSON.
 
 Nodes are services and shared libraries; an edge carries the number of
-imports behind it and is marked forbidden when a rule would flag it: a
-service importing another service outside ``imports.allow`` (IMP001), a
-shared library importing a service (IMP004), or an edge on a cycle (IMP003).
+imports behind it and is marked forbidden, with the codes of the rules that
+say so, when a rule flags it (each rule names its own ``forbidden_edges``).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
-import networkx as nx
-
-from archcheck.project.layout import UnitKind
 from archcheck.project.project import Project
+from archcheck.rule_api.rule import Edge, Rule
 
 
-def describe(project: Project) -> Dict[str, Any]:
-    """Nodes and edges, each edge with its import count and why it is forbidden, if it is."""
+def describe(project: Project, rules: Sequence[Rule]) -> Dict[str, Any]:
+    """Nodes and edges, each edge with its import count and the rules that forbid it, if any."""
     graph = project.unit_graph
-    allowed = project.allowed_edges
-    cyclic = {edge for component in nx.strongly_connected_components(graph) if len(component) > 1
-              for edge in graph.subgraph(component).edges}  # fmt: skip
+    forbidding: Dict[Edge, List[str]] = {}
+    for rule in rules:
+        for edge in rule.forbidden_edges():
+            forbidding.setdefault(edge, []).append(rule.code)
     nodes = []
     for name in sorted(graph.nodes):
         unit = graph.nodes[name]["unit"]
         nodes.append({"name": name, "kind": unit.kind.value, "path": unit.path})
     edges: List[Dict[str, Any]] = []
     for source, target in sorted(graph.edges):
-        kinds = (graph.nodes[source]["unit"].kind, graph.nodes[target]["unit"].kind)
-        reasons = []
-        if kinds == (UnitKind.SERVICE, UnitKind.SERVICE) and (source, target) not in allowed:
-            reasons.append("IMP001")
-        if kinds == (UnitKind.SHARED, UnitKind.SERVICE):
-            reasons.append("IMP004")
-        if (source, target) in cyclic:
-            reasons.append("IMP003")
+        reasons = sorted(forbidding.get((source, target), []))
         imports = graph.edges[source, target]["imports"]
         edges.append({"source": source, "target": target, "imports": len(imports),
                       "forbidden": bool(reasons), "rules": reasons})  # fmt: skip
@@ -73,8 +64,8 @@ def to_mermaid(data: Dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(project: Project, fmt: str) -> str:
-    data = describe(project)
+def render(project: Project, rules: Sequence[Rule], fmt: str) -> str:
+    data = describe(project, rules)
     if fmt == "json":
         return json.dumps(data, indent=2) + "\n"
     return to_mermaid(data) if fmt == "mermaid" else to_dot(data)

@@ -20,14 +20,14 @@ def render(project: Project) -> str:
         "|---|---|---|---|",
     ]
     sections: List[str] = []
-    for name, path in project.settings.ssot.canonical:
+    for name, path in project.settings.option("ssot.canonical"):
         canonical, matches = canonical_matches(project, name, path)
         owner = project.layout.owner(path)
         lines.append(f"| {name} | `{canonical.where()}` | {owner.name if owner else ''} | {len(matches)} |")
         if matches:
             sections += ["", f"## {name}", "", f"Canonical: `{canonical.where()}`", ""]
             sections += [f"- `{m.name}` at `{m.where()}`" for m in matches]
-    if not project.settings.ssot.canonical:
+    if not project.settings.option("ssot.canonical"):
         lines.append("| | no canonical implementations configured | | |")
     lines += sections
     lines += ["", "## Duplicates without a canonical implementation", ""]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Dict, Sequence, Tuple
+from typing import Any, Dict, Sequence, Tuple, Type
 
 from archcheck import __version__
 from archcheck.model import Report
 from archcheck.pipeline.snippets import identities
-from archcheck.rule_api.rule import RuleSpec
+from archcheck.rule_api.rule import Rule
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning"}
@@ -26,18 +26,18 @@ def fingerprint(identity: Tuple[str, str, str, int]) -> str:
     return hashlib.sha256(parts.encode("utf-8")).hexdigest()[:32]
 
 
-def _rule(spec: RuleSpec) -> Dict[str, Any]:
+def _rule(spec: Type[Rule]) -> Dict[str, Any]:
     return {
         "id": spec.code,
         "name": spec.name,
-        "shortDescription": {"text": spec.summary},
+        "shortDescription": {"text": spec.summary()},
         "fullDescription": {"text": spec.docs.strip()},
         "help": {"text": spec.fix, "markdown": spec.docs.strip()},
         "defaultConfiguration": {"level": _LEVEL[spec.severity.value]},
     }
 
 
-def to_sarif(report: Report, rules: Sequence[RuleSpec]) -> str:
+def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
     index = {spec.code: i for i, spec in enumerate(rules)}
     results = []
     for v, identity in identities(Path(report.root), report.violations):

@@ -16,11 +16,11 @@ from archcheck.facts.config_values import gather_config
 from archcheck.facts.definitions import gather_definitions, is_generated
 from archcheck.facts.dotenv import parse_env
 from archcheck.facts.imports import gather_imports
-from archcheck.facts.loops import gather_loop_entries
+from archcheck.facts.loops import LoopCalls, gather_loop_entries
 from archcheck.facts.requirements_txt import parse_requirements
 from archcheck.facts.source import parse
 from archcheck.facts.suppressions import in_python
-from archcheck.model import FileFacts, FileResult, Location, ParseProblem
+from archcheck.model import FileFacts, Location, ParseProblem
 from archcheck.project.discovery import is_env_file
 from archcheck.project.layout import Unit
 
@@ -33,21 +33,22 @@ class FilePlan:
     input of the per-file phase.
     """
 
+    loop_calls: LoopCalls = LoopCalls()  # the event-loop entries the async rules judge
     call_facts_in: FrozenSet[str] = frozenset()  # units whose files need call-graph facts
     prefilters: bool = True  # False: every gatherer walks every file (to prove the screens sound)
 
 
-def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] = None) -> FileResult:
-    """Parse one Python file once, gather its facts and run the file rules on it."""
+def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] = None) -> FileFacts:
+    """Parse one Python file once and gather its facts."""
     parsed = parse(path, data)
     if isinstance(parsed, ParseProblem):
-        return FileResult(FileFacts(path, problems=(parsed,)))
+        return FileFacts(path, problems=(parsed,))
     imports = gather_imports(parsed)
     aliases = import_aliases(imports)
     classes, functions = gather_definitions(parsed)
     wanted = owner is not None and owner.name in plan.call_facts_in
     defs, instances = gather_calls(parsed, aliases) if wanted else ((), ())
-    entries = gather_loop_entries(parsed, aliases, screen=plan.prefilters)
+    entries = gather_loop_entries(parsed, aliases, plan.loop_calls, screen=plan.prefilters)
     config = gather_config(parsed, aliases, screen=plan.prefilters)
     facts = FileFacts(
         path, imports, (), classes, functions, defs=defs, loop_entries=entries,
@@ -55,35 +56,34 @@ def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] =
         database_urls=config.database_urls, instances=instances, generated=is_generated(path, parsed.text),
         suppressions=in_python(parsed.text, parsed.ast_tree),
     )  # fmt: skip
-    return FileResult(facts)
+    return facts
 
 
-def analyse_env_file(path: str, data: bytes) -> FileResult:
+def analyse_env_file(path: str, data: bytes) -> FileFacts:
     """Parse a ``.env`` file into its entries."""
     entries, problems, suppressions = parse_env(path, data)
-    return FileResult(FileFacts(path, problems=tuple(problems), env_entries=tuple(entries),
-                                suppressions=suppressions))  # fmt: skip
+    return FileFacts(path, problems=tuple(problems), env_entries=tuple(entries), suppressions=suppressions)
 
 
-def _read(root: str, path: str) -> Union[bytes, FileResult]:
+def _read(root: str, path: str) -> Union[bytes, FileFacts]:
     try:
         with open(os.path.join(root, path), "rb") as handle:
             return handle.read()
     except OSError as exc:
         problem = ParseProblem(f"cannot read file: {exc.strerror or exc}", Location(path))
-        return FileResult(FileFacts(path, problems=(problem,)))
+        return FileFacts(path, problems=(problem,))
 
 
-def read_requirements(root: str, path: str) -> FileResult:
+def read_requirements(root: str, path: str) -> FileFacts:
     """Read and parse a requirements file below ``root``."""
     data = _read(root, path)
-    return data if isinstance(data, FileResult) else FileResult(parse_requirements(path, data))
+    return data if isinstance(data, FileFacts) else parse_requirements(path, data)
 
 
-def read_and_analyse(root: str, path: str, plan: FilePlan, owner: Optional[Unit] = None) -> FileResult:
+def read_and_analyse(root: str, path: str, plan: FilePlan, owner: Optional[Unit] = None) -> FileFacts:
     """Read a file below ``root`` and analyse it by kind; an unreadable file is a ParseProblem."""
     data = _read(root, path)
-    if isinstance(data, FileResult):
+    if isinstance(data, FileFacts):
         return data
     if is_env_file(posixpath.basename(path)):
         return analyse_env_file(path, data)

@@ -1,19 +1,23 @@
 """Find the rules in ``archcheck.rules`` and choose the ones a run enables.
 
 The engine knows rules only through this catalogue: adding a rule means adding
-one module to ``rules/``.
+one module to ``rules/`` holding one :class:`~archcheck.rule_api.rule.Rule` class.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import pkgutil
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple, Type
 
-from archcheck.rule_api.rule import ProjectRule, RuleSpec
+import archcheck.rules as package
+from archcheck.config.options import Option
+from archcheck.facts.loops import LoopCalls
+from archcheck.rule_api.rule import Rule
 
-_REQUIRED = ("CODE", "NAME", "SEVERITY", "MESSAGE", "FIX", "VALID", "INVALID", "Rule")
+RuleClass = Type[Rule]
 
 
 class UnknownRuleCode(ValueError):
@@ -21,33 +25,58 @@ class UnknownRuleCode(ValueError):
 
 
 @functools.lru_cache(maxsize=1)
-def catalogue() -> Tuple[RuleSpec, ...]:
+def catalogue() -> Tuple[RuleClass, ...]:
     """Every rule, sorted by code."""
-    import archcheck.rules as package
-
-    specs = []
+    found = []
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{package.__name__}.{info.name}")
-        missing = [name for name in _REQUIRED if not hasattr(module, name)]
-        if missing:
-            raise TypeError(f"rule module {module.__name__} lacks {', '.join(missing)}")
-        impl = module.Rule
-        if not issubclass(impl, ProjectRule):
-            raise TypeError(f"{module.__name__}.Rule is not a ProjectRule")
-        specs.append(RuleSpec(
-            code=module.CODE, name=module.NAME, severity=module.SEVERITY,
-            message=module.MESSAGE, fix=module.FIX, docs=module.__doc__ or "",
-            valid=tuple(module.VALID), invalid=tuple(module.INVALID), impl=impl,
-        ))  # fmt: skip
-    return tuple(sorted(specs, key=lambda s: s.code))
+        classes = [c for _, c in inspect.getmembers(module, inspect.isclass)
+                   if issubclass(c, Rule) and c is not Rule and c.__module__ == module.__name__]  # fmt: skip
+        if len(classes) != 1:
+            raise TypeError(f"rule module {module.__name__} must define one Rule class, not {len(classes)}")
+        found.append(classes[0])
+    return tuple(sorted(found, key=lambda rule: rule.code))
 
 
 @functools.lru_cache(maxsize=1)
-def by_code() -> Dict[str, RuleSpec]:
-    """Rules by code; built once, since the per-file phase asks for every file."""
-    return {spec.code: spec for spec in catalogue()}
+def by_code() -> Dict[str, RuleClass]:
+    return {rule.code: rule for rule in catalogue()}
+
+
+def options() -> Tuple[Option, ...]:
+    """Every option a rule declares: what ``[tool.archcheck.<section>]`` may hold."""
+    return tuple(option for rule in catalogue() for option in rule.options)
+
+
+def loop_calls() -> LoopCalls:
+    """Every event-loop entry some rule judges: what the loop facts record."""
+    return functools.reduce(lambda a, b: a | b, (rule.loop_calls for rule in catalogue()), LoopCalls())
+
+
+def family(code: str) -> str:
+    """The family prefix of a code: ``NET`` of ``NET001``."""
+    return code.rstrip("0123456789")
+
+
+def not_in_tests() -> Tuple[str, ...]:
+    """Selectors of the rules that test files ignore by default: a whole family's prefix
+    (``SSOT``) when none of its rules applies to tests, else the codes one by one."""
+    selectors: List[str] = []
+    for prefix in sorted({family(rule.code) for rule in catalogue()}):
+        members = [rule for rule in catalogue() if family(rule.code) == prefix]
+        if all(not rule.in_tests for rule in members):
+            selectors.append(prefix)
+        else:
+            selectors.extend(rule.code for rule in members if not rule.in_tests)
+    return tuple(selectors)
+
+
+def tagged(*tags: str) -> List[RuleClass]:
+    """The rules of some families (``"ssot"``), for commands that work on a family."""
+    wanted: FrozenSet[str] = frozenset(tags)
+    return [rule for rule in catalogue() if rule.tags & wanted]
 
 
 def _matches(code: str, selector: str) -> bool:
@@ -56,22 +85,22 @@ def _matches(code: str, selector: str) -> bool:
 
 def validate_selectors(selectors: Iterable[str]) -> None:
     """Raise UnknownRuleCode for a selector that matches no rule."""
-    codes = [spec.code for spec in catalogue()]
+    codes = [rule.code for rule in catalogue()]
     for selector in selectors:
         if not any(_matches(code, selector) for code in codes):
             raise UnknownRuleCode(selector)
 
 
-def select(select: Sequence[str], ignore: Sequence[str]) -> List[RuleSpec]:
+def select(select: Sequence[str], ignore: Sequence[str]) -> List[RuleClass]:
     """Rules enabled by ``select`` (all when empty) minus ``ignore``, by prefix."""
     validate_selectors([*select, *ignore])
     chosen = []
-    for spec in catalogue():
-        if select and not any(_matches(spec.code, s) for s in select):
+    for rule in catalogue():
+        if select and not any(_matches(rule.code, s) for s in select):
             continue
-        if any(_matches(spec.code, s) for s in ignore):
+        if any(_matches(rule.code, s) for s in ignore):
             continue
-        chosen.append(spec)
+        chosen.append(rule)
     return chosen
 
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
-from archcheck.model import FileResult
+from archcheck.model import FileFacts
 from archcheck.pipeline.cache import FileStore, content_hash, digest, signature
 from archcheck.pipeline.filephase import FilePlan, read_and_analyse
 from archcheck.project.layout import Unit
@@ -39,7 +39,7 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _work(task: Task) -> FileResult:
+def _work(task: Task) -> FileFacts:
     root, path, plan, owner = task
     return read_and_analyse(root, path, plan, owner)
 
@@ -66,7 +66,7 @@ def units_needing_call_facts(markers: Mapping[str, FrozenSet[int]], owners: Mapp
     return frozenset(unit for unit, marks in found.items() if any(satisfied(marks, w) for w in wanted))
 
 
-def _results(tasks: List[Task], jobs: int) -> Iterator[FileResult]:
+def _results(tasks: List[Task], jobs: int) -> Iterator[FileFacts]:
     if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
         chunk = max(1, len(tasks) // (jobs * 8))
         with ProcessPoolExecutor(max_workers=jobs, initializer=tune_gc) as pool:
@@ -77,7 +77,7 @@ def _results(tasks: List[Task], jobs: int) -> Iterator[FileResult]:
 
 def analyse_files(root: Path, paths: Sequence[str], owners: Mapping[str, Optional[Unit]], plan: FilePlan,
                   call_patterns: Sequence[Sequence[Sequence[Pattern[bytes]]]], store: FileStore, jobs: int,
-                  progress: bool) -> Tuple[Dict[str, FileResult], FilePlan]:  # fmt: skip
+                  progress: bool) -> Tuple[Dict[str, FileFacts], FilePlan]:  # fmt: skip
     """Every file's result, from the cache or freshly analysed, and the plan used."""
     tune_gc()
     flat: List[Pattern[bytes]] = []
@@ -104,7 +104,7 @@ def analyse_files(root: Path, paths: Sequence[str], owners: Mapping[str, Optiona
     else:
         needing = frozenset(owner.name for owner in owners.values() if owner is not None)
     plan = replace(plan, call_facts_in=needing)
-    results: Dict[str, FileResult] = {}
+    results: Dict[str, FileFacts] = {}
     keys: Dict[str, str] = {}
     todo: List[Task] = []
     for path in paths:  # pass 2
@@ -113,7 +113,7 @@ def analyse_files(root: Path, paths: Sequence[str], owners: Mapping[str, Optiona
             wants_calls = owner is not None and owner.name in plan.call_facts_in
             keys[path] = digest(path, hashes[path], owner, wants_calls)
             cached = store.get(keys[path])
-            if isinstance(cached, FileResult):
+            if isinstance(cached, FileFacts):
                 results[path] = cached
                 continue
         todo.append((str(root), path, plan, owner))

@@ -82,11 +82,6 @@ def walk_files(settings: Settings) -> Tuple[List[str], List[str], List[str]]:
     return sorted(found), sorted(env_files), sorted(compose_files)
 
 
-def walk_python_files(settings: Settings) -> List[str]:
-    """Root-relative posix paths of every Python file not excluded, sorted."""
-    return walk_files(settings)[0]
-
-
 def _has_marker(directory: Path) -> bool:
     if any((directory / m).is_file() for m in SERVICE_MARKERS):
         return True

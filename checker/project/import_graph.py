@@ -7,7 +7,7 @@ every import that witnesses it, sorted by position.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, List, Sequence, Tuple
+from typing import Iterable, Iterator, List, Sequence, Set, Tuple
 
 import networkx as nx
 
@@ -50,6 +50,17 @@ def _canonical(cycle: Sequence[str]) -> Tuple[str, ...]:
     return tuple(cycle[start:]) + tuple(cycle[:start])
 
 
+def cyclic_components(graph: nx.DiGraph[str]) -> List[nx.DiGraph[str]]:
+    """The parts of a graph whose nodes lie on a cycle together (strongly connected, with an edge)."""
+    components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1 or graph.has_edge(*[*c] * 2)]
+    return [graph.subgraph(c) for c in sorted(components, key=min)]
+
+
+def cycle_edges(graph: nx.DiGraph[str]) -> Set[Tuple[str, str]]:
+    """Every edge that lies on some cycle."""
+    return {edge for component in cyclic_components(graph) for edge in component.edges}
+
+
 def elementary_cycles(graph: nx.DiGraph[str]) -> List[Tuple[str, ...]]:
     """One shortest cycle through each edge that lies on a cycle, deduplicated.
 
@@ -57,10 +68,7 @@ def elementary_cycles(graph: nx.DiGraph[str]) -> List[Tuple[str, ...]]:
     per edge, and still names every edge that takes part in some cycle.
     """
     found = set()
-    for component in nx.strongly_connected_components(graph):
-        if len(component) < 2:
-            continue
-        sub = graph.subgraph(component)
+    for sub in cyclic_components(graph):
         for source, target in sorted(sub.edges()):
             back = nx.shortest_path(sub, target, source)
             found.add(_canonical([source, *back[:-1]]))

@@ -114,7 +114,7 @@ class Project:
         return any(n.endswith(CONFIG_CLASS_SUFFIXES) for n in {name, *self.ancestors(path, name)})
 
     def flags_loop_entry(self, path: str, entry: LoopEntryFact) -> bool:
-        """Is this loop entry inside async code one to report (ASY001/ASY002)?
+        """Is this loop entry inside async code one to report?
 
         Not when it runs only while no loop runs, nor in a deliberate negative test: inside
         ``pytest.raises``, or in a test file's fixture named so (``bad_func``, ``broken_handler``).
@@ -141,7 +141,7 @@ class Project:
     def allowed_edges(self) -> FrozenSet[Tuple[str, str]]:
         """``imports.allow`` as (service, service) unit names; an unknown name is a config error."""
         allowed = set()
-        for source, target in self.settings.imports.allow:
+        for source, target in self.settings.option("imports.allow"):
             units = []
             for name in (source, target):
                 unit = self.layout.unit(name)

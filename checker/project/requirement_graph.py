@@ -76,7 +76,7 @@ class Requirements:
         """Files that stand for the shared file: named like it, or listing the same packages.
 
         Services whose Docker build context is their own folder keep a copy of the shared
-        file there; what matters about a copy is whether it drifted (REQ002), not that it
+        file there; what matters about a copy is whether it drifted, not that it
         exists.
         """
         if not self.shared or self.shared not in self.facts:

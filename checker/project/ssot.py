@@ -114,7 +114,7 @@ def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
 
 
 def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
-    patterns = project.settings.ssot.acceptable_duplicates
+    patterns = project.settings.option("ssot.acceptable-duplicates")
     is_class = kind == "class"
     result: Dict[Unit, List[Site]] = {}
     for path in sorted(project.facts):
@@ -315,7 +315,7 @@ def similar_pairs(sites: Sequence[Site]) -> Dict[Site, List[Site]]:
     """Each class with the differently named classes it implements one concept with, directly.
 
     Every pair stands on its own evidence: no group grows by chaining. Classes whose
-    name is duplicated outright are SSOT001's: they are matched, never listed themselves.
+    name is duplicated outright are the duplicate-class rule's: they are matched, never listed themselves.
     """
     hierarchy = Hierarchy(sites)
     duplicated = set(duplicates(sites))

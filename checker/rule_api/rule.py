@@ -1,127 +1,111 @@
-"""What a rule is: its spec, its examples, and the rule class.
+"""What a rule is: one named class in one module of ``archcheck.rules``.
 
-A rule module in ``archcheck.rules`` declares ``CODE``, ``NAME``, ``SEVERITY``,
-``MESSAGE`` (a ``str.format`` template), ``FIX`` (the "use instead" hint),
-``VALID``/``INVALID`` examples, its docs as the module docstring, and one class
-``Rule`` derived from :class:`ProjectRule`, which sees only facts (never a
-syntax tree) through :class:`~archcheck.project.Project`. A rule does no I/O
-and reads no configuration file: what it needs is handed to it.
+A rule declares itself in its class statement, and mypy checks that every
+required part is there (Fixit's ``LintRule`` keeps them as class variables;
+here they are keyword arguments of the class, so a missing one is a type
+error, not a surprise at run time)::
+
+    class RequestsInAsync(
+        Rule, code="NET001", name="requests-in-async", severity=Severity.ERROR,
+        message=MESSAGE, fix=FIX, docs=__doc__, valid=VALID, invalid=INVALID,
+    ):
+        def check(self) -> Iterator[Violation]: ...
+
+A rule sees only facts, never a syntax tree, through
+:class:`~archcheck.project.project.Project`. It does no I/O and reads no
+configuration file: its options are declared on it and their values handed to it.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    ClassVar,
-    Iterable,
-    List,
-    Mapping,
-    Optional,
-    Pattern,
-    Sequence,
-    Tuple,
-    Type,
-)
+from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Iterable, Optional, Pattern, Sequence, Tuple
 
+from archcheck.config.options import Option
+from archcheck.facts.loops import LoopCalls
 from archcheck.model import Location, Severity, Suppression, Violation
+from archcheck.rule_api.examples import Example
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the project model is the rule's input, imported only for its type
     from archcheck.project.project import Project
 
-EXAMPLE_PATH = "services/example-service/app/example.py"
-EXAMPLE_CONFIG = 'services = ["services/*"]\nshared = ["shared"]\n'
-EXPECT_MARKER = re.compile(r"#\s*expect:\s*([A-Z]+[0-9]+)")
+Edge = Tuple[str, str]  # (unit, unit) of the service graph
 
 
-@dataclass(frozen=True)
-class Example:
-    """A small project: file path -> text, plus the ``archcheck.toml`` it runs with.
+class Rule:
+    """Base of every rule. Subclasses declare themselves with the class keywords below."""
 
-    In INVALID examples each line that must be flagged ends with ``# expect: CODE``.
-    """
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    message: ClassVar[str]  # a str.format template
+    fix: ClassVar[str]  # the "use instead" hint
+    docs: ClassVar[str]  # ruff-style sections: What it does, Why is this bad?, Example, Use instead
+    valid: ClassVar[Tuple[Example, ...]]
+    invalid: ClassVar[Tuple[Example, ...]]
+    options: ClassVar[Tuple[Option, ...]] = ()
+    tags: ClassVar[FrozenSet[str]] = frozenset()  # families a command selects by ("ssot", "cross-service")
+    in_tests: ClassVar[bool] = True  # False: test files ignore it by default (per-file-ignores)
+    loop_calls: ClassVar[LoopCalls] = LoopCalls()  # the event-loop entries the rule judges
+    # For a rule that reads the call graph: what must occur somewhere in a service for it
+    # to find anything there. Every entry is a tuple of alternative byte patterns, and each
+    # entry needs one of them; call facts (the costliest facts) are gathered only there.
+    call_facts_where: ClassVar[Tuple[Tuple[Pattern[bytes], ...], ...]] = ()
 
-    files: Mapping[str, str]
-    config: str = EXAMPLE_CONFIG
-    select: Tuple[str, ...] = ()  # rules to run besides the one it illustrates
+    def __init_subclass__(
+        cls,
+        *,
+        code: str,
+        name: str,
+        severity: Severity,
+        message: str,
+        fix: str,
+        docs: Optional[str],
+        valid: Sequence[Example],
+        invalid: Sequence[Example],
+        options: Sequence[Option] = (),
+        tags: Iterable[str] = (),
+        in_tests: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.code, cls.name, cls.severity, cls.message, cls.fix = code, name, severity, message, fix
+        cls.docs = docs or ""
+        cls.valid, cls.invalid = tuple(valid), tuple(invalid)
+        cls.options, cls.tags, cls.in_tests = tuple(options), frozenset(tags), in_tests
 
-    def expected(self, code: str) -> List[Tuple[str, int]]:
-        """(path, line) pairs marked ``# expect: CODE``."""
-        marks = []
-        for path, text in self.files.items():
-            for number, line in enumerate(text.splitlines(), start=1):
-                match = EXPECT_MARKER.search(line)
-                if match and match.group(1) == code:
-                    marks.append((path, number))
-        return sorted(marks)
+    def __init__(self, project: Project) -> None:
+        self.project = project
 
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docs: what the rule flags, in one sentence."""
+        lines = cls.docs.strip().splitlines()
+        return lines[0] if lines else cls.name
 
-def example(source: str, path: str = EXAMPLE_PATH, config: str = EXAMPLE_CONFIG) -> Example:
-    """A one-file example; the text is dedented."""
-    import textwrap
-
-    return Example({path: textwrap.dedent(source).lstrip("\n")}, config)
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    """Everything known about a rule without running it."""
-
-    code: str
-    name: str
-    severity: Severity
-    message: str
-    fix: str
-    docs: str
-    valid: Tuple[Example, ...]
-    invalid: Tuple[Example, ...]
-    impl: Type[ProjectRule] = field(compare=False)
-
-    @property
-    def summary(self) -> str:
-        return self.docs.strip().splitlines()[0] if self.docs.strip() else self.name
-
-    @property
-    def call_facts_where(self) -> Tuple[Tuple[Pattern[bytes], ...], ...]:
-        """For a rule that reads the call graph: the text it needs in a service."""
-        return self.impl.CALL_FACTS_WHERE
-
-    def project_rule(self, project: Project) -> ProjectRule:
-        return self.impl(self, project)
-
-    def violation(self, location: Location, fix: Optional[str] = None, severity: Optional[Severity] = None,
+    @classmethod
+    def violation(cls, location: Location, fix: Optional[str] = None, severity: Optional[Severity] = None,
                   message: Optional[str] = None, **fields: Any) -> Violation:  # fmt: skip
         """A finding at ``location``; ``message`` is another template of the rule's, for a second case."""
         return Violation(
-            code=self.code,
-            name=self.name,
-            severity=severity or self.severity,
+            code=cls.code,
+            name=cls.name,
+            severity=severity or cls.severity,
             location=location,
-            message=(message or self.message).format(**fields),
-            fix=self.fix if fix is None else fix,
+            message=(message or cls.message).format(**fields),
+            fix=cls.fix if fix is None else fix,
         )
 
-
-class ProjectRule:
-    """A rule over the facts of the whole project.
-
-    ``CALL_FACTS_WHERE``: a rule that reads the call graph names what must occur
-    somewhere in a service for it to find anything there: every entry is a
-    tuple of alternative byte patterns, and each entry needs one of them. Call
-    facts (the costliest facts) are gathered only in such services.
-    """
-
-    CALL_FACTS_WHERE: ClassVar[Tuple[Tuple[Pattern[bytes], ...], ...]] = ()
-
-    def __init__(self, spec: RuleSpec, project: Project) -> None:
-        self.spec = spec
-        self.project = project
+    def option(self, name: str) -> Any:
+        """The value of an option (``imports.relative``), as configured or declared."""
+        return self.project.settings.option(name)
 
     def check(self) -> Iterable[Violation]:
         raise NotImplementedError
 
     def review(self, unused: Sequence[Tuple[str, Suppression]]) -> Iterable[Violation]:
         """Findings about suppression comments that silenced nothing (after every other rule)."""
+        return ()
+
+    def forbidden_edges(self) -> Iterable[Edge]:
+        """Edges of the service graph this rule flags, for ``archcheck graph`` to draw in red."""
         return ()

@@ -1,0 +1,205 @@
+"""Find the project root and its configuration, and validate it into :class:`Settings`.
+
+The engine's own keys are declared here; the keys of ``[tool.archcheck.<section>]``
+tables are the options rules declare, handed in by the caller. Unknown keys,
+wrong types and bad globs are collected together and raised as one
+:class:`ConfigError`, each message in the form ``file: key: reason``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on old Pythons only
+    import tomli as tomllib
+
+from archcheck.config import validators as v
+from archcheck.config.options import Option, by_section, merged
+from archcheck.config.settings import ConfigError, Settings
+
+PYPROJECT = "pyproject.toml"
+ARCHCHECK_TOML = "archcheck.toml"
+
+# key -> (settings attribute, validator)
+_Schema = Dict[str, Tuple[str, v.Validator]]
+ENGINE_KEYS: _Schema = {
+    "services": ("services", v.directory_globs),
+    "shared": ("shared", v.directory_globs),
+    "exclude": ("exclude", v.match_globs),
+    "extend-exclude": ("extend_exclude", v.match_globs),
+    "respect-gitignore": ("respect_gitignore", v.boolean),
+    "test-files": ("test_files", v.match_globs),
+    "extend-test-files": ("extend_test_files", v.match_globs),
+    "select": ("select", v.string_list),
+    "ignore": ("ignore", v.string_list),
+    "per-file-ignores": ("per_file_ignores", v.codes_by_glob),
+    "extend-per-file-ignores": ("extend_per_file_ignores", v.codes_by_glob),
+    "strict": ("strict", v.boolean),
+    "baseline": ("baseline", v.string),
+    "shared-requirements": ("shared_requirements", v.string),
+    "cache-dir": ("cache_dir", v.string),
+}
+
+
+def _unknown(where: str, key: str, prefix: str, known: Iterable[str]) -> str:
+    hint = difflib.get_close_matches(key, list(known), n=1)
+    suggestion = f" (did you mean '{prefix}{hint[0]}'?)" if hint else ""
+    return f"{where}: {prefix}{key}: unknown key{suggestion}"
+
+
+def _apply(
+    table: Mapping[str, Any], schema: _Schema, prefix: str, where: str, problems: List[str]
+) -> Dict[str, Any]:
+    values: Dict[str, Any] = {}
+    for key, raw in table.items():
+        name = prefix + key
+        if key not in schema:
+            problems.append(_unknown(where, key, prefix, schema))
+            continue
+        attr, validate = schema[key]
+        try:
+            values[attr] = validate(raw)
+        except ValueError as exc:
+            problems.append(f"{where}: {name}: {exc}")
+    return values
+
+
+def _where(config_file: Optional[Path]) -> str:
+    return config_file.name if config_file else "config"
+
+
+def _options(
+    tables: Sequence[Tuple[str, Any]], options: Sequence[Option], where: str, problems: List[str]
+) -> Tuple[Tuple[str, Any], ...]:
+    """Validate the ``[<section>]`` tables (and stray keys), in file order, against the declared options."""
+    sections = by_section(options)
+    chosen: Dict[str, Any] = {}
+    for section, sub in tables:
+        if section not in sections:
+            problems.append(_unknown(where, section, "", [*ENGINE_KEYS, *sections]))
+        elif not isinstance(sub, dict):
+            problems.append(f"{where}: {section}: expected a table, got {v.type_name(sub)}")
+        else:
+            schema = {key: (option.name, option.validate) for key, option in sections[section].items()}
+            chosen.update(_apply(sub, schema, section + ".", where, problems))
+    return merged(chosen, options)
+
+
+def parse_settings(
+    table: Mapping[str, Any],
+    root: Path,
+    config_file: Optional[Path],
+    options: Callable[[], Sequence[Option]],
+    *,
+    defer: bool = False,
+) -> Settings:
+    """Validate a raw ``[tool.archcheck]`` table; raise ConfigError listing every problem, in file order.
+
+    ``options`` gives the rule options that ``[<section>]`` tables may hold. With ``defer``,
+    it is not called while the engine's own keys are valid: the tables are kept as they
+    are (``Settings.pending``) and :func:`complete` validates them when a run needs them,
+    so a run answered from the report cache never imports the rules.
+    """
+    where = _where(config_file)
+    problems: List[str] = []
+    engine = {key: raw for key, raw in table.items() if key in ENGINE_KEYS}
+    values = _apply(engine, ENGINE_KEYS, "", where, problems)
+    tables = tuple((key, raw) for key, raw in table.items() if key not in ENGINE_KEYS)
+    if defer and not problems:
+        return Settings(root=root, config_file=config_file, pending=tables, **values)
+    chosen = _options(tables, options(), where, problems)
+    if problems:
+        ordered = list(table)
+        problems.sort(key=lambda problem: _key_index(problem, where, ordered))
+        raise ConfigError(problems)
+    return Settings(root=root, config_file=config_file, options=chosen, **values)
+
+
+def _key_index(problem: str, where: str, keys: List[str]) -> int:
+    """Position in the file of the key a problem is about (its first name component)."""
+    name = problem[len(where) + 2 :].split(":", 1)[0].split(".", 1)[0]
+    return keys.index(name) if name in keys else len(keys)
+
+
+def complete(settings: Settings, options: Sequence[Option]) -> Settings:
+    """Settings whose deferred ``[<section>]`` tables are validated against ``options``."""
+    if settings.pending is None:
+        return settings
+    problems: List[str] = []
+    chosen = _options(settings.pending, options, _where(settings.config_file), problems)
+    if problems:
+        raise ConfigError(problems)
+    return replace(settings, options=chosen, pending=None)
+
+
+def _read_toml(path: Path) -> Dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path.name}: invalid TOML: {exc}"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
+
+
+def _archcheck_table(path: Path) -> Optional[Dict[str, Any]]:
+    """The archcheck settings held by ``path``, or None if it holds none."""
+    data = _read_toml(path)
+    if path.name == PYPROJECT:
+        tool = data.get("tool", {})
+        table = tool.get("archcheck") if isinstance(tool, dict) else None
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError([f"{path.name}: tool.archcheck: expected a table"])
+        return table
+    return data
+
+
+def find_config(start: Path) -> Tuple[Path, Optional[Path]]:
+    """Return (root, config file or None) per SPEC §1, walking up from ``start``."""
+    start = start.resolve()
+    candidates = [start, *start.parents]
+    for directory in candidates:
+        if (directory / ARCHCHECK_TOML).is_file():
+            return directory, directory / ARCHCHECK_TOML
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and _archcheck_table(pyproject) is not None:
+            return directory, pyproject
+    for directory in candidates:
+        if (directory / PYPROJECT).is_file() or (directory / ".git").exists():
+            return directory, None
+    return start, None
+
+
+def load_settings(
+    start: Path,
+    config_file: Optional[Path] = None,
+    options: Callable[[], Sequence[Option]] = tuple,
+    *,
+    defer: bool = False,
+) -> Settings:
+    """Discover (or take) the config file and return settings validated against ``options``."""
+    if config_file is not None:
+        config_file = config_file.resolve()
+        if not config_file.is_file():
+            raise ConfigError([f"{config_file}: config file not found"])
+        root = config_file.parent
+        table = _archcheck_table(config_file)
+        if table is None:
+            raise ConfigError([f"{config_file.name}: no [tool.archcheck] table"])
+    else:
+        root, config_file = find_config(start)
+        table = _archcheck_table(config_file) if config_file else {}
+    return parse_settings(table or {}, root, config_file, options, defer=defer)
+
+
+def with_overrides(settings: Settings, **changes: Any) -> Settings:
+    """Settings with command-line overrides applied (None means 'not given')."""
+    return replace(settings, **{k: value for k, value in changes.items() if value is not None})

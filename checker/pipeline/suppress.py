@@ -1,0 +1,46 @@
+"""Apply suppression comments to findings: drop the silenced, re-report the expired, find the unused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, List, Mapping, Set, Tuple
+
+from archcheck.model import FileFacts, Suppression, Violation
+
+
+@dataclass
+class Applied:
+    """Findings after suppression comments, and the comments that silenced nothing."""
+
+    kept: List[Violation] = field(default_factory=list)
+    unused: List[Tuple[str, Suppression]] = field(default_factory=list)  # (path, first line's comment)
+
+
+def apply(violations: Iterable[Violation], facts: Mapping[str, FileFacts], today: str,
+          enabled: Callable[[str], bool]) -> Applied:  # fmt: skip
+    """Drop suppressed findings, re-report those whose suppression expired, find unused comments.
+
+    A comment naming only codes that this run does not check is not called unused.
+    """
+    result = Applied()
+    used: Set[Tuple[str, int]] = set()
+    for violation in violations:
+        path = violation.location.path
+        file_facts = facts.get(path)
+        matching = [s for s in (file_facts.suppressions if file_facts else ())
+                    if s.line == violation.location.line and s.covers(violation.code)]  # fmt: skip
+        active = [s for s in matching if not s.until or s.until >= today]
+        used.update((path, s.comment_line) for s in matching)
+        if active:
+            continue
+        if matching:
+            note = f" (suppression expired on {matching[0].until})"
+            violation = replace(violation, message=violation.message + note)
+        result.kept.append(violation)
+    for path in sorted(facts):
+        firsts = {s.comment_line: s for s in facts[path].suppressions if s.line == s.comment_line}
+        for line, suppression in sorted(firsts.items()):
+            judged = not suppression.codes or any(enabled(code) for code in suppression.codes)
+            if (path, line) not in used and judged:
+                result.unused.append((path, suppression))
+    return result
