@@ -42,9 +42,10 @@ async def handle_order(order):
 ```
 """
 
-import re
 from typing import Iterator
 
+from archcheck.facts.loops import LoopCalls
+from archcheck.facts.names import ASYNC_DEF
 from archcheck.model import Severity, Violation
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
@@ -199,12 +200,9 @@ class BlockingLoopEntryViaCall(
     valid=VALID,
     invalid=INVALID,
 ):
-    # a chain needs an async def and a loop entry (asyncio.run is reached through an import of
-    # asyncio); patterns start with a literal so the regex engine can scan for it quickly
-    call_facts_where = (
-        (re.compile(rb"async(?:[ \t\f]|\\\r?\n)+def\b"),),
-        (re.compile(rb"asyncio"), re.compile(rb"run_until_complete"), re.compile(rb"run_forever")),
-    )
+    loop_calls = LoopCalls(functions=frozenset({"asyncio.run"}), methods=frozenset({"run_until_complete", "run_forever"}))
+    # a chain needs an async def and a loop entry somewhere in the service
+    call_facts_where = ((ASYNC_DEF,), loop_calls.markers())
 
     def check(self) -> Iterator[Violation]:
         graph = self.project.call_graph

@@ -15,43 +15,12 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.source import ParsedSource
-from archcheck.model import CallFact, DefFact, ImportFact, Location
+from archcheck.facts.names import dotted, own_nodes
+from archcheck.model import CallFact, DefFact, Location
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})
 _VIEWS = frozenset({"values", "items", "get"})
 Instances = Tuple[Tuple[str, str], ...]
-
-
-def dotted(node: ast.AST) -> Optional[str]:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else None
-    return None
-
-
-def import_aliases(imports: Sequence[ImportFact]) -> Dict[str, str]:
-    """Local name -> dotted name it stands for (absolute imports only)."""
-    aliases: Dict[str, str] = {}
-    for fact in imports:
-        if fact.level:
-            continue
-        for local, name in fact.aliases:
-            aliases[local] = f"{fact.module}.{name}" if fact.kind.value == "from" else name
-    return aliases
-
-
-def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
-    """Nodes of a scope's own code, not descending into nested functions, lambdas or classes."""
-    todo: List[ast.AST] = list(reversed(body))
-    while todo:
-        node = todo.pop()
-        yield node
-        if isinstance(node, _SCOPES):
-            continue
-        todo.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 def _self_attr(node: ast.AST) -> Optional[str]:

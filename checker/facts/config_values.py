@@ -25,7 +25,7 @@ import ast
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
-from archcheck.facts.calls import dotted
+from archcheck.facts.names import call_chain, dotted, qualified
 from archcheck.facts.loops import is_main_guard
 from archcheck.facts.source import ParsedSource
 from archcheck.facts.urls import (
@@ -214,16 +214,6 @@ class ConfigFacts:
     database_urls: Tuple[DatabaseUrlFact, ...] = ()
 
 
-def callee_name(func: ast.expr) -> str:
-    """``self.env.get`` -> "self.env.get"; ``get_env().get`` -> "get_env.get" (calls dropped)."""
-    if isinstance(func, ast.Attribute):
-        inner = callee_name(func.value)
-        return f"{inner}.{func.attr}" if inner else func.attr
-    if isinstance(func, ast.Call):
-        return callee_name(func.func)
-    return func.id if isinstance(func, ast.Name) else ""
-
-
 def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.expr]:
     for kw in call.keywords:
         if kw.arg == keyword:
@@ -259,11 +249,7 @@ class _Gatherer:
         self.settings_classes: Set[str] = set()
 
     def qualified(self, node: ast.AST) -> Optional[str]:
-        name = dotted(node)
-        if name is None:
-            return None
-        head, _, rest = name.partition(".")
-        return self.aliases[head] + ("." + rest if rest else "") if head in self.aliases else None
+        return qualified(node, self.aliases)
 
     # --- what a call is -----------------------------------------------------
 
@@ -274,7 +260,7 @@ class _Gatherer:
             return _argument(call, 0, "key"), _argument(call, 1, "default"), "env lookup"
         if qualified == "decouple.config":
             return _argument(call, 0, "option"), _argument(call, 1, "default"), "config read"
-        name = callee_name(call.func).lower()
+        name = call_chain(call.func).lower()
         if name == "getattr" and len(call.args) == 3:
             return call.args[1], call.args[2], "config read"
         if call.args and any(
@@ -292,7 +278,7 @@ class _Gatherer:
 
     @staticmethod
     def is_people(call: ast.Call) -> bool:
-        name = callee_name(call.func)
+        name = call_chain(call.func)
         last = name.rsplit(".", 1)[-1]
         head = name.split(".")[0].lower()
         return (
@@ -447,7 +433,7 @@ class _Gatherer:
         if read is not None:
             key, default, source = read
             self._config_read(call, key, default, source, inner)
-        last = callee_name(func).rsplit(".", 1)[-1]
+        last = call_chain(func).rsplit(".", 1)[-1]
         positional = [a for a in call.args if not isinstance(a, ast.Starred)]
         for position, value in enumerate(positional):
             children.append((value, self._argument_use(call, value, last, position, None, read, use, inner)))
@@ -507,7 +493,7 @@ class _Gatherer:
         """``os.putenv(X, v)``, ``env_manager.set(X, v)``."""
         if last in ("putenv", "setenv"):
             return True
-        receiver = callee_name(call.func.value) if isinstance(call.func, ast.Attribute) else ""
+        receiver = call_chain(call.func.value) if isinstance(call.func, ast.Attribute) else ""
         return last == "set" and "env" in receiver.rsplit(".", 1)[-1].lower()
 
     def _dict(self, node: ast.Dict, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
@@ -562,7 +548,7 @@ class _Gatherer:
             self.fallbacks.append(fact)
 
     def _settings_field(self, name: str, value: ast.expr, use: _Use) -> None:
-        if isinstance(value, ast.Call) and callee_name(value.func).rsplit(".", 1)[-1] in _FIELD_CALLS:
+        if isinstance(value, ast.Call) and call_chain(value.func).rsplit(".", 1)[-1] in _FIELD_CALLS:
             value = _argument(value, 0, "default")  # type: ignore[assignment]
             if value is None:
                 return

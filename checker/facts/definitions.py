@@ -14,6 +14,7 @@ import re
 import zlib
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
+from archcheck.facts.names import dotted
 from archcheck.facts.source import ParsedSource, deep_recursion
 from archcheck.model import ClassFact, FunctionFact, Location
 
@@ -67,14 +68,8 @@ def header_location(source: ParsedSource, node: Definition) -> Location:
 
 
 def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else ""
-    if isinstance(node, ast.Subscript):  # Generic[T], Base[int]
-        return _dotted(node.value)
-    return ""
+    """A base class or decorator as written: ``Generic[T]`` is ``Generic``; "" for other expressions."""
+    return dotted(node, subscripts=True) or ""
 
 
 def _called(node: object) -> object:

@@ -25,9 +25,9 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
-from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple, Union
 
-from archcheck.facts.calls import dotted, own_nodes
+from archcheck.facts.names import dotted, own_nodes, qualified
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
 
@@ -81,6 +81,12 @@ class LoopCalls:
     def __or__(self, other: LoopCalls) -> LoopCalls:
         return LoopCalls(self.functions | other.functions, self.methods | other.methods)
 
+    def markers(self) -> Tuple[Pattern[bytes], ...]:
+        """Byte patterns one of which a file holding one of these calls contains: the module
+        that a function is imported from (``asyncio``), or a method's name."""
+        words = {f.split(".")[0] for f in self.functions} | set(self.methods)
+        return tuple(re.compile(re.escape(word.encode())) for word in sorted(words))
+
     def may_occur(self, text: str) -> bool:
         """False only if ``text`` cannot hold one of these calls (the gatherer's cheap screen).
 
@@ -122,13 +128,7 @@ class _Gatherer:
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         """The dotted name an expression stands for through the file's imports."""
-        name = dotted(node)
-        if name is None:
-            return None
-        head, _, rest = name.partition(".")
-        if head not in self.aliases:
-            return None
-        return self.aliases[head] + ("." + rest if rest else "")
+        return qualified(node, self.aliases)
 
     def _calls(self, node: ast.AST, names: FrozenSet[str]) -> bool:
         return isinstance(node, ast.Call) and self.qualified(node.func) in names

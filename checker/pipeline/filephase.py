@@ -11,7 +11,8 @@ import posixpath
 from dataclasses import dataclass
 from typing import FrozenSet, Optional, Union
 
-from archcheck.facts.calls import gather_calls, import_aliases
+from archcheck.facts.calls import gather_calls
+from archcheck.facts.names import import_aliases
 from archcheck.facts.config_values import gather_config
 from archcheck.facts.definitions import gather_definitions, is_generated
 from archcheck.facts.dotenv import parse_env

@@ -23,7 +23,7 @@ from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 import networkx as nx
 
-from archcheck.facts.calls import import_aliases
+from archcheck.facts.names import import_aliases, qualify
 from archcheck.model import DefFact, FileFacts, Location, LoopEntryFact
 from archcheck.project.layout import Layout
 
@@ -86,10 +86,10 @@ class CallGraph:
         head, _, rest = written.partition(".")
         if not rest and any(c.name == head for c in self.facts[path].classes):
             return path, head
-        alias = self.aliases[path].get(head)
-        if alias is None:
+        meant = qualify(written, self.aliases[path])
+        if meant is None:
             return None
-        found = self._symbol(path, alias + ("." + rest if rest else ""))
+        found = self._symbol(path, meant)
         facts = self.facts.get(found[0]) if found else None
         if found and facts and any(c.name == found[1] for c in facts.classes):
             return found
@@ -111,8 +111,8 @@ class CallGraph:
             return path, local
         if name in self.instances[path]:
             return path, self.instances[path][name]
-        alias = self.aliases[path].get(name)
-        symbol = self._symbol(path, alias) if alias else None
+        meant = qualify(name, self.aliases[path])
+        symbol = self._symbol(path, meant) if meant else None
         if symbol is not None and symbol[0] in self.instances:
             written = self.instances[symbol[0]].get(symbol[1])
             return (symbol[0], written) if written else None
@@ -144,16 +144,17 @@ class CallGraph:
                 found = self._function(path, f"{scope}.<locals>.{head}")
                 scope = scope.rsplit(".<locals>.", 1)[0] if ".<locals>." in scope else ""
             found = found or self._function(path, head)
-            alias = self.aliases[path].get(head)
-            if found is None and alias:
-                symbol = self._symbol(path, alias)
+            meant = qualify(target, self.aliases[path])
+            if found is None and meant:
+                symbol = self._symbol(path, meant)
                 found = self._function(*symbol) if symbol else None
         else:
             built = self._type_of(caller, path, head) if len(parts) == 2 else None
+            meant = qualify(target, self.aliases[path])
             if built is not None:
                 found = self._method(self._class(*built), parts[1])
-            elif head in self.aliases[path]:
-                symbol = self._symbol(path, ".".join([self.aliases[path][head], *parts[1:]]))
+            elif meant is not None:
+                symbol = self._symbol(path, meant)
                 found = self._function(*symbol) if symbol else None
         if found is None or not self._same_service(path, found[0]):
             return None

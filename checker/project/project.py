@@ -7,14 +7,14 @@ on first use, and shared by every project rule.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple, TypeVar, cast
 
 import networkx as nx
 import pathspec
 
 from archcheck.config.globs import compile_globs
 from archcheck.config.settings import ConfigError, Settings
-from archcheck.facts.calls import import_aliases
+from archcheck.facts.names import import_aliases, qualify
 from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
 from archcheck.model import FileFacts, ImportKind, LoopEntryFact
 from archcheck.project.call_graph import CallGraph
@@ -25,6 +25,8 @@ from archcheck.project.requirement_graph import Requirements
 
 # how test code names the fixtures that misbehave on purpose
 _NEGATIVE_FIXTURES = ("bad", "broken", "wrong", "invalid", "improper", "faulty", "buggy")
+
+T = TypeVar("T")
 
 
 class Project:
@@ -42,6 +44,14 @@ class Project:
         self.facts = facts
         self.requirements = requirements or Requirements(None, {})
         self._ancestors: Dict[Tuple[str, str], FrozenSet[str]] = {}
+        self._derived: Dict[str, Any] = {}
+
+    def derived(self, key: str, compute: Callable[[], T]) -> T:
+        """A structure several rules derive from the project (``ssot.class-sites``), computed
+        once and kept with the project, so it lives exactly as long as the run."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return cast(T, self._derived[key])
 
     @cached_property
     def imports(self) -> Tuple[ResolvedImport, ...]:
@@ -101,8 +111,8 @@ class Project:
                 aliases = import_aliases(facts.imports)
                 for fact in (c for c in facts.classes if c.name == cls):
                     for base in fact.bases:
-                        head, _, rest = base.partition(".")  # `JSONEncoder as Base`: the class is JSONEncoder
-                        last = (aliases.get(head, head) + ("." + rest if rest else "")).rsplit(".", 1)[-1]
+                        # `JSONEncoder as Base`: the class is JSONEncoder
+                        last = (qualify(base, aliases) or base).rsplit(".", 1)[-1]
                         found.add(last)
                         todo.append((self.class_file(where, base) or where, last))
             self._ancestors[key] = frozenset(found)

@@ -11,12 +11,11 @@ Sphinx's ``setup``), and names in ``ssot.acceptable-duplicates``.
 from __future__ import annotations
 
 import fnmatch
-import weakref
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from archcheck.config.globs import compile_globs
-from archcheck.facts.calls import import_aliases
+from archcheck.facts.names import import_aliases, qualify
 from archcheck.facts.definitions import SKETCH_SIZE
 from archcheck.model import ClassFact, Location
 from archcheck.project.concepts import concept, same_concept, tokens
@@ -102,15 +101,9 @@ def acceptable(name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
-_SITES: weakref.WeakKeyDictionary[Project, Dict[str, Dict[Unit, List[Site]]]] = weakref.WeakKeyDictionary()
-
-
 def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
     """Sites per service, computed once per project for the rules that share them."""
-    per_project = _SITES.setdefault(project, {})
-    if kind not in per_project:
-        per_project[kind] = _collect_sites(project, kind)
-    return per_project[kind]
+    return project.derived(f"ssot.{kind}-sites", lambda: _collect_sites(project, kind))
 
 
 def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
@@ -128,8 +121,8 @@ def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
                 continue
             if isinstance(d, ClassFact):
                 # `from distutils.command.build import build as _build` makes `_build` mean `build`
-                bases = tuple(aliases.get(b, b) for b in d.bases)
-                same = [b for b in d.bases if aliases.get(b, b).rsplit(".", 1)[-1] == d.name]
+                bases = tuple(qualify(b, aliases) or b for b in d.bases)
+                same = [b for b, meant in zip(d.bases, bases) if meant.rsplit(".", 1)[-1] == d.name]
                 extends = project.class_file(path, same[0]) if same else None
                 site = Site(
                     d.name,

@@ -1,0 +1,81 @@
+"""Names in one file: dotted names as written, what they stand for through imports, scopes.
+
+The one place that resolves a name through a file's imports, as LibCST's
+``QualifiedNameProvider`` does: ``np.array`` under ``import numpy as np`` is
+``numpy.array``; ``run`` under ``from asyncio import run`` is ``asyncio.run``.
+Relative imports resolve against the project layout, in the project phase.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence
+
+from archcheck.model import ImportFact, ImportKind
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+# The bytes of an ``async def`` (with a line continuation, even), for screens over raw files.
+ASYNC_DEF = re.compile(rb"async(?:[ \t\f]|\\\r?\n)+def\b")
+
+
+def dotted(node: ast.AST, *, subscripts: bool = False) -> Optional[str]:
+    """``a.b.c`` as written; None for anything else (a call, a subscript, a literal).
+
+    With ``subscripts``, ``Generic[T]`` is ``Generic``: how a base class is named.
+    """
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = dotted(node.value, subscripts=subscripts)
+        return f"{inner}.{node.attr}" if inner else None
+    if subscripts and isinstance(node, ast.Subscript):
+        return dotted(node.value, subscripts=subscripts)
+    return None
+
+
+def call_chain(func: ast.expr) -> str:
+    """A callee with the calls on its way dropped: ``get_env().get`` is ``get_env.get``."""
+    if isinstance(func, ast.Attribute):
+        inner = call_chain(func.value)
+        return f"{inner}.{func.attr}" if inner else func.attr
+    if isinstance(func, ast.Call):
+        return call_chain(func.func)
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def import_aliases(imports: Sequence[ImportFact]) -> Dict[str, str]:
+    """Local name -> the dotted name it stands for (absolute imports only)."""
+    aliases: Dict[str, str] = {}
+    for fact in imports:
+        if fact.level:
+            continue
+        for local, name in fact.aliases:
+            aliases[local] = f"{fact.module}.{name}" if fact.kind is ImportKind.FROM else name
+    return aliases
+
+
+def qualify(written: str, aliases: Mapping[str, str]) -> Optional[str]:
+    """What a dotted name as written stands for through the imports; None if its head is not imported."""
+    head, _, rest = written.partition(".")
+    if head not in aliases:
+        return None
+    return aliases[head] + ("." + rest if rest else "")
+
+
+def qualified(node: ast.AST, aliases: Mapping[str, str]) -> Optional[str]:
+    """What an expression names through the imports: ``qualify(dotted(node))``."""
+    written = dotted(node)
+    return None if written is None else qualify(written, aliases)
+
+
+def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
+    """Nodes of a scope's own code, not descending into nested functions, lambdas or classes."""
+    todo: List[ast.AST] = list(reversed(body))
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, _SCOPES):
+            continue
+        todo.extend(reversed(list(ast.iter_child_nodes(node))))
