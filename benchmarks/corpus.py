@@ -11,11 +11,24 @@ from pathlib import Path
 from typing import List
 
 PACKAGES = [
-    "networkx==3.6.1", "pip==26.3", "pygments==2.21.0", "libcst==1.9.0", "pylint==4.1.4",
-    "setuptools==65.5.0", "prompt_toolkit==3.0.53", "rich==15.0.0", "astroid==4.3.4",
-    "markdown-it-py==4.3.0", "fixit==2.2.1", "isort==9.0.2", "import-linter==2.16",
-    "flake8==7.5.0", "pathspec==1.1.1", "pyflakes==4.1.0", "packaging==26.3",
-]  # fmt: skip
+    "networkx==3.6.1",
+    "pip==26.3",
+    "pygments==2.21.0",
+    "libcst==1.9.0",
+    "pylint==4.1.4",
+    "setuptools==65.5.0",
+    "prompt_toolkit==3.0.53",
+    "rich==15.0.0",
+    "astroid==4.3.4",
+    "markdown-it-py==4.3.0",
+    "fixit==2.2.1",
+    "isort==9.0.2",
+    "import-linter==2.16",
+    "flake8==7.5.0",
+    "pathspec==1.1.1",
+    "pyflakes==4.1.0",
+    "packaging==26.3",
+]
 
 
 def top_level_packages(service: Path) -> List[str]:
@@ -33,8 +46,10 @@ def build_pypi(target: Path) -> Path:
         service = target / name
         if service.exists():
             shutil.rmtree(service)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                        "--target", str(service), spec], check=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(service), spec],
+            check=True,
+        )
         for path in sorted(service.rglob("*"), reverse=True):
             if path.is_file() and path.suffix != ".py":
                 path.unlink()

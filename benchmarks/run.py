@@ -35,8 +35,13 @@ def tool(name: str) -> Optional[str]:
 def timed(command: Sequence[str], cwd: Path, env: Optional[Dict[str, str]] = None) -> Tuple[float, int]:
     """Wall seconds and peak RSS in MB of the largest process (workers included)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) not in (0, 1):
@@ -44,8 +49,13 @@ def timed(command: Sequence[str], cwd: Path, env: Optional[Dict[str, str]] = Non
     return elapsed, usage.ru_maxrss // 1024
 
 
-def median_of(repeat: int, command: Sequence[str], cwd: Path, before: Optional[Callable[[], None]] = None,
-              env: Optional[Dict[str, str]] = None) -> Tuple[float, int]:  # fmt: skip
+def median_of(
+    repeat: int,
+    command: Sequence[str],
+    cwd: Path,
+    before: Optional[Callable[[], None]] = None,
+    env: Optional[Dict[str, str]] = None,
+) -> Tuple[float, int]:
     times, peak = [], 0
     for _ in range(repeat):
         if before:

@@ -26,8 +26,8 @@ from archcheck.project.layout import Layout
 
 if TYPE_CHECKING:
     from archcheck.pipeline.engine import Run
-    from archcheck.project.project import Project
     from archcheck.pipeline.registry import RuleClass
+    from archcheck.project.project import Project
 
 # The rules, the engine and what they import (LibCST, networkx) load inside the functions
 # that run them: ``--version`` and a run answered from the report cache start without them.
@@ -76,8 +76,15 @@ def run(
 
     cache = CacheDir(settings.root / settings.cache_dir) if use_cache else None
     chosen = rules(settings) if selected is None else selected
-    return run_engine(_complete(settings), chosen, paths=paths, cache=cache, jobs=jobs or default_jobs(),
-                      progress=progress, layout=layout)  # fmt: skip
+    return run_engine(
+        _complete(settings),
+        chosen,
+        paths=paths,
+        cache=cache,
+        jobs=jobs or default_jobs(),
+        progress=progress,
+        layout=layout,
+    )
 
 
 def analyse(settings: Settings, *, use_cache: bool = False, jobs: Optional[int] = None) -> Project:

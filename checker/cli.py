@@ -54,9 +54,13 @@ def output_option(command: F) -> F:
 def format_option(*choices: str) -> Callable[[F], F]:
     """``--format``, the first choice being the default."""
     return click.option(
-        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
         help="Output format.",
-    )  # fmt: skip
+    )
 
 
 def _emit(text: str, output: Optional[str]) -> None:
@@ -105,18 +109,31 @@ def cli() -> None:
 @format_option("text", "json", "sarif", "github")
 @click.option("--statistics", is_flag=True, help="Show counts per rule instead of the findings.")
 @output_option
-@click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (comma-separated).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes (comma-separated).")
+@click.option(
+    "--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (comma-separated)."
+)
+@click.option(
+    "--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes (comma-separated)."
+)
 @click.option("--strict", is_flag=True, default=None, help="Warnings fail the run too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail the run.")
 @config_option
 @click.option("--show-fixes", is_flag=True, help="Show how to fix each finding.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Hide the findings recorded in this baseline file.")  # fmt: skip
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Hide the findings recorded in this baseline file.",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for the per-file phase (default: the CPU count).")  # fmt: skip
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for the per-file phase (default: the CPU count).",
+)
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
 @click.version_option(__version__, "--version", prog_name="archcheck")
 def check(
@@ -154,12 +171,18 @@ def check(
 
 
 def _report(
-    settings: Settings, paths: Optional[List[str]], use_cache: bool, jobs: Optional[int], baseline: Optional[Path]
+    settings: Settings,
+    paths: Optional[List[str]],
+    use_cache: bool,
+    jobs: Optional[int],
+    baseline: Optional[Path],
 ) -> Report:
     from archcheck.pipeline.baseline import BaselineError
 
     try:
-        return api.check(settings, paths=paths, use_cache=use_cache, jobs=jobs, progress=True, baseline=baseline)
+        return api.check(
+            settings, paths=paths, use_cache=use_cache, jobs=jobs, progress=True, baseline=baseline
+        )
     except BaselineError as exc:
         raise UserError(str(exc)) from None
 
@@ -182,8 +205,12 @@ def _render(report: Report, fmt: str, statistics: bool, show_fixes: bool, quiet:
 
 
 @cli.command("baseline")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Baseline file (default: the `baseline` setting, else archcheck-baseline.json).")  # fmt: skip
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file (default: the `baseline` setting, else archcheck-baseline.json).",
+)
 @click.option("--prune", is_flag=True, help="Only drop entries that are fixed; never add.")
 @config_option
 def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]) -> int:
@@ -211,13 +238,18 @@ def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]
 @cli.command()
 @format_option("markdown", "json", "html")
 @output_option
-@click.option("--history", type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON-lines file: append this run and show the trend against the previous one.")  # fmt: skip
-@click.option("--fail-on-increase", is_flag=True,
-              help="Exit 1 if a service's SSOT score or cross-service imports rose.")  # fmt: skip
+@click.option(
+    "--history",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON-lines file: append this run and show the trend against the previous one.",
+)
+@click.option(
+    "--fail-on-increase", is_flag=True, help="Exit 1 if a service's SSOT score or cross-service imports rose."
+)
 @config_option
-def audit(fmt: str, output: Optional[str], history: Optional[Path], fail_on_increase: bool,
-          config: Optional[Path]) -> int:  # fmt: skip
+def audit(
+    fmt: str, output: Optional[str], history: Optional[Path], fail_on_increase: bool, config: Optional[Path]
+) -> int:
     """The daily SSOT audit: per-service metrics and the trend between runs."""
     from archcheck.output import audit as audits
     from archcheck.pipeline.registry import tagged
@@ -242,7 +274,10 @@ def rules_command(fmt: str) -> int:
 
     rules = catalogue()
     if fmt == "json":
-        rows = [{"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary()} for r in rules]
+        rows = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary()}
+            for r in rules
+        ]
         click.echo(json.dumps(rows, indent=2))
         return EXIT_OK
     width = max(len(r.name) for r in rules)
@@ -266,8 +301,13 @@ def explain(code: str) -> int:
 
 
 @cli.command()
-@click.option("--output", "-o", default="MASTER_INDEX.md", show_default=True,
-              help="Where to write it, relative to the project root; '-' for stdout.")  # fmt: skip
+@click.option(
+    "--output",
+    "-o",
+    default="MASTER_INDEX.md",
+    show_default=True,
+    help="Where to write it, relative to the project root; '-' for stdout.",
+)
 @config_option
 def index(output: str, config: Optional[Path]) -> int:
     """Write a Markdown MASTER_INDEX of canonical implementations and their duplicates."""

@@ -67,7 +67,9 @@ def _without_section(text: str) -> str:
 def write(root: Path, text: str, force: bool) -> Path:
     """Add (or with ``force`` replace) the section in ``pyproject.toml``."""
     if (root / ARCHCHECK_TOML).exists() and not force:
-        raise InitError(f"{ARCHCHECK_TOML} already configures archcheck; use --force to add the section anyway")
+        raise InitError(
+            f"{ARCHCHECK_TOML} already configures archcheck; use --force to add the section anyway"
+        )
     target = root / PYPROJECT
     existing = target.read_text(encoding="utf-8") if target.exists() else ""
     if any(_SECTION.match(line.strip()) for line in existing.splitlines()):

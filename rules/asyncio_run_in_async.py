@@ -99,7 +99,8 @@ VALID = [
             except RuntimeError:
                 return asyncio.run(coro)
     """),
-    example("""
+    example(
+        """
         import asyncio
 
         async def test_nested_run_is_detected(harness):
@@ -107,7 +108,9 @@ VALID = [
                 return asyncio.run(asyncio.sleep(0))
             ok, error = await harness.simulate(bad_func)
             assert "running event loop" in str(error)
-    """, path="services/example-service/tests/test_loops.py"),
+    """,
+        path="services/example-service/tests/test_loops.py",
+    ),
 ]
 INVALID = [
     example("""
@@ -131,7 +134,8 @@ INVALID = [
             import asyncio
             asyncio.run(work())  # expect: ASY001
     """),
-    example("""
+    example(
+        """
         import asyncio
         import pytest
 
@@ -139,7 +143,9 @@ INVALID = [
             with pytest.raises(ValueError):
                 await handler()
             asyncio.run(cleanup())  # expect: ASY001
-    """, path="services/example-service/tests/test_handler.py"),
+    """,
+        path="services/example-service/tests/test_handler.py",
+    ),
 ]
 
 
@@ -159,7 +165,9 @@ class AsyncioRunInAsync(
     def check(self) -> Iterator[Violation]:
         for path, facts in self.project.facts.items():
             for entry in facts.loop_entries:
-                if entry.kind not in self.loop_calls.functions or not self.project.flags_loop_entry(path, entry):
+                if entry.kind not in self.loop_calls.functions or not self.project.flags_loop_entry(
+                    path, entry
+                ):
                     continue
                 fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
                 function = (entry.function or "").rsplit(".", 1)[-1]

@@ -200,7 +200,9 @@ class BlockingLoopEntryViaCall(
     valid=VALID,
     invalid=INVALID,
 ):
-    loop_calls = LoopCalls(functions=frozenset({"asyncio.run"}), methods=frozenset({"run_until_complete", "run_forever"}))
+    loop_calls = LoopCalls(
+        functions=frozenset({"asyncio.run"}), methods=frozenset({"run_until_complete", "run_forever"})
+    )
     # a chain needs an async def and a loop entry somewhere in the service
     call_facts_where = ((ASYNC_DEF,), loop_calls.markers())
 
@@ -210,6 +212,10 @@ class BlockingLoopEntryViaCall(
             callee = chain[0][1].rsplit(".", 1)[-1]
             entry = graph.entries[chain[-1]].kind
             names = [caller[1].rsplit(".", 1)[-1], *(n[1].rsplit(".", 1)[-1] for n in chain)]
-            yield self.violation(edge.location, fix=self.fix.format(callee=callee),
-                                      function=names[0], callee=callee,
-                                      chain=" -> ".join([*names, entry]))  # fmt: skip
+            yield self.violation(
+                edge.location,
+                fix=self.fix.format(callee=callee),
+                function=names[0],
+                callee=callee,
+                chain=" -> ".join([*names, entry]),
+            )

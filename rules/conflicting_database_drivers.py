@@ -100,5 +100,10 @@ class ConflictingDatabaseDrivers(
                 for sync in (by_name[n] for n in sync_drivers if n in by_name):
                     if async_found:
                         first = async_found[0]
-                        yield self.violation(sync.location, sync=sync.name, async_=first.name,
-                                                  line=first.location.line, database=database)  # fmt: skip
+                        yield self.violation(
+                            sync.location,
+                            sync=sync.name,
+                            async_=first.name,
+                            line=first.location.line,
+                            database=database,
+                        )

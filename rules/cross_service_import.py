@@ -120,5 +120,6 @@ class CrossServiceImport(
         graph = self.project.unit_graph
         for source, target in self.forbidden_edges():
             for item in witnesses(graph, source, target):
-                yield self.violation(item.fact.location, source=source, target=target,
-                                          module=item.fact.display)  # fmt: skip
+                yield self.violation(
+                    item.fact.location, source=source, target=target, module=item.fact.display
+                )

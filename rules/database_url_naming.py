@@ -51,7 +51,9 @@ from archcheck.project.layout import Unit, UnitKind
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
-DEFAULT_DATABASE_URL_TEMPLATE = "postgresql://{service}_user:{service}_pass@{service_host}-db:5432/{service}_service"
+DEFAULT_DATABASE_URL_TEMPLATE = (
+    "postgresql://{service}_user:{service}_pass@{service_host}-db:5432/{service}_service"
+)
 
 
 def template(value: object) -> str:
@@ -158,8 +160,10 @@ def _normal(url: str) -> str:
 
 
 def _pattern(template: str, service: Unit) -> "re.Pattern[str]":
-    pieces = [re.escape(_normal(expected_url(piece, service)) if i == 0 else expected_url(piece, service))
-              for i, piece in enumerate(template.split("*"))]  # fmt: skip
+    pieces = [
+        re.escape(_normal(expected_url(piece, service)) if i == 0 else expected_url(piece, service))
+        for i, piece in enumerate(template.split("*"))
+    ]
     return re.compile(".*".join(pieces))
 
 
@@ -185,7 +189,9 @@ class DatabaseUrlNaming(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    options=(Option("config", "database-url-template", None, template, "the DATABASE_URL naming convention"),),
+    options=(
+        Option("config", "database-url-template", None, template, "the DATABASE_URL naming convention"),
+    ),
     in_tests=False,
 ):
     def check(self) -> Iterator[Violation]:
@@ -200,8 +206,13 @@ class DatabaseUrlNaming(
             expected = mask_password(expected_url(template, unit))
             for value, where in found:
                 if not _follows(value, template, unit):
-                    yield self.violation(where, fix=self.fix.format(expected=expected),
-                                              value=mask_password(value), service=unit.name, expected=expected)  # fmt: skip
+                    yield self.violation(
+                        where,
+                        fix=self.fix.format(expected=expected),
+                        value=mask_password(value),
+                        service=unit.name,
+                        expected=expected,
+                    )
 
     def _values(self) -> Dict[Unit, List[Value]]:
         """Each service's literal DATABASE_URL values that are URLs, in code and in .env files."""

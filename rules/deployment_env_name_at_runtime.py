@@ -83,7 +83,9 @@ class DeploymentEnvNameAtRuntime(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    options=(Option("config", "deployment-suffixes", SUFFIXES, string_list, "suffixes that name a deployment"),),
+    options=(
+        Option("config", "deployment-suffixes", SUFFIXES, string_list, "suffixes that name a deployment"),
+    ),
     in_tests=False,
 ):
     def check(self) -> Iterator[Violation]:
@@ -98,6 +100,4 @@ class DeploymentEnvNameAtRuntime(
                 )
                 if suffix is not None:
                     neutral = read.key[: -len(suffix)]
-                    yield self.violation(
-                        read.location, fix=self.fix.format(neutral=neutral), name=read.key
-                    )
+                    yield self.violation(read.location, fix=self.fix.format(neutral=neutral), name=read.key)

@@ -41,9 +41,21 @@ from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
 DRIVERS = (
-    "asyncpg", "psycopg", "psycopg2", "psycopg2-binary", "psycopg-binary", "aiopg", "pymysql",
-    "mysqlclient", "aiomysql", "asyncmy", "aiosqlite", "oracledb", "cx-oracle", "pyodbc",
-)  # fmt: skip
+    "asyncpg",
+    "psycopg",
+    "psycopg2",
+    "psycopg2-binary",
+    "psycopg-binary",
+    "aiopg",
+    "pymysql",
+    "mysqlclient",
+    "aiomysql",
+    "asyncmy",
+    "aiosqlite",
+    "oracledb",
+    "cx-oracle",
+    "pyodbc",
+)
 MESSAGE = "database driver '{package}' in the shared requirements: every service would install it"
 FIX = "move the driver to the requirements of the services that use the database"
 
@@ -81,7 +93,11 @@ class DriverInSharedRequirements(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    options=(Option("requirements", "database-drivers", DRIVERS, string_list, "packages that are database drivers"),),
+    options=(
+        Option(
+            "requirements", "database-drivers", DRIVERS, string_list, "packages that are database drivers"
+        ),
+    ),
 ):
     def check(self) -> Iterator[Violation]:
         drivers = {canonicalize_name(d) for d in self.option("requirements.database-drivers")}

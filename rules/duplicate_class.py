@@ -73,7 +73,8 @@ VALID = [
             _APP + "sub/impl.py": "from . import ports\nclass Reader(ports.Reader): ...\n",
             # an exception and an error-response model share a name, not a concept
             _APP + "errors.py": "class ValidationError(Exception): ...\n",
-            _APP + "models.py": "from pydantic import BaseModel\nclass ValidationError(BaseModel):\n    detail: str\n",
+            _APP
+            + "models.py": "from pydantic import BaseModel\nclass ValidationError(BaseModel):\n    detail: str\n",
             # example code shipped beside the real code
             _APP + "examples/quickstart.py": "class Order: ...\n",
             # a table and the API schema of one feature, through bases in a shared library
@@ -81,8 +82,10 @@ VALID = [
                 "from pydantic import BaseModel\nfrom sqlalchemy.orm import DeclarativeBase\n"
                 "class APIModel(BaseModel): ...\nclass Base(DeclarativeBase): ...\n"
             ),
-            _APP + "models/tables.py": "from shared.models import Base\nclass ToolRequest(Base):\n    id: int\n",
-            _APP + "models/api.py": "from shared.models import APIModel\nclass ToolRequest(APIModel):\n    name: str\n",
+            _APP
+            + "models/tables.py": "from shared.models import Base\nclass ToolRequest(Base):\n    id: int\n",
+            _APP
+            + "models/api.py": "from shared.models import APIModel\nclass ToolRequest(APIModel):\n    name: str\n",
             _APP + "shims.py": "class Settings: ...\n",
             _APP + "settings.py": "class Settings: ...\n",
         },
@@ -92,15 +95,18 @@ VALID = [
 INVALID = [
     Example(
         {
-            _APP + "encoders.py": "import json\n\nclass JSONEncoder(json.JSONEncoder):  # expect: SSOT001\n    pass\n",
+            _APP
+            + "encoders.py": "import json\n\nclass JSONEncoder(json.JSONEncoder):  # expect: SSOT001\n    pass\n",
             _APP + "api/encoders.py": (
                 "from json import JSONEncoder as Base\n\nclass JSONEncoder(Base):  # expect: SSOT001\n    pass\n"
             ),
             "shared/models.py": "class Money: ...  # expect: SSOT001\n",
             "shared/types.py": "class Money: ...  # expect: SSOT001\n",
             # copies that drifted apart, down to nothing in common: still one concept twice
-            _APP + "health.py": "class HealthStatus:  # expect: SSOT001\n    healthy: bool\n    latency: float\n",
-            _APP + "api/health.py": "class HealthStatus:  # expect: SSOT001\n    up: bool\n    checked_at: str\n",
+            _APP
+            + "health.py": "class HealthStatus:  # expect: SSOT001\n    healthy: bool\n    latency: float\n",
+            _APP
+            + "api/health.py": "class HealthStatus:  # expect: SSOT001\n    up: bool\n    checked_at: str\n",
         }
     ),
     Example(
@@ -126,11 +132,13 @@ class DuplicateClass(
     valid=VALID,
     invalid=INVALID,
     options=(Option("ssot", "acceptable-duplicates", (), string_list, "names or globs allowed to repeat"),),
-    tags=("ssot",), in_tests=False,
+    tags=("ssot",),
+    in_tests=False,
 ):
     def check(self) -> Iterator[Violation]:
         for service, sites in class_sites(self.project).items():
             for name, group in sorted(duplicates(sites).items()):
                 for site in group:
-                    yield self.violation(site.location, name=name, unit=unit_label(service),
-                                              others=others(site, group))  # fmt: skip
+                    yield self.violation(
+                        site.location, name=name, unit=unit_label(service), others=others(site, group)
+                    )

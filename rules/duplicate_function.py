@@ -48,22 +48,79 @@ FIX = "keep one implementation and import it everywhere else"
 # decorators that register a function with a framework: each module has its own, by design
 ENTRY_DECORATORS = frozenset(
     {
-        "get", "post", "put", "patch", "delete", "head", "options", "trace", "route", "api_route",
-        "websocket", "websocket_route", "on_event", "middleware", "exception_handler", "errorhandler",
-        "task", "shared_task", "periodic_task", "command", "group", "fixture", "receiver",
-        "listens_for", "hookimpl", "tool", "resource", "prompt", "subscriber", "consumer", "job",
-        "scheduled_job", "event", "listener", "on", "handler", "validator", "field_validator",
-        "model_validator", "root_validator", "before_request", "after_request", "callback", "cli",
-        "webhook", "resolver", "mutation", "query", "action", "signal", "hook", "register",
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "trace",
+        "route",
+        "api_route",
+        "websocket",
+        "websocket_route",
+        "on_event",
+        "middleware",
+        "exception_handler",
+        "errorhandler",
+        "task",
+        "shared_task",
+        "periodic_task",
+        "command",
+        "group",
+        "fixture",
+        "receiver",
+        "listens_for",
+        "hookimpl",
+        "tool",
+        "resource",
+        "prompt",
+        "subscriber",
+        "consumer",
+        "job",
+        "scheduled_job",
+        "event",
+        "listener",
+        "on",
+        "handler",
+        "validator",
+        "field_validator",
+        "model_validator",
+        "root_validator",
+        "before_request",
+        "after_request",
+        "callback",
+        "cli",
+        "webhook",
+        "resolver",
+        "mutation",
+        "query",
+        "action",
+        "signal",
+        "hook",
+        "register",
     }
-)  # fmt: skip
+)
 _ENTRY_SUFFIXES = ("_handler", "_route", "_task", "_command", "_hook", "_listener", "_tool", "_event")
 # per-module factories and registration functions that frameworks look up by name
 FACTORIES = (
-    "register_*", "create_app", "create_*_app", "make_app", "build_app", "build_*_app", "build_router",
-    "build_*_router", "create_router", "create_*_router", "get_router", "setup_routes", "include_routes",
-    "include_routers", "init_app",
-)  # fmt: skip
+    "register_*",
+    "create_app",
+    "create_*_app",
+    "make_app",
+    "build_app",
+    "build_*_app",
+    "build_router",
+    "build_*_router",
+    "create_router",
+    "create_*_router",
+    "get_router",
+    "setup_routes",
+    "include_routes",
+    "include_routers",
+    "init_app",
+)
 MIN_BODY_SIMILARITY = 0.5
 MIN_SHARED_LINES = 0.15  # with the same parameters, bodies must have some lines alike
 MIN_BODY_LINES = 2
@@ -88,7 +145,8 @@ VALID = [
             # accessors of different things, with nothing in common but the name
             _APP + "database.py": "def get_connection_manager():\n    return _db_manager\n",
             _APP + "websocket.py": "def get_connection_manager():\n    global _ws\n    return _ws\n",
-            _APP + "breakers.py": "def default_alert_handler(alert):\n    log.warning('breaker %s', alert.name)\n",
+            _APP
+            + "breakers.py": "def default_alert_handler(alert):\n    log.warning('breaker %s', alert.name)\n",
             # per-framework adapters: one signature, nothing alike inside
             _APP + "monitoring/fastapi.py": (
                 "def setup_monitoring(app, config):\n    app.add_middleware(MetricsMiddleware, config=config)\n"
@@ -115,7 +173,8 @@ VALID = [
                 "def search(state, config):\n    llm = config.llm\n    return llm.invoke(state.messages)\n"
             ),
             # a sync wrapper around the async original calls it: one implementation
-            _APP + "checks/core.py": "async def validate_user(user, context):\n    return await rules.check(user)\n",
+            _APP
+            + "checks/core.py": "async def validate_user(user, context):\n    return await rules.check(user)\n",
             _APP + "checks/sync.py": (
                 "import asyncio\nfrom app.checks.core import validate_user as _async_validate_user\n\n"
                 "def validate_user(user, context):\n    return asyncio.run(_async_validate_user(user, context))\n"
@@ -126,7 +185,8 @@ VALID = [
 INVALID = [
     Example(
         {
-            _APP + "db.py": "def get_session():  # expect: SSOT002\n    factory = make_factory()\n    return factory()\n",
+            _APP
+            + "db.py": "def get_session():  # expect: SSOT002\n    factory = make_factory()\n    return factory()\n",
             _APP + "api/deps.py": (
                 "async def get_session():  # expect: SSOT002\n    factory = make_factory()\n    return factory()\n"
             ),
@@ -188,7 +248,8 @@ class DuplicateFunction(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    tags=("ssot",), in_tests=False,
+    tags=("ssot",),
+    in_tests=False,
 ):
     def check(self) -> Iterator[Violation]:
         delegating = self._delegations()
@@ -196,13 +257,15 @@ class DuplicateFunction(
             candidates = [s for s in sites if _compared(s)]
             for name, group in sorted(duplicates(candidates).items()):
                 for site in group:
-                    copies = [o for o in group if o is not site and evidence(site, o)
-                              and (site.path, o.path, name) not in delegating]  # fmt: skip
+                    copies = [
+                        o
+                        for o in group
+                        if o is not site and evidence(site, o) and (site.path, o.path, name) not in delegating
+                    ]
                     if copies:
                         yield self.violation(
                             site.location, name=name, unit=unit_label(unit), others=_places(site, copies)
                         )
-
 
     def _delegations(self) -> Set[Tuple[str, str, str]]:
         """(file, other file, name) where one file imports ``name`` from the other: a wrapper

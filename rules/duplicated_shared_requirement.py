@@ -123,8 +123,9 @@ class DuplicatedSharedRequirement(
                     difference = (
                         f"; versions differ: {', '.join(fact.pins)} here, {', '.join(other.pins)} shared"
                     )
-                yield self.violation(fact.location, requirement=fact.text, shared=describe(other),
-                                          difference=difference)  # fmt: skip
+                yield self.violation(
+                    fact.location, requirement=fact.text, shared=describe(other), difference=difference
+                )
         yield from self._drifted_copies(shared)
 
     def _drifted_copies(self, shared: Dict[str, RequirementFact]) -> Iterator[Violation]:
@@ -134,15 +135,24 @@ class DuplicatedSharedRequirement(
             copy: Dict[str, RequirementFact] = {}
             for fact in requirements.requirements_in(requirements.closure(path)):
                 copy.setdefault(fact.name, fact)
-            changes = [f"{fact.text} here, {shared[name].text} shared" for name, fact in sorted(copy.items())
-                       if name in shared and _spec(fact) != _spec(shared[name])]  # fmt: skip
+            changes = [
+                f"{fact.text} here, {shared[name].text} shared"
+                for name, fact in sorted(copy.items())
+                if name in shared and _spec(fact) != _spec(shared[name])
+            ]
             changes += [f"{fact.text} only here" for name, fact in sorted(copy.items()) if name not in shared]
             changes += [f"{fact.text} missing" for name, fact in sorted(shared.items()) if name not in copy]
             if changes:
                 first = min((f for f in copy.values() if not _same(f, shared)), key=_line, default=None)
                 where = first.location if first else Location(path, 1, 1, 1, 1)
-                yield self.violation(where, message=COPY_MESSAGE, fix=COPY_FIX, copy=path,
-                                          shared=requirements.shared, changes="; ".join(changes))  # fmt: skip
+                yield self.violation(
+                    where,
+                    message=COPY_MESSAGE,
+                    fix=COPY_FIX,
+                    copy=path,
+                    shared=requirements.shared,
+                    changes="; ".join(changes),
+                )
 
 
 def _spec(fact: RequirementFact) -> str:

@@ -256,8 +256,9 @@ class HardcodedServiceUrl(
                 if unit is not None and names_own_address(fact.name, unit.key):
                     continue  # `service_host = "localhost"`: where the service itself listens
                 for url, target, variable in self._targets(fact):
-                    yield self.violation(fact.location, fix=self.fix.format(variable=variable),
-                                              url=url, target=target)  # fmt: skip
+                    yield self.violation(
+                        fact.location, fix=self.fix.format(variable=variable), url=url, target=target
+                    )
 
     def _targets(self, fact: UrlFact) -> Iterator[Tuple[str, str, str]]:
         if "://" not in fact.text:  # a bare `localhost:4317` is a target only where the name says so

@@ -123,8 +123,9 @@ class MissingSharedRequirements(
                 if not requirements.provides_shared(path):
                     include = posixpath.relpath(shared, posixpath.dirname(path))
                     where = Location(path, 1, 1, 1, 1)
-                    yield self.violation(where, fix=self.fix.format(include=include),
-                                              path=path, shared=shared)  # fmt: skip
+                    yield self.violation(
+                        where, fix=self.fix.format(include=include), path=path, shared=shared
+                    )
 
     def _tops(self, roots: List[str]) -> List[str]:
         """Files of the service that no other file of the service includes."""

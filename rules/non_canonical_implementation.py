@@ -43,8 +43,10 @@ MESSAGE = "class '{name}' re-implements '{canonical}', whose canonical implement
 FIX = "use the canonical implementation instead of a new one"
 
 _APP = "services/content-service/app/"
-_CONFIG = ('services = ["services/*"]\n[ssot.canonical]\n'
-           'DatabaseManager = "services/content-service/app/db/manager.py"\n')  # fmt: skip
+_CONFIG = (
+    'services = ["services/*"]\n[ssot.canonical]\n'
+    'DatabaseManager = "services/content-service/app/db/manager.py"\n'
+)
 _METHODS = "    def connect(self): ...\n    def execute(self, sql): ...\n"
 VALID = [
     Example(
@@ -81,12 +83,14 @@ class NonCanonicalImplementation(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    options=(Option("ssot", "canonical", (), string_table, "concept -> path of its canonical implementation"),),
-    tags=("ssot",), in_tests=False,
+    options=(
+        Option("ssot", "canonical", (), string_table, "concept -> path of its canonical implementation"),
+    ),
+    tags=("ssot",),
+    in_tests=False,
 ):
     def check(self) -> Iterator[Violation]:
         for name, path in self.option("ssot.canonical"):
             canonical, matches = canonical_matches(self.project, name, path)
             for site in matches:
-                yield self.violation(site.location, name=site.name, canonical=name,
-                                          where=canonical.where())  # fmt: skip
+                yield self.violation(site.location, name=site.name, canonical=name, where=canonical.where())

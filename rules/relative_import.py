@@ -102,7 +102,11 @@ class RelativeImport(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    options=(Option("imports", "relative", "all", one_of("all", "parents", "off"), "which relative imports to flag"),),
+    options=(
+        Option(
+            "imports", "relative", "all", one_of("all", "parents", "off"), "which relative imports to flag"
+        ),
+    ),
 ):
     def check(self) -> Iterator[Violation]:
         layout = self.project.layout
@@ -116,7 +120,8 @@ class RelativeImport(
                 if base is None or (owner is not None and not is_within(base, owner.path)):
                     where = f"its {owner.kind.value} '{owner.name}'" if owner else "the project"
                     detail = f" climbs out of {where}"
-                    yield self.violation(fact.location, severity=Severity.ERROR,
-                                              module=fact.display, detail=detail)  # fmt: skip
+                    yield self.violation(
+                        fact.location, severity=Severity.ERROR, module=fact.display, detail=detail
+                    )
                 elif mode == "all" or (mode == "parents" and fact.level > 1):
                     yield self.violation(fact.location, module=fact.display, detail="")

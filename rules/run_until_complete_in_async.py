@@ -127,7 +127,9 @@ class RunUntilCompleteInAsync(
     def check(self) -> Iterator[Violation]:
         for path, facts in self.project.facts.items():
             for entry in facts.loop_entries:
-                if entry.kind not in self.loop_calls.methods or not self.project.flags_loop_entry(path, entry):
+                if entry.kind not in self.loop_calls.methods or not self.project.flags_loop_entry(
+                    path, entry
+                ):
                     continue
                 fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
                 function = (entry.function or "").rsplit(".", 1)[-1]

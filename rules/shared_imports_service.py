@@ -77,5 +77,6 @@ class SharedImportsService(
         graph = self.project.unit_graph
         for source, target, imports in edges_between(graph, UnitKind.SHARED, UnitKind.SERVICE):
             for item in imports:
-                yield self.violation(item.fact.location, source=source, target=target,
-                                          module=item.fact.display)  # fmt: skip
+                yield self.violation(
+                    item.fact.location, source=source, target=target, module=item.fact.display
+                )

@@ -154,11 +154,17 @@ class SimilarImplementation(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    tags=("ssot",), in_tests=False,
+    tags=("ssot",),
+    in_tests=False,
 ):
     def check(self) -> Iterator[Violation]:
         for unit, sites in class_sites(self.project).items():
             for site, matches in similar_pairs(sites).items():
                 names = [f"'{o.name}' ({o.where()})" for o in matches]
-                yield self.violation(site.location, name=site.name, unit=unit_label(unit),
-                                          concept=str(concept(site.name)), others=", ".join(names))  # fmt: skip
+                yield self.violation(
+                    site.location,
+                    name=site.name,
+                    unit=unit_label(unit),
+                    concept=str(concept(site.name)),
+                    others=", ".join(names),
+                )

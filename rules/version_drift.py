@@ -46,16 +46,35 @@ FIX = "pin one version everywhere, ideally once in the shared requirements file"
 
 # import names whose distribution is named otherwise
 DISTRIBUTIONS: Dict[str, Tuple[str, ...]] = {
-    "yaml": ("pyyaml",), "jwt": ("pyjwt",), "PIL": ("pillow",), "dateutil": ("python-dateutil",),
-    "dotenv": ("python-dotenv",), "sklearn": ("scikit-learn",), "bs4": ("beautifulsoup4",),
-    "jose": ("python-jose",), "multipart": ("python-multipart",), "magic": ("python-magic",),
-    "attr": ("attrs",), "cv2": ("opencv-python", "opencv-python-headless"), "grpc": ("grpcio",),
-    "psycopg2": ("psycopg2", "psycopg2-binary"), "psycopg": ("psycopg", "psycopg-binary"),
-    "kafka": ("kafka-python",), "zmq": ("pyzmq",), "serial": ("pyserial",), "Crypto": ("pycryptodome",),
-    "OpenSSL": ("pyopenssl",), "docx": ("python-docx",), "slugify": ("python-slugify",),
-    "socketio": ("python-socketio",), "engineio": ("python-engineio",), "google": ("protobuf",),
-    "pydantic_settings": ("pydantic-settings",), "jinja2": ("jinja2",), "dns": ("dnspython",),
-}  # fmt: skip
+    "yaml": ("pyyaml",),
+    "jwt": ("pyjwt",),
+    "PIL": ("pillow",),
+    "dateutil": ("python-dateutil",),
+    "dotenv": ("python-dotenv",),
+    "sklearn": ("scikit-learn",),
+    "bs4": ("beautifulsoup4",),
+    "jose": ("python-jose",),
+    "multipart": ("python-multipart",),
+    "magic": ("python-magic",),
+    "attr": ("attrs",),
+    "cv2": ("opencv-python", "opencv-python-headless"),
+    "grpc": ("grpcio",),
+    "psycopg2": ("psycopg2", "psycopg2-binary"),
+    "psycopg": ("psycopg", "psycopg-binary"),
+    "kafka": ("kafka-python",),
+    "zmq": ("pyzmq",),
+    "serial": ("pyserial",),
+    "Crypto": ("pycryptodome",),
+    "OpenSSL": ("pyopenssl",),
+    "docx": ("python-docx",),
+    "slugify": ("python-slugify",),
+    "socketio": ("python-socketio",),
+    "engineio": ("python-engineio",),
+    "google": ("protobuf",),
+    "pydantic_settings": ("pydantic-settings",),
+    "jinja2": ("jinja2",),
+    "dns": ("dnspython",),
+}
 
 _CONFIG = 'services = ["services/*"]\nshared = ["shared"]\n'
 _SHARED = {
@@ -124,8 +143,9 @@ class VersionDrift(
         for library in self.project.layout.units:
             if library.kind is not UnitKind.SHARED:
                 continue
-            users = sorted(s for s in graph.predecessors(library.name)
-                           if graph.nodes[s]["unit"].kind is UnitKind.SERVICE)  # fmt: skip
+            users = sorted(
+                s for s in graph.predecessors(library.name) if graph.nodes[s]["unit"].kind is UnitKind.SERVICE
+            )
             packages = self._imported_packages(library.name)
             pins: Dict[str, List[Pin]] = {}
             for service in users:
@@ -140,10 +160,20 @@ class VersionDrift(
                     if where in seen:
                         continue
                     seen.add(where)
-                    others = sorted({f"{v} in {s} ({f.location.path}:{f.location.line})"
-                                     for s, v, f in sites if v != version})  # fmt: skip
-                    yield self.violation(fact.location, package=package, version=version,
-                                              others=", ".join(others), library=library.name)  # fmt: skip
+                    others = sorted(
+                        {
+                            f"{v} in {s} ({f.location.path}:{f.location.line})"
+                            for s, v, f in sites
+                            if v != version
+                        }
+                    )
+                    yield self.violation(
+                        fact.location,
+                        package=package,
+                        version=version,
+                        others=", ".join(others),
+                        library=library.name,
+                    )
 
     def _imported_packages(self, library: str) -> FrozenSet[str]:
         """Third-party distributions the library's code imports."""

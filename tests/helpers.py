@@ -43,5 +43,6 @@ def copy_fixture(tmp_path: Path, name: str) -> Path:
 
 def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the real command line (``python -m archcheck ARGS``) in ``cwd``."""
-    return subprocess.run([sys.executable, "-m", "archcheck", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "archcheck", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )

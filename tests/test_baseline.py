@@ -20,8 +20,9 @@ def test_baseline_hides_known_findings_across_a_line_shift(demo: Path) -> None:
     startup.write_text("# moved down by this line\n\n" + startup.read_text())
     result = archcheck(demo, "check", "--baseline", "archcheck-baseline.json")
     assert result.returncode == 0
-    assert result.stdout == ("All checks passed (24 files, 3 services). "
-                             "Baseline: 17 known hidden, 0 entries now fixed.\n")  # fmt: skip
+    assert result.stdout == (
+        "All checks passed (24 files, 3 services). Baseline: 17 known hidden, 0 entries now fixed.\n"
+    )
 
 
 def test_new_findings_show_and_fixed_entries_fail_strict_until_pruned(demo: Path) -> None:
@@ -42,8 +43,14 @@ def test_new_findings_show_and_fixed_entries_fail_strict_until_pruned(demo: Path
 def test_baseline_from_config_and_bad_files(demo: Path) -> None:
     archcheck(demo, "baseline", "--output", "known.json")
     pyproject = demo / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("[tool.archcheck]\n", '[tool.archcheck]\nbaseline = "known.json"\n'))
+    pyproject.write_text(
+        pyproject.read_text().replace("[tool.archcheck]\n", '[tool.archcheck]\nbaseline = "known.json"\n')
+    )
     assert archcheck(demo, "check").returncode == 0
     (demo / "known.json").write_text("{not json")
     broken = archcheck(demo, "check")
-    assert broken.returncode == 2 and broken.stderr.startswith("archcheck: error: ") and "baseline" in broken.stderr
+    assert (
+        broken.returncode == 2
+        and broken.stderr.startswith("archcheck: error: ")
+        and "baseline" in broken.stderr
+    )

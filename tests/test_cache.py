@@ -69,7 +69,9 @@ def test_concurrent_runs_do_not_corrupt_the_cache(project: Path) -> None:
 
 
 def test_jobs_give_identical_results(project: Path) -> None:
-    assert codes(run(project, "--no-cache", "--jobs", "1")) == codes(run(project, "--no-cache", "--jobs", "2"))
+    assert codes(run(project, "--no-cache", "--jobs", "1")) == codes(
+        run(project, "--no-cache", "--jobs", "2")
+    )
 
 
 def test_process_pool_gives_the_same_findings_as_one_process(tmp_path: Path) -> None:

@@ -57,21 +57,28 @@ def test_json_document_shape() -> None:
     assert document["tool"] == "archcheck" and document["version"] == __version__
     assert document["root"] == str(DEMO)
     assert document["violations"][0] == {
-        "code": "ASY001", "name": "asyncio-run-in-async", "severity": "error",
-        "path": "netra_backend/app/startup.py", "line": 7, "column": 5,
-        "end_line": 7, "end_column": 30, "service": "netra_backend",
+        "code": "ASY001",
+        "name": "asyncio-run-in-async",
+        "severity": "error",
+        "path": "netra_backend/app/startup.py",
+        "line": 7,
+        "column": 5,
+        "end_line": 7,
+        "end_column": 30,
+        "service": "netra_backend",
         "message": "asyncio.run() inside async function 'startup': the event loop is already "
-                   "running (RuntimeError, or a blocked loop)",
+        "running (RuntimeError, or a blocked loop)",
         "fix": "await the coroutine instead: await db.connect()",
-    }  # fmt: skip
+    }
     assert set(document["summary"]) == {"files", "services", "errors", "warnings", "by_code", "duration_s"}
 
 
 def test_paths_from_a_subdirectory_are_relative_to_cwd() -> None:
     result = archcheck(["check", "app/startup.py"], cwd=DEMO / "netra_backend")
     assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == [
-        "netra_backend/app/startup.py", "netra_backend/app/startup.py",
-    ]  # fmt: skip
+        "netra_backend/app/startup.py",
+        "netra_backend/app/startup.py",
+    ]
 
 
 def test_version() -> None:
@@ -127,8 +134,9 @@ def test_index_writes_master_index(tmp_path: Path) -> None:
     assert result.returncode == 0
     text = result.stdout
     assert text.startswith("# MASTER_INDEX")
-    assert ("| DatabaseManager | `services/content-service/app/db/database_manager.py:1` "
-            "| content-service | 3 |") in text
+    assert (
+        "| DatabaseManager | `services/content-service/app/db/database_manager.py:1` | content-service | 3 |"
+    ) in text
     assert "- `UnifiedDBConnectionManager` at `services/content-service/app/core/unified.py:1`" in text
     assert "search-service: DatabaseManager / UnifiedDBManager" in text
     out = tmp_path / "project"
@@ -143,9 +151,11 @@ def test_graph_json_marks_forbidden_edges() -> None:
     result = archcheck(["graph", "--format", "json"], cwd=REPO / "fixtures" / "package_services")
     data = json.loads(result.stdout)
     assert [(n["name"], n["kind"]) for n in data["nodes"]] == [
-        ("analytics_service", "service"), ("auth_service", "service"),
-        ("netra_backend", "service"), ("shared", "shared"),
-    ]  # fmt: skip
+        ("analytics_service", "service"),
+        ("auth_service", "service"),
+        ("netra_backend", "service"),
+        ("shared", "shared"),
+    ]
     edges = {(e["source"], e["target"]): (e["imports"], e["rules"]) for e in data["edges"]}
     assert edges[("netra_backend", "analytics_service")] == (1, ["IMP003"])  # allowed, but on a cycle
     assert edges[("shared", "netra_backend")] == (1, ["IMP003", "IMP004"])  # in code order

@@ -37,4 +37,6 @@ def test_same_concept(a: str, b: str, same: bool) -> None:
 
 
 def test_subset_names_need_shared_methods() -> None:
-    assert not same_concept("DatabaseManager", ["connect", "close"], "DatabaseConnectionManager", ["pool", "drain"])
+    assert not same_concept(
+        "DatabaseManager", ["connect", "close"], "DatabaseConnectionManager", ["pool", "drain"]
+    )

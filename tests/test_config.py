@@ -52,7 +52,9 @@ def test_explicit_config_sets_root(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_reported_with_file_and_key(tmp_path: Path) -> None:
-    write(tmp_path / "pyproject.toml", """
+    write(
+        tmp_path / "pyproject.toml",
+        """
 [tool.archcheck]
 sevices = ["services/*"]
 select = "ASY"
@@ -66,7 +68,8 @@ database-url-template = "postgresql://{svc}@db"
 
 [tool.archcheck.ssot]
 canonical = { DatabaseManager = 3 }
-""")
+""",
+    )
     assert problems(tmp_path) == [
         "pyproject.toml: sevices: unknown key (did you mean 'services'?)",
         "pyproject.toml: select: expected a list of strings, got a string",
@@ -108,14 +111,17 @@ def test_invalid_toml_is_one_problem(tmp_path: Path) -> None:
 
 
 def test_valid_config_is_typed(tmp_path: Path) -> None:
-    write(tmp_path / "archcheck.toml", """
+    write(
+        tmp_path / "archcheck.toml",
+        """
 services = ["services/*"]
 extend-exclude = ["legacy"]
 respect-gitignore = false
 [imports]
 allow = ["gateway -> auth"]
 relative = "parents"
-""")
+""",
+    )
     settings = load_settings(tmp_path)
     assert settings.option("imports.allow") == (("gateway", "auth"),)
     assert settings.option("imports.relative") == "parents"
@@ -129,12 +135,21 @@ def test_test_files_include_test_infrastructure_and_drive_the_default_ignores(tm
     write(tmp_path / "archcheck.toml", 'extend-test-files = ["qa/**"]\n')
     settings = load_settings(tmp_path)
     project = Project(settings, None, {})  # type: ignore[arg-type]
-    for path in ("test_framework/ssot/base.py", "svc/testing/helpers.py", "svc/tests/fixtures/db.py",
-                 "fixtures/data.py", "svc/conftest.py", "qa/smoke.py", "svc/app/test_api.py"):
+    for path in (
+        "test_framework/ssot/base.py",
+        "svc/testing/helpers.py",
+        "svc/tests/fixtures/db.py",
+        "fixtures/data.py",
+        "svc/conftest.py",
+        "qa/smoke.py",
+        "svc/app/test_api.py",
+    ):
         assert project.is_test_file(path), path
     for path in ("svc/app/testimonials.py", "svc/app/contest.py", "scripts/run.py"):
         assert not project.is_test_file(path), path
     assert ("qa/**", ("CFG", "SSOT")) in settings.all_per_file_ignores(not_in_tests())
     write(tmp_path / "archcheck.toml", 'test-files = ["qa/**"]\n[per-file-ignores]\n"x/**" = ["IMP"]\n')
     settings = load_settings(tmp_path)
-    assert settings.all_per_file_ignores(not_in_tests()) == (("x/**", ("IMP",)),)  # per-file-ignores replaces the default
+    assert settings.all_per_file_ignores(not_in_tests()) == (
+        ("x/**", ("IMP",)),
+    )  # per-file-ignores replaces the default

@@ -15,18 +15,33 @@ def make(root: Path, files: dict) -> Path:
 
 
 def test_default_excludes_extend_exclude_and_gitignore(tmp_path: Path) -> None:
-    make(tmp_path, {
-        "archcheck.toml": 'extend-exclude = ["legacy", "*.gen.py"]\n',
-        ".gitignore": "/generated/\n*.tmp.py\n",
-        "pkg/.gitignore": "local_*.py\n!local_keep.py\n",
-        "pkg/a.py": "", "pkg/local_x.py": "", "pkg/local_keep.py": "", "pkg/b.tmp.py": "",
-        "generated/g.py": "", "pkg/generated/kept.py": "",
-        ".venv/lib/x.py": "", "node_modules/m.py": "", "build/b.py": "", "x.egg-info/e.py": "",
-        "legacy/old.py": "", "pkg/c.gen.py": "", "pkg/__pycache__/c.py": "", "notes.txt": "",
-    })  # fmt: skip
+    make(
+        tmp_path,
+        {
+            "archcheck.toml": 'extend-exclude = ["legacy", "*.gen.py"]\n',
+            ".gitignore": "/generated/\n*.tmp.py\n",
+            "pkg/.gitignore": "local_*.py\n!local_keep.py\n",
+            "pkg/a.py": "",
+            "pkg/local_x.py": "",
+            "pkg/local_keep.py": "",
+            "pkg/b.tmp.py": "",
+            "generated/g.py": "",
+            "pkg/generated/kept.py": "",
+            ".venv/lib/x.py": "",
+            "node_modules/m.py": "",
+            "build/b.py": "",
+            "x.egg-info/e.py": "",
+            "legacy/old.py": "",
+            "pkg/c.gen.py": "",
+            "pkg/__pycache__/c.py": "",
+            "notes.txt": "",
+        },
+    )
     assert walk_files(load_settings(tmp_path))[0] == [
-        "pkg/a.py", "pkg/generated/kept.py", "pkg/local_keep.py",
-    ]  # fmt: skip
+        "pkg/a.py",
+        "pkg/generated/kept.py",
+        "pkg/local_keep.py",
+    ]
 
 
 def test_gitignore_can_be_turned_off(tmp_path: Path) -> None:
@@ -35,37 +50,60 @@ def test_gitignore_can_be_turned_off(tmp_path: Path) -> None:
 
 
 def test_services_are_auto_detected_by_code_plus_marker(tmp_path: Path) -> None:
-    make(tmp_path, {
-        "archcheck.toml": 'shared = ["shared"]\n',
-        "auth_service/requirements-dev.txt": "", "auth_service/main.py": "",
-        "services/orders-service/Dockerfile": "", "services/orders-service/app/main.py": "",
-        "apps/web/pyproject.toml": "", "apps/web/src/web/main.py": "",
-        "docs/requirements.txt": "",  # no Python code
-        "tools/helper.py": "",  # no marker
-        "shared/setup.py": "", "shared/x.py": "",  # a shared library, not a service
-        "tests/requirements.txt": "", "tests/test_x.py": "",
-    })  # fmt: skip
+    make(
+        tmp_path,
+        {
+            "archcheck.toml": 'shared = ["shared"]\n',
+            "auth_service/requirements-dev.txt": "",
+            "auth_service/main.py": "",
+            "services/orders-service/Dockerfile": "",
+            "services/orders-service/app/main.py": "",
+            "apps/web/pyproject.toml": "",
+            "apps/web/src/web/main.py": "",
+            "docs/requirements.txt": "",  # no Python code
+            "tools/helper.py": "",  # no marker
+            "shared/setup.py": "",
+            "shared/x.py": "",  # a shared library, not a service
+            "tests/requirements.txt": "",
+            "tests/test_x.py": "",
+        },
+    )
     layout = discover(load_settings(tmp_path))
     assert [(u.path, u.kind.value) for u in layout.units] == [
-        ("apps/web", "service"), ("auth_service", "service"),
-        ("services/orders-service", "service"), ("shared", "shared"),
-    ]  # fmt: skip
+        ("apps/web", "service"),
+        ("auth_service", "service"),
+        ("services/orders-service", "service"),
+        ("shared", "shared"),
+    ]
 
 
 def test_service_globs_and_name_clashes(tmp_path: Path) -> None:
-    make(tmp_path, {
-        "archcheck.toml": 'services = ["teams/*/api", "gateway"]\n',
-        "teams/a/api/x.py": "", "teams/b/api/x.py": "", "gateway/g.py": "", "teams/a/notes.md": "",
-    })  # fmt: skip
+    make(
+        tmp_path,
+        {
+            "archcheck.toml": 'services = ["teams/*/api", "gateway"]\n',
+            "teams/a/api/x.py": "",
+            "teams/b/api/x.py": "",
+            "gateway/g.py": "",
+            "teams/a/notes.md": "",
+        },
+    )
     layout = discover(load_settings(tmp_path))
     assert [u.name for u in layout.units] == ["gateway", "teams/a/api", "teams/b/api"]
 
 
 def test_unit_globs_skip_excluded_and_code_free_directories(tmp_path: Path) -> None:
-    make(tmp_path, {
-        "archcheck.toml": 'services = ["*"]\nshared = ["libs/*"]\n',
-        "orders/app.py": "", ".archcheck_cache/x.py": "", ".venv/lib/y.py": "", "docs/index.md": "",
-        "libs/common/c.py": "", "libs/empty/README": "",
-    })  # fmt: skip
+    make(
+        tmp_path,
+        {
+            "archcheck.toml": 'services = ["*"]\nshared = ["libs/*"]\n',
+            "orders/app.py": "",
+            ".archcheck_cache/x.py": "",
+            ".venv/lib/y.py": "",
+            "docs/index.md": "",
+            "libs/common/c.py": "",
+            "libs/empty/README": "",
+        },
+    )
     layout = discover(load_settings(tmp_path))
     assert [u.path for u in layout.units] == ["libs/common", "orders"]

@@ -45,7 +45,9 @@ layers =
 def package_copy(tmp_path: Path) -> Path:
     """``archcheck`` as Python imports it: checker/ with rules/ inside, in a fresh folder."""
     shutil.copytree(REPO / "checker", tmp_path / "archcheck", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "rules", tmp_path / "archcheck" / "rules", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "rules", tmp_path / "archcheck" / "rules", ignore=shutil.ignore_patterns("__pycache__")
+    )
     (tmp_path / ".importlinter").write_text(
         CONTRACT.format(layers="\n".join(f"    {layer}" for layer in LAYERS)), encoding="utf-8"
     )
@@ -54,10 +56,19 @@ def package_copy(tmp_path: Path) -> Path:
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()",
-         ".importlinter", "--no-cache"],
-        cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": ""}, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+            ".importlinter",
+            "--no-cache",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(root), "PATH": ""},
+        timeout=300,
+    )
 
 
 def test_no_module_imports_a_layer_above_its_own(tmp_path: Path) -> None:
@@ -82,8 +93,14 @@ def test_no_import_cycles_between_modules(tmp_path: Path) -> None:
         edges = [(m, t) for m in graph.modules for t in graph.find_modules_directly_imported_by(m)]
         print(sorted(networkx.simple_cycles(networkx.DiGraph(edges))))
     """)
-    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
-                            env={"PYTHONPATH": str(root), "PATH": ""}, timeout=300)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(root), "PATH": ""},
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]", f"import cycles: {result.stdout}"
 

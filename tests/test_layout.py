@@ -7,8 +7,8 @@ from typing import Optional
 
 import pytest
 
-from archcheck.project.layout import Layout, Unit, UnitKind
 from archcheck.model import ImportFact, ImportKind, Location
+from archcheck.project.layout import Layout, Unit, UnitKind
 
 S, SH = UnitKind.SERVICE, UnitKind.SHARED
 FILES = [
@@ -47,8 +47,15 @@ def owner_of(path: str, module: str, level: int = 0, names: tuple = ()) -> Optio
 
 
 def test_unit_keys_drop_service_suffixes() -> None:
-    assert [u.key for u in UNITS] == ["netra_backend", "auth", "orders", "billing", "shipping",
-                                      "common", "shared"]  # fmt: skip
+    assert [u.key for u in UNITS] == [
+        "netra_backend",
+        "auth",
+        "orders",
+        "billing",
+        "shipping",
+        "common",
+        "shared",
+    ]
     assert Unit("x/user_management_service", "user_management_service", S).kebab == "user-management"
 
 
@@ -81,8 +88,9 @@ def test_third_party_and_unowned() -> None:
 
 
 def test_from_import_of_submodules_through_a_namespace_directory() -> None:
-    resolutions = LAYOUT.resolve("netra_backend/app/routes.py",
-                                 fact("services", 0, ("shipping_service", "missing")))  # fmt: skip
+    resolutions = LAYOUT.resolve(
+        "netra_backend/app/routes.py", fact("services", 0, ("shipping_service", "missing"))
+    )
     assert [r.owner.name if r.owner else None for r in resolutions] == ["shipping_service"]
 
 
@@ -96,18 +104,31 @@ def test_relative_imports() -> None:
 
 
 def test_owner_is_the_innermost_unit() -> None:
-    nested = Layout(["platform/api/x.py", "platform/y.py"],
-                    [Unit("platform", "platform", S), Unit("platform/api", "api", S)])  # fmt: skip
+    nested = Layout(
+        ["platform/api/x.py", "platform/y.py"],
+        [Unit("platform", "platform", S), Unit("platform/api", "api", S)],
+    )
     assert nested.owner("platform/api/x.py").name == "api"
     assert nested.owner("platform/y.py").name == "platform"
     assert nested.owner("other.py") is None
 
 
 def test_a_name_only_another_service_holds_resolves_there_unless_ambiguous() -> None:
-    layout = Layout(["svc/a/x.py", "md-service/markdown_it/__init__.py", "md-service/markdown_it/token.py",
-                     "one/app/m.py", "two/app/m.py"],
-                    [Unit("svc/a", "a", S), Unit("md-service", "md-service", S),
-                     Unit("one", "one", S), Unit("two", "two", S)])  # fmt: skip
+    layout = Layout(
+        [
+            "svc/a/x.py",
+            "md-service/markdown_it/__init__.py",
+            "md-service/markdown_it/token.py",
+            "one/app/m.py",
+            "two/app/m.py",
+        ],
+        [
+            Unit("svc/a", "a", S),
+            Unit("md-service", "md-service", S),
+            Unit("one", "one", S),
+            Unit("two", "two", S),
+        ],
+    )
     [r] = layout.resolve("svc/a/x.py", fact("markdown_it.token"))
     assert r.owner is not None and r.owner.name == "md-service"
     [r] = layout.resolve("svc/a/x.py", fact("app.m"))  # `app` is in two services: not a guess
@@ -116,14 +137,18 @@ def test_a_name_only_another_service_holds_resolves_there_unless_ambiguous() -> 
 
 @pytest.mark.skipif(not hasattr(sys, "stdlib_module_names"), reason="Python 3.10+ lists the stdlib")
 def test_standard_library_names_never_resolve_into_another_service() -> None:
-    layout = Layout(["test/x.py", "importlib/_abc.py"], [Unit("test", "test", S), Unit("importlib", "importlib", S)])
+    layout = Layout(
+        ["test/x.py", "importlib/_abc.py"], [Unit("test", "test", S), Unit("importlib", "importlib", S)]
+    )
     [r] = layout.resolve("test/x.py", fact("_abc"))
     assert r.owner is None
 
 
 def test_a_shared_library_that_is_a_package_is_imported_from_its_parent() -> None:
-    layout = Layout(["shared/__init__.py", "shared/logging/__init__.py", "shared/config.py", "auth/app/jwt.py"],
-                    [Unit("shared", "shared", SH), Unit("auth", "auth", S)])  # fmt: skip
+    layout = Layout(
+        ["shared/__init__.py", "shared/logging/__init__.py", "shared/config.py", "auth/app/jwt.py"],
+        [Unit("shared", "shared", SH), Unit("auth", "auth", S)],
+    )
     [r] = layout.resolve("auth/app/jwt.py", fact("shared.config"))
     assert r.owner is not None and r.owner.name == "shared"
     # `import config` would only work if shared/ itself were on the path, and it is a package
@@ -133,8 +158,10 @@ def test_a_shared_library_that_is_a_package_is_imported_from_its_parent() -> Non
 
 @pytest.mark.skipif(not hasattr(sys, "stdlib_module_names"), reason="Python 3.10+ lists the stdlib")
 def test_standard_library_names_never_resolve_through_a_shared_root() -> None:
-    layout = Layout(["libs/common/logging/__init__.py", "libs/common/json.py", "auth/app/jwt.py", "logging/x.py"],
-                    [Unit("libs/common", "common", SH), Unit("auth", "auth", S)])  # fmt: skip
+    layout = Layout(
+        ["libs/common/logging/__init__.py", "libs/common/json.py", "auth/app/jwt.py", "logging/x.py"],
+        [Unit("libs/common", "common", SH), Unit("auth", "auth", S)],
+    )
     for name in ("logging", "json", "logging.handlers"):
         [r] = layout.resolve("auth/app/jwt.py", fact(name))
         assert r.owner is None and r.target is None, name
@@ -145,13 +172,23 @@ def test_the_whole_dotted_path_must_exist() -> None:
     assert owner_of("netra_backend/app/routes.py", "auth_service.auth_core.tokens.sub") is None
     assert owner_of("netra_backend/app/routes.py", "missing_pkg", 2) is None
     # a from-import may name attributes: the module part must exist, the names need not
-    assert owner_of("netra_backend/app/routes.py", "auth_service.auth_core.tokens", 0, ("verify",)) == "auth_service"
+    assert (
+        owner_of("netra_backend/app/routes.py", "auth_service.auth_core.tokens", 0, ("verify",))
+        == "auth_service"
+    )
 
 
 def test_a_name_the_importing_service_holds_never_resolves_into_another_service() -> None:
-    layout = Layout(["svc/a/scripts/telemetry.py", "svc/a/tests/test_t.py", "svc/b/telemetry.py",
-                     "svc/b/core/x.py", "svc/a/app.py"],
-                    [Unit("svc/a", "a", S), Unit("svc/b", "b", S)])  # fmt: skip
+    layout = Layout(
+        [
+            "svc/a/scripts/telemetry.py",
+            "svc/a/tests/test_t.py",
+            "svc/b/telemetry.py",
+            "svc/b/core/x.py",
+            "svc/a/app.py",
+        ],
+        [Unit("svc/a", "a", S), Unit("svc/b", "b", S)],
+    )
     [r] = layout.resolve("svc/a/tests/test_t.py", fact("telemetry"))
     assert r.owner is None  # svc/a/scripts/telemetry.py is what its test puts on sys.path
     [r] = layout.resolve("svc/a/app.py", fact("core.discovery"))  # b's core has no discovery

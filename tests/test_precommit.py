@@ -13,9 +13,11 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "archcheck tests", "GIT_AUTHOR_EMAIL": "tests@example.invalid",
-    "GIT_COMMITTER_NAME": "archcheck tests", "GIT_COMMITTER_EMAIL": "tests@example.invalid",
-}  # fmt: skip
+    "GIT_AUTHOR_NAME": "archcheck tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+    "GIT_COMMITTER_NAME": "archcheck tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+}
 
 pytestmark = pytest.mark.integration
 
@@ -35,8 +37,14 @@ def make_repo(tmp_path: Path, fixture: str) -> Path:
 
 def try_repo(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(REPO / ".pre-commit-cache")}
-    return subprocess.run([*PRE_COMMIT, "try-repo", str(REPO), "archcheck", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=900, env=env)  # fmt: skip
+    return subprocess.run(
+        [*PRE_COMMIT, "try-repo", str(REPO), "archcheck", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
 
 
 def test_hook_fails_on_violations_and_passes_on_a_clean_tree(tmp_path: Path) -> None:

@@ -43,9 +43,12 @@ def test_fixtures_are_unchanged_without_prefilters(fixture: str) -> None:
     def run(env: dict) -> list:
         result = subprocess.run(
             [sys.executable, "-m", "archcheck", "check", "--no-cache", "--format", "json", "--exit-zero"],
-            cwd=REPO / "fixtures" / fixture, capture_output=True, text=True, timeout=300,
+            cwd=REPO / "fixtures" / fixture,
+            capture_output=True,
+            text=True,
+            timeout=300,
             env={**os.environ, **env},
-        )  # fmt: skip
+        )
         return json.loads(result.stdout)["violations"]
 
     assert run({}) == run({"ARCHCHECK_NO_PREFILTERS": "1"})

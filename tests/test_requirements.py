@@ -72,8 +72,12 @@ def test_pip_compile_annotations_mark_transitive_pins() -> None:
         "idna==3.6  # via anyio\nhttpx==0.27.0  # via -r requirements.in\nplain==1\n"
     )
     assert [(r.name, r.direct) for r in facts.requirements] == [
-        ("fastapi", True), ("anyio", False), ("idna", False), ("httpx", True), ("plain", True)
-    ]  # fmt: skip
+        ("fastapi", True),
+        ("anyio", False),
+        ("idna", False),
+        ("httpx", True),
+        ("plain", True),
+    ]
 
 
 @pytest.mark.parametrize("line", ["==1", "= foo", "==", "-"])

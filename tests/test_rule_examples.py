@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Type
 
 import pytest
-
-from typing import Type
 
 from archcheck.pipeline.registry import catalogue
 from archcheck.rule_api.rule import Rule

@@ -15,8 +15,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_archcheck_passes_on_its_own_repository() -> None:
-    result = subprocess.run([sys.executable, "-m", "archcheck", "--strict"], cwd=REPO,
-                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "--strict"], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("All checks passed")
 
@@ -46,11 +47,20 @@ def test_engine_names_no_rule_code_but_its_own() -> None:
 def test_rules_use_only_the_rule_api_of_the_engine() -> None:
     """Rules import value objects and helpers, never the pipeline, the CLI or each other."""
     allowed = {
-        "archcheck.model", "archcheck.rule_api.rule", "archcheck.rule_api.examples",
-        "archcheck.config.options", "archcheck.config.validators", "archcheck.config.settings",
-        "archcheck.project.layout", "archcheck.project.import_graph", "archcheck.project.ssot",
-        "archcheck.project.concepts", "archcheck.facts.urls", "archcheck.facts.loops", "archcheck.facts.names",
-    }  # fmt: skip
+        "archcheck.model",
+        "archcheck.rule_api.rule",
+        "archcheck.rule_api.examples",
+        "archcheck.config.options",
+        "archcheck.config.validators",
+        "archcheck.config.settings",
+        "archcheck.project.layout",
+        "archcheck.project.import_graph",
+        "archcheck.project.ssot",
+        "archcheck.project.concepts",
+        "archcheck.facts.urls",
+        "archcheck.facts.loops",
+        "archcheck.facts.names",
+    }
     for path in (REPO / "rules").glob("*.py"):
         own = {m for m in imported_modules(path) if m.startswith("archcheck")}
         assert own <= allowed, f"{path.name} imports {own - allowed}"

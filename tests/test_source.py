@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from archcheck.facts.imports import gather_imports
-from archcheck.model import ParseProblem
 from archcheck.facts.source import ParsedSource, parse
+from archcheck.model import ParseProblem
 
 
 def problem(data: bytes) -> ParseProblem:

@@ -12,8 +12,13 @@ HEAVY = ("libcst", "networkx", "archcheck.rules", "dotenv", "packaging.requireme
 
 
 def imported(args: list, cwd: Path) -> set:
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "archcheck", *args],
-                            cwd=cwd, capture_output=True, text=True, timeout=120)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "archcheck", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import ast
 
-from archcheck.model import FileFacts, Location, Severity, Suppression, Violation
 from archcheck.facts.suppressions import in_lines, in_python, parse_comment
+from archcheck.model import FileFacts, Location, Severity, Suppression, Violation
 from archcheck.pipeline.suppress import apply
 
 
@@ -18,7 +18,10 @@ def everything(code: str) -> bool:
 def test_parse_comment() -> None:
     assert parse_comment("# archcheck: ignore[ASY001, imp002]") == (("ASY001", "IMP002"), "")
     assert parse_comment("#archcheck:ignore") == ((), "")
-    assert parse_comment('# archcheck: ignore[REQ002] reason="pinned" until=2027-03-31') == (("REQ002",), "2027-03-31")
+    assert parse_comment('# archcheck: ignore[REQ002] reason="pinned" until=2027-03-31') == (
+        ("REQ002",),
+        "2027-03-31",
+    )
     assert parse_comment("# noqa") is None
 
 
@@ -33,22 +36,44 @@ def test_python_comments_cover_their_multi_line_statement_only() -> None:
     )
     found = in_python(text, ast.parse(text))
     assert [(s.line, s.codes, s.comment_line) for s in found] == [
-        (1, ("CFG001",), 1), (2, ("CFG001",), 1), (3, ("CFG001",), 1), (5, (), 5),
-    ]  # fmt: skip
+        (1, ("CFG001",), 1),
+        (2, ("CFG001",), 1),
+        (3, ("CFG001",), 1),
+        (5, (), 5),
+    ]
     facts = {"a.py": FileFacts("a.py", suppressions=found)}
-    applied = apply([violation("CFG001", 2), violation("CFG002", 2), violation("CFG001", 4),
-                     violation("ASY001", 5), violation("ASY001", 6)], facts, "2026-01-01", everything)  # fmt: skip
+    applied = apply(
+        [
+            violation("CFG001", 2),
+            violation("CFG002", 2),
+            violation("CFG001", 4),
+            violation("ASY001", 5),
+            violation("ASY001", 6),
+        ],
+        facts,
+        "2026-01-01",
+        everything,
+    )
     assert [(v.code, v.location.line) for v in applied.kept] == [("CFG002", 2), ("CFG001", 4), ("ASY001", 6)]
     assert applied.unused == []
 
 
 def test_unused_expired_and_unjudged() -> None:
-    facts = {"r.txt": FileFacts("r.txt", suppressions=in_lines([
-        (1, "fastapi==1  # archcheck: ignore[REQ] until=2026-01-31"),
-        (2, "x==1  # archcheck: ignore[REQ002]"),
-        (3, "y==1  # archcheck: ignore[IMP001]"),
-    ]))}  # fmt: skip
-    before = apply([violation("REQ002", 1, "r.txt")], facts, "2026-01-31", lambda code: code.startswith("REQ"))
+    facts = {
+        "r.txt": FileFacts(
+            "r.txt",
+            suppressions=in_lines(
+                [
+                    (1, "fastapi==1  # archcheck: ignore[REQ] until=2026-01-31"),
+                    (2, "x==1  # archcheck: ignore[REQ002]"),
+                    (3, "y==1  # archcheck: ignore[IMP001]"),
+                ]
+            ),
+        )
+    }
+    before = apply(
+        [violation("REQ002", 1, "r.txt")], facts, "2026-01-31", lambda code: code.startswith("REQ")
+    )
     assert before.kept == []
     assert [s.comment_line for _, s in before.unused] == [2]  # line 3 names a code this run does not check
     after = apply([violation("REQ002", 1, "r.txt")], facts, "2026-02-01", lambda code: code.startswith("REQ"))

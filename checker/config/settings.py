@@ -7,17 +7,45 @@ from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
-    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env/", ".tox", ".nox",
-    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".archcheck_cache",
-    "build", "dist", "_build", "buck-out", "node_modules", "site-packages",
-    "__pypackages__", ".eggs", "*.egg-info", ".ipynb_checkpoints",
-)  # fmt: skip
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".venv",
+    "venv",
+    ".env/",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".archcheck_cache",
+    "build",
+    "dist",
+    "_build",
+    "buck-out",
+    "node_modules",
+    "site-packages",
+    "__pypackages__",
+    ".eggs",
+    "*.egg-info",
+    ".ipynb_checkpoints",
+)
 
 # Test code and the infrastructure it runs on: helpers, fixtures and test frameworks.
 TEST_FILE_GLOBS: Tuple[str, ...] = (
-    "**/tests/**", "**/test/**", "**/testing/**", "**/test_framework/**", "**/test_utils/**",
-    "**/fixtures/**", "**/test_*.py", "**/*_test.py", "**/tests.py", "**/conftest.py",
-)  # fmt: skip
+    "**/tests/**",
+    "**/test/**",
+    "**/testing/**",
+    "**/test_framework/**",
+    "**/test_utils/**",
+    "**/fixtures/**",
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/tests.py",
+    "**/conftest.py",
+)
 
 
 class ConfigError(Exception):
@@ -77,5 +105,3 @@ class Settings:
         if base is None:
             base = tuple((glob, not_in_tests) for glob in self.all_test_files if not_in_tests)
         return base + self.extend_per_file_ignores
-
-

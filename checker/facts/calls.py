@@ -11,11 +11,11 @@ pass-by-reference case: which parameters a function calls or stores on
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from archcheck.facts.definitions import header_location
-from archcheck.facts.source import ParsedSource
 from archcheck.facts.names import dotted, own_nodes
+from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
 
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})
@@ -58,8 +58,9 @@ class _Gatherer:
                 nested = [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt)]
                 self.walk(nested, prefix, class_name)
 
-    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str,
-                 class_name: Optional[str]) -> None:  # fmt: skip
+    def function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str, class_name: Optional[str]
+    ) -> None:
         qualname = prefix + node.name
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
@@ -117,11 +118,21 @@ class _Gatherer:
             refs += [(k.arg, ref) for k in item.keywords if k.arg and (ref := dotted(k.value))]
             calls.append(CallFact(target, where, tuple(refs)))
         header = header_location(self.source, node)
-        self.defs.append(DefFact(
-            qualname, class_name, isinstance(node, ast.AsyncFunctionDef), header, params,
-            tuple(calls), tuple(sorted(stores)), tuple(through),
-            tuple(called_params), tuple(local_types), tuple(self_types),
-        ))  # fmt: skip
+        self.defs.append(
+            DefFact(
+                qualname,
+                class_name,
+                isinstance(node, ast.AsyncFunctionDef),
+                header,
+                params,
+                tuple(calls),
+                tuple(sorted(stores)),
+                tuple(through),
+                tuple(called_params),
+                tuple(local_types),
+                tuple(self_types),
+            )
+        )
         nested = [n for n in own if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
         for inner in nested:
             if isinstance(inner, ast.ClassDef):

@@ -25,8 +25,8 @@ import ast
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
-from archcheck.facts.names import call_chain, dotted, qualified
 from archcheck.facts.loops import is_main_guard
+from archcheck.facts.names import call_chain, dotted, qualified
 from archcheck.facts.source import ParsedSource
 from archcheck.facts.urls import (
     ALLOW_LIST_NAME,
@@ -175,8 +175,23 @@ _WRAPPER_SUFFIXES = (
 _FIELD_CALLS = frozenset({"Field", "field"})
 _IN_PROCESS = frozenset({"transport", "app"})  # a client handed the app itself talks to no host
 # callees whose target-named keywords configure a connection (a response model's `url=` is data)
-_CONFIGURING = ("Client", "Config", "Configuration", "Settings", "Options", "Connection", "Pool", "Engine",
-                "Exporter", "Session", "Channel", "Producer", "Consumer", "Transport", "Broker")  # fmt: skip
+_CONFIGURING = (
+    "Client",
+    "Config",
+    "Configuration",
+    "Settings",
+    "Options",
+    "Connection",
+    "Pool",
+    "Engine",
+    "Exporter",
+    "Session",
+    "Channel",
+    "Producer",
+    "Consumer",
+    "Transport",
+    "Broker",
+)
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
 
 TARGET, LOCAL, NONE = "target", "local", "none"

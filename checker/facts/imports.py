@@ -68,8 +68,16 @@ class _AstImports:
             elif isinstance(node, ast.ImportFrom):
                 names = tuple(alias.name for alias in node.names)
                 bound = tuple((a.asname or a.name, a.name) for a in node.names if a.name != "*")
-                self.facts.append(ImportFact(node.module or "", node.level or 0, names,
-                                             ImportKind.FROM, self._location(node), bound))  # fmt: skip
+                self.facts.append(
+                    ImportFact(
+                        node.module or "",
+                        node.level or 0,
+                        names,
+                        ImportKind.FROM,
+                        self._location(node),
+                        bound,
+                    )
+                )
             else:
                 for field in _BODY_FIELDS:
                     children = getattr(node, field, None)
@@ -123,8 +131,9 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
                     ((get_full_name_for_node(a.asname.name) if a.asname else None) or name, name)
                     for a, name in zip(node.names, names)
                 )
-            facts.append(ImportFact(module or "", len(node.relative), names, ImportKind.FROM,
-                                    where(node), bound))  # fmt: skip
+            facts.append(
+                ImportFact(module or "", len(node.relative), names, ImportKind.FROM, where(node), bound)
+            )
 
         def visit_Call(self, node: cst.Call) -> None:
             name = get_full_name_for_node(node.func) or ""

@@ -27,11 +27,27 @@ _COMMENT = re.compile(r"(^|\s+)#.*$")
 _PER_REQUIREMENT_OPTION = re.compile(r"\s+(?=--?[A-Za-z])")
 _INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-r)|(?<=^-c))(\S.*)$")
 _GLOBAL_OPTIONS = (
-    "-i", "--index-url", "--extra-index-url", "--no-index", "-f", "--find-links",
-    "--trusted-host", "--pre", "--prefer-binary", "--require-hashes", "--only-binary",
-    "--no-binary", "--use-feature", "--no-build-isolation", "--config-settings",
-    "--global-option", "-Z", "--always-unzip", "--use-pep517", "--no-use-pep517",
-)  # fmt: skip
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "--no-index",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+    "--pre",
+    "--prefer-binary",
+    "--require-hashes",
+    "--only-binary",
+    "--no-binary",
+    "--use-feature",
+    "--no-build-isolation",
+    "--config-settings",
+    "--global-option",
+    "-Z",
+    "--always-unzip",
+    "--use-pep517",
+    "--no-use-pep517",
+)
 _EDITABLE = ("-e", "--editable")
 _INLINE_VIA = re.compile(r"\s#\s*via\s+(\S.*)$")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -62,8 +78,13 @@ def _is_unnamed(spec: str) -> bool:
     return spec.startswith((".", "/", "~")) or "://" in spec or spec.startswith(("git+", "hg+", "svn+"))
 
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
 
 
@@ -137,7 +158,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         if option in _GLOBAL_OPTIONS:
             continue
         if option in _EDITABLE:
-            line = line[len(option):].strip().lstrip("=").strip()
+            line = line[len(option) :].strip().lstrip("=").strip()
         elif line.startswith("-"):
             problems.append(ParseProblem(f"unknown pip option {option}", where))
             continue
@@ -154,10 +175,16 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
             reason = str(exc).splitlines()[0]
             problems.append(ParseProblem(f"cannot parse requirement '{spec}': {reason}", where))
             continue
-        pins = tuple(s.version for s in requirement.specifier
-                     if s.operator in ("==", "===") and "*" not in s.version)  # fmt: skip
+        pins = tuple(
+            s.version for s in requirement.specifier if s.operator in ("==", "===") and "*" not in s.version
+        )
         name = canonicalize_name(requirement.name)
         specifier = str(requirement.specifier)
         requirements.append(RequirementFact(name, spec, pins, where, specifier, via.get(number, ())))
-    return FileFacts(path, problems=tuple(problems), requirements=tuple(requirements),
-                     includes=tuple(includes), suppressions=in_lines(_logical_lines(text)))  # fmt: skip
+    return FileFacts(
+        path,
+        problems=tuple(problems),
+        requirements=tuple(requirements),
+        includes=tuple(includes),
+        suppressions=in_lines(_logical_lines(text)),
+    )

@@ -123,12 +123,16 @@ def _byte_position(data: bytes, offset: int, encoding: str) -> Tuple[int, int]:
     return line, column
 
 
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-              (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))  # fmt: skip
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 
 
 def _wide_encoding(data: bytes) -> Optional[str]:
-    """"UTF-16"/"UTF-32" when the bytes are text in a wide encoding (a BOM, or NULs in every other byte)."""
+    """ "UTF-16"/"UTF-32" when the bytes are text in a wide encoding (a BOM, or NULs in every other byte)."""
     for bom, name in _WIDE_BOMS:
         if data.startswith(bom):
             return f"{name} with a byte-order mark"
@@ -142,8 +146,10 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
     """Decode source bytes as Python does (PEP 263 cookie, BOM, UTF-8 default)."""
     wide = _wide_encoding(data)
     if wide is not None:
-        reason = (f"file is encoded as {wide}; Python reads source as UTF-8 (or another ASCII-compatible "
-                  "encoding named by a coding cookie) and cannot import it: save it as UTF-8")  # fmt: skip
+        reason = (
+            f"file is encoded as {wide}; Python reads source as UTF-8 (or another ASCII-compatible "
+            "encoding named by a coding cookie) and cannot import it: save it as UTF-8"
+        )
         return _problem(path, reason)
     nul = data.find(b"\0")
     if nul >= 0:

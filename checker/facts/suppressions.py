@@ -15,9 +15,9 @@ import io
 import os
 import re
 import tokenize
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
-from archcheck.model import FileFacts, Suppression, Violation
+from archcheck.model import Suppression
 
 MARKER = "archcheck:"
 _COMMENT = re.compile(r"#\s*archcheck:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
@@ -37,7 +37,7 @@ def parse_comment(comment: str) -> Optional[Parsed]:
     if match is None:
         return None
     codes = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
-    until = _UNTIL.search(comment[match.end():])
+    until = _UNTIL.search(comment[match.end() :])
     return codes, until.group(1) if until else ""
 
 
@@ -46,7 +46,7 @@ def in_lines(lines: Iterable[Tuple[int, str]]) -> Tuple[Suppression, ...]:
     found = []
     for number, line in lines:
         if MARKER in line and "#" in line:
-            parsed = parse_comment(line[line.find("#"):])
+            parsed = parse_comment(line[line.find("#") :])
             if parsed is not None:
                 found.append(Suppression(number, parsed[0], number, parsed[1]))
     return tuple(found)

@@ -87,7 +87,7 @@ _NOT_TARGET_WORDS = frozenset(
 _VAGUE_WORDS = frozenset({"host", "hostname", "server", "backend"})
 # names of values that describe URLs (patterns to look for, examples, help) rather than use one
 NOT_A_TARGET_NAME = re.compile(r"(?i)pattern|forbid|example|sample|regex|message|help|description|hint")
-# names that declare a fallback (`_DEFAULT_GATEWAY_URL`): what a lookup falls back to, like an env read's default
+# names that declare a fallback (`_DEFAULT_GATEWAY_URL`): what a lookup falls back to
 FALLBACK_NAME = re.compile(r"(?i)(?:^|_)(?:default|fallback)(?:_|$)|default(?=[A-Z])|Default(?=[A-Z])")
 # a loopback URL to a health endpoint is a container checking itself, which is right
 SELF_CHECK_PATH = re.compile(

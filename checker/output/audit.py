@@ -34,7 +34,9 @@ def metrics(run: Run) -> List[str]:
     return list(run["totals"])
 
 
-def measure(report: Report, project: Project, ssot: Sequence[Type[Rule]], cross_service: Sequence[Type[Rule]]) -> Run:
+def measure(
+    report: Report, project: Project, ssot: Sequence[Type[Rule]], cross_service: Sequence[Type[Rule]]
+) -> Run:
     """This run's metrics and duplicate groups, per service: a column per ``ssot`` rule,
     whose findings make the score, and the findings of the ``cross_service`` rules."""
     ssot_codes = [rule.code for rule in ssot]
@@ -62,14 +64,20 @@ def measure(report: Report, project: Project, ssot: Sequence[Type[Rule]], cross_
             {"names": sorted({s.name for s in g}), "sites": [s.where() for s in g]} for g in groups
         ]
     totals = {metric: sum(s[metric] for s in services.values()) for metric in columns}
-    return {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "services": services, "totals": totals}  # fmt: skip
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "services": services,
+        "totals": totals,
+    }
 
 
 def group_ids(run: Run) -> Dict[str, Tuple[str, str]]:
     """Duplicate groups by identity (service + names): new and fixed ones are compared by it."""
-    return {f"{service}: {' / '.join(g['names'])}": (service, " / ".join(g["names"]))
-            for service, data in run["services"].items() for g in data["groups"]}  # fmt: skip
+    return {
+        f"{service}: {' / '.join(g['names'])}": (service, " / ".join(g["names"]))
+        for service, data in run["services"].items()
+        for g in data["groups"]
+    }
 
 
 def previous_run(history: Path) -> Optional[Run]:
@@ -107,8 +115,12 @@ def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:
                 increased = True  # a fix may move a finding between rules: the score is what counts
         services[name] = rows
     new, old_groups = group_ids(run), group_ids(before)
-    return {"services": services, "new_groups": sorted(set(new) - set(old_groups)),
-            "fixed_groups": sorted(set(old_groups) - set(new)), "increased": increased}  # fmt: skip
+    return {
+        "services": services,
+        "new_groups": sorted(set(new) - set(old_groups)),
+        "fixed_groups": sorted(set(old_groups) - set(new)),
+        "increased": increased,
+    }
 
 
 _ARROW = {"up": "▲", "down": "▼", "same": "="}
@@ -130,8 +142,11 @@ def to_markdown(run: Run, change: Dict[str, Any]) -> str:
         cells = [_cell(data[metric], rows.get(metric)) for metric in metrics(run)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     totals = run["totals"]
-    lines += ["", f"Total SSOT violations: {totals[SCORE]}; "
-                  f"cross-service imports: {totals[CROSS_SERVICE_IMPORTS]}.", ""]  # fmt: skip
+    lines += [
+        "",
+        f"Total SSOT violations: {totals[SCORE]}; cross-service imports: {totals[CROSS_SERVICE_IMPORTS]}.",
+        "",
+    ]
     if change["new_groups"] or change["fixed_groups"]:
         lines += ["## Since the last run", ""]
         lines += [f"- new duplicate: {g}" for g in change["new_groups"]]
@@ -151,8 +166,10 @@ def to_markdown(run: Run, change: Dict[str, Any]) -> str:
 
 def to_html(run: Run, change: Dict[str, Any]) -> str:
     body = html.escape(to_markdown(run, change))
-    return ("<!doctype html><html><head><meta charset=\"utf-8\"><title>SSOT audit</title></head>"
-            f"<body><pre>{body}</pre></body></html>\n")  # fmt: skip
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"><title>SSOT audit</title></head>'
+        f"<body><pre>{body}</pre></body></html>\n"
+    )
 
 
 def to_json(run: Run, change: Dict[str, Any]) -> str:

@@ -29,8 +29,15 @@ def describe(project: Project, rules: Sequence[Rule]) -> Dict[str, Any]:
     for source, target in sorted(graph.edges):
         reasons = sorted(forbidding.get((source, target), []))
         imports = graph.edges[source, target]["imports"]
-        edges.append({"source": source, "target": target, "imports": len(imports),
-                      "forbidden": bool(reasons), "rules": reasons})  # fmt: skip
+        edges.append(
+            {
+                "source": source,
+                "target": target,
+                "imports": len(imports),
+                "forbidden": bool(reasons),
+                "rules": reasons,
+            }
+        )
     return {"nodes": nodes, "edges": edges}
 
 

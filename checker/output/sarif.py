@@ -46,13 +46,21 @@ def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
             "ruleId": v.code,
             "level": _LEVEL[v.severity.value],
             "message": {"text": v.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": loc.line, "startColumn": loc.column,
-                           "endLine": max(loc.end_line, loc.line), "endColumn": max(loc.end_column, 1)},
-            }}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": loc.line,
+                            "startColumn": loc.column,
+                            "endLine": max(loc.end_line, loc.line),
+                            "endColumn": max(loc.end_column, 1),
+                        },
+                    }
+                }
+            ],
             "partialFingerprints": {"archcheck/v1": fingerprint(identity)},
-        }  # fmt: skip
+        }
         if v.code in index:
             result["ruleIndex"] = index[v.code]
         if v.fix:
@@ -61,12 +69,19 @@ def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "archcheck", "version": __version__,
-                                "informationUri": "https://pypi.org/project/archcheck/",
-                                "rules": [_rule(spec) for spec in rules]}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(report.root).as_uri() + "/"}},
-            "results": results,
-        }],
-    }  # fmt: skip
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "archcheck",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/archcheck/",
+                        "rules": [_rule(spec) for spec in rules],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(report.root).as_uri() + "/"}},
+                "results": results,
+            }
+        ],
+    }
     return json.dumps(document, indent=2) + "\n"

@@ -60,8 +60,10 @@ def summary_line(report: Report) -> str:
         baseline += " (run `archcheck baseline --prune`)." if report.baseline_fixed else "."
     if not report.violations:
         return f"All checks passed ({checked}).{baseline}"
-    return (f"Found {_plural(report.errors, 'error')} and {_plural(report.warnings, 'warning')}"
-            f" ({checked}).{baseline}")  # fmt: skip
+    return (
+        f"Found {_plural(report.errors, 'error')} and {_plural(report.warnings, 'warning')}"
+        f" ({checked}).{baseline}"
+    )
 
 
 def to_text(report: Report, show_fixes: bool = False, quiet: bool = False) -> str:

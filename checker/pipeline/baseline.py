@@ -45,8 +45,10 @@ def write(path: Path, entries: Sequence[Identity]) -> None:
     document = {
         "tool": "archcheck",
         "format": FORMAT,
-        "entries": [{"code": code, "path": where, "text": text, "occurrence": occurrence}
-                    for code, where, text, occurrence in sorted(set(entries))],
+        "entries": [
+            {"code": code, "path": where, "text": text, "occurrence": occurrence}
+            for code, where, text, occurrence in sorted(set(entries))
+        ],
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 

@@ -40,8 +40,7 @@ def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
 
     def ignored(violation: Violation) -> bool:
         path = violation.location.path
-        return any(code_matches(violation.code, codes) and spec.match_file(path)
-                   for spec, codes in matchers)  # fmt: skip
+        return any(code_matches(violation.code, codes) and spec.match_file(path) for spec, codes in matchers)
 
     return ignored
 
@@ -58,8 +57,14 @@ def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Viola
     return result
 
 
-def analyse(settings: Settings, *, cache: Optional[CacheDir] = None, jobs: int = 1, progress: bool = False,
-            layout: Optional[Layout] = None) -> Project:  # fmt: skip
+def analyse(
+    settings: Settings,
+    *,
+    cache: Optional[CacheDir] = None,
+    jobs: int = 1,
+    progress: bool = False,
+    layout: Optional[Layout] = None,
+) -> Project:
     """The per-file phase over every discovered file, then the requirements files: the project."""
     tune_gc()  # before loading cached facts, too
     layout = layout or discover(settings)
@@ -67,7 +72,9 @@ def analyse(settings: Settings, *, cache: Optional[CacheDir] = None, jobs: int =
     # what the per-file phase gathers depends on the whole catalogue, never on the selection
     rules = registry.catalogue()
     call_patterns = [rule.call_facts_where for rule in rules if rule.call_facts_where]
-    plan = FilePlan(loop_calls=registry.loop_calls(), prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1")
+    plan = FilePlan(
+        loop_calls=registry.loop_calls(), prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1"
+    )
     plan_key = digest(plan, [[[p.pattern for p in entry] for entry in req] for req in call_patterns])
     store = FileStore(cache, plan_key)
     paths = sorted([*layout.files, *layout.env_files])
@@ -86,9 +93,16 @@ def analyse(settings: Settings, *, cache: Optional[CacheDir] = None, jobs: int =
     return Project(settings, layout, facts, requirements)
 
 
-def run(settings: Settings, rules: Sequence[RuleClass], *, paths: Optional[Sequence[str]] = None,
-        cache: Optional[CacheDir] = None, jobs: int = 1, progress: bool = False,
-        layout: Optional[Layout] = None) -> Run:  # fmt: skip
+def run(
+    settings: Settings,
+    rules: Sequence[RuleClass],
+    *,
+    paths: Optional[Sequence[str]] = None,
+    cache: Optional[CacheDir] = None,
+    jobs: int = 1,
+    progress: bool = False,
+    layout: Optional[Layout] = None,
+) -> Run:
     """Check the whole project with ``rules``; report the findings located in ``paths`` (all when None)."""
     started = time.perf_counter()
     project = analyse(settings, cache=cache, jobs=jobs, progress=progress, layout=layout)
@@ -97,9 +111,11 @@ def run(settings: Settings, rules: Sequence[RuleClass], *, paths: Optional[Seque
     ignored = _ignored_by_path(settings)
     selected = [rule.code for rule in rules]
     applied = apply_suppressions(
-        (v for v in found if not ignored(v)), project.facts, today(),
+        (v for v in found if not ignored(v)),
+        project.facts,
+        today(),
         lambda code: any(s.startswith(code) for s in selected),
-    )  # fmt: skip
+    )
     reviewed = [v for rule in bound for v in rule.review(applied.unused) if not ignored(v)]
     kept = [v for v in [*applied.kept, *reviewed] if _in_paths(v.location.path, paths)]
     kept = sorted(set(_with_service(kept, project.layout)), key=Violation.sort_key)

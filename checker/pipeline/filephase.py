@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import FrozenSet, Optional, Union
 
 from archcheck.facts.calls import gather_calls
-from archcheck.facts.names import import_aliases
 from archcheck.facts.config_values import gather_config
 from archcheck.facts.definitions import gather_definitions, is_generated
 from archcheck.facts.dotenv import parse_env
 from archcheck.facts.imports import gather_imports
 from archcheck.facts.loops import LoopCalls, gather_loop_entries
+from archcheck.facts.names import import_aliases
 from archcheck.facts.requirements_txt import parse_requirements
 from archcheck.facts.source import parse
 from archcheck.facts.suppressions import in_python
@@ -34,7 +34,7 @@ class FilePlan:
     input of the per-file phase.
     """
 
-    loop_calls: LoopCalls = LoopCalls()  # the event-loop entries the async rules judge
+    loop_calls: LoopCalls = field(default_factory=LoopCalls)  # the event-loop entries the async rules judge
     call_facts_in: FrozenSet[str] = frozenset()  # units whose files need call-graph facts
     prefilters: bool = True  # False: every gatherer walks every file (to prove the screens sound)
 
@@ -52,11 +52,21 @@ def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] =
     entries = gather_loop_entries(parsed, aliases, plan.loop_calls, screen=plan.prefilters)
     config = gather_config(parsed, aliases, screen=plan.prefilters)
     facts = FileFacts(
-        path, imports, (), classes, functions, defs=defs, loop_entries=entries,
-        urls=config.urls, fallbacks=config.fallbacks, env_reads=config.env_reads,
-        database_urls=config.database_urls, instances=instances, generated=is_generated(path, parsed.text),
+        path,
+        imports,
+        (),
+        classes,
+        functions,
+        defs=defs,
+        loop_entries=entries,
+        urls=config.urls,
+        fallbacks=config.fallbacks,
+        env_reads=config.env_reads,
+        database_urls=config.database_urls,
+        instances=instances,
+        generated=is_generated(path, parsed.text),
         suppressions=in_python(parsed.text, parsed.ast_tree),
-    )  # fmt: skip
+    )
     return facts
 
 

@@ -32,8 +32,11 @@ def catalogue() -> Tuple[RuleClass, ...]:
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{package.__name__}.{info.name}")
-        classes = [c for _, c in inspect.getmembers(module, inspect.isclass)
-                   if issubclass(c, Rule) and c is not Rule and c.__module__ == module.__name__]  # fmt: skip
+        classes = [
+            c
+            for _, c in inspect.getmembers(module, inspect.isclass)
+            if issubclass(c, Rule) and c is not Rule and c.__module__ == module.__name__
+        ]
         if len(classes) != 1:
             raise TypeError(f"rule module {module.__name__} must define one Rule class, not {len(classes)}")
         found.append(classes[0])

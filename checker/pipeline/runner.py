@@ -51,8 +51,9 @@ def _markers(data: bytes, patterns: Sequence[Pattern[bytes]]) -> FrozenSet[int]:
 Requirement = Sequence[Sequence[int]]  # every entry needs one of its pattern indexes
 
 
-def units_needing_call_facts(markers: Mapping[str, FrozenSet[int]], owners: Mapping[str, Optional[Unit]],
-                             wanted: Sequence[Requirement]) -> FrozenSet[str]:  # fmt: skip
+def units_needing_call_facts(
+    markers: Mapping[str, FrozenSet[int]], owners: Mapping[str, Optional[Unit]], wanted: Sequence[Requirement]
+) -> FrozenSet[str]:
     """Units whose files, together, satisfy every entry of some call-graph rule."""
     found: Dict[str, Set[int]] = {}
     for path, marks in markers.items():
@@ -75,9 +76,16 @@ def _results(tasks: List[Task], jobs: int) -> Iterator[FileFacts]:
         yield from map(_work, tasks)
 
 
-def analyse_files(root: Path, paths: Sequence[str], owners: Mapping[str, Optional[Unit]], plan: FilePlan,
-                  call_patterns: Sequence[Sequence[Sequence[Pattern[bytes]]]], store: FileStore, jobs: int,
-                  progress: bool) -> Tuple[Dict[str, FileFacts], FilePlan]:  # fmt: skip
+def analyse_files(
+    root: Path,
+    paths: Sequence[str],
+    owners: Mapping[str, Optional[Unit]],
+    plan: FilePlan,
+    call_patterns: Sequence[Sequence[Sequence[Pattern[bytes]]]],
+    store: FileStore,
+    jobs: int,
+    progress: bool,
+) -> Tuple[Dict[str, FileFacts], FilePlan]:
     """Every file's result, from the cache or freshly analysed, and the plan used."""
     tune_gc()
     flat: List[Pattern[bytes]] = []

@@ -16,8 +16,12 @@ class Applied:
     unused: List[Tuple[str, Suppression]] = field(default_factory=list)  # (path, first line's comment)
 
 
-def apply(violations: Iterable[Violation], facts: Mapping[str, FileFacts], today: str,
-          enabled: Callable[[str], bool]) -> Applied:  # fmt: skip
+def apply(
+    violations: Iterable[Violation],
+    facts: Mapping[str, FileFacts],
+    today: str,
+    enabled: Callable[[str], bool],
+) -> Applied:
     """Drop suppressed findings, re-report those whose suppression expired, find unused comments.
 
     A comment naming only codes that this run does not check is not called unused.
@@ -27,8 +31,11 @@ def apply(violations: Iterable[Violation], facts: Mapping[str, FileFacts], today
     for violation in violations:
         path = violation.location.path
         file_facts = facts.get(path)
-        matching = [s for s in (file_facts.suppressions if file_facts else ())
-                    if s.line == violation.location.line and s.covers(violation.code)]  # fmt: skip
+        matching = [
+            s
+            for s in (file_facts.suppressions if file_facts else ())
+            if s.line == violation.location.line and s.covers(violation.code)
+        ]
         active = [s for s in matching if not s.until or s.until >= today]
         used.update((path, s.comment_line) for s in matching)
         if active:

@@ -58,7 +58,7 @@ def walk_files(settings: Settings) -> Tuple[List[str], List[str], List[str]]:
         if excludes.match_file(probe):
             return True
         for base, spec in ignores:
-            if is_within(rel, base) and spec.match_file(probe[len(base) + 1:] if base else probe):
+            if is_within(rel, base) and spec.match_file(probe[len(base) + 1 :] if base else probe):
                 return True
         return False
 
@@ -88,8 +88,9 @@ def _has_marker(directory: Path) -> bool:
     return any(directory.glob("requirements*.txt"))
 
 
-def detect_services(root: Path, python_dirs: AbstractSet[str], exclude: Sequence[str],
-                    test_files: Sequence[str]) -> List[str]:  # fmt: skip
+def detect_services(
+    root: Path, python_dirs: AbstractSet[str], exclude: Sequence[str], test_files: Sequence[str]
+) -> List[str]:
     """Directories deployed on their own: Python code plus a packaging marker (SPEC §1)."""
     tests = compile_globs(test_files)
     found = []
@@ -130,4 +131,3 @@ def discover(settings: Settings) -> Layout:
     units = [Unit(p, unit_name(p, paths), UnitKind.SERVICE) for p in services]
     units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]
     return Layout(files, units, env_files, compose_files)
-

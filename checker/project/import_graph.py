@@ -35,8 +35,9 @@ def witnesses(graph: nx.DiGraph[str], source: str, target: str) -> List[Resolved
     return list(graph.edges[source, target]["imports"]) if graph.has_edge(source, target) else []
 
 
-def edges_between(graph: nx.DiGraph[str], source_kind: UnitKind,
-                  target_kind: UnitKind) -> Iterator[Tuple[str, str, List[ResolvedImport]]]:  # fmt: skip
+def edges_between(
+    graph: nx.DiGraph[str], source_kind: UnitKind, target_kind: UnitKind
+) -> Iterator[Tuple[str, str, List[ResolvedImport]]]:
     """Edges from units of one kind to units of another, sorted, with their witnesses."""
     for source, target in sorted(graph.edges):
         kinds = (graph.nodes[source]["unit"].kind, graph.nodes[target]["unit"].kind)
@@ -52,7 +53,9 @@ def _canonical(cycle: Sequence[str]) -> Tuple[str, ...]:
 
 def cyclic_components(graph: nx.DiGraph[str]) -> List[nx.DiGraph[str]]:
     """The parts of a graph whose nodes lie on a cycle together (strongly connected, with an edge)."""
-    components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1 or graph.has_edge(*[*c] * 2)]
+    components = [
+        c for c in nx.strongly_connected_components(graph) if len(c) > 1 or graph.has_edge(*[*c] * 2)
+    ]
     return [graph.subgraph(c) for c in sorted(components, key=min)]
 
 

@@ -118,16 +118,22 @@ def directories(files: Iterable[str]) -> FrozenSet[str]:
 class Layout:
     """Files, units, ownership and import resolution of one project."""
 
-    def __init__(self, files: Iterable[str], units: Sequence[Unit], env_files: Iterable[str] = (),
-                 compose_files: Iterable[str] = ()) -> None:  # fmt: skip
+    def __init__(
+        self,
+        files: Iterable[str],
+        units: Sequence[Unit],
+        env_files: Iterable[str] = (),
+        compose_files: Iterable[str] = (),
+    ) -> None:
         self.files = frozenset(files)
         self.env_files = tuple(sorted(env_files))
         self.compose_files = tuple(sorted(compose_files))
         self.units = tuple(sorted(units))
         self._unit_by_dir: Dict[str, Unit] = {u.path: u for u in self.units}
         self.dirs = directories(self.files)
-        self._shared_roots = [r for u in self.units if u.kind is UnitKind.SHARED
-                              for r in self._library_roots(u.path)]  # fmt: skip
+        self._shared_roots = [
+            r for u in self.units if u.kind is UnitKind.SHARED for r in self._library_roots(u.path)
+        ]
         self._project_roots = self._with_src("")
         self._holders: Dict[Tuple[str, Optional[Unit]], Optional[str]] = {}
         self._owners: Dict[str, Optional[Unit]] = {}
@@ -249,8 +255,12 @@ class Layout:
             return None
         key = (name, owner)
         if key not in self._holders:
-            holders = {self._step(root, name) for unit in self.services if unit != owner
-                       for root in self._with_src(unit.path)} - {None}  # fmt: skip
+            holders = {
+                self._step(root, name)
+                for unit in self.services
+                if unit != owner
+                for root in self._with_src(unit.path)
+            } - {None}
             self._holders[key] = holders.pop() if len(holders) == 1 else None
         return self._holders[key]
 
@@ -272,8 +282,7 @@ class Layout:
             base = parent(base)
         return base
 
-    def _resolve_relative(self, path: str, level: int, module: str,
-                          names: Sequence[str]) -> List[Resolution]:  # fmt: skip
+    def _resolve_relative(self, path: str, level: int, module: str, names: Sequence[str]) -> List[Resolution]:
         base = self.relative_base(path, level)
         if base is None:
             return [Resolution(None, None, climbs_out_of_root=True)]

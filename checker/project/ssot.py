@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from archcheck.config.globs import compile_globs
-from archcheck.facts.names import import_aliases, qualify
 from archcheck.facts.definitions import SKETCH_SIZE
+from archcheck.facts.names import import_aliases, qualify
 from archcheck.model import ClassFact, Location
 from archcheck.project.concepts import concept, same_concept, tokens
 from archcheck.project.layout import Unit, UnitKind

@@ -40,5 +40,3 @@ class Example:
 def example(source: str, path: str = EXAMPLE_PATH, config: str = EXAMPLE_CONFIG) -> Example:
     """A one-file example; the text is dedented."""
     return Example({path: textwrap.dedent(source).lstrip("\n")}, config)
-
-

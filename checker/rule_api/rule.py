@@ -83,8 +83,14 @@ class Rule:
         return lines[0] if lines else cls.name
 
     @classmethod
-    def violation(cls, location: Location, fix: Optional[str] = None, severity: Optional[Severity] = None,
-                  message: Optional[str] = None, **fields: Any) -> Violation:  # fmt: skip
+    def violation(
+        cls,
+        location: Location,
+        fix: Optional[str] = None,
+        severity: Optional[Severity] = None,
+        message: Optional[str] = None,
+        **fields: Any,
+    ) -> Violation:
         """A finding at ``location``; ``message`` is another template of the rule's, for a second case."""
         return Violation(
             code=cls.code,

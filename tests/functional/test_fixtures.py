@@ -52,8 +52,11 @@ TABLE = [
 def run_cli(cwd: Path, args: List[str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "archcheck", "check", "--format", "json", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def comparable(stdout: str) -> dict:

@@ -25,8 +25,9 @@ FORMATS = {"txt": ["--show-fixes"], "github": ["--format", "github"], "stats": [
 
 
 def run(cwd: Path, args: List[str]) -> str:
-    result = subprocess.run([sys.executable, "-m", "archcheck", *args], cwd=cwd, capture_output=True,
-                            text=True, timeout=300)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
     return f"exit {result.returncode}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
 
 
@@ -48,6 +49,10 @@ def test_catalogue_and_docs_are_unchanged(tmp_path: Path) -> None:
     catalogue = subprocess.run([sys.executable, "-m", "archcheck", "rules"], capture_output=True, text=True)
     compare("rules.txt", catalogue.stdout)
     codes = [line.split()[0] for line in catalogue.stdout.splitlines()]
-    docs = [subprocess.run([sys.executable, "-m", "archcheck", "explain", code], capture_output=True,
-                           text=True).stdout for code in codes]  # fmt: skip
+    docs = [
+        subprocess.run(
+            [sys.executable, "-m", "archcheck", "explain", code], capture_output=True, text=True
+        ).stdout
+        for code in codes
+    ]
     compare("explain.txt", "\n".join(docs))
