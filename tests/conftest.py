@@ -1,13 +1,30 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Set
 
 import pytest
 
-from tests.helpers import copy_fixture
+from tests.helpers import FIXTURES, copy_fixture
+
+
+def _tree(root: Path) -> Set[str]:
+    return {os.path.join(d, name) for d, dirs, files in os.walk(root) for name in dirs + files}
+
+
+_FIXTURES_BEFORE = _tree(FIXTURES)
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
     """A private copy of the demo monorepo."""
     return copy_fixture(tmp_path, "demo")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Tests never write into fixtures/: a file left there fails the run."""
+    added = sorted(_tree(FIXTURES) - _FIXTURES_BEFORE)
+    if added:
+        print(f"\ntests wrote into fixtures/: {added[:5]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -32,13 +36,23 @@ def check(root: Path, select_codes: Sequence[str] = (), paths: Optional[List[str
 REPO = Path(__file__).resolve().parents[1]
 
 
+FIXTURES = REPO / "fixtures"
+_SHARED_COPIES = Path(tempfile.mkdtemp(prefix="archcheck-fixtures-")).resolve()
+atexit.register(shutil.rmtree, _SHARED_COPIES, ignore_errors=True)
+
+
 def copy_fixture(tmp_path: Path, name: str) -> Path:
     """A private copy of a fixture monorepo (without any cache), for tests that edit it."""
-    import shutil
-
     target = tmp_path / name
-    shutil.copytree(REPO / "fixtures" / name, target, ignore=shutil.ignore_patterns(".archcheck_cache"))
+    shutil.copytree(FIXTURES / name, target, ignore=shutil.ignore_patterns(".archcheck_cache"))
     return target
+
+
+@functools.cache
+def fixture(name: str) -> Path:
+    """A copy of a fixture monorepo shared by the tests that only read it: archcheck writes
+    its cache where it runs, and tests never write into ``fixtures/``."""
+    return copy_fixture(_SHARED_COPIES, name)
 
 
 def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

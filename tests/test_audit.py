@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.helpers import REPO, cli, copy_fixture
+from tests.helpers import cli, copy_fixture, fixture
 
 
 def audit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -43,7 +43,7 @@ def test_history_over_three_runs_shows_the_trend(tmp_path: Path) -> None:
 
 def test_html_and_output_file(tmp_path: Path) -> None:
     out = tmp_path / "audit.html"
-    result = audit(REPO / "fixtures" / "clean_services", "--format", "html", "--output", str(out))
+    result = audit(fixture("clean_services"), "--format", "html", "--output", str(out))
     assert result.returncode == 0 and result.stdout == ""
     text = out.read_text()
     assert text.startswith("<!doctype html>") and "SSOT audit" in text and "None." in text

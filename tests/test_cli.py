@@ -11,10 +11,10 @@ import pytest
 
 from archcheck import __version__
 from archcheck.pipeline.registry import catalogue
-from tests.helpers import cli
+from tests.helpers import cli, fixture
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO = REPO / "fixtures" / "demo"
+DEMO = fixture("demo")
 
 
 def archcheck(args: List[str], cwd: Path = DEMO) -> subprocess.CompletedProcess[str]:
@@ -129,8 +129,8 @@ def test_bad_allow_edge_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_index_writes_master_index(tmp_path: Path) -> None:
-    fixture = REPO / "fixtures" / "ssot_duplicates"
-    result = archcheck(["index", "--output", "-"], cwd=fixture)
+    project = fixture("ssot_duplicates")
+    result = archcheck(["index", "--output", "-"], cwd=project)
     assert result.returncode == 0
     text = result.stdout
     assert text.startswith("# MASTER_INDEX")
@@ -142,13 +142,13 @@ def test_index_writes_master_index(tmp_path: Path) -> None:
     out = tmp_path / "project"
     import shutil
 
-    shutil.copytree(fixture, out)
+    shutil.copytree(project, out)
     assert archcheck(["index"], cwd=out).returncode == 0
     assert (out / "MASTER_INDEX.md").read_text() == text
 
 
 def test_graph_json_marks_forbidden_edges() -> None:
-    result = archcheck(["graph", "--format", "json"], cwd=REPO / "fixtures" / "package_services")
+    result = archcheck(["graph", "--format", "json"], cwd=fixture("package_services"))
     data = json.loads(result.stdout)
     assert [(n["name"], n["kind"]) for n in data["nodes"]] == [
         ("analytics_service", "service"),
@@ -163,11 +163,10 @@ def test_graph_json_marks_forbidden_edges() -> None:
 
 
 def test_graph_dot_and_mermaid(tmp_path: Path) -> None:
-    fixture = REPO / "fixtures" / "clean_services"
-    dot = archcheck(["graph"], cwd=fixture).stdout
+    dot = archcheck(["graph"], cwd=fixture("clean_services")).stdout
     assert dot.startswith("digraph archcheck {") and '"orders-service" [shape=box];' in dot
     assert "color=red" not in dot  # a clean tree has no forbidden edge
     out = tmp_path / "graph.mmd"
-    archcheck(["graph", "--format", "mermaid", "--output", str(out)], cwd=REPO / "fixtures" / "demo")
+    archcheck(["graph", "--format", "mermaid", "--output", str(out)], cwd=fixture("demo"))
     text = out.read_text()
     assert text.startswith("graph LR") and "linkStyle" in text and '(["shared"])' in text

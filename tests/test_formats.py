@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 
 from archcheck.pipeline.registry import catalogue
-from tests.helpers import REPO, cli
+from tests.helpers import cli
+from tests.helpers import fixture as shared_fixture
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
@@ -21,7 +22,7 @@ def archcheck(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("fixture", ["demo", "shared_requirements", "bad_input", "clean_services"])
 def test_sarif_is_valid_and_complete(fixture: str) -> None:
-    result = archcheck(REPO / "fixtures" / fixture, "--format", "sarif")
+    result = archcheck(shared_fixture(fixture), "--format", "sarif")
     document = json.loads(result.stdout)
     jsonschema.Draft4Validator(SCHEMA).validate(document)
     run = document["runs"][0]
@@ -32,7 +33,7 @@ def test_sarif_is_valid_and_complete(fixture: str) -> None:
         assert not uri.startswith("/") and "\\\\" not in uri
         assert ids[item["ruleIndex"]] == item["ruleId"]
         assert item["partialFingerprints"]["archcheck/v1"]
-    expected = json.loads(archcheck(REPO / "fixtures" / fixture, "--format", "json").stdout)
+    expected = json.loads(archcheck(shared_fixture(fixture), "--format", "json").stdout)
     assert len(run["results"]) == len(expected["violations"])
 
 

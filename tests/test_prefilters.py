@@ -17,6 +17,7 @@ import pytest
 
 from archcheck.pipeline.registry import catalogue
 from tests.helpers import check, write_example
+from tests.helpers import fixture as shared_fixture
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(p.name for p in (REPO / "fixtures").iterdir() if p.is_dir() and p.name != "bad_config")
@@ -43,7 +44,7 @@ def test_fixtures_are_unchanged_without_prefilters(fixture: str) -> None:
     def run(env: dict) -> list:
         result = subprocess.run(
             [sys.executable, "-m", "archcheck", "check", "--no-cache", "--format", "json", "--exit-zero"],
-            cwd=REPO / "fixtures" / fixture,
+            cwd=shared_fixture(fixture),
             capture_output=True,
             text=True,
             timeout=300,

@@ -18,8 +18,8 @@ from typing import List
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "fixtures"
+from tests.helpers import fixture as shared_fixture
+
 EXPECTED = Path(__file__).parent / "expected"
 UPDATE = os.environ.get("ARCHCHECK_UPDATE_EXPECTED") == "1"
 
@@ -68,7 +68,7 @@ def comparable(stdout: str) -> dict:
 
 @pytest.mark.parametrize(("case", "fixture", "args", "exit_code"), TABLE, ids=[row[0] for row in TABLE])
 def test_fixture(case: str, fixture: str, args: List[str], exit_code: int) -> None:
-    result = run_cli(FIXTURES / fixture, args)
+    result = run_cli(shared_fixture(fixture), args)
     assert "Traceback" not in result.stderr
     if exit_code == 2:
         actual_text = result.stderr
