@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -64,3 +65,15 @@ def test_rules_use_only_the_rule_api_of_the_engine() -> None:
     for path in (REPO / "rules").glob("*.py"):
         own = {m for m in imported_modules(path) if m.startswith("archcheck")}
         assert own <= allowed, f"{path.name} imports {own - allowed}"
+
+
+def test_typecheck_mirror_is_the_whole_package() -> None:
+    """``.typecheck/archcheck`` maps the import name to the source tree for mypy: one relative
+    symlink per entry of ``checker/``, plus ``rules``."""
+    mirror = REPO / ".typecheck" / "archcheck"
+    expected = {p.name: p for p in (REPO / "checker").iterdir() if p.name != "__pycache__"}
+    expected["rules"] = REPO / "rules"
+    assert sorted(p.name for p in mirror.iterdir()) == sorted(expected)
+    for link in mirror.iterdir():
+        assert link.is_symlink() and not Path(os.readlink(link)).is_absolute(), link.name
+        assert link.resolve() == expected[link.name].resolve(), link.name

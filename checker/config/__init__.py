@@ -1,1 +1,1 @@
-"""Configuration: typed settings, and finding, parsing and validating them (the layer after the model)."""
+"""Configuration: typed settings, and finding, parsing and validating them."""

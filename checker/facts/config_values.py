@@ -246,7 +246,7 @@ def static_text(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else None
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else PLACEHOLDER for v in node.values)
+        return "".join(str(v.value) if isinstance(v, ast.Constant) else PLACEHOLDER for v in node.values)
     return None
 
 
@@ -345,7 +345,8 @@ class _Gatherer:
             inner = none._replace(scope=scope, owner=node.name)
             return [(n, none) for n in heads] + [(s, inner) for s in node.body]
         if isinstance(node, ast.If) and is_main_guard(node.test):
-            return [(s, none._replace(main=True)) for s in node.body] + [(s, none) for s in node.orelse]
+            guarded: List[Tuple[ast.AST, _Use]] = [(s, none._replace(main=True)) for s in node.body]
+            return guarded + [(s, none) for s in node.orelse]
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             return self._assignment(node, none)
         if isinstance(node, ast.Call):

@@ -12,11 +12,14 @@ from __future__ import annotations
 import ast
 import re
 import zlib
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.names import dotted
 from archcheck.facts.source import ParsedSource, deep_recursion
 from archcheck.model import ClassFact, FunctionFact, Location
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _GENERATED_SUFFIXES = ("_pb2.py", "_pb2_grpc.py")
 _GENERATED_MARKERS = (
@@ -72,9 +75,9 @@ def _dotted(node: ast.expr) -> str:
     return dotted(node, subscripts=True) or ""
 
 
-def _called(node: object) -> object:
+def _called(node: cst.BaseExpression) -> cst.BaseExpression:
     """The callee of a decorator written as a call (``@router.get("/")``), else the decorator."""
-    import libcst as cst
+    import libcst as cst  # start-up time: LibCST loads only for the files ``ast`` cannot read
 
     return node.func if isinstance(node, cst.Call) else node
 
@@ -220,7 +223,7 @@ class _AstDefinitions:
 
 
 def _gather_cst(source: ParsedSource) -> Definitions:
-    import libcst as cst
+    import libcst as cst  # start-up time: LibCST loads only for the files ``ast`` cannot read
     from libcst.helpers import get_full_name_for_node
     from libcst.metadata import MetadataWrapper, PositionProvider
 

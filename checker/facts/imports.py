@@ -99,7 +99,7 @@ class _AstImports:
 
 
 def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
-    import libcst as cst
+    import libcst as cst  # start-up time: LibCST loads only for the files ``ast`` cannot read
     from libcst.helpers import get_full_name_for_node
     from libcst.metadata import MetadataWrapper, PositionProvider
 

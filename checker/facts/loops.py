@@ -321,10 +321,11 @@ class _Gatherer:
 
     def _bindings(self, body: Sequence[ast.stmt], factories: FrozenSet[str]) -> Set[str]:
         """Names (and ``self.x``) assigned the result of one of ``factories`` in a scope."""
-        found = set()
+        found: Set[str] = set()
         for node in own_nodes(body):
-            is_assignment = isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
-            if is_assignment and self._calls(node.value, factories):  # type: ignore[union-attr]
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                continue
+            if self._calls(node.value, factories):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 found.update(name for t in targets if (name := dotted(t)) is not None)
         return found

@@ -64,7 +64,7 @@ class ParsedSource:
     def cst_module(self) -> libcst.Module:
         """The LibCST tree, parsed on first use; raises libcst.ParserSyntaxError."""
         if self.cst_tree is None:
-            import libcst
+            import libcst  # start-up time: LibCST loads only for the files ``ast`` cannot read
 
             self.cst_tree = libcst.parse_module(self.text)
         return self.cst_tree
@@ -88,13 +88,14 @@ class LineMarks:
     """Counts of marked lines up to each line: does a statement hold a marked line, in O(1)?"""
 
     def __init__(self, marks: Sequence[bool]) -> None:
-        self.before = [0]
+        self.before: List[int] = [0]
         for mark in marks:
             self.before.append(self.before[-1] + mark)
 
-    def covers(self, node: ast.AST) -> bool:
-        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])  # type: ignore[attr-defined]
-        last = min(node.end_lineno or node.lineno, len(self.before) - 1)  # type: ignore[attr-defined]
+    def covers(self, node: Union[ast.stmt, ast.expr]) -> bool:
+        decorators: Sequence[ast.expr] = getattr(node, "decorator_list", ())
+        first = min([node.lineno, *(d.lineno for d in decorators)])
+        last = min(node.end_lineno or node.lineno, len(self.before) - 1)
         return self.before[last] > self.before[first - 1]
 
 
@@ -191,7 +192,7 @@ def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:
     except (RecursionError, MemoryError, ValueError) as exc:
         return _problem(path, f"cannot parse: {type(exc).__name__}")
     # ast rejected it: the file may use syntax newer than this interpreter.
-    import libcst
+    import libcst  # start-up time: LibCST loads only for the files ``ast`` cannot read
 
     try:
         return ParsedSource(path, text, None, libcst.parse_module(text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import ipaddress
 import re
-from typing import Iterator, Optional, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
 # deployment tooling inside a service: not the code the service runs
@@ -131,7 +131,8 @@ def names_own_address(name: str, unit_key: str) -> bool:
         return False
     own = unit_key.lower().replace("-", "_").split("_")
     head = [w for w in words[:-1] if w != "service"]
-    bare = [] if words[-1] in ("host", "hostname", "bind") else None  # a bare SERVICE_URL is someone else's
+    # a bare SERVICE_HOST is this unit's own; a bare SERVICE_URL is someone else's
+    bare: Optional[List[str]] = [] if words[-1] in ("host", "hostname", "bind") else None
     return head in (bare, ["self"], ["own"], own, own[-1:])
 
 
@@ -169,8 +170,8 @@ def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
         if is_loopback(host):
             found = True
             yield url
-    host = None if found or not named_target else bare_host(text.replace(PLACEHOLDER, "0"))
-    if host is not None and is_loopback(host) and host != "0.0.0.0":  # a bare 0.0.0.0 is where to bind
+    bare = None if found or not named_target else bare_host(text.replace(PLACEHOLDER, "0"))
+    if bare is not None and is_loopback(bare) and bare != "0.0.0.0":  # a bare 0.0.0.0 is where to bind
         yield text.replace(PLACEHOLDER, "{...}")
 
 

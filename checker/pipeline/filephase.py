@@ -1,4 +1,4 @@
-"""The per-file phase: a pure function from (path, bytes, plan) to facts and findings.
+"""The per-file phase: a pure function from (path, bytes, plan) to facts.
 
 It is independent per file, so it can be cached by content hash and run in a
 process pool; no syntax tree outlives the call.

@@ -127,7 +127,7 @@ def analyse_files(
         todo.append((str(root), path, plan, owner))
     fresh = _results(todo, jobs)
     if progress and len(todo) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
-        import click
+        import click  # start-up time: only a long run on a terminal shows a progress bar
 
         with click.progressbar(fresh, length=len(todo), label="archcheck", file=sys.stderr) as bar:
             fresh_results = list(bar)

@@ -29,7 +29,7 @@ def is_compose_file(name: str) -> bool:
 
 
 def _load(path: Path) -> Optional[Dict[str, Any]]:
-    import yaml
+    import yaml  # start-up time: PyYAML loads only for projects with compose files
 
     try:
         with path.open("rb") as stream:

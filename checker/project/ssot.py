@@ -14,7 +14,10 @@ import fnmatch
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
+import networkx as nx
+
 from archcheck.config.globs import compile_globs
+from archcheck.config.settings import ConfigError
 from archcheck.facts.definitions import SKETCH_SIZE
 from archcheck.facts.names import import_aliases, qualify
 from archcheck.model import ClassFact, Location
@@ -337,12 +340,13 @@ def similar_pairs(sites: Sequence[Site]) -> Dict[Site, List[Site]]:
 
 def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
     """Groups of differently named classes in which every two implement one concept, sorted."""
-    import networkx as nx
-
     graph: nx.Graph[Site] = nx.Graph()
     for site, found in similar_pairs(sites).items():
         graph.add_edges_from((site, other) for other in found)
-    key = lambda s: (s.path, s.location.line)  # noqa: E731
+
+    def key(site: Site) -> Tuple[str, int]:
+        return site.path, site.location.line
+
     groups = [sorted(clique, key=key) for clique in nx.find_cliques(graph)]
     return sorted(groups, key=lambda g: [key(s) for s in g])
 
@@ -354,8 +358,6 @@ def groups(sites: Sequence[Site]) -> List[List[Site]]:
 
 def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     """The canonical class ``name`` in ``path``; ConfigError when it is not there."""
-    from archcheck.config.settings import ConfigError
-
     facts = project.facts.get(path)
     owner = project.layout.owner(path)
     if facts is None or owner is None:
