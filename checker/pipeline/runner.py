@@ -2,7 +2,7 @@
 
 Pass 1 learns each file's content hash and text markers: from the cache when
 its stat signature is unchanged, otherwise by reading it. The markers decide
-which services need call-graph facts (see ``ProjectRule.CALL_FACTS_WHERE``).
+which services need call-graph facts (see ``Rule.call_facts_where``).
 Pass 2 takes every result it can from the cache and analyses the remainder,
 in worker processes when there are enough files to pay for starting them.
 """
