@@ -131,3 +131,45 @@ def build_synthetic(target: Path, services: int, modules: int, seed: int = 7) ->
                 )
             )
     return target
+
+
+NETRA_SERVICES = ("netra_backend", "auth_service", "analytics_service")
+NETRA_SHARED = "shared"
+# files import-linter's parser rejects; removed so both tools check the same tree
+NETRA_UNPARSABLE = ("shared/feature_flags.py", "netra_backend/app/websocket_core/auth.py")
+NETRA_VICTIM = "netra_backend/app/services/db_check_service.py"  # a leaf module nothing imports
+
+
+def build_netra(checkout: Path, target: Path) -> Path:
+    """The real-code corpus: netra-systems/zen at 4f5eda698 (tag beta-14), its three services and
+    its shared library, with an archcheck config and the import-linter contracts that match it.
+
+    ``checkout`` is a clone of https://github.com/netra-systems/zen at that commit."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for folder in (*NETRA_SERVICES, NETRA_SHARED):
+        shutil.copytree(checkout / folder, target / folder, symlinks=True)
+    for path in NETRA_UNPARSABLE:
+        (target / path).unlink(missing_ok=True)
+    services = ", ".join(f'"{s}"' for s in NETRA_SERVICES)
+    (target / "archcheck.toml").write_text(f'services = [{services}]\nshared = ["{NETRA_SHARED}"]\n')
+    listed = "\n".join(f"    {s}" for s in NETRA_SERVICES)
+    (target / ".importlinter").write_text(
+        f"[importlinter]\nroot_packages =\n{listed}\n    {NETRA_SHARED}\n\n"
+        f"[importlinter:contract:independence]\nname = Services are independent\n"
+        f"type = independence\nmodules =\n{listed}\n\n"
+        f"[importlinter:contract:shared]\nname = Shared code imports no service\ntype = forbidden\n"
+        f"source_modules =\n    {NETRA_SHARED}\nforbidden_modules =\n{listed}\n"
+    )
+    return target
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Build the netra real-code corpus from a zen checkout.")
+    parser.add_argument("checkout", type=Path, help="a clone of netra-systems/zen at 4f5eda698")
+    parser.add_argument("target", type=Path, help="where to build the corpus (outside this repository)")
+    args = parser.parse_args()
+    print(build_netra(args.checkout.resolve(), args.target.resolve()))

@@ -124,6 +124,14 @@ class DefFact:
 
 
 @dataclass(frozen=True)
+class CallFacts:
+    """A file's call-graph facts, gathered on demand for the files a call graph needs."""
+
+    defs: Tuple[DefFact, ...] = ()
+    instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class called to build it)
+
+
+@dataclass(frozen=True)
 class LoopEntryFact:
     """A call that starts or drives an event loop (``asyncio.run``, ``loop.run_until_complete``)."""
 
@@ -239,7 +247,6 @@ class FileFacts:
     problems: Tuple[ParseProblem, ...] = ()
     classes: Tuple[ClassFact, ...] = ()
     functions: Tuple[FunctionFact, ...] = ()
-    defs: Tuple[DefFact, ...] = ()
     loop_entries: Tuple[LoopEntryFact, ...] = ()
     urls: Tuple[UrlFact, ...] = ()
     fallbacks: Tuple[FallbackFact, ...] = ()
@@ -247,7 +254,6 @@ class FileFacts:
     database_urls: Tuple[DatabaseUrlFact, ...] = ()
     env_entries: Tuple[EnvEntry, ...] = ()
     generated: bool = False
-    instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class called to build it)
     requirements: Tuple[RequirementFact, ...] = ()
     includes: Tuple[IncludeFact, ...] = ()
     suppressions: Tuple[Suppression, ...] = ()

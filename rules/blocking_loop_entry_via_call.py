@@ -45,7 +45,6 @@ async def handle_order(order):
 from typing import Iterator
 
 from archcheck.facts.loops import LoopCalls
-from archcheck.facts.names import ASYNC_DEF
 from archcheck.model import Severity, Violation
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
@@ -203,8 +202,6 @@ class BlockingLoopEntryViaCall(
     loop_calls = LoopCalls(
         functions=frozenset({"asyncio.run"}), methods=frozenset({"run_until_complete", "run_forever"})
     )
-    # a chain needs an async def and a loop entry somewhere in the service
-    call_facts_where = ((ASYNC_DEF,), loop_calls.markers())
 
     def check(self) -> Iterator[Violation]:
         graph = self.project.call_graph

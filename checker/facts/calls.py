@@ -40,9 +40,8 @@ def _stored_in(node: ast.AST) -> Optional[str]:
 
 
 class _Gatherer:
-    def __init__(self, source: ParsedSource, aliases: Dict[str, str]) -> None:
+    def __init__(self, source: ParsedSource) -> None:
         self.source = source
-        self.aliases = aliases
         self.defs: List[DefFact] = []
 
     def where(self, node: ast.AST) -> Location:
@@ -141,11 +140,11 @@ class _Gatherer:
                 self.function(inner, f"{qualname}.<locals>.", None)
 
 
-def gather_calls(source: ParsedSource, aliases: Dict[str, str]) -> Tuple[Tuple[DefFact, ...], Instances]:
+def gather_calls(source: ParsedSource) -> Tuple[Tuple[DefFact, ...], Instances]:
     """Every function's call facts, and module-level instances (``registry = Registry()``)."""
     if source.ast_tree is None:
         return (), ()
-    gatherer = _Gatherer(source, aliases)
+    gatherer = _Gatherer(source)
     gatherer.walk(source.ast_tree.body, "", None)
     instances = []
     for node in source.ast_tree.body:

@@ -15,7 +15,7 @@ from archcheck.pipeline import registry
 from archcheck.pipeline.cache import CacheDir, FileStore, digest
 from archcheck.pipeline.filephase import FilePlan, read_requirements
 from archcheck.pipeline.registry import RuleClass, code_matches
-from archcheck.pipeline.runner import analyse_files, tune_gc
+from archcheck.pipeline.runner import CallFactFiles, analyse_files, content_hashes, live_keys, tune_gc
 from archcheck.pipeline.suppress import apply as apply_suppressions
 from archcheck.project.discovery import discover
 from archcheck.project.layout import Layout, is_within
@@ -57,29 +57,22 @@ def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Viola
     return result
 
 
-def analyse(
-    settings: Settings,
-    *,
-    cache: Optional[CacheDir] = None,
-    jobs: int = 1,
-    progress: bool = False,
-    layout: Optional[Layout] = None,
-) -> Project:
-    """The per-file phase over every discovered file, then the requirements files: the project."""
+def _project(
+    settings: Settings, cache: Optional[CacheDir], jobs: int, progress: bool, layout: Optional[Layout]
+) -> Tuple[Project, Callable[[], None]]:
+    """The per-file phase over every discovered file, then the requirements files: the project,
+    and how to save what the run added to the cache (after the rules, which may add call facts)."""
     tune_gc()  # before loading cached facts, too
     layout = layout or discover(settings)
     root = settings.root
     # what the per-file phase gathers depends on the whole catalogue, never on the selection
-    rules = registry.catalogue()
-    call_patterns = [rule.call_facts_where for rule in rules if rule.call_facts_where]
     plan = FilePlan(
         loop_calls=registry.loop_calls(), prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1"
     )
-    plan_key = digest(plan, [[[p.pattern for p in entry] for entry in req] for req in call_patterns])
-    store = FileStore(cache, plan_key)
+    store = FileStore(cache, digest(plan))
     paths = sorted([*layout.files, *layout.env_files])
-    owners = {path: layout.owner(path) for path in paths}
-    results, plan = analyse_files(root, paths, owners, plan, call_patterns, store, jobs, progress)
+    hashes = content_hashes(root, paths, store)
+    results = analyse_files(root, paths, plan, store, hashes, jobs, progress)
     facts: Dict[str, FileFacts] = {path: results[path] for path in paths}
     requirements = requirement_roots(settings, layout)
     todo = files_to_read(requirements)
@@ -90,7 +83,23 @@ def analyse(
         read = read_requirements(str(root), path)
         requirements.facts[path] = facts[path] = read
         todo.extend(include.target for include in read.includes)
-    return Project(settings, layout, facts, requirements)
+    calls = CallFactFiles(root, store, hashes, jobs)
+    project = Project(settings, layout, facts, requirements, calls)
+    return project, lambda: store.save(set(paths), live_keys(hashes))
+
+
+def analyse(
+    settings: Settings,
+    *,
+    cache: Optional[CacheDir] = None,
+    jobs: int = 1,
+    progress: bool = False,
+    layout: Optional[Layout] = None,
+) -> Project:
+    """The project: every file's facts, read from the cache or gathered."""
+    project, save = _project(settings, cache, jobs, progress, layout)
+    save()
+    return project
 
 
 def run(
@@ -105,7 +114,7 @@ def run(
 ) -> Run:
     """Check the whole project with ``rules``; report the findings located in ``paths`` (all when None)."""
     started = time.perf_counter()
-    project = analyse(settings, cache=cache, jobs=jobs, progress=progress, layout=layout)
+    project, save = _project(settings, cache, jobs, progress, layout)
     bound = tuple(rule(project) for rule in rules)
     found: List[Violation] = [v for rule in bound for v in rule.check()]
     ignored = _ignored_by_path(settings)
@@ -117,6 +126,7 @@ def run(
         lambda code: any(s.startswith(code) for s in selected),
     )
     reviewed = [v for rule in bound for v in rule.review(applied.unused) if not ignored(v)]
+    save()
     kept = [v for v in [*applied.kept, *reviewed] if _in_paths(v.location.path, paths)]
     kept = sorted(set(_with_service(kept, project.layout)), key=Violation.sort_key)
     report = Report(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass, field
-from typing import FrozenSet, Optional, Union
+from typing import Union
 
 from archcheck.facts.calls import gather_calls
 from archcheck.facts.config_values import gather_config
@@ -21,25 +21,23 @@ from archcheck.facts.names import import_aliases
 from archcheck.facts.requirements_txt import parse_requirements
 from archcheck.facts.source import parse
 from archcheck.facts.suppressions import in_python
-from archcheck.model import FileFacts, Location, ParseProblem
+from archcheck.model import CallFacts, FileFacts, Location, ParseProblem
 from archcheck.project.discovery import is_env_file
-from archcheck.project.layout import Unit
 
 
 @dataclass(frozen=True)
 class FilePlan:
     """What the per-file phase gathers beyond the facts every file has.
 
-    Plain, picklable data: with the file's path, bytes and owner it is the whole
+    Plain, picklable data: with the file's path and bytes it is the whole
     input of the per-file phase.
     """
 
     loop_calls: LoopCalls = field(default_factory=LoopCalls)  # the event-loop entries the async rules judge
-    call_facts_in: FrozenSet[str] = frozenset()  # units whose files need call-graph facts
     prefilters: bool = True  # False: every gatherer walks every file (to prove the screens sound)
 
 
-def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] = None) -> FileFacts:
+def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
     """Parse one Python file once and gather its facts."""
     parsed = parse(path, data)
     if isinstance(parsed, ParseProblem):
@@ -47,8 +45,6 @@ def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] =
     imports = gather_imports(parsed)
     aliases = import_aliases(imports)
     classes, functions = gather_definitions(parsed)
-    wanted = owner is not None and owner.name in plan.call_facts_in
-    defs, instances = gather_calls(parsed, aliases) if wanted else ((), ())
     entries = gather_loop_entries(parsed, aliases, plan.loop_calls, screen=plan.prefilters)
     config = gather_config(parsed, aliases, screen=plan.prefilters)
     facts = FileFacts(
@@ -57,17 +53,24 @@ def analyse_file(path: str, data: bytes, plan: FilePlan, owner: Optional[Unit] =
         (),
         classes,
         functions,
-        defs=defs,
         loop_entries=entries,
         urls=config.urls,
         fallbacks=config.fallbacks,
         env_reads=config.env_reads,
         database_urls=config.database_urls,
-        instances=instances,
         generated=is_generated(path, parsed.text),
         suppressions=in_python(parsed.text, parsed.ast_tree),
     )
     return facts
+
+
+def analyse_calls(path: str, data: bytes) -> CallFacts:
+    """A Python file's call-graph facts (none if it cannot be parsed)."""
+    parsed = parse(path, data)
+    if isinstance(parsed, ParseProblem):
+        return CallFacts()
+    defs, instances = gather_calls(parsed)
+    return CallFacts(defs, instances)
 
 
 def analyse_env_file(path: str, data: bytes) -> FileFacts:
@@ -91,11 +94,17 @@ def read_requirements(root: str, path: str) -> FileFacts:
     return data if isinstance(data, FileFacts) else parse_requirements(path, data)
 
 
-def read_and_analyse(root: str, path: str, plan: FilePlan, owner: Optional[Unit] = None) -> FileFacts:
+def read_calls(root: str, path: str) -> CallFacts:
+    """Read a Python file below ``root`` and gather its call-graph facts."""
+    data = _read(root, path)
+    return CallFacts() if isinstance(data, FileFacts) else analyse_calls(path, data)
+
+
+def read_and_analyse(root: str, path: str, plan: FilePlan) -> FileFacts:
     """Read a file below ``root`` and analyse it by kind; an unreadable file is a ParseProblem."""
     data = _read(root, path)
     if isinstance(data, FileFacts):
         return data
     if is_env_file(posixpath.basename(path)):
         return analyse_env_file(path, data)
-    return analyse_file(path, data, plan, owner)
+    return analyse_file(path, data, plan)

@@ -14,25 +14,57 @@ its target is certain, and only inside one service:
   class that calls the stored callables.
 
 Method calls on objects of unknown type are never guessed.
+
+The graph is built on demand, backwards from the functions that enter an
+event loop, which are few. A call can resolve to ``run_sync`` of ``helpers.py``
+only from a file that names ``run_sync`` and is ``helpers.py`` itself, imports
+it (or a package above it), or imports a module that does (a module-level
+instance of one of its classes). Only those files' call facts are gathered (by
+the :class:`CallFactSource` the pipeline hands in, from its cache or by
+parsing), and only their calls are resolved. Level by level this finds every
+edge into every function on a chain, which is all the questions below ask.
 """
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Mapping, Optional, Tuple
-
-import networkx as nx
+from typing import (
+    Collection,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Protocol,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 from archcheck.facts.names import import_aliases, qualify
-from archcheck.model import DefFact, FileFacts, Location, LoopEntryFact
-from archcheck.project.layout import Layout
+from archcheck.model import CallFacts, DefFact, FileFacts, Location, LoopEntryFact
+from archcheck.project.layout import Layout, ResolvedImport
 
 Node = Tuple[str, str]  # (path, qualname)
+Order = Tuple[Node, int, int]  # which call site made an edge: (caller processed, call, reference)
 
 
 @dataclass(frozen=True)
 class Edge:
     location: Location  # the call inside the caller
+    order: Order  # the first call site in source order, over callers in (path, qualname) order
+
+
+class CallFactSource(Protocol):
+    """Where the call graph gets per-file call facts and file text (the pipeline provides it)."""
+
+    def mentioning(self, names: Mapping[str, Collection[str]]) -> List[str]:
+        """The paths (keys) whose text names one of their names as a word, sorted."""
+
+    def load(self, paths: Sequence[str]) -> Mapping[str, CallFacts]:
+        """The call facts of ``paths`` (a file that cannot be parsed has none)."""
 
 
 def _owner(method: DefFact) -> str:
@@ -41,11 +73,23 @@ def _owner(method: DefFact) -> str:
 
 
 class CallGraph:
-    """Resolved calls of one project, and which sync functions enter an event loop."""
+    """Resolved calls into the functions that enter an event loop, within each service."""
 
-    def __init__(self, facts: Mapping[str, FileFacts], layout: Layout) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, FileFacts],
+        layout: Layout,
+        imports: Iterable[ResolvedImport],
+        source: CallFactSource,
+    ) -> None:
         self.facts = facts
         self.layout = layout
+        self.source = source
+        self.importers: Dict[str, Set[str]] = {}  # file or package -> files importing it
+        for resolved in imports:
+            target = resolved.resolution.target
+            if target is not None:
+                self.importers.setdefault(target, set()).add(resolved.path)
         self.defs: Dict[Node, DefFact] = {}
         self.aliases: Dict[str, Dict[str, str]] = {}
         self.instances: Dict[str, Dict[str, str]] = {}
@@ -55,17 +99,66 @@ class CallGraph:
             for entry in file_facts.loop_entries:
                 if entry.function is not None and not entry.guarded:
                     self.entries.setdefault((path, entry.function), entry)
-            for d in file_facts.defs:
+        self.loaded: Set[str] = set()  # files whose call facts are in ``defs``
+        self.processed: Set[str] = set()  # files whose calls are resolved into edges
+        self.edges: Dict[Node, Dict[Node, Edge]] = {}  # callee -> caller -> the call
+        self.out: Dict[Node, Set[Node]] = {}  # caller -> callees
+
+    # --- call facts, on demand ----------------------------------------------
+
+    def _load(self, paths: Collection[str]) -> None:
+        todo = sorted(p for p in paths if p not in self.loaded and p in self.facts)
+        if not todo:
+            return
+        loaded = self.source.load(todo)
+        for path in todo:
+            self.loaded.add(path)
+            found = loaded.get(path, CallFacts())
+            for d in found.defs:
                 self.defs[(path, d.qualname)] = d
                 if d.class_name is not None:
                     self.members.setdefault((path, _owner(d)), []).append(d)
-            self.aliases[path] = import_aliases(file_facts.imports)
-            self.instances[path] = dict(file_facts.instances)
-        self.graph: nx.DiGraph[Node] = nx.DiGraph()
-        for node in sorted(self.defs):
-            self.graph.add_node(node)
-        for node in sorted(self.defs):
+            self.aliases[path] = import_aliases(self.facts[path].imports)
+            self.instances[path] = dict(found.instances)
+
+    def _known(self, node: Node) -> bool:
+        """Is ``node`` a function (loading its file's call facts first)?"""
+        if node[0] not in self.loaded:
+            self._load([node[0]])
+        return node in self.defs
+
+    def _process(self, paths: Collection[str]) -> None:
+        """Resolve every call in ``paths`` into edges."""
+        todo = sorted(p for p in paths if p not in self.processed)
+        self._load(todo)
+        for path in todo:
+            self.processed.add(path)
+        for node in sorted(n for n in self.defs if n[0] in todo):
             self._add_calls(node)
+
+    def _importers(self, path: str) -> Set[str]:
+        """Files importing ``path``, or a package above it (``import pkg`` reaches ``pkg.mod.f``)."""
+        found = set(self.importers.get(path, ()))
+        parent = posixpath.dirname(path)
+        while parent:
+            found |= self.importers.get(parent, set()) | self.importers.get(parent + "/__init__.py", set())
+            parent = posixpath.dirname(parent)
+        return found
+
+    def _callers_of(self, nodes: Collection[Node]) -> None:
+        """Make the edges into ``nodes`` complete: process every file that may call one of them."""
+        names: Dict[str, Set[str]] = {}  # defining file -> names of functions there
+        for path, qualname in nodes:
+            names.setdefault(path, set()).add(qualname.rsplit(".", 1)[-1])
+        wanted: Dict[str, Set[str]] = {}  # candidate caller file -> names it may call
+        for path, found in names.items():
+            owner = self.layout.owner(path)
+            direct = self._importers(path)
+            reach = {path} | direct | {g for m in direct for g in self._importers(m)}
+            for candidate in reach:
+                if self.layout.owner(candidate) == owner and candidate in self.facts:
+                    wanted.setdefault(candidate, set()).update(found)
+        self._process(self.source.mentioning(wanted))
 
     # --- resolution -------------------------------------------------------
 
@@ -96,7 +189,7 @@ class CallGraph:
         return None
 
     def _function(self, path: str, name: str) -> Optional[Node]:
-        return (path, name) if (path, name) in self.defs else None
+        return (path, name) if self._known((path, name)) else None
 
     def _method(self, place: Optional[Tuple[str, str]], method: str) -> Optional[Node]:
         if place is None:
@@ -113,6 +206,8 @@ class CallGraph:
             return path, self.instances[path][name]
         meant = qualify(name, self.aliases[path])
         symbol = self._symbol(path, meant) if meant else None
+        if symbol is not None:
+            self._load([symbol[0]])
         if symbol is not None and symbol[0] in self.instances:
             written = self.instances[symbol[0]].get(symbol[1])
             return (symbol[0], written) if written else None
@@ -168,31 +263,35 @@ class CallGraph:
         index = int(slot) + (1 if bound and callee.params[:1] in (("self",), ("cls",)) else 0)
         return callee.params[index] if index < len(callee.params) else None
 
-    def _edge(self, caller: Node, callee: Node, where: Location) -> None:
-        """Record a call; the first call site (in source order) stands for the pair."""
-        if not self.graph.has_edge(caller, callee):
-            self.graph.add_edge(caller, callee, edge=Edge(where))
+    def _edge(self, caller: Node, callee: Node, where: Location, order: Order) -> None:
+        """Record a call; of several call sites, the first in processing order stands for the pair."""
+        known = self.edges.setdefault(callee, {}).get(caller)
+        if known is None or order < known.order:
+            self.edges[callee][caller] = Edge(where, order)
+            self.out.setdefault(caller, set()).add(callee)
 
     def _add_calls(self, node: Node) -> None:
         path, _ = node
         caller = self.defs[node]
-        for call in caller.calls:
+        for index, call in enumerate(caller.calls):
             callee_node = self.resolve(path, caller, call.target)
             if callee_node is None:
                 continue
-            self._edge(node, callee_node, call.location)
+            self._edge(node, callee_node, call.location, (node, index, 0))
             callee = self.defs[callee_node]
-            for slot, ref in call.refs:
+            for number, (slot, ref) in enumerate(call.refs, start=1):
                 passed = self.resolve(path, caller, ref)
                 param = self._param_for(callee, slot, bound="." in call.target)
                 if passed is not None and param is not None:
-                    self._add_reference(callee_node, callee, param, passed)
+                    self._add_reference(callee_node, callee, param, passed, (node, index, number))
 
-    def _add_reference(self, callee_node: Node, callee: DefFact, param: str, passed: Node) -> None:
+    def _add_reference(
+        self, callee_node: Node, callee: DefFact, param: str, passed: Node, order: Order
+    ) -> None:
         """``passed`` is handed to ``callee`` as ``param``: who ends up calling it?"""
         for use in callee.called_params:
             if use.target == param:
-                self._edge(callee_node, passed, use.location)
+                self._edge(callee_node, passed, use.location, order)
         stored = {attr for p, attr in callee.stores if p == param}
         if not stored or callee.class_name is None:
             return
@@ -200,23 +299,25 @@ class CallGraph:
         for method in self.members.get((path, _owner(callee)), []):
             for use in method.calls_through:
                 if use.target in stored:
-                    self._edge((path, method.qualname), passed, use.location)
+                    self._edge((path, method.qualname), passed, use.location, order)
 
     # --- queries ----------------------------------------------------------
 
     def loop_chains(self) -> Dict[Node, List[Node]]:
         """For each sync function that reaches an event-loop entry through sync calls only,
         the shortest chain of functions down to the one that enters the loop."""
-        sync = [n for n, d in self.defs.items() if not d.is_async]
-        sub = self.graph.subgraph(sync)
-        chains: Dict[Node, List[Node]] = {}
-        frontier = sorted(n for n in sync if n in self.entries)
-        for sink in frontier:
-            chains[sink] = [sink]
+        frontier = sorted(
+            n
+            for n in self.entries
+            if self.layout.owner(n[0]) and self._known(n) and not self.defs[n].is_async
+        )
+        chains: Dict[Node, List[Node]] = {sink: [sink] for sink in frontier}
         while frontier:
+            self._callers_of(frontier)
             following: List[Node] = []
             for node in frontier:
-                for caller in sorted(sub.predecessors(node)):
+                callers = sorted(c for c in self.edges.get(node, {}) if not self.defs[c].is_async)
+                for caller in callers:
                     if caller not in chains:
                         chains[caller] = [caller, *chains[node]]
                         following.append(caller)
@@ -225,9 +326,7 @@ class CallGraph:
 
     def async_calls_into(self, chains: Dict[Node, List[Node]]) -> Iterator[Tuple[Node, Edge, List[Node]]]:
         """(async caller, the call, chain) for each call from async code into a loop-entering chain."""
-        for node in sorted(self.defs):
-            if not self.defs[node].is_async:
-                continue
-            for callee in sorted(self.graph.successors(node)):
+        for node in sorted(n for n in self.out if self.defs[n].is_async):
+            for callee in sorted(self.out[node]):
                 if callee in chains:
-                    yield node, self.graph.edges[node, callee]["edge"], chains[callee]
+                    yield node, self.edges[callee][node], chains[callee]

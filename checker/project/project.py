@@ -17,7 +17,7 @@ from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.names import import_aliases, qualify
 from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
 from archcheck.model import FileFacts, ImportKind, LoopEntryFact
-from archcheck.project.call_graph import CallGraph
+from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
 from archcheck.project.import_graph import build_unit_graph
 from archcheck.project.layout import Layout, ResolvedImport, Unit, service_hosts
@@ -38,11 +38,13 @@ class Project:
         layout: Layout,
         facts: Dict[str, FileFacts],
         requirements: Optional[Requirements] = None,
+        call_facts: Optional[CallFactSource] = None,
     ) -> None:
         self.settings = settings
         self.layout = layout
         self.facts = facts
         self.requirements = requirements or Requirements(None, {})
+        self.call_facts = call_facts
         self._ancestors: Dict[Tuple[str, str], FrozenSet[str]] = {}
         self._derived: Dict[str, Any] = {}
 
@@ -163,7 +165,9 @@ class Project:
 
     @cached_property
     def call_graph(self) -> CallGraph:
-        return CallGraph(self.facts, self.layout)
+        if self.call_facts is None:
+            raise LookupError("this project was built without a source of call facts")
+        return CallGraph(self.facts, self.layout, self.imports, self.call_facts)
 
     @cached_property
     def unit_graph(self) -> nx.DiGraph[str]:

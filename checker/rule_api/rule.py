@@ -18,7 +18,7 @@ configuration file: its options are declared on it and their values handed to it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Iterable, Optional, Pattern, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Iterable, Optional, Sequence, Tuple
 
 from archcheck.config.options import Option
 from archcheck.facts.loops import LoopCalls
@@ -46,10 +46,6 @@ class Rule:
     tags: ClassVar[FrozenSet[str]] = frozenset()  # families a command selects by ("ssot", "cross-service")
     in_tests: ClassVar[bool] = True  # False: test files ignore it by default (per-file-ignores)
     loop_calls: ClassVar[LoopCalls] = LoopCalls()  # the event-loop entries the rule judges
-    # For a rule that reads the call graph: what must occur somewhere in a service for it
-    # to find anything there. Every entry is a tuple of alternative byte patterns, and each
-    # entry needs one of them; call facts (the costliest facts) are gathered only there.
-    call_facts_where: ClassVar[Tuple[Tuple[Pattern[bytes], ...], ...]] = ()
 
     def __init_subclass__(
         cls,
