@@ -254,6 +254,9 @@ class FileFacts:
     database_urls: Tuple[DatabaseUrlFact, ...] = ()
     env_entries: Tuple[EnvEntry, ...] = ()
     generated: bool = False
+    # call-graph facts, gathered with the rest for a file whose functions enter an event loop:
+    # a call graph starts from those files (others' are gathered when a call graph asks)
+    calls: Optional[CallFacts] = None
     requirements: Tuple[RequirementFact, ...] = ()
     includes: Tuple[IncludeFact, ...] = ()
     suppressions: Tuple[Suppression, ...] = ()

@@ -27,10 +27,9 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tup
 
 from archcheck.facts.loops import is_main_guard
 from archcheck.facts.names import call_chain, dotted, qualified
-from archcheck.facts.source import ParsedSource
+from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
     ALLOW_LIST_NAME,
-    BARE_LOOPBACK_HINT,
     CONFIG_CLASS_SUFFIXES,
     FALLBACK_NAME,
     NOT_A_TARGET_NAME,
@@ -42,6 +41,7 @@ from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, UrlFact
 
 ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
 ENVIRON = "os.environ"
+_ENV_NAMES = ENV_LOOKUPS | {ENVIRON}
 DATABASE_URL = "database_url"
 # callees whose arguments are connection targets (last part of the dotted name)
 CLIENT_CALLS = frozenset(
@@ -197,14 +197,18 @@ _TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
 TARGET, LOCAL, NONE = "target", "local", "none"
 
 
-def may_hold_config(text: str) -> bool:
-    """False only if ``text`` holds no URL, loopback host, env read or DATABASE_URL (the screen)."""
-    return (
-        "://" in text
-        or "env" in text
-        or BARE_LOOPBACK_HINT.search(text) is not None
-        or (DATABASE_URL in text.lower())
-    )
+# What a line holding a fact worth a finding contains: a URL, a loopback host, an env read
+# (``os.environ``, ``os.getenv``, or a name the file binds to one) or a ``DATABASE_URL``.
+# Other hosts and reads are recorded where these lines are, but no rule flags them, so
+# lines without a marker need no walk.
+CONFIG_NEEDLES = ("://", "localhost", "127.", "0.0.0.0", "::1", DATABASE_URL)
+CONFIG_WORDS = ("environ", "getenv", "getenvb")
+
+
+def config_marks(source: ParsedSource, aliases: Mapping[str, str]) -> LineMarks:
+    """The lines that may hold a configuration fact worth recording (the screen)."""
+    bound = [local for local, target in aliases.items() if target in _ENV_NAMES]
+    return source.marked_where(CONFIG_NEEDLES, [*CONFIG_WORDS, *bound])
 
 
 class _Use(NamedTuple):
@@ -251,9 +255,13 @@ def static_text(node: ast.AST) -> Optional[str]:
 
 
 class _Gatherer:
-    def __init__(self, source: ParsedSource, aliases: Mapping[str, str]) -> None:
+    def __init__(self, source: ParsedSource, aliases: Mapping[str, str], screen: bool) -> None:
         self.source = source
         self.aliases = aliases
+        # lines that may hold a URL, a loopback host, an env read or a DATABASE_URL; a module
+        # statement or a function with none of them holds nothing to record (without the
+        # screen, every line counts, which proves the screen sound in the tests)
+        self.marks = config_marks(source, aliases) if screen else source.marked_where(None)
         self.urls: List[UrlFact] = []
         self.fallbacks: List[FallbackFact] = []
         self.env_reads: List[EnvReadFact] = []
@@ -305,13 +313,13 @@ class _Gatherer:
     # --- the walk -------------------------------------------------------------
 
     def gather(self, tree: ast.Module) -> ConfigFacts:
-        marks = self.source.marked_lines(may_hold_config)
         stack: List[Tuple[ast.AST, _Use]] = [(statement, _Use()) for statement in reversed(tree.body)]
         while stack:
             node, use = stack.pop()
             # outside functions, a statement with no marked line holds nothing to record; inside
-            # one, every statement is walked, since a local may be passed as a target elsewhere
-            if use.function == 0 and isinstance(node, ast.stmt) and not marks.covers(node):
+            # a function that has one, every statement is walked, since a local may be passed
+            # as a target elsewhere in it
+            if use.function == 0 and isinstance(node, ast.stmt) and not self.marks.covers(node):
                 continue
             stack.extend(reversed(self._visit(node, use)))
         for (function, name), strings in self.kept.items():
@@ -396,6 +404,8 @@ class _Gatherer:
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, none: _Use
     ) -> List[Tuple[ast.AST, _Use]]:
         self.functions += 1
+        if not self.marks.covers(node):
+            return []  # no marked line in its decorators, defaults or body
         body = none._replace(scope="function", function=self.functions, owner="")
         args = node.args
         positional = [*args.posonlyargs, *args.args]
@@ -607,9 +617,12 @@ def _is_self_attribute(target: ast.AST) -> bool:
 
 def gather_config(source: ParsedSource, aliases: Mapping[str, str], screen: bool = True) -> ConfigFacts:
     """The configuration facts of a file (ast files only); the text screen skips most files cheaply."""
-    if source.ast_tree is None or (screen and not may_hold_config(source.text)):
+    if source.ast_tree is None:
         return ConfigFacts()
-    return _Gatherer(source, aliases).gather(source.ast_tree)
+    gatherer = _Gatherer(source, aliases, screen)
+    if not gatherer.marks.any():
+        return ConfigFacts()
+    return gatherer.gather(source.ast_tree)
 
 
-__all__: Sequence[str] = ("ConfigFacts", "gather_config", "may_hold_config")
+__all__: Sequence[str] = ("ConfigFacts", "config_marks", "gather_config")

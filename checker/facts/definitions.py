@@ -153,7 +153,7 @@ def body_sketch(
 
 def references(lines: Sequence[str], first: int, last: int, own: str) -> Tuple[str, ...]:
     """CamelCase names written in a class body: the classes it builds, holds or annotates."""
-    found = {name for line in lines[first - 1 : last] for name in _CAMEL.findall(line)}
+    found = set(_CAMEL.findall("\n".join(lines[first - 1 : last])))
     found.discard(own)
     return tuple(sorted(found))
 

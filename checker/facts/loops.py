@@ -64,6 +64,7 @@ Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 # text without these holds no loop factory or running-loop probe: no name needs tracking
 _FACTORY_MARKERS = ("get_event_loop", "new_event_loop", "get_running_loop", "EventLoop", "uvloop")
+_TRACKED = LOOP_FACTORIES | RUNNING_LOOP | RUNNING_PROBES | _RUNNING_OR_NONE
 
 
 @dataclass(frozen=True)
@@ -87,19 +88,18 @@ class LoopCalls:
         words = {f.split(".")[0] for f in self.functions} | set(self.methods)
         return tuple(re.compile(re.escape(word.encode())) for word in sorted(words))
 
-    def may_occur(self, text: str) -> bool:
-        """False only if ``text`` cannot hold one of these calls (the gatherer's cheap screen).
+    def words(self, aliases: Mapping[str, str]) -> FrozenSet[str]:
+        """Words one of which a line holding one of these calls contains: a method's name, a
+        function's name (``run``), or a name the file binds to one (``from asyncio import run as go``)."""
+        names = {f.rsplit(".", 1)[-1] for f in self.functions} | set(self.methods)
+        return frozenset(names | {local for local, target in aliases.items() if target in self.functions})
 
-        A function is reached through an import that spells its module, and is called as
-        ``run(``, ``<alias>.run(``, or under a name bound by ``import run as <name>``.
-        """
+    def may_occur(self, text: str) -> bool:
+        """False only if ``text`` cannot hold one of these calls (the first, cheapest screen):
+        a method is named; a function is named, and its module is spelt (by an import)."""
         if any(method in text for method in self.methods):
             return True
-        for function in self.functions:
-            module, _, name = function.rpartition(".")
-            if module.split(".")[0] in text and re.search(rf"\b{name}\s*\(|\b{name}\s+as\b", text):
-                return True
-        return False
+        return any(f.split(".")[0] in text and f.rsplit(".", 1)[-1] in text for f in self.functions)
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,19 @@ class _Context:
 
 
 class _Gatherer:
-    def __init__(self, source: ParsedSource, aliases: Mapping[str, str], calls: LoopCalls) -> None:
+    def __init__(
+        self, source: ParsedSource, aliases: Mapping[str, str], calls: LoopCalls, screen: bool
+    ) -> None:
         self.source = source
         self.aliases = aliases
         self.calls = calls
+        # lines that may hold a loop entry: expressions elsewhere are not walked (without the
+        # screen every line counts, which proves the screen sound in the tests)
+        self.marks = source.marked_where((), calls.words(aliases)) if screen else source.marked_where(None)
+        # lines that may bind a loop or probe for a running one: the pre-passes skip the rest
+        tracked = {q.rsplit(".", 1)[-1] for q in _TRACKED}
+        tracked |= {local for local, target in aliases.items() if target in _TRACKED}
+        self.tracked_marks = source.marked_where((), tracked) if screen else source.marked_where(None)
         self.entries: List[LoopEntryFact] = []
         self.class_loops: Dict[str, FrozenSet[str]] = {}
         # most files bind no loop and probe for none: then no scope needs the pre-passes
@@ -199,6 +208,8 @@ class _Gatherer:
     def _statement(
         self, node: ast.stmt, ctx: _Context, stack: List[Tuple[Sequence[ast.stmt], _Context]]
     ) -> None:
+        if not self.marks.covers(node):
+            return  # no line of it may hold a loop entry (its guards are judged by the block)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._expressions([*node.decorator_list, *_defaults(node)], ctx)
             stack.append((node.body, self._function_context(node, ctx)))
@@ -273,7 +284,7 @@ class _Gatherer:
     def _expressions(self, roots: Sequence[object], ctx: _Context) -> None:
         """Find loop entries in expressions; lambdas are sync scopes, ``x if test else y`` may guard."""
         todo: List[Tuple[ast.AST, _Context, bool]] = [
-            (r, ctx, False) for r in roots if isinstance(r, ast.AST)
+            (r, ctx, False) for r in roots if isinstance(r, ast.AST) and self._marked(r)
         ]
         while todo:
             node, here, awaited = todo.pop()
@@ -290,6 +301,12 @@ class _Gatherer:
                 self._maybe_entry(node, here)
             for child in ast.iter_child_nodes(node):
                 todo.append((child, here, isinstance(node, ast.Await)))
+
+    def _marked(self, node: ast.AST) -> bool:
+        """Does ``node`` span a line that may hold a loop entry (nodes without lines: maybe)?"""
+        if not isinstance(node, (ast.stmt, ast.expr)):
+            return True
+        return self.marks.covers(node)
 
     def _maybe_entry(self, call: ast.Call, ctx: _Context) -> None:
         func = call.func
@@ -322,6 +339,8 @@ class _Gatherer:
     def _bindings(self, body: Sequence[ast.stmt], factories: FrozenSet[str]) -> Set[str]:
         """Names (and ``self.x``) assigned the result of one of ``factories`` in a scope."""
         found: Set[str] = set()
+        if not self._may_track(body):
+            return found
         for node in own_nodes(body):
             if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
                 continue
@@ -341,12 +360,20 @@ class _Gatherer:
             if name.startswith("self.")
         }
 
+    def _may_track(self, body: Sequence[ast.stmt]) -> bool:
+        """Does ``body`` span a line that may bind a loop or probe for a running one?"""
+        return any(self.tracked_marks.covers(statement) for statement in body)
+
     def _probes_running_loop(self, body: Sequence[ast.stmt]) -> bool:
-        return self.tracks_loops and any(self._calls(node, RUNNING_PROBES) for node in own_nodes(body))
+        if not (self.tracks_loops and self._may_track(body)):
+            return False
+        return any(self._calls(node, RUNNING_PROBES) for node in own_nodes(body))
 
     def _probe_results(self, body: Sequence[ast.stmt]) -> Set[str]:
         """``try: get_running_loop(); in_loop = True`` makes ``in_loop`` mean "a loop runs"."""
         found: Set[str] = set()
+        if not self._may_track(body):
+            return found
         for node in own_nodes(body):
             if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and self._probes_running_loop(
                 node.body  # type: ignore[attr-defined]
@@ -410,4 +437,7 @@ def gather_loop_entries(
     """Every loop entry of a file (ast files only); the text screen keeps the walk to few files."""
     if source.ast_tree is None or (screen and not calls.may_occur(source.text)):
         return ()
-    return _Gatherer(source, aliases, calls).gather(source.ast_tree)
+    gatherer = _Gatherer(source, aliases, calls, screen)
+    if not gatherer.marks.any():
+        return ()
+    return gatherer.gather(source.ast_tree)

@@ -15,11 +15,12 @@ import ast
 import codecs
 import contextlib
 import io
+import itertools
 import re
 import sys
 import tokenize
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from archcheck.model import Location, ParseProblem
 
@@ -57,9 +58,31 @@ class ParsedSource:
             return lines[0][where.column - 1 : where.end_column - 1]
         return "\n".join([lines[0][where.column - 1 :], *lines[1:-1], lines[-1][: where.end_column - 1]])
 
-    def marked_lines(self, marker: Callable[[str], bool]) -> LineMarks:
-        """Which lines ``marker`` accepts, to skip statements that hold none of them."""
-        return LineMarks([marker(line) for line in self.lines])
+    def marked_where(self, needles: Optional[Iterable[str]], words: Iterable[str] = ()) -> LineMarks:
+        """The lines that hold one of ``needles``, or one of ``words`` as a whole identifier,
+        ignoring case; every line when ``needles`` is None. Statements that span no marked
+        line can be skipped. ``str.find`` over the text, so the cost is in the hits."""
+        text = self.text
+        marks = bytearray(text.count("\n") + 1)
+        if needles is None:
+            return LineMarks(b"\x01" * len(marks))
+        lowered = text.lower()
+        hits: List[int] = []
+        for needle in needles:
+            hits.extend(_occurrences(lowered, needle.lower()))
+        for word in words:
+            size = len(word)
+            for at in _occurrences(lowered, word.lower()):
+                before = lowered[at - 1] if at else " "
+                after = lowered[at + size] if at + size < len(lowered) else " "
+                if not (_IDENTIFIER(before) or _IDENTIFIER(after)):
+                    hits.append(at)
+        line, last = 0, 0
+        for at in sorted(hits):
+            line += text.count("\n", last, at)
+            last = at
+            marks[line] = 1
+        return LineMarks(marks)
 
     def cst_module(self) -> libcst.Module:
         """The LibCST tree, parsed on first use; raises libcst.ParserSyntaxError."""
@@ -84,13 +107,25 @@ class ParsedSource:
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
+def _IDENTIFIER(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _occurrences(text: str, needle: str) -> Iterator[int]:
+    at = text.find(needle)
+    while at != -1:
+        yield at
+        at = text.find(needle, at + 1)
+
+
 class LineMarks:
     """Counts of marked lines up to each line: does a statement hold a marked line, in O(1)?"""
 
-    def __init__(self, marks: Sequence[bool]) -> None:
-        self.before: List[int] = [0]
-        for mark in marks:
-            self.before.append(self.before[-1] + mark)
+    def __init__(self, marks: Sequence[int]) -> None:
+        self.before: List[int] = [0, *itertools.accumulate(marks)]
+
+    def any(self) -> bool:
+        return self.before[-1] > 0
 
     def covers(self, node: Union[ast.stmt, ast.expr]) -> bool:
         decorators: Sequence[ast.expr] = getattr(node, "decorator_list", ())

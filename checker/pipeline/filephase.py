@@ -46,6 +46,8 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
     aliases = import_aliases(imports)
     classes, functions = gather_definitions(parsed)
     entries = gather_loop_entries(parsed, aliases, plan.loop_calls, screen=plan.prefilters)
+    enters_loop = any(entry.function is not None and not entry.guarded for entry in entries)
+    calls = CallFacts(*gather_calls(parsed)) if enters_loop else None
     config = gather_config(parsed, aliases, screen=plan.prefilters)
     facts = FileFacts(
         path,
@@ -59,6 +61,7 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
         env_reads=config.env_reads,
         database_urls=config.database_urls,
         generated=is_generated(path, parsed.text),
+        calls=calls,
         suppressions=in_python(parsed.text, parsed.ast_tree),
     )
     return facts

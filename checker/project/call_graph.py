@@ -110,7 +110,8 @@ class CallGraph:
         todo = sorted(p for p in paths if p not in self.loaded and p in self.facts)
         if not todo:
             return
-        loaded = self.source.load(todo)
+        gathered = {p: calls for p in todo if (calls := self.facts[p].calls) is not None}
+        loaded = {**self.source.load([p for p in todo if p not in gathered]), **gathered}
         for path in todo:
             self.loaded.add(path)
             found = loaded.get(path, CallFacts())
@@ -131,6 +132,7 @@ class CallGraph:
         """Resolve every call in ``paths`` into edges."""
         todo = sorted(p for p in paths if p not in self.processed)
         self._load(todo)
+        self._load(self._referenced(todo))  # in one batch, before resolution asks file by file
         for path in todo:
             self.processed.add(path)
         for node in sorted(n for n in self.defs if n[0] in todo):
@@ -143,6 +145,25 @@ class CallGraph:
         while parent:
             found |= self.importers.get(parent, set()) | self.importers.get(parent + "/__init__.py", set())
             parent = posixpath.dirname(parent)
+        return found
+
+    def _referenced(self, paths: Collection[str]) -> Set[str]:
+        """Files the calls in ``paths`` may lead to: what resolution will look into."""
+        found: Set[str] = set()
+        for node, d in self.defs.items():
+            if node[0] not in paths:
+                continue
+            aliases = self.aliases[node[0]]
+            written = [c.target for c in d.calls] + [ref for c in d.calls for _, ref in c.refs]
+            written += [cls for _, cls in (*d.local_types, *d.self_types)]
+            for name in written:
+                meant = qualify(name, aliases)
+                if meant is None or "." not in meant:
+                    continue
+                for module in {meant.rsplit(".", 1)[0], meant.rsplit(".", 2)[0]}:
+                    target = self.layout.module_file(node[0], module)
+                    if target is not None:
+                        found.add(target)
         return found
 
     def _callers_of(self, nodes: Collection[Node]) -> None:
