@@ -10,9 +10,10 @@ tool that embeds archcheck::
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence
+
+from msgspec.structs import replace
 
 from archcheck.config import load
 from archcheck.config.options import Option
@@ -123,8 +124,8 @@ def _cached_or_run(
     cache = CacheDir(settings.root / settings.cache_dir)
     layout = discover(settings)
     inputs = sorted([*layout.files, *layout.env_files, *layout.compose_files])
-    key = digest(settings, paths, today(), [(p, signature(settings.root / p)) for p in inputs])
-    reports = ReportCache(cache, key)
+    query = digest(settings, paths)
+    reports = ReportCache(cache, query, digest(today(), [(p, signature(settings.root / p)) for p in inputs]))
     cached = reports.load(settings.root)
     if isinstance(cached, Report):
         return cached

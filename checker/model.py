@@ -1,14 +1,22 @@
 """Value objects shared by every stage: findings, per-file facts and the report.
 
-Everything here is a frozen dataclass built from plain values, so per-file
-results can be pickled across processes and cached by content hash.
+Everything here is a frozen ``msgspec.Struct`` built from plain values: it
+crosses process boundaries and lives in the cache as MessagePack data (never
+pickle, so a cache restored from an untrusted branch cannot run code), and it
+is small in memory (no ``__dict__``, and out of the garbage collector's sight,
+since facts never form cycles).
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Optional, Tuple
+
+import msgspec
+
+
+class Value(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    """Base of every value here: immutable, hashable, encoded as a compact array."""
 
 
 class Severity(str, enum.Enum):
@@ -16,8 +24,7 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(Value, frozen=True, order=True):
     """A span in a file, 1-based lines and columns, path relative to the root with ``/``."""
 
     path: str
@@ -27,8 +34,7 @@ class Location:
     end_column: int = 1
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(Value, frozen=True):
     """One finding, with everything a reporter needs."""
 
     code: str
@@ -50,8 +56,7 @@ class ImportKind(str, enum.Enum):
     DYNAMIC = "dynamic"  # importlib.import_module("a.b")
 
 
-@dataclass(frozen=True)
-class ImportFact:
+class ImportFact(Value, frozen=True):
     """An import statement (or literal dynamic import) as written in a file."""
 
     module: str  # dotted name as written, "" for ``from . import x``
@@ -66,8 +71,7 @@ class ImportFact:
         return "." * self.level + self.module
 
 
-@dataclass(frozen=True)
-class ClassFact:
+class ClassFact(Value, frozen=True):
     """A class defined at module level (directly, or inside a module-level if/try)."""
 
     name: str
@@ -80,8 +84,7 @@ class ClassFact:
     fields: Tuple[str, ...] = ()  # public names assigned or annotated in its body (fields, enum members)
 
 
-@dataclass(frozen=True)
-class FunctionFact:
+class FunctionFact(Value, frozen=True):
     """A function defined at module level, with what tells a copy from a namesake."""
 
     name: str
@@ -93,8 +96,7 @@ class FunctionFact:
     body: Tuple[int, ...] = ()  # sketch of the body: the smallest hashes of its normalised lines
 
 
-@dataclass(frozen=True)
-class CallFact:
+class CallFact(Value, frozen=True):
     """A call as written inside a function, with the function references passed to it."""
 
     target: str  # dotted callee: "run_sync", "helpers.run_sync", "self._run"
@@ -102,8 +104,7 @@ class CallFact:
     refs: Tuple[Tuple[str, str], ...] = ()  # (slot: position "0" or keyword, dotted reference)
 
 
-@dataclass(frozen=True)
-class DefFact:
+class DefFact(Value, frozen=True):
     """Every function definition, for the call graph."""
 
     qualname: str  # "func", "Class.method", "outer.<locals>.inner"
@@ -123,16 +124,14 @@ class DefFact:
         return self.qualname.rsplit(".", 1)[-1]
 
 
-@dataclass(frozen=True)
-class CallFacts:
+class CallFacts(Value, frozen=True):
     """A file's call-graph facts, gathered on demand for the files a call graph needs."""
 
     defs: Tuple[DefFact, ...] = ()
     instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class called to build it)
 
 
-@dataclass(frozen=True)
-class LoopEntryFact:
+class LoopEntryFact(Value, frozen=True):
     """A call that starts or drives an event loop (``asyncio.run``, ``loop.run_until_complete``)."""
 
     kind: str  # "asyncio.run", "run_until_complete" or "run_forever"
@@ -144,8 +143,7 @@ class LoopEntryFact:
     argument: str = ""  # source text of the first argument
 
 
-@dataclass(frozen=True)
-class UrlFact:
+class UrlFact(Value, frozen=True):
     """A string the code uses as a connection target: a client argument, a constant…"""
 
     text: str  # the string, f-string expressions as "\x00"
@@ -155,8 +153,7 @@ class UrlFact:
     name: str = ""  # the name it is stored or passed under (`IDENTITY_URL`, `base_url=`), if any
 
 
-@dataclass(frozen=True)
-class FallbackFact:
+class FallbackFact(Value, frozen=True):
     """A configuration read with a fallback: ``os.getenv("X", default)``, a settings field default."""
 
     source: str  # "env lookup", "config read" or "settings field"
@@ -166,24 +163,21 @@ class FallbackFact:
     owner: str = ""  # for a field default: its class, which counts only if it is a settings class
 
 
-@dataclass(frozen=True)
-class EnvReadFact:
+class EnvReadFact(Value, frozen=True):
     """``os.getenv("KEY")``, ``os.environ["KEY"]``: an env variable read by a literal name."""
 
     key: str
     location: Location
 
 
-@dataclass(frozen=True)
-class DatabaseUrlFact:
+class DatabaseUrlFact(Value, frozen=True):
     """A literal ``DATABASE_URL`` value: assigned, passed, stored under the key, or an env default."""
 
     value: str
     location: Location
 
 
-@dataclass(frozen=True)
-class RequirementFact:
+class RequirementFact(Value, frozen=True):
     """One requirement line of a requirements file."""
 
     name: str  # canonical name
@@ -199,8 +193,7 @@ class RequirementFact:
         return not self.via or any(source.startswith(("-r", "-c")) for source in self.via)
 
 
-@dataclass(frozen=True)
-class IncludeFact:
+class IncludeFact(Value, frozen=True):
     """A ``-r``/``-c`` line: the root-relative file it names."""
 
     target: str
@@ -208,8 +201,7 @@ class IncludeFact:
     location: Location
 
 
-@dataclass(frozen=True)
-class EnvEntry:
+class EnvEntry(Value, frozen=True):
     """A ``KEY=value`` line of a ``.env`` file."""
 
     key: str
@@ -217,8 +209,7 @@ class EnvEntry:
     location: Location
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(Value, frozen=True):
     """An ``# archcheck: ignore[...]`` comment, as it applies to one line."""
 
     line: int  # the line it silences
@@ -230,16 +221,14 @@ class Suppression:
         return not self.codes or any(code.startswith(c) for c in self.codes)
 
 
-@dataclass(frozen=True)
-class ParseProblem:
+class ParseProblem(Value, frozen=True):
     """Why a file could not be read, decoded or parsed, and where."""
 
     reason: str
     location: Location
 
 
-@dataclass(frozen=True)
-class FileFacts:
+class FileFacts(Value, frozen=True):
     """What the project phase may know about one file: never a syntax tree."""
 
     path: str
@@ -262,8 +251,7 @@ class FileFacts:
     suppressions: Tuple[Suppression, ...] = ()
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Value, frozen=True):
     """The outcome of one run, sorted and ready to print."""
 
     root: str

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import List
 
+import msgspec
 import pytest
 
 from tests.helpers import cli
@@ -46,17 +51,40 @@ def test_changed_python_and_requirements_files_are_seen(project: Path) -> None:
     assert sum(1 for c in codes(run(project)) if c[0] == "REQ003") == 2
 
 
+def entries(cache: Path) -> List[Path]:
+    found = sorted(cache.glob("*.msgpack"))
+    assert found, "the run wrote no cache entries"
+    return found
+
+
 def test_corrupt_and_foreign_entries_are_recomputed(project: Path) -> None:
     expected = codes(run(project))
     cache = project / ".archcheck_cache"
-    for entry in cache.glob("*.pickle"):
+    for entry in entries(cache):
         entry.write_bytes(b"\x80\x04garbage")
     assert codes(run(project)) == expected
-    import pickle
-
-    for entry in cache.glob("*.pickle"):
-        entry.write_bytes(pickle.dumps((("archcheck", 1, "0.0.0-other", "files"), {"x": 1})))
+    for entry in entries(cache):  # well-formed, but another tool's, or of another shape
+        entry.write_bytes(msgspec.msgpack.encode((("archcheck", 1, "other code", "facts"), {"x": 1})))
     assert codes(run(project)) == expected
+    for entry in entries(cache):
+        header, _ = msgspec.msgpack.decode(entry.read_bytes())
+        entry.write_bytes(msgspec.msgpack.encode((header, {"0000": [1, 2, 3]})))
+    assert codes(run(project)) == expected
+
+
+def test_a_cache_never_runs_code(project: Path, tmp_path: Path) -> None:
+    """A cache restored from an untrusted branch is data: a pickle planted there is never loaded."""
+    expected = codes(run(project))
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple:
+            return (os.system, (f"touch {marker}",))
+
+    for entry in entries(project / ".archcheck_cache"):
+        entry.write_bytes(pickle.dumps(Exploit()))
+    assert codes(run(project)) == expected
+    assert not marker.exists()
 
 
 def test_concurrent_runs_do_not_corrupt_the_cache(project: Path) -> None:
@@ -93,3 +121,22 @@ def test_process_pool_gives_the_same_findings_as_one_process(tmp_path: Path) -> 
     pooled = codes(run(root, "--no-cache", "--jobs", "2"))
     assert one == pooled
     assert {c[0] for c in one} >= {"ASY001", "IMP002", "SSOT001"}
+
+
+def test_keys_are_the_same_in_every_process() -> None:
+    """Hash randomisation orders sets differently per process; a cache key must not change."""
+    script = (
+        "from archcheck.pipeline.cache import digest; from archcheck.facts.loops import LoopCalls;"
+        "print(digest(LoopCalls(frozenset({'asyncio.run', 'trio.run', 'anyio.run'}), frozenset({'a', 'b', 'c'}))))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(keys) == 1

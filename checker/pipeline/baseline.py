@@ -9,9 +9,11 @@ and never adds one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Sequence, Set
+
+from msgspec.structs import replace
 
 from archcheck.model import Report
 from archcheck.pipeline.snippets import Identity, identities

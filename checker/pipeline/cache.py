@@ -1,33 +1,43 @@
 """The on-disk cache under ``.archcheck_cache/``: per-file results and whole reports.
 
-* Per-file results are keyed by the file's content hash (and what else the
-  per-file phase reads: its owner, whether call facts were wanted); the store's
-  name carries the archcheck version and the plan, so a new version or a
-  config change never reads old results. A stat signature (mtime, size) lets
-  an unchanged file skip even being read.
+* Per-file facts are keyed by the file's path and content hash; the store's
+  name carries the plan (what the per-file phase gathers), and every file's
+  header names archcheck's own code, so a new version, a changed checkout of
+  archcheck or a config change never reads old results. A stat signature
+  (mtime, size) lets an unchanged file skip even being read.
+* Call-graph facts are kept the same way, in their own shards, read only when
+  a call graph asks for a file's calls.
 * A whole report is keyed by the settings, the rule selection, the paths
   asked for and the stat signature of every input file, so a run where
   nothing changed loads it without importing the rules, LibCST or networkx.
 
-Writes are atomic (a temporary file, then ``os.replace``), so concurrent runs
-never see a torn file. Anything unreadable, corrupt or foreign is discarded
-and recomputed, never trusted.
+Everything is MessagePack data decoded into typed values (msgspec), never
+pickle: a cache restored from an untrusted branch can make a run slower,
+never run code. Writes are atomic (a temporary file, then ``os.replace``), so
+concurrent runs never see a torn file. Anything unreadable, corrupt, foreign
+or of the wrong shape is discarded and recomputed, never trusted.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import hashlib
+import importlib.util
 import os
-import pickle
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Optional, Set, Tuple
+from typing import Any, Dict, Generic, Iterable, Optional, Set, Tuple, Type, TypeVar
+
+import msgspec
 
 from archcheck import __version__
+from archcheck.model import CallFacts, FileFacts, Report
 
-FORMAT = 1
+FORMAT = 2
 Signature = Tuple[int, int]  # (mtime_ns, size)
+V = TypeVar("V")
 
 
 def signature(path: Path) -> Optional[Signature]:
@@ -38,12 +48,53 @@ def signature(path: Path) -> Optional[Signature]:
     return stat.st_mtime_ns, stat.st_size
 
 
+def _canonical(value: object) -> object:
+    """``value`` with its sets and mappings in a fixed order: ``repr`` of a set of strings
+    differs between processes (hash randomisation), and a key must not."""
+    if isinstance(value, (set, frozenset)):
+        return ("set", sorted((_canonical(v) for v in value), key=repr))
+    if isinstance(value, dict):
+        return ("dict", sorted(((repr(k), _canonical(v)) for k, v in value.items()), key=repr))
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, msgspec.Struct):
+        return (type(value).__name__, [_canonical(getattr(value, f)) for f in value.__struct_fields__])
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__name__, [(f.name, _canonical(getattr(value, f.name))) for f in fields])
+    return value
+
+
 def digest(*parts: object) -> str:
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    """A stable key for ``parts``: the same in every process and every run."""
+    text = repr(_canonical(parts))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_identity() -> str:
+    """archcheck's own code, by the stat signature of its modules: a cache written by other
+    code (an upgrade, or a checkout being worked on) is never read."""
+    roots = [Path(__file__).resolve().parents[1]]
+    spec = importlib.util.find_spec("archcheck.rules")  # locates the rules without importing them
+    if spec is not None and spec.submodule_search_locations:
+        roots += [Path(p) for p in spec.submodule_search_locations]
+    found = []
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            found.append((str(path.relative_to(root)), signature(path)))
+    return digest(__version__, found)
+
+
+class _Header(msgspec.Struct, frozen=True, array_like=True):
+    tool: str
+    format: int
+    code: str
+    kind: str
 
 
 class CacheDir:
@@ -73,107 +124,130 @@ class CacheDir:
                 os.unlink(temp)
             raise
 
-    def load(self, name: str, kind: str) -> Optional[Any]:
-        """The payload stored under ``name``, or None if absent, corrupt or foreign."""
+    def _header(self, kind: str) -> _Header:
+        return _Header("archcheck", FORMAT, code_identity(), kind)
+
+    def load(self, name: str, kind: str, shape: Any) -> Optional[Any]:
+        """The payload stored under ``name`` as a value of type ``shape``; None if absent,
+        corrupt, foreign, written by other code, or of another shape."""
         try:
-            with (self.directory / name).open("rb") as stream:
-                header, payload = pickle.load(stream)
-        except Exception:  # missing, truncated, unpicklable, wrong shape: recompute
-            return None
-        if header != ("archcheck", FORMAT, __version__, kind):
-            return None
-        return payload
+            data = (self.directory / name).read_bytes()
+            header, payload = msgspec.msgpack.decode(data, type=Tuple[_Header, msgspec.Raw])
+            if header != self._header(kind):
+                return None
+            return msgspec.msgpack.decode(payload, type=shape)
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+            return None  # missing, truncated, tampered with, or older: recompute
 
     def store(self, name: str, kind: str, payload: Any) -> None:
         if not self._ensure():
             return
-        header = ("archcheck", FORMAT, __version__, kind)
-        data = pickle.dumps((header, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        data = msgspec.msgpack.encode((self._header(kind), payload))
         with contextlib.suppress(OSError):  # a read-only or full disk makes a run slower, never wrong
             self._write_atomic(self.directory / name, data)
 
 
-Seen = Tuple[Signature, str, Any]  # (stat signature, content hash, text markers)
+class _Shards(Generic[V]):
+    """Results (key -> value) spread over ``SHARDS`` files by key, each read on first use, so
+    a run reads only the shards it asks for and rewrites only the ones it changed."""
+
+    SHARDS = 16
+
+    def __init__(self, cache: Optional[CacheDir], prefix: str, kind: str, value: Type[V]) -> None:
+        self.cache = cache
+        self.prefix = prefix
+        self.kind = kind
+        self.shape = Dict[str, value]  # type: ignore[valid-type]
+        self.loaded: Dict[int, Dict[str, V]] = {}
+        self.dirty: Set[int] = set()
+
+    def _shard(self, key: str) -> Dict[str, V]:
+        index = int(key[:4], 16) % self.SHARDS
+        if index not in self.loaded:
+            payload = None
+            if self.cache is not None:
+                payload = self.cache.load(f"{self.prefix}-{index:02d}.msgpack", self.kind, self.shape)
+            self.loaded[index] = payload if isinstance(payload, dict) else {}
+        return self.loaded[index]
+
+    def get(self, key: str) -> Optional[V]:
+        return self._shard(key).get(key)
+
+    def put(self, key: str, value: V) -> None:
+        self._shard(key)[key] = value
+        self.dirty.add(int(key[:4], 16) % self.SHARDS)
+
+    def save(self, live: Set[str]) -> None:
+        """Write back the shards that changed or hold entries no longer live."""
+        if self.cache is None:
+            return
+        for index, shard in self.loaded.items():
+            dead = [key for key in shard if key not in live]
+            for key in dead:
+                del shard[key]
+            if dead or index in self.dirty:
+                self.cache.store(f"{self.prefix}-{index:02d}.msgpack", self.kind, shard)
+
+
+Known = Tuple[Signature, str]  # (stat signature, content hash)
 
 
 class FileStore:
-    """Per-file results of one plan (result key -> result) and what is known of each path.
-
-    Results are spread over ``SHARDS`` files by key, so a run that changed one
-    file rewrites one shard, not the whole store.
-    """
-
-    SHARDS = 16
+    """What is known of each path, and the per-file facts and call facts of one plan."""
 
     def __init__(self, cache: Optional[CacheDir], plan_key: str) -> None:
         self.cache = cache
         self.prefix = f"files-{plan_key}"
-        self.results: Dict[str, Any] = {}
-        self.dirty_shards: Set[int] = set()
-        seen = cache.load(f"{self.prefix}-paths.pickle", "paths") if cache is not None else None
-        self.seen: Dict[str, Seen] = seen if isinstance(seen, dict) else {}
-        self.seen_dirty = False
-        for shard in range(self.SHARDS if cache is not None else 0):
-            payload = cache.load(self._shard_name(shard), "files") if cache is not None else None
-            if isinstance(payload, dict):
-                self.results.update(payload)
+        known = cache.load(f"{self.prefix}-paths.msgpack", "paths", Dict[str, Known]) if cache else None
+        self.known: Dict[str, Known] = known if isinstance(known, dict) else {}
+        self.known_dirty = False
+        self.facts: _Shards[FileFacts] = _Shards(cache, f"{self.prefix}-facts", "facts", FileFacts)
+        self.calls: _Shards[CallFacts] = _Shards(cache, f"{self.prefix}-calls", "calls", CallFacts)
 
-    def _shard_name(self, shard: int) -> str:
-        return f"{self.prefix}-{shard:02d}.pickle"
-
-    def _shard(self, key: str) -> int:
-        return int(key[:4], 16) % self.SHARDS
-
-    def unchanged(self, path: str, sig: Optional[Signature]) -> Optional[Seen]:
+    def unchanged(self, path: str, sig: Optional[Signature]) -> Optional[Known]:
         """What is known of a file whose stat signature has not changed."""
-        known = self.seen.get(path)
+        known = self.known.get(path)
         return known if sig is not None and known is not None and known[0] == sig else None
 
-    def get(self, key: str) -> Optional[Any]:
-        return self.results.get(key)
+    def remember(self, path: str, known: Known) -> None:
+        if self.known.get(path) != known:
+            self.known[path] = known
+            self.known_dirty = True
 
-    def put(self, key: str, result: Any) -> None:
-        self.results[key] = result
-        self.dirty_shards.add(self._shard(key))
-
-    def remember(self, path: str, seen: Seen) -> None:
-        if self.seen.get(path) != seen:
-            self.seen[path] = seen
-            self.seen_dirty = True
-
-    def save(self, live_paths: Set[str], live_keys: Set[str]) -> None:
+    def save(self, live_paths: Iterable[str], live_keys: Set[str]) -> None:
         """Write back what changed, dropping what belongs to files that no longer exist."""
         if self.cache is None:
             return
-        for key in [k for k in self.results if k not in live_keys]:
-            del self.results[key]
-            self.dirty_shards.add(self._shard(key))
-        for path in [p for p in self.seen if p not in live_paths]:
-            del self.seen[path]
-            self.seen_dirty = True
-        for shard in sorted(self.dirty_shards):
-            payload = {k: v for k, v in self.results.items() if self._shard(k) == shard}
-            self.cache.store(self._shard_name(shard), "files", payload)
-        if self.seen_dirty:
-            self.cache.store(f"{self.prefix}-paths.pickle", "paths", self.seen)
+        live = set(live_paths)
+        for path in [p for p in self.known if p not in live]:
+            del self.known[path]
+            self.known_dirty = True
+        self.facts.save(live_keys)
+        self.calls.save(live_keys)
+        if self.known_dirty:
+            self.cache.store(f"{self.prefix}-paths.msgpack", "paths", self.known)
+
+
+Inputs = Dict[str, Optional[Signature]]
 
 
 class ReportCache:
-    """Whole reports, for runs where no input file changed."""
+    """The last report of one query (settings, selection, paths), for runs where no input changed."""
 
-    def __init__(self, cache: CacheDir, key: str) -> None:
+    def __init__(self, cache: CacheDir, query: str, inputs: str) -> None:
         self.cache = cache
-        self.name = f"report-{key}.pickle"
+        self.name = f"report-{query}.msgpack"
+        self.inputs = inputs  # digest of every input file's signature
 
-    def load(self, root: Path) -> Optional[Any]:
-        payload = self.cache.load(self.name, "report")
-        if not (isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[0], dict)):
+    def load(self, root: Path) -> Optional[Report]:
+        payload = self.cache.load(self.name, "report", Tuple[str, Inputs, Report])
+        if not isinstance(payload, tuple):
             return None
-        extra, report = payload
-        if any(signature(root / path) != sig for path, sig in extra.items()):
-            return None  # a requirements file it read has changed
-        return report
+        inputs, extra, report = payload
+        if inputs != self.inputs or any(signature(root / path) != sig for path, sig in extra.items()):
+            return None  # an input changed, or a requirements file it read did
+        return report if isinstance(report, Report) else None
 
-    def store(self, root: Path, extra_paths: Any, report: Any) -> None:
+    def store(self, root: Path, extra_paths: Iterable[str], report: Report) -> None:
         extra = {path: signature(root / path) for path in extra_paths}
-        self.cache.store(self.name, "report", (extra, report))
+        self.cache.store(self.name, "report", (self.inputs, extra, report))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from msgspec.structs import replace
 
 from archcheck.config.globs import compile_globs
 from archcheck.config.settings import Settings
@@ -38,9 +41,12 @@ def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
     ignores = settings.all_per_file_ignores(registry.not_in_tests())
     matchers = [(compile_globs([glob]), codes) for glob, codes in ignores]
 
+    @functools.cache
+    def selectors(path: str) -> Tuple[str, ...]:  # what the globs matching ``path`` ignore
+        return tuple(code for spec, codes in matchers if spec.match_file(path) for code in codes)
+
     def ignored(violation: Violation) -> bool:
-        path = violation.location.path
-        return any(code_matches(violation.code, codes) and spec.match_file(path) for spec, codes in matchers)
+        return code_matches(violation.code, selectors(violation.location.path))
 
     return ignored
 

@@ -82,7 +82,7 @@ def content_hashes(root: Path, paths: Sequence[str], store: FileStore) -> Dict[s
                 continue  # analysed below, where reading fails into a finding
             if sig is None:
                 continue
-            known = (sig, content_hash(data), None)
+            known = (sig, content_hash(data))
             store.remember(path, known)
         hashes[path] = known[1]
     return hashes
@@ -105,8 +105,8 @@ def analyse_files(
     for path in paths:
         if path in hashes:
             keys[path] = digest(path, hashes[path])
-            cached = store.get(keys[path])
-            if isinstance(cached, FileFacts):
+            cached = store.facts.get(keys[path])
+            if cached is not None:
                 results[path] = cached
                 continue
         todo.append((str(root), path, plan))
@@ -121,7 +121,7 @@ def analyse_files(
     for (_, path, _), result in zip(todo, fresh_results):
         results[path] = result
         if path in keys:
-            store.put(keys[path], result)
+            store.facts.put(keys[path], result)
     return results
 
 
@@ -162,8 +162,8 @@ class CallFactFiles:
         todo: List[Tuple[str, str]] = []
         for path in paths:
             content = self.hashes.get(path)
-            cached = self.store.get(call_facts_key(path, content)) if content else None
-            if isinstance(cached, CallFacts):
+            cached = self.store.calls.get(call_facts_key(path, content)) if content else None
+            if cached is not None:
                 results[path] = cached
             else:
                 todo.append((str(self.root), path))
@@ -171,7 +171,7 @@ class CallFactFiles:
             results[path] = facts
             content = self.hashes.get(path)
             if content:
-                self.store.put(call_facts_key(path, content), facts)
+                self.store.calls.put(call_facts_key(path, content), facts)
         return results
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, List, Mapping, Set, Tuple
+
+from msgspec.structs import replace
 
 from archcheck.model import FileFacts, Suppression, Violation
 

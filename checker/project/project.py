@@ -47,6 +47,7 @@ class Project:
         self.call_facts = call_facts
         self._ancestors: Dict[Tuple[str, str], FrozenSet[str]] = {}
         self._derived: Dict[str, Any] = {}
+        self._is_test: Dict[str, bool] = {}
 
     def derived(self, key: str, compute: Callable[[], T]) -> T:
         """A structure several rules derive from the project (``ssot.class-sites``), computed
@@ -71,7 +72,10 @@ class Project:
 
     def is_test_file(self, path: str) -> bool:
         """Test code or test infrastructure (the ``test-files`` globs): one definition for every rule."""
-        return bool(self._test_files.match_file(path))
+        known = self._is_test.get(path)
+        if known is None:
+            known = self._is_test[path] = bool(self._test_files.match_file(path))
+        return known
 
     def class_file(self, path: str, written: str) -> Optional[str]:
         """The project file that defines a class named as ``written`` in ``path`` through an import."""
