@@ -160,6 +160,7 @@ class AsyncioRunInAsync(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"loop_entries"})
     loop_calls = LoopCalls(functions=frozenset({"asyncio.run"}))
 
     def check(self) -> Iterator[Violation]:

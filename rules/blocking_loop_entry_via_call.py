@@ -199,6 +199,7 @@ class BlockingLoopEntryViaCall(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"loop_entries", "imports", "classes", "calls", "contents"})
     loop_calls = LoopCalls(
         functions=frozenset({"asyncio.run"}), methods=frozenset({"run_until_complete", "run_forever"})
     )

@@ -84,6 +84,8 @@ class ConflictingDatabaseDrivers(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"requirements", "includes", "problems", "imports"})
+
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         files = set()

@@ -103,6 +103,8 @@ class ConflictingPins(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"requirements", "includes", "problems", "imports"})
+
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         reported: Set[Tuple[str, int]] = set()

@@ -110,6 +110,8 @@ class CrossServiceImport(
     options=(ALLOW,),
     tags=("cross-service",),
 ):
+    reads = frozenset({"imports"})
+
     def forbidden_edges(self) -> Iterator[Edge]:
         allowed = self.project.allowed_edges
         for source, target, _ in edges_between(self.project.unit_graph, UnitKind.SERVICE, UnitKind.SERVICE):

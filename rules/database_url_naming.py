@@ -194,6 +194,8 @@ class DatabaseUrlNaming(
     ),
     in_tests=False,
 ):
+    reads = frozenset({"database_urls", "env_entries"})
+
     def check(self) -> Iterator[Violation]:
         values = self._values()
         configured = self.option("config.database-url-template")

@@ -88,6 +88,8 @@ class DeploymentEnvNameAtRuntime(
     ),
     in_tests=False,
 ):
+    reads = frozenset({"env_reads"})
+
     def check(self) -> Iterator[Violation]:
         suffixes = tuple(s.upper() for s in self.option("config.deployment-suffixes"))
         for path, facts in sorted(self.project.facts.items()):

@@ -99,6 +99,8 @@ class DriverInSharedRequirements(
         ),
     ),
 ):
+    reads = frozenset({"requirements", "includes", "problems", "imports"})
+
     def check(self) -> Iterator[Violation]:
         drivers = {canonicalize_name(d) for d in self.option("requirements.database-drivers")}
         requirements = self.project.requirements

@@ -135,6 +135,8 @@ class DuplicateClass(
     tags=("ssot",),
     in_tests=False,
 ):
+    reads = frozenset({"classes", "functions", "generated", "imports"})
+
     def check(self) -> Iterator[Violation]:
         for service, sites in class_sites(self.project).items():
             for name, group in sorted(duplicates(sites).items()):

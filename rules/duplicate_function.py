@@ -251,6 +251,8 @@ class DuplicateFunction(
     tags=("ssot",),
     in_tests=False,
 ):
+    reads = frozenset({"classes", "functions", "generated", "imports"})
+
     def check(self) -> Iterator[Violation]:
         delegating = self._delegations()
         for unit, sites in function_sites(self.project).items():

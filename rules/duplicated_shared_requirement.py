@@ -106,6 +106,8 @@ class DuplicatedSharedRequirement(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"requirements", "includes", "problems", "imports"})
+
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         shared: Dict[str, RequirementFact] = {}

@@ -245,6 +245,8 @@ class HardcodedServiceUrl(
     options=(Option("config", "internal-hosts", (), string_list, "host globs that count as internal"),),
     in_tests=False,
 ):
+    reads = frozenset({"urls", "classes", "imports"})
+
     def check(self) -> Iterator[Violation]:
         for path, facts in sorted(self.project.facts.items()):
             if not facts.urls or self.project.runtime_unit(path) is None:

@@ -122,6 +122,8 @@ class LoopbackEnvDefault(
     invalid=INVALID,
     in_tests=False,
 ):
+    reads = frozenset({"fallbacks", "classes", "imports"})
+
     def check(self) -> Iterator[Violation]:
         for path, facts in sorted(self.project.facts.items()):
             unit = self.project.runtime_unit(path) if facts.fallbacks else None

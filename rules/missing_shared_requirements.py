@@ -110,6 +110,8 @@ class MissingSharedRequirements(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"requirements", "includes", "problems", "imports"})
+
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         shared = requirements.shared

@@ -89,6 +89,8 @@ class NonCanonicalImplementation(
     tags=("ssot",),
     in_tests=False,
 ):
+    reads = frozenset({"classes", "functions", "generated", "imports"})
+
     def check(self) -> Iterator[Violation]:
         for name, path in self.option("ssot.canonical"):
             canonical, matches = canonical_matches(self.project, name, path)

@@ -108,6 +108,8 @@ class RelativeImport(
         ),
     ),
 ):
+    reads = frozenset({"imports"})
+
     def check(self) -> Iterator[Violation]:
         layout = self.project.layout
         mode = self.option("imports.relative")

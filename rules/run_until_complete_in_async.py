@@ -122,6 +122,7 @@ class RunUntilCompleteInAsync(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"loop_entries"})
     loop_calls = LoopCalls(methods=frozenset({"run_until_complete", "run_forever"}))
 
     def check(self) -> Iterator[Violation]:

@@ -85,6 +85,8 @@ class ServiceDependencyCycle(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"imports"})
+
     def forbidden_edges(self) -> Iterator[Edge]:
         yield from sorted(cycle_edges(self.project.unit_graph))
 

@@ -69,6 +69,8 @@ class SharedImportsService(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"imports"})
+
     def forbidden_edges(self) -> Iterator[Edge]:
         for source, target, _ in edges_between(self.project.unit_graph, UnitKind.SHARED, UnitKind.SERVICE):
             yield source, target

@@ -157,6 +157,8 @@ class SimilarImplementation(
     tags=("ssot",),
     in_tests=False,
 ):
+    reads = frozenset({"classes", "functions", "generated", "imports"})
+
     def check(self) -> Iterator[Violation]:
         for unit, sites in class_sites(self.project).items():
             for site, matches in similar_pairs(sites).items():

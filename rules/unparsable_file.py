@@ -75,6 +75,8 @@ class UnparsableFile(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"problems", "includes", "requirements"})
+
     def check(self) -> Iterator[Violation]:
         for path in sorted(self.project.facts):
             for problem in self.project.facts[path].problems:

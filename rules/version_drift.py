@@ -136,6 +136,8 @@ class VersionDrift(
     valid=VALID,
     invalid=INVALID,
 ):
+    reads = frozenset({"requirements", "includes", "problems", "imports"})
+
     def check(self) -> Iterator[Violation]:
         graph = self.project.unit_graph
         requirements = self.project.requirements

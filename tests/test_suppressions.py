@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 
 from archcheck.facts.suppressions import in_lines, in_python, parse_comment
-from archcheck.model import FileFacts, Location, Severity, Suppression, Violation
+from archcheck.model import Location, Severity, Suppression, Violation
 from archcheck.pipeline.suppress import apply
 
 
@@ -41,7 +41,7 @@ def test_python_comments_cover_their_multi_line_statement_only() -> None:
         (3, ("CFG001",), 1),
         (5, (), 5),
     ]
-    facts = {"a.py": FileFacts("a.py", suppressions=found)}
+    suppressions = {"a.py": found}
     applied = apply(
         [
             violation("CFG001", 2),
@@ -50,7 +50,7 @@ def test_python_comments_cover_their_multi_line_statement_only() -> None:
             violation("ASY001", 5),
             violation("ASY001", 6),
         ],
-        facts,
+        suppressions,
         "2026-01-01",
         everything,
     )
@@ -59,24 +59,23 @@ def test_python_comments_cover_their_multi_line_statement_only() -> None:
 
 
 def test_unused_expired_and_unjudged() -> None:
-    facts = {
-        "r.txt": FileFacts(
-            "r.txt",
-            suppressions=in_lines(
-                [
-                    (1, "fastapi==1  # archcheck: ignore[REQ] until=2026-01-31"),
-                    (2, "x==1  # archcheck: ignore[REQ002]"),
-                    (3, "y==1  # archcheck: ignore[IMP001]"),
-                ]
-            ),
+    suppressions = {
+        "r.txt": in_lines(
+            [
+                (1, "fastapi==1  # archcheck: ignore[REQ] until=2026-01-31"),
+                (2, "x==1  # archcheck: ignore[REQ002]"),
+                (3, "y==1  # archcheck: ignore[IMP001]"),
+            ]
         )
     }
     before = apply(
-        [violation("REQ002", 1, "r.txt")], facts, "2026-01-31", lambda code: code.startswith("REQ")
+        [violation("REQ002", 1, "r.txt")], suppressions, "2026-01-31", lambda code: code.startswith("REQ")
     )
     assert before.kept == []
     assert [s.comment_line for _, s in before.unused] == [2]  # line 3 names a code this run does not check
-    after = apply([violation("REQ002", 1, "r.txt")], facts, "2026-02-01", lambda code: code.startswith("REQ"))
+    after = apply(
+        [violation("REQ002", 1, "r.txt")], suppressions, "2026-02-01", lambda code: code.startswith("REQ")
+    )
     assert [v.message for v in after.kept] == ["m (suppression expired on 2026-01-31)"]
 
 

@@ -28,12 +28,12 @@ import importlib.util
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Generic, Iterable, Optional, Set, Tuple, Type, TypeVar
+from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, Type, TypeVar
 
 import msgspec
 
 from archcheck import __version__
-from archcheck.model import CallFacts, FileFacts, Report
+from archcheck.model import CallFacts, FileFacts, Report, Violation
 
 FORMAT = 2
 Signature = Tuple[int, int]  # (mtime_ns, size)
@@ -189,7 +189,8 @@ class _Shards(Generic[V]):
                 self.cache.store(f"{self.prefix}-{index:02d}.msgpack", self.kind, shard)
 
 
-Known = Tuple[Signature, str]  # (stat signature, content hash)
+Digests = Dict[str, str]  # FileFacts field -> digest of its value (fields with a value only)
+Known = Tuple[Signature, str, Optional[Digests]]  # (stat signature, content hash, digests of its facts)
 
 
 class FileStore:
@@ -209,9 +210,23 @@ class FileStore:
         known = self.known.get(path)
         return known if sig is not None and known is not None and known[0] == sig else None
 
-    def remember(self, path: str, known: Known) -> None:
-        if self.known.get(path) != known:
-            self.known[path] = known
+    def remember(self, path: str, sig: Signature, content: str) -> None:
+        """A file's signature and content hash; what was known of the same content is kept."""
+        known = self.known.get(path)
+        digests = known[2] if known is not None and known[1] == content else None
+        if known != (sig, content, digests):
+            self.known[path] = (sig, content, digests)
+            self.known_dirty = True
+
+    def digests(self, path: str, content: str) -> Optional[Digests]:
+        """The digests of the facts of ``path`` with this content, if it was analysed before."""
+        known = self.known.get(path)
+        return known[2] if known is not None and known[1] == content else None
+
+    def analysed(self, path: str, content: str, digests: Digests) -> None:
+        known = self.known.get(path)
+        if known is not None and known[1] == content and known[2] != digests:
+            self.known[path] = (known[0], content, digests)
             self.known_dirty = True
 
     def save(self, live_paths: Iterable[str], live_keys: Set[str]) -> None:
@@ -226,6 +241,43 @@ class FileStore:
         self.calls.save(live_keys)
         if self.known_dirty:
             self.cache.store(f"{self.prefix}-paths.msgpack", "paths", self.known)
+
+
+class RuleResult(msgspec.Struct, frozen=True, array_like=True):
+    """One rule's findings, and what they were computed from."""
+
+    key: str  # the rule, the settings, the layout and the facts its findings depend on
+    contents: Dict[str, str]  # files whose text it read beyond their facts -> content hash
+    violations: Tuple[Violation, ...]
+
+
+class RuleResults:
+    """Each rule's last findings: a rule whose inputs did not change is not run again."""
+
+    def __init__(self, cache: Optional[CacheDir], plan_key: str) -> None:
+        self.cache = cache
+        self.name = f"rules-{plan_key}.msgpack"
+        found = cache.load(self.name, "rules", Dict[str, RuleResult]) if cache else None
+        self.results: Dict[str, RuleResult] = found if isinstance(found, dict) else {}
+        self.dirty = False
+
+    def get(self, code: str, key: str, hashes: Mapping[str, str]) -> Optional[Tuple[Violation, ...]]:
+        """The findings stored for ``code`` under ``key``, if every file they read is unchanged."""
+        result = self.results.get(code)
+        if result is None or result.key != key:
+            return None
+        if any(hashes.get(path, "") != content for path, content in result.contents.items()):
+            return None
+        return result.violations
+
+    def put(self, code: str, result: RuleResult) -> None:
+        if self.results.get(code) != result:
+            self.results[code] = result
+            self.dirty = True
+
+    def save(self) -> None:
+        if self.cache is not None and self.dirty:
+            self.cache.store(self.name, "rules", self.results)
 
 
 Inputs = Dict[str, Optional[Signature]]

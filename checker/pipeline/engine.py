@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -15,10 +16,17 @@ from archcheck.config.settings import Settings
 from archcheck.facts.suppressions import today
 from archcheck.model import FileFacts, Report, Violation
 from archcheck.pipeline import registry
-from archcheck.pipeline.cache import CacheDir, FileStore, digest
-from archcheck.pipeline.filephase import FilePlan, read_requirements
+from archcheck.pipeline.cache import CacheDir, FileStore, RuleResult, RuleResults, digest, signature
+from archcheck.pipeline.filephase import FilePlan, fact_digests, read_requirements
 from archcheck.pipeline.registry import RuleClass, code_matches
-from archcheck.pipeline.runner import CallFactFiles, analyse_files, content_hashes, live_keys, tune_gc
+from archcheck.pipeline.runner import (
+    CallFactFiles,
+    StoredFacts,
+    analyse_files,
+    content_hashes,
+    live_keys,
+    tune_gc,
+)
 from archcheck.pipeline.suppress import apply as apply_suppressions
 from archcheck.project.discovery import discover
 from archcheck.project.layout import Layout, is_within
@@ -63,11 +71,24 @@ def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Viola
     return result
 
 
+@dataclass
+class _Analysis:
+    """The project, with what the engine needs of the per-file phase and the cache."""
+
+    project: Project
+    facts: StoredFacts
+    calls: CallFactFiles
+    store: FileStore
+    plan_key: str
+
+    def save(self) -> None:
+        self.store.save(self.facts.paths, live_keys(self.facts.hashes))
+
+
 def _project(
     settings: Settings, cache: Optional[CacheDir], jobs: int, progress: bool, layout: Optional[Layout]
-) -> Tuple[Project, Callable[[], None]]:
-    """The per-file phase over every discovered file, then the requirements files: the project,
-    and how to save what the run added to the cache (after the rules, which may add call facts)."""
+) -> _Analysis:
+    """The per-file phase over every discovered file, then the requirements files: the project."""
     tune_gc()  # before loading cached facts, too
     layout = layout or discover(settings)
     root = settings.root
@@ -75,11 +96,11 @@ def _project(
     plan = FilePlan(
         loop_calls=registry.loop_calls(), prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1"
     )
-    store = FileStore(cache, digest(plan))
+    plan_key = digest(plan)
+    store = FileStore(cache, plan_key)
     paths = sorted([*layout.files, *layout.env_files])
     hashes = content_hashes(root, paths, store)
-    results = analyse_files(root, paths, plan, store, hashes, jobs, progress)
-    facts: Dict[str, FileFacts] = {path: results[path] for path in paths}
+    facts = analyse_files(root, paths, plan, store, hashes, jobs, progress)
     requirements = requirement_roots(settings, layout)
     todo = files_to_read(requirements)
     while todo:  # requirements files, following -r/-c includes that exist
@@ -87,11 +108,12 @@ def _project(
         if path in requirements.facts or not inside_root(path) or not (root / path).is_file():
             continue
         read = read_requirements(str(root), path)
-        requirements.facts[path] = facts[path] = read
+        requirements.facts[path] = read
+        facts.add(path, read, fact_digests(read))
         todo.extend(include.target for include in read.includes)
     calls = CallFactFiles(root, store, hashes, jobs)
     project = Project(settings, layout, facts, requirements, calls)
-    return project, lambda: store.save(set(paths), live_keys(hashes))
+    return _Analysis(project, facts, calls, store, plan_key)
 
 
 def analyse(
@@ -103,9 +125,52 @@ def analyse(
     layout: Optional[Layout] = None,
 ) -> Project:
     """The project: every file's facts, read from the cache or gathered."""
-    project, save = _project(settings, cache, jobs, progress, layout)
-    save()
-    return project
+    analysis = _project(settings, cache, jobs, progress, layout)
+    analysis.save()
+    return analysis.project
+
+
+_FIELDS = tuple(name for name in FileFacts.__struct_fields__ if name != "path")
+
+
+class _Inputs:
+    """What rules' findings depend on, as digests: one per set of fact fields, over every file."""
+
+    def __init__(self, analysis: _Analysis) -> None:
+        project = analysis.project
+        layout = project.layout
+        compose = [(p, signature(project.settings.root / p)) for p in layout.compose_files]
+        shape = (sorted(analysis.facts.digests), layout.units, layout.env_files, compose)
+        self.base = digest(project.settings, shape)
+        self.digests = analysis.facts.digests
+        self.combined: Dict[Tuple[str, ...], str] = {}
+
+    def key(self, rule: RuleClass) -> str:
+        fields = tuple(sorted(_FIELDS if "*" in rule.reads else rule.reads - {"contents"}))
+        if fields not in self.combined:
+            hasher = hashlib.sha256()
+            for path in sorted(self.digests):
+                known = self.digests[path]
+                line = "\0".join([path, *(known.get(f, "") for f in fields)]) + "\n"
+                hasher.update(line.encode("utf-8", "surrogatepass"))
+            self.combined[fields] = hasher.hexdigest()
+        return digest(self.base, rule.code, fields, self.combined[fields])
+
+
+def _check(rules: Sequence[RuleClass], analysis: _Analysis, results: RuleResults) -> List[Violation]:
+    """Every rule's findings: from the last run where its inputs are unchanged, else by running it."""
+    inputs = _Inputs(analysis)
+    hashes = analysis.facts.hashes
+    found: List[Violation] = []
+    for rule in rules:
+        key = inputs.key(rule)
+        known = results.get(rule.code, key, hashes)
+        if known is None:
+            known = tuple(rule(analysis.project).check())
+            read = analysis.calls.read if "contents" in rule.reads else set()
+            results.put(rule.code, RuleResult(key, {p: hashes.get(p, "") for p in sorted(read)}, known))
+        found.extend(known)
+    return found
 
 
 def run(
@@ -120,19 +185,23 @@ def run(
 ) -> Run:
     """Check the whole project with ``rules``; report the findings located in ``paths`` (all when None)."""
     started = time.perf_counter()
-    project, save = _project(settings, cache, jobs, progress, layout)
-    bound = tuple(rule(project) for rule in rules)
-    found: List[Violation] = [v for rule in bound for v in rule.check()]
+    analysis = _project(settings, cache, jobs, progress, layout)
+    project, facts = analysis.project, analysis.facts
+    results = RuleResults(cache, analysis.plan_key)
+    found = _check(rules, analysis, results)
     ignored = _ignored_by_path(settings)
     selected = [rule.code for rule in rules]
+    suppressions = {p: facts[p].suppressions for p, known in facts.digests.items() if "suppressions" in known}
     applied = apply_suppressions(
         (v for v in found if not ignored(v)),
-        project.facts,
+        suppressions,
         today(),
         lambda code: any(s.startswith(code) for s in selected),
     )
+    bound = tuple(rule(project) for rule in rules)
     reviewed = [v for rule in bound for v in rule.review(applied.unused) if not ignored(v)]
-    save()
+    analysis.save()
+    results.save()
     kept = [v for v in [*applied.kept, *reviewed] if _in_paths(v.location.path, paths)]
     kept = sorted(set(_with_service(kept, project.layout)), key=Violation.sort_key)
     report = Report(

@@ -6,10 +6,13 @@ process pool; no syntax tree outlives the call.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Dict, Union
+
+import msgspec
 
 from archcheck.facts.calls import gather_calls
 from archcheck.facts.config_values import gather_config
@@ -65,6 +68,20 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
         suppressions=in_python(parsed.text, parsed.ast_tree),
     )
     return facts
+
+
+_DEFAULTS = FileFacts("")
+
+
+def fact_digests(facts: FileFacts) -> Dict[str, str]:
+    """A digest of each field of ``facts`` that holds something (the path aside): what tells a
+    run which rules' inputs changed, without reading the facts themselves."""
+    found = {}
+    for name in FileFacts.__struct_fields__:
+        value = getattr(facts, name)
+        if name != "path" and value != getattr(_DEFAULTS, name):
+            found[name] = hashlib.blake2b(msgspec.msgpack.encode(value), digest_size=12).hexdigest()
+    return found
 
 
 def analyse_calls(path: str, data: bytes) -> CallFacts:

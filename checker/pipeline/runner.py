@@ -29,8 +29,8 @@ from typing import (
 )
 
 from archcheck.model import CallFacts, FileFacts
-from archcheck.pipeline.cache import FileStore, content_hash, digest, signature
-from archcheck.pipeline.filephase import FilePlan, read_and_analyse, read_calls
+from archcheck.pipeline.cache import Digests, FileStore, content_hash, digest, signature
+from archcheck.pipeline.filephase import FilePlan, fact_digests, read_and_analyse, read_calls
 
 POOL_THRESHOLD = 64  # fewer files than this are analysed in-process: no pool start-up to pay
 PROGRESS_THRESHOLD = 300  # about a second of work on one core
@@ -51,9 +51,10 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _work(task: Task) -> FileFacts:
+def _work(task: Task) -> Tuple[FileFacts, Digests]:
     root, path, plan = task
-    return read_and_analyse(root, path, plan)
+    facts = read_and_analyse(root, path, plan)
+    return facts, fact_digests(facts)
 
 
 def _calls_work(task: Tuple[str, str]) -> CallFacts:
@@ -82,10 +83,56 @@ def content_hashes(root: Path, paths: Sequence[str], store: FileStore) -> Dict[s
                 continue  # analysed below, where reading fails into a finding
             if sig is None:
                 continue
-            known = (sig, content_hash(data))
-            store.remember(path, known)
+            store.remember(path, sig, content_hash(data))
+            known = store.known[path]
         hashes[path] = known[1]
     return hashes
+
+
+class StoredFacts(Mapping[str, FileFacts]):
+    """Every file's facts: the fresh ones in memory, the others read from the cache when a rule
+    first asks (a run whose rules all answer from the cache reads none). A file whose cached
+    facts went missing is analysed again on the spot."""
+
+    def __init__(self, root: Path, paths: Sequence[str], plan: FilePlan, store: FileStore,
+                 hashes: Mapping[str, str]) -> None:  # fmt: skip
+        self.root = root
+        self.paths = list(paths)
+        self.plan = plan
+        self.store = store
+        self.hashes = hashes
+        self.fresh: Dict[str, FileFacts] = {}
+        self.digests: Dict[str, Digests] = {}  # every file's fact digests
+
+    def add(self, path: str, facts: FileFacts, digests: Digests) -> None:
+        if path not in self.digests and path not in self.hashes:
+            self.paths.append(path)  # a file found beyond discovery (a requirements include)
+        self.fresh[path] = facts
+        self.digests[path] = digests
+        if path in self.hashes:
+            self.store.facts.put(digest(path, self.hashes[path]), facts)
+            self.store.analysed(path, self.hashes[path], digests)
+
+    def __getitem__(self, path: str) -> FileFacts:
+        found = self.fresh.get(path)
+        if found is None and path in self.hashes:
+            found = self.store.facts.get(digest(path, self.hashes[path]))
+        if found is None:
+            if path not in self.digests:
+                raise KeyError(path)
+            facts, digests = _work((str(self.root), path, self.plan))
+            self.add(path, facts, digests)
+            return facts
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.digests
 
 
 def analyse_files(
@@ -96,20 +143,17 @@ def analyse_files(
     hashes: Mapping[str, str],
     jobs: int,
     progress: bool,
-) -> Dict[str, FileFacts]:
-    """Every file's facts, from the cache or freshly analysed."""
+) -> StoredFacts:
+    """Every file's facts: what the cache holds for its content, the rest analysed (in a pool)."""
     tune_gc()
-    results: Dict[str, FileFacts] = {}
-    keys: Dict[str, str] = {}
+    facts = StoredFacts(root, paths, plan, store, hashes)
     todo: List[Task] = []
     for path in paths:
-        if path in hashes:
-            keys[path] = digest(path, hashes[path])
-            cached = store.facts.get(keys[path])
-            if cached is not None:
-                results[path] = cached
-                continue
-        todo.append((str(root), path, plan))
+        known = store.digests(path, hashes[path]) if path in hashes else None
+        if known is not None:
+            facts.digests[path] = known
+        else:
+            todo.append((str(root), path, plan))
     fresh = _mapped(_work, todo, jobs)
     if progress and len(todo) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
         import click  # start-up time: only a long run on a terminal shows a progress bar
@@ -118,11 +162,9 @@ def analyse_files(
             fresh_results = list(bar)
     else:
         fresh_results = list(fresh)
-    for (_, path, _), result in zip(todo, fresh_results):
-        results[path] = result
-        if path in keys:
-            store.facts.put(keys[path], result)
-    return results
+    for (_, path, _), (result, digests) in zip(todo, fresh_results):
+        facts.add(path, result, digests)
+    return facts
 
 
 def _word_in(words: Sequence[bytes], data: bytes) -> bool:
@@ -142,9 +184,11 @@ class CallFactFiles:
         self.store = store
         self.hashes = hashes
         self.jobs = jobs
+        self.read: Set[str] = set()  # files whose text or call facts were read
 
     def mentioning(self, names: Mapping[str, Collection[str]]) -> List[str]:
         found = []
+        self.read.update(names)
         for path in sorted(names):
             try:
                 data = (self.root / path).read_bytes()
@@ -160,6 +204,7 @@ class CallFactFiles:
     def load(self, paths: Sequence[str]) -> Dict[str, CallFacts]:
         results: Dict[str, CallFacts] = {}
         todo: List[Tuple[str, str]] = []
+        self.read.update(paths)
         for path in paths:
             content = self.hashes.get(path)
             cached = self.store.calls.get(call_facts_key(path, content)) if content else None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, List, Mapping, Set, Tuple
+from typing import Callable, Iterable, List, Mapping, Sequence, Set, Tuple
 
 from msgspec.structs import replace
 
-from archcheck.model import FileFacts, Suppression, Violation
+from archcheck.model import Suppression, Violation
 
 
 @dataclass
@@ -20,7 +20,7 @@ class Applied:
 
 def apply(
     violations: Iterable[Violation],
-    facts: Mapping[str, FileFacts],
+    suppressions: Mapping[str, Sequence[Suppression]],
     today: str,
     enabled: Callable[[str], bool],
 ) -> Applied:
@@ -32,10 +32,9 @@ def apply(
     used: Set[Tuple[str, int]] = set()
     for violation in violations:
         path = violation.location.path
-        file_facts = facts.get(path)
         matching = [
             s
-            for s in (file_facts.suppressions if file_facts else ())
+            for s in suppressions.get(path, ())
             if s.line == violation.location.line and s.covers(violation.code)
         ]
         active = [s for s in matching if not s.until or s.until >= today]
@@ -46,8 +45,8 @@ def apply(
             note = f" (suppression expired on {matching[0].until})"
             violation = replace(violation, message=violation.message + note)
         result.kept.append(violation)
-    for path in sorted(facts):
-        firsts = {s.comment_line: s for s in facts[path].suppressions if s.line == s.comment_line}
+    for path in sorted(suppressions):
+        firsts = {s.comment_line: s for s in suppressions[path] if s.line == s.comment_line}
         for line, suppression in sorted(firsts.items()):
             judged = not suppression.codes or any(enabled(code) for code in suppression.codes)
             if (path, line) not in used and judged:

@@ -7,7 +7,7 @@ on first use, and shared by every project rule.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple, TypeVar, cast
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple, TypeVar, cast
 
 import networkx as nx
 import pathspec
@@ -36,7 +36,7 @@ class Project:
         self,
         settings: Settings,
         layout: Layout,
-        facts: Dict[str, FileFacts],
+        facts: Mapping[str, FileFacts],
         requirements: Optional[Requirements] = None,
         call_facts: Optional[CallFactSource] = None,
     ) -> None:

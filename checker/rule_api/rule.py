@@ -46,6 +46,10 @@ class Rule:
     tags: ClassVar[FrozenSet[str]] = frozenset()  # families a command selects by ("ssot", "cross-service")
     in_tests: ClassVar[bool] = True  # False: test files ignore it by default (per-file-ignores)
     loop_calls: ClassVar[LoopCalls] = LoopCalls()  # the event-loop entries the rule judges
+    # The FileFacts fields its findings depend on ("*": all of them), and "contents" if it reads
+    # file text beyond facts (the call graph does). A rule whose inputs did not change since the
+    # last run is not run again; tests check every rule reads no more than it declares.
+    reads: ClassVar[FrozenSet[str]] = frozenset({"*"})
 
     def __init_subclass__(
         cls,
