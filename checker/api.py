@@ -9,6 +9,8 @@ tool that embeds archcheck::
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional, Sequence
@@ -124,8 +126,11 @@ def _cached_or_run(
     cache = CacheDir(settings.root / settings.cache_dir)
     layout = discover(settings)
     inputs = sorted([*layout.files, *layout.env_files, *layout.compose_files])
+    base = str(settings.root)
     query = digest(settings, paths)
-    reports = ReportCache(cache, query, digest(today(), [(p, signature(settings.root / p)) for p in inputs]))
+    listing = "\n".join(f"{p}\0{signature(os.path.join(base, p))}" for p in inputs)
+    signatures = hashlib.sha256(listing.encode(errors="surrogatepass")).hexdigest()
+    reports = ReportCache(cache, query, digest(today(), signatures))
     cached = reports.load(settings.root)
     if isinstance(cached, Report):
         return cached

@@ -25,14 +25,15 @@ def handler(request):
 ```
 """
 
-from typing import Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterator
 
 from archcheck.model import Severity, Violation
 from archcheck.project.import_graph import cyclic_components
 from archcheck.rule_api.examples import Example, example
 from archcheck.rule_api.rule import Rule
+
+if TYPE_CHECKING:
+    pass
 
 MESSAGE = "cannot check this file: {reason}"
 FIX = "fix the file so that Python can read and parse it"
@@ -85,6 +86,8 @@ class UnparsableFile(
 
     def _includes(self) -> Iterator[Violation]:
         requirements = self.project.requirements
+        import networkx as nx  # lazy: warm runs that reuse every finding never load it
+
         graph: nx.DiGraph[str] = nx.DiGraph()
         for path in sorted(requirements.facts):
             for include in requirements.includes(path):

@@ -7,24 +7,48 @@ and ``shared`` are directory globs expanded from the root (``services/*``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 import pathspec
+
+_NAMED_GROUP = re.compile(r"\(\?P<[^>]+>")
 
 
 class GlobError(ValueError):
     """A glob that cannot be used."""
 
 
-def compile_globs(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+class Globs:
+    """Gitignore-style globs: pathspec's meaning, tested with one regular expression when no
+    glob negates another (then a path matches when any glob does); else pathspec in order."""
+
+    def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
+        self.spec = spec
+        self._any: Optional[re.Pattern[str]] = None
+        used = [p for p in spec.patterns if p.include is not None]
+        regexes = [getattr(p, "regex", None) for p in used]
+        if all(p.include for p in used) and all(isinstance(r, re.Pattern) for r in regexes):
+            # pathspec names a group in each pattern; names must be unique in one expression
+            parts = [f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes if r is not None]
+            self._any = re.compile("|".join(parts) or "(?!)")
+
+    def match_file(self, path: str) -> bool:
+        """Whether a root-relative posix path (a directory ends with ``/``) matches."""
+        if self._any is not None:
+            return self._any.match(path) is not None
+        return bool(self.spec.match_file(path))
+
+
+def compile_globs(patterns: Iterable[str]) -> Globs:
     """A matcher for root-relative posix paths (directories end with ``/``)."""
     patterns = list(patterns)
     for pattern in patterns:
         if not pattern.strip():
             raise GlobError("empty glob")
     try:
-        return pathspec.GitIgnoreSpec.from_lines(patterns)
+        return Globs(pathspec.GitIgnoreSpec.from_lines(patterns))
     except Exception as exc:  # pathspec raises several types for bad patterns
         raise GlobError(f"bad glob: {exc}") from None
 

@@ -28,7 +28,7 @@ import importlib.util
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, Type, TypeVar
+from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, Type, TypeVar, Union
 
 import msgspec
 
@@ -40,9 +40,9 @@ Signature = Tuple[int, int]  # (mtime_ns, size)
 V = TypeVar("V")
 
 
-def signature(path: Path) -> Optional[Signature]:
+def signature(path: Union[str, os.PathLike[str]]) -> Optional[Signature]:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size
@@ -68,6 +68,12 @@ def _canonical(value: object) -> object:
 def digest(*parts: object) -> str:
     """A stable key for ``parts``: the same in every process and every run."""
     text = repr(_canonical(parts))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def file_key(path: str, content: str, kind: str) -> str:
+    """The cache key of one kind of facts of the file at ``path`` with content hash ``content``."""
+    text = f"{kind}\0{path}\0{content}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -143,18 +143,19 @@ class _Inputs:
         shape = (sorted(analysis.facts.digests), layout.units, layout.env_files, compose)
         self.base = digest(project.settings, shape)
         self.digests = analysis.facts.digests
-        self.combined: Dict[Tuple[str, ...], str] = {}
+        self.combined: Dict[str, str] = {}
 
     def key(self, rule: RuleClass) -> str:
         fields = tuple(sorted(_FIELDS if "*" in rule.reads else rule.reads - {"contents"}))
-        if fields not in self.combined:
-            hasher = hashlib.sha256()
-            for path in sorted(self.digests):
-                known = self.digests[path]
-                line = "\0".join([path, *(known.get(f, "") for f in fields)]) + "\n"
-                hasher.update(line.encode("utf-8", "surrogatepass"))
-            self.combined[fields] = hasher.hexdigest()
-        return digest(self.base, rule.code, fields, self.combined[fields])
+        return digest(self.base, rule.code, fields, [self._field(f) for f in fields])
+
+    def _field(self, name: str) -> str:
+        """One digest of the field ``name`` of every file (the paths are in ``base``)."""
+        if name not in self.combined:
+            paths = sorted(self.digests)
+            text = "\0".join(self.digests[p].get(name, "") for p in paths)
+            self.combined[name] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.combined[name]
 
 
 def _check(rules: Sequence[RuleClass], analysis: _Analysis, results: RuleResults) -> List[Violation]:

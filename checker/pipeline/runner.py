@@ -29,7 +29,7 @@ from typing import (
 )
 
 from archcheck.model import CallFacts, FileFacts
-from archcheck.pipeline.cache import Digests, FileStore, content_hash, digest, signature
+from archcheck.pipeline.cache import Digests, FileStore, content_hash, file_key, signature
 from archcheck.pipeline.filephase import FilePlan, fact_digests, read_and_analyse, read_calls
 
 POOL_THRESHOLD = 64  # fewer files than this are analysed in-process: no pool start-up to pay
@@ -73,12 +73,15 @@ def _mapped(function: Callable[[T], R], tasks: List[T], jobs: int) -> Iterator[R
 def content_hashes(root: Path, paths: Sequence[str], store: FileStore) -> Dict[str, str]:
     """Each readable file's content hash: remembered while its stat signature holds, else read."""
     hashes: Dict[str, str] = {}
+    base = str(root)
     for path in paths:
-        sig = signature(root / path)
+        full = os.path.join(base, path)
+        sig = signature(full)
         known = store.unchanged(path, sig)
         if known is None:
             try:
-                data = (root / path).read_bytes()
+                with open(full, "rb") as handle:
+                    data = handle.read()
             except OSError:
                 continue  # analysed below, where reading fails into a finding
             if sig is None:
@@ -110,13 +113,13 @@ class StoredFacts(Mapping[str, FileFacts]):
         self.fresh[path] = facts
         self.digests[path] = digests
         if path in self.hashes:
-            self.store.facts.put(digest(path, self.hashes[path]), facts)
+            self.store.facts.put(file_key(path, self.hashes[path], "facts"), facts)
             self.store.analysed(path, self.hashes[path], digests)
 
     def __getitem__(self, path: str) -> FileFacts:
         found = self.fresh.get(path)
         if found is None and path in self.hashes:
-            found = self.store.facts.get(digest(path, self.hashes[path]))
+            found = self.store.facts.get(file_key(path, self.hashes[path], "facts"))
         if found is None:
             if path not in self.digests:
                 raise KeyError(path)
@@ -173,7 +176,7 @@ def _word_in(words: Sequence[bytes], data: bytes) -> bool:
 
 
 def call_facts_key(path: str, content: str) -> str:
-    return digest(path, content, "calls")
+    return file_key(path, content, "calls")
 
 
 class CallFactFiles:
@@ -225,7 +228,7 @@ def live_keys(hashes: Mapping[str, str]) -> Set[str]:
     return {
         key
         for path, content in hashes.items()
-        for key in (digest(path, content), call_facts_key(path, content))
+        for key in (file_key(path, content, "facts"), call_facts_key(path, content))
     }
 
 

@@ -8,7 +8,7 @@ from typing import AbstractSet, List, Optional, Sequence, Tuple
 
 import pathspec
 
-from archcheck.config.globs import compile_globs, expand_dir_globs
+from archcheck.config.globs import Globs, compile_globs, expand_dir_globs
 from archcheck.config.settings import Settings
 from archcheck.project.compose import is_compose_file
 from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
@@ -18,14 +18,14 @@ SERVICE_MARKERS = ("pyproject.toml", "setup.py", "Dockerfile")
 PYTHON_SUFFIX = ".py"
 
 
-def _read_gitignore(directory: Path) -> Optional[pathspec.GitIgnoreSpec]:
+def _read_gitignore(directory: Path) -> Optional[Globs]:
     path = directory / ".gitignore"
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
     try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
+        return Globs(pathspec.GitIgnoreSpec.from_lines(lines))
     except Exception:  # a broken .gitignore line: git ignores it, so do we
         valid = []
         for line in lines:
@@ -34,7 +34,7 @@ def _read_gitignore(directory: Path) -> Optional[pathspec.GitIgnoreSpec]:
             except Exception:
                 continue
             valid.append(line)
-        return pathspec.GitIgnoreSpec.from_lines(valid)
+        return Globs(pathspec.GitIgnoreSpec.from_lines(valid))
 
 
 def is_env_file(name: str) -> bool:
@@ -48,7 +48,7 @@ def walk_files(settings: Settings) -> Tuple[List[str], List[str], List[str]]:
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
     # (directory relative to root, its .gitignore spec), innermost last
-    ignores: List[Tuple[str, pathspec.GitIgnoreSpec]] = []
+    ignores: List[Tuple[str, Globs]] = []
     found: List[str] = []
     env_files: List[str] = []
     compose_files: List[str] = []

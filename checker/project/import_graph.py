@@ -7,14 +7,17 @@ every import that witnesses it, sorted by position.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, List, Sequence, Set, Tuple
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterable, Iterator, List, Sequence, Set, Tuple
 
 from archcheck.project.layout import ResolvedImport, Unit, UnitKind
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -> nx.DiGraph[str]:
+    import networkx as nx  # lazy: warm runs that reuse every finding never load it
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     for unit in units:
         graph.add_node(unit.name, unit=unit)
@@ -53,6 +56,8 @@ def _canonical(cycle: Sequence[str]) -> Tuple[str, ...]:
 
 def cyclic_components(graph: nx.DiGraph[str]) -> List[nx.DiGraph[str]]:
     """The parts of a graph whose nodes lie on a cycle together (strongly connected, with an edge)."""
+    import networkx as nx  # lazy: warm runs that reuse every finding never load it
+
     components = [
         c for c in nx.strongly_connected_components(graph) if len(c) > 1 or graph.has_edge(*[*c] * 2)
     ]
@@ -70,6 +75,8 @@ def elementary_cycles(graph: nx.DiGraph[str]) -> List[Tuple[str, ...]]:
     Enumerating every simple cycle can be exponential; this is at most one cycle
     per edge, and still names every edge that takes part in some cycle.
     """
+    import networkx as nx  # lazy: warm runs that reuse every finding never load it
+
     found = set()
     for sub in cyclic_components(graph):
         for source, target in sorted(sub.edges()):

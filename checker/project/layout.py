@@ -108,10 +108,10 @@ def directories(files: Iterable[str]) -> FrozenSet[str]:
     """Every directory that holds a file, at any depth, including the root ``""``."""
     dirs = {""}
     for path in files:
-        directory = parent(path)
+        directory = path.rpartition("/")[0]
         while directory not in dirs:
             dirs.add(directory)
-            directory = parent(directory)
+            directory = directory.rpartition("/")[0]
     return frozenset(dirs)
 
 

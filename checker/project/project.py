@@ -7,12 +7,22 @@ on first use, and shared by every project rule.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple, TypeVar, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    List,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    TypeVar,
+    cast,
+)
 
-import networkx as nx
-import pathspec
-
-from archcheck.config.globs import compile_globs
+from archcheck.config.globs import Globs, compile_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.names import import_aliases, qualify
 from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
@@ -22,6 +32,9 @@ from archcheck.project.compose import compose_hosts
 from archcheck.project.import_graph import build_unit_graph
 from archcheck.project.layout import Layout, ResolvedImport, Unit, service_hosts
 from archcheck.project.requirement_graph import Requirements
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # how test code names the fixtures that misbehave on purpose
 _NEGATIVE_FIXTURES = ("bad", "broken", "wrong", "invalid", "improper", "faulty", "buggy")
@@ -67,7 +80,7 @@ class Project:
         return tuple(resolved)
 
     @cached_property
-    def _test_files(self) -> pathspec.GitIgnoreSpec:
+    def _test_files(self) -> Globs:
         return compile_globs(self.settings.all_test_files)
 
     def is_test_file(self, path: str) -> bool:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
-
-import networkx as nx
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from archcheck.config.globs import compile_globs
 from archcheck.config.settings import ConfigError
@@ -24,6 +22,9 @@ from archcheck.model import ClassFact, Location
 from archcheck.project.concepts import concept, same_concept, tokens
 from archcheck.project.layout import Unit, UnitKind
 from archcheck.project.project import Project
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # (gitignore-style glob, class names, function names) that repeat by framework convention
 CONVENTIONS: Tuple[Tuple[str, FrozenSet[str], FrozenSet[str]], ...] = (
@@ -340,6 +341,8 @@ def similar_pairs(sites: Sequence[Site]) -> Dict[Site, List[Site]]:
 
 def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
     """Groups of differently named classes in which every two implement one concept, sorted."""
+    import networkx as nx  # lazy: warm runs that reuse every finding never load it
+
     graph: nx.Graph[Site] = nx.Graph()
     for site, found in similar_pairs(sites).items():
         graph.add_edges_from((site, other) for other in found)
