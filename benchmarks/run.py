@@ -38,7 +38,10 @@ def compile_archcheck() -> None:
     """Byte-compile archcheck as an install from a wheel would: an editable install run with
     PYTHONDONTWRITEBYTECODE would otherwise compile every module in every timed run."""
     for package in ("archcheck", "archcheck.rules"):
-        spec = importlib.util.find_spec(package)
+        try:
+            spec = importlib.util.find_spec(package)
+        except ModuleNotFoundError:  # archcheck is not installed beside this interpreter
+            return
         for location in (spec.submodule_search_locations or []) if spec else []:
             compileall.compile_dir(location, quiet=1)
 

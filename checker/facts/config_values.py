@@ -404,8 +404,8 @@ class _Gatherer:
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, none: _Use
     ) -> List[Tuple[ast.AST, _Use]]:
         self.functions += 1
-        if not self.marks.covers(node):
-            return []  # no marked line in its decorators, defaults or body
+        if not self.marks.covers_code(node):
+            return []  # no marked line in its decorators, defaults or body (its docstring holds none)
         body = none._replace(scope="function", function=self.functions, owner="")
         args = node.args
         positional = [*args.posonlyargs, *args.args]

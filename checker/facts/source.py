@@ -130,8 +130,31 @@ class LineMarks:
     def covers(self, node: Union[ast.stmt, ast.expr]) -> bool:
         decorators: Sequence[ast.expr] = getattr(node, "decorator_list", ())
         first = min([node.lineno, *(d.lineno for d in decorators)])
-        last = min(node.end_lineno or node.lineno, len(self.before) - 1)
-        return self.before[last] > self.before[first - 1]
+        return self.between(first, node.end_lineno or node.lineno)
+
+    def between(self, first: int, last: int) -> bool:
+        """Whether a line from ``first`` to ``last`` (both included) is marked."""
+        last = min(last, len(self.before) - 1)
+        return first <= last and self.before[last] > self.before[first - 1]
+
+    def covers_code(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]) -> bool:
+        """``covers``, leaving out the lines of a docstring that has its lines to itself."""
+        body = node.body
+        doc = body[0]
+        if not (
+            isinstance(doc, ast.Expr)
+            and isinstance(doc.value, ast.Constant)
+            and isinstance(doc.value.value, str)
+        ):
+            return self.covers(node)
+        end = doc.end_lineno or doc.lineno
+        after = body[1].lineno if len(body) > 1 else None
+        head = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        if doc.lineno <= node.lineno or (after is not None and after <= end):
+            return self.covers(node)  # the docstring shares a line with code
+        return self.between(head, doc.lineno - 1) or (
+            after is not None and self.between(after, node.end_lineno or after)
+        )
 
 
 @contextlib.contextmanager
