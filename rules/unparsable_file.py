@@ -94,7 +94,8 @@ class UnparsableFile(
                 if include.target in requirements.facts:
                     graph.add_edge(path, include.target, include=include)
                 else:
-                    reason = f"included file '{include.target}' does not exist"
+                    why = requirements.refused.get(include.target, "does not exist")
+                    reason = f"included file '{include.target}' {why}"
                     yield self.violation(include.location, reason=reason)
         for component in cyclic_components(graph):
             # start where reading started, so the include that points back is reported

@@ -36,14 +36,15 @@ ENGINE_KEYS: _Schema = {
     "respect-gitignore": ("respect_gitignore", v.boolean),
     "test-files": ("test_files", v.match_globs),
     "extend-test-files": ("extend_test_files", v.match_globs),
-    "select": ("select", v.string_list),
-    "ignore": ("ignore", v.string_list),
+    "select": ("select", v.code_selectors),
+    "ignore": ("ignore", v.code_selectors),
     "per-file-ignores": ("per_file_ignores", v.codes_by_glob),
     "extend-per-file-ignores": ("extend_per_file_ignores", v.codes_by_glob),
     "strict": ("strict", v.boolean),
     "baseline": ("baseline", v.string),
-    "shared-requirements": ("shared_requirements", v.string),
-    "cache-dir": ("cache_dir", v.string),
+    "shared-requirements": ("shared_requirements", v.inside_path),
+    "cache-dir": ("cache_dir", v.inside_path),
+    "max-file-size": ("max_file_size", v.megabytes),
 }
 
 
@@ -138,14 +139,30 @@ def complete(settings: Settings, options: Sequence[Option]) -> Settings:
     return replace(settings, options=chosen, pending=None)
 
 
-def _read_toml(path: Path) -> Dict[str, Any]:
+def toml_text(path: Path) -> str:
+    """The text of a TOML file; ConfigError (file, line, reason) if unreadable or not UTF-8."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{path.name}: invalid TOML: {exc}"]) from None
+        data = path.read_bytes()
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError([f"{path.name}: line {line}: not UTF-8 ({exc.reason})"]) from None
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
+
+
+def parse_toml(text: str, name: str) -> Dict[str, Any]:
+    """Parsed TOML; ConfigError with the position tomllib gives if it is not valid."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{name}: invalid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{name}: invalid TOML: nested too deeply"]) from None
+
+
+def _read_toml(path: Path) -> Dict[str, Any]:
+    return parse_toml(toml_text(path), path.name)
 
 
 def _archcheck_table(path: Path) -> Optional[Dict[str, Any]]:

@@ -78,6 +78,7 @@ class Settings:
     baseline: Optional[str] = None
     shared_requirements: Optional[str] = None
     cache_dir: str = ".archcheck_cache"
+    max_file_size: int = 5 * 1024 * 1024  # bytes; larger files are skipped with an ARC001 finding
     options: Tuple[Tuple[str, Any], ...] = ()  # rule options: (``section.key``, value), every declared one
     # the ``[<section>]`` tables as read, until validated against the rules' options (None: validated)
     pending: Optional[Tuple[Tuple[str, Any], ...]] = None

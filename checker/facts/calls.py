@@ -48,14 +48,18 @@ class _Gatherer:
         return self.source.location(node)
 
     def walk(self, body: Sequence[ast.stmt], prefix: str, class_name: Optional[str]) -> None:
-        for node in body:
+        # a stack, not recursion: an `elif` chain nests one level per branch without indenting
+        stack = [(node, prefix, class_name) for node in reversed(body)]
+        while stack:
+            node, prefix, class_name = stack.pop()
             if isinstance(node, ast.ClassDef):
-                self.walk(node.body, f"{prefix}{node.name}.", node.name)
+                inner = f"{prefix}{node.name}."
+                stack.extend((n, inner, node.name) for n in reversed(node.body))
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.function(node, prefix, class_name)
             else:
                 nested = [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt)]
-                self.walk(nested, prefix, class_name)
+                stack.extend((n, prefix, class_name) for n in reversed(nested))
 
     def function(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str, class_name: Optional[str]

@@ -182,7 +182,14 @@ class _AstDefinitions:
         )
 
     def walk(self, body: Sequence[ast.stmt], conditional: bool, fallback: bool) -> None:
-        for node in body:
+        # frames, not recursion: an `elif` chain nests one level per branch without indenting
+        frames: List[Tuple[Iterator[ast.stmt], bool, bool]] = [(iter(body), conditional, fallback)]
+        while frames:
+            nodes, conditional, fallback = frames[-1]
+            node = next(nodes, None)
+            if node is None:
+                frames.pop()
+                continue
             if isinstance(node, ast.ClassDef):
                 methods = tuple(
                     n.name
@@ -210,16 +217,15 @@ class _AstDefinitions:
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(node, conditional, fallback)
             elif isinstance(node, ast.If):
-                self.walk(node.body, True, fallback)
-                self.walk(node.orelse, True, fallback)
+                frames.append((iter([*node.body, *node.orelse]), True, fallback))
             elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-                self.walk(node.body, True, fallback)  # type: ignore[attr-defined]
+                parts = [(node.body, fallback)]  # type: ignore[attr-defined]
                 for handler in node.handlers:  # type: ignore[attr-defined]
-                    self.walk(handler.body, True, fallback or _catches_import_error(handler.type))
-                self.walk(node.orelse, True, fallback)  # type: ignore[attr-defined]
-                self.walk(node.finalbody, True, fallback)  # type: ignore[attr-defined]
+                    parts.append((handler.body, fallback or _catches_import_error(handler.type)))
+                parts += [(node.orelse, fallback), (node.finalbody, fallback)]  # type: ignore[attr-defined]
+                frames.extend((iter(part), True, catches) for part, catches in reversed(parts))
             elif isinstance(node, ast.With):
-                self.walk(node.body, conditional, fallback)
+                frames.append((iter(node.body), conditional, fallback))
 
 
 def _gather_cst(source: ParsedSource) -> Definitions:

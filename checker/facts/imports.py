@@ -59,7 +59,10 @@ class _AstImports:
         return self.source.location(node)
 
     def _statements(self, body: Sequence[ast.AST]) -> None:
-        for node in body:
+        # a stack, not recursion: an `elif` chain nests one level per branch without indenting
+        stack = list(reversed(body))
+        while stack:
+            node = stack.pop()
             if isinstance(node, ast.Import):
                 where = self._location(node)
                 for alias in node.names:
@@ -79,10 +82,8 @@ class _AstImports:
                     )
                 )
             else:
-                for field in _BODY_FIELDS:
-                    children = getattr(node, field, None)
-                    if children:
-                        self._statements(children)
+                for field in reversed(_BODY_FIELDS):
+                    stack.extend(reversed(getattr(node, field, None) or ()))
 
     def _dynamic(self, tree: ast.Module) -> None:
         for node in ast.walk(tree):

@@ -22,6 +22,7 @@ import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
+from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Location, ParseProblem
 
 if TYPE_CHECKING:
@@ -249,12 +250,20 @@ def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:
         ast_error: SyntaxError = exc
     except (RecursionError, MemoryError, ValueError) as exc:
         return _problem(path, f"cannot parse: {type(exc).__name__}")
-    # ast rejected it: the file may use syntax newer than this interpreter.
+    # ast rejected it: the file may use syntax newer than this interpreter. LibCST's native
+    # parser can crash the process on pathological input, so it runs in a child process.
+    try:
+        module = run_isolated(_cst_parse, text)
+    except Crashed as exc:
+        if "ParserSyntaxError" in str(exc):
+            return _syntax_problem(path, ast_error)
+        reason = f"syntax error: {ast_error.msg} (and the CST parser failed on it: {exc})"
+        return _problem(path, reason, ast_error.lineno or 1, max(ast_error.offset or 1, 1))
+    return ParsedSource(path, text, None, module)
+
+
+def _cst_parse(text: str) -> libcst.Module:
     import libcst  # start-up time: LibCST loads only for the files ``ast`` cannot read
 
-    try:
-        return ParsedSource(path, text, None, libcst.parse_module(text))
-    except libcst.ParserSyntaxError:
-        return _syntax_problem(path, ast_error)
-    except RecursionError:
-        return _problem(path, "cannot parse: nested too deeply")
+    with deep_recursion():
+        return libcst.parse_module(text)

@@ -26,17 +26,17 @@ import functools
 import hashlib
 import importlib.util
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, Type, TypeVar, Union
 
 import msgspec
 
 from archcheck import __version__
+from archcheck.fileio import write_atomic
 from archcheck.model import CallFacts, FileFacts, Report, Violation
 
 FORMAT = 2
-Signature = Tuple[int, int]  # (mtime_ns, size)
+Signature = Tuple[int, int, int, int, int]  # (mtime_ns, ctime_ns, size, mode, inode)
 V = TypeVar("V")
 
 
@@ -45,7 +45,8 @@ def signature(path: Union[str, os.PathLike[str]]) -> Optional[Signature]:
         stat = os.stat(path)
     except OSError:
         return None
-    return stat.st_mtime_ns, stat.st_size
+    # ctime and mode: a chmod changes what can be read; inode: a file replaced by another
+    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_mode, stat.st_ino
 
 
 def _canonical(value: object) -> object:
@@ -120,15 +121,7 @@ class CacheDir:
             return False
 
     def _write_atomic(self, target: Path, data: bytes) -> None:
-        handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_atomic(target, data, sync=False)  # a lost cache entry is recomputed
 
     def _header(self, kind: str) -> _Header:
         return _Header("archcheck", FORMAT, code_identity(), kind)
@@ -148,8 +141,10 @@ class CacheDir:
     def store(self, name: str, kind: str, payload: Any) -> None:
         if not self._ensure():
             return
-        data = msgspec.msgpack.encode((self._header(kind), payload))
-        with contextlib.suppress(OSError):  # a read-only or full disk makes a run slower, never wrong
+        # a read-only or full disk, or a non-UTF-8 file name (msgspec has no surrogates),
+        # makes a run slower, never wrong
+        with contextlib.suppress(OSError, UnicodeEncodeError):
+            data = msgspec.msgpack.encode((self._header(kind), payload))
             self._write_atomic(self.directory / name, data)
 
 
@@ -222,6 +217,11 @@ class FileStore:
         digests = known[2] if known is not None and known[1] == content else None
         if known != (sig, content, digests):
             self.known[path] = (sig, content, digests)
+            self.known_dirty = True
+
+    def forget(self, path: str) -> None:
+        """Drop what is known of a file, so the next run reads it again."""
+        if self.known.pop(path, None) is not None:
             self.known_dirty = True
 
     def digests(self, path: str, content: str) -> Optional[Digests]:

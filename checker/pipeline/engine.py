@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import posixpath
 import time
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -14,7 +15,7 @@ from msgspec.structs import replace
 from archcheck.config.globs import compile_globs
 from archcheck.config.settings import Settings
 from archcheck.facts.suppressions import today
-from archcheck.model import FileFacts, Report, Violation
+from archcheck.model import FileFacts, Location, ParseProblem, Report, Violation
 from archcheck.pipeline import registry
 from archcheck.pipeline.cache import CacheDir, FileStore, RuleResult, RuleResults, digest, signature
 from archcheck.pipeline.filephase import FilePlan, fact_digests, read_requirements
@@ -31,7 +32,7 @@ from archcheck.pipeline.suppress import apply as apply_suppressions
 from archcheck.project.discovery import discover
 from archcheck.project.layout import Layout, is_within
 from archcheck.project.project import Project
-from archcheck.project.requirement_graph import files_to_read, inside_root, requirement_roots
+from archcheck.project.requirement_graph import files_to_read, refuse_include, requirement_roots
 from archcheck.rule_api.rule import Rule
 
 
@@ -42,7 +43,7 @@ class Run:
     report: Report
     project: Project
     rules: Tuple[Rule, ...]  # the rules that ran, bound to the project
-    requirement_files: Tuple[str, ...]  # read beyond the discovered files (a report cache watches them)
+    requirement_files: Tuple[str, ...]  # inputs beyond the discovered files (a report cache watches them)
 
 
 def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
@@ -94,23 +95,37 @@ def _project(
     root = settings.root
     # what the per-file phase gathers depends on the whole catalogue, never on the selection
     plan = FilePlan(
-        loop_calls=registry.loop_calls(), prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1"
+        loop_calls=registry.loop_calls(),
+        prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1",
+        max_file_size=settings.max_file_size,
     )
     plan_key = digest(plan)
     store = FileStore(cache, plan_key)
     paths = sorted([*layout.files, *layout.env_files])
-    hashes = content_hashes(root, paths, store)
+    hashes = content_hashes(root, paths, store, plan.max_file_size)
     facts = analyse_files(root, paths, plan, store, hashes, jobs, progress)
     requirements = requirement_roots(settings, layout)
     todo = files_to_read(requirements)
+    excluded = compile_globs(settings.all_excludes)
     while todo:  # requirements files, following -r/-c includes that exist
         path = todo.pop(0)
-        if path in requirements.facts or not inside_root(path) or not (root / path).is_file():
+        if path in requirements.facts or path in requirements.refused:
             continue
-        read = read_requirements(str(root), path)
+        refused = refuse_include(root, path, excluded)
+        if refused is not None:
+            requirements.refused[path] = refused
+            continue
+        if not (root / path).is_file():
+            continue
+        read = read_requirements(str(root), path, plan.max_file_size)
         requirements.facts[path] = read
         facts.add(path, read, fact_digests(read))
         todo.extend(include.target for include in read.includes)
+    for directory, reason in layout.unlistable:  # files there go unchecked: say so
+        listed = FileFacts(
+            directory, problems=(ParseProblem(f"cannot list directory: {reason}", Location(directory)),)
+        )
+        facts.add(directory, listed, fact_digests(listed))
     calls = CallFactFiles(root, store, hashes, jobs)
     project = Project(settings, layout, facts, requirements, calls)
     return _Analysis(project, facts, calls, store, plan_key)
@@ -212,4 +227,19 @@ def run(
         services=len(project.layout.services),
         duration_s=round(time.perf_counter() - started, 3),
     )
-    return Run(report, project, bound, tuple(sorted(project.requirements.facts)))
+    return Run(report, project, bound, _watched(project))
+
+
+def _watched(project: Project) -> Tuple[str, ...]:
+    """What a report depends on beyond the discovered files: the requirements files read, and
+    the folders where one may appear (a new service file, a missing ``-r`` target created)."""
+    requirements = project.requirements
+    folders = {"", *(unit.path for unit in project.layout.units)}
+    folders |= {f"{unit.path}/requirements" for unit in project.layout.units}
+    for path in requirements.facts:
+        folders.add(posixpath.dirname(path))
+        folders.update(posixpath.dirname(i.target) for i in requirements.includes(path))
+    if requirements.shared:
+        folders.add(posixpath.dirname(requirements.shared))
+    folders = {f for f in folders if not f.startswith(("/", ".."))}
+    return tuple(sorted({*requirements.facts, *folders}))

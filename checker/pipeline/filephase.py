@@ -7,10 +7,9 @@ process pool; no syntax tree outlives the call.
 from __future__ import annotations
 
 import hashlib
-import os
 import posixpath
 from dataclasses import dataclass, field
-from typing import Dict, Union
+from typing import Dict, Tuple, Union
 
 import msgspec
 
@@ -18,6 +17,7 @@ from archcheck.facts.calls import gather_calls
 from archcheck.facts.config_values import gather_config
 from archcheck.facts.definitions import gather_definitions, is_generated
 from archcheck.facts.dotenv import parse_env
+from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, UnreadableFile, read_project_file
 from archcheck.facts.imports import gather_imports
 from archcheck.facts.loops import LoopCalls, gather_loop_entries
 from archcheck.facts.names import import_aliases
@@ -25,6 +25,7 @@ from archcheck.facts.requirements_txt import parse_requirements
 from archcheck.facts.source import parse
 from archcheck.facts.suppressions import in_python
 from archcheck.model import CallFacts, FileFacts, Location, ParseProblem
+from archcheck.pipeline.cache import content_hash
 from archcheck.project.discovery import is_env_file
 
 
@@ -38,6 +39,7 @@ class FilePlan:
 
     loop_calls: LoopCalls = field(default_factory=LoopCalls)  # the event-loop entries the async rules judge
     prefilters: bool = True  # False: every gatherer walks every file (to prove the screens sound)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # larger files are skipped, with an ARC001 finding
 
 
 def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
@@ -80,7 +82,11 @@ def fact_digests(facts: FileFacts) -> Dict[str, str]:
     for name in FileFacts.__struct_fields__:
         value = getattr(facts, name)
         if name != "path" and value != getattr(_DEFAULTS, name):
-            found[name] = hashlib.blake2b(msgspec.msgpack.encode(value), digest_size=12).hexdigest()
+            try:
+                data = msgspec.msgpack.encode(value)
+            except UnicodeEncodeError:  # a non-UTF-8 file name in a location (msgspec has no surrogates)
+                data = repr(value).encode("utf-8", "surrogatepass")
+            found[name] = hashlib.blake2b(data, digest_size=12).hexdigest()
     return found
 
 
@@ -99,32 +105,35 @@ def analyse_env_file(path: str, data: bytes) -> FileFacts:
     return FileFacts(path, problems=tuple(problems), env_entries=tuple(entries), suppressions=suppressions)
 
 
-def _read(root: str, path: str) -> Union[bytes, FileFacts]:
+def _read(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Union[bytes, FileFacts]:
     try:
-        with open(os.path.join(root, path), "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        problem = ParseProblem(f"cannot read file: {exc.strerror or exc}", Location(path))
-        return FileFacts(path, problems=(problem,))
+        return read_project_file(root, path, limit)
+    except UnreadableFile as exc:
+        return FileFacts(path, problems=(ParseProblem(str(exc), Location(path)),))
 
 
-def read_requirements(root: str, path: str) -> FileFacts:
+def read_requirements(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> FileFacts:
     """Read and parse a requirements file below ``root``."""
-    data = _read(root, path)
+    data = _read(root, path, limit)
     return data if isinstance(data, FileFacts) else parse_requirements(path, data)
 
 
-def read_calls(root: str, path: str) -> CallFacts:
+def read_calls(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> CallFacts:
     """Read a Python file below ``root`` and gather its call-graph facts."""
-    data = _read(root, path)
+    data = _read(root, path, limit)
     return CallFacts() if isinstance(data, FileFacts) else analyse_calls(path, data)
 
 
-def read_and_analyse(root: str, path: str, plan: FilePlan) -> FileFacts:
-    """Read a file below ``root`` and analyse it by kind; an unreadable file is a ParseProblem."""
-    data = _read(root, path)
+def read_and_analyse(root: str, path: str, plan: FilePlan) -> Tuple[FileFacts, str]:
+    """Read a file below ``root`` and analyse it by kind (an unreadable file is a ParseProblem),
+    with the content hash of the bytes analysed ("" when none were)."""
+    data = _read(root, path, plan.max_file_size)
     if isinstance(data, FileFacts):
-        return data
+        return data, ""
     if is_env_file(posixpath.basename(path)):
-        return analyse_env_file(path, data)
-    return analyse_file(path, data, plan)
+        return analyse_env_file(path, data), content_hash(data)
+    try:
+        return analyse_file(path, data, plan), content_hash(data)
+    except RecursionError:  # a walk over a pathologically nested tree: this file only
+        problem = ParseProblem("nested too deeply to analyse", Location(path))
+        return FileFacts(path, problems=(problem,)), content_hash(data)

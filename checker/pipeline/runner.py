@@ -13,7 +13,10 @@ import gc
 import os
 import re
 import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import (
     Callable,
@@ -22,13 +25,16 @@ from typing import (
     Iterator,
     List,
     Mapping,
+    Optional,
     Sequence,
     Set,
     Tuple,
     TypeVar,
 )
 
-from archcheck.model import CallFacts, FileFacts
+from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.isolate import Crashed, run_isolated
+from archcheck.model import CallFacts, FileFacts, Location, ParseProblem
 from archcheck.pipeline.cache import Digests, FileStore, content_hash, file_key, signature
 from archcheck.pipeline.filephase import FilePlan, fact_digests, read_and_analyse, read_calls
 
@@ -51,26 +57,69 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _work(task: Task) -> Tuple[FileFacts, Digests]:
+Worked = Tuple[FileFacts, Digests, str]
+
+
+def _work(task: Task) -> Worked:
     root, path, plan = task
-    facts = read_and_analyse(root, path, plan)
-    return facts, fact_digests(facts)
+    facts, analysed = read_and_analyse(root, path, plan)
+    return facts, fact_digests(facts), analysed
+
+
+def _work_crashed(task: Task, reason: str) -> Worked:
+    problem = ParseProblem(f"cannot analyse this file: {reason}", Location(task[1]))
+    facts = FileFacts(task[1], problems=(problem,))
+    return facts, fact_digests(facts), ""
 
 
 def _calls_work(task: Tuple[str, str]) -> CallFacts:
     return read_calls(*task)
 
 
-def _mapped(function: Callable[[T], R], tasks: List[T], jobs: int) -> Iterator[R]:
-    if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
-        chunk = max(1, len(tasks) // (jobs * 8))
-        with ProcessPoolExecutor(max_workers=jobs, initializer=tune_gc) as pool:
-            yield from pool.map(function, tasks, chunksize=chunk)
-    else:
+def _calls_crashed(task: Tuple[str, str], reason: str) -> CallFacts:
+    return CallFacts()
+
+
+def _worker_start(parent: int) -> None:
+    """A pool worker: fewer collections, and an exit as soon as the parent is gone (killed,
+    or stopped by a signal), not a block in a pipe write for good."""
+    tune_gc()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _mapped(
+    function: Callable[[T], R], tasks: List[T], jobs: int, crashed: Callable[[T, str], R]
+) -> Iterator[R]:
+    """``function`` over ``tasks``, in a pool for many. If a worker dies (a native crash, the
+    memory killer), the tasks not done are retried one by one in a child process each, and a
+    task that kills its child gets ``crashed(task, reason)``: the run goes on."""
+    if not (jobs > 1 and len(tasks) >= POOL_THRESHOLD):
         yield from map(function, tasks)
+        return
+    chunk = max(1, len(tasks) // (jobs * 8))
+    done = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),)
+        ) as pool:
+            for result in pool.map(function, tasks, chunksize=chunk):
+                yield result
+                done += 1
+    except BrokenProcessPool:
+        for task in tasks[done:]:
+            try:
+                yield run_isolated(function, task)
+            except Crashed as exc:
+                yield crashed(task, str(exc))
 
 
-def content_hashes(root: Path, paths: Sequence[str], store: FileStore) -> Dict[str, str]:
+def content_hashes(root: Path, paths: Sequence[str], store: FileStore, limit: int) -> Dict[str, str]:
     """Each readable file's content hash: remembered while its stat signature holds, else read."""
     hashes: Dict[str, str] = {}
     base = str(root)
@@ -80,9 +129,8 @@ def content_hashes(root: Path, paths: Sequence[str], store: FileStore) -> Dict[s
         known = store.unchanged(path, sig)
         if known is None:
             try:
-                with open(full, "rb") as handle:
-                    data = handle.read()
-            except OSError:
+                data = read_project_file(base, path, limit)
+            except UnreadableFile:
                 continue  # analysed below, where reading fails into a finding
             if sig is None:
                 continue
@@ -107,12 +155,15 @@ class StoredFacts(Mapping[str, FileFacts]):
         self.fresh: Dict[str, FileFacts] = {}
         self.digests: Dict[str, Digests] = {}  # every file's fact digests
 
-    def add(self, path: str, facts: FileFacts, digests: Digests) -> None:
+    def add(self, path: str, facts: FileFacts, digests: Digests, analysed: Optional[str] = None) -> None:
+        """A file's fresh facts; ``analysed`` is the content hash of the bytes they came from."""
         if path not in self.digests and path not in self.hashes:
             self.paths.append(path)  # a file found beyond discovery (a requirements include)
         self.fresh[path] = facts
         self.digests[path] = digests
-        if path in self.hashes:
+        if analysed is not None and analysed != self.hashes.get(path):
+            self.store.forget(path)  # saved while the run read it: cache nothing, read it next time
+        elif path in self.hashes:
             self.store.facts.put(file_key(path, self.hashes[path], "facts"), facts)
             self.store.analysed(path, self.hashes[path], digests)
 
@@ -123,8 +174,8 @@ class StoredFacts(Mapping[str, FileFacts]):
         if found is None:
             if path not in self.digests:
                 raise KeyError(path)
-            facts, digests = _work((str(self.root), path, self.plan))
-            self.add(path, facts, digests)
+            facts, digests, analysed = _work((str(self.root), path, self.plan))
+            self.add(path, facts, digests, analysed)
             return facts
         return found
 
@@ -157,7 +208,7 @@ def analyse_files(
             facts.digests[path] = known
         else:
             todo.append((str(root), path, plan))
-    fresh = _mapped(_work, todo, jobs)
+    fresh = _mapped(_work, todo, jobs, _work_crashed)
     if progress and len(todo) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
         import click  # start-up time: only a long run on a terminal shows a progress bar
 
@@ -165,8 +216,8 @@ def analyse_files(
             fresh_results = list(bar)
     else:
         fresh_results = list(fresh)
-    for (_, path, _), (result, digests) in zip(todo, fresh_results):
-        facts.add(path, result, digests)
+    for (_, path, _), (result, digests, analysed) in zip(todo, fresh_results):
+        facts.add(path, result, digests, analysed)
     return facts
 
 
@@ -215,7 +266,7 @@ class CallFactFiles:
                 results[path] = cached
             else:
                 todo.append((str(self.root), path))
-        for (_, path), facts in zip(todo, _mapped(_calls_work, todo, self.jobs)):
+        for (_, path), facts in zip(todo, _mapped(_calls_work, todo, self.jobs, _calls_crashed)):
             results[path] = facts
             content = self.hashes.get(path)
             if content:

@@ -42,8 +42,11 @@ def is_env_file(name: str) -> bool:
     return name == ".env" or name.startswith(".env.")
 
 
-def walk_files(settings: Settings) -> Tuple[List[str], List[str], List[str]]:
-    """Root-relative posix paths of the Python, ``.env`` and compose files not excluded, sorted."""
+def walk_files(
+    settings: Settings, unlistable: Optional[List[Tuple[str, str]]] = None
+) -> Tuple[List[str], List[str], List[str]]:
+    """Root-relative posix paths of the Python, ``.env`` and compose files not excluded, sorted;
+    directories that cannot be listed are added to ``unlistable`` with the reason."""
     root = settings.root
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
@@ -62,7 +65,12 @@ def walk_files(settings: Settings) -> Tuple[List[str], List[str], List[str]]:
                 return True
         return False
 
-    for dirpath, dirnames, filenames in os.walk(root):
+    def cannot_list(error: OSError) -> None:
+        if unlistable is not None and error.filename is not None:
+            where = Path(error.filename).relative_to(root).as_posix()
+            unlistable.append((where, error.strerror or str(error)))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=cannot_list):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
         ignores[:] = [(b, s) for b, s in ignores if is_within(rel_dir, b)]
@@ -117,7 +125,8 @@ def unit_name(path: str, all_paths: Sequence[str]) -> str:
 
 def discover(settings: Settings) -> Layout:
     """Files, services and shared libraries of the project."""
-    files, env_files, compose_files = walk_files(settings)
+    unlistable: List[Tuple[str, str]] = []
+    files, env_files, compose_files = walk_files(settings, unlistable)
     python_dirs = directories(files)
     # a unit holds Python code that was not excluded (`services = ["*"]` must not pick up caches)
     shared = [d for d in expand_dir_globs(settings.root, settings.shared) if d in python_dirs]
@@ -130,4 +139,4 @@ def discover(settings: Settings) -> Layout:
     paths = services + shared
     units = [Unit(p, unit_name(p, paths), UnitKind.SERVICE) for p in services]
     units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]
-    return Layout(files, units, env_files, compose_files)
+    return Layout(files, units, env_files, compose_files, unlistable)

@@ -124,8 +124,10 @@ class Layout:
         units: Sequence[Unit],
         env_files: Iterable[str] = (),
         compose_files: Iterable[str] = (),
+        unlistable: Iterable[Tuple[str, str]] = (),
     ) -> None:
         self.files = frozenset(files)
+        self.unlistable = tuple(sorted(unlistable))  # (directory, why it could not be listed)
         self.env_files = tuple(sorted(env_files))
         self.compose_files = tuple(sorted(compose_files))
         self.units = tuple(sorted(units))

@@ -8,12 +8,15 @@ match ``requirements*.txt`` are not read.
 
 from __future__ import annotations
 
+import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
+from archcheck.config.globs import Globs
 from archcheck.config.settings import Settings
 from archcheck.model import FileFacts, IncludeFact, RequirementFact
 from archcheck.project.layout import Layout, Unit, is_within
@@ -45,6 +48,7 @@ class Requirements:
     roots: Dict[str, List[str]]  # service name -> its own top files
     facts: Dict[str, FileFacts] = field(default_factory=dict)
     below: FrozenSet[str] = frozenset()  # services below the shared file's folder
+    refused: Dict[str, str] = field(default_factory=dict)  # included file -> why it was not read
 
     @cached_property
     def sharing(self) -> FrozenSet[str]:
@@ -145,5 +149,15 @@ def files_to_read(requirements: Requirements) -> List[str]:
     return sorted(paths)
 
 
-def inside_root(path: str) -> bool:
-    return not path.startswith("../") and path != ".." and is_within(path, "")
+def refuse_include(root: Path, path: str, excluded: Globs) -> Optional[str]:
+    """Why an included requirements file is not read, or None: a file outside the project
+    (by its path, or a link out of it) or in an excluded folder (``.git``) is never read."""
+    if path.startswith(("/", "../")) or path == ".." or re.match(r"^[A-Za-z]:", path):
+        return "it is outside the project; not read"
+    real, real_root = os.path.realpath(root / path), os.path.realpath(root)
+    if not (real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)):
+        return "it leads outside the project (a link); not read"
+    parts = path.split("/")
+    if any(excluded.match_file("/".join(parts[: i + 1]) + "/") for i in range(len(parts) - 1)):
+        return "it is in an excluded folder; not read"
+    return None

@@ -1,0 +1,63 @@
+"""Run a function that may crash its process (a native parser) in a child process.
+
+A segfault, a hang or an exhausted stack there costs one answer, never the run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import warnings
+from multiprocessing.connection import Connection
+from typing import Any, Callable, Tuple, TypeVar
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+DEFAULT_TIMEOUT = 60.0
+
+
+class Crashed(Exception):
+    """The child died, timed out or raised; the message says which."""
+
+
+def _child(send: Connection, function: Callable[[Any], Any], argument: Any) -> None:
+    try:
+        outcome: Tuple[bool, Any] = (True, function(argument))
+    except BaseException as exc:
+        outcome = (False, f"{type(exc).__name__}: {exc}"[:200])
+    try:
+        send.send(outcome)
+    except BaseException as exc:
+        send.send((False, f"cannot return the result: {type(exc).__name__}"))
+
+
+def run_isolated(function: Callable[[A], R], argument: A, timeout: float = DEFAULT_TIMEOUT) -> R:
+    """``function(argument)`` computed in a child process; raises Crashed if it does not answer."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    receive, send = context.Pipe(duplex=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child only parses
+        process = context.Process(  # type: ignore[attr-defined]
+            target=_child, args=(send, function, argument), daemon=True
+        )
+        process.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise Crashed(f"no answer within {timeout:g} s")
+        try:
+            ok, value = receive.recv()
+        except (EOFError, OSError):
+            process.join(5)
+            code = process.exitcode
+            raise Crashed(f"it crashed (signal {-code})" if code and code < 0 else "it died") from None
+    finally:
+        receive.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+    if not ok:
+        raise Crashed(str(value))
+    result: R = value
+    return result

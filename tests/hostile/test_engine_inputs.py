@@ -1,0 +1,174 @@
+"""Rows 1-5, 8, 11-14 and 18: hostile files never crash, hang, leak or poison the cache."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from archcheck import api
+from archcheck.pipeline import filephase
+from archcheck.pipeline.cache import signature
+from tests.hostile._project import CONFIG, project, run
+
+POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs and symlinks as POSIX has them")
+NOT_ROOT = pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads anything")
+
+
+def _text(root: Path, *args: str) -> str:
+    result = run(root, "--no-cache", *args)
+    assert result.returncode in (0, 1), result.stderr
+    return result.stdout.decode("utf-8")
+
+
+def test_a_long_elif_chain_is_walked_without_recursion(tmp_path: Path) -> None:
+    branches = "".join(f"elif x == {i}:\n    pass\n" for i in range(1500))
+    source = f"if x:\n    pass\n{branches}else:\n    import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
+    root = project(tmp_path, {"chain.py": source})
+    assert "ASY001" in _text(root)  # the import at the end of the chain was seen
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_parser_crash_costs_one_file_not_the_run(tmp_path: Path, jobs: str) -> None:
+    files = {f"m{i}.py": "x = 1\n" for i in range(70)}  # enough for a process pool
+    files["deep.py"] = "x = " + "[" * 1400 + "]" * 1400 + "\n"  # LibCST's native parser segfaults
+    files["loop.py"] = "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
+    out = _text(project(tmp_path, files), "--jobs", jobs)
+    assert "svc/app/deep.py:1:" in out and "ARC001" in out
+    assert "svc/app/loop.py:4:5: ASY001" in out  # the other files were checked
+
+
+@pytest.mark.parametrize("target", ["/etc/hostname", "../../etc/hostname"])
+def test_an_include_outside_the_project_is_not_read(tmp_path: Path, target: str) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "svc" / "requirements.txt").write_text(f"-r {target}\nhttpx\n")
+    out = _text(root)
+    assert "outside the project; not read" in out
+
+
+@POSIX
+def test_a_link_to_a_foreign_file_is_not_read_or_quoted(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:SECRET-LINE\n")
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": "x = 1\n"})
+    (root / "svc" / "extra.txt").symlink_to(secret)
+    (root / "svc" / "requirements.txt").write_text("-r extra.txt\nhttpx\n")
+    out = _text(root)
+    assert "leads outside the project" in out and "SECRET-LINE" not in out
+
+
+def test_an_include_into_git_is_not_read(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[remote]\nurl = https://token@example.com\n")
+    (root / "svc" / "requirements.txt").write_text("-r ../.git/config\nhttpx\n")
+    out = _text(root)
+    assert "excluded folder; not read" in out and "token" not in out
+
+
+@POSIX
+@pytest.mark.parametrize("name", ["x.py", ".env"])
+def test_a_fifo_is_not_read(tmp_path: Path, name: str) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    os.mkfifo(root / "svc" / "app" / name)
+    assert "not a regular file" in _text(root)  # and it returned: the read did not block
+
+
+@POSIX
+def test_a_link_to_a_device_is_not_read(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "svc" / "app" / "z.py").symlink_to("/dev/zero")
+    assert "svc/app/z.py:1:1: ARC001" in _text(root)
+
+
+def test_a_file_over_max_file_size_is_skipped(tmp_path: Path) -> None:
+    root = project(tmp_path, {"big.py": "x = 1\n" * 400_000}, CONFIG + "max-file-size = 1\n")
+    assert "skipped: 2.3 MB, over max-file-size (1 MB)" in _text(root)
+
+
+@pytest.mark.parametrize("value", ['"/tmp/cache"', '"../cache"', '"~/cache"'])
+def test_a_cache_dir_outside_the_project_is_a_config_error(tmp_path: Path, value: str) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"}, CONFIG + f"cache-dir = {value}\n")
+    result = run(root)
+    assert result.returncode == 2 and b"cache-dir" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_a_chmod_changes_the_signature(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    before = signature(path)
+    path.chmod(0o600)
+    assert signature(path) != before
+
+
+@NOT_ROOT
+def test_an_unreadable_directory_is_reported(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n", "hidden/b.py": "x = 1\n"})
+    (root / "svc" / "app" / "hidden").chmod(0)
+    try:
+        assert "svc/app/hidden:1:1: ARC001 cannot check this file: cannot list directory" in _text(root)
+    finally:
+        (root / "svc" / "app" / "hidden").chmod(0o755)
+
+
+def test_new_requirements_files_invalidate_the_report_cache(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "requirements.shared.txt").write_text("httpx==0.27.0\n")
+    (root / "svc" / "requirements.txt").unlink()
+    first = run(root)
+    (root / "svc" / "requirements.txt").write_text("httpx==0.27.0\n")  # duplicates the shared file
+    cached, fresh = run(root), run(root, "--no-cache")
+    assert cached.stdout == fresh.stdout and b"REQ00" in fresh.stdout and first.stdout != fresh.stdout
+
+
+def test_a_file_saved_during_the_run_is_not_cached_under_the_old_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    settings = api.load_settings(root)
+    real_read = filephase.read_project_file
+
+    def saved_meanwhile(base: str, path: str, limit: int) -> bytes:
+        if path.endswith("a.py"):  # the editor saves between the hash and the analysis
+            (root / path).write_text('URL = "http://localhost:8000"\n')
+        return real_read(base, path, limit)
+
+    monkeypatch.setattr(filephase, "read_project_file", saved_meanwhile)
+    api.check(settings, jobs=1)
+    monkeypatch.setattr(filephase, "read_project_file", real_read)
+    (root / "svc/app/a.py").write_text("x = 1\n")  # back to the content the run hashed
+    cached = [v.code for v in api.check(settings, jobs=1).violations]
+    fresh = [v.code for v in api.check(settings, jobs=1, use_cache=False).violations]
+    assert cached == fresh == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_workers_die_with_their_parent(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    files = {f"m{i}.py": "import asyncio\n" * 2000 for i in range(400)}
+    root = project(tmp_path, files)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archcheck", "check", "--no-cache", "-j", "2"], cwd=root
+    )
+    time.sleep(2.5)  # the pool is working
+    children = [int(p) for p in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
+        time.sleep(0.2)
+    alive = [c for c in children if Path(f"/proc/{c}").exists() and "Z" not in _state(c)]
+    assert alive == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "Z"
