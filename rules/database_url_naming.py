@@ -16,7 +16,7 @@ follow the default template (then the ones that do not are the outliers).
 Only URLs are judged: empty or masked values (`""`, `"***hidden***"`),
 values built from variables and files outside services are not. A driver
 suffix (`postgresql+asyncpg://`) and the `postgres://` spelling are the same
-scheme. Passwords are masked in messages.
+scheme. Credentials (passwords, `?password=`) are masked in messages.
 
 ## Why is this bad?
 When every service names its database, user and host the same way,
@@ -45,7 +45,7 @@ from typing import Dict, Iterator, List, Tuple
 
 from archcheck.config.options import Option
 from archcheck.config.validators import string
-from archcheck.facts.urls import mask_password
+from archcheck.facts.urls import mask_credentials
 from archcheck.model import Location, Severity, Violation
 from archcheck.project.layout import Unit, UnitKind
 from archcheck.rule_api.examples import Example
@@ -205,13 +205,13 @@ class DatabaseUrlNaming(
             if followers * 2 <= len(values):
                 return
         for unit, found in sorted(values.items()):
-            expected = mask_password(expected_url(template, unit))
+            expected = mask_credentials(expected_url(template, unit))
             for value, where in found:
                 if not _follows(value, template, unit):
                     yield self.violation(
                         where,
                         fix=self.fix.format(expected=expected),
-                        value=mask_password(value),
+                        value=mask_credentials(value),
                         service=unit.name,
                         expected=expected,
                     )

@@ -24,7 +24,8 @@ comparisons (`origin.startswith("http://localhost")`), `if __name__ ==
 (`os.getenv(X, url)`, `os.getenv(X) or url`, `getattr(settings, X, url)`, a
 `BaseSettings` field default): those are CFG004. Only the code services and
 shared libraries run is checked: not tooling folders inside them (`scripts/`,
-`deploy/`…), code outside them, or test files.
+`deploy/`…), code outside them, or test files. Credentials in the URL
+(`user:password@`, `?password=`) are masked in the message.
 
 ## Why is this bad?
 The URL is right on one machine only. In a container `localhost` is the
@@ -55,6 +56,7 @@ from archcheck.facts.urls import (
     SELF_CHECK_PATH,
     is_loopback,
     loopback_targets,
+    mask_credentials,
     matches_internal,
     names_own_address,
     urls,
@@ -259,7 +261,10 @@ class HardcodedServiceUrl(
                     continue  # `service_host = "localhost"`: where the service itself listens
                 for url, target, variable in self._targets(fact):
                     yield self.violation(
-                        fact.location, fix=self.fix.format(variable=variable), url=url, target=target
+                        fact.location,
+                        fix=self.fix.format(variable=variable),
+                        url=mask_credentials(url),
+                        target=target,
                     )
 
     def _targets(self, fact: UrlFact) -> Iterator[Tuple[str, str, str]]:

@@ -11,7 +11,8 @@ field defaults of a pydantic `BaseSettings` class. The fallback is a URL
 connection target (`os.getenv("DB_HOST", "localhost")`,
 `OTLP_ENDPOINT="localhost:4317"`; not `BIND_HOST`). Reads inside text for
 people (log messages) are not flagged. Only the code services and shared
-libraries run is checked, as for CFG001.
+libraries run is checked, as for CFG001. Credentials in the URL are masked
+in the message.
 
 ## Why is this bad?
 When the variable is missing in a deployment, the service does not fail: it
@@ -31,7 +32,13 @@ REDIS_URL = os.environ["REDIS_URL"]  # fails fast when the deployment forgot it
 
 from typing import Iterator
 
-from archcheck.facts.urls import ALLOW_LIST_NAME, is_target_name, loopback_targets, names_own_address
+from archcheck.facts.urls import (
+    ALLOW_LIST_NAME,
+    is_target_name,
+    loopback_targets,
+    mask_credentials,
+    names_own_address,
+)
 from archcheck.model import Severity, Violation
 from archcheck.rule_api.examples import Example, example
 from archcheck.rule_api.rule import Rule
@@ -136,5 +143,7 @@ class LoopbackEnvDefault(
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
-                    yield self.violation(fact.location, key=key, url=url, source=fact.source)
+                    yield self.violation(
+                        fact.location, key=key, url=mask_credentials(url), source=fact.source
+                    )
                     break

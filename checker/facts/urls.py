@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import ipaddress
 import re
+import urllib.parse
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
@@ -183,66 +184,51 @@ def may_contain_loopback(text: str) -> bool:
     return _LOOPBACK_HINT.search(text) is not None
 
 
-_SECRET_PARAMS = frozenset(
-    {
-        "password",
-        "sslpassword",
-        "pass",
-        "passwd",
-        "pwd",
-        "secret",
-        "token",
-        "api_key",
-        "apikey",
-        "access_token",
-        "auth_token",
-        "sslkey",
-    }
-)
-_URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+# query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`)
+_SECRET_PARAM = re.compile(r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|signature|sslkey|sig)$")
+# a URL in text: a scheme, "//", then everything up to whitespace (a password may hold quotes)
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
+MASK = "***"
 
 
-def mask_password(text: str) -> str:
-    """``text`` with every URL's password and secret query parameters replaced by ``***``.
+def mask_credentials(text: str) -> str:
+    """``text`` with the credentials of every URL in it replaced by ``***``.
 
-    The userinfo ends at the last ``@`` before the path, so a password that
-    holds an ``@`` is masked whole.
+    Each URL is read by ``urllib.parse``: the password of its userinfo (the
+    user too when there is no password, as pip does, since that is a token),
+    and the values of secret query parameters (``password=``, ``sslpassword=``,
+    ``token=``…). Everything else is left exactly as written.
     """
-    out = []
-    position = 0
-    for match in _URL_START.finditer(text):
-        if match.start() < position:
-            continue
-        end = len(text)
-        for stop in (" ", "\t", "\n", "'", '"'):
-            found = text.find(stop, match.end())
-            end = min(end, found) if found >= 0 else end
-        out.append(text[position : match.start()])
-        out.append(_mask_url(text[match.start() : end]))
-        position = end
-    out.append(text[position:])
-    return "".join(out)
+    return _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0)), text) if "://" in text else text
 
 
 def _mask_url(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    path_start = min(
-        (i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest)
-    )
-    netloc, tail = rest[:path_start], rest[path_start:]
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[" in the host: mask all that could be userinfo
+        scheme, _, rest = url.partition("://")
+        return f"{scheme}://{MASK}@{rest.rpartition('@')[2]}" if "@" in rest else url
+    netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")
-        user, colon, _ = userinfo.partition(":")
-        netloc = f"{user}:***@{host}" if colon else netloc
-    if "?" in tail:
-        path, _, query = tail.partition("?")
-        query, hash_mark, fragment = query.partition("#")
-        pairs = []
-        for pair in query.split("&"):
-            name, equals, _ = pair.partition("=")
-            pairs.append(f"{name}=***" if equals and name.lower() in _SECRET_PARAMS else pair)
-        tail = f"{path}?{'&'.join(pairs)}{hash_mark}{fragment}"
-    return f"{scheme}://{netloc}{tail}"
+        user, colon, password = userinfo.partition(":")
+        if password:
+            netloc = f"{user}:{MASK}@{host}"
+        elif user and not colon:
+            netloc = f"{MASK}@{host}"
+    query = "&".join(_mask_param(pair) for pair in parts.query.split("&")) if parts.query else ""
+    head = url[: url.index("://") + 3]  # the scheme as written
+    tail = url[len(head) + len(parts.netloc) :]
+    if query != parts.query:
+        path, _, rest = tail.partition("?")
+        tail = f"{path}?{query}{rest[len(parts.query) :]}"
+    return head + netloc + tail
+
+
+def _mask_param(pair: str) -> str:
+    name, equals, value = pair.partition("=")
+    secret = equals and value and _SECRET_PARAM.search(urllib.parse.unquote_plus(name))
+    return f"{name}={MASK}" if secret else pair
 
 
 def matches_internal(host: str, patterns: Sequence[str]) -> bool:

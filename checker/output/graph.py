@@ -3,6 +3,8 @@
 Nodes are services and shared libraries; an edge carries the number of
 imports behind it and is marked forbidden, with the codes of the rules that
 say so, when a rule flags it (each rule names its own ``forbidden_edges``).
+Names and paths come from directory names: undecodable bytes are escaped,
+and DOT and Mermaid lines have their control characters escaped.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Sequence
 
+from archcheck.output import escape
 from archcheck.project.project import Project
 from archcheck.rule_api.rule import Edge, Rule
 
@@ -24,15 +27,17 @@ def describe(project: Project, rules: Sequence[Rule]) -> Dict[str, Any]:
     nodes = []
     for name in sorted(graph.nodes):
         unit = graph.nodes[name]["unit"]
-        nodes.append({"name": name, "kind": unit.kind.value, "path": unit.path})
+        nodes.append(
+            {"name": escape.json_text(name), "kind": unit.kind.value, "path": escape.json_text(unit.path)}
+        )
     edges: List[Dict[str, Any]] = []
     for source, target in sorted(graph.edges):
         reasons = sorted(forbidding.get((source, target), []))
         imports = graph.edges[source, target]["imports"]
         edges.append(
             {
-                "source": source,
-                "target": target,
+                "source": escape.json_text(source),
+                "target": escape.json_text(target),
                 "imports": len(imports),
                 "forbidden": bool(reasons),
                 "rules": reasons,
@@ -42,7 +47,11 @@ def describe(project: Project, rules: Sequence[Rule]) -> Dict[str, Any]:
 
 
 def _quote(name: str) -> str:
-    return '"' + name.replace('"', '\\"') + '"'
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _lines(lines: List[str]) -> str:
+    return "\n".join(escape.text(line) for line in lines) + "\n"
 
 
 def to_dot(data: Dict[str, Any]) -> str:
@@ -55,7 +64,7 @@ def to_dot(data: Dict[str, Any]) -> str:
         style = f', color=red, fontcolor=red, tooltip="{rules}"' if edge["forbidden"] else ""
         pair = f"{_quote(edge['source'])} -> {_quote(edge['target'])}"
         lines.append(f"  {pair} [label={edge['imports']}{style}];")
-    return "\n".join([*lines, "}"]) + "\n"
+    return _lines([*lines, "}"])
 
 
 def to_mermaid(data: Dict[str, Any]) -> str:
@@ -63,12 +72,13 @@ def to_mermaid(data: Dict[str, Any]) -> str:
     lines = ["graph LR"]
     for node in data["nodes"]:
         left, right = ("[", "]") if node["kind"] == "service" else ("([", "])")
-        lines.append(f'  {ids[node["name"]]}{left}"{node["name"]}"{right}')
+        label = node["name"].replace('"', "#quot;")
+        lines.append(f'  {ids[node["name"]]}{left}"{label}"{right}')
     for index, edge in enumerate(data["edges"]):
         lines.append(f"  {ids[edge['source']]} -->|{edge['imports']}| {ids[edge['target']]}")
         if edge["forbidden"]:
             lines.append(f"  linkStyle {index} stroke:red")
-    return "\n".join(lines) + "\n"
+    return _lines(lines)
 
 
 def render(project: Project, rules: Sequence[Rule], fmt: str) -> str:

@@ -1,9 +1,14 @@
-"""The MASTER_INDEX: canonical implementations and the duplicates found, in Markdown."""
+"""The MASTER_INDEX: canonical implementations and the duplicates found, in Markdown.
+
+Paths and names come from the checkout: each line has its control characters
+escaped and undecodable file-name bytes replaced, so the file is valid UTF-8.
+"""
 
 from __future__ import annotations
 
 from typing import List
 
+from archcheck.output import escape
 from archcheck.project.project import Project
 from archcheck.project.ssot import canonical_matches, class_sites
 from archcheck.project.ssot import groups as ssot_groups
@@ -41,4 +46,4 @@ def render(project: Project) -> str:
             lines.append(f"- {service.name}: {' / '.join(names)}: {places}")
     if not found:
         lines.append("None found.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape.text(line) for line in lines) + "\n"

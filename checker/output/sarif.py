@@ -3,6 +3,8 @@
 A result's ``partialFingerprints`` hash its rule, its path and the text of the
 flagged line (with how many times that text was flagged before in the file),
 never its line number, so a finding keeps its identity when code above it moves.
+Artifact URIs are percent-encoded relative references, messages have their URL
+credentials masked, and undecodable file-name bytes are escaped (see ``escape``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, Dict, Sequence, Tuple, Type
 
 from archcheck import __version__
 from archcheck.model import Report
+from archcheck.output import escape
 from archcheck.pipeline.snippets import identities
 from archcheck.rule_api.rule import Rule
 
@@ -23,7 +26,7 @@ _LEVEL = {"error": "error", "warning": "warning"}
 
 def fingerprint(identity: Tuple[str, str, str, int]) -> str:
     parts = "\0".join(str(part) for part in identity)
-    return hashlib.sha256(parts.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _rule(spec: Type[Rule]) -> Dict[str, Any]:
@@ -41,15 +44,15 @@ def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
     index = {spec.code: i for i, spec in enumerate(rules)}
     results = []
     for v, identity in identities(Path(report.root), report.violations):
-        loc = v.location
+        v, loc = escape.masked(v), v.location
         result: Dict[str, Any] = {
             "ruleId": v.code,
             "level": _LEVEL[v.severity.value],
-            "message": {"text": v.message},
+            "message": {"text": escape.json_text(v.message)},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": loc.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": escape.uri(loc.path), "uriBaseId": "%SRCROOT%"},
                         "region": {
                             "startLine": loc.line,
                             "startColumn": loc.column,
@@ -64,7 +67,8 @@ def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
         if v.code in index:
             result["ruleIndex"] = index[v.code]
         if v.fix:
-            result["properties"] = {"fix": v.fix, "service": v.service}
+            service = None if v.service is None else escape.json_text(v.service)
+            result["properties"] = {"fix": escape.json_text(v.fix), "service": service}
         results.append(result)
     document = {
         "$schema": SCHEMA,

@@ -7,22 +7,24 @@ from typing import Any, Dict
 
 from archcheck import __version__
 from archcheck.model import Report, Violation
+from archcheck.output import escape
 
 
 def violation_dict(v: Violation) -> Dict[str, Any]:
-    loc = v.location
+    """A finding as JSON data: credentials masked, undecodable file-name bytes escaped."""
+    v, loc = escape.masked(v), v.location
     return {
         "code": v.code,
         "name": v.name,
         "severity": v.severity.value,
-        "path": loc.path,
+        "path": escape.json_text(loc.path),
         "line": loc.line,
         "column": loc.column,
         "end_line": loc.end_line,
         "end_column": loc.end_column,
-        "service": v.service,
-        "message": v.message,
-        "fix": v.fix,
+        "service": None if v.service is None else escape.json_text(v.service),
+        "message": escape.json_text(v.message),
+        "fix": escape.json_text(v.fix),
     }
 
 
@@ -40,7 +42,7 @@ def to_json(report: Report) -> str:
     document = {
         "tool": "archcheck",
         "version": __version__,
-        "root": report.root,
+        "root": escape.json_text(report.root),
         "violations": [violation_dict(v) for v in report.violations],
         "summary": summary,
     }
@@ -67,27 +69,30 @@ def summary_line(report: Report) -> str:
 
 
 def to_text(report: Report, show_fixes: bool = False, quiet: bool = False) -> str:
+    """One line per finding; what comes from the checkout is masked and escaped (see ``escape``)."""
     lines = []
-    for v in report.violations:
+    for v in map(escape.masked, report.violations):
         loc = v.location
-        lines.append(f"{loc.path}:{loc.line}:{loc.column}: {v.code} {v.message}")
+        lines.append(
+            f"{escape.text_path(loc.path)}:{loc.line}:{loc.column}: {v.code} {escape.text(v.message)}"
+        )
         if show_fixes and v.fix:
-            lines.append(f"    fix: {v.fix}")
+            lines.append(f"    fix: {escape.text(v.fix)}")
     if not quiet:
         lines.append(summary_line(report))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _escape(text: str, properties: bool = False) -> str:
-    """GitHub workflow-command escaping."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub workflow-command escaping; undecodable file-name bytes as U+FFFD."""
+    text = escape.decodable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if properties else text
 
 
 def to_github(report: Report) -> str:
     """GitHub Actions annotations: ``::error file=PATH,line=L,col=C,title=CODE::message``."""
     lines = []
-    for v in report.violations:
+    for v in map(escape.masked, report.violations):
         loc = v.location
         kind = "error" if v.severity.value == "error" else "warning"
         where = f"file={_escape(loc.path, True)},line={loc.line},col={loc.column}"

@@ -1,0 +1,75 @@
+"""What every output does to the data it prints: findings quote the code under check.
+
+A path, a URL or a name comes from a checkout nobody vetted, and CI reads
+archcheck's output: a newline followed by ``::error`` or ``::stop-commands::``
+would be a GitHub workflow command. So text output escapes control
+characters (one finding is one line, and no line starts with ``::``), every
+output masks URL credentials, non-UTF-8 file names (held as surrogate escapes)
+come out as U+FFFD in text, as ``\\xff`` in JSON, and percent-encoded in URIs,
+so the output is always valid UTF-8.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+from msgspec.structs import replace
+
+from archcheck.facts.urls import mask_credentials
+from archcheck.model import Violation
+
+# C0, DEL, C1, line and paragraph separators, and bidi controls that reorder what a reader sees
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def decodable(value: str) -> str:
+    """``value`` with each undecodable byte of a file name (a lone surrogate) as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def text(value: str) -> str:
+    """``value`` for a terminal or a CI log: control characters escaped, undecodable bytes as U+FFFD."""
+    return _CONTROL.sub(lambda m: _escaped(m.group()), decodable(value))
+
+
+def text_path(path: str) -> str:
+    """A path for text output; ``./`` before one that starts with ``:`` or a space keeps it from
+    reading as a workflow command (runners strip leading spaces)."""
+    shown = text(path)
+    return f"./{shown}" if shown.lstrip().startswith(":") else shown
+
+
+def _byte_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def json_text(value: str) -> str:
+    """``value`` with no lone surrogate: an undecodable byte of a file name is written ``\\xff``."""
+    return _SURROGATE.sub(_byte_escape, value)
+
+
+def uri(path: str) -> str:
+    """A root-relative ``/`` path as a relative URI reference: its bytes percent-encoded (``%20``,
+    ``%23``, ``%3A``, ``%FF``), so no segment reads as a scheme, a query or a fragment."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")  # the file name's own bytes
+    except UnicodeEncodeError:
+        raw = json_text(path).encode("utf-8")
+    return urllib.parse.quote(raw, safe="/")
+
+
+def masked(violation: Violation) -> Violation:
+    """The finding with the credentials of every URL in its message and fix masked."""
+    message, fix = mask_credentials(violation.message), mask_credentials(violation.fix)
+    if message == violation.message and fix == violation.fix:
+        return violation
+    return replace(violation, message=message, fix=fix)

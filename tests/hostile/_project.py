@@ -1,0 +1,36 @@
+"""A miniature of the issue's repro project: ``svc`` with ``requirements.txt`` and ``app/*.py``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict
+
+from archcheck.rule_api.examples import Example
+from tests.helpers import write_example
+
+CONFIG = 'services = ["svc"]\n'
+TEMPLATE = '[config]\ndatabase-url-template = "postgresql://{service}_user:{service}_pass@{service_host}-db/{service}"\n'
+
+
+def project(root: Path, files: Dict[str, str], config: str = CONFIG) -> Path:
+    """``files`` under ``svc/app/`` (a ``"\\udcff"`` in a name writes the byte 0xff)."""
+    sources = {f"svc/app/{name}": text for name, text in files.items()}
+    return write_example(root, Example({"svc/requirements.txt": "httpx\n", **sources}, config))
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """``archcheck check ARGS`` in ``root``; the output as bytes, to check it is valid UTF-8."""
+    return subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", *args], cwd=root, capture_output=True, timeout=300
+    )
+
+
+def cli_bytes(root: Path, *args: str) -> bytes:
+    """The standard output of ``archcheck ARGS``, which must succeed."""
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", *args], cwd=root, capture_output=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout

@@ -1,0 +1,74 @@
+"""Row 9: credentials in URLs are masked, by a URL parser, in every format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archcheck.facts.urls import mask_credentials
+from tests.hostile._project import CONFIG, TEMPLATE, project, run
+
+FORMATS = ["text", "json", "sarif", "github"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_hardcoded_url_credentials_are_masked(tmp_path: Path, fmt: str) -> None:
+    root = project(tmp_path, {"main.py": 'IDENTITY = "http://admin:SECRET@localhost:8000/"\n'})
+    result = run(root, "--format", fmt, "--show-fixes")
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 1 and "CFG001" in out
+    assert "SECRET" not in out and "http://admin:***@localhost:8000/" in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, fmt: str) -> None:
+    url = "postgresql://u:p@ss@db/x?password=hunter2&sslpassword=s3cr3t&sslmode=require"
+    root = project(tmp_path, {"config.py": f'DATABASE_URL = "{url}"\n'}, CONFIG + TEMPLATE)
+    out = run(root, "--format", fmt).stdout.decode("utf-8")
+    assert "CFG002" in out
+    assert "p@ss" not in out and "hunter2" not in out and "s3cr3t" not in out
+    assert "postgresql://u:***@db/x?password=***&sslpassword=***&sslmode=require" in out
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("http://admin:SECRET@localhost:8000/", "http://admin:***@localhost:8000/"),
+        ("postgresql://u:p@ss@db/x", "postgresql://u:***@db/x"),  # the last "@" ends the userinfo
+        ("postgresql://u:p@db/x?password=a&sslpassword=b&sslmode=require", None),
+        ("https://ghp_token@github.com/org/repo.git", "https://***@github.com/org/repo.git"),
+        (
+            "https://h/x?Password=a&access_token=b&api-key=c&page=2",
+            "https://h/x?Password=***&access_token=***&api-key=***&page=2",
+        ),
+        ("postgresql://u:p@[::1", "postgresql://***@[::1"),  # unparsable: all that may be userinfo
+        ("HTTP://U:P@H/", "HTTP://U:***@H/"),
+    ],
+)
+def test_mask_credentials(url: str, masked: str) -> None:
+    masked = masked or "postgresql://u:***@db/x?password=***&sslpassword=***&sslmode=require"
+    assert (
+        mask_credentials(f"URL '{url}' and 'http://c:d@e' here")
+        == f"URL '{masked}' and 'http://c:***@e' here"
+    )
+    assert mask_credentials(masked) == masked  # masking twice changes nothing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "http://localhost:8000/api?b=1&c=%2F#frag",
+        "https://example.com/users/@me?q=a@b",
+        "https://h/x#?password=not-a-query",
+        "https://h/x?password=&token",  # nothing to hide
+        "sqlite:///dev.db",
+        "redis://cache:6379/0",
+        "http://[::1]:9000/",
+        "postgresql+asyncpg://content-db:5432/content?sslmode=require",
+        "no URL at all: user:pass@host",
+        "DATABASE_URL '***hidden***'",
+    ],
+)
+def test_urls_without_credentials_are_left_as_written(text: str) -> None:
+    assert mask_credentials(text) == text
