@@ -17,6 +17,7 @@ import click
 from archcheck import __version__, api
 from archcheck.config.load import with_overrides
 from archcheck.config.settings import ConfigError, Settings
+from archcheck.fileio import WriteError, write_atomic
 from archcheck.model import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -65,7 +66,7 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 def _emit(text: str, output: Optional[str]) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomic(Path(output), text)
     else:
         click.echo(text, nl=False)
 
@@ -162,12 +163,24 @@ def check(
         strict=strict,
     )
     baseline = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
-    report = _report(settings, _relative_paths(settings, paths), not no_cache, jobs, baseline)
+    report = _report(settings, _relative_paths(settings, paths), not no_cache, _capped(jobs), baseline)
     _emit(_render(report, fmt, statistics, show_fixes, quiet), output)
     failing = len(report.violations) if settings.strict else report.errors
     if settings.strict and report.baseline_fixed:
         failing += 1  # under --strict a baseline is kept tight
     return EXIT_OK if exit_zero or not failing else EXIT_FINDINGS
+
+
+def _capped(jobs: Optional[int]) -> Optional[int]:
+    """``--jobs`` at most the CPUs this process may use: more workers only cost memory."""
+    if jobs is None:
+        return None
+    from archcheck.pipeline.runner import default_jobs
+
+    cpus = default_jobs()
+    if jobs > cpus:
+        click.echo(f"archcheck: warning: --jobs {jobs} capped at {cpus}, the CPUs available", err=True)
+    return min(jobs, cpus)
 
 
 def _report(
@@ -255,12 +268,16 @@ def audit(
     from archcheck.pipeline.registry import tagged
 
     ssot, cross_service = tagged(audits.SSOT), tagged(audits.CROSS_SERVICE)
-    run = api.run(_settings(config), [*ssot, *cross_service])
-    measured = audits.measure(run.report, run.project, ssot, cross_service)
-    before = audits.previous_run(history) if history else None
-    change = audits.trend(measured, before)
-    if history:
-        audits.append(history, measured)
+    settings = _settings(config)
+    try:
+        before = audits.previous_run(history) if history else None  # a bad file fails before the run
+        run = api.run(settings, [*ssot, *cross_service])
+        measured = audits.measure(run.report, run.project, ssot, cross_service)
+        change = audits.trend(measured, before)
+        if history:
+            audits.append(history, measured)
+    except audits.HistoryError as exc:
+        raise UserError(str(exc)) from None
     render = {"markdown": audits.to_markdown, "json": audits.to_json, "html": audits.to_html}[fmt]
     _emit(render(measured, change), output)
     return EXIT_FINDINGS if fail_on_increase and change["increased"] else EXIT_OK
@@ -319,8 +336,9 @@ def index(output: str, config: Optional[Path]) -> int:
         click.echo(text, nl=False)
     else:
         target = settings.root / output
-        target.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {target.relative_to(settings.root).as_posix()}", err=True)
+        write_atomic(target, text)
+        inside = target.is_relative_to(settings.root)
+        click.echo(f"wrote {target.relative_to(settings.root).as_posix() if inside else target}", err=True)
     return EXIT_OK
 
 
@@ -373,7 +391,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     except ConfigError as exc:
         click.echo(f"archcheck: error: {'; '.join(exc.problems)}", err=True)
         code = EXIT_ERROR
-    except UserError as exc:
+    except (UserError, WriteError) as exc:
         click.echo(f"archcheck: error: {exc}", err=True)
         code = EXIT_ERROR
     except Exception as exc:  # an archcheck bug: still one line, unless debugging

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from archcheck.config.load import ARCHCHECK_TOML, PYPROJECT
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import InlineTable
+
+from archcheck.config.load import ARCHCHECK_TOML, PYPROJECT, parse_toml, toml_text
 from archcheck.config.settings import Settings
+from archcheck.fileio import write_atomic
 from archcheck.project.discovery import detect_services, walk_files
 from archcheck.project.layout import directories
 from archcheck.project.requirement_graph import DEFAULT_SHARED
 
 SHARED_NAMES = ("shared", "common", "lib", "libs", "packages")
-_SECTION = re.compile(r"^\[tool\.archcheck(\.[^\]]*)?\]\s*$")
-_HEADER = re.compile(r"^\[")
 
 
 class InitError(Exception):
@@ -41,41 +43,55 @@ def detect(settings: Settings) -> Tuple[List[str], List[str], Optional[str]]:
     return services, shared, requirements
 
 
-def section(services: List[str], shared: List[str], requirements: Optional[str]) -> str:
-    def toml_list(items: List[str]) -> str:
-        return "[" + ", ".join(f'"{item}"' for item in items) + "]"
-
-    lines = ["[tool.archcheck]", f"services = {toml_list(services)}", f"shared = {toml_list(shared)}"]
+def section(services: List[str], shared: List[str], requirements: Optional[str]) -> Dict[str, Any]:
+    """The ``[tool.archcheck]`` table for the detected layout."""
+    table: Dict[str, Any] = {"services": services, "shared": shared}
     if requirements:
-        lines.append(f'shared-requirements = "{requirements}"')
-    return "\n".join(lines) + "\n"
+        table["shared-requirements"] = requirements
+    return table
 
 
-def _without_section(text: str) -> str:
-    kept, skipping = [], False
-    for line in text.splitlines(keepends=True):
-        if _SECTION.match(line.strip()):
-            skipping = True
-            continue
-        if skipping and _HEADER.match(line.strip()):
-            skipping = False
-        if not skipping:
-            kept.append(line)
-    return "".join(kept).rstrip("\n") + "\n"
+def write(root: Path, table: Dict[str, Any], force: bool) -> Path:
+    """Add (or with ``force`` replace) ``[tool.archcheck]`` in ``pyproject.toml``.
 
-
-def write(root: Path, text: str, force: bool) -> Path:
-    """Add (or with ``force`` replace) the section in ``pyproject.toml``."""
+    The file is edited with tomlkit, so its comments, order and quoting stay as they were;
+    the result is parsed again and must equal the old content plus the new table before it
+    atomically replaces the file.
+    """
     if (root / ARCHCHECK_TOML).exists() and not force:
         raise InitError(
             f"{ARCHCHECK_TOML} already configures archcheck; use --force to add the section anyway"
         )
     target = root / PYPROJECT
-    existing = target.read_text(encoding="utf-8") if target.exists() else ""
-    if any(_SECTION.match(line.strip()) for line in existing.splitlines()):
+    text = toml_text(target) if target.exists() else ""
+    expected = parse_toml(text, PYPROJECT)
+    try:
+        result = _with_table(text, table, force)
+    except (TOMLKitError, ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise InitError(f"{PYPROJECT}: cannot edit it ({exc}); add [tool.archcheck] by hand") from None
+    expected.setdefault("tool", {})["archcheck"] = table
+    if parse_toml(result, PYPROJECT) != expected:
+        raise InitError(f"{PYPROJECT}: cannot add [tool.archcheck] without changing the rest; add it by hand")
+    write_atomic(target, result)
+    return target
+
+
+def _with_table(text: str, table: Dict[str, Any], force: bool) -> str:
+    """``text`` with ``tool.archcheck`` set to ``table``, however the old one was spelled."""
+    document = tomlkit.parse(text)
+    tool = document.get("tool")
+    if tool is None:
+        tool = tomlkit.table(is_super_table=True)
+        document["tool"] = tool
+    elif not isinstance(tool, dict):
+        raise InitError(f"{PYPROJECT}: tool: expected a table")
+    if "archcheck" in tool:
         if not force:
             raise InitError(f"{PYPROJECT} already has [tool.archcheck]; use --force to replace it")
-        existing = _without_section(existing)
-    head = existing.rstrip("\n") + "\n\n" if existing.strip() else ""
-    target.write_text(head + text, encoding="utf-8")
-    return target
+        del tool["archcheck"]
+    new = tomlkit.inline_table() if isinstance(tool, InlineTable) else tomlkit.table()
+    new.update(table)
+    if not isinstance(new, InlineTable):
+        new.add(tomlkit.nl())  # a blank line before whatever table follows
+    tool["archcheck"] = new
+    return tomlkit.dumps(document).rstrip("\n") + "\n"

@@ -40,11 +40,10 @@ DATABASE_URL = "postgresql://content_user:content_pass@content-db:5432/content_s
 """
 
 import re
-import string as string_module
 from typing import Dict, Iterator, List, Tuple
 
 from archcheck.config.options import Option
-from archcheck.config.validators import string
+from archcheck.config.validators import format_template
 from archcheck.facts.urls import mask_credentials
 from archcheck.model import Location, Severity, Violation
 from archcheck.project.layout import Unit, UnitKind
@@ -58,15 +57,7 @@ DEFAULT_DATABASE_URL_TEMPLATE = (
 
 def template(value: object) -> str:
     """A naming template: text with ``{service}``, ``{service_host}`` and ``*`` only."""
-    text = string(value)
-    try:
-        fields = {name for _, name, _, _ in string_module.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        raise ValueError(f"bad template: {exc}") from None
-    unknown = fields - {"service", "service_host"}
-    if unknown:
-        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{service}} or {{service_host}}")
-    return text
+    return format_template(value, ("service", "service_host"))
 
 
 MESSAGE = (

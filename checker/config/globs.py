@@ -60,6 +60,8 @@ def validate_dir_glob(glob: str) -> None:
     path = PurePosixPath(glob)
     if path.is_absolute() or glob.startswith("\\") or (len(glob) > 1 and glob[1] == ":"):
         raise GlobError(f"bad glob {glob!r}: must be relative to the project root")
+    if not path.parts:
+        raise GlobError(f"bad glob {glob!r}: must name directories below the project root")
     for part in path.parts:
         if part == "..":
             raise GlobError(f"bad glob {glob!r}: must not leave the project root")

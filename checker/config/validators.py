@@ -5,7 +5,9 @@ The reason is one short phrase; the loader prefixes it with the file and the key
 
 from __future__ import annotations
 
-from typing import Any, Callable, Tuple
+import re
+import string as strings
+from typing import Any, Callable, Collection, Tuple
 
 from archcheck.config.globs import GlobError, compile_globs, validate_dir_glob
 
@@ -24,6 +26,27 @@ def string(value: Any) -> str:
     return value
 
 
+def inside_path(value: Any) -> str:
+    """A path relative to the project root that stays inside it (``cache-dir``, ``shared-requirements``)."""
+    text = string(value)
+    parts = text.replace("\\", "/").split("/")
+    if (
+        not text.strip()
+        or text.startswith(("/", "\\", "~"))
+        or re.match(r"^[A-Za-z]:", text)
+        or ".." in parts
+    ):
+        raise ValueError(f"{text!r} must be a path inside the project, relative to its root")
+    return text
+
+
+def megabytes(value: Any) -> int:
+    """A size in megabytes (``max-file-size = 5``), as bytes."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1024:
+        raise ValueError("expected a number of megabytes from 0 to 1024")
+    return int(value * 1024 * 1024)
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {type_name(value)}")
@@ -34,6 +57,38 @@ def string_list(value: Any) -> Tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"expected a list of strings, got {type_name(value)}")
     return tuple(value)
+
+
+_SELECTOR = re.compile(r"[A-Z]+[0-9]*")
+
+
+def code_selectors(value: Any) -> Tuple[str, ...]:
+    """Rule codes or prefixes (``ALL``, ``ARC``, ``ARC001``): an empty one would match every rule."""
+    selectors = string_list(value)
+    for selector in selectors:
+        if not _SELECTOR.fullmatch(selector):
+            raise ValueError(f"expected a rule code or prefix (capitals, then digits), got {selector!r}")
+    return selectors
+
+
+def format_template(value: Any, fields: Collection[str]) -> str:
+    """Text whose only placeholders are ``{field}`` for ``fields``: no format spec, conversion,
+    index or attribute (``{service:>99999999}`` would make every formatting slow)."""
+    text = string(value)
+    allowed = " or ".join(f"{{{field}}}" for field in fields)
+    try:
+        parsed = list(strings.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValueError(f"bad template: {exc}; write a literal brace as {{{{ or }}}}") from None
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in fields:
+            raise ValueError(f"unknown placeholder {{{name}}}; use {allowed}")
+        if spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"placeholder {shown}: no format spec or conversion allowed; use {allowed}")
+    return text
 
 
 def directory_globs(value: Any) -> Tuple[str, ...]:
@@ -66,7 +121,7 @@ def codes_by_glob(value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
         except GlobError as exc:
             raise ValueError(str(exc)) from None
         try:
-            entries.append((glob, string_list(codes)))
+            entries.append((glob, code_selectors(codes)))
         except ValueError as exc:
             raise ValueError(f"{glob!r}: {exc}") from None
     return tuple(entries)

@@ -13,9 +13,13 @@ from __future__ import annotations
 import datetime
 import html
 import json
+import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
+import msgspec
+
+from archcheck.fileio import write_atomic
 from archcheck.model import Report
 from archcheck.project.layout import UnitKind
 from archcheck.project.project import Project
@@ -80,22 +84,70 @@ def group_ids(run: Run) -> Dict[str, Tuple[str, str]]:
     }
 
 
+class HistoryError(Exception):
+    """A history file that is not one archcheck wrote: file, line and reason, in one line."""
+
+
+class _Group(msgspec.Struct, forbid_unknown_fields=True):
+    names: List[str]
+    sites: List[str]
+
+
+class _Run(msgspec.Struct, forbid_unknown_fields=True):
+    """A history line: decoding checks its shape, so the trend never reads unchecked data."""
+
+    date: str
+    services: Dict[str, Dict[str, Union[int, List[_Group]]]]
+    totals: Dict[str, int]
+
+
+def _run(line: bytes) -> Run:
+    """One history line as a run; ValueError with the reason if it is not one."""
+    run = msgspec.convert(json.loads(line.decode("utf-8")), type=_Run)  # json: lone surrogates round-trip
+    for name, data in run.services.items():
+        for key, value in data.items():
+            if (key == "groups") != isinstance(value, list):
+                wanted = "a list of groups" if key == "groups" else "a count"
+                raise ValueError(f"expected {wanted} - at `$.services[{name!r}].{key}`")
+        if "groups" not in data:
+            raise ValueError(f"missing groups - at `$.services[{name!r}]`")
+    return dict(msgspec.to_builtins(run))
+
+
 def previous_run(history: Path) -> Optional[Run]:
+    """The last run recorded in ``history`` (None if there is none); every line is checked."""
     try:
-        lines = [line for line in history.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = history.read_bytes().splitlines()
     except FileNotFoundError:
         return None
-    for line in reversed(lines):
+    except OSError as exc:
+        raise HistoryError(f"{history}: cannot read: {exc.strerror}") from None
+    runs: List[Run] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
         try:
-            return dict(json.loads(line))
-        except ValueError:
-            continue  # a torn line is skipped, never trusted
-    return None
+            runs.append(_run(line))
+        except UnicodeDecodeError as exc:
+            raise HistoryError(f"{history}:{number}: not UTF-8 at column {exc.start + 1}") from None
+        except RecursionError:
+            raise HistoryError(f"{history}:{number}: not an audit run: nested too deeply") from None
+        except (ValueError, msgspec.ValidationError) as exc:
+            raise HistoryError(f"{history}:{number}: not an audit run: {exc}") from None
+    return runs[-1] if runs else None
 
 
 def append(history: Path, run: Run) -> None:
-    with history.open("a", encoding="utf-8") as stream:
-        stream.write(json.dumps(run, sort_keys=True) + "\n")
+    """Add a line for ``run``, rewriting the file atomically: a full disk loses no earlier run."""
+    try:
+        before = history.read_bytes()
+    except FileNotFoundError:
+        before = b""
+    except OSError as exc:
+        raise HistoryError(f"{history}: cannot read: {exc.strerror}") from None
+    if before and not before.endswith(b"\n"):
+        before += b"\n"
+    write_atomic(history, before + (json.dumps(run, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:
@@ -124,6 +176,21 @@ def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:
 
 
 _ARROW = {"up": "▲", "down": "▼", "same": "="}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MARKUP = re.compile(r"([\\`*~|<>&\[\]])")  # not "_": names are full of it, and intraword it is inert
+
+
+def _text(value: str) -> str:
+    """A name as inert Markdown: no line break, cell border, code span, link or HTML can come of it."""
+    return _MARKUP.sub(r"\\\1", _CONTROL.sub(" ", value))
+
+
+def _code(value: str) -> str:
+    """A code span that holds ``value`` whatever backticks it contains."""
+    value = _CONTROL.sub(" ", value)
+    fence = "`" * (max(map(len, re.findall("`+", value)), default=0) + 1)
+    pad = " " if "`" in value else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
 
 
 def _cell(value: int, row: Optional[Tuple[int, int, str]]) -> str:
@@ -134,13 +201,14 @@ def _cell(value: int, row: Optional[Tuple[int, int, str]]) -> str:
 
 
 def to_markdown(run: Run, change: Dict[str, Any]) -> str:
+    """The audit as Markdown; names from the project are escaped (see :func:`_text`)."""
     lines = ["# SSOT audit", "", f"Run: {run['date']}. Score: SSOT violations per service (target 0).", ""]
     columns = ("service", *(_LABELS.get(metric, metric) for metric in metrics(run)))
     lines += ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     for name, data in sorted(run["services"].items()):
         rows = change["services"].get(name, {})
         cells = [_cell(data[metric], rows.get(metric)) for metric in metrics(run)]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append(f"| {_text(name)} | " + " | ".join(cells) + " |")
     totals = run["totals"]
     lines += [
         "",
@@ -149,16 +217,16 @@ def to_markdown(run: Run, change: Dict[str, Any]) -> str:
     ]
     if change["new_groups"] or change["fixed_groups"]:
         lines += ["## Since the last run", ""]
-        lines += [f"- new duplicate: {g}" for g in change["new_groups"]]
-        lines += [f"- fixed: {g}" for g in change["fixed_groups"]]
+        lines += [f"- new duplicate: {_text(g)}" for g in change["new_groups"]]
+        lines += [f"- fixed: {_text(g)}" for g in change["fixed_groups"]]
         lines.append("")
     lines += ["## Duplicate groups", ""]
     found = False
     for name, data in sorted(run["services"].items()):
         for group in data["groups"]:
             found = True
-            sites = ", ".join(f"`{site}`" for site in group["sites"])
-            lines.append(f"- {name}: {' / '.join(group['names'])}: {sites}")
+            sites = ", ".join(_code(site) for site in group["sites"])
+            lines.append(f"- {_text(name)}: {_text(' / '.join(group['names']))}: {sites}")
     if not found:
         lines.append("None.")
     return "\n".join(lines) + "\n"

@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Sequence, Set
+from typing import Annotated, Final, List, Literal, Sequence, Set
 
+import msgspec
 from msgspec.structs import replace
 
+from archcheck.fileio import write_atomic
 from archcheck.model import Report
 from archcheck.pipeline.snippets import Identity, identities
 
-FORMAT = 1
+FORMAT: Final = 1
 
 
 class BaselineError(Exception):
@@ -32,18 +34,41 @@ class Applied:
     fixed: int  # entries that match no finding any more
 
 
+class _Entry(msgspec.Struct, forbid_unknown_fields=True):
+    code: str
+    path: str
+    text: str
+    occurrence: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class _Baseline(msgspec.Struct, forbid_unknown_fields=True):
+    """The file's shape: decoding it checks every type, so nothing else reads unchecked data."""
+
+    entries: List[_Entry]
+    tool: Literal["archcheck"] = "archcheck"
+    format: Literal[1] = FORMAT
+
+
 def read(path: Path) -> Set[Identity]:
+    """The entries of a baseline file; BaselineError (file, position, reason) if it is not one."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        entries = document["entries"]
-        return {(e["code"], e["path"], e["text"], int(e.get("occurrence", 0))) for e in entries}
+        text = path.read_bytes().decode("utf-8")
+        document = msgspec.convert(json.loads(text), type=_Baseline)  # json: lone surrogates round-trip
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BaselineError(f"{path}: not an archcheck baseline ({type(exc).__name__})") from None
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise BaselineError(f"{path}: not UTF-8 at byte {exc.start}") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not an archcheck baseline: nested too deeply") from None
+    except (ValueError, msgspec.ValidationError) as exc:
+        raise BaselineError(f"{path}: not an archcheck baseline: {exc}") from None
+    return {(e.code, e.path, e.text, e.occurrence) for e in document.entries}
 
 
 def write(path: Path, entries: Sequence[Identity]) -> None:
+    """Write the baseline atomically: a full disk leaves the old file whole."""
     document = {
         "tool": "archcheck",
         "format": FORMAT,
@@ -52,7 +77,7 @@ def write(path: Path, entries: Sequence[Identity]) -> None:
             for code, where, text, occurrence in sorted(set(entries))
         ],
     }
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(document, indent=2) + "\n")
 
 
 def current(report: Report) -> List[Identity]:

@@ -1,0 +1,61 @@
+"""Row 22 (Markdown audit): a service or class name from the checkout can neither break the
+audit's table nor inject HTML, headings or links."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from archcheck.output.audit import to_markdown
+from tests.helpers import cli
+
+HOSTILE = "svc|x`<img src=x onerror=alert(1)>`\n# Forged [link](javascript:alert(2))"
+UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+
+
+def inert(markdown: str) -> None:
+    """Headings are only archcheck's; no raw HTML, link or extra table cell (code spans are literal)."""
+    lines = markdown.splitlines()
+    assert not [line for line in lines if line.startswith("#") and "Forged" in line]
+    text = CODE_SPAN.sub("", markdown)
+    assert not re.search(r"(?<!\\)<img", text) and not re.search(r"(?<!\\)\]\(", text)
+    table = [line for line in lines if line.startswith("|")]
+    assert len({len(UNESCAPED_PIPE.findall(line)) for line in table}) == 1, table
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="such names are POSIX only")
+def test_a_hostile_service_name_stays_in_its_cell(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["svc*"]\n', encoding="utf-8")
+    app = tmp_path / HOSTILE / "app"
+    app.mkdir(parents=True)
+    (tmp_path / HOSTILE / "requirements.txt").write_text("httpx\n", encoding="utf-8")
+    for module in ("a", "b`c"):  # a duplicate class: its group lists both sites
+        (app / f"{module}.py").write_text("class Manager:\n    pass\n", encoding="utf-8")
+    result = cli(tmp_path, "audit")
+    assert result.returncode == 0, result.stderr
+    inert(result.stdout)
+    assert "| svc\\|x\\`\\<img src=x onerror=alert(1)\\>\\` # Forged \\[link\\](javascript:alert(2)) |" in (
+        result.stdout
+    )
+    assert "``" in result.stdout  # the site with a backtick is in a longer code span
+
+
+def test_names_in_the_trend_are_escaped_too() -> None:
+    run = {
+        "date": "today",
+        "services": {HOSTILE: {"files": 1, "ssot_violations": 0, "cross_service_imports": 0, "groups": []}},
+        "totals": {"files": 1, "ssot_violations": 0, "cross_service_imports": 0},
+    }
+    change = {
+        "services": {},
+        "new_groups": [f"{HOSTILE}: A|B"],
+        "fixed_groups": [HOSTILE],
+        "increased": False,
+    }
+    markdown = to_markdown(run, change)
+    inert(markdown)
+    assert "- new duplicate: svc\\|x" in markdown and "- fixed: svc\\|x" in markdown

@@ -1,0 +1,137 @@
+"""Row 19 (and row 20's `ignore = [""]`): every input file is validated, and a bad one is exit 2 with
+one line naming the file, the position where known, and the reason, never "internal error"."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import cli
+
+CONFIG = '[tool.archcheck]\nservices = ["svc"]\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "svc" / "app").mkdir(parents=True)
+    (tmp_path / "svc" / "requirements.txt").write_text("httpx\n", encoding="utf-8")
+    (tmp_path / "svc" / "app" / "main.py").write_text("import asyncio\n", encoding="utf-8")
+    return tmp_path
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith("archcheck: error: ") and result.stderr.count("\n") == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b"{}", "missing required field `date`"),
+        (b"123", "Expected `object`, got `int`"),
+        (b"null", "Expected `object`, got `null`"),
+        (b'{"date": "d", "services": {"svc": {"files": []}}, "totals": {}}', "expected a count"),
+        (b'{"date": "d", "services": {"svc": {"groups": 1}}, "totals": {}}', "expected a list of groups"),
+        (b'{"date": "d", "services": {"svc": {"files": 1}}, "totals": {}}', "missing groups"),
+        (b"[" * 100_000, "nested too deeply"),
+        (b'{"date": "\xff"}', "not UTF-8"),
+    ],
+)
+def test_audit_history_lines_of_the_wrong_shape(project: Path, line: bytes, reason: str) -> None:
+    history = project / "audit.jsonl"
+    history.write_bytes(b"\n" + line + b"\n")
+    one_line_error(cli(project, "audit", "--history", str(history)), "audit.jsonl:2: ", reason)
+    assert history.read_bytes() == b"\n" + line + b"\n"  # nothing appended to a file it cannot read
+
+
+def test_audit_history_round_trips(project: Path) -> None:
+    history = project / "audit.jsonl"
+    for _ in range(2):
+        assert cli(project, "audit", "--history", str(history)).returncode == 0
+    assert len(history.read_text(encoding="utf-8").splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        (b'{"entries": [{"code": "A", "path": "p", "text": "t", "occurrence": 1e400}]}', "occurrence"),
+        (b'{"entries": [{"code": "A", "path": "p", "text": "t", "occurrence": -1}]}', "occurrence"),
+        (b'{"entries": ' + b"[" * 100_000, "nested too deeply"),
+        (b'{"entries": {}}', "Expected `array`, got `object`"),
+        (b'{"entries": [], "format": 99}', "format"),
+        (b'{"entries": ["\xff"]}', "not UTF-8 at byte 14"),
+    ],
+)
+def test_baselines_of_the_wrong_shape(project: Path, document: bytes, reason: str) -> None:
+    (project / "known.json").write_bytes(document)
+    one_line_error(cli(project, "check", "--baseline", "known.json"), "known.json: ", reason)
+
+
+@pytest.mark.parametrize(
+    ("config", "reason"),
+    [
+        ('services = ["."]', "services: bad glob '.': must name directories below the project root"),
+        ('ignore = [""]', "ignore: expected a rule code or prefix"),
+        ('select = ["ASY", " "]', "select: expected a rule code or prefix"),
+        ('per-file-ignores = { "svc/**" = [""] }', "per-file-ignores: 'svc/**': expected a rule code"),
+        ('[tool.archcheck.config]\ndatabase-url-template = "{service:d}"', "placeholder {service:d}"),
+        (
+            '[tool.archcheck.config]\ndatabase-url-template = "{service!r:>99999999}"',
+            "placeholder {service!r:>99999999}: no format spec or conversion",
+        ),
+        (
+            '[tool.archcheck.config]\ndatabase-url-template = "{service:{service_host}}"',
+            "placeholder {service:{service_host}}",
+        ),
+        ('[tool.archcheck.config]\ndatabase-url-template = "{service.real}"', "unknown placeholder"),
+        ('[tool.archcheck.config]\ndatabase-url-template = "{0}"', "unknown placeholder {0}"),
+    ],
+)
+def test_config_values_that_cannot_work(project: Path, config: str, reason: str) -> None:
+    text = CONFIG.replace('services = ["svc"]\n', "") if config.startswith("services") else CONFIG
+    (project / "pyproject.toml").write_text(text + config + "\n", encoding="utf-8")
+    one_line_error(cli(project, "check", "--no-cache"), "pyproject.toml: ", reason)
+
+
+def test_a_pyproject_that_is_not_utf8(project: Path) -> None:
+    (project / "pyproject.toml").write_bytes(CONFIG.encode() + b"# caf\xe9\n")
+    one_line_error(cli(project, "check"), "pyproject.toml: line 3: not UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("missing/out.txt", "no such directory"),
+        ("svc", "is a directory"),
+        ("/dev/full", "No space left on device"),
+        ("/proc/version", "cannot create a file in /proc"),
+    ],
+)
+def test_output_files_that_cannot_be_written(project: Path, target: str, reason: str) -> None:
+    if target.startswith("/") and not Path(target).exists():
+        pytest.skip(f"no {target} here")
+    for command in (["check"], ["audit"], ["graph"], ["index"]):
+        result = cli(project, *command, "--output", target)
+        if target == "svc" and command != ["index"]:  # click refuses a directory itself
+            one_line_error(result, "is a directory")
+        else:
+            one_line_error(result, f"{target}: cannot write: ", reason)
+
+
+def test_index_output_outside_the_project(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    target = tmp_path_factory.mktemp("elsewhere") / "INDEX.md"
+    result = cli(project, "index", "--output", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"wrote {target}\n" and target.read_text(encoding="utf-8").startswith("# MASTER")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX device")
+def test_output_to_a_device_is_written_in_place(project: Path) -> None:
+    result = cli(project, "check", "--output", "/dev/stdout")
+    assert result.returncode == 0 and "All checks passed" in result.stdout

@@ -1,0 +1,91 @@
+"""Row 15: `archcheck init` edits pyproject.toml as TOML (tomlkit), never as lines of text."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import cli
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def layout(root: Path, pyproject: str, services: tuple[str, ...] = ("api",)) -> Path:
+    (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    for name in services:
+        (root / name).mkdir()
+        (root / name / "requirements.txt").write_text("", encoding="utf-8")
+        (root / name / "main.py").write_text("x = 1\n", encoding="utf-8")
+    return root
+
+
+def tool(root: Path) -> dict:
+    return dict(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="names with '\\' or '\"' are POSIX only")
+def test_service_names_with_quotes_and_backslashes_are_escaped(tmp_path: Path) -> None:
+    root = layout(tmp_path, "[project]\nname = 'mono'\n", ('we"ird', "back\\slash"))
+    result = cli(root, "init")
+    assert result.returncode == 0, result.stderr
+    assert tool(root)["archcheck"]["services"] == ["back\\slash", 'we"ird']
+    assert cli(root, "check", "-q", "--no-cache").returncode == 0  # a config archcheck reads back
+
+
+@pytest.mark.parametrize(
+    "existing",
+    [
+        "[tool]\narchcheck = { services = ['old'] }\n",
+        "[tool]\narchcheck.services = ['old']\narchcheck.imports.relative = 'off'\n",
+        "tool.archcheck.services = ['old']\n",
+        "tool = { archcheck = { services = ['old'] }, black = { line-length = 99 } }\n",
+    ],
+    ids=["inline", "dotted-in-tool", "dotted-top-level", "inline-tool"],
+)
+def test_an_archcheck_table_in_any_spelling_is_found_and_replaced(tmp_path: Path, existing: str) -> None:
+    root = layout(tmp_path, "# keep me\n" + existing)
+    refused = cli(root, "init")
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        "archcheck: error: pyproject.toml already has [tool.archcheck]; use --force to replace it\n"
+    )
+    forced = cli(root, "init", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert tool(root)["archcheck"] == {"services": ["api"], "shared": []}
+    assert (root / "pyproject.toml").read_text(encoding="utf-8").startswith("# keep me\n")
+    if "black" in existing:
+        assert tool(root)["black"] == {"line-length": 99}
+
+
+def test_force_keeps_a_multiline_string_that_looks_like_the_section(tmp_path: Path) -> None:
+    other = (
+        "[tool.other]\n"
+        "template = '''\n[tool.archcheck]\nservices = ['x']\n'''\n"
+        "after = 1  # this line used to be deleted\n\n"
+        "[tool.archcheck]\nservices = ['old']\n\n[tool.archcheck.imports]\nrelative = 'off'\n"
+    )
+    root = layout(tmp_path, other)
+    assert cli(root, "init", "--force").returncode == 0
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert text.startswith(other.split("\n\n[tool.archcheck]")[0])  # byte for byte, comment included
+    assert tool(root)["other"] == {"template": "[tool.archcheck]\nservices = ['x']\n", "after": 1}
+    assert tool(root)["archcheck"] == {"services": ["api"], "shared": []}
+
+
+def test_invalid_existing_files_are_one_line_errors_and_left_alone(tmp_path: Path) -> None:
+    root = layout(tmp_path, "tool = 3\n")
+    result = cli(root, "init", "--force")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "archcheck: error: pyproject.toml: tool: expected a table\n",
+    )
+    (root / "pyproject.toml").write_bytes(b"[project]\nname = '\xff'\n")
+    result = cli(root, "init", "--force")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "pyproject.toml: line 2: not UTF-8" in result.stderr
+    assert (root / "pyproject.toml").read_bytes() == b"[project]\nname = '\xff'\n"
