@@ -172,3 +172,27 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_a_directory_that_cannot_be_listed_is_reported_as_root_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archcheck.project import discovery
+
+    root = project(tmp_path, {"a.py": "x = 1\n", "hidden/b.py": "x = 1\n"})
+    real_walk = os.walk
+
+    def refusing(top: str, onerror=None, **kwargs):  # type: ignore[no-untyped-def]
+        hidden = os.path.join(top, "svc", "app", "hidden")
+        for dirpath, dirnames, filenames in real_walk(top, onerror=onerror, **kwargs):
+            if "hidden" in dirnames and dirpath == os.path.dirname(hidden):
+                dirnames.remove("hidden")
+                onerror(PermissionError(13, "Permission denied", hidden))
+            yield dirpath, dirnames, filenames
+
+    monkeypatch.setattr(discovery.os, "walk", refusing)
+    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
+    assert any(
+        v.code == "ARC001" and v.location.path == "svc/app/hidden" and "cannot list directory" in v.message
+        for v in report.violations
+    )
