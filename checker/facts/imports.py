@@ -15,6 +15,12 @@ from archcheck.model import ImportFact, ImportKind, Location
 
 _DYNAMIC_HINT = "import_module"
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# node types that hold statements -> their statement fields, last first (for a stack)
+_HOLDERS = {
+    cls: tuple(f for f in reversed(_BODY_FIELDS) if f in cls._fields)
+    for cls in (*ast.stmt.__subclasses__(), ast.ExceptHandler, ast.excepthandler, ast.match_case)
+    if any(f in cls._fields for f in _BODY_FIELDS)
+}
 
 
 def gather_imports(source: ParsedSource) -> Tuple[ImportFact, ...]:
@@ -81,9 +87,9 @@ class _AstImports:
                         bound,
                     )
                 )
-            else:
-                for field in reversed(_BODY_FIELDS):
-                    stack.extend(reversed(getattr(node, field, None) or ()))
+            elif type(node) in _HOLDERS:
+                for field in _HOLDERS[type(node)]:
+                    stack.extend(reversed(getattr(node, field)))
 
     def _dynamic(self, tree: ast.Module) -> None:
         for node in ast.walk(tree):
