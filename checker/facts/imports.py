@@ -17,9 +17,9 @@ _DYNAMIC_HINT = "import_module"
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 # node types that hold statements -> their statement fields, last first (for a stack)
 _HOLDERS = {
-    cls: tuple(f for f in reversed(_BODY_FIELDS) if f in cls._fields)
-    for cls in (*ast.stmt.__subclasses__(), ast.ExceptHandler, ast.excepthandler, ast.match_case)
-    if any(f in cls._fields for f in _BODY_FIELDS)
+    cls: fields
+    for cls in (*ast.stmt.__subclasses__(), ast.ExceptHandler, ast.match_case)
+    if (fields := tuple(f for f in reversed(_BODY_FIELDS) if f in getattr(cls, "_fields", ())))
 }
 
 

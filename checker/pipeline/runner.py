@@ -102,7 +102,7 @@ def _mapped(
     if not (jobs > 1 and len(tasks) >= POOL_THRESHOLD):
         yield from map(function, tasks)
         return
-    chunk = max(1, len(tasks) // (jobs * 8))
+    chunk = max(1, min(16, len(tasks) // (jobs * 8)))  # small chunks: workers finish together
     done = 0
     try:
         with ProcessPoolExecutor(
