@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import html
 import json
-import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
@@ -21,6 +20,7 @@ import msgspec
 
 from archcheck.fileio import write_atomic
 from archcheck.model import Report
+from archcheck.output import escape
 from archcheck.project.layout import UnitKind
 from archcheck.project.project import Project
 from archcheck.project.ssot import class_sites
@@ -176,21 +176,8 @@ def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:
 
 
 _ARROW = {"up": "▲", "down": "▼", "same": "="}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_MARKUP = re.compile(r"([\\`*~|<>&\[\]])")  # not "_": names are full of it, and intraword it is inert
-
-
-def _text(value: str) -> str:
-    """A name as inert Markdown: no line break, cell border, code span, link or HTML can come of it."""
-    return _MARKUP.sub(r"\\\1", _CONTROL.sub(" ", value))
-
-
-def _code(value: str) -> str:
-    """A code span that holds ``value`` whatever backticks it contains."""
-    value = _CONTROL.sub(" ", value)
-    fence = "`" * (max(map(len, re.findall("`+", value)), default=0) + 1)
-    pad = " " if "`" in value else ""
-    return f"{fence}{pad}{value}{pad}{fence}"
+_text = escape.markdown_text  # a name as inert Markdown
+_code = escape.markdown_code  # a code span, whatever backticks it holds
 
 
 def _cell(value: int, row: Optional[Tuple[int, int, str]]) -> str:

@@ -67,6 +67,25 @@ def uri(path: str) -> str:
     return urllib.parse.quote(raw, safe="/")
 
 
+# Markdown: a name from the checkout must not break a line, a table cell, a code span or
+# make HTML, a comment or a link ("_" is left alone: names are full of it, and intraword it is inert)
+_MARKDOWN_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MARKUP = re.compile(r"([\\`*~|<>&\[\]])")
+
+
+def markdown_text(value: str) -> str:
+    """A name as inert Markdown: no line break, cell border, code span, link or HTML can come of it."""
+    return _MARKUP.sub(r"\\\1", _MARKDOWN_CONTROL.sub(" ", value))
+
+
+def markdown_code(value: str) -> str:
+    """A Markdown code span that holds ``value`` whatever backticks it contains."""
+    value = _MARKDOWN_CONTROL.sub(" ", value)
+    fence = "`" * (max(map(len, re.findall("`+", value)), default=0) + 1)
+    pad = " " if "`" in value else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
 def masked(violation: Violation) -> Violation:
     """The finding with the credentials of every URL in its message and fix masked."""
     message, fix = mask_credentials(violation.message), mask_credentials(violation.fix)

@@ -1,7 +1,9 @@
 """The MASTER_INDEX: canonical implementations and the duplicates found, in Markdown.
 
-Paths and names come from the checkout: each line has its control characters
-escaped and undecodable file-name bytes replaced, so the file is valid UTF-8.
+Paths and names come from the checkout: names are inert Markdown and paths are code
+spans (:func:`escape.markdown_text`, :func:`escape.markdown_code`, as in the audit), so
+no name makes HTML, a comment, a link or a table cell; each line then has its control
+characters escaped and undecodable file-name bytes replaced, so the file is valid UTF-8.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from archcheck.output import escape
 from archcheck.project.project import Project
 from archcheck.project.ssot import canonical_matches, class_sites
 from archcheck.project.ssot import groups as ssot_groups
+
+md, code = escape.markdown_text, escape.markdown_code
 
 
 def render(project: Project) -> str:
@@ -28,10 +32,13 @@ def render(project: Project) -> str:
     for name, path in project.settings.option("ssot.canonical"):
         canonical, matches = canonical_matches(project, name, path)
         owner = project.layout.owner(path)
-        lines.append(f"| {name} | `{canonical.where()}` | {owner.name if owner else ''} | {len(matches)} |")
+        service = md(owner.name) if owner else ""
+        where = code(canonical.where())
+        cell = where.replace("|", "\\|")  # in a table even a code span needs its "|" escaped
+        lines.append(f"| {md(name)} | {cell} | {service} | {len(matches)} |")
         if matches:
-            sections += ["", f"## {name}", "", f"Canonical: `{canonical.where()}`", ""]
-            sections += [f"- `{m.name}` at `{m.where()}`" for m in matches]
+            sections += ["", f"## {md(name)}", "", f"Canonical: {where}", ""]
+            sections += [f"- {code(m.name)} at {code(m.where())}" for m in matches]
     if not project.settings.option("ssot.canonical"):
         lines.append("| | no canonical implementations configured | | |")
     lines += sections
@@ -42,8 +49,8 @@ def render(project: Project) -> str:
         for group in groups:
             found = True
             names = sorted({s.name for s in group})
-            places = ", ".join(f"`{s.where()}`" for s in group)
-            lines.append(f"- {service.name}: {' / '.join(names)}: {places}")
+            places = ", ".join(code(s.where()) for s in group)
+            lines.append(f"- {md(service.name)}: {md(' / '.join(names))}: {places}")
     if not found:
         lines.append("None found.")
     return "\n".join(escape.text(line) for line in lines) + "\n"
