@@ -32,10 +32,10 @@ def render(project: Project) -> str:
     for name, path in project.settings.option("ssot.canonical"):
         canonical, matches = canonical_matches(project, name, path)
         owner = project.layout.owner(path)
-        service = md(owner.name) if owner else ""
+        owner_name = md(owner.name) if owner else ""
         where = code(canonical.where())
         cell = where.replace("|", "\\|")  # in a table even a code span needs its "|" escaped
-        lines.append(f"| {md(name)} | {cell} | {service} | {len(matches)} |")
+        lines.append(f"| {md(name)} | {cell} | {owner_name} | {len(matches)} |")
         if matches:
             sections += ["", f"## {md(name)}", "", f"Canonical: {where}", ""]
             sections += [f"- {code(m.name)} at {code(m.where())}" for m in matches]
