@@ -137,16 +137,20 @@ def names_own_address(name: str, unit_key: str) -> bool:
     return head in (bare, ["self"], ["own"], own, own[-1:])
 
 
+_TAIL = re.compile(r"[^\s'\"]*")
+MAX_URL = 2048  # longer text after a URL's host is cut: thousands of URLs run together stay linear
+
+
 def urls(text: str) -> Iterator[Tuple[str, str]]:
     """(url, host) for each URL in ``text`` whose host is written out (not an expression)."""
     for match in _URL.finditer(text):
         host = match.group(2)
         if PLACEHOLDER in host:
             continue
-        end = match.end()
-        tail = re.match(r"[^\s'\"]*", text[end:])
-        url = match.group(0) + (tail.group(0) if tail else "")
-        yield url.replace(PLACEHOLDER, "{...}"), host.strip("[]").lower()
+        # from a position, up to a bound: no copy, and no scan, of the rest of the text
+        tail = _TAIL.match(text, match.end(), max(match.end(), match.start() + MAX_URL))
+        end = tail.end() if tail else match.end()
+        yield text[match.start() : end].replace(PLACEHOLDER, "{...}"), host.strip("[]").lower()
 
 
 def bare_host(text: str) -> Optional[str]:
@@ -185,7 +189,13 @@ def may_contain_loopback(text: str) -> bool:
 
 
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`)
-_SECRET_PARAM = re.compile(r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|signature|sslkey|sig)$")
+_SECRET_PARAM = re.compile(
+    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|signature|sslkey|sig|(?:^|[_.-])(?:key|auth))$"
+)
+# a ";name=value" path parameter (RFC 3986 3.3: "ftp://h/f;type=a", "http://h/p;password=x")
+_PATH_PARAM = re.compile(r";([^;/=?#]*)=([^;/?#]*)")
+# what a message may write right after a URL: a closing quote or bracket, or punctuation
+_CLOSING = re.compile(r"""['"`)\]>},.;:!?]*\Z""")
 # a URL in text: a scheme, "//", then everything up to whitespace (a password may hold quotes)
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
 MASK = "***"
@@ -196,8 +206,9 @@ def mask_credentials(text: str) -> str:
 
     Each URL is read by ``urllib.parse``: the password of its userinfo (the
     user too when there is no password, as pip does, since that is a token),
-    and the values of secret query parameters (``password=``, ``sslpassword=``,
-    ``token=``…). Everything else is left exactly as written.
+    and the values of secret query and path parameters (``password=``, ``sslpassword=``,
+    ``token=``, ``auth=``, ``key=``, ``;password=``…), up to a closing quote, bracket or
+    punctuation after them. Everything else is left exactly as written.
     """
     return _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0)), text) if "://" in text else text
 
@@ -219,16 +230,21 @@ def _mask_url(url: str) -> str:
     query = "&".join(_mask_param(pair) for pair in parts.query.split("&")) if parts.query else ""
     head = url[: url.index("://") + 3]  # the scheme as written
     tail = url[len(head) + len(parts.netloc) :]
+    if ";" in parts.path and tail.startswith(parts.path):
+        path = _PATH_PARAM.sub(lambda m: _mask_param(m.group()[1:], ";"), parts.path)
+        tail = path + tail[len(parts.path) :]
     if query != parts.query:
         path, _, rest = tail.partition("?")
         tail = f"{path}?{query}{rest[len(parts.query) :]}"
     return head + netloc + tail
 
 
-def _mask_param(pair: str) -> str:
+def _mask_param(pair: str, lead: str = "") -> str:
     name, equals, value = pair.partition("=")
-    secret = equals and value and _SECRET_PARAM.search(urllib.parse.unquote_plus(name))
-    return f"{name}={MASK}" if secret else pair
+    closing = _CLOSING.search(value)
+    end = closing.group() if closing else ""
+    secret = equals and len(value) > len(end) and _SECRET_PARAM.search(urllib.parse.unquote_plus(name))
+    return f"{lead}{name}={MASK}{end}" if secret else lead + pair
 
 
 def matches_internal(host: str, patterns: Sequence[str]) -> bool:
