@@ -77,7 +77,7 @@ def run(
     from archcheck.pipeline.engine import run as run_engine  # start-up time: see above
     from archcheck.pipeline.runner import default_jobs
 
-    cache = CacheDir(settings.root / settings.cache_dir) if use_cache else None
+    cache = CacheDir(settings.root / settings.cache_dir, settings.root) if use_cache else None
     chosen = rules(settings) if selected is None else selected
     return run_engine(
         _complete(settings),
@@ -95,7 +95,7 @@ def analyse(settings: Settings, *, use_cache: bool = False, jobs: Optional[int] 
     from archcheck.pipeline.engine import analyse as analyse_project  # start-up time: see above
     from archcheck.pipeline.runner import default_jobs
 
-    cache = CacheDir(settings.root / settings.cache_dir) if use_cache else None
+    cache = CacheDir(settings.root / settings.cache_dir, settings.root) if use_cache else None
     return analyse_project(_complete(settings), cache=cache, jobs=jobs or default_jobs())
 
 
@@ -123,7 +123,7 @@ def _cached_or_run(
 ) -> Report:
     if not use_cache:
         return run(settings, paths=paths, jobs=jobs, progress=progress).report
-    cache = CacheDir(settings.root / settings.cache_dir)
+    cache = CacheDir(settings.root / settings.cache_dir, settings.root)
     layout = discover(settings)
     inputs = sorted([*layout.files, *layout.env_files, *layout.compose_files])
     base = str(settings.root)

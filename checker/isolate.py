@@ -13,14 +13,23 @@ from typing import Any, Callable, Tuple, TypeVar
 A = TypeVar("A")
 R = TypeVar("R")
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 20.0
 
 
 class Crashed(Exception):
     """The child died, timed out or raised; the message says which."""
 
 
+MEMORY_LIMIT = 2 << 30  # bytes of address space for the child: a parser that wants more is stopped
+
+
 def _child(send: Connection, function: Callable[[Any], Any], argument: Any) -> None:
+    try:
+        import resource  # POSIX only
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    except (ImportError, ValueError, OSError):
+        pass  # no limit where the platform has none
     try:
         outcome: Tuple[bool, Any] = (True, function(argument))
     except BaseException as exc:

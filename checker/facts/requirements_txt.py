@@ -151,7 +151,10 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         where = Location(path, number, 1, number, len(raw.rstrip()) + 1)
         include = _INCLUDE.match(line)
         if include:
-            target = posixpath.normpath(posixpath.join(base, include.group(2).strip()))
+            written = include.group(2).strip()
+            if "://" in written:
+                continue  # a remote file pip fetches: nothing to read here (nor to print: tokens)
+            target = posixpath.normpath(posixpath.join(base, written))
             includes.append(IncludeFact(target, include.group(1) in ("-c", "--constraint"), where))
             continue
         option = (line.split("=", 1)[0].split() or [line])[0]

@@ -26,13 +26,14 @@ import functools
 import hashlib
 import importlib.util
 import os
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, Type, TypeVar, Union
 
 import msgspec
 
 from archcheck import __version__
-from archcheck.fileio import write_atomic
 from archcheck.model import CallFacts, FileFacts, Report, Violation
 
 FORMAT = 2
@@ -97,6 +98,26 @@ def code_identity() -> str:
     return digest(__version__, found)
 
 
+def _read_entry(path: Path, limit: int) -> Optional[bytes]:
+    """A regular file's bytes, not through a link, at most ``limit``; None otherwise."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(os.dup(handle), "rb") as stream:
+            data = stream.read(limit + 1)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
 class _Header(msgspec.Struct, frozen=True, array_like=True):
     tool: str
     format: int
@@ -104,24 +125,68 @@ class _Header(msgspec.Struct, frozen=True, array_like=True):
     kind: str
 
 
-class CacheDir:
-    """The cache directory; created lazily with a ``.gitignore`` of ``*``."""
+MAX_ENTRY_SIZE = 1 << 30  # a bigger entry is not archcheck's: it is not read
+_MARK = b"# created by archcheck\n*\n"  # the cache's .gitignore, which also marks it as archcheck's
 
-    def __init__(self, directory: Path) -> None:
+
+class CacheDir:
+    """The cache directory; created lazily with a ``.gitignore`` of ``*``.
+
+    Its content may come from anywhere (a cache restored in CI, a committed folder), so
+    it is used only as a real directory inside the project, made by archcheck; entries
+    are read only as regular files, never through links, and written by renaming a new
+    file over the name (a link there is replaced, not followed)."""
+
+    def __init__(self, directory: Path, root: Optional[Path] = None) -> None:
         self.directory = directory
+        self.root = root
+        self._usable: Optional[bool] = None
+
+    def usable(self) -> bool:
+        """Whether the directory may be read and written (checked once per run)."""
+        if self._usable is None:
+            self._usable = self._check()
+        return self._usable
+
+    def _check(self) -> bool:
+        directory = str(self.directory)
+        if self.root is not None:
+            inside = os.path.join(os.path.realpath(self.root), os.path.relpath(directory, self.root))
+            if os.path.realpath(directory) != os.path.normpath(inside):
+                return False  # it, or a folder on its way, is a link
+        try:
+            info = os.lstat(directory)
+        except FileNotFoundError:
+            return True  # made on first store
+        except OSError:
+            return False
+        if not stat.S_ISDIR(info.st_mode):
+            return False
+        return _read_entry(self.directory / ".gitignore", 4096) == _MARK  # archcheck's, not a source folder
 
     def _ensure(self) -> bool:
+        if not self.usable():
+            return False
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                self._write_atomic(ignore, b"# created by archcheck\n*\n")
+            if _read_entry(ignore, 4096) != _MARK:
+                self._write_atomic(ignore, _MARK)
             return True
         except OSError:
             return False
 
     def _write_atomic(self, target: Path, data: bytes) -> None:
-        write_atomic(target, data, sync=False)  # a lost cache entry is recomputed
+        """A new file beside ``target``, renamed over it: a link at ``target`` is replaced."""
+        handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
 
     def _header(self, kind: str) -> _Header:
         return _Header("archcheck", FORMAT, code_identity(), kind)
@@ -129,13 +194,17 @@ class CacheDir:
     def load(self, name: str, kind: str, shape: Any) -> Optional[Any]:
         """The payload stored under ``name`` as a value of type ``shape``; None if absent,
         corrupt, foreign, written by other code, or of another shape."""
+        if not self.usable():
+            return None
         try:
-            data = (self.directory / name).read_bytes()
+            data = _read_entry(self.directory / name, MAX_ENTRY_SIZE)
+            if data is None:
+                return None
             header, payload = msgspec.msgpack.decode(data, type=Tuple[_Header, msgspec.Raw])
             if header != self._header(kind):
                 return None
             return msgspec.msgpack.decode(payload, type=shape)
-        except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError, RecursionError):
             return None  # missing, truncated, tampered with, or older: recompute
 
     def store(self, name: str, kind: str, payload: Any) -> None:

@@ -106,14 +106,21 @@ def _project(
     facts = analyse_files(root, paths, plan, store, hashes, jobs, progress)
     requirements = requirement_roots(settings, layout)
     todo = files_to_read(requirements)
+    roots = set(todo)
     excluded = compile_globs(settings.all_excludes)
     while todo:  # requirements files, following -r/-c includes that exist
         path = todo.pop(0)
         if path in requirements.facts or path in requirements.refused:
             continue
         refused = refuse_include(root, path, excluded)
+        if refused is None and os.path.lexists(root / path) and not (root / path).is_file():
+            refused = "is not a regular file; not read"
         if refused is not None:
             requirements.refused[path] = refused
+            if path in roots:  # a service's own file, or the shared one: say why it is not checked
+                problem = ParseProblem(f"this requirements file {refused}", Location(path))
+                unread = FileFacts(path, problems=(problem,))
+                facts.add(path, unread, fact_digests(unread))
             continue
         if not (root / path).is_file():
             continue

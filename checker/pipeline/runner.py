@@ -245,8 +245,8 @@ class CallFactFiles:
         self.read.update(names)
         for path in sorted(names):
             try:
-                data = (self.root / path).read_bytes()
-            except OSError:
+                data = read_project_file(str(self.root), path)
+            except UnreadableFile:
                 continue
             words = [n.encode() for n in names[path]]
             # a name beyond ASCII may be spelt otherwise in the file's encoding: keep the file

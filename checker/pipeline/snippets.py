@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Tuple
 
+from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.model import Violation
 
 
@@ -18,8 +19,8 @@ class Lines:
     def text(self, path: str, line: int) -> str:
         if path not in self.cache:
             try:
-                text = (self.root / path).read_text(encoding="utf-8", errors="replace")
-            except OSError:
+                text = read_project_file(str(self.root), path).decode("utf-8", errors="replace")
+            except UnreadableFile:
                 text = ""
             self.cache[path] = text.splitlines()
         lines = self.cache[path]

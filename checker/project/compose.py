@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, Optional, Tuple
 
+from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.project.layout import Layout, Unit
 
 COMPOSE_FILE = re.compile(r"^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$")
@@ -28,16 +29,12 @@ def is_compose_file(name: str) -> bool:
     return COMPOSE_FILE.match(name) is not None
 
 
-def _load(path: Path) -> Optional[Dict[str, Any]]:
+def _load(root: Path, rel: str) -> Optional[Dict[str, Any]]:
     import yaml  # start-up time: PyYAML loads only for projects with compose files
 
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            return None
-        document = yaml.safe_load(data)
-    except (OSError, yaml.YAMLError, ValueError, RecursionError):
+        document = yaml.safe_load(read_project_file(str(root), rel, MAX_BYTES))
+    except (UnreadableFile, yaml.YAMLError, ValueError, RecursionError):
         return None
     return document if isinstance(document, dict) else None
 
@@ -68,7 +65,7 @@ def compose_hosts(root: Path, files: Iterable[str], layout: Layout) -> Tuple[Tup
     """(host, what it names) for every container host name in the compose files."""
     hosts: Dict[str, str] = {}
     for rel in sorted(files):
-        document = _load(root / rel)
+        document = _load(root, rel)
         services = document.get("services") if document else None
         if not isinstance(services, dict):
             continue

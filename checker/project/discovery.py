@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from pathlib import Path
 from typing import AbstractSet, List, Optional, Sequence, Tuple
 
@@ -10,6 +11,7 @@ import pathspec
 
 from archcheck.config.globs import Globs, compile_globs, expand_dir_globs
 from archcheck.config.settings import Settings
+from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.project.compose import is_compose_file
 from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
 
@@ -18,12 +20,21 @@ SERVICE_MARKERS = ("pyproject.toml", "setup.py", "Dockerfile")
 PYTHON_SUFFIX = ".py"
 
 
-def _read_gitignore(directory: Path) -> Optional[Globs]:
-    path = directory / ".gitignore"
+GITIGNORE_MAX_SIZE = 1 << 20
+# a pattern with this many wildcards backtracks for minutes on a long name: git users write none
+GITIGNORE_MAX_STARS = 8
+
+
+def _read_gitignore(root: str, directory: str) -> Optional[Globs]:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
+        data = read_project_file(root, posixpath.join(directory, ".gitignore"), GITIGNORE_MAX_SIZE)
+    except UnreadableFile:
+        return None  # missing, or a FIFO, a device, a link out of the project, too large
+    lines = [
+        line
+        for line in data.decode("utf-8", errors="replace").splitlines()
+        if line.count("*") <= GITIGNORE_MAX_STARS and len(line) <= 4096
+    ]
     try:
         return Globs(pathspec.GitIgnoreSpec.from_lines(lines))
     except Exception:  # a broken .gitignore line: git ignores it, so do we
@@ -75,7 +86,7 @@ def walk_files(
         rel_dir = "" if rel_dir == "." else rel_dir
         ignores[:] = [(b, s) for b, s in ignores if is_within(rel_dir, b)]
         if use_gitignore:
-            spec = _read_gitignore(Path(dirpath))
+            spec = _read_gitignore(str(root), rel_dir)
             if spec is not None:
                 ignores.append((rel_dir, spec))
         prefix = rel_dir + "/" if rel_dir else ""

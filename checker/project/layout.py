@@ -160,7 +160,8 @@ class Layout:
         directory, unit = path, None
         while directory and unit is None:
             unit = self._unit_by_dir.get(directory)
-            directory = parent(directory)
+            above = parent(directory)
+            directory = "" if above == directory else above  # "/" is its own parent
         self._owners[path] = unit
         return unit
 

@@ -153,11 +153,11 @@ def refuse_include(root: Path, path: str, excluded: Globs) -> Optional[str]:
     """Why an included requirements file is not read, or None: a file outside the project
     (by its path, or a link out of it) or in an excluded folder (``.git``) is never read."""
     if path.startswith(("/", "../")) or path == ".." or re.match(r"^[A-Za-z]:", path):
-        return "it is outside the project; not read"
+        return "is outside the project; not read"
     real, real_root = os.path.realpath(root / path), os.path.realpath(root)
     if not (real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)):
-        return "it leads outside the project (a link); not read"
+        return "leads outside the project (a link); not read"
     parts = path.split("/")
     if any(excluded.match_file("/".join(parts[: i + 1]) + "/") for i in range(len(parts) - 1)):
-        return "it is in an excluded folder; not read"
+        return "is in an excluded folder; not read"
     return None
