@@ -1,0 +1,112 @@
+"""Second round: a committed or restored cache folder, and project files that are not what they seem."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.hostile._project import CONFIG, project, run
+
+POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs and symlinks as POSIX has them")
+LOOP = "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
+
+
+def _out(root: Path, *args: str) -> str:
+    result = run(root, *args)
+    assert result.returncode in (0, 1), result.stderr
+    return result.stdout.decode("utf-8")
+
+
+def _cache_names(root: Path) -> list[str]:
+    _out(root)
+    return sorted(p.name for p in (root / ".archcheck_cache").iterdir() if p.name != ".gitignore")
+
+
+@POSIX
+def test_links_in_the_cache_are_replaced_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": LOOP})
+    names = _cache_names(root)
+    victim = tmp_path / "precious.txt"
+    victim.write_text("precious\n")
+    for name in names:
+        entry = root / ".archcheck_cache" / name
+        entry.unlink()
+        entry.symlink_to(victim)
+    root.joinpath("svc/app/a.py").write_text(LOOP + "# edited\n")  # so every entry is rewritten
+    assert "ASY001" in _out(root)
+    assert victim.read_text() == "precious\n"
+
+
+@POSIX
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_cache_entry_that_is_not_a_file_is_not_read(tmp_path: Path, kind: str) -> None:
+    root = project(tmp_path, {"a.py": LOOP})
+    for name in _cache_names(root):
+        entry = root / ".archcheck_cache" / name
+        entry.unlink()
+        if kind == "fifo":
+            os.mkfifo(entry)
+        else:
+            entry.symlink_to("/dev/zero")
+    assert "ASY001" in _out(root)  # and it returned, without reading /dev/zero for good
+
+
+@POSIX
+def test_a_cache_folder_that_is_a_link_is_not_used(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": LOOP})
+    (root / ".archcheck_cache").symlink_to(outside)
+    assert "ASY001" in _out(root)
+    assert list(outside.iterdir()) == []
+
+
+def test_a_cache_dir_on_source_code_leaves_it_alone(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": LOOP}, CONFIG + 'cache-dir = "svc/app"\n')
+    first, second = _out(root), _out(root)
+    assert "ASY001" in first and first == second
+    assert not (root / "svc" / "app" / ".gitignore").exists()
+
+
+@POSIX
+def test_a_gitignore_fifo_does_not_block(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": LOOP})
+    os.mkfifo(root / ".gitignore")
+    os.mkfifo(root / "svc" / "app" / ".gitignore")
+    assert "ASY001" in _out(root, "--no-cache")
+
+
+def test_a_backtracking_gitignore_pattern_is_skipped(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": LOOP, "a" * 60 + ".py": "x = 1\n"})
+    (root / ".gitignore").write_text("a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\n")
+    assert "ASY001" in _out(root, "--no-cache")  # within the run's timeout
+
+
+@POSIX
+def test_a_requirements_file_linked_out_of_the_project_is_reported(tmp_path: Path) -> None:
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:SECRET\n")
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": "x = 1\n"})
+    (root / "svc" / "requirements.txt").unlink()
+    (root / "svc" / "requirements.txt").symlink_to(secret)
+    out = _out(root, "--no-cache")
+    assert "svc/requirements.txt:1:1: ARC001" in out and "leads outside the project" in out
+    assert "SECRET" not in out
+
+
+def test_a_remote_include_is_neither_read_nor_printed(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "svc" / "requirements.txt").write_text("-r https://u:S3cr3t@example.com/r.txt\nhttpx\n")
+    assert "S3cr3t" not in _out(root, "--no-cache")
+
+
+def test_thousands_of_joined_urls_give_bounded_messages(tmp_path: Path) -> None:
+    source = "URL = " + " ".join(["'http://localhost:1/'"] * 5000) + "\n"
+    root = project(tmp_path, {"a.py": source})
+    lines = _out(root, "--no-cache").splitlines()
+    assert "CFG001" in lines[0] and max(len(line) for line in lines) < 5000
