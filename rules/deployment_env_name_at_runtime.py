@@ -32,7 +32,7 @@ client_id = os.environ["GOOGLE_OAUTH_CLIENT_ID"]  # set per deployment
 from typing import Iterator
 
 from archcheck.config.options import Option
-from archcheck.config.validators import string_list
+from archcheck.config.validators import nonempty_strings
 from archcheck.model import Severity, Violation
 from archcheck.project.layout import UnitKind
 from archcheck.rule_api.examples import Example, example
@@ -84,7 +84,9 @@ class DeploymentEnvNameAtRuntime(
     valid=VALID,
     invalid=INVALID,
     options=(
-        Option("config", "deployment-suffixes", SUFFIXES, string_list, "suffixes that name a deployment"),
+        Option(
+            "config", "deployment-suffixes", SUFFIXES, nonempty_strings, "suffixes that name a deployment"
+        ),
     ),
     in_tests=False,
 ):

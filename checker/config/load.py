@@ -36,7 +36,7 @@ ENGINE_KEYS: _Schema = {
     "respect-gitignore": ("respect_gitignore", v.boolean),
     "test-files": ("test_files", v.match_globs),
     "extend-test-files": ("extend_test_files", v.match_globs),
-    "select": ("select", v.code_selectors),
+    "select": ("select", v.select_selectors),
     "ignore": ("ignore", v.code_selectors),
     "per-file-ignores": ("per_file_ignores", v.codes_by_glob),
     "extend-per-file-ignores": ("extend_per_file_ignores", v.codes_by_glob),
@@ -111,6 +111,7 @@ def parse_settings(
     problems: List[str] = []
     engine = {key: raw for key, raw in table.items() if key in ENGINE_KEYS}
     values = _apply(engine, ENGINE_KEYS, "", where, problems)
+    _both_service_and_shared(values, where, problems)
     tables = tuple((key, raw) for key, raw in table.items() if key not in ENGINE_KEYS)
     if defer and not problems:
         return Settings(root=root, config_file=config_file, pending=tables, **values)
@@ -120,6 +121,17 @@ def parse_settings(
         problems.sort(key=lambda problem: _key_index(problem, where, ordered))
         raise ConfigError(problems)
     return Settings(root=root, config_file=config_file, options=chosen, **values)
+
+
+def _both_service_and_shared(values: Mapping[str, Any], where: str, problems: List[str]) -> None:
+    """A glob listed in both ``services`` and ``shared``: a folder is one or the other, not both.
+    (Only the globs as written are compared; what they expand to is known once the tree is walked.)"""
+    services = {glob.rstrip("/") for glob in values.get("services", ())}
+    for glob in values.get("shared", ()):
+        if glob.rstrip("/") in services:
+            problems.append(
+                f"{where}: shared: {glob!r} is also in services; a folder is a service or shared, not both"
+            )
 
 
 def _key_index(problem: str, where: str, keys: List[str]) -> int:

@@ -26,9 +26,27 @@ def string(value: Any) -> str:
     return value
 
 
+# what a file system takes: a name (path component) of at most 255 bytes, a path of at most 4096
+NAME_MAX, PATH_MAX = 255, 4096
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def path_text(text: str) -> str:
+    """Text that can name a file: no control character (NUL, newline), no overlong name or path."""
+    control = _CONTROL.search(text)
+    if control:
+        raise ValueError(f"{text[:80]!r}: a control character ({control.group()!r}) cannot be in a path")
+    if len(text.encode("utf-8", "surrogatepass")) > PATH_MAX:
+        raise ValueError(f"{text[:80]!r}...: longer than {PATH_MAX} bytes")
+    for name in re.split(r"[/\\]", text):
+        if len(name.encode("utf-8", "surrogatepass")) > NAME_MAX:
+            raise ValueError(f"{name[:80]!r}...: a name longer than {NAME_MAX} bytes")
+    return text
+
+
 def inside_path(value: Any) -> str:
     """A path relative to the project root that stays inside it (``cache-dir``, ``shared-requirements``)."""
-    text = string(value)
+    text = path_text(string(value))
     parts = text.replace("\\", "/").split("/")
     if (
         not text.strip()
@@ -59,6 +77,14 @@ def string_list(value: Any) -> Tuple[str, ...]:
     return tuple(value)
 
 
+def nonempty_strings(value: Any) -> Tuple[str, ...]:
+    """A list of strings none of which is empty (an empty suffix or host glob would match everything)."""
+    strings_ = string_list(value)
+    if any(not s.strip() for s in strings_):
+        raise ValueError("an empty string is not allowed here")
+    return strings_
+
+
 _SELECTOR = re.compile(r"[A-Z]+[0-9]*")
 
 
@@ -68,6 +94,14 @@ def code_selectors(value: Any) -> Tuple[str, ...]:
     for selector in selectors:
         if not _SELECTOR.fullmatch(selector):
             raise ValueError(f"expected a rule code or prefix (capitals, then digits), got {selector!r}")
+    return selectors
+
+
+def select_selectors(value: Any) -> Tuple[str, ...]:
+    """``select``: at least one selector; an empty one would turn every rule off."""
+    selectors = code_selectors(value)
+    if not selectors:
+        raise ValueError("an empty select turns every rule off; to turn rules off, use ignore")
     return selectors
 
 
@@ -91,10 +125,18 @@ def format_template(value: Any, fields: Collection[str]) -> str:
     return text
 
 
+def _brackets_closed(glob: str) -> None:
+    """A ``[`` must open a character class that a ``]`` closes (else it is a typo, not a literal)."""
+    if re.search(r"\[[^\]]*$", glob.replace("\\[", "")):
+        raise ValueError(f"bad glob {glob!r}: '[' without a closing ']' (write [[] for a literal '[')")
+
+
 def directory_globs(value: Any) -> Tuple[str, ...]:
     globs = string_list(value)
     for glob in globs:
         try:
+            path_text(glob)
+            _brackets_closed(glob)
             validate_dir_glob(glob)
         except GlobError as exc:
             raise ValueError(str(exc)) from None
@@ -103,6 +145,8 @@ def directory_globs(value: Any) -> Tuple[str, ...]:
 
 def match_globs(value: Any) -> Tuple[str, ...]:
     globs = string_list(value)
+    for glob in globs:
+        _brackets_closed(glob)
     try:
         compile_globs(globs)
     except GlobError as exc:
@@ -116,6 +160,7 @@ def codes_by_glob(value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
         raise ValueError(f"expected a table of glob = [codes], got {type_name(value)}")
     entries = []
     for glob, codes in value.items():
+        _brackets_closed(glob)
         try:
             compile_globs([glob])
         except GlobError as exc:

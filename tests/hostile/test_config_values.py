@@ -1,0 +1,66 @@
+"""Configuration values that used to crash ("internal error"), hang or silently do nothing are
+config errors: exit 2 with one line naming the file, the key and the reason."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import cli
+from tests.hostile.test_bad_input_files import one_line_error
+
+LONG = "a" * 100_000
+
+
+def _project(root: Path, config: str) -> Path:
+    (root / "archcheck.toml").write_text(config, encoding="utf-8")
+    (root / "svc" / "app").mkdir(parents=True)
+    (root / "svc" / "requirements.txt").write_text("httpx\n", encoding="utf-8")
+    (root / "svc" / "app" / "main.py").write_text("import asyncio\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("config", "fragments"),
+    [
+        (f'services = ["{LONG}"]\n', ("services:", "longer than 4096 bytes")),
+        (f'services = ["svc", "x/{"b" * 300}"]\n', ("services:", "longer than 255 bytes")),
+        (f'services = ["svc"]\nshared-requirements = "{"a" * 5000}"\n', ("shared-requirements:", "4096")),
+        (
+            'services = ["svc"]\nshared-requirements = "a\\u0000"\n',
+            ("shared-requirements:", "control character"),
+        ),
+        ('services = ["svc", "a\\nb"]\n', ("services:", "control character")),
+        ('services = ["svc", "a\\u0000"]\n', ("services:", "control character")),
+        ('services = ["svc["]\n', ("services:", "without a closing ']'")),
+        ('services = ["svc"]\nselect = []\n', ("select:", "use ignore")),
+        ('services = ["svc"]\nshared = ["svc/"]\n', ("shared:", "also in services")),
+        ('services = ["svc"]\n[per-file-ignores]\n"[" = ["ARC"]\n', ("per-file-ignores:", "closing ']'")),
+        ('services = ["svc"]\nexclude = ["build["]\n', ("exclude:", "closing ']'")),
+        ('services = ["svc"]\n[config]\ndeployment-suffixes = [""]\n', ("deployment-suffixes:", "empty")),
+        ('services = ["svc"]\n[config]\ninternal-hosts = [""]\n', ("internal-hosts:", "empty")),
+        ('services = ["svc"]\n[config]\ndatabase-url-template = ""\n', ("database-url-template:", "empty")),
+    ],
+)
+def test_bad_values_are_config_errors(tmp_path: Path, config: str, fragments: tuple) -> None:
+    one_line_error(cli(_project(tmp_path, config), "check"), "archcheck.toml: ", *fragments)
+
+
+def test_good_brackets_and_globs_still_work(tmp_path: Path) -> None:
+    root = _project(tmp_path, 'services = ["sv[cx]"]\nexclude = ["[[]draft"]\nselect = ["ARC"]\n')
+    result = cli(root, "check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_template_of_many_wildcards_matches_in_linear_time(tmp_path: Path) -> None:
+    template = "postgresql://*a*a*a*a*a*a*a*a*a*a{service}"
+    root = _project(tmp_path, f'services = ["svc"]\n[config]\ndatabase-url-template = "{template}"\n')
+    value = "postgresql://" + "a" * 60
+    (root / "svc" / "app" / "config.py").write_text(f'DATABASE_URL = "{value}"\n', encoding="utf-8")
+    started = time.monotonic()
+    result = cli(root, "check", "--select", "CFG", "--no-cache")
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1, result.stderr  # the value does not end with the service: a finding
+    assert "does not follow the convention" in result.stdout
