@@ -1,4 +1,5 @@
-"""Atomic writes, the one way archcheck writes a file (cache, baseline, index, audit, init, --output).
+"""Atomic writes, the one way archcheck writes a file (cache, baseline, index, audit, init, --output),
+and :func:`read_regular`, how it reads a file named on the command line or in the configuration.
 
 The data goes to a temporary file in the target's directory, which then replaces the
 target with ``os.replace``: a full disk, a file size limit or a crash leaves the old file
@@ -8,11 +9,46 @@ whole, never a truncated one, and a concurrent reader sees the old content or th
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
 from pathlib import Path
 from typing import Optional, Union
+
+MAX_INPUT_SIZE = 64 * 1024 * 1024  # a baseline, an audit history or a config file is far smaller
+
+
+def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE) -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes (links are followed).
+
+    A device (``/dev/zero``), a FIFO or a socket is refused without reading it (opened with
+    ``O_NONBLOCK``, so a FIFO with no writer does not hang the open), and so is a file over
+    ``limit``: either is an OSError whose ``strerror`` is the reason. A missing file is
+    FileNotFoundError, as with ``open``.
+    """
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
+            raise OSError(errno.EINVAL, f"not a regular file ({kind}); not read")
+        too_large = OSError(errno.EFBIG, f"too large: over {limit // (1024 * 1024)} MB; not read")
+        if info.st_size > limit:
+            raise too_large
+        chunks = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # it grew while being read
+            raise too_large
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
 
 
 class WriteError(OSError):

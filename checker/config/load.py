@@ -22,6 +22,7 @@ else:  # pragma: no cover - exercised on old Pythons only
 from archcheck.config import validators as v
 from archcheck.config.options import Option, by_section, merged
 from archcheck.config.settings import ConfigError, Settings
+from archcheck.fileio import read_regular
 
 PYPROJECT = "pyproject.toml"
 ARCHCHECK_TOML = "archcheck.toml"
@@ -154,7 +155,7 @@ def complete(settings: Settings, options: Sequence[Option]) -> Settings:
 def toml_text(path: Path) -> str:
     """The text of a TOML file; ConfigError (file, line, reason) if unreadable or not UTF-8."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
@@ -191,15 +192,21 @@ def _archcheck_table(path: Path) -> Optional[Dict[str, Any]]:
     return data
 
 
+def _special(path: Path) -> bool:
+    """A device, FIFO or socket (a link to ``/dev/zero``): reading it reports the error."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
 def find_config(start: Path) -> Tuple[Path, Optional[Path]]:
     """Return (root, config file or None) per SPEC §1, walking up from ``start``."""
     start = start.resolve()
     candidates = [start, *start.parents]
     for directory in candidates:
-        if (directory / ARCHCHECK_TOML).is_file():
-            return directory, directory / ARCHCHECK_TOML
+        archcheck_toml = directory / ARCHCHECK_TOML
+        if archcheck_toml.is_file() or _special(archcheck_toml):  # reading a special one is an error
+            return directory, archcheck_toml
         pyproject = directory / PYPROJECT
-        if pyproject.is_file() and _archcheck_table(pyproject) is not None:
+        if (pyproject.is_file() or _special(pyproject)) and _archcheck_table(pyproject) is not None:
             return directory, pyproject
     for directory in candidates:
         if (directory / PYPROJECT).is_file() or (directory / ".git").exists():
@@ -217,7 +224,7 @@ def load_settings(
     """Discover (or take) the config file and return settings validated against ``options``."""
     if config_file is not None:
         config_file = config_file.resolve()
-        if not config_file.is_file():
+        if not config_file.exists():
             raise ConfigError([f"{config_file}: config file not found"])
         root = config_file.parent
         table = _archcheck_table(config_file)

@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 import msgspec
 
-from archcheck.fileio import write_atomic
+from archcheck.fileio import read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
 from archcheck.project.layout import UnitKind
@@ -117,7 +117,7 @@ def _run(line: bytes) -> Run:
 def previous_run(history: Path) -> Optional[Run]:
     """The last run recorded in ``history`` (None if there is none); every line is checked."""
     try:
-        lines = history.read_bytes().splitlines()
+        lines = read_regular(history).splitlines()
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -140,7 +140,7 @@ def previous_run(history: Path) -> Optional[Run]:
 def append(history: Path, run: Run) -> None:
     """Add a line for ``run``, rewriting the file atomically: a full disk loses no earlier run."""
     try:
-        before = history.read_bytes()
+        before = read_regular(history)
     except FileNotFoundError:
         before = b""
     except OSError as exc:

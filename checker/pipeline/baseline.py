@@ -16,7 +16,7 @@ from typing import Annotated, Final, List, Literal, Sequence, Set
 import msgspec
 from msgspec.structs import replace
 
-from archcheck.fileio import write_atomic
+from archcheck.fileio import read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.pipeline.snippets import Identity, identities
 
@@ -52,7 +52,7 @@ class _Baseline(msgspec.Struct, forbid_unknown_fields=True):
 def read(path: Path) -> Set[Identity]:
     """The entries of a baseline file; BaselineError (file, position, reason) if it is not one."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_regular(path).decode("utf-8")
         document = msgspec.convert(json.loads(text), type=_Baseline)  # json: lone surrogates round-trip
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found") from None
