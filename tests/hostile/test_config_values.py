@@ -33,6 +33,8 @@ def _project(root: Path, config: str) -> Path:
             ("shared-requirements:", "control character"),
         ),
         ('services = ["svc", "a\\nb"]\n', ("services:", "control character")),
+        ('services = ["svc"]\nbaseline = "base\\u0000.json"\n', ("baseline:", "control character")),
+        (f'services = ["svc"]\nbaseline = "{"b" * 300}.json"\n', ("baseline:", "longer than 255 bytes")),
         ('services = ["svc", "a\\u0000"]\n', ("services:", "control character")),
         ('services = ["svc["]\n', ("services:", "without a closing ']'")),
         ('services = ["svc"]\nselect = []\n', ("select:", "use ignore")),
