@@ -82,6 +82,13 @@ def write_atomic(target: Path, data: Union[str, bytes], *, sync: bool = True) ->
         raise WriteError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
+def replace_file(target: Path, data: bytes) -> None:
+    """Put ``data`` at ``target`` by renaming a new file over it: a link there is replaced,
+    never followed (for a folder whose content may be hostile, such as the cache). No sync:
+    what is written this way may be lost and recomputed. Raises OSError."""
+    _replace(target, data, 0o666 & ~_umask(), sync=False)
+
+
 def _mode(path: Path) -> Optional[int]:
     try:
         return os.stat(path).st_mode

@@ -27,13 +27,13 @@ import hashlib
 import importlib.util
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, Type, TypeVar, Union
 
 import msgspec
 
 from archcheck import __version__
+from archcheck.fileio import replace_file
 from archcheck.model import CallFacts, FileFacts, Report, Violation
 
 FORMAT = 2
@@ -177,16 +177,7 @@ class CacheDir:
             return False
 
     def _write_atomic(self, target: Path, data: bytes) -> None:
-        """A new file beside ``target``, renamed over it: a link at ``target`` is replaced."""
-        handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        replace_file(target, data)  # a link at ``target`` is replaced, not followed
 
     def _header(self, kind: str) -> _Header:
         return _Header("archcheck", FORMAT, code_identity(), kind)
