@@ -210,7 +210,24 @@ def mask_credentials(text: str) -> str:
     ``token=``, ``auth=``, ``key=``, ``;password=``…), up to a closing quote, bracket or
     punctuation after them. Everything else is left exactly as written.
     """
-    return _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0)), text) if "://" in text else text
+    if "://" not in text:
+        return text
+    masked = _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0)), text)
+    # a URL inside another one's query or run together with it: its userinfo, whatever parsed
+    return _NESTED_USERINFO.sub(_mask_userinfo, masked)
+
+
+# ``scheme://user:password@`` anywhere (a URL inside another URL or joined to one)
+_NESTED_USERINFO = re.compile(r"(://)([^/\s:@'\"?#]*)(:[^/\s@'\"]*)?@")
+
+
+def _mask_userinfo(match: re.Match[str]) -> str:
+    user, password = match.group(2), match.group(3)
+    if password and password != ":" + MASK:
+        return f"{match.group(1)}{user}:{MASK}@"
+    if not password and user and user != MASK:
+        return f"{match.group(1)}{MASK}@"
+    return match.group(0)
 
 
 def _mask_url(url: str) -> str:

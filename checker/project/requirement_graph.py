@@ -34,10 +34,12 @@ def shared_file(settings: Settings) -> Optional[str]:
 def service_roots(root: Path, service: Unit) -> List[str]:
     """A service's own requirements files: requirements.txt, else requirements/*.txt."""
     top = posixpath.join(service.path, "requirements.txt")
-    if (root / top).is_file():
+    if os.path.lexists(root / top):  # a FIFO or a link too: reading it is refused with a finding
         return [top]
     folder = root / service.path / "requirements"
-    return sorted(p.relative_to(root).as_posix() for p in folder.glob("*.txt") if p.is_file())
+    if folder.is_symlink() or not folder.is_dir():
+        return []  # a link out of the project is not listed
+    return sorted(p.relative_to(root).as_posix() for p in folder.glob("*.txt") if os.path.lexists(p))
 
 
 @dataclass

@@ -110,3 +110,20 @@ def test_thousands_of_joined_urls_give_bounded_messages(tmp_path: Path) -> None:
     root = project(tmp_path, {"a.py": source})
     lines = _out(root, "--no-cache").splitlines()
     assert "CFG001" in lines[0] and max(len(line) for line in lines) < 5000
+
+
+@POSIX
+def test_a_requirements_fifo_is_reported_not_skipped(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "svc" / "requirements.txt").unlink()
+    os.mkfifo(root / "svc" / "requirements.txt")
+    assert "svc/requirements.txt:1:1: ARC001" in _out(root, "--no-cache")
+
+
+def test_a_url_inside_another_url_has_its_password_masked(tmp_path: Path) -> None:
+    source = (
+        'import requests\nrequests.get("http://localhost/?next=https://c:pwTWO@h/")\n'
+        'requests.get("http://a:pwZERO@localhost/x" "http://b:pwONE@localhost/y")\n'
+    )
+    out = _out(project(tmp_path, {"a.py": source}), "--no-cache")
+    assert "CFG001" in out and "pwTWO" not in out and "pwONE" not in out and "pwZERO" not in out
