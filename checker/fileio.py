@@ -69,7 +69,10 @@ def write_atomic(target: Path, data: Union[str, bytes], *, sync: bool = True) ->
         if mode is not None and stat.S_ISDIR(mode):
             raise WriteError(f"{target}: cannot write: is a directory")
         if mode is not None and not stat.S_ISREG(mode):
-            with open(target, "wb") as stream:
+            # O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of waiting for good
+            handle = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+            os.set_blocking(handle, True)
+            with os.fdopen(handle, "wb") as stream:
                 stream.write(payload)
             return
         path = Path(os.path.realpath(target))

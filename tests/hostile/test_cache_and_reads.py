@@ -127,3 +127,19 @@ def test_a_url_inside_another_url_has_its_password_masked(tmp_path: Path) -> Non
     )
     out = _out(project(tmp_path, {"a.py": source}), "--no-cache")
     assert "CFG001" in out and "pwTWO" not in out and "pwONE" not in out and "pwZERO" not in out
+
+
+@POSIX
+@pytest.mark.parametrize(
+    "command, name", [("index", "MASTER_INDEX.md"), ("baseline", "archcheck-baseline.json")]
+)
+def test_writing_to_a_fifo_nobody_reads_fails_at_once(tmp_path: Path, command: str, name: str) -> None:
+    import subprocess
+    import sys
+
+    root = project(tmp_path, {"a.py": "class A: ...\n"})
+    os.mkfifo(root / name)
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", command], cwd=root, capture_output=True, timeout=60
+    )
+    assert result.returncode == 2 and len(result.stderr.decode().strip().splitlines()) == 1
