@@ -232,6 +232,7 @@ def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]
 
     settings = _settings(config, defer=True)
     target = output or settings.root / (settings.baseline or "archcheck-baseline.json")
+    inside = None if output else settings.root  # a path the project names stays in it
     found = baseline.current(_report(settings, None, True, None, None))
     if prune:
         try:
@@ -239,11 +240,11 @@ def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]
         except baseline.BaselineError as exc:
             raise UserError(str(exc)) from None
         kept = [entry for entry in found if entry in known]
-        baseline.write(target, kept)
+        baseline.write(target, kept, inside)
         dropped, remaining = len(known) - len(set(kept)), len(set(kept))
         click.echo(f"pruned {target.name}: {dropped} fixed entries dropped, {remaining} kept")
     else:
-        baseline.write(target, found)
+        baseline.write(target, found, inside)
         click.echo(f"wrote {target.name}: {len(set(found))} findings recorded")
     return EXIT_OK
 
@@ -336,7 +337,7 @@ def index(output: str, config: Optional[Path]) -> int:
         click.echo(text, nl=False)
     else:
         target = settings.root / output
-        write_atomic(target, text)
+        write_atomic(target, text, inside=settings.root)
         inside = target.is_relative_to(settings.root)
         click.echo(f"wrote {target.relative_to(settings.root).as_posix() if inside else target}", err=True)
     return EXIT_OK

@@ -55,7 +55,9 @@ class WriteError(OSError):
     """A file that cannot be written; the message is the one line the user sees."""
 
 
-def write_atomic(target: Path, data: Union[str, bytes], *, sync: bool = True) -> None:
+def write_atomic(
+    target: Path, data: Union[str, bytes], *, sync: bool = True, inside: Optional[Path] = None
+) -> None:
     """Replace ``target`` with ``data`` (text is written as UTF-8) all at once.
 
     A symlink is followed and the file it names replaced; an existing file keeps its
@@ -64,6 +66,10 @@ def write_atomic(target: Path, data: Union[str, bytes], *, sync: bool = True) ->
     (a cache, which may be lost, skips it). Raises WriteError naming the file and the reason.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if inside is not None:  # a path the project names: a committed link must not lead out of it
+        real, home = os.path.realpath(target), os.path.realpath(inside)
+        if not (real == home or real.startswith(home.rstrip(os.sep) + os.sep)):
+            raise WriteError(f"{target}: not written: it leads outside the project (a link)")
     try:
         mode = _mode(target)
         if mode is not None and stat.S_ISDIR(mode):

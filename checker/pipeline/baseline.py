@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Final, List, Literal, Sequence, Set
+from typing import Annotated, Final, List, Literal, Optional, Sequence, Set
 
 import msgspec
 from msgspec.structs import replace
@@ -67,7 +67,7 @@ def read(path: Path) -> Set[Identity]:
     return {(e.code, e.path, e.text, e.occurrence) for e in document.entries}
 
 
-def write(path: Path, entries: Sequence[Identity]) -> None:
+def write(path: Path, entries: Sequence[Identity], inside: Optional[Path] = None) -> None:
     """Write the baseline atomically: a full disk leaves the old file whole."""
     document = {
         "tool": "archcheck",
@@ -77,7 +77,7 @@ def write(path: Path, entries: Sequence[Identity]) -> None:
             for code, where, text, occurrence in sorted(set(entries))
         ],
     }
-    write_atomic(path, json.dumps(document, indent=2) + "\n")
+    write_atomic(path, json.dumps(document, indent=2) + "\n", inside=inside)
 
 
 def current(report: Report) -> List[Identity]:

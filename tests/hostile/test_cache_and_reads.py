@@ -143,3 +143,25 @@ def test_writing_to_a_fifo_nobody_reads_fails_at_once(tmp_path: Path, command: s
         [sys.executable, "-m", "archcheck", command], cwd=root, capture_output=True, timeout=60
     )
     assert result.returncode == 2 and len(result.stderr.decode().strip().splitlines()) == 1
+
+
+@POSIX
+@pytest.mark.parametrize(
+    "command, name", [("index", "MASTER_INDEX.md"), ("baseline", "archcheck-baseline.json")]
+)
+def test_an_output_the_project_names_is_not_written_through_a_link_out(
+    tmp_path: Path, command: str, name: str
+) -> None:
+    import subprocess
+    import sys
+
+    victim = tmp_path / "precious.txt"
+    victim.write_text("precious\n")
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": "class A: ...\n"})
+    (root / name).symlink_to(victim)
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", command], cwd=root, capture_output=True, timeout=60
+    )
+    assert result.returncode == 2 and b"leads outside the project" in result.stderr
+    assert victim.read_text() == "precious\n"
