@@ -36,7 +36,8 @@ TOOLING_DIRS = frozenset(
 )
 
 _URL = re.compile(
-    r"(?:\b([A-Za-z][A-Za-z0-9+.-]*)|\x00)://(?:[^\s/@'\"]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)"
+    # a scheme is short: an unbounded one rescans the rest of the text from every word start
+    r"(?:\b([A-Za-z][A-Za-z0-9+.-]{0,31})|\x00)://(?:[^\s/@'\"]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)"
 )
 _BARE_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:/\S*)?")
 LOOPBACK_NAMES = frozenset({"localhost", "0.0.0.0", "::1", "ip6-localhost"})
@@ -143,6 +144,8 @@ MAX_URL = 2048  # longer text after a URL's host is cut: thousands of URLs run t
 
 def urls(text: str) -> Iterator[Tuple[str, str]]:
     """(url, host) for each URL in ``text`` whose host is written out (not an expression)."""
+    if "://" not in text:
+        return
     for match in _URL.finditer(text):
         host = match.group(2)
         if PLACEHOLDER in host:

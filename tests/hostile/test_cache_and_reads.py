@@ -165,3 +165,10 @@ def test_an_output_the_project_names_is_not_written_through_a_link_out(
     )
     assert result.returncode == 2 and b"leads outside the project" in result.stderr
     assert victim.read_text() == "precious\n"
+
+
+def test_a_long_word_run_before_a_scheme_is_scanned_in_linear_time(tmp_path: Path) -> None:
+    words = "svc-" * 200_000  # 800 kB: quadratic scanning would outlast the run timeout
+    source = f'DATABASE_URL = "{words}"\nX = "{words}://localhost:1/"\n'
+    out = _out(project(tmp_path, {"c.py": source}), "--no-cache")  # minutes when quadratic
+    assert "Found" in out or "passed" in out
