@@ -378,6 +378,14 @@ def init(force: bool) -> int:
     return EXIT_OK
 
 
+def _error(message: str) -> None:
+    """One line on stderr: a value from the project (a config string, a path) cannot start
+    another line, so it can never read as a CI workflow command."""
+    from archcheck.output import escape  # start-up time: only runs that fail load it
+
+    click.echo(f"archcheck: {escape.text(message)}", err=True)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Console entry point: map every failure to an exit code and one line of text."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -387,17 +395,17 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         click.echo("archcheck: aborted", err=True)
         code = EXIT_ERROR
     except click.ClickException as exc:
-        click.echo(f"archcheck: error: {exc.format_message()}", err=True)
+        _error(f"error: {exc.format_message()}")
         code = EXIT_ERROR
     except ConfigError as exc:
-        click.echo(f"archcheck: error: {'; '.join(exc.problems)}", err=True)
+        _error(f"error: {'; '.join(exc.problems)}")
         code = EXIT_ERROR
     except (UserError, WriteError) as exc:
-        click.echo(f"archcheck: error: {exc}", err=True)
+        _error(f"error: {exc}")
         code = EXIT_ERROR
     except Exception as exc:  # an archcheck bug: still one line, unless debugging
         if "--debug" in args:
             raise
-        click.echo(f"archcheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        _error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
         code = EXIT_ERROR
     sys.exit(code if isinstance(code, int) else EXIT_OK)

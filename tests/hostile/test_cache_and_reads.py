@@ -172,3 +172,10 @@ def test_a_long_word_run_before_a_scheme_is_scanned_in_linear_time(tmp_path: Pat
     source = f'DATABASE_URL = "{words}"\nX = "{words}://localhost:1/"\n'
     out = _out(project(tmp_path, {"c.py": source}), "--no-cache")  # minutes when quadratic
     assert "Found" in out or "passed" in out
+
+
+def test_a_config_error_is_one_line_whatever_the_value_holds(tmp_path: Path) -> None:
+    config = CONFIG + '[ssot]\ncanonical = { "A\\nB" = "x\\n::error::pwn" }\n'
+    result = run(project(tmp_path, {"a.py": "x = 1\n"}, config))
+    lines = result.stderr.decode().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and "::error::pwn" in lines[0]
