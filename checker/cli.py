@@ -337,7 +337,8 @@ def index(output: str, config: Optional[Path]) -> int:
         click.echo(text, nl=False)
     else:
         target = settings.root / output
-        write_atomic(target, text, inside=settings.root)
+        # a relative path is the project's: a link there must not lead out of it
+        write_atomic(target, text, inside=None if Path(output).is_absolute() else settings.root)
         inside = target.is_relative_to(settings.root)
         click.echo(f"wrote {target.relative_to(settings.root).as_posix() if inside else target}", err=True)
     return EXIT_OK
