@@ -65,11 +65,30 @@ def _apply(
             problems.append(_unknown(where, key, prefix, schema))
             continue
         attr, validate = schema[key]
+        if _has_control(raw):  # no key names a file, a host or a glob with a newline or a NUL
+            problems.append(f"{where}: {name}: control characters (newline, tab, NUL…) are not allowed")
+            continue
         try:
             values[attr] = validate(raw)
         except ValueError as exc:
             problems.append(f"{where}: {name}: {exc}")
     return values
+
+
+def _has_control(value: Any) -> bool:
+    """Whether a string in ``value`` (at any depth, keys too) holds a control character."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any(ord(c) < 0x20 or ord(c) == 0x7F for c in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _where(config_file: Optional[Path]) -> str:

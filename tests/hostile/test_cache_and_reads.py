@@ -174,8 +174,16 @@ def test_a_long_word_run_before_a_scheme_is_scanned_in_linear_time(tmp_path: Pat
     assert "Found" in out or "passed" in out
 
 
-def test_a_config_error_is_one_line_whatever_the_value_holds(tmp_path: Path) -> None:
-    config = CONFIG + '[ssot]\ncanonical = { "A\\nB" = "x\\n::error::pwn" }\n'
-    result = run(project(tmp_path, {"a.py": "x = 1\n"}, config))
+def test_an_error_is_one_line_whatever_the_value_holds(tmp_path: Path) -> None:
+    result = run(project(tmp_path, {"a.py": "x = 1\n"}), "--select", "X1\n::error::pwn")
     lines = result.stderr.decode().splitlines()
-    assert result.returncode == 2 and len(lines) == 1 and "::error::pwn" in lines[0]
+    assert result.returncode == 2 and len(lines) == 1 and "::ERROR::PWN" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "table",
+    ['[config]\ninternal-hosts = ["a\\u0000b"]\n', '[ssot]\nacceptable-duplicates = ["a\\n::error::x"]\n'],
+)
+def test_control_characters_in_any_config_value_are_an_error(tmp_path: Path, table: str) -> None:
+    result = run(project(tmp_path, {"a.py": "x = 1\n"}, CONFIG + table))
+    assert result.returncode == 2 and b"control characters" in result.stderr
