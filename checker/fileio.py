@@ -19,23 +19,43 @@ from typing import Optional, Union
 MAX_INPUT_SIZE = 64 * 1024 * 1024  # a baseline, an audit history or a config file is far smaller
 
 
-def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE) -> bytes:
-    """The bytes of ``path``, a regular file of at most ``limit`` bytes (links are followed).
+class NotRegularFile(OSError):
+    """A directory, device, FIFO or socket where a file was expected; ``strerror`` says which."""
+
+
+class FileTooLarge(OSError):
+    """A file over the size limit; ``size`` is what it holds (at least), ``limit`` the limit."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"too large: over {limit // (1024 * 1024)} MB; not read")
+        self.size = size
+        self.limit = limit
+
+
+def is_inside(path: str, directory: str) -> bool:
+    """Whether an absolute, resolved ``path`` is ``directory`` or below it."""
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE, *, follow_links: bool = True) -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes.
 
     A device (``/dev/zero``), a FIFO or a socket is refused without reading it (opened with
-    ``O_NONBLOCK``, so a FIFO with no writer does not hang the open), and so is a file over
-    ``limit``: either is an OSError whose ``strerror`` is the reason. A missing file is
-    FileNotFoundError, as with ``open``.
+    ``O_NONBLOCK``, so a FIFO with no writer does not hang the open): NotRegularFile; a file
+    over ``limit`` is FileTooLarge; a link is an OSError unless ``follow_links``. A missing
+    file is FileNotFoundError, as with ``open``. Every error's ``strerror`` is the reason.
     """
-    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(path, flags)
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
             kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
-            raise OSError(errno.EINVAL, f"not a regular file ({kind}); not read")
-        too_large = OSError(errno.EFBIG, f"too large: over {limit // (1024 * 1024)} MB; not read")
+            raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind}); not read")
         if info.st_size > limit:
-            raise too_large
+            raise FileTooLarge(info.st_size, limit)
         chunks = []
         size = 0
         while size <= limit:
@@ -45,7 +65,7 @@ def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:  # it grew while being read
-            raise too_large
+            raise FileTooLarge(size, limit)
         return b"".join(chunks)
     finally:
         os.close(handle)
@@ -66,10 +86,9 @@ def write_atomic(
     (a cache, which may be lost, skips it). Raises WriteError naming the file and the reason.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    if inside is not None:  # a path the project names: a committed link must not lead out of it
-        real, home = os.path.realpath(target), os.path.realpath(inside)
-        if not (real == home or real.startswith(home.rstrip(os.sep) + os.sep)):
-            raise WriteError(f"{target}: not written: it leads outside the project (a link)")
+    # a path the project names: a committed link must not lead out of it
+    if inside is not None and not is_inside(os.path.realpath(target), os.path.realpath(inside)):
+        raise WriteError(f"{target}: not written: it leads outside the project (a link)")
     try:
         mode = _mode(target)
         if mode is not None and stat.S_ISDIR(mode):

@@ -9,18 +9,14 @@ reads from a project goes through ``read_project_file``.
 from __future__ import annotations
 
 import os
-import stat
+
+from archcheck.fileio import FileTooLarge, NotRegularFile, is_inside, read_regular
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
 
 class UnreadableFile(Exception):
     """A file archcheck will not or cannot read; the message is the reason, for an ARC001 finding."""
-
-
-def is_inside(path: str, directory: str) -> bool:
-    """Whether an absolute, resolved ``path`` is ``directory`` or below it."""
-    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def read_project_file(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
@@ -31,31 +27,13 @@ def read_project_file(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) 
         linked = os.path.islink(full) or ".." in path.split("/")
         if linked and not is_inside(os.path.realpath(full), os.path.realpath(root)):
             raise UnreadableFile("it leads outside the project (a link or '..'); not read")
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below
-        handle = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        return read_regular(full, limit)
+    except FileTooLarge as exc:
+        raise UnreadableFile(too_large(exc.size, limit)) from None
+    except NotRegularFile as exc:
+        raise UnreadableFile(exc.strerror) from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read file: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFile("not a regular file (a device, FIFO or socket); not read")
-        if info.st_size > limit:
-            raise UnreadableFile(too_large(info.st_size, limit))
-        chunks = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:  # it grew while being read
-            raise UnreadableFile(too_large(size, limit))
-        return b"".join(chunks)
-    except OSError as exc:
-        raise UnreadableFile(f"cannot read file: {exc.strerror or exc}") from None
-    finally:
-        os.close(handle)
 
 
 def too_large(size: int, limit: int) -> str:

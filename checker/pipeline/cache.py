@@ -33,7 +33,7 @@ from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, 
 import msgspec
 
 from archcheck import __version__
-from archcheck.fileio import replace_file
+from archcheck.fileio import read_regular, replace_file
 from archcheck.model import CallFacts, FileFacts, Report, Violation
 
 FORMAT = 2
@@ -100,22 +100,10 @@ def code_identity() -> str:
 
 def _read_entry(path: Path, limit: int) -> Optional[bytes]:
     """A regular file's bytes, not through a link, at most ``limit``; None otherwise."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        handle = os.open(path, flags)
+        return read_regular(path, limit, follow_links=False)
     except OSError:
         return None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with os.fdopen(os.dup(handle), "rb") as stream:
-            data = stream.read(limit + 1)
-        return data if len(data) <= limit else None
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
 
 
 class _Header(msgspec.Struct, frozen=True, array_like=True):

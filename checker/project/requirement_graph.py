@@ -18,6 +18,7 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from archcheck.config.globs import Globs
 from archcheck.config.settings import Settings
+from archcheck.fileio import is_inside
 from archcheck.model import FileFacts, IncludeFact, RequirementFact
 from archcheck.project.layout import Layout, Unit, is_within
 
@@ -156,8 +157,7 @@ def refuse_include(root: Path, path: str, excluded: Globs) -> Optional[str]:
     (by its path, or a link out of it) or in an excluded folder (``.git``) is never read."""
     if path.startswith(("/", "../")) or path == ".." or re.match(r"^[A-Za-z]:", path):
         return "is outside the project; not read"
-    real, real_root = os.path.realpath(root / path), os.path.realpath(root)
-    if not (real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)):
+    if not is_inside(os.path.realpath(root / path), os.path.realpath(root)):
         return "leads outside the project (a link); not read"
     parts = path.split("/")
     if any(excluded.match_file("/".join(parts[: i + 1]) + "/") for i in range(len(parts) - 1)):
