@@ -270,6 +270,10 @@ class _Gatherer:
         self.passed: Set[Tuple[int, str]] = set()  # (function, local) passed as a connection target
         self.functions = 0
         self.settings_classes: Set[str] = set()
+        # statements of a marked function that span no marked line: they matter only when they
+        # pass a local holding a recorded string as a target, so they wait until one is kept
+        self.deferred: Dict[int, List[Tuple[ast.AST, _Use]]] = {}
+        self.released: Set[int] = set()  # functions whose every statement is walked
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         return qualified(node, self.aliases)
@@ -315,13 +319,23 @@ class _Gatherer:
     def gather(self, tree: ast.Module) -> ConfigFacts:
         stack: List[Tuple[ast.AST, _Use]] = [(statement, _Use()) for statement in reversed(tree.body)]
         while stack:
-            node, use = stack.pop()
-            # outside functions, a statement with no marked line holds nothing to record; inside
-            # a function that has one, every statement is walked, since a local may be passed
-            # as a target elsewhere in it
-            if use.function == 0 and isinstance(node, ast.stmt) and not self.marks.covers(node):
-                continue
-            stack.extend(reversed(self._visit(node, use)))
+            while stack:
+                node, use = stack.pop()
+                # a statement with no marked line holds nothing to record; inside a function,
+                # it may still pass a local that holds one as a target: it waits for that
+                if (
+                    isinstance(node, ast.stmt)
+                    and use.function not in self.released
+                    and not self.marks.covers(node)
+                ):
+                    if use.function:
+                        self.deferred.setdefault(use.function, []).append((node, use))
+                    continue
+                stack.extend(reversed(self._visit(node, use)))
+            keeping = {function for function, _ in self.kept}
+            for function in sorted(keeping & self.deferred.keys()):
+                self.released.add(function)
+                stack.extend(reversed(self.deferred.pop(function)))
         for (function, name), strings in self.kept.items():
             if (function, name) in self.passed:
                 for node, text, named in strings:

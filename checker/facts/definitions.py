@@ -131,7 +131,9 @@ def _catches_import_error(handler_type: Optional[ast.expr]) -> bool:
 
 
 SKETCH_SIZE = 16  # hashes kept per function body: exact Jaccard below 16 lines, an estimate above
-_CAMEL = re.compile(r"\b[A-Z][A-Za-z0-9_]*[a-z][A-Za-z0-9_]*\b")
+# an ASCII identifier that starts upper-case and holds a lower-case letter (written so that it
+# cannot backtrack: the first lower-case letter ends the leading run)
+_CAMEL = re.compile(r"\b[A-Z][A-Z0-9_]*[a-z][A-Za-z0-9_]*\b")
 _SELF = ("self", "cls")
 
 
@@ -143,11 +145,17 @@ def body_sketch(
     Two sketches estimate how similar two bodies are (bottom-k MinHash) without
     keeping their text; ``crc32`` keeps them stable between runs, for the cache.
     """
-    hashes = set()
-    for number in range(first, min(last, len(lines)) + 1):
-        text = lines[number - 1].strip()
-        if text and not text.startswith("#") and not skip[0] <= number <= skip[1]:
-            hashes.add(zlib.crc32(text.encode("utf-8", "surrogatepass")))
+    last = min(last, len(lines))
+    if skip[0] <= skip[1]:
+        before = lines[first - 1 : max(first - 1, min(skip[0] - 1, last))]
+        chunk = [*before, *lines[max(skip[1], first - 1) : last]]
+    else:
+        chunk = lines[first - 1 : last]
+    hashes = {
+        zlib.crc32(text.encode("utf-8", "surrogatepass"))
+        for text in map(str.strip, chunk)
+        if text and text[0] != "#"
+    }
     return tuple(sorted(hashes)[:SKETCH_SIZE])
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import ast
 from typing import List, Optional, Sequence, Tuple
 
-from archcheck.facts.source import ParsedSource, deep_recursion
+from archcheck.facts.source import LineMarks, ParsedSource, deep_recursion
 from archcheck.model import ImportFact, ImportKind, Location
 
-_DYNAMIC_HINT = "import_module"
+_DYNAMIC_CALLS = ("import_module", "__import__")
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 # node types that hold statements -> their statement fields, last first (for a stack)
 _HOLDERS = {
@@ -57,8 +57,8 @@ class _AstImports:
         tree = self.source.ast_tree
         assert tree is not None
         self._statements(tree.body)
-        if _DYNAMIC_HINT in self.source.text:
-            self._dynamic(tree)
+        if any(call in self.source.text for call in _DYNAMIC_CALLS):
+            self._dynamic(tree, self.source.marked_where(_DYNAMIC_CALLS))
         return tuple(self.facts)
 
     def _location(self, node: ast.AST) -> Location:
@@ -91,13 +91,19 @@ class _AstImports:
                 for field in _HOLDERS[type(node)]:
                     stack.extend(reversed(getattr(node, field)))
 
-    def _dynamic(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
+    def _dynamic(self, tree: ast.Module, marks: LineMarks) -> None:
+        """Literal ``import_module("x")`` / ``__import__("x")`` calls, on the marked lines only."""
+        stack: List[ast.AST] = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.stmt, ast.expr)) and not marks.covers(node):
+                continue
+            stack.extend(ast.iter_child_nodes(node))
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if name not in ("import_module", "__import__"):
+            if name not in _DYNAMIC_CALLS:
                 continue
             module = _literal_module(node.args)
             if module is not None:

@@ -251,6 +251,7 @@ class FileStore:
         known = cache.load(f"{self.prefix}-paths.msgpack", "paths", Dict[str, Known]) if cache else None
         self.known: Dict[str, Known] = known if isinstance(known, dict) else {}
         self.known_dirty = False
+        self.unhashed: Dict[str, Signature] = {}  # read and hashed by the worker that analyses them
         self.facts: _Shards[FileFacts] = _Shards(cache, f"{self.prefix}-facts", "facts", FileFacts)
         self.calls: _Shards[CallFacts] = _Shards(cache, f"{self.prefix}-calls", "calls", CallFacts)
 

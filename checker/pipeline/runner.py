@@ -39,6 +39,7 @@ from archcheck.pipeline.cache import Digests, FileStore, content_hash, file_key,
 from archcheck.pipeline.filephase import FilePlan, fact_digests, read_and_analyse, read_calls
 
 POOL_THRESHOLD = 64  # fewer files than this are analysed in-process: no pool start-up to pay
+CALLS_POOL_THRESHOLD = 16  # call facts cost a full walk each: a pool pays off sooner
 PROGRESS_THRESHOLD = 300  # about a second of work on one core
 
 Task = Tuple[str, str, FilePlan]
@@ -94,12 +95,16 @@ def _worker_start(parent: int) -> None:
 
 
 def _mapped(
-    function: Callable[[T], R], tasks: List[T], jobs: int, crashed: Callable[[T, str], R]
+    function: Callable[[T], R],
+    tasks: List[T],
+    jobs: int,
+    crashed: Callable[[T, str], R],
+    threshold: int = POOL_THRESHOLD,
 ) -> Iterator[R]:
     """``function`` over ``tasks``, in a pool for many. If a worker dies (a native crash, the
     memory killer), the tasks not done are retried one by one in a child process each, and a
     task that kills its child gets ``crashed(task, reason)``: the run goes on."""
-    if not (jobs > 1 and len(tasks) >= POOL_THRESHOLD):
+    if not (jobs > 1 and len(tasks) >= threshold):
         yield from map(function, tasks)
         return
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))  # small chunks: workers finish together
@@ -120,13 +125,21 @@ def _mapped(
 
 
 def content_hashes(root: Path, paths: Sequence[str], store: FileStore, limit: int) -> Dict[str, str]:
-    """Each readable file's content hash: remembered while its stat signature holds, else read."""
+    """Each readable file's content hash: remembered while its stat signature holds, else read.
+
+    With nothing remembered (a cold cache) no cached facts can be found by content, so
+    files are not read here at all: the worker that analyses one hashes what it read.
+    """
     hashes: Dict[str, str] = {}
     base = str(root)
+    cold = not store.known
     for path in paths:
         full = os.path.join(base, path)
         sig = signature(full)
         known = store.unchanged(path, sig)
+        if known is None and cold and sig is not None:
+            store.unhashed[path] = sig
+            continue
         if known is None:
             try:
                 data = read_project_file(base, path, limit)
@@ -146,7 +159,7 @@ class StoredFacts(Mapping[str, FileFacts]):
     facts went missing is analysed again on the spot."""
 
     def __init__(self, root: Path, paths: Sequence[str], plan: FilePlan, store: FileStore,
-                 hashes: Mapping[str, str]) -> None:  # fmt: skip
+                 hashes: Dict[str, str]) -> None:  # fmt: skip
         self.root = root
         self.paths = list(paths)
         self.plan = plan
@@ -157,8 +170,12 @@ class StoredFacts(Mapping[str, FileFacts]):
 
     def add(self, path: str, facts: FileFacts, digests: Digests, analysed: Optional[str] = None) -> None:
         """A file's fresh facts; ``analysed`` is the content hash of the bytes they came from."""
-        if path not in self.digests and path not in self.hashes:
+        sig = self.store.unhashed.pop(path, None)
+        if sig is None and path not in self.digests and path not in self.hashes:
             self.paths.append(path)  # a file found beyond discovery (a requirements include)
+        if sig is not None and analysed:  # hashed by its worker (a cold cache)
+            self.store.remember(path, sig, analysed)
+            self.hashes[path] = analysed
         self.fresh[path] = facts
         self.digests[path] = digests
         if analysed is not None and analysed != self.hashes.get(path):
@@ -194,7 +211,7 @@ def analyse_files(
     paths: Sequence[str],
     plan: FilePlan,
     store: FileStore,
-    hashes: Mapping[str, str],
+    hashes: Dict[str, str],
     jobs: int,
     progress: bool,
 ) -> StoredFacts:
@@ -266,7 +283,8 @@ class CallFactFiles:
                 results[path] = cached
             else:
                 todo.append((str(self.root), path))
-        for (_, path), facts in zip(todo, _mapped(_calls_work, todo, self.jobs, _calls_crashed)):
+        gathered = _mapped(_calls_work, todo, self.jobs, _calls_crashed, CALLS_POOL_THRESHOLD)
+        for (_, path), facts in zip(todo, gathered):
             results[path] = facts
             content = self.hashes.get(path)
             if content:

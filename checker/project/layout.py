@@ -141,6 +141,7 @@ class Layout:
         self._owners: Dict[str, Optional[Unit]] = {}
         self._absolute: Dict[Tuple[Optional[Unit], str, Tuple[str, ...]], List[Resolution]] = {}
         self._module_names: Dict[Unit, FrozenSet[str]] = {}
+        self._relative: Dict[Tuple[str, int, str, Tuple[str, ...]], List[Resolution]] = {}
 
     @property
     def services(self) -> Tuple[Unit, ...]:
@@ -224,7 +225,10 @@ class Layout:
         """Every place an import fact leads (a from-import may name submodules)."""
         extra = [n for n in fact.names if n != "*"]
         if fact.level:
-            return self._resolve_relative(path, fact.level, fact.module, extra)
+            relative = (parent(path), fact.level, fact.module, tuple(extra))  # the same for a package
+            if relative not in self._relative:
+                self._relative[relative] = self._resolve_relative(path, fact.level, fact.module, extra)
+            return self._relative[relative]
         if not fact.module:
             return []
         key = (self.owner(path), fact.module, tuple(extra))  # the same answer for a whole unit
