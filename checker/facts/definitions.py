@@ -148,7 +148,7 @@ def body_sketch(
     last = min(last, len(lines))
     if skip[0] <= skip[1]:
         before = lines[first - 1 : max(first - 1, min(skip[0] - 1, last))]
-        chunk = [*before, *lines[max(skip[1], first - 1) : last]]
+        chunk: Sequence[str] = [*before, *lines[max(skip[1], first - 1) : last]]
     else:
         chunk = lines[first - 1 : last]
     hashes = {
