@@ -183,6 +183,18 @@ def _capped(jobs: Optional[int]) -> Optional[int]:
     return min(jobs, cpus)
 
 
+def _warn_unused_cache(settings: Settings) -> None:
+    """Say so when the configured cache directory is refused: every run would be a cold run."""
+    from archcheck.pipeline.cache import CacheDir
+
+    reason = CacheDir(settings.root / settings.cache_dir, settings.root).refusal()
+    if reason is not None:
+        from archcheck.output import escape
+
+        where = escape.text(str(settings.cache_dir))
+        click.echo(f"archcheck: warning: cache directory '{where}' not used: {reason}", err=True)
+
+
 def _report(
     settings: Settings,
     paths: Optional[List[str]],
@@ -192,6 +204,8 @@ def _report(
 ) -> Report:
     from archcheck.pipeline.baseline import BaselineError
 
+    if use_cache:
+        _warn_unused_cache(settings)
     try:
         return api.check(
             settings, paths=paths, use_cache=use_cache, jobs=jobs, progress=True, baseline=baseline

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -58,6 +59,8 @@ def write(root: Path, table: Dict[str, Any], force: bool) -> Path:
     the result is parsed again and must equal the old content plus the new table before it
     atomically replaces the file.
     """
+    if os.path.lexists(root / ARCHCHECK_TOML) and not (root / ARCHCHECK_TOML).is_file():
+        raise InitError(f"{ARCHCHECK_TOML} is not a regular file; remove it or add the section by hand")
     if (root / ARCHCHECK_TOML).exists() and not force:
         raise InitError(
             f"{ARCHCHECK_TOML} already configures archcheck; use --force to add the section anyway"
@@ -94,4 +97,8 @@ def _with_table(text: str, table: Dict[str, Any], force: bool) -> str:
     if not isinstance(new, InlineTable):
         new.add(tomlkit.nl())  # a blank line before whatever table follows
     tool["archcheck"] = new
-    return tomlkit.dumps(document).rstrip("\n") + "\n"
+    result = tomlkit.dumps(document).rstrip("\r\n")
+    if "\r\n" in text and text.count("\r\n") == text.count("\n"):  # a CRLF file: new lines too
+        result = result.replace("\r\n", "\n").replace("\n", "\r\n")
+        return result + "\r\n"
+    return result + "\n"

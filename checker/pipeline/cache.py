@@ -129,28 +129,36 @@ class CacheDir:
         self.directory = directory
         self.root = root
         self._usable: Optional[bool] = None
+        self._refusal: Optional[str] = None
 
     def usable(self) -> bool:
         """Whether the directory may be read and written (checked once per run)."""
-        if self._usable is None:
-            self._usable = self._check()
-        return self._usable
+        return self.refusal() is None
 
-    def _check(self) -> bool:
+    def refusal(self) -> Optional[str]:
+        """Why the directory is not used as a cache, or None when it is (checked once per run)."""
+        if self._usable is None:
+            self._refusal = self._check()
+            self._usable = self._refusal is None
+        return self._refusal
+
+    def _check(self) -> Optional[str]:
         directory = str(self.directory)
         if self.root is not None:
             inside = os.path.join(os.path.realpath(self.root), os.path.relpath(directory, self.root))
             if os.path.realpath(directory) != os.path.normpath(inside):
-                return False  # it, or a folder on its way, is a link
+                return "it, or a folder on its way, is a symbolic link"
         try:
             info = os.lstat(directory)
         except FileNotFoundError:
-            return True  # made on first store
-        except OSError:
-            return False
+            return None  # made on first store
+        except OSError as exc:
+            return exc.strerror or type(exc).__name__
         if not stat.S_ISDIR(info.st_mode):
-            return False
-        return _read_entry(self.directory / ".gitignore", 4096) == _MARK  # archcheck's, not a source folder
+            return "it is not a directory"
+        if _read_entry(self.directory / ".gitignore", 4096) != _MARK:
+            return "it holds no .gitignore written by archcheck: a source folder is never a cache"
+        return None
 
     def _ensure(self) -> bool:
         if not self.usable():

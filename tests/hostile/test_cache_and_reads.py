@@ -72,6 +72,16 @@ def test_a_cache_dir_on_source_code_leaves_it_alone(tmp_path: Path) -> None:
     assert not (root / "svc" / "app" / ".gitignore").exists()
 
 
+def test_a_refused_cache_dir_is_named_in_a_warning(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": LOOP}, CONFIG + 'cache-dir = "svc/app"\n')
+    refused = run(root)
+    assert b"warning: cache directory 'svc/app' not used" in refused.stderr
+    assert b"warning" not in run(root, "--no-cache").stderr  # no cache asked for: nothing to say
+    (tmp_path / "ok").mkdir()
+    ok = project(tmp_path / "ok", {"a.py": LOOP})
+    assert b"warning" not in run(ok).stderr and b"warning" not in run(ok).stderr
+
+
 @POSIX
 def test_a_gitignore_fifo_does_not_block(tmp_path: Path) -> None:
     root = project(tmp_path, {"a.py": LOOP})

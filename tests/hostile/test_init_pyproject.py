@@ -89,3 +89,23 @@ def test_invalid_existing_files_are_one_line_errors_and_left_alone(tmp_path: Pat
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "pyproject.toml: line 2: not UTF-8" in result.stderr
     assert (root / "pyproject.toml").read_bytes() == b"[project]\nname = '\xff'\n"
+
+
+def test_a_crlf_pyproject_keeps_its_line_endings(tmp_path: Path) -> None:
+    root = layout(tmp_path, "")
+    (root / "pyproject.toml").write_bytes(b"[project]\r\nname = 'mono'\r\n")
+    assert cli(root, "init").returncode == 0
+    data = (root / "pyproject.toml").read_bytes()
+    assert data.startswith(b"[project]\r\nname = 'mono'\r\n") and b"[tool.archcheck]\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert tool(root)["archcheck"]["services"] == ["api"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX only")
+def test_an_archcheck_toml_that_is_not_a_file_is_named(tmp_path: Path) -> None:
+    import os
+
+    root = layout(tmp_path, "[project]\nname = 'mono'\n")
+    os.mkfifo(root / "archcheck.toml")
+    result = cli(root, "init")
+    assert result.returncode == 2 and "archcheck.toml is not a regular file" in result.stderr
