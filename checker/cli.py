@@ -165,6 +165,8 @@ def check(
     baseline = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
     report = _report(settings, _relative_paths(settings, paths), not no_cache, _capped(jobs), baseline)
     _emit(_render(report, fmt, statistics, show_fixes, quiet), output)
+    if fmt == "github":
+        _step_summary(report, paths)
     failing = len(report.violations) if settings.strict else report.errors
     if settings.strict and report.baseline_fixed:
         failing += 1  # under --strict a baseline is kept tight
@@ -231,6 +233,16 @@ def _render(report: Report, fmt: str, statistics: bool, show_fixes: bool, quiet:
     return render.to_text(report, show_fixes=show_fixes, quiet=quiet)
 
 
+def _step_summary(report: Report, paths: Sequence[str]) -> None:
+    """GitHub annotates 10 errors and 10 warnings a step: the rest go to ``$GITHUB_STEP_SUMMARY``.
+    A summary that cannot be written is a warning, never a failed run."""
+    from archcheck.output import step_summary
+
+    problem = step_summary.write(report, paths)
+    if problem is not None:
+        _error(f"warning: {problem}")
+
+
 @cli.command("baseline")
 @click.option(
     "--output",
@@ -295,7 +307,11 @@ def audit(
         raise UserError(str(exc)) from None
     render = {"markdown": audits.to_markdown, "json": audits.to_json, "html": audits.to_html}[fmt]
     _emit(render(measured, change), output)
-    return EXIT_FINDINGS if fail_on_increase and change["increased"] else EXIT_OK
+    if fail_on_increase and change["increased"]:
+        for line in audits.rises(change):
+            _error(line)  # what rose, so the failed run says why
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 @cli.command("rules")

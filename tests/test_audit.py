@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any, Dict
 
 from tests.helpers import cli, copy_fixture, fixture
 
@@ -47,3 +48,121 @@ def test_html_and_output_file(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout == ""
     text = out.read_text()
     assert text.startswith("<!doctype html>") and "SSOT audit" in text and "None." in text
+
+
+def _rise(project: Path) -> None:
+    """Two more copies of a class: SSOT001 rises by 2 in content-service."""
+    app = project / "services" / "content-service" / "app"
+    (app / "cache.py").write_text("class RedisClient:\n    pass\n")
+    (app / "cache_v2.py").write_text("class RedisClient:\n    pass\n")
+
+
+def test_fail_on_increase_says_what_rose(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path, "ssot_duplicates")
+    history = tmp_path / "audit.jsonl"
+    assert audit(project, "--history", str(history)).returncode == 0
+    _rise(project)
+    result = audit(project, "--history", str(history), "--fail-on-increase")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "archcheck: SSOT findings rose: content-service SSOT001 2 -> 4",
+        "archcheck: SSOT findings rose: content-service score 9 -> 11",
+    ]
+
+
+def test_a_rise_in_cross_service_imports_is_named() -> None:
+    from archcheck.output.audit import rises, trend
+
+    def run(files: int, imports: int) -> Dict[str, Any]:
+        counts = {"files": files, "cross_service_imports": imports, "ssot_violations": 0}
+        return {"date": "d", "services": {"orders": {**counts, "groups": []}}, "totals": counts}
+
+    change = trend(run(2, 3), run(1, 1))
+    assert change["increased"]
+    assert rises(change) == ["cross-service imports rose: orders 1 -> 3"]  # files: size, not a rise
+    assert not trend(run(5, 1), run(1, 1))["increased"]
+
+
+def test_size_counts_change_neutrally_and_never_fail(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path, "ssot_duplicates")
+    history = tmp_path / "audit.jsonl"
+    first = audit(project, "--history", str(history))
+    assert "| content-service | 18 | 17 | 2 | 2 | 2 | 3 | 0 | 9 |" in first.stdout
+    extra = project / "services" / "content-service" / "app" / "fruit.py"
+    extra.write_text("class Apple:\n    pass\n\n\nclass Banana:\n    pass\n")
+    grown = audit(project, "--history", str(history), "--fail-on-increase")
+    assert grown.returncode == 0 and grown.stderr == ""
+    assert "| content-service | 19 (+1) | 19 (+2) | 2 | 2 | 2 | 3 | 0 | 9 |" in grown.stdout
+    assert "▲" not in grown.stdout
+    extra.unlink()
+    shrunk = audit(project, "--history", str(history))
+    assert "| content-service | 18 (-1) | 17 (-2) | 2 |" in shrunk.stdout and "▼" not in shrunk.stdout
+
+
+def test_duplicate_functions_are_listed_and_tracked(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path, "ssot_duplicates")
+    history = tmp_path / "audit.jsonl"
+    first = audit(project, "--history", str(history))
+    listed = (
+        "## Duplicate functions\n\n- content-service: get_session(): "
+        "`services/content-service/app/api/deps.py:4`, `services/content-service/app/db/connection.py:7`\n"
+    )
+    assert (
+        listed in first.stdout
+        and "## Duplicate classes\n\n- content-service: DatabaseManager:" in first.stdout
+    )
+    run = json.loads(history.read_text())
+    assert run["services"]["content-service"]["function_groups"] == [
+        {
+            "names": ["get_session"],
+            "sites": [
+                "services/content-service/app/api/deps.py:4",
+                "services/content-service/app/db/connection.py:7",
+            ],
+        }
+    ]
+    # a history written before duplicate functions were listed: none of them is "new"
+    for service in run["services"].values():
+        del service["function_groups"]
+    history.write_text(json.dumps(run) + "\n")
+    assert "new duplicate" not in audit(project, "--history", str(history)).stdout
+
+    connection = project / "services" / "content-service" / "app" / "db" / "connection.py"
+    connection.write_text(connection.read_text().split("\n\n\ndef get_session")[0] + "\n")
+    fixed = audit(project, "--history", str(history))
+    assert "- fixed: content-service: get_session()" in fixed.stdout
+    assert "## Duplicate functions\n\nNone.\n" in fixed.stdout
+
+
+def test_html_is_a_page_with_a_table_per_service(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path, "ssot_duplicates")
+    history = tmp_path / "audit.jsonl"
+    assert audit(project, "--history", str(history)).returncode == 0
+    _rise(project)
+    page = audit(project, "--history", str(history), "--format", "html").stdout
+    assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>") and "<pre>" not in page
+    assert page.count("<table>") == 2 and "<h3>content-service</h3>" in page
+    assert '<tr><td>SSOT001</td><td>4</td><td class="up">▲ (was 2)</td></tr>' in page
+    assert '<tr><td>files</td><td>20</td><td class="same">+2</td></tr>' in page
+    assert "<li>new duplicate: content-service: RedisClient</li>" in page
+    assert (
+        "<li>content-service: get_session(): <code>services/content-service/app/api/deps.py:4</code>" in page
+    )
+    assert "src=" not in page and "http" not in page  # self-contained: nothing to fetch
+
+
+def test_html_escapes_every_name() -> None:
+    from archcheck.output.audit import to_html
+
+    hostile = "svc<img src=x onerror=alert(1)>&"
+    group = {"names": ["A<b>"], "sites": ["<script>.py:1"]}
+    run = {
+        "date": "<today>",
+        "services": {
+            hostile: {"files": 1, "ssot_violations": 0, "cross_service_imports": 0, "groups": [group]}
+        },
+        "totals": {"files": 1, "ssot_violations": 0, "cross_service_imports": 0},
+    }
+    page = to_html(run, {"services": {}, "new_groups": [hostile], "fixed_groups": [], "increased": False})
+    assert "<img" not in page and "<script>" not in page and "<b>" not in page
+    assert "<h3>svc&lt;img src=x onerror=alert(1)&gt;&amp;</h3>" in page

@@ -1,11 +1,12 @@
 """The daily SSOT audit: per-service metrics, a history file, and the trend between runs.
 
 Per service: Python files, module-level classes, SSOT findings by rule,
-cross-service imports, the duplicate and similar-implementation groups with
-their sites, and the score "SSOT violations per service" (target 0). With a
-history file (JSON lines) each run is appended and compared with the one
-before: which counts went up, down or stayed, and which duplicate groups are
-new or fixed.
+cross-service imports, the duplicate and similar-implementation groups of
+classes and the duplicate functions with their sites, and the score "SSOT
+violations per service" (target 0). With a history file (JSON lines) each run
+is appended and compared with the one before: which counts went up, down or
+stayed, and which duplicate groups are new or fixed. Files and classes measure
+size, not harm: their change is shown, never judged.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from archcheck.model import Report
 from archcheck.output import escape
 from archcheck.project.layout import UnitKind
 from archcheck.project.project import Project
-from archcheck.project.ssot import class_sites
+from archcheck.project.ssot import Site, class_sites, duplicates, function_sites
 from archcheck.project.ssot import groups as ssot_groups
 from archcheck.rule_api.rule import Rule
 
 SSOT, CROSS_SERVICE = "ssot", "cross-service"  # the rule families (tags) the audit counts
 SCORE, CROSS_SERVICE_IMPORTS = "ssot_violations", "cross_service_imports"
+SIZE = ("files", "classes")  # how big a service is: neither better nor worse when it grows
+GROUPS, FUNCTION_GROUPS = "groups", "function_groups"  # duplicate classes, duplicate functions
 _LABELS = {CROSS_SERVICE_IMPORTS: "cross-service imports", SCORE: "score"}
 Run = Dict[str, Any]
 
@@ -48,7 +51,7 @@ def measure(
     columns = ("files", "classes", *ssot_codes, CROSS_SERVICE_IMPORTS, SCORE)
     services: Dict[str, Dict[str, Any]] = {}
     for unit in project.layout.services:
-        services[unit.name] = {**{metric: 0 for metric in columns}, "groups": []}
+        services[unit.name] = {**{metric: 0 for metric in columns}, GROUPS: [], FUNCTION_GROUPS: []}
     for path, facts in project.facts.items():
         owner = project.layout.owner(path)
         if owner is not None and owner.kind is UnitKind.SERVICE and path.endswith(".py"):
@@ -67,6 +70,8 @@ def measure(
         services[unit.name]["groups"] = [
             {"names": sorted({s.name for s in g}), "sites": [s.where() for s in g]} for g in groups
         ]
+    for name, found in _function_groups(report, project, ssot_codes).items():
+        services[name][FUNCTION_GROUPS] = found
     totals = {metric: sum(s[metric] for s in services.values()) for metric in columns}
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -75,13 +80,46 @@ def measure(
     }
 
 
-def group_ids(run: Run) -> Dict[str, Tuple[str, str]]:
-    """Duplicate groups by identity (service + names): new and fixed ones are compared by it."""
-    return {
+def _function_groups(
+    report: Report, project: Project, codes: Sequence[str]
+) -> Dict[str, List[Dict[str, Any]]]:
+    """Per service, the duplicate functions an SSOT finding flags: what the count counts."""
+    flagged = {
+        (v.location.path, v.location.line, v.location.column) for v in report.violations if v.code in codes
+    }
+
+    def is_flagged(site: Site) -> bool:
+        return (site.path, site.location.line, site.location.column) in flagged
+
+    found: Dict[str, List[Dict[str, Any]]] = {}
+    for unit, sites in function_sites(project).items():
+        if unit.kind is not UnitKind.SERVICE:
+            continue
+        for name, group in sorted(duplicates([s for s in sites if is_flagged(s)]).items()):
+            found.setdefault(unit.name, []).append({"names": [name], "sites": [s.where() for s in group]})
+    return found
+
+
+def group_ids(run: Run, functions: bool = True) -> Dict[str, Tuple[str, str]]:
+    """Duplicate groups by identity (service + names; a function's name ends in ``()``):
+    new and fixed ones are compared by it."""
+    ids = {
         f"{service}: {' / '.join(g['names'])}": (service, " / ".join(g["names"]))
         for service, data in run["services"].items()
-        for g in data["groups"]
+        for g in data[GROUPS]
     }
+    if functions:
+        ids.update(
+            (f"{service}: {g['names'][0]}()", (service, f"{g['names'][0]}()"))
+            for service, data in run["services"].items()
+            for g in data.get(FUNCTION_GROUPS, [])
+        )
+    return ids
+
+
+def _lists_functions(run: Run) -> bool:
+    """Whether a run recorded its duplicate functions (runs before they were listed did not)."""
+    return any(FUNCTION_GROUPS in data for data in run["services"].values())
 
 
 class HistoryError(Exception):
@@ -106,8 +144,8 @@ def _run(line: bytes) -> Run:
     run = msgspec.convert(json.loads(line.decode("utf-8")), type=_Run)  # json: lone surrogates round-trip
     for name, data in run.services.items():
         for key, value in data.items():
-            if (key == "groups") != isinstance(value, list):
-                wanted = "a list of groups" if key == "groups" else "a count"
+            if (key in (GROUPS, FUNCTION_GROUPS)) != isinstance(value, list):
+                wanted = "a list of groups" if key in (GROUPS, FUNCTION_GROUPS) else "a count"
                 raise ValueError(f"expected {wanted} - at `$.services[{name!r}].{key}`")
         if "groups" not in data:
             raise ValueError(f"missing groups - at `$.services[{name!r}]`")
@@ -151,40 +189,81 @@ def append(history: Path, run: Run) -> None:
 
 
 def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:
-    """Per service and metric: (now, before, "up"/"down"/"same"); new and fixed groups."""
+    """Per service and metric: (now, before, "up"/"down"/"same"); new and fixed groups;
+    ``rose``: [service, metric, before, now] for each finding count that rose in a service
+    whose score or cross-service imports rose (what ``--fail-on-increase`` fails on)."""
     if before is None:
-        return {"services": {}, "new_groups": [], "fixed_groups": [], "increased": False}
+        return {"services": {}, "new_groups": [], "fixed_groups": [], "increased": False, "rose": []}
     services: Dict[str, Dict[str, Any]] = {}
-    increased = False
-    for name, data in run["services"].items():
+    rose: List[List[Any]] = []
+    for name, data in sorted(run["services"].items()):
         old = before.get("services", {}).get(name, {})
         rows = {}
         for metric in metrics(run):
             now, then = data[metric], int(old.get(metric, 0))
-            direction = "up" if now > then else "down" if now < then else "same"
-            rows[metric] = (now, then, direction)
-            if direction == "up" and metric in (SCORE, CROSS_SERVICE_IMPORTS):
-                increased = True  # a fix may move a finding between rules: the score is what counts
+            rows[metric] = (now, then, "up" if now > then else "down" if now < then else "same")
         services[name] = rows
-    new, old_groups = group_ids(run), group_ids(before)
+        # a fix may move a finding between rules: the score is what counts
+        if any(rows[m][2] == "up" for m in (SCORE, CROSS_SERVICE_IMPORTS) if m in rows):
+            rose += [
+                [name, m, then, now] for m, (now, then, d) in rows.items() if d == "up" and m not in SIZE
+            ]
+    functions = _lists_functions(before)  # else every duplicate function would look new
+    new, old_groups = group_ids(run, functions), group_ids(before, functions)
     return {
         "services": services,
         "new_groups": sorted(set(new) - set(old_groups)),
         "fixed_groups": sorted(set(old_groups) - set(new)),
-        "increased": increased,
+        "increased": bool(rose),
+        "rose": rose,
     }
+
+
+def rises(change: Dict[str, Any]) -> List[str]:
+    """What made ``--fail-on-increase`` fail, one line per count that rose (names unescaped)."""
+    lines = []
+    for service, metric, then, now in change.get("rose", []):
+        if metric == CROSS_SERVICE_IMPORTS:
+            lines.append(f"cross-service imports rose: {service} {then} -> {now}")
+        else:
+            lines.append(f"SSOT findings rose: {service} {_LABELS.get(metric, metric)} {then} -> {now}")
+    return lines
 
 
 _ARROW = {"up": "▲", "down": "▼", "same": "="}
 _text = escape.markdown_text  # a name as inert Markdown
 _code = escape.markdown_code  # a code span, whatever backticks it holds
+Row = Tuple[int, int, str]  # now, before, direction
 
 
-def _cell(value: int, row: Optional[Tuple[int, int, str]]) -> str:
+def _change(metric: str, row: Optional[Row]) -> str:
+    """How a count moved: ``▲ (was 9)`` for findings, a neutral ``+3`` for size; "" if it did not."""
     if row is None or row[2] == "same":
-        return str(value)
+        return ""
     now, then, direction = row
-    return f"{now} {_ARROW[direction]} (was {then})"
+    if metric in SIZE:
+        return f"{now - then:+d}"
+    return f"{_ARROW[direction]} (was {then})"
+
+
+def _cell(metric: str, value: int, row: Optional[Row]) -> str:
+    moved = _change(metric, row)
+    if not moved:
+        return str(value)
+    return f"{value} ({moved})" if metric in SIZE else f"{value} {moved}"
+
+
+def _groups(run: Run, key: str) -> List[Tuple[str, Dict[str, Any]]]:
+    """(service, group) for every group under ``key``, services in order."""
+    return [(name, g) for name, data in sorted(run["services"].items()) for g in data.get(key, [])]
+
+
+def _group_name(key: str, group: Dict[str, Any]) -> str:
+    names = " / ".join(group["names"])
+    return f"{names}()" if key == FUNCTION_GROUPS else names
+
+
+_SECTIONS = ((GROUPS, "Duplicate classes"), (FUNCTION_GROUPS, "Duplicate functions"))
 
 
 def to_markdown(run: Run, change: Dict[str, Any]) -> str:
@@ -194,37 +273,86 @@ def to_markdown(run: Run, change: Dict[str, Any]) -> str:
     lines += ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     for name, data in sorted(run["services"].items()):
         rows = change["services"].get(name, {})
-        cells = [_cell(data[metric], rows.get(metric)) for metric in metrics(run)]
+        cells = [_cell(metric, data[metric], rows.get(metric)) for metric in metrics(run)]
         lines.append(f"| {_text(name)} | " + " | ".join(cells) + " |")
-    totals = run["totals"]
-    lines += [
-        "",
-        f"Total SSOT violations: {totals[SCORE]}; cross-service imports: {totals[CROSS_SERVICE_IMPORTS]}.",
-        "",
-    ]
+    lines += ["", _totals(run), ""]
     if change["new_groups"] or change["fixed_groups"]:
         lines += ["## Since the last run", ""]
         lines += [f"- new duplicate: {_text(g)}" for g in change["new_groups"]]
         lines += [f"- fixed: {_text(g)}" for g in change["fixed_groups"]]
         lines.append("")
-    lines += ["## Duplicate groups", ""]
-    found = False
-    for name, data in sorted(run["services"].items()):
-        for group in data["groups"]:
-            found = True
-            sites = ", ".join(_code(site) for site in group["sites"])
-            lines.append(f"- {_text(name)}: {_text(' / '.join(group['names']))}: {sites}")
-    if not found:
-        lines.append("None.")
-    return "\n".join(lines) + "\n"
+    for key, title in _SECTIONS:
+        listed = [_markdown_group(key, name, group) for name, group in _groups(run, key)]
+        lines += [f"## {title}", "", *(listed or ["None."]), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _markdown_group(key: str, service: str, group: Dict[str, Any]) -> str:
+    sites = ", ".join(_code(site) for site in group["sites"])
+    return f"- {_text(service)}: {_text(_group_name(key, group))}: {sites}"
+
+
+def _totals(run: Run) -> str:
+    totals = run["totals"]
+    return f"Total SSOT violations: {totals[SCORE]}; cross-service imports: {totals[CROSS_SERVICE_IMPORTS]}."
+
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}"
+    "table{border-collapse:collapse;margin-bottom:1em}"
+    "th,td{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
+    ".up{color:#b00}.down{color:#070}code{word-break:break-all}"
+)
+
+
+def _html_table(run: Run, name: str, change: Dict[str, Any]) -> List[str]:
+    """One service's metrics: count, and the trend against the last run."""
+    rows = change["services"].get(name, {})
+    out = [f"<h3>{html.escape(name)}</h3>", "<table>", "<tr><th>metric</th><th>count</th><th>trend</th></tr>"]
+    for metric in metrics(run):
+        row = rows.get(metric)
+        moved = _change(metric, row)
+        kind = row[2] if row is not None and moved and metric not in SIZE else "same"
+        label = html.escape(_LABELS.get(metric, metric))
+        out.append(
+            f"<tr><td>{label}</td><td>{run['services'][name][metric]}</td>"
+            f'<td class="{kind}">{html.escape(moved)}</td></tr>'
+        )
+    return [*out, "</table>"]
+
+
+def _html_list(items: List[str]) -> List[str]:
+    return ["<ul>", *(f"<li>{item}</li>" for item in items), "</ul>"] if items else ["<p>None.</p>"]
 
 
 def to_html(run: Run, change: Dict[str, Any]) -> str:
-    body = html.escape(to_markdown(run, change))
-    return (
-        '<!doctype html><html><head><meta charset="utf-8"><title>SSOT audit</title></head>'
-        f"<body><pre>{body}</pre></body></html>\n"
-    )
+    """The audit as one self-contained HTML page (no external assets); all text escaped."""
+    out = [
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSOT audit</title>',
+        f"<style>{_STYLE}</style></head><body>",
+        "<h1>SSOT audit</h1>",
+        f"<p>Run: {html.escape(run['date'])}. Score: SSOT violations per service (target 0).</p>",
+        f"<p>{html.escape(_totals(run))}</p>",
+    ]
+    if change["new_groups"] or change["fixed_groups"]:
+        out.append("<h2>Since the last run</h2>")
+        out += _html_list(
+            [f"new duplicate: {html.escape(g)}" for g in change["new_groups"]]
+            + [f"fixed: {html.escape(g)}" for g in change["fixed_groups"]]
+        )
+    out.append("<h2>Services</h2>")
+    for name in sorted(run["services"]):
+        out += _html_table(run, name, change)
+    for key, title in _SECTIONS:
+        out.append(f"<h2>{title}</h2>")
+        out += _html_list(
+            [
+                f"{html.escape(name)}: {html.escape(_group_name(key, group))}: "
+                + ", ".join(f"<code>{html.escape(site)}</code>" for site in group["sites"])
+                for name, group in _groups(run, key)
+            ]
+        )
+    return "\n".join(out) + "\n</body></html>\n"
 
 
 def to_json(run: Run, change: Dict[str, Any]) -> str:
