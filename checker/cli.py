@@ -8,6 +8,7 @@ needs beyond the settings (its outputs, the rule catalogue) is imported inside i
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, List, Optional, Sequence, Tuple, TypeVar
@@ -45,6 +46,18 @@ def config_option(command: F) -> F:
     )(command)
 
 
+def debug_option(command: F) -> F:
+    """``--debug``: a traceback instead of one line for an internal error (see ``main``)."""
+    return click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")(command)
+
+
+def project_argument(command: F) -> F:
+    """``[PATH]``: the project is found from this directory or file (default: here)."""
+    return click.argument(
+        "project_path", metavar="[PATH]", required=False, type=click.Path(exists=True, path_type=Path)
+    )(command)
+
+
 def output_option(command: F) -> F:
     """``--output/-o FILE``: where a command writes what it would print."""
     return click.option(
@@ -76,8 +89,26 @@ def _codes(values: Tuple[str, ...]) -> Tuple[str, ...]:
     return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
 
 
-def _settings(config: Optional[Path], *, defer: bool = False) -> Settings:
-    return api.load_settings(Path.cwd(), config, defer=defer)
+def _settings(config: Optional[Path], start: Optional[Path] = None, *, defer: bool = False) -> Settings:
+    """The settings of the project found from ``start`` (default: the current directory); the
+    root is named on stderr when it is not the current directory, as it decides what is checked."""
+    from archcheck.config.load import PYPROJECT, find_config
+
+    here = Path.cwd().resolve()
+    origin = here if start is None else (start if start.is_dir() else start.parent).resolve()
+    root, found = find_config(origin)
+    if found is None and not ((root / PYPROJECT).is_file() or (root / ".git").exists()):
+        origin = here  # nothing marks a project around the path: it is the current one's
+    settings = api.load_settings(origin, config, defer=defer)
+    if settings.root != here:
+        from archcheck.output import escape
+
+        try:
+            shown = settings.root.relative_to(here).as_posix()
+        except ValueError:
+            shown = str(settings.root)
+        click.echo(f"archcheck: project root: {escape.text(shown)}", err=True)
+    return settings
 
 
 def _relative_paths(settings: Settings, paths: Sequence[str]) -> Optional[List[str]]:
@@ -135,7 +166,7 @@ def cli() -> None:
     default=None,
     help="Worker processes for the per-file phase (default: the CPU count).",
 )
-@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
+@debug_option
 @click.version_option(__version__, "--version", prog_name="archcheck")
 def check(
     paths: Tuple[str, ...],
@@ -154,8 +185,13 @@ def check(
     statistics: bool,
     debug: bool,
 ) -> int:
-    """Analyse the whole project and report findings located in PATHS (default: all)."""
-    settings = _settings(config, defer=True)
+    """Analyse the whole project and report findings located in PATHS (default: all).
+
+    The project is found from the first PATH, as from the current directory without one."""
+    first = Path(paths[0]) if paths else None
+    if first is not None and not os.path.lexists(first):
+        raise UserError(f"{paths[0]}: no such file or directory")
+    settings = _settings(config, first, defer=True)
     settings = with_overrides(
         settings,
         select=_codes(select) or None,
@@ -252,11 +288,15 @@ def _step_summary(report: Report, paths: Sequence[str]) -> None:
 )
 @click.option("--prune", is_flag=True, help="Only drop entries that are fixed; never add.")
 @config_option
-def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]) -> int:
+@project_argument
+@debug_option
+def baseline_command(
+    output: Optional[Path], prune: bool, config: Optional[Path], project_path: Optional[Path], debug: bool
+) -> int:
     """Record the current findings so later runs hide them (or prune the fixed ones)."""
     from archcheck.pipeline import baseline
 
-    settings = _settings(config, defer=True)
+    settings = _settings(config, project_path, defer=True)
     target = output or settings.root / (settings.baseline or "archcheck-baseline.json")
     inside = None if output else settings.root  # a path the project names stays in it
     found = baseline.current(_report(settings, None, True, None, None))
@@ -287,15 +327,23 @@ def baseline_command(output: Optional[Path], prune: bool, config: Optional[Path]
     "--fail-on-increase", is_flag=True, help="Exit 1 if a service's SSOT score or cross-service imports rose."
 )
 @config_option
+@project_argument
+@debug_option
 def audit(
-    fmt: str, output: Optional[str], history: Optional[Path], fail_on_increase: bool, config: Optional[Path]
+    fmt: str,
+    output: Optional[str],
+    history: Optional[Path],
+    fail_on_increase: bool,
+    config: Optional[Path],
+    project_path: Optional[Path],
+    debug: bool,
 ) -> int:
     """The daily SSOT audit: per-service metrics and the trend between runs."""
     from archcheck.output import audit as audits
     from archcheck.pipeline.registry import tagged
 
     ssot, cross_service = tagged(audits.SSOT), tagged(audits.CROSS_SERVICE)
-    settings = _settings(config)
+    settings = _settings(config, project_path)
     try:
         before = audits.previous_run(history) if history else None  # a bad file fails before the run
         run = api.run(settings, [*ssot, *cross_service])
@@ -316,7 +364,8 @@ def audit(
 
 @cli.command("rules")
 @format_option("text", "json")
-def rules_command(fmt: str) -> int:
+@debug_option
+def rules_command(fmt: str, debug: bool) -> int:
     """List every rule: code, name, severity and what it flags."""
     from archcheck.pipeline.registry import catalogue
 
@@ -336,7 +385,8 @@ def rules_command(fmt: str) -> int:
 
 @cli.command()
 @click.argument("code")
-def explain(code: str) -> int:
+@debug_option
+def explain(code: str, debug: bool) -> int:
     """Show the documentation of a rule, by code or name."""
     from archcheck.pipeline.registry import catalogue
 
@@ -357,11 +407,13 @@ def explain(code: str) -> int:
     help="Where to write it, relative to the project root; '-' for stdout.",
 )
 @config_option
-def index(output: str, config: Optional[Path]) -> int:
+@project_argument
+@debug_option
+def index(output: str, config: Optional[Path], project_path: Optional[Path], debug: bool) -> int:
     """Write a Markdown MASTER_INDEX of canonical implementations and their duplicates."""
     from archcheck.output.master_index import render
 
-    settings = _settings(config)
+    settings = _settings(config, project_path)
     text = render(api.analyse(settings))
     if output == "-":
         click.echo(text, nl=False)
@@ -378,34 +430,56 @@ def index(output: str, config: Optional[Path]) -> int:
 @format_option("dot", "mermaid", "json")
 @output_option
 @config_option
-def graph(fmt: str, output: Optional[str], config: Optional[Path]) -> int:
+@project_argument
+@debug_option
+def graph(
+    fmt: str, output: Optional[str], config: Optional[Path], project_path: Optional[Path], debug: bool
+) -> int:
     """The service dependency graph: services, shared libraries, import counts, forbidden edges."""
     from archcheck.output.graph import render
     from archcheck.pipeline.registry import catalogue
 
-    project = api.analyse(_settings(config))
+    project = api.analyse(_settings(config, project_path))
     _emit(render(project, [rule(project) for rule in catalogue()], fmt), output)
     return EXIT_OK
 
 
 @cli.command()
 @click.option("--force", is_flag=True, help="Replace an existing [tool.archcheck] section.")
-def init(force: bool) -> int:
-    """Detect services, shared libraries and shared requirements; write [tool.archcheck]."""
-    from archcheck.config.load import find_config
-    from archcheck.scaffold import InitError, detect, section, write
+@click.argument(
+    "directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+@debug_option
+def init(force: bool, directory: Optional[Path], debug: bool) -> int:
+    """Detect the layout of the project in DIR (default: here) and write its [tool.archcheck]."""
+    from archcheck.output.escape import text as escaped
+    from archcheck.project.survey import survey
+    from archcheck.scaffold import InitError, comments, section, write
 
-    root, _ = find_config(Path.cwd())
-    services, shared, requirements = detect(Settings(root=root))
+    root = (directory or Path.cwd()).resolve()
+    if not root.is_dir():
+        raise UserError(f"{directory}: no such directory")
+    found = survey(Settings(root=root))
     try:
-        target = write(root, section(services, shared, requirements), force)
+        target = write(root, section(found), force, comments(found))
     except InitError as exc:
         raise UserError(str(exc)) from None
-    libraries = "library" if len(shared) == 1 else "libraries"
-    found = [f"{len(services)} service(s)", f"{len(shared)} shared {libraries}"]
-    if requirements:
-        found.append(f"shared requirements {requirements}")
-    click.echo(f"wrote [tool.archcheck] to {target.name}: {', '.join(found)}")
+
+    def listed(names: Sequence[str]) -> str:
+        return ", ".join(escaped(n) for n in names) if names else "none"
+
+    here = Path.cwd().resolve()
+    shown = target.relative_to(here).as_posix() if target.is_relative_to(here) else str(target)
+    click.echo(f"wrote [tool.archcheck] to {escaped(shown)}")
+    click.echo(f"  services ({len(found.services)}): {listed(found.services)}")
+    click.echo(f"  shared libraries ({len(found.shared)}): {listed(found.shared)}")
+    shared_file = found.shared_requirements
+    detail = f" ({found.shared_requirements_reason})" if shared_file else ""
+    click.echo(f"  shared requirements: {escaped(shared_file) if shared_file else 'none found'}{detail}")
+    click.echo(f"  excluded: {listed(found.excludes)}{' (tooling folders)' if found.excludes else ''}")
+    relative = f'"{found.relative}"' if found.relative else '"all" (the default)'
+    reason = f": {found.relative_reason}" if found.relative_reason else ""
+    click.echo(f"  imports.relative (the relative imports flagged): {relative}{reason}")
     return EXIT_OK
 
 

@@ -4,55 +4,49 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import InlineTable
 
 from archcheck.config.load import ARCHCHECK_TOML, PYPROJECT, parse_toml, toml_text
-from archcheck.config.settings import Settings
 from archcheck.fileio import write_atomic
-from archcheck.project.discovery import detect_services, walk_files
-from archcheck.project.layout import directories
-from archcheck.project.requirement_graph import DEFAULT_SHARED
-
-SHARED_NAMES = ("shared", "common", "lib", "libs", "packages")
+from archcheck.project.survey import Survey
 
 
 class InitError(Exception):
     """The section exists and --force was not given, or the file cannot be written."""
 
 
-def detect(settings: Settings) -> Tuple[List[str], List[str], Optional[str]]:
-    """(service globs, shared library globs, shared requirements file) found in the project."""
-    files = walk_files(settings)[0]
-    python_dirs = directories(files)
-    shared: List[str] = []
-    for name in SHARED_NAMES:
-        path = settings.root / name
-        if not path.is_dir() or name not in python_dirs:
-            continue
-        children = [c for c in sorted(path.iterdir()) if c.is_dir() and f"{name}/{c.name}" in python_dirs]
-        # a folder of libraries (libs/auth, libs/db) or one library (shared/)
-        grouped = children and not (path / "__init__.py").exists() and name in ("libs", "packages", "lib")
-        shared.append(f"{name}/*" if grouped else name)
-    excluded = [s.rstrip("/*") for s in shared]
-    services = detect_services(settings.root, python_dirs, excluded, settings.all_test_files)
-    services = [s for s in services if not any(s == e or s.startswith(e + "/") for e in excluded)]
-    requirements = DEFAULT_SHARED if (settings.root / DEFAULT_SHARED).is_file() else None
-    return services, shared, requirements
-
-
-def section(services: List[str], shared: List[str], requirements: Optional[str]) -> Dict[str, Any]:
+def section(found: Survey) -> Dict[str, Any]:
     """The ``[tool.archcheck]`` table for the detected layout."""
-    table: Dict[str, Any] = {"services": services, "shared": shared}
-    if requirements:
-        table["shared-requirements"] = requirements
+    table: Dict[str, Any] = {"services": list(found.services), "shared": list(found.shared)}
+    if found.shared_requirements:
+        table["shared-requirements"] = found.shared_requirements
+    if found.excludes:
+        table["extend-exclude"] = list(found.excludes)
+    if found.relative:
+        table["imports"] = {"relative": found.relative}
     return table
 
 
-def write(root: Path, table: Dict[str, Any], force: bool) -> Path:
+def comments(found: Survey) -> Dict[str, str]:
+    """Why each key of the section has its value: comments written beside it."""
+    notes = {
+        "services": "folders with Python code and requirements*.txt, pyproject.toml, setup.py, "
+        "a Dockerfile or a compose build",
+        "shared": "libraries every service may import; they must not import services",
+        "extend-exclude": "tooling, not deployed code",
+    }
+    if found.shared_requirements:
+        notes["shared-requirements"] = found.shared_requirements_reason
+    if found.relative:
+        notes["imports.relative"] = f"{found.relative_reason}: only imports that climb (..) are flagged"
+    return notes
+
+
+def write(root: Path, table: Dict[str, Any], force: bool, notes: Optional[Dict[str, str]] = None) -> Path:
     """Add (or with ``force`` replace) ``[tool.archcheck]`` in ``pyproject.toml``.
 
     The file is edited with tomlkit, so its comments, order and quoting stay as they were;
@@ -69,7 +63,7 @@ def write(root: Path, table: Dict[str, Any], force: bool) -> Path:
     text = toml_text(target) if target.exists() else ""
     expected = parse_toml(text, PYPROJECT)
     try:
-        result = _with_table(text, table, force)
+        result = _with_table(text, table, force, notes or {})
     except (TOMLKitError, ValueError, TypeError, KeyError, RecursionError) as exc:
         raise InitError(f"{PYPROJECT}: cannot edit it ({exc}); add [tool.archcheck] by hand") from None
     expected.setdefault("tool", {})["archcheck"] = table
@@ -79,7 +73,7 @@ def write(root: Path, table: Dict[str, Any], force: bool) -> Path:
     return target
 
 
-def _with_table(text: str, table: Dict[str, Any], force: bool) -> str:
+def _with_table(text: str, table: Dict[str, Any], force: bool, notes: Dict[str, str]) -> str:
     """``text`` with ``tool.archcheck`` set to ``table``, however the old one was spelled."""
     document = tomlkit.parse(text)
     tool = document.get("tool")
@@ -92,13 +86,37 @@ def _with_table(text: str, table: Dict[str, Any], force: bool) -> str:
         if not force:
             raise InitError(f"{PYPROJECT} already has [tool.archcheck]; use --force to replace it")
         del tool["archcheck"]
-    new = tomlkit.inline_table() if isinstance(tool, InlineTable) else tomlkit.table()
-    new.update(table)
-    if not isinstance(new, InlineTable):
-        new.add(tomlkit.nl())  # a blank line before whatever table follows
+    if isinstance(tool, InlineTable):
+        new: Any = tomlkit.inline_table()
+        new.update(table)
+    else:
+        new = _commented(table, notes)
     tool["archcheck"] = new
     result = tomlkit.dumps(document).rstrip("\r\n")
     if "\r\n" in text and text.count("\r\n") == text.count("\n"):  # a CRLF file: new lines too
         result = result.replace("\r\n", "\n").replace("\n", "\r\n")
         return result + "\r\n"
     return result + "\n"
+
+
+def _commented(table: Dict[str, Any], notes: Dict[str, str], prefix: str = "") -> Any:
+    """A tomlkit table of ``table``, each note a comment line above its key, long lists one item a line."""
+    new = tomlkit.table()
+    if not prefix:
+        new.add(
+            tomlkit.comment("written by `archcheck init`; every key is explained in README, Configuration")
+        )
+    for key, value in table.items():
+        if isinstance(value, dict):
+            new.add(key, _commented(value, notes, f"{prefix}{key}."))
+            continue
+        note = notes.get(prefix + key)
+        if note:
+            new.add(tomlkit.comment(note))
+        item = tomlkit.item(value)
+        if isinstance(value, list) and len(value) > 2:
+            item.multiline(True)
+        new.add(key, item)
+    if not prefix:
+        new.add(tomlkit.nl())  # a blank line before whatever table follows
+    return new

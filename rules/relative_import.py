@@ -25,7 +25,11 @@ from app.models import Order
 ```
 
 ## Options
-- `imports.relative`: `"all"`, `"parents"` or `"off"`.
+- `imports.relative`: `"all"`, `"parents"` or `"off"`. `archcheck init`
+  adopts the project's convention: ruff's `flake8-tidy-imports`
+  `ban-relative-imports` where one is configured, otherwise `"parents"` when
+  the code already uses sibling relative imports (`from .x import y`) in 10
+  files or more, with a comment in the written config saying why.
 """
 
 from typing import Iterator

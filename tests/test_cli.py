@@ -170,3 +170,67 @@ def test_graph_dot_and_mermaid(tmp_path: Path) -> None:
     archcheck(["graph", "--format", "mermaid", "--output", str(out)], cwd=fixture("demo"))
     text = out.read_text()
     assert text.startswith("graph LR") and "linkStyle" in text and '(["shared"])' in text
+
+
+def _project(root: Path) -> Path:
+    (root / "svc" / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["svc"]\n')
+    (root / "svc" / "requirements.txt").write_text("")
+    (root / "svc" / "app" / "main.py").write_text(
+        "import asyncio\n\nasync def main():\n    asyncio.run(work())\n"
+    )
+    return root
+
+
+def test_the_project_is_found_from_the_path_given(tmp_path: Path) -> None:
+    _project(tmp_path / "rdh")
+    (tmp_path / "beside" / "x").mkdir(parents=True)
+    (tmp_path / "beside" / "x" / "main.py").write_text(
+        "import asyncio\nasync def f():\n    asyncio.run(g())\n"
+    )
+    result = archcheck(["check", "rdh"], cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == "archcheck: project root: rdh\n"
+    assert result.stdout.startswith("svc/app/main.py:4:5: ASY001")  # paths relative to that root
+    assert "beside" not in result.stdout and "(2 files, 1 service)" in result.stdout
+    assert (tmp_path / "rdh" / ".archcheck_cache").is_dir() and not (tmp_path / ".archcheck_cache").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["graph", "proj"],
+        ["index", "proj", "-o", "-"],
+        ["audit", "proj"],
+        ["baseline", "proj"],
+        ["check", "proj"],
+    ],
+)
+def test_every_subcommand_takes_the_project_path(tmp_path: Path, args: List[str]) -> None:
+    _project(tmp_path / "proj")
+    result = archcheck(args, cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    assert result.stderr.startswith("archcheck: project root: proj\n")
+    if args[0] == "baseline":
+        assert (tmp_path / "proj" / "archcheck-baseline.json").is_file()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["graph"],
+        ["index", "-o", "-"],
+        ["audit"],
+        ["baseline"],
+        ["rules"],
+        ["explain", "ASY001"],
+        ["init"],
+    ],
+)
+def test_every_subcommand_takes_debug(tmp_path: Path, args: List[str]) -> None:
+    _project(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("")  # init has a section to write
+    result = archcheck([*args, "--debug"], cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    assert "No such option" not in result.stderr

@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any, Dict
 
 from tests.helpers import cli
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 archcheck = cli
 
@@ -12,6 +19,10 @@ def make(root: Path, files: dict) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
     return root
+
+
+def tool(root: Path) -> Dict[str, Any]:
+    return dict(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["archcheck"])
 
 
 def test_init_detects_layout_and_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -33,16 +44,23 @@ def test_init_detects_layout_and_refuses_to_overwrite(tmp_path: Path) -> None:
     )
     first = archcheck(root, "init")
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == (
-        "wrote [tool.archcheck] to pyproject.toml: 2 service(s), 2 shared libraries, "
-        "shared requirements requirements.shared.txt"
-    )
-    assert (root / "pyproject.toml").read_text() == (
-        "[project]\nname = 'mono'\n\n[tool.archcheck]\n"
-        'services = ["auth_service", "services/orders-service"]\n'
-        'shared = ["shared", "libs/*"]\n'
-        'shared-requirements = "requirements.shared.txt"\n'
-    )
+    assert first.stdout.splitlines() == [
+        "wrote [tool.archcheck] to pyproject.toml",
+        "  services (2): auth_service, services/orders-service",
+        "  shared libraries (2): shared, libs/*",
+        "  shared requirements: requirements.shared.txt (found by its name)",
+        "  excluded: docs (tooling folders)",
+        '  imports.relative (the relative imports flagged): "all" (the default)',
+    ]
+    assert tool(root) == {
+        "services": ["auth_service", "services/orders-service"],
+        "shared": ["shared", "libs/*"],
+        "shared-requirements": "requirements.shared.txt",
+        "extend-exclude": ["docs"],
+    }
+    text = (root / "pyproject.toml").read_text()
+    assert text.startswith("[project]\nname = 'mono'\n\n[tool.archcheck]\n# written by `archcheck init`")
+    assert "# tooling, not deployed code\nextend-exclude" in text
     again = archcheck(root, "init")
     assert again.returncode == 2
     assert (
@@ -68,5 +86,115 @@ def test_force_replaces_only_the_archcheck_tables(tmp_path: Path) -> None:
     )
     assert archcheck(root, "init", "--force").returncode == 0
     text = (root / "pyproject.toml").read_text()
-    assert "old" not in text and "relative" not in text
+    assert "'old'" not in text and "relative" not in text
     assert "[tool.ruff]\nline-length = 100\n" in text and 'services = ["api"]' in text
+
+
+def test_nested_services_are_found_under_containers_at_any_of_the_first_levels(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "core/meetings/services/meeting-api/requirements.txt": "",
+            "core/meetings/services/meeting-api/app/main.py": "",
+            "platform/services/billing/Dockerfile": "",
+            "platform/services/billing/main.py": "",
+            "src/worker/pyproject.toml": "",
+            "src/worker/worker/__init__.py": "",
+            "core/meetings/services/meeting-api/tests/requirements.txt": "",  # inside a service
+            "core/meetings/services/meeting-api/tests/test_x.py": "",
+            "docs/requirements.txt": "",
+            "docs/conf.py": "",
+        },
+    )
+    result = archcheck(root, "init")
+    assert result.returncode == 0, result.stderr
+    assert tool(root)["services"] == [
+        "core/meetings/services/meeting-api",
+        "platform/services/billing",
+        "src/worker",
+    ]
+
+
+def test_a_platform_folder_holding_services_is_not_one_itself(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "backend/requirements.txt": "",
+            "backend/app.py": "",
+            "services/requirements.shared.txt": "fastapi==0.116.1\n",
+            "services/identity-service/requirements.txt": "-r ../requirements.shared.txt\n",
+            "services/identity-service/main.py": "",
+            "services/content-service/requirements.txt": "-r ../requirements.shared.txt\nhttpx\n",
+            "services/content-service/main.py": "",
+        },
+    )
+    result = archcheck(root, "init")
+    assert result.returncode == 0, result.stderr
+    found = tool(root)
+    assert found["services"] == ["backend", "services/content-service", "services/identity-service"]
+    # the file the services include with -r, beside them: not at the root
+    assert found["shared-requirements"] == "services/requirements.shared.txt"
+    assert "services/requirements.shared.txt (included with -r by 2 services)" in result.stdout
+
+
+def test_compose_build_contexts_are_services(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "docker-compose.yml": "services:\n  api:\n    build: ./api\n  web:\n    build:\n      context: web\n",
+            "api/main.py": "",
+            "web/server.py": "",
+            "lib_only/x.py": "",
+        },
+    )
+    assert archcheck(root, "init").returncode == 0
+    assert tool(root)["services"] == ["api", "web"]
+
+
+def test_relative_imports_follow_ruffs_setting(tmp_path: Path) -> None:
+    ruff = '[tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = "parents"\n'
+    root = make(tmp_path, {"pyproject.toml": ruff, "api/requirements.txt": "", "api/main.py": ""})
+    result = archcheck(root, "init")
+    assert result.returncode == 0, result.stderr
+    assert tool(root)["imports"] == {"relative": "parents"}
+    assert 'pyproject.toml sets ban-relative-imports = "parents"' in result.stdout
+    text = (root / "pyproject.toml").read_text()
+    assert '# pyproject.toml sets ban-relative-imports = "parents": only imports that climb' in text
+
+
+def test_relative_imports_follow_what_the_code_does(tmp_path: Path) -> None:
+    files = {"pyproject.toml": "", "api/requirements.txt": ""}
+    files.update({f"api/app/m{i}.py": "from .models import Order\n" for i in range(10)})
+    root = make(tmp_path, files)
+    assert archcheck(root, "init").returncode == 0
+    assert tool(root)["imports"] == {"relative": "parents"}
+    few = make(
+        tmp_path / "few", {"pyproject.toml": "", "api/requirements.txt": "", "api/a.py": "from . import b\n"}
+    )
+    assert archcheck(few, "init").returncode == 0
+    assert "imports" not in tool(few)
+
+
+def test_ruff_banning_all_relative_imports_keeps_the_default(tmp_path: Path) -> None:
+    files = {
+        "ruff.toml": '[lint.flake8-tidy-imports]\nban-relative-imports = "all"\n',
+        "api/requirements.txt": "",
+    }
+    files.update({f"api/app/m{i}.py": "from .models import Order\n" for i in range(12)})
+    root = make(tmp_path, {"pyproject.toml": "", **files})
+    result = archcheck(root, "init")
+    assert "imports" not in tool(root) and 'ruff.toml sets ban-relative-imports = "all"' in result.stdout
+
+
+def test_init_dir_writes_the_config_in_that_directory(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'outer'\n")
+    inner = make(tmp_path / "mono", {"api/requirements.txt": "", "api/main.py": ""})
+    result = archcheck(tmp_path, "init", "mono")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("wrote [tool.archcheck] to mono/pyproject.toml\n")
+    assert tool(inner)["services"] == ["api"]
+    assert "archcheck" not in (tmp_path / "pyproject.toml").read_text()

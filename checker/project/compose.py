@@ -15,7 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.project.layout import Layout, Unit
@@ -52,13 +52,35 @@ def _names(name: str, spec: Dict[str, Any]) -> Iterator[str]:
                 yield from (a for a in aliases if isinstance(a, str))
 
 
-def _built_from(spec: Dict[str, Any], base: str, layout: Layout) -> Optional[Unit]:
+def _context(spec: Dict[str, Any], base: str) -> Optional[str]:
+    """The root-relative folder a compose service is built from, if it is inside the project."""
     build = spec.get("build")
     context = build if isinstance(build, str) else build.get("context") if isinstance(build, dict) else None
-    if not isinstance(context, str):
+    if not isinstance(context, str) or posixpath.isabs(context):
         return None
     folder = posixpath.normpath(posixpath.join(base, context))
-    return None if folder.startswith("..") else layout.owner(folder + "/x.py")
+    return None if folder == ".." or folder.startswith("../") else ("" if folder == "." else folder)
+
+
+def _built_from(spec: Dict[str, Any], base: str, layout: Layout) -> Optional[Unit]:
+    folder = _context(spec, base)
+    return layout.owner(folder + "/x.py") if folder else None
+
+
+def build_contexts(root: Path, files: Iterable[str]) -> List[str]:
+    """Every folder inside the project that a compose file builds a container from, sorted."""
+    found = set()
+    for rel in files:
+        document = _load(root, rel)
+        services = document.get("services") if document else None
+        if not isinstance(services, dict):
+            continue
+        base = posixpath.dirname(rel)
+        for spec in services.values():
+            folder = _context(spec, base) if isinstance(spec, dict) else None
+            if folder:
+                found.add(folder)
+    return sorted(found)
 
 
 def compose_hosts(root: Path, files: Iterable[str], layout: Layout) -> Tuple[Tuple[str, str], ...]:
