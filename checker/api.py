@@ -113,7 +113,8 @@ def check(
     started = time.perf_counter()
     report = _cached_or_run(settings, paths, use_cache, jobs, progress)
     if baseline is not None:
-        applied = baselines.apply(report, baselines.read(baseline))
+        codes = {rule.code for rule in rules(settings)}
+        applied = baselines.apply(report, baselines.read(baseline), paths, codes)
         report = replace(applied.report, baseline_hidden=applied.hidden, baseline_fixed=applied.fixed)
     return replace(report, duration_s=round(time.perf_counter() - started, 3))
 

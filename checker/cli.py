@@ -206,6 +206,9 @@ def check(
     failing = len(report.violations) if settings.strict else report.errors
     if settings.strict and report.baseline_fixed:
         failing += 1  # under --strict a baseline is kept tight
+        if not exit_zero:
+            fixed = report.baseline_fixed
+            _error(f"--strict: {fixed} baseline entries are fixed; run `archcheck baseline --prune`")
     return EXIT_OK if exit_zero or not failing else EXIT_FINDINGS
 
 

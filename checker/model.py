@@ -44,6 +44,9 @@ class Violation(Value, frozen=True):
     message: str
     fix: str = ""
     service: Optional[str] = None
+    # other places the finding is about (the other copy, the shared line, the cycle's other
+    # edges, the function that enters the loop): a run on one of them reports it too
+    related: Tuple[Location, ...] = ()
 
     def sort_key(self) -> Tuple[object, ...]:
         loc = self.location

@@ -213,6 +213,7 @@ class BlockingLoopEntryViaCall(
             yield self.violation(
                 edge.location,
                 fix=self.fix.format(callee=callee),
+                related=[graph.defs[node].location for node in chain],
                 function=names[0],
                 callee=callee,
                 chain=" -> ".join([*names, entry]),

@@ -123,4 +123,10 @@ class ConflictingPins(
                         continue  # reported at the service's own line, which is the one to change
                     reported.add(where)
                     others = ", ".join(f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clashes)
-                    yield self.violation(fact.location, requirement=fact.text, others=others, service=service)
+                    yield self.violation(
+                        fact.location,
+                        related=[o.location for o in clashes],
+                        requirement=fact.text,
+                        others=others,
+                        service=service,
+                    )

@@ -34,7 +34,7 @@ from typing import Iterator
 from archcheck.config.options import Option
 from archcheck.config.validators import edges
 from archcheck.model import Severity, Violation
-from archcheck.project.import_graph import edges_between, witnesses
+from archcheck.project.import_graph import edges_between, imported, witnesses
 from archcheck.project.layout import UnitKind
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Edge, Rule
@@ -123,5 +123,9 @@ class CrossServiceImport(
         for source, target in self.forbidden_edges():
             for item in witnesses(graph, source, target):
                 yield self.violation(
-                    item.fact.location, source=source, target=target, module=item.fact.display
+                    item.fact.location,
+                    related=imported(item),
+                    source=source,
+                    target=target,
+                    module=item.fact.display,
                 )

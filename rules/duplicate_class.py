@@ -142,5 +142,9 @@ class DuplicateClass(
             for name, group in sorted(duplicates(sites).items()):
                 for site in group:
                     yield self.violation(
-                        site.location, name=name, unit=unit_label(service), others=others(site, group)
+                        site.location,
+                        related=[o.location for o in group],
+                        name=name,
+                        unit=unit_label(service),
+                        others=others(site, group),
                     )

@@ -266,7 +266,11 @@ class DuplicateFunction(
                     ]
                     if copies:
                         yield self.violation(
-                            site.location, name=name, unit=unit_label(unit), others=_places(site, copies)
+                            site.location,
+                            related=[o.location for o in copies],
+                            name=name,
+                            unit=unit_label(unit),
+                            others=_places(site, copies),
                         )
 
     def _delegations(self) -> Set[Tuple[str, str, str]]:

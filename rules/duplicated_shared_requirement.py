@@ -126,7 +126,11 @@ class DuplicatedSharedRequirement(
                         f"; versions differ: {', '.join(fact.pins)} here, {', '.join(other.pins)} shared"
                     )
                 yield self.violation(
-                    fact.location, requirement=fact.text, shared=describe(other), difference=difference
+                    fact.location,
+                    related=[other.location],
+                    requirement=fact.text,
+                    shared=describe(other),
+                    difference=difference,
                 )
         yield from self._drifted_copies(shared)
 

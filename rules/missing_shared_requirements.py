@@ -126,7 +126,11 @@ class MissingSharedRequirements(
                     include = posixpath.relpath(shared, posixpath.dirname(path))
                     where = Location(path, 1, 1, 1, 1)
                     yield self.violation(
-                        where, fix=self.fix.format(include=include), path=path, shared=shared
+                        where,
+                        fix=self.fix.format(include=include),
+                        related=[Location(shared)],
+                        path=path,
+                        shared=shared,
                     )
 
     def _tops(self, roots: List[str]) -> List[str]:

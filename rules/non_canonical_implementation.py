@@ -95,4 +95,10 @@ class NonCanonicalImplementation(
         for name, path in self.option("ssot.canonical"):
             canonical, matches = canonical_matches(self.project, name, path)
             for site in matches:
-                yield self.violation(site.location, name=site.name, canonical=name, where=canonical.where())
+                yield self.violation(
+                    site.location,
+                    related=[canonical.location],
+                    name=site.name,
+                    canonical=name,
+                    where=canonical.where(),
+                )

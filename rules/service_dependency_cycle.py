@@ -95,4 +95,6 @@ class ServiceDependencyCycle(
         for cycle in elementary_cycles(graph):
             first = witnesses(graph, cycle[0], cycle[1])[0]
             text = " -> ".join([*cycle, cycle[0]])
-            yield self.violation(first.fact.location, cycle=text)
+            edges = zip(cycle, [*cycle[1:], cycle[0]])
+            related = [item.fact.location for a, b in edges for item in witnesses(graph, a, b)]
+            yield self.violation(first.fact.location, related=related, cycle=text)

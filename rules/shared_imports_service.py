@@ -25,7 +25,7 @@ def decode_token(token: str) -> dict: ...
 from typing import Iterator
 
 from archcheck.model import Severity, Violation
-from archcheck.project.import_graph import edges_between
+from archcheck.project.import_graph import edges_between, imported
 from archcheck.project.layout import UnitKind
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Edge, Rule
@@ -80,5 +80,9 @@ class SharedImportsService(
         for source, target, imports in edges_between(graph, UnitKind.SHARED, UnitKind.SERVICE):
             for item in imports:
                 yield self.violation(
-                    item.fact.location, source=source, target=target, module=item.fact.display
+                    item.fact.location,
+                    related=imported(item),
+                    source=source,
+                    target=target,
+                    module=item.fact.display,
                 )

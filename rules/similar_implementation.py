@@ -165,6 +165,7 @@ class SimilarImplementation(
                 names = [f"'{o.name}' ({o.where()})" for o in matches]
                 yield self.violation(
                     site.location,
+                    related=[o.location for o in matches],
                     name=site.name,
                     unit=unit_label(unit),
                     concept=str(concept(site.name)),

@@ -171,6 +171,7 @@ class VersionDrift(
                     )
                     yield self.violation(
                         fact.location,
+                        related=[f.location for _, v, f in sites if v != version],
                         package=package,
                         version=version,
                         others=", ".join(others),

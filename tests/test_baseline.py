@@ -40,6 +40,23 @@ def test_new_findings_show_and_fixed_entries_fail_strict_until_pruned(demo: Path
     assert len(entries) == 16  # pruning never adds the new IMP002
 
 
+def test_only_entries_in_scope_count_as_fixed_and_strict_says_why(demo: Path) -> None:
+    archcheck(demo, "baseline")
+    startup = demo / "netra_backend" / "app" / "startup.py"
+    startup.write_text(startup.read_text().replace("    asyncio.run(db.connect())", "    await db.connect()"))
+    # a run on other files (as a hook on a staged file) or other rules cannot tell what is fixed
+    other = archcheck(demo, "check", "--strict", "--baseline", "archcheck-baseline.json", "shared")
+    assert other.returncode == 0, other.stdout + other.stderr
+    assert "1 entries now fixed" not in other.stdout
+    selected = summary(demo, "--baseline", "archcheck-baseline.json", "--select", "IMP")
+    assert selected.get("baseline", {}).get("fixed", 0) == 0
+    # in scope, a fixed entry fails --strict: never under "All checks passed", always with a reason
+    strict = archcheck(demo, "check", "--strict", "--baseline", "archcheck-baseline.json", "netra_backend")
+    assert strict.returncode == 1
+    assert "All checks passed" not in strict.stdout and "1 entries now fixed" in strict.stdout
+    assert "baseline --prune" in strict.stderr
+
+
 def test_baseline_from_config_and_bad_files(demo: Path) -> None:
     archcheck(demo, "baseline", "--output", "known.json")
     pyproject = demo / "pyproject.toml"

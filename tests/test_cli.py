@@ -69,6 +69,7 @@ def test_json_document_shape() -> None:
         "message": "asyncio.run() inside async function 'startup': the event loop is already "
         "running (RuntimeError, or a blocked loop)",
         "fix": "await the coroutine instead: await db.connect()",
+        "related": [],
     }
     assert set(document["summary"]) == {"files", "services", "errors", "warnings", "by_code", "duration_s"}
 

@@ -63,3 +63,38 @@ def test_hook_reports_the_staged_file(tmp_path: Path) -> None:
     result = try_repo(repo)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "services/orders-service/app/jobs.py:5:5: ASY001" in result.stdout
+
+
+def test_hook_reports_what_a_staged_shared_file_breaks_elsewhere(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, "clean_services")
+    (repo / "requirements.shared.txt").write_text("celery==5.4.0\n")
+    for service in ("orders-service", "billing-service"):
+        (repo / "services" / service / "requirements.txt").write_text(
+            "-r ../../requirements.shared.txt\ncelery==5.4.0\n"
+        )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "services pin celery")
+    (repo / "requirements.shared.txt").write_text("celery==5.4.0\nhttpx==0.27.0\n")  # unrelated edit
+    git(repo, "add", "requirements.shared.txt")  # only the shared file is staged
+    result = try_repo(repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    # the services' copies of the shared line are findings the staged file takes part in
+    assert "services/orders-service/requirements.txt:2:1: REQ002" in result.stdout
+    assert "services/billing-service/requirements.txt:2:1: REQ002" in result.stdout
+
+
+def test_strict_hook_with_a_baseline_passes_a_clean_commit(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, "demo")
+    config = (repo / "pyproject.toml").read_text()
+    strict = '[tool.archcheck]\nstrict = true\nbaseline = "archcheck-baseline.json"\n'
+    (repo / "pyproject.toml").write_text(config.replace("[tool.archcheck]\n", strict, 1))
+    subprocess.run([sys.executable, "-m", "archcheck", "baseline"], cwd=repo, check=True, capture_output=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "baseline")
+    new = repo / "netra_backend" / "app" / "health.py"
+    new.write_text("def ok() -> bool:\n    return True\n")
+    git(repo, "add", str(new.relative_to(repo)))
+    result = try_repo(repo)
+    # the baseline's entries for files not staged are not "fixed": nothing fails this commit
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "now fixed" not in result.stdout

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, Sequence, Tuple, Type
 
 from archcheck import __version__
-from archcheck.model import Report
+from archcheck.model import Location, Report
 from archcheck.output import escape
 from archcheck.pipeline.snippets import identities
 from archcheck.rule_api.rule import Rule
@@ -40,6 +40,20 @@ def _rule(spec: Type[Rule]) -> Dict[str, Any]:
     }
 
 
+def _location(loc: Location) -> Dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": escape.uri(loc.path), "uriBaseId": "%SRCROOT%"},
+            "region": {
+                "startLine": loc.line,
+                "startColumn": loc.column,
+                "endLine": max(loc.end_line, loc.line),
+                "endColumn": max(loc.end_column, 1),
+            },
+        }
+    }
+
+
 def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
     index = {spec.code: i for i, spec in enumerate(rules)}
     results = []
@@ -49,21 +63,11 @@ def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
             "ruleId": v.code,
             "level": _LEVEL[v.severity.value],
             "message": {"text": escape.json_text(v.message)},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": escape.uri(loc.path), "uriBaseId": "%SRCROOT%"},
-                        "region": {
-                            "startLine": loc.line,
-                            "startColumn": loc.column,
-                            "endLine": max(loc.end_line, loc.line),
-                            "endColumn": max(loc.end_column, 1),
-                        },
-                    }
-                }
-            ],
+            "locations": [_location(loc)],
             "partialFingerprints": {"archcheck/v1": fingerprint(identity)},
         }
+        if v.related:
+            result["relatedLocations"] = [{"id": i, **_location(r)} for i, r in enumerate(v.related, 1)]
         if v.code in index:
             result["ruleIndex"] = index[v.code]
         if v.fix:

@@ -25,6 +25,9 @@ def violation_dict(v: Violation) -> Dict[str, Any]:
         "service": None if v.service is None else escape.json_text(v.service),
         "message": escape.json_text(v.message),
         "fix": escape.json_text(v.fix),
+        "related": [
+            {"path": escape.json_text(r.path), "line": r.line, "column": r.column} for r in v.related
+        ],
     }
 
 
@@ -61,7 +64,8 @@ def summary_line(report: Report) -> str:
         baseline = f" Baseline: {hidden} known hidden, {fixed} entries now fixed"
         baseline += " (run `archcheck baseline --prune`)." if report.baseline_fixed else "."
     if not report.violations:
-        return f"All checks passed ({checked}).{baseline}"
+        # entries fixed since the baseline was written: no "all passed" while it is stale
+        return f"{'No findings' if report.baseline_fixed else 'All checks passed'} ({checked}).{baseline}"
     return (
         f"Found {_plural(report.errors, 'error')} and {_plural(report.warnings, 'warning')}"
         f" ({checked}).{baseline}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Final, List, Literal, Optional, Sequence, Set
+from typing import AbstractSet, Annotated, Final, List, Literal, Optional, Sequence, Set
 
 import msgspec
 from msgspec.structs import replace
@@ -84,8 +84,17 @@ def current(report: Report) -> List[Identity]:
     return [identity for _, identity in identities(Path(report.root), report.violations)]
 
 
-def apply(report: Report, known: Set[Identity]) -> Applied:
-    """The report without the findings the baseline knows, with the counts a run shows."""
+def apply(
+    report: Report,
+    known: Set[Identity],
+    paths: Optional[Sequence[str]] = None,
+    codes: Optional[AbstractSet[str]] = None,
+) -> Applied:
+    """The report without the findings the baseline knows, with the counts a run shows.
+
+    An entry counts as fixed only when this run could have found it: its path is inside
+    ``paths`` (the run's scope; None: everything) and its rule is among ``codes`` (the rules
+    that ran; None: all). A run on two staged files says nothing of the other entries."""
     kept, matched = [], set()
     for violation, identity in identities(Path(report.root), report.violations):
         if identity in known:
@@ -93,4 +102,12 @@ def apply(report: Report, known: Set[Identity]) -> Applied:
         else:
             kept.append(violation)
     hidden = len(report.violations) - len(kept)
-    return Applied(replace(report, violations=tuple(kept)), hidden, len(known - matched))
+    fixed = [k for k in known - matched if _in_scope(k, paths, codes)]
+    return Applied(replace(report, violations=tuple(kept)), hidden, len(fixed))
+
+
+def _in_scope(entry: Identity, paths: Optional[Sequence[str]], codes: Optional[AbstractSet[str]]) -> bool:
+    code, path = entry[0], entry[1]
+    if codes is not None and code not in codes:
+        return False
+    return paths is None or any(p in ("", path) or path.startswith(p.rstrip("/") + "/") for p in paths)

@@ -64,6 +64,14 @@ def _in_paths(path: str, paths: Optional[Sequence[str]]) -> bool:
     return paths is None or any(is_within(path, p) for p in paths)
 
 
+def _takes_part(violation: Violation, paths: Optional[Sequence[str]]) -> bool:
+    """A finding located in ``paths``, or about a place there (a staged file a finding elsewhere
+    is about: the other copy, the shared line a service duplicates, an edge of the cycle)."""
+    return _in_paths(violation.location.path, paths) or any(
+        _in_paths(r.path, paths) for r in violation.related
+    )
+
+
 def _with_service(violations: Iterable[Violation], layout: Layout) -> List[Violation]:
     result = []
     for violation in violations:
@@ -225,7 +233,7 @@ def run(
     reviewed = [v for rule in bound for v in rule.review(applied.unused) if not ignored(v)]
     analysis.save()
     results.save()
-    kept = [v for v in [*applied.kept, *reviewed] if _in_paths(v.location.path, paths)]
+    kept = [v for v in [*applied.kept, *reviewed] if _takes_part(v, paths)]
     kept = sorted(set(_with_service(kept, project.layout)), key=Violation.sort_key)
     report = Report(
         root=str(settings.root),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Iterator, List, Sequence, Set, Tuple
 
+from archcheck.model import Location
 from archcheck.project.layout import ResolvedImport, Unit, UnitKind
 
 if TYPE_CHECKING:
@@ -36,6 +37,12 @@ def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -
 
 def witnesses(graph: nx.DiGraph[str], source: str, target: str) -> List[ResolvedImport]:
     return list(graph.edges[source, target]["imports"]) if graph.has_edge(source, target) else []
+
+
+def imported(item: ResolvedImport) -> List[Location]:
+    """The project file an import loads, as a related place of a finding about the import."""
+    target = item.resolution.target
+    return [Location(target)] if target is not None and target.endswith(".py") else []
 
 
 def edges_between(

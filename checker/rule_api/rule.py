@@ -89,9 +89,11 @@ class Rule:
         fix: Optional[str] = None,
         severity: Optional[Severity] = None,
         message: Optional[str] = None,
+        related: Iterable[Location] = (),
         **fields: Any,
     ) -> Violation:
-        """A finding at ``location``; ``message`` is another template of the rule's, for a second case."""
+        """A finding at ``location``; ``message`` is another template of the rule's, for a second
+        case; ``related``, the other places it is about (a run on one of them reports it)."""
         return Violation(
             code=cls.code,
             name=cls.name,
@@ -99,6 +101,7 @@ class Rule:
             location=location,
             message=(message or cls.message).format(**fields),
             fix=cls.fix if fix is None else fix,
+            related=tuple(sorted({r for r in related if r != location}, key=_order)),
         )
 
     def option(self, name: str) -> Any:
@@ -115,3 +118,7 @@ class Rule:
     def forbidden_edges(self) -> Iterable[Edge]:
         """Edges of the service graph this rule flags, for ``archcheck graph`` to draw in red."""
         return ()
+
+
+def _order(location: Location) -> Tuple[str, int, int]:
+    return (location.path, location.line, location.column)
