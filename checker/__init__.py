@@ -1,3 +1,3 @@
 """archcheck: architecture compliance checks for Python service monorepos."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

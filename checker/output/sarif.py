@@ -83,7 +83,6 @@ def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
                     "driver": {
                         "name": "archcheck",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/archcheck/",
                         "rules": [_rule(spec) for spec in rules],
                     }
                 },
