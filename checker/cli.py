@@ -352,12 +352,12 @@ def audit(
         run = api.run(settings, [*ssot, *cross_service])
         measured = audits.measure(run.report, run.project, ssot, cross_service)
         change = audits.trend(measured, before)
+        render = {"markdown": audits.to_markdown, "json": audits.to_json, "html": audits.to_html}[fmt]
+        _emit(render(measured, change), output)  # a report that cannot be written adds no history
         if history:
             audits.append(history, measured)
     except audits.HistoryError as exc:
         raise UserError(str(exc)) from None
-    render = {"markdown": audits.to_markdown, "json": audits.to_json, "html": audits.to_html}[fmt]
-    _emit(render(measured, change), output)
     if fail_on_increase and change["increased"]:
         for line in audits.rises(change):
             _error(line)  # what rose, so the failed run says why

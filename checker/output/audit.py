@@ -12,7 +12,6 @@ size, not harm: their change is shown, never judged.
 from __future__ import annotations
 
 import datetime
-import html
 import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
@@ -233,6 +232,7 @@ def rises(change: Dict[str, Any]) -> List[str]:
 _ARROW = {"up": "▲", "down": "▼", "same": "="}
 _text = escape.markdown_text  # a name as inert Markdown
 _code = escape.markdown_code  # a code span, whatever backticks it holds
+_html = escape.html_text  # HTML text, valid UTF-8
 Row = Tuple[int, int, str]  # now, before, direction
 
 
@@ -308,15 +308,15 @@ _STYLE = (
 def _html_table(run: Run, name: str, change: Dict[str, Any]) -> List[str]:
     """One service's metrics: count, and the trend against the last run."""
     rows = change["services"].get(name, {})
-    out = [f"<h3>{html.escape(name)}</h3>", "<table>", "<tr><th>metric</th><th>count</th><th>trend</th></tr>"]
+    out = [f"<h3>{_html(name)}</h3>", "<table>", "<tr><th>metric</th><th>count</th><th>trend</th></tr>"]
     for metric in metrics(run):
         row = rows.get(metric)
         moved = _change(metric, row)
         kind = row[2] if row is not None and moved and metric not in SIZE else "same"
-        label = html.escape(_LABELS.get(metric, metric))
+        label = _html(_LABELS.get(metric, metric))
         out.append(
             f"<tr><td>{label}</td><td>{run['services'][name][metric]}</td>"
-            f'<td class="{kind}">{html.escape(moved)}</td></tr>'
+            f'<td class="{kind}">{_html(moved)}</td></tr>'
         )
     return [*out, "</table>"]
 
@@ -331,14 +331,14 @@ def to_html(run: Run, change: Dict[str, Any]) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSOT audit</title>',
         f"<style>{_STYLE}</style></head><body>",
         "<h1>SSOT audit</h1>",
-        f"<p>Run: {html.escape(run['date'])}. Score: SSOT violations per service (target 0).</p>",
-        f"<p>{html.escape(_totals(run))}</p>",
+        f"<p>Run: {_html(run['date'])}. Score: SSOT violations per service (target 0).</p>",
+        f"<p>{_html(_totals(run))}</p>",
     ]
     if change["new_groups"] or change["fixed_groups"]:
         out.append("<h2>Since the last run</h2>")
         out += _html_list(
-            [f"new duplicate: {html.escape(g)}" for g in change["new_groups"]]
-            + [f"fixed: {html.escape(g)}" for g in change["fixed_groups"]]
+            [f"new duplicate: {_html(g)}" for g in change["new_groups"]]
+            + [f"fixed: {_html(g)}" for g in change["fixed_groups"]]
         )
     out.append("<h2>Services</h2>")
     for name in sorted(run["services"]):
@@ -347,8 +347,8 @@ def to_html(run: Run, change: Dict[str, Any]) -> str:
         out.append(f"<h2>{title}</h2>")
         out += _html_list(
             [
-                f"{html.escape(name)}: {html.escape(_group_name(key, group))}: "
-                + ", ".join(f"<code>{html.escape(site)}</code>" for site in group["sites"])
+                f"{_html(name)}: {_html(_group_name(key, group))}: "
+                + ", ".join(f"<code>{_html(site)}</code>" for site in group["sites"])
                 for name, group in _groups(run, key)
             ]
         )

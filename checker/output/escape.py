@@ -11,6 +11,7 @@ so the output is always valid UTF-8.
 
 from __future__ import annotations
 
+import html
 import re
 import urllib.parse
 
@@ -75,15 +76,20 @@ _MARKUP = re.compile(r"([\\`*~|<>&\[\]])")
 
 def markdown_text(value: str) -> str:
     """A name as inert Markdown: no line break, cell border, code span, link or HTML can come of it."""
-    return _MARKUP.sub(r"\\\1", _MARKDOWN_CONTROL.sub(" ", value))
+    return _MARKUP.sub(r"\\\1", _MARKDOWN_CONTROL.sub(" ", decodable(value)))
 
 
 def markdown_code(value: str) -> str:
     """A Markdown code span that holds ``value`` whatever backticks it contains."""
-    value = _MARKDOWN_CONTROL.sub(" ", value)
+    value = _MARKDOWN_CONTROL.sub(" ", decodable(value))
     fence = "`" * (max(map(len, re.findall("`+", value)), default=0) + 1)
     pad = " " if "`" in value else ""
     return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def html_text(value: str) -> str:
+    """``value`` as HTML text: markup escaped, undecodable bytes as U+FFFD."""
+    return html.escape(decodable(value))
 
 
 def masked(violation: Violation) -> Violation:

@@ -1,0 +1,43 @@
+"""Audit reports (Markdown, HTML) from a checkout with hostile file and service names: always
+valid UTF-8, and the history is appended only once the report is written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.hostile._project import project
+
+DUPLICATE = "class Manager:\n    pass\n"
+
+
+def _audit(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "archcheck", "audit", *args], cwd=root, capture_output=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_a_non_utf8_file_name_gives_valid_utf8(tmp_path: Path, fmt: str) -> None:
+    try:
+        root = project(tmp_path, {"bad\udcff x.py": DUPLICATE, "b.py": DUPLICATE})
+    except OSError:
+        pytest.skip("the file system refuses non-UTF-8 names")
+    result = _audit(root, "--format", fmt, "--history", "h.jsonl", "-o", "x.out")
+    assert result.returncode == 0, result.stderr
+    written = (root / "x.out").read_bytes().decode("utf-8")
+    assert "bad\ufffd x.py" in written
+    assert len((root / "h.jsonl").read_bytes().splitlines()) == 1
+    printed = _audit(root, "--format", fmt)
+    assert printed.returncode == 0, printed.stderr
+    assert "bad\ufffd x.py" in printed.stdout.decode("utf-8")
+
+
+def test_no_history_when_the_report_cannot_be_written(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": DUPLICATE, "b.py": DUPLICATE})
+    result = _audit(root, "--history", "h.jsonl", "-o", "missing/x.md")
+    assert result.returncode == 2 and b"cannot write" in result.stderr
+    assert not (root / "h.jsonl").exists()
