@@ -11,7 +11,7 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import InlineTable
 
 from archcheck.config.load import ARCHCHECK_TOML, PYPROJECT, parse_toml, toml_text
-from archcheck.fileio import write_atomic
+from archcheck.fileio import is_inside, write_atomic
 from archcheck.project.survey import Survey
 
 
@@ -60,6 +60,8 @@ def write(root: Path, table: Dict[str, Any], force: bool, notes: Optional[Dict[s
             f"{ARCHCHECK_TOML} already configures archcheck; use --force to add the section anyway"
         )
     target = root / PYPROJECT
+    if not is_inside(os.path.realpath(target), os.path.realpath(root)):
+        raise InitError(f"{target}: not read: it leads outside the project (a link)")
     text = toml_text(target) if target.exists() else ""
     expected = parse_toml(text, PYPROJECT)
     try:
@@ -69,7 +71,7 @@ def write(root: Path, table: Dict[str, Any], force: bool, notes: Optional[Dict[s
     expected.setdefault("tool", {})["archcheck"] = table
     if parse_toml(result, PYPROJECT) != expected:
         raise InitError(f"{PYPROJECT}: cannot add [tool.archcheck] without changing the rest; add it by hand")
-    write_atomic(target, result)
+    write_atomic(target, result, inside=root)
     return target
 
 

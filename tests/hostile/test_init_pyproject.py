@@ -109,3 +109,23 @@ def test_an_archcheck_toml_that_is_not_a_file_is_named(tmp_path: Path) -> None:
     os.mkfifo(root / "archcheck.toml")
     result = cli(root, "init")
     assert result.returncode == 2 and "archcheck.toml is not a regular file" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+@pytest.mark.parametrize("exists", [True, False])
+def test_a_pyproject_link_out_of_the_project_is_refused(tmp_path: Path, exists: bool) -> None:
+    outside = tmp_path / "out"
+    outside.mkdir()
+    victim = outside / "victim.toml"
+    if exists:
+        victim.write_text("[project]\nname = 'victim'\n", encoding="utf-8")
+    root = tmp_path / "mono"
+    root.mkdir()
+    layout(root, "")
+    (root / "pyproject.toml").unlink()
+    (root / "pyproject.toml").symlink_to(victim)
+    result = cli(root, "init")
+    assert result.returncode == 2
+    assert "leads outside the project" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not exists or victim.read_text(encoding="utf-8") == "[project]\nname = 'victim'\n"
+    assert exists or not victim.exists()
