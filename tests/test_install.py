@@ -41,7 +41,7 @@ def test_every_install_line_names_the_distribution_at_the_current_release() -> N
 
 @pytest.mark.skipif(not _tagged(), reason=f"this checkout has no tag {TAG}")
 def test_the_release_tag_installs_the_distribution(tmp_path: Path) -> None:
-    line = f"archcheck-monorepo @ git+file://{REPO}@{TAG}"
+    line = f"archcheck-monorepo @ git+file://localhost{REPO}@{TAG}"  # the README line, this checkout as URL
     result = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(tmp_path / "site"), line],
         capture_output=True,

@@ -88,8 +88,9 @@ def markdown_code(value: str) -> str:
 
 
 def html_text(value: str) -> str:
-    """``value`` as HTML text: markup escaped, undecodable bytes as U+FFFD."""
-    return html.escape(decodable(value))
+    """``value`` as HTML text: markup escaped, control characters escaped (no line of the page
+    starts with text from the checkout), undecodable bytes as U+FFFD."""
+    return html.escape(text(value))
 
 
 def masked(violation: Violation) -> Violation:

@@ -41,3 +41,16 @@ def test_no_history_when_the_report_cannot_be_written(tmp_path: Path) -> None:
     result = _audit(root, "--history", "h.jsonl", "-o", "missing/x.md")
     assert result.returncode == 2 and b"cannot write" in result.stderr
     assert not (root / "h.jsonl").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="such names are POSIX only")
+def test_no_html_line_starts_with_a_name_from_the_checkout(tmp_path: Path) -> None:
+    files = {"a\n::error::x.py": DUPLICATE, "b\r::error::y.py": DUPLICATE}
+    root = project(tmp_path, files, 'services = ["svc*"]\n')
+    (root / "svc").rename(root / "svc\n::error::z")
+    result = _audit(root, "--format", "html")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert not [line for line in lines if "::" in line and not line.startswith("<")]
+    page = result.stdout.decode("utf-8")
+    assert "svc\\n::error::z" in page and "a\\n::error::x.py" in page and "b\\r::error::y.py" in page
