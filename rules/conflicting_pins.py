@@ -36,6 +36,11 @@ from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
 MESSAGE = "'{requirement}' conflicts with {others}: pip cannot install both for service '{service}'"
+# both lines in the shared requirements: every service that installs them fails, not one
+SHARED_MESSAGE = (
+    "'{requirement}' conflicts with {others}: pip cannot install both, in any service that "
+    "includes the shared requirements '{shared}'"
+)
 FIX = "pin the package once, in one file the others include"
 
 _CONFIG = 'services = ["services/*"]\n'
@@ -69,6 +74,16 @@ INVALID = [
             "services/search/app/main.py": "",
         },
         _CONFIG,
+    ),
+    Example(  # both pins in the shared file (beside the services): reported there, for every service
+        {
+            "services/requirements.shared.txt": "httpx==0.27.0  # expect: REQ006\nhttpx==0.28.0  # expect: REQ006\n",
+            "services/a/requirements.txt": "-r ../requirements.shared.txt\n",
+            "services/a/app/main.py": "",
+            "services/b/requirements.txt": "-r ../requirements.shared.txt\n",
+            "services/b/app/main.py": "",
+        },
+        _CONFIG + 'shared-requirements = "services/requirements.shared.txt"\n',
     ),
 ]
 
@@ -108,6 +123,7 @@ class ConflictingPins(
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         reported: Set[Tuple[str, int]] = set()
+        shared = set(requirements.shared_closure())
         for service in sorted(requirements.roots):
             own = set(requirements.service_files(service))
             by_name: Dict[str, List[RequirementFact]] = {}
@@ -123,10 +139,15 @@ class ConflictingPins(
                         continue  # reported at the service's own line, which is the one to change
                     reported.add(where)
                     others = ", ".join(f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clashes)
+                    in_shared = fact.location.path in shared and all(
+                        c.location.path in shared for c in clashes
+                    )
                     yield self.violation(
                         fact.location,
+                        message=SHARED_MESSAGE if in_shared else None,
                         related=[o.location for o in clashes],
                         requirement=fact.text,
                         others=others,
                         service=service,
+                        shared=requirements.shared,
                     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from archcheck.facts.requirements_txt import parse_requirements
@@ -84,3 +86,19 @@ def test_pip_compile_annotations_mark_transitive_pins() -> None:
 def test_a_line_that_is_only_an_operator_is_a_problem_not_a_crash(line: str) -> None:
     facts = parse(f"{line}\nok==1\n")
     assert [p.location.line for p in facts.problems] == [1] and [r.name for r in facts.requirements] == ["ok"]
+
+
+def test_a_conflict_inside_the_shared_file_names_it_not_one_service(tmp_path: Path) -> None:
+    from archcheck import api
+    from archcheck.rules.conflicting_pins import ConflictingPins
+    from tests.helpers import write_example
+
+    example = ConflictingPins.invalid[-1]
+    root = write_example(tmp_path, example)
+    found = [v for v in api.check(api.load_settings(root), use_cache=False).violations if v.code == "REQ006"]
+    assert len(found) == 2
+    for violation in found:
+        assert "in any service that includes the shared requirements 'services/requirements.shared.txt'" in (
+            violation.message
+        )
+        assert "for service" not in violation.message
