@@ -140,3 +140,21 @@ def test_keys_are_the_same_in_every_process() -> None:
         for seed in range(6)
     }
     assert len(keys) == 1
+
+
+def test_a_new_selection_parses_no_file_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archcheck import api
+    from archcheck.config.load import with_overrides
+    from archcheck.pipeline import filephase
+
+    settings = api.load_settings(project)
+    full = api.check(settings, jobs=1)
+    parsed: List[str] = []
+    real = filephase.analyse_file
+    monkeypatch.setattr(
+        filephase, "analyse_file", lambda path, *rest: parsed.append(path) or real(path, *rest)
+    )
+    for codes_ in (("CFG",), ("IMP001", "SSOT"), ("ASY",)):
+        narrowed = api.check(with_overrides(settings, select=codes_), jobs=1)
+        assert {v.code for v in narrowed.violations} <= {v.code for v in full.violations}
+    assert parsed == []  # what a file yields never depends on the rules selected
