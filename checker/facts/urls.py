@@ -193,7 +193,8 @@ def may_contain_loopback(text: str) -> bool:
 
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`)
 _SECRET_PARAM = re.compile(
-    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|signature|sslkey|sig|(?:^|[_.-])(?:key|auth))$"
+    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|signature|sslkey|sig"
+    r"|(?:^|[_.-])(?:key|auth|authorization))$"
 )
 # a ";name=value" path parameter (RFC 3986 3.3: "ftp://h/f;type=a", "http://h/p;password=x")
 _PATH_PARAM = re.compile(r";([^;/=?#]*)=([^;/?#]*)")
@@ -202,20 +203,29 @@ _CLOSING = re.compile(r"""['"`)\]>},.;:!?]*\Z""")
 # a URL in text: a scheme, "//", then everything up to whitespace (a password may hold quotes)
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
 MASK = "***"
+# passwords that say the user is the token (GitHub's "TOKEN:x-oauth-basic@"), or none ("TOKEN:@")
+_TOKEN_USER_PASSWORDS = frozenset({"", "x-oauth-basic"})
+_NESTING = 3  # percent-encoded URLs inside URLs are decoded this deep
 
 
 def mask_credentials(text: str) -> str:
     """``text`` with the credentials of every URL in it replaced by ``***``.
 
-    Each URL is read by ``urllib.parse``: the password of its userinfo (the
-    user too when there is no password, as pip does, since that is a token),
-    and the values of secret query and path parameters (``password=``, ``sslpassword=``,
-    ``token=``, ``auth=``, ``key=``, ``;password=``…), up to a closing quote, bracket or
-    punctuation after them. Everything else is left exactly as written.
+    Each URL is read by ``urllib.parse``: the password of its userinfo (all of the
+    userinfo when the user is the token: no password, an empty one or ``x-oauth-basic``,
+    as pip does), and the values of secret query, fragment and path parameters
+    (``password=``, ``password[]=``, ``sslpassword=``, ``token=``, ``auth=``,
+    ``authorization=``, ``key=``, ``#access_token=``, ``;password=``…), up to a closing
+    quote, bracket or punctuation after them; a percent-encoded URL in a parameter's value
+    is masked too. Everything else is left exactly as written.
     """
+    return _mask_text(text, _NESTING)
+
+
+def _mask_text(text: str, depth: int) -> str:
     if "://" not in text:
         return text
-    masked = _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0)), text)
+    masked = _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0), depth), text)
     # a URL inside another one's query or run together with it: its userinfo, whatever parsed
     return _NESTED_USERINFO.sub(_mask_userinfo, masked)
 
@@ -224,16 +234,21 @@ def mask_credentials(text: str) -> str:
 _NESTED_USERINFO = re.compile(r"(://)([^/\s:@'\"?#]*)(:[^/\s@'\"]*)?@")
 
 
+def _userinfo(userinfo: str) -> str:
+    """``user:password`` as ``user:***``; ``***`` when the user is the token."""
+    user, colon, password = userinfo.partition(":")
+    if not userinfo or userinfo == MASK:
+        return userinfo
+    if not colon or password.lower() in _TOKEN_USER_PASSWORDS:
+        return MASK
+    return f"{user}:{MASK}"
+
+
 def _mask_userinfo(match: re.Match[str]) -> str:
-    user, password = match.group(2), match.group(3)
-    if password and password != ":" + MASK:
-        return f"{match.group(1)}{user}:{MASK}@"
-    if not password and user and user != MASK:
-        return f"{match.group(1)}{MASK}@"
-    return match.group(0)
+    return f"{match.group(1)}{_userinfo(match.group(2) + (match.group(3) or ''))}@"
 
 
-def _mask_url(url: str) -> str:
+def _mask_url(url: str, depth: int) -> str:
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:  # e.g. an unclosed "[" in the host: mask all that could be userinfo
@@ -242,29 +257,49 @@ def _mask_url(url: str) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")
-        user, colon, password = userinfo.partition(":")
-        if password:
-            netloc = f"{user}:{MASK}@{host}"
-        elif user and not colon:
-            netloc = f"{MASK}@{host}"
-    query = "&".join(_mask_param(pair) for pair in parts.query.split("&")) if parts.query else ""
+        netloc = f"{_userinfo(userinfo)}@{host}"
+    query = _mask_params(parts.query, depth)
     head = url[: url.index("://") + 3]  # the scheme as written
     tail = url[len(head) + len(parts.netloc) :]
     if ";" in parts.path and tail.startswith(parts.path):
-        path = _PATH_PARAM.sub(lambda m: _mask_param(m.group()[1:], ";"), parts.path)
+        path = _PATH_PARAM.sub(lambda m: _mask_param(m.group()[1:], depth, ";"), parts.path)
         tail = path + tail[len(parts.path) :]
+    # a fragment may carry parameters too (OAuth's "#access_token="), after a "?" if it has one
+    fragment, mark, params = parts.fragment.rpartition("?")
+    params = _mask_params(params, depth)
+    if params != parts.fragment.rpartition("?")[2]:
+        tail = tail[: len(tail) - len(parts.fragment)] + fragment + mark + params
     if query != parts.query:
         path, _, rest = tail.partition("?")
         tail = f"{path}?{query}{rest[len(parts.query) :]}"
     return head + netloc + tail
 
 
-def _mask_param(pair: str, lead: str = "") -> str:
+def _mask_params(params: str, depth: int) -> str:
+    """``a=1&password=***``: each ``&``-separated parameter masked."""
+    return "&".join(_mask_param(pair, depth) for pair in params.split("&")) if params else ""
+
+
+def _param_name(name: str) -> str:
+    """A parameter's name as a server reads it: decoded, the last bracketed key (``a[password]``)."""
+    keys = [key.strip() for key in re.split(r"[\[\]]", urllib.parse.unquote_plus(name)) if key.strip()]
+    return keys[-1] if keys else ""
+
+
+def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     name, equals, value = pair.partition("=")
     closing = _CLOSING.search(value)
     end = closing.group() if closing else ""
-    secret = equals and len(value) > len(end) and _SECRET_PARAM.search(urllib.parse.unquote_plus(name))
-    return f"{lead}{name}={MASK}{end}" if secret else lead + pair
+    secret = equals and len(value) > len(end) and _SECRET_PARAM.search(_param_name(name))
+    if secret:
+        return f"{lead}{name}={MASK}{end}"
+    encoded = value[: len(value) - len(end)]
+    decoded = urllib.parse.unquote_plus(encoded)
+    if depth > 1 and decoded != encoded and "://" in decoded:  # a percent-encoded URL (``?next=``)
+        hidden = _mask_text(decoded, depth - 1)
+        if hidden != decoded:
+            return f"{lead}{name}={urllib.parse.quote(hidden, safe='*')}{end}"
+    return lead + pair
 
 
 def matches_internal(host: str, patterns: Sequence[str]) -> bool:

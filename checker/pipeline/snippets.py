@@ -1,4 +1,6 @@
-"""The text of a flagged line: what baselines and SARIF fingerprints identify a finding by."""
+"""The text of a flagged line: what baselines and SARIF fingerprints identify a finding by.
+
+Its URL credentials are masked: a baseline is committed, and must not hold a password."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Tuple
 
 from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.facts.urls import mask_credentials
 from archcheck.model import Violation
 
 
@@ -24,7 +27,7 @@ class Lines:
                 text = ""
             self.cache[path] = text.splitlines()
         lines = self.cache[path]
-        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        return mask_credentials(lines[line - 1].strip()) if 0 < line <= len(lines) else ""
 
 
 Identity = Tuple[str, str, str, int]  # (code, path, flagged text, occurrence)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
 from archcheck.facts.urls import mask_credentials
-from tests.hostile._project import CONFIG, TEMPLATE, project, run
+from tests.hostile._project import CONFIG, TEMPLATE, cli_bytes, project, run
 
 FORMATS = ["text", "json", "sarif", "github"]
 
@@ -60,7 +61,6 @@ def test_mask_credentials(url: str, masked: str) -> None:
     [
         "http://localhost:8000/api?b=1&c=%2F#frag",
         "https://example.com/users/@me?q=a@b",
-        "https://h/x#?password=not-a-query",
         "https://h/x?password=&token",  # nothing to hide
         "sqlite:///dev.db",
         "redis://cache:6379/0",
@@ -72,3 +72,42 @@ def test_mask_credentials(url: str, masked: str) -> None:
 )
 def test_urls_without_credentials_are_left_as_written(text: str) -> None:
     assert mask_credentials(text) == text
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("http://TOKEN:x-oauth-basic@localhost:8000/", "http://***@localhost:8000/"),  # the user is the token
+        ("http://TOKEN:@host/", "http://***@host/"),
+        ("https://h/?next=https%3A%2F%2Fu%3ASECRET%40h2%2F", "https://h/?next=https%3A%2F%2Fu%3A***%40h2%2F"),
+        ("https://h/cb#access_token=SECRET&state=1", "https://h/cb#access_token=***&state=1"),
+        ("https://h/#/cb?access_token=SECRET", "https://h/#/cb?access_token=***"),
+        ("https://h/x#?password=SECRET", "https://h/x#?password=***"),
+        (
+            "https://h/?password[]=S&authorization=S&password+=S&user[password]=S&page=2",
+            "https://h/?password[]=***&authorization=***&password+=***&user[password]=***&page=2",
+        ),
+    ],
+)
+def test_tokens_in_userinfo_fragments_and_encoded_urls_are_masked(url: str, masked: str) -> None:
+    assert mask_credentials(f"URL '{url}' here") == f"URL '{masked}' here"
+    assert mask_credentials(masked) == masked
+
+
+def test_a_deeply_encoded_url_does_not_recurse_without_bound() -> None:
+    url = "http://h/?a=http://u:S@h"
+    for _ in range(200):
+        url = "http://h/?next=" + urllib.parse.quote(url, safe="")
+    assert mask_credentials(url).startswith("http://h/?next=")
+
+
+def test_the_baseline_stores_no_credential(tmp_path: Path) -> None:
+    root = project(tmp_path, {"main.py": 'URL = "http://admin:SECRET@localhost:8000/"\n'}, CONFIG + TEMPLATE)
+    (root / "svc" / ".env").write_text("DATABASE_URL=postgresql://u:SECRET@localhost/x\n", encoding="utf-8")
+    assert run(root).returncode == 1
+    written = cli_bytes(root, "baseline")
+    assert b"recorded" in written
+    stored = (root / "archcheck-baseline.json").read_text(encoding="utf-8")
+    assert "SECRET" not in stored and "http://admin:***@localhost:8000/" in stored
+    assert "postgresql://u:***@localhost/x" in stored
+    assert run(root, "--baseline", "archcheck-baseline.json").returncode == 0  # masked entries still match
