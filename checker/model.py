@@ -146,6 +146,52 @@ class LoopEntryFact(Value, frozen=True):
     argument: str = ""  # source text of the first argument
 
 
+class CallableRef(Value, frozen=True):
+    """A callee as far as its own file pins it down; the project phase follows imports from it.
+
+    ``base`` says where the first name of ``target`` is bound: ``"module"`` a module-level
+    name (a function, a class, an instance or an import), ``"import"`` an import inside the
+    function, ``"local"`` a function nested in function ``scope``, ``"self"`` a method of class
+    ``scope`` (``self.m``/``cls.m``), ``"instance"`` a method of the class written ``scope``
+    (a local built from it, or ``Cls().m``).
+    """
+
+    base: str
+    target: str  # the dotted name as written (``get_db``, ``db.session``), or a method's name
+    scope: str = ""
+
+
+class ProtocolDefFact(Value, frozen=True):
+    """A function whose calls have a protocol: an async generator function, an (async)
+    context-manager function, or a plain delegation (``def f(): return g()``) whose kind is g's."""
+
+    qualname: str
+    kind: str  # "async generator", "async context manager", "context manager" or "delegate"
+    location: Location
+    ref: Optional[CallableRef] = None  # a delegate's callee
+
+
+class ProtocolUseFact(Value, frozen=True):
+    """A call used under a protocol: ``async with f()``, ``async for x in f()``, ``Depends(f)``."""
+
+    kind: str  # "async with", "async for" or "Depends"
+    callee: str  # as written: "get_db", "self.session", "Database().session"
+    location: Location
+    ref: CallableRef
+
+
+class CleanupAwaitFact(Value, frozen=True):
+    """An await in the cleanup (``finally``, or a handler that catches GeneratorExit) of a ``try``
+    that yields, inside an async generator, with no earlier ``except GeneratorExit`` that leaves
+    without awaiting."""
+
+    function: str  # qualname of the async generator
+    location: Location  # the first await of the clause
+    clause: str  # "finally", "except:", "except BaseException"...
+    yield_location: Location
+    decorators: Tuple[str, ...] = ()  # the generator's, qualified through imports where they can be
+
+
 class UrlFact(Value, frozen=True):
     """A string the code uses as a connection target: a client argument, a constant…"""
 
@@ -252,6 +298,11 @@ class FileFacts(Value, frozen=True):
     requirements: Tuple[RequirementFact, ...] = ()
     includes: Tuple[IncludeFact, ...] = ()
     suppressions: Tuple[Suppression, ...] = ()
+    # async generators, context-manager functions and the protocols their callers use
+    generator_cleanups: Tuple[CleanupAwaitFact, ...] = ()
+    protocol_defs: Tuple[ProtocolDefFact, ...] = ()
+    protocol_uses: Tuple[ProtocolUseFact, ...] = ()
+    module_instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class written), bound once
 
 
 class Report(Value, frozen=True):

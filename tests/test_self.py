@@ -59,6 +59,7 @@ def test_rules_use_only_the_rule_api_of_the_engine() -> None:
         "archcheck.project.ssot",
         "archcheck.project.concepts",
         "archcheck.facts.urls",
+        "archcheck.facts.generators",
         "archcheck.facts.loops",
         "archcheck.facts.names",
     }

@@ -18,6 +18,7 @@ from archcheck.facts.config_values import gather_config
 from archcheck.facts.definitions import gather_definitions, is_generated
 from archcheck.facts.dotenv import parse_env
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, UnreadableFile, read_project_file
+from archcheck.facts.generators import gather_generators
 from archcheck.facts.imports import gather_imports
 from archcheck.facts.loops import LoopCalls, gather_loop_entries
 from archcheck.facts.names import import_aliases
@@ -54,6 +55,7 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
     enters_loop = any(entry.function is not None and not entry.guarded for entry in entries)
     calls = CallFacts(*gather_calls(parsed)) if enters_loop else None
     config = gather_config(parsed, aliases, screen=plan.prefilters)
+    generators = gather_generators(parsed, aliases, screen=plan.prefilters)
     facts = FileFacts(
         path,
         imports,
@@ -68,6 +70,10 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
         generated=is_generated(path, parsed.text),
         calls=calls,
         suppressions=in_python(parsed.text, parsed.ast_tree),
+        generator_cleanups=generators.cleanups,
+        protocol_defs=generators.defs,
+        protocol_uses=generators.uses,
+        module_instances=generators.instances,
     )
     return facts
 

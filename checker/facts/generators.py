@@ -1,0 +1,557 @@
+"""Async generators, context-manager functions, and the protocols their callers use.
+
+Facts for the async protocol rules, from the ``ast`` tree already parsed:
+
+* :class:`CleanupAwaitFact`: an async generator that yields inside a ``try`` and awaits in
+  its cleanup (the ``finally``, or a handler that catches GeneratorExit: bare ``except:``,
+  ``BaseException``, ``GeneratorExit``, or a tuple holding one), unless an earlier
+  ``except GeneratorExit`` handler takes it without awaiting;
+* :class:`ProtocolDefFact`: a function whose calls have a protocol of their own: an async
+  generator function, an ``@asynccontextmanager``/``@contextmanager`` function (under any
+  alias), and a plain delegation ``def f(): return g(...)``, which has g's kind;
+* :class:`ProtocolUseFact`: ``async with f(...)``, ``async for x in f(...)`` (also in
+  comprehensions) and FastAPI's ``Depends(f)``;
+* module-level instances (``db = Database()``), for ``db.session()`` in any file.
+
+Only what one file can know is decided here: which scope binds a callee's first name (a
+nested function, ``self``/``cls`` of a method, a local built from a class, an import, a
+module-level name). A name bound twice in its scope, a parameter, or anything assigned
+otherwise is uncertain, and neither a definition nor a use under such a name is recorded.
+The project phase follows imports from what is recorded.
+
+Cost: files that hold none of the marks (``yield``, ``async with``/``async for``,
+``contextmanager``, ``Depends``) get only a scan of their module and class bodies for
+delegations and instances, statements only: a wrapper module need not hold any mark.
+In the other files, expressions are walked only on lines that may hold what is looked for.
+Every walk is iterative, so no input can exhaust the recursion limit.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+
+from archcheck.facts.definitions import header_location
+from archcheck.facts.names import dotted, own_nodes, qualify
+from archcheck.facts.source import LineMarks, ParsedSource
+from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
+
+ASYNC_CONTEXT_MANAGERS = frozenset(
+    {
+        "contextlib.asynccontextmanager",
+        "contextlib2.asynccontextmanager",
+        "async_generator.asynccontextmanager",
+    }
+)
+CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib2.contextmanager"})
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.param_functions.Depends", "fastapi.params.Depends"})
+# decorators that leave a function what it is
+TRANSPARENT = frozenset(
+    {
+        "staticmethod",
+        "classmethod",
+        "abc.abstractmethod",
+        "typing.final",
+        "typing.override",
+        "typing_extensions.final",
+        "typing_extensions.override",
+    }
+)
+
+ASYNC_GENERATOR = "async generator"
+ASYNC_CONTEXT_MANAGER = "async context manager"
+CONTEXT_MANAGER = "context manager"
+DELEGATE = "delegate"
+
+# `async with` / `async for`, also split by a line continuation
+_ASYNC_BLOCK = re.compile(r"async(?:[ \t\f]|\\\r?\n)+(?:with|for)\b")
+_TEXT_MARKS = ("yield", "contextmanager", "Depends")
+_EXPRESSION_MARKS = ("depends", "async")  # lines whose expressions may hold a use
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+class GeneratorFacts(NamedTuple):
+    cleanups: Tuple[CleanupAwaitFact, ...] = ()
+    defs: Tuple[ProtocolDefFact, ...] = ()
+    uses: Tuple[ProtocolUseFact, ...] = ()
+    instances: Tuple[Tuple[str, str], ...] = ()
+
+
+def may_hold(text: str) -> bool:
+    """False only if ``text`` holds no async generator, context-manager function or protocol use."""
+    return any(mark in text for mark in _TEXT_MARKS) or _ASYNC_BLOCK.search(text) is not None
+
+
+# --- scopes and the names they bind ------------------------------------------------
+
+
+@dataclass
+class _Scope:
+    kind: str  # "module", "class" or "function"
+    qualname: str  # "" for the module
+    body: Sequence[ast.stmt]
+    node: Optional[ast.AST] = None  # the function or class
+    parent: Optional[_Scope] = None
+    _bindings: Optional[Dict[str, List[str]]] = field(default=None, repr=False)
+    _certain: Optional[bool] = field(default=None, repr=False)
+
+    def certain(self) -> bool:
+        """Is this definition, and every one enclosing it, the only binding of its name?"""
+        if self._certain is None:
+            node, parent = self.node, self.parent
+            if parent is None or node is None:
+                self._certain = True
+            else:
+                kind = "class" if isinstance(node, ast.ClassDef) else "def"
+                self._certain = parent.binds_once(getattr(node, "name", ""), kind) and parent.certain()
+        return self._certain
+
+    def bindings(self) -> Dict[str, List[str]]:
+        """Name -> how each binding of this scope binds it: "def", "class", "import",
+        "param", "instance:<class as written>" or "other"."""
+        if self._bindings is None:
+            self._bindings = _bindings(self.body, self.node if self.kind == "function" else None)
+        return self._bindings
+
+    def binds_once(self, name: str, kind: str) -> bool:
+        return self.bindings().get(name) == [kind]
+
+    def child_qualname(self, name: str) -> str:
+        if self.kind == "function":
+            return f"{self.qualname}.<locals>.{name}"
+        return f"{self.qualname}.{name}" if self.qualname else name
+
+    def method_owner(self, name: str) -> Optional[str]:
+        """The class whose method this function scope is, when ``name`` is its first parameter."""
+        node = self.node
+        if self.kind != "function" or self.parent is None or self.parent.kind != "class":
+            return None
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if not positional or positional[0].arg != name:
+            return None
+        if any(dotted(d) == "staticmethod" for d in node.decorator_list):
+            return None
+        return self.parent.qualname
+
+
+def _stored_names(target: ast.AST) -> List[str]:
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+
+
+def _bindings(body: Sequence[ast.stmt], function: Optional[ast.AST]) -> Dict[str, List[str]]:
+    found: Dict[str, List[str]] = {}
+
+    def bind(name: str, kind: str) -> None:
+        found.setdefault(name, []).append(kind)
+
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = function.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if arg is not None:
+                bind(arg.arg, "param")
+        for node in own_nodes(body):  # `(x := ...)` binds in the function
+            if isinstance(node, ast.NamedExpr):
+                bind(node.target.id, "other")
+    stack: List[ast.stmt] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bind(node.name, "def")
+        elif isinstance(node, ast.ClassDef):
+            bind(node.name, "class")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                bind(alias.asname or alias.name.split(".")[0], "import")
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name != "*":
+                    bind(alias.asname or alias.name, "import")
+        elif isinstance(node, ast.Assign):
+            target = node.targets[0]
+            built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
+            if len(node.targets) == 1 and isinstance(target, ast.Name) and built:
+                bind(target.id, f"instance:{built}")
+            else:
+                for name in (n for t in node.targets for n in _stored_names(t)):
+                    bind(name, "other")
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None and isinstance(node.target, ast.Name):
+                built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
+                bind(node.target.id, f"instance:{built}" if built else "other")
+        elif isinstance(node, (ast.AugAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, ast.Delete) else [node.target]
+            for name in (n for t in targets for n in _stored_names(t)):
+                bind(name, "other")
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                bind(name, "other")
+        else:
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                for name in _stored_names(node.target):
+                    bind(name, "other")
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    for name in _stored_names(item.optional_vars) if item.optional_vars else ():
+                        bind(name, "other")
+            for handler in getattr(node, "handlers", ()):
+                if handler.name:
+                    bind(handler.name, "other")
+                stack.extend(handler.body)
+            for case in getattr(node, "cases", ()):
+                for pattern in ast.walk(case.pattern):
+                    captured = getattr(pattern, "name", None)
+                    if isinstance(captured, str):
+                        bind(captured, "other")
+                stack.extend(case.body)
+            for part in ("body", "orelse", "finalbody"):
+                children = getattr(node, part, None)
+                if isinstance(children, list):
+                    stack.extend(children)
+    return found
+
+
+def _chain(scope: _Scope) -> List[_Scope]:
+    """The scopes a name used in ``scope`` is looked up in, innermost first (classes enclosing a
+    function are not among them, as in Python)."""
+    found = [scope]
+    here = scope.parent
+    while here is not None:
+        if here.kind != "class":
+            found.append(here)
+        here = here.parent
+    return found
+
+
+def reference(target: str, scope: _Scope) -> Optional[CallableRef]:
+    """Where the first name of ``target``, used in ``scope``, is bound; None when uncertain."""
+    head, _, rest = target.partition(".")
+    for here in _chain(scope):
+        kinds = here.bindings().get(head)
+        if not kinds:
+            continue
+        if here.kind == "module":
+            certain = len(kinds) == 1 or all(k == "import" for k in kinds)
+            return CallableRef("module", target) if certain else None
+        if here.kind == "class":  # used in the class body itself
+            return None
+        if all(k == "import" for k in kinds):
+            return CallableRef("import", target)
+        if len(kinds) != 1:
+            return None
+        kind = kinds[0]
+        if kind == "def" and not rest:
+            return CallableRef("local", head, here.qualname)
+        if kind.startswith("instance:") and rest and "." not in rest:
+            return _method_of(kind[len("instance:") :], rest, here)
+        owner = here.method_owner(head) if kind == "param" else None
+        if owner is not None and rest and "." not in rest:
+            return CallableRef("self", rest, owner)
+        return None
+    return None  # a builtin, or a name a star import may bind
+
+
+def _method_of(cls: str, method: str, scope: _Scope) -> Optional[CallableRef]:
+    """``method`` of the class written ``cls``, which must be a module-level name or an import."""
+    found = reference(cls, scope) if _class_like(cls) else None
+    if found is None or found.base not in ("module", "import"):
+        return None
+    return CallableRef("instance", method, cls)
+
+
+def callee_reference(func: ast.expr, scope: _Scope) -> Optional[CallableRef]:
+    """The reference of a called expression: ``f``, ``mod.f``, ``self.m``, ``db.m``, ``Cls().m``."""
+    written = dotted(func)
+    if written is not None:
+        return reference(written, scope)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+        cls = dotted(func.value.func)
+        return _method_of(cls, func.attr, scope) if cls is not None else None
+    return None
+
+
+def _class_like(written: str) -> bool:
+    """``Database``, ``db.Database``: a name that may be a class (not ``get_db``, ``log.getLogger``)."""
+    return written.rsplit(".", 1)[-1][:1].isupper()
+
+
+# --- the walk -----------------------------------------------------------------------
+
+
+def _decorator(node: ast.expr, aliases: Mapping[str, str]) -> str:
+    written = dotted(node.func if isinstance(node, ast.Call) else node) or ""
+    return qualify(written, aliases) or written
+
+
+def _delegation(node: ast.stmt) -> Optional[ast.Call]:
+    """The call a sync function only returns: ``def f(): return g(...)`` (a docstring aside)."""
+    if not isinstance(node, ast.FunctionDef):
+        return None
+    body = node.body
+    first = body[0]
+    if len(body) == 2 and isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        body = body[1:]
+    only = body[0]
+    if len(body) == 1 and isinstance(only, ast.Return) and isinstance(only.value, ast.Call):
+        return only.value
+    return None
+
+
+def _catches(handler: ast.ExceptHandler, names: Tuple[str, ...]) -> bool:
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((dotted(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
+
+
+def _takes_generator_exit(handler: ast.ExceptHandler) -> bool:
+    return _catches(handler, ("BaseException", "GeneratorExit"))
+
+
+def _names_generator_exit(handler: ast.ExceptHandler) -> bool:
+    return handler.type is not None and _catches(handler, ("GeneratorExit",))
+
+
+def _first(body: Sequence[ast.AST], kinds: Tuple[type, ...]) -> Optional[ast.AST]:
+    """The first node of ``kinds`` in a block's own code (nested functions and lambdas aside),
+    counting async comprehensions as awaits when ``ast.Await`` is asked for."""
+    for node in own_nodes(body):
+        if isinstance(node, kinds):
+            return node
+        if (
+            ast.Await in kinds
+            and isinstance(node, _COMPREHENSIONS)
+            and any(g.is_async for g in node.generators)
+        ):
+            return node
+    return None
+
+
+_AWAITS = (ast.Await, ast.AsyncWith, ast.AsyncFor)
+_YIELDS = (ast.Yield, ast.YieldFrom)
+
+
+class _Gatherer:
+    def __init__(self, source: ParsedSource, aliases: Mapping[str, str], screen: bool) -> None:
+        self.source = source
+        self.aliases = aliases
+        self.screen = screen
+        self.yield_marks = self._marks(("yield",))
+        self.expression_marks = self._marks(_EXPRESSION_MARKS)
+        self.cleanups: List[CleanupAwaitFact] = []
+        self.defs: List[ProtocolDefFact] = []
+        self.uses: List[ProtocolUseFact] = []
+
+    def _marks(self, needles: Tuple[str, ...]) -> LineMarks:
+        return self.source.marked_where(needles if self.screen else None)
+
+    # statements, with the scope each runs in
+
+    def walk(self, module: _Scope) -> None:
+        stack: List[Tuple[Sequence[ast.stmt], _Scope]] = [(module.body, module)]
+        while stack:
+            body, scope = stack.pop()
+            for node in body:
+                self._statement(node, scope, stack)
+
+    def _statement(
+        self, node: ast.stmt, scope: _Scope, stack: List[Tuple[Sequence[ast.stmt], _Scope]]
+    ) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            header: List[Optional[ast.AST]] = [*node.decorator_list, *args.defaults, *args.kw_defaults]
+            header += [a.annotation for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+            header += [
+                args.vararg.annotation if args.vararg else None,
+                args.kwarg.annotation if args.kwarg else None,
+            ]
+            header.append(node.returns)
+            self._expressions(header, scope)
+            inner = _Scope("function", scope.child_qualname(node.name), node.body, node, scope)
+            self._function(node, inner)
+            stack.append((node.body, inner))
+        elif isinstance(node, ast.ClassDef):
+            self._expressions([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)], scope)
+            stack.append(
+                (node.body, _Scope("class", scope.child_qualname(node.name), node.body, node, scope))
+            )
+        else:
+            own: List[ast.AST] = []
+            for name, value in ast.iter_fields(node):
+                if name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                    continue
+                own.extend(
+                    v for v in (value if isinstance(value, list) else [value]) if isinstance(v, ast.AST)
+                )
+            if isinstance(node, ast.AsyncWith):
+                for item in node.items:
+                    if isinstance(item.context_expr, ast.Call):
+                        self._use("async with", item.context_expr, item.context_expr.func, scope)
+            elif isinstance(node, ast.AsyncFor) and isinstance(node.iter, ast.Call):
+                self._use("async for", node.iter, node.iter.func, scope)
+            self._expressions(own, scope)
+            for part in ("body", "orelse", "finalbody"):
+                children = getattr(node, part, None)
+                if children:
+                    stack.append((children, scope))
+            for handler in getattr(node, "handlers", ()):
+                self._expressions([handler.type] if handler.type else [], scope)
+                stack.append((handler.body, scope))
+            for case in getattr(node, "cases", ()):
+                self._expressions([case.guard] if case.guard else [], scope)
+                stack.append((case.body, scope))
+
+    def _expressions(self, roots: Sequence[Optional[ast.AST]], scope: _Scope) -> None:
+        """Uses inside expressions: ``Depends(f)``, and async comprehensions over ``f()``."""
+        todo = [r for r in roots if r is not None and self._marked(r)]
+        while todo:
+            node = todo.pop()
+            todo.extend(ast.iter_child_nodes(node))
+            if isinstance(node, ast.Call) and _decorator(node.func, self.aliases) in DEPENDS:
+                given = node.args[0] if node.args else None
+                for keyword in node.keywords:
+                    if keyword.arg == "dependency":
+                        given = keyword.value
+                if given is not None and dotted(given) is not None:
+                    self._use("Depends", node, given, scope, called=False)
+            elif isinstance(node, _COMPREHENSIONS):
+                for generator in node.generators:
+                    if generator.is_async and isinstance(generator.iter, ast.Call):
+                        self._use("async for", generator.iter, generator.iter.func, scope)
+
+    def _marked(self, node: ast.AST) -> bool:
+        """Does ``node`` span a line that may hold a use (nodes without lines: maybe)?"""
+        if isinstance(node, (ast.expr, ast.stmt)):
+            return self.expression_marks.covers(node)
+        return True
+
+    def _use(self, kind: str, where: ast.expr, func: ast.expr, scope: _Scope, called: bool = True) -> None:
+        ref = callee_reference(func, scope) if called else reference(dotted(func) or "", scope)
+        if ref is not None:
+            self.uses.append(
+                ProtocolUseFact(kind, self.source.segment(func), self.source.location(where), ref)
+            )
+
+    # functions
+
+    def _function(self, node: Function, scope: _Scope) -> None:
+        decorators = tuple(_decorator(d, self.aliases) for d in node.decorator_list)
+        yielded = self.yield_marks.covers(node) and _first(node.body, _YIELDS) is not None
+        outermost = decorators[0] if decorators else ""
+        kind = None
+        if outermost in ASYNC_CONTEXT_MANAGERS:
+            kind = ASYNC_CONTEXT_MANAGER
+        elif outermost in CONTEXT_MANAGERS:
+            kind = CONTEXT_MANAGER
+        elif isinstance(node, ast.AsyncFunctionDef) and yielded and set(decorators) <= TRANSPARENT:
+            kind = ASYNC_GENERATOR
+        if kind is not None and scope.certain():
+            self.defs.append(ProtocolDefFact(scope.qualname, kind, header_location(self.source, node)))
+        if isinstance(node, ast.AsyncFunctionDef) and yielded:
+            self._cleanups(node, scope.qualname, decorators)
+
+    def _cleanups(self, node: ast.AsyncFunctionDef, qualname: str, decorators: Tuple[str, ...]) -> None:
+        for statement in own_nodes(node.body):
+            if not isinstance(statement, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+                continue
+            handlers: List[ast.ExceptHandler] = statement.handlers  # type: ignore[attr-defined]
+            in_body = _first(statement.body, _YIELDS)  # type: ignore[attr-defined]
+            rest = [*statement.orelse, *(s for h in handlers for s in h.body)]  # type: ignore[attr-defined]
+            first_yield = in_body or _first(rest, _YIELDS)
+            if first_yield is None:
+                continue
+            taken = False  # an earlier handler already catches GeneratorExit
+            left = False  # an `except GeneratorExit` that does not await took it
+            for handler in handlers:
+                if not _takes_generator_exit(handler) or taken:
+                    continue
+                taken = True
+                awaited = _first(handler.body, _AWAITS)
+                if awaited is not None and in_body is not None:
+                    clause = (
+                        "except:" if handler.type is None else f"except {self.source.segment(handler.type)}"
+                    )
+                    self._cleanup(qualname, awaited, clause, in_body, decorators)
+                left = awaited is None and _names_generator_exit(handler)
+            finalbody: List[ast.stmt] = statement.finalbody  # type: ignore[attr-defined]
+            awaited = _first(finalbody, _AWAITS) if finalbody and not left else None
+            if awaited is not None:
+                self._cleanup(qualname, awaited, "finally", first_yield, decorators)
+
+    def _cleanup(
+        self, qualname: str, awaited: ast.AST, clause: str, yielded: ast.AST, decorators: Tuple[str, ...]
+    ) -> None:
+        where = self.source.location(awaited)
+        if isinstance(awaited, (ast.AsyncWith, ast.AsyncFor)):  # the header line, not the block
+            where = Location(where.path, where.line, where.column, where.line, where.column + len("async"))
+        self.cleanups.append(
+            CleanupAwaitFact(qualname, where, clause, self.source.location(yielded), decorators)
+        )
+
+
+def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFact], List[Tuple[str, str]]]:
+    """Delegations in module and class bodies, and module-level instances: statements only."""
+    delegates: List[ProtocolDefFact] = []
+    instances = sorted(
+        (name, kinds[0][len("instance:") :])
+        for name, kinds in module.bindings().items()
+        if len(kinds) == 1 and kinds[0].startswith("instance:") and _class_like(kinds[0][len("instance:") :])
+    )
+    stack: List[Tuple[Sequence[ast.stmt], _Scope]] = [(module.body, module)]
+    while stack:
+        body, scope = stack.pop()
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                if scope.binds_once(node.name, "class"):
+                    qualname = scope.child_qualname(node.name)
+                    stack.append((node.body, _Scope("class", qualname, node.body, node, scope)))
+            elif isinstance(node, ast.FunctionDef):
+                call = _delegation(node)
+                if call is None or not scope.binds_once(node.name, "def"):
+                    continue
+                if any(dotted(d) not in TRANSPARENT for d in node.decorator_list):
+                    continue
+                inner = _Scope("function", scope.child_qualname(node.name), node.body, node, scope)
+                ref = callee_reference(call.func, inner)
+                if ref is not None:
+                    delegates.append(
+                        ProtocolDefFact(inner.qualname, DELEGATE, header_location(source, node), ref)
+                    )
+            elif not isinstance(node, ast.AsyncFunctionDef):
+                for part in ("body", "orelse", "finalbody"):
+                    children = getattr(node, part, None)
+                    if isinstance(children, list):
+                        stack.append((children, scope))
+                for handler in getattr(node, "handlers", ()):
+                    stack.append((handler.body, scope))
+    return delegates, instances
+
+
+def gather_generators(
+    source: ParsedSource, aliases: Mapping[str, str], screen: bool = True
+) -> GeneratorFacts:
+    """The facts of one file (ast files only); the text screen keeps the full walk to few files."""
+    tree = source.ast_tree
+    if tree is None:
+        return GeneratorFacts()
+    module = _Scope("module", "", tree.body)
+    delegates, instances = _top_level(source, module)
+    if screen and not may_hold(source.text):
+        return GeneratorFacts((), tuple(delegates), (), tuple(instances))
+    gatherer = _Gatherer(source, aliases, screen)
+    gatherer.walk(module)
+
+    def order(location: Location) -> Tuple[int, int]:
+        return (location.line, location.column)
+
+    defs = sorted([*gatherer.defs, *delegates], key=lambda d: (order(d.location), d.qualname))
+    return GeneratorFacts(
+        tuple(sorted(gatherer.cleanups, key=lambda c: order(c.location))),
+        tuple(defs),
+        tuple(sorted(gatherer.uses, key=lambda u: (order(u.location), u.kind))),
+        tuple(instances),
+    )

@@ -1,0 +1,266 @@
+"""An async generator that awaits in the cleanup of a `try` it yields in.
+
+## What it does
+Flags an `await` (also `async with`/`async for`) in the cleanup of a `try`
+whose body yields, inside an async generator (an `async def` that contains
+`yield`): in the `finally:`, or in a handler that catches GeneratorExit (a
+bare `except:`, `except BaseException`, `except GeneratorExit`, or a tuple
+holding one). The first await of each clause is reported. An earlier
+`except GeneratorExit:` handler that does not await takes GeneratorExit
+first: the handlers after it never see it, and the `finally` is trusted to
+act on what that handler decided (typically a flag it sets, so the `finally`
+awaits only when the generator was not collected).
+
+Not flagged: `except Exception:` handlers (GeneratorExit is not an Exception);
+sync generators; cleanup that does not await; and generators driven by a
+context manager or a test runner: `@asynccontextmanager` (under any alias)
+and pytest fixtures. CPython's `contextlib` resumes an `@asynccontextmanager`
+generator with `await anext(gen)` when the `async with` body ends, and with
+`await gen.athrow(exc)` when it raised (`_AsyncGeneratorContextManager.__aexit__`):
+both run the code after the `yield`, awaits included, in the task that runs
+the `async with`, and never throw GeneratorExit in. `aclose()` is called only
+for a generator that yielded twice, a bug of its own ("generator didn't
+stop"). pytest-asyncio finishes a fixture the same way (`await anext(gen)`).
+
+## Why is this bad?
+A plain async generator (a FastAPI dependency, a streaming response, a
+session provider iterated with `async for` and left early) is closed when it
+is garbage collected or its consumer goes away: GeneratorExit is raised at the
+`yield`, from the event loop's finalizer in another task, or from `close()`
+with no loop at all. Awaiting there fails: SQLAlchemy raises
+`IllegalStateChangeError: Method 'close()' can't be called here`, and Python
+raises `RuntimeError: async generator ignored GeneratorExit` or
+`aclose(): asynchronous generator is already running`. The session is left
+half closed, and the error surfaces far from its cause, during garbage
+collection.
+
+## Example
+```python
+async def get_session() -> AsyncGenerator[AsyncSession, None]:
+    async with factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except Exception:
+            await session.rollback()
+            raise
+        finally:
+            await session.close()
+```
+
+## Use instead
+Catch GeneratorExit first and leave without awaiting, and let `async with`
+close the session:
+```python
+async def get_session() -> AsyncGenerator[AsyncSession, None]:
+    async with factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except GeneratorExit:
+            pass
+        except Exception:
+            if session.is_active:
+                await session.rollback()
+            raise
+```
+or make it an `@asynccontextmanager` and use it with `async with`.
+"""
+
+from typing import Iterator
+
+from archcheck.model import Severity, Violation
+from archcheck.rule_api.examples import example
+from archcheck.rule_api.rule import Rule
+
+MESSAGE = (
+    "async generator '{function}' awaits in its '{clause}' cleanup after a yield: closed by garbage "
+    "collection or a client disconnect, GeneratorExit is raised at the yield and the awaited cleanup "
+    "fails (IllegalStateChangeError, 'async generator ignored GeneratorExit')"
+)
+FIX = (
+    "catch GeneratorExit first and leave without awaiting ('except GeneratorExit: pass'), and let "
+    "'async with' close the resource; or make it an @asynccontextmanager"
+)
+
+# generators that a context manager or a test runner resumes with anext()/athrow()
+_DRIVERS = ("contextmanager", "fixture")
+
+VALID = [
+    example("""
+        from typing import AsyncGenerator
+
+        async def get_session() -> AsyncGenerator[object, None]:
+            async with factory() as session:
+                try:
+                    yield session
+                    await session.commit()
+                except GeneratorExit:
+                    pass
+                except Exception:
+                    if session.is_active:
+                        await session.rollback()
+                    raise
+    """),
+    example("""
+        async def get_connection(pool):
+            connection = await pool.acquire()
+            collected = False
+            try:
+                yield connection
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                if not collected:
+                    await pool.release(connection)
+    """),
+    example("""
+        from contextlib import asynccontextmanager as acm
+        import contextlib
+
+        @acm
+        async def session_scope():
+            session = factory()
+            try:
+                yield session
+            finally:
+                await session.close()
+
+        @contextlib.asynccontextmanager
+        async def transaction(session):
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+    """),
+    example("""
+        def sync_rows(cursor):
+            try:
+                yield from cursor
+            finally:
+                cursor.close()
+
+        async def rows(cursor):
+            try:
+                async for row in cursor:
+                    yield row
+            except Exception:
+                await cursor.rollback()
+                raise
+            finally:
+                cursor.close()
+                log("done")
+    """),
+    example("""
+        async def stream(source):
+            try:
+                await source.open()
+            finally:
+                await source.close()
+            yield 1
+
+        async def later(source):
+            try:
+                yield 1
+            finally:
+                async def close_later():
+                    await source.close()
+                schedule(close_later)
+    """),
+    example(
+        """
+        import pytest_asyncio
+
+        @pytest_asyncio.fixture
+        async def client(app):
+            client = await app.start()
+            try:
+                yield client
+            finally:
+                await client.aclose()
+    """,
+        path="services/example-service/tests/conftest.py",
+    ),
+]
+INVALID = [
+    example("""
+        from typing import AsyncGenerator
+
+        async def get_session() -> AsyncGenerator[object, None]:
+            async with factory() as session:
+                try:
+                    yield session
+                    await session.commit()
+                except Exception:
+                    await session.rollback()
+                    raise
+                finally:
+                    await session.close()  # expect: ASY004
+    """),
+    example("""
+        class Database:
+            async def session(self):
+                session = self.factory()
+                try:
+                    yield session
+                except:
+                    await session.rollback()  # expect: ASY004
+                    raise
+
+            async def stream(self):
+                try:
+                    yield await self.fetch()
+                except (GeneratorExit, ValueError):
+                    await self.cancel()  # expect: ASY004
+                finally:
+                    async with self.lock:  # expect: ASY004
+                        self.open = False
+
+        async def events(queue):
+            while True:
+                try:
+                    yield await queue.get()
+                except BaseException:
+                    await queue.put(None)  # expect: ASY004
+                    raise
+    """),
+    example("""
+        async def get_db():
+            session = make_session()
+            try:
+                yield session
+            except BaseException:
+                log("closing")
+                raise
+            except GeneratorExit:
+                pass
+            finally:
+                await session.close()  # expect: ASY004
+    """),
+]
+
+
+class AwaitInGeneratorCleanup(
+    Rule,
+    code="ASY004",
+    name="await-in-generator-cleanup",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
+    reads = frozenset({"generator_cleanups"})
+
+    def check(self) -> Iterator[Violation]:
+        for facts in self.project.facts.values():
+            for fact in facts.generator_cleanups:
+                if any(d.rsplit(".", 1)[-1].endswith(_DRIVERS) for d in fact.decorators):
+                    continue
+                function = fact.function.replace(".<locals>", "")
+                yield self.violation(
+                    fact.location, related=[fact.yield_location], function=function, clause=fact.clause
+                )
