@@ -7,11 +7,14 @@ needs beyond the settings (its outputs, the rule catalogue) is imported inside i
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple, TypeVar
 
 import click
 
@@ -494,11 +497,57 @@ def _error(message: str) -> None:
     click.echo(f"archcheck: {escape.text(message)}", err=True)
 
 
+class _ClosedStdout(io.TextIOBase):
+    """Standard output when the caller closed it (``>&-``): writing fails, as on a closed descriptor."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+
+def _from_stdout(exc: OSError) -> bool:
+    """Whether ``exc`` was raised writing standard output: by ``click.echo`` without ``err``
+    (the one way archcheck prints), directly or through :class:`_ClosedStdout`."""
+    frames = []
+    trace = exc.__traceback__
+    while trace is not None:
+        frames.append(trace.tb_frame)
+        trace = trace.tb_next
+    if frames and frames[-1].f_code is _ClosedStdout.write.__code__:
+        frames.pop()
+    return (
+        bool(frames) and frames[-1].f_code is click.utils.echo.__code__ and not frames[-1].f_locals.get("err")
+    )
+
+
+def _drop_stdout() -> None:
+    """Send what is left in the buffer nowhere: flushing it again at exit must not fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+def _stdout_failed(exc: OSError) -> NoReturn:
+    _drop_stdout()
+    raise UserError(f"stdout: cannot write: {exc.strerror or exc}") from None
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Console entry point: map every failure to an exit code and one line of text."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with standard output closed
+        sys.stdout = _ClosedStdout()
     try:
-        code = cli.main(args, prog_name="archcheck", standalone_mode=False)
+        try:
+            code = cli.main(args, prog_name="archcheck", standalone_mode=False)
+        except OSError as exc:
+            if isinstance(exc, WriteError) or not _from_stdout(exc):
+                raise
+            _stdout_failed(exc)
+        try:
+            sys.stdout.flush()
+        except OSError as exc:
+            _stdout_failed(exc)
     except click.exceptions.Abort:
         click.echo("archcheck: aborted", err=True)
         code = EXIT_ERROR

@@ -1,0 +1,46 @@
+"""Standard output that cannot be written (a full disk, a closed descriptor) is exit 2 with one
+line on stderr, never an internal error."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from tests.hostile._project import project
+
+LOOPBACK = 'URL = "http://localhost:8000"\n'
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args", [["check"], ["check", "--format", "json"], ["audit"], ["rules"], ["--version"]]
+)
+def test_a_full_stdout_is_one_line_and_exit_2(tmp_path: Path, args: List[str]) -> None:
+    root = project(tmp_path, {"main.py": LOOPBACK})
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "archcheck", *args],
+            cwd=root,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=300,
+        )
+    assert result.returncode == 2
+    assert result.stderr.decode() == "archcheck: error: stdout: cannot write: No space left on device\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell closes the descriptor")
+def test_a_closed_stdout_is_exit_2(tmp_path: Path) -> None:
+    root = project(tmp_path, {"main.py": LOOPBACK})
+    command = f"exec {shlex.quote(sys.executable)} -m archcheck check >&-"
+    result = subprocess.run(["sh", "-c", command], cwd=root, capture_output=True, timeout=300)
+    assert result.returncode == 2
+    assert result.stderr.decode() == "archcheck: error: stdout: cannot write: it is closed\n"
+    written = subprocess.run(["sh", "-c", command.replace(">&-", "-o out.txt >&-")], cwd=root, timeout=300)
+    assert written.returncode == 1 and "CFG001" in (root / "out.txt").read_text(encoding="utf-8")
