@@ -58,6 +58,7 @@ def test_rules_use_only_the_rule_api_of_the_engine() -> None:
         "archcheck.project.import_graph",
         "archcheck.project.ssot",
         "archcheck.project.concepts",
+        "archcheck.project.callables",
         "archcheck.facts.urls",
         "archcheck.facts.generators",
         "archcheck.facts.loops",

@@ -341,13 +341,15 @@ class _Gatherer:
         self.aliases = aliases
         self.screen = screen
         self.yield_marks = self._marks(("yield",))
-        self.expression_marks = self._marks(_EXPRESSION_MARKS)
+        # `Depends` under its own name, or a name the file binds to it (`from fastapi import Depends as Inject`)
+        renamed = tuple(local for local, target in aliases.items() if target in DEPENDS)
+        self.expression_marks = self._marks(_EXPRESSION_MARKS, renamed)
         self.cleanups: List[CleanupAwaitFact] = []
         self.defs: List[ProtocolDefFact] = []
         self.uses: List[ProtocolUseFact] = []
 
-    def _marks(self, needles: Tuple[str, ...]) -> LineMarks:
-        return self.source.marked_where(needles if self.screen else None)
+    def _marks(self, needles: Tuple[str, ...], words: Tuple[str, ...] = ()) -> LineMarks:
+        return self.source.marked_where(needles if self.screen else None, words)
 
     # statements, with the scope each runs in
 
@@ -441,13 +443,14 @@ class _Gatherer:
     def _function(self, node: Function, scope: _Scope) -> None:
         decorators = tuple(_decorator(d, self.aliases) for d in node.decorator_list)
         yielded = self.yield_marks.covers(node) and _first(node.body, _YIELDS) is not None
-        outermost = decorators[0] if decorators else ""
+        meaningful = [d for d in decorators if d not in TRANSPARENT]
+        outermost = meaningful[0] if meaningful else ""
         kind = None
         if outermost in ASYNC_CONTEXT_MANAGERS:
             kind = ASYNC_CONTEXT_MANAGER
         elif outermost in CONTEXT_MANAGERS:
             kind = CONTEXT_MANAGER
-        elif isinstance(node, ast.AsyncFunctionDef) and yielded and set(decorators) <= TRANSPARENT:
+        elif isinstance(node, ast.AsyncFunctionDef) and yielded and not meaningful:
             kind = ASYNC_GENERATOR
         if kind is not None and scope.certain():
             self.defs.append(ProtocolDefFact(scope.qualname, kind, header_location(self.source, node)))

@@ -1,0 +1,246 @@
+"""`async with` on an async generator function, or `async for` over an `@asynccontextmanager` one.
+
+## What it does
+Flags `async with f(...)` where `f` is an async generator function (an
+`async def` that yields) not decorated with `@asynccontextmanager`, and
+`async for x in f(...)` (also in a comprehension) where `f` is decorated with
+`@asynccontextmanager` (`contextlib.asynccontextmanager` under any alias).
+`f` is resolved only where it is certain: a function of the same module, one
+imported from inside the project (through re-exports), a nested function, a
+method called through `self.`/`cls.`, through its class (`Database.session()`),
+on an object built from a known class in the same function or at module level
+(`db = Database()`, also imported), or on `Database().session()`. One level of
+plain delegation is followed: `def get_db_session(): return get_db()` has
+the kind of `get_db`.
+
+A name that cannot be resolved with certainty is never guessed: a parameter,
+a name bound twice (two definitions, a definition and an assignment, imports
+of different things), a function with a decorator that may change what it
+returns, a method of an object of unknown type, a module outside the project.
+
+## Why is this bad?
+The two protocols do not mix, and the mistake fails on the first call:
+`async with` on an async generator raises `TypeError: 'async_generator' object
+does not support the asynchronous context manager protocol`, and `async for`
+over an `@asynccontextmanager` function raises `TypeError: 'async for' requires
+an object with __aiter__ method, got _AsyncGeneratorContextManager`. It tends to
+happen when a session provider changes its shape (a decorator added or
+removed) and some of its callers are missed, often in code paths that tests do
+not reach.
+
+## Example
+```python
+# app/database.py
+async def get_db():
+    async with SessionLocal() as session:
+        yield session
+
+# app/jobs.py
+from app.database import get_db
+
+async def cleanup():
+    async with get_db() as session:
+        await session.execute(DELETE_EXPIRED)
+```
+
+## Use instead
+Decorate the provider, and keep a plain async generator for FastAPI's
+`Depends()` if it needs one:
+```python
+@asynccontextmanager
+async def get_db():
+    async with SessionLocal() as session:
+        yield session
+```
+or iterate the generator: `async for session in get_db(): ...`.
+"""
+
+from typing import Iterator
+
+from archcheck.facts.generators import ASYNC_CONTEXT_MANAGER, ASYNC_GENERATOR
+from archcheck.model import Location, Severity, Violation
+from archcheck.project.callables import Callables, Target
+from archcheck.rule_api.examples import Example
+from archcheck.rule_api.rule import Rule
+
+MESSAGE = (
+    "'async with {callee}()': {what} is an async generator function, not an async context manager "
+    "(TypeError: 'async_generator' object does not support the asynchronous context manager protocol)"
+)
+FOR_MESSAGE = (
+    "'async for' over '{callee}()': {what} is an @asynccontextmanager function, not an async iterator "
+    "(TypeError: 'async for' requires an object with __aiter__ method, got _AsyncGeneratorContextManager)"
+)
+FIX = "decorate '{name}' with @asynccontextmanager, or iterate it with 'async for'"
+FOR_FIX = "use it as a context manager: 'async with {callee}() as ...'"
+
+_APP = "services/orders-service/app/"
+_DATABASE = (
+    "from contextlib import asynccontextmanager\n\n"
+    "async def get_db():\n"
+    "    async with SessionLocal() as session:\n"
+    "        yield session\n\n"
+    "@asynccontextmanager\n"
+    "async def session_scope():\n"
+    "    async with SessionLocal() as session:\n"
+    "        yield session\n\n"
+    "def get_db_session():\n"
+    "    return get_db()\n\n"
+    "def get_session_scope():\n"
+    "    return session_scope()\n"
+)
+VALID = [
+    Example(
+        {
+            _APP + "database.py": _DATABASE,
+            _APP + "jobs.py": (
+                "from app.database import get_db, session_scope, get_session_scope\n\n"
+                "async def cleanup():\n"
+                "    async with session_scope() as session:\n"
+                "        await session.execute('DELETE')\n"
+                "    async with get_session_scope() as session:\n"
+                "        await session.commit()\n"
+                "    async for session in get_db():\n"
+                "        await session.commit()\n"
+                "    rows = [s async for s in get_db()]\n"
+            ),
+        }
+    ),
+    Example(
+        {  # a decorator imported under an alias; a name two modules define, one of them imported
+            _APP + "db/aliased.py": (
+                "import contextlib as ctx\n"
+                "from contextlib import asynccontextmanager as acm\n\n"
+                "@acm\n"
+                "async def get_db():\n    yield 1\n\n"
+                "@ctx.asynccontextmanager\n"
+                "async def transaction():\n    yield 2\n"
+            ),
+            _APP + "db/legacy.py": "async def get_db():\n    yield 0\n",
+            _APP + "jobs.py": (
+                "from app.db.aliased import get_db, transaction\n\n"
+                "async def run():\n"
+                "    async with get_db() as session, transaction() as tx:\n"
+                "        pass\n"
+            ),
+        }
+    ),
+    Example(
+        {  # what is not certain is not guessed
+            _APP + "database.py": (
+                "from contextlib import asynccontextmanager\n"
+                "from app.tracing import traced\n\n"
+                "async def get_db():\n    yield 1\n\n"
+                "get_db = asynccontextmanager(get_db)\n\n"
+                "@traced\n"
+                "async def traced_session():\n    yield 2\n\n"
+                "async def stream():\n    yield 3\n"
+            ),
+            _APP + "jobs.py": (
+                "import httpx\n"
+                "from app.database import get_db, traced_session, stream\n\n"
+                "async def run(stream, manager):\n"
+                "    async with get_db() as session:\n        pass\n"
+                "    async with traced_session() as session:\n        pass\n"
+                "    async with stream() as s:\n        pass\n"
+                "    async with manager.session() as s:\n        pass\n"
+                "    async with httpx.AsyncClient() as client:\n        pass\n"
+            ),
+            _APP + "tracing.py": "def traced(f):\n    return f\n",
+        }
+    ),
+]
+INVALID = [
+    Example(
+        {
+            _APP + "database.py": _DATABASE,
+            _APP + "jobs.py": (
+                "from app.database import get_db, session_scope, get_db_session\n"
+                "from app import database as db\n\n"
+                "async def cleanup():\n"
+                "    async with get_db() as session:  # expect: ASY005\n"
+                "        await session.execute('DELETE')\n"
+                "    async with db.get_db_session() as session:  # expect: ASY005\n"
+                "        await session.commit()\n"
+                "    async for session in session_scope():  # expect: ASY005\n"
+                "        await session.commit()\n"
+                "    sessions = [s async for s in db.session_scope()]  # expect: ASY005\n"
+            ),
+        }
+    ),
+    Example(
+        {  # methods through self, the class, an object built here, a module-level instance
+            _APP + "manager.py": (
+                "from contextlib import asynccontextmanager\n\n"
+                "class DatabaseManager:\n"
+                "    async def get_session(self):\n        yield 1\n\n"
+                "    @staticmethod\n"
+                "    @asynccontextmanager\n"
+                "    async def scoped():\n        yield 2\n\n"
+                "    async def work(self):\n"
+                "        async with self.get_session() as session:  # expect: ASY005\n"
+                "            pass\n\n"
+                "db_manager = DatabaseManager()\n"
+            ),
+            _APP + "__init__.py": "",
+            _APP + "db/__init__.py": "from app.manager import DatabaseManager, db_manager\n",
+            _APP + "jobs.py": (
+                "from app.db import DatabaseManager, db_manager\n\n"
+                "async def run():\n"
+                "    manager = DatabaseManager()\n"
+                "    async with manager.get_session() as session:  # expect: ASY005\n"
+                "        pass\n"
+                "    async with DatabaseManager().get_session() as session:  # expect: ASY005\n"
+                "        pass\n"
+                "    async with db_manager.get_session() as session:  # expect: ASY005\n"
+                "        pass\n"
+                "    async for session in DatabaseManager.scoped():  # expect: ASY005\n"
+                "        pass\n"
+                "\nasync def nested():\n"
+                "    async def rows():\n        yield 1\n"
+                "    async with rows() as r:  # expect: ASY005\n"
+                "        pass\n"
+            ),
+        }
+    ),
+]
+
+
+class AsyncProtocolMismatch(
+    Rule,
+    code="ASY005",
+    name="async-protocol-mismatch",
+    severity=Severity.ERROR,
+    message=MESSAGE,
+    fix=FIX,
+    docs=__doc__,
+    valid=VALID,
+    invalid=INVALID,
+):
+    reads = frozenset(
+        {"protocol_uses", "protocol_defs", "module_instances", "imports", "functions", "classes"}
+    )
+
+    def check(self) -> Iterator[Violation]:
+        callables = Callables.of(self.project)
+        for path, facts in self.project.facts.items():
+            for use in facts.protocol_uses:
+                if use.kind not in ("async with", "async for"):
+                    continue
+                target = callables.resolve(path, use.ref)
+                if target is None:
+                    continue
+                if use.kind == "async with" and target.kind == ASYNC_GENERATOR:
+                    fix = self.fix.format(name=target.name)
+                    yield self._finding(use.location, target, MESSAGE, fix, use.callee)
+                elif use.kind == "async for" and target.kind == ASYNC_CONTEXT_MANAGER:
+                    fix = FOR_FIX.format(callee=use.callee)
+                    yield self._finding(use.location, target, FOR_MESSAGE, fix, use.callee)
+
+    def _finding(self, location: Location, target: Target, message: str, fix: str, callee: str) -> Violation:
+        related = [target.definition.location]
+        what = f"'{target.name}'"
+        if target.via is not None:
+            related.append(target.via[1].location)
+            what = f"it returns '{target.name}()', which"
+        return self.violation(location, fix=fix, message=message, related=related, callee=callee, what=what)
