@@ -194,6 +194,8 @@ def check(
     first = Path(paths[0]) if paths else None
     if first is not None and not os.path.lexists(first):
         raise UserError(f"{paths[0]}: no such file or directory")
+    if select and not _codes(select):
+        raise UserError("--select: an empty select turns every rule off; to turn rules off, use --ignore")
     settings = _settings(config, first, defer=True)
     settings = with_overrides(
         settings,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from pathlib import Path
-from typing import AbstractSet, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Dict, List, Optional, Sequence, Tuple
 
 import pathspec
 
 from archcheck.config.globs import Globs, compile_globs, expand_dir_globs
-from archcheck.config.settings import Settings
+from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.project.compose import is_compose_file
 from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
@@ -18,6 +19,7 @@ from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_wit
 SERVICE_CONTAINERS = ("", "services", "apps")
 SERVICE_MARKERS = ("pyproject.toml", "setup.py", "Dockerfile")
 PYTHON_SUFFIX = ".py"
+_WILDCARD = re.compile(r"[*?[]")
 
 
 GITIGNORE_MAX_SIZE = 1 << 20
@@ -134,6 +136,56 @@ def unit_name(path: str, all_paths: Sequence[str]) -> str:
     return name if len(clashes) == 1 else path
 
 
+def _where(settings: Settings) -> str:
+    return settings.config_file.name if settings.config_file else "config"
+
+
+def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> List[str]:
+    """The folders with Python code the ``services`` globs match, but for the shared libraries and
+    the folders holding one. ConfigError if a glob keeps no folder, or names (without a wildcard)
+    a folder that a ``shared`` glob matches too: a setting that does nothing is a mistake."""
+    assert settings.services is not None
+    root, where = settings.root, _where(settings)
+    shared = {
+        glob: [d for d in expand_dir_globs(root, [glob]) if d in python_dirs] for glob in settings.shared
+    }
+    problems: List[str] = []
+    found = set()
+    for glob in settings.services:
+        matched = [d for d in expand_dir_globs(root, [glob]) if d in python_dirs]
+        taken: Dict[str, Tuple[str, str]] = {}  # folder -> (the shared library it is or holds, its glob)
+        for by, libs in shared.items():
+            for d, lib in ((d, lib) for d in matched for lib in libs if is_within(lib, d)):
+                if taken.get(d, ("",))[0] != d:  # the folder itself being shared is what to report
+                    taken[d] = (lib, by)
+        kept = [d for d in matched if d not in taken]
+        found.update(kept)
+        named = [d for d in matched if not _WILDCARD.search(glob) and taken.get(d, ("",))[0] == d]
+        if named:
+            problems.append(
+                f"{where}: services: {glob!r} and shared: {taken[named[0]][1]!r} both match {named[0]!r}; "
+                "a folder is a service or shared, not both"
+            )
+        elif not matched:
+            problems.append(f"{where}: services: {glob!r} matches no folder with Python code")
+        elif not kept:
+            lib, by = taken[matched[0]]
+            problems.append(
+                f"{where}: services: {glob!r} matches only shared libraries or folders holding one "
+                f"({lib!r}, shared: {by!r})"
+            )
+    if problems:
+        raise ConfigError(problems)
+    return sorted(found)
+
+
+def _check_shared_requirements(settings: Settings) -> None:
+    """A configured ``shared-requirements`` file must exist (a link or FIFO there is ARC001 later)."""
+    name = settings.shared_requirements
+    if name is not None and not os.path.lexists(settings.root / name):
+        raise ConfigError([f"{_where(settings)}: shared-requirements: {name!r}: no such file in the project"])
+
+
 def discover(settings: Settings) -> Layout:
     """Files, services and shared libraries of the project."""
     unlistable: List[Tuple[str, str]] = []
@@ -144,9 +196,8 @@ def discover(settings: Settings) -> Layout:
     if settings.services is None:
         services = detect_services(settings.root, python_dirs, shared, settings.all_test_files)
     else:
-        globbed = expand_dir_globs(settings.root, settings.services)
-        holds_shared = {s for s in globbed for lib in shared if is_within(lib, s)}
-        services = [s for s in globbed if s in python_dirs and s not in holds_shared]
+        services = _configured_services(settings, python_dirs)
+    _check_shared_requirements(settings)
     paths = services + shared
     units = [Unit(p, unit_name(p, paths), UnitKind.SERVICE) for p in services]
     units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]

@@ -1,0 +1,66 @@
+"""A setting that would silently do nothing is exit 2 with one line: a ``services`` glob that keeps
+no folder, a folder named as a service that a ``shared`` glob takes, an empty ``--select``, a
+``shared-requirements`` file that does not exist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from archcheck.rule_api.examples import Example
+from tests.helpers import write_example
+from tests.hostile._project import run
+
+CODE = "x = 1\n"
+
+
+def _layout(root: Path, config: str) -> Path:
+    files = {"a/m.py": CODE, "b/m.py": CODE, "svc/app/m.py": CODE, "svc/requirements.txt": "httpx\n"}
+    return write_example(root, Example(files, config))
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            'services = ["a", "b"]\nshared = ["*"]\n',
+            "services: 'a' and shared: '*' both match 'a'; a folder is a service or shared, not both",
+        ),
+        (
+            'services = ["svc"]\nshared = ["svc/app"]\n',
+            "services: 'svc' matches only shared libraries or folders holding one ('svc/app', shared: 'svc/app')",
+        ),
+        ('services = ["nope"]\n', "services: 'nope' matches no folder with Python code"),
+        ('services = ["svc", "no*"]\n', "services: 'no*' matches no folder with Python code"),
+        (
+            'services = ["svc"]\nshared-requirements = "nonexistent.txt"\n',
+            "shared-requirements: 'nonexistent.txt': no such file in the project",
+        ),
+    ],
+)
+def test_a_setting_that_does_nothing_is_exit_2(tmp_path: Path, config: str, message: str) -> None:
+    result = run(_layout(tmp_path, config))
+    assert result.returncode == 2
+    stderr = result.stderr.decode("utf-8")
+    assert stderr.startswith(f"archcheck: error: archcheck.toml: {message}") and stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("select", [[""], [","], [" , "]])
+def test_an_empty_select_option_is_exit_2(tmp_path: Path, select: List[str]) -> None:
+    result = run(_layout(tmp_path, 'services = ["svc"]\n'), *(f"--select={s}" for s in select))
+    assert result.returncode == 2 and b"--select: an empty select" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        'services = ["*"]\nshared = ["b"]\n',  # a wildcard: the shared library is not a service
+        'services = ["a", "svc"]\nshared = ["b"]\n',
+        'services = ["svc"]\nshared-requirements = "svc/requirements.txt"\n',
+    ],
+)
+def test_settings_that_do_something_still_work(tmp_path: Path, config: str) -> None:
+    result = run(_layout(tmp_path, config), "--no-cache")
+    assert result.returncode == 0, result.stderr
