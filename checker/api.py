@@ -29,6 +29,7 @@ from archcheck.project.layout import Layout
 
 if TYPE_CHECKING:
     from archcheck.pipeline.engine import Run
+    from archcheck.pipeline.fixer import Outcome
     from archcheck.pipeline.registry import RuleClass
     from archcheck.project.project import Project
 
@@ -117,6 +118,35 @@ def check(
         applied = baselines.apply(report, baselines.read(baseline), paths, codes)
         report = replace(applied.report, baseline_hidden=applied.hidden, baseline_fixed=applied.fixed)
     return replace(report, duration_s=round(time.perf_counter() - started, 3))
+
+
+def fix(
+    settings: Settings,
+    *,
+    paths: Optional[Sequence[str]] = None,
+    use_cache: bool = True,
+    jobs: Optional[int] = None,
+    baseline: Optional[Path] = None,
+    write: bool = True,
+) -> Outcome:
+    """``check --fix`` (``write``) or ``--diff``: the fixes rules offer for the findings in ``paths``
+    (less those ``baseline`` records). Writing repeats passes while one changes something, as a
+    fix may wait for another (a duplicate line is removed once the file includes the shared
+    one); showing makes one pass."""
+    from archcheck.pipeline import fixer  # start-up time: see above
+
+    passes: List[fixer.Outcome] = []
+    entries = baselines.read(baseline) if baseline is not None else None
+    for _ in range(fixer.MAX_PASSES if write else 1):
+        done = run(settings, paths=paths, use_cache=use_cache, jobs=jobs, progress=True)
+        report = done.report
+        if entries is not None:
+            codes = {rule.code for rule in done.rules}
+            report = baselines.apply(report, entries, paths, codes).report
+        passes.append(fixer.fix(done, report.violations, paths, write=write))
+        if not passes[-1].files:
+            break
+    return fixer.merge(passes)
 
 
 def _cached_or_run(

@@ -169,6 +169,10 @@ def cli() -> None:
     default=None,
     help="Worker processes for the per-file phase (default: the CPU count).",
 )
+@click.option("--fix", is_flag=True, help="Apply the fixes rules offer, then report what is left.")
+@click.option(
+    "--diff", is_flag=True, help="Show the fixes as a unified diff and write nothing (exit 1 if any)."
+)
 @debug_option
 @click.version_option(__version__, "--version", prog_name="archcheck")
 def check(
@@ -186,11 +190,14 @@ def check(
     no_cache: bool,
     jobs: Optional[int],
     statistics: bool,
+    fix: bool,
+    diff: bool,
     debug: bool,
 ) -> int:
     """Analyse the whole project and report findings located in PATHS (default: all).
 
-    The project is found from the first PATH, as from the current directory without one."""
+    The project is found from the first PATH, as from the current directory without one.
+    --fix applies the fixes rules offer to files in PATHS first; --diff only shows them."""
     first = Path(paths[0]) if paths else None
     if first is not None and not os.path.lexists(first):
         raise UserError(f"{paths[0]}: no such file or directory")
@@ -204,6 +211,12 @@ def check(
         strict=strict,
     )
     baseline = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
+    if fix or diff:
+        fixable = _fix(
+            settings, _relative_paths(settings, paths), not no_cache, _capped(jobs), baseline, diff, output
+        )
+        if diff:
+            return EXIT_OK if exit_zero or not fixable else EXIT_FINDINGS
     report = _report(settings, _relative_paths(settings, paths), not no_cache, _capped(jobs), baseline)
     _emit(_render(report, fmt, statistics, show_fixes, quiet), output)
     if fmt == "github":
@@ -227,6 +240,34 @@ def _capped(jobs: Optional[int]) -> Optional[int]:
     if jobs > cpus:
         click.echo(f"archcheck: warning: --jobs {jobs} capped at {cpus}, the CPUs available", err=True)
     return min(jobs, cpus)
+
+
+def _fix(
+    settings: Settings,
+    paths: Optional[List[str]],
+    use_cache: bool,
+    jobs: Optional[int],
+    baseline: Optional[Path],
+    diff: bool,
+    output: Optional[str],
+) -> bool:
+    """Make the fixes, or for --diff print them as a diff; the fixes not made, and a summary
+    line, go to stderr. Whether there was anything to fix."""
+    from archcheck.output import fixes
+    from archcheck.pipeline.baseline import BaselineError
+
+    try:
+        outcome = api.fix(
+            settings, paths=paths, use_cache=use_cache, jobs=jobs, baseline=baseline, write=not diff
+        )
+    except BaselineError as exc:
+        raise UserError(str(exc)) from None
+    if diff:
+        _emit(fixes.to_diff(outcome), output)
+    for line in fixes.not_fixed(outcome):
+        click.echo(line, err=True)
+    click.echo(fixes.summary(outcome, written=not diff), err=True)
+    return bool(outcome.files)
 
 
 def _warn_unused_cache(settings: Settings) -> None:

@@ -30,13 +30,22 @@ async def startup():
 async def startup():
     await db.connect()
 ```
+
+## Fix
+`archcheck check --fix` replaces `asyncio.run(x)` with `await x` where the call is a
+statement or its value is used by the async function itself (`result = await x`). Not
+applied, and reported, where `await` would change what the code means: inside a generator
+expression (it would become an async generator), a nested sync `def`, a `lambda` or a class
+body, or when the call passes more than the coroutine (`debug=True`).
 """
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 from archcheck.facts.loops import LoopCalls
-from archcheck.model import Severity, Violation
+from archcheck.model import LoopEntryFact, Severity, Violation
+from archcheck.rule_api.codemods import await_argument
 from archcheck.rule_api.examples import example
+from archcheck.rule_api.fixes import CstFix, Offer
 from archcheck.rule_api.rule import Rule
 
 MESSAGE = (
@@ -113,13 +122,22 @@ VALID = [
     ),
 ]
 INVALID = [
-    example("""
+    example(
+        """
         import asyncio
 
         async def startup():
             asyncio.run(db.connect())  # expect: ASY001
-    """),
-    example("""
+    """,
+        fixed="""
+        import asyncio
+
+        async def startup():
+            await db.connect()  # expect: ASY001
+    """,
+    ),
+    example(
+        """
         import asyncio as aio
         from asyncio import run as start
 
@@ -128,7 +146,44 @@ INVALID = [
                 if self.ready:
                     aio.run(self.flush())  # expect: ASY001
                 result = [start(job()) for job in self.jobs]  # expect: ASY001
-    """),
+    """,
+        fixed="""
+        import asyncio as aio
+        from asyncio import run as start
+
+        class Worker:
+            async def handle(self):
+                if self.ready:
+                    await self.flush()  # expect: ASY001
+                result = [await job() for job in self.jobs]  # expect: ASY001
+    """,
+    ),
+    example(
+        """
+        import asyncio
+
+        async def load(ids):
+            rows = asyncio.run(  # expect: ASY001
+                fetch_all(ids)  # one query
+            )
+            first = asyncio.run(fetch(ids[0])).name  # expect: ASY001
+            total = sum(asyncio.run(count(i)) for i in ids)  # expect: ASY001
+            asyncio.run(a or b)  # expect: ASY001
+            return asyncio.run(finish(), debug=True)  # expect: ASY001
+    """,
+        fixed="""
+        import asyncio
+
+        async def load(ids):
+            rows = await (  # expect: ASY001
+                fetch_all(ids)  # one query
+            )
+            first = (await fetch(ids[0])).name  # expect: ASY001
+            total = sum(asyncio.run(count(i)) for i in ids)  # expect: ASY001
+            await (a or b)  # expect: ASY001
+            return asyncio.run(finish(), debug=True)  # expect: ASY001
+    """,
+    ),
     example("""
         async def handler():
             import asyncio
@@ -173,3 +228,19 @@ class AsyncioRunInAsync(
                 fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
                 function = (entry.function or "").rsplit(".", 1)[-1]
                 yield self.violation(entry.location, fix=fix, function=function)
+
+    def autofix(self, violation: Violation) -> Offer:
+        entry = self._entry(violation)
+        if entry is None:
+            return None
+        if not entry.argument:
+            return None  # run_forever(): nothing to await instead
+        return CstFix(violation.location.path, entry.location, await_argument, f"await {entry.argument}")
+
+    def _entry(self, violation: Violation) -> Optional[LoopEntryFact]:
+        facts = self.project.facts.get(violation.location.path)
+        entries = facts.loop_entries if facts else ()
+        return next(
+            (e for e in entries if e.location == violation.location and e.kind in self.loop_calls.functions),
+            None,
+        )

@@ -26,12 +26,25 @@ fastapi==0.116.1
 ```text
 -r ../../requirements.shared.txt
 ```
+
+## Fix
+`archcheck check --fix` removes the service's line (with its continuation lines and
+pip-compile's `# via` annotation) when the shared file asks for the same thing: the same
+version specifier (or none here), extras the shared line has, the same marker. Not applied,
+and reported, when the versions differ (removing the line would change what the service
+installs) or when a file of the service that installs the line does not install the shared
+file yet (include it first: REQ001's fix). A drifted copy of the shared file has no fix.
 """
 
-from typing import Dict, Iterator
+import functools
+import re
+from typing import Dict, Iterator, Optional, Sequence, Union
+
+from packaging.requirements import InvalidRequirement, Requirement
 
 from archcheck.model import Location, RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
+from archcheck.rule_api.fixes import LineEdit, LineFix, NotFixed, Offer
 from archcheck.rule_api.rule import Rule
 
 MESSAGE = "'{requirement}' is already in the shared requirements ({shared}){difference}"
@@ -87,6 +100,39 @@ INVALID = [
             "services/worker/app/main.py": "",
         },
         _CONFIG,
+        fixed={
+            "services/orders/requirements.txt": (
+                "-r ../../requirements.shared.txt\n"
+                "python_dotenv==1.0.0  # expect: REQ002\n"
+                "stripe==10.1.0\n"
+                "httpx==0.27.0  # archcheck: ignore[REQ002]\n"
+            ),
+            # not fixed: it does not install the shared file yet (REQ001 would include it)
+            "services/billing/requirements.txt": "fastapi==0.116.1  # expect: REQ002\n",
+            "services/worker/requirements.shared.txt": (
+                "FastAPI==0.116.1\npython-dotenv==1.0.0  # expect: REQ002\nhttpx==0.27.0\n-r ../../shared/base.txt\n"
+            ),
+        },
+    ),
+    Example(
+        {
+            "requirements.shared.txt": "fastapi[all]==0.116.1\nuvicorn==0.30.1 ; python_version >= '3.9'\n",
+            "services/orders/requirements.txt": (
+                "-r ../../requirements.shared.txt\n"
+                "fastapi==0.116.1 --hash=sha256:00  # expect: REQ002\n"
+                "    # via -r requirements.in\n"
+                "uvicorn==0.30.1  # expect: REQ002\n"
+                "stripe==10.1.0\n"
+            ),
+            "services/orders/app/main.py": "",
+        },
+        _CONFIG,
+        fixed={
+            # uvicorn stays: the shared line installs it only on some Pythons
+            "services/orders/requirements.txt": (
+                "-r ../../requirements.shared.txt\nuvicorn==0.30.1  # expect: REQ002\nstripe==10.1.0\n"
+            ),
+        },
     ),
 ]
 
@@ -134,6 +180,44 @@ class DuplicatedSharedRequirement(
                 )
         yield from self._drifted_copies(shared)
 
+    def autofix(self, violation: Violation) -> Offer:
+        requirements = self.project.requirements
+        path = violation.location.path
+        if path in requirements.copies or path not in requirements.facts:
+            return None  # a drifted copy is copied again by hand
+        fact = next(
+            (f for f in requirements.facts[path].requirements if f.location == violation.location), None
+        )
+        if fact is None:
+            return None
+        shared = next(
+            (f for f in requirements.requirements_in(requirements.shared_closure()) if f.name == fact.name),
+            None,
+        )
+        if shared is None:
+            return None
+        reason = _removal_changes(fact, shared)
+        if reason is not None:
+            return NotFixed(reason)
+        installers = [
+            r for roots in requirements.roots.values() for r in roots if path in requirements.closure(r)
+        ]
+        for root in sorted(installers):
+            others = [
+                f
+                for f in requirements.requirements_in(requirements.closure(root))
+                if f.name == fact.name and f.location != fact.location
+            ]
+            if not any(_removal_changes(fact, other) is None for other in others):
+                return NotFixed(
+                    f"'{root}' does not install the shared requirements file yet: removing the line would "
+                    "drop the package (include the shared file first)"
+                )
+        if not installers:
+            return None
+        change = functools.partial(remove_requirement, line=fact.location.line, text=fact.text)
+        return LineFix(path, change, f"remove '{fact.text}'")
+
     def _drifted_copies(self, shared: Dict[str, RequirementFact]) -> Iterator[Violation]:
         """One finding per copy of the shared file whose requirements differ from it."""
         requirements = self.project.requirements
@@ -171,3 +255,44 @@ def _same(fact: RequirementFact, shared: Dict[str, RequirementFact]) -> bool:
 
 def _line(fact: RequirementFact) -> int:
     return fact.location.line
+
+
+def _removal_changes(fact: RequirementFact, shared: RequirementFact) -> Optional[str]:
+    """Why removing ``fact`` would change what is installed next to ``shared``; None if it would not."""
+    try:
+        mine, theirs = Requirement(fact.text), Requirement(shared.text)
+    except InvalidRequirement:
+        return f"'{fact.text}' cannot be compared with '{shared.text}'"
+    where = f"'{fact.text}' here, '{shared.text}' shared"
+    if fact.specifier and fact.specifier != shared.specifier:
+        return f"versions differ ({where}): removing the line changes what is installed"
+    if not mine.extras <= theirs.extras:
+        return f"extras differ ({where}): removing the line drops extras"
+    if theirs.marker is not None and str(mine.marker) != str(theirs.marker):
+        return f"markers differ ({where}): the shared line does not install it everywhere this one does"
+    if mine.url != theirs.url:
+        return f"sources differ ({where})"
+    return None
+
+
+_ANNOTATION = re.compile(r"^\s+#")  # pip-compile's indented `# via ...` lines
+
+
+def remove_requirement(lines: Sequence[str], *, line: int, text: str) -> Union[LineEdit, NotFixed]:
+    """The codemod: remove the requirement at ``line``, its continuation lines and its annotation."""
+    last = line
+    while (
+        last <= len(lines)
+        and lines[last - 1].rstrip().endswith("\\")
+        and not _ANNOTATION.match(lines[last - 1])
+    ):
+        last += 1
+    joined = "".join(
+        part.rstrip()[:-1] if part.rstrip().endswith("\\") else part for part in lines[line - 1 : last]
+    )
+    if line > len(lines) or text not in joined:
+        return NotFixed("the line is not where it was read")
+    last = min(last, len(lines))
+    while last < len(lines) and _ANNOTATION.match(lines[last]):
+        last += 1
+    return LineEdit(line, last, ())

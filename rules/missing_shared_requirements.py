@@ -28,13 +28,24 @@ pydantic==2.7.1
 -r ../../requirements.shared.txt
 stripe==10.1.0
 ```
+
+## Fix
+`archcheck check --fix` inserts `-r <path of the shared file, relative to this one>` as the
+first line (after a coding comment). Not applied, and reported, when including the shared
+file would make pip refuse the service's install (a version here that the shared pin does
+not satisfy), or when the path would need quoting.
 """
 
+import functools
 import posixpath
-from typing import Iterator, List
+import re
+from typing import Iterator, List, Sequence, Union
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from archcheck.model import Location, Severity, Violation
 from archcheck.rule_api.examples import Example
+from archcheck.rule_api.fixes import LineEdit, LineFix, NotFixed, Offer
 from archcheck.rule_api.rule import Rule
 
 MESSAGE = "'{path}' does not include the shared requirements file '{shared}'"
@@ -95,6 +106,32 @@ INVALID = [
             "services/search/app/main.py": "",
         },
         _CONFIG,
+        fixed={
+            "services/orders/requirements.txt": (
+                "-r ../../requirements.shared.txt\nfastapi==0.116.1  # expect: REQ001\n"
+            ),
+            "services/search/requirements/worker.txt": (
+                "-r ../../../requirements.shared.txt\ncelery==5.4.0  # expect: REQ001\n"
+            ),
+        },
+    ),
+    Example(
+        {
+            "requirements.shared.txt": "fastapi==0.116.1\nhttpx>=0.27\n",
+            # a coding comment stays first; CRLF line ends stay
+            "services/orders/requirements.txt": "# -*- coding: utf-8 -*-  # expect: REQ001\r\nstripe==10.1.0\r\n",
+            # not fixed: pip could not install fastapi==0.115.0 and the shared fastapi==0.116.1
+            "services/billing/requirements.txt": "fastapi==0.115.0  # expect: REQ001\nhttpx\nstripe==10.1.0\n",
+            "services/orders/app/main.py": "",
+            "services/billing/app/main.py": "",
+        },
+        _CONFIG,
+        fixed={
+            "services/orders/requirements.txt": (
+                "# -*- coding: utf-8 -*-  # expect: REQ001\r\n-r ../../requirements.shared.txt\r\nstripe==10.1.0\r\n"
+            ),
+            "services/billing/requirements.txt": "fastapi==0.115.0  # expect: REQ001\nhttpx\nstripe==10.1.0\n",
+        },
     ),
 ]
 
@@ -133,7 +170,48 @@ class MissingSharedRequirements(
                         shared=shared,
                     )
 
+    def autofix(self, violation: Violation) -> Offer:
+        requirements = self.project.requirements
+        path, shared = violation.location.path, requirements.shared
+        if shared is None or violation.location.line != 1 or requirements.provides_shared(path):
+            return None
+        include = posixpath.relpath(shared, posixpath.dirname(path))
+        if not _PLAIN_PATH.fullmatch(include):
+            return NotFixed(f"the path '{include}' would need quoting in a requirements file")
+        shared_facts = {f.name: f for f in requirements.requirements_in(requirements.shared_closure())}
+        for fact in requirements.requirements_in(requirements.closure(path)):
+            other = shared_facts.get(fact.name)
+            if other is not None and not (
+                _allows(fact.specifier, other.pins) and _allows(other.specifier, fact.pins)
+            ):
+                return NotFixed(
+                    f"'{fact.text}' here and '{other.text}' in the shared file: pip would refuse to install both"
+                )
+        change = functools.partial(insert_include, line=f"-r {include}")
+        return LineFix(path, change, f"include '{include}'")
+
     def _tops(self, roots: List[str]) -> List[str]:
         """Files of the service that no other file of the service includes."""
         included = {t for r in roots for t in self.project.requirements.closure(r)[1:]}
         return [r for r in roots if r not in included]
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.+/@-]+")
+_CODING = re.compile(r"^#.*coding[:=]")
+
+
+def _allows(specifier: str, pins: Sequence[str]) -> bool:
+    """Does a specifier (as packaging prints it) accept every pinned version?"""
+    try:
+        allowed = SpecifierSet(specifier, prereleases=True)
+    except InvalidSpecifier:
+        return False
+    return all(allowed.contains(pin, prereleases=True) for pin in pins)
+
+
+def insert_include(lines: Sequence[str], *, line: str) -> Union[LineEdit, NotFixed]:
+    """The codemod: ``line`` first in the file, after a coding comment pip reads in the first two lines."""
+    first = 1
+    while first <= min(2, len(lines)) and _CODING.match(lines[first - 1]):
+        first += 1
+    return LineEdit(first, first - 1, (line,))

@@ -24,6 +24,13 @@ from ....billing_service.app import invoices
 from app.models import Order
 ```
 
+## Fix
+`archcheck check --fix` rewrites the import as the absolute import of the same module, named
+from the file's import root (`from ..models import Order` -> `from app.models import Order`),
+keeping its names, comments and formatting. Not applied, and reported, when the absolute
+import would resolve elsewhere (another import root holds that name first), when the import
+does not resolve to a file of the project, or when it climbs out of its service.
+
 ## Options
 - `imports.relative`: `"all"`, `"parents"` or `"off"`. `archcheck init`
   adopts the project's convention: ruff's `flake8-tidy-imports`
@@ -32,14 +39,23 @@ from app.models import Order
   files or more, with a comment in the written config saying why.
 """
 
-from typing import Iterator
+from __future__ import annotations
+
+import functools
+import keyword
+import posixpath
+from typing import TYPE_CHECKING, Iterator, List, Sequence, Union
 
 from archcheck.config.options import Option
 from archcheck.config.validators import one_of
-from archcheck.model import Severity, Violation
-from archcheck.project.layout import is_within
+from archcheck.model import ImportFact, ImportKind, Severity, Violation
+from archcheck.project.layout import Resolution, is_within
 from archcheck.rule_api.examples import Example
+from archcheck.rule_api.fixes import CstFix, NotFixed, Offer
 from archcheck.rule_api.rule import Rule
+
+if TYPE_CHECKING:
+    import libcst
 
 MESSAGE = "relative import '{module}'{detail}"
 FIX = "use an absolute import of the module"
@@ -75,7 +91,56 @@ INVALID = [
             "services/orders-service/app/api.py": (
                 "from .models import Order  # expect: IMP002\nfrom . import models  # expect: IMP002\n"
             ),
-        }
+        },
+        fixed={
+            "services/orders-service/app/api.py": (
+                "from app.models import Order  # expect: IMP002\nfrom app import models  # expect: IMP002\n"
+            ),
+        },
+    ),
+    Example(
+        {
+            **_FILES,
+            "services/orders-service/app/api/__init__.py": "",
+            "services/orders-service/app/api/routes.py": (
+                "import os\n"
+                "from ..models import (  # expect: IMP002\n"
+                "    Order,  # the aggregate\n"
+                "    Order as O,\n"
+                ")\n"
+                "\n"
+                "\n"
+                "def handler():\n"
+                "    from .. import models  # expect: IMP002\n"
+                "    return models, os\n"
+            ),
+        },
+        fixed={
+            "services/orders-service/app/api/routes.py": (
+                "import os\n"
+                "from app.models import (  # expect: IMP002\n"
+                "    Order,  # the aggregate\n"
+                "    Order as O,\n"
+                ")\n"
+                "\n"
+                "\n"
+                "def handler():\n"
+                "    from app import models  # expect: IMP002\n"
+                "    return models, os\n"
+            ),
+        },
+    ),
+    # not fixed: from the `src/` root the module is `app.models`, but the service's own `app/`
+    # folder holds that name first, so the absolute import would load another file
+    Example(
+        {
+            "services/orders-service/src/app/__init__.py": "",
+            "services/orders-service/src/app/models.py": "class Order: ...\n",
+            "services/orders-service/src/app/api.py": "from .models import Order  # expect: IMP002\n",
+            "services/orders-service/app/__init__.py": "",
+            "services/orders-service/app/models.py": "class Order: ...\n",
+        },
+        fixed={"services/orders-service/src/app/api.py": "from .models import Order  # expect: IMP002\n"},
     ),
     Example(
         {
@@ -92,6 +157,9 @@ INVALID = [
             "services/orders-service/app/api.py": ("from ...billing_service import app  # expect: IMP002\n"),
         },
         'services = ["services/*"]\n[imports]\nrelative = "off"\n',
+        fixed={
+            "services/orders-service/app/api.py": "from ...billing_service import app  # expect: IMP002\n"
+        },
     ),
 ]
 
@@ -131,3 +199,70 @@ class RelativeImport(
                     )
                 elif mode == "all" or (mode == "parents" and fact.level > 1):
                     yield self.violation(fact.location, module=fact.display, detail="")
+
+    def autofix(self, violation: Violation) -> Offer:
+        path = violation.location.path
+        facts = self.project.facts.get(path)
+        fact = next(
+            (f for f in (facts.imports if facts else ()) if f.level and f.location == violation.location),
+            None,
+        )
+        if fact is None or fact.kind is not ImportKind.FROM:
+            return None
+        layout = self.project.layout
+        base = layout.relative_base(path, fact.level)
+        owner = layout.owner(path)
+        if base is None or (owner is not None and not is_within(base, owner.path)):
+            return NotFixed("it climbs out of its service: no absolute import names the same module")
+        resolved = layout.resolve(path, fact)
+        if any(r.target is None for r in resolved):
+            return NotFixed(f"'{fact.display}' does not resolve to a file of the project")
+        package = posixpath.join(base, *fact.module.split(".")) if fact.module else base
+        # the module name comes from the innermost import root that holds it and is no package
+        # itself (a package is imported from its parent: `shared/__init__.py` makes it `shared.x`)
+        roots = [
+            r
+            for r in layout.import_roots(path)
+            if is_within(package, r) and package != r and posixpath.join(r, "__init__.py") not in layout.files
+        ]
+        if not roots:
+            return NotFixed(f"no import root of the file holds '{fact.display}' under a module name")
+        root = max(roots, key=len)
+        module = ".".join((package[len(root) + 1 :] if root else package).split("/"))
+        if not all(part.isidentifier() and not keyword.iskeyword(part) for part in module.split(".")):
+            return NotFixed(f"'{module}' is not a module name Python can import")
+        absolute = ImportFact(module, 0, fact.names, ImportKind.FROM, fact.location)
+        found = layout.resolve(path, absolute)
+        if found != resolved:
+            return NotFixed(f"the absolute import '{module}' would resolve to {_where(found)}")
+        change = functools.partial(absolute_import, level=fact.level, module=module)
+        return CstFix(path, fact.location, change, f"'{fact.display}' -> '{module}'")
+
+
+def _where(found: Sequence[Resolution]) -> str:
+    targets: List[str] = sorted({r.target for r in found if r.target is not None})
+    return ", ".join(f"'{t}'" for t in targets) if targets else "nothing in the project"
+
+
+def absolute_import(
+    node: libcst.CSTNode, around: Sequence[libcst.CSTNode], *, level: int, module: str
+) -> Union[libcst.CSTNode, NotFixed]:
+    """The codemod: ``from ..models import X`` -> ``from app.models import X``, names, comments
+    and parentheses as they were."""
+    import libcst as cst
+
+    if not isinstance(node, cst.ImportFrom) or len(node.relative) != level:
+        return NotFixed("the import is not where it was read")
+    name = cst.parse_expression(module)
+    assert isinstance(name, (cst.Name, cst.Attribute))
+    space = node.whitespace_after_from
+    if isinstance(space, cst.SimpleWhitespace) and not space.value:
+        space = cst.SimpleWhitespace(" ")  # `from.models import x`
+    before_import = node.whitespace_before_import
+    if node.module is None and node.relative:  # `from . import x`: the space after the dot
+        after_dot = node.relative[-1].whitespace_after
+        if isinstance(after_dot, cst.SimpleWhitespace) and after_dot.value:
+            before_import = after_dot
+    return node.with_changes(
+        relative=[], module=name, whitespace_after_from=space, whitespace_before_import=before_import
+    )

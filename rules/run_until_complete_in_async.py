@@ -29,13 +29,21 @@ async def refresh():
 async def refresh():
     await cache.reload()
 ```
+
+## Fix
+`archcheck check --fix` replaces `loop.run_until_complete(x)` with `await x` where the call
+is a statement or its value is used by the async function itself. Not applied, and
+reported, inside a generator expression, a nested sync `def`, a `lambda` or a class body.
+`run_forever()` has no coroutine to await: it has no fix.
 """
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 from archcheck.facts.loops import LoopCalls
-from archcheck.model import Severity, Violation
+from archcheck.model import LoopEntryFact, Severity, Violation
+from archcheck.rule_api.codemods import await_argument
 from archcheck.rule_api.examples import example
+from archcheck.rule_api.fixes import CstFix, Offer
 from archcheck.rule_api.rule import Rule
 
 MESSAGE = (
@@ -85,13 +93,40 @@ VALID = [
     """),
 ]
 INVALID = [
-    example("""
+    example(
+        """
         import asyncio
 
         async def refresh():
             loop = asyncio.get_event_loop()
             loop.run_until_complete(cache.reload())  # expect: ASY002
-    """),
+    """,
+        fixed="""
+        import asyncio
+
+        async def refresh():
+            loop = asyncio.get_event_loop()
+            await cache.reload()  # expect: ASY002
+    """,
+    ),
+    example(
+        """
+        import asyncio
+
+        async def totals(ids):
+            loop = asyncio.get_running_loop()
+            rows = loop.run_until_complete(fetch(ids))[0]  # expect: ASY002
+            return list(loop.run_until_complete(count(i)) for i in ids)  # expect: ASY002
+    """,
+        fixed="""
+        import asyncio
+
+        async def totals(ids):
+            loop = asyncio.get_running_loop()
+            rows = (await fetch(ids))[0]  # expect: ASY002
+            return list(loop.run_until_complete(count(i)) for i in ids)  # expect: ASY002
+    """,
+    ),
     example("""
         import asyncio
 
@@ -135,3 +170,19 @@ class RunUntilCompleteInAsync(
                 fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
                 function = (entry.function or "").rsplit(".", 1)[-1]
                 yield self.violation(entry.location, fix=fix, method=entry.kind, function=function)
+
+    def autofix(self, violation: Violation) -> Offer:
+        entry = self._entry(violation)
+        if entry is None:
+            return None
+        if not entry.argument:
+            return None  # run_forever(): nothing to await instead
+        return CstFix(violation.location.path, entry.location, await_argument, f"await {entry.argument}")
+
+    def _entry(self, violation: Violation) -> Optional[LoopEntryFact]:
+        facts = self.project.facts.get(violation.location.path)
+        entries = facts.loop_entries if facts else ()
+        return next(
+            (e for e in entries if e.location == violation.location and e.kind in self.loop_calls.methods),
+            None,
+        )

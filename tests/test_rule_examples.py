@@ -7,6 +7,8 @@ from typing import Type
 
 import pytest
 
+from archcheck import api
+from archcheck.config.load import with_overrides
 from archcheck.pipeline.registry import catalogue
 from archcheck.rule_api.rule import Rule
 from tests.helpers import check, write_example
@@ -28,6 +30,35 @@ def test_example(tmp_path, spec: Type[Rule], kind: str, index: int) -> None:
     if kind == "invalid":
         assert expected, "an INVALID example must mark at least one line with '# expect: CODE'"
     assert flagged == expected
+
+
+FIX_CASES = [
+    pytest.param(spec, kind, index, id=f"{spec.code}-{kind}-{index}")
+    for spec in catalogue()
+    for kind, examples in (("valid", spec.valid), ("invalid", spec.invalid))
+    for index, example in enumerate(examples)
+    if example.fixed
+]
+
+
+@pytest.mark.parametrize(("spec", "kind", "index"), FIX_CASES)
+def test_fix_example(tmp_path, spec: Type[Rule], kind: str, index: int) -> None:
+    """``check --fix`` leaves each file as the example's ``fixed`` says (others as they were), and
+    then nothing is left to fix."""
+    example = (spec.valid if kind == "valid" else spec.invalid)[index]
+    root = write_example(tmp_path, example)
+    settings = with_overrides(api.load_settings(root), select=(spec.code, *example.select))
+    api.fix(settings, use_cache=False, jobs=1)
+    for path, text in example.files.items():
+        after = (root / path).read_bytes().decode("utf-8", "surrogateescape")
+        assert after == example.fixed.get(path, text), path
+    assert not api.fix(settings, use_cache=False, jobs=1, write=False).files
+
+
+@pytest.mark.parametrize("spec", [s for s in catalogue() if s.fixable()], ids=lambda s: s.code)
+def test_a_rule_that_fixes_has_fix_examples(spec: Type[Rule]) -> None:
+    assert any(example.fixed for example in spec.invalid), f"{spec.code} offers fixes but shows none"
+    assert "## Fix" in spec.docs, f"{spec.code} docs lack '## Fix'"
 
 
 @pytest.mark.parametrize("spec", catalogue(), ids=lambda s: s.code)

@@ -51,6 +51,8 @@ def test_rules_use_only_the_rule_api_of_the_engine() -> None:
         "archcheck.model",
         "archcheck.rule_api.rule",
         "archcheck.rule_api.examples",
+        "archcheck.rule_api.fixes",
+        "archcheck.rule_api.codemods",
         "archcheck.config.options",
         "archcheck.config.validators",
         "archcheck.config.settings",

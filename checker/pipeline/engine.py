@@ -8,7 +8,7 @@ import os
 import posixpath
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from msgspec.structs import replace
 
@@ -44,6 +44,7 @@ class Run:
     project: Project
     rules: Tuple[Rule, ...]  # the rules that ran, bound to the project
     requirement_files: Tuple[str, ...]  # inputs beyond the discovered files (a report cache watches them)
+    hashes: Mapping[str, str]  # file -> content hash of the bytes its facts came from (a fix checks it)
 
 
 def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
@@ -89,6 +90,7 @@ class _Analysis:
     calls: CallFactFiles
     store: FileStore
     plan_key: str
+    requirement_hashes: Dict[str, str]
 
     def save(self) -> None:
         self.store.save(self.facts.paths, live_keys(self.facts.hashes))
@@ -116,6 +118,7 @@ def _project(
     todo = files_to_read(requirements)
     roots = set(todo)
     excluded = compile_globs(settings.all_excludes)
+    requirement_hashes: Dict[str, str] = {}
     while todo:  # requirements files, following -r/-c includes that exist
         path = todo.pop(0)
         if path in requirements.facts or path in requirements.refused:
@@ -132,7 +135,7 @@ def _project(
             continue
         if not (root / path).is_file():
             continue
-        read = read_requirements(str(root), path, plan.max_file_size)
+        read, requirement_hashes[path] = read_requirements(str(root), path, plan.max_file_size)
         requirements.facts[path] = read
         facts.add(path, read, fact_digests(read))
         todo.extend(include.target for include in read.includes)
@@ -143,7 +146,7 @@ def _project(
         facts.add(directory, listed, fact_digests(listed))
     calls = CallFactFiles(root, store, hashes, jobs)
     project = Project(settings, layout, facts, requirements, calls)
-    return _Analysis(project, facts, calls, store, plan_key)
+    return _Analysis(project, facts, calls, store, plan_key, requirement_hashes)
 
 
 def analyse(
@@ -242,7 +245,8 @@ def run(
         services=len(project.layout.services),
         duration_s=round(time.perf_counter() - started, 3),
     )
-    return Run(report, project, bound, _watched(project))
+    hashes = {**analysis.facts.hashes, **analysis.requirement_hashes}
+    return Run(report, project, bound, _watched(project), {p: h for p, h in hashes.items() if h})
 
 
 def _watched(project: Project) -> Tuple[str, ...]:

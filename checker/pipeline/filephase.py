@@ -118,10 +118,13 @@ def _read(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Union[byt
         return FileFacts(path, problems=(ParseProblem(str(exc), Location(path)),))
 
 
-def read_requirements(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> FileFacts:
-    """Read and parse a requirements file below ``root``."""
+def read_requirements(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Tuple[FileFacts, str]:
+    """Read and parse a requirements file below ``root``, with the content hash of the bytes
+    parsed ("" when none were): a fix edits the file only while it still holds them."""
     data = _read(root, path, limit)
-    return data if isinstance(data, FileFacts) else parse_requirements(path, data)
+    if isinstance(data, FileFacts):
+        return data, ""
+    return parse_requirements(path, data), content_hash(data)
 
 
 def read_calls(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> CallFacts:

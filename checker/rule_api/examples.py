@@ -1,14 +1,17 @@
 """Rule examples: small projects that must be flagged (INVALID) or must not be (VALID).
 
-The test suite runs every rule's examples through the whole engine.
+The test suite runs every rule's examples through the whole engine. An example with
+``fixed`` is also a fix example: ``check --fix`` on it must leave each file named there with
+exactly that text (the text as written, when the fix must not be applied), and every other
+file as it was.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
-from typing import List, Mapping, Tuple
+from dataclasses import dataclass, field
+from typing import List, Mapping, Optional, Tuple
 
 EXAMPLE_PATH = "services/example-service/app/example.py"
 EXAMPLE_CONFIG = 'services = ["services/*"]\nshared = ["shared"]\n'
@@ -25,6 +28,7 @@ class Example:
     files: Mapping[str, str]
     config: str = EXAMPLE_CONFIG
     select: Tuple[str, ...] = ()  # rules to run besides the one it illustrates
+    fixed: Mapping[str, str] = field(default_factory=dict)  # file -> its text after ``check --fix``
 
     def expected(self, code: str) -> List[Tuple[str, int]]:
         """(path, line) pairs marked ``# expect: CODE``."""
@@ -37,6 +41,13 @@ class Example:
         return sorted(marks)
 
 
-def example(source: str, path: str = EXAMPLE_PATH, config: str = EXAMPLE_CONFIG) -> Example:
-    """A one-file example; the text is dedented."""
-    return Example({path: textwrap.dedent(source).lstrip("\n")}, config)
+def example(
+    source: str, path: str = EXAMPLE_PATH, config: str = EXAMPLE_CONFIG, fixed: Optional[str] = None
+) -> Example:
+    """A one-file example; the text (and the ``fixed`` text, if given) is dedented."""
+    after = {} if fixed is None else {path: _dedented(fixed)}
+    return Example({path: _dedented(source)}, config, fixed=after)
+
+
+def _dedented(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")

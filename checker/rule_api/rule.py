@@ -13,7 +13,8 @@ error, not a surprise at run time)::
 
 A rule sees only facts, never a syntax tree, through
 :class:`~archcheck.project.project.Project`. It does no I/O and reads no
-configuration file: its options are declared on it and their values handed to it.
+configuration file: its options are declared on it and their values handed to it. A rule
+that can fix its findings says how in ``autofix`` (see :mod:`archcheck.rule_api.fixes`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from archcheck.config.options import Option
 from archcheck.facts.loops import LoopCalls
 from archcheck.model import Location, Severity, Suppression, Violation
 from archcheck.rule_api.examples import Example
+from archcheck.rule_api.fixes import Offer
 
 if TYPE_CHECKING:  # the project model is the rule's input, imported only for its type
     from archcheck.project.project import Project
@@ -114,6 +116,17 @@ class Rule:
     def review(self, unused: Sequence[Tuple[str, Suppression]]) -> Iterable[Violation]:
         """Findings about suppression comments that silenced nothing (after every other rule)."""
         return ()
+
+    def autofix(self, violation: Violation) -> Offer:
+        """The fix of one of this rule's findings (``check --fix``): a CstFix or LineFix whose hook
+        makes the edit, NotFixed with the reason when the edit could change what the code means,
+        or None when the rule has no fix for this finding (the default)."""
+        return None
+
+    @classmethod
+    def fixable(cls) -> bool:
+        """Does the rule offer fixes (does it define ``autofix``)?"""
+        return cls.autofix is not Rule.autofix
 
     def forbidden_edges(self) -> Iterable[Edge]:
         """Edges of the service graph this rule flags, for ``archcheck graph`` to draw in red."""

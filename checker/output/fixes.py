@@ -1,0 +1,54 @@
+"""What ``check --fix`` and ``--diff`` print: a unified diff, the fixes not made, a summary line.
+
+The diff is what ``git apply`` and ``patch -p1`` read (``a/PATH``, ``b/PATH``); every line of it
+starts with a diff prefix, so no line of a file can read as a CI workflow command.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from typing import List
+
+from archcheck.output import escape
+from archcheck.pipeline.fixer import Outcome
+
+
+def to_diff(outcome: Outcome) -> str:
+    """A unified diff of every file the fixes change."""
+    chunks: List[str] = []
+    for change in outcome.files:
+        path = escape.text(change.path)
+        before = change.text(change.before).splitlines(keepends=True)
+        after = change.text(change.after).splitlines(keepends=True)
+        for line in difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"):
+            chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(chunks)
+
+
+def not_fixed(outcome: Outcome) -> List[str]:
+    """One line per finding whose fix was not made, with the reason."""
+    lines = []
+    for skipped in outcome.skipped:
+        where = skipped.violation.location
+        lines.append(
+            f"{escape.text_path(where.path)}:{where.line}:{where.column}: {skipped.violation.code} "
+            f"not fixed: {escape.text(skipped.reason)}"
+        )
+    return lines
+
+
+def summary(outcome: Outcome, written: bool) -> str:
+    """``fixed N findings in M files; K not fixed (reason)``, or ``would fix …`` for a diff."""
+    verb = "fixed" if written else "would fix"
+    files = len(outcome.files)
+    line = f"{verb} {_plural(outcome.fixed, 'finding')} in {_plural(files, 'file')}"
+    if outcome.skipped:
+        kinds = Counter(s.kind for s in outcome.skipped)
+        reasons = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+        line += f"; {len(outcome.skipped)} not fixed ({reasons})"
+    return line
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

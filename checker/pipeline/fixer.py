@@ -1,0 +1,380 @@
+"""Apply the fixes rules offer for their findings: ``archcheck check --fix`` and ``--diff``.
+
+Each finding's rule is asked for its fix (:meth:`~archcheck.rule_api.rule.Rule.autofix`). The
+fixes of one file are made together, from the bytes the run analysed: a file whose content
+hash differs from the run's (saved since it was read) is left alone. Python files are edited
+in one LibCST pass (formatting and comments stay), in a child process, since LibCST's native
+parser can crash on hostile input; the result must still compile, else nothing is written.
+Requirements files are edited line by line in their own encoding and line ends. A file is
+written atomically, and only if it still holds the bytes the fixes were made from.
+
+Nothing here raises for a fix that cannot be made: it is a :class:`Skipped` value, with the
+reason, in the :class:`Outcome`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.facts.source import deep_recursion
+from archcheck.fileio import WriteError, write_atomic
+from archcheck.isolate import Crashed, run_isolated
+from archcheck.model import Violation
+from archcheck.pipeline.cache import content_hash
+from archcheck.project.layout import is_within
+from archcheck.rule_api.fixes import CstFix, Fix, LineEdit, LineFix, NotFixed
+
+if TYPE_CHECKING:
+    import libcst
+    from libcst.metadata import CodeRange
+
+    from archcheck.pipeline.engine import Run
+
+MAX_PASSES = 10  # a fix may wait for another one (a line removed once the file includes another)
+
+# why a finding was not fixed, as the summary counts them
+MEANING = "would change meaning"
+CHANGED = "file changed since it was read"
+OVERLAP = "overlaps another fix"
+FAILED = "fix failed"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A finding whose fix was not made."""
+
+    violation: Violation
+    kind: str  # MEANING, CHANGED, OVERLAP or FAILED
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """One file's fixes: its bytes before and after, and the findings fixed."""
+
+    path: str
+    before: bytes
+    after: bytes
+    encoding: str
+    fixed: Tuple[Violation, ...]
+
+    def text(self, data: bytes) -> str:
+        return data.decode(self.encoding, errors="replace")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a fix run changed (or, for --diff, would change) and what it left."""
+
+    files: Tuple[FileFix, ...] = ()
+    skipped: Tuple[Skipped, ...] = ()
+
+    @property
+    def fixed(self) -> int:
+        return sum(len(f.fixed) for f in self.files)
+
+
+def fix(run: Run, violations: Sequence[Violation], paths: Optional[Sequence[str]], *, write: bool) -> Outcome:
+    """Make the fixes the rules offer for ``violations`` in files within ``paths`` (all when None),
+    writing them when ``write``; the outcome lists every file changed and every fix not made."""
+    rules = {rule.code: rule for rule in run.rules}
+    skipped: List[Skipped] = []
+    planned: Dict[str, List[Tuple[Violation, Fix]]] = {}
+    for violation in violations:
+        rule = rules.get(violation.code)
+        offer = rule.autofix(violation) if rule is not None else None
+        if offer is None:
+            continue
+        if isinstance(offer, NotFixed):
+            skipped.append(Skipped(violation, MEANING, offer.reason))
+        elif paths is None or any(is_within(offer.path, p) for p in paths):
+            planned.setdefault(offer.path, []).append((violation, offer))
+    root = Path(run.project.settings.root)
+    files: List[FileFix] = []
+    python = {
+        p: [fx for _, fx in f if isinstance(fx, CstFix)]
+        for p, f in planned.items()
+        if all(isinstance(fx, CstFix) for _, fx in f)
+    }
+    read: Dict[str, bytes] = {}
+    for path in sorted(planned):
+        data = _current(root, path, run.hashes.get(path))
+        if isinstance(data, bytes):
+            read[path] = data
+        else:
+            skipped.extend(Skipped(v, *data) for v, _ in planned[path])
+            python.pop(path, None)
+    edited = _edit_python({p: (read[p], python[p]) for p in sorted(python)})
+    for path in sorted(read):
+        fixes = planned[path]
+        if path in python:
+            after, encoding, outcomes = edited[path]
+        else:
+            after, encoding, outcomes = _edit_lines(read[path], [fx for _, fx in fixes])
+        done = []
+        for (violation, _), outcome in zip(fixes, outcomes):
+            if outcome is None and after is not None:
+                done.append(violation)
+            else:
+                kind, reason = outcome or (FAILED, "the fix made no change")
+                skipped.append(Skipped(violation, kind, reason))
+        if after is not None and after == read[path]:
+            skipped.extend(Skipped(v, FAILED, "the fix made no change") for v in done)
+            continue
+        if after is None or not done:
+            continue
+        problem = _write(root, path, read[path], after) if write else None
+        if problem is not None:
+            skipped.extend(Skipped(v, *problem) for v in done)
+            continue
+        files.append(FileFix(path, read[path], after, encoding, tuple(done)))
+    order = sorted(skipped, key=lambda s: s.violation.sort_key())
+    return Outcome(tuple(files), tuple(order))
+
+
+def merge(passes: Sequence[Outcome]) -> Outcome:
+    """The outcome of several passes: each file from its first content to its last, every finding
+    fixed, and what the last pass left unfixed."""
+    firsts: Dict[str, FileFix] = {}
+    merged: Dict[str, FileFix] = {}
+    for outcome in passes:
+        for change in outcome.files:
+            first = firsts.setdefault(change.path, change)
+            known = merged.get(change.path)
+            fixed = (known.fixed if known else ()) + change.fixed
+            merged[change.path] = FileFix(change.path, first.before, change.after, change.encoding, fixed)
+    files = tuple(merged[p] for p in sorted(merged))
+    return Outcome(files, passes[-1].skipped if passes else ())
+
+
+def _current(root: Path, path: str, expected: Optional[str]) -> Union[bytes, Tuple[str, str]]:
+    """The file's bytes, if they are still those the run analysed; else (kind, why not)."""
+    try:
+        data = read_project_file(str(root), path)
+    except UnreadableFile as exc:
+        return FAILED, f"cannot read the file: {exc}"
+    if expected is None or content_hash(data) != expected:
+        return CHANGED, "the file changed since it was read: left alone"
+    return data
+
+
+def _write(root: Path, path: str, before: bytes, after: bytes) -> Optional[Tuple[str, str]]:
+    """Write ``after`` atomically, unless the file no longer holds ``before``; else (kind, why not)."""
+    now = _current(root, path, content_hash(before))
+    if not isinstance(now, bytes):
+        return now
+    try:
+        write_atomic(root / path, after, inside=root)
+    except WriteError as exc:
+        return FAILED, str(exc)
+    return None
+
+
+# --- Python files: LibCST ------------------------------------------------------------------
+
+Edited = Tuple[Optional[bytes], str, List[Optional[Tuple[str, str]]]]  # after, encoding, per-fix outcome
+
+
+def _edit_python(files: Mapping[str, Tuple[bytes, List[CstFix]]]) -> Dict[str, Edited]:
+    """Every Python file's edit, all in one child process; if it crashes, one child per file."""
+    if not files:
+        return {}
+    tasks = [(path, data, fixes) for path, (data, fixes) in files.items()]
+    try:
+        return dict(zip(files, run_isolated(_edit_all, tasks, timeout=20.0 + 5.0 * len(tasks))))
+    except Crashed:
+        pass
+    results: Dict[str, Edited] = {}
+    for path, data, fixes in tasks:
+        try:
+            results[path] = run_isolated(_edit_all, [(path, data, fixes)], timeout=60.0)[0]
+        except Crashed as exc:
+            results[path] = (None, "utf-8", [(FAILED, f"LibCST could not edit the file: {exc}")] * len(fixes))
+    return results
+
+
+def _edit_all(tasks: Sequence[Tuple[str, bytes, Sequence[CstFix]]]) -> List[Edited]:
+    return [_edit_module(path, data, fixes) for path, data, fixes in tasks]
+
+
+def _edit_module(path: str, data: bytes, fixes: Sequence[CstFix]) -> Edited:
+    """One LibCST pass over a file making every fix at its span; the result must compile."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    with deep_recursion():
+        try:
+            module = cst.parse_module(data)
+        except Exception as exc:  # a parser error is a value here, never a failed run
+            return (
+                None,
+                "utf-8",
+                [(FAILED, f"LibCST cannot parse the file: {type(exc).__name__}")] * len(fixes),
+            )
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        editor = _Editor(module, wrapper.resolve(PositionProvider), fixes)
+        try:
+            edited = module.visit(_transformer(editor))
+        except Exception as exc:
+            return (
+                None,
+                module.encoding,
+                [(FAILED, f"the fix failed: {type(exc).__name__}: {exc}")] * len(fixes),
+            )
+    outcomes = editor.outcomes
+    if not any(o is None for o in outcomes):
+        return None, module.encoding, outcomes
+    problem = _compile_problem(path, module.code, edited.code)
+    if problem is not None:
+        return None, module.encoding, [o or (FAILED, problem) for o in outcomes]
+    return edited.bytes, module.encoding, outcomes
+
+
+def _compile_problem(path: str, before: str, after: str) -> Optional[str]:
+    """Why the fixed code would not compile where the original did (compiled, never run)."""
+    try:
+        compile(before, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # nothing to compare with: ``ast`` could not have read it either
+    try:
+        compile(after, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return f"the fixed file would not compile ({exc}): left alone"
+    return None
+
+
+Span = Tuple[int, int, int, int]  # line, column, end line, end column: 1-based lines, 0-based columns
+
+
+class _Editor:
+    """What the LibCST transformer does (:func:`_transformer`): replace the node at each fix's
+    span with what the fix's hook makes of it, given the nodes around it."""
+
+    def __init__(
+        self, module: libcst.Module, positions: Mapping[libcst.CSTNode, CodeRange], fixes: Sequence[CstFix]
+    ) -> None:
+        self.module = module
+        self.positions = positions
+        self.wanted: Dict[Span, List[int]] = {}
+        for index, fx in enumerate(fixes):
+            where = fx.span
+            self.wanted.setdefault(
+                (where.line, where.column - 1, where.end_line, where.end_column - 1), []
+            ).append(index)
+        self.fixes = fixes
+        self.outcomes: List[Optional[Tuple[str, str]]] = [
+            (FAILED, "nothing to edit where the finding is")
+        ] * len(fixes)
+        self.stack: List[libcst.CSTNode] = []
+
+    def on_visit(self, node: libcst.CSTNode) -> bool:
+        self.stack.append(node)
+        return True
+
+    def on_leave(self, original: libcst.CSTNode, updated: libcst.CSTNode) -> libcst.CSTNode:
+        self.stack.pop()
+        span = self._span(original)
+        for count, index in enumerate(self.wanted.pop(span, []) if span else []):
+            if count:
+                self.outcomes[index] = (OVERLAP, "another fix edits the same code")
+                continue
+            result = self.fixes[index].change(updated, tuple(reversed(self.stack)))
+            if isinstance(result, NotFixed):
+                self.outcomes[index] = (MEANING, result.reason)
+            else:
+                updated = result
+                self.outcomes[index] = None
+        return updated
+
+    def _span(self, node: libcst.CSTNode) -> Optional[Span]:
+        where = self.positions.get(node)
+        if where is None:
+            return None
+        start, end = where.start, where.end
+        line, column, end_line, end_column = start.line, start.column, end.line, end.column
+        lpar, rpar = getattr(node, "lpar", ()), getattr(node, "rpar", ())
+        if isinstance(lpar, Sequence) and lpar:  # ``ast`` spans an expression without its parentheses
+            opening = "".join(self.module.code_for_node(p) for p in lpar)
+            closing = "".join(self.module.code_for_node(p) for p in rpar)
+            if "\n" in opening or "\r" in opening or "\n" in closing or "\r" in closing:
+                return None
+            column += len(opening)
+            end_column -= len(closing)
+        return line, column, end_line, end_column
+
+
+def _transformer(editor: _Editor) -> libcst.CSTTransformer:
+    import libcst as cst
+
+    class Editor(cst.CSTTransformer):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            return editor.on_visit(node)
+
+        def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+            return editor.on_leave(original_node, updated_node)
+
+    return Editor()
+
+
+# --- line-based files: requirements -------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
+
+
+def _edit_lines(data: bytes, fixes: Sequence[Fix]) -> Edited:
+    """Make every line fix of a file, bottom up, in the file's encoding and line ends (as pip
+    decodes it: a BOM, else a coding comment in the first two lines, else UTF-8)."""
+    bom, encoding = b"", "utf-8"
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            bom, encoding = mark, name
+            break
+    else:
+        for line in data.split(b"\n", 2)[:2]:
+            found = _CODING.match(line)
+            if found:
+                encoding = found.group(1).decode("ascii")
+                break
+    try:
+        text = data[len(bom) :].decode(encoding)
+    except (LookupError, UnicodeDecodeError) as exc:
+        return None, "utf-8", [(FAILED, f"cannot decode the file: {exc}")] * len(fixes)
+    bare = text.splitlines()
+    ends = [whole[len(line) :] for whole, line in zip(text.splitlines(keepends=True), bare)]
+    newline = next((e for e in ends if e in ("\r\n", "\n", "\r")), "\n")
+    outcomes: List[Optional[Tuple[str, str]]] = []
+    edits: List[Tuple[LineEdit, int]] = []
+    for index, fx in enumerate(fixes):
+        if not isinstance(fx, LineFix):
+            outcomes.append((OVERLAP, "another kind of fix edits this file"))
+            continue
+        result = fx.change(bare)
+        if isinstance(result, NotFixed):
+            outcomes.append((MEANING, result.reason))
+        else:
+            outcomes.append(None)
+            edits.append((result, index))
+    lines = [line + end for line, end in zip(bare, ends)]
+    lowest = len(lines) + 1
+    for edit, index in sorted(edits, key=lambda e: (e[0].first, e[0].last), reverse=True):
+        if edit.last >= lowest or edit.first < 1 or edit.last > len(lines):
+            outcomes[index] = (OVERLAP, "another fix edits the same lines")
+            continue
+        if lines and edit.first > len(lines) and not lines[-1].endswith(("\n", "\r")):
+            lines[-1] += newline  # appending after a last line without its line end
+        lines[edit.first - 1 : edit.last] = [line + newline for line in edit.lines]
+        lowest = edit.first
+    after = bom + "".join(lines).encode(encoding)
+    return after, encoding, outcomes

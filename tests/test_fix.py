@@ -1,0 +1,255 @@
+"""``archcheck check --fix`` and ``--diff``: what is fixed, what is reported instead, and how files
+are written (atomically, never over a file that changed since it was read)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from archcheck import api
+from archcheck.config.load import with_overrides
+from archcheck.model import Location
+from archcheck.pipeline import fixer
+from archcheck.rule_api.fixes import CstFix
+from tests.helpers import FIXTURES, cli, copy_fixture
+
+FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def sources(root: Path) -> Dict[str, bytes]:
+    """Every file of a project but the cache, by relative path."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".archcheck_cache" not in p.parts
+    }
+
+
+def parses(data: bytes) -> bool:
+    try:
+        ast.parse(data)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_fix_leaves_nothing_fixable_and_breaks_no_parse(tmp_path: Path, name: str) -> None:
+    project = copy_fixture(tmp_path, name)
+    before = sources(project)
+    fixed = cli(project, "check", "--fix")
+    assert "Traceback" not in fixed.stderr
+    again = cli(project, "check", "--diff")
+    after = sources(project)
+    if fixed.returncode == 2:  # a fixture whose configuration is refused: nothing is touched
+        assert again.returncode == 2 and after == before
+        return
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout == ""
+    assert "would fix 0 findings in 0 files" in again.stderr
+    assert sorted(after) == sorted(before)  # no file made or removed
+    for path, data in after.items():
+        if path.endswith(".py") and parses(before[path]):
+            assert parses(data), f"{path} no longer parses after --fix"
+
+
+def test_demo_fixes_every_rule_and_reports_the_rest(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path, "demo")
+    result = cli(project, "check", "--fix")
+    assert result.returncode == 1  # other findings remain
+    summary = result.stderr.strip().splitlines()
+    assert summary[-1] == "fixed 5 findings in 3 files; 1 not fixed (1 would change meaning)"
+    assert summary[-2].startswith("netra_backend/requirements.txt:2:1: REQ002 not fixed: versions differ")
+    assert (
+        project / "auth_service/requirements.txt"
+    ).read_text() == "-r ../requirements.shared.txt\npyjwt==2.9.0\n"
+    startup = (project / "netra_backend/app/startup.py").read_text()
+    assert "    await db.connect()\n" in startup and "    await db.preload()\n" in startup
+    routes = (project / "services/orders-service/app/api/routes.py").read_text()
+    assert routes.startswith("from app.models import Order\n")
+    for code in ("IMP002", "ASY001", "ASY002", "REQ001"):
+        assert f" {code} " not in result.stdout  # the report after the fixes
+    assert "REQ002 'fastapi==0.115.0'" in result.stdout  # not fixed: still reported
+
+
+def test_diff_writes_nothing_and_applies_as_a_patch(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path, "demo")
+    before = sources(project)
+    result = cli(project, "check", "--diff", "--select", "IMP002,ASY")
+    assert result.returncode == 1
+    assert sources(project) == before
+    assert result.stdout.startswith(
+        "--- a/netra_backend/app/startup.py\n+++ b/netra_backend/app/startup.py\n"
+    )
+    assert "-    asyncio.run(db.connect())\n+    await db.connect()\n" in result.stdout
+    assert result.stderr.strip().endswith("would fix 3 findings in 2 files")
+    patch = tmp_path / "fix.patch"
+    patch.write_text(result.stdout, encoding="utf-8")
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    subprocess.run(["git", "apply", str(patch)], cwd=project, check=True, capture_output=True)
+    fixed = copy_fixture(tmp_path / "other", "demo")
+    assert cli(fixed, "check", "--fix", "--select", "IMP002,ASY").returncode == 1  # ASY003 has no fix
+    assert sources(project) == sources(fixed)
+
+
+def test_diff_with_nothing_to_fix_exits_0(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path, "demo")
+    result = cli(project, "check", "--diff", "--select", "SSOT")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr.strip() == "would fix 0 findings in 0 files"
+
+
+def test_fix_edits_only_files_in_the_paths_given(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path, "demo")
+    before = sources(project)
+    cli(project, "check", "--fix", "services/orders-service")
+    changed = sorted(p for p, d in sources(project).items() if before.get(p) != d)
+    assert changed == ["services/orders-service/app/api/routes.py"]
+
+
+def test_findings_in_the_baseline_are_not_fixed(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path, "demo")
+    assert cli(project, "baseline").returncode == 0
+    before = sources(project)
+    result = cli(project, "check", "--fix", "--baseline", "archcheck-baseline.json")
+    assert "fixed 0 findings in 0 files" in result.stderr
+    assert sources(project) == before
+
+
+def project_with(tmp_path: Path, files: Dict[str, bytes]) -> Path:
+    (tmp_path / "archcheck.toml").write_text('services = ["services/*"]\n', encoding="utf-8")
+    for rel, data in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    return tmp_path
+
+
+APP = {
+    "services/orders/app/__init__.py": b"",
+    "services/orders/app/models.py": b"class Order: ...\n",
+    "services/orders/app/api.py": b"from .models import Order\n",
+}
+
+
+def test_a_file_changed_since_it_was_read_is_left_alone(tmp_path: Path) -> None:
+    root = project_with(tmp_path, APP)
+    settings = api.load_settings(root)
+    run = api.run(settings, jobs=1)
+    api_file = root / "services/orders/app/api.py"
+    api_file.write_bytes(b"# edited meanwhile\nfrom .models import Order\n")
+    outcome = fixer.fix(run, run.report.violations, None, write=True)
+    assert outcome.files == ()
+    assert [(s.violation.code, s.kind) for s in outcome.skipped] == [("IMP002", fixer.CHANGED)]
+    assert api_file.read_bytes() == b"# edited meanwhile\nfrom .models import Order\n"
+
+
+def test_a_file_changed_while_it_was_fixed_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project_with(tmp_path, APP)
+    run = api.run(api.load_settings(root), jobs=1)
+    api_file = root / "services/orders/app/api.py"
+    edit = fixer._edit_python
+
+    def edit_then_save(files: Dict[str, object]) -> object:
+        done = edit(files)  # type: ignore[arg-type]
+        api_file.write_bytes(b"from .models import Order  # saved by an editor\n")
+        return done
+
+    monkeypatch.setattr(fixer, "_edit_python", edit_then_save)
+    outcome = fixer.fix(run, run.report.violations, None, write=True)
+    assert outcome.files == () and outcome.skipped[0].kind == fixer.CHANGED
+    assert api_file.read_bytes() == b"from .models import Order  # saved by an editor\n"
+
+
+def test_diff_mode_writes_nothing(tmp_path: Path) -> None:
+    root = project_with(tmp_path, APP)
+    outcome = api.fix(api.load_settings(root), use_cache=False, jobs=1, write=False)
+    assert [f.path for f in outcome.files] == ["services/orders/app/api.py"]
+    assert outcome.files[0].after == b"from app.models import Order\n"
+    assert (root / "services/orders/app/api.py").read_bytes() == b"from .models import Order\n"
+
+
+def test_encodings_line_ends_and_permissions_are_kept(tmp_path: Path) -> None:
+    root = project_with(
+        tmp_path,
+        {
+            **APP,
+            "services/orders/app/api.py": "# -*- coding: latin-1 -*-\r\nfrom .models import Order  # café\r\n".encode(
+                "latin-1"
+            ),
+            "requirements.shared.txt": b"fastapi==0.116.1\n",
+            "services/orders/requirements.txt": "\ufeffstripe==10.1.0\r\n".encode("utf-16-le"),
+        },
+    )
+    (root / "services/orders/app/api.py").chmod(0o640)
+    api.fix(api.load_settings(root), use_cache=False, jobs=1)
+    python = root / "services/orders/app/api.py"
+    assert (
+        python.read_bytes()
+        == "# -*- coding: latin-1 -*-\r\nfrom app.models import Order  # café\r\n".encode("latin-1")
+    )
+    assert python.stat().st_mode & 0o777 == 0o640
+    requirements = (root / "services/orders/requirements.txt").read_bytes()
+    assert requirements == "\ufeff-r ../../requirements.shared.txt\r\nstripe==10.1.0\r\n".encode("utf-16-le")
+
+
+def test_a_crash_while_fixing_costs_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project_with(
+        tmp_path,
+        {**APP, "services/orders/app/other.py": b"from .models import Order\n"},
+    )
+    edit = fixer._edit_module
+
+    def crash_on_api(path: str, data: bytes, fixes: List[CstFix]) -> object:
+        if path.endswith("api.py"):
+            os._exit(1)  # a native crash in the child process
+        return edit(path, data, fixes)
+
+    monkeypatch.setattr(fixer, "_edit_module", crash_on_api)
+    run = api.run(api.load_settings(root), jobs=1)
+    outcome = fixer.fix(run, run.report.violations, None, write=True)
+    assert [f.path for f in outcome.files] == ["services/orders/app/other.py"]
+    assert [(s.violation.location.path, s.kind) for s in outcome.skipped] == [
+        ("services/orders/app/api.py", fixer.FAILED)
+    ]
+    assert (root / "services/orders/app/api.py").read_bytes() == b"from .models import Order\n"
+
+
+def test_a_fix_that_would_not_compile_is_not_made() -> None:
+    import libcst as cst
+
+    def awaited(node: object, around: object) -> object:
+        return cst.Await(expression=cst.Name("x"))
+
+    span = Location("m.py", 1, 1, 1, 2)
+    after, _, outcomes = fixer._edit_module("m.py", b"x\n", [CstFix("m.py", span, awaited, "await")])  # type: ignore[arg-type]
+    assert after is None
+    assert (
+        outcomes[0] is not None and outcomes[0][0] == fixer.FAILED and "would not compile" in outcomes[0][1]
+    )
+
+
+def test_a_meaning_changing_fix_is_reported(tmp_path: Path) -> None:
+    root = project_with(
+        tmp_path,
+        {
+            "services/orders/app/__init__.py": b"",
+            "services/orders/app/jobs.py": (
+                b"import asyncio\n\n\nasync def total(ids):\n    return sum(asyncio.run(count(i)) for i in ids)\n"
+            ),
+        },
+    )
+    settings = with_overrides(api.load_settings(root), select=("ASY001",))
+    outcome = api.fix(settings, use_cache=False, jobs=1)
+    assert outcome.files == ()
+    assert [(s.kind, s.reason) for s in outcome.skipped] == [
+        (fixer.MEANING, "its value is used in a generator expression, which would become an async generator")
+    ]
