@@ -32,8 +32,10 @@ fastapi==0.116.1
 pip-compile's `# via` annotation) when the shared file asks for the same thing: the same
 version specifier (or none here), extras the shared line has, the same marker. Not applied,
 and reported, when the versions differ (removing the line would change what the service
-installs) or when a file of the service that installs the line does not install the shared
-file yet (include it first: REQ001's fix). A drifted copy of the shared file has no fix.
+installs), when a file of the service that installs the line does not install the shared
+file yet (include it first: REQ001's fix), or when the package is a database driver (it
+belongs to the service: the shared file should drop it, REQ003). A drifted copy of the shared
+file has no fix.
 """
 
 import functools
@@ -41,6 +43,7 @@ import re
 from typing import Dict, Iterator, Optional, Sequence, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from archcheck.model import Location, RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
@@ -116,21 +119,26 @@ INVALID = [
     ),
     Example(
         {
-            "requirements.shared.txt": "fastapi[all]==0.116.1\nuvicorn==0.30.1 ; python_version >= '3.9'\n",
+            "requirements.shared.txt": (
+                "fastapi[all]==0.116.1\nuvicorn==0.30.1 ; python_version >= '3.9'\nasyncpg==0.30.0\n"
+            ),
             "services/orders/requirements.txt": (
                 "-r ../../requirements.shared.txt\n"
                 "fastapi==0.116.1 --hash=sha256:00  # expect: REQ002\n"
                 "    # via -r requirements.in\n"
                 "uvicorn==0.30.1  # expect: REQ002\n"
                 "stripe==10.1.0\n"
+                "asyncpg==0.30.0  # expect: REQ002\n"
             ),
             "services/orders/app/main.py": "",
         },
         _CONFIG,
         fixed={
-            # uvicorn stays: the shared line installs it only on some Pythons
+            # uvicorn stays: the shared line installs it only on some Pythons; asyncpg stays: a
+            # driver belongs to the service (the shared file should drop it)
             "services/orders/requirements.txt": (
                 "-r ../../requirements.shared.txt\nuvicorn==0.30.1  # expect: REQ002\nstripe==10.1.0\n"
+                "asyncpg==0.30.0  # expect: REQ002\n"
             ),
         },
     ),
@@ -196,6 +204,12 @@ class DuplicatedSharedRequirement(
         )
         if shared is None:
             return None
+        drivers = {canonicalize_name(d) for d in self.option("requirements.database-drivers")}
+        if fact.name in drivers:
+            return NotFixed(
+                f"'{fact.name}' is a database driver: it belongs to the service, and the shared file "
+                "should drop it (REQ003)"
+            )
         reason = _removal_changes(fact, shared)
         if reason is not None:
             return NotFixed(reason)

@@ -88,11 +88,12 @@ def fix(run: Run, violations: Sequence[Violation], paths: Optional[Sequence[str]
     for violation in violations:
         rule = rules.get(violation.code)
         offer = rule.autofix(violation) if rule is not None else None
-        if offer is None:
-            continue
+        where = violation.location.path if isinstance(offer, NotFixed) or offer is None else offer.path
+        if offer is None or not (paths is None or any(is_within(where, p) for p in paths)):
+            continue  # no fix, or one that edits a file outside the paths given
         if isinstance(offer, NotFixed):
             skipped.append(Skipped(violation, MEANING, offer.reason))
-        elif paths is None or any(is_within(offer.path, p) for p in paths):
+        else:
             planned.setdefault(offer.path, []).append((violation, offer))
     root = Path(run.project.settings.root)
     files: List[FileFix] = []
