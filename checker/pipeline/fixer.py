@@ -82,26 +82,8 @@ class Outcome:
 def fix(run: Run, violations: Sequence[Violation], paths: Optional[Sequence[str]], *, write: bool) -> Outcome:
     """Make the fixes the rules offer for ``violations`` in files within ``paths`` (all when None),
     writing them when ``write``; the outcome lists every file changed and every fix not made."""
-    rules = {rule.code: rule for rule in run.rules}
-    skipped: List[Skipped] = []
-    planned: Dict[str, List[Tuple[Violation, Fix]]] = {}
-    for violation in violations:
-        rule = rules.get(violation.code)
-        offer = rule.autofix(violation) if rule is not None else None
-        where = violation.location.path if isinstance(offer, NotFixed) or offer is None else offer.path
-        if offer is None or not (paths is None or any(is_within(where, p) for p in paths)):
-            continue  # no fix, or one that edits a file outside the paths given
-        if isinstance(offer, NotFixed):
-            skipped.append(Skipped(violation, MEANING, offer.reason))
-        else:
-            planned.setdefault(offer.path, []).append((violation, offer))
+    planned, skipped = _plan(run, violations, paths)
     root = Path(run.project.settings.root)
-    files: List[FileFix] = []
-    python = {
-        p: [fx for _, fx in f if isinstance(fx, CstFix)]
-        for p, f in planned.items()
-        if all(isinstance(fx, CstFix) for _, fx in f)
-    }
     read: Dict[str, bytes] = {}
     for path in sorted(planned):
         data = _current(root, path, run.hashes.get(path))
@@ -109,33 +91,54 @@ def fix(run: Run, violations: Sequence[Violation], paths: Optional[Sequence[str]
             read[path] = data
         else:
             skipped.extend(Skipped(v, *data) for v, _ in planned[path])
-            python.pop(path, None)
-    edited = _edit_python({p: (read[p], python[p]) for p in sorted(python)})
+    python = {
+        p: [fx for _, fx in planned[p] if isinstance(fx, CstFix)]
+        for p in sorted(read)
+        if all(isinstance(fx, CstFix) for _, fx in planned[p])
+    }
+    edited = _edit_python({p: (read[p], fixes) for p, fixes in python.items()})
+    files: List[FileFix] = []
     for path in sorted(read):
         fixes = planned[path]
-        if path in python:
-            after, encoding, outcomes = edited[path]
-        else:
-            after, encoding, outcomes = _edit_lines(read[path], [fx for _, fx in fixes])
-        done = []
-        for (violation, _), outcome in zip(fixes, outcomes):
-            if outcome is None and after is not None:
-                done.append(violation)
-            else:
-                kind, reason = outcome or (FAILED, "the fix made no change")
-                skipped.append(Skipped(violation, kind, reason))
-        if after is not None and after == read[path]:
-            skipped.extend(Skipped(v, FAILED, "the fix made no change") for v in done)
-            continue
+        after, encoding, outcomes = (
+            edited[path] if path in python else _edit_lines(read[path], [f for _, f in fixes])
+        )
+        done = [v for (v, _), outcome in zip(fixes, outcomes) if outcome is None]
+        skipped.extend(
+            Skipped(v, *outcome) for (v, _), outcome in zip(fixes, outcomes) if outcome is not None
+        )
         if after is None or not done:
             continue
-        problem = _write(root, path, read[path], after) if write else None
+        problem = (FAILED, "the fix made no change") if after == read[path] else None
+        if problem is None and write:
+            problem = _write(root, path, read[path], after)
         if problem is not None:
             skipped.extend(Skipped(v, *problem) for v in done)
+        else:
+            files.append(FileFix(path, read[path], after, encoding, tuple(done)))
+    return Outcome(tuple(files), tuple(sorted(skipped, key=lambda s: s.violation.sort_key())))
+
+
+def _plan(
+    run: Run, violations: Sequence[Violation], paths: Optional[Sequence[str]]
+) -> Tuple[Dict[str, List[Tuple[Violation, Fix]]], List[Skipped]]:
+    """Each finding's fix, by the file it edits, and the fixes its rule will not make."""
+    rules = {rule.code: rule for rule in run.rules}
+    planned: Dict[str, List[Tuple[Violation, Fix]]] = {}
+    skipped: List[Skipped] = []
+    for violation in violations:
+        rule = rules.get(violation.code)
+        offer = rule.autofix(violation) if rule is not None else None
+        if offer is None:
             continue
-        files.append(FileFix(path, read[path], after, encoding, tuple(done)))
-    order = sorted(skipped, key=lambda s: s.violation.sort_key())
-    return Outcome(tuple(files), tuple(order))
+        where = violation.location.path if isinstance(offer, NotFixed) else offer.path
+        if paths is not None and not any(is_within(where, p) for p in paths):
+            continue  # a file outside the paths given is not edited
+        if isinstance(offer, NotFixed):
+            skipped.append(Skipped(violation, MEANING, offer.reason))
+        else:
+            planned.setdefault(offer.path, []).append((violation, offer))
+    return planned, skipped
 
 
 def merge(passes: Sequence[Outcome]) -> Outcome:
