@@ -162,6 +162,7 @@ class StoredFacts(Mapping[str, FileFacts]):
                  hashes: Dict[str, str]) -> None:  # fmt: skip
         self.root = root
         self.paths = list(paths)
+        self.listed = set(self.paths)  # what the run counts: each file once, however it was read
         self.plan = plan
         self.store = store
         self.hashes = hashes
@@ -171,8 +172,9 @@ class StoredFacts(Mapping[str, FileFacts]):
     def add(self, path: str, facts: FileFacts, digests: Digests, analysed: Optional[str] = None) -> None:
         """A file's fresh facts; ``analysed`` is the content hash of the bytes they came from."""
         sig = self.store.unhashed.pop(path, None)
-        if sig is None and path not in self.digests and path not in self.hashes:
-            self.paths.append(path)  # a file found beyond discovery (a requirements include)
+        if path not in self.listed:  # a file found beyond discovery (a requirements include)
+            self.listed.add(path)
+            self.paths.append(path)
         if sig is not None and analysed:  # hashed by its worker (a cold cache)
             self.store.remember(path, sig, analysed)
             self.hashes[path] = analysed

@@ -197,3 +197,17 @@ def test_an_error_is_one_line_whatever_the_value_holds(tmp_path: Path) -> None:
 def test_control_characters_in_any_config_value_are_an_error(tmp_path: Path, table: str) -> None:
     result = run(project(tmp_path, {"a.py": "x = 1\n"}, CONFIG + table))
     assert result.returncode == 2 and b"control characters" in result.stderr
+
+
+@POSIX
+def test_unreadable_files_are_counted_once_with_or_without_a_cache(tmp_path: Path) -> None:
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    os.mkfifo(root / "svc" / ".env")
+    (root / "svc" / ".env.local").symlink_to("/dev/zero")
+    summaries = []
+    for args in ((), ("--no-cache",)):
+        summaries.append(_out(root, *args).splitlines()[-1])  # a cold cache
+        summaries.append(_out(root, *args).splitlines()[-1])  # the report cache
+        (root / "svc" / "app" / "main.py").write_text(f"x = {len(summaries)}\n", encoding="utf-8")
+        summaries.append(_out(root, *args).splitlines()[-1])  # the fact cache
+    assert len(set(summaries)) == 1 and "(4 files, 1 service)" in summaries[0], summaries
