@@ -60,7 +60,8 @@ def write(root: Path, table: Dict[str, Any], force: bool, notes: Optional[Dict[s
             f"{ARCHCHECK_TOML} already configures archcheck; use --force to add the section anyway"
         )
     target = root / PYPROJECT
-    if not is_inside(os.path.realpath(target), os.path.realpath(root)):
+    special = target.exists() and not target.is_file()  # a device or FIFO: refused unread, as such
+    if not special and not is_inside(os.path.realpath(target), os.path.realpath(root)):
         raise InitError(f"{target}: not read: it leads outside the project (a link)")
     text = toml_text(target) if target.exists() else ""
     expected = parse_toml(text, PYPROJECT)
