@@ -14,7 +14,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 MAX_INPUT_SIZE = 64 * 1024 * 1024  # a baseline, an audit history or a config file is far smaller
 
@@ -108,6 +108,16 @@ def write_atomic(
         raise
     except OSError as exc:
         raise WriteError(f"{target}: cannot write: {exc.strerror or exc}") from None
+
+
+def append_log(target: str, payload: Callable[[int], bytes]) -> None:
+    """Append ``payload(size before)`` to a file another program owns and reads as a log
+    (GitHub's step summary), creating it if missing: the one write that appends, as that
+    program's contract asks. Non-blocking, so a FIFO nobody reads fails instead of hanging;
+    raises OSError."""
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o644)
+    with os.fdopen(fd, "ab") as handle:
+        handle.write(payload(os.fstat(handle.fileno()).st_size))
 
 
 def replace_file(target: Path, data: bytes) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, List, Mapping, Optional, Sequence, Set
 
+from archcheck.fileio import append_log
 from archcheck.model import Report, Severity, Violation
 from archcheck.output import escape
 
@@ -27,7 +28,6 @@ _SERVER = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?")
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _REF = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX: a FIFO nobody reads fails at once
 
 
 @dataclass(frozen=True)
@@ -190,17 +190,14 @@ def write(report: Report, paths: Sequence[str], env: Optional[Mapping[str, str]]
         return None
     base_ref = env.get("GITHUB_BASE_REF", "")
     changed = changed_files(report.root, base_ref) if base_ref else None
+    given, linked = given_paths(report.root, paths), links(env, report.root)
+
+    def summary(existing: int) -> bytes:
+        text = render(report, changed, given, linked, LIMIT - existing)
+        return (("\n" if existing else "") + text).encode("utf-8")
+
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NONBLOCK, 0o644)
-    except OSError as exc:
-        return f"cannot write the step summary {target}: {exc.strerror}"
-    try:
-        with os.fdopen(fd, "ab") as handle:
-            existing = os.fstat(handle.fileno()).st_size
-            text = render(
-                report, changed, given_paths(report.root, paths), links(env, report.root), LIMIT - existing
-            )
-            handle.write((("\n" if existing else "") + text).encode("utf-8"))
+        append_log(target, summary)
     except OSError as exc:
         return f"cannot write the step summary {target}: {exc.strerror}"
     return None
