@@ -32,6 +32,7 @@ def test_hostile_service_names_are_inert_in_the_index(tmp_path: Path) -> None:
             (app / f"{module}.py").write_text("class Manager:\n    pass\n", encoding="utf-8")
     (tmp_path / "svc").mkdir()
     (tmp_path / "svc" / "requirements.txt").write_text("httpx\n", encoding="utf-8")
+    (tmp_path / "svc" / "main.py").write_text("x = 1\n", encoding="utf-8")  # a service has Python code
     result = cli(tmp_path, "index", "--output", "-")
     assert result.returncode == 0, result.stderr
     markdown = result.stdout
