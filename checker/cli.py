@@ -210,7 +210,7 @@ def check(
         ignore=(settings.ignore + _codes(ignore)) if ignore else None,
         strict=strict,
     )
-    baseline = baseline_file or (settings.root / settings.baseline if settings.baseline else None)
+    baseline = baseline_file or _config_baseline(settings)
     if fix or diff:
         fixable = _fix(
             settings, _relative_paths(settings, paths), not no_cache, _capped(jobs), baseline, diff, output
@@ -228,6 +228,18 @@ def check(
             fixed = report.baseline_fixed
             _error(f"--strict: {fixed} baseline entries are fixed; run `archcheck baseline --prune`")
     return EXIT_OK if exit_zero or not failing else EXIT_FINDINGS
+
+
+def _config_baseline(settings: Settings) -> Optional[Path]:
+    """The baseline the config names: a file of the project, never one a link leads out to."""
+    if not settings.baseline:
+        return None
+    from archcheck.fileio import is_inside
+
+    target = settings.root / settings.baseline
+    if not is_inside(os.path.realpath(target), os.path.realpath(settings.root)):
+        raise UserError(f"baseline: '{settings.baseline}' leads outside the project (a link); not read")
+    return target
 
 
 def _capped(jobs: Optional[int]) -> Optional[int]:

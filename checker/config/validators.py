@@ -44,13 +44,9 @@ def path_text(text: str) -> str:
     return text
 
 
-def path_string(value: Any) -> str:
-    """A path (``baseline``): a string that can name a file."""
-    return path_text(string(value))
-
-
 def inside_path(value: Any) -> str:
-    """A path relative to the project root that stays inside it (``cache-dir``, ``shared-requirements``)."""
+    """A path relative to the project root that stays inside it (``cache-dir``, ``shared-requirements``,
+    ``baseline``)."""
     text = path_text(string(value))
     parts = text.replace("\\", "/").split("/")
     if (
