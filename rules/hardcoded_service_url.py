@@ -259,11 +259,14 @@ class HardcodedServiceUrl(
                     continue  # a settings field's default is a fallback: CFG004
                 if unit is not None and names_own_address(fact.name, unit.key):
                     continue  # `service_host = "localhost"`: where the service itself listens
-                for url, target, variable in self._targets(fact):
+                # one finding per string, however many URLs it joins (`f"http://a" f"http://b"`)
+                found = next(self._targets(fact), None)
+                if found is not None:
+                    url, target, variable = found
                     yield self.violation(
                         fact.location,
                         fix=self.fix.format(variable=variable),
-                        url=mask_credentials(url),
+                        url=_shortened(mask_credentials(url)),
                         target=target,
                     )
 
@@ -290,3 +293,8 @@ class HardcodedServiceUrl(
         if matches_internal(host, self.option("config.internal-hosts")):
             return f"internal host '{host}'", f"{host.split('.')[0].replace('-', '_').upper()}_URL"
         return None
+
+
+def _shortened(url: str, limit: int = 200) -> str:
+    """A URL as quoted in a message: a generated one can be any length."""
+    return url if len(url) <= limit else url[: limit - 1] + "…"
