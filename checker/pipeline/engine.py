@@ -144,6 +144,9 @@ def _project(
             directory, problems=(ParseProblem(f"cannot list directory: {reason}", Location(directory)),)
         )
         facts.add(directory, listed, fact_digests(listed))
+    for path, reason in layout.unreadable:  # a .gitignore or compose file there but not read
+        unread = FileFacts(path, problems=(ParseProblem(reason, Location(path)),))
+        facts.add(path, unread, fact_digests(unread))
     calls = CallFactFiles(root, store, hashes, jobs)
     project = Project(settings, layout, facts, requirements, calls)
     return _Analysis(project, facts, calls, store, plan_key, requirement_hashes)

@@ -13,6 +13,7 @@ import pathspec
 from archcheck.config.globs import Globs, compile_globs, expand_dir_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.project.compose import MAX_BYTES as COMPOSE_MAX_BYTES
 from archcheck.project.compose import is_compose_file
 from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
 
@@ -27,11 +28,16 @@ GITIGNORE_MAX_SIZE = 1 << 20
 GITIGNORE_MAX_STARS = 8
 
 
-def _read_gitignore(root: str, directory: str) -> Optional[Globs]:
+def _read_gitignore(
+    root: str, directory: str, unreadable: Optional[List[Tuple[str, str]]] = None
+) -> Optional[Globs]:
+    path = posixpath.join(directory, ".gitignore")
     try:
-        data = read_project_file(root, posixpath.join(directory, ".gitignore"), GITIGNORE_MAX_SIZE)
-    except UnreadableFile:
-        return None  # missing, or a FIFO, a device, a link out of the project, too large
+        data = read_project_file(root, path, GITIGNORE_MAX_SIZE)
+    except UnreadableFile as exc:  # missing, or a FIFO, a device, a link out of the project, too large
+        if unreadable is not None and os.path.lexists(os.path.join(root, path)):
+            unreadable.append((path, str(exc)))  # there, but not read: what it ignores is checked
+        return None
     lines = [
         line
         for line in data.decode("utf-8", errors="replace").splitlines()
@@ -56,10 +62,13 @@ def is_env_file(name: str) -> bool:
 
 
 def walk_files(
-    settings: Settings, unlistable: Optional[List[Tuple[str, str]]] = None
+    settings: Settings,
+    unlistable: Optional[List[Tuple[str, str]]] = None,
+    unreadable: Optional[List[Tuple[str, str]]] = None,
 ) -> Tuple[List[str], List[str], List[str]]:
     """Root-relative posix paths of the Python, ``.env`` and compose files not excluded, sorted;
-    directories that cannot be listed are added to ``unlistable`` with the reason."""
+    directories that cannot be listed are added to ``unlistable`` with the reason, and
+    ``.gitignore`` files that exist but cannot be read to ``unreadable``."""
     root = settings.root
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
@@ -88,7 +97,7 @@ def walk_files(
         rel_dir = "" if rel_dir == "." else rel_dir
         ignores[:] = [(b, s) for b, s in ignores if is_within(rel_dir, b)]
         if use_gitignore:
-            spec = _read_gitignore(str(root), rel_dir)
+            spec = _read_gitignore(str(root), rel_dir, unreadable)
             if spec is not None:
                 ignores.append((rel_dir, spec))
         prefix = rel_dir + "/" if rel_dir else ""
@@ -189,7 +198,8 @@ def _check_shared_requirements(settings: Settings) -> None:
 def discover(settings: Settings) -> Layout:
     """Files, services and shared libraries of the project."""
     unlistable: List[Tuple[str, str]] = []
-    files, env_files, compose_files = walk_files(settings, unlistable)
+    unreadable: List[Tuple[str, str]] = []
+    files, env_files, compose_files = walk_files(settings, unlistable, unreadable)
     python_dirs = directories(files)
     # a unit holds Python code that was not excluded (`services = ["*"]` must not pick up caches)
     shared = [d for d in expand_dir_globs(settings.root, settings.shared) if d in python_dirs]
@@ -201,4 +211,9 @@ def discover(settings: Settings) -> Layout:
     paths = services + shared
     units = [Unit(p, unit_name(p, paths), UnitKind.SERVICE) for p in services]
     units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]
-    return Layout(files, units, env_files, compose_files, unlistable)
+    for path in compose_files:  # read later for host names: one that cannot be is said now
+        try:
+            read_project_file(str(settings.root), path, COMPOSE_MAX_BYTES)
+        except UnreadableFile as exc:
+            unreadable.append((path, str(exc)))
+    return Layout(files, units, env_files, compose_files, unlistable, unreadable)

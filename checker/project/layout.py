@@ -125,9 +125,11 @@ class Layout:
         env_files: Iterable[str] = (),
         compose_files: Iterable[str] = (),
         unlistable: Iterable[Tuple[str, str]] = (),
+        unreadable: Iterable[Tuple[str, str]] = (),
     ) -> None:
         self.files = frozenset(files)
         self.unlistable = tuple(sorted(unlistable))  # (directory, why it could not be listed)
+        self.unreadable = tuple(sorted(unreadable))  # (.gitignore or compose file, why it was not read)
         self.env_files = tuple(sorted(env_files))
         self.compose_files = tuple(sorted(compose_files))
         self.units = tuple(sorted(units))
