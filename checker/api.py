@@ -134,6 +134,7 @@ def fix(
     fix may wait for another (a duplicate line is removed once the file includes the shared
     one); showing makes one pass."""
     from archcheck.pipeline import fixer  # start-up time: see above
+    from archcheck.pipeline.runner import default_jobs
 
     passes: List[fixer.Outcome] = []
     entries = baselines.read(baseline) if baseline is not None else None
@@ -143,7 +144,7 @@ def fix(
         if entries is not None:
             codes = {rule.code for rule in done.rules}
             report = baselines.apply(report, entries, paths, codes).report
-        passes.append(fixer.fix(done, report.violations, paths, write=write))
+        passes.append(fixer.fix(done, report.violations, paths, write=write, jobs=jobs or default_jobs()))
         if not passes[-1].files:
             break
     return fixer.merge(passes)

@@ -29,7 +29,8 @@ from app.models import Order
 from the file's import root (`from ..models import Order` -> `from app.models import Order`),
 keeping its names, comments and formatting. Not applied, and reported, when the absolute
 import would resolve elsewhere (another import root holds that name first), when the import
-does not resolve to a file of the project, or when it climbs out of its service.
+does not resolve to a file of the project, when it climbs out of its service, or when the
+file is in no service or shared library (its import root is not known).
 
 ## Options
 - `imports.relative`: `"all"`, `"parents"` or `"off"`. `archcheck init`
@@ -139,8 +140,15 @@ INVALID = [
             "services/orders-service/src/app/api.py": "from .models import Order  # expect: IMP002\n",
             "services/orders-service/app/__init__.py": "",
             "services/orders-service/app/models.py": "class Order: ...\n",
+            # nor in a tool outside every service: which root Python imports it from is not known
+            "tools/release/__init__.py": "",
+            "tools/release/notes.py": "",
+            "tools/release/main.py": "from .notes import render  # expect: IMP002\n",
         },
-        fixed={"services/orders-service/src/app/api.py": "from .models import Order  # expect: IMP002\n"},
+        fixed={
+            "services/orders-service/src/app/api.py": "from .models import Order  # expect: IMP002\n",
+            "tools/release/main.py": "from .notes import render  # expect: IMP002\n",
+        },
     ),
     Example(
         {
@@ -214,6 +222,8 @@ class RelativeImport(
         owner = layout.owner(path)
         if base is None or (owner is not None and not is_within(base, owner.path)):
             return NotFixed("it climbs out of its service: no absolute import names the same module")
+        if owner is None:  # a tool or a package of its own, installed from its own folder
+            return NotFixed("the file is in no service or shared library: its import root is not known")
         resolved = layout.resolve(path, fact)
         if any(r.target is None for r in resolved):
             return NotFixed(f"'{fact.display}' does not resolve to a file of the project")

@@ -158,8 +158,8 @@ def test_a_file_changed_while_it_was_fixed_is_left_alone(
     api_file = root / "services/orders/app/api.py"
     edit = fixer._edit_python
 
-    def edit_then_save(files: Dict[str, object]) -> object:
-        done = edit(files)  # type: ignore[arg-type]
+    def edit_then_save(files: Dict[str, object], jobs: int) -> object:
+        done = edit(files, jobs)  # type: ignore[arg-type]
         api_file.write_bytes(b"from .models import Order  # saved by an editor\n")
         return done
 
@@ -201,7 +201,10 @@ def test_encodings_line_ends_and_permissions_are_kept(tmp_path: Path) -> None:
     assert requirements == "\ufeff-r ../../requirements.shared.txt\r\nstripe==10.1.0\r\n".encode("utf-16-le")
 
 
-def test_a_crash_while_fixing_costs_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_crash_while_fixing_costs_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
     root = project_with(
         tmp_path,
         {**APP, "services/orders/app/other.py": b"from .models import Order\n"},
@@ -215,7 +218,7 @@ def test_a_crash_while_fixing_costs_one_file(tmp_path: Path, monkeypatch: pytest
 
     monkeypatch.setattr(fixer, "_edit_module", crash_on_api)
     run = api.run(api.load_settings(root), jobs=1)
-    outcome = fixer.fix(run, run.report.violations, None, write=True)
+    outcome = fixer.fix(run, run.report.violations, None, write=True, jobs=jobs)
     assert [f.path for f in outcome.files] == ["services/orders/app/other.py"]
     assert [(s.violation.location.path, s.kind) for s in outcome.skipped] == [
         ("services/orders/app/api.py", fixer.FAILED)

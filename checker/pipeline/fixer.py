@@ -3,8 +3,8 @@
 Each finding's rule is asked for its fix (:meth:`~archcheck.rule_api.rule.Rule.autofix`). The
 fixes of one file are made together, from the bytes the run analysed: a file whose content
 hash differs from the run's (saved since it was read) is left alone. Python files are edited
-in one LibCST pass (formatting and comments stay), in a child process, since LibCST's native
-parser can crash on hostile input; the result must still compile, else nothing is written.
+with LibCST (formatting and comments stay), in worker processes, since LibCST's native parser
+can crash on hostile input; the result must still compile, else nothing is written.
 Requirements files are edited line by line in their own encoding and line ends. A file is
 written atomically, and only if it still holds the bytes the fixes were made from.
 
@@ -79,9 +79,12 @@ class Outcome:
         return sum(len(f.fixed) for f in self.files)
 
 
-def fix(run: Run, violations: Sequence[Violation], paths: Optional[Sequence[str]], *, write: bool) -> Outcome:
+def fix(
+    run: Run, violations: Sequence[Violation], paths: Optional[Sequence[str]], *, write: bool, jobs: int = 1
+) -> Outcome:
     """Make the fixes the rules offer for ``violations`` in files within ``paths`` (all when None),
-    writing them when ``write``; the outcome lists every file changed and every fix not made."""
+    writing them when ``write``; the outcome lists every file changed and every fix not made.
+    Python files are edited in ``jobs`` worker processes."""
     planned, skipped = _plan(run, violations, paths)
     root = Path(run.project.settings.root)
     read: Dict[str, bytes] = {}
@@ -96,7 +99,7 @@ def fix(run: Run, violations: Sequence[Violation], paths: Optional[Sequence[str]
         for p in sorted(read)
         if all(isinstance(fx, CstFix) for _, fx in planned[p])
     }
-    edited = _edit_python({p: (read[p], fixes) for p, fixes in python.items()})
+    edited = _edit_python({p: (read[p], fixes) for p, fixes in python.items()}, jobs)
     files: List[FileFix] = []
     for path in sorted(read):
         fixes = planned[path]
@@ -184,59 +187,102 @@ def _write(root: Path, path: str, before: bytes, after: bytes) -> Optional[Tuple
 Edited = Tuple[Optional[bytes], str, List[Optional[Tuple[str, str]]]]  # after, encoding, per-fix outcome
 
 
-def _edit_python(files: Mapping[str, Tuple[bytes, List[CstFix]]]) -> Dict[str, Edited]:
-    """Every Python file's edit, all in one child process; if it crashes, one child per file."""
-    if not files:
-        return {}
+def _edit_python(files: Mapping[str, Tuple[bytes, List[CstFix]]], jobs: int) -> Dict[str, Edited]:
+    """Every Python file's edit, in worker processes (one child per file when a worker dies);
+    with one job, all in one child process, and one child per file if that one crashes."""
     tasks = [(path, data, fixes) for path, (data, fixes) in files.items()]
+    if not tasks:
+        return {}
+    if jobs > 1 and len(tasks) > 1:
+        from archcheck.pipeline.runner import _mapped  # the pool with crash recovery the run uses
+
+        return dict(zip(files, _mapped(_edit_task, tasks, jobs, _crashed, threshold=2)))
     try:
         return dict(zip(files, run_isolated(_edit_all, tasks, timeout=20.0 + 5.0 * len(tasks))))
     except Crashed:
         pass
     results: Dict[str, Edited] = {}
-    for path, data, fixes in tasks:
+    for task in tasks:
         try:
-            results[path] = run_isolated(_edit_all, [(path, data, fixes)], timeout=60.0)[0]
+            results[task[0]] = run_isolated(_edit_task, task, timeout=60.0)
         except Crashed as exc:
-            results[path] = (None, "utf-8", [(FAILED, f"LibCST could not edit the file: {exc}")] * len(fixes))
+            results[task[0]] = _crashed(task, str(exc))
     return results
 
 
-def _edit_all(tasks: Sequence[Tuple[str, bytes, Sequence[CstFix]]]) -> List[Edited]:
-    return [_edit_module(path, data, fixes) for path, data, fixes in tasks]
+Task = Tuple[str, bytes, Sequence[CstFix]]
+_NOTHING_THERE = "nothing to edit where the finding is"
+
+
+def _edit_task(task: Task) -> Edited:
+    return _edit_module(*task)
+
+
+def _edit_all(tasks: Sequence[Task]) -> List[Edited]:
+    return [_edit_module(*task) for task in tasks]
+
+
+def _crashed(task: Task, reason: str) -> Edited:
+    return None, "utf-8", [(FAILED, f"LibCST could not edit the file: {reason}")] * len(task[2])
 
 
 def _edit_module(path: str, data: bytes, fixes: Sequence[CstFix]) -> Edited:
-    """One LibCST pass over a file making every fix at its span; the result must compile."""
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
+    """Make every fix of a file at its span, with LibCST; the result must compile.
 
+    Only the top-level statements that hold a fix are walked (with positions and the fix's
+    transformer): the others are kept as parsed, so the cost is in the edited statements."""
+    import libcst as cst
+
+    failed: List[Optional[Tuple[str, str]]]
     with deep_recursion():
         try:
             module = cst.parse_module(data)
         except Exception as exc:  # a parser error is a value here, never a failed run
-            return (
-                None,
-                "utf-8",
-                [(FAILED, f"LibCST cannot parse the file: {type(exc).__name__}")] * len(fixes),
-            )
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        editor = _Editor(module, wrapper.resolve(PositionProvider), fixes)
+            failed = [(FAILED, f"LibCST cannot parse the file: {type(exc).__name__}")] * len(fixes)
+            return None, "utf-8", failed
+        outcomes: List[Optional[Tuple[str, str]]] = [(FAILED, _NOTHING_THERE)] * len(fixes)
+        body: List[libcst.BaseStatement] = list(module.body)
+        line = 1 + _line_breaks("".join(module.code_for_node(e) for e in module.header))
         try:
-            edited = module.visit(_transformer(editor))
+            for index, statement in enumerate(module.body):
+                lines = _line_breaks(module.code_for_node(statement))
+                mine = [n for n, fx in enumerate(fixes) if line <= fx.span.line < line + lines]
+                if mine:
+                    body[index] = _edit_statement(module, statement, line - 1, fixes, mine, outcomes)
+                line += lines
         except Exception as exc:
-            return (
-                None,
-                module.encoding,
-                [(FAILED, f"the fix failed: {type(exc).__name__}: {exc}")] * len(fixes),
-            )
-    outcomes = editor.outcomes
-    if not any(o is None for o in outcomes):
-        return None, module.encoding, outcomes
-    problem = _compile_problem(path, module.code, edited.code)
+            failed = [(FAILED, f"the fix failed: {type(exc).__name__}: {exc}")] * len(fixes)
+            return None, module.encoding, failed
+        if not any(o is None for o in outcomes):
+            return None, module.encoding, outcomes
+        code = module.with_changes(body=body).code
+    problem = _compile_problem(path, module.code, code)
     if problem is not None:
         return None, module.encoding, [o or (FAILED, problem) for o in outcomes]
-    return edited.bytes, module.encoding, outcomes
+    return code.encode(module.encoding), module.encoding, outcomes
+
+
+def _edit_statement(
+    module: libcst.Module,
+    statement: libcst.BaseStatement,
+    offset: int,
+    fixes: Sequence[CstFix],
+    mine: Sequence[int],
+    outcomes: List[Optional[Tuple[str, str]]],
+) -> libcst.BaseStatement:
+    """One top-level statement (``offset`` lines into the file) with the fixes ``mine`` made."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    alone = module.with_changes(body=[statement], header=[], footer=[])
+    positions = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+    editor = _Editor(alone, positions, {n: fixes[n] for n in mine}, offset, outcomes)
+    edited = alone.visit(_transformer(editor))
+    return edited.body[0]
+
+
+def _line_breaks(code: str) -> int:
+    """Lines as Python counts them: LF, CRLF and CR each end one."""
+    return code.count("\n") + code.count("\r") - code.count("\r\n")
 
 
 def _compile_problem(path: str, before: str, after: str) -> Optional[str]:
@@ -257,23 +303,26 @@ Span = Tuple[int, int, int, int]  # line, column, end line, end column: 1-based 
 
 class _Editor:
     """What the LibCST transformer does (:func:`_transformer`): replace the node at each fix's
-    span with what the fix's hook makes of it, given the nodes around it."""
+    span with what the fix's hook makes of it, given the nodes around it. ``module`` starts
+    ``offset`` lines into the file; each fix's outcome goes to ``outcomes`` (None: made)."""
 
     def __init__(
-        self, module: libcst.Module, positions: Mapping[libcst.CSTNode, CodeRange], fixes: Sequence[CstFix]
+        self,
+        module: libcst.Module,
+        positions: Mapping[libcst.CSTNode, CodeRange],
+        fixes: Mapping[int, CstFix],
+        offset: int,
+        outcomes: List[Optional[Tuple[str, str]]],
     ) -> None:
         self.module = module
         self.positions = positions
         self.wanted: Dict[Span, List[int]] = {}
-        for index, fx in enumerate(fixes):
+        for index, fx in sorted(fixes.items()):
             where = fx.span
-            self.wanted.setdefault(
-                (where.line, where.column - 1, where.end_line, where.end_column - 1), []
-            ).append(index)
+            span = (where.line - offset, where.column - 1, where.end_line - offset, where.end_column - 1)
+            self.wanted.setdefault(span, []).append(index)
         self.fixes = fixes
-        self.outcomes: List[Optional[Tuple[str, str]]] = [
-            (FAILED, "nothing to edit where the finding is")
-        ] * len(fixes)
+        self.outcomes = outcomes
         self.stack: List[libcst.CSTNode] = []
 
     def on_visit(self, node: libcst.CSTNode) -> bool:
