@@ -237,7 +237,8 @@ def _config_baseline(settings: Settings) -> Optional[Path]:
     from archcheck.fileio import is_inside
 
     target = settings.root / settings.baseline
-    if not is_inside(os.path.realpath(target), os.path.realpath(settings.root)):
+    outside = not is_inside(os.path.realpath(target), os.path.realpath(settings.root))
+    if outside and target.is_file():  # a device or FIFO is refused by the read, as not a regular file
         raise UserError(f"baseline: '{settings.baseline}' leads outside the project (a link); not read")
     return target
 
