@@ -388,6 +388,12 @@ def baseline_command(
 @click.option(
     "--fail-on-increase", is_flag=True, help="Exit 1 if a service's SSOT score or cross-service imports rose."
 )
+@click.option(
+    "--mistakes",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Draft a mistake-log entry in DIR for each rule whose count rose in a service.",
+    metavar="DIR",
+)
 @config_option
 @project_argument
 @debug_option
@@ -396,12 +402,14 @@ def audit(
     output: Optional[str],
     history: Optional[Path],
     fail_on_increase: bool,
+    mistakes: Optional[Path],
     config: Optional[Path],
     project_path: Optional[Path],
     debug: bool,
 ) -> int:
     """The daily SSOT audit: per-service metrics and the trend between runs."""
     from archcheck.output import audit as audits
+    from archcheck.output import mistakes as mistake_log
     from archcheck.pipeline.registry import tagged
 
     ssot, cross_service = tagged(audits.SSOT), tagged(audits.CROSS_SERVICE)
@@ -413,6 +421,12 @@ def audit(
         change = audits.trend(measured, before)
         render = {"markdown": audits.to_markdown, "json": audits.to_json, "html": audits.to_html}[fmt]
         _emit(render(measured, change), output)  # a report that cannot be written adds no history
+        if mistakes:  # before the history: entries that cannot be written are drafted again
+            drafted = mistake_log.draft(
+                run.report, run.project, ssot, cross_service, measured, before, change
+            )
+            for line in mistake_log.record(mistakes, drafted, settings.root, before is not None):
+                _error(line)
         if history:
             audits.append(history, measured)
     except audits.HistoryError as exc:
