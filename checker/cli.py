@@ -419,7 +419,11 @@ def audit(
         run = api.run(settings, [*ssot, *cross_service])
         measured = audits.measure(run.report, run.project, ssot, cross_service)
         change = audits.trend(measured, before)
-        render = {"markdown": audits.to_markdown, "json": audits.to_json, "html": audits.to_html}[fmt]
+        render = {
+            "markdown": audits.to_markdown,
+            "json": audits.to_json,
+            "html": _audit_page(run, history, output),
+        }[fmt]
         _emit(render(measured, change), output)  # a report that cannot be written adds no history
         if mistakes:  # before the history: entries that cannot be written are drafted again
             drafted = mistake_log.draft(
@@ -435,6 +439,53 @@ def audit(
         for line in audits.rises(change):
             _error(line)  # what rose, so the failed run says why
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _audit_page(run: Any, history: Optional[Path], output: Optional[str]) -> Callable[..., str]:
+    """``audit --format html``: the page of ``archcheck report`` with the audit's rules, as an
+    audit renderer, (the audit's run, its trend) -> HTML."""
+    from archcheck.output import report as pages
+
+    scope = "the audit's rules: SSOT and cross-service"
+    return pages.renderer(run, history, Path(output) if output else None, title="SSOT audit", scope=scope)
+
+
+@cli.command()
+@output_option
+@click.option(
+    "--history",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The audit's JSON-lines history, for the trend chart (read, never written).",
+)
+@config_option
+@project_argument
+@debug_option
+def report(
+    output: Optional[str],
+    history: Optional[Path],
+    config: Optional[Path],
+    project_path: Optional[Path],
+    debug: bool,
+) -> int:
+    """One self-contained HTML page: the service graph, findings, SSOT groups and the audit trend.
+
+    Every configured rule runs; file links are relative to where the page is written
+    (with no --output, to the project root)."""
+    from archcheck.output import audit as audits
+    from archcheck.output import report as pages
+    from archcheck.pipeline.registry import tagged
+
+    settings = _settings(config, project_path)
+    _warn_unused_cache(settings)
+    try:
+        before = audits.previous_run(history) if history else None  # a bad file fails before the run
+        run = api.run(settings, use_cache=True, progress=True)
+        measured = audits.measure(run.report, run.project, tagged(audits.SSOT), tagged(audits.CROSS_SERVICE))
+        render = pages.renderer(run, history, Path(output) if output else None)
+        _emit(render(measured, audits.trend(measured, before)), output)
+    except audits.HistoryError as exc:
+        raise UserError(str(exc)) from None
     return EXIT_OK
 
 

@@ -134,21 +134,26 @@ def test_duplicate_functions_are_listed_and_tracked(tmp_path: Path) -> None:
     assert "## Duplicate functions\n\nNone.\n" in fixed.stdout
 
 
-def test_html_is_a_page_with_a_table_per_service(tmp_path: Path) -> None:
+def test_html_is_the_report_page_with_the_audit_metrics(tmp_path: Path) -> None:
     project = copy_fixture(tmp_path, "ssot_duplicates")
     history = tmp_path / "audit.jsonl"
     assert audit(project, "--history", str(history)).returncode == 0
     _rise(project)
     page = audit(project, "--history", str(history), "--format", "html").stdout
     assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>") and "<pre>" not in page
-    assert page.count("<table>") == 2 and "<h3>content-service</h3>" in page
-    assert '<tr><td>SSOT001</td><td>4</td><td class="up">▲ (was 2)</td></tr>' in page
-    assert '<tr><td>files</td><td>20</td><td class="same">+2</td></tr>' in page
+    assert page.count('<table class="metrics">') == 1 and '<svg class="chart"' in page  # 2 runs: a trend
+    assert (
+        '<tr><td>content-service</td><td class="n">20 (+2)</td><td class="n">19 (+2)</td>'
+        '<td class="n up">4 ▲ (was 2)</td>' in page
+    )
     assert "<li>new duplicate: content-service: RedisClient</li>" in page
     assert (
-        "<li>content-service: get_session(): <code>services/content-service/app/api/deps.py:4</code>" in page
+        "<li><b>get_session()</b> in content-service: "
+        '<a href="services/content-service/app/api/deps.py"><code>services/content-service/app/api/deps.py:4'
+        in page
     )
     assert "src=" not in page and "http" not in page  # self-contained: nothing to fetch
+    assert len(history.read_text().splitlines()) == 2  # the page read the history; the audit appended
 
 
 def test_html_escapes_every_name() -> None:

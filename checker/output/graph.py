@@ -17,13 +17,19 @@ from archcheck.project.project import Project
 from archcheck.rule_api.rule import Edge, Rule
 
 
+def forbidding(rules: Sequence[Rule]) -> Dict[Edge, List[str]]:
+    """The edges some rule forbids, each with the codes of the rules that forbid it, sorted."""
+    found: Dict[Edge, List[str]] = {}
+    for rule in rules:
+        for edge in rule.forbidden_edges():
+            found.setdefault(edge, []).append(rule.code)
+    return {edge: sorted(codes) for edge, codes in found.items()}
+
+
 def describe(project: Project, rules: Sequence[Rule]) -> Dict[str, Any]:
     """Nodes and edges, each edge with its import count and the rules that forbid it, if any."""
     graph = project.unit_graph
-    forbidding: Dict[Edge, List[str]] = {}
-    for rule in rules:
-        for edge in rule.forbidden_edges():
-            forbidding.setdefault(edge, []).append(rule.code)
+    forbidden = forbidding(rules)
     nodes = []
     for name in sorted(graph.nodes):
         unit = graph.nodes[name]["unit"]
@@ -32,7 +38,7 @@ def describe(project: Project, rules: Sequence[Rule]) -> Dict[str, Any]:
         )
     edges: List[Dict[str, Any]] = []
     for source, target in sorted(graph.edges):
-        reasons = sorted(forbidding.get((source, target), []))
+        reasons = forbidden.get((source, target), [])
         imports = graph.edges[source, target]["imports"]
         edges.append(
             {
