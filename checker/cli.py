@@ -572,6 +572,43 @@ def graph(
 
 
 @cli.command()
+@click.argument("words")
+@click.argument("project_path", metavar="[PATH]", required=False)
+@click.option("--service", metavar="S", help="Only this service or shared library (name or path).")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=10, show_default=True, help="At most N hits; 0 for all."
+)
+@format_option("text", "json")
+@config_option
+@debug_option
+def find(
+    words: str,
+    project_path: Optional[str],
+    service: Optional[str],
+    limit: int,
+    fmt: str,
+    config: Optional[Path],
+    debug: bool,
+) -> int:
+    """Search first, create second: the classes and functions that implement WORDS, canonical first.
+
+    WORDS is one argument ("database manager"). Exit 0 with or without matches; 2 for an unknown
+    --service, or WORDS that leave nothing to search for once qualifiers are dropped."""
+    from archcheck.output import find as finder
+
+    if project_path is not None and not os.path.lexists(project_path):
+        quoted = f'find "{words} {project_path}"'
+        raise UserError(f"{project_path}: no such file or directory (quote the words: {quoted})")
+    settings = _settings(config, Path(project_path) if project_path else None)
+    try:
+        hits = finder.search(api.analyse(settings, use_cache=True), words, service=service, limit=limit)
+    except ValueError as exc:  # an unknown --service, or only qualifiers ("unified base")
+        raise UserError(str(exc)) from None
+    click.echo(finder.to_json(hits) if fmt == "json" else finder.to_text(hits, words, limit), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
 @click.option("--force", is_flag=True, help="Replace an existing [tool.archcheck] section.")
 @click.argument(
     "directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path)

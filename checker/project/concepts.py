@@ -110,22 +110,28 @@ class Concept:
 
 def _within(short: Tuple[str, ...], long: Tuple[str, ...]) -> bool:
     """Is ``short`` ``long`` with some words left out, in the same order?"""
-    words = iter(long)
-    return all(word in words for word in short)
+    rest = iter(long)
+    return all(word in rest for word in short)
+
+
+def words(name: str) -> List[str]:
+    """The words of a name that say what it is: abbreviations expanded, qualifiers and versions dropped."""
+    found = []
+    for token in tokens(name):
+        token = ABBREVIATIONS.get(token, token)
+        if token in QUALIFIERS or _VERSION.fullmatch(token):
+            continue
+        found.append(token)
+    return found
 
 
 @functools.cache
 def concept(name: str) -> Optional[Concept]:
     """The concept a class name stands for; None when nothing specific is left."""
-    words = []
-    for token in tokens(name):
-        token = ABBREVIATIONS.get(token, token)
-        if token in QUALIFIERS or _VERSION.fullmatch(token):
-            continue
-        words.append(token)
-    if len(words) < 2:
+    found = words(name)
+    if len(found) < 2:
         return None
-    return Concept(tuple(words[:-1]), words[-1])
+    return Concept(tuple(found[:-1]), found[-1])
 
 
 def method_overlap(a: Iterable[str], b: Iterable[str]) -> float:

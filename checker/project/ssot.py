@@ -94,6 +94,11 @@ class Site:
         return f"{self.path}:{self.location.line}"
 
 
+def own_code(path: str) -> bool:
+    """Is ``path`` the unit's own code, not a vendored copy or an example shipped beside it?"""
+    return not _NOT_OWN_CODE.match_file(path)
+
+
 def _by_convention(path: str, name: str, is_class: bool) -> bool:
     for spec, classes, functions in _CONVENTION_SPECS:
         if name in (classes if is_class else functions) and spec.match_file(path):

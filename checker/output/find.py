@@ -1,0 +1,493 @@
+"""`archcheck find`: the classes and functions that already implement a concept, best first.
+
+Search first, create second: a new ``DatabaseConnectionManager`` is written because the
+existing one was not found. The query is read by the concept engine the SSOT rules use
+(:func:`concepts.words`: abbreviations expanded, qualifiers dropped), and each module-level
+class and function of a service or shared library is scored on the evidence, strongest first:
+
+- its name: how many of the query's words it holds, how few other words, whether its last
+  word (the role: manager, client) is the query's, and in which order;
+- its interface: a class whose public methods overlap those of a strong name match (as the
+  similar-implementation rule compares them), or whose method names hold the query's words;
+- its docstring's first line, read from the file for the shortlist only: the per-file facts
+  stay lean and nothing is parsed again;
+- how many files import it (through re-exports): the one a service uses is the one to reuse.
+
+The canonical implementation (``[tool.archcheck.ssot] canonical``) comes first, also when
+only a class that re-implements it matched; those are marked as its duplicates, as in the
+MASTER_INDEX. Everything comes from the project's cached facts: a warm search parses nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import tokenize
+from dataclasses import dataclass, replace
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+from archcheck.facts.source import decode
+from archcheck.model import ClassFact, FunctionFact, ImportKind
+from archcheck.output import escape
+from archcheck.project.concepts import ABBREVIATIONS, method_overlap, tokens, words
+from archcheck.project.layout import Unit
+from archcheck.project.project import Project
+from archcheck.project.ssot import canonical_matches, own_code
+
+PARTIAL = 0.8  # the credit for another form of a query word
+ROLE_MISMATCH = 0.7  # the share a name keeps when its last word is not the query's
+MIN_SCORE = 0.3  # below this a name shares too little with the query to be worth reading
+ANCHOR_SCORE = 0.8  # a name match this strong lends its interface to the search
+_ANCHORS = 3
+_SHORTLIST = 3  # times the limit: the hits whose docstrings and imports are read
+_REEXPORT_HOPS = 3
+
+# the weaker evidence: a class with a strong match's interface scores up to this share of it;
+# words in the method names and the docstring add to the name's score, and use multiplies it
+_SAME_INTERFACE = 0.85  # of the anchor's score, times the share of methods in common
+_METHOD_WORDS = 0.1
+_DOCSTRING = 0.15
+_IMPORTED = 0.2  # the share added to the score at _WELL_USED importing files
+_WELL_USED = 50
+
+# what makes a definition a worse answer than its name says
+_FUNCTION = 0.9  # a class is the concept; a function is one thing done with it
+_STAND_IN = 0.6  # FakeClient, MockManager, NullCache
+_INTERFACE = 0.8  # protocols, abstract bases, mixins: the concrete class is what to reuse
+_PRIVATE = 0.9  # _Helper is not offered for reuse (though it may be what a public alias names)
+_TRANSITIONAL = 0.7  # compat, shim and deprecated code re-creates old names on top of the real thing
+_STAND_IN_WORDS = frozenset({"dummy", "fake", "mock", "stub", "null", "noop"})
+_INTERFACE_WORDS = frozenset({"abstract", "interface", "protocol", "mixin"})
+_INTERFACE_BASES = frozenset({"Protocol", "ABC", "ABCMeta"})
+_ACCESSORS = frozenset({"get", "create", "make", "build", "init", "setup", "provide", "load"})
+_TRANSITIONAL_PARTS = ("compat", "shim", "alias", "deprecated")
+_TRANSITIONAL_WORDS = frozenset(
+    {"compat", "compatibility", "backward", "backwards", "deprecated", "legacy", "shim"}
+)
+
+
+class UnknownService(ValueError):
+    """``--service`` names no service or shared library of the project."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One definition that matches the query, with the evidence shown to the user."""
+
+    name: str
+    kind: str  # "class" or "function"
+    path: str
+    line: int
+    service: str
+    score: float
+    canonical: bool = False
+    duplicate_of: str = ""  # the canonical implementation this one re-implements
+    doc: str = ""  # the first line of its docstring
+    imported_by: int = 0  # files that import it, directly or through re-exports
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    fact: ClassFact | FunctionFact
+    path: str
+    unit: Unit
+
+
+def _stem(word: str) -> str:
+    """``managers`` and ``manager`` are one word; ``process`` keeps its ``s``."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _merged(sequence: Sequence[str], vocabulary: Set[str]) -> List[str]:
+    """Adjacent words that spell one word of the other side: ``web, socket`` -> ``websocket``."""
+    result: List[str] = []
+    i = 0
+    while i < len(sequence):
+        for width in (3, 2, 1):
+            joined = "".join(sequence[i : i + width])
+            if width == 1 or (i + width <= len(sequence) and joined in vocabulary):
+                result.append(joined)
+                i += width
+                break
+    return result
+
+
+def query_words(query: str) -> List[str]:
+    """The query as the concept engine reads a name: ``"DB conn mgr"`` -> database, connection, manager."""
+    return [_stem(w) for w in words(query)]
+
+
+def _name_words(name: str) -> List[str]:
+    return [_stem(w) for w in words(name)]
+
+
+def _surface_forms(query: Sequence[str]) -> List[str]:
+    """How each query word can be written in a name (``db`` for database), for a quick screen."""
+    forms = set(query)
+    forms.update(short for short, full in ABBREVIATIONS.items() if _stem(full) in query)
+    return sorted(forms)
+
+
+def _likeness(a: str, b: str) -> float:
+    """1 for one word; ``PARTIAL`` for two forms of one (authenticate, authentication); else 0."""
+    if a == b:
+        return 1.0
+    shorter = min(len(a), len(b))
+    common = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), shorter)
+    return PARTIAL if common >= 5 and common >= 0.7 * shorter else 0.0
+
+
+def name_score(query: Sequence[str], name: str, *, function: bool = False) -> float:
+    """How well a name says the query's concept: 1 for the same words, 0 for none in common.
+
+    Coverage (the query's words the name holds) counts most, then precision (how few
+    other words it holds); a different last word (the role) or order costs a share. A
+    function's leading verb of access (``get_database_manager``) is no other word: the
+    accessor is how a service reaches the concept.
+    """
+    found = _merged(_name_words(name), set(query))
+    if function and len(found) > 1 and found[0] in _ACCESSORS and found[0] not in query:
+        found = found[1:]
+    asked = _merged(query, set(found))
+    if not found:
+        return 0.0
+    best = [max((_likeness(q, w), -i) for i, w in enumerate(found)) for q in asked]
+    coverage = sum(weight for weight, _ in best) / len(asked)
+    if coverage == 0:
+        return 0.0
+    matched = {-i for weight, i in best if weight}
+    precision = len(matched) / len(found)
+    score = coverage * (0.6 + 0.4 * precision)
+    if _likeness(found[-1], asked[-1]) == 0:
+        score *= ROLE_MISMATCH  # a DatabaseManagerFactory makes managers; it is not one
+    positions = [-i for weight, i in best if weight]
+    if positions != sorted(positions):
+        score *= 0.9  # TemplateTaskCreate is not TaskTemplateCreate
+    return score
+
+
+def _is_interface(fact: ClassFact | FunctionFact, raw: Set[str]) -> bool:
+    """A protocol, abstract base or mixin by its bases or its name, ``IConnectionManager`` too."""
+    if raw & _INTERFACE_WORDS or (
+        fact.name[:1] == "I" and fact.name[1:2].isupper() and tokens(fact.name)[0] == "i"
+    ):
+        return True
+    return isinstance(fact, ClassFact) and any(b.rsplit(".", 1)[-1] in _INTERFACE_BASES for b in fact.bases)
+
+
+def _demotion(candidate: _Candidate) -> float:
+    fact, path = candidate.fact, candidate.path
+    raw = set(tokens(fact.name))
+    factor = _FUNCTION if isinstance(fact, FunctionFact) else 1.0
+    if raw & _STAND_IN_WORDS:
+        factor *= _STAND_IN
+    elif _is_interface(fact, raw):
+        factor *= _INTERFACE
+    if fact.name.startswith("_"):
+        factor *= _PRIVATE
+    if any(part in path.lower() for part in _TRANSITIONAL_PARTS):
+        factor *= _TRANSITIONAL
+    return factor
+
+
+def service_unit(project: Project, service: str) -> Unit:
+    """The unit ``--service`` names, by name or path; UnknownService listing the known ones."""
+    wanted = service.strip().replace("\\", "/").removeprefix("./").rstrip("/")
+    unit = project.layout.unit(wanted) if wanted else None
+    if unit is None:
+        known = ", ".join(sorted(u.name for u in project.layout.units)) or "none"
+        raise UnknownService(f"--service: no service or shared library '{service}' (known: {known})")
+    return unit
+
+
+def _candidates(project: Project, unit: Optional[Unit]) -> Iterator[_Candidate]:
+    """Every module-level definition a service offers: not tests, generated, vendored or fallback code."""
+    for path in sorted(project.facts):
+        owner = project.layout.owner(path)
+        if owner is None or (unit is not None and owner != unit):
+            continue
+        facts = project.facts[path]
+        if facts.generated or project.is_test_file(path) or not own_code(path):
+            continue
+        definitions: Tuple[ClassFact | FunctionFact, ...] = (*facts.classes, *facts.functions)
+        for fact in definitions:
+            if not fact.fallback:
+                yield _Candidate(fact, path, owner)
+
+
+def _public(methods: Sequence[str]) -> Set[str]:
+    return {m for m in methods if not m.startswith("_")}
+
+
+def _method_words(methods: Sequence[str]) -> Set[str]:
+    return {_stem(w) for m in _public(methods) for w in words(m)}
+
+
+def search(project: Project, query: str, *, service: Optional[str] = None, limit: int = 10) -> List[Hit]:
+    """The definitions that implement the query's concept, canonical first, then best first.
+
+    Raises ValueError when the query has no word left to search for, UnknownService for a
+    ``service`` the project does not have.
+    """
+    wanted = query_words(query)
+    if not wanted:
+        raise ValueError(f"nothing to search for in '{query}': no word is left once qualifiers are dropped")
+    unit = service_unit(project, service) if service is not None else None
+    forms = _surface_forms(wanted)
+    scored: Dict[Tuple[str, int, str], Tuple[float, _Candidate]] = {}
+    classes: List[Tuple[ClassFact, _Candidate]] = []
+    for candidate in _candidates(project, unit):
+        fact = candidate.fact
+        if isinstance(fact, ClassFact) and len(fact.methods) >= 2:
+            classes.append((fact, candidate))
+        flat = fact.name.lower().replace("_", "")
+        if not any(form in flat for form in forms):
+            continue  # no query word in the name, however written
+        score = name_score(wanted, fact.name, function=isinstance(fact, FunctionFact))
+        if score > 0:
+            if isinstance(fact, ClassFact):
+                shared = _method_words(fact.methods) & set(wanted)
+                score += _METHOD_WORDS * len(shared) / len(set(wanted))
+            scored[_key(candidate)] = (score * _demotion(candidate), candidate)
+    _add_same_interfaces(scored, classes)
+    ranked = sorted(
+        (pair for pair in scored.values() if pair[0] >= MIN_SCORE * 0.5), key=lambda p: _order(p[0], p[1])
+    )
+    shortlist = ranked[: limit * _SHORTLIST] if limit > 0 else ranked
+    hits = _with_evidence(project, wanted, shortlist)
+    hits = _canonical_first(project, hits, unit)
+    return hits[:limit] if limit > 0 else hits
+
+
+def _key(candidate: _Candidate) -> Tuple[str, int, str]:
+    return candidate.path, candidate.fact.location.line, candidate.fact.name
+
+
+def _order(score: float, candidate: _Candidate) -> Tuple[float, str, int, str]:
+    return (-round(score, 3), *_key(candidate))
+
+
+def _add_same_interfaces(
+    scored: Dict[Tuple[str, int, str], Tuple[float, _Candidate]],
+    classes: Sequence[Tuple[ClassFact, _Candidate]],
+) -> None:
+    """Classes whose public methods overlap a strong name match's, as the similar-implementation
+    rule compares them: the concept under another name, ranked below the match it resembles."""
+    strong = sorted(
+        (pair for pair in scored.values() if pair[0] >= ANCHOR_SCORE and isinstance(pair[1].fact, ClassFact)),
+        key=lambda p: _order(p[0], p[1]),
+    )[:_ANCHORS]
+    anchors = [(score, a, _public(getattr(a.fact, "methods", ()))) for score, a in strong]
+    anchors = [(score, a, methods) for score, a, methods in anchors if len(methods) >= 2]
+    for fact, candidate in classes if anchors else ():
+        lent = max(
+            (
+                score * overlap
+                for score, a, ms in anchors
+                if a is not candidate and len(ms.intersection(fact.methods)) >= 2
+                for overlap in [method_overlap(ms, fact.methods)]
+                if overlap >= 0.5
+            ),
+            default=0.0,
+        )
+        if lent:
+            key = _key(candidate)
+            before = scored.get(key, (0.0, candidate))[0]
+            scored[key] = (max(before, _SAME_INTERFACE * lent * _demotion(candidate)), candidate)
+
+
+def _with_evidence(
+    project: Project, wanted: Sequence[str], shortlist: Sequence[Tuple[float, _Candidate]]
+) -> List[Hit]:
+    """The shortlist as hits, re-ranked with their docstrings and how many files import them."""
+    usage = _imported_by(project, {c.fact.name for _, c in shortlist})
+    hits = []
+    for score, candidate in shortlist:
+        fact = candidate.fact
+        doc = first_docstring_line(project, candidate.path, fact.location.line)
+        doc_words = {_stem(w) for w in words(doc)}
+        score += _DOCSTRING * len(doc_words & set(wanted)) / len(set(wanted))
+        if _TRANSITIONAL_WORDS.intersection(tokens(doc)):
+            score *= _TRANSITIONAL  # "Backward compatibility wrapper": the real one is elsewhere
+        users = usage.get((candidate.path, fact.name), 0)
+        score *= 1 + _IMPORTED * min(1.0, math.log1p(users) / math.log1p(_WELL_USED))
+        kind = "class" if isinstance(fact, ClassFact) else "function"
+        hits.append(
+            Hit(
+                fact.name,
+                kind,
+                candidate.path,
+                fact.location.line,
+                candidate.unit.name,
+                round(score, 3),
+                doc=doc,
+                imported_by=users,
+            )
+        )
+    hits = [h for h in hits if h.score >= MIN_SCORE]
+    return sorted(hits, key=lambda h: (-h.score, h.path, h.line, h.name))
+
+
+def _canonical_first(project: Project, hits: List[Hit], unit: Optional[Unit]) -> List[Hit]:
+    """Configured canonical implementations first: a hit that is one, or one a hit re-implements."""
+    first: List[Hit] = []
+    rest = list(hits)
+    for name, path in project.settings.option("ssot.canonical"):
+        owner = project.layout.owner(path)
+        if unit is not None and owner != unit:
+            continue
+        canonical, matches = canonical_matches(project, name, path)
+        copies = {(m.path, m.location.line) for m in matches}
+        here = (canonical.path, canonical.location.line)
+        mine = [h for h in rest if (h.path, h.line) == here and h.name == name]
+        duplicates = [h for h in rest if (h.path, h.line) in copies]
+        if not mine and not duplicates:
+            continue
+        rest = [
+            replace(h, duplicate_of=name) if (h.path, h.line) in copies else h for h in rest if h not in mine
+        ]
+        if mine:
+            hit = replace(mine[0], canonical=True)
+        else:  # only a re-implementation matched: the answer is still the canonical one
+            usage = _imported_by(project, {name}).get((path, name), 0)
+            doc = first_docstring_line(project, path, canonical.location.line)
+            best = max(h.score for h in duplicates)
+            service = owner.name if owner else ""
+            hit = Hit(
+                name, "class", path, canonical.location.line, service, best, True, doc=doc, imported_by=usage
+            )
+        first.append(hit)
+    return sorted(first, key=lambda h: (-h.score, h.path, h.line)) + rest
+
+
+def _imported_by(project: Project, names: Set[str]) -> Dict[Tuple[str, str], int]:
+    """(defining file, name) -> how many other files import that name from it, following re-exports."""
+    importers: Dict[Tuple[str, str], Set[str]] = {}
+    defines: Dict[str, Set[str]] = {}
+    layout = project.layout
+    for path, facts in project.facts.items():
+        for fact in facts.imports:
+            if names.isdisjoint(fact.names) or fact.kind is not ImportKind.FROM:
+                continue
+            module_file = layout.module_file(path, fact.module, fact.level)
+            if module_file is None:
+                continue
+            for name in names.intersection(fact.names):
+                origin = _origin(project, module_file, name, defines)
+                if origin is not None and origin != path:
+                    importers.setdefault((origin, name), set()).add(path)
+    return {key: len(files) for key, files in importers.items()}
+
+
+def _origin(project: Project, path: str, name: str, defines: Dict[str, Set[str]]) -> Optional[str]:
+    """The file that defines ``name`` as imported from ``path``: itself, or where it re-exports it from."""
+    for _ in range(_REEXPORT_HOPS + 1):
+        facts = project.facts.get(path)
+        if facts is None:
+            return None
+        if path not in defines:
+            defines[path] = {c.name for c in facts.classes} | {f.name for f in facts.functions}
+        if name in defines[path]:
+            return path
+        source = next((f for f in facts.imports if f.kind is ImportKind.FROM and name in f.names), None)
+        target = project.layout.module_file(path, source.module, source.level) if source else None
+        if target is None:
+            return None
+        path = target
+    return None
+
+
+def first_docstring_line(project: Project, path: str, line: int) -> str:
+    """The first line of the docstring of the class or function whose header is at ``line``.
+
+    Read from the file on demand, by tokens from the header on (no tree): only the few hits
+    shown need it, so the per-file facts do not carry every docstring of the project.
+    """
+    try:
+        data = (project.settings.root / path).read_bytes()
+    except OSError:
+        return ""
+    text = decode(path, data)
+    if not isinstance(text, str):
+        return ""
+    lines = text.splitlines(keepends=True)[line - 1 :]
+    try:
+        return _docstring(iter(lines).__next__)
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return ""
+
+
+_OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
+_BETWEEN = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT})
+_DOC_LENGTH = 200
+
+
+def _docstring(readline: Callable[[], str]) -> str:
+    """The first line of the string that opens the body after the header's colon, if any."""
+    depth, in_body = 0, False
+    for token in tokenize.generate_tokens(readline):
+        if not in_body:
+            if token.type == tokenize.OP:
+                depth += token.string in _OPEN
+                depth -= token.string in _CLOSE
+                in_body = token.string == ":" and depth == 0
+            continue
+        if token.type in _BETWEEN:
+            continue
+        if token.type != tokenize.STRING:
+            return ""
+        value = ast.literal_eval(token.string)
+        if not isinstance(value, str):
+            return ""
+        first = next((line.strip() for line in value.splitlines() if line.strip()), "")
+        return first if len(first) <= _DOC_LENGTH else first[: _DOC_LENGTH - 1] + "\u2026"
+    return ""
+
+
+def to_text(hits: Sequence[Hit], query: str, limit: int = 0) -> str:
+    """A line per hit (``path:line: kind Name [service; canonical; imported by N files]``), then
+    its docstring's first line, quoted and indented; then how many matched (or that
+    ``limit`` cut the list short)."""
+    if not hits:
+        return f"No matches for '{escape.text(query)}'.\n"
+    lines = []
+    for hit in hits:
+        notes = [escape.text(hit.service)]
+        if hit.canonical:
+            notes.append("canonical")
+        if hit.duplicate_of:
+            notes.append(f"duplicate of {escape.text(hit.duplicate_of)}")
+        if hit.imported_by:
+            notes.append(f"imported by {hit.imported_by} file{'' if hit.imported_by == 1 else 's'}")
+        where = f"{escape.text_path(hit.path)}:{hit.line}"
+        lines.append(f"{where}: {hit.kind} {escape.text(hit.name)} [{'; '.join(notes)}]")
+        if hit.doc:
+            lines.append(f'    "{escape.text(hit.doc)}"')
+    count, shown = len(hits), escape.text(query)
+    if limit and count == limit:
+        best = "The best match" if count == 1 else f"The {count} best matches"
+        lines.append(f"{best} for '{shown}'; --limit N shows more (0: all).")
+    else:
+        lines.append(f"{count} match{'' if count == 1 else 'es'} for '{shown}'.")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(hits: Sequence[Hit]) -> str:
+    """The hits as a JSON list, best first, each with its score."""
+    rows = [
+        {
+            "name": escape.json_text(h.name),
+            "kind": h.kind,
+            "path": escape.json_text(h.path),
+            "line": h.line,
+            "service": escape.json_text(h.service),
+            "score": h.score,
+            "canonical": h.canonical,
+            "duplicate_of": escape.json_text(h.duplicate_of) or None,
+            "doc": escape.json_text(h.doc),
+            "imported_by": h.imported_by,
+        }
+        for h in hits
+    ]
+    return json.dumps(rows, indent=2) + "\n"
