@@ -151,8 +151,9 @@ def _where(settings: Settings) -> str:
 
 def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> List[str]:
     """The folders with Python code the ``services`` globs match, but for the shared libraries and
-    the folders holding one. ConfigError if a glob keeps no folder, or names (without a wildcard)
-    a folder that a ``shared`` glob matches too: a setting that does nothing is a mistake."""
+    the folders holding one. ConfigError if a path without a wildcard keeps no folder or names a
+    folder that a ``shared`` glob matches too, or if the globs together keep none: a setting
+    that does nothing is a mistake (a wildcard alone may match nothing yet)."""
     assert settings.services is not None
     root, where = settings.root, _where(settings)
     shared = {
@@ -175,14 +176,17 @@ def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> L
                 f"{where}: services: {glob!r} and shared: {taken[named[0]][1]!r} both match {named[0]!r}; "
                 "a folder is a service or shared, not both"
             )
-        elif not matched:
+        elif not matched and not _WILDCARD.search(glob):  # a wildcard may match nothing here yet
             problems.append(f"{where}: services: {glob!r} matches no folder with Python code")
-        elif not kept:
+        elif matched and not kept and not _WILDCARD.search(glob):
             lib, by = taken[matched[0]]
             problems.append(
                 f"{where}: services: {glob!r} matches only shared libraries or folders holding one "
                 f"({lib!r}, shared: {by!r})"
             )
+    if not found and settings.services and not problems:
+        globs = ", ".join(repr(g) for g in settings.services)
+        problems.append(f"{where}: services: {globs} keep no folder with Python code: nothing to check")
     if problems:
         raise ConfigError(problems)
     return sorted(found)

@@ -33,7 +33,7 @@ def _layout(root: Path, config: str) -> Path:
             "services: 'svc' matches only shared libraries or folders holding one ('svc/app', shared: 'svc/app')",
         ),
         ('services = ["nope"]\n', "services: 'nope' matches no folder with Python code"),
-        ('services = ["svc", "no*"]\n', "services: 'no*' matches no folder with Python code"),
+        ('services = ["no*"]\n', "services: 'no*' keep no folder with Python code: nothing to check"),
         (
             'services = ["svc"]\nshared-requirements = "nonexistent.txt"\n',
             "shared-requirements: 'nonexistent.txt': no such file in the project",
@@ -63,4 +63,9 @@ def test_an_empty_select_option_is_exit_2(tmp_path: Path, select: List[str]) -> 
 )
 def test_settings_that_do_something_still_work(tmp_path: Path, config: str) -> None:
     result = run(_layout(tmp_path, config), "--no-cache")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_wildcard_that_matches_nothing_yet_beside_others_is_fine(tmp_path: Path) -> None:
+    result = run(_layout(tmp_path, 'services = ["svc", "apps/*"]\n'), "--no-cache")
     assert result.returncode == 0, result.stderr
