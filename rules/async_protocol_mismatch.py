@@ -149,6 +149,19 @@ VALID = [
             _APP + "tracing.py": "def traced(f):\n    return f\n",
         }
     ),
+    Example(
+        {  # a name two imports bind to different functions
+            _APP + "fast.py": (
+                "from contextlib import asynccontextmanager\n\n"
+                "@asynccontextmanager\nasync def get_db():\n    yield 1\n"
+            ),
+            _APP + "slow.py": "async def get_db():\n    yield 2\n",
+            _APP + "jobs.py": (
+                "try:\n    from app.fast import get_db\nexcept ImportError:\n    from app.slow import get_db\n\n"
+                "async def run():\n    async with get_db() as session:\n        pass\n"
+            ),
+        }
+    ),
 ]
 INVALID = [
     Example(
@@ -199,6 +212,24 @@ INVALID = [
                 "\nasync def nested():\n"
                 "    async def rows():\n        yield 1\n"
                 "    async with rows() as r:  # expect: ASY005\n"
+                "        pass\n"
+            ),
+        }
+    ),
+    Example(
+        {  # relative imports, through a package that re-exports
+            _APP + "sessions/__init__.py": "from .provider import get_db\n",
+            _APP + "sessions/provider.py": "async def get_db():\n    yield 1\n",
+            _APP + "sessions/jobs.py": (
+                "from . import provider\n\n"
+                "async def run():\n"
+                "    async with provider.get_db() as session:  # expect: ASY005\n"
+                "        pass\n"
+            ),
+            _APP + "jobs.py": (
+                "from .sessions import get_db\n\n"
+                "async def run():\n"
+                "    async with get_db() as session:  # expect: ASY005\n"
                 "        pass\n"
             ),
         }

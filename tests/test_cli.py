@@ -49,7 +49,7 @@ def test_output_file(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     result = archcheck(["check", "--format", "json", "--output", str(out)])
     assert result.stdout == "" and result.returncode == 1
-    assert json.loads(out.read_text())["summary"]["errors"] == 14
+    assert json.loads(out.read_text())["summary"]["errors"] == 17
 
 
 def test_json_document_shape() -> None:

@@ -96,6 +96,7 @@ class _Scope:
     body: Sequence[ast.stmt]
     node: Optional[ast.AST] = None  # the function or class
     parent: Optional[_Scope] = None
+    walrus: bool = True  # the file may hold `:=` (which binds in a function, expressions and all)
     _bindings: Optional[Dict[str, List[str]]] = field(default=None, repr=False)
     _certain: Optional[bool] = field(default=None, repr=False)
 
@@ -114,7 +115,8 @@ class _Scope:
         """Name -> how each binding of this scope binds it: "def", "class", "import",
         "param", "instance:<class as written>" or "other"."""
         if self._bindings is None:
-            self._bindings = _bindings(self.body, self.node if self.kind == "function" else None)
+            function = self.node if self.kind == "function" else None
+            self._bindings = _bindings(self.body, function, self.walrus)
         return self._bindings
 
     def binds_once(self, name: str, kind: str) -> bool:
@@ -143,7 +145,7 @@ def _stored_names(target: ast.AST) -> List[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
 
 
-def _bindings(body: Sequence[ast.stmt], function: Optional[ast.AST]) -> Dict[str, List[str]]:
+def _bindings(body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: bool) -> Dict[str, List[str]]:
     found: Dict[str, List[str]] = {}
 
     def bind(name: str, kind: str) -> None:
@@ -154,7 +156,7 @@ def _bindings(body: Sequence[ast.stmt], function: Optional[ast.AST]) -> Dict[str
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if arg is not None:
                 bind(arg.arg, "param")
-        for node in own_nodes(body):  # `(x := ...)` binds in the function
+        for node in own_nodes(body) if walrus else ():  # `(x := ...)` binds in the function
             if isinstance(node, ast.NamedExpr):
                 bind(node.target.id, "other")
     stack: List[ast.stmt] = list(body)
@@ -341,9 +343,14 @@ class _Gatherer:
         self.aliases = aliases
         self.screen = screen
         self.yield_marks = self._marks(("yield",))
-        # `Depends` under its own name, or a name the file binds to it (`from fastapi import Depends as Inject`)
+        # `Depends` by name, or a name the file binds to it (`from fastapi import Depends as Inject`)
         renamed = tuple(local for local, target in aliases.items() if target in DEPENDS)
         self.expression_marks = self._marks(_EXPRESSION_MARKS, renamed)
+        # statements spanning none of these lines hold nothing to gather (a decorator renamed on
+        # import marks its lines too: `@acm` on a function that does not yield)
+        decorators = ASYNC_CONTEXT_MANAGERS | CONTEXT_MANAGERS
+        renamed += tuple(local for local, target in aliases.items() if target in decorators)
+        self.marks = self._marks((*_EXPRESSION_MARKS, "yield", "contextmanager"), renamed)
         self.cleanups: List[CleanupAwaitFact] = []
         self.defs: List[ProtocolDefFact] = []
         self.uses: List[ProtocolUseFact] = []
@@ -363,6 +370,8 @@ class _Gatherer:
     def _statement(
         self, node: ast.stmt, scope: _Scope, stack: List[Tuple[Sequence[ast.stmt], _Scope]]
     ) -> None:
+        if not self.marks.covers(node):
+            return  # no line of it may hold a use, a yield or a context-manager decorator
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = node.args
             header: List[Optional[ast.AST]] = [*node.decorator_list, *args.defaults, *args.kw_defaults]
@@ -373,14 +382,13 @@ class _Gatherer:
             ]
             header.append(node.returns)
             self._expressions(header, scope)
-            inner = _Scope("function", scope.child_qualname(node.name), node.body, node, scope)
+            inner = _Scope("function", scope.child_qualname(node.name), node.body, node, scope, scope.walrus)
             self._function(node, inner)
             stack.append((node.body, inner))
         elif isinstance(node, ast.ClassDef):
             self._expressions([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)], scope)
-            stack.append(
-                (node.body, _Scope("class", scope.child_qualname(node.name), node.body, node, scope))
-            )
+            qualname = scope.child_qualname(node.name)
+            stack.append((node.body, _Scope("class", qualname, node.body, node, scope, scope.walrus)))
         else:
             own: List[ast.AST] = []
             for name, value in ast.iter_fields(node):
@@ -534,6 +542,10 @@ def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFa
     return delegates, instances
 
 
+def _order(location: Location) -> Tuple[int, int]:
+    return (location.line, location.column)
+
+
 def gather_generators(
     source: ParsedSource, aliases: Mapping[str, str], screen: bool = True
 ) -> GeneratorFacts:
@@ -541,20 +553,17 @@ def gather_generators(
     tree = source.ast_tree
     if tree is None:
         return GeneratorFacts()
-    module = _Scope("module", "", tree.body)
+    module = _Scope("module", "", tree.body, walrus=":=" in source.text)
     delegates, instances = _top_level(source, module)
-    if screen and not may_hold(source.text):
-        return GeneratorFacts((), tuple(delegates), (), tuple(instances))
-    gatherer = _Gatherer(source, aliases, screen)
-    gatherer.walk(module)
-
-    def order(location: Location) -> Tuple[int, int]:
-        return (location.line, location.column)
-
-    defs = sorted([*gatherer.defs, *delegates], key=lambda d: (order(d.location), d.qualname))
+    cleanups: List[CleanupAwaitFact] = []
+    uses: List[ProtocolUseFact] = []
+    if not screen or may_hold(source.text):
+        gatherer = _Gatherer(source, aliases, screen)
+        gatherer.walk(module)
+        cleanups, uses, delegates = gatherer.cleanups, gatherer.uses, [*gatherer.defs, *delegates]
     return GeneratorFacts(
-        tuple(sorted(gatherer.cleanups, key=lambda c: order(c.location))),
-        tuple(defs),
-        tuple(sorted(gatherer.uses, key=lambda u: (order(u.location), u.kind))),
+        tuple(sorted(cleanups, key=lambda c: _order(c.location))),
+        tuple(sorted(delegates, key=lambda d: (_order(d.location), d.qualname))),
+        tuple(sorted(uses, key=lambda u: (_order(u.location), u.kind))),
         tuple(instances),
     )

@@ -46,6 +46,7 @@ TABLE = [
     ("shared_requirements_one_file", "shared_requirements", ["services/content-service/requirements.txt"], 1),
     ("async_chains", "async_chains", [], 1),
     ("async_chains_sync_only", "async_chains", ["--select", "ASY003", "netra_backend/app/tasks.py"], 0),
+    ("async_sessions", "async_sessions", [], 1),
 ]
 
 

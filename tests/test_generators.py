@@ -1,0 +1,242 @@
+"""The async generator and protocol facts: what one file can pin down, and what its screens skip."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from typing import Any, List, Tuple
+
+import pytest
+
+from archcheck.facts import generators
+from archcheck.facts.generators import GeneratorFacts, gather_generators
+from archcheck.facts.imports import gather_imports
+from archcheck.facts.names import import_aliases
+from archcheck.facts.source import ParsedSource, parse
+
+
+def source(text: str) -> ParsedSource:
+    parsed = parse("app/m.py", textwrap.dedent(text).lstrip("\n").encode())
+    assert isinstance(parsed, ParsedSource)
+    return parsed
+
+
+def facts(text: str, screen: bool = True) -> GeneratorFacts:
+    parsed = source(text)
+    return gather_generators(parsed, import_aliases(gather_imports(parsed)), screen=screen)
+
+
+def uses(text: str) -> List[Tuple[str, str, str, str]]:
+    return [(u.kind, u.callee, u.ref.base, u.ref.scope) for u in facts(text).uses]
+
+
+# text the screens must not miss: marks split by a continuation, renamed names, yields in nested code
+TRICKY = [
+    """
+    from app.db import get_db
+
+    async def run():
+        async \\
+            with get_db() as session:
+            pass
+    """,
+    """
+    from fastapi import Depends as Inject
+    from app.db import get_db
+
+    async def route(db=Inject(
+            get_db)):
+        return db
+    """,
+    """
+    from contextlib import asynccontextmanager as acm
+
+    @acm
+    async def scope():
+        return make()
+    """,
+    """
+    async def outer(rows):
+        async def inner():
+            try:
+                yield 1
+            finally:
+                await rows.close()
+        return [r async for r in inner()] if (n := len(rows)) else n
+    """,
+    """
+    class Repo:
+        async def rows(self):
+            try:
+                yield 1
+            except:
+                await self.rollback()
+                raise
+
+        def wrap(self):
+            return self.rows()
+    """,
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_screens_over_approximate(text: str) -> None:
+    assert facts(text) == facts(text, screen=False)
+    assert facts(text) != GeneratorFacts()
+
+
+def test_a_file_without_marks_gets_only_the_statement_scan(monkeypatch: Any) -> None:
+    def refuse(*args: Any) -> None:
+        raise AssertionError("the full walk ran on a file without marks")
+
+    monkeypatch.setattr(generators._Gatherer, "walk", refuse)
+    found = facts("""
+        from app.database import get_db
+        from app.manager import DatabaseManager
+
+        db_manager = DatabaseManager()
+        logger = make_logger()
+
+        def get_db_session():
+            '''Kept for old imports.'''
+            return get_db()
+
+        class Facade:
+            def session(self):
+                return self._open()
+    """)
+    assert [(d.qualname, d.kind, d.ref and d.ref.base) for d in found.defs] == [
+        ("get_db_session", "delegate", "module"),
+        ("Facade.session", "delegate", "self"),
+    ]
+    assert found.instances == (("db_manager", "DatabaseManager"),)
+    assert found.uses == found.cleanups == ()
+
+
+def test_uncertain_names_are_not_recorded() -> None:
+    text = """
+        from app import db
+        from app.other import *
+        from app.sessions import get_db
+
+        async def get_db():
+            yield 1
+
+        async def scoped():
+            yield 2
+
+        scoped = wrap(scoped)
+
+        async def run(factory, items):
+            async with factory() as a:
+                pass
+            async with get_db() as b:
+                pass
+            async with scoped() as c:
+                pass
+            async with from_star() as d:
+                pass
+            session = open_session()
+            async with session.begin() as e:
+                pass
+            for f in items:
+                async with f() as g:
+                    pass
+            async with db.get_db() as h:
+                pass
+    """
+    assert uses(text) == [("async with", "db.get_db", "module", "")]
+    assert facts(text).defs == ()  # get_db and scoped are bound twice
+
+
+def test_scopes_of_callees() -> None:
+    assert uses("""
+        from app.manager import Manager
+        from contextlib import asynccontextmanager
+
+        class Repo:
+            async def work(self):
+                async with self.session() as s:
+                    pass
+                def later():
+                    return self.session()
+
+            @staticmethod
+            async def static(self):
+                async with self.session() as s:
+                    pass
+
+        async def run():
+            from app.db import get_db
+            async def rows():
+                yield 1
+            manager = Manager()
+            async with rows() as r, get_db() as s, manager.session() as t, Manager(1).session() as u:
+                pass
+    """) == [
+        ("async with", "self.session", "self", "Repo"),
+        ("async with", "rows", "local", "run"),
+        ("async with", "get_db", "import", ""),
+        ("async with", "manager.session", "instance", "Manager"),
+        ("async with", "Manager(1).session", "instance", "Manager"),
+    ]
+
+
+def test_cleanup_clauses() -> None:
+    found = facts("""
+        async def only_else(resource):
+            try:
+                prepare()
+            except Exception:
+                pass
+            else:
+                yield resource
+            finally:
+                await resource.close()
+
+        async def unreachable_handler(resource):
+            try:
+                yield resource
+            except BaseException:
+                raise
+            except GeneratorExit:
+                await resource.close()
+
+        async def nested(resource):
+            try:
+                try:
+                    yield resource
+                finally:
+                    await resource.flush()
+            except GeneratorExit:
+                pass
+
+        async def comprehension(rows):
+            try:
+                yield 1
+            finally:
+                [r async for r in rows]
+    """)
+    assert [(c.function, c.clause, c.location.line) for c in found.cleanups] == [
+        ("only_else", "finally", 9),
+        ("nested", "finally", 24),
+        ("comprehension", "finally", 32),
+    ]
+
+
+def test_the_walk_does_not_recurse() -> None:
+    branches = "".join(f"    elif x == {i}:\n        await step({i})\n" for i in range(400))
+    text = (
+        "async def rows(x):\n"
+        "    try:\n        yield x\n    finally:\n"
+        "        if x is None:\n            pass\n" + textwrap.indent(branches, "    ")
+    )
+    parsed = parse("app/m.py", text.encode())
+    assert isinstance(parsed, ParsedSource)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(120)
+    try:
+        found = gather_generators(parsed, {})
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [c.location.line for c in found.cleanups] == [8]
