@@ -18,9 +18,13 @@ and pytest fixtures. CPython's `contextlib` resumes an `@asynccontextmanager`
 generator with `await anext(gen)` when the `async with` body ends, and with
 `await gen.athrow(exc)` when it raised (`_AsyncGeneratorContextManager.__aexit__`):
 both run the code after the `yield`, awaits included, in the task that runs
-the `async with`, and never throw GeneratorExit in. `aclose()` is called only
-for a generator that yielded twice, a bug of its own ("generator didn't
-stop"). pytest-asyncio finishes a fixture the same way (`await anext(gen)`).
+the `async with`, and never throw GeneratorExit in of their own accord.
+`aclose()` is called only for a generator that yielded twice, a bug of its
+own ("generator didn't stop"). GeneratorExit reaches such a generator only
+from its caller: an `async with` inside a plain async generator that is itself
+closed by garbage collection passes it on through `athrow()`, and that outer
+generator is the one to fix. pytest-asyncio finishes a fixture the same way
+(`await anext(gen)`).
 
 ## Why is this bad?
 A plain async generator (a FastAPI dependency, a streaming response, a

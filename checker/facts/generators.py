@@ -68,7 +68,6 @@ DELEGATE = "delegate"
 # `async with` / `async for`, also split by a line continuation
 _ASYNC_BLOCK = re.compile(r"async(?:[ \t\f]|\\\r?\n)+(?:with|for)\b")
 _TEXT_MARKS = ("yield", "contextmanager", "Depends")
-_EXPRESSION_MARKS = ("depends", "async")  # lines whose expressions may hold a use
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -344,19 +343,36 @@ class _Gatherer:
         self.screen = screen
         self.yield_marks = self._marks(("yield",))
         # `Depends` by name, or a name the file binds to it (`from fastapi import Depends as Inject`)
+        # (and `async with`/`async for`, where an async comprehension may be): where uses may be
         renamed = tuple(local for local, target in aliases.items() if target in DEPENDS)
-        self.expression_marks = self._marks(_EXPRESSION_MARKS, renamed)
+        self.expression_marks = self._marks(("depends",), renamed, blocks=True)
         # statements spanning none of these lines hold nothing to gather (a decorator renamed on
         # import marks its lines too: `@acm` on a function that does not yield)
         decorators = ASYNC_CONTEXT_MANAGERS | CONTEXT_MANAGERS
         renamed += tuple(local for local, target in aliases.items() if target in decorators)
-        self.marks = self._marks((*_EXPRESSION_MARKS, "yield", "contextmanager"), renamed)
+        self.marks = self._marks(("depends", "yield", "contextmanager"), renamed, blocks=True)
         self.cleanups: List[CleanupAwaitFact] = []
         self.defs: List[ProtocolDefFact] = []
         self.uses: List[ProtocolUseFact] = []
 
-    def _marks(self, needles: Tuple[str, ...], words: Tuple[str, ...] = ()) -> LineMarks:
-        return self.source.marked_where(needles if self.screen else None, words)
+    def _marks(
+        self, needles: Tuple[str, ...], words: Tuple[str, ...] = (), blocks: bool = False
+    ) -> LineMarks:
+        """Lines holding a needle or a word, and with ``blocks`` the lines where an ``async with``
+        or ``async for`` starts (in any spacing, across a line continuation); every line unscreened."""
+        marks = self.source.marked_where(needles if self.screen else None, words)
+        starts = (
+            [m.start() for m in _ASYNC_BLOCK.finditer(self.source.text)] if blocks and self.screen else []
+        )
+        if not starts:
+            return marks
+        lines = [after - before for before, after in zip(marks.before, marks.before[1:])]
+        text, line, last = self.source.text, 0, 0
+        for at in starts:
+            line += text.count("\n", last, at)
+            last = at
+            lines[line] = 1
+        return LineMarks(lines)
 
     # statements, with the scope each runs in
 
@@ -505,26 +521,22 @@ class _Gatherer:
 
 
 def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFact], List[Tuple[str, str]]]:
-    """Delegations in module and class bodies, and module-level instances: statements only."""
+    """Delegations in module and class bodies, and module-level instances: statements only, and
+    the names bound in a scope are counted only when it holds a candidate."""
     delegates: List[ProtocolDefFact] = []
-    instances = sorted(
-        (name, kinds[0][len("instance:") :])
-        for name, kinds in module.bindings().items()
-        if len(kinds) == 1 and kinds[0].startswith("instance:") and _class_like(kinds[0][len("instance:") :])
-    )
+    built: List[str] = []  # module-level names assigned an instance of a class-like name
     stack: List[Tuple[Sequence[ast.stmt], _Scope]] = [(module.body, module)]
     while stack:
         body, scope = stack.pop()
         for node in body:
             if isinstance(node, ast.ClassDef):
-                if scope.binds_once(node.name, "class"):
-                    qualname = scope.child_qualname(node.name)
-                    stack.append((node.body, _Scope("class", qualname, node.body, node, scope)))
+                qualname = scope.child_qualname(node.name)
+                stack.append((node.body, _Scope("class", qualname, node.body, node, scope)))
             elif isinstance(node, ast.FunctionDef):
                 call = _delegation(node)
-                if call is None or not scope.binds_once(node.name, "def"):
+                if call is None or any(dotted(d) not in TRANSPARENT for d in node.decorator_list):
                     continue
-                if any(dotted(d) not in TRANSPARENT for d in node.decorator_list):
+                if not (scope.certain() and scope.binds_once(node.name, "def")):
                     continue
                 inner = _Scope("function", scope.child_qualname(node.name), node.body, node, scope)
                 ref = callee_reference(call.func, inner)
@@ -532,6 +544,12 @@ def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFa
                     delegates.append(
                         ProtocolDefFact(inner.qualname, DELEGATE, header_location(source, node), ref)
                     )
+            elif isinstance(node, ast.Assign):
+                target, value = node.targets[0], node.value
+                if scope is module and isinstance(target, ast.Name) and isinstance(value, ast.Call):
+                    written = dotted(value.func)
+                    if written is not None and _class_like(written):
+                        built.append(target.id)
             elif not isinstance(node, ast.AsyncFunctionDef):
                 for part in ("body", "orelse", "finalbody"):
                     children = getattr(node, part, None)
@@ -539,6 +557,11 @@ def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFa
                         stack.append((children, scope))
                 for handler in getattr(node, "handlers", ()):
                     stack.append((handler.body, scope))
+    instances = []
+    for name in sorted(set(built)):
+        kinds = module.bindings().get(name, [])
+        if len(kinds) == 1 and kinds[0].startswith("instance:"):
+            instances.append((name, kinds[0][len("instance:") :]))
     return delegates, instances
 
 
