@@ -37,13 +37,13 @@ reported, inside a generator expression, a nested sync `def`, a `lambda` or a cl
 `run_forever()` has no coroutine to await: it has no fix.
 """
 
-from typing import Iterator, Optional
+from typing import Iterator
 
 from archcheck.facts.loops import LoopCalls
-from archcheck.model import LoopEntryFact, Severity, Violation
-from archcheck.rule_api.codemods import await_argument
+from archcheck.model import Severity, Violation
+from archcheck.rule_api.codemods import await_loop_entry
 from archcheck.rule_api.examples import example
-from archcheck.rule_api.fixes import CstFix, Offer
+from archcheck.rule_api.fixes import Offer
 from archcheck.rule_api.rule import Rule
 
 MESSAGE = (
@@ -172,17 +172,5 @@ class RunUntilCompleteInAsync(
                 yield self.violation(entry.location, fix=fix, method=entry.kind, function=function)
 
     def autofix(self, violation: Violation) -> Offer:
-        entry = self._entry(violation)
-        if entry is None:
-            return None
-        if not entry.argument:
-            return None  # run_forever(): nothing to await instead
-        return CstFix(violation.location.path, entry.location, await_argument, f"await {entry.argument}")
-
-    def _entry(self, violation: Violation) -> Optional[LoopEntryFact]:
         facts = self.project.facts.get(violation.location.path)
-        entries = facts.loop_entries if facts else ()
-        return next(
-            (e for e in entries if e.location == violation.location and e.kind in self.loop_calls.methods),
-            None,
-        )
+        return await_loop_entry(facts, violation, self.loop_calls.methods)
