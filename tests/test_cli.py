@@ -126,7 +126,7 @@ def test_bad_allow_edge_is_a_config_error(tmp_path: Path) -> None:
     for args in ([], ["graph"]):  # one reading of the allow-list for every command
         result = archcheck(args, cwd=tmp_path)
         assert result.returncode == 2
-        assert result.stderr == "archcheck: error: imports.allow: unknown service 'nowhere'\n"
+        assert result.stderr == "archcheck: error: archcheck.toml: imports.allow: unknown service 'nowhere'\n"
 
 
 def test_index_writes_master_index(tmp_path: Path) -> None:

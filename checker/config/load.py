@@ -21,7 +21,7 @@ else:  # pragma: no cover - exercised on old Pythons only
 
 from archcheck.config import validators as v
 from archcheck.config.options import Option, by_section, merged
-from archcheck.config.settings import ConfigError, Settings
+from archcheck.config.settings import ConfigError, Settings, config_label
 from archcheck.fileio import read_regular
 
 PYPROJECT = "pyproject.toml"
@@ -91,10 +91,6 @@ def _has_control(value: Any) -> bool:
     return False
 
 
-def _where(config_file: Optional[Path]) -> str:
-    return config_file.name if config_file else "config"
-
-
 def _options(
     tables: Sequence[Tuple[str, Any]], options: Sequence[Option], where: str, problems: List[str]
 ) -> Tuple[Tuple[str, Any], ...]:
@@ -127,7 +123,7 @@ def parse_settings(
     are (``Settings.pending``) and :func:`complete` validates them when a run needs them,
     so a run answered from the report cache never imports the rules.
     """
-    where = _where(config_file)
+    where = config_label(config_file)
     problems: List[str] = []
     engine = {key: raw for key, raw in table.items() if key in ENGINE_KEYS}
     values = _apply(engine, ENGINE_KEYS, "", where, problems)
@@ -165,7 +161,7 @@ def complete(settings: Settings, options: Sequence[Option]) -> Settings:
     if settings.pending is None:
         return settings
     problems: List[str] = []
-    chosen = _options(settings.pending, options, _where(settings.config_file), problems)
+    chosen = _options(settings.pending, options, settings.label, problems)
     if problems:
         raise ConfigError(problems)
     return replace(settings, options=chosen, pending=None)

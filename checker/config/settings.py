@@ -48,6 +48,11 @@ TEST_FILE_GLOBS: Tuple[str, ...] = (
 )
 
 
+def config_label(config_file: Optional[Path]) -> str:
+    """The config file's name as problems are prefixed with (``pyproject.toml: key: reason``)."""
+    return config_file.name if config_file else "config"
+
+
 class ConfigError(Exception):
     """A configuration problem the user must fix; each entry is one line."""
 
@@ -91,6 +96,11 @@ class Settings:
         if self.pending is not None:
             raise LookupError("rule options are not validated yet (config.load.complete)")
         raise KeyError(f"no rule declares the option {name!r}")
+
+    @property
+    def label(self) -> str:
+        """How messages name where the settings come from: the config file's name, or ``config``."""
+        return config_label(self.config_file)
 
     @property
     def all_excludes(self) -> Tuple[str, ...]:

@@ -81,8 +81,11 @@ def string_list(value: Any) -> Tuple[str, ...]:
 def nonempty_strings(value: Any) -> Tuple[str, ...]:
     """A list of strings none of which is empty (an empty suffix or host glob would match everything)."""
     strings_ = string_list(value)
-    if any(not s.strip() for s in strings_):
-        raise ValueError("an empty string is not allowed here")
+    for s in strings_:
+        if not s:
+            raise ValueError("an empty string is not allowed here")
+        if not s.strip():
+            raise ValueError(f"{s!r} is only white space, which is not allowed here")
     return strings_
 
 

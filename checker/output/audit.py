@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
+from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 import msgspec
 
@@ -125,6 +125,10 @@ class HistoryError(Exception):
     """A history file that is not one archcheck wrote: file, line and reason, in one line."""
 
 
+# a count archcheck could have written: not negative, and within a 64-bit integer
+_Count = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+
+
 class _Group(msgspec.Struct, forbid_unknown_fields=True):
     names: List[str]
     sites: List[str]
@@ -134,8 +138,8 @@ class _Run(msgspec.Struct, forbid_unknown_fields=True):
     """A history line: decoding checks its shape, so the trend never reads unchecked data."""
 
     date: str
-    services: Dict[str, Dict[str, Union[int, List[_Group]]]]
-    totals: Dict[str, int]
+    services: Dict[str, Dict[str, Union[_Count, List[_Group]]]]
+    totals: Dict[str, _Count]
 
 
 def _run(line: bytes) -> Run:

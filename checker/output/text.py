@@ -88,8 +88,9 @@ def to_text(report: Report, show_fixes: bool = False, quiet: bool = False) -> st
 
 
 def _escape(text: str, properties: bool = False) -> str:
-    """GitHub workflow-command escaping; undecodable file-name bytes as U+FFFD."""
-    text = escape.decodable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub workflow-command escaping (``%0A``); other control characters escaped as in text
+    output (the log viewer would swallow an ANSI sequence whole); undecodable bytes as U+FFFD."""
+    text = escape.text(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
     return text.replace(":", "%3A").replace(",", "%2C") if properties else text
 
 

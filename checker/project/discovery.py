@@ -145,17 +145,13 @@ def unit_name(path: str, all_paths: Sequence[str]) -> str:
     return name if len(clashes) == 1 else path
 
 
-def _where(settings: Settings) -> str:
-    return settings.config_file.name if settings.config_file else "config"
-
-
 def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> List[str]:
     """The folders with Python code the ``services`` globs match, but for the shared libraries and
     the folders holding one. ConfigError if a path without a wildcard keeps no folder or names a
     folder that a ``shared`` glob matches too, or if the globs together keep none: a setting
     that does nothing is a mistake (a wildcard alone may match nothing yet)."""
     assert settings.services is not None
-    root, where = settings.root, _where(settings)
+    root, where = settings.root, settings.label
     shared = {
         glob: [d for d in expand_dir_globs(root, [glob]) if d in python_dirs] for glob in settings.shared
     }
@@ -196,7 +192,7 @@ def _check_shared_requirements(settings: Settings) -> None:
     """A configured ``shared-requirements`` file must exist (a link or FIFO there is ARC001 later)."""
     name = settings.shared_requirements
     if name is not None and not os.path.lexists(settings.root / name):
-        raise ConfigError([f"{_where(settings)}: shared-requirements: {name!r}: no such file in the project"])
+        raise ConfigError([f"{settings.label}: shared-requirements: {name!r}: no such file in the project"])
 
 
 def discover(settings: Settings) -> Layout:

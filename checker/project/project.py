@@ -175,7 +175,7 @@ class Project:
             for name in (source, target):
                 unit = self.layout.unit(name)
                 if unit is None:
-                    raise ConfigError([f"imports.allow: unknown service '{name}'"])
+                    raise ConfigError([f"{self.settings.label}: imports.allow: unknown service '{name}'"])
                 units.append(unit.name)
             allowed.add((units[0], units[1]))
         return frozenset(allowed)

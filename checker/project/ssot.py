@@ -369,7 +369,9 @@ def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     facts = project.facts.get(path)
     owner = project.layout.owner(path)
     if facts is None or owner is None:
-        raise ConfigError([f"ssot.canonical: {name}: '{path}' is not a Python file of a service"])
+        raise ConfigError(
+            [f"{project.settings.label}: ssot.canonical: {name}: '{path}' is not a Python file of a service"]
+        )
     for site in class_sites(project).get(owner, []):
         if site.name == name and site.path == path:
             return owner, site
@@ -378,7 +380,7 @@ def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
             return owner, Site(
                 cls.name, path, cls.location, cls.methods, cls.bases, cls.conditional, kind="class"
             )
-    raise ConfigError([f"ssot.canonical: {name}: '{path}' defines no class {name}"])
+    raise ConfigError([f"{project.settings.label}: ssot.canonical: {name}: '{path}' defines no class {name}"])
 
 
 def canonical_matches(project: Project, name: str, path: str) -> Tuple[Site, List[Site]]:

@@ -38,6 +38,16 @@ def _layout(root: Path, config: str) -> Path:
             'services = ["svc"]\nshared-requirements = "nonexistent.txt"\n',
             "shared-requirements: 'nonexistent.txt': no such file in the project",
         ),
+        # problems found once the project is read still name the file they come from
+        ('services = ["a", "b"]\n[imports]\nallow = ["a -> nowhere"]\n', "imports.allow: unknown service 'nowhere'"),
+        (
+            'services = ["svc"]\n[ssot.canonical]\nThing = "svc/app/m.py"\n',
+            "ssot.canonical: Thing: 'svc/app/m.py' defines no class Thing",
+        ),
+        (
+            'services = ["svc"]\n[ssot.canonical]\nThing = "a/m.py"\n',
+            "ssot.canonical: Thing: 'a/m.py' is not a Python file of a service",
+        ),
     ],
 )
 def test_a_setting_that_does_nothing_is_exit_2(tmp_path: Path, config: str, message: str) -> None:

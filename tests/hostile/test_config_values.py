@@ -43,6 +43,10 @@ def _project(root: Path, config: str) -> Path:
         ('services = ["svc"]\nexclude = ["build["]\n', ("exclude:", "closing ']'")),
         ('services = ["svc"]\n[config]\ndeployment-suffixes = [""]\n', ("deployment-suffixes:", "empty")),
         ('services = ["svc"]\n[config]\ninternal-hosts = [""]\n', ("internal-hosts:", "empty")),
+        (
+            'services = ["svc"]\n[config]\ndeployment-suffixes = ["\\u2028 "]\n',
+            ("deployment-suffixes:", "'\\u2028 ' is only white space"),
+        ),
         ('services = ["svc"]\n[config]\ndatabase-url-template = ""\n', ("database-url-template:", "empty")),
     ],
 )

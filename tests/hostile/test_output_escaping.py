@@ -52,11 +52,16 @@ def test_a_path_that_starts_with_a_colon_is_not_a_command() -> None:
 
 
 def test_github_format_still_escapes(tmp_path: Path) -> None:
-    files = {"config.py": f'DATABASE_URL = "postgresql://a:b@c/d{FORGED}"\n', "new\n::error x.py": LOOPBACK}
+    files = {
+        "config.py": f'DATABASE_URL = "postgresql://a:b@c/d{FORGED}"\n',
+        "new\n::error x.py": LOOPBACK,
+        "red\x1b[31m.py": LOOPBACK,
+    }
     lines = _lines(project(tmp_path, files, CONFIG + TEMPLATE), "--format", "github")
-    assert len(lines) == 2 and all(line.startswith("::error file=svc/app/") for line in lines)
+    assert len(lines) == 3 and all(line.startswith("::error file=svc/app/") for line in lines)
     assert "d%0A::error file=README.md,line=1::Forged%0A::stop-commands::x" in lines[0]
     assert lines[1].startswith("::error file=svc/app/new%0A%3A%3Aerror x.py,line=1,")
+    assert lines[2].startswith("::error file=svc/app/red\\x1b[31m.py,line=1,")  # shown, not swallowed
 
 
 BAD = "bad\udcff.py"  # the byte 0xff: not UTF-8
