@@ -39,7 +39,10 @@ def one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) ->
         (b'{"date": "d", "services": {"svc": {"files": []}}, "totals": {}}', "expected a count"),
         (b'{"date": "d", "services": {"svc": {"groups": 1}}, "totals": {}}', "expected a list of groups"),
         (b'{"date": "d", "services": {"svc": {"files": 1}}, "totals": {}}', "missing groups"),
-        (b'{"date": "d", "services": {}, "totals": {"files": 1' + b"0" * 400 + b"}}", "<= 9223372036854775807"),
+        (
+            b'{"date": "d", "services": {}, "totals": {"files": 1' + b"0" * 400 + b"}}",
+            "<= 9223372036854775807",
+        ),
         (b'{"date": "d", "services": {"svc": {"groups": [], "files": -1}}, "totals": {}}', ">= 0"),
         (b"[" * 100_000, "nested too deeply"),
         (b'{"date": "\xff"}', "not UTF-8"),

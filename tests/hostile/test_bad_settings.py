@@ -39,7 +39,10 @@ def _layout(root: Path, config: str) -> Path:
             "shared-requirements: 'nonexistent.txt': no such file in the project",
         ),
         # problems found once the project is read still name the file they come from
-        ('services = ["a", "b"]\n[imports]\nallow = ["a -> nowhere"]\n', "imports.allow: unknown service 'nowhere'"),
+        (
+            'services = ["a", "b"]\n[imports]\nallow = ["a -> nowhere"]\n',
+            "imports.allow: unknown service 'nowhere'",
+        ),
         (
             'services = ["svc"]\n[ssot.canonical]\nThing = "svc/app/m.py"\n',
             "ssot.canonical: Thing: 'svc/app/m.py' defines no class Thing",
