@@ -13,7 +13,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Tuple
 
 from msgspec.structs import replace
 
@@ -28,6 +28,7 @@ from archcheck.project.discovery import discover
 from archcheck.project.layout import Layout
 
 if TYPE_CHECKING:
+    from archcheck.output.find_index import FindIndex
     from archcheck.pipeline.engine import Run
     from archcheck.pipeline.fixer import Outcome
     from archcheck.pipeline.registry import RuleClass
@@ -150,6 +151,36 @@ def fix(
     return fixer.merge(passes)
 
 
+def find_index(settings: Settings, *, use_cache: bool = True, jobs: Optional[int] = None) -> FindIndex:
+    """What ``archcheck find`` searches: from the cache while no Python file changed (one file
+    read), else built from the project's facts (and cached)."""
+    from archcheck.output import find_index as index  # start-up time: see above
+
+    if not use_cache:
+        return index.build(analyse(settings, jobs=jobs))
+    cache = CacheDir(settings.root / settings.cache_dir, settings.root)
+    layout = discover(settings)
+    key = digest(settings, layout.units, signatures(settings.root, layout.files))
+    found = cache.load(index.CACHE_NAME, "find", Tuple[str, index.FindIndex])
+    if isinstance(found, tuple) and found[0] == key:
+        known: FindIndex = found[1]
+        return known
+    from archcheck.pipeline.engine import analyse as analyse_project  # start-up time: see above
+    from archcheck.pipeline.runner import default_jobs
+
+    project = analyse_project(_complete(settings), cache=cache, jobs=jobs or default_jobs(), layout=layout)
+    built = index.build(project)
+    cache.store(index.CACHE_NAME, "find", (key, built))
+    return built
+
+
+def signatures(root: Path, paths: Iterable[str]) -> str:
+    """One digest of the stat signatures of ``paths``: any edit, new or deleted file changes it."""
+    base = str(root)
+    listing = "\n".join(f"{p}\0{signature(os.path.join(base, p))}" for p in sorted(paths))
+    return hashlib.sha256(listing.encode(errors="surrogatepass")).hexdigest()
+
+
 def _cached_or_run(
     settings: Settings, paths: Optional[Sequence[str]], use_cache: bool, jobs: Optional[int], progress: bool
 ) -> Report:
@@ -158,11 +189,8 @@ def _cached_or_run(
     cache = CacheDir(settings.root / settings.cache_dir, settings.root)
     layout = discover(settings)
     inputs = sorted([*layout.files, *layout.env_files, *layout.compose_files])
-    base = str(settings.root)
     query = digest(settings, paths)
-    listing = "\n".join(f"{p}\0{signature(os.path.join(base, p))}" for p in inputs)
-    signatures = hashlib.sha256(listing.encode(errors="surrogatepass")).hexdigest()
-    reports = ReportCache(cache, query, digest(today(), signatures))
+    reports = ReportCache(cache, query, digest(today(), signatures(settings.root, inputs)))
     cached = reports.load(settings.root)
     if isinstance(cached, Report):
         return cached

@@ -601,7 +601,7 @@ def find(
         raise UserError(f"{project_path}: no such file or directory (quote the words: {quoted})")
     settings = _settings(config, Path(project_path) if project_path else None)
     try:
-        hits = finder.search(api.analyse(settings, use_cache=True), words, service=service, limit=limit)
+        hits = finder.search(api.find_index(settings), settings.root, words, service=service, limit=limit)
     except ValueError as exc:  # an unknown --service, or only qualifiers ("unified base")
         raise UserError(str(exc)) from None
     click.echo(finder.to_json(hits) if fmt == "json" else finder.to_text(hits, words, limit), nl=False)

@@ -1,10 +1,12 @@
-"""`async with` on an async generator function, or `async for` over an `@asynccontextmanager` one.
+"""`async with` on a generator function, or `async for` over a context manager or a sync generator.
 
 ## What it does
 Flags `async with f(...)` where `f` is an async generator function (an
-`async def` that yields) not decorated with `@asynccontextmanager`, and
+`async def` that yields) not decorated with `@asynccontextmanager`, a plain
+generator function (a `def` that yields) or a `@contextmanager` function; and
 `async for x in f(...)` (also in a comprehension) where `f` is decorated with
-`@asynccontextmanager` (`contextlib.asynccontextmanager` under any alias).
+`@asynccontextmanager` or `@contextmanager` (`contextlib`'s, under any alias),
+or is a plain generator function.
 `f` is resolved only where it is certain: a function of the same module, one
 imported from inside the project (through re-exports), a nested function, a
 method called through `self.`/`cls.`, through its class (`Database.session()`),
@@ -19,14 +21,16 @@ of different things), a function with a decorator that may change what it
 returns, a method of an object of unknown type, a module outside the project.
 
 ## Why is this bad?
-The two protocols do not mix, and the mistake fails on the first call:
+The protocols do not mix, and the mistake fails on the first call:
 `async with` on an async generator raises `TypeError: 'async_generator' object
-does not support the asynchronous context manager protocol`, and `async for`
+does not support the asynchronous context manager protocol` (on a sync
+generator or a `@contextmanager` function: `'generator'` /
+`'_GeneratorContextManager' object does not support ...`), and `async for`
 over an `@asynccontextmanager` function raises `TypeError: 'async for' requires
 an object with __aiter__ method, got _AsyncGeneratorContextManager`. It tends to
 happen when a session provider changes its shape (a decorator added or
-removed) and some of its callers are missed, often in code paths that tests do
-not reach.
+removed, `def` turned into `async def` or back) and some of its callers are
+missed, often in code paths that tests do not reach.
 
 ## Example
 ```python
@@ -57,22 +61,46 @@ or iterate the generator: `async for session in get_db(): ...`.
 
 from typing import Iterator
 
-from archcheck.facts.generators import ASYNC_CONTEXT_MANAGER, ASYNC_GENERATOR
-from archcheck.model import Location, Severity, Violation
+from archcheck.facts.generators import ASYNC_CONTEXT_MANAGER, ASYNC_GENERATOR, CONTEXT_MANAGER, GENERATOR
+from archcheck.model import ProtocolUseFact, Severity, Violation
 from archcheck.project.callables import Callables, Target
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
 MESSAGE = (
-    "'async with {callee}()': {what} is an async generator function, not an async context manager "
-    "(TypeError: 'async_generator' object does not support the asynchronous context manager protocol)"
+    "'async with {callee}()': {what} is {kind}, not an async context manager "
+    "(TypeError: '{made}' object does not support the asynchronous context manager protocol)"
 )
 FOR_MESSAGE = (
-    "'async for' over '{callee}()': {what} is an @asynccontextmanager function, not an async iterator "
-    "(TypeError: 'async for' requires an object with __aiter__ method, got _AsyncGeneratorContextManager)"
+    "'async for' over '{callee}()': {what} is {kind}, not an async iterator "
+    "(TypeError: 'async for' requires an object with __aiter__ method, got {made})"
 )
 FIX = "decorate '{name}' with @asynccontextmanager, or iterate it with 'async for'"
-FOR_FIX = "use it as a context manager: 'async with {callee}() as ...'"
+# (statement, kind of the callee) -> how the kind reads, what calling it makes, the fix
+_MISMATCHES = {
+    ("async with", ASYNC_GENERATOR): ("an async generator function", "async_generator", FIX),
+    ("async with", GENERATOR): (
+        "a generator function",
+        "generator",
+        "use 'with {callee}()', or make '{name}' an @asynccontextmanager async function",
+    ),
+    ("async with", CONTEXT_MANAGER): (
+        "a @contextmanager function",
+        "_GeneratorContextManager",
+        "use 'with {callee}()', or make '{name}' an @asynccontextmanager async function",
+    ),
+    ("async for", ASYNC_CONTEXT_MANAGER): (
+        "an @asynccontextmanager function",
+        "_AsyncGeneratorContextManager",
+        "use it as a context manager: 'async with {callee}() as ...'",
+    ),
+    ("async for", CONTEXT_MANAGER): (
+        "a @contextmanager function",
+        "_GeneratorContextManager",
+        "use it as a context manager: 'with {callee}() as ...'",
+    ),
+    ("async for", GENERATOR): ("a generator function", "generator", "iterate it with 'for'"),
+}
 
 _APP = "services/orders-service/app/"
 _DATABASE = (
@@ -163,7 +191,61 @@ VALID = [
         }
     ),
 ]
+_SYNC = (
+    "from contextlib import contextmanager\n\n"
+    "def get_db_session():\n"
+    "    session = SessionLocal()\n"
+    "    try:\n"
+    "        yield session\n"
+    "    finally:\n"
+    "        session.close()\n\n"
+    "@contextmanager\n"
+    "def transaction():\n"
+    "    yield SessionLocal()\n\n"
+    "def rows():\n"
+    "    return (row for row in TABLE)\n\n"
+    "async def outer():\n"
+    "    def inner():\n"
+    "        yield 1\n"
+    "    return inner\n"
+)
+VALID.append(
+    Example(
+        {  # sync providers used as they are meant to; a function whose nested function yields
+            _APP + "database.py": _SYNC,
+            _APP + "jobs.py": (
+                "from app.database import get_db_session, transaction, rows, outer\n\n"
+                "async def cleanup():\n"
+                "    with transaction() as tx:\n"
+                "        pass\n"
+                "    for session in get_db_session():\n"
+                "        session.commit()\n"
+                "    async with outer() as o:\n"
+                "        pass\n"
+                "    async for r in rows():\n"
+                "        pass\n"
+            ),
+        }
+    )
+)
 INVALID = [
+    Example(
+        {  # sync generators and @contextmanager functions under the async protocols
+            _APP + "database.py": _SYNC,
+            _APP + "jobs.py": (
+                "from app.database import get_db_session, transaction\n\n"
+                "async def cleanup():\n"
+                "    async with get_db_session() as session:  # expect: ASY005\n"
+                "        session.commit()\n"
+                "    async with transaction() as tx:  # expect: ASY005\n"
+                "        pass\n"
+                "    async for session in get_db_session():  # expect: ASY005\n"
+                "        pass\n"
+                "    async for tx in transaction():  # expect: ASY005\n"
+                "        pass\n"
+            ),
+        }
+    ),
     Example(
         {
             _APP + "database.py": _DATABASE,
@@ -259,19 +341,23 @@ class AsyncProtocolMismatch(
                 if use.kind not in ("async with", "async for"):
                     continue
                 target = callables.resolve(path, use.ref)
-                if target is None:
-                    continue
-                if use.kind == "async with" and target.kind == ASYNC_GENERATOR:
-                    fix = self.fix.format(name=target.name)
-                    yield self._finding(use.location, target, MESSAGE, fix, use.callee)
-                elif use.kind == "async for" and target.kind == ASYNC_CONTEXT_MANAGER:
-                    fix = FOR_FIX.format(callee=use.callee)
-                    yield self._finding(use.location, target, FOR_MESSAGE, fix, use.callee)
+                mismatch = None if target is None else _MISMATCHES.get((use.kind, target.kind))
+                if target is not None and mismatch is not None:
+                    yield self._finding(use, target, *mismatch)
 
-    def _finding(self, location: Location, target: Target, message: str, fix: str, callee: str) -> Violation:
+    def _finding(self, use: ProtocolUseFact, target: Target, kind: str, made: str, fix: str) -> Violation:
         related = [target.definition.location]
         what = f"'{target.name}'"
         if target.via is not None:
             related.append(target.via[1].location)
             what = f"it returns '{target.name}()', which"
-        return self.violation(location, fix=fix, message=message, related=related, callee=callee, what=what)
+        return self.violation(
+            use.location,
+            fix=fix.format(callee=use.callee, name=target.name),
+            message=MESSAGE if use.kind == "async with" else FOR_MESSAGE,
+            related=related,
+            callee=use.callee,
+            what=what,
+            kind=kind,
+            made=made,
+        )

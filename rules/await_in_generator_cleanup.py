@@ -27,16 +27,23 @@ generator is the one to fix. pytest-asyncio finishes a fixture the same way
 (`await anext(gen)`).
 
 ## Why is this bad?
-A plain async generator (a FastAPI dependency, a streaming response, a
-session provider iterated with `async for` and left early) is closed when it
-is garbage collected or its consumer goes away: GeneratorExit is raised at the
+A plain async generator (a session provider iterated with `async for` and
+left early, a streaming response whose client went away) is closed when it is
+garbage collected or its consumer goes away: GeneratorExit is raised at the
 `yield`, from the event loop's finalizer in another task, or from `close()`
-with no loop at all. Awaiting there fails: SQLAlchemy raises
-`IllegalStateChangeError: Method 'close()' can't be called here`, and Python
-raises `RuntimeError: async generator ignored GeneratorExit` or
-`aclose(): asynchronous generator is already running`. The session is left
-half closed, and the error surfaces far from its cause, during garbage
-collection.
+with no loop at all. Awaiting there runs the cleanup in a task that does not
+own the resource, or in none: SQLAlchemy raises `IllegalStateChangeError:
+Method 'close()' can't be called here`, and Python raises `RuntimeError:
+async generator ignored GeneratorExit` or `aclose(): asynchronous generator is
+already running`. The session is left half closed, and the error surfaces far
+from its cause, during garbage collection.
+
+A FastAPI dependency (`Depends(get_session)`) is flagged too, although FastAPI
+drives it as `@asynccontextmanager` would, in an exit stack of the request's
+task: it is a plain function that scripts, tests and background jobs call
+directly, which is where it gets abandoned, and its cleanup still awaits when
+the request's task is cancelled. The safe shape below costs nothing, in either
+use.
 
 ## Example
 ```python

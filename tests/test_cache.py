@@ -158,3 +158,46 @@ def test_a_new_selection_parses_no_file_again(project: Path, monkeypatch: pytest
         narrowed = api.check(with_overrides(settings, select=codes_), jobs=1)
         assert {v.code for v in narrowed.violations} <= {v.code for v in full.violations}
     assert parsed == []  # what a file yields never depends on the rules selected
+
+
+def test_a_forked_computation_answers_from_the_child_or_here() -> None:
+    from archcheck.pipeline.runner import Forked
+
+    here = os.getpid()
+    assert Forked(os.getpid).result() != here  # computed in the child
+
+    def dies_in_the_child() -> int:
+        if os.getpid() != here:
+            os._exit(3)
+        return 42
+
+    def raises_in_the_child() -> int:
+        if os.getpid() != here:
+            raise MemoryError
+        return 43
+
+    assert Forked(dies_in_the_child).result() == 42  # the child died: computed here
+    assert Forked(raises_in_the_child).result() == 43
+
+
+def test_call_facts_gathered_in_a_forked_child_are_cached(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two jobs the call-graph rule runs in a forked child; what it parsed reaches the cache."""
+    from archcheck import api
+    from archcheck.config.load import with_overrides
+    from archcheck.pipeline import filephase
+
+    settings = api.load_settings(project)
+    forked = api.check(settings, jobs=2)
+    assert "ASY003" in {v.code for v in forked.violations}
+    for rules in (project / ".archcheck_cache").glob("rules-*.msgpack"):
+        rules.unlink()  # every rule runs again, from the cached facts
+    parsed: List[str] = []
+    real = filephase.analyse_calls
+    monkeypatch.setattr(
+        filephase, "analyse_calls", lambda path, data: parsed.append(path) or real(path, data)
+    )
+    again = api.check(with_overrides(settings, select=("ASY003",)), jobs=1)
+    assert [v for v in forked.violations if v.code == "ASY003"] == list(again.violations)
+    assert parsed == []

@@ -40,3 +40,22 @@ def test_subset_names_need_shared_methods() -> None:
     assert not same_concept(
         "DatabaseManager", ["connect", "close"], "DatabaseConnectionManager", ["pool", "drain"]
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    db: DatabaseManager = Field(default_factory=make)\n    HTTP2 = 'HTTPClient'\n",
+        "    x = _Private() + Mixed_Case9(A, B1c) # SeeAlso: OtherThing.Attr\n",
+        "    r = 'caf\u00e9Manager \u2192 Foo\u00b7Bar'  # non-ASCII: the expression decides\n",
+        "    CONSTANT = 1; ok = 9Lives + x.Y_z\n",
+    ],
+)
+def test_class_references_are_the_camel_case_words_of_the_body(body: str) -> None:
+    import re
+
+    from archcheck.facts.definitions import references
+
+    lines = ["class Own:", *body.splitlines()]
+    expected = set(re.findall(r"\b[A-Z][A-Z0-9_]*[a-z][A-Za-z0-9_]*\b", "\n".join(lines[1:]))) - {"Own"}
+    assert references(lines, 2, len(lines), "Own") == tuple(sorted(expected))

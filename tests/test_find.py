@@ -237,11 +237,10 @@ def test_first_docstring_line_from_the_header_on(
 ) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.archcheck]\n", encoding="utf-8")
     (tmp_path / "m.py").write_text(source, encoding="utf-8")
-    project = api.analyse(api.load_settings(tmp_path), jobs=1)
-    assert first_docstring_line(project, "m.py", line) == expected
+    assert first_docstring_line(tmp_path, "m.py", line) == expected
 
 
-def test_a_warm_search_parses_no_file(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_search_after_a_check_parses_no_file(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from archcheck.pipeline import filephase
 
     settings = api.load_settings(demo)
@@ -251,6 +250,26 @@ def test_a_warm_search_parses_no_file(demo: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(
         filephase, "analyse_file", lambda path, *rest: parsed.append(path) or real(path, *rest)
     )
-    hits = search(api.analyse(settings, use_cache=True, jobs=1), "database manager")
+    hits = search(api.find_index(settings, jobs=1), demo, "database manager")
     assert [h.name for h in hits] == ["DatabaseManager", "UnifiedDBConnectionManager"]
     assert parsed == []
+
+
+def test_a_warm_search_reads_one_file_of_the_cache(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index is kept while no Python file changes; an edit rebuilds it from the facts."""
+    from archcheck.pipeline import cache
+
+    settings = api.load_settings(demo)
+    api.find_index(settings, jobs=1)
+    loaded: List[str] = []
+    real = cache.CacheDir.load
+    monkeypatch.setattr(
+        cache.CacheDir, "load", lambda self, name, *rest: loaded.append(name) or real(self, name, *rest)
+    )
+    hits = search(api.find_index(settings, jobs=1), demo, "database manager")
+    assert loaded == ["find-index.msgpack"] and len(hits) == 2
+    loaded.clear()
+    with (demo / "netra_backend" / "app" / "db_manager.py").open("a", encoding="utf-8") as source:
+        source.write("\n\nclass DatabaseManagerV2:\n    pass\n")
+    hits = search(api.find_index(settings, jobs=1), demo, "database manager")
+    assert "DatabaseManagerV2" in [h.name for h in hits] and len(loaded) > 1  # rebuilt from the facts

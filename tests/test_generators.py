@@ -76,7 +76,28 @@ TRICKY = [
         def wrap(self):
             return self.rows()
     """,
+    """
+    def rows(table):
+        return [
+            row for row in (
+                yield table
+            )
+        ]
+
+    def lines():
+        def inner():
+            yield 1
+        return inner
+    """,
 ]
+
+
+def test_generator_kinds_come_from_the_function_s_own_yields() -> None:
+    found = facts(TRICKY[-1])
+    assert [(d.qualname, d.kind) for d in found.defs] == [
+        ("rows", "generator"),  # a yield that starts on a line of its own inside an expression
+        ("lines.<locals>.inner", "generator"),  # `lines` itself only returns a generator function
+    ]
 
 
 @pytest.mark.parametrize("text", TRICKY)

@@ -39,3 +39,18 @@ def test_globs_match_as_pathspec_does(patterns: list[str]) -> None:
 
 def test_no_glob_matches_nothing() -> None:
     assert not compile_globs([]).match_file("a.py")
+
+
+def test_globs_at_any_depth_match_only_where_a_component_starts() -> None:
+    """The fast path tries globs that float (``*.pyc``, ``node_modules/``) after each ``/``."""
+    patterns = ["*.pyc", "node_modules/", "build", "/dist", "docs/*.md", "**/cache/**", "x?y", ".env*"]
+    reference = pathspec.GitIgnoreSpec.from_lines(patterns)
+    globs = compile_globs(patterns)
+    paths = [
+        "a.pyc", "a/b/c.pyc", "a.pyc/x", "web/node_modules/", "web/node_modules/x.js", "node_modules",
+        "lib/build", "lib/build/x.py", "rebuild", "src/dist", "dist/x", "docs/a.md", "x/docs/a.md",
+        "a/cache/b", "cache", "a/xzy", "xzy/", "a\nb/build", "a/b\nc/build",
+        "a//build", "build\n", "a/.env.local", ".env", "s/a.pyc/", "b/xay/c",
+    ]  # fmt: skip
+    assert [p for p in paths if globs.match_file(p) != bool(reference.match_file(p))] == []
+    assert globs.match_file("a/b/c.pyc") and not globs.match_file("rebuild")

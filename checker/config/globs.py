@@ -20,25 +20,54 @@ class GlobError(ValueError):
     """A glob that cannot be used."""
 
 
+_FLOATING = "^(?:.+/)?"  # how pathspec starts a glob that matches at any depth
+
+
 class Globs:
-    """Gitignore-style globs: pathspec's meaning, tested with one regular expression when no
-    glob negates another (then a path matches when any glob does); else pathspec in order."""
+    """Gitignore-style globs: pathspec's meaning, tested with two regular expressions when no
+    glob negates another (then a path matches when any glob does); else pathspec in order.
+
+    The globs that match at any depth (``*.pyc``, ``node_modules/``) are tried only where a
+    path component starts, instead of letting each one backtrack over every ``/`` of the path:
+    with a hundred-line ``.gitignore`` that is most of discovery's time.
+    """
 
     def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
         self.spec = spec
-        self._any: Optional[re.Pattern[str]] = None
+        self._fast = False
+        self._anchored: re.Pattern[str] = re.compile("(?!)")
+        self._floating: Optional[re.Pattern[str]] = None
         used = [p for p in spec.patterns if p.include is not None]
         regexes = [getattr(p, "regex", None) for p in used]
         if all(p.include for p in used) and all(isinstance(r, re.Pattern) for r in regexes):
             # pathspec names a group in each pattern; names must be unique in one expression
-            parts = [f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes if r is not None]
-            self._any = re.compile("|".join(parts) or "(?!)")
+            sources = [_NAMED_GROUP.sub("(?:", r.pattern) for r in regexes if r is not None]
+            floating = [s[len(_FLOATING) :] for s in sources if s.startswith(_FLOATING)]
+            anchored = [s for s in sources if not s.startswith(_FLOATING)]
+            self._anchored = re.compile("|".join(f"(?:{s})" for s in anchored) or "(?!)")
+            if floating:
+                self._floating = re.compile("|".join(f"(?:{s})" for s in floating))
+            self._fast = True
 
     def match_file(self, path: str) -> bool:
         """Whether a root-relative posix path (a directory ends with ``/``) matches."""
-        if self._any is not None:
-            return self._any.match(path) is not None
-        return bool(self.spec.match_file(path))
+        if not self._fast:
+            return bool(self.spec.match_file(path))
+        if self._anchored.match(path) is not None:
+            return True
+        floating = self._floating
+        if floating is None:
+            return False
+        if floating.match(path) is not None:
+            return True
+        # `(?:.+/)?`: after a `/` that has a character before it, and no line break (`.` stops there)
+        end = path.find("\n")
+        slash = path.find("/", 1, None if end < 0 else end)
+        while slash != -1:
+            if floating.match(path, slash + 1) is not None:
+                return True
+            slash = path.find("/", slash + 1, None if end < 0 else end)
+        return False
 
 
 def compile_globs(patterns: Iterable[str]) -> Globs:

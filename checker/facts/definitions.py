@@ -159,9 +159,18 @@ def body_sketch(
     return tuple(sorted(hashes)[:SKETCH_SIZE])
 
 
+# ASCII text to identifiers and spaces: what `\b` splits ASCII text at
+_NOT_IDENTIFIER = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}
+
+
 def references(lines: Sequence[str], first: int, last: int, own: str) -> Tuple[str, ...]:
     """CamelCase names written in a class body: the classes it builds, holds or annotates."""
-    found = set(_CAMEL.findall("\n".join(lines[first - 1 : last])))
+    text = "\n".join(lines[first - 1 : last])
+    if text.isascii():  # the same words as the expression finds, several times faster
+        words = set(text.translate(_NOT_IDENTIFIER).split())
+        found = {w for w in words if "A" <= w[0] <= "Z" and not w.isupper()}  # a lower-case letter too
+    else:
+        found = set(_CAMEL.findall(text))
     found.discard(own)
     return tuple(sorted(found))
 

@@ -7,8 +7,8 @@ Facts for the async protocol rules, from the ``ast`` tree already parsed:
   ``BaseException``, ``GeneratorExit``, or a tuple holding one), unless an earlier
   ``except GeneratorExit`` handler takes it without awaiting;
 * :class:`ProtocolDefFact`: a function whose calls have a protocol of their own: an async
-  generator function, an ``@asynccontextmanager``/``@contextmanager`` function (under any
-  alias), and a plain delegation ``def f(): return g(...)``, which has g's kind;
+  or sync generator function, an ``@asynccontextmanager``/``@contextmanager`` function (under
+  any alias), and a plain delegation ``def f(): return g(...)``, which has g's kind;
 * :class:`ProtocolUseFact`: ``async with f(...)``, ``async for x in f(...)`` (also in
   comprehensions) and FastAPI's ``Depends(f)``;
 * module-level instances (``db = Database()``), for ``db.session()`` in any file.
@@ -61,6 +61,7 @@ TRANSPARENT = frozenset(
 )
 
 ASYNC_GENERATOR = "async generator"
+GENERATOR = "generator"
 ASYNC_CONTEXT_MANAGER = "async context manager"
 CONTEXT_MANAGER = "context manager"
 DELEGATE = "delegate"
@@ -317,6 +318,25 @@ def _names_generator_exit(handler: ast.ExceptHandler) -> bool:
     return handler.type is not None and _catches(handler, ("GeneratorExit",))
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _yields(body: Sequence[ast.stmt], marks: LineMarks) -> bool:
+    """Does a function's own code yield? Only statements and expressions that span a line
+    holding ``yield`` are looked into (the keyword is on the line where its expression starts)."""
+    todo: List[ast.AST] = [node for node in body if marks.covers(node)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, _YIELDS):
+            return True
+        if isinstance(node, _SCOPES):
+            continue  # a nested function's yield makes it a generator, not this one
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.stmt, ast.expr)) or marks.covers(child):
+                todo.append(child)
+    return False
+
+
 def _first(body: Sequence[ast.AST], kinds: Tuple[type, ...]) -> Optional[ast.AST]:
     """The first node of ``kinds`` in a block's own code (nested functions and lambdas aside),
     counting async comprehensions as awaits when ``ast.Await`` is asked for."""
@@ -466,7 +486,7 @@ class _Gatherer:
 
     def _function(self, node: Function, scope: _Scope) -> None:
         decorators = tuple(_decorator(d, self.aliases) for d in node.decorator_list)
-        yielded = self.yield_marks.covers(node) and _first(node.body, _YIELDS) is not None
+        yielded = _yields(node.body, self.yield_marks)
         meaningful = [d for d in decorators if d not in TRANSPARENT]
         outermost = meaningful[0] if meaningful else ""
         kind = None
@@ -474,8 +494,8 @@ class _Gatherer:
             kind = ASYNC_CONTEXT_MANAGER
         elif outermost in CONTEXT_MANAGERS:
             kind = CONTEXT_MANAGER
-        elif isinstance(node, ast.AsyncFunctionDef) and yielded and not meaningful:
-            kind = ASYNC_GENERATOR
+        elif yielded and not meaningful:
+            kind = ASYNC_GENERATOR if isinstance(node, ast.AsyncFunctionDef) else GENERATOR
         if kind is not None and scope.certain():
             self.defs.append(ProtocolDefFact(scope.qualname, kind, header_location(self.source, node)))
         if isinstance(node, ast.AsyncFunctionDef) and yielded:

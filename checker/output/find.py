@@ -15,7 +15,8 @@ class and function of a service or shared library is scored on the evidence, str
 
 The canonical implementation (``[tool.archcheck.ssot] canonical``) comes first, also when
 only a class that re-implements it matched; those are marked as its duplicates, as in the
-MASTER_INDEX. Everything comes from the project's cached facts: a warm search parses nothing.
+MASTER_INDEX. Everything comes from the :mod:`find_index` of the project, which a warm search
+reads from the cache as one file: it parses nothing, and reads no file's facts.
 """
 
 from __future__ import annotations
@@ -25,23 +26,21 @@ import json
 import math
 import tokenize
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
+from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.source import decode
-from archcheck.model import ClassFact, FunctionFact, ImportKind
 from archcheck.output import escape
+from archcheck.output.find_index import Definition, FindIndex
 from archcheck.project.concepts import ABBREVIATIONS, method_overlap, tokens, words
-from archcheck.project.layout import Unit
-from archcheck.project.project import Project
-from archcheck.project.ssot import canonical_matches, own_code
 
 PARTIAL = 0.8  # the credit for another form of a query word
 ROLE_MISMATCH = 0.7  # the share a name keeps when its last word is not the query's
 MIN_SCORE = 0.3  # below this a name shares too little with the query to be worth reading
 ANCHOR_SCORE = 0.8  # a name match this strong lends its interface to the search
 _ANCHORS = 3
-_SHORTLIST = 3  # times the limit: the hits whose docstrings and imports are read
-_REEXPORT_HOPS = 3
+_SHORTLIST = 3  # times the limit: the hits whose docstrings are read
 
 # the weaker evidence: a class with a strong match's interface scores up to this share of it;
 # words in the method names and the docstring add to the name's score, and use multiplies it
@@ -85,13 +84,6 @@ class Hit:
     duplicate_of: str = ""  # the canonical implementation this one re-implements
     doc: str = ""  # the first line of its docstring
     imported_by: int = 0  # files that import it, directly or through re-exports
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    fact: ClassFact | FunctionFact
-    path: str
-    unit: Unit
 
 
 def _stem(word: str) -> str:
@@ -167,19 +159,19 @@ def name_score(query: Sequence[str], name: str, *, function: bool = False) -> fl
     return score
 
 
-def _is_interface(fact: ClassFact | FunctionFact, raw: Set[str]) -> bool:
+def _is_interface(fact: Definition, raw: Set[str]) -> bool:
     """A protocol, abstract base or mixin by its bases or its name, ``IConnectionManager`` too."""
     if raw & _INTERFACE_WORDS or (
         fact.name[:1] == "I" and fact.name[1:2].isupper() and tokens(fact.name)[0] == "i"
     ):
         return True
-    return isinstance(fact, ClassFact) and any(b.rsplit(".", 1)[-1] in _INTERFACE_BASES for b in fact.bases)
+    return any(b.rsplit(".", 1)[-1] in _INTERFACE_BASES for b in fact.bases)
 
 
-def _demotion(candidate: _Candidate) -> float:
-    fact, path = candidate.fact, candidate.path
+def _demotion(fact: Definition) -> float:
+    path = fact.path
     raw = set(tokens(fact.name))
-    factor = _FUNCTION if isinstance(fact, FunctionFact) else 1.0
+    factor = _FUNCTION if fact.kind == "function" else 1.0
     if raw & _STAND_IN_WORDS:
         factor *= _STAND_IN
     elif _is_interface(fact, raw):
@@ -191,29 +183,18 @@ def _demotion(candidate: _Candidate) -> float:
     return factor
 
 
-def service_unit(project: Project, service: str) -> Unit:
+def service_unit(index: FindIndex, service: str) -> str:
     """The unit ``--service`` names, by name or path; UnknownService listing the known ones."""
     wanted = service.strip().replace("\\", "/").removeprefix("./").rstrip("/")
-    unit = project.layout.unit(wanted) if wanted else None
+    unit = index.unit(wanted) if wanted else None
     if unit is None:
-        known = ", ".join(sorted(u.name for u in project.layout.units)) or "none"
+        known = ", ".join(sorted(name for name, _, _ in index.units)) or "none"
         raise UnknownService(f"--service: no service or shared library '{service}' (known: {known})")
     return unit
 
 
-def _candidates(project: Project, unit: Optional[Unit]) -> Iterator[_Candidate]:
-    """Every module-level definition a service offers: not tests, generated, vendored or fallback code."""
-    for path in sorted(project.facts):
-        owner = project.layout.owner(path)
-        if owner is None or (unit is not None and owner != unit):
-            continue
-        facts = project.facts[path]
-        if facts.generated or project.is_test_file(path) or not own_code(path):
-            continue
-        definitions: Tuple[ClassFact | FunctionFact, ...] = (*facts.classes, *facts.functions)
-        for fact in definitions:
-            if not fact.fallback:
-                yield _Candidate(fact, path, owner)
+def _candidates(index: FindIndex, unit: Optional[str]) -> Iterator[Definition]:
+    return (d for d in index.definitions if unit is None or d.unit == unit)
 
 
 def _public(methods: Sequence[str]) -> Set[str]:
@@ -224,8 +205,11 @@ def _method_words(methods: Sequence[str]) -> Set[str]:
     return {_stem(w) for m in _public(methods) for w in words(m)}
 
 
-def search(project: Project, query: str, *, service: Optional[str] = None, limit: int = 10) -> List[Hit]:
-    """The definitions that implement the query's concept, canonical first, then best first.
+def search(
+    index: FindIndex, root: Path, query: str, *, service: Optional[str] = None, limit: int = 10
+) -> List[Hit]:
+    """The definitions that implement the query's concept, canonical first, then best first
+    (docstrings are read from the files below ``root``).
 
     Raises ValueError when the query has no word left to search for, UnknownService for a
     ``service`` the project does not have.
@@ -233,113 +217,103 @@ def search(project: Project, query: str, *, service: Optional[str] = None, limit
     wanted = query_words(query)
     if not wanted:
         raise ValueError(f"nothing to search for in '{query}': no word is left once qualifiers are dropped")
-    unit = service_unit(project, service) if service is not None else None
+    unit = service_unit(index, service) if service is not None else None
     forms = _surface_forms(wanted)
-    scored: Dict[Tuple[str, int, str], Tuple[float, _Candidate]] = {}
-    classes: List[Tuple[ClassFact, _Candidate]] = []
-    for candidate in _candidates(project, unit):
-        fact = candidate.fact
-        if isinstance(fact, ClassFact) and len(fact.methods) >= 2:
-            classes.append((fact, candidate))
+    scored: Dict[Tuple[str, int, str], Tuple[float, Definition]] = {}
+    classes: List[Definition] = []
+    for fact in _candidates(index, unit):
+        if fact.kind == "class" and len(fact.methods) >= 2:
+            classes.append(fact)
         flat = fact.name.lower().replace("_", "")
         if not any(form in flat for form in forms):
             continue  # no query word in the name, however written
-        score = name_score(wanted, fact.name, function=isinstance(fact, FunctionFact))
+        score = name_score(wanted, fact.name, function=fact.kind == "function")
         if score > 0:
-            if isinstance(fact, ClassFact):
+            if fact.kind == "class":
                 shared = _method_words(fact.methods) & set(wanted)
                 score += _METHOD_WORDS * len(shared) / len(set(wanted))
-            scored[_key(candidate)] = (score * _demotion(candidate), candidate)
+            scored[_key(fact)] = (score * _demotion(fact), fact)
     _add_same_interfaces(scored, classes)
     ranked = sorted(
         (pair for pair in scored.values() if pair[0] >= MIN_SCORE * 0.5), key=lambda p: _order(p[0], p[1])
     )
     shortlist = ranked[: limit * _SHORTLIST] if limit > 0 else ranked
-    hits = _with_evidence(project, wanted, shortlist)
-    hits = _canonical_first(project, hits, unit)
+    usage = index.imported_by()
+    hits = _with_evidence(root, usage, wanted, shortlist)
+    hits = _canonical_first(index, root, usage, hits, unit)
     return hits[:limit] if limit > 0 else hits
 
 
-def _key(candidate: _Candidate) -> Tuple[str, int, str]:
-    return candidate.path, candidate.fact.location.line, candidate.fact.name
+def _key(fact: Definition) -> Tuple[str, int, str]:
+    return fact.path, fact.line, fact.name
 
 
-def _order(score: float, candidate: _Candidate) -> Tuple[float, str, int, str]:
-    return (-round(score, 3), *_key(candidate))
+def _order(score: float, fact: Definition) -> Tuple[float, str, int, str]:
+    return (-round(score, 3), *_key(fact))
 
 
 def _add_same_interfaces(
-    scored: Dict[Tuple[str, int, str], Tuple[float, _Candidate]],
-    classes: Sequence[Tuple[ClassFact, _Candidate]],
+    scored: Dict[Tuple[str, int, str], Tuple[float, Definition]], classes: Sequence[Definition]
 ) -> None:
     """Classes whose public methods overlap a strong name match's, as the similar-implementation
     rule compares them: the concept under another name, ranked below the match it resembles."""
     strong = sorted(
-        (pair for pair in scored.values() if pair[0] >= ANCHOR_SCORE and isinstance(pair[1].fact, ClassFact)),
+        (pair for pair in scored.values() if pair[0] >= ANCHOR_SCORE and pair[1].kind == "class"),
         key=lambda p: _order(p[0], p[1]),
     )[:_ANCHORS]
-    anchors = [(score, a, _public(getattr(a.fact, "methods", ()))) for score, a in strong]
+    anchors = [(score, a, _public(a.methods)) for score, a in strong]
     anchors = [(score, a, methods) for score, a, methods in anchors if len(methods) >= 2]
-    for fact, candidate in classes if anchors else ():
+    for fact in classes if anchors else ():
         lent = max(
             (
                 score * overlap
                 for score, a, ms in anchors
-                if a is not candidate and len(ms.intersection(fact.methods)) >= 2
+                if a is not fact and len(ms.intersection(fact.methods)) >= 2
                 for overlap in [method_overlap(ms, fact.methods)]
                 if overlap >= 0.5
             ),
             default=0.0,
         )
         if lent:
-            key = _key(candidate)
-            before = scored.get(key, (0.0, candidate))[0]
-            scored[key] = (max(before, _SAME_INTERFACE * lent * _demotion(candidate)), candidate)
+            key = _key(fact)
+            before = scored.get(key, (0.0, fact))[0]
+            scored[key] = (max(before, _SAME_INTERFACE * lent * _demotion(fact)), fact)
 
 
 def _with_evidence(
-    project: Project, wanted: Sequence[str], shortlist: Sequence[Tuple[float, _Candidate]]
+    root: Path,
+    usage: Dict[Tuple[str, str], int],
+    wanted: Sequence[str],
+    shortlist: Sequence[Tuple[float, Definition]],
 ) -> List[Hit]:
     """The shortlist as hits, re-ranked with their docstrings and how many files import them."""
-    usage = _imported_by(project, {c.fact.name for _, c in shortlist})
     hits = []
-    for score, candidate in shortlist:
-        fact = candidate.fact
-        doc = first_docstring_line(project, candidate.path, fact.location.line)
+    for score, fact in shortlist:
+        doc = first_docstring_line(root, fact.path, fact.line)
         doc_words = {_stem(w) for w in words(doc)}
         score += _DOCSTRING * len(doc_words & set(wanted)) / len(set(wanted))
         if _TRANSITIONAL_WORDS.intersection(tokens(doc)):
             score *= _TRANSITIONAL  # "Backward compatibility wrapper": the real one is elsewhere
-        users = usage.get((candidate.path, fact.name), 0)
+        users = usage.get((fact.path, fact.name), 0)
         score *= 1 + _IMPORTED * min(1.0, math.log1p(users) / math.log1p(_WELL_USED))
-        kind = "class" if isinstance(fact, ClassFact) else "function"
-        hits.append(
-            Hit(
-                fact.name,
-                kind,
-                candidate.path,
-                fact.location.line,
-                candidate.unit.name,
-                round(score, 3),
-                doc=doc,
-                imported_by=users,
-            )
-        )
+        where = (fact.path, fact.line, fact.unit)
+        hits.append(Hit(fact.name, fact.kind, *where, round(score, 3), doc=doc, imported_by=users))
     hits = [h for h in hits if h.score >= MIN_SCORE]
     return sorted(hits, key=lambda h: (-h.score, h.path, h.line, h.name))
 
 
-def _canonical_first(project: Project, hits: List[Hit], unit: Optional[Unit]) -> List[Hit]:
+def _canonical_first(
+    index: FindIndex, root: Path, usage: Dict[Tuple[str, str], int], hits: List[Hit], unit: Optional[str]
+) -> List[Hit]:
     """Configured canonical implementations first: a hit that is one, or one a hit re-implements."""
     first: List[Hit] = []
     rest = list(hits)
-    for name, path in project.settings.option("ssot.canonical"):
-        owner = project.layout.owner(path)
-        if unit is not None and owner != unit:
+    for canonical in index.canonical:
+        if unit is not None and canonical.unit != unit:
             continue
-        canonical, matches = canonical_matches(project, name, path)
-        copies = {(m.path, m.location.line) for m in matches}
-        here = (canonical.path, canonical.location.line)
+        name, path = canonical.name, canonical.path
+        copies = set(canonical.copies)
+        here = (path, canonical.line)
         mine = [h for h in rest if (h.path, h.line) == here and h.name == name]
         duplicates = [h for h in rest if (h.path, h.line) in copies]
         if not mine and not duplicates:
@@ -350,63 +324,32 @@ def _canonical_first(project: Project, hits: List[Hit], unit: Optional[Unit]) ->
         if mine:
             hit = replace(mine[0], canonical=True)
         else:  # only a re-implementation matched: the answer is still the canonical one
-            usage = _imported_by(project, {name}).get((path, name), 0)
-            doc = first_docstring_line(project, path, canonical.location.line)
+            doc = first_docstring_line(root, path, canonical.line)
             best = max(h.score for h in duplicates)
-            service = owner.name if owner else ""
             hit = Hit(
-                name, "class", path, canonical.location.line, service, best, True, doc=doc, imported_by=usage
+                name,
+                "class",
+                path,
+                canonical.line,
+                canonical.unit,
+                best,
+                True,
+                doc=doc,
+                imported_by=usage.get((path, name), 0),
             )
         first.append(hit)
     return sorted(first, key=lambda h: (-h.score, h.path, h.line)) + rest
 
 
-def _imported_by(project: Project, names: Set[str]) -> Dict[Tuple[str, str], int]:
-    """(defining file, name) -> how many other files import that name from it, following re-exports."""
-    importers: Dict[Tuple[str, str], Set[str]] = {}
-    defines: Dict[str, Set[str]] = {}
-    layout = project.layout
-    for path, facts in project.facts.items():
-        for fact in facts.imports:
-            if names.isdisjoint(fact.names) or fact.kind is not ImportKind.FROM:
-                continue
-            module_file = layout.module_file(path, fact.module, fact.level)
-            if module_file is None:
-                continue
-            for name in names.intersection(fact.names):
-                origin = _origin(project, module_file, name, defines)
-                if origin is not None and origin != path:
-                    importers.setdefault((origin, name), set()).add(path)
-    return {key: len(files) for key, files in importers.items()}
-
-
-def _origin(project: Project, path: str, name: str, defines: Dict[str, Set[str]]) -> Optional[str]:
-    """The file that defines ``name`` as imported from ``path``: itself, or where it re-exports it from."""
-    for _ in range(_REEXPORT_HOPS + 1):
-        facts = project.facts.get(path)
-        if facts is None:
-            return None
-        if path not in defines:
-            defines[path] = {c.name for c in facts.classes} | {f.name for f in facts.functions}
-        if name in defines[path]:
-            return path
-        source = next((f for f in facts.imports if f.kind is ImportKind.FROM and name in f.names), None)
-        target = project.layout.module_file(path, source.module, source.level) if source else None
-        if target is None:
-            return None
-        path = target
-    return None
-
-
-def first_docstring_line(project: Project, path: str, line: int) -> str:
+def first_docstring_line(root: Path, path: str, line: int) -> str:
     """The first line of the docstring of the class or function whose header is at ``line``.
 
     Read from the file on demand, by tokens from the header on (no tree): only the few hits
     shown need it, so the per-file facts do not carry every docstring of the project.
     """
     try:
-        data = (project.settings.root / path).read_bytes()
-    except OSError:
+        data = read_project_file(str(root), path)
+    except UnreadableFile:
         return ""
     text = decode(path, data)
     if not isinstance(text, str):

@@ -217,6 +217,7 @@ class _Shards(Generic[V]):
         self.shape = Dict[str, value]  # type: ignore[valid-type]
         self.loaded: Dict[int, Dict[str, V]] = {}
         self.dirty: Set[int] = set()
+        self.new: Dict[str, V] = {}  # what this process put
 
     def _shard(self, key: str) -> Dict[str, V]:
         index = int(key[:4], 16) % self.SHARDS
@@ -233,6 +234,15 @@ class _Shards(Generic[V]):
     def put(self, key: str, value: V) -> None:
         self._shard(key)[key] = value
         self.dirty.add(int(key[:4], 16) % self.SHARDS)
+        self.new[key] = value
+
+    def added(self) -> Dict[str, V]:
+        """The entries this process put (a forked child hands them to its parent)."""
+        return dict(self.new)
+
+    def put_all(self, entries: Mapping[str, V]) -> None:
+        for key, value in entries.items():
+            self.put(key, value)
 
     def save(self, live: Set[str]) -> None:
         """Write back the shards that changed or hold entries no longer live."""

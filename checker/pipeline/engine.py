@@ -22,6 +22,8 @@ from archcheck.pipeline.filephase import FilePlan, fact_digests, read_requiremen
 from archcheck.pipeline.registry import RuleClass, code_matches
 from archcheck.pipeline.runner import (
     CallFactFiles,
+    CallFactsByKey,
+    Forked,
     StoredFacts,
     analyse_files,
     content_hashes,
@@ -194,19 +196,49 @@ class _Inputs:
         return self.combined[name]
 
 
+Computed = Tuple[Tuple[Violation, ...], Tuple[str, ...]]  # a rule's findings, and the files it read
+
+
+def _computed(rule: RuleClass, analysis: _Analysis) -> Computed:
+    found = tuple(rule(analysis.project).check())
+    return found, tuple(sorted(analysis.calls.read)) if "contents" in rule.reads else ()
+
+
+def _aside(rules: Sequence[RuleClass], analysis: _Analysis) -> Tuple[Dict[str, Computed], CallFactsByKey]:
+    """What a forked child computes: the rules' findings, and the call facts it gathered (for
+    the parent's cache)."""
+    computed = {rule.code: _computed(rule, analysis) for rule in rules}
+    return computed, analysis.store.calls.added()
+
+
 def _check(rules: Sequence[RuleClass], analysis: _Analysis, results: RuleResults) -> List[Violation]:
-    """Every rule's findings: from the last run where its inputs are unchanged, else by running it."""
+    """Every rule's findings: from the last run where its inputs are unchanged, else by running it.
+
+    With more than one job, the rules that read file contents (the call graph's, the costliest)
+    run in a forked child while this process runs the others.
+    """
     inputs = _Inputs(analysis)
     hashes = analysis.facts.hashes
+    keys = {rule.code: inputs.key(rule) for rule in rules}
+    known = {rule.code: results.get(rule.code, keys[rule.code], hashes) for rule in rules}
+    todo = [rule for rule in rules if known[rule.code] is None]
+    aside = [rule for rule in todo if "contents" in rule.reads]
+    forked = None
+    if analysis.calls.jobs > 1 and aside and len(aside) < len(todo):
+        forked = Forked(functools.partial(_aside, aside, analysis))
+    computed = {rule.code: _computed(rule, analysis) for rule in todo if forked is None or rule not in aside}
+    if forked is not None:
+        elsewhere, calls = forked.result()
+        computed.update(elsewhere)
+        analysis.store.calls.put_all(calls)
     found: List[Violation] = []
     for rule in rules:
-        key = inputs.key(rule)
-        known = results.get(rule.code, key, hashes)
-        if known is None:
-            known = tuple(rule(analysis.project).check())
-            read = analysis.calls.read if "contents" in rule.reads else set()
-            results.put(rule.code, RuleResult(key, {p: hashes.get(p, "") for p in sorted(read)}, known))
-        found.extend(known)
+        violations = known[rule.code]
+        if violations is None:
+            violations, read = computed[rule.code]
+            contents = {p: hashes.get(p, "") for p in read}
+            results.put(rule.code, RuleResult(keys[rule.code], contents, violations))
+        found.extend(violations)
     return found
 
 

@@ -10,18 +10,24 @@ same way, but only for the files a call graph asks for (:class:`CallFactFiles`).
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import multiprocessing.process
 import os
 import re
 import sys
 import threading
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import (
+    Any,
     Callable,
     Collection,
     Dict,
+    Generic,
     Iterator,
     List,
     Mapping,
@@ -59,6 +65,7 @@ def tune_gc() -> None:
 
 
 Worked = Tuple[FileFacts, Digests, str]
+CallFactsByKey = Dict[str, CallFacts]  # cache key -> call facts
 
 
 def _work(task: Task) -> Worked:
@@ -122,6 +129,62 @@ def _mapped(
                 yield run_isolated(function, task)
             except Crashed as exc:
                 yield crashed(task, str(exc))
+
+
+def _forked_child(send: Connection, function: Callable[[], R]) -> None:
+    _worker_start(os.getppid())
+    try:
+        outcome: Tuple[bool, Any] = (True, function())
+    except BaseException:  # the parent runs it again itself, and sees the error there
+        outcome = (False, None)
+    try:
+        send.send(outcome)
+    except BaseException:
+        send.send((False, None))
+
+
+class Forked(Generic[R]):
+    """``function()`` computed in a forked child while this process goes on: the child sees
+    everything this process holds (no copying of the facts) and sends back only the result.
+
+    Where fork is not available, or the child dies or raises, :meth:`result` computes it here
+    instead: the outcome is always the one a serial run would have.
+    """
+
+    def __init__(self, function: Callable[[], R]) -> None:
+        self.function = function
+        self.process: Optional[multiprocessing.process.BaseProcess] = None
+        self.receive: Optional[Connection] = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: none run here now
+            process = context.Process(target=_forked_child, args=(send, function))
+            try:
+                process.start()
+            except OSError:
+                receive.close()
+                return
+            finally:
+                send.close()
+        self.process, self.receive = process, receive
+
+    def result(self) -> R:
+        outcome: Tuple[bool, Any] = (False, None)
+        if self.process is not None and self.receive is not None:
+            try:
+                outcome = self.receive.recv()
+            except (EOFError, OSError):
+                pass  # the child died: compute it here
+            finally:
+                self.receive.close()
+                if self.process.is_alive():
+                    self.process.kill()
+                self.process.join()
+        ok, value = outcome
+        return value if ok else self.function()
 
 
 def content_hashes(root: Path, paths: Sequence[str], store: FileStore, limit: int) -> Dict[str, str]:
@@ -208,6 +271,14 @@ class StoredFacts(Mapping[str, FileFacts]):
         return path in self.digests
 
 
+def _size(store: FileStore, path: str) -> int:
+    """A file's size as its signature says (0 when not known)."""
+    sig = store.unhashed.get(path)
+    if sig is None and path in store.known:
+        sig = store.known[path][0]
+    return sig[2] if sig else 0
+
+
 def analyse_files(
     root: Path,
     paths: Sequence[str],
@@ -227,6 +298,7 @@ def analyse_files(
             facts.digests[path] = known
         else:
             todo.append((str(root), path, plan))
+    todo.sort(key=lambda task: -_size(store, task[1]))  # largest first: the workers finish together
     fresh = _mapped(_work, todo, jobs, _work_crashed)
     if progress and len(todo) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
         import click  # start-up time: only a long run on a terminal shows a progress bar
