@@ -62,8 +62,8 @@ or iterate the generator: `async for session in get_db(): ...`.
 from typing import Iterator
 
 from archcheck.facts.generators import ASYNC_CONTEXT_MANAGER, ASYNC_GENERATOR, CONTEXT_MANAGER, GENERATOR
-from archcheck.model import ProtocolUseFact, Severity, Violation
-from archcheck.project.callables import Callables, Target
+from archcheck.model import Severity, Violation
+from archcheck.project.callables import Callables
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
@@ -335,29 +335,18 @@ class AsyncProtocolMismatch(
     )
 
     def check(self) -> Iterator[Violation]:
-        callables = Callables.of(self.project)
-        for path, facts in self.project.facts.items():
-            for use in facts.protocol_uses:
-                if use.kind not in ("async with", "async for"):
-                    continue
-                target = callables.resolve(path, use.ref)
-                mismatch = None if target is None else _MISMATCHES.get((use.kind, target.kind))
-                if target is not None and mismatch is not None:
-                    yield self._finding(use, target, *mismatch)
-
-    def _finding(self, use: ProtocolUseFact, target: Target, kind: str, made: str, fix: str) -> Violation:
-        related = [target.definition.location]
-        what = f"'{target.name}'"
-        if target.via is not None:
-            related.append(target.via[1].location)
-            what = f"it returns '{target.name}()', which"
-        return self.violation(
-            use.location,
-            fix=fix.format(callee=use.callee, name=target.name),
-            message=MESSAGE if use.kind == "async with" else FOR_MESSAGE,
-            related=related,
-            callee=use.callee,
-            what=what,
-            kind=kind,
-            made=made,
-        )
+        for use, target in Callables.of(self.project).uses({"async with", "async for"}):
+            mismatch = _MISMATCHES.get((use.kind, target.kind))
+            if mismatch is None:
+                continue
+            kind, made, fix = mismatch
+            yield self.violation(
+                use.location,
+                fix=fix.format(callee=use.callee, name=target.name),
+                message=MESSAGE if use.kind == "async with" else FOR_MESSAGE,
+                related=target.related,
+                callee=use.callee,
+                what=target.described,
+                kind=kind,
+                made=made,
+            )

@@ -156,26 +156,16 @@ class ContextManagerAsDependency(
     )
 
     def check(self) -> Iterator[Violation]:
-        callables = Callables.of(self.project)
-        for path, facts in self.project.facts.items():
-            for use in facts.protocol_uses:
-                if use.kind != "Depends":
-                    continue
-                target = callables.resolve(path, use.ref)
-                if target is None or target.kind not in (ASYNC_CONTEXT_MANAGER, CONTEXT_MANAGER):
-                    continue
-                asynchronous = target.kind == ASYNC_CONTEXT_MANAGER
-                related = [target.definition.location]
-                what = f"'{target.name}'"
-                if target.via is not None:
-                    related.append(target.via[1].location)
-                    what = f"it returns '{target.name}()', which"
-                yield self.violation(
-                    use.location,
-                    fix=self.fix.format(name=target.name),
-                    related=related,
-                    callee=use.callee,
-                    what=what,
-                    decorator="asynccontextmanager" if asynchronous else "contextmanager",
-                    cm_type="_AsyncGeneratorContextManager" if asynchronous else "_GeneratorContextManager",
-                )
+        for use, target in Callables.of(self.project).uses({"Depends"}):
+            if target.kind not in (ASYNC_CONTEXT_MANAGER, CONTEXT_MANAGER):
+                continue
+            asynchronous = target.kind == ASYNC_CONTEXT_MANAGER
+            yield self.violation(
+                use.location,
+                fix=self.fix.format(name=target.name),
+                related=target.related,
+                callee=use.callee,
+                what=target.described,
+                decorator="asynccontextmanager" if asynchronous else "contextmanager",
+                cm_type="_AsyncGeneratorContextManager" if asynchronous else "_GeneratorContextManager",
+            )

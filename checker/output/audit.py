@@ -236,7 +236,6 @@ def rises(change: Dict[str, Any]) -> List[str]:
 _ARROW = {"up": "▲", "down": "▼", "same": "="}
 _text = escape.markdown_text  # a name as inert Markdown
 _code = escape.markdown_code  # a code span, whatever backticks it holds
-_html = escape.html_text  # HTML text, valid UTF-8
 Row = Tuple[int, int, str]  # now, before, direction
 
 
@@ -299,64 +298,6 @@ def _markdown_group(key: str, service: str, group: Dict[str, Any]) -> str:
 def _totals(run: Run) -> str:
     totals = run["totals"]
     return f"Total SSOT violations: {totals[SCORE]}; cross-service imports: {totals[CROSS_SERVICE_IMPORTS]}."
-
-
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}"
-    "table{border-collapse:collapse;margin-bottom:1em}"
-    "th,td{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
-    ".up{color:#b00}.down{color:#070}code{word-break:break-all}"
-)
-
-
-def _html_table(run: Run, name: str, change: Dict[str, Any]) -> List[str]:
-    """One service's metrics: count, and the trend against the last run."""
-    rows = change["services"].get(name, {})
-    out = [f"<h3>{_html(name)}</h3>", "<table>", "<tr><th>metric</th><th>count</th><th>trend</th></tr>"]
-    for metric in metrics(run):
-        row = rows.get(metric)
-        moved = _change(metric, row)
-        kind = row[2] if row is not None and moved and metric not in SIZE else "same"
-        label = _html(_LABELS.get(metric, metric))
-        out.append(
-            f"<tr><td>{label}</td><td>{run['services'][name][metric]}</td>"
-            f'<td class="{kind}">{_html(moved)}</td></tr>'
-        )
-    return [*out, "</table>"]
-
-
-def _html_list(items: List[str]) -> List[str]:
-    return ["<ul>", *(f"<li>{item}</li>" for item in items), "</ul>"] if items else ["<p>None.</p>"]
-
-
-def to_html(run: Run, change: Dict[str, Any]) -> str:
-    """The audit as one self-contained HTML page (no external assets); all text escaped."""
-    out = [
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSOT audit</title>',
-        f"<style>{_STYLE}</style></head><body>",
-        "<h1>SSOT audit</h1>",
-        f"<p>Run: {_html(run['date'])}. Score: SSOT violations per service (target 0).</p>",
-        f"<p>{_html(_totals(run))}</p>",
-    ]
-    if change["new_groups"] or change["fixed_groups"]:
-        out.append("<h2>Since the last run</h2>")
-        out += _html_list(
-            [f"new duplicate: {_html(g)}" for g in change["new_groups"]]
-            + [f"fixed: {_html(g)}" for g in change["fixed_groups"]]
-        )
-    out.append("<h2>Services</h2>")
-    for name in sorted(run["services"]):
-        out += _html_table(run, name, change)
-    for key, title in _SECTIONS:
-        out.append(f"<h2>{title}</h2>")
-        out += _html_list(
-            [
-                f"{_html(name)}: {_html(_group_name(key, group))}: "
-                + ", ".join(f"<code>{_html(site)}</code>" for site in group["sites"])
-                for name, group in _groups(run, key)
-            ]
-        )
-    return "\n".join(out) + "\n</body></html>\n"
 
 
 def to_json(run: Run, change: Dict[str, Any]) -> str:

@@ -12,10 +12,10 @@ recorded protocol function, a module outside the project. One level of plain del
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Set, Tuple
+from typing import Collection, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
 from archcheck.facts.generators import DELEGATE
-from archcheck.model import CallableRef, FileFacts, ImportKind, ProtocolDefFact
+from archcheck.model import CallableRef, FileFacts, ImportKind, Location, ProtocolDefFact, ProtocolUseFact
 from archcheck.project.project import Project
 
 _MAX_HOPS = 8  # re-exports followed from one name
@@ -37,6 +37,16 @@ class Target:
     def name(self) -> str:
         return self.definition.qualname.rsplit(".", 1)[-1]
 
+    @property
+    def related(self) -> List[Location]:
+        """Where the function is defined, and the delegation that led to it."""
+        return [self.definition.location, *([self.via[1].location] if self.via is not None else [])]
+
+    @property
+    def described(self) -> str:
+        """How a message names it: ``'get_db'``, or ``it returns 'get_db()', which``."""
+        return f"'{self.name}'" if self.via is None else f"it returns '{self.name}()', which"
+
 
 class Callables:
     """Resolution of callees to protocol functions, shared by the rules that ask (one per project)."""
@@ -49,6 +59,14 @@ class Callables:
     @classmethod
     def of(cls, project: Project) -> Callables:
         return project.derived("async.callables", lambda: cls(project))
+
+    def uses(self, kinds: Collection[str]) -> Iterator[Tuple[ProtocolUseFact, Target]]:
+        """Every protocol use of one of ``kinds`` whose callee certainly resolves, with its target."""
+        for path, facts in self.facts.items():
+            for use in facts.protocol_uses:
+                target = self.resolve(path, use.ref) if use.kind in kinds else None
+                if target is not None:
+                    yield use, target
 
     def resolve(self, path: str, ref: CallableRef) -> Optional[Target]:
         """The protocol function ``ref`` in ``path`` certainly calls (one delegation followed)."""
