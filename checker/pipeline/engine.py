@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import os
 import posixpath
 import time
@@ -98,6 +99,12 @@ class _Analysis:
         self.store.save(self.facts.paths, live_keys(self.facts.hashes))
 
 
+def _load_project_phase() -> None:
+    """Import what the project phase uses (networkx above all) while the workers parse."""
+    for module in ("networkx", "archcheck.project.import_graph", "archcheck.project.ssot"):
+        importlib.import_module(module)
+
+
 def _project(
     settings: Settings, cache: Optional[CacheDir], jobs: int, progress: bool, layout: Optional[Layout]
 ) -> _Analysis:
@@ -115,7 +122,7 @@ def _project(
     store = FileStore(cache, plan_key)
     paths = sorted([*layout.files, *layout.env_files])
     hashes = content_hashes(root, paths, store, plan.max_file_size)
-    facts = analyse_files(root, paths, plan, store, hashes, jobs, progress)
+    facts = analyse_files(root, paths, plan, store, hashes, jobs, progress, meanwhile=_load_project_phase)
     requirements = requirement_roots(settings, layout)
     todo = files_to_read(requirements)
     roots = set(todo)

@@ -107,10 +107,12 @@ def _mapped(
     jobs: int,
     crashed: Callable[[T, str], R],
     threshold: int = POOL_THRESHOLD,
+    meanwhile: Optional[Callable[[], None]] = None,
 ) -> Iterator[R]:
     """``function`` over ``tasks``, in a pool for many. If a worker dies (a native crash, the
     memory killer), the tasks not done are retried one by one in a child process each, and a
-    task that kills its child gets ``crashed(task, reason)``: the run goes on."""
+    task that kills its child gets ``crashed(task, reason)``: the run goes on. ``meanwhile``
+    runs here once the workers are started (this process would only wait)."""
     if not (jobs > 1 and len(tasks) >= threshold):
         yield from map(function, tasks)
         return
@@ -120,7 +122,10 @@ def _mapped(
         with ProcessPoolExecutor(
             max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),)
         ) as pool:
-            for result in pool.map(function, tasks, chunksize=chunk):
+            results = pool.map(function, tasks, chunksize=chunk)  # with fork, every worker starts now
+            if meanwhile is not None:
+                meanwhile()
+            for result in results:
                 yield result
                 done += 1
     except BrokenProcessPool:
@@ -287,8 +292,10 @@ def analyse_files(
     hashes: Dict[str, str],
     jobs: int,
     progress: bool,
+    meanwhile: Optional[Callable[[], None]] = None,
 ) -> StoredFacts:
-    """Every file's facts: what the cache holds for its content, the rest analysed (in a pool)."""
+    """Every file's facts: what the cache holds for its content, the rest analysed (in a pool,
+    while this process does ``meanwhile``)."""
     tune_gc()
     facts = StoredFacts(root, paths, plan, store, hashes)
     todo: List[Task] = []
@@ -299,7 +306,7 @@ def analyse_files(
         else:
             todo.append((str(root), path, plan))
     todo.sort(key=lambda task: -_size(store, task[1]))  # largest first: the workers finish together
-    fresh = _mapped(_work, todo, jobs, _work_crashed)
+    fresh = _mapped(_work, todo, jobs, _work_crashed, meanwhile=meanwhile)
     if progress and len(todo) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
         import click  # start-up time: only a long run on a terminal shows a progress bar
 
