@@ -236,6 +236,15 @@ class StoredFacts(Mapping[str, FileFacts]):
         self.hashes = hashes
         self.fresh: Dict[str, FileFacts] = {}
         self.digests: Dict[str, Digests] = {}  # every file's fact digests
+        self._keys: Dict[str, Tuple[str, str]] = {}  # path -> (content hash, its facts' cache key)
+
+    def _key(self, path: str) -> str:
+        """The cache key of the facts of ``path`` as it is now (rules ask for a file many times)."""
+        content = self.hashes[path]
+        known = self._keys.get(path)
+        if known is None or known[0] != content:
+            known = self._keys[path] = (content, file_key(path, content, "facts"))
+        return known[1]
 
     def add(self, path: str, facts: FileFacts, digests: Digests, analysed: Optional[str] = None) -> None:
         """A file's fresh facts; ``analysed`` is the content hash of the bytes they came from."""
@@ -251,13 +260,13 @@ class StoredFacts(Mapping[str, FileFacts]):
         if analysed is not None and analysed != self.hashes.get(path):
             self.store.forget(path)  # saved while the run read it: cache nothing, read it next time
         elif path in self.hashes:
-            self.store.facts.put(file_key(path, self.hashes[path], "facts"), facts)
+            self.store.facts.put(self._key(path), facts)
             self.store.analysed(path, self.hashes[path], digests)
 
     def __getitem__(self, path: str) -> FileFacts:
         found = self.fresh.get(path)
         if found is None and path in self.hashes:
-            found = self.store.facts.get(file_key(path, self.hashes[path], "facts"))
+            found = self.store.facts.get(self._key(path))
         if found is None:
             if path not in self.digests:
                 raise KeyError(path)
