@@ -154,3 +154,21 @@ def test_html_is_the_report_page_with_the_audit_metrics(tmp_path: Path) -> None:
     )
     assert "src=" not in page and "http" not in page  # self-contained: nothing to fetch
     assert len(history.read_text().splitlines()) == 2  # the page read the history; the audit appended
+
+
+def test_shared_libraries_are_audited_like_services(tmp_path: Path) -> None:
+    """A shared library's duplicate classes count, and the report page draws from the audit too."""
+    (tmp_path / "archcheck.toml").write_text('services = ["svc"]\nshared = ["shared"]\n')
+    for name in ("a", "b"):
+        (tmp_path / "shared" / "lib").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "shared" / "lib" / f"{name}.py").write_text("class DatabaseManager:\n    pass\n")
+    (tmp_path / "svc" / "app").mkdir(parents=True)
+    (tmp_path / "svc" / "app" / "m.py").write_text("class Thing:\n    pass\n")
+    (tmp_path / "svc" / "requirements.txt").write_text("httpx\n")
+    result = audit(tmp_path, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    run = json.loads(result.stdout)["run"]
+    assert run["services"]["shared"]["SSOT001"] == 2 and run["totals"]["SSOT001"] == 2
+    assert run["services"]["shared"]["groups"][0]["names"] == ["DatabaseManager"]
+    page = cli(tmp_path, "report", "--output", str(tmp_path / "r.html"))
+    assert page.returncode == 0, page.stderr

@@ -86,6 +86,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
+# `NAME = value` (an .env or INI line) is never a requirement; its value is not quoted
+_ASSIGNMENT = re.compile(r"^(\s*[A-Za-z_][\w.-]*\s*=(?!=)\s*).+", re.DOTALL)
 
 
 def decode_like_pip(path: str, data: bytes) -> Union[str, ParseProblem]:
@@ -101,8 +103,8 @@ def decode_like_pip(path: str, data: bytes) -> Union[str, ParseProblem]:
         if match:
             try:
                 return data.decode(match.group(1).decode("ascii"))
-            except (LookupError, UnicodeDecodeError) as exc:
-                return ParseProblem(f"cannot decode with its coding comment: {exc}", Location(path))
+            except (LookupError, ValueError) as exc:  # UnicodeError too (`punycode`, `undefined`)
+                return ParseProblem(f"cannot decode with its coding comment: {exc}"[:300], Location(path))
     return decode(path, data)
 
 
@@ -176,7 +178,8 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
             requirement = Requirement(spec)
         except InvalidRequirement as exc:
             reason = str(exc).splitlines()[0]
-            problems.append(ParseProblem(f"cannot parse requirement '{spec}': {reason}", where))
+            shown = _ASSIGNMENT.sub(r"\1***", spec)  # `TOKEN=...`: a file that is no requirements file
+            problems.append(ParseProblem(f"cannot parse requirement '{shown}': {reason}", where))
             continue
         pins = tuple(
             s.version for s in requirement.specifier if s.operator in ("==", "===") and "*" not in s.version

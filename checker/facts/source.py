@@ -231,6 +231,8 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
         return _problem(path, f"cannot decode as {encoding}: {exc.reason} (byte 0x{bad})", line, column)
     except LookupError:
         return _problem(path, f"unknown encoding: {encoding}")
+    except ValueError as exc:  # a codec that fails as a whole (`punycode`, `undefined`)
+        return _problem(path, f"cannot decode as {encoding}: {type(exc).__name__}: {exc}"[:300])
 
 
 def _syntax_problem(path: str, exc: SyntaxError) -> ParseProblem:

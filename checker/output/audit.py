@@ -21,7 +21,6 @@ import msgspec
 from archcheck.fileio import read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
-from archcheck.project.layout import UnitKind
 from archcheck.project.project import Project
 from archcheck.project.ssot import Site, class_sites, duplicates, function_sites
 from archcheck.project.ssot import groups as ssot_groups
@@ -49,11 +48,11 @@ def measure(
     cross_codes = {rule.code for rule in cross_service}
     columns = ("files", "classes", *ssot_codes, CROSS_SERVICE_IMPORTS, SCORE)
     services: Dict[str, Dict[str, Any]] = {}
-    for unit in project.layout.services:
+    for unit in project.layout.units:  # services and shared libraries: duplicates count in both
         services[unit.name] = {**{metric: 0 for metric in columns}, GROUPS: [], FUNCTION_GROUPS: []}
     for path, facts in project.facts.items():
         owner = project.layout.owner(path)
-        if owner is not None and owner.kind is UnitKind.SERVICE and path.endswith(".py"):
+        if owner is not None and path.endswith(".py"):
             services[owner.name]["files"] += 1
             services[owner.name]["classes"] += len(facts.classes)
     for v in report.violations:
@@ -92,8 +91,6 @@ def _function_groups(
 
     found: Dict[str, List[Dict[str, Any]]] = {}
     for unit, sites in function_sites(project).items():
-        if unit.kind is not UnitKind.SERVICE:
-            continue
         for name, group in sorted(duplicates([s for s in sites if is_flagged(s)]).items()):
             found.setdefault(unit.name, []).append({"names": [name], "sites": [s.where() for s in group]})
     return found

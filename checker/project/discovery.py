@@ -6,7 +6,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from typing import AbstractSet, Dict, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pathspec
 
@@ -61,6 +61,31 @@ def is_env_file(name: str) -> bool:
     return name == ".env" or name.startswith(".env.")
 
 
+def walk(top: str, onerror: Callable[[OSError], None]) -> Iterator[Tuple[str, List[str], List[str]]]:
+    """``os.walk`` top-down without following links, as a loop: a checkout a thousand folders
+    deep must not exhaust the recursion limit (``os.walk`` recurses before Python 3.12)."""
+    stack = [top]
+    while stack:
+        here = stack.pop()
+        dirs: List[str] = []
+        files: List[str] = []
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError as error:
+            onerror(error)
+            continue
+        yield here, dirs, files  # the caller may prune ``dirs``
+        stack.extend(
+            path for path in (os.path.join(here, d) for d in reversed(dirs)) if not os.path.islink(path)
+        )
+
+
 def walk_files(
     settings: Settings,
     unlistable: Optional[List[Tuple[str, str]]] = None,
@@ -92,7 +117,7 @@ def walk_files(
             where = Path(error.filename).relative_to(root).as_posix()
             unlistable.append((where, error.strerror or str(error)))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=cannot_list):
+    for dirpath, dirnames, filenames in walk(str(root), cannot_list):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
         ignores[:] = [(b, s) for b, s in ignores if is_within(rel_dir, b)]

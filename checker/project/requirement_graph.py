@@ -20,6 +20,7 @@ from archcheck.config.globs import Globs
 from archcheck.config.settings import Settings
 from archcheck.fileio import is_inside
 from archcheck.model import FileFacts, IncludeFact, RequirementFact
+from archcheck.project.discovery import is_env_file
 from archcheck.project.layout import Layout, Unit, is_within
 
 DEFAULT_SHARED = "requirements.shared.txt"
@@ -154,12 +155,19 @@ def files_to_read(requirements: Requirements) -> List[str]:
 
 def refuse_include(root: Path, path: str, excluded: Globs) -> Optional[str]:
     """Why an included requirements file is not read, or None: a file outside the project
-    (by its path, or a link out of it) or in an excluded folder (``.git``) is never read."""
+    (by its path, or a link out of it), in an excluded folder (``.git``) by its path or where
+    its links lead, or an environment file (``.env``: secrets, never requirements)."""
     if path.startswith(("/", "../")) or path == ".." or re.match(r"^[A-Za-z]:", path):
         return "is outside the project; not read"
-    if not is_inside(os.path.realpath(root / path), os.path.realpath(root)):
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(root / path)
+    if not is_inside(real, real_root):
         return "leads outside the project (a link); not read"
-    parts = path.split("/")
-    if any(excluded.match_file("/".join(parts[: i + 1]) + "/") for i in range(len(parts) - 1)):
-        return "is in an excluded folder; not read"
+    resolved = os.path.relpath(real, real_root).replace(os.sep, "/")
+    for where in {path, resolved}:
+        parts = where.split("/")
+        if any(excluded.match_file("/".join(parts[: i + 1]) + "/") for i in range(len(parts) - 1)):
+            return "is in an excluded folder; not read"
+        if is_env_file(parts[-1]):
+            return "is an environment file, not a requirements file; not read"
     return None

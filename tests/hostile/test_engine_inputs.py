@@ -180,19 +180,76 @@ def test_a_directory_that_cannot_be_listed_is_reported_as_root_too(
     from archcheck.project import discovery
 
     root = project(tmp_path, {"a.py": "x = 1\n", "hidden/b.py": "x = 1\n"})
-    real_walk = os.walk
+    real_scandir = os.scandir
+    hidden = str(root / "svc" / "app" / "hidden")
 
-    def refusing(top: str, onerror=None, **kwargs):  # type: ignore[no-untyped-def]
-        hidden = os.path.join(top, "svc", "app", "hidden")
-        for dirpath, dirnames, filenames in real_walk(top, onerror=onerror, **kwargs):
-            if "hidden" in dirnames and dirpath == os.path.dirname(hidden):
-                dirnames.remove("hidden")
-                onerror(PermissionError(13, "Permission denied", hidden))
-            yield dirpath, dirnames, filenames
+    def refusing(path: str):  # type: ignore[no-untyped-def]
+        if os.fspath(path) == hidden:
+            raise PermissionError(13, "Permission denied", hidden)
+        return real_scandir(path)
 
-    monkeypatch.setattr(discovery.os, "walk", refusing)
+    monkeypatch.setattr(discovery.os, "scandir", refusing)
     report = api.check(api.load_settings(root), use_cache=False, jobs=1)
     assert any(
         v.code == "ARC001" and v.location.path == "svc/app/hidden" and "cannot list directory" in v.message
         for v in report.violations
     )
+
+
+@POSIX
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_a_link_into_git_is_not_read_or_quoted(tmp_path: Path, link: str) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[http]\n\textraheader = AUTHORIZATION: basic SECRET-TOKEN\n")
+    if link == "file":
+        (root / "svc" / "extra.txt").symlink_to("../.git/config")
+        include = "extra.txt"
+    else:
+        (root / "gitdir").symlink_to(".git")
+        include = "../gitdir/config"
+    (root / "svc" / "requirements.txt").write_text(f"-r {include}\nhttpx\n")
+    out = _text(root)
+    assert "excluded folder; not read" in out and "SECRET-TOKEN" not in out and "extraheader" not in out
+
+
+def test_an_include_of_an_env_file_is_not_read(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / ".env").write_text("API_TOKEN=ghp_S3CRETVALUE\n")
+    (root / "svc" / "requirements.txt").write_text("-r ../.env\nhttpx\n")
+    out = _text(root)
+    assert "environment file, not a requirements file; not read" in out and "S3CRET" not in out
+
+
+def test_a_file_of_assignments_is_not_quoted(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "svc" / "settings.ini").write_text("password = hunter2\nflask\n")
+    (root / "svc" / "requirements.txt").write_text("-r settings.ini\nhttpx\n")
+    out = _text(root)
+    assert "cannot parse requirement 'password = ***'" in out and "hunter2" not in out
+
+
+@pytest.mark.parametrize("cookie", ["punycode", "undefined"])
+@pytest.mark.parametrize("where", ["svc/app/p.py", "svc/requirements.txt", "svc/.env"])
+def test_a_codec_that_fails_as_a_whole_is_a_finding(tmp_path: Path, cookie: str, where: str) -> None:
+    root = project(tmp_path, {"loop.py": "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"})
+    (root / where).write_text(f"# coding: {cookie}\nx = 1\n")
+    out = _text(root)
+    assert f"{where}:1:1: ARC001" in out and "svc/app/loop.py:4:5: ASY001" in out
+
+
+def test_a_checkout_a_thousand_folders_deep_is_walked(tmp_path: Path) -> None:
+    loop = "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
+    root = project(tmp_path, {"loop.py": loop})
+    here = os.getcwd()
+    try:  # step by step: the whole path is longer than the system lets one call name
+        os.chdir(root / "svc" / "app")
+        for _ in range(1000):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("deep.py").write_text(loop)
+    finally:
+        os.chdir(here)
+    result = run(root, "--no-cache")
+    assert result.returncode == 1 and b"internal error" not in result.stderr, result.stderr
+    assert b"svc/app/loop.py:4:5: ASY001" in result.stdout  # the walk went on past the depth
