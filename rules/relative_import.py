@@ -27,7 +27,10 @@ from app.models import Order
 ## Fix
 `archcheck check --fix` rewrites the import as the absolute import of the same module, named
 from the file's import root (`from ..models import Order` -> `from app.models import Order`),
-keeping its names, comments and formatting. Not applied, and reported, when the absolute
+keeping its names, comments and formatting. The root is the one the unit's own absolute
+imports are written from (`shared.db.x` makes it the project root; `from routes import x`
+with `app/routes/` there makes it `app/`: the service runs from there). Not applied, and
+reported, when that root is not one archcheck can name the module from, when the absolute
 import would resolve elsewhere (another import root holds that name first), when the import
 does not resolve to a file of the project, when it climbs out of its service, or when the
 file is in no service or shared library (its import root is not known).
@@ -45,12 +48,13 @@ from __future__ import annotations
 import functools
 import keyword
 import posixpath
-from typing import TYPE_CHECKING, Iterator, List, Sequence, Union
+from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.config.options import Option
 from archcheck.config.validators import one_of
 from archcheck.model import ImportFact, ImportKind, Severity, Violation
-from archcheck.project.layout import Resolution, is_within
+from archcheck.project.layout import STDLIB, Resolution, is_within
+from archcheck.project.project import Project
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.fixes import CstFix, NotFixed, Offer
 from archcheck.rule_api.rule import Rule
@@ -130,6 +134,29 @@ INVALID = [
                 "    return models, os\n"
             ),
         },
+    ),
+    # not fixed: the service runs from its `app/` folder (`from routes import`, `from utils.x
+    # import`): `app.middleware.auth` would not import there. Fixed: a shared library that the
+    # services import as `shared.db`, though it has no `__init__.py`, is named the same way
+    Example(
+        {
+            "services/auth-service/requirements.txt": "fastapi\n",
+            "services/auth-service/app/main.py": "from routes import users\nfrom utils.tokens import sign\n",
+            "services/auth-service/app/routes/__init__.py": "",
+            "services/auth-service/app/routes/users.py": "",
+            "services/auth-service/app/utils/__init__.py": "",
+            "services/auth-service/app/utils/tokens.py": "",
+            "services/auth-service/app/middleware/__init__.py": "from .auth import guard  # expect: IMP002\n",
+            "services/auth-service/app/middleware/auth.py": "def guard(): ...\n",
+            "shared/db/__init__.py": "from .connection import connect  # expect: IMP002\n",
+            "shared/db/connection.py": "def connect(): ...\n",
+            "services/auth-service/app/store.py": "from shared.db.connection import connect\n",
+        },
+        fixed={
+            "services/auth-service/app/middleware/__init__.py": "from .auth import guard  # expect: IMP002\n",
+            "shared/db/__init__.py": "from shared.db.connection import connect  # expect: IMP002\n",
+        },
+        config='services = ["services/*"]\nshared = ["shared"]\n',
     ),
     # not fixed: from the `src/` root the module is `app.models`, but the service's own `app/`
     # folder holds that name first, so the absolute import would load another file
@@ -238,6 +265,15 @@ class RelativeImport(
         if not roots:
             return NotFixed(f"no import root of the file holds '{fact.display}' under a module name")
         root = max(roots, key=len)
+        attested = written_roots(self.project).get(owner.name, {})
+        if attested:  # how the unit's absolute imports are written says which root Python uses
+            best = max(attested, key=lambda r: (attested[r], len(r)))
+            if best not in roots:
+                return NotFixed(
+                    f"most absolute imports of '{owner.name}' are written from '{best or '.'}' "
+                    f"({attested[best]}), not from an import root that names '{fact.display}'"
+                )
+            root = best
         module = ".".join((package[len(root) + 1 :] if root else package).split("/"))
         if not all(part.isidentifier() and not keyword.iskeyword(part) for part in module.split(".")):
             return NotFixed(f"'{module}' is not a module name Python can import")
@@ -247,6 +283,62 @@ class RelativeImport(
             return NotFixed(f"the absolute import '{module}' would resolve to {_where(found)}")
         change = functools.partial(absolute_import, level=fact.level, module=module)
         return CstFix(path, fact.location, change, f"'{fact.display}' -> '{module}'")
+
+
+def _root_of(target: str, module: str) -> Optional[str]:
+    """The folder an absolute import of ``module`` that found ``target`` is written from."""
+    stem = target[: -len(".py")] if target.endswith(".py") else target
+    stem = stem[: -len("/__init__")] if stem.endswith("/__init__") else stem
+    found, parts = stem.split("/"), module.split(".")
+    for extra in (0, 1):  # the module itself, or a submodule a from-import names
+        end = len(found) - extra
+        if end - len(parts) >= 0 and found[end - len(parts) : end] == parts:
+            return "/".join(found[: end - len(parts)])
+    return None
+
+
+def written_roots(project: Project) -> Dict[str, Dict[str, int]]:
+    """Per unit, the folders its modules are imported from, by how many absolute imports say so.
+
+    An import that resolves into a unit names the folder above its module path (``shared.db``
+    found at ``shared/db.py``: the project root). An import of a unit's own code that resolves
+    nowhere names each folder of the unit that holds that top-level name (``from routes import
+    x`` with ``app/routes/`` there: the service runs from ``app``), when two names or more agree.
+    """
+
+    def compute() -> Dict[str, Dict[str, int]]:
+        layout = project.layout
+        counts: Dict[str, Dict[str, int]] = {}
+        holders: Dict[Tuple[str, str], Set[str]] = {}  # (unit, folder) -> top-level names found there
+        names: Dict[str, List[str]] = {}  # a name -> folders that hold it as a package or module
+        for item in (*layout.dirs, *(f[: -len(".py")] for f in layout.files if f.endswith(".py"))):
+            folder, _, name = item.rpartition("/")
+            names.setdefault(name, []).append(folder)
+        for imported in project.imports:
+            fact, target = imported.fact, imported.resolution.target
+            if fact.level or not fact.module:
+                continue
+            if target is not None:
+                unit = layout.owner(target)
+                root = _root_of(target, fact.module)
+                if unit is not None and root is not None:
+                    counts.setdefault(unit.name, {})
+                    counts[unit.name][root] = counts[unit.name].get(root, 0) + 1
+                continue
+            top = fact.module.split(".")[0]
+            unit = imported.source
+            if unit is None or top in STDLIB:
+                continue
+            for folder in names.get(top, ()):
+                if is_within(folder, unit.path):
+                    holders.setdefault((unit.name, folder), set()).add(top)
+        for (unit_name, folder), tops in holders.items():
+            if len(tops) >= 2:
+                counts.setdefault(unit_name, {})
+                counts[unit_name][folder] = counts[unit_name].get(folder, 0) + len(tops)
+        return counts
+
+    return project.derived("imports.written-roots", compute)
 
 
 def _where(found: Sequence[Resolution]) -> str:

@@ -20,7 +20,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 from archcheck.model import ImportFact, ImportKind, Location
 
 _SERVICE_SUFFIX = re.compile(r"[-_](service|svc)$")
-_STDLIB: FrozenSet[str] = frozenset(getattr(sys, "stdlib_module_names", ()))
+STDLIB: FrozenSet[str] = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class UnitKind(str, enum.Enum):
@@ -186,7 +186,7 @@ class Layout:
         """
         owner = self.owner(path)
         roots = self._with_src(owner.path) if owner else []
-        if name in _STDLIB:
+        if name in STDLIB:
             return roots
         roots += [r for r in self._shared_roots if r not in roots]
         roots += [r for r in self._project_roots if r not in roots]
@@ -260,7 +260,7 @@ class Layout:
         Never a standard-library name (``_abc``, ``json``), and never a name the importing
         unit holds anywhere in its own folders (a script folder put on ``sys.path``).
         """
-        if name in _STDLIB or (owner is not None and name in self._names_in(owner)):
+        if name in STDLIB or (owner is not None and name in self._names_in(owner)):
             return None
         key = (name, owner)
         if key not in self._holders:

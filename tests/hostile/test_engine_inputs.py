@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -242,14 +243,17 @@ def test_a_checkout_a_thousand_folders_deep_is_walked(tmp_path: Path) -> None:
     loop = "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
     root = project(tmp_path, {"loop.py": loop})
     here = os.getcwd()
-    try:  # step by step: the whole path is longer than the system lets one call name
-        os.chdir(root / "svc" / "app")
-        for _ in range(1000):
-            os.mkdir("d")
-            os.chdir("d")
-        Path("deep.py").write_text(loop)
-    finally:
-        os.chdir(here)
-    result = run(root, "--no-cache")
+    try:
+        try:  # step by step: the whole path is longer than the system lets one call name
+            os.chdir(root / "svc" / "app")
+            for _ in range(1000):
+                os.mkdir("d")
+                os.chdir("d")
+            Path("deep.py").write_text(loop)
+        finally:
+            os.chdir(here)
+        result = run(root, "--no-cache")
+    finally:  # pytest removes old temporary folders recursively: leave none this deep
+        subprocess.run(["rm", "-rf", "d"], cwd=root / "svc" / "app", check=False)
     assert result.returncode == 1 and b"internal error" not in result.stderr, result.stderr
     assert b"svc/app/loop.py:4:5: ASY001" in result.stdout  # the walk went on past the depth
