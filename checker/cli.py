@@ -276,7 +276,8 @@ def _fix(
     except BaselineError as exc:
         raise UserError(str(exc)) from None
     if diff:
-        _emit(fixes.to_diff(outcome), output)
+        shown = fixes.to_diff(outcome)
+        _emit(shown if output else fixes.guarded(shown), output)
     for line in fixes.not_fixed(outcome):
         click.echo(line, err=True)
     click.echo(fixes.summary(outcome, written=not diff), err=True)

@@ -201,7 +201,7 @@ _PATH_PARAM = re.compile(r";([^;/=?#]*)=([^;/?#]*)")
 # what a message may write right after a URL: a closing quote or bracket, or punctuation
 _CLOSING = re.compile(r"""['"`)\]>},.;:!?]*\Z""")
 # a URL in text: a scheme, "//", then everything up to whitespace (a password may hold quotes)
-_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}://\S*")  # bounded: linear in long text
 MASK = "***"
 # passwords that say the user is the token (GitHub's "TOKEN:x-oauth-basic@"), or none ("TOKEN:@")
 _TOKEN_USER_PASSWORDS = frozenset({"", "x-oauth-basic"})
@@ -227,9 +227,13 @@ def _mask_text(text: str, depth: int) -> str:
         return text
     masked = _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0), depth), text)
     # a URL inside another one's query or run together with it: its userinfo, whatever parsed
-    return _NESTED_USERINFO.sub(_mask_userinfo, masked)
+    masked = _NESTED_USERINFO.sub(_mask_userinfo, masked)
+    # a password that holds "/", a space or a tab (SQLAlchemy reads up to the last "@"), which
+    # ends the URL for urllib or for the text around it: up to the last "@" of its stretch
+    return _SPLIT_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}@", masked)
 
 
+_SPLIT_PASSWORD = re.compile(r"(://[^\s:@/'\"]*:)(?!\*\*\*@)(?:(?!://)[^'\"\n]){0,200}@")
 # ``scheme://user:password@`` anywhere (a URL inside another URL or joined to one)
 _NESTED_USERINFO = re.compile(r"(://)([^/\s:@'\"?#]*)(:[^/\s@'\"]*)?@")
 

@@ -37,8 +37,9 @@ def decodable(value: str) -> str:
 
 
 def text(value: str) -> str:
-    """``value`` for a terminal or a CI log: control characters escaped, undecodable bytes as U+FFFD."""
-    return _CONTROL.sub(lambda m: _escaped(m.group()), decodable(value))
+    """``value`` for a terminal or a CI log: control characters escaped, undecodable bytes as U+FFFD,
+    and ``##[`` written ``#\x23[`` (the runner reads ``##[error]`` anywhere in a line)."""
+    return _CONTROL.sub(lambda m: _escaped(m.group()), decodable(value)).replace("##[", "#\\x23[")
 
 
 def text_path(path: str) -> str:

@@ -31,6 +31,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tupl
 
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.source import decode
+from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
 from archcheck.output.find_index import Definition, FindIndex
 from archcheck.project.concepts import ABBREVIATIONS, method_overlap, tokens, words
@@ -356,7 +357,7 @@ def first_docstring_line(root: Path, path: str, line: int) -> str:
         return ""
     lines = text.splitlines(keepends=True)[line - 1 :]
     try:
-        return _docstring(iter(lines).__next__)
+        return mask_credentials(_docstring(iter(lines).__next__))
     except (tokenize.TokenError, SyntaxError, ValueError):
         return ""
 

@@ -1,15 +1,20 @@
 """What ``check --fix`` and ``--diff`` print: a unified diff, the fixes not made, a summary line.
 
-The diff is what ``git apply`` and ``patch -p1`` read (``a/PATH``, ``b/PATH``); every line of it
-starts with a diff prefix, so no line of a file can read as a CI workflow command.
+The diff is what ``git apply`` and ``patch -p1`` read (``a/PATH``, ``b/PATH``), with URL
+credentials masked (such a line no longer applies; ``--fix`` writes the real one). The GitHub
+runner trims the space that starts a context line, so a line of a file could read as a workflow
+command: in GitHub Actions the printed diff is fenced with ``stop-commands`` (:func:`guarded`).
 """
 
 from __future__ import annotations
 
 import difflib
+import os
+import secrets
 from collections import Counter
 from typing import List
 
+from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
 from archcheck.pipeline.fixer import Outcome
 
@@ -22,8 +27,18 @@ def to_diff(outcome: Outcome) -> str:
         before = change.text(change.before).splitlines(keepends=True)
         after = change.text(change.after).splitlines(keepends=True)
         for line in difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"):
+            line = mask_credentials(line)  # a line with a credential is shown, not applied, as it was
             chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(chunks)
+
+
+def guarded(diff: str) -> str:
+    """The diff as a GitHub Actions log shows it: between ``stop-commands`` markers with a token
+    nobody can guess, since the runner trims the space before a context line's ``::error``."""
+    if os.environ.get("GITHUB_ACTIONS") != "true" or not diff:
+        return diff
+    token = secrets.token_hex(16)
+    return f"::stop-commands::{token}\n{diff}::{token}::\n"
 
 
 def not_fixed(outcome: Outcome) -> List[str]:
@@ -33,7 +48,7 @@ def not_fixed(outcome: Outcome) -> List[str]:
         where = skipped.violation.location
         lines.append(
             f"{escape.text_path(where.path)}:{where.line}:{where.column}: {skipped.violation.code} "
-            f"not fixed: {escape.text(skipped.reason)}"
+            f"not fixed: {escape.text(mask_credentials(skipped.reason))}"
         )
     return lines
 

@@ -1,0 +1,95 @@
+"""Secrets and workflow commands in the outputs beyond the findings: passwords that hold "/" or
+a space, ``find``'s docstrings, the fixes not made, the ``--diff`` of a fix, ``##[`` commands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from archcheck.facts.urls import mask_credentials
+from tests.hostile._project import CONFIG, TEMPLATE, project, run
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("'postgresql://app:s3cr/et@db/app'", "'postgresql://app:***@db/app'"),
+        ("'postgresql://app:my secret@db/app'", "'postgresql://app:***@db/app'"),
+        ("postgresql://app:my\tsecret@db/app", "postgresql://app:***@db/app"),
+        ("http://u:p@h and http://c:d@h2", "http://u:***@h and http://c:***@h2"),
+        ("https://github.com/foo@bar https://host:8080/x", "https://github.com/foo@bar https://host:8080/x"),
+    ],
+)
+def test_passwords_are_masked_whatever_they_hold(text: str, masked: str) -> None:
+    assert mask_credentials(text) == masked
+
+
+def test_masking_a_long_line_takes_linear_time() -> None:
+    started = time.monotonic()
+    mask_credentials("a" * 200_000 + " x://y")
+    assert time.monotonic() - started < 5  # quadratic: minutes
+
+
+def _cli(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archcheck", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_a_password_with_a_slash_is_masked_in_findings(tmp_path: Path) -> None:
+    root = project(
+        tmp_path, {"main.py": 'DATABASE_URL = "postgresql://app:s3cr/et@db/app"\n'}, CONFIG + TEMPLATE
+    )
+    out = run(root, "--no-cache").stdout.decode()
+    assert "CFG002" in out and "s3cr" not in out
+
+
+def test_find_masks_docstrings(tmp_path: Path) -> None:
+    source = 'class DatabaseManager:\n    """Talks to postgresql://admin:S3CRET@prod-db/app."""\n'
+    root = project(tmp_path, {"db.py": source})
+    for fmt in ("text", "json"):
+        result = _cli(root, "find", "database manager", "--format", fmt)
+        assert (
+            result.returncode == 0 and "admin:***@prod-db" in result.stdout and "S3CRET" not in result.stdout
+        )
+
+
+def test_fixes_not_made_and_diffs_mask_credentials(tmp_path: Path) -> None:
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "requirements.shared.txt").write_text("foo @ https://u:hunterNF1@x.example/foo-1.0.whl\n")
+    (root / "svc" / "requirements.txt").write_text(
+        "--extra-index-url https://ci:S3CRET-TOKEN@pkgs.example.com/simple\n"
+        "foo[extra] @ https://u:hunterNF2@x.example/foo-1.0.whl\n"
+    )
+    result = _cli(root, "check", "--diff", "--no-cache")
+    assert "+-r ../requirements.shared.txt" in result.stdout
+    assert "ci:***@pkgs.example.com" in result.stdout
+    assert "S3CRET" not in result.stdout + result.stderr and "hunterNF" not in result.stdout + result.stderr
+
+
+def test_a_diff_in_github_actions_is_fenced_from_workflow_commands(tmp_path: Path) -> None:
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "requirements.shared.txt").write_text("httpx\n")
+    (root / "svc" / "requirements.txt").write_text("::error file=README.md,line=1::Forged\nfoo==1\n")
+    plain = _cli(root, "check", "--diff", "--no-cache").stdout
+    fenced = _cli(root, "check", "--diff", "--no-cache", env={"GITHUB_ACTIONS": "true"}).stdout
+    assert " ::error file=README.md" in plain  # the diff itself is unchanged
+    first, last = fenced.splitlines()[0], fenced.splitlines()[-1]
+    token = first.removeprefix("::stop-commands::")
+    assert first.startswith("::stop-commands::") and len(token) == 32 and last == f"::{token}::"
+
+
+def test_legacy_workflow_commands_are_broken_in_text_output(tmp_path: Path) -> None:
+    root = project(tmp_path, {"u.py": 'URL = "http://localhost:8001/##[warning]forged"\n'})
+    out = run(root, "--no-cache").stdout.decode()
+    assert "CFG001" in out and "##[" not in out and "#\\x23[warning]" in out
