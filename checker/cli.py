@@ -82,9 +82,16 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 def _emit(text: str, output: Optional[str]) -> None:
     if output:
-        write_atomic(Path(output), text)
+        write_atomic(Path(output), text, inside=_within(Path(output)))
     else:
         click.echo(text, nl=False)
+
+
+def _within(target: Path) -> Optional[Path]:
+    """Where a relative output path must stay: a link committed at that name (``archcheck.sarif``
+    -> a file elsewhere) must not make a run in CI overwrite a file outside the checkout. An
+    absolute path is the user's own choice."""
+    return None if target.is_absolute() else Path.cwd()
 
 
 def _codes(values: Tuple[str, ...]) -> Tuple[str, ...]:

@@ -95,6 +95,25 @@ def _range(fact: RequirementFact) -> Optional[SpecifierSet]:
         return None
 
 
+_SHOWN = 5  # conflicting lines named in one finding; the rest are counted
+
+
+def _clashes(facts: List[RequirementFact]) -> Dict[Tuple[Tuple[str, ...], str], List[RequirementFact]]:
+    """(pins, specifier) -> the lines of one package that conflict with a line saying so.
+
+    A conflict depends only on what two lines allow, so each distinct constraint is compared
+    with each other once: a file that repeats one line thousands of times costs no more."""
+    kinds: Dict[Tuple[Tuple[str, ...], str], List[RequirementFact]] = {}
+    for fact in facts:
+        kinds.setdefault((fact.pins, fact.specifier), []).append(fact)
+    order = {id(fact): index for index, fact in enumerate(facts)}
+    found: Dict[Tuple[Tuple[str, ...], str], List[RequirementFact]] = {}
+    for key, group in kinds.items():
+        clashing = [other for others in kinds.values() if _conflict(group[0], others[0]) for other in others]
+        found[key] = sorted(clashing, key=lambda fact: order[id(fact)])  # in the order of the files
+    return found
+
+
 def _conflict(a: RequirementFact, b: RequirementFact) -> bool:
     """Can no single version satisfy both lines? Judged where a line pins one exactly."""
     for pinned, other in ((a, b), (b, a)):
@@ -130,22 +149,27 @@ class ConflictingPins(
             for fact in requirements.requirements_in(requirements.installed(service)):
                 by_name.setdefault(fact.name, []).append(fact)
             for facts in by_name.values():
+                clashing = _clashes(facts)
                 for fact in facts:
-                    clashes = [other for other in facts if other is not fact and _conflict(fact, other)]
+                    clashes = clashing.get((fact.pins, fact.specifier), [])
                     where = (fact.location.path, fact.location.line)
                     if not clashes or where in reported:
                         continue
                     if fact.location.path not in own and any(c.location.path in own for c in clashes):
                         continue  # reported at the service's own line, which is the one to change
                     reported.add(where)
-                    others = ", ".join(f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clashes)
+                    others = ", ".join(
+                        f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clashes[:_SHOWN]
+                    )
+                    if len(clashes) > _SHOWN:
+                        others += f" and {len(clashes) - _SHOWN} more"
                     in_shared = fact.location.path in shared and all(
                         c.location.path in shared for c in clashes
                     )
                     yield self.violation(
                         fact.location,
                         message=SHARED_MESSAGE if in_shared else None,
-                        related=[o.location for o in clashes],
+                        related=[o.location for o in clashes[:_SHOWN]],
                         requirement=fact.text,
                         others=others,
                         service=service,

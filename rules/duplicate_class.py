@@ -42,7 +42,7 @@ from typing import Iterator
 from archcheck.config.options import Option
 from archcheck.config.validators import string_list
 from archcheck.model import Severity, Violation
-from archcheck.project.ssot import class_sites, duplicates, others, unit_label
+from archcheck.project.ssot import SHOWN, class_sites, duplicates, others, unit_label
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
@@ -143,7 +143,7 @@ class DuplicateClass(
                 for site in group:
                     yield self.violation(
                         site.location,
-                        related=[o.location for o in group],
+                        related=[o.location for o in group[: SHOWN + 1]],
                         name=name,
                         unit=unit_label(service),
                         others=others(site, group),

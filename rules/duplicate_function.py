@@ -38,7 +38,7 @@ import fnmatch
 from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportKind, Severity, Violation
-from archcheck.project.ssot import Site, duplicates, function_sites, similarity, unit_label
+from archcheck.project.ssot import SHOWN, Site, duplicates, function_sites, listed, similarity, unit_label
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
@@ -267,7 +267,7 @@ class DuplicateFunction(
                     if copies:
                         yield self.violation(
                             site.location,
-                            related=[o.location for o in copies],
+                            related=[o.location for o in copies[:SHOWN]],
                             name=name,
                             unit=unit_label(unit),
                             others=_places(site, copies),
@@ -294,7 +294,7 @@ def _compared(site: Site) -> bool:
 
 def _places(site: Site, copies: Sequence[Site]) -> str:
     parts: List[str] = []
-    for other in copies:
+    for other in copies[:SHOWN]:
         where = other.where() if other.path != site.path else f"line {other.location.line}"
         parts.append(f"{where} ({evidence(site, other)})")
-    return ", ".join(parts)
+    return listed(parts, total=len(copies))

@@ -46,7 +46,7 @@ from typing import Iterator
 
 from archcheck.model import Severity, Violation
 from archcheck.project.concepts import concept
-from archcheck.project.ssot import class_sites, similar_pairs, unit_label
+from archcheck.project.ssot import SHOWN, class_sites, listed, similar_pairs, unit_label
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
@@ -165,9 +165,9 @@ class SimilarImplementation(
                 names = [f"'{o.name}' ({o.where()})" for o in matches]
                 yield self.violation(
                     site.location,
-                    related=[o.location for o in matches],
+                    related=[o.location for o in matches[:SHOWN]],
                     name=site.name,
                     unit=unit_label(unit),
                     concept=str(concept(site.name)),
-                    others=", ".join(names),
+                    others=listed(names),
                 )

@@ -9,6 +9,7 @@ wrong types and bad globs are collected together and raised as one
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,7 @@ else:  # pragma: no cover - exercised on old Pythons only
 from archcheck.config import validators as v
 from archcheck.config.options import Option, by_section, merged
 from archcheck.config.settings import ConfigError, Settings, config_label
-from archcheck.fileio import read_regular
+from archcheck.fileio import is_inside, read_regular
 
 PYPROJECT = "pyproject.toml"
 ARCHCHECK_TOML = "archcheck.toml"
@@ -212,6 +213,12 @@ def _special(path: Path) -> bool:
     return path.exists() and not path.is_file() and not path.is_dir()
 
 
+def _refuse_link_out(path: Path, directory: Path) -> None:
+    """A config file found in a checkout that is a link out of it (committed by anyone) is not read."""
+    if path.is_symlink() and not is_inside(os.path.realpath(path), os.path.realpath(directory)):
+        raise ConfigError([f"{path.name}: it leads outside the project (a link); not read"])
+
+
 def find_config(start: Path) -> Tuple[Path, Optional[Path]]:
     """Return (root, config file or None) per SPEC §1, walking up from ``start``."""
     start = start.resolve()
@@ -219,10 +226,13 @@ def find_config(start: Path) -> Tuple[Path, Optional[Path]]:
     for directory in candidates:
         archcheck_toml = directory / ARCHCHECK_TOML
         if archcheck_toml.is_file() or _special(archcheck_toml):  # reading a special one is an error
+            _refuse_link_out(archcheck_toml, directory)
             return directory, archcheck_toml
         pyproject = directory / PYPROJECT
-        if (pyproject.is_file() or _special(pyproject)) and _archcheck_table(pyproject) is not None:
-            return directory, pyproject
+        if pyproject.is_file() or _special(pyproject):
+            _refuse_link_out(pyproject, directory)
+            if _archcheck_table(pyproject) is not None:
+                return directory, pyproject
     for directory in candidates:
         if (directory / PYPROJECT).is_file() or (directory / ".git").exists():
             return directory, None

@@ -185,7 +185,8 @@ def append(history: Path, run: Run) -> None:
         raise HistoryError(f"{history}: cannot read: {exc.strerror}") from None
     if before and not before.endswith(b"\n"):
         before += b"\n"
-    write_atomic(history, before + (json.dumps(run, sort_keys=True) + "\n").encode("utf-8"))
+    inside = None if history.is_absolute() else Path.cwd()  # a committed link must not lead out
+    write_atomic(history, before + (json.dumps(run, sort_keys=True) + "\n").encode("utf-8"), inside=inside)
 
 
 def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:

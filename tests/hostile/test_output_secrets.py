@@ -93,3 +93,34 @@ def test_legacy_workflow_commands_are_broken_in_text_output(tmp_path: Path) -> N
     root = project(tmp_path, {"u.py": 'URL = "http://localhost:8001/##[warning]forged"\n'})
     out = run(root, "--no-cache").stdout.decode()
     assert "CFG001" in out and "##[" not in out and "#\\x23[warning]" in out
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks as POSIX has them")
+@pytest.mark.parametrize("command", [["check", "--format", "sarif"], ["audit"]])
+def test_an_output_path_linked_out_of_the_checkout_is_not_written(tmp_path: Path, command: list) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("ORIGINAL\n")
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"u.py": 'URL = "http://localhost:1"\n'})
+    (root / "report.out").symlink_to(victim)
+    result = _cli(root, *command, "--output", "report.out")
+    assert result.returncode == 2 and "leads outside the project" in result.stderr
+    assert victim.read_text() == "ORIGINAL\n"
+    absolute = _cli(root, *command, "--output", str(tmp_path / "chosen.out"))  # the user's own path
+    assert absolute.returncode in (0, 1) and (tmp_path / "chosen.out").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks as POSIX has them")
+@pytest.mark.parametrize("name", ["archcheck.toml", "pyproject.toml"])
+def test_a_config_file_linked_out_of_the_checkout_is_not_read(tmp_path: Path, name: str) -> None:
+    outside = tmp_path / "outside.toml"
+    outside.write_text(
+        '[tool.archcheck]\nservices = ["svc"]\n' if name == "pyproject.toml" else 'services = ["svc"]\n'
+    )
+    (tmp_path / "p" / "svc" / "app").mkdir(parents=True)
+    (tmp_path / "p" / "svc" / "app" / "m.py").write_text("x = 1\n")
+    (tmp_path / "p" / name).symlink_to(outside)
+    result = _cli(tmp_path / "p", "check")
+    assert (
+        result.returncode == 2 and f"{name}: it leads outside the project (a link); not read" in result.stderr
+    )
