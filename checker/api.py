@@ -61,8 +61,9 @@ def rules(settings: Settings) -> List[RuleClass]:
 
     try:
         return registry.select(settings.select, settings.ignore)
-    except registry.UnknownRuleCode as exc:
-        raise ConfigError([f"unknown rule code or prefix: {exc}"]) from None
+    except registry.UnknownRuleCode as exc:  # the command line's codes were checked before
+        key = "select" if str(exc) in settings.select else "ignore"
+        raise ConfigError([f"{settings.label}: {key}: unknown rule code or prefix '{exc}'"]) from None
 
 
 def run(

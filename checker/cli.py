@@ -94,6 +94,16 @@ def _within(target: Path) -> Optional[Path]:
     return None if target.is_absolute() else Path.cwd()
 
 
+def _known_codes(option: str, codes: Tuple[str, ...]) -> None:
+    """A code or prefix given on the command line that names no rule is a usage error naming it."""
+    from archcheck.pipeline import registry  # start-up time: only when codes are given
+
+    try:
+        registry.validate_selectors(codes)
+    except registry.UnknownRuleCode as exc:
+        raise UserError(f"{option}: unknown rule code or prefix '{exc}'") from None
+
+
 def _codes(values: Tuple[str, ...]) -> Tuple[str, ...]:
     """``--select A,B --select C`` -> ("A", "B", "C")."""
     return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
@@ -210,6 +220,9 @@ def check(
         raise UserError(f"{paths[0]}: no such file or directory")
     if select and not _codes(select):
         raise UserError("--select: an empty select turns every rule off; to turn rules off, use --ignore")
+    for option, given in (("--select", select), ("--ignore", ignore)):
+        if given:
+            _known_codes(option, _codes(given))
     settings = _settings(config, first, defer=True)
     settings = with_overrides(
         settings,

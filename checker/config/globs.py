@@ -8,6 +8,7 @@ and ``shared`` are directory globs expanded from the root (``services/*``).
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path, PurePosixPath
 from typing import Iterable, List, Optional
 
@@ -77,9 +78,17 @@ def compile_globs(patterns: Iterable[str]) -> Globs:
         if not pattern.strip():
             raise GlobError("empty glob")
     try:
-        return Globs(pathspec.GitIgnoreSpec.from_lines(patterns))
+        return gitignore_globs(patterns)
     except Exception as exc:  # pathspec raises several types for bad patterns
         raise GlobError(f"bad glob: {exc}") from None
+
+
+def gitignore_globs(lines: Iterable[str]) -> Globs:
+    """Globs from gitignore lines, as written: Python's FutureWarning about a ``[[`` that a
+    pattern means (``[[]`` is a literal bracket) is not printed on the user's terminal."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return Globs(pathspec.GitIgnoreSpec.from_lines(lines))
 
 
 def validate_dir_glob(glob: str) -> None:

@@ -20,7 +20,9 @@ from typing import Dict, Iterable, Optional, Tuple
 from archcheck.model import Suppression
 
 MARKER = "archcheck:"
-_COMMENT = re.compile(r"#\s*archcheck:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+_COMMENT = re.compile(r"#\s*archcheck:\s*ignore\b")
+_CODES = re.compile(r"[ \t]*\[([A-Za-z0-9_,\s]*)\]")
+_MALFORMED = re.compile(r"[ \t]*\[([^\]]*)\]?")
 _UNTIL = re.compile(r"\buntil=(\d{4}-\d{2}-\d{2})\b")
 
 Parsed = Tuple[Tuple[str, ...], str]  # (codes, until)
@@ -36,8 +38,19 @@ def parse_comment(comment: str) -> Optional[Parsed]:
     match = _COMMENT.search(comment)
     if match is None:
         return None
-    codes = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
-    until = _UNTIL.search(comment[match.end() :])
+    rest = comment[match.end() :]
+    listed = _CODES.match(rest)
+    if listed is not None:
+        codes = tuple(c.strip().upper() for c in listed.group(1).split(",") if c.strip())
+        rest = rest[listed.end() :]
+    else:
+        malformed = _MALFORMED.match(rest)
+        if malformed is not None:  # a list it cannot read silences nothing (ARC002 names it),
+            codes = (malformed.group(1).strip()[:40] or "[]",)  # never every code
+            rest = rest[malformed.end() :]
+        else:
+            codes = ()
+    until = _UNTIL.search(rest)
     return codes, until.group(1) if until else ""
 
 

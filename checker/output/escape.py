@@ -71,7 +71,7 @@ def uri(path: str) -> str:
 
 # Markdown: a name from the checkout must not break a line, a table cell, a code span or
 # make HTML, a comment or a link ("_" is left alone: names are full of it, and intraword it is inert)
-_MARKDOWN_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MARKDOWN_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _MARKUP = re.compile(r"([\\`*~|<>&\[\]])")
 
 

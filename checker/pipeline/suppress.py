@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, List, Mapping, Sequence, Set, Tuple
 
 from msgspec.structs import replace
 
 from archcheck.model import Suppression, Violation
+
+_CODE = re.compile(r"[A-Z]+[0-9]*")  # a rule code or prefix as a suppression names it
 
 
 @dataclass
@@ -26,7 +29,8 @@ def apply(
 ) -> Applied:
     """Drop suppressed findings, re-report those whose suppression expired, find unused comments.
 
-    A comment naming only codes that this run does not check is not called unused.
+    A comment naming only codes that this run does not check is not called unused; one whose
+    code list could not be read (``ignore[IMP-001]``) silences nothing and always is.
     """
     result = Applied()
     used: Set[Tuple[str, int]] = set()
@@ -48,7 +52,9 @@ def apply(
     for path in sorted(suppressions):
         firsts = {s.comment_line: s for s in suppressions[path] if s.line == s.comment_line}
         for line, suppression in sorted(firsts.items()):
-            judged = not suppression.codes or any(enabled(code) for code in suppression.codes)
+            judged = not suppression.codes or any(
+                enabled(code) or not _CODE.fullmatch(code) for code in suppression.codes
+            )  # a code list it could not read is always unused: the comment says so
             if (path, line) not in used and judged:
                 result.unused.append((path, suppression))
     return result

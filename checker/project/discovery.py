@@ -8,9 +8,7 @@ import re
 from pathlib import Path
 from typing import AbstractSet, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-import pathspec
-
-from archcheck.config.globs import Globs, compile_globs, expand_dir_globs
+from archcheck.config.globs import Globs, compile_globs, expand_dir_globs, gitignore_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.project.compose import MAX_BYTES as COMPOSE_MAX_BYTES
@@ -44,16 +42,16 @@ def _read_gitignore(
         if line.count("*") <= GITIGNORE_MAX_STARS and len(line) <= 4096
     ]
     try:
-        return Globs(pathspec.GitIgnoreSpec.from_lines(lines))
+        return gitignore_globs(lines)
     except Exception:  # a broken .gitignore line: git ignores it, so do we
         valid = []
         for line in lines:
             try:
-                pathspec.GitIgnoreSpec.from_lines([line])
+                gitignore_globs([line])
             except Exception:
                 continue
             valid.append(line)
-        return Globs(pathspec.GitIgnoreSpec.from_lines(valid))
+        return gitignore_globs(valid)
 
 
 def is_env_file(name: str) -> bool:

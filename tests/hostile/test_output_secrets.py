@@ -124,3 +124,53 @@ def test_a_config_file_linked_out_of_the_checkout_is_not_read(tmp_path: Path, na
     assert (
         result.returncode == 2 and f"{name}: it leads outside the project (a link); not read" in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "comment", ["ignore[IMP-001]", "ignore[IMP001;CFG001]", "ignore[IMP001", "ignore[\u0130MP001]", "ignored"]
+)
+def test_a_suppression_it_cannot_read_silences_nothing(tmp_path: Path, comment: str) -> None:
+    source = f"import asyncio\n\nasync def f():\n    asyncio.run(f())  # archcheck: {comment}\n"
+    out = run(project(tmp_path, {"main.py": source}), "--no-cache").stdout.decode()
+    assert "svc/app/main.py:4:5: ASY001" in out
+    if comment != "ignored":
+        assert "svc/app/main.py:4:1: ARC002" in out  # the comment is named as silencing nothing
+
+
+def test_a_code_list_after_a_space_is_read(tmp_path: Path) -> None:
+    source = "import asyncio\n\nasync def f():\n    asyncio.run(f())  # archcheck: ignore [ASY001]\n"
+    out = run(project(tmp_path, {"main.py": source}), "--no-cache").stdout.decode()
+    assert "ASY001" not in out and "ARC002" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "message"),
+    [
+        (["--select", "QQ"], CONFIG, "archcheck: error: --select: unknown rule code or prefix 'QQ'"),
+        (["--ignore", "QQ"], CONFIG, "archcheck: error: --ignore: unknown rule code or prefix 'QQ'"),
+        (
+            [],
+            CONFIG + 'ignore = ["XYZ"]\n',
+            "archcheck: error: archcheck.toml: ignore: unknown rule code or prefix 'XYZ'",
+        ),
+    ],
+)
+def test_an_unknown_code_names_where_it_was_given(
+    tmp_path: Path, args: list, config: str, message: str
+) -> None:
+    result = run(project(tmp_path, {"main.py": "x = 1\n"}, config), *args)
+    assert result.returncode == 2 and result.stderr.decode().strip() == message
+
+
+def test_a_literal_bracket_glob_prints_no_python_warning(tmp_path: Path) -> None:
+    root = project(tmp_path, {"main.py": "x = 1\n"}, CONFIG + 'exclude = ["[[]draft"]\n')
+    (root / ".gitignore").write_text("[[]tmp\n")
+    result = run(root, "--no-cache")
+    assert result.returncode == 0 and result.stderr == b""
+
+
+def test_bidi_controls_are_not_written_raw_in_markdown() -> None:
+    from archcheck.output.escape import markdown_code, markdown_text
+
+    name = "\u202etxt.exe \u2066x\u2069"
+    assert not any(ch in markdown_text(name) + markdown_code(name) for ch in "\u202e\u2066\u2069")
