@@ -53,8 +53,7 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set,
 from archcheck.config.options import Option
 from archcheck.config.validators import one_of
 from archcheck.model import ImportFact, ImportKind, Severity, Violation
-from archcheck.project.layout import STDLIB, Resolution, is_within
-from archcheck.project.project import Project
+from archcheck.project.layout import STDLIB, Layout, Resolution, ResolvedImport, is_within
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.fixes import CstFix, NotFixed, Offer
 from archcheck.rule_api.rule import Rule
@@ -265,7 +264,9 @@ class RelativeImport(
         if not roots:
             return NotFixed(f"no import root of the file holds '{fact.display}' under a module name")
         root = max(roots, key=len)
-        attested = written_roots(self.project).get(owner.name, {})
+        attested = self.project.derived(
+            "imports.written-roots", lambda: written_roots(layout, self.project.imports)
+        ).get(owner.name, {})
         if attested:  # how the unit's absolute imports are written says which root Python uses
             best = max(attested, key=lambda r: (attested[r], len(r)))
             if best not in roots:
@@ -297,7 +298,7 @@ def _root_of(target: str, module: str) -> Optional[str]:
     return None
 
 
-def written_roots(project: Project) -> Dict[str, Dict[str, int]]:
+def written_roots(layout: Layout, imports: Sequence[ResolvedImport]) -> Dict[str, Dict[str, int]]:
     """Per unit, the folders its modules are imported from, by how many absolute imports say so.
 
     An import that resolves into a unit names the folder above its module path (``shared.db``
@@ -305,40 +306,35 @@ def written_roots(project: Project) -> Dict[str, Dict[str, int]]:
     nowhere names each folder of the unit that holds that top-level name (``from routes import
     x`` with ``app/routes/`` there: the service runs from ``app``), when two names or more agree.
     """
-
-    def compute() -> Dict[str, Dict[str, int]]:
-        layout = project.layout
-        counts: Dict[str, Dict[str, int]] = {}
-        holders: Dict[Tuple[str, str], Set[str]] = {}  # (unit, folder) -> top-level names found there
-        names: Dict[str, List[str]] = {}  # a name -> folders that hold it as a package or module
-        for item in (*layout.dirs, *(f[: -len(".py")] for f in layout.files if f.endswith(".py"))):
-            folder, _, name = item.rpartition("/")
-            names.setdefault(name, []).append(folder)
-        for imported in project.imports:
-            fact, target = imported.fact, imported.resolution.target
-            if fact.level or not fact.module:
-                continue
-            if target is not None:
-                unit = layout.owner(target)
-                root = _root_of(target, fact.module)
-                if unit is not None and root is not None:
-                    counts.setdefault(unit.name, {})
-                    counts[unit.name][root] = counts[unit.name].get(root, 0) + 1
-                continue
-            top = fact.module.split(".")[0]
-            unit = imported.source
-            if unit is None or top in STDLIB:
-                continue
-            for folder in names.get(top, ()):
-                if is_within(folder, unit.path):
-                    holders.setdefault((unit.name, folder), set()).add(top)
-        for (unit_name, folder), tops in holders.items():
-            if len(tops) >= 2:
-                counts.setdefault(unit_name, {})
-                counts[unit_name][folder] = counts[unit_name].get(folder, 0) + len(tops)
-        return counts
-
-    return project.derived("imports.written-roots", compute)
+    counts: Dict[str, Dict[str, int]] = {}
+    holders: Dict[Tuple[str, str], Set[str]] = {}  # (unit, folder) -> top-level names found there
+    names: Dict[str, List[str]] = {}  # a name -> folders that hold it as a package or module
+    for item in (*layout.dirs, *(f[: -len(".py")] for f in layout.files if f.endswith(".py"))):
+        folder, _, name = item.rpartition("/")
+        names.setdefault(name, []).append(folder)
+    for imported in imports:
+        fact, target = imported.fact, imported.resolution.target
+        if fact.level or not fact.module:
+            continue
+        if target is not None:
+            unit = layout.owner(target)
+            root = _root_of(target, fact.module)
+            if unit is not None and root is not None:
+                counts.setdefault(unit.name, {})
+                counts[unit.name][root] = counts[unit.name].get(root, 0) + 1
+            continue
+        top = fact.module.split(".")[0]
+        unit = imported.source
+        if unit is None or top in STDLIB:
+            continue
+        for folder in names.get(top, ()):
+            if is_within(folder, unit.path):
+                holders.setdefault((unit.name, folder), set()).add(top)
+    for (unit_name, folder), tops in holders.items():
+        if len(tops) >= 2:
+            counts.setdefault(unit_name, {})
+            counts[unit_name][folder] = counts[unit_name].get(folder, 0) + len(tops)
+    return counts
 
 
 def _where(found: Sequence[Resolution]) -> str:

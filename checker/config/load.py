@@ -214,8 +214,10 @@ def _special(path: Path) -> bool:
 
 
 def _refuse_link_out(path: Path, directory: Path) -> None:
-    """A config file found in a checkout that is a link out of it (committed by anyone) is not read."""
-    if path.is_symlink() and not is_inside(os.path.realpath(path), os.path.realpath(directory)):
+    """A config file found in a checkout that is a link out of it (committed by anyone) is not read
+    (a link to a device or FIFO is refused as that, when read)."""
+    leads_out = not is_inside(os.path.realpath(path), os.path.realpath(directory))
+    if path.is_file() and path.is_symlink() and leads_out:
         raise ConfigError([f"{path.name}: it leads outside the project (a link); not read"])
 
 
