@@ -275,6 +275,9 @@ class ParseProblem(Value, frozen=True):
 
     reason: str
     location: Location
+    # valid code, perhaps, that the CST parser could not finish (crashed, out of time or memory):
+    # ARC003, a warning, not ARC001's "cannot parse"
+    beyond_limits: bool = False
 
 
 class FileFacts(Value, frozen=True):

@@ -81,7 +81,8 @@ class UnparsableFile(
     def check(self) -> Iterator[Violation]:
         for path in sorted(self.project.facts):
             for problem in self.project.facts[path].problems:
-                yield self.violation(problem.location, reason=problem.reason)
+                if not problem.beyond_limits:  # ARC003's
+                    yield self.violation(problem.location, reason=problem.reason)
         yield from self._includes()
 
     def _includes(self) -> Iterator[Violation]:

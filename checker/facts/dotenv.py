@@ -27,4 +27,5 @@ def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem
             problems.append(ParseProblem("cannot parse this .env line", where))
         elif binding.key is not None:
             entries.append(EnvEntry(binding.key, binding.value or "", where))
-    return entries, problems, in_lines(enumerate(text.splitlines(), start=1))
+    # numbered as python-dotenv numbers them: at "\n" only (not at a form feed, as splitlines does)
+    return entries, problems, in_lines(enumerate(text.split("\n"), start=1))

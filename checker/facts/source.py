@@ -241,17 +241,40 @@ def _syntax_problem(path: str, exc: SyntaxError) -> ParseProblem:
     return _problem(path, f"syntax error: {exc.msg}", line, max(column, 1))
 
 
+_LINE_END = re.compile(r"\r\n?")
+
+
+def source_lines(text: str) -> List[str]:
+    """Python source split where Python ends its lines: ``\n``, ``\r\n`` and a lone ``\r``
+    (not at a form feed or ``\u2028``, where ``str.splitlines`` would)."""
+    return _LINE_END.sub("\n", text).split("\n")
+
+
+# limits of CPython's parser and compiler that newer versions keep: such a file is broken for
+# every Python, whatever the grammar
+_CPYTHON_LIMITS = (
+    "too many nested parentheses",
+    "too many levels of indentation",
+    "too many statically nested",
+)
+
+
 def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:
-    """Decode and parse a Python file, or say precisely why it cannot be."""
+    """Decode and parse a Python file, or say precisely why it cannot be. Line ends are made
+    ``\n`` (Python reads a lone ``\r`` as one too), so that every line count agrees with ``ast``."""
     text = decode(path, data)
     if isinstance(text, ParseProblem):
         return text
+    if "\r" in text:
+        text = _LINE_END.sub("\n", text)
     try:
         return ParsedSource(path, text, ast.parse(text, filename=path))
     except SyntaxError as exc:
         ast_error: SyntaxError = exc
     except (RecursionError, MemoryError, ValueError) as exc:
         return _problem(path, f"cannot parse: {type(exc).__name__}")
+    if any(limit in ast_error.msg for limit in _CPYTHON_LIMITS):
+        return _syntax_problem(path, ast_error)  # no Python runs it: no newer grammar to try
     # ast rejected it: the file may use syntax newer than this interpreter. LibCST's native
     # parser can crash the process on pathological input, so it runs in a child process.
     try:
@@ -259,8 +282,13 @@ def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:
     except Crashed as exc:
         if "ParserSyntaxError" in str(exc):
             return _syntax_problem(path, ast_error)
-        reason = f"syntax error: {ast_error.msg} (and the CST parser failed on it: {exc})"
-        return _problem(path, reason, ast_error.lineno or 1, max(ast_error.offset or 1, 1))
+        # Python here rejects it and the newer grammar could not be checked to the end: it may
+        # be valid code for a newer Python, beyond what the CST parser can take (ARC003)
+        reason = (
+            f"this Python rejects it ({ast_error.msg}, line {ast_error.lineno or 1}) and the CST "
+            f"parser, which reads newer grammar, could not finish it: {exc}"
+        )
+        return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
     return ParsedSource(path, text, None, module)
 
 

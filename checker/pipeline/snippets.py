@@ -4,12 +4,15 @@ Its URL credentials are masked: a baseline is committed, and must not hold a pas
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Tuple
 
 from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.facts.source import source_lines
 from archcheck.facts.urls import mask_credentials
 from archcheck.model import Violation
+from archcheck.project.discovery import is_env_file
 
 
 class Lines:
@@ -25,9 +28,20 @@ class Lines:
                 text = read_project_file(str(self.root), path).decode("utf-8", errors="replace")
             except UnreadableFile:
                 text = ""
-            self.cache[path] = text.splitlines()
+            self.cache[path] = numbered_lines(path, text)
         lines = self.cache[path]
         return mask_credentials(lines[line - 1].strip()) if 0 < line <= len(lines) else ""
+
+
+def numbered_lines(path: str, text: str) -> List[str]:
+    """A file's lines as its parser numbers them: Python's line ends for Python, ``\n`` for
+    ``.env`` (python-dotenv), ``str.splitlines`` for requirements files (pip)."""
+    name = posixpath.basename(path)
+    if name.endswith(".py"):
+        return source_lines(text)
+    if is_env_file(name):
+        return text.split("\n")
+    return text.splitlines()
 
 
 Identity = Tuple[str, str, str, int]  # (code, path, flagged text, occurrence)

@@ -174,3 +174,21 @@ def test_bidi_controls_are_not_written_raw_in_markdown() -> None:
 
     name = "\u202etxt.exe \u2066x\u2069"
     assert not any(ch in markdown_text(name) + markdown_code(name) for ch in "\u202e\u2066\u2069")
+
+
+def test_lone_carriage_returns_end_lines_as_python_reads_them(tmp_path: Path) -> None:
+    files = {
+        "cr.py": 'import asyncio\rURL = "http://localhost:8001"\rasync def f():\r    asyncio.run(f())\r',
+        "mixed.py": "import asyncio\r\nasync def f():\r    asyncio.run(f())\n",
+    }
+    out = run(project(tmp_path, files), "--no-cache").stdout.decode()
+    assert "svc/app/cr.py:2:7: CFG001" in out and "svc/app/cr.py:4:5: ASY001" in out
+    assert "svc/app/mixed.py:3:5: ASY001" in out
+
+
+def test_a_form_feed_does_not_shift_the_baseline_text(tmp_path: Path) -> None:
+    from archcheck.pipeline.snippets import numbered_lines
+
+    assert numbered_lines("a.py", "# page \x0c break\nimport os\n")[1] == "import os"
+    assert numbered_lines(".env", 'X="a\x0cb"\nY=1\n')[1] == "Y=1"
+    assert numbered_lines("requirements.txt", "a\r\nb\n") == ["a", "b"]
