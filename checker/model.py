@@ -306,6 +306,9 @@ class FileFacts(Value, frozen=True):
     protocol_defs: Tuple[ProtocolDefFact, ...] = ()
     protocol_uses: Tuple[ProtocolUseFact, ...] = ()
     module_instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class written), bound once
+    # parsed by LibCST only (newer syntax than this Python reads): only imports and definitions
+    # were gathered, so a suppression there is not judged unused
+    partial: bool = False
 
 
 class Report(Value, frozen=True):

@@ -267,12 +267,15 @@ def run(
     found = _check(rules, analysis, results)
     ignored = _ignored_by_path(settings)
     selected = [rule.code for rule in rules]
-    suppressions = {p: facts[p].suppressions for p, known in facts.digests.items() if "suppressions" in known}
+    commented = [p for p, known in facts.digests.items() if "suppressions" in known]
+    suppressions = {p: facts[p].suppressions for p in commented}
+    partial = {p for p in commented if facts[p].partial}  # most rules could not look there
     applied = apply_suppressions(
         (v for v in found if not ignored(v)),
         suppressions,
         today(),
         lambda code: any(s.startswith(code) for s in selected),
+        unjudged=partial,
     )
     bound = tuple(rule(project) for rule in rules)
     reviewed = [v for rule in bound for v in rule.review(applied.unused) if not ignored(v)]

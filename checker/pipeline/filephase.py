@@ -74,6 +74,7 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
         protocol_defs=generators.defs,
         protocol_uses=generators.uses,
         module_instances=generators.instances,
+        partial=parsed.ast_tree is None,
     )
     return facts
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, List, Mapping, Sequence, Set, Tuple
+from typing import AbstractSet, Callable, Iterable, List, Mapping, Sequence, Set, Tuple
 
 from msgspec.structs import replace
 
@@ -26,6 +26,7 @@ def apply(
     suppressions: Mapping[str, Sequence[Suppression]],
     today: str,
     enabled: Callable[[str], bool],
+    unjudged: AbstractSet[str] = frozenset(),
 ) -> Applied:
     """Drop suppressed findings, re-report those whose suppression expired, find unused comments.
 
@@ -49,7 +50,7 @@ def apply(
             note = f" (suppression expired on {matching[0].until})"
             violation = replace(violation, message=violation.message + note)
         result.kept.append(violation)
-    for path in sorted(suppressions):
+    for path in sorted(set(suppressions) - set(unjudged)):  # files most rules saw only in part
         firsts = {s.comment_line: s for s in suppressions[path] if s.line == s.comment_line}
         for line, suppression in sorted(firsts.items()):
             judged = not suppression.codes or any(

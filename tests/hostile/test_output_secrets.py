@@ -192,3 +192,9 @@ def test_a_form_feed_does_not_shift_the_baseline_text(tmp_path: Path) -> None:
     assert numbered_lines("a.py", "# page \x0c break\nimport os\n")[1] == "import os"
     assert numbered_lines(".env", 'X="a\x0cb"\nY=1\n')[1] == "Y=1"
     assert numbered_lines("requirements.txt", "a\r\nb\n") == ["a", "b"]
+
+
+def test_a_file_only_the_cst_parser_reads_gets_no_unused_suppression(tmp_path: Path) -> None:
+    source = 'import asyncio\nNAME = f"{"x"}"\nasync def f():\n    asyncio.run(f())  # archcheck: ignore[ASY001]\n'
+    result = run(project(tmp_path, {"main.py": source}), "--no-cache", "--strict")
+    assert result.returncode == 0, result.stdout  # ASY001 could not look: its suppression is not "unused"
