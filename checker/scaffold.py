@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -19,9 +20,21 @@ class InitError(Exception):
     """The section exists and --force was not given, or the file cannot be written."""
 
 
+_GLOB = re.compile(r"([\[*?])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def literal_glob(path: str) -> str:
+    """A glob that matches the folder ``path`` only: ``x[ab]`` is written ``x[[]ab]``."""
+    return _GLOB.sub(r"[\1]", path)
+
+
 def section(found: Survey) -> Dict[str, Any]:
-    """The ``[tool.archcheck]`` table for the detected layout."""
-    table: Dict[str, Any] = {"services": list(found.services), "shared": list(found.shared)}
+    """The ``[tool.archcheck]`` table for the detected layout. Service folders are written as
+    literal globs (a name with a control character cannot be configured, and is left out);
+    shared libraries and tooling come from fixed names (``libs/*`` is meant as a glob)."""
+    services = [literal_glob(p) for p in found.services if not _CONTROL.search(p)]
+    table: Dict[str, Any] = {"services": services, "shared": list(found.shared)}
     if found.shared_requirements:
         table["shared-requirements"] = found.shared_requirements
     if found.excludes:

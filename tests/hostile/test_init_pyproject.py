@@ -129,3 +129,18 @@ def test_a_pyproject_link_out_of_the_project_is_refused(tmp_path: Path, exists: 
     assert "leads outside the project" in result.stderr and len(result.stderr.splitlines()) == 1
     assert not exists or victim.read_text(encoding="utf-8") == "[project]\nname = 'victim'\n"
     assert exists or not victim.exists()
+
+
+def test_init_writes_folder_names_as_literal_globs(tmp_path: Path) -> None:
+    for name in ("x[ab]", "xa", "br]ack[et", "new\nline"):
+        try:
+            (tmp_path / name / "app").mkdir(parents=True)
+        except OSError:
+            pytest.skip("the file system refuses these names")
+        (tmp_path / name / "app" / "m.py").write_text("import os\n")
+        (tmp_path / name / "requirements.txt").write_text("httpx\n")
+    assert cli(tmp_path, "init").returncode == 0
+    services = tool(tmp_path)["archcheck"]["services"]
+    assert sorted(services) == ["br]ack[[]et", "x[[]ab]", "xa"]  # a control character cannot be configured
+    result = cli(tmp_path, "check")
+    assert result.returncode == 0 and " 3 services)" in result.stdout, result.stdout + result.stderr

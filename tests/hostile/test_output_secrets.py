@@ -195,6 +195,8 @@ def test_a_form_feed_does_not_shift_the_baseline_text(tmp_path: Path) -> None:
 
 
 def test_a_file_only_the_cst_parser_reads_gets_no_unused_suppression(tmp_path: Path) -> None:
-    source = 'import asyncio\nNAME = f"{"x"}"\nasync def f():\n    asyncio.run(f())  # archcheck: ignore[ASY001]\n'
+    source = (
+        'import asyncio\nNAME = f"{"x"}"\nasync def f():\n    asyncio.run(f())  # archcheck: ignore[ASY001]\n'
+    )
     result = run(project(tmp_path, {"main.py": source}), "--no-cache", "--strict")
     assert result.returncode == 0, result.stdout  # ASY001 could not look: its suppression is not "unused"
