@@ -113,11 +113,22 @@ def write_atomic(
 def append_log(target: str, payload: Callable[[int], bytes]) -> None:
     """Append ``payload(size before)`` to a file another program owns and reads as a log
     (GitHub's step summary), creating it if missing: the one write that appends, as that
-    program's contract asks. Non-blocking, so a FIFO nobody reads fails instead of hanging;
+    program's contract asks. All or nothing: a write cut short (a full disk) is taken back
+    to the size before it. Non-blocking, so a FIFO nobody reads fails instead of hanging;
     raises OSError."""
     fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o644)
-    with os.fdopen(fd, "ab") as handle:
-        handle.write(payload(os.fstat(handle.fileno()).st_size))
+    with os.fdopen(fd, "ab", buffering=0) as handle:
+        info = os.fstat(handle.fileno())
+        data = payload(info.st_size)
+        try:
+            written = 0
+            while written < len(data):
+                written += handle.write(data[written:]) or 0
+        except OSError:
+            if stat.S_ISREG(info.st_mode):
+                with contextlib.suppress(OSError):
+                    os.ftruncate(handle.fileno(), info.st_size)  # nothing half written stays
+            raise
 
 
 def replace_file(target: Path, data: bytes) -> None:

@@ -124,3 +124,16 @@ def test_every_writer_goes_through_the_atomic_helper() -> None:
         if writes.search(line)
     ]
     assert offenders == []
+
+
+def test_a_step_summary_cut_short_by_a_full_disk_is_taken_back(project: Path) -> None:
+    summary = project / "summary.md"
+    summary.write_text("PREVIOUS STEP\n" * 3)  # under the limit; the findings' table is not
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
+
+    command = [sys.executable, "-m", "archcheck", "check", "--format", "github"]
+    subprocess.run(command, cwd=project, capture_output=True, timeout=300, preexec_fn=limit, env=env)
+    assert summary.read_text() == "PREVIOUS STEP\n" * 3  # nothing half written was left
