@@ -256,3 +256,18 @@ def test_a_meaning_changing_fix_is_reported(tmp_path: Path) -> None:
     assert [(s.kind, s.reason) for s in outcome.skipped] == [
         (fixer.MEANING, "its value is used in a generator expression, which would become an async generator")
     ]
+
+
+def test_a_read_only_file_is_not_fixed(tmp_path: Path) -> None:
+    root = tmp_path
+    (root / "archcheck.toml").write_text('services = ["svc"]\n')
+    app = root / "svc" / "app"
+    app.mkdir(parents=True)
+    (root / "svc" / "requirements.txt").write_text("httpx\n")
+    (app / "__init__.py").write_text("")
+    (app / "models.py").write_text("X = 1\n")
+    (app / "ro.py").write_text("from .models import X\n")
+    (app / "ro.py").chmod(0o444)
+    result = cli(root, "check", "--fix")
+    assert (app / "ro.py").read_text() == "from .models import X\n"
+    assert "not fixed: the file is read-only: left alone" in result.stderr

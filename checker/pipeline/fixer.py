@@ -15,7 +15,9 @@ reason, in the :class:`Outcome`.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -175,6 +177,10 @@ def _write(root: Path, path: str, before: bytes, after: bytes) -> Optional[Tuple
     now = _current(root, path, content_hash(before))
     if not isinstance(now, bytes):
         return now
+    # a rename would go around the protection (and root is allowed everything): its mode decides
+    writable = os.stat(root / path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if not writable or not os.access(root / path, os.W_OK):
+        return FAILED, "the file is read-only: left alone"
     try:
         write_atomic(root / path, after, inside=root)
     except WriteError as exc:
