@@ -271,3 +271,18 @@ def test_a_read_only_file_is_not_fixed(tmp_path: Path) -> None:
     result = cli(root, "check", "--fix")
     assert (app / "ro.py").read_text() == "from .models import X\n"
     assert "not fixed: the file is read-only: left alone" in result.stderr
+
+
+def test_line_ends_at_the_end_of_a_file_are_kept(tmp_path: Path) -> None:
+    root = tmp_path
+    (root / "archcheck.toml").write_text('services = ["svc"]\n')
+    app = root / "svc" / "app"
+    app.mkdir(parents=True)
+    (root / "svc" / "requirements.txt").write_text("httpx\n")
+    (app / "__init__.py").write_text("")
+    (app / "models.py").write_text("X = 1\n")
+    (app / "cr.py").write_bytes(b"import os\rfrom .models import X\rx = 1\r")
+    (app / "mixed.py").write_bytes(b"import os\r\nfrom .models import X\nx = 1\r")
+    cli(root, "check", "--fix")
+    assert (app / "cr.py").read_bytes() == b"import os\rfrom app.models import X\rx = 1\r"
+    assert (app / "mixed.py").read_bytes() == b"import os\r\nfrom app.models import X\nx = 1\r"

@@ -261,11 +261,23 @@ def _edit_module(path: str, data: bytes, fixes: Sequence[CstFix]) -> Edited:
             return None, module.encoding, failed
         if not any(o is None for o in outcomes):
             return None, module.encoding, outcomes
-        code = module.with_changes(body=body).code
+        code = module.with_changes(body=body).code + _dropped_tail(module, data)
     problem = _compile_problem(path, module.code, code)
     if problem is not None:
         return None, module.encoding, [o or (FAILED, problem) for o in outcomes]
     return code.encode(module.encoding), module.encoding, outcomes
+
+
+def _dropped_tail(module: libcst.Module, data: bytes) -> str:
+    """What LibCST's printing leaves off the end of the file (a last lone ``\r``): put back, so
+    bytes outside the fix never change."""
+    try:
+        original = data.decode(module.encoding)
+    except (LookupError, UnicodeDecodeError):
+        return ""
+    printed = module.code
+    original = original.removeprefix("\ufeff") if not printed.startswith("\ufeff") else original
+    return original[len(printed) :] if original.startswith(printed) else ""
 
 
 def _edit_statement(
