@@ -257,3 +257,11 @@ def test_a_checkout_a_thousand_folders_deep_is_walked(tmp_path: Path) -> None:
         subprocess.run(["rm", "-rf", "d"], cwd=root / "svc" / "app", check=False)
     assert result.returncode == 1 and b"internal error" not in result.stderr, result.stderr
     assert b"svc/app/loop.py:4:5: ASY001" in result.stdout  # the walk went on past the depth
+
+
+def test_a_huge_gitignore_costs_a_bounded_time(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / ".gitignore").write_text("".join(f"pat{i}_*.tmp\n" for i in range(20_000)) + "ignored_dir/\n")
+    (root / "svc" / "app" / "pat7_x.tmp").write_text("")
+    out = _text(root)
+    assert ".gitignore:1:1: ARC001" in out and "holds 20001 patterns; only the first 2000 are used" in out
