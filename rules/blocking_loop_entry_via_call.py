@@ -188,6 +188,9 @@ INVALID = [
 ]
 
 
+_SHOWN_CALLS = 12  # functions a message names along a chain
+
+
 class BlockingLoopEntryViaCall(
     Rule,
     code="ASY003",
@@ -210,10 +213,13 @@ class BlockingLoopEntryViaCall(
             callee = chain[0][1].rsplit(".", 1)[-1]
             entry = graph.entries[chain[-1]].kind
             names = [caller[1].rsplit(".", 1)[-1], *(n[1].rsplit(".", 1)[-1] for n in chain)]
+            if len(names) > _SHOWN_CALLS:  # a chain of thousands of calls stays one short line
+                hidden = len(names) - _SHOWN_CALLS
+                names = [*names[: _SHOWN_CALLS - 2], f"({hidden} more calls)", *names[-2:]]
             yield self.violation(
                 edge.location,
                 fix=self.fix.format(callee=callee),
-                related=[graph.defs[node].location for node in chain],
+                related=[graph.defs[node].location for node in chain[:_SHOWN_CALLS]],
                 function=names[0],
                 callee=callee,
                 chain=" -> ".join([*names, entry]),

@@ -72,6 +72,25 @@ def _owner(method: DefFact) -> str:
     return method.qualname.rsplit(".", 1)[0]
 
 
+class Chains:
+    """The chains of sync calls down to an event-loop entry, each function keeping only the next
+    one (a chain of n calls costs n, not n squared); a chain is spelt out when asked for."""
+
+    def __init__(self, below: Dict[Node, Optional[Node]]) -> None:
+        self.below = below  # function -> the next function of its chain (None: it enters the loop)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.below
+
+    def __getitem__(self, node: Node) -> List[Node]:
+        chain: List[Node] = [node]
+        following = self.below[node]
+        while following is not None:
+            chain.append(following)
+            following = self.below[following]
+        return chain
+
+
 class CallGraph:
     """Resolved calls into the functions that enter an event loop, within each service."""
 
@@ -177,9 +196,12 @@ class CallGraph:
             direct = self._importers(path)
             reach = {path} | direct | {g for m in direct for g in self._importers(m)}
             for candidate in reach:
-                if self.layout.owner(candidate) == owner and candidate in self.facts:
+                # a processed file's calls are all edges already: no need to read it again
+                fresh = candidate not in self.processed and candidate in self.facts
+                if fresh and self.layout.owner(candidate) == owner:
                     wanted.setdefault(candidate, set()).update(found)
-        self._process(self.source.mentioning(wanted))
+        if wanted:
+            self._process(self.source.mentioning(wanted))
 
     # --- resolution -------------------------------------------------------
 
@@ -324,7 +346,7 @@ class CallGraph:
 
     # --- queries ----------------------------------------------------------
 
-    def loop_chains(self) -> Dict[Node, List[Node]]:
+    def loop_chains(self) -> Chains:
         """For each sync function that reaches an event-loop entry through sync calls only,
         the shortest chain of functions down to the one that enters the loop."""
         frontier = sorted(
@@ -332,7 +354,7 @@ class CallGraph:
             for n in self.entries
             if self.layout.owner(n[0]) and self._known(n) and not self.defs[n].is_async
         )
-        chains: Dict[Node, List[Node]] = {sink: [sink] for sink in frontier}
+        chains = Chains({sink: None for sink in frontier})
         while frontier:
             self._callers_of(frontier)
             following: List[Node] = []
@@ -340,12 +362,12 @@ class CallGraph:
                 callers = sorted(c for c in self.edges.get(node, {}) if not self.defs[c].is_async)
                 for caller in callers:
                     if caller not in chains:
-                        chains[caller] = [caller, *chains[node]]
+                        chains.below[caller] = node
                         following.append(caller)
             frontier = following
         return chains
 
-    def async_calls_into(self, chains: Dict[Node, List[Node]]) -> Iterator[Tuple[Node, Edge, List[Node]]]:
+    def async_calls_into(self, chains: Chains) -> Iterator[Tuple[Node, Edge, List[Node]]]:
         """(async caller, the call, chain) for each call from async code into a loop-entering chain."""
         for node in sorted(n for n in self.out if self.defs[n].is_async):
             for callee in sorted(self.out[node]):

@@ -265,3 +265,13 @@ def test_a_huge_gitignore_costs_a_bounded_time(tmp_path: Path) -> None:
     (root / "svc" / "app" / "pat7_x.tmp").write_text("")
     out = _text(root)
     assert ".gitignore:1:1: ARC001" in out and "holds 20001 patterns; only the first 2000 are used" in out
+
+
+def test_a_call_chain_of_thousands_is_followed_in_linear_time(tmp_path: Path) -> None:
+    n = 5000
+    source = "import asyncio\n" + "".join(f"def f{i}():\n    f{i + 1}()\n" for i in range(n))
+    source += f"def f{n}():\n    asyncio.run(main())\nasync def top():\n    f0()\n"
+    root = project(tmp_path, {"chain.py": source})
+    out = _text(root)
+    line = next(line for line in out.splitlines() if "ASY003" in line)
+    assert "top -> f0 -> " in line and "more calls" in line and len(line) < 400
