@@ -81,7 +81,7 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 
 def _emit(text: str, output: Optional[str]) -> None:
-    if output:
+    if output and output != "-":  # "-": standard output, as for `index`
         write_atomic(Path(output), text, inside=_within(Path(output)))
     else:
         click.echo(text, nl=False)

@@ -61,8 +61,9 @@ def inside_path(value: Any) -> str:
 
 def megabytes(value: Any) -> int:
     """A size in megabytes (``max-file-size = 5``), as bytes."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1024:
-        raise ValueError("expected a number of megabytes from 0 to 1024")
+    # at least 1 KB: a smaller cap would skip every file of a project without saying why
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 / 1024 <= value <= 1024:
+        raise ValueError("expected a number of megabytes from 0.001 to 1024")
     return int(value * 1024 * 1024)
 
 

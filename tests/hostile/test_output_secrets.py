@@ -200,3 +200,12 @@ def test_a_file_only_the_cst_parser_reads_gets_no_unused_suppression(tmp_path: P
     )
     result = run(project(tmp_path, {"main.py": source}), "--no-cache", "--strict")
     assert result.returncode == 0, result.stdout  # ASY001 could not look: its suppression is not "unused"
+
+
+def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path: Path) -> None:
+    root = project(tmp_path, {"u.py": 'URL = "http://localhost:1"\n'})
+    result = run(root, "--no-cache", "--output", "-")
+    assert b"CFG001" in result.stdout and not (root / "-").exists()
+    (tmp_path / "t").mkdir()
+    tiny = run(project(tmp_path / "t", {"m.py": "x = 1\n"}, CONFIG + "max-file-size = 1e-300\n"))
+    assert tiny.returncode == 2 and b"max-file-size: expected a number of megabytes" in tiny.stderr
