@@ -35,7 +35,9 @@ from app.db import get_session
 """
 
 import fnmatch
-from typing import Iterator, List, Optional, Sequence, Set, Tuple
+import itertools
+from collections import Counter
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportKind, Severity, Violation
 from archcheck.project.ssot import SHOWN, Site, duplicates, function_sites, listed, similarity, unit_label
@@ -258,20 +260,14 @@ class DuplicateFunction(
         for unit, sites in function_sites(self.project).items():
             candidates = [s for s in sites if _compared(s)]
             for name, group in sorted(duplicates(candidates).items()):
-                for site in group:
-                    copies = [
-                        o
-                        for o in group
-                        if o is not site and evidence(site, o) and (site.path, o.path, name) not in delegating
-                    ]
-                    if copies:
-                        yield self.violation(
-                            site.location,
-                            related=[o.location for o in copies[:SHOWN]],
-                            name=name,
-                            unit=unit_label(unit),
-                            others=_places(site, copies),
-                        )
+                for site, copies, count in _copies(name, group, delegating):
+                    yield self.violation(
+                        site.location,
+                        related=[o.location for o in copies],
+                        name=name,
+                        unit=unit_label(unit),
+                        others=_places(site, copies, count),
+                    )
 
     def _delegations(self) -> Set[Tuple[str, str, str]]:
         """(file, other file, name) where one file imports ``name`` from the other: a wrapper
@@ -292,9 +288,40 @@ def _compared(site: Site) -> bool:
     return not any(fnmatch.fnmatchcase(site.name, pattern) for pattern in FACTORIES)
 
 
-def _places(site: Site, copies: Sequence[Site]) -> str:
+def _copies(
+    name: str, group: Sequence[Site], delegating: Set[Tuple[str, str, str]]
+) -> Iterator[Tuple[Site, List[Site], int]]:
+    """Each site with the first copies of it (in the group's order) and how many there are.
+
+    Evidence depends only on a body and its parameters, so it is judged once per pair of
+    distinct ones, and the copies are counted, not listed: a service with thousands of
+    identical definitions costs no more than a few."""
+    kinds: Dict[Tuple[Any, ...], List[Site]] = {}
+    for site in group:
+        kinds.setdefault((site.body, site.params), []).append(site)
+    judged = {(a, b): evidence(kinds[a][0], kinds[b][0]) is not None for a in kinds for b in kinds}
+    partners: Dict[str, Set[str]] = {}  # a file -> the files it delegates ``name`` to, or from
+    for here, there, delegated in delegating:
+        if delegated == name:
+            partners.setdefault(here, set()).add(there)
+    files = {kind: Counter(s.path for s in sites) for kind, sites in kinds.items()}
+    for site in group:
+        kind = (site.body, site.params)
+        alike = [other for other in kinds if judged[kind, other]]
+        skip = partners.get(site.path, set())
+        count = sum(len(kinds[other]) - sum(files[other][path] for path in skip) for other in alike)
+        count -= 1 if judged[kind, kind] else 0  # the site itself
+        if count <= 0:
+            continue
+        wanted = (
+            o for o in group if o is not site and o.path not in skip and judged[kind, (o.body, o.params)]
+        )
+        yield site, list(itertools.islice(wanted, SHOWN)), count
+
+
+def _places(site: Site, copies: Sequence[Site], count: int) -> str:
     parts: List[str] = []
     for other in copies[:SHOWN]:
         where = other.where() if other.path != site.path else f"line {other.location.line}"
         parts.append(f"{where} ({evidence(site, other)})")
-    return listed(parts, total=len(copies))
+    return listed(parts, total=count)

@@ -275,3 +275,10 @@ def test_a_call_chain_of_thousands_is_followed_in_linear_time(tmp_path: Path) ->
     out = _text(root)
     line = next(line for line in out.splitlines() if "ASY003" in line)
     assert "top -> f0 -> " in line and "more calls" in line and len(line) < 400
+
+
+def test_thousands_of_identical_functions_are_compared_once(tmp_path: Path) -> None:
+    body = "def load_config(path):\n    data = open(path).read()\n    return parse(data)\n"
+    root = project(tmp_path, {f"m{i}.py": body for i in range(1500)})
+    lines = [line for line in _text(root).splitlines() if "SSOT002" in line]
+    assert len(lines) == 1500 and all("and 1494 more" in line for line in lines)
