@@ -126,7 +126,7 @@ def _edge(edge: GraphEdge, places: Dict[str, Point], halves: Dict[str, Point]) -
         f'data-target="{_h(edge.target)}" data-imports="{count}" tabindex="0"><title>{tip}</title>'
         f'<path class="line" d="{path}" stroke="{colour}" stroke-width="{width:.1f}" fill="none" '
         f'marker-end="url(#{marker})"/><path class="hit" d="{path}"/>'
-        f'<circle cx="{label[0]:.1f}" cy="{label[1]:.1f}" r="10" stroke="{colour}"/>'
+        f'<circle cx="{label[0]:.1f}" cy="{label[1]:.1f}" r="{_badge(count):.1f}" stroke="{colour}"/>'
         f'<text x="{label[0]:.1f}" y="{label[1] + 4:.1f}" fill="{colour}">{count}</text></g>'
     )
 
@@ -143,6 +143,11 @@ def _node(node: GraphNode, centre: Point) -> str:
         f'height="{2 * half[1]:.1f}" rx="{radius:.1f}" fill="{fill}" stroke="{stroke}"/>'
         f'<text x="{centre[0]:.1f}" y="{centre[1] + 4.5:.1f}">{_h(node.name)}</text></g>'
     )
+
+
+def _badge(count: int) -> float:
+    """The radius of an edge's count badge: wide enough for its digits ("2169" too)."""
+    return max(10.0, 4.0 + 3.6 * len(str(count)))
 
 
 def _marker(name: str, colour: str) -> str:
