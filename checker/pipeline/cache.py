@@ -197,11 +197,24 @@ class CacheDir:
     def store(self, name: str, kind: str, payload: Any) -> None:
         if not self._ensure():
             return
-        # a read-only or full disk, or a non-UTF-8 file name (msgspec has no surrogates),
-        # makes a run slower, never wrong
+        # a read-only or full disk makes a run slower, never wrong
         with contextlib.suppress(OSError, UnicodeEncodeError):
-            data = msgspec.msgpack.encode((self._header(kind), payload))
+            try:
+                data = msgspec.msgpack.encode((self._header(kind), payload))
+            except UnicodeEncodeError:  # a non-UTF-8 file name (msgspec holds no surrogates):
+                if not isinstance(payload, dict):  # keep every other entry of a table
+                    raise
+                kept = {key: value for key, value in payload.items() if _encodable(key, value)}
+                data = msgspec.msgpack.encode((self._header(kind), kept))
             self._write_atomic(self.directory / name, data)
+
+
+def _encodable(*values: Any) -> bool:
+    try:
+        msgspec.msgpack.encode(values)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _Shards(Generic[V]):

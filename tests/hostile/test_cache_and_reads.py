@@ -211,3 +211,11 @@ def test_unreadable_files_are_counted_once_with_or_without_a_cache(tmp_path: Pat
         (root / "svc" / "app" / "main.py").write_text(f"x = {len(summaries)}\n", encoding="utf-8")
         summaries.append(_out(root, *args).splitlines()[-1])  # the fact cache
     assert len(set(summaries)) == 1 and "(4 files, 1 service)" in summaries[0], summaries
+
+
+def test_a_non_utf8_file_name_leaves_the_rest_of_the_cache_stored(tmp_path: Path) -> None:
+    from archcheck.pipeline.cache import CacheDir
+
+    cache = CacheDir(tmp_path / ".archcheck_cache", tmp_path)
+    cache.store("t.msgpack", "paths", {"good.py": 1, "bad\udcff.py": 2})
+    assert cache.load("t.msgpack", "paths", dict) == {"good.py": 1}
