@@ -16,8 +16,9 @@ from archcheck import api
 from archcheck.config.load import with_overrides
 from archcheck.model import Location
 from archcheck.pipeline import fixer
+from archcheck.rule_api.examples import Example
 from archcheck.rule_api.fixes import CstFix
-from tests.helpers import FIXTURES, cli, copy_fixture
+from tests.helpers import FIXTURES, cli, copy_fixture, write_example
 
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 
@@ -258,31 +259,28 @@ def test_a_meaning_changing_fix_is_reported(tmp_path: Path) -> None:
     ]
 
 
+def _relative_imports(root: Path, files: Dict[str, str]) -> Path:
+    """A service whose ``files`` (under ``svc/app/``) may import ``.models``; returns ``svc/app``."""
+    sources = {"__init__.py": "", "models.py": "X = 1\n", **files}
+    service = {"svc/requirements.txt": "httpx\n", **{f"svc/app/{n}": t for n, t in sources.items()}}
+    write_example(root, Example(service, 'services = ["svc"]\n'))
+    return root / "svc" / "app"
+
+
 def test_a_read_only_file_is_not_fixed(tmp_path: Path) -> None:
-    root = tmp_path
-    (root / "archcheck.toml").write_text('services = ["svc"]\n')
-    app = root / "svc" / "app"
-    app.mkdir(parents=True)
-    (root / "svc" / "requirements.txt").write_text("httpx\n")
-    (app / "__init__.py").write_text("")
-    (app / "models.py").write_text("X = 1\n")
-    (app / "ro.py").write_text("from .models import X\n")
+    app = _relative_imports(tmp_path, {"ro.py": "from .models import X\n"})
     (app / "ro.py").chmod(0o444)
-    result = cli(root, "check", "--fix")
+    result = cli(tmp_path, "check", "--fix")
     assert (app / "ro.py").read_text() == "from .models import X\n"
     assert "not fixed: the file is read-only: left alone" in result.stderr
 
 
 def test_line_ends_at_the_end_of_a_file_are_kept(tmp_path: Path) -> None:
-    root = tmp_path
-    (root / "archcheck.toml").write_text('services = ["svc"]\n')
-    app = root / "svc" / "app"
-    app.mkdir(parents=True)
-    (root / "svc" / "requirements.txt").write_text("httpx\n")
-    (app / "__init__.py").write_text("")
-    (app / "models.py").write_text("X = 1\n")
-    (app / "cr.py").write_bytes(b"import os\rfrom .models import X\rx = 1\r")
-    (app / "mixed.py").write_bytes(b"import os\r\nfrom .models import X\nx = 1\r")
-    cli(root, "check", "--fix")
+    files = {
+        "cr.py": "import os\rfrom .models import X\rx = 1\r",
+        "mixed.py": "import os\r\nfrom .models import X\nx = 1\r",
+    }
+    app = _relative_imports(tmp_path, files)
+    cli(tmp_path, "check", "--fix")
     assert (app / "cr.py").read_bytes() == b"import os\rfrom app.models import X\rx = 1\r"
     assert (app / "mixed.py").read_bytes() == b"import os\r\nfrom app.models import X\nx = 1\r"
