@@ -33,7 +33,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from archcheck.model import RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
-from archcheck.rule_api.rule import Rule
+from archcheck.rule_api.rule import SHOWN, Rule, listed
 
 MESSAGE = "'{requirement}' conflicts with {others}: pip cannot install both for service '{service}'"
 # both lines in the shared requirements: every service that installs them fails, not one
@@ -93,9 +93,6 @@ def _range(fact: RequirementFact) -> Optional[SpecifierSet]:
         return SpecifierSet(fact.specifier)
     except InvalidSpecifier:
         return None
-
-
-_SHOWN = 5  # conflicting lines named in one finding; the rest are counted
 
 
 def _clashes(facts: List[RequirementFact]) -> Dict[Tuple[Tuple[str, ...], str], List[RequirementFact]]:
@@ -158,18 +155,15 @@ class ConflictingPins(
                     if fact.location.path not in own and any(c.location.path in own for c in clashes):
                         continue  # reported at the service's own line, which is the one to change
                     reported.add(where)
-                    others = ", ".join(
-                        f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clashes[:_SHOWN]
-                    )
-                    if len(clashes) > _SHOWN:
-                        others += f" and {len(clashes) - _SHOWN} more"
+                    shown = [f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clashes[:SHOWN]]
+                    others = listed(shown, total=len(clashes))
                     in_shared = fact.location.path in shared and all(
                         c.location.path in shared for c in clashes
                     )
                     yield self.violation(
                         fact.location,
                         message=SHARED_MESSAGE if in_shared else None,
-                        related=[o.location for o in clashes[:_SHOWN]],
+                        related=[o.location for o in clashes[:SHOWN]],
                         requirement=fact.text,
                         others=others,
                         service=service,

@@ -37,14 +37,14 @@ from app.db.manager import DatabaseManager
 - `ssot.acceptable-duplicates`: class names or globs allowed to repeat.
 """
 
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from archcheck.config.options import Option
 from archcheck.config.validators import string_list
 from archcheck.model import Severity, Violation
-from archcheck.project.ssot import SHOWN, class_sites, duplicates, others, unit_label
+from archcheck.project.ssot import Site, class_sites, duplicates, unit_label
 from archcheck.rule_api.examples import Example
-from archcheck.rule_api.rule import Rule
+from archcheck.rule_api.rule import SHOWN, Rule, listed
 
 MESSAGE = "class '{name}' is defined more than once in {unit}: also at {others}"
 FIX = "keep one implementation and import it everywhere else"
@@ -119,6 +119,13 @@ INVALID = [
         }
     ),
 ]
+
+
+def others(site: Site, group: Sequence[Site]) -> str:
+    """The other sites of a group, for a message: ``a.py:3, b.py:10``."""
+    return listed(
+        [o.where() if o.path != site.path else f"line {o.location.line}" for o in group if o is not site]
+    )
 
 
 class DuplicateClass(

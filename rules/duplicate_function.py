@@ -40,9 +40,9 @@ from collections import Counter
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportKind, Severity, Violation
-from archcheck.project.ssot import SHOWN, Site, duplicates, function_sites, listed, similarity, unit_label
+from archcheck.project.ssot import Site, duplicates, function_sites, similarity, unit_label
 from archcheck.rule_api.examples import Example
-from archcheck.rule_api.rule import Rule
+from archcheck.rule_api.rule import SHOWN, Rule, listed
 
 MESSAGE = "function '{name}' is defined more than once in {unit}: also at {others}"
 FIX = "keep one implementation and import it everywhere else"

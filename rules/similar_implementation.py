@@ -46,9 +46,9 @@ from typing import Iterator
 
 from archcheck.model import Severity, Violation
 from archcheck.project.concepts import concept
-from archcheck.project.ssot import SHOWN, class_sites, listed, similar_pairs, unit_label
+from archcheck.project.ssot import class_sites, similar_pairs, unit_label
 from archcheck.rule_api.examples import Example
-from archcheck.rule_api.rule import Rule
+from archcheck.rule_api.rule import SHOWN, Rule, listed
 
 MESSAGE = "class '{name}' implements the same concept ({concept}) as {others} in {unit}"
 FIX = "merge them into one implementation and import it everywhere"

@@ -214,24 +214,6 @@ def unit_label(unit: Unit) -> str:
     return f"{'service' if unit.kind is UnitKind.SERVICE else 'shared library'} '{unit.name}'"
 
 
-SHOWN = 5  # places one message names; a larger group is counted ("and 37 more")
-
-
-def listed(items: Sequence[str], total: Optional[int] = None) -> str:
-    """``a, b, c``, or the first ``SHOWN`` of ``total`` (default: all the items) and how many
-    more: a message stays short however many copies a checkout holds."""
-    count = len(items) if total is None else total
-    head = ", ".join(items[:SHOWN])
-    return head if count <= SHOWN else f"{head} and {count - SHOWN} more"
-
-
-def others(site: Site, group: Sequence[Site]) -> str:
-    """The other sites of a group, for a message: ``a.py:3, b.py:10``."""
-    return listed(
-        [o.where() if o.path != site.path else f"line {o.location.line}" for o in group if o is not site]
-    )
-
-
 _STAND_INS = frozenset({"dummy", "fake", "mock", "stub", "null", "noop", "abstract", "interface"})
 _INTERFACE_BASES = frozenset({"Protocol", "ABC", "ABCMeta"})
 

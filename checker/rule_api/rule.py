@@ -31,6 +31,15 @@ if TYPE_CHECKING:  # the project model is the rule's input, imported only for it
     from archcheck.project.project import Project
 
 Edge = Tuple[str, str]  # (unit, unit) of the service graph
+SHOWN = 5  # places one message names; a larger group is counted ("and 37 more")
+
+
+def listed(items: Sequence[str], total: Optional[int] = None) -> str:
+    """``a, b, c``, or the first ``SHOWN`` of ``total`` (default: all the items) and how many
+    more: a message stays short however many copies a checkout holds."""
+    count = len(items) if total is None else total
+    head = ", ".join(items[:SHOWN])
+    return head if count <= SHOWN else f"{head} and {count - SHOWN} more"
 
 
 class Rule:
