@@ -453,7 +453,7 @@ def audit(
             for line in mistake_log.record(mistakes, drafted, settings.root, before is not None):
                 _error(line)
         if history:
-            audits.append(history, measured)
+            audits.append(history, measured, inside=_within(history))
     except audits.HistoryError as exc:
         raise UserError(str(exc)) from None
     if fail_on_increase and change["increased"]:

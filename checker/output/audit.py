@@ -175,8 +175,9 @@ def previous_run(history: Path) -> Optional[Run]:
     return runs[-1] if runs else None
 
 
-def append(history: Path, run: Run) -> None:
-    """Add a line for ``run``, rewriting the file atomically: a full disk loses no earlier run."""
+def append(history: Path, run: Run, inside: Optional[Path] = None) -> None:
+    """Add a line for ``run``, rewriting the file atomically: a full disk loses no earlier run;
+    with ``inside``, a link that leads out of that folder is not written through."""
     try:
         before = read_regular(history)
     except FileNotFoundError:
@@ -185,7 +186,6 @@ def append(history: Path, run: Run) -> None:
         raise HistoryError(f"{history}: cannot read: {exc.strerror}") from None
     if before and not before.endswith(b"\n"):
         before += b"\n"
-    inside = None if history.is_absolute() else Path.cwd()  # a committed link must not lead out
     write_atomic(history, before + (json.dumps(run, sort_keys=True) + "\n").encode("utf-8"), inside=inside)
 
 
