@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.definitions import header_location
-from archcheck.facts.names import dotted, own_nodes, qualify
+from archcheck.facts.names import SCOPES, dotted, own_nodes, qualify
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
 
@@ -318,9 +318,6 @@ def _names_generator_exit(handler: ast.ExceptHandler) -> bool:
     return handler.type is not None and _catches(handler, ("GeneratorExit",))
 
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
-
 def _yields(body: Sequence[ast.stmt], marks: LineMarks) -> bool:
     """Does a function's own code yield? Only statements and expressions that span a line
     holding ``yield`` are looked into (the keyword is on the line where its expression starts)."""
@@ -329,7 +326,7 @@ def _yields(body: Sequence[ast.stmt], marks: LineMarks) -> bool:
         node = todo.pop()
         if isinstance(node, _YIELDS):
             return True
-        if isinstance(node, _SCOPES):
+        if isinstance(node, SCOPES):
             continue  # a nested function's yield makes it a generator, not this one
         for child in ast.iter_child_nodes(node):
             if not isinstance(child, (ast.stmt, ast.expr)) or marks.covers(child):

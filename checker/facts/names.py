@@ -14,7 +14,7 @@ from typing import Dict, Iterator, List, Mapping, Optional, Sequence
 
 from archcheck.model import ImportFact, ImportKind
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)  # what opens a scope of its own
 
 # The bytes of an ``async def`` (with a line continuation, even), for screens over raw files.
 ASYNC_DEF = re.compile(rb"async(?:[ \t\f]|\\\r?\n)+def\b")
@@ -76,6 +76,6 @@ def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
     while todo:
         node = todo.pop()
         yield node
-        if isinstance(node, _SCOPES):
+        if isinstance(node, SCOPES):
             continue
         todo.extend(reversed(list(ast.iter_child_nodes(node))))
