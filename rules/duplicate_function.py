@@ -37,7 +37,7 @@ from app.db import get_session
 import fnmatch
 import itertools
 from collections import Counter
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportKind, Severity, Violation
 from archcheck.project.ssot import Site, duplicates, function_sites, similarity, unit_label
@@ -260,7 +260,7 @@ class DuplicateFunction(
         for unit, sites in function_sites(self.project).items():
             candidates = [s for s in sites if _compared(s)]
             for name, group in sorted(duplicates(candidates).items()):
-                for site, copies, count in _copies(name, group, delegating):
+                for site, copies, count in _copies(group, delegating.get(name, {})):
                     yield self.violation(
                         site.location,
                         related=[o.location for o in copies],
@@ -269,16 +269,18 @@ class DuplicateFunction(
                         others=_places(site, copies, count),
                     )
 
-    def _delegations(self) -> Set[Tuple[str, str, str]]:
-        """(file, other file, name) where one file imports ``name`` from the other: a wrapper
+    def _delegations(self) -> Dict[str, Dict[str, Set[str]]]:
+        """name -> file -> the files it imports ``name`` from or exports it to: a wrapper
         (``from .core import validate as _async_validate``) calls the original, it is no copy."""
-        found: Set[Tuple[str, str, str]] = set()
+        found: Dict[str, Dict[str, Set[str]]] = {}
         for item in self.project.imports:
             target = item.resolution.target
             if target is None or item.fact.kind is not ImportKind.FROM:
                 continue
             for name in item.fact.names:
-                found |= {(item.path, target, name), (target, item.path, name)}
+                partners = found.setdefault(name, {})
+                partners.setdefault(item.path, set()).add(target)
+                partners.setdefault(target, set()).add(item.path)
         return found
 
 
@@ -289,9 +291,10 @@ def _compared(site: Site) -> bool:
 
 
 def _copies(
-    name: str, group: Sequence[Site], delegating: Set[Tuple[str, str, str]]
+    group: Sequence[Site], partners: Mapping[str, Set[str]]
 ) -> Iterator[Tuple[Site, List[Site], int]]:
-    """Each site with the first copies of it (in the group's order) and how many there are.
+    """Each site with the first copies of it (in the group's order) and how many there are;
+    ``partners`` maps a file to the files it delegates the group's name to, or from.
 
     Evidence depends only on a body and its parameters, so it is judged once per pair of
     distinct ones, and the copies are counted, not listed: a service with thousands of
@@ -300,10 +303,6 @@ def _copies(
     for site in group:
         kinds.setdefault((site.body, site.params), []).append(site)
     judged = {(a, b): evidence(kinds[a][0], kinds[b][0]) is not None for a in kinds for b in kinds}
-    partners: Dict[str, Set[str]] = {}  # a file -> the files it delegates ``name`` to, or from
-    for here, there, delegated in delegating:
-        if delegated == name:
-            partners.setdefault(here, set()).add(there)
     files = {kind: Counter(s.path for s in sites) for kind, sites in kinds.items()}
     for site in group:
         kind = (site.body, site.params)

@@ -159,16 +159,19 @@ def body_sketch(
     return tuple(sorted(hashes)[:SKETCH_SIZE])
 
 
-# ASCII text to identifiers and spaces: what `\b` splits ASCII text at
-_NOT_IDENTIFIER = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}
+# ASCII bytes to identifier bytes and spaces: what `\b` splits ASCII text at
+_NOT_IDENTIFIER = bytes(
+    i if (chr(i).isalnum() and i < 128) or i == ord("_") else ord(" ") for i in range(256)
+)
 
 
 def references(lines: Sequence[str], first: int, last: int, own: str) -> Tuple[str, ...]:
     """CamelCase names written in a class body: the classes it builds, holds or annotates."""
     text = "\n".join(lines[first - 1 : last])
     if text.isascii():  # the same words as the expression finds, several times faster
-        words = set(text.translate(_NOT_IDENTIFIER).split())
-        found = {w for w in words if "A" <= w[0] <= "Z" and not w.isupper()}  # a lower-case letter too
+        words = set(text.encode("ascii").translate(_NOT_IDENTIFIER).split())
+        # an upper-case first letter, and a lower-case letter too
+        found = {w.decode("ascii") for w in words if 65 <= w[0] <= 90 and not w.isupper()}
     else:
         found = set(_CAMEL.findall(text))
     found.discard(own)

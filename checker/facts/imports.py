@@ -56,7 +56,7 @@ class _AstImports:
     def gather(self) -> Tuple[ImportFact, ...]:
         tree = self.source.ast_tree
         assert tree is not None
-        self._statements(tree.body)
+        self._statements(tree.body, self.source.marked_where((), ("import",)))
         if any(call in self.source.text for call in _DYNAMIC_CALLS):
             self._dynamic(tree, self.source.marked_where(_DYNAMIC_CALLS))
         return tuple(self.facts)
@@ -64,7 +64,8 @@ class _AstImports:
     def _location(self, node: ast.AST) -> Location:
         return self.source.location(node)
 
-    def _statements(self, body: Sequence[ast.AST]) -> None:
+    def _statements(self, body: Sequence[ast.AST], marks: LineMarks) -> None:
+        """Import statements, descending only into statements that span an ``import`` line."""
         # a stack, not recursion: an `elif` chain nests one level per branch without indenting
         stack = list(reversed(body))
         while stack:
@@ -87,7 +88,7 @@ class _AstImports:
                         bound,
                     )
                 )
-            elif type(node) in _HOLDERS:
+            elif type(node) in _HOLDERS and (not isinstance(node, ast.stmt) or marks.covers(node)):
                 for field in _HOLDERS[type(node)]:
                     stack.extend(reversed(getattr(node, field)))
 

@@ -38,6 +38,7 @@ class ParsedSource:
     ast_tree: Optional[ast.Module]
     cst_tree: Optional[libcst.Module] = None
     _lines: Optional[List[str]] = None
+    _lowered: Optional[str] = None
 
     @property
     def lines(self) -> List[str]:
@@ -67,7 +68,9 @@ class ParsedSource:
         marks = bytearray(text.count("\n") + 1)
         if needles is None:
             return LineMarks(b"\x01" * len(marks))
-        lowered = text.lower()
+        if self._lowered is None:
+            self._lowered = text.lower()
+        lowered = self._lowered
         hits: List[int] = []
         for needle in needles:
             hits.extend(_occurrences(lowered, needle.lower()))

@@ -61,6 +61,7 @@ class Project:
         self._ancestors: Dict[Tuple[str, str], FrozenSet[str]] = {}
         self._derived: Dict[str, Any] = {}
         self._is_test: Dict[str, bool] = {}
+        self._aliases: Dict[str, Dict[str, str]] = {}
 
     def derived(self, key: str, compute: Callable[[], T]) -> T:
         """A structure several rules derive from the project (``ssot.class-sites``), computed
@@ -88,6 +89,14 @@ class Project:
         known = self._is_test.get(path)
         if known is None:
             known = self._is_test[path] = bool(self._test_files.match_file(path))
+        return known
+
+    def aliases(self, path: str) -> Dict[str, str]:
+        """The import aliases of ``path`` (``import_aliases`` of its imports), computed once."""
+        known = self._aliases.get(path)
+        if known is None:
+            facts = self.facts.get(path)
+            known = self._aliases[path] = import_aliases(facts.imports) if facts else {}
         return known
 
     def class_file(self, path: str, written: str) -> Optional[str]:
@@ -127,7 +136,7 @@ class Project:
                 facts = self.facts.get(where)
                 if facts is None:
                     continue
-                aliases = import_aliases(facts.imports)
+                aliases = self.aliases(where)
                 for fact in (c for c in facts.classes if c.name == cls):
                     for base in fact.bases:
                         # `JSONEncoder as Base`: the class is JSONEncoder

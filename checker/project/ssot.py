@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Set
 from archcheck.config.globs import compile_globs
 from archcheck.config.settings import ConfigError
 from archcheck.facts.definitions import SKETCH_SIZE
-from archcheck.facts.names import import_aliases, qualify
+from archcheck.facts.names import qualify
 from archcheck.model import ClassFact, Location
 from archcheck.project.concepts import concept, same_concept, tokens
 from archcheck.project.layout import Unit, UnitKind
@@ -124,7 +124,7 @@ def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
         owner = project.layout.owner(path)
         if owner is None or facts.generated or project.is_test_file(path) or _NOT_OWN_CODE.match_file(path):
             continue
-        aliases = import_aliases(facts.imports)
+        aliases = project.aliases(path)
         for d in facts.classes if is_class else facts.functions:
             if d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, is_class):
                 continue
