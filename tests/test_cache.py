@@ -103,7 +103,8 @@ def test_jobs_give_identical_results(project: Path) -> None:
 
 
 def test_process_pool_gives_the_same_findings_as_one_process(tmp_path: Path) -> None:
-    """Enough files to cross the pool threshold, with file-rule and project-rule findings."""
+    """Enough files to cross the pool threshold, with file-rule and project-rule findings; one
+    name is not UTF-8, so its facts cannot come back from a worker as MessagePack."""
     from archcheck.pipeline.runner import POOL_THRESHOLD
 
     root = tmp_path / "big"
@@ -117,10 +118,13 @@ def test_process_pool_gives_the_same_findings_as_one_process(tmp_path: Path) -> 
             f"class Manager{index % 3}:\n    pass\n\n"
             "async def handler():\n    asyncio.run(work())\n"
         )
+    odd = root / "services" / "a-service" / "app" / os.fsdecode(b"odd\xff.py")
+    odd.write_text("import asyncio\n\nasync def handler():\n    asyncio.run(work())\n")
     one = codes(run(root, "--no-cache", "--jobs", "1"))
     pooled = codes(run(root, "--no-cache", "--jobs", "2"))
     assert one == pooled
     assert {c[0] for c in one} >= {"ASY001", "IMP002", "SSOT001"}
+    assert any(c[0] == "ASY001" and "odd" in c[1] for c in pooled)
 
 
 def test_keys_are_the_same_in_every_process() -> None:
