@@ -383,12 +383,12 @@ class _Gatherer:
         )
         if not starts:
             return marks
-        lines = [after - before for before, after in zip(marks.before, marks.before[1:])]
+        lines = list(marks.lines)
         text, line, last = self.source.text, 0, 0
         for at in starts:
             line += text.count("\n", last, at)
             last = at
-            lines[line] = 1
+            lines.append(line)
         return LineMarks(lines)
 
     # statements, with the scope each runs in

@@ -12,6 +12,7 @@ file: a 3.12 f-string is valid even when archcheck runs on 3.11.
 from __future__ import annotations
 
 import ast
+import bisect
 import codecs
 import contextlib
 import io
@@ -19,8 +20,8 @@ import itertools
 import re
 import sys
 import tokenize
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Location, ParseProblem
@@ -39,6 +40,7 @@ class ParsedSource:
     cst_tree: Optional[libcst.Module] = None
     _lines: Optional[List[str]] = None
     _lowered: Optional[str] = None
+    _hits: Dict[Tuple[str, bool], List[int]] = field(default_factory=dict)  # see ``_lines_holding``
 
     @property
     def lines(self) -> List[str]:
@@ -64,29 +66,33 @@ class ParsedSource:
         """The lines that hold one of ``needles``, or one of ``words`` as a whole identifier,
         ignoring case; every line when ``needles`` is None. Statements that span no marked
         line can be skipped. ``str.find`` over the text, so the cost is in the hits."""
-        text = self.text
-        marks = bytearray(text.count("\n") + 1)
         if needles is None:
-            return LineMarks(b"\x01" * len(marks))
-        if self._lowered is None:
-            self._lowered = text.lower()
-        lowered = self._lowered
-        hits: List[int] = []
-        for needle in needles:
-            hits.extend(_occurrences(lowered, needle.lower()))
-        for word in words:
-            size = len(word)
-            for at in _occurrences(lowered, word.lower()):
-                before = lowered[at - 1] if at else " "
-                after = lowered[at + size] if at + size < len(lowered) else " "
-                if not (_IDENTIFIER(before) or _IDENTIFIER(after)):
-                    hits.append(at)
-        line, last = 0, 0
-        for at in sorted(hits):
-            line += text.count("\n", last, at)
-            last = at
-            marks[line] = 1
-        return LineMarks(marks)
+            return LineMarks((), every=True)
+        asked = itertools.chain(((n, False) for n in needles), ((w, True) for w in words))
+        return LineMarks(
+            line for needle, whole in asked for line in self._lines_holding(needle.lower(), whole)
+        )
+
+    def _lines_holding(self, needle: str, whole: bool) -> List[int]:
+        """The 0-based lines where lower-case ``needle`` occurs (as a whole identifier when
+        ``whole``), remembered: several gatherers screen for the same words."""
+        found = self._hits.get((needle, whole))
+        if found is None:
+            if self._lowered is None:
+                self._lowered = self.text.lower()
+            lowered, size = self._lowered, len(needle)
+            found = self._hits[(needle, whole)] = []
+            line, last = 0, 0
+            for at in _occurrences(lowered, needle):
+                if whole and (
+                    (at and _IDENTIFIER(lowered[at - 1]))
+                    or (at + size < len(lowered) and _IDENTIFIER(lowered[at + size]))
+                ):
+                    continue
+                line += lowered.count("\n", last, at)
+                last = at
+                found.append(line)
+        return found
 
     def cst_module(self) -> libcst.Module:
         """The LibCST tree, parsed on first use; raises libcst.ParserSyntaxError."""
@@ -123,13 +129,15 @@ def _occurrences(text: str, needle: str) -> Iterator[int]:
 
 
 class LineMarks:
-    """Counts of marked lines up to each line: does a statement hold a marked line, in O(1)?"""
+    """Marked lines (0-based): does a statement hold one? A bisection, so marks cost as much as
+    the hits, not the lines of the file."""
 
-    def __init__(self, marks: Sequence[int]) -> None:
-        self.before: List[int] = [0, *itertools.accumulate(marks)]
+    def __init__(self, lines: Iterable[int], every: bool = False) -> None:
+        self.lines: List[int] = sorted(set(lines))
+        self.every = every  # every line is marked (an unscreened walk)
 
     def any(self) -> bool:
-        return self.before[-1] > 0
+        return self.every or bool(self.lines)
 
     def covers(self, node: Union[ast.stmt, ast.expr]) -> bool:
         decorators: Sequence[ast.expr] = getattr(node, "decorator_list", ())
@@ -137,9 +145,11 @@ class LineMarks:
         return self.between(first, node.end_lineno or node.lineno)
 
     def between(self, first: int, last: int) -> bool:
-        """Whether a line from ``first`` to ``last`` (both included) is marked."""
-        last = min(last, len(self.before) - 1)
-        return first <= last and self.before[last] > self.before[first - 1]
+        """Whether a line from ``first`` to ``last`` (1-based, both included) is marked."""
+        if self.every:
+            return first <= last
+        at = bisect.bisect_left(self.lines, first - 1)
+        return at < len(self.lines) and self.lines[at] <= last - 1
 
     def covers_code(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]) -> bool:
         """``covers``, leaving out the lines of a docstring that has its lines to itself."""
