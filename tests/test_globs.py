@@ -1,4 +1,4 @@
-"""Globs answer as pathspec does, with or without the one-expression fast path."""
+"""Globs (matched with RE2) answer as pathspec's default backend does."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_no_glob_matches_nothing() -> None:
 
 
 def test_globs_at_any_depth_match_only_where_a_component_starts() -> None:
-    """The fast path tries globs that float (``*.pyc``, ``node_modules/``) after each ``/``."""
+    """Globs that float (``*.pyc``, ``node_modules/``) match after each ``/`` only."""
     patterns = ["*.pyc", "node_modules/", "build", "/dist", "docs/*.md", "**/cache/**", "x?y", ".env*"]
     reference = pathspec.GitIgnoreSpec.from_lines(patterns)
     globs = compile_globs(patterns)

@@ -22,8 +22,6 @@ _WILDCARD = re.compile(r"[*?[]")
 
 
 GITIGNORE_MAX_SIZE = 1 << 20
-# a pattern with this many wildcards backtracks for minutes on a long name: git users write none
-GITIGNORE_MAX_STARS = 8
 # patterns read from one .gitignore: each costs a regular expression to compile on every run
 # (about 0.3 ms); real files hold tens or hundreds
 GITIGNORE_MAX_PATTERNS = 2000
@@ -39,28 +37,35 @@ def _read_gitignore(
         if unreadable is not None and os.path.lexists(os.path.join(root, path)):
             unreadable.append((path, str(exc)))  # there, but not read: what it ignores is checked
         return None
-    lines = [
-        line
-        for line in data.decode("utf-8", errors="replace").splitlines()
-        if line.count("*") <= GITIGNORE_MAX_STARS and len(line) <= 4096
-    ]
+    lines = [line for line in data.decode("utf-8", errors="replace").splitlines() if len(line) <= 4096]
     patterns = [line for line in lines if line.strip() and not line.startswith("#")]
-    if len(patterns) > GITIGNORE_MAX_PATTERNS:
-        if unreadable is not None:  # what the rest ignores is checked: say so
-            reason = f"holds {len(patterns)} patterns; only the first {GITIGNORE_MAX_PATTERNS} are used"
-            unreadable.append((path, reason))
-        lines = patterns[:GITIGNORE_MAX_PATTERNS]
+    considered = patterns[:GITIGNORE_MAX_PATTERNS]
     try:
-        return gitignore_globs(lines)
-    except Exception:  # a broken .gitignore line: git ignores it, so do we
-        valid = []
-        for line in lines:
-            try:
-                gitignore_globs([line])
-            except Exception:
-                continue
-            valid.append(line)
-        return gitignore_globs(valid)
+        globs, used = gitignore_globs(considered), len(considered)
+    except Exception:  # a broken line (git ignores it, so do we), or more than RE2 compiles at once
+        valid = [line for line in considered if _compiles([line])]
+        kept = _matchable(valid)
+        globs, used = gitignore_globs(kept), len(kept) + len(considered) - len(valid)
+    if used < len(patterns) and unreadable is not None:  # what the rest ignores is checked: say so
+        unreadable.append((path, f"holds {len(patterns)} patterns; only the first {used} are used"))
+    return globs
+
+
+def _compiles(lines: List[str]) -> bool:
+    try:
+        gitignore_globs(lines)
+    except Exception:
+        return False
+    return True
+
+
+def _matchable(lines: List[str]) -> List[str]:
+    """The longest first part of ``lines`` that RE2 compiles within its memory budget."""
+    good, bad = 0, len(lines) + 1
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        good, bad = (middle, bad) if _compiles(lines[:middle]) else (good, middle)
+    return lines[:good]
 
 
 def is_env_file(name: str) -> bool:

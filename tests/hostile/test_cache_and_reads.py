@@ -90,10 +90,17 @@ def test_a_gitignore_fifo_does_not_block(tmp_path: Path) -> None:
     assert "ASY001" in _out(root, "--no-cache")
 
 
-def test_a_backtracking_gitignore_pattern_is_skipped(tmp_path: Path) -> None:
-    root = project(tmp_path, {"a.py": LOOP, "a" * 60 + ".py": "x = 1\n"})
-    (root / ".gitignore").write_text("a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\n")
-    assert "ASY001" in _out(root, "--no-cache")  # within the run's timeout
+_BACKTRACKING = "a*a*a*a*a*a*a*a*a*a*a*a*a*a*c.py"  # with `re`: C(150, 13) steps on the first name
+
+
+@pytest.mark.parametrize("where", [".gitignore", "extend-exclude"])
+def test_a_backtracking_glob_is_matched_in_linear_time(tmp_path: Path, where: str) -> None:
+    config = CONFIG + (f'extend-exclude = ["{_BACKTRACKING}"]\n' if where == "extend-exclude" else "")
+    root = project(tmp_path, {"a" * 150 + ".py": LOOP, "a" * 150 + "c.py": LOOP}, config)
+    if where == ".gitignore":
+        (root / ".gitignore").write_text(_BACKTRACKING + "\n")
+    out = _out(root, "--no-cache")  # within the run's timeout: `re` took hours
+    assert out.count("ASY001") == 1 and "a" * 150 + ".py" in out  # the glob applies, to the second name
 
 
 @POSIX
