@@ -228,12 +228,13 @@ def _mask_text(text: str, depth: int) -> str:
     masked = _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0), depth), text)
     # a URL inside another one's query or run together with it: its userinfo, whatever parsed
     masked = _NESTED_USERINFO.sub(_mask_userinfo, masked)
-    # a password that holds "/", a space or a tab (SQLAlchemy reads up to the last "@"), which
-    # ends the URL for urllib or for the text around it: up to the last "@" of its stretch
+    # a password that holds "/", whitespace or a quote (SQLAlchemy reads up to the last "@"),
+    # which ends the URL for urllib or for the text around it: up to the last "@" of its stretch
+    # (a later "@" in the message is masked over too: more hidden, nothing shown)
     return _SPLIT_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}@", masked)
 
 
-_SPLIT_PASSWORD = re.compile(r"(://[^\s:@/'\"]*:)(?!\*\*\*@)(?:(?!://)[^'\"\n]){0,200}@")
+_SPLIT_PASSWORD = re.compile(r"(://[^\s:@/'\"]*:)(?!\*\*\*@)(?:(?!://).){0,200}@", re.DOTALL)
 # ``scheme://user:password@`` anywhere (a URL inside another URL or joined to one)
 _NESTED_USERINFO = re.compile(r"(://)([^/\s:@'\"?#]*)(:[^/\s@'\"]*)?@")
 

@@ -22,6 +22,10 @@ from tests.hostile._project import CONFIG, TEMPLATE, project, run
         ("'postgresql://app:my secret@db/app'", "'postgresql://app:***@db/app'"),
         ("postgresql://app:my\tsecret@db/app", "postgresql://app:***@db/app"),
         ("http://u:p@h and http://c:d@h2", "http://u:***@h and http://c:***@h2"),
+        ("'postgresql://app:it's a secret@db/app'", "'postgresql://app:***@db/app'"),
+        ("'postgresql://app:\"my secret\"@db/app'", "'postgresql://app:***@db/app'"),
+        ("'postgresql://app:a\" b@db/app'", "'postgresql://app:***@db/app'"),
+        ("'postgresql://app:secret\nx@db/app'", "'postgresql://app:***@db/app'"),
         ("https://github.com/foo@bar https://host:8080/x", "https://github.com/foo@bar https://host:8080/x"),
     ],
 )
