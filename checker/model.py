@@ -10,9 +10,13 @@ since facts never form cycles).
 from __future__ import annotations
 
 import enum
-from typing import Optional, Tuple
+from typing import Annotated, Optional, Tuple
 
 import msgspec
+
+# a line, column or count of dots in a file: a cache entry edited to hold more than any file
+# of the largest allowed size can (1 GB) is discarded, never turned into an allocation
+Position = Annotated[int, msgspec.Meta(ge=0, le=(1 << 31) - 1)]
 
 
 class Value(msgspec.Struct, frozen=True, gc=False, array_like=True):
@@ -28,10 +32,10 @@ class Location(Value, frozen=True, order=True):
     """A span in a file, 1-based lines and columns, path relative to the root with ``/``."""
 
     path: str
-    line: int = 1
-    column: int = 1
-    end_line: int = 1
-    end_column: int = 1
+    line: Position = 1
+    column: Position = 1
+    end_line: Position = 1
+    end_column: Position = 1
 
 
 class Violation(Value, frozen=True):
@@ -59,11 +63,14 @@ class ImportKind(str, enum.Enum):
     DYNAMIC = "dynamic"  # importlib.import_module("a.b")
 
 
+_SHOWN_DOTS = 64  # more leading dots are counted, not written out
+
+
 class ImportFact(Value, frozen=True):
     """An import statement (or literal dynamic import) as written in a file."""
 
     module: str  # dotted name as written, "" for ``from . import x``
-    level: int  # 0 absolute, n for n leading dots
+    level: Position  # 0 absolute, n for n leading dots
     names: Tuple[str, ...]  # imported names of a from-import, () otherwise
     kind: ImportKind
     location: Location
@@ -71,7 +78,8 @@ class ImportFact(Value, frozen=True):
 
     @property
     def display(self) -> str:
-        return "." * self.level + self.module
+        dots = "." * self.level if self.level <= _SHOWN_DOTS else f"...({self.level} dots)"
+        return dots + self.module
 
 
 class ClassFact(Value, frozen=True):

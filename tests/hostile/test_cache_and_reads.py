@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from tests.hostile._project import CONFIG, project, run
@@ -226,3 +227,30 @@ def test_a_non_utf8_file_name_leaves_the_rest_of_the_cache_stored(tmp_path: Path
     cache = CacheDir(tmp_path / ".archcheck_cache", tmp_path)
     cache.store("t.msgpack", "paths", {"good.py": 1, "bad\udcff.py": 2})
     assert cache.load("t.msgpack", "paths", dict) == {"good.py": 1}
+
+
+def _edit_levels(value: object, level: int) -> None:
+    """Set the level of every stored import of ``models`` (msgpack arrays: module, level, …)."""
+    if isinstance(value, list):
+        if len(value) >= 2 and value[0] == "models" and value[1] == 1:
+            value[1] = level
+        for item in value:
+            _edit_levels(item, level)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _edit_levels(item, level)
+
+
+@pytest.mark.parametrize("level", [2**31, 2**40])
+def test_a_cached_count_no_file_can_hold_is_discarded(tmp_path: Path, level: int) -> None:
+    """A well-typed cache edit (an import's level set to 2**31) must not become a 2 GB message."""
+    root = project(tmp_path, {"__init__.py": "", "models.py": "X = 1\n", "rel.py": "from .models import X\n"})
+    fresh = _out(root)
+    cache = root / ".archcheck_cache"
+    for entry in cache.glob("files-*-facts-*.msgpack"):
+        header, payload = msgspec.msgpack.decode(entry.read_bytes())
+        _edit_levels(payload, level)
+        entry.write_bytes(msgspec.msgpack.encode([header, payload]))
+    for entry in [*cache.glob("report-*"), *cache.glob("rules-*")]:
+        entry.unlink()
+    assert _out(root) == fresh and "IMP002" in fresh

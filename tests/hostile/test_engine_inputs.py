@@ -270,7 +270,9 @@ def test_a_huge_gitignore_costs_a_bounded_time(tmp_path: Path) -> None:
 def test_a_gitignore_beyond_what_re2_compiles_at_once_is_used_in_part(tmp_path: Path) -> None:
     root = project(tmp_path, {"a.py": "x = 1\n"})
     (root / ".gitignore").write_text("".join(f"*a*b*c{i}*\n" for i in range(1_900)))
-    (root / "svc" / "app" / "xaybzc7.py").write_text("import asyncio\n\nasync def f():\n    asyncio.run(f())\n")
+    (root / "svc" / "app" / "xaybzc7.py").write_text(
+        "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
+    )
     out = _text(root)
     assert ".gitignore:1:1: ARC001" in out and "holds 1900 patterns; only the first " in out
     assert "ASY001" not in out  # ignored by an early pattern, which is used
