@@ -272,7 +272,7 @@ class Suppression(Value, frozen=True):
     line: int  # the line it silences
     codes: Tuple[str, ...]  # () silences every code
     comment_line: int  # where the comment is (a statement's first line covers the statement)
-    until: str = ""  # ISO date after which it stops working
+    until: str = ""  # as written: an ISO date after which it stops working (one it cannot read has passed)
 
     def covers(self, code: str) -> bool:
         return not self.codes or any(code.startswith(c) for c in self.codes)

@@ -23,7 +23,8 @@ MARKER = "archcheck:"
 _COMMENT = re.compile(r"#\s*archcheck:\s*ignore\b")
 _CODES = re.compile(r"[ \t]*\[([A-Za-z0-9_,\s]*)\]")
 _MALFORMED = re.compile(r"[ \t]*\[([^\]]*)\]?")
-_UNTIL = re.compile(r"\buntil=(\d{4}-\d{2}-\d{2})\b")
+_UNTIL = re.compile(r"\buntil=(\S{0,40})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Parsed = Tuple[Tuple[str, ...], str]  # (codes, until)
 
@@ -42,6 +43,7 @@ def parse_comment(comment: str) -> Optional[Parsed]:
     listed = _CODES.match(rest)
     if listed is not None:
         codes = tuple(c.strip().upper() for c in listed.group(1).split(",") if c.strip())
+        codes = codes or ("[]",)  # `ignore[]` names no code: it silences nothing (ARC002), never every code
         rest = rest[listed.end() :]
     else:
         malformed = _MALFORMED.match(rest)
@@ -52,6 +54,23 @@ def parse_comment(comment: str) -> Optional[Parsed]:
             codes = ()
     until = _UNTIL.search(rest)
     return codes, until.group(1) if until else ""
+
+
+def is_date(until: str) -> bool:
+    """Is an ``until=`` value a real YYYY-MM-DD date (not ``2026-1-5``, ``2025-02-30``)?"""
+    if _ISO_DATE.fullmatch(until) is None:
+        return False
+    try:
+        datetime.date.fromisoformat(until)
+    except ValueError:
+        return False
+    return True
+
+
+def expired(until: str, today: str) -> bool:
+    """Has a suppression's ``until=`` date passed? One it cannot read has: a typo must not
+    make a suppression last for ever."""
+    return bool(until) and (not is_date(until) or until < today)
 
 
 def in_lines(lines: Iterable[Tuple[int, str]]) -> Tuple[Suppression, ...]:

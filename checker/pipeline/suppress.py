@@ -8,6 +8,7 @@ from typing import AbstractSet, Callable, Iterable, List, Mapping, Sequence, Set
 
 from msgspec.structs import replace
 
+from archcheck.facts.suppressions import expired, is_date
 from archcheck.model import Suppression, Violation
 
 _CODE = re.compile(r"[A-Z]+[0-9]*")  # a rule code or prefix as a suppression names it
@@ -42,12 +43,16 @@ def apply(
             for s in suppressions.get(path, ())
             if s.line == violation.location.line and s.covers(violation.code)
         ]
-        active = [s for s in matching if not s.until or s.until >= today]
+        active = [s for s in matching if not expired(s.until, today)]
         used.update((path, s.comment_line) for s in matching)
         if active:
             continue
         if matching:
-            note = f" (suppression expired on {matching[0].until})"
+            until = matching[0].until
+            if is_date(until):
+                note = f" (suppression expired on {until})"
+            else:
+                note = f" (suppression until={until!r} is not a YYYY-MM-DD date)"
             violation = replace(violation, message=violation.message + note)
         result.kept.append(violation)
     for path in sorted(set(suppressions) - set(unjudged)):  # files most rules saw only in part

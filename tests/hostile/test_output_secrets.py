@@ -131,7 +131,16 @@ def test_a_config_file_linked_out_of_the_checkout_is_not_read(tmp_path: Path, na
 
 
 @pytest.mark.parametrize(
-    "comment", ["ignore[IMP-001]", "ignore[IMP001;CFG001]", "ignore[IMP001", "ignore[\u0130MP001]", "ignored"]
+    "comment",
+    [
+        "ignore[IMP-001]",
+        "ignore[IMP001;CFG001]",
+        "ignore[IMP001",
+        "ignore[\u0130MP001]",
+        "ignored",
+        "ignore[]",
+        "ignore[ , ]",
+    ],
 )
 def test_a_suppression_it_cannot_read_silences_nothing(tmp_path: Path, comment: str) -> None:
     source = f"import asyncio\n\nasync def f():\n    asyncio.run(f())  # archcheck: {comment}\n"
@@ -139,6 +148,20 @@ def test_a_suppression_it_cannot_read_silences_nothing(tmp_path: Path, comment: 
     assert "svc/app/main.py:4:5: ASY001" in out
     if comment != "ignored":
         assert "svc/app/main.py:4:1: ARC002" in out  # the comment is named as silencing nothing
+
+
+@pytest.mark.parametrize(
+    "until", ["2026-1-5", "2025/01/05", "tomorrow", "2025-02-30", "2099-13-45", "2099-01-05x"]
+)
+def test_a_suppression_until_a_date_it_cannot_read_has_expired(tmp_path: Path, until: str) -> None:
+    source = (
+        f"import asyncio\n\nasync def f():\n    asyncio.run(f())  # archcheck: ignore[ASY001] until={until}\n"
+    )
+    out = run(project(tmp_path, {"main.py": source}), "--no-cache").stdout.decode()
+    assert (
+        "svc/app/main.py:4:5: ASY001" in out
+        and f"(suppression until='{until}' is not a YYYY-MM-DD date)" in out
+    )
 
 
 def test_a_code_list_after_a_space_is_read(tmp_path: Path) -> None:
