@@ -284,3 +284,25 @@ def test_line_ends_at_the_end_of_a_file_are_kept(tmp_path: Path) -> None:
     cli(tmp_path, "check", "--fix")
     assert (app / "cr.py").read_bytes() == b"import os\rfrom app.models import X\rx = 1\r"
     assert (app / "mixed.py").read_bytes() == b"import os\r\nfrom app.models import X\nx = 1\r"
+
+
+def test_a_file_libcst_would_not_write_back_as_it_is_is_not_fixed(tmp_path: Path) -> None:
+    """LibCST drops a form feed that starts a line (a page break): the file is left alone."""
+    source = "from .models import X\n\x0cy = 1\n"
+    app = _relative_imports(tmp_path, {"ff.py": source})
+    result = cli(tmp_path, "check", "--fix")
+    assert (app / "ff.py").read_text() == source
+    assert "not fixed: LibCST would not write this file back as it is" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_diff_applies_when_a_line_holds_what_splitlines_breaks_at(tmp_path: Path) -> None:
+    """Form feeds, \\x1c and \\u2028 inside a line end no line: ``git apply`` reads the diff."""
+    source = "import os  # a\x0cb\nfrom .models import X\nx = 1  # c\x1cd\u2028e\n"
+    app = _relative_imports(tmp_path, {"ff.py": source})
+    subprocess.run(["git", "init", "-q", "."], cwd=tmp_path, check=True)
+    diff = cli(tmp_path, "check", "--diff").stdout
+    assert "No newline at end of file" not in diff
+    (tmp_path / "d.patch").write_text(diff, encoding="utf-8")
+    subprocess.run(["git", "apply", "d.patch"], cwd=tmp_path, check=True)
+    assert (app / "ff.py").read_text(encoding="utf-8") == source.replace(".models", "app.models")

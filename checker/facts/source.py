@@ -257,6 +257,15 @@ def _syntax_problem(path: str, exc: SyntaxError) -> ParseProblem:
 _LINE_END = re.compile(r"\r\n?")
 
 
+_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+
+def lines_with_ends(text: str) -> List[str]:
+    """``text`` split after each ``\n``, ``\r\n`` and lone ``\r``, the ends kept: where Python
+    ends its lines (``str.splitlines`` also splits at a form feed, ``\x1c`` or ``\u2028``)."""
+    return _LINE_WITH_END.findall(text)
+
+
 def source_lines(text: str) -> List[str]:
     """Python source split where Python ends its lines: ``\n``, ``\r\n`` and a lone ``\r``
     (not at a form feed or ``\u2028``, where ``str.splitlines`` would)."""

@@ -14,6 +14,7 @@ import secrets
 from collections import Counter
 from typing import List
 
+from archcheck.facts.source import lines_with_ends
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
 from archcheck.pipeline.fixer import Outcome
@@ -24,8 +25,8 @@ def to_diff(outcome: Outcome) -> str:
     chunks: List[str] = []
     for change in outcome.files:
         path = escape.text(change.path)
-        before = change.text(change.before).splitlines(keepends=True)
-        after = change.text(change.after).splitlines(keepends=True)
+        before = lines_with_ends(change.text(change.before))
+        after = lines_with_ends(change.text(change.after))
         for line in difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"):
             line = mask_credentials(line)  # a line with a credential is shown, not applied, as it was
             chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")

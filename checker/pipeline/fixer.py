@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.files import UnreadableFile, read_project_file
-from archcheck.facts.source import deep_recursion
+from archcheck.facts.source import deep_recursion, lines_with_ends
 from archcheck.fileio import WriteError, write_atomic
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Violation
@@ -247,6 +247,8 @@ def _edit_module(path: str, data: bytes, fixes: Sequence[CstFix]) -> Edited:
             failed = [(FAILED, f"LibCST cannot parse the file: {type(exc).__name__}")] * len(fixes)
             return None, "utf-8", failed
         outcomes: List[Optional[Tuple[str, str]]] = [(FAILED, _NOTHING_THERE)] * len(fixes)
+        if module.code + _dropped_tail(module, data) != _decoded(module, data):
+            return None, module.encoding, [(FAILED, _NOT_REPRODUCED)] * len(fixes)
         body: List[libcst.BaseStatement] = list(module.body)
         line = 1 + _line_breaks("".join(module.code_for_node(e) for e in module.header))
         try:
@@ -268,16 +270,24 @@ def _edit_module(path: str, data: bytes, fixes: Sequence[CstFix]) -> Edited:
     return code.encode(module.encoding), module.encoding, outcomes
 
 
-def _dropped_tail(module: libcst.Module, data: bytes) -> str:
-    """What LibCST's printing leaves off the end of the file (a last lone ``\r``): put back, so
-    bytes outside the fix never change."""
+_NOT_REPRODUCED = "LibCST would not write this file back as it is (a form feed that starts a line)"
+
+
+def _decoded(module: libcst.Module, data: bytes) -> Optional[str]:
+    """The file's text as LibCST prints it back: decoded, the BOM kept only if LibCST keeps it."""
     try:
         original = data.decode(module.encoding)
     except (LookupError, UnicodeDecodeError):
-        return ""
-    printed = module.code
-    original = original.removeprefix("\ufeff") if not printed.startswith("\ufeff") else original
-    return original[len(printed) :] if original.startswith(printed) else ""
+        return None
+    return original.removeprefix("\ufeff") if not module.code.startswith("\ufeff") else original
+
+
+def _dropped_tail(module: libcst.Module, data: bytes) -> str:
+    """What LibCST's printing leaves off the end of the file (a last lone ``\r``): put back, so
+    bytes outside the fix never change. (It also drops a form feed that starts a line: such a
+    file is not edited at all.)"""
+    original, printed = _decoded(module, data), module.code
+    return original[len(printed) :] if original is not None and original.startswith(printed) else ""
 
 
 def _edit_statement(
@@ -422,8 +432,9 @@ def _edit_lines(data: bytes, fixes: Sequence[Fix]) -> Edited:
         text = data[len(bom) :].decode(encoding)
     except (LookupError, UnicodeDecodeError) as exc:
         return None, "utf-8", [(FAILED, f"cannot decode the file: {exc}")] * len(fixes)
-    bare = text.splitlines()
-    ends = [whole[len(line) :] for whole, line in zip(text.splitlines(keepends=True), bare)]
+    whole = lines_with_ends(text)
+    bare = [line.rstrip("\r\n") for line in whole]  # one end each: "\r\r\n" is two lines
+    ends = [line[len(b) :] for line, b in zip(whole, bare)]
     newline = next((e for e in ends if e in ("\r\n", "\n", "\r")), "\n")
     outcomes: List[Optional[Tuple[str, str]]] = []
     edits: List[Tuple[LineEdit, int]] = []
