@@ -85,6 +85,8 @@ canonical = { DatabaseManager = 3 }
     ("glob", "reason"),
     [
         ("/srv/services/*", "must be relative to the project root"),
+        ("C:/services/*", "must be relative to the project root"),
+        ("c:", "must be relative to the project root"),
         ("../other/*", "must not leave the project root"),
         ("services/**x", "'**' can only be an entire path component"),
         ("", "empty glob"),
@@ -94,6 +96,13 @@ def test_bad_service_globs(tmp_path: Path, glob: str, reason: str) -> None:
     write(tmp_path / "archcheck.toml", f"services = [{glob!r}]\n")
     [problem] = problems(tmp_path)
     assert problem.startswith("archcheck.toml: services: ") and reason in problem
+
+
+def test_a_folder_named_like_a_drive_letter_and_more_is_a_service(tmp_path: Path) -> None:
+    (tmp_path / "v:2" / "app").mkdir(parents=True)
+    (tmp_path / "v:2" / "app" / "m.py").write_text("x = 1\n")
+    write(tmp_path / "archcheck.toml", 'services = ["v:2"]\n')
+    assert load_settings(tmp_path).services == ("v:2",)
 
 
 def test_unknown_section_key_and_non_table_section(tmp_path: Path) -> None:
