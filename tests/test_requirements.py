@@ -46,6 +46,25 @@ def test_pip_syntax() -> None:
     assert facts.problems == ()
 
 
+def test_environment_variables_are_read_as_unknown_never_expanded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip puts ``${NAME}``'s value there: the version is unknown here (and nothing is read from
+    the environment); a package or a file the environment names is skipped."""
+    monkeypatch.setenv("HTTPX_VERSION", "0.27.0")
+    facts = parse(
+        "httpx==${HTTPX_VERSION}\n"
+        "requests>=${REQUESTS_MIN}; python_version >= '3.9'\n"
+        "${PACKAGE}==1.0\n"
+        "-r ${CONFIG_DIR}/base.txt\n"
+        "--extra-index-url https://${PYPI_TOKEN}@pypi.example.com/simple\n"
+    )
+    assert [(r.name, r.pins, r.specifier) for r in facts.requirements] == [
+        ("httpx", (), ""),
+        ("requests", (), ""),
+    ]
+    assert facts.includes == () and facts.problems == ()
+    assert "0.27.0" not in repr(facts)
+
+
 def test_bad_lines_are_problems_at_their_line() -> None:
     facts = parse("ok==1\nnot a requirement\n--no-such-option\n")
     assert [(p.location.line, p.reason.split(":")[0]) for p in facts.problems] == [

@@ -51,6 +51,9 @@ _GLOBAL_OPTIONS = (
 _EDITABLE = ("-e", "--editable")
 _INLINE_VIA = re.compile(r"\s#\s*via\s+(\S.*)$")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+# `${NAME}`: pip puts the environment variable's value there; archcheck never reads the environment
+_ENV_VAR = re.compile(r"\$\{[A-Z0-9_]+\}")
+_NAME_PART = re.compile(r"[A-Za-z0-9._-]*")
 
 
 def _logical_lines(text: str) -> List[Tuple[int, str]]:
@@ -69,6 +72,13 @@ def _logical_lines(text: str) -> List[Tuple[int, str]]:
     if pending is not None:
         lines.append(pending)
     return lines
+
+
+def _requirement_name(spec: str) -> Optional[str]:
+    try:
+        return canonicalize_name(Requirement(spec).name)
+    except InvalidRequirement:
+        return None
 
 
 def _is_unnamed(spec: str) -> bool:
@@ -154,8 +164,8 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         include = _INCLUDE.match(line)
         if include:
             written = include.group(2).strip()
-            if "://" in written:
-                continue  # a remote file pip fetches: nothing to read here (nor to print: tokens)
+            if "://" in written or _ENV_VAR.search(written):
+                continue  # a remote file pip fetches, or one the environment names: nothing to read here
             target = posixpath.normpath(posixpath.join(base, written))
             includes.append(IncludeFact(target, include.group(1) in ("-c", "--constraint"), where))
             continue
@@ -174,6 +184,14 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
                 name = canonicalize_name(egg.group(1))
                 requirements.append(RequirementFact(name, spec, (), where, via=via.get(number, ())))
             continue
+        variable = _ENV_VAR.search(spec)
+        if variable is not None:  # `httpx==${HTTPX_VERSION}`: the name is known, the version is not
+            if _NAME_PART.fullmatch(spec[: variable.start()]):
+                continue  # the environment names the package itself
+            known = _requirement_name(_ENV_VAR.sub("0", spec))
+            if known is not None:
+                requirements.append(RequirementFact(known, spec, (), where, "", via.get(number, ())))
+                continue
         try:
             requirement = Requirement(spec)
         except InvalidRequirement as exc:
