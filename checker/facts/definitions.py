@@ -40,6 +40,9 @@ def is_generated(path: str, text: str) -> bool:
     """Generated code (protobuf stubs, a leading comment that says so) is nobody's duplicate."""
     if path.endswith(_GENERATED_SUFFIXES):
         return True
+    head = text[:2000].lower()
+    if not any(marker in head for marker in _GENERATED_MARKERS):
+        return False
     for line in text[:2000].splitlines():
         stripped = line.strip().lower()
         if stripped.startswith("#") and any(marker in stripped for marker in _GENERATED_MARKERS):

@@ -41,6 +41,7 @@ class ParsedSource:
     _lines: Optional[List[str]] = None
     _lowered: Optional[str] = None
     _hits: Dict[Tuple[str, bool], List[int]] = field(default_factory=dict)  # see ``_lines_holding``
+    _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
 
     @property
     def lines(self) -> List[str]:
@@ -111,6 +112,10 @@ class ParsedSource:
 
     def char_column(self, line: int, byte_offset: int) -> int:
         """Convert ``ast``'s UTF-8 byte offset into a 0-based character column."""
+        if self._ascii is None:
+            self._ascii = self.text.isascii()
+        if self._ascii:
+            return byte_offset
         text = self.line(line)
         if text.isascii():
             return byte_offset

@@ -36,6 +36,9 @@ class Unit:
     name: str
     kind: UnitKind
 
+    def __hash__(self) -> int:  # units key many lookups: no Enum hash each time (one unit per path)
+        return hash(self.path)
+
     @property
     def key(self) -> str:
         """The name without a -service/_service/-svc/_svc suffix (SPEC §1)."""
