@@ -91,7 +91,10 @@ class ClassFact(Value, frozen=True):
     bases: Tuple[str, ...] = ()  # dotted names as written
     conditional: bool = False  # inside a module-level if/try/with
     fallback: bool = False  # inside ``except ImportError:``, a stand-in for a missing import
-    references: Tuple[str, ...] = ()  # CamelCase names its body mentions (a facade names what it wraps)
+    body: Tuple[int, int] = (
+        0,
+        0,
+    )  # first and last line of its body: what it mentions is read there on demand
     fields: Tuple[str, ...] = ()  # public names assigned or annotated in its body (fields, enum members)
 
 

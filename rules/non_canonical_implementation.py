@@ -89,7 +89,7 @@ class NonCanonicalImplementation(
     tags=("ssot",),
     in_tests=False,
 ):
-    reads = frozenset({"classes", "functions", "generated", "imports"})
+    reads = frozenset({"classes", "functions", "generated", "imports", "contents"})  # class bodies
 
     def check(self) -> Iterator[Violation]:
         for name, path in self.option("ssot.canonical"):

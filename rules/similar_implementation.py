@@ -157,7 +157,7 @@ class SimilarImplementation(
     tags=("ssot",),
     in_tests=False,
 ):
-    reads = frozenset({"classes", "functions", "generated", "imports"})
+    reads = frozenset({"classes", "functions", "generated", "imports", "contents"})  # class bodies
 
     def check(self) -> Iterator[Violation]:
         for unit, sites in class_sites(self.project).items():

@@ -59,3 +59,27 @@ def test_class_references_are_the_camel_case_words_of_the_body(body: str) -> Non
     lines = ["class Own:", *body.splitlines()]
     expected = set(re.findall(r"\b[A-Z][A-Z0-9_]*[a-z][A-Za-z0-9_]*\b", "\n".join(lines[1:]))) - {"Own"}
     assert references(lines, 2, len(lines), "Own") == tuple(sorted(expected))
+
+
+class _Lines:
+    """A source of file lines that counts what it was asked."""
+
+    def __init__(self, files: dict) -> None:
+        self.files, self.asked = files, []
+
+    def lines(self, path: str):
+        self.asked.append(path)
+        return self.files.get(path)
+
+
+def test_class_bodies_are_read_on_demand_and_an_unread_one_names_everything() -> None:
+    from archcheck.model import Location
+    from archcheck.project.ssot import BodyText, Site
+
+    source = _Lines({"a.py": ["class DbFacade:", "    inner = DbManager()"]})
+    text = BodyText(source)  # type: ignore[arg-type]
+    facade = Site("DbFacade", "a.py", Location("a.py"), lines=(2, 2), text=text)
+    lost = Site("DbHelper", "gone.py", Location("gone.py"), lines=(2, 9), text=text)
+    assert facade.mentions("DbManager") and not facade.mentions("DbPool")
+    assert lost.mentions("Anything")  # unreadable, or changed since its facts: no finding rests on it
+    assert source.asked == ["a.py", "gone.py"]  # each file once

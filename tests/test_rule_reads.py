@@ -11,7 +11,7 @@ a read.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Collection, Dict, Iterator, List, Mapping, Sequence, Set, Type
+from typing import Any, Collection, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Type
 
 import pytest
 
@@ -62,6 +62,10 @@ class _RecordingSource:
     def load(self, paths: Sequence[str]) -> Mapping[str, CallFacts]:
         self._seen.add("contents")
         return dict(self._source.load(paths))
+
+    def lines(self, path: str) -> Optional[List[str]]:
+        self._seen.add("contents")
+        return self._source.lines(path)  # type: ignore[no-any-return]
 
 
 def reads_of(rule: Type[Rule], root: Path) -> Set[str]:

@@ -84,7 +84,7 @@ def test_ast_and_libcst_gatherers_agree() -> None:
 
 
 def test_ast_and_libcst_definition_gatherers_agree() -> None:
-    from archcheck.facts.definitions import gather_definitions
+    from archcheck.facts.definitions import gather_definitions, references
 
     code = (
         "import json\n"
@@ -118,7 +118,8 @@ def test_ast_and_libcst_definition_gatherers_agree() -> None:
     via_cst.cst_module()
     assert gather_definitions(via_ast) == gather_definitions(via_cst)
     classes, functions = gather_definitions(via_ast)
-    assert classes[0].references == ("DatabaseManager", "Encodes")
+    assert classes[0].body == (3, 11)  # the body's lines: what it names is read there on demand
+    assert references(via_ast.lines, *classes[0].body, "Encoder") == ("DatabaseManager", "Encodes")
     assert classes[0].fields == ("a", "b", "indent") and classes[0].methods == ("default",)
     handler = functions[0]
     assert handler.decorators == ("router.get", "lru_cache")

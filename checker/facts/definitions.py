@@ -169,7 +169,8 @@ _NOT_IDENTIFIER = bytes(
 
 
 def references(lines: Sequence[str], first: int, last: int, own: str) -> Tuple[str, ...]:
-    """CamelCase names written in a class body: the classes it builds, holds or annotates."""
+    """CamelCase names written in a class body (lines ``first`` to ``last``): the classes it
+    builds, holds or annotates. Read on demand, for the few classes a rule compares."""
     text = "\n".join(lines[first - 1 : last])
     if text.isascii():  # the same words as the expression finds, several times faster
         words = set(text.encode("ascii").translate(_NOT_IDENTIFIER).split())
@@ -222,9 +223,7 @@ class _AstDefinitions:
                 )
                 fields = _public_names(n for item in node.body for n in _assigned(item))
                 bases = tuple(b for b in map(_dotted, node.bases) if b)
-                named = references(
-                    self.source.lines, node.body[0].lineno, node.end_lineno or node.lineno, node.name
-                )
+                lines = (node.body[0].lineno, node.end_lineno or node.lineno)
                 self.classes.append(
                     ClassFact(
                         node.name,
@@ -233,7 +232,7 @@ class _AstDefinitions:
                         bases,
                         conditional,
                         fallback,
-                        named,
+                        lines,
                         fields,
                     )
                 )
@@ -347,7 +346,6 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                 fields = _public_names(name for item in items for name in cst_assigned(item))
                 names = (get_full_name_for_node(a.value) for a in node.bases)
                 bases = tuple(b for b in names if b)
-                named = references(source.lines, *body_lines(node), node.name.value)
                 classes.append(
                     ClassFact(
                         node.name.value,
@@ -356,7 +354,7 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                         bases,
                         conditional,
                         fallback,
-                        named,
+                        body_lines(node),
                         fields,
                     )
                 )

@@ -44,6 +44,7 @@ from typing import (
 import msgspec
 
 from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.facts.source import decode, source_lines
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import CallFacts, FileFacts, Location, ParseProblem
 from archcheck.pipeline.cache import Digests, FileStore, content_hash, file_key, signature
@@ -403,6 +404,18 @@ class CallFactFiles:
             if not ascii_only or (any(w in data for w in words) and _word_in(words, data)):
                 found.append(path)
         return found
+
+    def lines(self, path: str) -> Optional[List[str]]:
+        """The lines of ``path`` as its facts were gathered from (decoded, split where Python
+        ends lines); None when it cannot be read or no longer holds the bytes analysed."""
+        self.read.add(path)
+        content = self.hashes.get(path)
+        try:
+            data = read_project_file(str(self.root), path)
+        except UnreadableFile:
+            return None
+        text = decode(path, data) if content == content_hash(data) else None
+        return source_lines(text) if isinstance(text, str) else None
 
     def load(self, paths: Sequence[str]) -> Dict[str, CallFacts]:
         results: Dict[str, CallFacts] = {}

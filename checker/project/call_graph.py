@@ -66,6 +66,9 @@ class CallFactSource(Protocol):
     def load(self, paths: Sequence[str]) -> Mapping[str, CallFacts]:
         """The call facts of ``paths`` (a file that cannot be parsed has none)."""
 
+    def lines(self, path: str) -> Optional[List[str]]:
+        """The lines of ``path`` its facts came from; None if unreadable or changed since."""
+
 
 def _owner(method: DefFact) -> str:
     """The qualified name of the class a method belongs to."""

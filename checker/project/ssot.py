@@ -11,12 +11,12 @@ Sphinx's ``setup``), and names in ``ssot.acceptable-duplicates``.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from archcheck.config.globs import compile_globs
 from archcheck.config.settings import ConfigError
-from archcheck.facts.definitions import SKETCH_SIZE
+from archcheck.facts.definitions import SKETCH_SIZE, references
 from archcheck.facts.names import qualify
 from archcheck.model import ClassFact, Location
 from archcheck.project.concepts import concept, same_concept, tokens
@@ -25,6 +25,8 @@ from archcheck.project.project import Project
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from archcheck.project.call_graph import CallFactSource
 
 # (gitignore-style glob, class names, function names) that repeat by framework convention
 CONVENTIONS: Tuple[Tuple[str, FrozenSet[str], FrozenSet[str]], ...] = (
@@ -83,15 +85,43 @@ class Site:
     bases: Tuple[str, ...] = ()
     conditional: bool = False
     extends: Optional[str] = None  # the file a base of the same name resolves to (a deliberate extension)
-    references: Tuple[str, ...] = ()  # classes: CamelCase names the body mentions
+    lines: Tuple[int, int] = (0, 0)  # classes: the lines of the body
     decorators: Tuple[str, ...] = ()  # functions
     params: Tuple[str, ...] = ()
     body: Tuple[int, ...] = ()
     kind: str = ""  # classes: exception, schema, orm, enum or class (from its ancestors)
     fields: Tuple[str, ...] = ()  # classes: public names assigned or annotated in the body
+    text: Optional[BodyText] = field(default=None, compare=False, repr=False)  # where the body is read
 
     def where(self) -> str:
         return f"{self.path}:{self.location.line}"
+
+    def mentions(self, name: str) -> bool:
+        """Does this class's body name class ``name`` (a facade names the class it holds)?"""
+        return self.text is not None and self.text.mentions(self, name)
+
+
+class BodyText:
+    """Class bodies read from the files on demand: only the pairs of classes that would
+    otherwise implement one concept ask what their bodies name (a few per service), so the
+    per-file phase keeps no word list of every class. A file that cannot be read, or changed
+    since its facts, mentions every name: no finding rests on a body not seen."""
+
+    def __init__(self, source: Optional[CallFactSource]) -> None:
+        self.source = source
+        self._names: Dict[Tuple[str, Tuple[int, int]], Optional[FrozenSet[str]]] = {}
+        self._lines: Dict[str, Optional[List[str]]] = {}
+
+    def mentions(self, site: Site, name: str) -> bool:
+        key = (site.path, site.lines)
+        if key not in self._names:
+            if site.path not in self._lines:
+                self._lines[site.path] = self.source.lines(site.path) if self.source else None
+            lines = self._lines[site.path]
+            named = references(lines, *site.lines, site.name) if lines is not None else None
+            self._names[key] = frozenset(named) if named is not None else None
+        names = self._names[key]
+        return names is None or name in names
 
 
 def own_code(path: str) -> bool:
@@ -125,6 +155,7 @@ def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
         if owner is None or facts.generated or project.is_test_file(path) or _NOT_OWN_CODE.match_file(path):
             continue
         aliases = project.aliases(path)
+        text = project.derived("ssot.body-text", lambda: BodyText(project.call_facts))
         for d in facts.classes if is_class else facts.functions:
             if d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, is_class):
                 continue
@@ -141,9 +172,10 @@ def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
                     bases,
                     d.conditional,
                     extends,
-                    d.references,
+                    d.body,
                     kind=class_kind(project.ancestors(path, d.name)),
                     fields=d.fields,
+                    text=text,
                 )
             else:
                 site = Site(
@@ -298,12 +330,14 @@ def similar(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
     """
     if _is_interface(a) or _is_interface(b) or hierarchy.designed_together(a.name, b.name):
         return False
-    if a.name in b.references or b.name in a.references or a.kind != b.kind:
+    if a.kind != b.kind:
         return False
     ours, theirs = members(a), members(b)
     if ours and theirs and not ours & theirs:
         return False  # `AgentExecuteV2Response` and `AgentExecuteResponse` with no field in common
-    return same_concept(a.name, a.methods, b.name, b.methods)
+    if not same_concept(a.name, a.methods, b.name, b.methods):
+        return False
+    return not (b.mentions(a.name) or a.mentions(b.name))  # last: it reads the bodies
 
 
 def similar_pairs(sites: Sequence[Site]) -> Dict[Site, List[Site]]:
