@@ -53,7 +53,9 @@ def parse_comment(comment: str) -> Optional[Parsed]:
         else:
             codes = ()
     until = _UNTIL.search(rest)
-    return codes, until.group(1) if until else ""
+    if until is None:
+        return codes, ""
+    return codes, until.group(1) or "(empty)"  # `until=` with no date: not a date, so expired
 
 
 def is_date(until: str) -> bool:

@@ -81,8 +81,9 @@ def markdown_text(value: str) -> str:
 
 
 def markdown_code(value: str) -> str:
-    """A Markdown code span that holds ``value`` whatever backticks it contains."""
-    value = _MARKDOWN_CONTROL.sub(" ", decodable(value))
+    """A Markdown code span that holds ``value`` whatever backticks it contains (``##[`` written
+    ``#\x23[``, as in text: Markdown printed in a CI log must not read as a runner command)."""
+    value = _MARKDOWN_CONTROL.sub(" ", decodable(value)).replace("##[", "#\\x23[")
     fence = "`" * (max(map(len, re.findall("`+", value)), default=0) + 1)
     pad = " " if "`" in value else ""
     return f"{fence}{pad}{value}{pad}{fence}"

@@ -37,7 +37,10 @@ def _read_gitignore(
         if unreadable is not None and os.path.lexists(os.path.join(root, path)):
             unreadable.append((path, str(exc)))  # there, but not read: what it ignores is checked
         return None
-    lines = [line for line in data.decode("utf-8", errors="replace").splitlines() if len(line) <= 4096]
+    # git splits a .gitignore at "\n" only (a form feed or U+2028 is part of a pattern), and drops
+    # the "\r" of a CRLF line end
+    text = data.decode("utf-8", errors="replace")
+    lines = [line.removesuffix("\r") for line in text.split("\n") if len(line) <= 4096]
     patterns = [line for line in lines if line.strip() and not line.startswith("#")]
     considered = patterns[:GITIGNORE_MAX_PATTERNS]
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -157,7 +156,7 @@ def refuse_include(root: Path, path: str, excluded: Globs) -> Optional[str]:
     """Why an included requirements file is not read, or None: a file outside the project
     (by its path, or a link out of it), in an excluded folder (``.git``) by its path or where
     its links lead, or an environment file (``.env``: secrets, never requirements)."""
-    if path.startswith(("/", "../")) or path == ".." or re.match(r"^[A-Za-z]:", path):
+    if path.startswith(("/", "../")) or path == "..":  # `c:d.txt` is a file name here, as for pip
         return "is outside the project; not read"
     real_root = os.path.realpath(root)
     real = os.path.realpath(root / path)

@@ -59,3 +59,16 @@ def test_names_in_the_trend_are_escaped_too() -> None:
     markdown = to_markdown(run, change)
     inert(markdown)
     assert "- new duplicate: svc\\|x" in markdown and "- fixed: svc\\|x" in markdown
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="such names are POSIX only")
+def test_a_legacy_workflow_command_in_a_file_name_is_broken_in_markdown(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["svc"]\n', encoding="utf-8")
+    app = tmp_path / "svc" / "app"
+    app.mkdir(parents=True)
+    (tmp_path / "svc" / "requirements.txt").write_text("httpx\n", encoding="utf-8")
+    for module in ("##[warning]dup", "other"):  # a duplicate class: its group lists both files
+        (app / f"{module}.py").write_text("class DatabaseManager:\n    pass\n", encoding="utf-8")
+    result = cli(tmp_path, "audit")
+    assert result.returncode == 0, result.stderr
+    assert "##[" not in result.stdout and "#\\x23[warning]dup.py" in result.stdout

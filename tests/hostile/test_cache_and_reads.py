@@ -254,3 +254,27 @@ def test_a_cached_count_no_file_can_hold_is_discarded(tmp_path: Path, level: int
     for entry in [*cache.glob("report-*"), *cache.glob("rules-*")]:
         entry.unlink()
     assert _out(root) == fresh and "IMP002" in fresh
+
+
+@pytest.mark.parametrize(("gitignore", "ignored"), [
+    ("*.log\x0cbad.py\n", False),  # git splits at "\n" only: one pattern, "*.log<FF>bad.py"
+    ("*.log\u2028bad.py\n", False),
+    ("build\x0c*\n", False),  # not "build" and "*": the service is not ignored whole
+    ("*.log\r\nbad.py\r\n", True),  # a CRLF line end is dropped, as git does
+])  # fmt: skip
+def test_a_gitignore_is_split_into_patterns_as_git_splits_it(
+    tmp_path: Path, gitignore: str, ignored: bool
+) -> None:
+    root = project(tmp_path, {"bad.py": LOOP, "ok.py": "x = 1\n"})
+    (root / "svc" / ".gitignore").write_bytes(gitignore.encode("utf-8"))
+    assert ("ASY001" in _out(root, "--no-cache")) is not ignored
+
+
+def test_a_requirements_file_in_a_folder_named_like_a_drive_is_read(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"}, 'services = ["svc", "v:2"]\n')
+    (root / "v:2" / "app").mkdir(parents=True)
+    (root / "v:2" / "app" / "m.py").write_text("x = 1\n")
+    (root / "v:2" / "requirements.txt").write_text("httpx\n")
+    (root / "svc" / "requirements.txt").write_text("-r c:d.txt\n")
+    (root / "svc" / "c:d.txt").write_text("anyio\n")
+    assert "outside the project" not in _out(root, "--no-cache")

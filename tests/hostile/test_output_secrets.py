@@ -151,7 +151,7 @@ def test_a_suppression_it_cannot_read_silences_nothing(tmp_path: Path, comment: 
 
 
 @pytest.mark.parametrize(
-    "until", ["2026-1-5", "2025/01/05", "tomorrow", "2025-02-30", "2099-13-45", "2099-01-05x"]
+    "until", ["2026-1-5", "2025/01/05", "tomorrow", "2025-02-30", "2099-13-45", "2099-01-05x", ""]
 )
 def test_a_suppression_until_a_date_it_cannot_read_has_expired(tmp_path: Path, until: str) -> None:
     source = (
@@ -160,7 +160,7 @@ def test_a_suppression_until_a_date_it_cannot_read_has_expired(tmp_path: Path, u
     out = run(project(tmp_path, {"main.py": source}), "--no-cache").stdout.decode()
     assert (
         "svc/app/main.py:4:5: ASY001" in out
-        and f"(suppression until='{until}' is not a YYYY-MM-DD date)" in out
+        and f"(suppression until='{until or '(empty)'}' is not a YYYY-MM-DD date)" in out
     )
 
 
