@@ -29,11 +29,20 @@ def literal_glob(path: str) -> str:
     return _GLOB.sub(r"[\1]", path)
 
 
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # a byte that is not UTF-8 (a surrogate in the decoded name)
+        return False
+    return True
+
+
 def section(found: Survey) -> Dict[str, Any]:
     """The ``[tool.archcheck]`` table for the detected layout. Service folders are written as
-    literal globs (a name with a control character cannot be configured, and is left out);
-    shared libraries and tooling come from fixed names (``libs/*`` is meant as a glob)."""
-    services = [literal_glob(p) for p in found.services if not _CONTROL.search(p)]
+    literal globs (a name with a control character, or bytes that are not UTF-8, cannot be
+    configured in TOML, and is left out); shared libraries and tooling come from fixed names
+    (``libs/*`` is meant as a glob)."""
+    services = [literal_glob(p) for p in found.services if not _CONTROL.search(p) and _utf8(p)]
     table: Dict[str, Any] = {"services": services, "shared": list(found.shared)}
     if found.shared_requirements:
         table["shared-requirements"] = found.shared_requirements
