@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple, TypeVar, Union
 
 import click
 
@@ -80,7 +80,7 @@ def format_option(*choices: str) -> Callable[[F], F]:
     )
 
 
-def _emit(text: str, output: Optional[str]) -> None:
+def _emit(text: Union[str, bytes], output: Optional[str]) -> None:
     if output and output != "-":  # "-": standard output, as for `index`
         write_atomic(Path(output), text, inside=_within(Path(output)))
     else:

@@ -7,6 +7,7 @@ import ast
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Dict, List
 
@@ -306,3 +307,24 @@ def test_a_diff_applies_when_a_line_holds_what_splitlines_breaks_at(tmp_path: Pa
     (tmp_path / "d.patch").write_text(diff, encoding="utf-8")
     subprocess.run(["git", "apply", "d.patch"], cwd=tmp_path, check=True)
     assert (app / "ff.py").read_text(encoding="utf-8") == source.replace(".models", "app.models")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_diff_applies_to_files_in_their_own_bytes_and_odd_names(tmp_path: Path) -> None:
+    """A BOM, a latin-1 file, a name that is not UTF-8, one with an escape character or a
+    space: the diff carries the files' bytes and git's quoting of names."""
+    names = ["bom.py", "lat.py", os.fsdecode(b"caf\xe9.py"), "a\x1b[31m.py", "sp ace.py"]
+    app = _relative_imports(tmp_path, {name: "from .models import X\n" for name in names})
+    (app / "bom.py").write_bytes(b"\xef\xbb\xbfimport os\nfrom .models import X\n")
+    (app / "lat.py").write_bytes(b'# -*- coding: latin-1 -*-\ns = "caf\xe9"\nfrom .models import X\n')
+    subprocess.run(["git", "init", "-q", "."], cwd=tmp_path, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "--diff"], cwd=tmp_path, capture_output=True
+    )
+    (tmp_path / "d.patch").write_bytes(result.stdout)
+    subprocess.run(["git", "apply", "d.patch"], cwd=tmp_path, check=True)
+    assert (app / "bom.py").read_bytes() == b"\xef\xbb\xbfimport os\nfrom app.models import X\n"
+    assert (
+        app / "lat.py"
+    ).read_bytes() == b'# -*- coding: latin-1 -*-\ns = "caf\xe9"\nfrom app.models import X\n'
+    assert all((app / name).read_text() == "from app.models import X\n" for name in names[2:])

@@ -8,6 +8,7 @@ command: in GitHub Actions the printed diff is fenced with ``stop-commands`` (:f
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 import secrets
@@ -20,26 +21,48 @@ from archcheck.output import escape
 from archcheck.pipeline.fixer import Outcome
 
 
-def to_diff(outcome: Outcome) -> str:
-    """A unified diff of every file the fixes change."""
+def to_diff(outcome: Outcome) -> bytes:
+    """A unified diff of every file the fixes change, in the files' own bytes (a BOM, latin-1
+    text), with paths quoted as git quotes them: what ``git apply`` reads."""
     chunks: List[str] = []
     for change in outcome.files:
-        path = escape.text(change.path)
-        before = lines_with_ends(change.text(change.before))
-        after = lines_with_ends(change.text(change.after))
-        for line in difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"):
+        before = lines_with_ends(_byte_faithful(change.before, change.encoding))
+        after = lines_with_ends(_byte_faithful(change.after, change.encoding))
+        old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
+        for line in difflib.unified_diff(before, after, old, new):
             line = mask_credentials(line)  # a line with a credential is shown, not applied, as it was
             chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
-    return "".join(chunks)
+    return "".join(chunks).encode("utf-8", "surrogateescape")
 
 
-def guarded(diff: str) -> str:
+def _byte_faithful(data: bytes, encoding: str) -> str:
+    """A file's bytes as text that encodes back to the same bytes (UTF-8, a byte that is not
+    UTF-8 kept as a surrogate); a UTF-16 or UTF-32 file, which no line-based diff carries, decoded."""
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        return data.decode(encoding, errors="replace")
+    return data.decode("utf-8", "surrogateescape")
+
+
+_C_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\"}
+
+
+def git_quoted(path: str) -> str:
+    """A path as git writes it in a diff header: as it is when it is plain printable ASCII,
+    else in double quotes with C escapes and every other byte in octal (``"a/caf\\351.py"``)."""
+    raw = path.encode("utf-8", "surrogateescape")
+    if all(0x20 <= byte < 0x7F and byte not in _C_ESCAPES for byte in raw):
+        return path
+    quoted = (_C_ESCAPES.get(byte) or (chr(byte) if 0x20 <= byte < 0x7F else f"\\{byte:03o}") for byte in raw)
+    return '"' + "".join(quoted) + '"'
+
+
+def guarded(diff: bytes) -> bytes:
     """The diff as a GitHub Actions log shows it: between ``stop-commands`` markers with a token
     nobody can guess, since the runner trims the space before a context line's ``::error``."""
     if os.environ.get("GITHUB_ACTIONS") != "true" or not diff:
         return diff
     token = secrets.token_hex(16)
-    return f"::stop-commands::{token}\n{diff}::{token}::\n"
+    return f"::stop-commands::{token}\n".encode() + diff + f"::{token}::\n".encode()
 
 
 def not_fixed(outcome: Outcome) -> List[str]:
