@@ -65,6 +65,12 @@ def test_environment_variables_are_read_as_unknown_never_expanded(monkeypatch: p
     assert "0.27.0" not in repr(facts)
 
 
+def test_an_include_is_named_as_pip_reads_it_a_shell_word() -> None:
+    facts = parse('-r "a b.txt"\n-c \'c d.txt\'\n-r e\\ f.txt\n-r "unclosed.txt\n')
+    assert [i.target for i in facts.includes] == ["svc/a b.txt", "svc/c d.txt", "svc/e f.txt"]
+    assert [p.reason for p in facts.problems] == ["cannot read the file name after -r: No closing quotation"]
+
+
 def test_bad_lines_are_problems_at_their_line() -> None:
     facts = parse("ok==1\nnot a requirement\n--no-such-option\n")
     assert [(p.location.line, p.reason.split(":")[0]) for p in facts.problems] == [

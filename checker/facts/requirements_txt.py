@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import posixpath
 import re
+import shlex
 from typing import Dict, List, Optional, Tuple, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -163,7 +164,14 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         where = Location(path, number, 1, number, len(raw.rstrip()) + 1)
         include = _INCLUDE.match(line)
         if include:
-            written = include.group(2).strip()
+            try:  # pip reads an option's value as a shell word: `-r "a b.txt"`, `-r a\ b.txt`
+                words = shlex.split(include.group(2))
+            except ValueError as exc:  # an unclosed quote
+                problems.append(
+                    ParseProblem(f"cannot read the file name after {include.group(1)}: {exc}", where)
+                )
+                continue
+            written = words[0] if words else ""
             if "://" in written or _ENV_VAR.search(written):
                 continue  # a remote file pip fetches, or one the environment names: nothing to read here
             target = posixpath.normpath(posixpath.join(base, written))
