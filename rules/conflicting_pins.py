@@ -31,6 +31,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from archcheck.facts.requirements_txt import marker_of, same_version
 from archcheck.model import RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import SHOWN, Rule, listed
@@ -55,6 +56,17 @@ VALID = [
             "services/api/app/main.py": "",
             "services/worker/requirements.txt": "fastapi==0.110.0\n",  # another service: not installed together
             "services/worker/app/main.py": "",
+        },
+        _CONFIG,
+    ),
+    Example(  # one release written two ways, and pins for environments that exclude each other
+        {
+            "requirements.shared.txt": "fastapi==0.116\n",
+            "services/api/requirements.txt": (
+                "-r ../../requirements.shared.txt\nfastapi==0.116.0\nattrs==23.1.0.post0\nattrs==23.1-0\n"
+                "numpy==1.26.4 ; python_version < '3.13'\nnumpy==2.1.0 ; python_version >= '3.13'\n"
+            ),
+            "services/api/app/main.py": "",
         },
         _CONFIG,
     ),
@@ -112,10 +124,14 @@ def _clashes(facts: List[RequirementFact]) -> Dict[Tuple[Tuple[str, ...], str], 
 
 
 def _conflict(a: RequirementFact, b: RequirementFact) -> bool:
-    """Can no single version satisfy both lines? Judged where a line pins one exactly."""
+    """Can no single version satisfy both lines? Judged where a line pins one exactly, and
+    not between lines for different environments (``; python_version < "3"`` / ``>= "3"``)."""
+    marker_a, marker_b = marker_of(a), marker_of(b)
+    if marker_a and marker_b and marker_a != marker_b:
+        return False
     for pinned, other in ((a, b), (b, a)):
         for version in pinned.pins:
-            if version not in other.pins and other.pins:
+            if other.pins and not any(same_version(version, pin) for pin in other.pins):
                 return True
             allowed = _range(other)
             if allowed is not None and not other.pins and not allowed.contains(version, prereleases=True):

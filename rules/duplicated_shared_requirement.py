@@ -40,11 +40,12 @@ file has no fix.
 
 import functools
 import re
-from typing import Dict, Iterator, Optional, Sequence, Union
+from typing import Dict, Iterator, Optional, Sequence, Tuple, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from archcheck.facts.requirements_txt import same_version
 from archcheck.model import Location, RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.fixes import LineEdit, LineFix, NotFixed, Offer
@@ -175,7 +176,7 @@ class DuplicatedSharedRequirement(
                 if other is None or not fact.direct:
                     continue  # a lock file's transitive pins repeat the shared ones by nature
                 difference = ""
-                if fact.pins and other.pins and set(fact.pins) != set(other.pins):
+                if fact.pins and other.pins and not _same_pins(fact.pins, other.pins):
                     difference = (
                         f"; versions differ: {', '.join(fact.pins)} here, {', '.join(other.pins)} shared"
                     )
@@ -267,6 +268,12 @@ def _same(fact: RequirementFact, shared: Dict[str, RequirementFact]) -> bool:
     return fact.name in shared and _spec(fact) == _spec(shared[fact.name])
 
 
+def _same_pins(mine: Tuple[str, ...], theirs: Tuple[str, ...]) -> bool:
+    return all(any(same_version(a, b) for b in theirs) for a in mine) and all(
+        any(same_version(b, a) for a in mine) for b in theirs
+    )
+
+
 def _line(fact: RequirementFact) -> int:
     return fact.location.line
 
@@ -278,7 +285,7 @@ def _removal_changes(fact: RequirementFact, shared: RequirementFact) -> Optional
     except InvalidRequirement:
         return f"'{fact.text}' cannot be compared with '{shared.text}'"
     where = f"'{fact.text}' here, '{shared.text}' shared"
-    if fact.specifier and fact.specifier != shared.specifier:
+    if fact.specifier and mine.specifier != theirs.specifier:  # `==1` is `==1.0`
         return f"versions differ ({where}): removing the line changes what is installed"
     if not mine.extras <= theirs.extras:
         return f"extras differ ({where}): removing the line drops extras"

@@ -32,8 +32,9 @@ services to one version.
 
 from typing import Dict, FrozenSet, Iterator, List, Set, Tuple
 
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, canonicalize_version
 
+from archcheck.facts.requirements_txt import same_version
 from archcheck.model import RequirementFact, Severity, Violation
 from archcheck.project.layout import UnitKind
 from archcheck.rule_api.examples import Example
@@ -155,8 +156,11 @@ class VersionDrift(
                     if fact.name in packages and fact.direct:
                         pins.setdefault(fact.name, []).extend((service, v, fact) for v in fact.pins)
             for package, sites in sorted(pins.items()):
-                if len({version for _, version, _ in sites}) < 2:
-                    continue
+                if (
+                    len({canonicalize_version(version, strip_trailing_zero=True) for _, version, _ in sites})
+                    < 2
+                ):
+                    continue  # `2` and `2.0` are one release
                 for _service, version, fact in sites:
                     where = (fact.location.path, package, fact.location.line)
                     if where in seen:
@@ -166,12 +170,12 @@ class VersionDrift(
                         {
                             f"{v} in {s} ({f.location.path}:{f.location.line})"
                             for s, v, f in sites
-                            if v != version
+                            if not same_version(v, version)
                         }
                     )
                     yield self.violation(
                         fact.location,
-                        related=[f.location for _, v, f in sites if v != version],
+                        related=[f.location for _, v, f in sites if not same_version(v, version)],
                         package=package,
                         version=version,
                         others=", ".join(others),

@@ -127,3 +127,14 @@ def test_a_conflict_inside_the_shared_file_names_it_not_one_service(tmp_path: Pa
             violation.message
         )
         assert "for service" not in violation.message
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("1", "1.0", True), ("1.0.0", "1", True), ("1.0-0", "1.0.post0", True), ("1.0", "1.1", False),
+     ("2.0rc1", "2.0", False), ("not-a-version", "not-a-version", True)],
+)  # fmt: skip
+def test_pins_are_compared_as_pip_compares_versions(a: str, b: str, same: bool) -> None:
+    from archcheck.facts.requirements_txt import same_version
+
+    assert same_version(a, b) is same

@@ -18,7 +18,7 @@ import shlex
 from typing import Dict, List, Optional, Tuple, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, canonicalize_version
 
 from archcheck.facts.source import decode
 from archcheck.facts.suppressions import in_lines
@@ -73,6 +73,22 @@ def _logical_lines(text: str) -> List[Tuple[int, str]]:
     if pending is not None:
         lines.append(pending)
     return lines
+
+
+def same_version(a: str, b: str) -> bool:
+    """Are two pinned versions one release for pip (``1``, ``1.0``, ``1.0.0``; ``1.0-0``, ``1.post0``)?"""
+    return a == b or canonicalize_version(a, strip_trailing_zero=True) == canonicalize_version(
+        b, strip_trailing_zero=True
+    )
+
+
+def marker_of(fact: RequirementFact) -> str:
+    """The environment marker of a requirement line, as packaging prints it ("" when none)."""
+    try:
+        marker = Requirement(fact.text).marker
+    except InvalidRequirement:
+        return ""
+    return str(marker) if marker is not None else ""
 
 
 def _requirement_name(spec: str) -> Optional[str]:
