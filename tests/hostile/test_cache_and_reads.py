@@ -278,3 +278,13 @@ def test_a_requirements_file_in_a_folder_named_like_a_drive_is_read(tmp_path: Pa
     (root / "svc" / "requirements.txt").write_text("-r c:d.txt\n")
     (root / "svc" / "c:d.txt").write_text("anyio\n")
     assert "outside the project" not in _out(root, "--no-cache")
+
+
+def test_python_m_archcheck_imports_nothing_from_the_checkout(tmp_path: Path) -> None:
+    """``-m`` puts the working directory (the checkout) first on the import path."""
+    root = project(tmp_path, {"a.py": LOOP})
+    for module in ("click", "dotenv", "msgspec", "networkx", "pathspec", "packaging", "re2", "libcst"):
+        (root / f"{module}.py").write_text(f"open('RAN-{module}', 'w').write('project code ran')\n")
+    (root / "svc" / ".env").write_text("A=1\n")  # python-dotenv is imported for .env files
+    assert "ASY001" in _out(root, "--no-cache")  # run() is `python -m archcheck check` in the checkout
+    assert not list(root.glob("RAN-*"))
