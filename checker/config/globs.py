@@ -29,11 +29,23 @@ class Globs:
 
     def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
         self.spec = spec
+        self._negates = any(p.include is False for p in spec.patterns)
 
     def match_file(self, path: str) -> bool:
         """Whether a root-relative posix path (a directory ends with ``/``) matches."""
         # a byte of a name that is not UTF-8 (a surrogate here) is one character a wildcard matches
         return bool(self.spec.match_file(_SURROGATES.sub("\ufffd", path)))
+
+    def match_directory(self, path: str) -> bool:
+        """Whether a whole directory (``path`` ends with ``/``) is left out, as git leaves it out:
+        ``app/**`` matches what is inside ``app``, not ``app`` itself, so a later
+        ``!app/keep.py`` brings that file back and the directory must still be walked."""
+        result = self.spec.check_file(_SURROGATES.sub("\ufffd", path))
+        if not result.include:
+            return False
+        deciding = self.spec.patterns[result.index] if result.index is not None else None
+        written = str(getattr(deciding, "pattern", "") or "").rstrip()
+        return not (self._negates and written.endswith("/**"))
 
 
 def compile_globs(patterns: Iterable[str]) -> Globs:

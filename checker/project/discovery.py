@@ -120,10 +120,11 @@ def walk_files(
 
     def ignored(rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
-        if excludes.match_file(probe):
+        if (excludes.match_directory if is_dir else excludes.match_file)(probe):
             return True
         for base, spec in ignores:
-            if is_within(rel, base) and spec.match_file(probe[len(base) + 1 :] if base else probe):
+            local = probe[len(base) + 1 :] if base else probe
+            if is_within(rel, base) and (spec.match_directory if is_dir else spec.match_file)(local):
                 return True
         return False
 

@@ -288,3 +288,13 @@ def test_python_m_archcheck_imports_nothing_from_the_checkout(tmp_path: Path) ->
     (root / "svc" / ".env").write_text("A=1\n")  # python-dotenv is imported for .env files
     assert "ASY001" in _out(root, "--no-cache")  # run() is `python -m archcheck check` in the checkout
     assert not list(root.glob("RAN-*"))
+
+
+@pytest.mark.parametrize("lines", [["app/**", "!app/keep.py"], ["app/**", "!app/sub/", "!app/sub/**"]])
+def test_a_file_a_negation_brings_back_under_dir_stars_is_checked(tmp_path: Path, lines: list) -> None:
+    """Git: ``app/**`` leaves out what is inside ``app``, not ``app``: a negation re-includes."""
+    root = project(tmp_path, {"ok.py": "x = 1\n", "sub/keep.py": LOOP, "keep.py": LOOP, "junk.py": LOOP})
+    (root / "svc" / ".gitignore").write_text("\n".join(lines) + "\n")
+    out = _out(root, "--no-cache")
+    kept = "svc/app/keep.py" if lines[1] == "!app/keep.py" else "svc/app/sub/keep.py"
+    assert kept in out and "junk.py" not in out and out.count("ASY001") == 1
