@@ -328,3 +328,17 @@ def test_a_diff_applies_to_files_in_their_own_bytes_and_odd_names(tmp_path: Path
         app / "lat.py"
     ).read_bytes() == b'# -*- coding: latin-1 -*-\ns = "caf\xe9"\nfrom app.models import X\n'
     assert all((app / name).read_text() == "from app.models import X\n" for name in names[2:])
+
+
+def test_a_parenthesised_call_is_fixed(tmp_path: Path) -> None:
+    """LibCST's positions, like ``ast``'s spans, leave out an expression's parentheses."""
+    source = (
+        b"import asyncio\n\n\nasync def f(x):\n    w = (asyncio.run(x))\n    return ((asyncio.run(x)), w)\n"
+    )
+    root = project_with(
+        tmp_path, {"services/orders/app/__init__.py": b"", "services/orders/app/jobs.py": source}
+    )
+    settings = with_overrides(api.load_settings(root), select=("ASY001",))
+    outcome = api.fix(settings, use_cache=False, jobs=1)
+    assert outcome.skipped == () and len(outcome.files) == 1
+    assert outcome.files[0].after.endswith(b"    w = (await x)\n    return ((await x), w)\n")

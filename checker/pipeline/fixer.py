@@ -376,17 +376,8 @@ class _Editor:
         where = self.positions.get(node)
         if where is None:
             return None
-        start, end = where.start, where.end
-        line, column, end_line, end_column = start.line, start.column, end.line, end.column
-        lpar, rpar = getattr(node, "lpar", ()), getattr(node, "rpar", ())
-        if isinstance(lpar, Sequence) and lpar:  # ``ast`` spans an expression without its parentheses
-            opening = "".join(self.module.code_for_node(p) for p in lpar)
-            closing = "".join(self.module.code_for_node(p) for p in rpar)
-            if "\n" in opening or "\r" in opening or "\n" in closing or "\r" in closing:
-                return None
-            column += len(opening)
-            end_column -= len(closing)
-        return line, column, end_line, end_column
+        # LibCST's positions leave out an expression's parentheses, as ``ast``'s spans do
+        return where.start.line, where.start.column, where.end.line, where.end.column
 
 
 def _transformer(editor: _Editor) -> libcst.CSTTransformer:
