@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path, PurePosixPath
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 import pathspec
 
@@ -37,15 +37,19 @@ class Globs:
         return bool(self.spec.match_file(_SURROGATES.sub("\ufffd", path)))
 
     def match_directory(self, path: str) -> bool:
-        """Whether a whole directory (``path`` ends with ``/``) is left out, as git leaves it out:
-        ``app/**`` matches what is inside ``app``, not ``app`` itself, so a later
-        ``!app/keep.py`` brings that file back and the directory must still be walked."""
+        """Whether a whole directory (``path`` ends with ``/``) is left out (see ``decision``)."""
+        return self.decision(path) is True
+
+    def decision(self, path: str) -> Optional[bool]:
+        """What the globs say of a path, as git reads one ``.gitignore``: True left out, False
+        brought back by a ``!`` glob, None when no glob names it. ``app/**`` names what is inside
+        ``app``, not the directory ``app/`` itself, so a later ``!app/keep.py`` can bring a file back."""
         result = self.spec.check_file(_SURROGATES.sub("\ufffd", path))
-        if not result.include:
-            return False
-        deciding = self.spec.patterns[result.index] if result.index is not None else None
-        written = str(getattr(deciding, "pattern", "") or "").rstrip()
-        return not (self._negates and written.endswith("/**"))
+        if result.include and path.endswith("/") and self._negates:
+            deciding = self.spec.patterns[result.index] if result.index is not None else None
+            if str(getattr(deciding, "pattern", "") or "").rstrip().endswith("/**"):
+                return None
+        return result.include
 
 
 def compile_globs(patterns: Iterable[str]) -> Globs:

@@ -39,7 +39,7 @@ def _read_gitignore(
         return None
     # git splits a .gitignore at "\n" only (a form feed or U+2028 is part of a pattern), and drops
     # the "\r" of a CRLF line end
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")  # git skips a BOM
     lines = [line.removesuffix("\r") for line in text.split("\n") if len(line) <= 4096]
     patterns = [line for line in lines if line.strip() and not line.startswith("#")]
     considered = patterns[:GITIGNORE_MAX_PATTERNS]
@@ -122,10 +122,11 @@ def walk_files(
         probe = rel + "/" if is_dir else rel
         if (excludes.match_directory if is_dir else excludes.match_file)(probe):
             return True
-        for base, spec in ignores:
-            local = probe[len(base) + 1 :] if base else probe
-            if is_within(rel, base) and (spec.match_directory if is_dir else spec.match_file)(local):
-                return True
+        for base, spec in reversed(ignores):  # as git: the deepest .gitignore that names it decides
+            if is_within(rel, base):
+                said = spec.decision(probe[len(base) + 1 :] if base else probe)
+                if said is not None:
+                    return said
         return False
 
     def cannot_list(error: OSError) -> None:

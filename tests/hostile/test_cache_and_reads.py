@@ -261,6 +261,7 @@ def test_a_cached_count_no_file_can_hold_is_discarded(tmp_path: Path, level: int
     ("*.log\u2028bad.py\n", False),
     ("build\x0c*\n", False),  # not "build" and "*": the service is not ignored whole
     ("*.log\r\nbad.py\r\n", True),  # a CRLF line end is dropped, as git does
+    ("\ufeffbad.py\n", True),  # and so is a BOM
 ])  # fmt: skip
 def test_a_gitignore_is_split_into_patterns_as_git_splits_it(
     tmp_path: Path, gitignore: str, ignored: bool
@@ -268,6 +269,16 @@ def test_a_gitignore_is_split_into_patterns_as_git_splits_it(
     root = project(tmp_path, {"bad.py": LOOP, "ok.py": "x = 1\n"})
     (root / "svc" / ".gitignore").write_bytes(gitignore.encode("utf-8"))
     assert ("ASY001" in _out(root, "--no-cache")) is not ignored
+
+
+def test_a_deeper_gitignore_decides_as_in_git(tmp_path: Path) -> None:
+    """A ``!keep.py`` in ``svc/app/.gitignore`` brings back what ``svc/.gitignore`` leaves out."""
+    root = project(tmp_path, {"keep.py": LOOP, "other.py": LOOP})
+    (root / "svc" / ".gitignore").write_text("*.py\n!lib.py\n")
+    (root / "svc" / "lib.py").write_text("x = 1\n")
+    (root / "svc" / "app" / ".gitignore").write_text("!keep.py\n")
+    out = _out(root, "--no-cache")
+    assert "svc/app/keep.py" in out and "other.py" not in out
 
 
 def test_a_requirements_file_in_a_folder_named_like_a_drive_is_read(tmp_path: Path) -> None:
