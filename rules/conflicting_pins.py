@@ -5,7 +5,9 @@ Takes everything one service installs: its requirements files and every
 file they include with `-r`, the shared requirements file too. Flags each
 line of a package whose exact pin (`==`) is another line's pin of a
 different version, or falls outside another line's version range
-(`fastapi==0.110.0` beside `fastapi>=0.115`). A conflict with the shared
+(`fastapi==0.110.0` beside `fastapi>=0.115`). Versions compare as pip compares
+them (`1.0` is `1`), and a line whose marker is false where archcheck runs
+(`; python_version < "3"`) is skipped, as pip skips it. A conflict with the shared
 file is reported at the service's line, which is the one to change. The same
 pin repeated is not a conflict (REQ002 says whether it belongs there).
 
@@ -31,7 +33,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from archcheck.facts.requirements_txt import marker_of, same_version
+from archcheck.facts.requirements_txt import installed_here, same_version
 from archcheck.model import RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import SHOWN, Rule, listed
@@ -84,6 +86,10 @@ INVALID = [
             "services/search/requirements/base.txt": "-r extra.txt\nopensearch-py==3.0.0  # expect: REQ006\n",
             "services/search/requirements/extra.txt": "opensearch-py==2.8.0  # expect: REQ006\n",
             "services/search/app/main.py": "",
+            "services/jobs/requirements.txt": (  # a marker true everywhere pip runs: both lines count
+                "celery==5.3.0 ; python_version >= '3'  # expect: REQ006\ncelery==5.4.0  # expect: REQ006\n"
+            ),
+            "services/jobs/app/main.py": "",
         },
         _CONFIG,
     ),
@@ -124,11 +130,7 @@ def _clashes(facts: List[RequirementFact]) -> Dict[Tuple[Tuple[str, ...], str], 
 
 
 def _conflict(a: RequirementFact, b: RequirementFact) -> bool:
-    """Can no single version satisfy both lines? Judged where a line pins one exactly, and
-    not between lines for different environments (``; python_version < "3"`` / ``>= "3"``)."""
-    marker_a, marker_b = marker_of(a), marker_of(b)
-    if marker_a and marker_b and marker_a != marker_b:
-        return False
+    """Can no single version satisfy both lines? Judged where a line pins one exactly."""
     for pinned, other in ((a, b), (b, a)):
         for version in pinned.pins:
             if other.pins and not any(same_version(version, pin) for pin in other.pins):
@@ -160,7 +162,8 @@ class ConflictingPins(
             own = set(requirements.service_files(service))
             by_name: Dict[str, List[RequirementFact]] = {}
             for fact in requirements.requirements_in(requirements.installed(service)):
-                by_name.setdefault(fact.name, []).append(fact)
+                if installed_here(fact):  # pip skips a line whose marker is false (`; python_version < "3"`)
+                    by_name.setdefault(fact.name, []).append(fact)
             for facts in by_name.values():
                 clashing = _clashes(facts)
                 for fact in facts:

@@ -82,13 +82,15 @@ def same_version(a: str, b: str) -> bool:
     )
 
 
-def marker_of(fact: RequirementFact) -> str:
-    """The environment marker of a requirement line, as packaging prints it ("" when none)."""
+def installed_here(fact: RequirementFact) -> bool:
+    """Does pip install this line in the environment archcheck runs in? Its marker decides
+    (``; python_version < "3"``, ``; extra == "x"`` in a requirements file: no); a marker that
+    cannot be evaluated counts as yes."""
     try:
         marker = Requirement(fact.text).marker
-    except InvalidRequirement:
-        return ""
-    return str(marker) if marker is not None else ""
+        return marker is None or marker.evaluate({"extra": ""})
+    except Exception:  # InvalidRequirement, an undefined environment name…
+        return True
 
 
 def _requirement_name(spec: str) -> Optional[str]:
