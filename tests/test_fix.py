@@ -317,6 +317,7 @@ def test_a_diff_applies_to_files_in_their_own_bytes_and_odd_names(tmp_path: Path
     app = _relative_imports(tmp_path, {name: "from .models import X\n" for name in names})
     (app / "bom.py").write_bytes(b"\xef\xbb\xbfimport os\nfrom .models import X\n")
     (app / "lat.py").write_bytes(b'# -*- coding: latin-1 -*-\ns = "caf\xe9"\nfrom .models import X\n')
+    (app / "cr.py").write_bytes(b"x = 1\rfrom .models import X\r")  # one line to git
     subprocess.run(["git", "init", "-q", "."], cwd=tmp_path, check=True)
     result = subprocess.run(
         [sys.executable, "-m", "archcheck", "check", "--diff"], cwd=tmp_path, capture_output=True
@@ -328,6 +329,7 @@ def test_a_diff_applies_to_files_in_their_own_bytes_and_odd_names(tmp_path: Path
         app / "lat.py"
     ).read_bytes() == b'# -*- coding: latin-1 -*-\ns = "caf\xe9"\nfrom app.models import X\n'
     assert all((app / name).read_text() == "from app.models import X\n" for name in names[2:])
+    assert (app / "cr.py").read_bytes() == b"x = 1\rfrom app.models import X\r"
 
 
 def test_a_parenthesised_call_is_fixed(tmp_path: Path) -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import codecs
 import difflib
 import os
+import re
 import secrets
 from collections import Counter
 from typing import List
 
-from archcheck.facts.source import lines_with_ends
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
 from archcheck.pipeline.fixer import Outcome
@@ -26,13 +26,21 @@ def to_diff(outcome: Outcome) -> bytes:
     text), with paths quoted as git quotes them: what ``git apply`` reads."""
     chunks: List[str] = []
     for change in outcome.files:
-        before = lines_with_ends(_byte_faithful(change.before, change.encoding))
-        after = lines_with_ends(_byte_faithful(change.after, change.encoding))
+        # lines as git splits them, at "\n" only: a file with lone CR line ends is one line to git
+        before = _git_lines(_byte_faithful(change.before, change.encoding))
+        after = _git_lines(_byte_faithful(change.after, change.encoding))
         old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
         for line in difflib.unified_diff(before, after, old, new):
             line = mask_credentials(line)  # a line with a credential is shown, not applied, as it was
-            chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+            chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(chunks).encode("utf-8", "surrogateescape")
+
+
+_GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+def _git_lines(text: str) -> List[str]:
+    return _GIT_LINE.findall(text)
 
 
 def _byte_faithful(data: bytes, encoding: str) -> str:
