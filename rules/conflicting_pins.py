@@ -31,7 +31,7 @@ Pin the package once, in one file that the others include.
 
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 
 from archcheck.facts.requirements_txt import installed_here, same_version
 from archcheck.model import RequirementFact, Severity, Violation
@@ -66,6 +66,7 @@ VALID = [
             "requirements.shared.txt": "fastapi==0.116\n",
             "services/api/requirements.txt": (
                 "-r ../../requirements.shared.txt\nfastapi==0.116.0\nattrs==23.1.0.post0\nattrs==23.1-0\n"
+                "torch==2.3.0\ntorch==2.3.0+cpu\n"
                 "numpy==1.26.4 ; python_version < '3.13'\nnumpy==2.1.0 ; python_version >= '3.13'\n"
             ),
             "services/api/app/main.py": "",
@@ -129,11 +130,23 @@ def _clashes(facts: List[RequirementFact]) -> Dict[Tuple[Tuple[str, ...], str], 
     return found
 
 
+def _pin_allows(pin: str, version: str) -> bool:
+    """Does ``==pin`` accept ``version``, as pip reads it (``==1.0`` takes ``1.0+local`` and ``1``)?"""
+    if same_version(pin, version):
+        return True
+    try:
+        return Specifier(f"=={pin}").contains(version, prereleases=True) or Specifier(
+            f"=={version}"
+        ).contains(pin, prereleases=True)
+    except InvalidSpecifier:
+        return False
+
+
 def _conflict(a: RequirementFact, b: RequirementFact) -> bool:
     """Can no single version satisfy both lines? Judged where a line pins one exactly."""
     for pinned, other in ((a, b), (b, a)):
         for version in pinned.pins:
-            if other.pins and not any(same_version(version, pin) for pin in other.pins):
+            if other.pins and not any(_pin_allows(pin, version) for pin in other.pins):
                 return True
             allowed = _range(other)
             if allowed is not None and not other.pins and not allowed.contains(version, prereleases=True):

@@ -211,7 +211,6 @@ def _allows(specifier: str, pins: Sequence[str]) -> bool:
 
 def insert_include(lines: Sequence[str], *, line: str) -> Union[LineEdit, NotFixed]:
     """The codemod: ``line`` first in the file, after a coding comment pip reads in the first two lines."""
-    first = 1
-    while first <= min(2, len(lines)) and _CODING.match(lines[first - 1]):
-        first += 1
+    codings = [number for number in (1, 2) if number <= len(lines) and _CODING.match(lines[number - 1])]
+    first = codings[-1] + 1 if codings else 1  # a coding comment on line 2 must stay on line 2
     return LineEdit(first, first - 1, (line,))

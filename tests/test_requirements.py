@@ -138,3 +138,15 @@ def test_pins_are_compared_as_pip_compares_versions(a: str, b: str, same: bool) 
     from archcheck.facts.requirements_txt import same_version
 
     assert same_version(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("lines", "first"),
+    [([], 1), (["httpx"], 1), (["# -*- coding: latin-1 -*-", "httpx"], 2),
+     (["# first comment", "# -*- coding: latin-1 -*-", "# caf\xe9"], 3), (["# a", "# b", "# coding: utf-8"], 1)],
+)  # fmt: skip
+def test_the_shared_include_goes_after_a_coding_comment_pip_reads(lines: list, first: int) -> None:
+    from archcheck.rules.missing_shared_requirements import insert_include
+
+    edit = insert_include(lines, line="-r ../requirements.shared.txt")
+    assert (edit.first, edit.last, edit.lines) == (first, first - 1, ("-r ../requirements.shared.txt",))
