@@ -104,7 +104,7 @@ def test_jobs_give_identical_results(project: Path) -> None:
 
 def test_process_pool_gives_the_same_findings_as_one_process(tmp_path: Path) -> None:
     """Enough files to cross the pool threshold, with file-rule and project-rule findings; one
-    name is not UTF-8, so its facts cannot come back from a worker as MessagePack."""
+    name is not UTF-8."""
     from archcheck.pipeline.runner import POOL_THRESHOLD
 
     root = tmp_path / "big"

@@ -37,11 +37,7 @@ from typing import (
     Set,
     Tuple,
     TypeVar,
-    Union,
-    cast,
 )
-
-import msgspec
 
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.source import decode, source_lines
@@ -125,32 +121,25 @@ def _mapped(
     crashed: Callable[[T, str], R],
     threshold: int = POOL_THRESHOLD,
     meanwhile: Optional[Callable[[], None]] = None,
-    shape: Any = None,
 ) -> Iterator[R]:
     """``function`` over ``tasks``, in a pool for many. If a worker dies (a native crash, the
     memory killer), the tasks not done are retried one by one in a child process each, and a
     task that kills its child gets ``crashed(task, reason)``: the run goes on. ``meanwhile``
-    runs here once the workers are started (this process would only wait). Results of type
-    ``shape`` come back from the workers as MessagePack, not pickles."""
+    runs here once the workers are started (this process would only wait)."""
     if not (jobs > 1 and len(tasks) >= threshold):
         yield from map(function, tasks)
         return
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))  # small chunks: workers finish together
     done = 0
-    decoder = msgspec.msgpack.Decoder(shape) if shape is not None else None
     try:
         with ProcessPoolExecutor(
             max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),)
         ) as pool:
-            packed = _Packed(function) if decoder is not None else function
-            results = pool.map(packed, tasks, chunksize=chunk)  # with fork, every worker starts now
+            results = pool.map(function, tasks, chunksize=chunk)  # with fork, every worker starts now
             if meanwhile is not None:
                 meanwhile()
             for result in results:
-                if decoder is not None and isinstance(result, bytes):
-                    yield cast(R, decoder.decode(result))
-                else:
-                    yield cast(R, result)
+                yield result
                 done += 1
     except BrokenProcessPool:
         for task in tasks[done:]:
@@ -160,27 +149,9 @@ def _mapped(
                 yield crashed(task, str(exc))
 
 
-class _Packed(Generic[T, R]):
-    """``function`` with its result encoded as MessagePack: for facts, several times cheaper than
-    a pickle on both ends of the pipe. A result msgspec cannot encode (a non-UTF-8 file name in
-    it) goes as it is."""
-
-    def __init__(self, function: Callable[[T], R]) -> None:
-        self.function = function
-
-    def __call__(self, task: T) -> Union[bytes, R]:
-        result = self.function(task)
-        try:
-            return _ENCODER.encode(result)
-        except UnicodeEncodeError:
-            return result
-
-
-_ENCODER = msgspec.msgpack.Encoder()
-
-
 def _forked_child(send: Connection, function: Callable[[], R]) -> None:
     _worker_start(os.getppid())
+    gc.enable()  # unlike a pool worker, the project rules here build graphs that hold cycles
     try:
         outcome: Tuple[bool, Any] = (True, function())
     except BaseException:  # the parent runs it again itself, and sees the error there
@@ -358,7 +329,7 @@ def analyse_files(
         else:
             todo.append((str(root), path, plan))
     todo.sort(key=lambda task: -_size(store, task[1]))  # largest first: the workers finish together
-    fresh = _mapped(_work, todo, jobs, _work_crashed, meanwhile=meanwhile, shape=Worked)
+    fresh = _mapped(_work, todo, jobs, _work_crashed, meanwhile=meanwhile)
     if progress and len(todo) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
         import click  # start-up time: only a long run on a terminal shows a progress bar
 
@@ -428,9 +399,7 @@ class CallFactFiles:
                 results[path] = cached
             else:
                 todo.append((str(self.root), path))
-        gathered = _mapped(
-            _calls_work, todo, self.jobs, _calls_crashed, CALLS_POOL_THRESHOLD, shape=CallFacts
-        )
+        gathered = _mapped(_calls_work, todo, self.jobs, _calls_crashed, CALLS_POOL_THRESHOLD)
         for (_, path), facts in zip(todo, gathered):
             results[path] = facts
             content = self.hashes.get(path)

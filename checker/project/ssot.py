@@ -101,6 +101,9 @@ class Site:
         return self.text is not None and self.text.mentions(self, name)
 
 
+_FILES_KEPT = 16
+
+
 class BodyText:
     """Class bodies read from the files on demand: only the pairs of classes that would
     otherwise implement one concept ask what their bodies name (a few per service), so the
@@ -116,6 +119,8 @@ class BodyText:
         key = (site.path, site.lines)
         if key not in self._names:
             if site.path not in self._lines:
+                if len(self._lines) >= _FILES_KEPT:  # a few files' lines at a time, never every file's
+                    del self._lines[next(iter(self._lines))]
                 self._lines[site.path] = self.source.lines(site.path) if self.source else None
             lines = self._lines[site.path]
             named = references(lines, *site.lines, site.name) if lines is not None else None
