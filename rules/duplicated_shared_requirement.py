@@ -45,7 +45,7 @@ from typing import Dict, Iterator, Optional, Sequence, Tuple, Union
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from archcheck.facts.requirements_txt import same_version
+from archcheck.facts.requirements_txt import release
 from archcheck.model import Location, RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.fixes import LineEdit, LineFix, NotFixed, Offer
@@ -269,9 +269,7 @@ def _same(fact: RequirementFact, shared: Dict[str, RequirementFact]) -> bool:
 
 
 def _same_pins(mine: Tuple[str, ...], theirs: Tuple[str, ...]) -> bool:
-    return all(any(same_version(a, b) for b in theirs) for a in mine) and all(
-        any(same_version(b, a) for a in mine) for b in theirs
-    )
+    return {release(v) for v in mine} == {release(v) for v in theirs}
 
 
 def _line(fact: RequirementFact) -> int:

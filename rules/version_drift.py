@@ -32,9 +32,9 @@ services to one version.
 
 from typing import Dict, FrozenSet, Iterator, List, Set, Tuple
 
-from packaging.utils import canonicalize_name, canonicalize_version
+from packaging.utils import canonicalize_name
 
-from archcheck.facts.requirements_txt import same_version
+from archcheck.facts.requirements_txt import release, same_version
 from archcheck.model import RequirementFact, Severity, Violation
 from archcheck.project.layout import UnitKind
 from archcheck.rule_api.examples import Example
@@ -156,10 +156,7 @@ class VersionDrift(
                     if fact.name in packages and fact.direct:
                         pins.setdefault(fact.name, []).extend((service, v, fact) for v in fact.pins)
             for package, sites in sorted(pins.items()):
-                if (
-                    len({canonicalize_version(version, strip_trailing_zero=True) for _, version, _ in sites})
-                    < 2
-                ):
+                if len({release(version) for _, version, _ in sites}) < 2:
                     continue  # `2` and `2.0` are one release
                 for _service, version, fact in sites:
                     where = (fact.location.path, package, fact.location.line)

@@ -22,6 +22,12 @@ class GlobError(ValueError):
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def _for_re2(path: str) -> str:
+    """A path RE2 can take (UTF-8): a byte of a name that is not UTF-8 (a surrogate here) is one
+    character a wildcard matches."""
+    return _SURROGATES.sub("\ufffd", path)
+
+
 class Globs:
     """Gitignore-style globs, matched by pathspec with Google's RE2: in time linear in the path,
     whatever the globs (``re`` backtracks exponentially on ``*a*a*a*a*c`` and a long name, and
@@ -33,8 +39,7 @@ class Globs:
 
     def match_file(self, path: str) -> bool:
         """Whether a root-relative posix path (a directory ends with ``/``) matches."""
-        # a byte of a name that is not UTF-8 (a surrogate here) is one character a wildcard matches
-        return bool(self.spec.match_file(_SURROGATES.sub("\ufffd", path)))
+        return bool(self.spec.match_file(_for_re2(path)))
 
     def match_directory(self, path: str) -> bool:
         """Whether a whole directory (``path`` ends with ``/``) is left out (see ``decision``)."""
@@ -44,7 +49,7 @@ class Globs:
         """What the globs say of a path, as git reads one ``.gitignore``: True left out, False
         brought back by a ``!`` glob, None when no glob names it. ``app/**`` names what is inside
         ``app``, not the directory ``app/`` itself, so a later ``!app/keep.py`` can bring a file back."""
-        result = self.spec.check_file(_SURROGATES.sub("\ufffd", path))
+        result = self.spec.check_file(_for_re2(path))
         if result.include and path.endswith("/") and self._negates:
             deciding = self.spec.patterns[result.index] if result.index is not None else None
             if str(getattr(deciding, "pattern", "") or "").rstrip().endswith("/**"):

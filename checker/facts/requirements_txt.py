@@ -75,11 +75,15 @@ def _logical_lines(text: str) -> List[Tuple[int, str]]:
     return lines
 
 
+def release(version: str) -> str:
+    """A pinned version as the release pip installs: ``1``, ``1.0`` and ``1.0.0`` are ``1``;
+    ``1.0-0`` and ``1.post0`` are ``1.post0`` (a version packaging cannot read stays as written)."""
+    return canonicalize_version(version, strip_trailing_zero=True)
+
+
 def same_version(a: str, b: str) -> bool:
-    """Are two pinned versions one release for pip (``1``, ``1.0``, ``1.0.0``; ``1.0-0``, ``1.post0``)?"""
-    return a == b or canonicalize_version(a, strip_trailing_zero=True) == canonicalize_version(
-        b, strip_trailing_zero=True
-    )
+    """Are two pinned versions one release for pip?"""
+    return a == b or release(a) == release(b)
 
 
 def installed_here(fact: RequirementFact) -> bool:

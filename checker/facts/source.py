@@ -145,19 +145,12 @@ class LineMarks:
         return self.every or bool(self.lines)
 
     def covers(self, node: Union[ast.stmt, ast.expr]) -> bool:
-        """Whether the node's lines (its decorators' too) hold a marked line. The walks ask this
-        of most statements of a file, so it is kept to a bisection."""
-        if self.every:
-            return True
-        lines = self.lines
-        if not lines:
-            return False
+        """Whether the node's lines (its decorators' too) hold a marked line."""
         first = node.lineno
         decorators: Optional[Sequence[ast.expr]] = getattr(node, "decorator_list", None)
         if decorators:
             first = min(first, *(d.lineno for d in decorators))
-        at = bisect.bisect_left(lines, first - 1)
-        return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno) - 1
+        return self.between(first, node.end_lineno or node.lineno)
 
     def between(self, first: int, last: int) -> bool:
         """Whether a line from ``first`` to ``last`` (1-based, both included) is marked."""

@@ -71,6 +71,7 @@ CallFactsByKey = Dict[str, CallFacts]  # cache key -> call facts
 
 
 _COLLECT_EVERY = 256  # tasks between collections in a worker, whose collector is off
+_tasks_here = itertools.count(1)
 
 
 def _work(task: Task) -> Worked:
@@ -79,9 +80,6 @@ def _work(task: Task) -> Worked:
     if not gc.isenabled() and next(_tasks_here) % _COLLECT_EVERY == 0:
         gc.collect()  # a safety net: the per-file phase makes no cycles
     return facts, fact_digests(facts), analysed
-
-
-_tasks_here = itertools.count(1)
 
 
 def _work_crashed(task: Task, reason: str) -> Worked:
