@@ -169,6 +169,7 @@ INVALID = [
             first = asyncio.run(fetch(ids[0])).name  # expect: ASY001
             total = sum(asyncio.run(count(i)) for i in ids)  # expect: ASY001
             asyncio.run(a or b)  # expect: ASY001
+            asyncio.run(main=flush())  # expect: ASY001
             return asyncio.run(finish(), debug=True)  # expect: ASY001
     """,
         fixed="""
@@ -181,6 +182,7 @@ INVALID = [
             first = (await fetch(ids[0])).name  # expect: ASY001
             total = sum(asyncio.run(count(i)) for i in ids)  # expect: ASY001
             await (a or b)  # expect: ASY001
+            await flush()  # expect: ASY001
             return asyncio.run(finish(), debug=True)  # expect: ASY001
     """,
     ),

@@ -100,6 +100,7 @@ INVALID = [
         async def refresh():
             loop = asyncio.get_event_loop()
             loop.run_until_complete(cache.reload())  # expect: ASY002
+            loop.run_until_complete(future=cache.warm())  # expect: ASY002
     """,
         fixed="""
         import asyncio
@@ -107,6 +108,7 @@ INVALID = [
         async def refresh():
             loop = asyncio.get_event_loop()
             await cache.reload()  # expect: ASY002
+            await cache.warm()  # expect: ASY002
     """,
     ),
     example(

@@ -344,3 +344,35 @@ def test_a_parenthesised_call_is_fixed(tmp_path: Path) -> None:
     outcome = api.fix(settings, use_cache=False, jobs=1)
     assert outcome.skipped == () and len(outcome.files) == 1
     assert outcome.files[0].after.endswith(b"    w = (await x)\n    return ((await x), w)\n")
+
+
+def test_a_class_body_in_an_async_function_is_named_after_it_and_not_fixed(tmp_path: Path) -> None:
+    """A class body runs in its host function's frame: the finding names that function."""
+    source = b"import asyncio\n\n\nasync def handler():\n    class Job:\n        done = asyncio.run(work())\n"
+    root = project_with(
+        tmp_path, {"services/orders/app/__init__.py": b"", "services/orders/app/jobs.py": source}
+    )
+    settings = with_overrides(api.load_settings(root), select=("ASY001",))
+    (finding,) = api.check(settings, use_cache=False, jobs=1).violations
+    assert "async function 'handler'" in finding.message
+    outcome = api.fix(settings, use_cache=False, jobs=1)
+    assert outcome.files == ()
+    assert [(s.kind, s.reason) for s in outcome.skipped] == [
+        (fixer.MEANING, "the call is in a class body, which cannot await")
+    ]
+
+
+def test_a_keyword_argument_coroutine_is_awaited(tmp_path: Path) -> None:
+    source = (
+        b"import asyncio\n\n\nasync def f(loop):\n    asyncio.run(main=go())\n"
+        b"    asyncio.run(main= # why\n        go())\n"
+    )
+    root = project_with(
+        tmp_path, {"services/orders/app/__init__.py": b"", "services/orders/app/jobs.py": source}
+    )
+    settings = with_overrides(api.load_settings(root), select=("ASY001",))
+    outcome = api.fix(settings, use_cache=False, jobs=1)
+    assert outcome.files[0].after.endswith(b"    await go()\n    asyncio.run(main= # why\n        go())\n")
+    assert [s.reason for s in outcome.skipped] == [
+        "a comment sits beside the keyword's '=' (awaiting would drop it)"
+    ]

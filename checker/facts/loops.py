@@ -64,6 +64,8 @@ Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 # text without these holds no loop factory or running-loop probe: no name needs tracking
 _FACTORY_MARKERS = ("get_event_loop", "new_event_loop", "get_running_loop", "EventLoop", "uvloop")
+# the keyword that names the coroutine: ``asyncio.run(main=...)``, ``run_until_complete(future=...)``
+COROUTINE_KEYWORDS = frozenset({"main", "future"})
 _TRACKED = LOOP_FACTORIES | RUNNING_LOOP | RUNNING_PROBES | _RUNNING_OR_NONE
 
 
@@ -105,6 +107,7 @@ class LoopCalls:
 @dataclass(frozen=True)
 class _Context:
     function: Optional[str] = None  # qualname of the innermost function
+    frame: Optional[str] = None  # the function whose frame runs this code (a class body: its host's)
     class_prefix: str = ""  # qualname prefix of definitions made here
     class_name: Optional[str] = None  # the class whose methods are defined here
     in_async: bool = False
@@ -276,6 +279,7 @@ class _Gatherer:
             running = self._bindings(node.body, RUNNING_LOOP) | self._probe_results(node.body)
         return _Context(
             function=qualname,
+            frame=qualname,
             in_async=isinstance(node, ast.AsyncFunctionDef),
             loops=frozenset(loops),
             running=frozenset(running),
@@ -289,7 +293,7 @@ class _Gatherer:
         while todo:
             node, here, awaited = todo.pop()
             if isinstance(node, ast.Lambda):
-                todo.append((node.body, replace(here, in_async=False, function=None), False))
+                todo.append((node.body, replace(here, in_async=False, function=None, frame=None), False))
                 continue
             if isinstance(node, ast.IfExp):
                 polarity = self.polarity(node.test, here)
@@ -321,12 +325,13 @@ class _Gatherer:
             kind = func.attr
         else:
             return
-        argument = self.source.segment(call.args[0]) if call.args else None
+        coroutine = call.args[0] if call.args else _keyword(call, COROUTINE_KEYWORDS)
+        argument = self.source.segment(coroutine) if coroutine is not None else None
         self.entries.append(
             LoopEntryFact(
                 kind,
                 self.source.location(call),
-                ctx.function,
+                ctx.frame,
                 ctx.in_async,
                 ctx.guarded,
                 ctx.expected,
@@ -393,6 +398,11 @@ class _Gatherer:
 
     def _expects_error(self, node: ast.expr) -> bool:
         return isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in _RAISES
+
+
+def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:
+    """The value of the first of ``call``'s keyword arguments named one of ``names``."""
+    return next((k.value for k in call.keywords if k.arg in names), None)
 
 
 def _parameters(node: Function) -> List[ast.arg]:

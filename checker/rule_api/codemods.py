@@ -9,6 +9,7 @@ import io
 import tokenize
 from typing import TYPE_CHECKING, AbstractSet, Optional, Sequence, Union
 
+from archcheck.facts.loops import COROUTINE_KEYWORDS
 from archcheck.model import FileFacts, Violation
 from archcheck.rule_api.fixes import CstFix, NotFixed, Offer
 
@@ -54,11 +55,17 @@ def await_argument(node: libcst.CSTNode, around: Sequence[libcst.CSTNode]) -> Un
             break
     else:
         return NotFixed("the call is not inside an async function")
-    if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
-        return NotFixed("the call passes more than the coroutine (awaiting it would drop the rest)")
     argument = node.args[0]
+    keyword = argument.keyword.value if argument.keyword else None
+    if len(node.args) != 1 or argument.star or (keyword and keyword not in COROUTINE_KEYWORDS):
+        return NotFixed("the call passes more than the coroutine (awaiting it would drop the rest)")
     value = argument.value
     inner = [node.whitespace_before_args, argument.whitespace_after_star, argument.whitespace_after_arg]
+    equal = argument.equal
+    if isinstance(equal, cst.AssignEqual) and (
+        _has_comment(equal.whitespace_before) or _has_comment(equal.whitespace_after)
+    ):
+        return NotFixed("a comment sits beside the keyword's '=' (awaiting would drop it)")
     comma = argument.comma
     if isinstance(comma, cst.Comma):
         inner += [comma.whitespace_before, comma.whitespace_after]
