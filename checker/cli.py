@@ -683,6 +683,49 @@ class _ClosedStdout(io.TextIOBase):
         raise OSError(errno.EBADF, "it is closed")
 
 
+class _WholeWrites(io.RawIOBase):
+    """Standard output's descriptor, where each write goes out whole or raises: Python's own
+    buffer drops the rest of a write cut short (a full disk, a file size limit) without an
+    error, so a report would end early under a normal exit code."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            written = os.write(self._fd, view[done:])
+            if written == 0:
+                raise OSError(errno.EIO, "nothing could be written")
+            done += written
+        return done
+
+
+def _whole_stdout() -> None:
+    """Standard output as before (encoding, errors, line buffering), written by :class:`_WholeWrites`."""
+    stream = sys.stdout
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a descriptor (a test's capture, or closed): nothing to cut short
+    if not isinstance(stream, io.TextIOWrapper):
+        return
+    stream.flush()
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_WholeWrites(fd)),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+    )
+
+
 def _from_stdout(exc: OSError) -> bool:
     """Whether ``exc`` was raised writing standard output: by ``click.echo`` without ``err``
     (the one way archcheck prints), directly or through :class:`_ClosedStdout`."""
@@ -691,7 +734,7 @@ def _from_stdout(exc: OSError) -> bool:
     while trace is not None:
         frames.append(trace.tb_frame)
         trace = trace.tb_next
-    if frames and frames[-1].f_code is _ClosedStdout.write.__code__:
+    if frames and frames[-1].f_code in (_ClosedStdout.write.__code__, _WholeWrites.write.__code__):
         frames.pop()
     return (
         bool(frames) and frames[-1].f_code is click.utils.echo.__code__ and not frames[-1].f_locals.get("err")
@@ -716,6 +759,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if sys.stdout is None:  # started with standard output closed
         sys.stdout = _ClosedStdout()
+    _whole_stdout()
     try:
         try:
             code = cli.main(args, prog_name="archcheck", standalone_mode=False)

@@ -205,3 +205,30 @@ def test_call_facts_gathered_in_a_forked_child_are_cached(
     again = api.check(with_overrides(settings, select=("ASY003",)), jobs=1)
     assert [v for v in forked.violations if v.code == "ASY003"] == list(again.violations)
     assert parsed == []
+
+
+def test_another_python_or_library_never_reads_the_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python 3.12 parses syntax that 3.11 cannot (PEP 701), and a new LibCST may read a file
+    otherwise: a cache written under one interpreter or library is another code's result."""
+    from archcheck import api
+    from archcheck.pipeline import cache, filephase
+
+    settings = api.load_settings(project)
+    api.check(settings, jobs=1)
+    parsed: List[str] = []
+    real = filephase.analyse_file
+    monkeypatch.setattr(
+        filephase, "analyse_file", lambda path, *rest: parsed.append(path) or real(path, *rest)
+    )
+    for change in ("version", "library"):
+        parsed.clear()
+        cache.code_identity.cache_clear()
+        if change == "version":
+            monkeypatch.setattr(cache.sys, "version", sys.version + " (another build)")
+        else:
+            monkeypatch.setattr(cache, "_RESULT_LIBRARIES", (*cache._RESULT_LIBRARIES, "json"))
+        api.check(settings, jobs=1)
+        assert parsed, f"a cache written before the {change} changed was read"
+    cache.code_identity.cache_clear()

@@ -27,6 +27,7 @@ import hashlib
 import importlib.util
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, Type, TypeVar, Union
 
@@ -83,10 +84,17 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# the libraries whose reading of a file (or of a graph) decides a result: an upgrade of one
+# is new code too
+_RESULT_LIBRARIES = ("libcst", "networkx", "packaging", "pathspec", "re2", "yaml", "dotenv", "msgspec")
+
+
 @functools.lru_cache(maxsize=1)
 def code_identity() -> str:
-    """archcheck's own code, by the stat signature of its modules: a cache written by other
-    code (an upgrade, or a checkout being worked on) is never read."""
+    """The code that computed a result, by the stat signature of archcheck's modules and of the
+    libraries it reads files with, and the interpreter (another Python parses another syntax):
+    a cache written by other code (an upgrade, a checkout being worked on, another Python) is
+    never read."""
     roots = [Path(__file__).resolve().parents[1]]
     spec = importlib.util.find_spec("archcheck.rules")  # locates the rules without importing them
     if spec is not None and spec.submodule_search_locations:
@@ -95,7 +103,10 @@ def code_identity() -> str:
     for root in roots:
         for path in sorted(root.rglob("*.py")):
             found.append((str(path.relative_to(root)), signature(path)))
-    return digest(__version__, found)
+    for name in _RESULT_LIBRARIES:
+        library = importlib.util.find_spec(name)  # locates it without importing it
+        found.append((name, signature(library.origin) if library and library.origin else None))
+    return digest(__version__, sys.version, sys.implementation.cache_tag, found)
 
 
 def _read_entry(path: Path, limit: int) -> Optional[bytes]:

@@ -5,9 +5,11 @@ service ``orders-api``, its ``container_name``, ``hostname`` or a network
 alias. When the service is built from a folder of one of the project's
 services, the host means that service.
 
-Compose files are read with ``yaml.safe_load`` (data only, nothing is
-constructed or run) and only up to a size limit; a file that cannot be read
-or parsed adds no hosts.
+Compose files are read with PyYAML's safe loader (data only, nothing is
+constructed or run; libyaml's C parser where PyYAML has it, the pure-Python
+one is about 4x slower) and only up to 256 KB, eight times the largest
+compose file of the real monorepos measured: a file that cannot be read or
+parsed, or is larger, adds no hosts.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.project.layout import Layout, Unit
 
 COMPOSE_FILE = re.compile(r"^(?:docker-)?compose(?:[._-][^/]*)?\.ya?ml$")
-MAX_BYTES = 1_000_000
+MAX_BYTES = 256_000
 _HOST = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -33,7 +35,8 @@ def _load(root: Path, rel: str) -> Optional[Dict[str, Any]]:
     import yaml  # start-up time: PyYAML loads only for projects with compose files
 
     try:
-        document = yaml.safe_load(read_project_file(str(root), rel, MAX_BYTES))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        document = yaml.load(read_project_file(str(root), rel, MAX_BYTES), Loader=loader)
     except (UnreadableFile, yaml.YAMLError, ValueError, RecursionError):
         return None
     return document if isinstance(document, dict) else None

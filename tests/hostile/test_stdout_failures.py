@@ -44,3 +44,31 @@ def test_a_closed_stdout_is_exit_2(tmp_path: Path) -> None:
     assert result.stderr.decode() == "archcheck: error: stdout: cannot write: it is closed\n"
     written = subprocess.run(["sh", "-c", command.replace(">&-", "-o out.txt >&-")], cwd=root, timeout=300)
     assert written.returncode == 1 and "CFG001" in (root / "out.txt").read_text(encoding="utf-8")
+
+
+def _limit_file_size() -> None:
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG, as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX resource limits")
+@pytest.mark.parametrize("args", [["check"], ["check", "--format", "sarif", "--exit-zero"], ["audit"]])
+def test_output_cut_short_is_one_line_and_exit_2(tmp_path: Path, args: List[str]) -> None:
+    """A write the system cuts short (a file size limit, a disk that fills up mid-write): Python's
+    own buffer would drop the rest without an error, and a report would end early under exit 0."""
+    root = project(tmp_path, {"main.py": LOOPBACK * 3})
+    with open(tmp_path / "out.txt", "w") as out:
+        result = subprocess.run(
+            [sys.executable, "-m", "archcheck", *args],
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            timeout=300,
+            preexec_fn=_limit_file_size,
+        )
+    assert (tmp_path / "out.txt").stat().st_size == 100
+    assert result.returncode == 2
+    assert result.stderr.decode() == "archcheck: error: stdout: cannot write: File too large\n"

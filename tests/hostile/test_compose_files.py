@@ -1,0 +1,25 @@
+"""Compose files are read as data, with libyaml where PyYAML has it, and only up to a size cap:
+a megabyte of generated YAML must not cost a run many seconds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archcheck import api
+from archcheck.config.load import with_overrides
+from archcheck.project import compose
+from tests.hostile._project import project
+
+CLIENT = 'import httpx\n\nclient = httpx.Client(base_url="http://worker:8080")\n'
+COMPOSE = "services:\n  worker:\n    image: worker\n"
+
+
+@pytest.mark.parametrize("padding, flagged", [(0, True), (compose.MAX_BYTES, False)])
+def test_a_compose_file_over_the_cap_names_no_host(tmp_path: Path, padding: int, flagged: bool) -> None:
+    root = project(tmp_path, {"main.py": CLIENT})
+    (root / "docker-compose.yml").write_text(COMPOSE + "#" * padding + "\n", encoding="utf-8")
+    settings = with_overrides(api.load_settings(root), select=("CFG001",))
+    found = api.check(settings, use_cache=False, jobs=1).violations
+    assert bool(found) is flagged
