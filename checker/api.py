@@ -195,6 +195,7 @@ def _cached_or_run(
     cached = reports.load(settings.root)
     if isinstance(cached, Report):
         return cached
+    reports.begin()
     done = run(settings, paths=paths, use_cache=True, jobs=jobs, progress=progress, layout=layout)
     reports.store(settings.root, done.requirement_files, done.report)
     return done.report

@@ -58,6 +58,31 @@ def test_python_comments_cover_their_multi_line_statement_only() -> None:
     assert applied.unused == []
 
 
+def test_a_compound_statement_comment_covers_its_own_line_only() -> None:
+    text = (
+        "match x:  # archcheck: ignore[ASY001]\n"
+        "    case 1:\n"
+        "        run()\n"
+        "try:  # archcheck: ignore\n"
+        "    run()\n"
+        "finally:\n"
+        "    pass\n"
+    )
+    assert [(s.line, s.comment_line) for s in in_python(text, ast.parse(text))] == [(1, 1), (4, 4)]
+
+
+def test_comments_of_a_file_only_libcst_parses_come_from_its_tree() -> None:
+    """Newer f-string syntax (PEP 701) that this Python's tokenizer misreads: a real comment
+    after it counts, and ``#`` inside a nested string is no comment."""
+    import libcst
+
+    text = (
+        'import other  # archcheck: ignore[IMP001]\nQUOTE = f"{"\'\'\'"}"\ns = f"{"#"}# archcheck: ignore"\n'
+    )
+    found = in_python(text, None, libcst.parse_module(text))
+    assert [(s.line, s.codes) for s in found] == [(1, ("IMP001",))]
+
+
 def test_unused_expired_and_unjudged() -> None:
     suppressions = {
         "r.txt": in_lines(

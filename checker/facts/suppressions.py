@@ -15,9 +15,12 @@ import io
 import os
 import re
 import tokenize
-from typing import Dict, Iterable, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, Optional, Tuple
 
 from archcheck.model import Suppression
+
+if TYPE_CHECKING:
+    import libcst
 
 MARKER = "archcheck:"
 _COMMENT = re.compile(r"#\s*archcheck:\s*ignore\b")
@@ -86,10 +89,34 @@ def in_lines(lines: Iterable[Tuple[int, str]]) -> Tuple[Suppression, ...]:
     return tuple(found)
 
 
-def in_python(text: str, tree: Optional[ast.Module]) -> Tuple[Suppression, ...]:
-    """Suppressions in real comments of a Python file, spread over multi-line statements."""
+def in_python(
+    text: str, tree: Optional[ast.Module], cst: Optional[libcst.Module] = None
+) -> Tuple[Suppression, ...]:
+    """Suppressions in real comments of a Python file, spread over multi-line simple statements.
+
+    A file only LibCST could parse (newer syntax than this Python's, which its tokenizer
+    misreads too: ``f"{"#"}"``) has its comments taken from the LibCST tree ``cst``.
+    """
     if MARKER not in text:
         return ()
+    comments = _comments(text) if tree is not None or cst is None else _cst_comments(cst)
+    found = [Suppression(line, codes, line, until) for line, (codes, until) in comments.items()]
+    if tree is not None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.stmt) and not _compound(node) and node.lineno in comments:
+                codes, until = comments[node.lineno]
+                end = node.end_lineno or node.lineno
+                lines = range(node.lineno + 1, end + 1)
+                found += [Suppression(line, codes, node.lineno, until) for line in lines]
+    return tuple(sorted(found, key=lambda s: (s.line, s.comment_line)))
+
+
+def _compound(node: ast.stmt) -> bool:
+    """A statement that holds others (``if``, ``try``, ``match``…): its comment covers its own line."""
+    return hasattr(node, "body") or hasattr(node, "cases")
+
+
+def _comments(text: str) -> Dict[int, Parsed]:
     comments: Dict[int, Parsed] = {}
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -98,13 +125,21 @@ def in_python(text: str, tree: Optional[ast.Module]) -> Tuple[Suppression, ...]:
                 if parsed is not None:
                     comments[token.start[0]] = parsed
     except (tokenize.TokenError, SyntaxError):
-        return ()
-    found = [Suppression(line, codes, line, until) for line, (codes, until) in comments.items()]
-    if tree is not None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.stmt) and not hasattr(node, "body") and node.lineno in comments:
-                codes, until = comments[node.lineno]
-                end = node.end_lineno or node.lineno
-                lines = range(node.lineno + 1, end + 1)
-                found += [Suppression(line, codes, node.lineno, until) for line in lines]
-    return tuple(sorted(found, key=lambda s: (s.line, s.comment_line)))
+        return {}
+    return comments
+
+
+def _cst_comments(module: libcst.Module) -> Dict[int, Parsed]:
+    import libcst  # start-up time: only files that ``ast`` could not parse get here
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    comments: Dict[int, Parsed] = {}
+    try:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    except RecursionError:
+        return comments
+    for node, where in positions.items():
+        parsed = parse_comment(node.value) if isinstance(node, libcst.Comment) else None
+        if parsed is not None:
+            comments[where.start.line] = parsed
+    return comments

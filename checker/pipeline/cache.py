@@ -28,6 +28,7 @@ import importlib.util
 import os
 import stat
 import sys
+import time
 from pathlib import Path
 from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, Type, TypeVar, Union
 
@@ -38,6 +39,9 @@ from archcheck.fileio import read_regular, replace_file
 from archcheck.model import CallFacts, FileFacts, Report, Violation
 
 FORMAT = 2
+# file times come from a coarser clock than time.time_ns() (it lags by up to a kernel tick): a
+# change stamped this long before a run started may have been made during it
+_CLOCK_SLACK_NS = 50_000_000
 Signature = Tuple[int, int, int, int, int]  # (mtime_ns, ctime_ns, size, mode, inode)
 V = TypeVar("V")
 
@@ -171,7 +175,8 @@ class CacheDir:
             return "it holds no .gitignore written by archcheck: a source folder is never a cache"
         return None
 
-    def _ensure(self) -> bool:
+    def ensure(self) -> bool:
+        """Make the directory (and its ``.gitignore``) if it may be used; whether it can be."""
         if not self.usable():
             return False
         try:
@@ -206,7 +211,7 @@ class CacheDir:
             return None  # missing, truncated, tampered with, or older: recompute
 
     def store(self, name: str, kind: str, payload: Any) -> None:
-        if not self._ensure():
+        if not self.ensure():
             return
         # a read-only or full disk makes a run slower, never wrong
         with contextlib.suppress(OSError, UnicodeEncodeError):
@@ -387,6 +392,8 @@ class ReportCache:
         self.cache = cache
         self.name = f"report-{query}.msgpack"
         self.inputs = inputs  # digest of every input file's signature
+        self.started_ns = time.time_ns()
+        self.before: Dict[Path, Optional[Signature]] = {}
 
     def load(self, root: Path) -> Optional[Report]:
         payload = self.cache.load(self.name, "report", Tuple[str, Inputs, Report])
@@ -397,6 +404,25 @@ class ReportCache:
             return None  # an input changed, or a requirements file it read did
         return report if isinstance(report, Report) else None
 
+    def begin(self) -> None:
+        """Mark the start of the run whose report :meth:`store` keeps. The cache folder is made
+        first: making it changes the folder it is in, which a report may watch, so that folder
+        is compared with its signature from now rather than by its time."""
+        self.cache.ensure()
+        self.started_ns = time.time_ns()
+        holder = self.cache.directory.parent
+        self.before = {holder: signature(holder)}
+
     def store(self, root: Path, extra_paths: Iterable[str], report: Report) -> None:
+        """Keep ``report`` with the signatures of the inputs found during the run (``-r``
+        targets, the folders where one may appear). Those signatures are taken now, so an input
+        changed since :meth:`begin` (by its ctime, which the system clock stamps) may have been
+        read before its change: then nothing is kept."""
         extra = {path: signature(root / path) for path in extra_paths}
+        since = self.started_ns - _CLOCK_SLACK_NS
+        for path, sig in extra.items():
+            full = root / path
+            changed = sig != self.before[full] if full in self.before else sig is not None and sig[1] >= since
+            if changed:
+                return
         self.cache.store(self.name, "report", (self.inputs, extra, report))

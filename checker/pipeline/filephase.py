@@ -69,7 +69,7 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
         database_urls=config.database_urls,
         generated=is_generated(path, parsed.text),
         calls=calls,
-        suppressions=in_python(parsed.text, parsed.ast_tree),
+        suppressions=in_python(parsed.text, parsed.ast_tree, parsed.cst_tree),
         generator_cleanups=generators.cleanups,
         protocol_defs=generators.defs,
         protocol_uses=generators.uses,

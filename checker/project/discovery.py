@@ -31,6 +31,10 @@ def _read_gitignore(
     root: str, directory: str, unreadable: Optional[List[Tuple[str, str]]] = None
 ) -> Optional[Globs]:
     path = posixpath.join(directory, ".gitignore")
+    if os.path.islink(os.path.join(root, path)):  # git (2.32+) opens it with O_NOFOLLOW
+        if unreadable is not None:
+            unreadable.append((path, "a symbolic link, which git does not follow; not read"))
+        return None
     try:
         data = read_project_file(root, path, GITIGNORE_MAX_SIZE)
     except UnreadableFile as exc:  # missing, or a FIFO, a device, a link out of the project, too large

@@ -309,3 +309,40 @@ def test_a_file_a_negation_brings_back_under_dir_stars_is_checked(tmp_path: Path
     out = _out(root, "--no-cache")
     kept = "svc/app/keep.py" if lines[1] == "!app/keep.py" else "svc/app/sub/keep.py"
     assert kept in out and "junk.py" not in out and out.count("ASY001") == 1
+
+
+@POSIX
+def test_a_gitignore_that_is_a_link_is_not_followed_as_in_git(tmp_path: Path) -> None:
+    """git (2.32+) refuses a ``.gitignore`` that is a symbolic link, and checks what it names."""
+    root = project(tmp_path, {"a.py": LOOP})
+    (root / "svc" / "app" / "ignore-list").write_text("a.py\n")
+    (root / "svc" / "app" / ".gitignore").symlink_to("ignore-list")
+    out = _out(root, "--no-cache")
+    assert "svc/app/a.py:4:5: ASY001" in out
+    assert "svc/app/.gitignore:1:1: ARC001" in out and "symbolic link" in out
+
+
+def test_an_input_changed_during_a_run_leaves_no_report_to_reuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``-r`` target outside the service, edited after the run read it: the report of its old
+    content must not be kept under its new signature."""
+    from archcheck import api
+
+    root = project(tmp_path, {"main.py": "import httpx\n"})
+    (root / "common").mkdir()
+    base = root / "common" / "base.txt"
+    base.write_text("pinb==1.0\n")
+    (root / "svc" / "requirements.txt").write_text("-r ../common/base.txt\npina==1.0\n")
+    real = api.run
+
+    def edited_during(*args: object, **kwargs: object) -> object:
+        done = real(*args, **kwargs)  # type: ignore[arg-type]
+        base.write_text("pina==2.0\n")
+        return done
+
+    settings = api.load_settings(root)
+    monkeypatch.setattr(api, "run", edited_during)
+    assert [v.code for v in api.check(settings, jobs=1).violations] == []
+    monkeypatch.setattr(api, "run", real)
+    assert [v.code for v in api.check(settings, jobs=1).violations] == ["REQ006", "REQ006"]
