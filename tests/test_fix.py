@@ -376,3 +376,28 @@ def test_a_keyword_argument_coroutine_is_awaited(tmp_path: Path) -> None:
     assert [s.reason for s in outcome.skipped] == [
         "a comment sits beside the keyword's '=' (awaiting would drop it)"
     ]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links as POSIX has them")
+def test_a_file_read_under_two_names_is_not_fixed(tmp_path: Path) -> None:
+    """Two services share one requirements file through a link: an ``-r`` line relative to one
+    service's folder would break the other's."""
+    root = project_with(
+        tmp_path,
+        {
+            "requirements.shared.txt": b"httpx==0.27.0\n",
+            "services/a/requirements.txt": b"pinb==1.0\n",
+            "services/a/app/m.py": b"x = 1\n",
+            "services/b/app/n.py": b"y = 1\n",
+        },
+    )
+    (root / "services" / "b" / "requirements.txt").symlink_to("../a/requirements.txt")
+    settings = with_overrides(api.load_settings(root), select=("REQ001",))
+    outcome = api.fix(settings, use_cache=False, jobs=1)
+    assert outcome.files == ()
+    assert sorted(s.violation.location.path for s in outcome.skipped) == [
+        "services/a/requirements.txt",
+        "services/b/requirements.txt",
+    ]
+    assert all("also read as" in s.reason for s in outcome.skipped)
+    assert (root / "services" / "a" / "requirements.txt").read_bytes() == b"pinb==1.0\n"

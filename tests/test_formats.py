@@ -40,6 +40,19 @@ def test_sarif_is_valid_and_complete(fixture: str) -> None:
     assert len(run["results"]) == len(expected["violations"])
 
 
+def test_sarif_columns_are_characters_and_say_so(tmp_path: Path) -> None:
+    """SARIF counts columns in UTF-16 code units unless the run says otherwise: an emoji before
+    a finding is one character, two code units."""
+    (tmp_path / "archcheck.toml").write_text('services = ["svc"]\n', encoding="utf-8")
+    (tmp_path / "svc" / "app").mkdir(parents=True)
+    line = 'client = httpx.Client(base_url="\U0001f600" and "http://localhost:1")\n'
+    (tmp_path / "svc" / "app" / "url.py").write_text("import httpx\n" + line, encoding="utf-8")
+    run = json.loads(archcheck(tmp_path, "--format", "sarif", "--select", "CFG001").stdout)["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    (result,) = run["results"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startColumn"] == line.index('"http') + 1
+
+
 def test_fingerprints_survive_a_line_shift(demo: Path) -> None:
     def prints() -> set:
         run = json.loads(archcheck(demo, "--format", "sarif").stdout)["runs"][0]

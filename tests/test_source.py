@@ -18,6 +18,10 @@ def problem(data: bytes) -> ParseProblem:
     [
         (b"x = 1\ny = '\x00'\n", 2, 6, "NUL byte"),
         (b"x = 1\nname = 'caf\xe9'\n", 2, 12, "cannot decode as utf-8"),
+        # columns count characters, as in every other finding: '\xc3\xa9' is one
+        ("x = '\xe9\xe9\xe9' ".encode() + b"\xff\n", 1, 11, "cannot decode as utf-8"),
+        ("x = '\xe9\xe9\xe9'".encode() + b"\x00\n", 1, 10, "NUL byte"),
+        (b"\xef\xbb\xbfx = 1\x00\n", 1, 6, "NUL byte"),
         (b"# -*- coding: klingon -*-\n", 1, 1, "unknown encoding: klingon"),
         (b"#!/usr/bin/env python\n# coding: nope\nx = 1\n", 2, 1, "unknown encoding: nope"),
         (b"def f(:\n    pass\n", 1, 7, "syntax error"),

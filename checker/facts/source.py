@@ -234,7 +234,7 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
         return _problem(path, reason)
     nul = data.find(b"\0")
     if nul >= 0:
-        line, column = _byte_position(data, nul, "latin-1")
+        line, column = _byte_position(data, nul, "utf-8-sig")  # columns count characters
         return _problem(path, "file contains a NUL byte (binary file?)", line, column)
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -247,7 +247,7 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line, column = _byte_position(data, exc.start, "latin-1")
+        line, column = _byte_position(data, exc.start, encoding)
         bad = data[exc.start : exc.start + 1].hex()
         return _problem(path, f"cannot decode as {encoding}: {exc.reason} (byte 0x{bad})", line, column)
     except LookupError:

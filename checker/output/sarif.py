@@ -87,6 +87,8 @@ def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(report.root).as_uri() + "/"}},
+                # archcheck counts columns in characters; SARIF's default is UTF-16 code units
+                "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],

@@ -20,7 +20,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.source import deep_recursion, lines_with_ends
@@ -90,8 +90,9 @@ def fix(
     planned, skipped = _plan(run, violations, paths)
     root = Path(run.project.settings.root)
     read: Dict[str, bytes] = {}
+    shared = _shared_files(root, run, planned)
     for path in sorted(planned):
-        data = _current(root, path, run.hashes.get(path))
+        data = shared.get(path) or _current(root, path, run.hashes.get(path))
         if isinstance(data, bytes):
             read[path] = data
         else:
@@ -159,6 +160,25 @@ def merge(passes: Sequence[Outcome]) -> Outcome:
             merged[change.path] = FileFix(change.path, first.before, change.after, change.encoding, fixed)
     files = tuple(merged[p] for p in sorted(merged))
     return Outcome(files, passes[-1].skipped if passes else ())
+
+
+def _shared_files(root: Path, run: Run, planned: Iterable[str]) -> Dict[str, Tuple[str, str]]:
+    """(kind, why not) for each file to edit that the project also reads under another name,
+    through a link: two services may share one requirements file, and a fix made for one name,
+    such as an ``-r`` line relative to its folder, would be wrong for the other."""
+    names: Dict[str, List[str]] = {}
+    for path in {*run.project.facts, *run.project.requirements.facts, *planned}:
+        names.setdefault(os.path.realpath(root / path), []).append(path)
+    found = {}
+    for path in planned:
+        others = sorted(set(names[os.path.realpath(root / path)]) - {path})
+        if others:
+            found[path] = (
+                MEANING,
+                f"the file is also read as {others[0]} (a link): "
+                "a fix for one name could be wrong for the other",
+            )
+    return found
 
 
 def _current(root: Path, path: str, expected: Optional[str]) -> Union[bytes, Tuple[str, str]]:
