@@ -80,13 +80,15 @@ def elementary_cycles(graph: nx.DiGraph[str]) -> List[Tuple[str, ...]]:
     """One shortest cycle through each edge that lies on a cycle, deduplicated.
 
     Enumerating every simple cycle can be exponential; this is at most one cycle
-    per edge, and still names every edge that takes part in some cycle.
+    per edge, and still names every edge that takes part in some cycle. One breadth-first
+    search per node serves every edge into it (one per edge would be quadratic in the edges).
     """
     import networkx as nx  # lazy: warm runs that reuse every finding never load it
 
     found = set()
     for sub in cyclic_components(graph):
-        for source, target in sorted(sub.edges()):
-            back = nx.shortest_path(sub, target, source)
-            found.add(_canonical([source, *back[:-1]]))
+        for target in sorted(sub):
+            paths = nx.single_source_shortest_path(sub, target)
+            for source in sub.predecessors(target):
+                found.add(_canonical([source, *paths[source][:-1]]))
     return sorted(found)
