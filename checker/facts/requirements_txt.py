@@ -57,6 +57,18 @@ _ENV_VAR = re.compile(r"\$\{[A-Z0-9_]+\}")
 _NAME_PART = re.compile(r"[A-Za-z0-9._-]*")
 
 
+def _unparsable(exc: InvalidRequirement, raw: str, spec: str, where: Location) -> ParseProblem:
+    """A line that is no requirement, pointed at where the parser stopped, never quoted: an
+    ``-r`` may name any file of the checkout (a ``.pypirc``, a key a CI step wrote), and its
+    lines must not reach a public log."""
+    lines = str(exc).splitlines()
+    caret = lines[-1].find("^") - 4 if len(lines) > 1 else -1  # packaging indents the line by 4
+    start = raw.find(spec)
+    column = start + caret + 1 if start >= 0 and caret >= 0 else where.column
+    at = Location(where.path, where.line, column, where.end_line, max(where.end_column, column))
+    return ParseProblem(f"cannot parse requirement: {lines[0]}", at)
+
+
 def _logical_lines(text: str) -> List[Tuple[int, str]]:
     """(first line number, joined text) with backslash continuations joined, as pip does."""
     lines: List[Tuple[int, str]] = []
@@ -120,7 +132,7 @@ _BOMS = (
 )
 _CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
 # `NAME = value` (an .env or INI line) is never a requirement; its value is not quoted
-_ASSIGNMENT = re.compile(r"^(\s*[A-Za-z_][\w.-]*\s*=(?!=)\s*).+", re.DOTALL)
+_OPTION_SHAPE = re.compile(r"-[A-Za-z]|--[a-z][a-z0-9-]{0,30}")  # as pip's options are written
 
 
 def decode_like_pip(path: str, data: bytes) -> Union[str, ParseProblem]:
@@ -205,7 +217,8 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         if option in _EDITABLE:
             line = line[len(option) :].strip().lstrip("=").strip()
         elif line.startswith("-"):
-            problems.append(ParseProblem(f"unknown pip option {option}", where))
+            shown = f" {option}" if _OPTION_SHAPE.fullmatch(option) else ""  # not a key's line
+            problems.append(ParseProblem(f"unknown pip option{shown}", where))
             continue
         spec = _PER_REQUIREMENT_OPTION.split(line, maxsplit=1)[0]
         if _is_unnamed(spec):
@@ -225,9 +238,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         try:
             requirement = Requirement(spec)
         except InvalidRequirement as exc:
-            reason = str(exc).splitlines()[0]
-            shown = _ASSIGNMENT.sub(r"\1***", spec)  # `TOKEN=...`: a file that is no requirements file
-            problems.append(ParseProblem(f"cannot parse requirement '{shown}': {reason}", where))
+            problems.append(_unparsable(exc, raw, spec, where))
             continue
         pins = tuple(
             s.version for s in requirement.specifier if s.operator in ("==", "===") and "*" not in s.version

@@ -227,7 +227,27 @@ def test_a_file_of_assignments_is_not_quoted(tmp_path: Path) -> None:
     (root / "svc" / "settings.ini").write_text("password = hunter2\nflask\n")
     (root / "svc" / "requirements.txt").write_text("-r settings.ini\nhttpx\n")
     out = _text(root)
-    assert "cannot parse requirement 'password = ***'" in out and "hunter2" not in out
+    assert "cannot parse requirement" in out and "hunter2" not in out
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[pypi]\nusername: __token__\npassword: pypi-S3CRET\n",
+        "machine github.com login bot password ghp_S3CRET\n",
+        '{"auths": {"ghcr.io": {"auth": "S3CRET"}}}\n',
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAAS3CRETd+AgEAAoIBAQCpID4RHRBa\n-----END PRIVATE KEY-----\n",
+        "--token=S3CRET\n-S3CRET\n",
+    ],
+)
+def test_no_line_of_an_included_file_is_quoted(tmp_path: Path, content: str) -> None:
+    """An ``-r`` may name any file of the checkout, such as credentials a CI step wrote there."""
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "svc" / "creds").write_text(content)
+    (root / "svc" / "requirements.txt").write_text("-r creds\nhttpx\n")
+    for form in ("text", "json", "sarif", "github"):
+        out = run(root, "--no-cache", "--format", form).stdout.decode("utf-8")
+        assert "ARC001" in out and "S3CRET" not in out and "ghp_" not in out and "pypi-" not in out
 
 
 @pytest.mark.parametrize("cookie", ["punycode", "undefined"])
