@@ -62,10 +62,22 @@ def project_argument(command: F) -> F:
 
 
 def output_option(command: F) -> F:
-    """``--output/-o FILE``: where a command writes what it would print."""
+    """``--output/-o FILE``: where a command writes what it would print (``-``: standard output)."""
     return click.option(
-        "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write it to FILE."
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True),
+        callback=_named_file,
+        help="Write it to FILE ('-': standard output).",
     )(command)
+
+
+def _named_file(context: click.Context, parameter: click.Parameter, value: Optional[str]) -> Optional[str]:
+    """An ``--output`` value: ``-`` is standard output in every command, and an empty name is
+    an error, never a second spelling of it."""
+    if value is not None and not str(value).strip():
+        raise click.BadParameter("an empty file name ('-' is standard output)")
+    return value
 
 
 def format_option(*choices: str) -> Callable[[F], F]:
@@ -366,21 +378,31 @@ def _step_summary(report: Report, paths: Sequence[str]) -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Baseline file (default: the `baseline` setting, else archcheck-baseline.json).",
+    type=click.Path(dir_okay=False),
+    callback=_named_file,
+    help="Baseline file (default: the `baseline` setting, else archcheck-baseline.json; "
+    "'-': standard output).",
 )
 @click.option("--prune", is_flag=True, help="Only drop entries that are fixed; never add.")
 @config_option
 @project_argument
 @debug_option
 def baseline_command(
-    output: Optional[Path], prune: bool, config: Optional[Path], project_path: Optional[Path], debug: bool
+    output: Optional[str], prune: bool, config: Optional[Path], project_path: Optional[Path], debug: bool
 ) -> int:
     """Record the current findings so later runs hide them (or prune the fixed ones)."""
     from archcheck.pipeline import baseline
 
+    to_stdout = output == "-"
+    if to_stdout and prune:
+        raise click.BadParameter(
+            "--prune reads the baseline it prunes: name its file", param_hint="'--output'"
+        )
     settings = _settings(config, project_path, defer=True)
-    target = output or settings.root / (settings.baseline or "archcheck-baseline.json")
+    if to_stdout:
+        click.echo(baseline.render(baseline.current(_report(settings, None, True, None, None))), nl=False)
+        return EXIT_OK
+    target = Path(output) if output else settings.root / (settings.baseline or "archcheck-baseline.json")
     inside = None if output else settings.root  # a path the project names stays in it
     found = baseline.current(_report(settings, None, True, None, None))
     if prune:
@@ -552,6 +574,7 @@ def explain(code: str, debug: bool) -> int:
     "-o",
     default="MASTER_INDEX.md",
     show_default=True,
+    callback=_named_file,
     help="Where to write it, relative to the project root; '-' for stdout.",
 )
 @config_option

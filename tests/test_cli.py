@@ -235,3 +235,19 @@ def test_every_subcommand_takes_debug(tmp_path: Path, args: List[str]) -> None:
     result = archcheck([*args, "--debug"], cwd=tmp_path)
     assert result.returncode in (0, 1), result.stderr
     assert "No such option" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "baseline", "index", "audit", "graph", "report"])
+def test_an_empty_output_name_is_a_usage_error(demo: Path, command: str) -> None:
+    """'-' is standard output in every command; '' is never a second spelling of it."""
+    result = cli(demo, command, "--output", "")
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.endswith("an empty file name ('-' is standard output)\n")
+
+
+def test_a_baseline_to_standard_output(demo: Path) -> None:
+    result = cli(demo, "baseline", "--output", "-")
+    assert result.returncode == 0 and json.loads(result.stdout)["entries"]
+    assert not (demo / "-").exists()
+    pruned = cli(demo, "baseline", "--output", "-", "--prune")
+    assert pruned.returncode == 2 and "--prune reads the baseline it prunes" in pruned.stderr

@@ -71,6 +71,11 @@ def read(path: Path) -> Set[Identity]:
 
 def write(path: Path, entries: Sequence[Identity], inside: Optional[Path] = None) -> None:
     """Write the baseline atomically: a full disk leaves the old file whole."""
+    write_atomic(path, render(entries), inside=inside)
+
+
+def render(entries: Sequence[Identity]) -> str:
+    """The baseline file's text."""
     document = {
         "tool": "archcheck",
         "format": FORMAT,
@@ -79,7 +84,7 @@ def write(path: Path, entries: Sequence[Identity], inside: Optional[Path] = None
             for code, where, text, occurrence in sorted(set(entries))
         ],
     }
-    write_atomic(path, json.dumps(document, indent=2) + "\n", inside=inside)
+    return json.dumps(document, indent=2) + "\n"
 
 
 def current(report: Report) -> List[Identity]:
