@@ -27,10 +27,10 @@ GITIGNORE_MAX_SIZE = 1 << 20
 GITIGNORE_MAX_PATTERNS = 2000
 
 
-def _read_gitignore(
-    root: str, directory: str, unreadable: Optional[List[Tuple[str, str]]] = None
+def _read_ignore_file(
+    root: str, path: str, unreadable: Optional[List[Tuple[str, str]]] = None
 ) -> Optional[Globs]:
-    path = posixpath.join(directory, ".gitignore")
+    """The patterns of a gitignore-format file (a ``.gitignore``, ``.git/info/exclude``)."""
     if os.path.islink(os.path.join(root, path)):  # git (2.32+) opens it with O_NOFOLLOW
         if unreadable is not None:
             unreadable.append((path, "a symbolic link, which git does not follow; not read"))
@@ -116,8 +116,12 @@ def walk_files(
     root = settings.root
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
-    # (directory relative to root, its .gitignore spec), innermost last
+    # (directory relative to root, its .gitignore spec), innermost last; below them all, the
+    # repository's own excludes, which git reads after every .gitignore
     ignores: List[Tuple[str, Globs]] = []
+    if use_gitignore and os.path.isdir(root / ".git"):
+        excluded = _read_ignore_file(str(root), ".git/info/exclude", unreadable)
+        ignores += [("", excluded)] if excluded is not None else []
     found: List[str] = []
     env_files: List[str] = []
     compose_files: List[str] = []
@@ -143,7 +147,7 @@ def walk_files(
         rel_dir = "" if rel_dir == "." else rel_dir
         ignores[:] = [(b, s) for b, s in ignores if is_within(rel_dir, b)]
         if use_gitignore:
-            spec = _read_gitignore(str(root), rel_dir, unreadable)
+            spec = _read_ignore_file(str(root), posixpath.join(rel_dir, ".gitignore"), unreadable)
             if spec is not None:
                 ignores.append((rel_dir, spec))
         prefix = rel_dir + "/" if rel_dir else ""

@@ -346,3 +346,13 @@ def test_an_input_changed_during_a_run_leaves_no_report_to_reuse(
     assert [v.code for v in api.check(settings, jobs=1).violations] == []
     monkeypatch.setattr(api, "run", real)
     assert [v.code for v in api.check(settings, jobs=1).violations] == ["REQ006", "REQ006"]
+
+
+def test_the_repositorys_own_excludes_are_honoured_below_every_gitignore(tmp_path: Path) -> None:
+    """``.git/info/exclude`` ignores as a root ``.gitignore`` would, and a ``.gitignore`` overrules it."""
+    root = project(tmp_path, {"local.py": LOOP, "kept.py": LOOP})
+    (root / ".git" / "info").mkdir(parents=True)
+    (root / ".git" / "info" / "exclude").write_text("local.py\nkept.py\n")
+    (root / ".gitignore").write_text("!kept.py\n")
+    out = _out(root, "--no-cache")
+    assert "svc/app/kept.py" in out and "local.py" not in out
