@@ -662,7 +662,7 @@ def init(force: bool, directory: Optional[Path], debug: bool) -> int:
     """Detect the layout of the project in DIR (default: here) and write its [tool.archcheck]."""
     from archcheck.output.escape import text as escaped
     from archcheck.project.survey import survey
-    from archcheck.scaffold import InitError, comments, section, write
+    from archcheck.scaffold import InitError, comments, section, writable_services, write
 
     root = (directory or Path.cwd()).resolve()
     if not root.is_dir():
@@ -679,7 +679,11 @@ def init(force: bool, directory: Optional[Path], debug: bool) -> int:
     here = Path.cwd().resolve()
     shown = target.relative_to(here).as_posix() if target.is_relative_to(here) else str(target)
     click.echo(f"wrote [tool.archcheck] to {escaped(shown)}")
-    click.echo(f"  services ({len(found.services)}): {listed(found.services)}")
+    services = writable_services(found)
+    click.echo(f"  services ({len(services)}): {listed(services)}")
+    left_out = [p for p in found.services if p not in services]
+    if left_out:
+        click.echo(f"  left out (a name TOML cannot hold: add it by hand once renamed): {listed(left_out)}")
     click.echo(f"  shared libraries ({len(found.shared)}): {listed(found.shared)}")
     shared_file = found.shared_requirements
     detail = f" ({found.shared_requirements_reason})" if shared_file else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
@@ -37,12 +37,18 @@ def _utf8(name: str) -> bool:
     return True
 
 
+def writable_services(found: Survey) -> List[str]:
+    """The detected service folders TOML can name: not one with a control character, or with
+    bytes that are not UTF-8."""
+    return [p for p in found.services if not _CONTROL.search(p) and _utf8(p)]
+
+
 def section(found: Survey) -> Dict[str, Any]:
     """The ``[tool.archcheck]`` table for the detected layout. Service folders are written as
     literal globs (a name with a control character, or bytes that are not UTF-8, cannot be
     configured in TOML, and is left out); shared libraries and tooling come from fixed names
     (``libs/*`` is meant as a glob)."""
-    services = [literal_glob(p) for p in found.services if not _CONTROL.search(p) and _utf8(p)]
+    services = [literal_glob(p) for p in writable_services(found)]
     table: Dict[str, Any] = {"services": services, "shared": list(found.shared)}
     if found.shared_requirements:
         table["shared-requirements"] = found.shared_requirements

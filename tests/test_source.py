@@ -23,6 +23,12 @@ def problem(data: bytes) -> ParseProblem:
         ("x = '\xe9\xe9\xe9'".encode() + b"\x00\n", 1, 10, "NUL byte"),
         (b"\xef\xbb\xbfx = 1\x00\n", 1, 6, "NUL byte"),
         (b"# -*- coding: klingon -*-\n", 1, 1, "unknown encoding: klingon"),
+        (
+            b"\xef\xbb\xbf# -*- coding: latin-1 -*-\nx = 1\n",
+            1,
+            1,
+            "byte-order mark before a coding declaration",
+        ),
         (b"#!/usr/bin/env python\n# coding: nope\nx = 1\n", 2, 1, "unknown encoding: nope"),
         (b"def f(:\n    pass\n", 1, 7, "syntax error"),
         (b"x = 1\nprint 'a'\n", 2, 1, "syntax error"),

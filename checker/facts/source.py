@@ -239,10 +239,15 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        if not _COOKIE.search(b"\n".join(data.split(b"\n", 2)[:2])):
+        head = b"\n".join(data.removeprefix(codecs.BOM_UTF8).split(b"\n", 2)[:2])
+        if not _COOKIE.search(head):
             encoding = "utf-8"  # no cookie: the first lines are not UTF-8; decode says where
         else:
-            line = 1 if _COOKIE.search(data.split(b"\n", 1)[0]) else 2
+            line = 1 if _COOKIE.search(head.split(b"\n", 1)[0]) else 2
+            if data.startswith(codecs.BOM_UTF8):  # Python refuses a UTF-8 BOM with another cookie
+                return _problem(
+                    path, "a UTF-8 byte-order mark before a coding declaration of another encoding", line, 1
+                )
             return _problem(path, f"bad encoding declaration: {exc}", line, 1)
     try:
         return data.decode(encoding)

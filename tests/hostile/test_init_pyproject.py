@@ -140,9 +140,13 @@ def test_init_writes_folder_names_as_literal_globs(tmp_path: Path) -> None:
             pytest.skip("the file system refuses these names")
         (tmp_path / name / "app" / "m.py").write_text("import os\n")
         (tmp_path / name / "requirements.txt").write_text("httpx\n")
-    assert cli(tmp_path, "init").returncode == 0
+    written = cli(tmp_path, "init")
+    assert written.returncode == 0
     services = tool(tmp_path)["archcheck"]["services"]
     # neither a control character nor a byte that is not UTF-8 can be configured
     assert sorted(services) == ["br]ack[[]et", "x[[]ab]", "xa"]
+    # and what init says it wrote is what it wrote
+    assert "  services (3): " in written.stdout
+    assert "left out (a name TOML cannot hold" in written.stdout and "new\\nline" in written.stdout
     result = cli(tmp_path, "check")
     assert result.returncode == 0 and " 3 services)" in result.stdout, result.stdout + result.stderr
