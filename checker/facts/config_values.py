@@ -195,6 +195,7 @@ _CONFIGURING = (
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
 
 TARGET, LOCAL, NONE = "target", "local", "none"
+_WIDE = 8  # children of a node beyond which each is screened by its lines on its own
 
 
 # What a line holding a fact worth a finding contains: a URL, a loopback host, an env read
@@ -239,6 +240,13 @@ def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.expr]
             return kw.value
     positional = [a for a in call.args if not isinstance(a, ast.Starred)]
     return positional[position] if len(positional) > position else None
+
+
+def _is_literal(node: ast.expr) -> bool:
+    """A constant, or a tuple, list or set of constants (what generated tables are made of)."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
+    return isinstance(node, ast.Constant)
 
 
 def literal(node: Optional[ast.AST]) -> Optional[str]:
@@ -331,7 +339,10 @@ class _Gatherer:
                     if use.function:
                         self.deferred.setdefault(use.function, []).append((node, use))
                     continue
-                stack.extend(reversed(self._visit(node, use)))
+                children = self._visit(node, use)
+                if len(children) > _WIDE:  # a big literal: only its parts on marked lines matter
+                    children = [(c, u) for c, u in children if self._may_hold(c, u)]
+                stack.extend(reversed(children))
             keeping = {function for function, _ in self.kept}
             for function in sorted(keeping & self.deferred.keys()):
                 self.released.add(function)
@@ -348,6 +359,14 @@ class _Gatherer:
             tuple(sorted(self.env_reads, key=key)),
             tuple(sorted(self.database_urls, key=key)),
         )
+
+    def _may_hold(self, node: ast.AST, use: _Use) -> bool:
+        """Can this part of a big statement hold a fact worth recording? Only if it spans a
+        marked line, unless it is in a function and may pass a local that holds one (a local
+        carries a string to a line of its own): literals pass nothing."""
+        if not isinstance(node, ast.expr) or (use.function and not _is_literal(node)):
+            return True
+        return self.marks.covers(node)
 
     def _visit(self, node: ast.AST, use: _Use) -> List[Tuple[ast.AST, _Use]]:
         """Record what this node says, and return its children with how they are used."""

@@ -96,7 +96,8 @@ class _Scope:
     body: Sequence[ast.stmt]
     node: Optional[ast.AST] = None  # the function or class
     parent: Optional[_Scope] = None
-    walrus: bool = True  # the file may hold `:=` (which binds in a function, expressions and all)
+    # the lines that may hold `:=` (which binds in a function, expressions and all)
+    walrus: LineMarks = field(default_factory=lambda: LineMarks((), every=True))
     _bindings: Optional[Dict[str, List[str]]] = field(default=None, repr=False)
     _certain: Optional[bool] = field(default=None, repr=False)
 
@@ -145,7 +146,9 @@ def _stored_names(target: ast.AST) -> List[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
 
 
-def _bindings(body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: bool) -> Dict[str, List[str]]:
+def _bindings(
+    body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: LineMarks
+) -> Dict[str, List[str]]:
     found: Dict[str, List[str]] = {}
 
     def bind(name: str, kind: str) -> None:
@@ -156,7 +159,7 @@ def _bindings(body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: boo
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if arg is not None:
                 bind(arg.arg, "param")
-        for node in own_nodes(body) if walrus else ():  # `(x := ...)` binds in the function
+        for node in own_nodes(body) if walrus.covers(function) else ():  # `(x := ...)` binds here
             if isinstance(node, ast.NamedExpr):
                 bind(node.target.id, "other")
     stack: List[ast.stmt] = list(body)
@@ -548,14 +551,16 @@ def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFa
         for node in body:
             if isinstance(node, ast.ClassDef):
                 qualname = scope.child_qualname(node.name)
-                stack.append((node.body, _Scope("class", qualname, node.body, node, scope)))
+                stack.append((node.body, _Scope("class", qualname, node.body, node, scope, scope.walrus)))
             elif isinstance(node, ast.FunctionDef):
                 call = _delegation(node)
                 if call is None or any(dotted(d) not in TRANSPARENT for d in node.decorator_list):
                     continue
                 if not (scope.certain() and scope.binds_once(node.name, "def")):
                     continue
-                inner = _Scope("function", scope.child_qualname(node.name), node.body, node, scope)
+                inner = _Scope(
+                    "function", scope.child_qualname(node.name), node.body, node, scope, scope.walrus
+                )
                 ref = callee_reference(call.func, inner)
                 if ref is not None:
                     delegates.append(
@@ -593,7 +598,7 @@ def gather_generators(
     tree = source.ast_tree
     if tree is None:
         return GeneratorFacts()
-    module = _Scope("module", "", tree.body, walrus=":=" in source.text)
+    module = _Scope("module", "", tree.body, walrus=source.marked_where((":=",) if screen else None))
     delegates, instances = _top_level(source, module)
     cleanups: List[CleanupAwaitFact] = []
     uses: List[ProtocolUseFact] = []
