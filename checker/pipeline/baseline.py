@@ -1,7 +1,8 @@
 """Baselines: known findings recorded in a file and hidden from later runs.
 
 An entry is (code, path, text of the flagged line, occurrence), never a line
-number, so edits elsewhere keep it valid. A baseline only shrinks:
+number, so edits elsewhere keep it valid. The text of a line that is not Python
+(a requirements or ``.env`` line, which may be a credential) is a digest. A baseline only shrinks:
 ``archcheck baseline --prune`` drops entries that no longer match a finding
 and never adds one.
 """
@@ -16,10 +17,9 @@ from typing import AbstractSet, Annotated, Final, List, Literal, Optional, Seque
 import msgspec
 from msgspec.structs import replace
 
-from archcheck.facts.urls import mask_credentials
 from archcheck.fileio import read_regular, write_atomic
 from archcheck.model import Report
-from archcheck.pipeline.snippets import Identity, identities
+from archcheck.pipeline.snippets import Identity, flagged_text, identities
 
 FORMAT: Final = 1
 
@@ -65,8 +65,8 @@ def read(path: Path) -> Set[Identity]:
         raise BaselineError(f"{path}: not an archcheck baseline: nested too deeply") from None
     except (ValueError, msgspec.ValidationError) as exc:
         raise BaselineError(f"{path}: not an archcheck baseline: {exc}") from None
-    # an entry written before texts were masked still matches
-    return {(e.code, e.path, mask_credentials(e.text), e.occurrence) for e in document.entries}
+    # an entry written before texts were masked, or before other files' lines were digests, still matches
+    return {(e.code, e.path, flagged_text(e.path, e.text), e.occurrence) for e in document.entries}
 
 
 def write(path: Path, entries: Sequence[Identity], inside: Optional[Path] = None) -> None:

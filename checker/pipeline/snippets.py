@@ -1,9 +1,12 @@
 """The text of a flagged line: what baselines and SARIF fingerprints identify a finding by.
 
-Its URL credentials are masked: a baseline is committed, and must not hold a password."""
+A baseline is committed, and must not hold a password: a Python line is kept with its URL
+credentials masked; a line of any other file (a requirements file, which may include a
+``.pypirc`` or a key, or a ``.env`` file) only as a digest."""
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Tuple
@@ -30,7 +33,19 @@ class Lines:
                 text = ""
             self.cache[path] = numbered_lines(path, text)
         lines = self.cache[path]
-        return mask_credentials(lines[line - 1].strip()) if 0 < line <= len(lines) else ""
+        return flagged_text(path, lines[line - 1]) if 0 < line <= len(lines) else ""
+
+
+DIGEST_PREFIX = "sha256:"
+
+
+def flagged_text(path: str, line: str) -> str:
+    """How an identity holds a flagged line of the file at ``path`` (also an entry written
+    before digests, whose text is the masked line: it gets the digest it would have now)."""
+    text = mask_credentials(line.strip())
+    if path.endswith(".py") or text.startswith(DIGEST_PREFIX) or not text:
+        return text
+    return DIGEST_PREFIX + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def numbered_lines(path: str, text: str) -> List[str]:
