@@ -58,18 +58,39 @@ def links(env: Mapping[str, str], root: str) -> Optional[Links]:
 
 def changed_files(root: str, base_ref: str) -> Optional[Set[str]]:
     """Root-relative paths the pull request changes (``git diff origin/BASE...HEAD``), or None
-    when git cannot tell (a shallow checkout has no merge base): one cheap call, no shell."""
+    when git cannot tell (a shallow checkout has no merge base): one cheap call, no shell.
+
+    git is pointed at the checkout's own repository, never left to discover one: files a
+    pull request adds (``HEAD``, ``config``, ``objects/``, ``refs/``) would make the project
+    folder a bare repository whose ``config`` git obeys, and a lazy fetch from an ``ext::``
+    remote runs a command. Nothing here may reach the network either.
+    """
     if not _REF.fullmatch(base_ref) or ".." in base_ref:
         return None
-    command = ["git", "-c", "core.fsmonitor=false", "diff", "--name-only", "-z", "--no-ext-diff"]
-    command += ["--no-textconv", "--relative", f"origin/{base_ref}...HEAD", "--"]
+    top = _work_tree(root)
+    if top is None:
+        return None
+    command = ["git", f"--git-dir={top / '.git'}", f"--work-tree={top}"]
+    for setting in ("safe.bareRepository=explicit", "protocol.allow=never", "core.fsmonitor=false"):
+        command += ["-c", setting]
+    command += ["diff", "--name-only", "-z", "--no-ext-diff", "--no-textconv", "--relative"]
+    command += [f"origin/{base_ref}...HEAD", "--"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_NO_LAZY_FETCH="1", GIT_TERMINAL_PROMPT="0")
     try:
         done = subprocess.run(
-            command, cwd=root, capture_output=True, stdin=subprocess.DEVNULL, timeout=10, check=True
+            command, cwd=root, env=env, capture_output=True, stdin=subprocess.DEVNULL, timeout=10, check=True
         )
     except (OSError, subprocess.SubprocessError):
         return None
     return {os.fsdecode(name) for name in done.stdout.split(b"\0") if name}
+
+
+def _work_tree(root: str) -> Optional[Path]:
+    """The nearest folder at or above ``root`` that holds ``.git`` (git never lets a commit
+    add one): the top of the checkout."""
+    here = Path(root).resolve()
+    return next((folder for folder in (here, *here.parents) if os.path.lexists(folder / ".git")), None)
 
 
 def given_paths(root: str, paths: Sequence[str]) -> List[str]:

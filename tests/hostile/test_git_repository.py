@@ -1,0 +1,57 @@
+"""The step summary asks git which files a pull request changes: git must read the checkout's
+own repository, never one that files of the pull request make it discover."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from archcheck.output.step_summary import changed_files
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+FAKE_CONFIG = """[core]
+\trepositoryformatversion = 1
+\tbare = true
+[extensions]
+\tpartialClone = origin
+[remote "origin"]
+\turl = "ext::sh -c touch% {marker}% >&2"
+\tpromisor = true
+[protocol "ext"]
+\tallow = always
+"""
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=cwd, check=True, capture_output=True
+    )
+
+
+def test_a_folder_made_a_bare_repository_by_a_pull_request_is_not_read(tmp_path: Path) -> None:
+    checkout, marker = tmp_path / "checkout", tmp_path / "PWNED"
+    backend = checkout / "backend"
+    (backend / "svc").mkdir(parents=True)
+    (backend / "svc" / "main.py").write_text("x = 1\n")
+    git(checkout.parent, "init", "-q", "-b", "main", str(checkout))
+    git(checkout, "add", "-A")
+    git(checkout, "commit", "-q", "-m", "base")
+    git(checkout, "update-ref", "refs/remotes/origin/main", "HEAD")
+    # the pull request: plain files that make backend/ look like a bare repository
+    for folder in ("objects/info", "refs/heads", "refs/remotes/origin"):
+        (backend / folder).mkdir(parents=True)
+    (backend / "HEAD").write_text("ref: refs/heads/main\n")
+    (backend / "objects" / "info" / "packs").write_text("pack\n")
+    (backend / "refs" / "heads" / "main").write_text("1" * 40 + "\n")
+    (backend / "refs" / "remotes" / "origin" / "main").write_text("2" * 40 + "\n")
+    (backend / "config").write_text(FAKE_CONFIG.format(marker=marker))
+    (backend / "svc" / "main.py").write_text("x = 2\n")
+    git(checkout, "add", "-A")
+    git(checkout, "commit", "-q", "-m", "pull request")
+    changed = changed_files(str(backend), "main")
+    assert not marker.exists(), "a command from the pull request's config ran"
+    assert changed is not None and "svc/main.py" in changed  # from the checkout's own repository
