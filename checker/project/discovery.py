@@ -263,7 +263,7 @@ def discover(settings: Settings) -> Layout:
     units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]
     for path in compose_files:  # read later for host names: one that cannot be is said now
         try:
-            read_project_file(str(settings.root), path, COMPOSE_MAX_BYTES)
+            read_project_file(str(settings.root), path, COMPOSE_MAX_BYTES, "the compose-file limit")
         except UnreadableFile as exc:
             unreadable.append((path, str(exc)))
     return Layout(files, units, env_files, compose_files, unlistable, unreadable)
