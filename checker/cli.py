@@ -700,7 +700,10 @@ def _error(message: str) -> None:
     another line, so it can never read as a CI workflow command."""
     from archcheck.output import escape  # start-up time: only runs that fail load it
 
-    click.echo(f"archcheck: {escape.text(message)}", err=True)
+    try:
+        click.echo(f"archcheck: {escape.text(message)}", err=True)
+    except OSError:  # standard error is cut short too: the exit code still says what happened
+        _drop(sys.stderr)
 
 
 class _ClosedStdout(io.TextIOBase):
@@ -768,16 +771,16 @@ def _from_stdout(exc: OSError) -> bool:
     )
 
 
-def _drop_stdout() -> None:
-    """Send what is left in the buffer nowhere: flushing it again at exit must not fail."""
+def _drop(stream: Any) -> None:
+    """Send what is left in ``stream``'s buffer nowhere: flushing it again at exit must not fail."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
+        os.dup2(null, stream.fileno())
         os.close(null)
 
 
 def _stdout_failed(exc: OSError) -> NoReturn:
-    _drop_stdout()
+    _drop(sys.stdout)
     raise UserError(f"stdout: cannot write: {exc.strerror or exc}") from None
 
 

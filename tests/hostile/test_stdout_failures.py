@@ -46,12 +46,12 @@ def test_a_closed_stdout_is_exit_2(tmp_path: Path) -> None:
     assert written.returncode == 1 and "CFG001" in (root / "out.txt").read_text(encoding="utf-8")
 
 
-def _limit_file_size() -> None:
+def _limit_file_size(size: int = 100) -> None:
     import resource
     import signal
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG, as on a full disk
-    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX resource limits")
@@ -72,3 +72,22 @@ def test_output_cut_short_is_one_line_and_exit_2(tmp_path: Path, args: List[str]
     assert (tmp_path / "out.txt").stat().st_size == 100
     assert result.returncode == 2
     assert result.stderr.decode() == "archcheck: error: stdout: cannot write: File too large\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX resource limits")
+@pytest.mark.parametrize("args", [[], ["--exit-zero"]])
+def test_both_streams_cut_short_is_still_exit_2(tmp_path: Path, args: List[str]) -> None:
+    """``> log 2>&1`` on a full disk: the one-line error cannot be written either, but the exit
+    code must not read as "findings" (1) or "clean" (0)."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    with open(tmp_path / "log", "w") as log:
+        result = subprocess.run(
+            [sys.executable, "-m", "archcheck", "check", *args],
+            cwd=root,
+            stdout=log,
+            stderr=log,
+            timeout=300,
+            preexec_fn=lambda: _limit_file_size(20),  # "All checks passed" is cut short
+        )
+    assert result.returncode == 2
+    assert "Traceback" not in (tmp_path / "log").read_text()
