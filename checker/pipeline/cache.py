@@ -30,7 +30,7 @@ import stat
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Generic, Iterable, Mapping, Optional, Set, Tuple, Type, TypeVar, Union
+from typing import Any, Dict, Generic, Iterable, List, Mapping, Optional, Set, Tuple, Type, TypeVar, Union
 
 import msgspec
 
@@ -88,29 +88,80 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-# the libraries whose reading of a file (or of a graph) decides a result: an upgrade of one
-# is new code too
-_RESULT_LIBRARIES = ("libcst", "networkx", "packaging", "pathspec", "re2", "yaml", "dotenv", "msgspec")
+# the libraries whose reading of a file (or of a graph) decides a result, by import name and
+# distribution name: an upgrade of one is new code too
+_RESULT_LIBRARIES = {
+    "libcst": "libcst",
+    "networkx": "networkx",
+    "packaging": "packaging",
+    "pathspec": "pathspec",
+    "re2": "google_re2",
+    "yaml": "pyyaml",
+    "dotenv": "python_dotenv",
+    "msgspec": "msgspec",
+}
 
 
 @functools.lru_cache(maxsize=1)
 def code_identity() -> str:
-    """The code that computed a result, by the stat signature of archcheck's modules and of the
-    libraries it reads files with, and the interpreter (another Python parses another syntax):
-    a cache written by other code (an upgrade, a checkout being worked on, another Python) is
-    never read."""
+    """The code that computed a result: archcheck's modules by their content (a reinstall of the
+    same version in every CI job keeps the cache), the versions of the libraries it reads files
+    with, the interpreter (another Python parses another syntax) and the platform requirement
+    markers are judged on. A cache written by other code, or for another platform, is never read."""
     roots = [Path(__file__).resolve().parents[1]]
     spec = importlib.util.find_spec("archcheck.rules")  # locates the rules without importing them
     if spec is not None and spec.submodule_search_locations:
         roots += [Path(p) for p in spec.submodule_search_locations]
-    found = []
+    found: List[Tuple[str, object]] = []
     for root in roots:
         for path in sorted(root.rglob("*.py")):
-            found.append((str(path.relative_to(root)), signature(path)))
-    for name in _RESULT_LIBRARIES:
-        library = importlib.util.find_spec(name)  # locates it without importing it
-        found.append((name, signature(library.origin) if library and library.origin else None))
-    return digest(__version__, sys.version, sys.implementation.cache_tag, found)
+            found.append((str(path.relative_to(root)), _file_digest(path)))
+    listings: Dict[Path, List[str]] = {}
+    for module, distribution in _RESULT_LIBRARIES.items():
+        found.append((module, _library_version(module, distribution, listings)))
+    return digest(__version__, sys.version, sys.implementation.cache_tag, _marker_platform(), found)
+
+
+def _file_digest(path: Path) -> Optional[str]:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def _library_version(module: str, distribution: str, listings: Dict[Path, List[str]]) -> object:
+    """The installed version of a library, from its ``.dist-info`` folder's name (importing
+    ``importlib.metadata`` would cost a warm run 60 ms); else its module file's digest."""
+    spec = importlib.util.find_spec(module)  # locates it without importing it
+    if spec is None or not spec.origin:
+        return None
+    origin = Path(spec.origin)
+    site = origin.parent.parent if spec.submodule_search_locations else origin.parent
+    if site not in listings:
+        try:
+            listings[site] = os.listdir(site)
+        except OSError:
+            listings[site] = []
+    for name in listings[site]:
+        project, _, rest = name.partition("-")
+        if rest.endswith(".dist-info") and project.lower().replace(".", "_") == distribution:
+            return rest[: -len(".dist-info")]
+    return _file_digest(origin)
+
+
+def _marker_platform() -> Tuple[str, ...]:
+    """What requirement markers are judged on besides the interpreter (``platform_machine``,
+    ``sys_platform``…): REQ006 skips a line whose marker is false where archcheck runs."""
+    import platform  # start-up time: about 1 ms
+
+    return (
+        os.name,
+        sys.platform,
+        platform.machine(),
+        platform.system(),
+        platform.release(),
+        platform.version(),
+    )
 
 
 def _read_entry(path: Path, limit: int) -> Optional[bytes]:
