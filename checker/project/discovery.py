@@ -105,6 +105,26 @@ def walk(top: str, onerror: Callable[[OSError], None]) -> Iterator[Tuple[str, Li
         )
 
 
+def _outer_ignores(root: Path, unreadable: Optional[List[Tuple[str, str]]]) -> List[Tuple[str, str, Globs]]:
+    """What git reads beyond the project's own .gitignore files: the repository's
+    ``.git/info/exclude`` and, when the root is a folder inside a larger work tree, the
+    .gitignore of every folder from the top of the work tree down to the root's parent (read,
+    never printed: they decide only which files are checked). Outermost first."""
+    top = next((f for f in (root, *root.parents) if os.path.lexists(f / ".git")), None)
+    if top is None:
+        return []
+    inside = root.relative_to(top).as_posix()
+    found = []
+    if (top / ".git").is_dir():
+        exclude = _read_ignore_file(str(top), ".git/info/exclude", unreadable if top == root else None)
+        found.append(("", "" if top == root else inside + "/", exclude))
+    for folder in reversed(root.parents[: len(root.parents) - len(top.parents)]):
+        here = folder.relative_to(top).as_posix()
+        spec = _read_ignore_file(str(top), posixpath.join("" if here == "." else here, ".gitignore"))
+        found.append(("", root.relative_to(folder).as_posix() + "/", spec))
+    return [(base, above, spec) for base, above, spec in found if spec is not None]
+
+
 def walk_files(
     settings: Settings,
     unlistable: Optional[List[Tuple[str, str]]] = None,
@@ -116,12 +136,10 @@ def walk_files(
     root = settings.root
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
-    # (directory relative to root, its .gitignore spec), innermost last; below them all, the
-    # repository's own excludes, which git reads after every .gitignore
-    ignores: List[Tuple[str, Globs]] = []
-    if use_gitignore and os.path.isdir(root / ".git"):
-        excluded = _read_ignore_file(str(root), ".git/info/exclude", unreadable)
-        ignores += [("", excluded)] if excluded is not None else []
+    # (directory relative to root, what makes a path below it relative to its file, the spec),
+    # innermost last: the project's .gitignore files, above them those of the folders above
+    # the root in its git work tree, and below them all the repository's own excludes
+    ignores: List[Tuple[str, str, Globs]] = _outer_ignores(root, unreadable) if use_gitignore else []
     found: List[str] = []
     env_files: List[str] = []
     compose_files: List[str] = []
@@ -130,9 +148,9 @@ def walk_files(
         probe = rel + "/" if is_dir else rel
         if (excludes.match_directory if is_dir else excludes.match_file)(probe):
             return True
-        for base, spec in reversed(ignores):  # as git: the deepest .gitignore that names it decides
+        for base, above, spec in reversed(ignores):  # as git: the deepest .gitignore that names it decides
             if is_within(rel, base):
-                said = spec.decision(probe[len(base) + 1 :] if base else probe)
+                said = spec.decision(above + (probe[len(base) + 1 :] if base else probe))
                 if said is not None:
                     return said
         return False
@@ -145,11 +163,11 @@ def walk_files(
     for dirpath, dirnames, filenames in walk(str(root), cannot_list):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
-        ignores[:] = [(b, s) for b, s in ignores if is_within(rel_dir, b)]
+        ignores[:] = [entry for entry in ignores if is_within(rel_dir, entry[0])]
         if use_gitignore:
             spec = _read_ignore_file(str(root), posixpath.join(rel_dir, ".gitignore"), unreadable)
             if spec is not None:
-                ignores.append((rel_dir, spec))
+                ignores.append((rel_dir, "", spec))
         prefix = rel_dir + "/" if rel_dir else ""
         dirnames[:] = sorted(d for d in dirnames if not ignored(prefix + d, True))
         for name in filenames:

@@ -356,3 +356,21 @@ def test_the_repositorys_own_excludes_are_honoured_below_every_gitignore(tmp_pat
     (root / ".gitignore").write_text("!kept.py\n")
     out = _out(root, "--no-cache")
     assert "svc/app/kept.py" in out and "local.py" not in out
+
+
+def test_a_root_inside_a_larger_work_tree_reads_what_git_reads_above_it(tmp_path: Path) -> None:
+    """The project is ``proj/`` of a repository: the top's ``.gitignore`` and
+    ``.git/info/exclude`` apply to it, relative to the top, as in git."""
+    (tmp_path / ".git" / "info").mkdir(parents=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text("excl_*.py\n")
+    (tmp_path / ".gitignore").write_text("gen_*.py\nproj/svc/app/local_only.py\n!proj/svc/app/gen_kept.py\n")
+    (tmp_path / "proj").mkdir()
+    root = project(
+        tmp_path / "proj",
+        {n: LOOP for n in ("gen_a.py", "gen_kept.py", "local_only.py", "excl_b.py", "main.py")},
+    )
+    out = _out(root, "--no-cache")
+    assert sorted(line.split(":")[0] for line in out.splitlines() if "ASY001" in line) == [
+        "svc/app/gen_kept.py",
+        "svc/app/main.py",
+    ]
