@@ -193,7 +193,8 @@ def may_contain_loopback(text: str) -> bool:
 
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`)
 _SECRET_PARAM = re.compile(
-    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|signature|sslkey|sig"
+    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|signature|sslkey|sig|credentials?|jwt|bearer"
+    r"|session[_-]?id"
     r"|(?:^|[_.-])(?:key|auth|authorization))$"
 )
 # a ";name=value" path parameter (RFC 3986 3.3: "ftp://h/f;type=a", "http://h/p;password=x")
@@ -281,8 +282,9 @@ def _mask_url(url: str, depth: int) -> str:
 
 
 def _mask_params(params: str, depth: int) -> str:
-    """``a=1&password=***``: each ``&``-separated parameter masked."""
-    return "&".join(_mask_param(pair, depth) for pair in params.split("&")) if params else ""
+    """``a=1&password=***``: each ``&``- or ``;``-separated parameter masked (servers split at both)."""
+    parts = re.split("([&;])", params)
+    return "".join(part if part in "&;" else _mask_param(part, depth) for part in parts) if params else ""
 
 
 def _param_name(name: str) -> str:

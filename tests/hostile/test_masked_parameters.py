@@ -19,6 +19,9 @@ from archcheck.facts.urls import mask_credentials
         ("http://h/a;token=t/b?x=1", "http://h/a;token=***/b?x=1"),
         ("https://h/x?auth=abc&key=def&page=2", "https://h/x?auth=***&key=***&page=2"),
         ("https://h/x?access_key=abc&basic_auth=u", "https://h/x?access_key=***&basic_auth=***"),
+        # servers split a query at ";" too
+        ("http://localhost/x?a=1;password=S3CRET", "http://localhost/x?a=1;password=***"),
+        ("http://h/?session_id=s&jwt=j;credentials=c", "http://h/?session_id=***&jwt=***;credentials=***"),
     ],
 )
 def test_parameters_are_masked_and_the_closing_quote_kept(text: str, masked: str) -> None:
