@@ -35,7 +35,7 @@ from typing import Iterator
 from packaging.utils import canonicalize_name
 
 from archcheck.config.options import Option
-from archcheck.config.validators import string_list
+from archcheck.config.validators import package_names
 from archcheck.model import Severity, Violation
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
@@ -95,7 +95,7 @@ class DriverInSharedRequirements(
     invalid=INVALID,
     options=(
         Option(
-            "requirements", "database-drivers", DRIVERS, string_list, "packages that are database drivers"
+            "requirements", "database-drivers", DRIVERS, package_names, "packages that are database drivers"
         ),
     ),
 ):

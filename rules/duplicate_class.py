@@ -40,7 +40,7 @@ from app.db.manager import DatabaseManager
 from typing import Iterator, Sequence
 
 from archcheck.config.options import Option
-from archcheck.config.validators import string_list
+from archcheck.config.validators import fnmatch_globs
 from archcheck.model import Severity, Violation
 from archcheck.project.ssot import Site, class_sites, duplicates, unit_label
 from archcheck.rule_api.examples import Example
@@ -138,7 +138,7 @@ class DuplicateClass(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    options=(Option("ssot", "acceptable-duplicates", (), string_list, "names or globs allowed to repeat"),),
+    options=(Option("ssot", "acceptable-duplicates", (), fnmatch_globs, "names or globs allowed to repeat"),),
     tags=("ssot",),
     in_tests=False,
 ):

@@ -51,7 +51,7 @@ billing = httpx.Client(base_url=settings.billing_url)
 from typing import Iterator, Optional, Tuple
 
 from archcheck.config.options import Option
-from archcheck.config.validators import nonempty_strings
+from archcheck.config.validators import fnmatch_globs
 from archcheck.facts.urls import (
     SELF_CHECK_PATH,
     is_loopback,
@@ -244,7 +244,7 @@ class HardcodedServiceUrl(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    options=(Option("config", "internal-hosts", (), nonempty_strings, "host globs that count as internal"),),
+    options=(Option("config", "internal-hosts", (), fnmatch_globs, "host globs that count as internal"),),
     in_tests=False,
 ):
     reads = frozenset({"urls", "classes", "imports"})

@@ -251,3 +251,12 @@ def test_a_baseline_to_standard_output(demo: Path) -> None:
     assert not (demo / "-").exists()
     pruned = cli(demo, "baseline", "--output", "-", "--prune")
     assert pruned.returncode == 2 and "--prune reads the baseline it prunes" in pruned.stderr
+
+
+def test_a_mermaid_label_is_text_never_html() -> None:
+    from archcheck.output.graph import to_mermaid
+
+    name = 'svc<img src=x onerror="alert(1)">&#35;'
+    data = {"nodes": [{"name": name, "kind": "service"}], "edges": []}
+    line = to_mermaid(data).splitlines()[1]
+    assert line == '  n0["svc#lt;img src=x onerror=#quot;alert(1)#quot;#gt;#amp;#35;35;"]'

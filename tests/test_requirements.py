@@ -72,11 +72,13 @@ def test_an_include_is_named_as_pip_reads_it_a_shell_word() -> None:
 
 
 def test_bad_lines_are_problems_at_their_line() -> None:
-    facts = parse("ok==1\n  not a requirement\n--no-such-option\n--token:x\n")
+    facts = parse("ok==1\n  not a requirement\n--no-such-option\n--token:x\n-r\n--constraint=\n")
     assert [(p.location.line, p.location.column, p.reason) for p in facts.problems] == [
         (2, 7, "cannot parse requirement: Expected semicolon (after name with no version specifier) or end"),
         (3, 1, "unknown pip option --no-such-option"),
         (4, 1, "unknown pip option"),
+        (5, 1, "-r needs a file name"),
+        (6, 1, "--constraint needs a file name"),
     ]
     assert [r.name for r in facts.requirements] == ["ok"]
 

@@ -90,6 +90,27 @@ def nonempty_strings(value: Any) -> Tuple[str, ...]:
     return strings_
 
 
+def fnmatch_globs(value: Any) -> Tuple[str, ...]:
+    """Names or ``fnmatch`` globs (``*.internal``, ``*Config``): none empty, every ``[`` closed."""
+    globs = nonempty_strings(value)
+    for glob in globs:
+        _brackets_closed(glob)
+    return globs
+
+
+# a project name as PEP 508 writes it
+_PACKAGE_NAME = re.compile(r"[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]")
+
+
+def package_names(value: Any) -> Tuple[str, ...]:
+    """Package names (``psycopg2-binary``): one that no requirement can name would match nothing."""
+    names = string_list(value)
+    for name in names:
+        if not _PACKAGE_NAME.fullmatch(name):
+            raise ValueError(f"expected a package name, got {name!r}")
+    return names
+
+
 _SELECTOR = re.compile(r"[A-Z]+[0-9]*")
 
 
@@ -171,7 +192,10 @@ def codes_by_glob(value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
         except GlobError as exc:
             raise ValueError(str(exc)) from None
         try:
-            entries.append((glob, code_selectors(codes)))
+            selected = code_selectors(codes)
+            if not selected:
+                raise ValueError("an empty list ignores nothing (remove the entry)")
+            entries.append((glob, selected))
         except ValueError as exc:
             raise ValueError(f"{glob!r}: {exc}") from None
     return tuple(entries)

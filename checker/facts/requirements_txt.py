@@ -26,6 +26,7 @@ from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, Requ
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _PER_REQUIREMENT_OPTION = re.compile(r"\s+(?=--?[A-Za-z])")
+_INCLUDE_OPTIONS = ("-r", "--requirement", "-c", "--constraint")
 _INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-r)|(?<=^-c))(\S.*)$")
 _GLOBAL_OPTIONS = (
     "-i",
@@ -212,6 +213,9 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
             includes.append(IncludeFact(target, include.group(1) in ("-c", "--constraint"), where))
             continue
         option = (line.split("=", 1)[0].split() or [line])[0]
+        if option in _INCLUDE_OPTIONS:  # and no file after it
+            problems.append(ParseProblem(f"{option} needs a file name", where))
+            continue
         if option in _GLOBAL_OPTIONS:
             continue
         if option in _EDITABLE:

@@ -73,12 +73,20 @@ def to_dot(data: Dict[str, Any]) -> str:
     return _lines([*lines, "}"])
 
 
+# Mermaid's entity codes: a name is text, never HTML (a folder named `<img onerror=...>`)
+_MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"}
+
+
+def _mermaid_label(name: str) -> str:
+    return "".join(_MERMAID_ENTITIES.get(char, char) for char in name)
+
+
 def to_mermaid(data: Dict[str, Any]) -> str:
     ids = {node["name"]: f"n{i}" for i, node in enumerate(data["nodes"])}
     lines = ["graph LR"]
     for node in data["nodes"]:
         left, right = ("[", "]") if node["kind"] == "service" else ("([", "])")
-        label = node["name"].replace('"', "#quot;")
+        label = _mermaid_label(node["name"])
         lines.append(f'  {ids[node["name"]]}{left}"{label}"{right}')
     for index, edge in enumerate(data["edges"]):
         lines.append(f"  {ids[edge['source']]} -->|{edge['imports']}| {ids[edge['target']]}")

@@ -43,6 +43,17 @@ def _project(root: Path, config: str) -> Path:
         ('services = ["svc"]\nexclude = ["build["]\n', ("exclude:", "closing ']'")),
         ('services = ["svc"]\n[config]\ndeployment-suffixes = [""]\n', ("deployment-suffixes:", "empty")),
         ('services = ["svc"]\n[config]\ninternal-hosts = [""]\n', ("internal-hosts:", "empty")),
+        ('services = ["svc"]\n[config]\ninternal-hosts = ["[a-"]\n', ("internal-hosts:", "closing ']'")),
+        ('services = ["svc"]\n[ssot]\nacceptable-duplicates = [""]\n', ("acceptable-duplicates:", "empty")),
+        (
+            'services = ["svc"]\n[requirements]\ndatabase-drivers = [""]\n',
+            ("database-drivers:", "package name"),
+        ),
+        (
+            'services = ["svc"]\n[requirements]\ndatabase-drivers = ["Not A Name!"]\n',
+            ("database-drivers:", "package name"),
+        ),
+        ('services = ["svc"]\n[per-file-ignores]\n"**" = []\n', ("per-file-ignores:", "ignores nothing")),
         (
             'services = ["svc"]\n[config]\ndeployment-suffixes = ["\\u2028 "]\n',
             ("deployment-suffixes:", "'\\u2028 ' is only white space"),
