@@ -22,7 +22,6 @@ from archcheck.config.options import Option
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.suppressions import today
 from archcheck.model import Report
-from archcheck.pipeline import baseline as baselines
 from archcheck.pipeline.cache import CacheDir, ReportCache, digest, signature
 from archcheck.project.discovery import discover
 from archcheck.project.layout import Layout
@@ -117,6 +116,8 @@ def check(
     report = _cached_or_run(settings, paths, use_cache, jobs, progress)
     if baseline is not None:
         codes = {rule.code for rule in rules(settings)}
+        from archcheck.pipeline import baseline as baselines  # start-up time: only with a baseline
+
         applied = baselines.apply(report, baselines.read(baseline), paths, codes)
         report = replace(applied.report, baseline_hidden=applied.hidden, baseline_fixed=applied.fixed)
     return replace(report, duration_s=round(time.perf_counter() - started, 3))
@@ -139,6 +140,8 @@ def fix(
     from archcheck.pipeline.runner import default_jobs
 
     passes: List[fixer.Outcome] = []
+    from archcheck.pipeline import baseline as baselines  # start-up time: see check()
+
     entries = baselines.read(baseline) if baseline is not None else None
     for _ in range(fixer.MAX_PASSES if write else 1):
         done = run(settings, paths=paths, use_cache=use_cache, jobs=jobs, progress=True)

@@ -335,10 +335,12 @@ def _report(
     jobs: Optional[int],
     baseline: Optional[Path],
 ) -> Report:
-    from archcheck.pipeline.baseline import BaselineError
-
     if use_cache:
         _warn_unused_cache(settings)
+    if baseline is None:  # start-up time: a run without a baseline never loads its module
+        return api.check(settings, paths=paths, use_cache=use_cache, jobs=jobs, progress=True)
+    from archcheck.pipeline.baseline import BaselineError
+
     try:
         return api.check(
             settings, paths=paths, use_cache=use_cache, jobs=jobs, progress=True, baseline=baseline
