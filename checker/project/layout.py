@@ -143,6 +143,7 @@ class Layout:
         ]
         self._project_roots = self._with_src("")
         self._holders: Dict[Tuple[str, Optional[Unit]], Optional[str]] = {}
+        self._roots: Dict[Tuple[Optional[Unit], bool], List[str]] = {}  # (owner, stdlib name) -> roots
         self._owners: Dict[str, Optional[Unit]] = {}
         self._absolute: Dict[Tuple[Optional[Unit], str, Tuple[str, ...]], List[Resolution]] = {}
         self._module_names: Dict[Unit, FrozenSet[str]] = {}
@@ -188,12 +189,15 @@ class Layout:
         library's or the project's folder of that name is never what ``import logging`` means.
         """
         owner = self.owner(path)
-        roots = self._with_src(owner.path) if owner else []
-        if name in STDLIB:
-            return roots
-        roots += [r for r in self._shared_roots if r not in roots]
-        roots += [r for r in self._project_roots if r not in roots]
-        return roots
+        key = (owner, name in STDLIB)
+        known = self._roots.get(key)
+        if known is None:
+            roots = self._with_src(owner.path) if owner else []
+            if not key[1]:
+                roots += [r for r in self._shared_roots if r not in roots]
+                roots += [r for r in self._project_roots if r not in roots]
+            known = self._roots[key] = roots
+        return list(known)
 
     def module_file(self, path: str, module: str, level: int = 0) -> Optional[str]:
         """The project file an import of ``module`` (``level`` dots) from ``path`` loads, if any."""
