@@ -151,7 +151,7 @@ def _library_version(module: str, distribution: str, listings: Dict[Path, List[s
 
 def _marker_platform() -> Tuple[str, ...]:
     """What requirement markers are judged on besides the interpreter (``platform_machine``,
-    ``sys_platform``…): REQ006 skips a line whose marker is false where archcheck runs."""
+    ``sys_platform``…): a line whose marker is false where archcheck runs is skipped, as pip does."""
     import platform  # start-up time: about 1 ms
 
     return (
