@@ -142,6 +142,8 @@ def _project(
         if path in requirements.facts or path in requirements.refused:
             continue
         refused = refuse_include(root, path, excluded)
+        if refused is None and path in facts.digests:  # a Python (or .env) file, checked as such
+            refused = "is a file the project checks as code, not a requirements file; not read"
         if refused is None and os.path.lexists(root / path) and not (root / path).is_file():
             refused = "is not a regular file; not read"
         if refused is not None:

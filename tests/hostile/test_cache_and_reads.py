@@ -374,3 +374,15 @@ def test_a_root_inside_a_larger_work_tree_reads_what_git_reads_above_it(tmp_path
         "svc/app/gen_kept.py",
         "svc/app/main.py",
     ]
+
+
+def test_an_include_of_a_python_file_never_replaces_its_python_facts(tmp_path: Path) -> None:
+    """``-r app/main.py`` would have read the file as requirements, over its Python facts: its
+    findings gone (whatever its suppressions said), and a cache that kept them gone."""
+    root = project(tmp_path, {"main.py": LOOP})
+    (root / "svc" / "requirements.txt").write_text("httpx\n-r app/main.py\n")
+    out = _out(root)
+    assert "svc/app/main.py:4:5: ASY001" in out
+    assert "svc/requirements.txt:2:1: ARC001" in out and "checks as code" in out
+    (root / "svc" / "requirements.txt").write_text("httpx\n")
+    assert _out(root) == _out(root, "--no-cache")
