@@ -17,7 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.project.layout import Layout, Unit
@@ -42,17 +42,23 @@ def _load(root: Path, rel: str) -> Optional[Dict[str, Any]]:
     return document if isinstance(document, dict) else None
 
 
-def _names(name: str, spec: Dict[str, Any]) -> Iterator[str]:
+def _names(name: str, spec: Dict[str, Any], seen: Set[int]) -> Iterator[str]:
+    """The host names of one compose service. A YAML alias (``*networks``) makes many services
+    share one mapping or list: each is read once (``seen``: ids), or a 250 KB file of aliases
+    would unfold into billions of names; the first service that names a host keeps it anyway."""
     yield name
     for key in ("container_name", "hostname"):
         if isinstance(spec.get(key), str):
             yield spec[key]
     networks = spec.get("networks")
-    if isinstance(networks, dict):
-        for network in networks.values():
-            aliases = network.get("aliases") if isinstance(network, dict) else None
-            if isinstance(aliases, list):
-                yield from (a for a in aliases if isinstance(a, str))
+    if not isinstance(networks, dict) or id(networks) in seen:
+        return
+    seen.add(id(networks))
+    for network in networks.values():
+        aliases = network.get("aliases") if isinstance(network, dict) else None
+        if isinstance(aliases, list) and id(aliases) not in seen:
+            seen.add(id(aliases))
+            yield from (a for a in aliases if isinstance(a, str))
 
 
 def _context(spec: Dict[str, Any], base: str) -> Optional[str]:
@@ -91,6 +97,7 @@ def compose_hosts(root: Path, files: Iterable[str], layout: Layout) -> Tuple[Tup
     hosts: Dict[str, str] = {}
     for rel in sorted(files):
         document = _load(root, rel)
+        seen: Set[int] = set()  # ids of this document's objects, alive while it is
         services = document.get("services") if document else None
         if not isinstance(services, dict):
             continue
@@ -100,7 +107,7 @@ def compose_hosts(root: Path, files: Iterable[str], layout: Layout) -> Tuple[Tup
                 continue
             unit = _built_from(spec, base, layout)
             label = f"service '{unit.name}'" if unit else f"compose service '{name}'"
-            for host in _names(name, spec):
+            for host in _names(name, spec, seen):
                 host = host.lower()
                 if _HOST.match(host):
                     hosts.setdefault(host, label)

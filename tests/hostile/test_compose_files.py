@@ -10,6 +10,7 @@ import pytest
 from archcheck import api
 from archcheck.config.load import with_overrides
 from archcheck.project import compose
+from archcheck.project.layout import Layout
 from tests.hostile._project import project
 
 CLIENT = 'import httpx\n\nclient = httpx.Client(base_url="http://worker:8080")\n'
@@ -27,3 +28,19 @@ def test_a_compose_file_over_the_cap_names_no_host(tmp_path: Path, padding: int,
     assert skipped == (
         [] if flagged else ["cannot check this file: skipped: 0.24 MB, over the compose-file limit (0.24 MB)"]
     )
+
+
+def test_yaml_aliases_are_read_once(tmp_path: Path) -> None:
+    """One alias list shared by 200 networks shared by 2,000 services: 400 million names
+    unfolded, or 500 read once. The hosts are the same either way."""
+    names = ", ".join(f"h{i}" for i in range(500))
+    lines = [f"x-l: &L [{names}]", "x-n: &N"]
+    lines += [f"  n{i}: {{aliases: *L}}" for i in range(200)]
+    lines += ["services:"] + [f"  s{i}: {{networks: *N}}" for i in range(2000)]
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    layout = Layout(["svc/app/m.py"], [])
+    hosts = dict(compose.compose_hosts(root, ["docker-compose.yml"], layout))
+    assert len(hosts) == 2500
+    assert hosts["h499"] == "compose service 's0'" and hosts["s1999"] == "compose service 's1999'"
