@@ -1,8 +1,8 @@
 """Baselines: known findings recorded in a file and hidden from later runs.
 
 An entry is (code, path, text of the flagged line, occurrence), never a line
-number, so edits elsewhere keep it valid. The text of a line that is not Python
-(a requirements or ``.env`` line, which may be a credential) is a digest. A baseline only shrinks:
+number, so edits elsewhere keep it valid. The text is a digest: a baseline is
+committed, and the flagged line may be a credential. A baseline only shrinks:
 ``archcheck baseline --prune`` drops entries that no longer match a finding
 and never adds one.
 """
@@ -19,7 +19,7 @@ from msgspec.structs import replace
 
 from archcheck.fileio import read_regular, write_atomic
 from archcheck.model import Report
-from archcheck.pipeline.snippets import Identity, flagged_text, identities
+from archcheck.pipeline.snippets import Identity, identities, stored_text
 
 FORMAT: Final = 1
 
@@ -65,8 +65,8 @@ def read(path: Path) -> Set[Identity]:
         raise BaselineError(f"{path}: not an archcheck baseline: nested too deeply") from None
     except (ValueError, msgspec.ValidationError) as exc:
         raise BaselineError(f"{path}: not an archcheck baseline: {exc}") from None
-    # an entry written before texts were masked, or before other files' lines were digests, still matches
-    return {(e.code, e.path, flagged_text(e.path, e.text), e.occurrence) for e in document.entries}
+    # an entry written before texts were digests (or masked) still matches
+    return {(e.code, e.path, stored_text(e.text), e.occurrence) for e in document.entries}
 
 
 def write(path: Path, entries: Sequence[Identity], inside: Optional[Path] = None) -> None:

@@ -1,13 +1,14 @@
 """The text of a flagged line: what baselines and SARIF fingerprints identify a finding by.
 
-A baseline is committed, and must not hold a password: a Python line is kept with its URL
-credentials masked; a line of any other file (a requirements file, which may include a
-``.pypirc`` or a key, or a ``.env`` file) only as a digest."""
+A baseline is committed, and must hold nothing of the checkout but paths and codes: a line is
+kept only as a digest (an ``-r`` may read a ``.pypirc`` or a key a CI step wrote, under any
+name), of its text with URL credentials masked, as older baselines held it."""
 
 from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Tuple
 
@@ -33,19 +34,22 @@ class Lines:
                 text = ""
             self.cache[path] = numbered_lines(path, text)
         lines = self.cache[path]
-        return flagged_text(path, lines[line - 1]) if 0 < line <= len(lines) else ""
+        return line_digest(lines[line - 1]) if 0 < line <= len(lines) else ""
 
 
-DIGEST_PREFIX = "sha256:"
+_DIGEST = re.compile(r"sha256:[0-9a-f]{24}")
 
 
-def flagged_text(path: str, line: str) -> str:
-    """How an identity holds a flagged line of the file at ``path`` (also an entry written
-    before digests, whose text is the masked line: it gets the digest it would have now)."""
+def line_digest(line: str) -> str:
+    """How an identity holds a flagged line."""
     text = mask_credentials(line.strip())
-    if path.endswith(".py") or text.startswith(DIGEST_PREFIX) or not text:
-        return text
-    return DIGEST_PREFIX + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def stored_text(text: str) -> str:
+    """An entry's text as this version writes it: a digest as it is; the masked line an older
+    baseline held, digested."""
+    return text if _DIGEST.fullmatch(text) else line_digest(text)
 
 
 def numbered_lines(path: str, text: str) -> List[str]:
