@@ -11,6 +11,7 @@ from typing import AbstractSet, Callable, Dict, Iterator, List, Optional, Sequen
 from archcheck.config.globs import Globs, compile_globs, expand_dir_globs, gitignore_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.fileio import read_regular
 from archcheck.project.compose import MAX_BYTES as COMPOSE_MAX_BYTES
 from archcheck.project.compose import is_compose_file
 from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
@@ -115,14 +116,35 @@ def _outer_ignores(root: Path, unreadable: Optional[List[Tuple[str, str]]]) -> L
         return []
     inside = root.relative_to(top).as_posix()
     found = []
-    if (top / ".git").is_dir():
-        exclude = _read_ignore_file(str(top), ".git/info/exclude", unreadable if top == root else None)
+    common = _git_common_dir(top / ".git")
+    if common is not None:
+        exclude = _read_ignore_file(str(common), "info/exclude", unreadable if top == root else None)
         found.append(("", "" if top == root else inside + "/", exclude))
     for folder in reversed(root.parents[: len(root.parents) - len(top.parents)]):
         here = folder.relative_to(top).as_posix()
         spec = _read_ignore_file(str(top), posixpath.join("" if here == "." else here, ".gitignore"))
         found.append(("", root.relative_to(folder).as_posix() + "/", spec))
     return [(base, above, spec) for base, above, spec in found if spec is not None]
+
+
+def _git_common_dir(dot_git: Path) -> Optional[Path]:
+    """The repository folder that holds ``info/exclude``: ``.git`` itself, or for a linked
+    worktree or a submodule (where ``.git`` is a file, ``gitdir: PATH``) the folder it names,
+    and that folder's ``commondir`` when it has one (a worktree's)."""
+    if dot_git.is_dir():
+        return dot_git
+    try:
+        pointer = read_regular(dot_git, 4096).decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not pointer.startswith("gitdir:"):
+        return None
+    git_dir = dot_git.parent / pointer[len("gitdir:") :].strip()
+    try:
+        common = read_regular(git_dir / "commondir", 4096).decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return git_dir
+    return git_dir / common
 
 
 def walk_files(

@@ -55,3 +55,23 @@ def test_a_folder_made_a_bare_repository_by_a_pull_request_is_not_read(tmp_path:
     changed = changed_files(str(backend), "main")
     assert not marker.exists(), "a command from the pull request's config ran"
     assert changed is not None and "svc/main.py" in changed  # from the checkout's own repository
+
+
+def test_a_linked_worktree_reads_the_repositorys_excludes(tmp_path: Path) -> None:
+    """In a worktree (or a submodule) ``.git`` is a file naming the repository folder."""
+    from tests.hostile._project import project, run
+
+    (tmp_path / "main").mkdir()
+    main = project(tmp_path / "main", {"main.py": "x = 1\n"})
+    git(main, "init", "-q", "-b", "main")
+    git(main, "add", "-A")
+    git(main, "commit", "-q", "-m", "base")
+    (main / ".git" / "info" / "exclude").write_text("excl_*.py\n")
+    git(main, "worktree", "add", "-q", str(tmp_path / "linked"))
+    linked = tmp_path / "linked"
+    assert (linked / ".git").is_file()
+    (linked / "svc" / "app" / "excl_local.py").write_text(
+        "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
+    )
+    result = run(linked, "--no-cache")
+    assert result.returncode == 0, result.stdout
