@@ -14,6 +14,7 @@ parsed, or is larger, adds no hosts.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from pathlib import Path
@@ -31,15 +32,50 @@ def is_compose_file(name: str) -> bool:
     return COMPOSE_FILE.match(name) is not None
 
 
+MERGE = "<<"  # a YAML merge key, kept as a key: see _loader
+
+
+@functools.lru_cache(maxsize=1)
+def _loader() -> Any:
+    """PyYAML's safe loader (libyaml's parser where PyYAML has it) that keeps a merge key
+    (``<<: *defaults``) as a key: PyYAML would copy the merged mapping into every mapping that
+    merges it, and a 250 KB file of merges unfolds into minutes of copying. Kept, a merged
+    mapping is shared like any alias, and :func:`_get` reads it once."""
+    import yaml  # start-up time: PyYAML loads only for projects with compose files
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        def flatten_mapping(self, node: Any) -> None:
+            return None
+
+    Loader.add_constructor("tag:yaml.org,2002:merge", lambda loader, node: MERGE)
+    return Loader
+
+
 def _load(root: Path, rel: str) -> Optional[Dict[str, Any]]:
     import yaml  # start-up time: PyYAML loads only for projects with compose files
 
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        document = yaml.load(read_project_file(str(root), rel, MAX_BYTES), Loader=loader)
+        document = yaml.load(read_project_file(str(root), rel, MAX_BYTES), Loader=_loader())
     except (UnreadableFile, yaml.YAMLError, ValueError, RecursionError):
         return None
     return document if isinstance(document, dict) else None
+
+
+def _get(mapping: Dict[str, Any], key: str) -> Any:
+    """``mapping[key]``, else from the mappings it merges (``<<``), in order, each read once, up
+    to 64 of them (a real file merges a few; a forged one could make each lookup walk
+    thousands)."""
+    todo, seen = [mapping], set()
+    while todo and len(seen) < 64:
+        here = todo.pop(0)
+        if id(here) in seen:
+            continue
+        seen.add(id(here))
+        if key in here:
+            return here[key]
+        merged = here.get(MERGE)
+        todo += [m for m in (merged if isinstance(merged, list) else [merged]) if isinstance(m, dict)]
+    return None
 
 
 def _names(name: str, spec: Dict[str, Any], seen: Set[int]) -> Iterator[str]:
@@ -48,23 +84,33 @@ def _names(name: str, spec: Dict[str, Any], seen: Set[int]) -> Iterator[str]:
     would unfold into billions of names; the first service that names a host keeps it anyway."""
     yield name
     for key in ("container_name", "hostname"):
-        if isinstance(spec.get(key), str):
-            yield spec[key]
-    networks = spec.get("networks")
-    if not isinstance(networks, dict) or id(networks) in seen:
-        return
-    seen.add(id(networks))
-    for network in networks.values():
-        aliases = network.get("aliases") if isinstance(network, dict) else None
+        if isinstance(_get(spec, key), str):
+            yield _get(spec, key)
+    networks = _get(spec, "networks")
+    for network in _values(networks, seen) if isinstance(networks, dict) else ():
+        aliases = _get(network, "aliases") if isinstance(network, dict) else None
         if isinstance(aliases, list) and id(aliases) not in seen:
             seen.add(id(aliases))
             yield from (a for a in aliases if isinstance(a, str))
 
 
+def _values(mapping: Dict[str, Any], seen: Set[int]) -> Iterator[Any]:
+    """The values of a mapping and of the mappings it merges, each mapping read once (``seen``)."""
+    todo = [mapping]
+    while todo:
+        here = todo.pop(0)
+        if id(here) in seen:
+            continue
+        seen.add(id(here))
+        yield from (value for key, value in here.items() if key != MERGE)
+        merged = here.get(MERGE)
+        todo += [m for m in (merged if isinstance(merged, list) else [merged]) if isinstance(m, dict)]
+
+
 def _context(spec: Dict[str, Any], base: str) -> Optional[str]:
     """The root-relative folder a compose service is built from, if it is inside the project."""
-    build = spec.get("build")
-    context = build if isinstance(build, str) else build.get("context") if isinstance(build, dict) else None
+    build = _get(spec, "build")
+    context = build if isinstance(build, str) else _get(build, "context") if isinstance(build, dict) else None
     if not isinstance(context, str) or posixpath.isabs(context):
         return None
     folder = posixpath.normpath(posixpath.join(base, context))
@@ -81,11 +127,13 @@ def build_contexts(root: Path, files: Iterable[str]) -> List[str]:
     found = set()
     for rel in files:
         document = _load(root, rel)
-        services = document.get("services") if document else None
+        services = _get(document, "services") if document else None
         if not isinstance(services, dict):
             continue
         base = posixpath.dirname(rel)
-        for spec in services.values():
+        for name, spec in services.items():
+            if name == MERGE:
+                continue
             folder = _context(spec, base) if isinstance(spec, dict) else None
             if folder:
                 found.add(folder)
@@ -98,12 +146,12 @@ def compose_hosts(root: Path, files: Iterable[str], layout: Layout) -> Tuple[Tup
     for rel in sorted(files):
         document = _load(root, rel)
         seen: Set[int] = set()  # ids of this document's objects, alive while it is
-        services = document.get("services") if document else None
+        services = _get(document, "services") if document else None
         if not isinstance(services, dict):
             continue
         base = posixpath.dirname(rel)
         for name, spec in services.items():
-            if not isinstance(name, str) or not isinstance(spec, dict):
+            if name == MERGE or not isinstance(name, str) or not isinstance(spec, dict):
                 continue
             unit = _built_from(spec, base, layout)
             label = f"service '{unit.name}'" if unit else f"compose service '{name}'"

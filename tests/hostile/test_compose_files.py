@@ -44,3 +44,20 @@ def test_yaml_aliases_are_read_once(tmp_path: Path) -> None:
     hosts = dict(compose.compose_hosts(root, ["docker-compose.yml"], layout))
     assert len(hosts) == 2500
     assert hosts["h499"] == "compose service 's0'" and hosts["s1999"] == "compose service 's1999'"
+
+
+def test_merge_keys_are_read_as_shared_mappings(tmp_path: Path) -> None:
+    """``<<: *N`` in every service: PyYAML copies the merged mapping into each one (minutes for a
+    file under the size limit); kept as a key, it is read once, and what it names still counts."""
+    lines = ["x-a: &A {aliases: [h1]}", "x-n: &N"]
+    lines += [f" n{i}: *A" for i in range(3000)]
+    lines += ["x-s: &S {hostname: shared-host}", "services:"]
+    lines += [f" s{i}: {{<<: *S, networks: {{<<: *N}}}}" for i in range(1000)]
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "docker-compose.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    services = (compose._load(root, "docker-compose.yml") or {})["services"]
+    assert services["s0"]["networks"]["<<"] is services["s999"]["networks"]["<<"]  # shared, not copied
+    hosts = dict(compose.compose_hosts(root, ["docker-compose.yml"], Layout(["svc/app/m.py"], [])))
+    assert hosts["h1"] == hosts["shared-host"] == "compose service 's0'"
+    assert len(hosts) == 1002
