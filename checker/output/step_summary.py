@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, List, Mapping, Optional, Sequence, Set
 
 from archcheck.fileio import append_log
+from archcheck.gitrepo import run_git, work_tree
 from archcheck.model import Report, Severity, Violation
 from archcheck.output import escape
 
@@ -58,39 +58,15 @@ def links(env: Mapping[str, str], root: str) -> Optional[Links]:
 
 def changed_files(root: str, base_ref: str) -> Optional[Set[str]]:
     """Root-relative paths the pull request changes (``git diff origin/BASE...HEAD``), or None
-    when git cannot tell (a shallow checkout has no merge base): one cheap call, no shell.
-
-    git is pointed at the checkout's own repository, never left to discover one: files a
-    pull request adds (``HEAD``, ``config``, ``objects/``, ``refs/``) would make the project
-    folder a bare repository whose ``config`` git obeys, and a lazy fetch from an ``ext::``
-    remote runs a command. Nothing here may reach the network either.
-    """
+    when git cannot tell (a shallow checkout has no merge base): one cheap call, no shell,
+    against the checkout's own repository only (:mod:`archcheck.gitrepo`)."""
     if not _REF.fullmatch(base_ref) or ".." in base_ref:
         return None
-    top = _work_tree(root)
-    if top is None:
-        return None
-    command = ["git", f"--git-dir={top / '.git'}", f"--work-tree={top}"]
-    for setting in ("safe.bareRepository=explicit", "protocol.allow=never", "core.fsmonitor=false"):
-        command += ["-c", setting]
-    command += ["diff", "--name-only", "-z", "--no-ext-diff", "--no-textconv", "--relative"]
-    command += [f"origin/{base_ref}...HEAD", "--"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_NO_LAZY_FETCH="1", GIT_TERMINAL_PROMPT="0")
-    try:
-        done = subprocess.run(
-            command, cwd=root, env=env, capture_output=True, stdin=subprocess.DEVNULL, timeout=10, check=True
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return {os.fsdecode(name) for name in done.stdout.split(b"\0") if name}
-
-
-def _work_tree(root: str) -> Optional[Path]:
-    """The nearest folder at or above ``root`` that holds ``.git`` (git never lets a commit
-    add one): the top of the checkout."""
-    here = Path(root).resolve()
-    return next((folder for folder in (here, *here.parents) if os.path.lexists(folder / ".git")), None)
+    top = work_tree(root)
+    arguments = ["diff", "--name-only", "-z", "--no-ext-diff", "--no-textconv", "--relative"]
+    arguments += [f"origin/{base_ref}...HEAD", "--"]
+    out = run_git(top, arguments, Path(root)) if top is not None else None
+    return {os.fsdecode(name) for name in out.split(b"\0") if name} if out is not None else None
 
 
 def given_paths(root: str, paths: Sequence[str]) -> List[str]:

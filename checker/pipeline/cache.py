@@ -36,6 +36,7 @@ import msgspec
 
 from archcheck import __version__
 from archcheck.fileio import read_regular, replace_file
+from archcheck.gitrepo import run_git, work_tree
 from archcheck.model import CallFacts, FileFacts, Report, Violation
 
 FORMAT = 2
@@ -224,7 +225,19 @@ class CacheDir:
             return "it is not a directory"
         if _read_entry(self.directory / ".gitignore", 4096) != _MARK:
             return "it holds no .gitignore written by archcheck: a source folder is never a cache"
+        if self._committed():
+            return "it holds files committed to git: a cache is written by archcheck on this machine"
         return None
+
+    def _committed(self) -> bool:
+        """Does the checkout's repository track a file in the directory? Its ``.gitignore``
+        keeps archcheck's entries out of commits; one forced in (``git add -f``) comes from
+        whoever made the commit, and could be made to say that a file has no findings."""
+        top = work_tree(self.directory)
+        if top is None:
+            return False
+        listed = run_git(top, ["ls-files", "-z", "--", str(self.directory)], top, timeout=5)
+        return bool(listed)
 
     def ensure(self) -> bool:
         """Make the directory (and its ``.gitignore``) if it may be used; whether it can be."""

@@ -65,7 +65,7 @@ def _get(mapping: Dict[str, Any], key: str) -> Any:
     """``mapping[key]``, else from the mappings it merges (``<<``), in order, each read once, up
     to 64 of them (a real file merges a few; a forged one could make each lookup walk
     thousands)."""
-    todo, seen = [mapping], set()
+    todo, seen = [mapping], set[int]()
     while todo and len(seen) < 64:
         here = todo.pop(0)
         if id(here) in seen:

@@ -12,6 +12,7 @@ from archcheck.config.globs import Globs, compile_globs, expand_dir_globs, gitig
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.fileio import read_regular
+from archcheck.gitrepo import work_tree
 from archcheck.project.compose import MAX_BYTES as COMPOSE_MAX_BYTES
 from archcheck.project.compose import is_compose_file
 from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
@@ -111,7 +112,7 @@ def _outer_ignores(root: Path, unreadable: Optional[List[Tuple[str, str]]]) -> L
     ``.git/info/exclude`` and, when the root is a folder inside a larger work tree, the
     .gitignore of every folder from the top of the work tree down to the root's parent (read,
     never printed: they decide only which files are checked). Outermost first."""
-    top = next((f for f in (root, *root.parents) if os.path.lexists(f / ".git")), None)
+    top = work_tree(root)
     if top is None:
         return []
     inside = root.relative_to(top).as_posix()

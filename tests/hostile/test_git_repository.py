@@ -75,3 +75,20 @@ def test_a_linked_worktree_reads_the_repositorys_excludes(tmp_path: Path) -> Non
     )
     result = run(linked, "--no-cache")
     assert result.returncode == 0, result.stdout
+
+
+def test_a_cache_folder_committed_to_git_is_not_used(tmp_path: Path) -> None:
+    """Entries forced into a commit (``git add -f``) come from whoever made it: they could say
+    that a changed file has no findings."""
+    from tests.hostile._project import project, run
+
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    git(root, "init", "-q", "-b", "main")
+    assert run(root).returncode == 0
+    git(root, "add", "-A")
+    git(root, "add", "-f", ".archcheck_cache")
+    git(root, "commit", "-q", "-m", "a pull request with a cache")
+    result = run(root)
+    assert "not used: it holds files committed to git" in result.stderr.decode()
+    git(root, "rm", "-q", "-r", "--cached", ".archcheck_cache")
+    assert b"not used" not in run(root).stderr
