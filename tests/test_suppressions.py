@@ -108,3 +108,22 @@ def test_suppression_covers_prefixes() -> None:
     assert Suppression(1, ("REQ",), 1).covers("REQ002")
     assert not Suppression(1, ("REQ",), 1).covers("IMP001")
     assert Suppression(1, (), 1).covers("IMP001")
+
+
+def test_a_marker_inside_a_value_is_no_comment() -> None:
+    """pip reads a comment only at a "#" after white space (a URL fragment is none), and
+    python-dotenv never inside a value, quoted or not."""
+    from archcheck.facts.dotenv import parse_env
+    from archcheck.facts.requirements_txt import parse_requirements
+
+    requirements = parse_requirements(
+        "r.txt", b"a @ https://h/a.whl#archcheck:ignore[REQ002]\nb==1  # archcheck: ignore[REQ002]\n"
+    )
+    assert [s.line for s in requirements.suppressions] == [2]
+    env = (
+        b'A="postgresql://u:p@db/x # archcheck: ignore[CFG002]"\n'
+        b"B=postgresql://u:p@db/x#archcheck: ignore[CFG002]\n"
+        b"C=postgresql://u:p@db/x  # archcheck: ignore[CFG002]\n"
+        b"# archcheck: ignore[CFG002]\n"
+    )
+    assert [s.line for s in parse_env(".env", env)[2]] == [3, 4]

@@ -78,14 +78,19 @@ def expired(until: str, today: str) -> bool:
     return bool(until) and (not is_date(until) or until < today)
 
 
+# where a comment starts in a requirements or .env line: a "#" at the start or after white
+# space, as pip and python-dotenv read it (`pkg @ https://h/x.whl#sha256=...` is no comment)
+_TEXT_COMMENT = re.compile(r"(?:^|(?<=\s))#")
+
+
 def in_lines(lines: Iterable[Tuple[int, str]]) -> Tuple[Suppression, ...]:
-    """Suppressions in the comments of text files (requirements, .env): ``#`` starts a comment."""
+    """Suppressions in the comments of text files (requirements, .env)."""
     found = []
     for number, line in lines:
-        if MARKER in line and "#" in line:
-            parsed = parse_comment(line[line.find("#") :])
-            if parsed is not None:
-                found.append(Suppression(number, parsed[0], number, parsed[1]))
+        start = _TEXT_COMMENT.search(line) if MARKER in line else None
+        parsed = parse_comment(line[start.start() :]) if start is not None else None
+        if parsed is not None:
+            found.append(Suppression(number, parsed[0], number, parsed[1]))
     return tuple(found)
 
 
