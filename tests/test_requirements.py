@@ -71,6 +71,16 @@ def test_an_include_is_named_as_pip_reads_it_a_shell_word() -> None:
     assert [p.reason for p in facts.problems] == ["cannot read the file name after -r: No closing quotation"]
 
 
+def test_a_unique_abbreviation_of_a_long_option_is_read_as_pip_reads_it() -> None:
+    facts = parse("--requirem base.txt\n--constr=pins.txt\n--pr\n--pre\nok==1\n")
+    assert [(i.target, i.constraint) for i in facts.includes] == [
+        ("svc/base.txt", False),
+        ("svc/pins.txt", True),
+    ]
+    assert [p.reason for p in facts.problems] == ["unknown pip option --pr"]  # --pre or --prefer-binary?
+    assert [r.name for r in facts.requirements] == ["ok"]
+
+
 def test_bad_lines_are_problems_at_their_line() -> None:
     facts = parse("ok==1\n  not a requirement\n--no-such-option\n--token:x\n-r\n--constraint=\n")
     assert [(p.location.line, p.location.column, p.reason) for p in facts.problems] == [

@@ -51,11 +51,42 @@ _GLOBAL_OPTIONS = (
     "--no-use-pep517",
 )
 _EDITABLE = ("-e", "--editable")
+# the long options of pip's requirements-file parser: optparse takes a unique prefix of one
+# (`--requirem x.txt`), so archcheck does too
+_PIP_LONG_OPTIONS = (
+    "--index-url",
+    "--extra-index-url",
+    "--no-index",
+    "--constraint",
+    "--requirement",
+    "--editable",
+    "--find-links",
+    "--no-binary",
+    "--only-binary",
+    "--prefer-binary",
+    "--require-hashes",
+    "--pre",
+    "--trusted-host",
+    "--use-feature",
+    "--global-option",
+    "--hash",
+    "--config-settings",
+)
+_LONG_OPTION = re.compile(r"--[A-Za-z0-9][A-Za-z0-9-]*")
 _INLINE_VIA = re.compile(r"\s#\s*via\s+(\S.*)$")
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 # `${NAME}`: pip puts the environment variable's value there; archcheck never reads the environment
 _ENV_VAR = re.compile(r"\$\{[A-Z0-9_]+\}")
 _NAME_PART = re.compile(r"[A-Za-z0-9._-]*")
+
+
+def _full_option(line: str) -> str:
+    """``line`` with a unique abbreviation of one of pip's long options written out in full."""
+    written = _LONG_OPTION.match(line)
+    if written is None or written.group() in _PIP_LONG_OPTIONS:
+        return line
+    matching = [option for option in _PIP_LONG_OPTIONS if option.startswith(written.group())]
+    return matching[0] + line[written.end() :] if len(matching) == 1 else line
 
 
 def _unparsable(exc: InvalidRequirement, raw: str, spec: str, where: Location) -> ParseProblem:
@@ -197,6 +228,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         if not line:
             continue
         where = Location(path, number, 1, number, len(raw.rstrip()) + 1)
+        line = _full_option(line)
         include = _INCLUDE.match(line)
         if include:
             try:  # pip reads an option's value as a shell word: `-r "a b.txt"`, `-r a\ b.txt`
