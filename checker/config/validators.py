@@ -186,6 +186,10 @@ def codes_by_glob(value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
         raise ValueError(f"expected a table of glob = [codes], got {type_name(value)}")
     entries = []
     for glob, codes in value.items():
+        if glob.startswith(("!", "#")):  # a negation or a comment in gitignore: it matches nothing here
+            raise ValueError(
+                f"{glob!r}: a glob here names the files to ignore codes in; it cannot start with '{glob[0]}'"
+            )
         _brackets_closed(glob)
         try:
             compile_globs([glob])

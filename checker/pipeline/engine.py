@@ -51,17 +51,12 @@ class Run:
 
 
 def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
-    # globs that ignore the same codes are one matcher (the test-file globs are a dozen); a
-    # negated glob keeps its own, as gitignore reads "!x" against the lines before it
+    # globs that ignore the same codes are one matcher (the test-file globs are a dozen; a
+    # negated glob, which would read against the others, is refused by the config)
     grouped: Dict[Tuple[str, ...], List[str]] = {}
-    alone: List[Tuple[str, Tuple[str, ...]]] = []
     for glob, codes in settings.all_per_file_ignores(registry.not_in_tests()):
-        if glob.startswith("!"):
-            alone.append((glob, codes))
-        else:
-            grouped.setdefault(codes, []).append(glob)
+        grouped.setdefault(codes, []).append(glob)
     matchers = [(compile_globs(globs), codes) for codes, globs in grouped.items()]
-    matchers += [(compile_globs([glob]), codes) for glob, codes in alone]
 
     @functools.cache
     def selectors(path: str) -> Tuple[str, ...]:  # what the globs matching ``path`` ignore

@@ -55,6 +55,10 @@ def _project(root: Path, config: str) -> Path:
         ),
         ('services = ["svc"]\n[per-file-ignores]\n"**" = []\n', ("per-file-ignores:", "ignores nothing")),
         (
+            'services = ["svc"]\n[per-file-ignores]\n"!x.py" = ["ARC"]\n',
+            ("per-file-ignores:", "cannot start with '!'"),
+        ),
+        (
             'services = ["svc"]\n[config]\ndeployment-suffixes = ["\\u2028 "]\n',
             ("deployment-suffixes:", "'\\u2028 ' is only white space"),
         ),
