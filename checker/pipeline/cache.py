@@ -225,19 +225,22 @@ class CacheDir:
             return "it is not a directory"
         if _read_entry(self.directory / ".gitignore", 4096) != _MARK:
             return "it holds no .gitignore written by archcheck: a source folder is never a cache"
-        if self._committed():
-            return "it holds files committed to git: a cache is written by archcheck on this machine"
-        return None
+        return self._committed()
 
-    def _committed(self) -> bool:
+    def _committed(self) -> Optional[str]:
         """Does the checkout's repository track a file in the directory? Its ``.gitignore``
         keeps archcheck's entries out of commits; one forced in (``git add -f``) comes from
-        whoever made the commit, and could be made to say that a file has no findings."""
+        whoever made the commit, and could be made to say that a file has no findings. The
+        reason it is not used, or None."""
         top = work_tree(self.directory)
         if top is None:
-            return False
+            return None
         listed = run_git(top, ["ls-files", "-z", "--", str(self.directory)], top, timeout=5)
-        return bool(listed)
+        if listed is None:
+            return "git cannot tell whether it holds files committed to the checkout, so it is not trusted"
+        if listed:
+            return "it holds files committed to git: a cache is written by archcheck on this machine"
+        return None
 
     def ensure(self) -> bool:
         """Make the directory (and its ``.gitignore``) if it may be used; whether it can be."""

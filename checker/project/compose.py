@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections import deque
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
@@ -33,6 +34,7 @@ def is_compose_file(name: str) -> bool:
 
 
 MERGE = "<<"  # a YAML merge key, kept as a key: see _loader
+_MAX_MERGES = 64  # merged mappings looked into per lookup: a real file merges a few
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,17 +67,25 @@ def _get(mapping: Dict[str, Any], key: str) -> Any:
     """``mapping[key]``, else from the mappings it merges (``<<``), in order, each read once, up
     to 64 of them (a real file merges a few; a forged one could make each lookup walk
     thousands)."""
-    todo, seen = [mapping], set[int]()
-    while todo and len(seen) < 64:
-        here = todo.pop(0)
+    todo, seen = deque([mapping]), set[int]()
+    for _ in range(_MAX_MERGES):
+        if not todo:
+            break
+        here = todo.popleft()
         if id(here) in seen:
             continue
         seen.add(id(here))
         if key in here:
             return here[key]
-        merged = here.get(MERGE)
-        todo += [m for m in (merged if isinstance(merged, list) else [merged]) if isinstance(m, dict)]
+        todo.extend(_merged(here))
     return None
+
+
+def _merged(mapping: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The mappings ``mapping`` merges (``<<: *a`` or ``<<: [*a, *b]``), the first 64 of them."""
+    merged = mapping.get(MERGE)
+    listed = merged[:_MAX_MERGES] if isinstance(merged, list) else [merged]
+    return [m for m in listed if isinstance(m, dict)]
 
 
 def _names(name: str, spec: Dict[str, Any], seen: Set[int]) -> Iterator[str]:
@@ -103,8 +113,7 @@ def _values(mapping: Dict[str, Any], seen: Set[int]) -> Iterator[Any]:
             continue
         seen.add(id(here))
         yield from (value for key, value in here.items() if key != MERGE)
-        merged = here.get(MERGE)
-        todo += [m for m in (merged if isinstance(merged, list) else [merged]) if isinstance(m, dict)]
+        todo += _merged(here)
 
 
 def _context(spec: Dict[str, Any], base: str) -> Optional[str]:

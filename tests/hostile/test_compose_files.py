@@ -46,6 +46,14 @@ def test_yaml_aliases_are_read_once(tmp_path: Path) -> None:
     assert hosts["h499"] == "compose service 's0'" and hosts["s1999"] == "compose service 's1999'"
 
 
+def test_a_merge_list_is_looked_into_a_bounded_number_of_times() -> None:
+    """``<<: [*a, *a, ... 40,000 times]`` in a 200 KB file: every lookup walked the list."""
+    shared = {"foo": 1}
+    spec = {"<<": [shared] * 40000}
+    assert len(compose._merged(spec)) == 64
+    assert compose._get(spec, "hostname") is None and compose._get(spec, "foo") == 1
+
+
 def test_merge_keys_are_read_as_shared_mappings(tmp_path: Path) -> None:
     """``<<: *N`` in every service: PyYAML copies the merged mapping into each one (minutes for a
     file under the size limit); kept as a key, it is read once, and what it names still counts."""

@@ -92,3 +92,27 @@ def test_a_cache_folder_committed_to_git_is_not_used(tmp_path: Path) -> None:
     assert "not used: it holds files committed to git" in result.stderr.decode()
     git(root, "rm", "-q", "-r", "--cached", ".archcheck_cache")
     assert b"not used" not in run(root).stderr
+
+
+def test_a_cache_folder_git_cannot_vouch_for_is_not_used(tmp_path: Path) -> None:
+    """In a checkout where git is missing (a slim CI image), a committed cache cannot be told
+    from archcheck's own: it is not trusted."""
+    import os
+
+    from tests.hostile._project import project, run
+
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    git(root, "init", "-q", "-b", "main")
+    assert run(root).returncode == 0
+    env_path = os.environ.get("PATH", "")
+    try:
+        os.environ["PATH"] = str(tmp_path / "no-git-here")
+        import subprocess as sp
+        import sys
+
+        result = sp.run(
+            [sys.executable, "-m", "archcheck", "check"], cwd=root, capture_output=True, timeout=300
+        )
+    finally:
+        os.environ["PATH"] = env_path
+    assert "git cannot tell" in result.stderr.decode() and result.returncode == 0
