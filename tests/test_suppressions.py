@@ -124,6 +124,7 @@ def test_a_marker_inside_a_value_is_no_comment() -> None:
         b'A="postgresql://u:p@db/x # archcheck: ignore[CFG002]"\n'
         b"B=postgresql://u:p@db/x#archcheck: ignore[CFG002]\n"
         b"C=postgresql://u:p@db/x  # archcheck: ignore[CFG002]\n"
+        b'D="a\\\\b # archcheck: ignore[CFG002]"\n'
         b"# archcheck: ignore[CFG002]\n"
     )
-    assert [s.line for s in parse_env(".env", env)[2]] == [3, 4]
+    assert [s.line for s in parse_env(".env", env)[2]] == [3, 5]

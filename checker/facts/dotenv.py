@@ -40,5 +40,7 @@ def _comment_lines(binding: Binding) -> List[Tuple[int, str]]:
     if MARKER not in raw:
         return []
     if binding.value and MARKER in binding.value:
+        if binding.value not in raw:  # escapes decoded (`\\`, `\"`): where the value ends is unsure
+            return []
         raw = raw.replace(binding.value, "", 1)
     return list(enumerate(raw.split("\n"), start=binding.original.line))

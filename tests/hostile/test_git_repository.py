@@ -104,15 +104,9 @@ def test_a_cache_folder_git_cannot_vouch_for_is_not_used(tmp_path: Path) -> None
     root = project(tmp_path, {"main.py": "x = 1\n"})
     git(root, "init", "-q", "-b", "main")
     assert run(root).returncode == 0
-    env_path = os.environ.get("PATH", "")
-    try:
-        os.environ["PATH"] = str(tmp_path / "no-git-here")
-        import subprocess as sp
-        import sys
+    import sys
 
-        result = sp.run(
-            [sys.executable, "-m", "archcheck", "check"], cwd=root, capture_output=True, timeout=300
-        )
-    finally:
-        os.environ["PATH"] = env_path
+    env = {**os.environ, "PATH": str(tmp_path / "no-git-here")}
+    command = [sys.executable, "-m", "archcheck", "check"]
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, timeout=300)
     assert "git cannot tell" in result.stderr.decode() and result.returncode == 0
