@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Set
+from typing import List, Set
 
 import pytest
 
@@ -20,6 +20,19 @@ _FIXTURES_BEFORE = _tree(FIXTURES)
 def demo(tmp_path: Path) -> Path:
     """A private copy of the demo monorepo."""
     return copy_fixture(tmp_path, "demo")
+
+
+@pytest.fixture
+def parsed_files(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """The paths the per-file phase parses from now on (a cache hit parses none)."""
+    from archcheck.pipeline import filephase
+
+    parsed: List[str] = []
+    real = filephase.analyse_file
+    monkeypatch.setattr(
+        filephase, "analyse_file", lambda path, *rest: parsed.append(path) or real(path, *rest)
+    )
+    return parsed
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -240,19 +240,13 @@ def test_first_docstring_line_from_the_header_on(
     assert first_docstring_line(tmp_path, "m.py", line) == expected
 
 
-def test_a_search_after_a_check_parses_no_file(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from archcheck.pipeline import filephase
-
+def test_a_search_after_a_check_parses_no_file(demo: Path, parsed_files: List[str]) -> None:
     settings = api.load_settings(demo)
     api.check(settings, jobs=1)
-    parsed: List[str] = []
-    real = filephase.analyse_file
-    monkeypatch.setattr(
-        filephase, "analyse_file", lambda path, *rest: parsed.append(path) or real(path, *rest)
-    )
+    parsed_files.clear()
     hits = search(api.find_index(settings, jobs=1), demo, "database manager")
     assert [h.name for h in hits] == ["DatabaseManager", "UnifiedDBConnectionManager"]
-    assert parsed == []
+    assert parsed_files == []
 
 
 def test_a_warm_search_reads_one_file_of_the_cache(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
