@@ -8,7 +8,7 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
+from typing import IO, Any, List
 
 import pytest
 
@@ -24,13 +24,7 @@ LOOPBACK = 'URL = "http://localhost:8000"\n'
 def test_a_full_stdout_is_one_line_and_exit_2(tmp_path: Path, args: List[str]) -> None:
     root = project(tmp_path, {"main.py": LOOPBACK})
     with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "archcheck", *args],
-            cwd=root,
-            stdout=full,
-            stderr=subprocess.PIPE,
-            timeout=300,
-        )
+        result = _archcheck(root, args, full)
     assert result.returncode == 2
     assert result.stderr.decode() == "archcheck: error: stdout: cannot write: No space left on device\n"
 
@@ -46,7 +40,21 @@ def test_a_closed_stdout_is_exit_2(tmp_path: Path) -> None:
     assert written.returncode == 1 and "CFG001" in (root / "out.txt").read_text(encoding="utf-8")
 
 
-def _limit_file_size(size: int = 100) -> None:
+def _archcheck(
+    root: Path, args: List[str], stdout: IO[str], stderr: Any = subprocess.PIPE, file_size: int = 0
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m archcheck ARGS`` writing to ``stdout``, files limited to ``file_size`` bytes."""
+    return subprocess.run(
+        [sys.executable, "-m", "archcheck", *args],
+        cwd=root,
+        stdout=stdout,
+        stderr=stderr,
+        timeout=300,
+        preexec_fn=(lambda: _limit_file_size(file_size)) if file_size else None,
+    )
+
+
+def _limit_file_size(size: int) -> None:
     import resource
     import signal
 
@@ -61,14 +69,7 @@ def test_output_cut_short_is_one_line_and_exit_2(tmp_path: Path, args: List[str]
     own buffer would drop the rest without an error, and a report would end early under exit 0."""
     root = project(tmp_path, {"main.py": LOOPBACK * 3})
     with open(tmp_path / "out.txt", "w") as out:
-        result = subprocess.run(
-            [sys.executable, "-m", "archcheck", *args],
-            cwd=root,
-            stdout=out,
-            stderr=subprocess.PIPE,
-            timeout=300,
-            preexec_fn=_limit_file_size,
-        )
+        result = _archcheck(root, args, out, file_size=100)
     assert (tmp_path / "out.txt").stat().st_size == 100
     assert result.returncode == 2
     assert result.stderr.decode() == "archcheck: error: stdout: cannot write: File too large\n"
@@ -80,14 +81,7 @@ def test_both_streams_cut_short_is_still_exit_2(tmp_path: Path, args: List[str])
     """``> log 2>&1`` on a full disk: the one-line error cannot be written either, but the exit
     code must not read as "findings" (1) or "clean" (0)."""
     root = project(tmp_path, {"main.py": "x = 1\n"})
-    with open(tmp_path / "log", "w") as log:
-        result = subprocess.run(
-            [sys.executable, "-m", "archcheck", "check", *args],
-            cwd=root,
-            stdout=log,
-            stderr=log,
-            timeout=300,
-            preexec_fn=lambda: _limit_file_size(20),  # "All checks passed" is cut short
-        )
+    with open(tmp_path / "log", "w") as log:  # "All checks passed" is cut short
+        result = _archcheck(root, ["check", *args], log, log, file_size=20)
     assert result.returncode == 2
     assert "Traceback" not in (tmp_path / "log").read_text()
