@@ -64,21 +64,23 @@ def _load(root: Path, rel: str) -> Optional[Dict[str, Any]]:
 
 
 def _get(mapping: Dict[str, Any], key: str) -> Any:
-    """``mapping[key]``, else from the mappings it merges (``<<``), in order, each read once, up
-    to 64 of them (a real file merges a few; a forged one could make each lookup walk
-    thousands)."""
-    todo, seen = deque([mapping]), set[int]()
+    """``mapping[key]``, else from the mappings it merges (``<<``), in order."""
+    return next((here[key] for here in _with_merged(mapping, set()) if key in here), None)
+
+
+def _with_merged(mapping: Dict[str, Any], seen: Set[int]) -> Iterator[Dict[str, Any]]:
+    """``mapping``, then the mappings it merges (``<<``), breadth first, each once (``seen``:
+    ids), in at most 64 steps (a real file merges a few; a forged one could make each lookup
+    walk thousands)."""
+    todo = deque([mapping])
     for _ in range(_MAX_MERGES):
         if not todo:
-            break
+            return
         here = todo.popleft()
-        if id(here) in seen:
-            continue
-        seen.add(id(here))
-        if key in here:
-            return here[key]
-        todo.extend(_merged(here))
-    return None
+        if id(here) not in seen:
+            seen.add(id(here))
+            yield here
+            todo.extend(_merged(here))
 
 
 def _merged(mapping: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -106,14 +108,8 @@ def _names(name: str, spec: Dict[str, Any], seen: Set[int]) -> Iterator[str]:
 
 def _values(mapping: Dict[str, Any], seen: Set[int]) -> Iterator[Any]:
     """The values of a mapping and of the mappings it merges, each mapping read once (``seen``)."""
-    todo = [mapping]
-    while todo:
-        here = todo.pop(0)
-        if id(here) in seen:
-            continue
-        seen.add(id(here))
+    for here in _with_merged(mapping, seen):
         yield from (value for key, value in here.items() if key != MERGE)
-        todo += _merged(here)
 
 
 def _context(spec: Dict[str, Any], base: str) -> Optional[str]:
