@@ -21,13 +21,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name, canonicalize_version
 
 from archcheck.facts.source import decode
-from archcheck.facts.suppressions import in_lines
+from archcheck.facts.suppressions import TEXT_COMMENT, in_lines
 from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, RequirementFact
 
-_COMMENT = re.compile(r"(^|\s+)#.*$")
 _PER_REQUIREMENT_OPTION = re.compile(r"\s+(?=--?[A-Za-z])")
-_INCLUDE_OPTIONS = ("-r", "--requirement", "-c", "--constraint")
-_INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=^-r)|(?<=^-c))(\S.*)$")
+_CONSTRAINT_OPTIONS = ("-c", "--constraint")
+_INCLUDE_OPTIONS = ("-r", "--requirement", *_CONSTRAINT_OPTIONS)
+# `-r FILE`, `--requirement=FILE`, and the short forms glued to their file (`-rbase.txt`)
+_INCLUDE = re.compile(rf"^({'|'.join(_INCLUDE_OPTIONS)})(?:\s*=\s*|\s+|(?<=^-r)|(?<=^-c))(\S.*)$")
 _GLOBAL_OPTIONS = (
     "-i",
     "--index-url",
@@ -110,7 +111,7 @@ def _logical_lines(text: str) -> List[Tuple[int, str]]:
             start, head = pending
             line, number = head + line, start
             pending = None
-        if line.endswith("\\") and not _COMMENT.match(line):
+        if line.endswith("\\") and not line.lstrip().startswith("#"):
             pending = (number, line[:-1])
             continue
         lines.append((number, line))
@@ -224,7 +225,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
     includes: List[IncludeFact] = []
     problems: List[ParseProblem] = []
     for number, raw in _logical_lines(text):
-        line = _COMMENT.sub("", raw).strip()
+        line = TEXT_COMMENT.split(raw, maxsplit=1)[0].strip()
         if not line:
             continue
         where = Location(path, number, 1, number, len(raw.rstrip()) + 1)
@@ -242,7 +243,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
             if "://" in written or _ENV_VAR.search(written):
                 continue  # a remote file pip fetches, or one the environment names: nothing to read here
             target = posixpath.normpath(posixpath.join(base, written))
-            includes.append(IncludeFact(target, include.group(1) in ("-c", "--constraint"), where))
+            includes.append(IncludeFact(target, include.group(1) in _CONSTRAINT_OPTIONS, where))
             continue
         option = (line.split("=", 1)[0].split() or [line])[0]
         if option in _INCLUDE_OPTIONS:  # and no file after it

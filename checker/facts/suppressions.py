@@ -80,14 +80,14 @@ def expired(until: str, today: str) -> bool:
 
 # where a comment starts in a requirements or .env line: a "#" at the start or after white
 # space, as pip and python-dotenv read it (`pkg @ https://h/x.whl#sha256=...` is no comment)
-_TEXT_COMMENT = re.compile(r"(?:^|(?<=\s))#")
+TEXT_COMMENT = re.compile(r"(?:^|(?<=\s))#")
 
 
 def in_lines(lines: Iterable[Tuple[int, str]]) -> Tuple[Suppression, ...]:
     """Suppressions in the comments of text files (requirements, .env)."""
     found = []
     for number, line in lines:
-        start = _TEXT_COMMENT.search(line) if MARKER in line else None
+        start = TEXT_COMMENT.search(line) if MARKER in line else None
         parsed = parse_comment(line[start.start() :]) if start is not None else None
         if parsed is not None:
             found.append(Suppression(number, parsed[0], number, parsed[1]))
