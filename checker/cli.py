@@ -401,12 +401,12 @@ def baseline_command(
             "--prune reads the baseline it prunes: name its file", param_hint="'--output'"
         )
     settings = _settings(config, project_path, defer=True)
+    found = baseline.current(_report(settings, None, True, None, None))
     if to_stdout:
-        click.echo(baseline.render(baseline.current(_report(settings, None, True, None, None))), nl=False)
+        click.echo(baseline.render(found), nl=False)
         return EXIT_OK
     target = Path(output) if output else settings.root / (settings.baseline or "archcheck-baseline.json")
     inside = None if output else settings.root  # a path the project names stays in it
-    found = baseline.current(_report(settings, None, True, None, None))
     if prune:
         try:
             known = baseline.read(target)

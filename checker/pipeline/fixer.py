@@ -166,12 +166,16 @@ def _shared_files(root: Path, run: Run, planned: Iterable[str]) -> Dict[str, Tup
     """(kind, why not) for each file to edit that the project also reads under another name,
     through a link: two services may share one requirements file, and a fix made for one name,
     such as an ``-r`` line relative to its folder, would be wrong for the other."""
+    real = {
+        path: os.path.realpath(root / path)
+        for path in {*run.project.facts, *run.project.requirements.facts, *planned}
+    }
     names: Dict[str, List[str]] = {}
-    for path in {*run.project.facts, *run.project.requirements.facts, *planned}:
-        names.setdefault(os.path.realpath(root / path), []).append(path)
+    for path, target in real.items():
+        names.setdefault(target, []).append(path)
     found = {}
     for path in planned:
-        others = sorted(set(names[os.path.realpath(root / path)]) - {path})
+        others = sorted(set(names[real[path]]) - {path})
         if others:
             found[path] = (
                 MEANING,
