@@ -68,7 +68,9 @@ def test_environment_variables_are_read_as_unknown_never_expanded(monkeypatch: p
 def test_an_include_is_named_as_pip_reads_it_a_shell_word() -> None:
     facts = parse('-r "a b.txt"\n-c \'c d.txt\'\n-r e\\ f.txt\n-r "unclosed.txt\n')
     assert [i.target for i in facts.includes] == ["svc/a b.txt", "svc/c d.txt", "svc/e f.txt"]
-    assert [p.reason for p in facts.problems] == ["cannot read the file name after -r: No closing quotation"]
+    assert [p.reason for p in facts.problems] == [
+        "cannot read the options on this line: No closing quotation"
+    ]
 
 
 def test_a_unique_abbreviation_of_a_long_option_is_read_as_pip_reads_it() -> None:
@@ -77,8 +79,39 @@ def test_a_unique_abbreviation_of_a_long_option_is_read_as_pip_reads_it() -> Non
         ("svc/base.txt", False),
         ("svc/pins.txt", True),
     ]
-    assert [p.reason for p in facts.problems] == ["unknown pip option --pr"]  # --pre or --prefer-binary?
+    assert [p.reason for p in facts.problems] == ["ambiguous pip option --pr (--pre, --prefer-binary?)"]
     assert [r.name for r in facts.requirements] == ["ok"]
+
+
+def test_a_line_of_options_is_read_by_pips_option_parser() -> None:
+    """Several options on one line (``--pre -r base.txt``): pip follows the line's first ``-r``
+    (or else its first ``-c``); words after the options are dropped by pip, so they are a problem."""
+    facts = parse(
+        "--pre -r base.txt\n"
+        "-i https://pypi.org/simple --constraint pins.txt\n"
+        "-r first.txt -r second.txt\n"
+        "-c pins2.txt -r base2.txt\n"
+        "--no-index -e ./lib#egg=lib\n"
+        "--pre fastapi==0.116.1\n"
+        "-r a.txt stray\n"
+        "httpx==0.27.0 --hash=sha256:00 --hash sha256:11\n"
+        "--pre=yes\n"
+        "--password=hunter2\n"
+    )
+    assert [(i.location.line, i.target, i.constraint) for i in facts.includes] == [
+        (1, "svc/base.txt", False),
+        (2, "svc/pins.txt", True),
+        (3, "svc/first.txt", False),
+        (4, "svc/base2.txt", False),
+    ]
+    assert [(r.location.line, r.name) for r in facts.requirements] == [(5, "lib"), (8, "httpx")]
+    assert [(p.location.line, p.reason) for p in facts.problems] == [
+        (6, "pip ignores the words after the options on this line"),
+        (7, "pip ignores the words after the options on this line"),
+        (9, "--pre takes no value"),
+        (10, "unknown pip option --password"),
+    ]
+    assert "hunter2" not in repr(facts.problems)
 
 
 def test_bad_lines_are_problems_at_their_line() -> None:
@@ -88,7 +121,7 @@ def test_bad_lines_are_problems_at_their_line() -> None:
         (3, 1, "unknown pip option --no-such-option"),
         (4, 1, "unknown pip option"),
         (5, 1, "-r needs a file name"),
-        (6, 1, "--constraint needs a file name"),
+        (6, 1, "-c needs a file name"),
     ]
     assert [r.name for r in facts.requirements] == ["ok"]
 

@@ -12,10 +12,11 @@ that line.
 from __future__ import annotations
 
 import codecs
+import optparse
 import posixpath
 import re
 import shlex
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, NoReturn, Optional, Tuple, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name, canonicalize_version
@@ -24,70 +25,91 @@ from archcheck.facts.source import decode
 from archcheck.facts.suppressions import TEXT_COMMENT, in_lines
 from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, RequirementFact
 
-_PER_REQUIREMENT_OPTION = re.compile(r"\s+(?=--?[A-Za-z])")
-_CONSTRAINT_OPTIONS = ("-c", "--constraint")
-_INCLUDE_OPTIONS = ("-r", "--requirement", *_CONSTRAINT_OPTIONS)
-# `-r FILE`, `--requirement=FILE`, and the short forms glued to their file (`-rbase.txt`)
-_INCLUDE = re.compile(rf"^({'|'.join(_INCLUDE_OPTIONS)})(?:\s*=\s*|\s+|(?<=^-r)|(?<=^-c))(\S.*)$")
-_GLOBAL_OPTIONS = (
-    "-i",
-    "--index-url",
-    "--extra-index-url",
-    "--no-index",
-    "-f",
-    "--find-links",
-    "--trusted-host",
-    "--pre",
-    "--prefer-binary",
-    "--require-hashes",
-    "--only-binary",
-    "--no-binary",
-    "--use-feature",
-    "--no-build-isolation",
-    "--config-settings",
-    "--global-option",
-    "-Z",
-    "--always-unzip",
-    "--use-pep517",
-    "--no-use-pep517",
-)
-_EDITABLE = ("-e", "--editable")
-# the long options of pip's requirements-file parser: optparse takes a unique prefix of one
-# (`--requirem x.txt`), so archcheck does too
-_PIP_LONG_OPTIONS = (
-    "--index-url",
-    "--extra-index-url",
-    "--no-index",
-    "--constraint",
-    "--requirement",
-    "--editable",
-    "--find-links",
-    "--no-binary",
-    "--only-binary",
-    "--prefer-binary",
-    "--require-hashes",
-    "--pre",
-    "--trusted-host",
-    "--use-feature",
-    "--global-option",
-    "--hash",
-    "--config-settings",
-)
-_LONG_OPTION = re.compile(r"--[A-Za-z0-9][A-Za-z0-9-]*")
-_INLINE_VIA = re.compile(r"\s#\s*via\s+(\S.*)$")
+_INCLUDE_OPTIONS = ("-r", "--requirement", "-c", "--constraint")
+# `NAME = value` (an .env or INI line) is never a requirement; its value is not quoted
+_OPTION_SHAPE = re.compile(r"-[A-Za-z]|--[a-z][a-z0-9-]{0,30}")  # as pip's options are written
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+_INLINE_VIA = re.compile(r"\s#\s*via\s+(\S.*)$")
 # `${NAME}`: pip puts the environment variable's value there; archcheck never reads the environment
 _ENV_VAR = re.compile(r"\$\{[A-Z0-9_]+\}")
 _NAME_PART = re.compile(r"[A-Za-z0-9._-]*")
 
 
-def _full_option(line: str) -> str:
-    """``line`` with a unique abbreviation of one of pip's long options written out in full."""
-    written = _LONG_OPTION.match(line)
-    if written is None or written.group() in _PIP_LONG_OPTIONS:
-        return line
-    matching = [option for option in _PIP_LONG_OPTIONS if option.startswith(written.group())]
-    return matching[0] + line[written.end() :] if len(matching) == 1 else line
+class _Refused(Exception):
+    """optparse's complaint about a line's options."""
+
+
+class _PipOptions(optparse.OptionParser):
+    """The option parser pip reads a requirements-file line with (``pip._internal.req.req_file``):
+    the same options, so unique abbreviations (``--requirem``), glued short forms
+    (``-rbase.txt``) and several options on one line (``--pre -r base.txt``) read as pip reads
+    them. Options older pips took (``-Z``, ``--install-option``) are accepted, not reported."""
+
+    def __init__(self) -> None:
+        super().__init__(add_help_option=False)
+        for *names, action in (
+            ("-i", "--index-url", "--pypi-url", "store"),
+            ("--extra-index-url", "append"),
+            ("--no-index", "store_true"),
+            ("-c", "--constraint", "append"),
+            ("-r", "--requirement", "append"),
+            ("-e", "--editable", "append"),
+            ("-f", "--find-links", "append"),
+            ("--no-binary", "append"),
+            ("--only-binary", "append"),
+            ("--prefer-binary", "store_true"),
+            ("--require-hashes", "store_true"),
+            ("--pre", "store_true"),
+            ("--trusted-host", "append"),
+            ("--use-feature", "append"),
+            ("--global-option", "append"),
+            ("--hash", "append"),
+            ("-C", "--config-settings", "append"),
+            ("-Z", "--always-unzip", "store_true"),
+            ("--install-option", "append"),
+            ("--use-pep517", "store_true"),
+            ("--no-use-pep517", "store_true"),
+            ("--no-build-isolation", "store_true"),
+        ):
+            self.add_option(*names, action=action)
+
+    def error(self, msg: str) -> NoReturn:
+        raise _Refused(msg)
+
+
+_PIP_OPTIONS = _PipOptions()
+_REFUSAL = re.compile(
+    r"(?:no such option: (?P<unknown>.*)"
+    r"|ambiguous option: (?P<ambiguous>\S+) \((?P<choices>.*)\?\)"
+    r"|(?P<valueless>\S+) option requires .*"
+    r"|(?P<flag>\S+) option does not take a value)",
+    re.DOTALL,
+)
+
+
+def _refusal(message: str) -> str:
+    """optparse's complaint in archcheck's words, naming what was written only when it is
+    shaped like an option (the line may come from any file an ``-r`` names)."""
+    match = _REFUSAL.fullmatch(message)
+    if match is None:
+        return "pip cannot read the options on this line"
+    written = next(group for group in match.group("unknown", "ambiguous", "valueless", "flag") if group)
+    shown = f" {written}" if _OPTION_SHAPE.fullmatch(written) else ""
+    if match.group("unknown") is not None:
+        return f"unknown pip option{shown}"
+    if match.group("ambiguous") is not None:
+        return f"ambiguous pip option{shown} ({match.group('choices')}?)"
+    if match.group("valueless") is not None:
+        return f"{written} needs a file name" if written in _INCLUDE_OPTIONS else f"{written} needs a value"
+    return f"{written} takes no value"
+
+
+def _split_line(line: str) -> Tuple[str, List[str]]:
+    """(requirement, options) of a line as pip splits it: the words before the first one that
+    starts with ``-``, and the rest read as shell words (raises ValueError on an open quote)."""
+    words = line.split(" ")
+    first_option = next((n for n, word in enumerate(words) if word.startswith("-")), len(words))
+    return " ".join(words[:first_option]), shlex.split(" ".join(words[first_option:]))
 
 
 def _unparsable(exc: InvalidRequirement, raw: str, spec: str, where: Location) -> ParseProblem:
@@ -164,8 +186,6 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
-# `NAME = value` (an .env or INI line) is never a requirement; its value is not quoted
-_OPTION_SHAPE = re.compile(r"-[A-Za-z]|--[a-z][a-z0-9-]{0,30}")  # as pip's options are written
 
 
 def decode_like_pip(path: str, data: bytes) -> Union[str, ParseProblem]:
@@ -229,35 +249,34 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         if not line:
             continue
         where = Location(path, number, 1, number, len(raw.rstrip()) + 1)
-        line = _full_option(line)
-        include = _INCLUDE.match(line)
-        if include:
-            try:  # pip reads an option's value as a shell word: `-r "a b.txt"`, `-r a\ b.txt`
-                words = shlex.split(include.group(2))
-            except ValueError as exc:  # an unclosed quote
-                problems.append(
-                    ParseProblem(f"cannot read the file name after {include.group(1)}: {exc}", where)
-                )
+        try:
+            spec, words = _split_line(line)
+            options, ignored = _PIP_OPTIONS.parse_args(words) if words else (None, [])
+        except ValueError as exc:  # an unclosed quote
+            problems.append(ParseProblem(f"cannot read the options on this line: {exc}", where))
+            continue
+        except _Refused as exc:
+            problems.append(ParseProblem(_refusal(str(exc)), where))
+            continue
+        if ignored:  # `--pre fastapi`, `-r a.txt b.txt`: pip drops the words, so nothing installs them
+            problems.append(ParseProblem("pip ignores the words after the options on this line", where))
+            continue
+        if not spec and options is not None:  # a line of options: pip follows its first include
+            if options.editable:
+                spec = options.editable[0]
+            elif options.requirement or options.constraint:
+                written = (options.requirement or options.constraint)[0]
+                if not written:  # `--constraint=`, `-r ""`
+                    option = "-r" if options.requirement else "-c"
+                    problems.append(ParseProblem(f"{option} needs a file name", where))
+                    continue
+                if "://" in written or _ENV_VAR.search(written):
+                    continue  # a remote file pip fetches, or one the environment names: nothing to read here
+                target = posixpath.normpath(posixpath.join(base, written))
+                includes.append(IncludeFact(target, not options.requirement, where))
                 continue
-            written = words[0] if words else ""
-            if "://" in written or _ENV_VAR.search(written):
-                continue  # a remote file pip fetches, or one the environment names: nothing to read here
-            target = posixpath.normpath(posixpath.join(base, written))
-            includes.append(IncludeFact(target, include.group(1) in _CONSTRAINT_OPTIONS, where))
-            continue
-        option = (line.split("=", 1)[0].split() or [line])[0]
-        if option in _INCLUDE_OPTIONS:  # and no file after it
-            problems.append(ParseProblem(f"{option} needs a file name", where))
-            continue
-        if option in _GLOBAL_OPTIONS:
-            continue
-        if option in _EDITABLE:
-            line = line[len(option) :].strip().lstrip("=").strip()
-        elif line.startswith("-"):
-            shown = f" {option}" if _OPTION_SHAPE.fullmatch(option) else ""  # not a key's line
-            problems.append(ParseProblem(f"unknown pip option{shown}", where))
-            continue
-        spec = _PER_REQUIREMENT_OPTION.split(line, maxsplit=1)[0]
+            else:
+                continue  # global options: where packages come from
         if _is_unnamed(spec):
             egg = _EGG.search(spec)
             if egg:

@@ -34,6 +34,7 @@ def is_compose_file(name: str) -> bool:
 
 
 MERGE = "<<"  # a YAML merge key, kept as a key: see _loader
+_AS_WRITTEN = tuple(f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "timestamp", "binary"))
 _MAX_MERGES = 64  # merged mappings looked into per lookup: a real file merges a few
 
 
@@ -50,6 +51,14 @@ def _loader() -> Any:
             return None
 
     Loader.add_constructor("tag:yaml.org,2002:merge", lambda loader, node: MERGE)
+    # host names are strings: numbers and dates stay as written, as nothing here reads them, and
+    # PyYAML reads a base-60 number (`1:2:…:59`) in quadratic time, or fails with OverflowError
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in _AS_WRITTEN]
+        for first, resolvers in Loader.yaml_implicit_resolvers.items()
+    }
+    for tag in _AS_WRITTEN:  # also when tagged explicitly (`!!float 1:2:3.5`)
+        Loader.add_constructor(tag, Loader.construct_yaml_str)
     return Loader
 
 

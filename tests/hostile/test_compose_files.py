@@ -69,3 +69,16 @@ def test_merge_keys_are_read_as_shared_mappings(tmp_path: Path) -> None:
     hosts = dict(compose.compose_hosts(root, ["docker-compose.yml"], Layout(["svc/app/m.py"], [])))
     assert hosts["h1"] == hosts["shared-host"] == "compose service 's0'"
     assert len(hosts) == 1002
+
+
+@pytest.mark.parametrize("value", ["1:2:3:59", "!!float 1:2:3:59.5", "!!int 7", "2020-13-45", "!!binary AA=="])
+def test_numbers_and_dates_are_kept_as_written(tmp_path: Path, value: str) -> None:
+    """PyYAML reads a base-60 number digit by digit into a big int (quadratic: seconds for a
+    file under the size cap), and one with a fraction overflows a float (OverflowError, an
+    "internal error"): nothing here reads a number or a date, so they stay strings."""
+    root = project(tmp_path, {"main.py": CLIENT})
+    long_value = value.replace("1:2:3", ":".join(["59"] * 1000))
+    (root / "docker-compose.yml").write_text(f"{COMPOSE}    x-v: {long_value}\n", encoding="utf-8")
+    settings = with_overrides(api.load_settings(root), select=("CFG001", "ARC001"))
+    found = api.check(settings, use_cache=False, jobs=1).violations
+    assert [v.code for v in found] == ["CFG001"]
