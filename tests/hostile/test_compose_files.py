@@ -71,7 +71,9 @@ def test_merge_keys_are_read_as_shared_mappings(tmp_path: Path) -> None:
     assert len(hosts) == 1002
 
 
-@pytest.mark.parametrize("value", ["1:2:3:59", "!!float 1:2:3:59.5", "!!int 7", "2020-13-45", "!!binary AA=="])
+@pytest.mark.parametrize(
+    "value", ["1:2:3:59", "!!float 1:2:3:59.5", "!!int 7", "2020-13-45", "!!binary AA=="]
+)
 def test_numbers_and_dates_are_kept_as_written(tmp_path: Path, value: str) -> None:
     """PyYAML reads a base-60 number digit by digit into a big int (quadratic: seconds for a
     file under the size cap), and one with a fraction overflows a float (OverflowError, an
