@@ -194,7 +194,10 @@ def _cached_or_run(
     layout = discover(settings)
     inputs = sorted([*layout.files, *layout.env_files, *layout.compose_files])
     query = digest(settings, paths)
-    reports = ReportCache(cache, query, digest(today(), signatures(settings.root, inputs)))
+    # what discovery decided is an input too: a new marker file makes a folder a service, and a
+    # folder that cannot be listed is a finding, with or without files under it
+    found = (layout.units, layout.unlistable, layout.unreadable)
+    reports = ReportCache(cache, query, digest(today(), found, signatures(settings.root, inputs)))
     cached = reports.load(settings.root)
     if isinstance(cached, Report):
         return cached

@@ -143,6 +143,14 @@ def _settings(config: Optional[Path], start: Optional[Path] = None, *, defer: bo
     return settings
 
 
+def _missing(raw: str) -> str:
+    """The error for a PATH that does not exist; a command's name there was meant as the command
+    (``archcheck --no-cache check``: options go after it)."""
+    if raw in cli.commands:
+        return f"{raw}: no such file or directory (options go after the command: archcheck {raw} OPTIONS)"
+    return f"{raw}: no such file or directory"
+
+
 def _relative_paths(settings: Settings, paths: Sequence[str]) -> Optional[List[str]]:
     if not paths:
         return None
@@ -150,7 +158,7 @@ def _relative_paths(settings: Settings, paths: Sequence[str]) -> Optional[List[s
     for raw in paths:
         path = Path(raw).resolve()
         if not path.exists():
-            raise UserError(f"{raw}: no such file or directory")
+            raise UserError(_missing(raw))
         try:
             rel = path.relative_to(settings.root).as_posix()
         except ValueError:
@@ -229,7 +237,7 @@ def check(
     --fix applies the fixes rules offer to files in PATHS first; --diff only shows them."""
     first = Path(paths[0]) if paths else None
     if first is not None and not os.path.lexists(first):
-        raise UserError(f"{paths[0]}: no such file or directory")
+        raise UserError(_missing(paths[0]))
     if select and not _codes(select):
         raise UserError("--select: an empty select turns every rule off; to turn rules off, use --ignore")
     for option, given in (("--select", select), ("--ignore", ignore)):

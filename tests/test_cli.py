@@ -110,6 +110,10 @@ def test_explain(name: str) -> None:
         (["check", "--config", "missing.toml"], "archcheck: error: "),
         (["frobnicate"], "archcheck: error: No such command 'frobnicate'."),
         (["check", "/"], "archcheck: error: /: outside the project root"),
+        (
+            ["--no-cache", "graph"],
+            "archcheck: error: graph: no such file or directory (options go after the command: archcheck graph",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(args: List[str], message: str) -> None:

@@ -139,6 +139,20 @@ def names_own_address(name: str, unit_key: str) -> bool:
 
 
 _TAIL = re.compile(r"[^\s'\"]*")
+_USER = re.compile(r"[^\s/@'\":]{0,200}")
+_SCHEME_BEFORE = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
+
+
+def _credentials_start(text: str, start: int) -> int:
+    """Where ``scheme://user:`` begins when it ends right before ``start`` (a URL match that
+    starts inside a password holding "://"), else ``start``."""
+    separator = text.rfind("://", max(0, start - 240), start - 1)
+    if separator < 0 or _USER.fullmatch(text, separator + 3, start - 1) is None:
+        return start
+    scheme = _SCHEME_BEFORE.search(text, max(0, separator - 32), separator)
+    return scheme.start() if scheme else start
+
+
 MAX_URL = 2048  # longer text after a URL's host is cut: thousands of URLs run together stay linear
 
 
@@ -150,10 +164,13 @@ def urls(text: str) -> Iterator[Tuple[str, str]]:
         host = match.group(2)
         if PLACEHOLDER in host:
             continue
+        start = match.start()
+        if start and text[start - 1] == ":":  # `http://admin:p://w@host`: the password holds "://"
+            start = _credentials_start(text, start)
         # from a position, up to a bound: no copy, and no scan, of the rest of the text
-        tail = _TAIL.match(text, match.end(), max(match.end(), match.start() + MAX_URL))
+        tail = _TAIL.match(text, match.end(), max(match.end(), start + MAX_URL))
         end = tail.end() if tail else match.end()
-        yield text[match.start() : end].replace(PLACEHOLDER, "{...}"), host.strip("[]").lower()
+        yield text[start:end].replace(PLACEHOLDER, "{...}"), host.strip("[]").lower()
 
 
 def bare_host(text: str) -> Optional[str]:
@@ -235,7 +252,13 @@ def _mask_text(text: str, depth: int) -> str:
     return _SPLIT_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}@", masked)
 
 
-_SPLIT_PASSWORD = re.compile(r"(://[^\s:@/'\"]*:)(?!\*\*\*@)(?:(?!://).){0,200}@", re.DOTALL)
+# The stretch may cross a "://" inside the password ("p://w", SQLAlchemy reads up to the "@"),
+# not the start of another URL's credentials; an already masked "***@" is left unless a "://"
+# follows it in the same word (what came after an "@" inside the password).
+_SPLIT_PASSWORD = re.compile(
+    r"(://[^\s:@/'\"]*:)(?!\*\*\*@(?![^\s/'\"]{0,200}://))(?:(?!://[^\s:@/'\"]{0,200}:).){0,200}@",
+    re.DOTALL,
+)
 # ``scheme://user:password@`` anywhere (a URL inside another URL or joined to one)
 _NESTED_USERINFO = re.compile(r"(://)([^/\s:@'\"?#]*)(:[^/\s@'\"]*)?@")
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from archcheck.rule_api.examples import Example
+from tests.helpers import write_example
 from tests.hostile._project import CONFIG, project, run
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs and symlinks as POSIX has them")
@@ -386,3 +388,44 @@ def test_an_include_of_a_python_file_never_replaces_its_python_facts(tmp_path: P
     assert "svc/requirements.txt:2:1: ARC001" in out and "checks as code" in out
     (root / "svc" / "requirements.txt").write_text("httpx\n")
     assert _out(root) == _out(root, "--no-cache")
+
+
+@pytest.mark.parametrize("marker", ["Dockerfile", "pyproject.toml", "requirements-dev.txt"])
+def test_a_folder_that_becomes_a_service_is_seen_by_the_report_cache(tmp_path: Path, marker: str) -> None:
+    """Services detected from marker files: a marker added to a folder of code makes it a
+    service, and an import into it an IMP001, on a warm cache as without one."""
+    files = {
+        "pyproject.toml": "[tool.archcheck]\n",
+        "orders/requirements.txt": "httpx\n",
+        "orders/app/main.py": "from billing.app.api import charge\n",
+        "billing/app/__init__.py": "",
+        "billing/app/api.py": "def charge():\n    return 1\n",
+    }
+    root = write_example(tmp_path, Example(files, ""))
+    (root / "archcheck.toml").unlink()
+    assert "IMP001" not in _out(root)
+    (root / "billing" / marker).write_text("", encoding="utf-8")
+    assert "IMP001" in _out(root) and "IMP001" in _out(root, "--no-cache")
+
+
+def test_a_folder_that_can_no_longer_be_listed_is_seen_by_the_report_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty folder that becomes unlistable changes no file list; its ARC001 must still come."""
+    from archcheck import api
+    from archcheck.project import discovery
+
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "svc" / "app" / "hidden").mkdir()
+    settings = api.load_settings(root)
+    assert api.check(settings, jobs=1).violations == ()
+    listing = os.scandir
+
+    def refuse_hidden(path: str) -> object:
+        if str(path).endswith("hidden"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(discovery.os, "scandir", refuse_hidden)
+    found = [(v.code, v.location.path) for v in api.check(settings, jobs=1).violations]
+    assert found == [("ARC001", "svc/app/hidden")]

@@ -22,6 +22,15 @@ def test_hardcoded_url_credentials_are_masked(tmp_path: Path, fmt: str) -> None:
     assert "SECRET" not in out and "http://admin:***@localhost:8000/" in out
 
 
+def test_a_password_holding_a_scheme_is_masked_in_the_url_cfg001_reports(tmp_path: Path) -> None:
+    """``http://admin:Hunter2://Xy@localhost``: the URL CFG001 reports starts at its own scheme,
+    not at the "://" inside the password (which showed "Hunter2" as if it were a scheme)."""
+    root = project(tmp_path, {"main.py": 'IDENTITY = "http://admin:Hunter2://Xy@localhost:8000/"\n'})
+    out = run(root, "--format", "json").stdout.decode("utf-8")
+    assert "CFG001" in out and "Hunter2" not in out and "Xy" not in out
+    assert "http://admin:***@localhost:8000/" in out
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, fmt: str) -> None:
     url = "postgresql://u:p@ss@db/x?password=hunter2&sslpassword=s3cr3t&sslmode=require"
@@ -45,6 +54,10 @@ def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, 
         ),
         ("postgresql://u:p@[::1", "postgresql://***@[::1"),  # unparsable: all that may be userinfo
         ("HTTP://U:P@H/", "HTTP://U:***@H/"),
+        # a password holding "://" (SQLAlchemy reads it up to the "@"), after an "@" or a "#"
+        ("postgresql://app:Hunter2://Xy@db2/app", "postgresql://app:***@db2/app"),
+        ("postgresql://app:a@b://c@db2/app", "postgresql://app:***@db2/app"),
+        ("postgresql://app:q#://w@db2/app", "postgresql://app:***@db2/app"),
     ],
 )
 def test_mask_credentials(url: str, masked: str) -> None:
