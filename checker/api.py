@@ -23,6 +23,7 @@ from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.suppressions import today
 from archcheck.model import Report
 from archcheck.pipeline.cache import CacheDir, ReportCache, digest, signature
+from archcheck.pipeline.walk_cache import cached_walker
 from archcheck.project.discovery import discover
 from archcheck.project.layout import Layout
 
@@ -163,7 +164,7 @@ def find_index(settings: Settings, *, use_cache: bool = True, jobs: Optional[int
     if not use_cache:
         return index.build(analyse(settings, jobs=jobs))
     cache = CacheDir(settings.root / settings.cache_dir, settings.root)
-    layout = discover(settings)
+    layout = discover(settings, cached_walker(cache))
     key = digest(settings, layout.units, signatures(settings.root, layout.files))
     found = cache.load(index.CACHE_NAME, "find", Tuple[str, index.FindIndex])
     if isinstance(found, tuple) and found[0] == key:
@@ -191,7 +192,7 @@ def _cached_or_run(
     if not use_cache:
         return run(settings, paths=paths, jobs=jobs, progress=progress).report
     cache = CacheDir(settings.root / settings.cache_dir, settings.root)
-    layout = discover(settings)
+    layout = discover(settings, cached_walker(cache))
     inputs = sorted([*layout.files, *layout.env_files, *layout.compose_files])
     query = digest(settings, paths)
     # what discovery decided is an input too: a new marker file makes a folder a service, and a

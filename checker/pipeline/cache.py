@@ -42,7 +42,7 @@ from archcheck.model import CallFacts, FileFacts, Report, Violation
 FORMAT = 2
 # file times come from a coarser clock than time.time_ns() (it lags by up to a kernel tick): a
 # change stamped this long before a run started may have been made during it
-_CLOCK_SLACK_NS = 50_000_000
+CLOCK_SLACK_NS = 50_000_000
 Signature = Tuple[int, int, int, int, int]  # (mtime_ns, ctime_ns, size, mode, inode)
 V = TypeVar("V")
 
@@ -486,7 +486,7 @@ class ReportCache:
         changed since :meth:`begin` (by its ctime, which the system clock stamps) may have been
         read before its change: then nothing is kept."""
         extra = {path: signature(root / path) for path in extra_paths}
-        since = self.started_ns - _CLOCK_SLACK_NS
+        since = self.started_ns - CLOCK_SLACK_NS
         for path, sig in extra.items():
             full = root / path
             changed = sig != self.before[full] if full in self.before else sig is not None and sig[1] >= since

@@ -32,7 +32,8 @@ from archcheck.pipeline.runner import (
     tune_gc,
 )
 from archcheck.pipeline.suppress import apply as apply_suppressions
-from archcheck.project.discovery import discover
+from archcheck.pipeline.walk_cache import cached_walker
+from archcheck.project.discovery import discover, walk_files
 from archcheck.project.layout import Layout, is_within
 from archcheck.project.project import Project
 from archcheck.project.requirement_graph import files_to_read, refuse_include, requirement_roots
@@ -114,7 +115,7 @@ def _project(
 ) -> _Analysis:
     """The per-file phase over every discovered file, then the requirements files: the project."""
     tune_gc()  # before loading cached facts, too
-    layout = layout or discover(settings)
+    layout = layout or discover(settings, cached_walker(cache) if cache is not None else walk_files)
     root = settings.root
     # what the per-file phase gathers depends on the whole catalogue, never on the selection
     plan = FilePlan(

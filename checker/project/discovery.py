@@ -82,9 +82,12 @@ def is_env_file(name: str) -> bool:
     return name == ".env" or name.startswith(".env.")
 
 
-def walk(top: str, onerror: Callable[[OSError], None]) -> Iterator[Tuple[str, List[str], List[str]]]:
+def walk(
+    top: str, onerror: Callable[[OSError], None], links: Optional[List[str]] = None
+) -> Iterator[Tuple[str, List[str], List[str]]]:
     """``os.walk`` top-down without following links, as a loop: a checkout a thousand folders
-    deep must not exhaust the recursion limit (``os.walk`` recurses before Python 3.12)."""
+    deep must not exhaust the recursion limit (``os.walk`` recurses before Python 3.12). The
+    entries that are symbolic links go to ``links``: whether one is a folder is its target's."""
     stack = [top]
     while stack:
         here = stack.pop()
@@ -95,6 +98,8 @@ def walk(top: str, onerror: Callable[[OSError], None]) -> Iterator[Tuple[str, Li
                 for entry in entries:
                     try:
                         is_dir = entry.is_dir()
+                        if links is not None and entry.is_symlink():
+                            links.append(entry.path)
                     except OSError:
                         is_dir = False
                     (dirs if is_dir else files).append(entry.name)
@@ -107,28 +112,33 @@ def walk(top: str, onerror: Callable[[OSError], None]) -> Iterator[Tuple[str, Li
         )
 
 
-def _outer_ignores(root: Path, unreadable: Optional[List[Tuple[str, str]]]) -> List[Tuple[str, str, Globs]]:
+def _outer_ignores(
+    root: Path, unreadable: Optional[List[Tuple[str, str]]], looked_at: List[str]
+) -> List[Tuple[str, str, Globs]]:
     """What git reads beyond the project's own .gitignore files: the repository's
     ``.git/info/exclude`` and, when the root is a folder inside a larger work tree, the
     .gitignore of every folder from the top of the work tree down to the root's parent (read,
     never printed: they decide only which files are checked). Outermost first."""
     top = work_tree(root)
+    looked_at.extend(str(folder / ".git") for folder in (root, *root.parents))  # where a .git may appear
     if top is None:
         return []
     inside = root.relative_to(top).as_posix()
     found = []
-    common = _git_common_dir(top / ".git")
+    common = _git_common_dir(top / ".git", looked_at)
     if common is not None:
+        looked_at.append(str(common / "info" / "exclude"))
         exclude = _read_ignore_file(str(common), "info/exclude", unreadable if top == root else None)
         found.append(("", "" if top == root else inside + "/", exclude))
     for folder in reversed(root.parents[: len(root.parents) - len(top.parents)]):
         here = folder.relative_to(top).as_posix()
+        looked_at.append(str(folder / ".gitignore"))
         spec = _read_ignore_file(str(top), posixpath.join("" if here == "." else here, ".gitignore"))
         found.append(("", root.relative_to(folder).as_posix() + "/", spec))
     return [(base, above, spec) for base, above, spec in found if spec is not None]
 
 
-def _git_common_dir(dot_git: Path) -> Optional[Path]:
+def _git_common_dir(dot_git: Path, looked_at: List[str]) -> Optional[Path]:
     """The repository folder that holds ``info/exclude``: ``.git`` itself, or for a linked
     worktree or a submodule (where ``.git`` is a file, ``gitdir: PATH``) the folder it names,
     and that folder's ``commondir`` when it has one (a worktree's)."""
@@ -141,6 +151,7 @@ def _git_common_dir(dot_git: Path) -> Optional[Path]:
     if not pointer.startswith("gitdir:"):
         return None
     git_dir = dot_git.parent / pointer[len("gitdir:") :].strip()
+    looked_at.append(str(git_dir / "commondir"))
     try:
         common = read_regular(git_dir / "commondir", 4096).decode("utf-8").strip()
     except (OSError, UnicodeDecodeError):
@@ -148,21 +159,32 @@ def _git_common_dir(dot_git: Path) -> Optional[Path]:
     return git_dir / common
 
 
+Walker = Callable[
+    [Settings, List[Tuple[str, str]], List[Tuple[str, str]]], Tuple[List[str], List[str], List[str]]
+]
+
+
 def walk_files(
     settings: Settings,
     unlistable: Optional[List[Tuple[str, str]]] = None,
     unreadable: Optional[List[Tuple[str, str]]] = None,
+    consulted: Optional[List[str]] = None,
 ) -> Tuple[List[str], List[str], List[str]]:
     """Root-relative posix paths of the Python, ``.env`` and compose files not excluded, sorted;
     directories that cannot be listed are added to ``unlistable`` with the reason, and
-    ``.gitignore`` files that exist but cannot be read to ``unreadable``."""
+    ``.gitignore`` files that exist but cannot be read to ``unreadable``. ``consulted`` gets the
+    absolute path of everything whose state decides the result: each folder listed (or not),
+    each entry that is a link, and each ignore file and ``.git`` looked for, found or not."""
     root = settings.root
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
+    looked_at: List[str] = [] if consulted is None else consulted
     # (directory relative to root, what makes a path below it relative to its file, the spec),
     # innermost last: the project's .gitignore files, above them those of the folders above
     # the root in its git work tree, and below them all the repository's own excludes
-    ignores: List[Tuple[str, str, Globs]] = _outer_ignores(root, unreadable) if use_gitignore else []
+    ignores: List[Tuple[str, str, Globs]] = (
+        _outer_ignores(root, unreadable, looked_at) if use_gitignore else []
+    )
     found: List[str] = []
     env_files: List[str] = []
     compose_files: List[str] = []
@@ -179,15 +201,20 @@ def walk_files(
         return False
 
     def cannot_list(error: OSError) -> None:
+        if error.filename is not None:
+            looked_at.append(os.fsdecode(error.filename))
         if unlistable is not None and error.filename is not None:
             where = Path(error.filename).relative_to(root).as_posix()
             unlistable.append((where, error.strerror or str(error)))
 
-    for dirpath, dirnames, filenames in walk(str(root), cannot_list):
+    for dirpath, dirnames, filenames in walk(str(root), cannot_list, looked_at):
+        looked_at.append(dirpath)
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
         ignores[:] = [entry for entry in ignores if is_within(rel_dir, entry[0])]
         if use_gitignore:
+            if ".gitignore" in filenames or ".gitignore" in dirnames:  # one made later changes the folder
+                looked_at.append(os.path.join(dirpath, ".gitignore"))
             spec = _read_ignore_file(str(root), posixpath.join(rel_dir, ".gitignore"), unreadable)
             if spec is not None:
                 ignores.append((rel_dir, "", spec))
@@ -286,11 +313,11 @@ def _check_shared_requirements(settings: Settings) -> None:
         raise ConfigError([f"{settings.label}: shared-requirements: {name!r}: no such file in the project"])
 
 
-def discover(settings: Settings) -> Layout:
-    """Files, services and shared libraries of the project."""
+def discover(settings: Settings, walker: Walker = walk_files) -> Layout:
+    """Files, services and shared libraries of the project, the files found by ``walker``."""
     unlistable: List[Tuple[str, str]] = []
     unreadable: List[Tuple[str, str]] = []
-    files, env_files, compose_files = walk_files(settings, unlistable, unreadable)
+    files, env_files, compose_files = walker(settings, unlistable, unreadable)
     python_dirs = directories(files)
     # a unit holds Python code that was not excluded (`services = ["*"]` must not pick up caches)
     shared = [d for d in expand_dir_globs(settings.root, settings.shared) if d in python_dirs]
