@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import List, Optional, Sequence
+
+import pytest
 
 from archcheck import api
 from archcheck.config.load import with_overrides
@@ -60,3 +63,18 @@ def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "archcheck", *args], cwd=cwd, capture_output=True, text=True, timeout=300
     )
+
+
+def refuse_listing(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make discovery's listing of every folder called ``name`` fail as an unreadable one does
+    (as root, a chmod would not stop it)."""
+    from archcheck.project import discovery
+
+    listing = os.scandir
+
+    def refuse(path: str) -> object:
+        if os.path.basename(str(path)) == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(discovery.os, "scandir", refuse)

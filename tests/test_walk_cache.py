@@ -16,6 +16,7 @@ from archcheck.pipeline import walk_cache
 from archcheck.pipeline.cache import CacheDir
 from archcheck.project.discovery import discover, walk_files
 from archcheck.project.layout import Layout
+from tests.helpers import refuse_listing
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="symbolic links as POSIX has them")
 
@@ -119,16 +120,7 @@ def test_a_folder_made_unlistable_is_seen(
     """A chmod changes the folder's signature (its ctime), so it is listed again."""
     both(root)
     os.chmod(root / "svc/app/sub", 0o700)  # a permission change; root would list it anyway
-    listing = os.scandir
-
-    def refuse(path: str) -> object:
-        if str(path).endswith("sub"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return listing(path)
-
-    from archcheck.project import discovery
-
-    monkeypatch.setattr(discovery.os, "scandir", refuse)
+    refuse_listing(monkeypatch, "sub")
     cached, fresh = both(root)
     assert cached == fresh and cached[3] == (("svc/app/sub", "Permission denied"),)
 

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from archcheck.rule_api.examples import Example
-from tests.helpers import write_example
+from tests.helpers import refuse_listing, write_example
 from tests.hostile._project import CONFIG, project, run
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs and symlinks as POSIX has them")
@@ -413,19 +413,11 @@ def test_a_folder_that_can_no_longer_be_listed_is_seen_by_the_report_cache(
 ) -> None:
     """An empty folder that becomes unlistable changes no file list; its ARC001 must still come."""
     from archcheck import api
-    from archcheck.project import discovery
 
     root = project(tmp_path, {"main.py": "x = 1\n"})
     (root / "svc" / "app" / "hidden").mkdir()
     settings = api.load_settings(root)
     assert api.check(settings, jobs=1).violations == ()
-    listing = os.scandir
-
-    def refuse_hidden(path: str) -> object:
-        if str(path).endswith("hidden"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return listing(path)
-
-    monkeypatch.setattr(discovery.os, "scandir", refuse_hidden)
+    refuse_listing(monkeypatch, "hidden")
     found = [(v.code, v.location.path) for v in api.check(settings, jobs=1).violations]
     assert found == [("ARC001", "svc/app/hidden")]
