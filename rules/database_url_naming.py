@@ -45,7 +45,7 @@ from typing import Dict, Iterator, List, Tuple
 
 from archcheck.config.options import Option
 from archcheck.config.validators import format_template
-from archcheck.facts.urls import mask_credentials
+from archcheck.facts.urls import mask_credentials, mask_url
 from archcheck.model import Location, Severity, Violation
 from archcheck.project.layout import Unit, UnitKind
 from archcheck.rule_api.examples import Example
@@ -228,7 +228,7 @@ class DatabaseUrlNaming(
                     yield self.violation(
                         where,
                         fix=self.fix.format(expected=expected),
-                        value=mask_credentials(value),
+                        value=mask_url(value),
                         service=unit.name,
                         expected=expected,
                     )

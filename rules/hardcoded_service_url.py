@@ -56,7 +56,7 @@ from archcheck.facts.urls import (
     SELF_CHECK_PATH,
     is_loopback,
     loopback_targets,
-    mask_credentials,
+    mask_url,
     matches_internal,
     names_own_address,
     urls,
@@ -266,7 +266,7 @@ class HardcodedServiceUrl(
                     yield self.violation(
                         fact.location,
                         fix=self.fix.format(variable=variable),
-                        url=_shortened(mask_credentials(url)),
+                        url=_shortened(mask_url(url)),
                         target=target,
                     )
 

@@ -36,7 +36,7 @@ from archcheck.facts.urls import (
     ALLOW_LIST_NAME,
     is_target_name,
     loopback_targets,
-    mask_credentials,
+    mask_url,
     names_own_address,
 )
 from archcheck.model import Severity, Violation
@@ -143,7 +143,5 @@ class LoopbackEnvDefault(
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
-                    yield self.violation(
-                        fact.location, key=key, url=mask_credentials(url), source=fact.source
-                    )
+                    yield self.violation(fact.location, key=key, url=mask_url(url), source=fact.source)
                     break

@@ -139,7 +139,7 @@ def names_own_address(name: str, unit_key: str) -> bool:
 
 
 _TAIL = re.compile(r"[^\s'\"]*")
-_USER = re.compile(r"[^\s/@'\":]{0,200}")
+_USER = re.compile(r"[^\s/@'\"]{0,200}")
 _SCHEME_BEFORE = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{0,31}\Z")
 
 
@@ -249,16 +249,56 @@ def _mask_text(text: str, depth: int) -> str:
     # a password that holds "/", whitespace or a quote (SQLAlchemy reads up to the last "@"),
     # which ends the URL for urllib or for the text around it: up to the last "@" of its stretch
     # (a later "@" in the message is masked over too: more hidden, nothing shown)
-    return _SPLIT_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}@", masked)
+    return _mask_split_passwords(masked)
 
 
-# The stretch may cross a "://" inside the password ("p://w", SQLAlchemy reads up to the "@"),
-# not the start of another URL's credentials; an already masked "***@" is left unless a "://"
-# follows it in the same word (what came after an "@" inside the password).
-_SPLIT_PASSWORD = re.compile(
-    r"(://[^\s:@/'\"]*:)(?!\*\*\*@(?![^\s/'\"]{0,200}://))(?:(?!://[^\s:@/'\"]{0,200}:).){0,200}@",
-    re.DOTALL,
+_CREDENTIALS_START = re.compile(r"://[^\s:@/'\"]*:")
+# another URL written after a space or a quote: where a password's stretch ends
+_NEXT_URL = re.compile(r"[\s'\"][A-Za-z][A-Za-z0-9+.-]{0,31}://")
+_STRETCH = 200  # characters a password's stretch may span
+
+
+def _mask_split_passwords(text: str) -> str:
+    """From each ``://user:``, all up to the last "@" within 200 characters, masked: a
+    password holding "/", whitespace, a quote or "://" (SQLAlchemy reads up to the "@"). The
+    stretch ends before another URL written after a space or a quote; an already masked
+    ``***@`` is left unless a "://" follows it in the same word (what came after an "@" inside
+    the password). A loop of bounded searches, not one pattern: linear in any text."""
+    parts: List[str] = []
+    done = 0
+    for start in _CREDENTIALS_START.finditer(text):
+        begin = start.end()
+        if begin - 1 < done:
+            continue
+        window = min(len(text), begin + _STRETCH + 1)
+        if text.rfind("@", begin, window) < 0:
+            continue
+        if text.startswith(MASK + "@", begin) and not _SCHEME_IN_WORD.match(text, begin + len(MASK) + 1):
+            continue
+        following = _NEXT_URL.search(text, begin, min(len(text), window + 40))
+        at = text.rfind("@", begin, min(window, following.start()) if following else window)
+        if at < 0:
+            continue
+        parts += [text[done:begin], MASK]
+        done = at
+    return "".join(parts) + text[done:] if parts else text
+
+
+_SCHEME_IN_WORD = re.compile(r"[^\s/'\"]{0,200}://")
+# one URL's ``scheme://user:`` and its password as SQLAlchemy reads it: up to the first "@",
+# whatever it holds (not a port: ``host:8000/path@x`` has no password)
+_VALUE_PASSWORD = re.compile(
+    r"^([A-Za-z][A-Za-z0-9+.-]{0,31}://[^:/@]*:)(?!\d{1,5}(?:[/?#]|$))[^@]+@", re.DOTALL
 )
+
+
+def mask_url(value: str) -> str:
+    """One URL value (a setting's, a literal's) masked: as :func:`mask_credentials`, and its
+    password read as SQLAlchemy reads it, up to the first "@" even across a space or a "://"
+    (which, in a message of several URLs, may begin the next one)."""
+    return mask_credentials(_VALUE_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}@", value, count=1))
+
+
 # ``scheme://user:password@`` anywhere (a URL inside another URL or joined to one)
 _NESTED_USERINFO = re.compile(r"(://)([^/\s:@'\"?#]*)(:[^/\s@'\"]*)?@")
 

@@ -25,10 +25,20 @@ def test_hardcoded_url_credentials_are_masked(tmp_path: Path, fmt: str) -> None:
 def test_a_password_holding_a_scheme_is_masked_in_the_url_cfg001_reports(tmp_path: Path) -> None:
     """``http://admin:Hunter2://Xy@localhost``: the URL CFG001 reports starts at its own scheme,
     not at the "://" inside the password (which showed "Hunter2" as if it were a scheme)."""
-    root = project(tmp_path, {"main.py": 'IDENTITY = "http://admin:Hunter2://Xy@localhost:8000/"\n'})
+    urls = ("http://admin:Hunter2://Xy@localhost:8000/", "http://admin:abc:Hunter2://Xy@localhost:8000/")
+    root = project(tmp_path, {"main.py": "".join(f'IDENTITY{n} = "{url}"\n' for n, url in enumerate(urls))})
     out = run(root, "--format", "json").stdout.decode("utf-8")
-    assert "CFG001" in out and "Hunter2" not in out and "Xy" not in out
-    assert "http://admin:***@localhost:8000/" in out
+    assert '"CFG001": 2' in out and "Hunter2" not in out and "Xy" not in out
+    assert out.count("http://admin:***@localhost:8000/") == 2
+
+
+def test_a_database_url_is_masked_as_sqlalchemy_reads_its_password(tmp_path: Path) -> None:
+    """Up to the first "@", across a space and a "://" (in message text, that could begin the
+    next URL; the value CFG002 quotes is one URL)."""
+    url = "postgresql://app:SECRETD x://y:z@db/app"
+    root = project(tmp_path, {"config.py": f'DATABASE_URL = "{url}"\n'}, CONFIG + TEMPLATE)
+    out = run(root).stdout.decode("utf-8")
+    assert "CFG002" in out and "SECRETD" not in out and "postgresql://app:***@db/app" in out
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -58,6 +68,8 @@ def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, 
         ("postgresql://app:Hunter2://Xy@db2/app", "postgresql://app:***@db2/app"),
         ("postgresql://app:a@b://c@db2/app", "postgresql://app:***@db2/app"),
         ("postgresql://app:q#://w@db2/app", "postgresql://app:***@db2/app"),
+        ("http://tok:SECRETA://x:y@localhost/", "http://tok:***@localhost/"),  # and then a ":"
+        ("postgresql://app:SECRETC://x:y@db/app", "postgresql://app:***@db/app"),
     ],
 )
 def test_mask_credentials(url: str, masked: str) -> None:
