@@ -140,7 +140,7 @@ def _project(
         refused = refuse_include(root, path, excluded)
         if refused is None and path in facts.digests:  # a Python (or .env) file, checked as such
             refused = "is a file the project checks as code, not a requirements file; not read"
-        if refused is None and os.path.lexists(root / path) and not (root / path).is_file():
+        if refused is None and os.path.lexists(root / path) and not os.path.isfile(root / path):
             refused = "is not a regular file; not read"
         if refused is not None:
             requirements.refused[path] = refused
@@ -149,7 +149,7 @@ def _project(
                 unread = FileFacts(path, problems=(problem,))
                 facts.add(path, unread, fact_digests(unread))
             continue
-        if not (root / path).is_file():
+        if not os.path.isfile(root / path):  # missing: the rules say so
             continue
         read, requirement_hashes[path] = read_requirements(str(root), path, plan.max_file_size)
         requirements.facts[path] = read

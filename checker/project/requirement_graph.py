@@ -8,6 +8,7 @@ match ``requirements*.txt`` are not read.
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -158,6 +159,13 @@ def refuse_include(root: Path, path: str, excluded: Globs) -> Optional[str]:
     its links lead, or an environment file (``.env``: secrets, never requirements)."""
     if path.startswith(("/", "../")) or path == "..":  # `c:d.txt` is a file name here, as for pip
         return "is outside the project; not read"
+    try:
+        os.lstat(root / path)
+    except ValueError:  # a NUL, or a lone surrogate (from a UTF-16 file, a `unicode_escape` one)
+        return "is not a file name the system accepts; not read"
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            return "has a name longer than the system allows; not read"
     real_root = os.path.realpath(root)
     real = os.path.realpath(root / path)
     if not is_inside(real, real_root):

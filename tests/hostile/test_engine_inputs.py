@@ -49,6 +49,27 @@ def test_an_include_outside_the_project_is_not_read(tmp_path: Path, target: str)
     assert "outside the project; not read" in out
 
 
+@pytest.mark.parametrize(
+    ("requirements", "reason"),
+    [
+        (f"-r {'a' * 300}.txt\n".encode(), "has a name longer than the system allows"),
+        (f"-c {'a/' * 2100}a.txt\n".encode(), "has a name longer than the system allows"),
+        ("-r a\x00b.txt\n".encode("utf-16"), "is not a file name the system accepts"),  # pip reads UTF-16
+        (b"# coding: unicode_escape\n-r a\\ud800b.txt\n", "is not a file name the system accepts"),
+    ],
+)
+def test_an_include_the_system_cannot_name_is_a_finding(
+    tmp_path: Path, requirements: bytes, reason: str
+) -> None:
+    """pathlib's is_file raised on these names (ENAMETOOLONG, a NUL, a lone surrogate): an
+    internal error, cached or not."""
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "svc" / "requirements.txt").write_bytes(requirements)
+    for args in ((), ("--no-cache",), ()):
+        result = run(root, *args)
+        assert result.returncode == 1 and reason in result.stdout.decode("utf-8"), result.stderr
+
+
 @POSIX
 def test_a_link_to_a_foreign_file_is_not_read_or_quoted(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
