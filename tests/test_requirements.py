@@ -196,3 +196,11 @@ def test_the_shared_include_goes_after_a_coding_comment_pip_reads(lines: list, f
 
     edit = insert_include(lines, line="-r ../requirements.shared.txt")
     assert (edit.first, edit.last, edit.lines) == (first, first - 1, ("-r ../requirements.shared.txt",))
+
+
+@pytest.mark.parametrize("line", ["token===x,ghp_SECRETSECRET", "foo===1,hunter2", "foo==1,hunter2"])
+def test_what_packaging_refuses_is_never_quoted(line: str) -> None:
+    """packaging quotes a specifier it refuses; the line may come from any file an -r names."""
+    (problem,) = parse(f"{line}\n").problems
+    assert problem.reason.startswith("cannot parse requirement: ")
+    assert line.rpartition(",")[2] not in problem.reason

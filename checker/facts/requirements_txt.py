@@ -121,7 +121,10 @@ def _unparsable(exc: InvalidRequirement, raw: str, spec: str, where: Location) -
     start = raw.find(spec)
     column = start + caret + 1 if start >= 0 and caret >= 0 else where.column
     at = Location(where.path, where.line, column, where.end_line, max(where.end_column, column))
-    return ParseProblem(f"cannot parse requirement: {lines[0]}", at)
+    # packaging's syntax errors are fixed words ("Expected end or semicolon…"); others quote
+    # what they refuse ("Invalid specifier: 'TEXT'"): only the words before the quote are kept
+    said = lines[0] if lines[0].startswith("Expected ") else lines[0].split(":", 1)[0]
+    return ParseProblem(f"cannot parse requirement: {said}", at)
 
 
 def _logical_lines(text: str) -> List[Tuple[int, str]]:
