@@ -230,6 +230,11 @@ def test_printed_values_are_escaped(demo: Path) -> None:
         ("def h():\n    b'bytes'\n", 1, ""),
         ('if X:\n    @decorated\n    async def k(): """Nested."""\n', 3, "Nested."),
         ("def broken(:\n", 1, ""),
+        (  # masked whole, then shortened: cut first, the "@" was gone and the password shown
+            f'class R:\n    """{"x" * 180} postgresql://app:SUPERSECRETPASSWORD123@db/app"""\n',
+            1,
+            f"{'x' * 180} postgresql://app:*\u2026",
+        ),
     ],
 )
 def test_first_docstring_line_from_the_header_on(

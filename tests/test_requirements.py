@@ -204,3 +204,25 @@ def test_what_packaging_refuses_is_never_quoted(line: str) -> None:
     (problem,) = parse(f"{line}\n").problems
     assert problem.reason.startswith("cannot parse requirement: ")
     assert line.rpartition(",")[2] not in problem.reason
+
+
+def test_continuations_are_joined_as_pip_joins_them_in_linear_time() -> None:
+    """Part by part, once (a growing string copied per line made 1 MB of continuations cost
+    seconds, 5 MB minutes); a comment line ends a continuation, as in pip's join_lines."""
+    facts = parse("fastapi==0.110.0 \\\n  # a comment\nhttpx\\\n==0.27.0\n" + "a\\\n" * 300_000 + "\n")
+    assert [(r.name, r.location.line) for r in facts.requirements] == [
+        ("fastapi", 1),
+        ("httpx", 3),
+        ("a" * 300_000, 5),
+    ]
+
+
+def test_a_line_of_more_option_words_than_any_pip_compile_writes_is_a_problem() -> None:
+    """optparse takes each word off the front of a list (quadratic): a line of 1.6 million
+    options took minutes. pip-compile writes one --hash per file of a release."""
+    hashes = " ".join(f"--hash=sha256:{n:064x}" for n in range(300))
+    facts = parse(f"httpx==0.27.0 {hashes}\n" + "-Z " * 2000 + "\n")
+    assert [r.name for r in facts.requirements] == ["httpx"]
+    assert [(p.location.line, p.reason) for p in facts.problems] == [
+        (2, "cannot read the options on this line: more than 1,000 words")
+    ]

@@ -78,6 +78,8 @@ class _PipOptions(optparse.OptionParser):
 
 
 _PIP_OPTIONS = _PipOptions()
+# a line of pip-compile's holds one `--hash` per file of a release: tens, rarely a few hundred
+_MAX_OPTION_WORDS = 1000
 _REFUSAL = re.compile(
     r"(?:no such option: (?P<unknown>.*)"
     r"|ambiguous option: (?P<ambiguous>\S+) \((?P<choices>.*)\?\)"
@@ -109,6 +111,8 @@ def _split_line(line: str) -> Tuple[str, List[str]]:
     starts with ``-``, and the rest read as shell words (raises ValueError on an open quote)."""
     words = line.split(" ")
     first_option = next((n for n, word in enumerate(words) if word.startswith("-")), len(words))
+    if len(words) - first_option > _MAX_OPTION_WORDS:  # optparse takes quadratic time in them
+        raise ValueError(f"more than {_MAX_OPTION_WORDS:,} words")
     return " ".join(words[:first_option]), shlex.split(" ".join(words[first_option:]))
 
 
@@ -128,20 +132,24 @@ def _unparsable(exc: InvalidRequirement, raw: str, spec: str, where: Location) -
 
 
 def _logical_lines(text: str) -> List[Tuple[int, str]]:
-    """(first line number, joined text) with backslash continuations joined, as pip does."""
+    """(first line number, joined text) with backslash continuations joined as pip's
+    ``join_lines`` does: line by line (a comment line ends a continuation), each part joined
+    once, so a file of continuations costs linear time."""
     lines: List[Tuple[int, str]] = []
-    pending: Optional[Tuple[int, str]] = None
+    start = 0  # a line being continued: its first number and its parts
+    pieces: List[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if pending is not None:
-            start, head = pending
-            line, number = head + line, start
-            pending = None
-        if line.endswith("\\") and not line.lstrip().startswith("#"):
-            pending = (number, line[:-1])
-            continue
-        lines.append((number, line))
-    if pending is not None:
-        lines.append(pending)
+        comment = line.lstrip().startswith("#")
+        if line.endswith("\\") and not comment:
+            start = start if pieces else number
+            pieces.append(line.strip("\\"))
+        elif pieces:
+            lines.append((start, "".join(pieces) + (" " + line if comment else line)))
+            pieces = []
+        else:
+            lines.append((number, line))
+    if pieces:
+        lines.append((start, "".join(pieces)))
     return lines
 
 
@@ -247,7 +255,8 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
     requirements: List[RequirementFact] = []
     includes: List[IncludeFact] = []
     problems: List[ParseProblem] = []
-    for number, raw in _logical_lines(text):
+    logical = _logical_lines(text)
+    for number, raw in logical:
         line = TEXT_COMMENT.split(raw, maxsplit=1)[0].strip()
         if not line:
             continue
@@ -310,5 +319,5 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         problems=tuple(problems),
         requirements=tuple(requirements),
         includes=tuple(includes),
-        suppressions=in_lines(_logical_lines(text)),
+        suppressions=in_lines(logical),
     )

@@ -357,9 +357,10 @@ def first_docstring_line(root: Path, path: str, line: int) -> str:
         return ""
     lines = text.splitlines(keepends=True)[line - 1 :]
     try:
-        return mask_credentials(_docstring(iter(lines).__next__))
+        first = mask_credentials(_docstring(iter(lines).__next__))  # masked whole, then shortened
     except (tokenize.TokenError, SyntaxError, ValueError):
         return ""
+    return first if len(first) <= _DOC_LENGTH else first[: _DOC_LENGTH - 1] + "\u2026"
 
 
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
@@ -384,8 +385,7 @@ def _docstring(readline: Callable[[], str]) -> str:
         value = ast.literal_eval(token.string)
         if not isinstance(value, str):
             return ""
-        first = next((line.strip() for line in value.splitlines() if line.strip()), "")
-        return first if len(first) <= _DOC_LENGTH else first[: _DOC_LENGTH - 1] + "\u2026"
+        return next((line.strip() for line in value.splitlines() if line.strip()), "")
     return ""
 
 
