@@ -157,7 +157,7 @@ def fix(
 
 
 def find_index(settings: Settings, *, use_cache: bool = True, jobs: Optional[int] = None) -> FindIndex:
-    """What ``archcheck find`` searches: from the cache while no Python file changed (one file
+    """What ``archcheck find`` searches: from the cache while no Python file changed (two files
     read), else built from the project's facts (and cached)."""
     from archcheck.output import find_index as index  # start-up time: see above
 

@@ -254,7 +254,7 @@ def test_a_search_after_a_check_parses_no_file(demo: Path, parsed_files: List[st
     assert parsed_files == []
 
 
-def test_a_warm_search_reads_one_file_of_the_cache(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_warm_search_reads_the_walk_and_the_index_only(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index is kept while no Python file changes; an edit rebuilds it from the facts."""
     from archcheck.pipeline import cache
 
@@ -266,7 +266,7 @@ def test_a_warm_search_reads_one_file_of_the_cache(demo: Path, monkeypatch: pyte
         cache.CacheDir, "load", lambda self, name, *rest: loaded.append(name) or real(self, name, *rest)
     )
     hits = search(api.find_index(settings, jobs=1), demo, "database manager")
-    assert loaded == ["find-index.msgpack"] and len(hits) == 2
+    assert loaded == ["walk.msgpack", "find-index.msgpack"] and len(hits) == 2
     loaded.clear()
     with (demo / "netra_backend" / "app" / "db_manager.py").open("a", encoding="utf-8") as source:
         source.write("\n\nclass DatabaseManagerV2:\n    pass\n")

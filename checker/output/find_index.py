@@ -5,7 +5,7 @@ service or shared library (name, place, methods and bases), how many files
 import it, and the configured canonical implementations with their copies.
 The index holds just that. It is kept in the cache under a key of the settings
 and every Python file's stat signature, so a search in an unchanged checkout
-reads one file instead of every file's facts; any change rebuilds it from the
+reads this file (and the kept walk) instead of every file's facts; any change rebuilds it from the
 (cached) facts.
 """
 
