@@ -146,3 +146,32 @@ def test_a_walk_during_which_a_folder_changed_is_not_kept(root: Path, walks: Lis
     discover(settings, walker)
     discover(settings, walker)
     assert len(walks) == 2
+
+
+@POSIX
+def test_a_link_that_cannot_be_followed_is_watched_too(root: Path, walks: List[str]) -> None:
+    """``x.py`` -> ``.venv/l`` -> ``x.py``, a loop (is_dir fails with ELOOP), then ``.venv/l``
+    re-pointed at a folder: only an excluded folder changed, yet x.py is now a folder."""
+    (root / ".venv").mkdir()
+    (root / "svc/app/x.py").symlink_to("../../.venv/l")
+    (root / ".venv/l").symlink_to("../svc/app/x.py")
+    assert "svc/app/x.py" in both(root)[0][0]
+    (root / ".venv/l").unlink()
+    (root / ".venv/l").symlink_to("../svc/app/sub")
+    cached, fresh = both(root)
+    assert cached == fresh and "svc/app/x.py" not in cached[0]
+
+
+@pytest.mark.parametrize("respect_gitignore", ["true", "false"])
+def test_the_cache_folder_is_never_walked(root: Path, walks: List[str], respect_gitignore: str) -> None:
+    """A cache-dir among the code, with the .gitignore archcheck puts there not read: a file
+    in it would be checked without a cache and missed with one (the walk does not watch the
+    folder archcheck rewrites on every run). It is archcheck's own: never checked."""
+    config = f'services = ["svc"]\nrespect-gitignore = {respect_gitignore}\ncache-dir = "svc/app/cc"\n'
+    write(root, "archcheck.toml", config)
+    settings = load_settings(root)
+    walker = walk_cache.cached_walker(CacheDir(root / "svc/app/cc", root))
+    discover(settings, walker)
+    write(root, "svc/app/cc/evil.py")
+    time.sleep(walk_cache.CLOCK_SLACK_NS / 1e9 * 2)
+    assert "svc/app/cc/evil.py" not in discover(settings, walker).files | discover(settings).files

@@ -61,8 +61,7 @@ def cached_walker(cache: CacheDir) -> Walker:
         files, env_files, compose_files = walk_files(settings, refused, skipped, consulted)
         unlistable.extend(refused)
         unreadable.extend(skipped)
-        own = str(cache.directory)  # rewritten by every run; what is in it is never checked
-        looked_at = {path: signature(path) for path in consulted if path != own}
+        looked_at = {path: signature(path) for path in consulted}
         since = started - CLOCK_SLACK_NS
         if all(
             seen is None or seen[1] < since or (path == holder and seen == held)

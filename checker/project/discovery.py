@@ -97,9 +97,9 @@ def walk(
             with os.scandir(here) as entries:
                 for entry in entries:
                     try:
-                        is_dir = entry.is_dir()
-                        if links is not None and entry.is_symlink():
+                        if links is not None and entry.is_symlink():  # first: is_dir may fail on it
                             links.append(entry.path)
+                        is_dir = entry.is_dir()
                     except OSError:
                         is_dir = False
                     (dirs if is_dir else files).append(entry.name)
@@ -179,6 +179,7 @@ def walk_files(
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
     looked_at: List[str] = [] if consulted is None else consulted
+    own_cache = posixpath.normpath(settings.cache_dir)  # archcheck's own folder, whatever excludes say
     # (directory relative to root, what makes a path below it relative to its file, the spec),
     # innermost last: the project's .gitignore files, above them those of the folders above
     # the root in its git work tree, and below them all the repository's own excludes
@@ -219,7 +220,7 @@ def walk_files(
             if spec is not None:
                 ignores.append((rel_dir, "", spec))
         prefix = rel_dir + "/" if rel_dir else ""
-        dirnames[:] = sorted(d for d in dirnames if not ignored(prefix + d, True))
+        dirnames[:] = sorted(d for d in dirnames if prefix + d != own_cache and not ignored(prefix + d, True))
         for name in filenames:
             if name.endswith(PYTHON_SUFFIX) and not ignored(prefix + name, False):
                 found.append(prefix + name)
