@@ -96,7 +96,12 @@ class UnparsableFile(
                     graph.add_edge(path, include.target, include=include)
                 else:
                     why = requirements.refused.get(include.target, "does not exist")
-                    reason = f"included file '{include.target}' {why}"
+                    if requirements.is_root(path):
+                        reason = f"included file '{include.target}' {why}"
+                    else:  # a file reached by an include may be any file: its lines are never quoted
+                        reason = (
+                            f"the file this line includes {why} (a line of an included file is not quoted)"
+                        )
                     yield self.violation(include.location, reason=reason)
         for component in cyclic_components(graph):
             # start where reading started, so the include that points back is reported

@@ -212,8 +212,12 @@ def decode_like_pip(path: str, data: bytes) -> Union[str, ParseProblem]:
         if match:
             try:
                 return data.decode(match.group(1).decode("ascii"))
-            except (LookupError, ValueError) as exc:  # UnicodeError too (`punycode`, `undefined`)
-                return ParseProblem(f"cannot decode with its coding comment: {exc}"[:300], Location(path))
+            except LookupError:  # its name is not quoted: the file may be any file an -r names
+                return ParseProblem("its coding comment names an unknown encoding", Location(path))
+            except ValueError:  # UnicodeError too (`punycode`, `undefined`)
+                return ParseProblem(
+                    "cannot decode with the encoding its coding comment names", Location(path)
+                )
     return decode(path, data)
 
 

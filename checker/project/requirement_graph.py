@@ -60,6 +60,10 @@ class Requirements:
         installing = {s for s in self.roots if self.shared is not None and self.shared in self.installed(s)}
         return frozenset(self.below | installing)
 
+    def is_root(self, path: str) -> bool:
+        """Is ``path`` a service's own top file or the shared one (not reached by an include)?"""
+        return path == self.shared or any(path in files for files in self.roots.values())
+
     def includes(self, path: str) -> Tuple[IncludeFact, ...]:
         facts = self.facts.get(path)
         return facts.includes if facts else ()

@@ -70,6 +70,21 @@ def test_an_include_the_system_cannot_name_is_a_finding(
         assert result.returncode == 1 and reason in result.stdout.decode("utf-8"), result.stderr
 
 
+def test_no_include_of_a_file_reached_by_an_include_is_quoted(tmp_path: Path) -> None:
+    """``-r ../ci-token.txt`` in a service's file: each line of the token file that reads as an
+    include (``-rTOKEN``, ``--requirement=TOKEN``, ``-ZrTOKEN``) named its target, the token; a
+    coding comment named its encoding. A service's own file still names what it includes."""
+    (tmp_path / "ci-token.txt").write_text(
+        "-rSECRET1\n--requirement=SECRET2\n-ZcSECRET3\n-r /SECRET4\n", encoding="utf-8"
+    )
+    (tmp_path / "ci-other.txt").write_text("# coding: SECRET5\nx\n", encoding="utf-8")
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "svc" / "requirements.txt").write_text("-r ../ci-token.txt\n-r ../ci-other.txt\n-r missing.txt\n")
+    out = _text(root)
+    assert "SECRET" not in out and out.count("the file this line includes") == 4
+    assert "included file 'svc/missing.txt' does not exist" in out
+
+
 @POSIX
 def test_a_link_to_a_foreign_file_is_not_read_or_quoted(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
