@@ -253,32 +253,39 @@ def _mask_text(text: str, depth: int) -> str:
 
 
 _CREDENTIALS_START = re.compile(r"://[^\s:@/'\"]*:")
-# another URL written after a space or a quote: where a password's stretch ends
+_PORT = re.compile(r"\d{1,5}(?:[/?#\s'\"]|$)")  # `host:8000/`: a port, not a password
+_STRETCH = 1000  # characters a password's stretch may span
+# another URL written after a space or a quote
 _NEXT_URL = re.compile(r"[\s'\"][A-Za-z][A-Za-z0-9+.-]{0,31}://")
-_STRETCH = 200  # characters a password's stretch may span
 
 
 def _mask_split_passwords(text: str) -> str:
-    """From each ``://user:``, all up to the last "@" within 200 characters, masked: a
-    password holding "/", whitespace, a quote or "://" (SQLAlchemy reads up to the "@"). The
-    stretch ends before another URL written after a space or a quote; an already masked
-    ``***@`` is left unless a "://" follows it in the same word (what came after an "@" inside
-    the password). A loop of bounded searches, not one pattern: linear in any text."""
+    """From each ``://user:`` (not ``host:port``), all up to an "@" within 1,000 characters,
+    masked: a password holding "/", whitespace, a quote or "://" (SQLAlchemy reads up to the
+    "@"), which urllib or the text around it cuts short. The "@" is the last one before the
+    next URL written after a space or a quote that has one before it: when in doubt, more is
+    masked. An already masked ``***@`` is left unless a "://" follows it in the same word
+    (what came after an "@" inside the password). A loop of bounded searches, not one
+    pattern: linear in any text."""
     parts: List[str] = []
     done = 0
     for start in _CREDENTIALS_START.finditer(text):
         begin = start.end()
-        if begin - 1 < done:
+        if begin - 1 < done or _PORT.match(text, begin):
             continue
-        window = min(len(text), begin + _STRETCH + 1)
-        if text.rfind("@", begin, window) < 0:
+        limit = min(len(text), begin + _STRETCH + 1)
+        if text.rfind("@", begin, limit) < 0:
             continue
         if text.startswith(MASK + "@", begin) and not _SCHEME_IN_WORD.match(text, begin + len(MASK) + 1):
             continue
-        following = _NEXT_URL.search(text, begin, min(len(text), window + 40))
-        at = text.rfind("@", begin, min(window, following.start()) if following else window)
-        if at < 0:
-            continue
+        # up to the last "@" before the next URL written after a space or a quote; when there
+        # is none before it, the "://" was inside the password: on to the next such URL
+        for following in _NEXT_URL.finditer(text, begin, limit):
+            at = text.rfind("@", begin, following.start())
+            if at >= 0:
+                break
+        else:
+            at = text.rfind("@", begin, limit)
         parts += [text[done:begin], MASK]
         done = at
     return "".join(parts) + text[done:] if parts else text

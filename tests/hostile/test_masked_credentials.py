@@ -70,6 +70,10 @@ def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, 
         ("postgresql://app:q#://w@db2/app", "postgresql://app:***@db2/app"),
         ("http://tok:SECRETA://x:y@localhost/", "http://tok:***@localhost/"),  # and then a ":"
         ("postgresql://app:SECRETC://x:y@db/app", "postgresql://app:***@db/app"),
+        # a space, then what reads as a URL of its own, inside the password: masked on to its "@"
+        ("postgresql://u:a b://SECRET_A:c@d@db/app", "postgresql://u:***@db/app"),
+        ("postgresql://u:x SECRET_B http://q@db/app", "postgresql://u:***@db/app"),
+        ("postgresql://u:" + "Long/Secret " * 20 + "x@db/app", "postgresql://u:***@db/app"),  # 240 characters
     ],
 )
 def test_mask_credentials(url: str, masked: str) -> None:
