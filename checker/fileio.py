@@ -168,3 +168,16 @@ def _replace(path: Path, payload: bytes, mode: int, sync: bool) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+# the .gitignore archcheck writes in its cache folder, which also marks the folder as archcheck's
+CACHE_MARK = b"# created by archcheck\n*\n"
+
+
+def is_cache_folder(directory: Path) -> bool:
+    """Does ``directory`` hold the .gitignore archcheck writes in a cache folder it made (a
+    regular file, not a link)?"""
+    try:
+        return read_regular(directory / ".gitignore", len(CACHE_MARK) + 1, follow_links=False) == CACHE_MARK
+    except OSError:
+        return False

@@ -35,7 +35,7 @@ from typing import Any, Dict, Generic, Iterable, List, Mapping, Optional, Set, T
 import msgspec
 
 from archcheck import __version__
-from archcheck.fileio import read_regular, replace_file
+from archcheck.fileio import CACHE_MARK, read_regular, replace_file
 from archcheck.gitrepo import run_git, work_tree
 from archcheck.model import CallFacts, FileFacts, Report, Violation
 
@@ -181,7 +181,6 @@ class _Header(msgspec.Struct, frozen=True, array_like=True):
 
 
 MAX_ENTRY_SIZE = 1 << 30  # a bigger entry is not archcheck's: it is not read
-_MARK = b"# created by archcheck\n*\n"  # the cache's .gitignore, which also marks it as archcheck's
 
 
 class CacheDir:
@@ -197,6 +196,9 @@ class CacheDir:
         self.root = root
         self._usable: Optional[bool] = None
         self._refusal: Optional[str] = None
+        # made by this run: that changed the folder it is in, within the clock's tick of what
+        # a run reads there, so nothing read from that folder is kept as unchanged this run
+        self.made = False
 
     def usable(self) -> bool:
         """Whether the directory may be read and written (checked once per run)."""
@@ -223,7 +225,7 @@ class CacheDir:
             return exc.strerror or type(exc).__name__
         if not stat.S_ISDIR(info.st_mode):
             return "it is not a directory"
-        if _read_entry(self.directory / ".gitignore", 4096) != _MARK:
+        if _read_entry(self.directory / ".gitignore", 4096) != CACHE_MARK:
             return "it holds no .gitignore written by archcheck: a source folder is never a cache"
         return self._committed()
 
@@ -247,10 +249,12 @@ class CacheDir:
         if not self.usable():
             return False
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            if not self.directory.is_dir():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self.made = True
             ignore = self.directory / ".gitignore"
-            if _read_entry(ignore, 4096) != _MARK:
-                self._write_atomic(ignore, _MARK)
+            if _read_entry(ignore, 4096) != CACHE_MARK:
+                self._write_atomic(ignore, CACHE_MARK)
             return True
         except OSError:
             return False
@@ -460,7 +464,6 @@ class ReportCache:
         self.name = f"report-{query}.msgpack"
         self.inputs = inputs  # digest of every input file's signature
         self.started_ns = time.time_ns()
-        self.before: Dict[Path, Optional[Signature]] = {}
 
     def load(self, root: Path) -> Optional[Report]:
         payload = self.cache.load(self.name, "report", Tuple[str, Inputs, Report])
@@ -472,13 +475,10 @@ class ReportCache:
         return report if isinstance(report, Report) else None
 
     def begin(self) -> None:
-        """Mark the start of the run whose report :meth:`store` keeps. The cache folder is made
-        first: making it changes the folder it is in, which a report may watch, so that folder
-        is compared with its signature from now rather than by its time."""
+        """Mark the start of the run whose report :meth:`store` keeps (the cache folder is made
+        first: a run that makes it keeps no report, see ``CacheDir.made``)."""
         self.cache.ensure()
         self.started_ns = time.time_ns()
-        holder = self.cache.directory.parent
-        self.before = {holder: signature(holder)}
 
     def store(self, root: Path, extra_paths: Iterable[str], report: Report) -> None:
         """Keep ``report`` with the signatures of the inputs found during the run (``-r``
@@ -487,9 +487,6 @@ class ReportCache:
         read before its change: then nothing is kept."""
         extra = {path: signature(root / path) for path in extra_paths}
         since = self.started_ns - CLOCK_SLACK_NS
-        for path, sig in extra.items():
-            full = root / path
-            changed = sig != self.before[full] if full in self.before else sig is not None and sig[1] >= since
-            if changed:
-                return
+        if self.cache.made or any(sig is not None and sig[1] >= since for sig in extra.values()):
+            return
         self.cache.store(self.name, "report", (self.inputs, extra, report))

@@ -42,9 +42,7 @@ def cached_walker(cache: CacheDir) -> Walker:
         settings: Settings, unlistable: List[Tuple[str, str]], unreadable: List[Tuple[str, str]]
     ) -> Tuple[List[str], List[str], List[str]]:
         key = digest(settings)
-        cache.ensure()  # first: making the folder changes the folder it is in, which is then
-        holder = str(cache.directory.parent)  # compared with its signature from now, not its time
-        held = signature(holder)
+        cache.ensure()  # first: making it changes the folder it is in (then the walk is not kept)
         known = cache.load(NAME, "walk", _Walk)
         if (
             isinstance(known, _Walk)
@@ -63,10 +61,7 @@ def cached_walker(cache: CacheDir) -> Walker:
         unreadable.extend(skipped)
         looked_at = {path: signature(path) for path in consulted}
         since = started - CLOCK_SLACK_NS
-        if all(
-            seen is None or seen[1] < since or (path == holder and seen == held)
-            for path, seen in looked_at.items()
-        ):
+        if not cache.made and all(seen is None or seen[1] < since for seen in looked_at.values()):
             found = _Walk(key, looked_at, files, env_files, compose_files, refused, skipped)
             cache.store(NAME, "walk", found)
         return files, env_files, compose_files

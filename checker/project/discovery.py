@@ -11,7 +11,7 @@ from typing import AbstractSet, Callable, Dict, Iterator, List, Optional, Sequen
 from archcheck.config.globs import Globs, compile_globs, expand_dir_globs, gitignore_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.files import UnreadableFile, read_project_file
-from archcheck.fileio import read_regular
+from archcheck.fileio import is_cache_folder, read_regular
 from archcheck.gitrepo import work_tree
 from archcheck.project.compose import MAX_BYTES as COMPOSE_MAX_BYTES
 from archcheck.project.compose import is_compose_file
@@ -179,7 +179,10 @@ def walk_files(
     excludes = compile_globs(settings.all_excludes)
     use_gitignore = settings.respect_gitignore
     looked_at: List[str] = [] if consulted is None else consulted
-    own_cache = posixpath.normpath(settings.cache_dir)  # archcheck's own folder, whatever excludes say
+    # archcheck's own cache folder is never walked, whatever the excludes say (a folder of code
+    # named as cache-dir is no cache: archcheck does not use it, and checks it as code)
+    cache = posixpath.normpath(settings.cache_dir)
+    own_cache = cache if is_cache_folder(root / cache) else None
     # (directory relative to root, what makes a path below it relative to its file, the spec),
     # innermost last: the project's .gitignore files, above them those of the folders above
     # the root in its git work tree, and below them all the repository's own excludes
