@@ -187,3 +187,23 @@ def test_the_cache_folder_is_never_walked(root: Path, walks: List[str], respect_
     write(root, "svc/app/cc/evil.py")
     time.sleep(walk_cache.CLOCK_SLACK_NS / 1e9 * 2)
     assert "svc/app/cc/evil.py" not in discover(settings, walker).files | discover(settings).files
+
+
+def test_a_folder_whose_gitignore_leaves_out_everything_is_not_watched(root: Path, walks: List[str]) -> None:
+    """A tool's cache (``.import_linter_cache/.gitignore`` is ``*``) is rewritten by every run of
+    that tool: nothing in it counts, so writing there does not cost the next run a walk."""
+    write(root, "tool_cache/.gitignore", "# made by a tool\n*\n")
+    write(root, "tool_cache/data.py")
+    write(root, "kept/.gitignore", "*\n!keep.py\n")  # something brought back: watched
+    write(root, "kept/keep.py")
+    first = both(root)
+    assert "tool_cache/data.py" not in first[0][0] and "kept/keep.py" in first[0][0]
+    write(root, "tool_cache/more.py")
+    assert both(root) == first and len(walks) == 1
+    write(root, "kept/keep2.py")
+    write(root, "kept/.gitignore", "*\n!keep.py\n!keep2.py\n")
+    cached, fresh = both(root)
+    assert cached == fresh and "kept/keep2.py" in cached[0] and len(walks) == 2
+    write(root, "tool_cache/.gitignore", "*.json\n")  # no longer everything: its files count
+    cached, fresh = both(root)
+    assert cached == fresh and "tool_cache/more.py" in cached[0] and len(walks) == 3

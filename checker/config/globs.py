@@ -36,6 +36,12 @@ class Globs:
     def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
         self.spec = spec
         self._negates = any(p.include is False for p in spec.patterns)
+        # `*` and nothing brought back: everything beside the file is left out (the .gitignore
+        # pytest, mypy, ruff and import-linter write in their cache folders)
+        self.everything = not self._negates and any(
+            p.include and str(getattr(p, "pattern", "")).strip() in ("*", "/*", "**", "/**")
+            for p in spec.patterns
+        )
 
     def match_file(self, path: str) -> bool:
         """Whether a root-relative posix path (a directory ends with ``/``) matches."""

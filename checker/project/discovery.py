@@ -212,16 +212,18 @@ def walk_files(
             unlistable.append((where, error.strerror or str(error)))
 
     for dirpath, dirnames, filenames in walk(str(root), cannot_list, looked_at):
-        looked_at.append(dirpath)
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
         ignores[:] = [entry for entry in ignores if is_within(rel_dir, entry[0])]
-        if use_gitignore:
-            if ".gitignore" in filenames or ".gitignore" in dirnames:  # one made later changes the folder
-                looked_at.append(os.path.join(dirpath, ".gitignore"))
+        if use_gitignore and (".gitignore" in filenames or ".gitignore" in dirnames):
+            looked_at.append(os.path.join(dirpath, ".gitignore"))  # one made later changes the folder
             spec = _read_ignore_file(str(root), posixpath.join(rel_dir, ".gitignore"), unreadable)
+            if spec is not None and spec.everything:  # a tool's cache (`*`): nothing in it counts,
+                dirnames[:] = []  # whatever is added there, so the folder itself is not watched
+                continue
             if spec is not None:
                 ignores.append((rel_dir, "", spec))
+        looked_at.append(dirpath)
         prefix = rel_dir + "/" if rel_dir else ""
         dirnames[:] = sorted(d for d in dirnames if prefix + d != own_cache and not ignored(prefix + d, True))
         for name in filenames:
