@@ -195,3 +195,17 @@ def test_an_unwritable_step_summary_is_a_warning(tmp_path: Path) -> None:
     assert result.returncode == 1 and len(result.stdout.splitlines()) == 26
     assert result.stderr.startswith("archcheck: warning: cannot write the step summary ")
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("message", ["plain", 'café \u2028 \x1b \\ " \t', "lone \ud800 surrogate"])
+def test_json_is_laid_out_as_json_dumps_with_indent_2(message: str) -> None:
+    """The report is encoded by json's C encoder and laid out by msgspec, byte for byte as
+    ``json.dumps(indent=2)`` writes it (which msgspec cannot do for a lone surrogate's escape)."""
+    from archcheck.model import Location, Report, Severity, Violation
+    from archcheck.output import text
+
+    found = Violation("X001", "x", Severity.ERROR, Location("a.py", 1, 1), message)
+    report = Report(root="/p", files=1, services=0, violations=(found,), duration_s=0.1)
+    document = json.loads(text.to_json(report))
+    assert text.to_json(report) == json.dumps(document, indent=2) + "\n"
+    assert document["summary"]["by_code"] == {"X001": 1} and document["violations"][0]["related"] == []
