@@ -7,7 +7,7 @@ import itertools
 import pathspec
 import pytest
 
-from archcheck.config.globs import compile_globs
+from archcheck.config.globs import compile_globs, gitignore_globs
 from archcheck.config.settings import DEFAULT_EXCLUDE
 
 PATTERNS = [
@@ -54,3 +54,22 @@ def test_globs_at_any_depth_match_only_where_a_component_starts() -> None:
     ]  # fmt: skip
     assert [p for p in paths if globs.match_file(p) != bool(reference.match_file(p))] == []
     assert globs.match_file("a/b/c.pyc") and not globs.match_file("rebuild")
+
+
+@pytest.mark.parametrize(
+    ("lines", "everything"),
+    [
+        (["*"], True),
+        (["# a tool's", "*  "], True),
+        (["/**"], True),
+        ([" *"], False),
+        (["\t*"], False),
+        (["*", "!keep.py"], False),
+        (["*.py"], False),
+        ([], False),
+    ],
+)
+def test_a_gitignore_that_leaves_out_everything(lines: list, everything: bool) -> None:
+    """As git reads a line: trailing spaces trimmed, a leading space or tab kept (` *` names only
+    names that start with a space)."""
+    assert gitignore_globs(lines).everything is everything

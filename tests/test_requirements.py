@@ -221,8 +221,9 @@ def test_a_line_of_more_option_words_than_any_pip_compile_writes_is_a_problem() 
     """optparse takes each word off the front of a list (quadratic): a line of 1.6 million
     options took minutes. pip-compile writes one --hash per file of a release."""
     hashes = " ".join(f"--hash=sha256:{n:064x}" for n in range(300))
-    facts = parse(f"httpx==0.27.0 {hashes}\n" + "-Z " * 2000 + "\n")
+    facts = parse(f"httpx==0.27.0 {hashes}\n" + "-Z " * 2000 + "\n" + "--pre" + "\t--pre" * 2000 + "\n")
     assert [r.name for r in facts.requirements] == ["httpx"]
     assert [(p.location.line, p.reason) for p in facts.problems] == [
-        (2, "cannot read the options on this line: more than 1,000 words")
+        (2, "cannot read the options on this line: more than 1,000 words"),
+        (3, "cannot read the options on this line: more than 1,000 words"),  # words split by tabs
     ]

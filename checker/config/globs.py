@@ -37,9 +37,10 @@ class Globs:
         self.spec = spec
         self._negates = any(p.include is False for p in spec.patterns)
         # `*` and nothing brought back: everything beside the file is left out (the .gitignore
-        # pytest, mypy, ruff and import-linter write in their cache folders)
+        # pytest, mypy, ruff and import-linter write in their cache folders); the line as git reads
+        # it: trailing spaces trimmed, a leading space or tab kept (` *` names what starts with one)
         self.everything = not self._negates and any(
-            p.include and str(getattr(p, "pattern", "")).strip() in ("*", "/*", "**", "/**")
+            p.include and str(getattr(p, "pattern", "")).rstrip(" ") in ("*", "/*", "**", "/**")
             for p in spec.patterns
         )
 

@@ -111,9 +111,10 @@ def _split_line(line: str) -> Tuple[str, List[str]]:
     starts with ``-``, and the rest read as shell words (raises ValueError on an open quote)."""
     words = line.split(" ")
     first_option = next((n for n, word in enumerate(words) if word.startswith("-")), len(words))
-    if len(words) - first_option > _MAX_OPTION_WORDS:  # optparse takes quadratic time in them
+    options = " ".join(words[first_option:])
+    if len(options.split(None, _MAX_OPTION_WORDS)) > _MAX_OPTION_WORDS:  # optparse is quadratic in them
         raise ValueError(f"more than {_MAX_OPTION_WORDS:,} words")
-    return " ".join(words[:first_option]), shlex.split(" ".join(words[first_option:]))
+    return " ".join(words[:first_option]), shlex.split(options)
 
 
 def _unparsable(exc: InvalidRequirement, raw: str, spec: str, where: Location) -> ParseProblem:

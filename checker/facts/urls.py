@@ -264,8 +264,9 @@ def _mask_split_passwords(text: str) -> str:
     masked: a password holding "/", whitespace, a quote or "://" (SQLAlchemy reads up to the
     "@"), which urllib or the text around it cuts short. The "@" is the last one before the
     next URL written after a space or a quote that has one before it: when in doubt, more is
-    masked. An already masked ``***@`` is left unless a "://" follows it in the same word
-    (what came after an "@" inside the password). A loop of bounded searches, not one
+    masked. An already masked ``***@`` is left unless a "://" follows it in the same word or
+    another "@" before a quote or the line's end (what came after an "@" inside the
+    password). A loop of bounded searches, not one
     pattern: linear in any text."""
     parts: List[str] = []
     done = 0
@@ -276,7 +277,7 @@ def _mask_split_passwords(text: str) -> str:
         limit = min(len(text), begin + _STRETCH + 1)
         if text.rfind("@", begin, limit) < 0:
             continue
-        if text.startswith(MASK + "@", begin) and not _SCHEME_IN_WORD.match(text, begin + len(MASK) + 1):
+        if text.startswith(MASK + "@", begin) and not _MORE_IN_WORD.match(text, begin + len(MASK) + 1):
             continue
         # up to the last "@" before the next URL written after a space or a quote; when there
         # is none before it, the "://" was inside the password: on to the next such URL
@@ -291,7 +292,10 @@ def _mask_split_passwords(text: str) -> str:
     return "".join(parts) + text[done:] if parts else text
 
 
-_SCHEME_IN_WORD = re.compile(r"[^\s/'\"]{0,200}://")
+# after a masked "***@", a "://" in the same word, or another "@" before a quote or the line's
+# end: what urllib took for the host was more of the password ("p@ss/w0rd@db": its netloc
+# ends at the "/"; "p@ss w0rd@db")
+_MORE_IN_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"]{0,1000}@")
 # one URL's ``scheme://user:`` and its password as SQLAlchemy reads it: up to the first "@",
 # whatever it holds (not a port: ``host:8000/path@x`` has no password)
 _VALUE_PASSWORD = re.compile(

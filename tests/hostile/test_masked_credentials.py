@@ -74,6 +74,10 @@ def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, 
         ("postgresql://u:a b://SECRET_A:c@d@db/app", "postgresql://u:***@db/app"),
         ("postgresql://u:x SECRET_B http://q@db/app", "postgresql://u:***@db/app"),
         ("postgresql://u:" + "Long/Secret " * 20 + "x@db/app", "postgresql://u:***@db/app"),  # 240 characters
+        # an "@" and then a "/", a space or a "#" in the password: urllib's netloc ended there
+        ("postgresql://app:p@ss/w0rd@db/app", "postgresql://app:***@db/app"),
+        ("postgresql://app:p@ss w0rd@db/app", "postgresql://app:***@db/app"),
+        ("redis://u:s3cr3t@x#y@localhost:6379/0", "redis://u:***@localhost:6379/0"),
     ],
 )
 def test_mask_credentials(url: str, masked: str) -> None:
