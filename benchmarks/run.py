@@ -52,7 +52,12 @@ def tool(name: str) -> Optional[str]:
 
 
 def timed(command: Sequence[str], cwd: Path, env: Optional[Dict[str, str]] = None) -> Tuple[float, int]:
-    """Wall seconds and peak RSS in MB of the largest process (workers included)."""
+    """Wall seconds and peak RSS in MB of the largest process (workers included). ``env``
+    applies to import-linter only: it needs the corpus on PYTHONPATH to find its packages;
+    archcheck and the floor import nothing from the corpus (on PYTHONPATH, the PyPI corpus's
+    own libcst, packaging and networkx would shadow the installed ones, uncompiled, in every
+    run)."""
+    env = env if Path(command[0]).name == "lint-imports" else None
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
