@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from archcheck.api import load_settings
 from archcheck.project.discovery import discover, walk_files
 
@@ -107,3 +109,27 @@ def test_unit_globs_skip_excluded_and_code_free_directories(tmp_path: Path) -> N
     )
     layout = discover(load_settings(tmp_path))
     assert [u.path for u in layout.units] == ["libs/common", "orders"]
+
+
+@pytest.mark.parametrize(
+    "ignore",
+    [
+        "*.py\t",  # git keeps trailing whitespace other than spaces: names ending in a tab
+        "*.py\x0c",
+        "*.py\xa0",
+        "*\t",
+        "app[!s]",  # a bracket never matches "/": four-character names only
+        "app[!_]main.py",
+        "*\n!*.py" + " " * 5000,  # trailing spaces trimmed before any length limit
+    ],
+)
+def test_a_gitignore_hides_only_what_git_ignores(tmp_path: Path, ignore: str) -> None:
+    """Each of these .gitignore files ignores nothing of svc/app/main.py for git; pathspec read
+    them otherwise (it strips a tab or a form feed, and its `[^s]` matches "/")."""
+    make(tmp_path, {"svc/app/main.py": "", "svc/app/.gitignore": ignore + "\n", ".gitignore": ""})
+    if "[" in ignore:
+        (tmp_path / "svc/app/.gitignore").unlink()
+        (tmp_path / ".gitignore").write_text(ignore + "\n", encoding="utf-8")
+    assert walk_files(load_settings(tmp_path))[0] == ["svc/app/main.py"]
+    (tmp_path / "svc/app/.gitignore").write_text("*.py   \n", encoding="utf-8")  # trailing spaces: ignored
+    assert walk_files(load_settings(tmp_path))[0] == []

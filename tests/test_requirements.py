@@ -227,3 +227,13 @@ def test_a_line_of_more_option_words_than_any_pip_compile_writes_is_a_problem() 
         (2, "cannot read the options on this line: more than 1,000 words"),
         (3, "cannot read the options on this line: more than 1,000 words"),  # words split by tabs
     ]
+
+
+def test_shell_words_are_split_in_linear_time() -> None:
+    """shlex copies a word for each character it adds: a 2 MB hash took minutes. A line without
+    quotes or backslashes is split as shlex would, by whitespace; a quoted one is at most 4 KB."""
+    facts = parse("--hash=sha256:" + "a" * 2_000_000 + "\n" + '-r "' + "a" * 5000 + '.txt"\n-r "a b.txt"\n')
+    assert [(p.location.line, p.reason) for p in facts.problems] == [
+        (2, "cannot read the options on this line: quoted options longer than 4,096 characters")
+    ]
+    assert [i.target for i in facts.includes] == ["svc/a b.txt"]

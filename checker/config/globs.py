@@ -76,6 +76,24 @@ def compile_globs(patterns: Iterable[str]) -> Globs:
         raise GlobError(f"bad glob: {exc}") from None
 
 
+_NEGATED_BRACKET = re.compile(r"\[[!^]\]?[^]]*\]")
+
+
+def git_line(line: str) -> str:
+    """A .gitignore line, as git reads it, in the form pathspec reads that way: trailing spaces
+    trimmed unless escaped, other trailing whitespace kept (pathspec strips a tab, a form feed
+    or U+00A0 that git keeps: ``*.py\t`` names only names ending in a tab), and a negated
+    bracket (``[!s]``) that never matches "/" (as git's wildmatch; pathspec's ``[^s]`` did)."""
+    end = len(line)
+    while end and line[end - 1] == " " and (end < 2 or line[end - 2] != "\\"):
+        end -= 1
+    line = line[:end]
+    kept = len(line.rstrip())
+    if " " not in line[kept:]:  # (an escaped trailing space is pathspec's to read)
+        line = line[:kept] + "".join(f"[{c}]" for c in line[kept:])  # a class pathspec does not strip
+    return _NEGATED_BRACKET.sub(lambda m: m.group()[:-1] + "/]", line)
+
+
 def gitignore_globs(lines: Iterable[str]) -> Globs:
     """Globs from gitignore lines, as written: Python's FutureWarning about a ``[[`` that a
     pattern means (``[[]`` is a literal bracket) is not printed on the user's terminal."""

@@ -80,6 +80,8 @@ class _PipOptions(optparse.OptionParser):
 _PIP_OPTIONS = _PipOptions()
 # a line of pip-compile's holds one `--hash` per file of a release: tens, rarely a few hundred
 _MAX_OPTION_WORDS = 1000
+_SHELL_QUOTING = re.compile(r"[\\'\"]")
+_MAX_QUOTED = 4096  # the longest path a system takes: what a quoted -r names
 _REFUSAL = re.compile(
     r"(?:no such option: (?P<unknown>.*)"
     r"|ambiguous option: (?P<ambiguous>\S+) \((?P<choices>.*)\?\)"
@@ -112,8 +114,13 @@ def _split_line(line: str) -> Tuple[str, List[str]]:
     words = line.split(" ")
     first_option = next((n for n, word in enumerate(words) if word.startswith("-")), len(words))
     options = " ".join(words[first_option:])
-    if len(options.split(None, _MAX_OPTION_WORDS)) > _MAX_OPTION_WORDS:  # optparse is quadratic in them
+    split = options.split(None, _MAX_OPTION_WORDS)
+    if len(split) > _MAX_OPTION_WORDS:  # optparse is quadratic in them
         raise ValueError(f"more than {_MAX_OPTION_WORDS:,} words")
+    if not _SHELL_QUOTING.search(options):  # as shlex would split it, in linear time
+        return " ".join(words[:first_option]), split
+    if len(options) > _MAX_QUOTED:  # shlex copies a word per character it adds: quadratic
+        raise ValueError(f"quoted options longer than {_MAX_QUOTED:,} characters")
     return " ".join(words[:first_option]), shlex.split(options)
 
 

@@ -333,7 +333,8 @@ def _mask_url(url: str, depth: int) -> str:
         parts = urllib.parse.urlsplit(url)
     except ValueError:  # e.g. an unclosed "[" in the host: mask all that could be userinfo
         scheme, _, rest = url.partition("://")
-        return f"{scheme}://{MASK}@{rest.rpartition('@')[2]}" if "@" in rest else url
+        userinfo, at, host = rest.rpartition("@")
+        return f"{scheme}://{_userinfo(userinfo)}@{host}" if at else url  # `user:***@`: see below
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import AbstractSet, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from archcheck.config.globs import Globs, compile_globs, expand_dir_globs, gitignore_globs
+from archcheck.config.globs import Globs, compile_globs, expand_dir_globs, git_line, gitignore_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.fileio import is_cache_folder, read_regular
@@ -46,8 +46,13 @@ def _read_ignore_file(
     # git splits a .gitignore at "\n" only (a form feed or U+2028 is part of a pattern), and drops
     # the "\r" of a CRLF line end
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")  # git skips a BOM
-    lines = [line.removesuffix("\r") for line in text.split("\n") if len(line) <= 4096]
-    patterns = [line for line in lines if line.strip() and not line.startswith("#")]
+    lines = [git_line(line.removesuffix("\r")) for line in text.split("\n")]
+    written = [line for line in lines if line and not line.startswith("#")]
+    patterns = [line for line in written if len(line) <= 4096]  # longer: no name is that long
+    if len(patterns) < len(written) and unreadable is not None:  # what they would ignore is checked
+        unreadable.append(
+            (path, f"holds {len(written) - len(patterns)} lines over 4,096 characters; not used")
+        )
     considered = patterns[:GITIGNORE_MAX_PATTERNS]
     try:
         globs, used = gitignore_globs(considered), len(considered)

@@ -62,7 +62,7 @@ def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, 
             "https://h/x?Password=a&access_token=b&api-key=c&page=2",
             "https://h/x?Password=***&access_token=***&api-key=***&page=2",
         ),
-        ("postgresql://u:p@[::1", "postgresql://***@[::1"),  # unparsable: all that may be userinfo
+        ("postgresql://u:p@[::1", "postgresql://u:***@[::1"),  # unparsable: up to the last "@"
         ("HTTP://U:P@H/", "HTTP://U:***@H/"),
         # a password holding "://" (SQLAlchemy reads it up to the "@"), after an "@" or a "#"
         ("postgresql://app:Hunter2://Xy@db2/app", "postgresql://app:***@db2/app"),
@@ -78,6 +78,8 @@ def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, 
         ("postgresql://app:p@ss/w0rd@db/app", "postgresql://app:***@db/app"),
         ("postgresql://app:p@ss w0rd@db/app", "postgresql://app:***@db/app"),
         ("redis://u:s3cr3t@x#y@localhost:6379/0", "redis://u:***@localhost:6379/0"),
+        ("http://admin:p@ss] w0rd@localhost/", "http://admin:***@localhost/"),  # urllib refused the "]"
+        ("http://admin:p[@ss w0rd@localhost/", "http://admin:***@localhost/"),
     ],
 )
 def test_mask_credentials(url: str, masked: str) -> None:
