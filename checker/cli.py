@@ -413,7 +413,8 @@ def baseline_command(
     if to_stdout:
         click.echo(baseline.render(found), nl=False)
         return EXIT_OK
-    target = Path(output) if output else settings.root / (settings.baseline or "archcheck-baseline.json")
+    named = _config_baseline(settings) if not output else None  # never read through a link out
+    target = Path(output) if output else named or settings.root / "archcheck-baseline.json"
     inside = None if output else settings.root  # a path the project names stays in it
     if prune:
         try:

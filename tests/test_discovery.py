@@ -133,3 +133,21 @@ def test_a_gitignore_hides_only_what_git_ignores(tmp_path: Path, ignore: str) ->
     assert walk_files(load_settings(tmp_path))[0] == ["svc/app/main.py"]
     (tmp_path / "svc/app/.gitignore").write_text("*.py   \n", encoding="utf-8")  # trailing spaces: ignored
     assert walk_files(load_settings(tmp_path))[0] == []
+
+
+@pytest.mark.parametrize(
+    ("ignore", "kept"),
+    [
+        (b"keep.py\n!keep.py\0junk\n", "keep.py"),
+        (b"a/*\n!a\\/keep.py\n", "a/keep.py"),
+        (b"*.py\n!x[!a].py\n", "xc.py"),
+        (b"a\xff.py\n", "a\xef\xbf\xbd.py"),  # git compares bytes: another name is not ignored
+    ],
+)
+def test_a_gitignore_line_pathspec_cannot_follow_errs_on_checking_more(
+    tmp_path: Path, ignore: bytes, kept: str
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / kept).write_text("", encoding="utf-8")
+    (tmp_path / ".gitignore").write_bytes(ignore)
+    assert walk_files(load_settings(tmp_path))[0] == [kept]

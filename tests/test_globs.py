@@ -7,7 +7,7 @@ import itertools
 import pathspec
 import pytest
 
-from archcheck.config.globs import compile_globs, gitignore_globs
+from archcheck.config.globs import compile_globs, git_line, gitignore_globs
 from archcheck.config.settings import DEFAULT_EXCLUDE
 
 PATTERNS = [
@@ -73,3 +73,18 @@ def test_a_gitignore_that_leaves_out_everything(lines: list, everything: bool) -
     """As git reads a line: trailing spaces trimmed, a leading space or tab kept (` *` names only
     names that start with a space)."""
     assert gitignore_globs(lines).everything is everything
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("x\\\\ ", "x\\\\"),  # an escaped backslash, then a space git trims
+        ("x\\ ", "x\\ "),  # an escaped space, kept
+        ("keep.py\0junk", "keep.py"),  # git reads a line as a C string
+        ("!a\\/keep.py", "!a/keep.py"),  # wildmatch reads `\/` as "/"; pathspec refused the line
+        ("app[!s]", "app[!s/]"),  # a bracket never matches "/"
+        ("!x[!a].py", "!x[!a].py"),  # in a negation pathspec's reading brings back more: kept
+    ],
+)
+def test_a_gitignore_line_as_git_reads_it(line: str, read: str) -> None:
+    assert git_line(line) == read

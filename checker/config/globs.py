@@ -83,15 +83,28 @@ def git_line(line: str) -> str:
     """A .gitignore line, as git reads it, in the form pathspec reads that way: trailing spaces
     trimmed unless escaped, other trailing whitespace kept (pathspec strips a tab, a form feed
     or U+00A0 that git keeps: ``*.py\t`` names only names ending in a tab), and a negated
-    bracket (``[!s]``) that never matches "/" (as git's wildmatch; pathspec's ``[^s]`` did)."""
+    bracket (``[!s]``) that never matches "/" (as git's wildmatch; pathspec's ``[^s]`` did).
+    Where pathspec cannot follow git, the difference is left on the side of checking more: a
+    negation (``!x[!a].py``) keeps pathspec's bracket, which brings back more."""
+    line = line.split("\0", 1)[0]  # git reads a line as a C string
     end = len(line)
-    while end and line[end - 1] == " " and (end < 2 or line[end - 2] != "\\"):
+    while end and line[end - 1] == " " and _escapes(line, end - 1) % 2 == 0:
         end -= 1
-    line = line[:end]
+    line = line[:end].replace("\\/", "/")  # wildmatch reads `\/` as "/"; pathspec refuses it
     kept = len(line.rstrip())
     if " " not in line[kept:]:  # (an escaped trailing space is pathspec's to read)
         line = line[:kept] + "".join(f"[{c}]" for c in line[kept:])  # a class pathspec does not strip
+    if line.startswith("!"):
+        return line
     return _NEGATED_BRACKET.sub(lambda m: m.group()[:-1] + "/]", line)
+
+
+def _escapes(line: str, at: int) -> int:
+    """How many backslashes stand right before ``line[at]`` (odd: it is escaped)."""
+    count = 0
+    while at - count > 0 and line[at - count - 1] == "\\":
+        count += 1
+    return count
 
 
 def gitignore_globs(lines: Iterable[str]) -> Globs:

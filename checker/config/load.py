@@ -45,7 +45,7 @@ ENGINE_KEYS: _Schema = {
     "strict": ("strict", v.boolean),
     "baseline": ("baseline", v.inside_path),
     "shared-requirements": ("shared_requirements", v.inside_path),
-    "cache-dir": ("cache_dir", v.inside_path),
+    "cache-dir": ("cache_dir", v.cache_path),
     "max-file-size": ("max_file_size", v.megabytes),
 }
 

@@ -59,6 +59,18 @@ def inside_path(value: Any) -> str:
     return text
 
 
+_REPOSITORY_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr"})
+
+
+def cache_path(value: Any) -> str:
+    """``cache-dir``: a path inside the project, and not inside a repository's own folder
+    (``.git/refs/heads/x`` would write entries git reads as broken branches)."""
+    text = inside_path(value)
+    if any(part in _REPOSITORY_FOLDERS for part in text.replace("\\", "/").split("/")):
+        raise ValueError(f"{text!r} is inside a version-control folder; the cache must not be")
+    return text
+
+
 def megabytes(value: Any) -> int:
     """A size in megabytes (``max-file-size = 5``), as bytes."""
     # at least 1 KB: a smaller cap would skip every file of a project without saying why

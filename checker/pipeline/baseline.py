@@ -63,7 +63,9 @@ def read(path: Path) -> Set[Identity]:
         raise BaselineError(f"{path}: not UTF-8 at byte {exc.start}") from None
     except RecursionError:
         raise BaselineError(f"{path}: not an archcheck baseline: nested too deeply") from None
-    except (ValueError, msgspec.ValidationError) as exc:
+    except msgspec.ValidationError:  # its message quotes a field name: the file may be any file
+        raise BaselineError(f"{path}: not an archcheck baseline (its fields are not a baseline's)") from None
+    except ValueError as exc:  # json's: a position, never the text
         raise BaselineError(f"{path}: not an archcheck baseline: {exc}") from None
     # an entry written before texts were digests (or masked) still matches
     return {(e.code, e.path, stored_text(e.text), e.occurrence) for e in document.entries}

@@ -45,8 +45,8 @@ def _read_ignore_file(
         return None
     # git splits a .gitignore at "\n" only (a form feed or U+2028 is part of a pattern), and drops
     # the "\r" of a CRLF line end
-    text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")  # git skips a BOM
-    lines = [git_line(line.removesuffix("\r")) for line in text.split("\n")]
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")  # git skips a BOM
+    lines = [git_line(_bytes_as_git(line.removesuffix("\r"))) for line in text.split("\n")]
     written = [line for line in lines if line and not line.startswith("#")]
     patterns = [line for line in written if len(line) <= 4096]  # longer: no name is that long
     if len(patterns) < len(written) and unreadable is not None:  # what they would ignore is checked
@@ -63,6 +63,18 @@ def _read_ignore_file(
     if used < len(patterns) and unreadable is not None:  # what the rest ignores is checked: say so
         unreadable.append((path, f"holds {len(patterns)} patterns; only the first {used} are used"))
     return globs
+
+
+def _bytes_as_git(line: str) -> str:
+    """A line holding bytes that are not UTF-8, where file names are matched as text (such a
+    byte of a name is U+FFFD): git compares bytes, so an ignore line is dropped (what it names
+    is checked) and a negation matches any such byte (what it brings back is checked)."""
+    if not _UNDECODED.search(line):
+        return line
+    return _UNDECODED.sub("\ufffd", line) if line.startswith("!") else ""
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def _compiles(lines: List[str]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -28,3 +29,8 @@ def test_a_config_baseline_linked_out_of_the_project_is_not_read(tmp_path: Path)
     result = run(root)
     assert result.returncode == 2 and b"leads outside the project" in result.stderr
     assert b"auths" not in result.stderr
+    pruned = subprocess.run(  # `baseline --prune` read it (and quoted its keys) before refusing to write
+        [sys.executable, "-m", "archcheck", "baseline", "--prune"], cwd=root, capture_output=True, timeout=300
+    )
+    assert pruned.returncode == 2 and b"leads outside the project" in pruned.stderr
+    assert b"auths" not in pruned.stderr

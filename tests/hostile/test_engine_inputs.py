@@ -126,7 +126,9 @@ def test_a_file_over_max_file_size_is_skipped(tmp_path: Path) -> None:
     assert "skipped: 2.3 MB, over max-file-size (1 MB)" in _text(root)
 
 
-@pytest.mark.parametrize("value", ['"/tmp/cache"', '"../cache"', '"~/cache"'])
+@pytest.mark.parametrize(
+    "value", ['"/tmp/cache"', '"../cache"', '"~/cache"', '".git/refs/heads/cache"', '"a/.hg/c"']
+)
 def test_a_cache_dir_outside_the_project_is_a_config_error(tmp_path: Path, value: str) -> None:
     root = project(tmp_path, {"a.py": "x = 1\n"}, CONFIG + f"cache-dir = {value}\n")
     result = run(root)
