@@ -10,6 +10,7 @@ and never adds one.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import AbstractSet, Annotated, Final, List, Literal, Optional, Sequence, Set
@@ -50,6 +51,9 @@ class _Baseline(msgspec.Struct, forbid_unknown_fields=True):
     format: Literal[1] = FORMAT
 
 
+_UNKNOWN_FIELD = re.compile(r"unknown field `[^`]*`")
+
+
 def read(path: Path) -> Set[Identity]:
     """The entries of a baseline file; BaselineError (file, position, reason) if it is not one."""
     try:
@@ -63,8 +67,9 @@ def read(path: Path) -> Set[Identity]:
         raise BaselineError(f"{path}: not UTF-8 at byte {exc.start}") from None
     except RecursionError:
         raise BaselineError(f"{path}: not an archcheck baseline: nested too deeply") from None
-    except msgspec.ValidationError:  # its message quotes a field name: the file may be any file
-        raise BaselineError(f"{path}: not an archcheck baseline (its fields are not a baseline's)") from None
+    except msgspec.ValidationError as exc:  # an unknown field's name is not quoted: any file may be named
+        reason = _UNKNOWN_FIELD.sub("an unknown field", str(exc))
+        raise BaselineError(f"{path}: not an archcheck baseline: {reason}") from None
     except ValueError as exc:  # json's: a position, never the text
         raise BaselineError(f"{path}: not an archcheck baseline: {exc}") from None
     # an entry written before texts were digests (or masked) still matches

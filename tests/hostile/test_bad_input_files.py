@@ -140,3 +140,14 @@ def test_index_output_outside_the_project(project: Path, tmp_path_factory: pytes
 def test_output_to_a_device_is_written_in_place(project: Path) -> None:
     result = cli(project, "check", "--output", "/dev/stdout")
     assert result.returncode == 0 and "All checks passed" in result.stdout
+
+
+def test_an_unknown_field_of_a_baseline_is_not_quoted(tmp_path: Path) -> None:
+    """msgspec names the field it does not know; a config-named baseline may be any file."""
+    from archcheck.pipeline.baseline import BaselineError, read
+
+    path = tmp_path / "known.json"
+    path.write_text('{"ghp_SECRET": 1, "entries": []}', encoding="utf-8")
+    with pytest.raises(BaselineError, match="an unknown field") as raised:
+        read(path)
+    assert "ghp_SECRET" not in str(raised.value)
