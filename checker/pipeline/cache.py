@@ -35,7 +35,7 @@ from typing import Any, Dict, Generic, Iterable, List, Mapping, Optional, Set, T
 import msgspec
 
 from archcheck import __version__
-from archcheck.fileio import CACHE_MARK, read_regular, replace_file
+from archcheck.fileio import CACHE_MARK, is_cache_folder, read_regular, replace_file
 from archcheck.gitrepo import run_git, work_tree
 from archcheck.model import CallFacts, FileFacts, Report, Violation
 
@@ -225,7 +225,7 @@ class CacheDir:
             return exc.strerror or type(exc).__name__
         if not stat.S_ISDIR(info.st_mode):
             return "it is not a directory"
-        if _read_entry(self.directory / ".gitignore", 4096) != CACHE_MARK:
+        if not is_cache_folder(self.directory):
             return "it holds no .gitignore written by archcheck: a source folder is never a cache"
         return self._committed()
 
@@ -253,7 +253,7 @@ class CacheDir:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 self.made = True
             ignore = self.directory / ".gitignore"
-            if _read_entry(ignore, 4096) != CACHE_MARK:
+            if not is_cache_folder(self.directory):
                 self._write_atomic(ignore, CACHE_MARK)
             return True
         except OSError:
