@@ -183,6 +183,17 @@ INVALID = [
                 "async def on_error(error):\n"
                 "    handler.handle(error)  # expect: ASY003\n"
             ),
+            _APP + "compat.py": (  # a stand-in defined where an optional import failed
+                "import asyncio\n\n"
+                "try:\n    from fastsync import run_blocking\n"
+                "except ImportError:\n"
+                "    def run_blocking(coro):\n        return asyncio.run(coro)\n"
+            ),
+            _APP + "jobs.py": (
+                "from app.compat import run_blocking\n\n"
+                "async def nightly():\n"
+                "    run_blocking(cleanup())  # expect: ASY003\n"
+            ),
         }
     ),
 ]
@@ -202,7 +213,7 @@ class BlockingLoopEntryViaCall(
     valid=VALID,
     invalid=INVALID,
 ):
-    reads = frozenset({"loop_entries", "imports", "classes", "calls", "contents"})
+    reads = frozenset({"loop_entries", "imports", "classes", "calls", "function_names", "contents"})
     loop_calls = LoopCalls(
         functions=frozenset({"asyncio.run"}), methods=frozenset({"run_until_complete", "run_forever"})
     )

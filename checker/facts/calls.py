@@ -11,7 +11,7 @@ pass-by-reference case: which parameters a function calls or stores on
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.names import dotted, own_nodes
@@ -21,6 +21,46 @@ from archcheck.model import CallFact, DefFact, Location
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})
 _VIEWS = frozenset({"values", "items", "get"})
 Instances = Tuple[Tuple[str, str], ...]
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+_BODIES = ("body", "handlers", "orelse", "finalbody", "cases")  # what holds statements, in field order
+
+
+def _inner_scopes(body: Sequence[ast.stmt]) -> Iterator[Union[FunctionNode, ast.ClassDef]]:
+    """The functions and classes a scope defines itself: in its statements at any depth of
+    ``if``/``for``/``while``/``with``/``try``/``match``, not inside another def or class; in
+    source order. Statements only: no expression can hold a definition."""
+    todo: List[ast.AST] = list(reversed(body))
+    while todo:  # a stack, not recursion: an `elif` chain nests one level per branch
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node
+            continue
+        for name in reversed(_BODIES):
+            part = getattr(node, name, None)
+            if part:
+                todo.extend(reversed(part))
+
+
+def defined_functions(
+    body: Sequence[ast.stmt], prefix: str = "", class_name: Optional[str] = None
+) -> Iterator[Tuple[str, Optional[str], FunctionNode]]:
+    """(qualname, class it is a method of, node) of every function defined in ``body``, nested
+    ones too, each before those it holds."""
+    for node in _inner_scopes(body):
+        if isinstance(node, ast.ClassDef):
+            yield from defined_functions(node.body, f"{prefix}{node.name}.", node.name)
+        else:
+            qualname = prefix + node.name
+            yield qualname, class_name, node
+            yield from defined_functions(node.body, f"{qualname}.<locals>.", None)
+
+
+def function_names(source: ParsedSource) -> Tuple[str, ...]:
+    """The qualified name of every function a file defines: what a call graph can resolve a
+    call to without gathering the file's call facts."""
+    if source.ast_tree is None:
+        return ()
+    return tuple(qualname for qualname, _, _ in defined_functions(source.ast_tree.body))
 
 
 def _self_attr(node: ast.AST) -> Optional[str]:
@@ -47,24 +87,7 @@ class _Gatherer:
     def where(self, node: ast.AST) -> Location:
         return self.source.location(node)
 
-    def walk(self, body: Sequence[ast.stmt], prefix: str, class_name: Optional[str]) -> None:
-        # a stack, not recursion: an `elif` chain nests one level per branch without indenting
-        stack = [(node, prefix, class_name) for node in reversed(body)]
-        while stack:
-            node, prefix, class_name = stack.pop()
-            if isinstance(node, ast.ClassDef):
-                inner = f"{prefix}{node.name}."
-                stack.extend((n, inner, node.name) for n in reversed(node.body))
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.function(node, prefix, class_name)
-            else:
-                nested = [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt)]
-                stack.extend((n, prefix, class_name) for n in reversed(nested))
-
-    def function(
-        self, node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: str, class_name: Optional[str]
-    ) -> None:
-        qualname = prefix + node.name
+    def function(self, node: FunctionNode, qualname: str, class_name: Optional[str]) -> None:
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
         own = list(own_nodes(node.body))
@@ -136,12 +159,6 @@ class _Gatherer:
                 tuple(self_types),
             )
         )
-        nested = [n for n in own if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
-        for inner in nested:
-            if isinstance(inner, ast.ClassDef):
-                self.walk(inner.body, f"{qualname}.<locals>.{inner.name}.", inner.name)
-            else:
-                self.function(inner, f"{qualname}.<locals>.", None)
 
 
 def gather_calls(source: ParsedSource) -> Tuple[Tuple[DefFact, ...], Instances]:
@@ -149,12 +166,13 @@ def gather_calls(source: ParsedSource) -> Tuple[Tuple[DefFact, ...], Instances]:
     if source.ast_tree is None:
         return (), ()
     gatherer = _Gatherer(source)
-    gatherer.walk(source.ast_tree.body, "", None)
+    for qualname, class_name, function in defined_functions(source.ast_tree.body):
+        gatherer.function(function, qualname, class_name)
     instances = []
-    for node in source.ast_tree.body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+    for statement in source.ast_tree.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
             continue
-        name, value = node.targets[0], node.value
+        name, value = statement.targets[0], statement.value
         ctor = dotted(value.func) if isinstance(value, ast.Call) else None
         if isinstance(name, ast.Name) and ctor is not None:
             instances.append((name.id, ctor))

@@ -21,7 +21,10 @@ only from a file that names ``run_sync`` and is ``helpers.py`` itself, imports
 it (or a package above it), or imports a module that does (a module-level
 instance of one of its classes). Only those files' call facts are gathered (by
 the :class:`CallFactSource` the pipeline hands in, from its cache or by
-parsing), and only their calls are resolved. Level by level this finds every
+parsing), and only their calls are resolved. A call into another file is
+resolved against the names of the functions it defines, from its per-file
+facts: its own call facts are gathered only when a function is passed to the
+callee or an instance is looked up there. Level by level this finds every
 edge into every function on a chain, which is all the questions below ask.
 """
 
@@ -145,16 +148,22 @@ class CallGraph:
             self.instances[path] = dict(found.instances)
 
     def _known(self, node: Node) -> bool:
-        """Is ``node`` a function (loading its file's call facts first)?"""
+        """Is ``node`` a function? (Its file's call facts are loaded only when asked for.)"""
+        if node[0] in self.loaded:
+            return node in self.defs
+        facts = self.facts.get(node[0])
+        return facts is not None and node[1] in facts.function_names
+
+    def _def(self, node: Node) -> DefFact:
+        """The call facts of a known function, its file's loaded on demand."""
         if node[0] not in self.loaded:
             self._load([node[0]])
-        return node in self.defs
+        return self.defs[node]
 
     def _process(self, paths: Collection[str]) -> None:
         """Resolve every call in ``paths`` into edges."""
         todo = sorted(p for p in paths if p not in self.processed)
         self._load(todo)
-        self._load(self._referenced(todo))  # in one batch, before resolution asks file by file
         for path in todo:
             self.processed.add(path)
         for node in sorted(n for n in self.defs if n[0] in todo):
@@ -167,25 +176,6 @@ class CallGraph:
         while parent:
             found |= self.importers.get(parent, set()) | self.importers.get(parent + "/__init__.py", set())
             parent = posixpath.dirname(parent)
-        return found
-
-    def _referenced(self, paths: Collection[str]) -> Set[str]:
-        """Files the calls in ``paths`` may lead to: what resolution will look into."""
-        found: Set[str] = set()
-        for node, d in self.defs.items():
-            if node[0] not in paths:
-                continue
-            aliases = self.aliases[node[0]]
-            written = [c.target for c in d.calls] + [ref for c in d.calls for _, ref in c.refs]
-            written += [cls for _, cls in (*d.local_types, *d.self_types)]
-            for name in written:
-                meant = qualify(name, aliases)
-                if meant is None or "." not in meant:
-                    continue
-                for module in {meant.rsplit(".", 1)[0], meant.rsplit(".", 2)[0]}:
-                    target = self.layout.module_file(node[0], module)
-                    if target is not None:
-                        found.add(target)
         return found
 
     def _callers_of(self, nodes: Collection[Node]) -> None:
@@ -324,11 +314,13 @@ class CallGraph:
             if callee_node is None:
                 continue
             self._edge(node, callee_node, call.location, (node, index, 0))
-            callee = self.defs[callee_node]
             for number, (slot, ref) in enumerate(call.refs, start=1):
                 passed = self.resolve(path, caller, ref)
+                if passed is None:  # the callee's own facts matter only when a function is passed
+                    continue
+                callee = self._def(callee_node)
                 param = self._param_for(callee, slot, bound="." in call.target)
-                if passed is not None and param is not None:
+                if param is not None:
                     self._add_reference(callee_node, callee, param, passed, (node, index, number))
 
     def _add_reference(
@@ -355,7 +347,7 @@ class CallGraph:
         frontier = sorted(
             n
             for n in self.entries
-            if self.layout.owner(n[0]) and self._known(n) and not self.defs[n].is_async
+            if self.layout.owner(n[0]) and self._known(n) and not self._def(n).is_async
         )
         chains = Chains({sink: None for sink in frontier})
         while frontier:
