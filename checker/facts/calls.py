@@ -11,7 +11,7 @@ pass-by-reference case: which parameters a function calls or stores on
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.names import dotted, own_nodes
@@ -22,37 +22,52 @@ _STORE_METHODS = frozenset({"append", "add", "appendleft"})
 _VIEWS = frozenset({"values", "items", "get"})
 Instances = Tuple[Tuple[str, str], ...]
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-_BODIES = ("body", "handlers", "orelse", "finalbody", "cases")  # what holds statements, in field order
+# the nodes that hold statements (in field order), beyond definitions: no expression can
+_BLOCKS: Dict[type, Tuple[str, ...]] = {
+    kind: fields
+    for name, fields in (
+        ("If", ("body", "orelse")),
+        ("For", ("body", "orelse")),
+        ("AsyncFor", ("body", "orelse")),
+        ("While", ("body", "orelse")),
+        ("With", ("body",)),
+        ("AsyncWith", ("body",)),
+        ("Try", ("body", "handlers", "orelse", "finalbody")),
+        ("TryStar", ("body", "handlers", "orelse", "finalbody")),
+        ("ExceptHandler", ("body",)),
+        ("Match", ("cases",)),
+        ("match_case", ("body",)),
+    )
+    if (kind := getattr(ast, name, None)) is not None
+}
+_SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _inner_scopes(body: Sequence[ast.stmt]) -> Iterator[Union[FunctionNode, ast.ClassDef]]:
-    """The functions and classes a scope defines itself: in its statements at any depth of
-    ``if``/``for``/``while``/``with``/``try``/``match``, not inside another def or class; in
-    source order. Statements only: no expression can hold a definition."""
-    todo: List[ast.AST] = list(reversed(body))
-    while todo:  # a stack, not recursion: an `elif` chain nests one level per branch
-        node = todo.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            yield node
-            continue
-        for name in reversed(_BODIES):
-            part = getattr(node, name, None)
-            if part:
-                todo.extend(reversed(part))
-
-
-def defined_functions(
-    body: Sequence[ast.stmt], prefix: str = "", class_name: Optional[str] = None
-) -> Iterator[Tuple[str, Optional[str], FunctionNode]]:
+def defined_functions(body: Sequence[ast.stmt]) -> List[Tuple[str, Optional[str], FunctionNode]]:
     """(qualname, class it is a method of, node) of every function defined in ``body``, nested
-    ones too, each before those it holds."""
-    for node in _inner_scopes(body):
-        if isinstance(node, ast.ClassDef):
-            yield from defined_functions(node.body, f"{prefix}{node.name}.", node.name)
-        else:
-            qualname = prefix + node.name
-            yield qualname, class_name, node
-            yield from defined_functions(node.body, f"{qualname}.<locals>.", None)
+    ones too, in source order: in a function's or class's statements at any depth of
+    ``if``/``for``/``while``/``with``/``try``/``match``."""
+    found: List[Tuple[str, Optional[str], FunctionNode]] = []
+    # a stack, not recursion: an `elif` chain nests one level per branch
+    todo: List[Tuple[ast.AST, str, Optional[str]]] = [(n, "", None) for n in reversed(body)]
+    pop, push = todo.pop, todo.extend
+    while todo:
+        node, prefix, class_name = pop()
+        kind = type(node)
+        if kind in _SCOPE_KINDS:
+            name = node.name  # type: ignore[attr-defined]
+            if kind is ast.ClassDef:
+                inner, owner = f"{prefix}{name}.", name
+            else:
+                found.append((prefix + name, class_name, node))  # type: ignore[arg-type]
+                inner, owner = f"{prefix}{name}.<locals>.", None
+            push((n, inner, owner) for n in reversed(node.body))  # type: ignore[attr-defined]
+            continue
+        fields = _BLOCKS.get(kind)
+        if fields is not None:
+            for field in reversed(fields):
+                push((n, prefix, class_name) for n in reversed(getattr(node, field)))
+    return found
 
 
 def function_names(source: ParsedSource) -> Tuple[str, ...]:
