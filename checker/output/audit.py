@@ -127,7 +127,7 @@ _Count = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
 
 
 class _Group(msgspec.Struct, forbid_unknown_fields=True):
-    names: List[str]
+    names: Annotated[List[str], msgspec.Meta(min_length=1)]  # a group is named by its first name
     sites: List[str]
 
 

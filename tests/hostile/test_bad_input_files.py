@@ -46,6 +46,11 @@ def one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) ->
         (b'{"date": "d", "services": {"svc": {"groups": [], "files": -1}}, "totals": {}}', ">= 0"),
         (b"[" * 100_000, "nested too deeply"),
         (b'{"date": "\xff"}', "not UTF-8"),
+        (
+            b'{"date": "d", "services": {"svc": {"groups": [], "function_groups": [{"names": [], '
+            b'"sites": []}]}}, "totals": {}}',
+            "Expected `array` of length >= 1",
+        ),
     ],
 )
 def test_audit_history_lines_of_the_wrong_shape(project: Path, line: bytes, reason: str) -> None:
