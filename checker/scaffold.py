@@ -92,13 +92,13 @@ def write(root: Path, table: Dict[str, Any], force: bool, notes: Optional[Dict[s
     if not special and not is_inside(os.path.realpath(target), os.path.realpath(root)):
         raise InitError(f"{target}: not read: it leads outside the project (a link)")
     text = toml_text(target) if target.exists() else ""
-    expected = parse_toml(text, PYPROJECT)
+    expected = parse_toml(text, PYPROJECT, parse_float=str)  # floats as written: `nan` equals itself
     try:
         result = _with_table(text, table, force, notes or {})
     except (TOMLKitError, ValueError, TypeError, KeyError, RecursionError) as exc:
         raise InitError(f"{PYPROJECT}: cannot edit it ({exc}); add [tool.archcheck] by hand") from None
     expected.setdefault("tool", {})["archcheck"] = table
-    if parse_toml(result, PYPROJECT) != expected:
+    if parse_toml(result, PYPROJECT, parse_float=str) != expected:
         raise InitError(f"{PYPROJECT}: cannot add [tool.archcheck] without changing the rest; add it by hand")
     write_atomic(target, result, inside=root)
     return target

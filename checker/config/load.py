@@ -180,10 +180,10 @@ def toml_text(path: Path) -> str:
         raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
 
 
-def parse_toml(text: str, name: str) -> Dict[str, Any]:
+def parse_toml(text: str, name: str, parse_float: Callable[[str], Any] = float) -> Dict[str, Any]:
     """Parsed TOML; ConfigError with the position tomllib gives if it is not valid."""
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text, parse_float=parse_float)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{name}: invalid TOML: {exc}"]) from None
     except RecursionError:

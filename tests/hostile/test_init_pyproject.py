@@ -150,3 +150,12 @@ def test_init_writes_folder_names_as_literal_globs(tmp_path: Path) -> None:
     assert "left out (a name TOML cannot hold" in written.stdout and "new\\nline" in written.stdout
     result = cli(tmp_path, "check")
     assert result.returncode == 0 and " 3 services)" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "-nan", "inf", "1.50"])
+def test_a_float_of_another_tool_is_kept_as_written(tmp_path: Path, value: str) -> None:
+    root = layout(tmp_path, f"[project]\nname = 'mono'\n\n[tool.sometool]\nthreshold = {value}\n")
+    result = cli(root, "init")
+    assert result.returncode == 0, result.stderr
+    assert f"threshold = {value}\n" in (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert tool(root)["archcheck"]["services"] == ["api"]
