@@ -35,6 +35,9 @@ def problem(data: bytes) -> ParseProblem:
         (b"x = (" * 300 + b"\n", 1, 1, ""),
         ("import os\n".encode("utf-16"), 1, 1, "encoded as UTF-16 with a byte-order mark"),
         ("import os\nx = 1\n".encode("utf-16-le"), 1, 1, "UTF-16 (little-endian, no byte-order mark)"),
+        # a lone CR ends a line for Python: positions count it
+        (b"x = 1\r\ry = '\xff'\r", 3, 6, "cannot decode as utf-8"),
+        (b"#!/usr/bin/env python\r# coding: nope\rx = 1\r", 2, 1, "unknown encoding: nope"),
     ],
 )
 def test_bad_input_is_a_positioned_problem(data: bytes, line: int, column: int, reason: str) -> None:
@@ -50,6 +53,8 @@ def test_bad_input_is_a_positioned_problem(data: bytes, line: int, column: int, 
         b"",
         b"\xef\xbb\xbfimport os\n",
         b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n",
+        b"# -*- coding: latin-1 -*-\rname = 'caf\xe9'\r",  # the cookie's line ends at a lone CR
+        b"#!/usr/bin/env python\r\n# coding: latin-1\r\nname = 'caf\xe9'\r\n",
         b'label = f"{", ".join(["a"])}"\n',  # 3.12 f-string, on any Python
         b"type Alias = int\n",
     ],

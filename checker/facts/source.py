@@ -15,7 +15,6 @@ import ast
 import bisect
 import codecs
 import contextlib
-import io
 import itertools
 import re
 import sys
@@ -197,9 +196,13 @@ def _problem(path: str, reason: str, line: int = 1, column: int = 1) -> ParsePro
     return ParseProblem(reason, Location(path, line, column, line, column))
 
 
+_BYTES_LINE = re.compile(rb"[^\r\n]*(?:\r\n?|\n)")  # a line of source bytes, where Python ends it
+
+
 def _byte_position(data: bytes, offset: int, encoding: str) -> Tuple[int, int]:
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
+    line, start = 1, 0
+    for match in _BYTES_LINE.finditer(data, 0, offset):
+        line, start = line + 1, match.end()
     column = len(data[start:offset].decode(encoding, errors="replace")) + 1
     return line, column
 
@@ -223,6 +226,21 @@ def _wide_encoding(data: bytes) -> Optional[str]:
     return None
 
 
+def _first_lines(data: bytes) -> List[bytes]:
+    """The first two lines of source bytes, where Python ends them (a lone CR too), each line
+    end made ``\n``: what a coding cookie is looked for in."""
+    lines: List[bytes] = []
+    start = 0
+    while len(lines) < 2 and start < len(data):
+        match = _BYTES_LINE.match(data, start)
+        if match is None:  # the last line, without an end
+            lines.append(data[start:])
+            break
+        lines.append(match.group().rstrip(b"\r\n") + b"\n")
+        start = match.end()
+    return lines
+
+
 def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
     """Decode source bytes as Python does (PEP 263 cookie, BOM, UTF-8 default)."""
     wide = _wide_encoding(data)
@@ -236,10 +254,11 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
     if nul >= 0:
         line, column = _byte_position(data, nul, "utf-8-sig")  # columns count characters
         return _problem(path, "file contains a NUL byte (binary file?)", line, column)
+    first_two = _first_lines(data)
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding, _ = tokenize.detect_encoding(iter([*first_two, b""]).__next__)
     except SyntaxError as exc:
-        head = b"\n".join(data.removeprefix(codecs.BOM_UTF8).split(b"\n", 2)[:2])
+        head = b"".join(first_two).removeprefix(codecs.BOM_UTF8)
         if not _COOKIE.search(head):
             encoding = "utf-8"  # no cookie: the first lines are not UTF-8; decode says where
         else:
