@@ -253,28 +253,33 @@ def _mask_text(text: str, depth: int) -> str:
 
 
 _CREDENTIALS_START = re.compile(r"://[^\s:@/'\"]*:")
-_PORT = re.compile(r"\d{1,5}(?:[/?#\s'\"]|$)")  # `host:8000/`: a port, not a password
+# `host:8000/`: a port, or a password starting with digits (SQLAlchemy reads `123/pw` up to the
+# "@"): a password only up to an "@" on its own line
+_PORT = re.compile(r"\d{1,5}(?:[/?#\s'\"]|$)")
 _STRETCH = 1000  # characters a password's stretch may span
 # another URL written after a space or a quote
 _NEXT_URL = re.compile(r"[\s'\"][A-Za-z][A-Za-z0-9+.-]{0,31}://")
 
 
 def _mask_split_passwords(text: str) -> str:
-    """From each ``://user:`` (not ``host:port``), all up to an "@" within 1,000 characters,
-    masked: a password holding "/", whitespace, a quote or "://" (SQLAlchemy reads up to the
-    "@"), which urllib or the text around it cuts short. The "@" is the last one before the
-    next URL written after a space or a quote that has one before it: when in doubt, more is
-    masked. An already masked ``***@`` is left unless a "://" follows it in the same word or
-    another "@" before a quote or the line's end (what came after an "@" inside the
-    password). A loop of bounded searches, not one
-    pattern: linear in any text."""
+    """From each ``://user:``, all up to an "@" within 1,000 characters (on the same line
+    after what reads as ``host:port``), masked: a password holding "/", whitespace, a quote
+    or "://" (SQLAlchemy reads up to the "@"), which urllib or the text around it cuts
+    short. The "@" is the last one before the next URL written after a space or a quote
+    that has one before it: when in doubt, more is masked. An already masked ``***@`` is
+    left unless a "://" follows it in the same word or another "@" before a quote or the
+    line's end (what came after an "@" inside the password). A loop of bounded searches,
+    not one pattern: linear in any text."""
     parts: List[str] = []
     done = 0
     for start in _CREDENTIALS_START.finditer(text):
         begin = start.end()
-        if begin - 1 < done or _PORT.match(text, begin):
+        if begin - 1 < done:
             continue
         limit = min(len(text), begin + _STRETCH + 1)
+        if _PORT.match(text, begin):
+            line_end = text.find("\n", begin, limit)
+            limit = limit if line_end < 0 else line_end
         if text.rfind("@", begin, limit) < 0:
             continue
         if text.startswith(MASK + "@", begin) and not _MORE_IN_WORD.match(text, begin + len(MASK) + 1):
@@ -297,10 +302,8 @@ def _mask_split_passwords(text: str) -> str:
 # ends at the "/"; "p@ss w0rd@db")
 _MORE_IN_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"]{0,1000}@")
 # one URL's ``scheme://user:`` and its password as SQLAlchemy reads it: up to the first "@",
-# whatever it holds (not a port: ``host:8000/path@x`` has no password)
-_VALUE_PASSWORD = re.compile(
-    r"^([A-Za-z][A-Za-z0-9+.-]{0,31}://[^:/@]*:)(?!\d{1,5}(?:[/?#]|$))[^@]+@", re.DOTALL
-)
+# whatever it holds (``app:123/pw@db`` too: SQLAlchemy reads no port there)
+_VALUE_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,31}://[^:/@]*:)[^@]+@", re.DOTALL)
 
 
 def mask_url(value: str) -> str:

@@ -41,6 +41,18 @@ def test_a_database_url_is_masked_as_sqlalchemy_reads_its_password(tmp_path: Pat
     assert "CFG002" in out and "SECRETD" not in out and "postgresql://app:***@db/app" in out
 
 
+@pytest.mark.parametrize("source", ["config.py", ".env"])
+def test_a_database_url_password_starting_with_digits_is_masked(tmp_path: Path, source: str) -> None:
+    """SQLAlchemy reads ``123/S3cretPw`` as the password, not ``123`` as a port."""
+    url = "postgresql://app:123/S3cretPw@db:5432/app"
+    text = f'DATABASE_URL = "{url}"\n' if source == "config.py" else f"DATABASE_URL={url}\n"
+    root = project(tmp_path, {"config.py": "x = 1\n"}, CONFIG + TEMPLATE)
+    (root / "svc" / ("app/config.py" if source == "config.py" else ".env")).write_text(text, encoding="utf-8")
+    for fmt in FORMATS:
+        out = run(root, "--no-cache", "--format", fmt).stdout.decode("utf-8")
+        assert "CFG002" in out and "S3cretPw" not in out and "123/" not in out, fmt
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, fmt: str) -> None:
     url = "postgresql://u:p@ss@db/x?password=hunter2&sslpassword=s3cr3t&sslmode=require"

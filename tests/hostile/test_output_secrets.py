@@ -27,6 +27,17 @@ from tests.hostile._project import CONFIG, TEMPLATE, project, run
         ("'postgresql://app:a\" b@db/app'", "'postgresql://app:***@db/app'"),
         ("'postgresql://app:secret\nx@db/app'", "'postgresql://app:***@db/app'"),
         ("https://github.com/foo@bar https://host:8080/x", "https://github.com/foo@bar https://host:8080/x"),
+        # a password that starts with digits reads as a port until its "@" on the same line
+        ("Uses postgresql://app:2024 Winter!@db/app", "Uses postgresql://app:***@db/app"),
+        ("'postgresql://app:123/S3cretPw@db:5432/app'", "'postgresql://app:***@db:5432/app'"),
+        (
+            "--index-url https://ci:9/TokPart@pypi.example.com/simple",
+            "--index-url https://ci:***@pypi.example.com/simple",
+        ),
+        (
+            "see http://localhost:8000/docs\nmail admin@example.com",
+            "see http://localhost:8000/docs\nmail admin@example.com",
+        ),
     ],
 )
 def test_passwords_are_masked_whatever_they_hold(text: str, masked: str) -> None:
