@@ -142,7 +142,6 @@ class CallFacts(Value, frozen=True):
     """A file's call-graph facts, gathered on demand for the files a call graph needs."""
 
     defs: Tuple[DefFact, ...] = ()
-    instances: Tuple[Tuple[str, str], ...] = ()  # module-level (name, class called to build it)
 
 
 class LoopEntryFact(Value, frozen=True):

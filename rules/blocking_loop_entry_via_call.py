@@ -213,7 +213,9 @@ class BlockingLoopEntryViaCall(
     valid=VALID,
     invalid=INVALID,
 ):
-    reads = frozenset({"loop_entries", "imports", "classes", "calls", "function_names", "contents"})
+    reads = frozenset(
+        {"loop_entries", "imports", "classes", "calls", "function_names", "module_instances", "contents"}
+    )
     loop_calls = LoopCalls(
         functions=frozenset({"asyncio.run"}), methods=frozenset({"run_until_complete", "run_forever"})
     )

@@ -55,7 +55,7 @@ def test_function_names_are_every_function_of_the_call_facts() -> None:
         except SyntaxError:
             continue
         source = ParsedSource(where, text, tree)
-        defs, _ = gather_calls(source)
+        defs = gather_calls(source)
         assert function_names(source) == tuple(d.qualname for d in defs), where
         checked += 1
     assert checked > 100

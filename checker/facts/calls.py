@@ -20,7 +20,6 @@ from archcheck.model import CallFact, DefFact, Location
 
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})
 _VIEWS = frozenset({"values", "items", "get"})
-Instances = Tuple[Tuple[str, str], ...]
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # the nodes that hold statements (in field order), beyond definitions: no expression can
 _BLOCKS: Dict[type, Tuple[str, ...]] = {
@@ -176,19 +175,11 @@ class _Gatherer:
         )
 
 
-def gather_calls(source: ParsedSource) -> Tuple[Tuple[DefFact, ...], Instances]:
-    """Every function's call facts, and module-level instances (``registry = Registry()``)."""
+def gather_calls(source: ParsedSource) -> Tuple[DefFact, ...]:
+    """Every function's call facts."""
     if source.ast_tree is None:
-        return (), ()
+        return ()
     gatherer = _Gatherer(source)
     for qualname, class_name, function in defined_functions(source.ast_tree.body):
         gatherer.function(function, qualname, class_name)
-    instances = []
-    for statement in source.ast_tree.body:
-        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
-            continue
-        name, value = statement.targets[0], statement.value
-        ctor = dotted(value.func) if isinstance(value, ast.Call) else None
-        if isinstance(name, ast.Name) and ctor is not None:
-            instances.append((name.id, ctor))
-    return tuple(gatherer.defs), tuple(instances)
+    return tuple(gatherer.defs)

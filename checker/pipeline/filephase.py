@@ -53,7 +53,7 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
     classes, functions = gather_definitions(parsed)
     entries = gather_loop_entries(parsed, aliases, plan.loop_calls, screen=plan.prefilters)
     enters_loop = any(entry.function is not None and not entry.guarded for entry in entries)
-    calls = CallFacts(*gather_calls(parsed)) if enters_loop else None
+    calls = CallFacts(gather_calls(parsed)) if enters_loop else None
     names = tuple(d.qualname for d in calls.defs) if calls else function_names(parsed)
     config = gather_config(parsed, aliases, screen=plan.prefilters)
     generators = gather_generators(parsed, aliases, screen=plan.prefilters)
@@ -104,8 +104,7 @@ def analyse_calls(path: str, data: bytes) -> CallFacts:
     parsed = parse(path, data)
     if isinstance(parsed, ParseProblem):
         return CallFacts()
-    defs, instances = gather_calls(parsed)
-    return CallFacts(defs, instances)
+    return CallFacts(gather_calls(parsed))
 
 
 def analyse_env_file(path: str, data: bytes) -> FileFacts:

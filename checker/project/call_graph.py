@@ -145,7 +145,6 @@ class CallGraph:
                 if d.class_name is not None:
                     self.members.setdefault((path, _owner(d)), []).append(d)
             self.aliases[path] = import_aliases(self.facts[path].imports)
-            self.instances[path] = dict(found.instances)
 
     def _known(self, node: Node) -> bool:
         """Is ``node`` a function? (Its file's call facts are loaded only when asked for.)"""
@@ -238,16 +237,22 @@ class CallGraph:
         local = dict(caller.local_types).get(name)
         if local is not None:
             return path, local
-        if name in self.instances[path]:
-            return path, self.instances[path][name]
+        written = self._instances(path).get(name)
+        if written is not None:
+            return path, written
         meant = qualify(name, self.aliases[path])
         symbol = self._symbol(path, meant) if meant else None
-        if symbol is not None:
-            self._load([symbol[0]])
-        if symbol is not None and symbol[0] in self.instances:
-            written = self.instances[symbol[0]].get(symbol[1])
+        if symbol is not None and symbol[0] in self.facts:
+            written = self._instances(symbol[0]).get(symbol[1])
             return (symbol[0], written) if written else None
         return None
+
+    def _instances(self, path: str) -> Dict[str, str]:
+        """A file's module-level instances (bound once): name -> the class as written."""
+        found = self.instances.get(path)
+        if found is None:
+            found = self.instances[path] = dict(self.facts[path].module_instances)
+        return found
 
     def _self_type(self, path: str, owner: str, attr: str) -> Optional[str]:
         """The class ``self.<attr>`` was built from in any method of the class."""
