@@ -308,8 +308,6 @@ class FileFacts(Value, frozen=True):
     # call-graph facts, gathered with the rest for a file whose functions enter an event loop:
     # a call graph starts from those files (others' are gathered when a call graph asks)
     calls: Optional[CallFacts] = None
-    # every function's qualified name: what a call can resolve to without the file's call facts
-    function_names: Tuple[str, ...] = ()
     requirements: Tuple[RequirementFact, ...] = ()
     includes: Tuple[IncludeFact, ...] = ()
     suppressions: Tuple[Suppression, ...] = ()

@@ -190,9 +190,14 @@ INVALID = [
                 "    def run_blocking(coro):\n        return asyncio.run(coro)\n"
             ),
             _APP + "jobs.py": (
-                "from app.compat import run_blocking\n\n"
+                "import asyncio\nfrom app.compat import run_blocking\n\n"
                 "async def nightly():\n"
-                "    run_blocking(cleanup())  # expect: ASY003\n"
+                "    run_blocking(cleanup())  # expect: ASY003\n\n"
+                "async def weekly():\n"
+                "    def check(token):\n"
+                "        loop = asyncio.new_event_loop()\n"
+                "        return loop.run_until_complete(verify(token))\n"
+                "    check('t')  # expect: ASY003\n"
             ),
         }
     ),
@@ -214,7 +219,7 @@ class BlockingLoopEntryViaCall(
     invalid=INVALID,
 ):
     reads = frozenset(
-        {"loop_entries", "imports", "classes", "calls", "function_names", "module_instances", "contents"}
+        {"loop_entries", "imports", "classes", "calls", "functions", "module_instances", "contents"}
     )
     loop_calls = LoopCalls(
         functions=frozenset({"asyncio.run"}), methods=frozenset({"run_until_complete", "run_forever"})

@@ -1,9 +1,9 @@
-"""Call-graph facts: every function is named in the per-file facts, and the call graph
-gathers full call facts only for the files whose calls it resolves.
+"""Call-graph facts: every function of a file, in any block, and the call graph gathers
+them only for the files whose calls it resolves.
 
-Which functions a file defines is known for every file from the per-file phase
-(``FileFacts.function_names``); a call into a file is resolved against those
-names, so that file's own calls are parsed again only when they matter.
+A call into another file is resolved against that file's per-file definitions
+(module-level functions, methods of module-level classes), so its own calls are
+parsed again only when they matter.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Dict, Iterator, List, Mapping, Sequence
 import pytest
 
 from archcheck import api
-from archcheck.facts.calls import function_names, gather_calls
+from archcheck.facts.calls import gather_calls
+from archcheck.facts.definitions import gather_definitions
 from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFacts
 from archcheck.pipeline import engine
@@ -47,7 +48,9 @@ _NESTED = (
 )
 
 
-def test_function_names_are_every_function_of_the_call_facts() -> None:
+def test_what_definitions_name_is_a_function_of_the_call_facts() -> None:
+    """A call from another file is resolved against the definitions: each name they give
+    must be a function the call facts know (else an edge would lead nowhere)."""
     checked = 0
     for where, text in [("nested", _NESTED), *_sources()]:
         try:
@@ -55,15 +58,17 @@ def test_function_names_are_every_function_of_the_call_facts() -> None:
         except SyntaxError:
             continue
         source = ParsedSource(where, text, tree)
-        defs = gather_calls(source)
-        assert function_names(source) == tuple(d.qualname for d in defs), where
+        known = {d.qualname for d in gather_calls(source)}
+        classes, functions = gather_definitions(source)
+        named = {f.name for f in functions} | {f"{c.name}.{m}" for c in classes for m in c.methods}
+        assert named <= known, (where, named - known)
         checked += 1
     assert checked > 100
 
 
 def test_functions_in_every_kind_of_block_are_named() -> None:
     source = ParsedSource("nested.py", _NESTED, ast.parse(_NESTED))
-    assert function_names(source) == (
+    assert tuple(d.qualname for d in gather_calls(source)) == (
         "run",
         "other",
         "in_case",

@@ -69,14 +69,6 @@ def defined_functions(body: Sequence[ast.stmt]) -> List[Tuple[str, Optional[str]
     return found
 
 
-def function_names(source: ParsedSource) -> Tuple[str, ...]:
-    """The qualified name of every function a file defines: what a call graph can resolve a
-    call to without gathering the file's call facts."""
-    if source.ast_tree is None:
-        return ()
-    return tuple(qualname for qualname, _, _ in defined_functions(source.ast_tree.body))
-
-
 def _self_attr(node: ast.AST) -> Optional[str]:
     """``self.x`` -> ``x``."""
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):

@@ -13,7 +13,7 @@ from typing import Dict, Tuple, Union
 
 import msgspec
 
-from archcheck.facts.calls import function_names, gather_calls
+from archcheck.facts.calls import gather_calls
 from archcheck.facts.config_values import gather_config
 from archcheck.facts.definitions import gather_definitions, is_generated
 from archcheck.facts.dotenv import parse_env
@@ -54,7 +54,6 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
     entries = gather_loop_entries(parsed, aliases, plan.loop_calls, screen=plan.prefilters)
     enters_loop = any(entry.function is not None and not entry.guarded for entry in entries)
     calls = CallFacts(gather_calls(parsed)) if enters_loop else None
-    names = tuple(d.qualname for d in calls.defs) if calls else function_names(parsed)
     config = gather_config(parsed, aliases, screen=plan.prefilters)
     generators = gather_generators(parsed, aliases, screen=plan.prefilters)
     facts = FileFacts(
@@ -70,7 +69,6 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
         database_urls=config.database_urls,
         generated=is_generated(path, parsed.text),
         calls=calls,
-        function_names=tuple(dict.fromkeys(names)),
         suppressions=in_python(parsed.text, parsed.ast_tree, parsed.cst_tree),
         generator_cleanups=generators.cleanups,
         protocol_defs=generators.defs,

@@ -22,9 +22,9 @@ it (or a package above it), or imports a module that does (a module-level
 instance of one of its classes). Only those files' call facts are gathered (by
 the :class:`CallFactSource` the pipeline hands in, from its cache or by
 parsing), and only their calls are resolved. A call into another file is
-resolved against the names of the functions it defines, from its per-file
-facts: its own call facts are gathered only when a function is passed to the
-callee or an instance is looked up there. Level by level this finds every
+resolved against its per-file definitions (module-level functions, methods
+of module-level classes): its own call facts are gathered only when a
+function is passed to the callee. Level by level this finds every
 edge into every function on a chain, which is all the questions below ask.
 """
 
@@ -118,6 +118,7 @@ class CallGraph:
         self.defs: Dict[Node, DefFact] = {}
         self.aliases: Dict[str, Dict[str, str]] = {}
         self.instances: Dict[str, Dict[str, str]] = {}
+        self.names: Dict[str, Set[str]] = {}  # file -> what its definitions name (functions, methods)
         self.members: Dict[Tuple[str, str], List[DefFact]] = {}  # (path, class qualname) -> methods
         self.entries: Dict[Node, LoopEntryFact] = {}  # function -> its first unguarded loop entry
         for path, file_facts in facts.items():
@@ -147,11 +148,20 @@ class CallGraph:
             self.aliases[path] = import_aliases(self.facts[path].imports)
 
     def _known(self, node: Node) -> bool:
-        """Is ``node`` a function? (Its file's call facts are loaded only when asked for.)"""
-        if node[0] in self.loaded:
+        """Is ``node`` a function? A file whose call facts are not loaded answers from its
+        definitions: its module-level functions and the methods of its module-level classes,
+        all a call from another file can name."""
+        path, qualname = node
+        if path in self.loaded:
             return node in self.defs
-        facts = self.facts.get(node[0])
-        return facts is not None and node[1] in facts.function_names
+        names = self.names.get(path)
+        if names is None:
+            facts = self.facts.get(path)
+            functions = facts.functions if facts else ()
+            classes = facts.classes if facts else ()
+            names = {f.name for f in functions} | {f"{c.name}.{m}" for c in classes for m in c.methods}
+            self.names[path] = names
+        return qualname in names
 
     def _def(self, node: Node) -> DefFact:
         """The call facts of a known function, its file's loaded on demand."""
@@ -276,7 +286,7 @@ class CallGraph:
                 found = self._method(self._class(path, written), parts[2]) if written else None
         elif len(parts) == 1:
             scope = caller.qualname
-            while found is None and "." in scope:  # nested functions, innermost first
+            while found is None and scope:  # nested functions, innermost first
                 found = self._function(path, f"{scope}.<locals>.{head}")
                 scope = scope.rsplit(".<locals>.", 1)[0] if ".<locals>." in scope else ""
             found = found or self._function(path, head)
@@ -349,10 +359,11 @@ class CallGraph:
     def loop_chains(self) -> Chains:
         """For each sync function that reaches an event-loop entry through sync calls only,
         the shortest chain of functions down to the one that enters the loop."""
+        self._load({path for path, _ in self.entries})  # gathered with their facts: at hand
         frontier = sorted(
             n
             for n in self.entries
-            if self.layout.owner(n[0]) and self._known(n) and not self._def(n).is_async
+            if self.layout.owner(n[0]) and n in self.defs and not self.defs[n].is_async
         )
         chains = Chains({sink: None for sink in frontier})
         while frontier:
