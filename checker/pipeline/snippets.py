@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Tuple
 
+from archcheck.facts.dotenv import env_lines
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.source import source_lines
 from archcheck.facts.urls import mask_credentials
@@ -53,13 +54,14 @@ def stored_text(text: str) -> str:
 
 
 def numbered_lines(path: str, text: str) -> List[str]:
-    """A file's lines as its parser numbers them: Python's line ends for Python, ``\n`` for
-    ``.env`` (python-dotenv), ``str.splitlines`` for requirements files (pip)."""
+    """A file's lines as its parser numbers them: Python's line ends for Python, python-dotenv's
+    for ``.env`` (the same: a lone CR ends a line too), ``str.splitlines`` for requirements
+    files (pip)."""
     name = posixpath.basename(path)
     if name.endswith(".py"):
         return source_lines(text)
     if is_env_file(name):
-        return text.split("\n")
+        return env_lines(text)
     return text.splitlines()
 
 

@@ -1,0 +1,50 @@
+""".env files: lines numbered as python-dotenv numbers them, whatever ends them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.hostile._project import CONFIG, TEMPLATE, cli_bytes, project, run
+
+BAD_URL = "DATABASE_URL=postgresql://a:b@h/db"
+
+
+def _env_project(tmp_path: Path, env: bytes) -> Path:
+    root = project(tmp_path, {"main.py": "import os\n"}, CONFIG + TEMPLATE)
+    (root / "svc" / ".env").write_bytes(env)
+    return root
+
+
+def _out(root: Path, *args: str) -> str:
+    result = run(root, "--no-cache", *args)
+    assert result.returncode in (0, 1), result.stderr
+    return result.stdout.decode("utf-8")
+
+
+def test_env_lines_end_where_python_dotenv_ends_them() -> None:
+    from archcheck.pipeline.snippets import numbered_lines
+
+    lines = numbered_lines(".env", "A=1\rB=2\r\nC=3\nD=\x0c\x85\u2028\n")
+    assert lines == ["A=1", "B=2", "C=3", "D=\x0c\x85\u2028", ""]  # not at a form feed, NEL or U+2028
+
+
+def test_a_baseline_names_the_env_line_after_a_lone_cr(tmp_path: Path) -> None:
+    """python-dotenv ends a line at a lone CR: the finding is on line 3, and its baseline
+    identity is that line's text, so another value there is a new finding."""
+    root = _env_project(tmp_path, f"A=1\rB=2\n{BAD_URL}\n".encode())
+    assert "svc/.env:3:1: CFG002" in _out(root)
+    cli_bytes(root, "baseline")
+    assert run(root, "--baseline", "archcheck-baseline.json").returncode == 0
+    (root / "svc" / ".env").write_bytes(b"A=1\rB=2\nDATABASE_URL=mysql://root:x@elsewhere/other\n")
+    out = _out(root, "--baseline", "archcheck-baseline.json")
+    assert "svc/.env:3:1: CFG002" in out and "mysql://root:***@elsewhere/other" in out
+
+
+def test_a_finding_after_blank_lines_is_on_its_keys_line(tmp_path: Path) -> None:
+    """python-dotenv reads the blank lines before a key with it: the finding, and a suppression
+    comment on the key's line, are on the key's line, not on the first blank one."""
+    root = _env_project(tmp_path, f"A=1\n\n\r\n{BAD_URL}\n\n \rB='x' y\n".encode())
+    out = _out(root)
+    assert "svc/.env:4:1: CFG002" in out and "svc/.env:7:1: ARC001" in out
+    (root / "svc" / ".env").write_bytes(f"A=1\n\n{BAD_URL}  # archcheck: ignore[CFG002]\n".encode())
+    assert "CFG002" not in _out(root, "--strict") and "ARC002" not in _out(root)
