@@ -4,9 +4,11 @@
 Reports a Python file that archcheck could not read, decode (NUL bytes, bytes
 invalid in the file's encoding, a bad encoding cookie) or parse (a syntax
 error under the newest grammar LibCST supports), at the first bad position;
-a requirements or `.env` line that cannot be parsed; a `-r`/`-c` include of a
-file that does not exist; and requirements files that include each other in
-a cycle. The rest of the project is still checked.
+a requirements or `.env` line that cannot be parsed, or a `.env` line with
+more than 256 white-space characters in a row (python-dotenv's time grows
+with the square of such a run); a `-r`/`-c` include of a file that does not
+exist; and requirements files that include each other in a cycle. The rest
+of the project is still checked.
 
 ## Why is this bad?
 No other rule can see into the file, so violations in it go unnoticed, and

@@ -22,13 +22,22 @@ def env_lines(text: str) -> List[str]:
     return _LINE_END.split(text)
 
 
+# python-dotenv takes an inline comment off an unquoted value with re.sub(r"\s+#.*", ...), whose
+# time grows with the square of each run of white space that no "#" follows (100,000 spaces: half
+# a minute). A line with a longer run than this is not read: a file costs at most this many steps
+# a character, about what python-dotenv spends on a file of short lines anyway.
+MAX_SPACE_RUN = 256
+# a run of white space within a line (python-dotenv's `\s` but its line ends), from its start
+_LONG_RUN = re.compile(r"(?<![^\S\r\n])[^\S\r\n]{" + str(MAX_SPACE_RUN + 1) + ",}")
+
+
 def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem], Tuple[Suppression, ...]]:
     """Entries, unparsable lines and suppression comments of a ``.env`` file."""
     text: Union[str, ParseProblem] = decode(path, data)
     if isinstance(text, ParseProblem):
         return [], [text], ()
     entries: List[EnvEntry] = []
-    problems: List[ParseProblem] = []
+    text, problems = _without_long_runs(path, text)
     comments: List[Tuple[int, str]] = []
     for binding in parse_stream(io.StringIO(text)):
         comments += _comment_lines(binding)
@@ -40,6 +49,35 @@ def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem
         elif binding.key is not None:
             entries.append(EnvEntry(binding.key, binding.value or "", where))
     return entries, problems, in_lines(comments)
+
+
+def _without_long_runs(path: str, text: str) -> Tuple[str, List[ParseProblem]]:
+    """``text`` with every line holding a run of white space longer than ``MAX_SPACE_RUN`` that
+    no "#" follows made empty (its line end kept, so the lines after keep their numbers), and
+    an ARC001 for each: python-dotenv never reads such a line. Linear in ``text``."""
+    runs = (run for run in _LONG_RUN.finditer(text) if not text.startswith("#", run.end()))
+    problems: List[ParseProblem] = []
+    kept: List[str] = []
+    line, start = 1, 0  # the line that starts at `start`
+    done = 0  # text[:done] is in `kept`
+    for run in runs:
+        if run.start() < done:
+            continue  # on a line already left out
+        for end in _LINE_END.finditer(text, start, run.start()):
+            line, start = line + 1, end.end()
+        after = _LINE_END.search(text, run.end())
+        kept.append(text[done:start])
+        done = after.start() if after else len(text)
+        reason = (
+            f"this .env line is not read: it holds {run.end() - run.start()} white-space characters in a "
+            f"row, more than {MAX_SPACE_RUN} (python-dotenv's time grows with the square of such a run)"
+        )
+        where = Location(path, line, run.start() - start + 1, line, run.end() - start + 1)
+        problems.append(ParseProblem(reason, where))
+    if not problems:
+        return text, problems
+    kept.append(text[done:])
+    return "".join(kept), problems
 
 
 def _own_lines(binding: Binding) -> Tuple[int, str]:

@@ -1,8 +1,15 @@
-""".env files: lines numbered as python-dotenv numbers them, whatever ends them."""
+""".env files: lines numbered as python-dotenv numbers them, whatever ends them; none it would
+take quadratic time over."""
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
+from typing import Iterator
+
+import pytest
+from dotenv.parser import Binding
 
 from tests.hostile._project import CONFIG, TEMPLATE, cli_bytes, project, run
 
@@ -48,3 +55,38 @@ def test_a_finding_after_blank_lines_is_on_its_keys_line(tmp_path: Path) -> None
     assert "svc/.env:4:1: CFG002" in out and "svc/.env:7:1: ARC001" in out
     (root / "svc" / ".env").write_bytes(f"A=1\n\n{BAD_URL}  # archcheck: ignore[CFG002]\n".encode())
     assert "CFG002" not in _out(root, "--strict") and "ARC002" not in _out(root)
+
+
+def test_a_long_run_of_white_space_is_an_arc001_and_the_lines_after_are_read(tmp_path: Path) -> None:
+    """python-dotenv's inline-comment pattern takes time that grows with the square of a run of
+    white space no "#" follows (100,000 spaces: half a minute; a 5 MB file: a day)."""
+    root = _env_project(tmp_path, b"A=x" + b" " * 20_000 + b"y\r" + BAD_URL.encode() + b"\n")
+    out = _out(root)
+    assert "svc/.env:1:4: ARC001" in out and "holds 20000 white-space characters in a row" in out
+    assert "svc/.env:2:1: CFG002" in out
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\x0b", "\x1f", "\x85", "\u2028", "\u3000"])
+def test_python_dotenv_is_never_handed_a_long_run_of_white_space(
+    monkeypatch: pytest.MonkeyPatch, space: str
+) -> None:
+    from archcheck.facts import dotenv
+
+    handed = []
+
+    def parse_stream(stream: io.StringIO) -> Iterator[Binding]:
+        handed.append(stream.read())
+        return real(io.StringIO(handed[-1]))
+
+    real = dotenv.parse_stream
+    monkeypatch.setattr(dotenv, "parse_stream", parse_stream)
+    lines = [f"A=x{space * 257}y", f"B=x{space * 256}y", f"C=x{space * 1000}# a comment", "D=1"]
+    entries, problems, _ = dotenv.parse_env(".env", "{}\r\n{}\r{}\n{}".format(*lines).encode())
+    assert [(p.location.line, p.location.column, p.location.end_column) for p in problems] == [(1, 4, 261)]
+    assert [(e.key, e.value, e.location.line) for e in entries] == [
+        ("B", f"x{space * 256}y", 2),
+        ("C", "x", 3),
+        ("D", "1", 4),
+    ]
+    runs = re.finditer(r"[^\S\r\n]+", handed[0])
+    assert max(len(run[0]) for run in runs if not handed[0].startswith("#", run.end())) == 256
