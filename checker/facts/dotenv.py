@@ -8,6 +8,7 @@ from typing import List, Tuple, Union
 
 from dotenv.parser import Binding, parse_stream
 
+from archcheck.facts.files import too_large
 from archcheck.facts.source import decode
 from archcheck.facts.suppressions import MARKER, in_lines
 from archcheck.model import EnvEntry, Location, ParseProblem, Suppression
@@ -27,12 +28,21 @@ def env_lines(text: str) -> List[str]:
 # a minute). A line with a longer run than this is not read: a file costs at most this many steps
 # a character, about what python-dotenv spends on a file of short lines anyway.
 MAX_SPACE_RUN = 256
+# python-dotenv reads about 100 KB of short lines a second: a larger .env file (real ones hold a
+# few KB) is not read, so that no file makes a run slow
+MAX_ENV_FILE_SIZE = 256 * 1024
 # a run of white space within a line (python-dotenv's `\s` but its line ends), from its start
 _LONG_RUN = re.compile(r"(?<![^\S\r\n])[^\S\r\n]{" + str(MAX_SPACE_RUN + 1) + ",}")
 
 
 def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem], Tuple[Suppression, ...]]:
     """Entries, unparsable lines and suppression comments of a ``.env`` file."""
+    if len(data) > MAX_ENV_FILE_SIZE:
+        return (
+            [],
+            [ParseProblem(too_large(len(data), MAX_ENV_FILE_SIZE, "the .env limit"), Location(path))],
+            (),
+        )
     text: Union[str, ParseProblem] = decode(path, data)
     if isinstance(text, ParseProblem):
         return [], [text], ()

@@ -90,3 +90,12 @@ def test_python_dotenv_is_never_handed_a_long_run_of_white_space(
     ]
     runs = re.finditer(r"[^\S\r\n]+", handed[0])
     assert max(len(run[0]) for run in runs if not handed[0].startswith("#", run.end())) == 256
+
+
+def test_a_env_file_larger_than_any_real_one_is_not_read(tmp_path: Path) -> None:
+    """python-dotenv is linear but slow (about 100 KB of short lines a second): a .env file
+    over 256 KB is an ARC001, not minutes of parsing."""
+    root = _env_project(tmp_path, b"x\n" * 140_000 + BAD_URL.encode() + b"\n")
+    out = _out(root)
+    assert "svc/.env:1:1: ARC001" in out and "over the .env limit (0.25 MB)" in out
+    assert "CFG002" not in out
