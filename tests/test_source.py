@@ -140,3 +140,33 @@ def test_ast_and_libcst_definition_gatherers_agree() -> None:
     assert handler.decorators == ("router.get", "lru_cache")
     assert handler.params == ("a", "b", "*args", "c", "**kw")
     assert len(handler.body) == 1  # `return a`: no docstring, no comment
+
+
+_EVERY_KIND = (
+    "def f(a, *, b, c=1, **k):\n    global g\n    x = {**k, 'a': a}\n    return -a + b if not c else [i async for i in k]\n"
+    "match f:\n    case None | True:\n        pass\n    case {'a': 1, **rest}:\n        pass\n"
+    "    case P(x=1, y=[*_]) as p:\n        pass\n"
+    "t = f'{x!r:>{w}}' ; del t[0]; y = lambda: (yield)\n"
+)
+
+
+def test_child_nodes_are_the_ast_children_less_the_shared_singletons() -> None:
+    """``child_nodes`` leaves out only ``Load``, ``Add``, ``Eq``… (one object shared by every node
+    that uses it), never a node a gatherer could look for."""
+    import ast
+    from archcheck.facts.names import child_nodes
+    from tests.helpers import FIXTURES
+
+    singletons = (ast.expr_context, ast.operator, ast.cmpop, ast.boolop, ast.unaryop)
+    texts = [_EVERY_KIND] + [p.read_bytes() for p in sorted(FIXTURES.rglob("*.py"))]
+    checked = 0
+    for text in texts:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            expected = [c for c in ast.iter_child_nodes(node) if not isinstance(c, singletons)]
+            assert child_nodes(node) == expected, ast.dump(node)
+            checked += 1
+    assert checked > 1000

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 from archcheck.facts.loops import is_main_guard
-from archcheck.facts.names import call_chain, dotted, qualified
+from archcheck.facts.names import call_chain, child_nodes, dotted, qualified
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
     ALLOW_LIST_NAME,
@@ -402,10 +402,10 @@ class _Gatherer:
             self._environ_read(node)
             return [(node.value, none), (node.slice, none)]
         if isinstance(node, _TRANSPARENT):
-            return [(child, use) for child in ast.iter_child_nodes(node)]
+            return [(child, use) for child in child_nodes(node)]
         if isinstance(node, ast.stmt):  # other statements: their bodies keep the scope
-            return [(child, none) for child in ast.iter_child_nodes(node)]
-        return [(child, none) for child in ast.iter_child_nodes(node)]  # comparisons, returns, lambdas…
+            return [(child, none) for child in child_nodes(node)]
+        return [(child, none) for child in child_nodes(node)]  # comparisons, returns, lambdas…
 
     def _is_settings(self, node: ast.ClassDef) -> bool:
         """A configuration class (``*Settings``, ``*Config``), by name, base, or a base of this file.

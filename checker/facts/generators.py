@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.definitions import header_location
-from archcheck.facts.names import SCOPES, dotted, own_nodes, qualify
+from archcheck.facts.names import SCOPES, child_nodes, dotted, own_nodes, qualify
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
 
@@ -331,7 +331,7 @@ def _yields(body: Sequence[ast.stmt], marks: LineMarks) -> bool:
             return True
         if isinstance(node, SCOPES):
             continue  # a nested function's yield makes it a generator, not this one
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if not isinstance(child, (ast.stmt, ast.expr)) or marks.covers(child):
                 todo.append(child)
     return False
@@ -456,7 +456,7 @@ class _Gatherer:
         todo = [r for r in roots if r is not None and self._marked(r)]
         while todo:
             node = todo.pop()
-            todo.extend(ast.iter_child_nodes(node))
+            todo.extend(child_nodes(node))
             if isinstance(node, ast.Call) and _decorator(node.func, self.aliases) in DEPENDS:
                 given = node.args[0] if node.args else None
                 for keyword in node.keywords:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import List, Optional, Sequence, Tuple
 
+from archcheck.facts.names import child_nodes
 from archcheck.facts.source import LineMarks, ParsedSource, deep_recursion
 from archcheck.model import ImportFact, ImportKind, Location
 
@@ -99,7 +100,7 @@ class _AstImports:
             node = stack.pop()
             if isinstance(node, (ast.stmt, ast.expr)) and not marks.covers(node):
                 continue
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
             if not isinstance(node, ast.Call):
                 continue
             func = node.func

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple, Union
 
-from archcheck.facts.names import dotted, own_nodes, qualified
+from archcheck.facts.names import child_nodes, dotted, own_nodes, qualified
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
 
@@ -303,7 +303,7 @@ class _Gatherer:
                 continue
             if isinstance(node, ast.Call) and not awaited:
                 self._maybe_entry(node, here)
-            for child in ast.iter_child_nodes(node):
+            for child in child_nodes(node):
                 todo.append((child, here, isinstance(node, ast.Await)))
 
     def _marked(self, node: ast.AST) -> bool:

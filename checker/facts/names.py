@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from archcheck.model import ImportFact, ImportKind
 
@@ -70,6 +70,38 @@ def qualified(node: ast.AST, aliases: Mapping[str, str]) -> Optional[str]:
     return None if written is None else qualify(written, aliases)
 
 
+# fields that never hold a node worth visiting: names, numbers and flags, and the context and
+# operator singletons ``ast`` shares between all nodes (``Load``, ``Add``, ``Eq``…), which no
+# gatherer looks at but through their parent
+_LEAF_FIELDS = frozenset(
+    {
+        "arg", "asname", "attr", "conversion", "ctx", "id", "is_async", "kind", "kwd_attrs", "level",
+        "lineno", "module", "n", "name", "op", "ops", "rest", "s", "simple", "tag", "type_comment",
+    }
+)  # fmt: skip
+_NO_CHILDREN = (ast.Constant, ast.MatchSingleton, ast.Global, ast.Nonlocal)
+_WITH_NONE = (ast.Dict, ast.arguments)  # lists that may hold None: `{**x}` keys, kw_defaults
+_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def child_nodes(node: ast.AST) -> List[ast.AST]:
+    """The nodes directly under ``node``, in field order, as ``ast.iter_child_nodes`` gives them
+    but for the shared context and operator singletons: a walk visits a third fewer nodes."""
+    kind = type(node)
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        names = () if issubclass(kind, _NO_CHILDREN) else kind._fields
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in names if f not in _LEAF_FIELDS)
+    children: List[ast.AST] = []
+    for field in fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            children += [v for v in value if v is not None] if isinstance(node, _WITH_NONE) else value
+        elif isinstance(value, ast.AST):
+            children.append(value)
+    return children
+
+
 def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
     """Nodes of a scope's own code, not descending into nested functions, lambdas or classes."""
     todo: List[ast.AST] = list(reversed(body))
@@ -78,4 +110,6 @@ def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
         yield node
         if isinstance(node, SCOPES):
             continue
-        todo.extend(reversed(list(ast.iter_child_nodes(node))))
+        children = child_nodes(node)
+        children.reverse()
+        todo += children
