@@ -154,6 +154,7 @@ def test_child_nodes_are_the_ast_children_less_the_shared_singletons() -> None:
     """``child_nodes`` leaves out only ``Load``, ``Add``, ``Eq``… (one object shared by every node
     that uses it), never a node a gatherer could look for."""
     import ast
+
     from archcheck.facts.names import child_nodes
     from tests.helpers import FIXTURES
 
