@@ -121,13 +121,17 @@ def test_unit_globs_skip_excluded_and_code_free_directories(tmp_path: Path) -> N
         "app[!s]",  # a bracket never matches "/": four-character names only
         "app[!_]main.py",
         "*\n!*.py" + " " * 5000,  # trailing spaces trimmed before any length limit
+        "main* \t",  # only spaces are trimmed: this line ends in a tab, after a space
+        "\\/svc/app/main.py",  # wildmatch's "\/" is a "/" no path starts with
+        "\\/**/",
+        "app\\/",  # the last "/" is "folders only": "app\" is left, which names nothing
     ],
 )
 def test_a_gitignore_hides_only_what_git_ignores(tmp_path: Path, ignore: str) -> None:
     """Each of these .gitignore files ignores nothing of svc/app/main.py for git; pathspec read
     them otherwise (it strips a tab or a form feed, and its `[^s]` matches "/")."""
     make(tmp_path, {"svc/app/main.py": "", "svc/app/.gitignore": ignore + "\n", ".gitignore": ""})
-    if "[" in ignore:
+    if "[" in ignore or "/" in ignore:
         (tmp_path / "svc/app/.gitignore").unlink()
         (tmp_path / ".gitignore").write_text(ignore + "\n", encoding="utf-8")
     assert walk_files(load_settings(tmp_path))[0] == ["svc/app/main.py"]

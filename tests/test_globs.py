@@ -79,7 +79,14 @@ def test_a_gitignore_that_leaves_out_everything(lines: list, everything: bool) -
     ("line", "read"),
     [
         ("x\\\\ ", "x\\\\"),  # an escaped backslash, then a space git trims
-        ("x\\ ", "x\\ "),  # an escaped space, kept
+        ("x\\ ", "x[ ]"),  # an escaped space, kept (as a class: pathspec strips whitespace)
+        ("main* \t", "main*[ ][\t]"),  # only spaces are trimmed, and a tab ends this line
+        ("a\\/b", "a/b"),  # wildmatch reads `\/` as "/"; pathspec refuses it
+        ("\\/svc", ""),  # "/" first: no path starts with one
+        ("/\\/svc", ""),
+        ("!\\/svc/", ""),
+        ("app\\/", ""),  # "folders only" of "app\", whose backslash escapes nothing: no match
+        ("app\\\\/", "app\\\\/"),  # an escaped backslash, then "folders only": folders "app\"
         ("keep.py\0junk", "keep.py"),  # git reads a line as a C string
         ("!a\\/keep.py", "!a/keep.py"),  # wildmatch reads `\/` as "/"; pathspec refused the line
         ("app[!s]", "app[!s/]"),  # a bracket never matches "/"

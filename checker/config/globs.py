@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path, PurePosixPath
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 import pathspec
 
@@ -80,23 +80,56 @@ _NEGATED_BRACKET = re.compile(r"\[[!^]\]?[^]]*\]")
 
 
 def git_line(line: str) -> str:
-    """A .gitignore line, as git reads it, in the form pathspec reads that way: trailing spaces
-    trimmed unless escaped, other trailing whitespace kept (pathspec strips a tab, a form feed
-    or U+00A0 that git keeps: ``*.py\t`` names only names ending in a tab), and a negated
-    bracket (``[!s]``) that never matches "/" (as git's wildmatch; pathspec's ``[^s]`` did).
-    Where pathspec cannot follow git, the difference is left on the side of checking more: a
-    negation (``!x[!a].py``) keeps pathspec's bracket, which brings back more."""
+    """A .gitignore line, as git reads it, in the form pathspec reads that way ("" for a line
+    that matches nothing in git): trailing spaces trimmed unless escaped, other trailing
+    whitespace kept (pathspec strips a tab, a form feed or U+00A0 that git keeps: ``*.py\t``
+    names only names ending in a tab), an escaped ``\\/`` read as "/" only inside the pattern
+    (git takes a last "/" as "folders only" before it reads escapes, and no path starts with
+    "/"), and a negated bracket (``[!s]``) that never matches "/" (as git's wildmatch;
+    pathspec's ``[^s]`` did). Where pathspec cannot follow git, the difference is left on the
+    side of checking more: a negation (``!x[!a].py``) keeps pathspec's bracket, which brings
+    back more."""
     line = line.split("\0", 1)[0]  # git reads a line as a C string
     end = len(line)
     while end and line[end - 1] == " " and _escapes(line, end - 1) % 2 == 0:
         end -= 1
-    line = line[:end].replace("\\/", "/")  # wildmatch reads `\/` as "/"; pathspec refuses it
-    kept = len(line.rstrip())
-    if " " not in line[kept:]:  # (an escaped trailing space is pathspec's to read)
-        line = line[:kept] + "".join(f"[{c}]" for c in line[kept:])  # a class pathspec does not strip
-    if line.startswith("!"):
+    negation = line.startswith("!")
+    body = line[1 if negation else 0 : end]
+    folder = body.endswith("/")  # git's "folders only", whatever stands before it
+    pattern = _read_pattern(body[:-1] if folder else body)
+    if pattern is None:
+        return ""
+    line = ("!" if negation else "") + pattern + ("/" if folder else "")
+    if negation:
         return line
     return _NEGATED_BRACKET.sub(lambda m: m.group()[:-1] + "/]", line)
+
+
+def _read_pattern(body: str) -> Optional[str]:
+    """A pattern (no "!", no last "/") as wildmatch reads it, for pathspec; None if it matches
+    no path: one starting with "/" once an anchoring "/" is dropped (``\\/x``, ``//x``), or
+    ending in a backslash that escapes nothing (``app\\/`` is "app\\", folders only)."""
+    if (body[1:] if body.startswith("/") else body).startswith(("/", "\\/")):
+        return None
+    pieces: List[Tuple[str, str]] = []  # (as pathspec reads it, the character it stands for)
+    at = 0
+    while at < len(body):
+        char = body[at]
+        if char == "\\":
+            if at + 1 == len(body):
+                return None
+            char = body[at + 1]
+            pieces.append(("/" if char == "/" else "\\" + char, char))  # pathspec refuses `\/`
+            at += 2
+        else:
+            pieces.append((char, char))
+            at += 1
+    # pathspec strips trailing whitespace that git keeps (only spaces, trimmed above, are not
+    # part of the pattern): each such character is a class of its own, which pathspec keeps
+    tail = len(pieces)
+    while tail and pieces[tail - 1][1].isspace():
+        tail -= 1
+    return "".join(text for text, _ in pieces[:tail]) + "".join(f"[{c}]" for _, c in pieces[tail:])
 
 
 def _escapes(line: str, at: int) -> int:
