@@ -125,6 +125,8 @@ def test_unit_globs_skip_excluded_and_code_free_directories(tmp_path: Path) -> N
         "\\/svc/app/main.py",  # wildmatch's "\/" is a "/" no path starts with
         "\\/**/",
         "app\\/",  # the last "/" is "folders only": "app\" is left, which names nothing
+        "svc[.-0]app",  # a bracket never matches "/", also in a range that spans it
+        "*[.-0]",
     ],
 )
 def test_a_gitignore_hides_only_what_git_ignores(tmp_path: Path, ignore: str) -> None:

@@ -89,9 +89,64 @@ def test_a_gitignore_that_leaves_out_everything(lines: list, everything: bool) -
         ("app\\\\/", "app\\\\/"),  # an escaped backslash, then "folders only": folders "app\"
         ("keep.py\0junk", "keep.py"),  # git reads a line as a C string
         ("!a\\/keep.py", "!a/keep.py"),  # wildmatch reads `\/` as "/"; pathspec refused the line
-        ("app[!s]", "app[!s/]"),  # a bracket never matches "/"
-        ("!x[!a].py", "!x[!a].py"),  # in a negation pathspec's reading brings back more: kept
+        ("!/", ""),  # nothing: pathspec brought back every folder
+        ("[/]x", ""),  # a bracket that matches nothing
+        ("a[b", ""),  # a bracket never closed
+        ("[[:foo:]]x", ""),  # a class wildmatch does not know
+        ("x[a/b]y", "/x[a-b]y"),  # a "/" in a bracket anchors the pattern, and is never matched
+        ("svc[.-0]app", "svc[.0]app"),  # a range that spans "/" skips it
+        ("[\\!^]x", '[!]\x01- "-\\_-\U0010ffff]x'),  # "!" then "^" would negate: the rest, negated
     ],
 )
 def test_a_gitignore_line_as_git_reads_it(line: str, read: str) -> None:
     assert git_line(line) == read
+
+
+def _git_ignores(lines: list[str], path: str) -> bool:
+    """Whether ``path`` is left out by a .gitignore of ``lines``, walked from the top as git does."""
+    globs = gitignore_globs([read for read in map(git_line, lines) if read])
+    parts = path.split("/")
+    return any(
+        globs.decision("/".join(parts[:depth]) + ("/" if depth < len(parts) else "")) is True
+        for depth in range(1, len(parts) + 1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "path", "ignored"),
+    [  # each as `git ls-files -o --exclude-standard` (git 2.39) answers
+        (["svc[.-0]app"], "svc/app/main.py", False),  # a bracket never matches "/" in git
+        (["svc[.-0]app"], "svc.app", True),
+        (["app[+-9]"], "svc/app/main.py", False),
+        (["app[+-9]"], "app5", True),
+        (["*[.-0]"], "svc/app/main.py", False),
+        (["x[a/b]y"], "xay", True),
+        (["x[a/b]y"], "d/xay", False),  # the "/" in the bracket anchors the line
+        (["[+-\\9]x"], "Ax", False),  # a backslash escapes in a bracket too: the range is + to 9
+        (["[+-\\9]x"], "5x", True),
+        (["x[\\]]y"], "x]y", True),
+        (["app[!s]"], "app/main.py", False),
+        (["app[!s]"], "appx", True),
+        (["*.py", "!x[!a].py"], "xc.py", False),
+        (["*.py", "!x[!a].py"], "x/.py", True),
+        (["[[:digit:]]x"], "5x", True),
+        (["[[:digit:]]x"], "ax", False),
+        (["a[[:space:]]b"], "a\x0bb", False),  # git's "space" is not a vertical tab
+        (["a[[:space:]]b"], "a\tb", True),
+        (["a[[:punct:]]b"], "a/b", False),
+        (["a[[:punct:]]b"], "a-b", True),
+        (["[[:foo:]]x"], "[x", False),
+        (["a[b"], "a[b", False),
+        (["[\\!^]x"], "!x", True),
+        (["[\\!^]x"], "^x", True),
+        (["[\\!^]x"], "ax", False),
+        (["[!]]x"], "]x", False),
+        (["[!]]x"], "ax", True),
+        (["*", "!a[!b]"], "ac", False),
+        (["[[:a]"], ":", True),  # no ":]": a "[" of its own
+        (["a[]-]b"], "a-b", True),
+        (["a[--0]b"], "a.b", True),
+    ],
+)
+def test_a_gitignore_bracket_matches_as_in_git(lines: list[str], path: str, ignored: bool) -> None:
+    assert _git_ignores(lines, path) is ignored

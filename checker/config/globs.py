@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path, PurePosixPath
-from typing import Iterable, List, Optional, Tuple
+from typing import FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import pathspec
 
@@ -76,19 +76,13 @@ def compile_globs(patterns: Iterable[str]) -> Globs:
         raise GlobError(f"bad glob: {exc}") from None
 
 
-_NEGATED_BRACKET = re.compile(r"\[[!^]\]?[^]]*\]")
-
-
 def git_line(line: str) -> str:
     """A .gitignore line, as git reads it, in the form pathspec reads that way ("" for a line
     that matches nothing in git): trailing spaces trimmed unless escaped, other trailing
     whitespace kept (pathspec strips a tab, a form feed or U+00A0 that git keeps: ``*.py\t``
     names only names ending in a tab), an escaped ``\\/`` read as "/" only inside the pattern
     (git takes a last "/" as "folders only" before it reads escapes, and no path starts with
-    "/"), and a negated bracket (``[!s]``) that never matches "/" (as git's wildmatch;
-    pathspec's ``[^s]`` did). Where pathspec cannot follow git, the difference is left on the
-    side of checking more: a negation (``!x[!a].py``) keeps pathspec's bracket, which brings
-    back more."""
+    "/"), and each bracket read as git's wildmatch reads it (see ``_bracket``)."""
     line = line.split("\0", 1)[0]  # git reads a line as a C string
     end = len(line)
     while end and line[end - 1] == " " and _escapes(line, end - 1) % 2 == 0:
@@ -96,20 +90,20 @@ def git_line(line: str) -> str:
     negation = line.startswith("!")
     body = line[1 if negation else 0 : end]
     folder = body.endswith("/")  # git's "folders only", whatever stands before it
-    pattern = _read_pattern(body[:-1] if folder else body)
+    pattern = _read_pattern(body[:-1] if folder else body, negation)
     if pattern is None:
         return ""
-    line = ("!" if negation else "") + pattern + ("/" if folder else "")
-    if negation:
-        return line
-    return _NEGATED_BRACKET.sub(lambda m: m.group()[:-1] + "/]", line)
+    return ("!" if negation else "") + pattern + ("/" if folder else "")
 
 
-def _read_pattern(body: str) -> Optional[str]:
+def _read_pattern(body: str, negation: bool) -> Optional[str]:
     """A pattern (no "!", no last "/") as wildmatch reads it, for pathspec; None if it matches
-    no path: one starting with "/" once an anchoring "/" is dropped (``\\/x``, ``//x``), or
-    ending in a backslash that escapes nothing (``app\\/`` is "app\\", folders only)."""
-    if (body[1:] if body.startswith("/") else body).startswith(("/", "\\/")):
+    no path: an empty one (``!/``: pathspec brought back every folder), one starting with "/"
+    once an anchoring "/" is dropped (``\\/x``, ``//x``), one ending in a backslash that
+    escapes nothing (``app\\/`` is "app\\", folders only), or one holding a bracket that
+    matches nothing."""
+    unanchored = body[1:] if body.startswith("/") else body
+    if not unanchored or unanchored.startswith(("/", "\\/")):
         return None
     pieces: List[Tuple[str, str]] = []  # (as pathspec reads it, the character it stands for)
     at = 0
@@ -121,6 +115,12 @@ def _read_pattern(body: str) -> Optional[str]:
             char = body[at + 1]
             pieces.append(("/" if char == "/" else "\\" + char, char))  # pathspec refuses `\/`
             at += 2
+        elif char == "[":
+            bracket = _bracket(body, at, negation)
+            if bracket is None:
+                return None
+            text, at = bracket
+            pieces.append((text, ""))
         else:
             pieces.append((char, char))
             at += 1
@@ -129,7 +129,124 @@ def _read_pattern(body: str) -> Optional[str]:
     tail = len(pieces)
     while tail and pieces[tail - 1][1].isspace():
         tail -= 1
-    return "".join(text for text, _ in pieces[:tail]) + "".join(f"[{c}]" for _, c in pieces[tail:])
+    read = "".join(text for text, _ in pieces[:tail]) + "".join(f"[{c}]" for _, c in pieces[tail:])
+    # a "/" makes a pattern match from the .gitignore's folder, also a "/" in a bracket
+    return "/" + read if "/" in body and "/" not in read else read
+
+
+def _span(*ranges: str) -> FrozenSet[int]:
+    """The bytes of each range, written as its first and last: ``_span("az", "09")``."""
+    return frozenset(b for span in ranges for b in range(ord(span[0]), ord(span[1]) + 1))
+
+
+_CLASSES = {  # git's own ASCII ctype: its "space" is neither "\v" nor "\f"
+    "alnum": _span("09", "AZ", "az"),
+    "alpha": _span("AZ", "az"),
+    "blank": _span("  ", "\t\t"),
+    "cntrl": _span("\x00\x1f", "\x7f\x7f"),
+    "digit": _span("09"),
+    "graph": _span("!~"),
+    "lower": _span("az"),
+    "print": _span(" ~"),
+    "punct": _span("!/", ":@", "[`", "{~"),
+    "space": _span("\t\n", "\r\r", "  "),
+    "upper": _span("AZ"),
+    "xdigit": _span("09", "AF", "af"),
+}
+
+
+def _bracket(body: str, at: int, negation: bool) -> Optional[Tuple[str, int]]:
+    """The bracket at ``body[at]``, as git's wildmatch reads it, written so that pathspec reads
+    it the same way, and where the pattern goes on; None if it matches nothing (never closed,
+    an unknown ``[:class:]``, or nothing but "/"). wildmatch reads bytes: a backslash escapes,
+    ``[:alpha:]`` classes, ``]`` first is literal, and the bracket never matches "/" (pathspec
+    copies a bracket into its regular expression as written: ``[.-0]`` and ``[!a]`` matched
+    "/", ``[a\\]]`` ended early). A byte of a character that is not ASCII matches no whole
+    character: such a character is never matched in an ignore line, and any is in a negation
+    (the difference falls on checking more)."""
+    data = body[at:].encode("utf-8", "surrogatepass")
+    p = 1
+    negated = data[p : p + 1] in (b"!", b"^")
+    p += negated
+    members = set()
+    previous = 0
+    while True:  # wildmatch's do-while: a "]" right after "[" or "[!" is a member
+        if p >= len(data):
+            return None
+        char = data[p]
+        if char == 0x5C:  # backslash
+            p += 1
+            if p >= len(data):
+                return None
+            char = data[p]
+            members.add(char)
+        elif char == 0x2D and previous and p + 1 < len(data) and data[p + 1] != 0x5D:  # a range
+            p += 1
+            if data[p] == 0x5C:
+                p += 1
+                if p >= len(data):
+                    return None
+            members.update(range(previous, data[p] + 1))
+            char = 0
+        elif char == 0x5B and data[p + 1 : p + 2] == b":":
+            close = data.find(b"]", p + 2)
+            if close < 0:
+                return None
+            if close - (p + 2) >= 1 and data[close - 1] == 0x3A:  # "[:name:]"
+                name = data[p + 2 : close - 1].decode("utf-8", "replace")
+                if name not in _CLASSES:
+                    return None
+                members.update(_CLASSES[name])
+                p, char = close, 0
+            else:
+                members.add(char)  # a "[" of its own
+        else:
+            members.add(char)
+        previous = char
+        p += 1
+        if data[p : p + 1] == b"]":
+            break
+    if negated:
+        members = set(range(1, 256)) - members
+    members.discard(0x2F)
+    written = _written_class(members, negation)
+    if written is None:
+        return None
+    return written, at + len(data[: p + 1].decode("utf-8", "surrogatepass"))
+
+
+def _written_class(members: Set[int], negation: bool) -> Optional[str]:
+    """Bytes a bracket matches, as a bracket pathspec copies into RE2 unchanged in meaning:
+    "]" first, ranges, then "[", "!", "^" and "-" last (never "!" or "^" first, which negate,
+    nor "[:"); None for no character. Bytes past ASCII: none in an ignore line, any character
+    past ASCII in a negation."""
+    specials = [c for c in "[!^-" if ord(c) in members]
+    plain = sorted(m for m in members if m < 0x80 and chr(m) not in "][!^-")
+    spans: List[List[int]] = []
+    for m in plain:
+        if spans and spans[-1][1] == m - 1:
+            spans[-1][1] = m
+        else:
+            spans.append([m, m])
+    if negation and any(m >= 0x80 for m in members):
+        if spans and spans[-1][1] == 0x7F:
+            spans[-1][1] = 0x10FFFF
+        else:
+            spans.append([0x80, 0x10FFFF])
+    text = ("]" if 0x5D in members else "") + "".join(
+        chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in spans
+    )
+    text += "".join(specials)
+    if not text:
+        return None
+    if text[0] in "!^":  # only "!", "^" and "-" are members
+        if "-" in specials:
+            text = "-" + text[:-1]
+        elif len(text) == 1:
+            return "\\" + text
+        else:  # "!" and "^": everything else, negated
+            return '[!]\x01- "-\\_-\U0010ffff]'
+    return f"[{text}]"
 
 
 def _escapes(line: str, at: int) -> int:
