@@ -127,6 +127,8 @@ def test_unit_globs_skip_excluded_and_code_free_directories(tmp_path: Path) -> N
         "app\\/",  # the last "/" is "folders only": "app\" is left, which names nothing
         "svc[.-0]app",  # a bracket never matches "/", also in a range that spans it
         "*[.-0]",
+        "svc/app/**/",  # the folders below svc/app, not svc/app itself
+        "*/*/**/",
     ],
 )
 def test_a_gitignore_hides_only_what_git_ignores(tmp_path: Path, ignore: str) -> None:

@@ -146,7 +146,20 @@ def _git_ignores(lines: list[str], path: str) -> bool:
         (["[[:a]"], ":", True),  # no ":]": a "[" of its own
         (["a[]-]b"], "a-b", True),
         (["a[--0]b"], "a.b", True),
+        (["svc/app/**/"], "svc/app/main.py", False),  # the folders below svc/app, not svc/app
+        (["svc/app/**/"], "svc/app/sub/x.py", True),
+        (["*/*/**/"], "svc/app/main.py", False),
+        (["*/*/**/"], "svc/app/sub/x.py", True),
+        (["svc/app/**/", "!svc/app/sub/"], "svc/app/sub/x.py", False),
+        (["**/"], "main.py", False),
+        (["**/"], "svc/main.py", True),
+        (["**\\/b.py"], "b.py", False),  # `**/` may match no folder, `**\/` at least one
+        (["**\\/b.py"], "d/b.py", True),
+        (["d/**\\/b.py"], "d/b.py", False),
+        (["d/**\\/b.py"], "d/e/b.py", True),
+        (["a/***/c.py"], "a/b/x/c.py", True),  # more stars than two: still `**`
+        (["*.py", "!d/***/b.py"], "d/e/f/b.py", False),
     ],
 )
-def test_a_gitignore_bracket_matches_as_in_git(lines: list[str], path: str, ignored: bool) -> None:
+def test_a_gitignore_line_matches_as_in_git(lines: list[str], path: str, ignored: bool) -> None:
     assert _git_ignores(lines, path) is ignored

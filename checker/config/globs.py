@@ -90,18 +90,19 @@ def git_line(line: str) -> str:
     negation = line.startswith("!")
     body = line[1 if negation else 0 : end]
     folder = body.endswith("/")  # git's "folders only", whatever stands before it
-    pattern = _read_pattern(body[:-1] if folder else body, negation)
+    pattern = _read_pattern(body[:-1] if folder else body, negation, folder)
     if pattern is None:
         return ""
     return ("!" if negation else "") + pattern + ("/" if folder else "")
 
 
-def _read_pattern(body: str, negation: bool) -> Optional[str]:
+def _read_pattern(body: str, negation: bool, folder: bool) -> Optional[str]:
     """A pattern (no "!", no last "/") as wildmatch reads it, for pathspec; None if it matches
     no path: an empty one (``!/``: pathspec brought back every folder), one starting with "/"
     once an anchoring "/" is dropped (``\\/x``, ``//x``), one ending in a backslash that
     escapes nothing (``app\\/`` is "app\\", folders only), or one holding a bracket that
-    matches nothing."""
+    matches nothing. Stars: two or more that make a whole segment are ``**`` (``a/***/b`` too),
+    other runs one ``*``."""
     unanchored = body[1:] if body.startswith("/") else body
     if not unanchored or unanchored.startswith(("/", "\\/")):
         return None
@@ -115,6 +116,18 @@ def _read_pattern(body: str, negation: bool) -> Optional[str]:
             char = body[at + 1]
             pieces.append(("/" if char == "/" else "\\" + char, char))  # pathspec refuses `\/`
             at += 2
+        elif char == "*":
+            stop = at
+            while stop < len(body) and body[stop] == "*":
+                stop += 1
+            whole = stop - at > 1 and (not pieces or pieces[-1][0] == "/")
+            if whole and body.startswith("\\/", stop):  # wildmatch's `**/` may match no folder,
+                pieces.append(("*/**", ""))  # its `**\/` at least one
+            elif whole and (stop == len(body) or body[stop] == "/"):
+                pieces.append(("**", ""))
+            else:
+                pieces.append(("*", ""))
+            at = stop
         elif char == "[":
             bracket = _bracket(body, at, negation)
             if bracket is None:
@@ -124,6 +137,8 @@ def _read_pattern(body: str, negation: bool) -> Optional[str]:
         else:
             pieces.append((char, char))
             at += 1
+    if folder and pieces and pieces[-1][0] == "**":  # `dir/**/`: the folders below dir, not dir
+        pieces.append(("/*", ""))  # (pathspec read `dir/` itself)
     # pathspec strips trailing whitespace that git keeps (only spaces, trimmed above, are not
     # part of the pattern): each such character is a class of its own, which pathspec keeps
     tail = len(pieces)
