@@ -159,6 +159,9 @@ def _git_ignores(lines: list[str], path: str) -> bool:
         (["d/**\\/b.py"], "d/e/b.py", True),
         (["a/***/c.py"], "a/b/x/c.py", True),  # more stars than two: still `**`
         (["*.py", "!d/***/b.py"], "d/e/f/b.py", False),
+        (["x?.py"], "x\u00e9.py", False),  # git's `?` matches one byte, and "\u00e9" is two
+        (["x?.py"], "xa.py", True),
+        (["x?.py"], "x/.py", False),
     ],
 )
 def test_a_gitignore_line_matches_as_in_git(lines: list[str], path: str, ignored: bool) -> None:

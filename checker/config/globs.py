@@ -128,6 +128,9 @@ def _read_pattern(body: str, negation: bool, folder: bool) -> Optional[str]:
             else:
                 pieces.append(("*", ""))
             at = stop
+        elif char == "?" and not negation:  # git's `?` matches one byte: no character past ASCII
+            pieces.append((_ONE_ASCII, ""))
+            at += 1
         elif char == "[":
             bracket = _bracket(body, at, negation)
             if bracket is None:
@@ -262,6 +265,9 @@ def _written_class(members: Set[int], negation: bool) -> Optional[str]:
         else:  # "!" and "^": everything else, negated
             return '[!]\x01- "-\\_-\U0010ffff]'
     return f"[{text}]"
+
+
+_ONE_ASCII = _written_class(set(range(1, 0x80)) - {0x2F}, False) or "?"
 
 
 def _escapes(line: str, at: int) -> int:
