@@ -159,3 +159,11 @@ def test_a_gitignore_line_pathspec_cannot_follow_errs_on_checking_more(
     (tmp_path / kept).write_text("", encoding="utf-8")
     (tmp_path / ".gitignore").write_bytes(ignore)
     assert walk_files(load_settings(tmp_path))[0] == [kept]
+
+
+def test_a_gitignore_line_is_measured_as_written(tmp_path: Path) -> None:
+    """The 4,096-character limit is the line's: each bracket is read out into a longer class."""
+    make(tmp_path, {"b" * 197 + ".py": "", "kept.py": "", ".gitignore": "[!a]" * 197 + ".py\n"})
+    unreadable: list = []
+    assert walk_files(load_settings(tmp_path), unreadable=unreadable)[0] == ["kept.py"]
+    assert unreadable == []

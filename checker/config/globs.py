@@ -7,6 +7,7 @@ and ``shared`` are directory globs expanded from the root (``services/*``).
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from pathlib import Path, PurePosixPath
@@ -96,58 +97,61 @@ def git_line(line: str) -> str:
     return ("!" if negation else "") + pattern + ("/" if folder else "")
 
 
+_TOKEN = re.compile(r"\\(.?)|(\*+)|(\?)|(\[)|([^\\*?[]+)", re.DOTALL)
+
+
 def _read_pattern(body: str, negation: bool, folder: bool) -> Optional[str]:
     """A pattern (no "!", no last "/") as wildmatch reads it, for pathspec; None if it matches
     no path: an empty one (``!/``: pathspec brought back every folder), one starting with "/"
     once an anchoring "/" is dropped (``\\/x``, ``//x``), one ending in a backslash that
     escapes nothing (``app\\/`` is "app\\", folders only), or one holding a bracket that
     matches nothing. Stars: two or more that make a whole segment are ``**`` (``a/***/b`` too),
-    other runs one ``*``."""
+    other runs one ``*``. In time linear in the line."""
     unanchored = body[1:] if body.startswith("/") else body
     if not unanchored or unanchored.startswith(("/", "\\/")):
         return None
-    pieces: List[Tuple[str, str]] = []  # (as pathspec reads it, the character it stands for)
+    pieces: List[Tuple[str, str]] = []  # (as pathspec reads it, the characters it stands for)
     at = 0
     while at < len(body):
-        char = body[at]
-        if char == "\\":
-            if at + 1 == len(body):
+        token = _TOKEN.match(body, at)
+        assert token is not None  # one of the alternatives matches any character
+        escaped, stars, one, bracket, plain = token.groups()
+        at = token.end()
+        if escaped is not None:
+            if not escaped:  # a backslash that escapes nothing: wildmatch matches no path
                 return None
-            char = body[at + 1]
-            pieces.append(("/" if char == "/" else "\\" + char, char))  # pathspec refuses `\/`
-            at += 2
-        elif char == "*":
-            stop = at
-            while stop < len(body) and body[stop] == "*":
-                stop += 1
-            whole = stop - at > 1 and (not pieces or pieces[-1][0] == "/")
-            if whole and body.startswith("\\/", stop):  # wildmatch's `**/` may match no folder,
+            pieces.append(("/" if escaped == "/" else "\\" + escaped, escaped))  # pathspec refuses `\/`
+        elif stars:
+            whole = len(stars) > 1 and (not pieces or pieces[-1][0].endswith("/"))
+            if whole and body.startswith("\\/", at):  # wildmatch's `**/` may match no folder,
                 pieces.append(("*/**", ""))  # its `**\/` at least one
-            elif whole and (stop == len(body) or body[stop] == "/"):
+            elif whole and (at == len(body) or body[at] == "/"):
                 pieces.append(("**", ""))
             else:
                 pieces.append(("*", ""))
-            at = stop
-        elif char == "?" and not negation:  # git's `?` matches one byte: no character past ASCII
-            pieces.append((_ONE_ASCII, ""))
-            at += 1
-        elif char == "[":
-            bracket = _bracket(body, at, negation)
-            if bracket is None:
+        elif one:  # git's `?` matches one byte: in an ignore line, no character past ASCII
+            pieces.append(("?" if negation else _ONE_ASCII, ""))
+        elif bracket:
+            written = _bracket(body, at - 1, negation)
+            if written is None:
                 return None
-            text, at = bracket
+            text, at = written
             pieces.append((text, ""))
         else:
-            pieces.append((char, char))
-            at += 1
+            pieces.append((plain, plain))
     if folder and pieces and pieces[-1][0] == "**":  # `dir/**/`: the folders below dir, not dir
         pieces.append(("/*", ""))  # (pathspec read `dir/` itself)
     # pathspec strips trailing whitespace that git keeps (only spaces, trimmed above, are not
     # part of the pattern): each such character is a class of its own, which pathspec keeps
-    tail = len(pieces)
-    while tail and pieces[tail - 1][1].isspace():
-        tail -= 1
-    read = "".join(text for text, _ in pieces[:tail]) + "".join(f"[{c}]" for _, c in pieces[tail:])
+    tail = ""
+    while pieces and pieces[-1][1][-1:].isspace():
+        _, chars = pieces.pop()
+        kept = chars.rstrip()
+        tail = "".join(f"[{c}]" for c in chars[len(kept) :]) + tail
+        if kept:
+            pieces.append((kept, kept))  # (a run of plain characters: as written)
+            break
+    read = "".join(text for text, _ in pieces) + tail
     # a "/" makes a pattern match from the .gitignore's folder, also a "/" in a bracket
     return "/" + read if "/" in body and "/" not in read else read
 
@@ -182,79 +186,88 @@ def _bracket(body: str, at: int, negation: bool) -> Optional[Tuple[str, int]]:
     "/", ``[a\\]]`` ended early). A byte of a character that is not ASCII matches no whole
     character: such a character is never matched in an ignore line, and any is in a negation
     (the difference falls on checking more)."""
-    data = body[at:].encode("utf-8", "surrogatepass")
-    p = 1
-    negated = data[p : p + 1] in (b"!", b"^")
+    p = at + 1
+    negated = body[p : p + 1] in ("!", "^")
     p += negated
-    members = set()
-    previous = 0
+    members: Set[int] = set()
+    previous = 0  # the last byte read, which may start a range
+    close = -1  # the next "]" after a "[:" (found once: each "[:" looks for it)
     while True:  # wildmatch's do-while: a "]" right after "[" or "[!" is a member
-        if p >= len(data):
+        if p >= len(body):
             return None
-        char = data[p]
-        if char == 0x5C:  # backslash
+        char = body[p]
+        if char == "\\":
             p += 1
-            if p >= len(data):
+            if p >= len(body):
                 return None
-            char = data[p]
-            members.add(char)
-        elif char == 0x2D and previous and p + 1 < len(data) and data[p + 1] != 0x5D:  # a range
+            previous = _add_bytes(members, body[p])
+        elif char == "-" and previous and p + 1 < len(body) and body[p + 1] != "]":  # a range
             p += 1
-            if data[p] == 0x5C:
+            if body[p] == "\\":
                 p += 1
-                if p >= len(data):
+                if p >= len(body):
                     return None
-            members.update(range(previous, data[p] + 1))
-            char = 0
-        elif char == 0x5B and data[p + 1 : p + 2] == b":":
-            close = data.find(b"]", p + 2)
-            if close < 0:
-                return None
-            if close - (p + 2) >= 1 and data[close - 1] == 0x3A:  # "[:name:]"
-                name = data[p + 2 : close - 1].decode("utf-8", "replace")
+            last = body[p].encode("utf-8", "surrogatepass")  # to its first byte; the rest follow
+            members.update(range(previous, last[0] + 1))
+            previous = _add_bytes(members, body[p], 1) if len(last) > 1 else 0
+        elif char == "[" and body[p + 1 : p + 2] == ":":
+            if close < p + 2:
+                close = body.find("]", p + 2)
+                if close < 0:
+                    return None
+            if close > p + 2 and body[close - 1] == ":":  # "[:name:]"
+                name = body[p + 2 : close - 1]
                 if name not in _CLASSES:
                     return None
-                members.update(_CLASSES[name])
-                p, char = close, 0
+                members |= _CLASSES[name]
+                p, previous = close, 0
             else:
-                members.add(char)  # a "[" of its own
+                previous = _add_bytes(members, char)  # a "[" of its own
         else:
-            members.add(char)
-        previous = char
+            previous = _add_bytes(members, char)
         p += 1
-        if data[p : p + 1] == b"]":
+        if body[p : p + 1] == "]":
             break
-    if negated:
-        members = set(range(1, 256)) - members
-    members.discard(0x2F)
-    written = _written_class(members, negation)
+    written = _written_class(frozenset(members), negated, negation)
     if written is None:
         return None
-    return written, at + len(data[: p + 1].decode("utf-8", "surrogatepass"))
+    return written, p + 1
 
 
-def _written_class(members: Set[int], negation: bool) -> Optional[str]:
-    """Bytes a bracket matches, as a bracket pathspec copies into RE2 unchanged in meaning:
-    "]" first, ranges, then "[", "!", "^" and "-" last (never "!" or "^" first, which negate,
-    nor "[:"); None for no character. Bytes past ASCII: none in an ignore line, any character
-    past ASCII in a negation."""
-    specials = [c for c in "[!^-" if ord(c) in members]
-    plain = sorted(m for m in members if m < 0x80 and chr(m) not in "][!^-")
+def _add_bytes(members: Set[int], char: str, skip: int = 0) -> int:
+    """Add the UTF-8 bytes of ``char`` (past the first ``skip``); the last one."""
+    data = char.encode("utf-8", "surrogatepass")
+    members.update(data[skip:])
+    return data[-1]
+
+
+_SPECIALS = frozenset(b"][!^-")
+
+
+@functools.lru_cache(maxsize=1024)
+def _written_class(listed: FrozenSet[int], negated: bool, negation: bool) -> Optional[str]:
+    """The bytes a bracket matches (those listed, or those not listed), never "/", as a bracket
+    pathspec copies into RE2 unchanged in meaning: "]" first, ranges, then "[", "!", "^" and
+    "-" last (never "!" or "^" first, which negate, nor "[:"); None for no character. Bytes
+    past ASCII: none in an ignore line, any character past ASCII in a negation."""
+    members = (frozenset(range(1, 256)) - listed if negated else listed) - {0x2F}
     spans: List[List[int]] = []
-    for m in plain:
-        if spans and spans[-1][1] == m - 1:
-            spans[-1][1] = m
-        else:
-            spans.append([m, m])
-    if negation and any(m >= 0x80 for m in members):
+    for m in range(1, 0x80):
+        if m in members and m not in _SPECIALS:
+            if spans and spans[-1][1] == m - 1:
+                spans[-1][1] = m
+            else:
+                spans.append([m, m])
+    if negation and max(members, default=0) >= 0x80:
         if spans and spans[-1][1] == 0x7F:
             spans[-1][1] = 0x10FFFF
         else:
             spans.append([0x80, 0x10FFFF])
+    specials = "".join(c for c in "[!^-" if ord(c) in members)
     text = ("]" if 0x5D in members else "") + "".join(
         chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in spans
     )
-    text += "".join(specials)
+    text += specials
     if not text:
         return None
     if text[0] in "!^":  # only "!", "^" and "-" are members
@@ -267,7 +280,7 @@ def _written_class(members: Set[int], negation: bool) -> Optional[str]:
     return f"[{text}]"
 
 
-_ONE_ASCII = _written_class(set(range(1, 0x80)) - {0x2F}, False) or "?"
+_ONE_ASCII = _written_class(frozenset(range(0x80, 0x100)), True, False) or "?"
 
 
 def _escapes(line: str, at: int) -> int:

@@ -46,13 +46,16 @@ def _read_ignore_file(
     # git splits a .gitignore at "\n" only (a form feed or U+2028 is part of a pattern), and drops
     # the "\r" of a CRLF line end
     text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")  # git skips a BOM
-    lines = [git_line(_bytes_as_git(line.removesuffix("\r"))) for line in text.split("\n")]
+    lines = [_bytes_as_git(line.removesuffix("\r")) for line in text.split("\n")]
     written = [line for line in lines if line and not line.startswith("#")]
-    patterns = [line for line in written if len(line) <= 4096]  # longer: no name is that long
-    if len(patterns) < len(written) and unreadable is not None:  # what they would ignore is checked
+    # longer, trailing spaces trimmed: no name is that long (measured before a line is read:
+    # git_line writes a bracket out as a longer class)
+    fitting = [line for line in written if len(line.rstrip(" ")) <= 4096]
+    if len(fitting) < len(written) and unreadable is not None:  # what they would ignore is checked
         unreadable.append(
-            (path, f"holds {len(written) - len(patterns)} lines over 4,096 characters; not used")
+            (path, f"holds {len(written) - len(fitting)} lines over 4,096 characters; not used")
         )
+    patterns = [read for read in map(git_line, fitting) if read]
     considered = patterns[:GITIGNORE_MAX_PATTERNS]
     try:
         globs, used = gitignore_globs(considered), len(considered)
