@@ -47,6 +47,14 @@ Signature = Tuple[int, int, int, int, int]  # (mtime_ns, ctime_ns, size, mode, i
 V = TypeVar("V")
 
 
+def changed_since(signatures: Iterable[Optional[Signature]], started_ns: int) -> bool:
+    """Whether one of these inputs (by its ctime, which the system clock stamps) may have
+    changed after ``started_ns``, the start of a run that read it: what that run saw of it
+    may be stale, so the run's result must not be kept."""
+    since = started_ns - CLOCK_SLACK_NS
+    return any(sig is not None and sig[1] >= since for sig in signatures)
+
+
 def signature(path: Union[str, os.PathLike[str]]) -> Optional[Signature]:
     try:
         stat = os.stat(path)
@@ -486,7 +494,6 @@ class ReportCache:
         changed since :meth:`begin` (by its ctime, which the system clock stamps) may have been
         read before its change: then nothing is kept."""
         extra = {path: signature(root / path) for path in extra_paths}
-        since = self.started_ns - CLOCK_SLACK_NS
-        if self.cache.made or any(sig is not None and sig[1] >= since for sig in extra.values()):
+        if self.cache.made or changed_since(extra.values(), self.started_ns):
             return
         self.cache.store(self.name, "report", (self.inputs, extra, report))

@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Tuple
 import msgspec
 
 from archcheck.config.settings import Settings
-from archcheck.pipeline.cache import CLOCK_SLACK_NS, CacheDir, Signature, digest, signature
+from archcheck.pipeline.cache import CacheDir, Signature, changed_since, digest, signature
 from archcheck.project.discovery import Walker, walk_files
 
 NAME = "walk.msgpack"
@@ -60,8 +60,7 @@ def cached_walker(cache: CacheDir) -> Walker:
         unlistable.extend(refused)
         unreadable.extend(skipped)
         looked_at = {path: signature(path) for path in consulted}
-        since = started - CLOCK_SLACK_NS
-        if not cache.made and all(seen is None or seen[1] < since for seen in looked_at.values()):
+        if not cache.made and not changed_since(looked_at.values(), started):
             found = _Walk(key, looked_at, files, env_files, compose_files, refused, skipped)
             cache.store(NAME, "walk", found)
         return files, env_files, compose_files
