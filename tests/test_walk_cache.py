@@ -14,7 +14,7 @@ import pytest
 
 from archcheck.api import load_settings
 from archcheck.pipeline import walk_cache
-from archcheck.pipeline.cache import CacheDir
+from archcheck.pipeline.cache import CLOCK_SLACK_NS, CacheDir
 from archcheck.project.discovery import discover, walk_files
 from archcheck.project.layout import Layout
 from tests.helpers import refuse_listing
@@ -63,7 +63,7 @@ def _shape(layout: Layout) -> tuple:
 def both(root: Path) -> tuple:
     """(cached, fresh) discovery of ``root``, after the clock has moved past every change: a
     change stamped within the clock's slack of a walk would keep the walk from being stored."""
-    time.sleep(walk_cache.CLOCK_SLACK_NS / 1e9 * 2)
+    time.sleep(CLOCK_SLACK_NS / 1e9 * 2)
     settings = load_settings(root)
     cached = discover(settings, walk_cache.cached_walker(CacheDir(root / ".archcheck_cache", root)))
     fresh = discover(settings)
@@ -185,7 +185,7 @@ def test_the_cache_folder_is_never_walked(root: Path, walks: List[str], respect_
     walker = walk_cache.cached_walker(CacheDir(root / "svc/app/cc", root))
     discover(settings, walker)
     write(root, "svc/app/cc/evil.py")
-    time.sleep(walk_cache.CLOCK_SLACK_NS / 1e9 * 2)
+    time.sleep(CLOCK_SLACK_NS / 1e9 * 2)
     assert "svc/app/cc/evil.py" not in discover(settings, walker).files | discover(settings).files
 
 
