@@ -34,10 +34,16 @@ class UserError(Exception):
 
 
 class DefaultToCheck(click.Group):
-    """``archcheck [OPTIONS]`` with no subcommand runs ``archcheck check [OPTIONS]``."""
+    """``archcheck [OPTIONS] [PATHS]`` with no subcommand runs ``archcheck check``: also when
+    the first word names an existing file or folder rather than a command (``archcheck .``)."""
 
     def parse_args(self, ctx: click.Context, args: List[str]) -> List[str]:
-        if not args or (args[0].startswith("-") and args[0] not in ("--help", "-h", "--version")):
+        first = args[0] if args else None
+        if (
+            first is None
+            or (first.startswith("-") and first not in ("--help", "-h", "--version"))
+            or (first not in self.commands and os.path.lexists(first))
+        ):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 

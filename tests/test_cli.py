@@ -27,6 +27,16 @@ def test_no_subcommand_runs_check_and_accepts_its_options() -> None:
     assert bare.returncode == strict.returncode == 1
 
 
+def test_paths_without_a_subcommand_are_checked() -> None:
+    """``archcheck .`` and ``archcheck shared`` run ``check`` on those paths; a word that is
+    neither a command nor a path is still an unknown command."""
+    assert archcheck(["."]).stdout == archcheck(["check", "."]).stdout
+    only = archcheck(["shared", "--select", "IMP004"])
+    assert only.returncode == 1 and only.stdout.startswith("shared/auth.py:1:1: IMP004")
+    typo = archcheck(["chekc"])
+    assert typo.returncode == 2 and "No such command 'chekc'" in typo.stderr
+
+
 def test_text_output_lines_and_summary() -> None:
     result = archcheck(["check", "--select", "ASY001,IMP004"])
     assert result.stdout.splitlines() == [
