@@ -46,6 +46,7 @@ from typing import Iterator
 
 from archcheck.facts.loops import LoopCalls
 from archcheck.model import Severity, Violation
+from archcheck.project.call_graph import Node
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
@@ -207,6 +208,11 @@ INVALID = [
 _SHOWN_CALLS = 12  # functions a message names along a chain
 
 
+def _short(node: Node) -> str:
+    """A function's own name: ``handle`` of ``Service.handle``."""
+    return node[1].rsplit(".", 1)[-1]
+
+
 class BlockingLoopEntryViaCall(
     Rule,
     code="ASY003",
@@ -227,17 +233,19 @@ class BlockingLoopEntryViaCall(
 
     def check(self) -> Iterator[Violation]:
         graph = self.project.call_graph
-        for caller, edge, chain in graph.async_calls_into(graph.loop_chains()):
-            callee = chain[0][1].rsplit(".", 1)[-1]
-            entry = graph.entries[chain[-1]].kind
-            names = [caller[1].rsplit(".", 1)[-1], *(n[1].rsplit(".", 1)[-1] for n in chain)]
-            if len(names) > _SHOWN_CALLS:  # a chain of thousands of calls stays one short line
-                hidden = len(names) - _SHOWN_CALLS
-                names = [*names[: _SHOWN_CALLS - 2], f"({hidden} more calls)", *names[-2:]]
+        chains = graph.loop_chains()
+        for caller, edge, first in graph.async_calls_into(chains):
+            head, length, last = chains.outline(first, _SHOWN_CALLS)
+            callee = _short(first)
+            entry = graph.entries[last[-1]].kind
+            names = [_short(caller), *map(_short, head)]
+            if 1 + length > _SHOWN_CALLS:  # a chain of thousands of calls stays one short line
+                hidden = 1 + length - _SHOWN_CALLS
+                names = [*names[: _SHOWN_CALLS - 2], f"({hidden} more calls)", *map(_short, last)]
             yield self.violation(
                 edge.location,
                 fix=self.fix.format(callee=callee),
-                related=[graph.defs[node].location for node in chain[:_SHOWN_CALLS]],
+                related=[graph.defs[node].location for node in head],
                 function=names[0],
                 callee=callee,
                 chain=" -> ".join([*names, entry]),

@@ -118,7 +118,50 @@ def test_a_file_only_called_into_is_not_parsed_again(tmp_path: Path, refs: bool)
     graph = CallGraph(analysis.facts, analysis.project.layout, analysis.project.imports, counting)
     chains = graph.loop_chains()
     calls = list(graph.async_calls_into(chains))
-    assert [(caller[1], chain) for caller, _, chain in calls] == [
-        ("handle", [(_APP + "helpers.py", "run_sync")])
+    assert [(caller[1], callee) for caller, _, callee in calls] == [
+        ("handle", (_APP + "helpers.py", "run_sync"))
     ]
     assert (_APP + "formatting.py" in counting.loaded) is refs
+
+
+def test_a_chain_is_outlined_with_its_length_and_ends() -> None:
+    from archcheck.project.call_graph import Chains
+
+    nodes = [("a.py", f"f{i}") for i in range(30)]
+    chains = Chains({n: nxt for n, nxt in zip(nodes, [*nodes[1:], None])})
+    head, length, last = chains.outline(nodes[0], 12)
+    assert (head, length, last) == (nodes[:12], 30, (nodes[28], nodes[29]))
+    assert chains.outline(nodes[27], 12) == (nodes[27:], 3, (nodes[28], nodes[29]))
+    assert chains.outline(nodes[29], 12) == ([nodes[29]], 1, (nodes[29],))
+
+
+def test_deep_expressions_in_a_file_the_call_graph_reads(tmp_path: Path) -> None:
+    """An attribute chain 1,500 deep (CPython compiles it) in a file whose calls ASY003
+    resolves: a finding, not an internal error, and no ARC001 for the file."""
+    files = {
+        _APP + "helpers.py": "import asyncio\n\ndef run_sync():\n    asyncio.run(x())\n",
+        _APP + "a.py": (
+            "from app.helpers import run_sync\n\nclass A(a" + ".b" * 1500 + "):\n    pass\n\n"
+            "async def f():\n    run_sync()\n    y = a" + ".b" * 1500 + "()\n    z = g" + "()" * 1500 + "\n"
+        ),
+    }
+    root = write_example(tmp_path, Example(files))
+    from tests.helpers import cli
+
+    result = cli(root, "check", "--no-cache")
+    assert result.returncode == 1, result.stderr
+    assert "a.py:7:5: ASY003" in result.stdout and "ARC001" not in result.stdout
+
+
+def test_a_long_chain_is_one_short_line(tmp_path: Path) -> None:
+    chain = [f"def f{i}():\n    f{i + 1}()\n" for i in range(300)]
+    text = "import asyncio\n\n" + "".join(chain) + "def f300():\n    asyncio.run(x())\n\n"
+    text += "".join(f"async def a{i}():\n    f0()\n" for i in range(50))
+    root = write_example(tmp_path, Example({_APP + "a.py": text}))
+    from tests.helpers import cli
+
+    lines = [line for line in cli(root, "check", "--no-cache").stdout.splitlines() if "ASY003" in line]
+    assert len(lines) == 50
+    assert lines[0].endswith(
+        "a0 -> f0 -> f1 -> f2 -> f3 -> f4 -> f5 -> f6 -> f7 -> f8 -> (290 more calls) -> f299 -> f300 -> asyncio.run"
+    )

@@ -25,24 +25,32 @@ def dotted(node: ast.AST, *, subscripts: bool = False) -> Optional[str]:
 
     With ``subscripts``, ``Generic[T]`` is ``Generic``: how a base class is named.
     """
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = dotted(node.value, subscripts=subscripts)
-        return f"{inner}.{node.attr}" if inner else None
-    if subscripts and isinstance(node, ast.Subscript):
-        return dotted(node.value, subscripts=subscripts)
-    return None
+    attrs: List[str] = []  # a loop, not recursion: a chain may be thousands of names long
+    while True:
+        if isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        elif subscripts and isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Name):
+            return ".".join([node.id, *reversed(attrs)])
+        else:
+            return None
 
 
 def call_chain(func: ast.expr) -> str:
     """A callee with the calls on its way dropped: ``get_env().get`` is ``get_env.get``."""
-    if isinstance(func, ast.Attribute):
-        inner = call_chain(func.value)
-        return f"{inner}.{func.attr}" if inner else func.attr
-    if isinstance(func, ast.Call):
-        return call_chain(func.func)
-    return func.id if isinstance(func, ast.Name) else ""
+    attrs: List[str] = []  # a loop, not recursion: `a.b().c().d…` may be thousands long
+    node: ast.expr = func
+    while True:
+        if isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            head = [node.id] if isinstance(node, ast.Name) else []
+            return ".".join([*head, *reversed(attrs)])
 
 
 def import_aliases(imports: Sequence[ImportFact]) -> Dict[str, str]:

@@ -84,17 +84,30 @@ class Chains:
 
     def __init__(self, below: Dict[Node, Optional[Node]]) -> None:
         self.below = below  # function -> the next function of its chain (None: it enters the loop)
+        self._ends: Dict[Node, Tuple[int, Tuple[Node, ...]]] = {}  # node -> (length, last two)
 
     def __contains__(self, node: object) -> bool:
         return node in self.below
 
-    def __getitem__(self, node: Node) -> List[Node]:
-        chain: List[Node] = [node]
-        following = self.below[node]
-        while following is not None:
-            chain.append(following)
-            following = self.below[following]
-        return chain
+    def outline(self, node: Node, first: int) -> Tuple[List[Node], int, Tuple[Node, ...]]:
+        """The chain from ``node``: its first ``first`` functions, its length and its last two.
+        Lengths and ends are remembered, so thousands of chains through one long tail cost
+        its length once, not once each."""
+        head: List[Node] = []
+        at: Optional[Node] = node
+        while at is not None and len(head) < first:
+            head.append(at)
+            at = self.below[at]
+        path: List[Node] = []
+        at = node
+        while at is not None and at not in self._ends:
+            path.append(at)
+            at = self.below[at]
+        length, last = self._ends[at] if at is not None else (0, ())
+        for function in reversed(path):
+            length, last = length + 1, (function, *last)[:2] if len(last) < 2 else last
+            self._ends[function] = (length, last)
+        return head, *self._ends[node]
 
 
 class CallGraph:
@@ -118,6 +131,7 @@ class CallGraph:
         self.defs: Dict[Node, DefFact] = {}
         self.aliases: Dict[str, Dict[str, str]] = {}
         self.instances: Dict[str, Dict[str, str]] = {}
+        self.functions_in: Dict[str, List[Node]] = {}  # file -> its functions, once loaded
         self.names: Dict[str, Set[str]] = {}  # file -> what its definitions name (functions, methods)
         self.members: Dict[Tuple[str, str], List[DefFact]] = {}  # (path, class qualname) -> methods
         self.entries: Dict[Node, LoopEntryFact] = {}  # function -> its first unguarded loop entry
@@ -141,6 +155,7 @@ class CallGraph:
         for path in todo:
             self.loaded.add(path)
             found = loaded.get(path, CallFacts())
+            self.functions_in[path] = sorted({(path, d.qualname) for d in found.defs})
             for d in found.defs:
                 self.defs[(path, d.qualname)] = d
                 if d.class_name is not None:
@@ -175,7 +190,7 @@ class CallGraph:
         self._load(todo)
         for path in todo:
             self.processed.add(path)
-        for node in sorted(n for n in self.defs if n[0] in todo):
+        for node in sorted(n for path in todo for n in self.functions_in.get(path, ())):
             self._add_calls(node)
 
     def _importers(self, path: str) -> Set[str]:
@@ -378,9 +393,10 @@ class CallGraph:
             frontier = following
         return chains
 
-    def async_calls_into(self, chains: Chains) -> Iterator[Tuple[Node, Edge, List[Node]]]:
-        """(async caller, the call, chain) for each call from async code into a loop-entering chain."""
+    def async_calls_into(self, chains: Chains) -> Iterator[Tuple[Node, Edge, Node]]:
+        """(async caller, the call, callee) for each call from async code into a loop-entering
+        chain (``chains.outline(callee, ...)`` spells it)."""
         for node in sorted(n for n in self.out if self.defs[n].is_async):
             for callee in sorted(self.out[node]):
                 if callee in chains:
-                    yield node, self.edges[callee][node], chains[callee]
+                    yield node, self.edges[callee][node], callee
