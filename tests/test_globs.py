@@ -166,3 +166,35 @@ def _git_ignores(lines: list[str], path: str) -> bool:
 )
 def test_a_gitignore_line_matches_as_in_git(lines: list[str], path: str, ignored: bool) -> None:
     assert _git_ignores(lines, path) is ignored
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["!svc/**", "gen/", "!svc/gen/"],
+        ["!svc/**", "gen", "!gen"],
+        ["!*", "gen", "!gen"],
+        ["gen/", "!svc/gen/"],
+    ],
+)
+def test_the_last_pattern_that_matches_decides_whatever_order_re2_reports(lines: list[str]) -> None:
+    """RE2 reports the matching patterns in an order of its own: the decision is pathspec's
+    sequential one (the last file pattern, else the last folder pattern), which git agrees
+    with here: svc/gen/ is brought back."""
+    globs = gitignore_globs(lines)
+    sequential = pathspec.GitIgnoreSpec.from_lines(lines, backend="simple")
+    for path in ("svc/gen/", "svc/gen/x.py", "gen/", "svc/", "svc/x.py"):
+        assert globs.match_file(path) is bool(sequential.match_file(path)), path
+    assert globs.decision("svc/gen/") is False
+
+
+def test_decisions_agree_with_the_sequential_backend() -> None:
+    """Every combination of a few lines, over folders and files: RE2 matching with the
+    sequential decision gives what pathspec's pure-Python backend gives."""
+    words = ["a", "!a", "a/", "!a/", "*", "!*", "a/**", "!a/**", "**/b", "!b/", "b"]
+    paths = ["a/", "a/b/", "a/b/c.py", "b/", "b/a/", "c.py", "a/c.py"]
+    for lines in itertools.product(words, repeat=3):
+        globs = gitignore_globs(list(lines))
+        sequential = pathspec.GitIgnoreSpec.from_lines(list(lines), backend="simple")
+        for path in paths:
+            assert globs.match_file(path) is bool(sequential.match_file(path)), (lines, path)

@@ -11,7 +11,7 @@ import functools
 import re
 import warnings
 from pathlib import Path, PurePosixPath
-from typing import FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import pathspec
 
@@ -47,7 +47,32 @@ class Globs:
 
     def match_file(self, path: str) -> bool:
         """Whether a root-relative posix path (a directory ends with ``/``) matches."""
-        return bool(self.spec.match_file(_for_re2(path)))
+        return self._check(path)[0] is True
+
+    def _check(self, path: str) -> Tuple[Optional[bool], Optional[int]]:
+        """(include, index of the deciding pattern), as pathspec's sequential backend decides:
+        RE2 says which patterns match, in linear time, and the last file pattern, else the last
+        folder pattern, decides. (pathspec's RE2 backend picks among RE2's matches in an order
+        of its own: `!svc/**` then `build/` then `!svc/build/` left svc/build/ out.)"""
+        backend = getattr(self.spec, "_backend", None)
+        regex_set = getattr(backend, "_set", None)
+        data = getattr(backend, "_regex_data", None)
+        if regex_set is None or data is None:  # another pathspec: its own answer
+            result = self.spec.check_file(_for_re2(path))
+            return result.include, result.index
+        matched: Dict[int, Tuple[bool, bool]] = {}  # pattern -> (include, only as a folder)
+        for regex in regex_set.Match(_for_re2(path)) or ():
+            dat = data[regex]
+            folder = dat.is_dir_pattern and matched.get(dat.index, (True, True))[1]
+            matched[dat.index] = (dat.include, folder)
+        include: Optional[bool] = None
+        index: Optional[int] = None
+        for number in sorted(matched, reverse=True):
+            if not matched[number][1]:  # a file pattern: the last one decides
+                return matched[number][0], number
+            if index is None:  # the last folder pattern, unless a file pattern comes before
+                include, index = matched[number][0], number
+        return include, index
 
     def match_directory(self, path: str) -> bool:
         """Whether a whole directory (``path`` ends with ``/``) is left out (see ``decision``)."""
@@ -57,12 +82,12 @@ class Globs:
         """What the globs say of a path, as git reads one ``.gitignore``: True left out, False
         brought back by a ``!`` glob, None when no glob names it. ``app/**`` names what is inside
         ``app``, not the directory ``app/`` itself, so a later ``!app/keep.py`` can bring a file back."""
-        result = self.spec.check_file(_for_re2(path))
-        if result.include and path.endswith("/") and self._negates:
-            deciding = self.spec.patterns[result.index] if result.index is not None else None
+        include, index = self._check(path)
+        if include and path.endswith("/") and self._negates:
+            deciding = self.spec.patterns[index] if index is not None else None
             if str(getattr(deciding, "pattern", "") or "").rstrip().endswith("/**"):
                 return None
-        return result.include
+        return include
 
 
 def compile_globs(patterns: Iterable[str]) -> Globs:
