@@ -165,3 +165,21 @@ def test_a_long_chain_is_one_short_line(tmp_path: Path) -> None:
     assert lines[0].endswith(
         "a0 -> f0 -> f1 -> f2 -> f3 -> f4 -> f5 -> f6 -> f7 -> f8 -> (290 more calls) -> f299 -> f300 -> asyncio.run"
     )
+
+
+def test_a_function_passed_into_a_file_only_libcst_reads(tmp_path: Path) -> None:
+    """Its definitions name the callee, its call facts are empty (newer syntax than this
+    Python's ast reads): the reference leads nowhere, and the run goes on."""
+    files = {
+        _APP
+        + "helpers.py": 'label = f"{"callbacks"}"\n\ntype Alias = int\n\ndef run_with(cb):\n    return cb()\n',
+        _APP + "a.py": (
+            "import asyncio\nfrom app.helpers import run_with\n\n"
+            "def blocking():\n    asyncio.run(x())\n\nasync def handler():\n    run_with(blocking)\n"
+        ),
+    }
+    root = write_example(tmp_path, Example(files))
+    from tests.helpers import cli
+
+    result = cli(root, "check", "--no-cache")
+    assert result.returncode in (0, 1) and "internal error" not in result.stderr, result.stderr

@@ -178,11 +178,12 @@ class CallGraph:
             self.names[path] = names
         return qualname in names
 
-    def _def(self, node: Node) -> DefFact:
-        """The call facts of a known function, its file's loaded on demand."""
+    def _def(self, node: Node) -> Optional[DefFact]:
+        """The call facts of a known function, its file's loaded on demand (None when the file
+        gives none: only LibCST reads it, or it changed since)."""
         if node[0] not in self.loaded:
             self._load([node[0]])
-        return self.defs[node]
+        return self.defs.get(node)
 
     def _process(self, paths: Collection[str]) -> None:
         """Resolve every call in ``paths`` into edges."""
@@ -349,8 +350,8 @@ class CallGraph:
                 if passed is None:  # the callee's own facts matter only when a function is passed
                     continue
                 callee = self._def(callee_node)
-                param = self._param_for(callee, slot, bound="." in call.target)
-                if param is not None:
+                param = self._param_for(callee, slot, bound="." in call.target) if callee else None
+                if callee is not None and param is not None:
                     self._add_reference(callee_node, callee, param, passed, (node, index, number))
 
     def _add_reference(
