@@ -354,8 +354,12 @@ def similar_pairs(sites: Sequence[Site]) -> Dict[Site, List[Site]]:
     hierarchy = Hierarchy(sites)
     duplicated = set(duplicates(sites))
     # compatibility shims and aliases re-create old names on purpose, on top of the real thing
-    candidates = [s for s in sites if concept(s.name) is not None and not _TRANSITIONAL.match_file(s.path)]
-    concepts = [concept(s.name) for s in candidates]
+    named: Dict[str, List[Site]] = {}  # a concept is the name's: classes sharing a name go together
+    for site in sites:
+        if concept(site.name) is not None and not _TRANSITIONAL.match_file(site.path):
+            named.setdefault(site.name, []).append(site)
+    names = sorted(named)
+    concepts = [concept(name) for name in names]
     # only a class whose subject holds all of another's words can match it: index subjects by word
     postings: Dict[Tuple[str, str], Set[int]] = {}
     for index, c in enumerate(concepts):
@@ -365,12 +369,16 @@ def similar_pairs(sites: Sequence[Site]) -> Dict[Site, List[Site]]:
     pairs: Dict[Site, List[Site]] = {}
     for index, c in enumerate(concepts):
         assert c is not None
-        supersets = set.intersection(*(postings[(c.role, word)] for word in c.subject))
-        for other in sorted(supersets - {index}):
-            a, b = candidates[index], candidates[other]
-            if similar(a, b, hierarchy):
-                pairs.setdefault(a, []).append(b)
-                pairs.setdefault(b, []).append(a)
+        for other in sorted(set.intersection(*(postings[(c.role, word)] for word in c.subject))):
+            # copies of a duplicated name are the duplicate-class rule's, and never listed here:
+            # comparing them with each other (thousands, in a generated file) would tell nothing
+            if other == index and names[index] in duplicated:
+                continue
+            for a in named[names[index]]:
+                for b in named[names[other]]:
+                    if a is not b and similar(a, b, hierarchy):
+                        pairs.setdefault(a, []).append(b)
+                        pairs.setdefault(b, []).append(a)
     key = lambda s: (s.path, s.location.line)  # noqa: E731
     listed = sorted((site for site in pairs if site.name not in duplicated), key=key)
     return {site: sorted(set(pairs[site]), key=key) for site in listed}
