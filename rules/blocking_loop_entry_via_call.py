@@ -42,11 +42,10 @@ async def handle_order(order):
 ```
 """
 
-from typing import Iterator
+from typing import Iterator, Tuple
 
 from archcheck.facts.loops import LoopCalls
 from archcheck.model import Severity, Violation
-from archcheck.project.call_graph import Node
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
@@ -208,8 +207,8 @@ INVALID = [
 _SHOWN_CALLS = 12  # functions a message names along a chain
 
 
-def _short(node: Node) -> str:
-    """A function's own name: ``handle`` of ``Service.handle``."""
+def _short(node: Tuple[str, str]) -> str:
+    """A function's own name: ``handle`` of ``(path, "Service.handle")``."""
     return node[1].rsplit(".", 1)[-1]
 
 
