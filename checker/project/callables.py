@@ -55,6 +55,8 @@ class Callables:
         self.project = project
         self.facts: Mapping[str, FileFacts] = project.facts
         self._defs: Dict[str, Dict[str, ProtocolDefFact]] = {}
+        self._names: Dict[str, Set[str]] = {}  # file -> its module-level functions and classes
+        self._instances: Dict[str, Dict[str, str]] = {}  # file -> module-level instance -> class
 
     @classmethod
     def of(cls, project: Project) -> Callables:
@@ -108,10 +110,12 @@ class Callables:
         return (path, found) if found is not None else None
 
     def _local_names(self, path: str) -> Set[str]:
-        facts = self.facts.get(path)
-        if facts is None:
-            return set()
-        return {f.name for f in facts.functions} | {c.name for c in facts.classes}
+        found = self._names.get(path)
+        if found is None:
+            facts = self.facts.get(path)
+            functions, classes = (facts.functions, facts.classes) if facts else ((), ())
+            found = self._names[path] = {f.name for f in functions} | {c.name for c in classes}
+        return found
 
     def _symbol(self, path: str, dotted: str, hops: int) -> Optional[Tuple[str, ProtocolDefFact]]:
         """A module-level name of ``path`` (``get_db``, ``Database.session``, ``db.session``)."""
@@ -122,7 +126,10 @@ class Callables:
         if facts is None:
             return None
         head, _, rest = dotted.partition(".")
-        instance = dict(facts.module_instances).get(head)
+        instances = self._instances.get(path)
+        if instances is None:
+            instances = self._instances[path] = dict(facts.module_instances)
+        instance = instances.get(head)
         if instance is not None:
             cls = self._class(path, instance, hops) if rest and "." not in rest else None
             return self._defined(cls[0], f"{cls[1]}.{rest}") if cls else None

@@ -26,7 +26,7 @@ from archcheck.config.globs import Globs, compile_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.names import import_aliases, qualify
 from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
-from archcheck.model import FileFacts, ImportKind, LoopEntryFact
+from archcheck.model import ClassFact, FileFacts, ImportKind, LoopEntryFact
 from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
 from archcheck.project.import_graph import build_unit_graph
@@ -59,6 +59,7 @@ class Project:
         self.requirements = requirements or Requirements(None, {})
         self.call_facts = call_facts
         self._ancestors: Dict[Tuple[str, str], FrozenSet[str]] = {}
+        self._classes_named: Dict[str, Dict[str, List[ClassFact]]] = {}  # file -> name -> classes
         self._derived: Dict[str, Any] = {}
         self._is_test: Dict[str, bool] = {}
         self._aliases: Dict[str, Dict[str, str]] = {}
@@ -117,6 +118,15 @@ class Project:
             return self.layout.module_file(path, module, level) if module or level else None
         return None
 
+    def _classes_of(self, path: str, facts: FileFacts) -> Dict[str, List[ClassFact]]:
+        """The classes of a file by name, indexed once (a file may hold thousands)."""
+        found = self._classes_named.get(path)
+        if found is None:
+            found = self._classes_named[path] = {}
+            for fact in facts.classes:
+                found.setdefault(fact.name, []).append(fact)
+        return found
+
     def ancestors(self, path: str, name: str) -> FrozenSet[str]:
         """The names of every class that class ``name`` of ``path`` derives from, across files.
 
@@ -137,7 +147,7 @@ class Project:
                 if facts is None:
                     continue
                 aliases = self.aliases(where)
-                for fact in (c for c in facts.classes if c.name == cls):
+                for fact in self._classes_of(where, facts).get(cls, ()):
                     for base in fact.bases:
                         # `JSONEncoder as Base`: the class is JSONEncoder
                         last = (qualify(base, aliases) or base).rsplit(".", 1)[-1]
