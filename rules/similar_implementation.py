@@ -162,12 +162,12 @@ class SimilarImplementation(
     def check(self) -> Iterator[Violation]:
         for unit, sites in class_sites(self.project).items():
             for site, matches in similar_pairs(sites).items():
-                names = [f"'{o.name}' ({o.where()})" for o in matches]
+                names = [f"'{o.name}' ({o.where()})" for o in matches[:SHOWN]]
                 yield self.violation(
                     site.location,
                     related=[o.location for o in matches[:SHOWN]],
                     name=site.name,
                     unit=unit_label(unit),
                     concept=str(concept(site.name)),
-                    others=listed(names),
+                    others=listed(names, total=len(matches)),
                 )

@@ -11,8 +11,10 @@ Sphinx's ``setup``), and names in ``ssot.acceptable-duplicates``.
 from __future__ import annotations
 
 import fnmatch
+import functools
+import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.config.globs import compile_globs
 from archcheck.config.settings import ConfigError
@@ -95,6 +97,11 @@ class Site:
 
     def where(self) -> str:
         return f"{self.path}:{self.location.line}"
+
+    @functools.cached_property
+    def members(self) -> FrozenSet[str]:
+        """A class's public fields and methods: what it holds and what it does."""
+        return frozenset(m for m in self.methods if not m.startswith("_")) | frozenset(self.fields)
 
     def mentions(self, name: str) -> bool:
         """Does this class's body name class ``name`` (a facade names the class it holds)?"""
@@ -232,11 +239,6 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
 _APART = frozenset({"exception", "schema", "orm"})  # kinds that never merge with another kind
 
 
-def members(site: Site) -> Set[str]:
-    """A class's public fields and methods: what it holds and what it does."""
-    return {m for m in site.methods if not m.startswith("_")} | set(site.fields)
-
-
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard similarity of two bodies from their sketches."""
     union = sorted(set(a) | set(b))[:SKETCH_SIZE]
@@ -333,11 +335,14 @@ def similar(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
     the same kind of class; and neither wraps the other (a facade names the
     class it holds).
     """
-    if _is_interface(a) or _is_interface(b) or hierarchy.designed_together(a.name, b.name):
+    return not (_is_interface(a) or _is_interface(b)) and _same_implementation(a, b, hierarchy)
+
+
+def _same_implementation(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
+    """``similar`` for two classes that are neither protocols, mixins nor stand-ins."""
+    if a.kind != b.kind or hierarchy.designed_together(a.name, b.name):
         return False
-    if a.kind != b.kind:
-        return False
-    ours, theirs = members(a), members(b)
+    ours, theirs = a.members, b.members
     if ours and theirs and not ours & theirs:
         return False  # `AgentExecuteV2Response` and `AgentExecuteResponse` with no field in common
     if not same_concept(a.name, a.methods, b.name, b.methods):
@@ -345,47 +350,97 @@ def similar(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
     return not (b.mentions(a.name) or a.mentions(b.name))  # last: it reads the bodies
 
 
+# Bounds that keep generated code (thousands of classes of one concept) linear, then
+# constant. Real services stay far below them: netra_backend's 3,193 class names of a
+# concept have at most 20 candidate names (39 classes) each, 6,000 comparisons in all.
+CANDIDATES_SCANNED = 128  # names of a concept's role looked at for one name
+COMPARED = 64  # classes one class is compared with
+COMPARISONS = 200_000  # comparisons in one unit
+
+
+class _Postings:
+    """Name indexes by (role, subject word), in name order: who could share a name's concept."""
+
+    def __init__(self) -> None:
+        self.ordered: Dict[Tuple[str, str], List[int]] = {}
+        self.members: Dict[Tuple[str, str], Set[int]] = {}
+
+    def add(self, key: Tuple[str, str], index: int) -> None:
+        self.ordered.setdefault(key, []).append(index)
+        self.members.setdefault(key, set()).add(index)
+
+    def candidates(self, keys: Sequence[Tuple[str, str]]) -> Iterator[int]:
+        """Indexes under every key, in order: the shortest list scanned, up to a bound."""
+        shortest, *others = sorted(keys, key=lambda k: len(self.ordered[k]))
+        for index in self.ordered[shortest][:CANDIDATES_SCANNED]:
+            if all(index in self.members[k] for k in others):
+                yield index
+
+
+def _compared(named: Dict[str, List[Site]], duplicated: Set[str]) -> Iterator[Tuple[Site, Site]]:
+    """The pairs of classes worth comparing, in name order: only a class whose subject holds
+    all of another's words can match it, so subjects are indexed by word."""
+    names = sorted(named)
+    concepts = [concept(name) for name in names]
+    postings = _Postings()
+    for index, c in enumerate(concepts):
+        assert c is not None
+        for word in c.subject:
+            postings.add((c.role, word), index)
+    for index, c in enumerate(concepts):
+        assert c is not None
+        # copies of a duplicated name are the duplicate-class rule's, and never listed here:
+        # comparing them with each other (thousands, in a generated file) would tell nothing
+        others = [
+            named[names[other]]
+            for other in postings.candidates([(c.role, word) for word in c.subject])
+            if not (other == index and names[index] in duplicated)
+        ]
+        for a in named[names[index]]:
+            rest = (b for b in itertools.chain.from_iterable(others) if b is not a)
+            yield from ((a, b) for b in itertools.islice(rest, COMPARED))
+
+
 def similar_pairs(sites: Sequence[Site]) -> Dict[Site, List[Site]]:
     """Each class with the differently named classes it implements one concept with, directly.
 
     Every pair stands on its own evidence: no group grows by chaining. Classes whose
     name is duplicated outright are the duplicate-class rule's: they are matched, never listed themselves.
+    A class is compared with at most ``COMPARED`` others, from the first ``CANDIDATES_SCANNED``
+    names that could share its concept, and a unit makes at most ``COMPARISONS`` (in name order).
     """
     hierarchy = Hierarchy(sites)
     duplicated = set(duplicates(sites))
     # compatibility shims and aliases re-create old names on purpose, on top of the real thing
     named: Dict[str, List[Site]] = {}  # a concept is the name's: classes sharing a name go together
     for site in sites:
-        if concept(site.name) is not None and not _TRANSITIONAL.match_file(site.path):
+        if (
+            concept(site.name) is not None
+            and not _is_interface(site)
+            and not _TRANSITIONAL.match_file(site.path)
+        ):
             named.setdefault(site.name, []).append(site)
-    names = sorted(named)
-    concepts = [concept(name) for name in names]
-    # only a class whose subject holds all of another's words can match it: index subjects by word
-    postings: Dict[Tuple[str, str], Set[int]] = {}
-    for index, c in enumerate(concepts):
-        assert c is not None
-        for word in c.subject:
-            postings.setdefault((c.role, word), set()).add(index)
-    pairs: Dict[Site, List[Site]] = {}
-    for index, c in enumerate(concepts):
-        assert c is not None
-        for other in sorted(set.intersection(*(postings[(c.role, word)] for word in c.subject))):
-            # copies of a duplicated name are the duplicate-class rule's, and never listed here:
-            # comparing them with each other (thousands, in a generated file) would tell nothing
-            if other == index and names[index] in duplicated:
-                continue
-            for a in named[names[index]]:
-                for b in named[names[other]]:
-                    if a is not b and similar(a, b, hierarchy):
-                        pairs.setdefault(a, []).append(b)
-                        pairs.setdefault(b, []).append(a)
+    matched: Dict[int, Dict[int, Site]] = {}  # by id(): hashing a Site reads all its fields
+    for a, b in itertools.islice(_compared(named, duplicated), COMPARISONS):
+        if _same_implementation(a, b, hierarchy):
+            matched.setdefault(id(a), {})[id(b)] = b
+            matched.setdefault(id(b), {})[id(a)] = a
+    by_id = {id(site): site for site in sites}
     key = lambda s: (s.path, s.location.line)  # noqa: E731
-    listed = sorted((site for site in pairs if site.name not in duplicated), key=key)
-    return {site: sorted(set(pairs[site]), key=key) for site in listed}
+    listed = sorted((by_id[i] for i in matched if by_id[i].name not in duplicated), key=key)
+    return {site: sorted(matched[id(site)].values(), key=key) for site in listed}
+
+
+CLIQUE_SEARCH_LIMIT = 64  # classes in one connected set whose maximal cliques are listed
 
 
 def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
-    """Groups of differently named classes in which every two implement one concept, sorted."""
+    """Groups of differently named classes in which every two implement one concept, sorted.
+
+    Each connected set of similar classes gives its maximal cliques. A set of more than
+    ``CLIQUE_SEARCH_LIMIT`` classes, or with more maximal cliques than twice its classes
+    (generated code: their number can grow exponentially), is one group of related classes.
+    """
     import networkx as nx  # lazy: warm runs that reuse every finding never load it
 
     graph: nx.Graph[Site] = nx.Graph()
@@ -395,7 +450,15 @@ def similar_groups(sites: Sequence[Site]) -> List[List[Site]]:
     def key(site: Site) -> Tuple[str, int]:
         return site.path, site.location.line
 
-    groups = [sorted(clique, key=key) for clique in nx.find_cliques(graph)]
+    groups: List[List[Site]] = []
+    for connected in nx.connected_components(graph):
+        cliques: List[List[Site]] = []
+        if len(connected) <= CLIQUE_SEARCH_LIMIT:
+            limit = 2 * len(connected)
+            cliques = list(itertools.islice(nx.find_cliques(graph.subgraph(connected)), limit + 1))
+            if len(cliques) > limit:
+                cliques = []
+        groups += [sorted(clique, key=key) for clique in cliques or [list(connected)]]
     return sorted(groups, key=lambda g: [key(s) for s in g])
 
 

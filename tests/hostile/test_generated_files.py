@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import List, Tuple
 
 import pytest
 
+from archcheck.model import Location
+from archcheck.project.ssot import Site
 from archcheck.rule_api.examples import Example
 from tests.helpers import write_example
 
@@ -22,8 +25,10 @@ def test_copies_of_one_duplicated_class_are_not_compared_with_each_other(
     from tests.helpers import check
 
     compared = []
-    real = ssot.similar
-    monkeypatch.setattr(ssot, "similar", lambda a, b, h: compared.append((a.name, b.name)) or real(a, b, h))
+    real = ssot._same_implementation
+    monkeypatch.setattr(
+        ssot, "_same_implementation", lambda a, b, h: compared.append((a.name, b.name)) or real(a, b, h)
+    )
     text = "class DatabaseManager:\n    pass\n" * 300 + "class DatabaseConnectionManager:\n    pass\n"
     root = write_example(tmp_path, Example({_APP + "db.py": text}))
     codes = {v.code for v in check(root, ["SSOT001", "SSOT003"]).violations}
@@ -69,3 +74,71 @@ def test_lookups_in_a_file_of_thousands_of_classes_index_it_once(tmp_path: Path)
     reads.clear()
     assert len(list(Callables(project).uses({"Depends"}))) == 0  # classes: resolved, not protocol functions
     assert len(reads) < 100
+
+
+def _comparisons(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[str, str]]:
+    from archcheck.project import ssot
+
+    compared: List[Tuple[str, str]] = []
+    real = ssot._same_implementation
+    monkeypatch.setattr(
+        ssot, "_same_implementation", lambda a, b, h: compared.append((a.name, b.name)) or real(a, b, h)
+    )
+    return compared
+
+
+def test_distinct_names_of_one_concept_are_compared_a_bounded_number_of_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300 ``DatabaseManagerV<i>`` (one concept, 300 names): each class is compared with at most
+    ``COMPARED`` others (every pair took 92 s for 2,000), and still reported."""
+    from archcheck.project import ssot
+    from tests.helpers import check
+
+    compared = _comparisons(monkeypatch)
+    text = "".join(f"class DatabaseManagerV{i}:\n    def connect(self): ...\n" for i in range(300))
+    root = write_example(tmp_path, Example({_APP + "db.py": text}))
+    found = [v for v in check(root, ["SSOT003"]).violations if v.code == "SSOT003"]
+    assert len(found) == 300
+    assert len(compared) <= 300 * ssot.COMPARED < 300 * 299
+
+
+def test_a_unit_makes_a_bounded_number_of_comparisons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archcheck.project import ssot
+    from tests.helpers import check
+
+    compared = _comparisons(monkeypatch)
+    monkeypatch.setattr(ssot, "COMPARISONS", 500)
+    text = "".join(f"class DatabaseManagerV{i}:\n    def connect(self): ...\n" for i in range(100))
+    root = write_example(tmp_path, Example({_APP + "db.py": text}))
+    assert any(v.code == "SSOT003" for v in check(root, ["SSOT003"]).violations)
+    assert len(compared) == 500
+
+
+def _site(name: str, line: int) -> Site:
+    return Site(name, "a.py", Location("a.py", line))
+
+
+def test_similar_groups_are_the_maximal_cliques_of_a_small_connected_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``CircuitBreaker`` like ``AsyncCircuitBreaker`` and ``UnifiedCircuitBreaker``, which are
+    not alike: two groups, never one that chains through the middle."""
+    from archcheck.project import ssot
+
+    a, b, c = _site("AsyncCircuitBreaker", 1), _site("CircuitBreaker", 2), _site("UnifiedCircuitBreaker", 3)
+    monkeypatch.setattr(ssot, "similar_pairs", lambda sites: {a: [b], b: [a, c], c: [b]})
+    assert ssot.similar_groups([a, b, c]) == [[a, b], [b, c]]
+
+
+def test_similar_groups_of_generated_classes_cost_polynomial_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Classes alike unless in the same triple (the cocktail-party graph) have 3^k maximal
+    cliques: 36 classes took 54 s and printed 263 MB. Such a set is one group."""
+    from archcheck.project import ssot
+
+    sites = [_site(f"DatabaseManagerV{i}", i) for i in range(36)]
+    pairs = {s: [o for j, o in enumerate(sites) if j // 3 != i // 3] for i, s in enumerate(sites)}
+    monkeypatch.setattr(ssot, "similar_pairs", lambda _: pairs)
+    assert ssot.similar_groups(sites) == [sites]
