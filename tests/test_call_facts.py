@@ -115,7 +115,7 @@ def test_a_file_only_called_into_is_not_parsed_again(tmp_path: Path, refs: bool)
     root = write_example(tmp_path, Example(files))
     analysis = engine._project(api.load_settings(root), None, 1, False, None)
     counting = _CountingSource(analysis.calls)
-    graph = CallGraph(analysis.facts, analysis.project.layout, analysis.project.imports, counting)
+    graph = CallGraph(analysis.project.files, analysis.project.layout, analysis.project.imports, counting)
     chains = graph.loop_chains()
     calls = list(graph.async_calls_into(chains))
     assert [(caller[1], callee) for caller, _, callee in calls] == [

@@ -46,8 +46,9 @@ from typing import (
     Tuple,
 )
 
-from archcheck.facts.names import import_aliases, qualify
-from archcheck.model import CallFacts, DefFact, FileFacts, Location, LoopEntryFact
+from archcheck.facts.names import qualify
+from archcheck.model import CallFacts, DefFact, Location, LoopEntryFact
+from archcheck.project.file_index import FileIndex
 from archcheck.project.layout import Layout, ResolvedImport
 
 Node = Tuple[str, str]  # (path, qualname)
@@ -115,12 +116,13 @@ class CallGraph:
 
     def __init__(
         self,
-        facts: Mapping[str, FileFacts],
+        files: FileIndex,
         layout: Layout,
         imports: Iterable[ResolvedImport],
         source: CallFactSource,
     ) -> None:
-        self.facts = facts
+        self.files = files
+        self.facts = files.facts
         self.layout = layout
         self.source = source
         self.importers: Dict[str, Set[str]] = {}  # file or package -> files importing it
@@ -129,13 +131,10 @@ class CallGraph:
             if target is not None:
                 self.importers.setdefault(target, set()).add(resolved.path)
         self.defs: Dict[Node, DefFact] = {}
-        self.aliases: Dict[str, Dict[str, str]] = {}
-        self.instances: Dict[str, Dict[str, str]] = {}
         self.functions_in: Dict[str, List[Node]] = {}  # file -> its functions, once loaded
-        self.names: Dict[str, Set[str]] = {}  # file -> what its definitions name (functions, methods)
         self.members: Dict[Tuple[str, str], List[DefFact]] = {}  # (path, class qualname) -> methods
         self.entries: Dict[Node, LoopEntryFact] = {}  # function -> its first unguarded loop entry
-        for path, file_facts in facts.items():
+        for path, file_facts in self.facts.items():
             for entry in file_facts.loop_entries:
                 if entry.function is not None and not entry.guarded:
                     self.entries.setdefault((path, entry.function), entry)
@@ -160,7 +159,6 @@ class CallGraph:
                 self.defs[(path, d.qualname)] = d
                 if d.class_name is not None:
                     self.members.setdefault((path, _owner(d)), []).append(d)
-            self.aliases[path] = import_aliases(self.facts[path].imports)
 
     def _known(self, node: Node) -> bool:
         """Is ``node`` a function? A file whose call facts are not loaded answers from its
@@ -169,14 +167,7 @@ class CallGraph:
         path, qualname = node
         if path in self.loaded:
             return node in self.defs
-        names = self.names.get(path)
-        if names is None:
-            facts = self.facts.get(path)
-            functions = facts.functions if facts else ()
-            classes = facts.classes if facts else ()
-            names = {f.name for f in functions} | {f"{c.name}.{m}" for c in classes for m in c.methods}
-            self.names[path] = names
-        return qualname in names
+        return qualname in self.files.callables(path)
 
     def _def(self, node: Node) -> Optional[DefFact]:
         """The call facts of a known function, its file's loaded on demand (None when the file
@@ -238,14 +229,13 @@ class CallGraph:
     def _class(self, path: str, written: str) -> Optional[Tuple[str, str]]:
         """Where a class named as written in ``path`` is defined: (file, class name)."""
         head, _, rest = written.partition(".")
-        if not rest and any(c.name == head for c in self.facts[path].classes):
+        if not rest and head in self.files.classes(path):
             return path, head
-        meant = qualify(written, self.aliases[path])
+        meant = qualify(written, self.files.aliases(path))
         if meant is None:
             return None
         found = self._symbol(path, meant)
-        facts = self.facts.get(found[0]) if found else None
-        if found and facts and any(c.name == found[1] for c in facts.classes):
+        if found and found[1] in self.files.classes(found[0]):
             return found
         return None
 
@@ -263,22 +253,15 @@ class CallGraph:
         local = dict(caller.local_types).get(name)
         if local is not None:
             return path, local
-        written = self._instances(path).get(name)
+        written = self.files.instances(path).get(name)
         if written is not None:
             return path, written
-        meant = qualify(name, self.aliases[path])
+        meant = qualify(name, self.files.aliases(path))
         symbol = self._symbol(path, meant) if meant else None
         if symbol is not None and symbol[0] in self.facts:
-            written = self._instances(symbol[0]).get(symbol[1])
+            written = self.files.instances(symbol[0]).get(symbol[1])
             return (symbol[0], written) if written else None
         return None
-
-    def _instances(self, path: str) -> Dict[str, str]:
-        """A file's module-level instances (bound once): name -> the class as written."""
-        found = self.instances.get(path)
-        if found is None:
-            found = self.instances[path] = dict(self.facts[path].module_instances)
-        return found
 
     def _self_type(self, path: str, owner: str, attr: str) -> Optional[str]:
         """The class ``self.<attr>`` was built from in any method of the class."""
@@ -306,13 +289,13 @@ class CallGraph:
                 found = self._function(path, f"{scope}.<locals>.{head}")
                 scope = scope.rsplit(".<locals>.", 1)[0] if ".<locals>." in scope else ""
             found = found or self._function(path, head)
-            meant = qualify(target, self.aliases[path])
+            meant = qualify(target, self.files.aliases(path))
             if found is None and meant:
                 symbol = self._symbol(path, meant)
                 found = self._function(*symbol) if symbol else None
         else:
             built = self._type_of(caller, path, head) if len(parts) == 2 else None
-            meant = qualify(target, self.aliases[path])
+            meant = qualify(target, self.files.aliases(path))
             if built is not None:
                 found = self._method(self._class(*built), parts[1])
             elif meant is not None:

@@ -54,9 +54,8 @@ class Callables:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.facts: Mapping[str, FileFacts] = project.facts
+        self.files = project.files
         self._defs: Dict[str, Dict[str, ProtocolDefFact]] = {}
-        self._names: Dict[str, Set[str]] = {}  # file -> its module-level functions and classes
-        self._instances: Dict[str, Dict[str, str]] = {}  # file -> module-level instance -> class
 
     @classmethod
     def of(cls, project: Project) -> Callables:
@@ -109,43 +108,30 @@ class Callables:
         found = self.defs(path).get(qualname)
         return (path, found) if found is not None else None
 
-    def _local_names(self, path: str) -> Set[str]:
-        found = self._names.get(path)
-        if found is None:
-            facts = self.facts.get(path)
-            functions, classes = (facts.functions, facts.classes) if facts else ((), ())
-            found = self._names[path] = {f.name for f in functions} | {c.name for c in classes}
-        return found
-
     def _symbol(self, path: str, dotted: str, hops: int) -> Optional[Tuple[str, ProtocolDefFact]]:
         """A module-level name of ``path`` (``get_db``, ``Database.session``, ``db.session``)."""
         found = self._defined(path, dotted)
         if found is not None:
             return found
-        facts = self.facts.get(path)
-        if facts is None:
+        if path not in self.facts:
             return None
         head, _, rest = dotted.partition(".")
-        instances = self._instances.get(path)
-        if instances is None:
-            instances = self._instances[path] = dict(facts.module_instances)
-        instance = instances.get(head)
+        instance = self.files.instances(path).get(head)
         if instance is not None:
             cls = self._class(path, instance, hops) if rest and "." not in rest else None
             return self._defined(cls[0], f"{cls[1]}.{rest}") if cls else None
-        if head in self._local_names(path):
+        if head in self.files.functions(path) or head in self.files.classes(path):
             return None  # defined here, and not a protocol function (or not certainly one)
         return self._imported(path, dotted, hops)
 
     def _class(self, path: str, written: str, hops: int) -> Optional[Tuple[str, str]]:
         """(file, qualname) of the module-level class ``written`` names in ``path``."""
-        facts = self.facts.get(path)
-        if facts is None or hops > _MAX_HOPS:
+        if path not in self.facts or hops > _MAX_HOPS:
             return None
         if "." not in written:
-            same = [c for c in facts.classes if c.name == written]
+            same = self.files.classes(path).get(written)
             if same:
-                unique = len(same) == 1 and written not in {f.name for f in facts.functions}
+                unique = len(same) == 1 and written not in self.files.functions(path)
                 return (path, written) if unique else None
         place = self._import_target(path, written)
         return self._class(place[0], place[1], hops + 1) if place and place[1] else None
@@ -161,15 +147,10 @@ class Callables:
     def _import_target(self, path: str, dotted: str) -> Optional[Tuple[str, str]]:
         """(file, name inside it) the imports of ``path`` bind ``dotted`` to; None unless every
         import that binds its first name agrees and it leads into the project."""
-        facts = self.facts.get(path)
-        if facts is None:
-            return None
         head, _, rest = dotted.partition(".")
         places: Set[Optional[Tuple[str, str]]] = set()
-        for fact in facts.imports:
-            bound = dict(fact.aliases).get(head)
-            if bound is None:
-                continue
+        for fact in self.files.binders(path).get(head, ()):
+            bound = dict(fact.aliases)[head]
             if fact.kind is ImportKind.FROM:
                 fixed = fact.module.split(".") if fact.module else []
                 parts = [*fixed, *bound.split(".")]

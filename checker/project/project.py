@@ -24,11 +24,12 @@ from typing import (
 
 from archcheck.config.globs import Globs, compile_globs
 from archcheck.config.settings import ConfigError, Settings
-from archcheck.facts.names import import_aliases, qualify
+from archcheck.facts.names import qualify
 from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
-from archcheck.model import ClassFact, FileFacts, ImportKind, LoopEntryFact
+from archcheck.model import FileFacts, ImportKind, LoopEntryFact
 from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
+from archcheck.project.file_index import FileIndex
 from archcheck.project.import_graph import build_unit_graph
 from archcheck.project.layout import Layout, ResolvedImport, Unit, service_hosts
 from archcheck.project.requirement_graph import Requirements
@@ -58,11 +59,10 @@ class Project:
         self.facts = facts
         self.requirements = requirements or Requirements(None, {})
         self.call_facts = call_facts
+        self.files = FileIndex(facts)
         self._ancestors: Dict[Tuple[str, str], FrozenSet[str]] = {}
-        self._classes_named: Dict[str, Dict[str, List[ClassFact]]] = {}  # file -> name -> classes
         self._derived: Dict[str, Any] = {}
         self._is_test: Dict[str, bool] = {}
-        self._aliases: Dict[str, Dict[str, str]] = {}
 
     def derived(self, key: str, compute: Callable[[], T]) -> T:
         """A structure several rules derive from the project (``ssot.class-sites``), computed
@@ -92,40 +92,20 @@ class Project:
             known = self._is_test[path] = bool(self._test_files.match_file(path))
         return known
 
-    def aliases(self, path: str) -> Dict[str, str]:
-        """The import aliases of ``path`` (``import_aliases`` of its imports), computed once."""
-        known = self._aliases.get(path)
-        if known is None:
-            facts = self.facts.get(path)
-            known = self._aliases[path] = import_aliases(facts.imports) if facts else {}
-        return known
-
     def class_file(self, path: str, written: str) -> Optional[str]:
         """The project file that defines a class named as ``written`` in ``path`` through an import."""
         head, _, rest = written.partition(".")
-        facts = self.facts.get(path)
-        for fact in facts.imports if facts else ():
-            bound = dict(fact.aliases).get(head)
-            if bound is None:
-                continue
-            parts = [
-                p
-                for p in ([fact.module, bound, rest] if fact.kind is ImportKind.FROM else [bound, rest])
-                if p
-            ]
-            module = ".".join(parts[:-1])
-            level = fact.level if fact.kind is ImportKind.FROM else 0
-            return self.layout.module_file(path, module, level) if module or level else None
-        return None
-
-    def _classes_of(self, path: str, facts: FileFacts) -> Dict[str, List[ClassFact]]:
-        """The classes of a file by name, indexed once (a file may hold thousands)."""
-        found = self._classes_named.get(path)
-        if found is None:
-            found = self._classes_named[path] = {}
-            for fact in facts.classes:
-                found.setdefault(fact.name, []).append(fact)
-        return found
+        binders = self.files.binders(path).get(head)
+        if not binders:
+            return None
+        fact = binders[0]
+        bound = dict(fact.aliases)[head]
+        parts = [
+            p for p in ([fact.module, bound, rest] if fact.kind is ImportKind.FROM else [bound, rest]) if p
+        ]
+        module = ".".join(parts[:-1])
+        level = fact.level if fact.kind is ImportKind.FROM else 0
+        return self.layout.module_file(path, module, level) if module or level else None
 
     def ancestors(self, path: str, name: str) -> FrozenSet[str]:
         """The names of every class that class ``name`` of ``path`` derives from, across files.
@@ -143,11 +123,8 @@ class Project:
                 if (where, cls) in seen:
                     continue
                 seen.add((where, cls))
-                facts = self.facts.get(where)
-                if facts is None:
-                    continue
-                aliases = self.aliases(where)
-                for fact in self._classes_of(where, facts).get(cls, ()):
+                aliases = self.files.aliases(where)
+                for fact in self.files.classes(where).get(cls, ()):
                     for base in fact.bases:
                         # `JSONEncoder as Base`: the class is JSONEncoder
                         last = (qualify(base, aliases) or base).rsplit(".", 1)[-1]
@@ -203,7 +180,7 @@ class Project:
     def call_graph(self) -> CallGraph:
         if self.call_facts is None:
             raise LookupError("this project was built without a source of call facts")
-        return CallGraph(self.facts, self.layout, self.imports, self.call_facts)
+        return CallGraph(self.files, self.layout, self.imports, self.call_facts)
 
     @cached_property
     def unit_graph(self) -> nx.DiGraph[str]:

@@ -166,7 +166,7 @@ def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
         owner = project.layout.owner(path)
         if owner is None or facts.generated or project.is_test_file(path) or _NOT_OWN_CODE.match_file(path):
             continue
-        aliases = project.aliases(path)
+        aliases = project.files.aliases(path)
         text = project.derived("ssot.body-text", lambda: BodyText(project.call_facts))
         for d in facts.classes if is_class else facts.functions:
             if d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, is_class):

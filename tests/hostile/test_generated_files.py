@@ -8,6 +8,7 @@ from typing import List, Tuple
 import pytest
 
 from archcheck.model import Location
+from archcheck.project.file_index import FileIndex
 from archcheck.project.ssot import Site
 from archcheck.rule_api.examples import Example
 from tests.helpers import write_example
@@ -49,7 +50,7 @@ class _Counted:
         self._facts, self._reads = facts, reads
 
     def __getattr__(self, name: str) -> object:
-        if name in ("classes", "functions", "module_instances"):
+        if name in ("classes", "functions", "module_instances", "imports"):
             self._reads.append(name)
         return getattr(self._facts, name)
 
@@ -68,11 +69,37 @@ def test_lookups_in_a_file_of_thousands_of_classes_index_it_once(tmp_path: Path)
     project = engine._project(api.load_settings(root), None, 1, False, None).project
     reads: list = []  # type: ignore[type-arg]
     project.facts = _CountingFacts(dict(project.facts), reads)  # type: ignore[assignment]
+    project.files = FileIndex(project.facts)
     for i in range(n):
         project.ancestors(_APP + "m.py", f"C{i}")
     assert reads.count("classes") < 10
     reads.clear()
     assert len(list(Callables(project).uses({"Depends"}))) == 0  # classes: resolved, not protocol functions
+    assert len(reads) < 100
+
+
+def test_instances_and_imports_of_a_generated_file_are_indexed_once(tmp_path: Path) -> None:
+    """2,000 module-level instances used as ``Depends(x<i>.get)`` and 2,000 imported names used
+    as ``Depends(f<i>)``: each resolution looks its name up, never scans the file's imports,
+    classes or instances again."""
+    from archcheck import api
+    from archcheck.pipeline import engine
+    from archcheck.project.callables import Callables
+
+    n = 2000
+    lib = "".join(f"def f{i}():\n    yield {i}\n" for i in range(n))
+    text = "from fastapi import Depends\n" + "".join(f"from .lib import f{i}\n" for i in range(n))
+    text += "".join(f"class C{i}:\n    def get(self): return {i}\nx{i} = C{i}()\n" for i in range(n))
+    text += "".join(f"def h{i}(a=Depends(x{i}.get), b=Depends(f{i})): pass\n" for i in range(n))
+    root = write_example(
+        tmp_path, Example({_APP + "__init__.py": "", _APP + "lib.py": lib, _APP + "m.py": text})
+    )
+    project = engine._project(api.load_settings(root), None, 1, False, None).project
+    reads: list = []  # type: ignore[type-arg]
+    project.facts = _CountingFacts(dict(project.facts), reads)  # type: ignore[assignment]
+    project.files = FileIndex(project.facts)
+    resolved = list(Callables(project).uses({"Depends"}))
+    assert len(resolved) == n  # the imported generators; the instances' methods are plain functions
     assert len(reads) < 100
 
 
