@@ -30,15 +30,16 @@ Pin the package once, in the shared requirements file, or bring the
 services to one version.
 """
 
+import itertools
 from typing import Dict, FrozenSet, Iterator, List, Set, Tuple
 
 from packaging.utils import canonicalize_name
 
-from archcheck.facts.requirements_txt import release, same_version
-from archcheck.model import RequirementFact, Severity, Violation
+from archcheck.facts.requirements_txt import release
+from archcheck.model import Location, RequirementFact, Severity, Violation
 from archcheck.project.layout import UnitKind
 from archcheck.rule_api.examples import Example
-from archcheck.rule_api.rule import Rule
+from archcheck.rule_api.rule import SHOWN, Rule, listed
 
 MESSAGE = (
     "'{package}' is pinned to {version} here but to {others}; shared library '{library}' runs against both"
@@ -156,26 +157,21 @@ class VersionDrift(
                     if fact.name in packages and fact.direct:
                         pins.setdefault(fact.name, []).extend((service, v, fact) for v in fact.pins)
             for package, sites in sorted(pins.items()):
-                if len({release(version) for _, version, _ in sites}) < 2:
+                drift = _Drift(sites)
+                if len(drift.releases) < 2:
                     continue  # `2` and `2.0` are one release
                 for _service, version, fact in sites:
                     where = (fact.location.path, package, fact.location.line)
                     if where in seen:
                         continue
                     seen.add(where)
-                    others = sorted(
-                        {
-                            f"{v} in {s} ({f.location.path}:{f.location.line})"
-                            for s, v, f in sites
-                            if not same_version(v, version)
-                        }
-                    )
+                    shown, total = drift.others(release(version))
                     yield self.violation(
                         fact.location,
-                        related=[f.location for _, v, f in sites if not same_version(v, version)],
+                        related=[location for _, location in shown],
                         package=package,
                         version=version,
-                        others=", ".join(others),
+                        others=listed([text for text, _ in shown], total),
                         library=library.name,
                     )
 
@@ -193,3 +189,28 @@ class VersionDrift(
             ):
                 found |= distributions(item.fact.module)
         return frozenset(found)
+
+
+class _Drift:
+    """The pins of one package across services, by release: each pin's message names the
+    first ``SHOWN`` pins of other releases and counts the rest, in time linear in the pins."""
+
+    def __init__(self, sites: List[Pin]) -> None:
+        by_release: Dict[str, Dict[str, Location]] = {}
+        for service, version, fact in sites:
+            where = fact.location
+            text = f"{version} in {service} ({where.path}:{where.line})"
+            by_release.setdefault(release(version), {}).setdefault(text, where)
+        self.releases = {r: len(texts) for r, texts in by_release.items()}
+        self.total = sum(self.releases.values())
+        # the first SHOWN of each release, together: enough to show SHOWN of any other release
+        self.heads = sorted(
+            (text, r, where)
+            for r, texts in by_release.items()
+            for text, where in sorted(texts.items())[:SHOWN]
+        )
+
+    def others(self, own: str) -> Tuple[List[Tuple[str, Location]], int]:
+        """The pins of releases other than ``own`` to show, and how many there are."""
+        shown = list(itertools.islice(((t, where) for t, r, where in self.heads if r != own), SHOWN))
+        return shown, self.total - self.releases[own]

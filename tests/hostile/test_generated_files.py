@@ -169,3 +169,24 @@ def test_similar_groups_of_generated_classes_cost_polynomial_time(monkeypatch: p
     pairs = {s: [o for j, o in enumerate(sites) if j // 3 != i // 3] for i, s in enumerate(sites)}
     monkeypatch.setattr(ssot, "similar_pairs", lambda _: pairs)
     assert ssot.similar_groups(sites) == [sites]
+
+
+def test_version_drift_over_many_services_names_a_few_and_counts_the_rest(tmp_path: Path) -> None:
+    """300 services pin 300 versions of a package their shared library imports: each REQ005
+    names ``SHOWN`` other pins and counts the rest (every message listed all 299: 1,000
+    services printed 52 MB)."""
+    from archcheck.rule_api.rule import SHOWN
+    from tests.helpers import check
+
+    n = 300
+    files = {"shared/__init__.py": "", "shared/events.py": "import pydantic\n"}
+    for i in range(n):
+        files[f"services/s{i}/requirements.txt"] = f"pydantic==2.{i}.0\n"
+        files[f"services/s{i}/app/main.py"] = "from shared import events\n"
+    root = write_example(tmp_path, Example(files, 'services = ["services/*"]\nshared = ["shared"]\n'))
+    found = [v for v in check(root, ["REQ005"]).violations if v.code == "REQ005"]
+    assert len(found) == n
+    first = next(v for v in found if v.location.path == "services/s0/requirements.txt")
+    assert "2.1.0 in s1 (services/s1/requirements.txt:1)" in first.message
+    assert first.message.count(" in s") == SHOWN and f"and {n - 1 - SHOWN} more" in first.message
+    assert all(len(v.related) == SHOWN for v in found)
