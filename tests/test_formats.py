@@ -184,7 +184,7 @@ def test_step_summary_is_capped_escaped_and_puts_paths_given_first() -> None:
     assert len(text.encode("utf-8")) <= 8192
     items = [line for line in text.splitlines() if line.startswith("- ")]
     assert items[0].startswith("- svc/m299.py:1 ")  # the path given on the command line first
-    assert items[1] == "- svc/a\\|b\\`\\<img\\>\\`.py:1 warning IMP002: x \\| y # heading \\<script\\>"
+    assert items[1] == "- svc/a\\|b\\`\\<img\\>\\`.py:1 warning IMP002: x \\| y `#` heading \\<script\\>"
     assert f"{301 - len(items)} more not listed" in text and "291 more not annotated" in text
     assert not [line for line in text.splitlines() if line.startswith("# ")]
 

@@ -72,12 +72,19 @@ def uri(path: str) -> str:
 # Markdown: a name from the checkout must not break a line, a table cell, a code span or
 # make HTML, a comment or a link ("_" is left alone: names are full of it, and intraword it is inert)
 _MARKDOWN_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_MARKUP = re.compile(r"([\\`*~|<>&\[\]])")
+_MARKUP = re.compile(r"([\\`*~|<>&\[\]]|:(?=//))")  # `https\://` is no autolink
+# GitHub links what no escape stops: an e-mail address (found after parsing, escapes undone),
+# an @mention or a #reference (found in the rendered text, outside code). Each such character
+# is a code span of its own; a `www.` autolink needs its dot unescaped.
+_REFERENCE = re.compile(r"[@#]")
+_WWW_DOT = re.compile(r"(?<=www)\.", re.IGNORECASE)
 
 
 def markdown_text(value: str) -> str:
-    """A name as inert Markdown: no line break, cell border, code span, link or HTML can come of it."""
-    return _MARKUP.sub(r"\\\1", _MARKDOWN_CONTROL.sub(" ", decodable(value)))
+    """A name as inert Markdown: no line break, cell border, code span, link, mention,
+    reference or HTML can come of it."""
+    escaped = _MARKUP.sub(r"\\\1", _MARKDOWN_CONTROL.sub(" ", decodable(value)))
+    return _WWW_DOT.sub(r"\\.", _REFERENCE.sub(r"`\g<0>`", escaped))
 
 
 def markdown_code(value: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from archcheck.output import escape
 from archcheck.output.audit import to_markdown
 from tests.helpers import cli
 
@@ -38,8 +39,9 @@ def test_a_hostile_service_name_stays_in_its_cell(tmp_path: Path) -> None:
     result = cli(tmp_path, "audit")
     assert result.returncode == 0, result.stderr
     inert(result.stdout)
-    assert "| svc\\|x\\`\\<img src=x onerror=alert(1)\\>\\` # Forged \\[link\\](javascript:alert(2)) |" in (
-        result.stdout
+    assert (
+        "| svc\\|x\\`\\<img src=x onerror=alert(1)\\>\\` `#` Forged \\[link\\](javascript:alert(2)) |"
+        in (result.stdout)
     )
     assert "``" in result.stdout  # the site with a backtick is in a longer code span
 
@@ -72,3 +74,38 @@ def test_a_legacy_workflow_command_in_a_file_name_is_broken_in_markdown(tmp_path
     result = cli(tmp_path, "audit")
     assert result.returncode == 0, result.stderr
     assert "##[" not in result.stdout and "#\\x23[warning]dup.py" in result.stdout
+
+
+LINKABLE = [
+    "www.evil-login.example",
+    "WWW.Evil-Login.example",
+    "it@evil-login.example",
+    "https://evil-login.example/x",
+    "mailto:it@evil-login.example",
+    "xmpp:it@evil-login.example/x",
+    "@octocat",
+    "octo/repo#1",
+]
+
+
+@pytest.mark.parametrize("name", LINKABLE)
+def test_no_name_renders_as_a_link_mention_or_reference_on_github(name: str) -> None:
+    """GitHub's renderer (cmark-gfm) links `www.` domains, URLs and e-mail addresses in plain
+    text, even where a backslash escapes the `@`; GitHub then links @mentions and #references
+    in the rendered text outside code. An escaped name renders as itself, with no link, and
+    its `@` and `#` only inside code."""
+    from cmarkgfm import github_flavored_markdown_to_html as render
+
+    md = escape.markdown_text(name)
+    for markdown in (f"| a |\n|---|\n| x {md} |\n", f"- x {md}\n", f"# x {md}\n", f"x {md}\n"):
+        html = render(markdown)
+        assert "<a " not in html, html
+        outside_code = re.sub(r"<code>[^<]*</code>", "", html)
+        assert "@" not in outside_code and "#" not in outside_code, html
+        assert _visible(html).endswith(f"x {name}"), html
+
+
+def _visible(html: str) -> str:
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html)).strip().splitlines()[-1].strip()
