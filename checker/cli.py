@@ -336,10 +336,7 @@ def _warn_unused_cache(settings: Settings) -> None:
 
     reason = CacheDir(settings.root / settings.cache_dir, settings.root).refusal()
     if reason is not None:
-        from archcheck.output import escape
-
-        where = escape.text(str(settings.cache_dir))
-        click.echo(f"archcheck: warning: cache directory '{where}' not used: {reason}", err=True)
+        _error(f"warning: cache directory '{settings.cache_dir}' not used: {reason}")
 
 
 def _report(
@@ -714,11 +711,13 @@ def init(force: bool, directory: Optional[Path], debug: bool) -> int:
 
 def _error(message: str) -> None:
     """One line on stderr: a value from the project (a config string, a path) cannot start
-    another line, so it can never read as a CI workflow command."""
-    from archcheck.output import escape  # start-up time: only runs that fail load it
+    another line, so it can never read as a CI workflow command, and a URL in it (a DSN
+    pasted into the wrong key) has its credentials masked."""
+    from archcheck.facts.urls import mask_credentials  # start-up time: only runs that fail load them
+    from archcheck.output import escape
 
     try:
-        click.echo(f"archcheck: {escape.text(message)}", err=True)
+        click.echo(f"archcheck: {escape.text(mask_credentials(message))}", err=True)
     except OSError:  # standard error is cut short too: the exit code still says what happened
         _drop(sys.stderr)
 

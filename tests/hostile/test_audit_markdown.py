@@ -39,9 +39,8 @@ def test_a_hostile_service_name_stays_in_its_cell(tmp_path: Path) -> None:
     result = cli(tmp_path, "audit")
     assert result.returncode == 0, result.stderr
     inert(result.stdout)
-    assert (
-        "| svc\\|x\\`\\<img src=x onerror=alert(1)\\>\\` `#` Forged \\[link\\](javascript:alert(2)) |"
-        in (result.stdout)
+    assert "| svc\\|x\\`\\<img src=x onerror=alert(1)\\>\\` `#` Forged \\[link\\](javascript:alert(2)) |" in (
+        result.stdout
     )
     assert "``" in result.stdout  # the site with a backtick is in a longer code span
 

@@ -157,3 +157,15 @@ def test_the_baseline_stores_no_credential(tmp_path: Path) -> None:
     stored = (root / "archcheck-baseline.json").read_text(encoding="utf-8")
     assert "SECRET" not in stored and "admin" not in stored and "postgresql" not in stored
     assert run(root, "--baseline", "archcheck-baseline.json").returncode == 0  # masked entries still match
+
+
+def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
+    """A DSN pasted into the wrong key is quoted by the exit-2 reason: its password is not."""
+    config = CONFIG + 'ignore = ["postgresql://admin:S3cretPW@db/x"]\n'
+    config += '[imports]\nallow = ["https://deploy:ghp_TOKEN123@github.com/o/r"]\n'
+    root = project(tmp_path, {"main.py": "import os\n"}, config)
+    result = run(root)
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and len(err.splitlines()) == 1
+    assert "S3cretPW" not in err and "ghp_TOKEN123" not in err
+    assert "postgresql://admin:***@db/x" in err and "https://deploy:***@github.com/o/r" in err
