@@ -35,9 +35,10 @@ from app.db import get_session
 """
 
 import fnmatch
+import heapq
 import itertools
 from collections import Counter
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Dict, Hashable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportKind, Severity, Violation
 from archcheck.project.ssot import Site, duplicates, function_sites, similarity, unit_label
@@ -126,6 +127,7 @@ FACTORIES = (
 MIN_BODY_SIMILARITY = 0.5
 MIN_SHARED_LINES = 0.15  # with the same parameters, bodies must have some lines alike
 MIN_BODY_LINES = 2
+COMPARED = 64  # distinct definitions of a name one definition is compared with
 
 _APP = "services/orders-service/app/"
 _ROUTES = (
@@ -290,6 +292,9 @@ def _compared(site: Site) -> bool:
     return not any(fnmatch.fnmatchcase(site.name, pattern) for pattern in FACTORIES)
 
 
+Kind = Tuple[Tuple[int, ...], Tuple[str, ...]]  # a body's sketch and its parameters: all evidence reads
+
+
 def _copies(
     group: Sequence[Site], partners: Mapping[str, Set[str]]
 ) -> Iterator[Tuple[Site, List[Site], int]]:
@@ -297,25 +302,95 @@ def _copies(
     ``partners`` maps a file to the files it delegates the group's name to, or from.
 
     Evidence depends only on a body and its parameters, so it is judged once per pair of
-    distinct ones, and the copies are counted, not listed: a service with thousands of
-    identical definitions costs no more than a few."""
-    kinds: Dict[Tuple[Any, ...], List[Site]] = {}
-    for site in group:
-        kinds.setdefault((site.body, site.params), []).append(site)
-    judged = {(a, b): evidence(kinds[a][0], kinds[b][0]) is not None for a in kinds for b in kinds}
-    files = {kind: Counter(s.path for s in sites) for kind, sites in kinds.items()}
-    for site in group:
-        kind = (site.body, site.params)
-        alike = [other for other in kinds if judged[kind, other]]
-        skip = partners.get(site.path, set())
-        count = sum(len(kinds[other]) - sum(files[other][path] for path in skip) for other in alike)
-        count -= 1 if judged[kind, kind] else 0  # the site itself
-        if count <= 0:
-            continue
-        wanted = (
-            o for o in group if o is not site and o.path not in skip and judged[kind, (o.body, o.params)]
-        )
-        yield site, list(itertools.islice(wanted, SHOWN)), count
+    distinct ones that could be copies, and the copies are counted, not listed: a service
+    with thousands of definitions of one name costs no more than a few per definition."""
+    kinds: Dict[Kind, List[int]] = {}
+    for index, site in enumerate(group):
+        kinds.setdefault((site.body, site.params), []).append(index)
+    members = list(kinds.values())  # each kind's places in the group, in order
+    kind_of = {index: kind for kind, places in enumerate(members) for index in places}
+    alike = _alike([group[places[0]] for places in members])
+    files = [Counter(group[index].path for index in places) for places in members]
+    found: Dict[Tuple[int, str], Tuple[int, List[int]]] = {}
+    for index, site in enumerate(group):
+        kind = kind_of[index]
+        if (kind, site.path) not in found:
+            skip = partners.get(site.path, set())
+            found[kind, site.path] = _outside(group, members, files, alike[kind], skip)
+        count, first = found[kind, site.path]
+        count -= 1 if kind in alike[kind] else 0  # the site itself
+        if count > 0:
+            yield site, [group[i] for i in first if i != index][:SHOWN], count
+
+
+def _outside(
+    group: Sequence[Site],
+    members: Sequence[Sequence[int]],
+    files: Sequence[Mapping[str, int]],
+    kinds: Sequence[int],
+    skip: Set[str],
+) -> Tuple[int, List[int]]:
+    """How many sites of ``kinds`` are outside the ``skip`` files, and the first ``SHOWN + 1``
+    of them in the group's order (one of them may be the site asking)."""
+    count = sum(len(members[kind]) - sum(files[kind].get(path, 0) for path in skip) for kind in kinds)
+    merged = heapq.merge(*(members[kind] for kind in kinds))
+    return count, list(itertools.islice((i for i in merged if group[i].path not in skip), SHOWN + 1))
+
+
+def _alike(sites: Sequence[Site]) -> List[List[int]]:
+    """For each site (one per kind), the sites with evidence that they are copies of it,
+    itself included when it has some.
+
+    Only sites that share a body line, or the same parameters with a body empty, can be
+    copies, so a site is compared with those only, and with at most ``COMPARED`` of them
+    (in order): exact unless one name has more than that many distinct look-alike bodies."""
+    postings: Dict[Hashable, Dict[int, None]] = {}
+    for kind, site in enumerate(sites):
+        for key in _filed(site):
+            postings.setdefault(key, {})[kind] = None
+    left = [COMPARED] * len(sites)
+    seen: List[Set[int]] = [set() for _ in sites]
+    alike = [[kind] if evidence(site, site) else [] for kind, site in enumerate(sites)]
+    for kind, site in enumerate(sites):
+        for other in list(itertools.islice(_candidates(kind, site, postings, seen[kind]), left[kind])):
+            seen[kind].add(other)
+            seen[other].add(kind)
+            if evidence(site, sites[other]) is not None:
+                alike[kind].append(other)
+                alike[other].append(kind)
+            for compared in (kind, other):
+                left[compared] -= 1
+                if not left[compared]:  # compared enough: no longer a candidate
+                    for key in _filed(sites[compared]):
+                        postings[key].pop(compared, None)
+    return alike
+
+
+def _filed(site: Site) -> List[Hashable]:
+    """The keys a site is found under: its body's line hashes, its parameters, and its
+    parameters again when its body is empty."""
+    keys: List[Hashable] = list(site.body)
+    if len(site.params) >= 2:
+        keys.append(("params", site.params))
+        if not site.body:
+            keys.append(("no body", site.params))
+    return keys
+
+
+def _candidates(
+    kind: int, site: Site, postings: Mapping[Hashable, Mapping[int, None]], seen: Set[int]
+) -> Iterator[int]:
+    """The sites that could be copies of ``site`` and are not yet compared with it: those
+    sharing a body line, or (two or more) parameters when either body is empty."""
+    keys: List[Hashable] = list(site.body)
+    if len(site.params) >= 2:
+        keys.append(("no body", site.params) if site.body else ("params", site.params))
+    fresh: Set[int] = set()
+    for key in keys:
+        for other in postings.get(key, {}):
+            if other != kind and other not in seen and other not in fresh:
+                fresh.add(other)
+                yield other
 
 
 def _places(site: Site, copies: Sequence[Site], count: int) -> str:

@@ -190,3 +190,60 @@ def test_version_drift_over_many_services_names_a_few_and_counts_the_rest(tmp_pa
     assert "2.1.0 in s1 (services/s1/requirements.txt:1)" in first.message
     assert first.message.count(" in s") == SHOWN and f"and {n - 1 - SHOWN} more" in first.message
     assert all(len(v.related) == SHOWN for v in found)
+
+
+def _judged(monkeypatch: pytest.MonkeyPatch) -> List[Tuple[int, int]]:
+    """The pairs of functions SSOT002 weighs the evidence of, by line."""
+    from archcheck.rules import duplicate_function
+
+    judged: List[Tuple[int, int]] = []
+    real = duplicate_function.evidence
+    monkeypatch.setattr(
+        duplicate_function,
+        "evidence",
+        lambda a, b: judged.append((a.location.line, b.location.line)) or real(a, b),
+    )
+    return judged
+
+
+def _helpers(n: int, extra: str = "", shared: str = "") -> str:
+    """``n`` definitions of ``helper(a, b)``, each body its own (every pair took 68 s for 3,000);
+    ``extra`` is a line added to each (``{}`` its number), ``shared`` one in every body."""
+    return "".join(
+        f"def helper(a, b):\n{shared}    x = a + {i}\n{extra.format(i)}    return x * b - {i}\n"
+        for i in range(n)
+    )
+
+
+def test_distinct_definitions_of_one_function_are_compared_only_with_look_alikes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300 bodies of ``helper`` in one file, each copied (one line added) in another: each is
+    weighed against the copy that shares its lines, not every other body, and still reported."""
+    from tests.helpers import check
+
+    n = 300
+    judged = _judged(monkeypatch)
+    files = {_APP + "a.py": _helpers(n), _APP + "b.py": _helpers(n, extra="    log(x, {})\n")}
+    found = [v for v in check(write_example(tmp_path, Example(files)), ["SSOT002"]).violations]
+    assert len(found) == 2 * n
+    assert all(len(v.related) == 1 and v.related[0].path != v.location.path for v in found)
+    assert len(judged) <= 5 * n  # itself, its copy, and the copy it names
+
+
+def test_look_alike_definitions_of_one_function_are_compared_a_bounded_number_of_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300 bodies of ``helper(a, b)`` with a line in common, each the copy of every other: each
+    is weighed against at most ``COMPARED`` others, and every one is reported."""
+    from archcheck.rule_api.rule import SHOWN
+    from archcheck.rules import duplicate_function
+    from tests.helpers import check
+
+    n = 300
+    judged = _judged(monkeypatch)
+    files = {_APP + "a.py": _helpers(n, shared="    y = 0\n")}
+    found = [v for v in check(write_example(tmp_path, Example(files)), ["SSOT002"]).violations]
+    assert len(found) == n
+    assert all(len(v.related) == SHOWN for v in found)
+    assert len(judged) <= n * (duplicate_function.COMPARED + 1 + SHOWN) < n * n
