@@ -15,7 +15,7 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportFact, ImportKind, Location
 
@@ -142,11 +142,11 @@ class Layout:
             r for u in self.units if u.kind is UnitKind.SHARED for r in self._library_roots(u.path)
         ]
         self._project_roots = self._with_src("")
-        self._holders: Dict[Tuple[str, Optional[Unit]], Optional[str]] = {}
+        self._holders: Optional[Dict[str, Optional[str]]] = None  # top-level name -> its one service folder
         self._roots: Dict[Tuple[Optional[Unit], bool], List[str]] = {}  # (owner, stdlib name) -> roots
         self._owners: Dict[str, Optional[Unit]] = {}
         self._absolute: Dict[Tuple[Optional[Unit], str, Tuple[str, ...]], List[Resolution]] = {}
-        self._module_names: Dict[Unit, FrozenSet[str]] = {}
+        self._module_names: Optional[Dict[str, FrozenSet[str]]] = None  # unit path -> names inside it
         self._relative: Dict[Tuple[str, int, str, Tuple[str, ...]], List[Resolution]] = {}
 
     @property
@@ -265,28 +265,57 @@ class Layout:
         """The one other service folder that holds top-level module ``name``, if exactly one does.
 
         Never a standard-library name (``_abc``, ``json``), and never a name the importing
-        unit holds anywhere in its own folders (a script folder put on ``sys.path``).
+        unit holds anywhere in its own folders (a script folder put on ``sys.path``). So the
+        owner's own import roots never hold ``name`` here, and the answer is the same for
+        every owner: one index of all services' top-level names serves every import.
         """
         if name in STDLIB or (owner is not None and name in self._names_in(owner)):
             return None
-        key = (name, owner)
-        if key not in self._holders:
-            holders = {
-                self._step(root, name)
-                for unit in self.services
-                if unit != owner
-                for root in self._with_src(unit.path)
-            } - {None}
-            self._holders[key] = holders.pop() if len(holders) == 1 else None
-        return self._holders[key]
+        if self._holders is None:
+            self._holders = self._single_holders()
+        return self._holders.get(name)
+
+    def _single_holders(self) -> Dict[str, Optional[str]]:
+        """Name -> what a service's import root holds under it (as ``_step`` finds it), if one only."""
+        roots = {root for unit in self.services for root in self._with_src(unit.path)}
+        held: Dict[str, Set[str]] = {}
+        for directory in self.dirs - {""}:
+            base, _, name = directory.rpartition("/")
+            if base in roots:
+                held.setdefault(name, set()).add(directory)
+        for path in self.files:
+            base, _, name = path.rpartition("/")
+            package = path[:-3]  # a package of the same name comes first
+            if base in roots and path.endswith(".py") and package not in self.dirs:
+                held.setdefault(name[:-3], set()).add(path)
+        return {name: min(paths) if len(paths) == 1 else None for name, paths in held.items()}
 
     def _names_in(self, unit: Unit) -> FrozenSet[str]:
         """Every module and package name found at any depth inside a unit."""
-        if unit not in self._module_names:
-            names = {posixpath.basename(d) for d in self.dirs if d != unit.path and is_within(d, unit.path)}
-            names |= {posixpath.basename(f)[:-3] for f in self.files if is_within(f, unit.path)}
-            self._module_names[unit] = frozenset(names)
-        return self._module_names[unit]
+        if self._module_names is None:
+            self._module_names = self._names_by_unit()
+        return self._module_names.get(unit.path, frozenset())
+
+    def _names_by_unit(self) -> Dict[str, FrozenSet[str]]:
+        """Unit path -> every name inside it, from one pass over the directories and files."""
+        above = self._units_above()
+        names: Dict[str, Set[str]] = {u.path: set() for u in self.units}
+        for directory in self.dirs - {""}:
+            for unit_path in above[directory.rpartition("/")[0]]:
+                names[unit_path].add(posixpath.basename(directory))
+        for path in self.files:
+            itself = (path,) if path in names else ()  # is_within: a path is within itself
+            for unit_path in above[path.rpartition("/")[0]] + itself:
+                names[unit_path].add(posixpath.basename(path)[:-3])
+        return {path: frozenset(found) for path, found in names.items()}
+
+    def _units_above(self) -> Dict[str, Tuple[str, ...]]:
+        """Directory -> the paths of the units that contain it (itself included)."""
+        above: Dict[str, Tuple[str, ...]] = {"": ("",) if "" in self._unit_by_dir else ()}
+        for directory in sorted(self.dirs - {""}, key=len):  # a parent sorts before its children
+            own = (directory,) if directory in self._unit_by_dir else ()
+            above[directory] = above[directory.rpartition("/")[0]] + own
+        return above
 
     @staticmethod
     def relative_base(path: str, level: int) -> Optional[str]:
