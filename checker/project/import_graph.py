@@ -7,7 +7,8 @@ every import that witnesses it, sorted by position.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Iterator, List, Sequence, Set, Tuple
+from collections import deque
+from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.model import Location
 from archcheck.project.layout import ResolvedImport, Unit, UnitKind
@@ -76,19 +77,99 @@ def cycle_edges(graph: nx.DiGraph[str]) -> Set[Tuple[str, str]]:
     return {edge for component in cyclic_components(graph) for edge in component.edges}
 
 
-def elementary_cycles(graph: nx.DiGraph[str]) -> List[Tuple[str, ...]]:
+SEARCH_STEPS_PER_EDGE = 64
+"""The search budget: a component of U units and E edges gets this x (U + 2E) steps (README)."""
+
+Adjacency = Dict[str, List[str]]
+Cycle = Tuple[str, ...]
+
+
+class _Search:
+    """Breadth-first searches inside one component, counting their steps (edges scanned, path nodes)."""
+
+    def __init__(self, adjacency: Adjacency) -> None:
+        self.adjacency = adjacency
+        self.steps = 0
+
+    def paths_back(self, target: str, sources: Iterable[str]) -> Dict[str, List[str]]:
+        """A shortest path from ``target`` to each source, as networkx's BFS would pick it."""
+        parents = self._parents(target, set(sources))
+        return {source: self._path(parents, source) for source in sources}
+
+    def _parents(self, start: str, goals: Set[str]) -> Dict[str, str]:
+        """The BFS tree from ``start`` (node -> the node first reaching it), until every goal is reached."""
+        parents = {start: start}
+        missing = goals - {start}
+        queue = deque([start])
+        while missing and queue:
+            node = queue.popleft()
+            for successor in self.adjacency[node]:
+                self.steps += 1
+                if successor not in parents:
+                    parents[successor] = node
+                    queue.append(successor)
+                    missing.discard(successor)
+        return parents
+
+    def _path(self, parents: Dict[str, str], node: str) -> List[str]:
+        path = [node]
+        while parents[path[-1]] != path[-1]:
+            path.append(parents[path[-1]])
+        self.steps += len(path)
+        return path[::-1]
+
+
+def _cycle(source: str, path: Sequence[str]) -> Cycle:
+    """The cycle of edge ``source -> path[0]`` closed by ``path`` (which ends at ``source``)."""
+    return _canonical([source, *path[:-1]])
+
+
+def _every_edge(adjacency: Adjacency, budget: int) -> Optional[Set[Cycle]]:
+    """One shortest cycle through each edge, one search per node; None once over ``budget`` steps."""
+    predecessors: Dict[str, List[str]] = {node: [] for node in adjacency}
+    for node, successors in adjacency.items():
+        for successor in successors:
+            predecessors[successor].append(node)
+    search, found = _Search(adjacency), set()
+    for target in sorted(adjacency):
+        for source, path in search.paths_back(target, predecessors[target]).items():
+            found.add(_cycle(source, path))
+        if search.steps > budget:
+            return None
+    return found
+
+
+def _uncovered_edges(adjacency: Adjacency, budget: int) -> Set[Cycle]:
+    """One shortest cycle through each edge no found cycle covers, in edge order, within ``budget`` steps."""
+    search, found = _Search(adjacency), set()
+    covered: Set[Tuple[str, str]] = set()
+    edges = sorted((node, successor) for node, successors in adjacency.items() for successor in successors)
+    for source, target in edges:
+        if (source, target) in covered:
+            continue
+        if search.steps > budget:
+            break
+        path = search.paths_back(target, [source])[source]
+        covered.update(zip([source, *path[:-1]], path))
+        found.add(_cycle(source, path))
+    return found
+
+
+def elementary_cycles(graph: nx.DiGraph[str]) -> List[Cycle]:
     """One shortest cycle through each edge that lies on a cycle, deduplicated.
 
-    Enumerating every simple cycle can be exponential; this is at most one cycle
-    per edge, and still names every edge that takes part in some cycle. One breadth-first
-    search per node serves every edge into it (one per edge would be quadratic in the edges).
+    Enumerating every simple cycle can be exponential; this is at most one cycle per edge,
+    and still names every edge that takes part in some cycle. One breadth-first search per
+    node serves every edge into it, and stops once it reached them all. That is quadratic
+    for one huge component (a ring of 1,500 services), so a component gets at most
+    ``SEARCH_STEPS_PER_EDGE`` steps per unit and edge (a component of up to 64 units always
+    fits): past that, it gets one shortest cycle per edge that no reported cycle covers yet,
+    in edge order, within the same budget.
     """
-    import networkx as nx  # lazy: warm runs that reuse every finding never load it
-
-    found = set()
+    found: Set[Cycle] = set()
     for sub in cyclic_components(graph):
-        for target in sorted(sub):
-            paths = nx.single_source_shortest_path(sub, target)
-            for source in sub.predecessors(target):
-                found.add(_canonical([source, *paths[source][:-1]]))
+        adjacency = {node: list(sub.successors(node)) for node in sub}
+        budget = SEARCH_STEPS_PER_EDGE * (len(adjacency) + 2 * sub.number_of_edges())
+        exact = _every_edge(adjacency, budget)
+        found |= exact if exact is not None else _uncovered_edges(adjacency, budget)
     return sorted(found)

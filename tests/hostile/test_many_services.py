@@ -2,17 +2,19 @@
 
 A ring of 1,500 services (each importing the next, and a third-party package) took 39 s:
 every unit scanned every file for its module names, every unresolved name looked at every
-service.
+service, and IMP003 ran one breadth-first search over the whole ring per service.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
+import networkx as nx
 import pytest
 
 from archcheck.model import ImportFact, ImportKind, Location
-from archcheck.project import layout
+from archcheck.project import import_graph, layout
+from archcheck.project.import_graph import build_unit_graph, elementary_cycles
 from archcheck.project.layout import Layout, ResolvedImport, Unit, UnitKind
 
 SERVICES = 300
@@ -65,3 +67,74 @@ def test_import_resolution_looks_at_each_file_a_bounded_number_of_times(
     assert targets[("s0", "s1.main")] == project.unit("s1")
     assert targets[("s0", "requests")] is None
     assert targets[("s1", "utils")] is None  # held by a hundred services: ambiguous
+
+
+class CountingAdjacency(Dict[str, Any]):
+    """The successors of one unit, counting how often they are listed."""
+
+    listed = 0
+
+    def __iter__(self) -> Iterator[str]:
+        CountingAdjacency.listed += 1
+        return super().__iter__()
+
+
+class CountingGraph(nx.DiGraph):  # type: ignore[type-arg]
+    adjlist_inner_dict_factory = CountingAdjacency
+
+
+def test_a_ring_of_services_is_searched_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One search per unit listed every unit's successors once per search: 90,000 listings for 300."""
+    project, imports = ring_project(SERVICES)
+    plain = build_unit_graph(project.units, resolved(project, imports))
+    graph = CountingGraph(plain)
+    monkeypatch.setattr(CountingAdjacency, "listed", 0)
+    cycles = elementary_cycles(graph)
+    assert CountingAdjacency.listed <= 10 * graph.number_of_nodes()
+    assert cycles == [tuple(f"s{i}" for i in range(SERVICES))]
+
+
+def ring(size: int, reach: int) -> nx.DiGraph[str]:
+    """Each of ``size`` units importing the next ``reach``."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_edges_from((f"s{i}", f"s{(i + j) % size}") for i in range(size) for j in range(1, reach + 1))
+    return graph
+
+
+def steps_of(monkeypatch: pytest.MonkeyPatch) -> List[int]:
+    """The steps of every search IMP003 makes from now on."""
+    steps: List[int] = []
+    real = import_graph._Search.paths_back
+
+    def counted(search: Any, target: str, sources: Any) -> Dict[str, List[str]]:
+        before = search.steps
+        paths = real(search, target, sources)
+        steps.append(search.steps - before)
+        return paths
+
+    monkeypatch.setattr(import_graph._Search, "paths_back", counted)
+    return steps
+
+
+def edges_on(cycles: List[Tuple[str, ...]]) -> set[Tuple[str, str]]:
+    return {(c[i], c[(i + 1) % len(c)]) for c in cycles for i in range(len(c))}
+
+
+def test_the_search_budget_bounds_the_steps_of_a_huge_component(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2,000 units importing the next three: thousands of distinct shortest cycles of 667 units.
+
+    Past the budget, the cycles reported are still real cycles of the graph.
+    """
+    graph, steps = ring(2000, 3), steps_of(monkeypatch)
+    cycles = elementary_cycles(graph)
+    size = graph.number_of_nodes() + 2 * graph.number_of_edges()
+    assert sum(steps) <= 2 * (import_graph.SEARCH_STEPS_PER_EDGE + 2) * size
+    assert cycles and edges_on(cycles) <= set(graph.edges())
+
+
+def test_past_the_budget_an_edge_covered_by_a_reported_cycle_needs_no_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    graph, steps = ring(3000, 1), steps_of(monkeypatch)
+    assert elementary_cycles(graph) == [tuple(f"s{i}" for i in range(3000))]
+    assert sum(steps) <= 2 * (import_graph.SEARCH_STEPS_PER_EDGE + 2) * 3 * 3000
