@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections import Counter
 from pathlib import Path
 from typing import AbstractSet, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -282,11 +283,10 @@ def detect_services(
     return found
 
 
-def unit_name(path: str, all_paths: Sequence[str]) -> str:
-    """The directory name, or the whole path if two units share a name."""
-    name = path.rsplit("/", 1)[-1]
-    clashes = [p for p in all_paths if p.rsplit("/", 1)[-1] == name]
-    return name if len(clashes) == 1 else path
+def unit_names(paths: Sequence[str]) -> Dict[str, str]:
+    """Each unit's name: its directory name, or the whole path if two units share a name."""
+    counts = Counter(p.rsplit("/", 1)[-1] for p in paths)
+    return {p: p.rsplit("/", 1)[-1] if counts[p.rsplit("/", 1)[-1]] == 1 else p for p in paths}
 
 
 def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> List[str]:
@@ -352,9 +352,9 @@ def discover(settings: Settings, walker: Walker = walk_files) -> Layout:
     else:
         services = _configured_services(settings, python_dirs)
     _check_shared_requirements(settings)
-    paths = services + shared
-    units = [Unit(p, unit_name(p, paths), UnitKind.SERVICE) for p in services]
-    units += [Unit(p, unit_name(p, paths), UnitKind.SHARED) for p in shared]
+    names = unit_names(services + shared)
+    units = [Unit(p, names[p], UnitKind.SERVICE) for p in services]
+    units += [Unit(p, names[p], UnitKind.SHARED) for p in shared]
     for path in compose_files:  # read later for host names: one that cannot be is said now
         try:
             read_project_file(str(settings.root), path, COMPOSE_MAX_BYTES, "the compose-file limit")
