@@ -11,7 +11,7 @@ import functools
 import re
 import warnings
 from pathlib import Path, PurePosixPath
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
 
 import pathspec
 
@@ -44,24 +44,57 @@ class Globs:
             p.include and str(getattr(p, "pattern", "")).rstrip(" ") in ("*", "/*", "**", "/**")
             for p in spec.patterns
         )
+        # the patterns ending in `/**`, which never name a folder itself (see ``decision``)
+        self._star_tails = frozenset(
+            i
+            for i, p in enumerate(spec.patterns)
+            if str(getattr(p, "pattern", "") or "").rstrip().endswith("/**")
+        )
+        kinds = _regex_kinds(spec)
+        self.by_name = kinds is not None  # whether a path can be decided part by part (``said``)
+        kinds = kinds or []
+        self._by_name = frozenset(i for i, kind in enumerate(kinds) if kind in (_NAME, _FOLDER))
+        self.folder_only = frozenset(i for i, kind in enumerate(kinds) if kind == _FOLDER)
+        general = frozenset(i for i, kind in enumerate(kinds) if kind == _WHOLE)
+        self._at: Dict[int, FrozenSet[int]] = {}  # slashes -> regexes of a path with that many
+        self._closed_at: Dict[int, FrozenSet[int]] = {}  # slashes -> those of the folder it names
+        for i, kind in enumerate(kinds):
+            if isinstance(kind, tuple):
+                self._at[kind[0]] = self._at.get(kind[0], general) | {i}
+                if kind[1]:
+                    self._closed_at[kind[0]] = self._closed_at.get(kind[0], frozenset()) | {i}
+        self._general = general
+        self.fixed_slashes = tuple(sorted(self._at))  # the depths ``path_regexes`` adds some at
+        self.reads_any_path = bool(general)  # whether ``path_regexes`` holds some at any depth
+        self._names: Dict[str, FrozenSet[int]] = {}
 
     def match_file(self, path: str) -> bool:
         """Whether a root-relative posix path (a directory ends with ``/``) matches."""
         return self._check(path)[0] is True
 
+    def _matched(self, path: str) -> Optional[FrozenSet[int]]:
+        """The regexes RE2 finds in ``path`` (in time linear in it); None for another pathspec."""
+        regex_set = getattr(getattr(self.spec, "_backend", None), "_set", None)
+        if regex_set is None:
+            return None
+        return frozenset(regex_set.Match(_for_re2(path)) or ())
+
     def _check(self, path: str) -> Tuple[Optional[bool], Optional[int]]:
-        """(include, index of the deciding pattern), as pathspec's sequential backend decides:
-        RE2 says which patterns match, in linear time, and the last file pattern, else the last
-        folder pattern, decides. (pathspec's RE2 backend picks among RE2's matches in an order
-        of its own: `!svc/**` then `build/` then `!svc/build/` left svc/build/ out.)"""
-        backend = getattr(self.spec, "_backend", None)
-        regex_set = getattr(backend, "_set", None)
-        data = getattr(backend, "_regex_data", None)
-        if regex_set is None or data is None:  # another pathspec: its own answer
-            result = self.spec.check_file(_for_re2(path))
+        """(include, index of the deciding pattern), as pathspec's sequential backend decides."""
+        matched = self._matched(path)
+        if matched is None or getattr(getattr(self.spec, "_backend", None), "_regex_data", None) is None:
+            result = self.spec.check_file(_for_re2(path))  # another pathspec: its own answer
             return result.include, result.index
+        return self._decide(matched)
+
+    def _decide(self, regexes: Iterable[int]) -> Tuple[Optional[bool], Optional[int]]:
+        """(include, index of the deciding pattern) of the regexes that match: the last file
+        pattern, else the last folder pattern, decides. (pathspec's RE2 backend picks among RE2's
+        matches in an order of its own: `!svc/**` then `build/` then `!svc/build/` left svc/build/
+        out.)"""
+        data = self.spec._backend._regex_data  # type: ignore[attr-defined]
         matched: Dict[int, Tuple[bool, bool]] = {}  # pattern -> (include, only as a folder)
-        for regex in regex_set.Match(_for_re2(path)) or ():
+        for regex in regexes:
             dat = data[regex]
             folder = dat.is_dir_pattern and matched.get(dat.index, (True, True))[1]
             matched[dat.index] = (dat.include, folder)
@@ -82,12 +115,115 @@ class Globs:
         """What the globs say of a path, as git reads one ``.gitignore``: True left out, False
         brought back by a ``!`` glob, None when no glob names it. ``app/**`` names what is inside
         ``app``, not the directory ``app/`` itself, so a later ``!app/keep.py`` can bring a file back."""
-        include, index = self._check(path)
-        if include and path.endswith("/") and self._negates:
-            deciding = self.spec.patterns[index] if index is not None else None
-            if str(getattr(deciding, "pattern", "") or "").rstrip().endswith("/**"):
-                return None
+        return self._said(*self._check(path), path.endswith("/"))
+
+    def _said(self, include: Optional[bool], index: Optional[int], folder: bool) -> Optional[bool]:
+        if include and folder and self._negates and index in self._star_tails:
+            return None
         return include
+
+    def regexes(self, path: str) -> FrozenSet[int]:
+        """The regexes that match ``path`` (for globs ``by_name``)."""
+        return self._matched(path) or frozenset()
+
+    def name_regexes(self, piece: str) -> FrozenSet[int]:
+        """The regexes that read one name only and match ``piece`` (a name, or ``name/`` for a
+        folder), remembered: what they say of that name is the same in any folder."""
+        found = self._names.get(piece)
+        if found is None:
+            found = self._names[piece] = self.regexes(piece) & self._by_name
+        return found
+
+    def path_regexes(self, slashes: int, folder: bool) -> FrozenSet[int]:
+        """The regexes that must read a whole path holding that many slashes (``dir/`` one):
+        those of a fixed number of folders (``/build/``, ``docs/*.py``) only at that depth, and
+        for a file not those that name its folder (they matched it: ``closed_regexes``)."""
+        found = self._at.get(slashes, self._general)
+        return found if folder else found - self._closed_at.get(slashes, frozenset())
+
+    def closed_regexes(self, slashes: int) -> FrozenSet[int]:
+        """Those of ``path_regexes`` that, matching a folder, match all below it (``/build/``)."""
+        return self._closed_at.get(slashes, frozenset())
+
+    def said(self, regexes: FrozenSet[int], folder: bool) -> Optional[bool]:
+        """``decision`` of a path (a ``folder``, or a file) that the ``regexes`` match: its
+        ``name_regexes``, the ``folder_only`` ones and the ``closed_regexes`` that matched a
+        folder above it, and its ``path_regexes``. Only for globs ``by_name``, and a path with no
+        newline, which no ``.+`` crosses."""
+        if not regexes:
+            return None
+        return self._said(*self._decide(regexes), folder)
+
+
+# what a regex of pathspec reads of a path: one name at any depth (`^(?:.+/)?` then a name
+# pattern, then `/`: a folder name in the path, or `$`: the last name; also `.`, any path, from
+# `*`, and `/`, a path in a folder, from `*/`); a fixed number of names from the start, as
+# (slashes, whether it names a folder and so all below it); or the whole path
+_FOLDER, _NAME, _WHOLE = "folder", "name", ""
+_ONE_NAME = re.compile(r"\^\(\?:\.\+/\)\?(?P<name>.*?)(?P<end>\\*(?:/|\$))", re.DOTALL)
+_FROM_START = re.compile(r"\^(?P<names>.*?)(?P<end>\\*(?:/|\$))", re.DOTALL)
+_ESCAPED_OR_NOT_SLASH = re.compile(r"\\.|\[\^/\]", re.DOTALL)
+
+
+def _regex_kind(regex: str) -> Union[str, Tuple[int, bool]]:
+    """What one of pathspec's regular expressions reads of a path, for a pattern that
+    ``git_line`` wrote (where no bracket matches "/")."""
+    if regex in (".", "/"):
+        return _NAME if regex == "." else _FOLDER
+    found = _ONE_NAME.fullmatch(regex)
+    plain = None if found is None else _plain(found["name"], found["end"])
+    if found is not None and plain is not None and "/" not in plain:
+        return _FOLDER if found["end"].endswith("/") else _NAME
+    found = _FROM_START.fullmatch(regex)
+    plain = None if found is None else _plain(found["names"], found["end"])
+    if found is None or plain is None:
+        return _WHOLE
+    closed = found["end"].endswith("/")
+    return plain.count("/") + closed, closed
+
+
+def _plain(names: str, end: str) -> Optional[str]:
+    """``names`` with escapes and ``[^/]`` taken out, if it matches a fixed number of names: it
+    matches "/" only as written (no "." nor, not worth reading, a "." in a bracket), has no
+    group, and ``end`` is not escaped."""
+    plain = _ESCAPED_OR_NOT_SLASH.sub("", names)
+    if len(end) % 2 == 0 or "." in plain or "(" in plain:  # an escaped `/` or `$`: not an end;
+        return None  # `(?:.+/)?`, `(?:/.+)?`: any number of names
+    return plain
+
+
+def _regex_kinds(spec: pathspec.GitIgnoreSpec) -> Optional[List[Union[str, Tuple[int, bool]]]]:
+    """The kind of each of RE2's regexes, in the order pathspec added them (as its
+    ``_init_set`` splits a pattern with an optional folder mark in two); None when pathspec
+    is not the one read here."""
+    backend = getattr(spec, "_backend", None)
+    data = getattr(backend, "_regex_data", None)
+    patterns = getattr(backend, "_patterns", None)
+    if data is None or not isinstance(patterns, dict) or getattr(backend, "_set", None) is None:
+        return None
+    regexes: List[Tuple[str, int, bool]] = []
+    for index, pattern in patterns.items():
+        if pattern.include is not None:
+            regexes.extend((text, index, folder) for text, folder in _split_regex(pattern.regex.pattern))
+    if len(regexes) != len(data) or any(
+        (dat.index, dat.is_dir_pattern) != (index, folder) for dat, (_, index, folder) in zip(data, regexes)
+    ):
+        return None
+    return [_regex_kind(text) for text, _, _ in regexes]
+
+
+_MARK = "(?P<ps_d>/)"
+_MARK_OR_END = f"(?:{_MARK}|$)"
+
+
+def _split_regex(regex: Any) -> List[Tuple[str, bool]]:
+    """A pattern's regular expressions as pathspec's RE2 backend adds them: (text, folder mark)."""
+    text = regex.decode("latin-1") if isinstance(regex, bytes) else str(regex)
+    if text.endswith(_MARK_OR_END):
+        return [(text[: -len(_MARK_OR_END)] + "/", True), (text[: -len(_MARK_OR_END)] + "$", False)]
+    if _MARK in text:
+        return [(text.replace(_MARK, "/"), True)]
+    return [(text, False)]
 
 
 def compile_globs(patterns: Iterable[str]) -> Globs:

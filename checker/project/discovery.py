@@ -7,7 +7,18 @@ import posixpath
 import re
 from collections import Counter
 from pathlib import Path
-from typing import AbstractSet, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import (
+    AbstractSet,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from archcheck.config.globs import Globs, compile_globs, expand_dir_globs, git_line, gitignore_globs
 from archcheck.config.settings import ConfigError, Settings
@@ -180,6 +191,175 @@ def _git_common_dir(dot_git: Path, looked_at: List[str]) -> Optional[Path]:
     return git_dir / common
 
 
+class _Layer:
+    """One ignore file in force: its globs, how a root-relative path is made relative to it
+    (``cut`` off the folder it is in, ``above`` put before: the folders between the top of the
+    work tree and the root), and the next one out."""
+
+    __slots__ = ("above", "cut", "level", "named", "outer", "reads_path", "slashes", "spec", "whole")
+
+    def __init__(self, spec: Globs, base: str, above: str, outer: Optional[_Layer]) -> None:
+        self.spec = spec
+        self.cut = len(base) + 1 if base else 0
+        self.above = above
+        self.outer = outer
+        self.level: int = outer.level + 1 if outer is not None else 0
+        # slashes in a path relative to it, less those of the root-relative path
+        self.slashes = above.count("/") - (base.count("/") + 1 if base else 0)
+        self.whole = not spec.by_name or "\n" in above  # each path read whole, as written
+        self.reads_path = self.whole or spec.reads_any_path  # some path read whole, at any depth
+        self.named: Dict[str, Optional[_Layer]] = {}  # a name -> the first of its ``_named``
+
+    def path(self, probe: str) -> str:
+        """A root-relative path (a folder's ends with ``/``), relative to the ignore file."""
+        return self.above + probe[self.cut :]
+
+    def says(self, rules: _Rules, prefix: str, piece: str) -> Optional[bool]:
+        """What its globs say of the entry ``piece`` (``name/`` for a folder) of ``prefix``."""
+        spec = self.spec
+        if self.whole or rules.newline >= self.cut or "\n" in piece:
+            return spec.decision(self.path(prefix + piece))
+        regexes = spec.name_regexes(piece) | rules.matched.get(self, _NONE)
+        folder = piece.endswith("/")
+        whole = spec.path_regexes(rules.depth + folder + self.slashes, folder)
+        if whole:
+            regexes |= spec.regexes(self.path(prefix + piece)) & whole
+        return spec.said(regexes, folder)
+
+
+def _named(layer: Optional[_Layer], piece: str) -> Optional[_Layer]:
+    """The first ignore file from ``layer`` out whose globs of one name match ``piece``,
+    remembered on each on the way: a folder below asks again, and one more ignore file."""
+    passed: List[_Layer] = []
+    found: Optional[_Layer] = None
+    while layer is not None:
+        if piece in layer.named:
+            found = layer.named[piece]
+            break
+        passed.append(layer)
+        if layer.spec.name_regexes(piece):
+            found = layer
+            break
+        layer = layer.outer
+    for each in passed:
+        each.named[piece] = found
+    return found
+
+
+_NONE: FrozenSet[int] = frozenset()
+
+
+class _Rules(NamedTuple):
+    """The ignore files in force for the entries of one folder: the deepest, and those that may
+    name an entry here other than by its name (see ``Globs.said``): for each, the regexes that
+    matched a folder on the way down; those with patterns of as many names as an entry here or
+    below has; and those that read every path whole."""
+
+    deepest: Optional[_Layer]
+    matched: Dict[_Layer, FrozenSet[int]]
+    fixed: Tuple[Tuple[int, _Layer], ...]  # (slashes of the root-relative path, the ignore file)
+    reading: Tuple[_Layer, ...]
+    depth: int  # the folder's names, from the root
+    newline: int  # where the last newline of its root-relative path is (-1: none)
+
+    def with_file(self, spec: Globs, base: str) -> _Rules:
+        """With the ignore file of the folder ``base`` (its entries' ``deepest``)."""
+        layer = _Layer(spec, base, "", self.deepest)
+        fixed = tuple(
+            (n - layer.slashes, layer) for n in spec.fixed_slashes if n - layer.slashes >= self.depth
+        )
+        reading = (*self.reading, layer) if layer.reads_path else self.reading
+        return self._replace(deepest=layer, fixed=self.fixed + fixed, reading=reading)
+
+    def below(self, prefix: str, name: str) -> _Rules:
+        """The rules of the subfolder ``name`` (before its own ignore file): the regexes that
+        matched it and so match all below it added."""
+        depth, piece, matched = self.depth + 1, name + "/", self.matched
+        found = [
+            (layer, layer.spec.name_regexes(piece) & layer.spec.folder_only) for layer in self._named(piece)
+        ]
+        for slashes, layer in self.fixed:
+            closed = layer.spec.closed_regexes(slashes + layer.slashes) if slashes == depth else _NONE
+            if closed and not layer.whole:
+                found.append((layer, layer.spec.regexes(layer.path(prefix + piece)) & closed))
+        for layer, new in found:
+            if not layer.whole and not new <= matched.get(layer, _NONE):
+                matched = dict(matched) if matched is self.matched else matched
+                matched[layer] = matched.get(layer, _NONE) | new
+        at = name.rfind("\n")
+        fixed = tuple(entry for entry in self.fixed if entry[0] >= depth)
+        newline = len(prefix) + at if at >= 0 else self.newline
+        return _Rules(self.deepest, matched, fixed, self.reading, depth, newline)
+
+    def _named(self, piece: str) -> Iterator[_Layer]:
+        """Each ignore file whose globs of one name match ``piece``, the deepest first."""
+        layer = _named(self.deepest, piece)
+        while layer is not None:
+            yield layer
+            layer = _named(layer.outer, piece)
+
+    def said(self, prefix: str, name: str, is_dir: bool) -> Optional[bool]:
+        """What the deepest ignore file that names the entry ``name`` of the folder ``prefix``
+        (its root-relative path and "/", or "") says of it, as git reads them: True left out,
+        False brought back, None when none names it. An ignore file that names nothing of the
+        entry's name, nor a folder above it, nor reads paths whole at its depth, is skipped."""
+        piece = name + "/" if is_dir else name
+        for layer in self._naming(piece, is_dir):
+            said = layer.says(self, prefix, piece)
+            if said is not None:
+                return said
+        return None
+
+    def _naming(self, piece: str, is_dir: bool) -> Iterator[_Layer]:
+        """The ignore files that may name an entry, the deepest first: all of them if a newline
+        is in its path (no ``.+`` crosses one)."""
+        if self.newline >= 0 or "\n" in piece:
+            layer = self.deepest
+            while layer is not None:
+                yield layer
+                layer = layer.outer
+            return
+        slashes = self.depth + is_dir
+        others = {layer for layer in self.matched if self.matched[layer]}
+        others.update(layer for n, layer in self.fixed if n == slashes)
+        others.update(self.reading)
+        named = self._named(piece)
+        nxt = next(named, None)
+        for other in sorted(others, key=lambda layer: layer.level, reverse=True):
+            while nxt is not None and nxt.level > other.level:
+                yield nxt
+                nxt = next(named, None)
+            if nxt is other:
+                nxt = next(named, None)
+            yield other
+        while nxt is not None:
+            yield nxt
+            nxt = next(named, None)
+
+
+def _top_rules(ignores: List[Tuple[str, str, Globs]]) -> _Rules:
+    """The rules of the root's entries: the ignore files above it, outermost first, with the
+    regexes that matched the folders from the top of the work tree down to the root."""
+    rules = _Rules(None, {}, (), (), 0, -1)
+    for _, above, spec in ignores:
+        rules = rules._replace(deepest=_Layer(spec, "", above, rules.deepest))
+        layer = rules.deepest
+        assert layer is not None
+        fixed = tuple((n - layer.slashes, layer) for n in spec.fixed_slashes if n - layer.slashes >= 0)
+        reading = (*rules.reading, layer) if layer.reads_path else rules.reading
+        ends = [i + 1 for i, char in enumerate(above) if char == "/"]
+        matched = frozenset().union(
+            *(
+                spec.regexes(above[:end]) & (spec.folder_only | spec.closed_regexes(n + 1))
+                for n, end in enumerate(ends)
+            )
+        )
+        rules = rules._replace(
+            fixed=rules.fixed + fixed, reading=reading, matched={**rules.matched, layer: matched}
+        )
+    return rules
+
+
 Walker = Callable[
     [Settings, List[Tuple[str, str]], List[Tuple[str, str]]], Tuple[List[str], List[str], List[str]]
 ]
@@ -204,26 +384,19 @@ def walk_files(
     # named as cache-dir is no cache: archcheck does not use it, and checks it as code)
     cache = posixpath.normpath(settings.cache_dir)
     own_cache = cache if is_cache_folder(root / cache) else None
-    # (directory relative to root, what makes a path below it relative to its file, the spec),
-    # innermost last: the project's .gitignore files, above them those of the folders above
-    # the root in its git work tree, and below them all the repository's own excludes
-    ignores: List[Tuple[str, str, Globs]] = (
-        _outer_ignores(root, unreadable, looked_at) if use_gitignore else []
-    )
+    # the ignore files in force: the project's .gitignore files, above them those of the folders
+    # above the root in its git work tree, and below them all the repository's own excludes
+    top = _top_rules(_outer_ignores(root, unreadable, looked_at) if use_gitignore else [])
+    pending: Dict[str, _Rules] = {}  # folder to list -> the ignore files in force for its entries
     found: List[str] = []
     env_files: List[str] = []
     compose_files: List[str] = []
 
-    def ignored(rel: str, is_dir: bool) -> bool:
-        probe = rel + "/" if is_dir else rel
+    def ignored(rules: _Rules, prefix: str, name: str, is_dir: bool) -> bool:
+        probe = prefix + name + "/" if is_dir else prefix + name
         if (excludes.match_directory if is_dir else excludes.match_file)(probe):
             return True
-        for base, above, spec in reversed(ignores):  # as git: the deepest .gitignore that names it decides
-            if is_within(rel, base):
-                said = spec.decision(above + (probe[len(base) + 1 :] if base else probe))
-                if said is not None:
-                    return said
-        return False
+        return rules.said(prefix, name, is_dir) is True
 
     def cannot_list(error: OSError) -> None:
         if error.filename is not None:
@@ -235,7 +408,7 @@ def walk_files(
     for dirpath, dirnames, filenames in walk(str(root), cannot_list, looked_at):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
-        ignores[:] = [entry for entry in ignores if is_within(rel_dir, entry[0])]
+        rules = pending.pop(dirpath) if rel_dir else top
         if use_gitignore and (".gitignore" in filenames or ".gitignore" in dirnames):
             looked_at.append(os.path.join(dirpath, ".gitignore"))  # one made later changes the folder
             spec = _read_ignore_file(str(root), posixpath.join(rel_dir, ".gitignore"), unreadable)
@@ -243,16 +416,20 @@ def walk_files(
                 dirnames[:] = []  # whatever is added there, so the folder itself is not watched
                 continue
             if spec is not None:
-                ignores.append((rel_dir, "", spec))
+                rules = rules.with_file(spec, rel_dir)
         looked_at.append(dirpath)
         prefix = rel_dir + "/" if rel_dir else ""
-        dirnames[:] = sorted(d for d in dirnames if prefix + d != own_cache and not ignored(prefix + d, True))
+        dirnames[:] = sorted(
+            d for d in dirnames if prefix + d != own_cache and not ignored(rules, prefix, d, True)
+        )
+        for d in dirnames:
+            pending[os.path.join(dirpath, d)] = rules.below(prefix, d)
         for name in filenames:
-            if name.endswith(PYTHON_SUFFIX) and not ignored(prefix + name, False):
+            if name.endswith(PYTHON_SUFFIX) and not ignored(rules, prefix, name, False):
                 found.append(prefix + name)
-            elif is_env_file(name) and not ignored(prefix + name, False):
+            elif is_env_file(name) and not ignored(rules, prefix, name, False):
                 env_files.append(prefix + name)
-            elif is_compose_file(name) and not ignored(prefix + name, False):
+            elif is_compose_file(name) and not ignored(rules, prefix, name, False):
                 compose_files.append(prefix + name)
     return sorted(found), sorted(env_files), sorted(compose_files)
 
