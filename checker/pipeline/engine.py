@@ -145,9 +145,7 @@ def _project(
         if refused is not None:
             requirements.refused[path] = refused
             if path in roots:  # a service's own file, or the shared one: say why it is not checked
-                problem = ParseProblem(f"this requirements file {refused}", Location(path))
-                unread = FileFacts(path, problems=(problem,))
-                facts.add(path, unread, fact_digests(unread))
+                _note(facts, path, ParseProblem(f"this requirements file {refused}", Location(path)))
             continue
         if not os.path.isfile(root / path):  # missing: the rules say so
             continue
@@ -156,16 +154,20 @@ def _project(
         facts.add(path, read, fact_digests(read))
         todo.extend(include.target for include in read.includes)
     for directory, reason in layout.unlistable:  # files there go unchecked: say so
-        listed = FileFacts(
-            directory, problems=(ParseProblem(f"cannot list directory: {reason}", Location(directory)),)
-        )
-        facts.add(directory, listed, fact_digests(listed))
+        _note(facts, directory, ParseProblem(f"cannot list directory: {reason}", Location(directory)))
     for path, reason in layout.unreadable:  # a .gitignore or compose file there but not read
-        unread = FileFacts(path, problems=(ParseProblem(reason, Location(path)),))
-        facts.add(path, unread, fact_digests(unread))
+        _note(facts, path, ParseProblem(reason, Location(path)))
     calls = CallFactFiles(root, store, hashes, jobs)
     project = Project(settings, layout, facts, requirements, calls)
     return _Analysis(project, facts, calls, store, plan_key, requirement_hashes)
+
+
+def _note(facts: StoredFacts, path: str, problem: ParseProblem) -> None:
+    """A problem this run finds with a path, beside what its content gives (a Python file named
+    as a requirements file keeps its own findings); never cached under the file's content."""
+    known = facts[path] if path in facts.digests else FileFacts(path)
+    noted = replace(known, problems=(*known.problems, problem))
+    facts.note(path, noted, fact_digests(noted))
 
 
 def analyse(

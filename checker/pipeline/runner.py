@@ -275,6 +275,16 @@ class StoredFacts(Mapping[str, FileFacts]):
             self.store.facts.put(self._key(path), facts)
             self.store.analysed(path, self.hashes[path], digests)
 
+    def note(self, path: str, facts: FileFacts, digests: Digests) -> None:
+        """Facts this run gives a path beyond its content (a setting that names it wrongly, a
+        folder it cannot list): used by this run only, never cached, so the next run reads the
+        file's own facts again."""
+        if path not in self.listed:
+            self.listed.add(path)
+            self.paths.append(path)
+        self.fresh[path] = facts
+        self.digests[path] = digests
+
     def __getitem__(self, path: str) -> FileFacts:
         found = self.fresh.get(path)
         if found is None and path in self.hashes:

@@ -421,3 +421,26 @@ def test_a_folder_that_can_no_longer_be_listed_is_seen_by_the_report_cache(
     refuse_listing(monkeypatch, "hidden")
     found = [(v.code, v.location.path) for v in api.check(settings, jobs=1).violations]
     assert found == [("ARC001", "svc/app/hidden")]
+
+
+@pytest.mark.parametrize("named", ["svc/app/main.py", "svc/.env"])
+def test_a_setting_that_names_a_checked_file_does_not_change_its_cached_facts(
+    tmp_path: Path, named: str
+) -> None:
+    """A run whose ``shared-requirements`` names a Python or ``.env`` file reports that, beside
+    the file's own findings; the next runs, with the setting gone, still find what the file
+    holds (its refusal was cached as its facts: the findings were lost until it changed)."""
+    from tests.hostile._project import CONFIG, TEMPLATE, project, run
+
+    files = {"main.py": "import asyncio\nasync def f():\n    asyncio.run(g())\n"}
+    root = project(tmp_path, files, CONFIG + TEMPLATE)
+    (root / "svc" / ".env").write_text("DATABASE_URL=postgresql://postgres:pw@db/app\n", encoding="utf-8")
+    clean = run(root).stdout.decode("utf-8")
+    assert "ASY001" in clean and "CFG002" in clean
+    config = root / "archcheck.toml"
+    kept = config.read_text(encoding="utf-8")
+    config.write_text(f'shared-requirements = "{named}"\n' + kept, encoding="utf-8")
+    named_run = run(root).stdout.decode("utf-8")
+    assert "ARC001" in named_run and "ASY001" in named_run and "CFG002" in named_run
+    config.write_text(kept, encoding="utf-8")
+    assert run(root).stdout.decode("utf-8") == clean
