@@ -8,6 +8,7 @@ import importlib
 import os
 import posixpath
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -129,12 +130,12 @@ def _project(
     hashes = content_hashes(root, paths, store, plan.max_file_size)
     facts = analyse_files(root, paths, plan, store, hashes, jobs, progress, meanwhile=_load_project_phase)
     requirements = requirement_roots(settings, layout)
-    todo = files_to_read(requirements)
+    todo = deque(files_to_read(requirements))
     roots = set(todo)
     excluded = compile_globs(settings.all_excludes)
     requirement_hashes: Dict[str, str] = {}
     while todo:  # requirements files, following -r/-c includes that exist
-        path = todo.pop(0)
+        path = todo.popleft()
         if path in requirements.facts or path in requirements.refused:
             continue
         refused = refuse_include(root, path, excluded)
@@ -152,7 +153,7 @@ def _project(
         read, requirement_hashes[path] = read_requirements(str(root), path, plan.max_file_size)
         requirements.facts[path] = read
         facts.add(path, read, fact_digests(read))
-        todo.extend(include.target for include in read.includes)
+        todo.extend({include.target: None for include in read.includes})  # each once, in order
     for directory, reason in layout.unlistable:  # files there go unchecked: say so
         _note(facts, directory, ParseProblem(f"cannot list directory: {reason}", Location(directory)))
     for path, reason in layout.unreadable:  # a .gitignore or compose file there but not read

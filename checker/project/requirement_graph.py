@@ -11,10 +11,11 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple
 
 from archcheck.config.globs import Globs
 from archcheck.config.settings import Settings
@@ -53,6 +54,9 @@ class Requirements:
     facts: Dict[str, FileFacts] = field(default_factory=dict)
     below: FrozenSet[str] = frozenset()  # services below the shared file's folder
     refused: Dict[str, str] = field(default_factory=dict)  # included file -> why it was not read
+    _closures: Dict[Tuple[str, bool], Tuple[str, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @cached_property
     def sharing(self) -> FrozenSet[str]:
@@ -68,20 +72,45 @@ class Requirements:
         facts = self.facts.get(path)
         return facts.includes if facts else ()
 
-    def closure(self, start: str, constraints: bool = False) -> List[str]:
-        """Files reachable from ``start`` by ``-r`` (and ``-c`` if asked), ``start`` first."""
-        seen: List[str] = []
-        todo = [start]
-        while todo:
-            path = todo.pop(0)
-            if path in seen or path not in self.facts:
-                continue
-            seen.append(path)
-            todo.extend(i.target for i in self.includes(path) if constraints or not i.constraint)
-        return seen
+    def closure(self, start: str, constraints: bool = False) -> Tuple[str, ...]:
+        """Files reachable from ``start`` by ``-r`` (and ``-c`` if asked), ``start`` first,
+        breadth first; computed once."""
+        key = (start, constraints)
+        found = self._closures.get(key)
+        if found is None:
+            seen: Dict[str, None] = {}  # an ordered set
+            todo = deque([start])
+            while todo:
+                path = todo.popleft()
+                if path in seen or path not in self.facts:
+                    continue
+                seen[path] = None
+                todo.extend(i.target for i in self.includes(path) if constraints or not i.constraint)
+            found = self._closures[key] = tuple(seen)
+        return found
 
-    def shared_closure(self) -> List[str]:
-        return self.closure(self.shared) if self.shared else []
+    def shared_closure(self) -> Tuple[str, ...]:
+        return self.closure(self.shared) if self.shared else ()
+
+    @cached_property
+    def _installing_shared(self) -> FrozenSet[str]:
+        """Files whose ``-r`` includes reach the shared file (the shared file too): one walk
+        back from it, not one closure per file."""
+        if self.shared is None or self.shared not in self.facts:
+            return frozenset()
+        included_by: Dict[str, List[str]] = {}
+        for path, facts in self.facts.items():
+            for include in facts.includes:
+                if not include.constraint:
+                    included_by.setdefault(include.target, []).append(path)
+        found = {self.shared}
+        todo = [self.shared]
+        while todo:
+            for parent in included_by.get(todo.pop(), ()):
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return frozenset(found)
 
     @cached_property
     def copies(self) -> FrozenSet[str]:
@@ -102,7 +131,7 @@ class Requirements:
                 continue
             for root in roots:
                 for path in self.closure(root):
-                    if path in shared or self.shared in self.closure(path):
+                    if path in shared or path in self._installing_shared:
                         continue  # a file that includes the shared file is no copy of it
                     same_set = len(packages) > 1 and self.packages(path) == packages
                     if posixpath.basename(path) == name or same_set:
@@ -114,25 +143,26 @@ class Requirements:
 
     def provides_shared(self, path: str) -> bool:
         """Does installing ``path`` install the shared file, or a copy that stands for it?"""
-        closure = self.closure(path)
-        return (self.shared is not None and self.shared in closure) or any(c in self.copies for c in closure)
+        if path in self._installing_shared:
+            return True
+        return any(c in self.copies for c in self.closure(path))
 
     def service_files(self, service: str) -> List[str]:
         """The service's own files: its roots and what they include, minus the shared file and copies."""
         shared = set(self.shared_closure()) | self.copies
-        files: List[str] = []
+        files: Dict[str, None] = {}  # an ordered set
         for root in self.roots.get(service, []):
-            files += [f for f in self.closure(root) if f not in shared and f not in files]
-        return files
+            files.update((f, None) for f in self.closure(root) if f not in shared)
+        return list(files)
 
     def installed(self, service: str) -> List[str]:
         """Everything one service installs: its files and every file they include, shared ones too."""
-        files: List[str] = []
+        files: Dict[str, None] = {}  # an ordered set
         for root in self.roots.get(service, []):
-            files += [f for f in self.closure(root) if f not in files]
-        return files
+            files.update((f, None) for f in self.closure(root))
+        return list(files)
 
-    def requirements_in(self, paths: List[str]) -> Iterator[RequirementFact]:
+    def requirements_in(self, paths: Iterable[str]) -> Iterator[RequirementFact]:
         for path in paths:
             yield from self.facts[path].requirements
 

@@ -247,3 +247,28 @@ def test_look_alike_definitions_of_one_function_are_compared_a_bounded_number_of
     assert len(found) == n
     assert all(len(v.related) == SHOWN for v in found)
     assert len(judged) <= n * (duplicate_function.COMPARED + 1 + SHOWN) < n * n
+
+
+def test_a_long_chain_of_requirement_includes_is_walked_a_linear_number_of_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300 requirements files, each including the next, beside a shared file: every file's
+    includes were read again for every closure of every file of a closure (cubic: 3,000 files
+    took 117 s)."""
+    from archcheck.project.requirement_graph import Requirements
+    from tests.helpers import check
+
+    n = 300
+    files = {
+        f"svc/c{k}.txt": (f"-r c{k + 1}.txt\n" if k + 1 < n else "") + f"pkg{k}==1.0\n" for k in range(n)
+    }
+    files["svc/requirements.txt"] = "-r c0.txt\n"
+    files["requirements.shared.txt"] = "".join(f"pkg{k}==2.0\n" for k in range(n))
+    files["svc/app/a.py"] = "x = 1\n"
+    root = write_example(tmp_path, Example(files, 'services = ["svc"]\n'))
+    reads: List[str] = []
+    real = Requirements.includes
+    monkeypatch.setattr(Requirements, "includes", lambda self, path: reads.append(path) or real(self, path))
+    codes = [v.code for v in check(root).violations]
+    assert codes.count("REQ002") == n and "REQ001" in codes  # each pin repeats the shared file
+    assert len(reads) <= 10 * n
