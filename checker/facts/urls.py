@@ -9,10 +9,11 @@ connection target (``REDIS_URL``, ``db_host``) or a list of what is allowed
 from __future__ import annotations
 
 import fnmatch
+import functools
 import ipaddress
 import re
 import urllib.parse
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
 # deployment tooling inside a service: not the code the service runs
@@ -388,4 +389,18 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
 
 
 def matches_internal(host: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatchcase(host, p.lower()) for p in patterns)
+    """Does ``host`` match one of the ``internal-hosts`` globs (lower-cased, as ``fnmatchcase``)?"""
+    return _internal_hosts(tuple(patterns))(host)
+
+
+@functools.lru_cache(maxsize=4)
+def _internal_hosts(patterns: Tuple[str, ...]) -> Callable[[str], bool]:
+    """One matcher for every glob: exact names in a set, the rest one compiled alternation
+    (thousands of globs against thousands of URLs stay in C)."""
+    exact = frozenset(p.lower() for p in patterns if not _GLOB_MAGIC.search(p))
+    globs = [fnmatch.translate(p.lower()) for p in patterns if _GLOB_MAGIC.search(p)]
+    wild = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
+    return lambda host: host in exact or (wild is not None and wild.match(host) is not None)
+
+
+_GLOB_MAGIC = re.compile(r"[*?\[]")
