@@ -650,8 +650,9 @@ def find(
 ) -> int:
     """Search first, create second: the classes and functions that implement WORDS, canonical first.
 
-    WORDS is one argument ("database manager"). Exit 0 with or without matches; 2 for an unknown
-    --service, or WORDS that leave nothing to search for once qualifiers are dropped."""
+    WORDS is one argument ("database manager"), each word counted once. Exit 0 with or without
+    matches; 2 for an unknown --service, WORDS that leave nothing to search for once qualifiers
+    are dropped, or more than 32 distinct words or a word over 64 characters."""
     from archcheck.output import find as finder
 
     if project_path is not None and not os.path.lexists(project_path):
@@ -660,7 +661,7 @@ def find(
     settings = _settings(config, Path(project_path) if project_path else None)
     try:
         hits = finder.search(api.find_index(settings), settings.root, words, service=service, limit=limit)
-    except ValueError as exc:  # an unknown --service, or only qualifiers ("unified base")
+    except ValueError as exc:  # an unknown --service, only qualifiers ("unified base"), too many words
         raise UserError(str(exc)) from None
     click.echo(finder.to_json(hits) if fmt == "json" else finder.to_text(hits, words, limit), nl=False)
     return EXIT_OK

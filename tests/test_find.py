@@ -10,6 +10,7 @@ from typing import List
 import pytest
 
 from archcheck import api
+from archcheck.output import find as finder
 from archcheck.output.find import first_docstring_line, name_score, query_words, search
 from tests.helpers import cli, fixture
 
@@ -34,6 +35,7 @@ def with_canonical(demo: Path, name: str, path: str) -> Path:
 def test_query_words_go_through_the_concept_engine() -> None:
     assert query_words("Unified DB conn mgr") == ["database", "connection", "manager"]
     assert query_words("websocket managers") == ["websocket", "manager"]
+    assert query_words("db database manager managers DB") == ["database", "manager"]  # each word once
 
 
 def test_name_score_ranks_the_same_concept_above_a_longer_or_different_one() -> None:
@@ -134,6 +136,50 @@ def test_words_with_nothing_to_search_for_and_unquoted_words_are_usage_errors() 
     assert unquoted.stderr == (
         'archcheck: error: manager: no such file or directory (quote the words: find "database manager")\n'
     )
+
+
+def test_a_repeated_word_is_scored_once(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """3,000 copies of a word cost what the word costs: each distinct word is compared with a name once."""
+    index = api.find_index(api.load_settings(demo), jobs=1)
+    calls: List[str] = []
+    real = finder._likeness
+    monkeypatch.setattr(finder, "_likeness", lambda a, b: calls.append(a) or real(a, b))
+
+    def cost(query: str) -> int:
+        calls.clear()
+        search(index, demo, query, limit=0)
+        return len(calls)
+
+    once = cost("database")
+    assert once > 0
+    assert cost(" ".join(["database"] * 3000)) == once
+    assert cost("Database" * 3000) == once  # one CamelCase word of 24,000 characters: 3,000 words
+    assert cost("database manager") == cost("database manager " * 1500)
+    one = [(h.name, h.score) for h in search(index, demo, "database manager", limit=0)]
+    assert [(h.name, h.score) for h in search(index, demo, "db database manager manager", limit=0)] == one
+
+
+def test_a_query_over_the_bounds_is_one_line_and_exit_2() -> None:
+    many = " ".join(f"word{i}" for i in range(finder.MAX_WORDS + 1))
+    result = find(DEMO, many)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"archcheck: error: the query '{many[:99]}\u2026' has {finder.MAX_WORDS + 1} distinct words;"
+        f" at most {finder.MAX_WORDS} are searched for (a concept is named in a few)\n"
+    )
+    assert find(DEMO, " ".join(many.split()[: finder.MAX_WORDS])).returncode == 0
+    long = "x" * 24_000
+    result = find(DEMO, long)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"archcheck: error: the query '{long[:99]}\u2026' has a word of 24,000 characters;"
+        f" at most {finder.MAX_WORD_LENGTH} are searched for\n"
+    )
+    assert find(DEMO, "x" * finder.MAX_WORD_LENGTH).returncode == 0
+    # a long query of few words is searched, and repeated cut short
+    repeated = find(DEMO, "payment " * 3000)
+    assert (repeated.returncode, repeated.stderr) == (0, "")
+    assert repeated.stdout == f"No matches for '{('payment ' * 13)[:99]}\u2026'.\n"
 
 
 def test_the_canonical_implementation_comes_first(demo: Path) -> None:

@@ -42,6 +42,9 @@ MIN_SCORE = 0.3  # below this a name shares too little with the query to be wort
 ANCHOR_SCORE = 0.8  # a name match this strong lends its interface to the search
 _ANCHORS = 3
 _SHORTLIST = 3  # times the limit: the hits whose docstrings are read
+MAX_WORDS = 32  # distinct query words: a concept is named in a handful; each costs a pass over the names
+MAX_WORD_LENGTH = 64  # characters of one query word (CamelCase and snake_case split it first)
+_ECHO_LENGTH = 100  # characters of the query repeated in a message
 
 # the weaker evidence: a class with a strong match's interface scores up to this share of it;
 # words in the method names and the docstring add to the name's score, and use multiplies it
@@ -107,8 +110,35 @@ def _merged(sequence: Sequence[str], vocabulary: Set[str]) -> List[str]:
 
 
 def query_words(query: str) -> List[str]:
-    """The query as the concept engine reads a name: ``"DB conn mgr"`` -> database, connection, manager."""
-    return [_stem(w) for w in words(query)]
+    """The query as the concept engine reads a name: ``"DB conn mgr"`` -> database, connection, manager.
+
+    Each word once, where it first appears: ``database database`` asks for ``database``, and
+    ``db database manager`` for ``database manager``.
+    """
+    return list(dict.fromkeys(_stem(w) for w in words(query)))
+
+
+def echoed(query: str) -> str:
+    """The query as a message repeats it: credentials masked, then cut at ``_ECHO_LENGTH`` characters
+    (masked first: a cut URL no longer reads as one)."""
+    shown = mask_credentials(query)
+    return shown if len(shown) <= _ECHO_LENGTH else shown[: _ECHO_LENGTH - 1] + "\u2026"
+
+
+def _bounded(query: str, wanted: Sequence[str]) -> None:
+    """ValueError for a query no concept name is: more than MAX_WORDS distinct words, or a longer word
+    than MAX_WORD_LENGTH characters (the scoring passes over every name once per word)."""
+    if len(wanted) > MAX_WORDS:
+        raise ValueError(
+            f"the query '{echoed(query)}' has {len(wanted)} distinct words; at most {MAX_WORDS}"
+            " are searched for (a concept is named in a few)"
+        )
+    longest = max(wanted, key=len)
+    if len(longest) > MAX_WORD_LENGTH:
+        raise ValueError(
+            f"the query '{echoed(query)}' has a word of {len(longest):,} characters;"
+            f" at most {MAX_WORD_LENGTH} are searched for"
+        )
 
 
 def _name_words(name: str) -> List[str]:
@@ -212,12 +242,16 @@ def search(
     """The definitions that implement the query's concept, canonical first, then best first
     (docstrings are read from the files below ``root``).
 
-    Raises ValueError when the query has no word left to search for, UnknownService for a
-    ``service`` the project does not have.
+    Raises ValueError when the query has no word left to search for or is over the bounds
+    (:data:`MAX_WORDS`, :data:`MAX_WORD_LENGTH`), UnknownService for a ``service`` the project
+    does not have.
     """
     wanted = query_words(query)
     if not wanted:
-        raise ValueError(f"nothing to search for in '{query}': no word is left once qualifiers are dropped")
+        raise ValueError(
+            f"nothing to search for in '{echoed(query)}': no word is left once qualifiers are dropped"
+        )
+    _bounded(query, wanted)
     unit = service_unit(index, service) if service is not None else None
     forms = _surface_forms(wanted)
     scored: Dict[Tuple[str, int, str], Tuple[float, Definition]] = {}
@@ -394,7 +428,7 @@ def to_text(hits: Sequence[Hit], query: str, limit: int = 0) -> str:
     its docstring's first line, quoted and indented; then how many matched (or that
     ``limit`` cut the list short)."""
     if not hits:
-        return f"No matches for '{escape.text(query)}'.\n"
+        return f"No matches for '{escape.text(echoed(query))}'.\n"
     lines = []
     for hit in hits:
         notes = [escape.text(hit.service)]
@@ -408,7 +442,7 @@ def to_text(hits: Sequence[Hit], query: str, limit: int = 0) -> str:
         lines.append(f"{where}: {hit.kind} {escape.text(hit.name)} [{'; '.join(notes)}]")
         if hit.doc:
             lines.append(f'    "{escape.text(hit.doc)}"')
-    count, shown = len(hits), escape.text(query)
+    count, shown = len(hits), escape.text(echoed(query))
     if limit and count == limit:
         best = "The best match" if count == 1 else f"The {count} best matches"
         lines.append(f"{best} for '{shown}'; --limit N shows more (0: all).")
