@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import heapq
 import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
@@ -467,6 +468,77 @@ def groups(sites: Sequence[Site]) -> List[List[Site]]:
     return [group for _, group in sorted(duplicates(sites).items())] + similar_groups(sites)
 
 
+# A canonical is compared with at most this many classes of other names that could share its
+# concept (in file order), as SSOT003 compares a class; classes of its name always match.
+# Real services stay below it: were every class of netra canonical, the most any would be
+# compared with is 25 (14 in the PyPI benchmark).
+CANONICAL_COMPARED = COMPARED
+
+
+class _CanonicalIndex:
+    """One unit's classes, indexed once for every canonical of the unit: by file and name, by
+    name, and by concept, so a canonical is compared only with the classes that could share it."""
+
+    def __init__(self, sites: Sequence[Site]) -> None:
+        self.sites = sites
+        self.hierarchy = Hierarchy(sites)
+        self.defined: Dict[Tuple[str, str], Site] = {}
+        self.named: Dict[str, List[int]] = {}
+        self.concepts: Dict[Tuple[str, Tuple[str, ...]], List[int]] = {}
+        self._by_length: Dict[int, List[int]] = {}
+        self._shortened: Dict[int, Dict[Tuple[str, Tuple[str, ...]], List[int]]] = {}
+        for index, site in enumerate(sites):
+            self.defined.setdefault((site.path, site.name), site)
+            self.named.setdefault(site.name, []).append(index)
+            c = concept(site.name)
+            if c is not None and not _is_interface(site):  # `similar` is never true for either
+                self.concepts.setdefault((c.role, c.subject), []).append(index)
+                self._by_length.setdefault(len(c.subject), []).append(index)
+
+    def _one_word_shorter(self, length: int) -> Dict[Tuple[str, Tuple[str, ...]], List[int]]:
+        """The classes whose subject has ``length`` words, under each subject one word shorter:
+        built for a length only when a canonical one word shorter asks."""
+        if length not in self._shortened:
+            index: Dict[Tuple[str, Tuple[str, ...]], List[int]] = {}
+            for i in self._by_length.get(length, ()):
+                c = concept(self.sites[i].name)
+                assert c is not None
+                for key in {(c.role, c.subject[:j] + c.subject[j + 1 :]) for j in range(length)}:
+                    index.setdefault(key, []).append(i)
+            self._shortened[length] = index
+        return self._shortened[length]
+
+    def candidates(self, name: str) -> Iterator[int]:
+        """Classes that could share the concept of class ``name`` (``same_concept``: equal role,
+        and equal subjects or one a word longer than the other), in file order, each once."""
+        c = concept(name)
+        if c is None:
+            return iter(())
+        subject = c.subject
+        keys = {(c.role, subject[:j] + subject[j + 1 :]) for j in range(len(subject))} | {(c.role, subject)}
+        lists = [self.concepts.get(key, []) for key in keys]
+        lists.append(self._one_word_shorter(len(subject) + 1).get((c.role, subject), []))
+        return (i for i, _ in itertools.groupby(heapq.merge(*(lst for lst in lists if lst))))
+
+
+def _canonical_index(project: Project, owner: Unit) -> _CanonicalIndex:
+    indexes: Dict[Unit, _CanonicalIndex] = project.derived("ssot.canonical-index", dict)
+    if owner not in indexes:
+        indexes[owner] = _CanonicalIndex(class_sites(project).get(owner, []))
+    return indexes[owner]
+
+
+def _file_classes(project: Project, path: str) -> Dict[str, ClassFact]:
+    """The first class of each name a file defines, read once per file."""
+    files: Dict[str, Dict[str, ClassFact]] = project.derived("ssot.canonical-files", dict)
+    if path not in files:
+        classes: Dict[str, ClassFact] = {}
+        for cls in project.facts[path].classes:
+            classes.setdefault(cls.name, cls)
+        files[path] = classes
+    return files[path]
+
+
 def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     """The canonical class ``name`` in ``path``; ConfigError when it is not there."""
     facts = project.facts.get(path)
@@ -475,26 +547,32 @@ def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
         raise ConfigError(
             [f"{project.settings.label}: ssot.canonical: {name}: '{path}' is not a Python file of a service"]
         )
-    for site in class_sites(project).get(owner, []):
-        if site.name == name and site.path == path:
-            return owner, site
-    for cls in facts.classes:  # a canonical kept where SSOT rules do not look (a test-named file)
-        if cls.name == name:
-            return owner, Site(
-                cls.name, path, cls.location, cls.methods, cls.bases, cls.conditional, kind="class"
-            )
+    site = _canonical_index(project, owner).defined.get((path, name))
+    if site is not None:
+        return owner, site
+    cls = _file_classes(project, path).get(name)  # kept where SSOT rules do not look (a test-named file)
+    if cls is not None:
+        site = Site(cls.name, path, cls.location, cls.methods, cls.bases, cls.conditional, kind="class")
+        return owner, site
     raise ConfigError([f"{project.settings.label}: ssot.canonical: {name}: '{path}' defines no class {name}"])
 
 
 def canonical_matches(project: Project, name: str, path: str) -> Tuple[Site, List[Site]]:
-    """The canonical implementation and every other class of its service with its concept."""
+    """The canonical implementation and every other class of its service with its name or its
+    concept (``similar``), in file order. Classes of other names are compared only when they
+    could share its concept, and at most ``CANONICAL_COMPARED`` of them."""
     owner, canonical = find_canonical(project, name, path)
-    sites = class_sites(project).get(owner, [])
-    hierarchy = Hierarchy(sites)
-    found = []
-    for site in sites:
-        if site.path == canonical.path and site.location == canonical.location:
-            continue
-        if site.name == canonical.name or similar(site, canonical, hierarchy):
-            found.append(site)
-    return canonical, found
+    index = _canonical_index(project, owner)
+    sites = index.sites
+
+    def itself(site: Site) -> bool:
+        return site.path == canonical.path and site.location == canonical.location
+
+    found = [i for i in index.named.get(canonical.name, []) if not itself(sites[i])]
+    if not _is_interface(canonical):  # `similar` is never true for a protocol, mixin or stand-in
+        others = (i for i in index.candidates(canonical.name) if sites[i].name != canonical.name)
+        compared = (i for i in others if not itself(sites[i]))
+        for i in itertools.islice(compared, CANONICAL_COMPARED):
+            if similar(sites[i], canonical, index.hierarchy):
+                found.append(i)
+    return canonical, [sites[i] for i in sorted(found)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import List, Tuple
 
@@ -295,3 +296,70 @@ def test_many_internal_host_globs_are_compiled_once(tmp_path: Path, monkeypatch:
     assert len(tried) < 1000
     for host in ("host7.eu.internal", "redis", "cache-1", "cache-10", "other1", "HOST7.x.internal"):
         assert urls.matches_internal(host, globs) == any(real(host, g.lower()) for g in globs)
+
+
+def test_many_canonicals_are_each_compared_with_their_look_alikes_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300 ``ssot.canonical`` entries, each with a ``Unified...V2`` look-alike, among 600 classes:
+    SSOT004, the MASTER_INDEX and the find index compare a canonical only with the classes that
+    could share its concept, and build the unit's hierarchy once (every canonical was compared
+    with every class of its service, the hierarchy rebuilt each time: 38 s for 1,000)."""
+    from archcheck import api
+    from archcheck.output import find_index, master_index
+    from archcheck.project import ssot
+    from tests.helpers import check
+
+    words = ["Database", "Connection", "Session", "Cache", "Token", "User", "Order", "Billing"]
+    names = ["".join(p) + "Manager" for p in itertools.permutations(words, 3)][:300]
+    canonical = "".join(f'{n} = "{_APP}c.py"\n' for n in names)
+    files = {
+        _APP + "c.py": "".join(f"class {n}:\n    def connect(self): ...\n" for n in names),
+        _APP + "d.py": "".join(f"class Unified{n}V2:\n    def connect(self): ...\n" for n in names),
+    }
+    root = write_example(
+        tmp_path, Example(files, 'services = ["services/*"]\n[ssot.canonical]\n' + canonical)
+    )
+    compared: List[Tuple[str, str]] = []
+    real = ssot.similar
+    monkeypatch.setattr(ssot, "similar", lambda a, b, h: compared.append((a.name, b.name)) or real(a, b, h))
+    hierarchies = []
+    real_hierarchy = ssot.Hierarchy
+    monkeypatch.setattr(ssot, "Hierarchy", lambda sites: hierarchies.append(1) or real_hierarchy(sites))
+
+    found = [v for v in check(root, ["SSOT004"]).violations if v.code == "SSOT004"]
+    assert len(found) == 300
+    assert len(compared) <= 2 * 300 and len(hierarchies) == 1
+
+    compared.clear()
+    hierarchies.clear()
+    project = api.analyse(api.load_settings(root), jobs=1)
+    assert "| 1 |" in master_index.render(project)
+    index = find_index.build(project)
+    assert all(len(c.copies) == 1 for c in index.canonical) and len(index.canonical) == 300
+    assert len(compared) <= 2 * 2 * 300 and len(hierarchies) <= 2  # SSOT003's groups build their own
+
+
+def test_a_canonical_is_compared_with_a_bounded_number_of_look_alikes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100 canonical ``DatabaseManagerV<i>`` (one concept, 100 names): each canonical is compared
+    with at most ``CANONICAL_COMPARED`` of the others, in file order, and matches those."""
+    from archcheck.project import ssot
+    from tests.helpers import check
+
+    compared: List[Tuple[str, str]] = []
+    real = ssot.similar
+    monkeypatch.setattr(ssot, "similar", lambda a, b, h: compared.append((a.name, b.name)) or real(a, b, h))
+    monkeypatch.setattr(ssot, "CANONICAL_COMPARED", 10)
+    names = [f"DatabaseManagerV{i}" for i in range(100)]
+    files = {_APP + "db.py": "".join(f"class {n}:\n    def connect(self): ...\n" for n in names)}
+    canonical = "".join(f'{n} = "{_APP}db.py"\n' for n in names)
+    root = write_example(
+        tmp_path, Example(files, 'services = ["services/*"]\n[ssot.canonical]\n' + canonical)
+    )
+    found = [v for v in check(root, ["SSOT004"]).violations if v.code == "SSOT004"]
+    assert len(compared) == len(found) == 100 * 10
+    assert {a for a, b in compared if b == "DatabaseManagerV0"} == {
+        f"DatabaseManagerV{i}" for i in range(1, 11)
+    }
