@@ -469,7 +469,7 @@ def groups(sites: Sequence[Site]) -> List[List[Site]]:
 
 
 # A canonical is compared with at most this many classes of other names that could share its
-# concept (in file order), as SSOT003 compares a class; classes of its name always match.
+# concept (in file order), as similar_pairs compares a class; classes of its name always match.
 # Real services stay below it: were every class of netra canonical, the most any would be
 # compared with is 25 (14 in the PyPI benchmark).
 CANONICAL_COMPARED = COMPARED
