@@ -235,6 +235,11 @@ def compile_globs(patterns: Iterable[str]) -> Globs:
     try:
         return gitignore_globs(patterns)
     except Exception as exc:  # pathspec raises several types for bad patterns
+        if "compile Set" in str(exc):  # each glob is fine; together they pass RE2's memory budget
+            raise GlobError(
+                f"{len(patterns)} globs are more than can be matched at once (RE2's memory budget): "
+                "use fewer, broader globs"
+            ) from None
         raise GlobError(f"bad glob: {exc}") from None
 
 

@@ -14,8 +14,8 @@ from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, 
 
 from msgspec.structs import replace
 
-from archcheck.config.globs import compile_globs
-from archcheck.config.settings import Settings
+from archcheck.config.globs import GlobError, compile_globs
+from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.suppressions import today
 from archcheck.model import FileFacts, Location, ParseProblem, Report, Violation
 from archcheck.pipeline import registry
@@ -58,7 +58,10 @@ def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
     grouped: Dict[Tuple[str, ...], List[str]] = {}
     for glob, codes in settings.all_per_file_ignores(registry.not_in_tests()):
         grouped.setdefault(codes, []).append(glob)
-    matchers = [(compile_globs(globs), codes) for codes, globs in grouped.items()]
+    try:
+        matchers = [(compile_globs(globs), codes) for codes, globs in grouped.items()]
+    except GlobError as exc:  # each glob was validated; together they can still be too many
+        raise ConfigError([f"{settings.label}: per-file-ignores: {exc}"]) from None
 
     @functools.cache
     def selectors(path: str) -> Tuple[str, ...]:  # what the globs matching ``path`` ignore

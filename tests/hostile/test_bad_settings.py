@@ -82,3 +82,19 @@ def test_settings_that_do_something_still_work(tmp_path: Path, config: str) -> N
 def test_a_wildcard_that_matches_nothing_yet_beside_others_is_fine(tmp_path: Path) -> None:
     result = run(_layout(tmp_path, 'services = ["svc", "apps/*"]\n'), "--no-cache")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("key", ["per-file-ignores", "extend-exclude"])
+def test_globs_too_many_to_match_at_once_are_exit_2(tmp_path: Path, key: str) -> None:
+    """3,000 globs, each valid, pass RE2's memory budget together: per-file-ignores was
+    "internal error: GlobError", extend-exclude a reason that named no glob."""
+    globs = [f"zz{i}/*x*y*/q{i}.py" for i in range(3000)]
+    config = 'services = ["svc"]\n'
+    if key == "extend-exclude":
+        config += "extend-exclude = [" + ", ".join(f'"{g}"' for g in globs) + "]\n"
+    else:
+        config += "[per-file-ignores]\n" + "".join(f'"{g}" = ["IMP"]\n' for g in globs)
+    result = run(_layout(tmp_path, config))
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and len(err.splitlines()) == 1, err
+    assert f"{key}: 3000 globs are more than can be matched at once" in err
