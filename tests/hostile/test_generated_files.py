@@ -363,3 +363,24 @@ def test_a_canonical_is_compared_with_a_bounded_number_of_look_alikes(
     assert {a for a, b in compared if b == "DatabaseManagerV0"} == {
         f"DatabaseManagerV{i}" for i in range(1, 11)
     }
+
+
+def test_many_paths_on_the_command_line_cost_no_more_per_finding_than_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pre-commit hook passes every staged file: each finding was tested against each path
+    (8,000 files: quadratic). The findings are those of the folder, each path looked up by its
+    own ancestors."""
+    from archcheck.pipeline import engine
+    from archcheck.project.layout import is_within
+    from tests.helpers import check
+
+    n = 400
+    files = {f"svc/app/m{i}.py": "from . import models\n" for i in range(n)}
+    root = write_example(tmp_path, Example({**files, "svc/requirements.txt": ""}, 'services = ["svc"]\n'))
+    whole = check(root, ["IMP002"], paths=["svc/app"]).violations
+    calls: List[int] = []
+    monkeypatch.setattr(engine, "is_within", lambda *a: calls.append(1) or is_within(*a), raising=False)
+    each = check(root, ["IMP002"], paths=sorted(files)).violations
+    assert len(whole) == n and each == whole
+    assert len(calls) < 10 * n
