@@ -10,7 +10,7 @@ import posixpath
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import AbstractSet, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import AbstractSet, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from msgspec.structs import replace
 
@@ -21,7 +21,7 @@ from archcheck.model import FileFacts, Location, ParseProblem, Report, Violation
 from archcheck.pipeline import registry
 from archcheck.pipeline.cache import CacheDir, FileStore, RuleResult, RuleResults, digest, signature
 from archcheck.pipeline.filephase import FilePlan, fact_digests, read_requirements
-from archcheck.pipeline.registry import RuleClass, code_matches
+from archcheck.pipeline.registry import RuleClass, code_in
 from archcheck.pipeline.runner import (
     CallFactFiles,
     CallFactsByKey,
@@ -64,11 +64,11 @@ def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
         raise ConfigError([f"{settings.label}: per-file-ignores: {exc}"]) from None
 
     @functools.cache
-    def selectors(path: str) -> Tuple[str, ...]:  # what the globs matching ``path`` ignore
-        return tuple(code for spec, codes in matchers if spec.match_file(path) for code in codes)
+    def selectors(path: str) -> FrozenSet[str]:  # what the globs matching ``path`` ignore
+        return frozenset(code for spec, codes in matchers if spec.match_file(path) for code in codes)
 
     def ignored(violation: Violation) -> bool:
-        return code_matches(violation.code, selectors(violation.location.path))
+        return code_in(violation.code, selectors(violation.location.path))
 
     return ignored
 

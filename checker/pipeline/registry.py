@@ -10,7 +10,7 @@ import functools
 import importlib
 import inspect
 import pkgutil
-from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple, Type
+from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Sequence, Tuple, Type
 
 import archcheck.rules as package
 from archcheck.config.options import Option
@@ -109,3 +109,8 @@ def select(select: Sequence[str], ignore: Sequence[str]) -> List[RuleClass]:
 
 def code_matches(code: str, selectors: Iterable[str]) -> bool:
     return any(_matches(code, s) for s in selectors)
+
+
+def code_in(code: str, selectors: AbstractSet[str]) -> bool:
+    """``code_matches`` against a set: the code's prefixes looked up, however many selectors."""
+    return "ALL" in selectors or any(code[:n] in selectors for n in range(1, len(code) + 1))

@@ -384,3 +384,17 @@ def test_many_paths_on_the_command_line_cost_no_more_per_finding_than_one(
     each = check(root, ["IMP002"], paths=sorted(files)).violations
     assert len(whole) == n and each == whole
     assert len(calls) < 10 * n
+
+
+def test_a_long_per_file_ignores_code_list_is_looked_up_not_scanned(tmp_path: Path) -> None:
+    """One glob ignoring 3,000 codes, 300 findings: each finding walked every code."""
+    from archcheck.pipeline import registry
+    from tests.helpers import check
+
+    codes = ", ".join(f'"Q{i}"' for i in range(3000))
+    config = f'services = ["svc"]\n[per-file-ignores]\n"**" = [{codes}, "IMP00"]\n'
+    text = "from . import models\n" * 300
+    root = write_example(tmp_path, Example({"svc/requirements.txt": "", "svc/app/a.py": text}, config))
+    assert not check(root, ["IMP002"]).violations
+    assert registry.code_in("IMP002", frozenset({"IMP00"})) and registry.code_in("X1", frozenset({"ALL"}))
+    assert not registry.code_in("IMP002", frozenset({"IMP003", "ASY"}))
