@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import AbstractSet, Callable, Iterable, List, Mapping, Sequence, Set, Tuple
+from typing import AbstractSet, Callable, Dict, Iterable, List, Mapping, Sequence, Set, Tuple
 
 from msgspec.structs import replace
 
@@ -36,13 +36,15 @@ def apply(
     """
     result = Applied()
     used: Set[Tuple[str, int]] = set()
+    by_line: Dict[str, Dict[int, List[Suppression]]] = {}  # a comment spans a statement's lines
     for violation in violations:
         path = violation.location.path
-        matching = [
-            s
-            for s in suppressions.get(path, ())
-            if s.line == violation.location.line and s.covers(violation.code)
-        ]
+        if path not in by_line:
+            by_line[path] = {}
+            for s in suppressions.get(path, ()):
+                by_line[path].setdefault(s.line, []).append(s)
+        on_line = by_line[path].get(violation.location.line, ())
+        matching = [s for s in on_line if s.covers(violation.code)]
         active = [s for s in matching if not expired(s.until, today)]
         used.update((path, s.comment_line) for s in matching)
         if active:

@@ -398,3 +398,26 @@ def test_a_long_per_file_ignores_code_list_is_looked_up_not_scanned(tmp_path: Pa
     assert not check(root, ["IMP002"]).violations
     assert registry.code_in("IMP002", frozenset({"IMP00"})) and registry.code_in("X1", frozenset({"ALL"}))
     assert not registry.code_in("IMP002", frozenset({"IMP003", "ASY"}))
+
+
+def test_findings_look_up_the_suppressions_of_their_own_line() -> None:
+    """One suppression comment on a 2,000-line statement spans its lines; every finding of the
+    file scanned all of them (quadratic in findings x lines)."""
+    from archcheck.model import Severity, Suppression, Violation
+    from archcheck.pipeline.suppress import apply
+
+    class Counted(list):  # type: ignore[type-arg]
+        reads = 0
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            Counted.reads += 1
+            return super().__iter__()
+
+    spanned = Counted(Suppression(line, ("ASY",), 301) for line in range(301, 2301))
+    findings = [
+        Violation("IMP002", "relative-import", Severity.ERROR, Location("a.py", line), "m")
+        for line in range(1, 301)
+    ]
+    applied = apply(findings, {"a.py": spanned}, "2026-01-01", lambda code: True)
+    assert len(applied.kept) == 300
+    assert Counted.reads <= 3
