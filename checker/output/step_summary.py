@@ -14,12 +14,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, List, Mapping, Optional, Sequence, Set
+from typing import AbstractSet, List, Mapping, Optional, Sequence, Set
 
 from archcheck.fileio import append_log
 from archcheck.gitrepo import run_git, work_tree
 from archcheck.model import Report, Severity, Violation
 from archcheck.output import escape
+from archcheck.project.layout import places, within_any
 
 ANNOTATED = 10  # annotations GitHub shows per step, for errors and for warnings each
 LIMIT = 1024 * 1024  # bytes of one step's summary GitHub keeps
@@ -81,22 +82,19 @@ def given_paths(root: str, paths: Sequence[str]) -> List[str]:
     return found
 
 
-def _under(path: str, places: Collection[str]) -> bool:
-    return any(not p or path == p or path.startswith(p.rstrip("/") + "/") for p in places)
-
-
-def _rank(v: Violation, changed: Optional[Set[str]], given: Sequence[str]) -> int:
+def _rank(v: Violation, changed: Optional[Set[str]], given: AbstractSet[str]) -> int:
     """0 in a changed file, 1 in a path given on the command line, 2 elsewhere."""
     if changed and v.location.path in changed:
         return 0
-    return 1 if given and _under(v.location.path, given) else 2
+    return 1 if given and within_any(v.location.path, given) else 2
 
 
 def ordered(
     violations: Sequence[Violation], changed: Optional[Set[str]], given: Sequence[str]
 ) -> List[Violation]:
     """Findings in changed files first, then in the paths given, then the rest; otherwise as reported."""
-    return sorted(violations, key=lambda v: _rank(v, changed, given))  # stable within a rank
+    scope = places(given)
+    return sorted(violations, key=lambda v: _rank(v, changed, scope))  # stable within a rank
 
 
 def not_annotated(report: Report) -> int:
@@ -157,7 +155,8 @@ def render(
     budget: int = LIMIT,
 ) -> str:
     """The summary in at most ``budget`` UTF-8 bytes (the header is always whole)."""
-    ranks = {_rank(v, changed, given) for v in report.violations}
+    scope = places(given)
+    ranks = {_rank(v, changed, scope) for v in report.violations}
     first = ""
     if len(ranks) > 1:  # an order worth a word only when it moved something
         first = "Findings in the files this pull request changes come first."

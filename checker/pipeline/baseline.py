@@ -21,6 +21,7 @@ from msgspec.structs import replace
 from archcheck.fileio import read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.pipeline.snippets import Identity, identities, stored_text
+from archcheck.project.layout import places, within_any
 
 FORMAT: Final = 1
 
@@ -116,12 +117,13 @@ def apply(
         else:
             kept.append(violation)
     hidden = len(report.violations) - len(kept)
-    fixed = [k for k in known - matched if _in_scope(k, paths, codes)]
+    scope = None if paths is None else places(paths)
+    fixed = [k for k in known - matched if _in_scope(k, scope, codes)]
     return Applied(replace(report, violations=tuple(kept)), hidden, len(fixed))
 
 
-def _in_scope(entry: Identity, paths: Optional[Sequence[str]], codes: Optional[AbstractSet[str]]) -> bool:
+def _in_scope(entry: Identity, scope: Optional[AbstractSet[str]], codes: Optional[AbstractSet[str]]) -> bool:
     code, path = entry[0], entry[1]
     if codes is not None and code not in codes:
         return False
-    return paths is None or any(p in ("", path) or path.startswith(p.rstrip("/") + "/") for p in paths)
+    return scope is None or within_any(path, scope)

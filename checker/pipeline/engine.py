@@ -35,7 +35,7 @@ from archcheck.pipeline.runner import (
 from archcheck.pipeline.suppress import apply as apply_suppressions
 from archcheck.pipeline.walk_cache import cached_walker
 from archcheck.project.discovery import discover, walk_files
-from archcheck.project.layout import Layout
+from archcheck.project.layout import Layout, places, within_any
 from archcheck.project.project import Project
 from archcheck.project.requirement_graph import files_to_read, refuse_include, requirement_roots
 from archcheck.rule_api.rule import Rule
@@ -73,26 +73,14 @@ def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
     return ignored
 
 
-def _in_paths(path: str, paths: AbstractSet[str]) -> bool:
-    """Is ``path`` one of ``paths`` or below one: its own ancestors looked up, so a pre-commit
-    hook's thousands of staged files cost no more per finding than one."""
-    if "" in paths or path in paths:
-        return True
-    while "/" in path:
-        path = path.rpartition("/")[0]
-        if path in paths:
-            return True
-    return False
-
-
 def _takes_part(violation: Violation, paths: Optional[AbstractSet[str]]) -> bool:
     """A finding located in ``paths`` (all when None), or about a place there (a staged file a
     finding elsewhere is about: the other copy, the shared line a service duplicates, an edge
     of the cycle)."""
     return (
         paths is None
-        or _in_paths(violation.location.path, paths)
-        or any(_in_paths(r.path, paths) for r in violation.related)
+        or within_any(violation.location.path, paths)
+        or any(within_any(r.path, paths) for r in violation.related)
     )
 
 
@@ -305,7 +293,7 @@ def run(
     reviewed = [v for rule in bound for v in rule.review(applied.unused) if not ignored(v)]
     analysis.save()
     results.save()
-    wanted = None if paths is None else frozenset(paths)
+    wanted = None if paths is None else places(paths)
     kept = [v for v in [*applied.kept, *reviewed] if _takes_part(v, wanted)]
     kept = sorted(set(_with_service(kept, project.layout)), key=Violation.sort_key)
     report = Report(

@@ -28,7 +28,7 @@ from archcheck.fileio import WriteError, write_atomic
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Violation
 from archcheck.pipeline.cache import content_hash
-from archcheck.project.layout import is_within
+from archcheck.project.layout import places, within_any
 from archcheck.rule_api.fixes import CstFix, Fix, LineEdit, LineFix, NotFixed
 
 if TYPE_CHECKING:
@@ -132,13 +132,14 @@ def _plan(
     rules = {rule.code: rule for rule in run.rules}
     planned: Dict[str, List[Tuple[Violation, Fix]]] = {}
     skipped: List[Skipped] = []
+    scope = None if paths is None else places(paths)
     for violation in violations:
         rule = rules.get(violation.code)
         offer = rule.autofix(violation) if rule is not None else None
         if offer is None:
             continue
         where = violation.location.path if isinstance(offer, NotFixed) else offer.path
-        if paths is not None and not any(is_within(where, p) for p in paths):
+        if scope is not None and not within_any(where, scope):
             continue  # a file outside the paths given is not edited
         if isinstance(offer, NotFixed):
             skipped.append(Skipped(violation, MEANING, offer.reason))

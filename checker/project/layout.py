@@ -15,7 +15,7 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportFact, ImportKind, Location
 
@@ -105,6 +105,23 @@ def parent(path: str) -> str:
 
 def is_within(path: str, directory: str) -> bool:
     return directory == "" or path == directory or path.startswith(directory + "/")
+
+
+def places(paths: Iterable[str]) -> FrozenSet[str]:
+    """Root-relative files and folders a run is limited to, as ``within_any`` reads them."""
+    return frozenset(p.rstrip("/") for p in paths)
+
+
+def within_any(path: str, limited_to: AbstractSet[str]) -> bool:
+    """``is_within`` one of ``places``: the path's own ancestors looked up, so thousands of
+    paths (a pre-commit hook's staged files) cost no more per question than one."""
+    if "" in limited_to or path in limited_to:
+        return True
+    while "/" in path:
+        path = path.rpartition("/")[0]
+        if path in limited_to:
+            return True
+    return False
 
 
 def directories(files: Iterable[str]) -> FrozenSet[str]:
