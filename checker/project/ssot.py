@@ -528,17 +528,6 @@ def _canonical_index(project: Project, owner: Unit) -> _CanonicalIndex:
     return indexes[owner]
 
 
-def _file_classes(project: Project, path: str) -> Dict[str, ClassFact]:
-    """The first class of each name a file defines, read once per file."""
-    files: Dict[str, Dict[str, ClassFact]] = project.derived("ssot.canonical-files", dict)
-    if path not in files:
-        classes: Dict[str, ClassFact] = {}
-        for cls in project.facts[path].classes:
-            classes.setdefault(cls.name, cls)
-        files[path] = classes
-    return files[path]
-
-
 def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     """The canonical class ``name`` in ``path``; ConfigError when it is not there."""
     facts = project.facts.get(path)
@@ -550,7 +539,8 @@ def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     site = _canonical_index(project, owner).defined.get((path, name))
     if site is not None:
         return owner, site
-    cls = _file_classes(project, path).get(name)  # kept where SSOT rules do not look (a test-named file)
+    # kept where SSOT rules do not look (a test-named file): the first class of that name
+    cls = next(iter(project.files.classes(path).get(name, ())), None)
     if cls is not None:
         site = Site(cls.name, path, cls.location, cls.methods, cls.bases, cls.conditional, kind="class")
         return owner, site
