@@ -21,21 +21,29 @@ from archcheck.project.discovery import is_env_file
 
 
 class Lines:
-    """Source lines, read once per file."""
+    """Flagged lines' digests: each file read once, each line masked and hashed once (one long
+    line can carry thousands of findings)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.cache: Dict[str, List[str]] = {}
+        self.digests: Dict[Tuple[str, int], str] = {}
 
     def text(self, path: str, line: int) -> str:
+        key = (path, line)
+        if key not in self.digests:
+            lines = self._lines(path)
+            self.digests[key] = line_digest(lines[line - 1]) if 0 < line <= len(lines) else ""
+        return self.digests[key]
+
+    def _lines(self, path: str) -> List[str]:
         if path not in self.cache:
             try:
                 text = read_project_file(str(self.root), path).decode("utf-8", errors="replace")
             except UnreadableFile:
                 text = ""
             self.cache[path] = numbered_lines(path, text)
-        lines = self.cache[path]
-        return line_digest(lines[line - 1]) if 0 < line <= len(lines) else ""
+        return self.cache[path]
 
 
 _DIGEST = re.compile(r"sha256:[0-9a-f]{24}")

@@ -421,3 +421,23 @@ def test_findings_look_up_the_suppressions_of_their_own_line() -> None:
     applied = apply(findings, {"a.py": spanned}, "2026-01-01", lambda code: True)
     assert len(applied.kept) == 300
     assert Counted.reads <= 3
+
+
+def test_a_line_with_many_findings_is_digested_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SARIF fingerprints and baseline entries identify a finding by its line's digest: one
+    500 KB line with thousands of findings was masked and hashed once per finding."""
+    from archcheck.model import Severity, Violation
+    from archcheck.pipeline import snippets
+
+    digested = []
+    real = snippets.line_digest
+    monkeypatch.setattr(snippets, "line_digest", lambda line: digested.append(line) or real(line))
+    (tmp_path / "a.py").write_text(";".join(["from . import models"] * 300) + "\nx = 1\n")
+    findings = [
+        Violation("IMP002", "relative-import", Severity.ERROR, Location("a.py", 1, 21 * i + 1), "m")
+        for i in range(300)
+    ] + [Violation("IMP002", "relative-import", Severity.ERROR, Location("a.py", 2), "m")]
+    found = list(snippets.identities(tmp_path, findings))
+    assert len(digested) == 2
+    assert [identity[3] for _, identity in found] == [*range(300), 0]
+    assert len({identity[2] for _, identity in found}) == 2
