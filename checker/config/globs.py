@@ -11,13 +11,17 @@ import functools
 import re
 import warnings
 from pathlib import Path, PurePosixPath
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import pathspec
 
 
 class GlobError(ValueError):
     """A glob that cannot be used."""
+
+
+class GlobBudgetError(GlobError):
+    """Globs, each fine, too many to match at once."""
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -106,6 +110,15 @@ class Globs:
             if index is None:  # the last folder pattern, unless a file pattern comes before
                 include, index = matched[number][0], number
         return include, index
+
+    def matching_patterns(self, path: str) -> List[int]:
+        """The indices of the patterns that match ``path``, in order, each read alone (no ``!``
+        pattern deciding against another)."""
+        matched = self._matched(path)
+        if matched is None or getattr(getattr(self.spec, "_backend", None), "_regex_data", None) is None:
+            return [i for i, p in enumerate(self.spec.patterns) if p.include and p.match_file(_for_re2(path))]
+        data = self.spec._backend._regex_data  # type: ignore[attr-defined]
+        return sorted({data[regex].index for regex in matched if data[regex].include})
 
     def match_directory(self, path: str) -> bool:
         """Whether a whole directory (``path`` ends with ``/``) is left out (see ``decision``)."""
@@ -236,11 +249,41 @@ def compile_globs(patterns: Iterable[str]) -> Globs:
         return gitignore_globs(patterns)
     except Exception as exc:  # pathspec raises several types for bad patterns
         if "compile Set" in str(exc):  # each glob is fine; together they pass RE2's memory budget
-            raise GlobError(
+            raise GlobBudgetError(
                 f"{len(patterns)} globs are more than can be matched at once (RE2's memory budget): "
                 "use fewer, broader globs"
             ) from None
         raise GlobError(f"bad glob: {exc}") from None
+
+
+class GlobTable:
+    """Globs that each mean something of their own (``per-file-ignores``: a glob, its codes),
+    with no ``!``: which of them match a path, in one RE2 pass per few hundred globs (a matcher
+    per glob made each path cost a pass per glob), in parts that fit RE2's memory budget."""
+
+    PART = 512  # globs compiled together, unless RE2's budget takes fewer
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self._parts: List[Tuple[int, Globs]] = []
+        start = 0
+        while start < len(patterns):
+            size = min(self.PART, len(patterns) - start)
+            while True:
+                try:
+                    self._parts.append((start, compile_globs(patterns[start : start + size])))
+                    break
+                except GlobBudgetError:
+                    if size == 1:
+                        raise
+                    size //= 2
+            start += size
+
+    def matching(self, path: str) -> List[int]:
+        """The indices of the globs that match a root-relative posix path, in order."""
+        found: List[int] = []
+        for start, globs in self._parts:
+            found.extend(start + index for index in globs.matching_patterns(path))
+        return found
 
 
 def git_line(line: str) -> str:

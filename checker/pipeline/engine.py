@@ -14,7 +14,7 @@ from typing import AbstractSet, Callable, Dict, FrozenSet, Iterable, List, Mappi
 
 from msgspec.structs import replace
 
-from archcheck.config.globs import GlobError, compile_globs
+from archcheck.config.globs import GlobError, GlobTable, compile_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.suppressions import today
 from archcheck.model import FileFacts, Location, ParseProblem, Report, Violation
@@ -53,19 +53,17 @@ class Run:
 
 
 def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
-    # globs that ignore the same codes are one matcher (the test-file globs are a dozen; a
-    # negated glob, which would read against the others, is refused by the config)
-    grouped: Dict[Tuple[str, ...], List[str]] = {}
-    for glob, codes in settings.all_per_file_ignores(registry.not_in_tests()):
-        grouped.setdefault(codes, []).append(glob)
+    # one table of every glob, each read alone (a negated glob, which would read against the
+    # others, is refused by the config)
+    entries = settings.all_per_file_ignores(registry.not_in_tests())
     try:
-        matchers = [(compile_globs(globs), codes) for codes, globs in grouped.items()]
-    except GlobError as exc:  # each glob was validated; together they can still be too many
+        table = GlobTable([glob for glob, _ in entries])
+    except GlobError as exc:  # each glob was validated; one can still pass RE2's budget
         raise ConfigError([f"{settings.label}: per-file-ignores: {exc}"]) from None
 
     @functools.cache
     def selectors(path: str) -> FrozenSet[str]:  # what the globs matching ``path`` ignore
-        return frozenset(code for spec, codes in matchers if spec.match_file(path) for code in codes)
+        return frozenset(code for index in table.matching(path) for code in entries[index][1])
 
     def ignored(violation: Violation) -> bool:
         return code_in(violation.code, selectors(violation.location.path))

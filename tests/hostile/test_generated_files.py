@@ -441,3 +441,36 @@ def test_a_line_with_many_findings_is_digested_once(tmp_path: Path, monkeypatch:
     assert len(digested) == 2
     assert [identity[3] for _, identity in found] == [*range(300), 0]
     assert len({identity[2] for _, identity in found}) == 2
+
+
+def test_many_per_file_ignores_globs_with_codes_of_their_own_are_matched_in_a_few_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1,000 globs, each ignoring its own code: one matcher per code list made every path with a
+    finding a pass per glob (4,000 globs: 105 s). One table answers which globs match a path."""
+    from archcheck.config.globs import Globs
+    from tests.helpers import check
+
+    n = 1000
+    globs = "".join(f'"gen{i}/**" = ["Q{i}"]\n' for i in range(n))
+    config = f'services = ["svc"]\n[per-file-ignores]\n{globs}"svc/app/m7.py" = ["IMP002"]\n"**/m1?.py" = ["IMP"]\n'
+    files = {f"svc/app/m{i}.py": "from . import models\n" for i in range(40)}
+    root = write_example(tmp_path, Example({**files, "svc/requirements.txt": ""}, config))
+    passes: List[str] = []
+    real = Globs._matched
+    monkeypatch.setattr(Globs, "_matched", lambda self, path: passes.append(path) or real(self, path))
+    found = {v.location.path for v in check(root, ["IMP002"]).violations}
+    assert found == set(files) - {"svc/app/m7.py"} - {f"svc/app/m1{i}.py" for i in range(10)}
+    assert len(passes) <= 4 * len(files)  # the walk, then each file with a finding, two parts
+
+
+def test_a_glob_table_splits_what_re2_cannot_compile_at_once() -> None:
+    """2,000 ``**/`` globs pass RE2's memory budget together: the table compiles them in parts
+    and still names each glob that matches, by its index."""
+    from archcheck.config.globs import GlobTable
+
+    table = GlobTable([f"**/test_{i}.py" for i in range(2000)] + ["svc/**", "*.py"])
+    assert len(table._parts) > 1
+    assert table.matching("svc/app/test_1500.py") == [1500, 2000, 2001]
+    assert table.matching("other/test_7.txt") == []
+    assert table.matching("svc/x.txt") == [2000]
