@@ -232,5 +232,4 @@ class AsyncioRunInAsync(
                 yield self.violation(entry.location, fix=fix, function=function)
 
     def autofix(self, violation: Violation) -> Offer:
-        facts = self.project.facts.get(violation.location.path)
-        return await_loop_entry(facts, violation, self.loop_calls.functions)
+        return await_loop_entry(self.project, violation, self.loop_calls.functions)

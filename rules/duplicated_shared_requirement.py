@@ -40,7 +40,7 @@ file has no fix.
 
 import functools
 import re
-from typing import Dict, Iterator, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -192,17 +192,13 @@ class DuplicatedSharedRequirement(
     def autofix(self, violation: Violation) -> Offer:
         requirements = self.project.requirements
         path = violation.location.path
-        if path in requirements.copies or path not in requirements.facts:
+        if path in requirements.copies or path not in requirements.facts or requirements.shared is None:
             return None  # a drifted copy is copied again by hand
-        fact = next(
-            (f for f in requirements.facts[path].requirements if f.location == violation.location), None
-        )
+        here = self.project.at("requirements", path, lambda: requirements.facts[path].requirements)
+        fact = next(iter(here.get(violation.location, ())), None)
         if fact is None:
             return None
-        shared = next(
-            (f for f in requirements.requirements_in(requirements.shared_closure()) if f.name == fact.name),
-            None,
-        )
+        shared = next(iter(self._by_name(requirements.shared).get(fact.name, ())), None)
         if shared is None:
             return None
         drivers = {canonicalize_name(d) for d in self.option("requirements.database-drivers")}
@@ -214,15 +210,15 @@ class DuplicatedSharedRequirement(
         reason = _removal_changes(fact, shared)
         if reason is not None:
             return NotFixed(reason)
-        installers = [
-            r for roots in requirements.roots.values() for r in roots if path in requirements.closure(r)
-        ]
-        for root in sorted(installers):
-            others = [
-                f
-                for f in requirements.requirements_in(requirements.closure(root))
-                if f.name == fact.name and f.location != fact.location
-            ]
+        installers = self.project.derived(
+            f"requirements.installers:{path}",
+            lambda: sorted(
+                r for roots in requirements.roots.values() for r in roots if path in requirements.closure(r)
+            ),
+        )
+        for root in installers:
+            same_name = self._by_name(root).get(fact.name, ())
+            others = [f for f in same_name if f.location != fact.location]
             if not any(_removal_changes(fact, other) is None for other in others):
                 return NotFixed(
                     f"'{root}' does not install the shared requirements file yet: removing the line would "
@@ -232,6 +228,19 @@ class DuplicatedSharedRequirement(
             return None
         change = functools.partial(remove_requirement, line=fact.location.line, text=fact.text)
         return LineFix(path, change, f"remove '{fact.text}'")
+
+    def _by_name(self, start: str) -> Mapping[str, Sequence[RequirementFact]]:
+        """The requirements of the files ``start`` includes (itself first) by name, in order,
+        indexed once: an autofix per line of a long file looked them up by a scan."""
+        requirements = self.project.requirements
+
+        def index() -> Dict[str, List[RequirementFact]]:
+            found: Dict[str, List[RequirementFact]] = {}
+            for fact in requirements.requirements_in(requirements.closure(start)):
+                found.setdefault(fact.name, []).append(fact)
+            return found
+
+        return self.project.derived(f"requirements.by-name:{start}", index)
 
     def _drifted_copies(self, shared: Dict[str, RequirementFact]) -> Iterator[Violation]:
         """One finding per copy of the shared file whose requirements differ from it."""

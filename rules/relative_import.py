@@ -237,10 +237,8 @@ class RelativeImport(
     def autofix(self, violation: Violation) -> Offer:
         path = violation.location.path
         facts = self.project.facts.get(path)
-        fact = next(
-            (f for f in (facts.imports if facts else ()) if f.level and f.location == violation.location),
-            None,
-        )
+        imports = self.project.at("imports", path, lambda: facts.imports if facts else ())
+        fact = next((f for f in imports.get(violation.location, ()) if f.level), None)
         if fact is None or fact.kind is not ImportKind.FROM:
             return None
         layout = self.project.layout

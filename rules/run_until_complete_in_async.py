@@ -174,5 +174,4 @@ class RunUntilCompleteInAsync(
                 yield self.violation(entry.location, fix=fix, method=entry.kind, function=function)
 
     def autofix(self, violation: Violation) -> Offer:
-        facts = self.project.facts.get(violation.location.path)
-        return await_loop_entry(facts, violation, self.loop_calls.methods)
+        return await_loop_entry(self.project, violation, self.loop_calls.methods)

@@ -272,14 +272,24 @@ def _edit_module(path: str, data: bytes, fixes: Sequence[CstFix]) -> Edited:
             failed = [(FAILED, f"LibCST cannot parse the file: {type(exc).__name__}")] * len(fixes)
             return None, "utf-8", failed
         outcomes: List[Optional[Tuple[str, str]]] = [(FAILED, _NOTHING_THERE)] * len(fixes)
-        if module.code + _dropped_tail(module, data) != _decoded(module, data):
+        printed = module.code  # printed once: each print of a module is a walk of all of it
+        original = _decoded(printed, module.encoding, data)
+        tail = _dropped_tail(printed, original)
+        if printed + tail != original:
             return None, module.encoding, [(FAILED, _NOT_REPRODUCED)] * len(fixes)
         body: List[libcst.BaseStatement] = list(module.body)
         line = 1 + _line_breaks("".join(module.code_for_node(e) for e in module.header))
+        by_line = sorted(range(len(fixes)), key=lambda n: fixes[n].span.line)  # walked with the statements
+        ahead = 0  # the first of ``by_line`` not on a statement walked yet
         try:
             for index, statement in enumerate(module.body):
                 lines = _line_breaks(module.code_for_node(statement))
-                mine = [n for n, fx in enumerate(fixes) if line <= fx.span.line < line + lines]
+                while ahead < len(by_line) and fixes[by_line[ahead]].span.line < line:
+                    ahead += 1  # before this statement, between the header and the body: nowhere
+                start = ahead
+                while ahead < len(by_line) and fixes[by_line[ahead]].span.line < line + lines:
+                    ahead += 1
+                mine = sorted(by_line[start:ahead])
                 if mine:
                     body[index] = _edit_statement(module, statement, line - 1, fixes, mine, outcomes)
                 line += lines
@@ -288,8 +298,8 @@ def _edit_module(path: str, data: bytes, fixes: Sequence[CstFix]) -> Edited:
             return None, module.encoding, failed
         if not any(o is None for o in outcomes):
             return None, module.encoding, outcomes
-        code = module.with_changes(body=body).code + _dropped_tail(module, data)
-    problem = _compile_problem(path, module.code, code)
+        code = module.with_changes(body=body).code + tail
+    problem = _compile_problem(path, printed, code)
     if problem is not None:
         return None, module.encoding, [o or (FAILED, problem) for o in outcomes]
     return code.encode(module.encoding), module.encoding, outcomes
@@ -298,20 +308,20 @@ def _edit_module(path: str, data: bytes, fixes: Sequence[CstFix]) -> Edited:
 _NOT_REPRODUCED = "LibCST would not write this file back as it is (a form feed that starts a line)"
 
 
-def _decoded(module: libcst.Module, data: bytes) -> Optional[str]:
-    """The file's text as LibCST prints it back: decoded, the BOM kept only if LibCST keeps it."""
+def _decoded(printed: str, encoding: str, data: bytes) -> Optional[str]:
+    """The file's text as LibCST prints it back (``printed``): decoded, the BOM kept only if
+    LibCST keeps it."""
     try:
-        original = data.decode(module.encoding)
+        original = data.decode(encoding)
     except (LookupError, UnicodeDecodeError):
         return None
-    return original.removeprefix("\ufeff") if not module.code.startswith("\ufeff") else original
+    return original.removeprefix("\ufeff") if not printed.startswith("\ufeff") else original
 
 
-def _dropped_tail(module: libcst.Module, data: bytes) -> str:
+def _dropped_tail(printed: str, original: Optional[str]) -> str:
     """What LibCST's printing leaves off the end of the file (a last lone ``\r``): put back, so
     bytes outside the fix never change. (It also drops a form feed that starts a line: such a
     file is not edited at all.)"""
-    original, printed = _decoded(module, data), module.code
     return original[len(printed) :] if original is not None and original.startswith(printed) else ""
 
 

@@ -13,9 +13,12 @@ from typing import (
     Callable,
     Dict,
     FrozenSet,
+    Iterable,
     List,
     Mapping,
     Optional,
+    Protocol,
+    Sequence,
     Set,
     Tuple,
     TypeVar,
@@ -26,7 +29,7 @@ from archcheck.config.globs import Globs, compile_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.names import qualify
 from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
-from archcheck.model import FileFacts, ImportKind, LoopEntryFact
+from archcheck.model import FileFacts, ImportKind, Location, LoopEntryFact
 from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
 from archcheck.project.file_index import FileIndex
@@ -41,6 +44,14 @@ if TYPE_CHECKING:
 _NEGATIVE_FIXTURES = ("bad", "broken", "wrong", "invalid", "improper", "faulty", "buggy")
 
 T = TypeVar("T")
+
+
+class _Located(Protocol):
+    @property
+    def location(self) -> Location: ...
+
+
+L = TypeVar("L", bound=_Located)
 
 
 class Project:
@@ -70,6 +81,16 @@ class Project:
         if key not in self._derived:
             self._derived[key] = compute()
         return cast(T, self._derived[key])
+
+    def at(self, kind: str, path: str, items: Callable[[], Iterable[L]]) -> Mapping[Location, Sequence[L]]:
+        """One file's ``items`` (its ``kind``: ``imports``, ``loop-entries``) by location, indexed
+        once per run: an autofix looks up the fact at its finding (a scan per finding made
+        thousands of fixes in one file quadratic)."""
+        found: Dict[Location, List[L]] = self.derived(f"{kind}-at:{path}", dict)
+        if not found:
+            for item in items():
+                found.setdefault(item.location, []).append(item)
+        return found
 
     @cached_property
     def imports(self) -> Tuple[ResolvedImport, ...]:

@@ -7,22 +7,26 @@ from __future__ import annotations
 
 import io
 import tokenize
-from typing import TYPE_CHECKING, AbstractSet, Optional, Sequence, Union
+from typing import TYPE_CHECKING, AbstractSet, Sequence, Union
 
 from archcheck.facts.loops import COROUTINE_KEYWORDS
-from archcheck.model import FileFacts, Violation
+from archcheck.model import Violation
 from archcheck.rule_api.fixes import CstFix, NotFixed, Offer
 
 if TYPE_CHECKING:
     import libcst
 
+    from archcheck.project.project import Project
 
-def await_loop_entry(facts: Optional[FileFacts], violation: Violation, kinds: AbstractSet[str]) -> Offer:
+
+def await_loop_entry(project: Project, violation: Violation, kinds: AbstractSet[str]) -> Offer:
     """The fix of a finding at a loop entry of one of ``kinds`` (``asyncio.run``,
-    ``run_until_complete``) in the file with ``facts``: ``await`` its argument; None when the
-    entry is not found or has no argument (``run_forever()``: nothing to await instead)."""
-    entries = facts.loop_entries if facts else ()
-    entry = next((e for e in entries if e.location == violation.location and e.kind in kinds), None)
+    ``run_until_complete``): ``await`` its argument; None when the entry is not found or has no
+    argument (``run_forever()``: nothing to await instead)."""
+    path = violation.location.path
+    facts = project.facts.get(path)
+    entries = project.at("loop-entries", path, lambda: facts.loop_entries if facts else ())
+    entry = next((e for e in entries.get(violation.location, ()) if e.kind in kinds), None)
     if entry is None or not entry.argument:
         return None
     return CstFix(violation.location.path, entry.location, await_argument, f"await {entry.argument}")

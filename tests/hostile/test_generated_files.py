@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
 
 import pytest
 
@@ -474,3 +474,90 @@ def test_a_glob_table_splits_what_re2_cannot_compile_at_once() -> None:
     assert table.matching("svc/app/test_1500.py") == [1500, 2000, 2001]
     assert table.matching("other/test_7.txt") == []
     assert table.matching("svc/x.txt") == [2000]
+
+
+class _Counted(tuple):  # type: ignore[type-arg]
+    """A file's facts that count how many of them are read."""
+
+    reads = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for item in tuple.__iter__(self):
+            _Counted.reads += 1
+            yield item
+
+
+def test_the_fixes_of_thousands_of_findings_in_one_file_look_up_their_facts(tmp_path: Path) -> None:
+    """Each autofix found the fact at its finding by a scan of the file's facts (its imports,
+    loop entries, requirement lines; the shared file's lines and each installer's): 300
+    findings of each kind in one file read about 45,000 facts each, and 8,000 took minutes."""
+    import msgspec
+
+    from archcheck import api
+    from archcheck.pipeline import fixer
+
+    n = 300
+    files = {
+        "archcheck.toml": 'services = ["services/*"]\n',
+        "requirements.shared.txt": "".join(f"p{i}==1.0\n" for i in range(n)),
+        "services/orders/requirements.txt": "-r ../../requirements.shared.txt\n"
+        + "".join(f"p{i}==1.0\n" for i in range(n)),
+        "services/orders/app/__init__.py": "",
+        "services/orders/app/models.py": "X = 1\n",
+        "services/orders/app/api.py": "".join("from .models import X\n" for _ in range(n)),
+        "services/orders/app/jobs.py": "import asyncio\n\n\nasync def main():\n"
+        + "".join("    asyncio.run(work())\n" for _ in range(n)),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    run = api.run(api.load_settings(tmp_path), jobs=1)
+    codes = [v.code for v in run.report.violations]
+    assert codes.count("IMP002") == codes.count("REQ002") == codes.count("ASY001") == n
+    project = run.project
+    facts = dict(project.facts)
+    for path, field in (
+        ("services/orders/app/api.py", "imports"),
+        ("services/orders/app/jobs.py", "loop_entries"),
+    ):
+        facts[path] = msgspec.structs.replace(facts[path], **{field: _Counted(getattr(facts[path], field))})
+    project.facts = facts
+    for path, lines in project.requirements.facts.items():
+        project.requirements.facts[path] = msgspec.structs.replace(
+            lines, requirements=_Counted(lines.requirements)
+        )
+    planned, _ = fixer._plan(run, run.report.violations, None)
+    assert sorted(len(fixes) for fixes in planned.values()) == [n, n, n]
+    assert _Counted.reads <= 20 * n
+
+
+def test_the_fixes_of_one_file_are_walked_with_its_statements() -> None:
+    """Each top-level statement was matched against every fix of the file (16,000 fixes: the
+    editing child ran out of its CPU limit and every fix was reported as failed)."""
+    from archcheck.pipeline import fixer
+    from archcheck.rule_api.fixes import CstFix
+
+    class Fixes(Sequence[CstFix]):
+        reads = 0
+
+        def __init__(self, items: List[CstFix]) -> None:
+            self.items = items
+
+        def __len__(self) -> int:
+            return len(self.items)
+
+        def __getitem__(self, index):  # type: ignore[no-untyped-def]
+            Fixes.reads += 1
+            return self.items[index]
+
+    def unchanged(node: object, around: object) -> object:
+        return node
+
+    n = 400
+    data = b"import os\n" + b"x = os.sep\n" * n
+    fixes = Fixes(
+        [CstFix("m.py", Location("m.py", line, 1, line, 2), unchanged, "x") for line in range(n + 1, 1, -1)]
+    )
+    after, _, outcomes = fixer._edit_module("m.py", data, fixes)  # type: ignore[arg-type]
+    assert after == data and outcomes == [None] * n
+    assert Fixes.reads <= 10 * n
