@@ -476,14 +476,14 @@ def test_a_glob_table_splits_what_re2_cannot_compile_at_once() -> None:
     assert table.matching("svc/x.txt") == [2000]
 
 
-class _Counted(tuple):  # type: ignore[type-arg]
+class _CountedFacts(tuple):  # type: ignore[type-arg]
     """A file's facts that count how many of them are read."""
 
     reads = 0
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         for item in tuple.__iter__(self):
-            _Counted.reads += 1
+            _CountedFacts.reads += 1
             yield item
 
 
@@ -520,15 +520,17 @@ def test_the_fixes_of_thousands_of_findings_in_one_file_look_up_their_facts(tmp_
         ("services/orders/app/api.py", "imports"),
         ("services/orders/app/jobs.py", "loop_entries"),
     ):
-        facts[path] = msgspec.structs.replace(facts[path], **{field: _Counted(getattr(facts[path], field))})
+        facts[path] = msgspec.structs.replace(
+            facts[path], **{field: _CountedFacts(getattr(facts[path], field))}
+        )
     project.facts = facts
     for path, lines in project.requirements.facts.items():
         project.requirements.facts[path] = msgspec.structs.replace(
-            lines, requirements=_Counted(lines.requirements)
+            lines, requirements=_CountedFacts(lines.requirements)
         )
     planned, _ = fixer._plan(run, run.report.violations, None)
     assert sorted(len(fixes) for fixes in planned.values()) == [n, n, n]
-    assert _Counted.reads <= 20 * n
+    assert _CountedFacts.reads <= 20 * n
 
 
 def test_the_fixes_of_one_file_are_walked_with_its_statements() -> None:
