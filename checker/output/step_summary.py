@@ -14,13 +14,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import AbstractSet, List, Mapping, Optional, Sequence, Set
+from typing import List, Mapping, Optional, Sequence, Set
 
 from archcheck.fileio import append_log
 from archcheck.gitrepo import run_git, work_tree
 from archcheck.model import Report, Severity, Violation
 from archcheck.output import escape
-from archcheck.project.layout import places, within_any
+from archcheck.project.layout import Places, places, within_any
 
 ANNOTATED = 10  # annotations GitHub shows per step, for errors and for warnings each
 LIMIT = 1024 * 1024  # bytes of one step's summary GitHub keeps
@@ -82,19 +82,11 @@ def given_paths(root: str, paths: Sequence[str]) -> List[str]:
     return found
 
 
-def _rank(v: Violation, changed: Optional[Set[str]], given: AbstractSet[str]) -> int:
+def _rank(v: Violation, changed: Optional[Set[str]], given: Places) -> int:
     """0 in a changed file, 1 in a path given on the command line, 2 elsewhere."""
     if changed and v.location.path in changed:
         return 0
     return 1 if given and within_any(v.location.path, given) else 2
-
-
-def ordered(
-    violations: Sequence[Violation], changed: Optional[Set[str]], given: Sequence[str]
-) -> List[Violation]:
-    """Findings in changed files first, then in the paths given, then the rest; otherwise as reported."""
-    scope = places(given)
-    return sorted(violations, key=lambda v: _rank(v, changed, scope))  # stable within a rank
 
 
 def not_annotated(report: Report) -> int:
@@ -155,8 +147,11 @@ def render(
     budget: int = LIMIT,
 ) -> str:
     """The summary in at most ``budget`` UTF-8 bytes (the header is always whole)."""
+    # findings in changed files first, then in the paths given, then the rest; otherwise as reported
     scope = places(given)
-    ranks = {_rank(v, changed, scope) for v in report.violations}
+    ranked = [(_rank(v, changed, scope), v) for v in report.violations]
+    findings = [v for _, v in sorted(ranked, key=lambda pair: pair[0])]  # stable within a rank
+    ranks = {rank for rank, _ in ranked}
     first = ""
     if len(ranks) > 1:  # an order worth a word only when it moved something
         first = "Findings in the files this pull request changes come first."
@@ -164,7 +159,6 @@ def render(
             first = "Findings in the paths checked come first."
     lines = _header(report, first)
     used = sum(len(line.encode("utf-8")) + 1 for line in lines)
-    findings = ordered(report.violations, changed, given)
     for index, v in enumerate(findings):
         line = _item(v, to)
         size = len(line.encode("utf-8")) + 1

@@ -21,7 +21,7 @@ from msgspec.structs import replace
 from archcheck.fileio import read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.pipeline.snippets import Identity, identities, stored_text
-from archcheck.project.layout import places, within_any
+from archcheck.project.layout import Places, places, within_any
 
 FORMAT: Final = 1
 
@@ -122,7 +122,7 @@ def apply(
     return Applied(replace(report, violations=tuple(kept)), hidden, len(fixed))
 
 
-def _in_scope(entry: Identity, scope: Optional[AbstractSet[str]], codes: Optional[AbstractSet[str]]) -> bool:
+def _in_scope(entry: Identity, scope: Optional[Places], codes: Optional[AbstractSet[str]]) -> bool:
     code, path = entry[0], entry[1]
     if codes is not None and code not in codes:
         return False

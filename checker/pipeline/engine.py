@@ -10,7 +10,7 @@ import posixpath
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import AbstractSet, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from msgspec.structs import replace
 
@@ -35,7 +35,7 @@ from archcheck.pipeline.runner import (
 from archcheck.pipeline.suppress import apply as apply_suppressions
 from archcheck.pipeline.walk_cache import cached_walker
 from archcheck.project.discovery import discover, walk_files
-from archcheck.project.layout import Layout, places, within_any
+from archcheck.project.layout import Layout, Places, places, within_any
 from archcheck.project.project import Project
 from archcheck.project.requirement_graph import files_to_read, refuse_include, requirement_roots
 from archcheck.rule_api.rule import Rule
@@ -71,7 +71,7 @@ def _ignored_by_path(settings: Settings) -> Callable[[Violation], bool]:
     return ignored
 
 
-def _takes_part(violation: Violation, paths: Optional[AbstractSet[str]]) -> bool:
+def _takes_part(violation: Violation, paths: Optional[Places]) -> bool:
     """A finding located in ``paths`` (all when None), or about a place there (a staged file a
     finding elsewhere is about: the other copy, the shared line a service duplicates, an edge
     of the cycle)."""

@@ -97,20 +97,15 @@ def validate_selectors(selectors: Iterable[str]) -> None:
 def select(select: Sequence[str], ignore: Sequence[str]) -> List[RuleClass]:
     """Rules enabled by ``select`` (all when empty) minus ``ignore``, by prefix."""
     validate_selectors([*select, *ignore])
-    chosen = []
-    for rule in catalogue():
-        if select and not any(_matches(rule.code, s) for s in select):
-            continue
-        if any(_matches(rule.code, s) for s in ignore):
-            continue
-        chosen.append(rule)
-    return chosen
-
-
-def code_matches(code: str, selectors: Iterable[str]) -> bool:
-    return any(_matches(code, s) for s in selectors)
+    selected, ignored = frozenset(select), frozenset(ignore)
+    return [
+        rule
+        for rule in catalogue()
+        if (not selected or code_in(rule.code, selected)) and not code_in(rule.code, ignored)
+    ]
 
 
 def code_in(code: str, selectors: AbstractSet[str]) -> bool:
-    """``code_matches`` against a set: the code's prefixes looked up, however many selectors."""
+    """Whether a selector (a code, a prefix of one, or ``ALL``) selects ``code``: the code's
+    prefixes looked up, however many selectors."""
     return "ALL" in selectors or any(code[:n] in selectors for n in range(1, len(code) + 1))

@@ -8,10 +8,28 @@ per question.
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, List, Mapping
+import functools
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Tuple, TypeVar
 
 from archcheck.facts.names import import_aliases
 from archcheck.model import ClassFact, FileFacts, ImportFact
+
+T = TypeVar("T")
+
+
+def _per_file(build: Callable[[FileIndex, FileFacts], T]) -> Callable[[FileIndex, str], T]:
+    """A lookup that ``build`` makes of one file's facts (empty facts for a file with none) on
+    the first question about that file, then keeps."""
+    name = build.__name__
+
+    @functools.wraps(build)
+    def lookup(self: FileIndex, path: str) -> T:
+        key = (name, path)
+        if key not in self._built:
+            self._built[key] = build(self, self.facts.get(path) or FileFacts(path))
+        return self._built[key]  # type: ignore[no-any-return]
+
+    return lookup
 
 
 class FileIndex:
@@ -19,66 +37,43 @@ class FileIndex:
 
     def __init__(self, facts: Mapping[str, FileFacts]) -> None:
         self.facts = facts
-        self._aliases: Dict[str, Dict[str, str]] = {}
-        self._binders: Dict[str, Dict[str, List[ImportFact]]] = {}
-        self._classes: Dict[str, Dict[str, List[ClassFact]]] = {}
-        self._functions: Dict[str, FrozenSet[str]] = {}
-        self._callables: Dict[str, FrozenSet[str]] = {}
-        self._instances: Dict[str, Dict[str, str]] = {}
+        self._built: Dict[Tuple[str, str], Any] = {}  # (lookup, path) -> what it built
 
-    def aliases(self, path: str) -> Dict[str, str]:
+    @_per_file
+    def aliases(self, facts: FileFacts) -> Dict[str, str]:
         """``import_aliases`` of the file's imports: local name -> dotted name."""
-        found = self._aliases.get(path)
-        if found is None:
-            facts = self.facts.get(path)
-            found = self._aliases[path] = import_aliases(facts.imports) if facts else {}
-        return found
+        return import_aliases(facts.imports)
 
-    def binders(self, path: str) -> Dict[str, List[ImportFact]]:
+    @_per_file
+    def binders(self, facts: FileFacts) -> Dict[str, List[ImportFact]]:
         """The imports that bind each local name, in file order."""
-        found = self._binders.get(path)
-        if found is None:
-            found = self._binders[path] = {}
-            facts = self.facts.get(path)
-            for fact in facts.imports if facts else ():
-                for local in dict(fact.aliases):
-                    found.setdefault(local, []).append(fact)
+        found: Dict[str, List[ImportFact]] = {}
+        for fact in facts.imports:
+            for local in dict(fact.aliases):
+                found.setdefault(local, []).append(fact)
         return found
 
-    def classes(self, path: str) -> Dict[str, List[ClassFact]]:
+    @_per_file
+    def classes(self, facts: FileFacts) -> Dict[str, List[ClassFact]]:
         """The file's classes by name (a name defined twice has two)."""
-        found = self._classes.get(path)
-        if found is None:
-            found = self._classes[path] = {}
-            facts = self.facts.get(path)
-            for fact in facts.classes if facts else ():
-                found.setdefault(fact.name, []).append(fact)
+        found: Dict[str, List[ClassFact]] = {}
+        for fact in facts.classes:
+            found.setdefault(fact.name, []).append(fact)
         return found
 
-    def functions(self, path: str) -> FrozenSet[str]:
+    @_per_file
+    def functions(self, facts: FileFacts) -> FrozenSet[str]:
         """The names of the file's module-level functions."""
-        found = self._functions.get(path)
-        if found is None:
-            facts = self.facts.get(path)
-            found = self._functions[path] = (
-                frozenset(f.name for f in facts.functions) if facts else frozenset()
-            )
-        return found
+        return frozenset(f.name for f in facts.functions)
 
-    def callables(self, path: str) -> FrozenSet[str]:
+    @_per_file
+    def callables(self, facts: FileFacts) -> FrozenSet[str]:
         """What a call from another file can name: module-level functions and the methods of
         module-level classes (``Class.method``)."""
-        found = self._callables.get(path)
-        if found is None:
-            facts = self.facts.get(path)
-            methods = (f"{c.name}.{m}" for c in facts.classes for m in c.methods) if facts else ()
-            found = self._callables[path] = self.functions(path).union(methods)
-        return found
+        methods = (f"{c.name}.{m}" for c in facts.classes for m in c.methods)
+        return self.functions(facts.path).union(methods)
 
-    def instances(self, path: str) -> Dict[str, str]:
+    @_per_file
+    def instances(self, facts: FileFacts) -> Dict[str, str]:
         """The file's module-level instances (bound once): name -> the class as written."""
-        found = self._instances.get(path)
-        if found is None:
-            facts = self.facts.get(path)
-            found = self._instances[path] = dict(facts.module_instances) if facts else {}
-        return found
+        return dict(facts.module_instances)

@@ -15,7 +15,7 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass
-from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from archcheck.model import ImportFact, ImportKind, Location
 
@@ -107,19 +107,35 @@ def is_within(path: str, directory: str) -> bool:
     return directory == "" or path == directory or path.startswith(directory + "/")
 
 
-def places(paths: Iterable[str]) -> FrozenSet[str]:
-    """Root-relative files and folders a run is limited to, as ``within_any`` reads them."""
-    return frozenset(p.rstrip("/") for p in paths)
+class Places(FrozenSet[str]):
+    """Root-relative files and folders a run is limited to, as ``within_any`` reads them, with
+    the most folders any of them is deep."""
+
+    depth: int
+
+    def __new__(cls, paths: Iterable[str]) -> Places:
+        found = super().__new__(cls, (p.rstrip("/") for p in paths))
+        found.depth = max((p.count("/") for p in found), default=0)
+        return found
 
 
-def within_any(path: str, limited_to: AbstractSet[str]) -> bool:
-    """``is_within`` one of ``places``: the path's own ancestors looked up, so thousands of
-    paths (a pre-commit hook's staged files) cost no more per question than one."""
+def places(paths: Iterable[str]) -> Places:
+    return Places(paths)
+
+
+def within_any(path: str, limited_to: Places) -> bool:
+    """``is_within`` one of ``places``: the path's own ancestors looked up, from the top and
+    no deeper than the deepest place, so thousands of paths (a pre-commit hook's staged files)
+    cost no more per question than one, and a path thousands of folders deep no more than a
+    place's depth."""
     if "" in limited_to or path in limited_to:
         return True
-    while "/" in path:
-        path = path.rpartition("/")[0]
-        if path in limited_to:
+    end = -1
+    for _ in range(limited_to.depth + 1):
+        end = path.find("/", end + 1)
+        if end < 0:
+            return False
+        if path[:end] in limited_to:
             return True
     return False
 

@@ -563,3 +563,27 @@ def test_the_fixes_of_one_file_are_walked_with_its_statements() -> None:
     after, _, outcomes = fixer._edit_module("m.py", data, fixes)  # type: ignore[arg-type]
     assert after == data and outcomes == [None] * n
     assert Fixes.reads <= 10 * n
+
+
+def test_a_path_thousands_of_folders_deep_is_placed_by_the_depth_of_the_places() -> None:
+    """A baseline entry ``a/a/…/x.py`` 640 KB long, in a run limited to paths (pre-commit):
+    ``within_any`` cut the path one folder at a time, each a copy of what was left (30 s)."""
+    from archcheck.project.layout import places, within_any
+
+    class Path_(str):
+        copied = 0
+
+        def __getitem__(self, index):  # type: ignore[no-untyped-def]
+            found = str.__getitem__(self, index)
+            Path_.copied += len(found)
+            return found
+
+        def rpartition(self, sep):  # type: ignore[no-untyped-def]
+            found = str.rpartition(self, sep)
+            Path_.copied += len(found[0])
+            return tuple(Path_(part) for part in found)
+
+    deep = Path_("a/" * 20_000 + "x.py")
+    assert not within_any(deep, places(["svc/app/main.py", "b/c"]))
+    assert within_any(Path_("b/c/" + "a/" * 20_000 + "x.py"), places(["svc/app/main.py", "b/c"]))
+    assert Path_.copied < 100
