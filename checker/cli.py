@@ -277,15 +277,24 @@ def check(
 
 
 def _config_baseline(settings: Settings) -> Optional[Path]:
-    """The baseline the config names: a file of the project, never one a link leads out to."""
-    if not settings.baseline:
-        return None
-    from archcheck.fileio import is_inside
+    """The baseline the config names (see ``_project_baseline``)."""
+    return _project_baseline(settings, settings.baseline) if settings.baseline else None
 
-    target = settings.root / settings.baseline
-    outside = not is_inside(os.path.realpath(target), os.path.realpath(settings.root))
+
+def _project_baseline(settings: Settings, name: str) -> Path:
+    """A baseline the project names: a file of the project, never one a link leads out to or
+    into its ``.git`` (a hook would be read, then replaced)."""
+    from archcheck.fileio import in_repository_folder, is_inside
+
+    target = settings.root / name
+    real, root = os.path.realpath(target), os.path.realpath(settings.root)
+    outside = not is_inside(real, root)
     if outside and target.is_file():  # a device or FIFO is refused by the read, as not a regular file
-        raise UserError(f"baseline: '{settings.baseline}' leads outside the project (a link); not read")
+        raise UserError(f"baseline: '{name}' leads outside the project (a link); not read")
+    if not outside and in_repository_folder(os.path.relpath(real, root)):
+        raise UserError(
+            f"baseline: '{name}' leads into a version-control folder such as .git (a link); not read"
+        )
     return target
 
 
@@ -417,7 +426,7 @@ def baseline_command(
         click.echo(baseline.render(found), nl=False)
         return EXIT_OK
     named = _config_baseline(settings) if not output else None  # never read through a link out
-    target = Path(output) if output else named or settings.root / "archcheck-baseline.json"
+    target = Path(output) if output else named or _project_baseline(settings, "archcheck-baseline.json")
     inside = None if output else settings.root  # a path the project names stays in it
     if prune:
         try:

@@ -18,6 +18,16 @@ from typing import Callable, Optional, Union
 
 MAX_INPUT_SIZE = 64 * 1024 * 1024  # a baseline, an audit history or a config file is far smaller
 
+# what version control keeps of a checkout, never part of it: a file archcheck wrote there would
+# be read as the repository's own (a hook git runs, refs, config)
+REPOSITORY_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr"})
+
+
+def in_repository_folder(relative: str) -> bool:
+    """Whether a path relative to the project lies in a version-control folder, at any depth
+    (a submodule's too), whatever the case of its name (macOS and Windows ignore it)."""
+    return any(part.casefold() in REPOSITORY_FOLDERS for part in relative.replace("\\", "/").split("/"))
+
 
 class NotRegularFile(OSError):
     """A directory, device, FIFO or socket where a file was expected; ``strerror`` says which."""
@@ -80,15 +90,21 @@ def write_atomic(
 ) -> None:
     """Replace ``target`` with ``data`` (text is written as UTF-8) all at once.
 
-    A symlink is followed and the file it names replaced; an existing file keeps its
+    A symlink is followed and the file it names replaced, but with ``inside`` (a path the
+    project names) only within that folder and never into its ``.git``; an existing file keeps its
     permissions, a new one gets the umask's. A device or pipe (``/dev/stdout``) cannot be
     replaced, so it is written in place. ``sync`` puts the data on disk before the rename
     (a cache, which may be lost, skips it). Raises WriteError naming the file and the reason.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    # a path the project names: a committed link must not lead out of it
-    if inside is not None and not is_inside(os.path.realpath(target), os.path.realpath(inside)):
-        raise WriteError(f"{target}: not written: it leads outside the project (a link)")
+    # a path the project names: neither a committed link nor a setting may lead out of it, nor
+    # into its repository's folder (``baseline = ".git/hooks/pre-commit"``: git would run it)
+    if inside is not None:
+        real, folder = os.path.realpath(target), os.path.realpath(inside)
+        if not is_inside(real, folder):
+            raise WriteError(f"{target}: not written: it leads outside the project (a link)")
+        if in_repository_folder(os.path.relpath(real, folder)):
+            raise WriteError(f"{target}: not written: it leads into a version-control folder such as .git")
     try:
         mode = _mode(target)
         if mode is not None and stat.S_ISDIR(mode):

@@ -43,9 +43,9 @@ ENGINE_KEYS: _Schema = {
     "per-file-ignores": ("per_file_ignores", v.codes_by_glob),
     "extend-per-file-ignores": ("extend_per_file_ignores", v.codes_by_glob),
     "strict": ("strict", v.boolean),
-    "baseline": ("baseline", v.inside_path),
+    "baseline": ("baseline", v.written_path),
     "shared-requirements": ("shared_requirements", v.inside_path),
-    "cache-dir": ("cache_dir", v.cache_path),
+    "cache-dir": ("cache_dir", v.written_path),
     "max-file-size": ("max_file_size", v.megabytes),
 }
 

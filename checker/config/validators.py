@@ -10,6 +10,7 @@ import string as strings
 from typing import Any, Callable, Collection, Tuple
 
 from archcheck.config.globs import GlobError, compile_globs, validate_dir_glob
+from archcheck.fileio import in_repository_folder
 
 Validator = Callable[[Any], Any]
 
@@ -59,15 +60,13 @@ def inside_path(value: Any) -> str:
     return text
 
 
-_REPOSITORY_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr"})
-
-
-def cache_path(value: Any) -> str:
-    """``cache-dir``: a path inside the project, and not inside a repository's own folder
-    (``.git/refs/heads/x`` would write entries git reads as broken branches)."""
+def written_path(value: Any) -> str:
+    """A file or folder archcheck writes (``baseline``, ``cache-dir``): a path inside the
+    project, and not inside a repository's own folder (``.git/hooks/pre-commit`` is a hook git
+    runs, ``.git/refs/heads/x`` an entry git reads as a broken branch)."""
     text = inside_path(value)
-    if any(part in _REPOSITORY_FOLDERS for part in text.replace("\\", "/").split("/")):
-        raise ValueError(f"{text!r} is inside a version-control folder; the cache must not be")
+    if in_repository_folder(text):
+        raise ValueError(f"{text!r} is inside a version-control folder, where archcheck never writes")
     return text
 
 

@@ -34,3 +34,64 @@ def test_a_config_baseline_linked_out_of_the_project_is_not_read(tmp_path: Path)
     )
     assert pruned.returncode == 2 and b"leads outside the project" in pruned.stderr
     assert b"auths" not in pruned.stderr
+
+
+_HOOK = b"#!/bin/sh\necho the developer's hook\n"
+_NAMED = "svc/app/$(touch PWNED).py"  # a baseline written over a hook is JSON a shell runs
+
+
+def _hooked(root: Path) -> Path:
+    """A git checkout with a pre-commit hook, and one finding in a file named like a command."""
+    (root / ".git" / "hooks").mkdir(parents=True)
+    hook = root / ".git" / "hooks" / "pre-commit"
+    hook.write_bytes(_HOOK)
+    hook.chmod(0o755)
+    (root / _NAMED).parent.mkdir(parents=True, exist_ok=True)
+    (root / _NAMED).write_text("import asyncio\n\n\nasync def f():\n    asyncio.run(g())\n")
+    return hook
+
+
+def _baseline(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "archcheck", "baseline", *args], cwd=root, capture_output=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize("value", [".git/hooks/pre-commit", ".GIT/config", "sub/.hg/hgrc"])
+def test_a_config_baseline_in_a_version_control_folder_is_a_config_error(tmp_path: Path, value: str) -> None:
+    """``baseline = ".git/hooks/pre-commit"`` made ``archcheck baseline`` replace the hook (its
+    mode kept) with JSON that a shell ran at the next commit."""
+    root = project(tmp_path, {"a.py": "x = 1\n"}, CONFIG + f'baseline = "{value}"\n')
+    hook = _hooked(root)
+    result = _baseline(root)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert b"inside a version-control folder" in result.stderr
+    assert hook.read_bytes() == _HOOK
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+@pytest.mark.parametrize("args", [(), ("--prune",)])
+def test_a_committed_link_into_git_is_not_written_through(tmp_path: Path, args: tuple) -> None:  # type: ignore[type-arg]
+    """A committed ``archcheck-baseline.json -> .git/hooks/pre-commit`` stays in the project,
+    so it was followed: the hook was replaced."""
+    root = project(tmp_path, {"a.py": "x = 1\n"}, CONFIG)
+    hook = _hooked(root)
+    (root / "archcheck-baseline.json").symlink_to(".git/hooks/pre-commit")
+    result = _baseline(root, *args)
+    assert result.returncode == 2 and b"version-control folder" in result.stderr, result.stderr
+    assert hook.read_bytes() == _HOOK and not (root / "PWNED").exists()
+    (root / "out").symlink_to(".git/hooks")
+    result = run(root, "--output", "out/pre-commit")
+    assert result.returncode == 2 and b"version-control folder" in result.stderr, result.stderr
+    assert hook.read_bytes() == _HOOK
+
+
+def test_a_write_the_project_names_never_lands_in_its_repository_folder(tmp_path: Path) -> None:
+    from archcheck.fileio import WriteError, write_atomic
+
+    (tmp_path / ".Git").mkdir()
+    with pytest.raises(WriteError, match="version-control folder"):
+        write_atomic(tmp_path / ".Git" / "config", "{}", inside=tmp_path)
+    write_atomic(tmp_path / "git.json", "{}", inside=tmp_path)  # a name that only looks like it
+    write_atomic(tmp_path / ".Git" / "config", "{}")  # a path the user gave: their choice
+    assert (tmp_path / ".Git" / "config").read_text() == "{}"
