@@ -269,15 +269,17 @@ class EnvEntry(Value, frozen=True):
 
 
 class Suppression(Value, frozen=True):
-    """An ``# archcheck: ignore[...]`` comment, as it applies to one line."""
+    """An ``# archcheck: ignore[...]`` comment and the lines it silences: its own, and on a
+    simple statement's first line, every line of the statement (one fact, however long)."""
 
-    line: int  # the line it silences
+    line: int  # where the comment is: the first line it silences
     codes: Tuple[str, ...]  # () silences every code
-    comment_line: int  # where the comment is (a statement's first line covers the statement)
     until: str = ""  # as written: an ISO date after which it stops working (one it cannot read has passed)
+    end_line: int = 0  # the last line it silences, past ``line`` (0: ``line`` alone)
 
-    def covers(self, code: str) -> bool:
-        return not self.codes or any(code.startswith(c) for c in self.codes)
+    @property
+    def last_line(self) -> int:
+        return max(self.line, self.end_line)
 
 
 class ParseProblem(Value, frozen=True):

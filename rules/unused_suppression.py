@@ -81,6 +81,6 @@ class UnusedSuppression(
 
     def review(self, unused: Sequence[Tuple[str, Suppression]]) -> Iterator[Violation]:
         for path, suppression in unused:
-            line = suppression.comment_line
+            line = suppression.line
             codes = ", ".join(suppression.codes) if suppression.codes else "every code"
             yield self.violation(Location(path, line, 1, line, 1), codes=codes)

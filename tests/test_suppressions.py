@@ -3,8 +3,8 @@ from __future__ import annotations
 import ast
 
 from archcheck.facts.suppressions import in_lines, in_python, parse_comment
-from archcheck.model import Location, Severity, Suppression, Violation
-from archcheck.pipeline.suppress import apply
+from archcheck.model import Location, Severity, Violation
+from archcheck.pipeline.suppress import apply, covers
 
 
 def violation(code: str, line: int, path: str = "a.py") -> Violation:
@@ -35,12 +35,7 @@ def test_python_comments_cover_their_multi_line_statement_only() -> None:
         "    return 1\n"
     )
     found = in_python(text, ast.parse(text))
-    assert [(s.line, s.codes, s.comment_line) for s in found] == [
-        (1, ("CFG001",), 1),
-        (2, ("CFG001",), 1),
-        (3, ("CFG001",), 1),
-        (5, (), 5),
-    ]
+    assert [(s.line, s.codes, s.last_line) for s in found] == [(1, ("CFG001",), 3), (5, (), 5)]
     suppressions = {"a.py": found}
     applied = apply(
         [
@@ -68,7 +63,7 @@ def test_a_compound_statement_comment_covers_its_own_line_only() -> None:
         "finally:\n"
         "    pass\n"
     )
-    assert [(s.line, s.comment_line) for s in in_python(text, ast.parse(text))] == [(1, 1), (4, 4)]
+    assert [(s.line, s.last_line) for s in in_python(text, ast.parse(text))] == [(1, 1), (4, 4)]
 
 
 def test_comments_of_a_file_only_libcst_parses_come_from_its_tree() -> None:
@@ -97,7 +92,7 @@ def test_unused_expired_and_unjudged() -> None:
         [violation("REQ002", 1, "r.txt")], suppressions, "2026-01-31", lambda code: code.startswith("REQ")
     )
     assert before.kept == []
-    assert [s.comment_line for _, s in before.unused] == [2]  # line 3 names a code this run does not check
+    assert [s.line for _, s in before.unused] == [2]  # line 3 names a code this run does not check
     after = apply(
         [violation("REQ002", 1, "r.txt")], suppressions, "2026-02-01", lambda code: code.startswith("REQ")
     )
@@ -105,9 +100,9 @@ def test_unused_expired_and_unjudged() -> None:
 
 
 def test_suppression_covers_prefixes() -> None:
-    assert Suppression(1, ("REQ",), 1).covers("REQ002")
-    assert not Suppression(1, ("REQ",), 1).covers("IMP001")
-    assert Suppression(1, (), 1).covers("IMP001")
+    assert covers({"REQ"}, "REQ002") and covers({"Q1", "IMP001"}, "IMP001")
+    assert not covers({"REQ"}, "IMP001") and not covers({"ALL"}, "IMP001")
+    assert covers(set(), "IMP001")
 
 
 def test_a_marker_inside_a_value_is_no_comment() -> None:

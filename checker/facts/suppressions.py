@@ -90,7 +90,7 @@ def in_lines(lines: Iterable[Tuple[int, str]]) -> Tuple[Suppression, ...]:
         start = TEXT_COMMENT.search(line) if MARKER in line else None
         parsed = parse_comment(line[start.start() :]) if start is not None else None
         if parsed is not None:
-            found.append(Suppression(number, parsed[0], number, parsed[1]))
+            found.append(Suppression(number, parsed[0], parsed[1]))
     return tuple(found)
 
 
@@ -105,15 +105,15 @@ def in_python(
     if MARKER not in text:
         return ()
     comments = _comments(text) if tree is not None or cst is None else _cst_comments(cst)
-    found = [Suppression(line, codes, line, until) for line, (codes, until) in comments.items()]
+    ends: Dict[int, int] = {}  # comment line -> the last line of the simple statements starting there
     if tree is not None:
         for node in ast.walk(tree):
             if isinstance(node, ast.stmt) and not _compound(node) and node.lineno in comments:
-                codes, until = comments[node.lineno]
-                end = node.end_lineno or node.lineno
-                lines = range(node.lineno + 1, end + 1)
-                found += [Suppression(line, codes, node.lineno, until) for line in lines]
-    return tuple(sorted(found, key=lambda s: (s.line, s.comment_line)))
+                ends[node.lineno] = max(ends.get(node.lineno, 0), node.end_lineno or node.lineno)
+    return tuple(
+        Suppression(line, codes, until, ends[line] if ends.get(line, line) > line else 0)
+        for line, (codes, until) in sorted(comments.items())
+    )
 
 
 def _compound(node: ast.stmt) -> bool:

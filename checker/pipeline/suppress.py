@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import AbstractSet, Callable, Dict, Iterable, List, Mapping, Sequence, Set, Tuple
+from typing import AbstractSet, Callable, Dict, FrozenSet, Iterable, List, Mapping, Sequence, Set, Tuple
 
 from msgspec.structs import replace
 
@@ -19,7 +19,7 @@ class Applied:
     """Findings after suppression comments, and the comments that silenced nothing."""
 
     kept: List[Violation] = field(default_factory=list)
-    unused: List[Tuple[str, Suppression]] = field(default_factory=list)  # (path, first line's comment)
+    unused: List[Tuple[str, Suppression]] = field(default_factory=list)  # (path, comment)
 
 
 def apply(
@@ -36,17 +36,19 @@ def apply(
     """
     result = Applied()
     used: Set[Tuple[str, int]] = set()
-    by_line: Dict[str, Dict[int, List[Suppression]]] = {}  # a comment spans a statement's lines
+    # each line's comments (a comment spans its statement's lines), with its codes as a set
+    by_line: Dict[str, Dict[int, List[Tuple[Suppression, FrozenSet[str]]]]] = {}
     for violation in violations:
         path = violation.location.path
         if path not in by_line:
             by_line[path] = {}
-            for s in suppressions.get(path, ()):
-                by_line[path].setdefault(s.line, []).append(s)
+            for s in suppressions.get(path, ()):  # the spans of simple statements: disjoint
+                for line in range(s.line, s.last_line + 1):
+                    by_line[path].setdefault(line, []).append((s, frozenset(s.codes)))
         on_line = by_line[path].get(violation.location.line, ())
-        matching = [s for s in on_line if s.covers(violation.code)]
+        matching = [s for s, codes in on_line if covers(codes, violation.code)]
         active = [s for s in matching if not expired(s.until, today)]
-        used.update((path, s.comment_line) for s in matching)
+        used.update((path, s.line) for s in matching)
         if active:
             continue
         if matching:
@@ -58,11 +60,17 @@ def apply(
             violation = replace(violation, message=violation.message + note)
         result.kept.append(violation)
     for path in sorted(set(suppressions) - set(unjudged)):  # files most rules saw only in part
-        firsts = {s.comment_line: s for s in suppressions[path] if s.line == s.comment_line}
-        for line, suppression in sorted(firsts.items()):
+        for suppression in sorted(suppressions[path], key=lambda s: s.line):
+            line = suppression.line
             judged = not suppression.codes or any(
                 enabled(code) or not _CODE.fullmatch(code) for code in suppression.codes
             )  # a code list it could not read is always unused: the comment says so
             if (path, line) not in used and judged:
                 result.unused.append((path, suppression))
     return result
+
+
+def covers(codes: AbstractSet[str], code: str) -> bool:
+    """Whether a comment naming ``codes`` (none: every code) silences ``code``, which one of
+    them starts: the code's prefixes looked up, as a comment may list thousands."""
+    return not codes or any(code[:n] in codes for n in range(1, len(code) + 1))

@@ -413,7 +413,7 @@ def test_findings_look_up_the_suppressions_of_their_own_line() -> None:
             Counted.reads += 1
             return super().__iter__()
 
-    spanned = Counted(Suppression(line, ("ASY",), 301) for line in range(301, 2301))
+    spanned = Counted([Suppression(301, ("ASY",), end_line=2300)])
     findings = [
         Violation("IMP002", "relative-import", Severity.ERROR, Location("a.py", line), "m")
         for line in range(1, 301)
@@ -587,3 +587,17 @@ def test_a_path_thousands_of_folders_deep_is_placed_by_the_depth_of_the_places()
     assert not within_any(deep, places(["svc/app/main.py", "b/c"]))
     assert within_any(Path_("b/c/" + "a/" * 20_000 + "x.py"), places(["svc/app/main.py", "b/c"]))
     assert Path_.copied < 100
+
+
+def test_a_comment_on_a_long_statement_is_one_suppression() -> None:
+    """``X = [  # archcheck: ignore[A,A,…]`` then 10,000 lines: the comment's code list was
+    copied into a fact per line (a 50 KB file: 233 MB and a 191 MB cache folder)."""
+    import ast
+
+    from archcheck.facts.suppressions import in_python
+
+    n = 2000
+    codes = ",".join("A" for _ in range(n))
+    text = f"X = [  # archcheck: ignore[{codes}]\n" + "0,\n" * n + "]\nY = 1  # archcheck: ignore[B]\n"
+    found = in_python(text, ast.parse(text))
+    assert [(s.line, s.last_line, len(s.codes)) for s in found] == [(1, n + 2, n), (n + 3, n + 3, 1)]
