@@ -177,18 +177,20 @@ class VersionDrift(
 
     def _imported_packages(self, library: str) -> FrozenSet[str]:
         """Third-party distributions the library's code imports."""
-        found: Set[str] = set()
+        return frozenset(
+            self.project.derived("requirements.imported-packages", self._all_imported).get(library, ())
+        )
+
+    def _all_imported(self) -> Dict[str, Set[str]]:
+        """Each unit's third-party distributions, from one pass over the project's imports (one
+        per library was quadratic in libraries)."""
+        found: Dict[str, Set[str]] = {}
         for item in self.project.imports:
             source = item.source
             third_party = item.resolution.target is None and not item.fact.level and item.fact.module
-            if (
-                source is not None
-                and source.name == library
-                and third_party
-                and not self.project.is_test_file(item.path)
-            ):
-                found |= distributions(item.fact.module)
-        return frozenset(found)
+            if source is not None and third_party and not self.project.is_test_file(item.path):
+                found.setdefault(source.name, set()).update(distributions(item.fact.module))
+        return found
 
 
 class _Drift:

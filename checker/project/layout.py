@@ -11,6 +11,7 @@ first-party, so anything else (site-packages, excluded folders) is third party.
 from __future__ import annotations
 
 import enum
+import itertools
 import posixpath
 import re
 import sys
@@ -176,6 +177,7 @@ class Layout:
         ]
         self._project_roots = self._with_src("")
         self._holders: Optional[Dict[str, Optional[str]]] = None  # top-level name -> its one service folder
+        self._first_holders: Optional[Dict[str, str]] = None  # top-level name -> first common root holding it
         self._roots: Dict[Tuple[Optional[Unit], bool], List[str]] = {}  # (owner, stdlib name) -> roots
         self._owners: Dict[str, Optional[Unit]] = {}
         self._absolute: Dict[Tuple[Optional[Unit], str, Tuple[str, ...]], List[Resolution]] = {}
@@ -279,20 +281,40 @@ class Layout:
         return self._absolute[key]
 
     def _resolve_absolute(self, path: str, module: str, extra: Sequence[str]) -> List[Resolution]:
+        # Python stops at the first root that holds the top-level name: a missing submodule is
+        # an ImportError there, never a module of another root. The file's own unit's roots
+        # come first, then the roots every unit shares (shared libraries, the project's), in
+        # which the first holder of each name is indexed once (thousands of libraries).
         parts = module.split(".")
-        for root in self.import_roots(path, parts[0]):
+        owner = self.owner(path)
+        own = self._with_src(owner.path) if owner else []
+        common = self._first_holder(parts[0]) if parts[0] not in STDLIB else None
+        for root in [*own, *([common] if common is not None else [])]:
             top = self._step(root, parts[0])
-            if top is None:
-                continue
-            # Python stops at the first root that holds the top-level name: a missing
-            # submodule is an ImportError there, never a module of another root.
-            return self._with_names(self._descend(top, parts[1:]), extra)
+            if top is not None:
+                return self._with_names(self._descend(top, parts[1:]), extra)
         # Last resort: a name only another service's directory holds works only when that
         # service is on the path, which is a cross-service import. Ambiguous names stay unresolved.
         top = self._held_by_one_other_service(parts[0], self.owner(path))
         if top is not None:
             return self._with_names(self._descend(top, parts[1:]), extra)
         return [Resolution(None, None)]
+
+    def _first_holder(self, name: str) -> Optional[str]:
+        """The first of the shared libraries' and the project's import roots (in ``import_roots``
+        order) that holds top-level module ``name``."""
+        if self._first_holders is None:
+            order: Dict[str, int] = {}
+            for root in [*self._shared_roots, *self._project_roots]:
+                order.setdefault(root, len(order))
+            first: Dict[str, str] = {}
+            packages = (entry.rpartition("/") for entry in self.dirs - {""})
+            modules = (path[:-3].rpartition("/") for path in self.files if path.endswith(".py"))
+            for base, _, held in itertools.chain(packages, modules):  # what ``_step`` finds
+                if base in order and (held not in first or order[base] < order[first[held]]):
+                    first[held] = base
+            self._first_holders = first
+        return self._first_holders.get(name)
 
     def _held_by_one_other_service(self, name: str, owner: Optional[Unit]) -> Optional[str]:
         """The one other service folder that holds top-level module ``name``, if exactly one does.
