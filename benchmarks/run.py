@@ -6,9 +6,10 @@
 
 Per corpus: cold runs (archcheck, archcheck ``--select IMP``, ``lint-imports
 --no-cache``, and the parse floor: ``ast.parse`` of every file archcheck
-checks, with as many processes), then nothing changed and one changed file
-(a line appended to ``--victim`` before each run) against warm
-``lint-imports``. Commands run in turn, round after round, and every figure
+checks, with as many processes), then nothing changed, one changed file
+(a line appended to ``--victim`` before each run) and one edited body (a
+statement added at the top of the victim's first function, so every later
+line moves) against warm ``lint-imports``. Commands run in turn, round after round, and every figure
 is the median of ``--repeat`` rounds, so drift hits them alike; peak RSS is
 the largest process of a run (workers included). Nothing here asserts a
 time: it reports.
@@ -17,6 +18,7 @@ time: it reports.
 from __future__ import annotations
 
 import argparse
+import ast
 import compileall
 import importlib.util
 import os
@@ -141,12 +143,31 @@ def measure(corpus: Path, victim: str, pythonpath: str, repeat: int) -> Dict[str
     def touch() -> None:
         target.write_bytes(original + f"\n# benchmark edit {next(counter)}\n".encode())
 
+    def edit_body() -> None:
+        target.write_bytes(body_edit(original, next(counter)))
+
     changed = {f"{name.split()[0]} one changed file": command for name, command in warm.items()}
+    edited = {f"{name.split()[0]} one edited body": command for name, command in warm.items()}
     try:
         rows.update(_median_pairs(repeat, changed, corpus, env, before=touch))
+        rows.update(_median_pairs(repeat, edited, corpus, env, before=edit_body))
     finally:
         target.write_bytes(original)
     return rows
+
+
+def body_edit(original: bytes, number: int) -> bytes:
+    """The file with a statement added at the top of its first function's body, so every line
+    after it moves, as in most real edits (the appended line of "one changed file" moves none)."""
+    tree = ast.parse(original)
+    lines = original.splitlines(keepends=True)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.body[0].lineno > node.lineno:
+            first = node.body[0]
+            indent = " " * first.col_offset
+            lines.insert(first.lineno - 1, f"{indent}_benchmark_edit = {number}\n".encode())
+            return b"".join(lines)
+    raise SystemExit("--victim must hold a function whose body starts on a line of its own")
 
 
 def ratio(rows: Dict[str, Measure], a: str, b: str) -> Optional[float]:
@@ -168,6 +189,11 @@ def report(title: str, rows: Dict[str, Measure], files: int) -> None:
             "one changed file / lint-imports warm",
             ratio(rows, "archcheck one changed file", lint_warm),
             "<= 0.5 (must 1.0)",
+        ),
+        (
+            "one edited body / lint-imports warm",
+            ratio(rows, "archcheck one edited body", lint_warm),
+            "",
         ),
         (
             "nothing changed / lint-imports warm",
