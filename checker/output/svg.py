@@ -50,6 +50,9 @@ def _height(count: int) -> int:
     return min(1200, 420 + 36 * max(0, count - 8))
 
 
+SPRING_LIMIT = 500  # nodes from which a graph is drawn as a circle
+
+
 def layout(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> Dict[str, Point]:
     """Node centres in page coordinates: networkx's spring layout, scaled to fit every label."""
     import networkx as nx  # lazy: only the report draws
@@ -60,10 +63,12 @@ def layout(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> Dict[str, 
     if len(graph) == 0:
         return {}
     spread = 2.2 / math.sqrt(len(graph))  # roomier than the default, for the labels
-    try:
-        placed = nx.spring_layout(graph, k=spread, seed=_SEED)
-    except ImportError:  # from 500 nodes networkx lays out with scipy, which archcheck does not need
+    if len(graph) >= SPRING_LIMIT:
+        # from 500 nodes networkx's spring layout needs scipy (not a dependency) and takes time
+        # quadratic in nodes (4,000 services: a minute): a circle, whatever is installed
         placed = nx.circular_layout(graph)
+    else:
+        placed = nx.spring_layout(graph, k=spread, seed=_SEED)
     raw = {name: (float(x), float(y)) for name, (x, y) in placed.items()}
     margin_x = max(_half(node)[0] for node in nodes) + 12
     margin_y = _NODE_HEIGHT + 8

@@ -339,6 +339,12 @@ class _Shards(Generic[V]):
     def get(self, key: str) -> Optional[V]:
         return self._shard(key).get(key)
 
+    def load_all(self) -> None:
+        """Read every shard now (before a fork: the child and this process would each read
+        the same shards after it)."""
+        for index in range(self.SHARDS):
+            self._shard(f"{index:04x}")
+
     def put(self, key: str, value: V) -> None:
         self._shard(key)[key] = value
         self.dirty.add(int(key[:4], 16) % self.SHARDS)

@@ -242,6 +242,7 @@ def _check(rules: Sequence[RuleClass], analysis: _Analysis, results: RuleResults
     aside = [rule for rule in todo if "contents" in rule.reads]
     forked = None
     if analysis.calls.jobs > 1 and aside and len(aside) < len(todo):
+        analysis.store.facts.load_all()  # read once, here, for both sides of the fork
         forked = Forked(functools.partial(_aside, aside, analysis))
     computed = {rule.code: _computed(rule, analysis) for rule in todo if forked is None or rule not in aside}
     if forked is not None:
