@@ -427,7 +427,7 @@ def baseline_command(
         return EXIT_OK
     named = _config_baseline(settings) if not output else None  # never read through a link out
     target = Path(output) if output else named or _project_baseline(settings, "archcheck-baseline.json")
-    inside = None if output else settings.root  # a path the project names stays in it
+    inside = _within(Path(output)) if output else settings.root  # a path the project names stays in it
     if prune:
         try:
             known = baseline.read(target)

@@ -86,13 +86,22 @@ class WriteError(OSError):
 
 
 def write_atomic(
-    target: Path, data: Union[str, bytes], *, sync: bool = True, inside: Optional[Path] = None
+    target: Path,
+    data: Union[str, bytes],
+    *,
+    sync: bool = True,
+    inside: Optional[Path] = None,
+    edit: bool = False,
 ) -> None:
     """Replace ``target`` with ``data`` (text is written as UTF-8) all at once.
 
-    A symlink is followed and the file it names replaced, but with ``inside`` (a path the
-    project names) only within that folder and never into its ``.git``; an existing file keeps its
-    permissions, a new one gets the umask's. A device or pipe (``/dev/stdout``) cannot be
+    A symlink is followed and the file it names replaced; an existing file keeps its
+    permissions, a new one gets the umask's. With ``inside`` (a path the project names, or a
+    relative one), no link on the way below ``inside`` is followed (a checkout may link
+    ``report.txt`` to ``.venv/bin/pip``, a ``.pth`` file or a hook), nothing is written into a
+    version-control folder, and a replaced file loses its execute bits: a report is no program
+    (unless ``edit``: a fix to a source file, an executable script, keeps its mode whole).
+    A device or pipe (``/dev/stdout``) cannot be
     replaced, so it is written in place. ``sync`` puts the data on disk before the rename
     (a cache, which may be lost, skips it). Raises WriteError naming the file and the reason.
     """
@@ -105,6 +114,8 @@ def write_atomic(
             raise WriteError(f"{target}: not written: it leads outside the project (a link)")
         if in_repository_folder(os.path.relpath(real, folder)):
             raise WriteError(f"{target}: not written: it leads into a version-control folder such as .git")
+        if _linked_below(Path(os.path.abspath(inside)), Path(os.path.abspath(target))):
+            raise WriteError(f"{target}: not written: it is a link, or in a folder that is one")
     try:
         mode = _mode(target)
         if mode is not None and stat.S_ISDIR(mode):
@@ -119,11 +130,27 @@ def write_atomic(
         path = Path(os.path.realpath(target))
         if not path.parent.is_dir():
             raise WriteError(f"{target}: cannot write: no such directory: {path.parent}")
-        _replace(path, payload, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask(), sync)
+        stripped = 0o111 if inside is not None and not edit else 0
+        kept = stat.S_IMODE(mode) & ~stripped if mode is not None else None
+        _replace(path, payload, kept if kept is not None else 0o666 & ~_umask(), sync)
     except WriteError:
         raise
     except OSError as exc:
         raise WriteError(f"{target}: cannot write: {exc.strerror or exc}") from None
+
+
+def _linked_below(folder: Path, target: Path) -> bool:
+    """Whether ``target`` or a folder between ``folder`` and it is a symbolic link."""
+    try:
+        parts = target.relative_to(folder).parts
+    except ValueError:
+        return os.path.islink(target)
+    here = folder
+    for part in parts:
+        here = here / part
+        if os.path.islink(here):
+            return True
+    return False
 
 
 def append_log(target: str, payload: Callable[[int], bytes]) -> None:

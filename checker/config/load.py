@@ -43,7 +43,7 @@ ENGINE_KEYS: _Schema = {
     "per-file-ignores": ("per_file_ignores", v.codes_by_glob),
     "extend-per-file-ignores": ("extend_per_file_ignores", v.codes_by_glob),
     "strict": ("strict", v.boolean),
-    "baseline": ("baseline", v.written_path),
+    "baseline": ("baseline", v.baseline_path),
     "shared-requirements": ("shared_requirements", v.inside_path),
     "cache-dir": ("cache_dir", v.written_path),
     "max-file-size": ("max_file_size", v.megabytes),

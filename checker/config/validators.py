@@ -60,6 +60,15 @@ def inside_path(value: Any) -> str:
     return text
 
 
+def baseline_path(value: Any) -> str:
+    """``baseline``: a ``.json`` file archcheck writes (``written_path``), so no setting makes
+    ``archcheck baseline`` replace another file of the checkout (a ``.env``, a script)."""
+    text = written_path(value)
+    if not text.lower().endswith(".json"):
+        raise ValueError(f"{text!r} must name a .json file (archcheck writes the baseline there)")
+    return text
+
+
 def written_path(value: Any) -> str:
     """A file or folder archcheck writes (``baseline``, ``cache-dir``): a path inside the
     project, and not inside a repository's own folder (``.git/hooks/pre-commit`` is a hook git

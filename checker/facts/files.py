@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from archcheck.fileio import FileTooLarge, NotRegularFile, is_inside, read_regular
+from archcheck.fileio import FileTooLarge, NotRegularFile, in_repository_folder, is_inside, read_regular
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
@@ -27,8 +27,12 @@ def read_project_file(
     full = os.path.join(root, path)
     try:
         linked = os.path.islink(full) or ".." in path.split("/")
-        if linked and not is_inside(os.path.realpath(full), os.path.realpath(root)):
-            raise UnreadableFile("it leads outside the project (a link or '..'); not read")
+        if linked:
+            real, top = os.path.realpath(full), os.path.realpath(root)
+            if not is_inside(real, top):
+                raise UnreadableFile("it leads outside the project (a link or '..'); not read")
+            if in_repository_folder(os.path.relpath(real, top)):
+                raise UnreadableFile("it leads into a version-control folder such as .git (a link); not read")
         return read_regular(full, limit)
     except FileTooLarge as exc:
         raise UnreadableFile(too_large(exc.size, limit, limit_name)) from None

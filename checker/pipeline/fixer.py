@@ -207,7 +207,7 @@ def _write(root: Path, path: str, before: bytes, after: bytes) -> Optional[Tuple
     if not writable or not os.access(root / path, os.W_OK):
         return FAILED, "the file is read-only: left alone"
     try:
-        write_atomic(root / path, after, inside=root)
+        write_atomic(root / path, after, inside=root, edit=True)
     except WriteError as exc:
         return FAILED, str(exc)
     return None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Tuple
 
 import pytest
 
@@ -57,7 +60,7 @@ def _baseline(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
-@pytest.mark.parametrize("value", [".git/hooks/pre-commit", ".GIT/config", "sub/.hg/hgrc"])
+@pytest.mark.parametrize("value", [".git/hooks/pre-commit.json", ".GIT/config.json", "sub/.hg/hgrc.json"])
 def test_a_config_baseline_in_a_version_control_folder_is_a_config_error(tmp_path: Path, value: str) -> None:
     """``baseline = ".git/hooks/pre-commit"`` made ``archcheck baseline`` replace the hook (its
     mode kept) with JSON that a shell ran at the next commit."""
@@ -95,3 +98,62 @@ def test_a_write_the_project_names_never_lands_in_its_repository_folder(tmp_path
     write_atomic(tmp_path / "git.json", "{}", inside=tmp_path)  # a name that only looks like it
     write_atomic(tmp_path / ".Git" / "config", "{}")  # a path the user gave: their choice
     assert (tmp_path / ".Git" / "config").read_text() == "{}"
+
+
+@pytest.mark.parametrize("value", [".env", ".venv/bin/pip", "conftest.py", "known"])
+def test_a_config_baseline_is_a_json_file(tmp_path: Path, value: str) -> None:
+    """``baseline = ".env"`` made ``archcheck baseline`` replace a developer's untracked
+    secrets (or a script) with JSON."""
+    root = project(tmp_path, {"a.py": "x = 1\n"}, CONFIG + f'baseline = "{value}"\n')
+    (root / ".env").write_text("TOKEN=secret\n")
+    result = _baseline(root)
+    assert result.returncode == 2 and b"must name a .json file" in result.stderr, result.stderr
+    assert (root / ".env").read_text() == "TOKEN=secret\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+@pytest.mark.parametrize(
+    ("link", "command"),
+    [
+        ("archcheck-baseline.json", ("baseline",)),
+        ("known.json", ("baseline", "--output", "known.json")),
+        ("report.txt", ("check", "--output", "report.txt")),
+        ("MASTER_INDEX.md", ("index",)),
+        ("out/report.txt", ("check", "--output", "out/report.txt")),
+    ],
+)
+def test_no_writer_follows_a_committed_link_inside_the_project(
+    tmp_path: Path, link: str, command: Tuple[str, ...]
+) -> None:
+    """A committed link to an in-project virtualenv's ``bin/pip`` (or a ``.pth`` file) was
+    followed and the file replaced, its execute bit kept: the findings ran as a program."""
+    root = project(tmp_path, {"a.py": "x = 1\n"}, CONFIG)
+    _hooked(root)
+    pip = root / ".venv" / "bin" / "pip"
+    pip.parent.mkdir(parents=True)
+    pip.write_text("#!/bin/sh\necho pip\n")
+    pip.chmod(0o755)
+    if link.startswith("out/"):
+        (root / "out").symlink_to(".venv/bin")
+        link = "out/pip"
+        command = (*command[:-1], "out/pip")
+    else:
+        (root / link).symlink_to(".venv/bin/pip")
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", *command], cwd=root, capture_output=True, timeout=300
+    )
+    assert result.returncode == 2 and b"is a link, or in a folder that is one" in result.stderr, result.stderr
+    assert pip.read_text() == "#!/bin/sh\necho pip\n" and os.access(pip, os.X_OK)
+
+
+def test_a_replaced_report_loses_its_execute_bits_and_a_fixed_script_keeps_them(tmp_path: Path) -> None:
+    from archcheck.fileio import write_atomic
+
+    report, script = tmp_path / "report.txt", tmp_path / "tool.py"
+    for path in (report, script):
+        path.write_text("old\n")
+        path.chmod(0o755)
+    write_atomic(report, "new\n", inside=tmp_path)
+    write_atomic(script, "new\n", inside=tmp_path, edit=True)
+    assert stat.S_IMODE(report.stat().st_mode) == 0o644
+    assert stat.S_IMODE(script.stat().st_mode) == 0o755

@@ -351,3 +351,13 @@ def test_thousands_of_identical_functions_are_compared_once(tmp_path: Path) -> N
     root = project(tmp_path, {f"m{i}.py": body for i in range(1500)})
     lines = [line for line in _text(root).splitlines() if "SSOT002" in line]
     assert len(lines) == 1500 and all("and 1494 more" in line for line in lines)
+
+
+def test_a_python_file_linked_into_git_is_not_read(tmp_path: Path) -> None:
+    """``svc/app/conf.py -> ../../.git/config`` was opened and parsed as Python."""
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[remote]\n\turl = https://user:SECRET-TOKEN@example.com/r\n")
+    (root / "svc" / "app" / "conf.py").symlink_to("../../.git/config")
+    out = _text(root)
+    assert "svc/app/conf.py" in out and "version-control folder" in out and "SECRET" not in out

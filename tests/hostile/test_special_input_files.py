@@ -54,11 +54,11 @@ MAKERS: dict[str, Callable[[Path], None]] = {"fifo": os.mkfifo, "zero": _zero}
 @pytest.mark.parametrize("kind", MAKERS)
 def test_a_special_baseline_is_refused(tmp_path: Path, kind: str) -> None:
     root = _project(tmp_path)
-    MAKERS[kind](root / "special")
-    one_line_error(cli(root, "check", "--baseline", "special"), "special", NOT_REGULAR)
-    (root / "archcheck.toml").write_text('services = ["svc"]\nbaseline = "special"\n', encoding="utf-8")
-    one_line_error(cli(root, "check"), "special", NOT_REGULAR)
-    one_line_error(cli(root, "baseline", "--prune"), "special", NOT_REGULAR)
+    MAKERS[kind](root / "special.json")
+    one_line_error(cli(root, "check", "--baseline", "special.json"), "special.json", NOT_REGULAR)
+    (root / "archcheck.toml").write_text('services = ["svc"]\nbaseline = "special.json"\n', encoding="utf-8")
+    one_line_error(cli(root, "check"), "special.json", NOT_REGULAR)
+    one_line_error(cli(root, "baseline", "--prune"), "special.json", NOT_REGULAR)
 
 
 @pytest.mark.parametrize("kind", MAKERS)
