@@ -318,8 +318,8 @@ def remove_requirement(lines: Sequence[str], *, line: int, text: str) -> Union[L
     joined = "".join(
         part.rstrip()[:-1] if part.rstrip().endswith("\\") else part for part in lines[line - 1 : last]
     )
-    if line > len(lines) or text not in joined:
-        return NotFixed("the line is not where it was read")
+    if line > len(lines) or not re.search(rf"(?<![\w.-]){re.escape(text)}(?![\w.-])", joined):
+        return NotFixed("the line is not where it was read")  # `redis==5.0` is no `types-redis==5.0.1`
     last = min(last, len(lines))
     while last < len(lines) and _ANNOTATION.match(lines[last]):
         last += 1

@@ -401,3 +401,28 @@ def test_a_file_read_under_two_names_is_not_fixed(tmp_path: Path) -> None:
     ]
     assert all("also read as" in s.reason for s in outcome.skipped)
     assert (root / "services" / "a" / "requirements.txt").read_bytes() == b"pinb==1.0\n"
+
+
+@pytest.mark.parametrize("end", ["\x0c", "\x0b", "\x1c", "\u2028"])
+def test_a_requirements_fix_removes_the_line_pip_numbers(tmp_path: Path, end: str) -> None:
+    """pip (and the facts) end a requirements line at a form feed or U+2028; the fixer counted
+    only \\n, \\r\\n and \\r, so REQ002's fix removed ``types-redis==5.0.1.1`` (its text holds
+    ``redis==5.0``) and kept the duplicate."""
+    files = {
+        "requirements.shared.txt": "redis==5.0\n",
+        "svc/app/main.py": "import redis\n",
+        "svc/requirements.txt": f"# requirements{end}\n-r ../requirements.shared.txt\n"
+        "celery==5.3\nredis==5.0\ntypes-redis==5.0.1.1\n",
+    }
+    write_example(tmp_path, Example(files, 'services = ["svc"]\n'))
+    cli(tmp_path, "check", "--fix", "--select", "REQ002")
+    after = (tmp_path / "svc/requirements.txt").read_text(encoding="utf-8")
+    assert after == f"# requirements{end}\n-r ../requirements.shared.txt\ncelery==5.3\ntypes-redis==5.0.1.1\n"
+
+
+def test_a_requirement_line_is_matched_whole_before_it_is_removed() -> None:
+    from archcheck.rule_api.fixes import NotFixed
+    from archcheck.rules.duplicated_shared_requirement import remove_requirement
+
+    assert isinstance(remove_requirement(["types-redis==5.0.1.1"], line=1, text="redis==5.0"), NotFixed)
+    assert not isinstance(remove_requirement(["redis==5.0  # cache"], line=1, text="redis==5.0"), NotFixed)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.files import UnreadableFile, read_project_file
-from archcheck.facts.source import deep_recursion, lines_with_ends
+from archcheck.facts.source import deep_recursion
 from archcheck.fileio import WriteError, write_atomic
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Violation
@@ -458,8 +458,10 @@ def _edit_lines(data: bytes, fixes: Sequence[Fix]) -> Edited:
         text = data[len(bom) :].decode(encoding)
     except (LookupError, UnicodeDecodeError) as exc:
         return None, "utf-8", [(FAILED, f"cannot decode the file: {exc}")] * len(fixes)
-    whole = lines_with_ends(text)
-    bare = [line.rstrip("\r\n") for line in whole]  # one end each: "\r\r\n" is two lines
+    # lines as pip numbers them (``str.splitlines``: a form feed or U+2028 ends one too), the
+    # numbers the requirement facts and their fixes give
+    whole = text.splitlines(keepends=True)
+    bare = [line.splitlines()[0] for line in whole]  # one end each: "\r\r\n" is two lines
     ends = [line[len(b) :] for line, b in zip(whole, bare)]
     newline = next((e for e in ends if e in ("\r\n", "\n", "\r")), "\n")
     outcomes: List[Optional[Tuple[str, str]]] = []
