@@ -114,7 +114,7 @@ def write_atomic(
             raise WriteError(f"{target}: not written: it leads outside the project (a link)")
         if in_repository_folder(os.path.relpath(real, folder)):
             raise WriteError(f"{target}: not written: it leads into a version-control folder such as .git")
-        if _linked_below(Path(os.path.abspath(inside)), Path(os.path.abspath(target))):
+        if linked_below(Path(os.path.abspath(inside)), Path(os.path.abspath(target))):
             raise WriteError(f"{target}: not written: it is a link, or in a folder that is one")
     try:
         mode = _mode(target)
@@ -139,7 +139,7 @@ def write_atomic(
         raise WriteError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
-def _linked_below(folder: Path, target: Path) -> bool:
+def linked_below(folder: Path, target: Path) -> bool:
     """Whether ``target`` or a folder between ``folder`` and it is a symbolic link."""
     try:
         parts = target.relative_to(folder).parts

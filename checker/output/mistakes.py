@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Type
 
-from archcheck.fileio import WriteError, is_inside, read_regular, write_atomic
+from archcheck.fileio import (
+    WriteError,
+    in_repository_folder,
+    is_inside,
+    linked_below,
+    read_regular,
+    write_atomic,
+)
 from archcheck.model import Report, Severity, Violation
 from archcheck.output import escape
 from archcheck.output.audit import CROSS_SERVICE_IMPORTS, FUNCTION_GROUPS, GROUPS, Run
@@ -306,12 +313,16 @@ def write(directory: Path, entries: Sequence[Entry], root: Path) -> List[Outcome
     project must really be inside it (no link leading out); raises WriteError."""
     if not entries:
         return []
-    real_root = os.path.realpath(root)
+    real_root, top = os.path.realpath(root), os.path.abspath(root)
     named = os.path.abspath(directory)
-    if (is_inside(named, os.path.abspath(root)) or is_inside(named, real_root)) and not is_inside(
-        os.path.realpath(directory), real_root
-    ):
+    in_project = is_inside(named, top) or is_inside(named, real_root)
+    if in_project and not is_inside(os.path.realpath(directory), real_root):
         raise WriteError(f"{directory}: not written: it leads outside the project (a link)")
+    # checked before the folder is made: a committed `mistakes -> .git/hooks` is no drafts folder
+    if in_project and linked_below(Path(top if is_inside(named, top) else real_root), Path(named)):
+        raise WriteError(f"{directory}: not written: it is a link, or in a folder that is one")
+    if in_project and in_repository_folder(os.path.relpath(os.path.realpath(directory), real_root)):
+        raise WriteError(f"{directory}: not written: it is in a version-control folder such as .git")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import AbstractSet, Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from archcheck.config.globs import compile_globs
-from archcheck.config.load import PYPROJECT, parse_toml, toml_text
+from archcheck.config.load import PYPROJECT, parse_toml
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.requirements_txt import parse_requirements
@@ -178,12 +178,11 @@ def _ruff_setting(root: Path) -> Optional[Tuple[str, str]]:
         *((name, (("lint", "flake8-tidy-imports"), ("flake8-tidy-imports",))) for name in _RUFF_FILES),
     ]
     for name, tables in places:
-        path = root / name
-        if not path.is_file():
+        if not (root / name).is_file():
             continue
-        try:
-            document: Dict[str, Any] = parse_toml(toml_text(path), name)
-        except (ConfigError, OSError):
+        try:  # a regular file of the project: never one a committed link leads out to
+            document: Dict[str, Any] = parse_toml(read_project_file(str(root), name).decode("utf-8"), name)
+        except (ConfigError, UnreadableFile, UnicodeDecodeError):
             continue
         for keys in tables:
             table: Any = document

@@ -157,3 +157,40 @@ def test_a_replaced_report_loses_its_execute_bits_and_a_fixed_script_keeps_them(
     write_atomic(script, "new\n", inside=tmp_path, edit=True)
     assert stat.S_IMODE(report.stat().st_mode) == 0o644
     assert stat.S_IMODE(script.stat().st_mode) == 0o755
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+@pytest.mark.parametrize(
+    ("link", "target", "folder"),
+    [("mistakes", ".git/hooks", "mistakes"), ("reports", ".git", "reports/drafts")],
+)
+def test_mistake_drafts_are_not_written_through_a_committed_link(
+    tmp_path: Path, link: str, target: str, folder: str
+) -> None:
+    """``audit --mistakes mistakes`` with a committed ``mistakes -> .git/hooks`` wrote its
+    drafts into .git (the links were looked at only from the linked folder down)."""
+    root = project(tmp_path, {"a.py": "class DatabaseManager:\n    pass\n"}, CONFIG)
+    (root / ".git" / "hooks").mkdir(parents=True)
+    audit = [sys.executable, "-m", "archcheck", "audit", "--history", "h.jsonl"]
+    assert subprocess.run(audit, cwd=root, capture_output=True, timeout=300).returncode == 0
+    (root / "svc" / "app" / "b.py").write_text("class DatabaseManager:\n    pass\n")
+    (root / link).symlink_to(target)
+    result = subprocess.run([*audit, "--mistakes", folder], cwd=root, capture_output=True, timeout=300)
+    assert result.returncode == 2 and b"is a link, or in a folder that is one" in result.stderr, result.stderr
+    assert not [p for p in (root / ".git").rglob("*") if p.is_file()]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_init_reads_no_ruff_config_a_link_leads_out_to(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.toml"
+    outside.write_text('[lint.flake8-tidy-imports]\nban-relative-imports = "parents"\n')
+    root = tmp_path / "p"
+    (root / "svc" / "app").mkdir(parents=True)
+    (root / "svc" / "requirements.txt").write_text("x==1\n")
+    (root / "svc" / "app" / "m.py").write_text("import os\n")
+    (root / "ruff.toml").symlink_to(outside)
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "init"], cwd=root, capture_output=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert "parents" not in (root / "pyproject.toml").read_text()
