@@ -306,18 +306,17 @@ def _removal_changes(fact: RequirementFact, shared: RequirementFact) -> Optional
 _ANNOTATION = re.compile(r"^\s+#")  # pip-compile's indented `# via ...` lines
 
 
+def _continues(line: str) -> bool:
+    """Whether pip joins the next line to this one (as ``requirements_txt._logical_lines``)."""
+    return line.endswith("\\") and not line.lstrip().startswith("#")
+
+
 def remove_requirement(lines: Sequence[str], *, line: int, text: str) -> Union[LineEdit, NotFixed]:
     """The codemod: remove the requirement at ``line``, its continuation lines and its annotation."""
-    last = line
-    while (
-        last <= len(lines)
-        and lines[last - 1].rstrip().endswith("\\")
-        and not _ANNOTATION.match(lines[last - 1])
-    ):
+    last = line  # pip's continuation: a line ending in a backslash (nothing after it), not a
+    while last <= len(lines) and _continues(lines[last - 1]):  # comment; the line after ends it
         last += 1
-    joined = "".join(
-        part.rstrip()[:-1] if part.rstrip().endswith("\\") else part for part in lines[line - 1 : last]
-    )
+    joined = "".join(part[:-1] if _continues(part) else part for part in lines[line - 1 : last])
     if line > len(lines) or not re.search(rf"(?<![\w.-]){re.escape(text)}(?![\w.-])", joined):
         return NotFixed("the line is not where it was read")  # `redis==5.0` is no `types-redis==5.0.1`
     last = min(last, len(lines))

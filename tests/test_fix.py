@@ -426,3 +426,58 @@ def test_a_requirement_line_is_matched_whole_before_it_is_removed() -> None:
 
     assert isinstance(remove_requirement(["types-redis==5.0.1.1"], line=1, text="redis==5.0"), NotFixed)
     assert not isinstance(remove_requirement(["redis==5.0  # cache"], line=1, text="redis==5.0"), NotFixed)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["fastapi==0.116.1 \\", "#pinned \\", "stripe==10.1.0"],  # a comment line ends the continuation
+        ["fastapi==0.116.1  # see C:\\tmp\\ ", "stripe==10.1.0"],  # a space after the backslash: none
+    ],
+)
+def test_a_removed_requirement_ends_where_pip_ends_it(lines: List[str]) -> None:
+    """REQ002's fix removed ``stripe==10.1.0`` too: it read a continuation where pip reads none."""
+    from archcheck.rules.duplicated_shared_requirement import remove_requirement
+
+    edit = remove_requirement(lines, line=1, text="fastapi==0.116.1")
+    assert not isinstance(edit, fixer.NotFixed) and lines[edit.last :] == ["stripe==10.1.0"]
+
+
+def _duplicated(root: Path, data: bytes) -> Path:
+    files = {"requirements.shared.txt": "fastapi==0.116.1\n", "svc/app/main.py": "import fastapi\n"}
+    write_example(root, Example(files, 'services = ["svc"]\n'))
+    (root / "svc/requirements.txt").write_bytes(data)
+    return root / "svc/requirements.txt"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (  # utf-7 writes `~` back as `+AH4-`: a line no fix touches would change
+            b"# coding: utf-7\n-r ../requirements.shared.txt\nrequests~=2.0\nfastapi==0.116.1\n",
+            "would not write the file's other bytes back",
+        ),
+        (  # removing line 2 brings an ignored coding comment into the two lines pip reads it from
+            b"-r ../requirements.shared.txt\nfastapi==0.116.1\n# coding: cp037\nstripe==10.1.0\n",
+            "would change the encoding pip reads",
+        ),
+    ],
+)
+def test_a_requirements_fix_changes_no_other_byte_nor_the_encoding(
+    tmp_path: Path, data: bytes, reason: str
+) -> None:
+    target = _duplicated(tmp_path, data)
+    result = cli(tmp_path, "check", "--fix", "--select", "REQ002")
+    assert reason in result.stderr and target.read_bytes() == data
+
+
+def test_a_python_file_whose_encoding_does_not_round_trip_is_not_edited() -> None:
+    """cp932 decodes \\x87\\x90 and writes the same character back as \\x81\\xe0."""
+
+    def unchanged(node: object, around: object) -> object:
+        return node
+
+    data = b"# -*- coding: cp932 -*-\n" + b"# \x87\x90\nx = 1\n"
+    span = Location("m.py", 3, 1, 3, 2)
+    after, _, outcomes = fixer._edit_module("m.py", data, [CstFix("m.py", span, unchanged, "x")])  # type: ignore[arg-type]
+    assert after is None and outcomes[0] is not None and "would not write" in outcomes[0][1]

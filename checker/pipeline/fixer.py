@@ -277,6 +277,8 @@ def _edit_module(path: str, data: bytes, fixes: Sequence[CstFix]) -> Edited:
         tail = _dropped_tail(printed, original)
         if printed + tail != original:
             return None, module.encoding, [(FAILED, _NOT_REPRODUCED)] * len(fixes)
+        if not _writes_back(printed + tail, module.encoding, data):
+            return None, module.encoding, [(FAILED, _NOT_ROUND_TRIP.format(module.encoding))] * len(fixes)
         body: List[libcst.BaseStatement] = list(module.body)
         line = 1 + _line_breaks("".join(module.code_for_node(e) for e in module.header))
         by_line = sorted(range(len(fixes)), key=lambda n: fixes[n].span.line)  # walked with the statements
@@ -316,6 +318,15 @@ def _decoded(printed: str, encoding: str, data: bytes) -> Optional[str]:
     except (LookupError, UnicodeDecodeError):
         return None
     return original.removeprefix("\ufeff") if not printed.startswith("\ufeff") else original
+
+
+def _writes_back(text: str, encoding: str, data: bytes) -> bool:
+    """Whether ``text`` encoded gives back the file's bytes (a BOM LibCST dropped aside)."""
+    try:
+        encoded = text.encode(encoding)
+    except (LookupError, UnicodeError):
+        return False
+    return encoded == data or (b"\xef\xbb\xbf" + encoded == data and not text.startswith("\ufeff"))
 
 
 def _dropped_tail(printed: str, original: Optional[str]) -> str:
@@ -440,24 +451,31 @@ _BOMS = (
 _CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
 
 
-def _edit_lines(data: bytes, fixes: Sequence[Fix]) -> Edited:
-    """Make every line fix of a file, bottom up, in the file's encoding and line ends (as pip
-    decodes it: a BOM, else a coding comment in the first two lines, else UTF-8)."""
-    bom, encoding = b"", "utf-8"
+def _pip_encoding(data: bytes) -> Tuple[bytes, str]:
+    """(BOM, encoding) as pip decodes a requirements file: a BOM, else a coding comment in the
+    first two lines, else UTF-8."""
     for mark, name in _BOMS:
         if data.startswith(mark):
-            bom, encoding = mark, name
-            break
-    else:
-        for line in data.split(b"\n", 2)[:2]:
-            found = _CODING.match(line)
-            if found:
-                encoding = found.group(1).decode("ascii")
-                break
+            return mark, name
+    for line in data.split(b"\n", 2)[:2]:
+        found = _CODING.match(line)
+        if found:
+            return b"", found.group(1).decode("ascii")
+    return b"", "utf-8"
+
+
+def _edit_lines(data: bytes, fixes: Sequence[Fix]) -> Edited:
+    """Make every line fix of a file, bottom up, in the file's encoding and line ends (as pip
+    decodes it); every byte outside the edited lines stays as it was, and pip must read the
+    result in the same encoding, else nothing is edited."""
+    bom, encoding = _pip_encoding(data)
     try:
         text = data[len(bom) :].decode(encoding)
-    except (LookupError, UnicodeDecodeError) as exc:
+        same = text.encode(encoding) == data[len(bom) :]
+    except (LookupError, UnicodeError) as exc:
         return None, "utf-8", [(FAILED, f"cannot decode the file: {exc}")] * len(fixes)
+    if not same:  # utf-7, cp932: other bytes for the same text, on lines no fix touches
+        return None, encoding, [(FAILED, _NOT_ROUND_TRIP.format(encoding))] * len(fixes)
     # lines as pip numbers them (``str.splitlines``: a form feed or U+2028 ends one too), the
     # numbers the requirement facts and their fixes give
     whole = text.splitlines(keepends=True)
@@ -486,5 +504,14 @@ def _edit_lines(data: bytes, fixes: Sequence[Fix]) -> Edited:
             lines[-1] += newline  # appending after a last line without its line end
         lines[edit.first - 1 : edit.last] = [line + newline for line in edit.lines]
         lowest = edit.first
-    after = bom + "".join(lines).encode(encoding)
+    try:
+        after = bom + "".join(lines).encode(encoding)
+    except UnicodeError as exc:
+        return None, encoding, [o or (FAILED, f"cannot encode the fixed file: {exc}") for o in outcomes]
+    if _pip_encoding(after) != (bom, encoding):  # a coding comment moved into or out of line 1-2
+        moved = "the fix would change the encoding pip reads the file in: left alone"
+        return None, encoding, [o or (FAILED, moved) for o in outcomes]
     return after, encoding, outcomes
+
+
+_NOT_ROUND_TRIP = "its encoding ({}) would not write the file's other bytes back as they are: left alone"
