@@ -244,6 +244,9 @@ def check(
     first = Path(paths[0]) if paths else None
     if first is not None and not os.path.lexists(first):
         raise UserError(_missing(paths[0]))
+    if statistics and fmt != "text":  # JSON and SARIF list every finding; their summary counts them
+        raise click.BadParameter(f"counts per rule are a text format; --format {fmt} lists the findings",
+                                 param_hint="'--statistics'")  # fmt: skip
     if select and not _codes(select):
         raise UserError("--select: an empty select turns every rule off; to turn rules off, use --ignore")
     for option, given in (("--select", select), ("--ignore", ignore)):

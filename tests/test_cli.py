@@ -120,6 +120,10 @@ def test_explain(name: str) -> None:
         (["check", "--config", "missing.toml"], "archcheck: error: "),
         (["frobnicate"], "archcheck: error: No such command 'frobnicate'."),
         (["check", "/"], "archcheck: error: /: outside the project root"),
+        (  # JSON, SARIF and GitHub list every finding: counts per rule there were silently dropped
+            ["check", "--statistics", "--format", "json"],
+            "archcheck: error: Invalid value for '--statistics': counts per rule are a text format",
+        ),
         (
             ["--no-cache", "graph"],
             "archcheck: error: graph: no such file or directory (options go after the command: archcheck graph",

@@ -318,3 +318,12 @@ def test_a_warm_search_reads_the_walk_and_the_index_only(demo: Path, monkeypatch
         source.write("\n\nclass DatabaseManagerV2:\n    pass\n")
     hits = search(api.find_index(settings, jobs=1), demo, "database manager")
     assert "DatabaseManagerV2" in [h.name for h in hits] and len(loaded) > 1  # rebuilt from the facts
+
+
+@pytest.mark.parametrize("mark", ["\u2028", "\x0c", "\x1c", "\x85"])
+def test_a_docstring_is_read_on_the_line_python_numbers(tmp_path: Path, mark: str) -> None:
+    """``str.splitlines`` also ends a line at a form feed or U+2028 inside a string, where
+    Python does not: the hit showed (and was ranked by) an earlier class's docstring."""
+    text = f'X = "a{mark}b{mark}c"\nclass Old:\n    """Legacy shim."""\nclass DatabaseManager:\n    """The one."""\n'
+    (tmp_path / "m.py").write_text(text, encoding="utf-8")
+    assert first_docstring_line(tmp_path, "m.py", 4) == "The one."

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from archcheck.facts.files import UnreadableFile, read_project_file
-from archcheck.facts.source import decode
+from archcheck.facts.source import decode, lines_with_ends
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
 from archcheck.output.find_index import Definition, FindIndex
@@ -389,7 +389,7 @@ def first_docstring_line(root: Path, path: str, line: int) -> str:
     text = decode(path, data)
     if not isinstance(text, str):
         return ""
-    lines = text.splitlines(keepends=True)[line - 1 :]
+    lines = lines_with_ends(text)[line - 1 :]  # where Python ends lines (not at a form feed)
     try:
         first = mask_credentials(_docstring(iter(lines).__next__))  # masked whole, then shortened
     except (tokenize.TokenError, SyntaxError, ValueError):
