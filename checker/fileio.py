@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -21,6 +22,15 @@ MAX_INPUT_SIZE = 64 * 1024 * 1024  # a baseline, an audit history or a config fi
 # what version control keeps of a checkout, never part of it: a file archcheck wrote there would
 # be read as the repository's own (a hook git runs, refs, config)
 REPOSITORY_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr"})
+
+
+_UNKNOWN_FIELD = re.compile(r"unknown field `[^`]*`")
+
+
+def hide_unknown_fields(reason: str) -> str:
+    """A validation error of a file archcheck reads (a baseline, an audit history) without the
+    name of a key it did not expect: the file may be any file, its keys anything."""
+    return _UNKNOWN_FIELD.sub("an unknown field", reason)
 
 
 def in_repository_folder(relative: str) -> bool:
@@ -166,7 +176,10 @@ def append_log(target: str, payload: Callable[[int], bytes]) -> None:
         try:
             written = 0
             while written < len(data):
-                written += handle.write(data[written:]) or 0
+                count = handle.write(data[written:])
+                if not count:  # None: a pipe full and nobody reading it (non-blocking)
+                    raise BlockingIOError(errno.EAGAIN, "nobody reads it")
+                written += count
         except OSError:
             if stat.S_ISREG(info.st_mode):
                 with contextlib.suppress(OSError):

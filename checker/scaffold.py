@@ -11,6 +11,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import InlineTable
 
+from archcheck.config.globs import DRIVE
 from archcheck.config.load import ARCHCHECK_TOML, PYPROJECT, parse_toml, toml_text
 from archcheck.fileio import is_inside, write_atomic
 from archcheck.project.survey import Survey
@@ -25,8 +26,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def literal_glob(path: str) -> str:
-    """A glob that matches the folder ``path`` only: ``x[ab]`` is written ``x[[]ab]``."""
-    return _GLOB.sub(r"[\1]", path)
+    """A glob that matches the folder ``path`` only: ``x[ab]`` is written ``x[[]ab]``, and a
+    name that would read as absolute (``C:``, ``\\svc``) gets its first mark in brackets, so
+    the config accepts what it names."""
+    glob = _GLOB.sub(r"[\1]", path)
+    if DRIVE.match(glob):  # what the config reads as a Windows drive
+        return f"{glob[0]}[:]{glob[2:]}"
+    return f"[\\]{glob[1:]}" if glob.startswith("\\") else glob
 
 
 def _utf8(name: str) -> bool:
@@ -130,6 +136,17 @@ def _with_table(text: str, table: Dict[str, Any], force: bool, notes: Dict[str, 
     return result + "\n"
 
 
+def _long_list(value: Any) -> bool:
+    return isinstance(value, list) and len(value) > 2 and all(isinstance(v, str) for v in value)
+
+
+def _multiline(values: List[str]) -> Any:
+    """A TOML array of strings, one a line, as tomlkit writes one: parsed from its text, as
+    tomlkit builds an array item by item in time quadratic in items (12,000 services: a minute)."""
+    text = "x = [\n" + "".join(f"    {tomlkit.string(v).as_string()},\n" for v in values) + "]\n"
+    return tomlkit.parse(text)["x"]
+
+
 def _commented(table: Dict[str, Any], notes: Dict[str, str], prefix: str = "") -> Any:
     """A tomlkit table of ``table``, each note a comment line above its key, long lists one item a line."""
     new = tomlkit.table()
@@ -144,6 +161,9 @@ def _commented(table: Dict[str, Any], notes: Dict[str, str], prefix: str = "") -
         note = notes.get(prefix + key)
         if note:
             new.add(tomlkit.comment(note))
+        if _long_list(value):
+            new.add(key, _multiline(value))
+            continue
         item = tomlkit.item(value)
         if isinstance(value, list) and len(value) > 2:
             item.multiline(True)

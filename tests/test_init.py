@@ -4,6 +4,8 @@ import sys
 from pathlib import Path
 from typing import Any, Dict
 
+import pytest
+
 from tests.helpers import cli
 
 if sys.version_info >= (3, 11):
@@ -198,3 +200,54 @@ def test_init_dir_writes_the_config_in_that_directory(tmp_path: Path) -> None:
     assert result.stdout.startswith("wrote [tool.archcheck] to mono/pyproject.toml\n")
     assert tool(inner)["services"] == ["api"]
     assert "archcheck" not in (tmp_path / "pyproject.toml").read_text()
+
+
+@pytest.mark.parametrize("name", ["C:", "\\svc"])
+def test_a_folder_name_that_reads_as_absolute_gets_a_glob_the_config_accepts(
+    tmp_path: Path, name: str
+) -> None:
+    """``init`` wrote ``C:`` and ``\\svc`` as they are; the next ``check`` refused them as paths
+    outside the project."""
+    from archcheck.config.globs import validate_dir_glob
+    from archcheck.scaffold import literal_glob
+
+    glob = literal_glob(name)
+    validate_dir_glob(glob)
+    (tmp_path / name).mkdir()
+    assert [p.name for p in tmp_path.glob(glob)] == [name]
+
+
+def test_platform_folders_are_found_in_linear_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every candidate service was compared with every other (12,000 folders: 79 s of init)."""
+    from archcheck.project import survey
+
+    n = 300
+    for i in range(n):
+        (tmp_path / f"s{i}").mkdir()
+        (tmp_path / f"s{i}" / "requirements.txt").write_text("x\n")
+    (tmp_path / "s0" / "inner").mkdir()
+    (tmp_path / "s0" / "inner" / "requirements.txt").write_text("x\n")
+    calls = []
+    real = survey.is_within
+    monkeypatch.setattr(survey, "is_within", lambda *a: calls.append(a) or real(*a))
+    dirs = frozenset({*(f"s{i}" for i in range(n)), "s0/inner"})
+    found = survey._services(tmp_path, dirs, [], ["s0/inner"], lambda d: False)  # a build context
+    assert "s0" not in found and "s0/inner" in found and "s1" in found and len(found) == n
+    assert len(calls) < 10 * n
+
+
+def test_a_long_list_is_written_as_tomlkit_writes_one() -> None:
+    import tomlkit
+
+    from archcheck.scaffold import _multiline
+
+    values = ["services/a", 'we"ird', "back\\slash", "x[[]ab]"]
+    item = tomlkit.item(values)
+    item.multiline(True)
+    for built in (item, _multiline(values)):
+        document = tomlkit.document()
+        document.add("services", built)
+        assert (
+            tomlkit.dumps(document)
+            == 'services = [\n    "services/a",\n    "we\\"ird",\n    "back\\\\slash",\n    "x[[]ab]",\n]\n'
+        )

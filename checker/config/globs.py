@@ -508,7 +508,7 @@ def gitignore_globs(lines: Iterable[str]) -> Globs:
         return Globs(pathspec.GitIgnoreSpec.from_lines(lines, backend="re2"))
 
 
-_DRIVE = re.compile(r"[A-Za-z]:(?:[/\\]|\Z)")  # `C:\x`, `C:/x`, `C:`; a folder may be named `v:2`
+DRIVE = re.compile(r"[A-Za-z]:(?:[/\\]|\Z)")  # `C:\x`, `C:/x`, `C:`; a folder may be named `v:2`
 
 
 def validate_dir_glob(glob: str) -> None:
@@ -516,7 +516,7 @@ def validate_dir_glob(glob: str) -> None:
     if not glob.strip():
         raise GlobError("empty glob")
     path = PurePosixPath(glob)
-    if path.is_absolute() or glob.startswith("\\") or _DRIVE.match(glob):
+    if path.is_absolute() or glob.startswith("\\") or DRIVE.match(glob):
         raise GlobError(f"bad glob {glob!r}: must be relative to the project root")
     if not path.parts:
         raise GlobError(f"bad glob {glob!r}: must name directories below the project root")

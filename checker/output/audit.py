@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 import msgspec
 
-from archcheck.fileio import read_regular, write_atomic
+from archcheck.fileio import hide_unknown_fields, is_inside, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
 from archcheck.project.project import Project
@@ -131,10 +132,13 @@ class _Group(msgspec.Struct, forbid_unknown_fields=True):
     sites: List[str]
 
 
+Date = Annotated[str, msgspec.Meta(max_length=64)]  # an ISO timestamp; a page repeats it per point
+
+
 class _Run(msgspec.Struct, forbid_unknown_fields=True):
     """A history line: decoding checks its shape, so the trend never reads unchecked data."""
 
-    date: str
+    date: Date
     services: Dict[str, Dict[str, Union[_Count, List[_Group]]]]
     totals: Dict[str, _Count]
 
@@ -152,14 +156,28 @@ def _run(line: bytes) -> Run:
     return dict(msgspec.to_builtins(run))
 
 
-def previous_run(history: Path) -> Optional[Run]:
-    """The last run recorded in ``history`` (None if there is none); every line is checked."""
+def history_lines(history: Path) -> List[bytes]:
+    """The lines of an audit history ([] when it is missing). A relative path that a link
+    leads out of the working folder is refused: a checkout's committed link would put another
+    file's data in the page, or its keys in an error."""
+    if not history.is_absolute() and not is_inside(os.path.realpath(history), os.path.realpath(os.getcwd())):
+        raise HistoryError(f"{history}: it leads outside the project (a link); not read")
     try:
-        lines = read_regular(history).splitlines()
+        return read_regular(history).splitlines()
     except FileNotFoundError:
-        return None
+        return []
     except OSError as exc:
         raise HistoryError(f"{history}: cannot read: {exc.strerror}") from None
+
+
+def not_a_run(history: Path, number: int, exc: Exception) -> HistoryError:
+    """A line that is no audit run, the reason naming no key of it (any file may be named)."""
+    return HistoryError(f"{history}:{number}: not an audit run: {hide_unknown_fields(str(exc))}")
+
+
+def previous_run(history: Path) -> Optional[Run]:
+    """The last run recorded in ``history`` (None if there is none); every line is checked."""
+    lines = history_lines(history)
     runs: List[Run] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -171,7 +189,7 @@ def previous_run(history: Path) -> Optional[Run]:
         except RecursionError:
             raise HistoryError(f"{history}:{number}: not an audit run: nested too deeply") from None
         except (ValueError, msgspec.ValidationError) as exc:
-            raise HistoryError(f"{history}:{number}: not an audit run: {exc}") from None
+            raise not_a_run(history, number, exc) from None
     return runs[-1] if runs else None
 
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence,
 
 import msgspec
 
-from archcheck.fileio import read_regular
 from archcheck.model import Severity, Violation
 from archcheck.output import audit, escape, svg
 from archcheck.output.graph import forbidding
@@ -39,19 +38,14 @@ _OPEN = 50  # a unit's findings are listed unfolded up to this many
 
 
 class _Point(msgspec.Struct):
-    date: str
+    date: audit.Date
     totals: Dict[str, int]
 
 
 def history_points(history: Path) -> List[Point]:
     """Every run of an audit history file, oldest first (read only: nothing is appended).
     A missing file has no runs; a line that is not a run is an ``audit.HistoryError``."""
-    try:
-        lines = read_regular(history).splitlines()
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise audit.HistoryError(f"{history}: cannot read: {exc.strerror}") from None
+    lines = audit.history_lines(history)
     points: List[Point] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -59,7 +53,7 @@ def history_points(history: Path) -> List[Point]:
         try:  # json: lone surrogates round-trip, as the audit writes them
             point = msgspec.convert(json.loads(line.decode("utf-8")), type=_Point)
         except (ValueError, RecursionError, msgspec.ValidationError) as exc:
-            raise audit.HistoryError(f"{history}:{number}: not an audit run: {exc}") from None
+            raise audit.not_a_run(history, number, exc) from None
         points.append((point.date, point.totals))
     return points
 

@@ -182,12 +182,20 @@ def write(report: Report, paths: Sequence[str], env: Optional[Mapping[str, str]]
     changed = changed_files(report.root, base_ref) if base_ref else None
     given, linked = given_paths(report.root, paths), links(env, report.root)
 
+    full: List[int] = []  # the size found, when the summary would not fit beside it
+
     def summary(existing: int) -> bytes:
         text = render(report, changed, given, linked, LIMIT - existing)
-        return (("\n" if existing else "") + text).encode("utf-8")
+        data = (("\n" if existing else "") + text).encode("utf-8")
+        if existing + len(data) > LIMIT:  # GitHub drops a step summary over 1 MiB, all of it
+            full.append(existing)
+            return b""
+        return data
 
     try:
         append_log(target, summary)
     except OSError as exc:
         return f"cannot write the step summary {target}: {exc.strerror}"
+    if full:
+        return f"the step summary {target} is not written: it already holds {full[0]} bytes of GitHub's 1 MiB"
     return None

@@ -10,7 +10,6 @@ and never adds one.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import AbstractSet, Annotated, Final, List, Literal, Optional, Sequence, Set
@@ -18,7 +17,7 @@ from typing import AbstractSet, Annotated, Final, List, Literal, Optional, Seque
 import msgspec
 from msgspec.structs import replace
 
-from archcheck.fileio import read_regular, write_atomic
+from archcheck.fileio import hide_unknown_fields, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.pipeline.snippets import Identity, identities, stored_text
 from archcheck.project.layout import Places, places, within_any
@@ -52,9 +51,6 @@ class _Baseline(msgspec.Struct, forbid_unknown_fields=True):
     format: Literal[1] = FORMAT
 
 
-_UNKNOWN_FIELD = re.compile(r"unknown field `[^`]*`")
-
-
 def read(path: Path) -> Set[Identity]:
     """The entries of a baseline file; BaselineError (file, position, reason) if it is not one."""
     try:
@@ -69,7 +65,7 @@ def read(path: Path) -> Set[Identity]:
     except RecursionError:
         raise BaselineError(f"{path}: not an archcheck baseline: nested too deeply") from None
     except msgspec.ValidationError as exc:  # an unknown field's name is not quoted: any file may be named
-        reason = _UNKNOWN_FIELD.sub("an unknown field", str(exc))
+        reason = hide_unknown_fields(str(exc))
         raise BaselineError(f"{path}: not an archcheck baseline: {reason}") from None
     except ValueError as exc:  # json's: a position, never the text
         raise BaselineError(f"{path}: not an archcheck baseline: {exc}") from None

@@ -137,3 +137,38 @@ def test_a_step_summary_cut_short_by_a_full_disk_is_taken_back(project: Path) ->
     command = [sys.executable, "-m", "archcheck", "check", "--format", "github"]
     subprocess.run(command, cwd=project, capture_output=True, timeout=300, preexec_fn=limit, env=env)
     assert summary.read_text() == "PREVIOUS STEP\n" * 3  # nothing half written was left
+
+
+def test_a_step_summary_pipe_nobody_reads_fails_at_once(tmp_path: Path) -> None:
+    """A FIFO held open but never read, and a summary over the pipe's 64 KiB: the write
+    returned None (would block) and the loop spun at full CPU for good."""
+    fifo = tmp_path / "summary.fifo"
+    os.mkfifo(fifo)
+    held = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader that never reads
+    try:
+        code = (
+            "import sys\nfrom archcheck.fileio import append_log\n"
+            "try:\n    append_log(sys.argv[1], lambda size: b'x' * 200_000)\n"
+            "except OSError as exc:\n    print('refused', exc.strerror)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(fifo)], capture_output=True, text=True, timeout=60
+        )
+    finally:
+        os.close(held)
+    assert result.stdout.strip() == "refused nobody reads it", result.stderr
+
+
+def test_a_step_summary_that_would_pass_1_mib_is_not_written(project: Path) -> None:
+    """A summary file an earlier step filled to 1 MiB - 100 bytes: the header was written whole
+    and GitHub dropped the step's summary, all of it."""
+    from archcheck.output.step_summary import LIMIT as SUMMARY_LIMIT
+
+    summary = project / "summary.md"
+    before = b"x" * (SUMMARY_LIMIT - 100)
+    summary.write_bytes(before)
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
+    command = [sys.executable, "-m", "archcheck", "check", "--format", "github"]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300, env=env)
+    assert "is not written: it already holds" in result.stderr
+    assert summary.read_bytes() == before

@@ -54,3 +54,34 @@ def test_no_html_line_starts_with_a_name_from_the_checkout(tmp_path: Path) -> No
     assert not [line for line in lines if "::" in line and not line.startswith("<")]
     page = result.stdout.decode("utf-8")
     assert "svc\\n::error::z" in page and "a\\n::error::x.py" in page and "b\\r::error::y.py" in page
+
+
+@pytest.mark.parametrize("command", [["report", "--output", "r.html"], ["audit"]])
+def test_a_history_linked_out_of_the_checkout_is_not_read(tmp_path: Path, command: list) -> None:  # type: ignore[type-arg]
+    """``--history reports/h.jsonl``, a committed link to a file outside: its dates and totals
+    went into the page, and an error quoted one of its keys."""
+    outside = tmp_path / "outside.jsonl"
+    outside.write_text('{"date": "2026-01-01", "totals": {}, "services": {}, "aws_secret_key_x": 1}\n')
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": "x = 1\n"})
+    (root / "reports").mkdir()
+    (root / "reports" / "h.jsonl").symlink_to(outside)
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", *command, "--history", "reports/h.jsonl"],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 2 and "leads outside the project" in result.stderr, result.stderr
+    assert "aws_secret" not in result.stderr and not (root / "r.html").exists()
+
+
+def test_a_history_date_is_a_timestamp_not_a_payload(tmp_path: Path) -> None:
+    """The date is repeated in every point of the trend chart: a 16 MB date made a 134 MB page."""
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "h.jsonl").write_text('{"date": "' + "9" * 100_000 + '", "totals": {}, "services": {}}\n')
+    for command in (["report", "--output", "r.html"], ["audit"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "archcheck", *command, "--history", "h.jsonl"],
+            cwd=root, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 2 and "h.jsonl:1: not an audit run" in result.stderr, result.stderr
+        assert "length <= 64" in result.stderr and len(result.stderr) < 300
