@@ -19,6 +19,7 @@ import itertools
 import re
 import sys
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -313,6 +314,15 @@ _CPYTHON_LIMITS = (
 )
 
 
+def quiet_parse(text: str, path: str) -> ast.Module:
+    """``ast.parse`` with Python's own warnings off: a ``SyntaxWarning`` (``1if x else 0``,
+    ``"\\d"`` from 3.12) is printed raw to stderr, the file's name and line unescaped (a
+    name can hold a newline and ``::stop-commands::``), and only on runs that parse the file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=path)
+
+
 def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:
     """Decode and parse a Python file, or say precisely why it cannot be. Line ends are made
     ``\n`` (Python reads a lone ``\r`` as one too), so that every line count agrees with ``ast``."""
@@ -322,7 +332,7 @@ def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:
     if "\r" in text:
         text = _LINE_END.sub("\n", text)
     try:
-        return ParsedSource(path, text, ast.parse(text, filename=path))
+        return ParsedSource(path, text, quiet_parse(text, path))
     except SyntaxError as exc:
         ast_error: SyntaxError = exc
     except (RecursionError, MemoryError, ValueError) as exc:

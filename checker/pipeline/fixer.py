@@ -18,6 +18,7 @@ import codecs
 import os
 import re
 import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -359,14 +360,22 @@ def _line_breaks(code: str) -> int:
     return code.count("\n") + code.count("\r") - code.count("\r\n")
 
 
+def _compile(text: str, path: str) -> None:
+    """Compile ``text`` (never run it), Python's warnings off: a ``SyntaxWarning`` is printed
+    raw to stderr, the file's name and line unescaped."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(text, path, "exec", dont_inherit=True)
+
+
 def _compile_problem(path: str, before: str, after: str) -> Optional[str]:
     """Why the fixed code would not compile where the original did (compiled, never run)."""
     try:
-        compile(before, path, "exec", dont_inherit=True)
+        _compile(before, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None  # nothing to compare with: ``ast`` could not have read it either
     try:
-        compile(after, path, "exec", dont_inherit=True)
+        _compile(after, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return f"the fixed file would not compile ({exc}): left alone"
     return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 from typing import List
@@ -138,3 +140,18 @@ def test_graph_and_index_of_hostile_service_names(tmp_path: Path) -> None:
     nodes = json.loads(outputs["json"])["nodes"]
     assert [node["name"] for node in nodes] == ["a\\xff-svc", 'b"q\n::error x-svc']
     assert '"b\\"q\\n::error x-svc" [shape=box];' in outputs["dot"].decode()
+
+
+def test_python_warnings_never_reach_stderr_raw(tmp_path: Path) -> None:
+    """``1if c else 0`` is a SyntaxWarning that Python printed itself, the file's name and line
+    unescaped: a name holding ``\\n::stop-commands::tok\\n`` turned off GitHub's workflow
+    commands, and an ESC in the line reached the terminal."""
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    name = "a\n::stop-commands::tok\nb.py"
+    (root / "svc" / "app" / name).write_text('y = 1if c else 0  # "\x1b]0;title\x07"\nz = 0 is 0\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "--no-cache", "--format", "github"],
+        cwd=root, capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert b"SyntaxWarning" not in result.stderr and b"\x1b" not in result.stderr
+    assert not any(line.startswith(b"::stop-commands::") for line in result.stderr.splitlines())
