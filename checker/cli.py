@@ -416,6 +416,7 @@ def baseline_command(
     output: Optional[str], prune: bool, config: Optional[Path], project_path: Optional[Path], debug: bool
 ) -> int:
     """Record the current findings so later runs hide them (or prune the fixed ones)."""
+    from archcheck.output import escape
     from archcheck.pipeline import baseline
 
     to_stdout = output == "-"
@@ -439,10 +440,10 @@ def baseline_command(
         kept = [entry for entry in found if entry in known]
         baseline.write(target, kept, inside)
         dropped, remaining = len(known) - len(set(kept)), len(set(kept))
-        click.echo(f"pruned {target.name}: {dropped} fixed entries dropped, {remaining} kept")
+        click.echo(f"pruned {escape.text(target.name)}: {dropped} fixed entries dropped, {remaining} kept")
     else:
         baseline.write(target, found, inside)
-        click.echo(f"wrote {target.name}: {len(set(found))} findings recorded")
+        click.echo(f"wrote {escape.text(target.name)}: {len(set(found))} findings recorded")
     return EXIT_OK
 
 

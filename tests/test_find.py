@@ -327,3 +327,14 @@ def test_a_docstring_is_read_on_the_line_python_numbers(tmp_path: Path, mark: st
     text = f'X = "a{mark}b{mark}c"\nclass Old:\n    """Legacy shim."""\nclass DatabaseManager:\n    """The one."""\n'
     (tmp_path / "m.py").write_text(text, encoding="utf-8")
     assert first_docstring_line(tmp_path, "m.py", 4) == "The one."
+
+
+def test_a_docstring_with_an_invalid_escape_warns_nothing(tmp_path: Path) -> None:
+    """``ast.literal_eval`` of ``"\\<ESC>"`` made Python print its warning, the raw byte in it."""
+    import warnings
+
+    (tmp_path / "m.py").write_text('class A:\n    """Doc \\\x1b here."""\n', encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert first_docstring_line(tmp_path, "m.py", 1).startswith("Doc")
+    assert not caught

@@ -25,6 +25,7 @@ import ast
 import json
 import math
 import tokenize
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
@@ -416,7 +417,9 @@ def _docstring(readline: Callable[[], str]) -> str:
             continue
         if token.type != tokenize.STRING:
             return ""
-        value = ast.literal_eval(token.string)
+        with warnings.catch_warnings():  # Python prints an invalid escape's warning raw
+            warnings.simplefilter("ignore")
+            value = ast.literal_eval(token.string)
         if not isinstance(value, str):
             return ""
         return next((line.strip() for line in value.splitlines() if line.strip()), "")

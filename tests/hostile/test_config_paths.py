@@ -194,3 +194,11 @@ def test_init_reads_no_ruff_config_a_link_leads_out_to(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "parents" not in (root / "pyproject.toml").read_text()
+
+
+def test_the_baseline_name_is_escaped_when_printed(tmp_path: Path) -> None:
+    """``baseline = "x\\u202ey.json"`` (a bidi override) was printed raw in "wrote …"."""
+    root = project(tmp_path, {"a.py": "x = 1\n"}, CONFIG + 'baseline = "x\\u202ey.json"\n')
+    result = _baseline(root)
+    assert result.returncode == 0, result.stderr
+    assert "\u202e".encode() not in result.stdout and b"wrote x\\u202ey.json" in result.stdout
