@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pathspec
 import pytest
@@ -198,3 +199,40 @@ def test_decisions_agree_with_the_sequential_backend() -> None:
         sequential = pathspec.GitIgnoreSpec.from_lines(list(lines), backend="simple")
         for path in paths:
             assert globs.match_file(path) is bool(sequential.match_file(path)), (lines, path)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_directory_globs_name_what_pathlib_names_among_the_walked_folders(tmp_path: Path, seed: int) -> None:
+    """``services``/``shared`` globs are matched against the folders archcheck's walk found
+    (``Path.glob`` walked the disk once per glob, followed links out of the project and
+    recursed past Python's limit on a deep tree): the same folders as ``Path.glob`` there."""
+    import random
+
+    from archcheck.config.globs import match_dir_globs
+    from archcheck.project.layout import directories
+
+    rng = random.Random(seed)
+    names = ["svc", "apps", "a", "b", ".h", "x-y", "lib"]
+    files = []
+    for _ in range(rng.randint(1, 12)):
+        parts = [rng.choice(names) for _ in range(rng.randint(1, 4))]
+        tmp_path.joinpath(*parts).mkdir(parents=True, exist_ok=True)
+        files.append("/".join(parts) + "/m.py")
+    folders = directories(files) - {""}
+    for glob in [
+        "svc",
+        "apps/*",
+        "**/a",
+        "*",
+        "*/b",
+        "**",
+        "a/**",
+        "a/**/b",
+        "[ab]",
+        "*/*",
+        ".h/*",
+        "svc/",
+        "**/lib/*",
+    ]:
+        expected = {p.relative_to(tmp_path).as_posix() for p in tmp_path.glob(glob.rstrip("/")) if p.is_dir()}
+        assert match_dir_globs([glob], folders) == sorted(expected & folders), glob

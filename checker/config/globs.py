@@ -7,10 +7,11 @@ and ``shared`` are directory globs expanded from the root (``services/*``).
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import re
 import warnings
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import pathspec
@@ -527,11 +528,40 @@ def validate_dir_glob(glob: str) -> None:
             raise GlobError(f"bad glob {glob!r}: '**' can only be an entire path component")
 
 
-def expand_dir_globs(root: Path, globs: Iterable[str]) -> List[str]:
-    """Root-relative posix paths of the directories the globs name, sorted."""
-    found = set()
-    for glob in globs:
-        for path in root.glob(glob.rstrip("/")):
-            if path.is_dir():
-                found.add(path.relative_to(root).as_posix())
-    return sorted(found)
+def match_dir_globs(globs: Iterable[str], folders: Iterable[str]) -> List[str]:
+    """The ``folders`` (root-relative posix paths, from archcheck's own walk) that the directory
+    globs name, as ``pathlib`` reads a glob (one name per part, ``**`` any number of folders),
+    sorted. Matched against the walk's folders, never by a walk of its own: a glob reads
+    nothing beyond the project, follows no link, and costs no extra pass over the disk."""
+    patterns = [[p for p in glob.rstrip("/").split("/") if p not in ("", ".")] for glob in globs]
+    return sorted(f for f in folders if f and any(_names_match(p, f.split("/")) for p in patterns))
+
+
+def _names_match(parts: Sequence[str], names: Sequence[str]) -> bool:
+    """Whether the glob ``parts`` name the path ``names``, each state a place in ``parts``."""
+
+    def past_stars(states: Iterable[int]) -> Set[int]:  # `**` may name no folder at all
+        found = set()
+        for i in states:
+            found.add(i)
+            while i < len(parts) and parts[i] == "**":
+                i += 1
+                found.add(i)
+        return found
+
+    states = past_stars({0})
+    for name in names:
+        states = past_stars(
+            {
+                i if parts[i] == "**" else i + 1
+                for i in states
+                if i < len(parts) and _name_matches(parts[i], name)
+            }
+        )
+        if not states:
+            return False
+    return len(parts) in states
+
+
+def _name_matches(part: str, name: str) -> bool:
+    return part == "**" or fnmatch.fnmatchcase(name, part)

@@ -20,7 +20,7 @@ from typing import (
     Tuple,
 )
 
-from archcheck.config.globs import Globs, compile_globs, expand_dir_globs, git_line, gitignore_globs
+from archcheck.config.globs import Globs, compile_globs, git_line, gitignore_globs, match_dir_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.fileio import is_cache_folder, read_regular
@@ -472,14 +472,12 @@ def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> L
     folder that a ``shared`` glob matches too, or if the globs together keep none: a setting
     that does nothing is a mistake (a wildcard alone may match nothing yet)."""
     assert settings.services is not None
-    root, where = settings.root, settings.label
-    shared = {
-        glob: [d for d in expand_dir_globs(root, [glob]) if d in python_dirs] for glob in settings.shared
-    }
+    where = settings.label
+    shared = {glob: match_dir_globs([glob], python_dirs) for glob in settings.shared}
     problems: List[str] = []
     found = set()
     for glob in settings.services:
-        matched = [d for d in expand_dir_globs(root, [glob]) if d in python_dirs]
+        matched = match_dir_globs([glob], python_dirs)
         taken: Dict[str, Tuple[str, str]] = {}  # folder -> (the shared library it is or holds, its glob)
         for by, libs in shared.items():
             for d, lib in ((d, lib) for d in matched for lib in libs if is_within(lib, d)):
@@ -523,7 +521,7 @@ def discover(settings: Settings, walker: Walker = walk_files) -> Layout:
     files, env_files, compose_files = walker(settings, unlistable, unreadable)
     python_dirs = directories(files)
     # a unit holds Python code that was not excluded (`services = ["*"]` must not pick up caches)
-    shared = [d for d in expand_dir_globs(settings.root, settings.shared) if d in python_dirs]
+    shared = match_dir_globs(settings.shared, python_dirs)
     if settings.services is None:
         services = detect_services(settings.root, python_dirs, shared, settings.all_test_files)
     else:

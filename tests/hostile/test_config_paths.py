@@ -202,3 +202,27 @@ def test_the_baseline_name_is_escaped_when_printed(tmp_path: Path) -> None:
     result = _baseline(root)
     assert result.returncode == 0, result.stderr
     assert "\u202e".encode() not in result.stdout and b"wrote x\\u202ey.json" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_a_service_glob_reads_no_folder_beyond_the_walk(tmp_path: Path) -> None:
+    """``services = ["svc", "**/worker", "out/**"]`` was expanded by ``Path.glob``: a folder
+    1,100 levels deep in the checkout was RecursionError, and a committed ``out -> /usr`` was
+    walked. The globs are matched against the folders the walk found."""
+    (tmp_path / "outside" / "worker").mkdir(parents=True)
+    (tmp_path / "outside" / "worker" / "m.py").write_text("x = 1\n")
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": "x = 1\n"}, 'services = ["svc", "**/worker", "out/**"]\n')
+    (root / "out").symlink_to(tmp_path / "outside")
+    here = os.getcwd()
+    try:
+        os.chdir(root)
+        for _ in range(1100):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("m.py").write_text("x = 1\n")
+    finally:
+        os.chdir(here)
+    result = run(root, "--no-cache", "--format", "json")
+    assert result.returncode == 0 and b"internal error" not in result.stderr, result.stderr
+    assert b"worker" not in result.stdout
