@@ -216,13 +216,16 @@ def test_a_service_glob_reads_no_folder_beyond_the_walk(tmp_path: Path) -> None:
     (root / "out").symlink_to(tmp_path / "outside")
     here = os.getcwd()
     try:
-        os.chdir(root)
-        for _ in range(1100):
-            os.mkdir("d")
-            os.chdir("d")
-        Path("m.py").write_text("x = 1\n")
-    finally:
-        os.chdir(here)
-    result = run(root, "--no-cache", "--format", "json")
+        try:  # step by step: the whole path is longer than the system lets one call name
+            os.chdir(root)
+            for _ in range(1100):
+                os.mkdir("d")
+                os.chdir("d")
+            Path("m.py").write_text("x = 1\n")
+        finally:
+            os.chdir(here)
+        result = run(root, "--no-cache", "--format", "json")
+    finally:  # pytest removes old temporary folders recursively: leave none this deep
+        subprocess.run(["rm", "-rf", "d"], cwd=root, check=False)
     assert result.returncode == 0 and b"internal error" not in result.stderr, result.stderr
     assert b"worker" not in result.stdout
