@@ -254,3 +254,12 @@ def test_imports_through_thousands_of_shared_libraries_look_at_a_few_roots_each(
         [third] = layout.resolve(f"libs/l{i}/l{i}/__init__.py", fact("pydantic"))
         assert third.target is None
     assert len(steps) < 10 * n
+
+
+def test_a_unit_is_found_by_name_key_or_path_without_a_scan() -> None:
+    """``imports.allow`` names thousands of units: each was found by a scan of every unit
+    (6,000 entries and 3,000 services: 8.9 s)."""
+    assert LAYOUT.unit("orders-service") == LAYOUT.unit("services/orders-service") == UNITS[2]
+    assert LAYOUT.unit("orders") == UNITS[2]  # its key
+    assert LAYOUT.unit("nope") is None
+    assert LAYOUT._by_any_name is not None and len(LAYOUT._by_any_name) <= 3 * len(UNITS)

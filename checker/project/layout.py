@@ -171,6 +171,7 @@ class Layout:
         self.compose_files = tuple(sorted(compose_files))
         self.units = tuple(sorted(units))
         self._unit_by_dir: Dict[str, Unit] = {u.path: u for u in self.units}
+        self._by_any_name: Optional[Dict[str, Unit]] = None  # name, key or path -> unit (``unit``)
         self.dirs = directories(self.files)
         self._shared_roots = [
             r for u in self.units if u.kind is UnitKind.SHARED for r in self._library_roots(u.path)
@@ -189,11 +190,13 @@ class Layout:
         return tuple(u for u in self.units if u.kind is UnitKind.SERVICE)
 
     def unit(self, name: str) -> Optional[Unit]:
-        """A unit by name, key or path."""
-        for unit in self.units:
-            if name in (unit.name, unit.key, unit.path):
-                return unit
-        return None
+        """A unit by name, key or path (the first in order that has it as any of the three)."""
+        if self._by_any_name is None:
+            self._by_any_name = {}
+            for unit in self.units:
+                for known in (unit.name, unit.key, unit.path):
+                    self._by_any_name.setdefault(known, unit)
+        return self._by_any_name.get(name)
 
     def owner(self, path: str) -> Optional[Unit]:
         """The innermost unit that contains ``path``."""
