@@ -27,7 +27,7 @@ from archcheck.fileio import is_cache_folder, read_regular
 from archcheck.gitrepo import work_tree
 from archcheck.project.compose import MAX_BYTES as COMPOSE_MAX_BYTES
 from archcheck.project.compose import is_compose_file
-from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
+from archcheck.project.layout import Layout, Unit, UnitKind, directories
 
 SERVICE_CONTAINERS = ("", "services", "apps")
 SERVICE_MARKERS = ("pyproject.toml", "setup.py", "Dockerfile")
@@ -474,15 +474,24 @@ def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> L
     assert settings.services is not None
     where = settings.label
     shared = {glob: match_dir_globs([glob], python_dirs) for glob in settings.shared}
+    # shared glob -> folder -> the libraries it matched at or below that folder, in order: each
+    # library's folders gathered once (every service against every library was quadratic)
+    below: Dict[str, Dict[str, List[str]]] = {}
+    for by, libs in shared.items():
+        index = below[by] = {}
+        for lib in libs:
+            for folder in [lib[:i] for i, c in enumerate(lib) if c == "/"] + [lib]:
+                index.setdefault(folder, []).append(lib)
     problems: List[str] = []
     found = set()
     for glob in settings.services:
         matched = match_dir_globs([glob], python_dirs)
         taken: Dict[str, Tuple[str, str]] = {}  # folder -> (the shared library it is or holds, its glob)
-        for by, libs in shared.items():
-            for d, lib in ((d, lib) for d in matched for lib in libs if is_within(lib, d)):
-                if taken.get(d, ("",))[0] != d:  # the folder itself being shared is what to report
-                    taken[d] = (lib, by)
+        for by in shared:
+            for d in matched:
+                for lib in below[by].get(d, ()):
+                    if taken.get(d, ("",))[0] != d:  # the folder itself being shared is what to report
+                        taken[d] = (lib, by)
         kept = [d for d in matched if d not in taken]
         found.update(kept)
         named = [d for d in matched if not _WILDCARD.search(glob) and taken.get(d, ("",))[0] == d]
