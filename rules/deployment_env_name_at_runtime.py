@@ -29,7 +29,7 @@ client_id = os.environ["GOOGLE_OAUTH_CLIENT_ID"]  # set per deployment
 - `config.deployment-suffixes`: the suffixes that name a deployment.
 """
 
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from archcheck.config.options import Option
 from archcheck.config.validators import nonempty_strings
@@ -73,6 +73,26 @@ INVALID = [
 ]
 
 
+class _Suffixes:
+    """Deployment suffixes by length: a name is looked up once per distinct length, not per suffix."""
+
+    def __init__(self, suffixes: Sequence[str]) -> None:
+        self._order: dict[str, int] = {}
+        for index, suffix in enumerate(suffixes):
+            self._order.setdefault(suffix.upper(), index)
+        self._lengths = sorted({len(suffix) for suffix in self._order})
+
+    def first_ending(self, name: str) -> str | None:
+        """The earliest configured suffix that `name` ends in (ignoring case) and is longer than."""
+        upper = name.upper()
+        found = [
+            (self._order[upper[-length:]], upper[-length:])
+            for length in self._lengths
+            if length < len(name) and upper[-length:] in self._order
+        ]
+        return min(found)[1] if found else None
+
+
 class DeploymentEnvNameAtRuntime(
     Rule,
     code="CFG003",
@@ -93,15 +113,13 @@ class DeploymentEnvNameAtRuntime(
     reads = frozenset({"env_reads"})
 
     def check(self) -> Iterator[Violation]:
-        suffixes = tuple(s.upper() for s in self.option("config.deployment-suffixes"))
+        suffixes = _Suffixes(self.option("config.deployment-suffixes"))
         for path, facts in sorted(self.project.facts.items()):
             unit = self.project.runtime_unit(path) if facts.env_reads else None
             if unit is None or unit.kind is not UnitKind.SERVICE:
                 continue
             for read in facts.env_reads:
-                suffix = next(
-                    (s for s in suffixes if read.key.upper().endswith(s) and len(read.key) > len(s)), None
-                )
+                suffix = suffixes.first_ending(read.key)
                 if suffix is not None:
                     neutral = read.key[: -len(suffix)]
                     yield self.violation(read.location, fix=self.fix.format(neutral=neutral), name=read.key)
