@@ -9,9 +9,10 @@ import faulthandler
 import multiprocessing
 import os
 import signal
-import warnings
 from multiprocessing.connection import Connection
 from typing import Any, Callable, Tuple, TypeVar
+
+from archcheck.quiet import warnings_off
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -59,8 +60,7 @@ def run_isolated(function: Callable[[A], R], argument: A, timeout: float = DEFAU
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receive, send = context.Pipe(duplex=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child only parses
+    with warnings_off(DeprecationWarning):  # fork with threads: the child only parses
         process = context.Process(  # type: ignore[attr-defined]
             target=_child, args=(send, function, argument, timeout), daemon=True
         )

@@ -10,11 +10,12 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-import warnings
 from pathlib import PurePosixPath
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import pathspec
+
+from archcheck.quiet import warnings_off
 
 
 class GlobError(ValueError):
@@ -504,8 +505,7 @@ def _escapes(line: str, at: int) -> int:
 def gitignore_globs(lines: Iterable[str]) -> Globs:
     """Globs from gitignore lines, as written: Python's FutureWarning about a ``[[`` that a
     pattern means (``[[]`` is a literal bracket) is not printed on the user's terminal."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
+    with warnings_off(FutureWarning):
         return Globs(pathspec.GitIgnoreSpec.from_lines(lines, backend="re2"))
 
 

@@ -19,12 +19,12 @@ import itertools
 import re
 import sys
 import tokenize
-import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Location, ParseProblem
+from archcheck.quiet import warnings_off
 
 if TYPE_CHECKING:
     import libcst
@@ -318,8 +318,7 @@ def quiet_parse(text: str, path: str) -> ast.Module:
     """``ast.parse`` with Python's own warnings off: a ``SyntaxWarning`` (``1if x else 0``,
     ``"\\d"`` from 3.12) is printed raw to stderr, the file's name and line unescaped (a
     name can hold a newline and ``::stop-commands::``), and only on runs that parse the file."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings_off():
         return ast.parse(text, filename=path)
 
 

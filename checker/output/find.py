@@ -25,7 +25,6 @@ import ast
 import json
 import math
 import tokenize
-import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
@@ -36,6 +35,7 @@ from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
 from archcheck.output.find_index import Definition, FindIndex
 from archcheck.project.concepts import ABBREVIATIONS, method_overlap, tokens, words
+from archcheck.quiet import warnings_off
 
 PARTIAL = 0.8  # the credit for another form of a query word
 ROLE_MISMATCH = 0.7  # the share a name keeps when its last word is not the query's
@@ -417,8 +417,7 @@ def _docstring(readline: Callable[[], str]) -> str:
             continue
         if token.type != tokenize.STRING:
             return ""
-        with warnings.catch_warnings():  # Python prints an invalid escape's warning raw
-            warnings.simplefilter("ignore")
+        with warnings_off():  # Python prints an invalid escape's warning raw
             value = ast.literal_eval(token.string)
         if not isinstance(value, str):
             return ""

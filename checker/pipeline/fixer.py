@@ -18,7 +18,6 @@ import codecs
 import os
 import re
 import stat
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -30,6 +29,7 @@ from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Violation
 from archcheck.pipeline.cache import content_hash
 from archcheck.project.layout import places, within_any
+from archcheck.quiet import warnings_off
 from archcheck.rule_api.fixes import CstFix, Fix, LineEdit, LineFix, NotFixed
 
 if TYPE_CHECKING:
@@ -363,8 +363,7 @@ def _line_breaks(code: str) -> int:
 def _compile(text: str, path: str) -> None:
     """Compile ``text`` (never run it), Python's warnings off: a ``SyntaxWarning`` is printed
     raw to stderr, the file's name and line unescaped."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings_off():
         compile(text, path, "exec", dont_inherit=True)
 
 

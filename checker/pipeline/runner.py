@@ -18,7 +18,6 @@ import re
 import sys
 import threading
 import time
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
@@ -45,6 +44,7 @@ from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import CallFacts, FileFacts, Location, ParseProblem
 from archcheck.pipeline.cache import Digests, FileStore, content_hash, file_key, signature
 from archcheck.pipeline.filephase import FilePlan, fact_digests, read_and_analyse, read_calls
+from archcheck.quiet import warnings_off
 
 POOL_THRESHOLD = 64  # fewer files than this are analysed in-process: no pool start-up to pay
 CALLS_POOL_THRESHOLD = 16  # call facts cost a full walk each: a pool pays off sooner
@@ -176,8 +176,7 @@ class Forked(Generic[R]):
             return
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: none run here now
+        with warnings_off(DeprecationWarning):  # fork with threads: none run here now
             process = context.Process(target=_forked_child, args=(send, function))
             try:
                 process.start()
