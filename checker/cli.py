@@ -287,17 +287,13 @@ def _config_baseline(settings: Settings) -> Optional[Path]:
 def _project_baseline(settings: Settings, name: str) -> Path:
     """A baseline the project names: a file of the project, never one a link leads out to or
     into its ``.git`` (a hook would be read, then replaced)."""
-    from archcheck.fileio import in_repository_folder, is_inside
+    from archcheck.fileio import LEADS_OUTSIDE, leads_away
 
     target = settings.root / name
-    real, root = os.path.realpath(target), os.path.realpath(settings.root)
-    outside = not is_inside(real, root)
-    if outside and target.is_file():  # a device or FIFO is refused by the read, as not a regular file
-        raise UserError(f"baseline: '{name}' leads outside the project (a link); not read")
-    if not outside and in_repository_folder(os.path.relpath(real, root)):
-        raise UserError(
-            f"baseline: '{name}' leads into a version-control folder such as .git (a link); not read"
-        )
+    reason = leads_away(target, settings.root)
+    # outside: a device or FIFO is refused by the read, as not a regular file
+    if reason is not None and (reason != LEADS_OUTSIDE or target.is_file()):
+        raise UserError(f"baseline: '{name}': {reason} (a link); not read")
     return target
 
 

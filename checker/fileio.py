@@ -57,6 +57,22 @@ def is_inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
+LEADS_OUTSIDE = "it leads outside the project"
+LEADS_INTO_REPOSITORY = "it leads into a version-control folder such as .git"
+
+
+def leads_away(path: Union[str, Path], folder: Union[str, Path]) -> Optional[str]:
+    """Why ``path``, its links resolved, is no place of the project in ``folder`` to read or
+    write (``LEADS_OUTSIDE`` or ``LEADS_INTO_REPOSITORY``: git runs a hook, and its config can
+    hold credentials); None when it is one."""
+    real, top = os.path.realpath(path), os.path.realpath(folder)
+    if not is_inside(real, top):
+        return LEADS_OUTSIDE
+    if in_repository_folder(os.path.relpath(real, top)):
+        return LEADS_INTO_REPOSITORY
+    return None
+
+
 def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE, *, follow_links: bool = True) -> bytes:
     """The bytes of ``path``, a regular file of at most ``limit`` bytes.
 
@@ -119,11 +135,11 @@ def write_atomic(
     # a path the project names: neither a committed link nor a setting may lead out of it, nor
     # into its repository's folder (``baseline = ".git/hooks/pre-commit"``: git would run it)
     if inside is not None:
-        real, folder = os.path.realpath(target), os.path.realpath(inside)
-        if not is_inside(real, folder):
-            raise WriteError(f"{target}: not written: it leads outside the project (a link)")
-        if in_repository_folder(os.path.relpath(real, folder)):
-            raise WriteError(f"{target}: not written: it leads into a version-control folder such as .git")
+        reason = leads_away(target, inside)
+        if reason is not None:
+            raise WriteError(
+                f"{target}: not written: {reason}" + (" (a link)" if reason == LEADS_OUTSIDE else "")
+            )
         if linked_below(Path(os.path.abspath(inside)), Path(os.path.abspath(target))):
             raise WriteError(f"{target}: not written: it is a link, or in a folder that is one")
     try:

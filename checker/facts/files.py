@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from archcheck.fileio import FileTooLarge, NotRegularFile, in_repository_folder, is_inside, read_regular
+from archcheck.fileio import FileTooLarge, NotRegularFile, leads_away, read_regular
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 
@@ -27,12 +27,9 @@ def read_project_file(
     full = os.path.join(root, path)
     try:
         linked = os.path.islink(full) or ".." in path.split("/")
-        if linked:
-            real, top = os.path.realpath(full), os.path.realpath(root)
-            if not is_inside(real, top):
-                raise UnreadableFile("it leads outside the project (a link or '..'); not read")
-            if in_repository_folder(os.path.relpath(real, top)):
-                raise UnreadableFile("it leads into a version-control folder such as .git (a link); not read")
+        reason = leads_away(full, root) if linked else None
+        if reason is not None:
+            raise UnreadableFile(f"{reason} (a link or '..'); not read")
         return read_regular(full, limit)
     except FileTooLarge as exc:
         raise UnreadableFile(too_large(exc.size, limit, limit_name)) from None

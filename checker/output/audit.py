@@ -19,7 +19,7 @@ from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, 
 
 import msgspec
 
-from archcheck.fileio import hide_unknown_fields, is_inside, read_regular, write_atomic
+from archcheck.fileio import hide_unknown_fields, leads_away, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
 from archcheck.project.project import Project
@@ -159,9 +159,10 @@ def _run(line: bytes) -> Run:
 def history_lines(history: Path) -> List[bytes]:
     """The lines of an audit history ([] when it is missing). A relative path that a link
     leads out of the working folder is refused: a checkout's committed link would put another
-    file's data in the page, or its keys in an error."""
-    if not history.is_absolute() and not is_inside(os.path.realpath(history), os.path.realpath(os.getcwd())):
-        raise HistoryError(f"{history}: it leads outside the project (a link); not read")
+    file's data in the page, or its keys in an error; so is one a link leads into ``.git``."""
+    reason = None if history.is_absolute() else leads_away(history, os.getcwd())
+    if reason is not None:
+        raise HistoryError(f"{history}: {reason} (a link); not read")
     try:
         return read_regular(history).splitlines()
     except FileNotFoundError:

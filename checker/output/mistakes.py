@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Type
 
 from archcheck.fileio import (
+    LEADS_OUTSIDE,
     WriteError,
-    in_repository_folder,
     is_inside,
+    leads_away,
     linked_below,
     read_regular,
     write_atomic,
@@ -316,13 +317,14 @@ def write(directory: Path, entries: Sequence[Entry], root: Path) -> List[Outcome
     real_root, top = os.path.realpath(root), os.path.abspath(root)
     named = os.path.abspath(directory)
     in_project = is_inside(named, top) or is_inside(named, real_root)
-    if in_project and not is_inside(os.path.realpath(directory), real_root):
-        raise WriteError(f"{directory}: not written: it leads outside the project (a link)")
     # checked before the folder is made: a committed `mistakes -> .git/hooks` is no drafts folder
+    reason = leads_away(directory, real_root) if in_project else None
+    if reason == LEADS_OUTSIDE:
+        raise WriteError(f"{directory}: not written: {reason} (a link)")
     if in_project and linked_below(Path(top if is_inside(named, top) else real_root), Path(named)):
         raise WriteError(f"{directory}: not written: it is a link, or in a folder that is one")
-    if in_project and in_repository_folder(os.path.relpath(os.path.realpath(directory), real_root)):
-        raise WriteError(f"{directory}: not written: it is in a version-control folder such as .git")
+    if reason is not None:
+        raise WriteError(f"{directory}: not written: {reason}")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -74,6 +74,17 @@ def test_a_history_linked_out_of_the_checkout_is_not_read(tmp_path: Path, comman
     assert "aws_secret" not in result.stderr and not (root / "r.html").exists()
 
 
+def test_a_history_linked_into_git_is_not_read(tmp_path: Path) -> None:
+    """``h.jsonl -> .git/config``: its lines (a remote URL with a token) went into the error."""
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text('{"url": "https://x:TOKEN@example.com"}\n')
+    (root / "h.jsonl").symlink_to(".git/config")
+    result = _audit(root, "--history", "h.jsonl")
+    assert result.returncode == 2 and b"version-control folder" in result.stderr, result.stderr
+    assert b"TOKEN" not in result.stderr + result.stdout
+
+
 def test_a_history_date_is_a_timestamp_not_a_payload(tmp_path: Path) -> None:
     """The date is repeated in every point of the trend chart: a 16 MB date made a 134 MB page."""
     root = project(tmp_path, {"a.py": "x = 1\n"})
