@@ -9,7 +9,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import List
+from typing import Any, List
 
 import msgspec
 import pytest
@@ -241,3 +241,93 @@ def test_a_reinstall_of_the_same_code_keeps_the_cache() -> None:
     finally:
         os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns))
         cache.code_identity.cache_clear()
+
+
+@pytest.fixture
+def resolved(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """The files whose imports are resolved from now on (not taken from the cache)."""
+    from archcheck.project.layout import Layout
+
+    found: List[str] = []
+    real = Layout.resolve
+
+    def counted(self: Layout, path: str, fact: Any) -> Any:
+        if path not in found:
+            found.append(path)
+        return real(self, path, fact)
+
+    monkeypatch.setattr(Layout, "resolve", counted)
+    return found
+
+
+def test_only_a_changed_files_imports_are_resolved_again(project: Path, resolved: List[str]) -> None:
+    from archcheck import api
+    from archcheck.config.load import with_overrides
+
+    settings = with_overrides(api.load_settings(project), select=("IMP",))
+    api.check(settings, jobs=1)
+    assert len(resolved) > 5
+    resolved.clear()
+    startup = project / "netra_backend" / "app" / "startup.py"
+    startup.write_text("from auth_service.auth_core import tokens\n" + startup.read_text())
+    warm = api.check(settings, jobs=1)
+    assert resolved == ["netra_backend/app/startup.py"]
+    cold = api.check(settings, jobs=1, use_cache=False)
+    assert warm.violations == cold.violations
+    assert ("IMP001", "netra_backend/app/startup.py", 1) in [
+        (v.code, v.location.path, v.location.line) for v in warm.violations
+    ]
+
+
+def test_a_new_module_resolves_the_unchanged_files_imports_again(tmp_path: Path) -> None:
+    """``import billing`` led nowhere (a third-party name) until another service gained
+    ``billing.py``: the cached edge of the unchanged importer must not hide the new import."""
+    (tmp_path / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["orders", "payments"]\n')
+    for service in ("orders", "payments"):
+        (tmp_path / service).mkdir()
+        (tmp_path / service / "requirements.txt").write_text("")
+    (tmp_path / "orders" / "main.py").write_text("import billing\n")
+    (tmp_path / "payments" / "app.py").write_text("x = 1\n")
+    assert run(tmp_path, "--select", "IMP001")["violations"] == []
+    (tmp_path / "payments" / "billing.py").write_text("def charge():\n    pass\n")
+    warm, cold = run(tmp_path, "--select", "IMP001"), run(tmp_path, "--select", "IMP001", "--no-cache")
+    assert codes(warm) == codes(cold) and [c[:3] for c in codes(warm)] == [("IMP001", "orders/main.py", 1)]
+
+
+def test_imports_resolved_in_a_forked_child_are_cached(project: Path, resolved: List[str]) -> None:
+    """With two jobs the call graph, which resolves every import, runs in a forked child: what
+    it resolved reaches the cache, so the next run resolves nothing."""
+    from archcheck import api
+    from archcheck.config.load import with_overrides
+
+    settings = api.load_settings(project)
+    api.check(with_overrides(settings, select=("ASY003", "CFG001")), jobs=2)
+    resolved.clear()  # the child's own count stays in the child
+    api.check(with_overrides(settings, select=("IMP001",)), jobs=1)
+    assert resolved == []
+
+
+def test_a_tampered_import_edge_is_resolved_again(project: Path, resolved: List[str]) -> None:
+    """The table of resolved imports may come from anywhere: an edge to a path the project
+    does not hold is not believed."""
+    from archcheck import api
+    from archcheck.config.load import with_overrides
+    from archcheck.pipeline.cache import CacheDir, ImportEdges, _EdgeTable
+
+    settings = with_overrides(api.load_settings(project), select=("IMP",))
+    before = api.check(settings, jobs=1).violations
+    cache = CacheDir(project / ".archcheck_cache", project)
+    table = cache.load(ImportEdges.NAME, "edges", _EdgeTable)
+    assert table is not None and "netra_backend/app/routes.py" in table.files
+    digest, edges = table.files["netra_backend/app/routes.py"]
+    forged = [[("/etc/passwd", False)] for _ in edges]
+    cache.store(
+        ImportEdges.NAME,
+        "edges",
+        _EdgeTable(table.layout, {**table.files, "netra_backend/app/routes.py": (digest, forged)}),
+    )
+    resolved.clear()
+    for rules in (project / ".archcheck_cache").glob("rules-*.msgpack"):
+        rules.unlink()
+    assert api.check(settings, jobs=1).violations == before
+    assert resolved == ["netra_backend/app/routes.py"]

@@ -503,3 +503,65 @@ class ReportCache:
         if self.cache.made or changed_since(extra.values(), self.started_ns):
             return
         self.cache.store(self.name, "report", (self.inputs, extra, report))
+
+
+EdgeList = List[List[Tuple[Optional[str], bool]]]  # per import fact, where it leads (layout.ImportEdge)
+
+
+class _EdgeTable(msgspec.Struct, frozen=True, array_like=True):
+    layout: str  # the digest of the layout the edges were resolved in
+    files: Dict[str, Tuple[str, EdgeList]]  # path -> (digest of its import facts, their edges)
+
+
+def _ascii(path: str, edges: EdgeList) -> bool:
+    return path.isascii() and all(target is None or target.isascii() for each in edges for target, _ in each)
+
+
+class ImportEdges:
+    """Each file's resolved imports, kept from run to run (``layout.KnownEdges``): valid while
+    the layout (its files and units) and the file's import facts are the same, so one changed
+    file's imports are resolved again, not the project's."""
+
+    NAME = "import-edges.msgpack"
+
+    def __init__(self, cache: Optional[CacheDir], layout_key: str, digests: Mapping[str, Digests]) -> None:
+        self.cache = cache
+        self.layout_key = layout_key
+        self.digests = digests
+        self.new: Dict[str, Tuple[str, EdgeList]] = {}
+
+    @functools.cached_property
+    def known(self) -> Dict[str, Tuple[str, EdgeList]]:
+        """The table of the last run, read when a run first resolves imports."""
+        table = self.cache.load(self.NAME, "edges", _EdgeTable) if self.cache is not None else None
+        usable = isinstance(table, _EdgeTable) and table.layout == self.layout_key
+        return table.files if usable and table is not None else {}
+
+    def _imports(self, path: str) -> str:
+        return self.digests.get(path, {}).get("imports", "")
+
+    def get(self, path: str) -> Optional[EdgeList]:
+        entry = self.known.get(path)
+        return entry[1] if entry is not None and entry[0] == self._imports(path) else None
+
+    def put(self, path: str, edges: EdgeList) -> None:
+        self.new[path] = (self._imports(path), edges)
+
+    def added(self) -> Dict[str, Tuple[str, EdgeList]]:
+        """The entries this process put (a forked child hands them to its parent)."""
+        return dict(self.new)
+
+    def put_all(self, entries: Mapping[str, Tuple[str, EdgeList]]) -> None:
+        self.new.update(entries)
+
+    def save(self, live: Iterable[str]) -> None:
+        """Write the table back when this run resolved something, without files gone since."""
+        if self.cache is None or not self.new:
+            return
+        files = {}
+        for path in live:
+            entry = self.new.get(path) or self.known.get(path)
+            # a non-UTF-8 file name is kept out (MessagePack holds no lone surrogates)
+            if entry is not None and (_ascii(path, entry[1]) or _encodable(path, entry)):
+                files[path] = entry
+        self.cache.store(self.NAME, "edges", _EdgeTable(self.layout_key, files))

@@ -19,7 +19,16 @@ from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.suppressions import today
 from archcheck.model import FileFacts, Location, ParseProblem, Report, Violation
 from archcheck.pipeline import registry
-from archcheck.pipeline.cache import CacheDir, FileStore, RuleResult, RuleResults, digest, signature
+from archcheck.pipeline.cache import (
+    CacheDir,
+    EdgeList,
+    FileStore,
+    ImportEdges,
+    RuleResult,
+    RuleResults,
+    digest,
+    signature,
+)
 from archcheck.pipeline.filephase import FilePlan, fact_digests, read_requirements
 from archcheck.pipeline.registry import RuleClass, code_in
 from archcheck.pipeline.runner import (
@@ -98,11 +107,13 @@ class _Analysis:
     facts: StoredFacts
     calls: CallFactFiles
     store: FileStore
+    edges: ImportEdges
     plan_key: str
     requirement_hashes: Dict[str, str]
 
     def save(self) -> None:
         self.store.save(self.facts.paths, live_keys(self.facts.hashes))
+        self.edges.save(self.facts.paths)
 
 
 def _load_project_phase() -> None:
@@ -159,8 +170,9 @@ def _project(
     for path, reason in layout.unreadable:  # a .gitignore or compose file there but not read
         _note(facts, path, ParseProblem(reason, Location(path)))
     calls = CallFactFiles(root, store, hashes, jobs)
-    project = Project(settings, layout, facts, requirements, calls)
-    return _Analysis(project, facts, calls, store, plan_key, requirement_hashes)
+    edges = ImportEdges(cache, digest(sorted(layout.files), layout.units), facts.digests)
+    project = Project(settings, layout, facts, requirements, calls, edges)
+    return _Analysis(project, facts, calls, store, edges, plan_key, requirement_hashes)
 
 
 def _note(facts: StoredFacts, path: str, problem: ParseProblem) -> None:
@@ -221,11 +233,14 @@ def _computed(rule: RuleClass, analysis: _Analysis) -> Computed:
     return found, tuple(sorted(analysis.calls.read)) if "contents" in rule.reads else ()
 
 
-def _aside(rules: Sequence[RuleClass], analysis: _Analysis) -> Tuple[Dict[str, Computed], CallFactsByKey]:
-    """What a forked child computes: the rules' findings, and the call facts it gathered (for
-    the parent's cache)."""
+Aside = Tuple[Dict[str, Computed], CallFactsByKey, Dict[str, Tuple[str, EdgeList]]]
+
+
+def _aside(rules: Sequence[RuleClass], analysis: _Analysis) -> Aside:
+    """What a forked child computes: the rules' findings, and the call facts it gathered and
+    the imports it resolved (for the parent's cache)."""
     computed = {rule.code: _computed(rule, analysis) for rule in rules}
-    return computed, analysis.store.calls.added()
+    return computed, analysis.store.calls.added(), analysis.edges.added()
 
 
 def _check(rules: Sequence[RuleClass], analysis: _Analysis, results: RuleResults) -> List[Violation]:
@@ -246,9 +261,10 @@ def _check(rules: Sequence[RuleClass], analysis: _Analysis, results: RuleResults
         forked = Forked(functools.partial(_aside, aside, analysis))
     computed = {rule.code: _computed(rule, analysis) for rule in todo if forked is None or rule not in aside}
     if forked is not None:
-        elsewhere, calls = forked.result()
+        elsewhere, calls, edges = forked.result()
         computed.update(elsewhere)
         analysis.store.calls.put_all(calls)
+        analysis.edges.put_all(edges)
     found: List[Violation] = []
     for rule in rules:
         violations = known[rule.code]

@@ -16,7 +16,7 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Set, Tuple
 
 from archcheck.model import ImportFact, ImportKind, Location
 
@@ -61,6 +61,18 @@ class Resolution:
     target: Optional[str]  # None: third party or not found
     owner: Optional[Unit]
     climbs_out_of_root: bool = False
+
+
+ImportEdge = Tuple[Optional[str], bool]  # a Resolution as data: (target, climbs out of the root)
+
+
+class KnownEdges(Protocol):
+    """Where each import of a file led when its import facts and the layout were last the same:
+    one list of edges per import fact, in order."""
+
+    def get(self, path: str) -> Optional[Sequence[Sequence[ImportEdge]]]: ...
+
+    def put(self, path: str, edges: List[List[ImportEdge]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -184,6 +196,7 @@ class Layout:
         self._absolute: Dict[Tuple[Optional[Unit], str, Tuple[str, ...]], List[Resolution]] = {}
         self._module_names: Optional[Dict[str, FrozenSet[str]]] = None  # unit path -> names inside it
         self._relative: Dict[Tuple[str, int, str, Tuple[str, ...]], List[Resolution]] = {}
+        self._from_edges: Dict[ImportEdge, Resolution] = {}
 
     @property
     def services(self) -> Tuple[Unit, ...]:
@@ -267,6 +280,32 @@ class Layout:
                 return None
             here = self._step(here, part)
         return here
+
+    def resolve_file(
+        self, path: str, facts: Sequence[ImportFact], known: Optional[KnownEdges] = None
+    ) -> List[List[Resolution]]:
+        """``resolve`` of each of a file's import facts: as ``known`` has them from an earlier
+        run, else resolved now (and handed to ``known``). A cache is not trusted: an edge to a
+        place that is no file or folder of this layout is resolved again."""
+        edges = known.get(path) if known is not None else None
+        if edges is None or len(edges) != len(facts) or not all(map(self._leads_here, edges)):
+            found = [self.resolve(path, fact) for fact in facts]
+            if known is not None:
+                known.put(path, [[(r.target, r.climbs_out_of_root) for r in each] for each in found])
+            return found
+        return [[self._resolution(edge) for edge in each] for each in edges]
+
+    def _leads_here(self, edges: Sequence[ImportEdge]) -> bool:
+        return all(target is None or target in self.files or target in self.dirs for target, _ in edges)
+
+    def _resolution(self, edge: ImportEdge) -> Resolution:
+        """The Resolution an edge stands for (its owner is the target's, as ``resolve`` gives)."""
+        found = self._from_edges.get(edge)
+        if found is None:
+            target, climbs = edge
+            owner = self.owner(target) if target is not None else None
+            found = self._from_edges[edge] = Resolution(target, owner, climbs)
+        return found
 
     def resolve(self, path: str, fact: ImportFact) -> List[Resolution]:
         """Every place an import fact leads (a from-import may name submodules)."""

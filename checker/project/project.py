@@ -34,7 +34,7 @@ from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
 from archcheck.project.file_index import FileIndex
 from archcheck.project.import_graph import build_unit_graph
-from archcheck.project.layout import Layout, ResolvedImport, Unit, service_hosts
+from archcheck.project.layout import KnownEdges, Layout, ResolvedImport, Unit, service_hosts
 from archcheck.project.requirement_graph import Requirements
 
 if TYPE_CHECKING:
@@ -64,12 +64,14 @@ class Project:
         facts: Mapping[str, FileFacts],
         requirements: Optional[Requirements] = None,
         call_facts: Optional[CallFactSource] = None,
+        known_edges: Optional[KnownEdges] = None,
     ) -> None:
         self.settings = settings
         self.layout = layout
         self.facts = facts
         self.requirements = requirements or Requirements(None, {})
         self.call_facts = call_facts
+        self.known_edges = known_edges
         self.files = FileIndex(facts)
         self._ancestors: Dict[Tuple[str, str], FrozenSet[str]] = {}
         self._derived: Dict[str, Any] = {}
@@ -97,8 +99,9 @@ class Project:
         resolved: List[ResolvedImport] = []
         for path in sorted(self.facts):
             source = self.layout.owner(path)
-            for fact in self.facts[path].imports:
-                for resolution in self.layout.resolve(path, fact):
+            facts = self.facts[path].imports
+            for fact, each in zip(facts, self.layout.resolve_file(path, facts, self.known_edges)):
+                for resolution in each:
                     resolved.append(ResolvedImport(path, fact, source, resolution))
         return tuple(resolved)
 
