@@ -37,6 +37,7 @@ from app.db.manager import DatabaseManager
 - `ssot.acceptable-duplicates`: class names or globs allowed to repeat.
 """
 
+import itertools
 from typing import Iterator, Sequence
 
 from archcheck.config.options import Option
@@ -122,9 +123,11 @@ INVALID = [
 
 
 def others(site: Site, group: Sequence[Site]) -> str:
-    """The other sites of a group, for a message: ``a.py:3, b.py:10``."""
+    """The other sites of a group, for a message: ``a.py:3, b.py:10``; only those shown are
+    spelt (thousands of copies of one class made every message cost the whole group)."""
+    shown = itertools.islice((o for o in group if o is not site), SHOWN)
     return listed(
-        [o.where() if o.path != site.path else f"line {o.location.line}" for o in group if o is not site]
+        [o.where() if o.path != site.path else f"line {o.location.line}" for o in shown], len(group) - 1
     )
 
 
