@@ -29,9 +29,12 @@ opensearch-py==2.8.0
 Pin the package once, in one file that the others include.
 """
 
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+import heapq
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, cast
 
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from archcheck.facts.requirements_txt import installed_here, same_version
 from archcheck.model import RequirementFact, Severity, Violation
@@ -114,20 +117,154 @@ def _range(fact: RequirementFact) -> Optional[SpecifierSet]:
         return None
 
 
-def _clashes(facts: List[RequirementFact]) -> Dict[Tuple[Tuple[str, ...], str], List[RequirementFact]]:
-    """(pins, specifier) -> the lines of one package that conflict with a line saying so.
+@dataclass
+class _Group:
+    """Lines of one package that conflict with exactly the same lines: one exact version
+    (``1.0`` and ``1.0.0`` alike), one range, or something else (several pins, a version
+    packaging cannot read), compared line by line."""
 
-    A conflict depends only on what two lines allow, so each distinct constraint is compared
-    with each other once: a file that repeats one line thousands of times costs no more."""
-    kinds: Dict[Tuple[Tuple[str, ...], str], List[RequirementFact]] = {}
-    for fact in facts:
-        kinds.setdefault((fact.pins, fact.specifier), []).append(fact)
-    order = {id(fact): index for index, fact in enumerate(facts)}
-    found: Dict[Tuple[Tuple[str, ...], str], List[RequirementFact]] = {}
-    for key, group in kinds.items():
-        clashing = [other for others in kinds.values() if _conflict(group[0], others[0]) for other in others]
-        found[key] = sorted(clashing, key=lambda fact: order[id(fact)])  # in the order of the files
-    return found
+    facts: List[RequirementFact] = field(default_factory=list)
+    version: Optional[Version] = None  # the one exact pin
+    public: Optional[Version] = None  # that version without its local part (``+cpu``)
+    allowed: Optional[SpecifierSet] = None  # the range of a line without a pin
+    own: int = 0  # lines in the service's own files
+    elsewhere: int = 0  # lines outside the shared requirements
+
+
+@dataclass(frozen=True)
+class _Clash:
+    """What a line conflicts with: how many lines, the first ``SHOWN`` of them in file order,
+    whether one is in the service's own files, and whether all are in the shared file."""
+
+    count: int
+    shown: List[RequirementFact]
+    in_own: bool
+    all_shared: bool
+
+
+def _group(fact: RequirementFact) -> Tuple[object, _Group]:
+    if len(fact.pins) == 1:
+        try:
+            version = Version(fact.pins[0])
+        except InvalidVersion:
+            return ("line", fact.pins, fact.specifier), _Group()
+        return ("pin", version), _Group(version=version, public=Version(version.public))
+    if not fact.pins:
+        return ("range", fact.specifier), _Group(allowed=_range(fact))
+    return ("line", fact.pins, fact.specifier), _Group()
+
+
+class _Clashes:
+    """The conflicts among the lines of one package in what one service installs.
+
+    A conflict depends only on what two lines allow. Exact pins, the common case, are grouped
+    by version and compared through what makes two versions installable together (the same
+    version, or one without a local part that the other extends): thousands of distinct pins
+    cost a pass each, never a comparison of each with every other. Only a range or an odd
+    line is compared with each group."""
+
+    def __init__(self, facts: Sequence[RequirementFact], own: Set[str], shared: Set[str]) -> None:
+        self.order = {id(fact): index for index, fact in enumerate(facts)}
+        groups: Dict[object, _Group] = {}
+        self.group_of: Dict[int, _Group] = {}
+        for fact in facts:
+            key, new = _group(fact)
+            group = groups.setdefault(key, new)
+            group.facts.append(fact)
+            group.own += fact.location.path in own
+            group.elsewhere += fact.location.path not in shared
+            self.group_of[id(fact)] = group
+        self.pinned = [g for g in groups.values() if g.version is not None]
+        self.others = [g for g in groups.values() if g.version is None]
+        self.total = _tally(self.pinned)
+        self.same_public: Dict[Version, List[_Group]] = {}
+        self.plain: Dict[Version, _Group] = {}  # public version -> its group without a local part
+        for group in self.pinned:
+            self.same_public.setdefault(cast(Version, group.public), []).append(group)
+            if cast(Version, group.version).local is None:
+                self.plain[cast(Version, group.public)] = group
+        # clashes with a range or an odd line, judged one pair of groups at a time
+        self.beside: Dict[int, List[_Group]] = {}
+        for other in self.others:
+            if other.facts[0].pins:  # an odd line: against every group
+                for group in [*self.pinned, *self.others]:
+                    if group is not other and _conflict(other.facts[0], group.facts[0]):
+                        self.beside.setdefault(id(other), []).append(group)
+                        if group.version is not None or not group.facts[0].pins:  # no turn of its own
+                            self.beside.setdefault(id(group), []).append(other)
+                continue
+            allowed = other.allowed  # a range: against each pin (ranges never conflict)
+            if allowed is None:
+                continue
+            for group in self.pinned:
+                if not allowed.contains(cast(Version, group.version), prereleases=True):
+                    self.beside.setdefault(id(other), []).append(group)
+                    self.beside.setdefault(id(group), []).append(other)
+        self.firsts = self._firsts(facts)
+        self.known: Dict[int, _Clash] = {}
+
+    def _firsts(self, facts: Sequence[RequirementFact]) -> List[RequirementFact]:
+        """The lines in file order, each group's first ``SHOWN`` only: the first ``SHOWN`` lines
+        of any set of groups are among them."""
+        seen: Dict[int, int] = {}
+        kept = []
+        for fact in facts:
+            group = id(self.group_of[id(fact)])
+            seen[group] = seen.get(group, 0) + 1
+            if seen[group] <= SHOWN:
+                kept.append(fact)
+        return kept
+
+    def of(self, fact: RequirementFact) -> _Clash:
+        group = self.group_of[id(fact)]
+        if id(group) not in self.known:
+            found = self._of_pin(group) if group.version is not None else self._of_other(group)
+            self.known[id(group)] = found
+        return self.known[id(group)]
+
+    def _compatible(self, group: _Group) -> List[_Group]:
+        """The pinned groups whose version pip can install as ``group``'s."""
+        public = cast(Version, group.public)
+        if cast(Version, group.version).local is None:  # `==1.0` takes `1.0+cpu`
+            return self.same_public[public]
+        plain = self.plain.get(public)
+        return [group] if plain is None else [group, plain]
+
+    def _of_pin(self, group: _Group) -> _Clash:
+        compatible = self._compatible(group)
+        extra = self.beside.get(id(group), [])
+        count, own, elsewhere = self.total
+        for sign, part in ((-1, compatible), (1, extra)):
+            tally = _tally(part)
+            count, own, elsewhere = (
+                count + sign * tally[0],
+                own + sign * tally[1],
+                elsewhere + sign * tally[2],
+            )
+        skipped, wanted = {id(g) for g in compatible}, {id(g) for g in extra}
+        shown = []
+        for fact in self.firsts:
+            other = self.group_of[id(fact)]
+            if id(other) in wanted or (other.version is not None and id(other) not in skipped):
+                shown.append(fact)
+                if len(shown) == SHOWN:
+                    break
+        return _Clash(count, shown, own > 0, elsewhere == 0)
+
+    def _of_other(self, group: _Group) -> _Clash:
+        clashing = self.beside.get(id(group), [])
+        count, own, elsewhere = _tally(clashing)
+        firsts = (fact for other in clashing for fact in other.facts[:SHOWN])
+        shown = heapq.nsmallest(SHOWN, firsts, key=lambda fact: self.order[id(fact)])
+        return _Clash(count, shown, own > 0, elsewhere == 0)
+
+
+def _tally(groups: Iterable[_Group]) -> Tuple[int, int, int]:
+    """Lines, lines in the service's own files, lines outside the shared file."""
+    lines = own = elsewhere = 0
+    for group in groups:
+        lines, own, elsewhere = lines + len(group.facts), own + group.own, elsewhere + group.elsewhere
+    return lines, own, elsewhere
 
 
 def _pin_allows(pin: str, version: str) -> bool:
@@ -178,24 +315,22 @@ class ConflictingPins(
                 if installed_here(fact):  # pip skips a line whose marker is false (`; python_version < "3"`)
                     by_name.setdefault(fact.name, []).append(fact)
             for facts in by_name.values():
-                clashing = _clashes(facts)
+                clashing = _Clashes(facts, own, shared)
                 for fact in facts:
-                    clashes = clashing.get((fact.pins, fact.specifier), [])
+                    clash = clashing.of(fact)
                     where = (fact.location.path, fact.location.line)
-                    if not clashes or where in reported:
+                    if not clash.count or where in reported:
                         continue
-                    if fact.location.path not in own and any(c.location.path in own for c in clashes):
+                    if fact.location.path not in own and clash.in_own:
                         continue  # reported at the service's own line, which is the one to change
                     reported.add(where)
-                    shown = [f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clashes[:SHOWN]]
-                    others = listed(shown, total=len(clashes))
-                    in_shared = fact.location.path in shared and all(
-                        c.location.path in shared for c in clashes
-                    )
+                    shown = [f"'{o.text}' ({o.location.path}:{o.location.line})" for o in clash.shown]
+                    others = listed(shown, total=clash.count)
+                    in_shared = fact.location.path in shared and clash.all_shared
                     yield self.violation(
                         fact.location,
                         message=SHARED_MESSAGE if in_shared else None,
-                        related=[o.location for o in clashes[:SHOWN]],
+                        related=[o.location for o in clash.shown],
                         requirement=fact.text,
                         others=others,
                         service=service,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from archcheck.facts.requirements_txt import parse_requirements
 
@@ -237,3 +238,53 @@ def test_shell_words_are_split_in_linear_time() -> None:
         (2, "cannot read the options on this line: quoted options longer than 4,096 characters")
     ]
     assert [i.target for i in facts.includes] == ["svc/a b.txt"]
+
+
+_CONSTRAINTS = [
+    "==1.0", "==1", "==1.0.0", "==1.0+cpu", "==1.0.0+cpu", "==1.0+CPU", "==1.0+gpu", "==2.0", "==2.0rc1",
+    "==2.0.post1", "==1!1.0", "==1.0.dev0", "===1.0", "===abc", ">=1.0", "<2", "!=1.0", "~=1.0",
+    ">=1.0,<2.0", "==1.*", "", "==1.0,==1.0.0", "==1.0,==2.0", "==1.0,>=2", "===abc,==1.0", ">1.0",
+]  # fmt: skip
+
+
+def _pins_file(lines: list) -> list:
+    text = "".join(f"pkg{constraint}\n" for constraint in lines)
+    return list(parse_requirements("svc/requirements.txt", text.encode()).requirements)
+
+
+def test_conflicting_pins_grouped_by_version_agree_with_comparing_every_pair() -> None:
+    """REQ006 compares exact pins through their versions (thousands of distinct pins were
+    compared each with each other: quadratic); on random mixes of pins, ranges and odd lines
+    it finds exactly the conflicts that comparing every pair of lines finds."""
+    import random
+
+    from archcheck.rule_api.rule import SHOWN
+    from archcheck.rules.conflicting_pins import _Clashes, _conflict
+
+    chooser = random.Random(6)
+    paths = ["svc/requirements.txt", "requirements.shared.txt", "svc/extra.txt"]
+    own, shared = {paths[0], paths[2]}, {paths[1]}
+    for _ in range(400):
+        parsed = _pins_file(chooser.choices(_CONSTRAINTS, k=chooser.randint(1, 14)))
+        facts = [replace(f, location=replace(f.location, path=chooser.choice(paths))) for f in parsed]
+        table = _Clashes(facts, own, shared)
+        for fact in facts:
+            expected = [other for other in facts if _conflict(fact, other)]
+            found = table.of(fact)
+            assert (found.count, found.shown) == (len(expected), expected[:SHOWN]), [f.text for f in facts]
+            assert found.in_own == any(o.location.path in own for o in expected)
+            assert found.all_shared == all(o.location.path in shared for o in expected)
+
+
+def test_thousands_of_distinct_pins_of_one_package_are_not_compared_pairwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from archcheck.rules import conflicting_pins
+
+    compared = []
+    real = conflicting_pins._conflict
+    monkeypatch.setattr(conflicting_pins, "_conflict", lambda a, b: compared.append(1) or real(a, b))
+    facts = _pins_file([f"==0.{i}" for i in range(2_000)] + [">=0.5", "==1.0,==1.0.0"])
+    table = conflicting_pins._Clashes(facts, {"svc/requirements.txt"}, set())
+    assert [table.of(fact).count for fact in facts[:2]] == [2_001, 2_001]
+    assert len(compared) <= 3 * len(facts)
