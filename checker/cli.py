@@ -332,6 +332,8 @@ def _fix(
     if diff:
         shown = fixes.to_diff(outcome)
         _emit(shown if output else fixes.guarded(shown), output)
+        for line in fixes.left_out(outcome):
+            click.echo(line, err=True)
     for line in fixes.not_fixed(outcome):
         click.echo(line, err=True)
     click.echo(fixes.summary(outcome, written=not diff), err=True)

@@ -5,8 +5,10 @@ Reports a Python file that the Python running archcheck rejects (typically
 syntax of a newer Python, such as a 3.12 f-string on 3.11) and that LibCST,
 which reads the newer grammar, could not parse to the end: its native parser
 crashed, ran out of memory, or used up its CPU time (deep nesting, operand
-chains of thousands of terms). Such a file may be valid code; archcheck
-cannot tell, and no other rule sees into it. It is a warning, not ARC001's
+chains of thousands of terms). Also a file this Python's own parser could not
+finish within its CPU-time limit: before 3.12, an f-string of tens of
+thousands of placeholders parses in quadratic time. Such a file may be valid
+code; archcheck cannot tell, and no other rule sees into it. It is a warning, not ARC001's
 "cannot parse": nothing says the code is broken.
 
 ## Why is this bad?

@@ -332,6 +332,32 @@ def test_a_diff_applies_to_files_in_their_own_bytes_and_odd_names(tmp_path: Path
     assert (app / "cr.py").read_bytes() == b"x = 1\rfrom app.models import X\r"
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-32"])
+def test_a_utf16_file_is_left_out_of_the_diff_and_the_rest_applies(tmp_path: Path, encoding: str) -> None:
+    """pip reads a UTF-16 requirements file; printed decoded, its hunk made ``git apply``
+    reject the whole patch (the other files' fixes too)."""
+    wide = ("\ufeff" if encoding == "utf-16-le" else "") + "stripe==10.1.0\r\n"
+    root = project_with(
+        tmp_path,
+        {
+            **APP,
+            "requirements.shared.txt": b"fastapi==0.116.1\n",
+            "services/orders/requirements.txt": wide.encode(encoding),
+        },
+    )
+    subprocess.run(["git", "init", "-q", "."], cwd=root, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "--diff"], cwd=root, capture_output=True
+    )
+    (tmp_path / "d.patch").write_bytes(result.stdout)
+    subprocess.run(["git", "apply", "d.patch"], cwd=root, check=True)
+    assert (root / "services/orders/app/api.py").read_bytes() == b"from app.models import Order\n"
+    assert (root / "services/orders/requirements.txt").read_bytes() == wide.encode(encoding)
+    assert b"services/orders/requirements.txt: not in the diff: a UTF-" in result.stderr
+    assert b"would fix 2 findings in 2 files" in result.stderr
+
+
 def test_a_parenthesised_call_is_fixed(tmp_path: Path) -> None:
     """LibCST's positions, like ``ast``'s spans, leave out an expression's parentheses."""
     source = (

@@ -26,6 +26,8 @@ def to_diff(outcome: Outcome) -> bytes:
     text), with paths quoted as git quotes them: what ``git apply`` reads."""
     chunks: List[str] = []
     for change in outcome.files:
+        if _wide(change.encoding):
+            continue  # see left_out
         # lines as git splits them, at "\n" only: a file with lone CR line ends is one line to git
         before = _git_lines(_byte_faithful(change.before, change.encoding))
         after = _git_lines(_byte_faithful(change.after, change.encoding))
@@ -45,10 +47,25 @@ def _git_lines(text: str) -> List[str]:
 
 def _byte_faithful(data: bytes, encoding: str) -> str:
     """A file's bytes as text that encodes back to the same bytes (UTF-8, a byte that is not
-    UTF-8 kept as a surrogate); a UTF-16 or UTF-32 file, which no line-based diff carries, decoded."""
-    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
-        return data.decode(encoding, errors="replace")
+    UTF-8 kept as a surrogate)."""
     return data.decode("utf-8", "surrogateescape")
+
+
+def _wide(encoding: str) -> bool:
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+
+
+def left_out(outcome: Outcome) -> List[str]:
+    """One line per file the diff leaves out: a UTF-16 or UTF-32 file (pip reads them). A patch
+    carries it only as raw bytes split at each 0x0A, where no credential could be masked and
+    every other byte is a NUL, and shown decoded it no longer applies, taking the rest of the
+    patch with it (``git apply`` is all or nothing). ``--fix`` writes it in its own encoding."""
+    return [
+        f"{escape.text_path(change.path)}: not in the diff: a {codecs.lookup(change.encoding).name.upper()} "
+        f"file, which a patch cannot carry as text; `archcheck check --fix` fixes it"
+        for change in outcome.files
+        if _wide(change.encoding)
+    ]
 
 
 _C_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\"}

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from archcheck import api
+from archcheck.model import ParseProblem
 from archcheck.pipeline import filephase
 from archcheck.pipeline.cache import signature
 from tests.hostile._project import CONFIG, project, run
@@ -361,3 +362,21 @@ def test_a_python_file_linked_into_git_is_not_read(tmp_path: Path) -> None:
     (root / "svc" / "app" / "conf.py").symlink_to("../../.git/config")
     out = _text(root)
     assert "svc/app/conf.py" in out and "version-control folder" in out and "SECRET" not in out
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12 parses f-strings in linear time")
+def test_an_f_string_this_python_parses_in_quadratic_time_costs_a_bounded_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before 3.12 one f-string of 150,000 placeholders (450 KB) takes ast.parse about 15 s
+    (400,000: 100 s and 836 MB); the parse runs in a child with a CPU-time limit."""
+    from archcheck.facts import source
+
+    monkeypatch.setattr(source, "SLOW_PARSE_CPU", 1.0)
+    slow = 'x = f"' + "{a}" * 150_000 + '"\n'
+    problem = source.parse("svc/app/m.py", slow.encode())
+    assert isinstance(problem, ParseProblem) and problem.beyond_limits
+    assert "could not finish it within 1 s of CPU time" in problem.reason
+    many = "import os\n" + "".join(f'x{i} = f"{{a}}{{b}}"\n' for i in range(3_000))  # 6,000 braces: parsed
+    parsed = source.parse("svc/app/ok.py", many.encode())
+    assert not isinstance(parsed, ParseProblem) and parsed.ast_tree is not None
