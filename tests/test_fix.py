@@ -309,6 +309,17 @@ def test_a_diff_applies_when_a_line_holds_what_splitlines_breaks_at(tmp_path: Pa
     assert (app / "ff.py").read_text(encoding="utf-8") == source.replace(".models", "app.models")
 
 
+def _apply_diff(root: Path) -> subprocess.CompletedProcess[bytes]:
+    """``archcheck check --diff`` in a new git repository at ``root``, applied by ``git apply``."""
+    subprocess.run(["git", "init", "-q", "."], cwd=root, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "--diff"], cwd=root, capture_output=True
+    )
+    (root / "d.patch").write_bytes(result.stdout)
+    subprocess.run(["git", "apply", "d.patch"], cwd=root, check=True)
+    return result
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_a_diff_applies_to_files_in_their_own_bytes_and_odd_names(tmp_path: Path) -> None:
     """A BOM, a latin-1 file, a name that is not UTF-8, one with an escape character or a
@@ -318,12 +329,7 @@ def test_a_diff_applies_to_files_in_their_own_bytes_and_odd_names(tmp_path: Path
     (app / "bom.py").write_bytes(b"\xef\xbb\xbfimport os\nfrom .models import X\n")
     (app / "lat.py").write_bytes(b'# -*- coding: latin-1 -*-\ns = "caf\xe9"\nfrom .models import X\n')
     (app / "cr.py").write_bytes(b"x = 1\rfrom .models import X\r")  # one line to git
-    subprocess.run(["git", "init", "-q", "."], cwd=tmp_path, check=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "archcheck", "check", "--diff"], cwd=tmp_path, capture_output=True
-    )
-    (tmp_path / "d.patch").write_bytes(result.stdout)
-    subprocess.run(["git", "apply", "d.patch"], cwd=tmp_path, check=True)
+    _apply_diff(tmp_path)
     assert (app / "bom.py").read_bytes() == b"\xef\xbb\xbfimport os\nfrom app.models import X\n"
     assert (
         app / "lat.py"
@@ -346,12 +352,7 @@ def test_a_utf16_file_is_left_out_of_the_diff_and_the_rest_applies(tmp_path: Pat
             "services/orders/requirements.txt": wide.encode(encoding),
         },
     )
-    subprocess.run(["git", "init", "-q", "."], cwd=root, check=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "archcheck", "check", "--diff"], cwd=root, capture_output=True
-    )
-    (tmp_path / "d.patch").write_bytes(result.stdout)
-    subprocess.run(["git", "apply", "d.patch"], cwd=root, check=True)
+    result = _apply_diff(root)
     assert (root / "services/orders/app/api.py").read_bytes() == b"from app.models import Order\n"
     assert (root / "services/orders/requirements.txt").read_bytes() == wide.encode(encoding)
     assert b"services/orders/requirements.txt: not in the diff: a UTF-" in result.stderr
