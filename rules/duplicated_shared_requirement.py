@@ -217,8 +217,12 @@ class DuplicatedSharedRequirement(
             ),
         )
         for root in installers:
-            same_name = self._by_name(root).get(fact.name, ())
-            others = [f for f in same_name if f.location != fact.location]
+            texts = self._by_text(root).get(fact.name, {})
+            others = (
+                first
+                for text, (first, places) in texts.items()
+                if text != fact.text or any(place != fact.location for place in places)
+            )
             if not any(_removal_changes(fact, other) is None for other in others):
                 return NotFixed(
                     f"'{root}' does not install the shared requirements file yet: removing the line would "
@@ -241,6 +245,23 @@ class DuplicatedSharedRequirement(
             return found
 
         return self.project.derived(f"requirements.by-name:{start}", index)
+
+    def _by_text(self, start: str) -> Mapping[str, Mapping[str, Tuple[RequirementFact, List[Location]]]]:
+        """Name -> each distinct line of that package in what ``start`` installs: its first fact
+        and its first two places. Whether removing a line keeps the package depends only on
+        the other lines' text, so a file of thousands of copies of one line is one line to
+        compare with, not thousands per finding."""
+
+        def index() -> Dict[str, Dict[str, Tuple[RequirementFact, List[Location]]]]:
+            found: Dict[str, Dict[str, Tuple[RequirementFact, List[Location]]]] = {}
+            for name, facts in self._by_name(start).items():
+                for fact in facts:
+                    _, places = found.setdefault(name, {}).setdefault(fact.text, (fact, []))
+                    if len(places) < 2:
+                        places.append(fact.location)
+            return found
+
+        return self.project.derived(f"requirements.by-text:{start}", index)
 
     def _drifted_copies(self, shared: Dict[str, RequirementFact]) -> Iterator[Violation]:
         """One finding per copy of the shared file whose requirements differ from it."""

@@ -508,3 +508,65 @@ def test_a_python_file_whose_encoding_does_not_round_trip_is_not_edited() -> Non
     span = Location("m.py", 3, 1, 3, 2)
     after, _, outcomes = fixer._edit_module("m.py", data, [CstFix("m.py", span, unchanged, "x")])  # type: ignore[arg-type]
     assert after is None and outcomes[0] is not None and "would not write" in outcomes[0][1]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_diff_of_thousands_of_separate_fixes_is_found_without_difflibs_matcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """difflib's matcher takes time quadratic in the hunks of a file (8,000 fixes, each in its
+    own function: 21 s of a 26 s ``--diff``); the diff is a patience diff, and still applies."""
+    import difflib
+
+    from archcheck.output import fixes
+
+    searches = []
+    real = difflib.SequenceMatcher.find_longest_match
+    monkeypatch.setattr(
+        difflib.SequenceMatcher, "find_longest_match", lambda self, *a: searches.append(1) or real(self, *a)
+    )
+    before = "import asyncio\n" + "".join(f"async def f{i}(x):\n    asyncio.run(x)\n\n" for i in range(1_000))
+    after = before.replace("asyncio.run(x)", "await x")
+    change = fixer.FileFix("m.py", before.encode(), after.encode(), "utf-8", ())
+    diff = fixes.to_diff(fixer.Outcome((change,)))
+    assert len(searches) < 100
+    (tmp_path / "m.py").write_text(before)
+    (tmp_path / "d.patch").write_bytes(diff)
+    subprocess.run(["git", "apply", "d.patch"], cwd=tmp_path, check=True)
+    assert (tmp_path / "m.py").read_text() == after
+
+
+def test_thousands_of_copies_of_a_shared_line_are_fixed_reading_each_copy_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REQ002's fix of each copy listed every other line of the package (20,000 copies of
+    ``fastapi==0.1``: a 24 s ``--diff``); the distinct lines are indexed once per service."""
+    from archcheck.rules.duplicated_shared_requirement import DuplicatedSharedRequirement
+
+    class Counted(list):  # type: ignore[type-arg]
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            for item in super().__iter__():
+                read.append(1)
+                yield item
+
+    read: List[int] = []
+    real = DuplicatedSharedRequirement._by_name
+    counted: Dict[str, Dict[str, Counted]] = {}
+
+    def by_name(self: DuplicatedSharedRequirement, start: str) -> Dict[str, Counted]:
+        if start not in counted:
+            counted[start] = {name: Counted(facts) for name, facts in real(self, start).items()}
+        return counted[start]
+
+    monkeypatch.setattr(DuplicatedSharedRequirement, "_by_name", by_name)
+    copies = 600
+    files = {
+        "requirements.shared.txt": "fastapi==0.1\n",
+        "svc/app/main.py": "import fastapi\n",
+        "svc/requirements.txt": "-r ../requirements.shared.txt\n" + "fastapi==0.1\n" * copies,
+    }
+    write_example(tmp_path, Example(files, 'services = ["svc"]\n'))
+    settings = with_overrides(api.load_settings(tmp_path), select=("REQ002",))
+    outcome = api.fix(settings, use_cache=False, jobs=1, write=False)
+    assert outcome.fixed == copies and outcome.skipped == ()
+    assert len(read) < 20 * copies

@@ -151,10 +151,17 @@ def select_selectors(value: Any) -> Tuple[str, ...]:
     return selectors
 
 
+TEMPLATE_MAX, PLACEHOLDERS_MAX = 2048, 16
+
+
 def format_template(value: Any, fields: Collection[str]) -> str:
-    """Text whose only placeholders are ``{field}`` for ``fields``: no format spec, conversion,
-    index or attribute (``{service:>99999999}`` would make every formatting slow)."""
+    """Text of at most ``TEMPLATE_MAX`` characters whose only placeholders are at most
+    ``PLACEHOLDERS_MAX`` ``{field}`` for ``fields``: no format spec, conversion, index or
+    attribute (``{service:>99999999}`` would make every formatting slow), and no template that
+    every finding prints expanded, twice, to megabytes."""
     text = string(value)
+    if len(text) > TEMPLATE_MAX:
+        raise ValueError(f"longer than {TEMPLATE_MAX} characters ({len(text)})")
     allowed = " or ".join(f"{{{field}}}" for field in fields)
     try:
         parsed = list(strings.Formatter().parse(text))
@@ -168,6 +175,9 @@ def format_template(value: Any, fields: Collection[str]) -> str:
         if spec or conversion:
             shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
             raise ValueError(f"placeholder {shown}: no format spec or conversion allowed; use {allowed}")
+    placeholders = sum(name is not None for _, name, _, _ in parsed)
+    if placeholders > PLACEHOLDERS_MAX:
+        raise ValueError(f"{placeholders} placeholders: at most {PLACEHOLDERS_MAX}")
     return text
 
 

@@ -9,12 +9,13 @@ command: in GitHub Actions the printed diff is fenced with ``stop-commands`` (:f
 from __future__ import annotations
 
 import codecs
-import difflib
 import os
 import re
 import secrets
 from collections import Counter
 from typing import List
+
+from patiencediff import PatienceSequenceMatcher, unified_diff
 
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
@@ -32,7 +33,8 @@ def to_diff(outcome: Outcome) -> bytes:
         before = _git_lines(_byte_faithful(change.before, change.encoding))
         after = _git_lines(_byte_faithful(change.after, change.encoding))
         old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
-        for line in difflib.unified_diff(before, after, old, new):
+        # patience diff: difflib's matcher takes time quadratic in the hunks (8,000 fixes: 21 s)
+        for line in unified_diff(before, after, old, new, sequencematcher=PatienceSequenceMatcher):
             line = mask_credentials(line)  # a line with a credential is shown, not applied, as it was
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(chunks).encode("utf-8", "surrogateescape")

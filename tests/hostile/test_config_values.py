@@ -63,6 +63,16 @@ def _project(root: Path, config: str) -> Path:
             ("deployment-suffixes:", "'\\u2028 ' is only white space"),
         ),
         ('services = ["svc"]\n[config]\ndatabase-url-template = ""\n', ("database-url-template:", "empty")),
+        (  # every CFG002 finding prints the template expanded, twice: 72 KB of config gave 32 MB
+            'services = ["svc"]\n[config]\ndatabase-url-template = "' + "{service}" * 17 + '"\n',
+            ("database-url-template:", "17 placeholders: at most 16"),
+        ),
+        (
+            'services = ["svc"]\n[config]\ndatabase-url-template = "postgresql://'
+            + "h" * 2100
+            + '/{service}"\n',
+            ("database-url-template:", "longer than 2048 characters"),
+        ),
     ],
 )
 def test_bad_values_are_config_errors(tmp_path: Path, config: str, fragments: tuple) -> None:
