@@ -259,7 +259,7 @@ def check(
         ignore=(settings.ignore + _codes(ignore)) if ignore else None,
         strict=strict,
     )
-    baseline = baseline_file or _config_baseline(settings)
+    baseline = _named_baseline(baseline_file) if baseline_file else _config_baseline(settings)
     if fix or diff:
         fixable = _fix(
             settings, _relative_paths(settings, paths), not no_cache, _capped(jobs), baseline, diff, output
@@ -295,6 +295,18 @@ def _project_baseline(settings: Settings, name: str) -> Path:
     if reason is not None and (reason != LEADS_OUTSIDE or target.is_file()):
         raise UserError(f"baseline: '{name}': {reason} (a link); not read")
     return target
+
+
+def _named_baseline(path: Path, option: str = "--baseline") -> Path:
+    """A baseline named on the command line: a relative one that a link leads out of the
+    working folder or into ``.git`` is not read (``check --baseline archcheck-baseline.json``
+    in CI, the file a committed link)."""
+    from archcheck.fileio import leads_away_from_here
+
+    reason = leads_away_from_here(path)
+    if reason is not None:
+        raise UserError(f"{option}: '{path}': {reason} (a link); not read")
+    return path
 
 
 def _capped(jobs: Optional[int]) -> Optional[int]:
@@ -431,6 +443,8 @@ def baseline_command(
     target = Path(output) if output else named or _project_baseline(settings, "archcheck-baseline.json")
     inside = _within(Path(output)) if output else settings.root  # a path the project names stays in it
     if prune:
+        if output:
+            target = _named_baseline(target, "--output")
         try:
             known = baseline.read(target)
         except baseline.BaselineError as exc:

@@ -25,12 +25,14 @@ REPOSITORY_FOLDERS = frozenset({".git", ".hg", ".svn", ".bzr"})
 
 
 _UNKNOWN_FIELD = re.compile(r"unknown field `[^`]*`")
+_ENUM_VALUE = re.compile(r"(Invalid enum value) .*(?= - at `)", re.DOTALL)
 
 
-def hide_unknown_fields(reason: str) -> str:
+def hide_file_content(reason: str) -> str:
     """A validation error of a file archcheck reads (a baseline, an audit history) without the
-    name of a key it did not expect: the file may be any file, its keys anything."""
-    return _UNKNOWN_FIELD.sub("an unknown field", reason)
+    name of a key it did not expect or a value it does not take (``"tool": "<a token>"``):
+    the file may be any file, its keys and values anything."""
+    return _ENUM_VALUE.sub(r"\1", _UNKNOWN_FIELD.sub("an unknown field", reason))
 
 
 def in_repository_folder(relative: str) -> bool:
@@ -71,6 +73,14 @@ def leads_away(path: Union[str, Path], folder: Union[str, Path]) -> Optional[str
     if in_repository_folder(os.path.relpath(real, top)):
         return LEADS_INTO_REPOSITORY
     return None
+
+
+def leads_away_from_here(path: Union[str, Path]) -> Optional[str]:
+    """Why a file named on the command line is not read (see ``leads_away``): a relative path
+    that leads out of the working folder or into its ``.git`` (a checkout's committed link
+    would put another file's data in the output, or its keys in an error). An absolute path
+    is the user's own choice."""
+    return None if Path(path).is_absolute() else leads_away(path, os.getcwd())
 
 
 def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE, *, follow_links: bool = True) -> bytes:

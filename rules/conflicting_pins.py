@@ -6,7 +6,8 @@ file they include with `-r`, the shared requirements file too. Flags each
 line of a package whose exact pin (`==`) is another line's pin of a
 different version, or falls outside another line's version range
 (`fastapi==0.110.0` beside `fastapi>=0.115`). Versions compare as pip compares
-them (`1.0` is `1`), and a line whose marker is false where archcheck runs
+them (`1.0` is `1`; an arbitrary-equality pin such as `===1.0` takes only the
+release spelt `1.0`, not `1.0.0`), and a line whose marker is false where archcheck runs
 (`; python_version < "3"`) is skipped, as pip skips it. A conflict with the shared
 file is reported at the service's line, which is the one to change. The same
 pin repeated is not a conflict (REQ002 says whether it belongs there).
@@ -69,7 +70,7 @@ VALID = [
             "requirements.shared.txt": "fastapi==0.116\n",
             "services/api/requirements.txt": (
                 "-r ../../requirements.shared.txt\nfastapi==0.116.0\nattrs==23.1.0.post0\nattrs==23.1-0\n"
-                "torch==2.3.0\ntorch==2.3.0+cpu\n"
+                "torch==2.3.0\ntorch==2.3.0+cpu\ntorch===2.3.0+cpu\nredis===5.0\nredis==5.0.0\n"
                 "numpy==1.26.4 ; python_version < '3.13'\nnumpy==2.1.0 ; python_version >= '3.13'\n"
             ),
             "services/api/app/main.py": "",
@@ -92,6 +93,7 @@ INVALID = [
             "services/search/app/main.py": "",
             "services/jobs/requirements.txt": (  # a marker true everywhere pip runs: both lines count
                 "celery==5.3.0 ; python_version >= '3'  # expect: REQ006\ncelery==5.4.0  # expect: REQ006\n"
+                "redis===5.0  # expect: REQ006\nredis===5.0.0  # expect: REQ006\n"
             ),
             "services/jobs/app/main.py": "",
         },
@@ -126,6 +128,7 @@ class _Group:
     facts: List[RequirementFact] = field(default_factory=list)
     version: Optional[Version] = None  # the one exact pin
     public: Optional[Version] = None  # that version without its local part (``+cpu``)
+    arbitrary: bool = False  # pinned with ``===``: that spelling of the version only
     allowed: Optional[SpecifierSet] = None  # the range of a line without a pin
     own: int = 0  # lines in the service's own files
     elsewhere: int = 0  # lines outside the shared requirements
@@ -142,13 +145,25 @@ class _Clash:
     all_shared: bool
 
 
+_ARBITRARY = "==="
+
+
 def _group(fact: RequirementFact) -> Tuple[object, _Group]:
     if len(fact.pins) == 1:
+        arbitrary = _ARBITRARY + fact.pins[0] in fact.specifier.split(",")
         try:
             version = Version(fact.pins[0])
         except InvalidVersion:
             return ("line", fact.pins, fact.specifier), _Group()
-        return ("pin", version), _Group(version=version, public=Version(version.public))
+        public = Version(version.public)
+        if not arbitrary:
+            return ("pin", version), _Group(version=version, public=public)
+        # pip compares `===` with a release's normalised spelling: `===1.0` is not `1.0.0`,
+        # and a spelling that is not normalised (`===1.0-1`) names no release at all
+        spelling = str(version).lower()
+        if spelling != fact.pins[0].lower():
+            return ("line", fact.pins, fact.specifier), _Group()
+        return ("arbitrary", spelling), _Group(version=version, public=public, arbitrary=True)
     if not fact.pins:
         return ("range", fact.specifier), _Group(allowed=_range(fact))
     return ("line", fact.pins, fact.specifier), _Group()
@@ -178,10 +193,17 @@ class _Clashes:
         self.others = [g for g in groups.values() if g.version is None]
         self.total = _tally(self.pinned)
         self.same_public: Dict[Version, List[_Group]] = {}
-        self.plain: Dict[Version, _Group] = {}  # public version -> its group without a local part
+        self.plain: Dict[Version, _Group] = {}  # public version -> its `==` group without a local part
+        self.exact: Dict[Version, _Group] = {}  # version -> its `==` group
+        self.arbitrary: Dict[Version, List[_Group]] = {}  # version -> its `===` groups (`1.0`, `1.0.0`)
         for group in self.pinned:
+            version = cast(Version, group.version)
             self.same_public.setdefault(cast(Version, group.public), []).append(group)
-            if cast(Version, group.version).local is None:
+            if group.arbitrary:
+                self.arbitrary.setdefault(version, []).append(group)
+                continue
+            self.exact[version] = group
+            if version.local is None:
                 self.plain[cast(Version, group.public)] = group
         # clashes with a range or an odd line, judged one pair of groups at a time
         self.beside: Dict[int, List[_Group]] = {}
@@ -224,11 +246,15 @@ class _Clashes:
 
     def _compatible(self, group: _Group) -> List[_Group]:
         """The pinned groups whose version pip can install as ``group``'s."""
-        public = cast(Version, group.public)
-        if cast(Version, group.version).local is None:  # `==1.0` takes `1.0+cpu`
-            return self.same_public[public]
+        public, version = cast(Version, group.public), cast(Version, group.version)
         plain = self.plain.get(public)
-        return [group] if plain is None else [group, plain]
+        found = [group] if plain is None or plain is group else [group, plain]
+        if group.arbitrary:  # `===1.0+cpu`: that release, which `==1.0` and `==1.0+cpu` take
+            exact = self.exact.get(version) if version.local is not None else None
+            return found if exact is None else [*found, exact]
+        if version.local is None:  # `==1.0` takes `1.0+cpu` and `===1.0.0`
+            return self.same_public[public]
+        return [*found, *self.arbitrary.get(version, ())]  # `==1.0+cpu` takes `===1.0+cpu`
 
     def _of_pin(self, group: _Group) -> _Clash:
         compatible = self._compatible(group)
@@ -281,6 +307,10 @@ def _pin_allows(pin: str, version: str) -> bool:
 
 def _conflict(a: RequirementFact, b: RequirementFact) -> bool:
     """Can no single version satisfy both lines? Judged where a line pins one exactly."""
+    if a.specifier == b.specifier:
+        return False  # the same constraint repeated (REQ002 says whether it belongs there)
+    if _ARBITRARY in a.specifier or _ARBITRARY in b.specifier:
+        return not _installable_together(a, b)
     for pinned, other in ((a, b), (b, a)):
         for version in pinned.pins:
             if other.pins and not any(_pin_allows(pin, version) for pin in other.pins):
@@ -288,6 +318,33 @@ def _conflict(a: RequirementFact, b: RequirementFact) -> bool:
             allowed = _range(other)
             if allowed is not None and not other.pins and not allowed.contains(version, prereleases=True):
                 return True
+    return False
+
+
+def _pinned(fact: RequirementFact) -> Optional[SpecifierSet]:
+    """What a line takes, judged by its exact pins where it has any (as everywhere here)."""
+    allowed = _range(fact)
+    if allowed is None or not fact.pins:
+        return allowed
+    return SpecifierSet(
+        ",".join(str(s) for s in allowed if s.operator in ("==", _ARBITRARY) and "*" not in s.version)
+    )
+
+
+def _installable_together(a: RequirementFact, b: RequirementFact) -> bool:
+    """Does a release that one of the lines pins satisfy both, as pip checks a release (a
+    ``===`` pin takes only the release whose normalised spelling it is)? Exact where a line
+    pins with ``===``: that line takes no other release."""
+    allowed, other = _pinned(a), _pinned(b)
+    if allowed is None or other is None:
+        return True  # packaging cannot read one: no conflict is claimed
+    for pin in (*a.pins, *b.pins):
+        try:
+            version = Version(pin)
+        except InvalidVersion:
+            continue  # no release is spelt so: pip installs only releases with valid versions
+        if allowed.contains(version, prereleases=True) and other.contains(version, prereleases=True):
+            return True
     return False
 
 

@@ -244,6 +244,7 @@ _CONSTRAINTS = [
     "==1.0", "==1", "==1.0.0", "==1.0+cpu", "==1.0.0+cpu", "==1.0+CPU", "==1.0+gpu", "==2.0", "==2.0rc1",
     "==2.0.post1", "==1!1.0", "==1.0.dev0", "===1.0", "===abc", ">=1.0", "<2", "!=1.0", "~=1.0",
     ">=1.0,<2.0", "==1.*", "", "==1.0,==1.0.0", "==1.0,==2.0", "==1.0,>=2", "===abc,==1.0", ">1.0",
+    "===1.0.0", "===1.0+cpu", "===1.0.0+cpu", "===1.0-1", "===1.0,>=0.5", "===2.0rc1", "===1.0+CPU",
 ]  # fmt: skip
 
 
@@ -276,6 +277,30 @@ def test_conflicting_pins_grouped_by_version_agree_with_comparing_every_pair() -
             assert found.all_shared == all(o.location.path in shared for o in expected)
 
 
+def test_an_arbitrary_equality_pin_takes_only_the_release_spelt_so() -> None:
+    """``===`` compares a release's normalised spelling, as pip does (it was read as ``==``:
+    ``===23.1`` beside ``===23.1.0`` passed, though no release satisfies both)."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    from archcheck.rules.conflicting_pins import _Clashes
+
+    pairs = [
+        ("===2.3.0", "==2.3.0+cpu"), ("===23.1", "===23.1.0"), ("===23.1", "==23.1.0"),
+        ("===2.3.0+cpu", "==2.3.0"), ("===2.3.0+cpu", "==2.3.0+cpu"), ("===2.3.0+cpu", "==2.3.0+gpu"),
+        ("===1.0-1", "==1.0.post1"), ("===1.0", ">=1.0"), ("===1.0", "<1.0"), ("===1.0rc1", "==1.0rc1"),
+    ]  # fmt: skip
+    failing = []
+    for a, b in pairs:
+        candidates = [Version(a.lstrip("=")), Version(b.lstrip("=<>"))]
+        pip_fails = not any(SpecifierSet(a).contains(v) and SpecifierSet(b).contains(v) for v in candidates)
+        facts = _pins_file([a, b])
+        table = _Clashes(facts, {"svc/requirements.txt"}, set())
+        assert [table.of(fact).count for fact in facts] == [int(pip_fails)] * 2, (a, b)
+        failing += [a] * pip_fails
+    assert failing == ["===2.3.0", "===23.1", "===2.3.0+cpu", "===1.0-1", "===1.0"]
+
+
 def test_thousands_of_distinct_pins_of_one_package_are_not_compared_pairwise(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -288,3 +313,8 @@ def test_thousands_of_distinct_pins_of_one_package_are_not_compared_pairwise(
     table = conflicting_pins._Clashes(facts, {"svc/requirements.txt"}, set())
     assert [table.of(fact).count for fact in facts[:2]] == [2_001, 2_001]
     assert len(compared) <= 3 * len(facts)
+    compared.clear()  # `===` pins too
+    facts = _pins_file([f"===0.{i}" for i in range(2_000)] + ["==0.1", "==0.1+cpu"])
+    table = conflicting_pins._Clashes(facts, {"svc/requirements.txt"}, set())
+    assert [table.of(fact).count for fact in (*facts[:2], *facts[-2:])] == [2_001, 2_000, 1_999, 2_000]
+    assert not compared

@@ -21,7 +21,7 @@ from typing import Dict, List, NoReturn, Optional, Tuple, Union
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name, canonicalize_version
 
-from archcheck.facts.source import decode
+from archcheck.facts.source import decode, quadratic_codec
 from archcheck.facts.suppressions import TEXT_COMMENT, in_lines
 from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, RequirementFact
 
@@ -218,6 +218,10 @@ def decode_like_pip(path: str, data: bytes) -> Union[str, ParseProblem]:
     for line in data.split(b"\n", 2)[:2]:
         match = _CODING.match(line)
         if match:
+            slow = quadratic_codec(match.group(1).decode("ascii"))
+            if slow is not None:
+                reason = f"its coding comment names {slow}, whose decoder takes time quadratic in the file"
+                return ParseProblem(reason + "; not decoded", Location(path))
             try:
                 return data.decode(match.group(1).decode("ascii"))
             except LookupError:  # its name is not quoted: the file may be any file an -r names

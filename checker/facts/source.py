@@ -16,6 +16,7 @@ import bisect
 import codecs
 import contextlib
 import itertools
+import pickle
 import re
 import sys
 import tokenize
@@ -242,6 +243,26 @@ def _first_lines(data: bytes) -> List[bytes]:
     return lines
 
 
+# codecs whose decoder takes time quadratic in its input (CPython's punycode inserts each
+# character into the string so far; idna decodes a label with punycode): 400 KB, 3 to 5 s
+_QUADRATIC_CODECS = frozenset({"punycode", "idna"})
+
+
+_QUADRATIC_REASON = (
+    "the coding declaration names {}, whose decoder takes time quadratic in the file; "
+    "not decoded: save it as UTF-8"
+)
+
+
+def quadratic_codec(encoding: str) -> Optional[str]:
+    """The name of ``encoding`` when its decoder takes quadratic time, else None."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    return name if name in _QUADRATIC_CODECS else None
+
+
 def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
     """Decode source bytes as Python does (PEP 263 cookie, BOM, UTF-8 default)."""
     wide = _wide_encoding(data)
@@ -269,6 +290,9 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
                     path, "a UTF-8 byte-order mark before a coding declaration of another encoding", line, 1
                 )
             return _problem(path, f"bad encoding declaration: {exc}", line, 1)
+    slow = quadratic_codec(encoding)
+    if slow is not None:
+        return _problem(path, _QUADRATIC_REASON.format(slow))
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -333,13 +357,43 @@ def _may_parse_slowly(text: str) -> bool:
     return sys.version_info < (3, 12) and text.count("{") >= 4096 and _FSTRING_START.search(text) is not None
 
 
-def _parse_probe(text: str) -> bool:
-    """Whether ``text`` parses (in a child process: only its time is in question)."""
+def _parse_shipped(job: Tuple[str, str]) -> Union[bytes, SyntaxError, str, None]:
+    """``quiet_parse`` in a child process (only the time it takes is in question): the tree
+    pickled, to be parsed no second time; the SyntaxError; the name of another error; or None
+    for a tree too deep to pickle, which then parses again, quickly, in the parent."""
+    text, path = job
     try:
-        quiet_parse(text, "<probe>")
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
-        return False
-    return True
+        tree = quiet_parse(text, path)
+    except SyntaxError as exc:
+        return SyntaxError(exc.msg, (exc.filename, exc.lineno, exc.offset, None))
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return type(exc).__name__
+    try:
+        return pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
+    except RecursionError:
+        return None
+
+
+def _parse_slowly(text: str, path: str) -> Union[ast.Module, ParseProblem]:
+    """``quiet_parse`` of a file that may take this Python minutes, in a child process with
+    ``SLOW_PARSE_CPU`` seconds of CPU time. The tree comes back from the child, which built it
+    from the file (no pickle from the project is ever loaded): the file is parsed once."""
+    try:
+        outcome = run_isolated(_parse_shipped, (text, path), timeout=SLOW_PARSE_CPU)
+    except Crashed as exc:
+        reason = (
+            f"this Python's parser could not finish it within {SLOW_PARSE_CPU:g} s of CPU time ({exc}); "
+            "an f-string of thousands of placeholders parses in quadratic time before Python 3.12"
+        )
+        return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
+    if isinstance(outcome, SyntaxError):
+        raise outcome
+    if isinstance(outcome, str):
+        return _problem(path, f"cannot parse: {outcome}")
+    if outcome is None:
+        return quiet_parse(text, path)
+    tree: ast.Module = pickle.loads(outcome)  # our child's pickle of ``ast`` nodes
+    return tree
 
 
 def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:
@@ -350,17 +404,9 @@ def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:
         return text
     if "\r" in text:
         text = _LINE_END.sub("\n", text)
-    if _may_parse_slowly(text):
-        try:
-            run_isolated(_parse_probe, text, timeout=SLOW_PARSE_CPU)
-        except Crashed as exc:
-            reason = (
-                f"this Python's parser could not finish it within {SLOW_PARSE_CPU:g} s of CPU time ({exc}); "
-                "an f-string of thousands of placeholders parses in quadratic time before Python 3.12"
-            )
-            return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
     try:
-        return ParsedSource(path, text, quiet_parse(text, path))
+        tree = _parse_slowly(text, path) if _may_parse_slowly(text) else quiet_parse(text, path)
+        return tree if isinstance(tree, ParseProblem) else ParsedSource(path, text, tree)
     except SyntaxError as exc:
         ast_error: SyntaxError = exc
     except (RecursionError, MemoryError, ValueError) as exc:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 import msgspec
 
-from archcheck.fileio import hide_unknown_fields, leads_away, read_regular, write_atomic
+from archcheck.fileio import hide_file_content, leads_away_from_here, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
 from archcheck.project.project import Project
@@ -160,7 +159,7 @@ def history_lines(history: Path) -> List[bytes]:
     """The lines of an audit history ([] when it is missing). A relative path that a link
     leads out of the working folder is refused: a checkout's committed link would put another
     file's data in the page, or its keys in an error; so is one a link leads into ``.git``."""
-    reason = None if history.is_absolute() else leads_away(history, os.getcwd())
+    reason = leads_away_from_here(history)
     if reason is not None:
         raise HistoryError(f"{history}: {reason} (a link); not read")
     try:
@@ -173,7 +172,7 @@ def history_lines(history: Path) -> List[bytes]:
 
 def not_a_run(history: Path, number: int, exc: Exception) -> HistoryError:
     """A line that is no audit run, the reason naming no key of it (any file may be named)."""
-    return HistoryError(f"{history}:{number}: not an audit run: {hide_unknown_fields(str(exc))}")
+    return HistoryError(f"{history}:{number}: not an audit run: {hide_file_content(str(exc))}")
 
 
 def previous_run(history: Path) -> Optional[Run]:

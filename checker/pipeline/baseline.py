@@ -17,7 +17,7 @@ from typing import AbstractSet, Annotated, Final, List, Literal, Optional, Seque
 import msgspec
 from msgspec.structs import replace
 
-from archcheck.fileio import hide_unknown_fields, read_regular, write_atomic
+from archcheck.fileio import hide_file_content, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.pipeline.snippets import Identity, identities, stored_text
 from archcheck.project.layout import Places, places, within_any
@@ -65,7 +65,7 @@ def read(path: Path) -> Set[Identity]:
     except RecursionError:
         raise BaselineError(f"{path}: not an archcheck baseline: nested too deeply") from None
     except msgspec.ValidationError as exc:  # an unknown field's name is not quoted: any file may be named
-        reason = hide_unknown_fields(str(exc))
+        reason = hide_file_content(str(exc))
         raise BaselineError(f"{path}: not an archcheck baseline: {reason}") from None
     except ValueError as exc:  # json's: a position, never the text
         raise BaselineError(f"{path}: not an archcheck baseline: {exc}") from None

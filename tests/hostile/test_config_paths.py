@@ -39,6 +39,43 @@ def test_a_config_baseline_linked_out_of_the_project_is_not_read(tmp_path: Path)
     assert b"auths" not in pruned.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+@pytest.mark.parametrize("into", ["outside", "git"])
+@pytest.mark.parametrize(
+    "command", [["check", "--baseline", "known.json"], ["baseline", "--prune", "--output", "known.json"]]
+)
+def test_a_baseline_named_on_the_command_line_is_not_read_through_a_link(
+    tmp_path: Path,
+    into: str,
+    command: list,  # type: ignore[type-arg]
+) -> None:
+    """``check --baseline NAME`` (the README's CI form) and ``baseline --prune --output NAME``
+    read a committed link out of the checkout or into ``.git`` (its entries hid findings, and
+    a value of the file was quoted), where the same name in the config was refused."""
+    outside = tmp_path / "secret.json"
+    outside.write_text('{"tool": "SECRET-VALUE", "entries": []}')
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": "x = 1\n"}, CONFIG)
+    (root / ".git").mkdir()
+    (root / ".git" / "config.json").write_text('{"tool": "SECRET-VALUE", "entries": []}')
+    (root / "known.json").symlink_to(outside if into == "outside" else root / ".git" / "config.json")
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", *command], cwd=root, capture_output=True, timeout=300
+    )
+    reason = b"leads outside the project" if into == "outside" else b"version-control folder"
+    assert result.returncode == 2 and reason in result.stderr and b"not read" in result.stderr, result.stderr
+    assert b"SECRET" not in result.stderr + result.stdout
+    assert command[-2].encode() in result.stderr  # the option named
+
+
+def test_a_value_of_a_file_that_is_no_baseline_is_not_quoted(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"}, CONFIG)
+    (root / "b.json").write_text('{"tool": "SECRET-VALUE", "entries": []}')
+    result = run(root, "--baseline", "b.json")
+    assert result.returncode == 2 and b"not an archcheck baseline" in result.stderr, result.stderr
+    assert b"SECRET" not in result.stderr
+
+
 _HOOK = b"#!/bin/sh\necho the developer's hook\n"
 _NAMED = "svc/app/$(touch PWNED).py"  # a baseline written over a hook is JSON a shell runs
 

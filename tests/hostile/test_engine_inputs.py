@@ -298,6 +298,21 @@ def test_a_codec_that_fails_as_a_whole_is_a_finding(tmp_path: Path, cookie: str,
     assert f"{where}:1:1: ARC001" in out and "svc/app/loop.py:4:5: ASY001" in out
 
 
+@pytest.mark.parametrize("cookie", ["punycode", "idna"])
+def test_a_codec_that_decodes_in_quadratic_time_is_not_used(cookie: str) -> None:
+    """CPython's punycode decoder (idna's too) takes time quadratic in its input: a 400 KB
+    file named ``# coding: punycode`` took 3 to 15 s to decode, 800 KB 31 s; such a file is
+    ARC001 at once, as Python source and as a requirements file."""
+    from archcheck.facts.requirements_txt import decode_like_pip
+    from archcheck.facts.source import decode
+    from archcheck.model import ParseProblem
+
+    data = f"# coding: {cookie}\n".encode() + (b"-9c" + b"a" * 20 if cookie == "punycode" else b"x = 1\n")
+    data.decode(cookie)  # a file the codec reads: only its time is in question
+    for decoded in (decode("svc/app/p.py", data), decode_like_pip("svc/requirements.txt", data)):
+        assert isinstance(decoded, ParseProblem) and "quadratic" in decoded.reason, decoded
+
+
 def test_a_checkout_a_thousand_folders_deep_is_walked(tmp_path: Path) -> None:
     loop = "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
     root = project(tmp_path, {"loop.py": loop})
@@ -380,3 +395,37 @@ def test_an_f_string_this_python_parses_in_quadratic_time_costs_a_bounded_time(
     many = "import os\n" + "".join(f'x{i} = f"{{a}}{{b}}"\n' for i in range(3_000))  # 6,000 braces: parsed
     parsed = source.parse("svc/app/ok.py", many.encode())
     assert not isinstance(parsed, ParseProblem) and parsed.ast_tree is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'x = f"{a}{b}"\nasync def f():\n    return 1\n',
+        "x = a" + ".b" * 1_000 + "\n",  # a tree too deep to come back from the child: parsed again
+        "x = 1\nif (:\n",
+    ],
+)
+def test_a_file_parsed_in_a_child_is_not_parsed_again(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """The child that parses a file within a CPU-time limit hands its tree back: a file whose
+    parse took 4.5 s was parsed a second time in the worker (and twice more by ASY003)."""
+    import ast
+
+    from archcheck.facts import source
+
+    monkeypatch.setattr(source, "_may_parse_slowly", lambda text: True)
+    in_parent = []
+    real = source.quiet_parse
+    monkeypatch.setattr(source, "quiet_parse", lambda text, path: in_parent.append(path) or real(text, path))
+    parsed = source.parse("svc/app/m.py", text.encode())
+    if text.endswith("(:\n"):
+        assert (
+            isinstance(parsed, ParseProblem) and parsed.location.line == 2 and "syntax error" in parsed.reason
+        )
+        assert not in_parent
+        return
+    assert not isinstance(parsed, ParseProblem) and parsed.ast_tree is not None
+    with source.deep_recursion():
+        assert ast.dump(parsed.ast_tree, include_attributes=True) == ast.dump(
+            ast.parse(text), include_attributes=True
+        )
+    assert in_parent == ([] if len(text) < 1_000 else ["svc/app/m.py"])
