@@ -219,6 +219,16 @@ def test_hostile_service_names(tmp_path: Path) -> None:
         assert path in HOSTILE and rest == ["--select", "SSOT001"], shown
 
 
+def test_services_that_differ_only_in_case_get_files_that_differ_in_more() -> None:
+    """On macOS and Windows ``...-API-SSOT001.md`` and ``...-api-SSOT001.md`` are one file:
+    one service's draft replaced the other's."""
+    from archcheck.output.mistakes import Entry, _unique_files
+
+    drafts = [Entry(name, "SSOT001", f"2026-01-01-{name}-SSOT001.md", name) for name in ("API", "api", "Api")]
+    files = [entry.file for entry in _unique_files(drafts)]
+    assert files[0] == "2026-01-01-API-SSOT001.md" and len({f.casefold() for f in files}) == 3, files
+
+
 def test_section_ignores_headings_inside_code() -> None:
     docs = "Summary.\n\n## Use instead\n```python\n## not a heading\nx = 1\n```\n\n## Options\n- none\n"
     assert section(docs, "Use instead") == "```python\n## not a heading\nx = 1\n```"

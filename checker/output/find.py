@@ -22,6 +22,7 @@ reads from the cache as one file: it parses nothing, and reads no file's facts.
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import math
 import tokenize
@@ -33,7 +34,7 @@ from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.source import decode, lines_with_ends
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
-from archcheck.output.find_index import Definition, FindIndex
+from archcheck.output.find_index import Canonical, Definition, FindIndex
 from archcheck.project.concepts import ABBREVIATIONS, method_overlap, tokens, words
 from archcheck.quiet import warnings_off
 
@@ -324,8 +325,9 @@ def _with_evidence(
 ) -> List[Hit]:
     """The shortlist as hits, re-ranked with their docstrings and how many files import them."""
     hits = []
+    docs = first_docstring_lines(root, [(fact.path, fact.line) for _, fact in shortlist])
     for score, fact in shortlist:
-        doc = first_docstring_line(root, fact.path, fact.line)
+        doc = docs[fact.path, fact.line]
         doc_words = {_stem(w) for w in words(doc)}
         score += _DOCSTRING * len(doc_words & set(wanted)) / len(set(wanted))
         if _TRANSITIONAL_WORDS.intersection(tokens(doc)):
@@ -341,28 +343,38 @@ def _with_evidence(
 def _canonical_first(
     index: FindIndex, root: Path, usage: Dict[Tuple[str, str], int], hits: List[Hit], unit: Optional[str]
 ) -> List[Hit]:
-    """Configured canonical implementations first: a hit that is one, or one a hit re-implements."""
-    first: List[Hit] = []
+    """Configured canonical implementations first: a hit that is one, or one a hit re-implements.
+
+    Hits are found by place, so thousands of canonicals cost one look each (each scanned every
+    hit: 8,000 canonicals and hits, 18 s)."""
     rest = list(hits)
+    places: Dict[Tuple[str, int], List[int]] = {}
+    for position, hit in enumerate(rest):
+        places.setdefault((hit.path, hit.line), []).append(position)
+    moved: Set[int] = set()  # positions of hits that are canonical ones
+    first: List[Hit] = []
+    unseen: List[Tuple[Canonical, float]] = []  # canonicals only a re-implementation matched
     for canonical in index.canonical:
         if unit is not None and canonical.unit != unit:
             continue
-        name, path = canonical.name, canonical.path
-        copies = set(canonical.copies)
-        here = (path, canonical.line)
-        mine = [h for h in rest if (h.path, h.line) == here and h.name == name]
-        duplicates = [h for h in rest if (h.path, h.line) in copies]
-        if not mine and not duplicates:
+        here = (canonical.path, canonical.line)
+        mine = [p for p in places.get(here, ()) if p not in moved and rest[p].name == canonical.name]
+        copies = [p for place in set(canonical.copies) for p in places.get(place, ()) if p not in moved]
+        if not mine and not copies:
             continue
-        rest = [
-            replace(h, duplicate_of=name) if (h.path, h.line) in copies else h for h in rest if h not in mine
-        ]
         if mine:
-            hit = replace(mine[0], canonical=True)
+            first.append(replace(rest[mine[0]], canonical=True))
         else:  # only a re-implementation matched: the answer is still the canonical one
-            doc = first_docstring_line(root, path, canonical.line)
-            best = max(h.score for h in duplicates)
-            hit = Hit(
+            unseen.append((canonical, max(rest[p].score for p in copies)))
+        moved.update(mine)
+        for position in copies:
+            if position not in moved:
+                rest[position] = replace(rest[position], duplicate_of=canonical.name)
+    docs = first_docstring_lines(root, [(c.path, c.line) for c, _ in unseen])
+    for canonical, best in unseen:
+        name, path = canonical.name, canonical.path
+        first.append(
+            Hit(
                 name,
                 "class",
                 path,
@@ -370,29 +382,56 @@ def _canonical_first(
                 canonical.unit,
                 best,
                 True,
-                doc=doc,
+                doc=docs[path, canonical.line],
                 imported_by=usage.get((path, name), 0),
             )
-        first.append(hit)
-    return sorted(first, key=lambda h: (-h.score, h.path, h.line)) + rest
+        )
+    kept = [hit for position, hit in enumerate(rest) if position not in moved]
+    return sorted(first, key=lambda h: (-h.score, h.path, h.line)) + kept
 
 
 def first_docstring_line(root: Path, path: str, line: int) -> str:
-    """The first line of the docstring of the class or function whose header is at ``line``.
+    """The first line of the docstring of the class or function whose header is at ``line``."""
+    return first_docstring_lines(root, [(path, line)])[path, line]
 
-    Read from the file on demand, by tokens from the header on (no tree): only the few hits
-    shown need it, so the per-file facts do not carry every docstring of the project.
+
+def first_docstring_lines(root: Path, places: Sequence[Tuple[str, int]]) -> Dict[Tuple[str, int], str]:
+    """The first docstring line of the class or function whose header is at each place.
+
+    Read from the files on demand, by tokens from the header on (no tree): only the hits shown
+    need it, so the per-file facts do not carry every docstring of the project. Each file is
+    read and split once, one at a time (a read per hit: 8,000 hits in one file, 77 s).
     """
+    by_path: Dict[str, List[int]] = {}
+    for path, line in places:
+        by_path.setdefault(path, []).append(line)
+    found: Dict[Tuple[str, int], str] = {}
+    for path, numbers in by_path.items():
+        lines = _source_lines(root, path)
+        for line in numbers:
+            found[path, line] = _first_line(lines, line) if lines else ""
+    return found
+
+
+def _source_lines(root: Path, path: str) -> List[str]:
+    """A file's lines, where Python ends them (not at a form feed); [] if it cannot be read."""
     try:
         data = read_project_file(str(root), path)
     except UnreadableFile:
-        return ""
+        return []
     text = decode(path, data)
-    if not isinstance(text, str):
-        return ""
-    lines = lines_with_ends(text)[line - 1 :]  # where Python ends lines (not at a form feed)
+    return lines_with_ends(text) if isinstance(text, str) else []
+
+
+def _first_line(lines: Sequence[str], line: int) -> str:
+    position = itertools.count(line - 1)
+
+    def readline() -> str:
+        at = next(position)
+        return lines[at] if at < len(lines) else ""
+
     try:
-        first = mask_credentials(_docstring(iter(lines).__next__))  # masked whole, then shortened
+        first = mask_credentials(_docstring(readline))  # masked whole, then shortened
     except (tokenize.TokenError, SyntaxError, ValueError):
         return ""
     return first if len(first) <= _DOC_LENGTH else first[: _DOC_LENGTH - 1] + "\u2026"

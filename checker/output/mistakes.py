@@ -274,15 +274,16 @@ def _slug(name: str) -> str:
 
 
 def _unique_files(entries: List[Entry]) -> List[Entry]:
-    """One file per entry, even when a crafted service name mimics another's slug."""
+    """One file per entry, even when a crafted service name mimics another's slug, or differs
+    from another only in case (one file on macOS and Windows: ``API`` and ``api``)."""
     seen: Set[str] = set()
     unique = []
     for entry in entries:
         file, n = entry.file, 1
-        while file in seen:
+        while file.casefold() in seen:
             n += 1
             file = f"{entry.file[: -len('.md')]}-{n}.md"
-        seen.add(file)
+        seen.add(file.casefold())
         unique.append(Entry(entry.service, entry.code, file, entry.text))
     return unique
 

@@ -45,6 +45,10 @@ _NEGATIVE_FIXTURES = ("bad", "broken", "wrong", "invalid", "improper", "faulty",
 
 T = TypeVar("T")
 
+# classes an ancestor walk visits at most: a chain of 8,000 classes kept every class's whole
+# ancestry (quadratic memory); no real hierarchy comes near
+ANCESTOR_WALK = 100
+
 
 class _Located(Protocol):
     @property
@@ -142,7 +146,7 @@ class Project:
             found: Set[str] = set()
             seen: Set[Tuple[str, str]] = set()
             todo = [key]
-            while todo and len(seen) < 100:
+            while todo and len(seen) < ANCESTOR_WALK:
                 where, cls = todo.pop()
                 if (where, cls) in seen:
                     continue

@@ -25,7 +25,7 @@ from archcheck.facts.names import qualify
 from archcheck.model import ClassFact, Location
 from archcheck.project.concepts import concept, same_concept, tokens
 from archcheck.project.layout import Unit, UnitKind
-from archcheck.project.project import Project
+from archcheck.project.project import ANCESTOR_WALK, Project
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -298,7 +298,7 @@ class Hierarchy:
     def _walk(self, name: str) -> Set[str]:
         seen: Set[str] = set()
         todo = list(self.parents.get(name, ()))
-        while todo:
+        while todo and len(seen) < ANCESTOR_WALK:
             current = todo.pop()
             if current not in seen:
                 seen.add(current)
