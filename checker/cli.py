@@ -98,17 +98,23 @@ def format_option(*choices: str) -> Callable[[F], F]:
     )
 
 
-def _emit(text: Union[str, bytes], output: Optional[str]) -> None:
+def _emit(text: Union[str, bytes], output: Optional[str], root: Path) -> None:
     if output and output != "-":  # "-": standard output, as for `index`
-        write_atomic(Path(output), text, inside=_within(Path(output)))
+        write_atomic(Path(output), text, inside=_within(Path(output), root))
     else:
         click.echo(text, nl=False)
 
 
-def _within(target: Path) -> Optional[Path]:
-    """Where a relative output path must stay: a link committed at that name (``archcheck.sarif``
-    -> a file elsewhere) must not make a run in CI overwrite a file outside the checkout. An
-    absolute path is the user's own choice."""
+def _within(target: Path, root: Path) -> Optional[Path]:
+    """Where an output path named on the command line must stay: one in the project in ``root``
+    (relative or absolute), in it: a link committed at that name (``archcheck.sarif`` -> a file
+    elsewhere) must not make a run in CI overwrite a file outside the checkout; a relative one
+    outside the project, in the working folder. An absolute path outside the project is the
+    user's own choice."""
+    from archcheck.fileio import named_in_project
+
+    if named_in_project(target, root):
+        return root
     return None if target.is_absolute() else Path.cwd()
 
 
@@ -259,7 +265,7 @@ def check(
         ignore=(settings.ignore + _codes(ignore)) if ignore else None,
         strict=strict,
     )
-    baseline = _named_baseline(baseline_file) if baseline_file else _config_baseline(settings)
+    baseline = _named_baseline(settings, baseline_file) if baseline_file else _config_baseline(settings)
     if fix or diff:
         fixable = _fix(
             settings, _relative_paths(settings, paths), not no_cache, _capped(jobs), baseline, diff, output
@@ -267,7 +273,7 @@ def check(
         if diff:
             return EXIT_OK if exit_zero or not fixable else EXIT_FINDINGS
     report = _report(settings, _relative_paths(settings, paths), not no_cache, _capped(jobs), baseline)
-    _emit(_render(report, fmt, statistics, show_fixes, quiet), output)
+    _emit(_render(report, fmt, statistics, show_fixes, quiet), output, settings.root)
     if fmt == "github":
         _step_summary(report, paths)
     failing = len(report.violations) if settings.strict else report.errors
@@ -297,13 +303,13 @@ def _project_baseline(settings: Settings, name: str) -> Path:
     return target
 
 
-def _named_baseline(path: Path, option: str = "--baseline") -> Path:
-    """A baseline named on the command line: a relative one that a link leads out of the
-    working folder or into ``.git`` is not read (``check --baseline archcheck-baseline.json``
-    in CI, the file a committed link)."""
-    from archcheck.fileio import leads_away_from_here
+def _named_baseline(settings: Settings, path: Path, option: str = "--baseline") -> Path:
+    """A baseline named on the command line: one in the project that a link leads out of it
+    or into its ``.git`` is not read (``check --baseline archcheck-baseline.json`` in CI, the
+    file a committed link)."""
+    from archcheck.fileio import leads_away_from_project
 
-    reason = leads_away_from_here(path)
+    reason = leads_away_from_project(path, settings.root)
     if reason is not None:
         raise UserError(f"{option}: '{path}': {reason} (a link); not read")
     return path
@@ -343,7 +349,7 @@ def _fix(
         raise UserError(str(exc)) from None
     if diff:
         shown = fixes.to_diff(outcome)
-        _emit(shown if output else fixes.guarded(shown), output)
+        _emit(shown if output else fixes.guarded(shown), output, settings.root)
         for line in fixes.left_out(outcome):
             click.echo(line, err=True)
     for line in fixes.not_fixed(outcome):
@@ -441,10 +447,12 @@ def baseline_command(
         return EXIT_OK
     named = _config_baseline(settings) if not output else None  # never read through a link out
     target = Path(output) if output else named or _project_baseline(settings, "archcheck-baseline.json")
-    inside = _within(Path(output)) if output else settings.root  # a path the project names stays in it
+    inside = (
+        _within(Path(output), settings.root) if output else settings.root
+    )  # a path the project names stays in it
     if prune:
         if output:
-            target = _named_baseline(target, "--output")
+            target = _named_baseline(settings, target, "--output")
         try:
             known = baseline.read(target)
         except baseline.BaselineError as exc:
@@ -497,7 +505,9 @@ def audit(
     ssot, cross_service = tagged(audits.SSOT), tagged(audits.CROSS_SERVICE)
     settings = _settings(config, project_path)
     try:
-        before = audits.previous_run(history) if history else None  # a bad file fails before the run
+        before = (
+            audits.previous_run(history, settings.root) if history else None
+        )  # a bad file fails before the run
         run = api.run(settings, [*ssot, *cross_service])
         measured = audits.measure(run.report, run.project, ssot, cross_service)
         change = audits.trend(measured, before)
@@ -506,7 +516,9 @@ def audit(
             "json": audits.to_json,
             "html": _audit_page(run, history, output),
         }[fmt]
-        _emit(render(measured, change), output)  # a report that cannot be written adds no history
+        _emit(
+            render(measured, change), output, settings.root
+        )  # a report that cannot be written adds no history
         if mistakes:  # before the history: entries that cannot be written are drafted again
             drafted = mistake_log.draft(
                 run.report, run.project, ssot, cross_service, measured, before, change
@@ -514,7 +526,7 @@ def audit(
             for line in mistake_log.record(mistakes, drafted, settings.root, before is not None):
                 _error(line)
         if history:
-            audits.append(history, measured, inside=_within(history))
+            audits.append(history, measured, inside=_within(history, settings.root))
     except audits.HistoryError as exc:
         raise UserError(str(exc)) from None
     if fail_on_increase and change["increased"]:
@@ -561,11 +573,13 @@ def report(
     settings = _settings(config, project_path)
     _warn_unused_cache(settings)
     try:
-        before = audits.previous_run(history) if history else None  # a bad file fails before the run
+        before = (
+            audits.previous_run(history, settings.root) if history else None
+        )  # a bad file fails before the run
         run = api.run(settings, use_cache=True, progress=True)
         measured = audits.measure(run.report, run.project, tagged(audits.SSOT), tagged(audits.CROSS_SERVICE))
         render = pages.renderer(run, history, Path(output) if output else None)
-        _emit(render(measured, audits.trend(measured, before)), output)
+        _emit(render(measured, audits.trend(measured, before)), output, settings.root)
     except audits.HistoryError as exc:
         raise UserError(str(exc)) from None
     return EXIT_OK
@@ -629,8 +643,12 @@ def index(output: str, config: Optional[Path], project_path: Optional[Path], deb
         click.echo(text, nl=False)
     else:
         target = settings.root / output
-        # a relative path is the project's: a link there must not lead out of it
-        write_atomic(target, text, inside=None if Path(output).is_absolute() else settings.root)
+        # a relative path is the project's, as is an absolute one into it: no link there may
+        # lead out of it
+        from archcheck.fileio import named_in_project
+
+        mine = not Path(output).is_absolute() or named_in_project(target, settings.root)
+        write_atomic(target, text, inside=settings.root if mine else None)
         inside = target.is_relative_to(settings.root)
         click.echo(f"wrote {target.relative_to(settings.root).as_posix() if inside else target}", err=True)
     return EXIT_OK
@@ -650,7 +668,7 @@ def graph(
     from archcheck.pipeline.registry import catalogue
 
     project = api.analyse(_settings(config, project_path))
-    _emit(render(project, [rule(project) for rule in catalogue()], fmt), output)
+    _emit(render(project, [rule(project) for rule in catalogue()], fmt), output, project.settings.root)
     return EXIT_OK
 
 

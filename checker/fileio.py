@@ -75,12 +75,19 @@ def leads_away(path: Union[str, Path], folder: Union[str, Path]) -> Optional[str
     return None
 
 
-def leads_away_from_here(path: Union[str, Path]) -> Optional[str]:
-    """Why a file named on the command line is not read (see ``leads_away``): a relative path
-    that leads out of the working folder or into its ``.git`` (a checkout's committed link
-    would put another file's data in the output, or its keys in an error). An absolute path
-    is the user's own choice."""
-    return None if Path(path).is_absolute() else leads_away(path, os.getcwd())
+def leads_away_from_project(path: Union[str, Path], root: Union[str, Path]) -> Optional[str]:
+    """Why a file named on the command line is not read (see ``leads_away``): one named
+    inside the project in ``root`` (from any folder, relative or absolute) that a link leads
+    out of it or into its ``.git`` (a checkout's committed link would put another file's
+    data in the output, or its keys in an error). A path named outside the project is the
+    user's own choice."""
+    return leads_away(path, root) if named_in_project(path, root) else None
+
+
+def named_in_project(path: Union[str, Path], root: Union[str, Path]) -> bool:
+    """Whether ``path``, as written (its links not followed), lies in the project in ``root``."""
+    named = os.path.abspath(path)
+    return is_inside(named, os.path.abspath(root)) or is_inside(named, os.path.realpath(root))
 
 
 def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE, *, follow_links: bool = True) -> bytes:

@@ -48,6 +48,7 @@ from __future__ import annotations
 import functools
 import keyword
 import posixpath
+import unicodedata
 from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.config.options import Option
@@ -274,7 +275,7 @@ class RelativeImport(
                 )
             root = best
         module = ".".join((package[len(root) + 1 :] if root else package).split("/"))
-        if not all(part.isidentifier() and not keyword.iskeyword(part) for part in module.split(".")):
+        if not all(_importable(part) for part in module.split(".")):
             return NotFixed(f"'{module}' is not a module name Python can import")
         absolute = ImportFact(module, 0, fact.names, ImportKind.FROM, fact.location)
         found = layout.resolve(path, absolute)
@@ -282,6 +283,12 @@ class RelativeImport(
             return NotFixed(f"the absolute import '{module}' would resolve to {_where(found)}")
         change = functools.partial(absolute_import, level=fact.level, module=module)
         return CstFix(path, fact.location, change, f"'{fact.display}' -> '{module}'")
+
+
+def _importable(name: str) -> bool:
+    """Can an import statement name the folder or file ``name``? Python reads an identifier in
+    NFKC form, so ``ﬁx`` (a ligature) would import ``fix``, another name."""
+    return name.isidentifier() and not keyword.iskeyword(name) and unicodedata.normalize("NFKC", name) == name
 
 
 def _root_of(target: str, module: str) -> Optional[str]:

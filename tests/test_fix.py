@@ -276,6 +276,16 @@ def test_a_read_only_file_is_not_fixed(tmp_path: Path) -> None:
     assert "not fixed: the file is read-only: left alone" in result.stderr
 
 
+def test_a_folder_name_python_reads_as_another_name_is_not_written_into_an_import(tmp_path: Path) -> None:
+    """Python reads an identifier in NFKC form: ``from app.\ufb01x import b`` (a ligature)
+    imports ``app.fix``, no such package, where ``from . import b`` worked."""
+    app = _relative_imports(tmp_path, {"\ufb01x/__init__.py": "", "\ufb01x/b.py": "X = 1\n"})
+    (app / "\ufb01x" / "a.py").write_text("from . import b\n", encoding="utf-8")
+    result = cli(tmp_path, "check", "--fix", "--select", "IMP002")
+    assert (app / "\ufb01x" / "a.py").read_text(encoding="utf-8") == "from . import b\n"
+    assert "is not a module name Python can import" in result.stderr, result.stderr
+
+
 def test_line_ends_at_the_end_of_a_file_are_kept(tmp_path: Path) -> None:
     files = {
         "cr.py": "import os\rfrom .models import X\rx = 1\r",

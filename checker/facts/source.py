@@ -19,6 +19,7 @@ import itertools
 import pickle
 import re
 import sys
+import time
 import tokenize
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
@@ -350,50 +351,93 @@ def quiet_parse(text: str, path: str) -> ast.Module:
 # 4 s; of 400,000, 1.2 MB: 100 s and 836 MB): a file that could hold such a string is first
 # parsed in a child process with this much CPU time
 SLOW_PARSE_CPU = 5.0
-_FSTRING_START = re.compile(r"(?<![\w])(?:[fF][rR]?|[rR][fF])['\"]")
+_PLACEHOLDERS = 4096  # `{` in one f-string: 4,096 placeholders parse in 0.01 s
+_FSTRING_START = re.compile("(?<![\\w])(?:[fF][rR]?|[rR][fF])('''|\"\"\"|['\"])")  # a prefix, its quotes
+_UNCONTINUED = re.compile(r"(?<!\\)\n")  # a newline no backslash continues
+# a tree that took this long to parse comes back from the child, unless pickling it costs
+# more than a quarter of that (loading a pickle takes about four times as long as writing it)
+SHIP_AFTER_CPU = 1.0
+SHIP_RATIO = 4
 
 
 def _may_parse_slowly(text: str) -> bool:
-    return sys.version_info < (3, 12) and text.count("{") >= 4096 and _FSTRING_START.search(text) is not None
+    """Could one f-string literal of ``text`` hold 4,096 placeholders (before Python 3.12)?
+
+    Over-approximated without tokenizing: every f-string prefix counts, also one inside
+    another string or a comment, and its literal is taken to reach the end of its line (a
+    one-quote string cannot go further) or, with three quotes, the end of the file. Only the
+    first prefix of a line is counted: it reaches at least as far as the others. So a file of
+    dict literals with one short f-string parses as usual (it was sent to the child whole)."""
+    if sys.version_info >= (3, 12) or text.count("{") < _PLACEHOLDERS:
+        return False
+    reached = 0
+    for found in _FSTRING_START.finditer(text):
+        if found.start() < reached:
+            continue
+        if len(found.group(1)) == 3:
+            return text.count("{", found.start()) >= _PLACEHOLDERS
+        end = _UNCONTINUED.search(text, found.end())
+        reached = end.start() if end is not None else len(text)
+        if text.count("{", found.start(), reached) >= _PLACEHOLDERS:
+            return True
+    return False
+
+
+_TOO_SLOW = "too slow"
 
 
 def _parse_shipped(job: Tuple[str, str]) -> Union[bytes, SyntaxError, str, None]:
     """``quiet_parse`` in a child process (only the time it takes is in question): the tree
-    pickled, to be parsed no second time; the SyntaxError; the name of another error; or None
-    for a tree too deep to pickle, which then parses again, quickly, in the parent."""
+    pickled, when that spares the parent a long parse; the SyntaxError; ``_TOO_SLOW`` or the
+    name of another error; or None when the parent had better parse it again (it parsed
+    quickly, pickling would cost more, or the tree is too deep to pickle)."""
     text, path = job
+    started = time.process_time()
     try:
         tree = quiet_parse(text, path)
     except SyntaxError as exc:
         return SyntaxError(exc.msg, (exc.filename, exc.lineno, exc.offset, None))
     except (RecursionError, MemoryError, ValueError) as exc:
         return type(exc).__name__
+    parsed = time.process_time()
+    if parsed - started > SLOW_PARSE_CPU:
+        return _TOO_SLOW  # the same answer whether the limit or this check stops it
+    if parsed - started < SHIP_AFTER_CPU:
+        return None
     try:
-        return pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
+        shipped = pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
     except RecursionError:
         return None
+    return shipped if SHIP_RATIO * (time.process_time() - parsed) <= parsed - started else None
 
 
 def _parse_slowly(text: str, path: str) -> Union[ast.Module, ParseProblem]:
-    """``quiet_parse`` of a file that may take this Python minutes, in a child process with
-    ``SLOW_PARSE_CPU`` seconds of CPU time. The tree comes back from the child, which built it
-    from the file (no pickle from the project is ever loaded): the file is parsed once."""
+    """``quiet_parse`` of a file that may take this Python minutes, in a child process that
+    may parse for ``SLOW_PARSE_CPU`` seconds of CPU time (and pickle for as long again). A
+    slow tree comes back from the child, which built it from the file (no pickle from the
+    project is ever loaded): the file is parsed once."""
     try:
-        outcome = run_isolated(_parse_shipped, (text, path), timeout=SLOW_PARSE_CPU)
+        outcome = run_isolated(_parse_shipped, (text, path), timeout=2 * SLOW_PARSE_CPU)
     except Crashed as exc:
-        reason = (
-            f"this Python's parser could not finish it within {SLOW_PARSE_CPU:g} s of CPU time ({exc}); "
-            "an f-string of thousands of placeholders parses in quadratic time before Python 3.12"
-        )
-        return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
+        return _too_slow(path, str(exc))
     if isinstance(outcome, SyntaxError):
         raise outcome
+    if outcome == _TOO_SLOW:
+        return _too_slow(path, f"it took over {SLOW_PARSE_CPU:g} s")
     if isinstance(outcome, str):
         return _problem(path, f"cannot parse: {outcome}")
     if outcome is None:
         return quiet_parse(text, path)
     tree: ast.Module = pickle.loads(outcome)  # our child's pickle of ``ast`` nodes
     return tree
+
+
+def _too_slow(path: str, how: str) -> ParseProblem:
+    reason = (
+        f"this Python's parser could not finish it within {SLOW_PARSE_CPU:g} s of CPU time ({how}); "
+        "an f-string of thousands of placeholders parses in quadratic time before Python 3.12"
+    )
+    return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
 
 
 def parse(path: str, data: bytes) -> Union[ParsedSource, ParseProblem]:

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, 
 
 import msgspec
 
-from archcheck.fileio import hide_file_content, leads_away_from_here, read_regular, write_atomic
+from archcheck.fileio import hide_file_content, leads_away_from_project, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
 from archcheck.project.project import Project
@@ -155,11 +155,11 @@ def _run(line: bytes) -> Run:
     return dict(msgspec.to_builtins(run))
 
 
-def history_lines(history: Path) -> List[bytes]:
-    """The lines of an audit history ([] when it is missing). A relative path that a link
-    leads out of the working folder is refused: a checkout's committed link would put another
-    file's data in the page, or its keys in an error; so is one a link leads into ``.git``."""
-    reason = leads_away_from_here(history)
+def history_lines(history: Path, root: Path) -> List[bytes]:
+    """The lines of an audit history ([] when it is missing). One named inside the project in
+    ``root`` that a link leads out of it is refused: a checkout's committed link would put
+    another file's data in the page, or its keys in an error; so is one a link leads into ``.git``."""
+    reason = leads_away_from_project(history, root)
     if reason is not None:
         raise HistoryError(f"{history}: {reason} (a link); not read")
     try:
@@ -175,9 +175,10 @@ def not_a_run(history: Path, number: int, exc: Exception) -> HistoryError:
     return HistoryError(f"{history}:{number}: not an audit run: {hide_file_content(str(exc))}")
 
 
-def previous_run(history: Path) -> Optional[Run]:
-    """The last run recorded in ``history`` (None if there is none); every line is checked."""
-    lines = history_lines(history)
+def previous_run(history: Path, root: Path) -> Optional[Run]:
+    """The last run recorded in ``history`` (None if there is none); every line is checked.
+    ``root`` is the project's: a link there does not lead out of it (``history_lines``)."""
+    lines = history_lines(history, root)
     runs: List[Run] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():

@@ -42,10 +42,11 @@ class _Point(msgspec.Struct):
     totals: Dict[str, int]
 
 
-def history_points(history: Path) -> List[Point]:
+def history_points(history: Path, root: Path) -> List[Point]:
     """Every run of an audit history file, oldest first (read only: nothing is appended).
-    A missing file has no runs; a line that is not a run is an ``audit.HistoryError``."""
-    lines = audit.history_lines(history)
+    A missing file has no runs; a line that is not a run is an ``audit.HistoryError``.
+    ``root`` is the project's (``audit.history_lines``)."""
+    lines = audit.history_lines(history, root)
     points: List[Point] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -349,7 +350,7 @@ def renderer(
     from archcheck.pipeline.registry import catalogue
 
     def render(measured: audit.Run, change: Dict[str, Any]) -> str:
-        points = history_points(history) if history is not None else None
+        points = history_points(history, run.project.settings.root) if history is not None else None
         rules = [rule(run.project) for rule in catalogue()]
         links = links_to_root(run.project.settings.root, page)
         return to_html(run, rules, measured, change, points, links=links, title=title, scope=scope)

@@ -68,6 +68,44 @@ def test_a_baseline_named_on_the_command_line_is_not_read_through_a_link(
     assert command[-2].encode() in result.stderr  # the option named
 
 
+def _archcheck(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "archcheck", *args], cwd=cwd, capture_output=True, timeout=300
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_files_named_on_the_command_line_are_judged_against_the_project_not_the_working_folder(
+    tmp_path: Path,
+) -> None:
+    """The boundary was the working folder: from a subfolder, the project's own baseline
+    (``../../archcheck-baseline.json``, no link) was refused; from the folder above the
+    checkout, a committed link ``proj/base.json`` to a file outside it was read."""
+    (tmp_path / "outside.json").write_text('{"tool": "archcheck", "entries": []}')
+    (tmp_path / "proj").mkdir()
+    root = project(
+        tmp_path / "proj", {"a.py": "import asyncio\nasync def f():\n    asyncio.run(f())\n"}, CONFIG
+    )
+    assert _archcheck(root, "baseline").returncode == 0
+    sub = root / "svc" / "app"
+    for args in (["check", "--baseline", "../../archcheck-baseline.json"],
+                 ["baseline", "--prune", "--output", "../../archcheck-baseline.json"],
+                 ["check", "--exit-zero", "--output", "../../report.txt"]):  # fmt: skip
+        result = _archcheck(sub, *args)
+        assert result.returncode == 0, (args, result.stderr)
+    assert (root / "report.txt").is_file()
+    (root / "base.json").symlink_to("../outside.json")
+    (root / "h.jsonl").symlink_to("../outside.json")
+    for cwd, named in ((tmp_path, "proj/base.json"), (root, str(root / "base.json"))):
+        result = _archcheck(cwd, "check", "proj" if cwd == tmp_path else ".", "--baseline", named)
+        assert result.returncode == 2 and b"leads outside the project" in result.stderr, (
+            named,
+            result.stderr,
+        )
+    result = _archcheck(tmp_path, "audit", "proj", "--history", "proj/h.jsonl")
+    assert result.returncode == 2 and b"leads outside the project" in result.stderr, result.stderr
+
+
 def test_a_value_of_a_file_that_is_no_baseline_is_not_quoted(tmp_path: Path) -> None:
     root = project(tmp_path, {"a.py": "x = 1\n"}, CONFIG)
     (root / "b.json").write_text('{"tool": "SECRET-VALUE", "entries": []}')

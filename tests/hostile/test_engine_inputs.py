@@ -397,6 +397,32 @@ def test_an_f_string_this_python_parses_in_quadratic_time_costs_a_bounded_time(
     assert not isinstance(parsed, ParseProblem) and parsed.ast_tree is not None
 
 
+_MANY = 5_000
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12 parses f-strings in linear time")
+@pytest.mark.parametrize(
+    ("text", "slow"),
+    [
+        ('x = f"a"\n' + "d = {}\n" * _MANY, False),  # dict literals: was sent to the child, ARC003 at 4.5 MB
+        ("".join(f'x{i} = f"' + "{a}" * 100 + '"\n' for i in range(_MANY // 100 + 1)), False),
+        ('x = f"' + "{a}" * _MANY + '"\n', True),
+        ('x = "not f" + f"' + "{a}" * _MANY + '"\n', True),  # a prefix inside another string first
+        ("# f\"\nx = rf'" + "{a}" * _MANY + "'\n", True),
+        ('x = f"""\n' + "{a}\n" * _MANY + '"""\n', True),  # three quotes: over many lines
+        ('x = f"{a}\\\n' + "{a}" * _MANY + '"\n', True),  # a backslash continues the line
+    ],
+)
+def test_only_a_file_that_may_hold_a_long_f_string_is_parsed_in_a_child(text: str, slow: bool) -> None:
+    """A file of thousands of dict literals and one short f-string was sent whole to the child,
+    which had 5 s to parse it and pickle its tree: 4.5 MB of valid code became ARC003."""
+    from archcheck.facts import source
+
+    assert source._may_parse_slowly(text) is slow
+    tree = source.parse("svc/app/m.py", text.encode())
+    assert not isinstance(tree, ParseProblem)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -413,6 +439,8 @@ def test_a_file_parsed_in_a_child_is_not_parsed_again(monkeypatch: pytest.Monkey
     from archcheck.facts import source
 
     monkeypatch.setattr(source, "_may_parse_slowly", lambda text: True)
+    monkeypatch.setattr(source, "SHIP_AFTER_CPU", 0.0)  # these parse at once: ship them anyway
+    monkeypatch.setattr(source, "SHIP_RATIO", 0)
     in_parent = []
     real = source.quiet_parse
     monkeypatch.setattr(source, "quiet_parse", lambda text, path: in_parent.append(path) or real(text, path))
