@@ -157,7 +157,7 @@ def write_atomic(
             raise WriteError(
                 f"{target}: not written: {reason}" + (" (a link)" if reason == LEADS_OUTSIDE else "")
             )
-        if linked_below(Path(os.path.abspath(inside)), Path(os.path.abspath(target))):
+        if linked_below(Path(inside), Path(target)):
             raise WriteError(f"{target}: not written: it is a link, or in a folder that is one")
     try:
         mode = _mode(target)
@@ -183,17 +183,21 @@ def write_atomic(
 
 
 def linked_below(folder: Path, target: Path) -> bool:
-    """Whether ``target`` or a folder between ``folder`` and it is a symbolic link."""
-    try:
-        parts = target.relative_to(folder).parts
-    except ValueError:
-        return os.path.islink(target)
-    here = folder
-    for part in parts:
-        here = here / part
-        if os.path.islink(here):
+    """Whether ``target``, or a folder on the way to it below ``folder``, is a symbolic link.
+
+    The way is the path as written (from the working folder), each ``..`` taken where it
+    stands: ``reports/out/../bin/pip`` passes through ``reports/out`` (a link to
+    ``.venv/lib``), which the collapsed ``reports/bin/pip`` hides."""
+    tops = (os.path.abspath(folder), os.path.realpath(folder))
+    written = Path(os.path.join(os.getcwd(), target))  # an absolute target stays as it is
+    here = Path(written.anchor)
+    for part in written.parts[1:]:
+        here = here.parent if part == ".." else here / part
+        spot = str(here)
+        below = spot not in tops and any(is_inside(spot, top) for top in tops)
+        if below and os.path.islink(spot):
             return True
-    return False
+    return not any(is_inside(str(here), top) for top in tops) and os.path.islink(written)
 
 
 def append_log(target: str, payload: Callable[[int], bytes]) -> None:

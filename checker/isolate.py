@@ -28,7 +28,7 @@ class Crashed(Exception):
 MEMORY_LIMIT = 2 << 30  # bytes of address space for the child: a parser that wants more is stopped
 
 
-def _child(send: Connection, function: Callable[[Any], Any], argument: Any, cpu: float) -> None:
+def _child(send: Connection, function: Callable[[Any], Any], argument: Any, cpu: float, grace: float) -> None:
     faulthandler.disable()  # a crash here is an answer, not a report (pytest enables it)
     try:  # a native parser's panic text must not reach the user's terminal
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -39,9 +39,10 @@ def _child(send: Connection, function: Callable[[Any], Any], argument: Any, cpu:
         import resource  # POSIX only
 
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a 2 GB child killed leaves no core file
         # CPU time, not wall-clock time, decides: the same file gets the same answer on a busy machine
         seconds = max(1, int(cpu))
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + max(1, int(grace))))
     except (ImportError, ValueError, OSError):
         pass  # no limit where the platform has none
     try:
@@ -54,21 +55,36 @@ def _child(send: Connection, function: Callable[[Any], Any], argument: Any, cpu:
         send.send((False, f"cannot return the result: {type(exc).__name__}"))
 
 
-def run_isolated(function: Callable[[A], R], argument: A, timeout: float = DEFAULT_TIMEOUT) -> R:
-    """``function(argument)`` computed in a child process with ``timeout`` seconds of CPU time;
-    raises Crashed if it does not answer."""
+def use_grace() -> None:
+    """In the child: let the work go on past ``timeout`` into the ``grace`` seconds of CPU time
+    (``_parse_shipped`` parses within the timeout, then pickles the tree in the grace)."""
+    try:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def run_isolated(
+    function: Callable[[A], R], argument: A, timeout: float = DEFAULT_TIMEOUT, grace: float = 1.0
+) -> R:
+    """``function(argument)`` computed in a child process with ``timeout`` seconds of CPU time
+    (``grace`` more for a function that calls ``use_grace``); raises Crashed if it does not answer."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receive, send = context.Pipe(duplex=False)
     with warnings_off(DeprecationWarning):  # fork with threads: the child only parses
         process = context.Process(  # type: ignore[attr-defined]
-            target=_child, args=(send, function, argument, timeout), daemon=True
+            target=_child, args=(send, function, argument, timeout, grace), daemon=True
         )
         process.start()
     send.close()
     try:
-        if not receive.poll(timeout * WALL_CLOCK_FACTOR):
-            raise Crashed(f"no answer within {timeout * WALL_CLOCK_FACTOR:g} s")
+        wait = (timeout + grace) * WALL_CLOCK_FACTOR
+        if not receive.poll(wait):
+            raise Crashed(f"no answer within {wait:g} s")
         try:
             ok, value = receive.recv()
         except (EOFError, OSError):

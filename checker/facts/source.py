@@ -24,7 +24,7 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from archcheck.isolate import Crashed, run_isolated
+from archcheck.isolate import Crashed, run_isolated, use_grace
 from archcheck.model import Location, ParseProblem
 from archcheck.quiet import warnings_off
 
@@ -351,7 +351,9 @@ def quiet_parse(text: str, path: str) -> ast.Module:
 # 4 s; of 400,000, 1.2 MB: 100 s and 836 MB): a file that could hold such a string is first
 # parsed in a child process with this much CPU time
 SLOW_PARSE_CPU = 5.0
-_PLACEHOLDERS = 4096  # `{` in one f-string: 4,096 placeholders parse in 0.01 s
+# the work of parsing one f-string before 3.12: its placeholders times its characters, at
+# about 2.4e-10 s each (4,000 placeholders in 1 MB: 1 s); this much takes about 0.05 s
+_SLOW_WORK = 200_000_000
 _FSTRING_START = re.compile("(?<![\\w])(?:[fF][rR]?|[rR][fF])('''|\"\"\"|['\"])")  # a prefix, its quotes
 _UNCONTINUED = re.compile(r"(?<!\\)\n")  # a newline no backslash continues
 # a tree that took this long to parse comes back from the child, unless pickling it costs
@@ -361,24 +363,27 @@ SHIP_RATIO = 4
 
 
 def _may_parse_slowly(text: str) -> bool:
-    """Could one f-string literal of ``text`` hold 4,096 placeholders (before Python 3.12)?
+    """Could parsing one f-string literal of ``text`` take over 0.05 s (before Python 3.12)?
 
     Over-approximated without tokenizing: every f-string prefix counts, also one inside
     another string or a comment, and its literal is taken to reach the end of its line (a
-    one-quote string cannot go further) or, with three quotes, the end of the file. Only the
-    first prefix of a line is counted: it reaches at least as far as the others. So a file of
-    dict literals with one short f-string parses as usual (it was sent to the child whole)."""
-    if sys.version_info >= (3, 12) or text.count("{") < _PLACEHOLDERS:
+    one-quote string cannot go further) or, with three quotes, the end of the file; each `{`
+    there counts as a placeholder. The first prefix of a line reaches at least as far as the
+    later one-quote ones, and the first with three quotes as far as any later prefix (one
+    after a one-quote prefix on its line was skipped). So a file of dict literals beside a
+    short f-string parses as usual (it was sent to the child whole)."""
+    if sys.version_info >= (3, 12) or text.count("{") * len(text) < _SLOW_WORK:
         return False
     reached = 0
     for found in _FSTRING_START.finditer(text):
-        if found.start() < reached:
-            continue
-        if len(found.group(1)) == 3:
-            return text.count("{", found.start()) >= _PLACEHOLDERS
+        start = found.start()
+        if len(found.group(1)) == 3:  # reaching the end: every later prefix lies within
+            return text.count("{", start) * (len(text) - start) >= _SLOW_WORK
+        if start < reached:
+            continue  # a later one-quote prefix of a line reaches no further than the first
         end = _UNCONTINUED.search(text, found.end())
         reached = end.start() if end is not None else len(text)
-        if text.count("{", found.start(), reached) >= _PLACEHOLDERS:
+        if text.count("{", start, reached) * (reached - start) >= _SLOW_WORK:
             return True
     return False
 
@@ -401,9 +406,10 @@ def _parse_shipped(job: Tuple[str, str]) -> Union[bytes, SyntaxError, str, None]
         return type(exc).__name__
     parsed = time.process_time()
     if parsed - started > SLOW_PARSE_CPU:
-        return _TOO_SLOW  # the same answer whether the limit or this check stops it
+        return _TOO_SLOW  # where the platform sets no limit: the same answer
     if parsed - started < SHIP_AFTER_CPU:
         return None
+    use_grace()  # the parse kept to its limit: pickling may take as long again
     try:
         shipped = pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
     except RecursionError:
@@ -413,11 +419,11 @@ def _parse_shipped(job: Tuple[str, str]) -> Union[bytes, SyntaxError, str, None]
 
 def _parse_slowly(text: str, path: str) -> Union[ast.Module, ParseProblem]:
     """``quiet_parse`` of a file that may take this Python minutes, in a child process that
-    may parse for ``SLOW_PARSE_CPU`` seconds of CPU time (and pickle for as long again). A
+    may parse for ``SLOW_PARSE_CPU`` seconds of CPU time (then pickle for as long again). A
     slow tree comes back from the child, which built it from the file (no pickle from the
     project is ever loaded): the file is parsed once."""
     try:
-        outcome = run_isolated(_parse_shipped, (text, path), timeout=2 * SLOW_PARSE_CPU)
+        outcome = run_isolated(_parse_shipped, (text, path), timeout=SLOW_PARSE_CPU, grace=SLOW_PARSE_CPU)
     except Crashed as exc:
         return _too_slow(path, str(exc))
     if isinstance(outcome, SyntaxError):

@@ -322,7 +322,7 @@ def write(directory: Path, entries: Sequence[Entry], root: Path) -> List[Outcome
     reason = leads_away(directory, real_root) if in_project else None
     if reason == LEADS_OUTSIDE:
         raise WriteError(f"{directory}: not written: {reason} (a link)")
-    if in_project and linked_below(Path(top if is_inside(named, top) else real_root), Path(named)):
+    if in_project and linked_below(Path(top if is_inside(named, top) else real_root), directory):
         raise WriteError(f"{directory}: not written: it is a link, or in a folder that is one")
     if reason is not None:
         raise WriteError(f"{directory}: not written: {reason}")

@@ -221,6 +221,40 @@ def test_no_writer_follows_a_committed_link_inside_the_project(
     assert pip.read_text() == "#!/bin/sh\necho pip\n" and os.access(pip, os.X_OK)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "--output", "reports/out/../bin/pip"),
+        ("index", "--output", "reports/out/../bin/pip"),
+        ("baseline", "--output", "reports/out/../bin/pip"),
+        ("audit", "--history", "reports/out/../bin/h.jsonl"),
+        ("audit", "--history", "h.jsonl", "--mistakes", "reports/out/../bin/drafts"),
+    ],
+)
+def test_no_writer_follows_a_committed_link_that_a_dot_dot_comes_after(
+    tmp_path: Path, command: Tuple[str, ...]
+) -> None:
+    """``reports/out/../bin/pip`` with a committed ``reports/out -> ../.venv/lib``: the path
+    was collapsed to ``reports/bin/pip`` before its links were looked at, and the in-project
+    virtualenv's ``pip`` was replaced."""
+    root = project(tmp_path, {"a.py": "class DatabaseManager:\n    pass\n"}, CONFIG)
+    audit = [sys.executable, "-m", "archcheck", "audit", "--history", "h.jsonl"]
+    assert subprocess.run(audit, cwd=root, capture_output=True, timeout=300).returncode == 0
+    (root / "svc" / "app" / "b.py").write_text("class DatabaseManager:\n    pass\n")  # a draft to write
+    pip = root / ".venv" / "bin" / "pip"
+    pip.parent.mkdir(parents=True)
+    (root / ".venv" / "lib").mkdir()
+    pip.write_text("#!/bin/sh\necho pip\n")
+    (root / "reports").mkdir()
+    (root / "reports" / "out").symlink_to("../.venv/lib")
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", *command], cwd=root, capture_output=True, timeout=300
+    )
+    assert result.returncode == 2 and b"is a link, or in a folder that is one" in result.stderr, result.stderr
+    assert pip.read_text() == "#!/bin/sh\necho pip\n" and sorted(os.listdir(pip.parent)) == ["pip"]
+
+
 def test_a_replaced_report_loses_its_execute_bits_and_a_fixed_script_keeps_them(tmp_path: Path) -> None:
     from archcheck.fileio import write_atomic
 

@@ -392,12 +392,13 @@ def test_an_f_string_this_python_parses_in_quadratic_time_costs_a_bounded_time(
     problem = source.parse("svc/app/m.py", slow.encode())
     assert isinstance(problem, ParseProblem) and problem.beyond_limits
     assert "could not finish it within 1 s of CPU time" in problem.reason
+    assert "(it ran out of its 1 s of CPU time)" in problem.reason  # the parse's limit, not one doubled
     many = "import os\n" + "".join(f'x{i} = f"{{a}}{{b}}"\n' for i in range(3_000))  # 6,000 braces: parsed
     parsed = source.parse("svc/app/ok.py", many.encode())
     assert not isinstance(parsed, ParseProblem) and parsed.ast_tree is not None
 
 
-_MANY = 5_000
+_MANY = 10_000
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12 parses f-strings in linear time")
@@ -410,6 +411,8 @@ _MANY = 5_000
         ('x = "not f" + f"' + "{a}" * _MANY + '"\n', True),  # a prefix inside another string first
         ("# f\"\nx = rf'" + "{a}" * _MANY + "'\n", True),
         ('x = f"""\n' + "{a}\n" * _MANY + '"""\n', True),  # three quotes: over many lines
+        ('y = f"x"; x = f"""\n' + "{a}\n" * _MANY + '"""\n', True),  # after a one-quote prefix
+        ('x = f"' + ("{a}" + "y" * 250) * 4_000 + '"\n', True),  # few placeholders, 1 MB: 1 s
         ('x = f"{a}\\\n' + "{a}" * _MANY + '"\n', True),  # a backslash continues the line
     ],
 )
