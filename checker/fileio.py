@@ -15,7 +15,7 @@ import re
 import stat
 import tempfile
 from pathlib import Path
-from typing import Callable, Optional, Union
+from typing import Callable, Iterator, Optional, Tuple, Union
 
 MAX_INPUT_SIZE = 64 * 1024 * 1024  # a baseline, an audit history or a config file is far smaller
 
@@ -85,9 +85,33 @@ def leads_away_from_project(path: Union[str, Path], root: Union[str, Path]) -> O
 
 
 def named_in_project(path: Union[str, Path], root: Union[str, Path]) -> bool:
-    """Whether ``path``, as written (its links not followed), lies in the project in ``root``."""
-    named = os.path.abspath(path)
-    return is_inside(named, os.path.abspath(root)) or is_inside(named, os.path.realpath(root))
+    """Whether ``path``, as written (see ``_steps``), lies in the project in ``root``."""
+    last = None
+    for _, depth in _steps(path, root):
+        last = depth
+    return last is not None
+
+
+def _steps(path: Union[str, Path], root: Union[str, Path]) -> Iterator[Tuple[str, Optional[int]]]:
+    """Each place on the way to ``path`` as written (from the working folder, each ``..``
+    taken where it stands, never collapsed first), with its depth below ``root`` (0: the root;
+    None: outside it). The way enters the root where a place is the root, also through a link
+    above it: ``$PWD/report.txt`` in a workspace reached through a symlink is the project's."""
+    tops = {os.path.abspath(root), os.path.realpath(root)}
+    real_top = os.path.realpath(root)
+    written = Path(os.path.join(os.getcwd(), path))  # an absolute path stays as it is
+    here = Path(written.anchor)
+    depth: Optional[int] = None
+    for part in written.parts[1:]:
+        if part == "..":
+            here = here.parent
+            depth = depth - 1 if depth else None  # up from the root: out of it
+        else:
+            here = here / part
+            depth = None if depth is None else depth + 1
+        if depth is None and (str(here) in tops or os.path.realpath(here) == real_top):
+            depth = 0
+        yield str(here), depth
 
 
 def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE, *, follow_links: bool = True) -> bytes:
@@ -185,19 +209,14 @@ def write_atomic(
 def linked_below(folder: Path, target: Path) -> bool:
     """Whether ``target``, or a folder on the way to it below ``folder``, is a symbolic link.
 
-    The way is the path as written (from the working folder), each ``..`` taken where it
-    stands: ``reports/out/../bin/pip`` passes through ``reports/out`` (a link to
-    ``.venv/lib``), which the collapsed ``reports/bin/pip`` hides."""
-    tops = (os.path.abspath(folder), os.path.realpath(folder))
-    written = Path(os.path.join(os.getcwd(), target))  # an absolute target stays as it is
-    here = Path(written.anchor)
-    for part in written.parts[1:]:
-        here = here.parent if part == ".." else here / part
-        spot = str(here)
-        below = spot not in tops and any(is_inside(spot, top) for top in tops)
-        if below and os.path.islink(spot):
+    The way is the path as written (``_steps``): ``reports/out/../bin/pip`` passes through
+    ``reports/out`` (a link to ``.venv/lib``), which the collapsed ``reports/bin/pip`` hides."""
+    last = None
+    for place, depth in _steps(target, folder):
+        if depth and os.path.islink(place):
             return True
-    return not any(is_inside(str(here), top) for top in tops) and os.path.islink(written)
+        last = depth
+    return last is None and os.path.islink(os.path.join(os.getcwd(), target))
 
 
 def append_log(target: str, payload: Callable[[int], bytes]) -> None:

@@ -233,6 +233,8 @@ def test_directory_globs_name_what_pathlib_names_among_the_walked_folders(tmp_pa
         ".h/*",
         "svc/",
         "**/lib/*",
+        "svc/a",  # no wildcard: looked up, not matched
+        "a/b/",
     ]:
         expected = {p.relative_to(tmp_path).as_posix() for p in tmp_path.glob(glob.rstrip("/")) if p.is_dir()}
         assert match_dir_globs([glob], folders) == sorted(expected & folders), glob

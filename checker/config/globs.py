@@ -528,13 +528,27 @@ def validate_dir_glob(glob: str) -> None:
             raise GlobError(f"bad glob {glob!r}: '**' can only be an entire path component")
 
 
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def has_wildcard(pattern: str) -> bool:
+    """Whether a glob holds a wildcard (``*``, ``?``, ``[``); one without names itself only."""
+    return _WILDCARD.search(pattern) is not None
+
+
 def match_dir_globs(globs: Iterable[str], folders: Iterable[str]) -> List[str]:
     """The ``folders`` (root-relative posix paths, from archcheck's own walk) that the directory
     globs name, as ``pathlib`` reads a glob (one name per part, ``**`` any number of folders),
     sorted. Matched against the walk's folders, never by a walk of its own: a glob reads
-    nothing beyond the project, follows no link, and costs no extra pass over the disk."""
+    nothing beyond the project, follows no link, and costs no extra pass over the disk.
+    A glob without a wildcard (``init`` lists services by name) is looked up, not matched
+    against every folder (4,000 names: 32 million matches)."""
     patterns = [[p for p in glob.rstrip("/").split("/") if p not in ("", ".")] for glob in globs]
-    return sorted(f for f in folders if f and any(_names_match(p, f.split("/")) for p in patterns))
+    wild = [p for p in patterns if any(has_wildcard(part) for part in p)]
+    named = {"/".join(p) for p in patterns if not any(has_wildcard(part) for part in p)}
+    return sorted(
+        f for f in folders if f and (f in named or any(_names_match(p, f.split("/")) for p in wild))
+    )
 
 
 def _names_match(parts: Sequence[str], names: Sequence[str]) -> bool:

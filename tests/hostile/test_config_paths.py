@@ -255,6 +255,33 @@ def test_no_writer_follows_a_committed_link_that_a_dot_dot_comes_after(
     assert pip.read_text() == "#!/bin/sh\necho pip\n" and sorted(os.listdir(pip.parent)) == ["pip"]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+@pytest.mark.parametrize(
+    "command",
+    [("check", "--output", "{ws}/reports/out/tool"), ("check", "--baseline", "{ws}/reports/out/tool")],
+)
+def test_a_path_into_the_project_through_a_linked_workspace_is_the_projects(
+    tmp_path: Path, command: Tuple[str, ...]
+) -> None:
+    """A workspace reached through a link (``$PWD`` on a CI runner, ``/tmp`` on macOS):
+    ``--output "$PWD/reports/out/tool"`` counted as named outside the project, so the committed
+    link ``reports/out`` was followed out of it and the file there replaced."""
+    (tmp_path / "real").mkdir()
+    root = project(tmp_path / "real", {"a.py": "x = 1\n"}, CONFIG)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "tool").write_text('{"tool": "archcheck", "entries": []}')
+    (root / "reports").mkdir()
+    (root / "reports" / "out").symlink_to(victim)
+    (tmp_path / "ws").symlink_to("real")
+    args = [a.format(ws=tmp_path / "ws") for a in command]
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", *args], cwd=root, capture_output=True, timeout=300
+    )
+    assert result.returncode == 2 and b"leads outside the project" in result.stderr, result.stderr
+    assert (victim / "tool").read_text() == '{"tool": "archcheck", "entries": []}'
+
+
 def test_a_replaced_report_loses_its_execute_bits_and_a_fixed_script_keeps_them(tmp_path: Path) -> None:
     from archcheck.fileio import write_atomic
 

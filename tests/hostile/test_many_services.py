@@ -140,6 +140,24 @@ def test_past_the_budget_an_edge_covered_by_a_reported_cycle_needs_no_search(
     assert sum(steps) <= 2 * (import_graph.SEARCH_STEPS_PER_EDGE + 2) * 3 * 3000
 
 
+def test_services_listed_by_name_are_looked_up_not_matched_against_every_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``init`` lists each service by name: 4,000 names were each matched against every
+    folder (32 million matches, about 70 s a run)."""
+    from archcheck.config import globs
+
+    matched = []
+    real = globs._names_match
+    monkeypatch.setattr(globs, "_names_match", lambda parts, names: matched.append(1) or real(parts, names))
+    folders = [f"svc_{i}" for i in range(2_000)] + [f"svc_{i}/app" for i in range(2_000)]
+    names = [f"svc_{i}" for i in range(0, 2_000, 2)]
+    assert globs.match_dir_globs([*names, "svc_1*/app"], folders) == sorted(
+        [*names, *(f for f in folders if f.startswith("svc_1") and f.endswith("/app"))]
+    )
+    assert len(matched) <= len(folders)  # the one glob with a wildcard, against each folder
+
+
 def test_unit_names_are_counted_once() -> None:
     """Each unit's name was checked against every unit path (1.75 s of a 1,500-service run)."""
     from archcheck.project.discovery import unit_names
