@@ -85,11 +85,13 @@ def leads_away_from_project(path: Union[str, Path], root: Union[str, Path]) -> O
 
 
 def named_in_project(path: Union[str, Path], root: Union[str, Path]) -> bool:
-    """Whether ``path``, as written (see ``_steps``), lies in the project in ``root``."""
+    """Whether ``path`` lies in the project in ``root``: as written (see ``_steps``), or where
+    its links lead (``proj/a/../../x`` climbs out as written, but with ``a`` a committed link
+    to ``deep/deeper`` the ``..`` go through it, back into the project)."""
     last = None
     for _, depth in _steps(path, root):
         last = depth
-    return last is not None
+    return last is not None or is_inside(os.path.realpath(path), os.path.realpath(root))
 
 
 def _steps(path: Union[str, Path], root: Union[str, Path]) -> Iterator[Tuple[str, Optional[int]]]:

@@ -277,6 +277,11 @@ class RelativeImport(
         module = ".".join((package[len(root) + 1 :] if root else package).split("/"))
         if not all(_importable(part) for part in module.split(".")):
             return NotFixed(f"'{module}' is not a module name Python can import")
+        top = module.split(".")[0]
+        if top in STDLIB:  # a built-in or frozen module (`time`, `os`) is found before any file
+            return NotFixed(
+                f"'{top}' is also a standard-library module, which an absolute import may find instead"
+            )
         absolute = ImportFact(module, 0, fact.names, ImportKind.FROM, fact.location)
         found = layout.resolve(path, absolute)
         if found != resolved:

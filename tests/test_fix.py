@@ -286,6 +286,25 @@ def test_a_folder_name_python_reads_as_another_name_is_not_written_into_an_impor
     assert "is not a module name Python can import" in result.stderr, result.stderr
 
 
+def test_a_module_named_like_the_standard_library_is_not_imported_absolutely(tmp_path: Path) -> None:
+    """``from .time import now`` at the import root became ``from time import now``: Python
+    finds its built-in ``time`` (and frozen ``os``) before any file on the path."""
+    write_example(
+        tmp_path,
+        Example(
+            {
+                "svc/requirements.txt": "",
+                "svc/time.py": "def now():\n    return 1\n",
+                "svc/main.py": "from .time import now\n",
+            },
+            'services = ["svc"]\n',
+        ),
+    )
+    result = cli(tmp_path, "check", "--fix", "--select", "IMP002")
+    assert (tmp_path / "svc" / "main.py").read_text(encoding="utf-8") == "from .time import now\n"
+    assert "'time' is also a standard-library module" in result.stderr, result.stderr
+
+
 def test_line_ends_at_the_end_of_a_file_are_kept(tmp_path: Path) -> None:
     files = {
         "cr.py": "import os\rfrom .models import X\rx = 1\r",

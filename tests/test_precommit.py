@@ -65,6 +65,22 @@ def test_hook_reports_the_staged_file(tmp_path: Path) -> None:
     assert "services/orders-service/app/jobs.py:5:5: ASY001" in result.stdout
 
 
+def test_a_committed_file_named_like_an_option_is_a_file_to_the_hook(tmp_path: Path) -> None:
+    """pre-commit passes file names after the entry: a committed ``--output=/abs/victim.py``
+    (it ends in ``.py``) was read as ``--output`` and the findings overwrote a file outside
+    the checkout. The entry ends archcheck's options with ``--``."""
+    victim = tmp_path / "victim.py"
+    victim.write_text("print('mine')\n")
+    repo = make_repo(tmp_path, "clean_services")
+    named = repo / f"--output={victim}"
+    named.parent.mkdir(parents=True)
+    named.write_text("x = 1\n")
+    git(repo, "add", "-A")
+    result = try_repo(repo)
+    assert victim.read_text() == "print('mine')\n"
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_hook_reports_what_a_staged_shared_file_breaks_elsewhere(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, "clean_services")
     (repo / "requirements.shared.txt").write_text("celery==5.4.0\n")

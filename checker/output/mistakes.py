@@ -25,9 +25,9 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Typ
 from archcheck.fileio import (
     LEADS_OUTSIDE,
     WriteError,
-    is_inside,
     leads_away,
     linked_below,
+    named_in_project,
     read_regular,
     write_atomic,
 )
@@ -315,14 +315,13 @@ def write(directory: Path, entries: Sequence[Entry], root: Path) -> List[Outcome
     project must really be inside it (no link leading out); raises WriteError."""
     if not entries:
         return []
-    real_root, top = os.path.realpath(root), os.path.abspath(root)
-    named = os.path.abspath(directory)
-    in_project = is_inside(named, top) or is_inside(named, real_root)
+    real_root = os.path.realpath(root)
+    in_project = named_in_project(directory, root)
     # checked before the folder is made: a committed `mistakes -> .git/hooks` is no drafts folder
     reason = leads_away(directory, real_root) if in_project else None
     if reason == LEADS_OUTSIDE:
         raise WriteError(f"{directory}: not written: {reason} (a link)")
-    if in_project and linked_below(Path(top if is_inside(named, top) else real_root), directory):
+    if in_project and linked_below(Path(root), directory):
         raise WriteError(f"{directory}: not written: it is a link, or in a folder that is one")
     if reason is not None:
         raise WriteError(f"{directory}: not written: {reason}")

@@ -282,6 +282,41 @@ def test_a_path_into_the_project_through_a_linked_workspace_is_the_projects(
     assert (victim / "tool").read_text() == '{"tool": "archcheck", "entries": []}'
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "--output", "{root}/a/../../x"),
+        ("index", "--output", "{root}/a/../../x"),
+        ("audit", "--history", "{root}/a/../../y"),
+        ("audit", "--history", "h.jsonl", "--mistakes", "a/../../m"),
+    ],
+)
+def test_a_path_that_climbs_out_as_written_but_back_in_through_a_link_is_the_projects(
+    tmp_path: Path, command: Tuple[str, ...]
+) -> None:
+    """``proj/a/../../x`` names a place above the project as written, so it was the user's own
+    choice and written unchecked; with ``a`` a committed link to ``deep/deeper`` the kernel
+    takes the ``..`` through it, back to ``proj/x``, a committed link into ``.git/hooks``."""
+    root = project(tmp_path, {"a.py": "class DatabaseManager:\n    pass\n"}, CONFIG)
+    audit = [sys.executable, "-m", "archcheck", "audit", "--history", "h.jsonl"]
+    assert subprocess.run(audit, cwd=root, capture_output=True, timeout=300).returncode == 0
+    (root / "svc" / "app" / "b.py").write_text("class DatabaseManager:\n    pass\n")  # a draft to write
+    hook = _hooked(root)
+    (root / "deep" / "deeper").mkdir(parents=True)
+    (root / "a").symlink_to("deep/deeper")
+    (root / "x").symlink_to(".git/hooks/pre-commit")
+    (root / "y").symlink_to(".git/hooks/post-checkout")
+    (root / "m").symlink_to(".git/hooks")
+    args = [a.format(root=root) for a in command]
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", *args], cwd=root, capture_output=True, timeout=300
+    )
+    assert result.returncode == 2 and (b"not written" in result.stderr or b"not read" in result.stderr)
+    assert hook.read_bytes() == _HOOK
+    assert sorted(p.name for p in hook.parent.iterdir()) == ["pre-commit"]
+
+
 def test_a_replaced_report_loses_its_execute_bits_and_a_fixed_script_keeps_them(tmp_path: Path) -> None:
     from archcheck.fileio import write_atomic
 
