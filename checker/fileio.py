@@ -99,8 +99,8 @@ def _steps(path: Union[str, Path], root: Union[str, Path]) -> Iterator[Tuple[str
     taken where it stands, never collapsed first), with its depth below ``root`` (0: the root;
     None: outside it). The way enters the root where a place is the root, also through a link
     above it: ``$PWD/report.txt`` in a workspace reached through a symlink is the project's."""
-    tops = {os.path.abspath(root), os.path.realpath(root)}
     real_top = os.path.realpath(root)
+    tops = {os.path.abspath(root), real_top}
     written = Path(os.path.join(os.getcwd(), path))  # an absolute path stays as it is
     here = Path(written.anchor)
     depth: Optional[int] = None

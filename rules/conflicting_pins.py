@@ -37,7 +37,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tupl
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from archcheck.facts.requirements_txt import installed_here, same_version
+from archcheck.facts.requirements_txt import installed_here, is_exact_pin, same_version
 from archcheck.model import RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import SHOWN, Rule, listed
@@ -326,9 +326,7 @@ def _pinned(fact: RequirementFact) -> Optional[SpecifierSet]:
     allowed = _range(fact)
     if allowed is None or not fact.pins:
         return allowed
-    return SpecifierSet(
-        ",".join(str(s) for s in allowed if s.operator in ("==", _ARBITRARY) and "*" not in s.version)
-    )
+    return SpecifierSet(",".join(str(s) for s in allowed if is_exact_pin(s)))
 
 
 def _installable_together(a: RequirementFact, b: RequirementFact) -> bool:

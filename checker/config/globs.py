@@ -543,9 +543,14 @@ def match_dir_globs(globs: Iterable[str], folders: Iterable[str]) -> List[str]:
     nothing beyond the project, follows no link, and costs no extra pass over the disk.
     A glob without a wildcard (``init`` lists services by name) is looked up, not matched
     against every folder (4,000 names: 32 million matches)."""
-    patterns = [[p for p in glob.rstrip("/").split("/") if p not in ("", ".")] for glob in globs]
-    wild = [p for p in patterns if any(has_wildcard(part) for part in p)]
-    named = {"/".join(p) for p in patterns if not any(has_wildcard(part) for part in p)}
+    wild: List[List[str]] = []
+    named: Set[str] = set()
+    for glob in globs:
+        parts = [p for p in glob.rstrip("/").split("/") if p not in ("", ".")]
+        if has_wildcard(glob):
+            wild.append(parts)
+        else:
+            named.add("/".join(parts))
     return sorted(
         f for f in folders if f and (f in named or any(_names_match(p, f.split("/")) for p in wild))
     )

@@ -19,6 +19,7 @@ import shlex
 from typing import Dict, List, NoReturn, Optional, Tuple, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import Specifier
 from packaging.utils import canonicalize_name, canonicalize_version
 
 from archcheck.facts.source import decode, quadratic_codec
@@ -207,6 +208,11 @@ _BOMS = (
 _CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
 
 
+def is_exact_pin(specifier: Specifier) -> bool:
+    """Whether a specifier names one version (``==1.0``, ``===1.0``; not ``==1.*``): a line's pins."""
+    return specifier.operator in ("==", "===") and "*" not in specifier.version
+
+
 def decode_like_pip(path: str, data: bytes) -> Union[str, ParseProblem]:
     """Decode a requirements file as pip does: a BOM first, then a coding comment, then UTF-8."""
     for bom, encoding in _BOMS:
@@ -324,9 +330,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         except InvalidRequirement as exc:
             problems.append(_unparsable(exc, raw, spec, where))
             continue
-        pins = tuple(
-            s.version for s in requirement.specifier if s.operator in ("==", "===") and "*" not in s.version
-        )
+        pins = tuple(s.version for s in requirement.specifier if is_exact_pin(s))
         name = canonicalize_name(requirement.name)
         specifier = str(requirement.specifier)
         requirements.append(RequirementFact(name, spec, pins, where, specifier, via.get(number, ())))

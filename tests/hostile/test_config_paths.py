@@ -118,6 +118,14 @@ _HOOK = b"#!/bin/sh\necho the developer's hook\n"
 _NAMED = "svc/app/$(touch PWNED).py"  # a baseline written over a hook is JSON a shell runs
 
 
+def _draft_due(tmp_path: Path) -> Path:
+    """A project with an audit history whose next run drafts a mistake entry (a class copied)."""
+    root = project(tmp_path, {"a.py": "class DatabaseManager:\n    pass\n"}, CONFIG)
+    assert _archcheck(root, "audit", "--history", "h.jsonl").returncode == 0
+    (root / "svc" / "app" / "b.py").write_text("class DatabaseManager:\n    pass\n")
+    return root
+
+
 def _hooked(root: Path) -> Path:
     """A git checkout with a pre-commit hook, and one finding in a file named like a command."""
     (root / ".git" / "hooks").mkdir(parents=True)
@@ -238,19 +246,14 @@ def test_no_writer_follows_a_committed_link_that_a_dot_dot_comes_after(
     """``reports/out/../bin/pip`` with a committed ``reports/out -> ../.venv/lib``: the path
     was collapsed to ``reports/bin/pip`` before its links were looked at, and the in-project
     virtualenv's ``pip`` was replaced."""
-    root = project(tmp_path, {"a.py": "class DatabaseManager:\n    pass\n"}, CONFIG)
-    audit = [sys.executable, "-m", "archcheck", "audit", "--history", "h.jsonl"]
-    assert subprocess.run(audit, cwd=root, capture_output=True, timeout=300).returncode == 0
-    (root / "svc" / "app" / "b.py").write_text("class DatabaseManager:\n    pass\n")  # a draft to write
+    root = _draft_due(tmp_path)
     pip = root / ".venv" / "bin" / "pip"
     pip.parent.mkdir(parents=True)
     (root / ".venv" / "lib").mkdir()
     pip.write_text("#!/bin/sh\necho pip\n")
     (root / "reports").mkdir()
     (root / "reports" / "out").symlink_to("../.venv/lib")
-    result = subprocess.run(
-        [sys.executable, "-m", "archcheck", *command], cwd=root, capture_output=True, timeout=300
-    )
+    result = _archcheck(root, *command)
     assert result.returncode == 2 and b"is a link, or in a folder that is one" in result.stderr, result.stderr
     assert pip.read_text() == "#!/bin/sh\necho pip\n" and sorted(os.listdir(pip.parent)) == ["pip"]
 
@@ -274,10 +277,7 @@ def test_a_path_into_the_project_through_a_linked_workspace_is_the_projects(
     (root / "reports").mkdir()
     (root / "reports" / "out").symlink_to(victim)
     (tmp_path / "ws").symlink_to("real")
-    args = [a.format(ws=tmp_path / "ws") for a in command]
-    result = subprocess.run(
-        [sys.executable, "-m", "archcheck", *args], cwd=root, capture_output=True, timeout=300
-    )
+    result = _archcheck(root, *(a.format(ws=tmp_path / "ws") for a in command))
     assert result.returncode == 2 and b"leads outside the project" in result.stderr, result.stderr
     assert (victim / "tool").read_text() == '{"tool": "archcheck", "entries": []}'
 
@@ -298,20 +298,14 @@ def test_a_path_that_climbs_out_as_written_but_back_in_through_a_link_is_the_pro
     """``proj/a/../../x`` names a place above the project as written, so it was the user's own
     choice and written unchecked; with ``a`` a committed link to ``deep/deeper`` the kernel
     takes the ``..`` through it, back to ``proj/x``, a committed link into ``.git/hooks``."""
-    root = project(tmp_path, {"a.py": "class DatabaseManager:\n    pass\n"}, CONFIG)
-    audit = [sys.executable, "-m", "archcheck", "audit", "--history", "h.jsonl"]
-    assert subprocess.run(audit, cwd=root, capture_output=True, timeout=300).returncode == 0
-    (root / "svc" / "app" / "b.py").write_text("class DatabaseManager:\n    pass\n")  # a draft to write
+    root = _draft_due(tmp_path)
     hook = _hooked(root)
     (root / "deep" / "deeper").mkdir(parents=True)
     (root / "a").symlink_to("deep/deeper")
     (root / "x").symlink_to(".git/hooks/pre-commit")
     (root / "y").symlink_to(".git/hooks/post-checkout")
     (root / "m").symlink_to(".git/hooks")
-    args = [a.format(root=root) for a in command]
-    result = subprocess.run(
-        [sys.executable, "-m", "archcheck", *args], cwd=root, capture_output=True, timeout=300
-    )
+    result = _archcheck(root, *(a.format(root=root) for a in command))
     assert result.returncode == 2 and (b"not written" in result.stderr or b"not read" in result.stderr)
     assert hook.read_bytes() == _HOOK
     assert sorted(p.name for p in hook.parent.iterdir()) == ["pre-commit"]
@@ -340,13 +334,10 @@ def test_mistake_drafts_are_not_written_through_a_committed_link(
 ) -> None:
     """``audit --mistakes mistakes`` with a committed ``mistakes -> .git/hooks`` wrote its
     drafts into .git (the links were looked at only from the linked folder down)."""
-    root = project(tmp_path, {"a.py": "class DatabaseManager:\n    pass\n"}, CONFIG)
+    root = _draft_due(tmp_path)
     (root / ".git" / "hooks").mkdir(parents=True)
-    audit = [sys.executable, "-m", "archcheck", "audit", "--history", "h.jsonl"]
-    assert subprocess.run(audit, cwd=root, capture_output=True, timeout=300).returncode == 0
-    (root / "svc" / "app" / "b.py").write_text("class DatabaseManager:\n    pass\n")
     (root / link).symlink_to(target)
-    result = subprocess.run([*audit, "--mistakes", folder], cwd=root, capture_output=True, timeout=300)
+    result = _archcheck(root, "audit", "--history", "h.jsonl", "--mistakes", folder)
     assert result.returncode == 2 and b"is a link, or in a folder that is one" in result.stderr, result.stderr
     assert not [p for p in (root / ".git").rglob("*") if p.is_file()]
 
