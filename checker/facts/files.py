@@ -43,6 +43,24 @@ def too_large(size: int, limit: int, limit_name: str = "max-file-size") -> str:
     return f"skipped: {_megabytes(size)} MB, over {limit_name} ({_megabytes(limit)} MB)"
 
 
+# ``ast.parse`` takes up to about 550 bytes of memory a token (4 MB of ``a+b+c+…`` lines: 2.2 GB),
+# and real code holds 0.05 to 0.45 tokens a byte: ``max-file-size`` also bounds a Python file's
+# tokens, at one for each BYTES_PER_TOKEN bytes (5 MB: a million tokens, 0.6 GB at most)
+BYTES_PER_TOKEN = 5
+
+
+def max_tokens(limit: int) -> int:
+    """The tokens a Python file may hold under a ``max-file-size`` of ``limit`` bytes."""
+    return limit // BYTES_PER_TOKEN
+
+
+def too_many_tokens(count: int, limit: int) -> str:
+    return (
+        f"skipped: {count:,} tokens, over the {max_tokens(limit):,} that max-file-size "
+        f"({_megabytes(limit)} MB) allows"
+    )
+
+
 def _megabytes(size: int) -> str:
     """``12``, ``1.5`` or ``0.25``: two significant digits below 10 MB, never an exponent."""
     value = size / 1048576

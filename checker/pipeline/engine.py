@@ -169,7 +169,7 @@ def _project(
         _note(facts, directory, ParseProblem(f"cannot list directory: {reason}", Location(directory)))
     for path, reason in layout.unreadable:  # a .gitignore or compose file there but not read
         _note(facts, path, ParseProblem(reason, Location(path)))
-    calls = CallFactFiles(root, store, hashes, jobs)
+    calls = CallFactFiles(root, store, hashes, jobs, plan.max_file_size)
     edges = ImportEdges(cache, digest(sorted(layout.files), layout.units), facts.digests)
     project = Project(settings, layout, facts, requirements, calls, edges)
     return _Analysis(project, facts, calls, store, edges, plan_key, requirement_hashes)

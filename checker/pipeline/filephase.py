@@ -45,7 +45,7 @@ class FilePlan:
 
 def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
     """Parse one Python file once and gather its facts."""
-    parsed = parse(path, data)
+    parsed = parse(path, data, plan.max_file_size)
     if isinstance(parsed, ParseProblem):
         return FileFacts(path, problems=(parsed,))
     imports = gather_imports(parsed)
@@ -97,9 +97,9 @@ def fact_digests(facts: FileFacts) -> Dict[str, str]:
     return found
 
 
-def analyse_calls(path: str, data: bytes) -> CallFacts:
+def analyse_calls(path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE) -> CallFacts:
     """A Python file's call-graph facts (none if it cannot be parsed)."""
-    parsed = parse(path, data)
+    parsed = parse(path, data, limit)
     if isinstance(parsed, ParseProblem):
         return CallFacts()
     return CallFacts(gather_calls(parsed))
@@ -130,7 +130,7 @@ def read_requirements(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) 
 def read_calls(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> CallFacts:
     """Read a Python file below ``root`` and gather its call-graph facts."""
     data = _read(root, path, limit)
-    return CallFacts() if isinstance(data, FileFacts) else analyse_calls(path, data)
+    return CallFacts() if isinstance(data, FileFacts) else analyse_calls(path, data, limit)
 
 
 def read_and_analyse(root: str, path: str, plan: FilePlan) -> Tuple[FileFacts, str]:

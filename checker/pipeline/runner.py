@@ -88,11 +88,11 @@ def _work_crashed(task: Task, reason: str) -> Worked:
     return facts, fact_digests(facts), ""
 
 
-def _calls_work(task: Tuple[str, str]) -> CallFacts:
+def _calls_work(task: Tuple[str, str, int]) -> CallFacts:
     return read_calls(*task)
 
 
-def _calls_crashed(task: Tuple[str, str], reason: str) -> CallFacts:
+def _calls_crashed(task: Tuple[str, str, int], reason: str) -> CallFacts:
     return CallFacts()
 
 
@@ -361,11 +361,14 @@ def call_facts_key(path: str, content: str) -> str:
 class CallFactFiles:
     """The call graph's source of call facts and file text: the cache, else a parse (in a pool)."""
 
-    def __init__(self, root: Path, store: FileStore, hashes: Mapping[str, str], jobs: int) -> None:
+    def __init__(
+        self, root: Path, store: FileStore, hashes: Mapping[str, str], jobs: int, limit: int
+    ) -> None:
         self.root = root
         self.store = store
         self.hashes = hashes
         self.jobs = jobs
+        self.limit = limit  # max-file-size, in bytes
         self.read: Set[str] = set()  # files whose text or call facts were read
 
     def mentioning(self, names: Mapping[str, Collection[str]]) -> List[str]:
@@ -373,7 +376,7 @@ class CallFactFiles:
         self.read.update(names)
         for path in sorted(names):
             try:
-                data = read_project_file(str(self.root), path)
+                data = read_project_file(str(self.root), path, self.limit)
             except UnreadableFile:
                 continue
             words = [n.encode() for n in names[path]]
@@ -389,7 +392,7 @@ class CallFactFiles:
         self.read.add(path)
         content = self.hashes.get(path)
         try:
-            data = read_project_file(str(self.root), path)
+            data = read_project_file(str(self.root), path, self.limit)
         except UnreadableFile:
             return None
         text = decode(path, data) if content == content_hash(data) else None
@@ -397,7 +400,7 @@ class CallFactFiles:
 
     def load(self, paths: Sequence[str]) -> Dict[str, CallFacts]:
         results: Dict[str, CallFacts] = {}
-        todo: List[Tuple[str, str]] = []
+        todo: List[Tuple[str, str, int]] = []
         self.read.update(paths)
         for path in paths:
             content = self.hashes.get(path)
@@ -405,9 +408,9 @@ class CallFactFiles:
             if cached is not None:
                 results[path] = cached
             else:
-                todo.append((str(self.root), path))
+                todo.append((str(self.root), path, self.limit))
         gathered = _mapped(_calls_work, todo, self.jobs, _calls_crashed, CALLS_POOL_THRESHOLD)
-        for (_, path), facts in zip(todo, gathered):
+        for (_, path, _), facts in zip(todo, gathered):
             results[path] = facts
             content = self.hashes.get(path)
             if content:

@@ -127,6 +127,19 @@ def test_a_file_over_max_file_size_is_skipped(tmp_path: Path) -> None:
     assert "skipped: 2.3 MB, over max-file-size (1 MB)" in _text(root)
 
 
+def test_a_file_of_more_tokens_than_max_file_size_allows_is_not_parsed(tmp_path: Path) -> None:
+    # 390 KB of `a+b+…`: a syntax tree of about 550 bytes a token (4 MB of it took 2.2 GB);
+    # max-file-size 1 allows 209,715 tokens, and 260 KB of ordinary code holds far fewer
+    dense = "".join(f"x{i} = " + "+".join("ab" for _ in range(40)) + "\n" for i in range(3_000))
+    loop = "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
+    ordinary = "import asyncio\n\n" + "async def f(request, limit=10):\n    return request\n\n" * 5_000 + loop
+    root = project(tmp_path, {"dense.py": dense, "ordinary.py": ordinary}, CONFIG + "max-file-size = 1\n")
+    out = _text(root)
+    skipped = "svc/app/dense.py:1:1: ARC001 cannot check this file: skipped: 243,000 tokens, over the 209,715"
+    assert skipped + " that max-file-size (1 MB) allows" in out
+    assert "svc/app/ordinary.py:" in out and "ASY001" in out  # the ordinary file was parsed
+
+
 @pytest.mark.parametrize(
     "value", ['"/tmp/cache"', '"../cache"', '"~/cache"', '".git/refs/heads/cache"', '"a/.hg/c"']
 )
