@@ -198,14 +198,27 @@ def _is_unnamed(spec: str) -> bool:
     return spec.startswith((".", "/", "~")) or "://" in spec or spec.startswith(("git+", "hg+", "svn+"))
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+_BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
+
+
+def pip_encoding(data: bytes) -> Tuple[bytes, Optional[str]]:
+    """(BOM, encoding) as pip decodes a requirements file: a byte-order mark, else a coding
+    comment in the first two lines; no encoding when there is neither (UTF-8)."""
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            return mark, name
+    for line in data.split(b"\n", 2)[:2]:
+        found = _CODING.match(line)
+        if found:
+            return b"", found.group(1).decode("ascii")
+    return b"", None
 
 
 def is_exact_pin(specifier: Specifier) -> bool:
@@ -215,28 +228,24 @@ def is_exact_pin(specifier: Specifier) -> bool:
 
 def decode_like_pip(path: str, data: bytes) -> Union[str, ParseProblem]:
     """Decode a requirements file as pip does: a BOM first, then a coding comment, then UTF-8."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as exc:
-                return ParseProblem(f"cannot decode as {encoding}: {exc.reason}", Location(path))
-    for line in data.split(b"\n", 2)[:2]:
-        match = _CODING.match(line)
-        if match:
-            slow = quadratic_codec(match.group(1).decode("ascii"))
-            if slow is not None:
-                reason = f"its coding comment names {slow}, whose decoder takes time quadratic in the file"
-                return ParseProblem(reason + "; not decoded", Location(path))
-            try:
-                return data.decode(match.group(1).decode("ascii"))
-            except LookupError:  # its name is not quoted: the file may be any file an -r names
-                return ParseProblem("its coding comment names an unknown encoding", Location(path))
-            except ValueError:  # UnicodeError too (`punycode`, `undefined`)
-                return ParseProblem(
-                    "cannot decode with the encoding its coding comment names", Location(path)
-                )
-    return decode(path, data)
+    bom, encoding = pip_encoding(data)
+    if encoding is None:
+        return decode(path, data)
+    if bom:
+        try:
+            return data[len(bom) :].decode(encoding)
+        except UnicodeDecodeError as exc:
+            return ParseProblem(f"cannot decode as {encoding}: {exc.reason}", Location(path))
+    slow = quadratic_codec(encoding)
+    if slow is not None:
+        reason = f"its coding comment names {slow}, whose decoder takes time quadratic in the file"
+        return ParseProblem(reason + "; not decoded", Location(path))
+    try:
+        return data.decode(encoding)
+    except LookupError:  # its name is not quoted: the file may be any file an -r names
+        return ParseProblem("its coding comment names an unknown encoding", Location(path))
+    except ValueError:  # UnicodeError too (`punycode`, `undefined`)
+        return ParseProblem("cannot decode with the encoding its coding comment names", Location(path))
 
 
 def _via(lines: List[str]) -> Dict[int, Tuple[str, ...]]:

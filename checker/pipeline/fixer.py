@@ -14,15 +14,14 @@ reason, in the :class:`Outcome`.
 
 from __future__ import annotations
 
-import codecs
 import os
-import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.facts.requirements_txt import pip_encoding
 from archcheck.facts.source import deep_recursion
 from archcheck.fileio import WriteError, write_atomic
 from archcheck.isolate import Crashed, run_isolated
@@ -449,34 +448,13 @@ def _transformer(editor: _Editor) -> libcst.CSTTransformer:
 
 # --- line-based files: requirements -------------------------------------------------------
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_CODING = re.compile(rb"^#.*coding[:=]\s*([-\w.]+)")
-
-
-def _pip_encoding(data: bytes) -> Tuple[bytes, str]:
-    """(BOM, encoding) as pip decodes a requirements file: a BOM, else a coding comment in the
-    first two lines, else UTF-8."""
-    for mark, name in _BOMS:
-        if data.startswith(mark):
-            return mark, name
-    for line in data.split(b"\n", 2)[:2]:
-        found = _CODING.match(line)
-        if found:
-            return b"", found.group(1).decode("ascii")
-    return b"", "utf-8"
-
 
 def _edit_lines(data: bytes, fixes: Sequence[Fix]) -> Edited:
     """Make every line fix of a file, bottom up, in the file's encoding and line ends (as pip
     decodes it); every byte outside the edited lines stays as it was, and pip must read the
     result in the same encoding, else nothing is edited."""
-    bom, encoding = _pip_encoding(data)
+    bom, named = pip_encoding(data)
+    encoding = named or "utf-8"
     try:
         text = data[len(bom) :].decode(encoding)
         same = text.encode(encoding) == data[len(bom) :]
@@ -516,7 +494,7 @@ def _edit_lines(data: bytes, fixes: Sequence[Fix]) -> Edited:
         after = bom + "".join(lines).encode(encoding)
     except UnicodeError as exc:
         return None, encoding, [o or (FAILED, f"cannot encode the fixed file: {exc}") for o in outcomes]
-    if _pip_encoding(after) != (bom, encoding):  # a coding comment moved into or out of line 1-2
+    if pip_encoding(after) != (bom, named):  # a coding comment moved into or out of line 1-2
         moved = "the fix would change the encoding pip reads the file in: left alone"
         return None, encoding, [o or (FAILED, moved) for o in outcomes]
     return after, encoding, outcomes
