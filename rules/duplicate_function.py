@@ -258,31 +258,41 @@ class DuplicateFunction(
     reads = frozenset({"classes", "functions", "generated", "imports"})
 
     def check(self) -> Iterator[Violation]:
-        delegating = self._delegations()
-        for unit, sites in function_sites(self.project).items():
-            candidates = [s for s in sites if _compared(s)]
-            for name, group in sorted(duplicates(candidates).items()):
-                for site, copies, count in _copies(group, delegating.get(name, {})):
-                    yield self.violation(
-                        site.location,
-                        related=[o.location for o in copies],
-                        name=name,
-                        unit=unit_label(unit),
-                        others=_places(site, copies, count),
-                    )
+        groups = [
+            (unit, name, group)
+            for unit, sites in function_sites(self.project).items()
+            for name, group in sorted(duplicates([s for s in sites if _compared(s)]).items())
+        ]
+        delegating = self._delegations({name for _, name, _ in groups})
+        for unit, name, group in groups:
+            for site, copies, count in _copies(group, delegating.get(name, {})):
+                yield self.violation(
+                    site.location,
+                    related=[o.location for o in copies],
+                    name=name,
+                    unit=unit_label(unit),
+                    others=_places(site, copies, count),
+                )
 
-    def _delegations(self) -> Dict[str, Dict[str, Set[str]]]:
+    def _delegations(self, names: Set[str]) -> Dict[str, Dict[str, Set[str]]]:
         """name -> file -> the files it imports ``name`` from or exports it to: a wrapper
-        (``from .core import validate as _async_validate``) calls the original, it is no copy."""
+        (``from .core import validate as _async_validate``) calls the original, it is no copy.
+        Only the files that import one of ``names`` (the duplicated ones) are resolved."""
         found: Dict[str, Dict[str, Set[str]]] = {}
-        for item in self.project.imports:
-            target = item.resolution.target
-            if target is None or item.fact.kind is not ImportKind.FROM:
+        for path in sorted(self.project.facts):
+            if not any(
+                f.kind is ImportKind.FROM and names.intersection(f.names)
+                for f in self.project.facts[path].imports
+            ):
                 continue
-            for name in item.fact.names:
-                partners = found.setdefault(name, {})
-                partners.setdefault(item.path, set()).add(target)
-                partners.setdefault(target, set()).add(item.path)
+            for item in self.project.imports_of(path):
+                target = item.resolution.target
+                if target is None or item.fact.kind is not ImportKind.FROM:
+                    continue
+                for name in names.intersection(item.fact.names):
+                    partners = found.setdefault(name, {})
+                    partners.setdefault(item.path, set()).add(target)
+                    partners.setdefault(target, set()).add(item.path)
         return found
 
 

@@ -100,14 +100,18 @@ class Project:
 
     @cached_property
     def imports(self) -> Tuple[ResolvedImport, ...]:
-        resolved: List[ResolvedImport] = []
-        for path in sorted(self.facts):
-            source = self.layout.owner(path)
-            facts = self.facts[path].imports
-            for fact, each in zip(facts, self.layout.resolve_file(path, facts, self.known_edges)):
-                for resolution in each:
-                    resolved.append(ResolvedImport(path, fact, source, resolution))
-        return tuple(resolved)
+        """Every import of the project, resolved, file by file."""
+        return tuple(item for path in sorted(self.facts) for item in self.imports_of(path))
+
+    def imports_of(self, path: str) -> List[ResolvedImport]:
+        """The imports of one file, resolved (a rule that needs a few files' spares the rest)."""
+        source = self.layout.owner(path)
+        facts = self.facts[path].imports
+        return [
+            ResolvedImport(path, fact, source, resolution)
+            for fact, each in zip(facts, self.layout.resolve_file(path, facts, self.known_edges))
+            for resolution in each
+        ]
 
     @cached_property
     def _test_files(self) -> Globs:
