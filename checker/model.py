@@ -110,6 +110,32 @@ class FunctionFact(Value, frozen=True):
     body: Tuple[int, ...] = ()  # sketch of the body: the smallest hashes of its normalised lines
 
 
+class SiteFact(Value, frozen=True):
+    """A class or function as the SSOT rules compare it (``ssot.Site`` without its file): from
+    its file's facts and, for a class, the files its ancestry leads through. Kept from run to run."""
+
+    name: str
+    location: Location
+    methods: Tuple[str, ...] = ()
+    bases: Tuple[str, ...] = ()  # dotted names, import aliases resolved
+    conditional: bool = False
+    extends: Optional[str] = None  # the file a base of the same name resolves to
+    lines: Tuple[Position, Position] = (0, 0)  # classes: the lines of the body
+    decorators: Tuple[str, ...] = ()  # functions
+    params: Tuple[str, ...] = ()
+    body: Tuple[int, ...] = ()  # functions: the sketch of the body
+    kind: str = ""  # classes: exception, schema, orm, enum or class
+    fields: Tuple[str, ...] = ()
+
+
+class FileSites(Value, frozen=True):
+    """One file's SSOT sites, and the other files its classes' ancestry was read from."""
+
+    classes: Tuple[SiteFact, ...] = ()
+    functions: Tuple[SiteFact, ...] = ()
+    read: Tuple[str, ...] = ()
+
+
 class CallFact(Value, frozen=True):
     """A call as written inside a function, with the function references passed to it."""
 

@@ -331,3 +331,59 @@ def test_a_tampered_import_edge_is_resolved_again(project: Path, resolved: List[
         rules.unlink()
     assert api.check(settings, jobs=1).violations == before
     assert resolved == ["netra_backend/app/routes.py"]
+
+
+@pytest.fixture
+def derived(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """The files whose SSOT sites are derived from now on (not taken from the cache)."""
+    from archcheck.project import ssot
+
+    found: List[str] = []
+    real = ssot._file_sites
+
+    def counted(project: Any, path: str) -> Any:
+        found.append(path)
+        return real(project, path)
+
+    monkeypatch.setattr(ssot, "_file_sites", counted)
+    return found
+
+
+def test_only_a_changed_files_sites_are_derived_again(project: Path, derived: List[str]) -> None:
+    from archcheck import api
+    from archcheck.config.load import with_overrides
+
+    settings = with_overrides(api.load_settings(project), select=("SSOT",))
+    api.check(settings, jobs=1)
+    assert len(derived) > 5
+    derived.clear()
+    startup = project / "netra_backend" / "app" / "startup.py"
+    startup.write_text("class DatabaseManager:\n    pass\n\n\n" + startup.read_text())
+    warm = api.check(settings, jobs=1)
+    assert derived == ["netra_backend/app/startup.py"]
+    assert warm.violations == api.check(settings, jobs=1, use_cache=False).violations
+    assert ("SSOT001", "netra_backend/app/startup.py", 1) in [
+        (v.code, v.location.path, v.location.line) for v in warm.violations
+    ]
+
+
+def test_a_base_class_changed_in_another_file_derives_its_subclasses_again(tmp_path: Path) -> None:
+    """``Error(Parent)`` is an exception while ``Parent`` derives from ``Exception``, and no copy
+    of the plain class ``Error`` of another file; once ``Parent`` is a plain class, it is one. The
+    subclass's file did not change: its cached site must not keep the old kind."""
+    (tmp_path / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["orders"]\n')
+    app = tmp_path / "orders" / "app"
+    app.mkdir(parents=True)
+    (tmp_path / "orders" / "requirements.txt").write_text("")
+    (app / "__init__.py").write_text("")
+    (app / "base.py").write_text("class Parent(Exception):\n    pass\n")
+    (app / "errors.py").write_text("from .base import Parent\n\n\nclass Error(Parent):\n    code = 1\n")
+    (app / "plain.py").write_text("class Error:\n    code = 1\n")
+    assert run(tmp_path, "--select", "SSOT001")["violations"] == []
+    (app / "base.py").write_text("class Parent:\n    pass\n")
+    warm, cold = run(tmp_path, "--select", "SSOT001"), run(tmp_path, "--select", "SSOT001", "--no-cache")
+    assert codes(warm) == codes(cold)
+    assert sorted(c[:2] for c in codes(warm)) == [
+        ("SSOT001", "orders/app/errors.py"),
+        ("SSOT001", "orders/app/plain.py"),
+    ]

@@ -39,7 +39,7 @@ import msgspec
 from archcheck import __version__
 from archcheck.fileio import CACHE_MARK, is_cache_folder, read_regular, replace_file
 from archcheck.gitrepo import run_git, work_tree
-from archcheck.model import CallFacts, FileFacts, Report, Violation
+from archcheck.model import CallFacts, FileFacts, FileSites, Report, Violation
 
 FORMAT = 2
 # file times come from a coarser clock than time.time_ns() (it lags by up to a kernel tick): a
@@ -567,3 +567,71 @@ class ImportEdges:
             if entry is not None and (_ascii(path, entry[1]) or _encodable(path, entry)):
                 files[path] = entry
         self.cache.store(self.NAME, "edges", _EdgeTable(self.layout_key, files))
+
+
+class _SiteTable(msgspec.Struct, frozen=True, array_like=True):
+    key: str  # the digest of the settings and layout the sites were derived in
+    # path -> (digest of its facts, digest of each other file its ancestry read, its sites)
+    files: Dict[str, Tuple[str, Dict[str, str], FileSites]]
+
+
+class SiteCache:
+    """Each file's SSOT sites, kept from run to run (``project.KnownSites``): valid while the
+    settings and layout, the file's facts and the classes and imports of the files its
+    classes' ancestry read are the same, so one changed file's sites are derived again, not
+    the project's (and those of a file whose class derives from one of the changed file's)."""
+
+    NAME = "ssot-sites.msgpack"
+    OWN = ("classes", "functions", "generated", "imports")
+    READ = ("classes", "imports")
+
+    def __init__(self, cache: Optional[CacheDir], key: str, digests: Mapping[str, Digests]) -> None:
+        self.cache = cache
+        self.key = key
+        self.digests = digests
+        self.new: Dict[str, Tuple[str, Dict[str, str], FileSites]] = {}
+
+    @functools.cached_property
+    def known(self) -> Dict[str, Tuple[str, Dict[str, str], FileSites]]:
+        """The table of the last run, read when a run first asks for a file's sites."""
+        table = self.cache.load(self.NAME, "sites", _SiteTable) if self.cache is not None else None
+        usable = isinstance(table, _SiteTable) and table.key == self.key
+        return table.files if usable and table is not None else {}
+
+    def _digest(self, path: str, fields: Tuple[str, ...]) -> str:
+        found = self.digests.get(path, {})
+        return ":".join(found.get(name, "") for name in fields)
+
+    def get(self, path: str) -> Optional[FileSites]:
+        entry = self.known.get(path)
+        if entry is None or entry[0] != self._digest(path, self.OWN):
+            return None
+        if any(self._digest(other, self.READ) != known for other, known in entry[1].items()):
+            return None
+        return entry[2]
+
+    def put(self, path: str, sites: FileSites) -> None:
+        read = {other: self._digest(other, self.READ) for other in sites.read}
+        self.new[path] = (self._digest(path, self.OWN), read, sites)
+
+    def save(self, live: Iterable[str]) -> None:
+        """Write the table back when this run derived something, without files gone since."""
+        if self.cache is None or not self.new:
+            return
+        files = {}
+        for path in live:
+            entry = self.new.get(path) or self.known.get(path)
+            # a non-UTF-8 file name is kept out (MessagePack holds no lone surrogates)
+            if entry is not None and (_ascii_sites(path, entry) or _encodable(path, entry)):
+                files[path] = entry
+        self.cache.store(self.NAME, "sites", _SiteTable(self.key, files))
+
+
+def _ascii_sites(path: str, entry: Tuple[str, Dict[str, str], FileSites]) -> bool:
+    """Are the file names of a site entry ASCII (its own, those its ancestry read, the files its
+    classes extend)? A name (``Café``) may be any text: only a file name can hold a surrogate."""
+    return (
+        path.isascii()
+        and all(map(str.isascii, entry[1]))
+        and all(c.extends is None or c.extends.isascii() for c in entry[2].classes)
+    )

@@ -26,6 +26,7 @@ from archcheck.pipeline.cache import (
     ImportEdges,
     RuleResult,
     RuleResults,
+    SiteCache,
     digest,
     signature,
 )
@@ -108,12 +109,14 @@ class _Analysis:
     calls: CallFactFiles
     store: FileStore
     edges: ImportEdges
+    sites: SiteCache
     plan_key: str
     requirement_hashes: Dict[str, str]
 
     def save(self) -> None:
         self.store.save(self.facts.paths, live_keys(self.facts.hashes))
         self.edges.save(self.facts.paths)
+        self.sites.save(self.facts.paths)
 
 
 def _load_project_phase() -> None:
@@ -170,9 +173,11 @@ def _project(
     for path, reason in layout.unreadable:  # a .gitignore or compose file there but not read
         _note(facts, path, ParseProblem(reason, Location(path)))
     calls = CallFactFiles(root, store, hashes, jobs, plan.max_file_size)
-    edges = ImportEdges(cache, digest(sorted(layout.files), layout.units), facts.digests)
-    project = Project(settings, layout, facts, requirements, calls, edges)
-    return _Analysis(project, facts, calls, store, edges, plan_key, requirement_hashes)
+    layout_key = digest(sorted(layout.files), layout.units)
+    edges = ImportEdges(cache, layout_key, facts.digests)
+    sites = SiteCache(cache, digest(settings, layout_key), facts.digests)
+    project = Project(settings, layout, facts, requirements, calls, edges, sites)
+    return _Analysis(project, facts, calls, store, edges, sites, plan_key, requirement_hashes)
 
 
 def _note(facts: StoredFacts, path: str, problem: ParseProblem) -> None:

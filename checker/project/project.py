@@ -29,7 +29,7 @@ from archcheck.config.globs import Globs, compile_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.names import qualify
 from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
-from archcheck.model import FileFacts, ImportKind, Location, LoopEntryFact
+from archcheck.model import FileFacts, FileSites, ImportKind, Location, LoopEntryFact
 from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
 from archcheck.project.file_index import FileIndex
@@ -58,6 +58,15 @@ class _Located(Protocol):
 L = TypeVar("L", bound=_Located)
 
 
+class KnownSites(Protocol):
+    """Each file's SSOT sites from an earlier run: valid while the settings, the layout, the
+    file's facts and the classes and imports of the files its ancestry walks read are the same."""
+
+    def get(self, path: str) -> Optional[FileSites]: ...
+
+    def put(self, path: str, sites: FileSites) -> None: ...
+
+
 class Project:
     """Everything project rules may read."""
 
@@ -69,6 +78,7 @@ class Project:
         requirements: Optional[Requirements] = None,
         call_facts: Optional[CallFactSource] = None,
         known_edges: Optional[KnownEdges] = None,
+        known_sites: Optional[KnownSites] = None,
     ) -> None:
         self.settings = settings
         self.layout = layout
@@ -76,13 +86,14 @@ class Project:
         self.requirements = requirements or Requirements(None, {})
         self.call_facts = call_facts
         self.known_edges = known_edges
+        self.known_sites = known_sites
         self.files = FileIndex(facts)
-        self._ancestors: Dict[Tuple[str, str], FrozenSet[str]] = {}
+        self._ancestors: Dict[Tuple[str, str], Tuple[FrozenSet[str], FrozenSet[str]]] = {}
         self._derived: Dict[str, Any] = {}
         self._is_test: Dict[str, bool] = {}
 
     def derived(self, key: str, compute: Callable[[], T]) -> T:
-        """A structure several rules derive from the project (``ssot.class-sites``), computed
+        """A structure several rules derive from the project (``ssot.sites``), computed
         once and kept with the project, so it lives exactly as long as the run."""
         if key not in self._derived:
             self._derived[key] = compute()
@@ -145,6 +156,10 @@ class Project:
         Bases are followed through the imports that name them, into any file of the
         project; a base from outside the project ends the chain with its own name.
         """
+        return self.ancestry(path, name)[0]
+
+    def ancestry(self, path: str, name: str) -> Tuple[FrozenSet[str], FrozenSet[str]]:
+        """``ancestors``, and the files whose classes and imports the walk read."""
         key = (path, name)
         if key not in self._ancestors:
             found: Set[str] = set()
@@ -162,7 +177,7 @@ class Project:
                         last = (qualify(base, aliases) or base).rsplit(".", 1)[-1]
                         found.add(last)
                         todo.append((self.class_file(where, base) or where, last))
-            self._ancestors[key] = frozenset(found)
+            self._ancestors[key] = frozenset(found), frozenset(where for where, _ in seen)
         return self._ancestors[key]
 
     def is_settings_class(self, path: str, name: str) -> bool:

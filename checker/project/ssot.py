@@ -22,7 +22,7 @@ from archcheck.config.globs import compile_globs, has_wildcard
 from archcheck.config.settings import ConfigError
 from archcheck.facts.definitions import SKETCH_SIZE, references
 from archcheck.facts.names import qualify
-from archcheck.model import ClassFact, Location
+from archcheck.model import FileSites, Location, SiteFact
 from archcheck.project.concepts import concept, same_concept, tokens
 from archcheck.project.layout import Unit, UnitKind
 from archcheck.project.project import ANCESTOR_WALK, Project
@@ -166,63 +166,109 @@ def _acceptable(patterns: Tuple[str, ...]) -> Tuple[FrozenSet[str], Optional[re.
     return plain, (re.compile(joined) if wild else None)
 
 
-def _sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
-    """Sites per service, computed once per project for the rules that share them."""
-    return project.derived(f"ssot.{kind}-sites", lambda: _collect_sites(project, kind))
+Sites = Dict[Unit, List[Site]]
 
 
-def _collect_sites(project: Project, kind: str) -> Dict[Unit, List[Site]]:
-    patterns = project.settings.option("ssot.acceptable-duplicates")
-    is_class = kind == "class"
-    result: Dict[Unit, List[Site]] = {}
+def _sites(project: Project) -> Tuple[Sites, Sites]:
+    """Class and function sites per unit, computed once per project for the rules that share
+    them: each file's as the project's ``known_sites`` kept them, else derived from its facts."""
+    return project.derived("ssot.sites", lambda: _collect_sites(project))
+
+
+def _collect_sites(project: Project) -> Tuple[Sites, Sites]:
+    known = project.known_sites
+    text = BodyText(project.call_facts)
+    classes: Sites = {}
+    functions: Sites = {}
     for path in sorted(project.facts):
-        facts = project.facts[path]
         owner = project.layout.owner(path)
-        if owner is None or facts.generated or project.is_test_file(path) or _NOT_OWN_CODE.match_file(path):
+        if owner is None:
             continue
-        aliases = project.files.aliases(path)
-        text = project.derived("ssot.body-text", lambda: BodyText(project.call_facts))
-        for d in facts.classes if is_class else facts.functions:
-            if d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, is_class):
-                continue
-            if isinstance(d, ClassFact):
-                # `from distutils.command.build import build as _build` makes `_build` mean `build`
-                bases = tuple(qualify(b, aliases) or b for b in d.bases)
-                same = [b for b, meant in zip(d.bases, bases) if meant.rsplit(".", 1)[-1] == d.name]
-                extends = project.class_file(path, same[0]) if same else None
-                site = Site(
-                    d.name,
-                    path,
-                    d.location,
-                    d.methods,
-                    bases,
-                    d.conditional,
-                    extends,
-                    d.body,
-                    kind=class_kind(project.ancestors(path, d.name)),
-                    fields=d.fields,
-                    text=text,
-                )
-            else:
-                site = Site(
-                    d.name,
-                    path,
-                    d.location,
-                    conditional=d.conditional,
-                    decorators=d.decorators,
-                    params=d.params,
-                    body=d.body,
-                )
-            result.setdefault(owner, []).append(site)
-    return result
+        found = known.get(path) if known is not None else None
+        if found is None:
+            found = _file_sites(project, path)
+            if known is not None:
+                known.put(path, found)
+        if found.classes:
+            classes.setdefault(owner, []).extend(_site(path, f, text) for f in found.classes)
+        if found.functions:
+            functions.setdefault(owner, []).extend(_site(path, f, None) for f in found.functions)
+    return classes, functions
 
 
-def class_sites(project: Project) -> Dict[Unit, List[Site]]:
-    return _sites(project, "class")
+def _site(path: str, fact: SiteFact, text: Optional[BodyText]) -> Site:
+    f = fact
+    return Site(
+        f.name,
+        path,
+        f.location,
+        f.methods,
+        f.bases,
+        f.conditional,
+        f.extends,
+        f.lines,
+        f.decorators,
+        f.params,
+        f.body,
+        f.kind,
+        f.fields,
+        text,
+    )
 
 
-def function_sites(project: Project) -> Dict[Unit, List[Site]]:
-    return _sites(project, "function")
+def _file_sites(project: Project, path: str) -> FileSites:
+    """The sites of one file of a unit, and the other files its classes' ancestry read."""
+    facts = project.facts[path]
+    if facts.generated or project.is_test_file(path) or _NOT_OWN_CODE.match_file(path):
+        return FileSites()
+    patterns = project.settings.option("ssot.acceptable-duplicates")
+    aliases = project.files.aliases(path)
+    read: Set[str] = set()
+    classes: List[SiteFact] = []
+    for c in facts.classes:
+        if c.fallback or acceptable(c.name, patterns) or _by_convention(path, c.name, True):
+            continue
+        # `from distutils.command.build import build as _build` makes `_build` mean `build`
+        bases = tuple(qualify(b, aliases) or b for b in c.bases)
+        same = [b for b, meant in zip(c.bases, bases) if meant.rsplit(".", 1)[-1] == c.name]
+        extends = project.class_file(path, same[0]) if same else None
+        ancestors, walked = project.ancestry(path, c.name)
+        read.update(walked)
+        classes.append(
+            SiteFact(
+                c.name,
+                c.location,
+                c.methods,
+                bases,
+                c.conditional,
+                extends,
+                c.body,
+                kind=class_kind(ancestors),
+                fields=c.fields,
+            )
+        )
+    functions = [
+        SiteFact(
+            d.name,
+            d.location,
+            conditional=d.conditional,
+            decorators=d.decorators,
+            params=d.params,
+            body=d.body,
+        )
+        for d in facts.functions
+        if not (d.fallback or acceptable(d.name, patterns) or _by_convention(path, d.name, False))
+    ]
+    read.discard(path)
+    return FileSites(tuple(classes), tuple(functions), tuple(sorted(read)))
+
+
+def class_sites(project: Project) -> Sites:
+    return _sites(project)[0]
+
+
+def function_sites(project: Project) -> Sites:
+    return _sites(project)[1]
 
 
 def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
