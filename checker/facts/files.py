@@ -43,10 +43,11 @@ def too_large(size: int, limit: int, limit_name: str = "max-file-size") -> str:
     return f"skipped: {_megabytes(size)} MB, over {limit_name} ({_megabytes(limit)} MB)"
 
 
-# ``ast.parse`` takes up to about 550 bytes of memory a token (4 MB of ``a+b+c+…`` lines: 2.2 GB),
-# and real code holds 0.05 to 0.45 tokens a byte: ``max-file-size`` also bounds a Python file's
-# tokens, at one for each BYTES_PER_TOKEN bytes (5 MB: a million tokens, 0.6 GB at most)
-BYTES_PER_TOKEN = 5
+# ``ast.parse`` takes up to about 730 bytes of memory a token (4 MB of ``a+b+c+…`` lines: 2.2 GB;
+# a statement costs as much as three tokens more), and real code holds 0.05 to 0.5 of them a
+# byte: ``max-file-size`` also bounds a Python file's tokens, at one for each BYTES_PER_TOKEN
+# bytes (5 MB: 750,000 tokens, about 0.55 GB at most)
+BYTES_PER_TOKEN = 7
 
 
 def max_tokens(limit: int) -> int:

@@ -447,15 +447,31 @@ def _too_slow(path: str, how: str) -> ParseProblem:
     return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")  # over-counts Python's tokens: words in strings and comments too
+# a string literal (to its closing quotes, else to the end of its line or of the file: every
+# match succeeds, so none is tried again from a later quote) or a comment; an f-string's text
+# is kept (the ``f`` group), since its placeholders are trees
+_STRING = (
+    r'''"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\\?\Z)'''
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\\?\Z)"""
+    r"""|"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\\?\Z)"""
+    r"""|'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\\?\Z)"""
+)
+_STRING_OR_COMMENT = re.compile(rf"(?P<f>[rRbB]?[fF][rRbB]?(?:{_STRING}))|(?:{_STRING})|#[^\n]*", re.S)
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+# a statement (a line, or one after a `;`) costs about as much tree as this many tokens (a line
+# ``a``: 1.8 KB, against 550 bytes for each operand of ``a+b+…``)
+STATEMENT_TOKENS = 3
 
 
 def _tokens_over(text: str, limit: int) -> Optional[int]:
-    """The tokens of ``text`` when they are more than ``max_tokens(limit)``, else None."""
+    """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement
+    ``STATEMENT_TOKENS`` more) when they are more than ``max_tokens(limit)``, else None. Linear
+    in the text, about 0.1 µs a token: a tree takes about 500 bytes a token."""
     budget = max_tokens(limit)
-    if len(text) <= budget:  # every token is at least one character: not counted
-        return None
-    count = _TOKEN.subn("", text)[1]  # about 0.2 µs a token, against 550 bytes of tree each
+    if len(text) + STATEMENT_TOKENS * (text.count("\n") + text.count(";")) <= budget:
+        return None  # every token is at least one character: not counted
+    bare = _STRING_OR_COMMENT.sub(r"\g<f> s ", text)
+    count = _TOKEN.subn("", bare)[1] + STATEMENT_TOKENS * (bare.count("\n") + bare.count(";"))
     return count if count > budget else None
 
 

@@ -212,15 +212,23 @@ class Layout:
         return self._by_any_name.get(name)
 
     def owner(self, path: str) -> Optional[Unit]:
-        """The innermost unit that contains ``path``."""
+        """The innermost unit that contains ``path`` (remembered for each folder on the way up, so
+        the files of one folder cost one walk)."""
         if path in self._owners:
             return self._owners[path]
-        directory, unit = path, None
-        while directory and unit is None:
+        directory, unit, below = path, None, []
+        while directory:
+            if directory in self._owners:
+                unit = self._owners[directory]
+                break
+            below.append(directory)
             unit = self._unit_by_dir.get(directory)
+            if unit is not None:
+                break
             above = parent(directory)
             directory = "" if above == directory else above  # "/" is its own parent
-        self._owners[path] = unit
+        for seen in below:
+            self._owners[seen] = unit
         return unit
 
     def _with_src(self, directory: str) -> List[str]:

@@ -128,16 +128,33 @@ def test_a_file_over_max_file_size_is_skipped(tmp_path: Path) -> None:
 
 
 def test_a_file_of_more_tokens_than_max_file_size_allows_is_not_parsed(tmp_path: Path) -> None:
-    # 390 KB of `a+b+…`: a syntax tree of about 550 bytes a token (4 MB of it took 2.2 GB);
-    # max-file-size 1 allows 209,715 tokens, and 260 KB of ordinary code holds far fewer
-    dense = "".join(f"x{i} = " + "+".join("ab" for _ in range(40)) + "\n" for i in range(3_000))
+    # a syntax tree takes about 550 bytes a token of `a+b+…` (4 MB of it took 2.2 GB), and a
+    # statement as much as 3 tokens more (2 MB of lines `a`: 1.8 GB); max-file-size 1 allows
+    # 149,796 tokens: 230 KB of `a+b+…`, 80 KB of names; far more ordinary code, or strings
+    dense = "".join(f"x{i} = " + "+".join("ab" for _ in range(40)) + "\n" for i in range(2_000))
+    names = "a\n" * 40_000
     loop = "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
     ordinary = "import asyncio\n\n" + "async def f(request, limit=10):\n    return request\n\n" * 5_000 + loop
-    root = project(tmp_path, {"dense.py": dense, "ordinary.py": ordinary}, CONFIG + "max-file-size = 1\n")
-    out = _text(root)
-    skipped = "svc/app/dense.py:1:1: ARC001 cannot check this file: skipped: 243,000 tokens, over the 209,715"
-    assert skipped + " that max-file-size (1 MB) allows" in out
-    assert "svc/app/ordinary.py:" in out and "ASY001" in out  # the ordinary file was parsed
+    # generated data: a bytes literal of escapes (pyrcc5), a JSON document in a string
+    escapes = 'DATA = b"\\\n' + "\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\\n" * 12_000 + '"\n' + loop
+    document = (
+        'POLICIES = """\n'
+        + '{"Action": ["s3:GetObject", "s3:List*"], "Effect": "Allow"},\n' * 8_000
+        + '"""\n'
+    )
+    files = {
+        "dense.py": dense,
+        "names.py": names,
+        "ordinary.py": ordinary,
+        "data.py": escapes,
+        "doc.py": document + loop,
+    }
+    out = _text(project(tmp_path, files, CONFIG + "max-file-size = 1\n"))
+    over = " tokens, over the 149,796 that max-file-size (1 MB) allows"
+    assert "svc/app/dense.py:1:1: ARC001 cannot check this file: skipped: 168,000" + over in out
+    assert "svc/app/names.py:1:1: ARC001 cannot check this file: skipped: 160,000" + over in out
+    for parsed in ("ordinary", "data", "doc"):  # 250 to 530 KB each, and no finding but ASY001
+        assert f"svc/app/{parsed}.py:" in out and f"svc/app/{parsed}.py:1:1: ARC001" not in out
 
 
 @pytest.mark.parametrize(
