@@ -318,6 +318,16 @@ class ParseProblem(Value, frozen=True):
     beyond_limits: bool = False
 
 
+class CstFacts(Value, frozen=True):
+    """What is gathered from a file only LibCST can parse (newer syntax than this Python's):
+    in a child process, whose CPU-time limit bounds the parse and the positions alike."""
+
+    imports: Tuple[ImportFact, ...] = ()
+    classes: Tuple[ClassFact, ...] = ()
+    functions: Tuple[FunctionFact, ...] = ()
+    suppressions: Tuple[Suppression, ...] = ()
+
+
 class FileFacts(Value, frozen=True):
     """What the project phase may know about one file: never a syntax tree."""
 

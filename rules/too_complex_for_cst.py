@@ -5,7 +5,9 @@ Reports a Python file that the Python running archcheck rejects (typically
 syntax of a newer Python, such as a 3.12 f-string on 3.11) and that LibCST,
 which reads the newer grammar, could not parse to the end: its native parser
 crashed, ran out of memory, or used up its CPU time (deep nesting, operand
-chains of thousands of terms). Also a file this Python's own parser could not
+chains of thousands of terms), or that is too large for it: over an eighth
+of the tokens `max-file-size` allows (LibCST takes about 30 µs a token, so
+such a file is only parsed, to tell newer grammar from a syntax error). Also a file this Python's own parser could not
 finish within its CPU-time limit: before 3.12, an f-string of tens of
 thousands of placeholders parses in quadratic time. Such a file may be valid
 code; archcheck cannot tell, and no other rule sees into it. It is a warning, not ARC001's

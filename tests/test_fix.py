@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -226,6 +226,24 @@ def test_a_crash_while_fixing_costs_one_file(
         ("services/orders/app/api.py", fixer.FAILED)
     ]
     assert (root / "services/orders/app/api.py").read_bytes() == b"from .models import Order\n"
+
+
+def test_one_file_is_edited_once_in_its_own_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The edits of several files are made in one child, and again one child per file if that
+    one fails; a file alone goes to its own child at once (an edit that ran out of the shared
+    child's CPU time was made again from the start: 32,000 fixes, 55 s for 30)."""
+    children: List[str] = []
+
+    def isolated(function: Any, argument: Any, timeout: float = 0.0) -> Any:
+        children.append(function.__name__)
+        return function(argument)
+
+    monkeypatch.setattr(fixer, "run_isolated", isolated)
+    fixer._edit_python({"a.py": (b"x = 1\n", [])}, jobs=1)
+    assert children == ["_edit_task"]
+    children.clear()
+    fixer._edit_python({"a.py": (b"x = 1\n", []), "b.py": (b"y = 2\n", [])}, jobs=1)
+    assert children == ["_edit_all"]
 
 
 def test_a_fix_that_would_not_compile_is_not_made() -> None:

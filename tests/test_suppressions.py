@@ -71,10 +71,12 @@ def test_comments_of_a_file_only_libcst_parses_come_from_its_tree() -> None:
     after it counts, and ``#`` inside a nested string is no comment."""
     import libcst
 
+    from archcheck.facts.source import ParsedSource
+
     text = (
         'import other  # archcheck: ignore[IMP001]\nQUOTE = f"{"\'\'\'"}"\ns = f"{"#"}# archcheck: ignore"\n'
     )
-    found = in_python(text, None, libcst.parse_module(text))
+    found = in_python(text, None, ParsedSource("x.py", text, None, libcst.parse_module(text)).cst_positions())
     assert [(s.line, s.codes) for s in found] == [(1, ("IMP001",))]
 
 

@@ -15,7 +15,7 @@ import zlib
 from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.names import dotted
-from archcheck.facts.source import ParsedSource, deep_recursion
+from archcheck.facts.source import ParsedSource
 from archcheck.model import ClassFact, FunctionFact, Location
 
 if TYPE_CHECKING:
@@ -253,11 +253,8 @@ class _AstDefinitions:
 def _gather_cst(source: ParsedSource) -> Definitions:
     import libcst as cst  # start-up time: LibCST loads only for the files ``ast`` cannot read
     from libcst.helpers import get_full_name_for_node
-    from libcst.metadata import MetadataWrapper, PositionProvider
 
-    wrapper = MetadataWrapper(source.cst_module(), unsafe_skip_copy=True)
-    with deep_recursion():
-        positions = wrapper.resolve(PositionProvider)
+    positions = source.cst_positions()
     classes: List[ClassFact] = []
     functions: List[FunctionFact] = []
 
@@ -379,5 +376,5 @@ def _gather_cst(source: ParsedSource) -> Definitions:
             elif isinstance(node, cst.With):
                 walk(block(node.body), conditional, fallback)
 
-    walk(wrapper.module.body, False, False)
+    walk(source.cst_module().body, False, False)
     return tuple(classes), tuple(functions)

@@ -116,12 +116,9 @@ class _AstImports:
 def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
     import libcst as cst  # start-up time: LibCST loads only for the files ``ast`` cannot read
     from libcst.helpers import get_full_name_for_node
-    from libcst.metadata import MetadataWrapper, PositionProvider
 
     facts: List[ImportFact] = []
-    wrapper = MetadataWrapper(source.cst_module(), unsafe_skip_copy=True)
-    with deep_recursion():
-        positions = wrapper.resolve(PositionProvider)
+    positions = source.cst_positions()
 
     def where(node: cst.CSTNode) -> Location:
         r = positions[node]
@@ -161,5 +158,5 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
                     facts.append(ImportFact(literal, 0, (), ImportKind.DYNAMIC, where(node)))
 
     with deep_recursion():
-        wrapper.module.visit(Gatherer())
+        source.cst_module().visit(Gatherer())
     return tuple(facts)

@@ -22,15 +22,16 @@ import sys
 import time
 import tokenize
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, max_tokens, too_many_tokens
 from archcheck.isolate import Crashed, run_isolated, use_grace
-from archcheck.model import Location, ParseProblem
+from archcheck.model import CstFacts, Location, ParseProblem
 from archcheck.quiet import warnings_off
 
 if TYPE_CHECKING:
     import libcst
+    from libcst.metadata import CodeRange
 
 
 @dataclass
@@ -41,10 +42,12 @@ class ParsedSource:
     text: str
     ast_tree: Optional[ast.Module]
     cst_tree: Optional[libcst.Module] = None
+    cst_facts: Optional[CstFacts] = None  # what a child process gathered from the LibCST tree
     _lines: Optional[List[str]] = None
     _lowered: Optional[str] = None
     _hits: Dict[Tuple[str, bool], List[int]] = field(default_factory=dict)  # see ``_lines_holding``
     _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
+    _positions: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
 
     @property
     def lines(self) -> List[str]:
@@ -105,6 +108,16 @@ class ParsedSource:
 
             self.cst_tree = libcst.parse_module(self.text)
         return self.cst_tree
+
+    def cst_positions(self) -> Mapping[libcst.CSTNode, CodeRange]:
+        """Where each node of the LibCST tree is, resolved once for every gatherer."""
+        if self._positions is None:
+            from libcst.metadata import MetadataWrapper, PositionProvider
+
+            wrapper = MetadataWrapper(self.cst_module(), unsafe_skip_copy=True)
+            with deep_recursion():
+                self._positions = wrapper.resolve(PositionProvider)
+        return self._positions
 
     def location(self, node: ast.AST) -> Location:
         """The span of an ``ast`` node, in characters (``ast`` counts UTF-8 bytes)."""
@@ -457,17 +470,21 @@ _STRING = (
     r"""|'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\\?\Z)"""
 )
 _STRING_OR_COMMENT = re.compile(rf"(?P<f>[rRbB]?[fF][rRbB]?(?:{_STRING}))|(?:{_STRING})|#[^\n]*", re.S)
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = re.compile(r"\d[\w.]*|\w+|[^\w\s]")  # a number is one (an exponent's sign splits it)
 # a statement (a line, or one after a `;`) costs about as much tree as this many tokens (a line
 # ``a``: 1.8 KB, against 550 bytes for each operand of ``a+b+…``)
 STATEMENT_TOKENS = 3
 
 
-def _tokens_over(text: str, limit: int) -> Optional[int]:
+# LibCST takes about 30 µs a token for its tree and positions (a file only it can parse:
+# 490 KB of ordinary code, 9 s), and this share of what max-file-size allows it gathers facts from
+CST_SHARE = 8
+
+
+def _tokens_over(text: str, budget: int) -> Optional[int]:
     """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement
-    ``STATEMENT_TOKENS`` more) when they are more than ``max_tokens(limit)``, else None. Linear
-    in the text, about 0.1 µs a token: a tree takes about 500 bytes a token."""
-    budget = max_tokens(limit)
+    ``STATEMENT_TOKENS`` more) when they are more than ``budget``, else None. Linear in the
+    text, about 0.1 µs a token: a tree takes about 500 bytes a token."""
     if len(text) + STATEMENT_TOKENS * (text.count("\n") + text.count(";")) <= budget:
         return None  # every token is at least one character: not counted
     bare = _STRING_OR_COMMENT.sub(r"\g<f> s ", text)
@@ -475,16 +492,19 @@ def _tokens_over(text: str, limit: int) -> Optional[int]:
     return count if count > budget else None
 
 
-def parse(path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE) -> Union[ParsedSource, ParseProblem]:
+def parse(
+    path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE, cst: bool = True
+) -> Union[ParsedSource, ParseProblem]:
     """Decode and parse a Python file, or say precisely why it cannot be. Line ends are made
     ``\n`` (Python reads a lone ``\r`` as one too), so that every line count agrees with ``ast``.
-    A file of more tokens than ``max-file-size`` (``limit`` bytes) allows is not parsed."""
+    A file of more tokens than ``max-file-size`` (``limit`` bytes) allows is not parsed. A file
+    ``ast`` rejects gets the facts LibCST can give (``cst_facts``), unless ``cst`` is False."""
     text = decode(path, data)
     if isinstance(text, ParseProblem):
         return text
     if "\r" in text:
         text = _LINE_END.sub("\n", text)
-    tokens = _tokens_over(text, limit)
+    tokens = _tokens_over(text, max_tokens(limit))
     if tokens is not None:
         return _problem(path, too_many_tokens(tokens, limit))
     try:
@@ -494,27 +514,39 @@ def parse(path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE) -> Union[P
         ast_error: SyntaxError = exc
     except (RecursionError, MemoryError, ValueError) as exc:
         return _problem(path, f"cannot parse: {type(exc).__name__}")
-    if any(limit in ast_error.msg for limit in _CPYTHON_LIMITS):
+    if any(reached in ast_error.msg for reached in _CPYTHON_LIMITS):
         return _syntax_problem(path, ast_error)  # no Python runs it: no newer grammar to try
-    # ast rejected it: the file may use syntax newer than this interpreter. LibCST's native
-    # parser can crash the process on pathological input, so it runs in a child process.
+    if not cst:
+        return _syntax_problem(path, ast_error)
+    return _parse_newer(path, text, limit, ast_error)
+
+
+def _parse_newer(
+    path: str, text: str, limit: int, ast_error: SyntaxError
+) -> Union[ParsedSource, ParseProblem]:
+    """A file this Python rejects: perhaps syntax newer than this interpreter's, which LibCST
+    reads. Its native parser can crash the process on pathological input, and its tree costs
+    time out of proportion to the file, so the facts are gathered from it in a child process
+    with a CPU-time limit; a file of more tokens than ``CST_SHARE`` allows is only parsed there,
+    to tell newer grammar (ARC003) from a syntax error."""
+    from archcheck.facts.cst_fallback import gather_cst_facts, parse_only  # they import this module
+
+    rejected = f"this Python rejects it ({ast_error.msg}, line {ast_error.lineno or 1})"
+    budget = max_tokens(limit) // CST_SHARE
+    tokens = _tokens_over(text, budget)
     try:
-        module = run_isolated(_cst_parse, text)
+        if tokens is None:
+            return ParsedSource(path, text, None, cst_facts=run_isolated(gather_cst_facts, (text, path)))
+        run_isolated(parse_only, text)
     except Crashed as exc:
         if "ParserSyntaxError" in str(exc):
             return _syntax_problem(path, ast_error)
-        # Python here rejects it and the newer grammar could not be checked to the end: it may
-        # be valid code for a newer Python, beyond what the CST parser can take (ARC003)
-        reason = (
-            f"this Python rejects it ({ast_error.msg}, line {ast_error.lineno or 1}) and the CST "
-            f"parser, which reads newer grammar, could not finish it: {exc}"
-        )
+        # the newer grammar could not be checked to the end: it may be valid code for a newer
+        # Python, beyond what the CST parser can take (ARC003)
+        reason = f"{rejected} and the CST parser, which reads newer grammar, could not finish it: {exc}"
         return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
-    return ParsedSource(path, text, None, module)
-
-
-def _cst_parse(text: str) -> libcst.Module:
-    import libcst  # start-up time: LibCST loads only for the files ``ast`` cannot read
-
-    with deep_recursion():
-        return libcst.parse_module(text)
+    reason = (
+        f"{rejected}; the CST parser reads it as newer grammar, but its {tokens:,} tokens are over "
+        f"the {budget:,} it gathers facts from (an eighth of what max-file-size allows)"
+    )
+    return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)

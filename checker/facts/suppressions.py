@@ -15,12 +15,13 @@ import io
 import os
 import re
 import tokenize
-from typing import TYPE_CHECKING, Dict, Iterable, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, Mapping, Optional, Tuple
 
 from archcheck.model import Suppression
 
 if TYPE_CHECKING:
     import libcst
+    from libcst.metadata import CodeRange
 
 MARKER = "archcheck:"
 _COMMENT = re.compile(r"#\s*archcheck:\s*ignore\b")
@@ -95,12 +96,12 @@ def in_lines(lines: Iterable[Tuple[int, str]]) -> Tuple[Suppression, ...]:
 
 
 def in_python(
-    text: str, tree: Optional[ast.Module], cst: Optional[libcst.Module] = None
+    text: str, tree: Optional[ast.Module], cst: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
 ) -> Tuple[Suppression, ...]:
     """Suppressions in real comments of a Python file, spread over multi-line simple statements.
 
     A file only LibCST could parse (newer syntax than this Python's, which its tokenizer
-    misreads too: ``f"{"#"}"``) has its comments taken from the LibCST tree ``cst``.
+    misreads too: ``f"{"#"}"``) has its comments taken from the positions of its LibCST tree.
     """
     if MARKER not in text:
         return ()
@@ -134,15 +135,10 @@ def _comments(text: str) -> Dict[int, Parsed]:
     return comments
 
 
-def _cst_comments(module: libcst.Module) -> Dict[int, Parsed]:
+def _cst_comments(positions: Mapping[libcst.CSTNode, CodeRange]) -> Dict[int, Parsed]:
     import libcst  # start-up time: only files that ``ast`` could not parse get here
-    from libcst.metadata import MetadataWrapper, PositionProvider
 
     comments: Dict[int, Parsed] = {}
-    try:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    except RecursionError:
-        return comments
     for node, where in positions.items():
         parsed = parse_comment(node.value) if isinstance(node, libcst.Comment) else None
         if parsed is not None:

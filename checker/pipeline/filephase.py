@@ -48,6 +48,19 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
     parsed = parse(path, data, plan.max_file_size)
     if isinstance(parsed, ParseProblem):
         return FileFacts(path, problems=(parsed,))
+    generated = is_generated(path, parsed.text)
+    if parsed.cst_facts is not None:  # only LibCST could read it: the facts it gives, no more
+        cst = parsed.cst_facts
+        return FileFacts(
+            path,
+            cst.imports,
+            (),
+            cst.classes,
+            cst.functions,
+            generated=generated,
+            suppressions=cst.suppressions,
+            partial=True,
+        )
     imports = gather_imports(parsed)
     aliases = import_aliases(imports)
     classes, functions = gather_definitions(parsed)
@@ -67,9 +80,9 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
         fallbacks=config.fallbacks,
         env_reads=config.env_reads,
         database_urls=config.database_urls,
-        generated=is_generated(path, parsed.text),
+        generated=generated,
         calls=calls,
-        suppressions=in_python(parsed.text, parsed.ast_tree, parsed.cst_tree),
+        suppressions=in_python(parsed.text, parsed.ast_tree),
         generator_cleanups=generators.cleanups,
         protocol_defs=generators.defs,
         protocol_uses=generators.uses,
@@ -99,7 +112,7 @@ def fact_digests(facts: FileFacts) -> Dict[str, str]:
 
 def analyse_calls(path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE) -> CallFacts:
     """A Python file's call-graph facts (none if it cannot be parsed)."""
-    parsed = parse(path, data, limit)
+    parsed = parse(path, data, limit, cst=False)  # the call graph reads ``ast`` trees only
     if isinstance(parsed, ParseProblem):
         return CallFacts()
     return CallFacts(gather_calls(parsed))

@@ -220,7 +220,8 @@ Edited = Tuple[Optional[bytes], str, List[Optional[Tuple[str, str]]]]  # after, 
 
 def _edit_python(files: Mapping[str, Tuple[bytes, List[CstFix]]], jobs: int) -> Dict[str, Edited]:
     """Every Python file's edit, in worker processes (one child per file when a worker dies);
-    with one job, all in one child process, and one child per file if that one crashes."""
+    with one job, all in one child process, and one child per file if that one crashes (one
+    file alone gets its own child at once: a timed-out edit was made again from the start)."""
     tasks = [(path, data, fixes) for path, (data, fixes) in files.items()]
     if not tasks:
         return {}
@@ -228,10 +229,11 @@ def _edit_python(files: Mapping[str, Tuple[bytes, List[CstFix]]], jobs: int) -> 
         from archcheck.pipeline.runner import _mapped  # the pool with crash recovery the run uses
 
         return dict(zip(files, _mapped(_edit_task, tasks, jobs, _crashed, threshold=2)))
-    try:
-        return dict(zip(files, run_isolated(_edit_all, tasks, timeout=20.0 + 5.0 * len(tasks))))
-    except Crashed:
-        pass
+    if len(tasks) > 1:
+        try:
+            return dict(zip(files, run_isolated(_edit_all, tasks, timeout=20.0 + 5.0 * len(tasks))))
+        except Crashed:
+            pass
     results: Dict[str, Edited] = {}
     for task in tasks:
         try:
