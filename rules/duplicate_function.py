@@ -263,7 +263,11 @@ class DuplicateFunction(
             for unit, sites in function_sites(self.project).items()
             for name, group in sorted(duplicates([s for s in sites if _compared(s)]).items())
         ]
-        delegating = self._delegations({name for _, name, _ in groups})
+        defining: Dict[str, Set[str]] = {}  # file -> the duplicated names it defines
+        for _, name, group in groups:
+            for site in group:
+                defining.setdefault(site.path, set()).add(name)
+        delegating = self._delegations(defining)
         for unit, name, group in groups:
             for site, copies, count in _copies(group, delegating.get(name, {})):
                 yield self.violation(
@@ -274,12 +278,14 @@ class DuplicateFunction(
                     others=_places(site, copies, count),
                 )
 
-    def _delegations(self, names: Set[str]) -> Dict[str, Dict[str, Set[str]]]:
+    def _delegations(self, defining: Mapping[str, Set[str]]) -> Dict[str, Dict[str, Set[str]]]:
         """name -> file -> the files it imports ``name`` from or exports it to: a wrapper
         (``from .core import validate as _async_validate``) calls the original, it is no copy.
-        Only the files that import one of ``names`` (the duplicated ones) are resolved."""
+        Only a copy's file can be a wrapper of another copy: only the files that define a
+        duplicated name and import it too are resolved (``defining``: file -> names)."""
         found: Dict[str, Dict[str, Set[str]]] = {}
-        for path in sorted(self.project.facts):
+        for path in sorted(defining):
+            names = defining[path]
             if not any(
                 f.kind is ImportKind.FROM and names.intersection(f.names)
                 for f in self.project.facts[path].imports
