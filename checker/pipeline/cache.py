@@ -8,7 +8,9 @@
 * Call-graph facts are kept the same way, in their own shards, read only when
   a call graph asks for a file's calls.
 * Each file's resolved imports (the import graph's edges) are kept in one
-  table, valid while the layout and the file's import facts are unchanged.
+  table, valid while the layout and the file's import facts are unchanged;
+  each file's SSOT sites likewise, valid while the settings, the layout, its
+  facts and the classes and imports of the files its ancestry read are.
 * A whole report is keyed by the settings, the rule selection, the paths
   asked for and the stat signature of every input file, so a run where
   nothing changed loads it without importing the rules, LibCST or networkx.
