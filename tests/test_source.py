@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import pytest
 
+from archcheck.facts.cst_fallback import parse_newer
 from archcheck.facts.imports import gather_imports
 from archcheck.facts.source import ParsedSource, parse
 from archcheck.model import ParseProblem
 
 
 def problem(data: bytes) -> ParseProblem:
-    result = parse("x.py", data)
+    result = parse("x.py", data, rejected=parse_newer)
     assert isinstance(result, ParseProblem), result
     return result
 
@@ -60,11 +61,15 @@ def test_bad_input_is_a_positioned_problem(data: bytes, line: int, column: int, 
     ],
 )
 def test_valid_input_parses(data: bytes) -> None:
-    assert isinstance(parse("x.py", data), ParsedSource)
+    assert isinstance(parse("x.py", data, rejected=parse_newer), ParsedSource)
 
 
 def test_newer_syntax_falls_back_to_libcst_and_still_yields_imports() -> None:
-    source = parse("x.py", b'import a.b as c\nfrom ..pkg import (x,\n  y)\nlabel = f"{", ".join(z)}"\n')
+    source = parse(
+        "x.py",
+        b'import a.b as c\nfrom ..pkg import (x,\n  y)\nlabel = f"{", ".join(z)}"\n',
+        rejected=parse_newer,
+    )
     assert isinstance(source, ParsedSource)
     facts = gather_imports(source)
     assert [(f.module, f.level, f.names, f.location.line) for f in facts] == [

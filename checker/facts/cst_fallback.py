@@ -2,7 +2,8 @@
 child process.
 
 LibCST's native parser can crash on pathological input, and its tree and positions take
-time and memory out of proportion to the file (400 KB of one-name lines: 57 s and 1.6 GB),
+time and memory out of proportion to the file (400 KB of one-name lines: 57 s and 1.6 GB;
+its parser is super-linear in one long chain: ``a[0][0]…``, 4,000 subscripts in 12 KB, 51 s),
 so the parse and every walk over the tree run under the child's CPU-time and memory limits
 (``isolate.run_isolated``), and only the facts come back.
 """
@@ -12,10 +13,47 @@ from __future__ import annotations
 from typing import Tuple
 
 from archcheck.facts.definitions import gather_definitions
+from archcheck.facts.files import max_tokens
 from archcheck.facts.imports import gather_imports
-from archcheck.facts.source import ParsedSource, deep_recursion
+from archcheck.facts.source import Parsed, ParsedSource, count_tokens, deep_recursion, syntax_problem
 from archcheck.facts.suppressions import in_python
-from archcheck.model import CstFacts
+from archcheck.isolate import DEFAULT_TIMEOUT, Crashed, run_isolated
+from archcheck.model import CstFacts, Location, ParseProblem
+
+# LibCST takes about 30 µs a token for its tree and positions (a file only it can parse: 490 KB
+# of ordinary code, 9 s); it gathers facts from files of this share of what max-file-size allows
+CST_SHARE = 8
+# the CPU time its child may take, per token (at least 1 s, at most 20): about three times
+# what ordinary code takes
+CST_CPU_PER_TOKEN = 100e-6
+
+
+def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Parsed:
+    """A file this Python rejects (``ast_error``): perhaps syntax newer than this interpreter's,
+    which LibCST reads. Its facts are gathered in a child process with ``CST_CPU_PER_TOKEN`` of
+    CPU time; a file of more tokens than ``CST_SHARE`` of ``max_tokens(limit)`` is only parsed
+    there, to tell newer grammar (ARC003) from a syntax error (ARC001)."""
+    rejected = f"this Python rejects it ({ast_error.msg}, line {ast_error.lineno or 1})"
+    budget = max_tokens(limit) // CST_SHARE
+    tokens = count_tokens(text)
+    cpu = float(min(DEFAULT_TIMEOUT, max(1, round(tokens * CST_CPU_PER_TOKEN))))
+    try:
+        if tokens <= budget:
+            facts = run_isolated(gather_cst_facts, (text, path), timeout=cpu)
+            return ParsedSource(path, text, None, cst_facts=facts)
+        run_isolated(parse_only, text, timeout=cpu)
+    except Crashed as exc:
+        if "ParserSyntaxError" in str(exc):
+            return syntax_problem(path, ast_error)
+        # the newer grammar could not be checked to the end: it may be valid code for a newer
+        # Python, beyond what the CST parser can take (ARC003)
+        reason = f"{rejected} and the CST parser, which reads newer grammar, could not finish it: {exc}"
+        return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
+    reason = (
+        f"{rejected}; the CST parser reads it as newer grammar, but its {tokens:,} tokens are over "
+        f"the {budget:,} it gathers facts from (an eighth of what max-file-size allows)"
+    )
+    return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
 
 
 def gather_cst_facts(job: Tuple[str, str]) -> CstFacts:

@@ -55,6 +55,8 @@ def gather_definitions(source: ParsedSource) -> Definitions:
         gatherer = _AstDefinitions(source)
         gatherer.walk(source.ast_tree.body, False, False)
         return tuple(gatherer.classes), tuple(gatherer.functions)
+    if source.cst_facts is not None:  # gathered in a child process
+        return source.cst_facts.classes, source.cst_facts.functions
     return _gather_cst(source)
 
 

@@ -27,6 +27,8 @@ _HOLDERS = {
 def gather_imports(source: ParsedSource) -> Tuple[ImportFact, ...]:
     if source.ast_tree is not None:
         return _AstImports(source).gather()
+    if source.cst_facts is not None:  # gathered in a child process
+        return source.cst_facts.imports
     return _gather_cst(source)
 
 

@@ -22,7 +22,19 @@ import sys
 import time
 import tokenize
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, max_tokens, too_many_tokens
 from archcheck.isolate import Crashed, run_isolated, use_grace
@@ -320,7 +332,7 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
         return _problem(path, f"cannot decode as {encoding}: {type(exc).__name__}: {exc}"[:300])
 
 
-def _syntax_problem(path: str, exc: SyntaxError) -> ParseProblem:
+def syntax_problem(path: str, exc: SyntaxError) -> ParseProblem:
     line = exc.lineno or 1
     column = exc.offset or 1
     return _problem(path, f"syntax error: {exc.msg}", line, max(column, 1))
@@ -476,29 +488,35 @@ _TOKEN = re.compile(r"\d[\w.]*|\w+|[^\w\s]")  # a number is one (an exponent's s
 STATEMENT_TOKENS = 3
 
 
-# LibCST takes about 30 µs a token for its tree and positions (a file only it can parse:
-# 490 KB of ordinary code, 9 s), and this share of what max-file-size allows it gathers facts from
-CST_SHARE = 8
+def count_tokens(text: str) -> int:
+    """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement
+    ``STATEMENT_TOKENS`` more). Linear in the text, about 0.1 µs a token: a tree takes about
+    500 bytes a token."""
+    bare = _STRING_OR_COMMENT.sub(r"\g<f> s ", text)
+    return _TOKEN.subn("", bare)[1] + STATEMENT_TOKENS * (bare.count("\n") + bare.count(";"))
 
 
 def _tokens_over(text: str, budget: int) -> Optional[int]:
-    """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement
-    ``STATEMENT_TOKENS`` more) when they are more than ``budget``, else None. Linear in the
-    text, about 0.1 µs a token: a tree takes about 500 bytes a token."""
+    """``count_tokens(text)`` when they are more than ``budget``, else None."""
     if len(text) + STATEMENT_TOKENS * (text.count("\n") + text.count(";")) <= budget:
         return None  # every token is at least one character: not counted
-    bare = _STRING_OR_COMMENT.sub(r"\g<f> s ", text)
-    count = _TOKEN.subn("", bare)[1] + STATEMENT_TOKENS * (bare.count("\n") + bare.count(";"))
+    count = count_tokens(text)
     return count if count > budget else None
 
 
+Parsed = Union[ParsedSource, ParseProblem]
+# what to make of a file ``ast`` rejects: (path, text, limit, the error) -> facts or a problem
+Rejected = Callable[[str, str, int, SyntaxError], Parsed]
+
+
 def parse(
-    path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE, cst: bool = True
-) -> Union[ParsedSource, ParseProblem]:
+    path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE, rejected: Optional[Rejected] = None
+) -> Parsed:
     """Decode and parse a Python file, or say precisely why it cannot be. Line ends are made
     ``\n`` (Python reads a lone ``\r`` as one too), so that every line count agrees with ``ast``.
     A file of more tokens than ``max-file-size`` (``limit`` bytes) allows is not parsed. A file
-    ``ast`` rejects gets the facts LibCST can give (``cst_facts``), unless ``cst`` is False."""
+    ``ast`` rejects is a syntax error, or what ``rejected`` makes of it (it may be newer
+    grammar: ``cst_fallback.parse_newer``)."""
     text = decode(path, data)
     if isinstance(text, ParseProblem):
         return text
@@ -514,39 +532,6 @@ def parse(
         ast_error: SyntaxError = exc
     except (RecursionError, MemoryError, ValueError) as exc:
         return _problem(path, f"cannot parse: {type(exc).__name__}")
-    if any(reached in ast_error.msg for reached in _CPYTHON_LIMITS):
-        return _syntax_problem(path, ast_error)  # no Python runs it: no newer grammar to try
-    if not cst:
-        return _syntax_problem(path, ast_error)
-    return _parse_newer(path, text, limit, ast_error)
-
-
-def _parse_newer(
-    path: str, text: str, limit: int, ast_error: SyntaxError
-) -> Union[ParsedSource, ParseProblem]:
-    """A file this Python rejects: perhaps syntax newer than this interpreter's, which LibCST
-    reads. Its native parser can crash the process on pathological input, and its tree costs
-    time out of proportion to the file, so the facts are gathered from it in a child process
-    with a CPU-time limit; a file of more tokens than ``CST_SHARE`` allows is only parsed there,
-    to tell newer grammar (ARC003) from a syntax error."""
-    from archcheck.facts.cst_fallback import gather_cst_facts, parse_only  # they import this module
-
-    rejected = f"this Python rejects it ({ast_error.msg}, line {ast_error.lineno or 1})"
-    budget = max_tokens(limit) // CST_SHARE
-    tokens = _tokens_over(text, budget)
-    try:
-        if tokens is None:
-            return ParsedSource(path, text, None, cst_facts=run_isolated(gather_cst_facts, (text, path)))
-        run_isolated(parse_only, text)
-    except Crashed as exc:
-        if "ParserSyntaxError" in str(exc):
-            return _syntax_problem(path, ast_error)
-        # the newer grammar could not be checked to the end: it may be valid code for a newer
-        # Python, beyond what the CST parser can take (ARC003)
-        reason = f"{rejected} and the CST parser, which reads newer grammar, could not finish it: {exc}"
-        return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
-    reason = (
-        f"{rejected}; the CST parser reads it as newer grammar, but its {tokens:,} tokens are over "
-        f"the {budget:,} it gathers facts from (an eighth of what max-file-size allows)"
-    )
-    return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
+    if rejected is None or any(reached in ast_error.msg for reached in _CPYTHON_LIMITS):
+        return syntax_problem(path, ast_error)  # (no Python runs one over CPython's limits)
+    return rejected(path, text, limit, ast_error)

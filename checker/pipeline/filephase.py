@@ -15,6 +15,7 @@ import msgspec
 
 from archcheck.facts.calls import gather_calls
 from archcheck.facts.config_values import gather_config
+from archcheck.facts.cst_fallback import parse_newer
 from archcheck.facts.definitions import gather_definitions, is_generated
 from archcheck.facts.dotenv import parse_env
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, UnreadableFile, read_project_file
@@ -45,7 +46,7 @@ class FilePlan:
 
 def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
     """Parse one Python file once and gather its facts."""
-    parsed = parse(path, data, plan.max_file_size)
+    parsed = parse(path, data, plan.max_file_size, parse_newer)
     if isinstance(parsed, ParseProblem):
         return FileFacts(path, problems=(parsed,))
     generated = is_generated(path, parsed.text)
@@ -112,7 +113,7 @@ def fact_digests(facts: FileFacts) -> Dict[str, str]:
 
 def analyse_calls(path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE) -> CallFacts:
     """A Python file's call-graph facts (none if it cannot be parsed)."""
-    parsed = parse(path, data, limit, cst=False)  # the call graph reads ``ast`` trees only
+    parsed = parse(path, data, limit)  # the call graph reads ``ast`` trees only
     if isinstance(parsed, ParseProblem):
         return CallFacts()
     return CallFacts(gather_calls(parsed))
