@@ -41,7 +41,7 @@ def _child(send: Connection, function: Callable[[Any], Any], argument: Any, cpu:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a 2 GB child killed leaves no core file
         # CPU time, not wall-clock time, decides: the same file gets the same answer on a busy machine
-        seconds = max(1, int(cpu))
+        seconds = _seconds(cpu)
         resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + max(1, int(grace))))
     except (ImportError, ValueError, OSError):
         pass  # no limit where the platform has none
@@ -53,6 +53,11 @@ def _child(send: Connection, function: Callable[[Any], Any], argument: Any, cpu:
         send.send(outcome)
     except BaseException as exc:
         send.send((False, f"cannot return the result: {type(exc).__name__}"))
+
+
+def _seconds(cpu: float) -> int:
+    """The whole seconds of CPU time a limit of ``cpu`` gives (the limit counts whole seconds)."""
+    return max(1, int(cpu))
 
 
 def use_grace() -> None:
@@ -91,7 +96,7 @@ def run_isolated(
             process.join(5)
             code = process.exitcode
             if code == -signal.SIGXCPU if hasattr(signal, "SIGXCPU") else False:
-                raise Crashed(f"it ran out of its {timeout:g} s of CPU time") from None
+                raise Crashed(f"it ran out of its {_seconds(timeout)} s of CPU time") from None
             raise Crashed(f"it crashed (signal {-code})" if code and code < 0 else "it died") from None
     finally:
         receive.close()

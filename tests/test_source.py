@@ -176,3 +176,15 @@ def test_child_nodes_are_the_ast_children_less_the_shared_singletons() -> None:
             assert child_nodes(node) == expected, ast.dump(node)
             checked += 1
     assert checked > 1000
+
+
+def test_a_deep_expression_parses_at_any_depth_of_the_caller() -> None:
+    """Before 3.12 ``ast`` allowed three levels of nesting for each frame of recursion limit
+    left: 2,900 subscripts parsed in a pool worker and were ARC001 "RecursionError" in the main
+    process (with ``--jobs 1``), deeper in its stack."""
+    chain = b"x = a" + b"[0]" * 2_900 + b"\n"
+
+    def nested(depth: int) -> object:
+        return nested(depth - 1) if depth else parse("x.py", chain)
+
+    assert all(isinstance(nested(depth), ParsedSource) for depth in (0, 300, 700))

@@ -368,9 +368,32 @@ _CPYTHON_LIMITS = (
 def quiet_parse(text: str, path: str) -> ast.Module:
     """``ast.parse`` with Python's own warnings off: a ``SyntaxWarning`` (``1if x else 0``,
     ``"\\d"`` from 3.12) is printed raw to stderr, the file's name and line unescaped (a
-    name can hold a newline and ``::stop-commands::``), and only on runs that parse the file."""
-    with warnings_off():
+    name can hold a newline and ``::stop-commands::``), and only on runs that parse the file.
+
+    The same nesting parses wherever it is called from: before 3.12, ``ast`` allows three
+    levels of nesting for each frame of recursion limit left (``a[0][0]…`` of 2,900 subscripts
+    parsed in a pool worker and was a RecursionError in the main process, deeper in its stack),
+    so the parse gets the default limit of 1,000 frames above the caller's."""
+    with warnings_off(), _frames_above(PARSE_FRAMES):
         return ast.parse(text, filename=path)
+
+
+PARSE_FRAMES = 1_000  # Python's default recursion limit
+
+
+@contextlib.contextmanager
+def _frames_above(frames: int) -> Iterator[None]:
+    """A recursion limit of ``frames`` above the caller's depth, whatever the caller's depth."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back  # type: ignore[assignment]  # None ends the walk
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + frames)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 # Python before 3.12 parses an f-string in time quadratic in its placeholders (one of 80,000:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Seque
 
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.requirements_txt import pip_encoding
-from archcheck.facts.source import deep_recursion
+from archcheck.facts.source import count_tokens, deep_recursion
 from archcheck.fileio import WriteError, write_atomic
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Violation
@@ -219,32 +219,71 @@ Edited = Tuple[Optional[bytes], str, List[Optional[Tuple[str, str]]]]  # after, 
 
 
 def _edit_python(files: Mapping[str, Tuple[bytes, List[CstFix]]], jobs: int) -> Dict[str, Edited]:
-    """Every Python file's edit, in worker processes (one child per file when a worker dies);
-    with one job, all in one child process, and one child per file if that one crashes (one
-    file alone gets its own child at once: a timed-out edit was made again from the start)."""
+    """Every Python file's edit, in child processes with CPU time by the file's tokens and
+    fixes: batches of files in one child each (in worker processes with more than one job);
+    a batch that fails is made again file by file, each in its own child."""
     tasks = [(path, data, fixes) for path, (data, fixes) in files.items()]
-    if not tasks:
-        return {}
-    if jobs > 1 and len(tasks) > 1:
+    batches = _batches(tasks)
+    if jobs > 1 and len(batches) > 1:
         from archcheck.pipeline.runner import _mapped  # the pool with crash recovery the run uses
 
-        return dict(zip(files, _mapped(_edit_task, tasks, jobs, _crashed, threshold=2)))
-    if len(tasks) > 1:
-        try:
-            return dict(zip(files, run_isolated(_edit_all, tasks, timeout=20.0 + 5.0 * len(tasks))))
-        except Crashed:
-            pass
-    results: Dict[str, Edited] = {}
-    for task in tasks:
-        try:
-            results[task[0]] = run_isolated(_edit_task, task, timeout=60.0)
-        except Crashed as exc:
-            results[task[0]] = _crashed(task, str(exc))
-    return results
+        done = _mapped(_edit_batch, batches, jobs, _batch_crashed, threshold=2)
+    else:
+        done = map(_edit_batch, batches)
+    return dict(zip(files, (edited for batch in done for edited in batch)))
 
 
 Task = Tuple[str, bytes, Sequence[CstFix]]
 _NOTHING_THERE = "nothing to edit where the finding is"
+
+# The CPU time an edit may take: LibCST's parse and print of the file (its parser is
+# super-linear in one long chain: `a[0][0]…`, 2,900 subscripts in 9 KB, 24 s), and each fix's
+# walk (about 0.7 ms); at least 1 s a child, at most EDIT_CPU_MAX a file. A batch holds at most
+# BATCH_CPU of it: that is what a failed batch costs twice.
+EDIT_CPU_PER_TOKEN = 100e-6
+EDIT_CPU_PER_FIX = 2e-3
+EDIT_CPU_MAX = 60.0
+BATCH_CPU = 5.0
+
+
+def _edit_cpu(task: Task) -> float:
+    tokens = count_tokens(task[1].decode("utf-8", "replace"))
+    return min(EDIT_CPU_MAX, tokens * EDIT_CPU_PER_TOKEN + len(task[2]) * EDIT_CPU_PER_FIX)
+
+
+def _batches(tasks: Sequence[Task]) -> List[List[Tuple[Task, float]]]:
+    """The tasks, with their CPU time, in order, in batches of at most ``BATCH_CPU`` of it."""
+    batches: List[List[Tuple[Task, float]]] = []
+    total = BATCH_CPU
+    for task in tasks:
+        cpu = _edit_cpu(task)
+        if total + cpu > BATCH_CPU:
+            batches.append([])
+            total = 0.0
+        batches[-1].append((task, cpu))
+        total += cpu
+    return batches
+
+
+def _edit_batch(batch: Sequence[Tuple[Task, float]]) -> List[Edited]:
+    """A batch's edits in one child process, else each file's in its own: a crash, or an edit
+    that runs out of its time, costs that file's fixes."""
+    if len(batch) > 1:
+        try:
+            return run_isolated(_edit_all, [task for task, _ in batch], timeout=sum(cpu for _, cpu in batch))
+        except Crashed:
+            pass
+    done = []
+    for task, cpu in batch:
+        try:
+            done.append(run_isolated(_edit_task, task, timeout=cpu))
+        except Crashed as exc:
+            done.append(_crashed(task, str(exc)))
+    return done
+
+
+def _batch_crashed(batch: Sequence[Tuple[Task, float]], reason: str) -> List[Edited]:
+    return [_crashed(task, reason) for task, _ in batch]
 
 
 def _edit_task(task: Task) -> Edited:
