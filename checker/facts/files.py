@@ -55,10 +55,11 @@ def max_tokens(limit: int) -> int:
     return limit // BYTES_PER_TOKEN
 
 
-def too_many_tokens(count: int, limit: int) -> str:
+def too_many_tokens(count: int, whole: bool, limit: int) -> str:
+    """The reason a file of ``count`` tokens (or more, unless ``whole``) is skipped."""
     return (
-        f"skipped: {count:,} tokens, over the {max_tokens(limit):,} that max-file-size "
-        f"({_megabytes(limit)} MB) allows"
+        f"skipped: {count:,}{'' if whole else '+'} tokens, over the {max_tokens(limit):,} that "
+        f"max-file-size ({_megabytes(limit)} MB) allows"
     )
 
 
