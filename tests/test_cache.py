@@ -312,19 +312,19 @@ def test_a_tampered_import_edge_is_resolved_again(project: Path, resolved: List[
     does not hold is not believed."""
     from archcheck import api
     from archcheck.config.load import with_overrides
-    from archcheck.pipeline.cache import CacheDir, ImportEdges, _EdgeTable
+    from archcheck.pipeline.cache import CacheDir, EdgeEntry, ImportEdges, _Table
 
     settings = with_overrides(api.load_settings(project), select=("IMP",))
     before = api.check(settings, jobs=1).violations
     cache = CacheDir(project / ".archcheck_cache", project)
-    table = cache.load(ImportEdges.NAME, "edges", _EdgeTable)
+    table = cache.load(ImportEdges.NAME, "edges", _Table[EdgeEntry])
     assert table is not None and "netra_backend/app/routes.py" in table.files
     digest, edges = table.files["netra_backend/app/routes.py"]
     forged = [[("/etc/passwd", False)] for _ in edges]
     cache.store(
         ImportEdges.NAME,
         "edges",
-        _EdgeTable(table.layout, {**table.files, "netra_backend/app/routes.py": (digest, forged)}),
+        _Table(table.key, {**table.files, "netra_backend/app/routes.py": (digest, forged)}),
     )
     resolved.clear()
     for rules in (project / ".archcheck_cache").glob("rules-*.msgpack"):

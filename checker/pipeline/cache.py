@@ -512,128 +512,122 @@ class ReportCache:
 EdgeList = List[List[Tuple[Optional[str], bool]]]  # per import fact, where it leads (layout.ImportEdge)
 
 
-class _EdgeTable(msgspec.Struct, frozen=True, array_like=True):
-    layout: str  # the digest of the layout the edges were resolved in
-    files: Dict[str, Tuple[str, EdgeList]]  # path -> (digest of its import facts, their edges)
+E = TypeVar("E")
 
 
-def _ascii(path: str, edges: EdgeList) -> bool:
-    return path.isascii() and all(target is None or target.isascii() for each in edges for target, _ in each)
+class _Table(msgspec.Struct, Generic[E], frozen=True, array_like=True):
+    key: str  # the digest of what every entry was made under (the layout; the settings)
+    files: Dict[str, E]  # path -> its entry
 
 
-class ImportEdges:
-    """Each file's resolved imports, kept from run to run (``layout.KnownEdges``): valid while
-    the layout (its files and units) and the file's import facts are the same, so one changed
-    file's imports are resolved again, not the project's."""
+class _FileTable(Generic[E]):
+    """An entry per file kept from run to run in one table (``NAME``, of entries ``ENTRY``),
+    valid under ``key``: the entries this run put, else those of the last run, of the files
+    that are still there. Whether an entry still holds for its file is the subclass's to say."""
 
-    NAME = "import-edges.msgpack"
+    NAME: str
+    KIND: str
+    ENTRY: Any
 
-    def __init__(self, cache: Optional[CacheDir], layout_key: str, digests: Mapping[str, Digests]) -> None:
+    def __init__(self, cache: Optional[CacheDir], key: str, digests: Mapping[str, Digests]) -> None:
         self.cache = cache
-        self.layout_key = layout_key
+        self.key = key
         self.digests = digests
-        self.new: Dict[str, Tuple[str, EdgeList]] = {}
+        self.new: Dict[str, E] = {}
 
     @functools.cached_property
-    def known(self) -> Dict[str, Tuple[str, EdgeList]]:
-        """The table of the last run, read when a run first resolves imports."""
-        table = self.cache.load(self.NAME, "edges", _EdgeTable) if self.cache is not None else None
-        usable = isinstance(table, _EdgeTable) and table.layout == self.layout_key
+    def known(self) -> Dict[str, E]:
+        """The table of the last run, read when a run first asks for an entry."""
+        shape = _Table[self.ENTRY]  # type: ignore[name-defined]
+        table = self.cache.load(self.NAME, self.KIND, shape) if self.cache is not None else None
+        usable = isinstance(table, _Table) and table.key == self.key
         return table.files if usable and table is not None else {}
 
-    def _imports(self, path: str) -> str:
-        return self.digests.get(path, {}).get("imports", "")
+    def _fields(self, path: str, fields: Tuple[str, ...]) -> str:
+        """The digests of ``fields`` of the facts of ``path``, as one string."""
+        found = self.digests.get(path, {})
+        return ":".join(found.get(name, "") for name in fields)
 
-    def get(self, path: str) -> Optional[EdgeList]:
-        entry = self.known.get(path)
-        return entry[1] if entry is not None and entry[0] == self._imports(path) else None
-
-    def put(self, path: str, edges: EdgeList) -> None:
-        self.new[path] = (self._imports(path), edges)
-
-    def added(self) -> Dict[str, Tuple[str, EdgeList]]:
+    def added(self) -> Dict[str, E]:
         """The entries this process put (a forked child hands them to its parent)."""
         return dict(self.new)
 
-    def put_all(self, entries: Mapping[str, Tuple[str, EdgeList]]) -> None:
+    def put_all(self, entries: Mapping[str, E]) -> None:
         self.new.update(entries)
 
     def save(self, live: Iterable[str]) -> None:
-        """Write the table back when this run resolved something, without files gone since."""
+        """Write the table back when this run put something, without files gone since."""
         if self.cache is None or not self.new:
             return
         files = {}
         for path in live:
             entry = self.new.get(path) or self.known.get(path)
             # a non-UTF-8 file name is kept out (MessagePack holds no lone surrogates)
-            if entry is not None and (_ascii(path, entry[1]) or _encodable(path, entry)):
+            if entry is not None and (self._ascii(path, entry) or _encodable(path, entry)):
                 files[path] = entry
-        self.cache.store(self.NAME, "edges", _EdgeTable(self.layout_key, files))
+        self.cache.store(self.NAME, self.KIND, _Table(self.key, files))
+
+    def _ascii(self, path: str, entry: E) -> bool:
+        """Are the file names an entry holds ASCII (then it encodes)?"""
+        raise NotImplementedError
 
 
-class _SiteTable(msgspec.Struct, frozen=True, array_like=True):
-    key: str  # the digest of the settings and layout the sites were derived in
-    # path -> (digest of its facts, digest of each other file its ancestry read, its sites)
-    files: Dict[str, Tuple[str, Dict[str, str], FileSites]]
+EdgeEntry = Tuple[str, EdgeList]  # the digest of a file's import facts, where they lead
 
 
-class SiteCache:
+class ImportEdges(_FileTable[EdgeEntry]):
+    """Each file's resolved imports, kept from run to run (``layout.KnownEdges``): valid while
+    the layout (its files and units) and the file's import facts are the same, so one changed
+    file's imports are resolved again, not the project's."""
+
+    NAME = "import-edges.msgpack"
+    KIND = "edges"
+    ENTRY = EdgeEntry
+
+    def get(self, path: str) -> Optional[EdgeList]:
+        entry = self.known.get(path)
+        return entry[1] if entry is not None and entry[0] == self._fields(path, ("imports",)) else None
+
+    def put(self, path: str, edges: EdgeList) -> None:
+        self.new[path] = (self._fields(path, ("imports",)), edges)
+
+    def _ascii(self, path: str, entry: EdgeEntry) -> bool:
+        return path.isascii() and all(t is None or t.isascii() for each in entry[1] for t, _ in each)
+
+
+# the digest of a file's facts, the digest of each other file its ancestry read, its sites
+SiteEntry = Tuple[str, Dict[str, str], FileSites]
+
+
+class SiteCache(_FileTable[SiteEntry]):
     """Each file's SSOT sites, kept from run to run (``project.KnownSites``): valid while the
     settings and layout, the file's facts and the classes and imports of the files its
     classes' ancestry read are the same, so one changed file's sites are derived again, not
     the project's (and those of a file whose class derives from one of the changed file's)."""
 
     NAME = "ssot-sites.msgpack"
+    KIND = "sites"
+    ENTRY = SiteEntry
     OWN = ("classes", "functions", "generated", "imports")
     READ = ("classes", "imports")
 
-    def __init__(self, cache: Optional[CacheDir], key: str, digests: Mapping[str, Digests]) -> None:
-        self.cache = cache
-        self.key = key
-        self.digests = digests
-        self.new: Dict[str, Tuple[str, Dict[str, str], FileSites]] = {}
-
-    @functools.cached_property
-    def known(self) -> Dict[str, Tuple[str, Dict[str, str], FileSites]]:
-        """The table of the last run, read when a run first asks for a file's sites."""
-        table = self.cache.load(self.NAME, "sites", _SiteTable) if self.cache is not None else None
-        usable = isinstance(table, _SiteTable) and table.key == self.key
-        return table.files if usable and table is not None else {}
-
-    def _digest(self, path: str, fields: Tuple[str, ...]) -> str:
-        found = self.digests.get(path, {})
-        return ":".join(found.get(name, "") for name in fields)
-
     def get(self, path: str) -> Optional[FileSites]:
         entry = self.known.get(path)
-        if entry is None or entry[0] != self._digest(path, self.OWN):
+        if entry is None or entry[0] != self._fields(path, self.OWN):
             return None
-        if any(self._digest(other, self.READ) != known for other, known in entry[1].items()):
+        if any(self._fields(other, self.READ) != known for other, known in entry[1].items()):
             return None
         return entry[2]
 
     def put(self, path: str, sites: FileSites) -> None:
-        read = {other: self._digest(other, self.READ) for other in sites.read}
-        self.new[path] = (self._digest(path, self.OWN), read, sites)
+        read = {other: self._fields(other, self.READ) for other in sites.read}
+        self.new[path] = (self._fields(path, self.OWN), read, sites)
 
-    def save(self, live: Iterable[str]) -> None:
-        """Write the table back when this run derived something, without files gone since."""
-        if self.cache is None or not self.new:
-            return
-        files = {}
-        for path in live:
-            entry = self.new.get(path) or self.known.get(path)
-            # a non-UTF-8 file name is kept out (MessagePack holds no lone surrogates)
-            if entry is not None and (_ascii_sites(path, entry) or _encodable(path, entry)):
-                files[path] = entry
-        self.cache.store(self.NAME, "sites", _SiteTable(self.key, files))
-
-
-def _ascii_sites(path: str, entry: Tuple[str, Dict[str, str], FileSites]) -> bool:
-    """Are the file names of a site entry ASCII (its own, those its ancestry read, the files its
-    classes extend)? A name (``Café``) may be any text: only a file name can hold a surrogate."""
-    return (
-        path.isascii()
-        and all(map(str.isascii, entry[1]))
-        and all(c.extends is None or c.extends.isascii() for c in entry[2].classes)
-    )
+    def _ascii(self, path: str, entry: SiteEntry) -> bool:
+        """A name (``Café``) may be any text: only a file name can hold a surrogate (its own,
+        those its ancestry read, the files its classes extend)."""
+        return (
+            path.isascii()
+            and all(map(str.isascii, entry[1]))
+            and all(c.extends is None or c.extends.isascii() for c in entry[2].classes)
+        )
