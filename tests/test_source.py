@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, List
+
 import pytest
 
 from archcheck.facts.cst_fallback import parse_newer
@@ -188,3 +190,23 @@ def test_a_deep_expression_parses_at_any_depth_of_the_caller() -> None:
         return nested(depth - 1) if depth else parse("x.py", chain)
 
     assert all(isinstance(nested(depth), ParsedSource) for depth in (0, 300, 700))
+
+
+def test_the_cst_child_gets_cpu_time_by_every_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PEP 701 quote in a placeholder reads as a string to the end of the file, so the
+    string-aware count is 8 for 90,000 tokens: the LibCST child's CPU time and its share are
+    taken from every word, which no quote can change (1 s of it made a valid file ARC003)."""
+    from archcheck.facts import cst_fallback
+
+    asked: List[float] = []
+
+    def isolated(function: Any, argument: Any, timeout: float = 0.0) -> Any:
+        asked.append(timeout)
+        return function(argument)
+
+    monkeypatch.setattr(cst_fallback, "run_isolated", isolated)
+    body = "".join(f"def f{i}(a, b):\n    return a + b\n\n" for i in range(2_000))
+    text = 'y = f"{"\'\'\'"}"\n' + body
+    parsed = cst_fallback.parse_newer("x.py", text, 5 << 20, SyntaxError("invalid syntax"))
+    assert isinstance(parsed, ParsedSource) and parsed.cst_facts is not None
+    assert len(parsed.cst_facts.functions) == 2_000 and asked == [4.0]  # 40,000 words, not 8

@@ -15,7 +15,7 @@ from typing import Tuple
 from archcheck.facts.definitions import gather_definitions
 from archcheck.facts.files import max_tokens
 from archcheck.facts.imports import gather_imports
-from archcheck.facts.source import Parsed, ParsedSource, count_tokens, deep_recursion, syntax_problem
+from archcheck.facts.source import Parsed, ParsedSource, count_words, deep_recursion, syntax_problem
 from archcheck.facts.suppressions import in_python
 from archcheck.isolate import DEFAULT_TIMEOUT, Crashed, run_isolated
 from archcheck.model import CstFacts, Location, ParseProblem
@@ -35,7 +35,7 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
     there, to tell newer grammar (ARC003) from a syntax error (ARC001)."""
     rejected = f"this Python rejects it ({ast_error.msg}, line {ast_error.lineno or 1})"
     budget = max_tokens(limit) // CST_SHARE
-    tokens = count_tokens(text)
+    tokens = count_words(text)  # no quote can fool it (``f"{"\'\'\'"}"`` in a placeholder, PEP 701)
     cpu = float(min(DEFAULT_TIMEOUT, max(1, round(tokens * CST_CPU_PER_TOKEN))))
     try:
         if tokens <= budget:

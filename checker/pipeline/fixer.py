@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Seque
 
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.requirements_txt import pip_encoding
-from archcheck.facts.source import count_tokens, deep_recursion
+from archcheck.facts.source import count_words, deep_recursion
 from archcheck.fileio import WriteError, write_atomic
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Violation
@@ -247,7 +247,7 @@ BATCH_CPU = 5.0
 
 
 def _edit_cpu(task: Task) -> float:
-    tokens = count_tokens(task[1].decode("utf-8", "replace"))
+    tokens = count_words(task[1].decode("utf-8", "replace"))
     return min(EDIT_CPU_MAX, tokens * EDIT_CPU_PER_TOKEN + len(task[2]) * EDIT_CPU_PER_FIX)
 
 
