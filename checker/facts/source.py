@@ -375,11 +375,41 @@ def quiet_parse(text: str, path: str) -> ast.Module:
     levels of nesting for each frame of recursion limit left (``a[0][0]…`` of 2,900 subscripts
     parsed in a pool worker and was a RecursionError in the main process, deeper in its stack),
     so the parse gets the default limit of 1,000 frames above the caller's."""
-    with warnings_off(), _frames_above(PARSE_FRAMES):
+    with warnings_off(), _frames_above(PARSE_FRAMES), _memory_above(PARSE_MEMORY):
         return ast.parse(text, filename=path)
 
 
 PARSE_FRAMES = 1_000  # Python's default recursion limit
+# the memory a parse may take beyond what the process holds: the token bound keeps a flat
+# file under about 0.55 GB, but nesting costs more a token (``[*[*[*…a]]]`` 150 deep, 690 KB:
+# 2.4 GB), and this limit holds whatever the shape (a MemoryError: ARC001)
+PARSE_MEMORY = 1 << 30
+
+
+@contextlib.contextmanager
+def _memory_above(extra: int) -> Iterator[None]:
+    """An address-space limit of ``extra`` bytes above what the process maps now (POSIX; none
+    where the platform has no such limit, or a tighter one is set: a child's)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm", "rb") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    wanted = mapped + extra
+    if (soft != resource.RLIM_INFINITY and soft <= wanted) or (
+        hard != resource.RLIM_INFINITY and hard < wanted
+    ):
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 @contextlib.contextmanager
@@ -609,7 +639,9 @@ def parse(
         return tree if isinstance(tree, ParseProblem) else ParsedSource(path, text, tree)
     except SyntaxError as exc:
         ast_error: SyntaxError = exc
-    except (RecursionError, MemoryError, ValueError) as exc:
+    except MemoryError:
+        return _problem(path, f"skipped: parsing it takes more than {PARSE_MEMORY >> 30} GB of memory")
+    except (RecursionError, ValueError) as exc:
         return _problem(path, f"cannot parse: {type(exc).__name__}")
     if rejected is None or any(reached in ast_error.msg for reached in _CPYTHON_LIMITS):
         return syntax_problem(path, ast_error)  # (no Python runs one over CPython's limits)

@@ -165,6 +165,20 @@ def test_a_file_of_more_tokens_than_max_file_size_allows_is_not_parsed(tmp_path:
         assert f"svc/app/{parsed}.py:" in out and f"svc/app/{parsed}.py:1:1: ARC001" not in out
 
 
+@POSIX
+def test_a_parse_takes_at_most_a_gigabyte_whatever_the_nesting(tmp_path: Path) -> None:
+    """Nesting costs more tree a token than the token bound reckons with (``[*[*[*…a]]]`` 150
+    deep: 690 KB, under the bound, took 2.4 GB): a parse may take 1 GB beyond what the process
+    holds, and one that needs more is ARC001, the rest of the project checked."""
+    line = "x = " + "[*" * 150 + "a" + "]" * 150 + "\n"
+    loop = "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"
+    out = _text(project(tmp_path, {"star.py": line * 1_500, "loop.py": loop}), "--jobs", "1")
+    assert (
+        "svc/app/star.py:1:1: ARC001 cannot check this file: skipped: parsing it takes more than 1 GB" in out
+    )
+    assert "svc/app/loop.py:4:5: ASY001" in out
+
+
 def test_a_large_file_only_the_cst_parser_reads_is_parsed_there_but_not_walked(tmp_path: Path) -> None:
     """LibCST's tree and positions take about 30 µs a token (200 KB of lines ``a`` after a
     3.12 ``type`` statement: 13 s and 840 MB, and the walks ran in this process without a
