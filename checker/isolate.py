@@ -28,7 +28,9 @@ class Crashed(Exception):
 MEMORY_LIMIT = 2 << 30  # bytes of address space for the child: a parser that wants more is stopped
 
 
-def _child(send: Connection, function: Callable[[Any], Any], argument: Any, cpu: float, grace: float) -> None:
+def _child(
+    send: Connection, function: Callable[[Any], Any], argument: Any, cpu: float, grace: float, memory: int
+) -> None:
     faulthandler.disable()  # a crash here is an answer, not a report (pytest enables it)
     try:  # a native parser's panic text must not reach the user's terminal
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -38,7 +40,7 @@ def _child(send: Connection, function: Callable[[Any], Any], argument: Any, cpu:
     try:
         import resource  # POSIX only
 
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a 2 GB child killed leaves no core file
         # CPU time, not wall-clock time, decides: the same file gets the same answer on a busy machine
         seconds = _seconds(cpu)
@@ -73,16 +75,21 @@ def use_grace() -> None:
 
 
 def run_isolated(
-    function: Callable[[A], R], argument: A, timeout: float = DEFAULT_TIMEOUT, grace: float = 1.0
+    function: Callable[[A], R],
+    argument: A,
+    timeout: float = DEFAULT_TIMEOUT,
+    grace: float = 1.0,
+    memory: int = MEMORY_LIMIT,
 ) -> R:
     """``function(argument)`` computed in a child process with ``timeout`` seconds of CPU time
-    (``grace`` more for a function that calls ``use_grace``); raises Crashed if it does not answer."""
+    (``grace`` more for a function that calls ``use_grace``) and ``memory`` bytes of address
+    space; raises Crashed if it does not answer."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receive, send = context.Pipe(duplex=False)
     with warnings_off(DeprecationWarning):  # fork with threads: the child only parses
         process = context.Process(  # type: ignore[attr-defined]
-            target=_child, args=(send, function, argument, timeout, grace), daemon=True
+            target=_child, args=(send, function, argument, timeout, grace, memory), daemon=True
         )
         process.start()
     send.close()

@@ -526,16 +526,23 @@ def _too_slow(path: str, how: str) -> ParseProblem:
     return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
 
 
+# a backslash and the character after it, first made two plain characters: then no string
+# pattern below repeats a group (``re`` keeps a backtracking state for each repetition of one:
+# 2.45 million ``\n`` escapes in a bytes literal took 1.7 GB) and ``\'`` ends no string
+_ESCAPE = re.compile(r"\\.", re.S)
 # a string literal (to its closing quotes, else to the end of its line or of the file: every
 # match succeeds, so none is tried again from a later quote) or a comment; an f-string's text
 # is kept (the ``f`` group), since its placeholders are trees
 _STRING = (
-    r'''"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\\?\Z)'''
-    r"""|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\\?\Z)"""
-    r"""|"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\\?\Z)"""
-    r"""|'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\\?\Z)"""
+    r'"""(?:.*?)(?:"""|\Z)'
+    r"|'''(?:.*?)(?:'''|\Z)"
+    r'|"[^"\n]*(?:"|(?=\n)|\Z)'
+    r"|'[^'\n]*(?:'|(?=\n)|\Z)"
 )
-_STRING_OR_COMMENT = re.compile(rf"(?P<f>[rRbB]?[fF][rRbB]?(?:{_STRING}))|(?:{_STRING})|#[^\n]*", re.S)
+_STRING_OR_COMMENT = re.compile(rf"(?P<f>[rRbB]?[fFtT][rRbB]?(?:{_STRING}))|(?:{_STRING})|#[^\n]*", re.S)
+# where a quote can fool that reading: an f-string (or a t-string, 3.14) may hold its own quote
+# in a placeholder from 3.12 (PEP 701), and the string pattern ends it there
+_TEMPLATE_START = re.compile(r"(?<!\w)[rRbB]?[fFtT][rRbB]?['\"]")
 _TOKEN = re.compile(r"\d[\w.]*|\w+|[^\w\s]")  # a number is one (an exponent's sign splits it)
 # a statement (a line, or one after a `;`) costs about as much tree as this many tokens (a line
 # ``a``: 1.8 KB, against 550 bytes for each operand of ``a+b+…``)
@@ -546,7 +553,7 @@ def count_tokens(text: str) -> int:
     """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement
     ``STATEMENT_TOKENS`` more). Linear in the text, about 0.1 µs a token: a tree takes about
     500 bytes a token."""
-    bare = _STRING_OR_COMMENT.sub(r"\g<f> s ", text)
+    bare = _STRING_OR_COMMENT.sub(r"\g<f> s ", _ESCAPE.sub("__", text))
     return _TOKEN.subn("", bare)[1] + STATEMENT_TOKENS * (bare.count("\n") + bare.count(";"))
 
 
@@ -571,12 +578,15 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[int, bool]]:
     count = count_tokens(text)
     if count > budget:
         return count, True
+    if not _TEMPLATE_START.search(text):
+        return None  # strings and comments hold the words, and no quote can have fooled that
     return _tokenized_over(text, budget, words)
 
 
 # the CPU time this Python's tokenizer may take (in a child): a second, 4 µs a token of the
 # budget (3 µs before 3.12) and 0.5 µs a character (its per-line scans)
 TOKENIZE_CPU = (1.0, 4e-6, 0.5e-6)
+TOKENIZE_MEMORY = 1 << 30  # and memory: its string pattern keeps a state for each escape
 
 
 def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[int, bool]]:
@@ -586,9 +596,8 @@ def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[int, b
     string at each quote of a line where none closes (``'\\'\\…``, 40 KB: 17 s)."""
     base, per_token, per_char = TOKENIZE_CPU
     try:
-        counted = run_isolated(
-            _tokenize_count, (text, budget), timeout=base + budget * per_token + len(text) * per_char
-        )
+        cpu = base + budget * per_token + len(text) * per_char
+        counted = run_isolated(_tokenize_count, (text, budget), timeout=cpu, memory=TOKENIZE_MEMORY)
     except Crashed:
         return words, True
     if counted is None:
