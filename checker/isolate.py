@@ -37,16 +37,11 @@ def _child(
         os.dup2(devnull, 2)
     except OSError:
         pass
-    try:
-        import resource  # POSIX only
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a 2 GB child killed leaves no core file
-        # CPU time, not wall-clock time, decides: the same file gets the same answer on a busy machine
-        seconds = _seconds(cpu)
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + max(1, int(grace))))
-    except (ImportError, ValueError, OSError):
-        pass  # no limit where the platform has none
+    # CPU time, not wall-clock time, decides: the same file gets the same answer on a busy machine
+    seconds = _seconds(cpu)
+    _limit("RLIMIT_CPU", seconds, seconds + max(1, int(grace)))
+    _limit("RLIMIT_AS", memory, memory)
+    _limit("RLIMIT_CORE", 0, 0)  # a 2 GB child killed leaves no core file
     try:
         outcome: Tuple[bool, Any] = (True, function(argument))
     except BaseException as exc:
@@ -55,6 +50,22 @@ def _child(
         send.send(outcome)
     except BaseException as exc:
         send.send((False, f"cannot return the result: {type(exc).__name__}"))
+
+
+def _limit(name: str, soft: int, hard: int) -> None:
+    """Set one resource limit, each on its own (POSIX; none where the platform has none): one
+    the caller already set lower is kept, and it never costs the others (``ulimit -v`` below
+    2 GB made the memory limit fail, and the CPU-time limit after it was never set)."""
+    try:
+        import resource
+
+        kind = getattr(resource, name)
+        _, ceiling = resource.getrlimit(kind)
+        if ceiling != resource.RLIM_INFINITY:
+            soft, hard = min(soft, ceiling), min(hard, ceiling)
+        resource.setrlimit(kind, (soft, hard))
+    except (ImportError, AttributeError, ValueError, OSError):
+        pass
 
 
 def _seconds(cpu: float) -> int:

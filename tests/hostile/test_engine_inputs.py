@@ -166,6 +166,28 @@ def test_a_file_of_more_tokens_than_max_file_size_allows_is_not_parsed(tmp_path:
 
 
 @POSIX
+def test_a_lower_memory_limit_of_the_caller_keeps_the_childs_cpu_limit(tmp_path: Path) -> None:
+    """Under ``ulimit -v`` below the child's 2 GB, setting that limit failed and the CPU-time
+    limit after it was never set: the LibCST child ran on to the wall-clock wait, so the same
+    file was ARC003 or passed by the machine's speed."""
+    import resource
+
+    def lower() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+
+    root = project(tmp_path, {"chain.py": "type T = int\nx = a" + "[0]" * 4_000 + "\n"})
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        timeout=300,
+        preexec_fn=lower,
+    )
+    assert b"svc/app/chain.py:1:1: ARC003" in result.stdout
+    assert b"it ran out of its 1 s of CPU time" in result.stdout, result.stdout
+
+
+@POSIX
 def test_a_parse_takes_at_most_a_gigabyte_whatever_the_nesting(tmp_path: Path) -> None:
     """Nesting costs more tree a token than the token bound reckons with (``[*[*[*…a]]]`` 150
     deep: 690 KB, under the bound, took 2.4 GB): a parse may take 1 GB beyond what the process
