@@ -6,6 +6,7 @@ A segfault, a hang or an exhausted stack there costs one answer, never the run.
 from __future__ import annotations
 
 import faulthandler
+import math
 import multiprocessing
 import os
 import signal
@@ -69,8 +70,9 @@ def _limit(name: str, soft: int, hard: int) -> None:
 
 
 def _seconds(cpu: float) -> int:
-    """The whole seconds of CPU time a limit of ``cpu`` gives (the limit counts whole seconds)."""
-    return max(1, int(cpu))
+    """The whole seconds of CPU time a limit of ``cpu`` gives: the limit counts whole seconds,
+    so a part of one is a whole one more (1.77 s of an edit's budget was 1 s)."""
+    return max(1, math.ceil(cpu))
 
 
 def use_grace() -> None:

@@ -268,6 +268,14 @@ def test_an_edit_gets_cpu_time_by_its_tokens_and_fixes(tmp_path: Path) -> None:
     ]
 
 
+def test_a_budget_of_cpu_time_is_rounded_up_to_whole_seconds() -> None:
+    """The CPU-time limit counts whole seconds: an edit's 1.77 s was 1 s, and a fix that
+    needed 1.5 s was reported as not made."""
+    from archcheck.isolate import _seconds
+
+    assert [_seconds(cpu) for cpu in (0.05, 1.0, 1.01, 1.77, 20.0)] == [1, 1, 2, 2, 20]
+
+
 def test_a_fix_that_would_not_compile_is_not_made() -> None:
     import libcst as cst
 
