@@ -574,8 +574,28 @@ def count_tokens(text: str) -> int:
     """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement
     ``STATEMENT_TOKENS`` more). Linear in the text, about 0.1 µs a token: a tree takes about
     500 bytes a token."""
-    bare = _STRING_OR_COMMENT.sub(r"\g<f> s ", _ESCAPE.sub("__", text))
+    bare = _code(text)
     return _TOKEN.subn("", bare)[1] + STATEMENT_TOKENS * (bare.count("\n") + bare.count(";"))
+
+
+def _code(text: str) -> str:
+    """``text`` with each string literal and comment one word ``s`` (an f-string's text kept)."""
+    return _STRING_OR_COMMENT.sub(r"\g<f> s ", _ESCAPE.sub("__", text))
+
+
+# CPython's parser keeps every prefix of a dotted name it imports (``import a.b.c``: ``a.b``,
+# then ``a.b.c``), so its memory grows with the square of the name (30,000 parts in 60 KB:
+# 1 GB); the dots of one import statement (its names, a relative import's dots) are bounded
+MAX_IMPORT_DOTS = 1_000
+_IMPORT_TAIL = re.compile(r"\b(?:import|from)\b([\w \t.,]*)")
+
+
+def _import_dots_over(text: str) -> Optional[int]:
+    """The most dots of one import statement of ``text`` when over ``MAX_IMPORT_DOTS``, else None."""
+    if text.count(".") <= MAX_IMPORT_DOTS:
+        return None
+    most = max((found.group(1).count(".") for found in _IMPORT_TAIL.finditer(_code(text))), default=0)
+    return most if most > MAX_IMPORT_DOTS else None
 
 
 def count_words(text: str) -> int:
@@ -664,6 +684,13 @@ def parse(
     tokens = _tokens_over(text, max_tokens(limit))
     if tokens is not None:
         return _problem(path, too_many_tokens(*tokens, limit))
+    dots = _import_dots_over(text)
+    if dots is not None:
+        reason = (
+            f"skipped: an import of {dots:,} dots, over {MAX_IMPORT_DOTS:,} (the parser keeps each prefix "
+            "of a dotted name: memory grows with the square of its length)"
+        )
+        return _problem(path, reason)
     try:
         tree = _parse_slowly(text, path) if _may_parse_slowly(text) else quiet_parse(text, path)
         return tree if isinstance(tree, ParseProblem) else ParsedSource(path, text, tree)
