@@ -608,8 +608,9 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[int, bool]]:
     """The tokens of ``text``, and whether all were counted, when they are more than ``budget``;
     else None. Every word and symbol counted (strings' words too) is an upper bound; under it,
     the file is parsed. Over it, ``count_tokens`` says whether strings hold the words, but a
-    quote can fool it (``f"{"'''"}"``, PEP 701, reads as the start of a string to the end of
-    the file): then this Python's own tokenizer counts, up to the budget."""
+    quote in an f-string's placeholder can fool it (``f"{"'''"}"``, PEP 701, reads as the start
+    of a string to the end of the file): in a file with an f-string (or a t-string) this
+    Python's own tokenizer counts, up to the budget."""
     statements = STATEMENT_TOKENS * (text.count("\n") + text.count(";"))
     if len(text) + statements <= budget:
         return None  # every token is at least one character: not counted
