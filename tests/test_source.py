@@ -228,6 +228,51 @@ def test_only_a_file_with_an_f_string_is_tokenized_for_the_token_bound(
     assert source._tokens_over('y = t"{x}"\n' + escapes, 10_000) is None and tokenized == [10_000, 10_000]
 
 
+def test_the_tokenizer_weighs_nesting_as_the_string_aware_count_does() -> None:
+    """Both weigh a token in brackets by its depth (brackets in strings are no nesting)."""
+    from archcheck.facts import source
+
+    star = ("x = " + "[*" * 150 + "a" + "]" * 150 + "\n") * 10
+    strings = "x = '((((((' + ')))'\n" * 100
+    for text, nesting in ((star, 10 * 33_825), (strings, 0)):
+        assert source._nesting(source._code(text)) == nesting
+        tokenized = source._tokenize_count((text, 10**9))
+        newlines = text.count("\n") + 1  # tokens to it, not to the count (a statement's weight is)
+        assert tokenized is not None and tokenized - source.count_tokens(text) == newlines
+
+
+def test_the_quick_word_count_is_never_under_the_exact_one() -> None:
+    """``_most_words`` screens every file before any regex counts: it must never say fewer."""
+    import random
+    from pathlib import Path
+
+    from archcheck.facts import source
+
+    alphabet = "ab1_ .\n\t()[]{}é→\u00a0\u2028'\"\\#;0xe+-\udcff"
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5_000)]
+    texts += [path.read_text() for path in Path(source.__file__).parent.glob("*.py")]
+    for text in texts:
+        statements = source.STATEMENT_TOKENS * (text.count("\n") + text.count(";"))
+        assert source._most_words(text) + statements >= source.count_words(text), repr(text)
+
+
+def test_a_quote_can_hide_nesting_only_where_this_python_reuses_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the budget in every word, a file holds its tokens; only its nesting, which a
+    misread quote could hide from the string-aware count, is left to this Python's tokenizer,
+    and only from 3.12 (PEP 701): before, the parser stops at such a quote."""
+    from archcheck.facts import source
+
+    tokenized: List[int] = []
+    monkeypatch.setattr(source, "_tokenized_over", lambda text, budget, words: tokenized.append(budget))
+    text = 'y = f"{x}"\n' + "x = [a, b]\n" * 2_000  # 22,000 words: under 100,000, over a tenth
+    monkeypatch.setattr(source, "QUOTES_REUSED", False)
+    assert source._tokens_over(text, 100_000) is None and tokenized == []
+    monkeypatch.setattr(source, "QUOTES_REUSED", True)
+    assert source._tokens_over(text, 100_000) is None and tokenized == [100_000]
+    assert source._tokens_over(text, 300_000) is None and tokenized == [100_000]  # 11 times the words fit
+
+
 def test_columns_of_a_line_beyond_ascii_are_looked_up_not_encoded_per_node(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

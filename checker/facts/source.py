@@ -19,6 +19,7 @@ import io
 import itertools
 import pickle
 import re
+import string
 import sys
 import time
 import tokenize
@@ -407,6 +408,11 @@ PARSE_FRAMES = 1_000  # Python's default recursion limit
 PARSE_MEMORY = 1 << 30
 
 
+def _bytes(size: int) -> str:
+    """``1 GB`` or ``64 MB``."""
+    return f"{size >> 30} GB" if size >= 1 << 30 else f"{size >> 20} MB"
+
+
 @contextlib.contextmanager
 def _memory_above(extra: int) -> Iterator[None]:
     """An address-space limit of ``extra`` bytes above what the process maps now (POSIX; none
@@ -568,14 +574,39 @@ _TOKEN = re.compile(r"\d[\w.]*|\w+|[^\w\s]")  # a number is one (an exponent's s
 # a statement (a line, or one after a `;`) costs about as much tree as this many tokens (a line
 # ``a``: 1.8 KB, against 550 bytes for each operand of ``a+b+…``)
 STATEMENT_TOKENS = 3
+# a token inside n brackets weighs 1 + n/NESTING_TOKENS tokens: CPython's parser takes more
+# memory a token the deeper starred items nest (``[*[*…a]]``, 190 deep: 4.2 KB a token, against
+# at most 0.84 KB for 31 flat shapes), and a parse's memory is then bounded by its weighted
+# tokens alone, the same in every process, far below ``PARSE_MEMORY``
+NESTING_TOKENS = 20
+MAX_NESTING = 200  # the most brackets CPython's tokenizer keeps open
+_MOST_WEIGHT = 1 + MAX_NESTING // NESTING_TOKENS  # a token's, at most
+_BRACKET = re.compile(r"([\[\](){}])")
 
 
 def count_tokens(text: str) -> int:
     """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement
-    ``STATEMENT_TOKENS`` more). Linear in the text, about 0.1 µs a token: a tree takes about
-    500 bytes a token."""
+    ``STATEMENT_TOKENS`` more, a token in brackets more by its depth: ``NESTING_TOKENS``).
+    Linear in the text, about 0.1 µs a token: a tree takes at most about 840 bytes a token."""
     bare = _code(text)
-    return _TOKEN.subn("", bare)[1] + STATEMENT_TOKENS * (bare.count("\n") + bare.count(";"))
+    flat = _TOKEN.subn("", bare)[1] + STATEMENT_TOKENS * (bare.count("\n") + bare.count(";"))
+    return flat + _nesting(bare) // NESTING_TOKENS
+
+
+def _nesting(code: str) -> int:
+    """The brackets around each token of ``code``, summed (a bracket is inside those before it)."""
+    total = depth = 0
+    for index, piece in enumerate(_BRACKET.split(code)):
+        if not index % 2:  # the code between two brackets
+            if depth:
+                total += depth * _TOKEN.subn("", piece)[1]
+        elif piece in "([{":
+            total += depth
+            depth = min(depth + 1, MAX_NESTING)
+        else:
+            depth = max(depth - 1, 0)
+            total += depth
+    return total
 
 
 def _code(text: str) -> str:
@@ -604,25 +635,54 @@ def count_words(text: str) -> int:
     return _TOKEN.subn("", text)[1] + STATEMENT_TOKENS * (text.count("\n") + text.count(";"))
 
 
+def _byte_kinds() -> bytes:
+    """A ``bytes.translate`` table: each byte as what it can start, a word (``w``: an ASCII
+    letter, digit or ``_``), nothing (`` ``: ASCII white space) or a token of its own (``o``)."""
+    table = bytearray(b"o" * 256)
+    for byte in (string.ascii_letters + string.digits + "_").encode():
+        table[byte] = ord("w")
+    for byte in b" \t\n\r\f\v":
+        table[byte] = ord(" ")
+    return bytes(table)
+
+
+_BYTE_KINDS = _byte_kinds()
+
+
+def _most_words(text: str) -> int:
+    """At least ``count_words(text)`` less its statements' weight, about eight times as fast:
+    each byte that is no ASCII letter, digit, ``_`` or white space, and each run of those."""
+    kinds = text.encode("utf-8", "surrogatepass").translate(_BYTE_KINDS)
+    return kinds.count(b"o") + kinds.count(b"ow") + kinds.count(b" w") + kinds.startswith(b"w")
+
+
 def _tokens_over(text: str, budget: int) -> Optional[Tuple[int, bool]]:
-    """The tokens of ``text``, and whether all were counted, when they are more than ``budget``;
-    else None. Every word and symbol counted (strings' words too) is an upper bound; under it,
-    the file is parsed. Over it, ``count_tokens`` says whether strings hold the words, but a
-    quote in an f-string's placeholder can fool it (``f"{"'''"}"``, PEP 701, reads as the start
-    of a string to the end of the file): in a file with an f-string (or a t-string) this
-    Python's own tokenizer counts, up to the budget."""
+    """The tokens of ``text`` (weighed by their nesting: ``count_tokens``), and whether all
+    were counted, when they are more than ``budget``; else None. Every word and symbol (strings'
+    too), each weighing the most a token can, is an upper bound; under it, the file is parsed.
+    Over it, ``count_tokens`` counts, but a quote in an f-string's placeholder can fool it
+    (``f"{"'''"}"``, PEP 701, reads as the start of a string to the end of the file): in a file
+    with an f-string (or a t-string) this Python's own tokenizer counts, up to the budget,
+    where every word is over it or this Python reads such quotes."""
     statements = STATEMENT_TOKENS * (text.count("\n") + text.count(";"))
-    if len(text) + statements <= budget:
+    if (len(text) + statements) * _MOST_WEIGHT <= budget:
         return None  # every token is at least one character: not counted
-    words = count_words(text)
-    if words <= budget:
+    if (_most_words(text) + statements) * _MOST_WEIGHT <= budget:
         return None
     count = count_tokens(text)
     if count > budget:
         return count, True
     if not _TEMPLATE_START.search(text):
         return None  # strings and comments hold the words, and no quote can have fooled that
+    words = count_words(text)
+    if words <= budget and not QUOTES_REUSED:
+        return None  # no quote fooled the count of a file this Python parses (it stops there)
     return _tokenized_over(text, budget, words)
+
+
+# from 3.12 an f-string's placeholder may hold its own quote (PEP 701); before, a file that
+# does is rejected by the parser at that quote, and the count before it holds
+QUOTES_REUSED = sys.version_info >= (3, 12)
 
 
 # the CPU time this Python's tokenizer may take (in a child): a second, 4 µs a token of the
@@ -643,25 +703,34 @@ def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[int, b
     except Crashed:
         return words, True
     if counted is None:
-        return words, True
+        return (words, True) if words > budget else None  # (else the parse stops where it cannot read)
     return (counted, False) if counted > budget else None
 
 
 def _tokenize_count(job: Tuple[str, int]) -> Optional[int]:
-    """The tokens of ``text`` as this Python's tokenizer reads them, up to one more than
-    ``budget``; None if it cannot read them (an error token or an error)."""
+    """The tokens of ``text`` as this Python's tokenizer reads them (weighed as by
+    ``count_tokens``), up to one more than ``budget``; None if it cannot read them (an error
+    token or an error)."""
     text, budget = job
-    count = 0
+    count = depth = nesting = 0
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.ERRORTOKEN:
                 return None
+            closes = token.type == tokenize.OP and token.string in _CLOSING
+            depth = max(depth - 1, 0) if closes else depth
+            nesting += depth
+            if token.type == tokenize.OP and token.string in _OPENING:
+                depth = min(depth + 1, MAX_NESTING)
             count += 1 + (STATEMENT_TOKENS if token.type == tokenize.NEWLINE or token.string == ";" else 0)
-            if count > budget:
+            if count + nesting // NESTING_TOKENS > budget:
                 break
     except (tokenize.TokenError, SyntaxError, ValueError):
         return None
-    return count
+    return count + nesting // NESTING_TOKENS
+
+
+_OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
 
 
 Parsed = Union[ParsedSource, ParseProblem]
@@ -698,7 +767,7 @@ def parse(
     except SyntaxError as exc:
         ast_error: SyntaxError = exc
     except MemoryError:
-        return _problem(path, f"skipped: parsing it takes more than {PARSE_MEMORY >> 30} GB of memory")
+        return _problem(path, f"skipped: parsing it takes more than {_bytes(PARSE_MEMORY)} of memory")
     except (RecursionError, ValueError) as exc:
         return _problem(path, f"cannot parse: {type(exc).__name__}")
     if rejected is None or any(reached in ast_error.msg for reached in _CPYTHON_LIMITS):
