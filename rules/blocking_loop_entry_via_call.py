@@ -226,6 +226,23 @@ class BlockingLoopEntryViaCall(
     reads = frozenset(
         {"loop_entries", "imports", "classes", "calls", "functions", "module_instances", "contents"}
     )
+    # names and what resolves them: its positions come from call facts (``calls``, or those of
+    # the files it read), so a body edited elsewhere does not build the call graph again
+    reads_attributes = frozenset(
+        {
+            "functions.name",
+            "classes.name",
+            "classes.methods",
+            "imports.module",
+            "imports.level",
+            "imports.names",
+            "imports.kind",
+            "imports.aliases",
+            "loop_entries.function",
+            "loop_entries.guarded",
+            "loop_entries.kind",
+        }
+    )
     loop_calls = LoopCalls(
         functions=frozenset({"asyncio.run"}), methods=frozenset({"run_until_complete", "run_forever"})
     )

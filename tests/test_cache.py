@@ -387,3 +387,41 @@ def test_a_base_class_changed_in_another_file_derives_its_subclasses_again(tmp_p
         ("SSOT001", "orders/app/errors.py"),
         ("SSOT001", "orders/app/plain.py"),
     ]
+
+
+def test_a_rule_that_reads_names_only_is_not_run_again_when_only_lines_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ASY003 takes only names from definitions and imports (``reads_attributes``), its
+    positions from call facts of the files it read: lines moved in a file it did not read
+    (a statement added at the top of a function) keep its findings; a renamed function
+    does not."""
+    from archcheck import api
+    from archcheck.rules.blocking_loop_entry_via_call import BlockingLoopEntryViaCall
+    from tests.helpers import copy_fixture
+
+    runs: List[int] = []
+    real = BlockingLoopEntryViaCall.check
+
+    def counted(self: BlockingLoopEntryViaCall) -> Any:
+        runs.append(1)
+        return real(self)
+
+    monkeypatch.setattr(BlockingLoopEntryViaCall, "check", counted)
+    root = copy_fixture(tmp_path, "async_chains")
+    report = root / "netra_backend" / "app" / "report.py"
+    report.write_text("def summary(rows):\n    return len(rows)\n")
+    settings = api.load_settings(root)
+    first = api.check(settings, jobs=1)
+    assert len(runs) == 1 and any(v.code == "ASY003" for v in first.violations)
+    report.write_text(
+        "def summary(rows):\n    rows = list(rows)\n    return len(rows)\n\n\ndef total():\n    pass\n"
+    )
+    moved = report.read_text().replace("def total", "def grand_total")
+    warm = api.check(settings, jobs=1)
+    assert len(runs) == 2  # a new function: a name it reads
+    report.write_text("\n\n" + report.read_text())  # every line moved
+    assert api.check(settings, jobs=1).violations == warm.violations and len(runs) == 2
+    report.write_text(moved)
+    renamed = api.check(settings, jobs=1)
+    assert len(runs) == 3 and renamed.violations == api.check(settings, jobs=1, use_cache=False).violations

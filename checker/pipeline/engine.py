@@ -30,7 +30,7 @@ from archcheck.pipeline.cache import (
     digest,
     signature,
 )
-from archcheck.pipeline.filephase import FilePlan, fact_digests, read_requirements
+from archcheck.pipeline.filephase import FilePlan, fact_digests, read_requirements, view_name, views_of
 from archcheck.pipeline.registry import RuleClass, code_in
 from archcheck.pipeline.runner import (
     CallFactFiles,
@@ -135,6 +135,7 @@ def _project(
     # what the per-file phase gathers depends on the whole catalogue, never on the selection
     plan = FilePlan(
         loop_calls=registry.loop_calls(),
+        views=registry.views(),
         prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1",
         max_file_size=settings.max_file_size,
     )
@@ -219,15 +220,20 @@ class _Inputs:
 
     def key(self, rule: RuleClass) -> str:
         fields = tuple(sorted(_FIELDS if "*" in rule.reads else rule.reads - {"contents"}))
-        return digest(self.base, rule.code, fields, [self._field(f) for f in fields])
+        views = dict(views_of(rule.reads_attributes))
+        parts = [self._field(f, views.get(f, ())) for f in fields]
+        return digest(self.base, rule.code, fields, sorted(rule.reads_attributes), parts)
 
-    def _field(self, name: str) -> str:
-        """One digest of the field ``name`` of every file (the paths are in ``base``)."""
-        if name not in self.combined:
+    def _field(self, name: str, attributes: Tuple[str, ...] = ()) -> str:
+        """One digest of the field ``name`` of every file (the paths are in ``base``), or of
+        those ``attributes`` of its facts (a file without that digest gives the whole field's)."""
+        view = view_name(name, attributes) if attributes else name
+        if view not in self.combined:
             paths = sorted(self.digests)
-            text = "\0".join(self.digests[p].get(name, "") for p in paths)
-            self.combined[name] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        return self.combined[name]
+            each = (self.digests[p] for p in paths)
+            text = "\0".join(d.get(view) or d.get(name, "") for d in each)
+            self.combined[view] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.combined[view]
 
 
 Computed = Tuple[Tuple[Violation, ...], Tuple[str, ...]]  # a rule's findings, and the files it read

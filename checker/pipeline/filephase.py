@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
-from typing import Dict, Tuple, Union
+from typing import Dict, Iterable, Set, Tuple, Union
 
 import msgspec
 
@@ -30,6 +30,23 @@ from archcheck.model import CallFacts, FileFacts, Location, ParseProblem
 from archcheck.pipeline.cache import content_hash
 from archcheck.project.discovery import is_env_file
 
+# parts of fact fields: (field, the attributes of its facts), as rules read them alone
+Views = Tuple[Tuple[str, Tuple[str, ...]], ...]
+
+
+def views_of(attributes: Iterable[str]) -> Views:
+    """``functions.name``, ``classes.name``, ``classes.methods`` as views, one a field."""
+    fields: Dict[str, Set[str]] = {}
+    for dotted in attributes:
+        name, _, attribute = dotted.partition(".")
+        fields.setdefault(name, set()).add(attribute)
+    return tuple((name, tuple(sorted(found))) for name, found in sorted(fields.items()))
+
+
+def view_name(name: str, attributes: Tuple[str, ...]) -> str:
+    """The digest key of a view: ``classes.methods+name``."""
+    return f"{name}.{'+'.join(attributes)}"
+
 
 @dataclass(frozen=True)
 class FilePlan:
@@ -40,6 +57,7 @@ class FilePlan:
     """
 
     loop_calls: LoopCalls = field(default_factory=LoopCalls)  # the event-loop entries the async rules judge
+    views: Views = ()  # parts of fields some rule reads alone: each gets a digest (``view_name``)
     prefilters: bool = True  # False: every gatherer walks every file (to prove the screens sound)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # larger files are skipped, with an ARC001 finding
 
@@ -96,19 +114,28 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
 _DEFAULTS = FileFacts("")
 
 
-def fact_digests(facts: FileFacts) -> Dict[str, str]:
-    """A digest of each field of ``facts`` that holds something (the path aside): what tells a
-    run which rules' inputs changed, without reading the facts themselves."""
+def fact_digests(facts: FileFacts, views: Views = ()) -> Dict[str, str]:
+    """A digest of each field of ``facts`` that holds something (the path aside), and of each
+    of ``views`` of it: what tells a run which rules' inputs changed, without reading the
+    facts themselves."""
     found = {}
     for name in FileFacts.__struct_fields__:
         value = getattr(facts, name)
         if name != "path" and value != getattr(_DEFAULTS, name):
-            try:
-                data = msgspec.msgpack.encode(value)
-            except UnicodeEncodeError:  # a non-UTF-8 file name in a location (msgspec has no surrogates)
-                data = repr(value).encode("utf-8", "surrogatepass")
-            found[name] = hashlib.blake2b(data, digest_size=12).hexdigest()
+            found[name] = _digest(value)
+    for name, attributes in views:
+        if name in found:
+            items = getattr(facts, name)
+            found[view_name(name, attributes)] = _digest([[getattr(i, a) for a in attributes] for i in items])
     return found
+
+
+def _digest(value: object) -> str:
+    try:
+        data = msgspec.msgpack.encode(value)
+    except UnicodeEncodeError:  # a non-UTF-8 file name in a location (msgspec has no surrogates)
+        data = repr(value).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
 def analyse_calls(path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE) -> CallFacts:

@@ -15,6 +15,7 @@ from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Sequence, Tuple
 import archcheck.rules as package
 from archcheck.config.options import Option
 from archcheck.facts.loops import LoopCalls
+from archcheck.pipeline.filephase import Views, views_of
 from archcheck.rule_api.rule import Rule
 
 RuleClass = Type[Rule]
@@ -51,6 +52,12 @@ def by_code() -> Dict[str, RuleClass]:
 def options() -> Tuple[Option, ...]:
     """Every option a rule declares: what ``[tool.archcheck.<section>]`` may hold."""
     return tuple(option for rule in catalogue() for option in rule.options)
+
+
+def views() -> Views:
+    """Every part of a field's facts some rule reads alone (``reads_attributes``): the per-file
+    phase gives each a digest of its own."""
+    return tuple(sorted({view for rule in catalogue() for view in views_of(rule.reads_attributes)}))
 
 
 def loop_calls() -> LoopCalls:

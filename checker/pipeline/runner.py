@@ -79,13 +79,13 @@ def _work(task: Task) -> Worked:
     facts, analysed = read_and_analyse(root, path, plan)
     if not gc.isenabled() and next(_tasks_here) % _COLLECT_EVERY == 0:
         gc.collect()  # a safety net: the per-file phase makes no cycles
-    return facts, fact_digests(facts), analysed
+    return facts, fact_digests(facts, plan.views), analysed
 
 
 def _work_crashed(task: Task, reason: str) -> Worked:
     problem = ParseProblem(f"cannot analyse this file: {reason}", Location(task[1]))
     facts = FileFacts(task[1], problems=(problem,))
-    return facts, fact_digests(facts), ""
+    return facts, fact_digests(facts, task[2].views), ""
 
 
 def _calls_work(task: Tuple[str, str, int]) -> CallFacts:

@@ -61,6 +61,10 @@ class Rule:
     # file text beyond facts (the call graph does). A rule whose inputs did not change since the
     # last run is not run again; tests check every rule reads no more than it declares.
     reads: ClassVar[FrozenSet[str]] = frozenset({"*"})
+    # Where it reads only some attributes of a field's facts, those as ``field.attribute``
+    # (``functions.name``): a change to the others (lines moved, a body edited) does not run
+    # it again. Tests check its findings stay the same with every other attribute changed.
+    reads_attributes: ClassVar[FrozenSet[str]] = frozenset()
 
     def __init_subclass__(
         cls,
