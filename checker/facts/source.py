@@ -570,14 +570,25 @@ _STRING_OR_COMMENT = re.compile(rf"(?P<f>[rRbB]?[fFtT][rRbB]?(?:{_STRING}))|(?:{
 # where a quote can fool that reading: an f-string (or a t-string, 3.14) may hold its own quote
 # in a placeholder from 3.12 (PEP 701), and the string pattern ends it there
 _TEMPLATE_START = re.compile(r"(?<!\w)[rRbB]?[fFtT][rRbB]?['\"]")
-_TOKEN = re.compile(r"\d[\w.]*|\w+|[^\w\s]")  # a number is one (an exponent's sign splits it)
+# a number is one token, of one dot at most (``1..a.a`` is the float ``1.`` and two attributes:
+# read as one number, 5 MB of it parsed in 1.6 GB), an exponent's sign splits it
+_TOKEN = re.compile(r"\d\w*(?:\.\w*)?|\w+|[^\w\s]")
 # a statement (a line, or one after a `;`) costs about as much tree as this many tokens (a line
-# ``a``: 1.8 KB, against 550 bytes for each operand of ``a+b+…``)
+# ``a``: 1.8 KB, against 550 bytes for each operand of ``a+b+…``), and so does a ``lambda`` (its
+# parameters' nodes: ``lambda a:`` chains took 1.1 KB a token, 0.83 GB at the bound)
 STATEMENT_TOKENS = 3
+
+
+def _heavy(text: str) -> int:
+    """What the statements and lambdas of ``text`` weigh beyond their tokens (a ``lambda`` in a
+    name or a string is counted too: never less)."""
+    return STATEMENT_TOKENS * (text.count("\n") + text.count(";") + text.count("lambda"))
+
+
 # a token inside n brackets weighs 1 + n/NESTING_TOKENS tokens: CPython's parser takes more
 # memory a token the deeper starred items nest (``[*[*…a]]``, 190 deep: 4.2 KB a token, against
-# at most 0.84 KB for 31 flat shapes), and a parse's memory is then bounded by its weighted
-# tokens alone, the same in every process, far below ``PARSE_MEMORY``
+# at most 0.67 KB for flat shapes), and a parse's memory is then bounded by its weighted tokens
+# alone (0.55 GB at the default bound), the same in every process, far below ``PARSE_MEMORY``
 NESTING_TOKENS = 20
 MAX_NESTING = 200  # the most brackets CPython's tokenizer keeps open
 _MOST_WEIGHT = 1 + MAX_NESTING // NESTING_TOKENS  # a token's, at most
@@ -585,11 +596,12 @@ _BRACKET = re.compile(r"([\[\](){}])")
 
 
 def count_tokens(text: str) -> int:
-    """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement
-    ``STATEMENT_TOKENS`` more, a token in brackets more by its depth: ``NESTING_TOKENS``).
-    Linear in the text, about 0.1 µs a token: a tree takes at most about 840 bytes a token."""
+    """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement or
+    a ``lambda`` ``STATEMENT_TOKENS`` more, a token in brackets more by its depth:
+    ``NESTING_TOKENS``). Linear in the text, about 0.1 µs a token: a parse takes at most about
+    740 bytes of memory a token so counted (47 shapes measured; nested starred items the most)."""
     bare = _code(text)
-    flat = _TOKEN.subn("", bare)[1] + STATEMENT_TOKENS * (bare.count("\n") + bare.count(";"))
+    flat = _TOKEN.subn("", bare)[1] + _heavy(bare)
     return flat + _nesting(bare) // NESTING_TOKENS
 
 
@@ -630,9 +642,10 @@ def _import_dots_over(text: str) -> Optional[int]:
 
 
 def count_words(text: str) -> int:
-    """Every word and symbol of ``text`` (strings' and comments' too), a statement
-    ``STATEMENT_TOKENS`` more: more than ``count_tokens``, and no quote can change that."""
-    return _TOKEN.subn("", text)[1] + STATEMENT_TOKENS * (text.count("\n") + text.count(";"))
+    """Every word and symbol of ``text`` (strings' and comments' too), a statement or a
+    ``lambda`` ``STATEMENT_TOKENS`` more: more than ``count_tokens`` but for nesting, and no
+    quote can change that."""
+    return _TOKEN.subn("", text)[1] + _heavy(text)
 
 
 def _byte_kinds() -> bytes:
@@ -664,7 +677,7 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[int, bool]]:
     (``f"{"'''"}"``, PEP 701, reads as the start of a string to the end of the file): in a file
     with an f-string (or a t-string) this Python's own tokenizer counts, up to the budget,
     where every word is over it or this Python reads such quotes."""
-    statements = STATEMENT_TOKENS * (text.count("\n") + text.count(";"))
+    statements = _heavy(text)
     if (len(text) + statements) * _MOST_WEIGHT <= budget:
         return None  # every token is at least one character: not counted
     if (_most_words(text) + statements) * _MOST_WEIGHT <= budget:
@@ -722,7 +735,8 @@ def _tokenize_count(job: Tuple[str, int]) -> Optional[int]:
             nesting += depth
             if token.type == tokenize.OP and token.string in _OPENING:
                 depth = min(depth + 1, MAX_NESTING)
-            count += 1 + (STATEMENT_TOKENS if token.type == tokenize.NEWLINE or token.string == ";" else 0)
+            heavy = token.type == tokenize.NEWLINE or token.string in _HEAVY_TOKENS
+            count += 1 + (STATEMENT_TOKENS if heavy else 0)
             if count + nesting // NESTING_TOKENS > budget:
                 break
     except (tokenize.TokenError, SyntaxError, ValueError):
@@ -731,6 +745,7 @@ def _tokenize_count(job: Tuple[str, int]) -> Optional[int]:
 
 
 _OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+_HEAVY_TOKENS = frozenset({";", "lambda"})
 
 
 Parsed = Union[ParsedSource, ParseProblem]

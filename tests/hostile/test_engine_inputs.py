@@ -220,6 +220,23 @@ def test_nesting_weighs_on_the_token_bound(tmp_path: Path) -> None:
     assert "svc/app/flat.py" not in out and "svc/app/loop.py:4:5: ASY001" in out
 
 
+def test_a_number_and_attributes_after_it_and_lambdas_count_as_python_reads_them(tmp_path: Path) -> None:
+    """``1..a.a…`` is the float ``1.`` and attributes, but the count read it as one number
+    (5 MB parsed in 1.6 GB, and near 1 GB the memory limit decided, differently run to run);
+    ``lambda a:`` chains took 1.1 KB a token. A number holds one dot at most, and a lambda
+    weighs as much as a statement."""
+    files = {
+        "numbers.py": ("1." + ".a" * 999 + "\n") * 80,  # 160,000 tokens
+        "lambdas.py": ("x = " + "lambda a:" * 100 + "0\n") * 400,  # 120,000 tokens, 40,000 lambdas
+        "floats.py": "x = [" + "1.5, 2.e5, 3_0.0j, " * 10_000 + "]\n",  # 60,000 tokens
+    }
+    out = _text(project(tmp_path, files, CONFIG + "max-file-size = 1\n"))
+    over = " tokens, over the 149,796 that max-file-size (1 MB) allows"
+    assert "svc/app/numbers.py:1:1: ARC001 cannot check this file: skipped: 160,160" + over in out
+    assert "svc/app/lambdas.py:1:1: ARC001 cannot check this file: skipped: 242,400" + over in out
+    assert "svc/app/floats.py" not in out
+
+
 @POSIX
 def test_a_parse_that_needs_more_memory_than_its_limit_is_skipped(tmp_path: Path) -> None:
     """The memory limit stays, for a shape the bound does not know: a parse over it is
