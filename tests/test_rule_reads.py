@@ -96,15 +96,19 @@ def declared(rule: Type[Rule]) -> Set[str]:
     return set(rule.reads)
 
 
-@pytest.mark.parametrize("rule", catalogue(), ids=lambda r: r.code)
-def test_rule_reads_only_what_it_declares(tmp_path: Path, rule: Type[Rule]) -> None:
+def _roots(tmp_path: Path, rule: Type[Rule]) -> Dict[str, Path]:
     roots: Dict[str, Path] = {}
     for index, example in enumerate([*rule.valid, *rule.invalid]):
         (tmp_path / f"example{index}").mkdir()
         roots[f"example {index}"] = write_example(tmp_path / f"example{index}", example)
     for name in FIXTURE_NAMES:
         roots[name] = copy_fixture(tmp_path, name)
-    for where, root in roots.items():
+    return roots
+
+
+@pytest.mark.parametrize("rule", catalogue(), ids=lambda r: r.code)
+def test_rule_reads_only_what_it_declares(tmp_path: Path, rule: Type[Rule]) -> None:
+    for where, root in _roots(tmp_path, rule).items():
         undeclared = reads_of(rule, root) - declared(rule)
         assert not undeclared, (
             f"{rule.code} reads {sorted(undeclared)} on {where} but declares {sorted(rule.reads)}"
@@ -167,16 +171,6 @@ def findings_of(rule: Type[Rule], root: Path, scramble: bool) -> List[Violation]
     facts = {path: _scrambled(analysis.facts[path], views) for path in analysis.facts}
     project = Project(settings, base.layout, facts, base.requirements, analysis.calls)
     return list(rule(project).check())
-
-
-def _roots(tmp_path: Path, rule: Type[Rule]) -> Dict[str, Path]:
-    roots: Dict[str, Path] = {}
-    for index, example in enumerate([*rule.valid, *rule.invalid]):
-        (tmp_path / f"example{index}").mkdir()
-        roots[f"example {index}"] = write_example(tmp_path / f"example{index}", example)
-    for name in FIXTURE_NAMES:
-        roots[name] = copy_fixture(tmp_path, name)
-    return roots
 
 
 PARTIAL_READERS = [rule for rule in catalogue() if rule.reads_attributes]
