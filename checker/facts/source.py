@@ -570,9 +570,11 @@ _STRING_OR_COMMENT = re.compile(rf"(?P<f>[rRbB]?[fFtT][rRbB]?(?:{_STRING}))|(?:{
 # where a quote can fool that reading: an f-string (or a t-string, 3.14) may hold its own quote
 # in a placeholder from 3.12 (PEP 701), and the string pattern ends it there
 _TEMPLATE_START = re.compile(r"(?<!\w)[rRbB]?[fFtT][rRbB]?['\"]")
-# a number is one token, of one dot at most (``1..a.a`` is the float ``1.`` and two attributes:
-# read as one number, 5 MB of it parsed in 1.6 GB), an exponent's sign splits it
-_TOKEN = re.compile(r"\d\w*(?:\.\w*)?|\w+|[^\w\s]")
+# a number is digits (``_`` between two), a dot and digits after it: never longer than Python
+# reads it (``1..a.a`` is the float ``1.`` and two attributes, ``1.if`` a float and a keyword:
+# read as one number each, 4 MB of them parsed in 1.1 to 1.6 GB), so its exponent, ``j``,
+# a hex digit may count one more
+_TOKEN = re.compile(r"\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\w+|[^\w\s]")
 # a statement (a line, or one after a `;`) costs about as much tree as this many tokens (a line
 # ``a``: 1.8 KB, against 550 bytes for each operand of ``a+b+…``), and so does a ``lambda`` (its
 # parameters' nodes: ``lambda a:`` chains took 1.1 KB a token, 0.83 GB at the bound)
@@ -599,7 +601,7 @@ def count_tokens(text: str) -> int:
     """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement or
     a ``lambda`` ``STATEMENT_TOKENS`` more, a token in brackets more by its depth:
     ``NESTING_TOKENS``). Linear in the text, about 0.1 µs a token: a parse takes at most about
-    740 bytes of memory a token so counted (47 shapes measured; nested starred items the most)."""
+    740 bytes of memory a token so counted (over 60 shapes measured; nested starred items the most)."""
     bare = _code(text)
     flat = _TOKEN.subn("", bare)[1] + _heavy(bare)
     return flat + _nesting(bare) // NESTING_TOKENS
@@ -649,10 +651,13 @@ def count_words(text: str) -> int:
 
 
 def _byte_kinds() -> bytes:
-    """A ``bytes.translate`` table: each byte as what it can start, a word (``w``: an ASCII
-    letter, digit or ``_``), nothing (`` ``: ASCII white space) or a token of its own (``o``)."""
+    """A ``bytes.translate`` table: each byte as what it can start, a number (``d``: an ASCII
+    digit), a word (``w``: an ASCII letter or ``_``), nothing (`` ``: ASCII white space) or a
+    token of its own (``o``)."""
     table = bytearray(b"o" * 256)
-    for byte in (string.ascii_letters + string.digits + "_").encode():
+    for byte in string.digits.encode():
+        table[byte] = ord("d")
+    for byte in (string.ascii_letters + "_").encode():
         table[byte] = ord("w")
     for byte in b" \t\n\r\f\v":
         table[byte] = ord(" ")
@@ -660,13 +665,17 @@ def _byte_kinds() -> bytes:
 
 
 _BYTE_KINDS = _byte_kinds()
+# where a token can start: a byte of its own, or a digit or letter after another kind (a word
+# after digits: ``1if`` is a number and a keyword)
+_STARTS = (b"o", b"ow", b" w", b"od", b" d", b"dw")
 
 
 def _most_words(text: str) -> int:
     """At least ``count_words(text)`` less its statements' weight, about eight times as fast:
-    each byte that is no ASCII letter, digit, ``_`` or white space, and each run of those."""
+    each byte that is no ASCII letter, digit, ``_`` or white space, and each place a run of
+    those, or a word after digits, starts."""
     kinds = text.encode("utf-8", "surrogatepass").translate(_BYTE_KINDS)
-    return kinds.count(b"o") + kinds.count(b"ow") + kinds.count(b" w") + kinds.startswith(b"w")
+    return sum(map(kinds.count, _STARTS)) + (kinds[:1] in (b"w", b"d"))
 
 
 def _tokens_over(text: str, budget: int) -> Optional[Tuple[int, bool]]:

@@ -229,11 +229,13 @@ def test_a_number_and_attributes_after_it_and_lambdas_count_as_python_reads_them
         "numbers.py": ("1." + ".a" * 999 + "\n") * 80,  # 160,000 tokens
         "lambdas.py": ("x = " + "lambda a:" * 100 + "0\n") * 400,  # 120,000 tokens, 40,000 lambdas
         "floats.py": "x = [" + "1.5, 2.e5, 3_0.0j, " * 10_000 + "]\n",  # 60,000 tokens
+        "keywords.py": ("x = " + "1.if 1.in 1.else " * 300 + "1.\n") * 90,  # 162,540 tokens
     }
     out = _text(project(tmp_path, files, CONFIG + "max-file-size = 1\n"))
     over = " tokens, over the 149,796 that max-file-size (1 MB) allows"
     assert "svc/app/numbers.py:1:1: ARC001 cannot check this file: skipped: 160,160" + over in out
     assert "svc/app/lambdas.py:1:1: ARC001 cannot check this file: skipped: 242,400" + over in out
+    assert "svc/app/keywords.py:1:1: ARC001 cannot check this file: skipped: 162,540" + over in out
     assert "svc/app/floats.py" not in out
 
 
