@@ -217,6 +217,10 @@ class _Inputs:
         self.base = digest(project.settings, shape)
         self.digests = analysis.facts.digests
         self.combined: Dict[str, str] = {}
+        self.holding: Dict[str, List[str]] = {}  # field -> the files whose facts hold it, sorted
+        for path in shape[0]:
+            for name in self.digests[path]:
+                self.holding.setdefault(name, []).append(path)
 
     def key(self, rule: RuleClass) -> str:
         fields = tuple(sorted(_FIELDS if "*" in rule.reads else rule.reads - {"contents"}))
@@ -225,13 +229,13 @@ class _Inputs:
         return digest(self.base, rule.code, fields, sorted(rule.reads_attributes), parts)
 
     def _field(self, name: str, attributes: Tuple[str, ...] = ()) -> str:
-        """One digest of the field ``name`` of every file (the paths are in ``base``), or of
-        those ``attributes`` of its facts (a file without that digest gives the whole field's)."""
+        """One digest of the field ``name`` of every file that holds it, or of those
+        ``attributes`` of its facts (a file without that digest gives the whole field's): each
+        file's fields are read once, not once a field."""
         view = view_name(name, attributes) if attributes else name
         if view not in self.combined:
-            paths = sorted(self.digests)
-            each = (self.digests[p] for p in paths)
-            text = "\0".join(d.get(view) or d.get(name, "") for d in each)
+            each = ((p, self.digests[p]) for p in self.holding.get(name, ()))
+            text = "\0".join(f"{p}\0{d.get(view) or d[name]}" for p, d in each)
             self.combined[view] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         return self.combined[view]
 
