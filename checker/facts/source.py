@@ -553,9 +553,11 @@ def _too_slow(path: str, how: str) -> ParseProblem:
     return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
 
 
-# a backslash and the character after it, first made two plain characters: then no string
-# pattern below repeats a group (``re`` keeps a backtracking state for each repetition of one:
-# 2.45 million ``\n`` escapes in a bytes literal took 1.7 GB) and ``\'`` ends no string
+# a backslash and the character after it, first made a space: then no string pattern below
+# repeats a group (``re`` keeps a backtracking state for each repetition of one: 2.45 million
+# ``\n`` escapes in a bytes literal took 1.7 GB), ``\'`` ends no string, and a line continued
+# outside a string joins no words (made ``__``, ``a\<newline>or\<newline>b`` was one word:
+# 4.9 MB of it counted 8 tokens)
 _ESCAPE = re.compile(r"\\.", re.S)
 # a string literal (to its closing quotes, else to the end of its line or of the file: every
 # match succeeds, so none is tried again from a later quote) or a comment; an f-string's text
@@ -625,7 +627,7 @@ def _nesting(code: str) -> int:
 
 def _code(text: str) -> str:
     """``text`` with each string literal and comment one word ``s`` (an f-string's text kept)."""
-    return _STRING_OR_COMMENT.sub(r"\g<f> s ", _ESCAPE.sub("__", text))
+    return _STRING_OR_COMMENT.sub(r"\g<f> s ", _ESCAPE.sub(" ", text))
 
 
 # CPython's parser keeps every prefix of a dotted name it imports (``import a.b.c``: ``a.b``,
@@ -791,7 +793,8 @@ def parse(
     except SyntaxError as exc:
         ast_error: SyntaxError = exc
     except MemoryError:
-        return _problem(path, f"skipped: parsing it takes more than {_bytes(PARSE_MEMORY)} of memory")
+        reason = f"more than {_bytes(PARSE_MEMORY)} of memory, or nesting deeper than the parser's stack"
+        return _problem(path, f"skipped: parsing it takes {reason}")
     except (RecursionError, ValueError) as exc:
         return _problem(path, f"cannot parse: {type(exc).__name__}")
     if rejected is None or any(reached in ast_error.msg for reached in _CPYTHON_LIMITS):
