@@ -291,7 +291,8 @@ def test_the_count_never_reads_fewer_tokens_than_python(monkeypatch: pytest.Monk
 
 def test_a_continued_line_joins_no_words_in_the_count() -> None:
     """A backslash and a newline outside a string split words as Python reads them
-    (``a\\<newline>or`` is two tokens: made ``__``, 4.9 MB of them counted 8)."""
+    (``a\\<newline>or`` is two tokens: made ``__``, 4.9 MB of them counted 8), and one at the
+    end of a comment is the comment's text (every line after it was read as comment)."""
     import tokenize
 
     from archcheck.facts import source
@@ -300,6 +301,10 @@ def test_a_continued_line_joins_no_words_in_the_count() -> None:
         "x=[a\\\nfor\\\na\\\nin\\\na]\n",
         "y = a\\\nor\\\nb\\\nor\\\nc\n",
         's = "a\\\nb" \\\nif x else 1\n',
+        # a comment ending in a backslash ends at its newline (read as one comment to the end)
+        "x = 1  # \\\na+b+c+d+e+f+g  #\\\nh+i\n",
+        "x = '\\\\'  # \\\\\na+b\n",
+        "s = 'a\\\\\\\nb'  #\\\nc+d\n",
     ):
         python = sum(
             t.type in (tokenize.NAME, tokenize.NUMBER, tokenize.OP, tokenize.STRING)

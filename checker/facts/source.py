@@ -557,8 +557,12 @@ def _too_slow(path: str, how: str) -> ParseProblem:
 # repeats a group (``re`` keeps a backtracking state for each repetition of one: 2.45 million
 # ``\n`` escapes in a bytes literal took 1.7 GB), ``\'`` ends no string, and a line continued
 # outside a string joins no words (made ``__``, ``a\<newline>or\<newline>b`` was one word:
-# 4.9 MB of it counted 8 tokens)
-_ESCAPE = re.compile(r"\\.", re.S)
+# 4.9 MB of it counted 8 tokens). A backslash before a newline is left for _CONTINUED
+_ESCAPE = re.compile(r"\\[^\n]")
+# a backslash and a newline, once no other escape is left: a string goes on over it, but a
+# comment ends there (it is a comment's own text: made a space, every line after a comment
+# ending in ``\`` read as comment, 687 KB counted 7 tokens); NUL is in no valid source
+_CONTINUED, _LINE_GOES_ON = "\\\n", "\0"
 # a string literal (to its closing quotes, else to the end of its line or of the file: every
 # match succeeds, so none is tried again from a later quote) or a comment; an f-string's text
 # is kept (the ``f`` group), since its placeholders are trees
@@ -568,7 +572,7 @@ _STRING = (
     r'|"[^"\n]*(?:"|(?=\n)|\Z)'
     r"|'[^'\n]*(?:'|(?=\n)|\Z)"
 )
-_STRING_OR_COMMENT = re.compile(rf"(?P<f>[rRbB]?[fFtT][rRbB]?(?:{_STRING}))|(?:{_STRING})|#[^\n]*", re.S)
+_STRING_OR_COMMENT = re.compile(rf"(?P<f>[rRbB]?[fFtT][rRbB]?(?:{_STRING}))|(?:{_STRING})|#[^\n\0]*", re.S)
 # where a quote can fool that reading: an f-string (or a t-string, 3.14) may hold its own quote
 # in a placeholder from 3.12 (PEP 701), and the string pattern ends it there
 _TEMPLATE_START = re.compile(r"(?<!\w)[rRbB]?[fFtT][rRbB]?['\"]")
@@ -586,7 +590,8 @@ STATEMENT_TOKENS = 3
 def _heavy(text: str) -> int:
     """What the statements and lambdas of ``text`` weigh beyond their tokens (a ``lambda`` in a
     name or a string is counted too: never less)."""
-    return STATEMENT_TOKENS * (text.count("\n") + text.count(";") + text.count("lambda"))
+    lines = text.count("\n") + text.count(_LINE_GOES_ON)  # (a comment's backslash left the line's end)
+    return STATEMENT_TOKENS * (lines + text.count(";") + text.count("lambda"))
 
 
 # a token inside n brackets weighs 1 + n/NESTING_TOKENS tokens: CPython's parser takes more
@@ -627,7 +632,8 @@ def _nesting(code: str) -> int:
 
 def _code(text: str) -> str:
     """``text`` with each string literal and comment one word ``s`` (an f-string's text kept)."""
-    return _STRING_OR_COMMENT.sub(r"\g<f> s ", _ESCAPE.sub(" ", text))
+    plain = _ESCAPE.sub(" ", text).replace(_CONTINUED, _LINE_GOES_ON)
+    return _STRING_OR_COMMENT.sub(r"\g<f> s ", plain)
 
 
 # CPython's parser keeps every prefix of a dotted name it imports (``import a.b.c``: ``a.b``,

@@ -193,6 +193,7 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
     Dots elsewhere (attribute chains, strings) are no import's."""
     files = {
         "dotted.py": "import os" + ".a" * 30_000 + "\n",
+        "hidden.py": "y = 1  #\\\nimport os" + ".a" * 30_000 + "\n",  # a comment's backslash hid it
         "attributes.py": "import os.path\n" + "x = a.b.c.d.e.f\n" * 1_000 + 's = "' + "a." * 5_000 + '"\n',
     }
     out = _text(project(tmp_path, files))
@@ -200,6 +201,7 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
         "svc/app/dotted.py:1:1: ARC001 cannot check this file: skipped: an import of 30,000 dots, over 1,000"
         in out
     )
+    assert "svc/app/hidden.py:1:1: ARC001 cannot check this file: skipped: an import of 30,000 dots" in out
     assert "svc/app/attributes.py" not in out
 
 
@@ -232,14 +234,17 @@ def test_a_number_and_attributes_after_it_and_lambdas_count_as_python_reads_them
         "keywords.py": ("x = " + "1.if 1.in 1.else " * 300 + "1.\n") * 90,  # 162,540 tokens
         "continued.py": "x = [a"
         + "\\\nfor\\\na\\\nin\\\na" * 40_000
-        + "]\n",  # 168,008 tokens (160,000 words)
+        + "]\n",  # 816,008 tokens (160,000 words; a continuation weighs as a line)
+        # a comment ending in a backslash hid every line after it
+        "comments.py": "y = 1  #\\\n" + "x = a + b + c + d + e + f + g + h  #\\\n" * 8_000,
     }
     out = _text(project(tmp_path, files, CONFIG + "max-file-size = 1\n"))
     over = " tokens, over the 149,796 that max-file-size (1 MB) allows"
     assert "svc/app/numbers.py:1:1: ARC001 cannot check this file: skipped: 160,160" + over in out
     assert "svc/app/lambdas.py:1:1: ARC001 cannot check this file: skipped: 242,400" + over in out
     assert "svc/app/keywords.py:1:1: ARC001 cannot check this file: skipped: 162,540" + over in out
-    assert "svc/app/continued.py:1:1: ARC001 cannot check this file: skipped: 168,008" + over in out
+    assert "svc/app/continued.py:1:1: ARC001 cannot check this file: skipped: 816,008" + over in out
+    assert "svc/app/comments.py:1:1: ARC001 cannot check this file: skipped: 176,008" + over in out
     assert "svc/app/floats.py" not in out
 
 
