@@ -694,6 +694,8 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[int, bool]]:
     (``f"{"'''"}"``, PEP 701, reads as the start of a string to the end of the file): in a file
     with an f-string (or a t-string) this Python's own tokenizer counts, up to the budget,
     where every word is over it or this Python reads such quotes."""
+    if len(text) * (1 + STATEMENT_TOKENS) * _MOST_WEIGHT <= budget:
+        return None  # every token, and every line's weight, is at least one character
     statements = _heavy(text)
     if (len(text) + statements) * _MOST_WEIGHT <= budget:
         return None  # every token is at least one character: not counted
