@@ -638,17 +638,52 @@ def _code(text: str) -> str:
 
 # CPython's parser keeps every prefix of a dotted name it imports (``import a.b.c``: ``a.b``,
 # then ``a.b.c``), so its memory grows with the square of the name (30,000 parts in 60 KB:
-# 1 GB); the dots of one import statement (its names, a relative import's dots) are bounded
+# 1 GB; 999 parts of 1,000 letters: 1 GB): the dots of one import statement (its names, a
+# relative import's dots) are bounded, and so are the characters of its names' prefixes
+# (about two bytes each: 50 million, 0.1 GB)
 MAX_IMPORT_DOTS = 1_000
-_IMPORT_TAIL = re.compile(r"\b(?:import|from)\b([\w \t.,]*)")
+MAX_IMPORT_PREFIXES = 50_000_000
+# an import statement's names, over continued lines (NUL, from _code) and form feeds
+_IMPORT_TAIL = re.compile(r"\b(?:import|from)\b([\w \t\f\0.,]*)")
+_NAME_GAP = re.compile(r"[\s,\0]+")
 
 
-def _import_dots_over(text: str) -> Optional[int]:
-    """The most dots of one import statement of ``text`` when over ``MAX_IMPORT_DOTS``, else None."""
-    if text.count(".") <= MAX_IMPORT_DOTS:
-        return None
-    most = max((found.group(1).count(".") for found in _IMPORT_TAIL.finditer(_code(text))), default=0)
-    return most if most > MAX_IMPORT_DOTS else None
+def _import_over(text: str) -> Optional[str]:
+    """Why an import statement of ``text`` is too long to parse (its dots, or its names'
+    prefixes: ``MAX_IMPORT_DOTS``, ``MAX_IMPORT_PREFIXES``), else None."""
+    dots = text.count(".")
+    if dots <= MAX_IMPORT_DOTS and dots * len(text) <= MAX_IMPORT_PREFIXES:
+        return None  # no prefix is longer than the file
+    # a statement's names lie on one line, once a backslash joins lines (a string or a comment
+    # can only make a line longer): one of more dots, or of longer prefixes, needs a long line
+    joined = text.replace(_CONTINUED, " ")
+    longest = max(map(len, joined.split("\n")))
+    if longest <= MAX_IMPORT_DOTS:
+        return None  # (and its prefixes hold at most a million characters)
+    if _tails_over(joined) is None:
+        return None  # a string or a comment can only add tails: none over here is none in the code
+    return _tails_over(_code(text))
+
+
+def _tails_over(text: str) -> Optional[str]:
+    for found in _IMPORT_TAIL.finditer(text):
+        tail = found.group(1)
+        if tail.count(".") > MAX_IMPORT_DOTS:
+            return f"an import of {tail.count('.'):,} dots, over {MAX_IMPORT_DOTS:,}"
+        prefixes = sum(_prefix_characters(name) for name in _NAME_GAP.split(tail) if "." in name)
+        if prefixes > MAX_IMPORT_PREFIXES:
+            held = f"{prefixes:,} characters, over {MAX_IMPORT_PREFIXES:,}"
+            return f"an import whose dotted names' prefixes hold {held}"
+    return None
+
+
+def _prefix_characters(name: str) -> int:
+    """The characters of each prefix of the dotted ``name`` (``a.b.c``: ``a`` and ``a.b``)."""
+    total, at = 0, name.find(".")
+    while at != -1:
+        total += at
+        at = name.find(".", at + 1)
+    return total
 
 
 def count_words(text: str) -> int:
@@ -788,11 +823,11 @@ def parse(
     tokens = _tokens_over(text, max_tokens(limit))
     if tokens is not None:
         return _problem(path, too_many_tokens(*tokens, limit))
-    dots = _import_dots_over(text)
-    if dots is not None:
+    imported = _import_over(text)
+    if imported is not None:
         reason = (
-            f"skipped: an import of {dots:,} dots, over {MAX_IMPORT_DOTS:,} (the parser keeps each prefix "
-            "of a dotted name: memory grows with the square of its length)"
+            f"skipped: {imported} (the parser keeps each prefix of a dotted name: memory grows with the "
+            "square of its length)"
         )
         return _problem(path, reason)
     try:

@@ -189,11 +189,16 @@ def test_a_lower_memory_limit_of_the_caller_keeps_the_childs_cpu_limit(tmp_path:
 
 def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) -> None:
     """CPython's parser keeps every prefix of an imported dotted name: 30,000 parts in 60 KB
-    took 1 GB, under the token bound; 1,000 dots of one import statement are the most parsed.
-    Dots elsewhere (attribute chains, strings) are no import's."""
+    took 1 GB, under the token bound; 1,000 dots of one import statement are the most parsed,
+    however its lines are continued, and 50 million characters of its names' prefixes (999
+    parts of 1,000 letters: 1 MB, 1 GB). Dots elsewhere (attribute chains, strings) are no
+    import's."""
     files = {
         "dotted.py": "import os" + ".a" * 30_000 + "\n",
         "hidden.py": "y = 1  #\\\nimport os" + ".a" * 30_000 + "\n",  # a comment's backslash hid it
+        "continued.py": "import os" + "\\\n.a" * 30_000 + "\n",
+        "long.py": "from " + ("a" * 1_000 + ".") * 999 + "b import c\n",
+        "string.py": 's = "import ' + "a." * 30_000 + 'a"\n',
         "attributes.py": "import os.path\n" + "x = a.b.c.d.e.f\n" * 1_000 + 's = "' + "a." * 5_000 + '"\n',
     }
     out = _text(project(tmp_path, files))
@@ -202,6 +207,10 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
         in out
     )
     assert "svc/app/hidden.py:1:1: ARC001 cannot check this file: skipped: an import of 30,000 dots" in out
+    assert "svc/app/continued.py:1:1: ARC001 cannot check this file: skipped: an import of 30,000 dots" in out
+    prefixes = "svc/app/long.py:1:1: ARC001 cannot check this file: skipped: an import whose dotted names'"
+    assert f"{prefixes} prefixes hold 499,998,501 characters, over 50,000,000" in out
+    assert "svc/app/string.py" not in out
     assert "svc/app/attributes.py" not in out
 
 
