@@ -639,13 +639,16 @@ def _code(text: str) -> str:
 # CPython's parser keeps every prefix of a dotted name it imports (``import a.b.c``: ``a.b``,
 # then ``a.b.c``), so its memory grows with the square of the name (30,000 parts in 60 KB:
 # 1 GB; 999 parts of 1,000 letters: 1 GB): the dots of one import statement (its names, a
-# relative import's dots) are bounded, and so are the characters of its names' prefixes
-# (about two bytes each: 50 million, 0.1 GB)
+# relative import's dots) are bounded, and so are the characters of the prefixes of every
+# imported name of the file (about two bytes each: 50 million, 0.1 GB; bounded a statement at
+# a time, 50 statements just under it took 2.5 GB)
 MAX_IMPORT_DOTS = 1_000
 MAX_IMPORT_PREFIXES = 50_000_000
 # an import statement's names, over continued lines (NUL, from _code) and form feeds
 _IMPORT_TAIL = re.compile(r"\b(?:import|from)\b([\w \t\f\0.,]*)")
-_NAME_GAP = re.compile(r"[\s,\0]+")
+# what Python reads through in a dotted name (``a . b`` is ``a.b``; split there, its prefixes
+# were not counted)
+_BLANK = re.compile(r"[ \t\f\0]+")
 
 
 def _import_over(text: str) -> Optional[str]:
@@ -666,14 +669,18 @@ def _import_over(text: str) -> Optional[str]:
 
 
 def _tails_over(text: str) -> Optional[str]:
+    """Why the import statements of ``text`` are too long to parse, else None. A name is
+    read with its blanks dropped (``a as b`` becomes ``aasb``: no prefix is shorter)."""
+    prefixes = 0
     for found in _IMPORT_TAIL.finditer(text):
         tail = found.group(1)
         if tail.count(".") > MAX_IMPORT_DOTS:
             return f"an import of {tail.count('.'):,} dots, over {MAX_IMPORT_DOTS:,}"
-        prefixes = sum(_prefix_characters(name) for name in _NAME_GAP.split(tail) if "." in name)
-        if prefixes > MAX_IMPORT_PREFIXES:
-            held = f"{prefixes:,} characters, over {MAX_IMPORT_PREFIXES:,}"
-            return f"an import whose dotted names' prefixes hold {held}"
+        if "." in tail:
+            prefixes += sum(_prefix_characters(_BLANK.sub("", name)) for name in tail.split(","))
+    if prefixes > MAX_IMPORT_PREFIXES:
+        held = f"{prefixes:,} characters, over {MAX_IMPORT_PREFIXES:,}"
+        return f"imports whose dotted names' prefixes hold {held}"
     return None
 
 

@@ -198,6 +198,8 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
         "hidden.py": "y = 1  #\\\nimport os" + ".a" * 30_000 + "\n",  # a comment's backslash hid it
         "continued.py": "import os" + "\\\n.a" * 30_000 + "\n",
         "long.py": "from " + ("a" * 1_000 + ".") * 999 + "b import c\n",
+        "spaced.py": "import " + ("a" * 1_000 + " . ") * 999 + "b\n",  # Python joins the parts
+        "many.py": ("import " + ("a" * 99 + ".") * 999 + "b\n") * 6,  # each statement under the bound
         "string.py": 's = "import ' + "a." * 30_000 + 'a"\n',
         "attributes.py": "import os.path\n" + "x = a.b.c.d.e.f\n" * 1_000 + 's = "' + "a." * 5_000 + '"\n',
     }
@@ -208,8 +210,11 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
     )
     assert "svc/app/hidden.py:1:1: ARC001 cannot check this file: skipped: an import of 30,000 dots" in out
     assert "svc/app/continued.py:1:1: ARC001 cannot check this file: skipped: an import of 30,000 dots" in out
-    prefixes = "svc/app/long.py:1:1: ARC001 cannot check this file: skipped: an import whose dotted names'"
+    prefixes = "svc/app/long.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'"
     assert f"{prefixes} prefixes hold 499,998,501 characters, over 50,000,000" in out
+    spaced = "svc/app/spaced.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'"
+    assert f"{spaced} prefixes hold 499,998,501 characters" in out
+    assert "svc/app/many.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'" in out
     assert "svc/app/string.py" not in out
     assert "svc/app/attributes.py" not in out
 
