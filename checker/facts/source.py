@@ -640,8 +640,9 @@ def _code(text: str) -> str:
 # then ``a.b.c``), so its memory grows with the square of the name (30,000 parts in 60 KB:
 # 1 GB; 999 parts of 1,000 letters: 1 GB): the dots of one import statement (its names, a
 # relative import's dots) are bounded, and so are the characters of the prefixes of every
-# imported name of the file (about two bytes each: 50 million, 0.1 GB; bounded a statement at
-# a time, 50 statements just under it took 2.5 GB)
+# imported name of the file, each weighing as a Python string keeps it (1 to 4 bytes; 50
+# million, about 0.1 GB; bounded a statement at a time, 50 statements just under it took
+# 2.5 GB, and 5,000 short ones of names beyond U+FFFF 1.8 GB)
 MAX_IMPORT_DOTS = 1_000
 MAX_IMPORT_PREFIXES = 50_000_000
 # an import statement's names, over continued lines (NUL, from _code) and form feeds
@@ -654,15 +655,17 @@ _BLANK = re.compile(r"[ \t\f\0]+")
 def _import_over(text: str) -> Optional[str]:
     """Why an import statement of ``text`` is too long to parse (its dots, or its names'
     prefixes: ``MAX_IMPORT_DOTS``, ``MAX_IMPORT_PREFIXES``), else None."""
-    dots = text.count(".")
-    if dots <= MAX_IMPORT_DOTS and dots * len(text) <= MAX_IMPORT_PREFIXES:
+    dots, wide = text.count("."), 1 if text.isascii() else _WIDEST
+    if dots <= MAX_IMPORT_DOTS and dots * len(text) * wide <= MAX_IMPORT_PREFIXES:
         return None  # no prefix is longer than the file
     # a statement's names lie on one line, once a backslash joins lines (a string or a comment
-    # can only make a line longer): one of more dots, or of longer prefixes, needs a long line
+    # can only make a line longer): a statement of more dots needs a longer line, and each dot
+    # ends a prefix no longer than the longest line
     joined = text.replace(_CONTINUED, " ")
     longest = max(map(len, joined.split("\n")))
-    if longest <= MAX_IMPORT_DOTS:
-        return None  # (and its prefixes hold at most a million characters)
+    few = dots <= MAX_IMPORT_DOTS or longest <= MAX_IMPORT_DOTS
+    if few and dots * longest * wide <= MAX_IMPORT_PREFIXES:
+        return None
     if _tails_over(joined) is None:
         return None  # a string or a comment can only add tails: none over here is none in the code
     return _tails_over(_code(text))
@@ -677,11 +680,24 @@ def _tails_over(text: str) -> Optional[str]:
         if tail.count(".") > MAX_IMPORT_DOTS:
             return f"an import of {tail.count('.'):,} dots, over {MAX_IMPORT_DOTS:,}"
         if "." in tail:
-            prefixes += sum(_prefix_characters(_BLANK.sub("", name)) for name in tail.split(","))
+            prefixes += sum(_prefix_bytes(_BLANK.sub("", name)) for name in tail.split(","))
     if prefixes > MAX_IMPORT_PREFIXES:
-        held = f"{prefixes:,} characters, over {MAX_IMPORT_PREFIXES:,}"
+        held = f"{prefixes:,} bytes, over {MAX_IMPORT_PREFIXES:,}"
         return f"imports whose dotted names' prefixes hold {held}"
     return None
+
+
+def _prefix_bytes(name: str) -> int:
+    """What the prefixes of ``name`` hold, a character weighing as many bytes as Python keeps
+    for its widest (1 to 4: a name beyond U+FFFF costs four times as much)."""
+    prefixes = _prefix_characters(name)
+    if not prefixes or name.isascii():
+        return prefixes
+    widest = max(map(ord, name))
+    return prefixes * (1 if widest <= 0xFF else 2 if widest <= 0xFFFF else _WIDEST)
+
+
+_WIDEST = 4  # bytes a character, at most, in a Python string
 
 
 def _prefix_characters(name: str) -> int:

@@ -200,6 +200,8 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
         "long.py": "from " + ("a" * 1_000 + ".") * 999 + "b import c\n",
         "spaced.py": "import " + ("a" * 1_000 + " . ") * 999 + "b\n",  # Python joins the parts
         "many.py": ("import " + ("a" * 99 + ".") * 999 + "b\n") * 6,  # each statement under the bound
+        # short lines of different names, each character kept in four bytes (beyond U+FFFF)
+        "wide.py": "".join(f"import \U00020000x{i:07d}" + "a" * 700 + ".b" * 70 + "\n" for i in range(600)),
         "string.py": 's = "import ' + "a." * 30_000 + 'a"\n',
         "attributes.py": "import os.path\n" + "x = a.b.c.d.e.f\n" * 1_000 + 's = "' + "a." * 5_000 + '"\n',
     }
@@ -211,10 +213,12 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
     assert "svc/app/hidden.py:1:1: ARC001 cannot check this file: skipped: an import of 30,000 dots" in out
     assert "svc/app/continued.py:1:1: ARC001 cannot check this file: skipped: an import of 30,000 dots" in out
     prefixes = "svc/app/long.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'"
-    assert f"{prefixes} prefixes hold 499,998,501 characters, over 50,000,000" in out
+    assert f"{prefixes} prefixes hold 499,998,501 bytes, over 50,000,000" in out
     spaced = "svc/app/spaced.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'"
-    assert f"{spaced} prefixes hold 499,998,501 characters" in out
+    assert f"{spaced} prefixes hold 499,998,501 bytes" in out
     assert "svc/app/many.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'" in out
+    wide = "svc/app/wide.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'"
+    assert f"{wide} prefixes hold 130,704,000 bytes" in out
     assert "svc/app/string.py" not in out
     assert "svc/app/attributes.py" not in out
 
