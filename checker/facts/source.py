@@ -645,8 +645,10 @@ def _code(text: str) -> str:
 # 2.5 GB, and 5,000 short ones of names beyond U+FFFF 1.8 GB)
 MAX_IMPORT_DOTS = 1_000
 MAX_IMPORT_PREFIXES = 50_000_000
-# an import statement's names, over continued lines (NUL, from _code) and form feeds
-_IMPORT_TAIL = re.compile(r"\b(?:import|from)\b([\w \t\f\0.,]*)")
+# an import statement's names: the rest of its line, over continued lines (NUL, from _code),
+# to a ``;`` (whatever characters its names hold: Python takes some that are no ``\w``, such
+# as ``·`` and combining marks, and a class of ``\w`` stopped at the first)
+_IMPORT_TAIL = re.compile(r"\b(?:import|from)\b([^\n;]*)")
 # what Python reads through in a dotted name (``a . b`` is ``a.b``; split there, its prefixes
 # were not counted)
 _BLANK = re.compile(r"[ \t\f\0]+")

@@ -203,6 +203,9 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
         # short lines of different names, each character kept in four bytes (beyond U+FFFF)
         "wide.py": "".join(f"import \U00020000x{i:07d}" + "a" * 700 + ".b" * 70 + "\n" for i in range(600)),
         "string.py": 's = "import ' + "a." * 30_000 + 'a"\n',
+        "middot.py": "import a\u00b7."
+        + ".".join(["a"] * 20_000)
+        + "\n",  # an identifier's character beyond \w
         "attributes.py": "import os.path\n" + "x = a.b.c.d.e.f\n" * 1_000 + 's = "' + "a." * 5_000 + '"\n',
     }
     out = _text(project(tmp_path, files))
@@ -219,6 +222,7 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
     assert "svc/app/many.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'" in out
     wide = "svc/app/wide.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'"
     assert f"{wide} prefixes hold 130,704,000 bytes" in out
+    assert "svc/app/middot.py:1:1: ARC001 cannot check this file: skipped: an import of 20,000 dots" in out
     assert "svc/app/string.py" not in out
     assert "svc/app/attributes.py" not in out
 
