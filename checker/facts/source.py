@@ -23,6 +23,7 @@ import string
 import sys
 import time
 import tokenize
+import unicodedata
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
@@ -690,16 +691,22 @@ def _tails_over(text: str) -> Optional[str]:
 
 
 def _prefix_bytes(name: str) -> int:
-    """What the prefixes of ``name`` hold, a character weighing as many bytes as Python keeps
-    for its widest (1 to 4: a name beyond U+FFFF costs four times as much)."""
-    prefixes = _prefix_characters(name)
-    if not prefixes or name.isascii():
-        return prefixes
-    widest = max(map(ord, name))
-    return prefixes * (1 if widest <= 0xFF else 2 if widest <= 0xFFFF else _WIDEST)
+    """What the prefixes of ``name`` hold as Python keeps them: the name NFKC-normalised (``ﷲ``
+    is four letters), each character as many bytes as its widest (1 to 4) and, beyond ASCII,
+    a UTF-8 copy (up to 4 more)."""
+    if name.isascii():
+        return _prefix_characters(name)
+    kept = unicodedata.normalize("NFKC", name)
+    if kept.isascii():
+        return _prefix_characters(kept)
+    widest = max(map(ord, kept))
+    return _prefix_characters(kept) * ((1 if widest <= 0xFF else 2 if widest <= 0xFFFF else 4) + _UTF8_MOST)
 
 
-_WIDEST = 4  # bytes a character, at most, in a Python string
+_UTF8_MOST = 4  # bytes of a character in UTF-8, at most
+# bytes a character of the source can come to in a name's prefixes: NFKC makes one up to 18
+# (U+FDFA), each 4 bytes wide and 4 in UTF-8
+_WIDEST = 18 * (4 + _UTF8_MOST)
 
 
 def _prefix_characters(name: str) -> int:

@@ -206,6 +206,8 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
         "middot.py": "import a\u00b7."
         + ".".join(["a"] * 20_000)
         + "\n",  # an identifier's character beyond \w
+        # each ﷲ is four Arabic letters once NFKC-normalised, kept in two bytes and in UTF-8
+        "arabic.py": "import " + ".".join(["\ufdf2" * 48] * 1_001) + "\n",
         "attributes.py": "import os.path\n" + "x = a.b.c.d.e.f\n" * 1_000 + 's = "' + "a." * 5_000 + '"\n',
     }
     out = _text(project(tmp_path, files))
@@ -221,8 +223,10 @@ def test_an_import_of_thousands_of_dotted_parts_is_not_parsed(tmp_path: Path) ->
     assert f"{spaced} prefixes hold 499,998,501 bytes" in out
     assert "svc/app/many.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'" in out
     wide = "svc/app/wide.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'"
-    assert f"{wide} prefixes hold 130,704,000 bytes" in out
+    assert f"{wide} prefixes hold 261,408,000 bytes" in out
     assert "svc/app/middot.py:1:1: ARC001 cannot check this file: skipped: an import of 20,000 dots" in out
+    arabic = "svc/app/arabic.py:1:1: ARC001 cannot check this file: skipped: imports whose dotted names'"
+    assert f"{arabic} prefixes hold 579,573,000 bytes" in out
     assert "svc/app/string.py" not in out
     assert "svc/app/attributes.py" not in out
 
