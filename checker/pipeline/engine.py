@@ -213,12 +213,12 @@ class _Inputs:
         project = analysis.project
         layout = project.layout
         compose = [(p, signature(project.settings.root / p)) for p in layout.compose_files]
-        shape = (sorted(analysis.facts.digests), layout.units, layout.env_files, compose)
-        self.base = digest(project.settings, shape)
+        paths = sorted(analysis.facts.digests)
+        self.base = digest(project.settings, (paths, layout.units, layout.env_files, compose))
         self.digests = analysis.facts.digests
         self.combined: Dict[str, str] = {}
         self.holding: Dict[str, List[str]] = {}  # field -> the files whose facts hold it, sorted
-        for path in shape[0]:
+        for path in paths:
             for name in self.digests[path]:
                 self.holding.setdefault(name, []).append(path)
 
