@@ -230,6 +230,28 @@ def test_only_a_file_with_an_f_string_is_tokenized_for_the_token_bound(
     assert source._tokens_over('y = t"{x}"\n' + escapes, 10_000) is None and tokenized == [10_000, 10_000]
 
 
+def test_a_file_the_tokenizer_cannot_count_is_not_said_to_be_over_by_its_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From 3.12 the words do not decide: a file whose tokenizer crashes (its time or memory)
+    with its words under the budget is skipped as not counted, not as "N tokens, over" a
+    budget above N."""
+    from archcheck.facts import files, source
+    from archcheck.isolate import Crashed
+
+    def crashed(*args: Any, **kwargs: Any) -> Any:
+        raise Crashed("killed")
+
+    monkeypatch.setattr(source, "QUOTES_REUSED", True)
+    monkeypatch.setattr(source, "run_isolated", crashed)
+    text = 'y = f"{x}"\n' + "x = 1 + 2 + 3\n" * 200
+    budget = source.count_tokens(text) - 1
+    assert source._tokens_over(text, budget * 10) == (None, False)
+    assert source._tokens_over(text, budget) == (source.count_tokens(text), True)
+    reason = files.too_many_tokens(None, False, 5 << 20)
+    assert reason.startswith("skipped: Python's tokenizer could not count") and "748,982" in reason
+
+
 def test_the_tokenizer_weighs_nesting_as_the_string_aware_count_does() -> None:
     """Both weigh a token in brackets by its depth (brackets in strings are no nesting)."""
     from archcheck.facts import source

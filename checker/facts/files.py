@@ -9,6 +9,7 @@ reads from a project goes through ``read_project_file``.
 from __future__ import annotations
 
 import os
+from typing import Optional
 
 from archcheck.fileio import FileTooLarge, NotRegularFile, leads_away, read_regular
 
@@ -55,8 +56,14 @@ def max_tokens(limit: int) -> int:
     return limit // BYTES_PER_TOKEN
 
 
-def too_many_tokens(count: int, whole: bool, limit: int) -> str:
-    """The reason a file of ``count`` tokens (or more, unless ``whole``) is skipped."""
+def too_many_tokens(count: Optional[int], whole: bool, limit: int) -> str:
+    """The reason a file of ``count`` tokens (or more, unless ``whole``) is skipped; a
+    ``count`` of None: Python's tokenizer could not count them within its time and memory."""
+    if count is None:
+        return (
+            "skipped: Python's tokenizer could not count its tokens within its time and memory "
+            f"(max-file-size ({_megabytes(limit)} MB) allows {max_tokens(limit):,})"
+        )
     return (
         f"skipped: {count:,}{'' if whole else '+'} tokens, over the {max_tokens(limit):,} that "
         f"max-file-size ({_megabytes(limit)} MB) allows"

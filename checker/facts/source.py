@@ -753,7 +753,7 @@ def _most_words(text: str) -> int:
     return sum(map(kinds.count, _STARTS)) + (kinds[:1] in (b"w", b"d"))
 
 
-def _tokens_over(text: str, budget: int) -> Optional[Tuple[int, bool]]:
+def _tokens_over(text: str, budget: int) -> Optional[Tuple[Optional[int], bool]]:
     """The tokens of ``text`` (weighed by their nesting: ``count_tokens``), and whether all
     were counted, when they are more than ``budget``; else None. Every word and symbol (strings'
     too), each weighing the most a token can, is an upper bound; under it, the file is parsed.
@@ -790,17 +790,19 @@ TOKENIZE_CPU = (1.0, 4e-6, 0.5e-6)
 TOKENIZE_MEMORY = 1 << 30  # and memory: its string pattern keeps a state for each escape
 
 
-def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[int, bool]]:
+def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Optional[int], bool]]:
     """The tokens as this Python's tokenizer reads them, counted until they are more than
     ``budget``: with how far it got, else None. A file it cannot read, or not within its CPU
     time, is taken at its every word (``words``): 3.11's pure-Python tokenizer retries a
-    string at each quote of a line where none closes (``'\\'\\…``, 40 KB: 17 s)."""
+    string at each quote of a line where none closes (``'\\'\\…``, 40 KB: 17 s). If those
+    are not over ``budget`` (from 3.12, where the words do not decide), the count is None:
+    not counted."""
     base, per_token, per_char = TOKENIZE_CPU
     try:
         cpu = base + budget * per_token + len(text) * per_char
         counted = run_isolated(_tokenize_count, (text, budget), timeout=cpu, memory=TOKENIZE_MEMORY)
     except Crashed:
-        return words, True
+        return (words, True) if words > budget else (None, False)
     if counted is None:
         return (words, True) if words > budget else None  # (else the parse stops where it cannot read)
     return (counted, False) if counted > budget else None
