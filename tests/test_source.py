@@ -245,9 +245,10 @@ def test_a_file_the_tokenizer_cannot_count_is_not_said_to_be_over_by_its_words(
     monkeypatch.setattr(source, "QUOTES_REUSED", True)
     monkeypatch.setattr(source, "run_isolated", crashed)
     text = 'y = f"{x}"\n' + "x = 1 + 2 + 3\n" * 200
-    budget = source.count_tokens(text) - 1
-    assert source._tokens_over(text, budget * 10) == (None, False)
-    assert source._tokens_over(text, budget) == (source.count_tokens(text), True)
+    count = source.count_tokens(text)
+    assert source.count_words(text) <= count + 100
+    assert source._tokens_over(text, count + 100) == (None, False)
+    assert source._tokens_over(text, count - 1) == (count, True)
     reason = files.too_many_tokens(None, False, 5 << 20)
     assert reason.startswith("skipped: Python's tokenizer could not count") and "748,982" in reason
 
@@ -278,6 +279,33 @@ def test_the_quick_word_count_is_never_under_the_exact_one() -> None:
     texts += [path.read_text() for path in Path(source.__file__).parent.glob("*.py")]
     for text in texts:
         assert source._most_words(text) + source._heavy(text) >= source.count_words(text), repr(text)
+
+
+def test_the_screens_are_never_under_the_weighed_count() -> None:
+    """Each screen of ``_tokens_over`` is an upper bound of ``count_tokens``: a token weighs
+    at most ``_MOST_WEIGHT`` and a line its statement's weight more. An f-string kept with a
+    word after it counted one token more than the text holds: 20,000 empty f-strings 199
+    brackets deep weighed 878,000 tokens, over the default bound, and passed the screens."""
+    import random
+    from pathlib import Path
+
+    from archcheck.facts import source
+
+    alphabet = "ab1_ .\n\t()[]{}é'\"\\#;0x+fFrbt:lambda"
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(5_000)]
+    texts += ["(" * 199 + 'f""' * n + ")" * 199 for n in (1, 50, 2_000)]
+    texts += [path.read_text() for path in Path(source.__file__).parent.glob("*.py")]
+    weight = source._MOST_WEIGHT
+    for text in texts:
+        count, statements = source.count_tokens(text), source._heavy(text)
+        assert count <= source._most_words(text) * weight + statements, repr(text)
+        assert count <= len(text) * weight + statements <= len(text) * (weight + 3), repr(text)
+        for budget in (count - 1, count, count + 1, 2 * count):
+            assert (source.count_tokens(text, budget) > budget) == (count > budget), repr(text)
+    deep = "x = " + "(" * 199 + 'f""' * 20_000 + ")" * 199 + "\n"
+    count = source.count_tokens(deep)
+    assert source._tokens_over(deep, count - 1) == (count, True)
 
 
 def test_the_count_never_reads_fewer_tokens_than_python(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,6 +33,7 @@ from typing import (
     Iterator,
     List,
     Mapping,
+    Match,
     Optional,
     Sequence,
     Tuple,
@@ -605,14 +606,18 @@ _MOST_WEIGHT = 1 + MAX_NESTING // NESTING_TOKENS  # a token's, at most
 _BRACKET = re.compile(r"([\[\](){}])")
 
 
-def count_tokens(text: str) -> int:
+def count_tokens(text: str, budget: Optional[int] = None) -> int:
     """The tokens of ``text`` as its tree's size goes (a string or comment one, a statement or
     a ``lambda`` ``STATEMENT_TOKENS`` more, a token in brackets more by its depth:
     ``NESTING_TOKENS``). Linear in the text, about 0.1 µs a token: a parse takes at most about
-    740 bytes of memory a token so counted (over 60 shapes measured; nested starred items the most)."""
+    740 bytes of memory a token so counted (over 60 shapes measured; nested starred items the
+    most). With a ``budget``, the nesting is left out where even at its most it cannot take
+    the count over (the count is then under the budget, not exact)."""
     bare = _code(text)
-    flat = _TOKEN.subn("", bare)[1] + _heavy(bare)
-    return flat + _nesting(bare) // NESTING_TOKENS
+    tokens, heavy = _TOKEN.subn("", bare)[1], _heavy(bare)
+    if budget is not None and tokens * _MOST_WEIGHT + heavy <= budget:
+        return tokens + heavy
+    return tokens + heavy + _nesting(bare) // NESTING_TOKENS
 
 
 def _nesting(code: str) -> int:
@@ -632,9 +637,14 @@ def _nesting(code: str) -> int:
 
 
 def _code(text: str) -> str:
-    """``text`` with each string literal and comment one word ``s`` (an f-string's text kept)."""
+    """``text`` with each string literal and comment one word ``s`` (an f-string's text kept,
+    as it is: no token more than the text's, which the screens count)."""
     plain = _ESCAPE.sub(" ", text).replace(_CONTINUED, _LINE_GOES_ON)
-    return _STRING_OR_COMMENT.sub(r"\g<f> s ", plain)
+    return _STRING_OR_COMMENT.sub(_bare, plain)
+
+
+def _bare(found: Match[str]) -> str:
+    return found.group("f") or " s "
 
 
 # CPython's parser keeps every prefix of a dotted name it imports (``import a.b.c``: ``a.b``,
@@ -761,14 +771,16 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[Optional[int], bool]]
     (``f"{"'''"}"``, PEP 701, reads as the start of a string to the end of the file): in a file
     with an f-string (or a t-string) this Python's own tokenizer counts, up to the budget,
     where every word is over it or this Python reads such quotes."""
-    if len(text) * (1 + STATEMENT_TOKENS) * _MOST_WEIGHT <= budget:
+    # a token weighs at most _MOST_WEIGHT, a line (a ``;``, a ``lambda``) STATEMENT_TOKENS more,
+    # and the code's tokens are no more than the text's (a string or a comment is one)
+    if len(text) * (_MOST_WEIGHT + STATEMENT_TOKENS) <= budget:
         return None  # every token, and every line's weight, is at least one character
     statements = _heavy(text)
-    if (len(text) + statements) * _MOST_WEIGHT <= budget:
+    if len(text) * _MOST_WEIGHT + statements <= budget:
         return None  # every token is at least one character: not counted
-    if (_most_words(text) + statements) * _MOST_WEIGHT <= budget:
+    if _most_words(text) * _MOST_WEIGHT + statements <= budget:
         return None
-    count = count_tokens(text)
+    count = count_tokens(text, budget)
     if count > budget:
         return count, True
     if not _TEMPLATE_START.search(text):
