@@ -60,6 +60,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
             sys.executable,
             "-c",
             "from importlinter.cli import lint_imports_command; lint_imports_command()",
+            "--config",  # (2.17 takes the file as an argument too, and warns; 2.16 takes only this)
             ".importlinter",
             "--no-cache",
         ],
