@@ -209,11 +209,12 @@ def may_contain_loopback(text: str) -> bool:
     return _LOOPBACK_HINT.search(text) is not None
 
 
-# query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`)
+# query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`,
+# any name ending in `key`: `accessKey=`, `secretkey=`, `sslkey=`; more masked, never less)
 _SECRET_PARAM = re.compile(
-    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|signature|sslkey|sig|credentials?|jwt|bearer"
+    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|key|signature|sig|credentials?|jwt|bearer"
     r"|session[_-]?id"
-    r"|(?:^|[_.-])(?:key|auth|authorization))$"
+    r"|(?:^|[_.-])(?:auth|authorization))$"
 )
 # a ";name=value" path parameter (RFC 3986 3.3: "ftp://h/f;type=a", "http://h/p;password=x")
 _PATH_PARAM = re.compile(r";([^;/=?#]*)=([^;/?#]*)")

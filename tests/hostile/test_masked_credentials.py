@@ -74,6 +74,10 @@ def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, 
             "https://h/x?Password=a&access_token=b&api-key=c&page=2",
             "https://h/x?Password=***&access_token=***&api-key=***&page=2",
         ),
+        (  # a name ending in "key" (S3-style presigned URLs, cloud SDKs)
+            "https://h/x?accessKey=a&SecretKey=b&x-amz-key=c&keyboard=d",
+            "https://h/x?accessKey=***&SecretKey=***&x-amz-key=***&keyboard=d",
+        ),
         ("postgresql://u:p@[::1", "postgresql://u:***@[::1"),  # unparsable: up to the last "@"
         ("HTTP://U:P@H/", "HTTP://U:***@H/"),
         # a password holding "://" (SQLAlchemy reads it up to the "@"), after an "@" or a "#"
