@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import signal
 from multiprocessing.connection import Connection
-from typing import Any, Callable, Tuple, TypeVar
+from typing import Any, Callable, Optional, Tuple, TypeVar
 
 from archcheck.quiet import warnings_off
 
@@ -29,6 +29,17 @@ class Crashed(Exception):
 MEMORY_LIMIT = 2 << 30  # bytes of address space for the child: a parser that wants more is stopped
 
 
+def mapped_bytes() -> Optional[int]:
+    """The address space this process maps now (Linux; None where it cannot be read)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError, ValueError, IndexError):
+        return None
+
+
 def _child(
     send: Connection, function: Callable[[Any], Any], argument: Any, cpu: float, grace: float, memory: int
 ) -> None:
@@ -41,7 +52,11 @@ def _child(
     # CPU time, not wall-clock time, decides: the same file gets the same answer on a busy machine
     seconds = _seconds(cpu)
     _limit("RLIMIT_CPU", seconds, seconds + max(1, int(grace)))
-    _limit("RLIMIT_AS", memory, memory)
+    # beyond what the child maps as forked (the parent's heap): an absolute limit gave the same
+    # file a different answer after larger files had grown the parent (run 57: 1.14 million
+    # escapes tokenized with 200 MB of parent heap, not with 250 MB)
+    allowed = memory + (mapped_bytes() or 0)
+    _limit("RLIMIT_AS", allowed, allowed)
     _limit("RLIMIT_CORE", 0, 0)  # a 2 GB child killed leaves no core file
     try:
         outcome: Tuple[bool, Any] = (True, function(argument))
@@ -96,7 +111,7 @@ def run_isolated(
 ) -> R:
     """``function(argument)`` computed in a child process with ``timeout`` seconds of CPU time
     (``grace`` more for a function that calls ``use_grace``) and ``memory`` bytes of address
-    space; raises Crashed if it does not answer."""
+    space beyond what it maps when it starts; raises Crashed if it does not answer."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receive, send = context.Pipe(duplex=False)

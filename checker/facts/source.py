@@ -41,7 +41,7 @@ from typing import (
 )
 
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, max_tokens, too_many_tokens
-from archcheck.isolate import Crashed, run_isolated, use_grace
+from archcheck.isolate import Crashed, mapped_bytes, run_isolated, use_grace
 from archcheck.model import CstFacts, Location, ParseProblem
 from archcheck.quiet import warnings_off
 
@@ -419,15 +419,13 @@ def _bytes(size: int) -> str:
 def _memory_above(extra: int) -> Iterator[None]:
     """An address-space limit of ``extra`` bytes above what the process maps now (POSIX; none
     where the platform has no such limit, or a tighter one is set: a child's)."""
-    try:
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        with open("/proc/self/statm", "rb") as statm:
-            mapped = int(statm.read().split()[0]) * resource.getpagesize()
-    except (ImportError, OSError, ValueError, IndexError):
+    mapped = mapped_bytes()
+    if mapped is None:  # (also where there is no ``resource``)
         yield
         return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     wanted = mapped + extra
     if (soft != resource.RLIM_INFINITY and soft <= wanted) or (
         hard != resource.RLIM_INFINITY and hard < wanted
@@ -799,7 +797,7 @@ QUOTES_REUSED = sys.version_info >= (3, 12)
 # the CPU time this Python's tokenizer may take (in a child): a second, 4 µs a token of the
 # budget (3 µs before 3.12) and 0.5 µs a character (its per-line scans)
 TOKENIZE_CPU = (1.0, 4e-6, 0.5e-6)
-TOKENIZE_MEMORY = 1 << 30  # and memory: its string pattern keeps a state for each escape
+TOKENIZE_MEMORY = 1 << 30  # and memory beyond what the child maps as forked
 
 
 def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Optional[int], bool]]:
@@ -810,9 +808,13 @@ def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Option
     are not over ``budget`` (from 3.12, where the words do not decide), the count is None:
     not counted."""
     base, per_token, per_char = TOKENIZE_CPU
+    # before 3.12 an escape pair is two plain characters for it, as for the string-aware
+    # count: its string pattern keeps a state for each (1.14 million escapes took about 0.9 GB,
+    # and the verdict followed the memory the process held), and a string ends where it did
+    plain = text if QUOTES_REUSED else _ESCAPE.sub("  ", text)
     try:
         cpu = base + budget * per_token + len(text) * per_char
-        counted = run_isolated(_tokenize_count, (text, budget), timeout=cpu, memory=TOKENIZE_MEMORY)
+        counted = run_isolated(_tokenize_count, (plain, budget), timeout=cpu, memory=TOKENIZE_MEMORY)
     except Crashed:
         return (words, True) if words > budget else (None, False)
     if counted is None:

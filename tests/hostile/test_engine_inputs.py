@@ -289,6 +289,39 @@ def test_a_parse_that_needs_more_memory_than_its_limit_is_skipped(tmp_path: Path
     assert result.stdout.splitlines() == [reason, "ParsedSource"]
 
 
+def _allocate(size: int) -> int:
+    return len(bytearray(size))
+
+
+@POSIX
+def test_a_child_gets_its_memory_beyond_what_the_parent_maps() -> None:
+    """The child's limit was absolute: forked from a process that mapped more (after larger
+    files), the same file's tokenizer ran out of memory, and the file was "skipped" cold but
+    checked warm (run 57)."""
+    import mmap
+
+    from archcheck.isolate import run_isolated
+
+    ballast = mmap.mmap(-1, 512 << 20)  # mapped, never touched
+    try:
+        assert run_isolated(_allocate, 64 << 20, memory=256 << 20) == 64 << 20
+    finally:
+        ballast.close()
+
+
+def test_the_tokenizer_reads_escapes_in_little_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before 3.12, the tokenizer's string pattern kept a state for each escape (1.14 million
+    ``\\n`` in one literal: about 0.9 GB), so a valid file of a few tokens beside an f-string
+    was "skipped: 2,280,040 tokens" when its memory ran out. It reads escape pairs as two
+    plain characters, as the string-aware count does."""
+    from archcheck.facts import source
+
+    monkeypatch.setattr(source, "TOKENIZE_MEMORY", 48 << 20)
+    text = "x = f''\ny = '" + "\\n" * 300_000 + "'\nz = 1\n"
+    assert source.count_words(text) > 100_000 >= source.count_tokens(text)
+    assert source._tokens_over(text, 100_000) is None
+
+
 def test_a_large_file_only_the_cst_parser_reads_is_parsed_there_but_not_walked(tmp_path: Path) -> None:
     """LibCST's tree and positions take about 30 µs a token (200 KB of lines ``a`` after a
     3.12 ``type`` statement: 13 s and 840 MB, and the walks ran in this process without a
