@@ -602,7 +602,7 @@ def gather_generators(
     delegates, instances = _top_level(source, module)
     cleanups: List[CleanupAwaitFact] = []
     uses: List[ProtocolUseFact] = []
-    if not screen or may_hold(source.text):
+    if not screen or may_hold(source.screen_text):
         gatherer = _Gatherer(source, aliases, screen)
         gatherer.walk(module)
         cleanups, uses, delegates = gatherer.cleanups, gatherer.uses, [*gatherer.defs, *delegates]

@@ -134,7 +134,7 @@ class _Gatherer:
         self.entries: List[LoopEntryFact] = []
         self.class_loops: Dict[str, FrozenSet[str]] = {}
         # most files bind no loop and probe for none: then no scope needs the pre-passes
-        self.tracks_loops = any(marker in source.text for marker in _FACTORY_MARKERS)
+        self.tracks_loops = any(marker in source.screen_text for marker in _FACTORY_MARKERS)
 
     # --- names -------------------------------------------------------------
 
@@ -445,7 +445,7 @@ def gather_loop_entries(
     source: ParsedSource, aliases: Mapping[str, str], calls: LoopCalls, screen: bool = True
 ) -> Tuple[LoopEntryFact, ...]:
     """Every loop entry of a file (ast files only); the text screen keeps the walk to few files."""
-    if source.ast_tree is None or (screen and not calls.may_occur(source.text)):
+    if source.ast_tree is None or (screen and not calls.may_occur(source.screen_text)):
         return ()
     gatherer = _Gatherer(source, aliases, calls, screen)
     if not gatherer.marks.any():

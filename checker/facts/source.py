@@ -60,7 +60,8 @@ class ParsedSource:
     cst_tree: Optional[libcst.Module] = None
     cst_facts: Optional[CstFacts] = None  # what a child process gathered from the LibCST tree
     _lines: Optional[List[str]] = None
-    _lowered: Optional[str] = None
+    _screened: Optional[List[str]] = None  # see ``screened``
+    _screen_text: Optional[str] = None
     _hits: Dict[Tuple[str, bool], List[int]] = field(default_factory=dict)  # see ``_lines_holding``
     _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
     _positions: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
@@ -98,25 +99,33 @@ class ParsedSource:
             line for needle, whole in asked for line in self._lines_holding(needle.lower(), whole)
         )
 
+    @property
+    def screen_text(self) -> str:
+        """The text a screen searches for a name: beyond ASCII, the file's text and then the
+        same as Python reads its names (NFKC: a fullwidth ``r`` in ``asyncio.run()`` is an ``r``)."""
+        if self._screen_text is None:
+            read = self.text if self.text.isascii() else unicodedata.normalize("NFKC", self.text)
+            self._screen_text = self.text if read == self.text else f"{self.text}\n{read}"
+        return self._screen_text
+
+    def screened(self) -> List[str]:
+        """The texts the line screens search, lower-cased: the file's and, beyond ASCII, the
+        same as Python reads its names (NFKC). Normalising never adds or removes a line end,
+        so a line of either is the same line."""
+        if self._screened is None:
+            lowered = self.text.lower()
+            read = lowered if lowered.isascii() else unicodedata.normalize("NFKC", self.text).lower()
+            self._screened = [lowered] if read == lowered else [lowered, read]
+        return self._screened
+
     def _lines_holding(self, needle: str, whole: bool) -> List[int]:
         """The 0-based lines where lower-case ``needle`` occurs (as a whole identifier when
         ``whole``), remembered: several gatherers screen for the same words."""
         found = self._hits.get((needle, whole))
         if found is None:
-            if self._lowered is None:
-                self._lowered = self.text.lower()
-            lowered, size = self._lowered, len(needle)
             found = self._hits[(needle, whole)] = []
-            line, last = 0, 0
-            for at in _occurrences(lowered, needle):
-                if whole and (
-                    (at and _IDENTIFIER(lowered[at - 1]))
-                    or (at + size < len(lowered) and _IDENTIFIER(lowered[at + size]))
-                ):
-                    continue
-                line += lowered.count("\n", last, at)
-                last = at
-                found.append(line)
+            for lowered in self.screened():
+                found += _lines_of(lowered, needle, whole)
         return found
 
     def cst_module(self) -> libcst.Module:
@@ -173,6 +182,21 @@ def _wide_characters(text: str) -> Tuple[List[int], List[int]]:
         starts.append(found.start() + extra[-1])
         extra.append(extra[-1] + len(found.group().encode("utf-8", "surrogatepass")) - 1)
     return starts, extra
+
+
+def _lines_of(lowered: str, needle: str, whole: bool) -> Iterator[int]:
+    """The 0-based line of each occurrence of ``needle`` in ``lowered`` (as a whole identifier
+    when ``whole``)."""
+    size, line, last = len(needle), 0, 0
+    for at in _occurrences(lowered, needle):
+        if whole and (
+            (at and _IDENTIFIER(lowered[at - 1]))
+            or (at + size < len(lowered) and _IDENTIFIER(lowered[at + size]))
+        ):
+            continue
+        line += lowered.count("\n", last, at)
+        last = at
+        yield line
 
 
 def _IDENTIFIER(char: str) -> bool:

@@ -18,6 +18,7 @@ import re
 import sys
 import threading
 import time
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
@@ -349,6 +350,20 @@ def analyse_files(
     return facts
 
 
+def _mentions(path: str, data: bytes, words: Sequence[bytes]) -> bool:
+    """Whether ``data`` writes one of the ASCII ``words`` as a name: in its bytes, or beyond
+    ASCII as Python reads its names (NFKC: a fullwidth letter is the ASCII one)."""
+    if any(w in data for w in words) and _word_in(words, data):
+        return True
+    if data.isascii():
+        return False
+    text = decode(path, data)
+    if not isinstance(text, str):
+        return True  # not read here: kept, as a name beyond ASCII is
+    read = unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass")
+    return any(w in read for w in words) and _word_in(words, read)
+
+
 def _word_in(words: Sequence[bytes], data: bytes) -> bool:
     pattern = re.compile(rb"(?<![\w])(?:" + b"|".join(re.escape(w) for w in words) + rb")(?![\w])")
     return pattern.search(data) is not None
@@ -382,7 +397,7 @@ class CallFactFiles:
             words = [n.encode() for n in names[path]]
             # a name beyond ASCII may be spelt otherwise in the file's encoding: keep the file
             ascii_only = all(n.isascii() for n in names[path])
-            if not ascii_only or (any(w in data for w in words) and _word_in(words, data)):
+            if not ascii_only or _mentions(path, data, words):
                 found.append(path)
         return found
 

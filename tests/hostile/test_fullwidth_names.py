@@ -1,0 +1,73 @@
+"""Run 57: names spelt with compatibility characters hid findings from the text screens.
+
+Python reads every name NFKC-normalised, so ``asyncio.run()`` written with a fullwidth ``r``
+(U+FF52) calls ``asyncio.run``; the screens searched the text for ASCII words, so a pull request could hide
+an ``asyncio.run()`` in async code, or a helper's loop entry from ASY003, with one character.
+"""
+
+from __future__ import annotations
+
+import io
+import keyword
+import tokenize
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from archcheck.pipeline.registry import catalogue
+from tests.helpers import check, write_example
+
+FULLWIDTH = 0xFEE0  # "a" + this is U+FF41, which NFKC makes "a" again
+
+
+def fullwidth(text: str) -> str:
+    """``text`` with the first ASCII letter of every name that is no keyword made fullwidth."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    lines = text.splitlines(keepends=True)
+    for token in tokens:
+        name = token.string
+        if token.type != tokenize.NAME or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+            continue
+        if name[0].isascii() and name[0].isalpha():
+            row, column = token.start
+            line = lines[row - 1]
+            lines[row - 1] = line[:column] + chr(ord(name[0]) + FULLWIDTH) + line[column + 1 :]
+    return "".join(lines)
+
+
+def findings(root: Path) -> list:
+    return [(v.code, v.location.path, v.location.line) for v in check(root).violations]
+
+
+@pytest.mark.parametrize("spec", catalogue(), ids=lambda s: s.code)
+def test_names_in_compatibility_characters_pass_no_screen(
+    tmp_path: Path, spec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every rule's examples, their names spelt fullwidth: the same findings with the screens
+    as without them, and for the loop rules, the findings of the plain spelling."""
+    for index, example in enumerate(spec.invalid + spec.valid):
+        files = {p: fullwidth(t) if p.endswith(".py") else t for p, t in example.files.items()}
+        (tmp_path / str(index)).mkdir()
+        root = write_example(tmp_path / str(index), replace(example, files=files))
+        screened = findings(root)
+        monkeypatch.setenv("ARCHCHECK_NO_PREFILTERS", "1")
+        assert screened == findings(root), (spec.code, index)
+        monkeypatch.delenv("ARCHCHECK_NO_PREFILTERS")
+        if spec.code in ("ASY001", "ASY002", "ASY003") and example in spec.invalid:
+            (tmp_path / f"{index}-plain").mkdir()
+            plain = write_example(tmp_path / f"{index}-plain", example)
+            assert screened == findings(plain), (spec.code, index)
+
+
+def test_the_example_spelling_is_python_s_own() -> None:
+    """The rewrite changes how names are written, not what they are."""
+    import ast
+
+    text = "import asyncio\n\nasync def f():\n    asyncio.run(main())\n"
+    written = fullwidth(text)
+    assert written != text and "\uff41syncio.\uff52un(\uff4dain())" in written
+    assert ast.dump(ast.parse(written)) == ast.dump(ast.parse(text))
