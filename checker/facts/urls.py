@@ -210,11 +210,13 @@ def may_contain_loopback(text: str) -> bool:
 
 
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`,
-# any name ending in `key`: `accessKey=`, `secretkey=`, `sslkey=`; more masked, never less)
+# `accessKey=`, `x-amz-key=`; not `monkey=`)
 _SECRET_PARAM = re.compile(
-    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|key|signature|sig|credentials?|jwt|bearer"
+    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|signature|sig|credentials?|jwt|bearer"
     r"|session[_-]?id"
-    r"|(?:^|[_.-])(?:auth|authorization))$"
+    r"|(?:access|secret|private|master|account|client|api|ssl|sas|signing|encryption|license"
+    r"|subscription|app|shared|session|auth)[_-]?key"
+    r"|(?:^|[_.-])(?:key|auth|authorization))$"
 )
 # a ";name=value" path parameter (RFC 3986 3.3: "ftp://h/f;type=a", "http://h/p;password=x")
 _PATH_PARAM = re.compile(r";([^;/=?#]*)=([^;/?#]*)")
