@@ -28,7 +28,7 @@ LAYERS = (
     "archcheck.project",
     "archcheck.facts",
     "archcheck.config",
-    "archcheck.model | archcheck.fileio",
+    "archcheck.model | archcheck.fileio | archcheck.logsafe",
 )
 CONTRACT = """
 [importlinter]

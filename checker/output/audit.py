@@ -18,6 +18,7 @@ from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, 
 
 import msgspec
 
+from archcheck import logsafe
 from archcheck.fileio import hide_file_content, leads_away_from_project, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
@@ -205,7 +206,8 @@ def append(history: Path, run: Run, inside: Optional[Path] = None) -> None:
         raise HistoryError(f"{history}: cannot read: {exc.strerror}") from None
     if before and not before.endswith(b"\n"):
         before += b"\n"
-    write_atomic(history, before + (json.dumps(run, sort_keys=True) + "\n").encode("utf-8"), inside=inside)
+    line = logsafe.json_text(json.dumps(run, sort_keys=True)) + "\n"
+    write_atomic(history, before + line.encode("utf-8"), inside=inside)
 
 
 def trend(run: Run, before: Optional[Run]) -> Dict[str, Any]:
@@ -318,4 +320,4 @@ def _totals(run: Run) -> str:
 
 
 def to_json(run: Run, change: Dict[str, Any]) -> str:
-    return json.dumps({"run": run, "trend": change}, indent=2, sort_keys=True) + "\n"
+    return logsafe.json_text(json.dumps({"run": run, "trend": change}, indent=2, sort_keys=True)) + "\n"

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
+from archcheck import logsafe
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.source import decode, lines_with_ends
 from archcheck.facts.urls import mask_credentials
@@ -509,4 +510,4 @@ def to_json(hits: Sequence[Hit]) -> str:
         }
         for h in hits
     ]
-    return json.dumps(rows, indent=2) + "\n"
+    return logsafe.json_text(json.dumps(rows, indent=2)) + "\n"

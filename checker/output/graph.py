@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Sequence
 
+from archcheck import logsafe
 from archcheck.output import escape
 from archcheck.project.project import Project
 from archcheck.rule_api.rule import Edge, Rule
@@ -98,5 +99,5 @@ def to_mermaid(data: Dict[str, Any]) -> str:
 def render(project: Project, rules: Sequence[Rule], fmt: str) -> str:
     data = describe(project, rules)
     if fmt == "json":
-        return json.dumps(data, indent=2) + "\n"
+        return logsafe.json_text(json.dumps(data, indent=2)) + "\n"
     return to_mermaid(data) if fmt == "mermaid" else to_dot(data)

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Dict, Sequence, Tuple, Type
 
-from archcheck import __version__
+from archcheck import __version__, logsafe
 from archcheck.model import Location, Report
 from archcheck.output import escape
 from archcheck.pipeline.snippets import identities
@@ -93,4 +93,4 @@ def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2) + "\n"
+    return logsafe.json_text(json.dumps(document, indent=2)) + "\n"

@@ -7,7 +7,7 @@ from typing import Any, Dict
 
 import msgspec
 
-from archcheck import __version__
+from archcheck import __version__, logsafe
 from archcheck.model import Report, Violation
 from archcheck.output import escape
 
@@ -55,9 +55,9 @@ def to_json(report: Report) -> str:
     # three times faster than json's pure-Python indenting encoder on a large report
     compact = json.dumps(document, separators=(",", ":"))
     try:
-        return msgspec.json.format(compact, indent=2) + "\n"
+        return logsafe.json_text(msgspec.json.format(compact, indent=2)) + "\n"
     except msgspec.DecodeError:  # the escape of a lone surrogate, which msgspec refuses
-        return json.dumps(document, indent=2) + "\n"
+        return logsafe.json_text(json.dumps(document, indent=2)) + "\n"
 
 
 def _plural(count: int, word: str) -> str:

@@ -17,6 +17,7 @@ from typing import AbstractSet, Annotated, Final, List, Literal, Optional, Seque
 import msgspec
 from msgspec.structs import replace
 
+from archcheck import logsafe
 from archcheck.fileio import hide_file_content, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.pipeline.snippets import Identity, identities, stored_text
@@ -88,7 +89,7 @@ def render(entries: Sequence[Identity]) -> str:
             for code, where, text, occurrence in sorted(set(entries))
         ],
     }
-    return json.dumps(document, indent=2) + "\n"
+    return logsafe.json_text(json.dumps(document, indent=2)) + "\n"
 
 
 def current(report: Report) -> List[Identity]:

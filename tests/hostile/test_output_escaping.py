@@ -155,3 +155,33 @@ def test_python_warnings_never_reach_stderr_raw(tmp_path: Path) -> None:
     )  # fmt: skip
     assert b"SyntaxWarning" not in result.stderr and b"\x1b" not in result.stderr
     assert not any(line.startswith(b"::stop-commands::") for line in result.stderr.splitlines())
+
+
+def test_no_json_output_carries_a_runner_command(tmp_path: Path) -> None:
+    """``##[error]`` is read anywhere in a line of a CI log, and JSON printed a file name as it
+    is (run 57): every JSON document writes its ``[`` as ``\\u005b``, which reads the same."""
+    name = "c##[error]forged"
+    files = {
+        f"{name}/app/a.py": "class DatabaseManager: ...\n",
+        f"{name}/app/b.py": "class DatabaseManager: ...\n",
+    }
+    files["other-svc/app/u.py"] = LOOPBACK
+    write_example(tmp_path, Example(files, 'services = ["*"]\n'))
+    check = subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+    )
+    outputs = {
+        "check": check.stdout,
+        "sarif": run(tmp_path, "--format", "sarif").stdout,
+        "graph": cli_bytes(tmp_path, "graph", "--format", "json"),
+        "audit": cli_bytes(tmp_path, "audit", "--format", "json"),
+    }
+    cli_bytes(tmp_path, "baseline")
+    outputs["baseline"] = (tmp_path / "archcheck-baseline.json").read_bytes()
+    for kind, output in outputs.items():
+        assert b"##[" not in output and b"##\\u005b" in output, kind
+    paths = {v["path"] for v in json.loads(check.stdout)["violations"]}
+    assert f"{name}/app/a.py" in paths  # read back, the name is as written
