@@ -293,13 +293,14 @@ def _config_baseline(settings: Settings) -> Optional[Path]:
 def _project_baseline(settings: Settings, name: str) -> Path:
     """A baseline the project names: a file of the project, never one a link leads out to or
     into its ``.git`` (a hook would be read, then replaced)."""
-    from archcheck.fileio import LEADS_OUTSIDE, leads_away
+    from archcheck.fileio import LEADS_OUTSIDE, leads_away, named_in_project
 
     target = settings.root / name
     reason = leads_away(target, settings.root)
     # outside: a device or FIFO is refused by the read, as not a regular file
     if reason is not None and (reason != LEADS_OUTSIDE or target.is_file()):
-        raise UserError(f"baseline: '{name}': {reason} (a link); not read")
+        linked = " (a link)" if named_in_project(target, settings.root) else ""
+        raise UserError(f"baseline: '{name}': {reason}{linked}; not read")
     return target
 
 

@@ -180,9 +180,8 @@ def write_atomic(
     if inside is not None:
         reason = leads_away(target, inside)
         if reason is not None:
-            raise WriteError(
-                f"{target}: not written: {reason}" + (" (a link)" if reason == LEADS_OUTSIDE else "")
-            )
+            linked = reason == LEADS_OUTSIDE and named_in_project(target, inside)  # (else named outside)
+            raise WriteError(f"{target}: not written: {reason}" + (" (a link)" if linked else ""))
         if linked_below(Path(inside), Path(target)):
             raise WriteError(f"{target}: not written: it is a link, or in a folder that is one")
     try:

@@ -260,15 +260,19 @@ class CacheDir:
         """Make the directory (and its ``.gitignore``) if it may be used; whether it can be."""
         if not self.usable():
             return False
+        made = False
         try:
             if not self.directory.is_dir():
                 self.directory.mkdir(parents=True, exist_ok=True)
-                self.made = True
+                made = self.made = True
             ignore = self.directory / ".gitignore"
             if not is_cache_folder(self.directory):
                 self._write_atomic(ignore, CACHE_MARK)
             return True
         except OSError:
+            if made:  # its mark not written (a full disk): left, every later run would refuse it
+                with contextlib.suppress(OSError):
+                    self.directory.rmdir()
             return False
 
     def _write_atomic(self, target: Path, data: bytes) -> None:

@@ -444,3 +444,37 @@ def test_a_setting_that_names_a_checked_file_does_not_change_its_cached_facts(
     assert "ARC001" in named_run and "ASY001" in named_run and "CFG002" in named_run
     config.write_text(kept, encoding="utf-8")
     assert run(root).stdout.decode("utf-8") == clean
+
+
+def test_a_cache_folder_whose_mark_cannot_be_written_is_not_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run on a full disk made the folder and failed to write its ``.gitignore``: the
+    empty folder stayed, and every later run refused it as no cache of archcheck's (run 57)."""
+    from archcheck.pipeline import cache
+
+    def full(target: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    folder = tmp_path / ".archcheck_cache"
+    monkeypatch.setattr(cache, "replace_file", full)
+    assert not cache.CacheDir(folder, tmp_path).ensure() and not folder.exists()
+    monkeypatch.undo()
+    assert cache.CacheDir(folder, tmp_path).ensure() and cache.is_cache_folder(folder)
+
+
+def test_an_output_named_outside_the_project_is_not_said_to_be_a_link(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": "x = 1\n"})
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "-o", "../x.txt"],
+        cwd=root,
+        capture_output=True,
+        timeout=60,
+    )
+    assert (
+        result.returncode == 2 and b"../x.txt: not written: it leads outside the project\n" in result.stderr
+    )
