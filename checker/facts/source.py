@@ -792,7 +792,8 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[Optional[int], bool]]
     Over it, ``count_tokens`` counts, but a quote in an f-string's placeholder can fool it
     (``f"{"'''"}"``, PEP 701, reads as the start of a string to the end of the file): in a file
     with an f-string (or a t-string) this Python's own tokenizer counts, up to the budget,
-    where every word is over it or this Python reads such quotes."""
+    where every word is over it or this Python reads such quotes (where it reads them, also
+    over it: a misread quote can make the count larger as well)."""
     # a token weighs at most _MOST_WEIGHT, a line (a ``;``, a ``lambda``) STATEMENT_TOKENS more,
     # and the code's tokens are no more than the text's (a string or a comment is one)
     if len(text) * (_MOST_WEIGHT + STATEMENT_TOKENS) <= budget:
@@ -803,11 +804,14 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[Optional[int], bool]]
     if _most_words(text) * _MOST_WEIGHT + statements <= budget:
         return None
     count = count_tokens(text, budget)
-    if count > budget:
+    template = _TEMPLATE_START.search(text) is not None
+    if count > budget and not (template and QUOTES_REUSED):
         return count, True
-    if not _TEMPLATE_START.search(text):
+    if not template:
         return None  # strings and comments hold the words, and no quote can have fooled that
     words = count_words(text)
+    if count > budget:  # a reused quote can make the count larger too (a nested f-string's)
+        return _tokenized_over(text, budget, max(words, count))
     if words <= budget and not QUOTES_REUSED:
         return None  # no quote fooled the count of a file this Python parses (it stops there)
     return _tokenized_over(text, budget, words)

@@ -212,7 +212,7 @@ def may_contain_loopback(text: str) -> bool:
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`,
 # `accessKey=`, `x-amz-key=`; not `monkey=`)
 _SECRET_PARAM = re.compile(
-    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|signature|sig|credentials?|jwt|bearer"
+    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
     r"|session[_-]?id"
     r"|(?:access|secret|private|master|account|client|api|ssl|sas|signing|encryption|license"
     r"|subscription|app|shared|session|auth)[_-]?key"

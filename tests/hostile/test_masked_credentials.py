@@ -75,8 +75,8 @@ def test_database_url_password_and_secret_parameters_are_masked(tmp_path: Path, 
             "https://h/x?Password=***&access_token=***&api-key=***&page=2",
         ),
         (  # a name ending in "key" (S3-style presigned URLs, cloud SDKs)
-            "https://h/x?accessKey=a&SecretKey=b&x-amz-key=c&keyboard=d",
-            "https://h/x?accessKey=***&SecretKey=***&x-amz-key=***&keyboard=d",
+            "https://h/x?accessKey=a&SecretKey=b&x-amz-key=c&keyboard=d&hmac=e",
+            "https://h/x?accessKey=***&SecretKey=***&x-amz-key=***&keyboard=d&hmac=***",
         ),
         ("postgresql://u:p@[::1", "postgresql://u:***@[::1"),  # unparsable: up to the last "@"
         ("HTTP://U:P@H/", "HTTP://U:***@H/"),
