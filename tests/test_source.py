@@ -281,6 +281,40 @@ def test_a_count_a_reused_quote_may_have_made_larger_is_asked_of_the_tokenizer(
     assert source._tokens_over(plain, over - 1) == (over, True) and asked == [budget]
 
 
+def test_only_a_real_f_string_sends_a_file_to_the_tokenizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The letter that ends a string (``{"t": 0}``) starts no f-string: a data file of such
+    keys was tokenized on 3.12, at the CPU limit, and was checked in one run and skipped in
+    the next (run 58)."""
+    from archcheck.facts import source
+
+    assert not source._holds_template('DATA = [{"t": 0, "f": 1}, "ft", \'rb\']  # f"x"\n')
+    for text in ('x = f"{y}"\n', 'x = "a" t"{y}"\n', "x = rf'{y}'\n", 'x = 1 if"b" else f"{c}"\n'):
+        assert source._holds_template(text), text
+    asked: List[Any] = []
+    monkeypatch.setattr(source, "run_isolated", lambda *args, **kwargs: asked.append(args))
+    monkeypatch.setattr(source, "QUOTES_REUSED", True)
+    data = "DATA = [" + ", ".join(f'{{"t": {i}, "v": [1, 2, 3]}}' for i in range(7_000)) + "]\n"
+    assert source._tokens_over(data, source.count_tokens(data)) is None and asked == []
+
+
+def test_a_tokenizer_that_copies_each_token_s_line_is_not_run_past_its_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """3.12.0 to 3.12.3 copy a token's line for each token (quadratic in a long line): a file
+    whose tokens times its longest line would take over ``TOKENIZE_MOST_CPU`` is not counted,
+    the same in every run, instead of tokenized up to a limit that noise decides."""
+    from archcheck.facts import source
+
+    def isolated(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("not to be run")
+
+    monkeypatch.setattr(source, "run_isolated", isolated)
+    monkeypatch.setattr(source, "QUOTES_REUSED", True)
+    monkeypatch.setattr(source, "LINE_PER_TOKEN", True)
+    line = "DATA = [" + ", ".join(f'{{f"t{i}": [1, 2, 3]}}' for i in range(12_000)) + "]\n"
+    assert source._tokens_over(line, source.count_tokens(line)) == (None, False)
+
+
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="quotes reused in placeholders: PEP 701")
 def test_nested_f_strings_are_not_skipped_by_a_misread_count() -> None:
     from archcheck.facts import source

@@ -600,6 +600,19 @@ _STRING_OR_COMMENT = re.compile(rf"(?P<f>[rRbB]?[fFtT][rRbB]?(?:{_STRING}))|(?:{
 # where a quote can fool that reading: an f-string (or a t-string, 3.14) may hold its own quote
 # in a placeholder from 3.12 (PEP 701), and the string pattern ends it there
 _TEMPLATE_START = re.compile(r"(?<!\w)[rRbB]?[fFtT][rRbB]?['\"]")
+
+
+def _holds_template(text: str) -> bool:
+    """Whether ``text`` holds an f-string (or a t-string) as the string-aware reading finds
+    them: the letter that ends a string (``{"t": 0}``) starts none, and the first real one
+    is read before any quote in it can fool the reading (an f-string prefix and a quote were
+    enough: a data file of ``"t"`` keys was tokenized)."""
+    if _TEMPLATE_START.search(text) is None:
+        return False
+    plain = _ESCAPE.sub(" ", text).replace(_CONTINUED, _LINE_GOES_ON)
+    return any(found.group("f") for found in _STRING_OR_COMMENT.finditer(plain))
+
+
 # a number is digits (``_`` between two), a dot and digits after it: never longer than Python
 # reads it (``1..a.a`` is the float ``1.`` and two attributes, ``1.if`` a float and a keyword:
 # read as one number each, 4 MB of them parsed in 1.1 to 1.6 GB), so its exponent, ``j``,
@@ -804,7 +817,7 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[Optional[int], bool]]
     if _most_words(text) * _MOST_WEIGHT + statements <= budget:
         return None
     count = count_tokens(text, budget)
-    template = _TEMPLATE_START.search(text) is not None
+    template = _holds_template(text)
     if count > budget and not (template and QUOTES_REUSED):
         return count, True
     if not template:
@@ -826,6 +839,12 @@ QUOTES_REUSED = sys.version_info >= (3, 12)
 # budget (3 µs before 3.12) and 0.5 µs a character (its per-line scans)
 TOKENIZE_CPU = (1.0, 4e-6, 0.5e-6)
 TOKENIZE_MEMORY = 1 << 30  # and memory beyond what the child maps as forked
+# CPython 3.12.0 to 3.12.3 copy a token's whole line for each token read (gh-119118): the
+# work is then the tokens times the longest line (0.15 ns a character copied, measured), and
+# a CPU time by the tokens alone put a one-line data file of 340 KB right at its limit
+LINE_PER_TOKEN = (3, 12) <= sys.version_info[:3] < (3, 12, 4)
+TOKENIZE_PER_COPY = 0.6e-9
+TOKENIZE_MOST_CPU = 20.0  # a file that would need more is not tokenized: not counted
 
 
 def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Optional[int], bool]]:
@@ -840,8 +859,12 @@ def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Option
     # count: its string pattern keeps a state for each (1.14 million escapes took about 0.9 GB,
     # and the verdict followed the memory the process held), and a string ends where it did
     plain = text if QUOTES_REUSED else _ESCAPE.sub("  ", text)
+    cpu = base + budget * per_token + len(text) * per_char
+    if LINE_PER_TOKEN:
+        cpu += words * max(map(len, text.split("\n"))) * TOKENIZE_PER_COPY
     try:
-        cpu = base + budget * per_token + len(text) * per_char
+        if cpu > TOKENIZE_MOST_CPU:
+            raise Crashed(f"it would need {cpu:.0f} s of CPU time")  # the same answer, without the wait
         counted = run_isolated(_tokenize_count, (plain, budget), timeout=cpu, memory=TOKENIZE_MEMORY)
     except Crashed:
         return (words, True) if words > budget else (None, False)
