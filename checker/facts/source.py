@@ -857,8 +857,10 @@ def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Option
     base, per_token, per_char = TOKENIZE_CPU
     # before 3.12 an escape pair is two plain characters for it, as for the string-aware
     # count: its string pattern keeps a state for each (1.14 million escapes took about 0.9 GB,
-    # and the verdict followed the memory the process held), and a string ends where it did
-    plain = text if QUOTES_REUSED else _ESCAPE.sub("  ", text)
+    # and the verdict followed the memory the process held), and a string ends where it did;
+    # and a character Python takes in a name that its ``\w+`` does not read (a combining mark,
+    # ``·``, ``‿``) is a letter: an error token made a valid file "every word" of it
+    plain = text if QUOTES_REUSED else _NAME_ONLY.sub(_as_letter, _ESCAPE.sub("  ", text))
     cpu = base + budget * per_token + len(text) * per_char
     if LINE_PER_TOKEN:
         cpu += words * max(map(len, text.split("\n"))) * TOKENIZE_PER_COPY
@@ -871,6 +873,16 @@ def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Option
     if counted is None:
         return (words, True) if words > budget else None  # (else the parse stops where it cannot read)
     return (counted, False) if counted > budget else None
+
+
+_NAME_ONLY = re.compile(r"[^\w\x00-\x7f]")  # beyond ASCII and no ``\w``: maybe a name's
+
+
+def _as_letter(found: Match[str]) -> str:
+    """``a`` for a character an identifier may hold after its first (Python's rule, which
+    3.11's tokenizer does not follow), else the character."""
+    char = found.group()
+    return "a" if ("a" + char).isidentifier() else char
 
 
 def _tokenize_count(job: Tuple[str, int]) -> Optional[int]:

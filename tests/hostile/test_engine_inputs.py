@@ -292,6 +292,22 @@ def test_a_parse_that_needs_more_memory_than_its_limit_is_skipped(tmp_path: Path
     assert result.stdout.splitlines() == [reason, "ParsedSource"]
 
 
+@pytest.mark.parametrize(
+    "name", ["cafe\u0301", "\u0928\u092e\u0938\u094d\u0924\u0947", "a\u00b7b", "a\u203fb"]
+)
+def test_a_name_the_tokenizer_cannot_read_leaves_the_count_to_it(name: str) -> None:
+    """3.11's tokenizer reads a name as ``\\w+``, but Python takes combining marks, ``\u00b7``
+    and ``\u203f`` in one: its error token made a valid file of 30 tokens and a large string
+    "1,480,057 tokens, over" (every word of the string; run 58)."""
+    from archcheck.facts import source
+
+    assert name.isidentifier()
+    words = " ".join(f"w{i}" for i in range(30_000))
+    text = f'x = f"{{y}}"\nDOC = """{words}"""\n{name} = 1\n'
+    assert source.count_words(text) > 20_000 > source.count_tokens(text)
+    assert source._tokens_over(text, 20_000) is None
+
+
 def _allocate(size: int) -> int:
     return len(bytearray(size))
 
