@@ -186,6 +186,8 @@ def parse_toml(text: str, name: str, parse_float: Callable[[str], Any] = float) 
         return tomllib.loads(text, parse_float=parse_float)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{name}: invalid TOML: {exc}"]) from None
+    except ValueError as exc:  # a value tomllib read but Python cannot make (an integer of 4,301 digits)
+        raise ConfigError([f"{name}: invalid TOML: {str(exc).split(';')[0]}"]) from None
     except RecursionError:
         raise ConfigError([f"{name}: invalid TOML: nested too deeply"]) from None
 

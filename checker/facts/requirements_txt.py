@@ -162,6 +162,12 @@ def _logical_lines(text: str) -> List[Tuple[int, str]]:
     return lines
 
 
+# Python converts no integer of more digits (its default limit): packaging reads every number
+# of a version with ``int``, and a plain ValueError beyond it ended every run (``==1…1``)
+MAX_VERSION_DIGITS = 4_300
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_VERSION_DIGITS + 1}}}")
+
+
 def release(version: str) -> str:
     """A pinned version as the release pip installs: ``1``, ``1.0`` and ``1.0.0`` are ``1``;
     ``1.0-0`` and ``1.post0`` are ``1.post0`` (a version packaging cannot read stays as written)."""
@@ -338,6 +344,12 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
             requirement = Requirement(spec)
         except InvalidRequirement as exc:
             problems.append(_unparsable(exc, raw, spec, where))
+            continue
+        if any(_LONG_NUMBER.search(s.version) for s in requirement.specifier):
+            reason = (
+                f"a version number of more than {MAX_VERSION_DIGITS:,} digits, which Python does not read"
+            )
+            problems.append(ParseProblem(f"cannot parse requirement: {reason}", where))
             continue
         pins = tuple(s.version for s in requirement.specifier if is_exact_pin(s))
         name = canonicalize_name(requirement.name)

@@ -109,6 +109,18 @@ def test_config_values_that_cannot_work(project: Path, config: str, reason: str)
     one_line_error(cli(project, "check", "--no-cache"), "pyproject.toml: ", reason)
 
 
+@pytest.mark.parametrize("value", ["[tool.other]\nx = " + "1" * 4_301, "[tool.other]\nday = 2023-02-30"])
+def test_a_toml_value_python_cannot_make_is_invalid_toml(project: Path, value: str) -> None:
+    """tomllib reads an integer of 4,301 digits (or February 30th), then Python refuses to
+    make it with a plain ValueError: "internal error" in any table, even one archcheck
+    never reads (run 58)."""
+    (project / "pyproject.toml").write_text(CONFIG + value + "\n", encoding="utf-8")
+    one_line_error(cli(project, "check"), "pyproject.toml: invalid TOML: ")
+    (project / "ruff.toml").write_text(value + "\n", encoding="utf-8")  # read by `init` too
+    (project / "pyproject.toml").unlink()
+    assert "internal error" not in cli(project, "init").stderr
+
+
 def test_a_pyproject_that_is_not_utf8(project: Path) -> None:
     (project / "pyproject.toml").write_bytes(CONFIG.encode() + b"# caf\xe9\n")
     one_line_error(cli(project, "check"), "pyproject.toml: line 3: not UTF-8")
@@ -156,3 +168,28 @@ def test_an_unknown_field_of_a_baseline_is_not_quoted(tmp_path: Path) -> None:
     with pytest.raises(BaselineError, match="an unknown field") as raised:
         read(path)
     assert "ghp_SECRET" not in str(raised.value)
+
+
+DIGITS = "1" * 4_301  # one more than Python converts
+
+
+@pytest.mark.parametrize(
+    "pin", [f"=={DIGITS}", f"==1.0+{DIGITS}", f"==1.0.post{DIGITS}", f"=={DIGITS}!1.0", f"==={DIGITS}"]
+)
+def test_a_version_of_more_digits_than_python_reads_is_a_finding(project: Path, pin: str) -> None:
+    """packaging reads a version's numbers with ``int``: beyond 4,300 digits a plain ValueError
+    ended every run ("internal error", in check, baseline and report, and REQ001's fix; run
+    58). The line is ARC001, and the run goes on."""
+    (project / "svc" / "requirements.txt").write_text(f"requests{pin}\nhttpx==1\n", encoding="utf-8")
+    (project / "other" / "app").mkdir(parents=True)
+    (project / "other" / "app" / "main.py").write_text("import os\n", encoding="utf-8")
+    (project / "other" / "requirements.txt").write_text("requests==2\nhttpx==2\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text(CONFIG.replace('"svc"', '"svc", "other"'), encoding="utf-8")
+    for command in (["check", "--no-cache"], ["check", "--fix"], ["baseline"], ["report", "-o", "r.html"]):
+        result = cli(project, *command)
+        assert "internal error" not in result.stderr and result.returncode in (0, 1), (command, result.stderr)
+    out = cli(project, "check", "--no-cache").stdout
+    reason = (
+        "cannot parse requirement: a version number of more than 4,300 digits, which Python does not read"
+    )
+    assert f"svc/requirements.txt:1:1: ARC001 cannot check this file: {reason}\n" in out
