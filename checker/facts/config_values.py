@@ -22,6 +22,7 @@ values. Which hosts matter is the rules' decision: these facts hold text.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
@@ -206,10 +207,21 @@ CONFIG_NEEDLES = ("://", "localhost", "127.", "0.0.0.0", "::1", DATABASE_URL)
 CONFIG_WORDS = ("environ", "getenv", "getenvb")
 
 
+# where a string's value may hold a needle its text does not: an escape that writes a printable
+# character (``\x2f``, ``\u006c``, ``\N{SOLIDUS}``, ``\57``), or two literals Python joins
+# (``"redis:/" "/localhost"``, over lines and comments; not the quotes of ``'''``)
+_BUILT_STRING = re.compile(
+    r"\\[xuUN0-7]"  # an escape
+    r"""|(?<!["'])["'](?:[ \t\f\n\\]|#[^\n]*\n)*[rRbBuUfFtT]{0,2}["'](?!["'])"""  # a quote, then the next
+)
+
+
 def config_marks(source: ParsedSource, aliases: Mapping[str, str]) -> LineMarks:
     """The lines that may hold a configuration fact worth recording (the screen)."""
     bound = [local for local, target in aliases.items() if target in _ENV_NAMES]
-    return source.marked_where(CONFIG_NEEDLES, [*CONFIG_WORDS, *bound])
+    marks = source.marked_where(CONFIG_NEEDLES, [*CONFIG_WORDS, *bound])
+    built = source.lines_matching(_BUILT_STRING)
+    return LineMarks([*marks.lines, *built]) if built else marks
 
 
 class _Use(NamedTuple):

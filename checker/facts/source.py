@@ -118,6 +118,15 @@ class ParsedSource:
             self._screened = [lowered] if read == lowered else [lowered, read]
         return self._screened
 
+    def lines_matching(self, pattern: re.Pattern[str]) -> List[int]:
+        """The 0-based lines where a match of ``pattern`` in the text starts."""
+        line, last, found = 0, 0, []
+        for match in pattern.finditer(self.text):
+            line += self.text.count("\n", last, match.start())
+            last = match.start()
+            found.append(line)
+        return found
+
     def _lines_holding(self, needle: str, whole: bool) -> List[int]:
         """The 0-based lines where lower-case ``needle`` occurs (as a whole identifier when
         ``whole``), remembered: several gatherers screen for the same words."""
@@ -267,7 +276,8 @@ def deep_recursion(limit: int = 20_000) -> Iterator[None]:
         sys.setrecursionlimit(old)
 
 
-_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+# a coding declaration (PEP 263) on a line of its own
+COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
 def _problem(path: str, reason: str, line: int = 1, column: int = 1) -> ParseProblem:
@@ -357,10 +367,10 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
         encoding, _ = tokenize.detect_encoding(iter([*first_two, b""]).__next__)
     except SyntaxError as exc:
         head = b"".join(first_two).removeprefix(codecs.BOM_UTF8)
-        if not _COOKIE.search(head):
+        if not COOKIE.search(head):
             encoding = "utf-8"  # no cookie: the first lines are not UTF-8; decode says where
         else:
-            line = 1 if _COOKIE.search(head.split(b"\n", 1)[0]) else 2
+            line = 1 if COOKIE.search(head.split(b"\n", 1)[0]) else 2
             if data.startswith(codecs.BOM_UTF8):  # Python refuses a UTF-8 BOM with another cookie
                 return _problem(
                     path, "a UTF-8 byte-order mark before a coding declaration of another encoding", line, 1

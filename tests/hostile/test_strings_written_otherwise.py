@@ -1,0 +1,101 @@
+"""Run 59: a value written otherwise than its text passed the screens.
+
+A string's value can hold what its text does not: ``"redis:\\x2f/\\x6cocalhost"`` is a loopback
+URL, and so is ``"redis:/" "/localhost"``, which Python joins. A file under a coding cookie can
+spell a name in ASCII bytes that decode to it (utf-7's ``+AHI-un_sync`` is ``run_sync``). The
+screens read the text for the words: a pull request could hide a finding with one escape.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from archcheck.pipeline.registry import catalogue
+from tests.helpers import check, write_example
+from tests.hostile._project import CONFIG, project, run
+
+
+def _rewrite_strings(text: str, written: Callable[[str, str], str]) -> str:
+    """``text`` with each plain one-line string literal (no prefix) written anew."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    lines = text.splitlines(keepends=True)
+    for token in reversed(tokens):
+        value = token.string
+        if token.type != tokenize.STRING or value[0] not in "'\"" or value[:3] in ('"""', "'''"):
+            continue
+        if token.start[0] != token.end[0] or "\\" in value:
+            continue
+        row, start = token.start
+        line = lines[row - 1]
+        lines[row - 1] = line[:start] + written(value[0], value[1:-1]) + line[token.end[1] :]
+    return "".join(lines)
+
+
+def escaped(quote: str, body: str) -> str:
+    """Every letter, digit, ``:``, ``/`` and ``.`` as a ``\\xNN`` escape."""
+    return (
+        quote
+        + "".join(f"\\x{ord(c):02x}" if c.isascii() and (c.isalnum() or c in ":/.") else c for c in body)
+        + quote
+    )
+
+
+def split(quote: str, body: str) -> str:
+    """The literal as one literal a character, which Python joins."""
+    return " ".join(f"{quote}{c}{quote}" for c in body) if body else quote * 2
+
+
+def findings(root: Path) -> list:
+    return [(v.code, v.location.path, v.location.line) for v in check(root).violations]
+
+
+@pytest.mark.parametrize("written", [escaped, split], ids=["escaped", "split"])
+@pytest.mark.parametrize("spec", [s for s in catalogue() if s.code.startswith("CFG")], ids=lambda s: s.code)
+def test_strings_written_otherwise_pass_no_screen(
+    tmp_path: Path, spec, written: Callable[[str, str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every configuration rule's examples, their strings so written: the same findings with
+    the screens as without them, and those of the plain spelling."""
+    for index, example in enumerate(spec.invalid + spec.valid):
+        files = {
+            p: _rewrite_strings(t, written) if p.endswith(".py") else t for p, t in example.files.items()
+        }
+        (tmp_path / str(index)).mkdir()
+        root = write_example(tmp_path / str(index), replace(example, files=files))
+        screened = findings(root)
+        monkeypatch.setenv("ARCHCHECK_NO_PREFILTERS", "1")
+        assert screened == findings(root), (spec.code, index)
+        monkeypatch.delenv("ARCHCHECK_NO_PREFILTERS")
+        (tmp_path / f"{index}-plain").mkdir()
+        assert screened == findings(write_example(tmp_path / f"{index}-plain", example)), (spec.code, index)
+
+
+def test_a_caller_spelt_in_a_seven_bit_encoding_is_in_the_call_graph(tmp_path: Path) -> None:
+    helpers = "import asyncio\n\n\ndef run_sync(job):\n    return asyncio.run(job)\n"
+    caller = "from app.helpers import run_sync\n\n\nasync def handle(order):\n    run_sync(order)\n"
+    cookie = "# -*- coding: utf-7 -*-\n"
+    root = project(tmp_path, {"helpers.py": helpers})
+    spelt = (cookie + caller).replace("run_sync", "+AHI-un_sync").encode("ascii")  # utf-7: "+AHI-" is "r"
+    assert ast.dump(ast.parse(spelt)) == ast.dump(ast.parse(caller))
+    (root / "svc" / "app" / "handlers.py").write_bytes(spelt)
+    out = run(root, "--no-cache").stdout.decode()
+    assert "svc/app/handlers.py:6:5: ASY003 async function 'handle' calls 'run_sync'" in out
+
+
+def test_a_string_followed_by_comment_lines_is_screened_in_linear_time(tmp_path: Path) -> None:
+    """The pattern for joined literals read a comment and the white space after it two ways:
+    a string before 40 comment lines of trailing spaces took years (16 times as long every
+    two lines)."""
+    text = 'x = "a"\n' + "#   \n" * 40 + 'URL = "http://localhost:8000"\n'
+    root = project(tmp_path, {"comments.py": text}, CONFIG)
+    assert "svc/app/comments.py:42:7: CFG001" in run(root, "--no-cache").stdout.decode()
