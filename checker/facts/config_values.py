@@ -203,23 +203,29 @@ _WIDE = 8  # children of a node beyond which each is screened by its lines on it
 # (``os.environ``, ``os.getenv``, or a name the file binds to one) or a ``DATABASE_URL``.
 # Other hosts and reads are recorded where these lines are, but no rule flags them, so
 # lines without a marker need no walk.
-CONFIG_NEEDLES = ("://", "localhost", "127.", "0.0.0.0", "::1", DATABASE_URL)
+# (every spelling of IPv6's loopback holds "::" or, written out, "0:0": ``[::0:1]``)
+CONFIG_NEEDLES = ("://", "localhost", "127.", "0.0.0.0", "::", "0:0", DATABASE_URL)
 CONFIG_WORDS = ("environ", "getenv", "getenvb")
 
 
 # where a string's value may hold a needle its text does not: an escape that writes a printable
-# ASCII character (``\x2f``, ``\u006c``, ``\N{SOLIDUS}``, ``\57``), or two literals Python joins
-# (``"redis:/" "/localhost"``, over lines and comments) where a needle can run from one into
-# the other (a character of one on each side: an empty ``""`` or ``', '`` cannot). Each starts
-# with a fixed character, so that ``re`` scans for it (an alternation of both took 0.8 s over
-# the PyPI corpus, against 0.15 s), and reads a comment one way only (read two ways, a string
-# before 40 comment lines of trailing spaces backtracked for years) and at most 9 of them (read
-# on to the end of a block, each quote of a block of comment lines ending in one was quadratic)
+# ASCII character (``\x2f``, ``\u006c``, ``\N{SOLIDUS}``, ``\57``); a backslash-newline inside
+# a literal, which Python drops (``"12\<newline>7.0.0.1"``), between two needle characters; or
+# two literals Python joins (``"redis:/" "/localhost"``, over lines and comments, an empty one
+# or three quotes between) where a needle can run from one into the other (a needle character
+# or a quote on each side: ``', '`` cannot). Each starts with a fixed character, so that ``re``
+# scans for it (an alternation of all took 0.8 s over the PyPI corpus, against 0.15 s). A
+# comment between two literals is read one way only (read two ways, a string before 40 comment
+# lines of trailing spaces backtracked for years), 120 characters of it at most and 4 of them
+# (read on through a line or a block of them from each quote, ``a"#a"#…`` was quadratic): past
+# those, the quote's line is marked without reading on
 _ESCAPED = re.compile(r"\\(?:x[2-7][0-9a-fA-F]|u00[2-7][0-9a-fA-F]|U000000[2-7][0-9a-fA-F]|N\{|[0-7]{2,3})")
+_CONTINUED_LITERAL = re.compile(r"\\\n(?<=[:/.\w]\\\n)[:/.\w]")
+_COMMENT = r"""[ \t\f\n\\]*#[^\n]{0,120}\n"""
 _JOINED = re.compile(
-    r"""["'](?<=[:/.\w}]["'])(?:"""
-    r"""(?:[ \t\f\n\\]*#[^\n]*\n){0,8}[ \t\f\n\\]*[rRbBuUfFtT]{0,2}["'][:/.\w]"""
-    r"""|(?:[ \t\f\n\\]*#[^\n]*\n){9})"""  # (past 8 comment lines, marked without reading on)
+    rf"""["'](?<=[:/.\w}}"']["'])(?:"""
+    rf"""(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*[rRbBuUfFtT]{{0,2}}["'][:/.\w"']"""
+    rf"""|(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*#[^\n]{{121}}|(?:{_COMMENT}){{5}})"""  # (too far: marked)
 )
 
 
@@ -227,7 +233,8 @@ def config_marks(source: ParsedSource, aliases: Mapping[str, str]) -> LineMarks:
     """The lines that may hold a configuration fact worth recording (the screen)."""
     bound = [local for local, target in aliases.items() if target in _ENV_NAMES]
     marks = source.marked_where(CONFIG_NEEDLES, [*CONFIG_WORDS, *bound])
-    built = [*source.lines_matching(_ESCAPED), *source.lines_matching(_JOINED)]
+    built = [source.lines_matching(pattern) for pattern in (_ESCAPED, _CONTINUED_LITERAL, _JOINED)]
+    built = [line for lines in built for line in lines]
     return LineMarks([*marks.lines, *built]) if built else marks
 
 

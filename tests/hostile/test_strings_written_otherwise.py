@@ -108,3 +108,48 @@ def test_a_string_followed_by_comment_lines_is_screened_in_linear_time(tmp_path:
     )
     out = result.stdout.decode()
     assert "svc/app/comments.py:42:7: CFG001" in out and "svc/app/comments.py:100043:10: CFG001" in out
+
+
+RUN_60 = '''\
+A_URL = """http:/""" "/svc:8001"
+B_URL = "http:/" """/svc:8001"""
+C_URL = "http:/\\
+/svc:8001"
+D_URL = "http:" \'\'\'//svc:8001\'\'\'
+G_URL = "http:/" "" "/svc:8001"
+H_URL = "http:/" f"" "/svc:8001"
+
+
+class Settings(BaseSettings):
+    redis_host: str = "12\\
+7.0.0.1"
+    other_host: str = "12" """7.0.0.1"""
+    cache_host: str = "[::0001]"
+    queue_host: str = "[::0:1]:5672"
+    store_host: str = "0:0:0:0:0:0:0:1"
+'''
+
+
+def test_literals_joined_around_quotes_and_ipv6_spellings_pass_no_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 60: a triple-quoted or an empty literal beside the join, a backslash-newline inside
+    a literal, and IPv6's loopback written without ``::1`` passed the configuration screen."""
+    text = "from pydantic_settings import BaseSettings\n" + RUN_60
+    root = project(tmp_path, {"settings.py": text}, CONFIG)
+    screened = findings(root)
+    monkeypatch.setenv("ARCHCHECK_NO_PREFILTERS", "1")
+    assert screened == findings(root)
+    assert len([f for f in screened if f[0] == "CFG001"]) == 6
+    assert [f[2] for f in screened if f[0] == "CFG004"] == [12, 14, 15, 16]
+
+
+def test_a_line_of_quotes_and_comment_marks_is_screened_in_linear_time(tmp_path: Path) -> None:
+    """Run 60: each quote of ``a"#a"#…`` read the rest of its line as a comment (1 MB: over
+    two minutes). A comment between literals is read for 120 characters at most."""
+    text = "# " + 'a"#' * 333_000 + '\nURL = "http://localhost:8000"\n'
+    root = project(tmp_path, {"line.py": text}, CONFIG)
+    result = subprocess.run(  # a hang guard, not a timing
+        [sys.executable, "-m", "archcheck", "check", "--no-cache"], cwd=root, capture_output=True, timeout=60
+    )
+    assert "svc/app/line.py:2:7: CFG001" in result.stdout.decode()
