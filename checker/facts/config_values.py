@@ -233,8 +233,8 @@ def config_marks(source: ParsedSource, aliases: Mapping[str, str]) -> LineMarks:
     """The lines that may hold a configuration fact worth recording (the screen)."""
     bound = [local for local, target in aliases.items() if target in _ENV_NAMES]
     marks = source.marked_where(CONFIG_NEEDLES, [*CONFIG_WORDS, *bound])
-    built = [source.lines_matching(pattern) for pattern in (_ESCAPED, _CONTINUED_LITERAL, _JOINED)]
-    built = [line for lines in built for line in lines]
+    patterns = (_ESCAPED, _CONTINUED_LITERAL, _JOINED)
+    built = [line for pattern in patterns for line in source.lines_matching(pattern)]
     return LineMarks([*marks.lines, *built]) if built else marks
 
 
