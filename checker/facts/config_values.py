@@ -223,7 +223,9 @@ _ESCAPED = re.compile(r"\\(?:x[2-7][0-9a-fA-F]|u00[2-7][0-9a-fA-F]|U000000[2-7][
 _CONTINUED_LITERAL = re.compile(r"\\\n(?<=[:/.\w]\\\n)[:/.\w]")
 _COMMENT = r"""[ \t\f\n\\]*#[^\n]{0,120}\n"""
 _JOINED = re.compile(
-    rf"""["'](?<=[:/.\w}}"']["'])(?:"""
+    # a quote after a needle character and not the first of three, or after a quote with a
+    # separator next (the end of ``'''``, not ``"""`` opening a docstring, read as two literals)
+    rf"""["'](?:(?<=[:/.\w}}]["'])(?!["']["'])|(?<=["']["'])(?=[ \t\f\n\\#]))(?:"""
     rf"""(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*[rRbBuUfFtT]{{0,2}}["'][:/.\w"']"""
     rf"""|(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*#[^\n]{{121}}|(?:{_COMMENT}){{5}})"""  # (too far: marked)
 )
