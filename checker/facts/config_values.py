@@ -203,8 +203,9 @@ _WIDE = 8  # children of a node beyond which each is screened by its lines on it
 # (``os.environ``, ``os.getenv``, or a name the file binds to one) or a ``DATABASE_URL``.
 # Other hosts and reads are recorded where these lines are, but no rule flags them, so
 # lines without a marker need no walk.
-# (every spelling of IPv6's loopback holds "::" or, written out, "0:0": ``[::0:1]``)
-CONFIG_NEEDLES = ("://", "localhost", "127.", "0.0.0.0", "::", "0:0", DATABASE_URL)
+# (every spelling of IPv6's loopback holds "::1", "::0" (``[::0:1]``) or, written out, "0:0";
+# a bare "::" is in every ``[::-1]``)
+CONFIG_NEEDLES = ("://", "localhost", "127.", "0.0.0.0", "::1", "::0", "0:0", DATABASE_URL)
 CONFIG_WORDS = ("environ", "getenv", "getenvb")
 
 
@@ -225,7 +226,8 @@ _COMMENT = r"""[ \t\f\n\\]*#[^\n]{0,120}\n"""
 _JOINED = re.compile(
     # a quote after a needle character and not the first of three, or after a quote with a
     # separator next (the end of ``'''``, not ``"""`` opening a docstring, read as two literals)
-    rf"""["'](?:(?<=[:/.\w}}]["'])(?!["']["'])|(?<=["']["'])(?=[ \t\f\n\\#]))(?:"""
+    rf"""["'](?=[ \t\f\n\\#"'rRbBuUfFtT])"""  # (what can follow: the scan moves on at once)
+    rf"""(?:(?<=[:/.\w}}]["'])(?!["']["'])|(?<=["']["'])(?=[ \t\f\n\\#]))(?:"""
     rf"""(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*[rRbBuUfFtT]{{0,2}}["'][:/.\w"']"""
     rf"""|(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*#[^\n]{{121}}|(?:{_COMMENT}){{5}})"""  # (too far: marked)
 )
