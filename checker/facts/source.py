@@ -60,8 +60,9 @@ class ParsedSource:
     cst_tree: Optional[libcst.Module] = None
     cst_facts: Optional[CstFacts] = None  # what a child process gathered from the LibCST tree
     _lines: Optional[List[str]] = None
+    _read: Optional[str] = None  # the text as Python reads its names (NFKC), see ``read_as_names``
     _screened: Optional[List[str]] = None  # see ``screened``
-    _screen_text: Optional[str] = None
+    _screen_text: Optional[str] = None  # see ``screen_text``
     _hits: Dict[Tuple[str, bool], List[int]] = field(default_factory=dict)  # see ``_lines_holding``
     _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
     _positions: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
@@ -99,33 +100,34 @@ class ParsedSource:
             line for needle, whole in asked for line in self._lines_holding(needle.lower(), whole)
         )
 
+    def read_as_names(self) -> str:
+        """The text as Python reads its names: NFKC-normalised (a fullwidth ``r`` in
+        ``asyncio.run()`` is an ``r``); the text itself when that changes nothing."""
+        if self._read is None:
+            self._read = self.text if self.text.isascii() else unicodedata.normalize("NFKC", self.text)
+        return self._read
+
     @property
     def screen_text(self) -> str:
-        """The text a screen searches for a name: beyond ASCII, the file's text and then the
-        same as Python reads its names (NFKC: a fullwidth ``r`` in ``asyncio.run()`` is an ``r``)."""
+        """The text a screen searches for a name: the file's and, where Python reads its names
+        otherwise, those too (``read_as_names``)."""
         if self._screen_text is None:
-            read = self.text if self.text.isascii() else unicodedata.normalize("NFKC", self.text)
+            read = self.read_as_names()
             self._screen_text = self.text if read == self.text else f"{self.text}\n{read}"
         return self._screen_text
 
     def screened(self) -> List[str]:
-        """The texts the line screens search, lower-cased: the file's and, beyond ASCII, the
-        same as Python reads its names (NFKC). Normalising never adds or removes a line end,
-        so a line of either is the same line."""
+        """The texts the line screens search, lower-cased: the file's and, where Python reads
+        its names otherwise, those (``read_as_names``). Normalising never adds or removes a
+        line end, so a line of either is the same line."""
         if self._screened is None:
-            lowered = self.text.lower()
-            read = lowered if lowered.isascii() else unicodedata.normalize("NFKC", self.text).lower()
+            lowered, read = self.text.lower(), self.read_as_names().lower()
             self._screened = [lowered] if read == lowered else [lowered, read]
         return self._screened
 
     def lines_matching(self, pattern: re.Pattern[str]) -> List[int]:
         """The 0-based lines where a match of ``pattern`` in the text starts."""
-        line, last, found = 0, 0, []
-        for match in pattern.finditer(self.text):
-            line += self.text.count("\n", last, match.start())
-            last = match.start()
-            found.append(line)
-        return found
+        return list(_line_numbers(self.text, (match.start() for match in pattern.finditer(self.text))))
 
     def _lines_holding(self, needle: str, whole: bool) -> List[int]:
         """The 0-based lines where lower-case ``needle`` occurs (as a whole identifier when
@@ -196,14 +198,23 @@ def _wide_characters(text: str) -> Tuple[List[int], List[int]]:
 def _lines_of(lowered: str, needle: str, whole: bool) -> Iterator[int]:
     """The 0-based line of each occurrence of ``needle`` in ``lowered`` (as a whole identifier
     when ``whole``)."""
-    size, line, last = len(needle), 0, 0
-    for at in _occurrences(lowered, needle):
-        if whole and (
-            (at and _IDENTIFIER(lowered[at - 1]))
-            or (at + size < len(lowered) and _IDENTIFIER(lowered[at + size]))
-        ):
-            continue
-        line += lowered.count("\n", last, at)
+    size = len(needle)
+    found = _occurrences(lowered, needle)
+    if whole:
+        found = (
+            at
+            for at in found
+            if not (at and _IDENTIFIER(lowered[at - 1]))
+            and not (at + size < len(lowered) and _IDENTIFIER(lowered[at + size]))
+        )
+    return _line_numbers(lowered, found)
+
+
+def _line_numbers(text: str, starts: Iterable[int]) -> Iterator[int]:
+    """The 0-based line of each of ``starts`` (in order) in ``text``: newlines counted once."""
+    line, last = 0, 0
+    for at in starts:
+        line += text.count("\n", last, at)
         last = at
         yield line
 
@@ -276,8 +287,12 @@ def deep_recursion(limit: int = 20_000) -> Iterator[None]:
         sys.setrecursionlimit(old)
 
 
-# a coding declaration (PEP 263) on a line of its own
-COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
+def declares_encoding(data: bytes) -> bool:
+    """Whether source bytes hold a coding declaration (PEP 263) where Python looks for one."""
+    return _COOKIE.search(b"".join(_first_lines(data))) is not None
 
 
 def _problem(path: str, reason: str, line: int = 1, column: int = 1) -> ParseProblem:
@@ -367,10 +382,10 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
         encoding, _ = tokenize.detect_encoding(iter([*first_two, b""]).__next__)
     except SyntaxError as exc:
         head = b"".join(first_two).removeprefix(codecs.BOM_UTF8)
-        if not COOKIE.search(head):
+        if not _COOKIE.search(head):
             encoding = "utf-8"  # no cookie: the first lines are not UTF-8; decode says where
         else:
-            line = 1 if COOKIE.search(head.split(b"\n", 1)[0]) else 2
+            line = 1 if _COOKIE.search(head.split(b"\n", 1)[0]) else 2
             if data.startswith(codecs.BOM_UTF8):  # Python refuses a UTF-8 BOM with another cookie
                 return _problem(
                     path, "a UTF-8 byte-order mark before a coding declaration of another encoding", line, 1
@@ -619,8 +634,7 @@ def _holds_template(text: str) -> bool:
     enough: a data file of ``"t"`` keys was tokenized)."""
     if _TEMPLATE_START.search(text) is None:
         return False
-    plain = _ESCAPE.sub(" ", text).replace(_CONTINUED, _LINE_GOES_ON)
-    return any(found.group("f") for found in _STRING_OR_COMMENT.finditer(plain))
+    return any(found.group("f") for found in _STRING_OR_COMMENT.finditer(_unescaped(text)))
 
 
 # a number is digits (``_`` between two), a dot and digits after it: never longer than Python
@@ -684,8 +698,13 @@ def _nesting(code: str) -> int:
 def _code(text: str) -> str:
     """``text`` with each string literal and comment one word ``s`` (an f-string's text kept,
     as it is: no token more than the text's, which the screens count)."""
-    plain = _ESCAPE.sub(" ", text).replace(_CONTINUED, _LINE_GOES_ON)
-    return _STRING_OR_COMMENT.sub(_bare, plain)
+    return _STRING_OR_COMMENT.sub(_bare, _unescaped(text))
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with each escape a space and each backslash-newline a NUL: what the
+    string-aware reading reads (see ``_ESCAPE``, ``_CONTINUED``)."""
+    return _ESCAPE.sub(" ", text).replace(_CONTINUED, _LINE_GOES_ON)
 
 
 def _bare(found: Match[str]) -> str:
@@ -865,18 +884,18 @@ def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Option
     are not over ``budget`` (from 3.12, where the words do not decide), the count is None:
     not counted."""
     base, per_token, per_char = TOKENIZE_CPU
-    # before 3.12 an escape pair is two plain characters for it, as for the string-aware
-    # count: its string pattern keeps a state for each (1.14 million escapes took about 0.9 GB,
-    # and the verdict followed the memory the process held), and a string ends where it did;
-    # and a character Python takes in a name that its ``\w+`` does not read (a combining mark,
-    # ``·``, ``‿``) is a letter: an error token made a valid file "every word" of it
-    plain = text if QUOTES_REUSED else _NAME_ONLY.sub(_as_letter, _ESCAPE.sub("  ", text))
     cpu = base + budget * per_token + len(text) * per_char
     if LINE_PER_TOKEN:
         cpu += words * max(map(len, text.split("\n"))) * TOKENIZE_PER_COPY
     try:
         if cpu > TOKENIZE_MOST_CPU:
             raise Crashed(f"it would need {cpu:.0f} s of CPU time")  # the same answer, without the wait
+        # before 3.12 an escape pair is two plain characters for it, as for the string-aware
+        # count: its string pattern keeps a state for each (1.14 million escapes took about
+        # 0.9 GB, and the verdict followed the memory the process held), and a string ends where
+        # it did; and a character Python takes in a name that its ``\w+`` does not read (a
+        # combining mark, ``·``, ``‿``) is a letter: an error token made a valid file "every word"
+        plain = text if QUOTES_REUSED else _NAME_ONLY.sub(_as_letter, _ESCAPE.sub("  ", text))
         counted = run_isolated(_tokenize_count, (plain, budget), timeout=cpu, memory=TOKENIZE_MEMORY)
     except Crashed:
         return (words, True) if words > budget else (None, False)

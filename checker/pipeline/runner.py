@@ -40,8 +40,7 @@ from typing import (
 )
 
 from archcheck.facts.files import UnreadableFile, read_project_file
-from archcheck.facts.source import COOKIE as _COOKIE
-from archcheck.facts.source import decode, source_lines
+from archcheck.facts.source import declares_encoding, decode, source_lines
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import CallFacts, FileFacts, Location, ParseProblem
 from archcheck.pipeline.cache import Digests, FileStore, content_hash, file_key, signature
@@ -356,7 +355,7 @@ def _mentions(path: str, data: bytes, words: Sequence[bytes]) -> bool:
     ASCII as Python reads its names (NFKC: a fullwidth letter is the ASCII one)."""
     if any(w in data for w in words) and _word_in(words, data):
         return True
-    if data.isascii() and not _COOKIE.search(b"".join(data.split(b"\n", 2)[:2])):
+    if data.isascii() and not declares_encoding(data):
         return False  # (ASCII bytes under a coding cookie may be other text: utf-7's ``+AHI-`` is ``r``)
     text = decode(path, data)
     if not isinstance(text, str):
