@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Dict
+from typing import Callable, Dict, List, Tuple
+
+import pytest
 
 from archcheck.rule_api.examples import Example
-from tests.helpers import write_example
+from tests.helpers import check, write_example
 
 CONFIG = 'services = ["svc"]\n'
 TEMPLATE = '[config]\ndatabase-url-template = "postgresql://{service}_user:{service}_pass@{service_host}-db/{service}"\n'
@@ -34,3 +37,26 @@ def cli_bytes(root: Path, *args: str) -> bytes:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+Finding = Tuple[str, str, int]  # code, path, line
+
+
+def findings(root: Path) -> List[Finding]:
+    return [(v.code, v.location.path, v.location.line) for v in check(root).violations]
+
+
+def unscreened_agree(root: Path, monkeypatch: pytest.MonkeyPatch) -> List[Finding]:
+    """The findings in ``root``, once asserted the same without the text screens."""
+    screened = findings(root)
+    monkeypatch.setenv("ARCHCHECK_NO_PREFILTERS", "1")
+    assert screened == findings(root), root
+    monkeypatch.delenv("ARCHCHECK_NO_PREFILTERS")
+    return screened
+
+
+def rewritten(root: Path, example: Example, rewrite: Callable[[str], str] = str) -> Path:
+    """``example`` written in a new folder ``root``, each Python file's text rewritten."""
+    root.mkdir()
+    files = {p: rewrite(t) if p.endswith(".py") else t for p, t in example.files.items()}
+    return write_example(root, replace(example, files=files))

@@ -10,13 +10,12 @@ from __future__ import annotations
 import io
 import keyword
 import tokenize
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from archcheck.pipeline.registry import catalogue
-from tests.helpers import check, write_example
+from tests.hostile._project import findings, rewritten, unscreened_agree
 
 FULLWIDTH = 0xFEE0  # "a" + this is U+FF41, which NFKC makes "a" again
 
@@ -39,10 +38,6 @@ def fullwidth(text: str) -> str:
     return "".join(lines)
 
 
-def findings(root: Path) -> list:
-    return [(v.code, v.location.path, v.location.line) for v in check(root).violations]
-
-
 @pytest.mark.parametrize("spec", catalogue(), ids=lambda s: s.code)
 def test_names_in_compatibility_characters_pass_no_screen(
     tmp_path: Path, spec, monkeypatch: pytest.MonkeyPatch
@@ -50,17 +45,9 @@ def test_names_in_compatibility_characters_pass_no_screen(
     """Every rule's examples, their names spelt fullwidth: the same findings with the screens
     as without them, and for the loop rules, the findings of the plain spelling."""
     for index, example in enumerate(spec.invalid + spec.valid):
-        files = {p: fullwidth(t) if p.endswith(".py") else t for p, t in example.files.items()}
-        (tmp_path / str(index)).mkdir()
-        root = write_example(tmp_path / str(index), replace(example, files=files))
-        screened = findings(root)
-        monkeypatch.setenv("ARCHCHECK_NO_PREFILTERS", "1")
-        assert screened == findings(root), (spec.code, index)
-        monkeypatch.delenv("ARCHCHECK_NO_PREFILTERS")
+        screened = unscreened_agree(rewritten(tmp_path / str(index), example, fullwidth), monkeypatch)
         if spec.code in ("ASY001", "ASY002", "ASY003") and example in spec.invalid:
-            (tmp_path / f"{index}-plain").mkdir()
-            plain = write_example(tmp_path / f"{index}-plain", example)
-            assert screened == findings(plain), (spec.code, index)
+            assert screened == findings(rewritten(tmp_path / f"{index}-plain", example)), index
 
 
 def test_the_example_spelling_is_python_s_own() -> None:

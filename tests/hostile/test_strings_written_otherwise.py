@@ -13,15 +13,13 @@ import io
 import subprocess
 import sys
 import tokenize
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from archcheck.pipeline.registry import catalogue
-from tests.helpers import check, write_example
-from tests.hostile._project import CONFIG, project, run
+from tests.hostile._project import CONFIG, findings, project, rewritten, run, unscreened_agree
 
 
 def _rewrite_strings(text: str, written: Callable[[str, str], str]) -> str:
@@ -57,10 +55,6 @@ def split(quote: str, body: str) -> str:
     return " ".join(f"{quote}{c}{quote}" for c in body) if body else quote * 2
 
 
-def findings(root: Path) -> list:
-    return [(v.code, v.location.path, v.location.line) for v in check(root).violations]
-
-
 @pytest.mark.parametrize("written", [escaped, split], ids=["escaped", "split"])
 @pytest.mark.parametrize("spec", [s for s in catalogue() if s.code.startswith("CFG")], ids=lambda s: s.code)
 def test_strings_written_otherwise_pass_no_screen(
@@ -69,17 +63,9 @@ def test_strings_written_otherwise_pass_no_screen(
     """Every configuration rule's examples, their strings so written: the same findings with
     the screens as without them, and those of the plain spelling."""
     for index, example in enumerate(spec.invalid + spec.valid):
-        files = {
-            p: _rewrite_strings(t, written) if p.endswith(".py") else t for p, t in example.files.items()
-        }
-        (tmp_path / str(index)).mkdir()
-        root = write_example(tmp_path / str(index), replace(example, files=files))
-        screened = findings(root)
-        monkeypatch.setenv("ARCHCHECK_NO_PREFILTERS", "1")
-        assert screened == findings(root), (spec.code, index)
-        monkeypatch.delenv("ARCHCHECK_NO_PREFILTERS")
-        (tmp_path / f"{index}-plain").mkdir()
-        assert screened == findings(write_example(tmp_path / f"{index}-plain", example)), (spec.code, index)
+        root = rewritten(tmp_path / str(index), example, lambda text: _rewrite_strings(text, written))
+        screened = unscreened_agree(root, monkeypatch)
+        assert screened == findings(rewritten(tmp_path / f"{index}-plain", example)), index
 
 
 def test_a_caller_spelt_in_a_seven_bit_encoding_is_in_the_call_graph(tmp_path: Path) -> None:
@@ -136,10 +122,7 @@ def test_literals_joined_around_quotes_and_ipv6_spellings_pass_no_screen(
     """Run 60: a triple-quoted or an empty literal beside the join, a backslash-newline inside
     a literal, and IPv6's loopback written without ``::1`` passed the configuration screen."""
     text = "from pydantic_settings import BaseSettings\n" + RUN_60
-    root = project(tmp_path, {"settings.py": text}, CONFIG)
-    screened = findings(root)
-    monkeypatch.setenv("ARCHCHECK_NO_PREFILTERS", "1")
-    assert screened == findings(root)
+    screened = unscreened_agree(project(tmp_path, {"settings.py": text}, CONFIG), monkeypatch)
     assert len([f for f in screened if f[0] == "CFG001"]) == 6
     assert [f[2] for f in screened if f[0] == "CFG004"] == [12, 14, 15, 16]
 
