@@ -471,3 +471,27 @@ def test_columns_of_a_line_beyond_ascii_are_looked_up_not_encoded_per_node(
     encoded = line.encode()
     for fact, node in zip(imports, parsed.ast_tree.body[1:]):  # type: ignore[union-attr]
         assert fact.location.column - 1 == len(encoded[: node.col_offset].decode())
+
+
+def test_split_patterns_find_the_matches_of_their_alternation() -> None:
+    """``first_matches`` searches each pattern apart but takes the matches one pattern that is
+    their alternation would, in random texts of quotes, comments and blanks."""
+    import random
+    import re
+
+    from archcheck.facts.config_values import _JOINED
+    from archcheck.facts.source import first_matches
+
+    alternation = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _JOINED))
+    rng = random.Random(7)
+    parts = ['"', "'", '"""', "'''", " ", "\n", "#", "a", ":", "/", "r", "\\", "\\\n", "# x\n"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(1, 40)))
+        assert list(first_matches(_JOINED, text)) == [m.start() for m in alternation.finditer(text)], text
+
+
+def test_a_word_is_marked_only_where_it_is_a_whole_identifier() -> None:
+    source = parse("m.py", "import os\nreimport = 1\nimport_x = 2\nx = 1; import sys\nimportée = 3\n".encode())
+    assert isinstance(source, ParsedSource)
+    assert source.marked_where((), ("import",)).lines == [0, 3]
+    assert source.marked_where(("import",)).lines == [0, 1, 2, 3, 4]

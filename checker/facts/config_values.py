@@ -204,9 +204,11 @@ _WIDE = 8  # children of a node beyond which each is screened by its lines on it
 # Other hosts and reads are recorded where these lines are, but no rule flags them, so
 # lines without a marker need no walk.
 # (every spelling of IPv6's loopback holds "::1", "::0" (``[::0:1]``) or, written out, "0:0";
-# a bare "::" is in every ``[::-1]``)
-CONFIG_NEEDLES = ("://", "localhost", "127.", "0.0.0.0", "::1", "::0", "0:0", DATABASE_URL)
-CONFIG_WORDS = ("environ", "getenv", "getenvb")
+# a bare "::" is in every ``[::-1]``; these and "://" are one pattern that starts at a colon,
+# one scan, not four; "getenv" is a text, not a word, so that it finds "getenvb" too)
+_COLONS = re.compile(r":(?://|:[01]|(?<=0:)0)")
+CONFIG_NEEDLES = (_COLONS, "localhost", "127.", "0.0.0.0", "getenv", DATABASE_URL)
+CONFIG_WORDS = ("environ",)
 
 
 # where a string's value may hold a needle its text does not: an escape that writes a printable
@@ -215,7 +217,8 @@ CONFIG_WORDS = ("environ", "getenv", "getenvb")
 # two literals Python joins (``"redis:/" "/localhost"``, over lines and comments, an empty one
 # or three quotes between) where a needle can run from one into the other (a needle character
 # or a quote on each side: ``', '`` cannot). Each starts with a fixed character, so that ``re``
-# scans for it (an alternation of all took 0.8 s over the PyPI corpus, against 0.15 s). A
+# scans for it (an alternation of all took 0.8 s over the PyPI corpus, against 0.15 s; the
+# joins are two patterns, one a quote, searched as one: ``first_matches``). A
 # comment between two literals is read one way only (read two ways, a string before 40 comment
 # lines of trailing spaces backtracked for years), 120 characters of it at most and 4 of them
 # (read on through a line or a block of them from each quote, ``a"#a"#…`` was quadratic): past
@@ -223,13 +226,16 @@ CONFIG_WORDS = ("environ", "getenv", "getenvb")
 _ESCAPED = re.compile(r"\\(?:x[2-7][0-9a-fA-F]|u00[2-7][0-9a-fA-F]|U000000[2-7][0-9a-fA-F]|N\{|[0-7]{2,3})")
 _CONTINUED_LITERAL = re.compile(r"\\\n(?<=[:/.\w]\\\n)[:/.\w]")
 _COMMENT = r"""[ \t\f\n\\]*#[^\n]{0,120}\n"""
-_JOINED = re.compile(
-    # a quote after a needle character and not the first of three, or after a quote with a
-    # separator next (the end of ``'''``, not ``"""`` opening a docstring, read as two literals)
-    rf"""["'](?=[ \t\f\n\\#"'rRbBuUfFtT])"""  # (what can follow: the scan moves on at once)
-    rf"""(?:(?<=[:/.\w}}]["'])(?!["']["'])|(?<=["']["'])(?=[ \t\f\n\\#]))(?:"""
-    rf"""(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*[rRbBuUfFtT]{{0,2}}["'][:/.\w"']"""
-    rf"""|(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*#[^\n]{{121}}|(?:{_COMMENT}){{5}})"""  # (too far: marked)
+_JOINED = tuple(
+    re.compile(
+        # a quote after a needle character and not the first of three, or after a quote with a
+        # separator next (the end of ``'''``, not ``"""`` opening a docstring, read as two literals)
+        rf"""{quote}(?=[ \t\f\n\\#"'rRbBuUfFtT])"""  # (what can follow: the scan moves on at once)
+        rf"""(?:(?<=[:/.\w}}]["'])(?!["']["'])|(?<=["']["'])(?=[ \t\f\n\\#]))(?:"""
+        rf"""(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*[rRbBuUfFtT]{{0,2}}["'][:/.\w"']"""
+        rf"""|(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*#[^\n]{{121}}|(?:{_COMMENT}){{5}})"""  # (too far: marked)
+    )
+    for quote in "\"'"
 )
 
 
@@ -237,8 +243,8 @@ def config_marks(source: ParsedSource, aliases: Mapping[str, str]) -> LineMarks:
     """The lines that may hold a configuration fact worth recording (the screen)."""
     bound = [local for local, target in aliases.items() if target in _ENV_NAMES]
     marks = source.marked_where(CONFIG_NEEDLES, [*CONFIG_WORDS, *bound])
-    patterns = (_ESCAPED, _CONTINUED_LITERAL, _JOINED)
-    built = [line for pattern in patterns for line in source.lines_matching(pattern)]
+    patterns = ((_ESCAPED,), (_CONTINUED_LITERAL,), _JOINED)
+    built = [line for searched in patterns for line in source.lines_matching(*searched)]
     return LineMarks([*marks.lines, *built]) if built else marks
 
 
