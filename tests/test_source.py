@@ -491,7 +491,9 @@ def test_split_patterns_find_the_matches_of_their_alternation() -> None:
 
 
 def test_a_word_is_marked_only_where_it_is_a_whole_identifier() -> None:
-    source = parse("m.py", "import os\nreimport = 1\nimport_x = 2\nx = 1; import sys\nimportée = 3\n".encode())
+    source = parse(
+        "m.py", "import os\nreimport = 1\nimport_x = 2\nx = 1; import sys\nimportée = 3\n".encode()
+    )
     assert isinstance(source, ParsedSource)
     assert source.marked_where((), ("import",)).lines == [0, 3]
     assert source.marked_where(("import",)).lines == [0, 1, 2, 3, 4]
