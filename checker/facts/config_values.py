@@ -213,27 +213,38 @@ CONFIG_WORDS = ("environ",)
 
 # where a string's value may hold a needle its text does not: an escape that writes a printable
 # ASCII character (``\x2f``, ``\u006c``, ``\N{SOLIDUS}``, ``\57``); a backslash-newline inside
-# a literal, which Python drops (``"12\<newline>7.0.0.1"``), between two needle characters; or
-# two literals Python joins (``"redis:/" "/localhost"``, over lines and comments, an empty one
-# or three quotes between) where a needle can run from one into the other (a needle character
-# or a quote on each side: ``', '`` cannot). Each starts with a fixed character, so that ``re``
-# scans for it (an alternation of all took 0.8 s over the PyPI corpus, against 0.15 s; the
-# joins are two patterns, one a quote, searched as one: ``first_matches``). A
-# comment between two literals is read one way only (read two ways, a string before 40 comment
-# lines of trailing spaces backtracked for years), 120 characters of it at most and 4 of them
-# (read on through a line or a block of them from each quote, ``a"#a"#…`` was quadratic): past
-# those, the quote's line is marked without reading on
+# a literal, which Python drops (``"12\<newline>7.0.0.1"``), with a value character, a quote
+# or another one on each side; or two literals Python joins (``"redis:/" "/localhost"``) where
+# a needle can run from one into the other: a value character (or a backslash-newline) before
+# the first quote of a run of quotes, and after the next literal's opening quote a value
+# character, a backslash or a quote (an empty literal between). Between the two: white space,
+# backslash-newlines and comment lines, or a string prefix, or nothing when the run of quotes
+# itself holds the boundary (``"http:/""""/x"``: all but three of one kind, which opens a
+# triple-quoted literal: ``r"""Doc``). Each pattern starts with a fixed character, so that
+# ``re`` scans for it (an alternation of all took 0.8 s over the PyPI corpus, against 0.15 s;
+# the joins are two patterns, one a quote, searched as one: ``first_matches``). A quote reads
+# on 4 comment lines of 120 characters at most, and 120 blank characters between them (read
+# on through a block from each quote, ``a"#a"#…`` was quadratic; a run of 10,000 blanks after
+# them, read by 160 quotes three ways: 20 s): past those, the quote's line is marked
 _ESCAPED = re.compile(r"\\(?:x[2-7][0-9a-fA-F]|u00[2-7][0-9a-fA-F]|U000000[2-7][0-9a-fA-F]|N\{|[0-7]{2,3})")
-_CONTINUED_LITERAL = re.compile(r"\\\n(?<=[:/.\w]\\\n)[:/.\w]")
-_COMMENT = r"""[ \t\f\n\\]*#[^\n]{0,120}\n"""
+_CONTINUED_LITERAL = re.compile(r"""\\\n(?<=[:/.\w\n"'}]\\\n)[:/.\w\\"']""")
+# an f-string's self-documenting expression (``f"local{host=}"``): its text is in the value
+_SELF_DOCUMENTING = re.compile(r"=[ \t\f\n]*[}!:]")
+_BLANKS = r"[ \t\f\n\\]{0,120}"
+_COMMENT = rf"{_BLANKS}#[^\n]{{0,120}}\n"
+_PREFIX = "[rRbBuUfFtT]"
 _JOINED = tuple(
     re.compile(
-        # a quote after a needle character and not the first of three, or after a quote with a
-        # separator next (the end of ``'''``, not ``"""`` opening a docstring, read as two literals)
         rf"""{quote}(?=[ \t\f\n\\#"'rRbBuUfFtT])"""  # (what can follow: the scan moves on at once)
-        rf"""(?:(?<=[:/.\w}}]["'])(?!["']["'])|(?<=["']["'])(?=[ \t\f\n\\#]))(?:"""
-        rf"""(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*[rRbBuUfFtT]{{0,2}}["'][:/.\w"']"""
-        rf"""|(?:{_COMMENT}){{0,4}}[ \t\f\n\\]*#[^\n]{{121}}|(?:{_COMMENT}){{5}})"""  # (too far: marked)
+        rf"""(?:(?<=[:/.\w}}]{quote})|(?<=\\\n{quote}))(?:"""  # after a value character
+        # the rest of the run of quotes, the comment lines and the blanks, each read once for
+        # good (a look ahead is taken as found: no reading back into them), then a literal
+        rf"""(?=(?P<run>["']*))(?P=run)(?=(?P<gap>(?:{_COMMENT}){{0,4}}{_BLANKS}))(?P=gap)"""
+        rf"""(?:(?:(?<=[ \t\f\n\\]){_PREFIX}{{0,2}}|(?<=["']){_PREFIX}{{1,2}})["'](?=[:/.\w\\"'])"""
+        rf"""|[#]|[ \t\f\n\\])"""  # or a fifth comment line, a longer one, more blanks: too far
+        # or nothing between: the run of quotes holds the boundary (not three of one kind)
+        rf"""|(?:["']{{3,}}|["'](?!["'])|(?!{quote}{quote})["']{{2}}(?!["']))(?=[:/.\w\\])"""
+        rf""")"""
     )
     for quote in "\"'"
 )
@@ -243,7 +254,7 @@ def config_marks(source: ParsedSource, aliases: Mapping[str, str]) -> LineMarks:
     """The lines that may hold a configuration fact worth recording (the screen)."""
     bound = [local for local, target in aliases.items() if target in _ENV_NAMES]
     marks = source.marked_where(CONFIG_NEEDLES, [*CONFIG_WORDS, *bound])
-    patterns = ((_ESCAPED,), (_CONTINUED_LITERAL,), _JOINED)
+    patterns = ((_ESCAPED,), (_CONTINUED_LITERAL,), (_SELF_DOCUMENTING,), _JOINED)
     built = [line for searched in patterns for line in source.lines_matching(*searched)]
     return LineMarks([*marks.lines, *built]) if built else marks
 
@@ -313,7 +324,7 @@ class _Gatherer:
         self.kept: Dict[Tuple[int, str], List[Tuple[ast.AST, str, bool]]] = {}  # (function, local) -> strings
         self.passed: Set[Tuple[int, str]] = set()  # (function, local) passed as a connection target
         self.functions = 0
-        self.settings_classes: Set[str] = set()
+        self.settings_classes: Optional[Set[int]] = None  # see ``_is_settings``
         # statements of a marked function that span no marked line: they matter only when they
         # pass a local holding a recorded string as a target, so they wait until one is kept
         self.deferred: Dict[int, List[Tuple[ast.AST, _Use]]] = {}
@@ -447,16 +458,13 @@ class _Gatherer:
         """A configuration class (``*Settings``, ``*Config``), by name, base, or a base of this file.
 
         Its field defaults are what the configuration falls back to, like a pydantic
-        ``BaseSettings`` field's: a fallback, never a hard-coded target.
-        """
-        bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases}
-        if (
-            any(b.endswith(CONFIG_CLASS_SUFFIXES) for b in {*bases, node.name})
-            or bases & self.settings_classes
-        ):
-            self.settings_classes.add(node.name)
-            return True
-        return False
+        ``BaseSettings`` field's: a fallback, never a hard-coded target. Every class of the
+        file is judged first, in the order of the file, whatever the screen lets the walk
+        visit (a settings base on lines with no marker made its subclass a plain class)."""
+        if self.settings_classes is None:
+            assert self.source.ast_tree is not None
+            self.settings_classes = _settings_classes(self.source.ast_tree)
+        return id(node) in self.settings_classes
 
     def _string(self, node: ast.AST, use: _Use) -> None:
         if use.kind == NONE or use.main or use.people:
@@ -666,6 +674,31 @@ class _Gatherer:
         text = literal(value)
         if text is not None:
             self.database_urls.append(DatabaseUrlFact(text, self.source.location(value)))
+
+
+_BODIES = (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.stmt))  # (match_case: 3.10)
+
+
+def _settings_classes(tree: ast.Module) -> Set[int]:
+    """The ``id`` of each class of ``tree`` that is a configuration class: by its name, a
+    base's name, or a base that a class before it in the file (in any body) of that name is."""
+    names: Set[str] = set()
+    found: Set[int] = set()
+    stack: List[ast.AST] = list(reversed(tree.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.ClassDef):
+            bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases}
+            if any(b.endswith(CONFIG_CLASS_SUFFIXES) for b in {*bases, node.name}) or bases & names:
+                names.add(node.name)
+                found.add(id(node))
+        inner: List[ast.AST] = []
+        for name in node._fields:  # bodies, in the order of the file (``try``: body, handlers, else)
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                inner += [v for v in value if isinstance(v, _BODIES)]
+        stack.extend(reversed(inner))
+    return found
 
 
 def _target_name(target: ast.AST) -> Optional[str]:

@@ -284,11 +284,25 @@ class LineMarks:
         end = doc.end_lineno or doc.lineno
         after = body[1].lineno if len(body) > 1 else None
         head = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-        if doc.lineno <= node.lineno or (after is not None and after <= end):
+        if doc.lineno <= _signature_end(node) or (after is not None and after <= end):
             return self.covers(node)  # the docstring shares a line with code
         return self.between(head, doc.lineno - 1) or (
             after is not None and self.between(after, node.end_lineno or after)
         )
+
+
+def _signature_end(node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]) -> int:
+    """The last line the header of a definition reaches with code: its name, parameters,
+    defaults, annotations, bases (a docstring may follow on it: ``def f(\n  url=X): "Doc"``)."""
+    if isinstance(node, ast.ClassDef):
+        parts: List[ast.AST] = [*node.bases, *node.keywords]
+    else:
+        args = node.args
+        parts = [*args.posonlyargs, *args.args, *args.kwonlyargs, *args.defaults]
+        parts += [d for d in args.kw_defaults if d is not None]
+        parts += [a for a in (args.vararg, args.kwarg, node.returns) if a is not None]
+    parts += getattr(node, "type_params", [])  # (3.12)
+    return max([node.lineno, *(getattr(p, "end_lineno", None) or node.lineno for p in parts)])
 
 
 @contextlib.contextmanager

@@ -180,6 +180,17 @@ def bare_host(text: str) -> Optional[str]:
     return match.group(1).strip("[]").lower() if match else None
 
 
+def written_bare_host(text: str) -> Optional[str]:
+    """``bare_host`` of static text whose f-string expressions (``PLACEHOLDER``) may stand in
+    its port or path but not in its host: a host partly computed is not known
+    (``f"[::{n}1]"`` is ``[::51]`` for 5; read as ``0`` it was loopback)."""
+    stripped = text.strip()
+    match = _BARE_HOST.fullmatch(stripped.replace(PLACEHOLDER, "0"))
+    if match is None or PLACEHOLDER in stripped[match.start(1) : match.end(1)]:
+        return None
+    return match.group(1).strip("[]").lower()
+
+
 def is_loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
@@ -196,7 +207,7 @@ def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
         if is_loopback(host):
             found = True
             yield url
-    bare = None if found or not named_target else bare_host(text.replace(PLACEHOLDER, "0"))
+    bare = None if found or not named_target else written_bare_host(text)
     if bare is not None and is_loopback(bare) and bare != "0.0.0.0":  # a bare 0.0.0.0 is where to bind
         yield text.replace(PLACEHOLDER, "{...}")
 

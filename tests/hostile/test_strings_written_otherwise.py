@@ -136,3 +136,74 @@ def test_a_line_of_quotes_and_comment_marks_is_screened_in_linear_time(tmp_path:
         [sys.executable, "-m", "archcheck", "check", "--no-cache"], cwd=root, capture_output=True, timeout=60
     )
     assert "svc/app/line.py:2:7: CFG001" in result.stdout.decode()
+
+
+RUN_61 = '''\
+import os
+
+A_URL = "http:/" "\\
+/svc:8001"
+B_URL = "http:/\\
+" "/svc:8001"
+C_URL = "http:/\\
+\\
+/svc:8001"
+D_URL = """http:/""""/svc:8001"
+E_URL = """http:/"""r"/svc:8001"
+F_URL = "http:/""""/svc:8001"""
+G_URL = \'\'\'http:/\'\'\'"""/svc:8001"""
+OTLP_ENDPOINT = R\'\'\'localhos\'\'\'FR't:4317'
+host = 4317
+TRACE_ENDPOINT = f"local{host/1=}"
+
+
+def connect(
+    url=os.getenv("REDIS_URL", "redis://localhost:6379")):  """Connect to Redis."""
+
+
+def sign(
+    secret=os.environ["JWT_SECRET_PROD"]): "Sign a token."
+
+
+def make():
+    class Base(BaseSettings):
+        pass
+
+    class App(Base):
+        url: str = "http://localhost:9001"
+
+    return App
+'''
+
+
+def test_literals_joined_without_blanks_or_around_continuations_pass_no_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 61: a backslash-newline beside a quote or beside another, two literals joined with no
+    blank between (one triple-quoted, or a prefix), an f-string's ``=`` expression, a docstring
+    on the last line of a signature, and a settings base class on lines with no marker: the
+    screened walk saw less than the whole one."""
+    text = "from pydantic_settings import BaseSettings\n" + RUN_61
+    screened = unscreened_agree(project(tmp_path, {"a.py": text}, CONFIG), monkeypatch)
+    assert [f[2] for f in screened if f[0] == "CFG001"] == [4, 6, 8, 11, 12, 13, 14, 15, 17]
+    assert [f[:3:2] for f in screened if f[0] != "CFG001"] == [("CFG004", 21), ("CFG003", 25)]
+
+
+def test_a_placeholder_in_a_host_is_no_loopback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run 61: an f-string expression was read as ``0`` in a bare host (``f"[::{port}1]"`` is
+    ``[::51]`` for 5): a host partly computed is not known."""
+    text = 'import os\nn = os.environ["N"]\nA_ENDPOINT = f"[::{n}1]:4317"\nB_ENDPOINT = f"[{n}:{n}:{n}:{n}:{n}:{n}:{n}:1]"\n'
+    text += 'C_ENDPOINT = f"localhost:{n}"\n'
+    assert [f[2] for f in unscreened_agree(project(tmp_path, {"a.py": text}, CONFIG), monkeypatch)] == [5]
+
+
+def test_quotes_in_comment_lines_before_many_blanks_are_screened_in_linear_time(tmp_path: Path) -> None:
+    """Run 61: 160 quotes in 4 comment lines each read a run of 10,000 blanks after them, three
+    ways (5 MB: 20 s). The blanks are read once, 120 of them at most (about a second)."""
+    block = ("#" + 'a"#' * 39 + "\n") * 4 + " " * 10_000 + "\nx = 1\n"
+    text = block * 460 + 'URL = "http://localhost:8000"\n'
+    root = project(tmp_path, {"blanks.py": text}, CONFIG)
+    result = subprocess.run(  # a hang guard, not a timing
+        [sys.executable, "-m", "archcheck", "check", "--no-cache"], cwd=root, capture_output=True, timeout=15
+    )
+    assert "svc/app/blanks.py:2761:7: CFG001" in result.stdout.decode()
