@@ -325,6 +325,7 @@ class _Gatherer:
         self.passed: Set[Tuple[int, str]] = set()  # (function, local) passed as a connection target
         self.functions = 0
         self.settings_classes: Optional[Set[int]] = None  # see ``_is_settings``
+        self.class_names: Optional[Set[str]] = None  # what the file's class statements may name
         # statements of a marked function that span no marked line: they matter only when they
         # pass a local holding a recorded string as a target, so they wait until one is kept
         self.deferred: Dict[int, List[Tuple[ast.AST, _Use]]] = {}
@@ -461,6 +462,13 @@ class _Gatherer:
         ``BaseSettings`` field's: a fallback, never a hard-coded target. Every class of the
         file is judged first, in the order of the file, whatever the screen lets the walk
         visit (a settings base on lines with no marker made its subclass a plain class)."""
+        bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases}
+        if any(b.endswith(CONFIG_CLASS_SUFFIXES) for b in {*bases, node.name}):
+            return True
+        if self.class_names is None:
+            self.class_names = set(_CLASS_NAME.findall(self.source.screen_text))
+        if not bases & self.class_names:
+            return False  # (no base is a class of this file: no need to judge them all)
         if self.settings_classes is None:
             assert self.source.ast_tree is not None
             self.settings_classes = _settings_classes(self.source.ast_tree)
@@ -676,7 +684,15 @@ class _Gatherer:
             self.database_urls.append(DatabaseUrlFact(text, self.source.location(value)))
 
 
-_BODIES = (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.stmt))  # (match_case: 3.10)
+# the name a class statement gives, as written (and, in ``screen_text``, as Python reads it)
+_CLASS_NAME = re.compile(r"class(?<!\wclass)(?:[ \t\f]|\\\n)+([^\s(:\[\\]+)")
+# what holds statements -> its fields of them, in the order of the file (``try``: body,
+# handlers, else, finally), as the walk visits them
+_BODIES = {
+    kind: fields
+    for kind in (*ast.stmt.__subclasses__(), ast.ExceptHandler, getattr(ast, "match_case", ast.Pass))
+    if (fields := tuple(f for f in kind._fields if f in ("body", "handlers", "orelse", "finalbody", "cases")))
+}
 
 
 def _settings_classes(tree: ast.Module) -> Set[int]:
@@ -692,12 +708,9 @@ def _settings_classes(tree: ast.Module) -> Set[int]:
             if any(b.endswith(CONFIG_CLASS_SUFFIXES) for b in {*bases, node.name}) or bases & names:
                 names.add(node.name)
                 found.add(id(node))
-        inner: List[ast.AST] = []
-        for name in node._fields:  # bodies, in the order of the file (``try``: body, handlers, else)
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                inner += [v for v in value if isinstance(v, _BODIES)]
-        stack.extend(reversed(inner))
+        fields = _BODIES.get(type(node))
+        if fields:
+            stack.extend(reversed([inner for field in fields for inner in getattr(node, field)]))
     return found
 
 

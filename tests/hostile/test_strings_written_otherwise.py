@@ -173,6 +173,16 @@ def make():
         url: str = "http://localhost:9001"
 
     return App
+
+
+def make_spelt():
+    class \uff22ase(BaseSettings):
+        pass
+
+    class App(Base):
+        url: str = "http://localhost:9002"
+
+    return App
 '''
 
 
