@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import signal
 from multiprocessing.connection import Connection
-from typing import Any, Callable, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Optional, Tuple, TypeVar
 
 from archcheck.quiet import warnings_off
 
@@ -29,14 +29,23 @@ class Crashed(Exception):
 MEMORY_LIMIT = 2 << 30  # bytes of address space for the child: a parser that wants more is stopped
 
 
+_statm: Dict[int, int] = {}  # process id -> its open /proc/self/statm (a fork has its own)
+
+
 def mapped_bytes() -> Optional[int]:
-    """The address space this process maps now (Linux; None where it cannot be read)."""
+    """The address space this process maps now (Linux; None where it cannot be read). Read
+    again from one open file per process: asked before every parse, an open and a close
+    each time cost as much as the parse of a small file's tree."""
     try:
         import resource
 
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[0]) * resource.getpagesize()
-    except (ImportError, OSError, ValueError, IndexError):
+        pid = os.getpid()
+        statm = _statm.get(pid)
+        if statm is None:
+            _statm.clear()  # (a fork's parent's, not its own)
+            statm = _statm[pid] = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
+        return int(os.pread(statm, 128, 0).split()[0]) * resource.getpagesize()
+    except (ImportError, OSError, ValueError, IndexError, AttributeError):
         return None
 
 

@@ -239,14 +239,14 @@ _JOINED = tuple(
         rf"""(?:(?<=[:/.\w}}]{quote})|(?<=\\\n{quote}))(?:"""  # after a value character
         # the rest of the run of quotes, the comment lines and the blanks, each read once for
         # good (a look ahead is taken as found: no reading back into them), then a literal
-        rf"""(?=(?P<run>["']*))(?P=run)(?=(?P<gap>(?:{_COMMENT}){{0,4}}{_BLANKS}))(?P=gap)"""
+        rf"""(?=(?P<run{kind}>["']*))(?P=run{kind})(?=(?P<gap{kind}>(?:{_COMMENT}){{0,4}}{_BLANKS}))(?P=gap{kind})"""
         rf"""(?:(?:(?<=[ \t\f\n\\]){_PREFIX}{{0,2}}|(?<=["']){_PREFIX}{{1,2}})["'](?=[:/.\w\\"'])"""
         rf"""|[#]|[ \t\f\n\\])"""  # or a fifth comment line, a longer one, more blanks: too far
         # or nothing between: the run of quotes holds the boundary (not three of one kind)
         rf"""|(?:["']{{3,}}|["'](?!["'])|(?!{quote}{quote})["']{{2}}(?!["']))(?=[:/.\w\\])"""
         rf""")"""
     )
-    for quote in "\"'"
+    for quote, kind in (('"', 2), ("'", 1))
 )
 
 

@@ -123,7 +123,8 @@ class ParsedSource:
         its names otherwise, those (``read_as_names``). Normalising never adds or removes a
         line end, so a line of either is the same line."""
         if self._screened is None:
-            lowered, read = self.text.lower(), self.read_as_names().lower()
+            read, lowered = self.read_as_names(), self.text.lower()
+            read = lowered if read is self.text else read.lower()  # (lower-cased once)
             self._screened = [lowered] if read == lowered else [lowered, read]
         return self._screened
 
