@@ -22,7 +22,7 @@ from archcheck.config.options import Option
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.suppressions import today
 from archcheck.model import Report
-from archcheck.pipeline.cache import CacheDir, ReportCache, digest, signature
+from archcheck.pipeline.cache import CacheDir, ReportCache, digest, screens_on, signature
 from archcheck.pipeline.walk_cache import cached_walker
 from archcheck.project.discovery import discover
 from archcheck.project.layout import Layout
@@ -194,7 +194,7 @@ def _cached_or_run(
     cache = CacheDir(settings.root / settings.cache_dir, settings.root)
     layout = discover(settings, cached_walker(cache))
     inputs = sorted([*layout.files, *layout.env_files, *layout.compose_files])
-    query = digest(settings, paths)
+    query = digest(settings, paths, screens_on())
     # what discovery decided is an input too: a new marker file makes a folder a service, and a
     # folder that cannot be listed is a finding, with or without files under it
     found = (layout.units, layout.unlistable, layout.unreadable)

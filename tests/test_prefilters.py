@@ -75,3 +75,26 @@ def test_real_code_is_unchanged_without_prefilters(tmp_path: Path, monkeypatch) 
     without = findings(check(tmp_path))
     assert with_prefilters, "the slice should hold findings, or it proves nothing"
     assert with_prefilters == without
+
+
+def test_a_run_without_the_screens_answers_no_run_with_them(tmp_path: Path, monkeypatch) -> None:
+    """Run 62: the report cache did not know the screens were off, so a run with them reused
+    the findings of one without (and a soundness check on a warm cache proved nothing). A
+    screen made wrong on purpose shows which run answered."""
+    from archcheck import api
+    from archcheck.facts import config_values
+    from archcheck.facts.source import LineMarks
+
+    (tmp_path / "svc" / "app").mkdir(parents=True)
+    (tmp_path / "svc" / "requirements.txt").write_text("httpx\n")
+    (tmp_path / "svc" / "app" / "a.py").write_text('URL = "http://localhost:8000"\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["svc"]\n')
+    for path in tmp_path.rglob("*"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))  # old enough for the cache to trust
+    monkeypatch.setattr(config_values, "config_marks", lambda source, aliases: LineMarks(()))
+    settings = api.load_settings(tmp_path)
+    monkeypatch.setenv("ARCHCHECK_NO_PREFILTERS", "1")
+    for _ in range(2):  # (the run that makes the cache folder keeps no report)
+        assert [v.code for v in api.check(settings, jobs=1).violations] == ["CFG001"]
+    monkeypatch.delenv("ARCHCHECK_NO_PREFILTERS")
+    assert [v.code for v in api.check(settings, jobs=1).violations] == []

@@ -224,7 +224,7 @@ def test_only_a_file_with_an_f_string_is_tokenized_for_the_token_bound(
     from archcheck.facts import source
 
     tokenized: List[int] = []
-    monkeypatch.setattr(source, "_tokenized_over", lambda text, budget, words: tokenized.append(budget))
+    monkeypatch.setattr(source, "_tokenized_over", lambda text, budget, words, most: tokenized.append(budget))
     escapes = "x = b'" + "\\n" * 100_000 + "'\n"
     assert source._tokens_over(escapes, 10_000) is None and tokenized == []
     assert source._tokens_over('y = f"{x}"\n' + escapes, 10_000) is None and tokenized == [10_000]
@@ -443,7 +443,7 @@ def test_a_quote_can_hide_nesting_only_where_this_python_reuses_it(monkeypatch: 
     from archcheck.facts import source
 
     tokenized: List[int] = []
-    monkeypatch.setattr(source, "_tokenized_over", lambda text, budget, words: tokenized.append(budget))
+    monkeypatch.setattr(source, "_tokenized_over", lambda text, budget, words, most: tokenized.append(budget))
     text = 'y = f"{x}"\n' + "x = [a, b]\n" * 2_000  # 22,000 words: under 100,000, over a tenth
     monkeypatch.setattr(source, "QUOTES_REUSED", False)
     assert source._tokens_over(text, 100_000) is None and tokenized == []

@@ -204,9 +204,10 @@ _WIDE = 8  # children of a node beyond which each is screened by its lines on it
 # Other hosts and reads are recorded where these lines are, but no rule flags them, so
 # lines without a marker need no walk.
 # (every spelling of IPv6's loopback holds "::1", "::0" (``[::0:1]``) or, written out, "0:0";
-# a bare "::" is in every ``[::-1]``; these and "://" are one pattern that starts at a colon,
+# a bare "::" is in every ``[::-1]``; IPv4-mapped, "::ffff:" (``[::ffff:7f00:1]``) or "127.";
+# these and "://" are one pattern that starts at a colon,
 # one scan, not four; "getenv" is a text, not a word, so that it finds "getenvb" too)
-_COLONS = re.compile(r":(?://|:[01]|(?<=0:)0)")
+_COLONS = re.compile(r":(?://|:[01]|:ffff:|(?<=0:)0)")
 CONFIG_NEEDLES = (_COLONS, "localhost", "127.", "0.0.0.0", "getenv", DATABASE_URL)
 CONFIG_WORDS = ("environ",)
 
@@ -685,7 +686,8 @@ class _Gatherer:
 
 
 # the name a class statement gives, as written (and, in ``screen_text``, as Python reads it)
-_CLASS_NAME = re.compile(r"class(?<!\wclass)(?:[ \t\f]|\\\n)+([^\s(:\[\\]+)")
+_CLASS_NAME = re.compile(r"class(?<!\wclass)(?=(?:[ \t\f]|\\\n)+([^\s(:\[\\]+))")  # (the name not read:
+# ``# a class \<newline>class Base`` names "class", and the next search starts at that keyword)
 # what holds statements -> its fields of them, in the order of the file (``try``: body,
 # handlers, else, finally), as the walk visits them
 _BODIES = {

@@ -283,13 +283,19 @@ class LineMarks:
         ):
             return self.covers(node)
         end = doc.end_lineno or doc.lineno
-        after = body[1].lineno if len(body) > 1 else None
-        head = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        after = _first_line(body[1]) if len(body) > 1 else None
+        head = _first_line(node)
         if doc.lineno <= _signature_end(node) or (after is not None and after <= end):
             return self.covers(node)  # the docstring shares a line with code
+        # (the code after it starts at its first decorator: ``@retry(os.getenv(…))``)
         return self.between(head, doc.lineno - 1) or (
             after is not None and self.between(after, node.end_lineno or after)
         )
+
+
+def _first_line(node: ast.stmt) -> int:
+    """The first line of a statement, its decorators' included."""
+    return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
 
 
 def _signature_end(node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]) -> int:
@@ -883,10 +889,10 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[Optional[int], bool]]
         return None  # strings and comments hold the words, and no quote can have fooled that
     words = count_words(text)
     if count > budget:  # a reused quote can make the count larger too (a nested f-string's)
-        return _tokenized_over(text, budget, max(words, count))
+        return _tokenized_over(text, budget, words, max(words, count))
     if words <= budget and not QUOTES_REUSED:
         return None  # no quote fooled the count of a file this Python parses (it stops there)
-    return _tokenized_over(text, budget, words)
+    return _tokenized_over(text, budget, words, words)
 
 
 # from 3.12 an f-string's placeholder may hold its own quote (PEP 701); before, a file that
@@ -906,13 +912,15 @@ TOKENIZE_PER_COPY = 0.6e-9
 TOKENIZE_MOST_CPU = 20.0  # a file that would need more is not tokenized: not counted
 
 
-def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Optional[int], bool]]:
+def _tokenized_over(text: str, budget: int, words: int, most: int) -> Optional[Tuple[Optional[int], bool]]:
     """The tokens as this Python's tokenizer reads them, counted until they are more than
-    ``budget``: with how far it got, else None. A file it cannot read, or not within its CPU
-    time, is taken at its every word (``words``): 3.11's pure-Python tokenizer retries a
-    string at each quote of a line where none closes (``'\\'\\…``, 40 KB: 17 s). If those
-    are not over ``budget`` (from 3.12, where the words do not decide), the count is None:
-    not counted."""
+    ``budget``: with how far it got, else None. Its CPU time is reckoned by the file's
+    ``words``. A file it cannot read, or not within its CPU time, is taken at ``most`` tokens
+    (every word, or a larger count): 3.11's pure-Python tokenizer retries a string at each
+    quote of a line where none closes (``'\\'\\…``, 40 KB: 17 s). If those are not over
+    ``budget`` (from 3.12, where the words do not decide), the count is None: not counted.
+    (On 3.12.0-3.12.3 the CPU time was reckoned by the larger count: 20,000 empty f-strings
+    in 199 brackets were "over" without the tokenizer, which reads fewer tokens.)"""
     base, per_token, per_char = TOKENIZE_CPU
     cpu = base + budget * per_token + len(text) * per_char
     if LINE_PER_TOKEN:
@@ -928,9 +936,9 @@ def _tokenized_over(text: str, budget: int, words: int) -> Optional[Tuple[Option
         plain = text if QUOTES_REUSED else _NAME_ONLY.sub(_as_letter, _ESCAPE.sub("  ", text))
         counted = run_isolated(_tokenize_count, (plain, budget), timeout=cpu, memory=TOKENIZE_MEMORY)
     except Crashed:
-        return (words, True) if words > budget else (None, False)
+        return (most, True) if most > budget else (None, False)
     if counted is None:
-        return (words, True) if words > budget else None  # (else the parse stops where it cannot read)
+        return (most, True) if most > budget else None  # (else the parse stops where it cannot read)
     return (counted, False) if counted > budget else None
 
 

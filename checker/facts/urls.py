@@ -42,15 +42,6 @@ _URL = re.compile(
 )
 _BARE_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:/\S*)?")
 LOOPBACK_NAMES = frozenset({"localhost", "0.0.0.0", "::1", "ip6-localhost"})
-# A literal that ends right after "://" and is continued by another literal (implicit
-# concatenation, comments allowed in between): its host is in the next literal.
-SPLIT_AFTER_SCHEME = r"://['\"]\s*(?:#[^\n]*\n\s*)*[rRbBuUfF]{0,2}['\"]"
-# a loopback host right after "://" (and userinfo), or a split literal
-_LOOPBACK_HINT = re.compile(
-    r"://(?:[^\s/@'\"]*@)?\[?(?:localhost|127\.|0\.0\.0\.0|::1|ip6-localhost|[\w.-]*\.localhost)|"
-    + SPLIT_AFTER_SCHEME,
-    re.IGNORECASE,
-)
 
 # words that name a connection target when they end a setting, key or parameter name
 _TARGET_WORDS = frozenset(
@@ -98,7 +89,6 @@ SELF_CHECK_PATH = re.compile(
 )
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # a bare loopback host in a literal (`"localhost:4317"`): for the prefilters
-BARE_LOOPBACK_HINT = re.compile(r"""['"](?:localhost|127\.|0\.0\.0\.0|\[?::1)""", re.IGNORECASE)
 # names of lists that say which URLs are allowed, not which to connect to
 ALLOW_LIST_NAME = re.compile(r"(?i)origin|cors|allow|whitelist|trusted|redirect|callback|csrf|referr?er")
 
@@ -192,12 +182,15 @@ def written_bare_host(text: str) -> Optional[str]:
 
 
 def is_loopback(host: str) -> bool:
+    """A loopback name or address; an IPv4-mapped IPv6 address (``::ffff:7f00:1``) as the IPv4
+    address it maps, on every Python (``ipaddress`` reads it so from 3.13 only)."""
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    return (getattr(address, "ipv4_mapped", None) or address).is_loopback
 
 
 def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
@@ -210,14 +203,6 @@ def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
     bare = None if found or not named_target else written_bare_host(text)
     if bare is not None and is_loopback(bare) and bare != "0.0.0.0":  # a bare 0.0.0.0 is where to bind
         yield text.replace(PLACEHOLDER, "{...}")
-
-
-def may_contain_loopback(text: str) -> bool:
-    """False only if no URL with a loopback host can be written in ``text``.
-
-    True for every literal split right after the scheme, whatever host follows.
-    """
-    return _LOOPBACK_HINT.search(text) is not None
 
 
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`,

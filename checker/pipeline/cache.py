@@ -85,6 +85,13 @@ def _canonical(value: object) -> object:
     return value
 
 
+def screens_on() -> bool:
+    """Whether the gatherers screen a file's text first; ``ARCHCHECK_NO_PREFILTERS=1`` has every
+    gatherer walk every file, to prove the screens sound. A key of every cache that holds facts
+    or findings: where a screen is wrong, the two differ, and one must not answer for the other."""
+    return os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1"
+
+
 def digest(*parts: object) -> str:
     """A stable key for ``parts``: the same in every process and every run."""
     text = repr(_canonical(parts))

@@ -28,6 +28,7 @@ from archcheck.pipeline.cache import (
     RuleResults,
     SiteCache,
     digest,
+    screens_on,
     signature,
 )
 from archcheck.pipeline.filephase import FilePlan, fact_digests, read_requirements, view_name, views_of
@@ -136,7 +137,7 @@ def _project(
     plan = FilePlan(
         loop_calls=registry.loop_calls(),
         views=registry.views(),
-        prefilters=os.environ.get("ARCHCHECK_NO_PREFILTERS") != "1",
+        prefilters=screens_on(),
         max_file_size=settings.max_file_size,
     )
     plan_key = digest(plan)

@@ -217,3 +217,50 @@ def test_quotes_in_comment_lines_before_many_blanks_are_screened_in_linear_time(
         [sys.executable, "-m", "archcheck", "check", "--no-cache"], cwd=root, capture_output=True, timeout=15
     )
     assert "svc/app/blanks.py:2761:7: CFG001" in result.stdout.decode()
+
+
+RUN_62 = """\
+import os
+
+import httpx
+
+OTLP_ENDPOINT = "[::ffff:7f00:1]:4317"
+TRACE_ENDPOINT = "[::FFFF:127.0.0.1]:4317"
+
+
+def outer():
+    \"\"\"Doc.\"\"\"
+    @retry(os.getenv("RETRY_URL", "http://localhost:1"))
+    def inner():
+        pass
+
+
+class Handlers:
+    def start(self):
+        \"\"\"Doc.\"\"\"
+        @app.on_event(httpx.get("http://localhost:8000/x"))
+        def ready():
+            pass
+
+
+# the base class \\
+class Base(BaseSettings):
+    pass
+
+
+def make():
+    class App(Base):
+        url: str = "http://localhost:9003"
+"""
+
+
+def test_decorators_after_a_docstring_and_mapped_loopback_pass_no_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 62: a decorator of a function defined after a docstring lay outside the lines the
+    screen read of the enclosing function; an IPv4-mapped loopback address (``::ffff:7f00:1``)
+    held no needle, and was loopback only from Python 3.13; a comment ending in ``class \\``
+    hid the class statement after it from the names of the file's classes."""
+    text = "from pydantic_settings import BaseSettings\n" + RUN_62
+    screened = unscreened_agree(project(tmp_path, {"a.py": text}, CONFIG), monkeypatch)
+    assert [f[:3:2] for f in screened] == [("CFG001", 6), ("CFG001", 7), ("CFG004", 12), ("CFG001", 20)]
