@@ -295,7 +295,8 @@ class LineMarks:
 
 def _first_line(node: ast.stmt) -> int:
     """The first line of a statement, its decorators' included."""
-    return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+    decorators: Sequence[ast.expr] = getattr(node, "decorator_list", ())
+    return min([node.lineno, *(d.lineno for d in decorators)])
 
 
 def _signature_end(node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]) -> int:
