@@ -137,8 +137,10 @@ def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE, *, follow_
             raise FileTooLarge(info.st_size, limit)
         chunks = []
         size = 0
-        while size <= limit:
-            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+        want = info.st_size + 1  # all of it and one more byte at once (a read of a megabyte for a
+        while size <= limit:  # file of a few: an allocation of a megabyte for every file read)
+            chunk = os.read(handle, min(want, limit + 1 - size))
+            want = 1 << 20
             if not chunk:
                 break
             chunks.append(chunk)
