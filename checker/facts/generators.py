@@ -66,8 +66,10 @@ ASYNC_CONTEXT_MANAGER = "async context manager"
 CONTEXT_MANAGER = "context manager"
 DELEGATE = "delegate"
 
-# `async with` / `async for`, also split by a line continuation
-_ASYNC_BLOCK = re.compile(r"async(?:[ \t\f]|\\\r?\n)+(?:with|for)\b")
+# where an ``async with`` or ``async for`` may start: the two words with blanks or
+# backslash-newlines between, or an ``async`` that ends its line (inside brackets, an async
+# comprehension may go on to its ``for`` on a later line, past comment lines: ``[s async  # c``)
+_ASYNC_BLOCK = re.compile(r"async(?:[ \t\f]|\\\r?\n)*(?:(?<=[ \t\f\n])(?:with|for)\b|#|\r|\n|\Z)")
 _TEXT_MARKS = ("yield", "contextmanager", "Depends")
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
