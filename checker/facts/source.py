@@ -340,9 +340,11 @@ _BYTES_LINE = re.compile(rb"[^\r\n]*(?:\r\n?|\n)")  # a line of source bytes, wh
 
 
 def _byte_position(data: bytes, offset: int, encoding: str) -> Tuple[int, int]:
-    line, start = 1, 0
-    for match in _BYTES_LINE.finditer(data, 0, offset):
-        line, start = line + 1, match.end()
+    """The line and column of byte ``offset``, lines ended where Python ends them (``\r\n``,
+    ``\r``, ``\n``). Counted, not matched: a pattern for a line re-read an unended last line
+    from every start (a NUL after a line of 100 KB took 45 s)."""
+    ends = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset)
+    line, start = 1 + ends, max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
     column = len(data[start:offset].decode(encoding, errors="replace")) + 1
     return line, column
 

@@ -193,3 +193,17 @@ def test_a_version_of_more_digits_than_python_reads_is_a_finding(project: Path, 
         "cannot parse requirement: a version number of more than 4,300 digits, which Python does not read"
     )
     assert f"svc/requirements.txt:1:1: ARC001 cannot check this file: {reason}\n" in out
+
+
+@pytest.mark.parametrize("bad", [b"\0", b"\xff"], ids=["nul", "undecodable"])
+def test_a_bad_byte_after_a_long_line_is_placed_in_linear_time(project: Path, bad: bytes) -> None:
+    """Run 63: the line of a bad byte was counted by a pattern for a line, which re-read an
+    unended last line from every start: a NUL after a line of 100 KB took 45 s, 5 MB a day."""
+    (project / "svc" / "app" / "blob.py").write_bytes(b"x = 1  #" + b"a" * 1_000_000 + bad)
+    result = subprocess.run(  # a hang guard, not a timing
+        [sys.executable, "-m", "archcheck", "check", "--no-cache"],
+        cwd=project,
+        capture_output=True,
+        timeout=60,
+    )
+    assert "svc/app/blob.py:1:1000009: ARC001" in result.stdout.decode()
