@@ -9,15 +9,11 @@ Relative imports resolve against the project layout, in the project phase.
 from __future__ import annotations
 
 import ast
-import re
 from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from archcheck.model import ImportFact, ImportKind
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)  # what opens a scope of its own
-
-# The bytes of an ``async def`` (with a line continuation, even), for screens over raw files.
-ASYNC_DEF = re.compile(rb"async(?:[ \t\f]|\\\r?\n)+def\b")
 
 
 def dotted(node: ast.AST, *, subscripts: bool = False) -> Optional[str]:
