@@ -15,7 +15,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 import pathspec
 
-from archcheck.quiet import warnings_off
+from archcheck.quiet import native_log_off, warnings_off
 
 
 class GlobError(ValueError):
@@ -505,7 +505,7 @@ def _escapes(line: str, at: int) -> int:
 def gitignore_globs(lines: Iterable[str]) -> Globs:
     """Globs from gitignore lines, as written: Python's FutureWarning about a ``[[`` that a
     pattern means (``[[]`` is a literal bracket) is not printed on the user's terminal."""
-    with warnings_off(FutureWarning):
+    with warnings_off(FutureWarning), native_log_off():
         return Globs(pathspec.GitIgnoreSpec.from_lines(lines, backend="re2"))
 
 

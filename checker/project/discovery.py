@@ -39,6 +39,7 @@ GITIGNORE_MAX_SIZE = 1 << 20
 # patterns read from one .gitignore: each costs a regular expression to compile on every run
 # (about 0.3 ms); real files hold tens or hundreds
 GITIGNORE_MAX_PATTERNS = 2000
+GITIGNORE_MAX_TEXT = 16_384  # characters of patterns (GitHub's template for Python: 3.5 KB)
 
 
 def _read_ignore_file(
@@ -68,7 +69,7 @@ def _read_ignore_file(
             (path, f"holds {len(written) - len(fitting)} lines over 4,096 characters; not used")
         )
     patterns = [read for read in map(git_line, fitting) if read]
-    considered = patterns[:GITIGNORE_MAX_PATTERNS]
+    considered = _within_budget(patterns)
     try:
         globs, used = gitignore_globs(considered), len(considered)
     except Exception:  # a broken line (git ignores it, so do we), or more than RE2 compiles at once
@@ -90,6 +91,18 @@ def _bytes_as_git(line: str) -> str:
 
 
 _UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _within_budget(patterns: List[str]) -> List[str]:
+    """The first patterns, up to ``GITIGNORE_MAX_PATTERNS`` and ``GITIGNORE_MAX_TEXT``
+    characters: what RE2 compiles, or, where it cannot compile them at once, what is tried
+    line by line and then halved, stays small (2,000 lines of ``a?a?…`` took 20 s a file)."""
+    total = 0
+    for count, pattern in enumerate(patterns[:GITIGNORE_MAX_PATTERNS]):
+        total += len(pattern)
+        if total > GITIGNORE_MAX_TEXT:
+            return patterns[:count]
+    return patterns[:GITIGNORE_MAX_PATTERNS]
 
 
 def _compiles(lines: List[str]) -> bool:

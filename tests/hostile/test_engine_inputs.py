@@ -703,3 +703,30 @@ def test_a_file_parsed_in_a_child_is_not_parsed_again(monkeypatch: pytest.Monkey
             ast.parse(text), include_attributes=True
         )
     assert in_parent == ([] if len(text) < 1_000 else ["svc/app/m.py"])
+
+
+HARD_FOR_RE2 = "a?" * 200  # RE2's simplifier passes its budget on it, and logs from C++
+
+
+def test_gitignores_of_patterns_hard_for_re2_cost_little_and_print_nothing(tmp_path: Path) -> None:
+    """Run 65: 2,000 lines of ``a?a?…`` failed RE2 at once, so each line was compiled alone and
+    the set halved: 20 s a file (four folders: 78 s), and RE2 wrote 6,255 lines of its C++ log
+    on stderr. A file's patterns are read up to 16 KB, and RE2's log goes nowhere."""
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    text = "".join(f"{HARD_FOR_RE2}{i}\n" for i in range(2_000))
+    for folder in (root, root / "svc", root / "svc" / "app", root / "svc" / "d"):
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").write_text(text)
+    result = run(root, "--no-cache")  # (a hang guard: 300 s; this takes about a second)
+    out = result.stdout.decode()
+    assert out.count("holds 2000 patterns; only the first ") == 4, out
+    assert result.stderr == b""
+
+
+def test_config_globs_hard_for_re2_are_one_line_of_error(tmp_path: Path) -> None:
+    """Run 65: the exit was 2 with its reason, after 3,565 lines of RE2's C++ log."""
+    globs = ", ".join(f'"{HARD_FOR_RE2}{i}"' for i in range(3_000))
+    root = project(tmp_path, {"a.py": "x = 1\n"}, f"{CONFIG}extend-exclude = [{globs}]\n")
+    result = run(root, "--no-cache")
+    assert result.returncode == 2
+    assert result.stderr.decode().count("\n") == 1 and b"RE2's memory budget" in result.stderr
