@@ -463,8 +463,8 @@ class _Gatherer:
         ``BaseSettings`` field's: a fallback, never a hard-coded target. Every class of the
         file is judged first, in the order of the file, whatever the screen lets the walk
         visit (a settings base on lines with no marker made its subclass a plain class)."""
-        bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases}
-        if any(b.endswith(CONFIG_CLASS_SUFFIXES) for b in {*bases, node.name}):
+        bases = _base_names(node)
+        if _named_settings(node, bases):
             return True
         if self.class_names is None:
             self.class_names = set(_CLASS_NAME.findall(self.source.screen_text))
@@ -685,9 +685,10 @@ class _Gatherer:
             self.database_urls.append(DatabaseUrlFact(text, self.source.location(value)))
 
 
-# the name a class statement gives, as written (and, in ``screen_text``, as Python reads it)
-_CLASS_NAME = re.compile(r"class(?<!\wclass)(?=(?:[ \t\f]|\\\n)+([^\s(:\[\\]+))")  # (the name not read:
-# ``# a class \<newline>class Base`` names "class", and the next search starts at that keyword)
+# the name a class statement gives, as written (and, in ``screen_text``, as Python reads it);
+# read in a look ahead, not consumed: ``# a class \<newline>class Base`` names "class", and
+# the next search starts at that keyword
+_CLASS_NAME = re.compile(r"class(?<!\wclass)(?=(?:[ \t\f]|\\\n)+([^\s(:\[\\]+))")
 # what holds statements -> its fields of them, in the order of the file (``try``: body,
 # handlers, else, finally), as the walk visits them
 _BODIES = {
@@ -695,6 +696,16 @@ _BODIES = {
     for kind in (*ast.stmt.__subclasses__(), ast.ExceptHandler, getattr(ast, "match_case", ast.Pass))
     if (fields := tuple(f for f in kind._fields if f in ("body", "handlers", "orelse", "finalbody", "cases")))
 }
+
+
+def _base_names(node: ast.ClassDef) -> Set[str]:
+    """The last part of each base's dotted name (``pydantic.BaseSettings``: ``BaseSettings``)."""
+    return {(dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases}
+
+
+def _named_settings(node: ast.ClassDef, bases: Set[str]) -> bool:
+    """A class named as configuration (``*Settings``, ``*Config``), or with a base so named."""
+    return any(b.endswith(CONFIG_CLASS_SUFFIXES) for b in {*bases, node.name})
 
 
 def _settings_classes(tree: ast.Module) -> Set[int]:
@@ -706,8 +717,8 @@ def _settings_classes(tree: ast.Module) -> Set[int]:
     while stack:
         node = stack.pop()
         if isinstance(node, ast.ClassDef):
-            bases = {(dotted(b) or "").rsplit(".", 1)[-1] for b in node.bases}
-            if any(b.endswith(CONFIG_CLASS_SUFFIXES) for b in {*bases, node.name}) or bases & names:
+            bases = _base_names(node)
+            if _named_settings(node, bases) or bases & names:
                 names.add(node.name)
                 found.add(id(node))
         fields = _BODIES.get(type(node))

@@ -383,18 +383,8 @@ class _Gatherer:
         """Lines holding a needle or a word, and with ``blocks`` the lines where an ``async with``
         or ``async for`` starts (in any spacing, across a line continuation); every line unscreened."""
         marks = self.source.marked_where(needles if self.screen else None, words)
-        starts = (
-            [m.start() for m in _ASYNC_BLOCK.finditer(self.source.text)] if blocks and self.screen else []
-        )
-        if not starts:
-            return marks
-        lines = list(marks.lines)
-        text, line, last = self.source.text, 0, 0
-        for at in starts:
-            line += text.count("\n", last, at)
-            last = at
-            lines.append(line)
-        return LineMarks(lines)
+        blocked = self.source.lines_matching(_ASYNC_BLOCK) if blocks and self.screen else []
+        return LineMarks([*marks.lines, *blocked]) if blocked else marks
 
     # statements, with the scope each runs in
 
