@@ -7,7 +7,9 @@ body of an `async def`. Calls in a nested sync `def` or `lambda`, in sync
 functions and under `if __name__ == "__main__":` are not flagged; neither
 are calls that run only when no loop is running (an `except RuntimeError:`
 around `asyncio.get_running_loop()`, the `else` of `loop.is_running()`), nor
-deliberate negative tests inside `with pytest.raises(...)`.
+deliberate negative tests inside `with pytest.raises(...)`. A name the function
+binds itself (a parameter, an assignment, a lambda's parameter or a comprehension's
+target named `asyncio` or `run`) is not the import, so its `.run()` is not flagged.
 
 ## Why is this bad?
 An `async def` runs inside an event loop that is already running.
@@ -92,6 +94,21 @@ VALID = [
 
         async def handler():
             run(work())
+    """),
+    example("""
+        import asyncio
+        from asyncio import run
+
+        async def handler(asyncio, runner):
+            asyncio.run(work())
+            run = runner.run
+            run(work())
+
+        async def outer(asyncio):
+            async def inner():
+                asyncio.run(work())
+            results = [asyncio.run(job) for asyncio in runners]
+            return inner, lambda asyncio: asyncio.run(work()), results
     """),
     example("""
         import asyncio
@@ -190,6 +207,15 @@ INVALID = [
         async def handler():
             import asyncio
             asyncio.run(work())  # expect: ASY001
+    """),
+    example("""
+        import asyncio
+
+        class Worker:
+            asyncio = None  # a class attribute: not a name the methods see
+
+            async def handle(self):
+                asyncio.run(work())  # expect: ASY001
     """),
     example(
         """

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.definitions import header_location
-from archcheck.facts.names import SCOPES, child_nodes, dotted, own_nodes, qualify
+from archcheck.facts.names import SCOPES, child_nodes, dotted, own_nodes, qualify, scope_bindings
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
 
@@ -119,7 +119,8 @@ class _Scope:
         "param", "instance:<class as written>" or "other"."""
         if self._bindings is None:
             function = self.node if self.kind == "function" else None
-            self._bindings = _bindings(self.body, function, self.walrus)
+            walrus = function is not None and self.walrus.covers(function)  # type: ignore[arg-type]
+            self._bindings = scope_bindings(self.body, function, walrus)
         return self._bindings
 
     def binds_once(self, name: str, kind: str) -> bool:
@@ -142,84 +143,6 @@ class _Scope:
         if any(dotted(d) == "staticmethod" for d in node.decorator_list):
             return None
         return self.parent.qualname
-
-
-def _stored_names(target: ast.AST) -> List[str]:
-    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
-
-
-def _bindings(
-    body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: LineMarks
-) -> Dict[str, List[str]]:
-    found: Dict[str, List[str]] = {}
-
-    def bind(name: str, kind: str) -> None:
-        found.setdefault(name, []).append(kind)
-
-    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        args = function.args
-        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
-            if arg is not None:
-                bind(arg.arg, "param")
-        for node in own_nodes(body) if walrus.covers(function) else ():  # `(x := ...)` binds here
-            if isinstance(node, ast.NamedExpr):
-                bind(node.target.id, "other")
-    stack: List[ast.stmt] = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            bind(node.name, "def")
-        elif isinstance(node, ast.ClassDef):
-            bind(node.name, "class")
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                bind(alias.asname or alias.name.split(".")[0], "import")
-        elif isinstance(node, ast.ImportFrom):
-            for alias in node.names:
-                if alias.name != "*":
-                    bind(alias.asname or alias.name, "import")
-        elif isinstance(node, ast.Assign):
-            target = node.targets[0]
-            built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
-            if len(node.targets) == 1 and isinstance(target, ast.Name) and built:
-                bind(target.id, f"instance:{built}")
-            else:
-                for name in (n for t in node.targets for n in _stored_names(t)):
-                    bind(name, "other")
-        elif isinstance(node, ast.AnnAssign):
-            if node.value is not None and isinstance(node.target, ast.Name):
-                built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
-                bind(node.target.id, f"instance:{built}" if built else "other")
-        elif isinstance(node, (ast.AugAssign, ast.Delete)):
-            targets = node.targets if isinstance(node, ast.Delete) else [node.target]
-            for name in (n for t in targets for n in _stored_names(t)):
-                bind(name, "other")
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            for name in node.names:
-                bind(name, "other")
-        else:
-            if isinstance(node, (ast.For, ast.AsyncFor)):
-                for name in _stored_names(node.target):
-                    bind(name, "other")
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    for name in _stored_names(item.optional_vars) if item.optional_vars else ():
-                        bind(name, "other")
-            for handler in getattr(node, "handlers", ()):
-                if handler.name:
-                    bind(handler.name, "other")
-                stack.extend(handler.body)
-            for case in getattr(node, "cases", ()):
-                for pattern in ast.walk(case.pattern):
-                    captured = getattr(pattern, "name", None)
-                    if isinstance(captured, str):
-                        bind(captured, "other")
-                stack.extend(case.body)
-            for part in ("body", "orelse", "finalbody"):
-                children = getattr(node, part, None)
-                if isinstance(children, list):
-                    stack.extend(children)
-    return found
 
 
 def _chain(scope: _Scope) -> List[_Scope]:

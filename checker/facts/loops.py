@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple, Union
 
-from archcheck.facts.names import child_nodes, dotted, own_nodes, qualified
+from archcheck.facts.names import child_nodes, dotted, own_nodes, qualified, scope_bindings, stored_names
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
 
@@ -60,6 +60,7 @@ _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 # text without these holds no loop factory or running-loop probe: no name needs tracking
@@ -115,6 +116,10 @@ class _Context:
     expected: bool = False
     loops: FrozenSet[str] = frozenset()  # names (and "self.x") certainly bound to an event loop
     running: FrozenSet[str] = frozenset()  # names truthy exactly when a loop is running
+    # the scopes (functions, and a class whose body this is) whose own names the code sees,
+    # innermost last, and the names a lambda or comprehension around it binds
+    scopes: Tuple[Union[Function, ast.ClassDef], ...] = ()
+    bound: FrozenSet[str] = frozenset()
 
 
 class _Gatherer:
@@ -135,6 +140,7 @@ class _Gatherer:
         self.class_loops: Dict[str, FrozenSet[str]] = {}
         # most files bind no loop and probe for none: then no scope needs the pre-passes
         self.tracks_loops = any(marker in source.screen_text for marker in _FACTORY_MARKERS)
+        self._scope_bindings: Dict[int, Dict[str, List[str]]] = {}
 
     # --- names -------------------------------------------------------------
 
@@ -222,7 +228,10 @@ class _Gatherer:
                 f"{ctx.function}.<locals>.{node.name}." if ctx.function else f"{ctx.class_prefix}{node.name}."
             )
             self.class_loops[prefix] = frozenset(self._self_bindings(node))
-            stack.append((node.body, replace(ctx, function=None, class_prefix=prefix, class_name=node.name)))
+            inner = replace(
+                ctx, function=None, class_prefix=prefix, class_name=node.name, scopes=(*ctx.scopes, node)
+            )
+            stack.append((node.body, inner))
         elif isinstance(node, ast.If):
             self._expressions([node.test], ctx)
             if is_main_guard(node.test):
@@ -283,6 +292,8 @@ class _Gatherer:
             in_async=isinstance(node, ast.AsyncFunctionDef),
             loops=frozenset(loops),
             running=frozenset(running),
+            scopes=(*(s for s in ctx.scopes if not isinstance(s, ast.ClassDef)), node),
+            bound=ctx.bound,
         )
 
     def _expressions(self, roots: Sequence[object], ctx: _Context) -> None:
@@ -293,8 +304,13 @@ class _Gatherer:
         while todo:
             node, here, awaited = todo.pop()
             if isinstance(node, ast.Lambda):
-                todo.append((node.body, replace(here, in_async=False, function=None, frame=None), False))
+                bound = here.bound | {a.arg for a in _parameters(node)}
+                inner = replace(here, in_async=False, function=None, frame=None, bound=bound)
+                todo.append((node.body, inner, False))
                 continue
+            if isinstance(node, _COMPREHENSIONS):
+                targets = {name for loop in node.generators for name in stored_names(loop.target)}
+                here = replace(here, bound=here.bound | targets)
             if isinstance(node, ast.IfExp):
                 polarity = self.polarity(node.test, here)
                 todo.append((node.test, here, False))
@@ -317,13 +333,18 @@ class _Gatherer:
         qualified = self.qualified(func)
         if qualified in self.calls.functions:
             kind = qualified
+            named: Optional[ast.expr] = func
         elif (
             isinstance(func, ast.Attribute)
             and func.attr in self.calls.methods
             and self.is_loop(func.value, ctx.loops)
         ):
             kind = func.attr
+            # a loop a factory returns here (a name bound to one is judged where it is bound)
+            named = func.value.func if isinstance(func.value, ast.Call) else None
         else:
+            return
+        if named is not None and self._shadowed(named, ctx):
             return
         coroutine = call.args[0] if call.args else _keyword(call, COROUTINE_KEYWORDS)
         argument = self.source.segment(coroutine) if coroutine is not None else None
@@ -338,6 +359,25 @@ class _Gatherer:
                 argument or "",
             )
         )
+
+    def _shadowed(self, node: ast.expr, ctx: _Context) -> bool:
+        """Is the name that ``node`` starts with bound where it is used, other than by an import
+        (``async def f(asyncio): asyncio.run(x)``)? Then it is not what the file imports."""
+        head = (dotted(node) or "").split(".")[0]
+        if head in ctx.bound:
+            return True
+        for scope in reversed(ctx.scopes):
+            kinds = self._bindings_of(scope).get(head)
+            if kinds:
+                return any(kind != "import" for kind in kinds)
+        return False
+
+    def _bindings_of(self, scope: Union[Function, ast.ClassDef]) -> Dict[str, List[str]]:
+        found = self._scope_bindings.get(id(scope))
+        if found is None:
+            function = None if isinstance(scope, ast.ClassDef) else scope
+            found = self._scope_bindings[id(scope)] = scope_bindings(scope.body, function)
+        return found
 
     # --- facts about a body, not descending into nested scopes ----------------
 
@@ -405,9 +445,9 @@ def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:
     return next((k.value for k in call.keywords if k.arg in names), None)
 
 
-def _parameters(node: Function) -> List[ast.arg]:
+def _parameters(node: Union[Function, ast.Lambda]) -> List[ast.arg]:
     args = node.args
-    return [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    return [a for a in [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg] if a]
 
 
 def _defaults(node: Function) -> List[ast.expr]:

@@ -74,6 +74,89 @@ def qualified(node: ast.AST, aliases: Mapping[str, str]) -> Optional[str]:
     return None if written is None else qualify(written, aliases)
 
 
+def stored_names(target: ast.AST) -> List[str]:
+    """The names an assignment target binds (``a, (b, *c)``: a, b, c)."""
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
+
+
+def scope_bindings(
+    body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: bool = True
+) -> Dict[str, List[str]]:
+    """Name -> how each binding of a scope's own code binds it: "def", "class", "import",
+    "param", "instance:<class as written>" or "other" (``global`` and ``nonlocal`` too).
+    ``function`` is the scope's function, for its parameters; ``walrus`` says whether its
+    expressions may hold ``:=`` (a text screen; comprehension targets never leak)."""
+    found: Dict[str, List[str]] = {}
+
+    def bind(name: str, kind: str) -> None:
+        found.setdefault(name, []).append(kind)
+
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = function.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if arg is not None:
+                bind(arg.arg, "param")
+        for node in own_nodes(body) if walrus else ():  # `(x := ...)` binds here
+            if isinstance(node, ast.NamedExpr):
+                bind(node.target.id, "other")
+    stack: List[ast.stmt] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bind(node.name, "def")
+        elif isinstance(node, ast.ClassDef):
+            bind(node.name, "class")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                bind(alias.asname or alias.name.split(".")[0], "import")
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name != "*":
+                    bind(alias.asname or alias.name, "import")
+        elif isinstance(node, ast.Assign):
+            target = node.targets[0]
+            built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
+            if len(node.targets) == 1 and isinstance(target, ast.Name) and built:
+                bind(target.id, f"instance:{built}")
+            else:
+                for name in (n for t in node.targets for n in stored_names(t)):
+                    bind(name, "other")
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None and isinstance(node.target, ast.Name):
+                built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
+                bind(node.target.id, f"instance:{built}" if built else "other")
+        elif isinstance(node, (ast.AugAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, ast.Delete) else [node.target]
+            for name in (n for t in targets for n in stored_names(t)):
+                bind(name, "other")
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                bind(name, "other")
+        else:
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                for name in stored_names(node.target):
+                    bind(name, "other")
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    for name in stored_names(item.optional_vars) if item.optional_vars else ():
+                        bind(name, "other")
+            for handler in getattr(node, "handlers", ()):
+                if handler.name:
+                    bind(handler.name, "other")
+                stack.extend(handler.body)
+            for case in getattr(node, "cases", ()):
+                for pattern in ast.walk(case.pattern):
+                    captured = getattr(pattern, "name", None)
+                    if isinstance(captured, str):
+                        bind(captured, "other")
+                stack.extend(case.body)
+            for part in ("body", "orelse", "finalbody"):
+                children = getattr(node, part, None)
+                if isinstance(children, list):
+                    stack.extend(children)
+    return found
+
+
 # fields that never hold a node worth visiting: names, numbers and flags, and the context and
 # operator singletons ``ast`` shares between all nodes (``Load``, ``Add``, ``Eq``…), which no
 # gatherer looks at but through their parent
