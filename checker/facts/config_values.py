@@ -298,15 +298,38 @@ def _is_literal(node: ast.expr) -> bool:
 
 
 def literal(node: Optional[ast.AST]) -> Optional[str]:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def static_text(node: ast.AST) -> Optional[str]:
-    """The text of a string literal or f-string, expressions replaced by a placeholder."""
+    """The value of a string literal, or of an f-string that computes nothing (``f"{'X'}"``)."""
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else None
     if isinstance(node, ast.JoinedStr):
-        return "".join(str(v.value) if isinstance(v, ast.Constant) else PLACEHOLDER for v in node.values)
+        parts = [_part_value(v) for v in node.values]
+        return None if None in parts else "".join(parts)  # type: ignore[arg-type]
+    return None
+
+
+def static_text(node: ast.AST) -> Optional[str]:
+    """The text of a string literal or f-string, expressions replaced by a placeholder (a string
+    literal as a placeholder, ``f"{'http://localhost:1'}"``, is its text)."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        return "".join(PLACEHOLDER if (text := _part_value(v)) is None else text for v in node.values)
+    return None
+
+
+def _part_value(part: ast.expr) -> Optional[str]:
+    """One part of an f-string: its literal text, or the string a placeholder holds as it is
+    written (no conversion but ``!s``, no format spec); None for what it computes."""
+    if isinstance(part, ast.Constant):
+        return str(part.value)
+    if (
+        isinstance(part, ast.FormattedValue)
+        and isinstance(part.value, ast.Constant)
+        and isinstance(part.value.value, str)
+        and part.conversion in (-1, ord("s"))
+        and part.format_spec is None
+    ):
+        return part.value.value
     return None
 
 

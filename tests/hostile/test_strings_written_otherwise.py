@@ -4,6 +4,8 @@ A string's value can hold what its text does not: ``"redis:\\x2f/\\x6cocalhost"`
 URL, and so is ``"redis:/" "/localhost"``, which Python joins. A file under a coding cookie can
 spell a name in ASCII bytes that decode to it (utf-7's ``+AHI-un_sync`` is ``run_sync``). The
 screens read the text for the words: a pull request could hide a finding with one escape.
+Run 65: an f-string whose one placeholder is a string literal (``f"{'http://localhost:1'}"``) is
+that string, but the configuration facts read every placeholder as unknown.
 """
 
 from __future__ import annotations
@@ -55,7 +57,13 @@ def split(quote: str, body: str) -> str:
     return " ".join(f"{quote}{c}{quote}" for c in body) if body else quote * 2
 
 
-@pytest.mark.parametrize("written", [escaped, split], ids=["escaped", "split"])
+def placeholder(quote: str, body: str) -> str:
+    """The literal as an f-string whose one placeholder holds it (run 65)."""
+    inner = "'" if quote == '"' else '"'
+    return f"f{quote}{{{inner}{body}{inner}}}{quote}" if inner not in body else quote + body + quote
+
+
+@pytest.mark.parametrize("written", [escaped, split, placeholder], ids=["escaped", "split", "placeholder"])
 @pytest.mark.parametrize("spec", [s for s in catalogue() if s.code.startswith("CFG")], ids=lambda s: s.code)
 def test_strings_written_otherwise_pass_no_screen(
     tmp_path: Path, spec, written: Callable[[str, str], str], monkeypatch: pytest.MonkeyPatch
