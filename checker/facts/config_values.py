@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
+from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
 from archcheck.facts.names import call_chain, child_nodes, dotted, qualified
 from archcheck.facts.source import LineMarks, ParsedSource
@@ -207,7 +208,7 @@ _WIDE = 8  # children of a node beyond which each is screened by its lines on it
 # a bare "::" is in every ``[::-1]``; IPv4-mapped, "::ffff:" (``[::ffff:7f00:1]``) or "127.";
 # these and "://" are one pattern that starts at a colon,
 # one scan, not four; "getenv" is a text, not a word, so that it finds "getenvb" too)
-_COLONS = re.compile(r":(?://|:[01]|:ffff:|(?<=0:)0)")
+_COLONS = needs_one_of(re.compile(r":(?://|:[01]|:ffff:|(?<=0:)0)"), "://", "::", "0:0")
 CONFIG_NEEDLES = (_COLONS, "localhost", "127.", "0.0.0.0", "getenv", DATABASE_URL)
 CONFIG_WORDS = ("environ",)
 

@@ -70,7 +70,7 @@ DELEGATE = "delegate"
 # backslash-newlines between, or an ``async`` that ends its line (inside brackets, an async
 # comprehension may go on to its ``for`` on a later line, past comment lines: ``[s async  # c``)
 _ASYNC_BLOCK = re.compile(r"async(?:[ \t\f]|\\\r?\n)*(?:(?<=[ \t\f\n])(?:with|for)\b|#|\r|\n|\Z)")
-_TEXT_MARKS = ("yield", "contextmanager", "Depends")
+_RARE_MARKS = ("contextmanager", "depends")  # (``Depends``: the screens search lower-cased text)
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -83,9 +83,10 @@ class GeneratorFacts(NamedTuple):
     instances: Tuple[Tuple[str, str], ...] = ()
 
 
-def may_hold(text: str) -> bool:
-    """False only if ``text`` holds no async generator, context-manager function or protocol use."""
-    return any(mark in text for mark in _TEXT_MARKS) or _ASYNC_BLOCK.search(text) is not None
+def may_hold(source: ParsedSource) -> bool:
+    """False only if a file holds no async generator, context-manager function or protocol use."""
+    text = source.screen_text
+    return "yield" in text or source.may_hold(*_RARE_MARKS) or _ASYNC_BLOCK.search(text) is not None
 
 
 # --- scopes and the names they bind ------------------------------------------------
@@ -517,7 +518,7 @@ def gather_generators(
     delegates, instances = _top_level(source, module)
     cleanups: List[CleanupAwaitFact] = []
     uses: List[ProtocolUseFact] = []
-    if not screen or may_hold(source.screen_text):
+    if not screen or may_hold(source):
         gatherer = _Gatherer(source, aliases, screen)
         gatherer.walk(module)
         cleanups, uses, delegates = gatherer.cleanups, gatherer.uses, [*gatherer.defs, *delegates]

@@ -60,7 +60,7 @@ class _AstImports:
         tree = self.source.ast_tree
         assert tree is not None
         self._statements(tree.body, self.source.marked_where((), ("import",)))
-        if any(call in self.source.screen_text for call in _DYNAMIC_CALLS):
+        if self.source.may_hold(*_DYNAMIC_CALLS):
             self._dynamic(tree, self.source.marked_where(_DYNAMIC_CALLS))
         return tuple(self.facts)
 

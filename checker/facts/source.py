@@ -30,6 +30,7 @@ from typing import (
     TYPE_CHECKING,
     Callable,
     Dict,
+    FrozenSet,
     Iterable,
     Iterator,
     List,
@@ -43,6 +44,7 @@ from typing import (
 )
 
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, max_tokens, too_many_tokens
+from archcheck.facts.literals import RARE, needed, needs_one_of, rare_texts_in
 from archcheck.isolate import Crashed, mapped_bytes, run_isolated, use_grace
 from archcheck.model import CstFacts, Location, ParseProblem
 from archcheck.quiet import warnings_off
@@ -66,6 +68,7 @@ class ParsedSource:
     _screened: Optional[List[str]] = None  # see ``screened``
     _screen_text: Optional[str] = None  # see ``screen_text``
     _hits: Dict[Pattern[str], List[int]] = field(default_factory=dict)  # see ``_lines_holding``
+    _rare: Optional[FrozenSet[str]] = None  # see ``_lines_holding``
     _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
     _positions: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
     # per line: where its characters of several bytes start, and the extra bytes before each
@@ -134,12 +137,22 @@ class ParsedSource:
         ``first_matches``)."""
         return list(_line_numbers(self.text, first_matches(patterns, self.text)))
 
+    def may_hold(self, *rare: str) -> bool:
+        """False only if the file holds none of ``rare`` (texts of ``literals.RARE``) in the
+        texts the screens search: one pass finds which of them it holds, for every screen."""
+        if self._rare is None:
+            self._rare = rare_texts_in(self.screened())
+        return not self._rare.isdisjoint(rare)
+
     def _lines_holding(self, pattern: Pattern[str]) -> List[int]:
         """The 0-based lines where ``pattern`` matches the lower-cased text, remembered: several
         gatherers screen for the same words."""
         found = self._hits.get(pattern)
         if found is None:
             found = self._hits[pattern] = []
+            rare = needed(pattern)
+            if rare is not None and not self.may_hold(*rare):
+                return found
             for lowered in self.screened():
                 found += _line_numbers(lowered, (match.start() for match in pattern.finditer(lowered)))
         return found
@@ -206,7 +219,11 @@ Needle = Union[str, Pattern[str]]
 @functools.cache
 def _needle(needle: Needle) -> Pattern[str]:
     """A pattern of lower-case text: ``needle``'s, or its text lower-cased."""
-    return needle if isinstance(needle, re.Pattern) else re.compile(re.escape(needle.lower()))
+    if isinstance(needle, re.Pattern):
+        return needle
+    text = needle.lower()
+    pattern = re.compile(re.escape(text))
+    return needs_one_of(pattern, text) if text in RARE else pattern
 
 
 @functools.cache
@@ -214,7 +231,8 @@ def _word(word: str) -> Pattern[str]:
     r"""``word`` as a whole identifier: no identifier character (``\w``: ``str.isalnum()`` or
     ``_``) after it or before it (a look behind, after the word: the pattern starts with it)."""
     text = re.escape(word)
-    return re.compile(rf"{text}(?!\w)(?<!\w{text})")
+    pattern = re.compile(rf"{text}(?!\w)(?<!\w{text})")
+    return needs_one_of(pattern, word) if word in RARE else pattern
 
 
 def first_matches(patterns: Sequence[Pattern[str]], text: str) -> Iterator[int]:
@@ -882,6 +900,11 @@ def _tokens_over(text: str, budget: int) -> Optional[Tuple[Optional[int], bool]]
     statements = _heavy(text)
     if len(text) * _MOST_WEIGHT + statements <= budget:
         return None  # every token is at least one character: not counted
+    if (
+        text.isascii()
+        and (len(text) - text.count(" ") - text.count("\n")) * _MOST_WEIGHT + statements <= budget
+    ):
+        return None  # each start ``_most_words`` counts is a byte of its own that is no blank
     if _most_words(text) * _MOST_WEIGHT + statements <= budget:
         return None
     count = count_tokens(text, budget)
