@@ -232,6 +232,15 @@ _ESCAPED = re.compile(r"\\(?:x[2-7][0-9a-fA-F]|u00[2-7][0-9a-fA-F]|U000000[2-7][
 _CONTINUED_LITERAL = re.compile(r"""\\\n(?<=[:/.\w\n"'}]\\\n)[:/.\w\\"']""")
 # an f-string's self-documenting expression (``f"local{host=}"``): its text is in the value
 _SELF_DOCUMENTING = re.compile(r"=[ \t\f\n]*[}!:]")
+# a string literal as an f-string's placeholder (``f"http:/{'/local'}host:1"``) is its text, joined
+# to the text around it: a needle may run into it from a value character (or another
+# placeholder) before its brace, or out of it into a value character after the brace that
+# closes it, which follows its quote, a blank, a backslash, a conversion (``!s``) or a bracket
+# after one of those (``{('/local')}``)
+_PLACEHOLDER_LITERAL = (
+    re.compile(r"""\{(?<=[:/.\w}]\{)(?=[ \t\f\n\\(#"']|[rRuU]{1,2}["'])"""),
+    re.compile(r"""\}(?:(?<=["' \t\f\n\\]\})|(?<=["' \t\f\n\\)]\)\})|(?<=![a-zA-Z]\}))(?=[:/.\w{\\])"""),
+)
 _BLANKS = r"[ \t\f\n\\]{0,120}"
 _COMMENT = rf"{_BLANKS}#[^\n]{{0,120}}\n"
 _PREFIX = "[rRbBuUfFtT]"
@@ -256,7 +265,7 @@ def config_marks(source: ParsedSource, aliases: Mapping[str, str]) -> LineMarks:
     """The lines that may hold a configuration fact worth recording (the screen)."""
     bound = [local for local, target in aliases.items() if target in _ENV_NAMES]
     marks = source.marked_where(CONFIG_NEEDLES, [*CONFIG_WORDS, *bound])
-    patterns = ((_ESCAPED,), (_CONTINUED_LITERAL,), (_SELF_DOCUMENTING,), _JOINED)
+    patterns = ((_ESCAPED,), (_CONTINUED_LITERAL,), (_SELF_DOCUMENTING,), _PLACEHOLDER_LITERAL, _JOINED)
     built = [line for searched in patterns for line in source.lines_matching(*searched)]
     return LineMarks([*marks.lines, *built]) if built else marks
 

@@ -61,6 +61,7 @@ _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaise
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_DECLARED = ("global", "nonlocal")
 
 
 # text without these holds no loop factory or running-loop probe: no name needs tracking
@@ -141,6 +142,7 @@ class _Gatherer:
         # most files bind no loop and probe for none: then no scope needs the pre-passes
         self.tracks_loops = any(marker in source.screen_text for marker in _FACTORY_MARKERS)
         self._scope_bindings: Dict[int, Dict[str, List[str]]] = {}
+        self._module: Optional[Dict[str, List[str]]] = None
 
     # --- names -------------------------------------------------------------
 
@@ -309,8 +311,15 @@ class _Gatherer:
                 todo.append((node.body, inner, False))
                 continue
             if isinstance(node, _COMPREHENSIONS):
+                # its first iterable is computed outside it, before any of its names is bound
                 targets = {name for loop in node.generators for name in stored_names(loop.target)}
-                here = replace(here, bound=here.bound | targets)
+                first = node.generators[0].iter
+                todo.append((first, here, False))
+                inner = replace(here, bound=here.bound | targets)
+                for child in child_nodes(node):
+                    parts = child_nodes(child) if isinstance(child, ast.comprehension) else [child]
+                    todo.extend((part, inner, False) for part in parts if part is not first)
+                continue
             if isinstance(node, ast.IfExp):
                 polarity = self.polarity(node.test, here)
                 todo.append((node.test, here, False))
@@ -362,15 +371,24 @@ class _Gatherer:
 
     def _shadowed(self, node: ast.expr, ctx: _Context) -> bool:
         """Is the name that ``node`` starts with bound where it is used, other than by an import
-        (``async def f(asyncio): asyncio.run(x)``)? Then it is not what the file imports."""
+        (``async def f(asyncio): asyncio.run(x)``, or a module's own ``def run``)? Then it is
+        not what the file imports. ``global`` and ``nonlocal`` send the name on to the module
+        or the function around; a comprehension's or a lambda's own names come first."""
         head = (dotted(node) or "").split(".")[0]
         if head in ctx.bound:
             return True
         for scope in reversed(ctx.scopes):
             kinds = self._bindings_of(scope).get(head)
-            if kinds:
-                return any(kind != "import" for kind in kinds)
-        return False
+            if not kinds:
+                continue
+            if any(kind not in _DECLARED and kind != "import" for kind in kinds):
+                return True  # (also what a `global` name is assigned: the module's, rebound)
+            if "import" in kinds:
+                return False  # imported here (into the module's or the outer function's name too)
+            if "global" in kinds:
+                break
+        kinds = self._module_bindings().get(head, [])
+        return any(kind not in _DECLARED and kind != "import" for kind in kinds)
 
     def _bindings_of(self, scope: Union[Function, ast.ClassDef]) -> Dict[str, List[str]]:
         found = self._scope_bindings.get(id(scope))
@@ -378,6 +396,14 @@ class _Gatherer:
             function = None if isinstance(scope, ast.ClassDef) else scope
             found = self._scope_bindings[id(scope)] = scope_bindings(scope.body, function)
         return found
+
+    def _module_bindings(self) -> Dict[str, List[str]]:
+        """The module's own bindings, but for what its ``except`` clauses bind: ``except
+        ImportError: uvloop = None`` stands in for a failed import, and leaves the import's."""
+        if self._module is None:
+            assert self.source.ast_tree is not None
+            self._module = scope_bindings(self.source.ast_tree.body, None, handlers=False)
+        return self._module
 
     # --- facts about a body, not descending into nested scopes ----------------
 

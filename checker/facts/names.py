@@ -80,12 +80,13 @@ def stored_names(target: ast.AST) -> List[str]:
 
 
 def scope_bindings(
-    body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: bool = True
+    body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: bool = True, handlers: bool = True
 ) -> Dict[str, List[str]]:
     """Name -> how each binding of a scope's own code binds it: "def", "class", "import",
-    "param", "instance:<class as written>" or "other" (``global`` and ``nonlocal`` too).
+    "param", "instance:<class as written>", "global", "nonlocal" (declared so) or "other".
     ``function`` is the scope's function, for its parameters; ``walrus`` says whether its
-    expressions may hold ``:=`` (a text screen; comprehension targets never leak)."""
+    expressions may hold ``:=`` (a text screen; comprehension targets never leak); without
+    ``handlers``, what ``except`` clauses bind is left out (a stand-in for a failed import)."""
     found: Dict[str, List[str]] = {}
 
     def bind(name: str, kind: str) -> None:
@@ -96,9 +97,9 @@ def scope_bindings(
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if arg is not None:
                 bind(arg.arg, "param")
-        for node in own_nodes(body) if walrus else ():  # `(x := ...)` binds here
-            if isinstance(node, ast.NamedExpr):
-                bind(node.target.id, "other")
+    for node in own_nodes(body) if walrus else ():  # `(x := ...)` binds here
+        if isinstance(node, ast.NamedExpr):
+            bind(node.target.id, "other")
     stack: List[ast.stmt] = list(body)
     while stack:
         node = stack.pop()
@@ -131,7 +132,7 @@ def scope_bindings(
                 bind(name, "other")
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             for name in node.names:
-                bind(name, "other")
+                bind(name, "global" if isinstance(node, ast.Global) else "nonlocal")
         else:
             if isinstance(node, (ast.For, ast.AsyncFor)):
                 for name in stored_names(node.target):
@@ -140,7 +141,7 @@ def scope_bindings(
                 for item in node.items:
                     for name in stored_names(item.optional_vars) if item.optional_vars else ():
                         bind(name, "other")
-            for handler in getattr(node, "handlers", ()):
+            for handler in getattr(node, "handlers", ()) if handlers else ():
                 if handler.name:
                     bind(handler.name, "other")
                 stack.extend(handler.body)

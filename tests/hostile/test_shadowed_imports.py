@@ -1,4 +1,4 @@
-"""Run 65: a name bound in a function shadowed nothing, so ``async def f(asyncio): asyncio.run(a)``
+"""Runs 65 and 66: a name bound in a function shadowed nothing, so ``async def f(asyncio): asyncio.run(a)``
 was ASY001, and ``--fix`` rewrote the call to ``await a``, changing what the code does.
 
 A parameter, an assignment, a loop target, a lambda's parameter or a comprehension's target in
@@ -65,6 +65,58 @@ async def imported_here():
 
 async def other_target(runners):
     return [asyncio.run(c) for runner in runners]
+
+
+async def declared_global():
+    global asyncio
+    asyncio.run(a)
+
+
+async def first_iterable():
+    return [y for asyncio in asyncio.run(a)]
+
+
+def closure():
+    asyncio = None
+
+    async def inner():
+        nonlocal asyncio
+        import asyncio
+        asyncio.run(a)
+    return inner
+
+
+try:
+    import uvloop
+except ImportError:
+    uvloop = None
+
+
+async def stand_in():
+    uvloop.new_event_loop().run_until_complete(a)
+"""
+
+REBOUND_BY_THE_MODULE = """\
+import asyncio
+from asyncio import run
+
+
+def run(job):
+    return queue.put(job)
+
+
+asyncio = Runner()
+
+
+async def handler():
+    run(a)
+    asyncio.run(a)
+
+
+async def rebinds_the_global():
+    global run
+    run = other
+    run(a)
 """
 
 
@@ -80,8 +132,22 @@ def test_a_name_bound_in_the_function_is_not_the_import(
 
 def test_a_class_attribute_or_another_name_shadows_nothing(tmp_path: Path) -> None:
     root = project(tmp_path, {"a.py": STILL_THE_MODULE})
-    assert [f for f in findings(root) if f[0] == "ASY001"] == [
+    assert [f for f in findings(root) if f[0] in ("ASY001", "ASY002")] == [
         ("ASY001", "svc/app/a.py", 8),
         ("ASY001", "svc/app/a.py", 13),
         ("ASY001", "svc/app/a.py", 17),
+        ("ASY001", "svc/app/a.py", 22),
+        ("ASY001", "svc/app/a.py", 26),
+        ("ASY001", "svc/app/a.py", 35),
+        ("ASY002", "svc/app/a.py", 46),
     ]
+
+
+def test_a_name_the_module_rebinds_is_not_the_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run 66: a module's own ``def run`` after ``from asyncio import run`` was asyncio's, and
+    ``--fix`` rewrote the call; ``global`` names in a function are the module's."""
+    root = project(tmp_path, {"a.py": REBOUND_BY_THE_MODULE})
+    assert [f for f in unscreened_agree(root, monkeypatch) if f[0].startswith("ASY")] == []
+    before = (root / "svc/app/a.py").read_bytes()
+    run(root, "--fix")
+    assert (root / "svc/app/a.py").read_bytes() == before
