@@ -14,7 +14,7 @@ import ast
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.facts.definitions import header_location
-from archcheck.facts.names import dotted, own_nodes
+from archcheck.facts.names import dotted, own_nodes, scope_bindings
 from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
 
@@ -97,6 +97,11 @@ class _Gatherer:
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
         own = list(own_nodes(node.body))
+        # a callee whose name the function binds itself (a parameter, an assignment, a loop
+        # target) is not the module's function or import of that name; ``self``/``cls`` of a
+        # method, a nested def and a local built from a class are resolved as such
+        bindings = scope_bindings(node.body, node)
+        receivers = ("self", "cls") if class_name else ()
         callable_locals: Dict[str, str] = {}  # local name -> self attribute it came from
         local_types: List[Tuple[str, str]] = []
         self_types: List[Tuple[str, str]] = []
@@ -144,7 +149,7 @@ class _Gatherer:
                 through.append(CallFact(callable_locals[func.id], where))
             elif isinstance(func, ast.Subscript) and _self_attr(func.value):
                 through.append(CallFact(_self_attr(func.value) or "", where))
-            if target is None:
+            if target is None or _own_name(target, bindings, receivers):
                 continue
             refs = [(str(i), ref) for i, a in enumerate(item.args) if (ref := dotted(a))]
             refs += [(k.arg, ref) for k in item.keywords if k.arg and (ref := dotted(k.value))]
@@ -165,6 +170,14 @@ class _Gatherer:
                 tuple(self_types),
             )
         )
+
+
+def _own_name(target: str, bindings: Dict[str, List[str]], receivers: Tuple[str, ...]) -> bool:
+    """Does ``target`` start with a name its function binds otherwise than the resolver reads
+    (a parameter, an assignment, a loop target: not a def, a class, an import or an instance)?"""
+    head = target.split(".", 1)[0]
+    kinds = bindings.get(head, ())
+    return head not in receivers and any(kind in ("param", "other") for kind in kinds)
 
 
 def gather_calls(source: ParsedSource) -> Tuple[DefFact, ...]:

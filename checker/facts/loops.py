@@ -201,7 +201,9 @@ class _Gatherer:
     # --- the walk -------------------------------------------------------------
 
     def gather(self, tree: ast.Module) -> Tuple[LoopEntryFact, ...]:
-        module_loops = frozenset(self._bindings(tree.body, LOOP_FACTORIES) if self.tracks_loops else ())
+        module_loops = frozenset(
+            self._bindings(tree.body, LOOP_FACTORIES, _Context()) if self.tracks_loops else ()
+        )
         stack: List[Tuple[Sequence[ast.stmt], _Context]] = [(tree.body, _Context(loops=module_loops))]
         while stack:
             body, ctx = stack.pop()
@@ -229,7 +231,7 @@ class _Gatherer:
             prefix = (
                 f"{ctx.function}.<locals>.{node.name}." if ctx.function else f"{ctx.class_prefix}{node.name}."
             )
-            self.class_loops[prefix] = frozenset(self._self_bindings(node))
+            self.class_loops[prefix] = frozenset(self._self_bindings(node, ctx))
             inner = replace(
                 ctx, function=None, class_prefix=prefix, class_name=node.name, scopes=(*ctx.scopes, node)
             )
@@ -275,26 +277,28 @@ class _Gatherer:
         else:
             qualname = (f"{ctx.function}.<locals>." if ctx.function else "") + node.name
         params = {a.arg for a in _parameters(node)}
+        scopes = (*(s for s in ctx.scopes if not isinstance(s, ast.ClassDef)), node)
         inherited = {name for name in ctx.loops if not name.startswith("self.") and name not in params}
         if ctx.function is None and ctx.class_name is not None:
             inherited |= self.class_loops.get(ctx.class_prefix, frozenset())
         loops = set(inherited)
         running: Set[str] = set()
         if self.tracks_loops:
-            loops |= self._bindings(node.body, LOOP_FACTORIES)
+            loops |= self._bindings(node.body, LOOP_FACTORIES, _Context(scopes=scopes, bound=ctx.bound))
             loops |= {
                 a.arg
                 for a in _parameters(node)
                 if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
             }
-            running = self._bindings(node.body, RUNNING_LOOP) | self._probe_results(node.body)
+            in_scope = _Context(scopes=scopes, bound=ctx.bound)
+            running = self._bindings(node.body, RUNNING_LOOP, in_scope) | self._probe_results(node.body)
         return _Context(
             function=qualname,
             frame=qualname,
             in_async=isinstance(node, ast.AsyncFunctionDef),
             loops=frozenset(loops),
             running=frozenset(running),
-            scopes=(*(s for s in ctx.scopes if not isinstance(s, ast.ClassDef)), node),
+            scopes=scopes,
             bound=ctx.bound,
         )
 
@@ -407,27 +411,29 @@ class _Gatherer:
 
     # --- facts about a body, not descending into nested scopes ----------------
 
-    def _bindings(self, body: Sequence[ast.stmt], factories: FrozenSet[str]) -> Set[str]:
-        """Names (and ``self.x``) assigned the result of one of ``factories`` in a scope."""
+    def _bindings(self, body: Sequence[ast.stmt], factories: FrozenSet[str], ctx: _Context) -> Set[str]:
+        """Names (and ``self.x``) assigned the result of one of ``factories`` in a scope (``ctx``:
+        its scopes, to tell a factory of the module from one of a name the scope binds)."""
         found: Set[str] = set()
         if not self._may_track(body):
             return found
         for node in own_nodes(body):
             if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
                 continue
-            if self._calls(node.value, factories):
+            if self._calls(node.value, factories) and not self._shadowed(node.value.func, ctx):  # type: ignore[attr-defined]
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 found.update(name for t in targets if (name := dotted(t)) is not None)
         return found
 
-    def _self_bindings(self, cls: ast.ClassDef) -> Set[str]:
+    def _self_bindings(self, cls: ast.ClassDef, ctx: _Context) -> Set[str]:
         if not self.tracks_loops:
             return set()
+        around = tuple(s for s in ctx.scopes if not isinstance(s, ast.ClassDef))
         return {
             name
             for item in cls.body
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-            for name in self._bindings(item.body, LOOP_FACTORIES)
+            for name in self._bindings(item.body, LOOP_FACTORIES, _Context(scopes=(*around, item)))
             if name.startswith("self.")
         }
 

@@ -45,6 +45,32 @@ def helper(asyncio):
 
 async def caller():
     return helper(runner)
+
+
+async def loop_of_a_parameter(asyncio):
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(a)
+
+
+class Holder:
+    def __init__(self, asyncio):
+        self.loop = asyncio.new_event_loop()
+
+    async def drive(self):
+        self.loop.run_until_complete(a)
+
+
+def enters():
+    asyncio.run(a)
+
+
+async def calls_its_parameter(enters):
+    enters()
+
+
+async def calls_its_local(other):
+    enters = other
+    enters()
 """
 
 STILL_THE_MODULE = """\
