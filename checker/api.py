@@ -60,10 +60,22 @@ def rules(settings: Settings) -> List[RuleClass]:
     from archcheck.pipeline import registry  # start-up time: see above
 
     try:
-        return registry.select(settings.select, settings.ignore)
+        chosen = registry.select(settings.select, settings.ignore)
     except registry.UnknownRuleCode as exc:  # the command line's codes were checked before
         key = "select" if str(exc) in settings.select else "ignore"
         raise ConfigError([f"{settings.label}: {key}: unknown rule code or prefix '{exc}'"]) from None
+    tables = (
+        ("per-file-ignores", settings.per_file_ignores or ()),
+        ("extend-per-file-ignores", settings.extend_per_file_ignores),
+    )
+    for key, table in tables:  # a typo there would ignore nothing, silently
+        for glob, codes in table:
+            try:
+                registry.validate_selectors(codes)
+            except registry.UnknownRuleCode as exc:
+                reason = f"{key}: {glob!r}: unknown rule code or prefix '{exc}'"
+                raise ConfigError([f"{settings.label}: {reason}"]) from None
+    return chosen
 
 
 def run(

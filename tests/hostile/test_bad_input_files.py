@@ -90,6 +90,15 @@ def test_baselines_of_the_wrong_shape(project: Path, document: bytes, reason: st
         ('ignore = [""]', "ignore: expected a rule code or prefix"),
         ('select = ["ASY", " "]', "select: expected a rule code or prefix"),
         ('per-file-ignores = { "svc/**" = [""] }', "per-file-ignores: 'svc/**': expected a rule code"),
+        # run 66: a code that names no rule ignored nothing, silently (``ignore`` refuses it)
+        (
+            'per-file-ignores = { "svc/app/a.py" = ["AYS001"] }',
+            "per-file-ignores: 'svc/app/a.py': unknown rule code or prefix 'AYS001'",
+        ),
+        (
+            'extend-per-file-ignores = { "svc/**" = ["ASY001", "CFG9"] }',
+            "extend-per-file-ignores: 'svc/**': unknown rule code or prefix 'CFG9'",
+        ),
         ('[tool.archcheck.config]\ndatabase-url-template = "{service:d}"', "placeholder {service:d}"),
         (
             '[tool.archcheck.config]\ndatabase-url-template = "{service!r:>99999999}"',
