@@ -161,10 +161,15 @@ def _chain(scope: _Scope) -> List[_Scope]:
 def reference(target: str, scope: _Scope) -> Optional[CallableRef]:
     """Where the first name of ``target``, used in ``scope``, is bound; None when uncertain."""
     head, _, rest = target.partition(".")
-    for here in _chain(scope):
+    chain = _chain(scope)
+    for here in chain:
         kinds = here.bindings().get(head)
         if not kinds:
             continue
+        if here.kind == "function" and all(k in ("global", "nonlocal") for k in kinds):
+            if "global" in kinds:  # the module's name: looked up there
+                return reference(target, chain[-1]) if chain[-1] is not here else None
+            continue  # ``nonlocal``: the function around's
         if here.kind == "module":
             certain = len(kinds) == 1 or all(k == "import" for k in kinds)
             return CallableRef("module", target) if certain else None

@@ -232,8 +232,15 @@ class _Gatherer:
                 f"{ctx.function}.<locals>.{node.name}." if ctx.function else f"{ctx.class_prefix}{node.name}."
             )
             self.class_loops[prefix] = frozenset(self._self_bindings(node, ctx))
+            # a class's type parameters (`class K[T]`, 3.12) are names of its body and methods
+            bound = ctx.bound | {p.name for p in getattr(node, "type_params", ())}
             inner = replace(
-                ctx, function=None, class_prefix=prefix, class_name=node.name, scopes=(*ctx.scopes, node)
+                ctx,
+                function=None,
+                class_prefix=prefix,
+                class_name=node.name,
+                scopes=(*ctx.scopes, node),
+                bound=bound,
             )
             stack.append((node.body, inner))
         elif isinstance(node, ast.If):
@@ -310,6 +317,9 @@ class _Gatherer:
         while todo:
             node, here, awaited = todo.pop()
             if isinstance(node, ast.Lambda):
+                # its defaults are computed where it is written, its body when it is called
+                defaults = [d for d in [*node.args.defaults, *node.args.kw_defaults] if d is not None]
+                todo.extend((default, here, False) for default in defaults)
                 bound = here.bound | {a.arg for a in _parameters(node)}
                 inner = replace(here, in_async=False, function=None, frame=None, bound=bound)
                 todo.append((node.body, inner, False))

@@ -97,6 +97,8 @@ def scope_bindings(
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
             if arg is not None:
                 bind(arg.arg, "param")
+        for parameter in getattr(function, "type_params", ()):  # `def f[T]()` (3.12)
+            bind(parameter.name, "param")
     for node in own_nodes(body) if walrus else ():  # `(x := ...)` binds here
         if isinstance(node, ast.NamedExpr):
             bind(node.target.id, "other")
@@ -130,6 +132,8 @@ def scope_bindings(
             targets = node.targets if isinstance(node, ast.Delete) else [node.target]
             for name in (n for t in targets for n in stored_names(t)):
                 bind(name, "other")
+        elif type(node).__name__ == "TypeAlias":  # `type X = ...` (3.12)
+            bind(node.name.id, "other")  # type: ignore[attr-defined]
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             for name in node.names:
                 bind(name, "global" if isinstance(node, ast.Global) else "nonlocal")

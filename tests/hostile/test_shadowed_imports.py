@@ -8,6 +8,7 @@ module the file imports; an import in the function keeps it the module's.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,57 @@ def test_a_name_the_module_rebinds_is_not_the_import(tmp_path: Path, monkeypatch
     before = (root / "svc/app/a.py").read_bytes()
     run(root, "--fix")
     assert (root / "svc/app/a.py").read_bytes() == before
+
+
+DECLARED_AND_DEFAULTS = """\
+import asyncio
+from contextlib import contextmanager
+
+
+@contextmanager
+def get_db():
+    yield 1
+
+
+async def uses_global():
+    global get_db
+    async with get_db() as s:
+        return s
+
+
+async def lambda_default():
+    return lambda a=asyncio.run(x()): 0
+
+
+async def dict_comprehension():
+    return {k: v for k, asyncio in asyncio.run(x())}
+
+
+async def generator_expression():
+    return list(asyncio for asyncio in asyncio.run(x()))
+"""
+
+
+def test_declared_names_and_what_runs_outside_a_scope_are_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 66: a ``global`` name in the generators' walk was uncertain (ASY005 lost); a
+    lambda's defaults, computed in the async function, were never walked (ASY001 lost)."""
+    root = project(tmp_path, {"a.py": DECLARED_AND_DEFAULTS})
+    assert [f[::2] for f in unscreened_agree(root, monkeypatch)] == [
+        ("ASY005", 12),
+        ("ASY001", 17),
+        ("ASY001", 21),
+        ("ASY001", 25),
+    ]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="type parameters: PEP 695")
+def test_type_parameters_and_aliases_are_names_of_their_own(tmp_path: Path) -> None:
+    text = (
+        "import asyncio\nfrom asyncio import run\n\n\nasync def f[asyncio]():\n    asyncio.run(a)\n\n\n"
+        "class K[asyncio]:\n    async def m(self):\n        asyncio.run(a)\n\n\n"
+        "type run = int\n\n\nasync def g():\n    run(a)\n"
+    )
+    root = project(tmp_path, {"a.py": text})
+    assert [f for f in findings(root) if f[0].startswith("ASY")] == []
