@@ -228,8 +228,10 @@ CONFIG_WORDS = ("environ",)
 # on 4 comment lines of 120 characters at most, and 120 blank characters between them (read
 # on through a block from each quote, ``a"#a"#…`` was quadratic; a run of 10,000 blanks after
 # them, read by 160 quotes three ways: 20 s): past those, the quote's line is marked
-_ESCAPED = re.compile(r"\\(?:x[2-7][0-9a-fA-F]|u00[2-7][0-9a-fA-F]|U000000[2-7][0-9a-fA-F]|N\{|[0-7]{2,3})")
-_CONTINUED_LITERAL = re.compile(r"""\\\n(?<=[:/.\w\n"'}]\\\n)[:/.\w\\"']""")
+_ESCAPED = needs_one_of(
+    re.compile(r"\\(?:x[2-7][0-9a-fA-F]|u00[2-7][0-9a-fA-F]|U000000[2-7][0-9a-fA-F]|N\{|[0-7]{2,3})"), "\\"
+)
+_CONTINUED_LITERAL = needs_one_of(re.compile(r"""\\\n(?<=[:/.\w\n"'}]\\\n)[:/.\w\\"']"""), "\\\n")
 # an f-string's self-documenting expression (``f"local{host=}"``): its text is in the value
 _SELF_DOCUMENTING = re.compile(r"=[ \t\f\n]*[}!:]")
 # a string literal as an f-string's placeholder (``f"http:/{'/local'}host:1"``) is its text, joined

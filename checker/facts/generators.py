@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.definitions import header_location
+from archcheck.facts.literals import needs_one_of
 from archcheck.facts.names import SCOPES, child_nodes, dotted, own_nodes, qualify, scope_bindings
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
@@ -69,7 +70,9 @@ DELEGATE = "delegate"
 # where an ``async with`` or ``async for`` may start: the two words with blanks or
 # backslash-newlines between, or an ``async`` that ends its line (inside brackets, an async
 # comprehension may go on to its ``for`` on a later line, past comment lines: ``[s async  # c``)
-_ASYNC_BLOCK = re.compile(r"async(?:[ \t\f]|\\\r?\n)*(?:(?<=[ \t\f\n])(?:with|for)\b|#|\r|\n|\Z)")
+_ASYNC_BLOCK = needs_one_of(
+    re.compile(r"async(?:[ \t\f]|\\\r?\n)*(?:(?<=[ \t\f\n])(?:with|for)\b|#|\r|\n|\Z)"), "async"
+)
 _RARE_MARKS = ("contextmanager", "depends")  # (``Depends``: the screens search lower-cased text)
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -85,8 +88,9 @@ class GeneratorFacts(NamedTuple):
 
 def may_hold(source: ParsedSource) -> bool:
     """False only if a file holds no async generator, context-manager function or protocol use."""
-    text = source.screen_text
-    return "yield" in text or source.may_hold(*_RARE_MARKS) or _ASYNC_BLOCK.search(text) is not None
+    if source.may_hold("yield", *_RARE_MARKS):
+        return True
+    return source.may_hold("async") and _ASYNC_BLOCK.search(source.screen_text) is not None
 
 
 # --- scopes and the names they bind ------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Dict, FrozenSet, Optional, Pattern, Sequence, Set, Tuple
 RARE = (
     "environ", "getenv", "localhost", "database_url", "127.", "0.0.0.0", ":=",
     "://", "::", "0:0", "depends", "contextmanager", "import_module", "__import__",
+    "asyncio", "run_until_complete", "run_forever", "yield", "async", "\\", "\\\n",
 )  # fmt: skip
 
 # what a screen's pattern cannot match without: one of these texts

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple, Union
 
+from archcheck.facts.literals import RARE
 from archcheck.facts.names import child_nodes, dotted, own_nodes, qualified, scope_bindings, stored_names
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
@@ -98,12 +99,17 @@ class LoopCalls:
         names = {f.rsplit(".", 1)[-1] for f in self.functions} | set(self.methods)
         return frozenset(names | {local for local, target in aliases.items() if target in self.functions})
 
-    def may_occur(self, text: str) -> bool:
-        """False only if ``text`` cannot hold one of these calls (the first, cheapest screen):
+    def may_occur(self, source: ParsedSource) -> bool:
+        """False only if a file cannot hold one of these calls (the first, cheapest screen):
         a method is named; a function is named, and its module is spelt (by an import)."""
-        if any(method in text for method in self.methods):
+        text = source.screen_text
+
+        def held(word: str) -> bool:  # (a rare word: from the one pass for all of them)
+            return source.may_hold(word.lower()) if word.lower() in RARE else word in text
+
+        if any(held(method) for method in self.methods):
             return True
-        return any(f.split(".")[0] in text and f.rsplit(".", 1)[-1] in text for f in self.functions)
+        return any(held(f.split(".")[0]) and f.rsplit(".", 1)[-1] in text for f in self.functions)
 
 
 @dataclass(frozen=True)
@@ -527,7 +533,7 @@ def gather_loop_entries(
     source: ParsedSource, aliases: Mapping[str, str], calls: LoopCalls, screen: bool = True
 ) -> Tuple[LoopEntryFact, ...]:
     """Every loop entry of a file (ast files only); the text screen keeps the walk to few files."""
-    if source.ast_tree is None or (screen and not calls.may_occur(source.screen_text)):
+    if source.ast_tree is None or (screen and not calls.may_occur(source)):
         return ()
     gatherer = _Gatherer(source, aliases, calls, screen)
     if not gatherer.marks.any():

@@ -134,8 +134,10 @@ class ParsedSource:
     def lines_matching(self, *patterns: Pattern[str]) -> List[int]:
         """The 0-based lines where a match in the text starts of one pattern that is the
         alternation of ``patterns``, each of which starts with a character of its own (see
-        ``first_matches``)."""
-        return list(_line_numbers(self.text, first_matches(patterns, self.text)))
+        ``first_matches``). A pattern that needs a rare text the file does not hold is left
+        out: it matches nowhere, so the others match where they did."""
+        live = [p for p in patterns if (rare := needed(p)) is None or self.may_hold(*rare)]
+        return list(_line_numbers(self.text, first_matches(live, self.text))) if live else []
 
     def may_hold(self, *rare: str) -> bool:
         """False only if the file holds none of ``rare`` (texts of ``literals.RARE``) in the
