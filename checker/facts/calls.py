@@ -11,10 +11,10 @@ pass-by-reference case: which parameters a function calls or stores on
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 
 from archcheck.facts.definitions import header_location
-from archcheck.facts.names import dotted, own_nodes, scope_bindings
+from archcheck.facts.names import dotted, own_nodes, scope_bindings, stored_names
 from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
 
@@ -40,32 +40,38 @@ _BLOCKS: Dict[type, Tuple[str, ...]] = {
     if (kind := getattr(ast, name, None)) is not None
 }
 _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-def defined_functions(body: Sequence[ast.stmt]) -> List[Tuple[str, Optional[str], FunctionNode]]:
-    """(qualname, class it is a method of, node) of every function defined in ``body``, nested
-    ones too, in source order: in a function's or class's statements at any depth of
-    ``if``/``for``/``while``/``with``/``try``/``match``."""
-    found: List[Tuple[str, Optional[str], FunctionNode]] = []
+Defined = Tuple[str, Optional[str], FunctionNode, Tuple[FunctionNode, ...]]
+
+
+def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
+    """(qualname, class it is a method of, node, the functions around it, outermost first) of
+    every function defined in ``body``, nested ones too, in source order: in a function's or
+    class's statements at any depth of ``if``/``for``/``while``/``with``/``try``/``match``."""
+    found: List[Defined] = []
     # a stack, not recursion: an `elif` chain nests one level per branch
-    todo: List[Tuple[ast.AST, str, Optional[str]]] = [(n, "", None) for n in reversed(body)]
+    Todo = Tuple[ast.AST, str, Optional[str], Tuple[FunctionNode, ...]]
+    todo: List[Todo] = [(n, "", None, ()) for n in reversed(body)]
     pop, push = todo.pop, todo.extend
     while todo:
-        node, prefix, class_name = pop()
+        node, prefix, class_name, around = pop()
         kind = type(node)
         if kind in _SCOPE_KINDS:
             name = node.name  # type: ignore[attr-defined]
             if kind is ast.ClassDef:
-                inner, owner = f"{prefix}{name}.", name
+                inner, owner, within = f"{prefix}{name}.", name, around
             else:
-                found.append((prefix + name, class_name, node))  # type: ignore[arg-type]
-                inner, owner = f"{prefix}{name}.<locals>.", None
-            push((n, inner, owner) for n in reversed(node.body))  # type: ignore[attr-defined]
+                function = cast(FunctionNode, node)
+                found.append((prefix + name, class_name, function, around))
+                inner, owner, within = f"{prefix}{name}.<locals>.", None, (*around, function)
+            push((n, inner, owner, within) for n in reversed(node.body))  # type: ignore[attr-defined]
             continue
         fields = _BLOCKS.get(kind)
         if fields is not None:
             for field in reversed(fields):
-                push((n, prefix, class_name) for n in reversed(getattr(node, field)))
+                push((n, prefix, class_name, around) for n in reversed(getattr(node, field)))
     return found
 
 
@@ -89,18 +95,36 @@ class _Gatherer:
     def __init__(self, source: ParsedSource) -> None:
         self.source = source
         self.defs: List[DefFact] = []
+        self._bindings: Dict[int, Dict[str, List[str]]] = {}
+
+    def bindings(self, node: FunctionNode) -> Dict[str, List[str]]:
+        """A function's own bindings, once per function (the functions nested in it ask too)."""
+        found = self._bindings.get(id(node))
+        if found is None:
+            found = self._bindings[id(node)] = scope_bindings(node.body, node)
+        return found
 
     def where(self, node: ast.AST) -> Location:
         return self.source.location(node)
 
-    def function(self, node: FunctionNode, qualname: str, class_name: Optional[str]) -> None:
+    def function(
+        self, node: FunctionNode, qualname: str, class_name: Optional[str], around: Tuple[FunctionNode, ...]
+    ) -> None:
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
         own = list(own_nodes(node.body))
-        # a callee whose name the function binds itself (a parameter, an assignment, a loop
-        # target) is not the module's function or import of that name; ``self``/``cls`` of a
-        # method, a nested def and a local built from a class are resolved as such
-        bindings = scope_bindings(node.body, node)
+        # a callee whose name the function (or one around it, or a comprehension in it) binds
+        # (a parameter, an assignment, a loop target) is not the module's function or import
+        # of that name; ``self``/``cls`` of a method, a nested def and a local built from a
+        # class are resolved as such
+        scopes = [self.bindings(n) for n in (node, *reversed(around))]
+        targets = {
+            name
+            for item in own
+            if isinstance(item, _COMPREHENSIONS)
+            for loop in item.generators
+            for name in stored_names(loop.target)
+        }
         receivers = ("self", "cls") if class_name else ()
         callable_locals: Dict[str, str] = {}  # local name -> self attribute it came from
         local_types: List[Tuple[str, str]] = []
@@ -149,7 +173,7 @@ class _Gatherer:
                 through.append(CallFact(callable_locals[func.id], where))
             elif isinstance(func, ast.Subscript) and _self_attr(func.value):
                 through.append(CallFact(_self_attr(func.value) or "", where))
-            if target is None or _own_name(target, bindings, receivers):
+            if target is None or _own_name(target, scopes, receivers, targets):
                 continue
             refs = [(str(i), ref) for i, a in enumerate(item.args) if (ref := dotted(a))]
             refs += [(k.arg, ref) for k in item.keywords if k.arg and (ref := dotted(k.value))]
@@ -172,12 +196,26 @@ class _Gatherer:
         )
 
 
-def _own_name(target: str, bindings: Dict[str, List[str]], receivers: Tuple[str, ...]) -> bool:
-    """Does ``target`` start with a name its function binds otherwise than the resolver reads
-    (a parameter, an assignment, a loop target: not a def, a class, an import or an instance)?"""
+def _own_name(
+    target: str, scopes: Sequence[Dict[str, List[str]]], receivers: Tuple[str, ...], targets: Set[str]
+) -> bool:
+    """Does ``target`` start with a name bound otherwise than the resolver reads (a parameter,
+    an assignment, a loop target: not a def, a class, an import or an instance), by its
+    function or one around it (``scopes``, innermost first), or a comprehension's target?"""
     head = target.split(".", 1)[0]
-    kinds = bindings.get(head, ())
-    return head not in receivers and any(kind in ("param", "other") for kind in kinds)
+    if head in receivers:
+        return False
+    if head in targets:
+        return True
+    for bindings in scopes:
+        kinds = bindings.get(head, ())
+        if any(kind in ("param", "other") for kind in kinds):
+            return True
+        if "global" in kinds:
+            return False  # the module's
+        if kinds and "nonlocal" not in kinds:
+            return False  # a def, a class, an import, an instance: the resolver's to read
+    return False
 
 
 def gather_calls(source: ParsedSource) -> Tuple[DefFact, ...]:
@@ -185,6 +223,6 @@ def gather_calls(source: ParsedSource) -> Tuple[DefFact, ...]:
     if source.ast_tree is None:
         return ()
     gatherer = _Gatherer(source)
-    for qualname, class_name, function in defined_functions(source.ast_tree.body):
-        gatherer.function(function, qualname, class_name)
+    for qualname, class_name, function, around in defined_functions(source.ast_tree.body):
+        gatherer.function(function, qualname, class_name, around)
     return tuple(gatherer.defs)

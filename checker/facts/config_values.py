@@ -219,7 +219,8 @@ CONFIG_WORDS = ("environ",)
 # or another one on each side; or two literals Python joins (``"redis:/" "/localhost"``) where
 # a needle can run from one into the other: a value character (or a backslash-newline) before
 # the first quote of a run of quotes, and after the next literal's opening quote a value
-# character, a backslash or a quote (an empty literal between). Between the two: white space,
+# character, a backslash, a quote (an empty literal between) or a brace (an f-string that
+# opens with a placeholder, which may be a literal: ``"http:" f"{'//local'}host"``). Between the two: white space,
 # backslash-newlines and comment lines, or a string prefix, or nothing when the run of quotes
 # itself holds the boundary (``"http:/""""/x"``: all but three of one kind, which opens a
 # triple-quoted literal: ``r"""Doc``). Each pattern starts with a fixed character, so that
@@ -253,7 +254,7 @@ _JOINED = tuple(
         # the rest of the run of quotes, the comment lines and the blanks, each read once for
         # good (a look ahead is taken as found: no reading back into them), then a literal
         rf"""(?=(?P<run{kind}>["']*))(?P=run{kind})(?=(?P<gap{kind}>(?:{_COMMENT}){{0,4}}{_BLANKS}))(?P=gap{kind})"""
-        rf"""(?:(?:(?<=[ \t\f\n\\]){_PREFIX}{{0,2}}|(?<=["']){_PREFIX}{{1,2}})["'](?=[:/.\w\\"'])"""
+        rf"""(?:(?:(?<=[ \t\f\n\\]){_PREFIX}{{0,2}}|(?<=["']){_PREFIX}{{1,2}})["'](?=[:/.\w\\"'{{])"""
         rf"""|[#]|[ \t\f\n\\])"""  # or a fifth comment line, a longer one, more blanks: too far
         # or nothing between: the run of quotes holds the boundary (not three of one kind)
         rf"""|(?:["']{{3,}}|["'](?!["'])|(?!{quote}{quote})["']{{2}}(?!["']))(?=[:/.\w\\])"""

@@ -273,7 +273,7 @@ class Layout:
 
     def _step(self, base: str, part: str) -> Optional[str]:
         """The package directory or module file ``part`` names inside ``base``."""
-        candidate = posixpath.join(base, part) if base else part
+        candidate = f"{base}/{part}" if base else part  # (posixpath.join: a third of a resolution)
         if candidate in self.dirs:
             return candidate
         if candidate + ".py" in self.files:

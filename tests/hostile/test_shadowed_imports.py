@@ -72,6 +72,17 @@ async def calls_its_parameter(enters):
 async def calls_its_local(other):
     enters = other
     enters()
+
+
+def around(enters):
+    async def inner():
+        enters()
+
+    return inner
+
+
+async def in_a_comprehension():
+    return [enters() for enters in (print,)]
 """
 
 STILL_THE_MODULE = """\

@@ -72,10 +72,20 @@ def placeholders(quote: str, body: str) -> str:
     return "f" + quote + "".join(f"{{{inner}{c}{inner}}}" for c in body) + quote
 
 
+def joined_placeholders(quote: str, body: str) -> str:
+    """The literal as f-strings joined by a blank, each one placeholder holding two characters
+    (run 67: ``f"{'http:'}" f"{'//local'}"`` joins at a quote that opens on a brace)."""
+    inner = "'" if quote == '"' else '"'
+    if inner in body or "\\" in body or not body:
+        return quote + body + quote
+    pieces = [body[i : i + 2] for i in range(0, len(body), 2)]
+    return " ".join(f"f{quote}{{{inner}{piece}{inner}}}{quote}" for piece in pieces)
+
+
 @pytest.mark.parametrize(
     "written",
-    [escaped, split, placeholder, placeholders],
-    ids=["escaped", "split", "placeholder", "placeholders"],
+    [escaped, split, placeholder, placeholders, joined_placeholders],
+    ids=["escaped", "split", "placeholder", "placeholders", "joined_placeholders"],
 )
 @pytest.mark.parametrize("spec", [s for s in catalogue() if s.code.startswith("CFG")], ids=lambda s: s.code)
 def test_strings_written_otherwise_pass_no_screen(
