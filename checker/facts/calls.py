@@ -125,7 +125,12 @@ class _Gatherer:
             for loop in item.generators
             for name in stored_names(loop.target)
         }
-        receivers = ("self", "cls") if class_name else ()
+        # a method's first parameter is its instance (or class) however it is named, unless the
+        # method binds that name again (``for self in others``)
+        positional = [*args.posonlyargs, *args.args]
+        static = any(dotted(d) == "staticmethod" for d in node.decorator_list)
+        first = positional[0].arg if class_name and positional and not static else None
+        receivers = (first,) if first is not None and scopes[0].get(first) == ["param"] else ()
         callable_locals: Dict[str, str] = {}  # local name -> self attribute it came from
         local_types: List[Tuple[str, str]] = []
         self_types: List[Tuple[str, str]] = []
@@ -175,6 +180,8 @@ class _Gatherer:
                 through.append(CallFact(_self_attr(func.value) or "", where))
             if target is None or _own_name(target, scopes, receivers, targets):
                 continue
+            if receivers and target.startswith(f"{first}.") and first not in ("self", "cls"):
+                target = "self" + target[len(first or "") :]  # as the call graph reads a receiver
             refs = [(str(i), ref) for i, a in enumerate(item.args) if (ref := dotted(a))]
             refs += [(k.arg, ref) for k in item.keywords if k.arg and (ref := dotted(k.value))]
             calls.append(CallFact(target, where, tuple(refs)))

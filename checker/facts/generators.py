@@ -35,7 +35,19 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, U
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.literals import needs_one_of
-from archcheck.facts.names import SCOPES, child_nodes, dotted, own_nodes, qualify, scope_bindings
+from archcheck.facts.names import (
+    SCOPES,
+    Bound,
+    bind,
+    binds,
+    call_chain,
+    child_nodes,
+    dotted,
+    own_nodes,
+    qualify,
+    scope_bindings,
+    stored_names,
+)
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
 
@@ -377,22 +389,48 @@ class _Gatherer:
                 stack.append((case.body, scope))
 
     def _expressions(self, roots: Sequence[Optional[ast.AST]], scope: _Scope) -> None:
-        """Uses inside expressions: ``Depends(f)``, and async comprehensions over ``f()``."""
-        todo = [r for r in roots if r is not None and self._marked(r)]
+        """Uses inside expressions: ``Depends(f)``, and async comprehensions over ``f()``; not of
+        a name a lambda or a comprehension around binds (its parameter, its target)."""
+        todo: List[Tuple[ast.AST, Optional[Bound]]] = [
+            (r, None) for r in roots if r is not None and self._marked(r)
+        ]
         while todo:
-            node = todo.pop()
-            todo.extend(child_nodes(node))
+            node, bound = todo.pop()
+            if isinstance(node, ast.Lambda):
+                args = node.args
+                inner = bind(
+                    bound,
+                    (
+                        a.arg
+                        for a in [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]
+                        if a
+                    ),
+                )
+                todo.extend(
+                    (child, bound) for child in [*args.defaults, *args.kw_defaults] if child is not None
+                )
+                todo.append((node.body, inner))
+                continue
+            if isinstance(node, _COMPREHENSIONS):
+                first = node.generators[0].iter  # computed outside it, before its names are bound
+                inner = bind(bound, (name for loop in node.generators for name in stored_names(loop.target)))
+                todo.append((first, bound))
+                for child in child_nodes(node):
+                    parts = child_nodes(child) if isinstance(child, ast.comprehension) else [child]
+                    todo.extend((part, inner) for part in parts if part is not first)
+                for generator in node.generators:
+                    if generator.is_async and isinstance(generator.iter, ast.Call):
+                        here = bound if generator.iter is first else inner
+                        self._use("async for", generator.iter, generator.iter.func, scope, here)
+                continue
+            todo.extend((child, bound) for child in child_nodes(node))
             if isinstance(node, ast.Call) and _decorator(node.func, self.aliases) in DEPENDS:
                 given = node.args[0] if node.args else None
                 for keyword in node.keywords:
                     if keyword.arg == "dependency":
                         given = keyword.value
                 if given is not None and dotted(given) is not None:
-                    self._use("Depends", node, given, scope, called=False)
-            elif isinstance(node, _COMPREHENSIONS):
-                for generator in node.generators:
-                    if generator.is_async and isinstance(generator.iter, ast.Call):
-                        self._use("async for", generator.iter, generator.iter.func, scope)
+                    self._use("Depends", node, given, scope, bound, called=False)
 
     def _marked(self, node: ast.AST) -> bool:
         """Does ``node`` span a line that may hold a use (nodes without lines: maybe)?"""
@@ -400,7 +438,17 @@ class _Gatherer:
             return self.expression_marks.covers(node)
         return True
 
-    def _use(self, kind: str, where: ast.expr, func: ast.expr, scope: _Scope, called: bool = True) -> None:
+    def _use(
+        self,
+        kind: str,
+        where: ast.expr,
+        func: ast.expr,
+        scope: _Scope,
+        bound: Optional[Bound] = None,
+        called: bool = True,
+    ) -> None:
+        if binds(bound, (call_chain(func) or "").split(".")[0]):
+            return  # a lambda's parameter or a comprehension's target: not what the scope binds
         ref = callee_reference(func, scope) if called else reference(dotted(func) or "", scope)
         if ref is not None:
             self.uses.append(

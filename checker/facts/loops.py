@@ -28,7 +28,17 @@ from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple, Union
 
 from archcheck.facts.literals import RARE
-from archcheck.facts.names import child_nodes, dotted, own_nodes, qualified, scope_bindings, stored_names
+from archcheck.facts.names import (
+    Bound,
+    bind,
+    binds,
+    child_nodes,
+    dotted,
+    own_nodes,
+    qualified,
+    scope_bindings,
+    stored_names,
+)
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
 
@@ -126,7 +136,7 @@ class _Context:
     # the scopes (functions, and a class whose body this is) whose own names the code sees,
     # innermost last, and the names a lambda or comprehension around it binds
     scopes: Tuple[Union[Function, ast.ClassDef], ...] = ()
-    bound: FrozenSet[str] = frozenset()
+    bound: Optional[Bound] = None
 
 
 class _Gatherer:
@@ -239,7 +249,7 @@ class _Gatherer:
             )
             self.class_loops[prefix] = frozenset(self._self_bindings(node, ctx))
             # a class's type parameters (`class K[T]`, 3.12) are names of its body and methods
-            bound = ctx.bound | {p.name for p in getattr(node, "type_params", ())}
+            bound = bind(ctx.bound, (p.name for p in getattr(node, "type_params", ())))
             inner = replace(
                 ctx,
                 function=None,
@@ -326,7 +336,7 @@ class _Gatherer:
                 # its defaults are computed where it is written, its body when it is called
                 defaults = [d for d in [*node.args.defaults, *node.args.kw_defaults] if d is not None]
                 todo.extend((default, here, False) for default in defaults)
-                bound = here.bound | {a.arg for a in _parameters(node)}
+                bound = bind(here.bound, (a.arg for a in _parameters(node)))
                 inner = replace(here, in_async=False, function=None, frame=None, bound=bound)
                 todo.append((node.body, inner, False))
                 continue
@@ -335,7 +345,7 @@ class _Gatherer:
                 targets = {name for loop in node.generators for name in stored_names(loop.target)}
                 first = node.generators[0].iter
                 todo.append((first, here, False))
-                inner = replace(here, bound=here.bound | targets)
+                inner = replace(here, bound=bind(here.bound, targets))
                 for child in child_nodes(node):
                     parts = child_nodes(child) if isinstance(child, ast.comprehension) else [child]
                     todo.extend((part, inner, False) for part in parts if part is not first)
@@ -395,7 +405,7 @@ class _Gatherer:
         not what the file imports. ``global`` and ``nonlocal`` send the name on to the module
         or the function around; a comprehension's or a lambda's own names come first."""
         head = (dotted(node) or "").split(".")[0]
-        if head in ctx.bound:
+        if binds(ctx.bound, head):
             return True
         for scope in reversed(ctx.scopes):
             kinds = self._bindings_of(scope).get(head)

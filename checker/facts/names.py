@@ -9,7 +9,7 @@ Relative imports resolve against the project layout, in the project phase.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from archcheck.model import ImportFact, ImportKind
 
@@ -72,6 +72,47 @@ def qualified(node: ast.AST, aliases: Mapping[str, str]) -> Optional[str]:
     """What an expression names through the imports: ``qualify(dotted(node))``."""
     written = dotted(node)
     return None if written is None else qualify(written, aliases)
+
+
+class Bound:
+    """The names the lambdas and comprehensions around an expression bind, innermost first: a
+    chain with a link a level, not a copy of every name at each (2,900 nested lambdas of 125
+    parameters were 3.6e8 insertions), whose answers are remembered along the way."""
+
+    __slots__ = ("_known", "names", "outer")
+
+    def __init__(self, names: FrozenSet[str], outer: Optional[Bound]) -> None:
+        self.names = names
+        self.outer = outer
+        self._known: Dict[str, bool] = {}
+
+    def binds(self, name: str) -> bool:
+        visited: List[Bound] = []
+        link: Optional[Bound] = self
+        found = False
+        while link is not None:
+            known = link._known.get(name)
+            if known is not None:
+                found = known
+                break
+            visited.append(link)
+            if name in link.names:
+                found = True
+                break
+            link = link.outer
+        for seen in visited:
+            seen._known[name] = found
+        return found
+
+
+def bind(bound: Optional[Bound], names: Iterable[str]) -> Optional[Bound]:
+    """``bound`` with a level that binds ``names`` inside it (none: the same chain)."""
+    level = frozenset(names)
+    return Bound(level, bound) if level else bound
+
+
+def binds(bound: Optional[Bound], name: str) -> bool:
+    return bound is not None and bound.binds(name)
 
 
 def stored_names(target: ast.AST) -> List[str]:
