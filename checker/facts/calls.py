@@ -96,6 +96,15 @@ class _Gatherer:
         self.source = source
         self.defs: List[DefFact] = []
         self._bindings: Dict[int, Dict[str, List[str]]] = {}
+        self._module: Optional[Dict[str, List[str]]] = None
+
+    def module_bindings(self) -> Dict[str, List[str]]:
+        """The module's bindings but for what ``except`` clauses bind (a stand-in for a failed
+        import): ``helper = other`` after ``def helper`` makes the name no longer the def."""
+        if self._module is None:
+            assert self.source.ast_tree is not None
+            self._module = scope_bindings(self.source.ast_tree.body, None, handlers=False)
+        return self._module
 
     def bindings(self, node: FunctionNode) -> Dict[str, List[str]]:
         """A function's own bindings, once per function (the functions nested in it ask too)."""
@@ -117,7 +126,7 @@ class _Gatherer:
         # (a parameter, an assignment, a loop target) is not the module's function or import
         # of that name; ``self``/``cls`` of a method, a nested def and a local built from a
         # class are resolved as such
-        scopes = [self.bindings(n) for n in (node, *reversed(around))]
+        scopes = [*(self.bindings(n) for n in (node, *reversed(around))), self.module_bindings()]
         targets = {
             name
             for item in own

@@ -83,6 +83,17 @@ def around(enters):
 
 async def in_a_comprehension():
     return [enters() for enters in (print,)]
+
+
+def rebound():
+    asyncio.run(a)
+
+
+rebound = other
+
+
+async def calls_the_rebound_name():
+    rebound()
 """
 
 STILL_THE_MODULE = """\
