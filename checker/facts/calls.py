@@ -14,7 +14,17 @@ import ast
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 
 from archcheck.facts.definitions import header_location
-from archcheck.facts.names import dotted, own_nodes, scope_bindings, stored_names
+from archcheck.facts.names import (
+    SCOPES,
+    Bound,
+    bind,
+    binds,
+    child_nodes,
+    dotted,
+    own_nodes,
+    scope_bindings,
+    stored_names,
+)
 from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
 
@@ -127,13 +137,7 @@ class _Gatherer:
         # of that name; ``self``/``cls`` of a method, a nested def and a local built from a
         # class are resolved as such
         scopes = [*(self.bindings(n) for n in (node, *reversed(around))), self.module_bindings()]
-        targets = {
-            name
-            for item in own
-            if isinstance(item, _COMPREHENSIONS)
-            for loop in item.generators
-            for name in stored_names(loop.target)
-        }
+        inside = _comprehension_names(node.body) if any(isinstance(i, _COMPREHENSIONS) for i in own) else {}
         # a method's first parameter is its instance (or class) however it is named, unless the
         # method binds that name again (``for self in others``)
         positional = [*args.posonlyargs, *args.args]
@@ -187,7 +191,7 @@ class _Gatherer:
                 through.append(CallFact(callable_locals[func.id], where))
             elif isinstance(func, ast.Subscript) and _self_attr(func.value):
                 through.append(CallFact(_self_attr(func.value) or "", where))
-            if target is None or _own_name(target, scopes, receivers, targets):
+            if target is None or _own_name(target, scopes, receivers, inside.get(id(item))):
                 continue
             if receivers and target.startswith(f"{first}.") and first not in ("self", "cls"):
                 target = "self" + target[len(first or "") :]  # as the call graph reads a receiver
@@ -212,17 +216,41 @@ class _Gatherer:
         )
 
 
+def _comprehension_names(body: Sequence[ast.stmt]) -> Dict[int, Bound]:
+    """The names the comprehensions around each node of a function's own code bind, by node:
+    one walk (a comprehension's first iterable is outside its names)."""
+    found: Dict[int, Bound] = {}
+    todo: List[Tuple[ast.AST, Optional[Bound]]] = [(statement, None) for statement in body]
+    while todo:
+        node, bound = todo.pop()
+        if bound is not None:
+            found[id(node)] = bound
+        if isinstance(node, SCOPES):
+            continue  # (their code is not the function's own)
+        if isinstance(node, _COMPREHENSIONS):
+            first = node.generators[0].iter
+            inner = bind(bound, (name for loop in node.generators for name in stored_names(loop.target)))
+            todo.append((first, bound))
+            for child in child_nodes(node):
+                parts = child_nodes(child) if isinstance(child, ast.comprehension) else [child]
+                todo.extend((part, inner) for part in parts if part is not first)
+            continue
+        todo.extend((child, bound) for child in child_nodes(node))
+    return found
+
+
 def _own_name(
-    target: str, scopes: Sequence[Dict[str, List[str]]], receivers: Tuple[str, ...], targets: Set[str]
+    target: str, scopes: Sequence[Dict[str, List[str]]], receivers: Tuple[str, ...], inside: Optional[Bound]
 ) -> bool:
     """Does ``target`` start with a name bound otherwise than the resolver reads (a parameter,
-    an assignment, a loop target: not a def, a class, an import or an instance), by its
-    function or one around it (``scopes``, innermost first), or a comprehension's target?"""
+    an assignment, a loop target: not a def, a class, an import or an instance): by a
+    comprehension around the call (``inside``), its function or one around it (``scopes``,
+    innermost first)?"""
     head = target.split(".", 1)[0]
+    if binds(inside, head):
+        return True
     if head in receivers:
         return False
-    if head in targets:
-        return True
     for bindings in scopes:
         kinds = bindings.get(head, ())
         if any(kind in ("param", "other") for kind in kinds):

@@ -337,3 +337,37 @@ def test_names_bound_around_an_expression_are_a_chain_not_copies() -> None:
         assert chain is not None and len(chain.names) == 3
     assert binds(chain, "p0_0") and binds(chain, "p2999_2") and not binds(chain, "asyncio")
     assert bind(chain, []) is chain
+
+
+COMPREHENSION_SCOPES = """\
+import asyncio
+
+
+def helper():
+    asyncio.run(x())
+    return []
+
+
+async def beside_a_comprehension(ys):
+    helper()
+    return [h for helper in ys]
+
+
+async def in_the_first_iterable():
+    return [h for helper in helper()]
+
+
+class K:
+    def helper(self):
+        asyncio.run(x())
+
+    async def receiver_rebound(this, others):
+        return [this.helper() for this in others]
+"""
+
+
+def test_a_comprehension_s_names_are_its_own_for_the_call_graph(tmp_path: Path) -> None:
+    """Run 68: a comprehension's target hid every call of that name in the function (also
+    outside it, and in its first iterable), and did not hide a receiver it rebinds."""
+    root = project(tmp_path, {"a.py": COMPREHENSION_SCOPES})
+    assert [f[::2] for f in findings(root) if f[0] == "ASY003"] == [("ASY003", 10), ("ASY003", 15)]
