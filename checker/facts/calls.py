@@ -243,22 +243,24 @@ def _own_name(
     target: str, scopes: Sequence[Dict[str, List[str]]], receivers: Tuple[str, ...], inside: Optional[Bound]
 ) -> bool:
     """Does ``target`` start with a name bound otherwise than the resolver reads (a parameter,
-    an assignment, a loop target: not a def, a class, an import or an instance): by a
-    comprehension around the call (``inside``), its function or one around it (``scopes``,
-    innermost first)?"""
-    head = target.split(".", 1)[0]
+    an assignment, a loop target: not a def, an import, or an instance whose method is called):
+    by a comprehension around the call (``inside``), its function or one around it, or the
+    module (``scopes``, innermost first, the module last)? A name called itself (``helper()``)
+    and bound to an instance or a class is not a function of the module either."""
+    head, dot, _ = target.partition(".")
     if binds(inside, head):
         return True
     if head in receivers:
         return False
-    for bindings in scopes:
+    own = ("param", "other") if dot else ("param", "other", "class")
+    for index, bindings in enumerate(scopes):
         kinds = bindings.get(head, ())
-        if any(kind in ("param", "other") for kind in kinds):
+        if any(kind in own or (not dot and kind.startswith("instance:")) for kind in kinds):
             return True
         if "global" in kinds:
-            return False  # the module's
+            return _own_name(target, scopes[-1:], (), None) if index < len(scopes) - 1 else False
         if kinds and "nonlocal" not in kinds:
-            return False  # a def, a class, an import, an instance: the resolver's to read
+            return False  # a def, an import, an instance's method: the resolver's to read
     return False
 
 

@@ -36,6 +36,7 @@ from archcheck.facts.names import (
     dotted,
     own_nodes,
     qualified,
+    qualify,
     scope_bindings,
     stored_names,
 )
@@ -449,7 +450,19 @@ class _Gatherer:
             if self._calls(node.value, factories) and not self._shadowed(node.value.func, ctx):  # type: ignore[attr-defined]
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 found.update(name for t in targets if (name := dotted(t)) is not None)
+        if found:  # a name the scope also binds otherwise (``loop = FakeLoop()``) is no certain loop
+            bindings = scope_bindings(body, None)
+            found = {
+                name for name in found if "." in name or self._only_from(bindings.get(name, ()), factories)
+            }
         return found
+
+    def _only_from(self, kinds: Sequence[str], factories: FrozenSet[str]) -> bool:
+        """Is every binding of a name (but a parameter's) the result of one of ``factories``?"""
+        return all(
+            kind == "param" or (kind.startswith("instance:") and qualify(kind[9:], self.aliases) in factories)
+            for kind in kinds
+        )
 
     def _self_bindings(self, cls: ast.ClassDef, ctx: _Context) -> Set[str]:
         if not self.tracks_loops:

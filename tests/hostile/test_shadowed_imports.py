@@ -371,3 +371,70 @@ def test_a_comprehension_s_names_are_its_own_for_the_call_graph(tmp_path: Path) 
     outside it, and in its first iterable), and did not hide a receiver it rebinds."""
     root = project(tmp_path, {"a.py": COMPREHENSION_SCOPES})
     assert [f[::2] for f in findings(root) if f[0] == "ASY003"] == [("ASY003", 10), ("ASY003", 15)]
+
+
+REBOUND_OTHERWISE = """\
+import asyncio
+
+
+def helper():
+    asyncio.run(x())
+
+
+def third():
+    asyncio.run(x())
+
+
+third = make()
+
+
+async def built_locally():
+    helper = make()
+    helper()
+
+
+async def a_local_class():
+    class helper:
+        pass
+
+    helper()
+
+
+async def rebound_by_the_module():
+    third()
+
+
+async def declared_global():
+    global third
+    third()
+
+
+async def loop_bound_twice():
+    loop = asyncio.get_event_loop()
+    loop = FakeLoop()
+    loop.run_until_complete(x())
+
+
+async def loop_bound_by_a_for(others):
+    loop = asyncio.new_event_loop()
+    for loop in others:
+        pass
+    loop.run_until_complete(x())
+
+
+async def control():
+    helper()
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(x())
+"""
+
+
+def test_names_rebound_by_a_call_a_class_or_the_module_are_not_the_def(tmp_path: Path) -> None:
+    """Run 69: ASY003 took ``helper = make()``, a local class and a module's ``third = make()``
+    (also through ``global third``) for the def; ASY002 took a name bound to a loop factory
+    and to something else for a certain loop."""
+    root = project(tmp_path, {"a.py": REBOUND_OTHERWISE})
+    assert [f[::2] for f in findings(root) if f[0] in ("ASY002", "ASY003")] == [
+        ("ASY003", 50),
+        ("ASY002", 52),
+    ]
