@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.names import (
+    COMPREHENSIONS,
     SCOPES,
     Bound,
     bind,
@@ -23,7 +24,7 @@ from archcheck.facts.names import (
     dotted,
     own_nodes,
     scope_bindings,
-    stored_names,
+    scope_split,
 )
 from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
@@ -50,7 +51,6 @@ _BLOCKS: Dict[type, Tuple[str, ...]] = {
     if (kind := getattr(ast, name, None)) is not None
 }
 _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 Defined = Tuple[str, Optional[str], FunctionNode, Tuple[FunctionNode, ...]]
@@ -137,7 +137,7 @@ class _Gatherer:
         # of that name; ``self``/``cls`` of a method, a nested def and a local built from a
         # class are resolved as such
         scopes = [*(self.bindings(n) for n in (node, *reversed(around))), self.module_bindings()]
-        inside = _comprehension_names(node.body) if any(isinstance(i, _COMPREHENSIONS) for i in own) else {}
+        inside = _comprehension_names(node.body) if any(isinstance(i, COMPREHENSIONS) for i in own) else {}
         # a method's first parameter is its instance (or class) however it is named, unless the
         # method binds that name again (``for self in others``)
         positional = [*args.posonlyargs, *args.args]
@@ -227,13 +227,11 @@ def _comprehension_names(body: Sequence[ast.stmt]) -> Dict[int, Bound]:
             found[id(node)] = bound
         if isinstance(node, SCOPES):
             continue  # (their code is not the function's own)
-        if isinstance(node, _COMPREHENSIONS):
-            first = node.generators[0].iter
-            inner = bind(bound, (name for loop in node.generators for name in stored_names(loop.target)))
-            todo.append((first, bound))
-            for child in child_nodes(node):
-                parts = child_nodes(child) if isinstance(child, ast.comprehension) else [child]
-                todo.extend((part, inner) for part in parts if part is not first)
+        split = scope_split(node)  # (a comprehension: a lambda's code is not the function's own)
+        if split is not None:
+            inner = bind(bound, split.names)
+            todo.extend((part, bound) for part in split.outside)
+            todo.extend((part, inner) for part in split.inside)
             continue
         todo.extend((child, bound) for child in child_nodes(node))
     return found

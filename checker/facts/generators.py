@@ -36,6 +36,7 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, U
 from archcheck.facts.definitions import header_location
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.names import (
+    COMPREHENSIONS,
     SCOPES,
     Bound,
     bind,
@@ -46,7 +47,7 @@ from archcheck.facts.names import (
     own_nodes,
     qualify,
     scope_bindings,
-    stored_names,
+    scope_split,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
@@ -88,7 +89,6 @@ _ASYNC_BLOCK = needs_one_of(
 _RARE_MARKS = ("contextmanager", "depends")  # (``Depends``: the screens search lower-cased text)
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 class GeneratorFacts(NamedTuple):
@@ -292,7 +292,7 @@ def _first(body: Sequence[ast.AST], kinds: Tuple[type, ...]) -> Optional[ast.AST
             return node
         if (
             ast.Await in kinds
-            and isinstance(node, _COMPREHENSIONS)
+            and isinstance(node, COMPREHENSIONS)
             and any(g.is_async for g in node.generators)
         ):
             return node
@@ -396,31 +396,14 @@ class _Gatherer:
         ]
         while todo:
             node, bound = todo.pop()
-            if isinstance(node, ast.Lambda):
-                args = node.args
-                inner = bind(
-                    bound,
-                    (
-                        a.arg
-                        for a in [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]
-                        if a
-                    ),
-                )
-                todo.extend(
-                    (child, bound) for child in [*args.defaults, *args.kw_defaults] if child is not None
-                )
-                todo.append((node.body, inner))
-                continue
-            if isinstance(node, _COMPREHENSIONS):
-                first = node.generators[0].iter  # computed outside it, before its names are bound
-                inner = bind(bound, (name for loop in node.generators for name in stored_names(loop.target)))
-                todo.append((first, bound))
-                for child in child_nodes(node):
-                    parts = child_nodes(child) if isinstance(child, ast.comprehension) else [child]
-                    todo.extend((part, inner) for part in parts if part is not first)
-                for generator in node.generators:
+            split = scope_split(node)
+            if split is not None:
+                inner = bind(bound, split.names)
+                todo.extend((part, bound) for part in split.outside)
+                todo.extend((part, inner) for part in split.inside)
+                for generator in getattr(node, "generators", ()):
                     if generator.is_async and isinstance(generator.iter, ast.Call):
-                        here = bound if generator.iter is first else inner
+                        here = bound if generator.iter in split.outside else inner
                         self._use("async for", generator.iter, generator.iter.func, scope, here)
                 continue
             todo.extend((child, bound) for child in child_nodes(node))

@@ -35,10 +35,11 @@ from archcheck.facts.names import (
     child_nodes,
     dotted,
     own_nodes,
+    parameters,
     qualified,
     qualify,
     scope_bindings,
-    stored_names,
+    scope_split,
 )
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
@@ -72,7 +73,6 @@ _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _DECLARED = ("global", "nonlocal")
 
 
@@ -300,7 +300,7 @@ class _Gatherer:
             qualname = ctx.class_prefix + node.name
         else:
             qualname = (f"{ctx.function}.<locals>." if ctx.function else "") + node.name
-        params = {a.arg for a in _parameters(node)}
+        params = {a.arg for a in parameters(node.args)}
         scopes = (*(s for s in ctx.scopes if not isinstance(s, ast.ClassDef)), node)
         inherited = {name for name in ctx.loops if not name.startswith("self.") and name not in params}
         if ctx.function is None and ctx.class_name is not None:
@@ -311,7 +311,7 @@ class _Gatherer:
             loops |= self._bindings(node.body, LOOP_FACTORIES, _Context(scopes=scopes, bound=ctx.bound))
             loops |= {
                 a.arg
-                for a in _parameters(node)
+                for a in parameters(node.args)
                 if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
             }
             in_scope = _Context(scopes=scopes, bound=ctx.bound)
@@ -333,23 +333,13 @@ class _Gatherer:
         ]
         while todo:
             node, here, awaited = todo.pop()
-            if isinstance(node, ast.Lambda):
-                # its defaults are computed where it is written, its body when it is called
-                defaults = [d for d in [*node.args.defaults, *node.args.kw_defaults] if d is not None]
-                todo.extend((default, here, False) for default in defaults)
-                bound = bind(here.bound, (a.arg for a in _parameters(node)))
-                inner = replace(here, in_async=False, function=None, frame=None, bound=bound)
-                todo.append((node.body, inner, False))
-                continue
-            if isinstance(node, _COMPREHENSIONS):
-                # its first iterable is computed outside it, before any of its names is bound
-                targets = {name for loop in node.generators for name in stored_names(loop.target)}
-                first = node.generators[0].iter
-                todo.append((first, here, False))
-                inner = replace(here, bound=bind(here.bound, targets))
-                for child in child_nodes(node):
-                    parts = child_nodes(child) if isinstance(child, ast.comprehension) else [child]
-                    todo.extend((part, inner, False) for part in parts if part is not first)
+            split = scope_split(node)
+            if split is not None:  # a lambda's body runs when it is called: a sync scope
+                inner = replace(here, bound=bind(here.bound, split.names))
+                if isinstance(node, ast.Lambda):
+                    inner = replace(inner, in_async=False, function=None, frame=None)
+                todo.extend((part, here, False) for part in split.outside)
+                todo.extend((part, inner, False) for part in split.inside)
                 continue
             if isinstance(node, ast.IfExp):
                 polarity = self.polarity(node.test, here)
@@ -460,7 +450,8 @@ class _Gatherer:
     def _only_from(self, kinds: Sequence[str], factories: FrozenSet[str]) -> bool:
         """Is every binding of a name (but a parameter's) the result of one of ``factories``?"""
         return all(
-            kind == "param" or (kind.startswith("instance:") and qualify(kind[9:], self.aliases) in factories)
+            kind == "param"
+            or (kind.startswith("instance:") and qualify(kind[len("instance:") :], self.aliases) in factories)
             for kind in kinds
         )
 
@@ -514,11 +505,6 @@ class _Gatherer:
 def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:
     """The value of the first of ``call``'s keyword arguments named one of ``names``."""
     return next((k.value for k in call.keywords if k.arg in names), None)
-
-
-def _parameters(node: Union[Function, ast.Lambda]) -> List[ast.arg]:
-    args = node.args
-    return [a for a in [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg] if a]
 
 
 def _defaults(node: Function) -> List[ast.expr]:

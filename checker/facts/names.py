@@ -9,11 +9,12 @@ Relative imports resolve against the project layout, in the project phase.
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from archcheck.model import ImportFact, ImportKind
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)  # what opens a scope of its own
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 def dotted(node: ast.AST, *, subscripts: bool = False) -> Optional[str]:
@@ -105,6 +106,38 @@ class Bound:
         return found
 
 
+def parameters(args: ast.arguments) -> List[ast.arg]:
+    """Every parameter of a def or a lambda: positional-only, positional, ``*args``, keyword-only
+    and ``**kwargs``."""
+    return [a for a in [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg] if a]
+
+
+class Split(NamedTuple):
+    """An expression with a scope of its own (a lambda, a comprehension), in two parts."""
+
+    outside: List[ast.AST]  # computed where it is written: a lambda's defaults, the first iterable
+    inside: List[ast.AST]  # computed in its own scope: the body, the element, conditions, later iterables
+    names: List[str]  # what it binds there: the parameters, the targets
+
+
+def scope_split(node: ast.AST) -> Optional[Split]:
+    """A lambda's or a comprehension's parts, by the scope they are computed in; None for any
+    other node."""
+    if isinstance(node, ast.Lambda):
+        args = node.args
+        defaults: List[ast.AST] = [d for d in [*args.defaults, *args.kw_defaults] if d is not None]
+        return Split(defaults, [node.body], [a.arg for a in parameters(args)])
+    if isinstance(node, COMPREHENSIONS):
+        first = node.generators[0].iter
+        inside: List[ast.AST] = []
+        for child in child_nodes(node):
+            parts = child_nodes(child) if isinstance(child, ast.comprehension) else [child]
+            inside += [part for part in parts if part is not first]
+        targets = [name for loop in node.generators for name in stored_names(loop.target)]
+        return Split([first], inside, targets)
+    return None
+
+
 def bind(bound: Optional[Bound], names: Iterable[str]) -> Optional[Bound]:
     """``bound`` with a level that binds ``names`` inside it (none: the same chain)."""
     level = frozenset(names)
@@ -134,10 +167,8 @@ def scope_bindings(
         found.setdefault(name, []).append(kind)
 
     if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        args = function.args
-        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
-            if arg is not None:
-                bind(arg.arg, "param")
+        for arg in parameters(function.args):
+            bind(arg.arg, "param")
         for parameter in getattr(function, "type_params", ()):  # `def f[T]()` (3.12)
             bind(parameter.name, "param")
     for node in own_nodes(body) if walrus else ():  # `(x := ...)` binds here
