@@ -11,7 +11,7 @@ pass-by-reference case: which parameters a function calls or stores on
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union, cast
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union, cast
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.names import (
@@ -51,6 +51,7 @@ _BLOCKS: Dict[type, Tuple[str, ...]] = {
     if (kind := getattr(ast, name, None)) is not None
 }
 _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_NESTED = (*SCOPES, *COMPREHENSIONS)  # what computes code a function's own walk does not reach
 
 
 Defined = Tuple[str, Optional[str], FunctionNode, Tuple[FunctionNode, ...]]
@@ -137,7 +138,9 @@ class _Gatherer:
         # of that name; ``self``/``cls`` of a method, a nested def and a local built from a
         # class are resolved as such
         scopes = [*(self.bindings(n) for n in (node, *reversed(around))), self.module_bindings()]
-        inside = _comprehension_names(node.body) if any(isinstance(i, COMPREHENSIONS) for i in own) else {}
+        nested = any(isinstance(i, _NESTED) for i in own)
+        run: Iterable[Tuple[ast.AST, Optional[Bound]]]
+        run = _run_code(node.body) if nested else ((item, None) for item in own)
         # a method's first parameter is its instance (or class) however it is named, unless the
         # method binds that name again (``for self in others``)
         positional = [*args.posonlyargs, *args.args]
@@ -174,7 +177,7 @@ class _Gatherer:
         calls: List[CallFact] = []
         through: List[CallFact] = []
         called_params: List[CallFact] = []
-        for item in own:
+        for item, inside in run:
             if not isinstance(item, ast.Call):
                 continue
             func = item.func
@@ -191,7 +194,7 @@ class _Gatherer:
                 through.append(CallFact(callable_locals[func.id], where))
             elif isinstance(func, ast.Subscript) and _self_attr(func.value):
                 through.append(CallFact(_self_attr(func.value) or "", where))
-            if target is None or _own_name(target, scopes, receivers, inside.get(id(item))):
+            if target is None or _own_name(target, scopes, receivers, inside):
                 continue
             if receivers and target.startswith(f"{first}.") and first not in ("self", "cls"):
                 target = "self" + target[len(first or "") :]  # as the call graph reads a receiver
@@ -216,25 +219,43 @@ class _Gatherer:
         )
 
 
-def _comprehension_names(body: Sequence[ast.stmt]) -> Dict[int, Bound]:
-    """The names the comprehensions around each node of a function's own code bind, by node:
-    one walk (a comprehension's first iterable is outside its names)."""
-    found: Dict[int, Bound] = {}
-    todo: List[Tuple[ast.AST, Optional[Bound]]] = [(statement, None) for statement in body]
+def _run_code(body: Sequence[ast.stmt]) -> Iterator[Tuple[ast.AST, Optional[Bound]]]:
+    """The nodes a function's code runs when it is called, each with the names bound around it
+    by a comprehension or a class body: its own code, and what its nested definitions compute
+    where they are defined (a def's or a lambda's decorators and defaults, a class's bases and
+    body). A comprehension's first iterable is outside its names; a class's names are not seen
+    inside a comprehension in its body, nor by a definition nested in it."""
+    # (node, names bound around it, whether those are a class body's)
+    todo: List[Tuple[ast.AST, Optional[Bound], bool]] = [(s, None, False) for s in reversed(body)]
     while todo:
-        node, bound = todo.pop()
-        if bound is not None:
-            found[id(node)] = bound
-        if isinstance(node, SCOPES):
-            continue  # (their code is not the function's own)
-        split = scope_split(node)  # (a comprehension: a lambda's code is not the function's own)
-        if split is not None:
-            inner = bind(bound, split.names)
-            todo.extend((part, bound) for part in split.outside)
-            todo.extend((part, inner) for part in split.inside)
-            continue
-        todo.extend((child, bound) for child in child_nodes(node))
-    return found
+        node, bound, in_class = todo.pop()
+        yield node, bound
+        parts: List[Tuple[ast.AST, Optional[Bound], bool]]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            computed = [*_called(node), *args.defaults, *(d for d in args.kw_defaults if d is not None)]
+            parts = [(part, bound, in_class) for part in computed]
+        elif isinstance(node, ast.ClassDef):
+            parts = [(part, bound, in_class) for part in [*_called(node), *node.bases, *node.keywords]]
+            declared = scope_bindings(node.body, None).items()  # (`global x` is the module's x)
+            names = bind(None, (n for n, kinds in declared if {*kinds} - {"global", "nonlocal"}))
+            parts += [(statement, names, names is not None) for statement in node.body]
+        elif (split := scope_split(node)) is not None:  # a lambda's body runs when it is called
+            parts = [(part, bound, in_class) for part in split.outside]
+            if isinstance(node, COMPREHENSIONS):
+                inner = bind(None if in_class else bound, split.names)
+                parts += [(part, inner, False) for part in split.inside]
+        else:
+            parts = [(child, bound, in_class) for child in child_nodes(node)]
+        todo += reversed(parts)
+
+
+def _called(node: Union[FunctionNode, ast.ClassDef]) -> List[ast.expr]:
+    """A definition's decorators, each as the call it makes (``@helper`` calls ``helper``)."""
+    return [
+        d if isinstance(d, ast.Call) else ast.copy_location(ast.Call(d, [], []), d)
+        for d in node.decorator_list
+    ]
 
 
 def _own_name(
@@ -257,6 +278,11 @@ def _own_name(
             return True
         if "global" in kinds:
             return _own_name(target, scopes[-1:], (), None) if index < len(scopes) - 1 else False
+        if kinds and "import" in kinds and index < len(scopes) - 1:
+            # the resolver reads a name's defs first, then the file's imports, wherever they are:
+            # a function's own import of a name that it, a function around it or the module
+            # defines is not followed (a miss, not a wrong edge)
+            return any(kind in ("def", "class") for scope in scopes[index:] for kind in scope.get(head, ()))
         if kinds and "nonlocal" not in kinds:
             return False  # a def, an import, an instance's method: the resolver's to read
     return False

@@ -438,3 +438,82 @@ def test_names_rebound_by_a_call_a_class_or_the_module_are_not_the_def(tmp_path:
         ("ASY003", 50),
         ("ASY002", 52),
     ]
+
+
+COMPUTED_WHERE_DEFINED = """\
+import asyncio
+
+
+def helper(*args):
+    asyncio.run(x())
+
+
+async def a_decorator():
+    @helper
+    def inner():
+        pass
+
+
+async def a_default():
+    def inner(value=helper()):
+        pass
+
+
+async def a_lambda_default():
+    return lambda value=helper(): value
+
+
+async def a_class_body():
+    class Inner(Base):
+        value = helper()
+
+
+async def a_class_base():
+    class Inner(helper()):
+        pass
+
+
+async def only_when_called():
+    def inner():
+        helper()
+
+    return inner, lambda: helper()
+
+
+async def bound_in_the_class_body():
+    class Inner:
+        def helper(self):
+            pass
+
+        value = helper()
+
+
+async def a_class_name_unseen_in_its_comprehension():
+    class Inner:
+        helper = None
+        values = [helper() for _ in range(3)]
+
+
+async def imported_in_the_function():
+    from json import loads as helper
+
+    helper()
+"""
+
+
+def test_what_a_nested_definition_computes_where_it_is_defined_is_the_function_s_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ASY003 skipped every nested definition: a nested def's decorators (``@helper`` calls it)
+    and defaults, a lambda's defaults, a class's bases and body run in the function that defines
+    them. A class body's names are its own (but not inside a comprehension in it), and a
+    function's own import of a name the module defines is not the module's def."""
+    root = project(tmp_path, {"a.py": COMPUTED_WHERE_DEFINED})
+    assert [f[::2] for f in unscreened_agree(root, monkeypatch) if f[0] == "ASY003"] == [
+        ("ASY003", 9),
+        ("ASY003", 15),
+        ("ASY003", 20),
+        ("ASY003", 25),
+        ("ASY003", 29),
+        ("ASY003", 51),
+    ]
