@@ -11,7 +11,7 @@ pass-by-reference case: which parameters a function calls or stores on
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union, cast
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union, cast
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.names import (
@@ -54,35 +54,38 @@ _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _NESTED = (*SCOPES, *COMPREHENSIONS)  # what computes code a function's own walk does not reach
 
 
-Defined = Tuple[str, Optional[str], FunctionNode, Tuple[FunctionNode, ...]]
+# (qualname, class it is a method of, node, the functions around it, outermost first, the type
+# parameters of the classes around it: ``class K[T]``, 3.12)
+Defined = Tuple[str, Optional[str], FunctionNode, Tuple[FunctionNode, ...], FrozenSet[str]]
 
 
 def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
-    """(qualname, class it is a method of, node, the functions around it, outermost first) of
-    every function defined in ``body``, nested ones too, in source order: in a function's or
-    class's statements at any depth of ``if``/``for``/``while``/``with``/``try``/``match``."""
+    """Every function defined in ``body`` (see ``Defined``), nested ones too, in source order:
+    in a function's or class's statements at any depth of ``if``/``for``/``while``/``with``/
+    ``try``/``match``."""
     found: List[Defined] = []
     # a stack, not recursion: an `elif` chain nests one level per branch
-    Todo = Tuple[ast.AST, str, Optional[str], Tuple[FunctionNode, ...]]
-    todo: List[Todo] = [(n, "", None, ()) for n in reversed(body)]
+    Todo = Tuple[ast.AST, str, Optional[str], Tuple[FunctionNode, ...], FrozenSet[str]]
+    todo: List[Todo] = [(n, "", None, (), frozenset()) for n in reversed(body)]
     pop, push = todo.pop, todo.extend
     while todo:
-        node, prefix, class_name, around = pop()
+        node, prefix, class_name, around, typed = pop()
         kind = type(node)
         if kind in _SCOPE_KINDS:
             name = node.name  # type: ignore[attr-defined]
             if kind is ast.ClassDef:
                 inner, owner, within = f"{prefix}{name}.", name, around
+                typed = typed.union(p.name for p in getattr(node, "type_params", ()))
             else:
                 function = cast(FunctionNode, node)
-                found.append((prefix + name, class_name, function, around))
+                found.append((prefix + name, class_name, function, around, typed))
                 inner, owner, within = f"{prefix}{name}.<locals>.", None, (*around, function)
-            push((n, inner, owner, within) for n in reversed(node.body))  # type: ignore[attr-defined]
+            push((n, inner, owner, within, typed) for n in reversed(node.body))  # type: ignore[attr-defined]
             continue
         fields = _BLOCKS.get(kind)
         if fields is not None:
             for field in reversed(fields):
-                push((n, prefix, class_name, around) for n in reversed(getattr(node, field)))
+                push((n, prefix, class_name, around, typed) for n in reversed(getattr(node, field)))
     return found
 
 
@@ -128,7 +131,12 @@ class _Gatherer:
         return self.source.location(node)
 
     def function(
-        self, node: FunctionNode, qualname: str, class_name: Optional[str], around: Tuple[FunctionNode, ...]
+        self,
+        node: FunctionNode,
+        qualname: str,
+        class_name: Optional[str],
+        around: Tuple[FunctionNode, ...],
+        typed: FrozenSet[str],
     ) -> None:
         args = node.args
         params = tuple(a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
@@ -194,7 +202,11 @@ class _Gatherer:
                 through.append(CallFact(callable_locals[func.id], where))
             elif isinstance(func, ast.Subscript) and _self_attr(func.value):
                 through.append(CallFact(_self_attr(func.value) or "", where))
-            if target is None or _own_name(target, scopes, receivers, inside):
+            if (
+                target is None
+                or target.partition(".")[0] in typed
+                or _own_name(target, scopes, receivers, inside)
+            ):
                 continue
             if receivers and target.startswith(f"{first}.") and first not in ("self", "cls"):
                 target = "self" + target[len(first or "") :]  # as the call graph reads a receiver
@@ -293,6 +305,6 @@ def gather_calls(source: ParsedSource) -> Tuple[DefFact, ...]:
     if source.ast_tree is None:
         return ()
     gatherer = _Gatherer(source)
-    for qualname, class_name, function, around in defined_functions(source.ast_tree.body):
-        gatherer.function(function, qualname, class_name, around)
+    for qualname, class_name, function, around, typed in defined_functions(source.ast_tree.body):
+        gatherer.function(function, qualname, class_name, around, typed)
     return tuple(gatherer.defs)

@@ -250,7 +250,10 @@ def test_type_parameters_and_aliases_are_names_of_their_own(tmp_path: Path) -> N
     text = (
         "import asyncio\nfrom asyncio import run\n\n\nasync def f[asyncio]():\n    asyncio.run(a)\n\n\n"
         "class K[asyncio]:\n    async def m(self):\n        asyncio.run(a)\n\n\n"
-        "type run = int\n\n\nasync def g():\n    run(a)\n"
+        "type run = int\n\n\nasync def g():\n    run(a)\n\n\n"
+        "def helper():\n    asyncio.run(a)\n\n\n"
+        "class L[helper]:\n    async def m(self):\n        helper()\n\n"
+        "    async def n(self):\n        def inner():\n            helper()\n\n        inner()\n"
     )
     root = project(tmp_path, {"a.py": text})
     assert [f for f in findings(root) if f[0].startswith("ASY")] == []
