@@ -261,3 +261,28 @@ def test_the_walk_does_not_recurse() -> None:
     finally:
         sys.setrecursionlimit(limit)
     assert [c.location.line for c in found.cleanups] == [8]
+
+
+def test_a_delegation_in_any_block_of_the_module_is_found() -> None:
+    """The statement scan reads every block that holds statements: ``match`` cases and
+    ``except`` clauses too, as the module's bindings do."""
+    found = facts("""
+        import sys
+
+        from app.database import get_db, open_conn
+
+        match sys.platform:
+            case "linux":
+                def get_session():
+                    return get_db()
+
+        try:
+            import fast
+        except ImportError:
+            def get_conn():
+                return open_conn()
+    """)
+    assert [(d.qualname, d.kind) for d in found.defs] == [
+        ("get_session", "delegate"),
+        ("get_conn", "delegate"),
+    ]

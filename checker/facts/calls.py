@@ -15,6 +15,7 @@ from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.names import (
+    BLOCKS,
     COMPREHENSIONS,
     SCOPES,
     Bound,
@@ -32,24 +33,6 @@ from archcheck.model import CallFact, DefFact, Location
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})
 _VIEWS = frozenset({"values", "items", "get"})
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-# the nodes that hold statements (in field order), beyond definitions: no expression can
-_BLOCKS: Dict[type, Tuple[str, ...]] = {
-    kind: fields
-    for name, fields in (
-        ("If", ("body", "orelse")),
-        ("For", ("body", "orelse")),
-        ("AsyncFor", ("body", "orelse")),
-        ("While", ("body", "orelse")),
-        ("With", ("body",)),
-        ("AsyncWith", ("body",)),
-        ("Try", ("body", "handlers", "orelse", "finalbody")),
-        ("TryStar", ("body", "handlers", "orelse", "finalbody")),
-        ("ExceptHandler", ("body",)),
-        ("Match", ("cases",)),
-        ("match_case", ("body",)),
-    )
-    if (kind := getattr(ast, name, None)) is not None
-}
 _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _NESTED = (*SCOPES, *COMPREHENSIONS)  # what computes code a function's own walk does not reach
 
@@ -82,7 +65,7 @@ def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
                 inner, owner, within = f"{prefix}{name}.<locals>.", None, (*around, function)
             push((n, inner, owner, within, typed) for n in reversed(node.body))  # type: ignore[attr-defined]
             continue
-        fields = _BLOCKS.get(kind)
+        fields = BLOCKS.get(kind)
         if fields is not None:
             for field in reversed(fields):
                 push((n, prefix, class_name, around, typed) for n in reversed(getattr(node, field)))

@@ -36,6 +36,7 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, U
 from archcheck.facts.definitions import header_location
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.names import (
+    BLOCKS,
     COMPREHENSIONS,
     SCOPES,
     Bound,
@@ -505,7 +506,10 @@ def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFa
     while stack:
         body, scope = stack.pop()
         for node in body:
-            if isinstance(node, ast.ClassDef):
+            blocks = BLOCKS.get(type(node))
+            if blocks is not None:
+                stack.extend((getattr(node, part), scope) for part in blocks)
+            elif isinstance(node, ast.ClassDef):
                 qualname = scope.child_qualname(node.name)
                 stack.append((node.body, _Scope("class", qualname, node.body, node, scope, scope.walrus)))
             elif isinstance(node, ast.FunctionDef):
@@ -522,19 +526,12 @@ def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFa
                     delegates.append(
                         ProtocolDefFact(inner.qualname, DELEGATE, header_location(source, node), ref)
                     )
-            elif isinstance(node, ast.Assign):
+            elif isinstance(node, ast.Assign) and scope is module:
                 target, value = node.targets[0], node.value
-                if scope is module and isinstance(target, ast.Name) and isinstance(value, ast.Call):
+                if isinstance(target, ast.Name) and isinstance(value, ast.Call):
                     written = dotted(value.func)
                     if written is not None and _class_like(written):
                         built.append(target.id)
-            elif not isinstance(node, ast.AsyncFunctionDef):
-                for part in ("body", "orelse", "finalbody"):
-                    children = getattr(node, part, None)
-                    if isinstance(children, list):
-                        stack.append((children, scope))
-                for handler in getattr(node, "handlers", ()):
-                    stack.append((handler.body, scope))
     instances = []
     for name in sorted(set(built)):
         kinds = module.bindings().get(name, [])

@@ -15,6 +15,25 @@ from archcheck.model import ImportFact, ImportKind
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)  # what opens a scope of its own
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+# the nodes that hold statements (beside definitions), and those fields of theirs, in field
+# order: a walk of statements visits no expression
+BLOCKS: Dict[type, Tuple[str, ...]] = {
+    kind: fields
+    for name, fields in (
+        ("If", ("body", "orelse")),
+        ("For", ("body", "orelse")),
+        ("AsyncFor", ("body", "orelse")),
+        ("While", ("body", "orelse")),
+        ("With", ("body",)),
+        ("AsyncWith", ("body",)),
+        ("Try", ("body", "handlers", "orelse", "finalbody")),
+        ("TryStar", ("body", "handlers", "orelse", "finalbody")),
+        ("ExceptHandler", ("body",)),
+        ("Match", ("cases",)),
+        ("match_case", ("body",)),
+    )
+    if (kind := getattr(ast, name, None)) is not None
+}
 
 
 def dotted(node: ast.AST, *, subscripts: bool = False) -> Optional[str]:
