@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pickle
@@ -177,6 +178,46 @@ def test_a_forked_computation_answers_from_the_child_or_here() -> None:
 
     assert Forked(dies_in_the_child).result() == 42  # the child died: computed here
     assert Forked(raises_in_the_child).result() == 43
+
+
+def test_claims_are_shared_with_a_forked_child_and_each_is_taken_once() -> None:
+    """The child claims from the last, never the first ``kept``; this process from the first;
+    each stops at one the other claimed, and every task is claimed by one of them."""
+    from archcheck.pipeline.runner import Claims, Forked
+
+    claims = Claims(10, kept=3)
+    child = Forked(lambda: list(itertools.islice(claims.from_last(), 4))).result()
+    assert child == [9, 8, 7, 6]
+    assert list(claims.from_first()) == [0, 1, 2, 3, 4, 5]
+    assert list(claims.from_last()) == list(claims.from_first()) == []
+
+    alone = Claims(4, kept=4)  # a child that may claim none of them
+    assert Forked(lambda: list(alone.from_last())).result() == []
+    assert list(alone.from_first()) == [0, 1, 2, 3]
+
+
+def test_a_rule_a_dying_child_claimed_is_computed_here(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The forked child claims rules beside its own; when it dies, this process computes
+    them all: the findings are a serial run's."""
+    from archcheck import api
+    from archcheck.pipeline import engine
+
+    settings = api.load_settings(project)
+    serial = api.check(settings, jobs=1, use_cache=False).violations
+    real = engine._computed
+
+    def dies_in_the_child(rule: Any, analysis: Any) -> Any:
+        if os.getpid() != parent and "calls" not in rule.reads:
+            (tmp_path / "claimed").write_text(rule.code)
+            os._exit(3)  # after the call graph's rules, at the first rule it claimed
+        return real(rule, analysis)
+
+    parent = os.getpid()
+    monkeypatch.setattr(engine, "_computed", dies_in_the_child)
+    assert api.check(settings, jobs=2, use_cache=False).violations == serial
+    assert (tmp_path / "claimed").exists()
 
 
 def test_call_facts_gathered_in_a_forked_child_are_cached(

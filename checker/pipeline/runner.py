@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import mmap
 import multiprocessing
 import multiprocessing.process
 import os
@@ -202,6 +203,36 @@ class Forked(Generic[R]):
                 self.process.join()
         ok, value = outcome
         return value if ok else self.function()
+
+
+class Claims:
+    """Which of ``count`` tasks are claimed, in memory shared with a child forked after this was
+    made: this process claims them from the first, the child from the last but for the first
+    ``kept`` (this process's alone), each until it reaches one the other claimed. No lock is
+    held across processes (a child that dies blocks no one); where both claim one task at the
+    same moment, both compute it (the same result)."""
+
+    def __init__(self, count: int, kept: int = 0) -> None:
+        self.count = count
+        self.kept = kept
+        self._flags = mmap.mmap(-1, max(1, count))  # anonymous, shared with a forked child
+
+    def claim(self, index: int) -> bool:
+        if self._flags[index]:
+            return False
+        self._flags[index] = 1
+        return True
+
+    def from_first(self) -> Iterator[int]:
+        """The tasks this process claims, first to last, until one the child claimed."""
+        return itertools.takewhile(self.claim, range(self.count))
+
+    def from_last(self) -> Iterator[int]:
+        """The tasks the child claims, last to first, until one this process claimed."""
+        return itertools.takewhile(self.claim, reversed(range(self.kept, self.count)))
+
+    def close(self) -> None:
+        self._flags.close()
 
 
 def content_hashes(root: Path, paths: Sequence[str], store: FileStore, limit: int) -> Dict[str, str]:
