@@ -499,3 +499,28 @@ def test_a_word_is_marked_only_where_it_is_a_whole_identifier() -> None:
     assert isinstance(source, ParsedSource)
     assert source.marked_where((), ("import",)).lines == [0, 3]
     assert source.marked_where(("import",)).lines == [0, 1, 2, 3, 4]
+
+
+def test_a_compiler_fault_on_valid_code_falls_back_to_libcst(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run 70: CPython 3.12.1's ``ast.parse`` raises ValueError ("field 'value' is required for
+    Constant") for the valid ``f"{x:{y=}}"``; the file was ARC001 "cannot parse: ValueError" and
+    went unchecked. It is read as a file this Python rejects: by LibCST, as newer grammar is."""
+    from archcheck.facts import source
+
+    data = b"import os\nwidth = 10\nlabel = f\"{'x':{width=}}\"\n"
+
+    def faulty(text: str, path: str) -> Any:
+        raise ValueError("field 'value' is required for Constant")
+
+    monkeypatch.setattr(source, "quiet_parse", faulty)
+    parsed = parse("x.py", data, rejected=parse_newer)
+    assert isinstance(parsed, ParsedSource) and parsed.cst_facts is not None
+    assert [f.module for f in gather_imports(parsed)] == ["os"]
+    broken = parse("x.py", b"x = (\n", rejected=parse_newer)  # (a syntax error stays one)
+    assert isinstance(broken, ParseProblem)
+
+
+@pytest.mark.skipif(sys.version_info[:3] != (3, 12, 1), reason="CPython 3.12.1's fault")
+def test_the_faulty_f_string_is_read_on_3_12_1() -> None:
+    parsed = parse("x.py", b"width = 10\nlabel = f\"{'x':{width=}}\"\n", rejected=parse_newer)
+    assert isinstance(parsed, ParsedSource)

@@ -22,6 +22,7 @@ from archcheck.facts.names import (
     bind,
     binds,
     child_nodes,
+    definition_parts,
     dotted,
     own_nodes,
     scope_bindings,
@@ -130,8 +131,8 @@ class _Gatherer:
         # class are resolved as such
         scopes = [*(self.bindings(n) for n in (node, *reversed(around))), self.module_bindings()]
         nested = any(isinstance(i, _NESTED) for i in own)
-        run: Iterable[Tuple[ast.AST, Optional[Bound]]]
-        run = _run_code(node.body) if nested else ((item, None) for item in own)
+        run: Iterable[Tuple[ast.AST, Around]]
+        run = _run_code(node.body) if nested else ((item, (None, None)) for item in own)
         # a method's first parameter is its instance (or class) however it is named, unless the
         # method binds that name again (``for self in others``)
         positional = [*args.posonlyargs, *args.args]
@@ -168,7 +169,7 @@ class _Gatherer:
         calls: List[CallFact] = []
         through: List[CallFact] = []
         called_params: List[CallFact] = []
-        for item, inside in run:
+        for item, (inside, class_names) in run:
             if not isinstance(item, ast.Call):
                 continue
             func = item.func
@@ -185,10 +186,14 @@ class _Gatherer:
                 through.append(CallFact(callable_locals[func.id], where))
             elif isinstance(func, ast.Subscript) and _self_attr(func.value):
                 through.append(CallFact(_self_attr(func.value) or "", where))
+            head = target.partition(".")[0] if target is not None else ""
+            in_class = class_names.bound(head) if class_names is not None else None
             if (
                 target is None
-                or target.partition(".")[0] in typed
-                or _own_name(target, scopes, receivers, inside)
+                or head in typed
+                or in_class == "own"
+                or (in_class == "import" and _defined(head, scopes))
+                or (in_class is None and _own_name(target, scopes, receivers, inside))
             ):
                 continue
             if receivers and target.startswith(f"{first}.") and first not in ("self", "cls"):
@@ -214,43 +219,81 @@ class _Gatherer:
         )
 
 
-def _run_code(body: Sequence[ast.stmt]) -> Iterator[Tuple[ast.AST, Optional[Bound]]]:
+class _ClassNames:
+    """The names a class body binds, each with the first of its statements that binds it and
+    how, seen from statement ``at``: a name is the class's once an earlier statement bound it,
+    or where this one binds it and may run again (a loop, any compound statement); before, a
+    class body reads the name around it (``LOAD_NAME``: ``helper = helper()`` calls the
+    module's). A name the class body only imports is the resolver's to read."""
+
+    __slots__ = ("at", "compound", "first")
+
+    def __init__(self, first: Dict[str, Tuple[int, bool]], at: int, compound: bool) -> None:
+        self.first = first
+        self.at = at
+        self.compound = compound
+
+    def bound(self, name: str) -> Optional[str]:
+        """ "import" (a name the class body has only imported so far), "own" (bound otherwise),
+        or None (not bound yet: the name around the class)."""
+        first = self.first.get(name)
+        if first is None or not (first[0] < self.at or (first[0] == self.at and self.compound)):
+            return None
+        return "import" if first[1] else "own"
+
+    @staticmethod
+    def of(body: Sequence[ast.stmt]) -> List[_ClassNames]:
+        """One for each statement of a class body."""
+        first: Dict[str, Tuple[int, bool]] = {}
+        for at, statement in enumerate(body):
+            for name, kinds in scope_bindings([statement], None).items():
+                binding = {kind for kind in kinds if kind not in ("global", "nonlocal")}  # (the module's x)
+                known = first.get(name)
+                if binding and (known is None or (known[1] and binding != {"import"})):
+                    first[name] = (known[0] if known else at, binding == {"import"})
+        return [_ClassNames(first, at, type(s) in BLOCKS) for at, s in enumerate(body)]
+
+
+Around = Tuple[Optional[Bound], Optional[_ClassNames]]  # a comprehension's names, a class body's
+
+
+def _run_code(body: Sequence[ast.stmt]) -> Iterator[Tuple[ast.AST, Around]]:
     """The nodes a function's code runs when it is called, each with the names bound around it
     by a comprehension or a class body: its own code, and what its nested definitions compute
-    where they are defined (a def's or a lambda's decorators and defaults, a class's bases and
-    body). A comprehension's first iterable is outside its names; a class's names are not seen
-    inside a comprehension in its body, nor by a definition nested in it."""
-    # (node, names bound around it, whether those are a class body's)
-    todo: List[Tuple[ast.AST, Optional[Bound], bool]] = [(s, None, False) for s in reversed(body)]
+    where they are defined (``definition_parts``; and a class's body). A comprehension's first
+    iterable is outside its names; a class's names are not seen inside a comprehension in its
+    body, nor by a definition nested in it."""
+    Todo = Tuple[ast.AST, Optional[Bound], Optional[_ClassNames]]
+    todo: List[Todo] = [(s, None, None) for s in reversed(body)]
     while todo:
-        node, bound, in_class = todo.pop()
-        yield node, bound
-        parts: List[Tuple[ast.AST, Optional[Bound], bool]]
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            args = node.args
-            computed = [*_called(node), *args.defaults, *(d for d in args.kw_defaults if d is not None)]
-            parts = [(part, bound, in_class) for part in computed]
-        elif isinstance(node, ast.ClassDef):
-            parts = [(part, bound, in_class) for part in [*_called(node), *node.bases, *node.keywords]]
-            declared = scope_bindings(node.body, None).items()  # (`global x` is the module's x)
-            names = bind(None, (n for n, kinds in declared if {*kinds} - {"global", "nonlocal"}))
-            parts += [(statement, names, names is not None) for statement in node.body]
+        node, bound, names = todo.pop()
+        yield node, (bound, names)
+        parts: List[Todo]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            decorators = node.decorator_list
+            computed = definition_parts(node)[len(decorators) :]
+            parts = [(part, bound, names) for part in [*_called(decorators), *computed]]
+            if isinstance(node, ast.ClassDef):
+                parts += [(s, None, inner) for s, inner in zip(node.body, _ClassNames.of(node.body))]
         elif (split := scope_split(node)) is not None:  # a lambda's body runs when it is called
-            parts = [(part, bound, in_class) for part in split.outside]
+            parts = [(part, bound, names) for part in split.outside]
             if isinstance(node, COMPREHENSIONS):
-                inner = bind(None if in_class else bound, split.names)
-                parts += [(part, inner, False) for part in split.inside]
+                parts += [(part, bind(bound, split.names), None) for part in split.inside]
         else:
-            parts = [(child, bound, in_class) for child in child_nodes(node)]
+            parts = [(child, bound, names) for child in child_nodes(node)]
         todo += reversed(parts)
 
 
-def _called(node: Union[FunctionNode, ast.ClassDef]) -> List[ast.expr]:
+def _called(decorators: Sequence[ast.expr]) -> List[ast.expr]:
     """A definition's decorators, each as the call it makes (``@helper`` calls ``helper``)."""
-    return [
-        d if isinstance(d, ast.Call) else ast.copy_location(ast.Call(d, [], []), d)
-        for d in node.decorator_list
-    ]
+    return [d if isinstance(d, ast.Call) else ast.copy_location(ast.Call(d, [], []), d) for d in decorators]
+
+
+def _defined(name: str, scopes: Sequence[Dict[str, List[str]]]) -> bool:
+    """Does one of ``scopes`` define ``name`` (a def, a class)? The resolver reads a name's defs
+    first, then the file's imports, wherever they are: a function's (or a class body's) own
+    import of a name that a scope around it defines is not followed (a miss, not a wrong edge)."""
+    return any(kind in ("def", "class") for scope in scopes for kind in scope.get(name, ()))
 
 
 def _own_name(
@@ -274,10 +317,7 @@ def _own_name(
         if "global" in kinds:
             return _own_name(target, scopes[-1:], (), None) if index < len(scopes) - 1 else False
         if kinds and "import" in kinds and index < len(scopes) - 1:
-            # the resolver reads a name's defs first, then the file's imports, wherever they are:
-            # a function's own import of a name that it, a function around it or the module
-            # defines is not followed (a miss, not a wrong edge)
-            return any(kind in ("def", "class") for scope in scopes[index:] for kind in scope.get(head, ()))
+            return _defined(head, scopes[index:])
         if kinds and "nonlocal" not in kinds:
             return False  # a def, an import, an instance's method: the resolver's to read
     return False

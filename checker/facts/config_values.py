@@ -28,7 +28,7 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tup
 
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
-from archcheck.facts.names import call_chain, child_nodes, dotted, qualified
+from archcheck.facts.names import call_chain, child_nodes, definition_parts, dotted, qualified
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
     ALLOW_LIST_NAME,
@@ -467,7 +467,7 @@ class _Gatherer:
             return self._function(node, none)
         if isinstance(node, ast.ClassDef):
             scope = "settings" if self._is_settings(node) else "class"
-            heads = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+            heads = definition_parts(node)
             inner = none._replace(scope=scope, owner=node.name)
             return [(n, none) for n in heads] + [(s, inner) for s in node.body]
         if isinstance(node, ast.If) and is_main_guard(node.test):

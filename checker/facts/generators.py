@@ -44,6 +44,7 @@ from archcheck.facts.names import (
     binds,
     call_chain,
     child_nodes,
+    definition_parts,
     dotted,
     own_nodes,
     qualify,
@@ -360,7 +361,7 @@ class _Gatherer:
             self._function(node, inner)
             stack.append((node.body, inner))
         elif isinstance(node, ast.ClassDef):
-            self._expressions([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)], scope)
+            self._expressions(definition_parts(node), scope)
             qualname = scope.child_qualname(node.name)
             stack.append((node.body, _Scope("class", qualname, node.body, node, scope, scope.walrus)))
         else:

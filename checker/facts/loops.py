@@ -33,6 +33,7 @@ from archcheck.facts.names import (
     bind,
     binds,
     child_nodes,
+    definition_parts,
     dotted,
     own_nodes,
     parameters,
@@ -241,10 +242,10 @@ class _Gatherer:
         if not self.marks.covers(node):
             return  # no line of it may hold a loop entry (its guards are judged by the block)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._expressions([*node.decorator_list, *_defaults(node)], ctx)
+            self._expressions(definition_parts(node), ctx)
             stack.append((node.body, self._function_context(node, ctx)))
         elif isinstance(node, ast.ClassDef):
-            self._expressions([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)], ctx)
+            self._expressions(definition_parts(node), ctx)
             prefix = (
                 f"{ctx.function}.<locals>.{node.name}." if ctx.function else f"{ctx.class_prefix}{node.name}."
             )
@@ -505,11 +506,6 @@ class _Gatherer:
 def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:
     """The value of the first of ``call``'s keyword arguments named one of ``names``."""
     return next((k.value for k in call.keywords if k.arg in names), None)
-
-
-def _defaults(node: Function) -> List[ast.expr]:
-    args = node.args
-    return [d for d in [*args.defaults, *args.kw_defaults] if d is not None]
 
 
 def _leaves(body: Sequence[ast.stmt]) -> bool:

@@ -143,9 +143,7 @@ def scope_split(node: ast.AST) -> Optional[Split]:
     """A lambda's or a comprehension's parts, by the scope they are computed in; None for any
     other node."""
     if isinstance(node, ast.Lambda):
-        args = node.args
-        defaults: List[ast.AST] = [d for d in [*args.defaults, *args.kw_defaults] if d is not None]
-        return Split(defaults, [node.body], [a.arg for a in parameters(args)])
+        return Split([*definition_parts(node)], [node.body], [a.arg for a in parameters(node.args)])
     if isinstance(node, COMPREHENSIONS):
         first = node.generators[0].iter
         inside: List[ast.AST] = []
@@ -241,10 +239,10 @@ def scope_bindings(
                     bind(handler.name, "other")
                 stack.extend(handler.body)
             for case in getattr(node, "cases", ()):
-                for pattern in ast.walk(case.pattern):
-                    captured = getattr(pattern, "name", None)
-                    if isinstance(captured, str):
-                        bind(captured, "other")
+                for pattern in ast.walk(case.pattern):  # `case [x, *rest]`, `{**rest}`, `_ as x`
+                    for captured in (getattr(pattern, "name", None), getattr(pattern, "rest", None)):
+                        if isinstance(captured, str):
+                            bind(captured, "other")
                 stack.extend(case.body)
             for part in ("body", "orelse", "finalbody"):
                 children = getattr(node, part, None)
@@ -285,13 +283,29 @@ def child_nodes(node: ast.AST) -> List[ast.AST]:
     return children
 
 
+def definition_parts(node: ast.AST) -> List[ast.expr]:
+    """What a nested definition computes where it is defined, in the scope around it: a def's
+    decorators and defaults, a lambda's defaults, a class's decorators, bases and keywords (in
+    that order). Annotations are left out: under ``from __future__ import annotations``, and
+    from 3.14 on, they are not computed there."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = node.args
+        defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+        return [*getattr(node, "decorator_list", ()), *defaults]
+    if isinstance(node, ast.ClassDef):
+        return [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+    return []
+
+
 def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
-    """Nodes of a scope's own code, not descending into nested functions, lambdas or classes."""
+    """Nodes of a scope's own code: not the code of nested functions, lambdas or classes, but
+    what they compute where they are defined (``definition_parts``)."""
     todo: List[ast.AST] = list(reversed(body))
     while todo:
         node = todo.pop()
         yield node
         if isinstance(node, SCOPES):
+            todo += reversed(definition_parts(node))
             continue
         children = child_nodes(node)
         children.reverse()

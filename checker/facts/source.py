@@ -1044,7 +1044,9 @@ def parse(
     except MemoryError:
         reason = f"more than {_bytes(PARSE_MEMORY)} of memory, or nesting deeper than the parser's stack"
         return _problem(path, f"skipped: parsing it takes {reason}")
-    except (RecursionError, ValueError) as exc:
+    except ValueError as exc:  # the compiler's own fault (3.12.1: `f"{x:{y=}}"`): newer code may read it
+        ast_error = SyntaxError(f"its parser failed: {exc}")
+    except RecursionError as exc:
         return _problem(path, f"cannot parse: {type(exc).__name__}")
     if rejected is None or any(reached in ast_error.msg for reached in _CPYTHON_LIMITS):
         return syntax_problem(path, ast_error)  # (no Python runs one over CPython's limits)

@@ -520,3 +520,112 @@ def test_what_a_nested_definition_computes_where_it_is_defined_is_the_function_s
         ("ASY003", 29),
         ("ASY003", 51),
     ]
+
+
+RUN_70 = """\
+import asyncio
+from asyncio import run
+
+
+def helper():
+    asyncio.run(x())
+
+
+async def mapping_rest(msg, coro):
+    match msg:
+        case {"kind": "x", **run}:
+            return run(coro)
+
+
+async def mapping_rest_called(msg):
+    match msg:
+        case {**helper}:
+            helper()
+
+
+async def walrus_in_a_default():
+    def inner(a=(helper := make())):
+        return a
+
+    helper()
+
+
+async def walrus_in_a_lambda_default():
+    f = lambda a=(helper := make()): a
+    helper()
+
+
+async def read_before_the_class_binds_it():
+    class Cached:
+        helper = helper()
+
+
+async def read_before_a_later_binding():
+    class Cached:
+        value = helper()
+        helper = None
+
+
+async def bound_before_the_read():
+    class Cached:
+        helper = None
+        value = helper()
+
+
+async def bound_in_a_loop_of_the_class_body(items):
+    class Cached:
+        for item in items:
+            value = helper()
+            helper = item
+
+
+async def annotations_are_not_computed_here():
+    def inner(a: helper() = 1) -> helper():
+        return a
+
+
+async def walrus_of_the_import_in_a_default(coro, make):
+    def inner(a=(run := make())):
+        return a
+
+    return run(coro)
+"""
+
+
+def test_run_70_captures_walruses_and_class_bodies_are_read_as_python_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 70: a mapping pattern's ``**rest`` binds a name (ASY001, a meaning-changing fix, and
+    ASY003 took it for the import or the def); a walrus in a nested def's or a lambda's default
+    binds in the function around; a class body reads a name it has not bound yet around it
+    (``helper = helper()`` calls the module's). Annotations are not computed where a def is
+    (``from __future__ import annotations``, 3.14), so they are no calls."""
+    root = project(tmp_path, {"a.py": RUN_70})
+    assert [f[::2] for f in unscreened_agree(root, monkeypatch) if f[0].startswith("ASY")] == [
+        ("ASY003", 35),
+        ("ASY003", 40),
+    ]
+    assert b"await" not in run(root, "--diff").stdout
+
+
+CLASS_BODY_IMPORT = """\
+async def caller():
+    class Task:
+        from app.h import helper
+
+        value = helper()
+
+
+async def caller_plain():
+    from app.h import helper
+
+    helper()
+"""
+
+
+def test_a_class_body_s_import_is_followed(tmp_path: Path) -> None:
+    """Run 70: a class body's own import hid the name from the call graph; it is followed as a
+    function's own import is."""
+    helper = "import asyncio\n\n\ndef helper():\n    asyncio.run(work())\n"
+    root = project(tmp_path, {"a.py": CLASS_BODY_IMPORT, "h.py": helper})
+    assert [f[::2] for f in findings(root) if f[0] == "ASY003"] == [("ASY003", 5), ("ASY003", 11)]
