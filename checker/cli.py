@@ -879,4 +879,18 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             raise
         _error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
         code = EXIT_ERROR
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    code = code if isinstance(code, int) else EXIT_OK
+    if argv is None and sys.gettrace() is None and sys.getprofile() is None:
+        _leave(code)  # the process's own command line, with no tracer or profiler to report
+    sys.exit(code)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit with ``code`` once both streams are flushed, without freeing every object first (the
+    facts of the 2,730 files of the package corpus took 0.07 s of a 2.9 s run to free). Every
+    file archcheck writes is written and closed by then, its pool and child are joined, and no
+    exit handler of its own is left to run."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
