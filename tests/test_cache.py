@@ -8,6 +8,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, List
@@ -208,16 +209,21 @@ def test_a_rule_a_dying_child_claimed_is_computed_here(
     serial = api.check(settings, jobs=1, use_cache=False).violations
     real = engine._computed
 
+    claimed = tmp_path / "claimed"
+
     def dies_in_the_child(rule: Any, analysis: Any) -> Any:
         if os.getpid() != parent and "calls" not in rule.reads:
-            (tmp_path / "claimed").write_text(rule.code)
+            claimed.write_text(rule.code)
             os._exit(3)  # after the call graph's rules, at the first rule it claimed
+        deadline = time.monotonic() + 60
+        while os.getpid() == parent and not claimed.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)  # (this process claims nothing more until the child has one)
         return real(rule, analysis)
 
     parent = os.getpid()
     monkeypatch.setattr(engine, "_computed", dies_in_the_child)
     assert api.check(settings, jobs=2, use_cache=False).violations == serial
-    assert (tmp_path / "claimed").exists()
+    assert claimed.exists()
 
 
 def test_call_facts_gathered_in_a_forked_child_are_cached(
