@@ -516,6 +516,8 @@ def test_a_compiler_fault_on_valid_code_falls_back_to_libcst(monkeypatch: pytest
     parsed = parse("x.py", data, rejected=parse_newer)
     assert isinstance(parsed, ParsedSource) and parsed.cst_facts is not None
     assert [f.module for f in gather_imports(parsed)] == ["os"]
+    assert parsed.skipped is not None and parsed.skipped.beyond_limits  # (ARC003: run 71)
+    assert "its parser failed: field 'value' is required for Constant" in parsed.skipped.reason
     broken = parse("x.py", b"x = (\n", rejected=parse_newer)  # (a syntax error stays one)
     assert isinstance(broken, ParseProblem)
 
@@ -523,4 +525,4 @@ def test_a_compiler_fault_on_valid_code_falls_back_to_libcst(monkeypatch: pytest
 @pytest.mark.skipif(sys.version_info[:3] != (3, 12, 1), reason="CPython 3.12.1's fault")
 def test_the_faulty_f_string_is_read_on_3_12_1() -> None:
     parsed = parse("x.py", b"width = 10\nlabel = f\"{'x':{width=}}\"\n", rejected=parse_newer)
-    assert isinstance(parsed, ParsedSource)
+    assert isinstance(parsed, ParsedSource) and parsed.skipped is not None  # said: ARC003

@@ -40,7 +40,8 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
     try:
         if tokens <= budget:
             facts = run_isolated(gather_cst_facts, (text, path), timeout=cpu)
-            return ParsedSource(path, text, None, cst_facts=facts)
+            skipped = _partly_read(path, rejected, ast_error)
+            return ParsedSource(path, text, None, cst_facts=facts, skipped=skipped)
         run_isolated(parse_only, text, timeout=cpu)
     except Crashed as exc:
         if "ParserSyntaxError" in str(exc):
@@ -54,6 +55,17 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
         f"the {budget:,} it gathers facts from (an eighth of what max-file-size allows)"
     )
     return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
+
+
+def _partly_read(path: str, rejected: str, ast_error: SyntaxError) -> ParseProblem:
+    """Why a file that only LibCST read is checked for its imports and definitions alone: said,
+    so that one line of newer syntax cannot hide the rest of a file from CI without a word."""
+    reason = (
+        f"the rules that read its code skip it: {rejected}, and the CST parser, which reads newer "
+        "grammar, gives only its imports and definitions"
+    )
+    line = max(1, ast_error.lineno or 1)
+    return ParseProblem(reason, Location(path, line, 1, line, 1), beyond_limits=True)
 
 
 def gather_cst_facts(job: Tuple[str, str]) -> CstFacts:

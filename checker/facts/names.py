@@ -170,18 +170,30 @@ def stored_names(target: ast.AST) -> List[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
 
 
+# how many kinds a name's list holds before a further constructor is read as "other": the
+# fixed kinds (each twice at most) fit, and so do a few constructors
+_MOST_KINDS = 24
+
+
 def scope_bindings(
     body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: bool = True, handlers: bool = True
 ) -> Dict[str, List[str]]:
-    """Name -> how each binding of a scope's own code binds it: "def", "class", "import",
+    """Name -> how the bindings of a scope's own code bind it: "def", "class", "import",
     "param", "instance:<class as written>", "global", "nonlocal" (declared so) or "other".
+    Each kind is listed at most twice (twice says "bound so more than once"), and past
+    ``_MOST_KINDS`` a further constructor counts as "other": a name bound thousands of times
+    keeps a short list, so that every use of it reads a short list (not a quadratic run).
     ``function`` is the scope's function, for its parameters; ``walrus`` says whether its
     expressions may hold ``:=`` (a text screen; comprehension targets never leak); without
     ``handlers``, what ``except`` clauses bind is left out (a stand-in for a failed import)."""
     found: Dict[str, List[str]] = {}
 
     def bind(name: str, kind: str) -> None:
-        found.setdefault(name, []).append(kind)
+        kinds = found.setdefault(name, [])
+        if len(kinds) >= _MOST_KINDS and kind not in kinds:
+            kind = "other"  # one more constructor: no certain instance (nor a certain loop)
+        if kinds.count(kind) < 2:
+            kinds.append(kind)
 
     if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         for arg in parameters(function.args):

@@ -63,6 +63,8 @@ class ParsedSource:
     ast_tree: Optional[ast.Module]
     cst_tree: Optional[libcst.Module] = None
     cst_facts: Optional[CstFacts] = None  # what a child process gathered from the LibCST tree
+    # with ``cst_facts``: why the rules that read this Python's tree skip the file (ARC003)
+    skipped: Optional[ParseProblem] = None
     _lines: Optional[List[str]] = None
     _read: Optional[str] = None  # the text as Python reads its names (NFKC), see ``read_as_names``
     _screened: Optional[List[str]] = None  # see ``screened``

@@ -73,7 +73,7 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
         return FileFacts(
             path,
             cst.imports,
-            (),
+            (parsed.skipped,) if parsed.skipped else (),
             cst.classes,
             cst.functions,
             generated=generated,

@@ -29,6 +29,8 @@ class Example:
     config: str = EXAMPLE_CONFIG
     select: Tuple[str, ...] = ()  # rules to run besides the one it illustrates
     fixed: Mapping[str, str] = field(default_factory=dict)  # file -> its text after ``check --fix``
+    # (major, minor): the example holds only on a Python older than that (its newer grammar)
+    python_below: Optional[Tuple[int, int]] = None
 
     def expected(self, code: str) -> List[Tuple[str, int]]:
         """(path, line) pairs marked ``# expect: CODE``."""
@@ -42,11 +44,15 @@ class Example:
 
 
 def example(
-    source: str, path: str = EXAMPLE_PATH, config: str = EXAMPLE_CONFIG, fixed: Optional[str] = None
+    source: str,
+    path: str = EXAMPLE_PATH,
+    config: str = EXAMPLE_CONFIG,
+    fixed: Optional[str] = None,
+    python_below: Optional[Tuple[int, int]] = None,
 ) -> Example:
     """A one-file example; the text (and the ``fixed`` text, if given) is dedented."""
     after = {} if fixed is None else {path: _dedented(fixed)}
-    return Example({path: _dedented(source)}, config, fixed=after)
+    return Example({path: _dedented(source)}, config, fixed=after, python_below=python_below)
 
 
 def _dedented(text: str) -> str:

@@ -1,0 +1,58 @@
+"""Run 71: a name bound thousands of times in one scope and used as often took quadratic time
+(``import asyncio`` and ``asyncio.run(x)`` 20,000 times each: 40 s for 680 KB), since every
+use read a list with one entry per binding. A name's list of kinds now holds each kind twice
+at most, and a few constructors, whatever the count of bindings.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from archcheck.facts.names import scope_bindings
+from tests.hostile._project import project, unscreened_agree
+
+TIMES = 2_000
+
+
+def _kinds(source: str, name: str) -> List[str]:
+    return scope_bindings(ast.parse(source).body, None)[name]
+
+
+@pytest.mark.parametrize(
+    "statement, name, kinds",
+    [
+        ("import asyncio\n", "asyncio", ["import", "import"]),
+        ("global helper\n", "helper", ["global", "global"]),
+        ("loop = asyncio.get_event_loop()\n", "loop", ["instance:asyncio.get_event_loop"] * 2),
+        ("def helper(): pass\n", "helper", ["def", "def"]),
+    ],
+)
+def test_a_name_bound_thousands_of_times_keeps_a_short_list(
+    statement: str, name: str, kinds: List[str]
+) -> None:
+    assert _kinds(statement * TIMES, name) == kinds
+    assert _kinds(statement, name) == kinds[:1]  # once is still once
+
+
+def test_many_constructors_of_one_name_end_as_other() -> None:
+    kinds = _kinds("".join(f"x = Maker{i}()\n" for i in range(TIMES)), "x")
+    assert len(kinds) <= 26 and kinds[-1] == "other"
+    assert _kinds("x = A()\nx = B()\n", "x") == ["instance:B", "instance:A"]
+
+
+def test_repeated_bindings_still_give_every_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repeated = "".join("    import asyncio\n    asyncio.run(x)\n" for _ in range(300))
+    looped = "".join(
+        "    loop = asyncio.new_event_loop()\n    loop.run_until_complete(x)\n" for _ in range(300)
+    )
+    files = {
+        "repeated.py": f"async def f(x):\n{repeated}",
+        "looped.py": f"import asyncio\n\n\nasync def f(x):\n{looped}",
+    }
+    found = unscreened_agree(project(tmp_path, files), monkeypatch)
+    assert sum(code == "ASY001" and path.endswith("repeated.py") for code, path, _ in found) == 300
+    assert sum(code == "ASY002" and path.endswith("looped.py") for code, path, _ in found) == 300
