@@ -767,11 +767,20 @@ def _error(message: str) -> None:
         _drop(sys.stderr)
 
 
+class _StdoutFailed(Exception):
+    """Standard output could not take a write. Not an ``OSError``: click ends a run on a broken
+    pipe (``archcheck check | head``) with exit 1, the code of findings, and no word."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class _ClosedStdout(io.TextIOBase):
     """Standard output when the caller closed it (``>&-``): writing fails, as on a closed descriptor."""
 
     def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "it is closed")
+        raise _StdoutFailed(OSError(errno.EBADF, "it is closed"))
 
 
 class _WholeWrites(io.RawIOBase):
@@ -792,9 +801,12 @@ class _WholeWrites(io.RawIOBase):
         view = memoryview(data).cast("B")
         done = 0
         while done < len(view):
-            written = os.write(self._fd, view[done:])
+            try:
+                written = os.write(self._fd, view[done:])
+            except OSError as exc:  # a full disk, a closed pipe
+                raise _StdoutFailed(exc) from None
             if written == 0:
-                raise OSError(errno.EIO, "nothing could be written")
+                raise _StdoutFailed(OSError(errno.EIO, "nothing could be written"))
             done += written
         return done
 
@@ -819,14 +831,12 @@ def _whole_stdout() -> None:
 
 def _from_stdout(exc: OSError) -> bool:
     """Whether ``exc`` was raised writing standard output: by ``click.echo`` without ``err``
-    (the one way archcheck prints), directly or through :class:`_ClosedStdout`."""
+    (the one way archcheck prints), where standard output is not a descriptor of its own."""
     frames = []
     trace = exc.__traceback__
     while trace is not None:
         frames.append(trace.tb_frame)
         trace = trace.tb_next
-    if frames and frames[-1].f_code in (_ClosedStdout.write.__code__, _WholeWrites.write.__code__):
-        frames.pop()
     return (
         bool(frames) and frames[-1].f_code is click.utils.echo.__code__ and not frames[-1].f_locals.get("err")
     )
@@ -854,12 +864,16 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     try:
         try:
             code = cli.main(args, prog_name="archcheck", standalone_mode=False)
+        except _StdoutFailed as exc:
+            _stdout_failed(exc.error)
         except OSError as exc:
             if isinstance(exc, WriteError) or not _from_stdout(exc):
                 raise
             _stdout_failed(exc)
         try:
             sys.stdout.flush()
+        except _StdoutFailed as exc:
+            _stdout_failed(exc.error)
         except OSError as exc:
             _stdout_failed(exc)
     except click.exceptions.Abort:

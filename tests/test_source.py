@@ -507,22 +507,29 @@ def test_a_compiler_fault_on_valid_code_falls_back_to_libcst(monkeypatch: pytest
     went unchecked. It is read as a file this Python rejects: by LibCST, as newer grammar is."""
     from archcheck.facts import source
 
-    data = b"import os\nwidth = 10\nlabel = f\"{'x':{width=}}\"\n"
+    data = b"import os\nwidth = 10\nlabel = f\"{'x':{width=}}\"\nsize = 1\nname = 2\n"
+
+    parse_as_ever = source.quiet_parse
 
     def faulty(text: str, path: str) -> Any:
-        raise ValueError("field 'value' is required for Constant")
+        if "width=" in text:
+            raise ValueError("field 'value' is required for Constant")
+        return parse_as_ever(text, path)
 
     monkeypatch.setattr(source, "quiet_parse", faulty)
     parsed = parse("x.py", data, rejected=parse_newer)
     assert isinstance(parsed, ParsedSource) and parsed.cst_facts is not None
     assert [f.module for f in gather_imports(parsed)] == ["os"]
     assert parsed.skipped is not None and parsed.skipped.beyond_limits  # (ARC003: run 71)
-    assert "its parser failed: field 'value' is required for Constant" in parsed.skipped.reason
+    assert "its parser failed: field 'value' is required for Constant, line 3" in parsed.skipped.reason
+    assert parsed.skipped.location.line == 3  # (where a suppression comment goes: run 72)
     broken = parse("x.py", b"x = (\n", rejected=parse_newer)  # (a syntax error stays one)
     assert isinstance(broken, ParseProblem)
 
 
 @pytest.mark.skipif(sys.version_info[:3] != (3, 12, 1), reason="CPython 3.12.1's fault")
 def test_the_faulty_f_string_is_read_on_3_12_1() -> None:
-    parsed = parse("x.py", b"width = 10\nlabel = f\"{'x':{width=}}\"\n", rejected=parse_newer)
+    text = "width = 10\nlabel = (\n    f\"{'x':{width=}}\"\n)\nsize = 1\n"
+    parsed = parse("x.py", text.encode(), rejected=parse_newer)
     assert isinstance(parsed, ParsedSource) and parsed.skipped is not None  # said: ARC003
+    assert parsed.skipped.location.line == 3

@@ -278,7 +278,8 @@ def _run_code(body: Sequence[ast.stmt]) -> Iterator[Tuple[ast.AST, Around]]:
         elif (split := scope_split(node)) is not None:  # a lambda's body runs when it is called
             parts = [(part, bound, names) for part in split.outside]
             if isinstance(node, COMPREHENSIONS):
-                parts += [(part, bind(bound, split.names), None) for part in split.inside]
+                inner = bind(bound, split.names)  # once: a part each would hold every name (quadratic)
+                parts += [(part, inner, None) for part in split.inside]
         else:
             parts = [(child, bound, names) for child in child_nodes(node)]
         todo += reversed(parts)

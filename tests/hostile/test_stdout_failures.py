@@ -40,6 +40,19 @@ def test_a_closed_stdout_is_exit_2(tmp_path: Path) -> None:
     assert written.returncode == 1 and "CFG001" in (root / "out.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("args", [["check", "--exit-zero"], ["check", "--format", "sarif"], ["rules"]])
+def test_a_pipe_closed_by_its_reader_is_exit_2(tmp_path: Path, args: List[str]) -> None:
+    """Run 72: ``archcheck check | head`` ended with exit 1, the code of findings, and no word,
+    also for a clean project and ``--exit-zero`` (click ends a run so on a broken pipe)."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader has gone before a line is written
+    with os.fdopen(writer, "w") as pipe:
+        result = _archcheck(root, args, pipe)
+    assert result.returncode == 2
+    assert result.stderr.decode() == "archcheck: error: stdout: cannot write: Broken pipe\n"
+
+
 def _archcheck(
     root: Path, args: List[str], stdout: IO[str], stderr: Any = subprocess.PIPE, file_size: int = 0
 ) -> subprocess.CompletedProcess[bytes]:
