@@ -523,6 +523,8 @@ def test_a_compiler_fault_on_valid_code_falls_back_to_libcst(monkeypatch: pytest
     assert parsed.skipped is not None and parsed.skipped.beyond_limits  # (ARC003: run 71)
     assert "its parser failed: field 'value' is required for Constant, line 3" in parsed.skipped.reason
     assert parsed.skipped.location.line == 3  # (where a suppression comment goes: run 72)
+    monkeypatch.setattr(source, "FAULT_SEARCH_BYTES", 20)  # a larger file is not parsed again and again
+    assert source._failing_line(data.decode(), "x.py") == 1
     broken = parse("x.py", b"x = (\n", rejected=parse_newer)  # (a syntax error stays one)
     assert isinstance(broken, ParseProblem)
 

@@ -220,10 +220,10 @@ def scope_bindings(
                 if alias.name != "*":
                     bind(alias.asname or alias.name, "import")
         elif isinstance(node, ast.Assign):
-            target = node.targets[0]
             built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
-            if len(node.targets) == 1 and isinstance(target, ast.Name) and built:
-                bind(target.id, f"instance:{built}")
+            if built and all(isinstance(t, ast.Name) for t in node.targets):  # `a = b = make()`
+                for target in node.targets:
+                    bind(target.id, f"instance:{built}")  # type: ignore[attr-defined]
             else:
                 for name in (n for t in node.targets for n in stored_names(t)):
                     bind(name, "other")

@@ -500,10 +500,18 @@ _CPYTHON_LIMITS = (
 )
 
 
+# the largest file whose parser fault (3.12.1) is placed on its line: a search parses about
+# twenty prefixes of it, in about a second at this size
+FAULT_SEARCH_BYTES = 512 * 1024
+
+
 def _failing_line(text: str, path: str) -> int:
     """The line on which this Python's parser fails with a ValueError: the shortest run of first
     lines that fails so, found by halving (a handful of parses, in a case as rare as 3.12.1's
-    fault), so that the finding and a suppression comment sit where the fault is."""
+    fault), so that the finding and a suppression comment sit where the fault is; in a file over
+    ``FAULT_SEARCH_BYTES``, line 1."""
+    if len(text) > FAULT_SEARCH_BYTES:
+        return 1  # (each halving parses up to the whole file again)
     lines = text.split("\n")
     low, high = 1, len(lines)  # the first ``high`` lines fail
     while low < high:

@@ -81,3 +81,15 @@ def test_thirty_spellings_of_a_loop_factory_still_make_a_loop(
     source = f"{aliases}\n\nasync def f(c):\n{branches}    loop.run_until_complete(x())  # expect\n"
     found = unscreened_agree(project(tmp_path, {"aliases.py": source}), monkeypatch)
     assert [(code, line) for code, _, line in found] == [("ASY002", source.count("\n"))]
+
+
+def test_a_loop_assigned_to_two_names_is_a_loop_under_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 73: ``a = b = asyncio.new_event_loop()`` bound both names as "other" (one target alone
+    was a constructor's instance), so ``a.run_until_complete()`` in async code was no ASY002."""
+    assert _kinds("a = b = make()\n", "b") == ["instance:make"]
+    assert _kinds("a, b = make()\n", "b") == ["other"]
+    source = "import asyncio\n\n\nasync def f():\n    a = b = asyncio.new_event_loop()\n    a.run_until_complete(x())\n"
+    found = unscreened_agree(project(tmp_path, {"twice.py": source}), monkeypatch)
+    assert [(code, line) for code, _, line in found] == [("ASY002", 6)]
