@@ -221,9 +221,10 @@ def scope_bindings(
                     bind(alias.asname or alias.name, "import")
         elif isinstance(node, ast.Assign):
             built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
-            if built and all(isinstance(t, ast.Name) for t in node.targets):  # `a = b = make()`
-                for target in node.targets:
-                    bind(target.id, f"instance:{built}")  # type: ignore[attr-defined]
+            named = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if built and len(named) == len(node.targets):  # `a = make()`, `a = b = make()`
+                for name in named:
+                    bind(name, f"instance:{built}")
             else:
                 for name in (n for t in node.targets for n in stored_names(t)):
                     bind(name, "other")
