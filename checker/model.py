@@ -180,6 +180,7 @@ class LoopEntryFact(Value, frozen=True):
     guarded: bool  # runs only when no event loop is running
     expected: bool  # inside ``pytest.raises(...)``: a deliberate negative test
     argument: str = ""  # source text of the first argument
+    replaced: bool = False  # in a def that a later def of its name replaces: no call reaches it
 
 
 class CallableRef(Value, frozen=True):

@@ -135,6 +135,20 @@ VALID = [
             ),
         }
     ),
+    Example(
+        {  # a def that a later def of its name replaces is never called (ruff's F811 flags it)
+            _APP + "legacy.py": (
+                "import asyncio\n\n"
+                "def refresh():\n    return asyncio.run(reload())\n\n"
+                "def refresh():\n    return None\n\n"
+                "class Cache:\n"
+                "    def warm(self):\n        return asyncio.run(load())\n\n"
+                "    def warm(self):\n        return None\n\n"
+                "    async def start(self):\n        self.warm()\n\n"
+                "async def on_startup():\n    refresh()\n"
+            ),
+        }
+    ),
 ]
 INVALID = [
     Example(
@@ -199,6 +213,18 @@ INVALID = [
                 "        return loop.run_until_complete(verify(token))\n"
                 "    check('t')  # expect: ASY003\n"
             ),
+            _APP + "redefined.py": (  # the def that replaces another is the one called
+                "import asyncio\n\n"
+                "def refresh():\n    return None\n\n"
+                "def refresh():\n    return asyncio.run(reload())\n\n"
+                "def sync_all():\n"
+                "    def step():\n        return asyncio.run(reload())\n"
+                "    step()  # in a function's body, a call before the next def reaches this one\n\n"
+                "    def step():\n        return None\n\n"
+                "async def on_startup():\n"
+                "    refresh()  # expect: ASY003\n"
+                "    sync_all()  # expect: ASY003\n"
+            ),
         }
     ),
 ]
@@ -241,6 +267,7 @@ class BlockingLoopEntryViaCall(
             "loop_entries.function",
             "loop_entries.guarded",
             "loop_entries.kind",
+            "loop_entries.replaced",
         }
     )
     loop_calls = LoopCalls(

@@ -25,6 +25,7 @@ from archcheck.facts.names import (
     definition_parts,
     dotted,
     own_nodes,
+    replaced_definitions,
     scope_bindings,
     scope_split,
 )
@@ -46,8 +47,10 @@ Defined = Tuple[str, Optional[str], FunctionNode, Tuple[FunctionNode, ...], Froz
 def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
     """Every function defined in ``body`` (see ``Defined``), nested ones too, in source order:
     in a function's or class's statements at any depth of ``if``/``for``/``while``/``with``/
-    ``try``/``match``."""
+    ``try``/``match``. A definition that a later one of its name replaces in a module's or a
+    class's block is left out, with what it defines (``replaced_definitions``)."""
     found: List[Defined] = []
+    replaced = replaced_definitions(body)
     # a stack, not recursion: an `elif` chain nests one level per branch
     Todo = Tuple[ast.AST, str, Optional[str], Tuple[FunctionNode, ...], FrozenSet[str]]
     todo: List[Todo] = [(n, "", None, (), frozenset()) for n in reversed(body)]
@@ -56,10 +59,13 @@ def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
         node, prefix, class_name, around, typed = pop()
         kind = type(node)
         if kind in _SCOPE_KINDS:
+            if id(node) in replaced:
+                continue
             name = node.name  # type: ignore[attr-defined]
             if kind is ast.ClassDef:
                 inner, owner, within = f"{prefix}{name}.", name, around
                 typed = typed.union(p.name for p in getattr(node, "type_params", ()))
+                replaced |= replaced_definitions(node.body)  # type: ignore[attr-defined]
             else:
                 function = cast(FunctionNode, node)
                 found.append((prefix + name, class_name, function, around, typed))
@@ -69,7 +75,10 @@ def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
         fields = BLOCKS.get(kind)
         if fields is not None:
             for field in reversed(fields):
-                push((n, prefix, class_name, around, typed) for n in reversed(getattr(node, field)))
+                block = getattr(node, field)
+                if not prefix.endswith(".<locals>."):  # a module's or a class's block
+                    replaced |= replaced_definitions(block)
+                push((n, prefix, class_name, around, typed) for n in reversed(block))
     return found
 
 

@@ -39,6 +39,7 @@ from archcheck.facts.names import (
     parameters,
     qualified,
     qualify,
+    replaced_definitions,
     scope_bindings,
     scope_split,
 )
@@ -133,6 +134,7 @@ class _Context:
     in_async: bool = False
     guarded: bool = False
     expected: bool = False
+    replaced: bool = False  # in a definition that a later one of its name replaces
     loops: FrozenSet[str] = frozenset()  # names (and "self.x") certainly bound to an event loop
     running: FrozenSet[str] = frozenset()  # names truthy exactly when a loop is running
     # the scopes (functions, and a class whose body this is) whose own names the code sees,
@@ -231,19 +233,24 @@ class _Gatherer:
     def _block(
         self, body: Sequence[ast.stmt], ctx: _Context, stack: List[Tuple[Sequence[ast.stmt], _Context]]
     ) -> None:
+        replaced = replaced_definitions(body) if ctx.function is None else set()
         for statement in body:
-            self._statement(statement, ctx, stack)
+            self._statement(statement, ctx, stack, id(statement) in replaced)
             if not ctx.guarded and self._leaves_when_running(statement, ctx):
                 ctx = replace(ctx, guarded=True)  # what follows runs only when no loop runs
 
     def _statement(
-        self, node: ast.stmt, ctx: _Context, stack: List[Tuple[Sequence[ast.stmt], _Context]]
+        self,
+        node: ast.stmt,
+        ctx: _Context,
+        stack: List[Tuple[Sequence[ast.stmt], _Context]],
+        replaced: bool = False,
     ) -> None:
         if not self.marks.covers(node):
             return  # no line of it may hold a loop entry (its guards are judged by the block)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._expressions(definition_parts(node), ctx)
-            stack.append((node.body, self._function_context(node, ctx)))
+            stack.append((node.body, self._function_context(node, ctx, replaced)))
         elif isinstance(node, ast.ClassDef):
             self._expressions(definition_parts(node), ctx)
             prefix = (
@@ -259,6 +266,7 @@ class _Gatherer:
                 class_name=node.name,
                 scopes=(*ctx.scopes, node),
                 bound=bound,
+                replaced=ctx.replaced or replaced,
             )
             stack.append((node.body, inner))
         elif isinstance(node, ast.If):
@@ -296,7 +304,7 @@ class _Gatherer:
                 self._expressions([case.guard] if case.guard else [], ctx)
                 stack.append((case.body, ctx))
 
-    def _function_context(self, node: Function, ctx: _Context) -> _Context:
+    def _function_context(self, node: Function, ctx: _Context, replaced: bool) -> _Context:
         if ctx.class_name is not None:
             qualname = ctx.class_prefix + node.name
         else:
@@ -325,6 +333,7 @@ class _Gatherer:
             running=frozenset(running),
             scopes=scopes,
             bound=ctx.bound,
+            replaced=ctx.replaced or replaced,
         )
 
     def _expressions(self, roots: Sequence[object], ctx: _Context) -> None:
@@ -388,6 +397,7 @@ class _Gatherer:
                 ctx.guarded,
                 ctx.expected,
                 argument or "",
+                ctx.replaced,
             )
         )
 

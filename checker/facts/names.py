@@ -9,7 +9,19 @@ Relative imports resolve against the project layout, in the project phase.
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import (
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 from archcheck.model import ImportFact, ImportKind
 
@@ -310,6 +322,25 @@ def definition_parts(node: ast.AST) -> List[ast.expr]:
     if isinstance(node, ast.ClassDef):
         return [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
     return []
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def replaced_definitions(body: Sequence[ast.stmt]) -> Set[int]:
+    """The ids of the ``def`` and ``class`` statements of a module's or a class's block that a
+    later ``def`` or ``class`` of the same name in the same block replaces: once the block has
+    run, which is before any function can call it, the name is the last one's. (In a function's
+    body a call between the two reaches the first, so that is no block to ask about.)"""
+    last: Dict[str, ast.stmt] = {}
+    count = 0
+    for statement in body:
+        if isinstance(statement, _DEFINITIONS):
+            last[statement.name] = statement
+            count += 1
+    if count == len(last):
+        return set()
+    return {id(s) for s in body if isinstance(s, _DEFINITIONS) and last[s.name] is not s}
 
 
 def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:

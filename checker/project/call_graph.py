@@ -136,7 +136,7 @@ class CallGraph:
         self.entries: Dict[Node, LoopEntryFact] = {}  # function -> its first unguarded loop entry
         for path, file_facts in self.facts.items():
             for entry in file_facts.loop_entries:
-                if entry.function is not None and not entry.guarded:
+                if entry.function is not None and not (entry.guarded or entry.replaced):
                     self.entries.setdefault((path, entry.function), entry)
         self.loaded: Set[str] = set()  # files whose call facts are in ``defs``
         self.processed: Set[str] = set()  # files whose calls are resolved into edges
