@@ -147,6 +147,14 @@ VALID = [
                 "    async def start(self):\n        self.warm()\n\n"
                 "async def on_startup():\n    refresh()\n"
             ),
+            _APP + "bridge.py": (  # a bridge that runs a loop only where none runs
+                "import asyncio\n\n"
+                "def run_sync(coro):\n"
+                "    loop = asyncio._get_running_loop()\n"
+                "    if loop is None:\n        return asyncio.run(coro)\n"
+                "    return loop.create_task(coro)\n\n"
+                "async def refresh():\n    run_sync(reload())\n"
+            ),
         }
     ),
 ]
@@ -224,6 +232,19 @@ INVALID = [
                 "async def on_startup():\n"
                 "    refresh()  # expect: ASY003\n"
                 "    sync_all()  # expect: ASY003\n"
+            ),
+            _APP + "clients.py": (  # an instance bound by `:=`, by unpacking, with an annotation
+                "import asyncio\n\n"
+                "class Client:\n    def fetch(self):\n        return asyncio.run(get())\n\n"
+                "async def poll():\n"
+                "    if (client := Client()) is not None:\n"
+                "        client.fetch()  # expect: ASY003\n\n"
+                "async def retry():\n"
+                "    backup, retries = Client(), 3\n"
+                "    backup.fetch()  # expect: ASY003\n\n"
+                "async def spare():\n"
+                "    spare: Client = Client()\n"
+                "    spare.fetch()  # expect: ASY003\n"
             ),
         }
     ),

@@ -4,12 +4,15 @@
 Flags `<loop>.run_until_complete(...)` and `<loop>.run_forever()` made
 directly in the body of an `async def`, on an object that is certainly an
 event loop: `asyncio.get_event_loop()`, `asyncio.new_event_loop()`,
-`asyncio.get_running_loop()`, a name or `self` attribute bound from one, or
-a parameter annotated as an event loop. The same calls in sync code, in a
+`asyncio.get_running_loop()`, a name or `self` attribute bound from one (by
+`=`, `:=` or an unpacking such as `loop, n = asyncio.new_event_loop(), 5`),
+or a parameter annotated as an event loop. The same calls in sync code, in a
 nested sync `def` or `lambda`, or under `if __name__ == "__main__":` are not
 flagged; neither are awaited calls, methods of other objects, calls that run
-only when no loop is running (the `else` of `loop.is_running()`), nor
-deliberate negative tests inside `with pytest.raises(...)`.
+only when no loop is running (the `else` of `loop.is_running()`, with
+`and`, `or` and `not` read as logic; not the `is_running()` of a loop the
+function made itself), nor deliberate negative tests inside
+`with pytest.raises(...)`.
 
 ## Why is this bad?
 Inside an `async def` the event loop is already running. Asking it (or any
@@ -90,6 +93,12 @@ VALID = [
                     return asyncio.ensure_future(coro, loop=self.loop)
                 else:
                     return self.loop.run_until_complete(coro)
+
+        async def flush(cached):
+            loop = asyncio.get_event_loop()
+            if cached or loop.is_running():
+                return None
+            loop.run_until_complete(write())  # only where no loop runs
     """),
 ]
 INVALID = [
@@ -144,6 +153,27 @@ INVALID = [
 
         async def tick(loop: asyncio.AbstractEventLoop):
             loop.run_until_complete(step())  # expect: ASY002
+    """),
+    example("""
+        import asyncio
+
+        async def sync_all(force):
+            if (loop := asyncio.new_event_loop()) is not None:
+                loop.run_until_complete(step())  # expect: ASY002
+            worker, timeout = asyncio.new_event_loop(), 5
+            worker.run_until_complete(step())  # expect: ASY002
+
+        async def refresh(force):
+            loop = asyncio.get_event_loop()
+            if loop.is_running() and not force:
+                loop.create_task(step())
+            else:
+                loop.run_until_complete(step())  # expect: ASY002
+
+        async def warm():
+            loop = asyncio.new_event_loop()  # a loop made here has not run: no guard
+            if not loop.is_running():
+                loop.run_until_complete(step())  # expect: ASY002
     """),
 ]
 

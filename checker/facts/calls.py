@@ -19,6 +19,7 @@ from archcheck.facts.names import (
     COMPREHENSIONS,
     SCOPES,
     Bound,
+    assigned_values,
     bind,
     binds,
     child_nodes,
@@ -162,12 +163,6 @@ class _Gatherer:
                 source_attr = _stored_in(value)
                 if isinstance(assigned, ast.Name) and source_attr and not _self_attr(value):
                     callable_locals[assigned.id] = source_attr
-                ctor = dotted(value.func) if isinstance(value, ast.Call) else None
-                if ctor is not None:
-                    if isinstance(assigned, ast.Name):
-                        local_types.append((assigned.id, ctor))
-                    elif _self_attr(assigned):
-                        self_types.append((_self_attr(assigned) or "", ctor))
             elif isinstance(item, (ast.For, ast.AsyncFor)):
                 attr = _stored_in(item.iter)
                 if attr:
@@ -175,6 +170,13 @@ class _Gatherer:
                     for name in names:
                         if isinstance(name, ast.Name):
                             callable_locals[name.id] = attr
+            for assigned, built in assigned_values(item):  # `c = C()`, `(c := C())`, `c, n = C(), 1`
+                ctor = dotted(built.func) if isinstance(built, ast.Call) else None
+                if ctor is not None:
+                    if isinstance(assigned, ast.Name):
+                        local_types.append((assigned.id, ctor))
+                    elif _self_attr(assigned):
+                        self_types.append((_self_attr(assigned) or "", ctor))
         calls: List[CallFact] = []
         through: List[CallFact] = []
         called_params: List[CallFact] = []

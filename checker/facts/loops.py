@@ -25,11 +25,12 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
-from typing import Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Pattern, Sequence, Set, Tuple, Union
 
 from archcheck.facts.literals import RARE
 from archcheck.facts.names import (
     Bound,
+    assigned_values,
     bind,
     binds,
     child_nodes,
@@ -61,6 +62,8 @@ LOOP_FACTORIES = frozenset(
     }
 )
 RUNNING_LOOP = frozenset({"asyncio.get_running_loop", "asyncio.events.get_running_loop"})
+# factories of a new loop: one that has not run yet
+FRESH_LOOPS = LOOP_FACTORIES - RUNNING_LOOP - {"asyncio.get_event_loop", "asyncio.events.get_event_loop"}
 # calls that raise RuntimeError when no loop is running (get_event_loop: in a thread without one)
 RUNNING_PROBES = frozenset(
     {
@@ -125,6 +128,37 @@ class LoopCalls:
         return any(held(f.split(".")[0]) and f.rsplit(".", 1)[-1] in text for f in self.functions)
 
 
+class Test(NamedTuple):
+    """What the truth of a test says about a running loop (in this thread)."""
+
+    running_if_true: bool = False  # true: a loop runs
+    idle_if_true: bool = False  # true: no loop runs
+    running_if_false: bool = False  # false: a loop runs
+    idle_if_false: bool = False  # false: no loop runs
+
+    def negated(self) -> Test:
+        return Test(self.running_if_false, self.idle_if_false, self.running_if_true, self.idle_if_true)
+
+    @staticmethod
+    def all_of(parts: Sequence[Test]) -> Test:
+        """``a and b``: true says what any part's truth says; false, what every part's says."""
+        return Test(
+            any(p.running_if_true for p in parts),
+            any(p.idle_if_true for p in parts),
+            all(p.running_if_false for p in parts),
+            all(p.idle_if_false for p in parts),
+        )
+
+    @staticmethod
+    def any_of(parts: Sequence[Test]) -> Test:
+        """``a or b``: the other way round."""
+        return Test.all_of([p.negated() for p in parts]).negated()
+
+
+RUNNING = Test(running_if_true=True, idle_if_false=True)  # true exactly while a loop runs
+UNKNOWN = Test()
+
+
 @dataclass(frozen=True)
 class _Context:
     function: Optional[str] = None  # qualname of the innermost function
@@ -136,6 +170,7 @@ class _Context:
     expected: bool = False
     replaced: bool = False  # in a definition that a later one of its name replaces
     loops: FrozenSet[str] = frozenset()  # names (and "self.x") certainly bound to an event loop
+    fresh: FrozenSet[str] = frozenset()  # names this function binds only to a loop it makes
     running: FrozenSet[str] = frozenset()  # names truthy exactly when a loop is running
     # the scopes (functions, and a class whose body this is) whose own names the code sees,
     # innermost last, and the names a lambda or comprehension around it binds
@@ -182,38 +217,60 @@ class _Gatherer:
 
     # --- what a running-loop test means -------------------------------------
 
-    def polarity(self, test: ast.expr, ctx: _Context) -> Optional[bool]:
-        """True: the test holds only while a loop runs; False: only while none runs; None: unknown."""
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            inner = self.polarity(test.operand, ctx)
-            return None if inner is None else not inner
+    def meaning(self, test: ast.expr, ctx: _Context) -> Test:
+        """What the truth of ``test`` says about a running loop: ``not``, ``and`` and ``or``
+        combine what their parts say (a stack, not recursion: they may nest thousands deep)."""
+        results: List[Test] = []
+        todo: List[Tuple[ast.expr, bool]] = [(test, False)]  # (node, its parts are judged)
+        while todo:
+            node, judged = todo.pop()
+            if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+                if judged:
+                    results.append(results.pop().negated())
+                else:
+                    todo += [(node, True), (node.operand, False)]
+            elif isinstance(node, ast.BoolOp):
+                if judged:
+                    parts = results[-len(node.values) :]
+                    del results[-len(node.values) :]
+                    results.append(Test.all_of(parts) if isinstance(node.op, ast.And) else Test.any_of(parts))
+                else:
+                    todo.append((node, True))
+                    todo += [(value, False) for value in node.values]
+            else:
+                results.append(self._atom(node, ctx))
+        return results[0]
+
+    def _atom(self, test: ast.expr, ctx: _Context) -> Test:
         if (
             isinstance(test, ast.Call)
             and isinstance(test.func, ast.Attribute)
             and test.func.attr == "is_running"
+            and self._current_loop(test.func.value, ctx)
         ):
-            receiver = test.func.value
-            name = (dotted(receiver) or "").lower()
-            return True if self.is_loop(receiver, ctx.loops) or name.endswith("loop") else None
+            return RUNNING
         if self._running_value(test, ctx):
-            return True
+            return RUNNING
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and self._running_value(test.left, ctx):
             right = test.comparators[0]
             if isinstance(right, ast.Constant) and right.value is None:
                 if isinstance(test.ops[0], ast.Is):
-                    return False
+                    return RUNNING.negated()
                 if isinstance(test.ops[0], ast.IsNot):
-                    return True
-        if isinstance(test, ast.BoolOp):
-            parts = [self.polarity(value, ctx) for value in test.values]
-            if isinstance(test.op, ast.And) and True in parts:
-                return True  # every part holds, so a loop runs
-            if isinstance(test.op, ast.Or) and parts and all(p is False for p in parts):
-                return False
-        return None
+                    return RUNNING
+        return UNKNOWN
+
+    def _current_loop(self, receiver: ast.expr, ctx: _Context) -> bool:
+        """Is ``receiver`` this thread's loop, so that its ``is_running()`` says whether a loop
+        runs here? A loop this function made itself (``new_event_loop()``) never ran here."""
+        if self._calls(receiver, FRESH_LOOPS) or dotted(receiver) in ctx.fresh:
+            return False
+        return self.is_loop(receiver, ctx.loops) or (dotted(receiver) or "").lower().endswith("loop")
 
     def _running_value(self, node: ast.expr, ctx: _Context) -> bool:
         """A value that is truthy (or not None) exactly when a loop is running."""
+        if isinstance(node, ast.NamedExpr):
+            node = node.value
         if isinstance(node, ast.Name):
             return node.id in ctx.running
         return self._calls(node, _RUNNING_OR_NONE)
@@ -275,9 +332,9 @@ class _Gatherer:
                 stack.append((node.body, replace(ctx, in_async=False)))
                 stack.append((node.orelse, ctx))
                 return
-            polarity = self.polarity(node.test, ctx)
-            stack.append((node.body, replace(ctx, guarded=ctx.guarded or polarity is False)))
-            stack.append((node.orelse, replace(ctx, guarded=ctx.guarded or polarity is True)))
+            meaning = self.meaning(node.test, ctx)
+            stack.append((node.body, replace(ctx, guarded=ctx.guarded or meaning.idle_if_true)))
+            stack.append((node.orelse, replace(ctx, guarded=ctx.guarded or meaning.idle_if_false)))
         elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             probes = self._probes_running_loop(node.body)  # type: ignore[attr-defined]
             stack.append((node.body, ctx))  # type: ignore[attr-defined]
@@ -316,20 +373,24 @@ class _Gatherer:
             inherited |= self.class_loops.get(ctx.class_prefix, frozenset())
         loops = set(inherited)
         running: Set[str] = set()
+        fresh: Set[str] = set()
         if self.tracks_loops:
             loops |= self._bindings(node.body, LOOP_FACTORIES, _Context(scopes=scopes, bound=ctx.bound))
+            fresh = self._bindings(node.body, FRESH_LOOPS, _Context(scopes=scopes, bound=ctx.bound))
             loops |= {
                 a.arg
                 for a in parameters(node.args)
                 if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
             }
             in_scope = _Context(scopes=scopes, bound=ctx.bound)
-            running = self._bindings(node.body, RUNNING_LOOP, in_scope) | self._probe_results(node.body)
+            running = self._bindings(node.body, RUNNING_LOOP | _RUNNING_OR_NONE, in_scope)
+            running |= self._probe_results(node.body)
         return _Context(
             function=qualname,
             frame=qualname,
             in_async=isinstance(node, ast.AsyncFunctionDef),
             loops=frozenset(loops),
+            fresh=frozenset(fresh),
             running=frozenset(running),
             scopes=scopes,
             bound=ctx.bound,
@@ -352,10 +413,12 @@ class _Gatherer:
                 todo.extend((part, inner, False) for part in split.inside)
                 continue
             if isinstance(node, ast.IfExp):
-                polarity = self.polarity(node.test, here)
+                meaning = self.meaning(node.test, here)
                 todo.append((node.test, here, False))
-                todo.append((node.body, replace(here, guarded=here.guarded or polarity is False), False))
-                todo.append((node.orelse, replace(here, guarded=here.guarded or polarity is True), False))
+                todo.append((node.body, replace(here, guarded=here.guarded or meaning.idle_if_true), False))
+                todo.append(
+                    (node.orelse, replace(here, guarded=here.guarded or meaning.idle_if_false), False)
+                )
                 continue
             if isinstance(node, ast.Call) and not awaited:
                 self._maybe_entry(node, here)
@@ -446,11 +509,12 @@ class _Gatherer:
         if not self._may_track(body):
             return found
         for node in own_nodes(body):
-            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
-                continue
-            if self._calls(node.value, factories) and not self._shadowed(node.value.func, ctx):  # type: ignore[attr-defined]
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                found.update(name for t in targets if (name := dotted(t)) is not None)
+            for target, value in assigned_values(node):  # `=`, `:=`, `a, b = make(), 1`
+                if not (isinstance(value, ast.Call) and self._calls(value, factories)):
+                    continue
+                name = dotted(target)
+                if name is not None and not self._shadowed(value.func, ctx):
+                    found.add(name)
         if found:  # a name the scope also binds otherwise (``loop = FakeLoop()``) is no certain loop
             bindings = scope_bindings(body, None)
             found = {
@@ -503,7 +567,7 @@ class _Gatherer:
 
     def _leaves_when_running(self, node: ast.stmt, ctx: _Context) -> bool:
         """``if loop.is_running(): return``, or a ``try`` that probes the running loop and then leaves."""
-        if isinstance(node, ast.If) and self.polarity(node.test, ctx) is True:
+        if isinstance(node, ast.If) and self.meaning(node.test, ctx).idle_if_false:
             return _leaves(node.body)
         if isinstance(node, ast.Try) and self._probes_running_loop(node.body):
             return _leaves(node.body) and all(_catches(h.type, _BROAD_ERRORS) for h in node.handlers)

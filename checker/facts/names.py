@@ -182,6 +182,37 @@ def stored_names(target: ast.AST) -> List[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
 
 
+def assigned_values(node: ast.AST) -> List[Tuple[ast.expr, Optional[ast.expr]]]:
+    """The targets an assignment (``=``, annotated, ``:=``) binds, each with the value it gets
+    where the source spells it out: ``a = b = f()`` pairs ``a`` and ``b`` with ``f()``, ``a, b
+    = f(), g`` pairs ``a`` with ``f()``; ``a, b = pair`` pairs each with None. Targets are
+    names, attributes and subscripts; nothing for other nodes."""
+    if isinstance(node, ast.Assign):
+        todo: List[Tuple[ast.expr, Optional[ast.expr]]] = [(t, node.value) for t in reversed(node.targets)]
+    elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+        todo = [(node.target, node.value)]
+    else:
+        return []
+    found: List[Tuple[ast.expr, Optional[ast.expr]]] = []
+    while todo:
+        target, value = todo.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            elements = target.elts
+            if (
+                isinstance(value, (ast.Tuple, ast.List))
+                and len(value.elts) == len(elements)
+                and not any(isinstance(e, ast.Starred) for e in (*elements, *value.elts))
+            ):
+                todo += reversed(list(zip(elements, value.elts)))
+            else:
+                todo += [(e, None) for e in reversed(elements)]
+        elif isinstance(target, ast.Starred):
+            todo.append((target.value, None))
+        else:
+            found.append((target, value))
+    return found
+
+
 # how many kinds a name's list holds before a further constructor is read as "other": the
 # fixed kinds (each twice at most) fit, and so do 50 constructors (of a loop: `loop =
 # a7.new_event_loop()` under 25 aliases of asyncio is still a certain loop); a use reads at most
@@ -214,9 +245,14 @@ def scope_bindings(
             bind(arg.arg, "param")
         for parameter in getattr(function, "type_params", ()):  # `def f[T]()` (3.12)
             bind(parameter.name, "param")
+
+    def bind_value(name: str, value: Optional[ast.expr]) -> None:
+        built = dotted(value.func) if isinstance(value, ast.Call) else None
+        bind(name, f"instance:{built}" if built else "other")
+
     for node in own_nodes(body) if walrus else ():  # `(x := ...)` binds here
         if isinstance(node, ast.NamedExpr):
-            bind(node.target.id, "other")
+            bind_value(node.target.id, node.value)
     stack: List[ast.stmt] = list(body)
     while stack:
         node = stack.pop()
@@ -231,19 +267,10 @@ def scope_bindings(
             for alias in node.names:
                 if alias.name != "*":
                     bind(alias.asname or alias.name, "import")
-        elif isinstance(node, ast.Assign):
-            built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
-            named = [t.id for t in node.targets if isinstance(t, ast.Name)]
-            if built and len(named) == len(node.targets):  # `a = make()`, `a = b = make()`
-                for name in named:
-                    bind(name, f"instance:{built}")
-            else:
-                for name in (n for t in node.targets for n in stored_names(t)):
-                    bind(name, "other")
-        elif isinstance(node, ast.AnnAssign):
-            if node.value is not None and isinstance(node.target, ast.Name):
-                built = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
-                bind(node.target.id, f"instance:{built}" if built else "other")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):  # `a = b = make()`, `a, b = make(), 1`
+            for target, value in assigned_values(node):
+                if isinstance(target, ast.Name):
+                    bind_value(target.id, value)
         elif isinstance(node, (ast.AugAssign, ast.Delete)):
             targets = node.targets if isinstance(node, ast.Delete) else [node.target]
             for name in (n for t in targets for n in stored_names(t)):
