@@ -303,6 +303,7 @@ class Suppression(Value, frozen=True):
     codes: Tuple[str, ...]  # () silences every code
     until: str = ""  # as written: an ISO date after which it stops working (one it cannot read has passed)
     end_line: int = 0  # the last line it silences, past ``line`` (0: ``line`` alone)
+    end_column: int = 0  # on ``end_line``, the last column it silences (0: all of it)
 
     @property
     def last_line(self) -> int:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 
+from archcheck.facts.source import ParsedSource
 from archcheck.facts.suppressions import in_lines, in_python, parse_comment
 from archcheck.model import Location, Severity, Violation
 from archcheck.pipeline.suppress import apply, covers
@@ -51,6 +52,27 @@ def test_python_comments_cover_their_multi_line_statement_only() -> None:
     )
     assert [(v.code, v.location.line) for v in applied.kept] == [("CFG002", 2), ("CFG001", 4), ("ASY001", 6)]
     assert applied.unused == []
+
+
+def test_a_statement_comment_stops_where_the_statement_ends_on_its_last_line() -> None:
+    """``1]; asyncio.run(x)``: the statement after the ``;`` is not the commented one, also
+    past characters of several bytes (columns count characters)."""
+    text = "x = [  # archcheck: ignore[ASY001]\n    'é', run(a)]; run(b)\n"
+    tree = ast.parse(text)
+    source = ParsedSource("a.py", text, tree)
+    found = in_python(text, tree, char_column=source.char_column)
+    assert [(s.line, s.last_line, s.end_column) for s in found] == [(1, 2, 16)]
+    inside, after = (source.location(call) for call in ast.walk(tree) if isinstance(call, ast.Call))
+    kept = apply(
+        [
+            Violation("ASY001", "x", Severity.ERROR, inside, "m"),
+            Violation("ASY001", "x", Severity.ERROR, after, "m"),
+        ],
+        {"a.py": found},
+        "2026-01-01",
+        everything,
+    ).kept
+    assert [(v.location.line, v.location.column) for v in kept] == [(2, 19)]
 
 
 def test_a_compound_statement_comment_covers_its_own_line_only() -> None:

@@ -15,7 +15,7 @@ import io
 import os
 import re
 import tokenize
-from typing import TYPE_CHECKING, Dict, Iterable, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
 from archcheck.model import Suppression
 
@@ -96,9 +96,14 @@ def in_lines(lines: Iterable[Tuple[int, str]]) -> Tuple[Suppression, ...]:
 
 
 def in_python(
-    text: str, tree: Optional[ast.Module], cst: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
+    text: str,
+    tree: Optional[ast.Module],
+    cst: Optional[Mapping[libcst.CSTNode, CodeRange]] = None,
+    char_column: Callable[[int, int], int] = lambda line, offset: offset,
 ) -> Tuple[Suppression, ...]:
-    """Suppressions in real comments of a Python file, spread over multi-line simple statements.
+    """Suppressions in real comments of a Python file, spread over multi-line simple statements
+    up to where they end (``1]; asyncio.run(x)`` on the last line: the next statement is not
+    the commented one). ``char_column`` turns ``ast``'s byte offsets into characters.
 
     A file only LibCST could parse (newer syntax than this Python's, which its tokenizer
     misreads too: ``f"{"#"}"``) has its comments taken from the positions of its LibCST tree.
@@ -106,15 +111,21 @@ def in_python(
     if MARKER not in text:
         return ()
     comments = _comments(text) if tree is not None or cst is None else _cst_comments(cst)
-    ends: Dict[int, int] = {}  # comment line -> the last line of the simple statements starting there
+    # comment line -> where the last of the simple statements starting there ends (line, byte)
+    ends: Dict[int, Tuple[int, int]] = {}
     if tree is not None:
         for node in ast.walk(tree):
             if isinstance(node, ast.stmt) and not _compound(node) and node.lineno in comments:
-                ends[node.lineno] = max(ends.get(node.lineno, 0), node.end_lineno or node.lineno)
-    return tuple(
-        Suppression(line, codes, until, ends[line] if ends.get(line, line) > line else 0)
-        for line, (codes, until) in sorted(comments.items())
-    )
+                end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+                ends[node.lineno] = max(ends.get(node.lineno, end), end)
+    found = []
+    for line, (codes, until) in sorted(comments.items()):
+        end_line, end_offset = ends.get(line, (line, 0))
+        if end_line > line:
+            found.append(Suppression(line, codes, until, end_line, char_column(end_line, end_offset)))
+        else:
+            found.append(Suppression(line, codes, until))
+    return tuple(found)
 
 
 def _compound(node: ast.stmt) -> bool:

@@ -101,7 +101,7 @@ def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
         database_urls=config.database_urls,
         generated=generated,
         calls=calls,
-        suppressions=in_python(parsed.text, parsed.ast_tree),
+        suppressions=in_python(parsed.text, parsed.ast_tree, char_column=parsed.char_column),
         generator_cleanups=generators.cleanups,
         protocol_defs=generators.defs,
         protocol_uses=generators.uses,

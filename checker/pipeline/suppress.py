@@ -45,8 +45,14 @@ def apply(
             for s in suppressions.get(path, ()):  # the spans of simple statements: disjoint
                 for line in range(s.line, s.last_line + 1):
                     by_line[path].setdefault(line, []).append((s, frozenset(s.codes)))
-        on_line = by_line[path].get(violation.location.line, ())
-        matching = [s for s, codes in on_line if covers(codes, violation.code)]
+        where = violation.location
+        on_line = by_line[path].get(where.line, ())
+        matching = [
+            s
+            for s, codes in on_line
+            if covers(codes, violation.code)
+            and not (where.line == s.end_line > s.line and 0 < s.end_column < where.column)
+        ]
         active = [s for s in matching if not expired(s.until, today)]
         used.update((path, s.line) for s in matching)
         if active:
