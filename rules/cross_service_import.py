@@ -2,7 +2,9 @@
 
 ## What it does
 Flags every import, at module level or inside a function, including
-`importlib.import_module("literal")`, that resolves into a different service
+`importlib.import_module("literal")` (under any alias, `name=` too, and a
+relative name with its literal package: `import_module(".roles",
+"auth_service")`), that resolves into a different service
 than the one the importing file belongs to. Imports of shared libraries,
 third-party packages and edges listed in `imports.allow` are not flagged.
 
@@ -87,6 +89,9 @@ INVALID = [
                 "def load():\n"
                 "    import auth_service.users  # expect: IMP001\n"
                 "    return importlib.import_module('auth_service.roles')  # expect: IMP001\n"
+                "def load_users():\n"
+                "    from importlib import import_module as load\n"
+                "    load('.users', package='auth_service')  # expect: IMP001\n"
             ),
             "auth_service/tokens.py": "def verify(token): ...\n",
             "auth_service/users.py": "",

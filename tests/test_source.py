@@ -96,6 +96,10 @@ def test_ast_and_libcst_gatherers_agree() -> None:
         "    __import__('other')\n"
         "    importlib.import_module('.rel', __package__)\n"
         "    café = 1; from z import *\n"
+        "    load('..up', 'pkg.sub'); load(name='by.keyword'); load('.x', package='pkg')\n"
+        "    load('...too.far', 'pkg.sub'); importlib.import_module('.y', 'pkg')\n"
+        "    __import__('.z', 'pkg'); other.load('not.this'); load(f'{x}')\n"
+        "from importlib import import_module as load\n"
     )
     via_ast = parse("x.py", code.encode())
     assert isinstance(via_ast, ParsedSource) and via_ast.ast_tree is not None
@@ -103,8 +107,11 @@ def test_ast_and_libcst_gatherers_agree() -> None:
     via_cst.cst_module()
     assert gather_imports(via_ast) == gather_imports(via_cst)
     modules = [f.module for f in gather_imports(via_ast)]
-    assert modules == ["os", "a.b", "", "m", "importlib", "svc.mod", "other", "z"]
-    star = gather_imports(via_ast)[-1]
+    assert modules == [
+        *("os", "a.b", "", "m", "importlib", "svc.mod", "other", "z"),
+        *("pkg.up", "by.keyword", "pkg.x", "pkg.y", "importlib"),
+    ]
+    star = gather_imports(via_ast)[7]
     assert star.location.column == 15  # characters, not UTF-8 bytes
 
 

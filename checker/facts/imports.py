@@ -8,7 +8,7 @@ files only LibCST's newer grammar can read.
 from __future__ import annotations
 
 import ast
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Mapping, Optional, Sequence, Tuple
 
 from archcheck.facts.names import child_nodes
 from archcheck.facts.source import LineMarks, ParsedSource, deep_recursion
@@ -40,15 +40,41 @@ def _import_alias(name: str, asname: Optional[str]) -> Tuple[Tuple[str, str], ..
     return ((top, top),)
 
 
-def _literal_module(args: Sequence[object]) -> Optional[str]:
-    """An absolute module name given as the first literal argument, if any."""
-    if not args:
+def dynamic_module(
+    function: str, args: Sequence[Optional[str]], keywords: Mapping[str, Optional[str]]
+) -> Optional[str]:
+    """The module a call of ``import_module`` or ``__import__`` imports, from its string
+    literals (None for an argument that is not one): ``("a.b")``, ``(name="a.b")``, and a
+    relative name with its package, as importlib resolves it (``(".b", "a")``, ``package=``)."""
+    name = args[0] if args else keywords.get("name")
+    if not name:
         return None
-    first = args[0]
-    value = first.value if isinstance(first, ast.Constant) else None
-    if isinstance(value, str) and value and not value.startswith("."):
-        return value
-    return None
+    level = len(name) - len(name.lstrip("."))
+    if not level:
+        return name
+    package = (args[1] if len(args) > 1 else keywords.get("package")) if function == "import_module" else None
+    bits = package.rsplit(".", level - 1) if package else []
+    if len(bits) < level:  # no package, or one dot more than it has parts
+        return None
+    rest = name[level:]
+    return f"{bits[0]}.{rest}" if rest else bits[0]
+
+
+def _string(node: ast.expr) -> Optional[str]:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _dynamic_names(facts: Sequence[ImportFact]) -> Tuple[str, ...]:
+    """The names a file calls the dynamic import functions by: theirs, and what ``from
+    importlib import import_module as load`` binds."""
+    aliases = {
+        bound
+        for fact in facts
+        if fact.kind is ImportKind.FROM and fact.module == "importlib" and not fact.level
+        for bound, name in fact.aliases
+        if name == "import_module" and bound != name
+    }
+    return (*_DYNAMIC_CALLS, *sorted(aliases))
 
 
 class _AstImports:
@@ -61,7 +87,8 @@ class _AstImports:
         assert tree is not None
         self._statements(tree.body, self.source.marked_where((), ("import",)))
         if self.source.may_hold(*_DYNAMIC_CALLS):
-            self._dynamic(tree, self.source.marked_where(_DYNAMIC_CALLS))
+            names = _dynamic_names(self.facts)
+            self._dynamic(tree, self.source.marked_where(names), names)
         return tuple(self.facts)
 
     def _location(self, node: ast.AST) -> Location:
@@ -95,8 +122,9 @@ class _AstImports:
                 for field in _HOLDERS[type(node)]:
                     stack.extend(reversed(getattr(node, field)))
 
-    def _dynamic(self, tree: ast.Module, marks: LineMarks) -> None:
-        """Literal ``import_module("x")`` / ``__import__("x")`` calls, on the marked lines only."""
+    def _dynamic(self, tree: ast.Module, marks: LineMarks, names: Sequence[str]) -> None:
+        """Literal ``import_module("x")`` / ``__import__("x")`` calls (``names``: what the file
+        calls them), on the marked lines only."""
         stack: List[ast.AST] = [tree]
         while stack:
             node = stack.pop()
@@ -106,10 +134,14 @@ class _AstImports:
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if name not in _DYNAMIC_CALLS:
+            if isinstance(func, ast.Attribute) and func.attr in _DYNAMIC_CALLS:
+                function = func.attr
+            elif isinstance(func, ast.Name) and func.id in names:
+                function = func.id if func.id in _DYNAMIC_CALLS else "import_module"
+            else:
                 continue
-            module = _literal_module(node.args)
+            keywords = {k.arg: _string(k.value) for k in node.keywords if k.arg}
+            module = dynamic_module(function, [_string(a) for a in node.args], keywords)
             if module is not None:
                 self.facts.append(ImportFact(module, 0, (), ImportKind.DYNAMIC, self._location(node)))
         self.facts.sort(key=lambda f: (f.location.line, f.location.column))
@@ -150,15 +182,28 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
             )
 
         def visit_Call(self, node: cst.Call) -> None:
-            name = get_full_name_for_node(node.func) or ""
-            if name.rsplit(".", 1)[-1] not in ("import_module", "__import__") or not node.args:
-                return
-            value = node.args[0].value
-            if isinstance(value, cst.SimpleString):
-                literal = value.evaluated_value
-                if isinstance(literal, str) and literal and not literal.startswith("."):
-                    facts.append(ImportFact(literal, 0, (), ImportKind.DYNAMIC, where(node)))
+            calls.append(node)
 
+    def string(node: cst.BaseExpression) -> Optional[str]:
+        value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+        return value if isinstance(value, str) else None
+
+    calls: List[cst.Call] = []
     with deep_recursion():
         source.cst_module().visit(Gatherer())
+    names = _dynamic_names(facts)
+    for call in calls:  # after every import: an alias may be imported below its first use
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _DYNAMIC_CALLS:
+            function = func.attr.value
+        elif isinstance(func, cst.Name) and func.value in names:
+            function = func.value if func.value in _DYNAMIC_CALLS else "import_module"
+        else:
+            continue
+        args = [string(a.value) for a in call.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: string(a.value) for a in call.args if a.keyword is not None}
+        module = dynamic_module(function, args, keywords)
+        if module is not None:
+            facts.append(ImportFact(module, 0, (), ImportKind.DYNAMIC, where(call)))
+    facts.sort(key=lambda f: (f.location.line, f.location.column))
     return tuple(facts)
