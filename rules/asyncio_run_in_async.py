@@ -38,7 +38,9 @@ async def startup():
 statement or its value is used by the async function itself (`result = await x`). Not
 applied, and reported, where `await` would change what the code means: inside a generator
 expression (it would become an async generator), a nested sync `def`, a `lambda` or a class
-body, or when the call passes more than the coroutine (`debug=True`).
+body, or when the call passes more than the coroutine (`debug=True`). Comments inside the
+call's parentheses are kept, with the parentheses (`await (\n    x  # why\n)`); with a
+comment on each side of a trailing comma the fix is not made.
 """
 
 from typing import Iterator
@@ -183,6 +185,9 @@ INVALID = [
             rows = asyncio.run(  # expect: ASY001
                 fetch_all(ids)  # one query
             )
+            retried = asyncio.run(  # expect: ASY001
+                fetch_all(ids),  # retries inside
+            )
             first = asyncio.run(fetch(ids[0])).name  # expect: ASY001
             total = sum(asyncio.run(count(i)) for i in ids)  # expect: ASY001
             asyncio.run(a or b)  # expect: ASY001
@@ -195,6 +200,9 @@ INVALID = [
         async def load(ids):
             rows = await (  # expect: ASY001
                 fetch_all(ids)  # one query
+            )
+            retried = await (  # expect: ASY001
+                fetch_all(ids)  # retries inside
             )
             first = (await fetch(ids[0])).name  # expect: ASY001
             total = sum(asyncio.run(count(i)) for i in ids)  # expect: ASY001

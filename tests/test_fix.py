@@ -308,6 +308,18 @@ def test_a_meaning_changing_fix_is_reported(tmp_path: Path) -> None:
     ]
 
 
+def test_comments_on_both_sides_of_a_trailing_comma_are_not_dropped(tmp_path: Path) -> None:
+    source = b"import asyncio\n\n\nasync def f():\n    asyncio.run(\n        g()  # first\n        ,  # second\n    )\n"
+    root = project_with(tmp_path, {"services/orders/app/jobs.py": source})
+    settings = with_overrides(api.load_settings(root), select=("ASY001",))
+    outcome = api.fix(settings, use_cache=False, jobs=1)
+    assert outcome.files == ()
+    assert [s.reason for s in outcome.skipped] == [
+        "comments sit on both sides of the argument's comma (awaiting would drop one)"
+    ]
+    assert (root / "services/orders/app/jobs.py").read_bytes() == source
+
+
 def _relative_imports(root: Path, files: Dict[str, str]) -> Path:
     """A service whose ``files`` (under ``svc/app/``) may import ``.models``; returns ``svc/app``."""
     sources = {"__init__.py": "", "models.py": "X = 1\n", **files}

@@ -64,20 +64,26 @@ def await_argument(node: libcst.CSTNode, around: Sequence[libcst.CSTNode]) -> Un
     if len(node.args) != 1 or argument.star or (keyword and keyword not in COROUTINE_KEYWORDS):
         return NotFixed("the call passes more than the coroutine (awaiting it would drop the rest)")
     value = argument.value
-    inner = [node.whitespace_before_args, argument.whitespace_after_star, argument.whitespace_after_arg]
+    inner = [node.whitespace_before_args, argument.whitespace_after_star]
     equal = argument.equal
     if isinstance(equal, cst.AssignEqual) and (
         _has_comment(equal.whitespace_before) or _has_comment(equal.whitespace_after)
     ):
         return NotFixed("a comment sits beside the keyword's '=' (awaiting would drop it)")
     comma = argument.comma
+    # what lies between the argument and ")": its own, and a trailing comma's, which goes
+    after = [argument.whitespace_after_arg]
     if isinstance(comma, cst.Comma):
-        inner += [comma.whitespace_before, comma.whitespace_after]
+        after += [comma.whitespace_before, comma.whitespace_after]
+    inner += after
     if any(_has_comment(w) for w in inner):
         # a comment inside the call's parentheses: keep them, and with them the comment
+        closing = [w for w in after if _has_comment(w)]
+        if len(closing) > 1:
+            return NotFixed("comments sit on both sides of the argument's comma (awaiting would drop one)")
         value = value.with_changes(
             lpar=[cst.LeftParen(whitespace_after=node.whitespace_before_args), *value.lpar],
-            rpar=[*value.rpar, cst.RightParen(whitespace_before=argument.whitespace_after_arg)],
+            rpar=[*value.rpar, cst.RightParen(whitespace_before=(closing or after)[0])],
         )
     elif not _is_primary(value) or _breaks_line(cst.Module([]).code_for_node(value)):
         value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
