@@ -157,6 +157,19 @@ INVALID = [
     ),
     example(
         """
+        import asyncio
+
+        async def ensure_started(service):
+            loop = getattr(service, "loop", None)  # maybe none: `not loop` is no guard
+            if not loop:
+                asyncio.run(service.start())  # expect: ASY001
+            loop = asyncio.get_event_loop()
+            if not (hasattr(loop, "is_running") and loop.is_running()) or service.forced:
+                asyncio.run(service.start())  # expect: ASY001
+    """
+    ),
+    example(
+        """
         import asyncio as aio
         from asyncio import run as start
 

@@ -99,6 +99,13 @@ VALID = [
             if cached or loop.is_running():
                 return None
             loop.run_until_complete(write())  # only where no loop runs
+
+        async def cleanup():
+            loop = asyncio.get_event_loop()
+            if hasattr(loop, "is_running") and callable(loop.is_running) and loop.is_running():
+                loop.create_task(sweep())
+            else:
+                loop.run_until_complete(sweep())  # a loop from get_event_loop() has is_running
     """),
 ]
 INVALID = [

@@ -64,6 +64,11 @@ def _formulas() -> List[Formula]:
 _RUNNING = {
     "is_running": ("loop = asyncio.get_event_loop()", "loop.is_running()"),
     "_get_running_loop": ("running = asyncio._get_running_loop()", "running is not None"),
+    # defensive tests of a certain loop always hold
+    "defensive": (
+        "loop = asyncio.get_event_loop()",
+        "(hasattr(loop, 'is_running') and loop is not None and callable(loop.is_running) and loop.is_running())",
+    ),
     "probe": (
         "try:\n        asyncio.get_running_loop()\n        in_loop = True\n    except RuntimeError:\n        in_loop = False",
         "in_loop",

@@ -157,6 +157,7 @@ class Test(NamedTuple):
 
 RUNNING = Test(running_if_true=True, idle_if_false=True)  # true exactly while a loop runs
 UNKNOWN = Test()
+ALWAYS = Test(running_if_false=True, idle_if_false=True)  # never false: "if false" holds of nothing
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,33 @@ class _Gatherer:
                     return RUNNING.negated()
                 if isinstance(test.ops[0], ast.IsNot):
                     return RUNNING
+        if self._loop_exists(test, ctx):
+            return ALWAYS
         return UNKNOWN
+
+    def _loop_exists(self, test: ast.expr, ctx: _Context) -> bool:
+        """A defensive test of a name bound to a certain loop (only ever from a loop factory,
+        never None): ``loop``, ``loop is not None``, ``hasattr(loop, "is_running")``,
+        ``callable(loop.is_running)``. It always holds."""
+        if isinstance(test, ast.Compare):
+            right = test.comparators[0]
+            if not (
+                len(test.ops) == 1
+                and isinstance(test.ops[0], ast.IsNot)
+                and isinstance(right, ast.Constant)
+                and right.value is None
+            ):
+                return False
+            test = test.left
+        elif isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and len(test.args) >= 1:
+            function, first = test.func.id, test.args[0]
+            if function == "hasattr" and len(test.args) == 2:
+                test = first
+            elif function == "callable" and len(test.args) == 1 and isinstance(first, ast.Attribute):
+                test = first.value
+            else:
+                return False
+        return isinstance(test, ast.Name) and test.id in ctx.loops
 
     def _current_loop(self, receiver: ast.expr, ctx: _Context) -> bool:
         """Is ``receiver`` this thread's loop, so that its ``is_running()`` says whether a loop
