@@ -88,7 +88,7 @@ class _AstImports:
         self._statements(tree.body, self.source.marked_where((), ("import",)))
         if self.source.may_hold(*_DYNAMIC_CALLS):
             names = _dynamic_names(self.facts)
-            self._dynamic(tree, self.source.marked_where(names), names)
+            self._dynamic(tree, self.source.marked_where(_DYNAMIC_CALLS, names[len(_DYNAMIC_CALLS) :]), names)
         return tuple(self.facts)
 
     def _location(self, node: ast.AST) -> Location:
