@@ -11,7 +11,7 @@ nested sync `def` or `lambda`, or under `if __name__ == "__main__":` are not
 flagged; neither are awaited calls, methods of other objects, calls that run
 only when no loop is running (the `else` of `loop.is_running()`, with
 `and`, `or` and `not` read as logic; not the `is_running()` of a loop the
-function made itself), nor deliberate negative tests inside
+function, its module or its class made with `new_event_loop()`), nor deliberate negative tests inside
 `with pytest.raises(...)`.
 
 ## Why is this bad?
@@ -86,7 +86,7 @@ VALID = [
 
         class Scheduler:
             def __init__(self):
-                self.loop = asyncio.new_event_loop()
+                self.loop = asyncio.get_event_loop()  # this thread's loop: is_running() guards
 
             async def submit(self, coro):
                 if self.loop.is_running():
@@ -181,6 +181,16 @@ INVALID = [
             loop = asyncio.new_event_loop()  # a loop made here has not run: no guard
             if not loop.is_running():
                 loop.run_until_complete(step())  # expect: ASY002
+
+        class Scheduler:
+            def __init__(self):
+                self.loop = asyncio.new_event_loop()  # a loop of its own: not the one running
+
+            async def submit(self, coro):
+                if self.loop.is_running():
+                    return asyncio.ensure_future(coro, loop=self.loop)
+                else:
+                    return self.loop.run_until_complete(coro)  # expect: ASY002
     """),
 ]
 

@@ -195,6 +195,7 @@ class _Gatherer:
         self.tracked_marks = source.marked_where((), tracked) if screen else source.marked_where(None)
         self.entries: List[LoopEntryFact] = []
         self.class_loops: Dict[str, FrozenSet[str]] = {}
+        self.class_fresh: Dict[str, FrozenSet[str]] = {}  # self attributes only ever a new loop
         # most files bind no loop and probe for none: then no scope needs the pre-passes
         self.tracks_loops = any(marker in source.screen_text for marker in _FACTORY_MARKERS)
         self._scope_bindings: Dict[int, Dict[str, List[str]]] = {}
@@ -308,7 +309,9 @@ class _Gatherer:
         module_loops = frozenset(
             self._bindings(tree.body, LOOP_FACTORIES, _Context()) if self.tracks_loops else ()
         )
-        stack: List[Tuple[Sequence[ast.stmt], _Context]] = [(tree.body, _Context(loops=module_loops))]
+        module_fresh = frozenset(self._bindings(tree.body, FRESH_LOOPS, _Context()) if module_loops else ())
+        start = _Context(loops=module_loops, fresh=module_fresh)
+        stack: List[Tuple[Sequence[ast.stmt], _Context]] = [(tree.body, start)]
         while stack:
             body, ctx = stack.pop()
             self._block(body, ctx, stack)
@@ -341,6 +344,9 @@ class _Gatherer:
                 f"{ctx.function}.<locals>.{node.name}." if ctx.function else f"{ctx.class_prefix}{node.name}."
             )
             self.class_loops[prefix] = frozenset(self._self_bindings(node, ctx))
+            self.class_fresh[prefix] = (
+                self._fresh_attributes(node) if self.class_loops[prefix] else frozenset()
+            )
             # a class's type parameters (`class K[T]`, 3.12) are names of its body and methods
             bound = bind(ctx.bound, (p.name for p in getattr(node, "type_params", ())))
             inner = replace(
@@ -403,7 +409,11 @@ class _Gatherer:
         fresh: Set[str] = set()
         if self.tracks_loops:
             loops |= self._bindings(node.body, LOOP_FACTORIES, _Context(scopes=scopes, bound=ctx.bound))
-            fresh = self._bindings(node.body, FRESH_LOOPS, _Context(scopes=scopes, bound=ctx.bound))
+            own = self._bindings_of(node)
+            fresh = {name for name in ctx.fresh if "." not in name and name not in own}
+            if ctx.function is None and ctx.class_name is not None:
+                fresh |= self.class_fresh.get(ctx.class_prefix, frozenset())
+            fresh |= self._bindings(node.body, FRESH_LOOPS, _Context(scopes=scopes, bound=ctx.bound))
             loops |= {
                 a.arg
                 for a in parameters(node.args)
@@ -556,6 +566,19 @@ class _Gatherer:
             or (kind.startswith("instance:") and qualify(kind[len("instance:") :], self.aliases) in factories)
             for kind in kinds
         )
+
+    def _fresh_attributes(self, cls: ast.ClassDef) -> FrozenSet[str]:
+        """The ``self`` attributes that a class's methods assign a new loop, and nothing else."""
+        fresh: Dict[str, bool] = {}
+        for item in cls.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in own_nodes(item.body):
+                    for target, value in assigned_values(node):
+                        name = dotted(target)
+                        if name is not None and name.startswith("self."):
+                            made = isinstance(value, ast.Call) and self._calls(value, FRESH_LOOPS)
+                            fresh[name] = fresh.get(name, True) and made
+        return frozenset(name for name, only in fresh.items() if only)
 
     def _self_bindings(self, cls: ast.ClassDef, ctx: _Context) -> Set[str]:
         if not self.tracks_loops:
