@@ -233,6 +233,13 @@ INVALID = [
                 "    refresh()  # expect: ASY003\n"
                 "    sync_all()  # expect: ASY003\n"
             ),
+            _APP + "served.py": (  # both handlers are registered: neither replaces the other
+                "import asyncio\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
+                "def sync_refresh():\n    return asyncio.run(reload())\n\n"
+                "@router.get('/users')\nasync def handler():\n"
+                "    sync_refresh()  # expect: ASY003\n\n"
+                "@router.get('/orders')\nasync def handler():\n    return []\n"
+            ),
             _APP + "clients.py": (  # an instance bound by `:=`, by unpacking, with an annotation
                 "import asyncio\n\n"
                 "class Client:\n    def fetch(self):\n        return asyncio.run(get())\n\n"

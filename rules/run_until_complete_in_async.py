@@ -106,6 +106,26 @@ VALID = [
                 loop.create_task(sweep())
             else:
                 loop.run_until_complete(sweep())  # a loop from get_event_loop() has is_running
+
+        async def refresh(cached):
+            loop = asyncio.get_event_loop()
+            if cached:
+                return
+            elif loop.is_running():
+                return
+            loop.run_until_complete(sweep())  # every branch above leaves while a loop runs
+
+        async def drain():
+            loop = asyncio.get_event_loop()
+            if not loop.is_running():
+                pass
+            else:
+                return
+            running = loop.is_running()
+            if not running:
+                loop.run_until_complete(sweep())
+            if not (again := loop.is_running()):
+                loop.run_until_complete(sweep())
     """),
 ]
 INVALID = [
@@ -191,6 +211,14 @@ INVALID = [
                     return asyncio.ensure_future(coro, loop=self.loop)
                 else:
                     return self.loop.run_until_complete(coro)  # expect: ASY002
+
+        async def reload(cached):
+            loop = asyncio.get_event_loop()
+            if cached:
+                pass  # falls through, loop or not
+            elif loop.is_running():
+                return
+            loop.run_until_complete(step())  # expect: ASY002
     """),
 ]
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union, cast
 
+import msgspec
+
 from archcheck.facts.definitions import header_location
 from archcheck.facts.names import (
     BLOCKS,
@@ -342,4 +344,27 @@ def gather_calls(source: ParsedSource) -> Tuple[DefFact, ...]:
     gatherer = _Gatherer(source)
     for qualname, class_name, function, around, typed in defined_functions(source.ast_tree.body):
         gatherer.function(function, qualname, class_name, around, typed)
-    return tuple(gatherer.defs)
+    return _one_per_name(gatherer.defs)
+
+
+def _one_per_name(defs: List[DefFact]) -> Tuple[DefFact, ...]:
+    """One fact per qualname: functions of one name that are both kept (a decorated one a later
+    one follows, ``@router.get`` and ``@router.post``; one in ``if``/``else``; one a call in a
+    function's body reaches before the next is defined) are one node of the call graph, which
+    makes every call either makes, at the last one's header."""
+    by_name: Dict[str, DefFact] = {}
+    for fact in defs:
+        first = by_name.pop(fact.qualname, None)  # (popped: the merged fact goes in source order)
+        if first is not None:
+            fact = msgspec.structs.replace(
+                fact,
+                is_async=fact.is_async or first.is_async,
+                calls=first.calls + fact.calls,
+                stores=tuple(sorted({*first.stores, *fact.stores})),
+                calls_through=first.calls_through + fact.calls_through,
+                called_params=first.called_params + fact.called_params,
+                local_types=first.local_types + fact.local_types,
+                self_types=first.self_types + fact.self_types,
+            )
+        by_name[fact.qualname] = fact
+    return tuple(by_name.values())

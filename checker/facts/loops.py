@@ -74,6 +74,7 @@ RUNNING_PROBES = frozenset(
     }
 )
 _RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_running_loop"})
+_NESTED_GUARDS = 16  # blocks within blocks whose ends are judged for a guard
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 
@@ -198,7 +199,9 @@ class _Gatherer:
         self.class_fresh: Dict[str, FrozenSet[str]] = {}  # self attributes only ever a new loop
         # most files bind no loop and probe for none: then no scope needs the pre-passes
         self.tracks_loops = any(marker in source.screen_text for marker in _FACTORY_MARKERS)
+        self.reads_is_running = "is_running" in source.screen_text
         self._scope_bindings: Dict[int, Dict[str, List[str]]] = {}
+        self._passes_idle: Dict[int, bool] = {}  # an `if` -> is it passed only while no loop runs
         self._module: Optional[Dict[str, List[str]]] = None
 
     # --- names -------------------------------------------------------------
@@ -244,6 +247,8 @@ class _Gatherer:
         return results[0]
 
     def _atom(self, test: ast.expr, ctx: _Context) -> Test:
+        if isinstance(test, ast.NamedExpr):  # `(running := loop.is_running())`
+            test = test.value
         if (
             isinstance(test, ast.Call)
             and isinstance(test.func, ast.Attribute)
@@ -422,6 +427,8 @@ class _Gatherer:
             in_scope = _Context(scopes=scopes, bound=ctx.bound)
             running = self._bindings(node.body, RUNNING_LOOP | _RUNNING_OR_NONE, in_scope)
             running |= self._probe_results(node.body)
+            if self.reads_is_running:
+                running |= self._running_flags(node, _Context(loops=frozenset(loops), fresh=frozenset(fresh)))
         return _Context(
             function=qualname,
             frame=qualname,
@@ -567,6 +574,26 @@ class _Gatherer:
             for kind in kinds
         )
 
+    def _running_flags(self, function: Function, ctx: _Context) -> Set[str]:
+        """Names a function binds only to ``is_running()`` of this thread's loop (``running =
+        loop.is_running()``): true exactly while a loop runs."""
+        found: Set[str] = set()
+        for node in own_nodes(function.body):
+            for target, value in assigned_values(node):
+                if (
+                    isinstance(target, ast.Name)
+                    and isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Attribute)
+                    and value.func.attr == "is_running"
+                    and not value.args
+                    and self._current_loop(value.func.value, ctx)
+                ):
+                    found.add(target.id)
+        if found:
+            bindings = self._bindings_of(function)
+            found = {n for n in found if all(k.endswith(".is_running") for k in bindings.get(n, ()))}
+        return found
+
     def _fresh_attributes(self, cls: ast.ClassDef) -> FrozenSet[str]:
         """The ``self`` attributes that a class's methods assign a new loop, and nothing else."""
         fresh: Dict[str, bool] = {}
@@ -615,13 +642,35 @@ class _Gatherer:
                         found.update(t.id for t in item.targets if isinstance(t, ast.Name))
         return found
 
-    def _leaves_when_running(self, node: ast.stmt, ctx: _Context) -> bool:
-        """``if loop.is_running(): return``, or a ``try`` that probes the running loop and then leaves."""
-        if isinstance(node, ast.If) and self.meaning(node.test, ctx).idle_if_false:
-            return _leaves(node.body)
+    def _leaves_when_running(self, node: ast.stmt, ctx: _Context, depth: int = 0) -> bool:
+        """Is ``node`` passed only while no loop runs? ``if loop.is_running(): return``; an
+        ``if``/``elif``/``else`` each branch of which leaves, runs only while no loop runs, or
+        ends so (``if not loop.is_running(): pass`` / ``else: return``); or a ``try`` that
+        probes the running loop and then leaves. Judged once per ``if``: an ``elif`` chain of
+        thousands of links is walked once, from its end (with what follows each link known)."""
+        if isinstance(node, ast.If):
+            known = self._passes_idle.get(id(node))
+            if known is not None:
+                return known
+            chain = [node]
+            while len(chain[-1].orelse) == 1 and isinstance(chain[-1].orelse[0], ast.If):
+                chain.append(chain[-1].orelse[0])
+            rest = self._ends_idle(chain[-1].orelse, ctx, depth)  # the final `else`
+            for link in reversed(chain):
+                meaning = self.meaning(link.test, ctx)
+                body = meaning.idle_if_true or self._ends_idle(link.body, ctx, depth)
+                rest = self._passes_idle[id(link)] = body and (meaning.idle_if_false or rest)
+            return rest
         if isinstance(node, ast.Try) and self._probes_running_loop(node.body):
             return _leaves(node.body) and all(_catches(h.type, _BROAD_ERRORS) for h in node.handlers)
         return False
+
+    def _ends_idle(self, body: Sequence[ast.stmt], ctx: _Context, depth: int) -> bool:
+        """Is the end of ``body`` reached only while no loop runs (or never)? Looked for in 16
+        nested blocks at most: deeper, it is not known (and a loop entry after it is flagged)."""
+        if _leaves(body):
+            return True
+        return depth < _NESTED_GUARDS and any(self._leaves_when_running(s, ctx, depth + 1) for s in body)
 
     def _expects_error(self, node: ast.expr) -> bool:
         return isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in _RAISES

@@ -358,7 +358,8 @@ def replaced_definitions(body: Sequence[ast.stmt]) -> Set[int]:
     """The ids of the ``def`` and ``class`` statements of a module's or a class's block that a
     later ``def`` or ``class`` of the same name in the same block replaces: once the block has
     run, which is before any function can call it, the name is the last one's. (In a function's
-    body a call between the two reaches the first, so that is no block to ask about.)"""
+    body a call between the two reaches the first, so that is no block to ask about.) A
+    decorated one is not replaced: its decorator may have registered it (``@router.get``)."""
     last: Dict[str, ast.stmt] = {}
     count = 0
     for statement in body:
@@ -367,7 +368,9 @@ def replaced_definitions(body: Sequence[ast.stmt]) -> Set[int]:
             count += 1
     if count == len(last):
         return set()
-    return {id(s) for s in body if isinstance(s, _DEFINITIONS) and last[s.name] is not s}
+    return {
+        id(s) for s in body if isinstance(s, _DEFINITIONS) and last[s.name] is not s and not s.decorator_list
+    }
 
 
 def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
