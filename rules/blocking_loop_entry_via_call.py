@@ -233,6 +233,12 @@ INVALID = [
                 "    refresh()  # expect: ASY003\n"
                 "    sync_all()  # expect: ASY003\n"
             ),
+            _APP + "extended.py": (  # a class extended in place keeps its methods
+                "import asyncio\n\n"
+                "class Client:\n    def get(self):\n        return asyncio.run(fetch())\n"
+                "    async def main(self):\n        self.get()  # expect: ASY003\n\n"
+                "class Client(Client):\n    timeout = 5\n"
+            ),
             _APP + "served.py": (  # both handlers are registered: neither replaces the other
                 "import asyncio\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n"
                 "def sync_refresh():\n    return asyncio.run(reload())\n\n"

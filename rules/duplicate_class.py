@@ -10,7 +10,7 @@ framework conventions (Django's `Migration` and `Command`),
 `ssot.acceptable-duplicates`, example code (`examples/`, `samples/`), an
 exception beside an error-response model of the same name, and a class that
 extends the other copy on purpose (`class Storage(ports.Storage)`, its base
-resolving to that copy).
+resolving to that copy, or `class Client(Client)` below the first in one module).
 A class named like a base that lives elsewhere (`class JSONEncoder(json.JSONEncoder)`
 in two modules) is still two copies.
 
@@ -72,6 +72,8 @@ VALID = [
             _APP + "sub/__init__.py": "",
             _APP + "sub/ports.py": "class Reader: ...\n",
             _APP + "sub/impl.py": "from . import ports\nclass Reader(ports.Reader): ...\n",
+            # the class above, extended in place under its own name
+            _APP + "client.py": "class Client: ...\nclass Client(Client):\n    timeout = 5\n",
             # an exception and an error-response model share a name, not a concept
             _APP + "errors.py": "class ValidationError(Exception): ...\n",
             _APP

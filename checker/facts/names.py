@@ -21,6 +21,7 @@ from typing import (
     Sequence,
     Set,
     Tuple,
+    Union,
 )
 
 from archcheck.model import ImportFact, ImportKind
@@ -359,7 +360,8 @@ def replaced_definitions(body: Sequence[ast.stmt]) -> Set[int]:
     later ``def`` or ``class`` of the same name in the same block replaces: once the block has
     run, which is before any function can call it, the name is the last one's. (In a function's
     body a call between the two reaches the first, so that is no block to ask about.) A
-    decorated one is not replaced: its decorator may have registered it (``@router.get``)."""
+    decorated one is not replaced: its decorator may have registered it (``@router.get``);
+    nor one the next of its name reads where it is defined (``class Client(Client)``)."""
     last: Dict[str, ast.stmt] = {}
     count = 0
     for statement in body:
@@ -368,9 +370,25 @@ def replaced_definitions(body: Sequence[ast.stmt]) -> Set[int]:
             count += 1
     if count == len(last):
         return set()
-    return {
-        id(s) for s in body if isinstance(s, _DEFINITIONS) and last[s.name] is not s and not s.decorator_list
-    }
+    replaced: Set[int] = set()
+    earlier: Dict[str, Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]] = {}
+    for statement in body:
+        if not isinstance(statement, _DEFINITIONS):
+            continue
+        before = earlier.get(statement.name)
+        if before is not None and not before.decorator_list and not _reads(statement, statement.name):
+            replaced.add(id(before))
+        earlier[statement.name] = statement
+    return replaced
+
+
+def _reads(definition: ast.AST, name: str) -> bool:
+    """Does what ``definition`` computes where it is defined read ``name``?"""
+    return any(
+        isinstance(node, ast.Name) and node.id == name
+        for part in definition_parts(definition)
+        for node in ast.walk(part)
+    )
 
 
 def own_nodes(body: Sequence[ast.AST]) -> Iterator[ast.AST]:

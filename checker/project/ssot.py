@@ -232,6 +232,8 @@ def _file_sites(project: Project, path: str) -> FileSites:
         bases = tuple(qualify(b, aliases) or b for b in c.bases)
         same = [b for b, meant in zip(c.bases, bases) if meant.rsplit(".", 1)[-1] == c.name]
         extends = project.class_file(path, same[0]) if same else None
+        if same and "." not in same[0] and not project.files.binders(path).get(same[0]):
+            extends = path  # `class Client(Client)`: the class above, extended in place
         ancestors, walked = project.ancestry(path, c.name)
         read.update(walked)
         classes.append(
@@ -290,7 +292,8 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
             unconditional = [s for s in file_sites if not s.conditional]
             counted.extend(unconditional if len(unconditional) > 1 else file_sites[:1])
         paths = {s.path for s in counted}
-        counted = [s for s in counted if s.extends is None or s.extends not in paths - {s.path}]
+        # (its own file too: `class Client(Client)` below the first extends it in place)
+        counted = [s for s in counted if s.extends is None or s.extends not in paths]
         if len(counted) > 1:
             found.setdefault(name, []).extend(counted)
     return found
