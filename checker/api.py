@@ -64,6 +64,8 @@ def rules(settings: Settings) -> List[RuleClass]:
     except registry.UnknownRuleCode as exc:  # the command line's codes were checked before
         key = "select" if str(exc) in settings.select else "ignore"
         raise ConfigError([f"{settings.label}: {key}: unknown rule code or prefix '{exc}'"]) from None
+    if not chosen:  # every check would pass: a silent no-op, as an empty select would be
+        raise ConfigError([f"{settings.label}: select and ignore leave no rule to check"])
     tables = (
         ("per-file-ignores", settings.per_file_ignores or ()),
         ("extend-per-file-ignores", settings.extend_per_file_ignores),

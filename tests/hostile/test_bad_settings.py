@@ -1,6 +1,6 @@
 """A setting that would silently do nothing is exit 2 with one line: a ``services`` glob that keeps
 no folder, a folder named as a service that a ``shared`` glob takes, an empty ``--select``, a
-``shared-requirements`` file that does not exist."""
+``shared-requirements`` file that does not exist, a ``select`` that ``ignore`` cancels."""
 
 from __future__ import annotations
 
@@ -52,6 +52,12 @@ def _layout(root: Path, config: str) -> Path:
             'services = ["svc"]\n[ssot.canonical]\nThing = "a/m.py"\n',
             "ssot.canonical: Thing: 'a/m.py' is not a Python file of a service",
         ),
+        # run 75: every rule off, as an empty select would turn them off
+        (
+            'services = ["svc"]\nselect = ["ASY001"]\nignore = ["ASY"]\n',
+            "select and ignore leave no rule to check",
+        ),
+        ('services = ["svc"]\nignore = ["ALL"]\n', "select and ignore leave no rule to check"),
     ],
 )
 def test_a_setting_that_does_nothing_is_exit_2(tmp_path: Path, config: str, message: str) -> None:
