@@ -99,6 +99,7 @@ def test_ast_and_libcst_gatherers_agree() -> None:
         "    load('..up', 'pkg.sub'); load(name='by.keyword'); load('.x', package='pkg')\n"
         "    load('...too.far', 'pkg.sub'); importlib.import_module('.y', 'pkg')\n"
         "    __import__('.z', 'pkg'); other.load('not.this'); load(f'{x}')\n"
+        "    load('joined' '.name'); load(*names, 'not.first'); load(**options)\n"
         "from importlib import import_module as load\n"
     )
     via_ast = parse("x.py", code.encode())
@@ -109,7 +110,7 @@ def test_ast_and_libcst_gatherers_agree() -> None:
     modules = [f.module for f in gather_imports(via_ast)]
     assert modules == [
         *("os", "a.b", "", "m", "importlib", "svc.mod", "other", "z"),
-        *("pkg.up", "by.keyword", "pkg.x", "pkg.y", "importlib"),
+        *("pkg.up", "by.keyword", "pkg.x", "pkg.y", "joined.name", "importlib"),
     ]
     star = gather_imports(via_ast)[7]
     assert star.location.column == 15  # characters, not UTF-8 bytes

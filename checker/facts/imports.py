@@ -185,7 +185,7 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
             calls.append(node)
 
     def string(node: cst.BaseExpression) -> Optional[str]:
-        value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+        value = node.evaluated_value if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)) else None
         return value if isinstance(value, str) else None
 
     calls: List[cst.Call] = []
@@ -200,7 +200,7 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
             function = func.value if func.value in _DYNAMIC_CALLS else "import_module"
         else:
             continue
-        args = [string(a.value) for a in call.args if a.keyword is None and not a.star]
+        args = [None if a.star else string(a.value) for a in call.args if a.keyword is None and a.star != "**"]
         keywords = {a.keyword.value: string(a.value) for a in call.args if a.keyword is not None}
         module = dynamic_module(function, args, keywords)
         if module is not None:
