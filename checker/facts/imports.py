@@ -200,7 +200,8 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
             function = func.value if func.value in _DYNAMIC_CALLS else "import_module"
         else:
             continue
-        args = [None if a.star else string(a.value) for a in call.args if a.keyword is None and a.star != "**"]
+        positional = [a for a in call.args if a.keyword is None and a.star != "**"]
+        args = [None if a.star else string(a.value) for a in positional]
         keywords = {a.keyword.value: string(a.value) for a in call.args if a.keyword is not None}
         module = dynamic_module(function, args, keywords)
         if module is not None:
