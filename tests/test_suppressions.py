@@ -102,6 +102,18 @@ def test_comments_of_a_file_only_libcst_parses_come_from_its_tree() -> None:
     assert [(s.line, s.codes) for s in found] == [(1, ("IMP001",))]
 
 
+def test_a_file_only_libcst_parses_spreads_a_comment_over_its_statement() -> None:
+    """Run 75: such a file's suppressions were single-line, so 3.11 and 3.12.1 (which sends
+    the valid ``f"{x:{y=}}"`` to LibCST) disagreed on one file."""
+    import libcst
+
+    from archcheck.facts.source import ParsedSource
+
+    text = 'modules = [  # archcheck: ignore[IMP001]\n    __import__("é"), 1]; import other\nf"{"a"}"\n'
+    found = in_python(text, None, ParsedSource("x.py", text, None, libcst.parse_module(text)).cst_positions())
+    assert [(s.line, s.last_line, s.end_column) for s in found] == [(1, 2, 23)]  # characters
+
+
 def test_unused_expired_and_unjudged() -> None:
     suppressions = {
         "r.txt": in_lines(

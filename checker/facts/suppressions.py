@@ -118,6 +118,8 @@ def in_python(
             if isinstance(node, ast.stmt) and not _compound(node) and node.lineno in comments:
                 end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
                 ends[node.lineno] = max(ends.get(node.lineno, end), end)
+    elif cst is not None:
+        ends = _cst_ends(cst, comments)
     found = []
     for line, (codes, until) in sorted(comments.items()):
         end_line, end_offset = ends.get(line, (line, 0))
@@ -144,6 +146,21 @@ def _comments(text: str) -> Dict[int, Parsed]:
     except (tokenize.TokenError, SyntaxError):
         return {}
     return comments
+
+
+def _cst_ends(
+    positions: Mapping[libcst.CSTNode, CodeRange], comments: Mapping[int, Parsed]
+) -> Dict[int, Tuple[int, int]]:
+    """As for an ``ast`` tree: where the last simple statement starting on each comment's line
+    ends (line, character: LibCST counts characters)."""
+    import libcst
+
+    ends: Dict[int, Tuple[int, int]] = {}
+    for node, where in positions.items():
+        if isinstance(node, libcst.BaseSmallStatement) and where.start.line in comments:
+            end = (where.end.line, where.end.column)
+            ends[where.start.line] = max(ends.get(where.start.line, end), end)
+    return ends
 
 
 def _cst_comments(positions: Mapping[libcst.CSTNode, CodeRange]) -> Dict[int, Parsed]:
