@@ -257,7 +257,9 @@ INVALID = [
                 "    backup.fetch()  # expect: ASY003\n\n"
                 "async def spare():\n"
                 "    spare: Client = Client()\n"
-                "    spare.fetch()  # expect: ASY003\n"
+                "    spare.fetch()  # expect: ASY003\n\n"
+                "async def once():\n"
+                "    Client().fetch()  # expect: ASY003\n"
             ),
         }
     ),
