@@ -188,10 +188,10 @@ class _Gatherer:
             func = item.func
             target = dotted(func)
             if target is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
-                built = dotted(func.value.func)  # `Client().get()`: a method of an object built here
-                if built is not None:
+                maker = dotted(func.value.func)  # `Client().get()`: a method of an object built here
+                if maker is not None:
                     local = f"(){len(local_types)}"  # (a name no code can write)
-                    local_types.append((local, built))
+                    local_types.append((local, maker))
                     target = f"{local}.{func.attr}"
             where = self.where(item)
             if isinstance(func, ast.Attribute) and func.attr in _STORE_METHODS and item.args:

@@ -29,6 +29,7 @@ Every walk is iterative, so no input can exhaust the recursion limit.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
@@ -286,19 +287,38 @@ def _yields(body: Sequence[ast.stmt], marks: LineMarks) -> bool:
     return False
 
 
-def _first(body: Sequence[ast.AST], kinds: Tuple[type, ...]) -> Optional[ast.AST]:
-    """The first node of ``kinds`` in a block's own code (nested functions and lambdas aside),
-    counting async comprehensions as awaits when ``ast.Await`` is asked for."""
-    for node in own_nodes(body):
-        if isinstance(node, kinds):
-            return node
-        if (
-            ast.Await in kinds
-            and isinstance(node, COMPREHENSIONS)
-            and any(g.is_async for g in node.generators)
-        ):
-            return node
-    return None
+def _is_await(node: ast.AST) -> bool:
+    """An ``await``, ``async with``, ``async for``, or an async comprehension."""
+    return isinstance(node, _AWAITS) or (
+        isinstance(node, COMPREHENSIONS) and any(g.is_async for g in node.generators)
+    )
+
+
+Position = Tuple[int, int]
+
+
+class _InOrder:
+    """The nodes of one kind in a function's own code, in source order: the first of them in a
+    block is a search, not a walk of the block (a ``try`` in each of 98 nested ``try``
+    statements walked the same nodes 98 times)."""
+
+    def __init__(self, nodes: List[ast.AST]) -> None:
+        nodes.sort(key=_position)
+        self.nodes = nodes
+        self.positions = [_position(n) for n in nodes]
+
+    def first(self, body: Sequence[ast.stmt]) -> Optional[ast.AST]:
+        if not body:
+            return None
+        start = min(_position(n) for n in (body[0], *getattr(body[0], "decorator_list", ())))
+        last = body[-1]
+        end = (last.end_lineno or last.lineno, last.end_col_offset or 0)
+        at = bisect.bisect_left(self.positions, start)
+        return self.nodes[at] if at < len(self.nodes) and self.positions[at] < end else None
+
+
+def _position(node: ast.AST) -> Position:
+    return (node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
 
 _AWAITS = (ast.Await, ast.AsyncWith, ast.AsyncFor)
@@ -460,13 +480,16 @@ class _Gatherer:
             self._cleanups(node, scope.qualname, decorators)
 
     def _cleanups(self, node: ast.AsyncFunctionDef, qualname: str, decorators: Tuple[str, ...]) -> None:
-        for statement in own_nodes(node.body):
+        own = list(own_nodes(node.body))
+        yields = _InOrder([n for n in own if isinstance(n, _YIELDS)])
+        awaits = _InOrder([n for n in own if _is_await(n)])
+        for statement in own:
             if not isinstance(statement, (ast.Try, getattr(ast, "TryStar", ast.Try))):
                 continue
             handlers: List[ast.ExceptHandler] = statement.handlers  # type: ignore[attr-defined]
-            in_body = _first(statement.body, _YIELDS)  # type: ignore[attr-defined]
-            rest = [*statement.orelse, *(s for h in handlers for s in h.body)]  # type: ignore[attr-defined]
-            first_yield = in_body or _first(rest, _YIELDS)
+            in_body = yields.first(statement.body)  # type: ignore[attr-defined]
+            rest = [statement.orelse, *(h.body for h in handlers)]  # type: ignore[attr-defined]
+            first_yield = in_body or next((y for block in rest if (y := yields.first(block))), None)
             if first_yield is None:
                 continue
             taken = False  # an earlier handler already catches GeneratorExit
@@ -475,7 +498,7 @@ class _Gatherer:
                 if not _takes_generator_exit(handler) or taken:
                     continue
                 taken = True
-                awaited = _first(handler.body, _AWAITS)
+                awaited = awaits.first(handler.body)
                 if awaited is not None and in_body is not None:
                     clause = (
                         "except:" if handler.type is None else f"except {self.source.segment(handler.type)}"
@@ -483,7 +506,7 @@ class _Gatherer:
                     self._cleanup(qualname, awaited, clause, in_body, decorators)
                 left = awaited is None and _names_generator_exit(handler)
             finalbody: List[ast.stmt] = statement.finalbody  # type: ignore[attr-defined]
-            awaited = _first(finalbody, _AWAITS) if finalbody and not left else None
+            awaited = awaits.first(finalbody) if finalbody and not left else None
             if awaited is not None:
                 self._cleanup(qualname, awaited, "finally", first_yield, decorators)
 

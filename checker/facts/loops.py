@@ -29,6 +29,7 @@ from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Pattern
 
 from archcheck.facts.literals import RARE
 from archcheck.facts.names import (
+    SCOPES,
     Bound,
     assigned_values,
     bind,
@@ -74,6 +75,7 @@ RUNNING_PROBES = frozenset(
     }
 )
 _RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_running_loop"})
+_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
 _NESTED_GUARDS = 16  # blocks within blocks whose ends are judged for a guard
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
@@ -201,6 +203,7 @@ class _Gatherer:
         self.tracks_loops = any(marker in source.screen_text for marker in _FACTORY_MARKERS)
         self.reads_is_running = "is_running" in source.screen_text
         self._scope_bindings: Dict[int, Dict[str, List[str]]] = {}
+        self._probing: Optional[Set[int]] = None  # the `try` statements that probe for a running loop
         self._passes_idle: Dict[int, bool] = {}  # an `if` -> is it passed only while no loop runs
         self._module: Optional[Dict[str, List[str]]] = None
 
@@ -374,7 +377,7 @@ class _Gatherer:
             stack.append((node.body, replace(ctx, guarded=ctx.guarded or meaning.idle_if_true)))
             stack.append((node.orelse, replace(ctx, guarded=ctx.guarded or meaning.idle_if_false)))
         elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            probes = self._probes_running_loop(node.body)  # type: ignore[attr-defined]
+            probes = self._probes_running_loop(node)
             stack.append((node.body, ctx))  # type: ignore[attr-defined]
             for handler in node.handlers:  # type: ignore[attr-defined]
                 guards = probes and _catches(handler.type, _BROAD_ERRORS)
@@ -623,10 +626,43 @@ class _Gatherer:
         """Does ``body`` span a line that may bind a loop or probe for a running one?"""
         return any(self.tracked_marks.covers(statement) for statement in body)
 
-    def _probes_running_loop(self, body: Sequence[ast.stmt]) -> bool:
+    def _probes_running_loop(self, node: ast.AST) -> bool:
+        """Does a ``try``'s body (its own code, not nested functions') probe for a running loop?"""
+        body: Sequence[ast.stmt] = getattr(node, "body", ())
         if not (self.tracks_loops and self._may_track(body)):
             return False
-        return any(self._calls(node, RUNNING_PROBES) for node in own_nodes(body))
+        if self._probing is None:
+            self._probing = self._probing_tries()
+        return id(node) in self._probing
+
+    def _probing_tries(self) -> Set[int]:
+        """The ``try`` statements whose bodies probe for a running loop, in one walk of the file:
+        a probe marks the ``try`` around it and those around that, up to one already marked (a
+        walk of each ``try``'s body would take the square of their nesting)."""
+        assert self.source.ast_tree is not None
+        around: Dict[int, Optional[ast.AST]] = {}  # a try -> the try whose body holds it
+        probing: Set[int] = set()
+        todo: List[Tuple[ast.AST, Optional[ast.AST]]] = [(self.source.ast_tree, None)]
+        while todo:
+            node, inside = todo.pop()
+            if inside is not None and isinstance(node, ast.Call) and self._calls(node, RUNNING_PROBES):
+                marked: Optional[ast.AST] = inside
+                while marked is not None and id(marked) not in probing:
+                    probing.add(id(marked))
+                    marked = around[id(marked)]
+            if isinstance(node, _TRIES):
+                around[id(node)] = inside
+                todo += [(part, node) for part in node.body]
+                rest = (*node.handlers, *node.orelse, *node.finalbody)
+                todo += [(part, inside) for part in rest]
+            elif isinstance(node, SCOPES):  # its own code is its own scope's; what it computes here is not
+                computed = definition_parts(node)
+                here = {id(part) for part in computed}
+                todo += [(part, inside) for part in computed]
+                todo += [(part, None) for part in child_nodes(node) if id(part) not in here]
+            else:
+                todo += [(part, inside) for part in child_nodes(node)]
+        return probing
 
     def _probe_results(self, body: Sequence[ast.stmt]) -> Set[str]:
         """``try: get_running_loop(); in_loop = True`` makes ``in_loop`` mean "a loop runs"."""
@@ -634,10 +670,8 @@ class _Gatherer:
         if not self._may_track(body):
             return found
         for node in own_nodes(body):
-            if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and self._probes_running_loop(
-                node.body  # type: ignore[attr-defined]
-            ):
-                for item in node.body:  # type: ignore[attr-defined]
+            if isinstance(node, _TRIES) and self._probes_running_loop(node):
+                for item in node.body:
                     if isinstance(item, ast.Assign) and not _falsy(item.value):
                         found.update(t.id for t in item.targets if isinstance(t, ast.Name))
         return found
@@ -661,7 +695,7 @@ class _Gatherer:
                 body = meaning.idle_if_true or self._ends_idle(link.body, ctx, depth)
                 rest = self._passes_idle[id(link)] = body and (meaning.idle_if_false or rest)
             return rest
-        if isinstance(node, ast.Try) and self._probes_running_loop(node.body):
+        if isinstance(node, _TRIES) and self._probes_running_loop(node):
             return _leaves(node.body) and all(_catches(h.type, _BROAD_ERRORS) for h in node.handlers)
         return False
 
