@@ -244,7 +244,11 @@ INVALID = [
                 "def sync_refresh():\n    return asyncio.run(reload())\n\n"
                 "@router.get('/users')\nasync def handler():\n"
                 "    sync_refresh()  # expect: ASY003\n\n"
-                "@router.get('/orders')\nasync def handler():\n    return []\n"
+                "@router.get('/orders')\nasync def handler():\n    return []\n\n"
+                "@router.get('/sync')\nasync def sync_view():\n    return []\n\n"
+                "def sync_view():  # the name's last def: sync, and it enters a loop\n"
+                "    return asyncio.run(reload())\n\n"
+                "async def render():\n    sync_view()  # expect: ASY003\n"
             ),
             _APP + "clients.py": (  # an instance bound by `:=`, by unpacking, with an annotation
                 "import asyncio\n\n"
@@ -259,7 +263,9 @@ INVALID = [
                 "    spare: Client = Client()\n"
                 "    spare.fetch()  # expect: ASY003\n\n"
                 "async def once():\n"
-                "    Client().fetch()  # expect: ASY003\n"
+                "    Client().fetch()  # expect: ASY003\n\n"
+                "async def kept():\n"
+                "    (client := Client()).fetch()  # expect: ASY003\n"
             ),
         }
     ),

@@ -219,6 +219,15 @@ INVALID = [
             elif loop.is_running():
                 return
             loop.run_until_complete(step())  # expect: ASY002
+
+        async def restart(server, remote):
+            loop = asyncio.get_event_loop()
+            running = loop.is_running()
+            if remote:
+                running = server.is_running()  # another object's: no guard any more
+            if running:
+                return
+            loop.run_until_complete(step())  # expect: ASY002
     """),
 ]
 

@@ -187,8 +187,11 @@ class _Gatherer:
                 continue
             func = item.func
             target = dotted(func)
-            if target is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
-                maker = dotted(func.value.func)  # `Client().get()`: a method of an object built here
+            made = func.value if isinstance(func, ast.Attribute) else None
+            if isinstance(made, ast.NamedExpr):
+                made = made.value
+            if target is None and isinstance(func, ast.Attribute) and isinstance(made, ast.Call):
+                maker = dotted(made.func)  # `Client().get()`, `(c := Client()).get()`: an object built here
                 if maker is not None:
                     local = f"(){len(local_types)}"  # (a name no code can write)
                     local_types.append((local, maker))
@@ -357,14 +360,13 @@ def _one_per_name(defs: List[DefFact]) -> Tuple[DefFact, ...]:
     """One fact per qualname: functions of one name that are both kept (a decorated one a later
     one follows, ``@router.get`` and ``@router.post``; one in ``if``/``else``; one a call in a
     function's body reaches before the next is defined) are one node of the call graph, which
-    makes every call either makes, at the last one's header."""
+    makes every call either makes, at the last one's header; one sync and one async, the last."""
     by_name: Dict[str, DefFact] = {}
     for fact in defs:
         first = by_name.pop(fact.qualname, None)  # (popped: the merged fact goes in source order)
-        if first is not None:
+        if first is not None and first.is_async == fact.is_async:  # (else the last one is the name's)
             fact = msgspec.structs.replace(
                 fact,
-                is_async=fact.is_async or first.is_async,
                 calls=first.calls + fact.calls,
                 stores=tuple(sorted({*first.stores, *fact.stores})),
                 calls_through=first.calls_through + fact.calls_through,

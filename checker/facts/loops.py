@@ -204,7 +204,8 @@ class _Gatherer:
         self.reads_is_running = "is_running" in source.screen_text
         self._scope_bindings: Dict[int, Dict[str, List[str]]] = {}
         self._probing: Optional[Set[int]] = None  # the `try` statements that probe for a running loop
-        self._passes_idle: Dict[int, bool] = {}  # an `if` -> is it passed only while no loop runs
+        # (an `if`, the depth it was judged at) -> is it passed only while no loop runs?
+        self._passes_idle: Dict[Tuple[int, int], bool] = {}
         self._module: Optional[Dict[str, List[str]]] = None
 
     # --- names -------------------------------------------------------------
@@ -581,6 +582,7 @@ class _Gatherer:
         """Names a function binds only to ``is_running()`` of this thread's loop (``running =
         loop.is_running()``): true exactly while a loop runs."""
         found: Set[str] = set()
+        other: Set[str] = set()  # also bound to another object's is_running()
         for node in own_nodes(function.body):
             for target, value in assigned_values(node):
                 if (
@@ -588,10 +590,10 @@ class _Gatherer:
                     and isinstance(value, ast.Call)
                     and isinstance(value.func, ast.Attribute)
                     and value.func.attr == "is_running"
-                    and not value.args
-                    and self._current_loop(value.func.value, ctx)
                 ):
-                    found.add(target.id)
+                    current = not value.args and self._current_loop(value.func.value, ctx)
+                    (found if current else other).add(target.id)
+        found -= other
         if found:
             bindings = self._bindings_of(function)
             found = {n for n in found if all(k.endswith(".is_running") for k in bindings.get(n, ()))}
@@ -683,7 +685,7 @@ class _Gatherer:
         probes the running loop and then leaves. Judged once per ``if``: an ``elif`` chain of
         thousands of links is walked once, from its end (with what follows each link known)."""
         if isinstance(node, ast.If):
-            known = self._passes_idle.get(id(node))
+            known = self._passes_idle.get((id(node), depth))
             if known is not None:
                 return known
             chain = [node]
@@ -693,7 +695,7 @@ class _Gatherer:
             for link in reversed(chain):
                 meaning = self.meaning(link.test, ctx)
                 body = meaning.idle_if_true or self._ends_idle(link.body, ctx, depth)
-                rest = self._passes_idle[id(link)] = body and (meaning.idle_if_false or rest)
+                rest = self._passes_idle[(id(link), depth)] = body and (meaning.idle_if_false or rest)
             return rest
         if isinstance(node, _TRIES) and self._probes_running_loop(node):
             return _leaves(node.body) and all(_catches(h.type, _BROAD_ERRORS) for h in node.handlers)

@@ -39,3 +39,20 @@ def test_an_elif_chain_is_judged_once(monkeypatch: pytest.MonkeyPatch, falls_thr
     entries = gather_loop_entries(ParsedSource("m.py", text, ast.parse(text)), {"asyncio": "asyncio"}, calls)
     assert [entry.guarded for entry in entries] == [not falls_through]
     assert len(judged) <= 2 * (LINKS + 2)
+
+
+@pytest.mark.parametrize("wrappers", [0, 15, 16, 40])
+def test_the_nesting_bound_counts_from_the_guard_not_from_the_function(wrappers: int) -> None:
+    """Run 76: a guard's answer was remembered from the depth it was first judged at, so one
+    inside 16 plain ``if True:`` blocks stopped guarding what follows it."""
+    lines = ["import asyncio", "", "async def f(x):", "    loop = asyncio.get_event_loop()"]
+    indent = "    "
+    for _ in range(wrappers):
+        lines.append(indent + "if True:")
+        indent += "    "
+    guard = ["if x:", "    if loop.is_running():", "        return", "else:", "    return"]
+    lines += [indent + line for line in guard] + [indent + "loop.run_until_complete(g())"]
+    text = "\n".join(lines) + "\n"
+    calls = LoopCalls(frozenset({"asyncio.run"}), frozenset({"run_until_complete"}))
+    entries = gather_loop_entries(ParsedSource("m.py", text, ast.parse(text)), {"asyncio": "asyncio"}, calls)
+    assert [entry.guarded for entry in entries] == [True]
