@@ -40,6 +40,7 @@ from archcheck.facts.names import (
     BLOCKS,
     COMPREHENSIONS,
     SCOPES,
+    TRIES,
     Bound,
     bind,
     binds,
@@ -484,11 +485,11 @@ class _Gatherer:
         yields = _InOrder([n for n in own if isinstance(n, _YIELDS)])
         awaits = _InOrder([n for n in own if _is_await(n)])
         for statement in own:
-            if not isinstance(statement, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            if not isinstance(statement, TRIES):
                 continue
-            handlers: List[ast.ExceptHandler] = statement.handlers  # type: ignore[attr-defined]
-            in_body = yields.first(statement.body)  # type: ignore[attr-defined]
-            rest = [statement.orelse, *(h.body for h in handlers)]  # type: ignore[attr-defined]
+            handlers: List[ast.ExceptHandler] = statement.handlers
+            in_body = yields.first(statement.body)
+            rest = [statement.orelse, *(h.body for h in handlers)]
             first_yield = in_body or next((y for block in rest if (y := yields.first(block))), None)
             if first_yield is None:
                 continue
@@ -505,7 +506,7 @@ class _Gatherer:
                     )
                     self._cleanup(qualname, awaited, clause, in_body, decorators)
                 left = awaited is None and _names_generator_exit(handler)
-            finalbody: List[ast.stmt] = statement.finalbody  # type: ignore[attr-defined]
+            finalbody: List[ast.stmt] = statement.finalbody
             awaited = awaits.first(finalbody) if finalbody and not left else None
             if awaited is not None:
                 self._cleanup(qualname, awaited, "finally", first_yield, decorators)

@@ -60,6 +60,16 @@ def dynamic_module(
     return f"{bits[0]}.{rest}" if rest else bits[0]
 
 
+def _called(attribute: Optional[str], name: Optional[str], names: Sequence[str]) -> Optional[str]:
+    """The dynamic import function a call names (``x.import_module``, ``__import__``, an alias
+    among ``names``), from its attribute or its plain name; None for any other call."""
+    if attribute in _DYNAMIC_CALLS:
+        return attribute
+    if name is not None and name in names:
+        return name if name in _DYNAMIC_CALLS else "import_module"
+    return None
+
+
 def _string(node: ast.expr) -> Optional[str]:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
@@ -134,11 +144,9 @@ class _AstImports:
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in _DYNAMIC_CALLS:
-                function = func.attr
-            elif isinstance(func, ast.Name) and func.id in names:
-                function = func.id if func.id in _DYNAMIC_CALLS else "import_module"
-            else:
+            attribute = func.attr if isinstance(func, ast.Attribute) else None
+            function = _called(attribute, func.id if isinstance(func, ast.Name) else None, names)
+            if function is None:
                 continue
             keywords = {k.arg: _string(k.value) for k in node.keywords if k.arg}
             module = dynamic_module(function, [_string(a) for a in node.args], keywords)
@@ -194,11 +202,9 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
     names = _dynamic_names(facts)
     for call in calls:  # after every import: an alias may be imported below its first use
         func = call.func
-        if isinstance(func, cst.Attribute) and func.attr.value in _DYNAMIC_CALLS:
-            function = func.attr.value
-        elif isinstance(func, cst.Name) and func.value in names:
-            function = func.value if func.value in _DYNAMIC_CALLS else "import_module"
-        else:
+        attribute = func.attr.value if isinstance(func, cst.Attribute) else None
+        function = _called(attribute, func.value if isinstance(func, cst.Name) else None, names)
+        if function is None:
             continue
         positional = [a for a in call.args if a.keyword is None and a.star != "**"]
         args = [None if a.star else string(a.value) for a in positional]

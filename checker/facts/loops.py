@@ -30,6 +30,7 @@ from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Pattern
 from archcheck.facts.literals import RARE
 from archcheck.facts.names import (
     SCOPES,
+    TRIES,
     Bound,
     assigned_values,
     bind,
@@ -75,7 +76,6 @@ RUNNING_PROBES = frozenset(
     }
 )
 _RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_running_loop"})
-_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
 _NESTED_GUARDS = 16  # blocks within blocks whose ends are judged for a guard
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
@@ -377,14 +377,14 @@ class _Gatherer:
             meaning = self.meaning(node.test, ctx)
             stack.append((node.body, replace(ctx, guarded=ctx.guarded or meaning.idle_if_true)))
             stack.append((node.orelse, replace(ctx, guarded=ctx.guarded or meaning.idle_if_false)))
-        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        elif isinstance(node, TRIES):
             probes = self._probes_running_loop(node)
-            stack.append((node.body, ctx))  # type: ignore[attr-defined]
-            for handler in node.handlers:  # type: ignore[attr-defined]
+            stack.append((node.body, ctx))
+            for handler in node.handlers:
                 guards = probes and _catches(handler.type, _BROAD_ERRORS)
                 stack.append((handler.body, replace(ctx, guarded=ctx.guarded or guards)))
-            stack.append((node.orelse, ctx))  # type: ignore[attr-defined]
-            stack.append((node.finalbody, ctx))  # type: ignore[attr-defined]
+            stack.append((node.orelse, ctx))
+            stack.append((node.finalbody, ctx))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self._expressions([item.context_expr for item in node.items], ctx)
             expected = ctx.expected or any(self._expects_error(item.context_expr) for item in node.items)
@@ -652,7 +652,7 @@ class _Gatherer:
                 while marked is not None and id(marked) not in probing:
                     probing.add(id(marked))
                     marked = around[id(marked)]
-            if isinstance(node, _TRIES):
+            if isinstance(node, TRIES):
                 around[id(node)] = inside
                 todo += [(part, node) for part in node.body]
                 rest = (*node.handlers, *node.orelse, *node.finalbody)
@@ -672,7 +672,7 @@ class _Gatherer:
         if not self._may_track(body):
             return found
         for node in own_nodes(body):
-            if isinstance(node, _TRIES) and self._probes_running_loop(node):
+            if isinstance(node, TRIES) and self._probes_running_loop(node):
                 for item in node.body:
                     if isinstance(item, ast.Assign) and not _falsy(item.value):
                         found.update(t.id for t in item.targets if isinstance(t, ast.Name))
@@ -697,7 +697,7 @@ class _Gatherer:
                 body = meaning.idle_if_true or self._ends_idle(link.body, ctx, depth)
                 rest = self._passes_idle[(id(link), depth)] = body and (meaning.idle_if_false or rest)
             return rest
-        if isinstance(node, _TRIES) and self._probes_running_loop(node):
+        if isinstance(node, TRIES) and self._probes_running_loop(node):
             return _leaves(node.body) and all(_catches(h.type, _BROAD_ERRORS) for h in node.handlers)
         return False
 

@@ -28,6 +28,7 @@ from archcheck.model import ImportFact, ImportKind
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)  # what opens a scope of its own
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))  # `try` and, from 3.11, `try`/`except*`
 # the nodes that hold statements (beside definitions), and those fields of theirs, in field
 # order: a walk of statements visits no expression
 BLOCKS: Dict[type, Tuple[str, ...]] = {
@@ -362,14 +363,6 @@ def replaced_definitions(body: Sequence[ast.stmt]) -> Set[int]:
     body a call between the two reaches the first, so that is no block to ask about.) A
     decorated one is not replaced: its decorator may have registered it (``@router.get``);
     nor one the next of its name reads where it is defined (``class Client(Client)``)."""
-    last: Dict[str, ast.stmt] = {}
-    count = 0
-    for statement in body:
-        if isinstance(statement, _DEFINITIONS):
-            last[statement.name] = statement
-            count += 1
-    if count == len(last):
-        return set()
     replaced: Set[int] = set()
     earlier: Dict[str, Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]] = {}
     for statement in body:

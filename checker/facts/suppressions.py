@@ -114,10 +114,11 @@ def in_python(
     # comment line -> where the last of the simple statements starting there ends (line, byte)
     ends: Dict[int, Tuple[int, int]] = {}
     if tree is not None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.stmt) and not _compound(node) and node.lineno in comments:
-                end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
-                ends[node.lineno] = max(ends.get(node.lineno, end), end)
+        ends = _latest_ends(
+            (node.lineno, (node.end_lineno or node.lineno, node.end_col_offset or 0))
+            for node in ast.walk(tree)
+            if isinstance(node, ast.stmt) and not _compound(node) and node.lineno in comments
+        )
     elif cst is not None:
         ends = _cst_ends(cst, comments)
     found = []
@@ -155,11 +156,18 @@ def _cst_ends(
     ends (line, character: LibCST counts characters)."""
     import libcst
 
+    return _latest_ends(
+        (where.start.line, (where.end.line, where.end.column))
+        for node, where in positions.items()
+        if isinstance(node, libcst.BaseSmallStatement) and where.start.line in comments
+    )
+
+
+def _latest_ends(spans: Iterable[Tuple[int, Tuple[int, int]]]) -> Dict[int, Tuple[int, int]]:
+    """Each start line's latest end, of the ``(start line, (end line, end column))`` given."""
     ends: Dict[int, Tuple[int, int]] = {}
-    for node, where in positions.items():
-        if isinstance(node, libcst.BaseSmallStatement) and where.start.line in comments:
-            end = (where.end.line, where.end.column)
-            ends[where.start.line] = max(ends.get(where.start.line, end), end)
+    for line, end in spans:
+        ends[line] = max(ends.get(line, end), end)
     return ends
 
 
