@@ -128,6 +128,21 @@ def _known_codes(option: str, codes: Tuple[str, ...]) -> None:
         raise UserError(f"{option}: unknown rule code or prefix '{exc}'") from None
 
 
+def _some_rule_left(configured: Settings, settings: Settings, select: bool, ignore: bool) -> None:
+    """``--select``/``--ignore`` that leave no rule (alone or with the config's select and
+    ignore) are a usage error naming the options, as the config's own are named by its file."""
+    from archcheck.pipeline import registry  # start-up time: only when codes are given
+
+    if registry.select(settings.select, settings.ignore):
+        return
+    options = " and ".join(name for name, given in (("--select", select), ("--ignore", ignore)) if given)
+    config_keys = (("select", configured.select and not select), ("ignore", configured.ignore))
+    keys = [key for key, used in config_keys if used]
+    with_config = f" with the {' and '.join(keys)} of {configured.label}" if keys else ""
+    verb = "leave" if select and ignore else "leaves"
+    raise UserError(f"{options}{with_config} {verb} no rule to check")
+
+
 def _codes(values: Tuple[str, ...]) -> Tuple[str, ...]:
     """``--select A,B --select C`` -> ("A", "B", "C")."""
     return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
@@ -258,13 +273,15 @@ def check(
     for option, given in (("--select", select), ("--ignore", ignore)):
         if given:
             _known_codes(option, _codes(given))
-    settings = _settings(config, first, defer=True)
+    configured = _settings(config, first, defer=True)
     settings = with_overrides(
-        settings,
+        configured,
         select=_codes(select) or None,
-        ignore=(settings.ignore + _codes(ignore)) if ignore else None,
+        ignore=(configured.ignore + _codes(ignore)) if ignore else None,
         strict=strict,
     )
+    if select or ignore:
+        _some_rule_left(configured, settings, bool(select), bool(ignore))
     baseline = _named_baseline(settings, baseline_file) if baseline_file else _config_baseline(settings)
     if fix or diff:
         fixable = _fix(

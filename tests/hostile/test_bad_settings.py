@@ -67,6 +67,33 @@ def test_a_setting_that_does_nothing_is_exit_2(tmp_path: Path, config: str, mess
     assert stderr.startswith(f"archcheck: error: archcheck.toml: {message}") and stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("config", "options", "message"),
+    [
+        ("", ["--select", "ASY001", "--ignore", "ASY"], "--select and --ignore leave no rule to check"),
+        ("", ["--ignore", "ALL"], "--ignore leaves no rule to check"),
+        (
+            'ignore = ["REQ"]\n',
+            ["--select", "REQ001"],
+            "--select with the ignore of archcheck.toml leaves no rule",
+        ),
+        (
+            'select = ["REQ"]\n',
+            ["--ignore", "REQ"],
+            "--ignore with the select of archcheck.toml leaves no rule",
+        ),
+    ],
+)
+def test_options_that_leave_no_rule_name_the_options(
+    tmp_path: Path, config: str, options: List[str], message: str
+) -> None:
+    """Run 76: the reason named archcheck.toml when the command line's codes turned every rule off."""
+    result = run(_layout(tmp_path, 'services = ["svc"]\n' + config), *options)
+    assert result.returncode == 2
+    stderr = result.stderr.decode("utf-8")
+    assert stderr.startswith(f"archcheck: error: {message}") and stderr.count("\n") == 1
+
+
 @pytest.mark.parametrize("select", [[""], [","], [" , "]])
 def test_an_empty_select_option_is_exit_2(tmp_path: Path, select: List[str]) -> None:
     result = run(_layout(tmp_path, 'services = ["svc"]\n'), *(f"--select={s}" for s in select))
