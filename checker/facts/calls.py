@@ -11,7 +11,7 @@ pass-by-reference case: which parameters a function calls or stores on
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union, cast
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, cast
 
 import msgspec
 
@@ -21,6 +21,7 @@ from archcheck.facts.names import (
     COMPREHENSIONS,
     SCOPES,
     Bound,
+    Function,
     assigned_values,
     bind,
     binds,
@@ -31,20 +32,20 @@ from archcheck.facts.names import (
     replaced_definitions,
     scope_bindings,
     scope_split,
+    with_rebindings,
 )
 from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
 
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})
 _VIEWS = frozenset({"values", "items", "get"})
-FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _NESTED = (*SCOPES, *COMPREHENSIONS)  # what computes code a function's own walk does not reach
 
 
 # (qualname, class it is a method of, node, the functions around it, outermost first, the type
 # parameters of the classes around it: ``class K[T]``, 3.12)
-Defined = Tuple[str, Optional[str], FunctionNode, Tuple[FunctionNode, ...], FrozenSet[str]]
+Defined = Tuple[str, Optional[str], Function, Tuple[Function, ...], FrozenSet[str]]
 
 
 def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
@@ -55,7 +56,7 @@ def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
     found: List[Defined] = []
     replaced = replaced_definitions(body)
     # a stack, not recursion: an `elif` chain nests one level per branch
-    Todo = Tuple[ast.AST, str, Optional[str], Tuple[FunctionNode, ...], FrozenSet[str]]
+    Todo = Tuple[ast.AST, str, Optional[str], Tuple[Function, ...], FrozenSet[str]]
     todo: List[Todo] = [(n, "", None, (), frozenset()) for n in reversed(body)]
     pop, push = todo.pop, todo.extend
     while todo:
@@ -70,7 +71,7 @@ def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
                 typed = typed.union(p.name for p in getattr(node, "type_params", ()))
                 replaced |= replaced_definitions(node.body)  # type: ignore[attr-defined]
             else:
-                function = cast(FunctionNode, node)
+                function = cast(Function, node)
                 found.append((prefix + name, class_name, function, around, typed))
                 inner, owner, within = f"{prefix}{name}.<locals>.", None, (*around, function)
             push((n, inner, owner, within, typed) for n in reversed(node.body))  # type: ignore[attr-defined]
@@ -110,17 +111,21 @@ class _Gatherer:
 
     def module_bindings(self) -> Dict[str, List[str]]:
         """The module's bindings but for what ``except`` clauses bind (a stand-in for a failed
-        import): ``helper = other`` after ``def helper`` makes the name no longer the def."""
+        import), with what functions rebind (``global``): ``helper = other`` after ``def
+        helper`` makes the name no longer the def."""
         if self._module is None:
             assert self.source.ast_tree is not None
-            self._module = scope_bindings(self.source.ast_tree.body, None, handlers=False)
+            own = scope_bindings(self.source.ast_tree.body, None, handlers=False)
+            self._module = with_rebindings(own, self.source.rebound().get(None))
         return self._module
 
-    def bindings(self, node: FunctionNode) -> Dict[str, List[str]]:
-        """A function's own bindings, once per function (the functions nested in it ask too)."""
+    def bindings(self, node: Function) -> Dict[str, List[str]]:
+        """A function's own bindings, with what functions nested in it rebind (``nonlocal``),
+        once per function (the functions nested in it ask too)."""
         found = self._bindings.get(id(node))
         if found is None:
-            found = self._bindings[id(node)] = scope_bindings(node.body, node)
+            own = scope_bindings(node.body, node)
+            found = self._bindings[id(node)] = with_rebindings(own, self.source.rebound().get(id(node)))
         return found
 
     def where(self, node: ast.AST) -> Location:
@@ -128,10 +133,10 @@ class _Gatherer:
 
     def function(
         self,
-        node: FunctionNode,
+        node: Function,
         qualname: str,
         class_name: Optional[str],
-        around: Tuple[FunctionNode, ...],
+        around: Tuple[Function, ...],
         typed: FrozenSet[str],
     ) -> None:
         args = node.args

@@ -32,7 +32,7 @@ import ast
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.literals import needs_one_of
@@ -42,6 +42,8 @@ from archcheck.facts.names import (
     SCOPES,
     TRIES,
     Bound,
+    Function,
+    Rebound,
     bind,
     binds,
     call_chain,
@@ -52,6 +54,7 @@ from archcheck.facts.names import (
     qualify,
     scope_bindings,
     scope_split,
+    with_rebindings,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
@@ -92,8 +95,6 @@ _ASYNC_BLOCK = needs_one_of(
 )
 _RARE_MARKS = ("contextmanager", "depends")  # (``Depends``: the screens search lower-cased text)
 
-Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-
 
 class GeneratorFacts(NamedTuple):
     cleanups: Tuple[CleanupAwaitFact, ...] = ()
@@ -121,6 +122,8 @@ class _Scope:
     parent: Optional[_Scope] = None
     # the lines that may hold `:=` (which binds in a function, expressions and all)
     walrus: LineMarks = field(default_factory=lambda: LineMarks((), every=True))
+    # the module's: what functions rebind of the module's and other functions' names
+    rebound: Optional[Rebound] = field(default=None, repr=False)
     _bindings: Optional[Dict[str, List[str]]] = field(default=None, repr=False)
     _certain: Optional[bool] = field(default=None, repr=False)
 
@@ -141,7 +144,12 @@ class _Scope:
         if self._bindings is None:
             function = self.node if self.kind == "function" else None
             walrus = function is not None and self.walrus.covers(function)  # type: ignore[arg-type]
-            self._bindings = scope_bindings(self.body, function, walrus)
+            own = scope_bindings(self.body, function, walrus)
+            root = self
+            while root.parent is not None:
+                root = root.parent
+            key = None if self.kind == "module" else id(self.node)
+            self._bindings = with_rebindings(own, (root.rebound or {}).get(key))
         return self._bindings
 
     def binds_once(self, name: str, kind: str) -> bool:
@@ -576,7 +584,8 @@ def gather_generators(
     tree = source.ast_tree
     if tree is None:
         return GeneratorFacts()
-    module = _Scope("module", "", tree.body, walrus=source.marked_where((":=",) if screen else None))
+    walrus = source.marked_where((":=",) if screen else None)
+    module = _Scope("module", "", tree.body, walrus=walrus, rebound=source.rebound())
     delegates, instances = _top_level(source, module)
     cleanups: List[CleanupAwaitFact] = []
     uses: List[ProtocolUseFact] = []

@@ -29,13 +29,16 @@ from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Pattern
 
 from archcheck.facts.literals import RARE
 from archcheck.facts.names import (
+    DECLARED,
     SCOPES,
     TRIES,
     Bound,
+    Function,
     assigned_values,
     bind,
     binds,
     child_nodes,
+    deciding_kinds,
     definition_parts,
     dotted,
     own_nodes,
@@ -45,6 +48,7 @@ from archcheck.facts.names import (
     replaced_definitions,
     scope_bindings,
     scope_split,
+    with_rebindings,
 )
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
@@ -79,9 +83,6 @@ _RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_
 _NESTED_GUARDS = 16  # blocks within blocks whose ends are judged for a guard
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
-
-Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-_DECLARED = ("global", "nonlocal")
 
 
 # text without these holds no loop factory or running-loop probe: no name needs tracking
@@ -180,6 +181,12 @@ class _Context:
     # innermost last, and the names a lambda or comprehension around it binds
     scopes: Tuple[Union[Function, ast.ClassDef], ...] = ()
     bound: Optional[Bound] = None
+
+
+def _binds_own(bindings: Mapping[str, Sequence[str]], name: str) -> bool:
+    """Does a scope bind ``name`` as its own (not declared ``global`` or ``nonlocal``)?"""
+    kinds = bindings.get(name, ())
+    return bool(kinds) and not any(kind in DECLARED for kind in kinds)
 
 
 class _Gatherer:
@@ -316,9 +323,9 @@ class _Gatherer:
 
     def gather(self, tree: ast.Module) -> Tuple[LoopEntryFact, ...]:
         module_loops = frozenset(
-            self._bindings(tree.body, LOOP_FACTORIES, _Context()) if self.tracks_loops else ()
+            self._bindings(tree, LOOP_FACTORIES, _Context()) if self.tracks_loops else ()
         )
-        module_fresh = frozenset(self._bindings(tree.body, FRESH_LOOPS, _Context()) if module_loops else ())
+        module_fresh = frozenset(self._bindings(tree, FRESH_LOOPS, _Context()) if module_loops else ())
         start = _Context(loops=module_loops, fresh=module_fresh)
         stack: List[Tuple[Sequence[ast.stmt], _Context]] = [(tree.body, start)]
         while stack:
@@ -354,7 +361,7 @@ class _Gatherer:
             )
             self.class_loops[prefix] = frozenset(self._self_bindings(node, ctx))
             self.class_fresh[prefix] = (
-                self._fresh_attributes(node) if self.class_loops[prefix] else frozenset()
+                self._attributes_only_from(node, FRESH_LOOPS) if self.class_loops[prefix] else frozenset()
             )
             # a class's type parameters (`class K[T]`, 3.12) are names of its body and methods
             bound = bind(ctx.bound, (p.name for p in getattr(node, "type_params", ())))
@@ -408,28 +415,28 @@ class _Gatherer:
             qualname = ctx.class_prefix + node.name
         else:
             qualname = (f"{ctx.function}.<locals>." if ctx.function else "") + node.name
-        params = {a.arg for a in parameters(node.args)}
         scopes = (*(s for s in ctx.scopes if not isinstance(s, ast.ClassDef)), node)
-        inherited = {name for name in ctx.loops if not name.startswith("self.") and name not in params}
+        own = self._bindings_of(node) if ctx.loops or self.tracks_loops else {}
+        # a name the function binds itself (a parameter, ``loop = FakeLoop()``) is not the one around
+        inherited = {name for name in ctx.loops if not name.startswith("self.") and not _binds_own(own, name)}
         if ctx.function is None and ctx.class_name is not None:
             inherited |= self.class_loops.get(ctx.class_prefix, frozenset())
         loops = set(inherited)
         running: Set[str] = set()
         fresh: Set[str] = set()
         if self.tracks_loops:
-            loops |= self._bindings(node.body, LOOP_FACTORIES, _Context(scopes=scopes, bound=ctx.bound))
-            own = self._bindings_of(node)
-            fresh = {name for name in ctx.fresh if "." not in name and name not in own}
+            loops |= self._bindings(node, LOOP_FACTORIES, _Context(scopes=scopes, bound=ctx.bound))
+            fresh = {name for name in ctx.fresh if "." not in name and not _binds_own(own, name)}
             if ctx.function is None and ctx.class_name is not None:
                 fresh |= self.class_fresh.get(ctx.class_prefix, frozenset())
-            fresh |= self._bindings(node.body, FRESH_LOOPS, _Context(scopes=scopes, bound=ctx.bound))
+            fresh |= self._bindings(node, FRESH_LOOPS, _Context(scopes=scopes, bound=ctx.bound))
             loops |= {
                 a.arg
                 for a in parameters(node.args)
                 if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
             }
             in_scope = _Context(scopes=scopes, bound=ctx.bound)
-            running = self._bindings(node.body, RUNNING_LOOP | _RUNNING_OR_NONE, in_scope)
+            running = self._bindings(node, RUNNING_LOOP | _RUNNING_OR_NONE, in_scope)
             running |= self._probe_results(node.body)
             if self.reads_is_running:
                 running |= self._running_flags(node, _Context(loops=frozenset(loops), fresh=frozenset(fresh)))
@@ -520,39 +527,40 @@ class _Gatherer:
         head = (dotted(node) or "").split(".")[0]
         if binds(ctx.bound, head):
             return True
-        for scope in reversed(ctx.scopes):
-            kinds = self._bindings_of(scope).get(head)
-            if not kinds:
-                continue
-            if any(kind not in _DECLARED and kind != "import" for kind in kinds):
-                return True  # (also what a `global` name is assigned: the module's, rebound)
-            if "import" in kinds:
-                return False  # imported here (into the module's or the outer function's name too)
-            if "global" in kinds:
-                break
-        kinds = self._module_bindings().get(head, [])
-        return any(kind not in _DECLARED and kind != "import" for kind in kinds)
+        scopes = (self._bindings_of(scope) for scope in reversed(ctx.scopes))
+        kinds = deciding_kinds(head, scopes, self._module_bindings())
+        return any(kind not in DECLARED and kind != "import" for kind in kinds)
 
     def _bindings_of(self, scope: Union[Function, ast.ClassDef]) -> Dict[str, List[str]]:
+        """A function's or a class body's bindings, with what nested functions rebind of its
+        names (``nonlocal``)."""
         found = self._scope_bindings.get(id(scope))
         if found is None:
             function = None if isinstance(scope, ast.ClassDef) else scope
-            found = self._scope_bindings[id(scope)] = scope_bindings(scope.body, function)
+            own = scope_bindings(scope.body, function)
+            found = with_rebindings(own, self.source.rebound().get(id(scope)))
+            self._scope_bindings[id(scope)] = found
         return found
 
     def _module_bindings(self) -> Dict[str, List[str]]:
-        """The module's own bindings, but for what its ``except`` clauses bind: ``except
-        ImportError: uvloop = None`` stands in for a failed import, and leaves the import's."""
+        """The module's own bindings and what functions rebind (``global``), but for what its
+        ``except`` clauses bind: ``except ImportError: uvloop = None`` stands in for a failed
+        import, and leaves the import's."""
         if self._module is None:
             assert self.source.ast_tree is not None
-            self._module = scope_bindings(self.source.ast_tree.body, None, handlers=False)
+            own = scope_bindings(self.source.ast_tree.body, None, handlers=False)
+            self._module = with_rebindings(own, self.source.rebound().get(None))
         return self._module
 
     # --- facts about a body, not descending into nested scopes ----------------
 
-    def _bindings(self, body: Sequence[ast.stmt], factories: FrozenSet[str], ctx: _Context) -> Set[str]:
+    def _bindings(
+        self, scope: Union[ast.Module, Function], factories: FrozenSet[str], ctx: _Context
+    ) -> Set[str]:
         """Names (and ``self.x``) assigned the result of one of ``factories`` in a scope (``ctx``:
-        its scopes, to tell a factory of the module from one of a name the scope binds)."""
+        its scopes, to tell a factory of the module from one of a name the scope binds), and
+        nothing else there, nor by a function that declares them ``global`` or ``nonlocal``."""
+        body = scope.body
         found: Set[str] = set()
         if not self._may_track(body):
             return found
@@ -564,7 +572,8 @@ class _Gatherer:
                 if name is not None and not self._shadowed(value.func, ctx):
                     found.add(name)
         if found:  # a name the scope also binds otherwise (``loop = FakeLoop()``) is no certain loop
-            bindings = scope_bindings(body, None)
+            key = None if isinstance(scope, ast.Module) else id(scope)
+            bindings = with_rebindings(scope_bindings(body, None), self.source.rebound().get(key))
             found = {
                 name for name in found if "." in name or self._only_from(bindings.get(name, ()), factories)
             }
@@ -599,8 +608,9 @@ class _Gatherer:
             found = {n for n in found if all(k.endswith(".is_running") for k in bindings.get(n, ()))}
         return found
 
-    def _fresh_attributes(self, cls: ast.ClassDef) -> FrozenSet[str]:
-        """The ``self`` attributes that a class's methods assign a new loop, and nothing else."""
+    def _attributes_only_from(self, cls: ast.ClassDef, factories: FrozenSet[str]) -> FrozenSet[str]:
+        """The ``self`` attributes that a class's methods assign the result of one of
+        ``factories``, and nothing else."""
         fresh: Dict[str, bool] = {}
         for item in cls.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -608,7 +618,7 @@ class _Gatherer:
                     for target, value in assigned_values(node):
                         name = dotted(target)
                         if name is not None and name.startswith("self."):
-                            made = isinstance(value, ast.Call) and self._calls(value, FRESH_LOOPS)
+                            made = isinstance(value, ast.Call) and self._calls(value, factories)
                             fresh[name] = fresh.get(name, True) and made
         return frozenset(name for name, only in fresh.items() if only)
 
@@ -616,13 +626,15 @@ class _Gatherer:
         if not self.tracks_loops:
             return set()
         around = tuple(s for s in ctx.scopes if not isinstance(s, ast.ClassDef))
-        return {
+        found = {
             name
             for item in cls.body
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-            for name in self._bindings(item.body, LOOP_FACTORIES, _Context(scopes=(*around, item)))
+            for name in self._bindings(item, LOOP_FACTORIES, _Context(scopes=(*around, item)))
             if name.startswith("self.")
         }
+        # one assigned anything else in another method (``self.loop = FakeLoop()``) is no certain loop
+        return found & self._attributes_only_from(cls, LOOP_FACTORIES) if found else found
 
     def _may_track(self, body: Sequence[ast.stmt]) -> bool:
         """Does ``body`` span a line that may bind a loop or probe for a running one?"""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from typing import (
+    Callable,
     Dict,
     FrozenSet,
     Iterable,
@@ -26,6 +27,7 @@ from typing import (
 
 from archcheck.model import ImportFact, ImportKind
 
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)  # what opens a scope of its own
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))  # `try` and, from 3.11, `try`/`except*`
@@ -319,6 +321,103 @@ _LEAF_FIELDS = frozenset(
 _NO_CHILDREN = (ast.Constant, ast.MatchSingleton, ast.Global, ast.Nonlocal)
 _WITH_NONE = (ast.Dict, ast.arguments)  # lists that may hold None: `{**x}` keys, kw_defaults
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+DECLARED = ("global", "nonlocal")
+# a name's kinds in the scope of the module (key ``None``) or of a function (its id)
+Rebound = Dict[Optional[int], Dict[str, List[str]]]
+
+
+def declared_rebindings(
+    module: Sequence[ast.stmt], declares: Callable[[ast.stmt], bool], walrus: bool = True
+) -> Rebound:
+    """How functions bind the names they declare ``global`` (then the module's, key ``None``)
+    or ``nonlocal`` (the nearest function's around that binds it, key its id): a scope's name
+    that another scope rebinds, as LibCST's scopes also count it. One walk of the statements
+    that ``declares`` may hold a declaration (a line screen); ``walrus`` as for
+    ``scope_bindings``."""
+    found: Rebound = {}
+    own: Dict[int, Dict[str, List[str]]] = {}
+
+    def bindings_of(function: Function) -> Dict[str, List[str]]:
+        known = own.get(id(function))
+        if known is None:
+            known = own[id(function)] = scope_bindings(function.body, function, walrus)
+        return known
+
+    todo: List[Tuple[ast.AST, Tuple[Function, ...]]] = [(s, ()) for s in module]
+    while todo:
+        node, around = todo.pop()
+        if isinstance(node, ast.stmt) and not declares(node):  # (a `case` has no lines)
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for name, kinds in bindings_of(node).items():
+                key = _declared_scope(name, kinds, around, bindings_of)
+                if key is not False:
+                    listed = found.setdefault(key, {}).setdefault(name, [])
+                    listed += [k for k in kinds if k not in DECLARED and listed.count(k) < 2]
+            around = (*around, node)
+            todo += [(s, around) for s in node.body]
+        elif isinstance(node, ast.ClassDef):
+            todo += [(s, around) for s in node.body]
+        else:
+            todo += [(s, around) for field in BLOCKS.get(type(node), ()) for s in getattr(node, field)]
+    return found
+
+
+def _declared_scope(
+    name: str,
+    kinds: Sequence[str],
+    around: Sequence[Function],
+    bindings_of: Callable[[Function], Mapping[str, Sequence[str]]],
+) -> Union[Optional[int], bool]:
+    """The scope whose ``name`` a function's bindings of it rebind (``declared_rebindings``'
+    key), or False: not declared, or only declared."""
+    if all(kind in DECLARED for kind in kinds):
+        return False
+    if "global" in kinds:
+        return None
+    if "nonlocal" not in kinds:
+        return False
+    for function in reversed(around):
+        theirs = bindings_of(function).get(name, ())
+        if "global" in theirs:
+            return None
+        if any(kind not in DECLARED for kind in theirs):
+            return id(function)
+    return False
+
+
+def with_rebindings(
+    bindings: Dict[str, List[str]], rebound: Optional[Mapping[str, List[str]]]
+) -> Dict[str, List[str]]:
+    """A scope's bindings with those other scopes make of its names (``declared_rebindings``)."""
+    if not rebound:
+        return bindings
+    merged = dict(bindings)
+    for name, kinds in rebound.items():
+        mine = merged.get(name, [])
+        merged[name] = mine + [k for k in kinds if mine.count(k) < 2]
+    return merged
+
+
+def deciding_kinds(
+    head: str, scopes: Iterable[Mapping[str, Sequence[str]]], module: Mapping[str, Sequence[str]]
+) -> Sequence[str]:
+    """How the scope that a use of ``head`` reads binds it (empty: nowhere, a builtin): the
+    innermost of ``scopes`` (a function's, or a class's whose body the use is in; each with
+    its rebindings) that binds it, else the module's. ``global`` sends the name on to the
+    module, ``nonlocal`` to the functions around, unless the scope imports it itself (the
+    module that import binds is the name's where the scope reads it)."""
+    for bindings in scopes:
+        kinds = bindings.get(head)
+        if not kinds:
+            continue
+        if "import" in kinds or not any(kind in DECLARED for kind in kinds):
+            return kinds
+        if "global" in kinds:
+            break
+    return module.get(head, ())
 
 
 def child_nodes(node: ast.AST) -> List[ast.AST]:

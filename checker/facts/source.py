@@ -45,6 +45,7 @@ from typing import (
 
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, max_tokens, too_many_tokens
 from archcheck.facts.literals import RARE, needed, needs_one_of, rare_texts_in
+from archcheck.facts.names import Rebound, declared_rebindings
 from archcheck.isolate import Crashed, mapped_bytes, run_isolated, use_grace
 from archcheck.model import CstFacts, Location, ParseProblem
 from archcheck.quiet import warnings_off
@@ -73,6 +74,7 @@ class ParsedSource:
     _rare: Optional[FrozenSet[str]] = None  # see ``_lines_holding``
     _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
     _positions: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
+    _rebound: Optional[Rebound] = None  # see ``rebound``
     # per line: where its characters of several bytes start, and the extra bytes before each
     _wide: Dict[int, Tuple[List[int], List[int]]] = field(default_factory=dict)
 
@@ -129,6 +131,18 @@ class ParsedSource:
         if self._read is None:
             self._read = self.text if self.text.isascii() else unicodedata.normalize("NFKC", self.text)
         return self._read
+
+    def rebound(self) -> Rebound:
+        """The names functions rebind in the module's or another function's scope, declared
+        ``global`` or ``nonlocal`` (``names.declared_rebindings``), once per file; none where
+        the text says neither."""
+        if self._rebound is None:
+            text, tree = self.screen_text, self.ast_tree
+            self._rebound = {}
+            if tree is not None and ("global" in text or "nonlocal" in text):
+                marks = self.marked_where((), ("global", "nonlocal"))
+                self._rebound = declared_rebindings(tree.body, marks.covers, ":=" in text)
+        return self._rebound
 
     @property
     def screen_text(self) -> str:

@@ -1,0 +1,158 @@
+"""Run 76: a name that certainly held an event loop (or an instance) stayed one when another
+scope rebound it: a function declaring it ``global`` or ``nonlocal``, a method assigning the
+``self`` attribute something else, or the function itself binding the name it shadows.
+
+A name counts as a loop (ASY002) or an instance (ASY003) only when every binding of it, in
+its own scope and from the scopes that declare it theirs, makes one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile._project import project, unscreened_agree
+
+LOOPS = """\
+import asyncio
+loop = asyncio.new_event_loop()
+kept = asyncio.new_event_loop()
+
+
+def rebinder():
+    global loop
+    loop = FakeLoop()
+
+
+def keeps():
+    global kept
+    kept = asyncio.new_event_loop()
+
+
+async def module_loop_rebound(x):
+    loop.run_until_complete(x)
+
+
+async def module_loop_kept(x):
+    kept.run_until_complete(x)
+
+
+async def own_name(x):
+    kept = FakeLoop()
+    kept.run_until_complete(x)
+
+
+def closure():
+    lp = asyncio.new_event_loop()
+
+    def set_it():
+        nonlocal lp
+        lp = FakeLoop()
+
+    async def inner(x):
+        lp.run_until_complete(x)
+    return set_it, inner
+
+
+def closure_kept():
+    lp = asyncio.new_event_loop()
+
+    async def inner(x):
+        lp.run_until_complete(x)
+    return inner
+
+
+class Swapped:
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+
+    def swap(self):
+        self.loop = FakeLoop()
+
+    async def go(self, x):
+        self.loop.run_until_complete(x)
+
+
+class Kept:
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+
+    async def go(self, x):
+        self.loop.run_until_complete(x)
+"""
+
+INSTANCES = """\
+import asyncio
+
+
+class Client:
+    def get(self):
+        return asyncio.run(fetch())
+
+
+client = Client()
+kept = Client()
+
+
+def reset():
+    global client
+    client = Other()
+
+
+async def rebound():
+    return client.get()
+
+
+async def still_an_instance():
+    return kept.get()
+"""
+
+
+def test_a_loop_rebound_elsewhere_is_no_certain_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, {"a.py": LOOPS})
+    assert [f for f in unscreened_agree(root, monkeypatch) if f[0] == "ASY002"] == [
+        ("ASY002", "svc/app/a.py", 21),
+        ("ASY002", "svc/app/a.py", 45),
+        ("ASY002", "svc/app/a.py", 65),
+    ]
+
+
+def test_an_instance_rebound_through_global_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {"a.py": INSTANCES})
+    assert [f for f in unscreened_agree(root, monkeypatch) if f[0] == "ASY003"] == [
+        ("ASY003", "svc/app/a.py", 23)
+    ]
+
+
+BLOCKS = """\
+import asyncio
+loop = asyncio.new_event_loop()
+
+match command:
+    case "reset":
+        def reset():
+            global loop
+            loop = FakeLoop()
+    case _:
+        try:
+            pass
+        except Exception:
+            def other():
+                global loop
+                loop = asyncio.new_event_loop()
+
+
+async def go(x):
+    loop.run_until_complete(x)
+"""
+
+
+def test_a_declaration_inside_match_and_except_blocks_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The corpus run: a ``case`` has no line numbers, so the line screen could not ask it."""
+    root = project(tmp_path, {"a.py": BLOCKS})
+    assert [f for f in unscreened_agree(root, monkeypatch) if f[0].startswith("ASY")] == []
