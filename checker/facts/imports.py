@@ -8,13 +8,35 @@ files only LibCST's newer grammar can read.
 from __future__ import annotations
 
 import ast
-from typing import List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
 
-from archcheck.facts.names import child_nodes
+from archcheck.facts.names import (
+    Bound,
+    bind,
+    binds,
+    child_nodes,
+    deciding_kinds,
+    dotted,
+    import_aliases,
+    qualify,
+    scope_bindings,
+    scope_split,
+    with_rebindings,
+)
 from archcheck.facts.source import LineMarks, ParsedSource, deep_recursion
 from archcheck.model import ImportFact, ImportKind, Location
 
+if TYPE_CHECKING:
+    import libcst
+    import libcst.metadata
+
 _DYNAMIC_CALLS = ("import_module", "__import__")
+# what a dynamic import's function must stand for, where its name is read -> its kind
+_DYNAMIC_FUNCTIONS = {
+    "importlib.import_module": "import_module",
+    "importlib.__import__": "__import__",
+    "builtins.__import__": "__import__",
+}
 _BODY_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 # node types that hold statements -> their statement fields, last first (for a stack)
 _HOLDERS = {
@@ -60,14 +82,17 @@ def dynamic_module(
     return f"{bits[0]}.{rest}" if rest else bits[0]
 
 
-def _called(attribute: Optional[str], name: Optional[str], names: Sequence[str]) -> Optional[str]:
-    """The dynamic import function a call names (``x.import_module``, ``__import__``, an alias
-    among ``names``), from its attribute or its plain name; None for any other call."""
-    if attribute in _DYNAMIC_CALLS:
-        return attribute
-    if name is not None and name in names:
-        return name if name in _DYNAMIC_CALLS else "import_module"
-    return None
+def _called(written: Optional[str], kinds: Sequence[str], aliases: Mapping[str, str]) -> Optional[str]:
+    """The dynamic import function a call's function (a dotted name as ``written``) stands for
+    (``import_module`` or ``__import__``), through the file's imports (``aliases``), where the
+    scope that reads its first name binds it as ``kinds`` (``names.deciding_kinds``): imported
+    there (``importlib.import_module``, an alias), or bound nowhere (the builtin ``__import__``).
+    A name a parameter, an assignment or a loop binds is not the module (None)."""
+    if written is None:
+        return None
+    if "import" in kinds:
+        return _DYNAMIC_FUNCTIONS.get(qualify(written, aliases) or "")
+    return None if kinds or "." in written else _DYNAMIC_FUNCTIONS.get(f"builtins.{written}")
 
 
 def _string(node: ast.expr) -> Optional[str]:
@@ -87,10 +112,14 @@ def _dynamic_names(facts: Sequence[ImportFact]) -> Tuple[str, ...]:
     return (*_DYNAMIC_CALLS, *sorted(aliases))
 
 
+_Scope = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
+
+
 class _AstImports:
     def __init__(self, source: ParsedSource) -> None:
         self.source = source
         self.facts: List[ImportFact] = []
+        self._bindings: Dict[Optional[int], Dict[str, List[str]]] = {}  # a scope's id (None: the module's)
 
     def gather(self) -> Tuple[ImportFact, ...]:
         tree = self.source.ast_tree
@@ -98,8 +127,25 @@ class _AstImports:
         self._statements(tree.body, self.source.marked_where((), ("import",)))
         if self.source.may_hold(*_DYNAMIC_CALLS):
             names = _dynamic_names(self.facts)
-            self._dynamic(tree, self.source.marked_where(_DYNAMIC_CALLS, names[len(_DYNAMIC_CALLS) :]), names)
+            marks = self.source.marked_where(_DYNAMIC_CALLS, names[len(_DYNAMIC_CALLS) :])
+            self._dynamic(tree, marks, frozenset(names))
         return tuple(self.facts)
+
+    def _scope(self, scope: Optional[_Scope]) -> Dict[str, List[str]]:
+        """How a function, a class body or the module (None) binds each name, with what other
+        functions rebind (``global``, ``nonlocal``), once per scope."""
+        key = None if scope is None else id(scope)
+        found = self._bindings.get(key)
+        if found is None:
+            walrus = ":=" in self.source.screen_text
+            tree = self.source.ast_tree
+            assert tree is not None
+            if scope is None:
+                own = scope_bindings(tree.body, None, walrus)
+            else:
+                own = scope_bindings(scope.body, None if isinstance(scope, ast.ClassDef) else scope, walrus)
+            found = self._bindings[key] = with_rebindings(own, self.source.rebound().get(key))
+        return found
 
     def _location(self, node: ast.AST) -> Location:
         return self.source.location(node)
@@ -132,20 +178,39 @@ class _AstImports:
                 for field in _HOLDERS[type(node)]:
                     stack.extend(reversed(getattr(node, field)))
 
-    def _dynamic(self, tree: ast.Module, marks: LineMarks, names: Sequence[str]) -> None:
-        """Literal ``import_module("x")`` / ``__import__("x")`` calls (``names``: what the file
-        calls them), on the marked lines only."""
-        stack: List[ast.AST] = [tree]
+    def _dynamic(self, tree: ast.Module, marks: LineMarks, names: FrozenSet[str]) -> None:
+        """Literal ``import_module("x")`` / ``__import__("x")`` calls (``names``: the last names
+        they may be called by), on the marked lines only, each read in the scopes around it: a
+        lambda's or a comprehension's names (``bound``), the functions' and the class body's
+        whose code it is (``scopes``), the module's."""
+        aliases = import_aliases(self.facts)
+        stack: List[Tuple[ast.AST, Optional[Bound], Tuple[_Scope, ...]]] = [(tree, None, ())]
         while stack:
-            node = stack.pop()
+            node, bound, scopes = stack.pop()
             if isinstance(node, (ast.stmt, ast.expr)) and not marks.covers(node):
                 continue
-            stack.extend(child_nodes(node))
+            split = scope_split(node)
+            if split is not None:
+                inner = bind(bound, split.names)
+                stack += [(part, bound, scopes) for part in split.outside]
+                stack += [(part, inner, scopes) for part in split.inside]
+                continue
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                body = {id(statement) for statement in node.body}
+                own = (*(s for s in scopes if not isinstance(s, ast.ClassDef)), node)
+                stack += [(c, None, own) if id(c) in body else (c, bound, scopes) for c in child_nodes(node)]
+                continue
+            stack += [(child, bound, scopes) for child in child_nodes(node)]
             if not isinstance(node, ast.Call):
                 continue
-            func = node.func
-            attribute = func.attr if isinstance(func, ast.Attribute) else None
-            function = _called(attribute, func.id if isinstance(func, ast.Name) else None, names)
+            written = dotted(node.func)
+            if written is None or written.rsplit(".", 1)[-1] not in names:
+                continue
+            head = written.split(".")[0]
+            if binds(bound, head):
+                continue
+            kinds = deciding_kinds(head, (self._scope(s) for s in reversed(scopes)), self._scope(None))
+            function = _called(written, kinds, aliases)
             if function is None:
                 continue
             keywords = {k.arg: _string(k.value) for k in node.keywords if k.arg}
@@ -199,11 +264,16 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
     calls: List[cst.Call] = []
     with deep_recursion():
         source.cst_module().visit(Gatherer())
-    names = _dynamic_names(facts)
-    for call in calls:  # after every import: an alias may be imported below its first use
-        func = call.func
-        attribute = func.attr.value if isinstance(func, cst.Attribute) else None
-        function = _called(attribute, func.value if isinstance(func, cst.Name) else None, names)
+    names = set(_dynamic_names(facts))
+    aliases = import_aliases(facts)
+    candidates: List[Tuple[cst.Call, str, cst.Name]] = []  # after every import: an alias may be below
+    for call in calls:
+        written, head = _cst_dotted(call.func)
+        if written is not None and head is not None and written.rsplit(".", 1)[-1] in names:
+            candidates.append((call, written, head))
+    scopes = _cst_scopes(source) if candidates else {}
+    for call, written, head in candidates:
+        function = _called(written, _cst_kinds(scopes.get(head), head), aliases)
         if function is None:
             continue
         positional = [a for a in call.args if a.keyword is None and a.star != "**"]
@@ -214,3 +284,40 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
             facts.append(ImportFact(module, 0, (), ImportKind.DYNAMIC, where(call)))
     facts.sort(key=lambda f: (f.location.line, f.location.column))
     return tuple(facts)
+
+
+def _cst_dotted(node: libcst.BaseExpression) -> Tuple[Optional[str], Optional[libcst.Name]]:
+    """A name or an attribute of one as written (``a.b.c``), with its first name; None for
+    anything else, as ``names.dotted``."""
+    import libcst as cst
+
+    parts: List[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None, None
+    parts.append(node.value)
+    return ".".join(reversed(parts)), node
+
+
+def _cst_scopes(source: ParsedSource) -> Mapping[libcst.CSTNode, Optional[libcst.metadata.Scope]]:
+    from libcst.metadata import MetadataWrapper, ScopeProvider
+
+    wrapper = MetadataWrapper(source.cst_module(), unsafe_skip_copy=True)
+    with deep_recursion():
+        return wrapper.resolve(ScopeProvider)
+
+
+def _cst_kinds(scope: Optional[libcst.metadata.Scope], head: libcst.Name) -> List[str]:
+    """How the scope that reads ``head`` binds it, as ``names.deciding_kinds`` tells: "import",
+    "other", or nothing (bound nowhere, or a builtin)."""
+    from libcst.metadata import BuiltinAssignment, ImportAssignment
+
+    if scope is None:
+        return []
+    return [
+        "import" if isinstance(found, ImportAssignment) else "other"
+        for found in scope[head.value]
+        if not isinstance(found, BuiltinAssignment)
+    ]

@@ -1,0 +1,125 @@
+"""Run 76: IMP001 read ``import_module`` and ``__import__`` by name alone, so a parameter named
+``importlib``, a local ``import_module = loader`` or a comprehension's target was the module,
+unlike for the ASY rules (``test_shadowed_imports``).
+
+A dynamic import's function now stands for ``importlib.import_module`` (or ``__import__``)
+where the scope that reads its name imports it (or binds it nowhere, for the builtin). The
+``ast`` gatherer reads the scopes itself; the LibCST one, for files only LibCST parses, asks
+LibCST's scopes: both give the same facts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archcheck.facts.imports import gather_imports
+from archcheck.facts.source import ParsedSource, parse
+from archcheck.model import ImportKind
+from archcheck.rule_api.examples import Example
+from tests.helpers import write_example
+from tests.hostile._project import findings
+
+# each call of a line ending in "# yes" imports the other service; the rest do not
+CASES = """\
+import importlib
+from importlib import import_module as load
+import builtins
+
+
+def parameter(importlib):
+    importlib.import_module("other.app.m")
+
+
+def assigned(loader):
+    import_module = loader
+    import_module("other.app.m")
+
+
+def comprehension(mods):
+    return [importlib.import_module("other.app.m") for importlib in mods]
+
+
+def first_iterable(mods):
+    return [m for importlib in importlib.import_module("other.app.m").x]  # yes
+
+
+by_lambda = lambda importlib: importlib.import_module("other.app.m")
+around_lambda = lambda: importlib.import_module("other.app.m")  # yes
+
+
+def kept():
+    importlib.import_module("other.app.m")  # yes
+    load("other.app.m")  # yes
+    __import__("other.app.m")  # yes
+    builtins.__import__("other.app.m")  # yes
+    importlib.__import__("other.app.m")  # yes
+
+
+def shadow_builtin(__import__):
+    __import__("other.app.m")
+
+
+class Holder:
+    importlib = None
+    importlib.import_module("other.app.m")
+
+    def method(self):
+        importlib.import_module("other.app.m")  # yes
+
+
+def rebinds():
+    global load
+    load = None
+
+
+def reads():
+    load("other.app.m")  # yes
+
+
+def closure():
+    importlib = None
+
+    def inner():
+        nonlocal importlib
+        import importlib
+
+        importlib.import_module("other.app.m")  # yes
+
+    return inner
+
+
+def unimported(loader, self):
+    import_module("other.app.m")
+    loader.import_module("other.app.m")
+    self.importlib.import_module("other.app.m")
+
+
+def default(module=importlib.import_module("other.app.m")):  # yes
+    pass
+"""
+
+
+def _project(root: Path, code: str) -> Path:
+    files = {
+        "svc/requirements.txt": "httpx\n",
+        "svc/app/a.py": code,
+        "other/requirements.txt": "httpx\n",
+        "other/app/m.py": "x = 1\n",
+    }
+    return write_example(root, Example(files, 'services = ["svc", "other"]\n'))
+
+
+def test_a_shadowed_import_function_imports_nothing(tmp_path: Path) -> None:
+    root = _project(tmp_path, CASES)
+    expected = [n for n, line in enumerate(CASES.splitlines(), 1) if line.endswith("# yes")]
+    assert [line for code, _, line in findings(root) if code == "IMP001"] == expected
+
+
+def test_the_ast_and_libcst_gatherers_read_the_scopes_alike() -> None:
+    via_ast = parse("a.py", CASES.encode())
+    assert isinstance(via_ast, ParsedSource) and via_ast.ast_tree is not None
+    via_cst = ParsedSource("a.py", CASES, None)
+    via_cst.cst_module()
+    dynamic = [f for f in gather_imports(via_ast) if f.kind is ImportKind.DYNAMIC]
+    assert dynamic == [f for f in gather_imports(via_cst) if f.kind is ImportKind.DYNAMIC]
+    assert len(dynamic) == CASES.count("# yes")
