@@ -166,6 +166,13 @@ INVALID = [
             loop = asyncio.get_event_loop()
             if not (hasattr(loop, "is_running") and loop.is_running()) or service.forced:
                 asyncio.run(service.start())  # expect: ASY001
+
+        async def load(raw):
+            try:
+                asyncio.get_running_loop()
+                return json.loads(raw)  # fails in a running loop too: into the handler
+            except Exception:
+                return asyncio.run(fetch(raw))  # expect: ASY001
     """
     ),
     example(

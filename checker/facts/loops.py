@@ -82,6 +82,7 @@ RUNNING_PROBES = frozenset(
 _RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_running_loop"})
 _NESTED_GUARDS = 16  # blocks within blocks whose ends are judged for a guard
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
+_PROBE_ERRORS = frozenset({"RuntimeError"})  # what a probe raises when no loop runs
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 
 
@@ -388,7 +389,7 @@ class _Gatherer:
             probes = self._probes_running_loop(node)
             stack.append((node.body, ctx))
             for handler in node.handlers:
-                guards = probes and _catches(handler.type, _BROAD_ERRORS)
+                guards = probes and self._guards(node, handler)
                 stack.append((handler.body, replace(ctx, guarded=ctx.guarded or guards)))
             stack.append((node.orelse, ctx))
             stack.append((node.finalbody, ctx))
@@ -659,7 +660,7 @@ class _Gatherer:
         todo: List[Tuple[ast.AST, Optional[ast.AST]]] = [(self.source.ast_tree, None)]
         while todo:
             node, inside = todo.pop()
-            if inside is not None and isinstance(node, ast.Call) and self._calls(node, RUNNING_PROBES):
+            if inside is not None and self._probes(node):
                 marked: Optional[ast.AST] = inside
                 while marked is not None and id(marked) not in probing:
                     probing.add(id(marked))
@@ -678,6 +679,39 @@ class _Gatherer:
                 todo += [(part, inside) for part in child_nodes(node)]
         return probing
 
+    def _guards(self, probing: ast.AST, handler: ast.ExceptHandler) -> bool:
+        """Is a handler of a ``try`` that probes for a running loop reached only while none
+        runs? It catches the probe's ``RuntimeError`` by name; or it catches a broader class
+        (``Exception``, ``BaseException``, bare) and nothing else in the ``try`` can raise: the
+        probe is the ``try``'s only code but for plain names and constants (else ``json.loads``
+        failing in a running loop would lead there too)."""
+        if handler.type is not None and _catches(handler.type, _PROBE_ERRORS):
+            return True
+        body: Sequence[ast.stmt] = getattr(probing, "body", ())
+        return _catches(handler.type, _BROAD_ERRORS) and all(self._probe_or_plain(s) for s in body)
+
+    def _probe_or_plain(self, statement: ast.stmt) -> bool:
+        """Is a statement a running-loop probe (``loop = get_running_loop()``, or its value
+        returned), or one that cannot raise (``pass``, ``in_loop = True``, ``return loop``)?"""
+        if isinstance(statement, ast.Pass):
+            return True
+        if isinstance(statement, (ast.Expr, ast.Return)):
+            targets: List[ast.expr] = []
+        elif isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.AnnAssign) and statement.simple:
+            targets = [statement.target]
+        else:
+            return False
+        value = statement.value
+        if not (value is None or isinstance(value, (ast.Constant, ast.Name)) or self._probes(value)):
+            return False
+        return all(isinstance(target, ast.Name) for target in targets)
+
+    def _probes(self, node: ast.AST) -> bool:
+        """Is ``node`` a call that probes for a running loop (``asyncio.get_running_loop()``)?"""
+        return self._calls(node, RUNNING_PROBES)
+
     def _probe_results(self, body: Sequence[ast.stmt]) -> Set[str]:
         """``try: get_running_loop(); in_loop = True`` makes ``in_loop`` mean "a loop runs"."""
         found: Set[str] = set()
@@ -685,6 +719,8 @@ class _Gatherer:
             return found
         for node in own_nodes(body):
             if isinstance(node, TRIES) and self._probes_running_loop(node):
+                if not all(self._guards(node, handler) for handler in node.handlers):
+                    continue  # a handler can be reached while a loop runs: the flag is False then too
                 for item in node.body:
                     if isinstance(item, ast.Assign) and not _falsy(item.value):
                         found.update(t.id for t in item.targets if isinstance(t, ast.Name))
@@ -710,7 +746,7 @@ class _Gatherer:
                 rest = self._passes_idle[(id(link), depth)] = body and (meaning.idle_if_false or rest)
             return rest
         if isinstance(node, TRIES) and self._probes_running_loop(node):
-            return _leaves(node.body) and all(_catches(h.type, _BROAD_ERRORS) for h in node.handlers)
+            return _leaves(node.body) and all(self._guards(node, h) for h in node.handlers)
         return False
 
     def _ends_idle(self, body: Sequence[ast.stmt], ctx: _Context, depth: int) -> bool:

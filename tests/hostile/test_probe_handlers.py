@@ -1,0 +1,100 @@
+"""Run 76: a ``try`` that probes for a running loop made its whole ``except Exception:``
+handler (and the code after a ``try`` that returns) "reached only while no loop runs", even
+when other code in the ``try`` can raise into it while a loop runs (``json.loads`` failing).
+
+A handler that catches the probe's ``RuntimeError`` by name still guards (the real pattern: in
+the corpora, every such handler does); one that catches only ``Exception``, ``BaseException``
+or everything guards only when the probe is all the ``try`` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile._project import project, unscreened_agree
+
+CODE = """\
+import asyncio
+import json
+
+
+async def broad_after_other_code(raw):
+    try:
+        asyncio.get_running_loop()
+        return json.loads(raw)
+    except Exception:
+        return asyncio.run(fetch())  # yes
+
+
+async def broad_after_the_probe_only():
+    try:
+        loop = asyncio.get_running_loop()
+        in_loop = True
+        return loop
+    except Exception:
+        return asyncio.run(fetch())
+
+
+async def bare_after_the_probe_only():
+    try:
+        asyncio.get_running_loop()
+    except:
+        asyncio.run(fetch())
+
+
+async def runtime_error_by_name(raw):
+    try:
+        asyncio.get_running_loop()
+        return json.loads(raw)
+    except (ValueError, RuntimeError):
+        return asyncio.run(fetch())
+
+
+async def early_return_after_other_code(raw):
+    try:
+        asyncio.get_running_loop()
+        return json.loads(raw)
+    except Exception:
+        pass
+    return asyncio.run(fetch())  # yes
+
+
+async def early_return_after_the_probe_only():
+    try:
+        loop = asyncio.get_running_loop()
+        return loop
+    except BaseException:
+        pass
+    return asyncio.run(fetch())
+
+
+async def flag_after_other_code(raw):
+    try:
+        asyncio.get_running_loop()
+        in_loop = True
+        data = json.loads(raw)
+    except Exception:
+        in_loop = False
+    if not in_loop:
+        asyncio.run(fetch())  # yes
+
+
+async def flag_after_the_probe_only():
+    try:
+        asyncio.get_running_loop()
+        in_loop = True
+    except Exception:
+        in_loop = False
+    if not in_loop:
+        asyncio.run(fetch())
+"""
+
+
+def test_a_broad_handler_guards_only_a_probe_that_is_all_the_try_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {"a.py": CODE})
+    expected = [n for n, line in enumerate(CODE.splitlines(), 1) if line.endswith("# yes")]
+    assert [line for code, _, line in unscreened_agree(root, monkeypatch) if code == "ASY001"] == expected
