@@ -190,14 +190,15 @@ class _AstImports:
             if isinstance(node, (ast.stmt, ast.expr)) and not marks.covers(node):
                 continue
             split = scope_split(node)
+            functions = tuple(s for s in scopes if not isinstance(s, ast.ClassDef))  # seen from inside
             if split is not None:
                 inner = bind(bound, split.names)
                 stack += [(part, bound, scopes) for part in split.outside]
-                stack += [(part, inner, scopes) for part in split.inside]
+                stack += [(part, inner, functions) for part in split.inside]
                 continue
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 body = {id(statement) for statement in node.body}
-                own = (*(s for s in scopes if not isinstance(s, ast.ClassDef)), node)
+                own = (*functions, node)
                 stack += [(c, None, own) if id(c) in body else (c, bound, scopes) for c in child_nodes(node)]
                 continue
             stack += [(child, bound, scopes) for child in child_nodes(node)]

@@ -62,6 +62,8 @@ def shadow_builtin(__import__):
 class Holder:
     importlib = None
     importlib.import_module("other.app.m")
+    by_lambda = lambda: importlib.import_module("other.app.m")  # yes
+    listed = [importlib.import_module("other.app.m") for _ in "ab"]  # yes
 
     def method(self):
         importlib.import_module("other.app.m")  # yes
