@@ -215,6 +215,7 @@ class _Gatherer:
         # (an `if`, the depth it was judged at) -> is it passed only while no loop runs?
         self._passes_idle: Dict[Tuple[int, int], bool] = {}
         self._module: Optional[Dict[str, List[str]]] = None
+        self._module_all: Optional[Dict[str, List[str]]] = None  # see ``_module_values``
 
     # --- names -------------------------------------------------------------
 
@@ -323,11 +324,10 @@ class _Gatherer:
     # --- the walk -------------------------------------------------------------
 
     def gather(self, tree: ast.Module) -> Tuple[LoopEntryFact, ...]:
-        module_loops = frozenset(
-            self._bindings(tree, LOOP_FACTORIES, _Context()) if self.tracks_loops else ()
+        loops, fresh = (
+            self._bindings(tree, (LOOP_FACTORIES, FRESH_LOOPS), _Context()) if self.tracks_loops else ((), ())
         )
-        module_fresh = frozenset(self._bindings(tree, FRESH_LOOPS, _Context()) if module_loops else ())
-        start = _Context(loops=module_loops, fresh=module_fresh)
+        start = _Context(loops=frozenset(loops), fresh=frozenset(fresh))
         stack: List[Tuple[Sequence[ast.stmt], _Context]] = [(tree.body, start)]
         while stack:
             body, ctx = stack.pop()
@@ -426,18 +426,17 @@ class _Gatherer:
         running: Set[str] = set()
         fresh: Set[str] = set()
         if self.tracks_loops:
-            loops |= self._bindings(node, LOOP_FACTORIES, _Context(scopes=scopes, bound=ctx.bound))
-            fresh = {name for name in ctx.fresh if "." not in name and not _binds_own(own, name)}
+            groups = (LOOP_FACTORIES, FRESH_LOOPS, RUNNING_LOOP | _RUNNING_OR_NONE)
+            made, fresh, running = self._bindings(node, groups, _Context(scopes=scopes, bound=ctx.bound))
+            loops |= made
+            fresh |= {name for name in ctx.fresh if "." not in name and not _binds_own(own, name)}
             if ctx.function is None and ctx.class_name is not None:
                 fresh |= self.class_fresh.get(ctx.class_prefix, frozenset())
-            fresh |= self._bindings(node, FRESH_LOOPS, _Context(scopes=scopes, bound=ctx.bound))
             loops |= {
                 a.arg
                 for a in parameters(node.args)
                 if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
             }
-            in_scope = _Context(scopes=scopes, bound=ctx.bound)
-            running = self._bindings(node, RUNNING_LOOP | _RUNNING_OR_NONE, in_scope)
             running |= self._probe_results(node.body)
             if self.reads_is_running:
                 running |= self._running_flags(node, _Context(loops=frozenset(loops), fresh=frozenset(fresh)))
@@ -553,31 +552,45 @@ class _Gatherer:
             self._module = with_rebindings(own, self.source.rebound().get(None))
         return self._module
 
+    def _module_values(self) -> Dict[str, List[str]]:
+        """The module's bindings with what its ``except`` clauses bind too, and what functions
+        rebind (``global``): a loop one of them replaces is no certain loop."""
+        if self._module_all is None:
+            assert self.source.ast_tree is not None
+            own = scope_bindings(self.source.ast_tree.body, None)
+            self._module_all = with_rebindings(own, self.source.rebound().get(None))
+        return self._module_all
+
     # --- facts about a body, not descending into nested scopes ----------------
 
     def _bindings(
-        self, scope: Union[ast.Module, Function], factories: FrozenSet[str], ctx: _Context
-    ) -> Set[str]:
-        """Names (and ``self.x``) assigned the result of one of ``factories`` in a scope (``ctx``:
-        its scopes, to tell a factory of the module from one of a name the scope binds), and
-        nothing else there, nor by a function that declares them ``global`` or ``nonlocal``."""
-        body = scope.body
-        found: Set[str] = set()
-        if not self._may_track(body):
+        self, scope: Union[ast.Module, Function], groups: Sequence[FrozenSet[str]], ctx: _Context
+    ) -> List[Set[str]]:
+        """For each group of factories, the names (and ``self.x``) assigned the result of one of
+        them in a scope (``ctx``: its scopes, to tell a factory of the module from one of a name
+        the scope binds), and nothing else there, nor by a function that declares them
+        ``global`` or ``nonlocal``: one walk of the scope's code for every group."""
+        found: List[Set[str]] = [set() for _ in groups]
+        if not self._may_track(scope.body):
             return found
-        for node in own_nodes(body):
+        for node in own_nodes(scope.body):
             for target, value in assigned_values(node):  # `=`, `:=`, `a, b = make(), 1`
-                if not (isinstance(value, ast.Call) and self._calls(value, factories)):
+                if not isinstance(value, ast.Call):
+                    continue
+                made = self.qualified(value.func)
+                if made is None or not any(made in factories for factories in groups):
                     continue
                 name = dotted(target)
                 if name is not None and not self._shadowed(value.func, ctx):
-                    found.add(name)
-        if found:  # a name the scope also binds otherwise (``loop = FakeLoop()``) is no certain loop
-            key = None if isinstance(scope, ast.Module) else id(scope)
-            bindings = with_rebindings(scope_bindings(body, None), self.source.rebound().get(key))
-            found = {
-                name for name in found if "." in name or self._only_from(bindings.get(name, ()), factories)
-            }
+                    for names, factories in zip(found, groups):
+                        if made in factories:
+                            names.add(name)
+        if any(found):  # a name the scope also binds otherwise (``loop = FakeLoop()``) is no certain loop
+            bindings = self._module_values() if isinstance(scope, ast.Module) else self._bindings_of(scope)
+            for names, factories in zip(found, groups):
+                names -= {
+                    n for n in names if "." not in n and not self._only_from(bindings.get(n, ()), factories)
+                }
         return found
 
     def _only_from(self, kinds: Sequence[str], factories: FrozenSet[str]) -> bool:
@@ -631,7 +644,7 @@ class _Gatherer:
             name
             for item in cls.body
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-            for name in self._bindings(item, LOOP_FACTORIES, _Context(scopes=(*around, item)))
+            for name in self._bindings(item, (LOOP_FACTORIES,), _Context(scopes=(*around, item)))[0]
             if name.startswith("self.")
         }
         # one assigned anything else in another method (``self.loop = FakeLoop()``) is no certain loop
