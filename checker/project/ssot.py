@@ -231,9 +231,11 @@ def _file_sites(project: Project, path: str) -> FileSites:
         # `from distutils.command.build import build as _build` makes `_build` mean `build`
         bases = tuple(qualify(b, aliases) or b for b in c.bases)
         same = [b for b, meant in zip(c.bases, bases) if meant.rsplit(".", 1)[-1] == c.name]
-        extends = project.class_file(path, same[0]) if same else None
+        extends: Optional[str] = None
         if same and "." not in same[0] and not project.files.binders(path).get(same[0]):
             extends = path  # `class Client(Client)`: the class above, extended in place
+        elif same:
+            extends = project.class_file(path, same[0])
         ancestors, walked = project.ancestry(path, c.name)
         read.update(walked)
         classes.append(
