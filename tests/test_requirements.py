@@ -127,6 +127,31 @@ def test_bad_lines_are_problems_at_their_line() -> None:
     assert [r.name for r in facts.requirements] == ["ok"]
 
 
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ('psycopg2==2.9 ; platform_release != "://"', "psycopg2"),
+        ('httpx==0.25 ; platform_release != "a://b/c"', "httpx"),
+        ("pkg @ https://example.com/pkg.whl", "pkg"),
+        ("https://example.com/pkg-1.0.tar.gz#egg=pkg", "pkg"),
+        ("git+https://example.com/lib.git#egg=lib", "lib"),
+        ("GIT+SSH://git@example.com/lib.git#egg=lib", "lib"),
+        ("file:///opt/wheels/w-1.0.whl#egg=w", "w"),
+        ("vendored/pkg-1.0.tar.gz#egg=vend", "vend"),
+        ("./local#egg=local", "local"),
+    ],
+)
+def test_a_url_or_a_path_is_told_as_pip_tells_it(line: str, name: str) -> None:
+    """Run 77: a ``://`` anywhere (a marker's string) made a line an unnamed URL, so no rule
+    compared it: a database driver could hide in the shared file that way."""
+    assert [r.name for r in parse(line + "\n").requirements] == [name]
+
+
+def test_a_bad_line_with_a_url_in_it_is_still_a_problem() -> None:
+    facts = parse("badline https://x !!!\n")
+    assert [p.location.line for p in facts.problems] == [1] and facts.requirements == ()
+
+
 def test_undecodable_file() -> None:
     facts = parse_requirements("r.txt", b"ok==1\ncaf\xe9==1\n")
     assert [p.location.line for p in facts.problems] == [2]

@@ -204,10 +204,23 @@ def _requirement_name(spec: str) -> Optional[str]:
 
 
 def _is_unnamed(spec: str) -> bool:
-    """A path or URL requirement without ``name @``: valid for pip, nothing to compare."""
+    """A path or URL requirement without ``name @``: valid for pip, nothing to compare. As pip
+    tells them (``parse_req_from_line``): a URL starts with a scheme it knows; a path, before
+    any ``;`` marker, starts with ``.``, ``/`` or ``~``, or holds a separator (and no space).
+    A ``://`` elsewhere (in a marker's string) makes no URL of a named requirement."""
     if " @ " in spec or spec.startswith("@"):
         return False
-    return spec.startswith((".", "/", "~")) or "://" in spec or spec.startswith(("git+", "hg+", "svn+"))
+    if _URL_SCHEME.match(spec):
+        return True
+    location = spec.split(";", 1)[0].strip()
+    return location.startswith((".", "/", "~")) or (
+        ("/" in location or "\\" in location) and not any(c.isspace() for c in location)
+    )
+
+
+# the schemes pip reads a URL requirement by (``pip._internal.utils.urls.is_url``: these and
+# its version-control schemes: ``git``, ``git+https``, ``hg+ssh``, ``svn+file``, ``bzr+lp``…)
+_URL_SCHEME = re.compile(r"(?:https?|file|ftp|(?:git|hg|svn|bzr)(?:\+[a-z-]+)?):", re.IGNORECASE)
 
 
 _BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
