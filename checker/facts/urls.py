@@ -235,9 +235,35 @@ def mask_credentials(text: str) -> str:
     (``password=``, ``password[]=``, ``sslpassword=``, ``token=``, ``auth=``,
     ``authorization=``, ``key=``, ``#access_token=``, ``;password=``…), up to a closing
     quote, bracket or punctuation after them; a percent-encoded URL in a parameter's value
-    is masked too. Everything else is left exactly as written.
+    is masked too. Outside URLs, so is the value of a secret ``name=value`` pair (a libpq DSN's
+    ``password=``, ``api_key=``, ``token=``; quoted or not) and a bearer token. Everything else
+    is left exactly as written.
     """
-    return _mask_text(text, _NESTING)
+    return _mask_pairs(_mask_text(text, _NESTING))
+
+
+# `name=value` in free text (a libpq DSN, a shell line, a keyword argument): the value, quoted
+# (up to its quote on the same line) or up to a space, a separator or a bracket; bounded
+_PAIR = re.compile(
+    r"""(?<![\w\[\].-])([A-Za-z_][\w.\[\]-]{0,63})=(?!=)("[^"\n]{0,1000}"|'[^'\n]{0,1000}'|[^\s&;,'"()\[\]{}<>]{1,1000})"""
+)
+# `Bearer <token>`: a token68 with a digit or a mark in it (not a word of prose: "Bearer tokens")
+_BEARER = re.compile(r"(?i)\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{8,}=*")
+
+
+def _mask_pairs(text: str) -> str:
+    if "=" in text:
+        text = _PAIR.sub(_mask_pair, text)
+    return _BEARER.sub(lambda match: match.group(1) + MASK, text) if "earer" in text.lower() else text
+
+
+def _mask_pair(match: re.Match[str]) -> str:
+    name, value = match.group(1), match.group(2)
+    bare = value.strip("'\"")
+    if not bare or bare.startswith(MASK) or not _SECRET_PARAM.search(_param_name(name)):
+        return match.group(0)  # (a URL's parameter is masked already, and what follows it kept)
+    quote = value[0] if value[0] in "'\"" else ""
+    return f"{name}={quote}{MASK}{quote}"
 
 
 def _mask_text(text: str, depth: int) -> str:

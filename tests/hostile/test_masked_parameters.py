@@ -11,6 +11,26 @@ from archcheck.facts.urls import mask_credentials
 @pytest.mark.parametrize(
     ("text", "masked"),
     [
+        ("host=db password=S3cret user=app", "host=db password=*** user=app"),
+        ("dbname=x password='two words' sslmode=require", "dbname=x password='***' sslmode=require"),
+        ('connect(api_key="k1", timeout=3)', 'connect(api_key="***", timeout=3)'),
+        ("SECRET_KEY=django-insecure-x; token=t", "SECRET_KEY=***; token=***"),
+        ("Authorization: Bearer eyJhbGciOi.J9x", "Authorization: Bearer ***"),
+        # not secrets: other names, comparisons, prose
+        ("monkey=banana host=db user=app", "monkey=banana host=db user=app"),
+        ("if token==expected and password == other", "if token==expected and password == other"),
+        ("Bearer tokens expire; a bearer authentication", "Bearer tokens expire; a bearer authentication"),
+    ],
+)
+def test_secret_pairs_outside_urls_are_masked(text: str, masked: str) -> None:
+    """Run 77: ``find`` showed a DSN's ``password=`` in a docstring; any output could."""
+    assert mask_credentials(text) == masked
+    assert mask_credentials(masked) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
         ("'http://localhost:7/?token=abc' points at it", "'http://localhost:7/?token=***' points at it"),
         ('see "https://h/x?password=p".', 'see "https://h/x?password=***".'),
         ("(https://h/x?api_key=k)", "(https://h/x?api_key=***)"),

@@ -79,6 +79,19 @@ def test_find_masks_docstrings(tmp_path: Path) -> None:
         )
 
 
+def test_find_masks_secret_pairs_and_bearer_tokens_in_docstrings(tmp_path: Path) -> None:
+    """Run 77: a libpq DSN's ``password=``, ``api_key=``, ``token=`` and a bearer token in a
+    docstring were shown as written; only URL passwords were masked."""
+    doc = (
+        "DSN: host=db password=S3cretPw user=app; api_key=AKIA_SECRET1 token=TOK_SECRET2 Bearer eyJ0.SECRET3"
+    )
+    root = project(tmp_path, {"db.py": f'class DatabaseManager:\n    """{doc}"""\n'})
+    for fmt in ("text", "json"):
+        result = _cli(root, "find", "database manager", "--format", fmt)
+        assert result.returncode == 0 and "host=db password=***" in result.stdout
+        assert "SECRET" not in result.stdout and "S3cretPw" not in result.stdout
+
+
 def test_fixes_not_made_and_diffs_mask_credentials(tmp_path: Path) -> None:
     root = project(tmp_path, {"main.py": "x = 1\n"})
     (root / "requirements.shared.txt").write_text("foo @ https://u:hunterNF1@x.example/foo-1.0.whl\n")
