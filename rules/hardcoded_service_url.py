@@ -8,10 +8,11 @@ service or container name from a docker-compose file, or an
 `config.internal-hosts` match, when the code uses it as a connection target:
 
 - an argument of an HTTP, database, Redis, AMQP, gRPC or OpenTelemetry client
-  (`httpx.get(...)`, `create_engine(...)`, `Redis.from_url(...)`), or a
-  keyword argument named like a target (`base_url=`, `endpoint=`, `broker=`);
-- a module or class constant (`IDENTITY_URL = "http://identity-service:8001"`),
-  a `self.` attribute, or a parameter default named like a target;
+  (`httpx.get(...)`, `create_engine(...)`, `Redis.from_url(...)`; under any
+  import alias, `from httpx import AsyncClient as AC`), or a keyword argument
+  named like a target (`base_url=`, `endpoint=`, `broker=`);
+- a module or class constant (`IDENTITY_URL = "http://identity-service:8001"`,
+  also bound by `:=`), or a `self.` attribute;
 - a value written into the environment (`os.environ["X"] = ...`);
 - a local variable that is then passed as one of the above.
 
@@ -20,7 +21,8 @@ says it is one (`endpoint=`, `OTLP_ENDPOINT = ...`). Not flagged: docstrings
 and comments, text for people (`print`, logging, exception messages, argparse
 help), origin and redirect allow-lists (`allow_origins=[...]`, `CORS_ORIGINS`),
 comparisons (`origin.startswith("http://localhost")`), `if __name__ ==
-"__main__":` blocks, and every configuration read with a fallback
+"__main__":` blocks, parameter defaults (a caller overrides them, as it
+would a fallback), and every configuration read with a fallback
 (`os.getenv(X, url)`, `os.getenv(X) or url`, `getattr(settings, X, url)`, a
 `BaseSettings` field default): those are CFG004. Only the code services and
 shared libraries run is checked: not tooling folders inside them (`scripts/`,

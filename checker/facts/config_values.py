@@ -3,10 +3,10 @@
 One iterative walk, top down, tells each string how the code uses it:
 
 * as a **connection target**: an argument of a client (``httpx.get``,
-  ``create_engine``, ``Redis.from_url``), a keyword named like a target
-  (``base_url=``), a module or class constant, a ``self.`` attribute, a
-  parameter default named like a target, a value written into the
-  environment, or a local variable later passed as one of these;
+  ``create_engine``, ``Redis.from_url``, as imported), a keyword named like a
+  target (``base_url=``), a module or class constant, a ``self.`` attribute, a
+  value written into the environment, or a local variable (bound by ``=`` or
+  ``:=``) later passed as one of these;
 * as the **fallback of a configuration read** (``os.getenv(X, default)``,
   ``env.get(X, default)``, ``decouple.config(X, default=...)``,
   ``getattr(settings, X, default)``, ``read(X) or default``, a
@@ -475,6 +475,9 @@ class _Gatherer:
             return guarded + [(s, none) for s in node.orelse]
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             return self._assignment(node, none)
+        if isinstance(node, ast.NamedExpr):  # `(url := "…")` binds as `url = "…"` does
+            bound = self._assignment(ast.Assign(targets=[node.target], value=node.value), none)
+            return bound if use.kind != TARGET else [*bound[:-1], (node.value, use)]
         if isinstance(node, ast.Call):
             return self._call(node, use, none)
         if isinstance(node, ast.Dict):
@@ -581,16 +584,19 @@ class _Gatherer:
         if read is not None:
             key, default, source = read
             self._config_read(call, key, default, source, inner)
-        last = call_chain(func).rsplit(".", 1)[-1]
+        # the callee as imported (`from httpx import AsyncClient as AC`), else as written
+        meant = self.qualified(func)
+        last = (meant or call_chain(func)).rsplit(".", 1)[-1]
+        method = isinstance(func, ast.Attribute) or (meant is not None and "." in meant)  # `requests.get`
         positional = [a for a in call.args if not isinstance(a, ast.Starred)]
         for position, value in enumerate(positional):
-            children.append((value, self._argument_use(call, value, last, position, None, read, use, inner)))
+            argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
+            children.append((value, argument))
         for kw in call.keywords:
             if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
                 self._database_url(kw.value)
-            children.append(
-                (kw.value, self._argument_use(call, kw.value, last, -1, kw.arg, read, use, inner))
-            )
+            argument = self._argument_use(call, kw.value, last, method, -1, kw.arg, read, use, inner)
+            children.append((kw.value, argument))
         children += [(a, inner) for a in call.args if isinstance(a, ast.Starred)]
         return children
 
@@ -599,13 +605,16 @@ class _Gatherer:
         call: ast.Call,
         value: ast.expr,
         last: str,
+        method: bool,
         position: int,
         keyword: Optional[str],
         read: object,
         use: _Use,
         inner: _Use,
     ) -> _Use:
-        """How an argument is used: ``use`` is how the call's own value is used."""
+        """How an argument is used: ``use`` is how the call's own value is used; ``last`` is
+        the callee's last name as imported, ``method`` whether it is an attribute of another
+        (``httpx.get``, or ``get`` imported from ``requests``)."""
         if inner.people or read is not None or last in STRING_TESTS:
             return inner  # text for people, a string test, or a read's key or fallback
         if last in _FIELD_CALLS and (keyword == "default" or position == 0):
@@ -614,6 +623,7 @@ class _Gatherer:
             return inner  # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process
         kind = NONE
         named = False
+        the_url = position == 0 or keyword == "url"  # of an HTTP method
         configures = last in CLIENT_CALLS or last.endswith(_CONFIGURING)
         if (
             keyword is not None
@@ -624,11 +634,7 @@ class _Gatherer:
             kind, named = TARGET, True
         elif keyword is not None and ALLOW_LIST_NAME.search(keyword):
             return inner
-        elif last in CLIENT_CALLS or (
-            isinstance(call.func, ast.Attribute)
-            and last in HTTP_METHODS
-            and (position == 0 or keyword == "url")
-        ):
+        elif last in CLIENT_CALLS or (last in HTTP_METHODS and method and the_url):
             kind, named = TARGET, True
         elif position == 1 and self._writes_environment(call, last):
             keyword = literal(call.args[0])

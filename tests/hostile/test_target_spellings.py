@@ -1,0 +1,50 @@
+"""Run 77: a hard-coded service URL (CFG001) was missed when the client was imported under
+another name (``from httpx import AsyncClient as AC``, ``create_engine as ce``), imported
+as a function (``from requests import get``), or when the URL was bound by ``:=``. A callee
+is read as imported, and a walrus binds as ``=`` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict
+
+import pytest
+
+from tests.hostile._project import project, unscreened_agree
+
+URL = '"http://localhost:8000/"'
+# each pair: a spelling that was flagged, and one that means the same
+SPELLINGS: Dict[str, str] = {
+    "a1": f"from httpx import AsyncClient\nc = AsyncClient(base_url={URL})\n",
+    "a2": f"from httpx import AsyncClient as AC\nc = AC(base_url={URL})\n",
+    "b1": 'from sqlalchemy import create_engine\ne = create_engine("postgresql://localhost/db")\n',
+    "b2": 'from sqlalchemy import create_engine as ce\ne = ce("postgresql://localhost/db")\n',
+    "c1": f"import requests\n\n\ndef f():\n    return requests.get({URL})\n",
+    "c2": f"from requests import get\n\n\ndef f():\n    return get({URL})\n",
+    "d1": f"import httpx\n\n\ndef f():\n    return httpx.get({URL})\n",
+    "d2": f"import httpx\n\n\ndef f():\n    return httpx.get(u := {URL})\n",
+    "e1": f"import httpx\n\n\ndef f():\n    u = {URL}\n    return httpx.get(u)\n",
+    "e2": f"import httpx\n\n\ndef f():\n    (u := {URL})\n    return httpx.get(u)\n",
+    "f1": f"API_URL = {URL}\n",
+    "f2": f"(API_URL := {URL})\n",
+}
+# look-alikes that stay silent: a function of the module's or one imported under the name
+# `get`, a walrus for a log line
+SILENT: Dict[str, str] = {
+    "g1": f"def get(key):\n    return key\n\n\nvalue = get({URL})\n",
+    "g3": f"from mycache import lookup as get\n\nvalue = get({URL})\n",
+    "g2": f"import logging\n\n\ndef f():\n    logging.info(u := {URL})\n",
+}
+
+
+def test_equivalent_spellings_of_a_target_are_flagged_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {f"{name}.py": code for name, code in {**SPELLINGS, **SILENT}.items()})
+    flagged = {
+        path.rsplit("/", 1)[-1][:-3]
+        for code, path, _ in unscreened_agree(root, monkeypatch)
+        if code == "CFG001"
+    }
+    assert flagged == set(SPELLINGS)
