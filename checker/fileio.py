@@ -167,7 +167,8 @@ def write_atomic(
     """Replace ``target`` with ``data`` (text is written as UTF-8) all at once.
 
     A symlink is followed and the file it names replaced; an existing file keeps its
-    permissions, a new one gets the umask's. With ``inside`` (a path the project names, or a
+    permissions and, where this user may give them (root fixing a mounted checkout), its owner
+    and group; a new one gets the umask's. With ``inside`` (a path the project names, or a
     relative one), no link on the way below ``inside`` is followed (a checkout may link
     ``report.txt`` to ``.venv/bin/pip``, a ``.pth`` file or a hook), nothing is written into a
     version-control folder, and a replaced file loses its execute bits: a report is no program
@@ -187,7 +188,8 @@ def write_atomic(
         if linked_below(Path(inside), Path(target)):
             raise WriteError(f"{target}: not written: it is a link, or in a folder that is one")
     try:
-        mode = _mode(target)
+        info = _stat(target)
+        mode = info.st_mode if info is not None else None
         if mode is not None and stat.S_ISDIR(mode):
             raise WriteError(f"{target}: cannot write: is a directory")
         if mode is not None and not stat.S_ISREG(mode):
@@ -202,7 +204,8 @@ def write_atomic(
             raise WriteError(f"{target}: cannot write: no such directory: {path.parent}")
         stripped = 0o111 if inside is not None and not edit else 0
         kept = stat.S_IMODE(mode) & ~stripped if mode is not None else None
-        _replace(path, payload, kept if kept is not None else 0o666 & ~_umask(), sync)
+        owner = (info.st_uid, info.st_gid) if info is not None else None
+        _replace(path, payload, kept if kept is not None else 0o666 & ~_umask(), sync, owner)
     except WriteError:
         raise
     except OSError as exc:
@@ -253,9 +256,9 @@ def replace_file(target: Path, data: bytes) -> None:
     _replace(target, data, 0o666 & ~_umask(), sync=False)
 
 
-def _mode(path: Path) -> Optional[int]:
+def _stat(path: Path) -> Optional[os.stat_result]:
     try:
-        return os.stat(path).st_mode
+        return os.stat(path)
     except FileNotFoundError:
         return None
 
@@ -266,7 +269,9 @@ def _umask() -> int:
     return mask
 
 
-def _replace(path: Path, payload: bytes, mode: int, sync: bool) -> None:
+def _replace(
+    path: Path, payload: bytes, mode: int, sync: bool, owner: Optional[Tuple[int, int]] = None
+) -> None:
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{path.name[:64]}-")
     except OSError as exc:  # e.g. /proc: the file exists, but no file can be made beside it
@@ -277,7 +282,10 @@ def _replace(path: Path, payload: bytes, mode: int, sync: bool) -> None:
             if sync:
                 stream.flush()
                 os.fsync(stream.fileno())
-        os.chmod(temp, mode)
+        if owner is not None and owner != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(OSError):  # (only root may give a file away)
+                os.chown(temp, *owner)
+        os.chmod(temp, mode)  # after chown, which may clear set-id bits
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -112,6 +112,20 @@ def test_write_atomic_keeps_permissions_follows_links_and_writes_devices_in_plac
     assert Path(os.devnull).is_char_device()
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root may give a file away")
+def test_a_file_replaced_by_root_keeps_its_owner_and_group(tmp_path: Path) -> None:
+    """Run 77: ``check --fix`` run as root (a container fixing a mounted checkout) left every
+    fixed file owned by root; the rename kept the mode, not the owner."""
+    source = tmp_path / "m.py"
+    source.write_text("old", encoding="utf-8")
+    os.chown(source, 1000, 1000)
+    source.chmod(0o640)
+    write_atomic(source, "new", inside=tmp_path, edit=True)
+    info = source.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (1000, 1000, 0o640)
+    assert source.read_text(encoding="utf-8") == "new"
+
+
 def test_every_writer_goes_through_the_atomic_helper() -> None:
     """No module but archcheck.fileio writes a file, so no writer can truncate one."""
     writes = re.compile(r"\.write_(text|bytes)\(|os\.replace\(|mkstemp\(|open\([^)]*['\"][wax]b?['\"]")
