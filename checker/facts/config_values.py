@@ -28,7 +28,7 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tup
 
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
-from archcheck.facts.names import call_chain, child_nodes, definition_parts, dotted, qualified
+from archcheck.facts.names import TRIES, call_chain, child_nodes, definition_parts, dotted, qualified
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
     ALLOW_LIST_NAME,
@@ -363,6 +363,8 @@ class _Gatherer:
         self.functions = 0
         self.settings_classes: Optional[Set[int]] = None  # see ``_is_settings``
         self.class_names: Optional[Set[str]] = None  # what the file's class statements may name
+        # a value an `except` clause assigns where its `try` reads the configuration -> (key, source)
+        self.handled: Dict[int, Tuple[Optional[ast.expr], str]] = {}
         # statements of a marked function that span no marked line: they matter only when they
         # pass a local holding a recorded string as a target, so they wait until one is kept
         self.deferred: Dict[int, List[Tuple[ast.AST, _Use]]] = {}
@@ -485,7 +487,9 @@ class _Gatherer:
         if isinstance(node, ast.BoolOp):
             return self._bool(node, use, none)
         if isinstance(node, ast.IfExp):
-            return [(node.test, none), (node.body, use), (node.orelse, use)]
+            return self._conditional(node, use, none)
+        if isinstance(node, TRIES):
+            self._handled_reads(node)
         if isinstance(node, ast.Subscript):
             self._environ_read(node)
             return [(node.value, none), (node.slice, none)]
@@ -546,6 +550,10 @@ class _Gatherer:
         children: List[Tuple[ast.AST, _Use]] = [(t, none) for t in targets]
         if node.value is None:
             return children
+        handled = self.handled.pop(id(node.value), None)
+        if handled is not None:  # the fallback of a read the `try` above makes
+            self._record_fallback(node.value, handled[0], node.value, handled[1], none)
+            return [*children, (node.value, none)]
         names = [n for n in map(_target_name, targets) if n]
         if any(n.lower() == DATABASE_URL for n in names) or any(
             self._environ_key(t) == DATABASE_URL for t in targets
@@ -675,6 +683,48 @@ class _Gatherer:
                 self._record_fallback(node, key, default, source, none)
             return [(v, none) for v in node.values]
         return [(v, use) for v in node.values]
+
+    def _conditional(self, node: ast.IfExp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+        """``read if <test of the environment> else url`` (either way round) falls back to the
+        other branch, as ``read or url`` does: ``os.environ["X"] if "X" in os.environ else url``,
+        ``os.getenv("X") if os.getenv("X") else url``."""
+        branches = ((node.body, node.orelse), (node.orelse, node.body))
+        for read, other in branches if self._tests_environment(node.test) else ():
+            if self.is_config_read(read) and not self.is_config_read(other):
+                key, source = self._read_key(read)
+                self._record_fallback(node, key, other, source, none)
+                return [(node.test, none), (node.body, none), (node.orelse, none)]
+        return [(node.test, none), (node.body, use), (node.orelse, use)]
+
+    def _tests_environment(self, test: ast.expr) -> bool:
+        """Does a test read the configuration (``os.getenv("X")``, ``"X" in os.environ``)?"""
+        for part in ast.walk(test):
+            if self.is_config_read(part):
+                return True
+            if isinstance(part, ast.Compare) and any(self.qualified(c) == ENVIRON for c in part.comparators):
+                return True
+        return False
+
+    def _read_key(self, read: ast.expr) -> Tuple[Optional[ast.expr], str]:
+        """A configuration read's key and source (``os.environ["X"]``: an env lookup)."""
+        if isinstance(read, ast.Subscript):
+            return read.slice, "env lookup"
+        key, _, source = self.fallback(read) or (None, None, "config read")  # type: ignore[arg-type]
+        return key, source
+
+    def _handled_reads(self, node: ast.AST) -> None:
+        """``try: X = os.environ["X"]`` / ``except KeyError: X = url``: the handler's value of
+        a name the ``try`` reads from the configuration is that read's fallback."""
+        read: Dict[str, ast.expr] = {}
+        for statement in getattr(node, "body", ()):
+            if isinstance(statement, ast.Assign) and self.is_config_read(statement.value):
+                read.update((t.id, statement.value) for t in statement.targets if isinstance(t, ast.Name))
+        for handler in getattr(node, "handlers", ()) if read else ():
+            for statement in handler.body:
+                if isinstance(statement, ast.Assign):
+                    names = [t.id for t in statement.targets if isinstance(t, ast.Name) and t.id in read]
+                    if names:
+                        self.handled[id(statement.value)] = self._read_key(read[names[0]])
 
     # --- reads ------------------------------------------------------------------
 

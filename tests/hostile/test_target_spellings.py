@@ -48,3 +48,24 @@ def test_equivalent_spellings_of_a_target_are_flagged_alike(
         if code == "CFG001"
     }
     assert flagged == set(SPELLINGS)
+
+
+FALLBACKS = {
+    "a": 'import os\nAPI_URL = os.getenv("X", "http://localhost:8000/")\n',
+    "b": 'import os\nAPI_URL = os.getenv("X") or "http://localhost:8000/"\n',
+    "c": 'import os\nAPI_URL = os.environ["X"] if "X" in os.environ else "http://localhost:8000/"\n',
+    "d": 'import os\nAPI_URL = os.getenv("X") if os.getenv("X") else "http://localhost:8000/"\n',
+    "e": 'import os\nAPI_URL = "http://localhost:8000/" if "X" not in os.environ else os.environ["X"]\n',
+    "f": 'import os\ntry:\n    API_URL = os.environ["X"]\nexcept KeyError:\n    API_URL = "http://localhost:8000/"\n',
+}
+
+
+def test_every_spelling_of_a_read_with_a_fallback_is_cfg004(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 77: ``read if <test of the environment> else url`` and ``try: read`` / ``except
+    KeyError: url`` were CFG001 (an error, failing CI), where ``read or url`` is CFG004."""
+    root = project(tmp_path, {f"{name}.py": code for name, code in FALLBACKS.items()})
+    found = unscreened_agree(root, monkeypatch)
+    assert {path.rsplit("/", 1)[-1][:-3] for code, path, _ in found if code == "CFG004"} == set(FALLBACKS)
+    assert [f for f in found if f[0] == "CFG001"] == []
