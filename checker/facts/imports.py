@@ -28,7 +28,6 @@ from archcheck.model import ImportFact, ImportKind, Location
 
 if TYPE_CHECKING:
     import libcst
-    import libcst.metadata
 
 _DYNAMIC_CALLS = ("import_module", "__import__")
 # what a dynamic import's function must stand for, where its name is read -> its kind
@@ -267,14 +266,14 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
         source.cst_module().visit(Gatherer())
     names = set(_dynamic_names(facts))
     aliases = import_aliases(facts)
-    candidates: List[Tuple[cst.Call, str, cst.Name]] = []  # after every import: an alias may be below
-    for call in calls:
-        written, head = _cst_dotted(call.func)
-        if written is not None and head is not None and written.rsplit(".", 1)[-1] in names:
-            candidates.append((call, written, head))
-    scopes = _cst_scopes(source) if candidates else {}
-    for call, written, head in candidates:
-        function = _called(written, _cst_kinds(scopes.get(head), head), aliases)
+    for call in calls:  # after every import: an alias may be imported below its first use
+        written = _cst_dotted(call.func)
+        if written is None or written.rsplit(".", 1)[-1] not in names:
+            continue
+        # read through the file's imports alone: LibCST's scopes cost assignments x uses of a
+        # name (3,000 lines `x = x + 1`: 4 s), and would turn the file into ARC003
+        imported = ("import",) if written.split(".")[0] in aliases else ()
+        function = _called(written, imported, aliases)
         if function is None:
             continue
         positional = [a for a in call.args if a.keyword is None and a.star != "**"]
@@ -287,9 +286,9 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
     return tuple(facts)
 
 
-def _cst_dotted(node: libcst.BaseExpression) -> Tuple[Optional[str], Optional[libcst.Name]]:
-    """A name or an attribute of one as written (``a.b.c``), with its first name; None for
-    anything else, as ``names.dotted``."""
+def _cst_dotted(node: libcst.BaseExpression) -> Optional[str]:
+    """A name or an attribute of one as written (``a.b.c``); None for anything else, as
+    ``names.dotted``."""
     import libcst as cst
 
     parts: List[str] = []
@@ -297,28 +296,6 @@ def _cst_dotted(node: libcst.BaseExpression) -> Tuple[Optional[str], Optional[li
         parts.append(node.attr.value)
         node = node.value
     if not isinstance(node, cst.Name):
-        return None, None
+        return None
     parts.append(node.value)
-    return ".".join(reversed(parts)), node
-
-
-def _cst_scopes(source: ParsedSource) -> Mapping[libcst.CSTNode, Optional[libcst.metadata.Scope]]:
-    from libcst.metadata import MetadataWrapper, ScopeProvider
-
-    wrapper = MetadataWrapper(source.cst_module(), unsafe_skip_copy=True)
-    with deep_recursion():
-        return wrapper.resolve(ScopeProvider)
-
-
-def _cst_kinds(scope: Optional[libcst.metadata.Scope], head: libcst.Name) -> List[str]:
-    """How the scope that reads ``head`` binds it, as ``names.deciding_kinds`` tells: "import",
-    "other", or nothing (bound nowhere, or a builtin)."""
-    from libcst.metadata import BuiltinAssignment, ImportAssignment
-
-    if scope is None:
-        return []
-    return [
-        "import" if isinstance(found, ImportAssignment) else "other"
-        for found in scope[head.value]
-        if not isinstance(found, BuiltinAssignment)
-    ]
+    return ".".join(reversed(parts))
