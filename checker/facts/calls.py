@@ -23,6 +23,7 @@ from archcheck.facts.names import (
     Bound,
     Function,
     assigned_values,
+    attribute_bindings,
     bind,
     binds,
     child_nodes,
@@ -179,11 +180,13 @@ class _Gatherer:
                             callable_locals[name.id] = attr
             for assigned, built in assigned_values(item):  # `c = C()`, `(c := C())`, `c, n = C(), 1`
                 ctor = dotted(built.func) if isinstance(built, ast.Call) else None
-                if ctor is not None:
-                    if isinstance(assigned, ast.Name):
-                        local_types.append((assigned.id, ctor))
-                    elif _self_attr(assigned):
-                        self_types.append((_self_attr(assigned) or "", ctor))
+                if ctor is not None and isinstance(assigned, ast.Name):
+                    local_types.append((assigned.id, ctor))
+        # every binding of an attribute of the instance, "" for one to anything but a class's
+        # call (`self.c = other`, `self.c += 1`, `del self.c`): then no method of it is certain
+        for attr, bound in attribute_bindings(own, first) if first is not None else ():
+            built_by = dotted(bound.func) if isinstance(bound, ast.Call) else None
+            self_types.append((attr, built_by or ""))
         calls: List[CallFact] = []
         through: List[CallFact] = []
         called_params: List[CallFact] = []

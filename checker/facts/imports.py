@@ -81,17 +81,27 @@ def dynamic_module(
     return f"{bits[0]}.{rest}" if rest else bits[0]
 
 
-def _called(written: Optional[str], kinds: Sequence[str], aliases: Mapping[str, str]) -> Optional[str]:
+def _called(
+    written: Optional[str], kinds: Sequence[str], aliases: Mapping[str, str], stars: Sequence[str]
+) -> Optional[str]:
     """The dynamic import function a call's function (a dotted name as ``written``) stands for
     (``import_module`` or ``__import__``), through the file's imports (``aliases``), where the
     scope that reads its first name binds it as ``kinds`` (``names.deciding_kinds``): imported
-    there (``importlib.import_module``, an alias), or bound nowhere (the builtin ``__import__``).
-    A name a parameter, an assignment or a loop binds is not the module (None)."""
+    there (``importlib.import_module``, an alias), or bound nowhere (from a module the file
+    imports ``*`` from, ``stars``, or the builtin ``__import__``). A name a parameter, an
+    assignment or a loop binds is not the module (None)."""
     if written is None:
         return None
     if "import" in kinds:
         return _DYNAMIC_FUNCTIONS.get(qualify(written, aliases) or "")
-    return None if kinds or "." in written else _DYNAMIC_FUNCTIONS.get(f"builtins.{written}")
+    if kinds or "." in written:
+        return None
+    return next(filter(None, (_DYNAMIC_FUNCTIONS.get(f"{m}.{written}") for m in (*stars, "builtins"))), None)
+
+
+def _star_modules(facts: Sequence[ImportFact]) -> Tuple[str, ...]:
+    """The modules a file imports everything from (``from importlib import *``)."""
+    return tuple(f.module for f in facts if f.kind is ImportKind.FROM and not f.level and "*" in f.names)
 
 
 def _string(node: ast.expr) -> Optional[str]:
@@ -182,7 +192,7 @@ class _AstImports:
         they may be called by), on the marked lines only, each read in the scopes around it: a
         lambda's or a comprehension's names (``bound``), the functions' and the class body's
         whose code it is (``scopes``), the module's."""
-        aliases = import_aliases(self.facts)
+        aliases, stars = import_aliases(self.facts), _star_modules(self.facts)
         stack: List[Tuple[ast.AST, Optional[Bound], Tuple[_Scope, ...]]] = [(tree, None, ())]
         while stack:
             node, bound, scopes = stack.pop()
@@ -210,7 +220,7 @@ class _AstImports:
             if binds(bound, head):
                 continue
             kinds = deciding_kinds(head, (self._scope(s) for s in reversed(scopes)), self._scope(None))
-            function = _called(written, kinds, aliases)
+            function = _called(written, kinds, aliases, stars)
             if function is None:
                 continue
             keywords = {k.arg: _string(k.value) for k in node.keywords if k.arg}
@@ -265,7 +275,7 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
     with deep_recursion():
         source.cst_module().visit(Gatherer())
     names = set(_dynamic_names(facts))
-    aliases = import_aliases(facts)
+    aliases, stars = import_aliases(facts), _star_modules(facts)
     for call in calls:  # after every import: an alias may be imported below its first use
         written = _cst_dotted(call.func)
         if written is None or written.rsplit(".", 1)[-1] not in names:
@@ -273,7 +283,7 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
         # read through the file's imports alone: LibCST's scopes cost assignments x uses of a
         # name (3,000 lines `x = x + 1`: 4 s), and would turn the file into ARC003
         imported = ("import",) if written.split(".")[0] in aliases else ()
-        function = _called(written, imported, aliases)
+        function = _called(written, imported, aliases, stars)
         if function is None:
             continue
         positional = [a for a in call.args if a.keyword is None and a.star != "**"]

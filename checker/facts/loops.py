@@ -29,12 +29,14 @@ from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Pattern
 
 from archcheck.facts.literals import RARE
 from archcheck.facts.names import (
+    ANY_ATTRIBUTE,
     DECLARED,
     SCOPES,
     TRIES,
     Bound,
     Function,
     assigned_values,
+    attribute_bindings,
     bind,
     binds,
     child_nodes,
@@ -228,6 +230,8 @@ class _Gatherer:
 
     def is_loop(self, node: ast.AST, loops: FrozenSet[str]) -> bool:
         """Is this expression certainly an event loop?"""
+        if isinstance(node, ast.NamedExpr):  # `(loop := new_event_loop()).run_until_complete(x)`
+            node = node.value
         if self._calls(node, LOOP_FACTORIES):
             return True
         name = dotted(node)
@@ -499,7 +503,8 @@ class _Gatherer:
         ):
             kind = func.attr
             # a loop a factory returns here (a name bound to one is judged where it is bound)
-            named = func.value.func if isinstance(func.value, ast.Call) else None
+            made = func.value.value if isinstance(func.value, ast.NamedExpr) else func.value
+            named = made.func if isinstance(made, ast.Call) else None
         else:
             return
         if named is not None and self._shadowed(named, ctx):
@@ -623,18 +628,18 @@ class _Gatherer:
         return found
 
     def _attributes_only_from(self, cls: ast.ClassDef, factories: FrozenSet[str]) -> FrozenSet[str]:
-        """The ``self`` attributes that a class's methods assign the result of one of
-        ``factories``, and nothing else."""
-        fresh: Dict[str, bool] = {}
+        """The ``self`` attributes that a class's methods bind to the result of one of
+        ``factories``, and to nothing else (``attribute_bindings``: ``+=``, ``for``, ``del``,
+        ``setattr``… too)."""
+        only: Dict[str, bool] = {}
         for item in cls.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for node in own_nodes(item.body):
-                    for target, value in assigned_values(node):
-                        name = dotted(target)
-                        if name is not None and name.startswith("self."):
-                            made = isinstance(value, ast.Call) and self._calls(value, factories)
-                            fresh[name] = fresh.get(name, True) and made
-        return frozenset(name for name, only in fresh.items() if only)
+                for attr, value in attribute_bindings(own_nodes(item.body), "self"):
+                    made = isinstance(value, ast.Call) and self._calls(value, factories)
+                    only[attr] = only.get(attr, True) and made
+        if only.get(ANY_ATTRIBUTE) is not None:
+            return frozenset()
+        return frozenset(f"self.{attr}" for attr, kept in only.items() if kept)
 
     def _self_bindings(self, cls: ast.ClassDef, ctx: _Context) -> Set[str]:
         if not self.tracks_loops:
@@ -700,12 +705,15 @@ class _Gatherer:
         failing in a running loop would lead there too)."""
         if handler.type is not None and _catches(handler.type, _PROBE_ERRORS):
             return True
-        body: Sequence[ast.stmt] = getattr(probing, "body", ())
-        return _catches(handler.type, _BROAD_ERRORS) and all(self._probe_or_plain(s) for s in body)
+        if not _catches(handler.type, _BROAD_ERRORS):
+            return False
+        probed: Set[str] = set()  # names a probe above bound: reading one cannot raise
+        return all(self._probe_or_plain(s, probed) for s in getattr(probing, "body", ()))
 
-    def _probe_or_plain(self, statement: ast.stmt) -> bool:
-        """Is a statement a running-loop probe (``loop = get_running_loop()``, or its value
-        returned), or one that cannot raise (``pass``, ``in_loop = True``, ``return loop``)?"""
+    def _probe_or_plain(self, statement: ast.stmt, probed: Set[str]) -> bool:
+        """Is a statement a running-loop probe (``loop = get_running_loop()``, ``(loop :=
+        get_running_loop())``, or its value returned), or one that cannot raise (``pass``,
+        ``in_loop = True``, ``return loop`` of a name a probe above bound)?"""
         if isinstance(statement, ast.Pass):
             return True
         if isinstance(statement, (ast.Expr, ast.Return)):
@@ -717,9 +725,16 @@ class _Gatherer:
         else:
             return False
         value = statement.value
-        if not (value is None or isinstance(value, (ast.Constant, ast.Name)) or self._probes(value)):
+        if isinstance(value, ast.NamedExpr):
+            targets, value = [*targets, value.target], value.value
+        probe = isinstance(value, ast.Call) and not (value.args or value.keywords) and self._probes(value)
+        read = isinstance(value, ast.Name) and value.id in probed
+        plain = value is None or isinstance(value, ast.Constant) or read
+        if not (probe or plain) or not all(isinstance(target, ast.Name) for target in targets):
             return False
-        return all(isinstance(target, ast.Name) for target in targets)
+        if probe:  # (a probe with arguments raises TypeError: no probe)
+            probed.update(target.id for target in targets if isinstance(target, ast.Name))
+        return True
 
     def _probes(self, node: ast.AST) -> bool:
         """Is ``node`` a call that probes for a running loop (``asyncio.get_running_loop()``)?"""

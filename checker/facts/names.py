@@ -323,6 +323,33 @@ _WITH_NONE = (ast.Dict, ast.arguments)  # lists that may hold None: `{**x}` keys
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
 
 
+ANY_ATTRIBUTE = "*"  # ``setattr(self, name, v)`` of a name no literal gives: any attribute
+
+
+def attribute_bindings(nodes: Iterable[ast.AST], owner: str) -> List[Tuple[str, Optional[ast.expr]]]:
+    """Every binding of an attribute of the name ``owner`` (``self``) in ``nodes`` (a scope's
+    own code, parents before children, as ``own_nodes`` gives it): the attribute, with the
+    value it gets where the code spells one (``self.c = Client()``), else None (``self.c +=
+    1``, ``for self.c in …``, ``with … as self.c``, ``del self.c``, ``setattr(self, "c", v)``;
+    ``ANY_ATTRIBUTE`` for a ``setattr`` of a name no literal gives)."""
+    values: Dict[int, Optional[ast.expr]] = {}
+    found: List[Tuple[str, Optional[ast.expr]]] = []
+    for node in nodes:
+        for target, value in assigned_values(node):
+            values[id(target)] = value
+        if isinstance(node, ast.Attribute):
+            receiver = node.value.id if isinstance(node.value, ast.Name) else None
+            if receiver == owner and isinstance(node.ctx, (ast.Store, ast.Del)):
+                found.append((node.attr, values.get(id(node))))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            first = node.args[0]
+            if node.func.id in ("setattr", "delattr") and isinstance(first, ast.Name) and first.id == owner:
+                name = node.args[1] if len(node.args) > 1 else None
+                literal = isinstance(name, ast.Constant) and isinstance(name.value, str)
+                found.append((name.value if literal else ANY_ATTRIBUTE, None))  # type: ignore[union-attr]
+    return found
+
+
 DECLARED = ("global", "nonlocal")
 # a name's kinds in the scope of the module (key ``None``) or of a function (its id)
 Rebound = Dict[Optional[int], Dict[str, List[str]]]
@@ -331,9 +358,9 @@ Rebound = Dict[Optional[int], Dict[str, List[str]]]
 def declared_rebindings(
     module: Sequence[ast.stmt], declares: Callable[[ast.stmt], bool], walrus: bool = True
 ) -> Rebound:
-    """How functions bind the names they declare ``global`` (then the module's, key ``None``)
-    or ``nonlocal`` (the nearest function's around that binds it, key its id): a scope's name
-    that another scope rebinds, as LibCST's scopes also count it. One walk of the statements
+    """How functions (and class bodies) bind the names they declare ``global`` (then the
+    module's, key ``None``) or ``nonlocal`` (the nearest function's around that binds it, key
+    its id): a scope's name that another scope rebinds. One walk of the statements
     that ``declares`` may hold a declaration (a line screen); ``walrus`` as for
     ``scope_bindings``."""
     found: Rebound = {}
@@ -345,20 +372,23 @@ def declared_rebindings(
             known = own[id(function)] = scope_bindings(function.body, function, walrus)
         return known
 
+    def record(bindings: Mapping[str, Sequence[str]], around: Tuple[Function, ...]) -> None:
+        for name, kinds in bindings.items():
+            key = _declared_scope(name, kinds, around, bindings_of)
+            if key is not False:
+                listed = found.setdefault(key, {}).setdefault(name, [])
+                listed += [k for k in kinds if k not in DECLARED and listed.count(k) < 2]
+
     todo: List[Tuple[ast.AST, Tuple[Function, ...]]] = [(s, ()) for s in module]
     while todo:
         node, around = todo.pop()
         if isinstance(node, ast.stmt) and not declares(node):  # (a `case` has no lines)
             continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for name, kinds in bindings_of(node).items():
-                key = _declared_scope(name, kinds, around, bindings_of)
-                if key is not False:
-                    listed = found.setdefault(key, {}).setdefault(name, [])
-                    listed += [k for k in kinds if k not in DECLARED and listed.count(k) < 2]
-            around = (*around, node)
-            todo += [(s, around) for s in node.body]
-        elif isinstance(node, ast.ClassDef):
+            record(bindings_of(node), around)
+            todo += [(s, (*around, node)) for s in node.body]
+        elif isinstance(node, ast.ClassDef):  # a class body declares names too, but is no scope around
+            record(scope_bindings(node.body, None, walrus), around)
             todo += [(s, around) for s in node.body]
         else:
             todo += [(s, around) for field in BLOCKS.get(type(node), ()) for s in getattr(node, field)]

@@ -46,7 +46,7 @@ from typing import (
     Tuple,
 )
 
-from archcheck.facts.names import qualify
+from archcheck.facts.names import ANY_ATTRIBUTE, qualify
 from archcheck.model import CallFacts, DefFact, Location, LoopEntryFact
 from archcheck.project.file_index import FileIndex
 from archcheck.project.layout import Layout, ResolvedImport
@@ -264,12 +264,15 @@ class CallGraph:
         return None
 
     def _self_type(self, path: str, owner: str, attr: str) -> Optional[str]:
-        """The class ``self.<attr>`` was built from in any method of the class."""
-        for method in self.members.get((path, owner), []):
-            found = dict(method.self_types).get(attr)
-            if found:
-                return found
-        return None
+        """The class ``self.<attr>`` is built from, where every method of the class that binds
+        it binds it to that class's call (``""``: to something else)."""
+        found = {
+            written
+            for method in self.members.get((path, owner), [])
+            for bound, written in method.self_types
+            if bound in (attr, ANY_ATTRIBUTE)
+        }
+        return found.pop() if len(found) == 1 and "" not in found else None
 
     def resolve(self, path: str, caller: DefFact, target: str) -> Optional[Node]:
         """The function a call target written in ``caller`` certainly means, or None."""

@@ -156,3 +156,113 @@ def test_a_declaration_inside_match_and_except_blocks_is_read(
     """The corpus run: a ``case`` has no line numbers, so the line screen could not ask it."""
     root = project(tmp_path, {"a.py": BLOCKS})
     assert [f for f in unscreened_agree(root, monkeypatch) if f[0].startswith("ASY")] == []
+
+
+SELF_ATTRIBUTES = """\
+import asyncio
+
+
+class Client:
+    def get(self):
+        return asyncio.run(work())
+
+
+class Rebound:
+    def __init__(self):
+        self.c = Client()
+        self.loop = asyncio.new_event_loop()
+
+    def reset(self, other, loops):
+        self.c = other
+        for self.loop in loops:
+            pass
+
+    async def h(self, x):
+        self.loop.run_until_complete(x)
+        return self.c.get()
+
+
+class Augmented:
+    def __init__(self):
+        self.c = Client()
+        self.loop = asyncio.new_event_loop()
+
+    def reset(self, other):
+        self.c += other
+        with other as self.loop:
+            pass
+
+    async def h(self, x):
+        self.loop.run_until_complete(x)
+        return self.c.get()
+
+
+class Deleted:
+    def __init__(self):
+        self.c = Client()
+        self.loop = asyncio.new_event_loop()
+
+    def reset(self, name):
+        del self.c
+        setattr(self, name, None)
+
+    async def h(self, x):
+        self.loop.run_until_complete(x)
+        return self.c.get()
+
+
+class Kept:
+    def __init__(self):
+        self.c = Client()
+        self.loop = asyncio.new_event_loop()
+
+    def again(self):
+        self.c = Client()
+
+    async def h(self, x):
+        self.loop.run_until_complete(x)  # yes
+        return self.c.get()  # yes
+
+
+class Reset:
+    global loop
+    loop = None
+
+
+async def work():
+    pass
+"""
+
+
+def test_a_self_attribute_bound_otherwise_in_another_method_is_no_certain_instance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 77: ASY003 followed ``self.c.get()`` whatever another method bound ``self.c`` to,
+    and ASY002 read ``self.loop`` rebound by ``for``, ``with``, ``+=``, ``del`` or ``setattr``
+    as a loop still."""
+    root = project(tmp_path, {"a.py": SELF_ATTRIBUTES})
+    expected = [n for n, line in enumerate(SELF_ATTRIBUTES.splitlines(), 1) if line.endswith("# yes")]
+    found = unscreened_agree(root, monkeypatch)
+    assert sorted(line for code, _, line in found if code in ("ASY002", "ASY003")) == expected
+
+
+CLASS_DECLARES = """\
+import asyncio
+loop = asyncio.new_event_loop()
+
+
+class Reset:
+    global loop
+    loop = None
+
+
+async def go(x):
+    loop.run_until_complete(x)
+"""
+
+
+def test_a_class_body_that_rebinds_a_global_loop_makes_it_uncertain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {"a.py": CLASS_DECLARES})
+    assert [f for f in unscreened_agree(root, monkeypatch) if f[0] == "ASY002"] == []

@@ -103,6 +103,14 @@ def default(module=importlib.import_module("other.app.m")):  # yes
     pass
 """
 
+STAR = """\
+from importlib import *
+
+
+def load():
+    return import_module("other.app.m")  # yes
+"""
+
 
 def _project(root: Path, code: str) -> Path:
     files = {
@@ -114,10 +122,11 @@ def _project(root: Path, code: str) -> Path:
     return write_example(root, Example(files, 'services = ["svc", "other"]\n'))
 
 
-def test_a_shadowed_import_function_imports_nothing(tmp_path: Path) -> None:
-    root = _project(tmp_path, CASES)
-    expected = [n for n, line in enumerate(CASES.splitlines(), 1) if line.endswith("# yes")]
-    assert [line for code, _, line in findings(root) if code == "IMP001"] == expected
+@pytest.mark.parametrize("code", [CASES, STAR])
+def test_a_shadowed_import_function_imports_nothing(tmp_path: Path, code: str) -> None:
+    root = _project(tmp_path, code)
+    expected = [n for n, line in enumerate(code.splitlines(), 1) if line.endswith("# yes")]
+    assert [line for rule, _, line in findings(root) if rule == "IMP001"] == expected
 
 
 def test_the_libcst_gatherer_reads_the_names_through_the_imports_alone() -> None:
