@@ -15,9 +15,11 @@ from archcheck.facts.names import (
     bind,
     binds,
     child_nodes,
-    deciding_kinds,
+    deciding_scope,
     dotted,
+    import_alias,
     import_aliases,
+    own_imports,
     qualify,
     scope_bindings,
     scope_split,
@@ -53,14 +55,6 @@ def gather_imports(source: ParsedSource) -> Tuple[ImportFact, ...]:
     return _gather_cst(source)
 
 
-def _import_alias(name: str, asname: Optional[str]) -> Tuple[Tuple[str, str], ...]:
-    """``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``."""
-    if asname:
-        return ((asname, name),)
-    top = name.split(".")[0]
-    return ((top, top),)
-
-
 def dynamic_module(
     function: str, args: Sequence[Optional[str]], keywords: Mapping[str, Optional[str]]
 ) -> Optional[str]:
@@ -86,7 +80,7 @@ def _called(
 ) -> Optional[str]:
     """The dynamic import function a call's function (a dotted name as ``written``) stands for
     (``import_module`` or ``__import__``), through the file's imports (``aliases``), where the
-    scope that reads its first name binds it as ``kinds`` (``names.deciding_kinds``): imported
+    scope that reads its first name binds it as ``kinds`` (``names.deciding_scope``): imported
     there (``importlib.import_module``, an alias), or bound nowhere (from a module the file
     imports ``*`` from, ``stars``, or the builtin ``__import__``). A name a parameter, an
     assignment or a loop binds is not the module (None)."""
@@ -129,6 +123,7 @@ class _AstImports:
         self.source = source
         self.facts: List[ImportFact] = []
         self._bindings: Dict[Optional[int], Dict[str, List[str]]] = {}  # a scope's id (None: the module's)
+        self._own_imports: Dict[Optional[int], Dict[str, str]] = {}
 
     def gather(self) -> Tuple[ImportFact, ...]:
         tree = self.source.ast_tree
@@ -139,6 +134,16 @@ class _AstImports:
             marks = self.source.marked_where(_DYNAMIC_CALLS, names[len(_DYNAMIC_CALLS) :])
             self._dynamic(tree, marks, frozenset(names))
         return tuple(self.facts)
+
+    def _imports(self, scope: Optional[_Scope]) -> Dict[str, str]:
+        """A scope's own imports (``names.own_imports``), once per scope."""
+        key = None if scope is None else id(scope)
+        found = self._own_imports.get(key)
+        if found is None:
+            tree = self.source.ast_tree
+            assert tree is not None
+            found = self._own_imports[key] = own_imports(tree.body if scope is None else scope.body)
+        return found
 
     def _scope(self, scope: Optional[_Scope]) -> Dict[str, List[str]]:
         """How a function, a class body or the module (None) binds each name, with what other
@@ -168,7 +173,7 @@ class _AstImports:
             if isinstance(node, ast.Import):
                 where = self._location(node)
                 for alias in node.names:
-                    bound = _import_alias(alias.name, alias.asname)
+                    bound = import_alias(alias.name, alias.asname)
                     self.facts.append(ImportFact(alias.name, 0, (), ImportKind.IMPORT, where, bound))
             elif isinstance(node, ast.ImportFrom):
                 names = tuple(alias.name for alias in node.names)
@@ -219,8 +224,10 @@ class _AstImports:
             head = written.split(".")[0]
             if binds(bound, head):
                 continue
-            kinds = deciding_kinds(head, (self._scope(s) for s in reversed(scopes)), self._scope(None))
-            function = _called(written, kinds, aliases, stars)
+            kinds, where = deciding_scope(head, scopes[::-1], self._scope, self._scope(None))
+            # what the deciding scope's own import of the name means, whatever others import
+            here = self._imports(where)
+            function = _called(written, kinds, {**aliases, **here} if head in here else aliases, stars)
             if function is None:
                 continue
             keywords = {k.arg: _string(k.value) for k in node.keywords if k.arg}
@@ -246,7 +253,7 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
             for alias in node.names:
                 name = get_full_name_for_node(alias.name) or ""
                 asname = get_full_name_for_node(alias.asname.name) if alias.asname else None
-                bound = _import_alias(name, asname)
+                bound = import_alias(name, asname)
                 facts.append(ImportFact(name, 0, (), ImportKind.IMPORT, where(node), bound))
 
         def visit_ImportFrom(self, node: cst.ImportFrom) -> None:

@@ -40,9 +40,10 @@ from archcheck.facts.names import (
     bind,
     binds,
     child_nodes,
-    deciding_kinds,
+    deciding_scope,
     definition_parts,
     dotted,
+    own_imports,
     own_nodes,
     parameters,
     qualified,
@@ -218,6 +219,7 @@ class _Gatherer:
         self._passes_idle: Dict[Tuple[int, int], bool] = {}
         self._module: Optional[Dict[str, List[str]]] = None
         self._module_all: Optional[Dict[str, List[str]]] = None  # see ``_module_values``
+        self._imports: Dict[Optional[int], Dict[str, str]] = {}  # a scope's own imports (None: the module's)
 
     # --- names -------------------------------------------------------------
 
@@ -492,7 +494,7 @@ class _Gatherer:
 
     def _maybe_entry(self, call: ast.Call, ctx: _Context) -> None:
         func = call.func
-        qualified = self.qualified(func)
+        qualified = self._qualified_here(func, ctx)
         if qualified in self.calls.functions:
             kind = qualified
             named: Optional[ast.expr] = func
@@ -532,9 +534,25 @@ class _Gatherer:
         head = (dotted(node) or "").split(".")[0]
         if binds(ctx.bound, head):
             return True
-        scopes = (self._bindings_of(scope) for scope in reversed(ctx.scopes))
-        kinds = deciding_kinds(head, scopes, self._module_bindings())
+        kinds, _ = deciding_scope(head, ctx.scopes[::-1], self._bindings_of, self._module_bindings())
         return any(kind not in DECLARED and kind != "import" for kind in kinds)
+
+    def _qualified_here(self, node: ast.expr, ctx: _Context) -> Optional[str]:
+        """What ``node`` names through the imports of the scope that reads its first name
+        (``names.deciding_scope``): that scope's own import of the name, whatever another
+        function imports under it; else the file's imports."""
+        written = dotted(node)
+        if written is None:
+            return None
+        head = written.split(".")[0]
+        scopes: Sequence[Union[Function, ast.ClassDef]] = ctx.scopes[::-1]
+        where = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())[1]
+        key = None if where is None else id(where)
+        here = self._imports.get(key)
+        if here is None:
+            assert self.source.ast_tree is not None
+            here = self._imports[key] = own_imports((where or self.source.ast_tree).body)
+        return qualify(written, here) if head in here else self.qualified(node)
 
     def _bindings_of(self, scope: Union[Function, ast.ClassDef]) -> Dict[str, List[str]]:
         """A function's or a class body's bindings, with what nested functions rebind of its

@@ -22,6 +22,7 @@ from typing import (
     Sequence,
     Set,
     Tuple,
+    TypeVar,
     Union,
 )
 
@@ -275,6 +276,9 @@ def scope_bindings(
             for target, value in assigned_values(node):
                 if isinstance(target, ast.Name):
                     bind_value(target.id, value)
+            declared = node.target if isinstance(node, ast.AnnAssign) and node.value is None else None
+            if function is not None and isinstance(declared, ast.Name):  # `x: int`: the function's own x
+                bind(declared.id, "other")
         elif isinstance(node, (ast.AugAssign, ast.Delete)):
             targets = node.targets if isinstance(node, ast.Delete) else [node.target]
             for name in (n for t in targets for n in stored_names(t)):
@@ -431,23 +435,59 @@ def with_rebindings(
     return merged
 
 
-def deciding_kinds(
-    head: str, scopes: Iterable[Mapping[str, Sequence[str]]], module: Mapping[str, Sequence[str]]
-) -> Sequence[str]:
-    """How the scope that a use of ``head`` reads binds it (empty: nowhere, a builtin): the
-    innermost of ``scopes`` (a function's, or a class's whose body the use is in; each with
-    its rebindings) that binds it, else the module's. ``global`` sends the name on to the
-    module, ``nonlocal`` to the functions around, unless the scope imports it itself (the
-    module that import binds is the name's where the scope reads it)."""
-    for bindings in scopes:
-        kinds = bindings.get(head)
+S = TypeVar("S")
+
+
+def deciding_scope(
+    head: str,
+    scopes: Sequence[S],
+    bindings_of: Callable[[S], Mapping[str, Sequence[str]]],
+    module: Mapping[str, Sequence[str]],
+) -> Tuple[Sequence[str], Optional[S]]:
+    """How the scope that a use of ``head`` reads binds it (empty: nowhere, a builtin), and
+    that scope (None: the module): the innermost of ``scopes`` (functions, or a class whose
+    body the use is in, innermost first; ``bindings_of`` gives each one's bindings with its
+    rebindings) that binds it, else the module. ``global`` sends the name on to the module,
+    ``nonlocal`` to the functions around, unless the scope imports it itself (the module that
+    import binds is the name's where the scope reads it)."""
+    for scope in scopes:
+        kinds = bindings_of(scope).get(head)
         if not kinds:
             continue
         if "import" in kinds or not any(kind in DECLARED for kind in kinds):
-            return kinds
+            return kinds, scope
         if "global" in kinds:
             break
-    return module.get(head, ())
+    return module.get(head, ()), None
+
+
+def own_imports(body: Sequence[ast.stmt]) -> Dict[str, str]:
+    """Local name -> the dotted name it stands for, through the absolute imports of a scope's
+    own code (not of the functions or classes in it), in source order: what a name a scope
+    imports means there, whatever another function imports under that name."""
+    found: Dict[str, str] = {}
+    todo: List[ast.AST] = list(reversed(body))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found.update(import_alias(alias.name, alias.asname))
+        elif isinstance(node, ast.ImportFrom):
+            if node.module and not node.level:
+                found.update(
+                    (a.asname or a.name, f"{node.module}.{a.name}") for a in node.names if a.name != "*"
+                )
+        else:
+            todo += reversed([s for field in BLOCKS.get(type(node), ()) for s in getattr(node, field)])
+    return found
+
+
+def import_alias(name: str, asname: Optional[str]) -> Tuple[Tuple[str, str], ...]:
+    """``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``."""
+    if asname:
+        return ((asname, name),)
+    top = name.split(".")[0]
+    return ((top, top),)
 
 
 def child_nodes(node: ast.AST) -> List[ast.AST]:

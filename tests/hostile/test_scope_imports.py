@@ -1,0 +1,81 @@
+"""Run 77: a name was read through one table of the whole file's imports, the last import of a
+name winning, so a function's own ``from asyncio import run`` meant ``trio.run`` when another
+function below imported that, and swapping two functions changed the findings. A name is read
+through the imports of the scope that binds it (``names.deciding_scope``, ``own_imports``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from archcheck.rule_api.examples import Example
+from tests.helpers import write_example
+from tests.hostile._project import findings
+
+HANDLER = """\
+async def handler():
+    from asyncio import run
+    run(work())  # yes
+"""
+CLI = """\
+def cli():
+    from trio import run
+    run(work)
+"""
+MODULE_LEVEL = """\
+import asyncio
+
+
+async def handler():
+    asyncio.run(work())  # yes
+
+
+def cli():
+    import trio as asyncio
+    asyncio.run(work)
+"""
+DYNAMIC = """\
+def g():
+    import importlib
+
+    importlib.import_module("other.app.m")  # yes
+
+
+def f():
+    import mylib as importlib
+
+    importlib.import_module("other.app.m")
+"""
+ANNOTATED = """\
+import importlib
+
+
+def declared():
+    importlib: object
+    importlib.import_module("other.app.m")
+"""
+
+
+def _project(root: Path, code: str) -> Path:
+    files = {
+        "svc/requirements.txt": "httpx\n",
+        "svc/app/a.py": code,
+        "other/requirements.txt": "httpx\n",
+        "other/app/m.py": "x = 1\n",
+    }
+    return write_example(root, Example(files, 'services = ["svc", "other"]\n'))
+
+
+def _expected(code: str) -> List[int]:
+    return [n for n, line in enumerate(code.splitlines(), 1) if line.endswith("# yes")]
+
+
+@pytest.mark.parametrize(
+    "code", [HANDLER + "\n\n" + CLI, CLI + "\n\n" + HANDLER, MODULE_LEVEL, DYNAMIC, ANNOTATED]
+)
+def test_a_name_is_read_through_its_own_scope_s_imports(tmp_path: Path, code: str) -> None:
+    found = findings(_project(tmp_path, code))
+    assert [line for rule, _, line in found if rule in ("ASY001", "IMP001")] == _expected(code)
