@@ -156,12 +156,37 @@ def body_sketch(
         chunk: Sequence[str] = [*before, *lines[max(skip[1], first - 1) : last]]
     else:
         chunk = lines[first - 1 : last]
-    hashes = {
-        zlib.crc32(text.encode("utf-8", "surrogatepass"))
-        for text in map(str.strip, chunk)
-        if text and text[0] != "#"
-    }
+    hashes = {zlib.crc32(text.encode("utf-8", "surrogatepass")) for text in map(_normalised, chunk) if text}
     return tuple(sorted(hashes)[:SKETCH_SIZE])
+
+
+# spaces and tabs go, and a quote is a quote: `return a+b` is `return a + b`, 'x' is "x"
+_LAYOUT = str.maketrans({" ": None, "\t": None, "'": '"'})
+
+
+def _normalised(line: str) -> str:
+    """A body line as its code reads, not as it is laid out: without its comment (a ``#``
+    outside a string on the line), spaces or tabs, and with one kind of quote."""
+    if "#" in line:
+        line = _without_comment(line)
+    return line.translate(_LAYOUT)
+
+
+def _without_comment(line: str) -> str:
+    """``line`` up to a ``#`` that no quote on it opens a string around."""
+    quote = ""
+    escaped = False
+    for at, char in enumerate(line):
+        if escaped:
+            escaped = False
+        elif quote:
+            escaped = char == "\\"
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            return line[:at]
+    return line
 
 
 # ASCII bytes to identifier bytes and spaces: what `\b` splits ASCII text at

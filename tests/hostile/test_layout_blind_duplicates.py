@@ -1,0 +1,38 @@
+"""Run 77: SSOT002 compared body lines as written, so a copy with a trailing comment, other
+spacing or the other quote shared no line with its original and was not reported. Lines are
+compared as their code reads: without comments, spaces or tabs, and with one kind of quote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile._project import findings, project
+
+ORIGINAL = (
+    "def compute_total(a, b):\n    return a + b\n\n\n"
+    "def describe_total(amount, currency):\n    return 'total: ' + amount + currency\n"
+)
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "def compute_total(a, b):\n    return a + b  # sum\n",
+        "def compute_total(a, b):\n    return a+b\n",
+        "def compute_total(a, b):\n    return a + b  # 'quoted # in a comment'\n",
+        'def describe_total(amount, currency):\n    return "total: " + amount + currency\n',
+    ],
+)
+def test_a_copy_laid_out_otherwise_is_still_a_copy(tmp_path: Path, copy: str) -> None:
+    root = project(tmp_path, {"a.py": ORIGINAL, "b.py": copy})
+    found = [f for f in findings(root) if f[0] == "SSOT002"]
+    assert [path for _, path, _ in found] == ["svc/app/a.py", "svc/app/b.py"]
+
+
+def test_a_different_body_with_the_same_parameters_is_not_a_copy(tmp_path: Path) -> None:
+    other = "def compute_total(a, b):\n    return a * b  # product\n"
+    root = project(tmp_path, {"a.py": ORIGINAL, "b.py": other})
+    assert [f for f in findings(root) if f[0] == "SSOT002"] == []
