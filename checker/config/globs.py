@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import pathspec
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 from archcheck.quiet import native_log_off, warnings_off
 
@@ -506,7 +507,14 @@ def gitignore_globs(lines: Iterable[str]) -> Globs:
     """Globs from gitignore lines, as written: Python's FutureWarning about a ``[[`` that a
     pattern means (``[[]`` is a literal bracket) is not printed on the user's terminal."""
     with warnings_off(FutureWarning), native_log_off():
-        return Globs(pathspec.GitIgnoreSpec.from_lines(lines, backend="re2"))
+        return Globs(pathspec.GitIgnoreSpec.from_lines(lines, _pattern, backend="re2"))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _pattern(line: str) -> GitIgnoreSpecPattern:
+    """One gitignore line's pattern, compiled once per run: the config validates each glob of
+    ``per-file-ignores`` alone, then matches them all together (24,000 globs took 10 s)."""
+    return GitIgnoreSpecPattern(line)
 
 
 DRIVE = re.compile(r"[A-Za-z]:(?:[/\\]|\Z)")  # `C:\x`, `C:/x`, `C:`; a folder may be named `v:2`
