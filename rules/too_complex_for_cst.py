@@ -11,7 +11,8 @@ either (its native parser crashed, ran out of memory, or used up its CPU
 time: deep nesting, operand chains of thousands of terms), or the file is too
 large for it (over an eighth of the tokens `max-file-size` allows; LibCST
 takes about 30 µs a token, so such a file is not parsed at all, and a syntax
-error in it is this warning too), no rule sees into it. Also a file this
+error in it is this warning too, unless it holds nothing newer grammar needs:
+no f- or t-string, `type` statement or type parameters), no rule sees into it. Also a file this
 Python's own parser could not finish within its CPU-time limit: before 3.12,
 an f-string of tens of thousands of placeholders parses in quadratic time.
 Such a file may be valid code; it is a warning, not ARC001's "cannot parse":

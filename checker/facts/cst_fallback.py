@@ -10,6 +10,7 @@ so the parse and every walk over the tree run under the child's CPU-time and mem
 
 from __future__ import annotations
 
+import re
 from typing import Tuple
 
 from archcheck.facts.definitions import gather_definitions
@@ -38,6 +39,8 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
     tokens = count_words(text)  # no quote can fool it (``f"{"\'\'\'"}"`` in a placeholder, PEP 701)
     cpu = float(min(DEFAULT_TIMEOUT, max(1, round(tokens * CST_CPU_PER_TOKEN))))
     line = max(1, ast_error.lineno or 1)
+    if tokens > budget and not _MAY_BE_NEWER.search(text):
+        return syntax_problem(path, ast_error)  # no grammar newer than 3.11's could be there
     if tokens > budget:
         reason = (
             f"{rejected}; at {tokens:,} tokens, over the {budget:,} the CST parser reads (an eighth of "
@@ -54,6 +57,16 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
         reason = f"{rejected} and the CST parser, which reads newer grammar, could not finish it: {exc}"
         return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
     return ParsedSource(path, text, None, cst_facts=facts, skipped=_partly_read(path, rejected, ast_error))
+
+
+# what grammar newer than 3.11's needs (and what CPython 3.12.1's parser fault does): an f- or
+# t-string (PEP 701, PEP 750), a `type` statement or type parameters (PEP 695, 696), `except`
+# without brackets around several classes (PEP 758); a file without them has a syntax error
+_MAY_BE_NEWER = re.compile(
+    r"""(?im)\b[rb]?[ft][rb]?['"]"""  # an f-string or a t-string
+    r"|^[ \t]*type[ \t]+\w|\b(?:def|class)[ \t]+\w+[ \t]*\["  # a type alias, type parameters
+    r"|\bexcept\*?[ \t]+[^:(\n]*,"  # `except A, B:`
+)
 
 
 def _partly_read(path: str, rejected: str, ast_error: SyntaxError) -> ParseProblem:

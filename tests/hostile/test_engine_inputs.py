@@ -348,15 +348,18 @@ def test_a_large_file_only_the_cst_parser_could_read_is_not_parsed(tmp_path: Pat
     3.12 ``type`` statement: 13 s and 840 MB, and the walks ran in this process without a
     limit); its parse alone, 12 s and 1.5 GB for 650,000 tokens (run 77). Over an eighth of
     what max-file-size allows, a file this Python rejects is not parsed: ARC003 at the line
-    rejected, newer grammar or a syntax error alike."""
+    rejected, newer grammar or a syntax error alike, unless it holds nothing newer grammar
+    needs (no f-string, no ``type``…): then a syntax error, ARC001."""
     newer = "type X = int\n" + "a\n" * 1_000
     broken = "def (:\n" + "a\n" * 1_000
+    unknown = "x = f'{a}'\ndef (:\n" + "a\n" * 1_000  # (an f-string: it might be PEP 701's)
     small = "type X = int\nimport os\n"
-    files = {"newer.py": newer, "broken.py": broken, "small.py": small}
+    files = {"newer.py": newer, "broken.py": broken, "unknown.py": unknown, "small.py": small}
     out = _text(project(tmp_path, files, CONFIG + "max-file-size = 0.1\n"))  # 14,979 tokens
     assert "svc/app/newer.py:1:1: ARC003 not checked: this Python rejects it (" in out
     assert "at 4,007 tokens, over the 1,872 the CST parser reads" in out
-    assert "svc/app/broken.py:1:1: ARC003 not checked: this Python rejects it (" in out
+    assert "svc/app/broken.py:1:5: ARC001 cannot check this file: syntax error" in out
+    assert "svc/app/unknown.py:2:1: ARC003 not checked: this Python rejects it (" in out
     assert "it was not read to tell newer grammar from a syntax error" in out
     assert "svc/app/small.py:1:1: ARC003 not checked: the rules that read its code skip it" in out  # (read)
 
