@@ -327,6 +327,7 @@ _WITH_NONE = (ast.Dict, ast.arguments)  # lists that may hold None: `{**x}` keys
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
 
 
+_ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.NamedExpr)
 ANY_ATTRIBUTE = "*"  # ``setattr(self, name, v)`` of a name no literal gives: any attribute
 
 
@@ -339,12 +340,12 @@ def attribute_bindings(nodes: Iterable[ast.AST], owner: str) -> List[Tuple[str, 
     values: Dict[int, Optional[ast.expr]] = {}
     found: List[Tuple[str, Optional[ast.expr]]] = []
     for node in nodes:
-        for target, value in assigned_values(node):
-            values[id(target)] = value
-        if isinstance(node, ast.Attribute):
-            receiver = node.value.id if isinstance(node.value, ast.Name) else None
-            if receiver == owner and isinstance(node.ctx, (ast.Store, ast.Del)):
+        if isinstance(node, ast.Attribute):  # (a read's context first: this reads every node of every method)
+            stored = type(node.ctx) is not ast.Load
+            if stored and isinstance(node.value, ast.Name) and node.value.id == owner:
                 found.append((node.attr, values.get(id(node))))
+        elif isinstance(node, _ASSIGNMENTS):
+            values.update((id(target), value) for target, value in assigned_values(node))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
             first = node.args[0]
             if node.func.id in ("setattr", "delattr") and isinstance(first, ast.Name) and first.id == owner:
