@@ -29,6 +29,7 @@ from archcheck.facts.names import (
     child_nodes,
     definition_parts,
     dotted,
+    first_parameter,
     own_nodes,
     replaced_definitions,
     scope_bindings,
@@ -153,9 +154,7 @@ class _Gatherer:
         run = _run_code(node.body) if nested else ((item, (None, None)) for item in own)
         # a method's first parameter is its instance (or class) however it is named, unless the
         # method binds that name again (``for self in others``)
-        positional = [*args.posonlyargs, *args.args]
-        static = any(dotted(d) == "staticmethod" for d in node.decorator_list)
-        first = positional[0].arg if class_name and positional and not static else None
+        first = first_parameter(node) if class_name else None
         receivers = (first,) if first is not None and scopes[0].get(first) == ["param"] else ()
         callable_locals: Dict[str, str] = {}  # local name -> self attribute it came from
         local_types: List[Tuple[str, str]] = []

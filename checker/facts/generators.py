@@ -39,6 +39,7 @@ from archcheck.facts.literals import needs_one_of
 from archcheck.facts.names import (
     BLOCKS,
     COMPREHENSIONS,
+    DECLARED_TYPE,
     SCOPES,
     TRIES,
     Bound,
@@ -153,7 +154,7 @@ class _Scope:
         return self._bindings
 
     def binds_once(self, name: str, kind: str) -> bool:
-        return self.bindings().get(name) == [kind]
+        return [k for k in self.bindings().get(name, ()) if k != DECLARED_TYPE] == [kind]
 
     def child_qualname(self, name: str) -> str:
         if self.kind == "function":

@@ -31,6 +31,7 @@ from archcheck.facts.literals import RARE
 from archcheck.facts.names import (
     ANY_ATTRIBUTE,
     DECLARED,
+    DECLARED_TYPE,
     SCOPES,
     TRIES,
     Bound,
@@ -43,6 +44,7 @@ from archcheck.facts.names import (
     deciding_scope,
     definition_parts,
     dotted,
+    first_parameter,
     own_imports,
     own_nodes,
     parameters,
@@ -187,6 +189,9 @@ class _Context:
     bound: Optional[Bound] = None
 
 
+_NONE: FrozenSet[str] = frozenset()
+
+
 def _binds_own(bindings: Mapping[str, Sequence[str]], name: str) -> bool:
     """Does a scope bind ``name`` as its own (not declared ``global`` or ``nonlocal``)?"""
     kinds = bindings.get(name, ())
@@ -219,6 +224,8 @@ class _Gatherer:
         self._passes_idle: Dict[Tuple[int, int], bool] = {}
         self._module: Optional[Dict[str, List[str]]] = None
         self._module_all: Optional[Dict[str, List[str]]] = None  # see ``_module_values``
+        # (id of the loops around, id of a class's) -> (those sets, the names a function sees)
+        self._seen_around: Dict[Tuple[int, int, bool], Tuple[FrozenSet[str], ...]] = {}
         self._imports: Dict[Optional[int], Dict[str, str]] = {}  # a scope's own imports (None: the module's)
 
     # --- names -------------------------------------------------------------
@@ -424,39 +431,58 @@ class _Gatherer:
             qualname = (f"{ctx.function}.<locals>." if ctx.function else "") + node.name
         scopes = (*(s for s in ctx.scopes if not isinstance(s, ast.ClassDef)), node)
         own = self._bindings_of(node) if ctx.loops or self.tracks_loops else {}
-        # a name the function binds itself (a parameter, ``loop = FakeLoop()``) is not the one around
-        inherited = {name for name in ctx.loops if not name.startswith("self.") and not _binds_own(own, name)}
-        if ctx.function is None and ctx.class_name is not None:
-            inherited |= self.class_loops.get(ctx.class_prefix, frozenset())
-        loops = set(inherited)
-        running: Set[str] = set()
-        fresh: Set[str] = set()
+        method = ctx.function is None and ctx.class_name is not None
+        # the names around, shared by every function at this level (a copy per function took
+        # the square of the loops around and the functions: 5,000 of each, 2.6 GB), but for a
+        # name the function binds itself (a parameter, ``loop = FakeLoop()``)
+        of_class = self.class_loops.get(ctx.class_prefix, _NONE) if method else _NONE
+        fresh_of_class = self.class_fresh.get(ctx.class_prefix, _NONE) if method else _NONE
+        loops = self._around(ctx.loops, of_class, own, dotted=True)
+        fresh = self._around(ctx.fresh, fresh_of_class, own, dotted=False)
+        running: FrozenSet[str] = frozenset()
         if self.tracks_loops:
             groups = (LOOP_FACTORIES, FRESH_LOOPS, RUNNING_LOOP | _RUNNING_OR_NONE)
-            made, fresh, running = self._bindings(node, groups, _Context(scopes=scopes, bound=ctx.bound))
-            loops |= made
-            fresh |= {name for name in ctx.fresh if "." not in name and not _binds_own(own, name)}
-            if ctx.function is None and ctx.class_name is not None:
-                fresh |= self.class_fresh.get(ctx.class_prefix, frozenset())
-            loops |= {
+            made, fresh_made, running_made = self._bindings(
+                node, groups, _Context(scopes=scopes, bound=ctx.bound)
+            )
+            made |= {
                 a.arg
                 for a in parameters(node.args)
                 if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
             }
-            running |= self._probe_results(node.body)
+            loops = loops | made if made else loops
+            fresh = fresh | fresh_made if fresh_made else fresh
+            running_made |= self._probe_results(node.body)
             if self.reads_is_running:
-                running |= self._running_flags(node, _Context(loops=frozenset(loops), fresh=frozenset(fresh)))
+                running_made |= self._running_flags(node, _Context(loops=loops, fresh=fresh))
+            running = frozenset(running_made)
         return _Context(
             function=qualname,
             frame=qualname,
             in_async=isinstance(node, ast.AsyncFunctionDef),
-            loops=frozenset(loops),
-            fresh=frozenset(fresh),
+            loops=loops,
+            fresh=fresh,
             running=frozenset(running),
             scopes=scopes,
             bound=ctx.bound,
             replaced=ctx.replaced or replaced,
         )
+
+    def _around(
+        self, outer: FrozenSet[str], of_class: FrozenSet[str], own: Mapping[str, Sequence[str]], dotted: bool
+    ) -> FrozenSet[str]:
+        """The loop names a function sees from around it: those of ``outer`` but its ``self.``
+        ones (without ``dotted``: its plain names only) and its class's ``of_class``, less
+        those it binds itself. The set is made once for every function that binds none of
+        them, not once per function."""
+        key = (id(outer), id(of_class), dotted)
+        known = self._seen_around.get(key)
+        if known is None or known[0] is not outer or known[1] is not of_class:
+            kept = [n for n in outer if (not n.startswith("self.") if dotted else "." not in n)]
+            known = self._seen_around[key] = (outer, of_class, frozenset(kept) | of_class)
+        seen = known[2]
+        rebound = {name for name in own if name in seen and _binds_own(own, name)}
+        return seen - rebound if rebound else seen
 
     def _expressions(self, roots: Sequence[object], ctx: _Context) -> None:
         """Find loop entries in expressions; lambdas are sync scopes, ``x if test else y`` may guard."""
@@ -610,16 +636,20 @@ class _Gatherer:
                             names.add(name)
         if any(found):  # a name the scope also binds otherwise (``loop = FakeLoop()``) is no certain loop
             bindings = self._module_values() if isinstance(scope, ast.Module) else self._bindings_of(scope)
+            module = self._module_values()
             for names, factories in zip(found, groups):
-                names -= {
-                    n for n in names if "." not in n and not self._only_from(bindings.get(n, ()), factories)
-                }
+                kinds = {n: bindings.get(n, ()) for n in names if "." not in n}
+                kinds = {
+                    n: module.get(n, ()) if "global" in k else k for n, k in kinds.items()
+                }  # the module's
+                names -= {n for n, k in kinds.items() if not self._only_from(k, factories)}
         return found
 
     def _only_from(self, kinds: Sequence[str], factories: FrozenSet[str]) -> bool:
-        """Is every binding of a name (but a parameter's) the result of one of ``factories``?"""
+        """Is every binding of a name (but a parameter's, or an annotation's) the result of one
+        of ``factories``?"""
         return all(
-            kind == "param"
+            kind in ("param", DECLARED_TYPE)
             or (kind.startswith("instance:") and qualify(kind[len("instance:") :], self.aliases) in factories)
             for kind in kinds
         )
@@ -642,7 +672,8 @@ class _Gatherer:
         found -= other
         if found:
             bindings = self._bindings_of(function)
-            found = {n for n in found if all(k.endswith(".is_running") for k in bindings.get(n, ()))}
+            kinds = {n: [k for k in bindings.get(n, ()) if k != DECLARED_TYPE] for n in found}
+            found = {n for n in found if all(k.endswith(".is_running") for k in kinds[n])}
         return found
 
     def _attributes_only_from(self, cls: ast.ClassDef, factories: FrozenSet[str]) -> FrozenSet[str]:
@@ -650,9 +681,11 @@ class _Gatherer:
         ``factories``, and to nothing else (``attribute_bindings``: ``+=``, ``for``, ``del``,
         ``setattr``… too)."""
         only: Dict[str, bool] = {}
-        for item in cls.body:
-            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for attr, value in attribute_bindings(own_nodes(item.body), "self"):
+        methods = [item for item in cls.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for item in methods:
+            first = first_parameter(item)  # `self`, however the method names it
+            if first is not None:
+                for attr, value in attribute_bindings(own_nodes(item.body), first):
                     made = isinstance(value, ast.Call) and self._calls(value, factories)
                     only[attr] = only.get(attr, True) and made
         if only.get(ANY_ATTRIBUTE) is not None:

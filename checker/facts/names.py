@@ -142,6 +142,14 @@ class Bound:
         return found
 
 
+def first_parameter(method: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> Optional[str]:
+    """The name a method calls its instance (or class) by, ``self`` or another: its first
+    positional parameter; None for a ``@staticmethod`` or a method without one."""
+    positional = [*method.args.posonlyargs, *method.args.args]
+    static = any(dotted(d) == "staticmethod" for d in method.decorator_list)
+    return positional[0].arg if positional and not static else None
+
+
 def parameters(args: ast.arguments) -> List[ast.arg]:
     """Every parameter of a def or a lambda: positional-only, positional, ``*args``, keyword-only
     and ``**kwargs``."""
@@ -229,7 +237,8 @@ def scope_bindings(
     body: Sequence[ast.stmt], function: Optional[ast.AST], walrus: bool = True, handlers: bool = True
 ) -> Dict[str, List[str]]:
     """Name -> how the bindings of a scope's own code bind it: "def", "class", "import",
-    "param", "instance:<class as written>", "global", "nonlocal" (declared so) or "other".
+    "param", "instance:<class as written>", "global", "nonlocal" (declared so), "annotation"
+    (``x: T`` in a function, which binds no value) or "other".
     Each kind is listed at most twice (twice says "bound so more than once"), and past
     ``_MOST_KINDS`` a further constructor counts as "other": a name bound thousands of times
     keeps a short list, so that every use of it reads a short list (not a quadratic run).
@@ -278,7 +287,7 @@ def scope_bindings(
                     bind_value(target.id, value)
             declared = node.target if isinstance(node, ast.AnnAssign) and node.value is None else None
             if function is not None and isinstance(declared, ast.Name):  # `x: int`: the function's own x
-                bind(declared.id, "other")
+                bind(declared.id, DECLARED_TYPE)
         elif isinstance(node, (ast.AugAssign, ast.Delete)):
             targets = node.targets if isinstance(node, ast.Delete) else [node.target]
             for name in (n for t in targets for n in stored_names(t)):
@@ -356,6 +365,8 @@ def attribute_bindings(nodes: Iterable[ast.AST], owner: str) -> List[Tuple[str, 
 
 
 DECLARED = ("global", "nonlocal")
+# ``x: T`` in a function: the name is the function's own, yet no value is bound to it there
+DECLARED_TYPE = "annotation"
 # a name's kinds in the scope of the module (key ``None``) or of a function (its id)
 Rebound = Dict[Optional[int], Dict[str, List[str]]]
 
@@ -418,6 +429,8 @@ def _declared_scope(
         theirs = bindings_of(function).get(name, ())
         if "global" in theirs:
             return None
+        if "nonlocal" in theirs:
+            continue  # (the name of a function further out: its binders are its own)
         if any(kind not in DECLARED for kind in theirs):
             return id(function)
     return False

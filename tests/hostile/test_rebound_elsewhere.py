@@ -266,3 +266,73 @@ def test_a_class_body_that_rebinds_a_global_loop_makes_it_uncertain(
 ) -> None:
     root = project(tmp_path, {"a.py": CLASS_DECLARES})
     assert [f for f in unscreened_agree(root, monkeypatch) if f[0] == "ASY002"] == []
+
+
+MORE = """\
+import asyncio
+
+
+class Client:
+    def get(self):
+        return asyncio.run(work())
+
+
+async def typed(x):
+    loop: asyncio.AbstractEventLoop
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(x)  # yes
+
+
+async def typed_client():
+    c: Client
+    c = Client()
+    c.get()  # yes
+
+
+async def outer(x):
+    loop = asyncio.new_event_loop()
+
+    def middle():
+        nonlocal loop
+        loop = asyncio.new_event_loop()
+
+        def inner():
+            nonlocal loop
+            loop = object()
+
+        return inner
+
+    loop.run_until_complete(x)
+
+
+class S:
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+
+    def reset(this):
+        this.loop = object()
+
+    async def go(self, x):
+        self.loop.run_until_complete(x)
+
+
+async def shared(x):
+    global only_here
+    only_here = asyncio.new_event_loop()
+    only_here.run_until_complete(x)  # yes
+
+
+async def work():
+    pass
+"""
+
+
+def test_run_78_declarations_chains_and_receivers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run 78: ``x: T`` before ``x = make()`` made ``x`` uncertain; a ``nonlocal`` rebinding
+    was credited to a function that is itself ``nonlocal``; another method's ``this.loop``
+    was not read as ``self.loop``; a name only functions bind, through ``global``, was never
+    a loop."""
+    root = project(tmp_path, {"a.py": MORE})
+    expected = [n for n, line in enumerate(MORE.splitlines(), 1) if line.endswith("# yes")]
+    found = unscreened_agree(root, monkeypatch)
+    assert sorted(line for code, _, line in found if code in ("ASY002", "ASY003")) == expected
