@@ -779,7 +779,7 @@ def _error(message: str) -> None:
     from archcheck.output import escape
 
     try:
-        click.echo(f"archcheck: {escape.text(mask_credentials(message))}", err=True)
+        click.echo(f"archcheck: {escape.text(mask_credentials(message, prose=True))}", err=True)
     except OSError:  # standard error is cut short too: the exit code still says what happened
         _drop(sys.stderr)
 

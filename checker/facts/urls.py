@@ -226,7 +226,7 @@ _TOKEN_USER_PASSWORDS = frozenset({"", "x-oauth-basic"})
 _NESTING = 3  # percent-encoded URLs inside URLs are decoded this deep
 
 
-def mask_credentials(text: str) -> str:
+def mask_credentials(text: str, prose: bool = False) -> str:
     """``text`` with the credentials of every URL in it replaced by ``***``.
 
     Each URL is read by ``urllib.parse``: the password of its userinfo (all of the
@@ -235,35 +235,95 @@ def mask_credentials(text: str) -> str:
     (``password=``, ``password[]=``, ``sslpassword=``, ``token=``, ``auth=``,
     ``authorization=``, ``key=``, ``#access_token=``, ``;password=``…), up to a closing
     quote, bracket or punctuation after them; a percent-encoded URL in a parameter's value
-    is masked too. Outside URLs, so is the value of a secret ``name=value`` pair (a libpq DSN's
-    ``password=``, ``api_key=``, ``token=``; quoted or not) and a bearer token. Everything else
-    is left exactly as written.
+    is masked too. Outside URLs, the value of a pair whose name says it is a secret
+    (``password``, ``db-password``, ``api_key``, ``token``, ``client_secret``…; ``=`` or
+    ``:``, its name quoted or not, as JSON writes it) where it is a string: quoted, or
+    inside quotes (a libpq DSN, ``dsn="host=db password=***"``), or anywhere in ``prose``
+    (a docstring, a setting's value: ``host=db password=***``); code that names a
+    variable (``connect(password=pw)``, ``sorted(items, key=len)``) stays as written, so a
+    ``--diff`` still applies. A bearer token is masked too. Everything else is left exactly
+    as written.
     """
-    return _mask_pairs(_mask_text(text, _NESTING))
+    return _mask_pairs(_mask_text(text, _NESTING), prose)
 
 
-# `name=value` in free text (a libpq DSN, a shell line, a keyword argument): the value, quoted
-# (up to its quote on the same line) or up to a space, a separator or a bracket; bounded
-_PAIR = re.compile(
-    r"""(?<![\w\[\].-])([A-Za-z_][\w.\[\]-]{0,63})=(?!=)("[^"\n]{0,1000}"|'[^'\n]{0,1000}'|[^\s&;,'"()\[\]{}<>]{1,1000})"""
+# names that say their value is a secret, as the end of a pair's name (`db_password`,
+# `--db-password`, `SECRET_KEY`); not `key`, `sig` or `auth` alone: code names those too
+_SECRET_NAME = (
+    r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|jwt|api[_-]?key|apikey"
+    r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth)[_-]?(?:key|token|secret))"
 )
+# a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
+# starts; the value is read after it (a quoted string up to its closing quote, else a word)
+_SECRET_PAIR = re.compile(
+    rf"""(?i)(?<![\w.\[\]])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\1[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
+)
+# a quoted value: up to its closing quote (past escaped ones), or the line's end
+_QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
+_UNQUOTED = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")  # an unquoted value: a word
 # `Bearer <token>`: a token68 with a digit or a mark in it (not a word of prose: "Bearer tokens")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{8,}=*")
 
 
-def _mask_pairs(text: str) -> str:
-    if "=" in text:
-        text = _PAIR.sub(_mask_pair, text)
+def _mask_pairs(text: str, prose: bool) -> str:
+    """The values of secret pairs masked (see ``mask_credentials``): one pass, in which the
+    quotes seen so far on a line say whether a pair is inside a string."""
+    if "=" in text or ":" in text:
+        parts: List[str] = []
+        done = 0
+        quotes = _QuoteState(text)
+        for pair in _SECRET_PAIR.finditer(text):
+            start = pair.end()
+            if start < done:
+                continue
+            around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
+            quoted = _QUOTED.match(text, start)
+            if quoted is not None and quoted.group(1) == around:
+                continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
+            if quoted is not None:  # a string: masked to its closing quote (kept), or the line's end
+                value_end, quote = quoted.end(), quoted.group(1)
+                closed = value_end - start > 1 and text[value_end - 1] == quote
+                if closed and value_end - start == 2:
+                    continue  # an empty string: nothing to hide
+                masked = f"{quote}{MASK}{quote if closed else ''}"
+            else:
+                word = _UNQUOTED.match(text, start)
+                if word is None or not (prose or around):
+                    continue
+                value_end, masked = word.end(), MASK
+            if text[start:value_end].strip("'\"").startswith(MASK):
+                continue  # (a URL's parameter, masked already)
+            parts += [text[done:start], masked]
+            done = value_end
+        text = "".join(parts) + text[done:] if parts else text
     return _BEARER.sub(lambda match: match.group(1) + MASK, text) if "earer" in text.lower() else text
 
 
-def _mask_pair(match: re.Match[str]) -> str:
-    name, value = match.group(1), match.group(2)
-    bare = value.strip("'\"")
-    if not bare or bare.startswith(MASK) or not _SECRET_PARAM.search(_param_name(name)):
-        return match.group(0)  # (a URL's parameter is masked already, and what follows it kept)
-    quote = value[0] if value[0] in "'\"" else ""
-    return f"{name}={quote}{MASK}{quote}"
+class _QuoteState:
+    """The quote of the string of its line a place in ``text`` is inside ("" for none), for
+    places asked in order (each character is read once)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.at = 0
+        self.quote = ""
+        self.escaped = False
+
+    def inside(self, position: int) -> str:
+        text = self.text
+        while self.at < position:
+            char = text[self.at]
+            if char == "\n":
+                self.quote, self.escaped = "", False
+            elif self.escaped:
+                self.escaped = False
+            elif self.quote:
+                self.escaped = char == "\\"
+                self.quote = "" if char == self.quote else self.quote
+            elif char in "'\"":
+                self.quote = char
+            self.at += 1
+        return self.quote
 
 
 def _mask_text(text: str, depth: int) -> str:

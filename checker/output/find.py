@@ -124,7 +124,7 @@ def query_words(query: str) -> List[str]:
 def echoed(query: str) -> str:
     """The query as a message repeats it: credentials masked, then cut at ``_ECHO_LENGTH`` characters
     (masked first: a cut URL no longer reads as one)."""
-    shown = mask_credentials(query)
+    shown = mask_credentials(query, prose=True)
     return shown if len(shown) <= _ECHO_LENGTH else shown[: _ECHO_LENGTH - 1] + "\u2026"
 
 
@@ -432,7 +432,7 @@ def _first_line(lines: Sequence[str], line: int) -> str:
         return lines[at] if at < len(lines) else ""
 
     try:
-        first = mask_credentials(_docstring(readline))  # masked whole, then shortened
+        first = mask_credentials(_docstring(readline), prose=True)  # masked whole, then shortened
     except (tokenize.TokenError, SyntaxError, ValueError):
         return ""
     return first if len(first) <= _DOC_LENGTH else first[: _DOC_LENGTH - 1] + "\u2026"

@@ -11,10 +11,19 @@ from archcheck.facts.urls import mask_credentials
 @pytest.mark.parametrize(
     ("text", "masked"),
     [
+        # prose (a docstring, a setting's value): a secret pair's value, quoted or not
         ("host=db password=S3cret user=app", "host=db password=*** user=app"),
         ("dbname=x password='two words' sslmode=require", "dbname=x password='***' sslmode=require"),
-        ('connect(api_key="k1", timeout=3)', 'connect(api_key="***", timeout=3)'),
         ("SECRET_KEY=django-insecure-x; token=t", "SECRET_KEY=***; token=***"),
+        ("pg_restore --db-password=S3cretCli -h db", "pg_restore --db-password=*** -h db"),
+        ('Example: {"user": "app", "password": "S3cretJson"}', 'Example: {"user": "app", "password": "***"}'),
+        ("password = hunter2", "password = ***"),
+        (
+            'connect(dsn="host=db password=S3cretDsn dbname=x")',
+            'connect(dsn="host=db password=*** dbname=x")',
+        ),
+        ('password="ab\\"REST" x', 'password="***" x'),
+        ('password="' + "a" * 1_200 + '" tail', 'password="***" tail'),
         ("Authorization: Bearer eyJhbGciOi.J9x", "Authorization: Bearer ***"),
         # not secrets: other names, comparisons, prose
         ("monkey=banana host=db user=app", "monkey=banana host=db user=app"),
@@ -22,10 +31,29 @@ from archcheck.facts.urls import mask_credentials
         ("Bearer tokens expire; a bearer authentication", "Bearer tokens expire; a bearer authentication"),
     ],
 )
-def test_secret_pairs_outside_urls_are_masked(text: str, masked: str) -> None:
-    """Run 77: ``find`` showed a DSN's ``password=`` in a docstring; any output could."""
+def test_secret_pairs_in_prose_are_masked(text: str, masked: str) -> None:
+    """Runs 77 and 78: ``find`` showed a DSN's ``password=``, an option's ``--db-password=``,
+    JSON's ``"password": "…"`` from docstrings; any output could."""
+    assert mask_credentials(text, prose=True) == masked
+    assert mask_credentials(masked, prose=True) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # code: a string's secret is masked, a variable's name is not (a --diff must apply)
+        ('connect(api_key="k1", timeout=3)', 'connect(api_key="***", timeout=3)'),
+        ('DSN = "host=db password=S3cret dbname=x"', 'DSN = "host=db password=*** dbname=x"'),
+        ('config = {"password": "S3cret"}', 'config = {"password": "***"}'),
+        ("ordered = sorted(items, key=len)", "ordered = sorted(items, key=len)"),
+        ("connect(user=u, password=pw, sig=s, auth=a)", "connect(user=u, password=pw, sig=s, auth=a)"),
+        ("def login(password: str, token=None):", "def login(password: str, token=None):"),
+    ],
+)
+def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str) -> None:
+    """Run 78: ``key=len`` was masked as a secret in a ``--diff`` context line, so the patch
+    did not apply; only a string holds a secret in code."""
     assert mask_credentials(text) == masked
-    assert mask_credentials(masked) == masked
 
 
 @pytest.mark.parametrize(
