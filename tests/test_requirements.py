@@ -139,6 +139,12 @@ def test_bad_lines_are_problems_at_their_line() -> None:
         ("file:///opt/wheels/w-1.0.whl#egg=w", "w"),
         ("vendored/pkg-1.0.tar.gz#egg=vend", "vend"),
         ("./local#egg=local", "local"),
+        # run 78: a direct reference without spaces, and a wheel or an sdist named alone
+        ("asyncpg@https://files.example.com/asyncpg-0.29.0.tar.gz", "asyncpg"),
+        ("psycopg2@git+https://github.com/psycopg/psycopg2", "psycopg2"),
+        ("asyncpg-0.29.0-cp311-cp311-manylinux_2_17_x86_64.whl", "asyncpg"),
+        ("torch-2.1.0+cpu-cp311-cp311-linux_x86_64.whl", "torch"),
+        ("wheels/Django_REST-framework-3.15.2.tar.gz", "django-rest-framework"),
     ],
 )
 def test_a_url_or_a_path_is_told_as_pip_tells_it(line: str, name: str) -> None:

@@ -20,7 +20,15 @@ from typing import Dict, List, NoReturn, Optional, Tuple, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import Specifier
-from packaging.utils import canonicalize_name, canonicalize_version
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    canonicalize_version,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion
 
 from archcheck.facts.source import decode, quadratic_codec
 from archcheck.facts.suppressions import TEXT_COMMENT, in_lines
@@ -213,9 +221,43 @@ def _is_unnamed(spec: str) -> bool:
     if _URL_SCHEME.match(spec):
         return True
     location = spec.split(";", 1)[0].strip()
+    before_at = location.split("@", 1)[0]
+    if "@" in location and not ("/" in before_at or "\\" in before_at):
+        return False  # `asyncpg@https://…`: a name and its direct reference, as pip reads it
+    if location.lower().endswith(_ARCHIVES):
+        return True  # `asyncpg-0.29.0-cp311-…whl`: a file pip installs (``is_archive_file``)
     return location.startswith((".", "/", "~")) or (
         ("/" in location or "\\" in location) and not any(c.isspace() for c in location)
     )
+
+
+# what pip takes for an archive file to install (``pip._internal.utils.filetypes``)
+_ARCHIVES = (
+    ".whl",
+    ".zip",
+    ".tar.gz",
+    ".tgz",
+    ".tar",
+    ".tar.bz2",
+    ".tbz",
+    ".tar.xz",
+    ".txz",
+    ".tlz",
+    ".tar.lz",
+    ".tar.lzma",
+)
+
+
+def archive_name(location: str) -> Optional[str]:
+    """The project a wheel's or an sdist's file name names (``asyncpg-0.29.0-cp311-…whl``:
+    asyncpg), as ``packaging`` reads it; None if it reads none."""
+    name = posixpath.basename(location.split("#", 1)[0].replace("\\", "/"))
+    try:
+        if name.lower().endswith(".whl"):
+            return str(parse_wheel_filename(name)[0])
+        return str(parse_sdist_filename(name)[0])
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
 
 
 # the schemes pip reads a URL requirement by (``pip._internal.utils.urls.is_url``: these and
@@ -355,9 +397,9 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
                 continue  # global options: where packages come from
         if _is_unnamed(spec):
             egg = _EGG.search(spec)
-            if egg:
-                name = canonicalize_name(egg.group(1))
-                requirements.append(RequirementFact(name, spec, (), where, via=via.get(number, ())))
+            named = canonicalize_name(egg.group(1)) if egg else archive_name(spec.split(";", 1)[0].strip())
+            if named:
+                requirements.append(RequirementFact(named, spec, (), where, via=via.get(number, ())))
             continue
         variable = _ENV_VAR.search(spec)
         if variable is not None:  # `httpx==${HTTPX_VERSION}`: the name is known, the version is not
