@@ -488,8 +488,12 @@ class _Gatherer:
             return self._bool(node, use, none)
         if isinstance(node, ast.IfExp):
             return self._conditional(node, use, none)
-        if isinstance(node, TRIES):
-            self._handled_reads(node)
+        if isinstance(node, TRIES):  # `try: X = os.environ["X"]` / `except KeyError: X = url`
+            self._fallbacks_of(node.body, [h.body for h in node.handlers])
+        elif isinstance(node, ast.If) and self._tests_environment(node.test):
+            # `if "X" in os.environ: X = os.environ["X"]` / `else: X = url`, either way round
+            self._fallbacks_of(node.body, [node.orelse])
+            self._fallbacks_of(node.orelse, [node.body])
         if isinstance(node, ast.Subscript):
             self._environ_read(node)
             return [(node.value, none), (node.slice, none)]
@@ -675,6 +679,8 @@ class _Gatherer:
 
     def _bool(self, node: ast.BoolOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         first = node.values[0]
+        if isinstance(first, ast.NamedExpr):  # `(v := os.getenv("X")) or url`
+            first = first.value
         if isinstance(node.op, ast.Or) and self.is_config_read(first):
             key, _, source = self.fallback(first) or (None, None, "env lookup")  # type: ignore[arg-type]
             if isinstance(first, ast.Subscript):
@@ -701,9 +707,15 @@ class _Gatherer:
         for part in ast.walk(test):
             if self.is_config_read(part):
                 return True
-            if isinstance(part, ast.Compare) and any(self.qualified(c) == ENVIRON for c in part.comparators):
+            if isinstance(part, ast.Compare) and any(self._environ(c) for c in part.comparators):
                 return True
         return False
+
+    def _environ(self, node: ast.expr) -> bool:
+        """``os.environ``, or its ``keys()``."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "keys":
+            node = node.func.value
+        return self.qualified(node) == ENVIRON
 
     def _read_key(self, read: ast.expr) -> Tuple[Optional[ast.expr], str]:
         """A configuration read's key and source (``os.environ["X"]``: an env lookup)."""
@@ -712,15 +724,16 @@ class _Gatherer:
         key, _, source = self.fallback(read) or (None, None, "config read")  # type: ignore[arg-type]
         return key, source
 
-    def _handled_reads(self, node: ast.AST) -> None:
-        """``try: X = os.environ["X"]`` / ``except KeyError: X = url``: the handler's value of
-        a name the ``try`` reads from the configuration is that read's fallback."""
+    def _fallbacks_of(self, reading: Sequence[ast.stmt], others: Sequence[Sequence[ast.stmt]]) -> None:
+        """The value another block (a ``try``'s handler, an ``if``'s other branch) gives a name
+        that ``reading`` reads from the configuration is that read's fallback, as in ``read or
+        url``; remembered for when the walk reaches that assignment."""
         read: Dict[str, ast.expr] = {}
-        for statement in getattr(node, "body", ()):
+        for statement in reading:
             if isinstance(statement, ast.Assign) and self.is_config_read(statement.value):
                 read.update((t.id, statement.value) for t in statement.targets if isinstance(t, ast.Name))
-        for handler in getattr(node, "handlers", ()) if read else ():
-            for statement in handler.body:
+        for block in others if read else ():
+            for statement in block:
                 if isinstance(statement, ast.Assign):
                     names = [t.id for t in statement.targets if isinstance(t, ast.Name) and t.id in read]
                     if names:

@@ -57,6 +57,11 @@ FALLBACKS = {
     "d": 'import os\nAPI_URL = os.getenv("X") if os.getenv("X") else "http://localhost:8000/"\n',
     "e": 'import os\nAPI_URL = "http://localhost:8000/" if "X" not in os.environ else os.environ["X"]\n',
     "f": 'import os\ntry:\n    API_URL = os.environ["X"]\nexcept KeyError:\n    API_URL = "http://localhost:8000/"\n',
+    # run 78
+    "g": 'import os\nif "X" in os.environ:\n    API_URL = os.environ["X"]\nelse:\n    API_URL = "http://localhost:8000/"\n',
+    "h": 'import os\nif "X" not in os.environ:\n    API_URL = "http://localhost:8000/"\nelse:\n    API_URL = os.environ["X"]\n',
+    "i": 'import os\nAPI_URL = (v := os.getenv("X")) or "http://localhost:8000/"\n',
+    "j": 'import os\nAPI_URL = os.environ["X"] if "X" in os.environ.keys() else "http://localhost:8000/"\n',
 }
 
 
