@@ -123,7 +123,7 @@ class _AstImports:
         self.source = source
         self.facts: List[ImportFact] = []
         self._bindings: Dict[Optional[int], Dict[str, List[str]]] = {}  # a scope's id (None: the module's)
-        self._own_imports: Dict[Optional[int], Dict[str, str]] = {}
+        self._own_imports: Dict[Optional[int], Dict[str, List[str]]] = {}
 
     def gather(self) -> Tuple[ImportFact, ...]:
         tree = self.source.ast_tree
@@ -135,7 +135,7 @@ class _AstImports:
             self._dynamic(tree, marks, frozenset(names))
         return tuple(self.facts)
 
-    def _imports(self, scope: Optional[_Scope]) -> Dict[str, str]:
+    def _imports(self, scope: Optional[_Scope]) -> Dict[str, List[str]]:
         """A scope's own imports (``names.own_imports``), once per scope."""
         key = None if scope is None else id(scope)
         found = self._own_imports.get(key)
@@ -227,7 +227,8 @@ class _AstImports:
             kinds, where = deciding_scope(head, scopes[::-1], self._scope, self._scope(None))
             # what the deciding scope's own import of the name means, whatever others import
             here = self._imports(where)
-            function = _called(written, kinds, {**aliases, **here} if head in here else aliases, stars)
+            tables = [{**aliases, head: meant} for meant in here[head]] if head in here else [aliases]
+            function = next(filter(None, (_called(written, kinds, table, stars) for table in tables)), None)
             if function is None:
                 continue
             keywords = {k.arg: _string(k.value) for k in node.keywords if k.arg}

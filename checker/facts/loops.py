@@ -45,6 +45,7 @@ from archcheck.facts.names import (
     definition_parts,
     dotted,
     first_parameter,
+    meanings,
     own_imports,
     own_nodes,
     parameters,
@@ -226,7 +227,9 @@ class _Gatherer:
         self._module_all: Optional[Dict[str, List[str]]] = None  # see ``_module_values``
         # (id of the loops around, id of a class's) -> (those sets, the names a function sees)
         self._seen_around: Dict[Tuple[int, int, bool], Tuple[FrozenSet[str], ...]] = {}
-        self._imports: Dict[Optional[int], Dict[str, str]] = {}  # a scope's own imports (None: the module's)
+        self._imports: Dict[
+            Optional[int], Dict[str, List[str]]
+        ] = {}  # a scope's own imports (None: the module's)
 
     # --- names -------------------------------------------------------------
 
@@ -520,8 +523,10 @@ class _Gatherer:
 
     def _maybe_entry(self, call: ast.Call, ctx: _Context) -> None:
         func = call.func
-        qualified = self._qualified_here(func, ctx)
-        if qualified in self.calls.functions:
+        qualified = next(
+            (meant for meant in self._meanings_here(func, ctx) if meant in self.calls.functions), None
+        )
+        if qualified is not None:
             kind = qualified
             named: Optional[ast.expr] = func
         elif (
@@ -563,13 +568,13 @@ class _Gatherer:
         kinds, _ = deciding_scope(head, ctx.scopes[::-1], self._bindings_of, self._module_bindings())
         return any(kind not in DECLARED and kind != "import" for kind in kinds)
 
-    def _qualified_here(self, node: ast.expr, ctx: _Context) -> Optional[str]:
-        """What ``node`` names through the imports of the scope that reads its first name
-        (``names.deciding_scope``): that scope's own import of the name, whatever another
-        function imports under it; else the file's imports."""
+    def _meanings_here(self, node: ast.expr, ctx: _Context) -> List[str]:
+        """What ``node`` may name through the imports of the scope that reads its first name
+        (``names.deciding_scope``): that scope's own imports of the name (each of them),
+        whatever another function imports under it; else the file's imports."""
         written = dotted(node)
         if written is None:
-            return None
+            return []
         head = written.split(".")[0]
         scopes: Sequence[Union[Function, ast.ClassDef]] = ctx.scopes[::-1]
         where = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())[1]
@@ -578,7 +583,10 @@ class _Gatherer:
         if here is None:
             assert self.source.ast_tree is not None
             here = self._imports[key] = own_imports((where or self.source.ast_tree).body)
-        return qualify(written, here) if head in here else self.qualified(node)
+        if head in here:
+            return meanings(written, here)
+        qualified = self.qualified(node)
+        return [qualified] if qualified is not None else []
 
     def _bindings_of(self, scope: Union[Function, ast.ClassDef]) -> Dict[str, List[str]]:
         """A function's or a class body's bindings, with what nested functions rebind of its

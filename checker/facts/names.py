@@ -475,25 +475,35 @@ def deciding_scope(
     return module.get(head, ()), None
 
 
-def own_imports(body: Sequence[ast.stmt]) -> Dict[str, str]:
-    """Local name -> the dotted name it stands for, through the absolute imports of a scope's
-    own code (not of the functions or classes in it), in source order: what a name a scope
-    imports means there, whatever another function imports under that name."""
-    found: Dict[str, str] = {}
+def own_imports(body: Sequence[ast.stmt]) -> Dict[str, List[str]]:
+    """Local name -> the dotted names it may stand for, through the absolute imports of a
+    scope's own code (not of the functions or classes in it), in source order: what a name a
+    scope imports means there, whatever another function imports under that name. Each
+    import of a name is one of its meanings (``try: from asyncio import run`` / ``except
+    ImportError: from uvloop import run``: either may be the one that ran)."""
+    found: Dict[str, List[str]] = {}
     todo: List[ast.AST] = list(reversed(body))
     while todo:
         node = todo.pop()
+        bound: Sequence[Tuple[str, str]] = ()
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                found.update(import_alias(alias.name, alias.asname))
+            bound = [pair for alias in node.names for pair in import_alias(alias.name, alias.asname)]
         elif isinstance(node, ast.ImportFrom):
             if node.module and not node.level:
-                found.update(
-                    (a.asname or a.name, f"{node.module}.{a.name}") for a in node.names if a.name != "*"
-                )
+                bound = [(a.asname or a.name, f"{node.module}.{a.name}") for a in node.names if a.name != "*"]
         else:
             todo += reversed([s for field in BLOCKS.get(type(node), ()) for s in getattr(node, field)])
+        for name, target in bound:
+            meanings = found.setdefault(name, [])
+            if target not in meanings and len(meanings) < _MOST_KINDS:
+                meanings.append(target)
     return found
+
+
+def meanings(written: str, imported: Mapping[str, Sequence[str]]) -> List[str]:
+    """What a dotted name as written may stand for through a scope's ``own_imports``."""
+    head, _, rest = written.partition(".")
+    return [target + ("." + rest if rest else "") for target in imported.get(head, ())]
 
 
 def import_alias(name: str, asname: Optional[str]) -> Tuple[Tuple[str, str], ...]:

@@ -49,6 +49,24 @@ def f():
 
     importlib.import_module("other.app.m")
 """
+FALLBACK = """\
+try:
+    from asyncio import run
+except ImportError:
+    from uvloop import run
+
+
+async def fa(c):
+    run(c)  # yes
+"""
+ALTERNATIVES = """\
+def load_c(cond):
+    if not cond:
+        import importlib
+    else:
+        import os as importlib
+    importlib.import_module("other.app.m")  # yes
+"""
 ANNOTATED = """\
 import importlib
 
@@ -74,8 +92,19 @@ def _expected(code: str) -> List[int]:
 
 
 @pytest.mark.parametrize(
-    "code", [HANDLER + "\n\n" + CLI, CLI + "\n\n" + HANDLER, MODULE_LEVEL, DYNAMIC, ANNOTATED]
+    "code",
+    [
+        HANDLER + "\n\n" + CLI,
+        CLI + "\n\n" + HANDLER,
+        MODULE_LEVEL,
+        DYNAMIC,
+        ANNOTATED,
+        FALLBACK,
+        ALTERNATIVES,
+    ],
 )
 def test_a_name_is_read_through_its_own_scope_s_imports(tmp_path: Path, code: str) -> None:
+    """Each import of a name in its scope is one of its meanings (run 78: the last one in the
+    source won, so an ``except ImportError:`` fallback hid the import that runs)."""
     found = findings(_project(tmp_path, code))
     assert [line for rule, _, line in found if rule in ("ASY001", "IMP001")] == _expected(code)
