@@ -28,7 +28,15 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tup
 
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
-from archcheck.facts.names import TRIES, call_chain, child_nodes, definition_parts, dotted, qualified
+from archcheck.facts.names import (
+    TRIES,
+    assigned_values,
+    call_chain,
+    child_nodes,
+    definition_parts,
+    dotted,
+    qualified,
+)
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
     ALLOW_LIST_NAME,
@@ -441,7 +449,7 @@ class _Gatherer:
                     self.urls.append(UrlFact(text, where, named or is_target_name(name), name=name))
         key = lambda fact: (fact.location.line, fact.location.column)  # noqa: E731
         return ConfigFacts(
-            tuple(sorted(self.urls, key=key)),
+            tuple(sorted(set(self.urls), key=key)),  # (a chained assignment reads its value once a name)
             tuple(sorted(self.fallbacks, key=key)),
             tuple(sorted(self.env_reads, key=key)),
             tuple(sorted(self.database_urls, key=key)),
@@ -551,6 +559,13 @@ class _Gatherer:
 
     def _assignment(self, node: ast.Assign | ast.AnnAssign, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        several = len(targets) > 1 or isinstance(targets[0], (ast.Tuple, ast.List))
+        pairs = (
+            assigned_values(node) if several else []
+        )  # `u, n = url, 1`, `u = v = url`: each with its value
+        spelled = [ast.Assign(targets=[target], value=value) for target, value in pairs if value is not None]
+        if pairs and len(spelled) == len(pairs):
+            return [child for single in spelled for child in self._assignment(single, none)]
         children: List[Tuple[ast.AST, _Use]] = [(t, none) for t in targets]
         if node.value is None:
             return children

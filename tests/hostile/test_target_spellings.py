@@ -28,6 +28,10 @@ SPELLINGS: Dict[str, str] = {
     "e2": f"import httpx\n\n\ndef f():\n    (u := {URL})\n    return httpx.get(u)\n",
     "f1": f"API_URL = {URL}\n",
     "f2": f"(API_URL := {URL})\n",
+    # run 78: a local or a self attribute by unpacking, a chained assignment's later name
+    "h1": f"import httpx\n\n\ndef f():\n    u, n = {URL}, 1\n    return httpx.get(u)\n",
+    "h2": f"import httpx\n\n\ndef f():\n    u = v = {URL}\n    return httpx.get(v)\n",
+    "h3": f"class C:\n    def __init__(self):\n        self.url, self.t = {URL}, 5\n",
 }
 # look-alikes that stay silent: a function of the module's or one imported under the name
 # `get`, a walrus for a log line
