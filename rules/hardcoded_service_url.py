@@ -2,7 +2,8 @@
 
 ## What it does
 Flags a URL literal (any scheme, f-strings and concatenations included) whose
-host is a loopback address (`localhost`, `127.*`, `0.0.0.0`, `::1`), the name
+host is a loopback address (`localhost`, `localhost.`, `127.*` also as the C
+resolver reads it, `127.1`, `0x7f.1`; `0.0.0.0`, `::1`), the name
 or key of a service of this project (`identity-service`, `identity`), a
 service or container name from a docker-compose file, or an
 `config.internal-hosts` match, when the code uses it as a connection target:
@@ -13,7 +14,8 @@ service or container name from a docker-compose file, or an
   named like a target (`base_url=`, `endpoint=`, `broker=`);
 - a module or class constant (`IDENTITY_URL = "http://identity-service:8001"`,
   also bound by `:=`), or a `self.` attribute;
-- a value written into the environment (`os.environ["X"] = ...`);
+- a value written into the environment (`os.environ["X"] = ...`,
+  `os.environ.update(X=...)`);
 - a local variable that is then passed as one of the above (bound by `=`,
   `:=`, an unpacking that spells each value, or a chained assignment).
 

@@ -650,7 +650,8 @@ class _Gatherer:
             return inner  # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process
         kind = NONE
         named = False
-        the_url = position == 0 or keyword == "url"  # of an HTTP method
+        # of an HTTP method: its first argument, or the second of `request("GET", url)`
+        the_url = position == (1 if last == "request" else 0) or keyword == "url"
         configures = last in CLIENT_CALLS or last.endswith(_CONFIGURING)
         if (
             keyword is not None
@@ -666,6 +667,8 @@ class _Gatherer:
         elif position == 1 and self._writes_environment(call, last):
             keyword = literal(call.args[0])
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
+        elif keyword is not None and last == "update" and self._updates_environ(call):
+            kind, named = TARGET, is_target_name(keyword)
         if kind == TARGET and isinstance(value, ast.Name) and inner.function:
             self.passed.add((inner.function, value.id))
         return inner._replace(kind=kind, named=named, label=keyword or "")
@@ -725,6 +728,10 @@ class _Gatherer:
             if isinstance(part, ast.Compare) and any(self._environ(c) for c in part.comparators):
                 return True
         return False
+
+    def _updates_environ(self, call: ast.Call) -> bool:
+        """``os.environ.update(API_URL=url)``: a write of each keyword into the environment."""
+        return isinstance(call.func, ast.Attribute) and self._environ(call.func.value)
 
     def _environ(self, node: ast.expr) -> bool:
         """``os.environ``, or its ``keys()``."""

@@ -12,6 +12,7 @@ import fnmatch
 import functools
 import ipaddress
 import re
+import socket
 import urllib.parse
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
@@ -184,13 +185,23 @@ def written_bare_host(text: str) -> Optional[str]:
 def is_loopback(host: str) -> bool:
     """A loopback name or address; an IPv4-mapped IPv6 address (``::ffff:7f00:1``) as the IPv4
     address it maps, on every Python (``ipaddress`` reads it so from 3.13 only)."""
+    host = host[:-1] if host.endswith(".") else host  # `localhost.`: the same name, fully qualified
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return False
+        if not _SHORT_IPV4.fullmatch(host):
+            return False
+        try:  # `127.1`, `0x7f.1`, `2130706433`: what the C resolver (inet_aton) reads as 127.0.0.1
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return False
     return (getattr(address, "ipv4_mapped", None) or address).is_loopback
+
+
+# an IPv4 address as inet_aton also reads one: up to four parts, decimal, octal or hex
+_SHORT_IPV4 = re.compile(r"(?:0[xX][0-9a-fA-F]{1,8}|\d{1,10})(?:\.(?:0[xX][0-9a-fA-F]{1,8}|\d{1,10})){0,3}")
 
 
 def loopback_targets(text: str, named_target: bool) -> Iterator[str]:

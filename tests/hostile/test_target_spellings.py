@@ -32,12 +32,18 @@ SPELLINGS: Dict[str, str] = {
     "h1": f"import httpx\n\n\ndef f():\n    u, n = {URL}, 1\n    return httpx.get(u)\n",
     "h2": f"import httpx\n\n\ndef f():\n    u = v = {URL}\n    return httpx.get(v)\n",
     "h3": f"class C:\n    def __init__(self):\n        self.url, self.t = {URL}, 5\n",
+    "i1": f"import os\n\n\ndef f():\n    os.environ.update(API_URL={URL})\n",
+    "i2": f"import httpx\n\n\ndef f():\n    return httpx.request('GET', {URL})\n",
+    "i3": 'import httpx\n\n\ndef f():\n    return httpx.get("http://127.1:8000/")\n',
+    "i4": 'import httpx\n\n\ndef f():\n    return httpx.get("http://localhost.:8000/")\n',
 }
 # look-alikes that stay silent: a function of the module's or one imported under the name
 # `get`, a walrus for a log line
 SILENT: Dict[str, str] = {
     "g1": f"def get(key):\n    return key\n\n\nvalue = get({URL})\n",
     "g3": f"from mycache import lookup as get\n\nvalue = get({URL})\n",
+    "g4": "def f(update):\n    update(API_URL=1)\n",
+    "g5": 'import httpx\n\n\ndef f():\n    return httpx.get("http://10.1:8000/")\n',
     "g2": f"import logging\n\n\ndef f():\n    logging.info(u := {URL})\n",
 }
 
