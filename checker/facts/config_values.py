@@ -705,6 +705,8 @@ class _Gatherer:
                 key = first.slice
             for default in node.values[1:]:
                 self._record_fallback(node, key, default, source, none)
+                if (literal(key) or "").lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
+                    self._database_url(default)
             return [(v, none) for v in node.values]
         return [(v, use) for v in node.values]
 

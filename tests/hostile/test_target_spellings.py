@@ -11,7 +11,7 @@ from typing import Dict
 
 import pytest
 
-from tests.hostile._project import project, unscreened_agree
+from tests.hostile._project import TEMPLATE, findings, project, unscreened_agree
 
 URL = '"http://localhost:8000/"'
 # each pair: a spelling that was flagged, and one that means the same
@@ -84,3 +84,19 @@ def test_every_spelling_of_a_read_with_a_fallback_is_cfg004(
     found = unscreened_agree(root, monkeypatch)
     assert {path.rsplit("/", 1)[-1][:-3] for code, path, _ in found if code == "CFG004"} == set(FALLBACKS)
     assert [f for f in found if f[0] == "CFG001"] == []
+
+
+DATABASE_URLS = """\
+import os
+
+A = os.environ.get("DATABASE_URL", "postgresql://u:p@h/x")
+B = os.environ.get("DATABASE_URL") or "postgresql://u:p@h/x"
+DATABASE_URL, POOL = "postgresql://u:p@h/x", 5
+"""
+
+
+def test_every_spelling_of_a_database_url_is_checked(tmp_path: Path) -> None:
+    """Run 78: ``DATABASE_URL, POOL = url, 5`` and ``os.environ.get("DATABASE_URL") or url``
+    escaped CFG002, which the other spellings meet."""
+    root = project(tmp_path, {"m.py": DATABASE_URLS}, 'services = ["svc"]\n' + TEMPLATE)
+    assert [line for code, _, line in findings(root) if code == "CFG002"] == [3, 4, 5]
