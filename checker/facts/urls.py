@@ -288,23 +288,27 @@ def _mask_pairs(text: str, prose: bool) -> str:
             if start < done:
                 continue
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
-            quoted = _QUOTED.match(text, start)
-            if quoted is not None and quoted.group(1) == around:
+            first = text[start : start + 1]
+            if first and first == around:
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
-            if quoted is not None:  # a string: masked to its closing quote (kept), or the line's end
-                value_end, quote = quoted.end(), quoted.group(1)
-                closed = value_end - start > 1 and text[value_end - 1] == quote
+            if first in ("'", '"'):  # a string: masked to its closing quote (kept), or the line's end
+                quoted = _QUOTED.match(text, start)
+                assert quoted is not None  # (it matches any quote)
+                value_end = quoted.end()
+                closed = value_end - start > 1 and text[value_end - 1] == first
                 if closed and value_end - start == 2:
                     continue  # an empty string: nothing to hide
-                masked = f"{quote}{MASK}{quote if closed else ''}"
+                masked = f"{first}{MASK}{first if closed else ''}"
+                already = text.startswith(MASK, start + 1)
             else:
+                if not (prose or around):
+                    continue  # code that names a variable (read no further: no value is scanned twice)
                 word = _UNQUOTED.match(text, start)
-                if word is None or not (prose or around):
+                if word is None:
                     continue
-                value_end, masked = word.end(), MASK
-            if text[start:value_end].strip("'\"").startswith(MASK):
-                continue  # (a URL's parameter, masked already)
-            parts += [text[done:start], masked]
+                value_end, masked, already = word.end(), MASK, text.startswith(MASK, start)
+            # (a URL's parameter, masked already, is kept as it is; read once all the same)
+            parts += [text[done:start], text[start:value_end] if already else masked]
             done = value_end
         text = "".join(parts) + text[done:] if parts else text
     return _BEARER.sub(lambda match: match.group(1) + MASK, text) if "earer" in text.lower() else text

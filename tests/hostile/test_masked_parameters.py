@@ -3,6 +3,9 @@ query parameter keeps the quote or punctuation that closes the URL in a message.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from archcheck.facts.urls import mask_credentials
@@ -89,3 +92,19 @@ def test_parameters_are_masked_and_the_closing_quote_kept(text: str, masked: str
 )
 def test_urls_without_credentials_stay_as_written(text: str) -> None:
     assert mask_credentials(text) == text
+
+
+def test_masking_reads_each_character_a_bounded_number_of_times() -> None:
+    """Run 78 (found while fixing it): in code, a secret name whose value names a variable was
+    skipped after its value had been read to the end of the line, so 100,000 ``password=``
+    in one line read it 100,000 times (296 s). Checked under a CPU-time limit that the
+    quadratic reading would pass, not by a clock."""
+    script = (
+        "import resource; resource.setrlimit(resource.RLIMIT_CPU, (30, 30))\n"
+        "from archcheck.facts.urls import mask_credentials as m\n"
+        "for text in ('password=' * 100_000, 'password=***' * 100_000, \"'password=\" * 100_000):\n"
+        "    m(text); m(text, prose=True)\n"
+        "print('done')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300)
+    assert result.stdout.strip() == b"done", result.stderr[-300:]
