@@ -23,6 +23,23 @@ def project(root: Path, files: Dict[str, str], config: str = CONFIG) -> Path:
     return write_example(root, Example({"svc/requirements.txt": "httpx\n", **sources}, config))
 
 
+def beside_other(root: Path, code: str) -> Path:
+    """``code`` as ``svc/app/a.py`` beside a second service, ``other``, whose ``other/app/m.py``
+    a cross-service import can name."""
+    files = {
+        "svc/requirements.txt": "httpx\n",
+        "svc/app/a.py": code,
+        "other/requirements.txt": "httpx\n",
+        "other/app/m.py": "x = 1\n",
+    }
+    return write_example(root, Example(files, 'services = ["svc", "other"]\n'))
+
+
+def marked(code: str, mark: str = "# yes") -> List[int]:
+    """The lines of ``code`` that end with ``mark``: where a finding is expected."""
+    return [n for n, line in enumerate(code.splitlines(), 1) if line.endswith(mark)]
+
+
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     """``archcheck check ARGS`` in ``root``; the output as bytes, to check it is valid UTF-8."""
     return subprocess.run(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile._project import project, unscreened_agree
+from tests.hostile._project import marked, project, unscreened_agree
 
 CODE = """\
 import asyncio
@@ -123,6 +123,6 @@ def test_a_broad_handler_guards_only_a_probe_that_is_all_the_try_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = project(tmp_path, {"a.py": CODE})
-    expected = [n for n, line in enumerate(CODE.splitlines(), 1) if line.endswith("# yes")]
+    expected = marked(CODE)
     found = unscreened_agree(root, monkeypatch)
     assert sorted(line for code, _, line in found if code in ("ASY001", "ASY002")) == expected

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile._project import project, unscreened_agree
+from tests.hostile._project import marked, project, unscreened_agree
 
 LOOPS = """\
 import asyncio
@@ -241,7 +241,7 @@ def test_a_self_attribute_bound_otherwise_in_another_method_is_no_certain_instan
     and ASY002 read ``self.loop`` rebound by ``for``, ``with``, ``+=``, ``del`` or ``setattr``
     as a loop still."""
     root = project(tmp_path, {"a.py": SELF_ATTRIBUTES})
-    expected = [n for n, line in enumerate(SELF_ATTRIBUTES.splitlines(), 1) if line.endswith("# yes")]
+    expected = marked(SELF_ATTRIBUTES)
     found = unscreened_agree(root, monkeypatch)
     assert sorted(line for code, _, line in found if code in ("ASY002", "ASY003")) == expected
 
@@ -333,6 +333,6 @@ def test_run_78_declarations_chains_and_receivers(tmp_path: Path, monkeypatch: p
     was not read as ``self.loop``; a name only functions bind, through ``global``, was never
     a loop."""
     root = project(tmp_path, {"a.py": MORE})
-    expected = [n for n, line in enumerate(MORE.splitlines(), 1) if line.endswith("# yes")]
+    expected = marked(MORE)
     found = unscreened_agree(root, monkeypatch)
     assert sorted(line for code, _, line in found if code in ("ASY002", "ASY003")) == expected

@@ -7,13 +7,10 @@ through the imports of the scope that binds it (``names.deciding_scope``, ``own_
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
 
 import pytest
 
-from archcheck.rule_api.examples import Example
-from tests.helpers import write_example
-from tests.hostile._project import findings
+from tests.hostile._project import beside_other, findings, marked
 
 HANDLER = """\
 async def handler():
@@ -77,20 +74,6 @@ def declared():
 """
 
 
-def _project(root: Path, code: str) -> Path:
-    files = {
-        "svc/requirements.txt": "httpx\n",
-        "svc/app/a.py": code,
-        "other/requirements.txt": "httpx\n",
-        "other/app/m.py": "x = 1\n",
-    }
-    return write_example(root, Example(files, 'services = ["svc", "other"]\n'))
-
-
-def _expected(code: str) -> List[int]:
-    return [n for n, line in enumerate(code.splitlines(), 1) if line.endswith("# yes")]
-
-
 @pytest.mark.parametrize(
     "code",
     [
@@ -106,5 +89,5 @@ def _expected(code: str) -> List[int]:
 def test_a_name_is_read_through_its_own_scope_s_imports(tmp_path: Path, code: str) -> None:
     """Each import of a name in its scope is one of its meanings (run 78: the last one in the
     source won, so an ``except ImportError:`` fallback hid the import that runs)."""
-    found = findings(_project(tmp_path, code))
-    assert [line for rule, _, line in found if rule in ("ASY001", "IMP001")] == _expected(code)
+    found = findings(beside_other(tmp_path, code))
+    assert [line for rule, _, line in found if rule in ("ASY001", "IMP001")] == marked(code)

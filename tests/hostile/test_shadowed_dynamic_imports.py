@@ -18,9 +18,7 @@ import pytest
 from archcheck.facts.imports import gather_imports
 from archcheck.facts.source import ParsedSource, parse
 from archcheck.model import ImportKind
-from archcheck.rule_api.examples import Example
-from tests.helpers import write_example
-from tests.hostile._project import findings
+from tests.hostile._project import beside_other, findings, marked
 
 # each call of a line ending in "# yes" imports the other service; the rest do not
 CASES = """\
@@ -112,20 +110,10 @@ def load():
 """
 
 
-def _project(root: Path, code: str) -> Path:
-    files = {
-        "svc/requirements.txt": "httpx\n",
-        "svc/app/a.py": code,
-        "other/requirements.txt": "httpx\n",
-        "other/app/m.py": "x = 1\n",
-    }
-    return write_example(root, Example(files, 'services = ["svc", "other"]\n'))
-
-
 @pytest.mark.parametrize("code", [CASES, STAR])
 def test_a_shadowed_import_function_imports_nothing(tmp_path: Path, code: str) -> None:
-    root = _project(tmp_path, code)
-    expected = [n for n, line in enumerate(code.splitlines(), 1) if line.endswith("# yes")]
+    root = beside_other(tmp_path, code)
+    expected = marked(code)
     assert [line for rule, _, line in findings(root) if rule == "IMP001"] == expected
 
 
@@ -154,5 +142,5 @@ def test_a_file_only_libcst_reads_with_many_rebindings_keeps_its_imports(tmp_pat
         + "x = x + 1\n" * 3_000
         + 'type Alias = int\nimportlib.import_module("other.app.m")\n'
     )
-    found = findings(_project(tmp_path, code))
+    found = findings(beside_other(tmp_path, code))
     assert [(c, line) for c, _, line in found if c == "IMP001"] == [("IMP001", 2), ("IMP001", 3_004)]
