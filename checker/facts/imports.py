@@ -19,7 +19,6 @@ from archcheck.facts.names import (
     dotted,
     import_alias,
     import_aliases,
-    own_imports,
     qualify,
     scope_bindings,
     scope_split,
@@ -123,7 +122,6 @@ class _AstImports:
         self.source = source
         self.facts: List[ImportFact] = []
         self._bindings: Dict[Optional[int], Dict[str, List[str]]] = {}  # a scope's id (None: the module's)
-        self._own_imports: Dict[Optional[int], Dict[str, List[str]]] = {}
 
     def gather(self) -> Tuple[ImportFact, ...]:
         tree = self.source.ast_tree
@@ -134,16 +132,6 @@ class _AstImports:
             marks = self.source.marked_where(_DYNAMIC_CALLS, names[len(_DYNAMIC_CALLS) :])
             self._dynamic(tree, marks, frozenset(names))
         return tuple(self.facts)
-
-    def _imports(self, scope: Optional[_Scope]) -> Dict[str, List[str]]:
-        """A scope's own imports (``names.own_imports``), once per scope."""
-        key = None if scope is None else id(scope)
-        found = self._own_imports.get(key)
-        if found is None:
-            tree = self.source.ast_tree
-            assert tree is not None
-            found = self._own_imports[key] = own_imports(tree.body if scope is None else scope.body)
-        return found
 
     def _scope(self, scope: Optional[_Scope]) -> Dict[str, List[str]]:
         """How a function, a class body or the module (None) binds each name, with what other
@@ -226,7 +214,7 @@ class _AstImports:
                 continue
             kinds, where = deciding_scope(head, scopes[::-1], self._scope, self._scope(None))
             # what the deciding scope's own import of the name means, whatever others import
-            here = self._imports(where)
+            here = self.source.imports_of(where)
             tables = [{**aliases, head: meant} for meant in here[head]] if head in here else [aliases]
             function = next(filter(None, (_called(written, kinds, table, stars) for table in tables)), None)
             if function is None:

@@ -46,7 +46,6 @@ from archcheck.facts.names import (
     dotted,
     first_parameter,
     meanings,
-    own_imports,
     own_nodes,
     parameters,
     qualified,
@@ -227,9 +226,6 @@ class _Gatherer:
         self._module_all: Optional[Dict[str, List[str]]] = None  # see ``_module_values``
         # (id of the loops around, id of a class's) -> (those sets, the names a function sees)
         self._seen_around: Dict[Tuple[int, int, bool], Tuple[FrozenSet[str], ...]] = {}
-        self._imports: Dict[
-            Optional[int], Dict[str, List[str]]
-        ] = {}  # a scope's own imports (None: the module's)
 
     # --- names -------------------------------------------------------------
 
@@ -578,11 +574,7 @@ class _Gatherer:
         head = written.split(".")[0]
         scopes: Sequence[Union[Function, ast.ClassDef]] = ctx.scopes[::-1]
         where = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())[1]
-        key = None if where is None else id(where)
-        here = self._imports.get(key)
-        if here is None:
-            assert self.source.ast_tree is not None
-            here = self._imports[key] = own_imports((where or self.source.ast_tree).body)
+        here = self.source.imports_of(where)
         if head in here:
             return meanings(written, here)
         qualified = self.qualified(node)

@@ -45,7 +45,7 @@ from typing import (
 
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, max_tokens, too_many_tokens
 from archcheck.facts.literals import RARE, needed, needs_one_of, rare_texts_in
-from archcheck.facts.names import Rebound, declared_rebindings
+from archcheck.facts.names import Rebound, declared_rebindings, own_imports
 from archcheck.isolate import Crashed, mapped_bytes, run_isolated, use_grace
 from archcheck.model import CstFacts, Location, ParseProblem
 from archcheck.quiet import warnings_off
@@ -75,6 +75,9 @@ class ParsedSource:
     _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
     _positions: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
     _rebound: Optional[Rebound] = None  # see ``rebound``
+    _own_imports: Dict[Optional[int], Dict[str, List[str]]] = field(
+        default_factory=dict
+    )  # see ``imports_of``
     # per line: where its characters of several bytes start, and the extra bytes before each
     _wide: Dict[int, Tuple[List[int], List[int]]] = field(default_factory=dict)
 
@@ -143,6 +146,16 @@ class ParsedSource:
                 marks = self.marked_where((), ("global", "nonlocal"))
                 self._rebound = declared_rebindings(tree.body, marks.covers, ":=" in text)
         return self._rebound
+
+    def imports_of(self, scope: Optional[ast.AST]) -> Dict[str, List[str]]:
+        """A function's, a class body's or the module's (None) own imports
+        (``names.own_imports``), once per scope for every gatherer that asks."""
+        key = None if scope is None else id(scope)
+        found = self._own_imports.get(key)
+        if found is None:
+            body = getattr(self.ast_tree if scope is None else scope, "body", [])
+            found = self._own_imports[key] = own_imports(body)
+        return found
 
     @property
     def screen_text(self) -> str:
