@@ -359,6 +359,9 @@ class FileFacts(Value, frozen=True):
     # parsed by LibCST only (newer syntax than this Python reads): only imports and definitions
     # were gathered, so a suppression there is not judged unused
     partial: bool = False
+    # a file left for LibCST in the run's first step, read in its second while the run's CPU time
+    # for that parser lasts: the seconds its child may take (``problems``: why it was not read)
+    cst_seconds: float = 0.0
 
 
 class Report(Value, frozen=True):

@@ -11,7 +11,7 @@ so the parse and every walk over the tree run under the child's CPU-time and mem
 from __future__ import annotations
 
 import re
-from typing import Tuple
+from typing import Tuple, Union
 
 from archcheck.facts.definitions import gather_definitions
 from archcheck.facts.files import max_tokens
@@ -27,26 +27,52 @@ CST_SHARE = 8
 # the CPU time its child may take, per token (at least 1 s, at most 20): about three times
 # what ordinary code takes
 CST_CPU_PER_TOKEN = 100e-6
+# the CPU time the children of one run may take in all: the files past it, in path order, are
+# not parsed (a file the parser is slow on takes all its time: N such files, N times that)
+CST_RUN_SECONDS = 10.0
 
 
-def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Parsed:
-    """A file this Python rejects (``ast_error``): perhaps syntax newer than this interpreter's,
-    which LibCST reads. Its facts are gathered in a child process with ``CST_CPU_PER_TOKEN`` of
-    CPU time; a file of more tokens than ``CST_SHARE`` of ``max_tokens(limit)`` is not parsed
-    (its parse alone took 12 s and 1.5 GB for 650,000 tokens): ARC003, at the line rejected."""
-    rejected = f"this Python rejects it ({ast_error.msg}, line {ast_error.lineno or 1})"
+def screen_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Union[ParseProblem, float]:
+    """What can be said of a file this Python rejects (``ast_error``) before LibCST reads it:
+    the CPU seconds its child may take (``CST_CPU_PER_TOKEN`` a token), or the problem that
+    leaves it unread: a file of more tokens than ``CST_SHARE`` of ``max_tokens(limit)`` (its
+    parse alone took 12 s and 1.5 GB for 650,000 tokens) is ARC003 at the line rejected, or
+    ARC001 if it holds nothing newer grammar needs."""
     budget = max_tokens(limit) // CST_SHARE
     tokens = count_words(text)  # no quote can fool it (``f"{"\'\'\'"}"`` in a placeholder, PEP 701)
-    cpu = float(min(DEFAULT_TIMEOUT, max(1, round(tokens * CST_CPU_PER_TOKEN))))
-    line = max(1, ast_error.lineno or 1)
     if tokens > budget and not _MAY_BE_NEWER.search(text):
         return syntax_problem(path, ast_error)  # no grammar newer than 3.11's could be there
     if tokens > budget:
         reason = (
-            f"{rejected}; at {tokens:,} tokens, over the {budget:,} the CST parser reads (an eighth of "
-            "what max-file-size allows), it was not read to tell newer grammar from a syntax error"
+            f"{_rejected(ast_error)}; at {tokens:,} tokens, over the {budget:,} the CST parser reads (an "
+            "eighth of what max-file-size allows), it was not read to tell newer grammar from a syntax error"
         )
-        return ParseProblem(reason, Location(path, line, 1, line, 1), beyond_limits=True)
+        return _at_line(path, ast_error, reason)
+    return float(min(DEFAULT_TIMEOUT, max(1, round(tokens * CST_CPU_PER_TOKEN))))
+
+
+def defer_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Parsed:
+    """``screen_newer``, and a file left for LibCST not read yet: its CPU seconds, and the
+    problem it stays if the run's ``CST_RUN_SECONDS`` are spent before its turn."""
+    cpu = screen_newer(path, text, limit, ast_error)
+    if isinstance(cpu, ParseProblem):
+        return cpu
+    reason = (
+        f"{_rejected(ast_error)}, and the CST parser, which reads newer grammar, was not run on it: the "
+        f"{CST_RUN_SECONDS:g} s of CPU time one run gives that parser went to the files before it (by "
+        "path); run archcheck on the Python the code is written for"
+    )
+    return ParsedSource(path, text, None, skipped=_at_line(path, ast_error, reason), cst_seconds=cpu)
+
+
+def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Parsed:
+    """A file this Python rejects (``ast_error``): perhaps syntax newer than this interpreter's,
+    which LibCST reads. Its facts are gathered in a child process with the CPU time
+    ``screen_newer`` gives, unless that leaves it unread."""
+    cpu = screen_newer(path, text, limit, ast_error)
+    if isinstance(cpu, ParseProblem):
+        return cpu
+    rejected = _rejected(ast_error)
     try:
         facts = run_isolated(gather_cst_facts, (text, path), timeout=cpu)
     except Crashed as exc:
@@ -57,6 +83,16 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
         reason = f"{rejected} and the CST parser, which reads newer grammar, could not finish it: {exc}"
         return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
     return ParsedSource(path, text, None, cst_facts=facts, skipped=_partly_read(path, rejected, ast_error))
+
+
+def _rejected(ast_error: SyntaxError) -> str:
+    return f"this Python rejects it ({ast_error.msg}, line {ast_error.lineno or 1})"
+
+
+def _at_line(path: str, ast_error: SyntaxError, reason: str) -> ParseProblem:
+    """An ARC003 problem at the line this Python rejects."""
+    line = max(1, ast_error.lineno or 1)
+    return ParseProblem(reason, Location(path, line, 1, line, 1), beyond_limits=True)
 
 
 # what grammar newer than 3.11's needs (and what CPython 3.12.1's parser fault does): an f- or
@@ -76,8 +112,7 @@ def _partly_read(path: str, rejected: str, ast_error: SyntaxError) -> ParseProbl
         f"the rules that read its code skip it: {rejected}, and the CST parser, which reads newer "
         "grammar, gives only its imports and definitions"
     )
-    line = max(1, ast_error.lineno or 1)
-    return ParseProblem(reason, Location(path, line, 1, line, 1), beyond_limits=True)
+    return _at_line(path, ast_error, reason)
 
 
 def gather_cst_facts(job: Tuple[str, str]) -> CstFacts:

@@ -66,6 +66,9 @@ class ParsedSource:
     cst_facts: Optional[CstFacts] = None  # what a child process gathered from the LibCST tree
     # with ``cst_facts``: why the rules that read this Python's tree skip the file (ARC003)
     skipped: Optional[ParseProblem] = None
+    # a file left for LibCST, not read yet: the CPU seconds its child may take (``skipped``:
+    # the problem it stays if the run has no time left for it, see ``cst_fallback.defer_newer``)
+    cst_seconds: float = 0.0
     _lines: Optional[List[str]] = None
     _read: Optional[str] = None  # the text as Python reads its names (NFKC), see ``read_as_names``
     _screened: Optional[List[str]] = None  # see ``screened``

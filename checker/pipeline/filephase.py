@@ -15,7 +15,7 @@ import msgspec
 
 from archcheck.facts.calls import gather_calls
 from archcheck.facts.config_values import gather_config
-from archcheck.facts.cst_fallback import parse_newer
+from archcheck.facts.cst_fallback import defer_newer
 from archcheck.facts.definitions import gather_definitions, is_generated
 from archcheck.facts.dotenv import parse_env
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, UnreadableFile, read_project_file
@@ -24,7 +24,7 @@ from archcheck.facts.imports import gather_imports
 from archcheck.facts.loops import LoopCalls, gather_loop_entries
 from archcheck.facts.names import import_aliases
 from archcheck.facts.requirements_txt import parse_requirements
-from archcheck.facts.source import parse
+from archcheck.facts.source import Rejected, parse
 from archcheck.facts.suppressions import in_python
 from archcheck.model import CallFacts, FileFacts, Location, ParseProblem
 from archcheck.pipeline.cache import content_hash
@@ -62,12 +62,17 @@ class FilePlan:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # larger files are skipped, with an ARC001 finding
 
 
-def analyse_file(path: str, data: bytes, plan: FilePlan) -> FileFacts:
-    """Parse one Python file once and gather its facts."""
-    parsed = parse(path, data, plan.max_file_size, parse_newer)
+def analyse_file(path: str, data: bytes, plan: FilePlan, rejected: Rejected = defer_newer) -> FileFacts:
+    """Parse one Python file once and gather its facts; what a file ``ast`` rejects gives is
+    ``rejected``'s (first: the CPU time LibCST may take to read it, see ``cst_fallback``)."""
+    parsed = parse(path, data, plan.max_file_size, rejected)
     if isinstance(parsed, ParseProblem):
         return FileFacts(path, problems=(parsed,))
     generated = is_generated(path, parsed.text)
+    if parsed.cst_seconds:  # left for LibCST: read later if the run has the time
+        problems = (parsed.skipped,) if parsed.skipped else ()
+        seconds = parsed.cst_seconds
+        return FileFacts(path, problems=problems, generated=generated, partial=True, cst_seconds=seconds)
     if parsed.cst_facts is not None:  # only LibCST could read it: the facts it gives, no more
         cst = parsed.cst_facts
         return FileFacts(
@@ -174,7 +179,9 @@ def read_calls(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Call
     return CallFacts() if isinstance(data, FileFacts) else analyse_calls(path, data, limit)
 
 
-def read_and_analyse(root: str, path: str, plan: FilePlan) -> Tuple[FileFacts, str]:
+def read_and_analyse(
+    root: str, path: str, plan: FilePlan, rejected: Rejected = defer_newer
+) -> Tuple[FileFacts, str]:
     """Read a file below ``root`` and analyse it by kind (an unreadable file is a ParseProblem),
     with the content hash of the bytes analysed ("" when none were)."""
     data = _read(root, path, plan.max_file_size)
@@ -183,7 +190,7 @@ def read_and_analyse(root: str, path: str, plan: FilePlan) -> Tuple[FileFacts, s
     if is_env_file(posixpath.basename(path)):
         return analyse_env_file(path, data), content_hash(data)
     try:
-        return analyse_file(path, data, plan), content_hash(data)
+        return analyse_file(path, data, plan, rejected), content_hash(data)
     except RecursionError:  # a walk over a pathologically nested tree: this file only
         problem = ParseProblem("nested too deeply to analyse", Location(path))
         return FileFacts(path, problems=(problem,)), content_hash(data)

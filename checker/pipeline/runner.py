@@ -40,6 +40,7 @@ from typing import (
     TypeVar,
 )
 
+from archcheck.facts.cst_fallback import CST_RUN_SECONDS, parse_newer
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.source import declares_encoding, decode, source_lines
 from archcheck.isolate import Crashed, run_isolated
@@ -81,6 +82,13 @@ def _work(task: Task) -> Worked:
     facts, analysed = read_and_analyse(root, path, plan)
     if not gc.isenabled() and next(_tasks_here) % _COLLECT_EVERY == 0:
         gc.collect()  # a safety net: the per-file phase makes no cycles
+    return facts, fact_digests(facts, plan.views), analysed
+
+
+def _newer_work(task: Task) -> Worked:
+    """A file left for LibCST, read by it now (``cst_fallback.parse_newer``)."""
+    root, path, plan = task
+    facts, analysed = read_and_analyse(root, path, plan, parse_newer)
     return facts, fact_digests(facts, plan.views), analysed
 
 
@@ -378,7 +386,41 @@ def analyse_files(
         fresh_results = list(fresh)
     for (_, path, _), (result, digests, analysed) in zip(todo, fresh_results):
         facts.add(path, result, digests, analysed)
+    _read_newer(facts, jobs)
     return facts
+
+
+def _read_newer(facts: StoredFacts, jobs: int) -> None:
+    """The files left for LibCST (newer grammar than this Python's), read in path order while
+    the run's ``CST_RUN_SECONDS`` last, each with the CPU time it may take: what N files the
+    parser is slow on cost is bounded, and which are read depends on the files alone (cached or
+    not, in any order). The facts read are cached by content; the run notes them."""
+    left = CST_RUN_SECONDS
+    todo: List[Task] = []
+    for path in facts.paths:  # (sorted)
+        if "cst_seconds" in facts.digests.get(path, ()):
+            seconds = facts[path].cst_seconds
+            if seconds <= left:
+                left -= seconds
+                todo.append((str(facts.root), path, facts.plan))
+    fresh: List[Task] = []
+    for task in todo:
+        path = task[1]
+        known = facts.store.facts.get(newer_key(path, facts.hashes[path])) if path in facts.hashes else None
+        if known is None:
+            fresh.append(task)
+        else:
+            facts.note(path, known, fact_digests(known, facts.plan.views))
+    read = _mapped(_newer_work, fresh, jobs, _work_crashed)
+    for (_, path, _), (result, digests, analysed) in zip(fresh, read):
+        if analysed and analysed == facts.hashes.get(path):  # (not if saved while the run read it)
+            facts.store.facts.put(newer_key(path, analysed), result)
+        facts.note(path, result, digests)
+
+
+def newer_key(path: str, content: str) -> str:
+    """The cache key of what LibCST read of a file this Python rejects."""
+    return file_key(path, content, "newer")
 
 
 def _mentions(path: str, data: bytes, words: Sequence[bytes]) -> bool:
@@ -469,7 +511,7 @@ def live_keys(hashes: Mapping[str, str]) -> Set[str]:
     return {
         key
         for path, content in hashes.items()
-        for key in (file_key(path, content, "facts"), call_facts_key(path, content))
+        for key in (file_key(path, content, "facts"), call_facts_key(path, content), newer_key(path, content))
     }
 
 
