@@ -34,7 +34,6 @@ from archcheck.facts.names import (
     replaced_definitions,
     scope_bindings,
     scope_split,
-    with_rebindings,
 )
 from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
@@ -108,27 +107,17 @@ class _Gatherer:
     def __init__(self, source: ParsedSource) -> None:
         self.source = source
         self.defs: List[DefFact] = []
-        self._bindings: Dict[int, Dict[str, List[str]]] = {}
-        self._module: Optional[Dict[str, List[str]]] = None
 
     def module_bindings(self) -> Dict[str, List[str]]:
         """The module's bindings but for what ``except`` clauses bind (a stand-in for a failed
         import), with what functions rebind (``global``): ``helper = other`` after ``def
         helper`` makes the name no longer the def."""
-        if self._module is None:
-            assert self.source.ast_tree is not None
-            own = scope_bindings(self.source.ast_tree.body, None, handlers=False)
-            self._module = with_rebindings(own, self.source.rebound().get(None))
-        return self._module
+        return self.source.bindings_of(None, handlers=False)
 
     def bindings(self, node: Function) -> Dict[str, List[str]]:
         """A function's own bindings, with what functions nested in it rebind (``nonlocal``),
         once per function (the functions nested in it ask too)."""
-        found = self._bindings.get(id(node))
-        if found is None:
-            own = scope_bindings(node.body, node)
-            found = self._bindings[id(node)] = with_rebindings(own, self.source.rebound().get(id(node)))
-        return found
+        return self.source.bindings_of(node)
 
     def where(self, node: ast.AST) -> Location:
         return self.source.location(node)

@@ -44,7 +44,6 @@ from archcheck.facts.names import (
     TRIES,
     Bound,
     Function,
-    Rebound,
     bind,
     binds,
     call_chain,
@@ -53,9 +52,7 @@ from archcheck.facts.names import (
     dotted,
     own_nodes,
     qualify,
-    scope_bindings,
     scope_split,
-    with_rebindings,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
@@ -121,11 +118,7 @@ class _Scope:
     body: Sequence[ast.stmt]
     node: Optional[ast.AST] = None  # the function or class
     parent: Optional[_Scope] = None
-    # the lines that may hold `:=` (which binds in a function, expressions and all)
-    walrus: LineMarks = field(default_factory=lambda: LineMarks((), every=True))
-    # the module's: what functions rebind of the module's and other functions' names
-    rebound: Optional[Rebound] = field(default=None, repr=False)
-    _bindings: Optional[Dict[str, List[str]]] = field(default=None, repr=False)
+    source: Optional[ParsedSource] = field(default=None, repr=False)  # the file, for its bindings
     _certain: Optional[bool] = field(default=None, repr=False)
 
     def certain(self) -> bool:
@@ -142,16 +135,8 @@ class _Scope:
     def bindings(self) -> Dict[str, List[str]]:
         """Name -> how each binding of this scope binds it: "def", "class", "import",
         "param", "instance:<class as written>" or "other"."""
-        if self._bindings is None:
-            function = self.node if self.kind == "function" else None
-            walrus = function is not None and self.walrus.covers(function)  # type: ignore[arg-type]
-            own = scope_bindings(self.body, function, walrus)
-            root = self
-            while root.parent is not None:
-                root = root.parent
-            key = None if self.kind == "module" else id(self.node)
-            self._bindings = with_rebindings(own, (root.rebound or {}).get(key))
-        return self._bindings
+        assert self.source is not None
+        return self.source.bindings_of(None if self.kind == "module" else self.node)
 
     def binds_once(self, name: str, kind: str) -> bool:
         return [k for k in self.bindings().get(name, ()) if k != DECLARED_TYPE] == [kind]
@@ -387,13 +372,13 @@ class _Gatherer:
             ]
             header.append(node.returns)
             self._expressions(header, scope)
-            inner = _Scope("function", scope.child_qualname(node.name), node.body, node, scope, scope.walrus)
+            inner = _Scope("function", scope.child_qualname(node.name), node.body, node, scope, scope.source)
             self._function(node, inner)
             stack.append((node.body, inner))
         elif isinstance(node, ast.ClassDef):
             self._expressions(definition_parts(node), scope)
             qualname = scope.child_qualname(node.name)
-            stack.append((node.body, _Scope("class", qualname, node.body, node, scope, scope.walrus)))
+            stack.append((node.body, _Scope("class", qualname, node.body, node, scope, scope.source)))
         else:
             own: List[ast.AST] = []
             for name, value in ast.iter_fields(node):
@@ -545,7 +530,7 @@ def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFa
                 stack.extend((getattr(node, part), scope) for part in blocks)
             elif isinstance(node, ast.ClassDef):
                 qualname = scope.child_qualname(node.name)
-                stack.append((node.body, _Scope("class", qualname, node.body, node, scope, scope.walrus)))
+                stack.append((node.body, _Scope("class", qualname, node.body, node, scope, scope.source)))
             elif isinstance(node, ast.FunctionDef):
                 call = _delegation(node)
                 if call is None or any(dotted(d) not in TRANSPARENT for d in node.decorator_list):
@@ -553,7 +538,7 @@ def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFa
                 if not (scope.certain() and scope.binds_once(node.name, "def")):
                     continue
                 inner = _Scope(
-                    "function", scope.child_qualname(node.name), node.body, node, scope, scope.walrus
+                    "function", scope.child_qualname(node.name), node.body, node, scope, scope.source
                 )
                 ref = callee_reference(call.func, inner)
                 if ref is not None:
@@ -585,8 +570,7 @@ def gather_generators(
     tree = source.ast_tree
     if tree is None:
         return GeneratorFacts()
-    walrus = source.marked_where((":=",) if screen else None)
-    module = _Scope("module", "", tree.body, walrus=walrus, rebound=source.rebound())
+    module = _Scope("module", "", tree.body, source=source)
     delegates, instances = _top_level(source, module)
     cleanups: List[CleanupAwaitFact] = []
     uses: List[ProtocolUseFact] = []

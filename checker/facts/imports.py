@@ -20,9 +20,7 @@ from archcheck.facts.names import (
     import_alias,
     import_aliases,
     qualify,
-    scope_bindings,
     scope_split,
-    with_rebindings,
 )
 from archcheck.facts.source import LineMarks, ParsedSource, deep_recursion
 from archcheck.model import ImportFact, ImportKind, Location
@@ -121,7 +119,6 @@ class _AstImports:
     def __init__(self, source: ParsedSource) -> None:
         self.source = source
         self.facts: List[ImportFact] = []
-        self._bindings: Dict[Optional[int], Dict[str, List[str]]] = {}  # a scope's id (None: the module's)
 
     def gather(self) -> Tuple[ImportFact, ...]:
         tree = self.source.ast_tree
@@ -136,18 +133,7 @@ class _AstImports:
     def _scope(self, scope: Optional[_Scope]) -> Dict[str, List[str]]:
         """How a function, a class body or the module (None) binds each name, with what other
         functions rebind (``global``, ``nonlocal``), once per scope."""
-        key = None if scope is None else id(scope)
-        found = self._bindings.get(key)
-        if found is None:
-            walrus = ":=" in self.source.screen_text
-            tree = self.source.ast_tree
-            assert tree is not None
-            if scope is None:
-                own = scope_bindings(tree.body, None, walrus)
-            else:
-                own = scope_bindings(scope.body, None if isinstance(scope, ast.ClassDef) else scope, walrus)
-            found = self._bindings[key] = with_rebindings(own, self.source.rebound().get(key))
-        return found
+        return self.source.bindings_of(scope)
 
     def _location(self, node: ast.AST) -> Location:
         return self.source.location(node)

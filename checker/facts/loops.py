@@ -51,9 +51,7 @@ from archcheck.facts.names import (
     qualified,
     qualify,
     replaced_definitions,
-    scope_bindings,
     scope_split,
-    with_rebindings,
 )
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
@@ -218,12 +216,9 @@ class _Gatherer:
         # most files bind no loop and probe for none: then no scope needs the pre-passes
         self.tracks_loops = any(marker in source.screen_text for marker in _FACTORY_MARKERS)
         self.reads_is_running = "is_running" in source.screen_text
-        self._scope_bindings: Dict[int, Dict[str, List[str]]] = {}
         self._probing: Optional[Set[int]] = None  # the `try` statements that probe for a running loop
         # (an `if`, the depth it was judged at) -> is it passed only while no loop runs?
         self._passes_idle: Dict[Tuple[int, int], bool] = {}
-        self._module: Optional[Dict[str, List[str]]] = None
-        self._module_all: Optional[Dict[str, List[str]]] = None  # see ``_module_values``
         # (id of the loops around, id of a class's) -> (those sets, the names a function sees)
         self._seen_around: Dict[Tuple[int, int, bool], Tuple[FrozenSet[str], ...]] = {}
 
@@ -583,32 +578,18 @@ class _Gatherer:
     def _bindings_of(self, scope: Union[Function, ast.ClassDef]) -> Dict[str, List[str]]:
         """A function's or a class body's bindings, with what nested functions rebind of its
         names (``nonlocal``)."""
-        found = self._scope_bindings.get(id(scope))
-        if found is None:
-            function = None if isinstance(scope, ast.ClassDef) else scope
-            own = scope_bindings(scope.body, function)
-            found = with_rebindings(own, self.source.rebound().get(id(scope)))
-            self._scope_bindings[id(scope)] = found
-        return found
+        return self.source.bindings_of(scope)
 
     def _module_bindings(self) -> Dict[str, List[str]]:
         """The module's own bindings and what functions rebind (``global``), but for what its
         ``except`` clauses bind: ``except ImportError: uvloop = None`` stands in for a failed
         import, and leaves the import's."""
-        if self._module is None:
-            assert self.source.ast_tree is not None
-            own = scope_bindings(self.source.ast_tree.body, None, handlers=False)
-            self._module = with_rebindings(own, self.source.rebound().get(None))
-        return self._module
+        return self.source.bindings_of(None, handlers=False)
 
     def _module_values(self) -> Dict[str, List[str]]:
         """The module's bindings with what its ``except`` clauses bind too, and what functions
         rebind (``global``): a loop one of them replaces is no certain loop."""
-        if self._module_all is None:
-            assert self.source.ast_tree is not None
-            own = scope_bindings(self.source.ast_tree.body, None)
-            self._module_all = with_rebindings(own, self.source.rebound().get(None))
-        return self._module_all
+        return self.source.bindings_of(None)
 
     # --- facts about a body, not descending into nested scopes ----------------
 

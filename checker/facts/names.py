@@ -372,21 +372,16 @@ Rebound = Dict[Optional[int], Dict[str, List[str]]]
 
 
 def declared_rebindings(
-    module: Sequence[ast.stmt], declares: Callable[[ast.stmt], bool], walrus: bool = True
+    module: Sequence[ast.stmt],
+    declares: Callable[[ast.stmt], bool],
+    bindings_of: Callable[[ast.AST], Mapping[str, List[str]]],
 ) -> Rebound:
     """How functions (and class bodies) bind the names they declare ``global`` (then the
     module's, key ``None``) or ``nonlocal`` (the nearest function's around that binds it, key
     its id): a scope's name that another scope rebinds. One walk of the statements
-    that ``declares`` may hold a declaration (a line screen); ``walrus`` as for
-    ``scope_bindings``."""
+    that ``declares`` may hold a declaration (a line screen); ``bindings_of`` gives a function's
+    or a class body's own bindings (``scope_bindings``)."""
     found: Rebound = {}
-    own: Dict[int, Dict[str, List[str]]] = {}
-
-    def bindings_of(function: Function) -> Dict[str, List[str]]:
-        known = own.get(id(function))
-        if known is None:
-            known = own[id(function)] = scope_bindings(function.body, function, walrus)
-        return known
 
     def record(bindings: Mapping[str, Sequence[str]], around: Tuple[Function, ...]) -> None:
         for name, kinds in bindings.items():
@@ -404,7 +399,7 @@ def declared_rebindings(
             record(bindings_of(node), around)
             todo += [(s, (*around, node)) for s in node.body]
         elif isinstance(node, ast.ClassDef):  # a class body declares names too, but is no scope around
-            record(scope_bindings(node.body, None, walrus), around)
+            record(bindings_of(node), around)
             todo += [(s, around) for s in node.body]
         else:
             todo += [(s, around) for field in BLOCKS.get(type(node), ()) for s in getattr(node, field)]

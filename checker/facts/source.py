@@ -45,7 +45,7 @@ from typing import (
 
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, max_tokens, too_many_tokens
 from archcheck.facts.literals import RARE, needed, needs_one_of, rare_texts_in
-from archcheck.facts.names import Rebound, declared_rebindings, own_imports
+from archcheck.facts.names import Rebound, declared_rebindings, own_imports, scope_bindings, with_rebindings
 from archcheck.isolate import Crashed, mapped_bytes, run_isolated, use_grace
 from archcheck.model import CstFacts, Location, ParseProblem
 from archcheck.quiet import warnings_off
@@ -78,6 +78,9 @@ class ParsedSource:
     _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
     _positions: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
     _rebound: Optional[Rebound] = None  # see ``rebound``
+    # see ``own_bindings`` and ``bindings_of``: (a scope's id, None for the module's; handlers)
+    _own_bindings: Dict[Tuple[Optional[int], bool], Dict[str, List[str]]] = field(default_factory=dict)
+    _bindings: Dict[Tuple[Optional[int], bool], Dict[str, List[str]]] = field(default_factory=dict)
     _own_imports: Dict[Optional[int], Dict[str, List[str]]] = field(
         default_factory=dict
     )  # see ``imports_of``
@@ -147,8 +150,32 @@ class ParsedSource:
             self._rebound = {}
             if tree is not None and ("global" in text or "nonlocal" in text):
                 marks = self.marked_where((), ("global", "nonlocal"))
-                self._rebound = declared_rebindings(tree.body, marks.covers, ":=" in text)
+                self._rebound = declared_rebindings(tree.body, marks.covers, self.own_bindings)
         return self._rebound
+
+    def own_bindings(self, scope: Optional[ast.AST], handlers: bool = True) -> Dict[str, List[str]]:
+        """How a function's, a class body's or the module's (None) own code binds each name
+        (``names.scope_bindings``; without ``handlers``, but for what ``except`` clauses bind),
+        once per scope for every gatherer that asks. ``:=`` is looked for in a file that
+        writes one."""
+        key = (None if scope is None else id(scope), handlers)
+        found = self._own_bindings.get(key)
+        if found is None:
+            body = getattr(self.ast_tree if scope is None else scope, "body", [])
+            function = scope if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+            walrus = ":=" in self.screen_text
+            found = self._own_bindings[key] = scope_bindings(body, function, walrus, handlers)
+        return found
+
+    def bindings_of(self, scope: Optional[ast.AST], handlers: bool = True) -> Dict[str, List[str]]:
+        """``own_bindings`` with what other functions rebind of the scope's names (``global``,
+        ``nonlocal``: ``rebound``), once per scope for every gatherer that asks."""
+        key = (None if scope is None else id(scope), handlers)
+        found = self._bindings.get(key)
+        if found is None:
+            own = self.own_bindings(scope, handlers)
+            found = self._bindings[key] = with_rebindings(own, self.rebound().get(key[0]))
+        return found
 
     def imports_of(self, scope: Optional[ast.AST]) -> Dict[str, List[str]]:
         """A function's, a class body's or the module's (None) own imports
