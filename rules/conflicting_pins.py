@@ -10,7 +10,9 @@ them (`1.0` is `1`; an arbitrary-equality pin such as `===1.0` takes only the
 release spelt `1.0`, not `1.0.0`), and a line whose marker is false where archcheck runs
 (`; python_version < "3"`) is skipped, as pip skips it. A conflict with the shared
 file is reported at the service's line, which is the one to change. The same
-pin repeated is not a conflict (REQ002 says whether it belongs there).
+pin repeated is not a conflict (REQ002 says whether it belongs there). A package
+of more distinct lines than can be compared (ranges and odd lines against the
+others: over 250,000 comparisons) is one finding, at its first line.
 
 ## Why is this bad?
 pip refuses the install: `ResolutionImpossible: ... conflicting dependencies`.
@@ -48,7 +50,18 @@ SHARED_MESSAGE = (
     "'{requirement}' conflicts with {others}: pip cannot install both, in any service that "
     "includes the shared requirements '{shared}'"
 )
+# more distinct lines of one package than can be compared, in what one service installs
+TOO_MANY_MESSAGE = (
+    "'{requirement}' is one of {lines:,} distinct lines of '{package}' in what service '{service}' "
+    "installs, {compared:,} of them ranges or odd lines: too many to compare each with the others "
+    "(over {most:,} comparisons, an odd line's counting {odd}); conflicts among them were not looked for"
+)
 FIX = "pin the package once, in one file the others include"
+# a range is compared with each pin of its package (R x P: 500 x 500 take 0.8 s), an odd line
+# (several pins, a version packaging cannot read) with each other line, at about ten times the
+# cost: past this, in what one service installs, the package is not compared, and said so
+MAX_COMPARISONS = 250_000
+ODD_LINE_COST = 10
 
 _CONFIG = 'services = ["services/*"]\n'
 VALID = [
@@ -191,6 +204,10 @@ class _Clashes:
             self.group_of[id(fact)] = group
         self.pinned = [g for g in groups.values() if g.version is not None]
         self.others = [g for g in groups.values() if g.version is None]
+        self.lines = len(groups)
+        odd = sum(1 for group in self.others if group.facts[0].pins)
+        ranges = len(self.others) - odd
+        self.comparisons = ranges * len(self.pinned) + odd * len(groups) * ODD_LINE_COST
         self.total = _tally(self.pinned)
         self.same_public: Dict[Version, List[_Group]] = {}
         self.plain: Dict[Version, _Group] = {}  # public version -> its `==` group without a local part
@@ -207,7 +224,7 @@ class _Clashes:
                 self.plain[cast(Version, group.public)] = group
         # clashes with a range or an odd line, judged one pair of groups at a time
         self.beside: Dict[int, List[_Group]] = {}
-        for other in self.others:
+        for other in self.others if self.comparisons <= MAX_COMPARISONS else ():
             if other.facts[0].pins:  # an odd line: against every group
                 for group in [*self.pinned, *self.others]:
                     if group is not other and _conflict(other.facts[0], group.facts[0]):
@@ -369,8 +386,11 @@ class ConflictingPins(
             for fact in requirements.requirements_in(requirements.installed(service)):
                 if installed_here(fact):  # pip skips a line whose marker is false (`; python_version < "3"`)
                     by_name.setdefault(fact.name, []).append(fact)
-            for facts in by_name.values():
+            for name, facts in by_name.items():
                 clashing = _Clashes(facts, own, shared)
+                if clashing.comparisons > MAX_COMPARISONS:
+                    yield self._too_many(name, facts, clashing, own, service)
+                    continue
                 for fact in facts:
                     clash = clashing.of(fact)
                     where = (fact.location.path, fact.location.line)
@@ -391,3 +411,21 @@ class ConflictingPins(
                         service=service,
                         shared=requirements.shared,
                     )
+
+    def _too_many(
+        self, name: str, facts: List[RequirementFact], clashing: _Clashes, own: Set[str], service: str
+    ) -> Violation:
+        """One finding for a package of more distinct lines than are compared: at its first line in
+        the service's own files (else its first)."""
+        first = next((fact for fact in facts if fact.location.path in own), facts[0])
+        return self.violation(
+            first.location,
+            message=TOO_MANY_MESSAGE,
+            requirement=first.text,
+            lines=clashing.lines,
+            package=name,
+            service=service,
+            compared=len(clashing.others),
+            most=MAX_COMPARISONS,
+            odd=ODD_LINE_COST,
+        )

@@ -349,3 +349,29 @@ def test_thousands_of_distinct_pins_of_one_package_are_not_compared_pairwise(
     table = conflicting_pins._Clashes(facts, {"svc/requirements.txt"}, set())
     assert [table.of(fact).count for fact in (*facts[:2], *facts[-2:])] == [2_001, 2_000, 1_999, 2_000]
     assert not compared
+
+
+def test_a_package_of_more_lines_than_can_be_compared_is_one_finding_across_includes(tmp_path: Path) -> None:
+    """Ranges against pins cost R x P however the lines are split over ``-r`` files (9,000 of each
+    in four files, each far under the cap of a file: 110 s): past ``MAX_COMPARISONS`` in what one
+    service installs, one finding says the package was not compared."""
+    from archcheck import api
+    from archcheck.rule_api.examples import Example
+    from archcheck.rules.conflicting_pins import MAX_COMPARISONS
+    from tests.helpers import write_example
+
+    half = int(MAX_COMPARISONS**0.5) // 2 + 1  # four files of `half` lines: just over the bound
+    files = {f"svc/ranges{k}.txt": "".join(f"pkg!=1.{k}.{i}\n" for i in range(half)) for k in range(2)}
+    files.update({f"svc/pins{k}.txt": "".join(f"pkg==2.{k}.{i}\n" for i in range(half)) for k in range(2)})
+    files["svc/requirements.txt"] = (
+        "".join(f"-r {name[4:]}\n" for name in sorted(files)) + "other==1\nother==2\n"
+    )
+    files["svc/app/m.py"] = ""
+    root = write_example(tmp_path, Example(files, 'services = ["svc"]\n'))
+    found = [v for v in api.check(api.load_settings(root), use_cache=False).violations if v.code == "REQ006"]
+    assert [(v.location.path, v.location.line) for v in found if "'pkg" in v.message] == [
+        ("svc/pins0.txt", 1)
+    ]
+    assert f"is one of {4 * half:,} distinct lines of 'pkg'" in found[0].message
+    assert "conflicts among them were not looked for" in found[0].message
+    assert len(found) == 3  # the other package is compared as ever
