@@ -27,8 +27,9 @@ comparisons (`origin.startswith("http://localhost")`), `if __name__ ==
 "__main__":` blocks, parameter defaults (a caller overrides them, as it
 would a fallback), and every configuration read with a fallback (also
 `os.environ["X"] if "X" in os.environ else url`, the same as an `if`
-statement, `(v := os.getenv("X")) or url` and `try: os.environ["X"]` /
-`except KeyError: url`)
+statement, `(v := os.getenv("X")) or url`, `try: os.environ["X"]` /
+`except KeyError: url`, and a read followed by `if not X: X = url` or
+`if X is None: X = url` in the same block)
 (`os.getenv(X, url)`, `os.getenv(X) or url`, `getattr(settings, X, url)`, a
 `BaseSettings` field default): those are CFG004. Only the code services and
 shared libraries run is checked: not tooling folders inside them (`scripts/`,

@@ -420,6 +420,7 @@ class _Gatherer:
     # --- the walk -------------------------------------------------------------
 
     def gather(self, tree: ast.Module) -> ConfigFacts:
+        self._fallbacks_after_reads(tree.body)
         stack: List[Tuple[ast.AST, _Use]] = [(statement, _Use()) for statement in reversed(tree.body)]
         while stack:
             while stack:
@@ -473,6 +474,10 @@ class _Gatherer:
         if isinstance(node, (ast.Constant, ast.JoinedStr)):
             self._string(node, use)
             return [(v, none) for v in node.values] if isinstance(node, ast.JoinedStr) else []
+        if isinstance(node, ast.stmt):
+            for block in (getattr(node, "body", None), getattr(node, "orelse", None)):
+                if block and isinstance(block, list):
+                    self._fallbacks_after_reads(block)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return self._function(node, none)
         if isinstance(node, ast.ClassDef):
@@ -763,6 +768,31 @@ class _Gatherer:
                     if names:
                         self.handled[id(statement.value)] = self._read_key(read[names[0]])
 
+    def _fallbacks_after_reads(self, block: Sequence[ast.stmt]) -> None:
+        """``X = os.getenv("X")``, then ``if not X: X = url`` (or ``X is None``, ``X == ""``) in
+        the same block: what the ``if`` gives the name is the read's fallback, as in ``read or
+        url``; remembered for when the walk reaches that assignment."""
+        read: Dict[str, ast.expr] = {}
+        for statement in block:
+            if isinstance(statement, ast.If) and read:
+                name = _tested_for_nothing(statement.test)
+                value = read.get(name) if name is not None else None
+                if value is None:
+                    continue
+                for inner in statement.body:
+                    if isinstance(inner, (ast.Assign, ast.AnnAssign)) and inner.value is not None:
+                        targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
+                        if name in map(dotted, targets):
+                            self.handled[id(inner.value)] = self._read_key(value)
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                reads = self.is_config_read(statement.value)
+                for target in map(dotted, targets):
+                    if target is not None and reads:
+                        read[target] = statement.value
+                    elif target is not None:
+                        read.pop(target, None)
+
     # --- reads ------------------------------------------------------------------
 
     def _config_read(
@@ -854,6 +884,18 @@ def _settings_classes(tree: ast.Module) -> Set[int]:
         if fields:
             stack.extend(reversed([inner for field in fields for inner in getattr(node, field)]))
     return found
+
+
+def _tested_for_nothing(test: ast.expr) -> Optional[str]:
+    """The name (``X``, ``self.x``) an ``if`` tests for no value: ``not X``, ``X is None``,
+    ``X == None``, ``X == ""``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return dotted(test.operand)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
+        nothing = test.comparators[0]
+        if isinstance(nothing, ast.Constant) and (nothing.value is None or nothing.value == ""):
+            return dotted(test.left)
+    return None
 
 
 def _target_name(target: ast.AST) -> Optional[str]:

@@ -72,6 +72,13 @@ FALLBACKS = {
     "h": 'import os\nif "X" not in os.environ:\n    API_URL = "http://localhost:8000/"\nelse:\n    API_URL = os.environ["X"]\n',
     "i": 'import os\nAPI_URL = (v := os.getenv("X")) or "http://localhost:8000/"\n',
     "j": 'import os\nAPI_URL = os.environ["X"] if "X" in os.environ.keys() else "http://localhost:8000/"\n',
+    # run 79: the read, then an `if` that finds it empty
+    "k": 'import os\nAPI_URL = os.getenv("X")\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "l": 'import os\nAPI_URL = os.environ.get("X")\nif API_URL is None:\n    API_URL = "http://localhost:8000/"\n',
+    "m": (
+        "import os\nclass Client:\n    def __init__(self):\n        self.api_url = os.getenv('X')\n"
+        "        if not self.api_url:\n            self.api_url = 'http://localhost:8000/'\n"
+    ),
 }
 
 
@@ -84,6 +91,22 @@ def test_every_spelling_of_a_read_with_a_fallback_is_cfg004(
     found = unscreened_agree(root, monkeypatch)
     assert {path.rsplit("/", 1)[-1][:-3] for code, path, _ in found if code == "CFG004"} == set(FALLBACKS)
     assert [f for f in found if f[0] == "CFG001"] == []
+
+
+NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just before: hard-coded
+    "a": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = compute()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "b": 'import os\nAPI_URL = os.getenv("X")\nif not OTHER:\n    API_URL = "http://localhost:8000/"\n',
+    "c": 'import os\nAPI_URL = os.getenv("X")\nif API_URL:\n    API_URL = "http://localhost:8000/"\n',
+}
+
+
+def test_an_if_that_is_no_fallback_of_a_read_stays_cfg001(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {f"{name}.py": code for name, code in NOT_FALLBACKS.items()})
+    found = unscreened_agree(root, monkeypatch)
+    assert {path.rsplit("/", 1)[-1][:-3] for code, path, _ in found if code == "CFG001"} == set(NOT_FALLBACKS)
+    assert [f for f in found if f[0] == "CFG004"] == []
 
 
 DATABASE_URLS = """\
