@@ -771,17 +771,28 @@ def init(force: bool, directory: Optional[Path], debug: bool) -> int:
     return EXIT_OK
 
 
-def _error(message: str) -> None:
+def _error(message: str, masked: bool = False) -> None:
     """One line on stderr: a value from the project (a config string, a path) cannot start
     another line, so it can never read as a CI workflow command, and a URL in it (a DSN
-    pasted into the wrong key) has its credentials masked."""
+    pasted into the wrong key) has its credentials masked (unless ``masked`` already)."""
     from archcheck.facts.urls import mask_credentials  # start-up time: only runs that fail load them
     from archcheck.output import escape
 
     try:
-        click.echo(f"archcheck: {escape.text(mask_credentials(message, prose=True))}", err=True)
+        shown = message if masked else mask_credentials(message, prose=True)
+        click.echo(f"archcheck: {escape.text(shown)}", err=True)
     except OSError:  # standard error is cut short too: the exit code still says what happened
         _drop(sys.stderr)
+
+
+def _masked_problem(problem: str) -> str:
+    """A configuration problem, ``file: key: reason``, masked in its parts: the reason as prose
+    (a value it quotes), the file and the key too, but not as a pair of the key and the reason's
+    first word (``foo_token: unknown key`` is no secret token)."""
+    from archcheck.facts.urls import mask_credentials
+
+    parts = problem.split(": ", 2)
+    return ": ".join(mask_credentials(part, prose=True) for part in parts)
 
 
 class _StdoutFailed(Exception):
@@ -900,7 +911,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         _error(f"error: {exc.format_message()}")
         code = EXIT_ERROR
     except ConfigError as exc:
-        _error(f"error: {'; '.join(exc.problems)}")
+        _error(f"error: {'; '.join(map(_masked_problem, exc.problems))}", masked=True)
         code = EXIT_ERROR
     except (UserError, WriteError) as exc:
         _error(f"error: {exc}")

@@ -219,7 +219,7 @@ def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`,
 # `accessKey=`, `x-amz-key=`; not `monkey=`)
 _SECRET_PARAM = re.compile(
-    r"(?i)(?:pass(?:word|wd)?|pwd|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
+    r"(?i)(?:pass(?:word|wd)?|pwd|(?:^|[_.-])pw|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
     r"|session[_-]?id"
     r"|(?:access|secret|private|master|account|client|api|ssl|sas|signing|encryption|license"
     r"|subscription|app|shared|session|auth)[_-]?key"
@@ -272,6 +272,15 @@ _SECRET_PAIR = re.compile(
 # a quoted value: up to its closing quote (past escaped ones), or the line's end
 _QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
 _UNQUOTED = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")  # an unquoted value: a word
+# a value that is a placeholder, not a secret: `%s`, `%(password)s`, `{}`, `{0}`, `$DB_PASSWORD`,
+# `${TOKEN}` (a logging call's `"token: %s"`, a template): masked, a `--diff` would not apply
+_PLACEHOLDER = re.compile(
+    r"%(?:\([^)\n]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXeEgGoac]|\{[^{}\s]*\}|\$\{?[A-Z_][A-Z0-9_]*\}?"
+)
+# in prose, a command-line option that takes a secret as its next word: `--db-password S3cret`
+_SECRET_OPTION = re.compile(
+    rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
+)
 # `Bearer <token>`: a token68 with a digit or a mark in it (not a word of prose: "Bearer tokens")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{8,}=*")
 
@@ -299,46 +308,68 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 if closed and value_end - start == 2:
                     continue  # an empty string: nothing to hide
                 masked = f"{first}{MASK}{first if closed else ''}"
-                already = text.startswith(MASK, start + 1)
+                placeholder = closed and _PLACEHOLDER.fullmatch(text, start + 1, value_end - 1)
+                already = text.startswith(MASK, start + 1) or placeholder is not None
             else:
                 if not (prose or around):
                     continue  # code that names a variable (read no further: no value is scanned twice)
                 word = _UNQUOTED.match(text, start)
+                placeholder = _PLACEHOLDER.match(text, start)  # (`%(pw)s` is more than a word)
+                if placeholder is not None and (word is None or placeholder.end() >= word.end()):
+                    word = placeholder
                 if word is None:
                     continue
-                value_end, masked, already = word.end(), MASK, text.startswith(MASK, start)
-            # (a URL's parameter, masked already, is kept as it is; read once all the same)
+                value_end, masked = word.end(), MASK
+                already = word is placeholder or text.startswith(MASK, start)
+            # (a URL's parameter masked already, or a placeholder, is kept as it is; read once all the same)
             parts += [text[done:start], text[start:value_end] if already else masked]
             done = value_end
         text = "".join(parts) + text[done:] if parts else text
+    if prose and "-" in text:
+        text = _SECRET_OPTION.sub(_mask_option, text)
     return _BEARER.sub(lambda match: match.group(1) + MASK, text) if "earer" in text.lower() else text
 
 
+def _mask_option(option: re.Match[str]) -> str:
+    value = option.group(2)
+    if value.strip("'\"") == MASK or _PLACEHOLDER.fullmatch(value.strip("'\"")):
+        return option.group()
+    return option.group(1) + MASK
+
+
 class _QuoteState:
-    """The quote of the string of its line a place in ``text`` is inside ("" for none), for
-    places asked in order (each character is read once)."""
+    """The quote of the string a place in ``text`` is inside ("" for none), for places asked
+    in order (each character is read once): a string of one line, or a triple-quoted one of
+    several (a whole file's text, for ``--diff``); a ``#`` outside a string starts a comment."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.at = 0
-        self.quote = ""
+        self.quote = ""  # what ends the string it is in: one quote, or three
         self.escaped = False
+        self.comment = False
 
     def inside(self, position: int) -> str:
         text = self.text
         while self.at < position:
             char = text[self.at]
+            step = 1
             if char == "\n":
-                self.quote, self.escaped = "", False
-            elif self.escaped:
+                self.escaped = self.comment = False
+                self.quote = self.quote if len(self.quote) == 3 else ""
+            elif self.escaped or self.comment:
                 self.escaped = False
             elif self.quote:
                 self.escaped = char == "\\"
-                self.quote = "" if char == self.quote else self.quote
+                if text.startswith(self.quote, self.at):
+                    step, self.quote = len(self.quote), ""
             elif char in "'\"":
-                self.quote = char
-            self.at += 1
-        return self.quote
+                self.quote = char * 3 if text.startswith(char * 3, self.at) else char
+                step = len(self.quote)
+            elif char == "#":
+                self.comment = True
+            self.at += step
+        return self.quote[:1]
 
 
 def _mask_text(text: str, depth: int) -> str:
@@ -480,11 +511,18 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     if secret:
         return f"{lead}{name}={MASK}{end}"
     encoded = value[: len(value) - len(end)]
-    decoded = urllib.parse.unquote_plus(encoded)
-    if depth > 1 and decoded != encoded and "://" in decoded:  # a percent-encoded URL (``?next=``)
+    decoded, times = encoded, 0
+    while times < depth - 1 and "://" not in decoded:  # a URL percent-encoded once or more (``?next=``)
+        step = urllib.parse.unquote_plus(decoded)
+        if step == decoded:
+            break
+        decoded, times = step, times + 1
+    if times and "://" in decoded:
         hidden = _mask_text(decoded, depth - 1)
         if hidden != decoded:
-            return f"{lead}{name}={urllib.parse.quote(hidden, safe='*')}{end}"
+            for _ in range(times):
+                hidden = urllib.parse.quote(hidden, safe="*")
+            return f"{lead}{name}={hidden}{end}"
     return lead + pair
 
 

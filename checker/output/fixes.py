@@ -13,9 +13,9 @@ import os
 import re
 import secrets
 from collections import Counter
-from typing import List
+from typing import Iterator, List
 
-from patiencediff import PatienceSequenceMatcher, unified_diff
+from patiencediff import PatienceSequenceMatcher
 
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
@@ -33,11 +33,37 @@ def to_diff(outcome: Outcome) -> bytes:
         before = _git_lines(_byte_faithful(change.before, change.encoding))
         after = _git_lines(_byte_faithful(change.after, change.encoding))
         old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
-        # patience diff: difflib's matcher takes time quadratic in the hunks (8,000 fixes: 21 s)
-        for line in unified_diff(before, after, old, new, sequencematcher=PatienceSequenceMatcher):
-            line = mask_credentials(line)  # a line with a credential is shown, not applied, as it was
+        for line in _unified(before, after, old, new):
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(chunks).encode("utf-8", "surrogateescape")
+
+
+def _unified(before: List[str], after: List[str], old: str, new: str) -> Iterator[str]:
+    """The unified diff of two files' lines, each line shown as the masking of its whole file
+    shows it: a secret on a later line of a triple-quoted string is masked too (a line with a
+    credential is shown, not applied, as it was). A patience diff: difflib's matcher takes time
+    quadratic in the hunks (8,000 fixes: 21 s)."""
+    shown_before, shown_after = _masked(before), _masked(after)
+    for group in PatienceSequenceMatcher(None, before, after).get_grouped_opcodes(3):
+        if old:
+            yield f"--- {old}\n"
+            yield f"+++ {new}\n"
+            old = ""
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        yield f"@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@\n"
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                yield from (" " + line for line in shown_before[a1:a2])
+                continue
+            yield from ("-" + line for line in shown_before[a1:a2])
+            yield from ("+" + line for line in shown_after[b1:b2])
+
+
+def _masked(lines: List[str]) -> List[str]:
+    """``lines`` with credentials masked as in their whole text (line by line if masking ever
+    joined or split lines)."""
+    masked = _git_lines(mask_credentials("".join(lines)))
+    return masked if len(masked) == len(lines) else [mask_credentials(line) for line in lines]
 
 
 _GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")

@@ -154,3 +154,18 @@ def test_a_glob_validated_alone_is_not_compiled_again_for_the_table() -> None:
         globs.compile_globs([line])
     globs.GlobTable(lines)
     assert globs._pattern.cache_info().misses - before == len(lines)
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('services = ["svc"]\nfoo_token = 1\n', "foo_token: unknown key"),  # run 79: was "foo_token: *** key"
+        ('services = ["svc"]\n[imports]\nrelative = "password=hunter2"\n', "got 'password=***'"),
+    ],
+)
+def test_a_config_problem_masks_values_not_the_reason_after_a_key(
+    tmp_path: Path, config: str, message: str
+) -> None:
+    result = run(_layout(tmp_path, config))
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and message in stderr and "hunter2" not in stderr, stderr

@@ -28,10 +28,18 @@ from archcheck.facts.urls import mask_credentials
         ('password="ab\\"REST" x', 'password="***" x'),
         ('password="' + "a" * 1_200 + '" tail', 'password="***" tail'),
         ("Authorization: Bearer eyJhbGciOi.J9x", "Authorization: Bearer ***"),
-        # not secrets: other names, comparisons, prose
+        # run 79: an option and its secret as the next word
+        (
+            "Run the migration with --db-password S3cretSpace first",
+            "Run the migration with --db-password *** first",
+        ),
+        ('pass --token "two words" to it', "pass --token *** to it"),
+        # not secrets: other names, comparisons, prose, placeholders (run 79)
         ("monkey=banana host=db user=app", "monkey=banana host=db user=app"),
         ("if token==expected and password == other", "if token==expected and password == other"),
         ("Bearer tokens expire; a bearer authentication", "Bearer tokens expire; a bearer authentication"),
+        ("password=%s token: %(tok)s api_key=$API_KEY", "password=%s token: %(tok)s api_key=$API_KEY"),
+        ("run it with --password $DB_PASSWORD", "run it with --password $DB_PASSWORD"),
     ],
 )
 def test_secret_pairs_in_prose_are_masked(text: str, masked: str) -> None:
@@ -51,6 +59,17 @@ def test_secret_pairs_in_prose_are_masked(text: str, masked: str) -> None:
         ("ordered = sorted(items, key=len)", "ordered = sorted(items, key=len)"),
         ("connect(user=u, password=pw, sig=s, auth=a)", "connect(user=u, password=pw, sig=s, auth=a)"),
         ("def login(password: str, token=None):", "def login(password: str, token=None):"),
+        # run 79: a placeholder is no secret (masked, a logging call's line made the patch fail)
+        ('log.debug("token: %s", token)', 'log.debug("token: %s", token)'),
+        ('dsn = "host=db password=%(pw)s" % args', 'dsn = "host=db password=%(pw)s" % args'),
+        ('DSN = "host=db password=$DB_PASSWORD"', 'DSN = "host=db password=$DB_PASSWORD"'),
+        ('dsn = f"password={pw} token={}"', 'dsn = f"password={pw} token={}"'),
+        ('DSN = "password=%sX"', 'DSN = "password=***"'),
+        # run 79: a secret on a later line of a triple-quoted string; a comment's quotes are no string
+        (
+            'DSN = """\nhost=db\npassword=S3cret\n"""\nconnect(password=pw)  # don\'t """\nf(password=pw)\n',
+            'DSN = """\nhost=db\npassword=***\n"""\nconnect(password=pw)  # don\'t """\nf(password=pw)\n',
+        ),
     ],
 )
 def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str) -> None:
@@ -73,6 +92,12 @@ def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str)
         # servers split a query at ";" too
         ("http://localhost/x?a=1;password=S3CRET", "http://localhost/x?a=1;password=***"),
         ("http://h/?session_id=s&jwt=j;credentials=c", "http://h/?session_id=***&jwt=***;credentials=***"),
+        # run 79: `pw=`, and a URL with a password percent-encoded twice in a parameter
+        ("http://localhost:8080/login?user=admin&pw=S3CRET", "http://localhost:8080/login?user=admin&pw=***"),
+        (
+            "http://localhost/?next=http%253A%252F%252Fu%253AS3CRET%2540h%252F",
+            "http://localhost/?next=http%253A%252F%252Fu%253A***%2540h%252F",
+        ),
     ],
 )
 def test_parameters_are_masked_and_the_closing_quote_kept(text: str, masked: str) -> None:
@@ -102,7 +127,8 @@ def test_masking_reads_each_character_a_bounded_number_of_times() -> None:
     script = (
         "import resource; resource.setrlimit(resource.RLIMIT_CPU, (30, 30))\n"
         "from archcheck.facts.urls import mask_credentials as m\n"
-        "for text in ('password=' * 100_000, 'password=***' * 100_000, \"'password=\" * 100_000):\n"
+        "for text in ('password=' * 100_000, 'password=***' * 100_000, \"'password=\" * 100_000,\n"
+        "             '\"\"\"password=%s' * 100_000, '--password x ' * 100_000):\n"
         "    m(text); m(text, prose=True)\n"
         "print('done')\n"
     )

@@ -105,6 +105,30 @@ def test_fixes_not_made_and_diffs_mask_credentials(tmp_path: Path) -> None:
     assert "S3CRET" not in result.stdout + result.stderr and "hunterNF" not in result.stdout + result.stderr
 
 
+def test_a_diff_masks_secrets_of_multi_line_strings_and_applies_without_them(tmp_path: Path) -> None:
+    """Run 79: masked line by line, a diff showed ``password=`` on a later line of a
+    triple-quoted string, and masked ``"token: %s"``, so a patch without a secret did not apply."""
+    files = {
+        "__init__.py": "",
+        "util.py": "x = 1\n",
+        "dsn.py": 'DSN = """\nhost=db\npassword=S3cretLater\n"""\nfrom .util import x\n',
+        "log.py": 'from .util import x\nlog.debug("token: %s", x)\n',
+    }
+    root = project(tmp_path, files)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    diff = _cli(root, "check", "--diff", "--no-cache").stdout
+    assert "password=***" in diff and "S3cretLater" not in diff
+    patch = "".join(line for line in diff.splitlines(keepends=True) if not line.startswith("would fix"))
+    applied = subprocess.run(
+        ["git", "apply", "--check", "--include=svc/app/log.py", "-"],
+        cwd=root,
+        input=patch,
+        capture_output=True,
+        text=True,
+    )
+    assert applied.returncode == 0, (patch, applied.stderr)
+
+
 def test_a_diff_in_github_actions_is_fenced_from_workflow_commands(tmp_path: Path) -> None:
     root = project(tmp_path, {"main.py": "x = 1\n"})
     (root / "requirements.shared.txt").write_text("httpx\n")
