@@ -15,7 +15,8 @@ service or container name from a docker-compose file, or an
 - a module or class constant (`IDENTITY_URL = "http://identity-service:8001"`,
   also bound by `:=`), or a `self.` attribute;
 - a value written into the environment (`os.environ["X"] = ...`,
-  `os.environ.update(X=...)`);
+  `os.environ.update(X=...)`, `os.environ.update({"X": ...})` or of pairs,
+  `os.environ |= {"X": ...}`);
 - a local variable that is then passed as one of the above (bound by `=`,
   `:=`, an unpacking that spells each value, or a chained assignment).
 

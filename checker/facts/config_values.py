@@ -490,6 +490,8 @@ class _Gatherer:
             return guarded + [(s, none) for s in node.orelse]
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             return self._assignment(node, none)
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.BitOr) and self._environ(node.target):
+            return [(node.target, none), (node.value, none._replace(kind=TARGET))]  # `os.environ |= {...}`
         if isinstance(node, ast.NamedExpr):  # `(url := "…")` binds as `url = "…"` does
             bound = self._assignment(ast.Assign(targets=[node.target], value=node.value), none)
             return bound if use.kind != TARGET else [*bound[:-1], (node.value, use)]
@@ -672,8 +674,9 @@ class _Gatherer:
         elif position == 1 and self._writes_environment(call, last):
             keyword = literal(call.args[0])
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
-        elif keyword is not None and last == "update" and self._updates_environ(call):
-            kind, named = TARGET, is_target_name(keyword)
+        elif last == "update" and (keyword is not None or position == 0) and self._updates_environ(call):
+            # `update(X_URL=url)`, or `update({"X_URL": url})` (a dict names each value) or of pairs
+            kind, named = TARGET, keyword is not None and is_target_name(keyword)
         if kind == TARGET and isinstance(value, ast.Name) and inner.function:
             self.passed.add((inner.function, value.id))
         return inner._replace(kind=kind, named=named, label=keyword or "")
