@@ -153,6 +153,46 @@ def test_a_url_or_a_path_is_told_as_pip_tells_it(line: str, name: str) -> None:
     assert [r.name for r in parse(line + "\n").requirements] == [name]
 
 
+@pytest.mark.parametrize(
+    ("line", "name", "pins"),
+    [
+        # run 79: the version a wheel's or an sdist's file name gives is the line's pin, read from
+        # the URL's path as pip names the file it fetches (a query string is no part of it)
+        ("https://files.example/asyncpg-0.29.0-py3-none-any.whl?X-Amz-Signature=abc", "asyncpg", ("0.29.0",)),
+        ("https://files.example/attrs-21.4.0-py2.py3-none-any.whl#sha256=00", "attrs", ("21.4.0",)),
+        ("attrs @ https://files.example/attrs-21.4.0-py2.py3-none-any.whl", "attrs", ("21.4.0",)),
+        ("./dist/foo_bar-1.2.tar.gz", "foo-bar", ("1.2",)),
+        ("https://files.example/foo%2Dbar-1.2.tar.gz?x=1", "foo-bar", ("1.2",)),
+        # another project's file, or one whose name gives no version: no pin
+        ("attrs @ https://files.example/other-1.0-py3-none-any.whl", "attrs", ()),
+        ("attrs==23.1.0 @ https://files.example/attrs-21.4.0-py3-none-any.whl", None, None),
+        ("pkg @ https://example.com/pkg.whl", "pkg", ()),
+    ],
+)
+def test_an_archive_pins_the_version_its_file_name_gives(line: str, name: str, pins: tuple) -> None:
+    facts = parse(line + "\n")
+    assert [(r.name, r.pins) for r in facts.requirements] == ([] if name is None else [(name, pins)])
+
+
+def test_a_wheel_of_another_version_than_a_shared_pin_conflicts(tmp_path: Path) -> None:
+    """Run 79: pip cannot install ``attrs==23.1.0`` and ``attrs-21.4.0-…whl`` together; REQ006
+    read no version from the wheel."""
+    from archcheck import api
+    from archcheck.rule_api.examples import Example
+    from tests.helpers import write_example
+
+    files = {
+        "requirements.shared.txt": "attrs==23.1.0\n",
+        "svc/requirements.txt": "-r ../requirements.shared.txt\nhttps://files.example/attrs-21.4.0-py2.py3-none-any.whl\n",
+        "svc/app/m.py": "",
+        "ok/requirements.txt": "-r ../requirements.shared.txt\nhttps://files.example/attrs-23.1.0-py3-none-any.whl?t=1\n",
+        "ok/app/m.py": "",
+    }
+    root = write_example(tmp_path, Example(files, 'services = ["svc", "ok"]\n'))
+    found = [v for v in api.check(api.load_settings(root), use_cache=False).violations if v.code == "REQ006"]
+    assert [(v.location.path, v.location.line) for v in found] == [("svc/requirements.txt", 2)]
+
+
 def test_a_bad_line_with_a_url_in_it_is_still_a_problem() -> None:
     facts = parse("badline https://x !!!\n")
     assert [p.location.line for p in facts.problems] == [1] and facts.requirements == ()

@@ -16,6 +16,7 @@ import optparse
 import posixpath
 import re
 import shlex
+import urllib.parse
 from typing import Dict, List, NoReturn, Optional, Tuple, Union
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -248,16 +249,23 @@ _ARCHIVES = (
 )
 
 
-def archive_name(location: str) -> Optional[str]:
-    """The project a wheel's or an sdist's file name names (``asyncpg-0.29.0-cp311-…whl``:
-    asyncpg), as ``packaging`` reads it; None if it reads none."""
-    name = posixpath.basename(location.split("#", 1)[0].replace("\\", "/"))
+def archive(location: str) -> Optional[Tuple[str, str]]:
+    """The project and version a wheel's or an sdist's file name names (``asyncpg-0.29.0-cp311-…
+    whl``: asyncpg, 0.29.0), as ``packaging`` reads it, from the path of a URL (no query or
+    fragment: ``…whl?X-Amz-Signature=…``), as pip names the file it fetches; None if it reads none."""
+    if _URL_SCHEME.match(location):
+        path = urllib.parse.unquote(urllib.parse.urlsplit(location).path)
+    else:
+        path = location.split("#", 1)[0].replace("\\", "/")
+    name = posixpath.basename(path)
     try:
         if name.lower().endswith(".whl"):
-            return str(parse_wheel_filename(name)[0])
-        return str(parse_sdist_filename(name)[0])
+            project, version, _, _ = parse_wheel_filename(name)
+        else:
+            project, version = parse_sdist_filename(name)
     except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
         return None
+    return str(project), str(version)
 
 
 # the schemes pip reads a URL requirement by (``pip._internal.utils.urls.is_url``: these and
@@ -397,9 +405,14 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
                 continue  # global options: where packages come from
         if _is_unnamed(spec):
             egg = _EGG.search(spec)
-            named = canonicalize_name(egg.group(1)) if egg else archive_name(spec.split(";", 1)[0].strip())
-            if named:
+            found = archive(spec.split(";", 1)[0].strip())
+            if egg:
+                named = canonicalize_name(egg.group(1))
                 requirements.append(RequirementFact(named, spec, (), where, via=via.get(number, ())))
+            elif found:  # a wheel or an sdist installs its own version: an exact pin
+                project, version = found
+                fact = RequirementFact(project, spec, (version,), where, f"=={version}", via.get(number, ()))
+                requirements.append(fact)
             continue
         variable = _ENV_VAR.search(spec)
         if variable is not None:  # `httpx==${HTTPX_VERSION}`: the name is known, the version is not
@@ -423,6 +436,9 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         pins = tuple(s.version for s in requirement.specifier if is_exact_pin(s))
         name = canonicalize_name(requirement.name)
         specifier = str(requirement.specifier)
+        found = archive(requirement.url) if requirement.url and not specifier else None
+        if found is not None and canonicalize_name(found[0]) == name:  # `attrs @ …/attrs-21.4.0-…whl`
+            pins, specifier = (found[1],), f"=={found[1]}"
         requirements.append(RequirementFact(name, spec, pins, where, specifier, via.get(number, ())))
     return FileFacts(
         path,
