@@ -531,10 +531,33 @@ def test_a_compiler_fault_on_valid_code_falls_back_to_libcst(monkeypatch: pytest
     assert parsed.skipped is not None and parsed.skipped.beyond_limits  # (ARC003: run 71)
     assert "its parser failed: field 'value' is required for Constant, line 3" in parsed.skipped.reason
     assert parsed.skipped.location.line == 3  # (where a suppression comment goes: run 72)
-    monkeypatch.setattr(source, "FAULT_SEARCH_BYTES", 20)  # a larger file is not parsed again and again
+    monkeypatch.setattr(source, "FAULT_SEARCH_CHARACTERS", 20)  # a search would read more: line 1
     assert source._failing_line(data.decode(), "x.py") == 1
     broken = parse("x.py", b"x = (\n", rejected=parse_newer)  # (a syntax error stays one)
     assert isinstance(broken, ParseProblem)
+
+
+def test_the_line_of_a_parser_fault_is_found_in_few_parses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run 79: the fault at the end of 480 KB took 17 parses of most of the file (14 s on
+    3.12.1); the lines of the fault's shape are searched first, and every search within a
+    budget of characters parsed."""
+    from archcheck.facts import source
+
+    text = "x = 1\n" * 80_000 + "label = f\"{'x':{width=}}\"\n" + "y = 2\n" * 10
+    read = []
+
+    def faulty(prefix: str, path: str) -> Any:
+        read.append(len(prefix))
+        if "width=" in prefix:
+            raise ValueError("field 'value' is required for Constant")
+        return None
+
+    monkeypatch.setattr(source, "quiet_parse", faulty)
+    assert source._failing_line(text, "x.py") == 80_001
+    assert sum(read) <= len(text)  # one parse, of the lines up to the only line of that shape
+    read.clear()  # a fault of another shape: all lines, halved, within the budget
+    text = "x = 1\n" * 80_000 + "width=1\n"
+    assert source._failing_line(text, "x.py") == 1 and sum(read) <= source.FAULT_SEARCH_CHARACTERS
 
 
 @pytest.mark.skipif(sys.version_info[:3] != (3, 12, 1), reason="CPython 3.12.1's fault")
