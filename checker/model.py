@@ -75,6 +75,7 @@ class ImportFact(Value, frozen=True):
     kind: ImportKind
     location: Location
     aliases: Tuple[Tuple[str, str], ...] = ()  # (local name, what it names) bound by the import
+    nested: bool = False  # in a function's or a class body's code: it binds there, not in the module
 
     @property
     def display(self) -> str:

@@ -35,6 +35,7 @@ from archcheck.facts.names import (
     child_nodes,
     definition_parts,
     dotted,
+    every_alias,
     qualified,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
@@ -274,7 +275,7 @@ _JOINED = tuple(
 
 def config_marks(source: ParsedSource, aliases: Mapping[str, str]) -> LineMarks:
     """The lines that may hold a configuration fact worth recording (the screen)."""
-    bound = [local for local, target in aliases.items() if target in _ENV_NAMES]
+    bound = [local for local, target in every_alias(aliases) if target in _ENV_NAMES]
     marks = source.marked_where(CONFIG_NEEDLES, [*CONFIG_WORDS, *bound])
     patterns = ((_ESCAPED,), (_CONTINUED_LITERAL,), (_SELF_DOCUMENTING,), _PLACEHOLDER_LITERAL, _JOINED)
     built = [line for searched in patterns for line in source.lines_matching(*searched)]

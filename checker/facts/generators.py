@@ -50,6 +50,7 @@ from archcheck.facts.names import (
     child_nodes,
     definition_parts,
     dotted,
+    every_alias,
     own_nodes,
     qualify,
     scope_split,
@@ -328,12 +329,12 @@ class _Gatherer:
         self.yield_marks = self._marks(("yield",))
         # `Depends` by name, or a name the file binds to it (`from fastapi import Depends as Inject`)
         # (and `async with`/`async for`, where an async comprehension may be): where uses may be
-        renamed = tuple(local for local, target in aliases.items() if target in DEPENDS)
+        renamed = tuple(local for local, target in every_alias(aliases) if target in DEPENDS)
         self.expression_marks = self._marks(("depends",), renamed, blocks=True)
         # statements spanning none of these lines hold nothing to gather (a decorator renamed on
         # import marks its lines too: `@acm` on a function that does not yield)
         decorators = ASYNC_CONTEXT_MANAGERS | CONTEXT_MANAGERS
-        renamed += tuple(local for local, target in aliases.items() if target in decorators)
+        renamed += tuple(local for local, target in every_alias(aliases) if target in decorators)
         self.marks = self._marks(("depends", "yield", "contextmanager"), renamed, blocks=True)
         self.cleanups: List[CleanupAwaitFact] = []
         self.defs: List[ProtocolDefFact] = []

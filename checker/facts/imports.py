@@ -141,14 +141,14 @@ class _AstImports:
     def _statements(self, body: Sequence[ast.AST], marks: LineMarks) -> None:
         """Import statements, descending only into statements that span an ``import`` line."""
         # a stack, not recursion: an `elif` chain nests one level per branch without indenting
-        stack = list(reversed(body))
+        stack = [(node, False) for node in reversed(body)]  # (node, in a function's or class's code)
         while stack:
-            node = stack.pop()
+            node, nested = stack.pop()
             if isinstance(node, ast.Import):
                 where = self._location(node)
                 for alias in node.names:
                     bound = import_alias(alias.name, alias.asname)
-                    self.facts.append(ImportFact(alias.name, 0, (), ImportKind.IMPORT, where, bound))
+                    self.facts.append(ImportFact(alias.name, 0, (), ImportKind.IMPORT, where, bound, nested))
             elif isinstance(node, ast.ImportFrom):
                 names = tuple(alias.name for alias in node.names)
                 bound = tuple((a.asname or a.name, a.name) for a in node.names if a.name != "*")
@@ -160,11 +160,13 @@ class _AstImports:
                         ImportKind.FROM,
                         self._location(node),
                         bound,
+                        nested,
                     )
                 )
             elif type(node) in _HOLDERS and (not isinstance(node, ast.stmt) or marks.covers(node)):
+                inner = nested or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                 for field in _HOLDERS[type(node)]:
-                    stack.extend(reversed(getattr(node, field)))
+                    stack.extend((child, inner) for child in reversed(getattr(node, field)))
 
     def _dynamic(self, tree: ast.Module, marks: LineMarks, names: FrozenSet[str]) -> None:
         """Literal ``import_module("x")`` / ``__import__("x")`` calls (``names``: the last names
@@ -224,12 +226,26 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
         return Location(source.path, r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
 
     class Gatherer(cst.CSTVisitor):
+        depth = 0  # functions and classes around: an import there binds there, not in the module
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            self.depth += 1
+
+        def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+            self.depth -= 1
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            self.depth += 1
+
+        def leave_ClassDef(self, node: cst.ClassDef) -> None:
+            self.depth -= 1
+
         def visit_Import(self, node: cst.Import) -> None:
             for alias in node.names:
                 name = get_full_name_for_node(alias.name) or ""
                 asname = get_full_name_for_node(alias.asname.name) if alias.asname else None
                 bound = import_alias(name, asname)
-                facts.append(ImportFact(name, 0, (), ImportKind.IMPORT, where(node), bound))
+                facts.append(ImportFact(name, 0, (), ImportKind.IMPORT, where(node), bound, self.depth > 0))
 
         def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
             module = get_full_name_for_node(node.module) if node.module else ""
@@ -242,9 +258,8 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
                     ((get_full_name_for_node(a.asname.name) if a.asname else None) or name, name)
                     for a, name in zip(node.names, names)
                 )
-            facts.append(
-                ImportFact(module or "", len(node.relative), names, ImportKind.FROM, where(node), bound)
-            )
+            level, nested = len(node.relative), self.depth > 0
+            facts.append(ImportFact(module or "", level, names, ImportKind.FROM, where(node), bound, nested))
 
         def visit_Call(self, node: cst.Call) -> None:
             calls.append(node)

@@ -44,6 +44,7 @@ from archcheck.facts.names import (
     deciding_scope,
     definition_parts,
     dotted,
+    every_alias,
     first_parameter,
     meanings,
     own_nodes,
@@ -121,7 +122,8 @@ class LoopCalls:
         """Words one of which a line holding one of these calls contains: a method's name, a
         function's name (``run``), or a name the file binds to one (``from asyncio import run as go``)."""
         names = {f.rsplit(".", 1)[-1] for f in self.functions} | set(self.methods)
-        return frozenset(names | {local for local, target in aliases.items() if target in self.functions})
+        bound = {local for local, target in every_alias(aliases) if target in self.functions}
+        return frozenset(names | bound)
 
     def may_occur(self, source: ParsedSource) -> bool:
         """False only if a file cannot hold one of these calls (the first, cheapest screen):
@@ -208,7 +210,7 @@ class _Gatherer:
         self.marks = source.marked_where((), calls.words(aliases)) if screen else source.marked_where(None)
         # lines that may bind a loop or probe for a running one: the pre-passes skip the rest
         tracked = {q.rsplit(".", 1)[-1] for q in _TRACKED}
-        tracked |= {local for local, target in aliases.items() if target in _TRACKED}
+        tracked |= {local for local, target in every_alias(aliases) if target in _TRACKED}
         self.tracked_marks = source.marked_where((), tracked) if screen else source.marked_where(None)
         self.entries: List[LoopEntryFact] = []
         self.class_loops: Dict[str, FrozenSet[str]] = {}
@@ -564,15 +566,17 @@ class _Gatherer:
         (``names.deciding_scope``): that scope's own imports of the name (each of them),
         whatever another function imports under it; else the file's imports."""
         written = dotted(node)
-        if written is None:
-            return []
+        return [] if written is None else self._written_meanings(written, ctx)
+
+    def _written_meanings(self, written: str, ctx: _Context) -> List[str]:
+        """``_meanings_here`` of a dotted name as written."""
         head = written.split(".")[0]
         scopes: Sequence[Union[Function, ast.ClassDef]] = ctx.scopes[::-1]
         where = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())[1]
         here = self.source.imports_of(where)
         if head in here:
             return meanings(written, here)
-        qualified = self.qualified(node)
+        qualified = qualify(written, self.aliases)
         return [qualified] if qualified is not None else []
 
     def _bindings_of(self, scope: Union[Function, ast.ClassDef]) -> Dict[str, List[str]]:
@@ -607,8 +611,10 @@ class _Gatherer:
             for target, value in assigned_values(node):  # `=`, `:=`, `a, b = make(), 1`
                 if not isinstance(value, ast.Call):
                     continue
-                made = self.qualified(value.func)
-                if made is None or not any(made in factories for factories in groups):
+                # through the imports of the scope that reads the name (each of them), not the file's
+                meant = self._meanings_here(value.func, ctx)
+                made = next((m for m in meant if any(m in factories for factories in groups)), None)
+                if made is None:
                     continue
                 name = dotted(target)
                 if name is not None and not self._shadowed(value.func, ctx):
@@ -619,19 +625,25 @@ class _Gatherer:
             bindings = self._module_values() if isinstance(scope, ast.Module) else self._bindings_of(scope)
             module = self._module_values()
             for names, factories in zip(found, groups):
-                kinds = {n: bindings.get(n, ()) for n in names if "." not in n}
-                kinds = {
-                    n: module.get(n, ()) if "global" in k else k for n, k in kinds.items()
-                }  # the module's
-                names -= {n for n, k in kinds.items() if not self._only_from(k, factories)}
+                for name in [n for n in names if "." not in n]:
+                    kinds = bindings.get(name, ())
+                    if "global" in kinds:  # the module's, read through the module's imports
+                        kinds, where = module.get(name, ()), _Context()
+                    else:
+                        where = ctx
+                    if not self._only_from(kinds, factories, where):
+                        names.discard(name)
         return found
 
-    def _only_from(self, kinds: Sequence[str], factories: FrozenSet[str]) -> bool:
+    def _only_from(self, kinds: Sequence[str], factories: FrozenSet[str], ctx: _Context) -> bool:
         """Is every binding of a name (but a parameter's, or an annotation's) the result of one
-        of ``factories``?"""
+        of ``factories``, as the scope of ``ctx`` reads the names it calls?"""
         return all(
             kind in ("param", DECLARED_TYPE)
-            or (kind.startswith("instance:") and qualify(kind[len("instance:") :], self.aliases) in factories)
+            or (
+                kind.startswith("instance:")
+                and any(m in factories for m in self._written_meanings(kind[len("instance:") :], ctx))
+            )
             for kind in kinds
         )
 

@@ -86,15 +86,35 @@ def call_chain(func: ast.expr) -> str:
             return ".".join([*head, *reversed(attrs)])
 
 
-def import_aliases(imports: Sequence[ImportFact]) -> Dict[str, str]:
-    """Local name -> the dotted name it stands for (absolute imports only)."""
-    aliases: Dict[str, str] = {}
-    for fact in imports:
-        if fact.level:
-            continue
-        for local, name in fact.aliases:
-            aliases[local] = f"{fact.module}.{name}" if fact.kind is ImportKind.FROM else name
+class Aliases(Dict[str, str]):
+    """Local name -> the dotted name it stands for (absolute imports only): the module's imports
+    before those of a function or a class body (which bind the name there alone), the last of
+    each. ``every`` holds each (local name, dotted name) of every import, for a screen that must
+    see every meaning of a name (``every_alias``)."""
+
+    every: Tuple[Tuple[str, str], ...] = ()
+
+
+def import_aliases(imports: Sequence[ImportFact]) -> Aliases:
+    """The file's ``Aliases``: a function's ``from trio import run as go`` does not decide what
+    ``go`` means in another function, nor in the module that imports it otherwise."""
+    aliases = Aliases()
+    every: List[Tuple[str, str]] = []
+    for nested in (True, False):  # the module's last, so that they win
+        for fact in imports:
+            if fact.level or fact.nested is not nested:
+                continue
+            for local, name in fact.aliases:
+                meant = f"{fact.module}.{name}" if fact.kind is ImportKind.FROM else name
+                aliases[local] = meant
+                every.append((local, meant))
+    aliases.every = tuple(every)
     return aliases
+
+
+def every_alias(aliases: Mapping[str, str]) -> Iterable[Tuple[str, str]]:
+    """Each (local name, dotted name) an import binds, every meaning of a name (``Aliases.every``)."""
+    return aliases.every if isinstance(aliases, Aliases) else aliases.items()
 
 
 def qualify(written: str, aliases: Mapping[str, str]) -> Optional[str]:

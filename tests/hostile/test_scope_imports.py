@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile._project import beside_other, findings, marked
+from tests.hostile._project import beside_other, findings, marked, project, unscreened_agree
 
 HANDLER = """\
 async def handler():
@@ -91,3 +91,109 @@ def test_a_name_is_read_through_its_own_scope_s_imports(tmp_path: Path, code: st
     source won, so an ``except ImportError:`` fallback hid the import that runs)."""
     found = findings(beside_other(tmp_path, code))
     assert [line for rule, _, line in found if rule in ("ASY001", "IMP001")] == marked(code)
+
+
+# run 79: the screens, ASY002's loop factories, ASY004's and ASY006's decorators and ASY003's
+# imported functions still read the file-wide table, where a function's import of a name could
+# hide the module's, or another function's
+ALIASED = """\
+async def f():
+    from asyncio import run as go
+    go(main())  # yes
+
+
+def k():
+    from trio import run as go
+"""
+FALLBACK_ALIASED = """\
+try:
+    from asyncio import run as run_coro
+except ImportError:
+    from trio import run as run_coro
+
+
+async def f():
+    run_coro(main())  # yes
+"""
+FACTORY = """\
+async def f():
+    from asyncio import new_event_loop as mk
+    loop = mk()
+    loop.run_until_complete(main())  # yes
+"""
+OTHER_FACTORY = """\
+def k():
+    from mylib import mk
+"""
+MODULE_FACTORY = """\
+import asyncio as aio
+
+
+async def f():
+    loop = aio.new_event_loop()
+    loop.run_until_complete(main())  # yes
+
+
+def k():
+    import anyio as aio
+"""
+DECORATED = """\
+from contextlib import asynccontextmanager as acm
+
+
+@acm
+async def gen():
+    try:
+        yield 1
+    finally:
+        await cleanup()
+
+
+def k():
+    from mylib import acm
+"""
+DEPENDED = """\
+from contextlib import asynccontextmanager
+from fastapi import Depends as D
+
+
+@asynccontextmanager
+async def cm():
+    yield 1
+
+
+def ep(x=D(cm)):  # yes
+    pass
+
+
+def k():
+    from mylib import D
+"""
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        ALIASED,
+        FALLBACK_ALIASED,
+        FACTORY + "\n\n" + OTHER_FACTORY,
+        OTHER_FACTORY + "\n\n" + FACTORY,
+        MODULE_FACTORY,
+        DECORATED,
+        DEPENDED,
+    ],
+)
+def test_every_gatherer_reads_a_name_through_its_scope(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    found = unscreened_agree(beside_other(tmp_path, code), monkeypatch)
+    assert [line for rule, _, line in found if rule.startswith("ASY")] == marked(code)
+
+
+def test_an_imported_function_is_the_module_s_import_not_a_function_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = "from app.h import helper\n\n\nasync def f():\n    helper()  # yes\n\n\ndef k():\n    from mylib import helper\n"
+    files = {"h.py": "import asyncio\n\n\ndef helper():\n    asyncio.run(main())\n", "a.py": code}
+    found = unscreened_agree(project(tmp_path, files), monkeypatch)
+    assert [(path, line) for rule, path, line in found if rule == "ASY003"] == [("svc/app/a.py", 5)]
