@@ -49,3 +49,37 @@ def test_thousands_of_loops_and_functions_fit_in_little_memory(tmp_path: Path, c
     )
     assert result.returncode == 1, result.stderr[-500:]
     assert b"Found 4000 errors" in result.stdout, result.stdout[-500:]
+
+
+def _cpu_limited() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (15, 15))
+
+
+CTOR_CALLS = (
+    "import asyncio\n\n\nclass Client:\n    def get(self):\n        asyncio.run(main())\n\n\nasync def f():\n"
+)
+PASSED = "import asyncio\n\n\ndef h():\n    asyncio.run(main())\n\n\ndef reg(fn):\n"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        CTOR_CALLS + "    Client().get()\n" * 20_000,
+        PASSED + "    fn()\n" * 10_000 + "\n\nasync def a():\n" + "    reg(h)\n" * 10_000,
+    ],
+    ids=["built-objects", "passed-functions"],
+)
+def test_the_call_graph_is_linear_in_one_function_s_calls(tmp_path: Path, code: str) -> None:
+    """Run 79: ASY003 copied a function's local types for each call it resolved (20,000
+    ``Client().get()``: 21 s), and weighed each call passing a function against each call of the
+    parameter (10,000 of each: 21 s). Checked under a CPU-time limit the quadratic work would
+    pass, not by a clock."""
+    root = project(tmp_path, {"m.py": code})
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "--no-cache", "-j1", "--select", "ASY003"],
+        cwd=root,
+        capture_output=True,
+        timeout=300,
+        preexec_fn=_cpu_limited,
+    )
+    assert result.returncode == 1 and b"ASY003" in result.stdout, result.stderr[-500:]
