@@ -8,6 +8,7 @@ files only LibCST's newer grammar can read.
 from __future__ import annotations
 
 import ast
+from collections import ChainMap
 from typing import TYPE_CHECKING, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
 
 from archcheck.facts.names import (
@@ -203,7 +204,9 @@ class _AstImports:
             kinds, where = deciding_scope(head, scopes[::-1], self._scope, self._scope(None))
             # what the deciding scope's own import of the name means, whatever others import
             here = self.source.imports_of(where)
-            tables = [{**aliases, head: meant} for meant in here[head]] if head in here else [aliases]
+            # (a layer over the file's table, not a copy of it per call: 14,000 calls beside
+            # 120,000 imported names took 26 s)
+            tables = [ChainMap({head: meant}, aliases) for meant in here[head]] if head in here else [aliases]
             function = next(filter(None, (_called(written, kinds, table, stars) for table in tables)), None)
             if function is None:
                 continue
