@@ -6,7 +6,8 @@ Builds the call graph of each service and flags a call, inside an
 `loop.run_until_complete(...)` through sync calls only, directly or across
 modules of the service. The message shows the chain
 (`handle_order -> run_sync -> asyncio.run`). Calls are followed only where
-the target is certain: same-module and imported functions, `self.`/`cls.`
+the target is certain: same-module and imported functions (also through a
+package's `__init__` that re-exports them), `self.`/`cls.`
 methods of one class, methods of objects built from a known class (a local,
 a `self` attribute, or a module-level instance, also when imported), and
 sync functions passed by reference (`validator=self._validate_redis`) to

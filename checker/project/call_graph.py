@@ -49,6 +49,7 @@ from typing import (
 from archcheck.facts.names import ANY_ATTRIBUTE, qualify
 from archcheck.model import CallFacts, DefFact, Location, LoopEntryFact
 from archcheck.project.file_index import FileIndex
+from archcheck.project.imported_names import MAX_HOPS, import_target
 from archcheck.project.layout import Layout, ResolvedImport
 
 Node = Tuple[str, str]  # (path, qualname)
@@ -228,12 +229,28 @@ class CallGraph:
         return owner is not None and owner == self.layout.owner(callee)
 
     def _symbol(self, path: str, dotted: str) -> Optional[Tuple[str, str]]:
-        """(file, name) for ``package.module.name`` resolved from ``path``."""
+        """(file, name) for ``package.module.name`` resolved from ``path``, followed through
+        the files that import the name rather than define it (a package's ``__init__``
+        re-exporting it from a module)."""
         module, _, name = dotted.rpartition(".")
         if not module:
             return None
         target = self.layout.module_file(path, module)
-        return (target, name) if target else None
+        place = (target, name) if target else None
+        for _ in range(MAX_HOPS):
+            if place is None or self._defines(*place):
+                return place
+            further = import_target(self.layout, self.files, *place)
+            if further is None:
+                return place
+            place = further
+        return place
+
+    def _defines(self, path: str, name: str) -> bool:
+        """Does ``path`` define ``name`` (a function, a class, a module-level instance) itself?"""
+        head = name.split(".")[0]
+        files = self.files
+        return head in files.functions(path) or head in files.classes(path) or head in files.instances(path)
 
     def _class(self, path: str, written: str) -> Optional[Tuple[str, str]]:
         """Where a class named as written in ``path`` is defined: (file, class name)."""

@@ -12,13 +12,14 @@ recorded protocol function, a module outside the project. One level of plain del
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Collection, Dict, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Collection, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from archcheck.facts.generators import DELEGATE
-from archcheck.model import CallableRef, FileFacts, ImportKind, Location, ProtocolDefFact, ProtocolUseFact
+from archcheck.model import CallableRef, FileFacts, Location, ProtocolDefFact, ProtocolUseFact
+from archcheck.project.imported_names import MAX_HOPS, import_target
 from archcheck.project.project import Project
 
-_MAX_HOPS = 8  # re-exports followed from one name
+_MAX_HOPS = MAX_HOPS
 
 
 @dataclass(frozen=True)
@@ -145,32 +146,4 @@ class Callables:
         return self._symbol(place[0], place[1], hops + 1)
 
     def _import_target(self, path: str, dotted: str) -> Optional[Tuple[str, str]]:
-        """(file, name inside it) the imports of ``path`` bind ``dotted`` to; None unless every
-        import that binds its first name agrees and it leads into the project."""
-        head, _, rest = dotted.partition(".")
-        places: Set[Optional[Tuple[str, str]]] = set()
-        for fact in self.files.binders(path).get(head, ()):
-            bound = dict(fact.aliases)[head]
-            if fact.kind is ImportKind.FROM:
-                fixed = fact.module.split(".") if fact.module else []
-                parts = [*fixed, *bound.split(".")]
-            else:
-                parts = bound.split(".")
-                fixed = parts[:1] if bound == head else parts
-            parts += rest.split(".") if rest else []
-            places.add(self._split(path, parts, len(fixed), fact.level))
-        if len(places) != 1:
-            return None
-        return places.pop()
-
-    def _split(self, path: str, parts: List[str], least: int, level: int) -> Optional[Tuple[str, str]]:
-        """The longest prefix of ``parts`` (at least ``least`` of them) that is a project module,
-        and the rest: the name inside it."""
-        layout = self.project.layout
-        for size in range(len(parts), least - 1, -1):
-            if size == 0 and not level:
-                break
-            module = layout.module_file(path, ".".join(parts[:size]), level)
-            if module is not None:
-                return module, ".".join(parts[size:])
-        return None
+        return import_target(self.project.layout, self.files, path, dotted)

@@ -1,0 +1,46 @@
+"""Where a name a file imports leads inside the project: (file, name inside it), through the
+project's own resolution (``Layout.module_file``), relative imports too; shared by the rules
+that follow a callee (``callables``) and by the call graph, so that both follow a name
+re-exported by a package's ``__init__`` (``from .c import helper``) alike."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Set, Tuple
+
+from archcheck.model import ImportKind
+from archcheck.project.file_index import FileIndex
+from archcheck.project.layout import Layout
+
+MAX_HOPS = 8  # re-exports followed from one name
+
+
+def import_target(layout: Layout, files: FileIndex, path: str, dotted: str) -> Optional[Tuple[str, str]]:
+    """(file, name inside it) the imports of ``path`` bind ``dotted`` to; None unless every
+    import that binds its first name agrees and it leads into the project."""
+    head, _, rest = dotted.partition(".")
+    places: Set[Optional[Tuple[str, str]]] = set()
+    for fact in files.binders(path).get(head, ()):
+        bound = dict(fact.aliases)[head]
+        if fact.kind is ImportKind.FROM:
+            fixed = fact.module.split(".") if fact.module else []
+            parts = [*fixed, *bound.split(".")]
+        else:
+            parts = bound.split(".")
+            fixed = parts[:1] if bound == head else parts
+        parts += rest.split(".") if rest else []
+        places.add(_split(layout, path, parts, len(fixed), fact.level))
+    if len(places) != 1:
+        return None
+    return places.pop()
+
+
+def _split(layout: Layout, path: str, parts: List[str], least: int, level: int) -> Optional[Tuple[str, str]]:
+    """The longest prefix of ``parts`` (at least ``least`` of them) that is a project module,
+    and the rest: the name inside it."""
+    for size in range(len(parts), least - 1, -1):
+        if size == 0 and not level:
+            break
+        module = layout.module_file(path, ".".join(parts[:size]), level)
+        if module is not None:
+            return module, ".".join(parts[size:])
+    return None
