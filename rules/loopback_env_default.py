@@ -2,7 +2,7 @@
 
 ## What it does
 Flags a configuration read whose fallback is a loopback target (`localhost`,
-`127.*`, `0.0.0.0`, `::1`): `os.getenv(X, default)`, `os.environ.get`,
+`127.*`, `0.0.0.0` however written, `::1`): `os.getenv(X, default)`, `os.environ.get`,
 `os.environ.setdefault` (under any import alias), `os.getenv(X) or default`,
 a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`),
 `decouple.config(X, default=...)`, `getattr(settings, X, default)`, and the

@@ -14,7 +14,7 @@ import ipaddress
 import re
 import socket
 import urllib.parse
-from typing import Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple, Union
 
 PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
 # deployment tooling inside a service: not the code the service runs
@@ -183,21 +183,34 @@ def written_bare_host(text: str) -> Optional[str]:
 
 
 def is_loopback(host: str) -> bool:
-    """A loopback name or address; an IPv4-mapped IPv6 address (``::ffff:7f00:1``) as the IPv4
-    address it maps, on every Python (``ipaddress`` reads it so from 3.13 only)."""
+    """A loopback name or address, or the unspecified one (``0.0.0.0``, ``0``, ``[::]``: a client
+    that connects to it reaches this host); an IPv4-mapped IPv6 address (``::ffff:7f00:1``) as
+    the IPv4 address it maps, on every Python (``ipaddress`` reads it so from 3.13 only)."""
     host = host[:-1] if host.endswith(".") else host  # `localhost.`: the same name, fully qualified
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
+    address = _address(host)
+    return address is not None and (address.is_loopback or address.is_unspecified)
+
+
+def is_unspecified(host: str) -> bool:
+    """``0.0.0.0`` however written (``0``, ``0x0``, ``::``): as a bare value, where to bind."""
+    address = _address(host)
+    return address is not None and address.is_unspecified
+
+
+def _address(host: str) -> Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]:
+    """The address ``host`` writes, as the C resolver reads it; an IPv4-mapped one as its IPv4."""
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         if not _SHORT_IPV4.fullmatch(host):
-            return False
+            return None
         try:  # `127.1`, `0x7f.1`, `2130706433`: what the C resolver (inet_aton) reads as 127.0.0.1
             address = ipaddress.IPv4Address(socket.inet_aton(host))
         except OSError:
-            return False
-    return (getattr(address, "ipv4_mapped", None) or address).is_loopback
+            return None
+    return getattr(address, "ipv4_mapped", None) or address
 
 
 # an IPv4 address as inet_aton also reads one: up to four parts, decimal, octal or hex
@@ -212,7 +225,7 @@ def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
             found = True
             yield url
     bare = None if found or not named_target else written_bare_host(text)
-    if bare is not None and is_loopback(bare) and bare != "0.0.0.0":  # a bare 0.0.0.0 is where to bind
+    if bare is not None and is_loopback(bare) and not is_unspecified(bare):  # a bare 0.0.0.0 is where to bind
         yield text.replace(PLACEHOLDER, "{...}")
 
 

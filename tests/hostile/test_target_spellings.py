@@ -36,7 +36,10 @@ SPELLINGS: Dict[str, str] = {
     "i2": f"import httpx\n\n\ndef f():\n    return httpx.request('GET', {URL})\n",
     "i3": 'import httpx\n\n\ndef f():\n    return httpx.get("http://127.1:8000/")\n',
     "i4": 'import httpx\n\n\ndef f():\n    return httpx.get("http://localhost.:8000/")\n',
-    # run 79: the environment updated from a dict, by `|=`, from pairs
+    # run 79: 0.0.0.0 written otherwise; the environment updated from a dict, by `|=`, from pairs
+    "i5": 'import httpx\n\n\ndef f():\n    return httpx.get("http://0:8000/")\n',
+    "i6": 'import httpx\n\n\ndef f():\n    return httpx.get("http://[::]:8000/")\n',
+    "i7": 'import httpx\n\n\ndef f():\n    return httpx.get("http://0x0.0:8000/")\n',
     "j1": f"import os\n\n\ndef f():\n    os.environ.update({{'API_URL': {URL}}})\n",
     "j2": f"import os\nos.environ |= {{'API_URL': {URL}}}\n",
     "j3": f"import os\n\n\ndef f():\n    os.environ.update([('API_URL', {URL})])\n",
@@ -47,6 +50,7 @@ SILENT: Dict[str, str] = {
     "g1": f"def get(key):\n    return key\n\n\nvalue = get({URL})\n",
     "g3": f"from mycache import lookup as get\n\nvalue = get({URL})\n",
     "g4": "def f(update):\n    update(API_URL=1)\n",
+    "g7": 'OTLP_ENDPOINT = "[::]:4317"\nGRPC_ENDPOINT = "0:50051"\n',  # bare: where to bind
     "g6": f"def f(options):\n    options.update({{'API_URL': {URL}}})\n    options |= {{'API_URL': {URL}}}\n",
     "g5": 'import httpx\n\n\ndef f():\n    return httpx.get("http://10.1:8000/")\n',
     "g2": f"import logging\n\n\ndef f():\n    logging.info(u := {URL})\n",
