@@ -230,17 +230,23 @@ class _Gatherer:
         """The dotted name an expression stands for through the file's imports."""
         return qualified(node, self.aliases)
 
-    def _calls(self, node: ast.AST, names: FrozenSet[str]) -> bool:
-        return isinstance(node, ast.Call) and self.qualified(node.func) in names
+    def _calls(self, node: ast.AST, names: FrozenSet[str], ctx: Optional[_Context] = None) -> bool:
+        """Is ``node`` a call of one of ``names``: through the imports of the scope that reads
+        its callee where ``ctx`` says which (``_meanings_here``), else the file's?"""
+        if not isinstance(node, ast.Call):
+            return False
+        if ctx is None:
+            return self.qualified(node.func) in names
+        return any(meant in names for meant in self._meanings_here(node.func, ctx))
 
-    def is_loop(self, node: ast.AST, loops: FrozenSet[str]) -> bool:
+    def is_loop(self, node: ast.AST, ctx: _Context) -> bool:
         """Is this expression certainly an event loop?"""
         if isinstance(node, ast.NamedExpr):  # `(loop := new_event_loop()).run_until_complete(x)`
             node = node.value
-        if self._calls(node, LOOP_FACTORIES):
+        if self._calls(node, LOOP_FACTORIES, ctx):
             return True
         name = dotted(node)
-        return name is not None and name in loops
+        return name is not None and name in ctx.loops
 
     # --- what a running-loop test means -------------------------------------
 
@@ -318,9 +324,9 @@ class _Gatherer:
     def _current_loop(self, receiver: ast.expr, ctx: _Context) -> bool:
         """Is ``receiver`` this thread's loop, so that its ``is_running()`` says whether a loop
         runs here? A loop this function made itself (``new_event_loop()``) never ran here."""
-        if self._calls(receiver, FRESH_LOOPS) or dotted(receiver) in ctx.fresh:
+        if self._calls(receiver, FRESH_LOOPS, ctx) or dotted(receiver) in ctx.fresh:
             return False
-        return self.is_loop(receiver, ctx.loops) or (dotted(receiver) or "").lower().endswith("loop")
+        return self.is_loop(receiver, ctx) or (dotted(receiver) or "").lower().endswith("loop")
 
     def _running_value(self, node: ast.expr, ctx: _Context) -> bool:
         """A value that is truthy (or not None) exactly when a loop is running."""
@@ -328,7 +334,7 @@ class _Gatherer:
             node = node.value
         if isinstance(node, ast.Name):
             return node.id in ctx.running
-        return self._calls(node, _RUNNING_OR_NONE)
+        return self._calls(node, _RUNNING_OR_NONE, ctx)
 
     # --- the walk -------------------------------------------------------------
 
@@ -525,7 +531,7 @@ class _Gatherer:
         elif (
             isinstance(func, ast.Attribute)
             and func.attr in self.calls.methods
-            and self.is_loop(func.value, ctx.loops)
+            and self.is_loop(func.value, ctx)
         ):
             kind = func.attr
             # a loop a factory returns here (a name bound to one is judged where it is bound)

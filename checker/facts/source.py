@@ -45,7 +45,14 @@ from typing import (
 
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, max_tokens, too_many_tokens
 from archcheck.facts.literals import RARE, needed, needs_one_of, rare_texts_in
-from archcheck.facts.names import Rebound, declared_rebindings, own_imports, scope_bindings, with_rebindings
+from archcheck.facts.names import (
+    Rebound,
+    declared_rebindings,
+    meanings,
+    own_imports,
+    scope_bindings,
+    with_rebindings,
+)
 from archcheck.isolate import Crashed, mapped_bytes, run_isolated, use_grace
 from archcheck.model import CstFacts, Location, ParseProblem
 from archcheck.quiet import warnings_off
@@ -151,8 +158,31 @@ class ParsedSource:
             self._rebound = {}
             if tree is not None and ("global" in text or "nonlocal" in text):
                 marks = self.marked_where((), ("global", "nonlocal"))
-                self._rebound = declared_rebindings(tree.body, marks.covers, self.own_bindings)
+                self._rebound = declared_rebindings(tree.body, marks.covers, self._as_seen_elsewhere)
         return self._rebound
+
+    def _as_seen_elsewhere(self, scope: ast.AST) -> Dict[str, List[str]]:
+        """``own_bindings`` of a function or a class body as another scope reads them (what it
+        rebinds there through ``global`` or ``nonlocal``): an instance of a name the scope
+        imports itself is written as what its imports make of it (``from mylib import make;
+        loop = make()``: ``instance:mylib.make``), since the other scope's imports do not
+        decide it; a name it imports several ways is no known instance."""
+        own = self.own_bindings(scope)
+        imports = self.imports_of(scope)
+        if not imports:
+            return own
+        seen: Dict[str, List[str]] = {}
+        for name, kinds in own.items():
+            seen[name] = [self._instance_seen_elsewhere(kind, imports) for kind in kinds]
+        return seen
+
+    @staticmethod
+    def _instance_seen_elsewhere(kind: str, imports: Dict[str, List[str]]) -> str:
+        written = kind[len("instance:") :] if kind.startswith("instance:") else None
+        if written is None or written.split(".")[0] not in imports:
+            return kind
+        meant = meanings(written, imports)
+        return f"instance:{meant[0]}" if len(meant) == 1 else "other"
 
     def own_bindings(self, scope: Optional[ast.AST], handlers: bool = True) -> Dict[str, List[str]]:
         """How a function's, a class body's or the module's (None) own code binds each name

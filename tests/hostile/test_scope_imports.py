@@ -171,9 +171,59 @@ def k():
 """
 
 
+# run 80: the one-line form of an entry, and a loop another scope rebinds through its own import
+ONE_LINE_OWN = """\
+from mylib.loops import new_event_loop
+
+
+async def f(c):
+    from asyncio import new_event_loop
+    new_event_loop().run_until_complete(c)  # yes
+"""
+ONE_LINE_OTHER = """\
+from asyncio import new_event_loop
+
+
+async def f(c):
+    from mylib.loops import new_event_loop
+    new_event_loop().run_until_complete(c)
+"""
+REBOUND_GLOBAL = """\
+from asyncio import new_event_loop as make
+loop = make()
+
+
+def reset():
+    global loop
+    from mylib import make
+    loop = make()
+
+
+async def f(c):
+    loop.run_until_complete(c)
+"""
+REBOUND_NONLOCAL = """\
+async def f(c):
+    from asyncio import new_event_loop as make
+    loop = make()
+
+    def reset():
+        nonlocal loop
+        from mylib import make
+        loop = make()
+
+    reset()
+    loop.run_until_complete(c)
+"""
+
+
 @pytest.mark.parametrize(
     "code",
     [
+        ONE_LINE_OWN,
+        ONE_LINE_OTHER,
+        REBOUND_GLOBAL,
+        REBOUND_NONLOCAL,
         ALIASED,
         FALLBACK_ALIASED,
         FACTORY + "\n\n" + OTHER_FACTORY,
