@@ -138,6 +138,7 @@ class CallGraph:
         self._self_types: Dict[Tuple[str, str], Dict[str, Optional[str]]] = {}
         # once per function, not once per call (10,000 `Client().get()` in one function: 21 s)
         self._local_types: Dict[int, Tuple[DefFact, Dict[str, str]]] = {}
+        self._symbols: Dict[Tuple[str, str], Optional[Tuple[str, str]]] = {}  # see ``_symbol``
         # callee -> its parameters -> where it first calls each, and the attributes it stores each in
         self._param_calls: Dict[Node, Dict[str, Location]] = {}
         self._param_stores: Dict[Node, Dict[str, Set[str]]] = {}
@@ -232,6 +233,12 @@ class CallGraph:
         """(file, name) for ``package.module.name`` resolved from ``path``, followed through
         the files that import the name rather than define it (a package's ``__init__``
         re-exporting it from a module)."""
+        key = (path, dotted)
+        if key not in self._symbols:  # once per file and name, not per call site (4,000 re-exports: 20 s)
+            self._symbols[key] = self._followed(path, dotted)
+        return self._symbols[key]
+
+    def _followed(self, path: str, dotted: str) -> Optional[Tuple[str, str]]:
         module, _, name = dotted.rpartition(".")
         if not module:
             return None

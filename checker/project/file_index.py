@@ -54,6 +54,16 @@ class FileIndex:
         return found
 
     @_per_file
+    def bindings(self, facts: FileFacts) -> Dict[str, List[Tuple[ImportFact, str]]]:
+        """The imports that bind each local name, in file order, each with what it binds the
+        name to (``from a import b as c``: ``b``)."""
+        found: Dict[str, List[Tuple[ImportFact, str]]] = {}
+        for fact in facts.imports:
+            for local, name in dict(fact.aliases).items():
+                found.setdefault(local, []).append((fact, name))
+        return found
+
+    @_per_file
     def classes(self, facts: FileFacts) -> Dict[str, List[ClassFact]]:
         """The file's classes by name (a name defined twice has two)."""
         found: Dict[str, List[ClassFact]] = {}

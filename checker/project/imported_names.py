@@ -19,8 +19,7 @@ def import_target(layout: Layout, files: FileIndex, path: str, dotted: str) -> O
     import that binds its first name agrees and it leads into the project."""
     head, _, rest = dotted.partition(".")
     places: Set[Optional[Tuple[str, str]]] = set()
-    for fact in files.binders(path).get(head, ()):
-        bound = dict(fact.aliases)[head]
+    for fact, bound in files.bindings(path).get(head, ()):  # (not a dict of each import's names per call)
         if fact.kind is ImportKind.FROM:
             fixed = fact.module.split(".") if fact.module else []
             parts = [*fixed, *bound.split(".")]

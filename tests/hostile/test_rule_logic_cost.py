@@ -123,3 +123,30 @@ def test_thousands_of_scopes_read_the_file_s_text_once(tmp_path: Path) -> None:
         preexec_fn=_cpu_limited,
     )
     assert result.returncode in (0, 1), result.stderr[-500:]
+
+
+def test_names_a_package_re_exports_are_followed_once_each(tmp_path: Path) -> None:
+    """Run 80: ASY003 followed each re-exported name again at every call site, building a
+    table of the ``__init__``'s names each time (4,000 names, 20 callers: 16-20 s)."""
+    names = ", ".join(f"f{j}" for j in range(4_000))
+    inner = "import asyncio\n\n\ndef f0():\n    asyncio.run(x)\n" + "".join(
+        f"\n\ndef f{j}():\n    return {j}\n" for j in range(1, 4_000)
+    )
+    callers = "".join(
+        f"\n\nasync def u{k}():\n" + "".join(f"    f{j}()\n" for j in range(4_000)) for k in range(20)
+    )
+    files = {
+        "__init__.py": "",
+        "p0/__init__.py": f"from .p1 import ({names})\n",
+        "p0/p1/__init__.py": inner,
+        "use.py": f"from app.p0 import ({names})\n" + callers,
+    }
+    root = project(tmp_path, files)
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "--no-cache", "-j1", "--select", "ASY003"],
+        cwd=root,
+        capture_output=True,
+        timeout=300,
+        preexec_fn=_cpu_limited,
+    )
+    assert result.returncode == 1 and result.stdout.count(b"ASY003") == 20, result.stderr[-500:]
