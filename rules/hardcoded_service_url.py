@@ -30,8 +30,10 @@ comparisons (`origin.startswith("http://localhost")`), `if __name__ ==
 would a fallback), and every configuration read with a fallback (also
 `os.environ["X"] if "X" in os.environ else url`, the same as an `if`
 statement, `(v := os.getenv("X")) or url`, `try: os.environ["X"]` /
-`except KeyError: url`, and a read followed by `if not X: X = url` or
-`if X is None: X = url` in the same block)
+`except KeyError: url`, and a name bound to a read in the same block:
+`X = X or url`, `url if not X else X`, `if not X: X = url`, `X is None`,
+`X in (None, "")`; and a module constant an env lookup falls back to,
+`os.getenv("X", LOCAL_URL)`)
 (`os.getenv(X, url)`, `os.getenv(X) or url`, `getattr(settings, X, url)`, a
 `BaseSettings` field default): those are CFG004. Only the code services and
 shared libraries run is checked: not tooling folders inside them (`scripts/`,

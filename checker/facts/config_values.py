@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
@@ -374,6 +374,11 @@ class _Gatherer:
         self.class_names: Optional[Set[str]] = None  # what the file's class statements may name
         # a value an `except` clause assigns where its `try` reads the configuration -> (key, source)
         self.handled: Dict[int, Tuple[Optional[ast.expr], str]] = {}
+        # a use of a name last bound to a configuration read -> that read (``_fallbacks_after_reads``)
+        self.read_alias: Dict[int, ast.expr] = {}
+        # a name passed as an env lookup's default -> (its key, the read's source): a constant of
+        # that name is the read's fallback, not a target (``LOCAL = url``; ``os.getenv("X", LOCAL)``)
+        self.default_names: Dict[str, Tuple[str, str]] = {}
         # statements of a marked function that span no marked line: they matter only when they
         # pass a local holding a recorded string as a target, so they wait until one is kept
         self.deferred: Dict[int, List[Tuple[ast.AST, _Use]]] = {}
@@ -403,6 +408,8 @@ class _Gatherer:
         return None
 
     def is_config_read(self, node: ast.AST) -> bool:
+        if id(node) in self.read_alias:
+            return True
         if isinstance(node, ast.Subscript):
             return self.qualified(node.value) == ENVIRON
         return isinstance(node, ast.Call) and self.fallback(node) is not None
@@ -444,6 +451,15 @@ class _Gatherer:
             for function in sorted(keeping & self.deferred.keys()):
                 self.released.add(function)
                 stack.extend(reversed(self.deferred.pop(function)))
+        if self.default_names:  # a module constant an env lookup falls back to: its fallback
+            targets: List[UrlFact] = []
+            for url in self.urls:
+                if url.owner == "" and url.name in self.default_names:
+                    read_key, read_source = self.default_names[url.name]
+                    self.fallbacks.append(FallbackFact(read_source, read_key, url.text, url.location))
+                else:
+                    targets.append(url)
+            self.urls = targets
         for (function, name), strings in self.kept.items():
             if (function, name) in self.passed:
                 for node, text, named in strings:
@@ -709,9 +725,7 @@ class _Gatherer:
         if isinstance(first, ast.NamedExpr):  # `(v := os.getenv("X")) or url`
             first = first.value
         if isinstance(node.op, ast.Or) and self.is_config_read(first):
-            key, _, source = self.fallback(first) or (None, None, "env lookup")  # type: ignore[arg-type]
-            if isinstance(first, ast.Subscript):
-                key = first.slice
+            key, source = self._read_key(first)
             for default in node.values[1:]:
                 self._record_fallback(node, key, default, source, none)
                 if (literal(key) or "").lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
@@ -752,6 +766,9 @@ class _Gatherer:
 
     def _read_key(self, read: ast.expr) -> Tuple[Optional[ast.expr], str]:
         """A configuration read's key and source (``os.environ["X"]``: an env lookup)."""
+        alias = self.read_alias.get(id(read))
+        if alias is not None:  # a name bound to the read
+            return self._read_key(alias)
         if isinstance(read, ast.Subscript):
             return read.slice, "env lookup"
         key, _, source = self.fallback(read) or (None, None, "config read")  # type: ignore[arg-type]
@@ -773,29 +790,57 @@ class _Gatherer:
                         self.handled[id(statement.value)] = self._read_key(read[names[0]])
 
     def _fallbacks_after_reads(self, block: Sequence[ast.stmt]) -> None:
-        """``X = os.getenv("X")``, then ``if not X: X = url`` (or ``X is None``, ``X == ""``) in
-        the same block: what the ``if`` gives the name is the read's fallback, as in ``read or
-        url``; remembered for when the walk reaches that assignment."""
+        """A name bound to a configuration read (``X = os.getenv("X")``, ``(X := read)``) stands
+        for that read in the statements of the block after it, until it is bound again: ``X =
+        X or url``, ``url if not X else X`` fall back as ``read or url`` does; and an ``if`` that
+        finds it empty (``if not X:``, ``X is None``, ``X == ""``, ``X in (None, "")``, either
+        joined by ``or``; ``self.x`` too) gives the name its fallback in its body. Remembered for
+        when the walk reaches those nodes."""
         read: Dict[str, ast.expr] = {}
         for statement in block:
-            if isinstance(statement, ast.If) and read:
-                name = _tested_for_nothing(statement.test)
-                value = read.get(name) if name is not None else None
-                if value is None:
+            if read:
+                self._loads_stand_for(statement, read)
+            if isinstance(statement, ast.If):
+                name, value = _tested_for_nothing(statement.test), None
+                if isinstance(name, ast.NamedExpr):  # `if not (X := os.getenv("X")):`
+                    value = name.value if self.is_config_read(name.value) else None
+                    name = dotted(name.target)
+                elif name is not None:
+                    value = read.get(name)
+                if value is not None:
+                    self._fallback_assignments(statement.body, name, value)
+                continue
+            bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.NamedExpr):
+                bound = [(statement.value.target, statement.value.value)]
+            for target, value in bound:
+                name = dotted(target)
+                if name is not None and value is not None and self.is_config_read(value):
+                    read[name] = value
+                elif name is not None:
+                    read.pop(name, None)
+
+    def _fallback_assignments(self, body: Sequence[ast.stmt], name: Optional[str], value: ast.expr) -> None:
+        for inner in body:
+            if isinstance(inner, (ast.Assign, ast.AnnAssign)) and inner.value is not None:
+                targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
+                if name in map(dotted, targets):
+                    self.handled[id(inner.value)] = self._read_key(value)
+
+    def _loads_stand_for(self, statement: ast.stmt, read: Mapping[str, ast.expr]) -> None:
+        """Each use of a name in ``read`` in ``statement`` (not in a function or class it
+        defines) stands for the read the name was last bound to."""
+        stack: List[ast.AST] = [statement]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                meant = read.get(dotted(node) or "")
+                if meant is not None:
+                    self.read_alias[id(node)] = meant
                     continue
-                for inner in statement.body:
-                    if isinstance(inner, (ast.Assign, ast.AnnAssign)) and inner.value is not None:
-                        targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
-                        if name in map(dotted, targets):
-                            self.handled[id(inner.value)] = self._read_key(value)
-            elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
-                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-                reads = self.is_config_read(statement.value)
-                for target in map(dotted, targets):
-                    if target is not None and reads:
-                        read[target] = statement.value
-                    elif target is not None:
-                        read.pop(target, None)
+            stack.extend(child_nodes(node))
 
     # --- reads ------------------------------------------------------------------
 
@@ -810,6 +855,8 @@ class _Gatherer:
                     self._database_url(default)
         if default is not None:
             self._record_fallback(call, key, default, source, inner)
+        if isinstance(default, ast.Name):  # `os.getenv("X", LOCAL)`: the constant is this fallback
+            self.default_names.setdefault(default.id, (literal(key) or "", source))
 
     def _record_fallback(
         self, where: ast.AST, key: Optional[ast.expr], default: ast.expr, source: str, use: _Use
@@ -890,16 +937,34 @@ def _settings_classes(tree: ast.Module) -> Set[int]:
     return found
 
 
-def _tested_for_nothing(test: ast.expr) -> Optional[str]:
-    """The name (``X``, ``self.x``) an ``if`` tests for no value: ``not X``, ``X is None``,
-    ``X == None``, ``X == ""``."""
+def _tested_for_nothing(test: ast.expr) -> Union[str, ast.NamedExpr, None]:
+    """The name (``X``, ``self.x``) an ``if`` tests for no value, or the ``:=`` that binds it
+    there: ``not X``, ``X is None``, ``X == None``, ``X == ""``, ``X in (None, "")``, or
+    several of them joined by ``or``."""
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
+    found = {_tests_one(part) for part in parts}
+    if len(found) != 1:
+        return None
+    return found.pop()
+
+
+def _tests_one(test: ast.expr) -> Union[str, ast.NamedExpr, None]:
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return dotted(test.operand)
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
-        nothing = test.comparators[0]
-        if isinstance(nothing, ast.Constant) and (nothing.value is None or nothing.value == ""):
-            return dotted(test.left)
-    return None
+        tested: ast.expr = test.operand
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, against = test.ops[0], test.comparators[0]
+        if isinstance(op, (ast.Is, ast.Eq)):
+            nothing = [against]
+        elif isinstance(op, ast.In) and isinstance(against, (ast.Tuple, ast.List, ast.Set)):
+            nothing = against.elts
+        else:
+            return None
+        if not nothing or not all(isinstance(n, ast.Constant) and n.value in (None, "") for n in nothing):
+            return None
+        tested = test.left
+    else:
+        return None
+    return tested if isinstance(tested, ast.NamedExpr) else dotted(tested)
 
 
 def _target_name(target: ast.AST) -> Optional[str]:

@@ -88,6 +88,14 @@ FALLBACKS = {
         "import os\nclass Client:\n    def __init__(self):\n        self.api_url = os.getenv('X')\n"
         "        if not self.api_url:\n            self.api_url = 'http://localhost:8000/'\n"
     ),
+    # run 80: the name stands for the read after it; a constant passed as the default
+    "n": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = API_URL or "http://localhost:8000/"\n',
+    "o": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = "http://localhost:8000/" if not API_URL else API_URL\n',
+    "p": 'import os\nAPI_URL = os.getenv("X")\nif API_URL is None or API_URL == "":\n    API_URL = "http://localhost:8000/"\n',
+    "q": 'import os\nAPI_URL = os.getenv("X")\nif API_URL in (None, ""):\n    API_URL = "http://localhost:8000/"\n',
+    "r": 'import os\nLOCAL = "http://localhost:8000/"\nAPI_URL = os.getenv("X", LOCAL)\n',
+    "s": 'import os\n(API_URL := os.getenv("X"))\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "t": 'import os\nif not (API_URL := os.getenv("X")):\n    API_URL = "http://localhost:8000/"\n',
 }
 
 
@@ -106,6 +114,8 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     "a": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = compute()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
     "b": 'import os\nAPI_URL = os.getenv("X")\nif not OTHER:\n    API_URL = "http://localhost:8000/"\n',
     "c": 'import os\nAPI_URL = os.getenv("X")\nif API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "d": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = compute()\nAPI_URL = API_URL or "http://localhost:8000/"\n',
+    "e": 'import os\nAPI_URL = os.getenv("X")\nif API_URL in (None, "x"):\n    API_URL = "http://localhost:8000/"\n',
 }
 
 
