@@ -427,8 +427,14 @@ def _mask_split_passwords(text: str) -> str:
             limit = limit if line_end < 0 else line_end
         if text.rfind("@", begin, limit) < 0:
             continue
-        if text.startswith(MASK + "@", begin) and not _MORE_IN_WORD.match(text, begin + len(MASK) + 1):
-            continue
+        after = begin + len(MASK) + 1
+        if text.startswith(MASK + "@", begin):
+            # a version-control URL's "@" after the path of a host named with a dot is its
+            # revision (`git+https://u:***@gitlab.com/r@v2`), not more of the password
+            scheme = _VCS_SCHEME.search(text, max(0, start.start() - 40), start.start())
+            vcs = scheme is not None and _DOTTED_HOST.match(text, after) is not None
+            if not (_MORE_IN_VCS_WORD if vcs else _MORE_IN_WORD).match(text, after):
+                continue
         # up to the last "@" before the next URL written after a space or a quote; when there
         # is none before it, the "://" was inside the password: on to the next such URL
         for following in _NEXT_URL.finditer(text, begin, limit):
@@ -446,6 +452,9 @@ def _mask_split_passwords(text: str) -> str:
 # end: what urllib took for the host was more of the password ("p@ss/w0rd@db": its netloc
 # ends at the "/"; "p@ss w0rd@db")
 _MORE_IN_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"]{0,1000}@")
+_MORE_IN_VCS_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"/]{0,1000}@")  # (not past a "/": a revision)
+_VCS_SCHEME = re.compile(r"\b(?:git|hg|svn|bzr)\+[A-Za-z]+\Z")
+_DOTTED_HOST = re.compile(r"[^/\s'\"@]{0,253}\.[^/\s'\"@]{0,253}/")
 # one URL's ``scheme://user:`` and its password as SQLAlchemy reads it: up to the first "@",
 # whatever it holds (``app:123/pw@db`` too: SQLAlchemy reads no port there)
 _VALUE_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,31}://[^:/@]*:)[^@]+@", re.DOTALL)
@@ -520,6 +529,8 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     name, equals, value = pair.partition("=")
     closing = _CLOSING.search(value)
     end = closing.group() if closing else ""
+    if _PLACEHOLDER.fullmatch(value):  # `token={...}` (an f-string's expression), `%s`: no secret
+        return lead + pair
     secret = equals and len(value) > len(end) and _SECRET_PARAM.search(_param_name(name))
     if secret:
         return f"{lead}{name}={MASK}{end}"

@@ -92,6 +92,14 @@ def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str)
         # servers split a query at ";" too
         ("http://localhost/x?a=1;password=S3CRET", "http://localhost/x?a=1;password=***"),
         ("http://h/?session_id=s&jwt=j;credentials=c", "http://h/?session_id=***&jwt=***;credentials=***"),
+        # run 80: an f-string's expression is no secret; a version-control URL's revision is
+        # no more of its password (the masking ran on into the next requirement in a message)
+        ("http://localhost/?token={...}&password=x", "http://localhost/?token={...}&password=***"),
+        (
+            "'mylib @ git+https://oauth2:TOKEN@gitlab.com/org/mylib@v2' is already in (mylib @ git+https://h.org/m@v1)",
+            "'mylib @ git+https://oauth2:***@gitlab.com/org/mylib@v2' is already in (mylib @ git+https://h.org/m@v1)",
+        ),
+        ("'git+https://app:p@ss/w0rd@db/app'", "'git+https://app:***@db/app'"),
         # run 79: `pw=`, and a URL with a password percent-encoded twice in a parameter
         ("http://localhost:8080/login?user=admin&pw=S3CRET", "http://localhost:8080/login?user=admin&pw=***"),
         (
