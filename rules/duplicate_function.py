@@ -5,7 +5,8 @@ Flags a public module-level function name defined in two or more modules of
 one service or shared library (or twice in one module), when there is
 evidence beyond the name that the definitions are copies: the same
 parameters, or bodies whose lines are mostly the same (read as code: a
-comment, spaces or the kind of quote make no difference). Not flagged: dunder
+comment, spaces, the kind of quote, statements joined by `;` or a body on
+its `def` line make no difference). Not flagged: dunder
 names, `_private` helpers, `main`; route handlers and other framework entry
 points (functions under `@router.get(...)`, `@app.route`, `@app.on_event`,
 `@celery.task`, `@click.command`, `@mcp.tool()`…); per-module factories

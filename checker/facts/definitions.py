@@ -143,20 +143,20 @@ _SELF = ("self", "cls")
 
 
 def body_sketch(
-    lines: Sequence[str], first: int, last: int, skip: Tuple[int, int] = (0, -1)
+    lines: Sequence[str], first: int, last: int, skip: Tuple[int, int] = (0, -1), column: int = 0
 ) -> Tuple[int, ...]:
-    """The smallest hashes of a body's normalised lines (no blanks, comments or docstring).
+    """The smallest hashes of a body's normalised statements of a line (no blanks, comments
+    or docstring), the body starting at ``column`` (characters) of its first line: a body
+    written on its ``def`` line, or statements joined by ``;``, read as the same lines.
 
     Two sketches estimate how similar two bodies are (bottom-k MinHash) without
     keeping their text; ``crc32`` keeps them stable between runs, for the cache.
     """
     last = min(last, len(lines))
-    if skip[0] <= skip[1]:
-        before = lines[first - 1 : max(first - 1, min(skip[0] - 1, last))]
-        chunk: Sequence[str] = [*before, *lines[max(skip[1], first - 1) : last]]
-    else:
-        chunk = lines[first - 1 : last]
-    hashes = {zlib.crc32(text.encode("utf-8", "surrogatepass")) for text in map(_normalised, chunk) if text}
+    numbered = list(enumerate(lines[first - 1 : last], start=first))
+    kept = [(n, line[column:] if n == first else line) for n, line in numbered if not skip[0] <= n <= skip[1]]
+    texts = (text for _, line in kept for text in _normalised(line) if text)
+    hashes = {zlib.crc32(text.encode("utf-8", "surrogatepass")) for text in texts}
     return tuple(sorted(hashes)[:SKETCH_SIZE])
 
 
@@ -164,18 +164,22 @@ def body_sketch(
 _LAYOUT = str.maketrans({" ": None, "\t": None, "'": '"'})
 
 
-def _normalised(line: str) -> str:
-    """A body line as its code reads, not as it is laid out: without its comment (a ``#``
-    outside a string on the line), spaces or tabs, and with one kind of quote."""
-    if "#" in line:
-        line = _without_comment(line)
-    return line.translate(_LAYOUT)
+def _normalised(line: str) -> List[str]:
+    """A body line's statements as their code reads, not as they are laid out: split at each
+    ``;`` and cut at a ``#`` outside a string on the line, without spaces or tabs, and with
+    one kind of quote."""
+    if "#" in line or ";" in line:
+        return [part.translate(_LAYOUT) for part in _statements(line)]
+    return [line.translate(_LAYOUT)]
 
 
-def _without_comment(line: str) -> str:
-    """``line`` up to a ``#`` that no quote on it opens a string around."""
+def _statements(line: str) -> List[str]:
+    """``line`` up to a ``#`` that no quote on it opens a string around, split at each ``;``
+    outside a string."""
+    parts: List[str] = []
     quote = ""
     escaped = False
+    start = 0
     for at, char in enumerate(line):
         if escaped:
             escaped = False
@@ -184,9 +188,12 @@ def _without_comment(line: str) -> str:
             quote = "" if char == quote else quote
         elif char in "'\"":
             quote = char
+        elif char == ";":
+            parts.append(line[start:at])
+            start = at + 1
         elif char == "#":
-            return line[:at]
-    return line
+            return [*parts, line[start:at]]
+    return [*parts, line[start:]]
 
 
 # ASCII bytes to identifier bytes and spaces: what `\b` splits ASCII text at
@@ -226,7 +233,9 @@ class _AstDefinitions:
         decorators = tuple(_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list)
         first = node.body[0]
         docstring = _docstring_lines(first)
-        sketch = body_sketch(self.source.lines, first.lineno, node.end_lineno or first.lineno, docstring)
+        column = self.source.char_column(first.lineno, first.col_offset)
+        last = node.end_lineno or first.lineno
+        sketch = body_sketch(self.source.lines, first.lineno, last, docstring, column)
         where = header_location(self.source, node)
         self.functions.append(
             FunctionFact(node.name, where, conditional, fallback, decorators, tuple(params), sketch)
@@ -312,10 +321,13 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                 elements = [e.value for e in target.elements] if isinstance(target, cst.Tuple) else [target]
                 yield from (e.value for e in elements if isinstance(e, cst.Name))
 
-    def body_lines(node: Union[cst.ClassDef, cst.FunctionDef]) -> Tuple[int, int]:
+    def body_lines(node: Union[cst.ClassDef, cst.FunctionDef]) -> Tuple[int, int, int]:
+        """The first and last lines of a body, and the column its first statement starts at."""
         statements = block(node.body)
-        first = positions[statements[0]].start.line if statements else positions[node].end.line
-        return first, positions[node].end.line
+        if isinstance(node.body, cst.SimpleStatementSuite):  # `def f(a): return a` on one line
+            statements = node.body.body
+        start = positions[statements[0]].start if statements else positions[node].end
+        return start.line, positions[node].end.line, start.column if statements else 0
 
     def docstring(node: cst.FunctionDef) -> Tuple[int, int]:
         statements = block(node.body)
@@ -341,8 +353,8 @@ def _gather_cst(source: ParsedSource) -> Definitions:
             or ""
             for d in node.decorators
         )
-        first, last = body_lines(node)
-        sketch = body_sketch(source.lines, first, last, docstring(node))
+        first, last, column = body_lines(node)
+        sketch = body_sketch(source.lines, first, last, docstring(node), column)
         functions.append(
             FunctionFact(
                 node.name.value,
@@ -378,7 +390,7 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                         bases,
                         conditional,
                         fallback,
-                        body_lines(node),
+                        body_lines(node)[:2],
                         fields,
                     )
                 )

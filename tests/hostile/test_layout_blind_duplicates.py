@@ -24,12 +24,22 @@ ORIGINAL = (
         "def compute_total(a, b):\n    return a+b\n",
         "def compute_total(a, b):\n    return a + b  # 'quoted # in a comment'\n",
         'def describe_total(amount, currency):\n    return "total: " + amount + currency\n',
+        # run 80: the body on the `def` line, or statements joined by `;`
+        "def compute_total(a, b): return a + b\n",
+        "def compute_total(a, b):\n    x = 1; return a + b\n",
     ],
 )
 def test_a_copy_laid_out_otherwise_is_still_a_copy(tmp_path: Path, copy: str) -> None:
     root = project(tmp_path, {"a.py": ORIGINAL, "b.py": copy})
     found = [f for f in findings(root) if f[0] == "SSOT002"]
     assert [path for _, path, _ in found] == ["svc/app/a.py", "svc/app/b.py"]
+
+
+def test_a_line_is_split_at_semicolons_outside_strings_and_comments() -> None:
+    from archcheck.facts.definitions import _normalised
+
+    assert _normalised("return 'a;b'  # c; d") == ['return"a;b"']
+    assert _normalised("x = 1; y = 'z' ; return x  # ;") == ["x=1", 'y="z"', "returnx"]
 
 
 def test_a_different_body_with_the_same_parameters_is_not_a_copy(tmp_path: Path) -> None:
