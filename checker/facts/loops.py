@@ -627,6 +627,12 @@ class _Gatherer:
                     for names, factories in zip(found, groups):
                         if made in factories:
                             names.add(name)
+        if isinstance(scope, ast.Module):  # a name only functions bind, declaring it `global`
+            for name, rebinding in self.source.rebound().get(None, {}).items():
+                made_here = any(k.startswith("instance:") for k in rebinding)
+                for names, factories in zip(found, groups):
+                    if made_here and self._only_from(rebinding, factories, ctx):
+                        names.add(name)  # (judged with every binding of it below)
         if any(found):  # a name the scope also binds otherwise (``loop = FakeLoop()``) is no certain loop
             bindings = self._module_values() if isinstance(scope, ast.Module) else self._bindings_of(scope)
             module = self._module_values()

@@ -322,6 +322,29 @@ async def shared(x):
     only_here.run_until_complete(x)  # yes
 
 
+def setup():
+    global set_up
+    set_up = asyncio.new_event_loop()
+
+
+async def uses_it(x):
+    set_up.run_until_complete(x)  # yes
+
+
+def other_setup():
+    global made_twice
+    made_twice = asyncio.new_event_loop()
+
+
+def fake_setup():
+    global made_twice
+    made_twice = object()
+
+
+async def uses_either(x):
+    made_twice.run_until_complete(x)
+
+
 async def work():
     pass
 """
