@@ -84,13 +84,13 @@ class ImportFact(Value, frozen=True):
 
 
 class ClassFact(Value, frozen=True):
-    """A class defined at module level (directly, or inside a module-level if/try)."""
+    """A class defined at module level (directly, or inside a module-level if/try/with/match)."""
 
     name: str
     location: Location
     methods: Tuple[str, ...] = ()  # its interface: validators (`@field_validator`) left out
     bases: Tuple[str, ...] = ()  # dotted names as written
-    conditional: bool = False  # inside a module-level if/try/with
+    conditional: bool = False  # inside a module-level if/try/with/match
     fallback: bool = False  # inside ``except ImportError:``, a stand-in for a missing import
     body: Tuple[int, int] = (
         0,

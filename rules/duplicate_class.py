@@ -1,7 +1,8 @@
 """The same class defined in two or more modules of one service.
 
 ## What it does
-Flags a class name defined at module level in two or more modules of one
+Flags a class name defined at module level (also inside a module-level
+`if`, `try`, `with` or `match` block) in two or more modules of one
 service (or of one shared library), or twice in one module (where the second
 silently replaces the first). Every definition is reported, and each message
 names the others. Not flagged: classes with the same name in different

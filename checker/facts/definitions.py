@@ -284,6 +284,9 @@ class _AstDefinitions:
                 frames.extend((iter(part), True, catches) for part, catches in reversed(parts))
             elif isinstance(node, ast.With):
                 frames.append((iter(node.body), conditional, fallback))
+            elif type(node).__name__ == "Match":  # each `case` like an `if` branch
+                cases = [s for case in node.cases for s in case.body]  # type: ignore[attr-defined]
+                frames.append((iter(cases), True, fallback))
 
 
 def _gather_cst(source: ParsedSource) -> Definitions:
@@ -414,6 +417,9 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                     walk(block(node.finalbody.body), True, fallback)
             elif isinstance(node, cst.With):
                 walk(block(node.body), conditional, fallback)
+            elif isinstance(node, cst.Match):  # each `case` like an `if` branch
+                for case in node.cases:
+                    walk(block(case.body), True, fallback)
 
     walk(source.cst_module().body, False, False)
     return tuple(classes), tuple(functions)

@@ -46,3 +46,14 @@ def test_a_different_body_with_the_same_parameters_is_not_a_copy(tmp_path: Path)
     other = "def compute_total(a, b):\n    return a * b  # product\n"
     root = project(tmp_path, {"a.py": ORIGINAL, "b.py": other})
     assert [f for f in findings(root) if f[0] == "SSOT002"] == []
+
+
+@pytest.mark.parametrize("wrapper", ["if True:\n", "with ctx():\n", "match mode:\n    case _:\n"])
+def test_a_module_level_class_in_a_block_is_a_copy_as_any(tmp_path: Path, wrapper: str) -> None:
+    """Run 80: a class under ``match``'s ``case`` was no module-level class for SSOT001, where
+    one under ``if`` or ``with`` was."""
+    depth = "    " * wrapper.count("\n")
+    nested = wrapper + f"{depth}class OrderRepository:\n{depth}    def get(self):\n{depth}        return 1\n"
+    original = "class OrderRepository:\n    def get(self):\n        return 1\n"
+    root = project(tmp_path, {"a.py": original, "b.py": nested})
+    assert [path for code, path, _ in findings(root) if code == "SSOT001"] == ["svc/app/a.py", "svc/app/b.py"]
