@@ -55,6 +55,18 @@ def _cpu_limited() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (15, 15))
 
 
+def _checked_within_cpu_limit(root: Path, select: str) -> subprocess.CompletedProcess[bytes]:
+    """``archcheck check --select SELECT`` in one process under 15 s of CPU time: a cost the
+    square of a shape's size would pass it."""
+    return subprocess.run(
+        [sys.executable, "-m", "archcheck", "check", "--no-cache", "-j1", "--select", select],
+        cwd=root,
+        capture_output=True,
+        timeout=300,
+        preexec_fn=_cpu_limited,
+    )
+
+
 CTOR_CALLS = (
     "import asyncio\n\n\nclass Client:\n    def get(self):\n        asyncio.run(main())\n\n\nasync def f():\n"
 )
@@ -75,13 +87,7 @@ def test_the_call_graph_is_linear_in_one_function_s_calls(tmp_path: Path, code: 
     parameter (10,000 of each: 21 s). Checked under a CPU-time limit the quadratic work would
     pass, not by a clock."""
     root = project(tmp_path, {"m.py": code})
-    result = subprocess.run(
-        [sys.executable, "-m", "archcheck", "check", "--no-cache", "-j1", "--select", "ASY003"],
-        cwd=root,
-        capture_output=True,
-        timeout=300,
-        preexec_fn=_cpu_limited,
-    )
+    result = _checked_within_cpu_limit(root, "ASY003")
     assert result.returncode == 1 and b"ASY003" in result.stdout, result.stderr[-500:]
 
 
@@ -96,13 +102,7 @@ def test_each_dynamic_import_reads_the_file_s_imports_without_copying_them(tmp_p
         + "i.import_module('other.app.m')\n" * 14_000
     )
     root = beside_other(tmp_path, code)
-    result = subprocess.run(
-        [sys.executable, "-m", "archcheck", "check", "--no-cache", "-j1", "--select", "IMP001"],
-        cwd=root,
-        capture_output=True,
-        timeout=300,
-        preexec_fn=_cpu_limited,
-    )
+    result = _checked_within_cpu_limit(root, "IMP001")
     assert result.returncode == 1 and b"IMP001" in result.stdout, result.stderr[-500:]
 
 
@@ -115,13 +115,7 @@ def test_thousands_of_scopes_read_the_file_s_text_once(tmp_path: Path) -> None:
         for i in range(8_000)
     )
     root = project(tmp_path, {"m.py": code})
-    result = subprocess.run(
-        [sys.executable, "-m", "archcheck", "check", "--no-cache", "-j1", "--select", "ASY"],
-        cwd=root,
-        capture_output=True,
-        timeout=300,
-        preexec_fn=_cpu_limited,
-    )
+    result = _checked_within_cpu_limit(root, "ASY")
     assert result.returncode in (0, 1), result.stderr[-500:]
 
 
@@ -142,11 +136,5 @@ def test_names_a_package_re_exports_are_followed_once_each(tmp_path: Path) -> No
         "use.py": f"from app.p0 import ({names})\n" + callers,
     }
     root = project(tmp_path, files)
-    result = subprocess.run(
-        [sys.executable, "-m", "archcheck", "check", "--no-cache", "-j1", "--select", "ASY003"],
-        cwd=root,
-        capture_output=True,
-        timeout=300,
-        preexec_fn=_cpu_limited,
-    )
+    result = _checked_within_cpu_limit(root, "ASY003")
     assert result.returncode == 1 and result.stdout.count(b"ASY003") == 20, result.stderr[-500:]
