@@ -89,6 +89,8 @@ class ParsedSource:
     _own_bindings: Dict[Tuple[Optional[int], bool], Dict[str, List[str]]] = field(default_factory=dict)
     _bindings: Dict[Tuple[Optional[int], bool], Dict[str, List[str]]] = field(default_factory=dict)
     _walrus: Optional[bool] = None  # does the text hold `:=` anywhere?
+    # see ``_as_seen_elsewhere``
+    _seen_elsewhere: Dict[int, Dict[str, List[str]]] = field(default_factory=dict)
     _own_imports: Dict[Optional[int], Dict[str, List[str]]] = field(
         default_factory=dict
     )  # see ``imports_of``
@@ -166,14 +168,17 @@ class ParsedSource:
         rebinds there through ``global`` or ``nonlocal``): an instance of a name the scope
         imports itself is written as what its imports make of it (``from mylib import make;
         loop = make()``: ``instance:mylib.make``), since the other scope's imports do not
-        decide it; a name it imports several ways is no known instance."""
-        own = self.own_bindings(scope)
-        imports = self.imports_of(scope)
-        if not imports:
-            return own
-        seen: Dict[str, List[str]] = {}
-        for name, kinds in own.items():
-            seen[name] = [self._instance_seen_elsewhere(kind, imports) for kind in kinds]
+        decide it; a name it imports several ways is no known instance. Once per scope: a
+        ``nonlocal`` name asks for the bindings of every function around it (3,000 of them
+        beside 3,000 locals of a function that imports: 17 s)."""
+        seen = self._seen_elsewhere.get(id(scope))
+        if seen is None:
+            own = self.own_bindings(scope)
+            imports = self.imports_of(scope)
+            seen = own if not imports else {}
+            for name, kinds in own.items() if imports else ():
+                seen[name] = [self._instance_seen_elsewhere(kind, imports) for kind in kinds]
+            self._seen_elsewhere[id(scope)] = seen
         return seen
 
     @staticmethod

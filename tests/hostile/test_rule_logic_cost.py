@@ -138,3 +138,18 @@ def test_names_a_package_re_exports_are_followed_once_each(tmp_path: Path) -> No
     root = project(tmp_path, files)
     result = _checked_within_cpu_limit(root, "ASY003")
     assert result.returncode == 1 and result.stdout.count(b"ASY003") == 20, result.stderr[-500:]
+
+
+def test_a_scope_s_bindings_seen_from_its_nested_functions_are_built_once(tmp_path: Path) -> None:
+    """The review of run 80's fixes: the bindings of a function that imports, as a nested
+    function declaring its names ``nonlocal`` sees them, were built again for each such name
+    (3,000 names: 17 s; 4,000: past 15 s of CPU)."""
+    count = 4_000
+    code = "import asyncio\n\n\ndef outer():\n    import asyncio\n"
+    code += "".join(f"    v{i} = asyncio.new_event_loop()\n" for i in range(count))
+    code += "\n    def inner():\n" + "".join(
+        f"        nonlocal v{i}\n        v{i} = 1\n" for i in range(count)
+    )
+    code += "\n    async def a(x):\n        v0.run_until_complete(x)\n"
+    result = _checked_within_cpu_limit(project(tmp_path, {"m.py": code}), "ASY")
+    assert result.returncode == 0, result.stderr[-500:]  # (v0 is rebound to 1: no certain loop)
