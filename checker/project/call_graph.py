@@ -140,8 +140,7 @@ class CallGraph:
         self._local_types: Dict[int, Tuple[DefFact, Dict[str, str]]] = {}
         self._symbols: Dict[Tuple[str, str], Optional[Tuple[str, str]]] = {}  # see ``_symbol``
         # callee -> its parameters -> where it first calls each, and the attributes it stores each in
-        self._param_calls: Dict[Node, Dict[str, Location]] = {}
-        self._param_stores: Dict[Node, Dict[str, Set[str]]] = {}
+        self._param_uses: Dict[Node, Tuple[Dict[str, Location], Dict[str, Set[str]]]] = {}
         # (path, class) -> attribute -> method -> (position, location) of its first call through it
         self._attribute_calls: Dict[Tuple[str, str], Dict[str, Dict[str, Tuple[int, Location]]]] = {}
         self.entries: Dict[Node, LoopEntryFact] = {}  # function -> its first unguarded loop entry
@@ -389,18 +388,16 @@ class CallGraph:
         calls an attribute the callee stores it in (the method's first such call). Each table is
         built once per callee or class: 10,000 calls passing a function to one that calls its
         parameter 10,000 times made 10⁸ edges to weigh (21 s)."""
-        calls = self._param_calls.get(callee_node)
-        if calls is None:
-            calls = self._param_calls[callee_node] = {}
+        uses = self._param_uses.get(callee_node)
+        if uses is None:
+            uses = self._param_uses[callee_node] = ({}, {})
             for use in callee.called_params:
-                calls.setdefault(use.target, use.location)
+                uses[0].setdefault(use.target, use.location)
+            for p, attr in callee.stores:
+                uses[1].setdefault(p, set()).add(attr)
+        calls, stores = uses
         if param in calls:
             self._edge(callee_node, passed, calls[param], order)
-        stores = self._param_stores.get(callee_node)
-        if stores is None:
-            stores = self._param_stores[callee_node] = {}
-            for p, attr in callee.stores:
-                stores.setdefault(p, set()).add(attr)
         stored = stores.get(param)
         if not stored or callee.class_name is None:
             return
