@@ -49,7 +49,6 @@ from archcheck.facts.names import (
     meanings,
     own_nodes,
     parameters,
-    qualified,
     qualify,
     replaced_definitions,
     scope_split,
@@ -226,17 +225,11 @@ class _Gatherer:
 
     # --- names -------------------------------------------------------------
 
-    def qualified(self, node: ast.AST) -> Optional[str]:
-        """The dotted name an expression stands for through the file's imports."""
-        return qualified(node, self.aliases)
-
-    def _calls(self, node: ast.AST, names: FrozenSet[str], ctx: Optional[_Context] = None) -> bool:
-        """Is ``node`` a call of one of ``names``: through the imports of the scope that reads
-        its callee where ``ctx`` says which (``_meanings_here``), else the file's?"""
+    def _calls(self, node: ast.AST, names: FrozenSet[str], ctx: _Context) -> bool:
+        """Is ``node`` a call of one of ``names``, through the imports of the scope of ``ctx``
+        that reads its callee (``_meanings_here``)?"""
         if not isinstance(node, ast.Call):
             return False
-        if ctx is None:
-            return self.qualified(node.func) in names
         return any(meant in names for meant in self._meanings_here(node.func, ctx))
 
     def is_loop(self, node: ast.AST, ctx: _Context) -> bool:
@@ -376,9 +369,8 @@ class _Gatherer:
                 f"{ctx.function}.<locals>.{node.name}." if ctx.function else f"{ctx.class_prefix}{node.name}."
             )
             self.class_loops[prefix] = frozenset(self._self_bindings(node, ctx))
-            self.class_fresh[prefix] = (
-                self._attributes_only_from(node, FRESH_LOOPS) if self.class_loops[prefix] else frozenset()
-            )
+            fresh = self._attributes_only_from(node, FRESH_LOOPS, ctx) if self.class_loops[prefix] else _NONE
+            self.class_fresh[prefix] = fresh
             # a class's type parameters (`class K[T]`, 3.12) are names of its body and methods
             bound = bind(ctx.bound, (p.name for p in getattr(node, "type_params", ())))
             inner = replace(
@@ -404,7 +396,7 @@ class _Gatherer:
             probes = self._probes_running_loop(node)
             stack.append((node.body, ctx))
             for handler in node.handlers:
-                guards = probes and self._guards(node, handler)
+                guards = probes and self._guards(node, handler, ctx)
                 stack.append((handler.body, replace(ctx, guarded=ctx.guarded or guards)))
             stack.append((node.orelse, ctx))
             stack.append((node.finalbody, ctx))
@@ -450,13 +442,16 @@ class _Gatherer:
             made |= {
                 a.arg
                 for a in parameters(node.args)
-                if a.annotation is not None and (self.qualified(a.annotation) or "").endswith("EventLoop")
+                if a.annotation is not None
+                and any(m.endswith("EventLoop") for m in self._meanings_here(a.annotation, ctx))
             }
             loops = loops | made if made else loops
             fresh = fresh | fresh_made if fresh_made else fresh
-            running_made |= self._probe_results(node.body)
+            running_made |= self._probe_results(node.body, _Context(scopes=scopes, bound=ctx.bound))
             if self.reads_is_running:
-                running_made |= self._running_flags(node, _Context(loops=loops, fresh=fresh))
+                running_made |= self._running_flags(
+                    node, _Context(loops=loops, fresh=fresh, scopes=scopes, bound=ctx.bound)
+                )
             running = frozenset(running_made)
         return _Context(
             function=qualname,
@@ -681,17 +676,22 @@ class _Gatherer:
             found = {n for n in found if all(k.endswith(".is_running") for k in kinds[n])}
         return found
 
-    def _attributes_only_from(self, cls: ast.ClassDef, factories: FrozenSet[str]) -> FrozenSet[str]:
+    def _attributes_only_from(
+        self, cls: ast.ClassDef, factories: FrozenSet[str], ctx: _Context
+    ) -> FrozenSet[str]:
         """The ``self`` attributes that a class's methods bind to the result of one of
-        ``factories``, and to nothing else (``attribute_bindings``: ``+=``, ``for``, ``del``,
+        ``factories`` (as each method reads its names, in the scopes of ``ctx`` around the
+        class), and to nothing else (``attribute_bindings``: ``+=``, ``for``, ``del``,
         ``setattr``… too)."""
         only: Dict[str, bool] = {}
+        around = tuple(s for s in ctx.scopes if not isinstance(s, ast.ClassDef))
         methods = [item for item in cls.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
         for item in methods:
             first = first_parameter(item)  # `self`, however the method names it
             if first is not None:
+                where = _Context(scopes=(*around, item), bound=ctx.bound)
                 for attr, value in attribute_bindings(own_nodes(item.body), first):
-                    made = isinstance(value, ast.Call) and self._calls(value, factories)
+                    made = isinstance(value, ast.Call) and self._calls(value, factories, where)
                     only[attr] = only.get(attr, True) and made
         if only.get(ANY_ATTRIBUTE) is not None:
             return frozenset()
@@ -709,7 +709,7 @@ class _Gatherer:
             if name.startswith("self.")
         }
         # one assigned anything else in another method (``self.loop = FakeLoop()``) is no certain loop
-        return found & self._attributes_only_from(cls, LOOP_FACTORIES) if found else found
+        return found & self._attributes_only_from(cls, LOOP_FACTORIES, ctx) if found else found
 
     def _may_track(self, body: Sequence[ast.stmt]) -> bool:
         """Does ``body`` span a line that may bind a loop or probe for a running one?"""
@@ -731,29 +731,42 @@ class _Gatherer:
         assert self.source.ast_tree is not None
         around: Dict[int, Optional[ast.AST]] = {}  # a try -> the try whose body holds it
         probing: Set[int] = set()
-        todo: List[Tuple[ast.AST, Optional[ast.AST]]] = [(self.source.ast_tree, None)]
+        # (node, the try whose body holds it, the scopes whose names it reads: a probe's name is
+        # read through the imports of its own scope, not the file's)
+        todo: List[Tuple[ast.AST, Optional[ast.AST], _Context]] = [(self.source.ast_tree, None, _Context())]
         while todo:
-            node, inside = todo.pop()
-            if inside is not None and self._probes(node):
+            node, inside, ctx = todo.pop()
+            if inside is not None and self._probes(node, ctx):
                 marked: Optional[ast.AST] = inside
                 while marked is not None and id(marked) not in probing:
                     probing.add(id(marked))
                     marked = around[id(marked)]
             if isinstance(node, TRIES):
                 around[id(node)] = inside
-                todo += [(part, node) for part in node.body]
+                todo += [(part, node, ctx) for part in node.body]
                 rest = (*node.handlers, *node.orelse, *node.finalbody)
-                todo += [(part, inside) for part in rest]
+                todo += [(part, inside, ctx) for part in rest]
             elif isinstance(node, SCOPES):  # its own code is its own scope's; what it computes here is not
                 computed = definition_parts(node)
                 here = {id(part) for part in computed}
-                todo += [(part, inside) for part in computed]
-                todo += [(part, None) for part in child_nodes(node) if id(part) not in here]
+                inner = self._inner_context(node, ctx)
+                todo += [(part, inside, ctx) for part in computed]
+                todo += [(part, None, inner) for part in child_nodes(node) if id(part) not in here]
             else:
-                todo += [(part, inside) for part in child_nodes(node)]
+                todo += [(part, inside, ctx) for part in child_nodes(node)]
         return probing
 
-    def _guards(self, probing: ast.AST, handler: ast.ExceptHandler) -> bool:
+    @staticmethod
+    def _inner_context(node: ast.AST, ctx: _Context) -> _Context:
+        """The scopes whose names the code of a function or class body reads (a lambda's: those
+        around it)."""
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return _Context(scopes=(*(s for s in ctx.scopes if not isinstance(s, ast.ClassDef)), node))
+        if isinstance(node, ast.ClassDef):
+            return _Context(scopes=(*ctx.scopes, node))
+        return ctx
+
+    def _guards(self, probing: ast.AST, handler: ast.ExceptHandler, ctx: _Context) -> bool:
         """Is a handler of a ``try`` that probes for a running loop reached only while none
         runs? It catches the probe's ``RuntimeError`` by name; or it catches a broader class
         (``Exception``, ``BaseException``, bare) and nothing else in the ``try`` can raise: the
@@ -764,9 +777,9 @@ class _Gatherer:
         if not _catches(handler.type, _BROAD_ERRORS):
             return False
         probed: Set[str] = set()  # names a probe above bound: reading one cannot raise
-        return all(self._probe_or_plain(s, probed) for s in getattr(probing, "body", ()))
+        return all(self._probe_or_plain(s, probed, ctx) for s in getattr(probing, "body", ()))
 
-    def _probe_or_plain(self, statement: ast.stmt, probed: Set[str]) -> bool:
+    def _probe_or_plain(self, statement: ast.stmt, probed: Set[str], ctx: _Context) -> bool:
         """Is a statement a running-loop probe (``loop = get_running_loop()``, ``(loop :=
         get_running_loop())``, or its value returned), or one that cannot raise (``pass``,
         ``in_loop = True``, ``return loop`` of a name a probe above bound)?"""
@@ -783,7 +796,8 @@ class _Gatherer:
         value = statement.value
         if isinstance(value, ast.NamedExpr):
             targets, value = [*targets, value.target], value.value
-        probe = isinstance(value, ast.Call) and not (value.args or value.keywords) and self._probes(value)
+        call = value if isinstance(value, ast.Call) and not (value.args or value.keywords) else None
+        probe = call is not None and self._probes(call, ctx)
         read = isinstance(value, ast.Name) and value.id in probed
         plain = value is None or isinstance(value, ast.Constant) or read
         if not (probe or plain) or not all(isinstance(target, ast.Name) for target in targets):
@@ -792,18 +806,18 @@ class _Gatherer:
             probed.update(target.id for target in targets if isinstance(target, ast.Name))
         return True
 
-    def _probes(self, node: ast.AST) -> bool:
+    def _probes(self, node: ast.AST, ctx: _Context) -> bool:
         """Is ``node`` a call that probes for a running loop (``asyncio.get_running_loop()``)?"""
-        return self._calls(node, RUNNING_PROBES)
+        return self._calls(node, RUNNING_PROBES, ctx)
 
-    def _probe_results(self, body: Sequence[ast.stmt]) -> Set[str]:
+    def _probe_results(self, body: Sequence[ast.stmt], ctx: _Context) -> Set[str]:
         """``try: get_running_loop(); in_loop = True`` makes ``in_loop`` mean "a loop runs"."""
         found: Set[str] = set()
         if not self._may_track(body):
             return found
         for node in own_nodes(body):
             if isinstance(node, TRIES) and self._probes_running_loop(node):
-                if not all(self._guards(node, handler) for handler in node.handlers):
+                if not all(self._guards(node, handler, ctx) for handler in node.handlers):
                     continue  # a handler can be reached while a loop runs: the flag is False then too
                 for item in node.body:
                     if isinstance(item, ast.Assign) and not _falsy(item.value):
@@ -830,7 +844,7 @@ class _Gatherer:
                 rest = self._passes_idle[(id(link), depth)] = body and (meaning.idle_if_false or rest)
             return rest
         if isinstance(node, TRIES) and self._probes_running_loop(node):
-            return _leaves(node.body) and all(self._guards(node, h) for h in node.handlers)
+            return _leaves(node.body) and all(self._guards(node, h, ctx) for h in node.handlers)
         return False
 
     def _ends_idle(self, body: Sequence[ast.stmt], ctx: _Context, depth: int) -> bool:

@@ -247,3 +247,77 @@ def test_an_imported_function_is_the_module_s_import_not_a_function_s(
     files = {"h.py": "import asyncio\n\n\ndef helper():\n    asyncio.run(main())\n", "a.py": code}
     found = unscreened_agree(project(tmp_path, files), monkeypatch)
     assert [(path, line) for rule, path, line in found if rule == "ASY003"] == [("svc/app/a.py", 5)]
+
+
+# found in review after run 80: the running-loop probe of a ``try`` and a method's ``self`` loop
+# still read the probe's and the factory's names through the file-wide table
+PROBE_OWN = """\
+import asyncio
+
+
+async def f(c):
+    from asyncio import get_running_loop
+    try:
+        get_running_loop()
+    except RuntimeError:
+        asyncio.run(c)
+
+
+def k():
+    from mylib import get_running_loop
+"""
+PROBE_OTHER = """\
+import asyncio
+
+
+async def f(c):
+    from mylib import get_running_loop
+    try:
+        get_running_loop()
+    except RuntimeError:
+        asyncio.run(c)  # yes
+
+
+def k():
+    from asyncio import get_running_loop
+"""
+PROBE_FLAG = """\
+import asyncio
+
+
+async def f(c):
+    from asyncio import get_running_loop
+    try:
+        get_running_loop()
+        inside = True
+    except RuntimeError:
+        inside = False
+    if inside:
+        return
+    asyncio.run(c)
+
+
+def k():
+    from mylib import get_running_loop
+"""
+SELF_LOOP = """\
+class Runner:
+    def __init__(self):
+        from asyncio import new_event_loop as mk
+        self.loop = mk()
+
+    async def go(self, c):
+        self.loop.run_until_complete(c)  # yes
+
+
+def k():
+    from mylib import mk
+"""
+
+
+@pytest.mark.parametrize("code", [PROBE_OWN, PROBE_OTHER, PROBE_FLAG, SELF_LOOP])
+def test_probes_and_self_loops_read_names_through_their_scope(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    found = unscreened_agree(beside_other(tmp_path, code), monkeypatch)
+    assert [line for rule, _, line in found if rule.startswith("ASY")] == marked(code)
