@@ -794,21 +794,23 @@ class _Gatherer:
         for that read in the statements of the block after it, until it is bound again: ``X =
         X or url``, ``url if not X else X`` fall back as ``read or url`` does; and an ``if`` that
         finds it empty (``if not X:``, ``X is None``, ``X == ""``, ``X in (None, "")``, either
-        joined by ``or``; ``self.x`` too) gives the name its fallback in its body. Remembered for
-        when the walk reaches those nodes."""
+        joined by ``or``; ``self.x`` too) gives the name its fallback in its body, and one that
+        finds it set (``if X:``, ``X is not None``…) in its ``else``. Remembered for when the
+        walk reaches those nodes."""
         read: Dict[str, ast.expr] = {}
         for statement in block:
             if read:
                 self._loads_stand_for(statement, read)
-            if isinstance(statement, ast.If):
-                name, value = _tested_for_nothing(statement.test), None
-                if isinstance(name, ast.NamedExpr):  # `if not (X := os.getenv("X")):`
-                    value = name.value if self.is_config_read(name.value) else None
-                    name = dotted(name.target)
-                elif name is not None:
-                    value = read.get(name)
-                if value is not None:
-                    self._fallback_assignments(statement.body, name, value)
+            if isinstance(statement, ast.If):  # the branch where the name has no value
+                for for_value, branch in ((False, statement.body), (True, statement.orelse)):
+                    tested, value = _tested_for_nothing(statement.test, for_value), None
+                    if isinstance(tested, ast.NamedExpr):  # `if not (X := os.getenv("X")):`
+                        value = tested.value if self.is_config_read(tested.value) else None
+                        tested = dotted(tested.target)
+                    elif tested is not None:
+                        value = read.get(tested)
+                    if value is not None:
+                        self._fallback_assignments(branch, tested, value)
                 continue
             bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
             if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.NamedExpr):
@@ -937,25 +939,31 @@ def _settings_classes(tree: ast.Module) -> Set[int]:
     return found
 
 
-def _tested_for_nothing(test: ast.expr) -> Union[str, ast.NamedExpr, None]:
+def _tested_for_nothing(test: ast.expr, for_value: bool = False) -> Union[str, ast.NamedExpr, None]:
     """The name (``X``, ``self.x``) an ``if`` tests for no value, or the ``:=`` that binds it
     there: ``not X``, ``X is None``, ``X == None``, ``X == ""``, ``X in (None, "")``, or
-    several of them joined by ``or``."""
-    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
-    found = {_tests_one(part) for part in parts}
+    several of them joined by ``or``. With ``for_value``, the name it tests for a value: ``X``,
+    ``X is not None``, ``X != ""``, ``X not in (None, "")``, or several joined by ``and``."""
+    joined = ast.And if for_value else ast.Or
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, joined) else [test]
+    found = {_tests_one(part, for_value) for part in parts}
     if len(found) != 1:
         return None
     return found.pop()
 
 
-def _tests_one(test: ast.expr) -> Union[str, ast.NamedExpr, None]:
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        tested: ast.expr = test.operand
+def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, None]:
+    if for_value and isinstance(test, (ast.Name, ast.Attribute, ast.NamedExpr)):
+        tested: ast.expr = test
+    elif not for_value and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        tested = test.operand
     elif isinstance(test, ast.Compare) and len(test.ops) == 1:
         op, against = test.ops[0], test.comparators[0]
-        if isinstance(op, (ast.Is, ast.Eq)):
+        if isinstance(op, (ast.IsNot, ast.NotEq) if for_value else (ast.Is, ast.Eq)):
             nothing = [against]
-        elif isinstance(op, ast.In) and isinstance(against, (ast.Tuple, ast.List, ast.Set)):
+        elif isinstance(op, ast.NotIn if for_value else ast.In) and isinstance(
+            against, (ast.Tuple, ast.List, ast.Set)
+        ):
             nothing = against.elts
         else:
             return None

@@ -96,6 +96,13 @@ FALLBACKS = {
     "r": 'import os\nLOCAL = "http://localhost:8000/"\nAPI_URL = os.getenv("X", LOCAL)\n',
     "s": 'import os\n(API_URL := os.getenv("X"))\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
     "t": 'import os\nif not (API_URL := os.getenv("X")):\n    API_URL = "http://localhost:8000/"\n',
+    # the test the other way round: the fallback in the `else`
+    "u": 'import os\nAPI_URL = os.getenv("X")\nif API_URL:\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
+    "v": (
+        'import os\nAPI_URL = os.getenv("X")\nif API_URL is not None and API_URL != "":\n    log(API_URL)\n'
+        'else:\n    API_URL = "http://localhost:8000/"\n'
+    ),
+    "w": 'import os\nif (API_URL := os.getenv("X")):\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
 }
 
 
@@ -116,6 +123,9 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     "c": 'import os\nAPI_URL = os.getenv("X")\nif API_URL:\n    API_URL = "http://localhost:8000/"\n',
     "d": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = compute()\nAPI_URL = API_URL or "http://localhost:8000/"\n',
     "e": 'import os\nAPI_URL = os.getenv("X")\nif API_URL in (None, "x"):\n    API_URL = "http://localhost:8000/"\n',
+    "f": 'import os\nAPI_URL = os.getenv("X")\nif not API_URL:\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
+    "g": 'import os\nAPI_URL = os.getenv("X")\nif API_URL and OTHER:\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
+    "h": 'import os\nAPI_URL = os.getenv("X")\nif API_URL != "x":\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
 }
 
 
