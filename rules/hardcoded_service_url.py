@@ -32,7 +32,8 @@ would a fallback), and every configuration read with a fallback (also
 statement, `(v := os.getenv("X")) or url`, `try: os.environ["X"]` /
 `except KeyError: url`, and a name bound to a read in the same block:
 `X = X or url`, `url if not X else X`, `if not X: X = url`, `X is None`,
-`X in (None, "")`, or `if X:` / `else: X = url`; and a module constant an env lookup falls back to,
+`X in (None, "")`, or `if X:` / `else: X = url`, also of a tidied read,
+`os.getenv("X", "").strip()`; and a module constant an env lookup falls back to,
 `os.getenv("X", LOCAL_URL)`)
 (`os.getenv(X, url)`, `os.getenv(X) or url`, `getattr(settings, X, url)`, a
 `BaseSettings` field default): those are CFG004. Only the code services and

@@ -184,6 +184,10 @@ _WRAPPER_SUFFIXES = (
     "settings.get",
 )
 _FIELD_CALLS = frozenset({"Field", "field"})
+# str methods that tidy a value read from the configuration (``os.getenv("X", "").strip()``)
+_TIDYING = frozenset(
+    {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "removesuffix", "removeprefix"}
+)
 _IN_PROCESS = frozenset({"transport", "app"})  # a client handed the app itself talks to no host
 # callees whose target-named keywords configure a connection (a response model's `url=` is data)
 _CONFIGURING = (
@@ -408,6 +412,8 @@ class _Gatherer:
         return None
 
     def is_config_read(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.expr):
+            node = _normalised_read(node)
         if id(node) in self.read_alias:
             return True
         if isinstance(node, ast.Subscript):
@@ -766,6 +772,7 @@ class _Gatherer:
 
     def _read_key(self, read: ast.expr) -> Tuple[Optional[ast.expr], str]:
         """A configuration read's key and source (``os.environ["X"]``: an env lookup)."""
+        read = _normalised_read(read)
         alias = self.read_alias.get(id(read))
         if alias is not None:  # a name bound to the read
             return self._read_key(alias)
@@ -973,6 +980,30 @@ def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, Non
     else:
         return None
     return tested if isinstance(tested, ast.NamedExpr) else dotted(tested)
+
+
+def _normalised_read(node: ast.expr) -> ast.expr:
+    """The read a tidied read wraps (``read.strip()``, ``str(read)``, ``read or ""``, ``read or
+    None``): it is still that read, and falls back as it does. Else the node itself."""
+    while True:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _TIDYING:
+            node = node.func.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "str"
+            and len(node.args) == 1
+            and not node.keywords
+        ):
+            node = node.args[0]
+        elif (
+            isinstance(node, ast.BoolOp)
+            and isinstance(node.op, ast.Or)
+            and all(isinstance(v, ast.Constant) and v.value in (None, "") for v in node.values[1:])
+        ):
+            node = node.values[0]
+        else:
+            return node
 
 
 def _target_name(target: ast.AST) -> Optional[str]:

@@ -103,6 +103,12 @@ FALLBACKS = {
         'else:\n    API_URL = "http://localhost:8000/"\n'
     ),
     "w": 'import os\nif (API_URL := os.getenv("X")):\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
+    # a read tidied on the way is still the read
+    "x": 'import os\nAPI_URL = os.getenv("X", "").strip()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "y": 'import os\nAPI_URL = os.getenv("X") or None\nif API_URL is None:\n    API_URL = "http://localhost:8000/"\n',
+    "z": 'import os\nAPI_URL = os.environ.get("X", "").rstrip("/")\nAPI_URL = API_URL or "http://localhost:8000/"\n',
+    "aa": 'import os\nAPI_URL = str(os.getenv("X") or "").lower()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "ab": 'import os\nAPI_URL = os.getenv("X", "").strip() or "http://localhost:8000/"\n',
 }
 
 
@@ -126,6 +132,8 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     "f": 'import os\nAPI_URL = os.getenv("X")\nif not API_URL:\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
     "g": 'import os\nAPI_URL = os.getenv("X")\nif API_URL and OTHER:\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
     "h": 'import os\nAPI_URL = os.getenv("X")\nif API_URL != "x":\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
+    "i": 'import os\nAPI_URL = os.getenv("X", "").split(",")\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "j": 'import os\nAPI_URL = compute("X").strip()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
 }
 
 
