@@ -30,7 +30,8 @@ comparisons (`origin.startswith("http://localhost")`), `if __name__ ==
 would a fallback), and every configuration read with a fallback (also
 `os.environ["X"] if "X" in os.environ else url`, the same as an `if`
 statement, `(v := os.getenv("X")) or url`, `try: os.environ["X"]` /
-`except KeyError: url`, and a name bound to a read in the same block:
+`except KeyError: url`, and a name bound to a read, after it in its block or
+a block nested there:
 `X = X or url`, `url if not X else X`, `if not X: X = url`, `X is None`,
 `X in (None, "")`, or `if X:` / `else: X = url`, also of a tidied read,
 `os.getenv("X", "").strip()`; and a module constant an env lookup falls back to,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
@@ -497,10 +497,8 @@ class _Gatherer:
         if isinstance(node, (ast.Constant, ast.JoinedStr)):
             self._string(node, use)
             return [(v, none) for v in node.values] if isinstance(node, ast.JoinedStr) else []
-        if isinstance(node, ast.stmt):
-            for block in (getattr(node, "body", None), getattr(node, "orelse", None)):
-                if block and isinstance(block, list):
-                    self._fallbacks_after_reads(block)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self._fallbacks_after_reads(node.body)  # (the blocks in it: with the names around them)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return self._function(node, none)
         if isinstance(node, ast.ClassDef):
@@ -798,36 +796,56 @@ class _Gatherer:
 
     def _fallbacks_after_reads(self, block: Sequence[ast.stmt]) -> None:
         """A name bound to a configuration read (``X = os.getenv("X")``, ``(X := read)``) stands
-        for that read in the statements of the block after it, until it is bound again: ``X =
-        X or url``, ``url if not X else X`` fall back as ``read or url`` does; and an ``if`` that
-        finds it empty (``if not X:``, ``X is None``, ``X == ""``, ``X in (None, "")``, either
-        joined by ``or``; ``self.x`` too) gives the name its fallback in its body, and one that
-        finds it set (``if X:``, ``X is not None``…) in its ``else``. Remembered for when the
-        walk reaches those nodes."""
+        for that read in the statements after it, until it is bound again, also in the blocks
+        nested in them (what a nested block binds counts in that block only): ``X = X or url``,
+        ``url if not X else X`` fall back as ``read or url`` does; and an ``if`` that finds it
+        empty (``if not X:``, ``X is None``, ``X == ""``, ``X in (None, "")``, either joined by
+        ``or``; ``self.x`` too) gives the name its fallback in its body, and one that finds it
+        set (``if X:``, ``X is not None``…) in its ``else``. Remembered for when the walk
+        reaches those nodes. A stack, not recursion: ``elif`` chains nest thousands deep."""
         read: Dict[str, ast.expr] = {}
-        for statement in block:
+        # (the statements left of a block, the names it bound -> what they meant around it)
+        frames: List[Tuple[Iterator[ast.stmt], Dict[str, Optional[ast.expr]]]] = [(iter(block), {})]
+        while frames:
+            statements, replaced = frames[-1]
+            statement = next(statements, None)
+            if statement is None:
+                frames.pop()
+                for undone, before in replaced.items():
+                    if before is None:
+                        read.pop(undone, None)
+                    else:
+                        read[undone] = before
+                continue
             if read:
                 self._loads_stand_for(statement, read)
             if isinstance(statement, ast.If):  # the branch where the name has no value
-                for for_value, branch in ((False, statement.body), (True, statement.orelse)):
-                    tested, value = _tested_for_nothing(statement.test, for_value), None
-                    if isinstance(tested, ast.NamedExpr):  # `if not (X := os.getenv("X")):`
-                        value = tested.value if self.is_config_read(tested.value) else None
-                        tested = dotted(tested.target)
-                    elif tested is not None:
-                        value = read.get(tested)
-                    if value is not None:
-                        self._fallback_assignments(branch, tested, value)
-                continue
+                self._fallback_branches(statement, read)
             bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
             if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.NamedExpr):
                 bound = [(statement.value.target, statement.value.value)]
             for target, value in bound:
                 name = dotted(target)
-                if name is not None and value is not None and self.is_config_read(value):
+                if name is None:
+                    continue
+                if name not in replaced:
+                    replaced[name] = read.get(name)
+                if value is not None and self.is_config_read(value):
                     read[name] = value
-                elif name is not None:
+                else:
                     read.pop(name, None)
+            frames += [(iter(inner), {}) for inner in reversed(_nested_blocks(statement))]
+
+    def _fallback_branches(self, statement: ast.If, read: Mapping[str, ast.expr]) -> None:
+        for for_value, branch in ((False, statement.body), (True, statement.orelse)):
+            tested, value = _tested_for_nothing(statement.test, for_value), None
+            if isinstance(tested, ast.NamedExpr):  # `if not (X := os.getenv("X")):`
+                value = tested.value if self.is_config_read(tested.value) else None
+                tested = dotted(tested.target)
+            elif tested is not None:
+                value = read.get(tested)
+            if value is not None:
+                self._fallback_assignments(branch, tested, value)
 
     def _fallback_assignments(self, body: Sequence[ast.stmt], name: Optional[str], value: ast.expr) -> None:
         for inner in body:
@@ -837,8 +855,9 @@ class _Gatherer:
                     self.handled[id(inner.value)] = self._read_key(value)
 
     def _loads_stand_for(self, statement: ast.stmt, read: Mapping[str, ast.expr]) -> None:
-        """Each use of a name in ``read`` in ``statement`` (not in a function or class it
-        defines) stands for the read the name was last bound to."""
+        """Each use of a name in ``read`` in ``statement``'s own code (not in the blocks nested
+        in it, nor in a function or class it defines) stands for the read the name was last
+        bound to."""
         stack: List[ast.AST] = [statement]
         while stack:
             node = stack.pop()
@@ -849,7 +868,7 @@ class _Gatherer:
                 if meant is not None:
                     self.read_alias[id(node)] = meant
                     continue
-            stack.extend(child_nodes(node))
+            stack.extend(child for child in child_nodes(node) if not isinstance(child, ast.stmt))
 
     # --- reads ------------------------------------------------------------------
 
@@ -915,6 +934,18 @@ _BODIES = {
     for kind in (*ast.stmt.__subclasses__(), ast.ExceptHandler, getattr(ast, "match_case", ast.Pass))
     if (fields := tuple(f for f in kind._fields if f in ("body", "handlers", "orelse", "finalbody", "cases")))
 }
+
+
+def _nested_blocks(statement: ast.stmt) -> List[Sequence[ast.stmt]]:
+    """The blocks of statements a statement holds, in the order of the file (a ``try``'s
+    handlers', a ``match``'s cases'), but for a function's or a class's body: a scope of its own."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return []
+    blocks: List[Sequence[ast.stmt]] = []
+    for field in _BODIES.get(type(statement), ()):
+        parts = getattr(statement, field)
+        blocks += [part.body for part in parts] if field in ("handlers", "cases") else [parts]
+    return blocks
 
 
 def _base_names(node: ast.ClassDef) -> Set[str]:

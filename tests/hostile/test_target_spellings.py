@@ -109,6 +109,13 @@ FALLBACKS = {
     "z": 'import os\nAPI_URL = os.environ.get("X", "").rstrip("/")\nAPI_URL = API_URL or "http://localhost:8000/"\n',
     "aa": 'import os\nAPI_URL = str(os.getenv("X") or "").lower()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
     "ab": 'import os\nAPI_URL = os.getenv("X", "").strip() or "http://localhost:8000/"\n',
+    # the fallback in a block nested after the read
+    "ac": 'import os\nAPI_URL = os.getenv("X")\nif DEBUG:\n    if not API_URL:\n        API_URL = "http://localhost:8000/"\n',
+    "ad": (
+        'import os\nAPI_URL = os.getenv("X")\ntry:\n    if API_URL is None:\n        API_URL = "http://localhost:8000/"\n'
+        "except ValueError:\n    pass\n"
+    ),
+    "ae": 'import os\nAPI_URL = os.getenv("X")\nmatch mode:\n    case "x":\n        API_URL = API_URL or "http://localhost:8000/"\n',
 }
 
 
@@ -134,6 +141,10 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     "h": 'import os\nAPI_URL = os.getenv("X")\nif API_URL != "x":\n    pass\nelse:\n    API_URL = "http://localhost:8000/"\n',
     "i": 'import os\nAPI_URL = os.getenv("X", "").split(",")\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
     "j": 'import os\nAPI_URL = compute("X").strip()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "k": (
+        'import os\nAPI_URL = os.getenv("X")\nif DEBUG:\n    API_URL = compute()\n    if not API_URL:\n'
+        '        API_URL = "http://localhost:8000/"\n'
+    ),
 }
 
 
@@ -160,3 +171,13 @@ def test_every_spelling_of_a_database_url_is_checked(tmp_path: Path) -> None:
     escaped CFG002, which the other spellings meet."""
     root = project(tmp_path, {"m.py": DATABASE_URLS}, 'services = ["svc"]\n' + TEMPLATE)
     assert [line for code, _, line in findings(root) if code == "CFG002"] == [3, 4, 5]
+
+
+def test_a_read_is_followed_down_a_long_elif_chain(tmp_path: Path) -> None:
+    """The blocks nested after a read are walked with a stack: an ``elif`` chain nests as deep
+    as it is long."""
+    lines = ["import os", 'API_URL = os.getenv("X")', "if a0:", "    pass"]
+    for n in range(1, 1500):
+        lines += [f"elif a{n}:", '    API_URL = API_URL or "http://localhost:8000/"' if n % 2 else "    pass"]
+    found = findings(project(tmp_path, {"m.py": "\n".join(lines) + "\n"}))
+    assert [code for code, _, _ in found] == ["CFG004"] * 750
