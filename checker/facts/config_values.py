@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.facts.literals import needs_one_of
@@ -37,6 +37,7 @@ from archcheck.facts.names import (
     dotted,
     every_alias,
     qualified,
+    rebound_names,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
@@ -387,6 +388,7 @@ class _Gatherer:
         # pass a local holding a recorded string as a target, so they wait until one is kept
         self.deferred: Dict[int, List[Tuple[ast.AST, _Use]]] = {}
         self.released: Set[int] = set()  # functions whose every statement is walked
+        self.walrus = ":=" in source.screen_text  # may a statement bind a name by `:=`?
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         return qualified(node, self.aliases)
@@ -796,54 +798,54 @@ class _Gatherer:
 
     def _fallbacks_after_reads(self, block: Sequence[ast.stmt]) -> None:
         """A name bound to a configuration read (``X = os.getenv("X")``, ``(X := read)``) stands
-        for that read in the statements after it, until it is bound again, also in the blocks
-        nested in them (what a nested block binds counts in that block only): ``X = X or url``,
-        ``url if not X else X`` fall back as ``read or url`` does; and an ``if`` that finds it
-        empty (``if not X:``, ``X is None``, ``X == ""``, ``X in (None, "")``, either joined by
-        ``or``; ``self.x`` too) gives the name its fallback in its body, and one that finds it
-        set (``if X:``, ``X is not None``…) in its ``else``. Remembered for when the walk
-        reaches those nodes. A stack, not recursion: ``elif`` chains nest thousands deep."""
-        read: Dict[str, ast.expr] = {}
-        # (the statements left of a block, the names it bound -> what they meant around it)
-        frames: List[Tuple[Iterator[ast.stmt], Dict[str, Optional[ast.expr]]]] = [(iter(block), {})]
+        for that read in the statements after it, also in the blocks nested in them, until it is
+        bound again: ``X = X or url``, ``url if not X else X`` fall back as ``read or url``
+        does; and an ``if`` that finds it empty (``if not X:``, ``X is None``, ``X == ""``, ``X
+        in (None, "")``, either joined by ``or``; ``self.x`` too) gives the name its fallback in
+        its body, and one that finds it set (``if X:``, ``X is not None``…) in its ``else``.
+        After a nested block, a name is the read where one way through bound it to the read and
+        every other way left it so or empty (``try: X = read`` / ``except KeyError: X =
+        None``); bound to anything else on any way (``for X in``, ``X = compute()``), it is no
+        read. Remembered for when the walk reaches those nodes. A stack, not recursion: ``elif``
+        chains nest thousands deep."""
+        state: Dict[str, _Bound] = {}  # a name -> what it holds here (absent: nothing known, empty)
+        frames: List[_Block] = [_Block(iter(block))]
         while frames:
-            statements, replaced = frames[-1]
-            statement = next(statements, None)
+            before = frames[-1].before
+            statement = next(frames[-1].statements, None)
             if statement is None:
-                frames.pop()
-                for undone, before in replaced.items():
-                    if before is None:
-                        read.pop(undone, None)
-                    else:
-                        read[undone] = before
+                _leave_block(frames, state)
                 continue
-            if read:
-                self._loads_stand_for(statement, read)
+            walrus = self._loads_stand_for(statement, state) if state or self.walrus else []
             if isinstance(statement, ast.If):  # the branch where the name has no value
-                self._fallback_branches(statement, read)
+                self._fallback_branches(statement, state)
             bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
-            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.NamedExpr):
-                bound = [(statement.value.target, statement.value.value)]
-            for target, value in bound:
-                name = dotted(target)
+            bound += [(named.target, named.value) for named in walrus]
+            bindings = [(dotted(target), value) for target, value in bound]
+            bindings += [(name, None) for name in rebound_names(statement)]
+            for name, value in bindings:
                 if name is None:
                     continue
-                if name not in replaced:
-                    replaced[name] = read.get(name)
+                if name not in before:
+                    before[name] = state.get(name, _EMPTY)
                 if value is not None and self.is_config_read(value):
-                    read[name] = value
+                    state[name] = _Bound(value)
                 else:
-                    read.pop(name, None)
-            frames += [(iter(inner), {}) for inner in reversed(_nested_blocks(statement))]
+                    state[name] = _EMPTY if value is not None and _empty(value) else _OTHER
+            blocks = _nested_blocks(statement)
+            # an `if`'s branches and a `match`'s cases are alternatives: each starts from the same names
+            alternatives = _Alternatives(len(blocks)) if isinstance(statement, (ast.If, _MATCH)) else None
+            around = frames[-1]
+            frames += [_Block(iter(inner), around, alternatives) for inner in reversed(blocks)]
 
-    def _fallback_branches(self, statement: ast.If, read: Mapping[str, ast.expr]) -> None:
+    def _fallback_branches(self, statement: ast.If, state: Mapping[str, _Bound]) -> None:
         for for_value, branch in ((False, statement.body), (True, statement.orelse)):
             tested, value = _tested_for_nothing(statement.test, for_value), None
             if isinstance(tested, ast.NamedExpr):  # `if not (X := os.getenv("X")):`
                 value = tested.value if self.is_config_read(tested.value) else None
                 tested = dotted(tested.target)
             elif tested is not None:
-                value = read.get(tested)
+                value = state.get(tested, _EMPTY).read
             if value is not None:
                 self._fallback_assignments(branch, tested, value)
 
@@ -854,21 +856,26 @@ class _Gatherer:
                 if name in map(dotted, targets):
                     self.handled[id(inner.value)] = self._read_key(value)
 
-    def _loads_stand_for(self, statement: ast.stmt, read: Mapping[str, ast.expr]) -> None:
-        """Each use of a name in ``read`` in ``statement``'s own code (not in the blocks nested
-        in it, nor in a function or class it defines) stands for the read the name was last
-        bound to."""
+    def _loads_stand_for(self, statement: ast.stmt, state: Mapping[str, _Bound]) -> List[ast.NamedExpr]:
+        """Each use of a name bound to a read in ``statement``'s own code (not in the blocks
+        nested in it, nor in a function or class it defines) stands for the read the name was
+        last bound to. Returns the ``:=`` of that code (in its order), which bind names too."""
+        walrus: List[ast.NamedExpr] = []
         stack: List[ast.AST] = [statement]
         while stack:
             node = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                continue
-            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-                meant = read.get(dotted(node) or "")
+                if node is not statement:
+                    continue
+            elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                meant = state.get(dotted(node) or "", _EMPTY).read
                 if meant is not None:
                     self.read_alias[id(node)] = meant
                     continue
-            stack.extend(child for child in child_nodes(node) if not isinstance(child, ast.stmt))
+            elif isinstance(node, ast.NamedExpr):
+                walrus.append(node)
+            stack.extend(reversed([child for child in child_nodes(node) if not isinstance(child, ast.stmt)]))
+        return walrus
 
     # --- reads ------------------------------------------------------------------
 
@@ -936,15 +943,83 @@ _BODIES = {
 }
 
 
+_MATCH = getattr(ast, "Match", ast.If)  # (3.10)
+
+
+class _Bound(NamedTuple):
+    """What a name holds in ``_fallbacks_after_reads``: a configuration read, something else
+    (``other``), or neither: nothing, or an empty value (``None``, ``""``)."""
+
+    read: Optional[ast.expr] = None
+    other: bool = False
+
+
+_EMPTY = _Bound()
+_OTHER = _Bound(other=True)
+
+
+def _either(one: _Bound, another: _Bound) -> _Bound:
+    """What a name holds after a block that may or may not have run: something else if either
+    way gives it something else; else the read if either way gives it one; else empty."""
+    if one.other or another.other:
+        return _OTHER
+    return another if another.read is not None else one
+
+
+@dataclass
+class _Alternatives:
+    """Blocks of which one runs (an ``if``'s branches, a ``match``'s cases): what each leaves a
+    name, merged (with what it held before, as none may run) when the last one is left."""
+
+    left: int
+    results: Dict[str, _Bound] = field(default_factory=dict)
+
+
+@dataclass
+class _Block:
+    """A block in ``_fallbacks_after_reads``: its statements left, and what the names it binds
+    held before it."""
+
+    statements: Iterator[ast.stmt]
+    around: Optional[_Block] = None  # the block of the statement that holds this one
+    alternatives: Optional[_Alternatives] = None
+    before: Dict[str, _Bound] = field(default_factory=dict)
+
+
+def _leave_block(frames: List[_Block], state: Dict[str, _Bound]) -> None:
+    """The block on top of ``frames`` ends: each name it bound holds what it held before or
+    what the block left (it may not have run), or, among alternatives, what any of them left."""
+    block = frames.pop()
+    around = block.around.before if block.around is not None else None
+    group = block.alternatives
+    for touched, held in block.before.items():
+        if around is not None and touched not in around:
+            around[touched] = held
+        left = state.get(touched, _EMPTY)
+        if group is None:
+            state[touched] = _either(held, left)
+        else:  # the next alternative starts from what was before them all
+            group.results[touched] = _either(group.results.get(touched, held), left)
+            state[touched] = held
+    if group is not None:
+        group.left -= 1
+        if group.left == 0:
+            state.update(group.results)
+
+
+def _empty(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and value.value in (None, "")
+
+
 def _nested_blocks(statement: ast.stmt) -> List[Sequence[ast.stmt]]:
     """The blocks of statements a statement holds, in the order of the file (a ``try``'s
     handlers', a ``match``'s cases'), but for a function's or a class's body: a scope of its own."""
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return []
     blocks: List[Sequence[ast.stmt]] = []
-    for field in _BODIES.get(type(statement), ()):
-        parts = getattr(statement, field)
-        blocks += [part.body for part in parts] if field in ("handlers", "cases") else [parts]
+    for name in _BODIES.get(type(statement), ()):
+        parts = getattr(statement, name)
+        blocks += [part.body for part in parts] if name in ("handlers", "cases") else [parts]
     return blocks
 
 

@@ -215,6 +215,36 @@ def stored_names(target: ast.AST) -> List[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
 
 
+def rebound_names(statement: ast.stmt) -> List[str]:
+    """The names (``self.x`` too) a statement binds in its own code other than by ``=`` and
+    ``:=`` (``assigned_values``): ``def``, ``class``, ``import``, a ``for`` target, ``with ...
+    as``, ``+=``, ``del``, ``except ... as`` and a ``case`` pattern's captures."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [statement.name]
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return [a.asname or a.name.split(".")[0] for a in statement.names if a.name != "*"]
+    targets: List[ast.expr] = []
+    if isinstance(statement, (ast.For, ast.AsyncFor)):
+        targets = [statement.target]
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        targets = [item.optional_vars for item in statement.items if item.optional_vars is not None]
+    elif isinstance(statement, ast.AugAssign):
+        targets = [statement.target]
+    elif isinstance(statement, ast.Delete):
+        targets = statement.targets
+    names: List[str] = []
+    for target in targets:
+        written = dotted(target)
+        names += [written] if written is not None else stored_names(target)
+    names += [h.name for h in getattr(statement, "handlers", ()) if h.name]
+    for case in getattr(statement, "cases", ()):
+        for pattern in ast.walk(case.pattern):  # `case [x, *rest]`, `{**rest}`, `_ as x`
+            for captured in (getattr(pattern, "name", None), getattr(pattern, "rest", None)):
+                if isinstance(captured, str):
+                    names.append(captured)
+    return names
+
+
 def assigned_values(node: ast.AST) -> List[Tuple[ast.expr, Optional[ast.expr]]]:
     """The targets an assignment (``=``, annotated, ``:=``) binds, each with the value it gets
     where the source spells it out: ``a = b = f()`` pairs ``a`` and ``b`` with ``f()``, ``a, b

@@ -116,6 +116,19 @@ FALLBACKS = {
         "except ValueError:\n    pass\n"
     ),
     "ae": 'import os\nAPI_URL = os.getenv("X")\nmatch mode:\n    case "x":\n        API_URL = API_URL or "http://localhost:8000/"\n',
+    # run 81a: the read, or an empty value, on each way through a block
+    "af": (
+        'import os\ntry:\n    API_URL = os.environ["X"]\nexcept KeyError:\n    API_URL = None\n'
+        'if not API_URL:\n    API_URL = "http://localhost:8000/"\n'
+    ),
+    "ag": (
+        'import os\nAPI_URL = os.getenv("X")\ntry:\n    pass\nexcept ValueError:\n    pass\n'
+        'else:\n    API_URL = API_URL or "http://localhost:8000/"\n'
+    ),
+    "ah": (
+        'import os\nif a:\n    API_URL = os.getenv("X")\nelif b:\n    API_URL = os.getenv("Y")\nelse:\n'
+        '    API_URL = ""\nAPI_URL = API_URL or "http://localhost:8000/"\n'
+    ),
 }
 
 
@@ -145,6 +158,13 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
         'import os\nAPI_URL = os.getenv("X")\nif DEBUG:\n    API_URL = compute()\n    if not API_URL:\n'
         '        API_URL = "http://localhost:8000/"\n'
     ),
+    # run 81a: bound again by another kind of statement, or to something else on one way through
+    "l": 'import os\nAPI_URL = os.getenv("X")\nfor API_URL in urls:\n    pass\nAPI_URL = API_URL or "http://localhost:8000/"\n',
+    "m": 'import os\nAPI_URL = os.getenv("X")\nwith open("u") as API_URL:\n    pass\nAPI_URL = API_URL or "http://localhost:8000/"\n',
+    "n": 'import os\nAPI_URL = os.getenv("X")\nfrom conf import API_URL\nAPI_URL = API_URL or "http://localhost:8000/"\n',
+    "o": 'import os\nAPI_URL = os.getenv("X")\nif DEBUG:\n    API_URL = compute()\nAPI_URL = API_URL or "http://localhost:8000/"\n',
+    "p": 'import os\nAPI_URL = os.getenv("X")\nif (API_URL := compute()):\n    pass\nAPI_URL = API_URL or "http://localhost:8000/"\n',
+    "q": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL += "/v1"\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
 }
 
 
