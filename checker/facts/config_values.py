@@ -33,6 +33,7 @@ from archcheck.facts.names import (
     assigned_values,
     call_chain,
     child_nodes,
+    deciding_scope,
     definition_parts,
     dotted,
     every_alias,
@@ -49,7 +50,7 @@ from archcheck.facts.urls import (
     bare_host,
     is_target_name,
 )
-from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, UrlFact
+from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, Location, UrlFact
 
 ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
 ENVIRON = "os.environ"
@@ -299,6 +300,7 @@ class _Use(NamedTuple):
     main: bool = False  # under `if __name__ == "__main__":`
     owner: str = ""  # the class whose body this is (a field's class)
     label: str = ""  # the name the value is stored or passed under
+    frame: int = 0  # the function or class body whose code this is (``_Gatherer.frames``; 0: the module's)
 
 
 @dataclass(frozen=True)
@@ -389,6 +391,10 @@ class _Gatherer:
         self.deferred: Dict[int, List[Tuple[ast.AST, _Use]]] = {}
         self.released: Set[int] = set()  # functions whose every statement is walked
         self.walrus = ":=" in source.screen_text  # may a statement bind a name by `:=`?
+        # the functions and class bodies met, each with the index of the one around it (0: the module)
+        self.frames: List[Tuple[Optional[ast.AST], int]] = [(None, 0)]
+        # a module-level name -> the strings assigned to it there (a constant an env lookup may fall back to)
+        self.module_strings: Dict[str, Set[Location]] = {}
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         return qualified(node, self.aliases)
@@ -462,7 +468,7 @@ class _Gatherer:
         if self.default_names:  # a module constant an env lookup falls back to: its fallback
             targets: List[UrlFact] = []
             for url in self.urls:
-                if url.owner == "" and url.name in self.default_names:
+                if url.name in self.default_names and url.location in self.module_strings.get(url.name, ()):
                     read_key, read_source = self.default_names[url.name]
                     self.fallbacks.append(FallbackFact(read_source, read_key, url.text, url.location))
                 else:
@@ -506,7 +512,7 @@ class _Gatherer:
         if isinstance(node, ast.ClassDef):
             scope = "settings" if self._is_settings(node) else "class"
             heads = definition_parts(node)
-            inner = none._replace(scope=scope, owner=node.name)
+            inner = none._replace(scope=scope, owner=node.name, frame=self._frame(node, none))
             return [(n, none) for n in heads] + [(s, inner) for s in node.body]
         if isinstance(node, ast.If) and is_main_guard(node.test):
             guarded: List[Tuple[ast.AST, _Use]] = [(s, none._replace(main=True)) for s in node.body]
@@ -577,7 +583,9 @@ class _Gatherer:
         self.functions += 1
         if not self.marks.covers_code(node):
             return []  # no marked line in its decorators, defaults or body (its docstring holds none)
-        body = none._replace(scope="function", function=self.functions, owner="")
+        body = none._replace(
+            scope="function", function=self.functions, owner="", frame=self._frame(node, none)
+        )
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
@@ -610,6 +618,9 @@ class _Gatherer:
             self._database_url(node.value)
         if none.scope in ("class", "settings") and isinstance(node, ast.AnnAssign) and names:
             self._settings_field(names[0], node.value, none)  # the rules ask whether the class is settings
+        if none.frame == 0 and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
+            for name in names:  # (a module constant, if an env lookup falls back to it)
+                self.module_strings.setdefault(name, set()).add(self.source.location(node.value))
         named = any(is_target_name(n) for n in names)
         use = none._replace(named=named, label=names[0] if names else "")
         if any(
@@ -890,8 +901,25 @@ class _Gatherer:
                     self._database_url(default)
         if default is not None:
             self._record_fallback(call, key, default, source, inner)
-        if isinstance(default, ast.Name):  # `os.getenv("X", LOCAL)`: the constant is this fallback
+        if isinstance(default, ast.Name) and self._module_name(default.id, inner.frame):
+            # `os.getenv("X", LOCAL)`: the module's constant is this fallback
             self.default_names.setdefault(default.id, (literal(key) or "", source))
+
+    def _frame(self, node: ast.AST, around: _Use) -> int:
+        """A new function or class body met, inside the one ``around`` is in."""
+        self.frames.append((node, around.frame))
+        return len(self.frames) - 1
+
+    def _module_name(self, name: str, frame: int) -> bool:
+        """Does code in ``frame`` read ``name`` as the module's (``names.deciding_scope``): no
+        function around it, nor its own class body, binds it?"""
+        scopes: List[ast.AST] = []
+        while frame:
+            node, around = self.frames[frame]
+            if node is not None and (not scopes or not isinstance(node, ast.ClassDef)):
+                scopes.append(node)  # (a class body around a function is not its scope)
+            frame = around
+        return deciding_scope(name, scopes, self.source.bindings_of, {})[1] is None
 
     def _record_fallback(
         self, where: ast.AST, key: Optional[ast.expr], default: ast.expr, source: str, use: _Use

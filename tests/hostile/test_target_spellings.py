@@ -129,6 +129,9 @@ FALLBACKS = {
         'import os\nif a:\n    API_URL = os.getenv("X")\nelif b:\n    API_URL = os.getenv("Y")\nelse:\n'
         '    API_URL = ""\nAPI_URL = API_URL or "http://localhost:8000/"\n'
     ),
+    # the module's constant, looked up from a function and from a class body
+    "ai": 'import os\nLOCAL = "http://localhost:8000/"\ndef f():\n    return os.getenv("X", LOCAL)\n',
+    "aj": 'import os\nLOCAL = "http://localhost:8000/"\nclass Settings:\n    API_URL = os.getenv("X", LOCAL)\n',
 }
 
 
@@ -165,6 +168,16 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     "o": 'import os\nAPI_URL = os.getenv("X")\nif DEBUG:\n    API_URL = compute()\nAPI_URL = API_URL or "http://localhost:8000/"\n',
     "p": 'import os\nAPI_URL = os.getenv("X")\nif (API_URL := compute()):\n    pass\nAPI_URL = API_URL or "http://localhost:8000/"\n',
     "q": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL += "/v1"\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    # run 81a: a lookup's default that is not the module's constant of that name
+    "r": (
+        'import os\nimport requests\nTARGET = "http://localhost:8000/"\nrequests.post(TARGET)\n'
+        'def f():\n    TARGET = "https://example.com"\n    return os.getenv("X", TARGET)\n'
+    ),
+    "s": 'import os\nimport requests\nrequests.post(url="http://localhost:8000/")\nAPI = os.getenv("X", url)\n',
+    "t": (
+        'import os\nTARGET = "http://localhost:8000/"\nclass K:\n    TARGET = "https://example.com"\n'
+        '    API = os.getenv("X", TARGET)\n'
+    ),
 }
 
 
