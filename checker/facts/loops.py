@@ -219,7 +219,8 @@ class _Gatherer:
         self.reads_is_running = "is_running" in source.screen_text
         self._probing: Optional[Set[int]] = None  # the `try` statements that probe for a running loop
         # (an `if`, the depth it was judged at) -> is it passed only while no loop runs?
-        self._passes_idle: Dict[Tuple[int, int], bool] = {}
+        self._passes_idle: Dict[Tuple[int, int], bool] = {}  # (a `try`: at depth -1, judged once)
+        self._only_probes: Dict[int, bool] = {}  # a probing `try` -> is its body only probes and plain code?
         # (id of the loops around, id of a class's) -> (those sets, the names a function sees)
         self._seen_around: Dict[Tuple[int, int, bool], Tuple[FrozenSet[str], ...]] = {}
 
@@ -776,8 +777,12 @@ class _Gatherer:
             return True
         if not _catches(handler.type, _BROAD_ERRORS):
             return False
-        probed: Set[str] = set()  # names a probe above bound: reading one cannot raise
-        return all(self._probe_or_plain(s, probed, ctx) for s in getattr(probing, "body", ()))
+        known = self._only_probes.get(id(probing))  # once per `try`, not once per handler
+        if known is None:
+            probed: Set[str] = set()  # names a probe above bound: reading one cannot raise
+            body = getattr(probing, "body", ())
+            known = self._only_probes[id(probing)] = all(self._probe_or_plain(s, probed, ctx) for s in body)
+        return known
 
     def _probe_or_plain(self, statement: ast.stmt, probed: Set[str], ctx: _Context) -> bool:
         """Is a statement a running-loop probe (``loop = get_running_loop()``, ``(loop :=
@@ -844,7 +849,11 @@ class _Gatherer:
                 rest = self._passes_idle[(id(link), depth)] = body and (meaning.idle_if_false or rest)
             return rest
         if isinstance(node, TRIES) and self._probes_running_loop(node):
-            return _leaves(node.body) and all(self._guards(node, h, ctx) for h in node.handlers)
+            leaves = self._passes_idle.get((id(node), -1))  # once per `try`, at any depth
+            if leaves is None:
+                leaves = _leaves(node.body) and all(self._guards(node, h, ctx) for h in node.handlers)
+                self._passes_idle[(id(node), -1)] = leaves
+            return leaves
         return False
 
     def _ends_idle(self, body: Sequence[ast.stmt], ctx: _Context, depth: int) -> bool:
