@@ -574,10 +574,13 @@ class _Gatherer:
         """``_meanings_here`` of a dotted name as written."""
         head = written.split(".")[0]
         scopes: Sequence[Union[Function, ast.ClassDef]] = ctx.scopes[::-1]
-        where = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())[1]
+        decided = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())
+        kinds, where = decided[0], decided[1]
         here = self.source.imports_of(where)
         if head in here:
             return meanings(written, here)
+        if kinds and "import" not in kinds:
+            return []  # bound there otherwise (a parameter, a local, a def): no import's name
         qualified = qualify(written, self.aliases)
         return [qualified] if qualified is not None else []
 
@@ -648,12 +651,15 @@ class _Gatherer:
         of ``factories``, as the scope of ``ctx`` reads the names it calls?"""
         return all(
             kind in ("param", DECLARED_TYPE)
-            or (
-                kind.startswith("instance:")
-                and any(m in factories for m in self._written_meanings(kind[len("instance:") :], ctx))
-            )
+            or (kind.startswith("instance:") and any(m in factories for m in self._made_by(kind, ctx)))
             for kind in kinds
         )
+
+    def _made_by(self, kind: str, ctx: _Context) -> List[str]:
+        """What the callee of an ``instance:`` kind may be: as the scope of ``ctx`` reads it, or
+        as another scope that rebinds the name read it (``instance:=``, ``_as_seen_elsewhere``)."""
+        written = kind[len("instance:") :]
+        return [written[1:]] if written.startswith("=") else self._written_meanings(written, ctx)
 
     def _running_flags(self, function: Function, ctx: _Context) -> Set[str]:
         """Names a function binds only to ``is_running()`` of this thread's loop (``running =

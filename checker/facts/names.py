@@ -424,18 +424,18 @@ Rebound = Dict[Optional[int], Dict[str, List[str]]]
 def declared_rebindings(
     module: Sequence[ast.stmt],
     declares: Callable[[ast.stmt], bool],
-    bindings_of: Callable[[ast.AST], Mapping[str, List[str]]],
+    bindings_of: Callable[[ast.AST, Tuple[Function, ...]], Mapping[str, List[str]]],
 ) -> Rebound:
     """How functions (and class bodies) bind the names they declare ``global`` (then the
     module's, key ``None``) or ``nonlocal`` (the nearest function's around that binds it, key
     its id): a scope's name that another scope rebinds. One walk of the statements
     that ``declares`` may hold a declaration (a line screen); ``bindings_of`` gives a function's
-    or a class body's own bindings (``scope_bindings``)."""
+    or a class body's own bindings (``scope_bindings``), as read from the functions around it."""
     found: Rebound = {}
 
     def record(bindings: Mapping[str, Sequence[str]], around: Tuple[Function, ...]) -> None:
         for name, kinds in bindings.items():
-            key = _declared_scope(name, kinds, around, bindings_of)
+            key = _declared_scope(name, kinds, around, lambda function: bindings_of(function, ()))
             if key is not False:
                 listed = found.setdefault(key, {}).setdefault(name, [])
                 listed += [k for k in kinds if k not in DECLARED and listed.count(k) < 2]
@@ -446,10 +446,10 @@ def declared_rebindings(
         if isinstance(node, ast.stmt) and not declares(node):  # (a `case` has no lines)
             continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            record(bindings_of(node), around)
+            record(bindings_of(node, around), around)
             todo += [(s, (*around, node)) for s in node.body]
         elif isinstance(node, ast.ClassDef):  # a class body declares names too, but is no scope around
-            record(bindings_of(node), around)
+            record(bindings_of(node, around), around)
             todo += [(s, around) for s in node.body]
         else:
             todo += [(s, around) for field in BLOCKS.get(type(node), ()) for s in getattr(node, field)]

@@ -163,31 +163,49 @@ class ParsedSource:
                 self._rebound = declared_rebindings(tree.body, marks.covers, self._as_seen_elsewhere)
         return self._rebound
 
-    def _as_seen_elsewhere(self, scope: ast.AST) -> Dict[str, List[str]]:
+    def _as_seen_elsewhere(self, scope: ast.AST, around: Tuple[ast.AST, ...] = ()) -> Dict[str, List[str]]:
         """``own_bindings`` of a function or a class body as another scope reads them (what it
-        rebinds there through ``global`` or ``nonlocal``): an instance of a name the scope
-        imports itself is written as what its imports make of it (``from mylib import make;
-        loop = make()``: ``instance:mylib.make``), since the other scope's imports do not
-        decide it; a name it imports several ways is no known instance. Once per scope: a
-        ``nonlocal`` name asks for the bindings of every function around it (3,000 of them
-        beside 3,000 locals of a function that imports: 17 s)."""
+        rebinds there through ``global`` or ``nonlocal``): an instance of a name that the scope
+        or a function ``around`` it (innermost last) imports is written as what those imports
+        make of it, marked ``=`` (``from mylib import make; loop = make()``:
+        ``instance:=mylib.make``), since the other scope's imports do not decide it; a name
+        imported several ways, or bound otherwise there (a parameter), is no known instance.
+        Once per scope: a ``nonlocal`` name asks for the bindings of every function around it
+        (3,000 of them beside 3,000 locals of a function that imports: 17 s)."""
         seen = self._seen_elsewhere.get(id(scope))
         if seen is None:
             own = self.own_bindings(scope)
-            imports = self.imports_of(scope)
-            seen = own if not imports else {}
-            for name, kinds in own.items() if imports else ():
-                seen[name] = [self._instance_seen_elsewhere(kind, imports) for kind in kinds]
+            chain = (scope, *reversed(around))
+            if not any(kind.startswith("instance:") for kinds in own.values() for kind in kinds):
+                seen = own
+            else:
+                seen = {
+                    name: [self._instance_seen_from(kind, chain) for kind in kinds]
+                    for name, kinds in own.items()
+                }
             self._seen_elsewhere[id(scope)] = seen
         return seen
 
-    @staticmethod
-    def _instance_seen_elsewhere(kind: str, imports: Dict[str, List[str]]) -> str:
-        written = kind[len("instance:") :] if kind.startswith("instance:") else None
-        if written is None or written.split(".")[0] not in imports:
+    def _instance_seen_from(self, kind: str, chain: Sequence[ast.AST]) -> str:
+        """An ``instance:`` kind as the first of ``chain`` (a scope, then the functions around
+        it, innermost first) that binds its callee's head reads it; as written if none does."""
+        if not kind.startswith("instance:"):
             return kind
-        meant = meanings(written, imports)
-        return f"instance:{meant[0]}" if len(meant) == 1 else "other"
+        written = kind[len("instance:") :]
+        head = written.split(".")[0]
+        for where in chain:
+            kinds = self.own_bindings(where).get(head, ())
+            if not kinds:
+                continue
+            if "global" in kinds:
+                break  # the module's name
+            if "nonlocal" in kinds and "import" not in kinds:
+                continue
+            if "import" not in kinds:
+                return "other"  # a parameter or a local: no known instance
+            meant = meanings(written, self.imports_of(where))
+            return f"instance:={meant[0]}" if len(meant) == 1 else "other"
+        return kind
 
     def own_bindings(self, scope: Optional[ast.AST], handlers: bool = True) -> Dict[str, List[str]]:
         """How a function's, a class body's or the module's (None) own code binds each name

@@ -315,7 +315,78 @@ def k():
 """
 
 
-@pytest.mark.parametrize("code", [PROBE_OWN, PROBE_OTHER, PROBE_FLAG, SELF_LOOP])
+# run 81b: a probe named by a parameter; a loop bound only through `global`, its factory read
+# through the rebinding function's imports or those of a function around it
+PROBE_PARAMETER = """\
+import asyncio
+from asyncio import get_running_loop
+
+
+async def g(get_running_loop):
+    try:
+        get_running_loop()
+    except RuntimeError:
+        asyncio.run(work())  # yes
+"""
+GLOBAL_OWN_IMPORT = """\
+def setup():
+    global loop
+    from asyncio import new_event_loop
+    loop = new_event_loop()
+
+
+async def h():
+    loop.run_until_complete(x())  # yes
+"""
+GLOBAL_AROUND_IMPORT = """\
+from asyncio import new_event_loop
+
+
+def outer():
+    from mylib import new_event_loop
+
+    def setup():
+        global loop
+        loop = new_event_loop()
+
+    return setup
+
+
+async def h():
+    loop.run_until_complete(x())
+"""
+GLOBAL_AROUND_REAL = """\
+from mylib import new_event_loop
+
+
+def outer():
+    from asyncio import new_event_loop
+
+    def setup():
+        global loop
+        loop = new_event_loop()
+
+    return setup
+
+
+async def h():
+    loop.run_until_complete(x())  # yes
+"""
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        PROBE_OWN,
+        PROBE_OTHER,
+        PROBE_FLAG,
+        SELF_LOOP,
+        PROBE_PARAMETER,
+        GLOBAL_OWN_IMPORT,
+        GLOBAL_AROUND_IMPORT,
+        GLOBAL_AROUND_REAL,
+    ],
+)
 def test_probes_and_self_loops_read_names_through_their_scope(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str
 ) -> None:
