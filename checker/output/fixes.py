@@ -60,10 +60,12 @@ def _unified(before: List[str], after: List[str], old: str, new: str) -> Iterato
 
 
 def _masked(lines: List[str]) -> List[str]:
-    """``lines`` with credentials masked as in their whole text (line by line if masking ever
-    joined or split lines)."""
+    """``lines`` with credentials masked as in their whole text. If masking ever joined or
+    split lines (a URL's userinfo across a line end), line by line, each read as prose: a line
+    alone does not say whether it is inside a string, so every secret pair on it is masked
+    (run 81a: a docstring's ``password=`` was shown, read as code)."""
     masked = _git_lines(mask_credentials("".join(lines)))
-    return masked if len(masked) == len(lines) else [mask_credentials(line) for line in lines]
+    return masked if len(masked) == len(lines) else [mask_credentials(line, prose=True) for line in lines]
 
 
 _GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")

@@ -129,6 +129,18 @@ def test_a_diff_masks_secrets_of_multi_line_strings_and_applies_without_them(tmp
     assert applied.returncode == 0, (patch, applied.stderr)
 
 
+def test_a_diff_masks_a_string_s_secrets_when_a_url_runs_across_lines(tmp_path: Path) -> None:
+    """Run 81a: a URL's userinfo whose ``@`` is on the next line made the whole-file masking
+    join two lines, and the line-by-line fallback read a docstring's ``password=`` as code."""
+    code = (
+        "import asyncio\n\n\nasync def main():\n"
+        '    """Connect with:\n    host=db.internal password=S3CRETz\n    Mirror: sftp://mirror:\n'
+        '    @ is on the next line"""\n    asyncio.run(main())\n'
+    )
+    diff = _cli(project(tmp_path, {"main.py": code}), "check", "--diff", "--no-cache").stdout
+    assert "password=***" in diff and "S3CRETz" not in diff
+
+
 def test_a_diff_in_github_actions_is_fenced_from_workflow_commands(tmp_path: Path) -> None:
     root = project(tmp_path, {"main.py": "x = 1\n"})
     (root / "requirements.shared.txt").write_text("httpx\n")
