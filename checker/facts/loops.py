@@ -50,6 +50,7 @@ from archcheck.facts.names import (
     own_nodes,
     parameters,
     qualify,
+    rebound_names,
     replaced_definitions,
     scope_split,
 )
@@ -448,7 +449,7 @@ class _Gatherer:
             }
             loops = loops | made if made else loops
             fresh = fresh | fresh_made if fresh_made else fresh
-            running_made |= self._probe_results(node.body, _Context(scopes=scopes, bound=ctx.bound))
+            running_made |= self._probe_results(node, _Context(scopes=scopes, bound=ctx.bound))
             if self.reads_is_running:
                 running_made |= self._running_flags(
                     node, _Context(loops=loops, fresh=fresh, scopes=scopes, bound=ctx.bound)
@@ -821,19 +822,44 @@ class _Gatherer:
         """Is ``node`` a call that probes for a running loop (``asyncio.get_running_loop()``)?"""
         return self._calls(node, RUNNING_PROBES, ctx)
 
-    def _probe_results(self, body: Sequence[ast.stmt], ctx: _Context) -> Set[str]:
-        """``try: get_running_loop(); in_loop = True`` makes ``in_loop`` mean "a loop runs"."""
+    def _probe_results(self, function: Function, ctx: _Context) -> Set[str]:
+        """``try: get_running_loop(); in_loop = True`` makes ``in_loop`` mean "a loop runs",
+        where nothing else binds it: not another statement of the function (``in_loop =
+        cfg.flag``, ``for in_loop in``), nor a nested function through ``nonlocal``; the
+        ``try``'s handlers only to a falsy value."""
         found: Set[str] = set()
-        if not self._may_track(body):
+        if not self._may_track(function.body):
             return found
-        for node in own_nodes(body):
+        flagging: Set[int] = set()  # the statements of the probing `try`s that may bind a flag
+        for node in own_nodes(function.body):
             if isinstance(node, TRIES) and self._probes_running_loop(node):
                 if not all(self._guards(node, handler, ctx) for handler in node.handlers):
                     continue  # a handler can be reached while a loop runs: the flag is False then too
                 for item in node.body:
                     if isinstance(item, ast.Assign) and not _falsy(item.value):
                         found.update(t.id for t in item.targets if isinstance(t, ast.Name))
-        return found
+                        flagging.add(id(item))
+                falsy = (
+                    s for h in node.handlers for s in h.body if isinstance(s, ast.Assign) and _falsy(s.value)
+                )
+                flagging.update(id(item) for item in falsy)
+        return self._bound_only_by(function, found, flagging) if found else found
+
+    def _bound_only_by(self, function: Function, names: Set[str], statements: Set[int]) -> Set[str]:
+        """Those of ``names`` that no code of ``function`` binds but ``statements`` (ids), and
+        no other function rebinds (``nonlocal``, ``global``)."""
+        rebound = self.source.rebound().get(id(function), {})
+        own = self._bindings_of(function)
+        kept = {n for n in names if n not in rebound and not any(k in DECLARED for k in own.get(n, ()))}
+        for node in own_nodes(function.body):
+            if not kept:
+                break
+            if isinstance(node, ast.NamedExpr):
+                kept.discard(node.target.id)
+            elif isinstance(node, ast.stmt) and id(node) not in statements:
+                kept -= {dotted(target) for target, _ in assigned_values(node)}
+                kept -= set(rebound_names(node))
+        return kept
 
     def _leaves_when_running(self, node: ast.stmt, ctx: _Context, depth: int = 0) -> bool:
         """Is ``node`` passed only while no loop runs? ``if loop.is_running(): return``; an

@@ -126,3 +126,75 @@ def test_a_broad_handler_guards_only_a_probe_that_is_all_the_try_does(
     expected = marked(CODE)
     found = unscreened_agree(root, monkeypatch)
     assert sorted(line for code, _, line in found if code in ("ASY001", "ASY002")) == expected
+
+
+# run 81b: a probe's flag was trusted whatever else bound its name afterwards
+FLAGS = """\
+import asyncio
+
+
+async def kept():
+    try:
+        asyncio.get_running_loop()
+        in_loop = True
+    except RuntimeError:
+        in_loop = False
+    if not in_loop:
+        asyncio.run(x())
+
+
+async def overwritten(cfg):
+    try:
+        asyncio.get_running_loop()
+        in_loop = True
+    except RuntimeError:
+        in_loop = False
+    in_loop = cfg.assume_no_loop
+    if not in_loop:
+        asyncio.run(x())  # yes
+
+
+async def loop_target(flags):
+    try:
+        asyncio.get_running_loop()
+        in_loop = True
+    except RuntimeError:
+        in_loop = False
+    for in_loop in flags:
+        pass
+    if not in_loop:
+        asyncio.run(x())  # yes
+
+
+async def handler_true():
+    try:
+        asyncio.get_running_loop()
+        in_loop = True
+    except RuntimeError:
+        in_loop = True
+    if not in_loop:
+        asyncio.run(x())  # yes
+
+
+async def rebound_nonlocal():
+    try:
+        asyncio.get_running_loop()
+        in_loop = True
+    except RuntimeError:
+        in_loop = False
+
+    def reset():
+        nonlocal in_loop
+        in_loop = False
+
+    reset()
+    if not in_loop:
+        asyncio.run(x())  # yes
+"""
+
+
+def test_a_probe_s_flag_guards_only_while_nothing_else_binds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = unscreened_agree(project(tmp_path, {"a.py": FLAGS}), monkeypatch)
+    assert sorted(line for code, _, line in found if code == "ASY001") == marked(FLAGS)
