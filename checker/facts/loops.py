@@ -664,9 +664,11 @@ class _Gatherer:
 
     def _running_flags(self, function: Function, ctx: _Context) -> Set[str]:
         """Names a function binds only to ``is_running()`` of this thread's loop (``running =
-        loop.is_running()``): true exactly while a loop runs."""
+        loop.is_running()``, ``asyncio.get_event_loop().is_running()``): true exactly while a
+        loop runs."""
         found: Set[str] = set()
         other: Set[str] = set()  # also bound to another object's is_running()
+        binding: Set[int] = set()  # the statements (and `:=`) that bind them so
         for node in own_nodes(function.body):
             for target, value in assigned_values(node):
                 if (
@@ -677,12 +679,9 @@ class _Gatherer:
                 ):
                     current = not value.args and self._current_loop(value.func.value, ctx)
                     (found if current else other).add(target.id)
+                    binding.add(id(node))
         found -= other
-        if found:
-            bindings = self._bindings_of(function)
-            kinds = {n: [k for k in bindings.get(n, ()) if k != DECLARED_TYPE] for n in found}
-            found = {n for n in found if all(k.endswith(".is_running") for k in kinds[n])}
-        return found
+        return self._bound_only_by(function, found, binding) if found else found
 
     def _attributes_only_from(
         self, cls: ast.ClassDef, factories: FrozenSet[str], ctx: _Context
@@ -846,17 +845,19 @@ class _Gatherer:
         return self._bound_only_by(function, found, flagging) if found else found
 
     def _bound_only_by(self, function: Function, names: Set[str], statements: Set[int]) -> Set[str]:
-        """Those of ``names`` that no code of ``function`` binds but ``statements`` (ids), and
-        no other function rebinds (``nonlocal``, ``global``)."""
+        """Those of ``names`` that no code of ``function`` binds but ``statements`` (ids of
+        statements and ``:=``), and no other function rebinds (``nonlocal``, ``global``)."""
         rebound = self.source.rebound().get(id(function), {})
         own = self._bindings_of(function)
         kept = {n for n in names if n not in rebound and not any(k in DECLARED for k in own.get(n, ()))}
         for node in own_nodes(function.body):
             if not kept:
                 break
+            if id(node) in statements:
+                continue
             if isinstance(node, ast.NamedExpr):
                 kept.discard(node.target.id)
-            elif isinstance(node, ast.stmt) and id(node) not in statements:
+            elif isinstance(node, ast.stmt):
                 kept -= {dotted(target) for target, _ in assigned_values(node)}
                 kept -= set(rebound_names(node))
         return kept

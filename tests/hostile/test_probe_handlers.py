@@ -198,3 +198,40 @@ def test_a_probe_s_flag_guards_only_while_nothing_else_binds_it(
 ) -> None:
     found = unscreened_agree(project(tmp_path, {"a.py": FLAGS}), monkeypatch)
     assert sorted(line for code, _, line in found if code == "ASY001") == marked(FLAGS)
+
+
+RUNNING_FLAGS = """\
+import asyncio
+
+
+async def inline_receiver():
+    running = asyncio.get_event_loop().is_running()
+    if running:
+        return
+    asyncio.run(x())
+
+
+async def annotated():
+    running: bool = asyncio.get_event_loop().is_running()
+    if running:
+        return
+    asyncio.run(x())
+
+
+async def overwritten(cfg):
+    loop = asyncio.get_event_loop()
+    running = loop.is_running()
+    running = cfg.flag
+    if running:
+        return
+    asyncio.run(x())  # yes
+"""
+
+
+def test_a_running_flag_is_read_whatever_spells_the_current_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 81b: ``running = asyncio.get_event_loop().is_running()`` was no flag, while the same
+    test written in the ``if``, or through ``loop = …``, was a guard."""
+    found = unscreened_agree(project(tmp_path, {"a.py": RUNNING_FLAGS}), monkeypatch)
+    assert sorted(line for code, _, line in found if code == "ASY001") == marked(RUNNING_FLAGS)
