@@ -884,7 +884,10 @@ class _Gatherer:
         if isinstance(node, TRIES) and self._probes_running_loop(node):
             leaves = self._passes_idle.get((id(node), -1))  # once per `try`, at any depth
             if leaves is None:
-                leaves = _leaves(node.body) and all(self._guards(node, h, ctx) for h in node.handlers)
+                # the body, or its `else`, leaves when the probe raised nothing: when a loop runs
+                leaves = (_leaves(node.body) or _leaves(node.orelse)) and all(
+                    self._guards(node, h, ctx) for h in node.handlers
+                )
                 self._passes_idle[(id(node), -1)] = leaves
             return leaves
         return False

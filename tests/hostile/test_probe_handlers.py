@@ -235,3 +235,46 @@ def test_a_running_flag_is_read_whatever_spells_the_current_loop(
     test written in the ``if``, or through ``loop = …``, was a guard."""
     found = unscreened_agree(project(tmp_path, {"a.py": RUNNING_FLAGS}), monkeypatch)
     assert sorted(line for code, _, line in found if code == "ASY001") == marked(RUNNING_FLAGS)
+
+
+ELSE_LEAVES = """\
+import asyncio
+
+
+async def body_leaves():
+    try:
+        asyncio.get_running_loop()
+        return
+    except RuntimeError:
+        pass
+    asyncio.run(x())
+
+
+async def else_leaves():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        return
+    asyncio.run(x())
+
+
+async def else_stays():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        log("running")
+    asyncio.run(x())  # yes
+"""
+
+
+def test_a_probing_try_whose_else_leaves_guards_what_follows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 81b: the ``else`` of a probing ``try`` runs when the probe raised nothing, while a
+    loop runs; leaving there guards what follows as leaving in the body does."""
+    found = unscreened_agree(project(tmp_path, {"a.py": ELSE_LEAVES}), monkeypatch)
+    assert sorted(line for code, _, line in found if code == "ASY001") == marked(ELSE_LEAVES)
