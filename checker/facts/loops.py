@@ -493,6 +493,12 @@ class _Gatherer:
             split = scope_split(node)
             if split is not None:  # a lambda's body runs when it is called: a sync scope
                 inner = replace(here, bound=bind(here.bound, split.names))
+                if any(
+                    isinstance(s, ast.ClassDef) for s in here.scopes
+                ):  # a class body's names are not seen there
+                    inner = replace(
+                        inner, scopes=tuple(s for s in here.scopes if not isinstance(s, ast.ClassDef))
+                    )
                 if isinstance(node, ast.Lambda):
                     inner = replace(inner, in_async=False, function=None, frame=None)
                 todo.extend((part, here, False) for part in split.outside)

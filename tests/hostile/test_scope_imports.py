@@ -355,6 +355,16 @@ def outer():
 async def h():
     loop.run_until_complete(x())
 """
+CLASS_COMPREHENSION = """\
+from asyncio import run
+
+
+async def k(cs):
+    class C:
+        run = print
+        v = [run(c) for c in cs]  # yes
+        w = run("the class's own: print")
+"""
 GLOBAL_AROUND_REAL = """\
 from mylib import new_event_loop
 
@@ -385,6 +395,7 @@ async def h():
         GLOBAL_OWN_IMPORT,
         GLOBAL_AROUND_IMPORT,
         GLOBAL_AROUND_REAL,
+        CLASS_COMPREHENSION,
     ],
 )
 def test_probes_and_self_loops_read_names_through_their_scope(
