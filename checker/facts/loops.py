@@ -567,7 +567,11 @@ class _Gatherer:
         head = (dotted(node) or "").split(".")[0]
         if binds(ctx.bound, head):
             return True
-        kinds, _ = deciding_scope(head, ctx.scopes[::-1], self._bindings_of, self._module_bindings())
+        decided = deciding_scope(head, ctx.scopes[::-1], self._bindings_of, self._module_bindings())
+        kinds, where = decided[0], decided[1]
+        rebound = self.source.rebound().get(None if where is None else id(where), {}).get(head, ())
+        if "import" in rebound:  # another function imports it there when called (`global x; import x`)
+            return False
         return any(kind not in DECLARED and kind != "import" for kind in kinds)
 
     def _meanings_here(self, node: ast.expr, ctx: _Context) -> List[str]:

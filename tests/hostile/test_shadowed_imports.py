@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile._project import findings, project, run, unscreened_agree
+from tests.hostile._project import findings, marked, project, run, unscreened_agree
 
 SHADOWED = """\
 import asyncio
@@ -629,3 +629,28 @@ def test_a_class_body_s_import_is_followed(tmp_path: Path) -> None:
     helper = "import asyncio\n\n\ndef helper():\n    asyncio.run(work())\n"
     root = project(tmp_path, {"a.py": CLASS_BODY_IMPORT, "h.py": helper})
     assert [f[::2] for f in findings(root) if f[0] == "ASY003"] == [("ASY003", 5), ("ASY003", 11)]
+
+
+LAZY_IMPORT = """\
+asyncio = None
+
+
+def _ensure():
+    global asyncio
+    import asyncio
+
+
+async def h():
+    _ensure()
+    asyncio.run(x())  # yes
+"""
+
+
+def test_a_name_a_function_imports_through_global_is_the_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 81b: the lazy-import idiom (``asyncio = None``, then ``global asyncio; import
+    asyncio`` in a function) made the module's ``asyncio`` a plain name, though IMP001 read the
+    same idiom as the import."""
+    found = unscreened_agree(project(tmp_path, {"a.py": LAZY_IMPORT}), monkeypatch)
+    assert [line for code, _, line in found if code == "ASY001"] == marked(LAZY_IMPORT)
