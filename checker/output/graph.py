@@ -75,7 +75,21 @@ def to_dot(data: Dict[str, Any]) -> str:
 
 
 # Mermaid's entity codes: a name is text, never HTML (a folder named `<img onerror=...>`)
-_MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"}
+# characters a label must not carry as they are: quotes and markup, and `%%{…}%%` (a directive,
+# which Mermaid reads anywhere in the text), `'` and `` ` `` (a Markdown string), `|` (an edge's label)
+_MERMAID_ENTITIES = {
+    "#": "#35;",
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "&": "#amp;",
+    "%": "#37;",
+    "{": "#123;",
+    "}": "#125;",
+    "'": "#39;",
+    "`": "#96;",
+    "|": "#124;",
+}
 
 
 def _mermaid_label(name: str) -> str:

@@ -142,6 +142,16 @@ def test_graph_and_index_of_hostile_service_names(tmp_path: Path) -> None:
     assert '"b\\"q\\n::error x-svc" [shape=box];' in outputs["dot"].decode()
 
 
+def test_a_mermaid_graph_carries_no_directive_from_a_service_name(tmp_path: Path) -> None:
+    """Run 81a: ``%``, ``{`` and ``'`` passed into Mermaid labels as they were, so a service
+    folder named ``x%%{init: {'theme':'forest'}}%%`` set the diagram's configuration."""
+    name = "x%%{init: {'theme':'forest'}}%%`|"
+    write_example(tmp_path, Example({f"services/{name}/app/a.py": "x = 1\n"}, 'services = ["services/*"]\n'))
+    text = cli_bytes(tmp_path, "graph", "--format", "mermaid").decode()
+    label = next(line for line in text.splitlines() if "init" in line)
+    assert not set("%{}'`|") & set(label.split("[", 1)[1]), label
+
+
 def test_python_warnings_never_reach_stderr_raw(tmp_path: Path) -> None:
     """``1if c else 0`` is a SyntaxWarning that Python printed itself, the file's name and line
     unescaped: a name holding ``\\n::stop-commands::tok\\n`` turned off GitHub's workflow
