@@ -755,12 +755,35 @@ class _Gatherer:
         other branch, as ``read or url`` does: ``os.environ["X"] if "X" in os.environ else url``,
         ``os.getenv("X") if os.getenv("X") else url``."""
         branches = ((node.body, node.orelse), (node.orelse, node.body))
+        present = self._present_when(node.test)  # (the read's branch is the one taken when it is set)
         for read, other in branches if self._tests_environment(node.test) else ():
+            if present is not None and present != (read is node.body):
+                continue  # `url if X is not None else X`: the URL is taken when the variable is set
             if self.is_config_read(read) and not self.is_config_read(other):
                 key, source = self._read_key(read)
                 self._record_fallback(node, key, other, source, none)
                 return [(node.test, none), (node.body, none), (node.orelse, none)]
         return [(node.test, none), (node.body, use), (node.orelse, use)]
+
+    def _present_when(self, test: ast.expr) -> Optional[bool]:
+        """Whether a test of the environment holds when the variable is set (``X``, ``X is not
+        None``, ``"X" in os.environ``, a read itself) or when it is not (``not X``, ``X is
+        None``, ``"X" not in os.environ``); None if it says neither."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self._present_when(test.operand)
+            return None if inner is None else not inner
+        if _tested_for_nothing(test) is not None:
+            return False
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], (ast.In, ast.NotIn))
+            and self._environ(test.comparators[0])
+        ):
+            return isinstance(test.ops[0], ast.In)
+        if self.is_config_read(test) or _tested_for_nothing(test, for_value=True) is not None:
+            return True
+        return None
 
     def _tests_environment(self, test: ast.expr) -> bool:
         """Does a test read the configuration (``os.getenv("X")``, ``"X" in os.environ``)?"""

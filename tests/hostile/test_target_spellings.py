@@ -178,6 +178,9 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
         'import os\nTARGET = "http://localhost:8000/"\nclass K:\n    TARGET = "https://example.com"\n'
         '    API = os.getenv("X", TARGET)\n'
     ),
+    # run 81a: the URL taken when the variable is set
+    "u": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = "http://localhost:8000/" if API_URL is not None else API_URL\n',
+    "v": 'import os\nAPI_URL = "http://localhost:8000/" if "X" in os.environ else os.environ.get("X")\n',
 }
 
 
