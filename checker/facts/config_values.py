@@ -342,23 +342,28 @@ def static_text(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else None
     if isinstance(node, ast.JoinedStr):
-        return "".join(PLACEHOLDER if (text := _part_value(v)) is None else text for v in node.values)
+        return "".join(
+            PLACEHOLDER if (text := _part_value(v, static=True)) is None else text for v in node.values
+        )
     return None
 
 
-def _part_value(part: ast.expr) -> Optional[str]:
+def _part_value(part: ast.expr, static: bool = False) -> Optional[str]:
     """One part of an f-string: its literal text, or the string a placeholder holds as it is
-    written (no conversion but ``!s``, no format spec); None for what it computes."""
+    written (no conversion but ``!s``, no format spec), also an f-string in it (``{f'…'}``,
+    its own placeholders kept with ``static``); None for what it computes."""
     if isinstance(part, ast.Constant):
         return str(part.value)
-    if (
+    if not (
         isinstance(part, ast.FormattedValue)
-        and isinstance(part.value, ast.Constant)
-        and isinstance(part.value.value, str)
         and part.conversion in (-1, ord("s"))
         and part.format_spec is None
     ):
+        return None
+    if isinstance(part.value, ast.Constant) and isinstance(part.value.value, str):
         return part.value.value
+    if isinstance(part.value, ast.JoinedStr):
+        return static_text(part.value) if static else literal(part.value)
     return None
 
 
@@ -644,8 +649,11 @@ class _Gatherer:
         inner = none._replace(people=none.people or people)
         children: List[Tuple[ast.AST, _Use]] = []
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == "format":
-            children.append((func.value, use))  # "http://{}:{}".format(host, port): the string is the value
+        if isinstance(func, ast.Attribute) and (func.attr == "format" or func.attr in _TIDYING):
+            # "http://{}:{}".format(host, port), "http://…/".rstrip("/"): the string is the value
+            children.append((func.value, use))
+        elif isinstance(func, ast.Name) and func.id == "str" and len(call.args) == 1 and not call.keywords:
+            return [(func, none), (call.args[0], use)]  # str("http://…") is the string
         else:
             children.append((func, none))
         read = self.fallback(call)

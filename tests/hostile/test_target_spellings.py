@@ -43,6 +43,11 @@ SPELLINGS: Dict[str, str] = {
     "j1": f"import os\n\n\ndef f():\n    os.environ.update({{'API_URL': {URL}}})\n",
     "j2": f"import os\nos.environ |= {{'API_URL': {URL}}}\n",
     "j3": f"import os\n\n\ndef f():\n    os.environ.update([('API_URL', {URL})])\n",
+    # run 81a: an f-string in an f-string, a literal tidied or made a str
+    "k1": "import httpx\n\n\ndef f():\n    return httpx.get(f\"{f'http://localhost:8000/'}\")\n",
+    "k2": "import httpx\n\n\ndef f(p):\n    return httpx.get(f\"{f'http://localhost:8000/{p}'}\")\n",
+    "k3": f"import httpx\n\n\ndef f():\n    return httpx.get({URL}.rstrip('/'))\n",
+    "k4": f"import httpx\n\n\ndef f():\n    return httpx.get(str({URL}))\n",
 }
 # look-alikes that stay silent: a function of the module's or one imported under the name
 # `get`, a walrus for a log line
