@@ -397,7 +397,8 @@ def _mask_text(text: str, depth: int) -> str:
     return _mask_split_passwords(masked)
 
 
-_CREDENTIALS_START = re.compile(r"://[^\s:@/'\"]*:")
+# (a user holds no "[": `http://[::1]:8080/users/@me` is an IPv6 host, not the user "[")
+_CREDENTIALS_START = re.compile(r"://[^\s:@/'\"\[\]]*:")
 # `host:8000/`: a port, or a password starting with digits (SQLAlchemy reads `123/pw` up to the
 # "@"): a password only up to an "@" on its own line
 _PORT = re.compile(r"\d{1,5}(?:[/?#\s'\"]|$)")

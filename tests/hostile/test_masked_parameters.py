@@ -121,6 +121,8 @@ def test_parameters_are_masked_and_the_closing_quote_kept(text: str, masked: str
         "'http://h/x?token=' is empty",
         "http://h/x?token=''",
         "'http://h/x?page=2' here.",
+        # run 81a: an IPv6 host is no user, whatever "@" its path holds
+        'requests.get("http://[::1]:8080/users/@me")',
     ],
 )
 def test_urls_without_credentials_stay_as_written(text: str) -> None:
