@@ -48,9 +48,11 @@ from archcheck.facts.names import (
     binds,
     call_chain,
     child_nodes,
+    deciding_scope,
     definition_parts,
     dotted,
     every_alias,
+    meanings,
     own_nodes,
     qualify,
     scope_split,
@@ -233,8 +235,28 @@ def _class_like(written: str) -> bool:
 # --- the walk -----------------------------------------------------------------------
 
 
-def _decorator(node: ast.expr, aliases: Mapping[str, str]) -> str:
+_KNOWN = ASYNC_CONTEXT_MANAGERS | CONTEXT_MANAGERS | DEPENDS | TRANSPARENT
+
+
+def _decorator(node: ast.expr, scope: _Scope, aliases: Mapping[str, str]) -> str:
+    """What a decorator (or a call's callee) names, read in ``scope``: through the imports of the
+    scope that binds its first name (``names.deciding_scope``; a function's own ``from
+    contextlib import asynccontextmanager``), else the file's. One it may name that archcheck
+    knows, where it may name several."""
     written = dotted(node.func if isinstance(node, ast.Call) else node) or ""
+    source = scope.source
+    if source is None or not written:
+        return qualify(written, aliases) or written
+    head = written.split(".")[0]
+    scopes = [s.node for s in _chain(scope) if s.node is not None]
+    decided = deciding_scope(head, scopes, source.bindings_of, source.bindings_of(None, handlers=False))
+    kinds, where = decided[0], decided[1]
+    imported = source.imports_of(where)
+    if head in imported:
+        meant = meanings(written, imported)
+        return next((m for m in meant if m in _KNOWN), meant[0] if meant else written)
+    if kinds and "import" not in kinds:
+        return written  # bound there otherwise (a parameter, a local): no import's name
     return qualify(written, aliases) or written
 
 
@@ -425,7 +447,7 @@ class _Gatherer:
                         self._use("async for", generator.iter, generator.iter.func, scope, here)
                 continue
             todo.extend((child, bound) for child in child_nodes(node))
-            if isinstance(node, ast.Call) and _decorator(node.func, self.aliases) in DEPENDS:
+            if isinstance(node, ast.Call) and _decorator(node.func, scope, self.aliases) in DEPENDS:
                 given = node.args[0] if node.args else None
                 for keyword in node.keywords:
                     if keyword.arg == "dependency":
@@ -459,7 +481,8 @@ class _Gatherer:
     # functions
 
     def _function(self, node: Function, scope: _Scope) -> None:
-        decorators = tuple(_decorator(d, self.aliases) for d in node.decorator_list)
+        around = scope.parent if scope.parent is not None else scope  # (decorators run where the def is)
+        decorators = tuple(_decorator(d, around, self.aliases) for d in node.decorator_list)
         yielded = _yields(node.body, self.yield_marks)
         meaningful = [d for d in decorators if d not in TRANSPARENT]
         outermost = meaningful[0] if meaningful else ""

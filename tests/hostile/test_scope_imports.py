@@ -355,6 +355,43 @@ def outer():
 async def h():
     loop.run_until_complete(x())
 """
+# run 81b: a nested function's decorator and `Depends` read through its scope's imports
+NESTED_DECORATOR_OWN = """\
+from mylib import asynccontextmanager
+from fastapi import Depends
+
+
+def factory():
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def get_db():
+        yield 1
+
+    async def route(db=Depends(get_db)):  # yes
+        async for s in get_db():  # yes
+            pass
+
+    return route
+"""
+NESTED_DECORATOR_OTHER = """\
+from contextlib import asynccontextmanager
+from fastapi import Depends
+
+
+def factory():
+    from mylib import asynccontextmanager, Depends
+
+    @asynccontextmanager
+    async def get_db():
+        yield 1
+
+    async def route(db=Depends(get_db)):
+        async for s in get_db():
+            pass
+
+    return route
+"""
 CLASS_COMPREHENSION = """\
 from asyncio import run
 
@@ -396,6 +433,8 @@ async def h():
         GLOBAL_AROUND_IMPORT,
         GLOBAL_AROUND_REAL,
         CLASS_COMPREHENSION,
+        NESTED_DECORATOR_OWN,
+        NESTED_DECORATOR_OTHER,
     ],
 )
 def test_probes_and_self_loops_read_names_through_their_scope(
