@@ -858,9 +858,15 @@ class _Gatherer:
             if statement is None:
                 _leave_block(frames, state)
                 continue
-            walrus = self._loads_stand_for(statement, state) if state or self.walrus else []
-            if isinstance(statement, ast.If):  # the branch where the name has no value
-                self._fallback_branches(statement, state)
+            # an `if` and its `elif` links: one statement of alternatives (a chain of thousands of
+            # links nested one in another would make each link's names those of all below it)
+            chain = _elif_chain(statement) if isinstance(statement, ast.If) else []
+            walrus: List[ast.NamedExpr] = []
+            links: Sequence[ast.stmt] = chain or [statement]
+            for link in links:
+                walrus += self._loads_stand_for(link, state) if state or self.walrus else []
+                if isinstance(link, ast.If):  # the branch where the name has no value
+                    self._fallback_branches(link, state)
             bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
             bound += [(named.target, named.value) for named in walrus]
             bindings = [(dotted(target), value) for target, value in bound]
@@ -874,7 +880,10 @@ class _Gatherer:
                     state[name] = _Bound(value)
                 else:
                     state[name] = _EMPTY if value is not None and _empty(value) else _OTHER
-            blocks = _nested_blocks(statement)
+            if len(chain) > 1:
+                blocks: List[Sequence[ast.stmt]] = [*(link.body for link in chain), chain[-1].orelse]
+            else:
+                blocks = _nested_blocks(statement)
             # an `if`'s branches and a `match`'s cases are alternatives: each starts from the same names
             alternatives = _Alternatives(len(blocks)) if isinstance(statement, (ast.If, _MATCH)) else None
             around = frames[-1]
@@ -1068,6 +1077,14 @@ def _leave_block(frames: List[_Block], state: Dict[str, _Bound]) -> None:
 
 def _empty(value: ast.expr) -> bool:
     return isinstance(value, ast.Constant) and value.value in (None, "")
+
+
+def _elif_chain(statement: ast.If) -> List[ast.If]:
+    """An ``if`` and the ``elif`` links after it."""
+    chain = [statement]
+    while len(chain[-1].orelse) == 1 and isinstance(chain[-1].orelse[0], ast.If):
+        chain.append(chain[-1].orelse[0])
+    return chain
 
 
 def _nested_blocks(statement: ast.stmt) -> List[Sequence[ast.stmt]]:
