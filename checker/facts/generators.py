@@ -32,7 +32,7 @@ import ast
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.literals import needs_one_of
@@ -238,16 +238,27 @@ def _class_like(written: str) -> bool:
 _KNOWN = ASYNC_CONTEXT_MANAGERS | CONTEXT_MANAGERS | DEPENDS | TRANSPARENT
 
 
-def _decorator(node: ast.expr, scope: _Scope, aliases: Mapping[str, str]) -> str:
+def _known_heads(aliases: Mapping[str, str]) -> FrozenSet[str]:
+    """The names any import of the file binds to a decorator archcheck knows, or to a module of
+    one (``import contextlib``)."""
+    return frozenset(
+        local
+        for local, target in every_alias(aliases)
+        if any(known == target or known.startswith(target + ".") for known in _KNOWN)
+    )
+
+
+def _decorator(node: ast.expr, scope: _Scope, aliases: Mapping[str, str], heads: FrozenSet[str]) -> str:
     """What a decorator (or a call's callee) names, read in ``scope``: through the imports of the
     scope that binds its first name (``names.deciding_scope``; a function's own ``from
     contextlib import asynccontextmanager``), else the file's. One it may name that archcheck
-    knows, where it may name several."""
+    knows, where it may name several. A name no import binds to one (not in ``heads``) is read
+    through the file's imports alone: it names none either way."""
     written = dotted(node.func if isinstance(node, ast.Call) else node) or ""
     source = scope.source
-    if source is None or not written:
-        return qualify(written, aliases) or written
     head = written.split(".")[0]
+    if source is None or not written or (head not in heads and written not in _KNOWN):
+        return qualify(written, aliases) or written
     scopes = [s.node for s in _chain(scope) if s.node is not None]
     decided = deciding_scope(head, scopes, source.bindings_of, source.bindings_of(None, handlers=False))
     kinds, where = decided[0], decided[1]
@@ -347,6 +358,7 @@ class _Gatherer:
     def __init__(self, source: ParsedSource, aliases: Mapping[str, str], screen: bool) -> None:
         self.source = source
         self.aliases = aliases
+        self.heads = _known_heads(aliases)  # see ``_decorator``
         self.screen = screen
         self.yield_marks = self._marks(("yield",))
         # `Depends` by name, or a name the file binds to it (`from fastapi import Depends as Inject`)
@@ -447,7 +459,10 @@ class _Gatherer:
                         self._use("async for", generator.iter, generator.iter.func, scope, here)
                 continue
             todo.extend((child, bound) for child in child_nodes(node))
-            if isinstance(node, ast.Call) and _decorator(node.func, scope, self.aliases) in DEPENDS:
+            if (
+                isinstance(node, ast.Call)
+                and _decorator(node.func, scope, self.aliases, self.heads) in DEPENDS
+            ):
                 given = node.args[0] if node.args else None
                 for keyword in node.keywords:
                     if keyword.arg == "dependency":
@@ -482,7 +497,7 @@ class _Gatherer:
 
     def _function(self, node: Function, scope: _Scope) -> None:
         around = scope.parent if scope.parent is not None else scope  # (decorators run where the def is)
-        decorators = tuple(_decorator(d, around, self.aliases) for d in node.decorator_list)
+        decorators = tuple(_decorator(d, around, self.aliases, self.heads) for d in node.decorator_list)
         yielded = _yields(node.body, self.yield_marks)
         meaningful = [d for d in decorators if d not in TRANSPARENT]
         outermost = meaningful[0] if meaningful else ""
