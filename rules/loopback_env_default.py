@@ -33,7 +33,7 @@ REDIS_URL = os.environ["REDIS_URL"]  # fails fast when the deployment forgot it
 from typing import Iterator
 
 from archcheck.facts.urls import (
-    ALLOW_LIST_NAME,
+    is_allow_list_name,
     is_target_name,
     loopback_targets,
     mask_url,
@@ -139,7 +139,7 @@ class LoopbackEnvDefault(
             for fact in facts.fallbacks:
                 if fact.owner and not self.project.is_settings_class(path, fact.owner):
                     continue  # a field of a plain class: a constant (CFG001), not a fallback
-                if ALLOW_LIST_NAME.search(fact.key) or names_own_address(fact.key, unit.key):
+                if is_allow_list_name(fact.key) or names_own_address(fact.key, unit.key):
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"

@@ -42,12 +42,12 @@ from archcheck.facts.names import (
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
-    ALLOW_LIST_NAME,
     CONFIG_CLASS_SUFFIXES,
     FALLBACK_NAME,
-    NOT_A_TARGET_NAME,
     PLACEHOLDER,
     bare_host,
+    is_allow_list_name,
+    is_describing_name,
     is_target_name,
 )
 from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, Location, UrlFact
@@ -399,7 +399,9 @@ class _Gatherer:
         # the functions and class bodies met, each with the index of the one around it (0: the module)
         self.frames: List[Tuple[Optional[ast.AST], int]] = [(None, 0)]
         # a module-level name -> the strings assigned to it there (a constant an env lookup may fall back to)
-        self.module_strings: Dict[str, Set[Location]] = {}
+        self.module_strings: Dict[str, Dict[Location, str]] = {}
+        # (a function, its local) passed as an env lookup's default -> (its key, the read's source)
+        self.local_defaults: Dict[Tuple[int, str], Tuple[str, str]] = {}
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         return qualified(node, self.aliases)
@@ -471,16 +473,21 @@ class _Gatherer:
                 self.released.add(function)
                 stack.extend(reversed(self.deferred.pop(function)))
         if self.default_names:  # a module constant an env lookup falls back to: its fallback
-            targets: List[UrlFact] = []
-            for url in self.urls:
-                if url.name in self.default_names and url.location in self.module_strings.get(url.name, ()):
-                    read_key, read_source = self.default_names[url.name]
-                    self.fallbacks.append(FallbackFact(read_source, read_key, url.text, url.location))
-                else:
-                    targets.append(url)
-            self.urls = targets
+            fallen: Set[Location] = set()
+            for name, (read_key, read_source) in self.default_names.items():
+                for where, text in self.module_strings.get(name, {}).items():
+                    fallen.add(where)  # (whatever its name says: `DEFAULT_REDIS_URL` too)
+                    if _may_be_url(text):
+                        self.fallbacks.append(FallbackFact(read_source, read_key, text, where))
+            self.urls = [url for url in self.urls if url.location not in fallen]
         for (function, name), strings in self.kept.items():
-            if (function, name) in self.passed:
+            default_of = self.local_defaults.get((function, name))
+            if default_of is not None:  # a local an env lookup falls back to: its fallback
+                for node, text, _ in strings:
+                    self.fallbacks.append(
+                        FallbackFact(default_of[1], default_of[0], text, self.source.location(node))
+                    )
+            elif (function, name) in self.passed:
                 for node, text, named in strings:
                     where = self.source.location(node)
                     self.urls.append(UrlFact(text, where, named or is_target_name(name), name=name))
@@ -625,12 +632,12 @@ class _Gatherer:
             self._settings_field(names[0], node.value, none)  # the rules ask whether the class is settings
         if none.frame == 0 and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
             for name in names:  # (a module constant, if an env lookup falls back to it)
-                self.module_strings.setdefault(name, set()).add(self.source.location(node.value))
+                text = static_text(node.value)
+                if text is not None:
+                    self.module_strings.setdefault(name, {})[self.source.location(node.value)] = text
         named = any(is_target_name(n) for n in names)
         use = none._replace(named=named, label=names[0] if names else "")
-        if any(
-            ALLOW_LIST_NAME.search(n) or NOT_A_TARGET_NAME.search(n) or FALLBACK_NAME.search(n) for n in names
-        ):
+        if any(is_allow_list_name(n) or is_describing_name(n) or FALLBACK_NAME.search(n) for n in names):
             pass
         elif any(self._environ_key(t) is not None for t in targets):
             use = use._replace(kind=TARGET)  # os.environ["X"] = url
@@ -702,14 +709,9 @@ class _Gatherer:
         # of an HTTP method: its first argument, or the second of `request("GET", url)`
         the_url = position == (1 if last == "request" else 0) or keyword == "url"
         configures = last in CLIENT_CALLS or last.endswith(_CONFIGURING)
-        if (
-            keyword is not None
-            and not ALLOW_LIST_NAME.search(keyword)
-            and is_target_name(keyword)
-            and configures
-        ):
+        if keyword is not None and not is_allow_list_name(keyword) and is_target_name(keyword) and configures:
             kind, named = TARGET, True
-        elif keyword is not None and ALLOW_LIST_NAME.search(keyword):
+        elif keyword is not None and is_allow_list_name(keyword):
             return inner
         elif last in CLIENT_CALLS or (last in HTTP_METHODS and method and the_url):
             kind, named = TARGET, True
@@ -738,7 +740,7 @@ class _Gatherer:
                 self._database_url(value)
             if key is not None:
                 children.append((key, none))
-            if name is not None and (ALLOW_LIST_NAME.search(name) or NOT_A_TARGET_NAME.search(name)):
+            if name is not None and (is_allow_list_name(name) or is_describing_name(name)):
                 children.append((value, none))
             else:
                 named = use.named or (name is not None and is_target_name(name))
@@ -753,6 +755,8 @@ class _Gatherer:
             key, source = self._read_key(first)
             for default in node.values[1:]:
                 self._record_fallback(node, key, default, source, none)
+                if isinstance(default, ast.Name):
+                    self._default_name(default, key, source, none)
                 if (literal(key) or "").lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
                     self._database_url(default)
             return [(v, none) for v in node.values]
@@ -941,9 +945,16 @@ class _Gatherer:
                     self._database_url(default)
         if default is not None:
             self._record_fallback(call, key, default, source, inner)
-        if isinstance(default, ast.Name) and self._module_name(default.id, inner.frame):
-            # `os.getenv("X", LOCAL)`: the module's constant is this fallback
+        if isinstance(default, ast.Name):
+            self._default_name(default, key, source, inner)
+
+    def _default_name(self, default: ast.Name, key: Optional[ast.expr], source: str, use: _Use) -> None:
+        """``os.getenv("X", LOCAL)``, ``read or LOCAL``: the string the module's constant or the
+        function's local of that name holds is this read's fallback."""
+        if self._module_name(default.id, use.frame):
             self.default_names.setdefault(default.id, (literal(key) or "", source))
+        elif use.function:  # (a local of this function's, if it is one: see ``kept``)
+            self.local_defaults.setdefault((use.function, default.id), (literal(key) or "", source))
 
     def _frame(self, node: ast.AST, around: _Use) -> int:
         """A new function or class body met, inside the one ``around`` is in."""
@@ -967,7 +978,7 @@ class _Gatherer:
         text = static_text(default)
         if text is None or use.people or use.main:
             return
-        if "://" in text or bare_host(text.replace(PLACEHOLDER, "0")) is not None:
+        if _may_be_url(text):
             owner = use.owner if source == "settings field" else ""
             fact = FallbackFact(source, literal(key) or "", text, self.source.location(where), owner)
             self.fallbacks.append(fact)
@@ -1077,6 +1088,11 @@ def _leave_block(frames: List[_Block], state: Dict[str, _Bound]) -> None:
 
 def _empty(value: ast.expr) -> bool:
     return isinstance(value, ast.Constant) and value.value in (None, "")
+
+
+def _may_be_url(text: str) -> bool:
+    """Could a fallback's text be a URL or a host (``"redis://localhost:6379/0"``, ``"localhost:6379"``)?"""
+    return "://" in text or bare_host(text.replace(PLACEHOLDER, "0")) is not None
 
 
 def _elif_chain(statement: ast.If) -> List[ast.If]:

@@ -80,8 +80,23 @@ _NOT_TARGET_WORDS = frozenset(
     }
 )
 _VAGUE_WORDS = frozenset({"host", "hostname", "server", "backend"})
-# names of values that describe URLs (patterns to look for, examples, help) rather than use one
-NOT_A_TARGET_NAME = re.compile(r"(?i)pattern|forbid|example|sample|regex|message|help|description|hint")
+# words of names of values that describe URLs (patterns to look for, examples) rather than use one
+_DESCRIBING_WORDS = frozenset(
+    {
+        "pattern",
+        "patterns",
+        "forbid",
+        "forbidden",
+        "example",
+        "examples",
+        "sample",
+        "samples",
+        "regex",
+        "regexp",
+    }
+)
+# words of names of text for people: one unless the name ends as a target's (`MESSAGE_BROKER_URL`)
+_TEXT_WORDS = frozenset({"message", "messages", "help", "description", "hint", "hints"})
 # names that declare a fallback (`_DEFAULT_GATEWAY_URL`): what a lookup falls back to
 FALLBACK_NAME = re.compile(r"(?i)(?:^|_)(?:default|fallback)(?:_|$)|default(?=[A-Z])|Default(?=[A-Z])")
 # a loopback URL to a health endpoint is a container checking itself, which is right
@@ -90,8 +105,47 @@ SELF_CHECK_PATH = re.compile(
 )
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # a bare loopback host in a literal (`"localhost:4317"`): for the prefilters
-# names of lists that say which URLs are allowed, not which to connect to
-ALLOW_LIST_NAME = re.compile(r"(?i)origin|cors|allow|whitelist|trusted|redirect|callback|csrf|referr?er")
+# words that start names of lists that say which URLs are allowed, not which to connect to
+_ALLOW_WORDS = (
+    "origin",
+    "cors",
+    "allow",
+    "whitelist",
+    "trusted",
+    "redirect",
+    "callback",
+    "csrf",
+    "referer",
+    "referrer",
+)
+# the words that may follow one in such a name (`ALLOWED_ORIGINS`, `OAUTH_REDIRECT_URL`)
+_LIST_WORDS = frozenset(
+    {"url", "urls", "uri", "uris", "host", "hosts", "origin", "origins", "list", "domain", "domains", "regex"}
+)
+
+
+def is_allow_list_name(name: str) -> bool:
+    """Does a name hold URLs that are allowed (``ALLOWED_ORIGINS``, ``CORS_ORIGINS``,
+    ``OAUTH_REDIRECT_URL``), not one to connect to: a word that starts so, followed only by
+    words that name URLs or a list? (``ORIGIN_SERVER_URL``, ``CALLBACK_QUEUE_URL`` and
+    ``ALLOWANCE_SERVICE_URL`` are targets.)"""
+    words = [w.lower() for w in _WORD.findall(name)]
+    return any(
+        word.startswith(_ALLOW_WORDS) and all(after in _LIST_WORDS for after in words[at + 1 :])
+        for at, word in enumerate(words)
+    )
+
+
+def is_describing_name(name: str) -> bool:
+    """Does a name hold a value that describes URLs (``URL_PATTERN``, ``EXAMPLE_URL``) or text
+    for people (``ERROR_MESSAGE``, ``HELP``), rather than one to connect to? Whole words only
+    (``JAEGER_SAMPLER_URL``, ``HELPER_SERVICE_URL`` are targets), and a name that ends as a
+    target's (``MESSAGE_BROKER_URL``) is one whatever text word it holds."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    if _DESCRIBING_WORDS.intersection(words):
+        return True
+    ends_as_target = bool(words) and (words[-1] in _TARGET_WORDS or words[-1].endswith(("url", "uri")))
+    return not ends_as_target and bool(_TEXT_WORDS.intersection(words))
 
 
 def is_target_name(name: str) -> bool:

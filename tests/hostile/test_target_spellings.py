@@ -48,6 +48,13 @@ SPELLINGS: Dict[str, str] = {
     "k2": "import httpx\n\n\ndef f(p):\n    return httpx.get(f\"{f'http://localhost:8000/{p}'}\")\n",
     "k3": f"import httpx\n\n\ndef f():\n    return httpx.get({URL}.rstrip('/'))\n",
     "k4": f"import httpx\n\n\ndef f():\n    return httpx.get(str({URL}))\n",
+    # run 82b: a name holding a describing or allow-list word only in part, or before a target's end
+    "l1": f"from celery import Celery\nMESSAGE_BROKER_URL = {URL}\napp = Celery(broker=MESSAGE_BROKER_URL)\n",
+    "l2": f"HELPER_SERVICE_URL = {URL}\n",
+    "l3": f"JAEGER_SAMPLER_URL = {URL}\n",
+    "l4": f"ALLOWANCE_SERVICE_URL = {URL}\n",
+    "l5": f"ORIGIN_SERVER_URL = {URL}\n",
+    "l6": f"CALLBACK_QUEUE_URL = {URL}\n",
 }
 # look-alikes that stay silent: a function of the module's or one imported under the name
 # `get`, a walrus for a log line
@@ -59,6 +66,7 @@ SILENT: Dict[str, str] = {
     "g6": f"def f(options):\n    options.update({{'API_URL': {URL}}})\n    options |= {{'API_URL': {URL}}}\n",
     "g5": 'import httpx\n\n\ndef f():\n    return httpx.get("http://10.1:8000/")\n',
     "g2": f"import logging\n\n\ndef f():\n    logging.info(u := {URL})\n",
+    "g8": f"ERROR_MESSAGE = {URL}\nALLOWED_ORIGINS = [{URL}]\nOAUTH_REDIRECT_URL = {URL}\nEXAMPLE_URL = {URL}\n",
 }
 
 
@@ -137,6 +145,13 @@ FALLBACKS = {
     # the module's constant, looked up from a function and from a class body
     "ai": 'import os\nLOCAL = "http://localhost:8000/"\ndef f():\n    return os.getenv("X", LOCAL)\n',
     "aj": 'import os\nLOCAL = "http://localhost:8000/"\nclass Settings:\n    API_URL = os.getenv("X", LOCAL)\n',
+    # run 82b: a constant named as a default, a constant after `or`, a function's local
+    "ak": 'import os\nDEFAULT_REDIS_URL = "redis://localhost:6379/0"\nREDIS_URL = os.getenv("X", DEFAULT_REDIS_URL)\n',
+    "al": 'import os\nLOCAL_URL = "http://localhost:8000/"\nAPI_URL = os.getenv("X") or LOCAL_URL\n',
+    "am": (
+        'import os\nimport httpx\ndef f():\n    local = "http://localhost:8000/"\n'
+        '    return httpx.get(os.getenv("X", local))\n'
+    ),
 }
 
 
