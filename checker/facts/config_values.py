@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
@@ -400,6 +400,7 @@ class _Gatherer:
         self.frames: List[Tuple[Optional[ast.AST], int]] = [(None, 0)]
         # a module-level name -> the strings assigned to it there (a constant an env lookup may fall back to)
         self.module_strings: Dict[str, Dict[Location, str]] = {}
+        self.default_uses: Set[int] = set()  # the names (ids of their nodes) read as a lookup's default
         # (a function, its local) passed as an env lookup's default -> (its key, the read's source)
         self.local_defaults: Dict[Tuple[int, str], Tuple[str, str]] = {}
 
@@ -474,7 +475,10 @@ class _Gatherer:
                 stack.extend(reversed(self.deferred.pop(function)))
         if self.default_names:  # a module constant an env lookup falls back to: its fallback
             fallen: Set[Location] = set()
+            other_uses = self._read_otherwise(tree, self.default_names.keys())
             for name, (read_key, read_source) in self.default_names.items():
+                if name in other_uses:
+                    continue  # also read as it is (`httpx.Client(base_url=URL)`): a hard-coded target still
                 for where, text in self.module_strings.get(name, {}).items():
                     fallen.add(where)  # (whatever its name says: `DEFAULT_REDIS_URL` too)
                     if _may_be_url(text):
@@ -482,7 +486,7 @@ class _Gatherer:
             self.urls = [url for url in self.urls if url.location not in fallen]
         for (function, name), strings in self.kept.items():
             default_of = self.local_defaults.get((function, name))
-            if default_of is not None:  # a local an env lookup falls back to: its fallback
+            if default_of is not None and (function, name) not in self.passed:  # a lookup's fallback only
                 for node, text, _ in strings:
                     self.fallbacks.append(
                         FallbackFact(default_of[1], default_of[0], text, self.source.location(node))
@@ -951,10 +955,23 @@ class _Gatherer:
     def _default_name(self, default: ast.Name, key: Optional[ast.expr], source: str, use: _Use) -> None:
         """``os.getenv("X", LOCAL)``, ``read or LOCAL``: the string the module's constant or the
         function's local of that name holds is this read's fallback."""
+        self.default_uses.add(id(default))
         if self._module_name(default.id, use.frame):
             self.default_names.setdefault(default.id, (literal(key) or "", source))
         elif use.function:  # (a local of this function's, if it is one: see ``kept``)
             self.local_defaults.setdefault((use.function, default.id), (literal(key) or "", source))
+
+    def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:
+        """Those of ``names`` the file reads anywhere but as a lookup's default."""
+        wanted = set(names)
+        return {
+            node.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and node.id in wanted
+            and id(node) not in self.default_uses
+        }
 
     def _frame(self, node: ast.AST, around: _Use) -> int:
         """A new function or class body met, inside the one ``around`` is in."""

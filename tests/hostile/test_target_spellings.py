@@ -198,6 +198,11 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
         'import os\nTARGET = "http://localhost:8000/"\nclass K:\n    TARGET = "https://example.com"\n'
         '    API = os.getenv("X", TARGET)\n'
     ),
+    # run 82a: a constant a lookup falls back to, also connected to as it is
+    "u2": (
+        'import os\nimport httpx\nIDENTITY_URL = "http://localhost:8000/"\n'
+        'client = httpx.Client(base_url=IDENTITY_URL)\ndebug = os.getenv("X", IDENTITY_URL)\n'
+    ),
     # run 81a: the URL taken when the variable is set
     "u": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = "http://localhost:8000/" if API_URL is not None else API_URL\n',
     "v": 'import os\nAPI_URL = "http://localhost:8000/" if "X" in os.environ else os.environ.get("X")\n',
