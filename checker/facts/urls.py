@@ -336,6 +336,8 @@ _SECRET_NAME = (
 _SECRET_PAIR = re.compile(
     rf"""(?i)(?<![\w.\[\]])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\1[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
 )
+# an annotation between a secret's name and `=` (`password: str = "…"`, `api_token: Final[str] =`)
+_ANNOTATED = re.compile(r"""[\w.\[\], |'"]{1,100}?[ \t]*=(?!=)[ \t]*(?=["'])""")
 # a quoted value: up to its closing quote (past escaped ones), or the line's end
 _QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
 _UNQUOTED = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")  # an unquoted value: a word
@@ -364,6 +366,10 @@ def _mask_pairs(text: str, prose: bool) -> str:
             if start < done:
                 continue
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
+            commented = quotes.comment  # a comment is prose: `# password=x`
+            if not around and pair.group().rstrip().endswith(":"):
+                annotated = _ANNOTATED.match(text, start)  # `db_password: str = "…"`: the value is after `=`
+                start = annotated.end() if annotated is not None else start
             first = text[start : start + 1]
             if first and first == around:
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
@@ -378,7 +384,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 placeholder = closed and _PLACEHOLDER.fullmatch(text, start + 1, value_end - 1)
                 already = text.startswith(MASK, start + 1) or placeholder is not None
             else:
-                if not (prose or around):
+                if not (prose or around or commented):
                     continue  # code that names a variable (read no further: no value is scanned twice)
                 word = _UNQUOTED.match(text, start)
                 placeholder = _PLACEHOLDER.match(text, start)  # (`%(pw)s` is more than a word)
@@ -392,9 +398,20 @@ def _mask_pairs(text: str, prose: bool) -> str:
             parts += [text[done:start], text[start:value_end] if already else masked]
             done = value_end
         text = "".join(parts) + text[done:] if parts else text
-    if prose and "-" in text:
-        text = _SECRET_OPTION.sub(_mask_option, text)
+    if "-" in text:  # in code, in a string only (`"mysqladmin --password S3cret"`)
+        text = _SECRET_OPTION.sub(_mask_option if prose else _option_in_string(text), text)
     return _BEARER.sub(lambda match: match.group(1) + MASK, text) if "earer" in text.lower() else text
+
+
+def _option_in_string(text: str) -> Callable[[re.Match[str]], str]:
+    """``_mask_option`` for the options of ``text`` inside a string or a comment (asked in order)."""
+    quotes = _QuoteState(text)
+
+    def mask(option: re.Match[str]) -> str:
+        inside = quotes.inside(option.start())
+        return _mask_option(option) if inside or quotes.comment else option.group()
+
+    return mask
 
 
 def _mask_option(option: re.Match[str]) -> str:

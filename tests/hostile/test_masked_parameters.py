@@ -70,6 +70,14 @@ def test_secret_pairs_in_prose_are_masked(text: str, masked: str) -> None:
             'DSN = """\nhost=db\npassword=S3cret\n"""\nconnect(password=pw)  # don\'t """\nf(password=pw)\n',
             'DSN = """\nhost=db\npassword=***\n"""\nconnect(password=pw)  # don\'t """\nf(password=pw)\n',
         ),
+        # run 82a: an annotated assignment, a comment, an option inside a string
+        ('db_password: str = "S3cret"', 'db_password: str = "***"'),
+        ('password: "str" = "S3cret"', 'password: "str" = "***"'),
+        ("api_token: Optional[str] = 'S3cret'", "api_token: Optional[str] = '***'"),
+        ("x = 1  # token: S3cret password=S3cret", "x = 1  # token: *** password=***"),
+        ('cmd = "mysqladmin --password S3cret"', 'cmd = "mysqladmin --password ***"'),
+        ('args = ["--password", pw]', 'args = ["--password", pw]'),
+        ('x = {"password": compare(a, b="keep")}', 'x = {"password": compare(a, b="keep")}'),
     ],
 )
 def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str) -> None:
