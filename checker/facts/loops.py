@@ -221,6 +221,8 @@ class _Gatherer:
         self._probing: Optional[Set[int]] = None  # the `try` statements that probe for a running loop
         # (an `if`, the depth it was judged at) -> is it passed only while no loop runs?
         self._passes_idle: Dict[Tuple[int, int], bool] = {}  # (a `try`: at depth -1, judged once)
+        # (a name, the scopes that read it) -> (those scopes, how and where ``deciding_scope`` finds it)
+        self._decided: Dict[Tuple[str, int], Tuple[Tuple[object, ...], Sequence[str], Optional[ast.AST]]] = {}
         self._only_probes: Dict[int, bool] = {}  # a probing `try` -> is its body only probes and plain code?
         # (id of the loops around, id of a class's) -> (those sets, the names a function sees)
         self._seen_around: Dict[Tuple[int, int, bool], Tuple[FrozenSet[str], ...]] = {}
@@ -584,9 +586,12 @@ class _Gatherer:
     def _written_meanings(self, written: str, ctx: _Context) -> List[str]:
         """``_meanings_here`` of a dotted name as written."""
         head = written.split(".")[0]
-        scopes: Sequence[Union[Function, ast.ClassDef]] = ctx.scopes[::-1]
-        decided = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())
-        kinds, where = decided[0], decided[1]
+        known = self._decided.get((head, id(ctx.scopes)))
+        if known is None or known[0] is not ctx.scopes:  # (once per name and scopes: 80,000 bindings 95 deep)
+            scopes: Sequence[Union[Function, ast.ClassDef]] = ctx.scopes[::-1]
+            decided = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())
+            known = self._decided[(head, id(ctx.scopes))] = (ctx.scopes, decided[0], decided[1])
+        kinds, where = known[1], known[2]
         here = self.source.imports_of(where)
         if head in here:
             return meanings(written, here)
