@@ -2,7 +2,7 @@
 
 ## What it does
 Flags each requirement in a service's own requirements files whose package
-(by canonical name: `Django`, `django`, `django_` are one) is already listed
+(by canonical name: `Django`, `django` and `python_dotenv`, `python-dotenv` are one each) is already listed
 in the shared requirements file or the files it includes. The message says
 whether the versions differ. The shared file is for the services below its
 folder (all of them when it is at the root) and for any service that

@@ -65,7 +65,14 @@ def _masked(lines: List[str]) -> List[str]:
     alone does not say whether it is inside a string, so every secret pair on it is masked
     (run 81a: a docstring's ``password=`` was shown, read as code)."""
     masked = _git_lines(mask_credentials("".join(lines)))
-    return masked if len(masked) == len(lines) else [mask_credentials(line, prose=True) for line in lines]
+    if len(masked) == len(lines):
+        return masked
+    # (and a URL's `user:` with no `@` after it on its line: all after it, which the whole-file
+    # masking read as a password up to a later line's `@`)
+    return [_UNFINISHED_USERINFO.sub(r"\1***", mask_credentials(line, prose=True)) for line in lines]
+
+
+_UNFINISHED_USERINFO = re.compile(r"""(://[^\s:@/'"\[\]]*:)(?!\d{1,5}(?:[/?#\s'"]|$))(?![^@\n]*@)[^\n]+""")
 
 
 _GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from archcheck.facts.urls import mask_credentials
+from archcheck.output import fixes
 from tests.hostile._project import CONFIG, TEMPLATE, project, run
 
 
@@ -139,6 +140,18 @@ def test_a_diff_masks_a_string_s_secrets_when_a_url_runs_across_lines(tmp_path: 
     )
     diff = _cli(project(tmp_path, {"main.py": code}), "check", "--diff", "--no-cache").stdout
     assert "password=***" in diff and "S3CRETz" not in diff
+
+
+def test_a_diff_masks_the_start_of_a_password_whose_at_sign_is_on_a_later_line() -> None:
+    """Run 82a: the line-by-line fallback showed ``https://ci:FirstHalf`` where whole-file
+    masking had read a password up to the next line's ``@``."""
+    lines = [
+        "--extra-index-url https://ci:FirstHalfSecret\n",
+        "# continued@ here\n",
+        "API = 'http://h:8000/x'\n",
+    ]
+    shown = fixes._masked(lines)
+    assert shown[0] == "--extra-index-url https://ci:***\n" and shown[2] == lines[2]
 
 
 def test_a_diff_in_github_actions_is_fenced_from_workflow_commands(tmp_path: Path) -> None:
