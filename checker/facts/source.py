@@ -1203,13 +1203,19 @@ Rejected = Callable[[str, str, int, SyntaxError], Parsed]
 
 
 def parse(
-    path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE, rejected: Optional[Rejected] = None
+    path: str,
+    data: bytes,
+    limit: int = DEFAULT_MAX_FILE_SIZE,
+    rejected: Optional[Rejected] = None,
+    defer_slow: bool = False,
 ) -> Parsed:
     """Decode and parse a Python file, or say precisely why it cannot be. Line ends are made
     ``\n`` (Python reads a lone ``\r`` as one too), so that every line count agrees with ``ast``.
     A file of more tokens than ``max-file-size`` (``limit`` bytes) allows is not parsed. A file
     ``ast`` rejects is a syntax error, or what ``rejected`` makes of it (it may be newer
-    grammar: ``cst_fallback.parse_newer``)."""
+    grammar: ``cst_fallback.parse_newer``). With ``defer_slow``, a file this Python may be slow
+    to parse is left for later, as one for LibCST is (``cst_seconds``): a run gives such parses
+    a budget of CPU time in all."""
     text = decode(path, data)
     if isinstance(text, ParseProblem):
         return text
@@ -1225,8 +1231,12 @@ def parse(
             "square of its length)"
         )
         return _problem(path, reason)
+    slow = _may_parse_slowly(text)
+    if slow and defer_slow:
+        reason = "not run: the CPU time one run gives such parses went to the files before it (by path)"
+        return ParsedSource(path, text, None, skipped=_too_slow(path, reason), cst_seconds=SLOW_PARSE_CPU)
     try:
-        tree = _parse_slowly(text, path) if _may_parse_slowly(text) else quiet_parse(text, path)
+        tree = _parse_slowly(text, path) if slow else quiet_parse(text, path)
         return tree if isinstance(tree, ParseProblem) else ParsedSource(path, text, tree)
     except SyntaxError as exc:
         ast_error: SyntaxError = exc

@@ -62,10 +62,13 @@ class FilePlan:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # larger files are skipped, with an ARC001 finding
 
 
-def analyse_file(path: str, data: bytes, plan: FilePlan, rejected: Rejected = defer_newer) -> FileFacts:
+def analyse_file(
+    path: str, data: bytes, plan: FilePlan, rejected: Rejected = defer_newer, later: bool = False
+) -> FileFacts:
     """Parse one Python file once and gather its facts; what a file ``ast`` rejects gives is
-    ``rejected``'s (first: the CPU time LibCST may take to read it, see ``cst_fallback``)."""
-    parsed = parse(path, data, plan.max_file_size, rejected)
+    ``rejected``'s (first: the CPU time LibCST may take to read it, see ``cst_fallback``). A
+    file this Python may be slow to parse is left for later too, unless this is ``later``."""
+    parsed = parse(path, data, plan.max_file_size, rejected, defer_slow=not later)
     if isinstance(parsed, ParseProblem):
         return FileFacts(path, problems=(parsed,))
     generated = is_generated(path, parsed.text)
@@ -180,7 +183,7 @@ def read_calls(root: str, path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> Call
 
 
 def read_and_analyse(
-    root: str, path: str, plan: FilePlan, rejected: Rejected = defer_newer
+    root: str, path: str, plan: FilePlan, rejected: Rejected = defer_newer, later: bool = False
 ) -> Tuple[FileFacts, str]:
     """Read a file below ``root`` and analyse it by kind (an unreadable file is a ParseProblem),
     with the content hash of the bytes analysed ("" when none were)."""
@@ -190,7 +193,7 @@ def read_and_analyse(
     if is_env_file(posixpath.basename(path)):
         return analyse_env_file(path, data), content_hash(data)
     try:
-        return analyse_file(path, data, plan, rejected), content_hash(data)
+        return analyse_file(path, data, plan, rejected, later), content_hash(data)
     except RecursionError:  # a walk over a pathologically nested tree: this file only
         problem = ParseProblem("nested too deeply to analyse", Location(path))
         return FileFacts(path, problems=(problem,)), content_hash(data)

@@ -86,9 +86,10 @@ def _work(task: Task) -> Worked:
 
 
 def _newer_work(task: Task) -> Worked:
-    """A file left for LibCST, read by it now (``cst_fallback.parse_newer``)."""
+    """A file left for later, read now: by LibCST (``cst_fallback.parse_newer``), or by this
+    Python's parser, which may be slow on it."""
     root, path, plan = task
-    facts, analysed = read_and_analyse(root, path, plan, parse_newer)
+    facts, analysed = read_and_analyse(root, path, plan, parse_newer, later=True)
     return facts, fact_digests(facts, plan.views), analysed
 
 
