@@ -1233,8 +1233,13 @@ def parse(
         return _problem(path, reason)
     slow = _may_parse_slowly(text)
     if slow and defer_slow:
-        reason = "not run: the CPU time one run gives such parses went to the files before it (by path)"
-        return ParsedSource(path, text, None, skipped=_too_slow(path, reason), cst_seconds=SLOW_PARSE_CPU)
+        reason = (
+            "this Python's parser was not run on it: an f-string of thousands of placeholders parses in "
+            "quadratic time before Python 3.12, and the CPU time one run gives such parses went to the "
+            "files before it (by path)"
+        )
+        skipped = ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
+        return ParsedSource(path, text, None, skipped=skipped, cst_seconds=SLOW_PARSE_CPU)
     try:
         tree = _parse_slowly(text, path) if slow else quiet_parse(text, path)
         return tree if isinstance(tree, ParseProblem) else ParsedSource(path, text, tree)
