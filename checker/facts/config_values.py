@@ -858,7 +858,9 @@ class _Gatherer:
         None``); bound to anything else on any way (``for X in``, ``X = compute()``), it is no
         read. Remembered for when the walk reaches those nodes. A stack, not recursion: ``elif``
         chains nest thousands deep."""
-        state: Dict[str, _Bound] = {}  # a name -> what it holds here (absent: nothing known, empty)
+        if not block or not self.marks.between(block[0].lineno, block[-1].end_lineno or block[-1].lineno):
+            return  # no line of it may hold a URL or a read: nothing to remember
+        state = _Held()  # a name -> what it holds here (absent: nothing known, empty)
         frames: List[_Block] = [_Block(iter(block))]
         while frames:
             before = frames[-1].before
@@ -872,7 +874,7 @@ class _Gatherer:
             walrus: List[ast.NamedExpr] = []
             links: Sequence[ast.stmt] = chain or [statement]
             for link in links:
-                walrus += self._loads_stand_for(link, state) if state or self.walrus else []
+                walrus += self._loads_stand_for(link, state) if state.reads or self.walrus else []
                 if isinstance(link, ast.If):  # the branch where the name has no value
                     self._fallback_branches(link, state)
             bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
@@ -1082,7 +1084,23 @@ class _Block:
     before: Dict[str, _Bound] = field(default_factory=dict)
 
 
-def _leave_block(frames: List[_Block], state: Dict[str, _Bound]) -> None:
+class _Held(Dict[str, _Bound]):
+    """What each name holds in ``_fallbacks_after_reads``, and how many hold a read (while none
+    does, no statement's code needs walking for names that stand for one)."""
+
+    reads = 0
+
+    def __setitem__(self, name: str, bound: _Bound) -> None:
+        old = self.get(name, _EMPTY)
+        self.reads += (bound.read is not None) - (old.read is not None)
+        super().__setitem__(name, bound)
+
+    def update(self, other: Mapping[str, _Bound]) -> None:  # type: ignore[override]
+        for name, bound in other.items():
+            self[name] = bound
+
+
+def _leave_block(frames: List[_Block], state: _Held) -> None:
     """The block on top of ``frames`` ends: each name it bound holds what it held before or
     what the block left (it may not have run), or, among alternatives, what any of them left."""
     block = frames.pop()
