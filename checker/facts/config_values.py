@@ -648,8 +648,10 @@ class _Gatherer:
         elif none.scope in ("module", "class"):
             use = use._replace(kind=TARGET)
         elif none.scope == "function":
-            if any(_is_self_attribute(t) for t in targets):
-                use = use._replace(kind=TARGET)
+            if any(_is_self_attribute(t) or self._declared(t, none) for t in targets):
+                use = use._replace(
+                    kind=TARGET
+                )  # (a name declared global or nonlocal: the module's, or around)
             else:
                 local = next((t.id for t in targets if isinstance(t, ast.Name)), None)
                 use = use._replace(kind=LOCAL if local else NONE, name=local)
@@ -877,6 +879,8 @@ class _Gatherer:
                 walrus += self._loads_stand_for(link, state) if state.reads or self.walrus else []
                 if isinstance(link, ast.If):  # the branch where the name has no value
                     self._fallback_branches(link, state)
+            if isinstance(statement, _MATCH):  # `case None | "":` (before 3.10 no statement has cases)
+                self._fallback_cases(statement, state)
             bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
             bound += [(named.target, named.value) for named in walrus]
             bindings = [(dotted(target), value) for target, value in bound]
@@ -898,6 +902,17 @@ class _Gatherer:
             alternatives = _Alternatives(len(blocks)) if isinstance(statement, (ast.If, _MATCH)) else None
             around = frames[-1]
             frames += [_Block(iter(inner), around, alternatives) for inner in reversed(blocks)]
+
+    def _fallback_cases(self, statement: ast.AST, state: Mapping[str, _Bound]) -> None:
+        """``match X:`` / ``case None | "": X = url``: the fallback of the read ``X`` holds."""
+        subject = getattr(statement, "subject", None)
+        name = dotted(subject) if isinstance(subject, ast.expr) else None
+        value = state.get(name or "", _EMPTY).read
+        if value is None:
+            return
+        for case in getattr(statement, "cases", ()):
+            if case.guard is None and _matches_nothing(case.pattern):
+                self._fallback_assignments(case.body, name, value)
 
     def _fallback_branches(self, statement: ast.If, state: Mapping[str, _Bound]) -> None:
         for for_value, branch in ((False, statement.body), (True, statement.orelse)):
@@ -974,6 +989,16 @@ class _Gatherer:
             and node.id in wanted
             and id(node) not in self.default_uses
         }
+
+    def _declared(self, target: ast.expr, use: _Use) -> bool:
+        """Is ``target`` a name the function declares ``global`` or ``nonlocal`` (a constant of
+        the module's, or a local of the function around, set here)?"""
+        function = self.frames[use.frame][0]
+        if not isinstance(target, ast.Name) or function is None:
+            return False
+        return any(
+            kind in ("global", "nonlocal") for kind in self.source.own_bindings(function).get(target.id, ())
+        )
 
     def _frame(self, node: ast.AST, around: _Use) -> int:
         """A new function or class body met, inside the one ``around`` is in."""
@@ -1128,6 +1153,18 @@ def _empty(value: ast.expr) -> bool:
 def _may_be_url(text: str) -> bool:
     """Could a fallback's text be a URL or a host (``"redis://localhost:6379/0"``, ``"localhost:6379"``)?"""
     return "://" in text or bare_host(text.replace(PLACEHOLDER, "0")) is not None
+
+
+def _matches_nothing(pattern: ast.AST) -> bool:
+    """A ``case`` pattern that matches only no value: ``None``, ``""``, or several joined by ``|``."""
+    if type(pattern).__name__ == "MatchOr":
+        return all(_matches_nothing(p) for p in getattr(pattern, "patterns", ()))
+    if type(pattern).__name__ == "MatchSingleton":
+        return getattr(pattern, "value", 0) is None
+    if type(pattern).__name__ == "MatchValue":
+        value = getattr(pattern, "value", None)
+        return isinstance(value, ast.Constant) and value.value == ""
+    return False
 
 
 def _elif_chain(statement: ast.If) -> List[ast.If]:

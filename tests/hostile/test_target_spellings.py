@@ -55,6 +55,12 @@ SPELLINGS: Dict[str, str] = {
     "l4": f"ALLOWANCE_SERVICE_URL = {URL}\n",
     "l5": f"ORIGIN_SERVER_URL = {URL}\n",
     "l6": f"CALLBACK_QUEUE_URL = {URL}\n",
+    # run 82a: a module constant or an outer local set through global / nonlocal
+    "m1": f"import httpx\nBASE_URL = None\n\n\ndef configure():\n    global BASE_URL\n    BASE_URL = {URL}\n",
+    "m2": (
+        f"import httpx\n\n\ndef outer():\n    url = None\n\n    def set_url():\n        nonlocal url\n"
+        f"        url = {URL}\n\n    set_url()\n    return httpx.get(url)\n"
+    ),
 }
 # look-alikes that stay silent: a function of the module's or one imported under the name
 # `get`, a walrus for a log line
@@ -152,6 +158,8 @@ FALLBACKS = {
         'import os\nimport httpx\ndef f():\n    local = "http://localhost:8000/"\n'
         '    return httpx.get(os.getenv("X", local))\n'
     ),
+    # run 82a/82b: a case that matches no value
+    "an": 'import os\nAPI_URL = os.getenv("X")\nmatch API_URL:\n    case None | "":\n        API_URL = "http://localhost:8000/"\n',
 }
 
 
