@@ -881,6 +881,12 @@ class _Gatherer:
                     self._fallback_branches(link, state)
             if isinstance(statement, _MATCH):  # `case None | "":` (before 3.10 no statement has cases)
                 self._fallback_cases(statement, state)
+            empty = frames[-1].empty_after  # (names the rest of this block sees empty: an early exit)
+            if len(chain) == 1 and not chain[0].orelse and _leaves(chain[0].body):
+                tested = _tested_for_nothing(chain[0].test, for_value=True)
+                read = state.get(tested, _EMPTY).read if isinstance(tested, str) else None
+                if isinstance(tested, str) and read is not None:  # `if X: return` then `X = url`
+                    empty[tested] = read
             bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
             bound += [(named.target, named.value) for named in walrus]
             bindings = [(dotted(target), value) for target, value in bound]
@@ -888,6 +894,8 @@ class _Gatherer:
             for name, value in bindings:
                 if name is None:
                     continue
+                if value is not None and name in empty:
+                    self.handled[id(value)] = self._read_key(empty.pop(name))
                 if name not in before:
                     before[name] = state.get(name, _EMPTY)
                 if value is not None and self.is_config_read(value):
@@ -1107,6 +1115,7 @@ class _Block:
     around: Optional[_Block] = None  # the block of the statement that holds this one
     alternatives: Optional[_Alternatives] = None
     before: Dict[str, _Bound] = field(default_factory=dict)
+    empty_after: Dict[str, ast.expr] = field(default_factory=dict)  # name -> its read, left when set
 
 
 class _Held(Dict[str, _Bound]):
@@ -1153,6 +1162,11 @@ def _empty(value: ast.expr) -> bool:
 def _may_be_url(text: str) -> bool:
     """Could a fallback's text be a URL or a host (``"redis://localhost:6379/0"``, ``"localhost:6379"``)?"""
     return "://" in text or bare_host(text.replace(PLACEHOLDER, "0")) is not None
+
+
+def _leaves(body: Sequence[ast.stmt]) -> bool:
+    """Does a block end by leaving (``return``, ``raise``, ``continue``, ``break``)?"""
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
 
 
 def _matches_nothing(pattern: ast.AST) -> bool:

@@ -57,6 +57,11 @@ SPELLINGS: Dict[str, str] = {
     "l6": f"CALLBACK_QUEUE_URL = {URL}\n",
     # run 82a: a module constant or an outer local set through global / nonlocal
     "m1": f"import httpx\nBASE_URL = None\n\n\ndef configure():\n    global BASE_URL\n    BASE_URL = {URL}\n",
+    # an early exit while the name is empty: what follows overrides a value that is set
+    "m3": (
+        "import os\nclass C:\n    def __init__(self):\n        self.api_url = os.getenv('X')\n"
+        f"        if not self.api_url:\n            return\n        self.api_url = {URL}\n"
+    ),
     "m2": (
         f"import httpx\n\n\ndef outer():\n    url = None\n\n    def set_url():\n        nonlocal url\n"
         f"        url = {URL}\n\n    set_url()\n    return httpx.get(url)\n"
@@ -160,6 +165,11 @@ FALLBACKS = {
     ),
     # run 82a/82b: a case that matches no value
     "an": 'import os\nAPI_URL = os.getenv("X")\nmatch API_URL:\n    case None | "":\n        API_URL = "http://localhost:8000/"\n',
+    # run 82a: an early exit while the name is set
+    "ao": (
+        "import os\nclass C:\n    def __init__(self):\n        self.api_url = os.getenv('X')\n"
+        "        if self.api_url:\n            return\n        self.api_url = 'http://localhost:8000/'\n"
+    ),
 }
 
 
