@@ -37,6 +37,7 @@ from archcheck.facts.names import (
     definition_parts,
     dotted,
     every_alias,
+    leaves,
     qualified,
     rebound_names,
 )
@@ -882,7 +883,7 @@ class _Gatherer:
             if isinstance(statement, _MATCH):  # `case None | "":` (before 3.10 no statement has cases)
                 self._fallback_cases(statement, state)
             empty = frames[-1].empty_after  # (names the rest of this block sees empty: an early exit)
-            if len(chain) == 1 and not chain[0].orelse and _leaves(chain[0].body):
+            if len(chain) == 1 and not chain[0].orelse and leaves(chain[0].body):
                 tested = _tested_for_nothing(chain[0].test, for_value=True)
                 read = state.get(tested, _EMPTY).read if isinstance(tested, str) else None
                 if isinstance(tested, str) and read is not None:  # `if X: return` then `X = url`
@@ -1162,11 +1163,6 @@ def _empty(value: ast.expr) -> bool:
 def _may_be_url(text: str) -> bool:
     """Could a fallback's text be a URL or a host (``"redis://localhost:6379/0"``, ``"localhost:6379"``)?"""
     return "://" in text or bare_host(text.replace(PLACEHOLDER, "0")) is not None
-
-
-def _leaves(body: Sequence[ast.stmt]) -> bool:
-    """Does a block end by leaving (``return``, ``raise``, ``continue``, ``break``)?"""
-    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
 
 
 def _matches_nothing(pattern: ast.AST) -> bool:

@@ -52,7 +52,6 @@ from archcheck.facts.names import (
     definition_parts,
     dotted,
     every_alias,
-    meanings,
     own_nodes,
     qualify,
     scope_split,
@@ -261,14 +260,8 @@ def _decorator(node: ast.expr, scope: _Scope, aliases: Mapping[str, str], heads:
         return qualify(written, aliases) or written
     scopes = [s.node for s in _chain(scope) if s.node is not None]
     decided = deciding_scope(head, scopes, source.bindings_of, source.bindings_of(None, handlers=False))
-    kinds, where = decided[0], decided[1]
-    imported = source.imports_of(where)
-    if head in imported:
-        meant = meanings(written, imported)
-        return next((m for m in meant if m in _KNOWN), meant[0] if meant else written)
-    if kinds and "import" not in kinds:
-        return written  # bound there otherwise (a parameter, a local): no import's name
-    return qualify(written, aliases) or written
+    meant = source.meanings_where(written, decided[0], decided[1], aliases)
+    return next((m for m in meant if m in _KNOWN), meant[0] if meant else written)
 
 
 def _delegation(node: ast.stmt) -> Optional[ast.Call]:

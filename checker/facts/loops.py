@@ -46,10 +46,9 @@ from archcheck.facts.names import (
     dotted,
     every_alias,
     first_parameter,
-    meanings,
+    leaves,
     own_nodes,
     parameters,
-    qualify,
     rebound_names,
     replaced_definitions,
     scope_split,
@@ -591,14 +590,7 @@ class _Gatherer:
             scopes: Sequence[Union[Function, ast.ClassDef]] = ctx.scopes[::-1]
             decided = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())
             known = self._decided[(head, id(ctx.scopes))] = (ctx.scopes, decided[0], decided[1])
-        kinds, where = known[1], known[2]
-        here = self.source.imports_of(where)
-        if head in here:
-            return meanings(written, here)
-        if kinds and "import" not in kinds:
-            return []  # bound there otherwise (a parameter, a local, a def): no import's name
-        qualified = qualify(written, self.aliases)
-        return [qualified] if qualified is not None else []
+        return self.source.meanings_where(written, known[1], known[2], self.aliases)
 
     def _bindings_of(self, scope: Union[Function, ast.ClassDef]) -> Dict[str, List[str]]:
         """A function's or a class body's bindings, with what nested functions rebind of its
@@ -897,20 +889,20 @@ class _Gatherer:
                 rest = self._passes_idle[(id(link), depth)] = body and (meaning.idle_if_false or rest)
             return rest
         if isinstance(node, TRIES) and self._probes_running_loop(node):
-            leaves = self._passes_idle.get((id(node), -1))  # once per `try`, at any depth
-            if leaves is None:
+            judged = self._passes_idle.get((id(node), -1))  # once per `try`, at any depth
+            if judged is None:
                 # the body, or its `else`, leaves when the probe raised nothing: when a loop runs
-                leaves = (_leaves(node.body) or _leaves(node.orelse)) and all(
+                judged = (leaves(node.body) or leaves(node.orelse)) and all(
                     self._guards(node, h, ctx) for h in node.handlers
                 )
-                self._passes_idle[(id(node), -1)] = leaves
-            return leaves
+                self._passes_idle[(id(node), -1)] = judged
+            return judged
         return False
 
     def _ends_idle(self, body: Sequence[ast.stmt], ctx: _Context, depth: int) -> bool:
         """Is the end of ``body`` reached only while no loop runs (or never)? Looked for in 16
         nested blocks at most: deeper, it is not known (and a loop entry after it is flagged)."""
-        if _leaves(body):
+        if leaves(body):
             return True
         return depth < _NESTED_GUARDS and any(self._leaves_when_running(s, ctx, depth + 1) for s in body)
 
@@ -921,10 +913,6 @@ class _Gatherer:
 def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:
     """The value of the first of ``call``'s keyword arguments named one of ``names``."""
     return next((k.value for k in call.keywords if k.arg in names), None)
-
-
-def _leaves(body: Sequence[ast.stmt]) -> bool:
-    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
 
 
 def _falsy(node: ast.expr) -> bool:

@@ -215,6 +215,11 @@ def stored_names(target: ast.AST) -> List[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
 
 
+def leaves(body: Sequence[ast.stmt]) -> bool:
+    """Does a block end by leaving (``return``, ``raise``, ``continue``, ``break``)?"""
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
 def rebound_names(statement: ast.stmt) -> List[str]:
     """The names (``self.x`` too) a statement binds in its own code other than by ``=`` and
     ``:=`` (``assigned_values``): ``def``, ``class``, ``import``, a ``for`` target, ``with ...

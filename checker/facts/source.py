@@ -50,6 +50,7 @@ from archcheck.facts.names import (
     declared_rebindings,
     meanings,
     own_imports,
+    qualify,
     scope_bindings,
     with_rebindings,
 )
@@ -231,6 +232,22 @@ class ParsedSource:
             own = self.own_bindings(scope, handlers)
             found = self._bindings[key] = with_rebindings(own, self.rebound().get(key[0]))
         return found
+
+    def meanings_where(
+        self, written: str, kinds: Sequence[str], where: Optional[ast.AST], aliases: Mapping[str, str]
+    ) -> List[str]:
+        """What a dotted name as written may name, read where ``names.deciding_scope`` found its
+        first name (``kinds`` and ``where``): through that scope's own imports of it (each of
+        them); nothing if the scope binds it otherwise (a parameter, a local, a def); else
+        through the file's imports (``aliases``)."""
+        head = written.split(".")[0]
+        imported = self.imports_of(where)
+        if head in imported:
+            return meanings(written, imported)
+        if kinds and "import" not in kinds:
+            return []
+        qualified = qualify(written, aliases)
+        return [qualified] if qualified is not None else []
 
     def imports_of(self, scope: Optional[ast.AST]) -> Dict[str, List[str]]:
         """A function's, a class body's or the module's (None) own imports
