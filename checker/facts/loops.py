@@ -87,6 +87,7 @@ _NESTED_GUARDS = 16  # blocks within blocks whose ends are judged for a guard
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _PROBE_ERRORS = frozenset({"RuntimeError"})  # what a probe raises when no loop runs
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+_SWALLOWS = _RAISES | {"suppress"}  # context managers after which the code runs though the body raised
 
 
 # text without these holds no loop factory or running-loop probe: no name needs tracking
@@ -291,6 +292,8 @@ class _Gatherer:
                     return RUNNING
         if self._loop_exists(test, ctx):
             return ALWAYS
+        if isinstance(test, ast.Constant):  # `if True:` is never false, `if False:` never true
+            return ALWAYS if test.value else ALWAYS.negated()
         return UNKNOWN
 
     def _loop_exists(self, test: ast.expr, ctx: _Context) -> bool:
@@ -405,7 +408,7 @@ class _Gatherer:
             stack.append((node.finalbody, ctx))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self._expressions([item.context_expr for item in node.items], ctx)
-            expected = ctx.expected or any(self._expects_error(item.context_expr) for item in node.items)
+            expected = ctx.expected or any(_called(item.context_expr, _RAISES) for item in node.items)
             stack.append((node.body, replace(ctx, expected=expected)))
         else:
             own: List[object] = []
@@ -872,9 +875,11 @@ class _Gatherer:
     def _leaves_when_running(self, node: ast.stmt, ctx: _Context, depth: int = 0) -> bool:
         """Is ``node`` passed only while no loop runs? ``if loop.is_running(): return``; an
         ``if``/``elif``/``else`` each branch of which leaves, runs only while no loop runs, or
-        ends so (``if not loop.is_running(): pass`` / ``else: return``); or a ``try`` that
-        probes the running loop and then leaves. Judged once per ``if``: an ``elif`` chain of
-        thousands of links is walked once, from its end (with what follows each link known)."""
+        ends so (``if not loop.is_running(): pass`` / ``else: return``); a ``try`` that
+        probes the running loop and then leaves; or a ``try``, ``with`` or ``match`` each way
+        out of which ends so (``try: <guard> finally: ...``, ``case _:``). Judged once per
+        ``if``: an ``elif`` chain of thousands of links is walked once, from its end (with what
+        follows each link known)."""
         if isinstance(node, ast.If):
             known = self._passes_idle.get((id(node), depth))
             if known is not None:
@@ -896,7 +901,28 @@ class _Gatherer:
                     self._guards(node, h, ctx) for h in node.handlers
                 )
                 self._passes_idle[(id(node), -1)] = judged
-            return judged
+            if judged:
+                return True
+        if depth >= _NESTED_GUARDS:
+            return False
+        if isinstance(node, TRIES):
+            # a `finally` that ends so ends every way out; else the body (or its `else`) must,
+            # and every handler, entered maybe before the body's guard ran
+            return self._ends_idle(node.finalbody, ctx, depth) or (
+                (self._ends_idle(node.body, ctx, depth) or self._ends_idle(node.orelse, ctx, depth))
+                and all(self._ends_idle(h.body, ctx, depth) for h in node.handlers)
+            )
+        if isinstance(node, (ast.With, ast.AsyncWith)):  # unless it may swallow what the body raised
+            swallows = any(_called(item.context_expr, _SWALLOWS) for item in node.items)
+            return not swallows and self._ends_idle(node.body, ctx, depth)
+        if isinstance(node, ast.Match):
+            last = node.cases[-1] if node.cases else None
+            return (
+                last is not None
+                and last.guard is None
+                and _irrefutable(last.pattern)
+                and all(self._ends_idle(case.body, ctx, depth) for case in node.cases)
+            )
         return False
 
     def _ends_idle(self, body: Sequence[ast.stmt], ctx: _Context, depth: int) -> bool:
@@ -906,13 +932,29 @@ class _Gatherer:
             return True
         return depth < _NESTED_GUARDS and any(self._leaves_when_running(s, ctx, depth + 1) for s in body)
 
-    def _expects_error(self, node: ast.expr) -> bool:
-        return isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in _RAISES
-
 
 def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:
     """The value of the first of ``call``'s keyword arguments named one of ``names``."""
     return next((k.value for k in call.keywords if k.arg in names), None)
+
+
+def _called(node: ast.expr, names: FrozenSet[str]) -> bool:
+    """Is ``node`` a call of a function or method with one of ``names`` (``pytest.raises(E)``)?"""
+    return isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in names
+
+
+def _irrefutable(pattern: ast.pattern) -> bool:
+    """Does a ``case`` pattern match every subject (``case _:``, ``case x:``, ``case _ | 1:``)?"""
+    todo = [pattern]
+    while todo:  # (`as` and `|` may nest deep)
+        node = todo.pop()
+        if isinstance(node, ast.MatchAs):
+            if node.pattern is None:
+                return True
+            todo.append(node.pattern)
+        elif isinstance(node, ast.MatchOr):
+            todo += node.patterns
+    return False
 
 
 def _falsy(node: ast.expr) -> bool:

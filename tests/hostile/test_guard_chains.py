@@ -56,3 +56,63 @@ def test_the_nesting_bound_counts_from_the_guard_not_from_the_function(wrappers:
     calls = LoopCalls(frozenset({"asyncio.run"}), frozenset({"run_until_complete"}))
     entries = gather_loop_entries(ParsedSource("m.py", text, ast.parse(text)), {"asyncio": "asyncio"}, calls)
     assert [entry.guarded for entry in entries] == [True]
+
+
+_GUARD = ["if loop.is_running():", "    return"]
+
+
+def _wrapped(wrapper: List[str], inner: List[str]) -> str:
+    """``wrapper``'s lines, with ``{guard}`` replaced by the guard (indented as the marker is),
+    then a loop entry after the wrapper."""
+    lines = [
+        "import asyncio",
+        "import contextlib",
+        "",
+        "async def f(x, lock):",
+        "    loop = asyncio.get_event_loop()",
+    ]
+    for line in wrapper:
+        if line.strip() == "{guard}":
+            indent = line[: len(line) - len(line.lstrip())]
+            lines += ["    " + indent + g for g in inner]
+        else:
+            lines.append("    " + line)
+    lines.append("    loop.run_until_complete(g())")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "wrapper, guarded",
+    [
+        (["try:", "    {guard}", "finally:", "    lock.release()"], True),
+        (["try:", "    pass", "finally:", "    {guard}"], True),
+        (["try:", "    {guard}", "except ValueError:", "    return"], True),
+        (["try:", "    {guard}", "except ValueError:", "    pass"], False),  # the handler may come first
+        (["if True:", "    {guard}"], True),
+        (["if 1:", "    {guard}", "else:", "    pass"], True),
+        (["if x:", "    {guard}"], False),
+        (["with lock:", "    {guard}"], True),
+        (["with contextlib.suppress(KeyError):", "    {guard}"], False),  # a raise skips the guard
+        (["match x:", "    case 1:", "        return", "    case _:", "        {guard}"], True),
+        (["match x:", "    case 1:", "        return", "    case (_ as y) | 2:", "        {guard}"], True),
+        (["match x:", "    case 1:", "        return", "    case 2:", "        {guard}"], False),  # no match
+        (["match x:", "    case 1:", "        pass", "    case _:", "        {guard}"], False),
+        (["match x:", "    case 1:", "        return", "    case _ if x:", "        {guard}"], False),
+    ],
+)
+def test_a_guard_inside_a_block_guards_what_follows_every_way_out_of_it(
+    wrapper: List[str], guarded: bool
+) -> None:
+    """Run 82b: a guard inside ``try``/``finally``, ``if True:`` or ``match`` did not guard what
+    follows the statement, though every way out of it passes the guard."""
+    text = _wrapped(wrapper, _GUARD)
+    calls = LoopCalls(frozenset({"asyncio.run"}), frozenset({"run_until_complete"}))
+    entries = gather_loop_entries(ParsedSource("m.py", text, ast.parse(text)), {"asyncio": "asyncio"}, calls)
+    assert [entry.guarded for entry in entries] == [guarded], text
+
+
+def test_dead_code_under_if_false_is_no_loop_entry_that_runs() -> None:
+    text = "import asyncio\n\nasync def f():\n    if False:\n        asyncio.run(g())\n    if 0:\n        pass\n    else:\n        asyncio.run(g())\n"
+    calls = LoopCalls(frozenset({"asyncio.run"}), frozenset({"run_until_complete"}))
+    entries = gather_loop_entries(ParsedSource("m.py", text, ast.parse(text)), {"asyncio": "asyncio"}, calls)
+    assert [entry.guarded for entry in entries] == [True, False]
