@@ -568,7 +568,10 @@ class _Gatherer:
         (``async def f(asyncio): asyncio.run(x)``, or a module's own ``def run``)? Then it is
         not what the file imports. ``global`` and ``nonlocal`` send the name on to the module
         or the function around; a comprehension's or a lambda's own names come first."""
-        head = (dotted(node) or "").split(".")[0]
+        return self._shadowed_name((dotted(node) or "").split(".")[0], ctx)
+
+    def _shadowed_name(self, head: str, ctx: _Context) -> bool:
+        """``_shadowed`` of a name."""
         if binds(ctx.bound, head):
             return True
         decided = deciding_scope(head, ctx.scopes[::-1], self._bindings_of, self._module_bindings())
@@ -670,7 +673,9 @@ class _Gatherer:
         """What the callee of an ``instance:`` kind may be: as the scope of ``ctx`` reads it, or
         as another scope that rebinds the name read it (``instance:=``, ``_as_seen_elsewhere``)."""
         written = kind[len("instance:") :]
-        return [written[1:]] if written.startswith("=") else self._written_meanings(written, ctx)
+        if written.startswith("="):
+            return [written[1:]]
+        return [] if self._shadowed_name(written.split(".")[0], ctx) else self._written_meanings(written, ctx)
 
     def _running_flags(self, function: Function, ctx: _Context) -> Set[str]:
         """Names a function binds only to ``is_running()`` of this thread's loop (``running =

@@ -86,6 +86,7 @@ class ParsedSource:
     _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
     _positions: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
     _rebound: Optional[Rebound] = None  # see ``rebound``
+    _rebound_as_written: Optional[Rebound] = None  # see ``_rebound_otherwise``
     # see ``own_bindings`` and ``bindings_of``: (a scope's id, None for the module's; handlers)
     _own_bindings: Dict[Tuple[Optional[int], bool], Dict[str, List[str]]] = field(default_factory=dict)
     _bindings: Dict[Tuple[Optional[int], bool], Dict[str, List[str]]] = field(default_factory=dict)
@@ -164,6 +165,20 @@ class ParsedSource:
                 self._rebound = declared_rebindings(tree.body, marks.covers, self._as_seen_elsewhere)
         return self._rebound
 
+    def _rebound_otherwise(self, scope: ast.AST, name: str) -> bool:
+        """Does another function rebind a function's ``name`` (``nonlocal``) other than by an
+        import? Read from the bindings as written (``rebound`` itself asks, through
+        ``_instance_seen_from``), once per file where some scope rebinds a loop or an instance."""
+        if self._rebound_as_written is None:
+            self._rebound_as_written = {}
+            if self.ast_tree is not None:
+                marks = self.marked_where((), ("global", "nonlocal"))
+                self._rebound_as_written = declared_rebindings(
+                    self.ast_tree.body, marks.covers, lambda where, _around: self.own_bindings(where)
+                )
+        kinds = self._rebound_as_written.get(id(scope), {}).get(name, ())
+        return any(kind != "import" for kind in kinds)
+
     def _as_seen_elsewhere(self, scope: ast.AST, around: Tuple[ast.AST, ...] = ()) -> Dict[str, List[str]]:
         """``own_bindings`` of a function or a class body as another scope reads them (what it
         rebinds there through ``global`` or ``nonlocal``): an instance of a name that the scope
@@ -202,8 +217,8 @@ class ParsedSource:
                 break  # the module's name
             if "nonlocal" in kinds and "import" not in kinds:
                 continue
-            if "import" not in kinds:
-                return "other"  # a parameter or a local: no known instance
+            if "import" not in kinds or self._rebound_otherwise(where, head):
+                return "other"  # a parameter, a local, or rebound elsewhere: no known instance
             meant = meanings(written, self.imports_of(where))
             return f"instance:={meant[0]}" if len(meant) == 1 else "other"
         return kind

@@ -359,3 +359,68 @@ def test_run_78_declarations_chains_and_receivers(tmp_path: Path, monkeypatch: p
     expected = marked(MORE)
     found = unscreened_agree(root, monkeypatch)
     assert sorted(line for code, _, line in found if code in ("ASY002", "ASY003")) == expected
+
+
+FACTORY_REBOUND = """\
+import asyncio
+
+
+def use_fake():
+    global asyncio
+    asyncio = FakeAsyncio()
+
+
+def setup():
+    global loop
+    loop = asyncio.new_event_loop()
+
+
+async def f(x):
+    loop.run_until_complete(x)
+
+
+def outer():
+    from asyncio import new_event_loop as make
+
+    def mid():
+        nonlocal make
+        make = object
+
+    def setup_inner():
+        global inner_loop
+        inner_loop = make()
+
+
+async def g(x):
+    inner_loop.run_until_complete(x)
+"""
+
+FACTORY_REIMPORTED = """\
+import asyncio
+
+
+def lazy():
+    global asyncio
+    import asyncio
+
+
+def setup():
+    global loop
+    loop = asyncio.new_event_loop()
+
+
+async def f(x):
+    loop.run_until_complete(x)  # yes
+"""
+
+
+@pytest.mark.parametrize("code", [FACTORY_REBOUND, FACTORY_REIMPORTED])
+def test_a_loop_bound_through_global_reads_its_factory_with_what_other_functions_rebind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    """Run 82b: a loop a function binds through ``global`` was read through the factory's
+    import though another function rebinds that factory (``global asyncio; asyncio = Fake()``,
+    or ``nonlocal make``), while the same loop bound at module level was not."""
+    root = project(tmp_path, {"a.py": code})
+    found = [f[2] for f in unscreened_agree(root, monkeypatch) if f[0] == "ASY002"]
+    assert found == marked(code)
