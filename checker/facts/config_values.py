@@ -772,13 +772,22 @@ class _Gatherer:
     def _conditional(self, node: ast.IfExp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         """``read if <test of the environment> else url`` (either way round) falls back to the
         other branch, as ``read or url`` does: ``os.environ["X"] if "X" in os.environ else url``,
-        ``os.getenv("X") if os.getenv("X") else url``."""
+        ``os.getenv("X") if os.getenv("X") else url``, ``url if not (X := read) else X``."""
         branches = ((node.body, node.orelse), (node.orelse, node.body))
         present = self._present_when(node.test)  # (the read's branch is the one taken when it is set)
-        for read, other in branches if self._tests_environment(node.test) else ():
-            if present is not None and present != (read is node.body):
+        tested = _tested_for_nothing(node.test) or _tested_for_nothing(node.test, for_value=True)
+        walrus = tested if isinstance(tested, ast.NamedExpr) and self.is_config_read(tested.value) else None
+
+        def read_of(branch: ast.expr) -> Optional[ast.expr]:  # (a name the test binds to the read too)
+            if self.is_config_read(branch):
+                return branch
+            return walrus.value if walrus is not None and dotted(branch) == dotted(walrus.target) else None
+
+        for branch, other in branches if self._tests_environment(node.test) else ():
+            if present is not None and present != (branch is node.body):
                 continue  # `url if X is not None else X`: the URL is taken when the variable is set
-            if self.is_config_read(read) and not self.is_config_read(other):
+            read = read_of(branch)
+            if read is not None and read_of(other) is None:
                 key, source = self._read_key(read)
                 self._record_fallback(node, key, other, source, none)
                 return [(node.test, none), (node.body, none), (node.orelse, none)]
@@ -882,6 +891,8 @@ class _Gatherer:
                     self._fallback_branches(link, state)
             if isinstance(statement, _MATCH):  # `case None | "":` (before 3.10 no statement has cases)
                 self._fallback_cases(statement, state)
+            if isinstance(statement, _LOOPS) and statement.orelse:
+                self._fallback_loop_else(statement)
             empty = frames[-1].empty_after  # (names the rest of this block sees empty: an early exit)
             if len(chain) == 1 and not chain[0].orelse and leaves(chain[0].body):
                 tested = _tested_for_nothing(chain[0].test, for_value=True)
@@ -922,6 +933,23 @@ class _Gatherer:
         for case in getattr(statement, "cases", ()):
             if case.guard is None and _matches_nothing(case.pattern):
                 self._fallback_assignments(case.body, name, value)
+
+    def _fallback_loop_else(self, loop: Union[ast.For, ast.AsyncFor, ast.While]) -> None:
+        """``for key in keys: X = read`` / ``if X: break`` / ``else: X = url``: the ``else`` runs
+        when no read gave a value, so what it gives ``X`` is the read's fallback."""
+        reads: Dict[str, ast.expr] = {}
+        for statement in loop.body:
+            if isinstance(statement, ast.Assign) and self.is_config_read(statement.value):
+                reads.update((name, statement.value) for name in map(dotted, statement.targets) if name)
+            if not (isinstance(statement, ast.If) and isinstance(statement.body[-1], ast.Break)):
+                continue
+            tested = _tested_for_nothing(statement.test, for_value=True)
+            if isinstance(tested, ast.NamedExpr) and self.is_config_read(tested.value):
+                tested, read = dotted(tested.target), tested.value  # `if (X := read): break`
+            else:
+                read = reads.get(tested) if isinstance(tested, str) else None
+            if read is not None:
+                self._fallback_assignments(loop.orelse, tested, read)
 
     def _fallback_branches(self, statement: ast.If, state: Mapping[str, _Bound]) -> None:
         for for_value, branch in ((False, statement.body), (True, statement.orelse)):
@@ -1076,6 +1104,7 @@ _BODIES = {
 
 
 _MATCH = getattr(ast, "Match", ast.If)  # (3.10)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 class _Bound(NamedTuple):

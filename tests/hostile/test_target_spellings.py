@@ -170,6 +170,17 @@ FALLBACKS = {
         "import os\nclass C:\n    def __init__(self):\n        self.api_url = os.getenv('X')\n"
         "        if self.api_url:\n            return\n        self.api_url = 'http://localhost:8000/'\n"
     ),
+    # run 82a: the test binds the name it falls back from; run 82b: a loop's `else` after no read gave one
+    "ap": 'import os\nAPI_URL = "http://localhost:8000/" if not (API_URL := os.getenv("X")) else API_URL\n',
+    "aq": 'import os\nAPI_URL = API_URL if (API_URL := os.getenv("X")) is not None else "http://localhost:8000/"\n',
+    "ar": (
+        'import os\nfor key in ("X", "Y"):\n    API_URL = os.getenv(key)\n    if API_URL:\n        break\n'
+        'else:\n    API_URL = "http://localhost:8000/"\n'
+    ),
+    "as": (
+        "import os\nwhile keys:\n    if (API_URL := os.environ.get(keys.pop())):\n        break\n"
+        'else:\n    API_URL = "http://localhost:8000/"\n'
+    ),
 }
 
 
@@ -224,6 +235,17 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     # run 81a: the URL taken when the variable is set
     "u": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = "http://localhost:8000/" if API_URL is not None else API_URL\n',
     "v": 'import os\nAPI_URL = "http://localhost:8000/" if "X" in os.environ else os.environ.get("X")\n',
+    # the test binds the name, but the URL is taken when it is set; a loop's `else` that always runs
+    "w": 'import os\nAPI_URL = "http://localhost:8000/" if (API_URL := os.getenv("X")) else API_URL\n',
+    "x": 'import os\nAPI_URL = OTHER if not (API_URL := os.getenv("X")) else "http://localhost:8000/"\n',
+    "y": (
+        'import os\nfor key in ("X", "Y"):\n    API_URL = os.getenv(key)\nelse:\n'
+        '    API_URL = "http://localhost:8000/"\n'
+    ),
+    "z": (
+        'import os\nfor key in ("X", "Y"):\n    API_URL = os.getenv(key)\n    if not API_URL:\n        break\n'
+        'else:\n    API_URL = "http://localhost:8000/"\n'
+    ),
 }
 
 
