@@ -944,12 +944,13 @@ class _Gatherer:
             if not (isinstance(statement, ast.If) and isinstance(statement.body[-1], ast.Break)):
                 continue
             tested = _tested_for_nothing(statement.test, for_value=True)
-            if isinstance(tested, ast.NamedExpr) and self.is_config_read(tested.value):
-                tested, read = dotted(tested.target), tested.value  # `if (X := read): break`
+            if isinstance(tested, ast.NamedExpr):  # `if (X := read): break`
+                name = dotted(tested.target)
+                read = tested.value if self.is_config_read(tested.value) else None
             else:
-                read = reads.get(tested) if isinstance(tested, str) else None
+                name, read = tested, reads.get(tested or "")
             if read is not None:
-                self._fallback_assignments(loop.orelse, tested, read)
+                self._fallback_assignments(loop.orelse, name, read)
 
     def _fallback_branches(self, statement: ast.If, state: Mapping[str, _Bound]) -> None:
         for for_value, branch in ((False, statement.body), (True, statement.orelse)):
