@@ -188,6 +188,12 @@ class _Context:
     scopes: Tuple[Union[Function, ast.ClassDef], ...] = ()
     bound: Optional[Bound] = None
 
+    @property
+    def functions(self) -> Tuple[Union[Function, ast.ClassDef], ...]:
+        """``scopes`` as code nested in this code sees them: a class body's names are not seen
+        from its methods, lambdas or comprehensions."""
+        return tuple(s for s in self.scopes if not isinstance(s, ast.ClassDef))
+
 
 _NONE: FrozenSet[str] = frozenset()
 
@@ -429,7 +435,7 @@ class _Gatherer:
             qualname = ctx.class_prefix + node.name
         else:
             qualname = (f"{ctx.function}.<locals>." if ctx.function else "") + node.name
-        scopes = (*(s for s in ctx.scopes if not isinstance(s, ast.ClassDef)), node)
+        scopes = (*ctx.functions, node)
         own = self._bindings_of(node) if ctx.loops or self.tracks_loops else {}
         method = ctx.function is None and ctx.class_name is not None
         # the names around, shared by every function at this level (a copy per function took
@@ -497,12 +503,8 @@ class _Gatherer:
             split = scope_split(node)
             if split is not None:  # a lambda's body runs when it is called: a sync scope
                 inner = replace(here, bound=bind(here.bound, split.names))
-                if any(
-                    isinstance(s, ast.ClassDef) for s in here.scopes
-                ):  # a class body's names are not seen there
-                    inner = replace(
-                        inner, scopes=tuple(s for s in here.scopes if not isinstance(s, ast.ClassDef))
-                    )
+                if any(isinstance(s, ast.ClassDef) for s in here.scopes):  # (not seen there)
+                    inner = replace(inner, scopes=here.functions)
                 if isinstance(node, ast.Lambda):
                     inner = replace(inner, in_async=False, function=None, frame=None)
                 todo.extend((part, here, False) for part in split.outside)
@@ -706,7 +708,7 @@ class _Gatherer:
         class), and to nothing else (``attribute_bindings``: ``+=``, ``for``, ``del``,
         ``setattr``… too)."""
         only: Dict[str, bool] = {}
-        around = tuple(s for s in ctx.scopes if not isinstance(s, ast.ClassDef))
+        around = ctx.functions
         methods = [item for item in cls.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
         for item in methods:
             first = first_parameter(item)  # `self`, however the method names it
@@ -722,7 +724,7 @@ class _Gatherer:
     def _self_bindings(self, cls: ast.ClassDef, ctx: _Context) -> Set[str]:
         if not self.tracks_loops:
             return set()
-        around = tuple(s for s in ctx.scopes if not isinstance(s, ast.ClassDef))
+        around = ctx.functions
         found = {
             name
             for item in cls.body
@@ -783,7 +785,7 @@ class _Gatherer:
         """The scopes whose names the code of a function or class body reads (a lambda's: those
         around it)."""
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return _Context(scopes=(*(s for s in ctx.scopes if not isinstance(s, ast.ClassDef)), node))
+            return _Context(scopes=(*ctx.functions, node))
         if isinstance(node, ast.ClassDef):
             return _Context(scopes=(*ctx.scopes, node))
         return ctx

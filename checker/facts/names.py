@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from typing import (
+    Any,
     Callable,
     Dict,
     FrozenSet,
@@ -243,11 +244,18 @@ def rebound_names(statement: ast.stmt) -> List[str]:
         names += [written] if written is not None else stored_names(target)
     names += [h.name for h in getattr(statement, "handlers", ()) if h.name]
     for case in getattr(statement, "cases", ()):
-        for pattern in ast.walk(case.pattern):  # `case [x, *rest]`, `{**rest}`, `_ as x`
-            for captured in (getattr(pattern, "name", None), getattr(pattern, "rest", None)):
-                if isinstance(captured, str):
-                    names.append(captured)
+        names += case_captures(case)
     return names
+
+
+def case_captures(case: Any) -> List[str]:
+    """The names a ``case`` (``ast.match_case``, 3.10) captures: ``case [x, *rest]``,
+    ``{**rest}``, ``_ as x``."""
+    captured: List[str] = []
+    for pattern in ast.walk(case.pattern):
+        names = (getattr(pattern, "name", None), getattr(pattern, "rest", None))
+        captured += [name for name in names if isinstance(name, str)]
+    return captured
 
 
 def assigned_values(node: ast.AST) -> List[Tuple[ast.expr, Optional[ast.expr]]]:
@@ -365,10 +373,8 @@ def scope_bindings(
                     bind(handler.name, "other")
                 stack.extend(handler.body)
             for case in getattr(node, "cases", ()):
-                for pattern in ast.walk(case.pattern):  # `case [x, *rest]`, `{**rest}`, `_ as x`
-                    for captured in (getattr(pattern, "name", None), getattr(pattern, "rest", None)):
-                        if isinstance(captured, str):
-                            bind(captured, "other")
+                for captured in case_captures(case):
+                    bind(captured, "other")
                 stack.extend(case.body)
             for part in ("body", "orelse", "finalbody"):
                 children = getattr(node, part, None)
