@@ -29,6 +29,7 @@ from typing import Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
 from archcheck.facts.names import (
+    MATCH_STATEMENTS,
     TRIES,
     assigned_values,
     call_chain,
@@ -889,7 +890,9 @@ class _Gatherer:
                 walrus += self._loads_stand_for(link, state) if state.reads or self.walrus else []
                 if isinstance(link, ast.If):  # the branch where the name has no value
                     self._fallback_branches(link, state)
-            if isinstance(statement, _MATCH):  # `case None | "":` (before 3.10 no statement has cases)
+            if isinstance(
+                statement, MATCH_STATEMENTS
+            ):  # `case None | "":` (before 3.10 no statement has cases)
                 self._fallback_cases(statement, state)
             if isinstance(statement, _LOOPS) and statement.orelse:
                 self._fallback_loop_else(statement)
@@ -919,7 +922,9 @@ class _Gatherer:
             else:
                 blocks = _nested_blocks(statement)
             # an `if`'s branches and a `match`'s cases are alternatives: each starts from the same names
-            alternatives = _Alternatives(len(blocks)) if isinstance(statement, (ast.If, _MATCH)) else None
+            alternatives = (
+                _Alternatives(len(blocks)) if isinstance(statement, (ast.If, MATCH_STATEMENTS)) else None
+            )
             around = frames[-1]
             frames += [_Block(iter(inner), around, alternatives) for inner in reversed(blocks)]
 
@@ -1104,7 +1109,6 @@ _BODIES = {
 }
 
 
-_MATCH = getattr(ast, "Match", ast.If)  # (3.10)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 

@@ -25,13 +25,27 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
-from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Pattern, Sequence, Set, Tuple, Union
+from typing import (
+    Any,
+    Dict,
+    FrozenSet,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Pattern,
+    Sequence,
+    Set,
+    Tuple,
+    Union,
+)
 
 from archcheck.facts.literals import RARE
 from archcheck.facts.names import (
     ANY_ATTRIBUTE,
     DECLARED,
     DECLARED_TYPE,
+    MATCH_STATEMENTS,
     SCOPES,
     TRIES,
     Bound,
@@ -84,6 +98,7 @@ RUNNING_PROBES = frozenset(
 )
 _RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_running_loop"})
 _NESTED_GUARDS = 16  # blocks within blocks whose ends are judged for a guard
+_UNKNOWN = 1 << 30  # (more levels than any file nests)
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _PROBE_ERRORS = frozenset({"RuntimeError"})  # what a probe raises when no loop runs
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
@@ -225,8 +240,7 @@ class _Gatherer:
         self.tracks_loops = any(marker in source.screen_text for marker in _FACTORY_MARKERS)
         self.reads_is_running = "is_running" in source.screen_text
         self._probing: Optional[Set[int]] = None  # the `try` statements that probe for a running loop
-        # (an `if`, the depth it was judged at) -> is it passed only while no loop runs?
-        self._passes_idle: Dict[Tuple[int, int], bool] = {}  # (a `try`: at depth -1, judged once)
+        self._passes_idle: Dict[int, int] = {}  # a statement -> ``_levels_to_idle``
         # (a name, the scopes that read it) -> (those scopes, how and where ``deciding_scope`` finds it)
         self._decided: Dict[Tuple[str, int], Tuple[Tuple[object, ...], Sequence[str], Optional[ast.AST]]] = {}
         self._only_probes: Dict[int, bool] = {}  # a probing `try` -> is its body only probes and plain code?
@@ -879,65 +893,71 @@ class _Gatherer:
                 kept -= set(rebound_names(node))
         return kept
 
-    def _leaves_when_running(self, node: ast.stmt, ctx: _Context, depth: int = 0) -> bool:
+    def _leaves_when_running(self, node: ast.stmt, ctx: _Context) -> bool:
         """Is ``node`` passed only while no loop runs? ``if loop.is_running(): return``; an
         ``if``/``elif``/``else`` each branch of which leaves, runs only while no loop runs, or
         ends so (``if not loop.is_running(): pass`` / ``else: return``); a ``try`` that
         probes the running loop and then leaves; or a ``try``, ``with`` or ``match`` each way
-        out of which ends so (``try: <guard> finally: ...``, ``case _:``). Judged once per
-        ``if``: an ``elif`` chain of thousands of links is walked once, from its end (with what
-        follows each link known)."""
+        out of which ends so (``try: <guard> finally: ...``, ``case _:``). Looked for in 16
+        nested blocks at most: deeper, it is not known (and a loop entry after it is flagged)."""
+        return self._levels_to_idle(node, ctx) <= _NESTED_GUARDS
+
+    def _levels_to_idle(self, node: ast.stmt, ctx: _Context) -> int:
+        """How many blocks nested in ``node`` must be read to see that it is passed only while
+        no loop runs (``_leaves_when_running``): 0 for ``if loop.is_running(): return``, 1 for
+        that guard inside an ``if`` whose ``else`` leaves; ``_UNKNOWN`` if no depth shows it.
+        Once per statement, whatever the depth it is met at; an ``elif`` chain of thousands of
+        links is walked once, from its end (with what follows each link known)."""
+        known = self._passes_idle.get(id(node))
+        if known is not None:
+            return known
+        found = _UNKNOWN
         if isinstance(node, ast.If):
-            known = self._passes_idle.get((id(node), depth))
-            if known is not None:
-                return known
             chain = [node]
             while len(chain[-1].orelse) == 1 and isinstance(chain[-1].orelse[0], ast.If):
                 chain.append(chain[-1].orelse[0])
-            rest = self._ends_idle(chain[-1].orelse, ctx, depth)  # the final `else`
+            found = self._levels_to_end_idle(chain[-1].orelse, ctx)  # the final `else`
             for link in reversed(chain):
                 meaning = self.meaning(link.test, ctx)
-                body = meaning.idle_if_true or self._ends_idle(link.body, ctx, depth)
-                rest = self._passes_idle[(id(link), depth)] = body and (meaning.idle_if_false or rest)
-            return rest
-        if isinstance(node, TRIES) and self._probes_running_loop(node):
-            judged = self._passes_idle.get((id(node), -1))  # once per `try`, at any depth
-            if judged is None:
-                # the body, or its `else`, leaves when the probe raised nothing: when a loop runs
-                judged = (leaves(node.body) or leaves(node.orelse)) and all(
-                    self._guards(node, h, ctx) for h in node.handlers
-                )
-                self._passes_idle[(id(node), -1)] = judged
-            if judged:
-                return True
-        if depth >= _NESTED_GUARDS:
-            return False
+                body = 0 if meaning.idle_if_true else self._levels_to_end_idle(link.body, ctx)
+                found = self._passes_idle[id(link)] = max(body, 0 if meaning.idle_if_false else found)
+            return found
         if isinstance(node, TRIES):
-            # a `finally` that ends so ends every way out; else the body (or its `else`) must,
-            # and every handler, entered maybe before the body's guard ran
-            return self._ends_idle(node.finalbody, ctx, depth) or (
-                (self._ends_idle(node.body, ctx, depth) or self._ends_idle(node.orelse, ctx, depth))
-                and all(self._ends_idle(h.body, ctx, depth) for h in node.handlers)
-            )
-        if isinstance(node, (ast.With, ast.AsyncWith)):  # unless it may swallow what the body raised
-            swallows = any(_called(item.context_expr, _SWALLOWS) for item in node.items)
-            return not swallows and self._ends_idle(node.body, ctx, depth)
-        if isinstance(node, ast.Match):
-            last = node.cases[-1] if node.cases else None
-            return (
-                last is not None
-                and last.guard is None
-                and _irrefutable(last.pattern)
-                and all(self._ends_idle(case.body, ctx, depth) for case in node.cases)
-            )
-        return False
+            if self._probe_then_leave(node, ctx):
+                found = 0
+            else:  # a `finally` that ends so ends every way out; else the body (or its `else`)
+                # must, and every handler, entered maybe before the body's guard ran
+                body = min(
+                    self._levels_to_end_idle(node.body, ctx), self._levels_to_end_idle(node.orelse, ctx)
+                )
+                handlers = [self._levels_to_end_idle(h.body, ctx) for h in node.handlers]
+                found = min(self._levels_to_end_idle(node.finalbody, ctx), max([body, *handlers]))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):  # unless it may swallow what the body raised
+            if not any(_called(item.context_expr, _SWALLOWS) for item in node.items):
+                found = self._levels_to_end_idle(node.body, ctx)
+        elif isinstance(node, MATCH_STATEMENTS):
+            cases: List[Any] = getattr(node, "cases", [])
+            if cases and cases[-1].guard is None and _irrefutable(cases[-1].pattern):
+                found = max(self._levels_to_end_idle(case.body, ctx) for case in cases)
+        self._passes_idle[id(node)] = found
+        return found
 
-    def _ends_idle(self, body: Sequence[ast.stmt], ctx: _Context, depth: int) -> bool:
-        """Is the end of ``body`` reached only while no loop runs (or never)? Looked for in 16
-        nested blocks at most: deeper, it is not known (and a loop entry after it is flagged)."""
+    def _probe_then_leave(self, node: ast.Try, ctx: _Context) -> bool:
+        """A ``try`` that probes the running loop and whose body, or its ``else``, leaves when
+        the probe raised nothing: when a loop runs."""
+        return (
+            self._probes_running_loop(node)
+            and (leaves(node.body) or leaves(node.orelse))
+            and all(self._guards(node, h, ctx) for h in node.handlers)
+        )
+
+    def _levels_to_end_idle(self, body: Sequence[ast.stmt], ctx: _Context) -> int:
+        """How many nested blocks must be read to see that the end of ``body`` is reached only
+        while no loop runs (or never): 0 if it leaves, else one more than for its quickest
+        statement."""
         if leaves(body):
-            return True
-        return depth < _NESTED_GUARDS and any(self._leaves_when_running(s, ctx, depth + 1) for s in body)
+            return 0
+        return min(1 + min((self._levels_to_idle(s, ctx) for s in body), default=_UNKNOWN), _UNKNOWN)
 
 
 def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:

@@ -33,6 +33,7 @@ Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)  # what opens a scope of its own
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))  # `try` and, from 3.11, `try`/`except*`
+MATCH_STATEMENTS: Tuple[type, ...] = tuple(getattr(ast, n) for n in ("Match",) if hasattr(ast, n))  # (3.10)
 # the nodes that hold statements (beside definitions), and those fields of theirs, in field
 # order: a walk of statements visits no expression
 BLOCKS: Dict[type, Tuple[str, ...]] = {

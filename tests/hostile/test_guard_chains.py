@@ -116,3 +116,50 @@ def test_dead_code_under_if_false_is_no_loop_entry_that_runs() -> None:
     calls = LoopCalls(frozenset({"asyncio.run"}), frozenset({"run_until_complete"}))
     entries = gather_loop_entries(ParsedSource("m.py", text, ast.parse(text)), {"asyncio": "asyncio"}, calls)
     assert [entry.guarded for entry in entries] == [True, False]
+
+
+def _nested(levels: int, ifs: int) -> str:
+    """``levels`` blocks (``with``, ``try``/``finally``, ``match``/``case _:`` in turn), each
+    opening with ``ifs`` tests that guard nothing, the innermost ending in a guard and a loop
+    entry; then a loop entry after them all."""
+    lines = ["import asyncio", "", "async def f(x, m):", "    loop = asyncio.get_event_loop()"]
+    closers: List[str] = []
+    indent = "    "
+    for level in range(levels):
+        kind = level % 3
+        lines.append(indent + ("with m:", "try:", "match x:")[kind])
+        if kind == 2:
+            lines.append(indent + "    case _:")
+        inner = indent + ("        " if kind == 2 else "    ")
+        if kind == 1:
+            closers.append(indent + "finally:\n" + indent + "    pass")
+        else:
+            closers.append("")
+        lines += [inner + f"if x == {i}:" + "\n" + inner + "    return" for i in range(ifs)]
+        indent = inner
+    lines += [
+        indent + "if loop.is_running():",
+        indent + "    return",
+        indent + "loop.run_until_complete(g())",
+    ]
+    lines += [c for c in reversed(closers) if c]
+    lines.append("    loop.run_until_complete(g())")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels, guarded", [(16, True), (17, False)])
+def test_a_guard_is_looked_for_in_16_nested_blocks_each_judged_once(
+    monkeypatch: pytest.MonkeyPatch, levels: int, guarded: bool
+) -> None:
+    """Each test is judged once, whatever the depth its statement is met at (judging each
+    again from every block around it cost 16 times as much)."""
+    judged: List[ast.expr] = []
+    meaning = loops._Gatherer.meaning
+    monkeypatch.setattr(
+        loops._Gatherer, "meaning", lambda self, test, ctx: judged.append(test) or meaning(self, test, ctx)
+    )
+    text = _nested(levels, 10)
+    calls = LoopCalls(frozenset({"asyncio.run"}), frozenset({"run_until_complete"}))
+    entries = gather_loop_entries(ParsedSource("m.py", text, ast.parse(text)), {"asyncio": "asyncio"}, calls)
+    assert [entry.guarded for entry in entries] == [True, guarded]
+    assert len(judged) == len({id(test) for test in judged}) == levels * 10 + 1
