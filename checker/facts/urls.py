@@ -14,7 +14,7 @@ import ipaddress
 import re
 import socket
 import urllib.parse
-from typing import Callable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
 # deployment tooling inside a service: not the code the service runs
@@ -336,8 +336,11 @@ _SECRET_NAME = (
 _SECRET_PAIR = re.compile(
     rf"""(?i)(?<![\w.\[\]])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\1[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
 )
-# an annotation between a secret's name and `=` (`password: str = "…"`, `api_token: Final[str] =`)
-_ANNOTATED = re.compile(r"""[\w.\[\], |'"]{1,100}?[ \t]*=(?!=)[ \t]*(?=["'])""")
+# where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
+_STRING_START = re.compile(r"""(?:\([ \t]*){0,8}(?:[rRbBuUfF]{1,2})?(?=["'])""")
+# an annotation between a secret's name and `=` (`password: str = "…"`, `api_token: Final[str] =`,
+# `Annotated[str, Field(min_length=8)] = "…"`), or a setting's default (`: str = Field(default="…")`)
+_ANNOTATED = re.compile(r"""[\w.\[\](), |'"=]{1,100}?[ \t]*=(?!=)[ \t]*(?=\(*[ \t]*[rRbBuUfF]{0,2}["'])""")
 # a quoted value: up to its closing quote (past escaped ones), or the line's end
 _QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
 _UNQUOTED = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")  # an unquoted value: a word
@@ -361,6 +364,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
         parts: List[str] = []
         done = 0
         quotes = _QuoteState(text)
+        unclosed: Dict[str, int] = {}  # a triple quote -> where on it has no closing one
         for pair in _SECRET_PAIR.finditer(text):
             start = pair.end()
             if start < done:
@@ -370,19 +374,20 @@ def _mask_pairs(text: str, prose: bool) -> str:
             if not around and pair.group().rstrip().endswith(":"):
                 annotated = _ANNOTATED.match(text, start)  # `db_password: str = "…"`: the value is after `=`
                 start = annotated.end() if annotated is not None else start
-            first = text[start : start + 1]
-            if first and first == around:
+            if text[start : start + 1] == around:
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
+            string = None if around else _STRING_START.match(text, start)
+            start = string.end() if string is not None else start
+            first = text[start : start + 1]
             if first in ("'", '"'):  # a string: masked to its closing quote (kept), or the line's end
-                quoted = _QUOTED.match(text, start)
-                assert quoted is not None  # (it matches any quote)
-                value_end = quoted.end()
-                closed = value_end - start > 1 and text[value_end - 1] == first
-                if closed and value_end - start == 2:
+                quote, value_end, closed = _string_end(text, start, unclosed)
+                if closed and value_end - start == 2 * len(quote):
                     continue  # an empty string: nothing to hide
-                masked = f"{first}{MASK}{first if closed else ''}"
-                placeholder = closed and _PLACEHOLDER.fullmatch(text, start + 1, value_end - 1)
-                already = text.startswith(MASK, start + 1) or placeholder is not None
+                masked = f"{quote}{MASK}{quote if closed else ''}"
+                placeholder = closed and _PLACEHOLDER.fullmatch(
+                    text, start + len(quote), value_end - len(quote)
+                )
+                already = text.startswith(MASK, start + len(quote)) or placeholder is not None
             else:
                 if not (prose or around or commented):
                     continue  # code that names a variable (read no further: no value is scanned twice)
@@ -401,6 +406,25 @@ def _mask_pairs(text: str, prose: bool) -> str:
     if "-" in text:  # in code, in a string only (`"mysqladmin --password S3cret"`)
         text = _SECRET_OPTION.sub(_mask_option if prose else _option_in_string(text), text)
     return _BEARER.sub(lambda match: match.group(1) + MASK, text) if "earer" in text.lower() else text
+
+
+def _string_end(text: str, start: int, unclosed: Dict[str, int]) -> Tuple[str, int, bool]:
+    """The quote of the string at ``start`` (one, or three), where the string ends (past its
+    closing quote, past escaped ones; else the line's end or, triple-quoted, the text's) and
+    whether it is closed. ``unclosed`` remembers from where on a triple quote has no closing
+    one, so that thousands of them cost one search."""
+    first = text[start]
+    if text.startswith(first * 3, start):
+        quote = first * 3
+        end = -1 if start >= unclosed.get(quote, len(text) + 1) else text.find(quote, start + 3)
+        if end < 0:
+            unclosed[quote] = min(start, unclosed.get(quote, start))
+            return quote, len(text), False
+        return quote, end + 3, True
+    quoted = _QUOTED.match(text, start)
+    assert quoted is not None  # (it matches any quote)
+    end = quoted.end()
+    return first, end, end - start > 1 and text[end - 1] == first
 
 
 def _option_in_string(text: str) -> Callable[[re.Match[str]], str]:

@@ -311,3 +311,44 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
     (tmp_path / "t").mkdir()
     tiny = run(project(tmp_path / "t", {"m.py": "x = 1\n"}, CONFIG + "max-file-size = 1e-300\n"))
     assert tiny.returncode == 2 and b"max-file-size: expected a number of megabytes" in tiny.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ('connect(password=r"S3cret")', 'connect(password=r"***")'),
+        ('connect(password=b"S3cret".decode())', 'connect(password=b"***".decode())'),
+        ('connect(password="""S3cret""")', 'connect(password="""***""")'),
+        ("connect(password='''S3cret\nmore''')\nx = 1", "connect(password='''***''')\nx = 1"),
+        ('connect(api_key=("S3cret"))', 'connect(api_key=("***"))'),
+        (
+            'db_password: Annotated[str, Field(min_length=8)] = "S3cret"',
+            'db_password: Annotated[str, Field(min_length=8)] = "***"',
+        ),
+        ('password: str = Field(default="S3cret")', 'password: str = Field(default="***")'),
+        # what is not a secret's value stays as written
+        ('password = f"{pw}"', 'password = f"{pw}"'),
+        ('password = """"""', 'password = """"""'),
+        ("connect(password=pw)", "connect(password=pw)"),
+        ("password=(see below)", "password=(see below)"),
+        ('"token=" + t', '"token=" + t'),
+    ],
+)
+def test_a_secret_is_masked_however_its_string_is_written(text: str, masked: str) -> None:
+    """Run 83b: a prefixed (``r``, ``b``), triple-quoted or parenthesised string, or one after
+    an annotation with a call in it, was printed as written."""
+    assert mask_credentials(text) == masked
+
+
+def test_a_fix_shows_no_secret_however_its_string_is_written(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\n\nasync def main():\n"
+        '    asyncio.run(connect(password=r"S3cretA"))\n'
+        '    asyncio.run(connect(password="""S3cretB"""))\n'
+        '    asyncio.run(connect(api_key=("S3cretC")))\n'
+    )
+    root = project(tmp_path, {"main.py": code})
+    for args in (("--format", "json"), ("--format", "sarif"), ("--show-fixes",), ("--diff",)):
+        result = run(root, "--no-cache", *args)
+        assert b"S3cret" not in result.stdout + result.stderr, args
+        assert result.stdout.count(b"***") >= 3, args
