@@ -202,6 +202,8 @@ class _AstImports:
             if binds(bound, head):
                 continue
             kinds, where = deciding_scope(head, scopes[::-1], self._scope, self._scope(None))
+            if self.source.imported_elsewhere(where, head):
+                continue  # (a nested function imports the name there: not known which)
             # what the deciding scope's own import of the name means, whatever others import
             here = self.source.imports_of(where)
             # (a layer over the file's table, not a copy of it per call: 14,000 calls beside

@@ -86,7 +86,7 @@ class ParsedSource:
     _ascii: Optional[bool] = None  # is the whole text ASCII (then a byte offset is a column)?
     _positions: Optional[Mapping[libcst.CSTNode, CodeRange]] = None
     _rebound: Optional[Rebound] = None  # see ``rebound``
-    _rebound_as_written: Optional[Rebound] = None  # see ``_rebound_otherwise``
+    _rebound_as_written: Optional[Rebound] = None  # see ``_rebound_elsewhere``
     # see ``own_bindings`` and ``bindings_of``: (a scope's id, None for the module's; handlers)
     _own_bindings: Dict[Tuple[Optional[int], bool], Dict[str, List[str]]] = field(default_factory=dict)
     _bindings: Dict[Tuple[Optional[int], bool], Dict[str, List[str]]] = field(default_factory=dict)
@@ -165,9 +165,9 @@ class ParsedSource:
                 self._rebound = declared_rebindings(tree.body, marks.covers, self._as_seen_elsewhere)
         return self._rebound
 
-    def _rebound_otherwise(self, scope: ast.AST, name: str) -> bool:
-        """Does another function rebind a function's ``name`` (``nonlocal``) other than by an
-        import? Read from the bindings as written (``rebound`` itself asks, through
+    def _rebound_elsewhere(self, scope: ast.AST, name: str) -> bool:
+        """Does another function rebind a function's ``name`` (``nonlocal``), by an import too
+        (``imported_elsewhere``)? Read from the bindings as written (``rebound`` itself asks, through
         ``_instance_seen_from``), once per file where some scope rebinds a loop or an instance."""
         if self._rebound_as_written is None:
             self._rebound_as_written = {}
@@ -176,8 +176,7 @@ class ParsedSource:
                 self._rebound_as_written = declared_rebindings(
                     self.ast_tree.body, marks.covers, lambda where, _around: self.own_bindings(where)
                 )
-        kinds = self._rebound_as_written.get(id(scope), {}).get(name, ())
-        return any(kind != "import" for kind in kinds)
+        return bool(self._rebound_as_written.get(id(scope), {}).get(name))
 
     def _as_seen_elsewhere(self, scope: ast.AST, around: Tuple[ast.AST, ...] = ()) -> Dict[str, List[str]]:
         """``own_bindings`` of a function or a class body as another scope reads them (what it
@@ -217,7 +216,7 @@ class ParsedSource:
                 break  # the module's name
             if "nonlocal" in kinds and "import" not in kinds:
                 continue
-            if "import" not in kinds or self._rebound_otherwise(where, head):
+            if "import" not in kinds or self._rebound_elsewhere(where, head):
                 return "other"  # a parameter, a local, or rebound elsewhere: no known instance
             meant = meanings(written, self.imports_of(where))
             return f"instance:={meant[0]}" if len(meant) == 1 else "other"
@@ -254,8 +253,11 @@ class ParsedSource:
         """What a dotted name as written may name, read where ``names.deciding_scope`` found its
         first name (``kinds`` and ``where``): through that scope's own imports of it (each of
         them); nothing if the scope binds it otherwise (a parameter, a local, a def); else
-        through the file's imports (``aliases``)."""
+        through the file's imports (``aliases``). Nothing where a nested function imports it
+        into that scope (``imported_elsewhere``)."""
         head = written.split(".")[0]
+        if self.imported_elsewhere(where, head):
+            return []
         imported = self.imports_of(where)
         if head in imported:
             return meanings(written, imported)
@@ -263,6 +265,13 @@ class ParsedSource:
             return []
         qualified = qualify(written, aliases)
         return [qualified] if qualified is not None else []
+
+    def imported_elsewhere(self, scope: Optional[ast.AST], name: str) -> bool:
+        """Does a nested function import a function's ``name`` into it through ``nonlocal``
+        (``x = None`` / ``def setup(): nonlocal x; import trio as x``)? Then what the name
+        means there is not known (the module's name imported so through ``global`` is read
+        through the file's imports)."""
+        return scope is not None and "import" in self.rebound().get(id(scope), {}).get(name, ())
 
     def imports_of(self, scope: Optional[ast.AST]) -> Dict[str, List[str]]:
         """A function's, a class body's or the module's (None) own imports

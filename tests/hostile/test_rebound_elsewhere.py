@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile._project import marked, project, unscreened_agree
+from tests.hostile._project import beside_other, marked, project, unscreened_agree
 
 LOOPS = """\
 import asyncio
@@ -424,3 +424,57 @@ def test_a_loop_bound_through_global_reads_its_factory_with_what_other_functions
     root = project(tmp_path, {"a.py": code})
     found = [f[2] for f in unscreened_agree(root, monkeypatch) if f[0] == "ASY002"]
     assert found == marked(code)
+
+
+IMPORTED_THROUGH_NONLOCAL = """\
+import asyncio
+from importlib import import_module
+
+
+def with_trio():
+    asyncio = None
+
+    def setup():
+        nonlocal asyncio
+        import trio as asyncio
+
+    async def main():
+        asyncio.run(work())
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(work())
+
+    class K:
+        def setup(self):
+            nonlocal asyncio
+            import trio as asyncio
+
+
+def plugin_loader():
+    import_module = None
+
+    def setup():
+        nonlocal import_module
+        from mylib.plugins import import_module
+
+    def load():
+        return import_module("other.app.m")
+
+
+def still_asyncio():
+    async def main():
+        asyncio.run(work())  # yes
+        import_module("other.app.m")  # yes
+"""
+
+
+def test_a_name_a_nested_function_imports_through_nonlocal_has_no_known_meaning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 83b: ``asyncio = None`` then a helper's ``nonlocal asyncio; import trio as asyncio``
+    was read through the module's ``import asyncio``: a false ASY001, ASY002 and IMP001."""
+    root = beside_other(tmp_path, IMPORTED_THROUGH_NONLOCAL)
+    found = unscreened_agree(root, monkeypatch)
+    assert sorted((f[0], f[2]) for f in found if f[0] in ("ASY001", "ASY002", "IMP001")) == [
+        ("ASY001", marked(IMPORTED_THROUGH_NONLOCAL)[0]),
+        ("IMP001", marked(IMPORTED_THROUGH_NONLOCAL)[1]),
+    ]
