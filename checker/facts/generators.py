@@ -261,7 +261,9 @@ def _decorator(node: ast.expr, scope: _Scope, aliases: Mapping[str, str], heads:
     scopes = [s.node for s in _chain(scope) if s.node is not None]
     decided = deciding_scope(head, scopes, source.bindings_of, source.bindings_of(None, handlers=False))
     meant = source.meanings_where(written, decided[0], decided[1], aliases)
-    return next((m for m in meant if m in _KNOWN), meant[0] if meant else written)
+    # a name bound otherwise (a parameter, a class) names no decorator archcheck knows, though
+    # written as one (`def route(fastapi): fastapi.Depends(...)`); its last name is kept as written
+    return next((m for m in meant if m in _KNOWN), meant[0] if meant else f"<local>.{written}")
 
 
 def _delegation(node: ast.stmt) -> Optional[ast.Call]:
@@ -435,26 +437,28 @@ class _Gatherer:
 
     def _expressions(self, roots: Sequence[Optional[ast.AST]], scope: _Scope) -> None:
         """Uses inside expressions: ``Depends(f)``, and async comprehensions over ``f()``; not of
-        a name a lambda or a comprehension around binds (its parameter, its target)."""
-        todo: List[Tuple[ast.AST, Optional[Bound]]] = [
-            (r, None) for r in roots if r is not None and self._marked(r)
+        a name a lambda or a comprehension around binds (its parameter, its target). There, a
+        class body's names are not seen: its ``Depends`` is read in the scope around the class."""
+        todo: List[Tuple[ast.AST, Optional[Bound], _Scope]] = [
+            (r, None, scope) for r in roots if r is not None and self._marked(r)
         ]
+        around = scope.parent if scope.kind == "class" and scope.parent is not None else scope
         while todo:
-            node, bound = todo.pop()
+            node, bound, seen = todo.pop()
             split = scope_split(node)
             if split is not None:
                 inner = bind(bound, split.names)
-                todo.extend((part, bound) for part in split.outside)
-                todo.extend((part, inner) for part in split.inside)
+                todo.extend((part, bound, seen) for part in split.outside)
+                todo.extend((part, inner, around) for part in split.inside)
                 for generator in getattr(node, "generators", ()):
                     if generator.is_async and isinstance(generator.iter, ast.Call):
                         here = bound if generator.iter in split.outside else inner
                         self._use("async for", generator.iter, generator.iter.func, scope, here)
                 continue
-            todo.extend((child, bound) for child in child_nodes(node))
+            todo.extend((child, bound, seen) for child in child_nodes(node))
             if (
                 isinstance(node, ast.Call)
-                and _decorator(node.func, scope, self.aliases, self.heads) in DEPENDS
+                and _decorator(node.func, seen, self.aliases, self.heads) in DEPENDS
             ):
                 given = node.args[0] if node.args else None
                 for keyword in node.keywords:

@@ -654,3 +654,53 @@ def test_a_name_a_function_imports_through_global_is_the_import(
     same idiom as the import."""
     found = unscreened_agree(project(tmp_path, {"a.py": LAZY_IMPORT}), monkeypatch)
     assert [line for code, _, line in found if code == "ASY001"] == marked(LAZY_IMPORT)
+
+
+NOT_THE_KNOWN_DECORATOR = """\
+import contextlib
+import fastapi
+from contextlib import asynccontextmanager
+from mylib import Depends
+
+
+@asynccontextmanager
+async def get_db():
+    yield 1
+
+
+def route_for(fastapi):
+    async def h(db=fastapi.Depends(get_db)):
+        return db
+
+
+def provider(contextlib):
+    @contextlib.asynccontextmanager
+    async def session():
+        yield 1
+
+    async def h2(db=fastapi.Depends(session)):
+        return db
+
+
+async def plain(db=fastapi.Depends(get_db)):  # yes
+    return db
+
+
+class Routes:
+    from fastapi import Depends
+
+    deps = [Depends(get_db) for _ in range(1)]
+    make = lambda self: Depends(get_db)  # noqa: E731
+    direct = Depends(get_db)  # yes
+"""
+
+
+def test_a_name_bound_otherwise_or_unseen_from_a_class_body_is_not_the_known_decorator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 83b: ``fastapi.Depends`` where ``fastapi`` is a parameter was read as written, which
+    is the known name; and a lambda or a comprehension in a class body read ``Depends`` through
+    the class body's import, which Python never lets it see."""
+    root = project(tmp_path, {"a.py": NOT_THE_KNOWN_DECORATOR})
+    found = unscreened_agree(root, monkeypatch)
+    assert [f[2] for f in found if f[0] in ("ASY005", "ASY006")] == marked(NOT_THE_KNOWN_DECORATOR)
