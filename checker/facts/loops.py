@@ -43,6 +43,7 @@ from typing import (
 from archcheck.facts.literals import RARE
 from archcheck.facts.names import (
     ANY_ATTRIBUTE,
+    BLOCKS,
     DECLARED,
     DECLARED_TYPE,
     MATCH_STATEMENTS,
@@ -856,15 +857,23 @@ class _Gatherer:
         """``try: get_running_loop(); in_loop = True`` makes ``in_loop`` mean "a loop runs",
         where nothing else binds it: not another statement of the function (``in_loop =
         cfg.flag``, ``for in_loop in``), nor a nested function through ``nonlocal``; the
-        ``try``'s handlers only to a falsy value."""
+        ``try``'s handlers, and the statement just before it (``loop = None``), only to a falsy
+        value."""
         found: Set[str] = set()
         if not self._may_track(function.body):
             return found
         flagging: Set[int] = set()  # the statements of the probing `try`s that may bind a flag
+        before = dict(zip(map(id, function.body[1:]), function.body))  # a statement -> the one before it
         for node in own_nodes(function.body):
+            for field in BLOCKS.get(type(node), ()):
+                block = getattr(node, field)
+                before.update(zip(map(id, block[1:]), block))
             if isinstance(node, TRIES) and self._probes_running_loop(node):
                 if not all(self._guards(node, handler, ctx) for handler in node.handlers):
                     continue  # a handler can be reached while a loop runs: the flag is False then too
+                previous = before.get(id(node))  # (overwritten by the probe whenever a loop runs)
+                if isinstance(previous, ast.Assign) and _falsy(previous.value):
+                    flagging.add(id(previous))
                 for item in node.body:
                     if isinstance(item, ast.Assign) and not _falsy(item.value):
                         found.update(t.id for t in item.targets if isinstance(t, ast.Name))

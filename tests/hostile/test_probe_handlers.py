@@ -278,3 +278,59 @@ def test_a_probing_try_whose_else_leaves_guards_what_follows(
     loop runs; leaving there guards what follows as leaving in the body does."""
     found = unscreened_agree(project(tmp_path, {"a.py": ELSE_LEAVES}), monkeypatch)
     assert sorted(line for code, _, line in found if code == "ASY001") == marked(ELSE_LEAVES)
+
+
+SET_BEFORE = """\
+import asyncio
+
+
+async def none_before():
+    loop = None
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    if loop is None:
+        asyncio.run(x())
+
+
+async def in_a_block(items):
+    for item in items:
+        loop = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        if not loop:
+            asyncio.run(x())
+
+
+async def none_after():
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    loop = None
+    if loop is None:
+        asyncio.run(x())  # yes
+
+
+async def not_just_before(cfg):
+    loop = None
+    cfg.load()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    if loop is None:
+        asyncio.run(x())  # yes
+"""
+
+
+def test_a_falsy_value_just_before_the_probe_is_the_flag_s_value_without_a_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 83b: ``loop = None`` before a probing ``try`` whose handler passes is the same idiom
+    as ``loop = None`` in the handler, which was a guard while the first was not."""
+    found = unscreened_agree(project(tmp_path, {"a.py": SET_BEFORE}), monkeypatch)
+    assert sorted(line for code, _, line in found if code == "ASY001") == marked(SET_BEFORE)
