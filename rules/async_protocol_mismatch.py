@@ -5,7 +5,7 @@ Flags `async with f(...)` where `f` is an async generator function (an
 `async def` that yields) not decorated with `@asynccontextmanager`, a plain
 generator function (a `def` that yields) or a `@contextmanager` function; and
 `async for x in f(...)` (also in a comprehension) where `f` is decorated with
-`@asynccontextmanager` or `@contextmanager` (`contextlib`'s, under any alias),
+`@asynccontextmanager` or `@contextmanager` (`contextlib`'s, under any import alias),
 or is a plain generator function.
 `f` is resolved only where it is certain: a function of the same module, one
 imported from inside the project (through re-exports), a nested function, a

@@ -13,7 +13,7 @@ awaits only when the generator was not collected).
 
 Not flagged: `except Exception:` handlers (GeneratorExit is not an Exception);
 sync generators; cleanup that does not await; and generators driven by a
-context manager or a test runner: `@asynccontextmanager` (under any alias)
+context manager or a test runner: `@asynccontextmanager` (under any import alias)
 and pytest fixtures. CPython's `contextlib` resumes an `@asynccontextmanager`
 generator with `await anext(gen)` when the `async with` body ends, and with
 `await gen.athrow(exc)` when it raised (`_AsyncGeneratorContextManager.__aexit__`):

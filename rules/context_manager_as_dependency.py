@@ -3,7 +3,7 @@
 ## What it does
 Flags `Depends(f)` (also `Depends(dependency=f)` and inside
 `Annotated[T, Depends(f)]`, with `Depends` imported from FastAPI under any
-alias) where `f` is an `@asynccontextmanager` or `@contextmanager` function,
+import alias) where `f` is an `@asynccontextmanager` or `@contextmanager` function,
 directly or through one level of plain delegation
 (`def get_session(): return session_scope()`). `f` is resolved as ASY005
 resolves a callee: in the same module or through an import inside the project,
