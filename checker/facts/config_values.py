@@ -39,6 +39,7 @@ from archcheck.facts.names import (
     dotted,
     every_alias,
     leaves,
+    own_nodes,
     qualified,
     rebound_names,
 )
@@ -390,6 +391,7 @@ class _Gatherer:
         self.handled: Dict[int, Tuple[Optional[ast.expr], str]] = {}
         # a use of a name last bound to a configuration read -> that read (``_fallbacks_after_reads``)
         self.read_alias: Dict[int, ast.expr] = {}
+        self.module_reads: Optional[Dict[str, ast.expr]] = None  # see ``_global_reads``
         # a name passed as an env lookup's default -> (its key, the read's source): a constant of
         # that name is the read's fallback, not a target (``LOCAL = url``; ``os.getenv("X", LOCAL)``)
         self.default_names: Dict[str, Tuple[str, str]] = {}
@@ -524,7 +526,8 @@ class _Gatherer:
             self._string(node, use)
             return [(v, none) for v in node.values] if isinstance(node, ast.JoinedStr) else []
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            self._fallbacks_after_reads(node.body)  # (the blocks in it: with the names around them)
+            # (the blocks in it: with the names around them, and the module's it declares `global`)
+            self._fallbacks_after_reads(node.body, self._global_reads(node))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return self._function(node, none)
         if isinstance(node, ast.ClassDef):
@@ -859,7 +862,30 @@ class _Gatherer:
                     if names:
                         self.handled[id(statement.value)] = self._read_key(read[names[0]])
 
-    def _fallbacks_after_reads(self, block: Sequence[ast.stmt]) -> None:
+    def _global_reads(self, scope: ast.AST) -> Dict[str, _Bound]:
+        """The names a function or a class body declares ``global`` that the module binds only
+        to a configuration read, each at the top of the module (``X = os.getenv("X")``): what
+        they hold when its code starts (``global X; if not X: X = url`` is the read's fallback)."""
+        declared = [n for n, kinds in self.source.own_bindings(scope).items() if "global" in kinds]
+        if not declared:
+            return {}
+        if self.module_reads is None:
+            reads: Dict[str, ast.expr] = {}
+            bound_otherwise: Set[str] = set()
+            tree = self.source.ast_tree
+            for node in own_nodes(tree.body) if tree is not None else ():  # (its blocks too)
+                for target, value in assigned_values(node):  # `=`, `:=`
+                    name = dotted(target) or ""
+                    if value is not None and self.is_config_read(value):
+                        reads.setdefault(name, value)
+                    else:
+                        bound_otherwise.add(name)
+                if isinstance(node, ast.stmt):
+                    bound_otherwise.update(rebound_names(node))
+            self.module_reads = {n: r for n, r in reads.items() if n not in bound_otherwise}
+        return {n: _Bound(self.module_reads[n]) for n in declared if n in self.module_reads}
+
+    def _fallbacks_after_reads(self, block: Sequence[ast.stmt], start: Mapping[str, _Bound] = {}) -> None:
         """A name bound to a configuration read (``X = os.getenv("X")``, ``(X := read)``) stands
         for that read in the statements after it, also in the blocks nested in them, until it is
         bound again: ``X = X or url``, ``url if not X else X`` fall back as ``read or url``
@@ -874,6 +900,7 @@ class _Gatherer:
         if not block or not self.marks.between(block[0].lineno, block[-1].end_lineno or block[-1].lineno):
             return  # no line of it may hold a URL or a read: nothing to remember
         state = _Held()  # a name -> what it holds here (absent: nothing known, empty)
+        state.update(start)
         frames: List[_Block] = [_Block(iter(block))]
         while frames:
             before = frames[-1].before

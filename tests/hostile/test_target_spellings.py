@@ -181,6 +181,11 @@ FALLBACKS = {
         "import os\nwhile keys:\n    if (API_URL := os.environ.get(keys.pop())):\n        break\n"
         'else:\n    API_URL = "http://localhost:8000/"\n'
     ),
+    # run 83b: the module's read, in a function that declares it global
+    "at": (
+        'import os\nAPI_URL = os.getenv("X")\ndef init():\n    global API_URL\n    if not API_URL:\n'
+        '        API_URL = "http://localhost:8000/"\n'
+    ),
 }
 
 
@@ -245,6 +250,15 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     "z": (
         'import os\nfor key in ("X", "Y"):\n    API_URL = os.getenv(key)\n    if not API_URL:\n        break\n'
         'else:\n    API_URL = "http://localhost:8000/"\n'
+    ),
+    # the module binds the name otherwise too; a function's own name, not declared global
+    "aa": (
+        'import os\nAPI_URL = os.getenv("X")\nif DEBUG:\n    API_URL = compute()\ndef init():\n'
+        '    global API_URL\n    if not API_URL:\n        API_URL = "http://localhost:8000/"\n'
+    ),
+    "ab": (
+        'import os\nimport httpx\nAPI_URL = os.getenv("X")\ndef init(API_URL):\n    if not API_URL:\n'
+        '        API_URL = "http://localhost:8000/"\n    return httpx.get(API_URL)\n'
     ),
 }
 
