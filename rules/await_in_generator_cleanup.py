@@ -8,8 +8,10 @@ bare `except:`, `except BaseException`, `except GeneratorExit`, or a tuple
 holding one). The first await of each clause is reported. An earlier
 `except GeneratorExit:` handler that does not await takes GeneratorExit
 first: the handlers after it never see it, and the `finally` is trusted to
-act on what that handler decided (typically a flag it sets, so the `finally`
-awaits only when the generator was not collected).
+act on what that handler decided: a flag it sets, so the `finally` awaits
+only when the generator was not collected. One that sets nothing (it only
+re-raises, passes or logs) decides nothing, and the `finally` is judged as
+without it.
 
 Not flagged: `except Exception:` handlers (GeneratorExit is not an Exception);
 sync generators; cleanup that does not await; and generators driven by a

@@ -237,11 +237,32 @@ def test_cleanup_clauses() -> None:
                 yield 1
             finally:
                 [r async for r in rows]
+
+        async def reraised(session):
+            try:
+                yield session
+            except GeneratorExit:
+                log.debug("closed")
+                raise
+            finally:
+                await session.close()
+
+        async def flagged(session):
+            closed = False
+            try:
+                yield session
+            except GeneratorExit:
+                closed = True
+                raise
+            finally:
+                if not closed:
+                    await session.close()
     """)
     assert [(c.function, c.clause, c.location.line) for c in found.cleanups] == [
         ("only_else", "finally", 9),
         ("nested", "finally", 24),
         ("comprehension", "finally", 32),
+        ("reraised", "finally", 41),  # run 83b: a handler that only logs and re-raises decides nothing
     ]
 
 

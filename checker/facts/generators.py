@@ -261,9 +261,13 @@ def _decorator(node: ast.expr, scope: _Scope, aliases: Mapping[str, str], heads:
     scopes = [s.node for s in _chain(scope) if s.node is not None]
     decided = deciding_scope(head, scopes, source.bindings_of, source.bindings_of(None, handlers=False))
     meant = source.meanings_where(written, decided[0], decided[1], aliases)
-    # a name bound otherwise (a parameter, a class) names no decorator archcheck knows, though
-    # written as one (`def route(fastapi): fastapi.Depends(...)`); its last name is kept as written
-    return next((m for m in meant if m in _KNOWN), meant[0] if meant else f"<local>.{written}")
+    if meant:
+        return next((m for m in meant if m in _KNOWN), meant[0])
+    if not decided[0] and "." not in written:
+        return written  # a builtin (`staticmethod`)
+    # a name bound otherwise (a parameter, a class), or a module never imported, names no decorator
+    # archcheck knows, though written as one (`def route(fastapi): fastapi.Depends(...)`)
+    return f"<local>.{written}"
 
 
 def _delegation(node: ast.stmt) -> Optional[ast.Call]:
@@ -285,6 +289,14 @@ def _catches(handler: ast.ExceptHandler, names: Tuple[str, ...]) -> bool:
         return True
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return any((dotted(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
+
+
+def _decides(handler: ast.ExceptHandler) -> bool:
+    """Does a handler decide something the ``finally`` may act on: set a flag (``closed =
+    True``, ``self.closed = True``)? One that only re-raises, passes or logs decides nothing."""
+    return any(
+        isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) for node in own_nodes(handler.body)
+    )
 
 
 def _takes_generator_exit(handler: ast.ExceptHandler) -> bool:
@@ -535,7 +547,7 @@ class _Gatherer:
                         "except:" if handler.type is None else f"except {self.source.segment(handler.type)}"
                     )
                     self._cleanup(qualname, awaited, clause, in_body, decorators)
-                left = awaited is None and _names_generator_exit(handler)
+                left = awaited is None and _names_generator_exit(handler) and _decides(handler)
             finalbody: List[ast.stmt] = statement.finalbody
             awaited = awaits.first(finalbody) if finalbody and not left else None
             if awaited is not None:
