@@ -65,14 +65,35 @@ def _masked(lines: List[str]) -> List[str]:
     alone does not say whether it is inside a string, so every secret pair on it is masked
     (run 81a: a docstring's ``password=`` was shown, read as code)."""
     masked = _git_lines(mask_credentials("".join(lines)))
-    if len(masked) == len(lines):
-        return masked
-    # (and a URL's `user:` with no `@` after it on its line: all after it, which the whole-file
-    # masking read as a password up to a later line's `@`)
-    return [_UNFINISHED_USERINFO.sub(r"\1***", mask_credentials(line, prose=True)) for line in lines]
+    if len(masked) != len(lines):
+        # (and a URL's `user:` with no `@` after it on its line: all after it, which the whole-file
+        # masking read as a password up to a later line's `@`)
+        masked = [_unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in lines]
+    # a secret a string joined to the next one goes on in (`"…?token=AbC"` / `"dEf&x=1"`)
+    continued = _git_lines(_CONTINUED_SECRET.sub(r"\1***", "".join(masked)))
+    return continued if len(continued) == len(lines) else masked
 
 
-_UNFINISHED_USERINFO = re.compile(r"""(://[^\s:@/'"\[\]]*:)(?!\d{1,5}(?:[/?#\s'"]|$))(?![^@\n]*@)[^\n]+""")
+# a masked value at the end of a string or a line, then, on the next line, a string: its start
+# up to a parameter's or a userinfo's end is more of the secret
+_CONTINUED_SECRET = re.compile(
+    r"""(\*\*\*["']?[ \t]*\)?[ \t]*\n[ \t]*\(?[ \t]*[rRbBuUfF]{0,2}["'])[^"'\n&;#@]+"""
+)
+
+
+_USERINFO_START = re.compile(r"""://[^\s:@/'"\[\]]*:(?!\d{1,5}(?:[/?#\s'"]|$))""")  # `user:`, not a port
+
+
+def _unfinished_userinfo_masked(line: str) -> str:
+    """All after a URL's ``user:`` with no ``@`` after it on the line masked (the line's last
+    ``@`` found once: a lookahead at each ``user:`` made a line of them quadratic)."""
+    last_at = line.rfind("@")
+    for start in _USERINFO_START.finditer(line):
+        if start.end() > last_at:
+            end = line.find("\n", start.end())
+            end = len(line) if end < 0 else end
+            return line[: start.end()] + "***" + line[end:] if end > start.end() else line
+    return line
 
 
 _GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
