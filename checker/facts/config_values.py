@@ -839,9 +839,10 @@ class _Gatherer:
     def _read_key(self, read: ast.expr) -> Tuple[Optional[ast.expr], str]:
         """A configuration read's key and source (``os.environ["X"]``: an env lookup)."""
         read = _normalised_read(read)
-        alias = self.read_alias.get(id(read))
-        if alias is not None:  # a name bound to the read
-            return self._read_key(alias)
+        seen: Set[int] = set()
+        while id(read) in self.read_alias and id(read) not in seen:  # a name bound to the read
+            seen.add(id(read))  # (a chain of thousands of `X2 = X1` is followed without recursion)
+            read = _normalised_read(self.read_alias[id(read)])
         if isinstance(read, ast.Subscript):
             return read.slice, "env lookup"
         key, _, source = self.fallback(read) or (None, None, "config read")  # type: ignore[arg-type]

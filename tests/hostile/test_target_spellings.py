@@ -296,3 +296,21 @@ def test_a_read_is_followed_down_a_long_elif_chain(tmp_path: Path) -> None:
         lines += [f"elif a{n}:", '    API_URL = API_URL or "http://localhost:8000/"' if n % 2 else "    pass"]
     found = findings(project(tmp_path, {"m.py": "\n".join(lines) + "\n"}))
     assert [code for code, _, _ in found] == ["CFG004"] * 750
+
+
+def test_a_long_chain_of_names_standing_for_a_read_is_followed_without_recursion(tmp_path: Path) -> None:
+    """Run 83a: ``X1 = X0`` … ``X999 = X998`` after a read was followed one frame a link: the
+    file became ARC001 "nested too deeply" and lost its other findings."""
+    links = 3_000
+    lines = [
+        "import asyncio",
+        "import os",
+        "async def main():",
+        "    asyncio.run(other())",
+        "X0 = os.getenv('R')",
+    ]
+    lines += [f"X{i} = X{i - 1}" for i in range(1, links)]
+    lines += [f"if not X{links - 1}:", f"    X{links - 1} = 'redis://localhost:6379'"]
+    root = project(tmp_path, {"a.py": "\n".join(lines) + "\n"})
+    found = findings(root)
+    assert sorted(code for code, _, _ in found) == ["ASY001", "CFG004"]
