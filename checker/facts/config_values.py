@@ -904,7 +904,6 @@ class _Gatherer:
         state.update(start)
         frames: List[_Block] = [_Block(iter(block))]
         while frames:
-            before = frames[-1].before
             statement = next(frames[-1].statements, None)
             if statement is None:
                 _leave_block(frames, state)
@@ -912,12 +911,13 @@ class _Gatherer:
             # an `if` and its `elif` links: one statement of alternatives (a chain of thousands of
             # links nested one in another would make each link's names those of all below it)
             chain = _elif_chain(statement) if isinstance(statement, ast.If) else []
-            walrus: List[ast.NamedExpr] = []
             links: Sequence[ast.stmt] = chain or [statement]
             for link in links:
-                walrus += self._loads_stand_for(link, state) if state.reads or self.walrus else []
+                walrus = self._loads_stand_for(link, state) if state.reads or self.walrus else []
                 if isinstance(link, ast.If):  # the branch where the name has no value
                     self._fallback_branches(link, state)
+                for named in walrus:  # (bound before the next link's test is read, and the `=`)
+                    self._bound_to(dotted(named.target), named.value, frames[-1], state)
             if isinstance(
                 statement, MATCH_STATEMENTS
             ):  # `case None | "":` (before 3.10 no statement has cases)
@@ -931,20 +931,10 @@ class _Gatherer:
                 if isinstance(tested, str) and read is not None:  # `if X: return` then `X = url`
                     empty[tested] = read
             bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
-            bound += [(named.target, named.value) for named in walrus]
-            bindings = [(dotted(target), value) for target, value in bound]
-            bindings += [(name, None) for name in rebound_names(statement)]
-            for name, value in bindings:
-                if name is None:
-                    continue
-                if value is not None and name in empty:
-                    self.handled[id(value)] = self._read_key(empty.pop(name))
-                if name not in before:
-                    before[name] = state.get(name, _EMPTY)
-                if value is not None and self.is_config_read(value):
-                    state[name] = _Bound(value)
-                else:
-                    state[name] = _EMPTY if value is not None and _empty(value) else _OTHER
+            for target, value in bound:
+                self._bound_to(dotted(target), value, frames[-1], state)
+            for name in rebound_names(statement):
+                self._bound_to(name, None, frames[-1], state)
             if len(chain) > 1:
                 blocks: List[Sequence[ast.stmt]] = [*(link.body for link in chain), chain[-1].orelse]
             else:
@@ -955,6 +945,21 @@ class _Gatherer:
             )
             around = frames[-1]
             frames += [_Block(iter(inner), around, alternatives) for inner in reversed(blocks)]
+
+    def _bound_to(self, name: Optional[str], value: Optional[ast.expr], block: _Block, state: _Held) -> None:
+        """``name`` is bound, in ``block``, to ``value`` (None: by a ``for``, an import…): a
+        read, an empty value or something else from here on; after an early exit taken while
+        it was set (``block.empty_after``), ``value`` is the read's fallback."""
+        if name is None:
+            return
+        if value is not None and name in block.empty_after:
+            self.handled[id(value)] = self._read_key(block.empty_after.pop(name))
+        if name not in block.before:
+            block.before[name] = state.get(name, _EMPTY)
+        if value is not None and self.is_config_read(value):
+            state[name] = _Bound(value)
+        else:
+            state[name] = _EMPTY if value is not None and _empty(value) else _OTHER
 
     def _fallback_cases(self, statement: ast.AST, state: Mapping[str, _Bound]) -> None:
         """``match X:`` / ``case None | "": X = url``: the fallback of the read ``X`` holds."""

@@ -186,6 +186,11 @@ FALLBACKS = {
         'import os\nAPI_URL = os.getenv("X")\ndef init():\n    global API_URL\n    if not API_URL:\n'
         '        API_URL = "http://localhost:8000/"\n'
     ),
+    # run 83a: a link's `:=` binds the name before the next link's test is read
+    "au": (
+        'import os\nif (API_URL := os.getenv("X")) == "memory":\n    pass\nelif not API_URL:\n'
+        '    API_URL = "http://localhost:8000/"\n'
+    ),
 }
 
 
@@ -259,6 +264,10 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     "ab": (
         'import os\nimport httpx\nAPI_URL = os.getenv("X")\ndef init(API_URL):\n    if not API_URL:\n'
         '        API_URL = "http://localhost:8000/"\n    return httpx.get(API_URL)\n'
+    ),
+    "ac": (
+        'import os\nAPI_URL = os.getenv("X")\nif (API_URL := compute()) is not None:\n    pass\n'
+        'elif API_URL is None:\n    API_URL = "http://localhost:8000/"\n'
     ),
 }
 
