@@ -637,8 +637,8 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
         if step == decoded:
             break
         decoded, times = step, times + 1
-    if times and "://" in decoded:
-        hidden = _mask_text(decoded, depth - 1)
+    if times:  # a URL, or secret pairs (`odbc_connect=…%3BPWD%3D…`, `dsn=host%3Ddb%20password%3D…`)
+        hidden = _mask_pairs(_mask_text(decoded, depth - 1) if "://" in decoded else decoded, prose=True)
         if hidden != decoded:
             for _ in range(times):
                 hidden = urllib.parse.quote(hidden, safe="*")

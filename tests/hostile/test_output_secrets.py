@@ -384,3 +384,23 @@ def test_the_line_by_line_mask_takes_linear_time() -> None:
     started = time.monotonic()
     shown = fixes._masked(lines)
     assert time.monotonic() - started < 5 and len(shown) == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        (
+            "mssql+pyodbc://localhost/?odbc_connect=DRIVER%3D%7BODBC+Driver+18%7D%3BUID%3Dsa%3BPWD%3DS3cretOdbc",
+            "mssql+pyodbc://localhost/?odbc_connect=DRIVER%3D%7BODBC%20Driver%2018%7D%3BUID%3Dsa%3BPWD%3D***",
+        ),
+        (
+            "postgresql://localhost/db?dsn=host%3Ddb%20password%3DS3cretDsn&x=1",
+            "postgresql://localhost/db?dsn=host%3Ddb%20password%3D***&x=1",
+        ),
+        ("https://h/search?q=hello%20world&next=%2Fhome", "https://h/search?q=hello%20world&next=%2Fhome"),
+    ],
+)
+def test_secret_pairs_percent_encoded_in_a_parameter_are_masked(url: str, masked: str) -> None:
+    """Run 83a: SQLAlchemy's ``odbc_connect`` and a libpq ``dsn`` parameter carry a connection
+    string's ``PWD=`` / ``password=`` percent-encoded: shown in every format."""
+    assert mask_credentials(url) == masked
