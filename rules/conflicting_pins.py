@@ -12,7 +12,8 @@ release spelt `1.0`, not `1.0.0`), and a line whose marker is false where archch
 file is reported at the service's line, which is the one to change. The same
 pin repeated is not a conflict (REQ002 says whether it belongs there). A package
 of more distinct lines than can be compared (ranges and odd lines against the
-others: over 250,000 comparisons) is one finding, at its first line.
+others: over 250,000 comparisons, a line of several clauses, `>=1,<2,!=1.5`,
+counting one for each) is one finding, at its first line.
 
 ## Why is this bad?
 pip refuses the install: `ResolutionImpossible: ... conflicting dependencies`.
@@ -57,9 +58,10 @@ TOO_MANY_MESSAGE = (
     "(over {most:,} comparisons, an odd line's counting {odd}); conflicts among them were not looked for"
 )
 FIX = "pin the package once, in one file the others include"
-# a range is compared with each pin of its package (R x P: 500 x 500 take 0.8 s), an odd line
-# (several pins, a version packaging cannot read) with each other line, at about ten times the
-# cost: past this, in what one service installs, the package is not compared, and said so
+# a range is compared with each pin of its package (R x P: 500 x 500 take 0.8 s), clause by
+# clause, an odd line (several pins, a version packaging cannot read) with each other line, at
+# about ten times the cost: past this, in what one service installs, the package is not
+# compared, and said so
 MAX_COMPARISONS = 250_000
 ODD_LINE_COST = 10
 
@@ -182,6 +184,11 @@ def _group(fact: RequirementFact) -> Tuple[object, _Group]:
     return ("line", fact.pins, fact.specifier), _Group()
 
 
+def _clauses(group: _Group) -> int:
+    """How many clauses a line's specifier holds (``>=1,<2``: 2): each is compared on its own."""
+    return group.facts[0].specifier.count(",") + 1
+
+
 class _Clashes:
     """The conflicts among the lines of one package in what one service installs.
 
@@ -205,8 +212,8 @@ class _Clashes:
         self.pinned = [g for g in groups.values() if g.version is not None]
         self.others = [g for g in groups.values() if g.version is None]
         self.lines = len(groups)
-        odd = sum(1 for group in self.others if group.facts[0].pins)
-        ranges = len(self.others) - odd
+        odd = sum(_clauses(group) for group in self.others if group.facts[0].pins)
+        ranges = sum(_clauses(group) for group in self.others if not group.facts[0].pins)
         self.comparisons = ranges * len(self.pinned) + odd * len(groups) * ODD_LINE_COST
         self.total = _tally(self.pinned)
         self.same_public: Dict[Version, List[_Group]] = {}

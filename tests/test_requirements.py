@@ -415,3 +415,17 @@ def test_a_package_of_more_lines_than_can_be_compared_is_one_finding_across_incl
     assert f"is one of {4 * half:,} distinct lines of 'pkg'" in found[0].message
     assert "conflicts among them were not looked for" in found[0].message
     assert len(found) == 3  # the other package is compared as ever
+
+
+def test_a_range_counts_each_of_its_clauses_against_the_comparison_bound() -> None:
+    """Run 83a: one range of N clauses against N pins cost N² clause checks, while the bound
+    counted N (19,000 of each: 75 s)."""
+    from archcheck.rules.conflicting_pins import MAX_COMPARISONS, _Clashes
+
+    clauses = int(MAX_COMPARISONS**0.5) + 10  # one range of these clauses, against as many pins
+    facts = _pins_file([",".join(f">=0.{i}" for i in range(clauses))] + [f"==5.{j}" for j in range(clauses)])
+    table = _Clashes(facts, {"svc/requirements.txt"}, set())
+    assert table.comparisons > MAX_COMPARISONS and not table.beside
+    facts = _pins_file([">=1,<2,!=1.5"] + [f"==1.{j}" for j in range(10)])
+    table = _Clashes(facts, {"svc/requirements.txt"}, set())
+    assert table.comparisons == 30 and [table.of(fact).count for fact in facts[:1]] == [1]  # `==1.5`
