@@ -40,12 +40,13 @@ DATABASE_URL = "postgresql://content_user:content_pass@content-db:5432/content_s
 - `config.database-url-template`: the convention, with `{service}`, `{service_host}` and `*`.
 """
 
+import functools
 import re
 from typing import Dict, Iterator, List, Tuple
 
 from archcheck.config.options import Option
 from archcheck.config.validators import format_template
-from archcheck.facts.urls import mask_credentials, mask_url
+from archcheck.facts.urls import mask_credentials, mask_url, shortened
 from archcheck.model import Location, Severity, Violation
 from archcheck.project.layout import Unit, UnitKind
 from archcheck.rule_api.examples import Example
@@ -154,8 +155,10 @@ def _normal(url: str) -> str:
     return ("postgresql" if scheme == "postgres" else scheme) + "://" + url[match.end() :]
 
 
+@functools.lru_cache(maxsize=256)
 def _pieces(template: str, service: Unit) -> List[str]:
-    """The literal text between the template's ``*`` wildcards, for ``service``."""
+    """The literal text between the template's ``*`` wildcards, for ``service``: once per
+    service, not once per value (1,000 wildcards beside 20,000 values took 50 s)."""
     return [
         _normal(expected_url(piece, service)) if i == 0 else expected_url(piece, service)
         for i, piece in enumerate(template.split("*"))
@@ -222,13 +225,13 @@ class DatabaseUrlNaming(
             if followers * 2 <= len(values):
                 return
         for unit, found in sorted(values.items()):
-            expected = mask_credentials(expected_url(template, unit))
+            expected = shortened(mask_credentials(expected_url(template, unit)))
             for value, where in found:
                 if not _follows(value, template, unit):
                     yield self.violation(
                         where,
                         fix=self.fix.format(expected=expected),
-                        value=mask_url(value),
+                        value=shortened(mask_url(value)),
                         service=unit.name,
                         expected=expected,
                     )

@@ -74,6 +74,7 @@ from archcheck.facts.urls import (
     mask_url,
     matches_internal,
     names_own_address,
+    shortened,
     urls,
 )
 from archcheck.model import Severity, UrlFact, Violation
@@ -281,7 +282,7 @@ class HardcodedServiceUrl(
                     yield self.violation(
                         fact.location,
                         fix=self.fix.format(variable=variable),
-                        url=_shortened(mask_url(url)),
+                        url=shortened(mask_url(url)),
                         target=target,
                     )
 
@@ -308,8 +309,3 @@ class HardcodedServiceUrl(
         if matches_internal(host, self.option("config.internal-hosts")):
             return f"internal host '{host}'", f"{host.split('.')[0].replace('-', '_').upper()}_URL"
         return None
-
-
-def _shortened(url: str, limit: int = 200) -> str:
-    """A URL as quoted in a message: a generated one can be any length."""
-    return url if len(url) <= limit else url[: limit - 1] + "…"

@@ -38,6 +38,7 @@ from archcheck.facts.urls import (
     loopback_targets,
     mask_url,
     names_own_address,
+    shortened,
 )
 from archcheck.model import Severity, Violation
 from archcheck.rule_api.examples import Example, example
@@ -143,5 +144,7 @@ class LoopbackEnvDefault(
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
-                    yield self.violation(fact.location, key=key, url=mask_url(url), source=fact.source)
+                    yield self.violation(
+                        fact.location, key=key, url=shortened(mask_url(url)), source=fact.source
+                    )
                     break

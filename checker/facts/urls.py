@@ -556,6 +556,15 @@ _DOTTED_HOST = re.compile(r"[^/\s'\"@]{0,253}\.[^/\s'\"@]{0,253}/")
 _VALUE_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]{0,31}://[^:/@]*:)[^@]+@", re.DOTALL)
 
 
+QUOTED = 200  # characters of a URL a message quotes
+
+
+def shortened(text: str, limit: int = QUOTED) -> str:
+    """A URL (masked first) as a message quotes it: a generated one can be any length, and a
+    long one in every finding made the output grow as its length times the findings."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def mask_url(value: str) -> str:
     """One URL value (a setting's, a literal's) masked: as :func:`mask_credentials`, and its
     password read as SQLAlchemy reads it, up to the first "@" even across a space or a "://"

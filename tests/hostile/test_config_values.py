@@ -95,3 +95,28 @@ def test_a_template_of_many_wildcards_matches_in_linear_time(tmp_path: Path) -> 
     assert time.monotonic() - started < 60
     assert result.returncode == 1, result.stderr  # the value does not end with the service: a finding
     assert "does not follow the convention" in result.stdout
+
+
+def test_a_long_template_is_read_once_per_service_and_quoted_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 83a: a 2 KB template of 1,000 wildcards was split and filled in again for each
+    DATABASE_URL value, and each finding quoted all of it twice (20,000 values: 41 s and 88 MB
+    of JSON)."""
+    from archcheck import api
+    from archcheck.rules import database_url_naming
+
+    template = "postgresql://" + "*x" * 1_000
+    root = _project(tmp_path, f'services = ["svc"]\n[config]\ndatabase-url-template = "{template}"\n')
+    values = "".join(f'DATABASE_URL = "postgresql://u{i}@h/d"\n' for i in range(200))
+    (root / "svc" / "app" / "config.py").write_text(values, encoding="utf-8")
+    filled: list = []
+    expected_url = database_url_naming.expected_url
+    monkeypatch.setattr(
+        database_url_naming, "expected_url", lambda *args: filled.append(1) or expected_url(*args)
+    )
+    database_url_naming._pieces.cache_clear()
+    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
+    assert len(report.violations) == 200 and {v.code for v in report.violations} == {"CFG002"}
+    assert len(filled) < 3 * 1_001  # (the template's pieces, filled in once, and the expected URL)
+    assert all(len(v.message) < 500 and "…" in v.message for v in report.violations)
