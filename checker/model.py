@@ -248,6 +248,9 @@ class FallbackFact(Value, frozen=True):
     default: str  # the fallback's text, f-string expressions as "\x00"
     location: Location
     owner: str = ""  # for a field default: its class, which counts only if it is a settings class
+    constant: str = (
+        ""  # the module constant a lookup falls back to: where another module imports it, a target
+    )
 
 
 class EnvReadFact(Value, frozen=True):

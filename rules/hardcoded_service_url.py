@@ -263,16 +263,21 @@ class HardcodedServiceUrl(
     options=(Option("config", "internal-hosts", (), fnmatch_globs, "host globs that count as internal"),),
     in_tests=False,
 ):
-    reads = frozenset({"urls", "classes", "imports"})
+    reads = frozenset({"urls", "fallbacks", "classes", "imports"})
 
     def check(self) -> Iterator[Violation]:
         for path, facts in sorted(self.project.facts.items()):
             if not facts.urls or self.project.runtime_unit(path) is None:
                 continue
             unit = self.project.runtime_unit(path)
+            # a module constant a lookup falls back to is CFG004's, unless another module imports it
+            fallbacks = {f.location: f.constant for f in facts.fallbacks if f.constant}
             for fact in facts.urls:
                 if fact.owner and self.project.is_settings_class(path, fact.owner):
                     continue  # a settings field's default is a fallback: CFG004
+                constant = fallbacks.get(fact.location)
+                if constant is not None and not self.project.constant_imported(path, constant):
+                    continue
                 if unit is not None and names_own_address(fact.name, unit.key):
                     continue  # `service_host = "localhost"`: where the service itself listens
                 # one finding per string, however many URLs it joins (`f"http://a" f"http://b"`)

@@ -142,6 +142,8 @@ class LoopbackEnvDefault(
                     continue  # a field of a plain class: a constant (CFG001), not a fallback
                 if is_allow_list_name(fact.key) or names_own_address(fact.key, unit.key):
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
+                if fact.constant and self.project.constant_imported(path, fact.constant):
+                    continue  # a module constant another module imports, and may connect to: CFG001
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
                     yield self.violation(

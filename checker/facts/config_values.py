@@ -484,9 +484,12 @@ class _Gatherer:
                 if name in other_uses:
                     continue  # also read as it is (`httpx.Client(base_url=URL)`): a hard-coded target still
                 for where, text in self.module_strings.get(name, {}).items():
-                    fallen.add(where)  # (whatever its name says: `DEFAULT_REDIS_URL` too)
+                    # (whatever its name says: `DEFAULT_REDIS_URL` too; its URL fact is kept for
+                    # CFG001, which judges it where another module imports the constant)
                     if _may_be_url(text):
-                        self.fallbacks.append(FallbackFact(read_source, read_key, text, where))
+                        self.fallbacks.append(FallbackFact(read_source, read_key, text, where, constant=name))
+                    else:
+                        fallen.add(where)
             self.urls = [url for url in self.urls if url.location not in fallen]
         for (function, name), strings in self.kept.items():
             default_of = self.local_defaults.get((function, name))
@@ -1055,16 +1058,20 @@ class _Gatherer:
             self.local_defaults.setdefault((use.function, default.id), (literal(key) or "", source))
 
     def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:
-        """Those of ``names`` the file reads anywhere but as a lookup's default."""
+        """Those of ``names`` the file reads anywhere but as a lookup's default, also by a string
+        of the name (``globals()["URL"]``, ``__all__``)."""
         wanted = set(names)
-        return {
-            node.id
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Name)
-            and isinstance(node.ctx, ast.Load)
-            and node.id in wanted
-            and id(node) not in self.default_uses
-        }
+        found: Set[str] = set()
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Name)
+                and isinstance(node.ctx, ast.Load)
+                and id(node) not in self.default_uses
+            ):
+                found.add(node.id)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value)
+        return found & wanted
 
     def _declared(self, target: ast.expr, use: _Use) -> bool:
         """Is ``target`` a name the function declares ``global`` or ``nonlocal`` (a constant of

@@ -198,6 +198,29 @@ class Project:
             return not any(part.lower().startswith(_NEGATIVE_FIXTURES) for part in parts)
         return True
 
+    def imported_from(self, path: str) -> FrozenSet[str]:
+        """The names other files of the project's running code (not tests, not tooling) import
+        from ``path`` (``from svc.urls import ORDERS_URL``; ``*`` for a star import), their
+        modules resolved once per run."""
+        return self.derived("imported-from", self._imported_from).get(path, frozenset())
+
+    def _imported_from(self) -> Dict[str, FrozenSet[str]]:
+        found: Dict[str, Set[str]] = {}
+        for path, facts in self.facts.items():
+            if self.runtime_unit(path) is None or self.is_test_file(path):
+                continue
+            for fact in facts.imports:
+                if fact.kind is ImportKind.FROM and fact.names:
+                    target = self.layout.module_file(path, fact.module, fact.level)
+                    if target is not None and target != path:
+                        found.setdefault(target, set()).update(fact.names)
+        return {target: frozenset(names) for target, names in found.items()}
+
+    def constant_imported(self, path: str, name: str) -> bool:
+        """Does another file import the module constant ``name`` of ``path`` (or all of it)?"""
+        imported = self.imported_from(path)
+        return name in imported or "*" in imported
+
     def runtime_unit(self, path: str) -> Optional[Unit]:
         """The unit whose running code ``path`` is: not tooling kept inside it (``scripts/``, ``deploy/``)."""
         owner = self.layout.owner(path)

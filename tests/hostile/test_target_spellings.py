@@ -323,3 +323,22 @@ def test_a_long_chain_of_names_standing_for_a_read_is_followed_without_recursion
     root = project(tmp_path, {"a.py": "\n".join(lines) + "\n"})
     found = findings(root)
     assert sorted(code for code, _, _ in found) == ["ASY001", "CFG004"]
+
+
+def test_a_constant_another_module_imports_stays_a_target(tmp_path: Path) -> None:
+    """Run 83a: a dummy ``os.getenv("X", ORDERS_URL)`` turned the constant's CFG001 into CFG004,
+    though another module imports it and connects to it; ``globals()["ORDERS_URL"]`` read it too."""
+    constants = 'import os\nORDERS_URL = "http://localhost:8001"\nUSERS_URL = "http://localhost:8002"\n'
+    constants += '_ = os.getenv("UNUSED", ORDERS_URL)\n__ = os.getenv("UNUSED", USERS_URL)\n'
+    by_name = 'import os\nBILLING_URL = "http://localhost:8003"\n_ = os.getenv("B", BILLING_URL)\n'
+    by_name += 'client = globals()["BILLING_URL"]\n'
+    files = {
+        "urls.py": constants,
+        "client.py": "import httpx\nfrom app.urls import ORDERS_URL\nclient = httpx.Client(base_url=ORDERS_URL)\n",
+        "billing.py": by_name,
+    }
+    root = project(tmp_path, files)
+    (root / "svc" / "tests").mkdir()
+    (root / "svc" / "tests" / "test_urls.py").write_text("from app.urls import USERS_URL\n", encoding="utf-8")
+    found = sorted((code, path.rsplit("/", 1)[-1], line) for code, path, line in findings(root))
+    assert found == [("CFG001", "billing.py", 2), ("CFG001", "urls.py", 2), ("CFG004", "urls.py", 3)]
