@@ -484,8 +484,8 @@ class _Gatherer:
                 if name in other_uses:
                     continue  # also read as it is (`httpx.Client(base_url=URL)`): a hard-coded target still
                 for where, text in self.module_strings.get(name, {}).items():
-                    # (whatever its name says: `DEFAULT_REDIS_URL` too; its URL fact is kept for
-                    # CFG001, which judges it where another module imports the constant)
+                    # (whatever its name says: `DEFAULT_REDIS_URL` too; its URL fact is kept for the
+                    # rules, which judge it a target where another module imports the constant)
                     if _may_be_url(text):
                         self.fallbacks.append(FallbackFact(read_source, read_key, text, where, constant=name))
                     else:

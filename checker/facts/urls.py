@@ -338,9 +338,46 @@ _SECRET_PAIR = re.compile(
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
 _STRING_START = re.compile(r"""(?:\([ \t]*){0,8}(?:[rRbBuUfF]{1,2})?(?=["'])""")
-# an annotation between a secret's name and `=` (`password: str = "…"`, `api_token: Final[str] =`,
-# `Annotated[str, Field(min_length=8)] = "…"`), or a setting's default (`: str = Field(default="…")`)
-_ANNOTATED = re.compile(r"""[\w.\[\](), |'"=]{1,100}?[ \t]*=(?!=)[ \t]*(?=\(*[ \t]*[rRbBuUfF]{0,2}["'])""")
+# after an annotation (see ``_annotated_value``), a setting's default: `= Field(default="…")`
+_QUOTE_AHEAD = r"""(?=\(*[ \t]*[rRbBuUfF]{0,2}["'])"""  # a string starts here (`"`, `r"`, `("`)
+_DEFAULT_CALL = re.compile(
+    r"""[ \t]*[\w.]{1,64}\((?:[^()"'\n]{0,200}?,)?[ \t]*default[ \t]*=[ \t]*""" + _QUOTE_AHEAD
+)
+_VALUE_QUOTE = re.compile(r"[ \t]*" + _QUOTE_AHEAD)
+_OPENING, _CLOSING_BRACKETS = "([{", ")]}"
+
+
+def _annotated_value(text: str, start: int) -> Optional[int]:
+    """Where the value starts after an annotation between a secret's name and ``=``
+    (``password: str = "…"``, ``api_token: Final[str] = "…"``, ``Annotated[str,
+    Field(min_length=8)] = "…"``, ``: str = Field(default="…")``): the first ``=`` outside the
+    annotation's brackets, within 100 characters of one line; None where there is none
+    (``{"password": compare(a, b="keep")}``: that ``=`` is inside a call)."""
+    depth, at, end = 0, start, min(len(text), start + 100)
+    while at < end:
+        char = text[at]
+        if char in "'\"":  # a string in it (`Annotated[str, "doc"]`, `"SecretStr"`): passed over
+            closing = text.find(char, at + 1, end)
+            if closing < 0:
+                return None
+            at = closing
+        elif char in _OPENING:
+            depth += 1
+        elif char in _CLOSING_BRACKETS:
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == "\n" or (char == "," and not depth):
+            return None
+        elif char == "=" and not depth:
+            if text.startswith("=", at + 1) or text[at - 1] in "!<>":
+                return None  # a comparison
+            after = _DEFAULT_CALL.match(text, at + 1) or _VALUE_QUOTE.match(text, at + 1)
+            return after.end() if after is not None else None
+        at += 1
+    return None
+
+
 # a quoted value: up to its closing quote (past escaped ones), or the line's end
 _QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
 _UNQUOTED = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")  # an unquoted value: a word
@@ -372,8 +409,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
             commented = quotes.comment  # a comment is prose: `# password=x`
             if not around and pair.group().rstrip().endswith(":"):
-                annotated = _ANNOTATED.match(text, start)  # `db_password: str = "…"`: the value is after `=`
-                start = annotated.end() if annotated is not None else start
+                annotated = _annotated_value(text, start)  # `db_password: str = "…"`: the value is after `=`
+                start = annotated if annotated is not None else start
             if text[start : start + 1] == around:
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
             string = None if around else _STRING_START.match(text, start)

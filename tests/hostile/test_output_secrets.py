@@ -326,11 +326,19 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
             'db_password: Annotated[str, Field(min_length=8)] = "***"',
         ),
         ('password: str = Field(default="S3cret")', 'password: str = Field(default="***")'),
+        (
+            'password: str = Field(min_length=8, default="S3cret")',
+            'password: str = Field(min_length=8, default="***")',
+        ),
+        ('password: "SecretStr" = "S3cret"', 'password: "SecretStr" = "***"'),
+        ('{"password": "a=b"}', '{"password": "***"}'),
         # what is not a secret's value stays as written
         ('password = f"{pw}"', 'password = f"{pw}"'),
         ('password = """"""', 'password = """"""'),
         ("connect(password=pw)", "connect(password=pw)"),
         ("password=(see below)", "password=(see below)"),
+        ('{"password": f(a, default="k")}', '{"password": f(a, default="k")}'),
+        ('{"password": compare(a, b="keep")}', '{"password": compare(a, b="keep")}'),
         ('"token=" + t', '"token=" + t'),
     ],
 )
