@@ -591,8 +591,7 @@ class _Gatherer:
         """``_shadowed`` of a name."""
         if binds(ctx.bound, head):
             return True
-        decided = deciding_scope(head, ctx.scopes[::-1], self._bindings_of, self._module_bindings())
-        kinds, where = decided[0], decided[1]
+        kinds, where = self._decided_scope(head, ctx)
         rebound = self.source.rebound().get(None if where is None else id(where), {}).get(head, ())
         if "import" in rebound:  # another function imports it there when called (`global x; import x`)
             return False
@@ -607,13 +606,18 @@ class _Gatherer:
 
     def _written_meanings(self, written: str, ctx: _Context) -> List[str]:
         """``_meanings_here`` of a dotted name as written."""
-        head = written.split(".")[0]
+        kinds, where = self._decided_scope(written.split(".")[0], ctx)
+        return self.source.meanings_where(written, kinds, where, self.aliases)
+
+    def _decided_scope(self, head: str, ctx: _Context) -> Tuple[Sequence[str], Optional[ast.AST]]:
+        """``names.deciding_scope`` of a name read in the scopes of ``ctx``: once per name and
+        scopes (80,000 bindings 95 functions deep asked it for each)."""
         known = self._decided.get((head, id(ctx.scopes)))
-        if known is None or known[0] is not ctx.scopes:  # (once per name and scopes: 80,000 bindings 95 deep)
+        if known is None or known[0] is not ctx.scopes:
             scopes: Sequence[Union[Function, ast.ClassDef]] = ctx.scopes[::-1]
             decided = deciding_scope(head, scopes, self._bindings_of, self._module_bindings())
             known = self._decided[(head, id(ctx.scopes))] = (ctx.scopes, decided[0], decided[1])
-        return self.source.meanings_where(written, known[1], known[2], self.aliases)
+        return known[1], known[2]
 
     def _bindings_of(self, scope: Union[Function, ast.ClassDef]) -> Dict[str, List[str]]:
         """A function's or a class body's bindings, with what nested functions rebind of its
