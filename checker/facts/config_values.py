@@ -870,6 +870,8 @@ class _Gatherer:
         """The names a function or a class body declares ``global`` that the module binds only
         to a configuration read, each at the top of the module (``X = os.getenv("X")``): what
         they hold when its code starts (``global X; if not X: X = url`` is the read's fallback)."""
+        if "global" not in self.source.screen_text:
+            return {}
         declared = [n for n, kinds in self.source.own_bindings(scope).items() if "global" in kinds]
         if not declared:
             return {}
