@@ -130,20 +130,25 @@ class LoopbackEnvDefault(
     invalid=INVALID,
     in_tests=False,
 ):
-    reads = frozenset({"fallbacks", "classes", "imports"})
+    reads = frozenset({"fallbacks", "urls", "classes", "imports"})
 
     def check(self) -> Iterator[Violation]:
         for path, facts in sorted(self.project.facts.items()):
             unit = self.project.runtime_unit(path) if facts.fallbacks else None
             if unit is None:
                 continue
+            targets = {url.location for url in facts.urls}  # (constants CFG001 may judge)
             for fact in facts.fallbacks:
                 if fact.owner and not self.project.is_settings_class(path, fact.owner):
                     continue  # a field of a plain class: a constant (CFG001), not a fallback
                 if is_allow_list_name(fact.key) or names_own_address(fact.key, unit.key):
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
-                if fact.constant and self.project.constant_imported(path, fact.constant):
-                    continue  # a module constant another module imports, and may connect to: CFG001
+                if (
+                    fact.constant
+                    and fact.location in targets
+                    and self.project.constant_imported(path, fact.constant)
+                ):
+                    continue  # a module constant another module imports, and may connect to: CFG001's
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
                     yield self.violation(

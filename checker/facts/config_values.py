@@ -480,10 +480,11 @@ class _Gatherer:
         if self.default_names:  # a module constant an env lookup falls back to: its fallback
             fallen: Set[Location] = set()
             other_uses = self._read_otherwise(tree, self.default_names.keys())
+            targets = {url.location for url in self.urls}
             for name, (read_key, read_source) in self.default_names.items():
-                if name in other_uses:
-                    continue  # also read as it is (`httpx.Client(base_url=URL)`): a hard-coded target still
                 for where, text in self.module_strings.get(name, {}).items():
+                    if name in other_uses and where in targets:
+                        continue  # also read as it is (`httpx.Client(base_url=URL)`): a target still
                     # (whatever its name says: `DEFAULT_REDIS_URL` too; its URL fact is kept for the
                     # rules, which judge it a target where another module imports the constant)
                     if _may_be_url(text):
@@ -1060,8 +1061,8 @@ class _Gatherer:
             self.local_defaults.setdefault((use.function, default.id), (literal(key) or "", source))
 
     def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:
-        """Those of ``names`` the file reads anywhere but as a lookup's default, also by a string
-        of the name (``globals()["URL"]``, ``__all__``)."""
+        """Those of ``names`` the file reads anywhere but as a lookup's default, also through
+        ``globals()["URL"]`` (not ``__all__``, which reads nothing)."""
         wanted = set(names)
         found: Set[str] = set()
         for node in ast.walk(tree):
@@ -1071,8 +1072,14 @@ class _Gatherer:
                 and id(node) not in self.default_uses
             ):
                 found.add(node.id)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                found.add(node.value)
+            elif (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Call)
+                and dotted(node.value.func) in ("globals", "vars")
+                and isinstance(node.slice, ast.Constant)
+                and isinstance(node.slice.value, str)
+            ):
+                found.add(node.slice.value)
         return found & wanted
 
     def _declared(self, target: ast.expr, use: _Use) -> bool:

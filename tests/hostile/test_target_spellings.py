@@ -332,7 +332,14 @@ def test_a_constant_another_module_imports_stays_a_target(tmp_path: Path) -> Non
     constants += '_ = os.getenv("UNUSED", ORDERS_URL)\n__ = os.getenv("UNUSED", USERS_URL)\n'
     by_name = 'import os\nBILLING_URL = "http://localhost:8003"\n_ = os.getenv("B", BILLING_URL)\n'
     by_name += 'client = globals()["BILLING_URL"]\n'
+    # run 84b: a constant CFG001 does not judge (its name says it is a default) keeps its CFG004
+    defaults = '__all__ = ["DEFAULT_REDIS_URL"]\nimport os\nDEFAULT_REDIS_URL = "redis://localhost:6379"\n'
+    defaults += (
+        'REDIS_URL = os.getenv("REDIS_URL", DEFAULT_REDIS_URL)\nr = redis.from_url(DEFAULT_REDIS_URL)\n'
+    )
     files = {
+        "defaults.py": defaults,
+        "cache.py": "import redis\nfrom app.defaults import DEFAULT_REDIS_URL\nr = redis.from_url(DEFAULT_REDIS_URL)\n",
         "urls.py": constants,
         "client.py": "import httpx\nfrom app.urls import ORDERS_URL\nclient = httpx.Client(base_url=ORDERS_URL)\n",
         "billing.py": by_name,
@@ -341,4 +348,9 @@ def test_a_constant_another_module_imports_stays_a_target(tmp_path: Path) -> Non
     (root / "svc" / "tests").mkdir()
     (root / "svc" / "tests" / "test_urls.py").write_text("from app.urls import USERS_URL\n", encoding="utf-8")
     found = sorted((code, path.rsplit("/", 1)[-1], line) for code, path, line in findings(root))
-    assert found == [("CFG001", "billing.py", 2), ("CFG001", "urls.py", 2), ("CFG004", "urls.py", 3)]
+    assert found == [
+        ("CFG001", "billing.py", 2),
+        ("CFG001", "urls.py", 2),
+        ("CFG004", "defaults.py", 3),
+        ("CFG004", "urls.py", 3),
+    ]
