@@ -97,6 +97,8 @@ RUNNING_PROBES = frozenset(
         "asyncio.events.get_event_loop",
     }
 )
+# a function imported from the module that defines it, by the name it is known by
+_DEFINED_AS = {"asyncio.runners.run": "asyncio.run"}
 _RUNNING_OR_NONE = frozenset({"asyncio._get_running_loop", "asyncio.events._get_running_loop"})
 _NESTED_GUARDS = 16  # blocks within blocks whose ends are judged for a guard
 _UNKNOWN = 1 << 30  # (more levels than any file nests)
@@ -546,9 +548,8 @@ class _Gatherer:
 
     def _maybe_entry(self, call: ast.Call, ctx: _Context) -> None:
         func = call.func
-        qualified = next(
-            (meant for meant in self._meanings_here(func, ctx) if meant in self.calls.functions), None
-        )
+        meanings = (_DEFINED_AS.get(meant, meant) for meant in self._meanings_here(func, ctx))
+        qualified = next((meant for meant in meanings if meant in self.calls.functions), None)
         if qualified is not None:
             kind = qualified
             named: Optional[ast.expr] = func

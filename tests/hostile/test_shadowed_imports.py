@@ -704,3 +704,27 @@ def test_a_name_bound_otherwise_or_unseen_from_a_class_body_is_not_the_known_dec
     root = project(tmp_path, {"a.py": NOT_THE_KNOWN_DECORATOR})
     found = unscreened_agree(root, monkeypatch)
     assert [f[2] for f in found if f[0] in ("ASY005", "ASY006")] == marked(NOT_THE_KNOWN_DECORATOR)
+
+
+RUNNERS = """\
+import asyncio.runners
+from asyncio.runners import run as start
+
+
+async def f():
+    start(g())  # yes
+    asyncio.runners.run(g())  # yes
+
+
+async def not_the_module(asyncio):
+    asyncio.runners.run(g())
+"""
+
+
+def test_asyncio_run_is_known_by_the_module_that_defines_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 84b: ``from asyncio.runners import run`` was no ASY001, where ``asyncio.events``'
+    loop factories are known."""
+    found = unscreened_agree(project(tmp_path, {"a.py": RUNNERS}), monkeypatch)
+    assert [line for code, _, line in found if code == "ASY001"] == marked(RUNNERS)
