@@ -140,7 +140,11 @@ class LoopCalls:
         """Words one of which a line holding one of these calls contains: a method's name, a
         function's name (``run``), or a name the file binds to one (``from asyncio import run as go``)."""
         names = {f.rsplit(".", 1)[-1] for f in self.functions} | set(self.methods)
-        bound = {local for local, target in every_alias(aliases) if target in self.functions}
+        bound = {
+            local
+            for local, target in every_alias(aliases)
+            if _DEFINED_AS.get(target, target) in self.functions
+        }
         return frozenset(names | bound)
 
     def may_occur(self, source: ParsedSource) -> bool:
