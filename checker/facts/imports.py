@@ -97,6 +97,9 @@ def _star_modules(facts: Sequence[ImportFact]) -> Tuple[str, ...]:
 
 
 def _string(node: ast.expr) -> Optional[str]:
+    """A literal string, also an f-string of text only (``f"other.app.m"``)."""
+    if isinstance(node, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in node.values):
+        return "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile._project import findings, marked, project, run, unscreened_agree
+from tests.hostile._project import beside_other, findings, marked, project, run, unscreened_agree
 
 SHADOWED = """\
 import asyncio
@@ -728,3 +728,22 @@ def test_asyncio_run_is_known_by_the_module_that_defines_it(
     loop factories are known."""
     found = unscreened_agree(project(tmp_path, {"a.py": RUNNERS}), monkeypatch)
     assert [line for code, _, line in found if code == "ASY001"] == marked(RUNNERS)
+
+
+F_STRINGS = """\
+import importlib
+
+
+def f(name):
+    importlib.import_module(f"other.app.m")  # yes
+    __import__(f"other.app.m")  # yes
+    importlib.import_module(f"other.app.{name}")
+"""
+
+
+def test_a_dynamic_import_of_an_f_string_of_text_only_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 84b: ``import_module(f"other.app.m")``, an f-string without placeholders, was no IMP001."""
+    found = unscreened_agree(beside_other(tmp_path, F_STRINGS), monkeypatch)
+    assert [line for code, _, line in found if code == "IMP001"] == marked(F_STRINGS)
