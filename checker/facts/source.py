@@ -216,8 +216,8 @@ class ParsedSource:
                 break  # the module's name
             if "nonlocal" in kinds and "import" not in kinds:
                 continue
-            if "import" not in kinds or self._rebound_elsewhere(where, head):
-                return "other"  # a parameter, a local, or rebound elsewhere: no known instance
+            if any(k not in ("import", "nonlocal") for k in kinds) or self._rebound_elsewhere(where, head):
+                return "other"  # a parameter, a local, rebound here or elsewhere: no known instance
             meant = meanings(written, self.imports_of(where))
             return f"instance:={meant[0]}" if len(meant) == 1 else "other"
         return kind

@@ -393,6 +393,18 @@ def outer():
 
 async def g(x):
     inner_loop.run_until_complete(x)
+
+
+def setup_own():
+    global own_loop
+    import asyncio
+
+    asyncio = FakeAsyncio()
+    own_loop = asyncio.new_event_loop()
+
+
+async def h(x):
+    own_loop.run_until_complete(x)
 """
 
 FACTORY_REIMPORTED = """\
