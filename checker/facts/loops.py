@@ -435,7 +435,9 @@ class _Gatherer:
             stack.append((node.finalbody, ctx))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self._expressions([item.context_expr for item in node.items], ctx)
-            expected = ctx.expected or any(_called(item.context_expr, _RAISES) for item in node.items)
+            expected = ctx.expected or any(
+                self._called(item.context_expr, _RAISES, ctx) for item in node.items
+            )
             stack.append((node.body, replace(ctx, expected=expected)))
         else:
             own: List[object] = []
@@ -951,7 +953,7 @@ class _Gatherer:
                 handlers = [self._levels_to_end_idle(h.body, ctx) for h in node.handlers]
                 found = min(self._levels_to_end_idle(node.finalbody, ctx), max([body, *handlers]))
         elif isinstance(node, (ast.With, ast.AsyncWith)):  # unless it may swallow what the body raised
-            if not any(_called(item.context_expr, _SWALLOWS) for item in node.items):
+            if not any(self._called(item.context_expr, _SWALLOWS, ctx) for item in node.items):
                 found = self._levels_to_end_idle(node.body, ctx)
         elif isinstance(node, MATCH_STATEMENTS):
             cases: List[Any] = getattr(node, "cases", [])
@@ -959,6 +961,14 @@ class _Gatherer:
                 found = max(self._levels_to_end_idle(case.body, ctx) for case in cases)
         self._passes_idle[id(node)] = found
         return found
+
+    def _called(self, node: ast.expr, names: FrozenSet[str], ctx: _Context) -> bool:
+        """Is ``node`` a call of a function named one of ``names`` (``pytest.raises(E)``), as
+        written or as the scope's imports name it (``from pytest import raises as expect``)?"""
+        if not isinstance(node, ast.Call):
+            return False
+        written = dotted(node.func) or ""
+        return any(m.rsplit(".", 1)[-1] in names for m in (written, *self._meanings_here(node.func, ctx)))
 
     def _probe_then_leave(self, node: ast.Try, ctx: _Context) -> bool:
         """A ``try`` that probes the running loop and whose body, or its ``else``, leaves when
@@ -981,11 +991,6 @@ class _Gatherer:
 def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:
     """The value of the first of ``call``'s keyword arguments named one of ``names``."""
     return next((k.value for k in call.keywords if k.arg in names), None)
-
-
-def _called(node: ast.expr, names: FrozenSet[str]) -> bool:
-    """Is ``node`` a call of a function or method with one of ``names`` (``pytest.raises(E)``)?"""
-    return isinstance(node, ast.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in names
 
 
 def _irrefutable(pattern: ast.pattern) -> bool:

@@ -163,3 +163,20 @@ def test_a_guard_is_looked_for_in_16_nested_blocks_each_judged_once(
     entries = gather_loop_entries(ParsedSource("m.py", text, ast.parse(text)), {"asyncio": "asyncio"}, calls)
     assert [entry.guarded for entry in entries] == [True, guarded]
     assert len(judged) == len({id(test) for test in judged}) == levels * 10 + 1
+
+
+def test_a_context_manager_that_swallows_a_raise_is_known_under_an_import_alias() -> None:
+    """Run 84b: ``suppress`` and ``pytest.raises`` were known by the name as written only: a
+    guard inside ``with quietly(...)`` guarded, and ``with expect(RuntimeError):`` was no test."""
+    text = (
+        "import asyncio\nfrom contextlib import suppress as quietly\nfrom pytest import raises as expect\n\n"
+        "async def f():\n    loop = asyncio.get_event_loop()\n    with quietly(KeyError):\n"
+        "        if loop.is_running():\n            return\n    loop.run_until_complete(g())\n\n"
+        "async def test_f():\n    with expect(RuntimeError):\n        asyncio.run(g())\n"
+    )
+    calls = LoopCalls(frozenset({"asyncio.run"}), frozenset({"run_until_complete"}))
+    entries = gather_loop_entries(ParsedSource("m.py", text, ast.parse(text)), {"asyncio": "asyncio"}, calls)
+    assert [(entry.location.line, entry.guarded, entry.expected) for entry in entries] == [
+        (10, False, False),
+        (14, False, True),
+    ]
