@@ -338,12 +338,23 @@ _SECRET_PAIR = re.compile(
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
 _STRING_START = re.compile(r"""(?:\([ \t]*){0,8}(?:[rRbBuUfF]{1,2})?(?=["'])""")
-# after an annotation (see ``_annotated_value``), a setting's default: `= Field(default="…")`
 _QUOTE_AHEAD = r"""(?=\(*[ \t]*[rRbBuUfF]{0,2}["'])"""  # a string starts here (`"`, `r"`, `("`)
+_STRING = r"""(?:"[^"\n]*"|'[^'\n]*')"""
+# a setting's default (`Field(..., description="…", default="…")`), a lookup's (`getenv("X", "…")`)
 _DEFAULT_CALL = re.compile(
-    r"""[ \t]*[\w.]{1,64}\((?:[^()"'\n]{0,200}?,)?[ \t]*default[ \t]*=[ \t]*""" + _QUOTE_AHEAD
+    r"""[ \t]*[\w.]{1,64}\((?:(?:[^()"'\n]|"""
+    + _STRING
+    + r"""){0,200}?,)?[ \t]*default[ \t]*=[ \t]*"""
+    + _QUOTE_AHEAD
 )
 _VALUE_QUOTE = re.compile(r"[ \t]*" + _QUOTE_AHEAD)
+_CALL_OPEN = re.compile(r"[ \t]*([\w.]{1,64})\([ \t]*")
+_LOOKUPS = frozenset({"getenv", "get", "config", "env", "str", "setdefault", "pop"})  # (key, default)
+_KEY_THEN = re.compile(_STRING + r"[ \t]*(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)[ \t]+or[ \t]+)")
+# after a string, another one it is joined to or may be instead (`"a" "b"`, `"a" if x else "b"`)
+_NEXT_STRING = re.compile(r"""[ \t]*(?:if\b[^\n]{0,200}?\belse\b[ \t]*)?[rRbBuUfF]{0,2}(?=["'])""")
+_ANNOTATION = 400  # characters an annotation may take (`Annotated[str, Field(description=…)]`)
+_JOINED = 16  # strings joined to a secret's, masked with it
 _OPENING, _CLOSING_BRACKETS = "([{", ")]}"
 
 
@@ -351,9 +362,9 @@ def _annotated_value(text: str, start: int) -> Optional[int]:
     """Where the value starts after an annotation between a secret's name and ``=``
     (``password: str = "…"``, ``api_token: Final[str] = "…"``, ``Annotated[str,
     Field(min_length=8)] = "…"``, ``: str = Field(default="…")``): the first ``=`` outside the
-    annotation's brackets, within 100 characters of one line; None where there is none
+    annotation's brackets, within 400 characters of one line; None where there is none
     (``{"password": compare(a, b="keep")}``: that ``=`` is inside a call)."""
-    depth, at, end = 0, start, min(len(text), start + 100)
+    depth, at, end = 0, start, min(len(text), start + _ANNOTATION)
     while at < end:
         char = text[at]
         if char in "'\"":  # a string in it (`Annotated[str, "doc"]`, `"SecretStr"`): passed over
@@ -372,10 +383,31 @@ def _annotated_value(text: str, start: int) -> Optional[int]:
         elif char == "=" and not depth:
             if text.startswith("=", at + 1) or text[at - 1] in "!<>":
                 return None  # a comparison
-            after = _DEFAULT_CALL.match(text, at + 1) or _VALUE_QUOTE.match(text, at + 1)
-            return after.end() if after is not None else None
+            return _code_value(text, at + 1)
         at += 1
     return None
+
+
+def _code_value(text: str, start: int) -> Optional[int]:
+    """Where the string a secret's name is given in code starts, after its ``=``: the string
+    itself, a setting's default (``Field(…, default="…")``), a lookup's default
+    (``os.getenv("SECRET_KEY", "…")``, ``config("TOKEN", default="…")``, ``get("X") or "…"``),
+    or a wrapper's first argument (``SecretStr("…")``, ``Field("…")``); None for anything else
+    (``connect(password=pw)``)."""
+    found = _VALUE_QUOTE.match(text, start) or _DEFAULT_CALL.match(text, start)
+    if found is not None:
+        return found.end()
+    call = _CALL_OPEN.match(text, start)
+    if call is None:
+        return None
+    at = call.end()
+    if call.group(1).rsplit(".", 1)[-1] in _LOOKUPS:  # the first argument is the key: its default
+        key = _KEY_THEN.match(text, at)
+        if key is None:
+            return None
+        at = key.end()
+    value = _VALUE_QUOTE.match(text, at)
+    return value.end() if value is not None else None
 
 
 # a quoted value: up to its closing quote (past escaped ones), or the line's end
@@ -408,23 +440,20 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 continue
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
             commented = quotes.comment  # a comment is prose: `# password=x`
-            if not around and pair.group().rstrip().endswith(":"):
-                annotated = _annotated_value(text, start)  # `db_password: str = "…"`: the value is after `=`
-                start = annotated if annotated is not None else start
+            if not around:  # `SECRET_KEY = os.getenv("SECRET_KEY", "…")`, `db_password: str = "…"`
+                annotated = _annotated_value(text, start) if pair.group().rstrip().endswith(":") else None
+                value = annotated if annotated is not None else _code_value(text, start)
+                start = value if value is not None else start
             if text[start : start + 1] == around:
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
             string = None if around else _STRING_START.match(text, start)
             start = string.end() if string is not None else start
             first = text[start : start + 1]
-            if first in ("'", '"'):  # a string: masked to its closing quote (kept), or the line's end
-                quote, value_end, closed = _string_end(text, start, unclosed)
-                if closed and value_end - start == 2 * len(quote):
-                    continue  # an empty string: nothing to hide
-                masked = f"{quote}{MASK}{quote if closed else ''}"
-                placeholder = closed and _PLACEHOLDER.fullmatch(
-                    text, start + len(quote), value_end - len(quote)
-                )
-                already = text.startswith(MASK, start + len(quote)) or placeholder is not None
+            if first in ("'", '"'):  # strings: each masked to its closing quote (kept), or the line's end
+                for begin, end, shown in _masked_strings(text, start, unclosed):
+                    parts += [text[done:begin], shown]
+                    done = end
+                continue
             else:
                 if not (prose or around or commented):
                     continue  # code that names a variable (read no further: no value is scanned twice)
@@ -443,6 +472,24 @@ def _mask_pairs(text: str, prose: bool) -> str:
     if "-" in text:  # in code, in a string only (`"mysqladmin --password S3cret"`)
         text = _SECRET_OPTION.sub(_mask_option if prose else _option_in_string(text), text)
     return _BEARER.sub(lambda match: match.group(1) + MASK, text) if "earer" in text.lower() else text
+
+
+def _masked_strings(text: str, start: int, unclosed: Dict[str, int]) -> List[Tuple[int, int, str]]:
+    """The string at ``start`` and those joined to it or given instead (``"a" "b"``, ``"a" if x
+    else "b"``), each (start, end, masked): not an empty one, nor a placeholder (``%s``,
+    ``{pw}``) or one masked already, which stay as written."""
+    found: List[Tuple[int, int, str]] = []
+    for _ in range(_JOINED):
+        quote, end, closed = _string_end(text, start, unclosed)
+        inner = (start + len(quote), end - len(quote) if closed else end)
+        kept = closed and (inner[0] == inner[1] or _PLACEHOLDER.fullmatch(text, *inner) is not None)
+        if not kept and not text.startswith(MASK, inner[0]):
+            found.append((start, end, f"{quote}{MASK}{quote if closed else ''}"))
+        following = _NEXT_STRING.match(text, end) if closed else None
+        if following is None:
+            break
+        start = following.end()
+    return found
 
 
 def _string_end(text: str, start: int, unclosed: Dict[str, int]) -> Tuple[str, int, bool]:

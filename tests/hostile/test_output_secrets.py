@@ -332,13 +332,33 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
         ),
         ('password: "SecretStr" = "S3cret"', 'password: "SecretStr" = "***"'),
         ('{"password": "a=b"}', '{"password": "***"}'),
+        # run 84b: a default among other arguments, a lookup's default, a string given instead
+        (
+            'api_token: str = Field(..., description="API token", default="S3cret")',
+            'api_token: str = Field(..., description="API token", default="***")',
+        ),
+        ('SECRET_KEY = os.getenv("SECRET_KEY", "S3cret")', 'SECRET_KEY = os.getenv("SECRET_KEY", "***")'),
+        ('TOKEN = os.environ.get("TOKEN") or "S3cret"', 'TOKEN = os.environ.get("TOKEN") or "***"'),
+        ('TOKEN = config("TOKEN", default="S3cret")', 'TOKEN = config("TOKEN", default="***")'),
+        (
+            'PASSWORD = "S3cretA" if os.getenv("CI") else "S3cretB"',
+            'PASSWORD = "***" if os.getenv("CI") else "***"',
+        ),
+        ("password = 'S3cretA' 'S3cretB'", "password = '***' '***'"),
+        ('password = SecretStr("S3cret")', 'password = SecretStr("***")'),
+        ('{"password": f(a, default="S3cret")}', '{"password": f(a, default="***")}'),
+        (
+            'password: Annotated[str, Field(description="the admin password, at least twelve characters, rotated quarterly")] = "S3cret"',
+            'password: Annotated[str, Field(description="the admin password, at least twelve characters, rotated quarterly")] = "***"',
+        ),
         # what is not a secret's value stays as written
         ('password = f"{pw}"', 'password = f"{pw}"'),
         ('password = """"""', 'password = """"""'),
         ("connect(password=pw)", "connect(password=pw)"),
         ("password=(see below)", "password=(see below)"),
-        ('{"password": f(a, default="k")}', '{"password": f(a, default="k")}'),
         ('{"password": compare(a, b="keep")}', '{"password": compare(a, b="keep")}'),
+        ('SECRET_KEY = os.getenv("SECRET_KEY")', 'SECRET_KEY = os.getenv("SECRET_KEY")'),
+        ('token = request.headers.get("Authorization")', 'token = request.headers.get("Authorization")'),
         ('"token=" + t', '"token=" + t'),
     ],
 )
