@@ -333,8 +333,14 @@ _SECRET_NAME = (
 )
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
 # starts; the value is read after it (a quoted string up to its closing quote, else a word)
+# (a name starts where no character of a name is before it: one place a run of them, not each)
 _SECRET_PAIR = re.compile(
-    rf"""(?i)(?<![\w.\[\]])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\1[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
+    rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\1"""
+    rf"""|(?<=\[)(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\2\])"""  # `os.environ["DB_PASSWORD"] = "…"`
+    r"""[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
+    # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
+    rf"""|\b(?:getenv|get|setdefault|config|pop)\([ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\3[ \t]*,[ \t]*"""
+    r"""(?:default[ \t]*=[ \t]*)?"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
 _STRING_START = re.compile(r"""(?:\([ \t]*){0,8}(?:[rRbBuUfF]{1,2})?(?=["'])""")
@@ -347,7 +353,7 @@ _DEFAULT_CALL = re.compile(
     + r"""){0,200}?,)?[ \t]*default[ \t]*=[ \t]*"""
     + _QUOTE_AHEAD
 )
-_VALUE_QUOTE = re.compile(r"[ \t]*" + _QUOTE_AHEAD)
+_VALUE_QUOTE = re.compile(r"[ \t]*(?:\\\r?\n[ \t]*)?" + _QUOTE_AHEAD)  # (`password = \` then the string)
 _CALL_OPEN = re.compile(r"[ \t]*([\w.]{1,64})\([ \t]*")
 _LOOKUPS = frozenset({"getenv", "get", "config", "env", "str", "setdefault", "pop"})  # (key, default)
 _KEY_THEN = re.compile(_STRING + r"[ \t]*(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)[ \t]+or[ \t]+)")
@@ -401,7 +407,10 @@ def _code_value(text: str, start: int) -> Optional[int]:
     if call is None:
         return None
     at = call.end()
-    if call.group(1).rsplit(".", 1)[-1] in _LOOKUPS:  # the first argument is the key: its default
+    callee = call.group(1)
+    if (
+        callee != "str" and callee.rsplit(".", 1)[-1] in _LOOKUPS
+    ):  # the first argument is the key: its default
         key = _KEY_THEN.match(text, at)
         if key is None:
             return None
@@ -422,6 +431,10 @@ _PLACEHOLDER = re.compile(
 _SECRET_OPTION = re.compile(
     rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
 )
+_OPTION_THEN_STRING = re.compile(
+    rf"""(?i)((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}\2[ \t]*,[ \t]*)(["'])(?!\*\*\*\3)[^"'\n]+\3"""
+)
+_ATTACHED_PASSWORD = re.compile(r"""(\bmysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p)(?!\*\*\*)[^\s"']+""")
 # `Bearer <token>`: a token68 with a digit or a mark in it (not a word of prose: "Bearer tokens")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{8,}=*")
 
@@ -429,7 +442,7 @@ _BEARER = re.compile(r"(?i)\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z
 def _mask_pairs(text: str, prose: bool) -> str:
     """The values of secret pairs masked (see ``mask_credentials``): one pass, in which the
     quotes seen so far on a line say whether a pair is inside a string."""
-    if "=" in text or ":" in text:
+    if "=" in text or ":" in text or "(" in text:
         parts: List[str] = []
         done = 0
         quotes = _QuoteState(text)
@@ -471,6 +484,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = "".join(parts) + text[done:] if parts else text
     if "-" in text:  # in code, in a string only (`"mysqladmin --password S3cret"`)
         text = _SECRET_OPTION.sub(_mask_option if prose else _option_in_string(text), text)
+        # an option, then its value as the next string of a list (`["psql", "--password", "…"]`)
+        text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
+        text = _ATTACHED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)  # `"mysql -uroot -pS3cret"`
     return _BEARER.sub(lambda match: match.group(1) + MASK, text) if "earer" in text.lower() else text
 
 
