@@ -775,21 +775,21 @@ def _error(message: str, masked: bool = False) -> None:
     """One line on stderr: a value from the project (a config string, a path) cannot start
     another line, so it can never read as a CI workflow command, and a URL in it (a DSN
     pasted into the wrong key) has its credentials masked (unless ``masked`` already)."""
-    from archcheck.facts.urls import mask_credentials  # start-up time: only runs that fail load them
-    from archcheck.output import escape
+    from archcheck.output import escape  # start-up time: only runs that fail load it
 
     try:
-        shown = message if masked else mask_credentials(message, prose=True)
+        shown = message if masked else _masked_problem(message)
         click.echo(f"archcheck: {escape.text(shown)}", err=True)
     except OSError:  # standard error is cut short too: the exit code still says what happened
         _drop(sys.stderr)
 
 
 def _masked_problem(problem: str) -> str:
-    """A configuration problem, ``file: key: reason``, masked in its parts: the reason as prose
-    (a value it quotes), the file and the key too, but not as a pair of the key and the reason's
-    first word (``foo_token: unknown key`` is no secret token)."""
-    from archcheck.facts.urls import mask_credentials
+    """A problem, ``file: key: reason`` or ``path: reason``, masked in its parts: the reason as
+    prose (a value it quotes), the file and the key too, but not as a pair of the key (or a path)
+    and the reason's first word (``foo_token: unknown key``, ``../p_token: outside the project
+    root`` are no secret tokens)."""
+    from archcheck.facts.urls import mask_credentials  # start-up time: only runs that fail load it
 
     parts = problem.split(": ", 2)
     return ": ".join(mask_credentials(part, prose=True) for part in parts)

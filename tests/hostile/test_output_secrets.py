@@ -452,3 +452,14 @@ def test_a_long_run_of_name_characters_is_scanned_once_for_a_secret_name() -> No
     text = "D = '" + "-a" * 400_000 + "'\n"
     assert mask_credentials(text) == text
     assert time.monotonic() - started < 2  # 4.4 s before, 0.1 s after
+
+
+def test_a_path_named_like_a_secret_does_not_hide_the_reason(tmp_path: Path) -> None:
+    """Run 84a: ``archcheck check ../p_token`` printed ``../p_token: ***``: the path and the
+    reason were read as a secret pair."""
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"main.py": "x = 1\n"})
+    (tmp_path / "p_token").mkdir()
+    for path in ("../p_token", "/etc/passwd"):
+        result = _cli(root, "check", path)
+        assert result.returncode == 2 and f"{path}: outside the project root" in result.stderr, result.stderr
