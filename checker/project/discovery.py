@@ -530,10 +530,18 @@ def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> L
 
 
 def _check_shared_requirements(settings: Settings) -> None:
-    """A configured ``shared-requirements`` file must exist (a link or FIFO there is ARC001 later)."""
+    """A configured ``shared-requirements`` file must exist and not be a folder (a link or FIFO
+    there is ARC001 later)."""
     name = settings.shared_requirements
-    if name is not None and not os.path.lexists(settings.root / name):
+    if name is None:
+        return
+    path = settings.root / name
+    if not os.path.lexists(path):
         raise ConfigError([f"{settings.label}: shared-requirements: {name!r}: no such file in the project"])
+    if not path.is_symlink() and path.is_dir():
+        raise ConfigError(
+            [f"{settings.label}: shared-requirements: {name!r}: a folder, not a requirements file"]
+        )
 
 
 def discover(settings: Settings, walker: Walker = walk_files) -> Layout:

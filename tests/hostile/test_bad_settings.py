@@ -39,6 +39,15 @@ def _layout(root: Path, config: str) -> Path:
             'services = ["svc"]\nshared-requirements = "nonexistent.txt"\n',
             "shared-requirements: 'nonexistent.txt': no such file in the project",
         ),
+        # run 84a: a folder was an ARC001 finding (exit 1), not a configuration error
+        (
+            'services = ["svc"]\nshared-requirements = "svc"\n',
+            "shared-requirements: 'svc': a folder, not a requirements file",
+        ),
+        (
+            'services = ["svc"]\nshared-requirements = "."\n',
+            "shared-requirements: '.': a folder, not a requirements file",
+        ),
         # problems found once the project is read still name the file they come from
         (
             'services = ["a", "b"]\n[imports]\nallow = ["a -> nowhere"]\n',
