@@ -566,3 +566,32 @@ def test_the_faulty_f_string_is_read_on_3_12_1() -> None:
     parsed = parse("x.py", text.encode(), rejected=parse_newer)
     assert isinstance(parsed, ParsedSource) and parsed.skipped is not None  # said: ARC003
     assert parsed.skipped.location.line == 3
+
+
+def test_a_definition_a_block_makes_twice_counts_as_unconditional_in_both_gatherers() -> None:
+    """Run 84a: two ``class Dup`` in one ``if True:`` block (the second replaces the first)
+    were conditional, so SSOT001 missed them; an ``if``/``else`` pair, a ``match``'s cases and
+    a fallback stay what they were."""
+    from archcheck.facts.definitions import gather_definitions
+
+    code = (
+        "if True:\n    class Dup: x = 1\n    class Dup: x = 2\n"
+        "try:\n    def f(): pass\n    def f(): pass\nexcept ValueError:\n    pass\n"
+        "if X:\n    class Alt: pass\nelse:\n    class Alt: pass\n"
+        "match m:\n    case 1:\n        class Case: pass\n    case _:\n        class Case: pass\n"
+    )
+    via_ast = parse("x.py", code.encode())
+    assert isinstance(via_ast, ParsedSource) and via_ast.ast_tree is not None
+    via_cst = ParsedSource("x.py", code, None)
+    via_cst.cst_module()
+    assert gather_definitions(via_ast) == gather_definitions(via_cst)
+    classes, functions = gather_definitions(via_ast)
+    assert [(c.name, c.conditional) for c in classes] == [
+        ("Dup", False),
+        ("Dup", False),
+        ("Alt", True),
+        ("Alt", True),
+        ("Case", True),
+        ("Case", True),
+    ]
+    assert [(f.name, f.conditional) for f in functions] == [("f", False), ("f", False)]

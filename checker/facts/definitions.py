@@ -12,7 +12,9 @@ from __future__ import annotations
 import ast
 import re
 import zlib
-from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
+
+import msgspec
 
 from archcheck.facts.names import dotted
 from archcheck.facts.source import ParsedSource
@@ -58,6 +60,19 @@ def gather_definitions(source: ParsedSource) -> Definitions:
     if source.cst_facts is not None:  # gathered in a child process
         return source.cst_facts.classes, source.cst_facts.functions
     return _gather_cst(source)
+
+
+F = TypeVar("F", ClassFact, FunctionFact)
+
+
+def _replaced_in_block(facts: List[F], seen: Dict[str, int], key: str) -> None:
+    """The last of ``facts`` is defined in a block that defined ``key`` before: the second
+    silently replaces the first, so both count as defined unconditionally (SSOT001/SSOT002)."""
+    index = len(facts) - 1
+    first = seen.setdefault(key, index)
+    if first != index:
+        for at in (first, index):
+            facts[at] = msgspec.structs.replace(facts[at], conditional=False)
 
 
 def _header(path: str, line: int, column: int, keyword: str, name: str) -> Location:
@@ -243,9 +258,13 @@ class _AstDefinitions:
 
     def walk(self, body: Sequence[ast.stmt], conditional: bool, fallback: bool) -> None:
         # frames, not recursion: an `elif` chain nests one level per branch without indenting
-        frames: List[Tuple[Iterator[ast.stmt], bool, bool]] = [(iter(body), conditional, fallback)]
+        # each block with the definitions it made (a second of one name is a duplicate, whatever
+        # the block's condition: `if True:` / `class Dup` twice)
+        frames: List[Tuple[Iterator[ast.stmt], bool, bool, Dict[str, int]]] = [
+            (iter(body), conditional, fallback, {})
+        ]
         while frames:
-            nodes, conditional, fallback = frames[-1]
+            nodes, conditional, fallback, seen = frames[-1]
             node = next(nodes, None)
             if node is None:
                 frames.pop()
@@ -272,21 +291,23 @@ class _AstDefinitions:
                         fields,
                     )
                 )
+                _replaced_in_block(self.classes, seen, "class " + node.name)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(node, conditional, fallback)
-            elif isinstance(node, ast.If):
-                frames.append((iter([*node.body, *node.orelse]), True, fallback))
+                _replaced_in_block(self.functions, seen, "def " + node.name)
+            elif isinstance(node, ast.If):  # (its branches are blocks of their own, in order)
+                frames += [(iter(part), True, fallback, {}) for part in (node.orelse, node.body)]
             elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
                 parts = [(node.body, fallback)]  # type: ignore[attr-defined]
                 for handler in node.handlers:  # type: ignore[attr-defined]
                     parts.append((handler.body, fallback or _catches_import_error(handler.type)))
                 parts += [(node.orelse, fallback), (node.finalbody, fallback)]  # type: ignore[attr-defined]
-                frames.extend((iter(part), True, catches) for part, catches in reversed(parts))
+                frames.extend((iter(part), True, catches, {}) for part, catches in reversed(parts))
             elif isinstance(node, ast.With):
-                frames.append((iter(node.body), conditional, fallback))
+                frames.append((iter(node.body), conditional, fallback, {}))
             elif type(node).__name__ == "Match":  # each `case` like an `if` branch
-                cases = [s for case in node.cases for s in case.body]  # type: ignore[attr-defined]
-                frames.append((iter(cases), True, fallback))
+                cases = [case.body for case in reversed(node.cases)]  # type: ignore[attr-defined]
+                frames += [(iter(case), True, fallback, {}) for case in cases]
 
 
 def _gather_cst(source: ParsedSource) -> Definitions:
@@ -371,6 +392,7 @@ def _gather_cst(source: ParsedSource) -> Definitions:
         )
 
     def walk(body: Sequence[cst.CSTNode], conditional: bool, fallback: bool) -> None:
+        seen: Dict[str, int] = {}  # (see ``_AstDefinitions.walk``)
         for node in body:
             if isinstance(node, cst.ClassDef):
                 methods = tuple(
@@ -397,8 +419,10 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                         fields,
                     )
                 )
+                _replaced_in_block(classes, seen, "class " + node.name.value)
             elif isinstance(node, cst.FunctionDef):
                 function(node, conditional, fallback)
+                _replaced_in_block(functions, seen, "def " + node.name.value)
             elif isinstance(node, cst.If):
                 walk(block(node.body), True, fallback)
                 orelse = node.orelse
