@@ -67,7 +67,7 @@ F = TypeVar("F", ClassFact, FunctionFact)
 
 def _replaced_in_block(facts: List[F], seen: Dict[str, int], key: str) -> None:
     """The last of ``facts`` is defined in a block that defined ``key`` before: the second
-    silently replaces the first, so both count as defined unconditionally (SSOT001/SSOT002)."""
+    silently replaces the first, so both count as defined unconditionally (as duplicates)."""
     index = len(facts) - 1
     first = seen.setdefault(key, index)
     if first != index:
