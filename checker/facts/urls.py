@@ -339,24 +339,26 @@ _SECRET_PAIR = re.compile(
     rf"""|(?<=\[)(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\2\])"""  # `os.environ["DB_PASSWORD"] = "…"`
     r"""[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
-    rf"""|\b(?:getenv|get|setdefault|config|pop)\([ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\3[ \t]*,[ \t]*"""
+    rf"""|\b(?:getenv|get|setdefault|config|pop)\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\3\s*,\s*"""
     r"""(?:default[ \t]*=[ \t]*)?"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
-_STRING_START = re.compile(r"""(?:\([ \t]*){0,8}(?:[rRbBuUfF]{1,2})?(?=["'])""")
-_QUOTE_AHEAD = r"""(?=\(*[ \t]*[rRbBuUfF]{0,2}["'])"""  # a string starts here (`"`, `r"`, `("`)
+_STRING_START = re.compile(r"""(?:\(\s*){0,8}(?:[rRbBuUfF]{1,2})?(?=["'])""")
+_QUOTE_AHEAD = r"""(?=(?:\(\s*){0,8}[rRbBuUfF]{0,2}["'])"""  # a string starts here (`"`, `r"`, `("`)
 _STRING = r"""(?:"[^"\n]*"|'[^'\n]*')"""
 # a setting's default (`Field(..., description="…", default="…")`), a lookup's (`getenv("X", "…")`)
 _DEFAULT_CALL = re.compile(
-    r"""[ \t]*[\w.]{1,64}\((?:(?:[^()"'\n]|"""
+    r"""[ \t]*[\w.]{1,64}\((?:(?:[^()"']|"""
     + _STRING
-    + r"""){0,200}?,)?[ \t]*default[ \t]*=[ \t]*"""
+    + r"""|\((?:[^()"']|"""
+    + _STRING
+    + r"""){0,100}\)){0,200}?,)?\s*default[ \t]*=\s*"""
     + _QUOTE_AHEAD
 )
-_VALUE_QUOTE = re.compile(r"[ \t]*(?:\\\r?\n[ \t]*)?" + _QUOTE_AHEAD)  # (`password = \` then the string)
-_CALL_OPEN = re.compile(r"[ \t]*([\w.]{1,64})\([ \t]*")
+_VALUE_QUOTE = re.compile(r"[ \t]*(?:\\?\r?\n\s*)?" + _QUOTE_AHEAD)  # (`password = \` then the string)
+_CALL_OPEN = re.compile(r"[ \t]*([\w.]{1,64})\(\s*")
 _LOOKUPS = frozenset({"getenv", "get", "config", "env", "str", "setdefault", "pop"})  # (key, default)
-_KEY_THEN = re.compile(_STRING + r"[ \t]*(?:,[ \t]*(?:default[ \t]*=[ \t]*)?|\)[ \t]+or[ \t]+)")
+_KEY_THEN = re.compile(_STRING + r"\s*(?:,\s*(?:default[ \t]*=\s*)?|\)[ \t]+or[ \t]+)")
 # after a string, another one it is joined to or may be instead (`"a" "b"`, `"a" if x else "b"`)
 _NEXT_STRING = re.compile(r"""[ \t]*(?:if\b[^\n]{0,200}?\belse\b[ \t]*)?[rRbBuUfF]{0,2}(?=["'])""")
 _ANNOTATION = 400  # characters an annotation may take (`Annotated[str, Field(description=…)]`)
@@ -364,34 +366,36 @@ _JOINED = 16  # strings joined to a secret's, masked with it
 _OPENING, _CLOSING_BRACKETS = "([{", ")]}"
 
 
-def _annotated_value(text: str, start: int) -> Optional[int]:
+def _annotated_value(text: str, start: int) -> Tuple[Optional[int], int]:
     """Where the value starts after an annotation between a secret's name and ``=``
     (``password: str = "…"``, ``api_token: Final[str] = "…"``, ``Annotated[str,
     Field(min_length=8)] = "…"``, ``: str = Field(default="…")``): the first ``=`` outside the
     annotation's brackets, within 400 characters of one line; None where there is none
-    (``{"password": compare(a, b="keep")}``: that ``=`` is inside a call)."""
+    (``{"password": compare(a, b="keep")}``: that ``=`` is inside a call). And how far it read:
+    a pair that starts before that has no annotation of its own to look for (``pwd:(`` over and
+    over read each stretch 80 times)."""
     depth, at, end = 0, start, min(len(text), start + _ANNOTATION)
     while at < end:
         char = text[at]
         if char in "'\"":  # a string in it (`Annotated[str, "doc"]`, `"SecretStr"`): passed over
             closing = text.find(char, at + 1, end)
             if closing < 0:
-                return None
+                return None, end
             at = closing
         elif char in _OPENING:
             depth += 1
         elif char in _CLOSING_BRACKETS:
             depth -= 1
             if depth < 0:
-                return None
+                return None, at
         elif char == "\n" or (char == "," and not depth):
-            return None
+            return None, at
         elif char == "=" and not depth:
             if text.startswith("=", at + 1) or text[at - 1] in "!<>":
-                return None  # a comparison
-            return _code_value(text, at + 1)
+                return None, at  # a comparison
+            return _code_value(text, at + 1), at
         at += 1
-    return None
+    return None, end
 
 
 def _code_value(text: str, start: int) -> Optional[int]:
@@ -432,7 +436,9 @@ _SECRET_OPTION = re.compile(
     rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
 )
 _OPTION_THEN_STRING = re.compile(
-    rf"""(?i)((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}\2[ \t]*,[ \t]*)(["'])(?!\*\*\*\3)[^"'\n]+\3"""
+    # (not another option, nor after a call's first argument: `add_argument("--password", "-p")`)
+    r"""(?i)(?<!\()(?<!\(\s)"""
+    rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}\2[ \t]*,[ \t]*)(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
 )
 _ATTACHED_PASSWORD = re.compile(r"""(\bmysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p)(?!\*\*\*)[^\s"']+""")
 # `Bearer <token>`: a token68 with a digit or a mark in it (not a word of prose: "Bearer tokens")
@@ -447,6 +453,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
         done = 0
         quotes = _QuoteState(text)
         unclosed: Dict[str, int] = {}  # a triple quote -> where on it has no closing one
+        read_to = 0  # where the last annotation looked for ended
         for pair in _SECRET_PAIR.finditer(text):
             start = pair.end()
             if start < done:
@@ -454,7 +461,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
             commented = quotes.comment  # a comment is prose: `# password=x`
             if not around:  # `SECRET_KEY = os.getenv("SECRET_KEY", "…")`, `db_password: str = "…"`
-                annotated = _annotated_value(text, start) if pair.group().rstrip().endswith(":") else None
+                annotated = None
+                if start >= read_to and pair.group().rstrip().endswith(":"):
+                    annotated, read_to = _annotated_value(text, start)
                 value = annotated if annotated is not None else _code_value(text, start)
                 start = value if value is not None else start
             if text[start : start + 1] == around:
