@@ -248,9 +248,10 @@ class FallbackFact(Value, frozen=True):
     default: str  # the fallback's text, f-string expressions as "\x00"
     location: Location
     owner: str = ""  # for a field default: its class, which counts only if it is a settings class
-    constant: str = (
-        ""  # the module constant a lookup falls back to: where another module imports it, a target
-    )
+    # the module constant a lookup falls back to (a target too where it is read as it is in its
+    # file, or another module imports it), and whether its file reads it so
+    constant: str = ""
+    read: bool = False
 
 
 class EnvReadFact(Value, frozen=True):

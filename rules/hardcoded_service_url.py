@@ -271,12 +271,12 @@ class HardcodedServiceUrl(
                 continue
             unit = self.project.runtime_unit(path)
             # a module constant a lookup falls back to is CFG004's, unless another module imports it
-            fallbacks = {f.location: f.constant for f in facts.fallbacks if f.constant}
+            fallbacks = {f.location: f for f in facts.fallbacks if f.constant}
             for fact in facts.urls:
                 if fact.owner and self.project.is_settings_class(path, fact.owner):
                     continue  # a settings field's default is a fallback: CFG004
-                constant = fallbacks.get(fact.location)
-                if constant is not None and not self.project.constant_imported(path, constant):
+                fallback = fallbacks.get(fact.location)
+                if fallback is not None and not self.project.constant_used(path, fallback):
                     continue
                 if unit is not None and names_own_address(fact.name, unit.key):
                     continue  # `service_host = "localhost"`: where the service itself listens

@@ -137,7 +137,7 @@ class LoopbackEnvDefault(
             unit = self.project.runtime_unit(path) if facts.fallbacks else None
             if unit is None:
                 continue
-            targets = {url.location for url in facts.urls}  # (constants CFG001 may judge)
+            targets = {url.location: url.name for url in facts.urls}  # (constants CFG001 may judge)
             for fact in facts.fallbacks:
                 if fact.owner and not self.project.is_settings_class(path, fact.owner):
                     continue  # a field of a plain class: a constant (CFG001), not a fallback
@@ -146,9 +146,10 @@ class LoopbackEnvDefault(
                 if (
                     fact.constant
                     and fact.location in targets
-                    and self.project.constant_imported(path, fact.constant)
+                    and not names_own_address(targets[fact.location], unit.key)
+                    and self.project.constant_used(path, fact)
                 ):
-                    continue  # a module constant another module imports, and may connect to: CFG001's
+                    continue  # a module constant also used as it is, a target: CFG001's
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
                     yield self.violation(

@@ -480,16 +480,15 @@ class _Gatherer:
         if self.default_names:  # a module constant an env lookup falls back to: its fallback
             fallen: Set[Location] = set()
             other_uses = self._read_otherwise(tree, self.default_names.keys())
-            targets = {url.location for url in self.urls}
             for name, (read_key, read_source) in self.default_names.items():
+                read = name in other_uses  # also read as it is (`httpx.Client(base_url=URL)`)
                 for where, text in self.module_strings.get(name, {}).items():
-                    if name in other_uses and where in targets:
-                        continue  # also read as it is (`httpx.Client(base_url=URL)`): a target still
                     # (whatever its name says: `DEFAULT_REDIS_URL` too; its URL fact is kept for the
-                    # rules, which judge it a target where another module imports the constant)
+                    # rules, which judge it a target where it is read or another module imports it)
                     if _may_be_url(text):
-                        self.fallbacks.append(FallbackFact(read_source, read_key, text, where, constant=name))
-                    else:
+                        fact = FallbackFact(read_source, read_key, text, where, constant=name, read=read)
+                        self.fallbacks.append(fact)
+                    elif not read:
                         fallen.add(where)
             self.urls = [url for url in self.urls if url.location not in fallen]
         for (function, name), strings in self.kept.items():
@@ -1062,24 +1061,33 @@ class _Gatherer:
 
     def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:
         """Those of ``names`` the file reads anywhere but as a lookup's default, also through
-        ``globals()["URL"]`` (not ``__all__``, which reads nothing)."""
+        ``globals()["URL"]`` (not ``__all__``, which reads nothing); not where a function, a
+        lambda or a class body binds a name of that spelling of its own."""
         wanted = set(names)
         found: Set[str] = set()
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Name)
-                and isinstance(node.ctx, ast.Load)
-                and id(node) not in self.default_uses
-            ):
-                found.add(node.id)
-            elif (
-                isinstance(node, ast.Subscript)
-                and isinstance(node.value, ast.Call)
-                and dotted(node.value.func) in ("globals", "vars")
-                and isinstance(node.slice, ast.Constant)
-                and isinstance(node.slice.value, str)
-            ):
-                found.add(node.slice.value)
+        kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+        for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, kinds))]:
+            body: Sequence[ast.AST]
+            if isinstance(scope, ast.Lambda):
+                own, body = {a.arg for a in ast.walk(scope.args) if isinstance(a, ast.arg)}, [scope.body]
+            elif isinstance(scope, ast.Module):
+                own, body = set(), scope.body
+            else:
+                bindings = self.source.own_bindings(scope)
+                own = {n for n, how in bindings.items() if not {"global", "nonlocal"} & set(how)}
+                body = scope.body
+            for node in own_nodes(body):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    if node.id in wanted and node.id not in own and id(node) not in self.default_uses:
+                        found.add(node.id)
+                elif (
+                    isinstance(node, ast.Subscript)
+                    and isinstance(node.value, ast.Call)
+                    and dotted(node.value.func) in ("globals", "vars")
+                    and isinstance(node.slice, ast.Constant)
+                    and isinstance(node.slice.value, str)
+                ):
+                    found.add(node.slice.value)
         return found & wanted
 
     def _declared(self, target: ast.expr, use: _Use) -> bool:

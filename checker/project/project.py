@@ -29,7 +29,7 @@ from archcheck.config.globs import Globs, compile_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.names import qualify
 from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
-from archcheck.model import FileFacts, FileSites, ImportKind, Location, LoopEntryFact
+from archcheck.model import FallbackFact, FileFacts, FileSites, ImportKind, Location, LoopEntryFact
 from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
 from archcheck.project.file_index import FileIndex
@@ -216,10 +216,11 @@ class Project:
                         found.setdefault(target, set()).update(fact.names)
         return {target: frozenset(names) for target, names in found.items()}
 
-    def constant_imported(self, path: str, name: str) -> bool:
-        """Does another file import the module constant ``name`` of ``path`` (or all of it)?"""
+    def constant_used(self, path: str, fallback: FallbackFact) -> bool:
+        """Is the module constant a lookup falls back to also used as it is: read otherwise in
+        its file, or imported by another file (or all of it)? Then it is a target too."""
         imported = self.imported_from(path)
-        return name in imported or "*" in imported
+        return fallback.read or fallback.constant in imported or "*" in imported
 
     def runtime_unit(self, path: str) -> Optional[Unit]:
         """The unit whose running code ``path`` is: not tooling kept inside it (``scripts/``, ``deploy/``)."""

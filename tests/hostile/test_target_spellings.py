@@ -191,6 +191,17 @@ FALLBACKS = {
         'import os\nif (API_URL := os.getenv("X")) == "memory":\n    pass\nelif not API_URL:\n'
         '    API_URL = "http://localhost:8000/"\n'
     ),
+    # run 85: a function's own name of the constant's spelling reads no constant; CFG001 never
+    # judges a service's own address, so the fallback keeps its CFG004 though it is read
+    "av": (
+        'import os\nimport httpx\nUSERS_URL = "http://localhost:8001/"\nurl = os.getenv("X", USERS_URL)\n'
+        "def make(USERS_URL):\n    return httpx.Client(base_url=USERS_URL)\n"
+        "def other():\n    USERS_URL = url\n    return httpx.Client(base_url=USERS_URL)\n"
+    ),
+    "aw": (
+        'import os\nimport httpx\nSVC_HOST = "http://localhost:8001/"\nurl = os.getenv("X", SVC_HOST)\n'
+        "client = httpx.Client(base_url=SVC_HOST)\n"
+    ),
 }
 
 
