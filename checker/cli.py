@@ -789,10 +789,14 @@ def _masked_problem(problem: str) -> str:
     prose (a value it quotes), the file and the key too, but not as a pair of the key (or a path)
     and the reason's first word (``foo_token: unknown key``, ``../p_token: outside the project
     root`` are no secret tokens)."""
-    from archcheck.facts.urls import mask_credentials  # start-up time: only runs that fail load it
+    from archcheck.facts.urls import MASK, ends_as_secret_name, mask_credentials  # (only runs that fail)
 
-    parts = problem.split(": ", 2)
-    return ": ".join(mask_credentials(part, prose=True) for part in parts)
+    parts = problem.split(": ")
+    shown = [mask_credentials(part, prose=True) for part in parts]
+    for at in range(1, len(parts) - 1):  # a secret's name, then its value (not the reason, the last part)
+        if ends_as_secret_name(parts[at - 1]):
+            shown[at] = MASK
+    return ": ".join(shown)
 
 
 class _StdoutFailed(Exception):

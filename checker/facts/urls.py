@@ -445,6 +445,14 @@ _ATTACHED_PASSWORD = re.compile(r"""(\bmysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t
 _BEARER = re.compile(r"(?i)\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{8,}=*")
 
 
+_ENDS_AS_SECRET = re.compile(rf"(?i){_SECRET_NAME}[\"']?\Z")
+
+
+def ends_as_secret_name(text: str) -> bool:
+    """Does ``text`` end with a name that says its value is a secret (``db_password``)?"""
+    return _ENDS_AS_SECRET.search(text) is not None
+
+
 def _mask_pairs(text: str, prose: bool) -> str:
     """The values of secret pairs masked (see ``mask_credentials``): one pass, in which the
     quotes seen so far on a line say whether a pair is inside a string."""

@@ -494,3 +494,15 @@ def test_pairs_that_open_brackets_over_and_over_are_read_once_for_an_annotation(
     text = "# " + "pwd:(" * 200_000
     assert mask_credentials(text) == text
     assert time.monotonic() - started < 3  # 7.9 s before, 0.6 s after
+
+
+def test_a_config_key_holding_a_secret_pair_is_masked_though_errors_are_read_part_by_part(
+    tmp_path: Path,
+) -> None:
+    """Run 85: masking ``file: key: reason`` part by part showed the value of a key written
+    ``"password: S3cret"``, which masking the whole line had hidden."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "archcheck.toml").write_text('services = ["svc"]\n"password: S3cretKey" = 1\nfoo_token = 2\n')
+    result = _cli(root, "check", "--no-cache")
+    assert result.returncode == 2 and "S3cret" not in result.stderr, result.stderr
+    assert "password: ***: unknown key" in result.stderr or "foo_token: unknown key" in result.stderr
