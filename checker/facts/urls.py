@@ -336,11 +336,11 @@ _SECRET_NAME = (
 # (a name starts where no character of a name is before it: one place a run of them, not each)
 _SECRET_PAIR = re.compile(
     rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\1"""
-    rf"""|(?<=\[)(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\2\])"""  # `os.environ["DB_PASSWORD"] = "…"`
+    rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\2[ \t]*\])"""  # `os.environ["DB_PASSWORD"] = "…"`
     r"""[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
-    rf"""|\b(?:getenv|get|setdefault|config|pop)\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\3\s*,\s*"""
-    r"""(?:default[ \t]*=[ \t]*)?"""
+    rf"""|\b(?:getenv|get|setdefault|config|env|pop)\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\3\s*,\s*"""
+    r"""(?:\w+[ \t]*=[ \t]*[\w.]+[ \t]*,\s*){0,4}(?:default[ \t]*=[ \t]*)?"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
 _STRING_START = re.compile(r"""(?:\(\s*){0,8}(?:[rRbBuUfF]{1,2})?(?=["'])""")
@@ -356,9 +356,11 @@ _DEFAULT_CALL = re.compile(
     + _QUOTE_AHEAD
 )
 _VALUE_QUOTE = re.compile(r"[ \t]*(?:\\?\r?\n\s*)?" + _QUOTE_AHEAD)  # (`password = \` then the string)
-_CALL_OPEN = re.compile(r"[ \t]*([\w.]{1,64})\(\s*")
+_CALL_OPEN = re.compile(r"[ \t]*(?:\(\s*)?([\w.]{1,64})\(\s*")
 _LOOKUPS = frozenset({"getenv", "get", "config", "env", "str", "setdefault", "pop"})  # (key, default)
-_KEY_THEN = re.compile(_STRING + r"\s*(?:,\s*(?:default[ \t]*=\s*)?|\)[ \t]+or[ \t]+)")
+_KEY_THEN = re.compile(  # (`get("X", "")` or `getenv("X", None)` then `or "…"`: the default after `or`)
+    _STRING + r"""\s*(?:(?:,\s*(?:None|""|''))?\s*\)[ \t]+or[ \t]+|,\s*(?:default[ \t]*=\s*)?)"""
+)
 # after a string, another one it is joined to or may be instead (`"a" "b"`, `"a" if x else "b"`)
 _NEXT_STRING = re.compile(r"""[ \t]*(?:if\b[^\n]{0,200}?\belse\b[ \t]*)?[rRbBuUfF]{0,2}(?=["'])""")
 _ANNOTATION = 400  # characters an annotation may take (`Annotated[str, Field(description=…)]`)
@@ -396,6 +398,26 @@ def _annotated_value(text: str, start: int) -> Tuple[Optional[int], int]:
             return _code_value(text, at + 1), at
         at += 1
     return None, end
+
+
+# `A, B = "a", "b"`: the targets before a secret's name, and each value before its own
+_TARGETS_BEFORE = re.compile(r"""(?:[\w.]+[ \t]*,[ \t]*)+""")
+_VALUE_BEFORE = re.compile(r"""[ \t]*(?:""" + _STRING + r"""|[^,"'\n]+?)[ \t]*,[ \t]*""")
+
+
+def _own_value(text: str, pair_start: int, start: int) -> int:
+    """Where the value of a secret's name among several targets starts (``DB_USER, DB_PASSWORD
+    = "app", "…"``): past as many values as targets come before it on its line."""
+    line = text.rfind("\n", 0, pair_start) + 1
+    head = text[line:pair_start].lstrip()
+    if len(head) > _ANNOTATION or not _TARGETS_BEFORE.fullmatch(head):
+        return start
+    for _ in range(head.count(",")):
+        skipped = _VALUE_BEFORE.match(text, start)
+        if skipped is None:
+            return start
+        start = skipped.end()
+    return start
 
 
 def _code_value(text: str, start: int) -> Optional[int]:
@@ -472,6 +494,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 annotated = None
                 if start >= read_to and pair.group().rstrip().endswith(":"):
                     annotated, read_to = _annotated_value(text, start)
+                if annotated is None and pair.group().rstrip().endswith("="):
+                    start = _own_value(text, pair.start(), start)  # `DB_USER, DB_PASSWORD = "app", "…"`
                 value = annotated if annotated is not None else _code_value(text, start)
                 start = value if value is not None else start
             if text[start : start + 1] == around:

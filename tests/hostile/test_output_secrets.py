@@ -367,6 +367,17 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
             'password: str = Field(alias=("k"), default="S3cret")',
             'password: str = Field(alias=("k"), default="***")',
         ),
+        ('DB_USER, DB_PASSWORD = "app", "S3cret"', 'DB_USER, DB_PASSWORD = "app", "***"'),
+        (
+            'SECRET_KEY = os.environ.get("SECRET_KEY", "") or "S3cret"',
+            'SECRET_KEY = os.environ.get("SECRET_KEY", "") or "***"',
+        ),
+        (
+            'SECRET_KEY = (os.environ.get("SECRET_KEY") or "S3cret")',
+            'SECRET_KEY = (os.environ.get("SECRET_KEY") or "***")',
+        ),
+        ('os.environ[ "DB_PASSWORD" ] = "S3cret"', 'os.environ[ "DB_PASSWORD" ] = "***"'),
+        ('config("PASSWORD", cast=str, default="S3cret")', 'config("PASSWORD", cast=str, default="***")'),
         (
             'password: Annotated[str, Field(description="the admin password, at least twelve characters, rotated quarterly")] = "S3cret"',
             'password: Annotated[str, Field(description="the admin password, at least twelve characters, rotated quarterly")] = "***"',
@@ -391,6 +402,8 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
             '@click.option("--token", "api_token", help="x")',
         ),
         ('add_argument("-p", "--password", "--pass")', 'add_argument("-p", "--password", "--pass")'),
+        ('user, token = "admin", get_token()', 'user, token = "admin", get_token()'),
+        ('get("token", timeout=5)', 'get("token", timeout=5)'),
         ('token = request.headers.get("Authorization")', 'token = request.headers.get("Authorization")'),
         ('"token=" + t', '"token=" + t'),
     ],
