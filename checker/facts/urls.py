@@ -408,9 +408,9 @@ _VALUE_BEFORE = re.compile(r"""[ \t]*(?:""" + _STRING + r"""|[^,"'\n]+?)[ \t]*,[
 def _own_value(text: str, pair_start: int, start: int) -> int:
     """Where the value of a secret's name among several targets starts (``DB_USER, DB_PASSWORD
     = "app", "…"``): past as many values as targets come before it on its line."""
-    line = text.rfind("\n", 0, pair_start) + 1
+    line = max(text.rfind("\n", max(0, pair_start - _ANNOTATION), pair_start) + 1, pair_start - _ANNOTATION)
     head = text[line:pair_start].lstrip()
-    if len(head) > _ANNOTATION or not _TARGETS_BEFORE.fullmatch(head):
+    if not _TARGETS_BEFORE.fullmatch(head):
         return start
     for _ in range(head.count(",")):
         skipped = _VALUE_BEFORE.match(text, start)
