@@ -357,6 +357,7 @@ _DEFAULT_CALL = re.compile(
 )
 _VALUE_QUOTE = re.compile(r"[ \t]*(?:\\?\r?\n\s*)?" + _QUOTE_AHEAD)  # (`password = \` then the string)
 _CALL_OPEN = re.compile(r"[ \t]*(?:\(\s*)?([\w.]{1,64})\(\s*")
+_WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "Field", "str", "bytes"})  # (the value)
 _LOOKUPS = frozenset({"getenv", "get", "config", "env", "str", "setdefault", "pop"})  # (key, default)
 _KEY_THEN = re.compile(  # (`get("X", "")` or `getenv("X", None)` then `or "…"`: the default after `or`)
     _STRING + r"""\s*(?:(?:,\s*(?:None|""|''))?\s*\)[ \t]+or[ \t]+|,\s*(?:default[ \t]*=\s*)?)"""
@@ -434,13 +435,13 @@ def _code_value(text: str, start: int) -> Optional[int]:
         return None
     at = call.end()
     callee = call.group(1)
-    if (
-        callee != "str" and callee.rsplit(".", 1)[-1] in _LOOKUPS
-    ):  # the first argument is the key: its default
+    if callee != "str" and callee.rsplit(".", 1)[-1] in _LOOKUPS:  # the first argument is the key
         key = _KEY_THEN.match(text, at)
         if key is None:
             return None
         at = key.end()
+    elif callee.rsplit(".", 1)[-1] not in _WRAPPERS:
+        return None  # another call's first string is no value (`self.env_getter("POSTGRES_PASSWORD")`)
     value = _VALUE_QUOTE.match(text, at)
     return value.end() if value is not None else None
 
@@ -467,6 +468,7 @@ _ATTACHED_PASSWORD = re.compile(r"""(\bmysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t
 _BEARER = re.compile(r"(?i)\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{8,}=*")
 
 
+_STATUS_WORD = re.compile(r"(?i)pass[ \t]*:[ \t]*")  # `PASS: test name`, a status, not a secret's name
 _ENDS_AS_SECRET = re.compile(rf"(?i){_SECRET_NAME}[\"']?\Z")
 
 
@@ -486,7 +488,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
         read_to = 0  # where the last annotation looked for ended
         for pair in _SECRET_PAIR.finditer(text):
             start = pair.end()
-            if start < done:
+            if start < done or _STATUS_WORD.fullmatch(pair.group()):
                 continue
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
             commented = quotes.comment  # a comment is prose: `# password=x`
