@@ -116,8 +116,22 @@ def test_ast_and_libcst_gatherers_agree() -> None:
     assert star.location.column == 15  # characters, not UTF-8 bytes
 
 
+def _definitions_both_ways(code: str) -> tuple:
+    """The source read by ``ast`` and what its definitions gatherer finds, asserted the same as
+    what the LibCST gatherer finds."""
+    from archcheck.facts.definitions import gather_definitions
+
+    via_ast = parse("x.py", code.encode())
+    assert isinstance(via_ast, ParsedSource) and via_ast.ast_tree is not None
+    via_cst = ParsedSource("x.py", code, None)
+    via_cst.cst_module()
+    found = gather_definitions(via_ast)
+    assert found == gather_definitions(via_cst)
+    return via_ast, found
+
+
 def test_ast_and_libcst_definition_gatherers_agree() -> None:
-    from archcheck.facts.definitions import gather_definitions, references
+    from archcheck.facts.definitions import references
 
     code = (
         "import json\n"
@@ -145,12 +159,7 @@ def test_ast_and_libcst_definition_gatherers_agree() -> None:
         "if X:\n"
         "    class Setting(Base[int]): x = 1\n"
     )
-    via_ast = parse("x.py", code.encode())
-    assert isinstance(via_ast, ParsedSource) and via_ast.ast_tree is not None
-    via_cst = ParsedSource("x.py", code, None)
-    via_cst.cst_module()
-    assert gather_definitions(via_ast) == gather_definitions(via_cst)
-    classes, functions = gather_definitions(via_ast)
+    via_ast, (classes, functions) = _definitions_both_ways(code)
     assert classes[0].body == (3, 11)  # the body's lines: what it names is read there on demand
     assert references(via_ast.lines, *classes[0].body, "Encoder") == ("DatabaseManager", "Encodes")
     assert classes[0].fields == ("a", "b", "indent") and classes[0].methods == ("default",)
@@ -572,20 +581,13 @@ def test_a_definition_a_block_makes_twice_counts_as_unconditional_in_both_gather
     """Run 84a: two ``class Dup`` in one ``if True:`` block (the second replaces the first)
     were conditional, so SSOT001 missed them; an ``if``/``else`` pair, a ``match``'s cases and
     a fallback stay what they were."""
-    from archcheck.facts.definitions import gather_definitions
-
     code = (
         "if True:\n    class Dup: x = 1\n    class Dup: x = 2\n"
         "try:\n    def f(): pass\n    def f(): pass\nexcept ValueError:\n    pass\n"
         "if X:\n    class Alt: pass\nelse:\n    class Alt: pass\n"
         "match m:\n    case 1:\n        class Case: pass\n    case _:\n        class Case: pass\n"
     )
-    via_ast = parse("x.py", code.encode())
-    assert isinstance(via_ast, ParsedSource) and via_ast.ast_tree is not None
-    via_cst = ParsedSource("x.py", code, None)
-    via_cst.cst_module()
-    assert gather_definitions(via_ast) == gather_definitions(via_cst)
-    classes, functions = gather_definitions(via_ast)
+    _, (classes, functions) = _definitions_both_ways(code)
     assert [(c.name, c.conditional) for c in classes] == [
         ("Dup", False),
         ("Dup", False),
