@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequ
 
 import msgspec
 
-from archcheck.facts.names import dotted
+from archcheck.facts.names import MATCH_STATEMENTS, TRIES, dotted
 from archcheck.facts.source import ParsedSource
 from archcheck.model import ClassFact, FunctionFact, Location
 
@@ -297,15 +297,15 @@ class _AstDefinitions:
                 _replaced_in_block(self.functions, seen, "def " + node.name)
             elif isinstance(node, ast.If):  # (its branches are blocks of their own, in order)
                 frames += [(iter(part), True, fallback, {}) for part in (node.orelse, node.body)]
-            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-                parts = [(node.body, fallback)]  # type: ignore[attr-defined]
-                for handler in node.handlers:  # type: ignore[attr-defined]
+            elif isinstance(node, TRIES):
+                parts = [(node.body, fallback)]
+                for handler in node.handlers:
                     parts.append((handler.body, fallback or _catches_import_error(handler.type)))
-                parts += [(node.orelse, fallback), (node.finalbody, fallback)]  # type: ignore[attr-defined]
+                parts += [(node.orelse, fallback), (node.finalbody, fallback)]
                 frames.extend((iter(part), True, catches, {}) for part, catches in reversed(parts))
             elif isinstance(node, ast.With):
                 frames.append((iter(node.body), conditional, fallback, {}))
-            elif type(node).__name__ == "Match":  # each `case` like an `if` branch
+            elif isinstance(node, MATCH_STATEMENTS):  # each `case` like an `if` branch
                 cases = [case.body for case in reversed(node.cases)]  # type: ignore[attr-defined]
                 frames += [(iter(case), True, fallback, {}) for case in cases]
 
