@@ -270,13 +270,13 @@ class HardcodedServiceUrl(
             if not facts.urls or self.project.runtime_unit(path) is None:
                 continue
             unit = self.project.runtime_unit(path)
-            # a module constant a lookup falls back to is CFG004's, unless another module imports it
+            # a module constant a lookup falls back to is CFG004's, unless it is used as it is too
             fallbacks = {f.location: f for f in facts.fallbacks if f.constant}
             for fact in facts.urls:
                 if fact.owner and self.project.is_settings_class(path, fact.owner):
                     continue  # a settings field's default is a fallback: CFG004
                 fallback = fallbacks.get(fact.location)
-                if fallback is not None and not self.project.constant_used(path, fallback):
+                if fallback is not None and not self.project.constant_is_target(path, fallback):
                     continue
                 if unit is not None and names_own_address(fact.name, unit.key):
                     continue  # `service_host = "localhost"`: where the service itself listens

@@ -137,18 +137,12 @@ class LoopbackEnvDefault(
             unit = self.project.runtime_unit(path) if facts.fallbacks else None
             if unit is None:
                 continue
-            targets = {url.location: url.name for url in facts.urls}  # (constants CFG001 may judge)
             for fact in facts.fallbacks:
                 if fact.owner and not self.project.is_settings_class(path, fact.owner):
                     continue  # a field of a plain class: a constant (CFG001), not a fallback
                 if is_allow_list_name(fact.key) or names_own_address(fact.key, unit.key):
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
-                if (
-                    fact.constant
-                    and fact.location in targets
-                    and not names_own_address(targets[fact.location], unit.key)
-                    and self.project.constant_used(path, fact)
-                ):
+                if self.project.constant_is_target(path, fact):
                     continue  # a module constant also used as it is, a target: CFG001's
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"

@@ -28,7 +28,7 @@ from typing import (
 from archcheck.config.globs import Globs, compile_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.names import qualify
-from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path
+from archcheck.facts.urls import CONFIG_CLASS_SUFFIXES, is_runtime_path, names_own_address
 from archcheck.model import FallbackFact, FileFacts, FileSites, ImportKind, Location, LoopEntryFact
 from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
@@ -216,9 +216,17 @@ class Project:
                         found.setdefault(target, set()).update(fact.names)
         return {target: frozenset(names) for target, names in found.items()}
 
-    def constant_used(self, path: str, fallback: FallbackFact) -> bool:
-        """Is the module constant a lookup falls back to also used as it is: read otherwise in
-        its file, or imported by another file (or all of it)? Then it is a target too."""
+    def constant_is_target(self, path: str, fallback: FallbackFact) -> bool:
+        """Is the module constant a lookup falls back to a target as well, judged as a hard-coded
+        URL rather than as a fallback? It is where it is used as it is (read otherwise in its file,
+        or imported by another file of the running code, or all of it is) and does not name the
+        service's own address. The one place both rules ask, so each constant has one verdict."""
+        unit = self.runtime_unit(path)
+        if not fallback.constant or unit is None:
+            return False
+        url = next((u for u in self.facts[path].urls if u.location == fallback.location), None)
+        if url is None or names_own_address(url.name, unit.key):
+            return False
         imported = self.imported_from(path)
         return fallback.read or fallback.constant in imported or "*" in imported
 
