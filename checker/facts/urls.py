@@ -343,8 +343,9 @@ _SECRET_PAIR = re.compile(
     r"""(?:\w+[ \t]*=[ \t]*[\w.]+[ \t]*,\s*){0,4}(?:default[ \t]*=[ \t]*)?"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
-_STRING_START = re.compile(r"""(?:\(\s*){0,8}(?:[rRbBuUfF]{1,2})?(?=["'])""")
-_QUOTE_AHEAD = r"""(?=(?:\(\s*){0,8}[rRbBuUfF]{0,2}["'])"""  # a string starts here (`"`, `r"`, `("`)
+_STRING_OPENING = r"""(?:\(\s*){0,8}[rRbBuUfF]{0,2}"""
+_STRING_START = re.compile(_STRING_OPENING + r"""(?=["'])""")
+_QUOTE_AHEAD = r"""(?=""" + _STRING_OPENING + r"""["'])"""  # a string starts here (`"`, `r"`, `("`)
 _STRING = r"""(?:"[^"\n]*"|'[^'\n]*')"""
 # a setting's default (`Field(..., description="…", default="…")`), a lookup's (`getenv("X", "…")`)
 _DEFAULT_CALL = re.compile(
@@ -358,7 +359,8 @@ _DEFAULT_CALL = re.compile(
 _VALUE_QUOTE = re.compile(r"[ \t]*(?:\\?\r?\n\s*)?" + _QUOTE_AHEAD)  # (`password = \` then the string)
 _CALL_OPEN = re.compile(r"[ \t]*(?:\(\s*)?([\w.]{1,64})\(\s*")
 _WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "Field", "str", "bytes"})  # (the value)
-_LOOKUPS = frozenset({"getenv", "get", "config", "env", "str", "setdefault", "pop"})  # (key, default)
+_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})  # (key, default)
+_TYPED_LOOKUPS = frozenset({"str"})  # environs' `env.str("KEY", "…")`; a plain `str("…")` wraps
 _KEY_THEN = re.compile(  # (`get("X", "")` or `getenv("X", None)` then `or "…"`: the default after `or`)
     _STRING + r"""\s*(?:(?:,\s*(?:None|""|''))?\s*\)[ \t]+or[ \t]+|,\s*(?:default[ \t]*=\s*)?)"""
 )
@@ -434,13 +436,13 @@ def _code_value(text: str, start: int) -> Optional[int]:
     if call is None:
         return None
     at = call.end()
-    callee = call.group(1)
-    if callee != "str" and callee.rsplit(".", 1)[-1] in _LOOKUPS:  # the first argument is the key
+    _, dot, callee = call.group(1).rpartition(".")
+    if callee in _LOOKUPS or (dot and callee in _TYPED_LOOKUPS):  # the first argument is the key
         key = _KEY_THEN.match(text, at)
         if key is None:
             return None
         at = key.end()
-    elif callee.rsplit(".", 1)[-1] not in _WRAPPERS:
+    elif callee not in _WRAPPERS:
         return None  # another call's first string is no value (`self.env_getter("POSTGRES_PASSWORD")`)
     value = _VALUE_QUOTE.match(text, at)
     return value.end() if value is not None else None

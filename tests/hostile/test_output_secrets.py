@@ -352,6 +352,8 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
         ('os.environ.setdefault("API_TOKEN", "S3cret")', 'os.environ.setdefault("API_TOKEN", "***")'),
         ('os.getenv("DB_PASSWORD", "S3cret")', 'os.getenv("DB_PASSWORD", "***")'),
         ('client_secret = str("S3cret")', 'client_secret = str("***")'),
+        # environs' typed lookup: the key, then the default
+        ('SECRET_KEY = env.str("SECRET_KEY", "S3cret")', 'SECRET_KEY = env.str("SECRET_KEY", "***")'),
         ('cmd = ["psql", "--password", "S3cret"]', 'cmd = ["psql", "--password", "***"]'),
         ('password = \\\n    "S3cret"', 'password = \\\n    "***"'),
         ('run("mysql -uroot -pS3cret db")', 'run("mysql -uroot -p*** db")'),
@@ -389,6 +391,7 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
         ("password=(see below)", "password=(see below)"),
         ('{"password": compare(a, b="keep")}', '{"password": compare(a, b="keep")}'),
         ('SECRET_KEY = os.getenv("SECRET_KEY")', 'SECRET_KEY = os.getenv("SECRET_KEY")'),
+        ('SECRET_KEY = env.str("SECRET_KEY")', 'SECRET_KEY = env.str("SECRET_KEY")'),
         ('os.environ["PATH"] = "/usr/bin"', 'os.environ["PATH"] = "/usr/bin"'),
         ('os.getenv("PATH", "/usr/bin")', 'os.getenv("PATH", "/usr/bin")'),
         ('cmd = ["psql", "--password", pw]', 'cmd = ["psql", "--password", pw]'),
