@@ -793,9 +793,13 @@ def _masked_problem(problem: str) -> str:
 
     parts = problem.split(": ")
     shown = [mask_credentials(part, prose=True) for part in parts]
-    for at in range(1, len(parts) - 1):  # a secret's name, then its value (not the reason, the last part)
-        if ends_as_secret_name(parts[at - 1]):
-            shown[at] = MASK
+    for at in range(1, len(parts)):  # a secret's name, then its value: not the reason (the last
+        # part), unless a quote is open there (`got 'password: S3cret'` quotes a value: up to it)
+        before = ": ".join(parts[:at])
+        quote = next((q for q in "'\"" if before.count(q) % 2), "")
+        if ends_as_secret_name(parts[at - 1]) and (at < len(parts) - 1 or quote):
+            closing = parts[at].find(quote) if quote else -1
+            shown[at] = MASK + (parts[at][closing:] if closing >= 0 else "")
     return ": ".join(shown)
 
 

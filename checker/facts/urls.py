@@ -358,7 +358,7 @@ _DEFAULT_CALL = re.compile(
 )
 _VALUE_QUOTE = re.compile(r"[ \t]*(?:\\?\r?\n\s*)?" + _QUOTE_AHEAD)  # (`password = \` then the string)
 _CALL_OPEN = re.compile(r"[ \t]*(?:\(\s*)?([\w.]{1,64})\(\s*")
-_WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "Field", "str", "bytes"})  # (the value)
+SECRET_WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "Field", "str", "bytes"})  # (the value)
 _LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})  # (key, default)
 _TYPED_LOOKUPS = frozenset({"str"})  # environs' `env.str("KEY", "…")`; a plain `str("…")` wraps
 _KEY_THEN = re.compile(  # (`get("X", "")` or `getenv("X", None)` then `or "…"`: the default after `or`)
@@ -442,7 +442,7 @@ def _code_value(text: str, start: int) -> Optional[int]:
         if key is None:
             return None
         at = key.end()
-    elif callee not in _WRAPPERS:
+    elif callee not in SECRET_WRAPPERS:
         return None  # another call's first string is no value (`self.env_getter("POSTGRES_PASSWORD")`)
     value = _VALUE_QUOTE.match(text, at)
     return value.end() if value is not None else None
@@ -465,13 +465,29 @@ _OPTION_THEN_STRING = re.compile(
     r"""(?i)(?<!\()(?<!\(\s)"""
     rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}\2[ \t]*,[ \t]*)(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
 )
-_ATTACHED_PASSWORD = re.compile(r"""(\bmysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p)(?!\*\*\*)[^\s"']+""")
-# `Bearer <token>`: a token68 with a digit or a mark in it (not a word of prose: "Bearer tokens")
-_BEARER = re.compile(r"(?i)\b(bearer\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{8,}=*")
+_ATTACHED_PASSWORD = re.compile(
+    r"""(\b(?:mysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p|sshpass\b[^"'\n]{0,200}?[ \t]-p[ \t]*)"""
+    r"""|\bcurl\b[^"'\n]{0,200}?[ \t](?:-u|--user)[ \t]+[^\s:"']{0,200}:)(?!\*\*\*)[^\s"']+"""
+)
+# curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`)
+_USER_OPTION_THEN_STRING = re.compile(
+    r"""(["'](?:-u|--user)["'][ \t]*,[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
+)
+# `Bearer <token>`, `Basic <base64>`, `Token <token>`: a token68 with a digit, a mark or a capital
+# after its first letter in it (not a word of prose: "Bearer tokens", "Basic authentication")
+_BEARER = re.compile(
+    r"\b((?i:bearer|basic)\s+|Token\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-]|[A-Za-z0-9._~+/-]+[A-Z])"
+    r"[A-Za-z0-9._~+/-]{8,}=*"
+)
 
 
 _STATUS_WORD = re.compile(r"(?i)pass[ \t]*:[ \t]*")  # `PASS: test name`, a status, not a secret's name
 _ENDS_AS_SECRET = re.compile(rf"(?i){_SECRET_NAME}[\"']?\Z")
+
+
+def is_placeholder(text: str) -> bool:
+    """Is ``text`` a placeholder (``%s``, ``{pw}``, ``$DB_PASSWORD``), not a secret?"""
+    return _PLACEHOLDER.fullmatch(text) is not None
 
 
 def ends_as_secret_name(text: str) -> bool:
@@ -532,7 +548,11 @@ def _mask_pairs(text: str, prose: bool) -> str:
         # an option, then its value as the next string of a list (`["psql", "--password", "…"]`)
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
         text = _ATTACHED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)  # `"mysql -uroot -pS3cret"`
-    return _BEARER.sub(lambda match: match.group(1) + MASK, text) if "earer" in text.lower() else text
+        text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
+    lowered = text.lower()
+    if "earer" in lowered or "asic" in lowered or "Token" in text:  # `Bearer …`, `Basic …`, `Token …`
+        text = _BEARER.sub(lambda match: match.group(1) + MASK, text)
+    return text
 
 
 def _masked_strings(text: str, start: int, unclosed: Dict[str, int]) -> List[Tuple[int, int, str]]:

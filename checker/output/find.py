@@ -32,6 +32,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tupl
 
 from archcheck import logsafe
 from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.source import decode, lines_with_ends
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
@@ -432,7 +433,8 @@ def _first_line(lines: Sequence[str], line: int) -> str:
         return lines[at] if at < len(lines) else ""
 
     try:
-        first = mask_credentials(_docstring(readline), prose=True)  # masked whole, then shortened
+        # masked whole (read as code too: an example's `auth=("admin", "…")`), then shortened
+        first = mask_credentials(masked_code(_docstring(readline)), prose=True)
     except (tokenize.TokenError, SyntaxError, ValueError):
         return ""
     return first if len(first) <= _DOC_LENGTH else first[: _DOC_LENGTH - 1] + "\u2026"

@@ -17,6 +17,7 @@ from typing import Iterator, List
 
 from patiencediff import PatienceSequenceMatcher
 
+from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import escape
 from archcheck.pipeline.fixer import Outcome
@@ -33,17 +34,18 @@ def to_diff(outcome: Outcome) -> bytes:
         before = _git_lines(_byte_faithful(change.before, change.encoding))
         after = _git_lines(_byte_faithful(change.after, change.encoding))
         old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
-        for line in _unified(before, after, old, new):
+        python = change.path.endswith((".py", ".pyi"))
+        for line in _unified(before, after, old, new, python):
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(chunks).encode("utf-8", "surrogateescape")
 
 
-def _unified(before: List[str], after: List[str], old: str, new: str) -> Iterator[str]:
+def _unified(before: List[str], after: List[str], old: str, new: str, python: bool) -> Iterator[str]:
     """The unified diff of two files' lines, each line shown as the masking of its whole file
     shows it: a secret on a later line of a triple-quoted string is masked too (a line with a
     credential is shown, not applied, as it was). A patience diff: difflib's matcher takes time
     quadratic in the hunks (8,000 fixes: 21 s)."""
-    shown_before, shown_after = _masked(before), _masked(after)
+    shown_before, shown_after = _masked(before, python), _masked(after, python)
     for group in PatienceSequenceMatcher(None, before, after).get_grouped_opcodes(3):
         if old:
             yield f"--- {old}\n"
@@ -59,12 +61,16 @@ def _unified(before: List[str], after: List[str], old: str, new: str) -> Iterato
             yield from ("+" + line for line in shown_after[b1:b2])
 
 
-def _masked(lines: List[str]) -> List[str]:
-    """``lines`` with credentials masked as in their whole text. If masking ever joined or
-    split lines (a URL's userinfo across a line end), line by line, each read as prose: a line
-    alone does not say whether it is inside a string, so every secret pair on it is masked
-    (run 81a: a docstring's ``password=`` was shown, read as code)."""
-    masked = _git_lines(mask_credentials("".join(lines)))
+def _masked(lines: List[str], python: bool = False) -> List[str]:
+    """``lines`` with credentials masked as in their whole text (in Python, first the secret
+    strings its tokens show: ``masked_code``). If masking ever joined or split lines (a URL's
+    userinfo across a line end), line by line, each read as prose: a line alone does not say
+    whether it is inside a string, so every secret pair on it is masked (run 81a: a docstring's
+    ``password=`` was shown, read as code)."""
+    if python:
+        lines = _git_lines(masked_code("".join(lines)))  # (each line stays a line)
+    # (a requirements file is no code: `--config-settings password=…` unquoted is a secret too)
+    masked = _git_lines(mask_credentials("".join(lines), prose=not python))
     if len(masked) != len(lines):
         # (and a URL's `user:` with no `@` after it on its line: all after it, which the whole-file
         # masking read as a password up to a later line's `@`)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import fixes
 from tests.hostile._project import CONFIG, TEMPLATE, project, run
@@ -419,8 +420,11 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
 )
 def test_a_secret_is_masked_however_its_string_is_written(text: str, masked: str) -> None:
     """Run 83b: a prefixed (``r``, ``b``), triple-quoted or parenthesised string, or one after
-    an annotation with a call in it, was printed as written."""
+    an annotation with a call in it, was printed as written. The token reading of code
+    (``masked_code``, for ``--diff``) masks no more of these."""
     assert mask_credentials(text) == masked
+    if text.count("\n") == masked.count("\n"):  # (the token reading keeps a string's lines)
+        assert mask_credentials(masked_code(text)) == masked
 
 
 def test_a_fix_shows_no_secret_however_its_string_is_written(tmp_path: Path) -> None:
@@ -528,3 +532,49 @@ def test_a_config_key_holding_a_secret_pair_is_masked_though_errors_are_read_par
     result = _cli(root, "check", "--no-cache")
     assert result.returncode == 2 and "S3cret" not in result.stderr, result.stderr
     assert "password: ***: unknown key" in result.stderr or "foo_token: unknown key" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "shown"),
+    [
+        ('ignore = ["password: S3cretA"]', "got 'password: ***'"),
+        ('cache-dir = "/token: S3cretB"', "'/token: ***' must be a path inside the project"),
+        ('services = ["svc", "api_key: S3cretC"]', "'api_key: ***' matches no folder"),
+    ],
+)
+def test_a_value_a_config_error_quotes_as_name_and_secret_is_masked(
+    tmp_path: Path, setting: str, shown: str
+) -> None:
+    """Run 86a: the reason, the last part, was never masked as a pair, though a value it quotes
+    (``got 'password: S3cret'``) was cut in two there."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    services = "" if setting.startswith("services") else 'services = ["svc"]\n'
+    (root / "archcheck.toml").write_text(services + setting + "\n")
+    result = _cli(root, "check", "--no-cache")
+    assert result.returncode == 2 and "S3cret" not in result.stderr, result.stderr
+    assert shown in result.stderr, result.stderr
+
+
+def test_find_reads_a_docstring_example_as_code_too(tmp_path: Path) -> None:
+    """Run 86b: an example in a docstring (``auth=("admin", "…")``, a numbered secret's name, a
+    basic authorization header) was shown as written."""
+    for doc in (
+        'Use auth=("admin", "S3cretA").',
+        'PASSWORD_2 = "S3cretB"',
+        "Authorization: Basic dXNlcjpwYXNz",
+    ):
+        (tmp_path / str(len(doc))).mkdir()
+        root = project(tmp_path / str(len(doc)), {"db.py": f"class DatabaseManager:\n    '''{doc}'''\n"})
+        result = _cli(root, "find", "database manager")
+        assert result.returncode == 0 and "DatabaseManager" in result.stdout, result.stdout
+        assert "S3cret" not in result.stdout and "dXNlcjpwYXNz" not in result.stdout, result.stdout
+
+
+def test_a_requirements_diff_masks_a_secret_pair_as_prose(tmp_path: Path) -> None:
+    """Run 86a: a requirements file is no code; ``--config-settings password=…`` is a secret."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "requirements.shared.txt").write_text("foo==1.0\n")
+    (root / "svc" / "requirements.txt").write_text("bar --config-settings password=S3cretR\nfoo==1.0\n")
+    result = _cli(root, "check", "--diff", "--no-cache")
+    assert "+-r ../requirements.shared.txt" in result.stdout, result.stdout
+    assert "password=***" in result.stdout and "S3cretR" not in result.stdout + result.stderr

@@ -1,0 +1,314 @@
+"""Secret strings in Python code, found by its tokens.
+
+The text masking of ``mask_credentials`` reads a secret's value where a pattern shows it
+(``password = "…"``, ``os.getenv("DB_PASSWORD", "…")``). Code says more than a pattern can
+follow: ``password = cast(str, "…")``, ``password = None if x else "…"``,
+``setattr(settings, "password", "…")``, ``monkeypatch.setenv("DB_PASSWORD", "…")``,
+``user.set_password("…")``. Here each string is read in its place among the statement's
+tokens: the name it is bound to (an assignment's target, a keyword argument, a dict key),
+or the secret's name just before it in the same list of arguments or elements.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import keyword
+import re
+import tokenize
+from dataclasses import dataclass
+from itertools import zip_longest
+from typing import Iterable, Iterator, List, Optional, Tuple
+
+from archcheck.facts.urls import MASK, SECRET_WRAPPERS, ends_as_secret_name, is_placeholder
+
+# names whose value is the value of the name around them (`Field(default="…")`)
+_PASSED_ON = frozenset({"default", "value", "initial"})
+# a string that names something (a key, an option, an environment variable), not a value
+_NAME_LIKE = re.compile(r"-{0,2}[A-Za-z_][\w.-]{0,63}")
+_SUFFIX = re.compile(r"(?:[_-]?[vV]?\d{1,4}|[sS])\Z")  # `_2`, `2`, `_V2`, a plural's `S`
+_AUTH_NAMES = frozenset({"auth", "basic_auth", "http_auth", "proxy_auth"})  # (`auth=(user, password)`)
+_FIELD = re.compile(r"\{[^{}]*\}")  # an f-string's replacement field
+_PREFIX = re.compile(r"[A-Za-z]{0,2}")
+_COMPARISONS = frozenset({"==", "!=", "in", "not", "is", "<", ">", "<=", ">="})
+_ASSIGNMENTS = frozenset({"=", ":="})  # (`token += "="` adds to a secret; it is none)
+# calls whose arguments are the value they give (`cast(str, "…")`, `os.getenv("X", "…")`,
+# `b64encode(b"user:…")`); another call's are what it makes a value from (`create_token("user")`)
+_PASSING_ON = SECRET_WRAPPERS | {
+    "cast",
+    "getattr",
+    "get",
+    "getenv",
+    "config",
+    "env",
+    "setdefault",
+    "pop",
+    "join",
+    "encode",
+    "b64encode",
+    "urlsafe_b64encode",
+    "b64decode",
+    "urlsafe_b64decode",
+}
+_STRING_STARTS = frozenset(
+    getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)
+)
+_STRING_ENDS = frozenset(
+    getattr(tokenize, name) for name in ("FSTRING_END", "TSTRING_END") if hasattr(tokenize, name)
+)
+
+
+@dataclass
+class _Frame:
+    """A bracket of a statement (or the statement itself, ``bracket == ""``) and its current element."""
+
+    bracket: str = ""
+    callee: str = ""  # the name a call's "(" follows
+    subscript: bool = False  # `x["KEY"]`
+    element: int = 0  # commas before the current element
+    label: Optional[str] = None  # the current element's name: `name=`, `"key":`, `name ==`
+    first_name: Optional[str] = None  # the current element's first name (`password` of `password: str =`)
+    secret_key_at: int = -2  # the element that was a secret's name as a string (`"DB_PASSWORD",`)
+    secret_key_option: bool = False  # and it was an option's (`"--password",`)
+    around: Optional[bool] = None  # what the brackets around it say its values are (None: nothing)
+    secrets: bool = False  # a list, set or dict of secrets (`PASSWORDS = […]`): its values are
+    auth_pair: bool = False  # `(user, password)`: `auth=(…)`, `HTTPBasicAuth(…)`
+
+
+@dataclass
+class _Statement:
+    """A statement's assignment: its targets (a secret's name or not, per comma), the current one."""
+
+    targets: List[Optional[str]]
+    values: Optional[List[Optional[str]]] = None  # the targets the values after `=` are given to
+    annotated: bool = False  # after `target:`, until the `=`
+    defines: bool = False  # a `def` or a `class`: its parentheses name parameters, they call nothing
+
+    def assign(self) -> None:
+        """At an ``=``: the names before it take the values after it, with those of the ``=``
+        before (``DB_PASSWORD = DB_USER = "…"``: a secret's name among them names the value)."""
+        targets = self.targets
+        if self.values is not None:
+            chained = zip_longest(self.values, targets)
+            targets = [a if a is not None and is_secret_name(a) else b for a, b in chained]
+        self.values, self.targets, self.annotated = targets, [None], False
+
+    def label(self, element: int) -> Optional[str]:
+        if self.values is None:
+            return None
+        if len(self.values) == 1:
+            return self.values[0]
+        return self.values[element] if element < len(self.values) else None
+
+
+def masked_code(text: str) -> str:
+    """``text``, Python code, with the secret strings its tokens show replaced by ``***`` (each
+    line of a string masked alone: the lines stay as they are). Code the tokenizer cannot read
+    is masked up to where the tokenizer stopped (the text masking still applies to all of it)."""
+    if "\r" in text.replace("\r\n", ""):
+        return text  # lone CR line ends: the tokenizer's lines would not be the text's
+    lines = io.StringIO(text).readlines()
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = " " + lines[0][1:]
+    spans: List[Tuple[int, int]] = []
+    # (IndentationError is a SyntaxError) what it read up to there is masked; the rest is left
+    # to the text masking
+    with contextlib.suppress(tokenize.TokenError, SyntaxError, ValueError):
+        spans.extend(_secret_spans(tokenize.generate_tokens(iter(lines).__next__), text, starts))
+    parts: List[str] = []
+    done = 0
+    for begin, end in spans:
+        if begin < done:
+            continue
+        parts += [text[done:begin], _masked_string(text[begin:end])]
+        done = end
+    return "".join(parts) + text[done:] if parts else text
+
+
+def _masked_string(literal: str) -> str:
+    prefix = _PREFIX.match(literal)
+    head = prefix.end() if prefix else 0
+    quote = literal[head : head + 3] if literal.startswith(literal[head] * 3, head) else literal[head]
+    inner = literal[head + len(quote) : len(literal) - len(quote)]
+    return literal[: head + len(quote)] + re.sub(r"[^\r\n]+", MASK, inner) + quote
+
+
+def _secret_spans(
+    tokens: Iterable[tokenize.TokenInfo], text: str, starts: List[int]
+) -> Iterator[Tuple[int, int]]:
+    """(start, end) in ``text`` of each secret string literal. A string is judged at the token
+    after it: followed by ``:`` in a dict, it is a key."""
+    frames = [_Frame()]
+    statement = _Statement([None])
+    previous: Optional[tokenize.TokenInfo] = None
+    before = ""  # the token before ``previous``
+    for token in _literals(tokens, text, starts):
+        kind = token.type
+        if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if previous is not None and previous.type == tokenize.STRING:
+            key = token.string == ":" and frames[-1].bracket == "{"
+            compared = token.string in _COMPARISONS or before in _COMPARISONS  # (`token == "WITH"`)
+            if not (key or compared) and _is_secret(previous.string, frames, statement):
+                yield _offset(starts, previous.start), _offset(starts, previous.end)
+        if kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or (kind == tokenize.OP and token.string == ";"):
+            frames, statement, previous, before = [_Frame()], _Statement([None]), None, ""
+            continue
+        frame = frames[-1]
+        before = previous.string if previous is not None else ""
+        if token.string in ("def", "class") and len(frames) == 1:
+            statement.defines = True
+        elif _name(token) is not None:
+            frame.first_name = frame.first_name or token.string
+            if len(frames) == 1 and not statement.annotated:
+                statement.targets[-1] = token.string  # (the last name: `self.db.password`)
+        elif kind == tokenize.OP:
+            _operator(token.string, previous, frames, statement)
+        previous = token
+
+
+def _literals(
+    tokens: Iterable[tokenize.TokenInfo], text: str, starts: List[int]
+) -> Iterator[tokenize.TokenInfo]:
+    """``tokens`` with each f-string (and t-string) as one STRING token, as before Python 3.12."""
+    start: Optional[tokenize.TokenInfo] = None
+    nested = 0
+    for token in tokens:
+        if token.type in _STRING_STARTS:
+            start = start or token
+            nested += 1
+        elif not nested:
+            yield token
+        elif token.type in _STRING_ENDS:
+            nested -= 1
+            if not nested and start is not None:
+                literal = text[_offset(starts, start.start) : _offset(starts, token.end)]
+                yield tokenize.TokenInfo(tokenize.STRING, literal, start.start, token.end, start.line)
+                start = None
+
+
+def _operator(
+    op: str, previous: Optional[tokenize.TokenInfo], frames: List[_Frame], statement: _Statement
+) -> None:
+    frame = frames[-1]
+    name = _name(previous)
+    if op in "([{":
+        follows_value = name is not None or (previous is not None and previous.string in (")", "]"))
+        call = op == "(" and follows_value and not (statement.defines and len(frames) == 1)
+        callee = (name or "()") if call else ""  # ("": a tuple, parentheses or parameters)
+        # (the element it opens in is named already; a call passes it on to the value it gives)
+        # (parentheses pass it on, and a call that gives its argument; a list or a dict holds
+        # other values: `"pre-token": [(r"\{", Text)]` in a lexer)
+        passing_on = op == "(" and callee in ("", *_PASSING_ON)
+        around = _verdict(frame, statement) if passing_on else None
+        label = _label(frame, statement)
+        subscript = op == "[" and follows_value
+        opened = _Frame(op, callee=callee, subscript=subscript, around=around)
+        opened.secrets = op != "(" and not subscript and label is not None and _names_secrets(label)
+        opened.auth_pair = callee.endswith("Auth") or (not callee and op == "(" and label in _AUTH_NAMES)
+        frames.append(opened)
+    elif op in ")]}":
+        if len(frames) > 1:
+            frames.pop()
+    elif op == ",":
+        frame.element += 1
+        frame.label = frame.first_name = None
+        if len(frames) == 1:
+            statement.targets.append(None)
+    elif op in _ASSIGNMENTS:
+        if len(frames) == 1 and op != ":=":
+            statement.assign()
+            frame.element = 0
+        else:
+            frame.label = frame.first_name if op == "=" else name  # `f(password=…)`, `(password := …)`
+    elif op == ":":
+        if frame.bracket == "{" and previous is not None and previous.type == tokenize.STRING:
+            frame.label, frame.secret_key_at = _inner(previous.string), -2  # a dict's pair
+        elif len(frames) == 1 and statement.values is None:
+            statement.annotated = True
+
+
+def _name(token: Optional[tokenize.TokenInfo]) -> Optional[str]:
+    """The name ``token`` is (not a keyword), if it is one."""
+    if token is None or token.type != tokenize.NAME or keyword.iskeyword(token.string):
+        return None
+    return token.string
+
+
+def _is_secret(literal: str, frames: List[_Frame], statement: _Statement) -> bool:
+    """Is the string literal at the end of ``frames`` a secret's value? Not a name (a key, an
+    option, the first argument of a lookup), nor empty, nor a placeholder, nor masked already."""
+    frame = frames[-1]
+    inner = _inner(literal)
+    positional = frame.label is None
+    if frame.secrets or (frame.auth_pair and positional and frame.element == 1):  # (a dict's key is not
+        return bool(inner.strip()) and inner != MASK and not is_placeholder(inner)  # judged at all)
+    name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
+    after_key = positional and frame.secret_key_at == frame.element - 1 and not inner.startswith("-")
+    destination = frame.secret_key_option and name_like  # `option("--token", "api_token")`
+    if after_key and (frame.callee or frame.secret_key_option) and not destination:
+        # a call's argument after a secret's name (`setenv("DB_PASSWORD", "…")`), a list's
+        # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret
+        return bool(inner.strip()) and inner != MASK and not is_placeholder(inner)
+    if name_like and ends_as_secret_name(inner):
+        frame.secret_key_at, frame.secret_key_option = frame.element, inner.startswith("-")
+        if frame.subscript and len(frames) == 2 and statement.values is None:
+            statement.targets[-1] = inner  # `os.environ["DB_PASSWORD"] = …`
+        return False
+    lookup = frame.callee not in ("", *SECRET_WRAPPERS) and not _sets_secret(frame.callee)
+    if name_like and (frame.subscript or (positional and frame.element == 0 and lookup)):
+        return False  # `headers.get("Authorization")`, `settings["db"]`
+    if frame.subscript and len(frames) == 2 and statement.values is None:
+        statement.targets[-1] = inner
+    if not inner.strip() or inner == MASK or is_placeholder(inner):
+        return False
+    return bool(_verdict(frame, statement))
+
+
+def _verdict(frame: _Frame, statement: _Statement) -> Optional[bool]:
+    """Are the values of ``frame``'s current element secrets? By the name it is given
+    (``password=``, ``"password":``, an assignment's target), else by the call
+    (``set_password(…)``), else as the brackets around it say; None where nothing says."""
+    label = _label(frame, statement)
+    if label is None and _sets_secret(frame.callee):
+        return True  # `user.set_password("…")`
+    if label is not None and label not in _PASSED_ON:
+        return is_secret_name(label)
+    return frame.around
+
+
+def _label(frame: _Frame, statement: _Statement) -> Optional[str]:
+    """The name ``frame``'s current element is given, if any."""
+    return frame.label if frame.label is not None or frame.bracket else statement.label(frame.element)
+
+
+def is_secret_name(name: str) -> bool:
+    """Does ``name`` say its value is a secret: ``db_password``, also numbered or versioned
+    (``REPLICA_PASSWORD_2``, ``DB_PASSWORD2``, ``PASSWORD_V2``) or plural (``PASSWORDS``)?"""
+    return ends_as_secret_name(name) or ends_as_secret_name(_SUFFIX.sub("", name))
+
+
+def _names_secrets(name: str) -> bool:
+    """A plural secret's name (``PASSWORDS``, ``api_tokens``): its list or dict holds secrets."""
+    return name[-1:] in "sS" and not ends_as_secret_name(name) and is_secret_name(name)
+
+
+def _sets_secret(callee: str) -> bool:
+    """``set_password``, ``setToken``: a call that takes a secret as its value."""
+    return callee[:3].lower() == "set" and ends_as_secret_name(callee)
+
+
+def _inner(literal: str) -> str:
+    """A string literal's text between its quotes (its prefix and quotes dropped)."""
+    prefix = _PREFIX.match(literal)
+    body = literal[prefix.end() if prefix else 0 :]
+    quote = 3 if body[:3] in ('"""', "'''") else 1
+    return body[quote:-quote] if len(body) >= 2 * quote else ""
+
+
+def _offset(starts: List[int], position: Tuple[int, int]) -> int:
+    row, column = position
+    return starts[row - 1] + column

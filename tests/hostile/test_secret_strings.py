@@ -1,0 +1,153 @@
+"""Secret strings read by their place among a statement's tokens (``--diff`` of Python files):
+the shapes the text patterns could not follow, and the look-alikes that stay as written."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from archcheck.facts.secret_strings import masked_code
+from archcheck.facts.urls import mask_credentials
+from archcheck.output import fixes
+from tests.hostile._project import project, run
+
+
+@pytest.mark.parametrize(
+    ("code", "masked"),
+    [
+        ('password = "S3c" \\\n    "ret"\n', 'password = "***" \\\n    "***"\n'),
+        ('user.set_password("S3cret")', 'user.set_password("***")'),
+        ('monkeypatch.setenv("DB_PASSWORD", "S3cret")', 'monkeypatch.setenv("DB_PASSWORD", "***")'),
+        ('password = None if x else "S3cret"', 'password = None if x else "***"'),
+        ('token = b64encode(b"user:S3cret")', 'token = b64encode(b"***")'),
+        ('password = cast(str, "S3cret")', 'password = cast(str, "***")'),
+        (
+            'env.set("POSTGRES_PASSWORD", "secure-password", "test")',
+            'env.set("POSTGRES_PASSWORD", "***", "test")',
+        ),
+        (
+            'x = {"access_token": "S3cret", "user": {"id": 1}}',
+            'x = {"access_token": "***", "user": {"id": 1}}',
+        ),
+        ('setattr(settings, "password", "S3cret")', 'setattr(settings, "password", "***")'),
+        ('password = "%s" % "S3cret"', 'password = "%s" % "***"'),
+        (
+            'password = getattr(settings, "PASSWORD", "S3cret")',
+            'password = getattr(settings, "PASSWORD", "***")',
+        ),
+        ('def f(password: str = "S3cret"):\n    pass\n', 'def f(password: str = "***"):\n    pass\n'),
+        ('Settings(jwt_secret="Hunter")', 'Settings(jwt_secret="***")'),
+        ('settings["db"]["password"] = "S3cret"', 'settings["db"]["password"] = "***"'),
+        ('x = (password := "S3cret")', 'x = (password := "***")'),
+        ('password = f"S3cret{x}"', 'password = f"***"'),
+        ('PASSWORD = """S3cret\nline2"""\n', 'PASSWORD = """***\n***"""\n'),
+        (
+            'cmd = ["psql", "--password", "S3cret", "--user", "bob"]',
+            'cmd = ["psql", "--password", "***", "--user", "bob"]',
+        ),
+        # run 86a/86b: a chain of targets, a numbered or plural name, a user and password pair
+        ('DB_PASSWORD = DB_USER = "S3cret"', 'DB_PASSWORD = DB_USER = "***"'),
+        ('REPLICA_PASSWORD_2 = "S3cret"', 'REPLICA_PASSWORD_2 = "***"'),
+        ('DB_PASSWORD2 = "S3cret"', 'DB_PASSWORD2 = "***"'),
+        ('PASSWORD_V2 = "S3cret"', 'PASSWORD_V2 = "***"'),
+        ('ADMIN_PASSWORDS = {"admin": "S3cret"}', 'ADMIN_PASSWORDS = {"admin": "***"}'),
+        ('PASSWORDS = ["S3cret"]', 'PASSWORDS = ["***"]'),
+        ('httpx.Client(auth=("admin", "S3cret"))', 'httpx.Client(auth=("admin", "***"))'),
+        ('a = HTTPBasicAuth("admin", "S3cret")', 'a = HTTPBasicAuth("admin", "***")'),
+        ('os.putenv("DB_PASSWORD", "S3cret")', 'os.putenv("DB_PASSWORD", "***")'),
+        (
+            'PASSWORD = os.getenv("DB_PASSWORD") or os.getenv("PGPASSWORD") or "S3cret"',
+            'PASSWORD = os.getenv("DB_PASSWORD") or os.getenv("PGPASSWORD") or "***"',
+        ),
+        (
+            'token = os.environ["TOKEN"] if PROD else "S3cret"',
+            'token = os.environ["TOKEN"] if PROD else "***"',
+        ),
+        ('password = "S3cret" + "Leak"', 'password = "***" + "***"'),
+        ("password = " + '"q" ' * 17 + '"S3cret"', "password = " + '"***" ' * 17 + '"***"'),
+    ],
+)
+def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str) -> None:
+    assert mask_credentials(masked_code(code)) == masked
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'password = hash(pw, algorithm="sha256")',
+        'x = {"password": pw, "user": "bob"}',
+        'parser.add_argument("--password", "-p")',
+        'token = request.headers.get("Authorization", "")',
+        'for password in ("a", "b"):\n    pass\n',
+        'password = self.env_getter("POSTGRES_PASSWORD")',
+        'os.environ["PATH"] = "/usr/bin"',
+        'user, token = "admin", get_token()',
+        'obj.setdefault("a", "b")',
+        'password_hash = make(kind="bcrypt")',
+        # what a call makes a secret from, a list of names, an assertion's message, a dict's keys
+        'token = create_access_token("user", "a@example.com")',
+        'token = auth_header.replace("Bearer ", "")',
+        'encoded_token += "=" * padding',
+        'names = ["JWT_SECRET_KEY", "JWT_SECRET_STAGING", "PORT"]',
+        'assert "x_secret" not in data, "leaked"',
+        'credentials = {"type": "service_account", "project_id": pid}',
+        'output_cost_per_token = Decimal("0.00002")',
+        'if token == "WITH":\n    pass\n',  # (a parser's token)
+        'PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]',
+        'AUTH_PASSWORD_VALIDATORS = [{"NAME": "x.UserAttributeSimilarityValidator"}]',
+        'auth = ("admin", pw)',
+        'DB_USER, DB_PASSWORD = "app", pw',
+        'token = (String.Double if terminator == r""" else String.Other)',
+        'user_pass = parts[0].split("://")[1] if "://" in parts[0] else parts[0]',
+        'expected_secret = get_env().get(f"SERVICE_SECRET_{name}")',
+        'def leave_Pass(self, original_node: "Pass", updated_node: "Pass"):\n    pass\n',
+        'tokens = {"pre-token": [(r"\\{", Text, ("#pop", "token"))]}',
+        "this is not python (",  # the tokenizer cannot read it: as it is
+    ],
+)
+def test_what_is_not_a_secret_value_stays_as_written(code: str) -> None:
+    assert masked_code(code) == code
+
+
+def test_the_lines_stay_as_they_are() -> None:
+    code = 'PASSWORD = """a\r\nb\r\n\r\nc"""\r\nx = 1\r\n'
+    assert masked_code(code) == 'PASSWORD = """***\r\n***\r\n\r\n***"""\r\nx = 1\r\n'
+    lone_cr = 'PASSWORD = cast(str, "S3cret")\rx = 1\r'
+    assert masked_code(lone_cr) == lone_cr  # (the tokenizer's lines would not be the file's)
+    bom = '\ufeffpassword = cast(str, "S3cret")\n'
+    assert masked_code(bom) == '\ufeffpassword = cast(str, "***")\n'
+
+
+def test_a_diff_shows_no_secret_the_tokens_place(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\n\nasync def main():\n"
+        '    user.set_password("S3cretA")\n'
+        '    monkeypatch.setenv("DB_PASSWORD", "S3cretB")\n'
+        "    asyncio.run(connect())\n"
+        '    password = None if x else "S3cretC"\n'
+    )
+    root = project(tmp_path, {"main.py": code})
+    result = run(root, "--no-cache", "--diff")
+    assert b"asyncio.run" in result.stdout
+    assert b"S3cret" not in result.stdout + result.stderr
+    assert result.stdout.count(b'"***"') == 3  # (three context lines)
+
+
+def test_the_token_reading_takes_linear_time() -> None:
+    nested = "password = " + "(" * 150 + '"S3cret"' + ")" * 150 + "\n"  # (as deep as Python reads)
+    deep = "password = " + "(" * 50_000 + '"S3cret"' + ")" * 50_000 + "\n"
+    wide = "password = f(" + ", ".join(f'"s{i}"' for i in range(50_000)) + ")\n"
+    lines = fixes._git_lines(nested + deep + wide * 2)
+    started = time.monotonic()
+    shown = fixes._masked(lines, python=True)
+    assert time.monotonic() - started < 10 and len(shown) == len(lines)
+    assert "S3cret" not in shown[0]
+
+
+def test_code_the_tokenizer_stops_on_is_masked_up_to_there() -> None:
+    code = (
+        'password = cast(str, "S3cretA")\nif x:\n        a = 1\n    b = 2\npassword = cast(str, "S3cretB")\n'
+    )
+    assert masked_code(code) == code.replace("S3cretA", "***")  # (an indentation the tokenizer rejects)
