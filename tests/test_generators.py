@@ -257,12 +257,76 @@ def test_cleanup_clauses() -> None:
             finally:
                 if not closed:
                     await session.close()
+
+        async def kept_a_local(session):
+            try:
+                yield session
+            except GeneratorExit:
+                elapsed = time.monotonic()
+                raise
+            finally:
+                await session.close()
+
+        async def unread_flag(session):
+            try:
+                yield session
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                await session.close()
+
+        async def backwards(session):
+            try:
+                yield session
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                if collected:
+                    await session.close()
+
+        async def walrus(session):
+            try:
+                yield session
+            except GeneratorExit:
+                (collected := True)
+                raise
+            finally:
+                if not collected and session:
+                    await session.close()
+
+        async def attribute(self):
+            try:
+                yield self
+            except GeneratorExit:
+                self.closed = True
+                raise
+            finally:
+                if self.closed is True:
+                    pass
+                else:
+                    await self.session.close()
+
+        async def not_constant(session):
+            try:
+                yield session
+            except GeneratorExit:
+                closed_at = time.monotonic()
+                raise
+            finally:
+                if not closed_at:
+                    await session.close()
     """)
     assert [(c.function, c.clause, c.location.line) for c in found.cleanups] == [
         ("only_else", "finally", 9),
         ("nested", "finally", 24),
         ("comprehension", "finally", 32),
         ("reraised", "finally", 41),  # run 83b: a handler that only logs and re-raises decides nothing
+        # run 86b: a flag the finally does not test, or tests the other way, decides nothing
+        ("kept_a_local", "finally", 61),
+        ("unread_flag", "finally", 70),
+        ("backwards", "finally", 80),
     ]
 
 

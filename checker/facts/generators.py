@@ -291,12 +291,81 @@ def _catches(handler: ast.ExceptHandler, names: Tuple[str, ...]) -> bool:
     return any((dotted(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
 
 
-def _decides(handler: ast.ExceptHandler) -> bool:
-    """Does a handler decide something the ``finally`` may act on: set a flag (``closed =
-    True``, ``self.closed = True``)? One that only re-raises, passes or logs decides nothing."""
+_UNKNOWN = object()  # a flag set to something other than a constant
+
+
+def _flags(handler: ast.ExceptHandler) -> Dict[str, object]:
+    """The names a handler sets (``closed = True``, ``self.closed = True``, ``(closed :=
+    True)``), each to its constant, or to ``_UNKNOWN``: what the ``finally`` may act on."""
+    flags: Dict[str, object] = {}
+    value: Optional[ast.expr]
+    for node in own_nodes(handler.body):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)):
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.AugAssign):
+            targets, value = [node.target], None
+        else:
+            continue
+        for target in targets:
+            name = dotted(target)
+            if name is not None:
+                flags[name] = value.value if isinstance(value, ast.Constant) else _UNKNOWN
+    return flags
+
+
+def _when_flagged(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
+    """What ``test`` is once the handler set ``flags`` (``not closed``: False after ``closed =
+    True``), None where that is not known."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _when_flagged(test.operand, flags)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        values = [_when_flagged(value, flags) for value in test.values]
+        decisive = isinstance(test.op, ast.Or)  # (True decides an `or`, False an `and`)
+        if decisive in values:
+            return decisive
+        return None if None in values else not decisive
+    name = dotted(test.left) if isinstance(test, ast.Compare) else dotted(test)
+    value = flags.get(name, _UNKNOWN) if name is not None else _UNKNOWN
+    if value is _UNKNOWN:
+        return None
+    if not isinstance(test, ast.Compare):
+        return bool(value)
+    if len(test.ops) != 1 or not isinstance(test.comparators[0], ast.Constant):
+        return None
+    other, op = test.comparators[0].value, test.ops[0]
+    outcomes = {ast.Is: value is other, ast.IsNot: value is not other, ast.Eq: value == other}
+    outcomes[ast.NotEq] = value != other
+    return outcomes.get(type(op))
+
+
+def _reads_flag(test: ast.expr, flags: Dict[str, object]) -> bool:
     return any(
-        isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) for node in own_nodes(handler.body)
+        dotted(node) in flags for node in ast.walk(test) if isinstance(node, (ast.Name, ast.Attribute))
     )
+
+
+def _run_after_flags(
+    block: Sequence[ast.stmt], flags: Dict[str, object], awaits: _InOrder
+) -> Optional[ast.AST]:
+    """The first await of a ``finally`` that still runs once the handler set ``flags``: one
+    under ``if not closed:`` does not; one under a test of a flag that cannot be read is taken
+    not to (when in doubt, no finding). Only the tests of flags are walked into."""
+    for statement in block:
+        if isinstance(statement, ast.If) and _reads_flag(statement.test, flags):
+            verdict = _when_flagged(statement.test, flags)
+            branches = [] if verdict is None else [statement.body if verdict else statement.orelse]
+            for branch in branches:
+                found = _run_after_flags(branch, flags, awaits)
+                if found is not None:
+                    return found
+            continue
+        found = awaits.first([statement])
+        if found is not None:
+            return found
+    return None
 
 
 def _takes_generator_exit(handler: ast.ExceptHandler) -> bool:
@@ -536,7 +605,7 @@ class _Gatherer:
             if first_yield is None:
                 continue
             taken = False  # an earlier handler already catches GeneratorExit
-            left = False  # an `except GeneratorExit` that does not await took it
+            flags: Dict[str, object] = {}  # what an `except GeneratorExit` that does not await set
             for handler in handlers:
                 if not _takes_generator_exit(handler) or taken:
                     continue
@@ -547,9 +616,10 @@ class _Gatherer:
                         "except:" if handler.type is None else f"except {self.source.segment(handler.type)}"
                     )
                     self._cleanup(qualname, awaited, clause, in_body, decorators)
-                left = awaited is None and _names_generator_exit(handler) and _decides(handler)
+                if awaited is None and _names_generator_exit(handler):
+                    flags = _flags(handler)
             finalbody: List[ast.stmt] = statement.finalbody
-            awaited = awaits.first(finalbody) if finalbody and not left else None
+            awaited = _run_after_flags(finalbody, flags, awaits) if flags else awaits.first(finalbody)
             if awaited is not None:
                 self._cleanup(qualname, awaited, "finally", first_yield, decorators)
 
