@@ -389,6 +389,7 @@ class _Gatherer:
         self.class_names: Optional[Set[str]] = None  # what the file's class statements may name
         # a value an `except` clause assigns where its `try` reads the configuration -> (key, source)
         self.handled: Dict[int, Tuple[Optional[ast.expr], str]] = {}
+        self.fallback_walked: Set[Tuple[int, Optional[str]]] = set()  # (statement, name) walked for
         # a use of a name last bound to a configuration read -> that read (``_fallbacks_after_reads``)
         self.read_alias: Dict[int, ast.expr] = {}
         self.module_reads: Optional[Dict[str, ast.expr]] = None  # see ``_global_reads``
@@ -997,21 +998,33 @@ class _Gatherer:
 
     def _fallback_branches(self, statement: ast.If, state: Mapping[str, _Bound]) -> None:
         for for_value, branch in ((False, statement.body), (True, statement.orelse)):
-            tested, value = _tested_for_nothing(statement.test, for_value), None
-            if isinstance(tested, ast.NamedExpr):  # `if not (X := os.getenv("X")):`
-                value = tested.value if self.is_config_read(tested.value) else None
-                tested = dotted(tested.target)
-            elif tested is not None:
-                value = state.get(tested, _EMPTY).read
-            if value is not None:
-                self._fallback_assignments(branch, tested, value)
+            for tested in _all_tested_for_nothing(statement.test, for_value):
+                value = None
+                if isinstance(tested, ast.NamedExpr):  # `if not (X := os.getenv("X")):`
+                    value = tested.value if self.is_config_read(tested.value) else None
+                    name = dotted(tested.target)
+                else:
+                    name, value = tested, state.get(tested, _EMPTY).read
+                if value is not None:
+                    self._fallback_assignments(branch, name, value)
 
     def _fallback_assignments(self, body: Sequence[ast.stmt], name: Optional[str], value: ast.expr) -> None:
-        for inner in body:
+        """Where ``name`` has no value, what a statement of ``body`` assigns it, also in the
+        blocks nested in them (``if not X:`` / ``if DEBUG:`` / ``X = url``), is the read's
+        fallback. A block walked for a name is not walked for it again (``if not X:`` nested in
+        one another)."""
+        todo = list(reversed(body))
+        while todo:
+            inner = todo.pop()
+            if (id(inner), name) in self.fallback_walked:
+                continue
+            self.fallback_walked.add((id(inner), name))
             if isinstance(inner, (ast.Assign, ast.AnnAssign)) and inner.value is not None:
                 targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
                 if name in map(dotted, targets):
                     self.handled[id(inner.value)] = self._read_key(value)
+            for block in reversed(_nested_blocks(inner)):
+                todo += reversed(block)
 
     def _loads_stand_for(self, statement: ast.stmt, state: Mapping[str, _Bound]) -> List[ast.NamedExpr]:
         """Each use of a name bound to a read in ``statement``'s own code (not in the blocks
@@ -1119,13 +1132,19 @@ class _Gatherer:
     def _record_fallback(
         self, where: ast.AST, key: Optional[ast.expr], default: ast.expr, source: str, use: _Use
     ) -> None:
-        text = static_text(default)
-        if text is None or use.people or use.main:
+        if use.people or use.main:
             return
-        if _may_be_url(text):
-            owner = use.owner if source == "settings field" else ""
-            fact = FallbackFact(source, literal(key) or "", text, self.source.location(where), owner)
-            self.fallbacks.append(fact)
+        defaults = [default]
+        while defaults:  # `"http://localhost:1" if DEBUG else ""`: each branch is a fallback
+            default = defaults.pop()
+            if isinstance(default, ast.IfExp):
+                defaults += [default.orelse, default.body]
+                continue
+            text = static_text(default)
+            if text is not None and _may_be_url(text):
+                owner = use.owner if source == "settings field" else ""
+                fact = FallbackFact(source, literal(key) or "", text, self.source.location(where), owner)
+                self.fallbacks.append(fact)
 
     def _settings_field(self, name: str, value: ast.expr, use: _Use) -> None:
         if isinstance(value, ast.Call) and call_chain(value.func).rsplit(".", 1)[-1] in _FIELD_CALLS:
@@ -1322,12 +1341,24 @@ def _tested_for_nothing(test: ast.expr, for_value: bool = False) -> Union[str, a
     there: ``not X``, ``X is None``, ``X == None``, ``X == ""``, ``X in (None, "")``, or
     several of them joined by ``or``. With ``for_value``, the name it tests for a value: ``X``,
     ``X is not None``, ``X != ""``, ``X not in (None, "")``, or several joined by ``and``."""
+    found = _all_tested_for_nothing(test, for_value)
+    return found[0] if len(found) == 1 else None
+
+
+def _all_tested_for_nothing(test: ast.expr, for_value: bool = False) -> List[Union[str, ast.NamedExpr]]:
+    """The names a test finds with no value where it is true (``for_value``: false): as
+    ``_tested_for_nothing``, and each one of a conjunction (``DEBUG and not X``, ``not X and
+    not Y``: where it is true, each of them is), or with ``for_value`` of a disjunction."""
     joined = ast.And if for_value else ast.Or
-    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, joined) else [test]
-    found = {_tests_one(part, for_value) for part in parts}
-    if len(found) != 1:
-        return None
-    return found.pop()
+    if isinstance(test, ast.BoolOp) and not isinstance(test.op, joined):  # (each part is so)
+        found = (_tested_for_nothing(part, for_value) for part in test.values)
+        return list(
+            {id(f) if isinstance(f, ast.NamedExpr) else f: f for f in found if f is not None}.values()
+        )
+    parts = test.values if isinstance(test, ast.BoolOp) else [test]
+    tested = {_tests_one(part, for_value) for part in parts}
+    one = tested.pop() if len(tested) == 1 else None
+    return [one] if one is not None else []
 
 
 def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, None]:

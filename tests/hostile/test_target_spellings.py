@@ -202,6 +202,20 @@ FALLBACKS = {
         'import os\nimport httpx\nSVC_HOST = "http://localhost:8001/"\nurl = os.getenv("X", SVC_HOST)\n'
         "client = httpx.Client(base_url=SVC_HOST)\n"
     ),
+    # run 86a: a test joined to another by `and`, the assignment in a nested block, a default
+    # given only in debug
+    "ax": 'import os\nAPI_URL = os.getenv("X")\nif DEBUG and not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "ay": (
+        'import os\nAPI_URL = os.getenv("X")\nif not API_URL:\n    if DEBUG:\n'
+        '        API_URL = "http://localhost:8000/"\n'
+    ),
+    "az": 'import os\nAPI_URL = os.getenv("X")\nif API_URL is None and DEBUG:\n    API_URL = "http://localhost:8000/"\n',
+    "ba": 'import os\nAPI_URL = os.getenv("X") or ("http://localhost:8000/" if DEBUG else None)\n',
+    "bb": 'import os\nAPI_URL = os.getenv("X", "http://localhost:8000/" if DEBUG else "")\n',
+    "bc": (
+        'import os\nA_URL = os.getenv("X")\nB_URL = os.getenv("Y")\nif not A_URL and not B_URL:\n'
+        '    A_URL = "http://localhost:8000/"\n    B_URL = "http://localhost:8001/"\n'
+    ),
 }
 
 
@@ -280,6 +294,8 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
         'import os\nAPI_URL = os.getenv("X")\nif (API_URL := compute()) is not None:\n    pass\n'
         'elif API_URL is None:\n    API_URL = "http://localhost:8000/"\n'
     ),
+    # run 86a: a test that may be true while the name is set
+    "ad": 'import os\nAPI_URL = os.getenv("X")\nif DEBUG or not API_URL:\n    API_URL = "http://localhost:8000/"\n',
 }
 
 
