@@ -29,7 +29,9 @@ from typing import Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
 from archcheck.facts.names import (
+    COMPREHENSIONS,
     MATCH_STATEMENTS,
+    SCOPES,
     TRIES,
     assigned_values,
     call_chain,
@@ -390,6 +392,7 @@ class _Gatherer:
         # a value an `except` clause assigns where its `try` reads the configuration -> (key, source)
         self.handled: Dict[int, Tuple[Optional[ast.expr], str]] = {}
         self.fallback_walked: Set[Tuple[int, Optional[str]]] = set()  # (statement, name) walked for
+        self.own_names: Dict[int, Dict[str, Optional[Tuple[int, int]]]] = {}  # ``_own_names``
         # a use of a name last bound to a configuration read -> that read (``_fallbacks_after_reads``)
         self.read_alias: Dict[int, ast.expr] = {}
         self.module_reads: Optional[Dict[str, ast.expr]] = None  # see ``_global_reads``
@@ -1074,25 +1077,39 @@ class _Gatherer:
 
     def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:
         """Those of ``names`` the file reads anywhere but as a lookup's default, also through
-        ``globals()["URL"]`` (not ``__all__``, which reads nothing); not where a function, a
-        lambda or a class body binds a name of that spelling of its own."""
+        ``globals()["URL"]`` (not ``__all__``, which reads nothing), where the read is the
+        module's name as Python scopes it: not where a function, a lambda or a function around
+        them binds one of that spelling; in a class body that binds it, only before it does or
+        from a comprehension (which does not see the class's names)."""
         wanted = set(names)
         found: Set[str] = set()
-        kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-        for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, kinds))]:
-            body: Sequence[ast.AST]
-            if isinstance(scope, ast.Lambda):
-                own, body = {a.arg for a in ast.walk(scope.args) if isinstance(a, ast.arg)}, [scope.body]
-            elif isinstance(scope, ast.Module):
-                own, body = set(), scope.body
-            else:
-                bindings = self.source.own_bindings(scope)
-                own = {n for n, how in bindings.items() if not {"global", "nonlocal"} & set(how)}
-                body = scope.body
+        # each scope with the functions and lambdas around it, innermost first (a class body
+        # around a function is not its scope)
+        todo: List[Tuple[ast.AST, Tuple[ast.AST, ...]]] = [(tree, ())]
+        while todo:
+            scope, around = todo.pop()
+            own = self._own_names(scope)
+            inner = around if isinstance(scope, (ast.Module, ast.ClassDef)) else (scope, *around)
+            body: Sequence[ast.AST] = [scope.body] if isinstance(scope, ast.Lambda) else _body(scope)
+            in_comprehension = _comprehension_loads(body) if isinstance(scope, ast.ClassDef) else set()
             for node in own_nodes(body):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                    if node.id in wanted and node.id not in own and id(node) not in self.default_uses:
-                        found.add(node.id)
+                if isinstance(node, SCOPES) and node is not scope:
+                    todo.append((node, inner))
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    name = node.id
+                    if name not in wanted or id(node) in self.default_uses:
+                        continue
+                    if name in own:
+                        first = own[name]
+                        if not (
+                            id(node) in in_comprehension or (first is not None and _position(node) < first)
+                        ):
+                            continue  # the scope's own name (a class body's, once bound)
+                        if any(name in self._own_names(f) for f in around):
+                            continue  # (a comprehension in a class reads the function around)
+                    elif any(name in self._own_names(f) for f in around):
+                        continue  # a closure's read of the function around it
+                    found.add(name)
                 elif (
                     isinstance(node, ast.Subscript)
                     and isinstance(node.value, ast.Call)
@@ -1102,6 +1119,38 @@ class _Gatherer:
                 ):
                     found.add(node.slice.value)
         return found & wanted
+
+    def _own_names(self, scope: ast.AST) -> Dict[str, Optional[Tuple[int, int]]]:
+        """The names a function, lambda or class body binds of its own (not ``global`` or
+        ``nonlocal``), each with where a class body first binds it (None elsewhere: the whole
+        scope reads its own); none for the module. Once per scope."""
+        found = self.own_names.get(id(scope))
+        if found is None:
+            found = self.own_names[id(scope)] = self._scope_own_names(scope)
+        return found
+
+    def _scope_own_names(self, scope: ast.AST) -> Dict[str, Optional[Tuple[int, int]]]:
+        if isinstance(scope, ast.Module):
+            return {}
+        if isinstance(scope, ast.Lambda):
+            return {a.arg: None for a in ast.walk(scope.args) if isinstance(a, ast.arg)}
+        bindings = self.source.own_bindings(scope)
+        own = {n for n, how in bindings.items() if not {"global", "nonlocal"} & set(how)}
+        if not isinstance(scope, ast.ClassDef):
+            return dict.fromkeys(own)
+        first: Dict[str, Tuple[int, int]] = {}  # a name -> where the class body first binds it
+        for node in own_nodes(scope.body):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound = [node.id]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound = [node.name]
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound = [(a.asname or a.name).split(".")[0] for a in node.names]
+            else:
+                continue
+            for name in bound:
+                first[name] = min(first.get(name, _position(node)), _position(node))
+        return {name: first.get(name) for name in own}
 
     def _declared(self, target: ast.expr, use: _Use) -> bool:
         """Is ``target`` a name the function declares ``global`` or ``nonlocal`` (a constant of
@@ -1264,6 +1313,31 @@ def _leave_block(frames: List[_Block], state: _Held) -> None:
         group.left -= 1
         if group.left == 0:
             state.update(group.results)
+
+
+def _body(scope: ast.AST) -> Sequence[ast.AST]:
+    body: Sequence[ast.AST] = getattr(scope, "body", ())  # (a module's, a function's, a class's)
+    return body
+
+
+def _position(node: ast.AST) -> Tuple[int, int]:
+    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+
+
+def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:
+    """The names a class body's comprehensions load but for their first iterable: those read
+    past the class's own names (a comprehension is a function that does not see them)."""
+    found: Set[int] = set()
+    for node in own_nodes(body):
+        if isinstance(node, COMPREHENSIONS):
+            first = node.generators[0].iter
+            results = (getattr(node, k) for k in ("elt", "key", "value") if hasattr(node, k))
+            parts = [*node.generators, *results]
+            for part in parts:
+                for inner in own_nodes([part]):
+                    if inner is not first and isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                        found.add(id(inner))
+    return found
 
 
 def _empty(value: ast.expr) -> bool:

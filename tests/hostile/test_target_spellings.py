@@ -212,6 +212,11 @@ FALLBACKS = {
     "az": 'import os\nAPI_URL = os.getenv("X")\nif API_URL is None and DEBUG:\n    API_URL = "http://localhost:8000/"\n',
     "ba": 'import os\nAPI_URL = os.getenv("X") or ("http://localhost:8000/" if DEBUG else None)\n',
     "bb": 'import os\nAPI_URL = os.getenv("X", "http://localhost:8000/" if DEBUG else "")\n',
+    # run 86a: a closure's read of the function's own name of that spelling reads no constant
+    "bd": (
+        'import os\nimport httpx\nURL = "http://localhost:8000/"\nBASE = os.getenv("BASE", URL)\n'
+        'def make():\n    URL = os.getenv("OTHER_URL")\n    return lambda: httpx.get(URL)\n'
+    ),
     "bc": (
         'import os\nA_URL = os.getenv("X")\nB_URL = os.getenv("Y")\nif not A_URL and not B_URL:\n'
         '    A_URL = "http://localhost:8000/"\n    B_URL = "http://localhost:8001/"\n'
@@ -293,6 +298,16 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     "ac": (
         'import os\nAPI_URL = os.getenv("X")\nif (API_URL := compute()) is not None:\n    pass\n'
         'elif API_URL is None:\n    API_URL = "http://localhost:8000/"\n'
+    ),
+    # run 86a: a class body's read of the module's constant, before it binds its own, or from a
+    # comprehension (which does not see the class's names)
+    "ae": (
+        'import os\nimport httpx\nURL = "http://localhost:8000/"\nBASE = os.getenv("BASE", URL)\n'
+        'class Api:\n    client = httpx.Client(base_url=URL)\n    URL = "unused"\n'
+    ),
+    "af": (
+        'import os\nimport httpx\nURL = "http://localhost:8000/"\nBASE = os.getenv("BASE", URL)\n'
+        'class Pool:\n    URL = "unused"\n    clients = [httpx.Client(base_url=URL) for _ in range(2)]\n'
     ),
     # run 86a: a test that may be true while the name is set
     "ad": 'import os\nAPI_URL = os.getenv("X")\nif DEBUG or not API_URL:\n    API_URL = "http://localhost:8000/"\n',
