@@ -5,7 +5,9 @@ Flags a URL literal (any scheme, f-strings and concatenations included) whose
 host is a loopback address (`localhost`, `localhost.`, `127.*` also as the C
 resolver reads it, `127.1`, `0x7f.1`; `0.0.0.0`, also as `0`, `0x0` or
 `[::]`, which a client reaches this host by; `::1`), the name
-or key of a service of this project (`identity-service`, `identity`), a
+or key of a service of this project (`identity-service`, `identity`, also
+fully qualified, `identity.`, or as a Kubernetes service,
+`identity.default.svc.cluster.local`), a
 service or container name from a docker-compose file, or an
 `config.internal-hosts` match, when the code uses it as a connection target:
 
@@ -74,6 +76,7 @@ from archcheck.facts.urls import (
     mask_url,
     matches_internal,
     names_own_address,
+    service_name_of,
     shortened,
     urls,
 )
@@ -230,6 +233,8 @@ INVALID = [
             url = f"{scheme}://localhost:{port}/v1"  # expect: CFG001
             httpx.get(url)
             httpx.post("http://identity-service:8001/login")  # expect: CFG001
+            httpx.post("http://identity-service.:8001/login")  # expect: CFG001
+            httpx.post("http://identity-service.prod.svc.cluster.local:8001/login")  # expect: CFG001
             return Client(base_url="http://0.0.0.0:8080")  # expect: CFG001
     """),
     Example(
@@ -306,9 +311,10 @@ class HardcodedServiceUrl(
             path = "/" + url.split("://", 1)[-1].partition("/")[2]
             # a container probing its own health endpoint is right to use localhost
             return None if SELF_CHECK_PATH.match(path) else ("a loopback host", "SERVICE_URL")
-        service = self.project.service_hosts.get(host)
+        name = service_name_of(host)
+        service = self.project.service_hosts.get(name)
         if service is not None:
-            key = host.replace("-", "_").replace(".", "_").upper()
+            key = name.replace("-", "_").replace(".", "_").upper()
             variable = key if key.endswith("_SERVICE") else f"{key}_SERVICE"
             return f"{service} by name", f"{variable}_URL"
         if matches_internal(host, self.option("config.internal-hosts")):

@@ -247,6 +247,18 @@ def is_loopback(host: str) -> bool:
     return address is not None and (address.is_loopback or address.is_unspecified)
 
 
+_CLUSTER_SERVICE = re.compile(r"([^.]+)\.[^.]+\.svc(?:\..*)?")  # `orders.default.svc.cluster.local`
+
+
+def service_name_of(host: str) -> str:
+    """The name a host gives a service by: as written, less a trailing dot (``orders.``, the
+    same name fully qualified), or a Kubernetes service's first label (``orders`` of
+    ``orders.default.svc.cluster.local``)."""
+    host = host[:-1] if host.endswith(".") else host
+    cluster = _CLUSTER_SERVICE.fullmatch(host)
+    return cluster.group(1) if cluster else host
+
+
 def is_unspecified(host: str) -> bool:
     """``0.0.0.0`` however written (``0``, ``0x0``, ``::``): as a bare value, where to bind."""
     address = _address(host)
