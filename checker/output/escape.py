@@ -11,6 +11,7 @@ so the output is always valid UTF-8.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import urllib.parse
@@ -96,6 +97,9 @@ def markdown_code(value: str) -> str:
     return f"{fence}{pad}{value}{pad}{fence}"
 
 
+_masked_text = functools.lru_cache(maxsize=1024)(mask_credentials)
+
+
 def html_text(value: str) -> str:
     """``value`` as HTML text: markup escaped, control characters escaped (no line of the page
     starts with text from the checkout), undecodable bytes as U+FFFD."""
@@ -103,8 +107,9 @@ def html_text(value: str) -> str:
 
 
 def masked(violation: Violation) -> Violation:
-    """The finding with the credentials of every URL in its message and fix masked."""
-    message, fix = mask_credentials(violation.message), mask_credentials(violation.fix)
+    """The finding with the credentials of every URL in its message and fix masked (a fix, and
+    many a message, is the same text in thousands of findings: masked once)."""
+    message, fix = _masked_text(violation.message), _masked_text(violation.fix)
     if message == violation.message and fix == violation.fix:
         return violation
     return replace(violation, message=message, fix=fix)

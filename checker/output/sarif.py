@@ -10,7 +10,6 @@ credentials masked, and undecodable file-name bytes are escaped (see ``escape``)
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any, Dict, Sequence, Tuple, Type
 
@@ -93,4 +92,4 @@ def to_sarif(report: Report, rules: Sequence[Type[Rule]]) -> str:
             }
         ],
     }
-    return logsafe.json_text(json.dumps(document, indent=2)) + "\n"
+    return logsafe.json_document(document)

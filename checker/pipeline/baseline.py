@@ -89,7 +89,7 @@ def render(entries: Sequence[Identity]) -> str:
             for code, where, text, occurrence in sorted(set(entries))
         ],
     }
-    return logsafe.json_text(json.dumps(document, indent=2)) + "\n"
+    return logsafe.json_document(document)
 
 
 def current(report: Report) -> List[Identity]:
