@@ -160,6 +160,9 @@ class LoopCalls:
         return any(held(f.split(".")[0]) and f.rsplit(".", 1)[-1] in text for f in self.functions)
 
 
+_NOT = "not "  # before a name in `_Context.running`: falsy exactly while a loop runs
+
+
 class Test(NamedTuple):
     """What the truth of a test says about a running loop (in this thread)."""
 
@@ -204,7 +207,8 @@ class _Context:
     replaced: bool = False  # in a definition that a later one of its name replaces
     loops: FrozenSet[str] = frozenset()  # names (and "self.x") certainly bound to an event loop
     fresh: FrozenSet[str] = frozenset()  # names this function binds only to a loop it makes
-    running: FrozenSet[str] = frozenset()  # names truthy exactly when a loop is running
+    # names truthy exactly when a loop is running, and ("not " + name) those falsy exactly then
+    running: FrozenSet[str] = frozenset()
     # the scopes (functions, and a class whose body this is) whose own names the code sees,
     # innermost last, and the names a lambda or comprehension around it binds
     scopes: Tuple[Union[Function, ast.ClassDef], ...] = ()
@@ -310,6 +314,8 @@ class _Gatherer:
             return RUNNING
         if self._running_value(test, ctx):
             return RUNNING
+        if isinstance(test, ast.Name) and _NOT + test.id in ctx.running:  # `idle = not loop.is_running()`
+            return RUNNING.negated()
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and self._running_value(test.left, ctx):
             right = test.comparators[0]
             if isinstance(right, ast.Constant) and right.value is None:
@@ -317,6 +323,15 @@ class _Gatherer:
                     return RUNNING.negated()
                 if isinstance(test.ops[0], ast.IsNot):
                     return RUNNING
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:  # `loop.is_running() is False`
+            right, op = test.comparators[0], test.ops[0]
+            if isinstance(right, ast.Constant) and isinstance(right.value, bool):
+                said = self._atom(test.left, ctx) if not isinstance(test.left, ast.Compare) else UNKNOWN
+                if said in (RUNNING, RUNNING.negated()) and isinstance(
+                    op, (ast.Is, ast.Eq, ast.IsNot, ast.NotEq)
+                ):
+                    same = right.value == isinstance(op, (ast.Is, ast.Eq))  # (`is True`, `is not False`)
+                    return said if same else said.negated()
         if self._loop_exists(test, ctx):
             return ALWAYS
         if isinstance(test, ast.Constant):  # `if True:` is never false, `if False:` never true
@@ -714,6 +729,9 @@ class _Gatherer:
         binding: Set[int] = set()  # the statements (and `:=`) that bind them so
         for node in own_nodes(function.body):
             for target, value in assigned_values(node):
+                negated = isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)
+                if negated:  # `idle = not loop.is_running()`
+                    value = value.operand  # type: ignore[union-attr]
                 if (
                     isinstance(target, ast.Name)
                     and isinstance(value, ast.Call)
@@ -721,10 +739,13 @@ class _Gatherer:
                     and value.func.attr == "is_running"
                 ):
                     current = not value.args and self._current_loop(value.func.value, ctx)
-                    (found if current else other).add(target.id)
+                    (found if current else other).add(_NOT + target.id if negated else target.id)
                     binding.add(id(node))
-        found -= other
-        return self._bound_only_by(function, found, binding) if found else found
+        names = {n[len(_NOT) :] if n.startswith(_NOT) else n for n in found}
+        clashing = {n for n in names if n in found and _NOT + n in found}  # (bound both ways)
+        clashing |= {n[len(_NOT) :] if n.startswith(_NOT) else n for n in other}
+        kept = self._bound_only_by(function, names - clashing, binding) if names else set()
+        return {n for n in found if (n[len(_NOT) :] if n.startswith(_NOT) else n) in kept}
 
     def _attributes_only_from(
         self, cls: ast.ClassDef, factories: FrozenSet[str], ctx: _Context
