@@ -26,7 +26,22 @@ from archcheck.facts.urls import MASK, SECRET_WRAPPERS, ends_as_secret_name, is_
 _PASSED_ON = frozenset({"default", "value", "initial"})
 # a string that names something (a key, an option, an environment variable), not a value
 _NAME_LIKE = re.compile(r"-{0,2}[A-Za-z_][\w.-]{0,63}")
-_SUFFIX = re.compile(r"(?:[_-]?[vV]?\d{1,4}|[sS])\Z")  # `_2`, `2`, `_V2`, a plural's `S`
+_SUFFIX = re.compile(r"[_-]?[vV]?\d{1,4}\Z")  # `_2`, `2`, `_V2`
+# a bare token is a lexer's or a parser's as often (`_get_token`, `_KEYWORD_TOKENS`); one named
+# for what it grants is a secret
+_BARE_TOKEN = re.compile(r"(?i)tokens?\Z")
+_GRANTING_TOKEN = re.compile(
+    r"(?i)(?:access|auth|api|refresh|bearer|session|csrf|jwt|secret|service|id|oauth|github|slack)[_-]?tokens?\Z"
+)
+# what a function does with a secret, as its name's first word says (`validate_password`)
+# fmt: off
+_NOT_GETTERS = frozenset((
+    "validate", "check", "verify", "is", "has", "hash", "mask", "encrypt", "rotate", "reset", "set",
+    "update", "test", "assert", "compare", "sanitize", "redact", "log", "print", "store", "save",
+    "delete", "remove", "clear", "require", "ensure", "invalidate", "revoke", "refresh", "parse",
+))
+# fmt: on
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `"JWT_SECRET_STAGING"` in a list of them: a name
 _AUTH_NAMES = frozenset({"auth", "basic_auth", "http_auth", "proxy_auth"})  # (`auth=(user, password)`)
 _FIELD = re.compile(r"\{[^{}]*\}")  # an f-string's replacement field
 _PREFIX = re.compile(r"[A-Za-z]{0,2}")
@@ -83,6 +98,7 @@ class _Statement:
     values: Optional[List[Optional[str]]] = None  # the targets the values after `=` are given to
     annotated: bool = False  # after `target:`, until the `=`
     defines: bool = False  # a `def` or a `class`: its parentheses name parameters, they call nothing
+    function: Optional[str] = None  # the function a `def` names, or (after `;`) the one it is in
 
     def assign(self) -> None:
         """At an ``=``: the names before it take the values after it, with those of the ``=``
@@ -145,8 +161,14 @@ def _secret_spans(
     statement = _Statement([None])
     previous: Optional[tokenize.TokenInfo] = None
     before = ""  # the token before ``previous``
+    functions: List[Optional[str]] = []  # each indented block's function (its name), innermost last
+    opened: Optional[str] = None  # the function of the block the statement just ended opens
     for token in _literals(tokens, text, starts):
         kind = token.type
+        if kind == tokenize.INDENT:
+            functions.append(opened)
+        elif kind == tokenize.DEDENT and functions:
+            functions.pop()
         if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
             continue
         if previous is not None and previous.type == tokenize.STRING:
@@ -155,12 +177,22 @@ def _secret_spans(
             if not (key or compared) and _is_secret(previous.string, frames, statement):
                 yield _offset(starts, previous.start), _offset(starts, previous.end)
         if kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or (kind == tokenize.OP and token.string == ";"):
-            frames, statement, previous, before = [_Frame()], _Statement([None]), None, ""
+            within = functions[-1] if functions else None
+            opened = statement.function if statement.defines else within
+            frames, previous, before = [_Frame()], None, ""
+            statement = _Statement([None], function=statement.function if kind == tokenize.OP else None)
             continue
         frame = frames[-1]
         before = previous.string if previous is not None else ""
         if token.string in ("def", "class") and len(frames) == 1:
             statement.defines = True
+        elif statement.defines and before == "def" and not statement.function:
+            statement.function = token.string  # `def get_password(…):`
+        elif token.string in ("return", "yield") and len(frames) == 1:
+            # a function named as a secret's returns one (`def get_password(): return "…"`; not a
+            # plural's, `def tokens(): yield …` in a lexer)
+            function = statement.function or (functions[-1] if functions else None)
+            statement.values = [function if function is not None and _returns_secret(function) else None]
         elif _name(token) is not None:
             frame.first_name = frame.first_name or token.string
             if len(frames) == 1 and not statement.annotated:
@@ -244,15 +276,17 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement) -> boo
     frame = frames[-1]
     inner = _inner(literal)
     positional = frame.label is None
-    if frame.secrets or (frame.auth_pair and positional and frame.element == 1):  # (a dict's key is not
-        return bool(inner.strip()) and inner != MASK and not is_placeholder(inner)  # judged at all)
+    # (a name in a list of them: `["JWT_SECRET_STAGING"]`, `["jwt-secret-key"]`)
+    listed_name = frame.secrets and (_ENV_NAME.fullmatch(inner) is not None or _names_key(inner))
+    if (frame.secrets and not listed_name) or (frame.auth_pair and positional and frame.element == 1):
+        return not _shows_nothing(inner)  # (a dict key is not judged)
     name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
     after_key = positional and frame.secret_key_at == frame.element - 1 and not inner.startswith("-")
     destination = frame.secret_key_option and name_like  # `option("--token", "api_token")`
     if after_key and (frame.callee or frame.secret_key_option) and not destination:
         # a call's argument after a secret's name (`setenv("DB_PASSWORD", "…")`), a list's
         # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret
-        return bool(inner.strip()) and inner != MASK and not is_placeholder(inner)
+        return not _shows_nothing(inner)
     if name_like and ends_as_secret_name(inner):
         frame.secret_key_at, frame.secret_key_option = frame.element, inner.startswith("-")
         if frame.subscript and len(frames) == 2 and statement.values is None:
@@ -263,9 +297,15 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement) -> boo
         return False  # `headers.get("Authorization")`, `settings["db"]`
     if frame.subscript and len(frames) == 2 and statement.values is None:
         statement.targets[-1] = inner
+    return not _shows_nothing(inner) and bool(_verdict(frame, statement))
+
+
+def _shows_nothing(inner: str) -> bool:
+    """A string that shows no secret: empty, masked already, a placeholder (``%s``, ``{pw}``),
+    or made of replacement fields and marks only (``f"{user_id}:{thread_id}"``)."""
     if not inner.strip() or inner == MASK or is_placeholder(inner):
-        return False
-    return bool(_verdict(frame, statement))
+        return True
+    return "{" in inner and not any(char.isalnum() for char in _FIELD.sub("", inner))
 
 
 def _verdict(frame: _Frame, statement: _Statement) -> Optional[bool]:
@@ -287,13 +327,32 @@ def _label(frame: _Frame, statement: _Statement) -> Optional[str]:
 
 def is_secret_name(name: str) -> bool:
     """Does ``name`` say its value is a secret: ``db_password``, also numbered or versioned
-    (``REPLICA_PASSWORD_2``, ``DB_PASSWORD2``, ``PASSWORD_V2``) or plural (``PASSWORDS``)?"""
+    (``REPLICA_PASSWORD_2``, ``DB_PASSWORD2``, ``PASSWORD_V2``)?"""
     return ends_as_secret_name(name) or ends_as_secret_name(_SUFFIX.sub("", name))
 
 
+def _names_a_secret_strictly(name: str) -> bool:
+    """``is_secret_name``, but not of a bare token (``_get_token`` returns a lexer's)."""
+    bare = _BARE_TOKEN.search(name) is not None and _GRANTING_TOKEN.search(name) is None
+    return not bare and is_secret_name(name)
+
+
+def _returns_secret(function: str) -> bool:
+    """A function named as what it returns, a secret (``get_password``, ``api_key``), not as
+    what it does with one (``validate_password``, ``test_token``, ``mask_secret``)."""
+    first = function.lstrip("_").split("_", 1)[0].lower()
+    return first not in _NOT_GETTERS and _names_a_secret_strictly(function)
+
+
 def _names_secrets(name: str) -> bool:
-    """A plural secret's name (``PASSWORDS``, ``api_tokens``): its list or dict holds secrets."""
-    return name[-1:] in "sS" and not ends_as_secret_name(name) and is_secret_name(name)
+    """A plural secret's name (``PASSWORDS``, ``api_tokens``; not ``_KEYWORD_TOKENS``): its
+    list, set or dict holds secrets."""
+    return name[-1:] in "sS" and not ends_as_secret_name(name) and _names_a_secret_strictly(name[:-1])
+
+
+def _names_key(inner: str) -> bool:
+    """Is a string's text a secret's name (``"DB_PASSWORD"``, ``"--password"``, ``"jwt-secret-key"``)?"""
+    return _NAME_LIKE.fullmatch(inner) is not None and ends_as_secret_name(inner)
 
 
 def _sets_secret(callee: str) -> bool:

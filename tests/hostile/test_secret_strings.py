@@ -67,6 +67,12 @@ from tests.hostile._project import project, run
         ),
         ('password = "S3cret" + "Leak"', 'password = "***" + "***"'),
         ("password = " + '"q" ' * 17 + '"S3cret"', "password = " + '"***" ' * 17 + '"***"'),
+        # what a function named as a secret returns
+        ('def get_password(): return "S3cret"', 'def get_password(): return "***"'),
+        (
+            'class A:\n    @property\n    def api_key(self):\n        if x:\n            return "S3cret"\n',
+            'class A:\n    @property\n    def api_key(self):\n        if x:\n            return "***"\n',
+        ),
     ],
 )
 def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str) -> None:
@@ -99,6 +105,16 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'AUTH_PASSWORD_VALIDATORS = [{"NAME": "x.UserAttributeSimilarityValidator"}]',
         'auth = ("admin", pw)',
         'DB_USER, DB_PASSWORD = "app", pw',
+        'def get_token():\n    def inner():\n        return "kept"\n    return make()\n',
+        'def password_hint():\n    return "your pet"\n',
+        'def get_tokens_unprocessed(self, text):\n    yield 0, Text, "x"\n',
+        'def tokens():\n    yield "a"\n',
+        # (real code, netra: a validator's messages, a key made of fields only, a list of names)
+        'def validate_password(password):\n    return False, "Password too short"\n',
+        'def _generate_session_key(user_id, thread_id):\n    return f"{user_id}:{thread_id}"\n',
+        'staging_secrets = ["JWT_SECRET_STAGING", "JWT_SECRET_KEY"]',
+        "critical_secrets = ['gemini-api-key', 'jwt-secret-key']",
+        'def _get_token(self):\n    return ";"\n',
         'token = (String.Double if terminator == r""" else String.Other)',
         'user_pass = parts[0].split("://")[1] if "://" in parts[0] else parts[0]',
         'expected_secret = get_env().get(f"SERVICE_SECRET_{name}")',
