@@ -8,13 +8,15 @@ bare `except:`, `except BaseException`, `except GeneratorExit`, or a tuple
 holding one). The first await of each clause is reported. An earlier
 `except GeneratorExit:` handler that does not await takes GeneratorExit
 first: the handlers after it never see it, and the `finally` acts on what
-that handler decided: a flag it sets (`collected = True`, `self.closed =
-True`, `(collected := True)`). The first await of the `finally` that still
-runs once the flag is set is reported: one under `if not collected:` does
-not run, one under `if collected:` or under no test of the flag does. A
-test of the flag that cannot be read (a value that is no constant) is
-taken to skip its await. A handler that sets nothing the `finally` tests
-(it only re-raises, passes, logs or keeps a local) decides nothing.
+that handler decided: a flag it sets whenever it runs (`collected = True`,
+`self.closed = True`, `(collected := True)`, `collected, why = True, "gc"`;
+not under an `if`). The first await of the `finally` that still runs once
+the flag is set is reported: one under `if not collected:` or after `if
+collected: return` does not run; one under `if collected:`, under no test
+of the flag, or under a test that may still hold (`not collected or
+force`, a flag set to no constant) does. A handler that sets nothing the
+`finally` tests (it only re-raises, passes, logs or keeps a local) decides
+nothing.
 
 Not flagged: `except Exception:` handlers (GeneratorExit is not an Exception);
 sync generators; cleanup that does not await; and generators driven by a

@@ -44,6 +44,7 @@ from archcheck.facts.names import (
     TRIES,
     Bound,
     Function,
+    assigned_values,
     bind,
     binds,
     call_chain,
@@ -52,6 +53,7 @@ from archcheck.facts.names import (
     definition_parts,
     dotted,
     every_alias,
+    leaves,
     own_nodes,
     qualify,
     scope_split,
@@ -295,20 +297,19 @@ _UNKNOWN = object()  # a flag set to something other than a constant
 
 
 def _flags(handler: ast.ExceptHandler) -> Dict[str, object]:
-    """The names a handler sets (``closed = True``, ``self.closed = True``, ``(closed :=
-    True)``), each to its constant, or to ``_UNKNOWN``: what the ``finally`` may act on."""
+    """The names a handler sets whenever it runs (its own statements, not those under an ``if``:
+    ``closed = True``, ``self.closed = True``, ``(closed := True)``, ``closed, why = True,
+    "gc"``), each to its constant, or to ``_UNKNOWN``: what the ``finally`` may act on. Its
+    statements only, not the blocks in them: nested handlers are each read once."""
     flags: Dict[str, object] = {}
-    value: Optional[ast.expr]
-    for node in own_nodes(handler.body):
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)):
-            targets, value = [node.target], node.value
-        elif isinstance(node, ast.AugAssign):
-            targets, value = [node.target], None
-        else:
-            continue
-        for target in targets:
+    for statement in handler.body:
+        node: ast.AST = statement
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.NamedExpr):
+            node = statement.value
+        pairs = assigned_values(node)
+        if isinstance(node, ast.AugAssign):
+            pairs = [(node.target, None)]
+        for target, value in pairs:
             name = dotted(target)
             if name is not None:
                 flags[name] = value.value if isinstance(value, ast.Constant) else _UNKNOWN
@@ -351,16 +352,20 @@ def _run_after_flags(
     block: Sequence[ast.stmt], flags: Dict[str, object], awaits: _InOrder
 ) -> Optional[ast.AST]:
     """The first await of a ``finally`` that still runs once the handler set ``flags``: one
-    under ``if not closed:`` does not; one under a test of a flag that cannot be read is taken
-    not to (when in doubt, no finding). Only the tests of flags are walked into."""
+    under ``if not closed:`` does not, nor one after ``if closed: return``; one under a test
+    that is not known then (``closed = session.is_closed()``, ``not closed or force``) may.
+    Only the tests of flags are walked into."""
     for statement in block:
         if isinstance(statement, ast.If) and _reads_flag(statement.test, flags):
             verdict = _when_flagged(statement.test, flags)
-            branches = [] if verdict is None else [statement.body if verdict else statement.orelse]
+            branches = [statement.body, statement.orelse] if verdict is None else []
+            branches = branches or [statement.body if verdict else statement.orelse]
             for branch in branches:
                 found = _run_after_flags(branch, flags, awaits)
                 if found is not None:
                     return found
+            if verdict is not None and leaves(statement.body if verdict else statement.orelse):
+                return None  # `if collected: return`: nothing after it runs
             continue
         found = awaits.first([statement])
         if found is not None:

@@ -255,6 +255,7 @@ class _Gatherer:
         # (a name, the scopes that read it) -> (those scopes, how and where ``deciding_scope`` finds it)
         self._decided: Dict[Tuple[str, int], Tuple[Tuple[object, ...], Sequence[str], Optional[ast.AST]]] = {}
         self._only_probes: Dict[int, bool] = {}  # a probing `try` -> is its body only probes and plain code?
+        self._raising: Dict[int, bool] = {}  # a probing `try` -> does its body raise on its own?
         # (id of the loops around, id of a class's) -> (those sets, the names a function sees)
         self._seen_around: Dict[Tuple[int, int, bool], Tuple[FrozenSet[str], ...]] = {}
 
@@ -843,6 +844,8 @@ class _Gatherer:
         (``Exception``, ``BaseException``, bare) and nothing else in the ``try`` can raise: the
         probe is the ``try``'s only code but for plain names and constants (else ``json.loads``
         failing in a running loop would lead there too)."""
+        if self._raises_itself(probing):
+            return False  # `raise RuntimeError(…)` after the probe reaches the handler while a loop runs
         if handler.type is not None and _catches(handler.type, _PROBE_ERRORS):
             return True
         if not _catches(handler.type, _BROAD_ERRORS):
@@ -852,6 +855,21 @@ class _Gatherer:
             probed: Set[str] = set()  # names a probe above bound: reading one cannot raise
             body = getattr(probing, "body", ())
             known = self._only_probes[id(probing)] = all(self._probe_or_plain(s, probed, ctx) for s in body)
+        return known
+
+    def _raises_itself(self, probing: ast.AST) -> bool:
+        """Does a ``try``'s body raise on its own (a ``raise`` statement, not in a nested
+        ``try``, function or class)? Once per ``try``."""
+        known = self._raising.get(id(probing))
+        if known is None:
+            todo: List[ast.AST] = list(getattr(probing, "body", ()))
+            known = False
+            while todo and not known:
+                node = todo.pop()
+                known = isinstance(node, ast.Raise)
+                if not isinstance(node, (*TRIES, *SCOPES)):
+                    todo += child_nodes(node)
+            self._raising[id(probing)] = known
         return known
 
     def _probe_or_plain(self, statement: ast.stmt, probed: Set[str], ctx: _Context) -> bool:
@@ -900,14 +918,17 @@ class _Gatherer:
             for field in BLOCKS.get(type(node), ()):
                 block = getattr(node, field)
                 before.update(zip(map(id, block[1:]), block))
-            if isinstance(node, TRIES) and self._probes_running_loop(node):
+            if isinstance(node, TRIES) and node.handlers and self._probes_running_loop(node):
                 if not all(self._guards(node, handler, ctx) for handler in node.handlers):
                     continue  # a handler can be reached while a loop runs: the flag is False then too
                 previous = before.get(id(node))  # (overwritten by the probe whenever a loop runs)
                 if isinstance(previous, ast.Assign) and _falsy(previous.value):
                     flagging.add(id(previous))
+                # a constant (`in_loop = True`) or the running loop; not `ready = await client.ready()`
                 for item in node.body:
-                    if isinstance(item, ast.Assign) and not _falsy(item.value):
+                    if isinstance(item, ast.Assign) and (
+                        _truthy(item.value) or self._calls(item.value, RUNNING_LOOP, ctx)
+                    ):
                         found.update(t.id for t in item.targets if isinstance(t, ast.Name))
                         flagging.add(id(item))
                 falsy = (
@@ -1030,6 +1051,10 @@ def _irrefutable(pattern: ast.pattern) -> bool:
 
 def _falsy(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and not node.value
+
+
+def _truthy(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and bool(node.value)
 
 
 def _catches(handler_type: Optional[ast.expr], names: FrozenSet[str]) -> bool:

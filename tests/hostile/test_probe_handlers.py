@@ -366,3 +366,72 @@ def test_a_falsy_value_just_before_the_probe_is_the_flag_s_value_without_a_loop(
     as ``loop = None`` in the handler, which was a guard while the first was not."""
     found = unscreened_agree(project(tmp_path, {"a.py": SET_BEFORE}), monkeypatch)
     assert sorted(line for code, _, line in found if code == "ASY001") == marked(SET_BEFORE)
+
+
+NO_PROBE_FLAGS = """\
+import asyncio
+
+
+async def wrapped_in_finally(client):
+    try:
+        loop = asyncio.get_event_loop()
+        result = await client.fetch()
+        if not result:
+            asyncio.run(x())  # yes
+            loop.run_until_complete(x())  # yes
+    finally:
+        await client.close()
+
+
+async def value_not_constant(client):
+    try:
+        asyncio.get_running_loop()
+        ready = await client.ready()
+    except RuntimeError:
+        ready = False
+    if not ready:
+        asyncio.run(x())  # yes
+
+
+async def negated_flag_in_finally():
+    try:
+        idle = not asyncio.get_event_loop().is_running()
+        if idle:
+            asyncio.run(x())
+    finally:
+        pass
+
+
+def raises_into_its_handler(coro):
+    try:
+        asyncio.get_running_loop()
+        raise RuntimeError("called from a running loop")
+    except RuntimeError:
+        pass
+    return asyncio.run(coro)
+
+
+async def caller():
+    raises_into_its_handler(x())  # yes
+
+
+async def probe_flag_still_guards():
+    try:
+        asyncio.get_running_loop()
+        in_loop = True
+    except RuntimeError:
+        in_loop = False
+    if not in_loop:
+        asyncio.run(x())
+"""
+
+
+def test_a_try_is_a_probe_only_with_handlers_a_constant_flag_and_no_raise_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 87b: a ``try``/``finally`` around ``get_event_loop()`` made every name its body bound a
+    "loop runs" flag (``result = await …``), hiding ASY001/ASY002; a body that raises the
+    probe's error itself reached its handler while a loop ran, which still counted as a guard."""
+    found = unscreened_agree(project(tmp_path, {"a.py": NO_PROBE_FLAGS}), monkeypatch)
+    codes = ("ASY001", "ASY002", "ASY003")
+    assert sorted(line for code, _, line in found if code in codes) == marked(NO_PROBE_FLAGS)
