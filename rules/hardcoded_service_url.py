@@ -110,6 +110,7 @@ VALID = [
         FALLBACK = os.getenv("IDENTITY_URL") or "http://identity:8001"
         BROKER = config("BROKER_URL", default="amqp://localhost:5672")
         DOCS = "https://docs.python.org/3/library/os.html"
+        EXTERNAL = "https://identity.eu.svc.example.com/login"  # (another domain's svc)
         STRIPE = f"https://api.stripe.com/v1/{path}"
         BUILT = f"http://{host}:{port}/api"
         LISTEN_ON = "localhost:8000"

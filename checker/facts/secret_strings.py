@@ -41,10 +41,16 @@ _NOT_GETTERS = frozenset((
     "delete", "remove", "clear", "require", "ensure", "invalidate", "revoke", "refresh", "parse",
 ))
 # fmt: on
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `"JWT_SECRET_STAGING"` in a list of them: a name
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `getattr(settings, "PASSWORD", …)`: a name
+_LISTED_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `["JWT_SECRET_STAGING", …]`: names
 _AUTH_NAMES = frozenset({"auth", "basic_auth", "http_auth", "proxy_auth"})  # (`auth=(user, password)`)
 _FIELD = re.compile(r"\{[^{}]*\}")  # an f-string's replacement field
 _PREFIX = re.compile(r"[A-Za-z]{0,2}")
+# the first words of a compound statement's header: a `:` at its level ends it, and its one-line
+# body is read as a statement of its own
+_HEADERS = frozenset(
+    "if elif else while for with try except finally class def async match case".split()  # noqa: SIM905
+)
 _COMPARISONS = frozenset({"==", "!=", "in", "not", "is", "<", ">", "<=", ">="})
 _ASSIGNMENTS = frozenset({"=", ":="})  # (`token += "="` adds to a secret; it is none)
 # calls whose arguments are the value they give (`cast(str, "…")`, `os.getenv("X", "…")`,
@@ -88,6 +94,8 @@ class _Frame:
     around: Optional[bool] = None  # what the brackets around it say its values are (None: nothing)
     secrets: bool = False  # a list, set or dict of secrets (`PASSWORDS = […]`): its values are
     auth_pair: bool = False  # `(user, password)`: `auth=(…)`, `HTTPBasicAuth(…)`
+    targets: bool = False  # the targets of an assignment (`[DB_USER, DB_PASSWORD] = …`)
+    labels: Tuple[Optional[str], ...] = ()  # its elements' names (`… = ("app", "…")`)
 
 
 @dataclass
@@ -99,15 +107,21 @@ class _Statement:
     annotated: bool = False  # after `target:`, until the `=`
     defines: bool = False  # a `def` or a `class`: its parentheses name parameters, they call nothing
     function: Optional[str] = None  # the function a `def` names, or (after `;`) the one it is in
+    body: bool = False  # past its header's `:` (a one-line body)
+    first: str = ""  # its first token (`if`, `with`, `def`…: a header, then its one-line body)
+    annotation_name: Optional[str] = None  # the last name after `target:` (prose: `Example: x.password =`)
 
     def assign(self) -> None:
         """At an ``=``: the names before it take the values after it, with those of the ``=``
         before (``DB_PASSWORD = DB_USER = "…"``: a secret's name among them names the value)."""
         targets = self.targets
+        named = self.annotation_name
+        if self.annotated and named is not None and is_secret_name(named) and len(targets) == 1:
+            targets = [named]  # `Example: settings.password = …` in a docstring
         if self.values is not None:
             chained = zip_longest(self.values, targets)
             targets = [a if a is not None and is_secret_name(a) else b for a, b in chained]
-        self.values, self.targets, self.annotated = targets, [None], False
+        self.values, self.targets, self.annotated, self.annotation_name = targets, [None], False, None
 
     def label(self, element: int) -> Optional[str]:
         if self.values is None:
@@ -119,11 +133,11 @@ class _Statement:
 
 def masked_code(text: str) -> str:
     """``text``, Python code, with the secret strings its tokens show replaced by ``***`` (each
-    line of a string masked alone: the lines stay as they are). Code the tokenizer cannot read
-    is masked up to where the tokenizer stopped (the text masking still applies to all of it)."""
-    if "\r" in text.replace("\r\n", ""):
-        return text  # lone CR line ends: the tokenizer's lines would not be the text's
-    lines = io.StringIO(text).readlines()
+    line of a string masked alone: the lines, and their ends, stay as they are). Code the
+    tokenizer cannot read is masked up to where it stopped (the text masking applies to all)."""
+    # a lone CR ends a line for Python too; read as "\n", which keeps every offset
+    read = re.sub(r"\r(?!\n)", "\n", text) if "\r" in text else text
+    lines = io.StringIO(read).readlines()
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
@@ -184,6 +198,7 @@ def _secret_spans(
             continue
         frame = frames[-1]
         before = previous.string if previous is not None else ""
+        statement.first = statement.first or token.string
         if token.string in ("def", "class") and len(frames) == 1:
             statement.defines = True
         elif statement.defines and before == "def" and not statement.function:
@@ -195,8 +210,11 @@ def _secret_spans(
             statement.values = [function if function is not None and _returns_secret(function) else None]
         elif _name(token) is not None:
             frame.first_name = frame.first_name or token.string
-            if len(frames) == 1 and not statement.annotated:
+            targets = len(frames) == 2 and frame.targets and statement.values is None
+            if (len(frames) == 1 or targets) and not statement.annotated:
                 statement.targets[-1] = token.string  # (the last name: `self.db.password`)
+            elif len(frames) == 1:
+                statement.annotation_name = token.string
         elif kind == tokenize.OP:
             _operator(token.string, previous, frames, statement)
         previous = token
@@ -229,7 +247,8 @@ def _operator(
     name = _name(previous)
     if op in "([{":
         follows_value = name is not None or (previous is not None and previous.string in (")", "]"))
-        call = op == "(" and follows_value and not (statement.defines and len(frames) == 1)
+        parameters = statement.defines and not statement.body and len(frames) == 1
+        call = op == "(" and follows_value and not parameters
         callee = (name or "()") if call else ""  # ("": a tuple, parentheses or parameters)
         # (the element it opens in is named already; a call passes it on to the value it gives)
         # (parentheses pass it on, and a call that gives its argument; a list or a dict holds
@@ -241,6 +260,15 @@ def _operator(
         opened = _Frame(op, callee=callee, subscript=subscript, around=around)
         opened.secrets = op != "(" and not subscript and label is not None and _names_secrets(label)
         opened.auth_pair = callee.endswith("Auth") or (not callee and op == "(" and label in _AUTH_NAMES)
+        if len(frames) == 1 and op in "([" and not callee and not subscript:
+            opened.targets = statement.first == op  # `(DB_USER, DB_PASSWORD) = …`
+            if (
+                previous is not None
+                and previous.string == "="
+                and statement.values
+                and len(statement.values) > 1
+            ):
+                opened.labels = tuple(statement.values)  # `DB_USER, DB_PASSWORD = ("app", "…")`
         frames.append(opened)
     elif op in ")]}":
         if len(frames) > 1:
@@ -248,7 +276,7 @@ def _operator(
     elif op == ",":
         frame.element += 1
         frame.label = frame.first_name = None
-        if len(frames) == 1:
+        if len(frames) == 1 or (len(frames) == 2 and frame.targets and statement.values is None):
             statement.targets.append(None)
     elif op in _ASSIGNMENTS:
         if len(frames) == 1 and op != ":=":
@@ -259,6 +287,11 @@ def _operator(
     elif op == ":":
         if frame.bracket == "{" and previous is not None and previous.type == tokenize.STRING:
             frame.label, frame.secret_key_at = _inner(previous.string), -2  # a dict's pair
+        elif len(frames) == 1 and statement.first in _HEADERS:
+            # `if prod: password = …`, `def f(): return …`: the header ends, its body begins
+            statement.targets, statement.values, statement.first = [None], None, ""
+            statement.annotated, statement.body = False, True
+            frame.element, frame.label, frame.first_name = 0, None, None
         elif len(frames) == 1 and statement.values is None:
             statement.annotated = True
 
@@ -277,7 +310,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement) -> boo
     inner = _inner(literal)
     positional = frame.label is None
     # (a name in a list of them: `["JWT_SECRET_STAGING"]`, `["jwt-secret-key"]`)
-    listed_name = frame.secrets and (_ENV_NAME.fullmatch(inner) is not None or _names_key(inner))
+    listed_name = frame.secrets and (_LISTED_NAME.fullmatch(inner) is not None or _names_key(inner))
     if (frame.secrets and not listed_name) or (frame.auth_pair and positional and frame.element == 1):
         return not _shows_nothing(inner)  # (a dict key is not judged)
     name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
@@ -287,13 +320,19 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement) -> boo
         # a call's argument after a secret's name (`setenv("DB_PASSWORD", "…")`), a list's
         # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret
         return not _shows_nothing(inner)
-    if name_like and ends_as_secret_name(inner):
+    lookup = frame.callee not in ("", *SECRET_WRAPPERS) and not _sets_secret(frame.callee)
+    looked_up = frame.subscript or (positional and frame.element == 0 and lookup)  # a key's place
+    # a secret's name (`"DB_PASSWORD"`, `"--password"`), but not a value named like one where a
+    # value goes (`set_password("mysecretpassword")`, `DB_PASSWORD = "supersecret"`)
+    named = name_like and ends_as_secret_name(inner)
+    if named and (
+        looked_up or _ENV_NAME.fullmatch(inner) or inner[:1] == "-" or not _verdict(frame, statement)
+    ):
         frame.secret_key_at, frame.secret_key_option = frame.element, inner.startswith("-")
         if frame.subscript and len(frames) == 2 and statement.values is None:
             statement.targets[-1] = inner  # `os.environ["DB_PASSWORD"] = …`
         return False
-    lookup = frame.callee not in ("", *SECRET_WRAPPERS) and not _sets_secret(frame.callee)
-    if name_like and (frame.subscript or (positional and frame.element == 0 and lookup)):
+    if name_like and looked_up:
         return False  # `headers.get("Authorization")`, `settings["db"]`
     if frame.subscript and len(frames) == 2 and statement.values is None:
         statement.targets[-1] = inner
@@ -322,7 +361,11 @@ def _verdict(frame: _Frame, statement: _Statement) -> Optional[bool]:
 
 def _label(frame: _Frame, statement: _Statement) -> Optional[str]:
     """The name ``frame``'s current element is given, if any."""
-    return frame.label if frame.label is not None or frame.bracket else statement.label(frame.element)
+    if frame.label is not None:
+        return frame.label
+    if frame.labels:
+        return frame.labels[frame.element] if frame.element < len(frame.labels) else None
+    return None if frame.bracket else statement.label(frame.element)
 
 
 def is_secret_name(name: str) -> bool:

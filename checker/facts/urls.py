@@ -247,7 +247,8 @@ def is_loopback(host: str) -> bool:
     return address is not None and (address.is_loopback or address.is_unspecified)
 
 
-_CLUSTER_SERVICE = re.compile(r"([^.]+)\.[^.]+\.svc(?:\..*)?")  # `orders.default.svc.cluster.local`
+# `orders.default.svc`, `orders.default.svc.cluster.local` (not `auth.eu.svc.example.com`)
+_CLUSTER_SERVICE = re.compile(r"([^.]+)\.[^.]+\.svc(?:\.cluster\.local)?")
 
 
 def service_name_of(host: str) -> str:
@@ -417,6 +418,7 @@ def _annotated_value(text: str, start: int) -> Tuple[Optional[int], int]:
 
 # `A, B = "a", "b"`: the targets before a secret's name, and each value before its own
 _TARGETS_BEFORE = re.compile(r"""(?:[\w.]+[ \t]*,[ \t]*)+""")
+_OPENING_BRACKET = re.compile(r"[ \t]*[(\[][ \t]*")
 _VALUE_BEFORE = re.compile(r"""[ \t]*(?:""" + _STRING + r"""|[^,"'\n]+?)[ \t]*,[ \t]*""")
 
 
@@ -424,9 +426,11 @@ def _own_value(text: str, pair_start: int, start: int) -> int:
     """Where the value of a secret's name among several targets starts (``DB_USER, DB_PASSWORD
     = "app", "…"``): past as many values as targets come before it on its line."""
     line = max(text.rfind("\n", max(0, pair_start - _ANNOTATION), pair_start) + 1, pair_start - _ANNOTATION)
-    head = text[line:pair_start].lstrip()
+    head = text[line:pair_start].lstrip().lstrip("([")  # (`[DB_USER, DB_PASSWORD] = …` too)
     if not _TARGETS_BEFORE.fullmatch(head):
         return start
+    opening = _OPENING_BRACKET.match(text, start)  # `… = ("app", "…")`: the values in brackets
+    start = opening.end() if opening else start
     for _ in range(head.count(",")):
         skipped = _VALUE_BEFORE.match(text, start)
         if skipped is None:

@@ -67,6 +67,18 @@ from tests.hostile._project import project, run
         ),
         ('password = "S3cret" + "Leak"', 'password = "***" + "***"'),
         ("password = " + '"q" ' * 17 + '"S3cret"', "password = " + '"***" ' * 17 + '"***"'),
+        # run 87a: a value named like a secret where a value goes, one-line bodies, bracketed targets
+        ('user.set_password("mysecretpassword")', 'user.set_password("***")'),
+        ('DB_PASSWORD = DB_USER = "mysecretpassword"', 'DB_PASSWORD = DB_USER = "***"'),
+        ('PASSWORD_2 = "supersecret"', 'PASSWORD_2 = "***"'),
+        ('API_TOKEN = None if ci else "admin_token"', 'API_TOKEN = None if ci else "***"'),
+        ('if prod: password = cast(str, "S3cret")', 'if prod: password = cast(str, "***")'),
+        ('class C: db_password = None if x else "S3cret"', 'class C: db_password = None if x else "***"'),
+        ('for i in x: PASSWORDS = ["S3cret"]', 'for i in x: PASSWORDS = ["***"]'),
+        ('Example: settings.password = cast(str, "S3cret")', 'Example: settings.password = cast(str, "***")'),
+        ('DB_USER, DB_PASSWORD = ("app", "S3cret")', 'DB_USER, DB_PASSWORD = ("app", "***")'),
+        ('[DB_USER, DB_PASSWORD] = ["app", "S3cret"]', '[DB_USER, DB_PASSWORD] = ["app", "***"]'),
+        ('(DB_USER, DB_PASSWORD) = "app", "S3cret"', '(DB_USER, DB_PASSWORD) = "app", "***"'),
         # what a function named as a secret returns
         ('def get_password(): return "S3cret"', 'def get_password(): return "***"'),
         (
@@ -115,6 +127,9 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'staging_secrets = ["JWT_SECRET_STAGING", "JWT_SECRET_KEY"]',
         "critical_secrets = ['gemini-api-key', 'jwt-secret-key']",
         'def _get_token(self):\n    return ";"\n',
+        'password = os.getenv("db_password")',
+        'f = lambda x: "kept"',
+        'x = ("app", "kept")',
         'token = (String.Double if terminator == r""" else String.Other)',
         'user_pass = parts[0].split("://")[1] if "://" in parts[0] else parts[0]',
         'expected_secret = get_env().get(f"SERVICE_SECRET_{name}")',
@@ -130,8 +145,8 @@ def test_what_is_not_a_secret_value_stays_as_written(code: str) -> None:
 def test_the_lines_stay_as_they_are() -> None:
     code = 'PASSWORD = """a\r\nb\r\n\r\nc"""\r\nx = 1\r\n'
     assert masked_code(code) == 'PASSWORD = """***\r\n***\r\n\r\n***"""\r\nx = 1\r\n'
-    lone_cr = 'PASSWORD = cast(str, "S3cret")\rx = 1\r'
-    assert masked_code(lone_cr) == lone_cr  # (the tokenizer's lines would not be the file's)
+    lone_cr = '# old mac\rPASSWORD = cast(str, "S3cret")\rx = """a\rb"""\r'
+    assert masked_code(lone_cr) == '# old mac\rPASSWORD = cast(str, "***")\rx = """a\rb"""\r'  # (run 87a)
     bom = '\ufeffpassword = cast(str, "S3cret")\n'
     assert masked_code(bom) == '\ufeffpassword = cast(str, "***")\n'
 
