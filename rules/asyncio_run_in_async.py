@@ -4,7 +4,7 @@
 Flags a call to `asyncio.run(...)`, under any import alias
 (`import asyncio as aio`, `from asyncio import run as r`), made directly in the
 body of an `async def`. Calls in a nested sync `def` or `lambda`, in sync
-functions and under `if __name__ == "__main__":` are not flagged; neither
+functions and under the module's `if __name__ == "__main__":` are not flagged; neither
 are calls that run only when no loop is running (an `except RuntimeError:`
 around `asyncio.get_running_loop()`, the `else` of `loop.is_running()`), nor
 deliberate negative tests inside `with pytest.raises(...)`. A name the function

@@ -7,7 +7,7 @@ event loop: `asyncio.get_event_loop()`, `asyncio.new_event_loop()`,
 `asyncio.get_running_loop()`, a name or `self` attribute bound from one (by
 `=`, `:=` or an unpacking such as `loop, n = asyncio.new_event_loop(), 5`),
 or a parameter annotated as an event loop. The same calls in sync code, in a
-nested sync `def` or `lambda`, or under `if __name__ == "__main__":` are not
+nested sync `def` or `lambda`, or under the module's `if __name__ == "__main__":` are not
 flagged; neither are awaited calls, methods of other objects, calls that run
 only when no loop is running (the `else` of `loop.is_running()`, with
 `and`, `or` and `not` read as logic; not the `is_running()` of a loop the

@@ -434,7 +434,7 @@ class _Gatherer:
             stack.append((node.body, inner))
         elif isinstance(node, ast.If):
             self._expressions([node.test], ctx)
-            if is_main_guard(node.test):
+            if is_main_guard(node.test) and ctx.function is None:  # (in an `async def`, a loop runs)
                 stack.append((node.body, replace(ctx, in_async=False)))
                 stack.append((node.orelse, ctx))
                 return

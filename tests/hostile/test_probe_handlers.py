@@ -435,3 +435,35 @@ def test_a_try_is_a_probe_only_with_handlers_a_constant_flag_and_no_raise_of_its
     found = unscreened_agree(project(tmp_path, {"a.py": NO_PROBE_FLAGS}), monkeypatch)
     codes = ("ASY001", "ASY002", "ASY003")
     assert sorted(line for code, _, line in found if code in codes) == marked(NO_PROBE_FLAGS)
+
+
+MAIN_IN_FUNCTIONS = """\
+import asyncio
+
+if __name__ == "__main__":
+    asyncio.run(work())
+
+
+async def direct():
+    if __name__ == "__main__":
+        asyncio.run(work())  # yes
+
+
+def helper():
+    if __name__ == "__main__":
+        asyncio.run(work())
+
+
+async def via_call():
+    helper()  # yes
+"""
+
+
+def test_a_main_guard_exempts_only_the_module_s_own_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 87b: ``if __name__ == "__main__":`` inside an ``async def`` exempted its
+    ``asyncio.run``, where a loop runs; ASY003 flagged the same entry one call away."""
+    found = unscreened_agree(project(tmp_path, {"a.py": MAIN_IN_FUNCTIONS}), monkeypatch)
+    codes = ("ASY001", "ASY003")
+    assert sorted(line for code, _, line in found if code in codes) == marked(MAIN_IN_FUNCTIONS)
