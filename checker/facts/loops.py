@@ -306,6 +306,11 @@ class _Gatherer:
     def _atom(self, test: ast.expr, ctx: _Context) -> Test:
         if isinstance(test, ast.NamedExpr):  # `(running := loop.is_running())`
             test = test.value
+            if isinstance(test, (ast.UnaryOp, ast.BoolOp)):  # `(idle := not loop.is_running())`
+                return self.meaning(test, ctx)
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Constant):
+            # `False is loop.is_running()`: read as `loop.is_running() is False`
+            test = ast.Compare(left=test.comparators[0], ops=test.ops, comparators=[test.left])
         if (
             isinstance(test, ast.Call)
             and isinstance(test.func, ast.Attribute)
@@ -324,15 +329,11 @@ class _Gatherer:
                     return RUNNING.negated()
                 if isinstance(test.ops[0], ast.IsNot):
                     return RUNNING
-        if isinstance(test, ast.Compare) and len(test.ops) == 1:  # `loop.is_running() is False`
-            right, op = test.comparators[0], test.ops[0]
-            if isinstance(right, ast.Constant) and isinstance(right.value, bool):
-                said = self._atom(test.left, ctx) if not isinstance(test.left, ast.Compare) else UNKNOWN
-                if said in (RUNNING, RUNNING.negated()) and isinstance(
-                    op, (ast.Is, ast.Eq, ast.IsNot, ast.NotEq)
-                ):
-                    same = right.value == isinstance(op, (ast.Is, ast.Eq))  # (`is True`, `is not False`)
-                    return said if same else said.negated()
+        said_by = _compared_to_bool(test)  # `loop.is_running() is False`
+        if said_by is not None and isinstance(test, ast.Compare) and not isinstance(test.left, ast.Compare):
+            said = self._atom(test.left, ctx)
+            if said in (RUNNING, RUNNING.negated()):
+                return said if said_by else said.negated()
         if self._loop_exists(test, ctx):
             return ALWAYS
         if isinstance(test, ast.Constant):  # `if True:` is never false, `if False:` never true
@@ -733,6 +734,9 @@ class _Gatherer:
                 negated = isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)
                 if negated:  # `idle = not loop.is_running()`
                     value = value.operand  # type: ignore[union-attr]
+                elif _compared_to_bool(value) is not None:  # `idle = loop.is_running() is False`
+                    negated = not _compared_to_bool(value)
+                    value = value.left  # type: ignore[union-attr]
                 if (
                     isinstance(target, ast.Name)
                     and isinstance(value, ast.Call)
@@ -925,7 +929,7 @@ class _Gatherer:
                 if isinstance(previous, ast.Assign) and _falsy(previous.value):
                     flagging.add(id(previous))
                 # a constant (`in_loop = True`) or the running loop; not `ready = await client.ready()`
-                for item in node.body:
+                for item in (*node.body, *node.orelse):  # (the `else` runs when the probe found a loop)
                     if isinstance(item, ast.Assign) and (
                         _truthy(item.value) or self._calls(item.value, RUNNING_LOOP, ctx)
                     ):
@@ -1047,6 +1051,19 @@ def _irrefutable(pattern: ast.pattern) -> bool:
         elif isinstance(node, ast.MatchOr):
             todo += node.patterns
     return False
+
+
+def _compared_to_bool(node: Optional[ast.expr]) -> Optional[bool]:
+    """For ``X is True`` / ``X == True`` / ``X is not False``, True (it says ``X``); for ``X is
+    False`` and the like, False (it says ``not X``); None for anything else."""
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
+        return None
+    right, op = node.comparators[0], node.ops[0]
+    if not (isinstance(right, ast.Constant) and isinstance(right.value, bool)):
+        return None
+    if not isinstance(op, (ast.Is, ast.Eq, ast.IsNot, ast.NotEq)):
+        return None
+    return right.value == isinstance(op, (ast.Is, ast.Eq))
 
 
 def _falsy(node: ast.expr) -> bool:

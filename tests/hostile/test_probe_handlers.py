@@ -257,6 +257,36 @@ async def compared_to_true():
     loop = asyncio.get_event_loop()
     if loop.is_running() == True:
         loop.run_until_complete(x())  # yes
+
+
+async def constant_first():
+    loop = asyncio.get_event_loop()
+    if False is loop.is_running():
+        loop.run_until_complete(x())
+
+
+async def negated_walrus():
+    loop = asyncio.get_event_loop()
+    if (idle := not loop.is_running()):
+        loop.run_until_complete(x())
+
+
+async def compared_flag():
+    loop = asyncio.get_event_loop()
+    idle = loop.is_running() is False
+    if idle:
+        loop.run_until_complete(x())
+
+
+async def flag_in_else():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        in_loop = False
+    else:
+        in_loop = True
+    if not in_loop:
+        asyncio.run(x())
 """
 
 
