@@ -597,3 +597,21 @@ def test_a_definition_a_block_makes_twice_counts_as_unconditional_in_both_gather
         ("Case", True),
     ]
     assert [(f.name, f.conditional) for f in functions] == [("f", False), ("f", False)]
+
+
+def test_a_with_or_a_try_body_shares_the_block_s_definitions_in_both_gatherers() -> None:
+    """Run 87a: a ``with`` or ``try`` body inside an ``if True:`` kept its definitions apart, so
+    a redefinition after it was no duplicate; a handler is another way through and stays so."""
+    code = (
+        "if True:\n    with lock:\n        class Q: pass\n    class Q: x = 1\n"
+        "if True:\n    try:\n        def f(): pass\n    finally:\n        pass\n    def f(): pass\n"
+        "if True:\n    try:\n        class H: pass\n    except ImportError:\n        class H: pass\n"
+    )
+    _, (classes, functions) = _definitions_both_ways(code)
+    assert [(c.name, c.conditional) for c in classes] == [
+        ("Q", False),
+        ("Q", False),
+        ("H", True),
+        ("H", True),
+    ]
+    assert [(f.name, f.conditional) for f in functions] == [("f", False), ("f", False)]

@@ -298,13 +298,15 @@ class _AstDefinitions:
             elif isinstance(node, ast.If):  # (its branches are blocks of their own, in order)
                 frames += [(iter(part), True, fallback, {}) for part in (node.orelse, node.body)]
             elif isinstance(node, TRIES):
-                parts = [(node.body, fallback)]
+                # the body, `else` and `finally` run in the block's own way through, and share its
+                # definitions (`try: class Q` then `class Q` replaces it); a handler is another way
+                parts = [(node.body, fallback, seen)]
                 for handler in node.handlers:
-                    parts.append((handler.body, fallback or _catches_import_error(handler.type)))
-                parts += [(node.orelse, fallback), (node.finalbody, fallback)]
-                frames.extend((iter(part), True, catches, {}) for part, catches in reversed(parts))
-            elif isinstance(node, ast.With):
-                frames.append((iter(node.body), conditional, fallback, {}))
+                    parts.append((handler.body, fallback or _catches_import_error(handler.type), {}))
+                parts += [(node.orelse, fallback, seen), (node.finalbody, fallback, seen)]
+                frames.extend((iter(part), True, catches, names) for part, catches, names in reversed(parts))
+            elif isinstance(node, ast.With):  # (its body runs in the block's way through)
+                frames.append((iter(node.body), conditional, fallback, seen))
             elif isinstance(node, MATCH_STATEMENTS):  # each `case` like an `if` branch
                 cases = [case.body for case in reversed(node.cases)]  # type: ignore[attr-defined]
                 frames += [(iter(case), True, fallback, {}) for case in cases]
@@ -391,8 +393,10 @@ def _gather_cst(source: ParsedSource) -> Definitions:
             )
         )
 
-    def walk(body: Sequence[cst.CSTNode], conditional: bool, fallback: bool) -> None:
-        seen: Dict[str, int] = {}  # (see ``_AstDefinitions.walk``)
+    def walk(
+        body: Sequence[cst.CSTNode], conditional: bool, fallback: bool, seen: Optional[Dict[str, int]] = None
+    ) -> None:
+        seen = {} if seen is None else seen  # (see ``_AstDefinitions.walk``)
         for node in body:
             if isinstance(node, cst.ClassDef):
                 methods = tuple(
@@ -431,16 +435,16 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                 elif isinstance(orelse, cst.Else):
                     walk(block(orelse.body), True, fallback)
             elif isinstance(node, (cst.Try, cst.TryStar)):
-                walk(block(node.body), True, fallback)
+                walk(block(node.body), True, fallback, seen)
                 for handler in node.handlers:
                     is_fallback = isinstance(handler, cst.ExceptHandler) and catches_import_error(handler)
                     walk(block(handler.body), True, fallback or is_fallback)
                 if node.orelse is not None:
-                    walk(block(node.orelse.body), True, fallback)
+                    walk(block(node.orelse.body), True, fallback, seen)
                 if node.finalbody is not None:
-                    walk(block(node.finalbody.body), True, fallback)
+                    walk(block(node.finalbody.body), True, fallback, seen)
             elif isinstance(node, cst.With):
-                walk(block(node.body), conditional, fallback)
+                walk(block(node.body), conditional, fallback, seen)
             elif isinstance(node, cst.Match):  # each `case` like an `if` branch
                 for case in node.cases:
                     walk(block(case.body), True, fallback)
