@@ -9,12 +9,15 @@ holding one). The first await of each clause is reported. An earlier
 `except GeneratorExit:` handler that does not await takes GeneratorExit
 first: the handlers after it never see it, and the `finally` acts on what
 that handler decided: a flag it sets whenever it runs (`collected = True`,
-`self.closed = True`, `(collected := True)`, `collected, why = True, "gc"`;
-not under an `if`). The first await of the `finally` that still runs once
-the flag is set is reported: one under `if not collected:` or after `if
-collected: return` does not run; one under `if collected:`, under no test
-of the flag, or under a test that may still hold (`not collected or
-force`, a flag set to no constant) does. A handler that sets nothing the
+`self.closed = True`, `(collected := True)`, `collected, why = True, "gc"`,
+also in a `with` or `try` of the handler; not under an `if`). The first
+await of the `finally` that still runs once the flag is set is reported,
+read through the `finally`'s blocks (`try`, `with`, loops, `if True:`, a
+`match` of the flag): one under `if not collected:` or after `if collected:
+return` does not run; one under `if collected:`, under no test of the
+flag, under a test that may still hold (`not collected or force`, a flag
+set to no constant), or in the test itself (`if await conn.ping() or
+collected:`) does. A handler that sets nothing the
 `finally` tests (it only re-raises, passes, logs or keeps a local) decides
 nothing.
 

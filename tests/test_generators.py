@@ -432,3 +432,69 @@ def test_nested_generator_exit_handlers_read_their_flags_once() -> None:
     started = time.monotonic()
     found = facts("\n".join(lines) + "\n")
     assert time.monotonic() - started < 5 and found.cleanups == ()
+
+
+def test_a_flag_is_read_through_the_blocks_of_the_finally_and_the_handler() -> None:
+    """Run 88b: the await a flag skips was flagged inside a ``try``, ``with``, ``if True:`` or
+    loop of the ``finally``; an await in the flag's own test was missed; a flag set inside a
+    ``with`` of the handler, or tested as ``False is collected``, was not read."""
+    found = facts("""
+async def inside_try(conn):
+    try:
+        yield 1
+    except GeneratorExit:
+        collected = True
+        raise
+    finally:
+        try:
+            if not collected:
+                await conn.close()
+        except Exception:
+            pass
+
+async def leaves_in_if_true(conn):
+    try:
+        yield 1
+    except GeneratorExit:
+        collected = True
+        raise
+    finally:
+        if True:
+            if collected:
+                return
+        await conn.close()
+
+async def matched(conn):
+    try:
+        yield 1
+    except GeneratorExit:
+        collected = True
+        raise
+    finally:
+        match collected:
+            case True:
+                return
+        await conn.close()
+
+async def awaits_in_test(conn):
+    try:
+        yield 1
+    except GeneratorExit:
+        collected = True
+        raise
+    finally:
+        if await conn.ping() or collected:
+            return
+
+async def flag_in_with(conn):
+    try:
+        yield 1
+    except GeneratorExit:
+        with lock:
+            collected = True
+        raise
+    finally:
+        if False is collected:
+            await conn.close()
+""")
+    assert [(c.function, c.location.line) for c in found.cleanups] == [("awaits_in_test", 45)]

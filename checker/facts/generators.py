@@ -40,6 +40,7 @@ from archcheck.facts.names import (
     BLOCKS,
     COMPREHENSIONS,
     DECLARED_TYPE,
+    MATCH_STATEMENTS,
     SCOPES,
     TRIES,
     Bound,
@@ -53,7 +54,6 @@ from archcheck.facts.names import (
     definition_parts,
     dotted,
     every_alias,
-    leaves,
     own_nodes,
     qualify,
     scope_split,
@@ -302,7 +302,13 @@ def _flags(handler: ast.ExceptHandler) -> Dict[str, object]:
     "gc"``), each to its constant, or to ``_UNKNOWN``: what the ``finally`` may act on. Its
     statements only, not the blocks in them: nested handlers are each read once."""
     flags: Dict[str, object] = {}
-    for statement in handler.body:
+    statements = list(reversed(handler.body))
+    while statements:  # (a `with` body, and a `try`'s body and `finally`, run whenever it does)
+        statement = statements.pop()
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            statements += reversed(statement.body)
+        elif isinstance(statement, TRIES):
+            statements += reversed([*statement.body, *statement.finalbody])
         node: ast.AST = statement
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.NamedExpr):
             node = statement.value
@@ -328,6 +334,8 @@ def _when_flagged(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
         if decisive in values:
             return decisive
         return None if None in values else not decisive
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Constant):
+        test = ast.Compare(left=test.comparators[0], ops=test.ops, comparators=[test.left])  # `False is x`
     name = dotted(test.left) if isinstance(test, ast.Compare) else dotted(test)
     value = flags.get(name, _UNKNOWN) if name is not None else _UNKNOWN
     if value is _UNKNOWN:
@@ -352,25 +360,97 @@ def _run_after_flags(
     block: Sequence[ast.stmt], flags: Dict[str, object], awaits: _InOrder
 ) -> Optional[ast.AST]:
     """The first await of a ``finally`` that still runs once the handler set ``flags``: one
-    under ``if not closed:`` does not, nor one after ``if closed: return``; one under a test
-    that is not known then (``closed = session.is_closed()``, ``not closed or force``) may.
-    Only the tests of flags are walked into."""
+    under ``if not collected:`` does not, nor one after ``if collected: return``, also inside
+    a ``try``, ``with``, loop or ``match`` of the ``finally``; one under a test that is not
+    known then (``closed = session.is_closed()``, ``not closed or force``) may, and so does
+    one in a test itself (``if await conn.ping() or collected:``)."""
+    return _first_run(block, flags, awaits)[0]
+
+
+def _case_taken(cases: Sequence[ast.AST], value: object) -> Optional[List[Sequence[ast.stmt]]]:
+    """The body of the case a flag's known value takes (``match collected: case True:``), or
+    none; None where a pattern or a guard is not known."""
+    for case in cases:
+        pattern, guard = getattr(case, "pattern", None), getattr(case, "guard", None)
+        kind, written = type(pattern).__name__, getattr(pattern, "value", None)
+        if kind == "MatchSingleton":
+            matches: Optional[bool] = written is value
+        elif kind == "MatchValue" and isinstance(written, ast.Constant):
+            matches = written.value == value
+        elif kind == "MatchAs" and getattr(pattern, "pattern", None) is None:
+            matches = True  # `case _:`
+        else:
+            return None
+        if matches and guard is None:
+            return [getattr(case, "body", [])]
+        if matches:
+            return None
+    return []
+
+
+def _first_run(
+    block: Sequence[ast.stmt], flags: Dict[str, object], awaits: _InOrder
+) -> Tuple[Optional[ast.AST], bool]:
+    """The first await of ``block`` that runs once the handler set ``flags``, and whether the
+    block leaves before its end then (``return``, ``raise``)."""
     for statement in block:
-        if isinstance(statement, ast.If) and _reads_flag(statement.test, flags):
-            verdict = _when_flagged(statement.test, flags)
-            branches = [statement.body, statement.orelse] if verdict is None else []
-            branches = branches or [statement.body if verdict else statement.orelse]
-            for branch in branches:
-                found = _run_after_flags(branch, flags, awaits)
-                if found is not None:
-                    return found
-            if verdict is not None and leaves(statement.body if verdict else statement.orelse):
-                return None  # `if collected: return`: nothing after it runs
-            continue
-        found = awaits.first([statement])
+        found, left = _statement_run(statement, flags, awaits)
+        if found is not None or left:
+            return found, left
+    return None, False
+
+
+def _statement_run(
+    statement: ast.stmt, flags: Dict[str, object], awaits: _InOrder
+) -> Tuple[Optional[ast.AST], bool]:
+    if isinstance(statement, (ast.Return, ast.Raise)):
+        return awaits.first([statement]), True
+    if isinstance(statement, (ast.AsyncWith, ast.AsyncFor)):
+        return statement, False  # (it awaits itself)
+    headers: List[ast.AST] = []
+    branches: List[Sequence[ast.stmt]] = []
+    every_way = False  # one of the branches always runs (their leaving is the statement's)
+    if isinstance(statement, ast.If):
+        headers = [statement.test]
+        verdict = _when_flagged(statement.test, flags) if _reads_flag(statement.test, flags) else None
+        if isinstance(statement.test, ast.Constant):
+            verdict = bool(statement.test.value)
+        branches = [statement.body, statement.orelse] if verdict is None else []
+        branches = branches or [statement.body if verdict else statement.orelse]
+        every_way = True
+    elif isinstance(statement, ast.With):
+        headers, branches, every_way = [item.context_expr for item in statement.items], [statement.body], True
+    elif isinstance(statement, TRIES):
+        found, left = _first_run(statement.body, flags, awaits)
         if found is not None:
-            return found
-    return None
+            return found, left
+        for part in (*(h.body for h in statement.handlers), statement.orelse):
+            found, _ = _first_run(part, flags, awaits)
+            if found is not None:
+                return found, False
+        found, finally_left = _first_run(statement.finalbody, flags, awaits)
+        return found, finally_left or left
+    elif isinstance(statement, (ast.For, ast.While)):
+        headers = [statement.iter if isinstance(statement, ast.For) else statement.test]
+        branches = [statement.body, statement.orelse]  # (may run no time: it never leaves for good)
+    elif isinstance(statement, MATCH_STATEMENTS):
+        subject: ast.expr = getattr(statement, "subject", ast.Constant(None))
+        headers, cases = [subject], getattr(statement, "cases", [])
+        value = flags.get(dotted(subject) or "", _UNKNOWN)
+        chosen = _case_taken(cases, value) if value is not _UNKNOWN else None
+        branches = [case.body for case in cases] if chosen is None else chosen
+        every_way = chosen is not None and len(chosen) == 1
+    else:
+        return awaits.first([statement]), False
+    for header in headers:
+        found = awaits.first([header])  # type: ignore[list-item]
+        if found is not None:
+            return found, False
+    results = [_first_run(branch, flags, awaits) for branch in branches]
+    for found, _ in results:
+        if found is not None:
+            return found, False
+    return None, every_way and all(left for _, left in results)
 
 
 def _takes_generator_exit(handler: ast.ExceptHandler) -> bool:

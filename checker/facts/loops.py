@@ -255,7 +255,7 @@ class _Gatherer:
         # (a name, the scopes that read it) -> (those scopes, how and where ``deciding_scope`` finds it)
         self._decided: Dict[Tuple[str, int], Tuple[Tuple[object, ...], Sequence[str], Optional[ast.AST]]] = {}
         self._only_probes: Dict[int, bool] = {}  # a probing `try` -> is its body only probes and plain code?
-        self._raising: Dict[int, bool] = {}  # a probing `try` -> does its body raise on its own?
+        self._raising: Dict[int, List[Optional[str]]] = {}  # a probing `try` -> what its body raises
         # (id of the loops around, id of a class's) -> (those sets, the names a function sees)
         self._seen_around: Dict[Tuple[int, int, bool], Tuple[FrozenSet[str], ...]] = {}
 
@@ -308,9 +308,7 @@ class _Gatherer:
             test = test.value
             if isinstance(test, (ast.UnaryOp, ast.BoolOp)):  # `(idle := not loop.is_running())`
                 return self.meaning(test, ctx)
-        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Constant):
-            # `False is loop.is_running()`: read as `loop.is_running() is False`
-            test = ast.Compare(left=test.comparators[0], ops=test.ops, comparators=[test.left])
+        test = _constant_last(test)  # `False is loop.is_running()`: `loop.is_running() is False`
         if (
             isinstance(test, ast.Call)
             and isinstance(test.func, ast.Attribute)
@@ -435,7 +433,7 @@ class _Gatherer:
             stack.append((node.body, inner))
         elif isinstance(node, ast.If):
             self._expressions([node.test], ctx)
-            if is_main_guard(node.test) and ctx.function is None:  # (in an `async def`, a loop runs)
+            if is_main_guard(node.test) and not ctx.functions:  # (in an `async def`, a loop runs)
                 stack.append((node.body, replace(ctx, in_async=False)))
                 stack.append((node.orelse, ctx))
                 return
@@ -734,9 +732,10 @@ class _Gatherer:
                 negated = isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)
                 if negated:  # `idle = not loop.is_running()`
                     value = value.operand  # type: ignore[union-attr]
-                elif _compared_to_bool(value) is not None:  # `idle = loop.is_running() is False`
-                    negated = not _compared_to_bool(value)
-                    value = value.left  # type: ignore[union-attr]
+                compared = _constant_last(value) if isinstance(value, ast.Compare) and not negated else None
+                if isinstance(compared, ast.Compare) and _compared_to_bool(compared) is not None:
+                    negated = not _compared_to_bool(compared)  # `idle = loop.is_running() is False`
+                    value = compared.left
                 if (
                     isinstance(target, ast.Name)
                     and isinstance(value, ast.Call)
@@ -848,7 +847,7 @@ class _Gatherer:
         (``Exception``, ``BaseException``, bare) and nothing else in the ``try`` can raise: the
         probe is the ``try``'s only code but for plain names and constants (else ``json.loads``
         failing in a running loop would lead there too)."""
-        if self._raises_itself(probing):
+        if self._raises_itself(probing, handler):
             return False  # `raise RuntimeError(…)` after the probe reaches the handler while a loop runs
         if handler.type is not None and _catches(handler.type, _PROBE_ERRORS):
             return True
@@ -861,20 +860,27 @@ class _Gatherer:
             known = self._only_probes[id(probing)] = all(self._probe_or_plain(s, probed, ctx) for s in body)
         return known
 
-    def _raises_itself(self, probing: ast.AST) -> bool:
-        """Does a ``try``'s body raise on its own (a ``raise`` statement, not in a nested
-        ``try``, function or class)? Once per ``try``."""
-        known = self._raising.get(id(probing))
-        if known is None:
+    def _raises_itself(self, probing: ast.AST, handler: ast.ExceptHandler) -> bool:
+        """Does a ``try``'s body raise, on its own, what ``handler`` catches (a ``raise``
+        statement, not in a nested ``try``, function or class: ``raise RuntimeError(…)``; one
+        whose class cannot be read, ``raise error``, may be anything)? Its raises found once."""
+        raised = self._raising.get(id(probing))
+        if raised is None:
             todo: List[ast.AST] = list(getattr(probing, "body", ()))
-            known = False
-            while todo and not known:
+            raised = self._raising[id(probing)] = []
+            while todo:
                 node = todo.pop()
-                known = isinstance(node, ast.Raise)
+                if isinstance(node, ast.Raise):
+                    kind = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                    raised.append(dotted(kind) if kind is not None else None)
                 if not isinstance(node, (*TRIES, *SCOPES)):
                     todo += child_nodes(node)
-            self._raising[id(probing)] = known
-        return known
+        return any(
+            name is None
+            or not name[:1].isupper()
+            or _catches(handler.type, frozenset({name.rsplit(".", 1)[-1]}))
+            for name in raised
+        )
 
     def _probe_or_plain(self, statement: ast.stmt, probed: Set[str], ctx: _Context) -> bool:
         """Is a statement a running-loop probe (``loop = get_running_loop()``, ``(loop :=
@@ -930,15 +936,14 @@ class _Gatherer:
                     flagging.add(id(previous))
                 # a constant (`in_loop = True`) or the running loop; not `ready = await client.ready()`
                 for item in (*node.body, *node.orelse):  # (the `else` runs when the probe found a loop)
-                    if isinstance(item, ast.Assign) and (
-                        _truthy(item.value) or self._calls(item.value, RUNNING_LOOP, ctx)
-                    ):
-                        found.update(t.id for t in item.targets if isinstance(t, ast.Name))
+                    for target, value in assigned_values(item) if isinstance(item, ast.stmt) else ():
+                        flag = value is not None and (_truthy(value) or self._calls(value, RUNNING_LOOP, ctx))
+                        if isinstance(target, ast.Name) and flag:
+                            found.add(target.id)  # (`running: bool = True`, `running, why = True, ""`)
+                            flagging.add(id(item))
+                for item in (s for h in node.handlers for s in h.body):
+                    if any(value is not None and _falsy(value) for _, value in assigned_values(item)):
                         flagging.add(id(item))
-                falsy = (
-                    s for h in node.handlers for s in h.body if isinstance(s, ast.Assign) and _falsy(s.value)
-                )
-                flagging.update(id(item) for item in falsy)
         return self._bound_only_by(function, found, flagging) if found else found
 
     def _bound_only_by(self, function: Function, names: Set[str], statements: Set[int]) -> Set[str]:
@@ -1051,6 +1056,14 @@ def _irrefutable(pattern: ast.pattern) -> bool:
         elif isinstance(node, ast.MatchOr):
             todo += node.patterns
     return False
+
+
+def _constant_last(node: ast.expr) -> ast.expr:
+    """A comparison of a constant with a value as the value's with the constant (``False is
+    x`` as ``x is False``); anything else as it is."""
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.left, ast.Constant):
+        return ast.Compare(left=node.comparators[0], ops=node.ops, comparators=[node.left])
+    return node
 
 
 def _compared_to_bool(node: Optional[ast.expr]) -> Optional[bool]:

@@ -497,3 +497,67 @@ def test_a_main_guard_exempts_only_the_module_s_own_code(
     found = unscreened_agree(project(tmp_path, {"a.py": MAIN_IN_FUNCTIONS}), monkeypatch)
     codes = ("ASY001", "ASY003")
     assert sorted(line for code, _, line in found if code in codes) == marked(MAIN_IN_FUNCTIONS)
+
+
+PROBE_SPELLINGS = """\
+import asyncio
+
+
+def raises_what_it_does_not_catch(cfg):
+    try:
+        loop = asyncio.get_running_loop()
+        if cfg is None:
+            raise ValueError("no config")
+    except RuntimeError:
+        return asyncio.run(main())
+    return loop.create_task(main())
+
+
+def annotated_flag():
+    try:
+        asyncio.get_running_loop()
+        running: bool = True
+    except RuntimeError:
+        running: bool = False
+    if not running:
+        return asyncio.run(main())
+
+
+def unpacked_flag():
+    try:
+        asyncio.get_running_loop()
+        running, why = True, "loop"
+    except RuntimeError:
+        running, why = False, "none"
+    if not running:
+        return asyncio.run(main())
+
+
+def constant_first_flag(loop: asyncio.AbstractEventLoop):
+    idle = False is loop.is_running()
+    if idle:
+        asyncio.run(main())
+
+
+async def handler(cfg, loop):
+    raises_what_it_does_not_catch(cfg)
+    annotated_flag()
+    unpacked_flag()
+    constant_first_flag(loop)
+
+
+async def class_in_async():
+    class C:
+        if __name__ == "__main__":
+            asyncio.run(main())  # yes
+    return C
+"""
+
+
+def test_more_spellings_of_probes_and_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run 88b: a raise the handler does not catch spoiled the probe; an annotated or unpacked
+    flag, and ``False is loop.is_running()`` kept in a name, were no flags; a main guard in a
+    class body inside an ``async def`` still exempted."""
+    found = unscreened_agree(project(tmp_path, {"a.py": PROBE_SPELLINGS}), monkeypatch)
+    codes = ("ASY001", "ASY003")
+    assert sorted(line for code, _, line in found if code in codes) == marked(PROBE_SPELLINGS)
