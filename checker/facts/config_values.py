@@ -934,11 +934,16 @@ class _Gatherer:
             if isinstance(statement, _LOOPS) and statement.orelse:
                 self._fallback_loop_else(statement)
             empty = frames[-1].empty_after  # (names the rest of this block sees empty: an early exit)
-            if len(chain) == 1 and not chain[0].orelse and leaves(chain[0].body):
+            passes = all(isinstance(s, ast.Pass) for s in chain[0].orelse) if chain else False
+            if len(chain) == 1 and passes and leaves(chain[0].body):  # (`else: pass` too)
                 tested = _tested_for_nothing(chain[0].test, for_value=True)
                 read = state.get(tested, _EMPTY).read if isinstance(tested, str) else None
                 if isinstance(tested, str) and read is not None:  # `if X: return` then `X = url`
                     empty[tested] = read
+                elif isinstance(tested, ast.NamedExpr) and self.is_config_read(tested.value):
+                    name = dotted(tested.target)  # `if X := os.getenv("X"): return` then `X = url`
+                    if name is not None:
+                        empty[name] = tested.value
             bound = assigned_values(statement) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else []
             for target, value in bound:
                 self._bound_to(dotted(target), value, frames[-1], state)
@@ -1441,6 +1446,8 @@ def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, Non
     elif not for_value and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         tested = test.operand
     elif isinstance(test, ast.Compare) and len(test.ops) == 1:
+        if isinstance(test.left, ast.Constant) and test.left.value in (None, ""):  # `None is X`
+            test = ast.Compare(left=test.comparators[0], ops=test.ops, comparators=[test.left])
         op, against = test.ops[0], test.comparators[0]
         if isinstance(op, (ast.IsNot, ast.NotEq) if for_value else (ast.Is, ast.Eq)):
             nothing = [against]

@@ -45,6 +45,7 @@ _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `getattr(settings, "PASSWORD", …
 _LISTED_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `["JWT_SECRET_STAGING", …]`: names
 _AUTH_NAMES = frozenset({"auth", "basic_auth", "http_auth", "proxy_auth"})  # (`auth=(user, password)`)
 _FIELD = re.compile(r"\{[^{}]*\}")  # an f-string's replacement field
+_FIELD_REFERENCE = re.compile(r"\{[\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}")  # `{user_id}`, `{0!r:>8}`
 _PREFIX = re.compile(r"[A-Za-z]{0,2}")
 # the first words of a compound statement's header: a `:` at its level ends it, and its one-line
 # body is read as a statement of its own
@@ -108,6 +109,7 @@ class _Statement:
     defines: bool = False  # a `def` or a `class`: its parentheses name parameters, they call nothing
     function: Optional[str] = None  # the function a `def` names, or (after `;`) the one it is in
     body: bool = False  # past its header's `:` (a one-line body)
+    bracketed: bool = False  # its targets are in brackets (`[DB_PASSWORD] = […]`)
     first: str = ""  # its first token (`if`, `with`, `def`…: a header, then its one-line body)
     annotation_name: Optional[str] = None  # the last name after `target:` (prose: `Example: x.password =`)
 
@@ -213,6 +215,7 @@ def _secret_spans(
             targets = len(frames) == 2 and frame.targets and statement.values is None
             if (len(frames) == 1 or targets) and not statement.annotated:
                 statement.targets[-1] = token.string  # (the last name: `self.db.password`)
+                statement.bracketed = statement.bracketed or targets
             elif len(frames) == 1:
                 statement.annotation_name = token.string
         elif kind == tokenize.OP:
@@ -266,7 +269,7 @@ def _operator(
                 previous is not None
                 and previous.string == "="
                 and statement.values
-                and len(statement.values) > 1
+                and (len(statement.values) > 1 or statement.bracketed)
             ):
                 opened.labels = tuple(statement.values)  # `DB_USER, DB_PASSWORD = ("app", "…")`
         frames.append(opened)
@@ -344,7 +347,8 @@ def _shows_nothing(inner: str) -> bool:
     or made of replacement fields and marks only (``f"{user_id}:{thread_id}"``)."""
     if not inner.strip() or inner == MASK or is_placeholder(inner):
         return True
-    return "{" in inner and not any(char.isalnum() for char in _FIELD.sub("", inner))
+    rest = _FIELD_REFERENCE.sub("", inner)  # (not `"{Tr0ub4dor&3}"`: no field names that)
+    return rest != inner and "{" not in rest and not any(char.isalnum() for char in rest)
 
 
 def _verdict(frame: _Frame, statement: _Statement) -> Optional[bool]:

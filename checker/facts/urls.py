@@ -470,7 +470,9 @@ _UNQUOTED = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")  # an unquoted value: a wor
 # a value that is a placeholder, not a secret: `%s`, `%(password)s`, `{}`, `{0}`, `$DB_PASSWORD`,
 # `${TOKEN}` (a logging call's `"token: %s"`, a template): masked, a `--diff` would not apply
 _PLACEHOLDER = re.compile(
-    r"%(?:\([^)\n]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXeEgGoac]|\{[^{}\s]*\}|\$\{?[A-Z_][A-Z0-9_]*\}?"
+    # (a field's expression, `{pw}`, `{os.environ['T']!r:>8}`; not a password in braces, `{Tr0ub&3}`)
+    r"%(?:\([^)\n]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXeEgGoac]|\{[\w.\[\]()'\"!:,=<>+\-*/]*\}"
+    r"|\$\{?[A-Z_][A-Z0-9_]*\}?"
 )
 # in prose, a command-line option that takes a secret as its next word: `--db-password S3cret`
 _SECRET_OPTION = re.compile(

@@ -79,6 +79,9 @@ from tests.hostile._project import project, run
         ('DB_USER, DB_PASSWORD = ("app", "S3cret")', 'DB_USER, DB_PASSWORD = ("app", "***")'),
         ('[DB_USER, DB_PASSWORD] = ["app", "S3cret"]', '[DB_USER, DB_PASSWORD] = ["app", "***"]'),
         ('(DB_USER, DB_PASSWORD) = "app", "S3cret"', '(DB_USER, DB_PASSWORD) = "app", "***"'),
+        # run 88a: one bracketed target; a password in braces is no replacement field
+        ('[DB_PASSWORD] = ["S3cret"]', '[DB_PASSWORD] = ["***"]'),
+        ('os.environ.setdefault("DB_PASSWORD", "{Tr0ub&3}")', 'os.environ.setdefault("DB_PASSWORD", "***")'),
         # what a function named as a secret returns
         ('def get_password(): return "S3cret"', 'def get_password(): return "***"'),
         (
@@ -130,6 +133,8 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'password = os.getenv("db_password")',
         'f = lambda x: "kept"',
         'x = ("app", "kept")',
+        'password = "{pw}"',
+        'password = f"{settings.db.password!r}"',
         'token = (String.Double if terminator == r""" else String.Other)',
         'user_pass = parts[0].split("://")[1] if "://" in parts[0] else parts[0]',
         'expected_secret = get_env().get(f"SERVICE_SECRET_{name}")',

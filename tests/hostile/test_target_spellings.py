@@ -217,6 +217,21 @@ FALLBACKS = {
         'import os\nimport httpx\nURL = "http://localhost:8000/"\nBASE = os.getenv("BASE", URL)\n'
         'def make():\n    URL = os.getenv("OTHER_URL")\n    return lambda: httpx.get(URL)\n'
     ),
+    # run 88a: the test written constant first, an early exit with `else: pass`, or binding the read
+    "be": 'import os\nAPI_URL = os.getenv("X")\nif None is API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "bf": 'import os\nAPI_URL = os.getenv("X")\nif "" == API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    "bg": (
+        'import os\nAPI_URL = os.getenv("X")\nif "" != API_URL:\n    pass\nelse:\n'
+        '    API_URL = "http://localhost:8000/"\n'
+    ),
+    "bh": (
+        'import os\nimport httpx\ndef f():\n    url = os.getenv("U")\n    if url:\n        return\n'
+        '    else:\n        pass\n    url = "http://localhost:8000/"\n    httpx.get(url)\n'
+    ),
+    "bi": (
+        'import os\nimport httpx\ndef f():\n    if url := os.getenv("U"):\n        return\n'
+        '    url = "http://localhost:8000/"\n    httpx.get(url)\n'
+    ),
     "bc": (
         'import os\nA_URL = os.getenv("X")\nB_URL = os.getenv("Y")\nif not A_URL and not B_URL:\n'
         '    A_URL = "http://localhost:8000/"\n    B_URL = "http://localhost:8001/"\n'
