@@ -36,6 +36,7 @@ from archcheck.facts.names import (
     assigned_values,
     call_chain,
     child_nodes,
+    constant_last,
     deciding_scope,
     definition_parts,
     dotted,
@@ -44,6 +45,7 @@ from archcheck.facts.names import (
     own_nodes,
     qualified,
     rebound_names,
+    starts_at,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
@@ -1104,16 +1106,12 @@ class _Gatherer:
                     name = node.id
                     if name not in wanted or id(node) in self.default_uses:
                         continue
-                    if name in own:
-                        first = own[name]
-                        if not (
-                            id(node) in in_comprehension or (first is not None and _position(node) < first)
-                        ):
-                            continue  # the scope's own name (a class body's, once bound)
-                        if any(name in self._own_names(f) for f in around):
-                            continue  # (a comprehension in a class reads the function around)
-                    elif any(name in self._own_names(f) for f in around):
-                        continue  # a closure's read of the function around it
+                    first = own.get(name)  # (a class body reads the module's name before binding its own)
+                    early = id(node) in in_comprehension or (first is not None and starts_at(node) < first)
+                    if name in own and not early:
+                        continue  # the scope's own name
+                    if any(name in self._own_names(f) for f in around):
+                        continue  # a closure's read of the function around it (a comprehension's too)
                     found.add(name)
                 elif (
                     isinstance(node, ast.Subscript)
@@ -1154,7 +1152,7 @@ class _Gatherer:
             else:
                 continue
             for name in bound:
-                first[name] = min(first.get(name, _position(node)), _position(node))
+                first[name] = min(first.get(name, starts_at(node)), starts_at(node))
         return {name: first.get(name) for name in own}
 
     def _declared(self, target: ast.expr, use: _Use) -> bool:
@@ -1325,10 +1323,6 @@ def _body(scope: ast.AST) -> Sequence[ast.AST]:
     return body
 
 
-def _position(node: ast.AST) -> Tuple[int, int]:
-    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-
-
 def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:
     """The names a class body's comprehensions load but for their first iterable: those read
     past the class's own names (a comprehension is a function that does not see them)."""
@@ -1441,13 +1435,12 @@ def _all_tested_for_nothing(test: ast.expr, for_value: bool = False) -> List[Uni
 
 
 def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, None]:
+    test = constant_last(test)  # `None is X`
     if for_value and isinstance(test, (ast.Name, ast.Attribute, ast.NamedExpr)):
         tested: ast.expr = test
     elif not for_value and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         tested = test.operand
     elif isinstance(test, ast.Compare) and len(test.ops) == 1:
-        if isinstance(test.left, ast.Constant) and test.left.value in (None, ""):  # `None is X`
-            test = ast.Compare(left=test.comparators[0], ops=test.ops, comparators=[test.left])
         op, against = test.ops[0], test.comparators[0]
         if isinstance(op, (ast.IsNot, ast.NotEq) if for_value else (ast.Is, ast.Eq)):
             nothing = [against]

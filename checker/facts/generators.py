@@ -50,6 +50,7 @@ from archcheck.facts.names import (
     binds,
     call_chain,
     child_nodes,
+    constant_last,
     deciding_scope,
     definition_parts,
     dotted,
@@ -57,6 +58,7 @@ from archcheck.facts.names import (
     own_nodes,
     qualify,
     scope_split,
+    starts_at,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
@@ -334,8 +336,7 @@ def _when_flagged(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
         if decisive in values:
             return decisive
         return None if None in values else not decisive
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Constant):
-        test = ast.Compare(left=test.comparators[0], ops=test.ops, comparators=[test.left])  # `False is x`
+    test = constant_last(test)  # `False is collected`
     name = dotted(test.left) if isinstance(test, ast.Compare) else dotted(test)
     value = flags.get(name, _UNKNOWN) if name is not None else _UNKNOWN
     if value is _UNKNOWN:
@@ -484,31 +485,24 @@ def _is_await(node: ast.AST) -> bool:
     )
 
 
-Position = Tuple[int, int]
-
-
 class _InOrder:
     """The nodes of one kind in a function's own code, in source order: the first of them in a
     block is a search, not a walk of the block (a ``try`` in each of 98 nested ``try``
     statements walked the same nodes 98 times)."""
 
     def __init__(self, nodes: List[ast.AST]) -> None:
-        nodes.sort(key=_position)
+        nodes.sort(key=starts_at)
         self.nodes = nodes
-        self.positions = [_position(n) for n in nodes]
+        self.positions = [starts_at(n) for n in nodes]
 
     def first(self, body: Sequence[ast.stmt]) -> Optional[ast.AST]:
         if not body:
             return None
-        start = min(_position(n) for n in (body[0], *getattr(body[0], "decorator_list", ())))
+        start = min(starts_at(n) for n in (body[0], *getattr(body[0], "decorator_list", ())))
         last = body[-1]
         end = (last.end_lineno or last.lineno, last.end_col_offset or 0)
         at = bisect.bisect_left(self.positions, start)
         return self.nodes[at] if at < len(self.nodes) and self.positions[at] < end else None
-
-
-def _position(node: ast.AST) -> Position:
-    return (node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
 
 _AWAITS = (ast.Await, ast.AsyncWith, ast.AsyncFor)

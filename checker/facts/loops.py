@@ -56,6 +56,7 @@ from archcheck.facts.names import (
     bind,
     binds,
     child_nodes,
+    constant_last,
     deciding_scope,
     definition_parts,
     dotted,
@@ -308,7 +309,7 @@ class _Gatherer:
             test = test.value
             if isinstance(test, (ast.UnaryOp, ast.BoolOp)):  # `(idle := not loop.is_running())`
                 return self.meaning(test, ctx)
-        test = _constant_last(test)  # `False is loop.is_running()`: `loop.is_running() is False`
+        test = constant_last(test)  # `False is loop.is_running()`: `loop.is_running() is False`
         if (
             isinstance(test, ast.Call)
             and isinstance(test.func, ast.Attribute)
@@ -732,7 +733,7 @@ class _Gatherer:
                 negated = isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)
                 if negated:  # `idle = not loop.is_running()`
                     value = value.operand  # type: ignore[union-attr]
-                compared = _constant_last(value) if isinstance(value, ast.Compare) and not negated else None
+                compared = constant_last(value) if isinstance(value, ast.Compare) and not negated else None
                 if isinstance(compared, ast.Compare) and _compared_to_bool(compared) is not None:
                     negated = not _compared_to_bool(compared)  # `idle = loop.is_running() is False`
                     value = compared.left
@@ -745,11 +746,11 @@ class _Gatherer:
                     current = not value.args and self._current_loop(value.func.value, ctx)
                     (found if current else other).add(_NOT + target.id if negated else target.id)
                     binding.add(id(node))
-        names = {n[len(_NOT) :] if n.startswith(_NOT) else n for n in found}
+        names = {n.removeprefix(_NOT) for n in found}
         clashing = {n for n in names if n in found and _NOT + n in found}  # (bound both ways)
-        clashing |= {n[len(_NOT) :] if n.startswith(_NOT) else n for n in other}
+        clashing |= {n.removeprefix(_NOT) for n in other}
         kept = self._bound_only_by(function, names - clashing, binding) if names else set()
-        return {n for n in found if (n[len(_NOT) :] if n.startswith(_NOT) else n) in kept}
+        return {n for n in found if n.removeprefix(_NOT) in kept}
 
     def _attributes_only_from(
         self, cls: ast.ClassDef, factories: FrozenSet[str], ctx: _Context
@@ -1056,14 +1057,6 @@ def _irrefutable(pattern: ast.pattern) -> bool:
         elif isinstance(node, ast.MatchOr):
             todo += node.patterns
     return False
-
-
-def _constant_last(node: ast.expr) -> ast.expr:
-    """A comparison of a constant with a value as the value's with the constant (``False is
-    x`` as ``x is False``); anything else as it is."""
-    if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.left, ast.Constant):
-        return ast.Compare(left=node.comparators[0], ops=node.ops, comparators=[node.left])
-    return node
 
 
 def _compared_to_bool(node: Optional[ast.expr]) -> Optional[bool]:

@@ -73,6 +73,27 @@ def dotted(node: ast.AST, *, subscripts: bool = False) -> Optional[str]:
             return None
 
 
+def starts_at(node: ast.AST) -> Tuple[int, int]:
+    """Where a node starts: (line, column), for ordering nodes as the source does."""
+    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+
+
+_SYMMETRIC = (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)
+
+
+def constant_last(test: ast.expr) -> ast.expr:
+    """A comparison of a constant with a value (``None is X``, ``"" == X``, ``False is
+    loop.is_running()``) written the usual way round, the value first; anything else as it is."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.left, ast.Constant)
+        and isinstance(test.ops[0], _SYMMETRIC)
+    ):
+        return ast.Compare(left=test.comparators[0], ops=test.ops, comparators=[test.left])
+    return test
+
+
 def call_chain(func: ast.expr) -> str:
     """A callee with the calls on its way dropped: ``get_env().get`` is ``get_env.get``."""
     attrs: List[str] = []  # a loop, not recursion: `a.b().c().d…` may be thousands long
