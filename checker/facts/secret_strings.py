@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Iterable, Iterator, List, Optional, Tuple
 
-from archcheck.facts.urls import MASK, SECRET_WRAPPERS, ends_as_secret_name, is_placeholder
+from archcheck.facts.urls import MASK, SECRET_LOOKUPS, SECRET_WRAPPERS, ends_as_secret_name, is_placeholder
 
 # names whose value is the value of the name around them (`Field(default="…")`)
 _PASSED_ON = frozenset({"default", "value", "initial"})
@@ -56,22 +56,20 @@ _COMPARISONS = frozenset({"==", "!=", "in", "not", "is", "<", ">", "<=", ">="})
 _ASSIGNMENTS = frozenset({"=", ":="})  # (`token += "="` adds to a secret; it is none)
 # calls whose arguments are the value they give (`cast(str, "…")`, `os.getenv("X", "…")`,
 # `b64encode(b"user:…")`); another call's are what it makes a value from (`create_token("user")`)
-_PASSING_ON = SECRET_WRAPPERS | {
-    "cast",
-    "getattr",
-    "get",
-    "getenv",
-    "config",
-    "env",
-    "setdefault",
-    "pop",
-    "join",
-    "encode",
-    "b64encode",
-    "urlsafe_b64encode",
-    "b64decode",
-    "urlsafe_b64decode",
-}
+_PASSING_ON = (
+    SECRET_WRAPPERS
+    | SECRET_LOOKUPS
+    | {
+        "cast",
+        "getattr",
+        "join",
+        "encode",
+        "b64encode",
+        "urlsafe_b64encode",
+        "b64decode",
+        "urlsafe_b64decode",
+    }
+)
 _STRING_STARTS = frozenset(
     getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)
 )

@@ -347,12 +347,14 @@ _SECRET_NAME = (
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
 # starts; the value is read after it (a quoted string up to its closing quote, else a word)
 # (a name starts where no character of a name is before it: one place a run of them, not each)
+# calls that look a key up, then take its default (`os.getenv("X", "…")`, `config("X", default="…")`)
+SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})
 _SECRET_PAIR = re.compile(
     rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\1"""
     rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\2[ \t]*\])"""  # `os.environ["DB_PASSWORD"] = "…"`
     r"""[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
-    rf"""|\b(?:getenv|get|setdefault|config|env|pop)\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\3\s*,\s*"""
+    rf"""|\b(?:{"|".join(sorted(SECRET_LOOKUPS))})\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\3\s*,\s*"""
     r"""(?:\w+[ \t]*=[ \t]*[\w.]+[ \t]*,\s*){0,4}(?:default[ \t]*=[ \t]*)?"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
@@ -372,7 +374,6 @@ _DEFAULT_CALL = re.compile(
 _VALUE_QUOTE = re.compile(r"[ \t]*(?:\\?\r?\n\s*)?" + _QUOTE_AHEAD)  # (`password = \` then the string)
 _CALL_OPEN = re.compile(r"[ \t]*(?:\(\s*)?([\w.]{1,64})\(\s*")
 SECRET_WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "Field", "str", "bytes"})  # (the value)
-_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})  # (key, default)
 _TYPED_LOOKUPS = frozenset({"str"})  # environs' `env.str("KEY", "…")`; a plain `str("…")` wraps
 _KEY_THEN = re.compile(  # (`get("X", "")` or `getenv("X", None)` then `or "…"`: the default after `or`)
     _STRING + r"""\s*(?:(?:,\s*(?:None|""|''))?\s*\)[ \t]+or[ \t]+|,\s*(?:default[ \t]*=\s*)?)"""
@@ -453,7 +454,7 @@ def _code_value(text: str, start: int) -> Optional[int]:
         return None
     at = call.end()
     _, dot, callee = call.group(1).rpartition(".")
-    if callee in _LOOKUPS or (dot and callee in _TYPED_LOOKUPS):  # the first argument is the key
+    if callee in SECRET_LOOKUPS or (dot and callee in _TYPED_LOOKUPS):  # the first argument is the key
         key = _KEY_THEN.match(text, at)
         if key is None:
             return None
