@@ -159,11 +159,8 @@ def masked_code(text: str) -> str:
 
 
 def _masked_string(literal: str) -> str:
-    prefix = _PREFIX.match(literal)
-    head = prefix.end() if prefix else 0
-    quote = literal[head : head + 3] if literal.startswith(literal[head] * 3, head) else literal[head]
-    inner = literal[head + len(quote) : len(literal) - len(quote)]
-    return literal[: head + len(quote)] + re.sub(r"[^\r\n]+", MASK, inner) + quote
+    opening, inner, closing = _split_literal(literal)
+    return opening + re.sub(r"[^\r\n]+", MASK, inner) + closing
 
 
 def _secret_spans(
@@ -407,10 +404,18 @@ def _sets_secret(callee: str) -> bool:
 
 def _inner(literal: str) -> str:
     """A string literal's text between its quotes (its prefix and quotes dropped)."""
+    return _split_literal(literal)[1]
+
+
+def _split_literal(literal: str) -> Tuple[str, str, str]:
+    """A string literal's opening (its prefix and quotes), its text, and its closing quotes."""
     prefix = _PREFIX.match(literal)
-    body = literal[prefix.end() if prefix else 0 :]
-    quote = 3 if body[:3] in ('"""', "'''") else 1
-    return body[quote:-quote] if len(body) >= 2 * quote else ""
+    head = prefix.end() if prefix else 0
+    triple = literal[head : head + 3]
+    quote = triple if triple in ('"""', "'''") else literal[head : head + 1]
+    if len(literal) - head < 2 * len(quote):
+        return literal, "", ""
+    return literal[: head + len(quote)], literal[head + len(quote) : len(literal) - len(quote)], quote
 
 
 def _offset(starts: List[int], position: Tuple[int, int]) -> int:
