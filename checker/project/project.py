@@ -224,7 +224,8 @@ class Project:
         unit = self.runtime_unit(path)
         if not fallback.constant or unit is None:
             return False
-        url = next((u for u in self.facts[path].urls if u.location == fallback.location), None)
+        at = self.at("urls", path, lambda: self.facts[path].urls).get(fallback.location, ())
+        url = at[0] if at else None  # (by location, indexed once: a scan per fallback was quadratic)
         if url is None or names_own_address(url.name, unit.key):
             return False
         imported = self.imported_from(path)
