@@ -793,10 +793,12 @@ def _masked_problem(problem: str) -> str:
 
     parts = problem.split(": ")
     shown = [mask_credentials(part, prose=True) for part in parts]
+    odd = {"'": False, '"': False}  # the quotes open before a part (counted once: parts may be many)
     for at in range(1, len(parts)):  # a secret's name, then its value: not the reason (the last
         # part), unless a quote is open there (`got 'password: S3cret'` quotes a value: up to it)
-        before = ": ".join(parts[:at])
-        quote = next((q for q in "'\"" if before.count(q) % 2), "")
+        for q in odd:
+            odd[q] ^= parts[at - 1].count(q) % 2 == 1
+        quote = next((q for q in "'\"" if odd[q]), "")
         if ends_as_secret_name(parts[at - 1]) and (at < len(parts) - 1 or quote):
             closing = parts[at].find(quote) if quote else -1
             shown[at] = MASK + (parts[at][closing:] if closing >= 0 else "")
