@@ -143,6 +143,7 @@ class CallFact(Value, frozen=True):
     target: str  # dotted callee: "run_sync", "helpers.run_sync", "self._run"
     location: Location
     refs: Tuple[Tuple[str, str], ...] = ()  # (slot: position "0" or keyword, dotted reference)
+    guarded: bool = False  # made only when no event loop is running (``loops.guarded_calls``)
 
 
 class DefFact(Value, frozen=True):

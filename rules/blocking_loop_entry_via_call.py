@@ -15,7 +15,9 @@ code that calls them. A method called on an object of unknown type is never
 guessed. A loop entry that runs only when no loop is running (an `except
 RuntimeError:` around `asyncio.get_running_loop()`, the `else` of
 `loop.is_running()`, or after an early return taken while a loop runs) does
-not make its function one that enters a loop. Sync entry points (Celery tasks, click commands) that are
+not make its function one that enters a loop, and neither does a call made
+there of a function that enters one (`except RuntimeError: return
+run_in_new_loop(coro)`). Sync entry points (Celery tasks, click commands) that are
 not called from async code, and sync workers handed to a thread
 (`asyncio.to_thread(worker)`), are not flagged.
 
@@ -158,6 +160,30 @@ VALID = [
             ),
         }
     ),
+    Example(
+        {  # a call of a helper that enters a loop, made only when no loop runs
+            _APP + "helpers.py": _HELPERS,
+            _APP + "bridge.py": (
+                "import asyncio\nfrom app.helpers import run_sync\n\n"
+                "def submit(coro):\n"
+                "    try:\n        asyncio.get_running_loop()\n"
+                "    except RuntimeError:\n        return run_sync(coro)\n"
+                "    return asyncio.ensure_future(coro)\n\n"
+                "def schedule(coro):\n"
+                "    loop = asyncio.get_event_loop()\n"
+                "    if loop.is_running():\n        return loop.create_task(coro)\n"
+                "    return run_sync(coro)\n\n"
+                "def dispatch(coro, runner=run_sync):\n"
+                "    loop = asyncio.get_event_loop()\n"
+                "    return loop.create_task(coro) if loop.is_running() else runner(coro)\n"
+            ),
+            _APP + "api.py": (
+                "from app.bridge import submit, schedule, dispatch\nfrom app.helpers import run_sync\n\n"
+                "async def handler(job):\n"
+                "    submit(job())\n    schedule(job())\n    dispatch(job(), runner=run_sync)\n"
+            ),
+        }
+    ),
 ]
 INVALID = [
     Example(
@@ -267,6 +293,43 @@ INVALID = [
                 "    Client().fetch()  # expect: ASY003\n\n"
                 "async def kept():\n"
                 "    (client := Client()).fetch()  # expect: ASY003\n"
+            ),
+        }
+    ),
+    Example(
+        {  # a helper called where a loop may run: the guard is elsewhere, or reads the other way
+            _APP + "helpers.py": _HELPERS,
+            _APP + "bridge.py": (
+                "import asyncio\nfrom app.helpers import run_sync\n\n"
+                "def submit(coro):\n"
+                "    try:\n        asyncio.get_running_loop()\n"
+                "    except ValueError:\n        return run_sync(coro)\n\n"
+                "def schedule(coro):\n"
+                "    loop = asyncio.get_event_loop()\n"
+                "    if loop.is_running():\n        return run_sync(coro)\n"
+                "    return loop.create_task(coro)\n\n"
+                "def first(coro):\n"
+                "    try:\n        run_sync(coro)\n        asyncio.get_running_loop()\n"
+                "    except RuntimeError:\n        pass\n\n"
+                "def later(coro):\n"
+                "    try:\n        asyncio.get_running_loop()\n"
+                "    except RuntimeError:\n"
+                "        def go():\n            return run_sync(coro)\n"
+                "        return go\n"
+                "    return None\n\n"
+                "def dispatch(coro, runner=run_sync):\n"
+                "    loop = asyncio.get_event_loop()\n"
+                "    return runner(coro) if loop.is_running() else None\n"
+            ),
+            _APP + "api.py": (
+                "from app.bridge import submit, schedule, first, later, dispatch\n"
+                "from app.helpers import run_sync\n\n"
+                "async def handler(job):\n"
+                "    submit(job())  # expect: ASY003\n"
+                "    schedule(job())  # expect: ASY003\n"
+                "    first(job())  # expect: ASY003\n"
+                "    later(job())()\n"
+                "    dispatch(job(), runner=run_sync)  # expect: ASY003\n"
             ),
         }
     ),

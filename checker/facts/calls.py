@@ -11,7 +11,7 @@ pass-by-reference case: which parameters a function calls or stores on
 from __future__ import annotations
 
 import ast
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, cast
+from typing import Collection, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, cast
 
 import msgspec
 
@@ -104,8 +104,9 @@ def _stored_in(node: ast.AST) -> Optional[str]:
 
 
 class _Gatherer:
-    def __init__(self, source: ParsedSource) -> None:
+    def __init__(self, source: ParsedSource, guarded: Collection[int]) -> None:
         self.source = source
+        self.guarded = guarded  # the calls (by ``id``) made only when no loop runs
         self.defs: List[DefFact] = []
 
     def module_bindings(self) -> Dict[str, List[str]]:
@@ -193,17 +194,18 @@ class _Gatherer:
                     local_types.append((local, maker))
                     target = f"{local}.{func.attr}"
             where = self.where(item)
+            guarded = id(item) in self.guarded
             if isinstance(func, ast.Attribute) and func.attr in _STORE_METHODS and item.args:
                 arg = item.args[0]
                 attr = _self_attr(func.value)
                 if attr and isinstance(arg, ast.Name) and arg.id in params:
                     stores.add((arg.id, attr))
             if isinstance(func, ast.Name) and func.id in params:
-                called_params.append(CallFact(func.id, where))
+                called_params.append(CallFact(func.id, where, guarded=guarded))
             elif isinstance(func, ast.Name) and func.id in callable_locals:
-                through.append(CallFact(callable_locals[func.id], where))
+                through.append(CallFact(callable_locals[func.id], where, guarded=guarded))
             elif isinstance(func, ast.Subscript) and _self_attr(func.value):
-                through.append(CallFact(_self_attr(func.value) or "", where))
+                through.append(CallFact(_self_attr(func.value) or "", where, guarded=guarded))
             head = target.partition(".")[0] if target is not None else ""
             in_class = class_names.bound(head) if class_names is not None else None
             if (
@@ -218,7 +220,7 @@ class _Gatherer:
                 target = "self" + target[len(first or "") :]  # as the call graph reads a receiver
             refs = [(str(i), ref) for i, a in enumerate(item.args) if (ref := dotted(a))]
             refs += [(k.arg, ref) for k in item.keywords if k.arg and (ref := dotted(k.value))]
-            calls.append(CallFact(target, where, tuple(refs)))
+            calls.append(CallFact(target, where, tuple(refs), guarded))
         header = header_location(self.source, node)
         self.defs.append(
             DefFact(
@@ -342,11 +344,12 @@ def _own_name(
     return False
 
 
-def gather_calls(source: ParsedSource) -> Tuple[DefFact, ...]:
-    """Every function's call facts."""
+def gather_calls(source: ParsedSource, guarded: Collection[int] = frozenset()) -> Tuple[DefFact, ...]:
+    """Every function's call facts; ``guarded`` are the calls (by ``id``) made only when no
+    event loop runs (``loops.guarded_calls``)."""
     if source.ast_tree is None:
         return ()
-    gatherer = _Gatherer(source)
+    gatherer = _Gatherer(source, guarded)
     for qualname, class_name, function, around, typed in defined_functions(source.ast_tree.body):
         gatherer.function(function, qualname, class_name, around, typed)
     return _one_per_name(gatherer.defs)

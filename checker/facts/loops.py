@@ -259,6 +259,9 @@ class _Gatherer:
         self._raising: Dict[int, List[Optional[str]]] = {}  # a probing `try` -> what its body raises
         # (id of the loops around, id of a class's) -> (those sets, the names a function sees)
         self._seen_around: Dict[Tuple[int, int, bool], Tuple[FrozenSet[str], ...]] = {}
+        # when set, the walk records the calls a function makes only where no loop runs (by
+        # ``id``), instead of loop entries: what ``guarded_calls`` asks
+        self.guarded_calls: Optional[Set[int]] = None
 
     # --- names -------------------------------------------------------------
 
@@ -557,7 +560,10 @@ class _Gatherer:
                     (node.orelse, replace(here, guarded=here.guarded or meaning.idle_if_false), False)
                 )
                 continue
-            if isinstance(node, ast.Call) and not awaited:
+            if self.guarded_calls is not None:
+                if isinstance(node, ast.Call) and here.guarded and here.frame is not None:
+                    self.guarded_calls.add(id(node))
+            elif isinstance(node, ast.Call) and not awaited:
                 self._maybe_entry(node, here)
             for child in child_nodes(node):
                 todo.append((child, here, isinstance(node, ast.Await)))
@@ -1096,6 +1102,25 @@ def is_main_guard(test: ast.expr) -> bool:
     names = {s.id for s in sides if isinstance(s, ast.Name)}
     strings = {s.value for s in sides if isinstance(s, ast.Constant)}
     return names == {"__name__"} and strings == {"__main__"}
+
+
+def may_guard(source: ParsedSource) -> bool:
+    """False only if no code of a file can run only when no loop runs: it names no loop
+    factory, running-loop probe or ``is_running``."""
+    text = source.screen_text
+    return "is_running" in text or any(marker in text for marker in _FACTORY_MARKERS)
+
+
+def guarded_calls(source: ParsedSource, aliases: Mapping[str, str]) -> FrozenSet[int]:
+    """The calls (by ``id`` in ``source.ast_tree``) that a function makes only when no loop is
+    running, where a loop entry would be ``guarded``: ``except RuntimeError: return
+    run_in_new_loop(coro)`` after a probe. The call graph makes no edge of them."""
+    if source.ast_tree is None or not may_guard(source):
+        return frozenset()
+    gatherer = _Gatherer(source, aliases, LoopCalls(), screen=False)
+    gatherer.guarded_calls = set()
+    gatherer.gather(source.ast_tree)
+    return frozenset(gatherer.guarded_calls)
 
 
 def gather_loop_entries(

@@ -21,7 +21,7 @@ from archcheck.facts.dotenv import parse_env
 from archcheck.facts.files import DEFAULT_MAX_FILE_SIZE, UnreadableFile, read_project_file
 from archcheck.facts.generators import gather_generators
 from archcheck.facts.imports import gather_imports
-from archcheck.facts.loops import LoopCalls, gather_loop_entries
+from archcheck.facts.loops import LoopCalls, gather_loop_entries, guarded_calls, may_guard
 from archcheck.facts.names import import_aliases
 from archcheck.facts.requirements_txt import parse_requirements
 from archcheck.facts.source import Rejected, parse
@@ -93,7 +93,7 @@ def analyse_file(
     classes, functions = gather_definitions(parsed)
     entries = gather_loop_entries(parsed, aliases, plan.loop_calls, screen=plan.prefilters)
     enters_loop = any(entry.function is not None and not entry.guarded for entry in entries)
-    calls = CallFacts(gather_calls(parsed)) if enters_loop else None
+    calls = CallFacts(gather_calls(parsed, guarded_calls(parsed, aliases))) if enters_loop else None
     config = gather_config(parsed, aliases, screen=plan.prefilters)
     generators = gather_generators(parsed, aliases, screen=plan.prefilters)
     facts = FileFacts(
@@ -151,7 +151,8 @@ def analyse_calls(path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE) ->
     parsed = parse(path, data, limit)  # the call graph reads ``ast`` trees only
     if isinstance(parsed, ParseProblem):
         return CallFacts()
-    return CallFacts(gather_calls(parsed))
+    guarded = guarded_calls(parsed, import_aliases(gather_imports(parsed))) if may_guard(parsed) else ()
+    return CallFacts(gather_calls(parsed, guarded))
 
 
 def analyse_env_file(path: str, data: bytes) -> FileFacts:

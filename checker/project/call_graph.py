@@ -367,6 +367,8 @@ class CallGraph:
         path, _ = node
         caller = self.defs[node]
         for index, call in enumerate(caller.calls):
+            if call.guarded:  # made only when no loop runs: it enters none from a running one
+                continue
             callee_node = self.resolve(path, caller, call.target)
             if callee_node is None:
                 continue
@@ -392,7 +394,8 @@ class CallGraph:
         if uses is None:
             uses = self._param_uses[callee_node] = ({}, {})
             for use in callee.called_params:
-                uses[0].setdefault(use.target, use.location)
+                if not use.guarded:
+                    uses[0].setdefault(use.target, use.location)
             for p, attr in callee.stores:
                 uses[1].setdefault(p, set()).add(attr)
         calls, stores = uses
@@ -419,7 +422,8 @@ class CallGraph:
             found = self._attribute_calls[(path, owner)] = {}
             for method in self.members.get((path, owner), []):
                 for position, use in enumerate(method.calls_through):
-                    found.setdefault(use.target, {}).setdefault(method.qualname, (position, use.location))
+                    if not use.guarded:
+                        found.setdefault(use.target, {}).setdefault(method.qualname, (position, use.location))
         return found
 
     # --- queries ----------------------------------------------------------
