@@ -6,8 +6,8 @@ Builds the call graph of each service and flags a call, inside an
 `loop.run_until_complete(...)` through sync calls only, directly or across
 modules of the service. The message shows the chain
 (`handle_order -> run_sync -> asyncio.run`). Calls are followed only where
-the target is certain: same-module and imported functions (also through a
-package's `__init__` that re-exports them), `self.`/`cls.`
+the target is certain: same-module and imported functions (absolute or
+relative imports, also through a package's `__init__` that re-exports them), `self.`/`cls.`
 methods of one class, methods of objects built from a known class (a local,
 a `self` attribute, or a module-level instance, also when imported), and
 sync functions passed by reference (`validator=self._validate_redis`) to
@@ -161,6 +161,22 @@ VALID = [
         }
     ),
     Example(
+        {  # a relative import names the module beside the importer, not a same-named one elsewhere
+            _APP + "helpers.py": _HELPERS,
+            _APP + "jobs/__init__.py": "",
+            _APP + "jobs/helpers.py": "def run_sync(coro):\n    return coro\n",
+            _APP + "jobs/api.py": (
+                "from .helpers import run_sync\nfrom . import helpers\n\n"
+                "async def handler(job):\n    run_sync(job())\n    helpers.run_sync(job())\n"
+            ),
+            "services/billing-service/app/__init__.py": "",
+            "services/billing-service/app/api.py": (
+                "from ...orders_service.app.helpers import run_sync\n\n"
+                "async def bill(job):\n    run_sync(job())\n"
+            ),
+        }
+    ),
+    Example(
         {  # a call of a helper that enters a loop, made only when no loop runs
             _APP + "helpers.py": _HELPERS,
             _APP + "bridge.py": (
@@ -293,6 +309,24 @@ INVALID = [
                 "    Client().fetch()  # expect: ASY003\n\n"
                 "async def kept():\n"
                 "    (client := Client()).fetch()  # expect: ASY003\n"
+            ),
+        }
+    ),
+    Example(
+        {  # relative imports: a function, a module, a class and an instance, re-exported too
+            _APP + "__init__.py": "",
+            _APP + "helpers.py": (
+                _HELPERS + "\nclass Runner:\n    def go(self, coro):\n        return asyncio.run(coro)\n\n"
+                "runner = Runner()\n"
+            ),
+            _APP + "api/__init__.py": "from ..helpers import run_sync as blocking\n",
+            _APP + "api/routes.py": (
+                "from ..helpers import run_sync, Runner, runner\nfrom .. import helpers\nfrom . import blocking\n\n"
+                "async def create(job):\n    run_sync(job())  # expect: ASY003\n\n"
+                "async def update(job):\n    helpers.run_sync(job())  # expect: ASY003\n\n"
+                "async def start(job):\n    Runner().go(job())  # expect: ASY003\n\n"
+                "async def stop(job):\n    runner.go(job())  # expect: ASY003\n\n"
+                "async def close(job):\n    blocking(job())  # expect: ASY003\n"
             ),
         }
     ),

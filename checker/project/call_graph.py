@@ -237,12 +237,28 @@ class CallGraph:
             self._symbols[key] = self._followed(path, dotted)
         return self._symbols[key]
 
+    def _imported(self, path: str, written: str) -> Optional[Tuple[str, str]]:
+        """(file, name) a dotted name as written in ``path`` stands for through its imports,
+        absolute (``_symbol``) or relative (``from .helpers import run_sync``,
+        ``from . import helpers``), followed through re-exports alike."""
+        meant = qualify(written, self.files.aliases(path))
+        if meant is not None:
+            return self._symbol(path, meant)
+        key = (path, "." + written)  # (no absolute name starts with a dot)
+        if key not in self._symbols:
+            self._symbols[key] = self._reexported(import_target(self.layout, self.files, path, written))
+        return self._symbols[key]
+
     def _followed(self, path: str, dotted: str) -> Optional[Tuple[str, str]]:
         module, _, name = dotted.rpartition(".")
         if not module:
             return None
         target = self.layout.module_file(path, module)
-        place = (target, name) if target else None
+        return self._reexported((target, name) if target else None)
+
+    def _reexported(self, place: Optional[Tuple[str, str]]) -> Optional[Tuple[str, str]]:
+        """Where the name at ``place`` is defined: followed through the files that import it
+        rather than define it, up to ``MAX_HOPS`` of them."""
         for _ in range(MAX_HOPS):
             if place is None or self._defines(*place):
                 return place
@@ -263,10 +279,7 @@ class CallGraph:
         head, _, rest = written.partition(".")
         if not rest and head in self.files.classes(path):
             return path, head
-        meant = qualify(written, self.files.aliases(path))
-        if meant is None:
-            return None
-        found = self._symbol(path, meant)
+        found = self._imported(path, written)
         if found and found[1] in self.files.classes(found[0]):
             return found
         return None
@@ -291,8 +304,7 @@ class CallGraph:
         written = self.files.instances(path).get(name)
         if written is not None:
             return path, written
-        meant = qualify(name, self.files.aliases(path))
-        symbol = self._symbol(path, meant) if meant else None
+        symbol = self._imported(path, name)
         if symbol is not None and symbol[0] in self.facts:
             written = self.files.instances(symbol[0]).get(symbol[1])
             return (symbol[0], written) if written else None
@@ -332,17 +344,15 @@ class CallGraph:
                 found = self._function(path, f"{scope}.<locals>.{head}")
                 scope = scope.rsplit(".<locals>.", 1)[0] if ".<locals>." in scope else ""
             found = found or self._function(path, head)
-            meant = qualify(target, self.files.aliases(path))
-            if found is None and meant:
-                symbol = self._symbol(path, meant)
+            if found is None:
+                symbol = self._imported(path, target)
                 found = self._function(*symbol) if symbol else None
         else:
             built = self._type_of(caller, path, head) if len(parts) == 2 else None
-            meant = qualify(target, self.files.aliases(path))
             if built is not None:
                 found = self._method(self._class(*built), parts[1])
-            elif meant is not None:
-                symbol = self._symbol(path, meant)
+            else:
+                symbol = self._imported(path, target)
                 found = self._function(*symbol) if symbol else None
         if found is None or not self._same_service(path, found[0]):
             return None
