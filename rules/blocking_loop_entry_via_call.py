@@ -191,12 +191,16 @@ VALID = [
                 "    return run_sync(coro)\n\n"
                 "def dispatch(coro, runner=run_sync):\n"
                 "    loop = asyncio.get_event_loop()\n"
-                "    return loop.create_task(coro) if loop.is_running() else runner(coro)\n"
+                "    return loop.create_task(coro) if loop.is_running() else runner(coro)\n\n"
+                "def flagged(coro):\n"
+                "    try:\n        asyncio.get_running_loop()\n        in_loop = True\n"
+                "    except RuntimeError:\n        in_loop = False\n"
+                "    if not in_loop:\n        run_sync(coro)\n"
             ),
             _APP + "api.py": (
-                "from app.bridge import submit, schedule, dispatch\nfrom app.helpers import run_sync\n\n"
+                "from app.bridge import submit, schedule, dispatch, flagged\nfrom app.helpers import run_sync\n\n"
                 "async def handler(job):\n"
-                "    submit(job())\n    schedule(job())\n    dispatch(job(), runner=run_sync)\n"
+                "    submit(job())\n    schedule(job())\n    dispatch(job(), runner=run_sync)\n    flagged(job())\n"
             ),
         }
     ),
@@ -353,10 +357,14 @@ INVALID = [
                 "    return None\n\n"
                 "def dispatch(coro, runner=run_sync):\n"
                 "    loop = asyncio.get_event_loop()\n"
-                "    return runner(coro) if loop.is_running() else None\n"
+                "    return runner(coro) if loop.is_running() else None\n\n"
+                "def flagged(coro):\n"
+                "    try:\n        asyncio.get_running_loop()\n        in_loop = True\n"
+                "    except RuntimeError:\n        in_loop = False\n"
+                "    if in_loop:\n        run_sync(coro)\n"
             ),
             _APP + "api.py": (
-                "from app.bridge import submit, schedule, first, later, dispatch\n"
+                "from app.bridge import submit, schedule, first, later, dispatch, flagged\n"
                 "from app.helpers import run_sync\n\n"
                 "async def handler(job):\n"
                 "    submit(job())  # expect: ASY003\n"
@@ -364,6 +372,7 @@ INVALID = [
                 "    first(job())  # expect: ASY003\n"
                 "    later(job())()\n"
                 "    dispatch(job(), runner=run_sync)  # expect: ASY003\n"
+                "    flagged(job())  # expect: ASY003\n"
             ),
         }
     ),

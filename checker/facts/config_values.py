@@ -40,12 +40,13 @@ from archcheck.facts.names import (
     deciding_scope,
     definition_parts,
     dotted,
+    ends_by_leaving,
     every_alias,
-    leaves,
     own_nodes,
     qualified,
     rebound_names,
     starts_at,
+    swallows_as_written,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
@@ -937,7 +938,8 @@ class _Gatherer:
                 self._fallback_loop_else(statement)
             empty = frames[-1].empty_after  # (names the rest of this block sees empty: an early exit)
             passes = all(isinstance(s, ast.Pass) for s in chain[0].orelse) if chain else False
-            if len(chain) == 1 and passes and leaves(chain[0].body):  # (`else: pass` too)
+            leaving = len(chain) == 1 and ends_by_leaving(chain[0].body, swallows_as_written)
+            if leaving and passes:  # (`else: pass` too; a `return` inside a `with` too)
                 tested = _tested_for_nothing(chain[0].test, for_value=True)
                 read = state.get(tested, _EMPTY).read if isinstance(tested, str) else None
                 if isinstance(tested, str) and read is not None:  # `if X: return` then `X = url`

@@ -48,6 +48,7 @@ from archcheck.facts.names import (
     DECLARED_TYPE,
     MATCH_STATEMENTS,
     SCOPES,
+    SWALLOWS,
     TRIES,
     Bound,
     Function,
@@ -60,8 +61,10 @@ from archcheck.facts.names import (
     deciding_scope,
     definition_parts,
     dotted,
+    ends_by_leaving,
     every_alias,
     first_parameter,
+    irrefutable,
     leaves,
     own_nodes,
     parameters,
@@ -105,8 +108,7 @@ _NESTED_GUARDS = 16  # blocks within blocks whose ends are judged for a guard
 _UNKNOWN = 1 << 30  # (more levels than any file nests)
 _BROAD_ERRORS = frozenset({"RuntimeError", "Exception", "BaseException"})
 _PROBE_ERRORS = frozenset({"RuntimeError"})  # what a probe raises when no loop runs
-_RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
-_SWALLOWS = _RAISES | {"suppress"}  # context managers after which the code runs though the body raised
+_RAISES = SWALLOWS - {"suppress"}
 
 
 # text without these holds no loop factory or running-loop probe: no name needs tracking
@@ -114,6 +116,7 @@ _FACTORY_MARKERS = ("get_event_loop", "new_event_loop", "get_running_loop", "Eve
 # the keyword that names the coroutine: ``asyncio.run(main=...)``, ``run_until_complete(future=...)``
 COROUTINE_KEYWORDS = frozenset({"main", "future"})
 _TRACKED = LOOP_FACTORIES | RUNNING_LOOP | RUNNING_PROBES | _RUNNING_OR_NONE
+_GUARD_CALLS = RUNNING_PROBES | _RUNNING_OR_NONE  # (and ``is_running``): what a guard calls
 
 
 @dataclass(frozen=True)
@@ -410,7 +413,7 @@ class _Gatherer:
         stack: List[Tuple[Sequence[ast.stmt], _Context]],
         replaced: bool = False,
     ) -> None:
-        if not self.marks.covers(node):
+        if not self._walked(node, ctx):
             return  # no line of it may hold a loop entry (its guards are judged by the block)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._expressions(definition_parts(node), ctx)
@@ -538,7 +541,7 @@ class _Gatherer:
     def _expressions(self, roots: Sequence[object], ctx: _Context) -> None:
         """Find loop entries in expressions; lambdas are sync scopes, ``x if test else y`` may guard."""
         todo: List[Tuple[ast.AST, _Context, bool]] = [
-            (r, ctx, False) for r in roots if isinstance(r, ast.AST) and self._marked(r)
+            (r, ctx, False) for r in roots if isinstance(r, ast.AST) and self._walked(r, ctx)
         ]
         while todo:
             node, here, awaited = todo.pop()
@@ -568,11 +571,13 @@ class _Gatherer:
             for child in child_nodes(node):
                 todo.append((child, here, isinstance(node, ast.Await)))
 
-    def _marked(self, node: ast.AST) -> bool:
-        """Does ``node`` span a line that may hold a loop entry (nodes without lines: maybe)?"""
+    def _walked(self, node: ast.AST, ctx: _Context) -> bool:
+        """Does ``node`` span a line that may hold a loop entry (nodes without lines: maybe)?
+        Looking for guarded calls, the marks are the guards' words, and a function that holds
+        one is walked whole (a flag a probe set guards a line that names none)."""
         if not isinstance(node, (ast.stmt, ast.expr)):
             return True
-        return self.marks.covers(node)
+        return self.marks.covers(node) or (self.guarded_calls is not None and ctx.frame is not None)
 
     def _maybe_entry(self, call: ast.Call, ctx: _Context) -> None:
         func = call.func
@@ -1011,11 +1016,11 @@ class _Gatherer:
                 handlers = [self._levels_to_end_idle(h.body, ctx) for h in node.handlers]
                 found = min(self._levels_to_end_idle(node.finalbody, ctx), max([body, *handlers]))
         elif isinstance(node, (ast.With, ast.AsyncWith)):  # unless it may swallow what the body raised
-            if not any(self._called(item.context_expr, _SWALLOWS, ctx) for item in node.items):
+            if not any(self._called(item.context_expr, SWALLOWS, ctx) for item in node.items):
                 found = self._levels_to_end_idle(node.body, ctx)
         elif isinstance(node, MATCH_STATEMENTS):
             cases: List[Any] = getattr(node, "cases", [])
-            if cases and cases[-1].guard is None and _irrefutable(cases[-1].pattern):
+            if cases and cases[-1].guard is None and irrefutable(cases[-1].pattern):
                 found = max(self._levels_to_end_idle(case.body, ctx) for case in cases)
         self._passes_idle[id(node)] = found
         return found
@@ -1031,11 +1036,14 @@ class _Gatherer:
     def _probe_then_leave(self, node: ast.Try, ctx: _Context) -> bool:
         """A ``try`` that probes the running loop and whose body, or its ``else``, leaves when
         the probe raised nothing: when a loop runs."""
-        return (
-            self._probes_running_loop(node)
-            and (leaves(node.body) or leaves(node.orelse))
-            and all(self._guards(node, h, ctx) for h in node.handlers)
-        )
+        if not self._probes_running_loop(node):
+            return False
+
+        def swallows(block: Union[ast.With, ast.AsyncWith]) -> bool:
+            return any(self._called(item.context_expr, SWALLOWS, ctx) for item in block.items)
+
+        through = ends_by_leaving(node.body, swallows) or ends_by_leaving(node.orelse, swallows)
+        return through and all(self._guards(node, h, ctx) for h in node.handlers)
 
     def _levels_to_end_idle(self, body: Sequence[ast.stmt], ctx: _Context) -> int:
         """How many nested blocks must be read to see that the end of ``body`` is reached only
@@ -1049,20 +1057,6 @@ class _Gatherer:
 def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:
     """The value of the first of ``call``'s keyword arguments named one of ``names``."""
     return next((k.value for k in call.keywords if k.arg in names), None)
-
-
-def _irrefutable(pattern: ast.pattern) -> bool:
-    """Does a ``case`` pattern match every subject (``case _:``, ``case x:``, ``case _ | 1:``)?"""
-    todo = [pattern]
-    while todo:  # (`as` and `|` may nest deep)
-        node = todo.pop()
-        if isinstance(node, ast.MatchAs):
-            if node.pattern is None:
-                return True
-            todo.append(node.pattern)
-        elif isinstance(node, ast.MatchOr):
-            todo += node.patterns
-    return False
 
 
 def _compared_to_bool(node: Optional[ast.expr]) -> Optional[bool]:
@@ -1117,7 +1111,12 @@ def guarded_calls(source: ParsedSource, aliases: Mapping[str, str]) -> FrozenSet
     run_in_new_loop(coro)`` after a probe. The call graph makes no edge of them."""
     if source.ast_tree is None or not may_guard(source):
         return frozenset()
-    gatherer = _Gatherer(source, aliases, LoopCalls(), screen=False)
+    gatherer = _Gatherer(source, aliases, LoopCalls(), screen=True)
+    words = {q.rsplit(".", 1)[-1] for q in _GUARD_CALLS} | {"is_running"}
+    words |= {local for local, target in every_alias(aliases) if target in _GUARD_CALLS}
+    gatherer.marks = source.marked_where((), words)  # the functions that may guard a call
+    if not gatherer.marks.any():
+        return frozenset()
     gatherer.guarded_calls = set()
     gatherer.gather(source.ast_tree)
     return frozenset(gatherer.guarded_calls)

@@ -243,6 +243,68 @@ def leaves(body: Sequence[ast.stmt]) -> bool:
     return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
 
 
+_LEAVING_DEPTH = 16  # blocks within blocks read for ``ends_by_leaving``
+# context managers after which code runs though the body raised (by the name called)
+SWALLOWS = frozenset({"suppress", "raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+
+
+def swallows_as_written(block: Union[ast.With, ast.AsyncWith]) -> bool:
+    """Does a ``with`` call a context manager named as one that swallows what its body raised
+    (``suppress(...)``, ``pytest.raises(...)``), by the name as written?"""
+    return any(
+        isinstance(item.context_expr, ast.Call)
+        and (dotted(item.context_expr.func) or "").rsplit(".", 1)[-1] in SWALLOWS
+        for item in block.items
+    )
+
+
+def ends_by_leaving(
+    body: Sequence[ast.stmt], swallows: Callable[[Union[ast.With, ast.AsyncWith]], bool], depth: int = 0
+) -> bool:
+    """Does a block never reach its end: it ``leaves``, or its last statement is a block each
+    way out of which leaves: ``if True:`` (or an ``if`` whose branches all do), a ``with``
+    that may not swallow what its body raised (``swallows``), a ``try`` whose body or ``else``
+    and every handler do (or whose ``finally`` does), a ``match`` whose last case matches
+    anything and all of whose cases do? Read ``_LEAVING_DEPTH`` blocks deep (deeper: no)."""
+    if leaves(body):
+        return True
+    if not body or depth >= _LEAVING_DEPTH:
+        return False
+    last, deeper = body[-1], depth + 1
+    if isinstance(last, ast.If):
+        if isinstance(last.test, ast.Constant):  # `if True:` never takes its `else`, `if False:` its body
+            taken = last.body if last.test.value else last.orelse
+            return ends_by_leaving(taken, swallows, deeper)
+        return ends_by_leaving(last.body, swallows, deeper) and ends_by_leaving(last.orelse, swallows, deeper)
+    if isinstance(last, (ast.With, ast.AsyncWith)):
+        return not swallows(last) and ends_by_leaving(last.body, swallows, deeper)
+    if isinstance(last, TRIES):
+        if ends_by_leaving(last.finalbody, swallows, deeper):
+            return True
+        through = any(ends_by_leaving(way, swallows, deeper) for way in (last.body, last.orelse))
+        return through and all(ends_by_leaving(h.body, swallows, deeper) for h in last.handlers)
+    if isinstance(last, MATCH_STATEMENTS):
+        cases: List[Any] = getattr(last, "cases", [])
+        if not (cases and cases[-1].guard is None and irrefutable(cases[-1].pattern)):
+            return False
+        return all(ends_by_leaving(case.body, swallows, deeper) for case in cases)
+    return False
+
+
+def irrefutable(pattern: ast.pattern) -> bool:
+    """Does a ``case`` pattern match every subject (``case _:``, ``case x:``, ``case _ | 1:``)?"""
+    todo = [pattern]
+    while todo:  # (`as` and `|` may nest deep)
+        node = todo.pop()
+        if isinstance(node, ast.MatchAs):
+            if node.pattern is None:
+                return True
+            todo.append(node.pattern)
+        elif isinstance(node, ast.MatchOr):
+            todo += node.patterns
+    return False
+
+
 def rebound_names(statement: ast.stmt) -> List[str]:
     """The names (``self.x`` too) a statement binds in its own code other than by ``=`` and
     ``:=`` (``assigned_values``): ``def``, ``class``, ``import``, a ``for`` target, ``with ...

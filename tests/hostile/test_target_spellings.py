@@ -232,6 +232,25 @@ FALLBACKS = {
         'import os\nimport httpx\ndef f():\n    if url := os.getenv("U"):\n        return\n'
         '    url = "http://localhost:8000/"\n    httpx.get(url)\n'
     ),
+    # an early exit inside a `with`, an `if True:`, a `try` or a `match` of the test's branch
+    "bj": (
+        'import os\nimport httpx\ndef f():\n    url = os.getenv("U")\n    if url:\n        with lock:\n'
+        '            return\n    url = "http://localhost:8000/"\n    httpx.get(url)\n'
+    ),
+    "bk": (
+        'import os\nimport httpx\ndef f():\n    url = os.getenv("U")\n    if url:\n        if True:\n'
+        '            return\n    url = "http://localhost:8000/"\n    httpx.get(url)\n'
+    ),
+    "bl": (
+        'import os\nimport httpx\ndef f():\n    url = os.getenv("U")\n    if url:\n        try:\n'
+        "            return httpx.get(url)\n        except ValueError:\n            raise\n"
+        '    url = "http://localhost:8000/"\n    httpx.get(url)\n'
+    ),
+    "bm": (
+        'import os\nimport httpx\ndef f(kind):\n    url = os.getenv("U")\n    if url:\n        match kind:\n'
+        "            case 1:\n                return\n            case _:\n                raise ValueError\n"
+        '    url = "http://localhost:8000/"\n    httpx.get(url)\n'
+    ),
     "bc": (
         'import os\nA_URL = os.getenv("X")\nB_URL = os.getenv("Y")\nif not A_URL and not B_URL:\n'
         '    A_URL = "http://localhost:8000/"\n    B_URL = "http://localhost:8001/"\n'
@@ -326,6 +345,22 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     ),
     # run 86a: a test that may be true while the name is set
     "ad": 'import os\nAPI_URL = os.getenv("X")\nif DEBUG or not API_URL:\n    API_URL = "http://localhost:8000/"\n',
+    # an early exit that may not be taken while the name is set: under another test, inside a
+    # `with` that swallows what its body raised, in a `try` whose handler goes on
+    "ag": (
+        'import os\nimport httpx\ndef f():\n    url = os.getenv("U")\n    if url:\n        if DEBUG:\n'
+        '            return\n    url = "http://localhost:8000/"\n    httpx.get(url)\n'
+    ),
+    "ah": (
+        'import os\nimport httpx\nimport contextlib\ndef f():\n    url = os.getenv("U")\n    if url:\n'
+        "        with contextlib.suppress(ValueError):\n            raise ValueError\n"
+        '    url = "http://localhost:8000/"\n    httpx.get(url)\n'
+    ),
+    "ai": (
+        'import os\nimport httpx\ndef f():\n    url = os.getenv("U")\n    if url:\n        try:\n'
+        "            return httpx.get(url)\n        except ValueError:\n            pass\n"
+        '    url = "http://localhost:8000/"\n    httpx.get(url)\n'
+    ),
 }
 
 
