@@ -94,6 +94,7 @@ class _Frame:
     secrets: bool = False  # a list, set or dict of secrets (`PASSWORDS = […]`): its values are
     auth_pair: bool = False  # `(user, password)`: `auth=(…)`, `HTTPBasicAuth(…)`
     targets: bool = False  # the targets of an assignment (`[DB_USER, DB_PASSWORD] = …`)
+    nested: bool = False  # targets within targets (`a, (b, DB_PASSWORD) = …`, `[[DB_PASSWORD]] = …`)
     labels: Tuple[Optional[str], ...] = ()  # its elements' names (`… = ("app", "…")`)
 
 
@@ -108,6 +109,9 @@ class _Statement:
     function: Optional[str] = None  # the function a `def` names, or (after `;`) the one it is in
     body: bool = False  # past its header's `:` (a one-line body)
     bracketed: bool = False  # its targets are in brackets (`[DB_PASSWORD] = […]`)
+    # a secret's name among nested targets: every string of its values may be one (their
+    # places are not followed into nested brackets)
+    nested_secret: bool = False
     first: str = ""  # its first token (`if`, `with`, `def`…: a header, then its one-line body)
     annotation_name: Optional[str] = None  # the last name after `target:` (prose: `Example: x.password =`)
 
@@ -208,7 +212,9 @@ def _secret_spans(
         elif _name(token) is not None:
             frame.first_name = frame.first_name or token.string
             targets = len(frames) == 2 and frame.targets and statement.values is None
-            if (len(frames) == 1 or targets) and not statement.annotated:
+            if frame.targets and statement.values is None and (frame.nested or len(frames) > 2):
+                statement.nested_secret = statement.nested_secret or is_secret_name(token.string)
+            elif (len(frames) == 1 or targets) and not statement.annotated:
                 statement.targets[-1] = token.string  # (the last name: `self.db.password`)
                 statement.bracketed = statement.bracketed or targets
             elif len(frames) == 1:
@@ -258,8 +264,13 @@ def _operator(
         opened = _Frame(op, callee=callee, subscript=subscript, around=around)
         opened.secrets = op != "(" and not subscript and label is not None and _names_secrets(label)
         opened.auth_pair = callee.endswith("Auth") or (not callee and op == "(" and label in _AUTH_NAMES)
-        if len(frames) == 1 and op in "([" and not callee and not subscript:
-            opened.targets = statement.first == op  # `(DB_USER, DB_PASSWORD) = …`
+        target = op in "([" and not callee and not subscript
+        if target and statement.values is None and not statement.annotated:
+            after_comma = len(frames) == 1 and previous is not None and previous.string == ","
+            # targets within targets: `[[DB_PASSWORD]] = …`, `a, (b, DB_PASSWORD) = …`
+            opened.targets = opened.nested = after_comma or (len(frames) > 1 and frame.targets)
+        if target and len(frames) == 1:
+            opened.targets = opened.targets or statement.first == op  # `(DB_USER, DB_PASSWORD) = …`
             if (
                 previous is not None
                 and previous.string == "="
@@ -334,7 +345,8 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement) -> boo
         return False  # `headers.get("Authorization")`, `settings["db"]`
     if frame.subscript and len(frames) == 2 and statement.values is None:
         statement.targets[-1] = inner
-    return not _shows_nothing(inner) and bool(_verdict(frame, statement))
+    nested_values = statement.nested_secret and statement.values is not None
+    return not _shows_nothing(inner) and (bool(_verdict(frame, statement)) or nested_values)
 
 
 def _shows_nothing(inner: str) -> bool:

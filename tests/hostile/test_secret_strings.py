@@ -82,6 +82,10 @@ from tests.hostile._project import project, run
         # run 88a: one bracketed target; a password in braces is no replacement field
         ('[DB_PASSWORD] = ["S3cret"]', '[DB_PASSWORD] = ["***"]'),
         ('os.environ.setdefault("DB_PASSWORD", "{Tr0ub&3}")', 'os.environ.setdefault("DB_PASSWORD", "***")'),
+        # run 88a (documented then): targets nested in brackets, whose values are all masked
+        ('[[DB_USER, DB_PASSWORD]] = [["app", "S3cret"]]', '[[DB_USER, DB_PASSWORD]] = [["***", "***"]]'),
+        ('a, (b, DB_PASSWORD) = 1, (2, "S3cret")', 'a, (b, DB_PASSWORD) = 1, (2, "***")'),
+        ('(a, (b, DB_PASSWORD)) = (1, (2, "S3cret"))', '(a, (b, DB_PASSWORD)) = (1, (2, "***"))'),
         # what a function named as a secret returns
         ('def get_password(): return "S3cret"', 'def get_password(): return "***"'),
         (
@@ -120,6 +124,8 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'AUTH_PASSWORD_VALIDATORS = [{"NAME": "x.UserAttributeSimilarityValidator"}]',
         'auth = ("admin", pw)',
         'DB_USER, DB_PASSWORD = "app", pw',
+        'x, (y, z) = "a", ("b", "c")',  # nested targets that name no secret
+        'print(a, (b, "kept"))',
         'def get_token():\n    def inner():\n        return "kept"\n    return make()\n',
         'def password_hint():\n    return "your pet"\n',
         'def get_tokens_unprocessed(self, text):\n    yield 0, Text, "x"\n',
