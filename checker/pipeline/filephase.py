@@ -151,7 +151,8 @@ def analyse_calls(path: str, data: bytes, limit: int = DEFAULT_MAX_FILE_SIZE) ->
     parsed = parse(path, data, limit)  # the call graph reads ``ast`` trees only
     if isinstance(parsed, ParseProblem):
         return CallFacts()
-    guarded = guarded_calls(parsed, import_aliases(gather_imports(parsed))) if may_guard(parsed) else ()
+    guards = parsed.ast_tree is not None and may_guard(parsed)
+    guarded = guarded_calls(parsed, import_aliases(gather_imports(parsed))) if guards else ()
     return CallFacts(gather_calls(parsed, guarded))
 
 
