@@ -7,9 +7,10 @@ Builds the call graph of each service and flags a call, inside an
 modules of the service. The message shows the chain
 (`handle_order -> run_sync -> asyncio.run`). Calls are followed only where
 the target is certain: same-module and imported functions (absolute or
-relative imports, also through a package's `__init__` that re-exports them), `self.`/`cls.`
-methods of one class, methods of objects built from a known class (a local,
-a `self` attribute, or a module-level instance, also when imported), and
+relative imports, also through a package's `__init__` that re-exports
+them), a class's call (its `__init__`) and its methods called through it,
+`self.`/`cls.` methods of one class, methods of objects built from a known
+class (a local, a `self` attribute, or a module-level instance, also when imported), and
 sync functions passed by reference (`validator=self._validate_redis`) to
 code that calls them. A method called on an object of unknown type is never
 guessed. A loop entry that runs only when no loop is running (an `except
@@ -317,6 +318,40 @@ INVALID = [
         }
     ),
     Example(
+        {  # a class's call runs its `__init__`; a class's own methods; a callback registered
+            # where no loop runs is still called later, where one may
+            _APP + "settings.py": (
+                "import asyncio\n\n"
+                "class RemoteConfig:\n"
+                "    def __init__(self):\n        self.data = asyncio.run(fetch())\n\n"
+                "    @classmethod\n    def load(cls):\n        return asyncio.run(fetch())\n\n"
+                "    @staticmethod\n    def load_static():\n        return asyncio.run(fetch())\n"
+            ),
+            _APP + "api.py": (
+                "from app.settings import RemoteConfig\nfrom app import settings\n\n"
+                "async def create():\n    RemoteConfig()  # expect: ASY003\n\n"
+                "async def update():\n    settings.RemoteConfig()  # expect: ASY003\n\n"
+                "async def load():\n    RemoteConfig.load()  # expect: ASY003\n\n"
+                "async def load_static():\n    RemoteConfig.load_static()  # expect: ASY003\n"
+            ),
+            _APP + "health.py": (
+                "import asyncio\n\n"
+                "class Registry:\n"
+                "    def __init__(self):\n        self._validators = {}\n"
+                "    def register(self, name, validator):\n        self._validators[name] = validator\n"
+                "    async def validate(self):\n"
+                "        for name, check in self._validators.items():\n"
+                "            check()  # expect: ASY003\n\n"
+                "class Health:\n"
+                "    def __init__(self):\n        self.registry = Registry()\n"
+                "        try:\n            asyncio.get_running_loop()\n"
+                "        except RuntimeError:\n"
+                "            self.registry.register('redis', validator=self._validate_redis)\n"
+                "    def _validate_redis(self):\n        return asyncio.run(ping())\n"
+            ),
+        }
+    ),
+    Example(
         {  # relative imports: a function, a module, a class and an instance, re-exported too
             _APP + "__init__.py": "",
             _APP + "helpers.py": (
@@ -383,8 +418,10 @@ _SHOWN_CALLS = 12  # functions a message names along a chain
 
 
 def _short(node: Tuple[str, str]) -> str:
-    """A function's own name: ``handle`` of ``(path, "Service.handle")``."""
-    return node[1].rsplit(".", 1)[-1]
+    """A function's own name: ``handle`` of ``(path, "Service.handle")``; a class's
+    ``__init__`` with its class (``Service.__init__``: what a call of the class runs)."""
+    parts = node[1].rsplit(".", 2)
+    return ".".join(parts[-2:]) if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
 
 
 class BlockingLoopEntryViaCall(

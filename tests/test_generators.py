@@ -498,3 +498,76 @@ async def flag_in_with(conn):
             await conn.close()
 """)
     assert [(c.function, c.location.line) for c in found.cleanups] == [("awaits_in_test", 45)]
+
+
+def test_a_flag_is_set_whenever_only_before_the_handler_may_leave_and_until_the_finally_rebinds_it() -> None:
+    """Run 89b: ``if pooled: raise`` before ``collected = True`` in the handler left the flag
+    taken as set whenever it runs; a ``finally`` that binds the flag again before its test still
+    read the handler's value."""
+    found = facts("""
+async def leaves_first(factory, pooled):
+    session = factory()
+    try:
+        yield session
+    except GeneratorExit:
+        if pooled:
+            raise
+        collected = True
+        raise
+    finally:
+        if not collected:
+            await session.close()
+
+async def set_first(factory, pooled):
+    session = factory()
+    try:
+        yield session
+    except GeneratorExit:
+        collected = True
+        if pooled:
+            raise
+        raise
+    finally:
+        if not collected:
+            await session.close()
+
+async def loop_inside(factory, items):
+    session = factory()
+    try:
+        yield session
+    except GeneratorExit:
+        for item in items:
+            if item:
+                break
+        collected = True
+        raise
+    finally:
+        if not collected:
+            await session.close()
+
+async def rebound_in_finally(factory):
+    session = factory()
+    try:
+        yield session
+    except GeneratorExit:
+        collected = True
+        raise
+    finally:
+        collected = session.in_transaction()
+        if not collected:
+            await session.close()
+
+async def rebound_after_the_test(factory):
+    session = factory()
+    try:
+        yield session
+    except GeneratorExit:
+        collected = True
+        raise
+    finally:
+        if not collected:
+            await session.close()
+        collected = False
+""")
+    flagged = [(c.function, c.location.line) for c in found.cleanups]
+    assert flagged == [("leaves_first", 12), ("rebound_in_finally", 51)]

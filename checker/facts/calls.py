@@ -324,13 +324,14 @@ def _own_name(
     an assignment, a loop target: not a def, an import, or an instance whose method is called):
     by a comprehension around the call (``inside``), its function or one around it, or the
     module (``scopes``, innermost first, the module last)? A name called itself (``helper()``)
-    and bound to an instance or a class is not a function of the module either."""
+    and bound to an instance is not a function of the module either (a class is: its call runs
+    its ``__init__``)."""
     head, dot, _ = target.partition(".")
     if binds(inside, head):
         return True
     if head in receivers:
         return False
-    own = ("param", "other") if dot else ("param", "other", "class")
+    own = ("param", "other")
     for index, bindings in enumerate(scopes):
         kinds = bindings.get(head, ())
         if any(kind in own or (not dot and kind.startswith("instance:")) for kind in kinds):

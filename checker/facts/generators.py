@@ -57,6 +57,7 @@ from archcheck.facts.names import (
     every_alias,
     own_nodes,
     qualify,
+    rebound_names,
     scope_split,
     starts_at,
 )
@@ -311,6 +312,8 @@ def _flags(handler: ast.ExceptHandler) -> Dict[str, object]:
             statements += reversed(statement.body)
         elif isinstance(statement, TRIES):
             statements += reversed([*statement.body, *statement.finalbody])
+        elif _may_leave(statement):
+            break  # (`if pooled: raise`: what follows is set only when it does not leave)
         node: ast.AST = statement
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.NamedExpr):
             node = statement.value
@@ -322,6 +325,23 @@ def _flags(handler: ast.ExceptHandler) -> Dict[str, object]:
             if name is not None:
                 flags[name] = value.value if isinstance(value, ast.Constant) else _UNKNOWN
     return flags
+
+
+def _may_leave(statement: ast.stmt) -> bool:
+    """May a statement leave the block it is in (a ``return`` or ``raise`` in its own code, a
+    ``break`` or ``continue`` not of a loop inside it)?"""
+    todo: List[Tuple[ast.AST, bool]] = [(statement, False)]  # (node, inside a loop of the statement)
+    while todo:
+        node, in_loop = todo.pop()
+        if isinstance(node, (ast.Return, ast.Raise)) or (
+            isinstance(node, (ast.Break, ast.Continue)) and not in_loop
+        ):
+            return True
+        if isinstance(node, SCOPES):
+            continue
+        looping = in_loop or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
+        todo += [(child, looping) for child in child_nodes(node)]
+    return False
 
 
 def _when_flagged(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
@@ -357,6 +377,10 @@ def _reads_flag(test: ast.expr, flags: Dict[str, object]) -> bool:
     )
 
 
+_Rebound = Mapping[str, Tuple[int, int]]
+_END = (1 << 62, 0)  # (after every position)
+
+
 def _run_after_flags(
     block: Sequence[ast.stmt], flags: Dict[str, object], awaits: _InOrder
 ) -> Optional[ast.AST]:
@@ -365,7 +389,18 @@ def _run_after_flags(
     a ``try``, ``with``, loop or ``match`` of the ``finally``; one under a test that is not
     known then (``closed = session.is_closed()``, ``not closed or force``) may, and so does
     one in a test itself (``if await conn.ping() or collected:``)."""
-    return _first_run(block, flags, awaits)[0]
+    rebound: Dict[str, Tuple[int, int]] = {}  # a flag -> where the `finally` first binds it again
+    for node in own_nodes(block):
+        names: List[Optional[str]] = []
+        if isinstance(node, ast.NamedExpr):
+            names = [node.target.id]
+        elif isinstance(node, ast.stmt):
+            names = [dotted(target) for target, _ in assigned_values(node)]
+            names += rebound_names(node)
+        for name in names:
+            if name in flags and (name not in rebound or starts_at(node) < rebound[name]):
+                rebound[name] = starts_at(node)
+    return _first_run(block, flags, awaits, rebound)[0]
 
 
 def _case_taken(cases: Sequence[ast.AST], value: object) -> Optional[List[Sequence[ast.stmt]]]:
@@ -390,20 +425,24 @@ def _case_taken(cases: Sequence[ast.AST], value: object) -> Optional[List[Sequen
 
 
 def _first_run(
-    block: Sequence[ast.stmt], flags: Dict[str, object], awaits: _InOrder
+    block: Sequence[ast.stmt], flags: Dict[str, object], awaits: _InOrder, rebound: _Rebound
 ) -> Tuple[Optional[ast.AST], bool]:
     """The first await of ``block`` that runs once the handler set ``flags``, and whether the
     block leaves before its end then (``return``, ``raise``)."""
     for statement in block:
-        found, left = _statement_run(statement, flags, awaits)
+        found, left = _statement_run(statement, flags, awaits, rebound)
         if found is not None or left:
             return found, left
     return None, False
 
 
 def _statement_run(
-    statement: ast.stmt, flags: Dict[str, object], awaits: _InOrder
+    statement: ast.stmt, flags: Dict[str, object], awaits: _InOrder, rebound: _Rebound
 ) -> Tuple[Optional[ast.AST], bool]:
+    if rebound:  # a flag the `finally` bound again before this statement says nothing here
+        flags = {
+            name: value for name, value in flags.items() if rebound.get(name, _END) > starts_at(statement)
+        }
     if isinstance(statement, (ast.Return, ast.Raise)):
         return awaits.first([statement]), True
     if isinstance(statement, (ast.AsyncWith, ast.AsyncFor)):
@@ -422,14 +461,14 @@ def _statement_run(
     elif isinstance(statement, ast.With):
         headers, branches, every_way = [item.context_expr for item in statement.items], [statement.body], True
     elif isinstance(statement, TRIES):
-        found, left = _first_run(statement.body, flags, awaits)
+        found, left = _first_run(statement.body, flags, awaits, rebound)
         if found is not None:
             return found, left
         for part in (*(h.body for h in statement.handlers), statement.orelse):
-            found, _ = _first_run(part, flags, awaits)
+            found, _ = _first_run(part, flags, awaits, rebound)
             if found is not None:
                 return found, False
-        found, finally_left = _first_run(statement.finalbody, flags, awaits)
+        found, finally_left = _first_run(statement.finalbody, flags, awaits, rebound)
         return found, finally_left or left
     elif isinstance(statement, (ast.For, ast.While)):
         headers = [statement.iter if isinstance(statement, ast.For) else statement.test]
@@ -447,7 +486,7 @@ def _statement_run(
         found = awaits.first([header])  # type: ignore[list-item]
         if found is not None:
             return found, False
-    results = [_first_run(branch, flags, awaits) for branch in branches]
+    results = [_first_run(branch, flags, awaits, rebound) for branch in branches]
     for found, _ in results:
         if found is not None:
             return found, False

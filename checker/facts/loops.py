@@ -855,15 +855,17 @@ class _Gatherer:
 
     def _guards(self, probing: ast.AST, handler: ast.ExceptHandler, ctx: _Context) -> bool:
         """Is a handler of a ``try`` that probes for a running loop reached only while none
-        runs? It catches the probe's ``RuntimeError`` by name; or it catches a broader class
-        (``Exception``, ``BaseException``, bare) and nothing else in the ``try`` can raise: the
+        runs? It catches the probe's ``RuntimeError`` by name, and nothing else; or it catches a
+        broader class (``Exception``, ``BaseException``, bare) or others besides ``RuntimeError``
+        (``except (RuntimeError, ValueError):``) and nothing else in the ``try`` can raise: the
         probe is the ``try``'s only code but for plain names and constants (else ``json.loads``
         failing in a running loop would lead there too)."""
         if self._raises_itself(probing, handler):
             return False  # `raise RuntimeError(…)` after the probe reaches the handler while a loop runs
-        if handler.type is not None and _catches(handler.type, _PROBE_ERRORS):
+        if handler.type is not None and _catches_only(handler.type, _PROBE_ERRORS):
             return True
-        if not _catches(handler.type, _BROAD_ERRORS):
+        # (`except (RuntimeError, ValueError):` is reached by a ValueError of other code too)
+        if not (_catches(handler.type, _BROAD_ERRORS) or _catches(handler.type, _PROBE_ERRORS)):
             return False
         known = self._only_probes.get(id(probing))  # once per `try`, not once per handler
         if known is None:
@@ -1086,6 +1088,12 @@ def _catches(handler_type: Optional[ast.expr], names: FrozenSet[str]) -> bool:
         return True
     kinds = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
     return any((dotted(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
+
+
+def _catches_only(handler_type: ast.expr, names: FrozenSet[str]) -> bool:
+    """Does an ``except`` clause catch only classes of ``names`` (by their last name)?"""
+    kinds = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
+    return all((dotted(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
 
 
 def is_main_guard(test: ast.expr) -> bool:

@@ -208,7 +208,10 @@ class CallGraph:
         """Make the edges into ``nodes`` complete: process every file that may call one of them."""
         names: Dict[str, Set[str]] = {}  # defining file -> names of functions there
         for path, qualname in nodes:
-            names.setdefault(path, set()).add(qualname.rsplit(".", 1)[-1])
+            parts = qualname.rsplit(".", 2)
+            # (a class's `__init__` runs where the class is called: its name is written there)
+            named = parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
+            names.setdefault(path, set()).add(named)
         wanted: Dict[str, Set[str]] = {}  # candidate caller file -> names it may call
         for path, found in names.items():
             owner = self.layout.owner(path)
@@ -287,6 +290,33 @@ class CallGraph:
     def _function(self, path: str, name: str) -> Optional[Node]:
         return (path, name) if self._known((path, name)) else None
 
+    def _callable(self, place: Optional[Tuple[str, str]], through_class: bool = False) -> Optional[Node]:
+        """The function a call of the name at ``place`` runs: the function itself, or the
+        ``__init__`` of a class (a class's call runs it); with ``through_class``, a method named
+        through its class is one only where it takes no instance (``_class_method``)."""
+        if place is None:
+            return None
+        if place[1] in self.files.classes(place[0]):
+            return self._method(place, "__init__")
+        found = self._function(*place)
+        if (
+            through_class
+            and found is not None
+            and "." in place[1]
+            and place[1].split(".")[0] in self.files.classes(place[0])
+        ):
+            return self._class_method(found)
+        return found
+
+    def _class_method(self, node: Optional[Node]) -> Optional[Node]:
+        """A method called through its class (``Config.load()``), where that call runs it: a
+        class or static method, not one whose first parameter is ``self`` (the instance it
+        would be passed is not known)."""
+        method = self._def(node) if node is not None else None
+        if method is None or method.params[:1] == ("self",):
+            return None
+        return node
+
     def _method(self, place: Optional[Tuple[str, str]], method: str) -> Optional[Node]:
         if place is None:
             return None
@@ -344,16 +374,16 @@ class CallGraph:
                 found = self._function(path, f"{scope}.<locals>.{head}")
                 scope = scope.rsplit(".<locals>.", 1)[0] if ".<locals>." in scope else ""
             found = found or self._function(path, head)
-            if found is None:
-                symbol = self._imported(path, target)
-                found = self._function(*symbol) if symbol else None
+            if found is None:  # an imported function, or a class: `Config()` runs its `__init__`
+                found = self._callable(self._class(path, head) or self._imported(path, target))
         else:
             built = self._type_of(caller, path, head) if len(parts) == 2 else None
             if built is not None:
                 found = self._method(self._class(*built), parts[1])
+            elif len(parts) == 2 and self._class(path, head) is not None:  # `Config.load()`
+                found = self._class_method(self._method(self._class(path, head), parts[1]))
             else:
-                symbol = self._imported(path, target)
-                found = self._function(*symbol) if symbol else None
+                found = self._callable(self._imported(path, target), through_class=True)
         if found is None or not self._same_service(path, found[0]):
             return None
         return found
@@ -377,12 +407,11 @@ class CallGraph:
         path, _ = node
         caller = self.defs[node]
         for index, call in enumerate(caller.calls):
-            if call.guarded:  # made only when no loop runs: it enters none from a running one
-                continue
             callee_node = self.resolve(path, caller, call.target)
             if callee_node is None:
                 continue
-            self._edge(node, callee_node, call.location, (node, index, 0))
+            if not call.guarded:  # (one made only when no loop runs enters none from a running one)
+                self._edge(node, callee_node, call.location, (node, index, 0))
             for number, (slot, ref) in enumerate(call.refs, start=1):
                 passed = self.resolve(path, caller, ref)
                 if passed is None:  # the callee's own facts matter only when a function is passed
@@ -390,10 +419,11 @@ class CallGraph:
                 callee = self._def(callee_node)
                 param = self._param_for(callee, slot, bound="." in call.target) if callee else None
                 if callee is not None and param is not None:
-                    self._add_reference(callee_node, callee, param, passed, (node, index, number))
+                    order = (node, index, number)
+                    self._add_reference(callee_node, callee, param, passed, order, call.guarded)
 
     def _add_reference(
-        self, callee_node: Node, callee: DefFact, param: str, passed: Node, order: Order
+        self, callee_node: Node, callee: DefFact, param: str, passed: Node, order: Order, guarded: bool
     ) -> None:
         """``passed`` is handed to ``callee`` as ``param``: who ends up calling it? The callee where
         it calls the parameter (its first call stands for all), and each method of its class that
@@ -409,7 +439,7 @@ class CallGraph:
             for p, attr in callee.stores:
                 uses[1].setdefault(p, set()).add(attr)
         calls, stores = uses
-        if param in calls:
+        if param in calls and not guarded:  # (called during a call made only where no loop runs)
             self._edge(callee_node, passed, calls[param], order)
         stored = stores.get(param)
         if not stored or callee.class_name is None:

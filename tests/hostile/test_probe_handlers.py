@@ -2,9 +2,11 @@
 handler (and the code after a ``try`` that returns) "reached only while no loop runs", even
 when other code in the ``try`` can raise into it while a loop runs (``json.loads`` failing).
 
-A handler that catches the probe's ``RuntimeError`` by name still guards (the real pattern: in
-the corpora, every such handler does); one that catches only ``Exception``, ``BaseException``
-or everything guards only when the probe is all the ``try`` does.
+A handler that catches the probe's ``RuntimeError`` by name, and nothing else, still guards
+(the real pattern: in the corpora, every such handler does); one that catches ``Exception``,
+``BaseException``, everything, or other classes besides ``RuntimeError`` (run 89b: ``except
+(RuntimeError, ValueError):`` after ``int(raw)``) guards only when the probe is all the ``try``
+does.
 """
 
 from __future__ import annotations
@@ -49,6 +51,13 @@ async def runtime_error_by_name(raw):
         asyncio.get_running_loop()
         return json.loads(raw)
     except (ValueError, RuntimeError):
+        return asyncio.run(fetch())  # yes
+
+
+async def runtime_error_with_others_after_the_probe_only():
+    try:
+        asyncio.get_running_loop()
+    except (RuntimeError, ValueError):
         return asyncio.run(fetch())
 
 
