@@ -900,6 +900,11 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         sys.stdout = _ClosedStdout()
     _whole_stdout()
     try:
+        os.getcwd()
+    except OSError as exc:  # started in a folder that was deleted (or is no longer readable)
+        _error(f"error: cannot read the working directory: {exc.strerror or exc}")
+        sys.exit(EXIT_ERROR)
+    try:
         try:
             code = cli.main(args, prog_name="archcheck", standalone_mode=False)
         except _StdoutFailed as exc:
