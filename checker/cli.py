@@ -778,10 +778,18 @@ def _error(message: str, masked: bool = False) -> None:
     from archcheck.output import escape  # start-up time: only runs that fail load it
 
     try:
-        shown = message if masked else _masked_problem(message)
-        click.echo(f"archcheck: {escape.text(shown)}", err=True)
+        # (escaped first: a value's line break, `\n` then, is inside the quote that masks it)
+        shown = escape.text(message)
+        shown = shown if masked else _masked_problem(shown)
+        click.echo(f"archcheck: {shown}", err=True)
     except OSError:  # standard error is cut short too: the exit code still says what happened
         _drop(sys.stderr)
+
+
+def _escaped(text: str) -> str:
+    from archcheck.output import escape  # start-up time: only runs that fail load it
+
+    return escape.text(text)
 
 
 def _masked_problem(problem: str) -> str:
@@ -926,7 +934,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         _error(f"error: {exc.format_message()}")
         code = EXIT_ERROR
     except ConfigError as exc:
-        _error(f"error: {'; '.join(map(_masked_problem, exc.problems))}", masked=True)
+        _error(f"error: {'; '.join(_masked_problem(_escaped(p)) for p in exc.problems)}", masked=True)
         code = EXIT_ERROR
     except (UserError, WriteError) as exc:
         _error(f"error: {exc}")

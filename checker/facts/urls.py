@@ -466,7 +466,9 @@ def _code_value(text: str, start: int) -> Optional[int]:
 
 
 # a quoted value: up to its closing quote (past escaped ones), or the line's end
-_QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
+# (a backslash escapes what follows it on its line: one at a line's end, or the text's, ends
+# the string there, as a string of one line is read)
+_QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|\\(?=\n|\Z)|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
 _UNQUOTED = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")  # an unquoted value: a word
 # a value that is a placeholder, not a secret: `%s`, `%(password)s`, `{}`, `{0}`, `$DB_PASSWORD`,
 # `${TOKEN}` (a logging call's `"token: %s"`, a template): masked, a `--diff` would not apply
@@ -584,7 +586,9 @@ def _masked_strings(text: str, start: int, unclosed: Dict[str, int]) -> List[Tup
         inner = (start + len(quote), end - len(quote) if closed else end)
         kept = closed and (inner[0] == inner[1] or _PLACEHOLDER.fullmatch(text, *inner) is not None)
         if not kept and not text.startswith(MASK, inner[0]):
-            found.append((start, end, f"{quote}{MASK}{quote if closed else ''}"))
+            body = text[inner[0] : inner[1]]  # (a triple-quoted one keeps its line breaks)
+            shown = re.sub(r"[^\r\n]+", MASK, body) if "\n" in body or "\r" in body else MASK
+            found.append((start, end, f"{quote}{shown}{quote if closed else ''}"))
         following = _NEXT_STRING.match(text, end) if closed else None
         if following is None:
             break
@@ -606,8 +610,7 @@ def _string_end(text: str, start: int, unclosed: Dict[str, int]) -> Tuple[str, i
             return quote, len(text), False
         return quote, end + 3, True
     quoted = _QUOTED.match(text, start)
-    assert quoted is not None  # (it matches any quote)
-    end = quoted.end()
+    end = quoted.end() if quoted is not None else start + 1  # (it matches any quote)
     return first, end, end - start > 1 and text[end - 1] == first
 
 

@@ -173,3 +173,31 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
     assert result.returncode == 2 and len(err.splitlines()) == 1
     assert "S3cretPW" not in err and "ghp_TOKEN123" not in err
     assert "postgresql://admin:***@db/x" in err and "https://deploy:***@github.com/o/r" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # run 89a: a quoted value ending in a backslash at a line's end, or the text's, failed an
+        # assertion (the whole run lost); a masked triple-quoted value lost its line breaks
+        ('# windows: password="C:\\\nx = 1\n', '# windows: password="***\nx = 1\n'),
+        ('password="x\\', 'password="***'),
+        ('password="a\\"b" ok', 'password="***" ok'),
+        ('password = """\nabc\ndef\n', 'password = """\n***\n***\n'),
+        ('x = 1\npassword = """abc\n\n', 'x = 1\npassword = """***\n\n'),
+    ],
+)
+def test_a_quoted_value_ending_in_a_backslash_or_over_lines_is_masked_line_by_line(
+    text: str, masked: str
+) -> None:
+    assert mask_credentials(text) == masked
+
+
+def test_a_value_with_a_line_break_in_an_error_is_masked_whole(tmp_path: Path) -> None:
+    """Run 89a: ``--service 'token="x\\ny"'``: the masking of the error failed (a traceback that
+    quoted the value); the line break is escaped first, so the quote masks the value whole."""
+    root = project(tmp_path, {"m.py": "x = 1\n"})
+    result = run(root, "--service", 'token="Hunter2S3cr3t\nsecond"')
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and "Hunter2" not in lines[0] and "second" not in lines[0], lines

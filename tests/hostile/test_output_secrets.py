@@ -320,7 +320,8 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
         ('connect(password=r"S3cret")', 'connect(password=r"***")'),
         ('connect(password=b"S3cret".decode())', 'connect(password=b"***".decode())'),
         ('connect(password="""S3cret""")', 'connect(password="""***""")'),
-        ("connect(password='''S3cret\nmore''')\nx = 1", "connect(password='''***''')\nx = 1"),
+        # (run 89a: each line masked, the line breaks kept)
+        ("connect(password='''S3cret\nmore''')\nx = 1", "connect(password='''***\n***''')\nx = 1"),
         ('connect(api_key=("S3cret"))', 'connect(api_key=("***"))'),
         (
             'db_password: Annotated[str, Field(min_length=8)] = "S3cret"',
