@@ -350,7 +350,7 @@ _SECRET_NAME = (
 # calls that look a key up, then take its default (`os.getenv("X", "…")`, `config("X", default="…")`)
 SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})
 _SECRET_PAIR = re.compile(
-    rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\1"""
+    rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\\?\1"""
     rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\2[ \t]*\])"""  # `os.environ["DB_PASSWORD"] = "…"`
     r"""[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
@@ -543,6 +543,12 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
             string = None if around else _STRING_START.match(text, start)
             start = string.end() if string is not None else start
+            if around and text.startswith(('\\"', "\\'"), start):  # `\"password\": \"…\"` in a string
+                end = _escaped_string_end(text, start)
+                if not text.startswith(MASK, start + 2):
+                    parts += [text[done : start + 2], MASK]
+                    done = end
+                continue
             first = text[start : start + 1]
             if first in ("'", '"'):  # strings: each masked to its closing quote (kept), or the line's end
                 for begin, end, shown in _masked_strings(text, start, unclosed):
@@ -594,6 +600,19 @@ def _masked_strings(text: str, start: int, unclosed: Dict[str, int]) -> List[Tup
             break
         start = following.end()
     return found
+
+
+def _escaped_string_end(text: str, start: int) -> int:
+    """Where a string quoted by escaped quotes inside another (``\\"…\\"``) ends: at its closing
+    escaped quote, else at the end of the string around it or of the line."""
+    quote = text[start + 1]
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    close = text.find("\\" + quote, start + 2, line_end)
+    if close >= 0:
+        return close
+    bare = text.find(quote, start + 2, line_end)  # (the quote that closes the string around it)
+    return bare if bare >= 0 else line_end
 
 
 def _string_end(text: str, start: int, unclosed: Dict[str, int]) -> Tuple[str, int, bool]:

@@ -185,6 +185,13 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
         ('password="a\\"b" ok', 'password="***" ok'),
         ('password = """\nabc\ndef\n', 'password = """\n***\n***\n'),
         ('x = 1\npassword = """abc\n\n', 'x = 1\npassword = """***\n\n'),
+        # run 89a: a value quoted by escaped quotes in a string (JSON, a connection string)
+        (
+            'BODY = "{\\"user\\": \\"app\\", \\"password\\": \\"S3cret\\"}"',
+            'BODY = "{\\"user\\": \\"app\\", \\"password\\": \\"***\\"}"',
+        ),
+        ('CONN = "Server=db;Password=\\"S3cr3t;Pw\\";"', 'CONN = "Server=db;Password=\\"***\\";"'),
+        ('LINE = "export DB_PASSWORD=\\"S3cret\\""', 'LINE = "export DB_PASSWORD=\\"***\\""'),
     ],
 )
 def test_a_quoted_value_ending_in_a_backslash_or_over_lines_is_masked_line_by_line(
