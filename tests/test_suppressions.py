@@ -24,6 +24,15 @@ def test_parse_comment() -> None:
         "2027-03-31",
     )
     assert parse_comment("# noqa") is None
+    # run 89a: a list in another bracket or after another mark silenced every code; it names none
+    assert parse_comment("# archcheck: ignore(IMP001)") == (("(IMP001)",), "")
+    assert parse_comment("# archcheck: ignore:IMP001") == ((":IMP001",), "")
+    assert parse_comment("# archcheck: ignore=IMP001, ASY001 until=2030-01-01") == (
+        ("=IMP001,",),
+        "2030-01-01",
+    )
+    assert parse_comment("# archcheck: ignore until=2030-01-01") == ((), "2030-01-01")
+    assert parse_comment("# archcheck: ignore  # why") == ((), "")
 
 
 def test_python_comments_cover_their_multi_line_statement_only() -> None:
