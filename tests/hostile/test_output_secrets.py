@@ -434,6 +434,11 @@ def test_a_fix_shows_no_secret_however_its_string_is_written(tmp_path: Path) -> 
         '    asyncio.run(connect(password=r"S3cretA"))\n'
         '    asyncio.run(connect(password="""S3cretB"""))\n'
         '    asyncio.run(connect(api_key=("S3cretC")))\n'
+        # run 89a: shapes only the token reading masks, in a fix as in a `--diff`
+        '    asyncio.run(connect(password=cast(str, "S3cretD")))\n'
+        '    asyncio.run(connect(password=None if debug else "S3cretE"))\n'
+        '    asyncio.run(monkeypatch.setenv("DB_PASSWORD", "S3cretF"))\n'
+        '    asyncio.run(fetch(url, auth=("admin", "S3cretG")))\n'
     )
     root = project(tmp_path, {"main.py": code})
     for args in (("--format", "json"), ("--format", "sarif"), ("--show-fixes",), ("--diff",)):
