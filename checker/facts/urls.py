@@ -341,8 +341,14 @@ def mask_credentials(text: str, prose: bool = False) -> str:
 # names that say their value is a secret, as the end of a pair's name (`db_password`,
 # `--db-password`, `SECRET_KEY`); not `key`, `sig` or `auth` alone: code names those too
 _SECRET_NAME = (
-    r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|jwt|api[_-]?key|apikey"
+    r"(?:(?<!by)(?<!com)(?<!sur)(?<!tres)(?<!over)(?<!under)pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|jwt|api[_-]?key|apikey"
     r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth)[_-]?(?:key|token|secret))"
+)
+# what may follow a secret's name in a name: a deployment or a role (`DB_PASSWORD_PROD`,
+# `JWT_SECRET_STAGING`, `jwt_secret_value`; a number is read by the token reading only)
+_NAME_SUFFIX = (
+    r"(?:[_-](?:prod|production|staging|stage|dev|development|test|testing|qa|uat|local|preview"
+    r"|sandbox|value|old|new|backup|primary|secondary|current|previous|fallback)){0,3}"
 )
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
 # starts; the value is read after it (a quoted string up to its closing quote, else a word)
@@ -350,11 +356,11 @@ _SECRET_NAME = (
 # calls that look a key up, then take its default (`os.getenv("X", "…")`, `config("X", default="…")`)
 SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})
 _SECRET_PAIR = re.compile(
-    rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}\\?\1"""
-    rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\2[ \t]*\])"""  # `os.environ["DB_PASSWORD"] = "…"`
+    rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\\?\1"""
+    rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\2[ \t]*\])"""  # `os.environ["DB_PASSWORD"] = "…"`
     r"""[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
-    rf"""|\b(?:{"|".join(sorted(SECRET_LOOKUPS))})\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}\3\s*,\s*"""
+    rf"""|\b(?:{"|".join(sorted(SECRET_LOOKUPS))})\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\3\s*,\s*"""
     r"""(?:\w+[ \t]*=[ \t]*[\w.]+[ \t]*,\s*){0,4}(?:default[ \t]*=[ \t]*)?"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
@@ -503,7 +509,7 @@ _BEARER = re.compile(
 
 
 _STATUS_WORD = re.compile(r"(?i)pass[ \t]*:[ \t]*")  # `PASS: test name`, a status, not a secret's name
-_ENDS_AS_SECRET = re.compile(rf"(?i){_SECRET_NAME}[\"']?\Z")
+_ENDS_AS_SECRET = re.compile(rf"(?i){_SECRET_NAME}{_NAME_SUFFIX}[\"']?\Z")
 
 
 def is_placeholder(text: str) -> bool:

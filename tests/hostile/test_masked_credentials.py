@@ -192,6 +192,16 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
         ),
         ('CONN = "Server=db;Password=\\"S3cr3t;Pw\\";"', 'CONN = "Server=db;Password=\\"***\\";"'),
         ('LINE = "export DB_PASSWORD=\\"S3cret\\""', 'LINE = "export DB_PASSWORD=\\"***\\""'),
+        # run 89a: a secret's name with a deployment or role after it; "bypass" names no pass
+        ('DB_PASSWORD_PROD = "S3cret"', 'DB_PASSWORD_PROD = "***"'),
+        ('ENV = {"JWT_SECRET_STAGING": "S3cret"}', 'ENV = {"JWT_SECRET_STAGING": "***"}'),
+        ('os.environ["API_KEY_PRODUCTION"] = "S3cret"', 'os.environ["API_KEY_PRODUCTION"] = "***"'),
+        ('jwt_secret_value = "S3cret"', 'jwt_secret_value = "***"'),
+        (
+            'AUTHENTICATION_BYPASS = "authentication_bypass"',
+            'AUTHENTICATION_BYPASS = "authentication_bypass"',
+        ),
+        ('"compass": "U0001F9ED"', '"compass": "U0001F9ED"'),
     ],
 )
 def test_a_quoted_value_ending_in_a_backslash_or_over_lines_is_masked_line_by_line(
