@@ -357,7 +357,8 @@ _NAME_SUFFIX = (
 SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})
 _SECRET_PAIR = re.compile(
     rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\\?\1"""
-    rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\2[ \t]*\])"""  # `os.environ["DB_PASSWORD"] = "…"`
+    # `os.environ["DB_PASSWORD"] = "…"`
+    rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\2[ \t]*\])"""
     r"""[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
     rf"""|\b(?:{"|".join(sorted(SECRET_LOOKUPS))})\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\3\s*,\s*"""
