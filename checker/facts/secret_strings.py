@@ -56,20 +56,10 @@ _COMPARISONS = frozenset({"==", "!=", "in", "not", "is", "<", ">", "<=", ">="})
 _ASSIGNMENTS = frozenset({"=", ":="})  # (`token += "="` adds to a secret; it is none)
 # calls whose arguments are the value they give (`cast(str, "…")`, `os.getenv("X", "…")`,
 # `b64encode(b"user:…")`); another call's are what it makes a value from (`create_token("user")`)
-_PASSING_ON = (
-    SECRET_WRAPPERS
-    | SECRET_LOOKUPS
-    | {
-        "cast",
-        "getattr",
-        "join",
-        "encode",
-        "b64encode",
-        "urlsafe_b64encode",
-        "b64decode",
-        "urlsafe_b64decode",
-    }
-)
+# (of which these take the value first: it is no key looked up, `b64encode("…")`)
+# (`.encode("utf-8")` takes an encoding)
+_GIVES_ARGUMENT = frozenset({"join", "b64encode", "urlsafe_b64encode", "b64decode", "urlsafe_b64decode"})
+_PASSING_ON = SECRET_WRAPPERS | SECRET_LOOKUPS | _GIVES_ARGUMENT | {"cast", "getattr", "encode"}
 _STRING_STARTS = frozenset(
     getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)
 )
@@ -329,7 +319,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement) -> boo
         # a call's argument after a secret's name (`setenv("DB_PASSWORD", "…")`), a list's
         # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret
         return not _shows_nothing(inner)
-    lookup = frame.callee not in ("", *SECRET_WRAPPERS) and not _sets_secret(frame.callee)
+    lookup = frame.callee not in ("", *SECRET_WRAPPERS, *_GIVES_ARGUMENT) and not _sets_secret(frame.callee)
     looked_up = frame.subscript or (positional and frame.element == 0 and lookup)  # a key's place
     # a secret's name (`"DB_PASSWORD"`, `"--password"`), but not a value named like one where a
     # value goes (`set_password("mysecretpassword")`, `DB_PASSWORD = "supersecret"`)

@@ -84,6 +84,9 @@ from tests.hostile._project import project, run
         ('os.environ.setdefault("DB_PASSWORD", "{Tr0ub&3}")', 'os.environ.setdefault("DB_PASSWORD", "***")'),
         # run 88a (documented then): targets nested in brackets, whose values are all masked
         ('[[DB_USER, DB_PASSWORD]] = [["app", "S3cret"]]', '[[DB_USER, DB_PASSWORD]] = [["***", "***"]]'),
+        # run 89a: a call that gives its argument back takes the value first, not a key
+        ('api_key = b64encode(b"sk_live_51HxS3cr3tKey")', 'api_key = b64encode(b"***")'),
+        ('DB_PASSWORD = base64.b64decode("aHVudGVyMg")', 'DB_PASSWORD = base64.b64decode("***")'),
         ('a, (b, DB_PASSWORD) = 1, (2, "S3cret")', 'a, (b, DB_PASSWORD) = 1, (2, "***")'),
         ('(a, (b, DB_PASSWORD)) = (1, (2, "S3cret"))', '(a, (b, DB_PASSWORD)) = (1, (2, "***"))'),
         # what a function named as a secret returns
@@ -137,6 +140,7 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         "critical_secrets = ['gemini-api-key', 'jwt-secret-key']",
         'def _get_token(self):\n    return ";"\n',
         'password = os.getenv("db_password")',
+        'password = password.encode("utf-8")',
         'f = lambda x: "kept"',
         'x = ("app", "kept")',
         'password = "{pw}"',
