@@ -324,8 +324,8 @@ def _own_name(
     an assignment, a loop target: not a def, an import, or an instance whose method is called):
     by a comprehension around the call (``inside``), its function or one around it, or the
     module (``scopes``, innermost first, the module last)? A name called itself (``helper()``)
-    and bound to an instance is not a function of the module either (a class is: its call runs
-    its ``__init__``)."""
+    and bound to an instance is not a function of the module either (a module's class is: its
+    call runs its ``__init__``)."""
     head, dot, _ = target.partition(".")
     if binds(inside, head):
         return True
@@ -336,6 +336,8 @@ def _own_name(
         kinds = bindings.get(head, ())
         if any(kind in own or (not dot and kind.startswith("instance:")) for kind in kinds):
             return True
+        if "class" in kinds and index < len(scopes) - 1:
+            return True  # a function's own class: the resolver reads the module's names only
         if "global" in kinds:
             return _own_name(target, scopes[-1:], (), None) if index < len(scopes) - 1 else False
         if kinds and "import" in kinds and index < len(scopes) - 1:
