@@ -11,7 +11,8 @@ names, `_private` helpers, `main`; route handlers and other framework entry
 points (functions under `@router.get(...)`, `@app.route`, `@app.on_event`,
 `@celery.task`, `@click.command`, `@mcp.tool()`…); per-module factories
 (`register_*`, `create_app`, `build_router`…); test files, generated code,
-framework conventions (Alembic's `upgrade` and `downgrade`) and
+framework conventions (Alembic's `upgrade` and `downgrade`), `@overload`
+signatures (the implementation after them is one definition) and
 `ssot.acceptable-duplicates`.
 
 ## Why is this bad?
@@ -146,6 +147,12 @@ VALID = [
             "def register(linter): ...\ndef init_app(app): ...\n",
             _APP + "alembic/versions/001_init.py": "def upgrade(): ...\ndef downgrade(): ...\n",
             _APP + "alembic/versions/002_more.py": "def upgrade(): ...\ndef downgrade(): ...\n",
+            _APP + "parsing.py": (  # signatures for type checkers, then the one implementation
+                "from typing import overload\nimport typing\n\n"
+                "@overload\ndef parse_amount(value: int, currency: str) -> int: ...\n"
+                "@typing.overload\ndef parse_amount(value: str, currency: str) -> float: ...\n"
+                "def parse_amount(value, currency):\n    return float(value)\n"
+            ),
             "services/billing-service/app/a.py": "def get_session(): ...\n",
             _APP + "db.py": "def get_session(): ...\n",
             # accessors of different things, with nothing in common but the name
@@ -307,6 +314,8 @@ class DuplicateFunction(
 def _compared(site: Site) -> bool:
     if site.name.startswith("_") or site.name == "main" or is_entry_point(site):
         return False
+    if any(d.rsplit(".", 1)[-1] == "overload" for d in site.decorators):
+        return False  # a signature for type checkers (`@typing.overload`), not an implementation
     return not any(fnmatch.fnmatchcase(site.name, pattern) for pattern in FACTORIES)
 
 
