@@ -6,7 +6,9 @@ Flags a class name defined at module level (also inside a module-level
 service (or of one shared library), or twice in one module (where the second
 silently replaces the first). Every definition is reported, and each message
 names the others. Not flagged: classes with the same name in different
-services, test files, generated code, fallbacks under `except ImportError:`,
+services, test files, generated code, fallbacks under `except ImportError:`
+or in the `else` of `if TYPE_CHECKING:` (a runtime stand-in for what only
+type checkers import),
 framework conventions (Django's `Migration` and `Command`),
 `ssot.acceptable-duplicates`, example code (`examples/`, `samples/`), an
 exception beside an error-response model of the same name, and a class that
@@ -68,6 +70,11 @@ VALID = [
                 "import sys\nif sys.version_info >= (3, 11):\n    class Clock: ...\nelse:\n    class Clock: ...\n"
             ),
             _APP + "json_tools.py": "class Encoder: ...\n",
+            _APP + "repo.py": (
+                "from typing import TYPE_CHECKING\nimport typing\n\n"
+                "if TYPE_CHECKING:\n    from app.json_tools import Encoder\nelse:\n    class Encoder: ...\n"
+                "if not typing.TYPE_CHECKING:\n    class Storage: ...\n"
+            ),
             _APP + "ports.py": "class Storage: ...\n",
             _APP + "adapters.py": "from app.ports import Storage as _Storage\nclass Storage(_Storage): ...\n",
             _APP + "sub/__init__.py": "",

@@ -143,6 +143,15 @@ def _docstring_lines(first: ast.stmt) -> Tuple[int, int]:
     return 0, -1
 
 
+def _type_checking(name: Optional[str]) -> bool:
+    """Is a test ``TYPE_CHECKING`` (``typing.TYPE_CHECKING``): true for type checkers only?"""
+    return (name or "").rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def _negated(test: ast.expr) -> bool:
+    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+
+
 def _catches_import_error(handler_type: Optional[ast.expr]) -> bool:
     if handler_type is None:
         return False
@@ -296,7 +305,17 @@ class _AstDefinitions:
                 self._function(node, conditional, fallback)
                 _replaced_in_block(self.functions, seen, "def " + node.name)
             elif isinstance(node, ast.If):  # (its branches are blocks of their own, in order)
-                frames += [(iter(part), True, fallback, {}) for part in (node.orelse, node.body)]
+                # `if TYPE_CHECKING:` imports for type checkers; its `else` is a runtime stand-in
+                test = node.test
+                checked = test.operand if isinstance(test, ast.UnaryOp) and _negated(test) else test
+                stand_in = (
+                    (node.body if _negated(test) else node.orelse)
+                    if _type_checking(dotted(checked))
+                    else None
+                )
+                frames += [
+                    (iter(part), True, fallback or part is stand_in, {}) for part in (node.orelse, node.body)
+                ]
             elif isinstance(node, TRIES):
                 # the body, `else` and `finally` run in the block's own way through, and share its
                 # definitions (`try: class Q` then `class Q` replaces it); a handler is another way
@@ -428,12 +447,16 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                 function(node, conditional, fallback)
                 _replaced_in_block(functions, seen, "def " + node.name.value)
             elif isinstance(node, cst.If):
-                walk(block(node.body), True, fallback)
+                test = node.test
+                negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
+                checked = test.expression if isinstance(test, cst.UnaryOperation) and negated else test
+                checking = _type_checking(get_full_name_for_node(checked))
+                walk(block(node.body), True, fallback or (checking and negated))
                 orelse = node.orelse
                 if isinstance(orelse, cst.If):
-                    walk([orelse], True, fallback)
+                    walk([orelse], True, fallback or (checking and not negated))
                 elif isinstance(orelse, cst.Else):
-                    walk(block(orelse.body), True, fallback)
+                    walk(block(orelse.body), True, fallback or (checking and not negated))
             elif isinstance(node, (cst.Try, cst.TryStar)):
                 walk(block(node.body), True, fallback, seen)
                 for handler in node.handlers:
