@@ -335,7 +335,16 @@ def mask_credentials(text: str, prose: bool = False) -> str:
     ``--diff`` still applies. A bearer token is masked too. Everything else is left exactly
     as written.
     """
-    return _mask_pairs(_mask_text(text, _NESTING), prose)
+    masked = _mask_pairs(_mask_text(text, _NESTING), prose)
+    if ":/" in masked:  # a URL a path joined into one slash (`postgresql:/app:…@db`): no URL
+        masked = _PATH_DSN.sub(lambda m: m.group(1) + MASK, masked)
+    return masked
+
+
+# a URL's userinfo after a path made its `//` one slash (a DSN given as a file name)
+_PATH_DSN = re.compile(
+    r"""(?i)\b([a-z][a-z0-9+.-]{1,30}:/(?!/)[^\s/:@'"]{0,200}:)(?!\*\*\*@)[^\s@'"/]{1,500}(?=@)"""
+)
 
 
 # names that say their value is a secret, as the end of a pair's name (`db_password`,
@@ -359,7 +368,7 @@ _SECRET_PAIR = re.compile(
     rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\\?\1"""
     # `os.environ["DB_PASSWORD"] = "…"`
     rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\2[ \t]*\])"""
-    r"""[ \t]*(?:=(?!=)|:(?!:))[ \t]*"""
+    r"""[ \t]*(?:=(?!=)|:=|:(?![:=]))[ \t]*"""
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
     rf"""|\b(?:{"|".join(sorted(SECRET_LOOKUPS))})\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\3\s*,\s*"""
     r"""(?:\w+[ \t]*=[ \t]*[\w.]+[ \t]*,\s*){0,4}(?:default[ \t]*=[ \t]*)?"""

@@ -202,6 +202,15 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
             'AUTHENTICATION_BYPASS = "authentication_bypass"',
         ),
         ('"compass": "U0001F9ED"', '"compass": "U0001F9ED"'),
+        # run 89a: a walrus binds a secret too; a DSN a path joined into one slash
+        ("log.info(f\"{(token := 'S3cret')=}\")", "log.info(f\"{(token := '***')=}\")"),
+        ('msg = "use password := S3cret"', 'msg = "use password := ***"'),
+        (
+            "error: /tmp/postgresql:/app:S3cret@db/x.json: not found",
+            "error: /tmp/postgresql:/app:***@db/x.json: not found",
+        ),
+        ("redis:/:S3cret@cache/r.html", "redis:/:***@cache/r.html"),
+        ("C:/user:x@y", "C:/user:x@y"),
     ],
 )
 def test_a_quoted_value_ending_in_a_backslash_or_over_lines_is_masked_line_by_line(
