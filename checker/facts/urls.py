@@ -365,7 +365,8 @@ _NAME_SUFFIX = (
 # calls that look a key up, then take its default (`os.getenv("X", "…")`, `config("X", default="…")`)
 SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})
 _SECRET_PAIR = re.compile(
-    rf"""(?i)(?:(?<![\w.\[\]-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\\?\1"""
+    # (not a host: `http://token:8006/`)
+    rf"""(?i)(?:(?<![\w.\[\]/-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\\?\1"""
     # `os.environ["DB_PASSWORD"] = "…"`
     rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\2[ \t]*\])"""
     r"""[ \t]*(?:=(?!=)|:=|:(?![:=]))[ \t]*"""
@@ -513,7 +514,8 @@ _USER_OPTION_THEN_STRING = re.compile(
 # `Bearer <token>`, `Basic <base64>`, `Token <token>`: a token68 with a digit, a mark or a capital
 # after its first letter in it (not a word of prose: "Bearer tokens", "Basic authentication")
 _BEARER = re.compile(
-    r"\b((?i:bearer|basic)\s+|Token\s+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-]|[A-Za-z0-9._~+/-]+[A-Z])"
+    # (a dot counts as a mark only inside it: "basic authentication." ends a sentence)
+    r"\b((?i:bearer|basic)\s+|Token\s+)(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
 )
 
