@@ -169,6 +169,7 @@ VALID = [
         if __name__ == "__main__":
             import uvicorn
             uvicorn.run("app.main:app", host="0.0.0.0")
+            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=8000))
             httpx.get("http://localhost:8000/health")
     """),
     Example(
@@ -237,6 +238,10 @@ INVALID = [
             httpx.post("http://identity-service.:8001/login")  # expect: CFG001
             httpx.post("http://identity-service.prod.svc.cluster.local:8001/login")  # expect: CFG001
             return Client(base_url="http://0.0.0.0:8080")  # expect: CFG001
+
+        def stores():
+            cache = redis.Redis(host="localhost", port=6379)  # expect: CFG001
+            return psycopg2.connect(host="127.0.0.1", dbname="orders")  # expect: CFG001
     """),
     Example(
         {

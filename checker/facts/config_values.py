@@ -217,6 +217,9 @@ _CONFIGURING = (
     "Transport",
     "Broker",
 )
+# a `host=` of these is where a client connects (of a server's `run`/`Config`: where it listens)
+_HOST_KEYWORDS = frozenset({"host", "hostname"})
+_CONNECTING = ("Client", "Connection", "Pool", "Engine", "Producer", "Consumer", "Session", "Channel")
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
 
 TARGET, LOCAL, NONE = "target", "local", "none"
@@ -744,6 +747,8 @@ class _Gatherer:
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
         if kind == TARGET and isinstance(value, ast.Name) and inner.function:
             self.passed.add((inner.function, value.id))
+        if keyword in _HOST_KEYWORDS and (last in CLIENT_CALLS or last.endswith(_CONNECTING)):
+            keyword = f"{last}_{keyword}"  # a client's `host=` is where it connects, not the service's own
         return inner._replace(kind=kind, named=named, label=keyword or "")
 
     def _writes_environment(self, call: ast.Call, last: str) -> bool:
