@@ -43,7 +43,6 @@ reported, inside a generator expression, a nested sync `def`, a `lambda` or a cl
 from typing import Iterator
 
 from archcheck.facts.loops import LoopCalls
-from archcheck.facts.secret_strings import masked_code
 from archcheck.model import Severity, Violation
 from archcheck.rule_api.codemods import await_loop_entry
 from archcheck.rule_api.examples import example
@@ -254,12 +253,7 @@ class RunUntilCompleteInAsync(
                     path, entry
                 ):
                     continue
-                # (code: its strings masked by their place, as `--diff` masks them)
-                fix = (
-                    f"await the coroutine instead: await {masked_code(entry.argument)}"
-                    if entry.argument
-                    else None
-                )
+                fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
                 function = (entry.function or "").rsplit(".", 1)[-1]
                 yield self.violation(entry.location, fix=fix, method=entry.kind, function=function)
 

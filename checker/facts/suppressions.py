@@ -27,7 +27,7 @@ MARKER = "archcheck:"
 _COMMENT = re.compile(r"#\s*archcheck:\s*ignore\b")
 _CODES = re.compile(r"[ \t]*\[([A-Za-z0-9_,\s]*)\]")
 _MALFORMED = re.compile(r"[ \t]*\[([^\]]*)\]?")
-# codes in another bracket or after another mark (`ignore(IMP001)`, `ignore:IMP001`, `ignore=IMP001`)
+# codes in another bracket or after another mark (`ignore(X1)`, `ignore:X1`, `ignore=X1`)
 _OTHER_LIST = re.compile(r"[ \t]*[(:={<][ \t]*((?!until\b)[A-Za-z][A-Za-z0-9_, \t]*?)[ \t]*[)}>]?(?=\s|$)")
 _UNTIL = re.compile(r"\buntil=(\S{0,40})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -57,7 +57,7 @@ def parse_comment(comment: str) -> Optional[Parsed]:
         if malformed is not None:  # a list it cannot read silences nothing (ARC002 names it),
             codes = (malformed.group(1).strip()[:40] or "[]",)  # never every code
             rest = rest[malformed.end() :]
-        elif other is not None:  # (shown as written: `(IMP001)` names no code)
+        elif other is not None:  # (shown as written: `(X1)` names no code)
             codes = (other.group().strip()[:40],)
             rest = rest[other.end() :]
         else:
