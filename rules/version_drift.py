@@ -72,7 +72,7 @@ DISTRIBUTIONS: Dict[str, Tuple[str, ...]] = {
     "slugify": ("python-slugify",),
     "socketio": ("python-socketio",),
     "engineio": ("python-engineio",),
-    "google": ("protobuf",),
+    "google.protobuf": ("protobuf",),
     "pydantic_settings": ("pydantic-settings",),
     "jinja2": ("jinja2",),
     "dns": ("dnspython",),
@@ -101,6 +101,17 @@ VALID = [
         },
         _CONFIG,
     ),
+    Example(
+        {  # a namespace package's module is not protobuf, which comes from `google.protobuf`
+            "shared/__init__.py": "",
+            "shared/storage.py": "from google.cloud import storage\n",
+            "services/orders/requirements.txt": "protobuf==4.25.3\n",
+            "services/billing/requirements.txt": "protobuf==5.27.0\n",
+            "services/orders/app/main.py": "from shared import storage\n",
+            "services/billing/app/main.py": "from shared import storage\n",
+        },
+        _CONFIG,
+    ),
 ]
 INVALID = [
     Example(
@@ -115,13 +126,42 @@ INVALID = [
         },
         _CONFIG,
     ),
+    Example(
+        {  # namespace packages: a distribution named by the import's dotted prefix
+            "shared/__init__.py": "",
+            "shared/telemetry.py": (
+                "from google.cloud import storage\nfrom opentelemetry.sdk.trace import TracerProvider\n"
+                "from ruamel.yaml import YAML\n"
+            ),
+            "services/orders/requirements.txt": (
+                "opentelemetry-sdk==1.20.0  # expect: REQ005\ngoogle-cloud-storage==2.10.0  # expect: REQ005\n"
+                "ruamel.yaml==0.17.21  # expect: REQ005\n"
+            ),
+            "services/billing/requirements.txt": (
+                "opentelemetry-sdk==1.24.0  # expect: REQ005\ngoogle-cloud-storage==2.16.0  # expect: REQ005\n"
+                "ruamel.yaml==0.18.6  # expect: REQ005\n"
+            ),
+            "services/orders/app/main.py": "from shared import telemetry\n",
+            "services/billing/app/main.py": "from shared import telemetry\n",
+        },
+        _CONFIG,
+    ),
 ]
 
 
+_NAMESPACE_DEPTH = 4  # dotted names of a namespace package a distribution may be named by
+
+
 def distributions(module: str) -> FrozenSet[str]:
-    """The canonical distribution names an import name may come from."""
-    top = module.split(".")[0]
-    return frozenset(canonicalize_name(d) for d in DISTRIBUTIONS.get(top, (top,)))
+    """The canonical distribution names an import name may come from: those a dotted prefix of
+    it is known to come from (``yaml``: PyYAML), else each dotted prefix named with dashes, as
+    a namespace package's distributions are (``opentelemetry.sdk``: ``opentelemetry-sdk``,
+    ``google.cloud.storage``: ``google-cloud-storage``, ``ruamel.yaml``)."""
+    parts = module.split(".")[:_NAMESPACE_DEPTH]
+    prefixes = [".".join(parts[:size]) for size in range(1, len(parts) + 1)]
+    known = [DISTRIBUTIONS[p] for p in prefixes if p in DISTRIBUTIONS]
+    names = known[-1] if known else [p.replace(".", "-") for p in prefixes]
+    return frozenset(canonicalize_name(d) for d in names)
 
 
 Pin = Tuple[str, str, RequirementFact]  # (service, version, requirement)
@@ -189,7 +229,11 @@ class VersionDrift(
             source = item.source
             third_party = item.resolution.target is None and not item.fact.level and item.fact.module
             if source is not None and third_party and not self.project.is_test_file(item.path):
-                found.setdefault(source.name, set()).update(distributions(item.fact.module))
+                packages = found.setdefault(source.name, set())
+                packages.update(distributions(item.fact.module))
+                # `from google.cloud import storage` may import a namespace's module
+                for name in item.fact.names:
+                    packages.update(distributions(f"{item.fact.module}.{name}"))
         return found
 
 
