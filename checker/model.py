@@ -144,6 +144,7 @@ class CallFact(Value, frozen=True):
     location: Location
     refs: Tuple[Tuple[str, str], ...] = ()  # (slot: position "0" or keyword, dotted reference)
     guarded: bool = False  # made only when no event loop is running (``loops.guarded_calls``)
+    awaited: bool = False  # ``await f()``: what it calls gives an awaitable
 
 
 class DefFact(Value, frozen=True):
@@ -160,6 +161,7 @@ class DefFact(Value, frozen=True):
     called_params: Tuple[CallFact, ...] = ()  # calls of a parameter (target: its name)
     local_types: Tuple[Tuple[str, str], ...] = ()  # (local name, class called to build it)
     self_types: Tuple[Tuple[str, str], ...] = ()  # (self attribute, class called to build it)
+    decorated: bool = False  # by a decorator that may wrap it (not ``staticmethod``, ``classmethod``)
 
     @property
     def name(self) -> str:

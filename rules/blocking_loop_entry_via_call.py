@@ -178,6 +178,22 @@ VALID = [
         }
     ),
     Example(
+        {  # a sync function a decorator made awaitable runs elsewhere (a thread), not in the loop
+            _APP + "legacy.py": (
+                "import asyncio\nimport functools\nfrom asgiref.sync import sync_to_async\n\n"
+                "def in_thread(fn):\n"
+                "    @functools.wraps(fn)\n"
+                "    async def wrapper(*args):\n        return await asyncio.to_thread(fn, *args)\n"
+                "    return wrapper\n\n"
+                "def legacy_call(coro):\n    return asyncio.run(coro)\n\n"
+                "@in_thread\ndef fetch_in_thread(coro):\n    return legacy_call(coro)\n\n"
+                "@sync_to_async\ndef fetch_via_asgiref(coro):\n    return legacy_call(coro)\n\n"
+                "async def handler(coro):\n"
+                "    await fetch_in_thread(coro)\n    await fetch_via_asgiref(coro)\n"
+            ),
+        }
+    ),
+    Example(
         {  # a call of a helper that enters a loop, made only when no loop runs
             _APP + "helpers.py": _HELPERS,
             _APP + "bridge.py": (
@@ -314,6 +330,15 @@ INVALID = [
                 "    Client().fetch()  # expect: ASY003\n\n"
                 "async def kept():\n"
                 "    (client := Client()).fetch()  # expect: ASY003\n"
+            ),
+        }
+    ),
+    Example(
+        {  # an awaited sync function with no decorator runs its body in the loop
+            _APP + "legacy.py": (
+                "import asyncio\n\n"
+                "def legacy_call(coro):\n    asyncio.run(coro)\n    return asyncio.sleep(0)\n\n"
+                "async def handler(coro):\n    await legacy_call(coro)  # expect: ASY003\n"
             ),
         }
     ),

@@ -41,7 +41,10 @@ from archcheck.model import CallFact, DefFact, Location
 _STORE_METHODS = frozenset({"append", "add", "appendleft"})
 _VIEWS = frozenset({"values", "items", "get"})
 _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_NESTED = (*SCOPES, *COMPREHENSIONS)  # what computes code a function's own walk does not reach
+_NESTED = (*SCOPES, *COMPREHENSIONS)
+_PLAIN_DECORATORS = frozenset(
+    {"staticmethod", "classmethod"}
+)  # (they give the function itself)  # what computes code a function's own walk does not reach
 
 
 # (qualname, class it is a method of, node, the functions around it, outermost first, the type
@@ -179,6 +182,7 @@ class _Gatherer:
         calls: List[CallFact] = []
         through: List[CallFact] = []
         called_params: List[CallFact] = []
+        awaited = {id(item.value) for item in own if isinstance(item, ast.Await)}
         for item, (inside, class_names) in run:
             if not isinstance(item, ast.Call):
                 continue
@@ -220,7 +224,7 @@ class _Gatherer:
                 target = "self" + target[len(first or "") :]  # as the call graph reads a receiver
             refs = [(str(i), ref) for i, a in enumerate(item.args) if (ref := dotted(a))]
             refs += [(k.arg, ref) for k in item.keywords if k.arg and (ref := dotted(k.value))]
-            calls.append(CallFact(target, where, tuple(refs), guarded))
+            calls.append(CallFact(target, where, tuple(refs), guarded, id(item) in awaited))
         header = header_location(self.source, node)
         self.defs.append(
             DefFact(
@@ -235,6 +239,9 @@ class _Gatherer:
                 tuple(called_params),
                 tuple(local_types),
                 tuple(self_types),
+                any(
+                    (dotted(d) or "").rsplit(".", 1)[-1] not in _PLAIN_DECORATORS for d in node.decorator_list
+                ),
             )
         )
 

@@ -152,6 +152,7 @@ class CallGraph:
         self.processed: Set[str] = set()  # files whose calls are resolved into edges
         self.edges: Dict[Node, Dict[Node, Edge]] = {}  # callee -> caller -> the call
         self.out: Dict[Node, Set[Node]] = {}  # caller -> callees
+        self.plain: Set[Tuple[Node, Node]] = set()  # (caller, callee) called at least once not awaited
 
     # --- call facts, on demand ----------------------------------------------
 
@@ -396,8 +397,10 @@ class CallGraph:
         index = int(slot) + (1 if bound and callee.params[:1] in (("self",), ("cls",)) else 0)
         return callee.params[index] if index < len(callee.params) else None
 
-    def _edge(self, caller: Node, callee: Node, where: Location, order: Order) -> None:
+    def _edge(self, caller: Node, callee: Node, where: Location, order: Order, awaited: bool = False) -> None:
         """Record a call; of several call sites, the first in processing order stands for the pair."""
+        if not awaited:
+            self.plain.add((caller, callee))
         known = self.edges.setdefault(callee, {}).get(caller)
         if known is None or order < known.order:
             self.edges[callee][caller] = Edge(where, order)
@@ -411,7 +414,7 @@ class CallGraph:
             if callee_node is None:
                 continue
             if not call.guarded:  # (one made only when no loop runs enters none from a running one)
-                self._edge(node, callee_node, call.location, (node, index, 0))
+                self._edge(node, callee_node, call.location, (node, index, 0), call.awaited)
             for number, (slot, ref) in enumerate(call.refs, start=1):
                 passed = self.resolve(path, caller, ref)
                 if passed is None:  # the callee's own facts matter only when a function is passed
@@ -495,5 +498,13 @@ class CallGraph:
         chain (``chains.outline(callee, ...)`` spells it)."""
         for node in sorted(n for n in self.out if self.defs[n].is_async):
             for callee in sorted(self.out[node]):
-                if callee in chains:
+                if callee in chains and not self._wrapped_awaited(node, callee):
                     yield node, self.edges[callee][node], callee
+
+    def _wrapped_awaited(self, caller: Node, callee: Node) -> bool:
+        """Is a sync function under a decorator only ever awaited by ``caller``? Then the
+        decorator made it give an awaitable (``@sync_to_async``, a wrapper around
+        ``asyncio.to_thread``): its body runs elsewhere, not in the caller's loop."""
+        callee_def = self.defs.get(callee)
+        wrapped = callee_def is not None and callee_def.decorated and not callee_def.is_async
+        return wrapped and (caller, callee) not in self.plain
