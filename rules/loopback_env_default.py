@@ -53,6 +53,7 @@ VALID = [
         import os
 
         REDIS_URL = os.environ["REDIS_URL"]
+        CLIENT_IP_ADDRESS = os.getenv("CLIENT_IP_ADDRESS", "127.0.0.1")
         IDENTITY = os.getenv("IDENTITY_SERVICE_URL", "http://identity-service:8001")
         HOST = os.getenv("BIND_HOST", "127.0.0.1")
         SERVER = os.getenv("HOST", "0.0.0.0")
@@ -85,6 +86,9 @@ INVALID = [
         API = env("API_URL", default="http://0.0.0.0:8000")  # expect: CFG004
         os.environ.setdefault("CACHE_URL", "memcached://[::1]:11211")  # expect: CFG004
         AUTH = os.getenv("AUTH_URL") or "http://localhost:8081"  # expect: CFG004
+        KAFKA = os.getenv("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")  # expect: CFG004
+        SEARCH = os.getenv("ELASTICSEARCH_HOSTS", "localhost:9200")  # expect: CFG004
+        CONSUL = os.getenv("CONSUL_HTTP_ADDR", "127.0.0.1:8500")  # expect: CFG004
         DB_HOST = os.getenv("DB_HOST", "localhost")  # expect: CFG004
         OTLP = config("OTEL_EXPORTER_OTLP_ENDPOINT", default="localhost:4317")  # expect: CFG004
 

@@ -57,6 +57,11 @@ _TARGET_WORDS = frozenset(
         "hostname",
         "dsn",
         "server",
+        "servers",
+        "hosts",
+        "addr",
+        "address",
+        "brokers",
         "broker",
         "backend",
     }
@@ -79,7 +84,12 @@ _NOT_TARGET_WORDS = frozenset(
         "frontend",
     }
 )
-_VAGUE_WORDS = frozenset({"host", "hostname", "server", "backend"})
+_VAGUE_WORDS = frozenset({"host", "hostname", "server", "backend", "address", "addr"})
+# an address of one of these is no connection target (`ip_address`, `email_address`)
+_NOT_ADDRESS_OWNERS = frozenset(
+    {"ip", "mac", "email", "mail", "client", "remote", "peer", "source", "src", "user", "sender"}
+    | {"recipient", "reply", "billing", "shipping", "street", "home", "wallet", "from", "to"}
+)
 # words of names of values that describe URLs (patterns to look for, examples) rather than use one
 _DESCRIBING_WORDS = frozenset(
     {
@@ -155,6 +165,8 @@ def is_target_name(name: str) -> bool:
         return False
     if len(words) == 1 and words[0] in _VAGUE_WORDS:
         return False  # a bare HOST or SERVER is usually what a server binds to
+    if words[-1] in ("address", "addr") and words[-2] in _NOT_ADDRESS_OWNERS:
+        return False
     return words[-1] in _TARGET_WORDS or words[-1].endswith(("url", "uri"))
 
 
