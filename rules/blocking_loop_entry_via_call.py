@@ -212,12 +212,18 @@ VALID = [
                 "def flagged(coro):\n"
                 "    try:\n        asyncio.get_running_loop()\n        in_loop = True\n"
                 "    except RuntimeError:\n        in_loop = False\n"
-                "    if not in_loop:\n        run_sync(coro)\n"
+                "    if not in_loop:\n        run_sync(coro)\n\n"
+                "def warm_up():\n"
+                "    try:\n        asyncio.get_running_loop()\n        return None\n"
+                "    except RuntimeError:\n        pass\n"
+                "    @run_sync\n    async def result():\n        return 1\n"
+                "    return result\n"
             ),
             _APP + "api.py": (
-                "from app.bridge import submit, schedule, dispatch, flagged\nfrom app.helpers import run_sync\n\n"
+                "from app.bridge import submit, schedule, dispatch, flagged, warm_up\nfrom app.helpers import run_sync\n\n"
                 "async def handler(job):\n"
                 "    submit(job())\n    schedule(job())\n    dispatch(job(), runner=run_sync)\n    flagged(job())\n"
+                "    warm_up()\n"
             ),
         }
     ),

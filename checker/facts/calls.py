@@ -198,7 +198,8 @@ class _Gatherer:
                     local_types.append((local, maker))
                     target = f"{local}.{func.attr}"
             where = self.where(item)
-            guarded = id(item) in self.guarded
+            # (a decorator's call is made of the decorator: `@run_sync` where no loop runs)
+            guarded = id(item) in self.guarded or id(item.func) in self.guarded
             if isinstance(func, ast.Attribute) and func.attr in _STORE_METHODS and item.args:
                 arg = item.args[0]
                 attr = _self_attr(func.value)

@@ -118,6 +118,7 @@ _FACTORY_MARKERS = ("get_event_loop", "new_event_loop", "get_running_loop", "Eve
 COROUTINE_KEYWORDS = frozenset({"main", "future"})
 _TRACKED = LOOP_FACTORIES | RUNNING_LOOP | RUNNING_PROBES | _RUNNING_OR_NONE
 _GUARD_CALLS = RUNNING_PROBES | _RUNNING_OR_NONE  # (and ``is_running``): what a guard calls
+_DECORATED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 @dataclass(frozen=True)
@@ -416,6 +417,9 @@ class _Gatherer:
     ) -> None:
         if not self._walked(node, ctx):
             return  # no line of it may hold a loop entry (its guards are judged by the block)
+        decorated = isinstance(node, _DECORATED) and ctx.guarded and ctx.frame is not None
+        if decorated and self.guarded_calls is not None:  # `@run_sync` calls `run_sync` here
+            self.guarded_calls.update(id(decorator) for decorator in getattr(node, "decorator_list", ()))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._expressions(definition_parts(node), ctx)
             stack.append((node.body, self._function_context(node, ctx, replaced)))
