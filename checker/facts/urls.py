@@ -732,7 +732,7 @@ def _mask_text(text: str, depth: int) -> str:
 _CREDENTIALS_START = re.compile(r"://[^\s:@/'\"\[\]]*:")
 # `host:8000/`: a port, or a password starting with digits (SQLAlchemy reads `123/pw` up to the
 # "@"): a password only up to an "@" on its own line
-_PORT = re.compile(r"\d{1,5}(?:[/?#\s'\"]|$)")
+_PORT = re.compile(r"\d{1,5}(?:[/?#\s'\",;]|$)")  # (`,`: libpq's hosts, `;`: SQL Server's options)
 _STRETCH = 1000  # characters a password's stretch may span
 # another URL written after a space or a quote
 _NEXT_URL = re.compile(r"[\s'\"][A-Za-z][A-Za-z0-9+.-]{0,31}://")
@@ -769,12 +769,15 @@ def _mask_split_passwords(text: str) -> str:
                 continue
         # up to the last "@" before the next URL written after a space or a quote; when there
         # is none before it, the "://" was inside the password: on to the next such URL
+        port = _PORT.match(text, begin) is not None
         for following in _NEXT_URL.finditer(text, begin, limit):
             at = text.rfind("@", begin, following.start())
-            if at >= 0:
+            if at >= 0 or port:  # (after `host:5432`, the next URL's "@" is no password's end)
                 break
         else:
             at = text.rfind("@", begin, limit)
+        if at < 0:
+            continue
         parts += [text[done:begin], MASK]
         done = at
     return "".join(parts) + text[done:] if parts else text

@@ -215,6 +215,17 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
         ("URL = 'http://token:8006/v1/introspect'", "URL = 'http://token:8006/v1/introspect'"),
         ("Login checker: uses basic authentication.", "Login checker: uses basic authentication."),
         ("Authorization: Basic dXNlcjpwYXNz.", "Authorization: Basic ***"),
+        # run 89a: a port libpq or SQL Server follows with `,` or `;` is no password reaching the
+        # next URL's "@"
+        (
+            "'postgresql://db1:5432,db2:5432/app' expected 'postgresql://u:S3cret@svc-db:5432/x'",
+            "'postgresql://db1:5432,db2:5432/app' expected 'postgresql://u:***@svc-db:5432/x'",
+        ),
+        (
+            "'sqlserver://db:1433;databaseName=app' or 'postgresql://a:S3cret@c/d'",
+            "'sqlserver://db:1433;databaseName=app' or 'postgresql://a:***@c/d'",
+        ),
+        ("'postgresql://u:1234,S3cret@db/x'", "'postgresql://u:***@db/x'"),
     ],
 )
 def test_a_quoted_value_ending_in_a_backslash_or_over_lines_is_masked_line_by_line(
