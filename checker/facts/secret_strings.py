@@ -16,6 +16,7 @@ import io
 import keyword
 import re
 import tokenize
+import unicodedata
 from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Iterable, Iterator, List, Optional, Tuple
@@ -41,6 +42,7 @@ _NOT_GETTERS = frozenset((
     "delete", "remove", "clear", "require", "ensure", "invalidate", "revoke", "refresh", "parse",
 ))
 # fmt: on
+_LOWER_WORD = re.compile(r"[a-z][a-z_]*")  # (a word, not a password: no digit, no capital)
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `getattr(settings, "PASSWORD", …)`: a name
 _LISTED_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `["JWT_SECRET_STAGING", …]`: names
 _AUTH_NAMES = frozenset({"auth", "basic_auth", "http_auth", "proxy_auth"})  # (`auth=(user, password)`)
@@ -179,7 +181,8 @@ def _secret_spans(
         if previous is not None and previous.type == tokenize.STRING:
             key = token.string == ":" and frames[-1].bracket == "{"
             compared = token.string in _COMPARISONS or before in _COMPARISONS  # (`token == "WITH"`)
-            if not (key or compared) and _is_secret(previous.string, frames, statement):
+            closes = token.string == ")"  # (a pair's value ends its tuple)
+            if not (key or compared) and _is_secret(previous.string, frames, statement, closes):
                 yield _offset(starts, previous.start), _offset(starts, previous.end)
         if kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or (kind == tokenize.OP and token.string == ";"):
             within = functions[-1] if functions else None
@@ -302,7 +305,7 @@ def _name(token: Optional[tokenize.TokenInfo]) -> Optional[str]:
     return token.string
 
 
-def _is_secret(literal: str, frames: List[_Frame], statement: _Statement) -> bool:
+def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes: bool = False) -> bool:
     """Is the string literal at the end of ``frames`` a secret's value? Not a name (a key, an
     option, the first argument of a lookup), nor empty, nor a placeholder, nor masked already."""
     frame = frames[-1]
@@ -315,7 +318,12 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement) -> boo
     name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
     after_key = positional and frame.secret_key_at == frame.element - 1 and not inner.startswith("-")
     destination = frame.secret_key_option and name_like  # `option("--token", "api_token")`
-    if after_key and (frame.callee or frame.secret_key_option) and not destination:
+    # a pair's value: `("password", "…")` (in `dict([…])`, `environ.update([…])`), not a name
+    pair = frame.bracket == "(" and not frame.callee and frame.element == 1 and closes
+    # `("JWT_SECRET", "jwt_secret")`, `("jwt_secret", "JWT secret is required")`: no value
+    named_pair = _ENV_NAME.fullmatch(inner) or _LOWER_WORD.fullmatch(inner) or " " in inner
+    pair = pair and len(frames) > 2 and frames[-2].bracket in "[(" and not named_pair
+    if after_key and (frame.callee or frame.secret_key_option or pair) and not destination:
         # a call's argument after a secret's name (`setenv("DB_PASSWORD", "…")`), a list's
         # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret
         return not _shows_nothing(inner)
@@ -371,7 +379,10 @@ def _label(frame: _Frame, statement: _Statement) -> Optional[str]:
 
 def is_secret_name(name: str) -> bool:
     """Does ``name`` say its value is a secret: ``db_password``, also numbered or versioned
-    (``REPLICA_PASSWORD_2``, ``DB_PASSWORD2``, ``PASSWORD_V2``)?"""
+    (``REPLICA_PASSWORD_2``, ``DB_PASSWORD2``, ``PASSWORD_V2``), or spelt in characters Python
+    reads as those (a fullwidth ``password``: NFKC)?"""
+    if not name.isascii():
+        name = unicodedata.normalize("NFKC", name)
     return ends_as_secret_name(name) or ends_as_secret_name(_SUFFIX.sub("", name))
 
 

@@ -84,6 +84,16 @@ from tests.hostile._project import project, run
         ('os.environ.setdefault("DB_PASSWORD", "{Tr0ub&3}")', 'os.environ.setdefault("DB_PASSWORD", "***")'),
         # run 88a (documented then): targets nested in brackets, whose values are all masked
         ('[[DB_USER, DB_PASSWORD]] = [["app", "S3cret"]]', '[[DB_USER, DB_PASSWORD]] = [["***", "***"]]'),
+        # run 89a: a pair's value in a tuple; a name in characters Python reads as a secret's
+        (
+            'creds = dict([("user", "app"), ("password", "S3cret")])',
+            'creds = dict([("user", "app"), ("password", "***")])',
+        ),
+        ('os.environ.update([("DB_PASSWORD", "S3cret")])', 'os.environ.update([("DB_PASSWORD", "***")])'),
+        (
+            '\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44 = "S3cret"',
+            '\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44 = "***"',
+        ),
         # run 89a: a call that gives its argument back takes the value first, not a key
         ('api_key = b64encode(b"sk_live_51HxS3cr3tKey")', 'api_key = b64encode(b"***")'),
         ('DB_PASSWORD = base64.b64decode("aHVudGVyMg")', 'DB_PASSWORD = base64.b64decode("***")'),
@@ -128,6 +138,8 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'auth = ("admin", pw)',
         'DB_USER, DB_PASSWORD = "app", pw',
         'x, (y, z) = "a", ("b", "c")',  # nested targets that name no secret
+        'pairs = [("DB_PASSWORD", "DB_USER")]',  # a pair of names, of a name and a message
+        'required = [("jwt_secret", "JWT secret is required"), ("SERVICE_SECRET", "service_secret")]',
         'print(a, (b, "kept"))',
         'def get_token():\n    def inner():\n        return "kept"\n    return make()\n',
         'def password_hint():\n    return "your pet"\n',
