@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Iterable, Iterator, List, Optional, Tuple
 
-from archcheck.facts.urls import MASK, SECRET_LOOKUPS, SECRET_WRAPPERS, ends_as_secret_name, is_placeholder
+from archcheck.facts.urls import (
+    MASK,
+    SECRET_LOOKUPS,
+    SECRET_WRAPPERS,
+    ends_as_secret_name,
+    is_placeholder,
+    mask_credentials,
+)
 
 # names whose value is the value of the name around them (`Field(default="…")`)
 _PASSED_ON = frozenset({"default", "value", "initial"})
@@ -182,7 +189,8 @@ def _secret_spans(
             key = token.string == ":" and frames[-1].bracket == "{"
             compared = token.string in _COMPARISONS or before in _COMPARISONS  # (`token == "WITH"`)
             closes = token.string == ")"  # (a pair's value ends its tuple)
-            if not (key or compared) and _is_secret(previous.string, frames, statement, closes):
+            secret = not (key or compared) and _is_secret(previous.string, frames, statement, closes)
+            if secret or _continued_credentials(previous.string):
                 yield _offset(starts, previous.start), _offset(starts, previous.end)
         if kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or (kind == tokenize.OP and token.string == ";"):
             within = functions[-1] if functions else None
@@ -345,6 +353,16 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         statement.targets[-1] = inner
     nested_values = statement.nested_secret and statement.values is not None
     return not _shows_nothing(inner) and (bool(_verdict(frame, statement)) or nested_values)
+
+
+def _continued_credentials(literal: str) -> bool:
+    """Does a string continued over a backslash-newline hold a credential once Python joined
+    its lines (``"postgresql://app:\\`` then ``S3cret@db/x"``)? Then each of its lines is masked:
+    the masking of each line alone sees no whole URL."""
+    if "\\\n" not in literal and "\\\r" not in literal:
+        return False
+    joined = re.sub(r"\\\r?\n", "", literal)
+    return mask_credentials(joined) != joined
 
 
 def _shows_nothing(inner: str) -> bool:

@@ -84,6 +84,8 @@ from tests.hostile._project import project, run
         ('os.environ.setdefault("DB_PASSWORD", "{Tr0ub&3}")', 'os.environ.setdefault("DB_PASSWORD", "***")'),
         # run 88a (documented then): targets nested in brackets, whose values are all masked
         ('[[DB_USER, DB_PASSWORD]] = [["app", "S3cret"]]', '[[DB_USER, DB_PASSWORD]] = [["***", "***"]]'),
+        # run 89a: a URL continued over a backslash-newline inside its string
+        ('DATABASE_URL = "postgresql://app:\\\nS3cret@db/x"', 'DATABASE_URL = "***\n***"'),
         # run 89a: a pair's value in a tuple; a name in characters Python reads as a secret's
         (
             'creds = dict([("user", "app"), ("password", "S3cret")])',
