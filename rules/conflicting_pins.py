@@ -9,7 +9,8 @@ different version, or falls outside another line's version range
 them (`1.0` is `1`; an arbitrary-equality pin such as `===1.0` takes only the
 release spelt `1.0`, not `1.0.0`), and a line whose marker is false where archcheck runs
 (`; python_version < "3"`) is skipped, as pip skips it. A conflict with the shared
-file is reported at the service's line, which is the one to change. The same
+file (or with any file the service includes from outside its folder) is
+reported at the service's line, which is the one to change. The same
 pin repeated is not a conflict (REQ002 says whether it belongs there). A package
 of more distinct lines than can be compared (ranges and odd lines against the
 others: over 250,000 comparisons, a line of several clauses, `>=1,<2,!=1.5`,
@@ -123,6 +124,17 @@ INVALID = [
             "services/b/app/main.py": "",
         },
         _CONFIG + 'shared-requirements = "services/requirements.shared.txt"\n',
+    ),
+    Example(  # a file beside the services that each includes, not configured as the shared one:
+        # the conflict is the including service's line, the one to change
+        {
+            "services/common.txt": "python-dotenv==1.0.1\n",
+            "services/a/requirements.txt": "-r ../common.txt\npython-dotenv==1.0.0  # expect: REQ006\n",
+            "services/a/app/main.py": "",
+            "services/b/requirements.txt": "-r ../common.txt\n",
+            "services/b/app/main.py": "",
+        },
+        _CONFIG,
     ),
 ]
 
@@ -388,7 +400,10 @@ class ConflictingPins(
         reported: Set[Tuple[str, int]] = set()
         shared = set(requirements.shared_closure())
         for service in sorted(requirements.roots):
-            own = set(requirements.service_files(service))
+            # (a file several services include from outside their folders is no one's own line
+            # to change, though it is not the configured shared file)
+            files = requirements.service_files(service)
+            own = {f for f in files if self._inside(f, service)} or set(files)
             by_name: Dict[str, List[RequirementFact]] = {}
             for fact in requirements.requirements_in(requirements.installed(service)):
                 if installed_here(fact):  # pip skips a line whose marker is false (`; python_version < "3"`)
@@ -418,6 +433,10 @@ class ConflictingPins(
                         service=service,
                         shared=requirements.shared,
                     )
+
+    def _inside(self, path: str, service: str) -> bool:
+        unit = self.project.layout.owner(path)
+        return unit is not None and unit.name == service
 
     def _too_many(
         self, name: str, facts: List[RequirementFact], clashing: _Clashes, own: Set[str], service: str
