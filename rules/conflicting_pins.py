@@ -115,16 +115,6 @@ INVALID = [
         },
         _CONFIG,
     ),
-    Example(  # both pins in the shared file (beside the services): reported there, for every service
-        {
-            "services/requirements.shared.txt": "httpx==0.27.0  # expect: REQ006\nhttpx==0.28.0  # expect: REQ006\n",
-            "services/a/requirements.txt": "-r ../requirements.shared.txt\n",
-            "services/a/app/main.py": "",
-            "services/b/requirements.txt": "-r ../requirements.shared.txt\n",
-            "services/b/app/main.py": "",
-        },
-        _CONFIG + 'shared-requirements = "services/requirements.shared.txt"\n',
-    ),
     Example(  # a file beside the services that each includes, not configured as the shared one:
         # the conflict is the including service's line, the one to change
         {
@@ -135,6 +125,16 @@ INVALID = [
             "services/b/app/main.py": "",
         },
         _CONFIG,
+    ),
+    Example(  # both pins in the shared file (beside the services): reported there, for every service
+        {
+            "services/requirements.shared.txt": "httpx==0.27.0  # expect: REQ006\nhttpx==0.28.0  # expect: REQ006\n",
+            "services/a/requirements.txt": "-r ../requirements.shared.txt\n",
+            "services/a/app/main.py": "",
+            "services/b/requirements.txt": "-r ../requirements.shared.txt\n",
+            "services/b/app/main.py": "",
+        },
+        _CONFIG + 'shared-requirements = "services/requirements.shared.txt"\n',
     ),
 ]
 
