@@ -1093,14 +1093,18 @@ def _catches(handler_type: Optional[ast.expr], names: FrozenSet[str]) -> bool:
     """Does an ``except`` clause catch one of ``names`` (a bare ``except:`` catches everything)?"""
     if handler_type is None:
         return True
-    kinds = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
-    return any((dotted(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
+    return any(name in names for name in _caught(handler_type))
 
 
 def _catches_only(handler_type: ast.expr, names: FrozenSet[str]) -> bool:
     """Does an ``except`` clause catch only classes of ``names`` (by their last name)?"""
+    return all(name in names for name in _caught(handler_type))
+
+
+def _caught(handler_type: ast.expr) -> List[str]:
+    """The last names of the classes an ``except`` clause names (``except (a.B, C):``)."""
     kinds = handler_type.elts if isinstance(handler_type, ast.Tuple) else [handler_type]
-    return all((dotted(kind) or "").rsplit(".", 1)[-1] in names for kind in kinds)
+    return [(dotted(kind) or "").rsplit(".", 1)[-1] for kind in kinds]
 
 
 def is_main_guard(test: ast.expr) -> bool:
