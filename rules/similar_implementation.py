@@ -5,7 +5,8 @@ Compares the classes of each service (and of each shared library) by
 concept: the words of the class name, in order, after expanding
 abbreviations (`DB` → database, `Conn` → connection, `Mgr` → manager, `Cfg` →
 config, `Repo` → repository…) and dropping qualifiers (`Unified`, `Base`,
-`Async`, `Legacy`, `New`, `V2`…). Two classes implement one concept when
+`Async`, `Legacy`, `New`, `V2`…; not `Default`, which names a thing of its
+own: `DefaultLogTableSettings` holds the default log table). Two classes implement one concept when
 their last word (the role: manager, client, repository) is the same and the
 words before it are equal, or one is the other with one word added (in order)
 and their public method names overlap by at least half. Each class is
@@ -118,6 +119,11 @@ VALID = [
                 "from pydantic import BaseModel\nfrom app.orm import Base\n"
                 "class UserRecord(Base): ...\nclass UnifiedUserRecord(BaseModel): ...\n"
                 "class UserRecordError(Exception): ...\n"
+            ),
+            # two request bodies: a log table, and the default log table of a context
+            _APP + "admin.py": (
+                "from pydantic import BaseModel\nclass LogTableSettings(BaseModel):\n    log_table: str\n"
+                "class DefaultLogTableSettings(BaseModel):\n    context: str\n    log_table: str\n"
             ),
         }
     ),

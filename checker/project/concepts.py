@@ -58,7 +58,6 @@ QUALIFIERS = frozenset(
         "legacy",
         "new",
         "simple",
-        "default",
         "abstract",
         "generic",
         "core",
@@ -90,6 +89,9 @@ QUALIFIERS = frozenset(
         "updated",
     }
 )
+# Not qualifiers: `default`, which names a thing of its own (`DefaultLogTableSettings`, the
+# settings of the default log table, beside `LogTableSettings`); a class so named matches
+# another only as one word added, with methods in common.
 _VERSION = re.compile(r"v\d+")
 NEGATIONS = frozenset({"non", "no", "not", "un", "without"})
 
