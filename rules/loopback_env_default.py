@@ -4,7 +4,9 @@
 Flags a configuration read whose fallback is a loopback target (`localhost`,
 `127.*`, `0.0.0.0` however written, `::1`): `os.getenv(X, default)`, `os.environ.get`,
 `os.environ.setdefault` (under any import alias), `os.getenv(X) or default`,
-a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`),
+a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`,
+`config.get(...)`, `settings.get(...)`: any object so named, so a plain dict
+passed in as `config` is read as configuration too, a known limit),
 `decouple.config(X, default=...)`, `getattr(settings, X, default)`, and the
 field defaults of a pydantic `BaseSettings` class. The fallback is a URL
 (`redis://localhost:6379`), or a bare host where the name says it is a
