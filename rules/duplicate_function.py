@@ -13,7 +13,10 @@ points (functions under `@router.get(...)`, `@app.route`, `@app.on_event`,
 (`register_*`, `create_app`, `build_router`…); test files, generated code,
 framework conventions (Alembic's `upgrade` and `downgrade`), `@overload`
 signatures (the implementation after them is one definition) and
-`ssot.acceptable-duplicates`.
+`ssot.acceptable-duplicates`. Two lazy-singleton getters of one name
+(`global _x` / `if _x is None: _x = Cls()` / `return _x`) have alike bodies
+even when each builds a class of its own: they are flagged, a known limit
+(rename one, or list the name in `ssot.acceptable-duplicates`).
 
 ## Why is this bad?
 Copies of a helper (`get_db_session`, `parse_token`) diverge: one gets the
