@@ -135,6 +135,24 @@ def test_a_name_only_another_service_holds_resolves_there_unless_ambiguous() -> 
     assert r.owner is None
 
 
+def test_a_name_inside_another_service_that_is_a_package_is_no_guess() -> None:
+    """``auth_service/__init__.py``: its ``test_framework`` is ``auth_service.test_framework``, so a
+    bare ``test_framework`` in another service is a package from outside the project (netra)."""
+    layout = Layout(
+        [
+            "analytics_service/tests/test_api.py",
+            "auth_service/__init__.py",
+            "auth_service/test_framework/__init__.py",
+            "auth_service/test_framework/mocks.py",
+        ],
+        [Unit("analytics_service", "analytics_service", S), Unit("auth_service", "auth_service", S)],
+    )
+    [r] = layout.resolve("analytics_service/tests/test_api.py", fact("test_framework.mocks"))
+    assert r.owner is None
+    [r] = layout.resolve("analytics_service/tests/test_api.py", fact("auth_service.test_framework.mocks"))
+    assert r.owner is not None and r.owner.name == "auth_service"
+
+
 @pytest.mark.skipif(not hasattr(sys, "stdlib_module_names"), reason="Python 3.10+ lists the stdlib")
 def test_standard_library_names_never_resolve_into_another_service() -> None:
     layout = Layout(

@@ -381,8 +381,17 @@ class Layout:
         return self._holders.get(name)
 
     def _single_holders(self) -> Dict[str, Optional[str]]:
-        """Name -> what a service's import root holds under it (as ``_step`` finds it), if one only."""
-        roots = {root for unit in self.services for root in self._with_src(unit.path)}
+        """Name -> what a service's import root holds under it (as ``_step`` finds it), if one only.
+
+        A root that is a package itself (``auth_service/__init__.py``) holds no top-level names:
+        its modules are ``auth_service.x``, so a bare ``x`` means something outside the project.
+        """
+        roots = {
+            root
+            for unit in self.services
+            for root in self._with_src(unit.path)
+            if posixpath.join(root, "__init__.py") not in self.files
+        }
         held: Dict[str, Set[str]] = {}
         for directory in self.dirs - {""}:
             base, _, name = directory.rpartition("/")
