@@ -3,7 +3,8 @@
 ## What it does
 Flags a configuration read whose fallback is a loopback target (`localhost`,
 `127.*`, `0.0.0.0` however written, `::1`): `os.getenv(X, default)`, `os.environ.get`,
-`os.environ.setdefault` (under any import alias), `os.getenv(X) or default`,
+`os.environ.setdefault` (under any import alias, or spelled out: `if "X" not in
+os.environ: os.environ["X"] = default`), `os.getenv(X) or default`,
 a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`,
 `config.get(...)`, `settings.get(...)`: any object so named, so a plain dict
 passed in as `config` is read as configuration too, a known limit),
@@ -87,6 +88,8 @@ INVALID = [
         BROKER = environ.get("BROKER_URL", "amqp://127.0.0.1:5672")  # expect: CFG004
         API = env("API_URL", default="http://0.0.0.0:8000")  # expect: CFG004
         os.environ.setdefault("CACHE_URL", "memcached://[::1]:11211")  # expect: CFG004
+        if "PAYMENTS_URL" not in os.environ:  # (a setdefault spelled out)
+            os.environ["PAYMENTS_URL"] = "http://localhost:8003"  # expect: CFG004
         AUTH = os.getenv("AUTH_URL") or "http://localhost:8081"  # expect: CFG004
         KAFKA = os.getenv("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")  # expect: CFG004
         SEARCH = os.getenv("ELASTICSEARCH_HOSTS", "localhost:9200")  # expect: CFG004

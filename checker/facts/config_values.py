@@ -1014,6 +1014,7 @@ class _Gatherer:
                 self._fallback_assignments(loop.orelse, name, read)
 
     def _fallback_branches(self, statement: ast.If, state: Mapping[str, _Bound]) -> None:
+        self._fallback_environ_writes(statement)
         for for_value, branch in ((False, statement.body), (True, statement.orelse)):
             for tested in _all_tested_for_nothing(statement.test, for_value):
                 value = None
@@ -1024,6 +1025,45 @@ class _Gatherer:
                     name, value = tested, state.get(tested, _EMPTY).read
                 if value is not None:
                     self._fallback_assignments(branch, name, value)
+
+    def _fallback_environ_writes(self, statement: ast.If) -> None:
+        """``if "X" not in os.environ: os.environ["X"] = url`` (or ``if not os.getenv("X"):``, or
+        the ``else`` of ``if "X" in os.environ:``) spells ``os.environ.setdefault("X", url)``:
+        the write of ``X`` where it is unset is the fallback of reading it. A block walked for
+        a variable is not walked for it again (such tests nested in one another)."""
+        key, present = self._environment_test(statement.test) or (None, False)
+        name = literal(key) if key is not None else None
+        if key is None or name is None:
+            return
+        todo = list(reversed(statement.orelse if present else statement.body))
+        while todo:
+            inner = todo.pop()
+            if (id(inner), "os.environ:" + name) in self.fallback_walked:
+                continue
+            self.fallback_walked.add((id(inner), "os.environ:" + name))
+            targets = inner.targets if isinstance(inner, ast.Assign) else []
+            if any(self._environ_key(t) == name.lower() for t in targets):
+                self.handled[id(inner.value)] = (key, "env lookup")
+            for block in reversed(_nested_blocks(inner)):
+                todo += reversed(block)
+
+    def _environment_test(self, test: ast.expr) -> Optional[Tuple[ast.expr, bool]]:
+        """The key of the variable a test looks at, and whether the test holds when it is set:
+        ``"X" in os.environ``, ``os.getenv("X")``, ``os.environ.get("X") is not None``, ``!=
+        ""`` (True), or negated, ``is None``, ``== ""`` (False); None for any other test."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self._environment_test(test.operand)
+            return None if inner is None else (inner[0], not inner[1])
+        test = constant_last(test)
+        present = True
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            op, against = test.ops[0], test.comparators[0]
+            if isinstance(op, (ast.In, ast.NotIn)) and self._environ(against):
+                return test.left, isinstance(op, ast.In)
+            if not (isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)) and _empty(against)):
+                return None
+            test, present = test.left, isinstance(op, (ast.IsNot, ast.NotEq))
+        return (self._read_key(test)[0], present) if self.is_config_read(test) else None
 
     def _fallback_assignments(self, body: Sequence[ast.stmt], name: Optional[str], value: ast.expr) -> None:
         """Where ``name`` has no value, what a statement of ``body`` assigns it, also in the

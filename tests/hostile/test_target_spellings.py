@@ -255,6 +255,14 @@ FALLBACKS = {
         'import os\nA_URL = os.getenv("X")\nB_URL = os.getenv("Y")\nif not A_URL and not B_URL:\n'
         '    A_URL = "http://localhost:8000/"\n    B_URL = "http://localhost:8001/"\n'
     ),
+    # run 89b/10: `os.environ.setdefault` spelled out, a write of the variable where it is unset
+    "bn": 'import os\nif "X_URL" not in os.environ:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
+    "bo": 'import os\nif not os.getenv("X_URL"):\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
+    "bp": 'import os\nif "X_URL" in os.environ:\n    pass\nelse:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
+    "bq": (
+        'import os\ndef f():\n    if os.environ.get("X_URL") is None:\n        if DEBUG:\n'
+        '            os.environ["X_URL"] = "http://localhost:8000/"\n'
+    ),
 }
 
 
@@ -270,6 +278,10 @@ def test_every_spelling_of_a_read_with_a_fallback_is_cfg004(
 
 
 NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just before: hard-coded
+    # a write of another variable, or of the variable where it is set
+    "env1": 'import os\nif "A_URL" not in os.environ:\n    os.environ["B_URL"] = "http://localhost:8000/"\n',
+    "env2": 'import os\nif "X_URL" in os.environ:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
+    "env3": 'import os\nif os.getenv("X_URL") == "":\n    pass\nelse:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "a": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = compute()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
     "b": 'import os\nAPI_URL = os.getenv("X")\nif not OTHER:\n    API_URL = "http://localhost:8000/"\n',
     "c": 'import os\nAPI_URL = os.getenv("X")\nif API_URL:\n    API_URL = "http://localhost:8000/"\n',
