@@ -1041,13 +1041,14 @@ class _Gatherer:
             if (id(inner), "os.environ:" + name) in self.fallback_walked:
                 continue
             self.fallback_walked.add((id(inner), "os.environ:" + name))
-            targets = inner.targets if isinstance(inner, ast.Assign) else []
-            if any(self._environ_key(t) == name.lower() for t in targets):
+            if isinstance(inner, ast.Assign) and any(
+                self._environ_key(t) == name.lower() for t in inner.targets
+            ):
                 self.handled[id(inner.value)] = (key, "env lookup")
             for block in reversed(_nested_blocks(inner)):
                 todo += reversed(block)
 
-    def _environment_test(self, test: ast.expr) -> Optional[Tuple[ast.expr, bool]]:
+    def _environment_test(self, test: ast.expr) -> Optional[Tuple[Optional[ast.expr], bool]]:
         """The key of the variable a test looks at, and whether the test holds when it is set:
         ``"X" in os.environ``, ``os.getenv("X")``, ``os.environ.get("X") is not None``, ``!=
         ""`` (True), or negated, ``is None``, ``== ""`` (False); None for any other test."""
