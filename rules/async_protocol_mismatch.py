@@ -261,6 +261,15 @@ INVALID = [
                 "        await session.commit()\n"
                 "    sessions = [s async for s in db.session_scope()]  # expect: ASY005\n"
             ),
+            _APP + "scopes.py": (  # the decorator applied by a call
+                "from contextlib import asynccontextmanager\n\n"
+                "async def _scope():\n    async with SessionLocal() as session:\n        yield session\n\n"
+                "request_scope = asynccontextmanager(_scope)\n\n"
+                "async def run():\n"
+                "    async with request_scope() as session:\n        await session.commit()\n"
+                "    async for session in request_scope():  # expect: ASY005\n        pass\n"
+                "    async with _scope() as session:  # expect: ASY005\n        pass\n"
+            ),
         }
     ),
     Example(

@@ -23,7 +23,8 @@ nothing.
 
 Not flagged: `except Exception:` handlers (GeneratorExit is not an Exception);
 sync generators; cleanup that does not await; and generators driven by a
-context manager or a test runner: `@asynccontextmanager` (under any import alias)
+context manager or a test runner: `@asynccontextmanager` (under any import alias,
+or applied by a call in the module: `scope = asynccontextmanager(_scope)`)
 and pytest fixtures. CPython's `contextlib` resumes an `@asynccontextmanager`
 generator with `await anext(gen)` when the `async with` body ends, and with
 `await gen.athrow(exc)` when it raised (`_AsyncGeneratorContextManager.__aexit__`):
@@ -204,6 +205,18 @@ VALID = [
     """,
         path="services/example-service/tests/conftest.py",
     ),
+    example("""
+        import contextlib
+
+        async def _scope():
+            session = make_session()
+            try:
+                yield session
+            finally:
+                await session.close()
+
+        session_scope = contextlib.asynccontextmanager(_scope)  # (the decorator, applied by a call)
+    """),
 ]
 INVALID = [
     example("""

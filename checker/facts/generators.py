@@ -567,6 +567,7 @@ class _Gatherer:
         self.cleanups: List[CleanupAwaitFact] = []
         self.defs: List[ProtocolDefFact] = []
         self.uses: List[ProtocolUseFact] = []
+        self.wrapped: Dict[str, str] = {}  # module function -> the context manager a call wraps it in
 
     def _marks(
         self, needles: Tuple[str, ...], words: Tuple[str, ...] = (), blocks: bool = False
@@ -580,6 +581,7 @@ class _Gatherer:
     # statements, with the scope each runs in
 
     def walk(self, module: _Scope) -> None:
+        self._wrapped_by_calls(module)
         stack: List[Tuple[Sequence[ast.stmt], _Scope]] = [(module.body, module)]
         while stack:
             body, scope = stack.pop()
@@ -691,6 +693,38 @@ class _Gatherer:
 
     # functions
 
+    def _wrapped_by_calls(self, module: _Scope) -> None:
+        """``session_scope = asynccontextmanager(_scope)`` in the module's body: ``_scope`` is
+        driven as a decorated one is (``wrapped``), and a name bound only there is a
+        context-manager function, as a decorated ``def`` is."""
+        for node in module.body:
+            if not (
+                isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and self.marks.covers(node)
+            ):
+                continue
+            call = node.value
+            wrapper = _decorator(call.func, module, self.aliases, self.heads)
+            if (
+                wrapper not in ASYNC_CONTEXT_MANAGERS | CONTEXT_MANAGERS
+                or call.keywords
+                or len(call.args) != 1
+            ):
+                continue
+            wrapped = call.args[0]
+            if not isinstance(wrapped, ast.Name):
+                continue
+            kinds = module.bindings().get(wrapped.id, [])
+            rebinds = [dotted(t) for t in node.targets] == [wrapped.id]  # `f = asynccontextmanager(f)`
+            if kinds.count("def") != 1 or len(kinds) != 1 + rebinds:
+                continue
+            self.wrapped[wrapped.id] = wrapper
+            kind = ASYNC_CONTEXT_MANAGER if wrapper in ASYNC_CONTEXT_MANAGERS else CONTEXT_MANAGER
+            for target in node.targets:
+                kinds = module.bindings().get(target.id, []) if isinstance(target, ast.Name) else []
+                if isinstance(target, ast.Name) and kinds in (["other"], [f"instance:{dotted(call.func)}"]):
+                    where = self.source.location(target)
+                    self.defs.append(ProtocolDefFact(module.child_qualname(target.id), kind, where))
+
     def _function(self, node: Function, scope: _Scope) -> None:
         around = scope.parent if scope.parent is not None else scope  # (decorators run where the def is)
         decorators = tuple(_decorator(d, around, self.aliases, self.heads) for d in node.decorator_list)
@@ -706,6 +740,8 @@ class _Gatherer:
             kind = ASYNC_GENERATOR if isinstance(node, ast.AsyncFunctionDef) else GENERATOR
         if kind is not None and scope.certain():
             self.defs.append(ProtocolDefFact(scope.qualname, kind, header_location(self.source, node)))
+        if around.kind == "module" and node.name in self.wrapped:  # driven as a decorated one is
+            decorators += (self.wrapped[node.name],)
         if isinstance(node, ast.AsyncFunctionDef) and yielded:
             self._cleanups(node, scope.qualname, decorators)
 
