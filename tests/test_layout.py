@@ -135,6 +135,21 @@ def test_a_name_only_another_service_holds_resolves_there_unless_ambiguous() -> 
     assert r.owner is None
 
 
+def test_a_src_folder_of_services_is_no_import_root() -> None:
+    """opentelemetry-demo: services in ``src/*``; ``from mcp import ClientSession`` in ``src/agent``
+    is the installed ``mcp`` package, not the ``src/mcp`` service (Python takes a regular package
+    from site-packages before a namespace directory, and nobody puts ``src/`` on the path)."""
+    files = ["src/agent/src/agents/client.py", "src/mcp/src/mcp_server/server.py", "src/mcp/run.py"]
+    layout = Layout(files, [Unit("src/agent", "agent", S), Unit("src/mcp", "mcp", S)])
+    [r] = layout.resolve("src/agent/src/agents/client.py", fact("mcp"))
+    assert r.owner is None
+    [r] = layout.resolve("src/agent/src/agents/client.py", fact("mcp_server.server"))  # still IMP001
+    assert r.owner is not None and r.owner.name == "mcp"
+    # a src layout of packages is a source root as before
+    layout = Layout(["src/common/http.py", "api/app/main.py"], [Unit("api", "api", S)])
+    assert layout.import_roots("api/app/main.py") == ["api", "", "src"]
+
+
 def test_a_name_inside_another_service_that_is_a_package_is_no_guess() -> None:
     """``auth_service/__init__.py``: its ``test_framework`` is ``auth_service.test_framework``, so a
     bare ``test_framework`` in another service is a package from outside the project (netra)."""

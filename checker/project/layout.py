@@ -188,7 +188,11 @@ class Layout:
         self._shared_roots = [
             r for u in self.units if u.kind is UnitKind.SHARED for r in self._library_roots(u.path)
         ]
-        self._project_roots = self._with_src("")
+        # the project's `src/` is a source root, unless it is a folder of services (`src/agent`,
+        # `src/mcp`), each deployed with its own path as `services/*` are: then `import mcp`
+        # is the installed package, not the `src/mcp` service
+        holds_services = any(parent(u.path) == "src" for u in self.services)
+        self._project_roots = [""] if holds_services else self._with_src("")
         self._holders: Optional[Dict[str, Optional[str]]] = None  # top-level name -> its one service folder
         self._first_holders: Optional[Dict[str, str]] = None  # top-level name -> first common root holding it
         self._roots: Dict[Tuple[Optional[Unit], bool], List[str]] = {}  # (owner, stdlib name) -> roots
