@@ -9,7 +9,9 @@ a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`,
 `config.get(...)`, `settings.get(...)`: any object so named, so a plain dict
 passed in as `config` is read as configuration too, a known limit),
 `decouple.config(X, default=...)`, `getattr(settings, X, default)`, and the
-field defaults of a pydantic `BaseSettings` class. The fallback is a URL
+field defaults of a pydantic `BaseSettings` class. A default named by a module
+constant (`os.getenv(X, LOCAL_URL)`) or kept in the module's dict of defaults
+(`os.getenv(X, DEFAULTS[X])`) is the string it holds. The fallback is a URL
 (`redis://localhost:6379`), or a bare host where the name says it is a
 connection target (`os.getenv("DB_HOST", "localhost")`,
 `OTLP_ENDPOINT="localhost:4317"`; not `BIND_HOST`). Reads inside text for
@@ -88,6 +90,8 @@ INVALID = [
         BROKER = environ.get("BROKER_URL", "amqp://127.0.0.1:5672")  # expect: CFG004
         API = env("API_URL", default="http://0.0.0.0:8000")  # expect: CFG004
         os.environ.setdefault("CACHE_URL", "memcached://[::1]:11211")  # expect: CFG004
+        DEFAULTS = {"SEARCH_URL": "http://localhost:9200"}  # expect: CFG004
+        SEARCH_URL = os.getenv("SEARCH_URL", DEFAULTS["SEARCH_URL"])
         if "PAYMENTS_URL" not in os.environ:  # (a setdefault spelled out)
             os.environ["PAYMENTS_URL"] = "http://localhost:8003"  # expect: CFG004
         AUTH = os.getenv("AUTH_URL") or "http://localhost:8081"  # expect: CFG004

@@ -657,6 +657,16 @@ class _Gatherer:
                 text = static_text(node.value)
                 if text is not None:
                     self.module_strings.setdefault(name, {})[self.source.location(node.value)] = text
+        elif none.frame == 0 and isinstance(node.value, ast.Dict):  # (its items, as `DEFAULTS["X"]`)
+            for item_key, value in zip(node.value.keys, node.value.values):
+                item = literal(item_key) if item_key is not None else None  # (None: a `**spread`)
+                text = static_text(value)
+                if item is None or text is None:
+                    continue
+                for name in names:
+                    self.module_strings.setdefault(f"{name}[{item!r}]", {})[self.source.location(value)] = (
+                        text
+                    )
         named = any(is_target_name(n) for n in names)
         use = none._replace(named=named, label=names[0] if names else "")
         if any(is_allow_list_name(n) or is_describing_name(n) or FALLBACK_NAME.search(n) for n in names):
@@ -781,7 +791,7 @@ class _Gatherer:
             key, source = self._read_key(first)
             for default in node.values[1:]:
                 self._record_fallback(node, key, default, source, none)
-                if isinstance(default, ast.Name):
+                if isinstance(default, (ast.Name, ast.Subscript)):
                     self._default_name(default, key, source, none)
                 if (literal(key) or "").lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
                     self._database_url(default)
@@ -1118,12 +1128,20 @@ class _Gatherer:
                     self._database_url(default)
         if default is not None:
             self._record_fallback(call, key, default, source, inner)
-        if isinstance(default, ast.Name):
+        if isinstance(default, (ast.Name, ast.Subscript)):
             self._default_name(default, key, source, inner)
 
-    def _default_name(self, default: ast.Name, key: Optional[ast.expr], source: str, use: _Use) -> None:
+    def _default_name(
+        self, default: Union[ast.Name, ast.Subscript], key: Optional[ast.expr], source: str, use: _Use
+    ) -> None:
         """``os.getenv("X", LOCAL)``, ``read or LOCAL``: the string the module's constant or the
-        function's local of that name holds is this read's fallback."""
+        function's local of that name holds is this read's fallback; ``DEFAULTS["X"]``: the
+        string the module's dict of that name holds under that key."""
+        if isinstance(default, ast.Subscript):
+            item = _item_name(default)
+            if item is not None and self._module_name(item.split("[", 1)[0], use.frame):
+                self.default_names.setdefault(item, (literal(key) or "", source))
+            return
         self.default_uses.add(id(default))
         if self._module_name(default.id, use.frame):
             self.default_names.setdefault(default.id, (literal(key) or "", source))
@@ -1385,6 +1403,12 @@ def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:
                     if inner is not first and isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
                         found.add(id(inner))
     return found
+
+
+def _item_name(node: ast.Subscript) -> Optional[str]:
+    """``DEFAULTS['X']`` for ``DEFAULTS["X"]``: a module dict's item, named as a constant is."""
+    key = literal(node.slice)
+    return f"{node.value.id}[{key!r}]" if isinstance(node.value, ast.Name) and key is not None else None
 
 
 def _empty(value: ast.expr) -> bool:

@@ -259,6 +259,12 @@ FALLBACKS = {
     "bn": 'import os\nif "X_URL" not in os.environ:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "bo": 'import os\nif not os.getenv("X_URL"):\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "bp": 'import os\nif "X_URL" in os.environ:\n    pass\nelse:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
+    # run 89b/11: a fallback kept in the module's dict of defaults
+    "br": 'import os\nDEFAULTS = {"X": "http://localhost:8000/", "N": 1}\nAPI_URL = os.getenv("X", DEFAULTS["X"])\n',
+    "bs": (
+        'import os\nDEFAULTS = {"X": "http://localhost:8000/"}\ndef f():\n'
+        '    return os.environ.get("X") or DEFAULTS["X"]\n'
+    ),
     "bq": (
         'import os\ndef f():\n    if os.environ.get("X_URL") is None:\n        if DEBUG:\n'
         '            os.environ["X_URL"] = "http://localhost:8000/"\n'
@@ -383,6 +389,23 @@ def test_an_if_that_is_no_fallback_of_a_read_stays_cfg001(
     found = unscreened_agree(root, monkeypatch)
     assert {path.rsplit("/", 1)[-1][:-3] for code, path, _ in found if code == "CFG001"} == set(NOT_FALLBACKS)
     assert [f for f in found if f[0] == "CFG004"] == []
+
+
+NOT_DICT_FALLBACKS = {  # a dict of the function's own, or another key's item: no fallback
+    "a": (
+        'import os\nDEFAULTS = {"X": "http://localhost:8000/"}\ndef f():\n'
+        '    DEFAULTS = {"X": "http://example.com/"}\n    return os.getenv("X", DEFAULTS["X"])\n'
+    ),
+    "b": 'import os\nDEFAULTS = {"X": "http://localhost:8000/"}\nAPI_URL = os.getenv("Y", DEFAULTS["Y"])\n',
+    "c": 'import os\ndef f():\n    D = {"X": "http://localhost:8000/"}\n    return os.getenv("X", D["X"])\n',
+}
+
+
+def test_a_dict_item_that_is_no_fallback_of_the_read_is_no_cfg004(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {f"{name}.py": code for name, code in NOT_DICT_FALLBACKS.items()})
+    assert [f for f in unscreened_agree(root, monkeypatch) if f[0] == "CFG004"] == []
 
 
 DATABASE_URLS = """\
