@@ -125,7 +125,11 @@ def import_aliases(imports: Sequence[ImportFact]) -> Aliases:
     every: List[Tuple[str, str]] = []
     for nested in (True, False):  # the module's last, so that they win
         for fact in imports:
-            if fact.level or fact.nested is not nested:
+            if fact.nested is not nested:
+                continue
+            if fact.level:  # (no dotted name: the module's own relative import hides a function's)
+                for local, _ in fact.aliases if not nested else ():
+                    aliases.pop(local, None)
                 continue
             for local, name in fact.aliases:
                 meant = f"{fact.module}.{name}" if fact.kind is ImportKind.FROM else name

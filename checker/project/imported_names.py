@@ -16,10 +16,13 @@ MAX_HOPS = 8  # re-exports followed from one name
 
 def import_target(layout: Layout, files: FileIndex, path: str, dotted: str) -> Optional[Tuple[str, str]]:
     """(file, name inside it) the imports of ``path`` bind ``dotted`` to; None unless every
-    import that binds its first name agrees and it leads into the project."""
+    import that binds its first name agrees and it leads into the project. The module's own
+    imports decide, before what a function or class body imports (which binds the name there)."""
     head, _, rest = dotted.partition(".")
     places: Set[Optional[Tuple[str, str]]] = set()
-    for fact, bound in files.bindings(path).get(head, ()):  # (not a dict of each import's names per call)
+    binding = files.bindings(path).get(head, ())  # (not a dict of each import's names per call)
+    module_level = [(fact, bound) for fact, bound in binding if not fact.nested]
+    for fact, bound in module_level or binding:
         if fact.kind is ImportKind.FROM:
             fixed = fact.module.split(".") if fact.module else []
             parts = [*fixed, *bound.split(".")]

@@ -34,6 +34,7 @@ from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
 from archcheck.project.file_index import FileIndex
 from archcheck.project.import_graph import build_unit_graph
+from archcheck.project.imported_names import import_target
 from archcheck.project.layout import KnownEdges, Layout, ResolvedImport, Unit, service_hosts
 from archcheck.project.requirement_graph import Requirements
 
@@ -150,6 +151,16 @@ class Project:
         level = fact.level if fact.kind is ImportKind.FROM else 0
         return self.layout.module_file(path, module, level) if module or level else None
 
+    def base_class(self, path: str, written: str) -> Tuple[Optional[str], str]:
+        """The project file that defines a base class named as ``written`` in ``path`` (None: this
+        file, or outside the project), and the class's own name there, through absolute and
+        relative imports and their aliases (``from .db import Storage as StorageBase``)."""
+        target = import_target(self.layout, self.files, path, written)
+        if target is not None and target[1]:
+            return target[0], target[1].rsplit(".", 1)[-1]
+        meant = qualify(written, self.files.aliases(path)) or written
+        return self.class_file(path, written), meant.rsplit(".", 1)[-1]
+
     def ancestors(self, path: str, name: str) -> FrozenSet[str]:
         """The names of every class that class ``name`` of ``path`` derives from, across files.
 
@@ -170,13 +181,12 @@ class Project:
                 if (where, cls) in seen:
                     continue
                 seen.add((where, cls))
-                aliases = self.files.aliases(where)
                 for fact in self.files.classes(where).get(cls, ()):
                     for base in fact.bases:
-                        # `JSONEncoder as Base`: the class is JSONEncoder
-                        last = (qualify(base, aliases) or base).rsplit(".", 1)[-1]
+                        # `JSONEncoder as Base`, `from .db import Storage as Base`: the class is the other
+                        place, last = self.base_class(where, base)
                         found.add(last)
-                        todo.append((self.class_file(where, base) or where, last))
+                        todo.append((place or where, last))
             self._ancestors[key] = frozenset(found), frozenset(where for where, _ in seen)
         return self._ancestors[key]
 

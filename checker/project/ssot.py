@@ -16,13 +16,25 @@ import heapq
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 from archcheck.config.globs import compile_globs, has_wildcard
 from archcheck.config.settings import ConfigError
 from archcheck.facts.definitions import SKETCH_SIZE, references
 from archcheck.facts.names import qualify
-from archcheck.model import FileSites, Location, SiteFact
+from archcheck.model import FileSites, ImportFact, Location, SiteFact
 from archcheck.project.concepts import concept, same_concept, tokens
 from archcheck.project.layout import Unit, UnitKind
 from archcheck.project.project import ANCESTOR_WALK, Project
@@ -119,28 +131,56 @@ class BodyText:
     per-file phase keeps no word list of every class. A file that cannot be read, or changed
     since its facts, mentions every name: no finding rests on a body not seen."""
 
-    def __init__(self, source: Optional[CallFactSource]) -> None:
+    def __init__(
+        self,
+        source: Optional[CallFactSource],
+        bindings: Callable[[str], Mapping[str, Sequence[Tuple[ImportFact, str]]]] = lambda path: {},
+    ) -> None:
         self.source = source
+        self.bindings = bindings  # a file's imports by local name: what `_Impl` stands for
         self._names: Dict[Tuple[str, Tuple[int, int]], Optional[FrozenSet[str]]] = {}
         self._lines: Dict[str, Optional[List[str]]] = {}
 
     def mentions(self, site: Site, name: str) -> bool:
         key = (site.path, site.lines)
         if key not in self._names:
-            if site.path not in self._lines:
-                if len(self._lines) >= _FILES_KEPT:  # a few files' lines at a time, never every file's
-                    del self._lines[next(iter(self._lines))]
-                self._lines[site.path] = self.source.lines(site.path) if self.source else None
-            lines = self._lines[site.path]
+            lines = self._file_lines(site.path)
             named = references(lines, *site.lines, site.name) if lines is not None else None
             self._names[key] = frozenset(named) if named is not None else None
         names = self._names[key]
-        return names is None or name in names
+        return names is None or name in names or self._mentions_alias(site, name)
+
+    def _file_lines(self, path: str) -> Optional[List[str]]:
+        if path not in self._lines:
+            if len(self._lines) >= _FILES_KEPT:  # a few files' lines at a time, never every file's
+                del self._lines[next(iter(self._lines))]
+            self._lines[path] = self.source.lines(path) if self.source else None
+        return self._lines[path]
+
+    def _mentions_alias(self, site: Site, name: str) -> bool:
+        """Does the body name class ``name`` by a name an import binds it to (``from app.client
+        import PaymentClient as _Impl``, then ``_Impl()``)?"""
+        aliases = [
+            local
+            for local, imports in self.bindings(site.path).items()
+            if local != name and any(bound.rsplit(".", 1)[-1] == name for _, bound in imports)
+        ]
+        lines = self._file_lines(site.path) if aliases else None
+        if lines is None:
+            return False
+        body = "\n".join(lines[site.lines[0] - 1 : site.lines[1]])
+        return any(re.search(rf"(?<![\w.]){re.escape(local)}(?!\w)", body) for local in aliases)
 
 
 def own_code(path: str) -> bool:
     """Is ``path`` the unit's own code, not a vendored copy or an example shipped beside it?"""
     return not _NOT_OWN_CODE.match_file(path)
+
+
+def _relative_base(project: Project, path: str, written: str) -> Optional[str]:
+    """The name of the class a base written as a relative import's name stands for, in its file."""
+    place, name = project.base_class(path, written)
+    return name if place is not None else None
 
 
 def _by_convention(path: str, name: str, is_class: bool) -> bool:
@@ -177,7 +217,7 @@ def _sites(project: Project) -> Tuple[Sites, Sites]:
 
 def _collect_sites(project: Project) -> Tuple[Sites, Sites]:
     known = project.known_sites
-    text = BodyText(project.call_facts)
+    text = BodyText(project.call_facts, project.files.bindings)
     classes: Sites = {}
     functions: Sites = {}
     for path in sorted(project.facts):
@@ -228,8 +268,9 @@ def _file_sites(project: Project, path: str) -> FileSites:
     for c in facts.classes:
         if c.fallback or acceptable(c.name, patterns) or _by_convention(path, c.name, True):
             continue
-        # `from distutils.command.build import build as _build` makes `_build` mean `build`
-        bases = tuple(qualify(b, aliases) or b for b in c.bases)
+        # `from distutils.command.build import build as _build` makes `_build` mean `build`, and
+        # `from .db import Storage as StorageBase` makes `StorageBase` mean `Storage`
+        bases = tuple(qualify(b, aliases) or _relative_base(project, path, b) or b for b in c.bases)
         same = [b for b, meant in zip(c.bases, bases) if meant.rsplit(".", 1)[-1] == c.name]
         extends: Optional[str] = None
         if same and "." not in same[0] and not project.files.binders(path).get(same[0]):
