@@ -50,7 +50,7 @@ from archcheck.facts.names import ANY_ATTRIBUTE, qualify
 from archcheck.model import CallFacts, DefFact, Location, LoopEntryFact
 from archcheck.project.file_index import FileIndex
 from archcheck.project.imported_names import MAX_HOPS, import_target
-from archcheck.project.layout import Layout, ResolvedImport
+from archcheck.project.layout import Layout, ResolvedImport, Unit
 
 Node = Tuple[str, str]  # (path, qualname)
 Order = Tuple[Node, int, int]  # which call site made an edge: (caller processed, call, reference)
@@ -213,18 +213,52 @@ class CallGraph:
             # (a class's `__init__` runs where the class is called: its name is written there)
             named = parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
             names.setdefault(path, set()).add(named)
+        heads: Dict[str, Set[str]] = {}  # defining file -> the module-level names the nodes are in
+        for path, qualname in nodes:
+            heads.setdefault(path, set()).add(qualname.split(".", 1)[0])
         wanted: Dict[str, Set[str]] = {}  # candidate caller file -> names it may call
         for path, found in names.items():
             owner = self.layout.owner(path)
-            direct = self._importers(path)
-            reach = {path} | direct | {g for m in direct for g in self._importers(m)}
-            for candidate in reach:
+            written = set(found)
+            for candidate in self._reach(path, owner, written | heads[path], written):
                 # a processed file's calls are all edges already: no need to read it again
-                fresh = candidate not in self.processed and candidate in self.facts
-                if fresh and self.layout.owner(candidate) == owner:
-                    wanted.setdefault(candidate, set()).update(found)
+                if candidate not in self.processed and candidate in self.facts:
+                    wanted.setdefault(candidate, set()).update(written)
         if wanted:
             self._process(self.source.mentioning(wanted))
+
+    def _reach(self, path: str, owner: Optional[Unit], bound: Set[str], written: Set[str]) -> Set[str]:
+        """The files of ``owner`` that may name something of ``path``: ``path``, its importers,
+        and the importers of each importer that imports one of the ``bound`` names itself (a
+        re-export: ``app/api/__init__.py``'s ``from app.helpers import run_sync``), through
+        ``MAX_HOPS`` of them. Only re-exporters are followed further: a thousand files that import
+        the package's ``__init__`` for something else cost one look each, not a thousand. The
+        names a re-export binds under an alias join ``bound`` and ``written``."""
+        reach, frontier = {path}, [path]
+        for _ in range(MAX_HOPS):
+            further = []
+            for imported in frontier:
+                for candidate in sorted(self._importers(imported) - reach):
+                    if self.layout.owner(candidate) != owner:
+                        continue
+                    reach.add(candidate)
+                    rebound = self._rebinds(candidate, bound)
+                    if rebound:
+                        bound |= rebound
+                        written |= rebound
+                        further.append(candidate)
+            if not further:
+                break
+            frontier = further
+        return reach
+
+    def _rebinds(self, path: str, names: Set[str]) -> Set[str]:
+        """The names the module-level imports of ``path`` bind to one of ``names``."""
+        return {
+            local
+            for local, imports in self.files.bindings(path).items()
+            if any(not fact.nested and bound.rsplit(".", 1)[-1] in names for fact, bound in imports)
+        }
 
     # --- resolution -------------------------------------------------------
 

@@ -30,3 +30,48 @@ def test_a_function_a_package_re_exports_is_followed(tmp_path: Path, init: str) 
     if "import helper" in init:  # an import re-exports it; an assignment is no certain definition
         expected.insert(0, ("svc/app/a.py", 5))
     assert found == expected
+
+
+def test_a_caller_behind_re_exports_of_re_exports_is_followed(tmp_path: Path) -> None:
+    """Run 90b/01: a caller two re-exports away from the helper was never read (the call graph
+    looked at the importers of the helper's importers only); under an alias too."""
+    files = {
+        "__init__.py": "",
+        "internal/helpers.py": HELPER,
+        "api/__init__.py": "from app.internal.helpers import helper\n",
+        "public/__init__.py": "from app.api import helper\n",
+        "aliased/__init__.py": "from app.public import helper as run_it\n",
+        "two_hops.py": "from app.public import helper\n\n\nasync def f():\n    helper()\n",
+        "three_hops.py": "from app.aliased import run_it\n\n\nasync def f():\n    run_it()\n",
+    }
+    found = [(path, line) for rule, path, line in findings(project(tmp_path, files)) if rule == "ASY003"]
+    assert found == [("svc/app/three_hops.py", 5), ("svc/app/two_hops.py", 5)]
+
+
+def test_files_importing_the_package_for_something_else_are_looked_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 90b/05: every file importing the package's ``__init__`` (``from app import settings``)
+    had all the others among its importers' importers: N² (16,000 files: 31 s). Only a file that
+    imports the helper's name itself is followed further; counted, not timed."""
+    from archcheck.project.call_graph import CallGraph
+
+    fillers = {
+        f"filler/x{j}.py": "from app import settings\n\n\ndef g():\n    return settings\n" for j in range(300)
+    }
+    files = {
+        "__init__.py": "settings = {}\n",
+        "filler/__init__.py": "",
+        "m0.py": "import asyncio\nfrom app import settings\n\n\ndef f0(c):\n    return asyncio.run(c)\n",
+        "top.py": "from app.m0 import f0\n\n\nasync def h(c):\n    f0(c)\n",
+        **fillers,
+    }
+    root = project(tmp_path, files)
+    looked: list = []
+    original = CallGraph._importers
+    monkeypatch.setattr(
+        CallGraph, "_importers", lambda self, path: looked.append(path) or original(self, path)
+    )
+    found = [(path, line) for rule, path, line in findings(root) if rule == "ASY003"]
+    assert found == [("svc/app/top.py", 5)]
+    assert len(looked) < 20, len(looked)
