@@ -19,8 +19,10 @@ RuntimeError:` around `asyncio.get_running_loop()`, the `else` of
 not make its function one that enters a loop, and neither does a call made
 there of a function that enters one (`except RuntimeError: return
 run_in_new_loop(coro)`). Sync entry points (Celery tasks, click commands) that are
-not called from async code, and sync workers handed to a thread
-(`asyncio.to_thread(worker)`), are not flagged.
+not called from async code, sync workers handed to a thread
+(`asyncio.to_thread(worker)`), and a sync function a decorator made
+awaitable (`@sync_to_async`) that is only awaited or handed to what awaits it
+(`asyncio.gather(fetch(a))`, `create_task`), are not flagged.
 
 ## Why is this bad?
 This is ASY001 one call away, and it is where the bug usually lives: a sync
@@ -189,7 +191,12 @@ VALID = [
                 "@in_thread\ndef fetch_in_thread(coro):\n    return legacy_call(coro)\n\n"
                 "@sync_to_async\ndef fetch_via_asgiref(coro):\n    return legacy_call(coro)\n\n"
                 "async def handler(coro):\n"
-                "    await fetch_in_thread(coro)\n    await fetch_via_asgiref(coro)\n"
+                "    await fetch_in_thread(coro)\n    await fetch_via_asgiref(coro)\n\n"
+                "async def many(coros, tg):\n"  # (handed to what awaits it: the same evidence)
+                "    await asyncio.gather(fetch_in_thread(coros[0]), *[fetch_via_asgiref(c) for c in coros])\n"
+                "    await asyncio.wait_for(fetch_via_asgiref(coros[0]), timeout=5)\n"
+                "    tg.create_task(fetch_in_thread(coros[1]))\n"
+                "    await asyncio.wait([fetch_via_asgiref(c) for c in coros])\n"
             ),
         }
     ),
@@ -233,9 +240,11 @@ INVALID = [
         {
             _APP + "helpers.py": _HELPERS + "\ndef wrapper(coro):\n    return run_sync(coro)\n",
             _APP + "handlers.py": (
-                "from app.helpers import run_sync, wrapper\nfrom app import helpers\n\n"
+                "import asyncio\nfrom app.helpers import run_sync, wrapper\nfrom app import helpers\n\n"
                 "async def handle_order(order):\n"
                 "    run_sync(reserve(order))  # expect: ASY003\n"
+                "\nasync def handle_orders(orders):\n"  # (an undecorated one runs its body right here)
+                "    await asyncio.gather(run_sync(orders[0]))  # expect: ASY003\n"
                 "\nasync def handle_refund(order):\n"
                 "    helpers.wrapper(refund(order))  # expect: ASY003\n"
                 "\nclass Service:\n"

@@ -52,6 +52,32 @@ _PLAIN_DECORATORS = frozenset(
 Defined = Tuple[str, Optional[str], Function, Tuple[Function, ...], FrozenSet[str]]
 
 
+# callables that take awaitables and await them, in the caller's loop or a task of it
+_TAKES_AWAITABLES = frozenset(
+    {"gather", "wait_for", "shield", "create_task", "ensure_future", "wait", "as_completed"}
+)
+
+
+def _awaitables(call: ast.Call) -> Iterator[ast.expr]:
+    """The awaitables ``call`` hands to what awaits them: each argument of ``asyncio.gather``
+    (also ``*[f(x) for x in xs]``), the first of ``wait_for``/``shield``/``create_task`` (a
+    ``TaskGroup``'s or a loop's too), the items of ``wait``/``as_completed``'s collection."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name not in _TAKES_AWAITABLES or not call.args:
+        return
+    given = call.args if name == "gather" else call.args[:1]
+    for arg in given:
+        if isinstance(arg, ast.Starred) or name in ("wait", "as_completed"):
+            arg = arg.value if isinstance(arg, ast.Starred) else arg
+            if isinstance(arg, (ast.List, ast.Tuple, ast.Set)):
+                yield from arg.elts
+            elif isinstance(arg, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+                yield arg.elt
+        else:
+            yield arg
+
+
 def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
     """Every function defined in ``body`` (see ``Defined``), nested ones too, in source order:
     in a function's or class's statements at any depth of ``if``/``for``/``while``/``with``/
@@ -182,7 +208,9 @@ class _Gatherer:
         calls: List[CallFact] = []
         through: List[CallFact] = []
         called_params: List[CallFact] = []
+        # calls whose awaitable is awaited: `await f()`, or handed to what awaits it (`gather(f())`)
         awaited = {id(item.value) for item in own if isinstance(item, ast.Await)}
+        awaited.update(id(a) for item in own if isinstance(item, ast.Call) for a in _awaitables(item))
         for item, (inside, class_names) in run:
             if not isinstance(item, ast.Call):
                 continue
