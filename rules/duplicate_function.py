@@ -151,8 +151,9 @@ VALID = [
             _APP + "alembic/versions/001_init.py": "def upgrade(): ...\ndef downgrade(): ...\n",
             _APP + "alembic/versions/002_more.py": "def upgrade(): ...\ndef downgrade(): ...\n",
             _APP + "parsing.py": (  # signatures for type checkers, then the one implementation
-                "from typing import overload\nimport typing\n\n"
-                "@overload\ndef parse_amount(value: int, currency: str) -> int: ...\n"
+                "from typing import overload as ov\nimport typing\n\n"
+                "@ov\ndef parse_amount(value: int, currency: str) -> int: ...\n"
+                "@ov\ndef parse_amount(value: bytes, currency: str) -> int: ...\n"
                 "@typing.overload\ndef parse_amount(value: str, currency: str) -> float: ...\n"
                 "def parse_amount(value, currency):\n    return float(value)\n"
             ),

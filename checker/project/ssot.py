@@ -297,7 +297,7 @@ def _file_sites(project: Project, path: str) -> FileSites:
             d.name,
             d.location,
             conditional=d.conditional,
-            decorators=d.decorators,
+            decorators=tuple(qualify(x, aliases) or x for x in d.decorators),  # `overload as ov`
             params=d.params,
             body=d.body,
         )
