@@ -31,6 +31,15 @@ def test_parse_comment() -> None:
         ("=IMP001,",),
         "2030-01-01",
     )
+    # run 90a/01: any other mark attached to the word, or text after the list, or codes after a
+    # space, silenced every code too; they name none
+    assert parse_comment("# archcheck: ignore(ASY002): migrating") == (("(ASY002):",), "")
+    assert parse_comment("# archcheck: ignore:ASY002.") == ((":ASY002.",), "")
+    assert parse_comment("# archcheck: ignore=[ASY002]") == (("=[ASY002]",), "")
+    assert parse_comment("# archcheck: ignore-ASY002 until=2030-01-01") == (("-ASY002",), "2030-01-01")
+    assert parse_comment("# archcheck: ignore\uff3bASY002\uff3d") == (("\uff3bASY002\uff3d",), "")
+    assert parse_comment("# archcheck: ignore ASY002, IMP001") == (("ignore ASY002, IMP001",), "")
+    assert parse_comment("# archcheck: ignore legacy, see ASY") == ((), "")  # words: every code
     assert parse_comment("# archcheck: ignore until=2030-01-01") == ((), "2030-01-01")
     assert parse_comment("# archcheck: ignore  # why") == ((), "")
 

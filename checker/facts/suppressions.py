@@ -29,6 +29,10 @@ _CODES = re.compile(r"[ \t]*\[([A-Za-z0-9_,\s]*)\]")
 _MALFORMED = re.compile(r"[ \t]*\[([^\]]*)\]?")
 # codes in another bracket or after another mark (`ignore(X1)`, `ignore:X1`, `ignore=X1`)
 _OTHER_LIST = re.compile(r"[ \t]*[(:={<][ \t]*((?!until\b)[A-Za-z][A-Za-z0-9_, \t]*?)[ \t]*[)}>]?(?=\s|$)")
+# a mark or bracket of any other kind attached to the word (`ignore-X1`, a fullwidth bracket, `ignore(X1):`)
+_ATTACHED = re.compile(r"[^\s\[]\S{0,39}")
+# codes after a space (`ignore X1`, `ignore X1, X2`): meant as a list, not as every code
+_SPACED_CODES = re.compile(r"[ \t]+[A-Z]{3,4}\d{3}(?:[ \t]*,[ \t]*[A-Z]{3,4}\d{3})*(?![\w\[])")
 _UNTIL = re.compile(r"\buntil=(\S{0,40})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -53,14 +57,18 @@ def parse_comment(comment: str) -> Optional[Parsed]:
         rest = rest[listed.end() :]
     else:
         malformed = _MALFORMED.match(rest)
-        other = _OTHER_LIST.match(rest) if malformed is None else None
+        other = None if malformed else _OTHER_LIST.match(rest) or _ATTACHED.match(rest)
+        spaced = None if malformed or other else _SPACED_CODES.match(rest)
         if malformed is not None:  # a list it cannot read silences nothing (ARC002 names it),
             codes = (malformed.group(1).strip()[:40] or "[]",)  # never every code
             rest = rest[malformed.end() :]
         elif other is not None:  # (shown as written: `(X1)` names no code)
             codes = (other.group().strip()[:40],)
             rest = rest[other.end() :]
-        else:
+        elif spaced is not None:  # (shown with the word: `X1` alone would name X1)
+            codes = ("ignore " + spaced.group().strip()[:40],)
+            rest = rest[spaced.end() :]
+        else:  # `ignore`, then nothing, white space, `until=` or words: every code
             codes = ()
     until = _UNTIL.search(rest)
     if until is None:
