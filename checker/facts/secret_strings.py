@@ -95,6 +95,7 @@ class _Frame:
     targets: bool = False  # the targets of an assignment (`[DB_USER, DB_PASSWORD] = …`)
     nested: bool = False  # targets within targets (`a, (b, DB_PASSWORD) = …`, `[[DB_PASSWORD]] = …`)
     labels: Tuple[Optional[str], ...] = ()  # its elements' names (`… = ("app", "…")`)
+    first_target: int = -1  # targets in brackets that open the statement: the first one's place
 
 
 @dataclass
@@ -113,6 +114,7 @@ class _Statement:
     nested_secret: bool = False
     first: str = ""  # its first token (`if`, `with`, `def`…: a header, then its one-line body)
     annotation_name: Optional[str] = None  # the last name after `target:` (prose: `Example: x.password =`)
+    closed_targets: int = -1  # where the bracketed targets that opened it began, once closed
 
     def assign(self) -> None:
         """At an ``=``: the names before it take the values after it, with those of the ``=``
@@ -177,6 +179,8 @@ def _secret_spans(
     before = ""  # the token before ``previous``
     functions: List[Optional[str]] = []  # each indented block's function (its name), innermost last
     opened: Optional[str] = None  # the function of the block the statement just ended opens
+    pending: List[Tuple[int, int]] = []  # a pair's value before a trailing comma: `("pw", "…",)`
+    joined: List[Tuple[int, int]] = []  # strings joined to the next one (`"a" "b"`), judged with the last
     for token in _literals(tokens, text, starts):
         kind = token.type
         if kind == tokenize.INDENT:
@@ -185,13 +189,27 @@ def _secret_spans(
             functions.pop()
         if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
             continue
+        if pending and token.string == ")":
+            yield from pending
+        pending = []
         if previous is not None and previous.type == tokenize.STRING:
-            key = token.string == ":" and frames[-1].bracket == "{"
-            compared = token.string in _COMPARISONS or before in _COMPARISONS  # (`token == "WITH"`)
-            closes = token.string == ")"  # (a pair's value ends its tuple)
-            secret = not (key or compared) and _is_secret(previous.string, frames, statement, closes)
-            if secret or _continued_credentials(previous.string):
-                yield _offset(starts, previous.start), _offset(starts, previous.end)
+            span = _offset(starts, previous.start), _offset(starts, previous.end)
+            if kind == tokenize.STRING:  # `"a" "b"`: one value, also judged at its last string
+                alone = _is_secret(previous.string, frames, statement)
+                if alone or _continued_credentials(previous.string):
+                    yield span
+                else:
+                    joined.append(span)
+            else:
+                key = token.string == ":" and frames[-1].bracket == "{"
+                compared = token.string in _COMPARISONS or before in _COMPARISONS  # (`token == "WITH"`)
+                closes = token.string == ")"  # (a pair's value ends its tuple)
+                secret = not (key or compared) and _is_secret(previous.string, frames, statement, closes)
+                if secret or _continued_credentials(previous.string):
+                    yield from [*joined, span] if secret else [span]
+                elif token.string == "," and not (key or compared):  # (black's `("pw", "…",)`: ends too)
+                    pending = [*joined, span] if _is_secret(previous.string, frames, statement, True) else []
+                joined = []
         if kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or (kind == tokenize.OP and token.string == ";"):
             within = functions[-1] if functions else None
             opened = statement.function if statement.defines else within
@@ -272,6 +290,8 @@ def _operator(
             opened.targets = opened.nested = after_comma or (len(frames) > 1 and frame.targets)
         if target and len(frames) == 1:
             opened.targets = opened.targets or statement.first == op  # `(DB_USER, DB_PASSWORD) = …`
+            if opened.targets and not opened.nested:
+                opened.first_target = len(statement.targets) - 1
             if (
                 previous is not None
                 and previous.string == "="
@@ -282,11 +302,19 @@ def _operator(
         frames.append(opened)
     elif op in ")]}":
         if len(frames) > 1:
-            frames.pop()
+            statement.closed_targets = frames.pop().first_target
     elif op == ",":
         frame.element += 1
         frame.label = frame.first_name = None
-        if len(frames) == 1 or (len(frames) == 2 and frame.targets and statement.values is None):
+        closed = previous is not None and previous.string in ")]" and statement.closed_targets >= 0
+        if closed and len(frames) == 1 and statement.values is None:
+            # `(host, port), DB_PASSWORD = (…), "…"`: the brackets were one target of several
+            inner = statement.targets[statement.closed_targets :]
+            statement.nested_secret = statement.nested_secret or any(t and is_secret_name(t) for t in inner)
+            statement.targets[statement.closed_targets :] = [None]
+            statement.closed_targets = -1
+        whole = len(frames) == 2 and frame.targets and not frame.nested  # (`(a, b) = …`, not `x, (a, b)`)
+        if len(frames) == 1 or (whole and statement.values is None):
             statement.targets.append(None)
     elif op in _ASSIGNMENTS:
         if len(frames) == 1 and op != ":=":

@@ -355,7 +355,7 @@ def mask_credentials(text: str, prose: bool = False) -> str:
 
 # a URL's userinfo after a path made its `//` one slash (a DSN given as a file name)
 _PATH_DSN = re.compile(
-    r"""(?i)\b([a-z][a-z0-9+.-]{1,30}:/(?!/)[^\s/:@'"]{0,200}:)(?!\*\*\*@)[^\s@'"/]{1,500}(?=@)"""
+    r"""(?i)\b([a-z][a-z0-9+.-]{1,30}:/(?!/)[^\s/:@'"]{0,200}:)(?!\*\*\*@)[^\n@'"]{1,500}(?=@)"""
 )
 
 
@@ -366,11 +366,15 @@ _SECRET_NAME = (
     r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth)[_-]?(?:key|token|secret))"
 )
 # what may follow a secret's name in a name: a deployment or a role (`DB_PASSWORD_PROD`,
-# `JWT_SECRET_STAGING`, `jwt_secret_value`; a number is read by the token reading only)
-_NAME_SUFFIX = (
-    r"(?:[_-](?:prod|production|staging|stage|dev|development|test|testing|qa|uat|local|preview"
-    r"|sandbox|value|old|new|backup|primary|secondary|current|previous|fallback)){0,3}"
+# `JWT_SECRET_STAGING`, `jwt_secret_value`)
+_DEPLOYMENT = (
+    r"[_-](?:prod|production|staging|stage|dev|development|test|testing|qa|uat|local|preview"
+    r"|sandbox|value|old|new|backup|primary|secondary|current|previous|fallback)"
 )
+_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}){{0,3}}"
+# and, in a pair's name, a number too (`DB_PASSWORD2`, `API_KEY_12345`, `JWT_SECRET_20240615`,
+# `DB_PASSWORD_2_PROD`, `PASSWORD_V2`); not in a string judged alone: `"password123"` is a value
+_PAIR_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}|[_-]?v?\d{{1,8}}){{0,3}}"
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
 # starts; the value is read after it (a quoted string up to its closing quote, else a word)
 # (a name starts where no character of a name is before it: one place a run of them, not each)
@@ -378,12 +382,12 @@ _NAME_SUFFIX = (
 SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})
 _SECRET_PAIR = re.compile(
     # (not a host: `http://token:8006/`)
-    rf"""(?i)(?:(?<![\w.\[\]/-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\\?\1"""
+    rf"""(?i)(?:(?<![\w.\[\]/-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\\?\1"""
     # `os.environ["DB_PASSWORD"] = "…"`
-    rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\2[ \t]*\])"""
+    rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\2[ \t]*\])"""
     r"""[ \t]*(?:=(?!=)|:=|:(?![:=]))[ \t]*"""
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
-    rf"""|\b(?:{"|".join(sorted(SECRET_LOOKUPS))})\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_NAME_SUFFIX}\3\s*,\s*"""
+    rf"""|\b(?:{"|".join(sorted(SECRET_LOOKUPS))})\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\3\s*,\s*"""
     r"""(?:\w+[ \t]*=[ \t]*[\w.]+[ \t]*,\s*){0,4}(?:default[ \t]*=[ \t]*)?"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
@@ -449,16 +453,19 @@ def _annotated_value(text: str, start: int) -> Tuple[Optional[int], int]:
 # `A, B = "a", "b"`: the targets before a secret's name, and each value before its own
 _TARGETS_BEFORE = re.compile(r"""(?:[\w.]+[ \t]*,[ \t]*)+""")
 _OPENING_BRACKET = re.compile(r"[ \t]*[(\[][ \t]*")
+_NESTED_TARGETS = re.compile(r"[\w.][ \t]*[)\]][ \t]*,")  # `(host, port), …`
 _VALUE_BEFORE = re.compile(r"""[ \t]*(?:""" + _STRING + r"""|[^,"'\n]+?)[ \t]*,[ \t]*""")
 
 
-def _own_value(text: str, pair_start: int, start: int) -> int:
+def _own_value(text: str, pair_start: int, start: int) -> Optional[int]:
     """Where the value of a secret's name among several targets starts (``DB_USER, DB_PASSWORD
-    = "app", "…"``): past as many values as targets come before it on its line."""
+    = "app", "…"``): past as many values as targets come before it on its line; None when the
+    targets before it are nested (``(host, port), DB_PASSWORD = …``: which value is its own is
+    left to the token reading)."""
     line = max(text.rfind("\n", max(0, pair_start - _ANNOTATION), pair_start) + 1, pair_start - _ANNOTATION)
     head = text[line:pair_start].lstrip().lstrip("([")  # (`[DB_USER, DB_PASSWORD] = …` too)
     if not _TARGETS_BEFORE.fullmatch(head):
-        return start
+        return None if "," in head and _NESTED_TARGETS.search(head) else start
     opening = _OPENING_BRACKET.match(text, start)  # `… = ("app", "…")`: the values in brackets
     start = opening.end() if opening else start
     for _ in range(head.count(",")):
@@ -566,17 +573,22 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 if start >= read_to and pair.group().rstrip().endswith(":"):
                     annotated, read_to = _annotated_value(text, start)
                 if annotated is None and pair.group().rstrip().endswith("="):
-                    start = _own_value(text, pair.start(), start)  # `DB_USER, DB_PASSWORD = "app", "…"`
+                    own = _own_value(text, pair.start(), start)  # `DB_USER, DB_PASSWORD = "app", "…"`
+                    if own is None:
+                        continue
+                    start = own
                 value = annotated if annotated is not None else _code_value(text, start)
                 start = value if value is not None else start
             if text[start : start + 1] == around:
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
             string = None if around else _STRING_START.match(text, start)
             start = string.end() if string is not None else start
-            if around and text.startswith(('\\"', "\\'"), start):  # `\"password\": \"…\"` in a string
-                end = _escaped_string_end(text, start)
-                if not text.startswith(MASK, start + 2):
-                    parts += [text[done : start + 2], MASK]
+            escaped = around or prose or commented  # (a string's escaped quotes, or JSON quoted in prose)
+            opening = _ESCAPED_QUOTE.match(text, start) if escaped else None  # `\"password\": \"…\"`
+            if opening is not None:
+                end = _escaped_string_end(text, start, opening.group())
+                if not text.startswith(MASK, opening.end()):
+                    parts += [text[done : opening.end()], MASK]
                     done = end
                 continue
             first = text[start : start + 1]
@@ -632,16 +644,20 @@ def _masked_strings(text: str, start: int, unclosed: Dict[str, int]) -> List[Tup
     return found
 
 
-def _escaped_string_end(text: str, start: int) -> int:
-    """Where a string quoted by escaped quotes inside another (``\\"…\\"``) ends: at its closing
-    escaped quote, else at the end of the string around it or of the line."""
-    quote = text[start + 1]
+# a quote escaped once or more (`\"` in a string, `\\"` in the repr of one)
+_ESCAPED_QUOTE = re.compile(r"""\\{1,8}["']""")
+
+
+def _escaped_string_end(text: str, start: int, opening: str) -> int:
+    """Where a string quoted by escaped quotes inside another (``\\"…\\"``, ``opening``) ends: at
+    its closing escaped quote, else at the end of the string around it or of the line."""
+    quote = opening[-1]
     line_end = text.find("\n", start)
     line_end = len(text) if line_end < 0 else line_end
-    close = text.find("\\" + quote, start + 2, line_end)
+    close = text.find(opening, start + len(opening), line_end)
     if close >= 0:
         return close
-    bare = text.find(quote, start + 2, line_end)  # (the quote that closes the string around it)
+    bare = text.find(quote, start + len(opening), line_end)  # (the quote that closes the string around it)
     return bare if bare >= 0 else line_end
 
 

@@ -210,6 +210,15 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
             "error: /tmp/postgresql:/app:***@db/x.json: not found",
         ),
         ("redis:/:S3cret@cache/r.html", "redis:/:***@cache/r.html"),
+        # run 90a/12: its password holding a slash or a space
+        (
+            "error: postgresql:/app:S3c/ret@db/x.json: not found",
+            "error: postgresql:/app:***@db/x.json: not found",
+        ),
+        (
+            "error: postgresql:/app:S3c ret@db/x.json: not found",
+            "error: postgresql:/app:***@db/x.json: not found",
+        ),
         ("C:/user:x@y", "C:/user:x@y"),
         # run 89a: a host named like a secret keeps its port; a sentence's dot is no token's mark
         ("URL = 'http://token:8006/v1/introspect'", "URL = 'http://token:8006/v1/introspect'"),

@@ -101,6 +101,29 @@ from tests.hostile._project import project, run
         ('DB_PASSWORD = base64.b64decode("aHVudGVyMg")', 'DB_PASSWORD = base64.b64decode("***")'),
         ('a, (b, DB_PASSWORD) = 1, (2, "S3cret")', 'a, (b, DB_PASSWORD) = 1, (2, "***")'),
         ('(a, (b, DB_PASSWORD)) = (1, (2, "S3cret"))', '(a, (b, DB_PASSWORD)) = (1, (2, "***"))'),
+        # run 90a/05: bracketed targets before a secret's name are one target
+        (
+            '(host, port), DB_PASSWORD = ("db", 5432), "S3cret"',
+            '(host, port), DB_PASSWORD = ("db", 5432), "***"',
+        ),
+        ('a, (b, c), API_TOKEN = 1, (2, 3), "S3cret"', 'a, (b, c), API_TOKEN = 1, (2, 3), "***"'),
+        # run 90a/07: a pair's value before a trailing comma (black's exploded tuple)
+        ('os.environ.update([("DB_PASSWORD", "S3cret",)])', 'os.environ.update([("DB_PASSWORD", "***",)])'),
+        (
+            'os.environ.update([(\n    "API_TOKEN",\n    "S3cret",\n)])',
+            'os.environ.update([(\n    "API_TOKEN",\n    "***",\n)])',
+        ),
+        # run 90a/14: numbered secrets' names
+        ('JWT_SECRET_20240615 = "S3cret"', 'JWT_SECRET_20240615 = "***"'),
+        ('API_KEY_12345 = "S3cret"', 'API_KEY_12345 = "***"'),
+        ('DB_PASSWORD_2_PROD = "S3cret"', 'DB_PASSWORD_2_PROD = "***"'),
+        ("x = 1  # REPLICA_PASSWORD_2=S3cret", "x = 1  # REPLICA_PASSWORD_2=***"),
+        ('x = "DB_PASSWORD2=S3cret host=db"', 'x = "DB_PASSWORD2=*** host=db"'),
+        # run 90a/08: a value in escaped quotes in a comment (JSON in a curl command)
+        (
+            'x = 1  # curl -d "{\\"user\\": \\"a\\", \\"password\\": \\"S3cret\\"}" http://api',
+            'x = 1  # curl -d "{\\"user\\": \\"a\\", \\"password\\": \\"***\\"}" http://api',
+        ),
         # what a function named as a secret returns
         ('def get_password(): return "S3cret"', 'def get_password(): return "***"'),
         (
@@ -140,6 +163,9 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'auth = ("admin", pw)',
         'DB_USER, DB_PASSWORD = "app", pw',
         'x, (y, z) = "a", ("b", "c")',  # nested targets that name no secret
+        '(host, port), db = ("db", 5432), "kept"',
+        'weak = ["password", "password123", "admin123"]',  # values named like secrets, in a list
+        'check("service-token-12345", "kept")',  # a token's name as an argument
         'pairs = [("DB_PASSWORD", "DB_USER")]',  # a pair of names, of a name and a message
         'required = [("jwt_secret", "JWT secret is required"), ("SERVICE_SECRET", "service_secret")]',
         'print(a, (b, "kept"))',
