@@ -10,6 +10,7 @@ import posixpath
 import time
 from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from msgspec.structs import replace
@@ -17,7 +18,8 @@ from msgspec.structs import replace
 from archcheck.config.globs import GlobError, GlobTable, compile_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.suppressions import today
-from archcheck.model import FileFacts, Location, ParseProblem, Report, Violation
+from archcheck.fileio import is_inside
+from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, Report, Violation
 from archcheck.pipeline import registry
 from archcheck.pipeline.cache import (
     CacheDir,
@@ -168,6 +170,7 @@ def _project(
         if not os.path.isfile(root / path):  # missing: the rules say so
             continue
         read, requirement_hashes[path] = read_requirements(str(root), path, plan.max_file_size)
+        read = replace(read, includes=tuple(_through_links(root, include) for include in read.includes))
         requirements.facts[path] = read
         facts.add(path, read, fact_digests(read))
         todo.extend({include.target: None for include in read.includes})  # each once, in order
@@ -181,6 +184,20 @@ def _project(
     sites = SiteCache(cache, digest(settings, layout_key), facts.digests)
     project = Project(settings, layout, facts, requirements, calls, edges, sites)
     return _Analysis(project, facts, calls, store, edges, sites, plan_key, requirement_hashes)
+
+
+def _through_links(root: Path, include: IncludeFact) -> IncludeFact:
+    """An include of a link to another file of the project includes that file (``-r
+    shared.txt`` with ``shared.txt -> ../requirements.shared.txt``: the shared file), so one
+    file is never two. A link that leads outside is left to be refused by its own path."""
+    path = root / include.target
+    if not os.path.islink(path) and not os.path.islink(path.parent):
+        return include
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    if not is_inside(real, real_root) or real == real_root:
+        return include
+    return replace(include, target=os.path.relpath(real, real_root).replace(os.sep, "/"))
 
 
 def _note(facts: StoredFacts, path: str, problem: ParseProblem) -> None:
