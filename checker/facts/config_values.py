@@ -219,7 +219,22 @@ _CONFIGURING = (
 )
 # a `host=` of these is where a client connects (of a server's `run`/`Config`: where it listens)
 _HOST_KEYWORDS = frozenset({"host", "hostname"})
-_CONNECTING = ("Client", "Connection", "Pool", "Engine", "Producer", "Consumer", "Session", "Channel")
+_CONNECTING = (
+    "Client",
+    "Connection",
+    "Pool",
+    "Engine",
+    "Producer",
+    "Consumer",
+    "Session",
+    "Channel",
+    "Cluster",
+    "ConnectionParameters",
+)
+# SDK factories of clients, named in lower case: `boto3.client("s3", endpoint_url=…)`
+_SDK_CLIENTS = frozenset({"client", "resource"})
+# keywords that name a client's own end of a connection, never where it connects
+_OWN_SIDE = re.compile(r"(?i)(?:local|source|src|bind)_?(?:address|addr|host|ip)\Z")
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
 
 TARGET, LOCAL, NONE = "target", "local", "none"
@@ -742,9 +757,14 @@ class _Gatherer:
         named = False
         # of an HTTP method: its first argument, or the second of `request("GET", url)`
         the_url = position == (1 if last == "request" else 0) or keyword == "url"
-        configures = last in CLIENT_CALLS or last.endswith(_CONFIGURING)
+        configures = last in CLIENT_CALLS or last.endswith(_CONFIGURING) or last in _SDK_CLIENTS
+        connects = last in CLIENT_CALLS or last.endswith(_CONNECTING) or last in _SDK_CLIENTS
+        if keyword is not None and _OWN_SIDE.match(keyword):
+            return inner  # the client's own end: `local_address=`, `source_address=` (bound, not reached)
         if keyword is not None and not is_allow_list_name(keyword) and is_target_name(keyword) and configures:
             kind, named = TARGET, True
+        elif keyword in _HOST_KEYWORDS and connects:
+            kind, named = TARGET, True  # a client's `host=`: `InfluxDBClient(host=…)`, `RedisCluster(host=…)`
         elif keyword is not None and is_allow_list_name(keyword):
             return inner
         elif last in CLIENT_CALLS or (last in HTTP_METHODS and method and the_url):
@@ -757,7 +777,7 @@ class _Gatherer:
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
         if kind == TARGET and isinstance(value, ast.Name) and inner.function:
             self.passed.add((inner.function, value.id))
-        if keyword in _HOST_KEYWORDS and (last in CLIENT_CALLS or last.endswith(_CONNECTING)):
+        if keyword in _HOST_KEYWORDS and connects:
             keyword = f"{last}_{keyword}"  # a client's `host=` is where it connects, not the service's own
         return inner._replace(kind=kind, named=named, label=keyword or "")
 

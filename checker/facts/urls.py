@@ -82,12 +82,24 @@ _NOT_TARGET_WORDS = frozenset(
         "trusted",
         "public",
         "frontend",
+        # sets of hosts to test against, not to reach (`LOOPBACK_HOSTS`, `EXCLUDED_HOSTS`)
+        "loopback",
+        "excluded",
+        "exclude",
+        "blocked",
+        "blocklist",
+        "denied",
+        "deny",
+        "ignored",
+        "ignore",
+        "skipped",
+        "known",
     }
 )
 _VAGUE_WORDS = frozenset({"host", "hostname", "server", "backend", "address", "addr"})
 # an address of one of these is no connection target (`ip_address`, `email_address`)
 _NOT_ADDRESS_OWNERS = frozenset(
-    {"ip", "mac", "email", "mail", "client", "remote", "peer", "source", "src", "user", "sender"}
+    {"ip", "mac", "email", "mail", "client", "remote", "peer", "source", "src", "local", "user", "sender"}
     | {"recipient", "reply", "billing", "shipping", "street", "home", "wallet", "from", "to"}
 )
 # words of names of values that describe URLs (patterns to look for, examples) rather than use one
@@ -232,9 +244,12 @@ def urls(text: str) -> Iterator[Tuple[str, str]]:
 
 
 def bare_host(text: str) -> Optional[str]:
-    """The host of a scheme-less ``host[:port][/path]`` value (``localhost:4317``), else None."""
-    match = _BARE_HOST.fullmatch(text.strip())
-    return match.group(1).strip("[]").lower() if match else None
+    """The host of a scheme-less ``host[:port][/path]`` value (``localhost:4317``), or the first
+    of a list of them (``"kafka-1:9092,kafka-2:9092"``), else None."""
+    hosts = [_BARE_HOST.fullmatch(part.strip()) for part in text.split(",", 64)]
+    if not all(hosts):
+        return None
+    return hosts[0].group(1).strip("[]").lower()  # type: ignore[union-attr]
 
 
 def written_bare_host(text: str) -> Optional[str]:
@@ -303,8 +318,17 @@ def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
         if is_loopback(host):
             found = True
             yield url
-    bare = None if found or not named_target else written_bare_host(text)
-    if bare is not None and is_loopback(bare) and not is_unspecified(bare):  # a bare 0.0.0.0 is where to bind
+    if found or not named_target:
+        return
+    # a bare `localhost:6379`, or a list of them (`"localhost:9092,localhost:9093"`: Kafka, ZooKeeper)
+    hosts = (
+        [written_bare_host(part) for part in text.split(",")] if "," in text else [written_bare_host(text)]
+    )
+    if all(h is not None for h in hosts) and any(
+        is_loopback(h) and not is_unspecified(h)
+        for h in hosts
+        if h is not None  # (a bare 0.0.0.0: where to bind)
+    ):
         yield text.replace(PLACEHOLDER, "{...}")
 
 

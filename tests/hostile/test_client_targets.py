@@ -1,0 +1,64 @@
+"""Run 90b/02, 03, 08, 09: where a client connects, read by the call and the keyword. A client's
+``host=`` or ``endpoint_url=`` was missed unless its callee was in a fixed list; a list of
+``host:port`` (Kafka, ZooKeeper) was never read; sets of hosts to test against
+(``LOOPBACK_HOSTS``) and a client's own end (``local_address=``) were taken for targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile._project import project, unscreened_agree
+
+FLAGGED = """\
+import os
+import boto3
+import chromadb
+import pika
+from influxdb import InfluxDBClient
+from redis.cluster import RedisCluster
+from kafka import KafkaProducer
+
+s3 = boto3.client("s3", endpoint_url="http://localhost:4566")  # CFG001
+chroma = chromadb.HttpClient(host="localhost")  # CFG001
+cluster = RedisCluster(host="localhost")  # CFG001
+influx = InfluxDBClient(host="localhost")  # CFG001
+rabbit = pika.BlockingConnection(pika.ConnectionParameters(host="localhost"))  # CFG001
+KAFKA_BOOTSTRAP_SERVERS = "localhost:9092,localhost:9093"  # CFG001
+producer = KafkaProducer(bootstrap_servers="localhost:9092,localhost:9093")  # CFG001
+ZK_HOSTS = "127.0.0.1:2181,127.0.0.1:2182"  # CFG001
+BOOT = os.getenv("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092,localhost:9093")  # CFG004
+"""
+
+NOT_FLAGGED = """\
+import socket
+from urllib.parse import urlsplit
+import httpx
+import uvicorn
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+EXCLUDED_HOSTS = ["localhost"]
+LOCAL_ADDRESS = "127.0.0.1"
+transport = httpx.HTTPTransport(local_address="127.0.0.1")
+conn = socket.create_connection(("db.internal", 5432), source_address=("127.0.0.1", 0))
+BROKERS = "kafka-1:9092,kafka-2:9092"
+uvicorn.run("app:app", host="127.0.0.1")
+
+
+def is_loopback(url):
+    return urlsplit(url).hostname in LOOPBACK_HOSTS or urlsplit(url).hostname in EXCLUDED_HOSTS
+"""
+
+
+def test_clients_and_lists_of_hosts_are_read_where_they_connect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {"clients.py": FLAGGED, "own.py": NOT_FLAGGED})
+    found = [(code, path.rsplit("/", 1)[-1], line) for code, path, line in unscreened_agree(root, monkeypatch)]
+    expected = [
+        (line.rsplit("# ", 1)[1], "clients.py", n)
+        for n, line in enumerate(FLAGGED.splitlines(), 1)
+        if line.endswith(("# CFG001", "# CFG004"))
+    ]
+    assert sorted(found) == sorted(expected)
