@@ -55,7 +55,9 @@ def test_clients_and_lists_of_hosts_are_read_where_they_connect(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = project(tmp_path, {"clients.py": FLAGGED, "own.py": NOT_FLAGGED})
-    found = [(code, path.rsplit("/", 1)[-1], line) for code, path, line in unscreened_agree(root, monkeypatch)]
+    found = [
+        (code, path.rsplit("/", 1)[-1], line) for code, path, line in unscreened_agree(root, monkeypatch)
+    ]
     expected = [
         (line.rsplit("# ", 1)[1], "clients.py", n)
         for n, line in enumerate(FLAGGED.splitlines(), 1)
