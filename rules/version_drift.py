@@ -73,6 +73,10 @@ DISTRIBUTIONS: Dict[str, Tuple[str, ...]] = {
     "socketio": ("python-socketio",),
     "engineio": ("python-engineio",),
     "google.protobuf": ("protobuf",),
+    "google.oauth2": ("google-auth",),
+    "google.auth": ("google-auth",),
+    "google.cloud.pubsub_v1": ("google-cloud-pubsub",),
+    "google.cloud.pubsub": ("google-cloud-pubsub",),
     "pydantic_settings": ("pydantic-settings",),
     "jinja2": ("jinja2",),
     "dns": ("dnspython",),
@@ -132,14 +136,20 @@ INVALID = [
             "shared/telemetry.py": (
                 "from google.cloud import storage\nfrom opentelemetry.sdk.trace import TracerProvider\n"
                 "from ruamel.yaml import YAML\n"
+                "from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter\n"
+                "from google.cloud import pubsub_v1\nfrom google.oauth2 import service_account\n"
             ),
             "services/orders/requirements.txt": (
                 "opentelemetry-sdk==1.20.0  # expect: REQ005\ngoogle-cloud-storage==2.10.0  # expect: REQ005\n"
                 "ruamel.yaml==0.17.21  # expect: REQ005\n"
+                "opentelemetry-exporter-otlp-proto-grpc==1.20.0  # expect: REQ005\n"
+                "google-cloud-pubsub==2.18.0  # expect: REQ005\ngoogle-auth==2.20.0  # expect: REQ005\n"
             ),
             "services/billing/requirements.txt": (
                 "opentelemetry-sdk==1.24.0  # expect: REQ005\ngoogle-cloud-storage==2.16.0  # expect: REQ005\n"
                 "ruamel.yaml==0.18.6  # expect: REQ005\n"
+                "opentelemetry-exporter-otlp-proto-grpc==1.24.0  # expect: REQ005\n"
+                "google-cloud-pubsub==2.21.0  # expect: REQ005\ngoogle-auth==2.29.0  # expect: REQ005\n"
             ),
             "services/orders/app/main.py": "from shared import telemetry\n",
             "services/billing/app/main.py": "from shared import telemetry\n",
@@ -149,7 +159,8 @@ INVALID = [
 ]
 
 
-_NAMESPACE_DEPTH = 4  # dotted names of a namespace package a distribution may be named by
+_NAMESPACE_DEPTH = 6  # dotted names of a namespace package a distribution may be named by
+# (`opentelemetry.exporter.otlp.proto.grpc`: `opentelemetry-exporter-otlp-proto-grpc`)
 
 
 def distributions(module: str) -> FrozenSet[str]:
