@@ -275,7 +275,15 @@ INVALID = [
                 "parser = CommitParser()\n\n"
                 "class ErrorHandler:\n"
                 "    def handle(self, error):\n        return asyncio.run(report(error))\n\n"
-                "handler = ErrorHandler()\n"
+                "handler = ErrorHandler()\n\n"
+                "class Runner:\n"  # an alternate constructor, and a function nested in a method
+                "    def __init__(self, coro):\n        self.result = asyncio.run(coro)\n"
+                "    @classmethod\n    def from_coro(cls, coro):\n        return cls(coro)\n"
+                "    def flush(self):\n        return asyncio.run(self.drain())\n"
+                "    async def stop(self):\n"
+                "        def inner():\n            self.flush()\n"
+                "        inner()  # expect: ASY003\n\n"
+                "async def start(coro):\n    return Runner.from_coro(coro)  # expect: ASY003\n"
             ),
             _APP + "routes.py": (
                 "from app.report import parser, handler\n\n"

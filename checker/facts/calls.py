@@ -175,6 +175,9 @@ class _Gatherer:
         # method binds that name again (``for self in others``)
         first = first_parameter(node) if class_name else None
         receivers = (first,) if first is not None and scopes[0].get(first) == ["param"] else ()
+        outer = first_parameter(around[-1]) if class_name is None and around else None
+        if outer in ("self", "cls") and outer not in scopes[0] and scopes[1].get(outer) == ["param"]:
+            receivers = (outer,)  # a function nested in a method: `def inner(): self.flush()`
         callable_locals: Dict[str, str] = {}  # local name -> self attribute it came from
         local_types: List[Tuple[str, str]] = []
         self_types: List[Tuple[str, str]] = []

@@ -396,9 +396,12 @@ class CallGraph:
         parts = target.split(".")
         head = parts[0]
         found: Optional[Node] = None
-        if head in ("self", "cls") and caller.class_name:
-            owner = _owner(caller)
-            if len(parts) == 2:
+        method = caller if caller.class_name else self._enclosing_method(path, caller)
+        if head in ("self", "cls") and method is not None:
+            owner = _owner(method)
+            if len(parts) == 1:  # `cls(…)` in a classmethod builds the class: its `__init__` runs
+                found = self._function(path, f"{owner}.__init__") if head == "cls" else None
+            elif len(parts) == 2:
                 found = self._function(path, f"{owner}.{parts[1]}")
             elif len(parts) == 3:
                 written = self._self_type(path, owner, parts[1])
@@ -422,6 +425,14 @@ class CallGraph:
         if found is None or not self._same_service(path, found[0]):
             return None
         return found
+
+    def _enclosing_method(self, path: str, caller: DefFact) -> Optional[DefFact]:
+        """The method a nested function is defined in (``def handle(self): def inner():
+        self.flush()``): its ``self`` and ``cls`` are the method's."""
+        if ".<locals>." not in caller.qualname:
+            return None
+        outer = self.defs.get((path, caller.qualname.split(".<locals>.", 1)[0]))
+        return outer if outer is not None and outer.class_name else None
 
     # --- edges ------------------------------------------------------------
 
