@@ -14,7 +14,8 @@ also in a `with` or `try` of the handler; not under an `if`). The first
 await of the `finally` that still runs once the flag is set is reported,
 read through the `finally`'s blocks (`try`, `with`, loops, `if True:`, a
 `match` of the flag): one under `if not collected:` or after `if collected:
-return` does not run; one under `if collected:`, under no test of the
+return` (in a loop of the `finally`, `break` or `continue`) does not run; a
+`raise` that a `try` inside the `finally` catches does not leave it; one under `if collected:`, under no test of the
 flag, under a test that may still hold (`not collected or force`, a flag
 set to no constant), or in the test itself (`if await conn.ping() or
 collected:`) does. A handler that sets nothing the
@@ -109,6 +110,20 @@ FIX = (
 _DRIVERS = ("contextmanager", "fixture")
 
 VALID = [
+    example("""
+        async def pooled(conns):
+            collected = False
+            try:
+                yield conns
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                for conn in conns:
+                    if collected:
+                        break  # (or `continue`: the rest of the loop's body never runs then)
+                    await conn.close()
+    """),
     example("""
         from typing import AsyncGenerator
 
@@ -219,6 +234,24 @@ VALID = [
     """),
 ]
 INVALID = [
+    example("""
+        class Skip(Exception): ...
+
+        async def caught(conn):
+            collected = False
+            try:
+                yield conn
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                try:
+                    if collected:
+                        raise Skip
+                except Skip:  # (caught here: the code after the `try` still runs)
+                    pass
+                await conn.close()  # expect: ASY004
+    """),
     example("""
         from typing import AsyncGenerator
 

@@ -443,8 +443,8 @@ def _statement_run(
         flags = {
             name: value for name, value in flags.items() if rebound.get(name, _END) > starts_at(statement)
         }
-    if isinstance(statement, (ast.Return, ast.Raise)):
-        return awaits.first([statement]), True
+    if isinstance(statement, (ast.Return, ast.Raise, ast.Break, ast.Continue)):
+        return awaits.first([statement]), True  # (a loop's `break`/`continue`: its body's rest is skipped)
     if isinstance(statement, (ast.AsyncWith, ast.AsyncFor)):
         return statement, False  # (it awaits itself)
     headers: List[ast.AST] = []
@@ -468,6 +468,12 @@ def _statement_run(
             found, _ = _first_run(part, flags, awaits, rebound)
             if found is not None:
                 return found, False
+        if (
+            left
+            and statement.handlers
+            and not any(isinstance(n, ast.Return) for n in own_nodes(statement.body))
+        ):
+            left = False  # a `raise` its own handlers may catch: the code after the `try` may still run
         found, finally_left = _first_run(statement.finalbody, flags, awaits, rebound)
         return found, finally_left or left
     elif isinstance(statement, (ast.For, ast.While)):
