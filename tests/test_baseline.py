@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -94,7 +95,28 @@ def test_a_baseline_holds_no_line_of_the_checkout(tmp_path: Path) -> None:
         if entry["path"] == "creds.py":
             continue  # a line that reads like a digest is one (the one ambiguity of old entries)
         lines = (tmp_path / entry["path"]).read_text(encoding="utf-8").splitlines()
-        entry["text"] = next(t for t in lines if line_digest(t) == entry["text"])
+        prose = not entry["path"].endswith(".py")
+        entry["text"] = next(t for t in lines if line_digest(t, prose) == entry["text"])
     (tmp_path / "archcheck-baseline.json").write_text(json.dumps(document), encoding="utf-8")
+    result = cli(tmp_path, "check", "--baseline", "archcheck-baseline.json", "--no-cache")
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_weak_password_cannot_be_found_again_from_the_digests(tmp_path: Path) -> None:
+    """Run 90a/13: the digest of an unquoted `password = hunter2` line of a file a `-r` names
+    was taken of the line as written: hashing guesses found the password again."""
+    (tmp_path / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["svc"]\n', encoding="utf-8")
+    (tmp_path / "svc" / "app").mkdir(parents=True)
+    (tmp_path / "svc" / "app" / "m.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "pypi.txt").write_text("[pypi]\npassword = hunter2\n", encoding="utf-8")
+    (tmp_path / "svc" / "requirements.txt").write_text("-r ../ci/pypi.txt\n", encoding="utf-8")
+    assert cli(tmp_path, "baseline").returncode == 0
+    written = json.loads((tmp_path / "archcheck-baseline.json").read_text(encoding="utf-8"))
+    digests = {e["text"] for e in written["entries"]}
+    guesses = [f"password = {word}" for word in ("secret", "hunter2", "admin", "letmein")]
+    assert digests and not digests & {line_digest(g) for g in guesses}
+    raw = {"sha256:" + hashlib.sha256(g.encode()).hexdigest()[:24] for g in guesses}
+    assert not digests & raw
     result = cli(tmp_path, "check", "--baseline", "archcheck-baseline.json", "--no-cache")
     assert result.returncode == 0, result.stdout

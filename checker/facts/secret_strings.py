@@ -68,6 +68,7 @@ _ASSIGNMENTS = frozenset({"=", ":="})  # (`token += "="` adds to a secret; it is
 # (of which these take the value first: it is no key looked up, `b64encode("…")`)
 # (`.encode("utf-8")` takes an encoding)
 _GIVES_ARGUMENT = frozenset({"join", "b64encode", "urlsafe_b64encode", "b64decode", "urlsafe_b64decode"})
+_USER_AND_PASSWORD = re.compile(r"[^\s:{}]{1,64}:[^\s{}]{1,500}")  # (`{user}:{pw}` shows nothing)
 _PASSING_ON = SECRET_WRAPPERS | SECRET_LOOKUPS | _GIVES_ARGUMENT | {"cast", "getattr", "encode"}
 _STRING_STARTS = frozenset(
     getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)
@@ -351,6 +352,10 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     listed_name = frame.secrets and (_LISTED_NAME.fullmatch(inner) is not None or _names_key(inner))
     if (frame.secrets and not listed_name) or (frame.auth_pair and positional and frame.element == 1):
         return not _shows_nothing(inner)  # (a dict key is not judged)
+    if frame.label == "default" and frame.callee and frame.secret_key_at == 0:
+        return not _shows_nothing(inner)  # `add_argument("--db-password", default="…")`
+    if frame.callee.endswith("b64encode") and positional and _USER_AND_PASSWORD.fullmatch(inner):
+        return True  # what Basic authentication encodes: `b64encode(b"admin:…")`, whatever it is named
     name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
     after_key = positional and frame.secret_key_at == frame.element - 1 and not inner.startswith("-")
     destination = frame.secret_key_option and name_like  # `option("--token", "api_token")`

@@ -642,10 +642,17 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
         text = _ATTACHED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)  # `"mysql -uroot -pS3cret"`
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
+    if "b64encode" in text:  # what Basic authentication encodes: `b64encode(b"admin:…")`
+        text = _B64_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
     lowered = text.lower()
     if "earer" in lowered or "asic" in lowered or "Token" in text:  # `Bearer …`, `Basic …`, `Token …`
         text = _BEARER.sub(lambda match: match.group(1) + MASK, text)
     return text
+
+
+_B64_CREDENTIALS = re.compile(
+    r"""(b64encode\(\s*[rRbBuU]{0,2}(["'])[^"'\s:{}]{1,64}:)(?!\*\*\*)[^"'\s{}]{1,500}(?=\2)"""
+)
 
 
 def _masked_strings(text: str, start: int, unclosed: Dict[str, int]) -> List[Tuple[int, int, str]]:

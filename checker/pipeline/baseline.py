@@ -71,7 +71,7 @@ def read(path: Path) -> Set[Identity]:
     except ValueError as exc:  # json's: a position, never the text
         raise BaselineError(f"{path}: not an archcheck baseline: {exc}") from None
     # an entry written before texts were digests (or masked) still matches
-    return {(e.code, e.path, stored_text(e.text), e.occurrence) for e in document.entries}
+    return {(e.code, e.path, stored_text(e.text, e.path), e.occurrence) for e in document.entries}
 
 
 def write(path: Path, entries: Sequence[Identity], inside: Optional[Path] = None) -> None:

@@ -33,7 +33,8 @@ class Lines:
         key = (path, line)
         if key not in self.digests:
             lines = self._lines(path)
-            self.digests[key] = line_digest(lines[line - 1]) if 0 < line <= len(lines) else ""
+            prose = not path.endswith(".py")  # (`password = hunter2` in a file a `-r` names is a secret)
+            self.digests[key] = line_digest(lines[line - 1], prose) if 0 < line <= len(lines) else ""
         return self.digests[key]
 
     def _lines(self, path: str) -> List[str]:
@@ -49,16 +50,18 @@ class Lines:
 _DIGEST = re.compile(r"sha256:[0-9a-f]{24}")
 
 
-def line_digest(line: str) -> str:
-    """How an identity holds a flagged line."""
-    text = mask_credentials(line.strip())
+def line_digest(line: str, prose: bool = False) -> str:
+    """How an identity holds a flagged line: its digest once masked (a line of a file that is
+    no Python is masked as prose, its unquoted values too: a weak password must not be found
+    again by hashing guesses)."""
+    text = mask_credentials(line.strip(), prose)
     return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
-def stored_text(text: str) -> str:
+def stored_text(text: str, path: str = "") -> str:
     """An entry's text as this version writes it: a digest as it is; the masked line an older
-    baseline held, digested."""
-    return text if _DIGEST.fullmatch(text) else line_digest(text)
+    baseline held, digested as a line of ``path`` is."""
+    return text if _DIGEST.fullmatch(text) else line_digest(text, not path.endswith(".py"))
 
 
 def numbered_lines(path: str, text: str) -> List[str]:

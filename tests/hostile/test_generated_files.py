@@ -432,7 +432,9 @@ def test_a_line_with_many_findings_is_digested_once(tmp_path: Path, monkeypatch:
 
     digested = []
     real = snippets.line_digest
-    monkeypatch.setattr(snippets, "line_digest", lambda line: digested.append(line) or real(line))
+    monkeypatch.setattr(
+        snippets, "line_digest", lambda line, prose=False: digested.append(line) or real(line, prose)
+    )
     (tmp_path / "a.py").write_text(";".join(["from . import models"] * 300) + "\nx = 1\n")
     findings = [
         Violation("IMP002", "relative-import", Severity.ERROR, Location("a.py", 1, 21 * i + 1), "m")

@@ -124,6 +124,24 @@ from tests.hostile._project import project, run
             'x = 1  # curl -d "{\\"user\\": \\"a\\", \\"password\\": \\"S3cret\\"}" http://api',
             'x = 1  # curl -d "{\\"user\\": \\"a\\", \\"password\\": \\"***\\"}" http://api',
         ),
+        # run 90a/06: the default of a secret's command-line option
+        (
+            'p.add_argument("--db-password", default="S3cret")',
+            'p.add_argument("--db-password", default="***")',
+        ),
+        (
+            'p.add_argument("--api-token", type=str, default="S3cret")',
+            'p.add_argument("--api-token", type=str, default="***")',
+        ),
+        # run 90a/11: what Basic authentication encodes, whatever the header is called
+        (
+            'h = {"Authorization": "Basic " + b64encode(b"admin:S3cret").decode()}',
+            'h = {"Authorization": "Basic " + b64encode(b"***").decode()}',
+        ),
+        (
+            "h = f\"Basic {b64encode(b'admin:S3cret').decode()}\"",
+            "h = f\"Basic {b64encode(b'admin:***').decode()}\"",
+        ),
         # what a function named as a secret returns
         ('def get_password(): return "S3cret"', 'def get_password(): return "***"'),
         (
@@ -164,6 +182,8 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'DB_USER, DB_PASSWORD = "app", pw',
         'x, (y, z) = "a", ("b", "c")',  # nested targets that name no secret
         '(host, port), db = ("db", 5432), "kept"',
+        'p.add_argument("--port", default="8000")',
+        'x = b64encode(b"hello world")',
         'weak = ["password", "password123", "admin123"]',  # values named like secrets, in a list
         'check("service-token-12345", "kept")',  # a token's name as an argument
         'pairs = [("DB_PASSWORD", "DB_USER")]',  # a pair of names, of a name and a message
