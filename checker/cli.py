@@ -780,10 +780,15 @@ def _error(message: str, masked: bool = False) -> None:
     try:
         # (escaped first: a value's line break, `\n` then, is inside the quote that masks it)
         shown = escape.text(message)
-        shown = shown if masked else _masked_problem(shown)
+        if not masked:  # (`error: ` says what kind of line it is: the problem starts after it)
+            kind, colon, problem = shown.partition(": ") if shown.startswith(_KINDS) else ("", "", shown)
+            shown = kind + colon + _masked_problem(problem)
         click.echo(f"archcheck: {shown}", err=True)
     except OSError:  # standard error is cut short too: the exit code still says what happened
         _drop(sys.stderr)
+
+
+_KINDS = ("error: ", "warning: ")
 
 
 def _escaped(text: str) -> str:
@@ -807,7 +812,10 @@ def _masked_problem(problem: str) -> str:
         for q in odd:
             odd[q] ^= parts[at - 1].count(q) % 2 == 1
         quote = next((q for q in "'\"" if odd[q]), "")
-        if ends_as_secret_name(parts[at - 1]) and (at < len(parts) - 1 or quote):
+        # (the first part is the file or path the problem is about: a file named `secret` has
+        # no value after it, its reason follows; a quote opened there quotes a value all the same)
+        named = ends_as_secret_name(parts[at - 1]) and (at > 1 or quote)
+        if named and (at < len(parts) - 1 or quote):
             closing = parts[at].find(quote) if quote else -1
             shown[at] = MASK + (parts[at][closing:] if closing >= 0 else "")
     return ": ".join(shown)

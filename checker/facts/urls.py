@@ -413,6 +413,8 @@ _SECRET_PAIR = re.compile(
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
     rf"""|\b(?:{"|".join(sorted(SECRET_LOOKUPS))})\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\3\s*,\s*"""
     r"""(?:\w+[ \t]*=[ \t]*[\w.]+[ \t]*,\s*){0,4}(?:default[ \t]*=[ \t]*)?"""
+    # a pair that is a path's last part, with `=` (`sub/api_key=…`; `/token:8006` is a host's port)
+    rf"""|(?<=/)[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}=(?!=)"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
 _STRING_OPENING = r"""(?:\(\s*){0,8}[rRbBuUfF]{0,2}"""

@@ -594,3 +594,18 @@ def test_a_one_line_error_of_many_parts_is_masked_in_linear_time() -> None:
     started = time.monotonic()
     shown = _masked_problem("archcheck.toml: ignore: got '" + "a: " * 60_000 + "password: S3cret'")
     assert time.monotonic() - started < 5 and "S3cret" not in shown
+
+
+def test_an_error_about_a_file_named_like_a_secret_keeps_its_reason(tmp_path: Path) -> None:
+    """Run 90a/04: ``secret: ***: Expecting value``: a file named like a secret hid the reason
+    as if it were its value. Run 90a/02: a secret pair as a path's last part (``sub/api_key=…``)
+    was shown."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "secret").write_text("hi\n")
+    result = _cli(root, "check", "--baseline", "secret")
+    assert result.returncode == 2 and "secret: not an archcheck baseline" in result.stderr, result.stderr
+    for path in ("sub/api_key=S3cretE3.json", "password=S3cretE4.json"):
+        result = _cli(root, "check", "--baseline", path)
+        assert result.returncode == 2 and "S3cret" not in result.stderr and "=***" in result.stderr, (
+            result.stderr
+        )
