@@ -644,6 +644,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
         text = _ATTACHED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)  # `"mysql -uroot -pS3cret"`
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
+    if "+" in text and "@" in text:  # a URL joined by `+`: `"postgresql://" + user + ":…@" + host`
+        text = _JOINED_USERINFO.sub(lambda m: m.group(1) + MASK, text)
     if "b64encode" in text:  # what Basic authentication encodes: `b64encode(b"admin:…")`
         text = _B64_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
     lowered = text.lower()
@@ -652,6 +654,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
     return text
 
 
+# a string joined after another by `+` that holds a password of userinfo: `":…@"`
+_JOINED_USERINFO = re.compile(r"""(\+\s*[rRbBuU]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*@)[^"'\s@/]{1,500}(?=@)""")
 _B64_CREDENTIALS = re.compile(
     r"""(b64encode\(\s*[rRbBuU]{0,2}(["'])[^"'\s:{}]{1,64}:)(?!\*\*\*)[^"'\s{}]{1,500}(?=\2)"""
 )

@@ -210,6 +210,12 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
             "error: /tmp/postgresql:/app:***@db/x.json: not found",
         ),
         ("redis:/:S3cret@cache/r.html", "redis:/:***@cache/r.html"),
+        # run 90a/09: a URL joined by `+`, its password in a string of its own
+        (
+            'DSN = "postgresql://" + DB_USER + ":S3cret@" + DB_HOST + "/app"',
+            'DSN = "postgresql://" + DB_USER + ":***@" + DB_HOST + "/app"',
+        ),
+        ('email = name + "@" + domain', 'email = name + "@" + domain'),
         # run 90a/12: its password holding a slash or a space
         (
             "error: postgresql:/app:S3c/ret@db/x.json: not found",
