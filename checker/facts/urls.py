@@ -655,7 +655,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
 
 
 # a string joined after another by `+` that holds a password of userinfo: `":…@"`
-_JOINED_USERINFO = re.compile(r"""(\+\s*[rRbBuU]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*@)[^"'\s@/]{1,500}(?=@)""")
+_JOINED_USERINFO = re.compile(
+    r"""(\+\s*[rRbBuU]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*@)[^"'\s@/]{1,500}(?=@)"""
+)
 _B64_CREDENTIALS = re.compile(
     r"""(b64encode\(\s*[rRbBuU]{0,2}(["'])[^"'\s:{}]{1,64}:)(?!\*\*\*)[^"'\s{}]{1,500}(?=\2)"""
 )
