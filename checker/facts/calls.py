@@ -38,7 +38,7 @@ from archcheck.facts.names import (
 from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
 
-_STORE_METHODS = frozenset({"append", "add", "appendleft"})
+_STORE_METHODS = frozenset({"append", "add", "appendleft", "insert"})
 _VIEWS = frozenset({"values", "items", "get"})
 _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _NESTED = (*SCOPES, *COMPREHENSIONS)
@@ -232,8 +232,9 @@ class _Gatherer:
             # (a decorator's call is made of the decorator: `@run_sync` where no loop runs)
             guarded = id(item) in self.guarded or id(item.func) in self.guarded
             if isinstance(func, ast.Attribute) and func.attr in _STORE_METHODS and item.args:
-                arg = item.args[0]
-                attr = _self_attr(func.value)
+                # `self.x.append(cb)`, `self.x[k].append(cb)`, `self.x.insert(0, cb)`
+                arg = item.args[-1] if func.attr == "insert" else item.args[0]
+                attr = _stored_in(func.value)
                 if attr and isinstance(arg, ast.Name) and arg.id in params:
                     stores.add((arg.id, attr))
             if isinstance(func, ast.Name) and func.id in params:
@@ -242,6 +243,8 @@ class _Gatherer:
                 through.append(CallFact(callable_locals[func.id], where, guarded=guarded))
             elif isinstance(func, ast.Subscript) and _self_attr(func.value):
                 through.append(CallFact(_self_attr(func.value) or "", where, guarded=guarded))
+            elif isinstance(func, ast.Attribute) and _self_attr(func):  # `self.on_done()`: stored there?
+                through.append(CallFact(_self_attr(func) or "", where, guarded=guarded))
             head = target.partition(".")[0] if target is not None else ""
             in_class = class_names.bound(head) if class_names is not None else None
             if (

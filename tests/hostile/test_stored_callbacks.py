@@ -1,0 +1,84 @@
+"""Run 90b/12: a callback stored as an attribute (``self.on_done = cb`` then ``self.on_done()``),
+appended to a list in a dict (``self.handlers[event].append(cb)``) or inserted
+(``self.first.insert(0, cb)``) was not followed to where it is called back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile._project import project, unscreened_agree
+
+EVENTS = """\
+import asyncio
+from collections import defaultdict
+
+
+class Emitter:
+    def __init__(self):
+        self.handlers = defaultdict(list)
+        self.first = []
+        self.on_done = None
+        self.on_idle = None
+
+    def on(self, event, cb):
+        self.handlers[event].append(cb)
+
+    def prepend(self, cb):
+        self.first.insert(0, cb)
+
+    def set_done(self, cb):
+        self.on_done = cb
+
+    def emit(self, event):
+        for cb in self.handlers[event]:
+            cb()
+
+    def emit_first(self):
+        for cb in self.first:
+            cb()
+
+    def done(self):
+        self.on_done()
+
+    def idle(self):
+        self.on_idle()  # nothing is stored here but None
+
+
+emitter = Emitter()
+
+
+def flush():
+    return asyncio.run(asyncio.sleep(0))
+
+
+def setup():
+    emitter.on("x", flush)
+    emitter.prepend(flush)
+    emitter.set_done(flush)
+
+
+async def a():
+    emitter.emit("x")  # yes
+
+
+async def b():
+    emitter.emit_first()  # yes
+
+
+async def c():
+    emitter.done()  # yes
+
+
+async def d():
+    emitter.idle()
+"""
+
+
+def test_stored_callbacks_are_followed_to_where_they_are_called_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {"events.py": EVENTS})
+    found = [line for code, _, line in unscreened_agree(root, monkeypatch) if code == "ASY003"]
+    assert found == [n for n, line in enumerate(EVENTS.splitlines(), 1) if line.endswith("# yes")]
