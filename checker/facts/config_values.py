@@ -406,7 +406,10 @@ class _Gatherer:
         self.env_reads: List[EnvReadFact] = []
         self.database_urls: List[DatabaseUrlFact] = []
         self.kept: Dict[Tuple[int, str], List[Tuple[ast.AST, str, bool]]] = {}  # (function, local) -> strings
-        self.passed: Set[Tuple[int, str]] = set()  # (function, local) passed as a connection target
+        # (function, local) passed as a connection target -> the name of the client's keyword it
+        # is passed to, "" for another target (`redis.Redis(host=host)`: a bare `"localhost"` in
+        # it is where the client connects, not this service's own host)
+        self.passed: Dict[Tuple[int, str], str] = {}
         self.functions = 0
         self.settings_classes: Optional[Set[int]] = None  # see ``_is_settings``
         self.class_names: Optional[Set[str]] = None  # what the file's class statements may name
@@ -526,7 +529,9 @@ class _Gatherer:
             elif (function, name) in self.passed:
                 for node, text, named in strings:
                     where = self.source.location(node)
-                    self.urls.append(UrlFact(text, where, named or is_target_name(name), name=name))
+                    client = self.passed[(function, name)]
+                    named = named or is_target_name(name) or bool(client)
+                    self.urls.append(UrlFact(text, where, named, name=client or name))
         key = lambda fact: (fact.location.line, fact.location.column)  # noqa: E731
         return ConfigFacts(
             tuple(sorted(set(self.urls), key=key)),  # (a chained assignment reads its value once a name)
@@ -776,7 +781,9 @@ class _Gatherer:
             # `update(X_URL=url)`, or `update({"X_URL": url})` (a dict names each value) or of pairs
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
         if kind == TARGET and isinstance(value, ast.Name) and inner.function:
-            self.passed.add((inner.function, value.id))
+            passed = (inner.function, value.id)
+            connected = f"{last}_{keyword}" if keyword in _HOST_KEYWORDS and connects else ""
+            self.passed[passed] = self.passed.get(passed) or connected
         if keyword in _HOST_KEYWORDS and connects:
             keyword = f"{last}_{keyword}"  # a client's `host=` is where it connects, not the service's own
         return inner._replace(kind=kind, named=named, label=keyword or "")

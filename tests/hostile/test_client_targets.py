@@ -29,6 +29,11 @@ KAFKA_BOOTSTRAP_SERVERS = "localhost:9092,localhost:9093"  # CFG001
 producer = KafkaProducer(bootstrap_servers="localhost:9092,localhost:9093")  # CFG001
 ZK_HOSTS = "127.0.0.1:2181,127.0.0.1:2182"  # CFG001
 BOOT = os.getenv("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092,localhost:9093")  # CFG004
+
+
+def make_cache():
+    host = "localhost"  # CFG001
+    return RedisCluster(host=host, port=6379)
 """
 
 NOT_FLAGGED = """\
