@@ -5,7 +5,9 @@ Compares the classes of each service (and of each shared library) by
 concept: the words of the class name, in order, after expanding
 abbreviations (`DB` → database, `Conn` → connection, `Mgr` → manager, `Cfg` →
 config, `Repo` → repository…) and dropping qualifiers (`Unified`, `Base`,
-`Async`, `Legacy`, `New`, `V2`…; not `Default`, which names a thing of its
+`Async`, `Legacy`, `New`, `V2`… (a version only between classes that are no
+API schemas: `AgentExecuteV2Request` beside `AgentExecuteRequest` is another
+version's contract); not `Default`, which names a thing of its
 own: `DefaultLogTableSettings` holds the default log table). Two classes implement one concept when
 their last word (the role: manager, client, repository) is the same and the
 words before it are equal, or one is the other with one word added (in order)
@@ -94,9 +96,11 @@ VALID = [
                 "class AgentTemplateUpdate(BaseModel):\n    name: str\n"
                 "    @validator('name')\n    def name_must_not_be_empty(cls, v): ...\n"
                 "    @validator('name')\n    def strip(cls, v): ...\n"
-                # versioned API models that hold different fields
+                # versioned API models: each version's contract, fields in common or not
                 "class AgentExecuteResponse(BaseModel):\n    result: str\n    run_id: str\n"
                 "class AgentExecuteV2Response(BaseModel):\n    events: list\n    trace: dict\n"
+                "class AgentExecuteRequest(BaseModel):\n    message: str\n    context: dict\n"
+                "class AgentExecuteV2Request(BaseModel):\n    message: str\n    thread_id: str\n"
             ),
             _APP + "collectors.py": (
                 "class MetricsCollector:\n    def record_latency(self): ...\n    def flush(self): ...\n"

@@ -116,6 +116,11 @@ def _within(short: Tuple[str, ...], long: Tuple[str, ...]) -> bool:
     return all(word in rest for word in short)
 
 
+def versions(name: str) -> Tuple[str, ...]:
+    """The version words of a name (``AgentExecuteV2Request``: ``v2``)."""
+    return tuple(t for t in tokens(name) if _VERSION.fullmatch(t))
+
+
 def words(name: str) -> List[str]:
     """The words of a name that say what it is: abbreviations expanded, qualifiers and versions dropped."""
     found = []

@@ -35,7 +35,7 @@ from archcheck.config.settings import ConfigError
 from archcheck.facts.definitions import SKETCH_SIZE, references
 from archcheck.facts.names import qualify
 from archcheck.model import FileSites, ImportFact, Location, SiteFact
-from archcheck.project.concepts import concept, same_concept, tokens
+from archcheck.project.concepts import concept, same_concept, tokens, versions
 from archcheck.project.layout import Unit, UnitKind
 from archcheck.project.project import ANCESTOR_WALK, Project
 
@@ -448,6 +448,8 @@ def _same_implementation(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
     """``similar`` for two classes that are neither protocols, mixins nor stand-ins."""
     if a.kind != b.kind or hierarchy.designed_together(a.name, b.name):
         return False
+    if a.kind == "schema" and versions(a.name) != versions(b.name):
+        return False  # `AgentExecuteV2Request` beside `AgentExecuteRequest`: another API version's contract
     ours, theirs = a.members, b.members
     if ours and theirs and not ours & theirs:
         return False  # `AgentExecuteV2Response` and `AgentExecuteResponse` with no field in common
