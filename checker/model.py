@@ -255,6 +255,7 @@ class FallbackFact(Value, frozen=True):
     # file, or another module imports it), and whether its file reads it so
     constant: str = ""
     read: bool = False
+    attribute: bool = False  # `getattr(obj, "X", default)`: a default only where the object lacks X
 
 
 class EnvReadFact(Value, frozen=True):

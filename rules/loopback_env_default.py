@@ -8,7 +8,9 @@ os.environ: os.environ["X"] = default`), `os.getenv(X) or default`,
 a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`,
 `config.get(...)`, `settings.get(...)`: any object so named, so a plain dict
 passed in as `config` is read as configuration too, a known limit),
-`decouple.config(X, default=...)`, `getattr(settings, X, default)`, and the
+`decouple.config(X, default=...)`, `getattr(settings, X, default)` (not
+where a configuration class of the unit declares `X`: its default never
+applies), and the
 field defaults of a pydantic `BaseSettings` class. A default named by a module
 constant (`os.getenv(X, LOCAL_URL)`) or kept in the module's dict of defaults
 (`os.getenv(X, DEFAULTS[X])`) is the string it holds. The fallback is a URL
@@ -35,7 +37,7 @@ REDIS_URL = os.environ["REDIS_URL"]  # fails fast when the deployment forgot it
 ```
 """
 
-from typing import Iterator
+from typing import Dict, Iterator, Set
 
 from archcheck.facts.urls import (
     is_allow_list_name,
@@ -71,6 +73,17 @@ VALID = [
         ORIGINS = os.getenv("CORS_ORIGINS", "http://localhost:3000")
         OWN_HOST = os.getenv("EXAMPLE_SERVICE_HOST", "localhost")
     """),
+    Example(
+        {  # the settings always have the attribute: `getattr`'s default never applies (the field's is CFG004's)
+            "services/example-service/app/config.py": (
+                "from pydantic_settings import BaseSettings\nclass AppConfig(BaseSettings):\n"
+                "    redis_url: str\n"
+            ),
+            "services/example-service/app/cache.py": (
+                "def cache_url(config):\n    return getattr(config, 'redis_url', 'redis://localhost:6379')\n"
+            ),
+        }
+    ),
     Example(
         {
             "services/example-service/scripts/dev.py": (
@@ -145,6 +158,20 @@ class LoopbackEnvDefault(
 ):
     reads = frozenset({"fallbacks", "urls", "classes", "imports"})
 
+    def _settings_fields(self) -> Dict[str, Set[str]]:
+        """Unit path -> the fields its configuration classes declare (derived once a run)."""
+
+        def collect() -> Dict[str, Set[str]]:
+            found: Dict[str, Set[str]] = {}
+            for path, facts in self.project.facts.items():
+                unit = self.project.layout.owner(path)
+                for cls in facts.classes if unit is not None else ():
+                    if cls.fields and self.project.is_settings_class(path, cls.name):
+                        found.setdefault(unit.path, set()).update(cls.fields)  # type: ignore[union-attr]
+            return found
+
+        return self.project.derived("settings-fields", collect)
+
     def check(self) -> Iterator[Violation]:
         for path, facts in sorted(self.project.facts.items()):
             unit = self.project.runtime_unit(path) if facts.fallbacks else None
@@ -157,6 +184,8 @@ class LoopbackEnvDefault(
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
                 if self.project.constant_is_target(path, fact):
                     continue  # a module constant also used as it is, a target: CFG001's
+                if fact.attribute and fact.key in self._settings_fields().get(unit.path, ()):
+                    continue  # `getattr(config, "redis_url", url)`: the settings always have it
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
                     yield self.violation(

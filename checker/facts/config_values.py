@@ -1154,7 +1154,8 @@ class _Gatherer:
                 if name.lower() == DATABASE_URL and default is not None:
                     self._database_url(default)
         if default is not None:
-            self._record_fallback(call, key, default, source, inner)
+            attribute = call_chain(call.func).lower() == "getattr"
+            self._record_fallback(call, key, default, source, inner, attribute)
         if isinstance(default, (ast.Name, ast.Subscript)):
             self._default_name(default, key, source, inner)
 
@@ -1275,7 +1276,13 @@ class _Gatherer:
         return deciding_scope(name, scopes, self.source.bindings_of, {})[1] is None
 
     def _record_fallback(
-        self, where: ast.AST, key: Optional[ast.expr], default: ast.expr, source: str, use: _Use
+        self,
+        where: ast.AST,
+        key: Optional[ast.expr],
+        default: ast.expr,
+        source: str,
+        use: _Use,
+        attribute: bool = False,
     ) -> None:
         if use.people or use.main:
             return
@@ -1288,7 +1295,8 @@ class _Gatherer:
             text = static_text(default)
             if text is not None and _may_be_url(text):
                 owner = use.owner if source == "settings field" else ""
-                fact = FallbackFact(source, literal(key) or "", text, self.source.location(where), owner)
+                location = self.source.location(where)
+                fact = FallbackFact(source, literal(key) or "", text, location, owner, attribute=attribute)
                 self.fallbacks.append(fact)
 
     def _settings_field(self, name: str, value: ast.expr, use: _Use) -> None:
