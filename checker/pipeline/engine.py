@@ -170,7 +170,9 @@ def _project(
         if not os.path.isfile(root / path):  # missing: the rules say so
             continue
         read, requirement_hashes[path] = read_requirements(str(root), path, plan.max_file_size)
-        read = replace(read, includes=tuple(_through_links(root, include) for include in read.includes))
+        through = tuple(_through_links(root, include) for include in read.includes)
+        requirements.links.update(i.target for i, j in zip(read.includes, through) if i.target != j.target)
+        read = replace(read, includes=through)
         requirements.facts[path] = read
         facts.add(path, read, fact_digests(read))
         todo.extend({include.target: None for include in read.includes})  # each once, in order
@@ -394,7 +396,8 @@ def _watched(project: Project) -> Tuple[str, ...]:
     for path in requirements.facts:
         folders.add(posixpath.dirname(path))
         folders.update(posixpath.dirname(i.target) for i in requirements.includes(path))
+    folders.update(posixpath.dirname(link) for link in requirements.links)  # (a link re-pointed)
     if requirements.shared:
         folders.add(posixpath.dirname(requirements.shared))
     folders = {f for f in folders if not f.startswith(("/", ".."))}
-    return tuple(sorted({*requirements.facts, *folders}))
+    return tuple(sorted({*requirements.facts, *requirements.links, *folders}))

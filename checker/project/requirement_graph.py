@@ -54,6 +54,7 @@ class Requirements:
     facts: Dict[str, FileFacts] = field(default_factory=dict)
     below: FrozenSet[str] = frozenset()  # services below the shared file's folder
     refused: Dict[str, str] = field(default_factory=dict)  # included file -> why it was not read
+    links: Set[str] = field(default_factory=set)  # included paths that are links to other files
     _closures: Dict[Tuple[str, bool], Tuple[str, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )

@@ -37,3 +37,31 @@ def test_the_shared_file_included_through_a_link_is_the_shared_file(tmp_path: Pa
     os.symlink("extra.txt", root / "svc" / "shared.txt")
     found = {f[0] for f in findings(root)}
     assert "REQ001" in found and "REQ002" in found
+
+
+def test_a_link_the_include_passes_through_is_watched_by_the_cache(tmp_path: Path) -> None:
+    """Run 91a/10: the link a `-r` passes through was not among what the cached report depends
+    on: pointed at another file, the cached run kept the old result (exit 0 where `--no-cache`
+    failed)."""
+    from tests.hostile._project import run
+
+    root = write_example(
+        tmp_path,
+        Example(
+            {
+                "requirements.shared.txt": "fastapi==0.116.1\n",
+                "deps/other.txt": "httpx==0.27.0\n",
+                "svc/requirements.txt": "-r ../deps/shared.txt\n",
+                "svc/app/m.py": "import fastapi\n",
+            },
+            'services = ["svc"]\n',
+        ),
+    )
+    os.symlink("../requirements.shared.txt", root / "deps" / "shared.txt")
+    for _ in range(2):  # (the report is kept from the second run on)
+        assert run(root).returncode == 0
+    os.symlink("other.txt", root / "deps" / "new.txt")
+    os.replace(root / "deps" / "new.txt", root / "deps" / "shared.txt")  # (as `ln -sfn` does)
+    cached, fresh = run(root), run(root, "--no-cache")
+    assert fresh.returncode == 1 and b"REQ001" in fresh.stdout, fresh.stdout
+    assert (cached.returncode, cached.stdout) == (fresh.returncode, fresh.stdout)
