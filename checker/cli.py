@@ -814,7 +814,7 @@ def _masked_problem(problem: str) -> str:
         quote = next((q for q in "'\"" if odd[q]), "")
         # (the first part is the file or path the problem is about: a file named `secret` has
         # no value after it, its reason follows; a quote opened there quotes a value all the same)
-        named = ends_as_secret_name(parts[at - 1]) and (at > 1 or quote)
+        named = ends_as_secret_name(parts[at - 1], numbered=True) and (at > 1 or quote)
         if named and (at < len(parts) - 1 or quote):
             closing = parts[at].find(quote) if quote else -1
             shown[at] = MASK + (parts[at][closing:] if closing >= 0 else "")

@@ -339,7 +339,10 @@ _SECRET_PARAM = re.compile(
     r"|session[_-]?id"
     r"|(?:access|secret|private|master|account|client|api|ssl|sas|signing|encryption|license"
     r"|subscription|app|shared|session|auth)[_-]?key"
-    r"|(?:^|[_.-])(?:key|auth|authorization))$"
+    r"|(?:^|[_.-])(?:key|auth|authorization))"
+    # a deployment, a role or a number after it (`db_password_staging=`, `API_KEY_12345=`, `token_2=`)
+    r"(?:[_-](?:prod|production|staging|stage|dev|development|test|testing|qa|uat|local|preview"
+    r"|sandbox|value|old|new|backup|primary|secondary|current|previous|fallback)|[_-]?v?\d{1,8}){0,3}$"
 )
 # a ";name=value" path parameter (RFC 3986 3.3: "ftp://h/f;type=a", "http://h/p;password=x")
 _PATH_PARAM = re.compile(r";([^;/=?#]*)=([^;/?#]*)")
@@ -406,7 +409,7 @@ _PAIR_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}|[_-]?v?\d{{1,8}}){{0,3}}"
 SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})
 _SECRET_PAIR = re.compile(
     # (not a host: `http://token:8006/`)
-    rf"""(?i)(?:(?<![\w.\[\]/-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\\?\1"""
+    rf"""(?i)(?:(?<![\w.\[\]/-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\\{{0,8}}\1"""
     # `os.environ["DB_PASSWORD"] = "…"`
     rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\2[ \t]*\])"""
     r"""[ \t]*(?:=(?!=)|:=|:(?![:=]))[ \t]*"""
@@ -567,6 +570,7 @@ _BEARER = re.compile(
 
 _STATUS_WORD = re.compile(r"(?i)pass[ \t]*:[ \t]*")  # `PASS: test name`, a status, not a secret's name
 _ENDS_AS_SECRET = re.compile(rf"(?i){_SECRET_NAME}{_NAME_SUFFIX}[\"']?\Z")
+_ENDS_AS_PAIR_SECRET = re.compile(rf"(?i){_SECRET_NAME}{_PAIR_NAME_SUFFIX}[\"']?\Z")
 
 
 def is_placeholder(text: str) -> bool:
@@ -574,9 +578,10 @@ def is_placeholder(text: str) -> bool:
     return _PLACEHOLDER.fullmatch(text) is not None
 
 
-def ends_as_secret_name(text: str) -> bool:
-    """Does ``text`` end with a name that says its value is a secret (``db_password``)?"""
-    return _ENDS_AS_SECRET.search(text) is not None
+def ends_as_secret_name(text: str, numbered: bool = False) -> bool:
+    """Does ``text`` end with a name that says its value is a secret (``db_password``; with
+    ``numbered``, also ``API_KEY_12345``, as a pair's name in text is read)?"""
+    return (_ENDS_AS_PAIR_SECRET if numbered else _ENDS_AS_SECRET).search(text) is not None
 
 
 def _mask_pairs(text: str, prose: bool) -> str:

@@ -210,6 +210,15 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
             "error: /tmp/postgresql:/app:***@db/x.json: not found",
         ),
         ("redis:/:S3cret@cache/r.html", "redis:/:***@cache/r.html"),
+        # run 91a/07: a query parameter named like a secret, with a number or a deployment after it
+        ("pkg @ https://h/x.whl?API_KEY_12345=S3cret&x=1", "pkg @ https://h/x.whl?API_KEY_12345=***&x=1"),
+        ("https://h/?db_password_staging=S3cret", "https://h/?db_password_staging=***"),
+        ("https://h/?page=2&monkey=3", "https://h/?page=2&monkey=3"),
+        # run 91a/02: JSON in a string escaped twice (the repr of one)
+        (
+            'x = "{\\\\\\"password\\\\\\": \\\\\\"S3cret\\\\\\"}"',
+            'x = "{\\\\\\"password\\\\\\": \\\\\\"***\\\\\\"}"',
+        ),
         # run 90a/09: a URL joined by `+`, its password in a string of its own
         (
             'DSN = "postgresql://" + DB_USER + ":S3cret@" + DB_HOST + "/app"',

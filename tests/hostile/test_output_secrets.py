@@ -609,3 +609,11 @@ def test_an_error_about_a_file_named_like_a_secret_keeps_its_reason(tmp_path: Pa
         assert result.returncode == 2 and "S3cret" not in result.stderr and "=***" in result.stderr, (
             result.stderr
         )
+
+
+def test_an_error_line_masks_a_numbered_secret_s_value(tmp_path: Path) -> None:
+    """Run 91a/01: `got 'API_KEY_12345: S3cret'` was shown: a numbered name was no secret's
+    name to the error line's reading."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    result = _cli(root, "check", "--select", "API_KEY_12345: S3cretN1")
+    assert result.returncode == 2 and "S3cret" not in result.stderr and "***" in result.stderr, result.stderr
