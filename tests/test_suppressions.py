@@ -40,6 +40,13 @@ def test_parse_comment() -> None:
     assert parse_comment("# archcheck: ignore\uff3bASY002\uff3d") == (("\uff3bASY002\uff3d",), "")
     assert parse_comment("# archcheck: ignore ASY002, IMP001") == (("ignore ASY002, IMP001",), "")
     assert parse_comment("# archcheck: ignore legacy, see ASY") == ((), "")  # words: every code
+    # run 91a/05, 11: any white space or mark before codes, a code's prefix, a misspelt word
+    assert parse_comment("# archcheck: ignore\u00a0ASY002") == (("ignore ASY002",), "")
+    assert parse_comment("# archcheck: ignore - ASY002") == (("ignore - ASY002",), "")
+    assert parse_comment("# archcheck: ignore , ASY002") == (("ignore , ASY002",), "")
+    assert parse_comment("# archcheck: ignore REQ") == (("ignore REQ",), "")
+    assert parse_comment("# archcheck: Ignore[ASY001]") == (("Ignore[ASY001]",), "")
+    assert parse_comment("# archcheck: ignore_ASY001") == (("ignore_ASY001",), "")
     assert parse_comment("# archcheck: ignore until=2030-01-01") == ((), "2030-01-01")
     assert parse_comment("# archcheck: ignore  # why") == ((), "")
 

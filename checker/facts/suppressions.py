@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from libcst.metadata import CodeRange
 
 MARKER = "archcheck:"
-_COMMENT = re.compile(r"#\s*archcheck:\s*ignore\b")
+# `ignore`, and misspellings of it that a reader takes for one (`Ignore[…]`, `ignores[…]`,
+# `ignore_X1`, `ignoreX1`): those name no code (ARC002)
+_COMMENT = re.compile(r"#\s*archcheck:\s*(?i:ignore)\w*")
 _CODES = re.compile(r"[ \t]*\[([A-Za-z0-9_,\s]*)\]")
 _MALFORMED = re.compile(r"[ \t]*\[([^\]]*)\]?")
 # codes in another bracket or after another mark (`ignore(X1)`, `ignore:X1`, `ignore=X1`)
@@ -32,7 +34,8 @@ _OTHER_LIST = re.compile(r"[ \t]*[(:={<][ \t]*((?!until\b)[A-Za-z][A-Za-z0-9_, \
 # a mark or bracket of any other kind attached to the word (`ignore-X1`, a fullwidth bracket, `ignore(X1):`)
 _ATTACHED = re.compile(r"[^\s\[]\S{0,39}")
 # codes after a space (`ignore X1`, `ignore X1, X2`): meant as a list, not as every code
-_SPACED_CODES = re.compile(r"[ \t]+[A-Z]{3,4}\d{3}(?:[ \t]*,[ \t]*[A-Z]{3,4}\d{3})*(?![\w\[])")
+# (any white space, marks between: `ignore - X1`, `ignore , X1`; a code's prefix too: `ignore REQ`)
+_SPACED_CODES = re.compile(r"\s+(?:[-,:;=]+\s*)?[A-Z]{3,4}\d{0,3}(?:\s*,\s*[A-Z]{3,4}\d{0,3})*(?![\w\[])")
 _UNTIL = re.compile(r"\buntil=(\S{0,40})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -50,6 +53,10 @@ def parse_comment(comment: str) -> Optional[Parsed]:
     if match is None:
         return None
     rest = comment[match.end() :]
+    word = match.group().rpartition(":")[2].strip()
+    if word != "ignore":  # a misspelt word names no code (shown as written, with what is attached)
+        attached = "" if rest[:1].isspace() else rest.split(None, 1)[0] if rest else ""
+        return ((word + attached)[:40],), ""
     listed = _CODES.match(rest)
     if listed is not None:
         codes = tuple(c.strip().upper() for c in listed.group(1).split(",") if c.strip())
