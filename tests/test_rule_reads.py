@@ -13,7 +13,19 @@ from __future__ import annotations
 import enum
 import typing
 from pathlib import Path
-from typing import Any, Collection, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Type
+from typing import (
+    Any,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Type,
+)
 
 import msgspec
 import pytest
@@ -59,7 +71,7 @@ class _RecordingSource:
     def __init__(self, source: Any, seen: Set[str]) -> None:
         self._source, self._seen = source, seen
 
-    def mentioning(self, names: Mapping[str, Collection[str]]) -> List[str]:
+    def mentioning(self, names: Mapping[str, Sequence[FrozenSet[str]]]) -> List[str]:
         self._seen.add("contents")
         return list(self._source.mentioning(names))
 

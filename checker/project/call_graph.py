@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import (
     Collection,
     Dict,
+    FrozenSet,
     Iterable,
     Iterator,
     List,
@@ -65,8 +66,9 @@ class Edge:
 class CallFactSource(Protocol):
     """Where the call graph gets per-file call facts and file text (the pipeline provides it)."""
 
-    def mentioning(self, names: Mapping[str, Collection[str]]) -> List[str]:
-        """The paths (keys) whose text names one of their names as a word, sorted."""
+    def mentioning(self, names: Mapping[str, Sequence[FrozenSet[str]]]) -> List[str]:
+        """The paths (keys) whose text names one of their names as a word, sorted (a path's
+        names come in sets that many paths share: none is copied per path)."""
 
     def load(self, paths: Sequence[str]) -> Mapping[str, CallFacts]:
         """The call facts of ``paths`` (a file that cannot be parsed has none)."""
@@ -216,14 +218,16 @@ class CallGraph:
         heads: Dict[str, Set[str]] = {}  # defining file -> the module-level names the nodes are in
         for path, qualname in nodes:
             heads.setdefault(path, set()).add(qualname.split(".", 1)[0])
-        wanted: Dict[str, Set[str]] = {}  # candidate caller file -> names it may call
+        wanted: Dict[str, List[FrozenSet[str]]] = {}  # candidate caller file -> the names it may call
         for path, found in names.items():
             owner = self.layout.owner(path)
             written = set(found)
-            for candidate in self._reach(path, owner, written | heads[path], written):
+            reach = self._reach(path, owner, written | heads[path], written)
+            shared = frozenset(written)  # (one set for every candidate: a copy each was N²)
+            for candidate in reach:
                 # a processed file's calls are all edges already: no need to read it again
                 if candidate not in self.processed and candidate in self.facts:
-                    wanted.setdefault(candidate, set()).update(written)
+                    wanted.setdefault(candidate, []).append(shared)
         if wanted:
             self._process(self.source.mentioning(wanted))
 
