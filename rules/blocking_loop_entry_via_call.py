@@ -197,6 +197,9 @@ VALID = [
                 "    await asyncio.wait_for(fetch_via_asgiref(coros[0]), timeout=5)\n"
                 "    tg.create_task(fetch_in_thread(coros[1]))\n"
                 "    await asyncio.wait([fetch_via_asgiref(c) for c in coros])\n"
+                "    pending = [fetch_via_asgiref(c) for c in coros]\n"  # (held by a local first)
+                "    await asyncio.gather(*pending)\n"
+                "    one = fetch_in_thread(coros[0])\n    await one\n"
             ),
         }
     ),

@@ -74,8 +74,30 @@ def _awaitables(call: ast.Call) -> Iterator[ast.expr]:
                 yield from arg.elts
             elif isinstance(arg, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
                 yield arg.elt
+            elif isinstance(arg, ast.Name):
+                yield arg  # (`gather(*coros)`: what the local holds)
         else:
             yield arg
+
+
+def _bound_awaitables(own: Sequence[ast.AST]) -> Iterator[int]:
+    """The calls (ids) whose awaitables a local holds until it is awaited or handed to what
+    awaits it: ``coro = f(x)`` / ``await coro``, ``coros = [f(x) for x in xs]`` / ``await
+    asyncio.gather(*coros)``."""
+    names = {n.value.id for n in own if isinstance(n, ast.Await) and isinstance(n.value, ast.Name)}
+    names.update(
+        a.id for n in own if isinstance(n, ast.Call) for a in _awaitables(n) if isinstance(a, ast.Name)
+    )
+    for item in own if names else ():
+        if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
+            continue
+        target, value = item.targets[0], item.value
+        if not (isinstance(target, ast.Name) and target.id in names):
+            continue
+        if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            value = value.elt
+        elements = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        yield from (id(e) for e in elements if isinstance(e, ast.Call))
 
 
 def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
@@ -214,6 +236,7 @@ class _Gatherer:
         # calls whose awaitable is awaited: `await f()`, or handed to what awaits it (`gather(f())`)
         awaited = {id(item.value) for item in own if isinstance(item, ast.Await)}
         awaited.update(id(a) for item in own if isinstance(item, ast.Call) for a in _awaitables(item))
+        awaited.update(_bound_awaitables(own))
         for item, (inside, class_names) in run:
             if not isinstance(item, ast.Call):
                 continue

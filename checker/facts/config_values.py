@@ -754,6 +754,10 @@ class _Gatherer:
         (``httpx.get``, or ``get`` imported from ``requests``)."""
         if inner.people or read is not None or last in STRING_TESTS:
             return inner  # text for people, a string test, or a read's key or fallback
+        handled = self.handled.pop(id(value), None)
+        if handled is not None:  # `env.set("X", url)` where a test found X unset: its fallback
+            self._record_fallback(value, handled[0], value, handled[1], inner)
+            return inner
         if last in _FIELD_CALLS and (keyword == "default" or position == 0):
             return use  # `x: str = Field(default=url)` is the field's value
         if any(k.arg in _IN_PROCESS for k in call.keywords):
@@ -1082,6 +1086,10 @@ class _Gatherer:
                 self._environ_key(t) == name.lower() for t in inner.targets
             ):
                 self.handled[id(inner.value)] = (key, "env lookup")
+            call = inner.value if isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call) else None
+            writes = call is not None and len(call.args) >= 2 and literal(call.args[0]) == name
+            if call is not None and writes and self._writes_environment(call, _last_name(call)):
+                self.handled[id(call.args[1])] = (key, "env lookup")  # `env.set("X", url)`
             for block in reversed(_nested_blocks(inner)):
                 todo += reversed(block)
 
@@ -1438,6 +1446,11 @@ def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:
                     if inner is not first and isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
                         found.add(id(inner))
     return found
+
+
+def _last_name(call: ast.Call) -> str:
+    """The last name of a call's callee as written (``env.set``: ``set``)."""
+    return call_chain(call.func).rsplit(".", 1)[-1]
 
 
 def _item_name(node: ast.Subscript) -> Optional[str]:
