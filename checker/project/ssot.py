@@ -275,8 +275,8 @@ def _file_sites(project: Project, path: str) -> FileSites:
         extends: Optional[str] = None
         if same and "." not in same[0] and not project.files.binders(path).get(same[0]):
             extends = path  # `class Client(Client)`: the class above, extended in place
-        elif same:
-            extends = project.class_file(path, same[0])
+        elif same:  # (through a package's `__init__` that re-exports it too)
+            extends = project.base_class(path, same[0])[0]
         ancestors, walked = project.ancestry(path, c.name)
         read.update(walked)
         classes.append(

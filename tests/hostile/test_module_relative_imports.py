@@ -86,7 +86,18 @@ def test_a_base_imported_relatively_under_an_alias_is_the_class_it_binds(
             '    redis_url: str = "redis://localhost:6379/0"\n'
         ),
     }
+    files.update(  # run 91b/08: through a package's `__init__` that re-exports it
+        {
+            "pkg/__init__.py": "from .manager import DatabaseManager\n",
+            "pkg/manager.py": "class DatabaseManager:\n    def get(self): ...\n",
+            "legacy.py": (
+                "from app.pkg import DatabaseManager as _Base\n\n\nclass DatabaseManager(_Base):\n"
+                "    def put(self): ...\n"
+            ),
+        }
+    )
     found = codes(project(tmp_path, files), monkeypatch)
+    assert found.get("legacy.py") is None and found.get("manager.py") is None
     assert found.get("store.py") is None and found.get("db.py") is None
     assert found["a.py"] == {("SSOT001", 1)} and found["b.py"] == {("SSOT001", 4)}
     assert found.get("retry.py") is None and found.get("client.py") is None
