@@ -235,7 +235,8 @@ _CONNECTING = (
 _SDK_CLIENTS = frozenset({"client", "resource"})
 # keywords that name a client's own end of a connection, never where it connects
 _OWN_SIDE = re.compile(r"(?i)(?:local|source|src|bind)_?(?:address|addr|host|ip)\Z")
-_TRANSPARENT = (ast.List, ast.Tuple, ast.Set, ast.Starred, ast.BinOp)
+# (not a set: no client connects to a set of hosts; `LOCAL_HOSTS = {"localhost"}` is to test against)
+_TRANSPARENT = (ast.List, ast.Tuple, ast.Starred, ast.BinOp)
 
 TARGET, LOCAL, NONE = "target", "local", "none"
 _WIDE = 8  # children of a node beyond which each is screened by its lines on its own

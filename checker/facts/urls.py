@@ -94,6 +94,8 @@ _NOT_TARGET_WORDS = frozenset(
         "ignore",
         "skipped",
         "known",
+        "safe",
+        "no",  # `NO_PROXY_HOSTS`
     }
 )
 _VAGUE_WORDS = frozenset({"host", "hostname", "server", "backend", "address", "addr"})

@@ -44,6 +44,9 @@ import uvicorn
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 EXCLUDED_HOSTS = ["localhost"]
+LOCAL_HOSTS = {"localhost", "127.0.0.1"}  # (run 91b/06: a set is tested against, never reached)
+SAFE_HOSTS = ("localhost",)
+NO_PROXY_HOSTS = "localhost,127.0.0.1"
 LOCAL_ADDRESS = "127.0.0.1"
 transport = httpx.HTTPTransport(local_address="127.0.0.1")
 conn = socket.create_connection(("db.internal", 5432), source_address=("127.0.0.1", 0))
