@@ -5,7 +5,8 @@ Compares the classes of each service (and of each shared library) by
 concept: the words of the class name, in order, after expanding
 abbreviations (`DB` → database, `Conn` → connection, `Mgr` → manager, `Cfg` →
 config, `Repo` → repository…) and dropping qualifiers (`Unified`, `Base`,
-`Async`, `Legacy`, `New`, `V2`… (a version only between classes that are no
+`Async`, `Legacy`, `New`, `V2`… (not `Fixed` or `Global`, a kind or a scope:
+`FixedWindowRateLimiter`, `GlobalRateLimiter`; a version only between classes that are no
 API schemas: `AgentExecuteV2Request` beside `AgentExecuteRequest` is another
 version's contract); not `Default`, which names a thing of its
 own: `DefaultLogTableSettings` holds the default log table). Two classes implement one concept when
@@ -101,6 +102,12 @@ VALID = [
                 "class AgentExecuteV2Response(BaseModel):\n    events: list\n    trace: dict\n"
                 "class AgentExecuteRequest(BaseModel):\n    message: str\n    context: dict\n"
                 "class AgentExecuteV2Request(BaseModel):\n    message: str\n    thread_id: str\n"
+            ),
+            _APP + "limits.py": (  # kinds and scopes of limits: `Fixed`, `Global` are words of them
+                "class FixedWindowRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
+                "class SlidingWindowRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
+                "class GlobalRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
+                "class UserRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
             ),
             _APP + "collectors.py": (
                 "class MetricsCollector:\n    def record_latency(self): ...\n    def flush(self): ...\n"

@@ -31,6 +31,7 @@ services to one version.
 """
 
 import itertools
+import re
 from typing import Dict, FrozenSet, Iterator, List, Set, Tuple
 
 from packaging.utils import canonicalize_name
@@ -138,18 +139,21 @@ INVALID = [
                 "from ruamel.yaml import YAML\n"
                 "from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter\n"
                 "from google.cloud import pubsub_v1\nfrom google.oauth2 import service_account\n"
+                "from google.cloud import firestore_v1\n"
             ),
             "services/orders/requirements.txt": (
                 "opentelemetry-sdk==1.20.0  # expect: REQ005\ngoogle-cloud-storage==2.10.0  # expect: REQ005\n"
                 "ruamel.yaml==0.17.21  # expect: REQ005\n"
                 "opentelemetry-exporter-otlp-proto-grpc==1.20.0  # expect: REQ005\n"
                 "google-cloud-pubsub==2.18.0  # expect: REQ005\ngoogle-auth==2.20.0  # expect: REQ005\n"
+                "google-cloud-firestore==2.11.0  # expect: REQ005\n"
             ),
             "services/billing/requirements.txt": (
                 "opentelemetry-sdk==1.24.0  # expect: REQ005\ngoogle-cloud-storage==2.16.0  # expect: REQ005\n"
                 "ruamel.yaml==0.18.6  # expect: REQ005\n"
                 "opentelemetry-exporter-otlp-proto-grpc==1.24.0  # expect: REQ005\n"
                 "google-cloud-pubsub==2.21.0  # expect: REQ005\ngoogle-auth==2.29.0  # expect: REQ005\n"
+                "google-cloud-firestore==2.16.0  # expect: REQ005\n"
             ),
             "services/orders/app/main.py": "from shared import telemetry\n",
             "services/billing/app/main.py": "from shared import telemetry\n",
@@ -159,6 +163,7 @@ INVALID = [
 ]
 
 
+_API_VERSION = re.compile(r"_v\d+(?:(?:alpha|beta)\d*)?$")
 _NAMESPACE_DEPTH = 6  # dotted names of a namespace package a distribution may be named by
 # (`opentelemetry.exporter.otlp.proto.grpc`: `opentelemetry-exporter-otlp-proto-grpc`)
 
@@ -168,7 +173,8 @@ def distributions(module: str) -> FrozenSet[str]:
     it is known to come from (``yaml``: PyYAML), else each dotted prefix named with dashes, as
     a namespace package's distributions are (``opentelemetry.sdk``: ``opentelemetry-sdk``,
     ``google.cloud.storage``: ``google-cloud-storage``, ``ruamel.yaml``)."""
-    parts = module.split(".")[:_NAMESPACE_DEPTH]
+    # (a versioned module names its distribution without the version: `google.cloud.firestore_v1`)
+    parts = [_API_VERSION.sub("", part) for part in module.split(".")[:_NAMESPACE_DEPTH]]
     prefixes = [".".join(parts[:size]) for size in range(1, len(parts) + 1)]
     known = [DISTRIBUTIONS[p] for p in prefixes if p in DISTRIBUTIONS]
     names = known[-1] if known else [p.replace(".", "-") for p in prefixes]

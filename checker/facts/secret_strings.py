@@ -68,7 +68,8 @@ _ASSIGNMENTS = frozenset({"=", ":="})  # (`token += "="` adds to a secret; it is
 # (of which these take the value first: it is no key looked up, `b64encode("…")`)
 # (`.encode("utf-8")` takes an encoding)
 _GIVES_ARGUMENT = frozenset({"join", "b64encode", "urlsafe_b64encode", "b64decode", "urlsafe_b64decode"})
-_USER_AND_PASSWORD = re.compile(r"[^\s:{}]{1,64}:[^\s{}]{1,500}")  # (`{user}:{pw}` shows nothing)
+# a user and a password (`{user}:{pw}` shows nothing; not a URL, `urn:uuid:…`, a path)
+_USER_AND_PASSWORD = re.compile(r"(?!urn:)[^\s:{}/.]{1,64}:(?!/)[^\s{}]{1,500}", re.IGNORECASE)
 _PASSING_ON = SECRET_WRAPPERS | SECRET_LOOKUPS | _GIVES_ARGUMENT | {"cast", "getattr", "encode"}
 _STRING_STARTS = frozenset(
     getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)

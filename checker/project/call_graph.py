@@ -239,7 +239,7 @@ class CallGraph:
         the package's ``__init__`` for something else cost one look each, not a thousand. The
         names a re-export binds under an alias join ``bound`` and ``written``."""
         reach, frontier = {path}, [path]
-        for _ in range(MAX_HOPS):
+        for _ in range(MAX_HOPS + 1):  # (the caller's own file is one step past the last re-export)
             further = []
             for imported in frontier:
                 for candidate in sorted(self._importers(imported) - reach):

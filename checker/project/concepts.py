@@ -69,7 +69,6 @@ QUALIFIERS = frozenset(
         "implementation",
         "basic",
         "standard",
-        "global",
         "concrete",
         "centralized",
         "consolidated",
@@ -85,11 +84,11 @@ QUALIFIERS = frozenset(
         "proper",
         "final",
         "refactored",
-        "fixed",
         "updated",
     }
 )
-# Not qualifiers: `default`, which names a thing of its own (`DefaultLogTableSettings`, the
+# Not qualifiers: `fixed` and `global` (`FixedWindowRateLimiter`, `GlobalRateLimiter`: a kind
+# of limit, a scope), and `default`, which names a thing of its own (`DefaultLogTableSettings`, the
 # settings of the default log table, beside `LogTableSettings`); a class so named matches
 # another only as one word added, with methods in common.
 _VERSION = re.compile(r"v\d+")

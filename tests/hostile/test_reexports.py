@@ -32,6 +32,16 @@ def test_a_function_a_package_re_exports_is_followed(tmp_path: Path, init: str) 
     assert found == expected
 
 
+def test_a_caller_behind_eight_re_exports_is_followed(tmp_path: Path) -> None:
+    """Run 91b/02: README says 8 re-exports; a chain of exactly 8 was missed (7 worked)."""
+    files = {"__init__.py": "", "p0/__init__.py": "", "p0/helpers.py": HELPER}
+    for hop in range(1, 9):
+        files[f"p{hop}/__init__.py"] = f"from app.p{hop - 1}{'.helpers' if hop == 1 else ''} import helper\n"
+    files["use.py"] = "from app.p8 import helper\n\n\nasync def f():\n    helper()\n"
+    found = [(path, line) for rule, path, line in findings(project(tmp_path, files)) if rule == "ASY003"]
+    assert found == [("svc/app/use.py", 5)]
+
+
 def test_a_caller_behind_re_exports_of_re_exports_is_followed(tmp_path: Path) -> None:
     """Run 90b/01: a caller two re-exports away from the helper was never read (the call graph
     looked at the importers of the helper's importers only); under an alias too."""

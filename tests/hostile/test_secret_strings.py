@@ -184,6 +184,8 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         '(host, port), db = ("db", 5432), "kept"',
         'p.add_argument("--port", default="8000")',
         'x = b64encode(b"hello world")',
+        'x = b64encode(b"https://example.com/a")',  # run 91a/09: a URL, a URN are no credentials
+        'x = b64encode(b"urn:uuid:1234")',
         'weak = ["password", "password123", "admin123"]',  # values named like secrets, in a list
         'check("service-token-12345", "kept")',  # a token's name as an argument
         'pairs = [("DB_PASSWORD", "DB_USER")]',  # a pair of names, of a name and a message
