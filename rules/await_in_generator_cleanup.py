@@ -123,6 +123,13 @@ VALID = [
                     if collected:
                         break  # (or `continue`: the rest of the loop's body never runs then)
                     await conn.close()
+                for conn in conns:
+                    try:
+                        if collected:
+                            break  # (a handler around it catches no `break`)
+                    except Exception:
+                        pass
+                    await conn.close()
     """),
     example("""
         from typing import AsyncGenerator

@@ -38,8 +38,8 @@ from archcheck.facts.names import (
 from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
 
-_STORE_METHODS = frozenset({"append", "add", "appendleft", "insert"})
-_VIEWS = frozenset({"values", "items", "get"})
+_STORE_METHODS = frozenset({"append", "add", "appendleft", "insert", "extend"})
+_VIEWS = frozenset({"values", "items", "get", "setdefault"})
 _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _NESTED = (*SCOPES, *COMPREHENSIONS)
 _PLAIN_DECORATORS = frozenset(
@@ -207,6 +207,8 @@ class _Gatherer:
         for item in own:
             if isinstance(item, ast.Assign) and len(item.targets) == 1:
                 assigned, value = item.targets[0], item.value
+                if isinstance(value, (ast.List, ast.Tuple)) and len(value.elts) == 1:
+                    value = value.elts[0]  # `self.x[k] = [cb]`
                 if isinstance(value, ast.Name) and value.id in params:
                     attr = _stored_in(assigned)
                     if attr:
@@ -255,8 +257,11 @@ class _Gatherer:
             # (a decorator's call is made of the decorator: `@run_sync` where no loop runs)
             guarded = id(item) in self.guarded or id(item.func) in self.guarded
             if isinstance(func, ast.Attribute) and func.attr in _STORE_METHODS and item.args:
-                # `self.x.append(cb)`, `self.x[k].append(cb)`, `self.x.insert(0, cb)`
+                # `self.x.append(cb)`, `self.x[k].append(cb)`, `self.x.insert(0, cb)`,
+                # `self.x.setdefault(k, []).append(cb)`, `self.x.extend([cb])`
                 arg = item.args[-1] if func.attr == "insert" else item.args[0]
+                if isinstance(arg, (ast.List, ast.Tuple)) and len(arg.elts) == 1:
+                    arg = arg.elts[0]
                 attr = _stored_in(func.value)
                 if attr and isinstance(arg, ast.Name) and arg.id in params:
                     stores.add((arg.id, attr))

@@ -436,6 +436,9 @@ def _first_run(
     return None, False
 
 
+_NEVER_CAUGHT = (ast.Return, ast.Break, ast.Continue)  # ways to leave a `try` no handler catches
+
+
 def _statement_run(
     statement: ast.stmt, flags: Dict[str, object], awaits: _InOrder, rebound: _Rebound
 ) -> Tuple[Optional[ast.AST], bool]:
@@ -471,7 +474,7 @@ def _statement_run(
         if (
             left
             and statement.handlers
-            and not any(isinstance(n, ast.Return) for n in own_nodes(statement.body))
+            and not any(isinstance(n, _NEVER_CAUGHT) for n in own_nodes(statement.body))
         ):
             left = False  # a `raise` its own handlers may catch: the code after the `try` may still run
         found, finally_left = _first_run(statement.finalbody, flags, awaits, rebound)

@@ -19,6 +19,9 @@ class Emitter:
     def __init__(self):
         self.handlers = defaultdict(list)
         self.first = []
+        self.many = {}
+        self.lists = {}
+        self.more = []
         self.on_done = None
         self.on_idle = None
 
@@ -27,6 +30,23 @@ class Emitter:
 
     def prepend(self, cb):
         self.first.insert(0, cb)
+
+    def on_many(self, event, cb):  # (run 91b/03)
+        self.many.setdefault(event, []).append(cb)
+        self.lists[event] = [cb]
+        self.more.extend([cb])
+
+    def emit_many(self, event):
+        for cb in self.many.get(event, []):
+            cb()
+
+    def emit_lists(self, event):
+        for cb in self.lists[event]:
+            cb()
+
+    def emit_more(self):
+        for cb in self.more:
+            cb()
 
     def set_done(self, cb):
         self.on_done = cb
@@ -56,6 +76,7 @@ def flush():
 def setup():
     emitter.on("x", flush)
     emitter.prepend(flush)
+    emitter.on_many("y", flush)
     emitter.set_done(flush)
 
 
@@ -73,6 +94,18 @@ async def c():
 
 async def d():
     emitter.idle()
+
+
+async def e():
+    emitter.emit_many("y")  # yes
+
+
+async def f():
+    emitter.emit_lists("y")  # yes
+
+
+async def g():
+    emitter.emit_more()  # yes
 """
 
 
