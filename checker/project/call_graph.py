@@ -216,8 +216,9 @@ class CallGraph:
             named = parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
             names.setdefault(path, set()).add(named)
         heads: Dict[str, Set[str]] = {}  # defining file -> the module-level names the nodes are in
-        for path, qualname in nodes:
-            heads.setdefault(path, set()).add(qualname.split(".", 1)[0])
+        for path, qualname in nodes:  # (and the module's own name: a package re-exports it too)
+            stem = posixpath.basename(posixpath.dirname(path) if path.endswith("/__init__.py") else path)
+            heads.setdefault(path, set()).update({qualname.split(".", 1)[0], stem.removesuffix(".py")})
         wanted: Dict[str, List[FrozenSet[str]]] = {}  # candidate caller file -> the names it may call
         for path, found in names.items():
             owner = self.layout.owner(path)
@@ -292,11 +293,14 @@ class CallGraph:
         return self._symbols[key]
 
     def _followed(self, path: str, dotted: str) -> Optional[Tuple[str, str]]:
-        module, _, name = dotted.rpartition(".")
-        if not module:
-            return None
-        target = self.layout.module_file(path, module)
-        return self._reexported((target, name) if target else None)
+        """The longest module of ``dotted`` that is a file, and the name inside it, followed
+        (``app.pkg.helpers.run_sync`` where ``app/pkg/__init__.py`` re-exports ``helpers``)."""
+        parts = dotted.split(".")
+        for size in range(len(parts) - 1, 0, -1):
+            target = self.layout.module_file(path, ".".join(parts[:size]))
+            if target is not None:
+                return self._reexported((target, ".".join(parts[size:])))
+        return None
 
     def _reexported(self, place: Optional[Tuple[str, str]]) -> Optional[Tuple[str, str]]:
         """Where the name at ``place`` is defined: followed through the files that import it

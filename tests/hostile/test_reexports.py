@@ -116,3 +116,16 @@ def test_the_names_asked_of_many_callers_are_one_set_not_a_copy_each(
     assert len([f for f in findings(root) if f[0] == "ASY003"]) == n
     sets = {id(s) for names in asked for each in names.values() for s in each}
     assert sum(len(names) for names in asked) >= n and len(sets) <= 2, len(sets)
+
+
+def test_a_module_a_package_re_exports_is_followed(tmp_path: Path) -> None:
+    """Run 91b/01: ``app/pkg/__init__.py`` re-exports the module ``helpers``; a call of
+    ``helpers.helper()`` through ``from app.pkg import helpers`` was not followed."""
+    files = {
+        "__init__.py": "",
+        "helpers.py": HELPER,
+        "pkg/__init__.py": "from app import helpers\n",
+        "use.py": "from app.pkg import helpers\n\n\nasync def f():\n    helpers.helper()\n",
+    }
+    found = [(path, line) for rule, path, line in findings(project(tmp_path, files)) if rule == "ASY003"]
+    assert found == [("svc/app/use.py", 5)]
