@@ -823,7 +823,7 @@ class _Gatherer:
             key, source = self._read_key(first)
             for default in node.values[1:]:
                 self._record_fallback(node, key, default, source, none)
-                if isinstance(default, (ast.Name, ast.Subscript)):
+                if isinstance(default, (ast.Name, ast.Subscript, ast.Call)):
                     self._default_name(default, key, source, none)
                 if (literal(key) or "").lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
                     self._database_url(default)
@@ -1165,16 +1165,20 @@ class _Gatherer:
         if default is not None:
             attribute = call_chain(call.func).lower() == "getattr"
             self._record_fallback(call, key, default, source, inner, attribute)
-        if isinstance(default, (ast.Name, ast.Subscript)):
+        if isinstance(default, (ast.Name, ast.Subscript, ast.Call)):
             self._default_name(default, key, source, inner)
 
     def _default_name(
-        self, default: Union[ast.Name, ast.Subscript], key: Optional[ast.expr], source: str, use: _Use
+        self,
+        default: Union[ast.Name, ast.Subscript, ast.Call],
+        key: Optional[ast.expr],
+        source: str,
+        use: _Use,
     ) -> None:
         """``os.getenv("X", LOCAL)``, ``read or LOCAL``: the string the module's constant or the
         function's local of that name holds is this read's fallback; ``DEFAULTS["X"]``: the
         string the module's dict of that name holds under that key."""
-        if isinstance(default, ast.Subscript):
+        if isinstance(default, (ast.Subscript, ast.Call)):
             item = _item_name(default)
             if item is not None and self._module_name(item.split("[", 1)[0], use.frame):
                 self.default_names.setdefault(item, (literal(key) or "", source))
@@ -1454,10 +1458,17 @@ def _last_name(call: ast.Call) -> str:
     return call_chain(call.func).rsplit(".", 1)[-1]
 
 
-def _item_name(node: ast.Subscript) -> Optional[str]:
-    """``DEFAULTS['X']`` for ``DEFAULTS["X"]``: a module dict's item, named as a constant is."""
-    key = literal(node.slice)
-    return f"{node.value.id}[{key!r}]" if isinstance(node.value, ast.Name) and key is not None else None
+def _item_name(node: Union[ast.Subscript, ast.Call]) -> Optional[str]:
+    """``DEFAULTS['X']`` for ``DEFAULTS["X"]`` or ``DEFAULTS.get("X")``: a module dict's item,
+    named as a constant is."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "get" and node.args):
+            return None
+        owner, key = func.value, literal(node.args[0])
+    else:
+        owner, key = node.value, literal(node.slice)
+    return f"{owner.id}[{key!r}]" if isinstance(owner, ast.Name) and key is not None else None
 
 
 def _empty(value: ast.expr) -> bool:

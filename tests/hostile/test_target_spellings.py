@@ -259,6 +259,8 @@ FALLBACKS = {
     "bn": 'import os\nif "X_URL" not in os.environ:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "bo": 'import os\nif not os.getenv("X_URL"):\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "bp": 'import os\nif "X_URL" in os.environ:\n    pass\nelse:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
+    # run 91b/17: the dict's item read by `.get`
+    "bw": 'import os\nDEFAULTS = {"X": "http://localhost:8000/"}\nAPI_URL = os.getenv("X", DEFAULTS.get("X"))\n',
     # run 91b/16: the same through a project's own environment wrapper
     "bu": 'env = get_env()\nif not env.get("X_URL"):\n    env.set("X_URL", "http://localhost:8000/")\n',
     # run 89b/11: a fallback kept in the module's dict of defaults
