@@ -124,6 +124,9 @@ from tests.hostile._project import project, run
             'x = 1  # curl -d "{\\"user\\": \\"a\\", \\"password\\": \\"S3cret\\"}" http://api',
             'x = 1  # curl -d "{\\"user\\": \\"a\\", \\"password\\": \\"***\\"}" http://api',
         ),
+        # run 91a/04: a pair alone, not in a list or a call
+        ('creds = ("password", "S3cret")', 'creds = ("password", "***")'),
+        ('def f():\n    return ("password", "S3cret")\n', 'def f():\n    return ("password", "***")\n'),
         # run 90a/06: the default of a secret's command-line option
         (
             'p.add_argument("--db-password", default="S3cret")',
@@ -183,6 +186,7 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'x, (y, z) = "a", ("b", "c")',  # nested targets that name no secret
         '(host, port), db = ("db", 5432), "kept"',
         'p.add_argument("--port", default="8000")',
+        'msg = ("password", "Password is required")',
         'x = b64encode(b"hello world")',
         'x = b64encode(b"https://example.com/a")',  # run 91a/09: a URL, a URN are no credentials
         'x = b64encode(b"urn:uuid:1234")',
