@@ -50,7 +50,7 @@ from typing import (
 from archcheck.facts.names import ANY_ATTRIBUTE, qualify
 from archcheck.model import CallFacts, DefFact, Location, LoopEntryFact
 from archcheck.project.file_index import FileIndex
-from archcheck.project.imported_names import MAX_HOPS, import_target
+from archcheck.project.imported_names import MAX_HOPS, import_target, reexported
 from archcheck.project.layout import Layout, ResolvedImport, Unit
 
 Node = Tuple[str, str]  # (path, qualname)
@@ -305,14 +305,7 @@ class CallGraph:
     def _reexported(self, place: Optional[Tuple[str, str]]) -> Optional[Tuple[str, str]]:
         """Where the name at ``place`` is defined: followed through the files that import it
         rather than define it, up to ``MAX_HOPS`` of them."""
-        for _ in range(MAX_HOPS):
-            if place is None or self._defines(*place):
-                return place
-            further = import_target(self.layout, self.files, *place)
-            if further is None:
-                return place
-            place = further
-        return place
+        return reexported(self.layout, self.files, place, self._defines)
 
     def _defines(self, path: str, name: str) -> bool:
         """Does ``path`` define ``name`` (a function, a class, a module-level instance) itself?"""

@@ -5,7 +5,7 @@ re-exported by a package's ``__init__`` (``from .c import helper``) alike."""
 
 from __future__ import annotations
 
-from typing import List, Optional, Set, Tuple
+from typing import Callable, List, Optional, Set, Tuple
 
 from archcheck.model import ImportKind
 from archcheck.project.file_index import FileIndex
@@ -46,3 +46,19 @@ def _split(layout: Layout, path: str, parts: List[str], least: int, level: int) 
         if module is not None:
             return module, ".".join(parts[size:])
     return None
+
+
+def reexported(
+    layout: Layout, files: FileIndex, place: Optional[Tuple[str, str]], defines: Callable[[str, str], bool]
+) -> Optional[Tuple[str, str]]:
+    """Where the name at ``place`` (file, name) is defined, as ``defines`` says: followed
+    through the files that import it rather than define it (a package's ``__init__`` that
+    re-exports it), up to ``MAX_HOPS`` of them."""
+    for _ in range(MAX_HOPS):
+        if place is None or defines(*place):
+            return place
+        further = import_target(layout, files, *place)
+        if further is None or further == place:
+            return place
+        place = further
+    return place

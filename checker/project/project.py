@@ -34,7 +34,7 @@ from archcheck.project.call_graph import CallFactSource, CallGraph
 from archcheck.project.compose import compose_hosts
 from archcheck.project.file_index import FileIndex
 from archcheck.project.import_graph import build_unit_graph
-from archcheck.project.imported_names import MAX_HOPS, import_target
+from archcheck.project.imported_names import import_target, reexported
 from archcheck.project.layout import KnownEdges, Layout, ResolvedImport, Unit, service_hosts
 from archcheck.project.requirement_graph import Requirements
 
@@ -155,14 +155,9 @@ class Project:
         """The project file that defines a base class named as ``written`` in ``path`` (None: this
         file, or outside the project), and the class's own name there, through absolute and
         relative imports and their aliases (``from .db import Storage as StorageBase``)."""
-        target = import_target(self.layout, self.files, path, written)
-        for _ in range(MAX_HOPS):  # through a package's `__init__` that re-exports it
-            if target is None or not target[1] or self.files.classes(target[0]).get(target[1]):
-                break
-            further = import_target(self.layout, self.files, *target)
-            if further is None or further == target:
-                break
-            target = further
+        place = import_target(self.layout, self.files, path, written)
+        defines = lambda where, name: bool(self.files.classes(where).get(name))  # noqa: E731
+        target = reexported(self.layout, self.files, place, defines)  # (a package's `__init__` too)
         if target is not None and target[1]:
             return target[0], target[1].rsplit(".", 1)[-1]
         meant = qualify(written, self.files.aliases(path)) or written
