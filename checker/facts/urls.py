@@ -334,6 +334,16 @@ def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
         yield text.replace(PLACEHOLDER, "{...}")
 
 
+# what may follow a secret's name in a name: a deployment or a role (`DB_PASSWORD_PROD`,
+# `JWT_SECRET_STAGING`, `jwt_secret_value`)
+_DEPLOYMENT = (
+    r"[_-](?:prod|production|staging|stage|dev|development|test|testing|qa|uat|local|preview"
+    r"|sandbox|value|old|new|backup|primary|secondary|current|previous|fallback)"
+)
+_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}){{0,3}}"
+# and, in a pair's name, a number too (`DB_PASSWORD2`, `API_KEY_12345`, `JWT_SECRET_20240615`,
+# `DB_PASSWORD_2_PROD`, `PASSWORD_V2`); not in a string judged alone: `"password123"` is a value
+_PAIR_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}|[_-]?v?\d{{1,8}}){{0,3}}"
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`,
 # `accessKey=`, `x-amz-key=`; not `monkey=`)
 _SECRET_PARAM = re.compile(
@@ -343,8 +353,7 @@ _SECRET_PARAM = re.compile(
     r"|subscription|app|shared|session|auth)[_-]?key"
     r"|(?:^|[_.-])(?:key|auth|authorization))"
     # a deployment, a role or a number after it (`db_password_staging=`, `API_KEY_12345=`, `token_2=`)
-    r"(?:[_-](?:prod|production|staging|stage|dev|development|test|testing|qa|uat|local|preview"
-    r"|sandbox|value|old|new|backup|primary|secondary|current|previous|fallback)|[_-]?v?\d{1,8}){0,3}$"
+    rf"{_PAIR_NAME_SUFFIX}$"
 )
 # a ";name=value" path parameter (RFC 3986 3.3: "ftp://h/f;type=a", "http://h/p;password=x")
 _PATH_PARAM = re.compile(r";([^;/=?#]*)=([^;/?#]*)")
@@ -394,16 +403,6 @@ _SECRET_NAME = (
     r"(?:(?<!by)(?<!com)(?<!sur)(?<!tres)(?<!over)(?<!under)pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|jwt|api[_-]?key|apikey"
     r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth)[_-]?(?:key|token|secret))"
 )
-# what may follow a secret's name in a name: a deployment or a role (`DB_PASSWORD_PROD`,
-# `JWT_SECRET_STAGING`, `jwt_secret_value`)
-_DEPLOYMENT = (
-    r"[_-](?:prod|production|staging|stage|dev|development|test|testing|qa|uat|local|preview"
-    r"|sandbox|value|old|new|backup|primary|secondary|current|previous|fallback)"
-)
-_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}){{0,3}}"
-# and, in a pair's name, a number too (`DB_PASSWORD2`, `API_KEY_12345`, `JWT_SECRET_20240615`,
-# `DB_PASSWORD_2_PROD`, `PASSWORD_V2`); not in a string judged alone: `"password123"` is a value
-_PAIR_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}|[_-]?v?\d{{1,8}}){{0,3}}"
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
 # starts; the value is read after it (a quoted string up to its closing quote, else a word)
 # (a name starts where no character of a name is before it: one place a run of them, not each)
