@@ -80,14 +80,12 @@ def _awaitables(call: ast.Call) -> Iterator[ast.expr]:
             yield arg
 
 
-def _bound_awaitables(own: Sequence[ast.AST]) -> Iterator[int]:
+def _bound_awaitables(own: Sequence[ast.AST], handed: Sequence[ast.expr]) -> Iterator[int]:
     """The calls (ids) whose awaitables a local holds until it is awaited or handed to what
-    awaits it: ``coro = f(x)`` / ``await coro``, ``coros = [f(x) for x in xs]`` / ``await
-    asyncio.gather(*coros)``."""
+    awaits it (``handed``: what the function's calls hand over, ``_awaitables``): ``coro =
+    f(x)`` / ``await coro``, ``coros = [f(x) for x in xs]`` / ``await asyncio.gather(*coros)``."""
     names = {n.value.id for n in own if isinstance(n, ast.Await) and isinstance(n.value, ast.Name)}
-    names.update(
-        a.id for n in own if isinstance(n, ast.Call) for a in _awaitables(n) if isinstance(a, ast.Name)
-    )
+    names.update(a.id for a in handed if isinstance(a, ast.Name))
     for item in own if names else ():
         if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
             continue
@@ -236,9 +234,10 @@ class _Gatherer:
         through: List[CallFact] = []
         called_params: List[CallFact] = []
         # calls whose awaitable is awaited: `await f()`, or handed to what awaits it (`gather(f())`)
+        handed = [a for item in own if isinstance(item, ast.Call) for a in _awaitables(item)]
         awaited = {id(item.value) for item in own if isinstance(item, ast.Await)}
-        awaited.update(id(a) for item in own if isinstance(item, ast.Call) for a in _awaitables(item))
-        awaited.update(_bound_awaitables(own))
+        awaited.update(id(a) for a in handed)
+        awaited.update(_bound_awaitables(own, handed))
         for item, (inside, class_names) in run:
             if not isinstance(item, ast.Call):
                 continue
