@@ -18,7 +18,6 @@ from msgspec.structs import replace
 from archcheck.config.globs import GlobError, GlobTable, compile_globs
 from archcheck.config.settings import ConfigError, Settings
 from archcheck.facts.suppressions import today
-from archcheck.fileio import is_inside
 from archcheck.model import FileFacts, IncludeFact, Location, ParseProblem, Report, Violation
 from archcheck.pipeline import registry
 from archcheck.pipeline.cache import (
@@ -51,7 +50,12 @@ from archcheck.pipeline.walk_cache import cached_walker
 from archcheck.project.discovery import discover, walk_files
 from archcheck.project.layout import Layout, Places, places, within_any
 from archcheck.project.project import Project
-from archcheck.project.requirement_graph import files_to_read, refuse_include, requirement_roots
+from archcheck.project.requirement_graph import (
+    files_to_read,
+    refuse_include,
+    requirement_roots,
+    resolved_path,
+)
 from archcheck.rule_api.rule import Rule
 
 
@@ -195,11 +199,8 @@ def _through_links(root: Path, include: IncludeFact) -> IncludeFact:
     path = root / include.target
     if not os.path.islink(path) and not os.path.islink(path.parent):
         return include
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
-    if not is_inside(real, real_root) or real == real_root:
-        return include
-    return replace(include, target=os.path.relpath(real, real_root).replace(os.sep, "/"))
+    resolved = resolved_path(root, include.target)
+    return include if resolved is None or resolved == "." else replace(include, target=resolved)
 
 
 def _note(facts: StoredFacts, path: str, problem: ParseProblem) -> None:

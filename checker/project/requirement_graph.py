@@ -188,6 +188,14 @@ def files_to_read(requirements: Requirements) -> List[str]:
     return sorted(paths)
 
 
+def resolved_path(root: Path, path: str) -> Optional[str]:
+    """Where ``path`` leads once its links are followed, relative to the project root (``.``
+    for the root itself); None outside the project."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(root / path)
+    return os.path.relpath(real, real_root).replace(os.sep, "/") if is_inside(real, real_root) else None
+
+
 def refuse_include(root: Path, path: str, excluded: Globs) -> Optional[str]:
     """Why an included requirements file is not read, or None: a file outside the project
     (by its path, or a link out of it), in an excluded folder (``.git``) by its path or where
@@ -201,11 +209,9 @@ def refuse_include(root: Path, path: str, excluded: Globs) -> Optional[str]:
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
             return "has a name longer than the system allows; not read"
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(root / path)
-    if not is_inside(real, real_root):
+    resolved = resolved_path(root, path)
+    if resolved is None:
         return "leads outside the project (a link); not read"
-    resolved = os.path.relpath(real, real_root).replace(os.sep, "/")
     for where in {path, resolved}:
         parts = where.split("/")
         if any(excluded.match_file("/".join(parts[: i + 1]) + "/") for i in range(len(parts) - 1)):
