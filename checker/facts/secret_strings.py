@@ -28,6 +28,7 @@ from archcheck.facts.urls import (
     ends_as_secret_name,
     is_placeholder,
     mask_credentials,
+    without_name_suffix,
 )
 
 # names whose value is the value of the name around them (`Field(default="…")`)
@@ -453,9 +454,10 @@ def _returns_secret(function: str) -> bool:
 
 
 def _names_secrets(name: str) -> bool:
-    """A plural secret's name (``PASSWORDS``, ``api_tokens``; not ``_KEYWORD_TOKENS``): its
-    list, set or dict holds secrets."""
-    return name[-1:] in "sS" and not ends_as_secret_name(name) and _names_a_secret_strictly(name[:-1])
+    """A plural secret's name (``PASSWORDS``, ``api_tokens``, ``API_KEYS_PROD``; not
+    ``_KEYWORD_TOKENS``): its list, set or dict holds secrets."""
+    stem = without_name_suffix(name)
+    return stem[-1:] in "sS" and not ends_as_secret_name(stem) and _names_a_secret_strictly(stem[:-1])
 
 
 def _names_key(inner: str) -> bool:

@@ -572,6 +572,7 @@ _BEARER = re.compile(
 _STATUS_WORD = re.compile(r"(?i)pass[ \t]*:[ \t]*")  # `PASS: test name`, a status, not a secret's name
 _ENDS_AS_SECRET = re.compile(rf"(?i){_SECRET_NAME}{_NAME_SUFFIX}[\"']?\Z")
 _ENDS_AS_PAIR_SECRET = re.compile(rf"(?i){_SECRET_NAME}{_PAIR_NAME_SUFFIX}[\"']?\Z")
+_TRAILING_NAME_SUFFIX = re.compile(rf"(?i){_PAIR_NAME_SUFFIX}\Z")
 
 
 def is_placeholder(text: str) -> bool:
@@ -583,6 +584,12 @@ def ends_as_secret_name(text: str, numbered: bool = False) -> bool:
     """Does ``text`` end with a name that says its value is a secret (``db_password``; with
     ``numbered``, also ``API_KEY_12345``, as a pair's name in text is read)?"""
     return (_ENDS_AS_PAIR_SECRET if numbered else _ENDS_AS_SECRET).search(text) is not None
+
+
+def without_name_suffix(name: str) -> str:
+    """``name`` without the deployment, number or version words it ends with
+    (``ADMIN_PASSWORDS_PROD`` -> ``ADMIN_PASSWORDS``, ``API_KEYS_2`` -> ``API_KEYS``)."""
+    return _TRAILING_NAME_SUFFIX.sub("", name, count=1)
 
 
 def _mask_pairs(text: str, prose: bool) -> str:

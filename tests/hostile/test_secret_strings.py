@@ -54,6 +54,10 @@ from tests.hostile._project import project, run
         ('PASSWORD_V2 = "S3cret"', 'PASSWORD_V2 = "***"'),
         ('ADMIN_PASSWORDS = {"admin": "S3cret"}', 'ADMIN_PASSWORDS = {"admin": "***"}'),
         ('PASSWORDS = ["S3cret"]', 'PASSWORDS = ["***"]'),
+        # run 91a/03: a plural name with a suffix
+        ('ADMIN_PASSWORDS_PROD = {"admin": "S3cret"}', 'ADMIN_PASSWORDS_PROD = {"admin": "***"}'),
+        ('ADMIN_PASSWORDS_V2 = {"admin": "S3cret"}', 'ADMIN_PASSWORDS_V2 = {"admin": "***"}'),
+        ('API_KEYS_2 = ["S3cret"]', 'API_KEYS_2 = ["***"]'),
         ('httpx.Client(auth=("admin", "S3cret"))', 'httpx.Client(auth=("admin", "***"))'),
         ('a = HTTPBasicAuth("admin", "S3cret")', 'a = HTTPBasicAuth("admin", "***")'),
         ('os.putenv("DB_PASSWORD", "S3cret")', 'os.putenv("DB_PASSWORD", "***")'),
@@ -199,6 +203,8 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'def password_hint():\n    return "your pet"\n',
         'def get_tokens_unprocessed(self, text):\n    yield 0, Text, "x"\n',
         'def tokens():\n    yield "a"\n',
+        'KEYWORD_TOKENS_V2 = ["if", "else"]',  # (a lexer's, with a suffix too)
+        'PASSWORDS_PROD_HINTS = ["your pet"]',  # (the suffix is not the name's end)
         # (real code, netra: a validator's messages, a key made of fields only, a list of names)
         'def validate_password(password):\n    return False, "Password too short"\n',
         'def _generate_session_key(user_id, thread_id):\n    return f"{user_id}:{thread_id}"\n',
