@@ -8,6 +8,7 @@ connection target (``REDIS_URL``, ``db_host``) or a list of what is allowed
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import functools
 import ipaddress
@@ -567,6 +568,27 @@ _BEARER = re.compile(
     r"\b((?i:bearer|basic)\s+|Token\s+)(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
 )
+# words of prose, not a token: lower-case words joined by marks ("validation/refresh",
+# "user-provided"), a CamelCase name ("ClickHouse", "HTTPBasicAuth"); no digit, no `_`, `+`, `=`
+_PROSE_WORDS = re.compile(r"(?:[a-z]{2,}|(?:[A-Z]+[a-z]{2,})+)(?:[-/.](?:[a-z]{2,}|(?:[A-Z]+[a-z]{2,})+))*")
+
+
+def _masked_scheme_token(match: re.Match[str]) -> str:
+    """A ``_BEARER`` match with its token masked, unless it is words of prose and, after
+    ``Basic``, no base64 of ``user:password``."""
+    token = match.group()[len(match.group(1)) :]
+    if _PROSE_WORDS.fullmatch(token) and not _is_basic_credentials(token):
+        return match.group()
+    return match.group(1) + MASK
+
+
+def _is_basic_credentials(token: str) -> bool:
+    """Is ``token`` the base64 of ``user:password`` (what ``Basic`` authentication sends)?"""
+    try:
+        decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+    except ValueError:
+        return False
+    return b":" in decoded and decoded.isascii() and decoded.decode().isprintable()
 
 
 _STATUS_WORD = re.compile(r"(?i)pass[ \t]*:[ \t]*")  # `PASS: test name`, a status, not a secret's name
@@ -663,7 +685,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _B64_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
     lowered = text.lower()
     if "earer" in lowered or "asic" in lowered or "Token" in text:  # `Bearer …`, `Basic …`, `Token …`
-        text = _BEARER.sub(lambda match: match.group(1) + MASK, text)
+        text = _BEARER.sub(_masked_scheme_token, text)
     return text
 
 

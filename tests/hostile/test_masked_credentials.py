@@ -239,6 +239,14 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
         ("URL = 'http://token:8006/v1/introspect'", "URL = 'http://token:8006/v1/introspect'"),
         ("Login checker: uses basic authentication.", "Login checker: uses basic authentication."),
         ("Authorization: Basic dXNlcjpwYXNz.", "Authorization: Basic ***"),
+        # run 91a/06 (netra's docstrings and log lines): words of prose after the scheme's name
+        ('"""Token validation/refresh request"""', '"""Token validation/refresh request"""'),
+        ("Get basic ClickHouse connection status", "Get basic ClickHouse connection status"),
+        ("Token user-provided, skipping", "Token user-provided, skipping"),
+        ("Using Basic HTTPBasicAuth for it", "Using Basic HTTPBasicAuth for it"),
+        ("Authorization: Basic YWRtaW46aHVudGVy", "Authorization: Basic ***"),  # (admin:hunter)
+        ("Authorization: Bearer AbCdEfGhIjKlMnOp", "Authorization: Bearer ***"),
+        ("Authorization: Token ghp_abcdefghijklmnop", "Authorization: Token ***"),
         # run 89a: a port libpq or SQL Server follows with `,` or `;` is no password reaching the
         # next URL's "@"
         (
