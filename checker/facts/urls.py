@@ -861,16 +861,25 @@ def _mask_split_passwords(text: str) -> str:
         # is none before it, the "://" was inside the password: on to the next such URL
         port = _PORT.match(text, begin) is not None
         for following in _NEXT_URL.finditer(text, begin, limit):
-            at = text.rfind("@", begin, following.start())
+            at = _last_host_at(text, begin, following.start())
             if at >= 0 or port:  # (after `host:5432`, the next URL's "@" is no password's end)
                 break
         else:
-            at = text.rfind("@", begin, limit)
+            at = _last_host_at(text, begin, limit)
         if at < 0:
             continue
         parts += [text[done:begin], MASK]
         done = at
     return "".join(parts) + text[done:] if parts else text
+
+
+def _last_host_at(text: str, begin: int, end: int) -> int:
+    """The last "@" in ``text[begin:end]`` that is not a word of its own (PEP 508's
+    ``name @ url``), or -1."""
+    at = text.rfind("@", begin, end)
+    while at > begin and text[at - 1] in " \t" and text[at + 1 : at + 2] in (" ", "\t"):
+        at = text.rfind("@", begin, at)
+    return at
 
 
 # after a masked "***@", a "://" in the same word, or another "@" before a quote or the line's

@@ -258,6 +258,12 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
             "'sqlserver://db:1433;databaseName=app' or 'postgresql://a:***@c/d'",
         ),
         ("'postgresql://u:1234,S3cret@db/x'", "'postgresql://u:***@db/x'"),
+        # run 91a/08: an "@" before a space is no password's end (PEP 508's `name @ url`)
+        (
+            "'lib @ https://u:pa/ss@gitlab.com/v2.tgz' is in (lib @ https://u:pa/ss@gitlab.com/v1.tgz)",
+            "'lib @ https://u:***@gitlab.com/v2.tgz' is in (lib @ https://u:***@gitlab.com/v1.tgz)",
+        ),
+        ("x https://u:p@ss w0rd@db/x and y @ https://z.com/", "x https://u:***@db/x and y @ https://z.com/"),
     ],
 )
 def test_a_quoted_value_ending_in_a_backslash_or_over_lines_is_masked_line_by_line(
