@@ -681,8 +681,10 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
     if "+" in text and "@" in text:  # a URL joined by `+`: `"postgresql://" + user + ":…@" + host`
         text = _JOINED_USERINFO.sub(lambda m: m.group(1) + MASK, text)
+        text = _JOINED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
     if "b64encode" in text:  # what Basic authentication encodes: `b64encode(b"admin:…")`
         text = _B64_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
+        text = _B64_JOINED_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
     lowered = text.lower()
     if "earer" in lowered or "asic" in lowered or "Token" in text:  # `Bearer …`, `Basic …`, `Token …`
         text = _BEARER.sub(_masked_scheme_token, text)
@@ -691,10 +693,19 @@ def _mask_pairs(text: str, prose: bool) -> str:
 
 # a string joined after another by `+` that holds a password of userinfo: `":…@"`
 _JOINED_USERINFO = re.compile(
-    r"""(\+\s*[rRbBuU]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*@)[^"'\s@/]{1,500}(?=@)"""
+    r"""(\+\s*(?:\\\r?\n\s*)?[rRbBuU]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*@)[^"'\s@/]{1,500}(?=@)"""
+)
+# ... and a password that is a string of its own there: `":" + "…" + "@"`
+_JOINED_PASSWORD = re.compile(
+    r"""(://[^\n]{0,300}?:(["'])\s*\+\s*[rRbBuU]{0,2}(["']))(?!\*\*\*)[^"'\s@]{1,500}(?=\3\s*\+\s*[rRbBuU]{0,2}["']@)"""
 )
 _B64_CREDENTIALS = re.compile(
     r"""(b64encode\(\s*[rRbBuU]{0,2}(["'])(?![uU][rR][nN]:)[^"'\s:{}/.]{1,64}:)(?!\*\*\*|/)[^"'\s{}]{1,500}(?=\2)"""
+)
+# ... and Basic's user and password joined by `+`: `b64encode(b"admin:" + b"…")`
+_B64_JOINED_CREDENTIALS = re.compile(
+    r"""(b64encode\(\s*\(?\s*[rRbBuU]{0,2}(["'])(?![uU][rR][nN]:)[^"'\s:{}/.]{1,64}:\2\s*\+\s*[rRbBuU]{0,2}(["']))"""
+    r"""(?!\*\*\*)[^"'\s{}]{1,500}(?=\3)"""
 )
 
 

@@ -225,6 +225,23 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
             'DSN = "postgresql://" + DB_USER + ":***@" + DB_HOST + "/app"',
         ),
         ('email = name + "@" + domain', 'email = name + "@" + domain'),
+        # run 91a/12: the password a literal of its own, the `+` before a line's continuation,
+        # Basic's user and password joined
+        (
+            'u = "postgresql://" + user + ":" + "Hunter2Pw" + "@" + host',
+            'u = "postgresql://" + user + ":" + "***" + "@" + host',
+        ),
+        (
+            'u = "postgresql://" + user + \\\n    ":Hunter3Pw@" + host',
+            'u = "postgresql://" + user + \\\n    ":***@" + host',
+        ),
+        ('h = base64.b64encode(b"admin:" + b"Hunter4Pw")', 'h = base64.b64encode(b"admin:" + b"***")'),
+        (
+            'h = base64.b64encode(("admin:" + "Hunter5Pw").encode())',
+            'h = base64.b64encode(("admin:" + "***").encode())',
+        ),
+        ('t = "a:" + "b" + "@c"', 't = "a:" + "b" + "@c"'),  # (no URL before it)
+        ('t = b64encode(b"urn:" + b"uuid")', 't = b64encode(b"urn:" + b"uuid")'),
         # run 90a/12: its password holding a slash or a space
         (
             "error: postgresql:/app:S3c/ret@db/x.json: not found",
