@@ -235,6 +235,7 @@ _CONNECTING = (
 _SDK_CLIENTS = frozenset({"client", "resource"})
 # keywords that name a client's own end of a connection, never where it connects
 _OWN_SIDE = re.compile(r"(?i)(?:local|source|src|bind)_?(?:address|addr|host|ip)\Z")
+_CARRIED = frozenset({"headers", "cookies"})
 # (not a set: no client connects to a set of hosts; `LOCAL_HOSTS = {"localhost"}` is to test against)
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Starred, ast.BinOp)
 
@@ -771,6 +772,8 @@ class _Gatherer:
         connects = last in CLIENT_CALLS or last.endswith(_CONNECTING) or last in _SDK_CLIENTS
         if keyword is not None and _OWN_SIDE.match(keyword):
             return inner  # the client's own end: `local_address=`, `source_address=` (bound, not reached)
+        if keyword in _CARRIED:
+            return inner  # what a request carries (`headers={"X-Forwarded-Host": …}`), not where it goes
         if keyword is not None and not is_allow_list_name(keyword) and is_target_name(keyword) and configures:
             kind, named = TARGET, True
         elif keyword in _HOST_KEYWORDS and connects:

@@ -37,6 +37,7 @@ def make_cache():
 """
 
 NOT_FLAGGED = """\
+import os
 import socket
 from urllib.parse import urlsplit
 import httpx
@@ -52,6 +53,10 @@ transport = httpx.HTTPTransport(local_address="127.0.0.1")
 conn = socket.create_connection(("db.internal", 5432), source_address=("127.0.0.1", 0))
 BROKERS = "kafka-1:9092,kafka-2:9092"
 uvicorn.run("app:app", host="127.0.0.1")
+# (run 91b/13: a header's value is text the request carries, not where the client connects)
+upstream = httpx.AsyncClient(
+    base_url=os.environ["UPSTREAM_URL"], headers={"Host": "localhost", "X-Forwarded-Host": "localhost:8000"}
+)
 
 
 def is_loopback(url):
