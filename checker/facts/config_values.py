@@ -395,6 +395,18 @@ def _part_value(part: ast.expr, static: bool = False) -> Optional[str]:
     return None
 
 
+def _module_texts(tree: Optional[ast.Module]) -> Dict[str, str]:
+    """The names the module's body binds once, to a string literal (``KEY = "X_URL"``)."""
+    texts: Dict[str, Optional[str]] = {}  # (None: bound more than once, or to something else)
+    for node in own_nodes(tree.body) if tree is not None else ():  # (its blocks too)
+        for target, value in assigned_values(node):  # `=`, `:=`
+            name = dotted(target) or ""
+            texts[name] = None if name in texts or value is None else literal(value)
+        for name in rebound_names(node) if isinstance(node, ast.stmt) else ():
+            texts[name] = None
+    return {name: text for name, text in texts.items() if text is not None}
+
+
 class _Gatherer:
     def __init__(self, source: ParsedSource, aliases: Mapping[str, str], screen: bool) -> None:
         self.source = source
@@ -422,6 +434,7 @@ class _Gatherer:
         # a use of a name last bound to a configuration read -> that read (``_fallbacks_after_reads``)
         self.read_alias: Dict[int, ast.expr] = {}
         self.module_reads: Optional[Dict[str, ast.expr]] = None  # see ``_global_reads``
+        self.module_texts: Optional[Dict[str, str]] = None  # see ``_key_text``
         # a name passed as an env lookup's default -> (its key, the read's source): a constant of
         # that name is the read's fallback, not a target (``LOCAL = url``; ``os.getenv("X", LOCAL)``)
         self.default_names: Dict[str, Tuple[str, str]] = {}
@@ -811,7 +824,11 @@ class _Gatherer:
                 self._database_url(value)
             if key is not None:
                 children.append((key, none))
-            if name is not None and (is_allow_list_name(name) or is_describing_name(name)):
+            handled = self.handled.pop(id(value), None)
+            if handled is not None:  # `os.environ.update({"X": url})` where a test found X unset
+                self._record_fallback(value, handled[0], value, handled[1], none)
+                children.append((value, none))
+            elif name is not None and (is_allow_list_name(name) or is_describing_name(name)):
                 children.append((value, none))
             else:
                 named = use.named or (name is not None and is_target_name(name))
@@ -1077,25 +1094,52 @@ class _Gatherer:
         the write of ``X`` where it is unset is the fallback of reading it. A block walked for
         a variable is not walked for it again (such tests nested in one another)."""
         key, present = self._environment_test(statement.test) or (None, False)
-        name = literal(key) if key is not None else None
-        if key is None or name is None:
+        name = self._key_text(key) if key is not None else None
+        if name is None:
             return
+        handled = (ast.Constant(name), "env lookup")
         todo = list(reversed(statement.orelse if present else statement.body))
         while todo:
             inner = todo.pop()
             if (id(inner), "os.environ:" + name) in self.fallback_walked:
                 continue
             self.fallback_walked.add((id(inner), "os.environ:" + name))
-            if isinstance(inner, ast.Assign) and any(
-                self._environ_key(t) == name.lower() for t in inner.targets
-            ):
-                self.handled[id(inner.value)] = (key, "env lookup")
-            call = inner.value if isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call) else None
-            writes = call is not None and len(call.args) >= 2 and literal(call.args[0]) == name
-            if call is not None and writes and self._writes_environment(call, _last_name(call)):
-                self.handled[id(call.args[1])] = (key, "env lookup")  # `env.set("X", url)`
+            for value in self._environment_writes(inner, name):
+                self.handled[id(value)] = handled
             for block in reversed(_nested_blocks(inner)):
                 todo += reversed(block)
+
+    def _environment_writes(self, statement: ast.stmt, name: str) -> Iterator[ast.expr]:
+        """The values ``statement`` writes into the environment variable ``name``:
+        ``os.environ["X"] = v``, ``env.set("X", v)``, ``os.environ.update(X=v)`` or
+        ``update({"X": v})``; the key a literal or a module constant's name."""
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if not isinstance(target, ast.Subscript) or self.qualified(target.value) != ENVIRON:
+                    continue
+                if self._key_text(target.slice) == name:
+                    yield statement.value
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if not isinstance(call, ast.Call):
+            return
+        last = _last_name(call)
+        keyed = len(call.args) >= 2 and self._key_text(call.args[0]) == name
+        if keyed and self._writes_environment(call, last):
+            yield call.args[1]  # `env.set("X", url)`
+        if last == "update" and self._updates_environ(call):
+            yield from (k.value for k in call.keywords if k.arg == name)
+            pairs = call.args[0] if call.args and isinstance(call.args[0], ast.Dict) else ast.Dict([], [])
+            yield from (v for k, v in zip(pairs.keys, pairs.values) if self._key_text(k) == name)
+
+    def _key_text(self, key: Optional[ast.expr]) -> Optional[str]:
+        """A key's text: a literal's, or the string a module constant of that name holds
+        (``KEY = "X_URL"`` in the module's body, bound there once)."""
+        text = literal(key) if key is not None else None
+        if text is None and isinstance(key, ast.Name):
+            if self.module_texts is None:
+                self.module_texts = _module_texts(self.source.ast_tree)
+            text = self.module_texts.get(key.id)
+        return text
 
     def _environment_test(self, test: ast.expr) -> Optional[Tuple[Optional[ast.expr], bool]]:
         """The key of the variable a test looks at, and whether the test holds when it is set:

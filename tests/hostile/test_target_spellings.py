@@ -259,6 +259,10 @@ FALLBACKS = {
     "bn": 'import os\nif "X_URL" not in os.environ:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "bo": 'import os\nif not os.getenv("X_URL"):\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "bp": 'import os\nif "X_URL" in os.environ:\n    pass\nelse:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
+    # run 91b/12: written by `update`, or under a constant's name
+    "bx": 'import os\nif "X_URL" not in os.environ:\n    os.environ.update(X_URL="http://localhost:8000/")\n',
+    "by": 'import os\nif not os.getenv("X_URL"):\n    os.environ.update({"X_URL": "http://localhost:8000/"})\n',
+    "bz": 'import os\nKEY = "X_URL"\nif KEY not in os.environ:\n    os.environ[KEY] = "http://localhost:8000/"\n',
     # run 91b/17: the dict's item read by `.get`
     "bw": 'import os\nDEFAULTS = {"X": "http://localhost:8000/"}\nAPI_URL = os.getenv("X", DEFAULTS.get("X"))\n',
     # run 91b/16: the same through a project's own environment wrapper
@@ -291,6 +295,8 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     # a write of another variable, or of the variable where it is set
     "env1": 'import os\nif "A_URL" not in os.environ:\n    os.environ["B_URL"] = "http://localhost:8000/"\n',
     "env2": 'import os\nif "X_URL" in os.environ:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
+    "env4": 'import os\nif "A_URL" not in os.environ:\n    os.environ.update(B_URL="http://localhost:8000/")\n',
+    "env5": 'import os\nKEY = "A_URL"\nif KEY not in os.environ:\n    os.environ["B_URL"] = "http://localhost:8000/"\n',
     "env3": 'import os\nif os.getenv("X_URL") == "":\n    pass\nelse:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "a": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = compute()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
     "b": 'import os\nAPI_URL = os.getenv("X")\nif not OTHER:\n    API_URL = "http://localhost:8000/"\n',
