@@ -130,6 +130,12 @@ VALID = [
                     except Exception:
                         pass
                     await conn.close()
+                try:
+                    if collected:
+                        raise RuntimeError("collected")  # (no handler of it catches a RuntimeError)
+                except ValueError:
+                    pass
+                await conns.close()
     """),
     example("""
         from typing import AsyncGenerator
@@ -256,6 +262,21 @@ INVALID = [
                     if collected:
                         raise Skip
                 except Skip:  # (caught here: the code after the `try` still runs)
+                    pass
+                await conn.close()  # expect: ASY004
+
+        async def caught_by_base(conn):
+            collected = False
+            try:
+                yield conn
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                try:
+                    if collected:
+                        raise KeyError("x")
+                except LookupError:  # (a KeyError is a LookupError)
                     pass
                 await conn.close()  # expect: ASY004
     """),

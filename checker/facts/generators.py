@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import ast
 import bisect
+import builtins
 import re
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Type
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.literals import needs_one_of
@@ -471,10 +472,11 @@ def _statement_run(
             found, _ = _first_run(part, flags, awaits, rebound)
             if found is not None:
                 return found, False
+        inside = list(own_nodes(statement.body)) if left and statement.handlers else []
         if (
-            left
-            and statement.handlers
-            and not any(isinstance(n, _NEVER_CAUGHT) for n in own_nodes(statement.body))
+            inside
+            and not any(isinstance(n, _NEVER_CAUGHT) for n in inside)
+            and any(_may_catch(statement.handlers, n) for n in inside if isinstance(n, ast.Raise))
         ):
             left = False  # a `raise` its own handlers may catch: the code after the `try` may still run
         found, finally_left = _first_run(statement.finalbody, flags, awaits, rebound)
@@ -500,6 +502,29 @@ def _statement_run(
         if found is not None:
             return found, False
     return None, every_way and all(left for _, left in results)
+
+
+def _may_catch(handlers: Sequence[ast.ExceptHandler], raised: ast.Raise) -> bool:
+    """May one of ``handlers`` catch what ``raised`` raises? Not only where both are built-in
+    exception classes and none of the handlers' is a base of the raised one
+    (``raise RuntimeError`` / ``except ValueError``)."""
+    exception = raised.exc.func if isinstance(raised.exc, ast.Call) else raised.exc
+    kind = _builtin_exception(exception)
+    if kind is None:
+        return True  # (a bare `raise`, a class of the project: it may derive from any)
+    for handler in handlers:
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for caught in kinds:
+            base = _builtin_exception(caught)
+            if base is None or issubclass(kind, base):
+                return True
+    return False
+
+
+def _builtin_exception(node: Optional[ast.expr]) -> Optional[Type[BaseException]]:
+    """The built-in exception class ``node`` names (``ValueError``), if it names one."""
+    found = getattr(builtins, node.id, None) if isinstance(node, ast.Name) else None
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
 def _takes_generator_exit(handler: ast.ExceptHandler) -> bool:
