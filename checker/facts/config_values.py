@@ -1225,12 +1225,12 @@ class _Gatherer:
         """``os.getenv("X", LOCAL)``, ``read or LOCAL``: the string the module's constant or the
         function's local of that name holds is this read's fallback; ``DEFAULTS["X"]``: the
         string the module's dict of that name holds under that key."""
+        self.default_uses.add(id(default))
         if isinstance(default, (ast.Subscript, ast.Call)):
             item = _item_name(default)
             if item is not None and self._module_name(item.split("[", 1)[0], use.frame):
                 self.default_names.setdefault(item, (literal(key) or "", source))
             return
-        self.default_uses.add(id(default))
         if self._module_name(default.id, use.frame):
             self.default_names.setdefault(default.id, (literal(key) or "", source))
         elif use.function:  # (a local of this function's, if it is one: see ``kept``)
@@ -1256,17 +1256,17 @@ class _Gatherer:
             for node in own_nodes(body):
                 if isinstance(node, SCOPES) and node is not scope:
                     todo.append((node, inner))
-                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                    name = node.id
-                    if name not in wanted or id(node) in self.default_uses:
+                elif (item := _read_item(node)) in wanted and item is not None:
+                    if id(node) in self.default_uses:
                         continue
+                    name = item.split("[", 1)[0]  # (a dict's item too, `URLS["X"]`: its dict's name, scoped)
                     first = own.get(name)  # (a class body reads the module's name before binding its own)
                     early = id(node) in in_comprehension or (first is not None and starts_at(node) < first)
                     if name in own and not early:
                         continue  # the scope's own name
                     if any(name in self._own_names(f) for f in around):
                         continue  # a closure's read of the function around it (a comprehension's too)
-                    found.add(name)
+                    found.add(item)
                 elif (
                     isinstance(node, ast.Subscript)
                     and isinstance(node.value, ast.Call)
@@ -1503,6 +1503,15 @@ def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:
 def _last_name(call: ast.Call) -> str:
     """The last name of a call's callee as written (``env.set``: ``set``)."""
     return call_chain(call.func).rsplit(".", 1)[-1]
+
+
+def _read_item(node: ast.AST) -> Optional[str]:
+    """What a load reads as a constant is named: ``X``, or a dict's item, ``URLS['X']``."""
+    if isinstance(node, ast.Name):
+        return node.id if isinstance(node.ctx, ast.Load) else None
+    if isinstance(node, ast.Call) or (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)):
+        return _item_name(node)
+    return None
 
 
 def _item_name(node: Union[ast.Subscript, ast.Call]) -> Optional[str]:

@@ -241,7 +241,8 @@ class Project:
         if url is None or names_own_address(url.name, unit.key):
             return False
         imported = self.imported_from(path)
-        return fallback.read or fallback.constant in imported or "*" in imported
+        name = fallback.constant.split("[", 1)[0]  # (a dict's item, `URLS['X']`: the dict's name)
+        return fallback.read or name in imported or "*" in imported
 
     def runtime_unit(self, path: str) -> Optional[Unit]:
         """The unit whose running code ``path`` is: not tooling kept inside it (``scripts/``, ``deploy/``)."""

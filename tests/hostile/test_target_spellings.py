@@ -474,7 +474,17 @@ def test_a_constant_another_module_imports_stays_a_target(tmp_path: Path) -> Non
     defaults += (
         'REDIS_URL = os.getenv("REDIS_URL", DEFAULT_REDIS_URL)\nr = redis.from_url(DEFAULT_REDIS_URL)\n'
     )
+    # run 91b/07: a module dict's item, read as it is in its file or its dict imported elsewhere
+    hosts = 'import os, redis\nHOSTS = {"REDIS_URL": "redis://localhost:6379"}\n'
+    hosts += (
+        'REDIS_URL = os.getenv("REDIS_URL", HOSTS["REDIS_URL"])\nr = redis.from_url(HOSTS["REDIS_URL"])\n'
+    )
+    caches = 'import os\nCACHES = {"CACHE_URL": "redis://localhost:6380"}\n'
+    caches += 'CACHE_URL = os.getenv("CACHE_URL", CACHES["CACHE_URL"])\n'
     files = {
+        "hosts.py": hosts,
+        "caches.py": caches,
+        "cache_client.py": 'import redis\nfrom app.caches import CACHES\nr = redis.from_url(CACHES["CACHE_URL"])\n',
         "defaults.py": defaults,
         "cache.py": "import redis\nfrom app.defaults import DEFAULT_REDIS_URL\nr = redis.from_url(DEFAULT_REDIS_URL)\n",
         "urls.py": constants,
@@ -487,6 +497,8 @@ def test_a_constant_another_module_imports_stays_a_target(tmp_path: Path) -> Non
     found = sorted((code, path.rsplit("/", 1)[-1], line) for code, path, line in findings(root))
     assert found == [
         ("CFG001", "billing.py", 2),
+        ("CFG001", "caches.py", 2),
+        ("CFG001", "hosts.py", 2),
         ("CFG001", "urls.py", 2),
         ("CFG004", "defaults.py", 3),
         ("CFG004", "urls.py", 3),
