@@ -270,6 +270,14 @@ INVALID = [
                 "    async for session in request_scope():  # expect: ASY005\n        pass\n"
                 "    async with _scope() as session:  # expect: ASY005\n        pass\n"
             ),
+            _APP + "wrapped.py": (  # ... to a generator another module defines
+                "from contextlib import asynccontextmanager\n"
+                "from .scopes import _scope\n\n"
+                "wrapped_scope = asynccontextmanager(_scope)\n\n"
+                "async def run():\n"
+                "    async with wrapped_scope() as session:\n        await session.commit()\n"
+                "    async for session in wrapped_scope():  # expect: ASY005\n        pass\n"
+            ),
         }
     ),
     Example(

@@ -749,9 +749,12 @@ class _Gatherer:
                 continue
             kinds = module.bindings().get(wrapped.id, [])
             rebinds = [dotted(t) for t in node.targets] == [wrapped.id]  # `f = asynccontextmanager(f)`
-            if kinds.count("def") != 1 or len(kinds) != 1 + rebinds:
+            if kinds == ["import"] and not rebinds:
+                pass  # a generator of another module (`from .sessions import scope`): only what it makes
+            elif kinds.count("def") != 1 or len(kinds) != 1 + rebinds:
                 continue
-            self.wrapped[wrapped.id] = wrapper
+            else:
+                self.wrapped[wrapped.id] = wrapper
             kind = ASYNC_CONTEXT_MANAGER if wrapper in ASYNC_CONTEXT_MANAGERS else CONTEXT_MANAGER
             for target in node.targets:
                 kinds = module.bindings().get(target.id, []) if isinstance(target, ast.Name) else []
