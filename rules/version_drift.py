@@ -1,11 +1,14 @@
 """One package pinned to different versions by services that run the same code.
 
 ## What it does
-For each shared library of the project, takes the third-party packages its
-code imports (not its tests and test helpers), and the services that import the library. Flags each exact pin
-(`==`) of such a package in those services' own requirements files when
-another of those services pins it to a different version: the library's code
-then runs against both. Lock files (pip-compile output) are compared by what
+For each module of a shared library, takes the third-party packages it imports
+(not the library's tests and test helpers), and the services whose running code
+loads it: imports it, or a module below it (a package's `__init__` runs first),
+or another shared module that imports it. Flags each exact pin (`==`) of such a
+package in those services' own requirements files when another of those services
+pins it to a different version: the module's code then runs against both. Two
+services that load different modules of one library, each importing the package,
+run no code in common. Lock files (pip-compile output) are compared by what
 the services ask for directly: a line that a `# via` comment says another
 package pulled in is not compared. Services that share no code may pin what
 they like; a line that repeats the shared requirements file is REQ002's, and
@@ -38,6 +41,7 @@ from packaging.utils import canonicalize_name
 
 from archcheck.facts.requirements_txt import release
 from archcheck.model import Location, RequirementFact, Severity, Violation
+from archcheck.project.import_graph import services_loading
 from archcheck.project.layout import UnitKind
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import SHOWN, Rule, listed
@@ -107,6 +111,20 @@ VALID = [
         _CONFIG,
     ),
     Example(
+        {  # two modules of the library import fastapi; each service loads only one of them
+            "shared/__init__.py": "",
+            "shared/auth.py": "import fastapi\n",
+            "shared/mcp/__init__.py": "",
+            "shared/mcp/server.py": "from fastapi import FastAPI\n",
+            "services/orders/requirements.txt": "fastapi==0.104.1\n",
+            "services/billing/requirements.txt": "fastapi==0.115.0\n",
+            "services/orders/app/main.py": "from shared.auth import require_user\n",
+            "services/billing/app/main.py": "from shared.mcp import server\n",
+            "services/billing/tests/test_auth.py": "from shared import auth\n",  # (a test: not what runs)
+        },
+        _CONFIG,
+    ),
+    Example(
         {  # a namespace package's module is not protobuf, which comes from `google.protobuf`
             "shared/__init__.py": "",
             "shared/storage.py": "from google.cloud import storage\n",
@@ -119,6 +137,20 @@ VALID = [
     ),
 ]
 INVALID = [
+    Example(
+        {  # the same module, loaded as the package above another one (`__init__`), or by another
+            "shared/__init__.py": "from shared.contracts import Order\n",
+            "shared/contracts.py": "import pydantic\n",
+            "shared/auth.py": "",
+            "shared/cache.py": "from shared import retry\n",
+            "shared/retry.py": "import tenacity\n",
+            "services/orders/requirements.txt": "pydantic==2.5.2  # expect: REQ005\ntenacity==8.2.3  # expect: REQ005\n",
+            "services/billing/requirements.txt": "pydantic==2.8.0  # expect: REQ005\ntenacity==9.0.0  # expect: REQ005\n",
+            "services/orders/app/main.py": "from shared.auth import require_user\nfrom shared import cache\n",
+            "services/billing/app/main.py": "import shared.cache\n",
+        },
+        _CONFIG,
+    ),
     Example(
         {
             **_SHARED,
@@ -198,22 +230,13 @@ class VersionDrift(
     reads = frozenset({"requirements", "includes", "problems", "imports"})
 
     def check(self) -> Iterator[Violation]:
-        graph = self.project.unit_graph
-        requirements = self.project.requirements
         seen: Set[Tuple[str, str, int]] = set()
-        for library in self.project.layout.units:
-            if library.kind is not UnitKind.SHARED:
-                continue
-            users = sorted(
-                s for s in graph.predecessors(library.name) if graph.nodes[s]["unit"].kind is UnitKind.SERVICE
-            )
-            packages = self._imported_packages(library.name)
-            pins: Dict[str, List[Pin]] = {}
-            for service in users:
-                for fact in requirements.requirements_in(requirements.service_files(service)):
-                    if fact.name in packages and fact.direct:
-                        pins.setdefault(fact.name, []).extend((service, v, fact) for v in fact.pins)
-            for package, sites in sorted(pins.items()):
+        pins: Dict[str, Dict[str, List[Pin]]] = {}  # service -> package -> its direct pins
+        for (library, package), groups in sorted(self._groups().items()):
+            for users in sorted(groups, key=lambda users: (-len(users), sorted(users))):
+                for service in users.difference(pins):
+                    pins[service] = self._pins(service)
+                sites = [pin for service in sorted(users) for pin in pins[service].get(package, ())]
                 drift = _Drift(sites)
                 if len(drift.releases) < 2:
                     continue  # `2` and `2.0` are one release
@@ -229,29 +252,47 @@ class VersionDrift(
                         package=package,
                         version=version,
                         others=listed([text for text, _ in shown], total),
-                        library=library.name,
+                        library=library,
                     )
 
-    def _imported_packages(self, library: str) -> FrozenSet[str]:
-        """Third-party distributions the library's code imports."""
-        return frozenset(
-            self.project.derived("requirements.imported-packages", self._all_imported).get(library, ())
-        )
+    def _groups(self) -> Dict[Tuple[str, str], Set[FrozenSet[str]]]:
+        """(library, package) -> each set of two or more services that load one module of the
+        library that imports the package: the code that runs against each of their pins."""
+        project = self.project
+        loading = services_loading(project.layout, project.imports, project.is_test_file)
+        groups: Dict[Tuple[str, str], Set[FrozenSet[str]]] = {}
+        for path, packages in self._packages_by_file().items():
+            users, library = loading.get(path, frozenset()), project.layout.owner(path)
+            if len(users) > 1 and library is not None:
+                for package in packages:
+                    groups.setdefault((library.name, package), set()).add(users)
+        return groups
 
-    def _all_imported(self) -> Dict[str, Set[str]]:
-        """Each unit's third-party distributions, from one pass over the project's imports (one
-        per library was quadratic in libraries)."""
+    def _packages_by_file(self) -> Dict[str, Set[str]]:
+        """Each shared-library module's third-party distributions (not its tests' and test
+        helpers'), from one pass over the project's imports."""
         found: Dict[str, Set[str]] = {}
         for item in self.project.imports:
             source = item.source
             third_party = item.resolution.target is None and not item.fact.level and item.fact.module
-            if source is not None and third_party and not self.project.is_test_file(item.path):
-                packages = found.setdefault(source.name, set())
+            if source is None or source.kind is not UnitKind.SHARED or not third_party:
+                continue
+            if not self.project.is_test_file(item.path):
+                packages = found.setdefault(item.path, set())
                 packages.update(distributions(item.fact.module))
                 # `from google.cloud import storage` may import a namespace's module
                 for name in item.fact.names:
                     packages.update(distributions(f"{item.fact.module}.{name}"))
         return found
+
+    def _pins(self, service: str) -> Dict[str, List[Pin]]:
+        """A service's exact pins, by package: its own requirements files', as it asks for them."""
+        requirements = self.project.requirements
+        pins: Dict[str, List[Pin]] = {}
+        for fact in requirements.requirements_in(requirements.service_files(service)):
+            if fact.direct:
+                pins.setdefault(fact.name, []).extend((service, v, fact) for v in fact.pins)
+        return pins
 
 
 class _Drift:

@@ -7,11 +7,24 @@ every import that witnesses it, sorted by position.
 
 from __future__ import annotations
 
+import posixpath
 from collections import deque
-from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 from archcheck.model import Location
-from archcheck.project.layout import ResolvedImport, Unit, UnitKind
+from archcheck.project.layout import Layout, ResolvedImport, Unit, UnitKind, is_within, parent
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -34,6 +47,60 @@ def build_unit_graph(units: Iterable[Unit], imports: Iterable[ResolvedImport]) -
     for _, _, data in graph.edges(data=True):
         data["imports"].sort(key=lambda i: (i.path, i.fact.location.line, i.fact.location.column))
     return graph
+
+
+def services_loading(
+    layout: Layout, imports: Iterable[ResolvedImport], is_test_file: Callable[[str], bool]
+) -> Dict[str, FrozenSet[str]]:
+    """Each file of a shared library that the running code of services loads -> those services.
+    A service's file (not a test's) loads what it imports and the package ``__init__`` files
+    above it in its library, and a shared file so loaded loads what it imports in turn (a
+    graph of files, its cycles condensed: each import is followed once)."""
+    import networkx as nx  # lazy: warm runs that reuse every finding never load it
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    seeds: Dict[str, Set[str]] = {}
+    for item in imports:
+        owner, source = item.target_unit, item.source
+        if owner is None or owner.kind is not UnitKind.SHARED or source is None or is_test_file(item.path):
+            continue
+        loaded = _loaded_with_packages(layout, item.resolution.target or "", owner)
+        if source.kind is UnitKind.SERVICE:
+            for path in loaded:
+                seeds.setdefault(path, set()).add(source.name)
+        elif source.kind is UnitKind.SHARED:
+            graph.add_edges_from((item.path, path) for path in loaded if path != item.path)
+    graph.add_nodes_from(seeds)
+    condensed = nx.condensation(graph)
+    members: Dict[int, List[str]] = {c: data["members"] for c, data in condensed.nodes(data=True)}
+    reached: Dict[int, FrozenSet[str]] = {}
+    interned: Dict[FrozenSet[str], FrozenSet[str]] = {}  # (one set per distinct set of services)
+    for component in nx.topological_sort(condensed):
+        services: Set[str] = set()
+        for path in members[component]:
+            services.update(seeds.get(path, ()))
+        for before in condensed.predecessors(component):
+            if not reached[before] <= services:
+                services.update(reached[before])
+        found = frozenset(services)
+        reached[component] = interned.setdefault(found, found)
+    return {path: reached[c] for c, paths in members.items() for path in paths if reached[c]}
+
+
+def _loaded_with_packages(layout: Layout, target: str, library: Unit) -> List[str]:
+    """The files an import of ``target`` runs in ``library``: the module (a package's
+    ``__init__.py``) and the ``__init__.py`` of each package above it there."""
+    init = posixpath.join(target, "__init__.py")
+    loaded = [target] if target in layout.files else [init] if init in layout.files else []
+    folder = parent(target)
+    while is_within(folder, library.path):
+        init = posixpath.join(folder, "__init__.py")
+        if init in layout.files and init not in loaded:
+            loaded.append(init)
+        if not folder:
+            break
+        folder = parent(folder)
+    return loaded
 
 
 def witnesses(graph: nx.DiGraph[str], source: str, target: str) -> List[ResolvedImport]:
