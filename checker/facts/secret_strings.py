@@ -35,7 +35,6 @@ from archcheck.facts.urls import (
 _PASSED_ON = frozenset({"default", "value", "initial"})
 # a string that names something (a key, an option, an environment variable), not a value
 _NAME_LIKE = re.compile(r"-{0,2}[A-Za-z_][\w.-]{0,63}")
-_SUFFIX = re.compile(r"[_-]?[vV]?\d{1,4}\Z")  # `_2`, `2`, `_V2`
 # a bare token is a lexer's or a parser's as often (`_get_token`, `_KEYWORD_TOKENS`); one named
 # for what it grants is a secret
 _BARE_TOKEN = re.compile(r"(?i)tokens?\Z")
@@ -437,7 +436,7 @@ def is_secret_name(name: str) -> bool:
     reads as those (a fullwidth ``password``: NFKC)?"""
     if not name.isascii():
         name = unicodedata.normalize("NFKC", name)
-    return ends_as_secret_name(name) or ends_as_secret_name(_SUFFIX.sub("", name))
+    return ends_as_secret_name(name, numbered=True)
 
 
 def _names_a_secret_strictly(name: str) -> bool:
