@@ -466,7 +466,9 @@ class CallGraph:
                 if passed is None:  # the callee's own facts matter only when a function is passed
                     continue
                 callee = self._def(callee_node)
-                param = self._param_for(callee, slot, bound="." in call.target) if callee else None
+                # (a method's call binds `self`, and so does a class's, which runs its `__init__`)
+                bound = "." in call.target or callee_node[1].endswith(".__init__")
+                param = self._param_for(callee, slot, bound) if callee else None
                 if callee is not None and param is not None:
                     order = (node, index, number)
                     self._add_reference(callee_node, callee, param, passed, order, call.guarded)

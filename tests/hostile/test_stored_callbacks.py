@@ -115,3 +115,47 @@ def test_stored_callbacks_are_followed_to_where_they_are_called_back(
     root = project(tmp_path, {"events.py": EVENTS})
     found = [line for code, _, line in unscreened_agree(root, monkeypatch) if code == "ASY003"]
     assert found == [n for n, line in enumerate(EVENTS.splitlines(), 1) if line.endswith("# yes")]
+
+
+CONSTRUCTED = """\
+import asyncio
+
+
+def make_conn():
+    return object()
+
+
+def run_report():
+    return asyncio.run(asyncio.sleep(0))
+
+
+class Pool:
+    def __init__(self, factory, on_close):
+        self.conn = factory()
+        self.on_close = on_close
+
+    async def fire(self):
+        self.on_close()  # yes
+
+
+async def handler():
+    return Pool(make_conn, run_report)  # (the first argument is `factory`, which `__init__` calls)
+
+
+def make_pool():
+    return Pool(make_conn, run_report)
+
+
+async def close(pool: Pool):
+    await make_pool().fire()
+"""
+
+
+def test_a_class_call_s_positional_arguments_are_matched_after_self(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 92b/03: ``Pool(make_conn, run_report)`` took ``run_report`` for ``factory`` (one slot
+    off: a class call binds ``self`` as a method call does), so ``__init__`` seemed to call it."""
+    root = project(tmp_path, {"pool.py": CONSTRUCTED})
+    found = [line for code, _, line in unscreened_agree(root, monkeypatch) if code == "ASY003"]
+    assert found == [n for n, line in enumerate(CONSTRUCTED.splitlines(), 1) if line.endswith("# yes")]
