@@ -198,14 +198,18 @@ class CallGraph:
         for node in sorted(n for path in todo for n in self.functions_in.get(path, ())):
             self._add_calls(node)
 
-    def _importers(self, path: str) -> Set[str]:
-        """Files importing ``path``, or a package above it (``import pkg`` reaches ``pkg.mod.f``)."""
-        found = set(self.importers.get(path, ()))
+    def _importers(self, path: str, seen: Set[str]) -> Iterator[str]:
+        """Files importing ``path``, or a package above it (``import pkg`` reaches ``pkg.mod.f``),
+        sorted; the packages in ``seen`` (whose importers were given before) are not given again
+        and each package given joins it: a thousand modules of one package hand out its
+        importers once, not a thousand times."""
+        groups = [self.importers.get(path, set())]
         parent = posixpath.dirname(path)
-        while parent:
-            found |= self.importers.get(parent, set()) | self.importers.get(parent + "/__init__.py", set())
+        while parent and parent not in seen:
+            seen.add(parent)
+            groups += [self.importers.get(parent, set()), self.importers.get(parent + "/__init__.py", set())]
             parent = posixpath.dirname(parent)
-        return found
+        return iter(sorted(set().union(*groups)))
 
     def _callers_of(self, nodes: Collection[Node]) -> None:
         """Make the edges into ``nodes`` complete: process every file that may call one of them."""
@@ -219,11 +223,16 @@ class CallGraph:
         for path, qualname in nodes:  # (and the module's own name: a package re-exports it too)
             stem = posixpath.basename(posixpath.dirname(path) if path.endswith("/__init__.py") else path)
             heads.setdefault(path, set()).update({qualname.split(".", 1)[0], stem.removesuffix(".py")})
+        # the defining files of one unit, together: one walk through their importers, not one each
+        # (a thousand modules of a package each walking the package's importers was N²)
+        by_owner: Dict[Optional[Unit], List[str]] = {}
+        for path in names:
+            by_owner.setdefault(self.layout.owner(path), []).append(path)
         wanted: Dict[str, List[FrozenSet[str]]] = {}  # candidate caller file -> the names it may call
-        for path, found in names.items():
-            owner = self.layout.owner(path)
-            written = set(found)
-            reach = self._reach(path, owner, written | heads[path], written)
+        for owner, paths in by_owner.items():
+            written = set().union(*(names[path] for path in paths))
+            bound = written.union(*(heads[path] for path in paths))
+            reach = self._reach(paths, owner, bound, written)
             shared = frozenset(written)  # (one set for every candidate: a copy each was N²)
             for candidate in reach:
                 # a processed file's calls are all edges already: no need to read it again
@@ -232,19 +241,22 @@ class CallGraph:
         if wanted:
             self._process(self.source.mentioning(wanted))
 
-    def _reach(self, path: str, owner: Optional[Unit], bound: Set[str], written: Set[str]) -> Set[str]:
-        """The files of ``owner`` that may name something of ``path``: ``path``, its importers,
+    def _reach(
+        self, paths: Sequence[str], owner: Optional[Unit], bound: Set[str], written: Set[str]
+    ) -> Set[str]:
+        """The files of ``owner`` that may name something of ``paths``: ``paths``, their importers,
         and the importers of each importer that imports one of the ``bound`` names itself (a
         re-export: ``app/api/__init__.py``'s ``from app.helpers import run_sync``), through
         ``MAX_HOPS`` of them. Only re-exporters are followed further: a thousand files that import
         the package's ``__init__`` for something else cost one look each, not a thousand. The
         names a re-export binds under an alias join ``bound`` and ``written``."""
-        reach, frontier = {path}, [path]
+        reach, frontier = set(paths), sorted(paths)
+        seen: Set[str] = set()  # packages whose importers were looked at
         for _ in range(MAX_HOPS + 1):  # (the caller's own file is one step past the last re-export)
             further = []
             for imported in frontier:
-                for candidate in sorted(self._importers(imported) - reach):
-                    if self.layout.owner(candidate) != owner:
+                for candidate in self._importers(imported, seen):
+                    if candidate in reach or self.layout.owner(candidate) != owner:
                         continue
                     reach.add(candidate)
                     rebound = self._rebinds(candidate, bound)

@@ -5,6 +5,7 @@ follow an imported name the same way (``project.imported_names``)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import List, Set
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_files_importing_the_package_for_something_else_are_looked_at_once(
     looked: list = []
     original = CallGraph._importers
     monkeypatch.setattr(
-        CallGraph, "_importers", lambda self, path: looked.append(path) or original(self, path)
+        CallGraph, "_importers", lambda self, path, seen: looked.append(path) or original(self, path, seen)
     )
     found = [(path, line) for rule, path, line in findings(root) if rule == "ASY003"]
     assert found == [("svc/app/top.py", 5)]
@@ -129,3 +130,39 @@ def test_a_module_a_package_re_exports_is_followed(tmp_path: Path) -> None:
     }
     found = [(path, line) for rule, path, line in findings(project(tmp_path, files)) if rule == "ASY003"]
     assert found == [("svc/app/use.py", 5)]
+
+
+def test_the_importers_of_a_package_are_walked_once_for_all_its_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 92b/01: each of N modules whose functions were asked for walked its own importers,
+    and each module of a package has the package's importers too (``from app import
+    settings`` in every job; or N wrappers re-exported by one ``__init__`` and N views
+    importing from it): N² (4,000: 55 s). The defining files of a unit are walked together;
+    counted, not timed."""
+    from archcheck.project.call_graph import CallGraph
+
+    jobs = {
+        f"jobs/j{i}.py": f"from app import settings\nfrom app.sync import run_sync\n\n\ndef job{i}(c):\n"
+        "    return run_sync(c) if settings else None\n"
+        for i in range(300)
+    }
+    files = {
+        "__init__.py": "settings = {}\n",
+        "jobs/__init__.py": "",
+        "sync.py": "import asyncio\n\n\ndef run_sync(coro):\n    return asyncio.run(coro)\n",
+        "top.py": "from app.jobs.j7 import job7\n\n\nasync def h(c):\n    job7(c)\n",
+        **jobs,
+    }
+    root = project(tmp_path, files)
+    looked: List[str] = []
+    original = CallGraph._rebinds
+
+    def counted(self: CallGraph, path: str, names: Set[str]) -> Set[str]:
+        looked.append(path)
+        return original(self, path, names)
+
+    monkeypatch.setattr(CallGraph, "_rebinds", counted)
+    found = [(path, line) for rule, path, line in findings(root) if rule == "ASY003"]
+    assert found == [("svc/app/top.py", 5)]
+    assert len(looked) < 3 * len(files), len(looked)  # (each file looked at a few times, not N)
