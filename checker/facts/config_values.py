@@ -395,6 +395,15 @@ def _part_value(part: ast.expr, static: bool = False) -> Optional[str]:
     return None
 
 
+_ENVIRONMENT_WORD = re.compile(r"(?i)(?:^|_)env(?:iron(?:ment)?)?(?:_|$)")
+
+
+def _names_environment(receiver: str) -> bool:
+    """Does an object's name say it is the environment (``env``, ``env_manager``, ``self._env``;
+    not ``envelope``)?"""
+    return _ENVIRONMENT_WORD.search(receiver.rsplit(".", 1)[-1]) is not None
+
+
 def _module_texts(tree: Optional[ast.Module]) -> Dict[str, str]:
     """The names the module's body binds once, to a string literal (``KEY = "X_URL"``)."""
     texts: Dict[str, Optional[str]] = {}  # (None: bound more than once, or to something else)
@@ -466,9 +475,13 @@ class _Gatherer:
         name = call_chain(call.func).lower()
         if name == "getattr" and len(call.args) == 3:
             return call.args[1], call.args[2], "config read"
-        if call.args and any(
-            name == s or name.endswith(("." + s, "_" + s)) or (s == "get_env" and name == "env")
-            for s in _WRAPPER_SUFFIXES
+        receiver = call_chain(call.func.value) if isinstance(call.func, ast.Attribute) else ""
+        if call.args and (
+            any(
+                name == s or name.endswith(("." + s, "_" + s)) or (s == "get_env" and name == "env")
+                for s in _WRAPPER_SUFFIXES
+            )
+            or (name.endswith(".get") and _names_environment(receiver))  # `env_manager.get(X, d)`
         ):
             source = "env lookup" if "env" in name else "config read"
             return _argument(call, 0, "key"), _argument(call, 1, "default"), source
@@ -814,7 +827,7 @@ class _Gatherer:
         if last in ("putenv", "setenv"):
             return True
         receiver = call_chain(call.func.value) if isinstance(call.func, ast.Attribute) else ""
-        return last == "set" and "env" in receiver.rsplit(".", 1)[-1].lower()
+        return last == "set" and _names_environment(receiver)
 
     def _dict(self, node: ast.Dict, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         children: List[Tuple[ast.AST, _Use]] = []

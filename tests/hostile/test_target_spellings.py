@@ -267,6 +267,11 @@ FALLBACKS = {
     "bw": 'import os\nDEFAULTS = {"X": "http://localhost:8000/"}\nAPI_URL = os.getenv("X", DEFAULTS.get("X"))\n',
     # run 91b/16: the same through a project's own environment wrapper
     "bu": 'env = get_env()\nif not env.get("X_URL"):\n    env.set("X_URL", "http://localhost:8000/")\n',
+    # run 92b/02 (netra's main.py): the wrapper under another name
+    "bv": (
+        'env_manager = get_env()\nif not env_manager.get("X_URL"):\n'
+        '    env_manager.set("X_URL", "http://localhost:8000/")\n'
+    ),
     # run 89b/11: a fallback kept in the module's dict of defaults
     "br": 'import os\nDEFAULTS = {"X": "http://localhost:8000/", "N": 1}\nAPI_URL = os.getenv("X", DEFAULTS["X"])\n',
     "bs": (
