@@ -270,6 +270,11 @@ INVALID = [
                 "    async for session in request_scope():  # expect: ASY005\n        pass\n"
                 "    async with _scope() as session:  # expect: ASY005\n        pass\n"
             ),
+            _APP + "aliased.py": (  # a module imported under an alias by its dotted path
+                "import app.scopes as scopes_module\n\n"
+                "async def run():\n"
+                "    async for session in scopes_module.request_scope():  # expect: ASY005\n        pass\n"
+            ),
             _APP + "wrapped.py": (  # ... to a generator another module defines
                 "from contextlib import asynccontextmanager\n"
                 "from .scopes import _scope\n\n"

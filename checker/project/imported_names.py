@@ -28,7 +28,7 @@ def import_target(layout: Layout, files: FileIndex, path: str, dotted: str) -> O
             parts = [*fixed, *bound.split(".")]
         else:
             parts = bound.split(".")
-            fixed = parts[:1] if bound == head else parts
+            fixed = parts[:1] if bound == head else list(parts)  # (`import a.b as x`: all of it)
         parts += rest.split(".") if rest else []
         places.add(_split(layout, path, parts, len(fixed), fact.level))
     if len(places) != 1:
