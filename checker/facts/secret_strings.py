@@ -374,7 +374,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     looked_up = frame.subscript or (positional and frame.element == 0 and lookup)  # a key's place
     # a secret's name (`"DB_PASSWORD"`, `"--password"`), but not a value named like one where a
     # value goes (`set_password("mysecretpassword")`, `DB_PASSWORD = "supersecret"`)
-    named = name_like and ends_as_secret_name(inner)
+    named = name_like and _names_key(inner)
     if named and (
         looked_up or _ENV_NAME.fullmatch(inner) or inner[:1] == "-" or not _verdict(frame, statement)
     ):
@@ -461,12 +461,15 @@ def _names_secrets(name: str) -> bool:
 
 def _names_key(inner: str) -> bool:
     """Is a string's text a secret's name (``"DB_PASSWORD"``, ``"--password"``, ``"jwt-secret-key"``)?"""
-    return _NAME_LIKE.fullmatch(inner) is not None and ends_as_secret_name(inner)
+    # (numbered as a name or an option is, `API_KEY_12345`, `--password-2`; not a token's value
+    # spelt with dashes, `"service-token-12345"`)
+    numbered = inner[:1] == "-" or "-" not in inner
+    return _NAME_LIKE.fullmatch(inner) is not None and ends_as_secret_name(inner, numbered)
 
 
 def _sets_secret(callee: str) -> bool:
     """``set_password``, ``setToken``: a call that takes a secret as its value."""
-    return callee[:3].lower() == "set" and ends_as_secret_name(callee)
+    return callee[:3].lower() == "set" and ends_as_secret_name(callee, numbered=True)
 
 
 def _inner(literal: str) -> str:

@@ -348,7 +348,7 @@ _PAIR_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}|[_-]?v?\d{{1,8}}){{0,3}}"
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`,
 # `accessKey=`, `x-amz-key=`; not `monkey=`)
 _SECRET_PARAM = re.compile(
-    r"(?i)(?:pass(?:word|wd)?|pwd|(?:^|[_.-])pw|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
+    r"(?i)(?:pass(?:word|wd|phrase)?|pwd|(?:^|[_.-])pw|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
     r"|session[_-]?id"
     r"|(?:access|secret|private|master|account|client|api|ssl|sas|signing|encryption|license"
     r"|subscription|app|shared|session|auth)[_-]?key"
@@ -358,6 +358,7 @@ _SECRET_PARAM = re.compile(
 )
 # a ";name=value" path parameter (RFC 3986 3.3: "ftp://h/f;type=a", "http://h/p;password=x")
 _PATH_PARAM = re.compile(r";([^;/=?#]*)=([^;/?#]*)")
+_PATH_PAIR = re.compile(r"/([^;/=?#]*)=([^;/?#]*)")  # a path segment that is a pair (`/password=x/`)
 # what a message may write right after a URL: a closing quote or bracket, or punctuation
 _CLOSING = re.compile(r"""['"`)\]>},.;:!?]*\Z""")
 # a URL in text: a scheme, "//", then everything up to whitespace (a password may hold quotes)
@@ -546,12 +547,12 @@ _PLACEHOLDER = re.compile(
 )
 # in prose, a command-line option that takes a secret as its next word: `--db-password S3cret`
 _SECRET_OPTION = re.compile(
-    rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
+    rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
 )
 _OPTION_THEN_STRING = re.compile(
     # (not another option, nor after a call's first argument: `add_argument("--password", "-p")`)
     r"""(?i)(?<!\()(?<!\(\s)"""
-    rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}\2[ \t]*,[ \t]*)(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
+    rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\2[ \t]*,[ \t]*)(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
 )
 _ATTACHED_PASSWORD = re.compile(
     r"""(\b(?:mysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p|sshpass\b[^"'\n]{0,200}?[ \t]-p[ \t]*)"""
@@ -953,8 +954,9 @@ def _mask_url(url: str, depth: int) -> str:
     query = _mask_params(parts.query, depth)
     head = url[: url.index("://") + 3]  # the scheme as written
     tail = url[len(head) + len(parts.netloc) :]
-    if ";" in parts.path and tail.startswith(parts.path):
+    if "=" in parts.path and tail.startswith(parts.path):
         path = _PATH_PARAM.sub(lambda m: _mask_param(m.group()[1:], depth, ";"), parts.path)
+        path = _PATH_PAIR.sub(lambda m: _mask_param(m.group()[1:], depth, "/"), path)  # `/password=…/`
         tail = path + tail[len(parts.path) :]
     # a fragment may carry parameters too (OAuth's "#access_token="), after a "?" if it has one
     fragment, mark, params = parts.fragment.rpartition("?")

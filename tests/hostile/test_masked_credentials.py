@@ -275,6 +275,17 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
             "'sqlserver://db:1433;databaseName=app' or 'postgresql://a:***@c/d'",
         ),
         ("'postgresql://u:1234,S3cret@db/x'", "'postgresql://u:***@db/x'"),
+        # run 92a/05: a passphrase parameter, a path segment that is a secret pair, unquoted
+        (
+            "(third @ https://h.example/t.tgz?passphrase=S3cret in r.txt:1)",
+            "(third @ https://h.example/t.tgz?passphrase=*** in r.txt:1)",
+        ),
+        (
+            "(x @ https://h.example/p/password=S3cret/x.tgz in r.txt:1)",
+            "(x @ https://h.example/p/password=***/x.tgz in r.txt:1)",
+        ),
+        ("http://localhost:8000/?p%61ssphrase=S3cret", "http://localhost:8000/?p%61ssphrase=***"),
+        ("https://h.example/a=b/c", "https://h.example/a=b/c"),
         # run 91a/08: an "@" before a space is no password's end (PEP 508's `name @ url`)
         (
             "'lib @ https://u:pa/ss@gitlab.com/v2.tgz' is in (lib @ https://u:pa/ss@gitlab.com/v1.tgz)",

@@ -34,6 +34,12 @@ from archcheck.facts.urls import mask_credentials
             "Run the migration with --db-password *** first",
         ),
         ('pass --token "two words" to it', "pass --token *** to it"),
+        # run 92a/04: an option's name with a deployment or a number after it
+        (
+            "migrate --db-password-prod S3cretA --api-key-12345 S3cretB",
+            "migrate --db-password-prod *** --api-key-12345 ***",
+        ),
+        ('sh("psql --password-2 S3cretC")', 'sh("psql --password-2 ***")'),
         # not secrets: other names, comparisons, prose, placeholders (run 79)
         ("monkey=banana host=db user=app", "monkey=banana host=db user=app"),
         ("if token==expected and password == other", "if token==expected and password == other"),

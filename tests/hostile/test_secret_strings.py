@@ -54,6 +54,25 @@ from tests.hostile._project import project, run
         ('PASSWORD_V2 = "S3cret"', 'PASSWORD_V2 = "***"'),
         ('ADMIN_PASSWORDS = {"admin": "S3cret"}', 'ADMIN_PASSWORDS = {"admin": "***"}'),
         ('PASSWORDS = ["S3cret"]', 'PASSWORDS = ["***"]'),
+        # run 92a/03: numbered or suffixed names wherever a name stands
+        ('monkeypatch.setenv("DB_PASSWORD_2", "S3cret")', 'monkeypatch.setenv("DB_PASSWORD_2", "***")'),
+        ('monkeypatch.setenv("API_KEY_12345", "S3cret")', 'monkeypatch.setenv("API_KEY_12345", "***")'),
+        ('setattr(s, "api_key_12345", "S3cret")', 'setattr(s, "api_key_12345", "***")'),
+        ('x = dict([("API_KEY_12345", "S3cret")])', 'x = dict([("API_KEY_12345", "***")])'),
+        ('DB_PASSWORD_2_PROD = cast(str, "S3cret")', 'DB_PASSWORD_2_PROD = cast(str, "***")'),
+        ('API_KEY_12345 = None if x else "S3cret"', 'API_KEY_12345 = None if x else "***"'),
+        (
+            'p.add_argument("--api-key-12345", default="S3cret")',
+            'p.add_argument("--api-key-12345", default="***")',
+        ),
+        ('cmd = ["psql", "--db-password-prod", "S3cret"]', 'cmd = ["psql", "--db-password-prod", "***"]'),
+        ('cmd = ["psql", "--password-2", "S3cret"]', 'cmd = ["psql", "--password-2", "***"]'),
+        (
+            '[DB_USER, DB_PASSWORD_2_PROD] = ["app", "S3cret"]',
+            '[DB_USER, DB_PASSWORD_2_PROD] = ["app", "***"]',
+        ),
+        ('DB_PASSWORD_2_PROD = DB_USER = "S3cret"', 'DB_PASSWORD_2_PROD = DB_USER = "***"'),
+        ('s.set_api_key_12345("S3cret")', 's.set_api_key_12345("***")'),
         # run 91a/03: a plural name with a suffix
         ('ADMIN_PASSWORDS_PROD = {"admin": "S3cret"}', 'ADMIN_PASSWORDS_PROD = {"admin": "***"}'),
         ('ADMIN_PASSWORDS_V2 = {"admin": "S3cret"}', 'ADMIN_PASSWORDS_V2 = {"admin": "***"}'),
