@@ -547,12 +547,14 @@ _PLACEHOLDER = re.compile(
 )
 # in prose, a command-line option that takes a secret as its next word: `--db-password S3cret`
 _SECRET_OPTION = re.compile(
-    rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
+    rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}[ \t]+)"""
+    r"""("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
 )
 _OPTION_THEN_STRING = re.compile(
     # (not another option, nor after a call's first argument: `add_argument("--password", "-p")`)
     r"""(?i)(?<!\()(?<!\(\s)"""
-    rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\2[ \t]*,[ \t]*)(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
+    rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\2[ \t]*,[ \t]*)"""
+    r"""(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
 )
 _ATTACHED_PASSWORD = re.compile(
     r"""(\b(?:mysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p|sshpass\b[^"'\n]{0,200}?[ \t]-p[ \t]*)"""
