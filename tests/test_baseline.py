@@ -120,3 +120,26 @@ def test_a_weak_password_cannot_be_found_again_from_the_digests(tmp_path: Path) 
     assert not digests & raw
     result = cli(tmp_path, "check", "--baseline", "archcheck-baseline.json", "--no-cache")
     assert result.returncode == 0, result.stdout
+
+
+def test_a_password_only_the_code_reading_hides_is_not_in_the_digest(tmp_path: Path) -> None:
+    """Run 92a/09: a Python line was digested as its text masking reads it, which leaves the
+    password of ``auth=("admin", "hunter2")``: hashing guesses found it again. A baseline an
+    earlier version wrote (of the line as text) still matches."""
+    line = 'asyncio.run(db.connect(auth=("admin", "hunter2")))'
+    (tmp_path / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["svc"]\n', encoding="utf-8")
+    (tmp_path / "svc" / "app").mkdir(parents=True)
+    (tmp_path / "svc" / "requirements.txt").write_text("", encoding="utf-8")
+    code = f"import asyncio\n\n\nasync def main(db):\n    {line}\n"
+    (tmp_path / "svc" / "app" / "m.py").write_text(code, encoding="utf-8")
+    assert cli(tmp_path, "baseline").returncode == 0
+    written = json.loads((tmp_path / "archcheck-baseline.json").read_text(encoding="utf-8"))
+    [entry] = written["entries"]
+    guesses = [line.replace("hunter2", word) for word in ("secret", "hunter2", "admin")]
+    assert entry["text"] not in {line_digest(g) for g in guesses}
+    assert entry["text"] == line_digest('asyncio.run(db.connect(auth=("admin", "***")))')
+    # an older baseline: the digest of the line masked as text
+    entry["text"] = line_digest(line)
+    (tmp_path / "old.json").write_text(json.dumps(written), encoding="utf-8")
+    result = cli(tmp_path, "check", "--baseline", "old.json", "--no-cache", "--strict")
+    assert result.returncode == 0, result.stdout

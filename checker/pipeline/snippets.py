@@ -14,6 +14,7 @@ from typing import Dict, Iterable, Iterator, List, Tuple
 
 from archcheck.facts.dotenv import env_lines
 from archcheck.facts.files import UnreadableFile, read_project_file
+from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.source import source_lines
 from archcheck.facts.urls import mask_credentials
 from archcheck.model import Violation
@@ -24,8 +25,9 @@ class Lines:
     """Flagged lines' digests: each file read once, each line masked and hashed once (one long
     line can carry thousands of findings)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, legacy: bool = False) -> None:
         self.root = root
+        self.legacy = legacy  # digests as earlier versions took them (a Python line masked as text only)
         self.cache: Dict[str, List[str]] = {}
         self.digests: Dict[Tuple[str, int], str] = {}
 
@@ -33,8 +35,14 @@ class Lines:
         key = (path, line)
         if key not in self.digests:
             lines = self._lines(path)
-            prose = not path.endswith(".py")  # (`password = hunter2` in a file a `-r` names is a secret)
-            self.digests[key] = line_digest(lines[line - 1], prose) if 0 < line <= len(lines) else ""
+            if not 0 < line <= len(lines):
+                self.digests[key] = ""
+            elif path.endswith(".py"):
+                # (the line's code read as `--diff` reads it: `auth=("admin", "***")`)
+                text = lines[line - 1] if self.legacy else masked_code(lines[line - 1])
+                self.digests[key] = line_digest(text)
+            else:  # (`password = hunter2` in a file a `-r` names is a secret)
+                self.digests[key] = line_digest(lines[line - 1], prose=True)
         return self.digests[key]
 
     def _lines(self, path: str) -> List[str]:
@@ -79,9 +87,12 @@ def numbered_lines(path: str, text: str) -> List[str]:
 Identity = Tuple[str, str, str, int]  # (code, path, flagged text, occurrence)
 
 
-def identities(root: Path, violations: Iterable[Violation]) -> Iterator[Tuple[Violation, Identity]]:
-    """Each finding with (code, path, flagged text, occurrence): stable when lines move."""
-    lines = Lines(root)
+def identities(
+    root: Path, violations: Iterable[Violation], legacy: bool = False
+) -> Iterator[Tuple[Violation, Identity]]:
+    """Each finding with (code, path, flagged text, occurrence): stable when lines move
+    (``legacy``: as a baseline an earlier version wrote holds it)."""
+    lines = Lines(root, legacy)
     seen: Dict[Tuple[str, str, str], int] = {}
     for v in violations:
         key = (v.code, v.location.path, lines.text(v.location.path, v.location.line))
