@@ -49,6 +49,30 @@ def test_parse_comment() -> None:
     assert parse_comment("# archcheck: ignore_ASY001") == (("ignore_ASY001",), "")
     assert parse_comment("# archcheck: ignore until=2030-01-01") == ((), "2030-01-01")
     assert parse_comment("# archcheck: ignore  # why") == ((), "")
+    # run 92a/01: a code in another case, a non-ASCII space or a mark before a list, quotes:
+    # each silenced every code; they name none
+    for written in (
+        "ignore asy001",
+        "ignore Asy001",
+        "ignore\u00a0[ASY001]",
+        "ignore\u3000[ASY001]",
+        "ignore\x0c[ASY001]",
+        "ignore \u2014 ASY001",
+        "ignore 'ASY001'",
+        "ignore `ASY001`",
+        "ignore / ASY001",
+        "ignore >ASY001",
+        "ignore #ASY001",
+        "ignore = [ASY001]",
+        "ignore - [ASY001]",
+        "ignore : [ASY001]",
+        'ignore "[ASY001]"',
+        "ignore rules=[ASY001]",
+        "ignore req002",
+    ):
+        codes, until = parse_comment("# archcheck: " + written)  # type: ignore[misc]
+        assert codes and codes != ((),) and until == "", written
+    assert parse_comment("# archcheck: ignore legacy startup path until=2030-01-01") == ((), "2030-01-01")
 
 
 def test_python_comments_cover_their_multi_line_statement_only() -> None:

@@ -37,6 +37,7 @@ _ATTACHED = re.compile(r"[^\s\[]\S{0,39}")
 # (any white space, marks between: `ignore - X1`, `ignore , X1`; a code's prefix too: `ignore REQ`)
 _SPACED_CODES = re.compile(r"\s+(?:[-,:;=]+\s*)?[A-Z]{3,4}\d{0,3}(?:\s*,\s*[A-Z]{3,4}\d{0,3})*(?![\w\[])")
 _UNTIL = re.compile(r"\buntil=(\S{0,40})")
+_CODE_LIKE = re.compile(r"[A-Za-z]{3,4}\d{3}")  # (`asy001` too: a code in another case)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Parsed = Tuple[Tuple[str, ...], str]  # (codes, until)
@@ -75,12 +76,26 @@ def parse_comment(comment: str) -> Optional[Parsed]:
         elif spaced is not None:  # (shown with the word: `X1` alone would name X1)
             codes = ("ignore " + spaced.group().strip()[:40],)
             rest = rest[spaced.end() :]
-        else:  # `ignore`, then nothing, white space, `until=` or words: every code
+        elif _is_prose(_UNTIL.sub("", rest)):  # `ignore`, then nothing, `until=` or words: every code
             codes = ()
+        else:  # anything else after white space (`ignore asy001`, `ignore = [X1]`, a non-ASCII
+            # space before `[`): a list it cannot read, which silences nothing (ARC002 names it)
+            codes = (("ignore " + _UNTIL.sub("", rest).strip())[:40],)
     until = _UNTIL.search(rest)
     if until is None:
         return codes, ""
     return codes, until.group(1) or "(empty)"  # `until=` with no date: not a date, so expired
+
+
+def _is_prose(text: str) -> bool:
+    """Is what follows ``ignore`` nothing, or words of a reason (``ignore legacy path``,
+    ``ignore  # why``): no bracket, no mark before it, no word spelt like a code in any case?"""
+    words = text.strip()
+    if not words:
+        return True
+    if not (words[0].isalnum() or words[0] == "#") or "[" in words or "]" in words:
+        return False
+    return not any(_CODE_LIKE.fullmatch(word) for word in re.split(r"[^A-Za-z0-9]+", words))
 
 
 def is_date(until: str) -> bool:
