@@ -433,8 +433,10 @@ def _first_line(lines: Sequence[str], line: int) -> str:
         return lines[at] if at < len(lines) else ""
 
     try:
-        # masked whole (read as code too: an example's `auth=("admin", "…")`), then shortened
-        first = mask_credentials(masked_code(_docstring(readline)), prose=True)
+        # masked (read as code too: an example's `auth=("admin", "…")`), then shortened; masked
+        # far enough past what is shown that a secret there is read whole (the tokenizer is
+        # quadratic on some text: a 40 KB line of escaped quotes took 7 s)
+        first = mask_credentials(masked_code(_docstring(readline)[:_MASKED_LENGTH]), prose=True)
     except (tokenize.TokenError, SyntaxError, ValueError):
         return ""
     return first if len(first) <= _DOC_LENGTH else first[: _DOC_LENGTH - 1] + "\u2026"
@@ -443,6 +445,7 @@ def _first_line(lines: Sequence[str], line: int) -> str:
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 _BETWEEN = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT})
 _DOC_LENGTH = 200
+_MASKED_LENGTH = 4_000  # (a password is masked up to an "@" 1,000 characters on: well past what is shown)
 
 
 def _docstring(readline: Callable[[], str]) -> str:

@@ -77,3 +77,16 @@ def test_an_inheritance_chain_keeps_a_bounded_ancestry_per_class() -> None:
     assert len(hierarchy.ancestors("Manager1999")) == ANCESTOR_WALK
     assert hierarchy.ancestors("Manager5") == {f"Manager{i}" for i in range(5)}
     assert hierarchy.designed_together("Manager1999", "Manager1950")
+
+
+def test_a_long_docstring_line_is_masked_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run 92a/14: the first line of a docstring went whole to the code reading, whose
+    tokenizer is quadratic on a line of escaped quotes (80 KB: 30 s). Only what can reach the
+    shown part is read; a secret there is still masked."""
+    read: List[int] = []
+    original = finder.masked_code
+    monkeypatch.setattr(finder, "masked_code", lambda text: read.append(len(text)) or original(text))
+    line = '    """password = \\"S3cret\\" ' + '\\"password\\": \\"' * 5_000 + '"""'
+    shown = finder._first_line(["class A:", line, "    pass"], 1)
+    assert read and max(read) <= finder._MASKED_LENGTH
+    assert "S3cret" not in shown and shown.startswith("password = ")
