@@ -195,12 +195,12 @@ def _project(
 def _through_links(root: Path, include: IncludeFact) -> IncludeFact:
     """An include of a link to another file of the project includes that file (``-r
     shared.txt`` with ``shared.txt -> ../requirements.shared.txt``: the shared file), so one
-    file is never two. A link that leads outside is left to be refused by its own path."""
-    path = root / include.target
-    if not os.path.islink(path) and not os.path.islink(path.parent):
-        return include
+    file is never two. A link that leads outside is left to be refused by its own path. Any
+    folder on the path may be the link (``-r linked/reqs/base.txt``, ``linked -> ../common``)."""
     resolved = resolved_path(root, include.target)
-    return include if resolved is None or resolved == "." else replace(include, target=resolved)
+    if resolved is None or resolved in (".", include.target):
+        return include
+    return replace(include, target=resolved)
 
 
 def _note(facts: StoredFacts, path: str, problem: ParseProblem) -> None:

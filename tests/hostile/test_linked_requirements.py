@@ -39,6 +39,25 @@ def test_the_shared_file_included_through_a_link_is_the_shared_file(tmp_path: Pa
     assert "REQ001" in found and "REQ002" in found
 
 
+def test_a_folder_link_higher_up_the_include_s_path_is_followed(tmp_path: Path) -> None:
+    """Run 92a/12: only the file or its own folder was looked at as a link: ``-r
+    linked/reqs/base.txt`` with ``linked -> ../common`` read the shared file as a second file
+    (no REQ002)."""
+    root = write_example(
+        tmp_path,
+        Example(
+            {
+                "common/reqs/base.txt": "fastapi==0.116.1\n",
+                "svc/requirements.txt": "-r linked/reqs/base.txt\nfastapi==0.116.1\n",
+                "svc/app/m.py": "import fastapi\n",
+            },
+            'services = ["svc"]\nshared-requirements = "common/reqs/base.txt"\n',
+        ),
+    )
+    os.symlink("../common", root / "svc" / "linked")
+    assert [f[0] for f in findings(root) if f[0].startswith("REQ")] == ["REQ002"]
+
+
 def test_a_link_the_include_passes_through_is_watched_by_the_cache(tmp_path: Path) -> None:
     """Run 91a/10: the link a `-r` passes through was not among what the cached report depends
     on: pointed at another file, the cached run kept the old result (exit 0 where `--no-cache`
