@@ -88,6 +88,11 @@ VALID = [
             + "models.py": "from pydantic import BaseModel\nclass ValidationError(BaseModel):\n    detail: str\n",
             # example code shipped beside the real code
             _APP + "examples/quickstart.py": "class Order: ...\n",
+            # two API versions' schemas, by the version in their modules' paths
+            _APP
+            + "api/v1/schemas.py": "from pydantic import BaseModel\nclass OrderOut(BaseModel):\n    id: str\n",
+            _APP
+            + "api/v2/schemas.py": "from pydantic import BaseModel\nclass OrderOut(BaseModel):\n    ref: str\n",
             # a table and the API schema of one feature, through bases in a shared library
             "shared/models.py": (
                 "from pydantic import BaseModel\nfrom sqlalchemy.orm import DeclarativeBase\n"

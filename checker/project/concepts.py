@@ -120,6 +120,13 @@ def versions(name: str) -> Tuple[str, ...]:
     return tuple(t for t in tokens(name) if _VERSION.fullmatch(t))
 
 
+def path_versions(path: str) -> Tuple[str, ...]:
+    """The version words of a module's path (``app/api/v2/schemas.py``, ``api_v2/x.py``,
+    ``schemas_v2.py``: ``v2``)."""
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    return tuple(t for part in parts for t in re.split(r"[_\W]+", part.lower()) if _VERSION.fullmatch(t))
+
+
 def words(name: str) -> List[str]:
     """The words of a name that say what it is: abbreviations expanded, qualifiers and versions dropped."""
     found = []

@@ -35,7 +35,7 @@ from archcheck.config.settings import ConfigError
 from archcheck.facts.definitions import SKETCH_SIZE, references
 from archcheck.facts.names import qualify
 from archcheck.model import FileSites, ImportFact, Location, SiteFact
-from archcheck.project.concepts import concept, same_concept, tokens, versions
+from archcheck.project.concepts import concept, path_versions, same_concept, tokens, versions
 from archcheck.project.layout import Unit, UnitKind
 from archcheck.project.project import ANCESTOR_WALK, Project
 
@@ -327,6 +327,8 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
     by_name: Dict[Tuple[str, str], Dict[str, List[Site]]] = {}
     for site in sites:  # an exception, its error-response schema and its table share a name, not a concept
         role = site.kind if site.kind in _APART else ""
+        if site.kind == "schema":  # (`api/v1/schemas.py` and `api/v2/…`: two API versions' contracts)
+            role += ":" + ",".join(path_versions(site.path))
         by_name.setdefault((site.name, role), {}).setdefault(site.path, []).append(site)
     found: Dict[str, List[Site]] = {}
     for (name, _), per_file in sorted(by_name.items()):
@@ -448,8 +450,10 @@ def _same_implementation(a: Site, b: Site, hierarchy: Hierarchy) -> bool:
     """``similar`` for two classes that are neither protocols, mixins nor stand-ins."""
     if a.kind != b.kind or hierarchy.designed_together(a.name, b.name):
         return False
-    if a.kind == "schema" and versions(a.name) != versions(b.name):
-        return False  # `AgentExecuteV2Request` beside `AgentExecuteRequest`: another API version's contract
+    if a.kind == "schema" and (
+        versions(a.name) != versions(b.name) or path_versions(a.path) != path_versions(b.path)
+    ):  # `AgentExecuteV2Request` beside `AgentExecuteRequest`, `api/v2/…` beside `api/v1/…`: another
+        return False  # API version's contract
     ours, theirs = a.members, b.members
     if ours and theirs and not ours & theirs:
         return False  # `AgentExecuteV2Response` and `AgentExecuteResponse` with no field in common
