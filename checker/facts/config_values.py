@@ -444,6 +444,7 @@ class _Gatherer:
         self.read_alias: Dict[int, ast.expr] = {}
         self.module_reads: Optional[Dict[str, ast.expr]] = None  # see ``_global_reads``
         self.module_texts: Optional[Dict[str, str]] = None  # see ``_key_text``
+        self.tested: Optional[Tuple[Set[str], Set[str]]] = None  # see ``_tested_only``
         # a name passed as an env lookup's default -> (its key, the read's source): a constant of
         # that name is the read's fallback, not a target (``LOCAL = url``; ``os.getenv("X", LOCAL)``)
         self.default_names: Dict[str, Tuple[str, str]] = {}
@@ -715,6 +716,8 @@ class _Gatherer:
                     self.module_strings.setdefault(f"{name}[{item!r}]", {})[self.source.location(value)] = (
                         text
                     )
+        if isinstance(node.value, (ast.List, ast.Tuple)) and names and all(map(self._tested_only, names)):
+            return [*children, (node.value, none)]  # `LOCAL_HOSTS = ("localhost", …)`, only tested against
         named = any(is_target_name(n) for n in names)
         use = none._replace(named=named, label=names[0] if names else "")
         if any(is_allow_list_name(n) or is_describing_name(n) or FALLBACK_NAME.search(n) for n in names):
@@ -1143,6 +1146,27 @@ class _Gatherer:
             yield from (k.value for k in call.keywords if k.arg == name)
             pairs = call.args[0] if call.args and isinstance(call.args[0], ast.Dict) else ast.Dict([], [])
             yield from (v for k, v in zip(pairs.keys, pairs.values) if self._key_text(k) == name)
+
+    def _tested_only(self, name: str) -> bool:
+        """Is ``name`` read in the file only as what a membership test looks in (``host in
+        LOCAL_HOSTS``)? One walk of the file, whatever the number of names asked for."""
+        if self.tested is None:
+            tree = self.source.ast_tree
+            nodes = list(ast.walk(tree)) if tree is not None else []
+            looked_in = {
+                id(right)
+                for node in nodes
+                if isinstance(node, ast.Compare)
+                for op, right in zip(node.ops, node.comparators)
+                if isinstance(op, (ast.In, ast.NotIn))
+            }
+            tested: Set[str] = set()
+            other: Set[str] = set()
+            for node in nodes:
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    (tested if id(node) in looked_in else other).add(node.id)
+            self.tested = (tested, other)
+        return name in self.tested[0] and name not in self.tested[1]
 
     def _key_text(self, key: Optional[ast.expr]) -> Optional[str]:
         """A key's text: a literal's, or the string a module constant of that name holds

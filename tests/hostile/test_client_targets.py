@@ -29,6 +29,8 @@ KAFKA_BOOTSTRAP_SERVERS = "localhost:9092,localhost:9093"  # CFG001
 producer = KafkaProducer(bootstrap_servers="localhost:9092,localhost:9093")  # CFG001
 ZK_HOSTS = "127.0.0.1:2181,127.0.0.1:2182"  # CFG001
 BOOT = os.getenv("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092,localhost:9093")  # CFG004
+KAFKA_BROKERS = ["localhost:9092"]  # CFG001
+consumer = KafkaProducer(bootstrap_servers=KAFKA_BROKERS if "localhost:9092" in KAFKA_BROKERS else [])
 
 
 def make_cache():
@@ -46,6 +48,8 @@ import uvicorn
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 EXCLUDED_HOSTS = ["localhost"]
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}  # (run 91b/06: a set is tested against, never reached)
+DEV_HOSTS = ("localhost", "127.0.0.1")  # (run 92b/21: a tuple or list only tested against)
+TEST_HOSTS = ["localhost", "0.0.0.0"]
 SAFE_HOSTS = ("localhost",)
 NO_PROXY_HOSTS = "localhost,127.0.0.1"
 LOCAL_ADDRESS = "127.0.0.1"
@@ -61,6 +65,10 @@ upstream = httpx.AsyncClient(
 
 def is_loopback(url):
     return urlsplit(url).hostname in LOOPBACK_HOSTS or urlsplit(url).hostname in EXCLUDED_HOSTS
+
+
+def is_dev(host):
+    return host in DEV_HOSTS or host not in TEST_HOSTS
 """
 
 
