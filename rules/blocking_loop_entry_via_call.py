@@ -200,6 +200,11 @@ VALID = [
                 "    pending = [fetch_via_asgiref(c) for c in coros]\n"  # (held by a local first)
                 "    await asyncio.gather(*pending)\n"
                 "    one = fetch_in_thread(coros[0])\n    await one\n"
+                "    tasks = []\n"  # (collected, unpacked or annotated first)
+                "    for c in coros:\n        tasks.append(fetch_via_asgiref(c))\n"
+                "    await asyncio.gather(*tasks)\n"
+                "    a, b = fetch_via_asgiref(coros[0]), fetch_in_thread(coros[1])\n    await a\n    await b\n"
+                "    held: asyncio.Future = fetch_via_asgiref(coros[2])\n    await held\n"
             ),
         }
     ),

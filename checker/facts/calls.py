@@ -11,7 +11,20 @@ pass-by-reference case: which parameters a function calls or stores on
 from __future__ import annotations
 
 import ast
-from typing import Collection, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, cast
+from typing import (
+    AbstractSet,
+    Collection,
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    cast,
+)
 
 import msgspec
 
@@ -87,15 +100,26 @@ def _bound_awaitables(own: Sequence[ast.AST], handed: Sequence[ast.expr]) -> Ite
     names = {n.value.id for n in own if isinstance(n, ast.Await) and isinstance(n.value, ast.Name)}
     names.update(a.id for a in handed if isinstance(a, ast.Name))
     for item in own if names else ():
-        if not (isinstance(item, ast.Assign) and len(item.targets) == 1):
-            continue
-        target, value = item.targets[0], item.value
-        if not (isinstance(target, ast.Name) and target.id in names):
-            continue
-        if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-            value = value.elt
-        elements = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-        yield from (id(e) for e in elements if isinstance(e, ast.Call))
+        for value in _held_values(item, names):
+            if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+                value = value.elt
+            elements = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+            yield from (id(e) for e in elements if isinstance(e, ast.Call))
+
+
+def _held_values(item: ast.AST, names: AbstractSet[str]) -> Iterator[ast.expr]:
+    """What ``item`` puts in one of the locals ``names``: ``x = v``, ``x: T = v``, ``a, b = v,
+    w``, ``xs.append(v)`` / ``.insert(i, v)`` / ``.extend(vs)``, ``xs += vs``."""
+    if isinstance(item, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and item.value is not None:
+        for target, value in assigned_values(item) if not isinstance(item, ast.AugAssign) else ():
+            if isinstance(target, ast.Name) and target.id in names and value is not None:
+                yield value
+        if isinstance(item, ast.AugAssign) and isinstance(item.target, ast.Name) and item.target.id in names:
+            yield item.value  # `tasks += [f(x)]`
+    elif isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute) and item.args:
+        owner, method = item.func.value, item.func.attr
+        if isinstance(owner, ast.Name) and owner.id in names and method in ("append", "insert", "extend"):
+            yield item.args[-1]  # `tasks.append(f(x))`, `.insert(0, f(x))`, `.extend([f(x)])`
 
 
 def defined_functions(body: Sequence[ast.stmt]) -> List[Defined]:
