@@ -52,7 +52,7 @@ from archcheck.facts.source import ParsedSource
 from archcheck.model import CallFact, DefFact, Location
 
 _STORE_METHODS = frozenset({"append", "add", "appendleft", "insert", "extend"})
-_VIEWS = frozenset({"values", "items", "get", "setdefault"})
+_VIEWS = frozenset({"values", "items", "get", "setdefault", "copy"})
 _SCOPE_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _NESTED = (*SCOPES, *COMPREHENSIONS)
 _PLAIN_DECORATORS = frozenset(
@@ -168,12 +168,23 @@ def _self_attr(node: ast.AST) -> Optional[str]:
 
 
 def _stored_in(node: ast.AST) -> Optional[str]:
-    """The self attribute ``self.x``, ``self.x[k]``, ``self.x.values()``, ``self.x.items()`` name."""
+    """The self attribute ``self.x``, ``self.x[k]``, ``self.x.values()``, ``self.x.items()`` name,
+    also copied or ordered on the way (``list(self.x)``, ``enumerate(self.x)``, ``sorted(…)``)."""
+    while (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _COPIES
+        and len(node.args) == 1
+    ):
+        node = node.args[0]
     if isinstance(node, ast.Subscript):
         return _self_attr(node.value)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VIEWS:
         return _self_attr(node.func.value)
     return _self_attr(node)
+
+
+_COPIES = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed", "enumerate", "iter"})
 
 
 class _Gatherer:
@@ -235,11 +246,12 @@ class _Gatherer:
                     attr = _stored_in(assigned)
                     if attr:
                         stores.add((value.id, attr))
-                source_attr = _stored_in(value)
-                if isinstance(assigned, ast.Name) and source_attr and not _self_attr(value):
+                source_attr = _stored_in(value)  # (`cb = self.on_done`, `cbs = list(self.x)`)
+                if isinstance(assigned, ast.Name) and source_attr:
                     callable_locals[assigned.id] = source_attr
             elif isinstance(item, (ast.For, ast.AsyncFor)):
-                attr = _stored_in(item.iter)
+                held = callable_locals.get(item.iter.id) if isinstance(item.iter, ast.Name) else None
+                attr = _stored_in(item.iter) or held  # (`cbs = list(self.x)` / `for cb in cbs`)
                 if attr:
                     names = item.target.elts[-1:] if isinstance(item.target, ast.Tuple) else [item.target]
                     for name in names:

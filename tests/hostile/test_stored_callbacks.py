@@ -65,6 +65,23 @@ class Emitter:
     def idle(self):
         self.on_idle()  # nothing is stored here but None
 
+    def emit_copied(self, event):  # (run 92b/05: copied, numbered or held by a local first)
+        for cb in list(self.handlers[event]):
+            cb()
+
+    def emit_numbered(self):
+        for _, cb in enumerate(self.first):
+            cb()
+
+    def emit_held(self):
+        callbacks = self.first.copy()
+        for cb in callbacks:
+            cb()
+
+    def done_held(self):
+        cb = self.on_done
+        cb()
+
 
 emitter = Emitter()
 
@@ -106,6 +123,13 @@ async def f():
 
 async def g():
     emitter.emit_more()  # yes
+
+
+async def h():
+    emitter.emit_copied("x")  # yes
+    emitter.emit_numbered()  # yes
+    emitter.emit_held()  # yes
+    emitter.done_held()  # yes
 """
 
 
