@@ -685,6 +685,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
     if "+" in text and "@" in text:  # a URL joined by `+`: `"postgresql://" + user + ":…@" + host`
         text = _JOINED_USERINFO.sub(lambda m: m.group(1) + MASK, text)
         text = _JOINED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
+        text = _JOINED_PASSWORD_END.sub(lambda m: m.group(1) + MASK, text)
     if "b64encode" in text:  # what Basic authentication encodes: `b64encode(b"admin:…")`
         text = _B64_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
         text = _B64_JOINED_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
@@ -696,11 +697,16 @@ def _mask_pairs(text: str, prose: bool) -> str:
 
 # a string joined after another by `+` that holds a password of userinfo: `":…@"`
 _JOINED_USERINFO = re.compile(
-    r"""(\+\s*(?:\\\r?\n\s*)?[rRbBuU]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*@)[^"'\s@/]{1,500}(?=@)"""
+    r"""(\+\s*(?:\\\r?\n\s*)?[rRbBuUfF]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*@)[^"'\s@/]{1,500}(?=@)"""
 )
-# ... and a password that is a string of its own there: `":" + "…" + "@"`
+# ... and a password that is a string of its own there, `":" + "…" + "@"`, or ends one before
+# the "@" does, `":…" + "@"`, `"admin:…" + "@db"`
+_JOINED_PASSWORD_END = re.compile(
+    r"""(://[^\n]{0,300}?\+\s*[rRbBuUfF]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*)[^"'\s@]{1,500}"""
+    r"""(?=\2\s*\+\s*[rRbBuUfF]{0,2}["']@)"""
+)
 _JOINED_PASSWORD = re.compile(
-    r"""(://[^\n]{0,300}?:(["'])\s*\+\s*[rRbBuU]{0,2}(["']))(?!\*\*\*)[^"'\s@]{1,500}(?=\3\s*\+\s*[rRbBuU]{0,2}["']@)"""
+    r"""(://[^\n]{0,300}?:(["'])\s*\+\s*[rRbBuUfF]{0,2}(["']))(?!\*\*\*)[^"'\s@]{1,500}(?=\3\s*\+\s*[rRbBuUfF]{0,2}["']@)"""
 )
 _B64_CREDENTIALS = re.compile(
     r"""(b64encode\(\s*[rRbBuU]{0,2}(["'])(?![uU][rR][nN]:)[^"'\s:{}/.]{1,64}:)(?!\*\*\*|/)[^"'\s{}]{1,500}(?=\2)"""

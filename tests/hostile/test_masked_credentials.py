@@ -241,6 +241,17 @@ def test_a_url_quoted_by_a_config_error_is_masked(tmp_path: Path) -> None:
             'h = base64.b64encode(("admin:" + "***").encode())',
         ),
         ('t = "a:" + "b" + "@c"', 't = "a:" + "b" + "@c"'),  # (no URL before it)
+        # run 92a/06: an f-string piece, the password ending a string before the "@" one
+        (
+            'u = "postgresql://" + user + f":S3cret@{host}/db"',
+            'u = "postgresql://" + user + f":***@{host}/db"',
+        ),
+        (
+            'u = "postgresql://" + user + ":S3cret" + "@" + host',
+            'u = "postgresql://" + user + ":***" + "@" + host',
+        ),
+        ('u = "postgresql://" + "admin:S3cret" + "@db/x"', 'u = "postgresql://" + "admin:***" + "@db/x"'),
+        ('u = "redis://" + host + ":6379" + "/0"', 'u = "redis://" + host + ":6379" + "/0"'),
         ('t = b64encode(b"urn:" + b"uuid")', 't = b64encode(b"urn:" + b"uuid")'),
         # run 90a/12: its password holding a slash or a space
         (
