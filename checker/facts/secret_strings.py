@@ -67,9 +67,25 @@ _ASSIGNMENTS = frozenset({"=", ":="})  # (`token += "="` adds to a secret; it is
 # `b64encode(b"user:…")`); another call's are what it makes a value from (`create_token("user")`)
 # (of which these take the value first: it is no key looked up, `b64encode("…")`)
 # (`.encode("utf-8")` takes an encoding)
-_GIVES_ARGUMENT = frozenset({"join", "b64encode", "urlsafe_b64encode", "b64decode", "urlsafe_b64decode"})
-# a user and a password (`{user}:{pw}` shows nothing; not a URL, `urn:uuid:…`, a path)
-_USER_AND_PASSWORD = re.compile(r"(?!urn:)[^\s:{}/.]{1,64}:(?!/)[^\s{}]{1,500}", re.IGNORECASE)
+_GIVES_ARGUMENT = frozenset(
+    {
+        "join",
+        "b64encode",
+        "urlsafe_b64encode",
+        "standard_b64encode",
+        "encodebytes",
+        "b64decode",
+        "urlsafe_b64decode",
+    }
+)
+_ENCODERS = ("b64encode", "encodebytes")  # what Basic authentication sends is encoded by these
+# a user and a password (`me@example.com:…`, `{user}:…`; `{user}:{pw}` shows nothing; not a URL,
+# a URN, a `mailto:`/`data:` URI, a header line, a host's port)
+_USER_AND_PASSWORD = re.compile(
+    r"(?!(?:urn|mailto|data|tel|sip|content-type|content-length):)(?:\{[^{}\s]{1,64}\}|[^\s:{}/]{1,64})"
+    r":(?!/)(?!\d+\Z)[^\s{}]{1,500}",
+    re.IGNORECASE,
+)
 _PASSING_ON = SECRET_WRAPPERS | SECRET_LOOKUPS | _GIVES_ARGUMENT | {"cast", "getattr", "encode"}
 _STRING_STARTS = frozenset(
     getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)
@@ -355,7 +371,16 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         return not _shows_nothing(inner)  # (a dict key is not judged)
     if frame.label == "default" and frame.callee and frame.secret_key_at == 0:
         return not _shows_nothing(inner)  # `add_argument("--db-password", default="…")`
-    if frame.callee.endswith("b64encode") and positional and _USER_AND_PASSWORD.fullmatch(inner):
+    # (`b64encode(bytes("admin:…", "utf-8"))`: the encoder around the conversion)
+    encoder = (
+        frame.callee if frame.callee not in ("bytes", "bytearray") or len(frames) < 2 else frames[-2].callee
+    )
+    if (
+        encoder.endswith(_ENCODERS)
+        and positional
+        and frame.element == 0
+        and _USER_AND_PASSWORD.fullmatch(inner)
+    ):
         return True  # what Basic authentication encodes: `b64encode(b"admin:…")`, whatever it is named
     name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
     after_key = positional and frame.secret_key_at == frame.element - 1 and not inner.startswith("-")

@@ -686,7 +686,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _JOINED_USERINFO.sub(lambda m: m.group(1) + MASK, text)
         text = _JOINED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
         text = _JOINED_PASSWORD_END.sub(lambda m: m.group(1) + MASK, text)
-    if "b64encode" in text:  # what Basic authentication encodes: `b64encode(b"admin:…")`
+    if (
+        "b64encode" in text or "encodebytes" in text
+    ):  # what Basic authentication encodes: `b64encode(b"admin:…")`
         text = _B64_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
         text = _B64_JOINED_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
     lowered = text.lower()
@@ -708,12 +710,18 @@ _JOINED_PASSWORD_END = re.compile(
 _JOINED_PASSWORD = re.compile(
     r"""(://[^\n]{0,300}?:(["'])\s*\+\s*[rRbBuUfF]{0,2}(["']))(?!\*\*\*)[^"'\s@]{1,500}(?=\3\s*\+\s*[rRbBuUfF]{0,2}["']@)"""
 )
+# (a user: `admin`, `me@example.com`, `{user}`; not a URI's scheme nor a header's name)
+_BASIC_USER = (
+    r"""(?!(?i:urn|mailto|data|tel|sip|content-type|content-length):)"""
+    r"""(?:\{[^{}\s"']{1,64}\}|[^"'\s:{}/]{1,64})"""
+)
 _B64_CREDENTIALS = re.compile(
-    r"""(b64encode\(\s*[rRbBuU]{0,2}(["'])(?![uU][rR][nN]:)[^"'\s:{}/.]{1,64}:)(?!\*\*\*|/)[^"'\s{}]{1,500}(?=\2)"""
+    rf"""((?:b64encode|encodebytes)\(\s*(?:bytes\(\s*)?[rRbBuUfF]{{0,2}}(["']){_BASIC_USER}:)"""
+    r"""(?!\*\*\*|/|\d+\2)[^"'\s{}]{1,500}(?=\2)"""
 )
 # ... and Basic's user and password joined by `+`: `b64encode(b"admin:" + b"…")`
 _B64_JOINED_CREDENTIALS = re.compile(
-    r"""(b64encode\(\s*\(?\s*[rRbBuU]{0,2}(["'])(?![uU][rR][nN]:)[^"'\s:{}/.]{1,64}:\2\s*\+\s*[rRbBuU]{0,2}(["']))"""
+    rf"""((?:b64encode|encodebytes)\(\s*\(?\s*[rRbBuUfF]{{0,2}}(["']){_BASIC_USER}:\2\s*\+\s*[rRbBuUfF]{{0,2}}(["']))"""
     r"""(?!\*\*\*)[^"'\s{}]{1,500}(?=\3)"""
 )
 

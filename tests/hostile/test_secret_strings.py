@@ -54,6 +54,12 @@ from tests.hostile._project import project, run
         ('PASSWORD_V2 = "S3cret"', 'PASSWORD_V2 = "***"'),
         ('ADMIN_PASSWORDS = {"admin": "S3cret"}', 'ADMIN_PASSWORDS = {"admin": "***"}'),
         ('PASSWORDS = ["S3cret"]', 'PASSWORDS = ["***"]'),
+        # run 92a/07: Basic's user an e-mail address or a field, through bytes(), encodebytes
+        ('h = base64.b64encode(b"me@example.com:S3cret-ATATT")', 'h = base64.b64encode(b"***")'),
+        ('h = b64encode(b"first.last:S3cret")', 'h = b64encode(b"***")'),
+        ('h = b64encode(f"{user}:S3cret".encode())', 'h = b64encode(f"***".encode())'),
+        ('h = b64encode(bytes("admin:S3cret", "utf-8"))', 'h = b64encode(bytes("***", "utf-8"))'),
+        ('h = base64.encodebytes(b"admin:S3cret")', 'h = base64.encodebytes(b"***")'),
         # run 92a/03: numbered or suffixed names wherever a name stands
         ('monkeypatch.setenv("DB_PASSWORD_2", "S3cret")', 'monkeypatch.setenv("DB_PASSWORD_2", "***")'),
         ('monkeypatch.setenv("API_KEY_12345", "S3cret")', 'monkeypatch.setenv("API_KEY_12345", "***")'),
@@ -213,6 +219,10 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'x = b64encode(b"hello world")',
         'x = b64encode(b"https://example.com/a")',  # run 91a/09: a URL, a URN are no credentials
         'x = b64encode(b"urn:uuid:1234")',
+        'x = b64encode(b"mailto:support@example.com")',  # (run 92a/10: a URI, a header line, a port)
+        'x = b64encode(b"Content-Type:text/plain")',
+        'x = b64encode(b"example.com:8080")',
+        'x = b64encode(f"{user}:{password}".encode())',
         'weak = ["password", "password123", "admin123"]',  # values named like secrets, in a list
         'check("service-token-12345", "kept")',  # a token's name as an argument
         'pairs = [("DB_PASSWORD", "DB_USER")]',  # a pair of names, of a name and a message
