@@ -1185,12 +1185,22 @@ class _Gatherer:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self._environment_test(test.operand)
             return None if inner is None else (inner[0], not inner[1])
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+            # `"X" not in os.environ or not os.environ["X"]`: unset either way, of one variable
+            tests = [self._environment_test(value) for value in test.values]
+            keys = {self._key_text(found[0]) for found in tests if found is not None}
+            unset = all(found is not None and not found[1] for found in tests)
+            return (tests[0][0], False) if unset and len(keys) == 1 and tests[0] is not None else None
         test = constant_last(test)
         present = True
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             op, against = test.ops[0], test.comparators[0]
             if isinstance(op, (ast.In, ast.NotIn)) and self._environ(against):
                 return test.left, isinstance(op, ast.In)
+            elements = against.elts if isinstance(against, (ast.Tuple, ast.List, ast.Set)) else []
+            empties = bool(elements) and all(map(_empty, elements))
+            if isinstance(op, (ast.In, ast.NotIn)) and empties and self.is_config_read(test.left):
+                return self._read_key(test.left)[0], isinstance(op, ast.NotIn)  # `read in (None, "")`
             if not (isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)) and _empty(against)):
                 return None
             test, present = test.left, isinstance(op, (ast.IsNot, ast.NotEq))

@@ -267,6 +267,12 @@ FALLBACKS = {
     "bw": 'import os\nDEFAULTS = {"X": "http://localhost:8000/"}\nAPI_URL = os.getenv("X", DEFAULTS.get("X"))\n',
     # run 91b/16: the same through a project's own environment wrapper
     "bu": 'env = get_env()\nif not env.get("X_URL"):\n    env.set("X_URL", "http://localhost:8000/")\n',
+    # run 92b/10: unset either way, or empty by a membership test
+    "ca": (
+        'import os\nif "X_URL" not in os.environ or not os.environ["X_URL"]:\n'
+        '    os.environ["X_URL"] = "http://localhost:8000/"\n'
+    ),
+    "cb": 'import os\nif os.getenv("X_URL") in (None, ""):\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     # run 92b/02 (netra's main.py): the wrapper under another name
     "bv": (
         'env_manager = get_env()\nif not env_manager.get("X_URL"):\n'
@@ -301,6 +307,11 @@ NOT_FALLBACKS = {  # an `if` that gives the name a URL where no read came just b
     "env1": 'import os\nif "A_URL" not in os.environ:\n    os.environ["B_URL"] = "http://localhost:8000/"\n',
     "env2": 'import os\nif "X_URL" in os.environ:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "env4": 'import os\nif "A_URL" not in os.environ:\n    os.environ.update(B_URL="http://localhost:8000/")\n',
+    "env6": (
+        'import os\nif "A_URL" not in os.environ or not os.environ["B_URL"]:\n'
+        '    os.environ["A_URL"] = "http://localhost:8000/"\n'
+    ),
+    "env7": 'import os\nif os.getenv("X_URL") not in (None, ""):\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "env5": 'import os\nKEY = "A_URL"\nif KEY not in os.environ:\n    os.environ["B_URL"] = "http://localhost:8000/"\n',
     "env3": 'import os\nif os.getenv("X_URL") == "":\n    pass\nelse:\n    os.environ["X_URL"] = "http://localhost:8000/"\n',
     "a": 'import os\nAPI_URL = os.getenv("X")\nAPI_URL = compute()\nif not API_URL:\n    API_URL = "http://localhost:8000/"\n',
