@@ -6,7 +6,8 @@ concept: the words of the class name, in order, after expanding
 abbreviations (`DB` → database, `Conn` → connection, `Mgr` → manager, `Cfg` →
 config, `Repo` → repository…) and dropping qualifiers (`Unified`, `Base`,
 `Async`, `Legacy`, `New`, `V2`… (not `Fixed` or `Global`, a kind or a scope:
-`FixedWindowRateLimiter`, `GlobalRateLimiter`; a version only between classes that are no
+`FixedWindowRateLimiter`, `GlobalRateLimiter`, nor `Primary` or `Master`, a role or a kind:
+`PrimaryDatabaseClient`, `MasterKeyManager`; a version only between classes that are no
 API schemas: `AgentExecuteV2Request` beside `AgentExecuteRequest` is another
 version's contract); not `Default`, which names a thing of its
 own: `DefaultLogTableSettings` holds the default log table). Two classes implement one concept when
@@ -108,6 +109,12 @@ VALID = [
                 "class SlidingWindowRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
                 "class GlobalRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
                 "class UserRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
+            ),
+            _APP + "roles.py": (  # roles and kinds: `Primary`, `Master` are words of them too
+                "class PrimaryDatabaseClient:\n    def query(self): ...\n    def execute(self): ...\n"
+                "class ReplicaDatabaseClient:\n    def query(self): ...\n    def execute(self): ...\n"
+                "class MasterKeyManager:\n    def rotate(self): ...\n    def wrap(self): ...\n"
+                "class KeyManager:\n    def get(self): ...\n    def put(self): ...\n"
             ),
             _APP + "collectors.py": (
                 "class MetricsCollector:\n    def record_latency(self): ...\n    def flush(self): ...\n"

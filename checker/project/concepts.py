@@ -76,8 +76,6 @@ QUALIFIERS = frozenset(
         "optimized",
         "robust",
         "advanced",
-        "master",
-        "primary",
         "canonical",
         "real",
         "actual",
@@ -88,8 +86,10 @@ QUALIFIERS = frozenset(
     }
 )
 # Not qualifiers: `fixed` and `global` (`FixedWindowRateLimiter`, `GlobalRateLimiter`: a kind
-# of limit, a scope), and `default`, which names a thing of its own (`DefaultLogTableSettings`, the
-# settings of the default log table, beside `LogTableSettings`); a class so named matches
+# of limit, a scope), `primary` and `master` (`PrimaryDatabaseClient` beside
+# `ReplicaDatabaseClient`: a role; `MasterKeyManager`: a kind of key), and `default`, which
+# names a thing of its own (`DefaultLogTableSettings`, the settings of the default log table,
+# beside `LogTableSettings`); a class so named matches
 # another only as one word added, with methods in common.
 _VERSION = re.compile(r"v\d+")
 NEGATIONS = frozenset({"non", "no", "not", "un", "without"})
