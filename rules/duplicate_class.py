@@ -77,6 +77,9 @@ VALID = [
             ),
             _APP + "ports.py": "class Storage: ...\n",
             _APP + "adapters.py": "from app.ports import Storage as _Storage\nclass Storage(_Storage): ...\n",
+            _APP + "ports2/__init__.py": "from .cache import Cache as CachePort\n",  # (an alias given there)
+            _APP + "ports2/cache.py": "class Cache: ...\n",
+            _APP + "cache_adapter.py": "from app.ports2 import CachePort\nclass Cache(CachePort): ...\n",
             _APP + "sub/__init__.py": "",
             _APP + "sub/ports.py": "class Reader: ...\n",
             _APP + "sub/impl.py": "from . import ports\nclass Reader(ports.Reader): ...\n",

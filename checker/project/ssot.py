@@ -277,6 +277,13 @@ def _file_sites(project: Project, path: str) -> FileSites:
             extends = path  # `class Client(Client)`: the class above, extended in place
         elif same:  # (through a package's `__init__` that re-exports it too)
             extends = project.base_class(path, same[0])[0]
+        else:  # (under an alias a package's `__init__` gives it: `from .storage import Storage as Port`)
+            imported = [b for b in c.bases if project.files.binders(path).get(b.partition(".")[0])]
+            for base in imported:
+                found, name = project.base_class(path, base)
+                if found is not None and name == c.name:
+                    extends = found
+                    break
         ancestors, walked = project.ancestry(path, c.name)
         read.update(walked)
         classes.append(
