@@ -136,6 +136,23 @@ VALID = [
                 except ValueError:
                     pass
                 await conns.close()
+
+        async def pooled_else(conns):
+            collected = False
+            try:
+                yield conns
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                try:
+                    conns.flush()
+                except ValueError:
+                    pass
+                else:
+                    if collected:
+                        raise  # (the `else` runs outside the handlers: nothing below runs)
+                await conns.close()
     """),
     example("""
         from typing import AsyncGenerator
@@ -248,6 +265,8 @@ VALID = [
 ]
 INVALID = [
     example("""
+        import contextlib
+
         class Skip(Exception): ...
 
         async def caught(conn):
@@ -278,6 +297,19 @@ INVALID = [
                         raise KeyError("x")
                 except LookupError:  # (a KeyError is a LookupError)
                     pass
+                await conn.close()  # expect: ASY004
+
+        async def suppressed(conn):
+            collected = False
+            try:
+                yield conn
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                with contextlib.suppress(RuntimeError):
+                    if collected:
+                        raise RuntimeError("collected")  # (swallowed: the code below still runs)
                 await conn.close()  # expect: ASY004
     """),
     example("""

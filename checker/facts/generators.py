@@ -463,15 +463,23 @@ def _statement_run(
         branches = branches or [statement.body if verdict else statement.orelse]
         every_way = True
     elif isinstance(statement, ast.With):
-        headers, branches, every_way = [item.context_expr for item in statement.items], [statement.body], True
+        headers, branches = [item.context_expr for item in statement.items], [statement.body]
+        every_way = not any(
+            _suppresses(item.context_expr) for item in statement.items
+        )  # (a `raise` may end there)
     elif isinstance(statement, TRIES):
         found, left = _first_run(statement.body, flags, awaits, rebound)
         if found is not None:
             return found, left
-        for part in (*(h.body for h in statement.handlers), statement.orelse):
+        for part in (h.body for h in statement.handlers):
             found, _ = _first_run(part, flags, awaits, rebound)
             if found is not None:
                 return found, False
+        found, else_left = _first_run(statement.orelse, flags, awaits, rebound)
+        if found is not None:
+            return found, False
+        if not left:  # (the body ran to its end: the `else` runs, and its own handlers catch nothing there)
+            left = else_left
         inside = list(own_nodes(statement.body)) if left and statement.handlers else []
         if (
             inside
@@ -502,6 +510,11 @@ def _statement_run(
         if found is not None:
             return found, False
     return None, every_way and all(left for _, left in results)
+
+
+def _suppresses(manager: ast.expr) -> bool:
+    """Is a ``with``'s manager ``contextlib.suppress(...)``, which swallows what its body raises?"""
+    return isinstance(manager, ast.Call) and (dotted(manager.func) or "").rsplit(".", 1)[-1] == "suppress"
 
 
 def _may_catch(handlers: Sequence[ast.ExceptHandler], raised: ast.Raise) -> bool:
