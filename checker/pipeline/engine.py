@@ -197,7 +197,10 @@ def _through_links(root: Path, include: IncludeFact) -> IncludeFact:
     shared.txt`` with ``shared.txt -> ../requirements.shared.txt``: the shared file), so one
     file is never two. A link that leads outside is left to be refused by its own path. Any
     folder on the path may be the link (``-r linked/reqs/base.txt``, ``linked -> ../common``)."""
-    resolved = resolved_path(root, include.target)
+    try:
+        resolved = resolved_path(root, include.target)
+    except ValueError:  # a NUL, a lone surrogate: a name the system refuses, as its reading will say
+        return include
     if resolved is None or resolved in (".", include.target):
         return include
     return replace(include, target=resolved)
