@@ -53,6 +53,7 @@ from tests.hostile._project import project, run
         ('DB_PASSWORD2 = "S3cret"', 'DB_PASSWORD2 = "***"'),
         ('PASSWORD_V2 = "S3cret"', 'PASSWORD_V2 = "***"'),
         ('ADMIN_PASSWORDS = {"admin": "S3cret"}', 'ADMIN_PASSWORDS = {"admin": "***"}'),
+        ('weak_passwords = ["123456", "Pass123", "password123!"]', 'weak_passwords = ["***", "***", "***"]'),
         ('PASSWORDS = ["S3cret"]', 'PASSWORDS = ["***"]'),
         # run 92a/07: Basic's user an e-mail address or a field, through bytes(), encodebytes
         ('h = base64.b64encode(b"me@example.com:S3cret-ATATT")', 'h = base64.b64encode(b"***")'),
@@ -224,6 +225,7 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'x = b64encode(b"example.com:8080")',
         'x = b64encode(f"{user}:{password}".encode())',
         'weak = ["password", "password123", "admin123"]',  # values named like secrets, in a list
+        'ok = verify_password("securepassword123", candidate)',  # (run 92a/03: digits glued on: a value)
         'check("service-token-12345", "kept")',  # a token's name as an argument
         'pairs = [("DB_PASSWORD", "DB_USER")]',  # a pair of names, of a name and a message
         'required = [("jwt_secret", "JWT secret is required"), ("SERVICE_SECRET", "service_secret")]',
