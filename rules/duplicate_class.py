@@ -79,6 +79,9 @@ VALID = [
             _APP + "adapters.py": "from app.ports import Storage as _Storage\nclass Storage(_Storage): ...\n",
             _APP + "ports2/__init__.py": "from .cache import Cache as CachePort\n",  # (an alias given there)
             _APP + "ports2/cache.py": "class Cache: ...\n",
+            _APP + "ports3/__init__.py": "from .queue import *\n",  # (a star re-export)
+            _APP + "ports3/queue.py": "class Queue: ...\n",
+            _APP + "queue_adapter.py": "from app import ports3\nclass Queue(ports3.Queue): ...\n",
             _APP + "cache_adapter.py": "from app.ports2 import CachePort\nclass Cache(CachePort): ...\n",
             _APP + "sub/__init__.py": "",
             _APP + "sub/ports.py": "class Reader: ...\n",

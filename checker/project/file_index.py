@@ -54,6 +54,11 @@ class FileIndex:
         return found
 
     @_per_file
+    def star_imports(self, facts: FileFacts) -> List[ImportFact]:
+        """The module-level ``from x import *`` of the file, in file order."""
+        return [fact for fact in facts.imports if "*" in fact.names and not fact.nested]
+
+    @_per_file
     def bindings(self, facts: FileFacts) -> Dict[str, List[Tuple[ImportFact, str]]]:
         """The imports that bind each local name, in file order, each with what it binds the
         name to (``from a import b as c``: ``b``)."""

@@ -57,8 +57,26 @@ def reexported(
     for _ in range(MAX_HOPS):
         if place is None or defines(*place):
             return place
-        further = import_target(layout, files, *place)
+        further = import_target(layout, files, *place) or _through_star(layout, files, place, defines)
         if further is None or further == place:
             return place
         place = further
     return place
+
+
+def _through_star(
+    layout: Layout, files: FileIndex, place: Tuple[str, str], defines: Callable[[str, str], bool]
+) -> Optional[Tuple[str, str]]:
+    """Where a ``from .storage import *`` of ``place``'s file takes its name from: the first
+    module so imported that defines it or imports it in turn."""
+    path, name = place
+    head = name.partition(".")[0]
+    for fact in files.star_imports(path):
+        module = layout.module_file(path, fact.module, fact.level)
+        if (
+            module is not None
+            and module != path
+            and (defines(module, name) or head in files.bindings(module))
+        ):
+            return module, name
+    return None
