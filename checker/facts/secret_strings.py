@@ -391,7 +391,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     # `("JWT_SECRET", "jwt_secret")`, `("jwt_secret", "JWT secret is required")`: no value
     named_pair = _ENV_NAME.fullmatch(inner) or _LOWER_WORD.fullmatch(inner) or " " in inner
     # (in a list or a call's parentheses, or alone: `creds = ("password", "…")`, `return (…)`)
-    pair = pair and (len(frames) == 2 or frames[-2].bracket in "[(") and not named_pair
+    pair = pair and (len(frames) == 2 or frames[-2].bracket in "[({") and not named_pair
     if after_key and (frame.callee or frame.secret_key_option or pair) and not destination:
         # a call's argument after a secret's name (`setenv("DB_PASSWORD", "…")`), a list's
         # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret

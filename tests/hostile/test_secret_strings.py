@@ -54,6 +54,9 @@ from tests.hostile._project import project, run
         ('PASSWORD_V2 = "S3cret"', 'PASSWORD_V2 = "***"'),
         ('ADMIN_PASSWORDS = {"admin": "S3cret"}', 'ADMIN_PASSWORDS = {"admin": "***"}'),
         ('weak_passwords = ["123456", "Pass123", "password123!"]', 'weak_passwords = ["***", "***", "***"]'),
+        # run 92a/08: a bare pair as a dict's value or a set's element
+        ('x = {"creds": ("password", "S3cret-9x")}', 'x = {"creds": ("password", "***")}'),
+        ('x = {("password", "S3cret-9x")}', 'x = {("password", "***")}'),
         ('PASSWORDS = ["S3cret"]', 'PASSWORDS = ["***"]'),
         # run 92a/07: Basic's user an e-mail address or a field, through bytes(), encodebytes
         ('h = base64.b64encode(b"me@example.com:S3cret-ATATT")', 'h = base64.b64encode(b"***")'),
