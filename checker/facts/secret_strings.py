@@ -367,7 +367,8 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     inner = _inner(literal)
     positional = frame.label is None
     # (a name in a list of them: `["JWT_SECRET_STAGING"]`, `["jwt-secret-key"]`)
-    listed_name = frame.secrets and (_LISTED_NAME.fullmatch(inner) is not None or _names_key(inner))
+    # (not a numbered one there: `{"aws": "secret_key_123"}` in `api_keys` is a value)
+    listed_name = frame.secrets and (_LISTED_NAME.fullmatch(inner) is not None or _names_key(inner, False))
     if (frame.secrets and not listed_name) or (frame.auth_pair and positional and frame.element == 1):
         return not _shows_nothing(inner)  # (a dict key is not judged)
     if frame.label == "default" and frame.callee and frame.secret_key_at == 0:
@@ -485,11 +486,11 @@ def _names_secrets(name: str) -> bool:
     return stem[-1:] in "sS" and not ends_as_secret_name(stem) and _names_a_secret_strictly(stem[:-1])
 
 
-def _names_key(inner: str) -> bool:
+def _names_key(inner: str, numbers: bool = True) -> bool:
     """Is a string's text a secret's name (``"DB_PASSWORD"``, ``"--password"``, ``"jwt-secret-key"``)?"""
     # (numbered as a name or an option is, `API_KEY_12345`, `--password-2`; not a token's value
     # spelt with dashes, `"service-token-12345"`, nor a password with digits, `"Pass123"`)
-    numbered = (inner[:1] == "-" or "-" not in inner) and _GLUED_NUMBER.search(inner) is None
+    numbered = numbers and (inner[:1] == "-" or "-" not in inner) and _GLUED_NUMBER.search(inner) is None
     return _NAME_LIKE.fullmatch(inner) is not None and ends_as_secret_name(inner, numbered)
 
 

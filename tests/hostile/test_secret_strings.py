@@ -56,6 +56,7 @@ from tests.hostile._project import project, run
         ('weak_passwords = ["123456", "Pass123", "password123!"]', 'weak_passwords = ["***", "***", "***"]'),
         # run 92a/08: a bare pair as a dict's value or a set's element
         ('x = {"creds": ("password", "S3cret-9x")}', 'x = {"creds": ("password", "***")}'),
+        ('x = {"api_keys": {"aws": "secret_key_123"}}', 'x = {"api_keys": {"aws": "***"}}'),
         ('x = {("password", "S3cret-9x")}', 'x = {("password", "***")}'),
         ('PASSWORDS = ["S3cret"]', 'PASSWORDS = ["***"]'),
         # run 92a/07: Basic's user an e-mail address or a field, through bytes(), encodebytes
