@@ -401,7 +401,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     looked_up = frame.subscript or (positional and frame.element == 0 and lookup)  # a key's place
     # a secret's name (`"DB_PASSWORD"`, `"--password"`), but not a value named like one where a
     # value goes (`set_password("mysecretpassword")`, `DB_PASSWORD = "supersecret"`)
-    named = name_like and _names_key(inner)
+    named = name_like and _names_key(_FIELD.sub("x", inner))  # (`f"{env}-oauth-client-secret"` too)
     if named and (
         looked_up or _ENV_NAME.fullmatch(inner) or inner[:1] == "-" or not _verdict(frame, statement)
     ):

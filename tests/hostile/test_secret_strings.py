@@ -57,6 +57,10 @@ from tests.hostile._project import project, run
         # run 92a/08: a bare pair as a dict's value or a set's element
         ('x = {"creds": ("password", "S3cret-9x")}', 'x = {"creds": ("password", "***")}'),
         ('x = {"api_keys": {"aws": "secret_key_123"}}', 'x = {"api_keys": {"aws": "***"}}'),
+        (
+            'env.set(key, f"{env}-oauth-client-secret", "S3cret")',
+            'env.set(key, f"{env}-oauth-client-secret", "***")',
+        ),
         ('x = {("password", "S3cret-9x")}', 'x = {("password", "***")}'),
         ('PASSWORDS = ["S3cret"]', 'PASSWORDS = ["***"]'),
         # run 92a/07: Basic's user an e-mail address or a field, through bytes(), encodebytes
