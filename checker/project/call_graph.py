@@ -48,7 +48,7 @@ from typing import (
 )
 
 from archcheck.facts.names import ANY_ATTRIBUTE, qualify
-from archcheck.model import CallFacts, DefFact, Location, LoopEntryFact
+from archcheck.model import CallFacts, DefFact, ImportKind, Location, LoopEntryFact
 from archcheck.project.file_index import FileIndex
 from archcheck.project.imported_names import MAX_HOPS, import_target, reexported
 from archcheck.project.layout import Layout, ResolvedImport, Unit
@@ -152,6 +152,9 @@ class CallGraph:
                     self.entries.setdefault((path, entry.function), entry)
         self.loaded: Set[str] = set()  # files whose call facts are in ``defs``
         self.processed: Set[str] = set()  # files whose calls are resolved into edges
+        self._package_binders: Dict[
+            str, Set[str]
+        ] = {}  # package -> files binding it (``_package_importers``)
         self.edges: Dict[Node, Dict[Node, Edge]] = {}  # callee -> caller -> the call
         self.out: Dict[Node, Set[Node]] = {}  # caller -> callees
         self.plain: Set[Tuple[Node, Node]] = set()  # (caller, callee) called at least once not awaited
@@ -198,18 +201,46 @@ class CallGraph:
         for node in sorted(n for path in todo for n in self.functions_in.get(path, ())):
             self._add_calls(node)
 
-    def _importers(self, path: str, seen: Set[str]) -> Iterator[str]:
-        """Files importing ``path``, or a package above it (``import pkg`` reaches ``pkg.mod.f``),
-        sorted; the packages in ``seen`` (whose importers were given before) are not given again
-        and each package given joins it: a thousand modules of one package hand out its
-        importers once, not a thousand times."""
-        groups = [self.importers.get(path, set())]
+    def _importers(self, path: str) -> Set[str]:
+        """Files importing ``path``, or binding a package above it to a name (``import pkg``
+        reaches ``pkg.mod.f``, ``from pkg import sub`` reaches ``sub.mod.f``; ``from pkg import
+        settings`` reaches nothing below ``pkg``)."""
+        found = set(self.importers.get(path, ()))
         parent = posixpath.dirname(path)
-        while parent and parent not in seen:
-            seen.add(parent)
-            groups += [self.importers.get(parent, set()), self.importers.get(parent + "/__init__.py", set())]
+        if path.endswith("/__init__.py"):  # (its package's own importers import it)
+            found |= self.importers.get(parent, set())
             parent = posixpath.dirname(parent)
-        return iter(sorted(set().union(*groups)))
+        while parent:
+            found |= self._package_importers(parent)
+            parent = posixpath.dirname(parent)
+        return found
+
+    def _package_importers(self, package: str) -> Set[str]:
+        """The files that bind ``package`` itself to a name, once per package: a thousand modules
+        of a package each asking for the files that import the package for something else
+        (``from app import settings``) was N²."""
+        found = self._package_binders.get(package)
+        if found is None:
+            init = posixpath.join(package, "__init__.py")
+            candidates = self.importers.get(package, set()) | self.importers.get(init, set())
+            found = {c for c in candidates if self._binds_package(c, (package, init))}
+            self._package_binders[package] = found
+        return found
+
+    def _binds_package(self, path: str, package: Tuple[str, str]) -> bool:
+        """Does an import of ``path`` bind the package (its folder or ``__init__``) to a name:
+        ``import app.jobs`` (``app`` and what is below it), ``from app import jobs``?"""
+        for imports in self.files.bindings(path).values():
+            for fact, bound in imports:
+                if fact.kind is ImportKind.IMPORT:
+                    parts = fact.module.split(".")
+                    modules = [".".join(parts[: size + 1]) for size in range(len(parts))]
+                    level = 0
+                else:
+                    modules, level = [f"{fact.module}.{bound}" if fact.module else bound], fact.level
+                if any(self.layout.module_file(path, module, level) in package for module in modules):
+                    return True
+        return False
 
     def _callers_of(self, nodes: Collection[Node]) -> None:
         """Make the edges into ``nodes`` complete: process every file that may call one of them."""
@@ -223,16 +254,11 @@ class CallGraph:
         for path, qualname in nodes:  # (and the module's own name: a package re-exports it too)
             stem = posixpath.basename(posixpath.dirname(path) if path.endswith("/__init__.py") else path)
             heads.setdefault(path, set()).update({qualname.split(".", 1)[0], stem.removesuffix(".py")})
-        # the defining files of one unit, together: one walk through their importers, not one each
-        # (a thousand modules of a package each walking the package's importers was N²)
-        by_owner: Dict[Optional[Unit], List[str]] = {}
-        for path in names:
-            by_owner.setdefault(self.layout.owner(path), []).append(path)
         wanted: Dict[str, List[FrozenSet[str]]] = {}  # candidate caller file -> the names it may call
-        for owner, paths in by_owner.items():
-            written = set().union(*(names[path] for path in paths))
-            bound = written.union(*(heads[path] for path in paths))
-            reach = self._reach(paths, owner, bound, written)
+        for path, found in names.items():
+            owner = self.layout.owner(path)
+            written = set(found)
+            reach = self._reach(path, owner, written | heads[path], written)
             shared = frozenset(written)  # (one set for every candidate: a copy each was N²)
             for candidate in reach:
                 # a processed file's calls are all edges already: no need to read it again
@@ -241,22 +267,19 @@ class CallGraph:
         if wanted:
             self._process(self.source.mentioning(wanted))
 
-    def _reach(
-        self, paths: Sequence[str], owner: Optional[Unit], bound: Set[str], written: Set[str]
-    ) -> Set[str]:
-        """The files of ``owner`` that may name something of ``paths``: ``paths``, their importers,
+    def _reach(self, path: str, owner: Optional[Unit], bound: Set[str], written: Set[str]) -> Set[str]:
+        """The files of ``owner`` that may name something of ``path``: ``path``, its importers,
         and the importers of each importer that imports one of the ``bound`` names itself (a
         re-export: ``app/api/__init__.py``'s ``from app.helpers import run_sync``), through
         ``MAX_HOPS`` of them. Only re-exporters are followed further: a thousand files that import
         the package's ``__init__`` for something else cost one look each, not a thousand. The
         names a re-export binds under an alias join ``bound`` and ``written``."""
-        reach, frontier = set(paths), sorted(paths)
-        seen: Set[str] = set()  # packages whose importers were looked at
+        reach, frontier = {path}, [path]
         for _ in range(MAX_HOPS + 1):  # (the caller's own file is one step past the last re-export)
             further = []
             for imported in frontier:
-                for candidate in self._importers(imported, seen):
-                    if candidate in reach or self.layout.owner(candidate) != owner:
+                for candidate in sorted(self._importers(imported) - reach):
+                    if self.layout.owner(candidate) != owner:
                         continue
                     reach.add(candidate)
                     rebound = self._rebinds(candidate, bound)
