@@ -152,9 +152,12 @@ class CallGraph:
                     self.entries.setdefault((path, entry.function), entry)
         self.loaded: Set[str] = set()  # files whose call facts are in ``defs``
         self.processed: Set[str] = set()  # files whose calls are resolved into edges
-        self._package_binders: Dict[
-            str, Set[str]
-        ] = {}  # package -> files binding it (``_package_importers``)
+        # package -> files binding it (``_package_importers``); re-exporter -> its importers by
+        # name, and those importing all of it (``_importers_of``)
+        self._package_binders: Dict[str, Set[str]] = {}
+        self._binding_index: Dict[str, Tuple[Dict[str, Set[str]], Set[str]]] = {}
+        self._rebind_index: Dict[str, Dict[str, Set[str]]] = {}  # file -> imported name -> locals
+        self._imports_by_file: Dict[str, Tuple[Dict[str, Set[str]], Set[str]]] = {}
         self.edges: Dict[Node, Dict[Node, Edge]] = {}  # callee -> caller -> the call
         self.out: Dict[Node, Set[Node]] = {}  # caller -> callees
         self.plain: Set[Tuple[Node, Node]] = set()  # (caller, callee) called at least once not awaited
@@ -214,6 +217,68 @@ class CallGraph:
             found |= self._package_importers(parent)
             parent = posixpath.dirname(parent)
         return found
+
+    def _importers_of(self, path: str, names: Set[str]) -> Set[str]:
+        """``_importers`` of a re-exporting file that may name one of ``names`` through it: those
+        importing one of them from it, or it as a whole (``import app.api``, a star), found by
+        an index built once per file: N modules' functions re-exported by one ``__init__`` and
+        each imported from there by its own file looked at every importer for each (N²)."""
+        index = self._binding_index.get(path)
+        if index is None:
+            index = self._binding_index[path] = self._index_importers(path)
+        by_name, whole = index
+        found = set(whole)
+        for name in names:
+            found |= by_name.get(name, set())
+        parent = posixpath.dirname(posixpath.dirname(path) if path.endswith("/__init__.py") else path)
+        while parent:
+            found |= self._package_importers(parent)
+            parent = posixpath.dirname(parent)
+        return found
+
+    def _index_importers(self, path: str) -> Tuple[Dict[str, Set[str]], Set[str]]:
+        """The direct importers of ``path`` by each name they import from it, and those that
+        import it as a whole (as a module, by a star, or by nothing this can read)."""
+        targets = {path}
+        direct = set(self.importers.get(path, ()))
+        if path.endswith("/__init__.py"):
+            targets.add(posixpath.dirname(path))
+            direct |= self.importers.get(posixpath.dirname(path), set())
+        by_name: Dict[str, Set[str]] = {}
+        whole: Set[str] = set()
+        for importer in direct:
+            names, whole_of = self._from_imports(importer)
+            found = [name for target in targets for name in names.get(target, ())]
+            for name in found:
+                by_name.setdefault(name, set()).add(importer)
+            if not found or targets & whole_of:
+                whole.add(importer)  # (`import app.api`: it and all below, by attributes)
+        return by_name, whole
+
+    def _from_imports(self, path: str) -> Tuple[Dict[str, Set[str]], Set[str]]:
+        """What ``path``'s from-imports take from each file (its names), and the files it imports
+        whole (by a star, or by a plain ``import``, the packages on the way too); each import
+        resolved once per file."""
+        known = self._imports_by_file.get(path)
+        if known is None:
+            names: Dict[str, Set[str]] = {}
+            whole: Set[Optional[str]] = set()
+            for fact in self.facts[path].imports if path in self.facts else ():
+                if fact.kind is ImportKind.FROM and "*" in fact.names:
+                    whole.add(self.layout.module_file(path, fact.module, fact.level))
+                elif fact.kind is ImportKind.IMPORT:
+                    parts = fact.module.split(".")
+                    whole.update(
+                        self.layout.module_file(path, ".".join(parts[: n + 1])) for n in range(len(parts))
+                    )
+            for imports in self.files.bindings(path).values():
+                for fact, bound in imports:
+                    if fact.kind is ImportKind.FROM:
+                        source = self.layout.module_file(path, fact.module, fact.level)
+                        if source is not None:
+                            names.setdefault(source, set()).add(bound)
+            known = self._imports_by_file[path] = (names, {w for w in whole if w is not None})
+        return known
 
     def _package_importers(self, package: str) -> Set[str]:
         """The files that bind ``package`` itself to a name, once per package: a thousand modules
@@ -275,10 +340,12 @@ class CallGraph:
         the package's ``__init__`` for something else cost one look each, not a thousand. The
         names a re-export binds under an alias join ``bound`` and ``written``."""
         reach, frontier = {path}, [path]
-        for _ in range(MAX_HOPS + 1):  # (the caller's own file is one step past the last re-export)
+        for hop in range(MAX_HOPS + 1):  # (the caller's own file is one step past the last re-export)
             further = []
             for imported in frontier:
-                for candidate in sorted(self._importers(imported) - reach):
+                # (a re-export's importers: those that import one of the names, or all of it)
+                importers = self._importers(imported) if not hop else self._importers_of(imported, bound)
+                for candidate in sorted(importers - reach):
                     if self.layout.owner(candidate) != owner:
                         continue
                     reach.add(candidate)
@@ -293,12 +360,18 @@ class CallGraph:
         return reach
 
     def _rebinds(self, path: str, names: Set[str]) -> Set[str]:
-        """The names the module-level imports of ``path`` bind to one of ``names``."""
-        return {
-            local
-            for local, imports in self.files.bindings(path).items()
-            if any(not fact.nested and bound.rsplit(".", 1)[-1] in names for fact, bound in imports)
-        }
+        """The names the module-level imports of ``path`` bind to one of ``names``, by an index
+        of the file built once (an ``__init__`` of N re-exports, asked N times, was N²)."""
+        index = self._rebind_index.get(path)
+        if index is None:
+            index = self._rebind_index[path] = {}
+            for local, imports in self.files.bindings(path).items():
+                for fact, bound in imports:
+                    if not fact.nested:
+                        index.setdefault(bound.rsplit(".", 1)[-1], set()).add(local)
+        if len(names) > len(index):
+            return {local for name, locals_ in index.items() if name in names for local in locals_}
+        return {local for name in names for local in index.get(name, ())}
 
     # --- resolution -------------------------------------------------------
 

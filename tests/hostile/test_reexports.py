@@ -165,3 +165,40 @@ def test_the_importers_of_a_package_are_walked_once_for_all_its_modules(
     found = [(path, line) for rule, path, line in findings(root) if rule == "ASY003"]
     assert found == [("svc/app/top.py", 5)]
     assert len(looked) < 3 * len(files), len(looked)  # (each file looked at a few times, not N)
+
+
+def test_the_importers_of_a_re_export_are_looked_up_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 92b/01: N wrappers re-exported by one ``__init__``, each imported from there by its
+    own view: every view was looked at for every wrapper (4,000: 55 s). A re-export's importers
+    are indexed once by the names they import; counted, not timed."""
+    from archcheck.project.call_graph import CallGraph
+
+    files = {
+        "__init__.py": "",
+        "sync.py": "import asyncio\n\n\ndef run_sync(coro):\n    return asyncio.run(coro)\n",
+        "wrappers/__init__.py": "".join(f"from .w{i} import wrapper{i}\n" for i in range(300)),
+        "views/__init__.py": "",
+        **{
+            f"wrappers/w{i}.py": f"from app.sync import run_sync\n\n\ndef wrapper{i}(c):\n    return run_sync(c)\n"
+            for i in range(300)
+        },
+        **{
+            f"views/v{i}.py": f"from app.wrappers import wrapper{i}\n\n\ndef view{i}(c):\n    return wrapper{i}(c)\n"
+            for i in range(300)
+        },
+        "top.py": "from app.views.v7 import view7\n\n\nasync def h(c):\n    view7(c)\n",
+    }
+    root = project(tmp_path, files)
+    looked: List[str] = []
+    original = CallGraph._rebinds
+
+    def counted(self: CallGraph, path: str, names: Set[str]) -> Set[str]:
+        looked.append(path)
+        return original(self, path, names)
+
+    monkeypatch.setattr(CallGraph, "_rebinds", counted)
+    found = [(path, line) for rule, path, line in findings(root) if rule == "ASY003"]
+    assert found == [("svc/app/top.py", 5)]
+    assert len(looked) < 4 * len(files), len(looked)
