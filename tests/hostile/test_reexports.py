@@ -139,8 +139,6 @@ def test_the_importers_of_a_package_are_walked_once_for_all_its_modules(
     and each module of a package had the package's importers too (``from app import
     settings`` in every job): N² (4,000: 47 s). A package's importers count only where they
     bind the package itself to a name, found once per package; counted, not timed."""
-    from archcheck.project.call_graph import CallGraph
-
     jobs = {
         f"jobs/j{i}.py": f"from app import settings\nfrom app.sync import run_sync\n\n\ndef job{i}(c):\n"
         "    return run_sync(c) if settings else None\n"
@@ -153,16 +151,8 @@ def test_the_importers_of_a_package_are_walked_once_for_all_its_modules(
         "top.py": "from app.jobs.j7 import job7\n\n\nasync def h(c):\n    job7(c)\n",
         **jobs,
     }
-    root = project(tmp_path, files)
-    looked: List[str] = []
-    original = CallGraph._rebinds
-
-    def counted(self: CallGraph, path: str, names: Set[str]) -> Set[str]:
-        looked.append(path)
-        return original(self, path, names)
-
-    monkeypatch.setattr(CallGraph, "_rebinds", counted)
-    found = [(path, line) for rule, path, line in findings(root) if rule == "ASY003"]
+    looked = _rebinds_looked_at(monkeypatch)
+    found = [(path, line) for rule, path, line in findings(project(tmp_path, files)) if rule == "ASY003"]
     assert found == [("svc/app/top.py", 5)]
     assert len(looked) < 3 * len(files), len(looked)  # (each file looked at a few times, not N)
 
@@ -173,8 +163,6 @@ def test_the_importers_of_a_re_export_are_looked_up_by_name(
     """Run 92b/01: N wrappers re-exported by one ``__init__``, each imported from there by its
     own view: every view was looked at for every wrapper (4,000: 55 s). A re-export's importers
     are indexed once by the names they import; counted, not timed."""
-    from archcheck.project.call_graph import CallGraph
-
     files = {
         "__init__.py": "",
         "sync.py": "import asyncio\n\n\ndef run_sync(coro):\n    return asyncio.run(coro)\n",
@@ -190,7 +178,16 @@ def test_the_importers_of_a_re_export_are_looked_up_by_name(
         },
         "top.py": "from app.views.v7 import view7\n\n\nasync def h(c):\n    view7(c)\n",
     }
-    root = project(tmp_path, files)
+    looked = _rebinds_looked_at(monkeypatch)
+    found = [(path, line) for rule, path, line in findings(project(tmp_path, files)) if rule == "ASY003"]
+    assert found == [("svc/app/top.py", 5)]
+    assert len(looked) < 4 * len(files), len(looked)
+
+
+def _rebinds_looked_at(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """The files the call graph will ask for the names they bind again, one entry per asking."""
+    from archcheck.project.call_graph import CallGraph
+
     looked: List[str] = []
     original = CallGraph._rebinds
 
@@ -199,6 +196,4 @@ def test_the_importers_of_a_re_export_are_looked_up_by_name(
         return original(self, path, names)
 
     monkeypatch.setattr(CallGraph, "_rebinds", counted)
-    found = [(path, line) for rule, path, line in findings(root) if rule == "ASY003"]
-    assert found == [("svc/app/top.py", 5)]
-    assert len(looked) < 4 * len(files), len(looked)
+    return looked
