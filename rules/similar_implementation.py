@@ -110,6 +110,24 @@ VALID = [
                 "class GlobalRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
                 "class UserRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
             ),
+            # a common base and a wrapped class, under aliases a package's `__init__` gives them
+            _APP + "repos/__init__.py": (
+                "from .base import Repository as RepoBase\nfrom .store import DatabaseStore as Store\n"
+            ),
+            _APP
+            + "repos/base.py": "class Repository:\n    def get(self, id): ...\n    def save(self, obj): ...\n",
+            _APP
+            + "repos/store.py": "class DatabaseStore:\n    def read(self): ...\n    def write(self): ...\n",
+            _APP + "repos/users.py": (
+                "from app.repos import RepoBase\n"
+                "class UserRepository(RepoBase):\n    def get(self, id): ...\n    def save(self, obj): ...\n"
+                "class SqlUserRepository(RepoBase):\n    def get(self, id): ...\n    def save(self, obj): ...\n"
+            ),
+            _APP + "repos/facade.py": (
+                "from app.repos import Store as _Impl\n"
+                "class UnifiedDatabaseStore:\n    def __init__(self):\n        self._impl = _Impl()\n"
+                "    def read(self): return self._impl.read()\n    def write(self): return self._impl.write()\n"
+            ),
             _APP + "roles.py": (  # roles and kinds: `Primary`, `Master` are words of them too
                 "class PrimaryDatabaseClient:\n    def query(self): ...\n    def execute(self): ...\n"
                 "class ReplicaDatabaseClient:\n    def query(self): ...\n    def execute(self): ...\n"

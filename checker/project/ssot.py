@@ -135,9 +135,11 @@ class BodyText:
         self,
         source: Optional[CallFactSource],
         bindings: Callable[[str], Mapping[str, Sequence[Tuple[ImportFact, str]]]] = lambda path: {},
+        meant: Callable[[str, str], Optional[str]] = lambda path, local: None,
     ) -> None:
         self.source = source
         self.bindings = bindings  # a file's imports by local name: what `_Impl` stands for
+        self.meant = meant  # the project class an imported name stands for, through re-exports
         self._names: Dict[Tuple[str, Tuple[int, int]], Optional[FrozenSet[str]]] = {}
         self._lines: Dict[str, Optional[List[str]]] = {}
 
@@ -163,7 +165,11 @@ class BodyText:
         aliases = [
             local
             for local, imports in self.bindings(site.path).items()
-            if local != name and any(bound.rsplit(".", 1)[-1] == name for _, bound in imports)
+            if local != name
+            and (
+                any(bound.rsplit(".", 1)[-1] == name for _, bound in imports)
+                or self.meant(site.path, local) == name
+            )
         ]
         lines = self._file_lines(site.path) if aliases else None
         if lines is None:
@@ -175,6 +181,29 @@ class BodyText:
 def own_code(path: str) -> bool:
     """Is ``path`` the unit's own code, not a vendored copy or an example shipped beside it?"""
     return not _NOT_OWN_CODE.match_file(path)
+
+
+def _project_class(project: Project, path: str, local: str) -> Optional[str]:
+    """The name of the project class an imported name of ``path`` stands for, if it is one
+    (``Manager``, an alias a package's ``__init__`` gives ``DatabaseManager``)."""
+    found, name = project.base_class(path, local)
+    return name if found is not None else None
+
+
+def _meant_base(
+    written: str,
+    found: Optional[Tuple[Optional[str], str]],
+    aliases: Mapping[str, str],
+    project: Project,
+    path: str,
+) -> str:
+    """A base as written, named as its imports mean it, ending with the class's own name where
+    it is a class of the project (``RepoBase``, an alias an ``__init__`` gives ``Repository``:
+    ``app.repos.Repository``)."""
+    meant = qualify(written, aliases) or _relative_base(project, path, written) or written
+    if found is not None and found[0] is not None and found[1]:
+        return f"{meant.rsplit('.', 1)[0]}.{found[1]}" if "." in meant else found[1]
+    return meant
 
 
 def _relative_base(project: Project, path: str, written: str) -> Optional[str]:
@@ -217,7 +246,9 @@ def _sites(project: Project) -> Tuple[Sites, Sites]:
 
 def _collect_sites(project: Project) -> Tuple[Sites, Sites]:
     known = project.known_sites
-    text = BodyText(project.call_facts, project.files.bindings)
+    text = BodyText(
+        project.call_facts, project.files.bindings, lambda path, local: _project_class(project, path, local)
+    )
     classes: Sites = {}
     functions: Sites = {}
     for path in sorted(project.facts):
@@ -268,22 +299,18 @@ def _file_sites(project: Project, path: str) -> FileSites:
     for c in facts.classes:
         if c.fallback or acceptable(c.name, patterns) or _by_convention(path, c.name, True):
             continue
-        # `from distutils.command.build import build as _build` makes `_build` mean `build`, and
-        # `from .db import Storage as StorageBase` makes `StorageBase` mean `Storage`
-        bases = tuple(qualify(b, aliases) or _relative_base(project, path, b) or b for b in c.bases)
+        # `from distutils.command.build import build as _build` makes `_build` mean `build`,
+        # `from .db import Storage as StorageBase` makes `StorageBase` mean `Storage`, and so does
+        # an alias a package's `__init__` gives it (`from .storage import Storage as Port`)
+        binders = project.files.binders(path)
+        found = {b: project.base_class(path, b) for b in c.bases if binders.get(b.partition(".")[0])}
+        bases = tuple(_meant_base(b, found.get(b), aliases, project, path) for b in c.bases)
         same = [b for b, meant in zip(c.bases, bases) if meant.rsplit(".", 1)[-1] == c.name]
         extends: Optional[str] = None
-        if same and "." not in same[0] and not project.files.binders(path).get(same[0]):
+        if same and "." not in same[0] and not binders.get(same[0]):
             extends = path  # `class Client(Client)`: the class above, extended in place
         elif same:  # (through a package's `__init__` that re-exports it too)
-            extends = project.base_class(path, same[0])[0]
-        else:  # (under an alias a package's `__init__` gives it: `from .storage import Storage as Port`)
-            imported = [b for b in c.bases if project.files.binders(path).get(b.partition(".")[0])]
-            for base in imported:
-                found, name = project.base_class(path, base)
-                if found is not None and name == c.name:
-                    extends = found
-                    break
+            extends = found[same[0]][0] if same[0] in found else project.base_class(path, same[0])[0]
         ancestors, walked = project.ancestry(path, c.name)
         read.update(walked)
         classes.append(
