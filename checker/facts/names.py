@@ -620,10 +620,10 @@ def deciding_scope(
 
 
 def own_imports(body: Sequence[ast.stmt]) -> Dict[str, List[str]]:
-    """Local name -> the dotted names it may stand for, through the absolute imports of a
-    scope's own code (not of the functions or classes in it), in source order: what a name a
-    scope imports means there, whatever another function imports under that name. Each
-    import of a name is one of its meanings (``try: from asyncio import run`` / ``except
+    """Local name -> the dotted names it may stand for, through the imports of a scope's own
+    code (a relative one's with its leading dots; not of the functions or classes in it), in
+    source order: what a name a scope imports means there, whatever another function imports
+    under that name. Each import of a name is one of its meanings (``try: from asyncio import run`` / ``except
     ImportError: from uvloop import run``: either may be the one that ran)."""
     found: Dict[str, List[str]] = {}
     todo: List[ast.AST] = list(reversed(body))
@@ -633,8 +633,10 @@ def own_imports(body: Sequence[ast.stmt]) -> Dict[str, List[str]]:
         if isinstance(node, ast.Import):
             bound = [pair for alias in node.names for pair in import_alias(alias.name, alias.asname)]
         elif isinstance(node, ast.ImportFrom):
-            if node.module and not node.level:
-                bound = [(a.asname or a.name, f"{node.module}.{a.name}") for a in node.names if a.name != "*"]
+            # (a relative import's meaning keeps its dots: the project's own name, no library's,
+            # which hides what the module imports under that name, `from .runner import run`)
+            module = "." * node.level + (f"{node.module}." if node.module else "")
+            bound = [(a.asname or a.name, f"{module}{a.name}") for a in node.names if a.name != "*"]
         else:
             todo += reversed([s for field in BLOCKS.get(type(node), ()) for s in getattr(node, field)])
         for name, target in bound:

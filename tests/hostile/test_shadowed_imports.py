@@ -94,6 +94,12 @@ rebound = other
 
 async def calls_the_rebound_name():
     rebound()
+
+
+async def imported_relatively(c):  # (run 92b/14: the function's own import, relative)
+    from .runner import run
+
+    return run(c)
 """
 
 STILL_THE_MODULE = """\
