@@ -245,6 +245,17 @@ VALID = [
 ]
 INVALID = [
     Example(
+        {  # a decorated one awaited once and called plainly once: the plain call is the finding
+            _APP + "legacy.py": (
+                "import asyncio\nfrom asgiref.sync import sync_to_async\n\n"
+                "def legacy_call(coro):\n    return asyncio.run(coro)\n\n"
+                "@sync_to_async\ndef fetch(coro):\n    return legacy_call(coro)\n\n"
+                "async def handler(c):\n    await fetch(c)\n"
+                "    return [fetch(x) for x in c]  # expect: ASY003\n"
+            ),
+        }
+    ),
+    Example(
         {
             _APP + "helpers.py": _HELPERS + "\ndef wrapper(coro):\n    return run_sync(coro)\n",
             _APP + "handlers.py": (

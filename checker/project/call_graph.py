@@ -61,6 +61,7 @@ Order = Tuple[Node, int, int]  # which call site made an edge: (caller processed
 class Edge:
     location: Location  # the call inside the caller
     order: Order  # the first call site in source order, over callers in (path, qualname) order
+    awaited: bool = False  # (a call not awaited stands for the pair before an awaited one)
 
 
 class CallFactSource(Protocol):
@@ -552,12 +553,13 @@ class CallGraph:
         return callee.params[index] if index < len(callee.params) else None
 
     def _edge(self, caller: Node, callee: Node, where: Location, order: Order, awaited: bool = False) -> None:
-        """Record a call; of several call sites, the first in processing order stands for the pair."""
+        """Record a call; of several call sites, the first in processing order stands for the pair,
+        one not awaited before any awaited (the call that makes a finding is the one shown)."""
         if not awaited:
             self.plain.add((caller, callee))
         known = self.edges.setdefault(callee, {}).get(caller)
-        if known is None or order < known.order:
-            self.edges[callee][caller] = Edge(where, order)
+        if known is None or (awaited, order) < (known.awaited, known.order):
+            self.edges[callee][caller] = Edge(where, order, awaited)
             self.out.setdefault(caller, set()).add(callee)
 
     def _add_calls(self, node: Node) -> None:
