@@ -817,7 +817,13 @@ class _Gatherer:
         elif last == "update" and (keyword is not None or position == 0) and self._updates_environ(call):
             # `update(X_URL=url)`, or `update({"X_URL": url})` (a dict names each value) or of pairs
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
-        if kind == TARGET and isinstance(value, ast.Name) and inner.function:
+        # (a local that stands for a read there, `host = os.getenv("H", host)`, passes the read)
+        if (
+            kind == TARGET
+            and isinstance(value, ast.Name)
+            and inner.function
+            and id(value) not in self.read_alias
+        ):
             passed = (inner.function, value.id)
             connected = f"{last}_{keyword}" if keyword in _HOST_KEYWORDS and connects else ""
             self.passed[passed] = self.passed.get(passed) or connected

@@ -36,6 +36,12 @@ consumer = KafkaProducer(bootstrap_servers=KAFKA_BROKERS if "localhost:9092" in 
 def make_cache():
     host = "localhost"  # CFG001
     return RedisCluster(host=host, port=6379)
+
+
+def make_cache_from_env():  # (run 92b/17: the local passed stands for the read)
+    host = "localhost"  # CFG004
+    host = os.getenv("REDIS_HOST", host)
+    return RedisCluster(host=host, port=6379)
 """
 
 NOT_FLAGGED = """\
