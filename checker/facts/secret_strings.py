@@ -49,7 +49,8 @@ _NOT_GETTERS = frozenset((
     "delete", "remove", "clear", "require", "ensure", "invalidate", "revoke", "refresh", "parse",
 ))
 # fmt: on
-_GLUED_NUMBER = re.compile(r"[A-Za-z]\d+\Z")  # (`password123`: a value, not `PASSWORD_123`)
+# (`password123`, one word with digits glued on: a value; not `DB_PASSWORD2`, `PASSWORD_V2`)
+_GLUED_NUMBER = re.compile(r"[A-Za-z]+\d+\Z")
 _LOWER_WORD = re.compile(r"[a-z][a-z_]*")  # (a word, not a password: no digit, no capital)
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # `getattr(settings, "PASSWORD", …)`: a name
 _LISTED_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `["JWT_SECRET_STAGING", …]`: names
@@ -490,7 +491,7 @@ def _names_key(inner: str, numbers: bool = True) -> bool:
     """Is a string's text a secret's name (``"DB_PASSWORD"``, ``"--password"``, ``"jwt-secret-key"``)?"""
     # (numbered as a name or an option is, `API_KEY_12345`, `--password-2`; not a token's value
     # spelt with dashes, `"service-token-12345"`, nor a password with digits, `"Pass123"`)
-    numbered = numbers and (inner[:1] == "-" or "-" not in inner) and _GLUED_NUMBER.search(inner) is None
+    numbered = numbers and (inner[:1] == "-" or "-" not in inner) and _GLUED_NUMBER.fullmatch(inner) is None
     return _NAME_LIKE.fullmatch(inner) is not None and ends_as_secret_name(inner, numbered)
 
 

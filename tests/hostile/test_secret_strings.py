@@ -88,6 +88,15 @@ from tests.hostile._project import project, run
         ),
         ('DB_PASSWORD_2_PROD = DB_USER = "S3cret"', 'DB_PASSWORD_2_PROD = DB_USER = "***"'),
         ('s.set_api_key_12345("S3cret")', 's.set_api_key_12345("***")'),
+        # run 93a/01: a number or a version glued on a name of several words
+        ('monkeypatch.setenv("DB_PASSWORD2", "S3cret")', 'monkeypatch.setenv("DB_PASSWORD2", "***")'),
+        ('monkeypatch.setenv("PASSWORD_V2", "S3cret")', 'monkeypatch.setenv("PASSWORD_V2", "***")'),
+        ('setattr(s, "password_v2", "S3cret")', 'setattr(s, "password_v2", "***")'),
+        ('creds = ("db_password2", "S3cret")', 'creds = ("db_password2", "***")'),
+        (
+            'monkeypatch.setenv("API_KEY_12345_PROD_V2", "S3cret")',
+            'monkeypatch.setenv("API_KEY_12345_PROD_V2", "***")',
+        ),
         # run 91a/03: a plural name with a suffix
         ('ADMIN_PASSWORDS_PROD = {"admin": "S3cret"}', 'ADMIN_PASSWORDS_PROD = {"admin": "***"}'),
         ('ADMIN_PASSWORDS_V2 = {"admin": "S3cret"}', 'ADMIN_PASSWORDS_V2 = {"admin": "***"}'),
