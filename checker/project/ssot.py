@@ -183,10 +183,11 @@ def own_code(path: str) -> bool:
     return not _NOT_OWN_CODE.match_file(path)
 
 
-def _project_class(project: Project, path: str, local: str) -> Optional[str]:
-    """The name of the project class an imported name of ``path`` stands for, if it is one
-    (``Manager``, an alias a package's ``__init__`` gives ``DatabaseManager``)."""
-    found, name = project.base_class(path, local)
+def _project_class(project: Project, path: str, written: str) -> Optional[str]:
+    """The name of the project class a name of ``path`` stands for through its imports, if it
+    is one (``Manager``, an alias a package's ``__init__`` gives ``DatabaseManager``; a
+    relative import's name)."""
+    found, name = project.base_class(path, written)
     return name if found is not None else None
 
 
@@ -200,16 +201,15 @@ def _meant_base(
     """A base as written, named as its imports mean it, ending with the class's own name where
     it is a class of the project (``RepoBase``, an alias an ``__init__`` gives ``Repository``:
     ``app.repos.Repository``)."""
-    meant = qualify(written, aliases) or _relative_base(project, path, written) or written
-    if found is not None and found[0] is not None and found[1]:
-        return f"{meant.rsplit('.', 1)[0]}.{found[1]}" if "." in meant else found[1]
+    # (`found`: ``Project.base_class`` of an imported base, asked once, not again here)
+    in_project = found[1] if found is not None and found[0] is not None else None
+    meant = qualify(written, aliases)
+    if meant is None:
+        meant = in_project if found is not None else _project_class(project, path, written)
+    meant = meant or written
+    if in_project:
+        return f"{meant.rsplit('.', 1)[0]}.{in_project}" if "." in meant else in_project
     return meant
-
-
-def _relative_base(project: Project, path: str, written: str) -> Optional[str]:
-    """The name of the class a base written as a relative import's name stands for, in its file."""
-    place, name = project.base_class(path, written)
-    return name if place is not None else None
 
 
 def _by_convention(path: str, name: str, is_class: bool) -> bool:
