@@ -23,6 +23,7 @@ from typing import Iterable, Iterator, List, Optional, Tuple
 
 from archcheck.facts.urls import (
     MASK,
+    NOT_A_USER,
     SECRET_LOOKUPS,
     SECRET_WRAPPERS,
     ends_as_secret_name,
@@ -84,7 +85,7 @@ _ENCODERS = ("b64encode", "encodebytes")  # what Basic authentication sends is e
 # a user and a password (`me@example.com:…`, `{user}:…`; `{user}:{pw}` shows nothing; not a URL,
 # a URN, a `mailto:`/`data:` URI, a header line, a host's port)
 _USER_AND_PASSWORD = re.compile(
-    r"(?!(?:urn|mailto|data|tel|sip|content-type|content-length):)(?:\{[^{}\s]{1,64}\}|[^\s:{}/]{1,64})"
+    rf"{NOT_A_USER}(?:\{{[^{{}}\s]{{1,64}}\}}|[^\s:{{}}/]{{1,64}})"
     r":(?!/)(?!\d+\Z)[^\s{}]{1,500}",
     re.IGNORECASE,
 )

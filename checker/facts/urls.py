@@ -711,10 +711,9 @@ _JOINED_PASSWORD = re.compile(
     r"""(://[^\n]{0,300}?:(["'])\s*\+\s*[rRbBuUfF]{0,2}(["']))(?!\*\*\*)[^"'\s@]{1,500}(?=\3\s*\+\s*[rRbBuUfF]{0,2}["']@)"""
 )
 # (a user: `admin`, `me@example.com`, `{user}`; not a URI's scheme nor a header's name)
-_BASIC_USER = (
-    r"""(?!(?i:urn|mailto|data|tel|sip|content-type|content-length):)"""
-    r"""(?:\{[^{}\s"']{1,64}\}|[^"'\s:{}/]{1,64})"""
-)
+# (what before a ":" is no user: a URI's scheme, a header's name; the code reading asks too)
+NOT_A_USER = r"(?!(?i:urn|mailto|data|tel|sip|content-type|content-length):)"
+_BASIC_USER = rf"""{NOT_A_USER}(?:\{{[^{{}}\s"']{{1,64}}\}}|[^"'\s:{{}}/]{{1,64}})"""
 _B64_CREDENTIALS = re.compile(
     rf"""((?:b64encode|encodebytes)\(\s*(?:bytes\(\s*)?[rRbBuUfF]{{0,2}}(["']){_BASIC_USER}:)"""
     r"""(?!\*\*\*|/|\d+\2)[^"'\s{}]{1,500}(?=\2)"""
