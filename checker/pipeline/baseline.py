@@ -20,7 +20,7 @@ from msgspec.structs import replace
 from archcheck import logsafe
 from archcheck.fileio import hide_file_content, read_regular, write_atomic
 from archcheck.model import Report
-from archcheck.pipeline.snippets import Identity, identities, stored_text
+from archcheck.pipeline.snippets import Identity, Lines, identities, stored_text
 from archcheck.project.layout import Places, places, within_any
 
 FORMAT: Final = 1
@@ -111,8 +111,9 @@ def apply(
     root = Path(report.root)
     # (an entry an older version wrote, of a Python line whose code hid a secret the text did
     # not, still matches: its digest was of the line masked as text)
-    legacy = identities(root, report.violations, legacy=True)
-    for (violation, identity), (_, before) in zip(identities(root, report.violations), legacy):
+    lines = Lines(root)  # (each file read, each line digested once for both)
+    legacy = identities(root, report.violations, legacy=True, lines=lines)
+    for (violation, identity), (_, before) in zip(identities(root, report.violations, lines=lines), legacy):
         if identity in known:
             matched.add(identity)
         elif before in known:

@@ -10,7 +10,7 @@ import hashlib
 import posixpath
 import re
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from archcheck.facts.dotenv import env_lines
 from archcheck.facts.files import UnreadableFile, read_project_file
@@ -25,21 +25,22 @@ class Lines:
     """Flagged lines' digests: each file read once, each line masked and hashed once (one long
     line can carry thousands of findings)."""
 
-    def __init__(self, root: Path, legacy: bool = False) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        self.legacy = legacy  # digests as earlier versions took them (a Python line masked as text only)
         self.cache: Dict[str, List[str]] = {}
-        self.digests: Dict[Tuple[str, int], str] = {}
+        self.digests: Dict[Tuple[str, int, bool], str] = {}
 
-    def text(self, path: str, line: int) -> str:
-        key = (path, line)
+    def text(self, path: str, line: int, legacy: bool = False) -> str:
+        """The line's digest (``legacy``: as earlier versions took it, a Python line masked as
+        text only; the same digest for any other line)."""
+        key = (path, line, legacy and path.endswith(".py"))
         if key not in self.digests:
             lines = self._lines(path)
             if not 0 < line <= len(lines):
                 self.digests[key] = ""
             elif path.endswith(".py"):
                 # (the line's code read as `--diff` reads it: `auth=("admin", "***")`)
-                text = lines[line - 1] if self.legacy else masked_code(lines[line - 1])
+                text = lines[line - 1] if legacy else masked_code(lines[line - 1])
                 self.digests[key] = line_digest(text)
             else:  # (`password = hunter2` in a file a `-r` names is a secret)
                 self.digests[key] = line_digest(lines[line - 1], prose=True)
@@ -88,14 +89,15 @@ Identity = Tuple[str, str, str, int]  # (code, path, flagged text, occurrence)
 
 
 def identities(
-    root: Path, violations: Iterable[Violation], legacy: bool = False
+    root: Path, violations: Iterable[Violation], legacy: bool = False, lines: Optional[Lines] = None
 ) -> Iterator[Tuple[Violation, Identity]]:
     """Each finding with (code, path, flagged text, occurrence): stable when lines move
-    (``legacy``: as a baseline an earlier version wrote holds it)."""
-    lines = Lines(root, legacy)
+    (``legacy``: as a baseline an earlier version wrote holds it; ``lines``: files read and
+    lines digested already)."""
+    lines = lines or Lines(root)
     seen: Dict[Tuple[str, str, str], int] = {}
     for v in violations:
-        key = (v.code, v.location.path, lines.text(v.location.path, v.location.line))
+        key = (v.code, v.location.path, lines.text(v.location.path, v.location.line, legacy))
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         yield v, (*key, occurrence)
