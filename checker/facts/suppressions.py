@@ -17,6 +17,7 @@ import re
 import tokenize
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
+from archcheck.facts.urls import mask_credentials
 from archcheck.model import Suppression
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def parse_comment(comment: str) -> Optional[Parsed]:
     word = match.group().rpartition(":")[2].strip()
     if word != "ignore":  # a misspelt word names no code (shown as written, with what is attached)
         attached = "" if rest[:1].isspace() else rest.split(None, 1)[0] if rest else ""
-        return ((word + attached)[:40],), ""
+        return (_shown(word + attached),), ""
     listed = _CODES.match(rest)
     if listed is not None:
         codes = tuple(c.strip().upper() for c in listed.group(1).split(",") if c.strip())
@@ -68,23 +69,34 @@ def parse_comment(comment: str) -> Optional[Parsed]:
         other = None if malformed else _OTHER_LIST.match(rest) or _ATTACHED.match(rest)
         spaced = None if malformed or other else _SPACED_CODES.match(rest)
         if malformed is not None:  # a list it cannot read silences nothing (ARC002 names it),
-            codes = (malformed.group(1).strip()[:40] or "[]",)  # never every code
+            codes = (_shown(malformed.group(1).strip()) or "[]",)  # never every code
             rest = rest[malformed.end() :]
         elif other is not None:  # (shown as written: `(X1)` names no code)
-            codes = (other.group().strip()[:40],)
+            codes = (_shown(other.group().strip()),)
             rest = rest[other.end() :]
         elif spaced is not None:  # (shown with the word: `X1` alone would name X1)
-            codes = ("ignore " + spaced.group().strip()[:40],)
+            codes = (_shown("ignore " + spaced.group().strip()),)
             rest = rest[spaced.end() :]
         elif _is_prose(_UNTIL.sub("", rest)):  # `ignore`, then nothing, `until=` or words: every code
             codes = ()
         else:  # anything else after white space (`ignore asy001`, `ignore = [X1]`, a non-ASCII
             # space before `[`): a list it cannot read, which silences nothing (ARC002 names it)
-            codes = (("ignore " + _UNTIL.sub("", rest).strip())[:40],)
+            codes = (_shown("ignore " + _UNTIL.sub("", rest).strip()),)
     until = _UNTIL.search(rest)
     if until is None:
         return codes, ""
     return codes, until.group(1) or "(empty)"  # `until=` with no date: not a date, so expired
+
+
+def _shown(text: str) -> str:
+    """A comment's text as a finding quotes it: credentials masked (as prose), then cut (a URL
+    cut first would no longer read as one)."""
+    return mask_credentials(text[:_READ_LENGTH], prose=True)[:_SHOWN_LENGTH]
+
+
+_SHOWN_LENGTH, _READ_LENGTH = 40, 2_000
+# (a list meant in another bracket, quoted words)
+_NO_BRACKET = frozenset("[](){}<>\"'`\u2018\u2019\u201c\u201d")
 
 
 def _is_prose(text: str) -> bool:
@@ -93,7 +105,7 @@ def _is_prose(text: str) -> bool:
     words = text.strip()
     if not words:
         return True
-    if not (words[0].isalnum() or words[0] == "#") or "[" in words or "]" in words:
+    if not (words[0].isalnum() or words[0] == "#") or not _NO_BRACKET.isdisjoint(words):
         return False
     return not any(_CODE_LIKE.fullmatch(word) for word in re.split(r"[^A-Za-z0-9]+", words))
 

@@ -25,6 +25,7 @@ import ast
 import itertools
 import json
 import math
+import os
 import tokenize
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -433,19 +434,34 @@ def _first_line(lines: Sequence[str], line: int) -> str:
         return lines[at] if at < len(lines) else ""
 
     try:
+        whole = _docstring(readline)
         # masked (read as code too: an example's `auth=("admin", "…")`), then shortened; masked
         # far enough past what is shown that a secret there is read whole (the tokenizer is
         # quadratic on some text: a 40 KB line of escaped quotes took 7 s)
-        first = mask_credentials(masked_code(_docstring(readline)[:_MASKED_LENGTH]), prose=True)
+        first = _masked(whole[:_MASKED_LENGTH])
+        if len(whole) > _MASKED_LENGTH:  # a secret cut at the bound is no longer read as one:
+            # only what a window ending a secret's length earlier masks the same way is shown
+            # (a long token before it, masked to ***, would pull the cut one into view)
+            first = _common_prefix(first, _masked(whole[: _MASKED_LENGTH - _SECRET_REACH]))
     except (tokenize.TokenError, SyntaxError, ValueError):
         return ""
     return first if len(first) <= _DOC_LENGTH else first[: _DOC_LENGTH - 1] + "\u2026"
+
+
+def _masked(text: str) -> str:
+    return mask_credentials(masked_code(text), prose=True)
+
+
+def _common_prefix(first: str, second: str) -> str:
+    shared = os.path.commonprefix([first, second])  # noqa: RUF071 (text, not paths)
+    return shared if len(shared) == len(first) else shared + "\u2026"
 
 
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 _BETWEEN = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT})
 _DOC_LENGTH = 200
 _MASKED_LENGTH = 4_000  # (a password is masked up to an "@" 1,000 characters on: well past what is shown)
+_SECRET_REACH = 1_000
 
 
 def _docstring(readline: Callable[[], str]) -> str:

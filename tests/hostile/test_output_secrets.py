@@ -94,6 +94,46 @@ def test_find_masks_secret_pairs_and_bearer_tokens_in_docstrings(tmp_path: Path)
         assert "SECRET" not in result.stdout and "S3cretPw" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "postgresql://admin:S3cretPasswordXYZ@db.internal/app",
+        "Bearer S3cretPasswordXYZ and more",
+        "Basic YWRtaW46UzNjcmV0UGFzc3dvcmRYWVo= and more",
+    ],
+)
+def test_find_masks_a_secret_cut_at_the_docstring_bound(tmp_path: Path, secret: str) -> None:
+    """Run 93: the first line was cut at 4,000 characters before masking, so a URL whose "@"
+    came after the cut was no URL; a long token before it, masked to ***, brought it into view."""
+    head = "Bearer eyJ" + "x" * 3_950
+    cut = 4_000 - len("; connect with ") - secret.index("S3cret" if "S3cret" in secret else "YWRt") - 8
+    doc = head[:cut] + "; connect with " + secret
+    root = project(tmp_path, {"db.py": f'class DatabaseManager:\n    """{doc}"""\n'})
+    for fmt in ("text", "json"):
+        result = _cli(root, "find", "database manager", "--format", fmt)
+        assert result.returncode == 0 and "DatabaseManager" in result.stdout
+        assert "S3cret" not in result.stdout and "UzNjcm" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("comment", "shown"),
+    [
+        ("ignore[password=S3cretPwXYZ]", "password=***"),
+        ("ignore(API_KEY_12345=S3cretPwXYZ)", "(API_KEY_12345=***)"),
+        ("ignore - postgresql://a:S3cretPwXYZ@db/app", "ignore - postgresql://a:***@db/app"),
+        ("ignore - https://deploy:S3cretPwXYZ@pypi.internal/simple", "https://deploy:***@pypi.inter"),
+    ],
+)
+def test_an_unused_suppression_quotes_its_text_masked(tmp_path: Path, comment: str, shown: str) -> None:
+    """Run 93: ARC002 quoted a malformed comment cut to 40 characters, then masked as code: pairs
+    were shown, and a URL cut before its "@" was no URL."""
+    source = f"import asyncio\n\nasync def f():\n    asyncio.run(f())  # archcheck: {comment}\n"
+    root = project(tmp_path, {"main.py": source})
+    for fmt in ("text", "json", "github", "sarif"):
+        out = run(root, "--no-cache", "--format", fmt).stdout.decode()
+        assert shown in out and "S3cret" not in out
+
+
 def test_fixes_not_made_and_diffs_mask_credentials(tmp_path: Path) -> None:
     root = project(tmp_path, {"main.py": "x = 1\n"})
     (root / "requirements.shared.txt").write_text("foo @ https://u:hunterNF1@x.example/foo-1.0.whl\n")
@@ -214,6 +254,12 @@ def test_a_config_file_linked_out_of_the_checkout_is_not_read(tmp_path: Path, na
         "ignored",
         "ignore[]",
         "ignore[ , ]",
+        # run 93: words holding a bracket or a quote (a list meant in another bracket)
+        "ignore legacy (IMP)",
+        'ignore legacy "path"',
+        "ignore legacy {IMP}",
+        "ignore legacy (see ticket)",
+        "ignore legacy <IMP>",
     ],
 )
 def test_a_suppression_it_cannot_read_silences_nothing(tmp_path: Path, comment: str) -> None:
