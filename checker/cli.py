@@ -119,13 +119,15 @@ def _within(target: Path, root: Path) -> Optional[Path]:
 
 
 def _known_codes(option: str, codes: Tuple[str, ...]) -> None:
-    """A code or prefix given on the command line that names no rule is a usage error naming it."""
+    """A code or prefix given on the command line that names no rule is a usage error naming it
+    as it was written (then masked: upper-cased first, ``Token …`` would read as no token)."""
     from archcheck.pipeline import registry  # start-up time: only when codes are given
 
-    try:
-        registry.validate_selectors(codes)
-    except registry.UnknownRuleCode as exc:
-        raise UserError(f"{option}: unknown rule code or prefix '{exc}'") from None
+    for code in codes:
+        try:
+            registry.validate_selectors((code.upper(),))
+        except registry.UnknownRuleCode:
+            raise UserError(f"{option}: unknown rule code or prefix '{code}'") from None
 
 
 def _some_rule_left(configured: Settings, settings: Settings, select: bool, ignore: bool) -> None:
@@ -143,9 +145,10 @@ def _some_rule_left(configured: Settings, settings: Settings, select: bool, igno
     raise UserError(f"{options}{with_config} {verb} no rule to check")
 
 
-def _codes(values: Tuple[str, ...]) -> Tuple[str, ...]:
-    """``--select A,B --select C`` -> ("A", "B", "C")."""
-    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+def _codes(values: Tuple[str, ...], as_written: bool = False) -> Tuple[str, ...]:
+    """``--select A,B --select C`` -> ("A", "B", "C") (upper-cased unless ``as_written``)."""
+    codes = (code.strip() for value in values for code in value.split(","))
+    return tuple(code if as_written else code.upper() for code in codes if code)
 
 
 def _settings(config: Optional[Path], start: Optional[Path] = None, *, defer: bool = False) -> Settings:
@@ -272,7 +275,7 @@ def check(
         raise UserError("--select: an empty select turns every rule off; to turn rules off, use --ignore")
     for option, given in (("--select", select), ("--ignore", ignore)):
         if given:
-            _known_codes(option, _codes(given))
+            _known_codes(option, _codes(given, as_written=True))
     configured = _settings(config, first, defer=True)
     settings = with_overrides(
         configured,

@@ -89,6 +89,9 @@ _USER_AND_PASSWORD = re.compile(
     r":(?!/)(?!\d+\Z)[^\s{}]{1,500}",
     re.IGNORECASE,
 )
+_ATTRIBUTE_CALLS = frozenset({"getattr", "hasattr", "setattr", "delattr"})  # (its name second)
+# ConfigParser's: an option's name after its section's
+_OPTION_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean", "has_option", "remove_option"})
 _PASSING_ON = SECRET_WRAPPERS | SECRET_LOOKUPS | _GIVES_ARGUMENT | {"cast", "getattr", "encode"}
 _STRING_STARTS = frozenset(
     getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)
@@ -110,6 +113,7 @@ class _Frame:
     first_name: Optional[str] = None  # the current element's first name (`password` of `password: str =`)
     secret_key_at: int = -2  # the element that was a secret's name as a string (`"DB_PASSWORD",`)
     secret_key_option: bool = False  # and it was an option's (`"--password",`)
+    first_string: bool = False  # its first element is a string (`d.get("KEY", …)`, not `get(section, …)`)
     around: Optional[bool] = None  # what the brackets around it say its values are (None: nothing)
     secrets: bool = False  # a list, set or dict of secrets (`PASSWORDS = […]`): its values are
     auth_pair: bool = False  # `(user, password)`: `auth=(…)`, `HTTPBasicAuth(…)`
@@ -215,6 +219,7 @@ def _secret_spans(
         pending = []
         if previous is not None and previous.type == tokenize.STRING:
             span = _offset(starts, previous.start), _offset(starts, previous.end)
+            frames[-1].first_string = frames[-1].first_string or frames[-1].element == 0
             if kind == tokenize.STRING:  # `"a" "b"`: one value, also judged at its last string
                 alone = _is_secret(previous.string, frames, statement)
                 if alone or _continued_credentials(previous.string):
@@ -302,7 +307,8 @@ def _operator(
         label = _label(frame, statement)
         subscript = op == "[" and follows_value
         opened = _Frame(op, callee=callee, subscript=subscript, around=around)
-        opened.secrets = op != "(" and not subscript and label is not None and _names_secrets(label)
+        # (a tuple's too: `API_KEYS = ("…", "…")`; not a call's arguments)
+        opened.secrets = not (callee or subscript) and label is not None and _names_secrets(label)
         opened.auth_pair = callee.endswith("Auth") or (not callee and op == "(" and label in _AUTH_NAMES)
         target = op in "([" and not callee and not subscript
         if target and statement.values is None and not statement.annotated:
@@ -387,7 +393,9 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     ):
         return True  # what Basic authentication encodes: `b64encode(b"admin:…")`, whatever it is named
     name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
-    after_key = positional and frame.secret_key_at == frame.element - 1 and not inner.startswith("-")
+    # (`setenv(name="API_KEY", value="…")` too)
+    after_key = positional or frame.label in _PASSED_ON
+    after_key = after_key and frame.secret_key_at == frame.element - 1 and not inner.startswith("-")
     destination = frame.secret_key_option and name_like  # `option("--token", "api_token")`
     # a pair's value: `("password", "…")` (in `dict([…])`, `environ.update([…])`), not a name
     pair = frame.bracket == "(" and not frame.callee and frame.element == 1 and closes
@@ -400,10 +408,14 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret
         return not _shows_nothing(inner)
     lookup = frame.callee not in ("", *SECRET_WRAPPERS, *_GIVES_ARGUMENT) and not _sets_secret(frame.callee)
-    looked_up = frame.subscript or (positional and frame.element == 0 and lookup)  # a key's place
     # a secret's name (`"DB_PASSWORD"`, `"--password"`), but not a value named like one where a
     # value goes (`set_password("mysecretpassword")`, `DB_PASSWORD = "supersecret"`)
     named = name_like and _names_key(_FIELD.sub("x", inner))  # (`f"{env}-oauth-client-secret"` too)
+    # an attribute's name, or an option's after its section (`getattr(config, "github_token")`,
+    # ConfigParser's `get(section, "password")`; not `d.get("KEY", "…")` nor `get(key, "…")`'s default)
+    option = named and frame.callee in _OPTION_GETTERS and not frame.first_string
+    second = positional and frame.element == 1 and name_like and (frame.callee in _ATTRIBUTE_CALLS or option)
+    looked_up = frame.subscript or (positional and frame.element == 0 and lookup) or second  # a key's place
     if named and (
         looked_up or _ENV_NAME.fullmatch(inner) or inner[:1] == "-" or not _verdict(frame, statement)
     ):
@@ -446,7 +458,9 @@ def _verdict(frame: _Frame, statement: _Statement) -> Optional[bool]:
     if label is None and _sets_secret(frame.callee):
         return True  # `user.set_password("…")`
     if label is not None and label not in _PASSED_ON:
-        return is_secret_name(label)
+        # (a plural environment variable's too, `API_KEYS_PROD = "k1,k2"`; not a dict's key:
+        # `{"api_keys": "CREATE TABLE api_keys …"}`)
+        return is_secret_name(label) or (_ENV_NAME.fullmatch(label) is not None and _names_secrets(label))
     return frame.around
 
 
@@ -493,7 +507,10 @@ def _names_key(inner: str, numbers: bool = True) -> bool:
     # (numbered as a name or an option is, `API_KEY_12345`, `--password-2`; not a token's value
     # spelt with dashes, `"service-token-12345"`, nor a password with digits, `"Pass123"`)
     numbered = numbers and (inner[:1] == "-" or "-" not in inner) and _GLUED_NUMBER.fullmatch(inner) is None
-    return _NAME_LIKE.fullmatch(inner) is not None and ends_as_secret_name(inner, numbered)
+    # (a plural one's as an environment variable's or an option's: `setenv("DB_PASSWORDS_PROD", "…")`,
+    # `"--api-keys"`; not a table's, `create_foreign_key(None, "secrets", "users")`)
+    plural = (_ENV_NAME.fullmatch(inner) is not None or inner[:1] == "-") and _names_secrets(inner)
+    return _NAME_LIKE.fullmatch(inner) is not None and (ends_as_secret_name(inner, numbered) or plural)
 
 
 def _sets_secret(callee: str) -> bool:

@@ -348,10 +348,10 @@ _PAIR_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}|[_-]?v?\d{{1,8}}){{0,3}}"
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`,
 # `accessKey=`, `x-amz-key=`; not `monkey=`)
 _SECRET_PARAM = re.compile(
-    r"(?i)(?:pass(?:word|wd|phrase)?|pwd|(?:^|[_.-])pw|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
+    r"(?i)(?:(?:pass(?:word|wd|phrase)?|pwd|(?:^|[_.-])pw|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
     r"|session[_-]?id"
     r"|(?:access|secret|private|master|account|client|api|ssl|sas|signing|encryption|license"
-    r"|subscription|app|shared|session|auth)[_-]?key"
+    r"|subscription|app|shared|session|auth)[_-]?key)s?"  # (`api_keys=`, `passwords=`: a list of them)
     r"|(?:^|[_.-])(?:key|auth|authorization))"
     # a deployment, a role or a number after it (`db_password_staging=`, `API_KEY_12345=`, `token_2=`)
     rf"{_PAIR_NAME_SUFFIX}$"
@@ -410,6 +410,7 @@ _SECRET_NAME = (
 # (a name starts where no character of a name is before it: one place a run of them, not each)
 # calls that look a key up, then take its default (`os.getenv("X", "…")`, `config("X", default="…")`)
 SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})
+_PLURAL = "(?:(?<!token)s)?"  # (`--api-keys`, `--passwords`; not `--max-tokens`: a count)
 _SECRET_PAIR = re.compile(
     # (not a host: `http://token:8006/`)
     rf"""(?i)(?:(?<![\w.\[\]/-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\\{{0,8}}\1"""
@@ -547,13 +548,13 @@ _PLACEHOLDER = re.compile(
 )
 # in prose, a command-line option that takes a secret as its next word: `--db-password S3cret`
 _SECRET_OPTION = re.compile(
-    rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}[ \t]+)"""
+    rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}[ \t]+)"""
     r"""("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
 )
 _OPTION_THEN_STRING = re.compile(
     # (not another option, nor after a call's first argument: `add_argument("--password", "-p")`)
     r"""(?i)(?<!\()(?<!\(\s)"""
-    rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\2[ \t]*,[ \t]*)"""
+    rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}\2[ \t]*,[ \t]*)"""
     r"""(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
 )
 _ATTACHED_PASSWORD = re.compile(
@@ -568,8 +569,13 @@ _USER_OPTION_THEN_STRING = re.compile(
 # after its first letter in it (not a word of prose: "Bearer tokens", "Basic authentication")
 _BEARER = re.compile(
     # (a dot counts as a mark only inside it: "basic authentication." ends a sentence)
-    r"\b((?i:bearer|basic)\s+|Token\s+)(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
+    r"\b((?i:bearer|basic)[ \t]+|Token[ \t]+)"
+    r"(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
+)
+_JOINED_SCHEME_TOKEN = re.compile(
+    r"""(\b(?:(?i:bearer|basic)|Token)[ \t]+(["'])[ \t]*\+\s*(?:\\\r?\n\s*)?[rRbBuUfF]{0,2}(["']))"""
+    r"""(?!\*\*\*)[A-Za-z0-9._~+/-]{8,}=*(?=\3)"""
 )
 # words of prose, not a token: lower-case words joined by marks ("validation/refresh",
 # "user-provided"), a CamelCase name ("ClickHouse", "HTTPBasicAuth"); no digit, no `_`, `+`, `=`
@@ -694,6 +700,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
     lowered = text.lower()
     if "earer" in lowered or "asic" in lowered or "Token" in text:  # `Bearer …`, `Basic …`, `Token …`
         text = _BEARER.sub(_masked_scheme_token, text)
+        if "+" in text:  # the token as a string of its own: `"Bearer " + "…"`
+            text = _JOINED_SCHEME_TOKEN.sub(_masked_scheme_token, text)
     return text
 
 
@@ -703,12 +711,16 @@ _JOINED_USERINFO = re.compile(
 )
 # ... and a password that is a string of its own there, `":" + "…" + "@"`, or ends one before
 # the "@" does, `":…" + "@"`, `"admin:…" + "@db"`
+# (a `+` with white space or a line continuation on either side; a line, or lines joined by `\`)
+_PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
+_ON_LINE = r"(?:[^\n]|\\\r?\n)"
 _JOINED_PASSWORD_END = re.compile(
-    r"""(://[^\n]{0,300}?\+\s*[rRbBuUfF]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*)[^"'\s@]{1,500}"""
-    r"""(?=\2\s*\+\s*[rRbBuUfF]{0,2}["']@)"""
+    rf"""(://{_ON_LINE}{{0,300}}?\+\s*(?:\\\r?\n\s*)?[rRbBuUfF]{{0,2}}(["'])[^"'\s:/@]{{0,64}}:)"""
+    rf"""(?!\*\*\*)[^"'\s@]{{1,500}}(?=\2{_PLUS}[rRbBuUfF]{{0,2}}["']@)"""
 )
 _JOINED_PASSWORD = re.compile(
-    r"""(://[^\n]{0,300}?:(["'])\s*\+\s*[rRbBuUfF]{0,2}(["']))(?!\*\*\*)[^"'\s@]{1,500}(?=\3\s*\+\s*[rRbBuUfF]{0,2}["']@)"""
+    rf"""(://{_ON_LINE}{{0,300}}?:(["']){_PLUS}[rRbBuUfF]{{0,2}}(["']))(?!\*\*\*)[^"'\s@]{{1,500}}"""
+    rf"""(?=\3{_PLUS}[rRbBuUfF]{{0,2}}["']@)"""
 )
 # (a user: `admin`, `me@example.com`, `{user}`; not a URI's scheme nor a header's name)
 # (what before a ":" is no user: a URI's scheme, a header's name; the code reading asks too)

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, 
 import msgspec
 
 from archcheck import logsafe
+from archcheck.facts.urls import mask_credentials
 from archcheck.fileio import hide_file_content, leads_away_from_project, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
@@ -135,6 +136,11 @@ class _Group(msgspec.Struct, forbid_unknown_fields=True):
 Date = Annotated[str, msgspec.Meta(max_length=64)]  # an ISO timestamp; a page repeats it per point
 
 
+def shown_date(date: str) -> str:
+    """A history line's date as pages and tables show it: masked (the file is input)."""
+    return mask_credentials(date, prose=True)
+
+
 class _Run(msgspec.Struct, forbid_unknown_fields=True):
     """A history line: decoding checks its shape, so the trend never reads unchecked data."""
 
@@ -153,6 +159,7 @@ def _run(line: bytes) -> Run:
                 raise ValueError(f"expected {wanted} - at `$.services[{name!r}].{key}`")
         if "groups" not in data:
             raise ValueError(f"missing groups - at `$.services[{name!r}]`")
+    run.date = shown_date(run.date)
     return dict(msgspec.to_builtins(run))
 
 

@@ -55,7 +55,7 @@ def history_points(history: Path, root: Path) -> List[Point]:
             point = msgspec.convert(json.loads(line.decode("utf-8")), type=_Point)
         except (ValueError, RecursionError, msgspec.ValidationError) as exc:
             raise audit.not_a_run(history, number, exc) from None
-        points.append((point.date, point.totals))
+        points.append((audit.shown_date(point.date), point.totals))
     return points
 
 

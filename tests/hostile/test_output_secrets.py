@@ -309,6 +309,15 @@ def test_an_unknown_code_names_where_it_was_given(
     assert result.returncode == 2 and result.stderr.decode().strip() == message
 
 
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_an_unknown_code_is_quoted_as_written_then_masked(tmp_path: Path, option: str) -> None:
+    """Run 93: the code was upper-cased first, and ``TOKEN …`` reads as no token."""
+    result = run(project(tmp_path, {"a.py": "x = 1\n"}), option, "Token zq8Xk2Lm9Pw4Rt7Y")
+    err = result.stderr.decode()
+    assert result.returncode == 2 and f"{option}: unknown rule code or prefix 'Token ***'" in err, err
+    assert "zq8" not in err.lower()
+
+
 def test_a_literal_bracket_glob_prints_no_python_warning(tmp_path: Path) -> None:
     root = project(tmp_path, {"main.py": "x = 1\n"}, CONFIG + 'exclude = ["[[]draft"]\n')
     (root / ".gitignore").write_text("[[]tmp\n")

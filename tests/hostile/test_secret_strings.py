@@ -198,6 +198,38 @@ from tests.hostile._project import project, run
             'class A:\n    @property\n    def api_key(self):\n        if x:\n            return "S3cret"\n',
             'class A:\n    @property\n    def api_key(self):\n        if x:\n            return "***"\n',
         ),
+        # run 93: a plural secret's tuple, and its name as an environment variable's or an option's
+        ('API_KEYS = ("S3cretA", "S3cretB")', 'API_KEYS = ("***", "***")'),
+        ('ADMIN_PASSWORDS_PROD = ("S3cret",)', 'ADMIN_PASSWORDS_PROD = ("***",)'),
+        (
+            'monkeypatch.setenv("DB_PASSWORDS_PROD", "S3cret")',
+            'monkeypatch.setenv("DB_PASSWORDS_PROD", "***")',
+        ),
+        ('os.environ["API_KEYS_PROD"] = "S3cret"', 'os.environ["API_KEYS_PROD"] = "***"'),
+        ('cmd = ["psql", "--api-keys-prod", "S3cret"]', 'cmd = ["psql", "--api-keys-prod", "***"]'),
+        ('API_KEYS_PROD = "k1S3cret,k2S3cret"', 'API_KEYS_PROD = "***"'),
+        (
+            'u = "http://h/x?api_keys=S3cretA&passwords=S3cretB"',
+            'u = "http://h/x?api_keys=***&passwords=***"',
+        ),
+        # run 93: a value by keyword after its name by keyword; a scheme's token as its own string
+        (
+            'monkeypatch.setenv(name="API_KEY", value="S3cret")',
+            'monkeypatch.setenv(name="API_KEY", value="***")',
+        ),
+        ('h = {"Authorization": "Bearer " + "zq8Xk2Lm9Pw4"}', 'h = {"Authorization": "Bearer " + "***"}'),
+        # run 93: a `\` continuation in a `+` chain around a password of its own
+        (
+            'u = "postgresql://" + user + ":" + \\\n    "S3cret" + "@" + host',
+            'u = "postgresql://" + user + ":" + \\\n    "***" + "@" + host',
+        ),
+        (
+            'u = "postgresql://" + user + ":" + "S3cret" + \\\n    "@" + host',
+            'u = "postgresql://" + user + ":" + "***" + \\\n    "@" + host',
+        ),
+        # the name in second place of getattr names a default after it
+        ('x = getattr(settings, "DB_PASSWORD", "S3cret")', 'x = getattr(settings, "DB_PASSWORD", "***")'),
+        ('password = os.environ.get(KEY, "S3cret")', 'password = os.environ.get(KEY, "***")'),
     ],
 )
 def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str) -> None:
@@ -271,10 +303,20 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'def leave_Pass(self, original_node: "Pass", updated_node: "Pass"):\n    pass\n',
         'tokens = {"pre-token": [(r"\\{", Text, ("#pop", "token"))]}',
         "this is not python (",  # the tokenizer cannot read it: as it is
+        # run 93: an attribute's name, a ConfigParser option's; a scheme word ending a line
+        "self.github_token = getattr(config, 'github_token', None)",
+        "creds = {'password': config.get(server, 'password')}",
+        "from tokens import Token\n\n_EOF_STR: str = 'end of file (EOF)'\n",
+        "closing: Token\n\n\n_NodeType = TypeVar('_NodeType')\n",
+        "# 2. Validate Refresh Token\nrefresh_payload = validate(refresh_token)\n",
+        "op.create_foreign_key(None, 'secrets', 'users', ['user_id'], ['id'])",
+        "tables = {'api_keys': 'CREATE TABLE api_keys (id UUID)'}",
+        'cmd = ["tool", "--max-tokens", "100"]',
+        'x = "Bearer " + "validation"',
     ],
 )
 def test_what_is_not_a_secret_value_stays_as_written(code: str) -> None:
-    assert masked_code(code) == code
+    assert mask_credentials(masked_code(code)) == code
 
 
 def test_the_lines_stay_as_they_are() -> None:
