@@ -54,6 +54,7 @@ from archcheck.project.imported_names import MAX_HOPS, import_target, reexported
 from archcheck.project.layout import Layout, ResolvedImport, Unit
 
 Node = Tuple[str, str]  # (path, qualname)
+Group = Tuple[str, str]  # ("package", folder): the files binding it; ("whole", file): importing it whole
 Order = Tuple[Node, int, int]  # which call site made an edge: (caller processed, call, reference)
 
 
@@ -81,6 +82,13 @@ class CallFactSource(Protocol):
 def _owner(method: DefFact) -> str:
     """The qualified name of the class a method belongs to."""
     return method.qualname.rsplit(".", 1)[0]
+
+
+def _folders(folder: str) -> Iterator[str]:
+    """``folder`` and each folder above it."""
+    while folder:
+        yield folder
+        folder = posixpath.dirname(folder)
 
 
 class Chains:
@@ -156,9 +164,11 @@ class CallGraph:
         # package -> files binding it (``_package_importers``); re-exporter -> its importers by
         # name, and those importing all of it (``_importers_of``)
         self._package_binders: Dict[str, Set[str]] = {}
-        self._binding_index: Dict[str, Tuple[Dict[str, Set[str]], Set[str]]] = {}
+        self._binding_index: Dict[str, Tuple[Dict[str, Set[str]], Set[str], Set[str]]] = {}
         self._rebind_index: Dict[str, Dict[str, Set[str]]] = {}  # file -> imported name -> locals
         self._imports_by_file: Dict[str, Tuple[Dict[str, Set[str]], Set[str]]] = {}
+        self._group_rebinders: Dict[Group, Dict[str, Set[str]]] = {}  # group -> name -> its files
+        self._star_sources: Dict[str, Set[str]] = {}  # file -> the files its star imports load
         self.edges: Dict[Node, Dict[Node, Edge]] = {}  # callee -> caller -> the call
         self.out: Dict[Node, Set[Node]] = {}  # caller -> callees
         self.plain: Set[Tuple[Node, Node]] = set()  # (caller, callee) called at least once not awaited
@@ -205,41 +215,49 @@ class CallGraph:
         for node in sorted(n for path in todo for n in self.functions_in.get(path, ())):
             self._add_calls(node)
 
-    def _importers(self, path: str) -> Set[str]:
-        """Files importing ``path``, or binding a package above it to a name (``import pkg``
-        reaches ``pkg.mod.f``, ``from pkg import sub`` reaches ``sub.mod.f``; ``from pkg import
-        settings`` reaches nothing below ``pkg``)."""
+    def _importers(self, path: str, groups: Set[Group]) -> Set[str]:
+        """Files importing ``path``; the packages above it join ``groups``: the files binding
+        one to a name (``import pkg`` reaches ``pkg.mod.f``, ``from pkg import sub`` reaches
+        ``sub.mod.f``; ``from pkg import settings`` reaches nothing below ``pkg``) are looked at
+        once for all the files below it (``_members``)."""
         found = set(self.importers.get(path, ()))
         parent = posixpath.dirname(path)
         if path.endswith("/__init__.py"):  # (its package's own importers import it)
             found |= self.importers.get(parent, set())
             parent = posixpath.dirname(parent)
-        while parent:
-            found |= self._package_importers(parent)
-            parent = posixpath.dirname(parent)
+        groups.update(("package", folder) for folder in _folders(parent))
         return found
 
-    def _importers_of(self, path: str, names: Set[str]) -> Set[str]:
+    def _importers_of(self, path: str, names: Set[str], groups: Set[Group]) -> Set[str]:
         """``_importers`` of a re-exporting file that may name one of ``names`` through it: those
-        importing one of them from it, or it as a whole (``import app.api``, a star), found by
-        an index built once per file: N modules' functions re-exported by one ``__init__`` and
-        each imported from there by its own file looked at every importer for each (N²)."""
+        importing one of them from it, or it by a star, found by an index built once per file
+        (N modules' functions re-exported by one ``__init__`` and each imported from there by its
+        own file looked at every importer for each: N²). Those importing it as a whole
+        (``import app.api``), and the packages above it, join ``groups``."""
+        by_name, _, stars = self._importer_index(path)
+        found = set(stars)
+        for name in names:
+            found |= by_name.get(name, set())
+        package = posixpath.dirname(path) if path.endswith("/__init__.py") else path
+        groups.add(("whole", path))
+        groups.update(("package", folder) for folder in _folders(posixpath.dirname(package)))
+        return found
+
+    def _importer_index(self, path: str) -> Tuple[Dict[str, Set[str]], Set[str], Set[str]]:
         index = self._binding_index.get(path)
         if index is None:
             index = self._binding_index[path] = self._index_importers(path)
-        by_name, whole = index
-        found = set(whole)
-        for name in names:
-            found |= by_name.get(name, set())
-        parent = posixpath.dirname(posixpath.dirname(path) if path.endswith("/__init__.py") else path)
-        while parent:
-            found |= self._package_importers(parent)
-            parent = posixpath.dirname(parent)
-        return found
+        return index
 
-    def _index_importers(self, path: str) -> Tuple[Dict[str, Set[str]], Set[str]]:
-        """The direct importers of ``path`` by each name they import from it, and those that
-        import it as a whole (as a module, by a star, or by nothing this can read)."""
+    def _members(self, group: Group) -> Set[str]:
+        """The files of a group: those binding a package to a name, or importing a file whole."""
+        kind, where = group
+        return self._package_importers(where) if kind == "package" else self._importer_index(where)[1]
+
+    def _index_importers(self, path: str) -> Tuple[Dict[str, Set[str]], Set[str], Set[str]]:
+        """The direct importers of ``path`` by each name they import from it, those that import
+        it as a whole (as a module, or by nothing this can read), and those importing it by a
+        star (which re-export what it binds)."""
         targets = {path}
         direct = set(self.importers.get(path, ()))
         if path.endswith("/__init__.py"):
@@ -247,14 +265,17 @@ class CallGraph:
             direct |= self.importers.get(posixpath.dirname(path), set())
         by_name: Dict[str, Set[str]] = {}
         whole: Set[str] = set()
+        stars: Set[str] = set()
         for importer in direct:
             names, whole_of = self._from_imports(importer)
             found = [name for target in targets for name in names.get(target, ())]
             for name in found:
                 by_name.setdefault(name, set()).add(importer)
-            if not found or targets & whole_of:
+            if targets & self._stars_of(importer):
+                stars.add(importer)
+            elif not found or targets & whole_of:
                 whole.add(importer)  # (`import app.api`: it and all below, by attributes)
-        return by_name, whole
+        return by_name, whole, stars
 
     def _from_imports(self, path: str) -> Tuple[Dict[str, Set[str]], Set[str]]:
         """What ``path``'s from-imports take from each file (its names), and the files it imports
@@ -321,37 +342,58 @@ class CallGraph:
             stem = posixpath.basename(posixpath.dirname(path) if path.endswith("/__init__.py") else path)
             heads.setdefault(path, set()).update({qualname.split(".", 1)[0], stem.removesuffix(".py")})
         wanted: Dict[str, List[FrozenSet[str]]] = {}  # candidate caller file -> the names it may call
+        below: Dict[Tuple[Group, Optional[Unit]], Set[str]] = {}  # group -> names of files reaching it
         for path, found in names.items():
             owner = self.layout.owner(path)
-            written = set(found)
-            reach = self._reach(path, owner, written | heads[path], written)
+            written, groups = set(found), set[Group]()
+            reach = self._reach(path, owner, written | heads[path], written, groups)
             shared = frozenset(written)  # (one set for every candidate: a copy each was N²)
             for candidate in reach:
                 # a processed file's calls are all edges already: no need to read it again
                 if candidate not in self.processed and candidate in self.facts:
                     wanted.setdefault(candidate, []).append(shared)
+            for group in groups:
+                below.setdefault((group, owner), set()).update(written)
+        for (group, owner), written in below.items():  # each group's files, asked once
+            shared = frozenset(written)
+            for candidate in self._members(group):
+                mine = self.layout.owner(candidate) == owner
+                if mine and candidate not in self.processed and candidate in self.facts:
+                    wanted.setdefault(candidate, []).append(shared)
         if wanted:
             self._process(self.source.mentioning(wanted))
 
-    def _reach(self, path: str, owner: Optional[Unit], bound: Set[str], written: Set[str]) -> Set[str]:
+    def _reach(
+        self, path: str, owner: Optional[Unit], bound: Set[str], written: Set[str], groups: Set[Group]
+    ) -> Set[str]:
         """The files of ``owner`` that may name something of ``path``: ``path``, its importers,
         and the importers of each importer that imports one of the ``bound`` names itself (a
-        re-export: ``app/api/__init__.py``'s ``from app.helpers import run_sync``), through
-        ``MAX_HOPS`` of them. Only re-exporters are followed further: a thousand files that import
-        the package's ``__init__`` for something else cost one look each, not a thousand. The
-        names a re-export binds under an alias join ``bound`` and ``written``."""
+        re-export: ``app/api/__init__.py``'s ``from app.helpers import run_sync``, or its star),
+        through ``MAX_HOPS`` of them. Only re-exporters are followed further: a thousand files
+        that import the package's ``__init__`` for something else cost one look each, not a
+        thousand. The names a re-export binds under an alias join ``bound`` and ``written``.
+        The files that bind a package above a file reached, or import a re-exporter whole, join
+        ``groups``: only those re-exporting one of ``bound`` are here (the others are asked for
+        the names of every file below at once: N wrappers below a package that N handlers bind,
+        each looking at every handler, was N²)."""
         reach, frontier = {path}, [path]
         for hop in range(MAX_HOPS + 1):  # (the caller's own file is one step past the last re-export)
             further = []
             for imported in frontier:
                 # (a re-export's importers: those that import one of the names, or all of it)
-                importers = self._importers(imported) if not hop else self._importers_of(imported, bound)
+                seen = set(groups)
+                if not hop:
+                    importers = self._importers(imported, groups)
+                else:
+                    importers = self._importers_of(imported, bound, groups)
+                for group in groups - seen:
+                    importers |= self._rebinders(group, bound)
                 for candidate in sorted(importers - reach):
                     if self.layout.owner(candidate) != owner:
                         continue
                     reach.add(candidate)
                     rebound = self._rebinds(candidate, bound)
-                    if rebound:
+                    if rebound or imported in self._stars_of(candidate):  # (a star binds them all)
                         bound |= rebound
                         written |= rebound
                         further.append(candidate)
@@ -359,6 +401,27 @@ class CallGraph:
                 break
             frontier = further
         return reach
+
+    def _rebinders(self, group: Group, names: Set[str]) -> Set[str]:
+        """The files of ``group`` whose imports also bind one of ``names``, by an index of the
+        group built once."""
+        index = self._group_rebinders.get(group)
+        if index is None:
+            index = self._group_rebinders[group] = {}
+            for binder in self._members(group):
+                self._rebinds(binder, set())  # (builds its index)
+                for name in self._rebind_index[binder]:
+                    index.setdefault(name, set()).add(binder)
+        return {binder for name in names for binder in index.get(name, ())}
+
+    def _stars_of(self, path: str) -> Set[str]:
+        """The project files the module-level star imports of ``path`` load."""
+        found = self._star_sources.get(path)
+        if found is None:
+            stars = self.files.star_imports(path)
+            modules = (self.layout.module_file(path, fact.module, fact.level) for fact in stars)
+            found = self._star_sources[path] = {m for m in modules if m is not None}
+        return found
 
     def _rebinds(self, path: str, names: Set[str]) -> Set[str]:
         """The names the module-level imports of ``path`` bind to one of ``names``, by an index

@@ -9,12 +9,13 @@ per question.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Tuple, TypeVar
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple, TypeVar
 
 from archcheck.facts.names import import_aliases
 from archcheck.model import ClassFact, FileFacts, ImportFact
 
 T = TypeVar("T")
+Resolver = Callable[[str, ImportFact], Optional[str]]  # (file, import) -> the project file it loads
 
 
 def _per_file(build: Callable[[FileIndex, FileFacts], T]) -> Callable[[FileIndex, str], T]:
@@ -67,6 +68,30 @@ class FileIndex:
             for local, name in dict(fact.aliases).items():
                 found.setdefault(local, []).append((fact, name))
         return found
+
+    def star_exports(self, path: str, resolve: Resolver, depth: int = 8) -> Dict[str, List[str]]:
+        """What the module-level ``from x import *`` of ``path`` bind: each name -> the modules
+        it may come from, in file order (names they define, import, or take by a star of their
+        own, ``depth`` levels down). ``resolve`` gives the project file an import loads."""
+        key = ("star_exports", path)
+        if key in self._built:
+            return self._built[key]  # type: ignore[no-any-return]
+        found: Dict[str, List[str]] = {}
+        self._built[key] = found  # (a star cycle finds it empty)
+        for fact in self.star_imports(path):
+            module = resolve(path, fact)
+            if module is None or module == path:
+                continue
+            for name in self._offered(module, resolve, depth - 1):
+                found.setdefault(name, []).append(module)
+        return found
+
+    def _offered(self, path: str, resolve: Resolver, depth: int) -> Set[str]:
+        """The module-level names of ``path`` a star import takes."""
+        names = set(self.bindings(path)).union(self.classes(path), self.functions(path), self.instances(path))
+        if depth > 0 and self.star_imports(path):
+            names.update(self.star_exports(path, resolve, depth))
+        return names
 
     @_per_file
     def classes(self, facts: FileFacts) -> Dict[str, List[ClassFact]]:

@@ -71,12 +71,10 @@ def _through_star(
     module so imported that defines it or imports it in turn."""
     path, name = place
     head = name.partition(".")[0]
-    for fact in files.star_imports(path):
-        module = layout.module_file(path, fact.module, fact.level)
-        if (
-            module is not None
-            and module != path
-            and (defines(module, name) or head in files.bindings(module))
-        ):
+    resolve = lambda where, fact: layout.module_file(where, fact.module, fact.level)  # noqa: E731
+    for module in files.star_exports(path, resolve, MAX_HOPS).get(head, ()):  # (an index: a package
+        # may star-import thousands of modules, and each of its names be asked for)
+        offers = head in files.bindings(module) or head in files.star_exports(module, resolve)
+        if defines(module, name) or offers:
             return module, name
     return None

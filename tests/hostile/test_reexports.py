@@ -81,7 +81,9 @@ def test_files_importing_the_package_for_something_else_are_looked_at_once(
     looked: list = []
     original = CallGraph._importers
     monkeypatch.setattr(
-        CallGraph, "_importers", lambda self, path: looked.append(path) or original(self, path)
+        CallGraph,
+        "_importers",
+        lambda self, path, groups: looked.append(path) or original(self, path, groups),
     )
     found = [(path, line) for rule, path, line in findings(root) if rule == "ASY003"]
     assert found == [("svc/app/top.py", 5)]
@@ -197,3 +199,89 @@ def _rebinds_looked_at(monkeypatch: pytest.MonkeyPatch) -> List[str]:
 
     monkeypatch.setattr(CallGraph, "_rebinds", counted)
     return looked
+
+
+def test_the_handlers_binding_a_package_of_wrappers_are_looked_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 93b/02: N wrappers below a package, re-exported by its ``__init__``, each called by
+    its own handler through ``from app import mods``: every handler binds the package, and was
+    looked at for every wrapper (4,000: 28 s). The files that bind a package, or import a
+    re-exporter whole, are asked once for the names of every file below; counted, not timed."""
+    n = 200
+    files = {
+        "__init__.py": "",
+        "utils.py": "import asyncio\n\n\ndef run_sync(c):\n    return asyncio.run(c)\n",
+        "mods/__init__.py": "".join(f"from .m{i} import do{i}\n" for i in range(n)),
+        "handlers/__init__.py": "",
+        **{
+            f"mods/m{i}.py": f"import app.utils\n\n\ndef do{i}(c):\n    return app.utils.run_sync(c)\n"
+            for i in range(n)
+        },
+        **{
+            f"handlers/h{i}.py": f"from app import mods\n\n\nasync def h(c):\n    mods.do{i}(c)\n"
+            for i in range(n)
+        },
+    }
+    looked = _rebinds_looked_at(monkeypatch)
+    found = [(path, line) for rule, path, line in findings(project(tmp_path, files)) if rule == "ASY003"]
+    assert found == sorted((f"svc/app/handlers/h{i}.py", 5) for i in range(n))
+    assert len(looked) < 4 * len(files), len(looked)
+
+
+@pytest.mark.parametrize("init", ["from .helpers import *\n", "from .inner import *\n"])
+def test_a_function_a_package_re_exports_by_a_star_is_followed(tmp_path: Path, init: str) -> None:
+    """Run 93b/01: ``from app.core import run_sync``, where ``core/__init__`` star re-exports it
+    (one star, or two levels of them), was never read: a star rebinds no name."""
+    files = {
+        "__init__.py": "",
+        "core/__init__.py": init,
+        "core/inner/__init__.py": "from app.core.helpers import *\n",
+        "core/helpers.py": "import asyncio\n\n\ndef run_sync(c):\n    return asyncio.run(c)\n",
+        "handler.py": "from app.core import run_sync\n\n\nasync def handle(c):\n    run_sync(c)\n",
+    }
+    found = [(path, line) for rule, path, line in findings(project(tmp_path, files)) if rule == "ASY003"]
+    assert found == [("svc/app/handler.py", 5)]
+
+
+def test_a_base_class_two_star_re_exports_away_is_no_duplicate(tmp_path: Path) -> None:
+    """Run 93b/04: ``from app.ports import Storage as Base`` where ``ports`` and ``ports/inner``
+    both re-export by a star: the class extending its port was called a duplicate (SSOT001)."""
+    files = {
+        "__init__.py": "",
+        "ports/__init__.py": "from .inner import *\n",
+        "ports/inner/__init__.py": "from .storage import *\n",
+        "ports/inner/storage.py": "class Storage:\n    def get(self): ...\n",
+        "impl/__init__.py": "",
+        "impl/s.py": "from app.ports import Storage as Base\n\n\nclass Storage(Base):\n    def get(self):\n        return 1\n",
+    }
+    assert [rule for rule, _, _ in findings(project(tmp_path, files)) if rule.startswith("SSOT")] == []
+
+
+def test_names_behind_many_star_imports_are_looked_up_by_an_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 93b/03: a package ``__init__`` of N ``from .mK import *`` lines, each name asked for
+    through it: every star import was resolved again for each name (4,000: 42 s). The names its
+    stars bind are indexed once; counted, not timed."""
+    from archcheck.project.layout import Layout
+
+    n = 200
+    files = {
+        "__init__.py": "",
+        "ports/__init__.py": "".join(f"from .m{i} import *\n" for i in range(n)),
+        "impl/__init__.py": "",
+        **{f"ports/m{i}.py": f"class Storage{i}:\n    def get(self): ...\n" for i in range(n)},
+        **{
+            f"impl/s{i}.py": f"from app.ports import Storage{i} as Base\n\n\nclass Storage{i}(Base):\n"
+            "    def get(self):\n        return 1\n"
+            for i in range(n)
+        },
+    }
+    resolved: List[str] = []
+    original = Layout.module_file
+    monkeypatch.setattr(
+        Layout, "module_file", lambda self, *args: resolved.append(args[0]) or original(self, *args)
+    )
+    assert [rule for rule, _, _ in findings(project(tmp_path, files)) if rule.startswith("SSOT")] == []
+    assert len(resolved) < 20 * len(files), len(resolved)
