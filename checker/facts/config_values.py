@@ -198,7 +198,8 @@ _FIELD_CALLS = frozenset({"Field", "field"})
 _TIDYING = frozenset(
     {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "removesuffix", "removeprefix"}
 )
-_IN_PROCESS = frozenset({"transport", "app"})  # a client handed the app itself talks to no host
+# a transport that connects out, not to the app in the process (`httpx.AsyncHTTPTransport(retries=3)`)
+_NETWORK_TRANSPORT = re.compile(r"(?:HTTPS?|Retry|Proxy)Transport\Z")
 # callees whose target-named keywords configure a connection (a response model's `url=` is data)
 _CONFIGURING = (
     "Client",
@@ -345,6 +346,19 @@ def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.expr]
             return kw.value
     positional = [a for a in call.args if not isinstance(a, ast.Starred)]
     return positional[position] if len(positional) > position else None
+
+
+def _in_process(call: ast.Call) -> bool:
+    """Is the client handed the app itself (``TestClient(app=app)``,
+    ``AsyncClient(transport=ASGITransport(app))``)? A network transport, ``transport=
+    httpx.AsyncHTTPTransport(retries=3)``, connects out like any client."""
+    for keyword in call.keywords:
+        if keyword.arg == "app":
+            return True
+        if keyword.arg == "transport":
+            made = dotted(keyword.value.func) if isinstance(keyword.value, ast.Call) else None
+            return _NETWORK_TRANSPORT.search(made or "") is None  # (a name passed on: not known)
+    return False
 
 
 def _is_literal(node: ast.expr) -> bool:
@@ -791,7 +805,7 @@ class _Gatherer:
             return inner
         if last in _FIELD_CALLS and (keyword == "default" or position == 0):
             return use  # `x: str = Field(default=url)` is the field's value
-        if any(k.arg in _IN_PROCESS for k in call.keywords):
+        if _in_process(call):
             return inner  # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process
         kind = NONE
         named = False

@@ -15,6 +15,7 @@ FLAGGED = """\
 import os
 import boto3
 import chromadb
+import httpx
 import pika
 from influxdb import InfluxDBClient
 from redis.cluster import RedisCluster
@@ -36,6 +37,10 @@ consumer = KafkaProducer(bootstrap_servers=KAFKA_BROKERS if "localhost:9092" in 
 def make_cache():
     host = "localhost"  # CFG001
     return RedisCluster(host=host, port=6379)
+
+
+# (run 93b/05: a network transport connects out; only the app's own is in-process)
+billing = httpx.AsyncClient(base_url="http://localhost:8001", transport=httpx.AsyncHTTPTransport(retries=3))  # CFG001
 
 
 def make_cache_from_env():  # (run 92b/17: the local passed stands for the read)
@@ -67,6 +72,8 @@ uvicorn.run("app:app", host="127.0.0.1")
 upstream = httpx.AsyncClient(
     base_url=os.environ["UPSTREAM_URL"], headers={"Host": "localhost", "X-Forwarded-Host": "localhost:8000"}
 )
+in_process = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost:8000")
+mocked = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://localhost:8000")
 
 
 def is_loopback(url):
