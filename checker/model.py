@@ -76,6 +76,7 @@ class ImportFact(Value, frozen=True):
     location: Location
     aliases: Tuple[Tuple[str, str], ...] = ()  # (local name, what it names) bound by the import
     nested: bool = False  # in a function's or a class body's code: it binds there, not in the module
+    typing_only: bool = False  # under `if TYPE_CHECKING:`: read by type checkers, never run
 
     @property
     def display(self) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequ
 
 import msgspec
 
-from archcheck.facts.names import MATCH_STATEMENTS, TRIES, dotted
+from archcheck.facts.names import MATCH_STATEMENTS, TRIES, dotted, typing_only_branch
 from archcheck.facts.source import ParsedSource
 from archcheck.model import ClassFact, FunctionFact, Location
 
@@ -146,10 +146,6 @@ def _docstring_lines(first: ast.stmt) -> Tuple[int, int]:
 def _type_checking(name: Optional[str]) -> bool:
     """Is a test ``TYPE_CHECKING`` (``typing.TYPE_CHECKING``): true for type checkers only?"""
     return (name or "").rsplit(".", 1)[-1] == "TYPE_CHECKING"
-
-
-def _negated(test: ast.expr) -> bool:
-    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
 
 
 def _catches_import_error(handler_type: Optional[ast.expr]) -> bool:
@@ -306,13 +302,8 @@ class _AstDefinitions:
                 _replaced_in_block(self.functions, seen, "def " + node.name)
             elif isinstance(node, ast.If):  # (its branches are blocks of their own, in order)
                 # `if TYPE_CHECKING:` imports for type checkers; its `else` is a runtime stand-in
-                test = node.test
-                checked = test.operand if isinstance(test, ast.UnaryOp) and _negated(test) else test
-                stand_in = (
-                    (node.body if _negated(test) else node.orelse)
-                    if _type_checking(dotted(checked))
-                    else None
-                )
+                typing_only = typing_only_branch(node)
+                stand_in = {"body": node.orelse, "orelse": node.body}.get(typing_only or "")
                 frames += [
                     (iter(part), True, fallback or part is stand_in, {}) for part in (node.orelse, node.body)
                 ]

@@ -22,6 +22,7 @@ from archcheck.facts.names import (
     import_aliases,
     qualify,
     scope_split,
+    typing_only_branch,
 )
 from archcheck.facts.source import LineMarks, ParsedSource, deep_recursion
 from archcheck.model import ImportFact, ImportKind, Location
@@ -145,14 +146,17 @@ class _AstImports:
     def _statements(self, body: Sequence[ast.AST], marks: LineMarks) -> None:
         """Import statements, descending only into statements that span an ``import`` line."""
         # a stack, not recursion: an `elif` chain nests one level per branch without indenting
-        stack = [(node, False) for node in reversed(body)]  # (node, in a function's or class's code)
+        # (node, in a function's or class's code, under `if TYPE_CHECKING:`)
+        stack = [(node, False, False) for node in reversed(body)]
         while stack:
-            node, nested = stack.pop()
+            node, nested, typing_only = stack.pop()
             if isinstance(node, ast.Import):
                 where = self._location(node)
                 for alias in node.names:
                     bound = import_alias(alias.name, alias.asname)
-                    self.facts.append(ImportFact(alias.name, 0, (), ImportKind.IMPORT, where, bound, nested))
+                    self.facts.append(
+                        ImportFact(alias.name, 0, (), ImportKind.IMPORT, where, bound, nested, typing_only)
+                    )
             elif isinstance(node, ast.ImportFrom):
                 names = tuple(alias.name for alias in node.names)
                 bound = tuple((a.asname or a.name, a.name) for a in node.names if a.name != "*")
@@ -165,12 +169,15 @@ class _AstImports:
                         self._location(node),
                         bound,
                         nested,
+                        typing_only,
                     )
                 )
             elif type(node) in _HOLDERS and (not isinstance(node, ast.stmt) or marks.covers(node)):
                 inner = nested or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                checked = typing_only_branch(node) if isinstance(node, ast.If) else None
                 for field in _HOLDERS[type(node)]:
-                    stack.extend((child, inner) for child in reversed(getattr(node, field)))
+                    typed = typing_only or field == checked
+                    stack.extend((child, inner, typed) for child in reversed(getattr(node, field)))
 
     def _dynamic(self, tree: ast.Module, marks: LineMarks, names: FrozenSet[str]) -> None:
         """Literal ``import_module("x")`` / ``__import__("x")`` calls (``names``: the last names

@@ -73,6 +73,17 @@ def dotted(node: ast.AST, *, subscripts: bool = False) -> Optional[str]:
             return None
 
 
+def typing_only_branch(node: ast.If) -> Optional[str]:
+    """The branch of ``if TYPE_CHECKING:`` (``"body"``) or ``if not TYPE_CHECKING:``
+    (``"orelse"``) that only type checkers read; None for any other test."""
+    test = node.test
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    checked = test.operand if isinstance(test, ast.UnaryOp) and negated else test
+    if (dotted(checked) or "").rsplit(".", 1)[-1] != "TYPE_CHECKING":
+        return None
+    return "orelse" if negated else "body"
+
+
 def starts_at(node: ast.AST) -> Tuple[int, int]:
     """Where a node starts: (line, column), for ordering nodes as the source does."""
     return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))

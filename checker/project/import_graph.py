@@ -53,9 +53,10 @@ def services_loading(
     layout: Layout, imports: Iterable[ResolvedImport], is_test_file: Callable[[str], bool]
 ) -> Dict[str, FrozenSet[str]]:
     """Each file of a shared library that the running code of services loads -> those services.
-    A service's file (not a test's) loads what it imports and the package ``__init__`` files
-    above it in its library, and a shared file so loaded loads what it imports in turn (a
-    graph of files, its cycles condensed: each import is followed once)."""
+    A service's file (not a test's) loads what it imports (not under ``if TYPE_CHECKING:``) and
+    the package ``__init__`` files above it in its library, and a shared file so loaded loads
+    what it imports in turn (a graph of files, its cycles condensed: each import is followed
+    once)."""
     import networkx as nx  # lazy: warm runs that reuse every finding never load it
 
     graph: nx.DiGraph[str] = nx.DiGraph()
@@ -63,6 +64,8 @@ def services_loading(
     for item in imports:
         owner, source = item.target_unit, item.source
         if owner is None or owner.kind is not UnitKind.SHARED or source is None or is_test_file(item.path):
+            continue
+        if item.fact.typing_only:  # (read by type checkers only: it loads nothing)
             continue
         loaded = _loaded_with_packages(layout, item.resolution.target or "", owner)
         if source.kind is UnitKind.SERVICE:
