@@ -249,7 +249,7 @@ class _Gatherer:
                 source_attr = _stored_in(value)  # (`cb = self.on_done`, `cbs = list(self.x)`)
                 if isinstance(assigned, ast.Name) and source_attr:
                     callable_locals[assigned.id] = source_attr
-            elif isinstance(item, (ast.For, ast.AsyncFor)):
+            elif isinstance(item, (ast.For, ast.AsyncFor, ast.comprehension)):  # (`[h() for h in self.x]`)
                 held = callable_locals.get(item.iter.id) if isinstance(item.iter, ast.Name) else None
                 attr = _stored_in(item.iter) or held  # (`cbs = list(self.x)` / `for cb in cbs`)
                 if attr:

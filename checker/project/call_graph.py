@@ -595,6 +595,9 @@ class CallGraph:
                 found = self._class_method(self._method(self._class(path, head), parts[1]))
             else:
                 found = self._callable(self._imported(path, target), through_class=True)
+                if found is None and len(parts) > 2:  # `mod.client.get()`: an instance through its module
+                    built = self._type_of(caller, path, ".".join(parts[:-1]))
+                    found = self._method(self._class(*built), parts[-1]) if built is not None else None
         if found is None or not self._same_service(path, found[0]):
             return None
         return found

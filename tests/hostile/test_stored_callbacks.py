@@ -82,6 +82,9 @@ class Emitter:
         cb = self.on_done
         cb()
 
+    def emit_gathered(self):  # (run 93b/06: from a comprehension)
+        return [cb() for cb in self.first]
+
 
 emitter = Emitter()
 
@@ -130,6 +133,10 @@ async def h():
     emitter.emit_numbered()  # yes
     emitter.emit_held()  # yes
     emitter.done_held()  # yes
+
+
+async def i():
+    emitter.emit_gathered()  # yes
 """
 
 
@@ -183,3 +190,33 @@ def test_a_class_call_s_positional_arguments_are_matched_after_self(
     root = project(tmp_path, {"pool.py": CONSTRUCTED})
     found = [line for code, _, line in unscreened_agree(root, monkeypatch) if code == "ASY003"]
     assert found == [n for n, line in enumerate(CONSTRUCTED.splitlines(), 1) if line.endswith("# yes")]
+
+
+CLIENT = """\
+import asyncio
+
+
+class Client:
+    def get(self, c):
+        return asyncio.run(c)
+
+
+client = Client()
+"""
+
+
+def test_a_module_level_instance_is_followed_through_its_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 93b/07: ``from app.core import client as mod`` then ``mod.client.get(c)``: a call
+    through the instance's module (three parts) was not followed; ``client.get(c)`` was."""
+    files = {
+        "core/__init__.py": "",
+        "core/client.py": CLIENT,
+        "h1.py": "from app.core import client as mod\n\n\nasync def handle(c):\n    mod.client.get(c)\n",
+        "h2.py": "from app.core.client import client\n\n\nasync def handle(c):\n    client.get(c)\n",
+        "h3.py": "import app.core.client\n\n\nasync def handle(c):\n    app.core.client.client.get(c)\n",
+    }
+    root = project(tmp_path, files)
+    found = [(path, line) for code, path, line in unscreened_agree(root, monkeypatch) if code == "ASY003"]
+    assert found == [("svc/app/h1.py", 5), ("svc/app/h2.py", 5), ("svc/app/h3.py", 5)]
