@@ -242,6 +242,7 @@ class UrlFact(Value, frozen=True):
     named: bool = False  # a name says it is a target (so a bare "localhost:4317" is one too)
     owner: str = ""  # for a class-body field: its class (a settings class makes it a fallback)
     name: str = ""  # the name it is stored or passed under (`IDENTITY_URL`, `base_url=`), if any
+    tested_as: str = ""  # a module constant its file only tests against (`host in DEV_HOSTS`): its name
 
 
 class FallbackFact(Value, frozen=True):

@@ -283,9 +283,12 @@ class HardcodedServiceUrl(
             unit = self.project.runtime_unit(path)
             # a module constant a lookup falls back to is CFG004's, unless it is used as it is too
             fallbacks = {f.location: f for f in facts.fallbacks if f.constant}
+            imported = self.project.imported_from(path)
             for fact in facts.urls:
                 if fact.owner and self.project.is_settings_class(path, fact.owner):
                     continue  # a settings field's default is a fallback: CFG004
+                if fact.tested_as and fact.tested_as not in imported and "*" not in imported:
+                    continue  # hosts only tested against, here and nowhere else (`host in DEV_HOSTS`)
                 fallback = fallbacks.get(fact.location)
                 if fallback is not None and not self.project.constant_is_target(path, fallback):
                     continue

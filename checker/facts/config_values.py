@@ -330,6 +330,7 @@ class _Use(NamedTuple):
     owner: str = ""  # the class whose body this is (a field's class)
     label: str = ""  # the name the value is stored or passed under
     frame: int = 0  # the function or class body whose code this is (``_Gatherer.frames``; 0: the module's)
+    tested: bool = False  # a module constant its file only tests against: a target if imported elsewhere
 
 
 @dataclass(frozen=True)
@@ -670,7 +671,8 @@ class _Gatherer:
         if text is None or ("://" not in text and bare_host(text.replace(PLACEHOLDER, "0")) is None):
             return
         if use.kind == TARGET:
-            self.urls.append(UrlFact(text, self.source.location(node), use.named, use.owner, use.label))
+            where, tested_as = self.source.location(node), use.label if use.tested else ""
+            self.urls.append(UrlFact(text, where, use.named, use.owner, use.label, tested_as))
         elif use.name is not None:
             self.kept.setdefault((use.function, use.name), []).append((node, text, use.named))
 
@@ -730,9 +732,12 @@ class _Gatherer:
                     self.module_strings.setdefault(f"{name}[{item!r}]", {})[self.source.location(value)] = (
                         text
                     )
-        if isinstance(node.value, (ast.List, ast.Tuple)) and names and all(map(self._tested_only, names)):
-            return [*children, (node.value, none)]  # `LOCAL_HOSTS = ("localhost", …)`, only tested against
         named = any(is_target_name(n) for n in names)
+        if isinstance(node.value, (ast.List, ast.Tuple)) and names and all(map(self._tested_only, names)):
+            # `LOCAL_HOSTS = ("localhost", …)`, only tested against here: the rules judge it a
+            # target where another module imports it
+            tested = none._replace(kind=TARGET, named=named, label=names[0], tested=True)
+            return [*children, (node.value, tested if none.scope == "module" else none)]
         use = none._replace(named=named, label=names[0] if names else "")
         if any(is_allow_list_name(n) or is_describing_name(n) or FALLBACK_NAME.search(n) for n in names):
             pass

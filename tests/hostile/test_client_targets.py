@@ -98,3 +98,20 @@ def test_clients_and_lists_of_hosts_are_read_where_they_connect(
         if line.endswith(("# CFG001", "# CFG004"))
     ]
     assert sorted(found) == sorted(expected)
+
+
+@pytest.mark.parametrize("imported", [True, False])
+def test_hosts_tested_against_here_are_targets_where_another_module_imports_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, imported: bool
+) -> None:
+    """Run 93b/05: a list its own file only tests with ``in`` was never a target, though
+    another module imports it and connects with it."""
+    hosts = 'BROKERS = ["localhost:9092"]\n\n\ndef is_broker(h):\n    return h in BROKERS\n'
+    producer = (
+        "from kafka import KafkaProducer\nfrom app.hosts import BROKERS\n\n"
+        "producer = KafkaProducer(bootstrap_servers=BROKERS)\n"
+    )
+    files = {"hosts.py": hosts, **({"producer.py": producer} if imported else {})}
+    root = project(tmp_path, files)
+    found = [(code, path, line) for code, path, line in unscreened_agree(root, monkeypatch)]
+    assert found == ([("CFG001", "svc/app/hosts.py", 1)] if imported else [])
