@@ -663,7 +663,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 continue
             first = text[start : start + 1]
             if first in ("'", '"'):  # strings: each masked to its closing quote (kept), or the line's end
-                for begin, end, shown in _masked_strings(text, start, unclosed):
+                for begin, end, shown in _masked_strings(text, start, unclosed, around or ""):
                     parts += [text[done:begin], shown]
                     done = end
                 continue
@@ -737,10 +737,13 @@ _B64_JOINED_CREDENTIALS = re.compile(
 )
 
 
-def _masked_strings(text: str, start: int, unclosed: Dict[str, int]) -> List[Tuple[int, int, str]]:
+def _masked_strings(
+    text: str, start: int, unclosed: Dict[str, int], around: str = ""
+) -> List[Tuple[int, int, str]]:
     """The string at ``start`` and those joined to it or given instead (``"a" "b"``, ``"a" if x
     else "b"``), each (start, end, masked): not an empty one, nor a placeholder (``%s``,
-    ``{pw}``) or one masked already, which stay as written."""
+    ``{pw}``) or one masked already, which stay as written. Inside a string quoted by
+    ``around``, that quote ends it: no string joined (``"password='x'" matches …``)."""
     found: List[Tuple[int, int, str]] = []
     for _ in range(_JOINED):
         quote, end, closed = _string_end(text, start, unclosed)
@@ -751,7 +754,7 @@ def _masked_strings(text: str, start: int, unclosed: Dict[str, int]) -> List[Tup
             shown = re.sub(r"[^\r\n]+", MASK, body) if "\n" in body or "\r" in body else MASK
             found.append((start, end, f"{quote}{shown}{quote if closed else ''}"))
         following = _NEXT_STRING.match(text, end) if closed else None
-        if following is None:
+        if following is None or (around and text.startswith(around, following.end())):
             break
         start = following.end()
     return found

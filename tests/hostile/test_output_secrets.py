@@ -574,6 +574,24 @@ def test_a_path_named_like_a_secret_does_not_hide_the_reason(tmp_path: Path) -> 
         assert result.returncode == 2 and f"{path}: outside the project root" in result.stderr, result.stderr
 
 
+@pytest.mark.parametrize("key", ["services", "ignore"])
+def test_a_quoted_value_holding_a_secret_pair_keeps_the_reason(tmp_path: Path, key: str) -> None:
+    """Run 92a/11: ``"svc/password='x'"``: the closing ``"`` after the pair's ``'x'`` was read as
+    a string joined to it, and the reason after it was masked."""
+    config = (
+        "services = [\"svc/password='S3cret'\"]\n"
+        if key == "services"
+        else CONFIG + "ignore = [\"password='S3cret'\"]\n"
+    )
+    root = project(tmp_path, {"main.py": "x = 1\n"}, config)
+    result = _cli(root, "check", "--no-cache")
+    reason = "matches no folder with Python code" if key == "services" else "expected a rule code or prefix"
+    assert result.returncode == 2 and reason in result.stderr and "S3cret" not in result.stderr, result.stderr
+    assert mask_credentials("\"UPDATE users SET password = 'S3cret'\",  # no WHERE") == (
+        "\"UPDATE users SET password = '***'\",  # no WHERE"
+    )
+
+
 def test_pairs_that_open_brackets_over_and_over_are_read_once_for_an_annotation() -> None:
     """Run 85: each ``pwd:(`` looked 400 characters ahead for an annotation's ``=``: a 1 MB
     comment of them took 17 s in ``--diff``."""
