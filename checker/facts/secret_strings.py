@@ -113,6 +113,7 @@ class _Frame:
     first_name: Optional[str] = None  # the current element's first name (`password` of `password: str =`)
     secret_key_at: int = -2  # the element that was a secret's name as a string (`"DB_PASSWORD",`)
     secret_key_option: bool = False  # and it was an option's (`"--password",`)
+    secret_name: str = ""  # and its text, lower-cased
     first_string: bool = False  # its first element is a string (`d.get("KEY", …)`, not `get(section, …)`)
     around: Optional[bool] = None  # what the brackets around it say its values are (None: nothing)
     secrets: bool = False  # a list, set or dict of secrets (`PASSWORDS = […]`): its values are
@@ -401,6 +402,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     pair = frame.bracket == "(" and not frame.callee and frame.element == 1 and closes
     # `("JWT_SECRET", "jwt_secret")`, `("jwt_secret", "JWT secret is required")`: no value
     named_pair = _ENV_NAME.fullmatch(inner) or _LOWER_WORD.fullmatch(inner) or " " in inner
+    named_pair = named_pair or inner.lower() == frame.secret_name  # (`("password", "Password")`: a label)
     # (in a list or a call's parentheses, or alone: `creds = ("password", "…")`, `return (…)`)
     pair = pair and (len(frames) == 2 or frames[-2].bracket in "[({") and not named_pair
     if after_key and (frame.callee or frame.secret_key_option or pair) and not destination:
@@ -420,6 +422,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         looked_up or _ENV_NAME.fullmatch(inner) or inner[:1] == "-" or not _verdict(frame, statement)
     ):
         frame.secret_key_at, frame.secret_key_option = frame.element, inner.startswith("-")
+        frame.secret_name = inner.lower()
         if frame.subscript and len(frames) == 2 and statement.values is None:
             statement.targets[-1] = inner  # `os.environ["DB_PASSWORD"] = …`
         return False

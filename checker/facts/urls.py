@@ -705,9 +705,12 @@ def _mask_pairs(text: str, prose: bool) -> str:
     return text
 
 
-# a string joined after another by `+` that holds a password of userinfo: `":…@"`
+# (what before a ":" is no user: a URI's scheme, a header's name; the code reading asks too)
+NOT_A_USER = r"(?!(?i:urn|mailto|data|tel|sip|content-type|content-length):)"
+# a string joined after another by `+` that holds a password of userinfo: `":…@"` (not `"mailto:…@"`)
 _JOINED_USERINFO = re.compile(
-    r"""(\+\s*(?:\\\r?\n\s*)?[rRbBuUfF]{0,2}(["'])[^"'\s:/@]{0,64}:)(?!\*\*\*@)[^"'\s@/]{1,500}(?=@)"""
+    rf"""(\+\s*(?:\\\r?\n\s*)?[rRbBuUfF]{{0,2}}(["']){NOT_A_USER}[^"'\s:/@]{{0,64}}:)"""
+    r"""(?!\*\*\*@)[^"'\s@/]{1,500}(?=@)"""
 )
 # ... and a password that is a string of its own there, `":" + "…" + "@"`, or ends one before
 # the "@" does, `":…" + "@"`, `"admin:…" + "@db"`
@@ -723,8 +726,6 @@ _JOINED_PASSWORD = re.compile(
     rf"""(?=\3{_PLUS}[rRbBuUfF]{{0,2}}["']@)"""
 )
 # (a user: `admin`, `me@example.com`, `{user}`; not a URI's scheme nor a header's name)
-# (what before a ":" is no user: a URI's scheme, a header's name; the code reading asks too)
-NOT_A_USER = r"(?!(?i:urn|mailto|data|tel|sip|content-type|content-length):)"
 _BASIC_USER = rf"""{NOT_A_USER}(?:\{{[^{{}}\s"']{{1,64}}\}}|[^"'\s:{{}}/]{{1,64}})"""
 _B64_CREDENTIALS = re.compile(
     rf"""((?:b64encode|encodebytes)\(\s*(?:bytes\(\s*)?[rRbBuUfF]{{0,2}}(["']){_BASIC_USER}:)"""

@@ -313,6 +313,9 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         "tables = {'api_keys': 'CREATE TABLE api_keys (id UUID)'}",
         'cmd = ["tool", "--max-tokens", "100"]',
         'x = "Bearer " + "validation"',
+        # run 92a/10: a pair's label, its name in another case; a mailto: URI joined by `+`
+        'methods = [("password", "Password"), ("sso", "Single sign-on")]',
+        'link = prefix + "mailto:support@example.com"',
     ],
 )
 def test_what_is_not_a_secret_value_stays_as_written(code: str) -> None:
