@@ -739,8 +739,15 @@ class _Gatherer:
             tested = none._replace(kind=TARGET, named=named, label=names[0], tested=True)
             return [*children, (node.value, tested if none.scope == "module" else none)]
         use = none._replace(named=named, label=names[0] if names else "")
-        if any(is_allow_list_name(n) or is_describing_name(n) or FALLBACK_NAME.search(n) for n in names):
+        local = next((t.id for t in targets if isinstance(t, ast.Name)), None)
+        if any(is_allow_list_name(n) or is_describing_name(n) for n in names):
             pass
+        elif any(FALLBACK_NAME.search(n) for n in names):
+            # a function's `default_host = "localhost"`: where it goes says what it is (a lookup's
+            # fallback, a client's target); a module's default is no target by itself
+            declared = any(self._declared(t, none) for t in targets)
+            if none.scope == "function" and local is not None and not declared:
+                use = use._replace(kind=LOCAL, name=local)
         elif any(self._environ_key(t) is not None for t in targets):
             use = use._replace(kind=TARGET)  # os.environ["X"] = url
         elif none.scope in ("module", "class"):
@@ -751,7 +758,6 @@ class _Gatherer:
                     kind=TARGET
                 )  # (a name declared global or nonlocal: the module's, or around)
             else:
-                local = next((t.id for t in targets if isinstance(t, ast.Name)), None)
                 use = use._replace(kind=LOCAL if local else NONE, name=local)
         return [*children, (node.value, use)]
 
