@@ -159,6 +159,12 @@ class Project:
         defines = lambda where, name: bool(self.files.classes(where).get(name))  # noqa: E731
         target = reexported(self.layout, self.files, place, defines)  # (a package's `__init__` too)
         if target is not None and target[1]:
+            if not defines(*target) and import_target(self.layout, self.files, *target) is None:
+                # re-exported from outside the project (`from pydantic import BaseModel as
+                # ApiModel` in an `__init__`): the class is the one it imports
+                outside = qualify(target[1], self.files.aliases(target[0]))
+                if outside is not None:
+                    return None, outside.rsplit(".", 1)[-1]
             return target[0], target[1].rsplit(".", 1)[-1]
         meant = qualify(written, self.files.aliases(path)) or written
         return self.class_file(path, written), meant.rsplit(".", 1)[-1]

@@ -285,3 +285,23 @@ def test_names_behind_many_star_imports_are_looked_up_by_an_index(
     )
     assert [rule for rule, _, _ in findings(project(tmp_path, files)) if rule.startswith("SSOT")] == []
     assert len(resolved) < 20 * len(files), len(resolved)
+
+
+def test_a_base_re_exported_from_outside_the_project_gives_its_kind(tmp_path: Path) -> None:
+    """Run 92b/12a: ``from pydantic import BaseModel as ApiModel`` in a package ``__init__``: a
+    class deriving from ``ApiModel`` through the package was a plain class, so two schemas of one
+    name were no duplicate, and two API versions of a request were SSOT003."""
+    schema = "from app.schemas import ApiModel\n\n\nclass AgentErrorMessage(ApiModel):\n    message: str\n"
+    files = {
+        "__init__.py": "",
+        "schemas/__init__.py": "from pydantic import BaseModel as ApiModel\n",
+        "a.py": schema,
+        "b.py": "from pydantic import BaseModel\n\n\nclass AgentErrorMessage(BaseModel):\n    message: str\n",
+        "requests.py": (
+            "from app.schemas import ApiModel\n\n\nclass AgentExecuteRequest(ApiModel):\n    message: str\n"
+            "    thread_id: str\n\n\nclass AgentExecuteV2Request(ApiModel):\n    message: str\n"
+            "    thread_id: str\n    trace: bool\n"
+        ),
+    }
+    found = [(rule, path) for rule, path, _ in findings(project(tmp_path, files)) if rule.startswith("SSOT")]
+    assert found == [("SSOT001", "svc/app/a.py"), ("SSOT001", "svc/app/b.py")]
