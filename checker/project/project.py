@@ -156,10 +156,9 @@ class Project:
         file, or outside the project), and the class's own name there, through absolute and
         relative imports and their aliases (``from .db import Storage as StorageBase``)."""
         place = import_target(self.layout, self.files, path, written)
-        defines = lambda where, name: bool(self.files.classes(where).get(name))  # noqa: E731
-        target = reexported(self.layout, self.files, place, defines)  # (a package's `__init__` too)
+        target = reexported(self.layout, self.files, place, self._defines_class)  # (an `__init__` too)
         if target is not None and target[1]:
-            if not defines(*target) and import_target(self.layout, self.files, *target) is None:
+            if not self._defines_class(*target) and import_target(self.layout, self.files, *target) is None:
                 # re-exported from outside the project (`from pydantic import BaseModel as
                 # ApiModel` in an `__init__`): the class is the one it imports
                 outside = qualify(target[1], self.files.aliases(target[0]))
@@ -168,6 +167,9 @@ class Project:
             return target[0], target[1].rsplit(".", 1)[-1]
         meant = qualify(written, self.files.aliases(path)) or written
         return self.class_file(path, written), meant.rsplit(".", 1)[-1]
+
+    def _defines_class(self, path: str, name: str) -> bool:
+        return bool(self.files.classes(path).get(name))
 
     def ancestors(self, path: str, name: str) -> FrozenSet[str]:
         """The names of every class that class ``name`` of ``path`` derives from, across files.
