@@ -84,6 +84,12 @@ def _owner(method: DefFact) -> str:
     return method.qualname.rsplit(".", 1)[0]
 
 
+def _dotted_prefixes(module: str) -> List[str]:
+    """``a``, ``a.b``, ``a.b.c`` of ``a.b.c``: what ``import a.b.c`` loads, and binds as ``a``."""
+    parts = module.split(".")
+    return [".".join(parts[: size + 1]) for size in range(len(parts))]
+
+
 def _folders(folder: str) -> Iterator[str]:
     """``folder`` and each folder above it."""
     while folder:
@@ -289,10 +295,8 @@ class CallGraph:
                 if fact.kind is ImportKind.FROM and "*" in fact.names:
                     whole.add(self.layout.module_file(path, fact.module, fact.level))
                 elif fact.kind is ImportKind.IMPORT:
-                    parts = fact.module.split(".")
-                    whole.update(
-                        self.layout.module_file(path, ".".join(parts[: n + 1])) for n in range(len(parts))
-                    )
+                    loaded = _dotted_prefixes(fact.module)
+                    whole.update(self.layout.module_file(path, module) for module in loaded)
             for imports in self.files.bindings(path).values():
                 for fact, bound in imports:
                     if fact.kind is ImportKind.FROM:
@@ -320,9 +324,7 @@ class CallGraph:
         for imports in self.files.bindings(path).values():
             for fact, bound in imports:
                 if fact.kind is ImportKind.IMPORT:
-                    parts = fact.module.split(".")
-                    modules = [".".join(parts[: size + 1]) for size in range(len(parts))]
-                    level = 0
+                    modules, level = _dotted_prefixes(fact.module), 0
                 else:
                     modules, level = [f"{fact.module}.{bound}" if fact.module else bound], fact.level
                 if any(self.layout.module_file(path, module, level) in package for module in modules):
