@@ -230,7 +230,8 @@ def _secret_spans(
             else:
                 key = token.string == ":" and frames[-1].bracket == "{"
                 compared = token.string in _COMPARISONS or before in _COMPARISONS  # (`token == "WITH"`)
-                closes = token.string == ")"  # (a pair's value ends its tuple)
+                # (a pair's value ends its tuple, or is a conditional's first branch: `"…" if prod else`)
+                closes = token.string == ")" or (token.string == "if" and frames[-1].bracket == "(")
                 secret = not (key or compared) and _is_secret(previous.string, frames, statement, closes)
                 if secret or _continued_credentials(previous.string):
                     yield from [*joined, span] if secret else [span]

@@ -9,13 +9,14 @@ per question.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple, TypeVar
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple, TypeVar
 
 from archcheck.facts.names import import_aliases
 from archcheck.model import ClassFact, FileFacts, ImportFact
 
 T = TypeVar("T")
 Resolver = Callable[[str, ImportFact], Optional[str]]  # (file, import) -> the project file it loads
+_FEW_STARS = 8  # star imports of a file looked through one by one; past that, an index
 
 
 def _per_file(build: Callable[[FileIndex, FileFacts], T]) -> Callable[[FileIndex, str], T]:
@@ -39,6 +40,7 @@ class FileIndex:
     def __init__(self, facts: Mapping[str, FileFacts]) -> None:
         self.facts = facts
         self._built: Dict[Tuple[str, str], Any] = {}  # (lookup, path) -> what it built
+        self._star_found: Dict[Tuple[str, str, int], Optional[str]] = {}  # see ``star_source``
 
     @_per_file
     def aliases(self, facts: FileFacts) -> Dict[str, str]:
@@ -69,29 +71,59 @@ class FileIndex:
                 found.setdefault(local, []).append((fact, name))
         return found
 
-    def star_exports(self, path: str, resolve: Resolver, depth: int = 8) -> Dict[str, List[str]]:
-        """What the module-level ``from x import *`` of ``path`` bind: each name -> the modules
-        it may come from, in file order (names they define, import, or take by a star of their
-        own, ``depth`` levels down). ``resolve`` gives the project file an import loads."""
-        key = ("star_exports", path)
-        if key in self._built:
-            return self._built[key]  # type: ignore[no-any-return]
-        found: Dict[str, List[str]] = {}
-        self._built[key] = found  # (a star cycle finds it empty)
-        for fact in self.star_imports(path):
-            module = resolve(path, fact)
-            if module is None or module == path:
-                continue
-            for name in self._offered(module, resolve, depth - 1):
-                found.setdefault(name, []).append(module)
+    def star_source(self, path: str, name: str, resolve: Resolver, depth: int) -> Optional[str]:
+        """The module a ``from x import *`` of ``path`` binds ``name`` from, as Python binds it:
+        the last one that binds the name itself or, ``depth`` levels down, by a star of its own
+        (not a ``_name``; ``__all__`` is not read). ``resolve`` gives the project file an import
+        loads. Asked once per file, name and depth; a star cycle binds nothing."""
+        key = (path, name, depth)
+        if key in self._star_found:
+            return self._star_found[key]
+        self._star_found[key] = None
+        modules = self._star_modules(path, resolve)
+        found = None
+        if modules and not name.startswith("_"):
+            # (an index where there are many: an `__init__` of N stars, each name asked for, was N²)
+            last, deeper = self._star_index(path, resolve) if len(modules) > _FEW_STARS else (None, ())
+            at = last.get(name, -1) if last is not None else -1
+            for position in range(len(modules) - 1, at, -1):
+                if last is not None and position not in deeper:
+                    continue
+                module = modules[position]
+                if (last is None and name in self._offers(module)) or (
+                    depth > 0 and self.star_source(module, name, resolve, depth - 1) is not None
+                ):
+                    at = position
+                    break
+            found = modules[at] if at >= 0 else None
+        self._star_found[key] = found
         return found
 
-    def _offered(self, path: str, resolve: Resolver, depth: int) -> Set[str]:
-        """The module-level names of ``path`` a star import takes."""
-        names = set(self.bindings(path)).union(self.classes(path), self.functions(path), self.instances(path))
-        if depth > 0 and self.star_imports(path):
-            names.update(self.star_exports(path, resolve, depth))
-        return names
+    def _star_modules(self, path: str, resolve: Resolver) -> List[str]:
+        """The project files the module-level star imports of ``path`` load, in file order."""
+        key = ("star_modules", path)
+        if key not in self._built:
+            modules = (resolve(path, fact) for fact in self.star_imports(path))
+            self._built[key] = [m for m in modules if m is not None and m != path]
+        return self._built[key]  # type: ignore[no-any-return]
+
+    def _star_index(self, path: str, resolve: Resolver) -> Tuple[Dict[str, int], FrozenSet[int]]:
+        """For the star imports of ``path``: each name -> the last one that binds it itself,
+        and which of them have star imports of their own."""
+        key = ("star_index", path)
+        if key not in self._built:
+            modules = self._star_modules(path, resolve)
+            last = {name: at for at, module in enumerate(modules) for name in self._offers(module)}
+            deeper = frozenset(at for at, module in enumerate(modules) if self.star_imports(module))
+            self._built[key] = (last, deeper)
+        return self._built[key]  # type: ignore[no-any-return]
+
+    @_per_file
+    def _offers(self, facts: FileFacts) -> FrozenSet[str]:
+        """The module-level names the file binds itself (a star import of it takes them)."""
+        path = facts.path
+        defined = (self.classes(path), self.functions(path), self.instances(path))
+        return frozenset(self.bindings(path)).union(*defined)
 
     @_per_file
     def classes(self, facts: FileFacts) -> Dict[str, List[ClassFact]]:

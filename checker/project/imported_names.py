@@ -57,24 +57,17 @@ def reexported(
     for _ in range(MAX_HOPS):
         if place is None or defines(*place):
             return place
-        further = import_target(layout, files, *place) or _through_star(layout, files, place, defines)
+        further = import_target(layout, files, *place) or _through_star(layout, files, place)
         if further is None or further == place:
             return place
         place = further
     return place
 
 
-def _through_star(
-    layout: Layout, files: FileIndex, place: Tuple[str, str], defines: Callable[[str, str], bool]
-) -> Optional[Tuple[str, str]]:
-    """Where a ``from .storage import *`` of ``place``'s file takes its name from: the first
-    module so imported that defines it or imports it in turn."""
+def _through_star(layout: Layout, files: FileIndex, place: Tuple[str, str]) -> Optional[Tuple[str, str]]:
+    """Where a ``from .storage import *`` of ``place``'s file takes its name from: the last
+    module so imported that binds it, itself or by a star of its own (``FileIndex.star_source``)."""
     path, name = place
-    head = name.partition(".")[0]
     resolve = lambda where, fact: layout.module_file(where, fact.module, fact.level)  # noqa: E731
-    for module in files.star_exports(path, resolve, MAX_HOPS).get(head, ()):  # (an index: a package
-        # may star-import thousands of modules, and each of its names be asked for)
-        offers = head in files.bindings(module) or head in files.star_exports(module, resolve)
-        if defines(module, name) or offers:
-            return module, name
-    return None
+    module = files.star_source(path, name.partition(".")[0], resolve, MAX_HOPS)
+    return (module, name) if module is not None else None

@@ -5,7 +5,7 @@ follow an imported name the same way (``project.imported_names``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Set
+from typing import Dict, List, Set
 
 import pytest
 
@@ -305,3 +305,63 @@ def test_a_base_re_exported_from_outside_the_project_gives_its_kind(tmp_path: Pa
     }
     found = [(rule, path) for rule, path, _ in findings(project(tmp_path, files)) if rule.startswith("SSOT")]
     assert found == [("SSOT001", "svc/app/a.py"), ("SSOT001", "svc/app/b.py")]
+
+
+@pytest.mark.parametrize("other", ["a_first.py", "z_last.py"])
+def test_a_verdict_through_stars_does_not_depend_on_other_files(tmp_path: Path, other: str) -> None:
+    """Run 94b/04: the names behind a chain of stars were kept at the depth first asked for: a
+    file 10 stars away, read first, cut the chain short for another file 6 stars away."""
+    files = {f"l{i}.py": f"from app.l{i + 1} import *\n" for i in range(10)}
+    files.update(
+        {
+            "__init__.py": "",
+            "l10.py": "class Storage:\n    def get(self, k):\n        return k\n",
+            "m_adapter.py": "from app.l4 import Storage as Base\n\n\nclass Storage(Base):\n    def get(self, k):\n        return k * 2\n",
+            other: "from app.l0 import Storage as B\n\n\nclass Storage(B):\n    def get(self, k):\n        return k * 3\n",
+        }
+    )
+    flagged = {path for rule, path, _ in findings(project(tmp_path, files)) if rule == "SSOT001"}
+    assert "svc/app/m_adapter.py" not in flagged  # (6 stars away: within the 8 followed)
+
+
+def test_a_star_binds_a_name_as_python_does(tmp_path: Path) -> None:
+    """Run 94b/03: of two stars binding one name the first was taken (Python binds the last),
+    and a ``_name``, which no star binds, was taken too."""
+    files = {
+        "__init__.py": "",
+        "core/__init__.py": "from .a import *\nfrom .b import *\n",
+        "core/a.py": "import asyncio\n\n\ndef run(c):\n    return asyncio.run(c)\n\n\ndef _go(c):\n    return asyncio.run(c)\n",
+        "core/b.py": "async def run(c):\n    return await c\n",
+        "h.py": "from app.core import run\n\n\nasync def f(c):\n    await run(c)\n",
+        "g.py": "from app.core import _go\n\n\nasync def f(c):\n    _go(c)\n",
+    }
+    assert [rule for rule, _, _ in findings(project(tmp_path, files)) if rule.startswith("ASY")] == []
+
+
+def test_the_names_behind_a_star_are_not_copied_into_each_importer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 94b/05: every module star-importing a package of N star imports held its own copy
+    of the package's name index (800: 847 MB). The index is the package's, built once; counted."""
+    from archcheck.project.file_index import FileIndex
+
+    n = 100
+    files = {"__init__.py": "", "pk/__init__.py": "", "use/__init__.py": ""}
+    files["common/__init__.py"] = "".join(f"from .m{i} import *\n" for i in range(n))
+    for i in range(n):
+        files[f"common/m{i}.py"] = "".join(f"class K{i}_{j}:\n    pass\n" for j in range(5))
+        files[f"pk/p{i}.py"] = "from app.common import *\n"
+        files[f"use/u{i}.py"] = (
+            f"from app.pk.p{i} import K{i}_0 as Base\n\n\nclass K{i}_0(Base):\n    x = {i}\n"
+        )
+    indexed: Dict[int, int] = {}  # each index built -> its names
+    original = FileIndex._star_index
+
+    def counted(self: FileIndex, path: str, resolve: object) -> object:
+        built = original(self, path, resolve)  # type: ignore[arg-type]
+        indexed[id(built)] = len(built[0])
+        return built
+
+    monkeypatch.setattr(FileIndex, "_star_index", counted)
+    assert [rule for rule, _, _ in findings(project(tmp_path, files)) if rule.startswith("SSOT")] == []
+    assert sum(indexed.values()) < 20 * n, indexed

@@ -227,6 +227,8 @@ from tests.hostile._project import project, run
             'u = "postgresql://" + user + ":" + "S3cret" + \\\n    "@" + host',
             'u = "postgresql://" + user + ":" + "***" + \\\n    "@" + host',
         ),
+        # run 92a/08: a pair's value as a conditional's first branch
+        ('x = ("password", "S3cretA" if prod else "S3cretB")', 'x = ("password", "***" if prod else "***")'),
         # the name in second place of getattr names a default after it
         ('x = getattr(settings, "DB_PASSWORD", "S3cret")', 'x = getattr(settings, "DB_PASSWORD", "***")'),
         ('password = os.environ.get(KEY, "S3cret")', 'password = os.environ.get(KEY, "***")'),
