@@ -348,7 +348,9 @@ class CallGraph:
         for path, found in names.items():
             owner = self.layout.owner(path)
             written, groups = set(found), set[Group]()
-            reach = self._reach(path, owner, written | heads[path], written, groups)
+            # (and its own instances of those classes: `http = Client()`, re-exported as `http`)
+            bound = written | heads[path] | self._instances_of(path, heads[path])
+            reach = self._reach(path, owner, bound, written, groups)
             shared = frozenset(written)  # (one set for every candidate: a copy each was N²)
             for candidate in reach:
                 # a processed file's calls are all edges already: no need to read it again
@@ -394,7 +396,9 @@ class CallGraph:
                     if self.layout.owner(candidate) != owner:
                         continue
                     reach.add(candidate)
-                    rebound = self._rebinds(candidate, bound)
+                    # (the names it imports one of ``bound`` as, and its instances of such a class:
+                    # `http = Client()`, imported from there as `http`)
+                    rebound = self._rebinds(candidate, bound) | self._instances_of(candidate, bound)
                     if rebound or imported in self._stars_of(candidate):  # (a star binds them all)
                         bound |= rebound
                         written |= rebound
@@ -415,6 +419,11 @@ class CallGraph:
                 for name in self._rebind_index[binder]:
                     index.setdefault(name, set()).add(binder)
         return {binder for name in names for binder in index.get(name, ())}
+
+    def _instances_of(self, path: str, classes: Set[str]) -> Set[str]:
+        """The module-level instances of ``path`` built from one of ``classes``."""
+        instances = self.files.instances(path)
+        return {name for name, written in instances.items() if written.rsplit(".", 1)[-1] in classes}
 
     def _stars_of(self, path: str) -> Set[str]:
         """The project files the module-level star imports of ``path`` load."""

@@ -220,3 +220,24 @@ def test_a_module_level_instance_is_followed_through_its_module(
     root = project(tmp_path, files)
     found = [(path, line) for code, path, line in unscreened_agree(root, monkeypatch) if code == "ASY003"]
     assert found == [("svc/app/h1.py", 5), ("svc/app/h2.py", 5), ("svc/app/h3.py", 5)]
+
+
+@pytest.mark.parametrize("init", ["from app.clients.impl import http\n", "from .impl import *\n"])
+def test_an_instance_imported_by_name_from_another_module_is_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, init: str
+) -> None:
+    """Run 94b/01: an instance built in another module than its class's (``wiring.py``:
+    ``http = Client()``), or re-exported by a package, imported from there by name: its callers
+    were never read, as the instance's name was no name looked for."""
+    client = "import asyncio\n\n\nclass Client:\n    def get(self):\n        return asyncio.run(None)\n"
+    files = {
+        "impl.py": client,
+        "wiring.py": "from app.impl import Client\n\nhttp = Client()\n",
+        "h.py": "from app.wiring import http\n\n\nasync def h():\n    http.get()\n",
+        "clients/__init__.py": init,
+        "clients/impl.py": client + "\n\nhttp = Client()\n",
+        "h_name.py": "from app.clients import http\n\n\nasync def by_name():\n    http.get()\n",
+    }
+    root = project(tmp_path, files)
+    found = [(path, line) for code, path, line in unscreened_agree(root, monkeypatch) if code == "ASY003"]
+    assert found == [("svc/app/h.py", 5), ("svc/app/h_name.py", 5)]
