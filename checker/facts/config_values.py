@@ -198,8 +198,9 @@ _FIELD_CALLS = frozenset({"Field", "field"})
 _TIDYING = frozenset(
     {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "removesuffix", "removeprefix"}
 )
-# a transport that connects out, not to the app in the process (`httpx.AsyncHTTPTransport(retries=3)`)
-_NETWORK_TRANSPORT = re.compile(r"(?:HTTPS?|Retry|Proxy)Transport\Z")
+# a transport to the app in the process, not out (`httpx.ASGITransport(app)`)
+_LOCAL_TRANSPORT = re.compile(r"(?:ASGI|WSGI|Mock)Transport\Z|\bASGI|\bWSGI")
+_WRAPPERS = 8  # transports wrapped in transports, read this deep
 # callees whose target-named keywords configure a connection (a response model's `url=` is data)
 _CONFIGURING = (
     "Client",
@@ -357,8 +358,24 @@ def _in_process(call: ast.Call) -> bool:
         if keyword.arg == "app":
             return True
         if keyword.arg == "transport":
-            made = dotted(keyword.value.func) if isinstance(keyword.value, ast.Call) else None
-            return _NETWORK_TRANSPORT.search(made or "") is None  # (a name passed on: not known)
+            return _local_transport(keyword.value)
+    return False
+
+
+def _local_transport(value: ast.expr) -> bool:
+    """Does a transport reach no host of the URL: the app itself (``ASGITransport(app)``,
+    ``WSGITransport``, ``MockTransport``), a Unix socket (``HTTPTransport(uds=…)``), or a
+    wrapper of one (``CacheTransport(transport=ASGITransport(app))``)? A transport passed by
+    name is not known: taken as one."""
+    for _ in range(_WRAPPERS):
+        if not isinstance(value, ast.Call):
+            return True
+        if _LOCAL_TRANSPORT.search(dotted(value.func) or "") or any(k.arg == "uds" for k in value.keywords):
+            return True
+        inner = next((k.value for k in value.keywords if k.arg == "transport"), None)
+        if inner is None:
+            return False  # (`httpx.AsyncHTTPTransport(retries=3)`, a wrapper of nothing known)
+        value = inner
     return False
 
 

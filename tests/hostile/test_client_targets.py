@@ -41,6 +41,7 @@ def make_cache():
 
 # (run 93b/05: a network transport connects out; only the app's own is in-process)
 billing = httpx.AsyncClient(base_url="http://localhost:8001", transport=httpx.AsyncHTTPTransport(retries=3))  # CFG001
+cached = httpx.Client(base_url="http://localhost:8002", transport=CacheTransport(transport=httpx.HTTPTransport()))  # CFG001
 
 
 def make_cache_from_default():  # (run 92b/17b: a local named as a default, passed as the fallback)
@@ -79,6 +80,9 @@ upstream = httpx.AsyncClient(
 )
 in_process = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost:8000")
 mocked = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://localhost:8000")
+# (run 94b/09: over a Unix socket the URL's host is never connected to)
+docker = httpx.Client(transport=httpx.HTTPTransport(uds="/var/run/docker.sock"), base_url="http://localhost")
+wrapped = httpx.AsyncClient(transport=CacheTransport(transport=httpx.ASGITransport(app=app)), base_url="http://localhost")
 
 
 def is_loopback(url):
