@@ -292,7 +292,7 @@ class HardcodedServiceUrl(
                 fallback = fallbacks.get(fact.location)
                 if fallback is not None and not self.project.constant_is_target(path, fallback):
                     continue
-                if unit is not None and names_own_address(fact.name, unit.key):
+                if unit is not None and names_own_address(fact.name, unit.key, fact.text):
                     continue  # `service_host = "localhost"`: where the service itself listens
                 # one finding per string, however many URLs it joins (`f"http://a" f"http://b"`)
                 found = next(self._targets(fact), None)

@@ -180,7 +180,7 @@ class LoopbackEnvDefault(
             for fact in facts.fallbacks:
                 if fact.owner and not self.project.is_settings_class(path, fact.owner):
                     continue  # a field of a plain class: a constant (CFG001), not a fallback
-                if is_allow_list_name(fact.key) or names_own_address(fact.key, unit.key):
+                if is_allow_list_name(fact.key) or names_own_address(fact.key, unit.key, fact.default):
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
                 if self.project.constant_is_target(path, fact):
                     continue  # a module constant also used as it is, a target: CFG001's

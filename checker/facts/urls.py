@@ -198,16 +198,19 @@ def is_runtime_path(path: str, unit_path: str) -> bool:
 CONFIG_CLASS_SUFFIXES = ("Settings", "Config", "Configuration")
 
 
-def names_own_address(name: str, unit_key: str) -> bool:
+def names_own_address(name: str, unit_key: str, text: str = "") -> bool:
     """``service_host``, ``ANALYTICS_SERVICE_HOST`` in the analytics service, ``BACKEND_URL`` in
-    ``netra_backend``: the service's own address, where it listens, not something it connects to."""
+    ``netra_backend``: the service's own address, where it listens, not something it connects to
+    (a bare ``HOST`` only when ``text``, its value, is a host: ``HOST = "http://…"`` is a URL
+    to connect to)."""
     words = [w for w in name.lower().strip("_").split("_") if w]
     if not words or words[-1] not in ("host", "hostname", "bind", "url", "uri"):
         return False
     own = unit_key.lower().replace("-", "_").split("_")
     head = [w for w in words[:-1] if w != "service"]
     # a bare SERVICE_HOST is this unit's own; a bare SERVICE_URL is someone else's
-    bare: Optional[List[str]] = [] if words[-1] in ("host", "hostname", "bind") else None
+    listens = words[-1] in ("host", "hostname", "bind") and "://" not in text
+    bare: Optional[List[str]] = [] if listens else None
     return head in (bare, ["self"], ["own"], own, own[-1:])
 
 

@@ -246,7 +246,7 @@ class Project:
             return False
         at = self.at("urls", path, lambda: self.facts[path].urls).get(fallback.location, ())
         url = at[0] if at else None  # (by location, indexed once: a scan per fallback was quadratic)
-        if url is None or names_own_address(url.name, unit.key):
+        if url is None or names_own_address(url.name, unit.key, url.text):
             return False
         imported = self.imported_from(path)
         name = fallback.constant.split("[", 1)[0]  # (a dict's item, `URLS['X']`: the dict's name)

@@ -41,6 +41,9 @@ def make_cache():
 
 # (run 93b/05: a network transport connects out; only the app's own is in-process)
 billing = httpx.AsyncClient(base_url="http://localhost:8001", transport=httpx.AsyncHTTPTransport(retries=3))  # CFG001
+# (run 94b/07: a bare HOST holding a URL is one to connect to, not where the service listens)
+HOST = "http://localhost:8000"  # CFG001
+host_client = httpx.Client(base_url=HOST)
 cached = httpx.Client(base_url="http://localhost:8002", transport=CacheTransport(transport=httpx.HTTPTransport()))  # CFG001
 
 
