@@ -350,6 +350,34 @@ def _argument(call: ast.Call, position: int, keyword: str) -> Optional[ast.expr]
     return positional[position] if len(positional) > position else None
 
 
+def _compared_loops(nodes: Sequence[ast.AST]) -> Iterator[int]:
+    """The names iterated (``for h in DEV_HOSTS``, a comprehension's) whose each item is only
+    compared (``host == h``), by id: tested against, not reached."""
+    compared = {
+        id(operand)
+        for node in nodes
+        if isinstance(node, ast.Compare)
+        for operand in (node.left, *node.comparators)
+        if isinstance(operand, ast.Name)
+    }
+    for node in nodes:
+        loops: Sequence[Tuple[ast.expr, ast.expr, Sequence[ast.AST]]] = ()
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            loops = [(node.target, node.iter, [*node.body, *node.orelse])]
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            conditions = [condition for g in node.generators for condition in g.ifs]
+            loops = [(g.target, g.iter, [*parts, *conditions]) for g in node.generators]
+        for target, iterated, scope in loops:
+            if not (isinstance(target, ast.Name) and isinstance(iterated, ast.Name)):
+                continue
+            named = (n for part in scope for n in ast.walk(part) if isinstance(n, ast.Name))
+            uses = [n for n in named if n.id == target.id]
+            loads = [n for n in uses if isinstance(n.ctx, ast.Load)]
+            if loads and len(loads) == len(uses) and all(id(n) in compared for n in loads):
+                yield id(iterated)
+
+
 def _in_process(call: ast.Call) -> bool:
     """Is the client handed the app itself (``TestClient(app=app)``,
     ``AsyncClient(transport=ASGITransport(app))``)? A network transport, ``transport=
@@ -1197,7 +1225,8 @@ class _Gatherer:
 
     def _tested_only(self, name: str) -> bool:
         """Is ``name`` read in the file only as what a membership test looks in (``host in
-        LOCAL_HOSTS``)? One walk of the file, whatever the number of names asked for."""
+        LOCAL_HOSTS``), or iterated for a comparison of each (``any(host == h for h in
+        DEV_HOSTS)``)? One walk of the file, whatever the number of names asked for."""
         if self.tested is None:
             tree = self.source.ast_tree
             nodes = list(ast.walk(tree)) if tree is not None else []
@@ -1208,6 +1237,7 @@ class _Gatherer:
                 for op, right in zip(node.ops, node.comparators)
                 if isinstance(op, (ast.In, ast.NotIn))
             }
+            looked_in.update(_compared_loops(nodes))
             tested: Set[str] = set()
             other: Set[str] = set()
             for node in nodes:

@@ -94,6 +94,17 @@ def is_loopback(url):
 
 def is_dev(host):
     return host in DEV_HOSTS or host not in TEST_HOSTS
+
+
+DEV_SERVERS = ("localhost", "127.0.0.1")  # (run 94b/08: each compared, in a loop or a generator)
+BOX_HOSTS = ["localhost"]
+
+
+def is_local(host):
+    for name in BOX_HOSTS:
+        if host == name:
+            return True
+    return any(host == name for name in DEV_SERVERS)
 """
 
 
