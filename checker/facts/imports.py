@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections import ChainMap
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from archcheck.facts.names import (
     Bound,
@@ -124,6 +124,7 @@ class _AstImports:
     def __init__(self, source: ParsedSource) -> None:
         self.source = source
         self.facts: List[ImportFact] = []
+        self.checking: Set[str] = set()  # what imports so far bind `TYPE_CHECKING` to (`as TC`)
 
     def gather(self) -> Tuple[ImportFact, ...]:
         tree = self.source.ast_tree
@@ -160,6 +161,7 @@ class _AstImports:
             elif isinstance(node, ast.ImportFrom):
                 names = tuple(alias.name for alias in node.names)
                 bound = tuple((a.asname or a.name, a.name) for a in node.names if a.name != "*")
+                self.checking.update(local for local, name in bound if name == "TYPE_CHECKING")
                 self.facts.append(
                     ImportFact(
                         node.module or "",
@@ -174,7 +176,7 @@ class _AstImports:
                 )
             elif type(node) in _HOLDERS and (not isinstance(node, ast.stmt) or marks.covers(node)):
                 inner = nested or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                checked = typing_only_branch(node) if isinstance(node, ast.If) else None
+                checked = typing_only_branch(node, self.checking) if isinstance(node, ast.If) else None
                 for field in _HOLDERS[type(node)]:
                     typed = typing_only or field == checked
                     stack.extend((child, inner, typed) for child in reversed(getattr(node, field)))

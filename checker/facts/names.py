@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from typing import (
+    AbstractSet,
     Any,
     Callable,
     Dict,
@@ -73,15 +74,23 @@ def dotted(node: ast.AST, *, subscripts: bool = False) -> Optional[str]:
             return None
 
 
-def typing_only_branch(node: ast.If) -> Optional[str]:
-    """The branch of ``if TYPE_CHECKING:`` (``"body"``) or ``if not TYPE_CHECKING:``
-    (``"orelse"``) that only type checkers read; None for any other test."""
+def typing_only_branch(node: ast.If, names: AbstractSet[str] = frozenset()) -> Optional[str]:
+    """The branch of ``if TYPE_CHECKING:`` (``"body"``, also of ``if TYPE_CHECKING and …:``) or
+    ``if not TYPE_CHECKING:`` (``"orelse"``) that only type checkers read; None for any other
+    test. ``names``: what else the file's imports bind it to (``TYPE_CHECKING as TC``)."""
     test = node.test
     negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
     checked = test.operand if isinstance(test, ast.UnaryOp) and negated else test
-    if (dotted(checked) or "").rsplit(".", 1)[-1] != "TYPE_CHECKING":
+    if not negated and isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return "body" if any(_type_checking(value, names) for value in test.values) else None
+    if not _type_checking(checked, names):
         return None
     return "orelse" if negated else "body"
+
+
+def _type_checking(test: ast.expr, names: AbstractSet[str]) -> bool:
+    written = dotted(test) or ""
+    return written.rsplit(".", 1)[-1] == "TYPE_CHECKING" or written in names
 
 
 def starts_at(node: ast.AST) -> Tuple[int, int]:

@@ -24,6 +24,13 @@ EVENTS = "import pydantic\n\n\nclass Event(pydantic.BaseModel):\n    id: int\n"
             2,
         ),
         ("from shared.events import Event\n", 2),
+        # run 94b: under another name, and joined to another test by `and`
+        ("from typing import TYPE_CHECKING as TC\n\nif TC:\n    from shared.events import Event\n", 0),
+        (
+            "import sys\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING and sys.version_info >= (3, 11):\n"
+            "    from shared.events import Event\n",
+            0,
+        ),
     ],
 )
 def test_an_import_for_type_checkers_loads_nothing(tmp_path: Path, orders: str, expected: int) -> None:
