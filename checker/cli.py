@@ -810,15 +810,21 @@ def _masked_problem(problem: str) -> str:
     parts = problem.split(": ")
     shown = [mask_credentials(part, prose=True) for part in parts]
     odd = {"'": False, '"': False}  # the quotes open before a part (counted once: parts may be many)
+    value = False  # the part before was masked as a value (a value named like a secret names nothing)
     for at in range(1, len(parts)):  # a secret's name, then its value: not the reason (the last
         # part), unless a quote is open there (`got 'password: S3cret'` quotes a value: up to it)
         for q in odd:
             odd[q] ^= parts[at - 1].count(q) % 2 == 1
         quote = next((q for q in "'\"" if odd[q]), "")
-        # (the first part is the file or path the problem is about: a file named `secret` has
-        # no value after it, its reason follows; a quote opened there quotes a value all the same)
-        named = ends_as_secret_name(parts[at - 1], numbered=True) and (at > 1 or quote)
-        if named and (at < len(parts) - 1 or quote):
+        # (a file or path named like a secret, `../p_token: outside the project root`, has its
+        # reason after it: the last part; one holding ": " has a value before the reason,
+        # `x_token: S3cret: config file not found`)
+        # (the path's part after one named like a secret is its value where it is one word, a
+        # reason has words: `secret: not an archcheck baseline: …`)
+        named = not value and ends_as_secret_name(parts[at - 1], numbered=True)
+        named = named and (at > 1 or bool(quote) or " " not in parts[at].strip())
+        value = named and (at < len(parts) - 1 or bool(quote))
+        if value:
             closing = parts[at].find(quote) if quote else -1
             shown[at] = MASK + (parts[at][closing:] if closing >= 0 else "")
     return ": ".join(shown)

@@ -166,7 +166,9 @@ class DuplicateClass(
     tags=("ssot",),
     in_tests=False,
 ):
-    reads = frozenset({"classes", "functions", "generated", "imports"})
+    reads = frozenset(
+        {"classes", "functions", "generated", "imports", "module_instances"}
+    )  # (a star binds instances too)
 
     def check(self) -> Iterator[Violation]:
         for service, sites in class_sites(self.project).items():

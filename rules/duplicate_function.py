@@ -268,7 +268,9 @@ class DuplicateFunction(
     tags=("ssot",),
     in_tests=False,
 ):
-    reads = frozenset({"classes", "functions", "generated", "imports"})
+    reads = frozenset(
+        {"classes", "functions", "generated", "imports", "module_instances"}
+    )  # (a star binds instances too)
 
     def check(self) -> Iterator[Violation]:
         groups = [

@@ -89,7 +89,9 @@ class NonCanonicalImplementation(
     tags=("ssot",),
     in_tests=False,
 ):
-    reads = frozenset({"classes", "functions", "generated", "imports", "contents"})  # class bodies
+    reads = frozenset(
+        {"classes", "functions", "generated", "imports", "contents", "module_instances"}
+    )  # class bodies
 
     def check(self) -> Iterator[Violation]:
         for name, path in self.option("ssot.canonical"):

@@ -199,7 +199,9 @@ class SimilarImplementation(
     tags=("ssot",),
     in_tests=False,
 ):
-    reads = frozenset({"classes", "functions", "generated", "imports", "contents"})  # class bodies
+    reads = frozenset(
+        {"classes", "functions", "generated", "imports", "contents", "module_instances"}
+    )  # class bodies
 
     def check(self) -> Iterator[Violation]:
         for unit, sites in class_sites(self.project).items():

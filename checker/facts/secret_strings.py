@@ -33,7 +33,7 @@ from archcheck.facts.urls import (
 )
 
 # names whose value is the value of the name around them (`Field(default="…")`)
-_PASSED_ON = frozenset({"default", "value", "initial"})
+_PASSED_ON = frozenset({"default", "value", "initial", "fallback", "default_factory"})
 # a string that names something (a key, an option, an environment variable), not a value
 _NAME_LIKE = re.compile(r"-{0,2}[A-Za-z_][\w.-]{0,63}")
 # a bare token is a lexer's or a parser's as often (`_get_token`, `_KEYWORD_TOKENS`); one named
@@ -116,6 +116,7 @@ class _Frame:
     secret_name: str = ""  # and its text, lower-cased
     first_string: bool = False  # its first element is a string (`d.get("KEY", …)`, not `get(section, …)`)
     around: Optional[bool] = None  # what the brackets around it say its values are (None: nothing)
+    inherited: bool = False  # secrets, as brackets in such brackets (`{"prod": ["…"]}`)
     secrets: bool = False  # a list, set or dict of secrets (`PASSWORDS = […]`): its values are
     auth_pair: bool = False  # `(user, password)`: `auth=(…)`, `HTTPBasicAuth(…)`
     targets: bool = False  # the targets of an assignment (`[DB_USER, DB_PASSWORD] = …`)
@@ -230,6 +231,8 @@ def _secret_spans(
             else:
                 key = token.string == ":" and frames[-1].bracket == "{"
                 compared = token.string in _COMPARISONS or before in _COMPARISONS  # (`token == "WITH"`)
+                # (a separator or a template a method is called on: `"-".join(…)`, `"{}{}".format(…)`)
+                compared = compared or (token.string == "." and not _has_word(_inner(previous.string)))
                 # (a pair's value ends its tuple, or is a conditional's first branch: `"…" if prod else`)
                 closes = token.string == ")" or (token.string == "if" and frames[-1].bracket == "(")
                 secret = not (key or compared) and _is_secret(previous.string, frames, statement, closes)
@@ -309,8 +312,16 @@ def _operator(
         label = _label(frame, statement)
         subscript = op == "[" and follows_value
         opened = _Frame(op, callee=callee, subscript=subscript, around=around)
-        # (a tuple's too: `API_KEYS = ("…", "…")`; not a call's arguments)
-        opened.secrets = not (callee or subscript) and label is not None and _names_secrets(label)
+        # (a tuple's too: `API_KEYS = ("…", "…")`; not a call's arguments; the brackets in such
+        # brackets, `{"prod": ["…"]}`; through a default, `api_keys = Field(default=["…"])`)
+        owner, at = label, len(frames) - 1
+        while owner in _PASSED_ON and at > 0 and frames[at].callee in ("", *_PASSING_ON):
+            at -= 1
+            owner = _label(frames[at], statement)
+        plural = owner is not None and _names_secrets(owner)
+        # (one level of a list or tuple in them, not a dict of what describes each secret)
+        opened.inherited = not plural and frame.secrets and not frame.inherited and op in "(["
+        opened.secrets = not (callee or subscript) and (plural or opened.inherited)
         opened.auth_pair = callee.endswith("Auth") or (not callee and op == "(" and label in _AUTH_NAMES)
         target = op in "([" and not callee and not subscript
         if target and statement.values is None and not statement.annotated:
@@ -379,6 +390,8 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     # (a name in a list of them: `["JWT_SECRET_STAGING"]`, `["jwt-secret-key"]`)
     # (not a numbered one there: `{"aws": "secret_key_123"}` in `api_keys` is a value)
     listed_name = frame.secrets and (_LISTED_NAME.fullmatch(inner) is not None or _names_key(inner, False))
+    # (in a pair of them, a name too: `critical_secrets = [("SERVICE_ID", "service_id")]`, a user)
+    listed_name = listed_name or (frame.inherited and _LOWER_WORD.fullmatch(inner) is not None)
     if (frame.secrets and not listed_name) or (frame.auth_pair and positional and frame.element == 1):
         return not _shows_nothing(inner)  # (a dict key is not judged)
     if frame.label == "default" and frame.callee and frame.secret_key_at == 0:
@@ -395,10 +408,12 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     ):
         return True  # what Basic authentication encodes: `b64encode(b"admin:…")`, whatever it is named
     name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
-    # (`setenv(name="API_KEY", value="…")` too)
-    after_key = positional or frame.label in _PASSED_ON
-    after_key = after_key and frame.secret_key_at == frame.element - 1 and not inner.startswith("-")
-    destination = frame.secret_key_option and name_like  # `option("--token", "api_token")`
+    # (`setenv(name="API_KEY", value="…")` too, other keywords between: `type="str"`)
+    given = frame.label in _PASSED_ON and 0 <= frame.secret_key_at < frame.element
+    next_to = positional and frame.secret_key_at == frame.element - 1
+    after_key = (given or next_to) and not inner.startswith("-")
+    # `option("--token", "api_token")`: an option's destination, in a call
+    destination = frame.secret_key_option and name_like and bool(frame.callee)
     # a pair's value: `("password", "…")` (in `dict([…])`, `environ.update([…])`), not a name
     pair = frame.bracket == "(" and not frame.callee and frame.element == 1 and closes
     # `("JWT_SECRET", "jwt_secret")`, `("jwt_secret", "JWT secret is required")`: no value
@@ -443,6 +458,10 @@ def _continued_credentials(literal: str) -> bool:
         return False
     joined = re.sub(r"\\\r?\n", "", literal)
     return mask_credentials(joined) != joined
+
+
+def _has_word(text: str) -> bool:
+    return any(char.isalnum() for char in text)
 
 
 def _shows_nothing(inner: str) -> bool:

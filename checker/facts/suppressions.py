@@ -15,6 +15,7 @@ import io
 import os
 import re
 import tokenize
+import unicodedata
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
 from archcheck.facts.urls import mask_credentials
@@ -38,7 +39,6 @@ _ATTACHED = re.compile(r"[^\s\[]\S{0,39}")
 # (any white space, marks between: `ignore - X1`, `ignore , X1`; a code's prefix too: `ignore REQ`)
 _SPACED_CODES = re.compile(r"\s+(?:[-,:;=]+\s*)?[A-Z]{3,4}\d{0,3}(?:\s*,\s*[A-Z]{3,4}\d{0,3})*(?![\w\[])")
 _UNTIL = re.compile(r"\buntil=(\S{0,40})")
-_CODE_LIKE = re.compile(r"[A-Za-z]{3,4}\d{3}")  # (`asy001` too: a code in another case)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Parsed = Tuple[Tuple[str, ...], str]  # (codes, until)
@@ -95,19 +95,27 @@ def _shown(text: str) -> str:
 
 
 _SHOWN_LENGTH, _READ_LENGTH = 40, 2_000
-# (a list meant in another bracket, quoted words)
-_NO_BRACKET = frozenset("[](){}<>\"'`\u2018\u2019\u201c\u201d")
+_QUOTES = frozenset("\"'`<>")  # (and angle brackets, which Unicode calls math symbols)
+# brackets and quotes of any script: opening, closing, initial and final punctuation (a
+# fullwidth parenthesis, a guillemet)
+_BRACKET_CATEGORIES = frozenset({"Ps", "Pe", "Pi", "Pf"})
+# a code, a code's prefix or a code spelt apart (`IMP`, `IMP 002`, `IMP_002`, `IMP002x`); in
+# another case too where it has digits (`asy001`)
+_CODE_WORDS = re.compile(r"\b[A-Z]{3,4}\b|(?i:\b[a-z]{3,4}[ _-]?\d{1,3}[a-z0-9]*\b)")
 
 
 def _is_prose(text: str) -> bool:
     """Is what follows ``ignore`` nothing, or words of a reason (``ignore legacy path``,
-    ``ignore  # why``): no bracket, no mark before it, no word spelt like a code in any case?"""
-    words = text.strip()
+    ``ignore  # why``): no bracket or quote of any script, no mark before it, no word spelt
+    like a code or a code's prefix in any case (read as Python reads names: NFKC)?"""
+    words = unicodedata.normalize("NFKC", text).strip()
     if not words:
         return True
-    if not (words[0].isalnum() or words[0] == "#") or not _NO_BRACKET.isdisjoint(words):
+    if not (words[0].isalnum() or words[0] == "#"):
         return False
-    return not any(_CODE_LIKE.fullmatch(word) for word in re.split(r"[^A-Za-z0-9]+", words))
+    if any(c in _QUOTES or unicodedata.category(c) in _BRACKET_CATEGORIES for c in words):
+        return False
+    return _CODE_WORDS.search(words) is None
 
 
 def is_date(until: str) -> bool:

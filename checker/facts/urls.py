@@ -442,7 +442,8 @@ _DEFAULT_CALL = re.compile(
 )
 _VALUE_QUOTE = re.compile(r"[ \t]*(?:\\?\r?\n\s*)?" + _QUOTE_AHEAD)  # (`password = \` then the string)
 _CALL_OPEN = re.compile(r"[ \t]*(?:\(\s*)?([\w.]{1,64})\(\s*")
-SECRET_WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "Field", "str", "bytes"})  # (the value)
+# (the value; `field` of dataclasses)
+SECRET_WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "Field", "field", "str", "bytes"})
 _TYPED_LOOKUPS = frozenset({"str"})  # environs' `env.str("KEY", "…")`; a plain `str("…")` wraps
 _KEY_THEN = re.compile(  # (`get("X", "")` or `getenv("X", None)` then `or "…"`: the default after `or`)
     _STRING + r"""\s*(?:(?:,\s*(?:None|""|''))?\s*\)[ \t]+or[ \t]+|,\s*(?:default[ \t]*=\s*)?)"""
@@ -568,6 +569,8 @@ _ATTACHED_PASSWORD = re.compile(
 _USER_OPTION_THEN_STRING = re.compile(
     r"""(["'](?:-u|--user)["'][ \t]*,[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
 )
+# (a `+` with white space or a line continuation on either side)
+_PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
 # `Bearer <token>`, `Basic <base64>`, `Token <token>`: a token68 with a digit, a mark or a capital
 # after its first letter in it (not a word of prose: "Bearer tokens", "Basic authentication")
 _BEARER = re.compile(
@@ -576,8 +579,10 @@ _BEARER = re.compile(
     r"(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
 )
+# (joined by `+` or written next to it, `"Bearer " "…"`, on the next line too, in parentheses)
 _JOINED_SCHEME_TOKEN = re.compile(
-    r"""(\b(?:(?i:bearer|basic)|Token)[ \t]+(["'])[ \t]*\+\s*(?:\\\r?\n\s*)?[rRbBuUfF]{0,2}(["']))"""
+    rf"""(\b(?:(?i:bearer|basic)|Token)[ \t]+(["'])(?:{_PLUS}|\s*(?:\\\r?\n\s*)?)"""
+    r"""(?:\(\s*)?[rRbBuUfF]{0,2}(["']))"""
     r"""(?!\*\*\*)[A-Za-z0-9._~+/-]{8,}=*(?=\3)"""
 )
 # words of prose, not a token: lower-case words joined by marks ("validation/refresh",
@@ -592,6 +597,19 @@ def _masked_scheme_token(match: re.Match[str]) -> str:
     if _PROSE_WORDS.fullmatch(token) and not _is_basic_credentials(token):
         return match.group()
     return match.group(1) + MASK
+
+
+def _masked_joined_token(match: re.Match[str]) -> str:
+    """``_masked_scheme_token`` of a token as a string of its own, which a constant's name is
+    not (``"Token " + "TOKEN_EXPIRED"``)."""
+    return (
+        match.group()
+        if _CONSTANT_NAME.fullmatch(match.group()[len(match.group(1)) :])
+        else _masked_scheme_token(match)
+    )
+
+
+_CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
 def _is_basic_credentials(token: str) -> bool:
@@ -703,8 +721,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
     lowered = text.lower()
     if "earer" in lowered or "asic" in lowered or "Token" in text:  # `Bearer …`, `Basic …`, `Token …`
         text = _BEARER.sub(_masked_scheme_token, text)
-        if "+" in text:  # the token as a string of its own: `"Bearer " + "…"`
-            text = _JOINED_SCHEME_TOKEN.sub(_masked_scheme_token, text)
+        if '"' in text or "'" in text:  # the token as a string of its own: `"Bearer " + "…"`
+            text = _JOINED_SCHEME_TOKEN.sub(_masked_joined_token, text)
     return text
 
 
@@ -717,8 +735,6 @@ _JOINED_USERINFO = re.compile(
 )
 # ... and a password that is a string of its own there, `":" + "…" + "@"`, or ends one before
 # the "@" does, `":…" + "@"`, `"admin:…" + "@db"`
-# (a `+` with white space or a line continuation on either side; a line, or lines joined by `\`)
-_PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
 _ON_LINE = r"(?:[^\n]|\\\r?\n)"
 _JOINED_PASSWORD_END = re.compile(
     rf"""(://{_ON_LINE}{{0,300}}?\+\s*(?:\\\r?\n\s*)?[rRbBuUfF]{{0,2}}(["'])[^"'\s:/@]{{0,64}}:)"""
@@ -753,6 +769,10 @@ def _masked_strings(
         quote, end, closed = _string_end(text, start, unclosed)
         inner = (start + len(quote), end - len(quote) if closed else end)
         kept = closed and (inner[0] == inner[1] or _PLACEHOLDER.fullmatch(text, *inner) is not None)
+        # (a separator or a template a method is called on: `"-".join(…)`, `"{}{}".format(…)`)
+        kept = kept or (
+            closed and text.startswith(".", end) and not any(c.isalnum() for c in text[inner[0] : inner[1]])
+        )
         if not kept and not text.startswith(MASK, inner[0]):
             body = text[inner[0] : inner[1]]  # (a triple-quoted one keeps its line breaks)
             shown = re.sub(r"[^\r\n]+", MASK, body) if "\n" in body or "\r" in body else MASK
@@ -914,9 +934,36 @@ def _mask_split_passwords(text: str) -> str:
             at = _last_host_at(text, begin, limit)
         if at < 0:
             continue
-        parts += [text[done:begin], MASK]
+        spanned = text[begin:at]
+        # (a password split over a few lines of strings, black's `("postgresql://admin:"` /
+        # `+ "…"` / `+ "@db")`: a mask on each line, the lines and the strings' marks kept, so
+        # a `--diff` line stays its file's; over lines of code, all of it, its lines joined)
+        split = _SPLIT_STRING.fullmatch(spanned) is not None and spanned.count("\n") <= _SPLIT_LINES
+        masked = _LINE_PIECE.sub(MASK, spanned) if split else MASK
+        parts += [text[done:begin], masked if masked.startswith(MASK) else MASK + masked]
         done = at
     return "".join(parts) + text[done:] if parts else text
+
+
+_SPLIT_STRING = re.compile(r"""[^=:{}\[\]#,;]*\n[^=:{}\[\]#,;]*""")  # (lines of strings joined, no code)
+_SPLIT_LINES = 2
+_LINE_PIECE = re.compile(r"""[^\s"'+\\()]+""")  # (what a line of a split password shows, masked)
+
+
+_USERINFO_START = re.compile(r"""://[^\s:@/'"\[\]]*:(?!\d{1,5}(?:[/?#\s'"]|$))""")  # `user:`, not a port
+
+
+def unfinished_userinfo_masked(line: str) -> str:
+    """All after a URL's ``user:`` with no ``@`` after it on the line masked (a line cut, or
+    masked alone: its password may end on another). The line's last ``@`` is found once: a
+    lookahead at each ``user:`` made a line of them quadratic."""
+    last_at = line.rfind("@")
+    for start in _USERINFO_START.finditer(line):
+        if start.end() > last_at:
+            end = line.find("\n", start.end())
+            end = len(line) if end < 0 else end
+            return line[: start.end()] + MASK + line[end:] if end > start.end() else line
+    return line
 
 
 def _last_host_at(text: str, begin: int, end: int) -> int:
@@ -1003,6 +1050,9 @@ def _mask_url(url: str, depth: int) -> str:
     return head + netloc + tail
 
 
+_QUOTE_IN_VALUE = re.compile(r"[\"'`]")
+
+
 def _mask_params(params: str, depth: int) -> str:
     """``a=1&password=***``: each ``&``- or ``;``-separated parameter masked (servers split at both)."""
     parts = re.split("([&;])", params)
@@ -1017,10 +1067,12 @@ def _param_name(name: str) -> str:
 
 def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     name, equals, value = pair.partition("=")
-    closing = _CLOSING.search(value)
-    end = closing.group() if closing else ""
-    if _PLACEHOLDER.fullmatch(value):  # `token={...}` (an f-string's expression), `%s`: no secret
-        return lead + pair
+    # (a quote ends the value and the string: `"…?password={}".format(p)`, `"…=S3cret".strip()`)
+    quote = _QUOTE_IN_VALUE.search(value)
+    closing = _CLOSING.search(value) if quote is None else None
+    end = value[quote.start() :] if quote is not None else closing.group() if closing else ""
+    if _PLACEHOLDER.fullmatch(value) or (quote and _PLACEHOLDER.fullmatch(value[: quote.start()])):
+        return lead + pair  # `token={...}` (an f-string's expression), `%s`: no secret
     secret = equals and len(value) > len(end) and _SECRET_PARAM.search(_param_name(name))
     if secret:
         return f"{lead}{name}={MASK}{end}"

@@ -35,7 +35,7 @@ from archcheck import logsafe
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.source import decode, lines_with_ends
-from archcheck.facts.urls import mask_credentials
+from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
 from archcheck.output import escape
 from archcheck.output.find_index import Canonical, Definition, FindIndex
 from archcheck.project.concepts import ABBREVIATIONS, method_overlap, tokens, words
@@ -438,18 +438,33 @@ def _first_line(lines: Sequence[str], line: int) -> str:
         # masked (read as code too: an example's `auth=("admin", "…")`), then shortened; masked
         # far enough past what is shown that a secret there is read whole (the tokenizer is
         # quadratic on some text: a 40 KB line of escaped quotes took 7 s)
-        first = _masked(whole[:_MASKED_LENGTH])
+        first = _unclosed_string_masked(_masked(whole[:_MASKED_LENGTH]), '"')
         if len(whole) > _MASKED_LENGTH:  # a secret cut at the bound is no longer read as one:
             # only what a window ending a secret's length earlier masks the same way is shown
-            # (a long token before it, masked to ***, would pull the cut one into view)
+            # (a long token before it, masked to ***, would pull the cut one into view), and
+            # no password of a URL or string left open there (a key longer than the window)
             first = _common_prefix(first, _masked(whole[: _MASKED_LENGTH - _SECRET_REACH]))
+            first = _unclosed_string_masked(unfinished_userinfo_masked(first), "'\"")
     except (tokenize.TokenError, SyntaxError, ValueError):
         return ""
     return first if len(first) <= _DOC_LENGTH else first[: _DOC_LENGTH - 1] + "\u2026"
 
 
 def _masked(text: str) -> str:
+    head, colon, tail = text.partition(": ")
+    if colon:  # (`Example: API_KEYS = (…)`: the words before a colon annotate no name)
+        text = head + colon + masked_code(tail)
     return mask_credentials(masked_code(text), prose=True)
+
+
+def _unclosed_string_masked(text: str, quotes: str) -> str:
+    """All after one of ``quotes`` the text leaves open masked: a string cut at the bound, or
+    an example's string the first line leaves open (`"` only there: prose writes "it's")."""
+    opened = None
+    for at, char in enumerate(text):
+        if char in quotes and (opened is None or text[opened] == char):
+            opened = None if opened is not None else at
+    return text if opened is None else text[: opened + 1] + MASK
 
 
 def _common_prefix(first: str, second: str) -> str:

@@ -18,7 +18,7 @@ from typing import Iterator, List
 from patiencediff import PatienceSequenceMatcher
 
 from archcheck.facts.secret_strings import masked_code
-from archcheck.facts.urls import mask_credentials
+from archcheck.facts.urls import mask_credentials, unfinished_userinfo_masked
 from archcheck.output import escape
 from archcheck.pipeline.fixer import Outcome
 
@@ -74,7 +74,7 @@ def _masked(lines: List[str], python: bool = False) -> List[str]:
     if len(masked) != len(lines):
         # (and a URL's `user:` with no `@` after it on its line: all after it, which the whole-file
         # masking read as a password up to a later line's `@`)
-        masked = [_unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in lines]
+        masked = [unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in lines]
     # a secret a string joined to the next one goes on in (`"…?token=AbC"` / `"dEf&x=1"`)
     continued = _git_lines(_CONTINUED_SECRET.sub(r"\1***", "".join(masked)))
     return continued if len(continued) == len(lines) else masked
@@ -82,24 +82,10 @@ def _masked(lines: List[str], python: bool = False) -> List[str]:
 
 # a masked value at the end of a string or a line, then, on the next line, a string: its start
 # up to a parameter's or a userinfo's end is more of the secret
+# (after a `\` or with a `+` first too: black's `("postgresql://admin:"` / `+ "…"` / `+ "@db")`)
 _CONTINUED_SECRET = re.compile(
-    r"""(\*\*\*["']?[ \t]*\)?[ \t]*\n[ \t]*\(?[ \t]*[rRbBuUfF]{0,2}["'])[^"'\n&;#@]+"""
+    r"""(\*\*\*["']?[ \t]*\\?[ \t]*\)?[ \t]*\n[ \t]*(?:\+[ \t]*)?\(?[ \t]*[rRbBuUfF]{0,2}["'])[^"'\n&;#@]+"""
 )
-
-
-_USERINFO_START = re.compile(r"""://[^\s:@/'"\[\]]*:(?!\d{1,5}(?:[/?#\s'"]|$))""")  # `user:`, not a port
-
-
-def _unfinished_userinfo_masked(line: str) -> str:
-    """All after a URL's ``user:`` with no ``@`` after it on the line masked (the line's last
-    ``@`` found once: a lookahead at each ``user:`` made a line of them quadratic)."""
-    last_at = line.rfind("@")
-    for start in _USERINFO_START.finditer(line):
-        if start.end() > last_at:
-            end = line.find("\n", start.end())
-            end = len(line) if end < 0 else end
-            return line[: start.end()] + "***" + line[end:] if end > start.end() else line
-    return line
 
 
 _GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")

@@ -197,7 +197,9 @@ def test_a_long_word_run_before_a_scheme_is_scanned_in_linear_time(tmp_path: Pat
 def test_an_error_is_one_line_whatever_the_value_holds(tmp_path: Path) -> None:
     result = run(project(tmp_path, {"a.py": "x = 1\n"}), "--select", "X1\n::error::pwn")
     lines = result.stderr.decode().splitlines()
-    assert result.returncode == 2 and len(lines) == 1 and "X1\\n::error::pwn" in lines[0]  # (as written, escaped)
+    assert (
+        result.returncode == 2 and len(lines) == 1 and "X1\\n::error::pwn" in lines[0]
+    )  # (as written, escaped)
 
 
 @pytest.mark.parametrize(

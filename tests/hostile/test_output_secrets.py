@@ -27,7 +27,7 @@ from tests.hostile._project import CONFIG, TEMPLATE, project, run
         ("'postgresql://app:it's a secret@db/app'", "'postgresql://app:***@db/app'"),
         ("'postgresql://app:\"my secret\"@db/app'", "'postgresql://app:***@db/app'"),
         ("'postgresql://app:a\" b@db/app'", "'postgresql://app:***@db/app'"),
-        ("'postgresql://app:secret\nx@db/app'", "'postgresql://app:***@db/app'"),
+        ("'postgresql://app:secret\nx@db/app'", "'postgresql://app:***\n***@db/app'"),  # (its lines kept)
         ("https://github.com/foo@bar https://host:8080/x", "https://github.com/foo@bar https://host:8080/x"),
         # a password that starts with digits reads as a port until its "@" on the same line
         ("Uses postgresql://app:2024 Winter!@db/app", "Uses postgresql://app:***@db/app"),
@@ -113,6 +113,24 @@ def test_find_masks_a_secret_cut_at_the_docstring_bound(tmp_path: Path, secret: 
         result = _cli(root, "find", "database manager", "--format", fmt)
         assert result.returncode == 0 and "DatabaseManager" in result.stdout
         assert "S3cret" not in result.stdout and "UzNjcm" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        'Example: API_KEYS = ("S3cretPw42",) ',
+        'Example: os.environ["API_KEYS_PROD"] = "S3cretPw42 ',
+        'Example: "Bearer " + "S3cretPw42abcdef ',
+        "Use API_KEYS = ('" + "S3cretPw42" * 420 + "',) ",
+        "See https://svc:" + "S3cretPw42" * 420 + "@vault.internal/x ",
+    ],
+)
+def test_find_masks_examples_in_a_docstring_line(tmp_path: Path, doc: str) -> None:
+    """Run 94a/10, 11: ``Example:`` read as an annotated name; a string the first line leaves
+    open; a key longer than the 4,000 characters masked."""
+    root = project(tmp_path, {"db.py": f'class DatabaseManager:\n    """{doc}"""\n'})
+    result = _cli(root, "find", "database manager")
+    assert result.returncode == 0 and "DatabaseManager" in result.stdout and "S3cret" not in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -260,6 +278,15 @@ def test_a_config_file_linked_out_of_the_checkout_is_not_read(tmp_path: Path, na
         "ignore legacy {IMP}",
         "ignore legacy (see ticket)",
         "ignore legacy <IMP>",
+        # run 94a: a code's prefix or a code spelt apart after words; a bracket of another script
+        "ignore legacy IMP",
+        "ignore legacy IMP 002",
+        "ignore legacy IMP_002",
+        "ignore legacy \uff29\uff2d\uff30002",
+        "ignore legacy IMP002x",
+        "ignore legacy \uff08x\uff09",
+        "ignore legacy \u00abx\u00bb",
+        "ignore legacy \u300cx\u300d",
     ],
 )
 def test_a_suppression_it_cannot_read_silences_nothing(tmp_path: Path, comment: str) -> None:
@@ -590,6 +617,33 @@ def test_a_quoted_value_holding_a_secret_pair_keeps_the_reason(tmp_path: Path, k
     assert mask_credentials("\"UPDATE users SET password = 'S3cret'\",  # no WHERE") == (
         "\"UPDATE users SET password = '***'\",  # no WHERE"
     )
+
+
+@pytest.mark.parametrize("option", ["--baseline", "--config"])
+def test_a_path_holding_a_secret_pair_shows_the_reason_not_the_value(tmp_path: Path, option: str) -> None:
+    """Run 94a/12: ``x_token: S3cret`` as a path: the path's first part was never read as a
+    secret's name, so the value was shown (and a value named like a secret hid the reason)."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    result = _cli(root, "check", option, "x_token: S3cretPw42")
+    assert result.returncode == 2 and "x_token: ***: " in result.stderr and "not found" in result.stderr
+    assert "S3cret" not in result.stderr
+    result = _cli(root, "check", "-o", "nodir/x_token: S3cretPw42")
+    assert "x_token: ***: cannot write" in result.stderr and "S3cret" not in result.stderr, result.stderr
+
+
+def test_a_password_on_a_line_of_its_own_in_a_joined_url_is_masked_in_a_diff(tmp_path: Path) -> None:
+    """Run 94a/01: black's split, ``("postgresql://admin:"`` / ``+ "…"`` / ``+ "@db")``: the
+    whole-file masking joined the lines, so each line was masked alone, and showed the password."""
+    code = (
+        "from .b import x\n"
+        'DSN = ("postgresql://admin:"\n       + "S3cretPw42"\n       + "@db/app")\n'
+        'H = {"Authorization": "Bearer " \\\n     + "S3cretTok43abc"}\n'
+        "from .b import x\n"
+    )
+    root = project(tmp_path, {"pkg/__init__.py": "", "pkg/b.py": "x = 1\n", "pkg/c.py": code})
+    result = run(root, "--no-cache", "--diff")
+    out = result.stdout.decode()
+    assert "postgresql://admin:***" in out and "S3cret" not in out, out
 
 
 def test_pairs_that_open_brackets_over_and_over_are_read_once_for_an_annotation() -> None:

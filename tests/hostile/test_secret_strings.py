@@ -229,6 +229,29 @@ from tests.hostile._project import project, run
         ),
         # run 92a/08: a pair's value as a conditional's first branch
         ('x = ("password", "S3cretA" if prod else "S3cretB")', 'x = ("password", "***" if prod else "***")'),
+        # run 94a: a ConfigParser fallback; plural secrets' nested values; an option's value in a
+        # pair; a value by keyword with keywords between; defaults made by a factory
+        (
+            'v = parser.get("db", "password", fallback="S3cret")',
+            'v = parser.get("db", "password", fallback="***")',
+        ),
+        ('DB_PASSWORDS = {"prod": ["S3cret"]}', 'DB_PASSWORDS = {"prod": ["***"]}'),
+        ('API_KEYS = {"prod": ("S3cret",)}', 'API_KEYS = {"prod": ("***",)}'),
+        ('args = ("--password", "S3cret")', 'args = ("--password", "***")'),
+        (
+            's = Param(name="DB_PASSWORD", type="str", value="S3cret")',
+            's = Param(name="DB_PASSWORD", type="str", value="***")',
+        ),
+        (
+            'password: str = Field(default_factory=lambda: "S3cret")',
+            'password: str = Field(default_factory=lambda: "***")',
+        ),
+        ('api_keys: list = Field(default=["S3cret"])', 'api_keys: list = Field(default=["***"])'),
+        (
+            'api_keys: list = field(default_factory=lambda: ["S3cret"])',
+            'api_keys: list = field(default_factory=lambda: ["***"])',
+        ),
+        ('h = "Bearer " "S3cretTok43abc"', 'h = "Bearer " "***"'),
         # the name in second place of getattr names a default after it
         ('x = getattr(settings, "DB_PASSWORD", "S3cret")', 'x = getattr(settings, "DB_PASSWORD", "***")'),
         ('password = os.environ.get(KEY, "S3cret")', 'password = os.environ.get(KEY, "***")'),
@@ -318,6 +341,12 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         # run 92a/10: a pair's label, its name in another case; a mailto: URI joined by `+`
         'methods = [("password", "Password"), ("sso", "Single sign-on")]',
         'link = prefix + "mailto:support@example.com"',
+        # run 94a: a placeholder's string, then a method of it; a constant's name after a scheme
+        'u = "https://h/x?password={}".format(p)',
+        'x = "Token " + "TOKEN_EXPIRED"',
+        'x = option("--token", "api_token")',
+        'TOKEN = "-".join([a, b])',
+        'DB_PASSWORD = "{}{}".format(a, b)',
     ],
 )
 def test_what_is_not_a_secret_value_stays_as_written(code: str) -> None:
