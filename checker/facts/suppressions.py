@@ -16,7 +16,7 @@ import os
 import re
 import tokenize
 import unicodedata
-from typing import TYPE_CHECKING, Callable, Dict, Iterable, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from archcheck.facts.urls import mask_credentials
 from archcheck.model import Suppression
@@ -115,7 +115,33 @@ def _is_prose(text: str) -> bool:
         return False
     if any(c in _QUOTES or unicodedata.category(c) in _BRACKET_CATEGORIES for c in words):
         return False
-    return _CODE_WORDS.search(words) is None
+    return _CODE_WORDS.search(words) is None and not any(map(_code_like, _spelt_words(words)))
+
+
+def _spelt_words(words: str) -> Iterator[str]:
+    """The words of a reason, each without its marks (`I.M.P`, `IM\xadP`), and letters or
+    digits written apart joined (`I M P 0 0 2`)."""
+    run: List[str] = []
+    for word in words.split():
+        letters = "".join(char for char in word if char.isalnum())
+        if len(letters) == 1:
+            run.append(letters)
+            continue
+        if run:
+            yield "".join(run)
+            run = []
+        yield letters
+    if run:
+        yield "".join(run)
+
+
+def _code_like(word: str) -> bool:
+    """A code's prefix (three or four capitals of any script) or a code (letters, then digits)."""
+    prefix = word.isalpha() and word.isupper() and 3 <= len(word) <= 4
+    return prefix or _SPELT_CODE.fullmatch(word) is not None
+
+
+_SPELT_CODE = re.compile(r"[^\W\d_]{3,4}\d{1,3}\w*")
 
 
 def is_date(until: str) -> bool:

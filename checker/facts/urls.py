@@ -670,7 +670,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     start = own
                 value = annotated if annotated is not None else _code_value(text, start)
                 start = value if value is not None else start
-            if text[start : start + 1] == around:
+            if around and text.startswith(around, start):
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
             string = None if around else _STRING_START.match(text, start)
             start = string.end() if string is not None else start
@@ -735,13 +735,13 @@ _JOINED_USERINFO = re.compile(
 )
 # ... and a password that is a string of its own there, `":" + "…" + "@"`, or ends one before
 # the "@" does, `":…" + "@"`, `"admin:…" + "@db"`
-_ON_LINE = r"(?:[^\n]|\\\r?\n)"
+_NEAR = r"[\s\S]"  # (the pieces may start lines of their own: black's `+ ":"` / `+ "…"` / `+ "@"`)
 _JOINED_PASSWORD_END = re.compile(
-    rf"""(://{_ON_LINE}{{0,300}}?\+\s*(?:\\\r?\n\s*)?[rRbBuUfF]{{0,2}}(["'])[^"'\s:/@]{{0,64}}:)"""
+    rf"""(://{_NEAR}{{0,300}}?\+\s*(?:\\\r?\n\s*)?[rRbBuUfF]{{0,2}}(["'])[^"'\s:/@]{{0,64}}:)"""
     rf"""(?!\*\*\*)[^"'\s@]{{1,500}}(?=\2{_PLUS}[rRbBuUfF]{{0,2}}["']@)"""
 )
 _JOINED_PASSWORD = re.compile(
-    rf"""(://{_ON_LINE}{{0,300}}?:(["']){_PLUS}[rRbBuUfF]{{0,2}}(["']))(?!\*\*\*)[^"'\s@]{{1,500}}"""
+    rf"""(://{_NEAR}{{0,300}}?:(["']){_PLUS}[rRbBuUfF]{{0,2}}(["']))(?!\*\*\*)[^"'\s@]{{1,500}}"""
     rf"""(?=\3{_PLUS}[rRbBuUfF]{{0,2}}["']@)"""
 )
 # (a user: `admin`, `me@example.com`, `{user}`; not a URI's scheme nor a header's name)
@@ -850,6 +850,7 @@ class _QuoteState:
         self.comment = False
 
     def inside(self, position: int) -> str:
+        """What ends the string ``position`` is in (a quote, or three), "" outside strings."""
         text = self.text
         while self.at < position:
             char = text[self.at]
@@ -869,7 +870,7 @@ class _QuoteState:
             elif char == "#":
                 self.comment = True
             self.at += step
-        return self.quote[:1]
+        return self.quote
 
 
 def _mask_text(text: str, depth: int) -> str:

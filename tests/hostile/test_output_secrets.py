@@ -291,6 +291,11 @@ def test_a_config_file_linked_out_of_the_checkout_is_not_read(tmp_path: Path, na
         "ignore legacy \uff08x\uff09",
         "ignore legacy \u00abx\u00bb",
         "ignore legacy \u300cx\u300d",
+        # run 95a: letters written apart or joined by marks, another hyphen, capitals of another script
+        "ignore legacy I M P 0 0 2",
+        "ignore legacy I.M.P",
+        "ignore legacy imp\u2010002",
+        "ignore legacy \u0399\u039c\u03a1",
     ],
 )
 def test_a_suppression_it_cannot_read_silences_nothing(tmp_path: Path, comment: str) -> None:

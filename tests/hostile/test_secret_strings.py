@@ -252,6 +252,16 @@ from tests.hostile._project import project, run
             'api_keys: list = field(default_factory=lambda: ["***"])',
         ),
         ('h = "Bearer " "S3cretTok43abc"', 'h = "Bearer " "***"'),
+        # run 95a: a pair double-quoted in a triple-quoted string; black's pieces of a URL
+        ('x = """{"password": "S3cret"}"""', 'x = """{"password": "***"}"""'),
+        (
+            'x = """Client(api_key="S3cretA", password="S3cretB")"""',
+            'x = """Client(api_key="***", password="***")"""',
+        ),
+        (
+            'DSN = ("postgresql://"\n    + DB_USER\n    + ":"\n    + "S3cret"\n    + "@"\n    + DB_HOST)',
+            'DSN = ("postgresql://"\n    + DB_USER\n    + ":"\n    + "***"\n    + "@"\n    + DB_HOST)',
+        ),
         # the name in second place of getattr names a default after it
         ('x = getattr(settings, "DB_PASSWORD", "S3cret")', 'x = getattr(settings, "DB_PASSWORD", "***")'),
         ('password = os.environ.get(KEY, "S3cret")', 'password = os.environ.get(KEY, "***")'),
