@@ -275,8 +275,13 @@ class VersionDrift(
         for item in self.project.imports:
             source = item.source
             third_party = item.resolution.target is None and not item.fact.level and item.fact.module
-            if source is None or source.kind is not UnitKind.SHARED or not third_party:
-                continue
+            if (
+                source is None
+                or source.kind is not UnitKind.SHARED
+                or not third_party
+                or item.fact.typing_only
+            ):
+                continue  # (an import for type checkers only runs nothing)
             if not self.project.is_test_file(item.path):
                 packages = found.setdefault(item.path, set())
                 packages.update(distributions(item.fact.module))

@@ -400,7 +400,10 @@ def _local_transport(value: ast.expr) -> bool:
             return True
         if _LOCAL_TRANSPORT.search(dotted(value.func) or "") or any(k.arg == "uds" for k in value.keywords):
             return True
-        inner = next((k.value for k in value.keywords if k.arg == "transport"), None)
+        # (a wrapper's transport: `transport=`, another keyword, or its first argument)
+        wrapped = [k.value for k in value.keywords if "transport" in (k.arg or "")] + value.args[:1]
+        made = (w for w in wrapped if isinstance(w, ast.Call) and "Transport" in (dotted(w.func) or ""))
+        inner = next(made, None)
         if inner is None:
             return False  # (`httpx.AsyncHTTPTransport(retries=3)`, a wrapper of nothing known)
         value = inner

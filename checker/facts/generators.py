@@ -867,8 +867,10 @@ def _top_level(source: ParsedSource, module: _Scope) -> Tuple[List[ProtocolDefFa
                     delegates.append(
                         ProtocolDefFact(inner.qualname, DELEGATE, header_location(source, node), ref)
                     )
-            elif isinstance(node, ast.Assign) and scope is module:
-                target, value = node.targets[0], node.value
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and scope is module:
+                # (annotated too: `client: Client = Client()`)
+                target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                value = node.value
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call):
                     written = dotted(value.func)
                     if written is not None and _class_like(written):

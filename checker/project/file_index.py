@@ -120,10 +120,16 @@ class FileIndex:
 
     @_per_file
     def _offers(self, facts: FileFacts) -> FrozenSet[str]:
-        """The module-level names the file binds itself (a star import of it takes them)."""
+        """The module-level names the file binds itself (a star import of it takes them): not by
+        an import in a function's code, nor by one for type checkers only."""
         path = facts.path
         defined = (self.classes(path), self.functions(path), self.instances(path))
-        return frozenset(self.bindings(path)).union(*defined)
+        imported = (
+            local
+            for local, bound in self.bindings(path).items()
+            if any(not (fact.nested or fact.typing_only) for fact, _ in bound)
+        )
+        return frozenset(imported).union(*defined)
 
     @_per_file
     def classes(self, facts: FileFacts) -> Dict[str, List[ClassFact]]:

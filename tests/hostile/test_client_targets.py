@@ -85,6 +85,7 @@ in_process = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=
 mocked = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://localhost:8000")
 # (run 94b/09: over a Unix socket the URL's host is never connected to)
 docker = httpx.Client(transport=httpx.HTTPTransport(uds="/var/run/docker.sock"), base_url="http://localhost")
+retried = httpx.AsyncClient(transport=RetryTransport(httpx.ASGITransport(app=app)), base_url="http://localhost")
 wrapped = httpx.AsyncClient(transport=CacheTransport(transport=httpx.ASGITransport(app=app)), base_url="http://localhost")
 
 

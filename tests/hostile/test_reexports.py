@@ -338,6 +338,21 @@ def test_a_star_binds_a_name_as_python_does(tmp_path: Path) -> None:
     assert [rule for rule, _, _ in findings(project(tmp_path, files)) if rule.startswith("ASY")] == []
 
 
+def test_a_star_takes_no_name_a_module_imports_in_a_function_or_for_type_checkers(tmp_path: Path) -> None:
+    """Run 95b/02: a name ``b`` imports only in a function's code (or under ``TYPE_CHECKING``)
+    was taken as ``b``'s, where Python binds ``a``'s."""
+    files = {
+        "__init__.py": "",
+        "other.py": "def helper(c):\n    return c\n",
+        "core/__init__.py": "from .a import *\nfrom .b import *\n",
+        "core/a.py": "import asyncio\n\n\ndef helper(c):\n    return asyncio.run(c)\n",
+        "core/b.py": "def lazy():\n    from app.other import helper\n\n    return helper\n",
+        "use.py": "from app.core import helper\n\n\nasync def f(c):\n    helper(c)\n",
+    }
+    found = [(rule, path) for rule, path, _ in findings(project(tmp_path, files)) if rule.startswith("ASY")]
+    assert found == [("ASY003", "svc/app/use.py")]
+
+
 def test_the_names_behind_a_star_are_not_copied_into_each_importer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

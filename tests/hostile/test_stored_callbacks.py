@@ -241,3 +241,18 @@ def test_an_instance_imported_by_name_from_another_module_is_followed(
     root = project(tmp_path, files)
     found = [(path, line) for code, path, line in unscreened_agree(root, monkeypatch) if code == "ASY003"]
     assert found == [("svc/app/h.py", 5), ("svc/app/h_name.py", 5)]
+
+
+def test_an_annotated_module_level_instance_is_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 95b/08: ``client: Client = Client()`` bound no instance, so its method calls were not
+    followed; README says an annotated assignment binds one too."""
+    files = {
+        "clients.py": CLIENT.replace("client = Client()", "client: Client = Client()")
+        + "\n\nasync def f():\n    client.get(None)\n",
+        "use.py": "from app.clients import client\n\n\nasync def h():\n    client.get(None)\n",
+    }
+    root = project(tmp_path, files)
+    found = [(path, line) for code, path, line in unscreened_agree(root, monkeypatch) if code == "ASY003"]
+    assert found == [("svc/app/clients.py", 13), ("svc/app/use.py", 5)]

@@ -48,3 +48,22 @@ def test_an_import_for_type_checkers_loads_nothing(tmp_path: Path, orders: str, 
     root = write_example(tmp_path, Example(files, 'services = ["orders", "billing"]\nshared = ["shared"]\n'))
     out = run(root, "--no-cache", "--select", "REQ005").stdout.decode()
     assert out.count("REQ005") == expected, out
+
+
+def test_a_shared_module_importing_a_package_for_type_checkers_runs_against_nothing(tmp_path: Path) -> None:
+    """Run 95b/07: a shared module importing ``sqlalchemy`` only under ``if TYPE_CHECKING:`` had
+    the services' pins of it compared."""
+    files = {
+        "orders/requirements.txt": "sqlalchemy==2.0.30\n",
+        "billing/requirements.txt": "sqlalchemy==1.4.52\n",
+        "shared/__init__.py": "",
+        "shared/dbutil.py": (
+            "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from sqlalchemy.orm import Session\n\n\n"
+            "def close(s: 'Session') -> None:\n    s.close()\n"
+        ),
+        "orders/app/a.py": "from shared.dbutil import close\n",
+        "billing/app/b.py": "from shared.dbutil import close\n",
+    }
+    root = write_example(tmp_path, Example(files, 'services = ["orders", "billing"]\nshared = ["shared"]\n'))
+    out = run(root, "--no-cache", "--select", "REQ005").stdout.decode()
+    assert "REQ005" not in out, out
