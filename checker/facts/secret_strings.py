@@ -309,6 +309,9 @@ def _operator(
         # other values: `"pre-token": [(r"\{", Text)]` in a lexer)
         passing_on = op == "(" and callee in ("", *_PASSING_ON)
         around = _verdict(frame, statement) if passing_on else None
+        # (in parentheses or a wrapper where a secret's value goes: `setenv("DB_PASSWORD", ("…"))`,
+        # `value=SecretStr("…")`)
+        around = True if passing_on and not around and _after_secret_key(frame) else around
         label = _label(frame, statement)
         subscript = op == "[" and follows_value
         opened = _Frame(op, callee=callee, subscript=subscript, around=around)
@@ -409,9 +412,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         return True  # what Basic authentication encodes: `b64encode(b"admin:…")`, whatever it is named
     name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
     # (`setenv(name="API_KEY", value="…")` too, other keywords between: `type="str"`)
-    given = frame.label in _PASSED_ON and 0 <= frame.secret_key_at < frame.element
-    next_to = positional and frame.secret_key_at == frame.element - 1
-    after_key = (given or next_to) and not inner.startswith("-")
+    after_key = _after_secret_key(frame) and not inner.startswith("-")
     # `option("--token", "api_token")`: an option's destination, in a call
     destination = frame.secret_key_option and name_like and bool(frame.callee)
     # a pair's value: `("password", "…")` (in `dict([…])`, `environ.update([…])`), not a name
@@ -458,6 +459,14 @@ def _continued_credentials(literal: str) -> bool:
         return False
     joined = re.sub(r"\\\r?\n", "", literal)
     return mask_credentials(joined) != joined
+
+
+def _after_secret_key(frame: _Frame) -> bool:
+    """Is the current element where a secret's value goes: right after its name as a string
+    (`setenv("DB_PASSWORD", …)`), or a value by keyword after it, other keywords between
+    (`Param(name="DB_PASSWORD", type="str", value=…)`)?"""
+    given = frame.label in _PASSED_ON and 0 <= frame.secret_key_at < frame.element
+    return given or (frame.label is None and frame.secret_key_at == frame.element - 1)
 
 
 def _has_word(text: str) -> bool:

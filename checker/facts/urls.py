@@ -581,8 +581,9 @@ _BEARER = re.compile(
 )
 # (joined by `+` or written next to it, `"Bearer " "…"`, on the next line too, in parentheses)
 _JOINED_SCHEME_TOKEN = re.compile(
-    rf"""(\b(?:(?i:bearer|basic)|Token)[ \t]+(["'])(?:{_PLUS}|\s*(?:\\\r?\n\s*)?)"""
-    r"""(?:\(\s*)?[rRbBuUfF]{0,2}(["']))"""
+    r"""(\b(?:(?i:bearer|basic)|Token)[ \t]+(["'])[ \t]*\+?"""
+    # (lines between: a `\`, a comment, nothing)
+    r"""(?:[ \t]*\\?[ \t]*(?:\#[^\n]*)?\r?\n){0,4}[ \t]*(?:\+[ \t]*)?(?:\(\s*)?[rRbBuUfF]{0,2}(["']))"""
     r"""(?!\*\*\*)[A-Za-z0-9._~+/-]{8,}=*(?=\3)"""
 )
 # words of prose, not a token: lower-case words joined by marks ("validation/refresh",
@@ -709,6 +710,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
         text = _ATTACHED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)  # `"mysql -uroot -pS3cret"`
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
+    if "=" in text and "://" in text:  # a secret parameter's value as the next string: `"…?token=" + "…"`
+        text = _JOINED_PARAM.sub(_masked_joined_param, text)
     if "+" in text and "@" in text:  # a URL joined by `+`: `"postgresql://" + user + ":…@" + host`
         text = _JOINED_USERINFO.sub(lambda m: m.group(1) + MASK, text)
         text = _JOINED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
@@ -744,6 +747,23 @@ _JOINED_PASSWORD = re.compile(
     rf"""(://{_NEAR}{{0,300}}?:(["']){_PLUS}[rRbBuUfF]{{0,2}}(["']))(?!\*\*\*)[^"'\s@]{{1,500}}"""
     rf"""(?=\3{_PLUS}[rRbBuUfF]{{0,2}}["']@)"""
 )
+# a parameter with no value at the end of a URL's string, then its value as the next string
+# (joined by `+` or written next to it, on the next line too)
+_JOINED_PARAM = re.compile(
+    r"""(://[^\s"']{0,500}?[?&;]([\w.\[\]%-]{1,64})=(["'])[ \t]*\+?"""
+    r"""(?:[ \t]*\\?[ \t]*(?:\#[^\n]*)?\r?\n){0,4}[ \t]*(?:\+[ \t]*)?(?:\(\s*)?[rRbBuUfF]{0,2}(["']))"""
+    r"""(?!\*\*\*)([^"'\s&#]{1,500})"""
+)
+
+
+def _masked_joined_param(match: re.Match[str]) -> str:
+    """A ``_JOINED_PARAM`` match with the value masked where the parameter is a secret's."""
+    value = match.group(5)
+    if _SECRET_PARAM.search(_param_name(match.group(2))) is None or _PLACEHOLDER.fullmatch(value):
+        return match.group()
+    return match.group(1) + MASK
+
+
 # (a user: `admin`, `me@example.com`, `{user}`; not a URI's scheme nor a header's name)
 _BASIC_USER = rf"""{NOT_A_USER}(?:\{{[^{{}}\s"']{{1,64}}\}}|[^"'\s:{{}}/]{{1,64}})"""
 _B64_CREDENTIALS = re.compile(
@@ -939,15 +959,17 @@ def _mask_split_passwords(text: str) -> str:
         # (a password split over a few lines of strings, black's `("postgresql://admin:"` /
         # `+ "…"` / `+ "@db")`: a mask on each line, the lines and the strings' marks kept, so
         # a `--diff` line stays its file's; over lines of code, all of it, its lines joined)
-        split = _SPLIT_STRING.fullmatch(spanned) is not None and spanned.count("\n") <= _SPLIT_LINES
+        pieces = _COMMENT_LINE.sub("", spanned)  # (comment lines between the pieces too)
+        split = _SPLIT_STRING.fullmatch(pieces) is not None and pieces.count("\n") <= _SPLIT_LINES
         masked = _LINE_PIECE.sub(MASK, spanned) if split else MASK
         parts += [text[done:begin], masked if masked.startswith(MASK) else MASK + masked]
         done = at
     return "".join(parts) + text[done:] if parts else text
 
 
-_SPLIT_STRING = re.compile(r"""[^=:{}\[\]#,;]*\n[^=:{}\[\]#,;]*""")  # (lines of strings joined, no code)
+_SPLIT_STRING = re.compile(r"""[^=:{}\[\],]*\n[^=:{}\[\],]*""")  # (lines of strings joined, no code)
 _SPLIT_LINES = 2
+_COMMENT_LINE = re.compile(r"\n[ \t]*(?:#[^\n]*)?(?=\n)")  # (a comment line, or a blank one)
 _LINE_PIECE = re.compile(r"""[^\s"'+\\()]+""")  # (what a line of a split password shows, masked)
 
 

@@ -76,16 +76,21 @@ def _masked(lines: List[str], python: bool = False) -> List[str]:
         # masking read as a password up to a later line's `@`)
         masked = [unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in lines]
     # a secret a string joined to the next one goes on in (`"…?token=AbC"` / `"dEf&x=1"`)
-    continued = _git_lines(_CONTINUED_SECRET.sub(r"\1***", "".join(masked)))
+    continued = _CONTINUED_USERINFO.sub(r"\1***", "".join(masked))
+    continued = _git_lines(_CONTINUED_SECRET.sub(r"\1***", continued))
     return continued if len(continued) == len(lines) else masked
 
 
 # a masked value at the end of a string or a line, then, on the next line, a string: its start
 # up to a parameter's or a userinfo's end is more of the secret
 # (after a `\` or with a `+` first too: black's `("postgresql://admin:"` / `+ "…"` / `+ "@db")`)
-_CONTINUED_SECRET = re.compile(
-    r"""(\*\*\*["']?[ \t]*\\?[ \t]*\)?[ \t]*\n[ \t]*(?:\+[ \t]*)?\(?[ \t]*[rRbBuUfF]{0,2}["'])[^"'\n&;#@]+"""
+# (comment or blank lines between too); a userinfo's up to its "@" (`"…admin:"` / `+ "p#w"`)
+_NEXT_STRING = (
+    r"""["']?[ \t]*\\?[ \t]*\)?[ \t]*\n(?:[ \t]*(?:\#[^\n]*)?\n){0,3}"""
+    r"""[ \t]*(?:\+[ \t]*)?\(?[ \t]*[rRbBuUfF]{0,2}["']"""
 )
+_CONTINUED_USERINFO = re.compile(r"""(://[^\s:@/'"]*:\*\*\*""" + _NEXT_STRING + r""")[^"'\n@]+""")
+_CONTINUED_SECRET = re.compile(r"""(\*\*\*""" + _NEXT_STRING + r""")[^"'\n&;#@]+""")
 
 
 _GIT_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")

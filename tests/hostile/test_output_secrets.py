@@ -655,6 +655,26 @@ def test_a_password_on_a_line_of_its_own_in_a_joined_url_is_masked_in_a_diff(tmp
     assert "postgresql://admin:***" in out and "S3cret" not in out, out
 
 
+@pytest.mark.parametrize(
+    "between",
+    ["       # prod password, rotate yearly\n", "\n"],
+)
+def test_a_password_split_around_a_comment_or_blank_line_is_masked_in_a_diff(
+    tmp_path: Path, between: str
+) -> None:
+    """Run 95a/03, 04: a comment or a blank line between the pieces, and a `#` in the password,
+    showed the password in a `--diff`."""
+    code = (
+        "from .b import x\n"
+        f'DSN = ("postgresql://admin:"\n{between}       + "ab#cdS3cret42"\n       + "@db/app")\n'
+        'H = {"Authorization": "Bearer " +\n     # from vault\n     "S3cretTok43abc"}\n'
+        "from .b import x\n"
+    )
+    root = project(tmp_path, {"pkg/__init__.py": "", "pkg/b.py": "x = 1\n", "pkg/c.py": code})
+    out = run(root, "--no-cache", "--diff").stdout.decode()
+    assert "postgresql://admin:***" in out and "S3cret" not in out and "cdS3" not in out, out
+
+
 def test_pairs_that_open_brackets_over_and_over_are_read_once_for_an_annotation() -> None:
     """Run 85: each ``pwd:(`` looked 400 characters ahead for an annotation's ``=``: a 1 MB
     comment of them took 17 s in ``--diff``."""

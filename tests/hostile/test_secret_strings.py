@@ -252,6 +252,26 @@ from tests.hostile._project import project, run
             'api_keys: list = field(default_factory=lambda: ["***"])',
         ),
         ('h = "Bearer " "S3cretTok43abc"', 'h = "Bearer " "***"'),
+        # run 95a: a value in parentheses or a wrapper where a secret's value goes
+        ('monkeypatch.setenv("DB_PASSWORD", ("S3cret"))', 'monkeypatch.setenv("DB_PASSWORD", ("***"))'),
+        (
+            'v = cfg.get("db", "password", fallback=("S3cret"))',
+            'v = cfg.get("db", "password", fallback=("***"))',
+        ),
+        (
+            's = Param(name="DB_PASSWORD", value=SecretStr("S3cret"))',
+            's = Param(name="DB_PASSWORD", value=SecretStr("***"))',
+        ),
+        # run 95a: a secret parameter's value as the next string; a comment between a scheme and its token
+        (
+            'u = ("https://h/notify?token="\n     "S3cretTok42")',
+            'u = ("https://h/notify?token="\n     "***")',
+        ),
+        ('u = "https://h/?api_key=" + "S3cretKey42"', 'u = "https://h/?api_key=" + "***"'),
+        (
+            'h = {"Authorization": "Bearer " +\n     # from vault\n     "S3cretTok43abc"}',
+            'h = {"Authorization": "Bearer " +\n     # from vault\n     "***"}',
+        ),
         # run 95a: a pair double-quoted in a triple-quoted string; black's pieces of a URL
         ('x = """{"password": "S3cret"}"""', 'x = """{"password": "***"}"""'),
         (
@@ -357,6 +377,8 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'x = option("--token", "api_token")',
         'TOKEN = "-".join([a, b])',
         'DB_PASSWORD = "{}{}".format(a, b)',
+        'u = "https://x/?page=" + "2"',
+        'f("mode", ("fast"))',
     ],
 )
 def test_what_is_not_a_secret_value_stays_as_written(code: str) -> None:
