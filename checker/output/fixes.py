@@ -76,8 +76,8 @@ def _masked(lines: List[str], python: bool = False) -> List[str]:
         # masking read as a password up to a later line's `@`)
         masked = [unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in lines]
     # a secret a string joined to the next one goes on in (`"…?token=AbC"` / `"dEf&x=1"`)
-    continued = _CONTINUED_USERINFO.sub(r"\1***", "".join(masked))
-    continued = _git_lines(_CONTINUED_SECRET.sub(r"\1***", continued))
+    text = _CONTINUED_USERINFO.sub(r"\1***", "".join(masked))
+    continued = _git_lines(_CONTINUED_SECRET.sub(r"\1***", text))
     return continued if len(continued) == len(lines) else masked
 
 
