@@ -29,6 +29,7 @@ from archcheck.facts.urls import (
     ends_as_secret_name,
     is_placeholder,
     mask_credentials,
+    only_placeholders,
     without_name_suffix,
 )
 
@@ -476,7 +477,7 @@ def _has_word(text: str) -> bool:
 def _shows_nothing(inner: str) -> bool:
     """A string that shows no secret: empty, masked already, a placeholder (``%s``, ``{pw}``),
     or made of replacement fields and marks only (``f"{user_id}:{thread_id}"``)."""
-    if not inner.strip() or inner == MASK or is_placeholder(inner):
+    if not inner.strip() or inner == MASK or is_placeholder(inner) or only_placeholders(inner):
         return True
     rest = _FIELD_REFERENCE.sub("", inner)  # (not `"{Tr0ub4dor&3}"`: no field names that)
     return rest != inner and "{" not in rest and not any(char.isalnum() for char in rest)

@@ -587,8 +587,9 @@ _JOINED_SCHEME_TOKEN = re.compile(
     r"""(?!\*\*\*)[A-Za-z0-9._~+/-]{8,}=*(?=\3)"""
 )
 # words of prose, not a token: lower-case words joined by marks ("validation/refresh",
-# "user-provided"), a CamelCase name ("ClickHouse", "HTTPBasicAuth"); no digit, no `_`, `+`, `=`
-_PROSE_WORDS = re.compile(r"(?:[a-z]{2,}|(?:[A-Z]+[a-z]{2,})+)(?:[-/.](?:[a-z]{2,}|(?:[A-Z]+[a-z]{2,})+))*")
+# "user-provided", "token_expired"), a CamelCase name ("ClickHouse", "HTTPBasicAuth"); no digit,
+# no `+`, `=`
+_PROSE_WORDS = re.compile(r"(?:[a-z]{2,}|(?:[A-Z]+[a-z]{2,})+)(?:[-/._](?:[a-z]{2,}|(?:[A-Z]+[a-z]{2,})+))*")
 
 
 def _masked_scheme_token(match: re.Match[str]) -> str:
@@ -631,6 +632,16 @@ _TRAILING_NAME_SUFFIX = re.compile(rf"(?i){_PAIR_NAME_SUFFIX}\Z")
 def is_placeholder(text: str) -> bool:
     """Is ``text`` a placeholder (``%s``, ``{pw}``, ``$DB_PASSWORD``), not a secret?"""
     return _PLACEHOLDER.fullmatch(text) is not None
+
+
+def only_placeholders(text: str) -> bool:
+    """Is ``text`` placeholders, escapes and marks, at least one of the first two, with no
+    letter or digit besides (``{prefix}{suffix}``, ``%s-%s``, ``\\n``)? It shows no secret."""
+    rest = _PLACEHOLDER.sub("", _ESCAPE.sub("", text))
+    return rest != text and not any(char.isalnum() for char in rest)
+
+
+_ESCAPE = re.compile(r"\\.")
 
 
 def ends_as_secret_name(text: str, numbered: bool = False) -> bool:
@@ -790,9 +801,9 @@ def _masked_strings(
         inner = (start + len(quote), end - len(quote) if closed else end)
         kept = closed and (inner[0] == inner[1] or _PLACEHOLDER.fullmatch(text, *inner) is not None)
         # (a separator or a template a method is called on: `"-".join(…)`, `"{}{}".format(…)`)
-        kept = kept or (
-            closed and text.startswith(".", end) and not any(c.isalnum() for c in text[inner[0] : inner[1]])
-        )
+        body = text[inner[0] : inner[1]]
+        wordless = not any(c.isalnum() for c in body) and text.startswith(".", end)
+        kept = kept or (closed and (wordless or only_placeholders(body)))
         if not kept and not text.startswith(MASK, inner[0]):
             body = text[inner[0] : inner[1]]  # (a triple-quoted one keeps its line breaks)
             shown = re.sub(r"[^\r\n]+", MASK, body) if "\n" in body or "\r" in body else MASK

@@ -378,6 +378,11 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'TOKEN = "-".join([a, b])',
         'DB_PASSWORD = "{}{}".format(a, b)',
         'u = "https://x/?page=" + "2"',
+        # run 95a: separators, escapes and placeholders only; snake-case words after a scheme
+        'token = "\\n".join(lines)',
+        'db_password = f"{prefix}{suffix}"',
+        'api_token = "%s-%s" % (a, b)',
+        'x = "Token " + "invalid_or_expired"',
         'f("mode", ("fast"))',
     ],
 )
