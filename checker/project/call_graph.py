@@ -54,7 +54,9 @@ from archcheck.project.imported_names import MAX_HOPS, import_target, reexported
 from archcheck.project.layout import Layout, ResolvedImport, Unit
 
 Node = Tuple[str, str]  # (path, qualname)
-Group = Tuple[str, str]  # ("package", folder): the files binding it; ("whole", file): importing it whole
+# ("package", folder): the files binding it; ("whole", file): importing it whole; ("stars", file):
+# star-importing it
+Group = Tuple[str, str]
 Order = Tuple[Node, int, int]  # which call site made an edge: (caller processed, call, reference)
 
 
@@ -175,6 +177,7 @@ class CallGraph:
         self._imports_by_file: Dict[str, Tuple[Dict[str, Set[str]], Set[str]]] = {}
         self._group_rebinders: Dict[Group, Dict[str, Set[str]]] = {}  # group -> name -> its files
         self._star_sources: Dict[str, Set[str]] = {}  # file -> the files its star imports load
+        self._star_closures: Dict[str, Tuple[Dict[str, Set[str]], Set[str]]] = {}  # see ``_star_closure``
         self.edges: Dict[Node, Dict[Node, Edge]] = {}  # callee -> caller -> the call
         self.out: Dict[Node, Set[Node]] = {}  # caller -> callees
         self.plain: Set[Tuple[Node, Node]] = set()  # (caller, callee) called at least once not awaited
@@ -241,9 +244,14 @@ class CallGraph:
         own file looked at every importer for each: N²). Those importing it as a whole
         (``import app.api``), and the packages above it, join ``groups``."""
         by_name, _, stars = self._importer_index(path)
-        found = set(stars)
+        found: Set[str] = set()
         for name in names:
             found |= by_name.get(name, set())
+        if stars:  # (the files star-importing it, and theirs: one group, their importers by name)
+            starred_by_name, _ = self._star_closure(path)
+            for name in names:
+                found |= starred_by_name.get(name, set())
+            groups.add(("stars", path))
         package = posixpath.dirname(path) if path.endswith("/__init__.py") else path
         groups.add(("whole", path))
         groups.update(("package", folder) for folder in _folders(posixpath.dirname(package)))
@@ -256,9 +264,37 @@ class CallGraph:
         return index
 
     def _members(self, group: Group) -> Set[str]:
-        """The files of a group: those binding a package to a name, or importing a file whole."""
+        """The files of a group: those binding a package to a name, importing a file whole, or
+        star-importing it (and those importing such a file whole)."""
         kind, where = group
-        return self._package_importers(where) if kind == "package" else self._importer_index(where)[1]
+        if kind == "package":
+            return self._package_importers(where)
+        return self._star_closure(where)[1] if kind == "stars" else self._importer_index(where)[1]
+
+    def _star_closure(self, path: str) -> Tuple[Dict[str, Set[str]], Set[str]]:
+        """The files star-importing ``path``, and those star-importing them, ``MAX_HOPS`` deep
+        (with the files importing one of them whole), and the importers that take a name from
+        one of them, by name: built once (N files star-importing a package of N loop-entering
+        modules were each followed for each module: N²)."""
+        known = self._star_closures.get(path)
+        if known is None:
+            starring: Set[str] = set()
+            frontier = [path]
+            for _ in range(MAX_HOPS):
+                reached = {s for f in frontier for s in self._importer_index(f)[2]} - starring - {path}
+                starring |= reached
+                frontier = sorted(reached)
+                if not frontier:
+                    break
+            by_name: Dict[str, Set[str]] = {}
+            members = set(starring)
+            for member in starring:
+                names, whole, _ = self._importer_index(member)
+                members |= whole
+                for name, importers in names.items():
+                    by_name.setdefault(name, set()).update(importers)
+            known = self._star_closures[path] = (by_name, members)
+        return known
 
     def _index_importers(self, path: str) -> Tuple[Dict[str, Set[str]], Set[str], Set[str]]:
         """The direct importers of ``path`` by each name they import from it, those that import

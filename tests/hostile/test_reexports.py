@@ -380,3 +380,29 @@ def test_the_names_behind_a_star_are_not_copied_into_each_importer(
     monkeypatch.setattr(FileIndex, "_star_index", counted)
     assert [rule for rule, _, _ in findings(project(tmp_path, files)) if rule.startswith("SSOT")] == []
     assert sum(indexed.values()) < 20 * n, indexed
+
+
+def test_the_files_star_importing_a_package_are_looked_at_once_for_all_its_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 95b/09: N files each ``from app.models import *``, and N loop-entering modules the
+    package stars: every star importer was followed for every module (1,600: 55 s). They are
+    one group, their importers looked up by name; counted, not timed."""
+    from archcheck.project.call_graph import CallGraph
+
+    n = 150
+    files = {"__init__.py": "", "models/__init__.py": "".join(f"from .m{i} import *\n" for i in range(n))}
+    for i in range(n):
+        files[f"models/m{i}.py"] = f"import asyncio\n\n\ndef h{i}(c):\n    return asyncio.run(c)\n"
+        files[f"u{i}.py"] = "from app.models import *\n"
+        files[f"v{i}.py"] = f"from app.u{i} import h{i} as g\n\n\nasync def f(c):\n    return g(c)\n"
+    asked: List[str] = []
+    original = CallGraph._importers_of
+    monkeypatch.setattr(
+        CallGraph,
+        "_importers_of",
+        lambda self, path, *rest: asked.append(path) or original(self, path, *rest),
+    )
+    found = [path for rule, path, _ in findings(project(tmp_path, files)) if rule == "ASY003"]
+    assert found == sorted(f"svc/app/v{i}.py" for i in range(n))
+    assert len(asked) < 4 * n, len(asked)
