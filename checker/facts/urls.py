@@ -596,9 +596,23 @@ def _masked_scheme_token(match: re.Match[str]) -> str:
     """A ``_BEARER`` match with its token masked, unless it is words of prose and, after
     ``Basic``, no base64 of ``user:password``."""
     token = match.group()[len(match.group(1)) :]
-    if _PROSE_WORDS.fullmatch(token) and not _is_basic_credentials(token):
+    if _prose(token) and not _is_basic_credentials(token):
         return match.group()
     return match.group(1) + MASK
+
+
+def _prose(token: str) -> bool:
+    """Is a scheme's "token" words of prose: ``_PROSE_WORDS``, no token's known prefix
+    (``ghp_``, ``sk_live_``), and words joined by ``_`` no longer than words are
+    (``token_expired``, not ``ghp_abcdefghijklmnop``)?"""
+    if _PROSE_WORDS.fullmatch(token) is None or _TOKEN_PREFIX.match(token):
+        return False
+    return "_" not in token or all(len(word) <= _WORD_LENGTH for word in re.split(r"[-/._]", token))
+
+
+# the prefixes of well-known tokens (GitHub, GitLab, Slack, Stripe)
+_TOKEN_PREFIX = re.compile(r"(?:gh[pousr]_|github_pat_|glpat-|xox[abpr]-|[sr]k_(?:live|test)_)")
+_WORD_LENGTH = 12
 
 
 def _masked_joined_token(match: re.Match[str]) -> str:

@@ -252,6 +252,9 @@ from tests.hostile._project import project, run
             'api_keys: list = field(default_factory=lambda: ["***"])',
         ),
         ('h = "Bearer " "S3cretTok43abc"', 'h = "Bearer " "***"'),
+        # a well-known token's prefix, words too long for words: no prose
+        ('h = "Bearer sk_live_abcdef"', 'h = "Bearer ***"'),
+        ('h = "Token ghp_abcdefghijklmnop"', 'h = "Token ***"'),
         # run 95a: a value in parentheses or a wrapper where a secret's value goes
         ('monkeypatch.setenv("DB_PASSWORD", ("S3cret"))', 'monkeypatch.setenv("DB_PASSWORD", ("***"))'),
         (
