@@ -465,9 +465,7 @@ class CallGraph:
         """The project files the module-level star imports of ``path`` load."""
         found = self._star_sources.get(path)
         if found is None:
-            stars = self.files.star_imports(path)
-            modules = (self.layout.module_file(path, fact.module, fact.level) for fact in stars)
-            found = self._star_sources[path] = {m for m in modules if m is not None}
+            found = self._star_sources[path] = set(self.files.star_modules(path, self.layout.imported_file))
         return found
 
     def _rebinds(self, path: str, names: Set[str]) -> Set[str]:

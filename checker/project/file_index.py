@@ -80,7 +80,7 @@ class FileIndex:
         if key in self._star_found:
             return self._star_found[key]
         self._star_found[key] = None
-        modules = self._star_modules(path, resolve)
+        modules = self.star_modules(path, resolve)
         found = None
         if modules and not name.startswith("_"):
             # (an index where there are many: an `__init__` of N stars, each name asked for, was N²)
@@ -99,7 +99,7 @@ class FileIndex:
         self._star_found[key] = found
         return found
 
-    def _star_modules(self, path: str, resolve: Resolver) -> List[str]:
+    def star_modules(self, path: str, resolve: Resolver) -> List[str]:
         """The project files the module-level star imports of ``path`` load, in file order."""
         key = ("star_modules", path)
         if key not in self._built:
@@ -112,7 +112,7 @@ class FileIndex:
         and which of them have star imports of their own."""
         key = ("star_index", path)
         if key not in self._built:
-            modules = self._star_modules(path, resolve)
+            modules = self.star_modules(path, resolve)
             last = {name: at for at, module in enumerate(modules) for name in self._offers(module)}
             deeper = frozenset(at for at, module in enumerate(modules) if self.star_imports(module))
             self._built[key] = (last, deeper)

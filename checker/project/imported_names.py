@@ -68,6 +68,5 @@ def _through_star(layout: Layout, files: FileIndex, place: Tuple[str, str]) -> O
     """Where a ``from .storage import *`` of ``place``'s file takes its name from: the last
     module so imported that binds it, itself or by a star of its own (``FileIndex.star_source``)."""
     path, name = place
-    resolve = lambda where, fact: layout.module_file(where, fact.module, fact.level)  # noqa: E731
-    module = files.star_source(path, name.partition(".")[0], resolve, MAX_HOPS)
+    module = files.star_source(path, name.partition(".")[0], layout.imported_file, MAX_HOPS)
     return (module, name) if module is not None else None

@@ -262,6 +262,10 @@ class Layout:
             known = self._roots[key] = roots
         return list(known)
 
+    def imported_file(self, path: str, fact: ImportFact) -> Optional[str]:
+        """The project file the import ``fact`` of ``path`` loads, if any (its module's)."""
+        return self.module_file(path, fact.module, fact.level)
+
     def module_file(self, path: str, module: str, level: int = 0) -> Optional[str]:
         """The project file an import of ``module`` (``level`` dots) from ``path`` loads, if any."""
         fact = ImportFact(module, level, (), ImportKind.IMPORT, Location(path))
