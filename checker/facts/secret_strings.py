@@ -27,6 +27,7 @@ from archcheck.facts.urls import (
     SECRET_LOOKUPS,
     SECRET_WRAPPERS,
     ends_as_secret_name,
+    has_word,
     is_placeholder,
     mask_credentials,
     only_placeholders,
@@ -233,7 +234,7 @@ def _secret_spans(
                 key = token.string == ":" and frames[-1].bracket == "{"
                 compared = token.string in _COMPARISONS or before in _COMPARISONS  # (`token == "WITH"`)
                 # (a separator or a template a method is called on: `"-".join(…)`, `"{}{}".format(…)`)
-                compared = compared or (token.string == "." and not _has_word(_inner(previous.string)))
+                compared = compared or (token.string == "." and not has_word(_inner(previous.string)))
                 # (a pair's value ends its tuple, or is a conditional's first branch: `"…" if prod else`)
                 closes = token.string == ")" or (token.string == "if" and frames[-1].bracket == "(")
                 secret = not (key or compared) and _is_secret(previous.string, frames, statement, closes)
@@ -468,10 +469,6 @@ def _after_secret_key(frame: _Frame) -> bool:
     (`Param(name="DB_PASSWORD", type="str", value=…)`)?"""
     given = frame.label in _PASSED_ON and 0 <= frame.secret_key_at < frame.element
     return given or (frame.label is None and frame.secret_key_at == frame.element - 1)
-
-
-def _has_word(text: str) -> bool:
-    return any(char.isalnum() for char in text)
 
 
 def _shows_nothing(inner: str) -> bool:

@@ -579,11 +579,15 @@ _BEARER = re.compile(
     r"(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
 )
-# (joined by `+` or written next to it, `"Bearer " "…"`, on the next line too, in parentheses)
+# after a string's closing quote, what comes before the next string's opening one: joined by `+`
+# or written next to it, on a later line too (lines between: a `\`, a comment, nothing), in
+# parentheses, with a prefix
+_THEN_STRING = (
+    r"""[ \t]*\+?(?:[ \t]*\\?[ \t]*(?:\#[^\n]*)?\r?\n){0,4}[ \t]*(?:\+[ \t]*)?(?:\(\s*)?[rRbBuUfF]{0,2}"""
+)
+# a scheme's token as the next string (`"Bearer " + "…"`, `"Bearer " "…"`)
 _JOINED_SCHEME_TOKEN = re.compile(
-    r"""(\b(?:(?i:bearer|basic)|Token)[ \t]+(["'])[ \t]*\+?"""
-    # (lines between: a `\`, a comment, nothing)
-    r"""(?:[ \t]*\\?[ \t]*(?:\#[^\n]*)?\r?\n){0,4}[ \t]*(?:\+[ \t]*)?(?:\(\s*)?[rRbBuUfF]{0,2}(["']))"""
+    rf"""(\b(?:(?i:bearer|basic)|Token)[ \t]+(["']){_THEN_STRING}(["']))"""
     r"""(?!\*\*\*)[A-Za-z0-9._~+/-]{8,}=*(?=\3)"""
 )
 # words of prose, not a token: lower-case words joined by marks ("validation/refresh",
@@ -652,7 +656,12 @@ def only_placeholders(text: str) -> bool:
     """Is ``text`` placeholders, escapes and marks, at least one of the first two, with no
     letter or digit besides (``{prefix}{suffix}``, ``%s-%s``, ``\\n``)? It shows no secret."""
     rest = _PLACEHOLDER.sub("", _ESCAPE.sub("", text))
-    return rest != text and not any(char.isalnum() for char in rest)
+    return rest != text and not has_word(rest)
+
+
+def has_word(text: str) -> bool:
+    """Does ``text`` hold a letter or a digit (of any script)?"""
+    return any(char.isalnum() for char in text)
 
 
 _ESCAPE = re.compile(r"\\.")
@@ -775,8 +784,7 @@ _JOINED_PASSWORD = re.compile(
 # a parameter with no value at the end of a URL's string, then its value as the next string
 # (joined by `+` or written next to it, on the next line too)
 _JOINED_PARAM = re.compile(
-    r"""(://[^\s"']{0,500}?[?&;]([\w.\[\]%-]{1,64})=(["'])[ \t]*\+?"""
-    r"""(?:[ \t]*\\?[ \t]*(?:\#[^\n]*)?\r?\n){0,4}[ \t]*(?:\+[ \t]*)?(?:\(\s*)?[rRbBuUfF]{0,2}(["']))"""
+    rf"""(://[^\s"']{{0,500}}?[?&;]([\w.\[\]%-]{{1,64}})=(["']){_THEN_STRING}(["']))"""
     r"""(?!\*\*\*)([^"'\s&#]{1,500})"""
 )
 
@@ -815,11 +823,10 @@ def _masked_strings(
         inner = (start + len(quote), end - len(quote) if closed else end)
         kept = closed and (inner[0] == inner[1] or _PLACEHOLDER.fullmatch(text, *inner) is not None)
         # (a separator or a template a method is called on: `"-".join(…)`, `"{}{}".format(…)`)
-        body = text[inner[0] : inner[1]]
-        wordless = not any(c.isalnum() for c in body) and text.startswith(".", end)
+        body = text[inner[0] : inner[1]]  # (a triple-quoted one keeps its line breaks)
+        wordless = not has_word(body) and text.startswith(".", end)
         kept = kept or (closed and (wordless or only_placeholders(body)))
         if not kept and not text.startswith(MASK, inner[0]):
-            body = text[inner[0] : inner[1]]  # (a triple-quoted one keeps its line breaks)
             shown = re.sub(r"[^\r\n]+", MASK, body) if "\n" in body or "\r" in body else MASK
             found.append((start, end, f"{quote}{shown}{quote if closed else ''}"))
         following = _NEXT_STRING.match(text, end) if closed else None
