@@ -137,6 +137,8 @@ INVALID = [
                 "    ollama_url: str = Field('http://localhost:11434')  # expect: CFG004\n"
                 "class Limits:\n    api_url: str = 'http://localhost:8000'\n"
                 "class RedisConfig:\n    url: str = 'redis://localhost:6379/2'  # expect: CFG004\n"
+                "class DevConfig:  # (a plain constant of a configuration class, annotated or not)\n"
+                "    API_URL = 'http://localhost:8004'  # expect: CFG004\n"
             ),
         },
         'services = ["services/*"]\nshared = ["shared"]\n',

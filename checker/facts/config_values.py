@@ -200,6 +200,7 @@ _TIDYING = frozenset(
 )
 # a transport to the app in the process, not out (`httpx.ASGITransport(app)`)
 _LOCAL_TRANSPORT = re.compile(r"(?:ASGI|WSGI|Mock)Transport\Z|\bASGI|\bWSGI")
+_LOCAL_CONNECTOR = re.compile(r"(?:Unix|NamedPipe)Connector\Z")
 _WRAPPERS = 8  # transports wrapped in transports, read this deep
 # callees whose target-named keywords configure a connection (a response model's `url=` is data)
 _CONFIGURING = (
@@ -380,14 +381,57 @@ def _compared_loops(nodes: Sequence[ast.AST]) -> Iterator[int]:
 
 def _in_process(call: ast.Call) -> bool:
     """Is the client handed the app itself (``TestClient(app=app)``,
-    ``AsyncClient(transport=ASGITransport(app))``)? A network transport, ``transport=
-    httpx.AsyncHTTPTransport(retries=3)``, connects out like any client."""
+    ``AsyncClient(transport=ASGITransport(app))``), or a Unix socket (``HTTPTransport(uds=…)``,
+    aiohttp's ``connector=UnixConnector(…)``)? A network transport, ``transport=
+    httpx.AsyncHTTPTransport(retries=3)``, connects out like any client; so does a connector
+    passed by name (``TCPConnector`` is the usual one)."""
     for keyword in call.keywords:
         if keyword.arg == "app":
             return True
         if keyword.arg == "transport":
             return _local_transport(keyword.value)
+        if keyword.arg == "connector" and isinstance(keyword.value, ast.Call):
+            return _LOCAL_CONNECTOR.search(dotted(keyword.value.func) or "") is not None
     return False
+
+
+def _url_head(value: ast.expr) -> Optional[ast.Name]:
+    """The name a URL is built from, where it comes first: ``url``, ``url + "/orders"``,
+    ``f"{url}/health"``."""
+    while True:
+        if isinstance(value, ast.Name):
+            return value
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            value = value.left
+        else:
+            first = value.values[0] if isinstance(value, ast.JoinedStr) and value.values else None
+            if not isinstance(first, ast.FormattedValue):
+                return None
+            value = first.value
+
+
+def _local_clients(scope: ast.AST) -> Set[str]:
+    """The names a function (or a class's methods, as ``self.x``) binds only to a client of
+    ``_in_process``, by ``=`` or ``with … as``: ``client.get("http://localhost/info")`` over
+    the Docker socket reaches no host of its URL. A name bound any other way as well is not
+    one."""
+    local: Set[str] = set()
+    other: Set[str] = set()
+    body = scope.body if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else []
+    nodes = ast.walk(scope) if isinstance(scope, ast.ClassDef) else own_nodes(body)
+    for node in nodes:
+        pairs: List[Tuple[ast.expr, Optional[ast.expr]]] = list(assigned_values(node))
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            pairs += [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
+        elif isinstance(node, ast.stmt):
+            other.update(rebound_names(node))
+        for target, value in pairs:
+            name = dotted(target)
+            if name is None:
+                continue
+            made = isinstance(value, ast.Call) and _in_process(value)
+            (local if made else other).add(name)
+    return local - other
 
 
 def _local_transport(value: ast.expr) -> bool:
@@ -523,6 +567,10 @@ class _Gatherer:
         self.default_uses: Set[int] = set()  # the names (ids of their nodes) read as a lookup's default
         # (a function, its local) passed as an env lookup's default -> (its key, the read's source)
         self.local_defaults: Dict[Tuple[int, str], Tuple[str, str]] = {}
+        self.local_clients: Dict[int, Set[str]] = {}  # a function or class -> ``_local_clients``
+        # (function, local) -> the locals its value starts with (``_url_head``): passed as a
+        # target, so are they
+        self.derived: Dict[Tuple[int, str], Set[Tuple[int, str]]] = {}
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         return qualified(node, self.aliases)
@@ -611,6 +659,7 @@ class _Gatherer:
                     elif not read:
                         fallen.add(where)
             self.urls = [url for url in self.urls if url.location not in fallen]
+        self._pass_derived()
         for (function, name), strings in self.kept.items():
             default_of = self.local_defaults.get((function, name))
             if default_of is not None and (function, name) not in self.passed:  # a lookup's fallback only
@@ -756,15 +805,19 @@ class _Gatherer:
             return children
         handled = self.handled.pop(id(node.value), None)
         if handled is not None:  # the fallback of a read the `try` above makes
-            self._record_fallback(node.value, handled[0], node.value, handled[1], none)
+            self._handled_fallback(node.value, handled, none)
             return [*children, (node.value, none)]
         names = [n for n in map(_target_name, targets) if n]
         if any(n.lower() == DATABASE_URL for n in names) or any(
             self._environ_key(t) == DATABASE_URL for t in targets
         ):
             self._database_url(node.value)
-        if none.scope in ("class", "settings") and isinstance(node, ast.AnnAssign) and names:
-            self._settings_field(names[0], node.value, none)  # the rules ask whether the class is settings
+        if (none.scope in ("class", "settings") and isinstance(node, ast.AnnAssign) and names) or (
+            none.scope == "settings" and names
+        ):
+            # the rules ask whether the class is settings; a configuration class's plain
+            # constant (`class Config: API_URL = "…"`) is its setting as an annotated one is
+            self._settings_field(names[0], node.value, none)
         if none.frame == 0 and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
             for name in names:  # (a module constant, if an env lookup falls back to it)
                 text = static_text(node.value)
@@ -807,6 +860,11 @@ class _Gatherer:
                 )  # (a name declared global or nonlocal: the module's, or around)
             else:
                 use = use._replace(kind=LOCAL if local else NONE, name=local)
+                head = _url_head(node.value)
+                if (
+                    local is not None and head is not None and head.id != local
+                ):  # `endpoint = base + "/orders"`: made of base
+                    self.derived.setdefault((none.function, local), set()).add((none.function, head.id))
         return [*children, (node.value, use)]
 
     def _call(self, call: ast.Call, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
@@ -860,12 +918,14 @@ class _Gatherer:
             return inner  # text for people, a string test, or a read's key or fallback
         handled = self.handled.pop(id(value), None)
         if handled is not None:  # `env.set("X", url)` where a test found X unset: its fallback
-            self._record_fallback(value, handled[0], value, handled[1], inner)
+            self._handled_fallback(value, handled, inner)
             return inner
         if last in _FIELD_CALLS and (keyword == "default" or position == 0):
             return use  # `x: str = Field(default=url)` is the field's value
-        if _in_process(call):
-            return inner  # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process
+        if _in_process(call) or (method and self._local_client(call.func, inner.frame)):
+            # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process,
+            # nor does a request through it (`client.get("http://localhost/info")`)
+            return inner
         kind = NONE
         named = False
         # of an HTTP method: its first argument, or the second of `request("GET", url)`
@@ -891,18 +951,44 @@ class _Gatherer:
             # `update(X_URL=url)`, or `update({"X_URL": url})` (a dict names each value) or of pairs
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
         # (a local that stands for a read there, `host = os.getenv("H", host)`, passes the read)
-        if (
-            kind == TARGET
-            and isinstance(value, ast.Name)
-            and inner.function
-            and id(value) not in self.read_alias
-        ):
-            passed = (inner.function, value.id)
+        # (so does one the value starts with: `url + "/orders"`, `f"{url}/health"`)
+        head = _url_head(value)
+        if kind == TARGET and head is not None and inner.function and id(head) not in self.read_alias:
+            passed = (inner.function, head.id)
             connected = f"{last}_{keyword}" if keyword in _HOST_KEYWORDS and connects else ""
             self.passed[passed] = self.passed.get(passed) or connected
         if keyword in _HOST_KEYWORDS and connects:
             keyword = f"{last}_{keyword}"  # a client's `host=` is where it connects, not the service's own
         return inner._replace(kind=kind, named=named, label=keyword or "")
+
+    def _pass_derived(self) -> None:
+        """A local passed as a target passes the locals its value was made from."""
+        todo = list(self.passed.items())
+        while todo:
+            local, client = todo.pop()
+            for source in self.derived.get(local, ()):
+                if source not in self.passed:
+                    self.passed[source] = client
+                    todo.append((source, client))
+
+    def _local_client(self, func: ast.expr, frame: int) -> bool:
+        """Is ``func`` a method of a client ``_local_clients`` finds: a name of the function
+        whose code this is, or ``self.x`` of its class?"""
+        receiver = dotted(func.value) if isinstance(func, ast.Attribute) else None
+        if receiver is None or not frame:
+            return False
+        scope, around = self.frames[frame]
+        if receiver.startswith("self."):
+            scope = self.frames[around][0] if around else None
+            if not isinstance(scope, ast.ClassDef):
+                return False
+        elif not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        assert scope is not None
+        clients = self.local_clients.get(id(scope))
+        if clients is None:
+            clients = self.local_clients[id(scope)] = _local_clients(scope)
+        return receiver in clients
 
     def _writes_environment(self, call: ast.Call, last: str) -> bool:
         """``os.putenv(X, v)``, ``env_manager.set(X, v)``."""
@@ -921,7 +1007,7 @@ class _Gatherer:
                 children.append((key, none))
             handled = self.handled.pop(id(value), None)
             if handled is not None:  # `os.environ.update({"X": url})` where a test found X unset
-                self._record_fallback(value, handled[0], value, handled[1], none)
+                self._handled_fallback(value, handled, none)
                 children.append((value, none))
             elif name is not None and (is_allow_list_name(name) or is_describing_name(name)):
                 children.append((value, none))
@@ -1342,6 +1428,14 @@ class _Gatherer:
             self._record_fallback(call, key, default, source, inner, attribute)
         if isinstance(default, (ast.Name, ast.Subscript, ast.Call)):
             self._default_name(default, key, source, inner)
+
+    def _handled_fallback(self, value: ast.expr, handled: Tuple[Optional[ast.expr], str], use: _Use) -> None:
+        """``value`` is assigned where a read found nothing (``if not url: url = value``): the
+        read's fallback, also through the constant or local it names."""
+        key, source = handled
+        self._record_fallback(value, key, value, source, use)
+        if isinstance(value, (ast.Name, ast.Subscript, ast.Call)):
+            self._default_name(value, key, source, use)
 
     def _default_name(
         self,

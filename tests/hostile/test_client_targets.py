@@ -17,6 +17,7 @@ import boto3
 import chromadb
 import httpx
 import pika
+import redis
 from influxdb import InfluxDBClient
 from redis.cluster import RedisCluster
 from kafka import KafkaProducer
@@ -52,6 +53,47 @@ def make_cache_from_default():  # (run 92b/17b: a local named as a default, pass
     return RedisCluster(host=os.getenv("REDIS_HOST", default_host), port=6379)
 
 
+def from_local_url():  # (run 95b/05: a local a URL is built from, by `+` or an f-string)
+    url = "http://localhost:8002"  # CFG001
+    base = "http://localhost:8004"  # CFG001
+    endpoint = base + "/orders"
+    return httpx.post(url + "/orders"), httpx.post(endpoint)
+
+
+def from_local_fstring():
+    url = "http://localhost:8003"  # CFG001
+    return httpx.get(f"{url}/health/deep")
+
+
+def through_a_network_client():  # (a client over TCP connects to its URL's host)
+    client = httpx.Client(transport=httpx.HTTPTransport(retries=2))
+    plain = httpx.Client()
+    plain.get("http://localhost/a")  # CFG001
+    return client.get("http://localhost/info")  # CFG001
+
+
+def rebound_client(app):  # (a name bound to a network client as well)
+    client = httpx.Client(transport=httpx.ASGITransport(app=app))
+    client = httpx.Client()
+    return client.get("http://localhost/x")  # CFG001
+
+
+class RemoteApi:
+    def __init__(self):
+        self.client = httpx.Client()
+
+    def info(self):
+        return self.client.get("http://localhost/info")  # CFG001
+
+
+def local_default_given_when_unset():  # (run 95b/10: `if not url: url = default_url`)
+    default_url = "redis://localhost:6380"  # CFG004
+    url = os.getenv("REDIS_URL")
+    if not url:
+        url = default_url
+    return redis.Redis.from_url(url)
+
+
 def make_cache_from_env():  # (run 92b/17: the local passed stands for the read)
     host = "localhost"  # CFG004
     host = os.getenv("REDIS_HOST", host)
@@ -60,6 +102,7 @@ def make_cache_from_env():  # (run 92b/17: the local passed stands for the read)
 
 NOT_FLAGGED = """\
 import os
+import aiohttp
 import socket
 from urllib.parse import urlsplit
 import httpx
@@ -87,6 +130,31 @@ mocked = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://l
 docker = httpx.Client(transport=httpx.HTTPTransport(uds="/var/run/docker.sock"), base_url="http://localhost")
 retried = httpx.AsyncClient(transport=RetryTransport(httpx.ASGITransport(app=app)), base_url="http://localhost")
 wrapped = httpx.AsyncClient(transport=CacheTransport(transport=httpx.ASGITransport(app=app)), base_url="http://localhost")
+
+
+# (run 95b/04: a request through a client on a local transport reaches no host of its URL)
+def docker_info():
+    transport = httpx.HTTPTransport(uds="/var/run/docker.sock")
+    client = httpx.Client(transport=transport)
+    return client.get("http://localhost/info")
+
+
+async def self_call(app):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as client:
+        return await client.get("http://localhost/items")
+
+
+async def docker_over_aiohttp():
+    async with aiohttp.ClientSession(connector=aiohttp.UnixConnector(path="/var/run/docker.sock")) as s:
+        return await s.get("http://localhost/v1.41/info")
+
+
+class DockerApi:
+    def __init__(self):
+        self.client = httpx.Client(transport=httpx.HTTPTransport(uds="/var/run/docker.sock"))
+
+    def info(self):
+        return self.client.get("http://localhost/info")
 
 
 def is_loopback(url):
