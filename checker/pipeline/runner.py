@@ -424,28 +424,27 @@ def newer_key(path: str, content: str) -> str:
     return file_key(path, content, "newer")
 
 
-def _mentions(path: str, data: bytes, sets: Sequence[FrozenSet[str]]) -> bool:
-    """Whether ``data`` writes one of the ASCII names of ``sets`` as a word: in its bytes, or
-    beyond ASCII as Python reads its names (NFKC: a fullwidth letter is the ASCII one). The
-    file's words are read once and looked up: linear in the file and the sets' count, not in
-    the names (4,000 files each asked for 4,000 names was 4,000 patterns of 4,000 words)."""
-    if _word_in(sets, data):
-        return True
+def _words(path: str, data: bytes) -> Optional[FrozenSet[str]]:
+    """The ASCII words ``data`` writes (no ASCII word character around them): in its bytes, and
+    beyond ASCII as Python reads its names (NFKC: a fullwidth letter is the ASCII one); None
+    when it cannot be decoded here (kept, as a name beyond ASCII is). A file's words are read
+    once and looked up: linear in the file and the sets' count, not in the names (4,000 files
+    each asked for 4,000 names was 4,000 patterns of 4,000 words)."""
+    words = {w.decode("ascii") for w in _ASCII_WORD.findall(data)}
     if data.isascii() and not declares_encoding(data):
-        return False  # (ASCII bytes under a coding cookie may be other text: utf-7's ``+AHI-`` is ``r``)
+        # (ASCII bytes under a coding cookie may be other text: utf-7's ``+AHI-`` is ``r``)
+        return frozenset(words)
     text = decode(path, data)
     if not isinstance(text, str):
-        return True  # not read here: kept, as a name beyond ASCII is
-    return _word_in(sets, unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass"))
+        return None
+    normal = unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass")
+    return frozenset(words.union(w.decode("ascii") for w in _ASCII_WORD.findall(normal)))
 
 
 _ASCII_WORD = re.compile(rb"[A-Za-z0-9_]+")
-
-
-def _word_in(sets: Sequence[FrozenSet[str]], data: bytes) -> bool:
-    """Does ``data`` hold one of the names as a whole word (no ASCII word character around it)?"""
-    words = {w.decode("ascii") for w in _ASCII_WORD.findall(data)}
-    return any(not names.isdisjoint(words) for names in sets)
+# words of files asked about more than once kept for the next ask (a chain of N calls through a
+# package's attributes asks each of its N files once per hop: N² reads), this many in all
+_KEPT_WORDS = 1_000_000
 
 
 def call_facts_key(path: str, content: str) -> str:
@@ -464,20 +463,34 @@ class CallFactFiles:
         self.jobs = jobs
         self.limit = limit  # max-file-size, in bytes
         self.read: Set[str] = set()  # files whose text or call facts were read
+        self.asked: Set[str] = set()  # files ``mentioning`` read
+        self.words: Dict[str, Optional[FrozenSet[str]]] = {}  # see ``_KEPT_WORDS``
+        self.kept_words = 0
 
     def mentioning(self, names: Mapping[str, Sequence[FrozenSet[str]]]) -> List[str]:
         found = []
         self.read.update(names)
         ascii_sets: Dict[int, bool] = {}  # a name set (shared by many files) -> all its names ASCII
         for path in sorted(names):
-            try:
-                data = read_project_file(str(self.root), path, self.limit)
-            except UnreadableFile:
-                continue
             sets = names[path]
             # a name beyond ASCII may be spelt otherwise in the file's encoding: keep the file
             ascii_only = all(ascii_sets.setdefault(id(s), all(n.isascii() for n in s)) for s in sets)
-            if not ascii_only or _mentions(path, data, sets):
+            if not ascii_only:
+                found.append(path)
+                continue
+            if path in self.words:
+                words = self.words[path]
+            else:
+                try:
+                    data = read_project_file(str(self.root), path, self.limit)
+                except UnreadableFile:
+                    continue
+                words = _words(path, data)
+                if path in self.asked and self.kept_words + len(words or ()) <= _KEPT_WORDS:
+                    self.words[path] = words
+                    self.kept_words += len(words or ())
+                self.asked.add(path)
+            if words is None or any(not s.isdisjoint(words) for s in sets):
                 found.append(path)
         return found
 

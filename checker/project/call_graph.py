@@ -176,6 +176,7 @@ class CallGraph:
         self._rebind_index: Dict[str, Dict[str, Set[str]]] = {}  # file -> imported name -> locals
         self._imports_by_file: Dict[str, Tuple[Dict[str, Set[str]], Set[str]]] = {}
         self._group_rebinders: Dict[Group, Dict[str, Set[str]]] = {}  # group -> name -> its files
+        self._owned_members: Dict[Tuple[Group, Optional[Unit]], List[str]] = {}  # see ``_members_of``
         self._star_sources: Dict[str, Set[str]] = {}  # file -> the files its star imports load
         self._star_closures: Dict[str, Tuple[Dict[str, Set[str]], Set[str]]] = {}  # see ``_star_closure``
         self.edges: Dict[Node, Dict[Node, Edge]] = {}  # callee -> caller -> the call
@@ -270,6 +271,17 @@ class CallGraph:
         if kind == "package":
             return self._package_importers(where)
         return self._star_closure(where)[1] if kind == "stars" else self._importer_index(where)[1]
+
+    def _members_of(self, group: Group, owner: Optional[Unit]) -> List[str]:
+        """``_members`` of ``group`` in ``owner`` with facts, once per group and owner (a chain
+        of calls through a package's attributes asks for its members once per hop)."""
+        known = self._owned_members.get((group, owner))
+        if known is None:
+            members = (m for m in self._members(group) if m in self.facts)
+            known = self._owned_members[(group, owner)] = sorted(
+                m for m in members if self.layout.owner(m) == owner
+            )
+        return known
 
     def _star_closure(self, path: str) -> Tuple[Dict[str, Set[str]], Set[str]]:
         """The files star-importing ``path``, and those star-importing them, ``MAX_HOPS`` deep
@@ -396,9 +408,8 @@ class CallGraph:
                 below.setdefault((group, owner), set()).update(written)
         for (group, owner), written in below.items():  # each group's files, asked once
             shared = frozenset(written)
-            for candidate in self._members(group):
-                mine = self.layout.owner(candidate) == owner
-                if mine and candidate not in self.processed and candidate in self.facts:
+            for candidate in self._members_of(group, owner):
+                if candidate not in self.processed:
                     wanted.setdefault(candidate, []).append(shared)
         if wanted:
             self._process(self.source.mentioning(wanted))

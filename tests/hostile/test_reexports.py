@@ -4,6 +4,7 @@ follow an imported name the same way (``project.imported_names``)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Set
 
@@ -406,3 +407,31 @@ def test_the_files_star_importing_a_package_are_looked_at_once_for_all_its_modul
     found = [path for rule, path, _ in findings(project(tmp_path, files)) if rule == "ASY003"]
     assert found == sorted(f"svc/app/v{i}.py" for i in range(n))
     assert len(asked) < 4 * n, len(asked)
+
+
+def test_a_chain_through_package_attributes_reads_each_file_a_bounded_number_of_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 94b/06: each hop of ``pkg.f1()`` -> ``pkg.f2()`` -> … asked every file binding the
+    package again, and each was read again (800 deep: 6.5 s). A file asked again keeps its
+    words; counted, not timed."""
+    import archcheck.pipeline.runner as runner
+
+    depth = 60
+    files = {"__init__.py": "", "h.py": "from app.pkg import f0\n\n\nasync def g():\n    f0(None)\n"}
+    files["pkg/__init__.py"] = "".join(f"from .m{i} import *\n" for i in range(depth))
+    for i in range(depth):
+        call = "asyncio.run(c)" if i == depth - 1 else f"pkg.f{i + 1}(c)"
+        head = "import asyncio\n" if i == depth - 1 else "from app import pkg\n"
+        files[f"pkg/m{i}.py"] = f"{head}\n\ndef f{i}(c):\n    return {call}\n"
+    root = project(tmp_path, files)
+    reads: Counter = Counter()
+    original = runner.read_project_file
+    monkeypatch.setattr(
+        runner,
+        "read_project_file",
+        lambda root, path, limit: reads.update([path]) or original(root, path, limit),
+    )
+    found = [(path, line) for rule, path, line in findings(root) if rule == "ASY003"]
+    assert found == [("svc/app/h.py", 5)]
+    assert max(reads.values()) <= 3, reads.most_common(3)
