@@ -144,6 +144,9 @@ class _Statement:
     first: str = ""  # its first token (`if`, `with`, `def`…: a header, then its one-line body)
     annotation_name: Optional[str] = None  # the last name after `target:` (prose: `Example: x.password =`)
     closed_targets: int = -1  # where the bracketed targets that opened it began, once closed
+    # a string among its values: the next `=` begins another assignment, no chain (prose, a
+    # docstring line read as code: `Set DB_PASSWORD = "…" and API_KEYS = {…}`)
+    valued: bool = False
 
     def assign(self) -> None:
         """At an ``=``: the names before it take the values after it, with those of the ``=``
@@ -152,10 +155,13 @@ class _Statement:
         named = self.annotation_name
         if self.annotated and named is not None and is_secret_name(named) and len(targets) == 1:
             targets = [named]  # `Example: settings.password = …` in a docstring
-        if self.values is not None:
+        if self.valued:
+            targets = targets[-1:]  # (the name before this `=`: the values before were another's)
+        elif self.values is not None:
             chained = zip_longest(self.values, targets)
             targets = [a if a is not None and is_secret_name(a) else b for a, b in chained]
         self.values, self.targets, self.annotated, self.annotation_name = targets, [None], False, None
+        self.valued = False
 
     def label(self, element: int) -> Optional[str]:
         if self.values is None:
@@ -252,6 +258,9 @@ def _secret_spans(
         frame = frames[-1]
         before = previous.string if previous is not None else ""
         statement.first = statement.first or token.string
+        # (a string, or brackets right after the `=`: `API_KEYS = ["…"], ADMIN_PASSWORDS = {…}`)
+        literal = kind == tokenize.STRING or (token.string in ("[", "{", "(") and before == "=")
+        statement.valued = statement.valued or (literal and len(frames) == 1 and statement.values is not None)
         if token.string in ("def", "class") and len(frames) == 1:
             statement.defines = True
         elif statement.defines and before == "def" and not statement.function:

@@ -423,8 +423,9 @@ _SECRET_PAIR = re.compile(
     # a lookup or a default of a secret's key: `os.environ.setdefault("API_TOKEN", "…")`
     rf"""|\b(?:{"|".join(sorted(SECRET_LOOKUPS))})\(\s*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\3\s*,\s*"""
     r"""(?:\w+[ \t]*=[ \t]*[\w.]+[ \t]*,\s*){0,4}(?:default[ \t]*=[ \t]*)?"""
-    # a pair that is a path's last part, with `=` (`sub/api_key=…`; `/token:8006` is a host's port)
-    rf"""|(?<=/)[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}=(?!=)"""
+    # a pair that is a path's last part, with `=` (`sub/api_key=…`, `svc/db_password = …`;
+    # `/token:8006` is a host's port)
+    rf"""|(?<=/)[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}[ \t]*=(?!=)[ \t]*"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
 _STRING_OPENING = r"""(?:\(\s*){0,8}[rRbBuUfF]{0,2}"""
@@ -1002,7 +1003,8 @@ def _mask_split_passwords(text: str) -> str:
 _SPLIT_STRING = re.compile(r"""[^=:{}\[\],]*\n[^=:{}\[\],]*""")  # (lines of strings joined, no code)
 _SPLIT_LINES = 2
 _COMMENT_LINE = re.compile(r"\n[ \t]*(?:#[^\n]*)?(?=\n)")  # (a comment line, or a blank one)
-_LINE_PIECE = re.compile(r"""[^\s"'+\\()]+""")  # (what a line of a split password shows, masked)
+# (what a line of a split password shows, masked; not a string's prefix, `f"…"`)
+_LINE_PIECE = re.compile(r"""(?!(?<!["'])[rRbBuUfFtT]{1,2}["'])[^\s"'+\\()]+""")
 
 
 _USERINFO_START = re.compile(r"""://[^\s:@/'"\[\]]*:(?!\d{1,5}(?:[/?#\s'"]|$))""")  # `user:`, not a port

@@ -129,6 +129,9 @@ def _found_docstrings(tmp_path: Path, doc: str) -> List[str]:
         'Example: "Bearer " + "S3cretPw42abcdef ',
         "Use API_KEYS = ('" + "S3cretPw42" * 420 + "',) ",
         "See https://svc:" + "S3cretPw42" * 420 + "@vault.internal/x ",
+        # (run 95a/08: a plural's dict after another secret's value on the line)
+        'Set DB_PASSWORD = "S3cretG3" and ADMIN_PASSWORDS = {"a": "S3cretG4"} ',
+        'Example: API_KEYS = ["S3cretFc3"], ADMIN_PASSWORDS = {"a": "S3cretFc4"} ',
     ],
 )
 def test_find_masks_examples_in_a_docstring_line(tmp_path: Path, doc: str) -> None:
@@ -508,6 +511,11 @@ def test_output_dash_is_standard_output_and_a_tiny_size_cap_is_refused(tmp_path:
         ),
         ('token = request.headers.get("Authorization")', 'token = request.headers.get("Authorization")'),
         ('"token=" + t', '"token=" + t'),
+        # (run 95a/13: the pieces of a split password keep their prefixes)
+        (
+            'DSN = (f"postgresql://{user}:"\n       f"S3cretLa6"\n       rb"@{host}")',
+            'DSN = (f"postgresql://{user}:***"\n       f"***"\n       rb"@{host}")',
+        ),
     ],
 )
 def test_a_secret_is_masked_however_its_string_is_written(text: str, masked: str) -> None:
@@ -702,6 +710,8 @@ def test_a_config_key_holding_a_secret_pair_is_masked_though_errors_are_read_par
         ('ignore = ["password: S3cretA"]', "got 'password: ***'"),
         ('cache-dir = "/token: S3cretB"', "'/token: ***' must be a path inside the project"),
         ('services = ["svc", "api_key: S3cretC"]', "'api_key: ***' matches no folder"),
+        # (run 95a/10: a pair with spaces around its `=` after a `/`)
+        ('ignore = ["svc/db_password = S3cretD"]', "got 'svc/db_password = ***'"),
     ],
 )
 def test_a_value_a_config_error_quotes_as_name_and_secret_is_masked(
