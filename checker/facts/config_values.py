@@ -22,7 +22,9 @@ values. Which hosts matter is the rules' decision: these facts hold text.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union
 
@@ -379,20 +381,60 @@ def _compared_loops(nodes: Sequence[ast.AST]) -> Iterator[int]:
                 yield id(iterated)
 
 
-def _in_process(call: ast.Call) -> bool:
+def _in_process(call: ast.Call, bound: Mapping[str, ast.expr] = {}) -> bool:
     """Is the client handed the app itself (``TestClient(app=app)``,
     ``AsyncClient(transport=ASGITransport(app))``), or a Unix socket (``HTTPTransport(uds=…)``,
     aiohttp's ``connector=UnixConnector(…)``)? A network transport, ``transport=
     httpx.AsyncHTTPTransport(retries=3)``, connects out like any client; so does a connector
-    passed by name (``TCPConnector`` is the usual one)."""
+    of unknown kind (``TCPConnector`` is the usual one). ``bound``: the function's names bound
+    once, to the value each stands for (``transport = HTTPTransport(uds=…)``)."""
     for keyword in call.keywords:
         if keyword.arg == "app":
             return True
         if keyword.arg == "transport":
-            return _local_transport(keyword.value)
-        if keyword.arg == "connector" and isinstance(keyword.value, ast.Call):
-            return _LOCAL_CONNECTOR.search(dotted(keyword.value.func) or "") is not None
+            return _local_transport(keyword.value, bound)
+        if keyword.arg == "connector":
+            connector = _bound_value(keyword.value, bound)
+            made = dotted(connector.func) if isinstance(connector, ast.Call) else None
+            return _LOCAL_CONNECTOR.search(made or "") is not None
     return False
+
+
+def _bound_value(value: ast.expr, bound: Mapping[str, ast.expr]) -> ast.expr:
+    """The value a name bound once stands for, else ``value``."""
+    return bound.get(value.id, value) if isinstance(value, ast.Name) else value
+
+
+class _BodyUses:
+    """Where a function's own body (its top-level statements, in order) reads each name and
+    binds it by ``=``: read once per function, looked up per name and line."""
+
+    def __init__(self, body: Sequence[ast.stmt]) -> None:
+        self.body = body
+        self.starts = [s.lineno for s in body]
+        self.events: Dict[str, List[Tuple[int, bool]]] = {}  # name -> (statement, binds it) in order
+        for index, statement in enumerate(body):
+            read = {
+                n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            }
+            bound = set()
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                bound = {t.id for t, _ in assigned_values(statement) if isinstance(t, ast.Name)}
+            for name in read | bound:
+                self.events.setdefault(name, []).append((index, name not in read))
+
+    def replaced_before_use(self, name: str, string: ast.AST) -> bool:
+        """Is the string a statement of the body assigns ``name`` replaced, by a later statement
+        that binds ``name`` to something else, before any reads it (``default_host =
+        "localhost"`` / ``default_host = settings.host``)? A binding in a nested block may not
+        run, and a string given in one may be read there: neither counts."""
+        line = getattr(string, "lineno", 0)
+        index = bisect.bisect_right(self.starts, line) - 1
+        if index < 0 or not isinstance(self.body[index], (ast.Assign, ast.AnnAssign)):
+            return False
+        events = self.events.get(name, [])
+        after = bisect.bisect_right(events, (index, True))
+        return after < len(events) and events[after][1]
 
 
 def _url_head(value: ast.expr) -> Optional[ast.Name]:
@@ -410,36 +452,48 @@ def _url_head(value: ast.expr) -> Optional[ast.Name]:
             value = first.value
 
 
-def _local_clients(scope: ast.AST) -> Set[str]:
-    """The names a function (or a class's methods, as ``self.x``) binds only to a client of
-    ``_in_process``, by ``=`` or ``with … as``: ``client.get("http://localhost/info")`` over
-    the Docker socket reaches no host of its URL. A name bound any other way as well is not
-    one."""
-    local: Set[str] = set()
+class _ScopeClients(NamedTuple):
+    """What a function's own code (or a class's methods, as ``self.x``) binds: the names it
+    binds only to a client of ``_in_process``, by ``=`` or ``with … as``
+    (``client.get("http://localhost/info")`` over the Docker socket reaches no host of its
+    URL), and the names it binds once, by ``=``, to the value each stands for."""
+
+    clients: Set[str]
+    bound: Dict[str, ast.expr]
+
+
+_NO_CLIENTS = _ScopeClients(set(), {})
+
+
+def _scope_clients(scope: ast.AST) -> _ScopeClients:
     other: Set[str] = set()
+    pairs: List[Tuple[str, Optional[ast.expr]]] = []
     body = scope.body if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else []
     nodes = ast.walk(scope) if isinstance(scope, ast.ClassDef) else own_nodes(body)
     for node in nodes:
-        pairs: List[Tuple[ast.expr, Optional[ast.expr]]] = list(assigned_values(node))
+        bindings: List[Tuple[ast.expr, Optional[ast.expr]]] = list(assigned_values(node))
         if isinstance(node, (ast.With, ast.AsyncWith)):
-            pairs += [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
+            bindings += [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
         elif isinstance(node, ast.stmt):
             other.update(rebound_names(node))
-        for target, value in pairs:
-            name = dotted(target)
-            if name is None:
-                continue
-            made = isinstance(value, ast.Call) and _in_process(value)
-            (local if made else other).add(name)
-    return local - other
+        pairs += [(name, value) for target, value in bindings if (name := dotted(target)) is not None]
+    times = Counter(name for name, _ in pairs)
+    bound = {n: v for n, v in pairs if v is not None and times[n] == 1 and n not in other}
+    local: Set[str] = set()
+    for name, value in pairs:
+        made = isinstance(value, ast.Call) and _in_process(value, bound)
+        (local if made else other).add(name)
+    return _ScopeClients(local - other, bound)
 
 
-def _local_transport(value: ast.expr) -> bool:
+def _local_transport(value: ast.expr, bound: Mapping[str, ast.expr] = {}) -> bool:
     """Does a transport reach no host of the URL: the app itself (``ASGITransport(app)``,
     ``WSGITransport``, ``MockTransport``), a Unix socket (``HTTPTransport(uds=…)``), or a
     wrapper of one (``CacheTransport(transport=ASGITransport(app))``)? A transport passed by
-    name is not known: taken as one."""
+    name is read where the function binds the name once (``bound``); else it is not known:
+    taken as one."""
     for _ in range(_WRAPPERS):
+        value = _bound_value(value, bound)
         if not isinstance(value, ast.Call):
             return True
         if _LOCAL_TRANSPORT.search(dotted(value.func) or "") or any(k.arg == "uds" for k in value.keywords):
@@ -567,7 +621,9 @@ class _Gatherer:
         self.default_uses: Set[int] = set()  # the names (ids of their nodes) read as a lookup's default
         # (a function, its local) passed as an env lookup's default -> (its key, the read's source)
         self.local_defaults: Dict[Tuple[int, str], Tuple[str, str]] = {}
-        self.local_clients: Dict[int, Set[str]] = {}  # a function or class -> ``_local_clients``
+        self.function_bodies: Dict[int, List[ast.stmt]] = {}  # a function (``_Use.function``) -> its body
+        self.body_uses: Dict[int, _BodyUses] = {}  # see ``_body_uses``
+        self.scope_clients: Dict[int, _ScopeClients] = {}  # a function or class -> ``_scope_of``
         # (function, local) -> the locals its value starts with (``_url_head``): passed as a
         # target, so are they
         self.derived: Dict[Tuple[int, str], Set[Tuple[int, str]]] = {}
@@ -660,7 +716,8 @@ class _Gatherer:
                         fallen.add(where)
             self.urls = [url for url in self.urls if url.location not in fallen]
         self._pass_derived()
-        for (function, name), strings in self.kept.items():
+        for (function, name), kept in self.kept.items():
+            strings = [s for s in kept if not self._body_uses(function).replaced_before_use(name, s[0])]
             default_of = self.local_defaults.get((function, name))
             if default_of is not None and (function, name) not in self.passed:  # a lookup's fallback only
                 for node, text, _ in strings:
@@ -779,6 +836,7 @@ class _Gatherer:
         self.functions += 1
         if not self.marks.covers_code(node):
             return []  # no marked line in its decorators, defaults or body (its docstring holds none)
+        self.function_bodies[self.functions] = node.body
         body = none._replace(
             scope="function", function=self.functions, owner="", frame=self._frame(node, none)
         )
@@ -922,7 +980,8 @@ class _Gatherer:
             return inner
         if last in _FIELD_CALLS and (keyword == "default" or position == 0):
             return use  # `x: str = Field(default=url)` is the field's value
-        if _in_process(call) or (method and self._local_client(call.func, inner.frame)):
+        scope = self._scope_of(inner.frame)
+        if _in_process(call, scope.bound) or (method and self._local_client(call.func, inner.frame)):
             # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process,
             # nor does a request through it (`client.get("http://localhost/info")`)
             return inner
@@ -961,6 +1020,13 @@ class _Gatherer:
             keyword = f"{last}_{keyword}"  # a client's `host=` is where it connects, not the service's own
         return inner._replace(kind=kind, named=named, label=keyword or "")
 
+    def _body_uses(self, function: int) -> _BodyUses:
+        """``_BodyUses`` of a function's body, read when a local of it keeps a string."""
+        uses = self.body_uses.get(function)
+        if uses is None:
+            uses = self.body_uses[function] = _BodyUses(self.function_bodies.get(function, []))
+        return uses
+
     def _pass_derived(self) -> None:
         """A local passed as a target passes the locals its value was made from."""
         todo = list(self.passed.items())
@@ -972,23 +1038,27 @@ class _Gatherer:
                     todo.append((source, client))
 
     def _local_client(self, func: ast.expr, frame: int) -> bool:
-        """Is ``func`` a method of a client ``_local_clients`` finds: a name of the function
+        """Is ``func`` a method of a client ``_ScopeClients`` finds: a name of the function
         whose code this is, or ``self.x`` of its class?"""
         receiver = dotted(func.value) if isinstance(func, ast.Attribute) else None
         if receiver is None or not frame:
             return False
-        scope, around = self.frames[frame]
         if receiver.startswith("self."):
-            scope = self.frames[around][0] if around else None
-            if not isinstance(scope, ast.ClassDef):
-                return False
-        elif not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return False
-        assert scope is not None
-        clients = self.local_clients.get(id(scope))
-        if clients is None:
-            clients = self.local_clients[id(scope)] = _local_clients(scope)
-        return receiver in clients
+            around = self.frames[frame][1]
+            return receiver in self._scope_of(around, classes=True).clients
+        return receiver in self._scope_of(frame).clients
+
+    def _scope_of(self, frame: int, classes: bool = False) -> _ScopeClients:
+        """``_ScopeClients`` of the function whose code ``frame`` is (with ``classes``, the
+        class), once per scope; nothing for other code."""
+        scope = self.frames[frame][0] if frame else None
+        kinds = (ast.ClassDef,) if classes else (ast.FunctionDef, ast.AsyncFunctionDef)
+        if not isinstance(scope, kinds):
+            return _NO_CLIENTS
+        known = self.scope_clients.get(id(scope))
+        if known is None:
+            known = self.scope_clients[id(scope)] = _scope_clients(scope)
+        return known
 
     def _writes_environment(self, call: ast.Call, last: str) -> bool:
         """``os.putenv(X, v)``, ``env_manager.set(X, v)``."""

@@ -325,6 +325,10 @@ def _operator(
         around = True if passing_on and not around and _after_secret_key(frame) else around
         label = _label(frame, statement)
         subscript = op == "[" and follows_value
+        before_bracket = previous.string if previous is not None else ""
+        # (`report["secrets"][name] = {…}`: the last key names the target)
+        if subscript and len(frames) == 1 and statement.values is None and before_bracket == "]":
+            statement.targets[-1] = None
         opened = _Frame(op, callee=callee, subscript=subscript, around=around)
         # (a tuple's too: `API_KEYS = ("…", "…")`; not a call's arguments; the brackets in such
         # brackets, `{"prod": ["…"]}`; through a default, `api_keys = Field(default=["…"])`)
@@ -378,7 +382,9 @@ def _operator(
             frame.label = frame.first_name if op == "=" else name  # `f(password=…)`, `(password := …)`
     elif op == ":":
         if frame.bracket == "{" and previous is not None and previous.type == tokenize.STRING:
-            frame.label, frame.secret_key_at = _inner(previous.string), -2  # a dict's pair
+            # a dict's pair (a secret's name given as one's value stays known: `{"name":
+            # "DB_PASSWORD", "value": …}`, as Kubernetes, ECS and SSM spell a variable)
+            frame.label = _inner(previous.string)
         elif len(frames) == 1 and statement.first in _HEADERS:
             # `if prod: password = …`, `def f(): return …`: the header ends, its body begins
             statement.targets, statement.values, statement.first = [None], None, ""
@@ -433,7 +439,8 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     named_pair = named_pair or inner.lower() == frame.secret_name  # (`("password", "Password")`: a label)
     # (in a list or a call's parentheses, or alone: `creds = ("password", "…")`, `return (…)`)
     pair = pair and (len(frames) == 2 or frames[-2].bracket in "[({") and not named_pair
-    if after_key and (frame.callee or frame.secret_key_option or pair) and not destination:
+    dict_value = frame.bracket == "{" and (frame.label or "").lower() in _PASSED_ON
+    if after_key and (frame.callee or frame.secret_key_option or pair or dict_value) and not destination:
         # a call's argument after a secret's name (`setenv("DB_PASSWORD", "…")`), a list's
         # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret
         return not _shows_nothing(inner)
@@ -454,10 +461,10 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         if frame.subscript and len(frames) == 2 and statement.values is None:
             statement.targets[-1] = inner  # `os.environ["DB_PASSWORD"] = …`
         return False
+    if frame.subscript and len(frames) == 2 and statement.values is None:
+        statement.targets[-1] = inner  # (`cfg["api_keys"] = […]`: a plural's values)
     if name_like and looked_up:
         return False  # `headers.get("Authorization")`, `settings["db"]`
-    if frame.subscript and len(frames) == 2 and statement.values is None:
-        statement.targets[-1] = inner
     nested_values = statement.nested_secret and statement.values is not None
     return not _shows_nothing(inner) and (bool(_verdict(frame, statement)) or nested_values)
 
@@ -476,7 +483,7 @@ def _after_secret_key(frame: _Frame) -> bool:
     """Is the current element where a secret's value goes: right after its name as a string
     (`setenv("DB_PASSWORD", …)`), or a value by keyword after it, other keywords between
     (`Param(name="DB_PASSWORD", type="str", value=…)`)?"""
-    given = frame.label in _PASSED_ON and 0 <= frame.secret_key_at < frame.element
+    given = (frame.label or "").lower() in _PASSED_ON and 0 <= frame.secret_key_at < frame.element
     return given or (frame.label is None and frame.secret_key_at == frame.element - 1)
 
 

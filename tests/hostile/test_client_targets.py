@@ -72,6 +72,13 @@ def through_a_network_client():  # (a client over TCP connects to its URL's host
     return client.get("http://localhost/info")  # CFG001
 
 
+def retried():  # (a network transport by name, bound once in the function)
+    transport = httpx.HTTPTransport(retries=3)
+    client = httpx.Client(transport=transport)
+    client.get("http://localhost:8000/info")  # CFG001
+    return httpx.Client(transport=transport, base_url="http://localhost:8001")  # CFG001
+
+
 def rebound_client(app):  # (a name bound to a network client as well)
     client = httpx.Client(transport=httpx.ASGITransport(app=app))
     client = httpx.Client()
@@ -94,6 +101,16 @@ def local_default_given_when_unset():  # (run 95b/10: `if not url: url = default
     return redis.Redis.from_url(url)
 
 
+def default_read_then_rebound(settings):  # (a default read before it is rebound, or rebound in a block)
+    default_host = "localhost"  # CFG004
+    cache = RedisCluster(host=os.getenv("REDIS_HOST", default_host))
+    default_host = settings.host
+    other = "localhost"  # CFG004
+    if settings.dev:
+        other = settings.host
+    return cache, RedisCluster(host=os.getenv("OTHER_HOST", other))
+
+
 def make_cache_from_env():  # (run 92b/17: the local passed stands for the read)
     host = "localhost"  # CFG004
     host = os.getenv("REDIS_HOST", host)
@@ -103,6 +120,7 @@ def make_cache_from_env():  # (run 92b/17: the local passed stands for the read)
 NOT_FLAGGED = """\
 import os
 import aiohttp
+from redis.cluster import RedisCluster
 import socket
 from urllib.parse import urlsplit
 import httpx
@@ -149,12 +167,26 @@ async def docker_over_aiohttp():
         return await s.get("http://localhost/v1.41/info")
 
 
+async def unix_by_name():
+    connector = aiohttp.UnixConnector(path="/var/run/docker.sock")
+    transport = httpx.AsyncHTTPTransport(uds="/var/run/docker.sock")
+    async with aiohttp.ClientSession(connector=connector) as s:
+        await s.get("http://localhost/v1.41/info")
+    return httpx.AsyncClient(transport=transport, base_url="http://localhost")
+
+
 class DockerApi:
     def __init__(self):
         self.client = httpx.Client(transport=httpx.HTTPTransport(uds="/var/run/docker.sock"))
 
     def info(self):
         return self.client.get("http://localhost/info")
+
+
+def default_replaced(settings):  # (run 95b/12: a default replaced before any read)
+    default_host = "localhost"
+    default_host = settings.host
+    return RedisCluster(host=os.getenv("REDIS_HOST", default_host))
 
 
 def is_loopback(url):

@@ -285,6 +285,16 @@ from tests.hostile._project import project, run
             'DSN = ("postgresql://"\n    + DB_USER\n    + ":"\n    + "S3cret"\n    + "@"\n    + DB_HOST)',
             'DSN = ("postgresql://"\n    + DB_USER\n    + ":"\n    + "***"\n    + "@"\n    + DB_HOST)',
         ),
+        # run 94a: a plural's subscript; a variable's name and value as a dict's pairs
+        ('cfg["api_keys"] = ["S3cret"]', 'cfg["api_keys"] = ["***"]'),
+        (
+            'env = [{"name": "DB_PASSWORD", "value": "S3cret"}]',
+            'env = [{"name": "DB_PASSWORD", "value": "***"}]',
+        ),
+        (
+            'p = {"Name": "API_TOKEN", "Type": "String", "Value": "S3cret"}',
+            'p = {"Name": "API_TOKEN", "Type": "String", "Value": "***"}',
+        ),
         # the name in second place of getattr names a default after it
         ('x = getattr(settings, "DB_PASSWORD", "S3cret")', 'x = getattr(settings, "DB_PASSWORD", "***")'),
         ('password = os.environ.get(KEY, "S3cret")', 'password = os.environ.get(KEY, "***")'),
@@ -387,6 +397,9 @@ def test_a_secret_string_is_read_by_its_place_in_the_code(code: str, masked: str
         'api_token = "%s-%s" % (a, b)',
         'x = "Token " + "invalid_or_expired"',
         'f("mode", ("fast"))',
+        'env = [{"name": "DB_HOST", "value": "db.internal"}]',
+        'x = cfg["api_keys"]',
+        "report['secrets'][name] = {'status': 'error'}",
     ],
 )
 def test_what_is_not_a_secret_value_stays_as_written(code: str) -> None:
