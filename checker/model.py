@@ -98,6 +98,7 @@ class ClassFact(Value, frozen=True):
         0,
     )  # first and last line of its body: what it mentions is read there on demand
     fields: Tuple[str, ...] = ()  # public names assigned or annotated in its body (fields, enum members)
+    sealed: bool = False  # its `__init__` or `__new__` always raises: a guard, never built
 
 
 class FunctionFact(Value, frozen=True):
@@ -128,6 +129,7 @@ class SiteFact(Value, frozen=True):
     body: Tuple[int, ...] = ()  # functions: the sketch of the body
     kind: str = ""  # classes: exception, schema, orm, enum or class
     fields: Tuple[str, ...] = ()
+    sealed: bool = False  # classes: never built (``ClassFact.sealed``)
 
 
 class FileSites(Value, frozen=True):

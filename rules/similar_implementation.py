@@ -104,6 +104,11 @@ VALID = [
                 "class AgentExecuteRequest(BaseModel):\n    message: str\n    context: dict\n"
                 "class AgentExecuteV2Request(BaseModel):\n    message: str\n    thread_id: str\n"
             ),
+            _APP + "guard.py": (  # a guard that is never built, beside the class it points to
+                "class WebSocketManagerFactory:\n    def create(self): ...\n"
+                "class _WebSocketManagerFactory:\n    def __init__(self):\n"
+                "        raise RuntimeError('use get_websocket_manager()')\n"
+            ),
             _APP + "limits.py": (  # kinds and scopes of limits: `Fixed`, `Global` are words of them
                 "class FixedWindowRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"
                 "class SlidingWindowRateLimiter:\n    def allow(self): ...\n    def reset(self): ...\n"

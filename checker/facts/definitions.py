@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequ
 
 import msgspec
 
-from archcheck.facts.names import MATCH_STATEMENTS, TRIES, dotted, typing_only_branch
+from archcheck.facts.names import MATCH_STATEMENTS, TRIES, dotted, own_nodes, typing_only_branch
 from archcheck.facts.source import ParsedSource
 from archcheck.model import ClassFact, FunctionFact, Location
 
@@ -126,6 +126,24 @@ def _assigned(item: ast.stmt) -> Iterator[str]:
     for target in targets:
         elements = target.elts if isinstance(target, ast.Tuple) else [target]
         yield from (e.id for e in elements if isinstance(e, ast.Name))
+
+
+_CONSTRUCTORS = frozenset({"__init__", "__new__"})
+
+
+def _sealed(node: ast.ClassDef) -> bool:
+    """Does the class's ``__init__`` or ``__new__`` always raise (a statement of its own body
+    is a ``raise``, no ``return`` before it)? Then it is a guard that is never built
+    (``raise RuntimeError("use get_manager()")``), not an implementation."""
+    for method in node.body:
+        if not (isinstance(method, ast.FunctionDef) and method.name in _CONSTRUCTORS):
+            continue
+        for statement in method.body:
+            if isinstance(statement, ast.Raise):
+                return True
+            if any(isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) for n in own_nodes([statement])):
+                break
+    return False
 
 
 def _public_names(names: Iterable[str]) -> Tuple[str, ...]:
@@ -294,6 +312,7 @@ class _AstDefinitions:
                         fallback,
                         lines,
                         fields,
+                        _sealed(node),
                     )
                 )
                 _replaced_in_block(self.classes, seen, "class " + node.name)

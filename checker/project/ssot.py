@@ -108,6 +108,7 @@ class Site:
     kind: str = ""  # classes: exception, schema, orm, enum or class (from its ancestors)
     fields: Tuple[str, ...] = ()  # classes: public names assigned or annotated in the body
     text: Optional[BodyText] = field(default=None, compare=False, repr=False)  # where the body is read
+    sealed: bool = False  # classes: never built (``ClassFact.sealed``): a guard, no implementation
 
     def where(self) -> str:
         return f"{self.path}:{self.location.line}"
@@ -284,6 +285,7 @@ def _site(path: str, fact: SiteFact, text: Optional[BodyText]) -> Site:
         f.kind,
         f.fields,
         text,
+        f.sealed,
     )
 
 
@@ -324,6 +326,7 @@ def _file_sites(project: Project, path: str) -> FileSites:
                 c.body,
                 kind=class_kind(ancestors),
                 fields=c.fields,
+                sealed=c.sealed,
             )
         )
     functions = [
@@ -400,8 +403,13 @@ _INTERFACE_BASES = frozenset({"Protocol", "ABC", "ABCMeta"})
 
 
 def _is_interface(site: Site) -> bool:
-    """Protocols, abstract bases, mixins and stand-ins (``_DummyLock``) are not second implementations."""
-    if "Mixin" in site.name or any(b.rsplit(".", 1)[-1] in _INTERFACE_BASES for b in site.bases):
+    """Protocols, abstract bases, mixins, stand-ins (``_DummyLock``) and guards that are never
+    built (``ClassFact.sealed``) are not second implementations."""
+    if (
+        site.sealed
+        or "Mixin" in site.name
+        or any(b.rsplit(".", 1)[-1] in _INTERFACE_BASES for b in site.bases)
+    ):
         return True
     return bool(_STAND_INS.intersection(tokens(site.name)))
 
