@@ -805,9 +805,10 @@ def _masked_problem(problem: str) -> str:
     prose (a value it quotes), the file and the key too, but not as a pair of the key (or a path)
     and the reason's first word (``foo_token: unknown key``, ``../p_token: outside the project
     root`` are no secret tokens)."""
-    from archcheck.facts.urls import MASK, ends_as_secret_name, mask_credentials  # (only runs that fail)
+    from archcheck.facts.secret_strings import masked_quotes  # (only runs that fail)
+    from archcheck.facts.urls import MASK, ends_as_secret_name, mask_credentials
 
-    parts = problem.split(": ")
+    parts = masked_quotes(problem).split(": ")
     shown = [mask_credentials(part, prose=True) for part in parts]
     odd = {"'": False, '"': False}  # the quotes open before a part (counted once: parts may be many)
     value = False  # the part before was masked as a value (a value named like a secret names nothing)
@@ -824,7 +825,9 @@ def _masked_problem(problem: str) -> str:
         named = not value and ends_as_secret_name(parts[at - 1], numbered=True)
         named = named and (at > 1 or bool(quote) or " " not in parts[at].strip())
         value = named and (at < len(parts) - 1 or bool(quote))
-        if value:
+        # (a quoted value masked to the end of the part before goes on to its closing quote:
+        # `"Xy7p: Q2rT9wLm"`)
+        if value or (quote and shown[at - 1].endswith(MASK) and not parts[at - 1].endswith(MASK)):
             closing = parts[at].find(quote) if quote else -1
             shown[at] = MASK + (parts[at][closing:] if closing >= 0 else "")
     return ": ".join(shown)

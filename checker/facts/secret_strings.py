@@ -12,6 +12,7 @@ or the secret's name just before it in the same list of arguments or elements.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import keyword
 import re
@@ -19,7 +20,7 @@ import tokenize
 import unicodedata
 from dataclasses import dataclass
 from itertools import zip_longest
-from typing import Iterable, Iterator, List, Optional, Tuple
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
 from archcheck.facts.urls import (
     MASK,
@@ -171,10 +172,11 @@ class _Statement:
         return self.values[element] if element < len(self.values) else None
 
 
-def masked_code(text: str) -> str:
+def masked_code(text: str, nested: bool = False) -> str:
     """``text``, Python code, with the secret strings its tokens show replaced by ``***`` (each
     line of a string masked alone: the lines, and their ends, stay as they are). Code the
-    tokenizer cannot read is masked up to where it stopped (the text masking applies to all)."""
+    tokenizer cannot read is masked up to where it stopped (the text masking applies to all).
+    ``nested``: ``text`` is a line of a string, read as code once (``_example_lines``)."""
     # a lone CR ends a line for Python too; read as "\n", which keeps every offset
     read = re.sub(r"\r(?!\n)", "\n", text) if "\r" in text else text
     lines = io.StringIO(read).readlines()
@@ -183,19 +185,168 @@ def masked_code(text: str) -> str:
         starts.append(starts[-1] + len(line))
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = " " + lines[0][1:]
-    spans: List[Tuple[int, int]] = []
+    spans: List[Tuple[int, int, str]] = []  # (begin, end, what is shown there)
     # (IndentationError is a SyntaxError) what it read up to there is masked; the rest is left
     # to the text masking
     with contextlib.suppress(tokenize.TokenError, SyntaxError, ValueError):
-        spans.extend(_secret_spans(tokenize.generate_tokens(iter(lines).__next__), text, starts))
+        found = _secret_spans(tokenize.generate_tokens(iter(lines).__next__), text, starts)
+        spans.extend((begin, end, _masked_string(text[begin:end])) for begin, end in found)
+    if "+" in text or text.count("'") + text.count('"') > 2:  # (strings joined, a docstring's lines)
+        with contextlib.suppress(tokenize.TokenError, SyntaxError, ValueError):
+            tokens = tokenize.generate_tokens(iter(lines).__next__)
+            spans.extend(_joined_secret_spans(tokens, text, starts, examples=not nested))
     parts: List[str] = []
     done = 0
-    for begin, end in spans:
+    for begin, end, shown in sorted(spans):
         if begin < done:
             continue
-        parts += [text[done:begin], _masked_string(text[begin:end])]
+        parts += [text[done:begin], shown]
         done = end
     return "".join(parts) + text[done:] if parts else text
+
+
+_QUOTED = re.compile(r"""'([^'\n]{1,4000})'|"([^"\n]{1,4000})"|`([^`\n]{1,4000})`""")
+
+
+def masked_prose(text: str) -> str:
+    """Text for people that may quote code (a setting's value, a query, a comment): each quoted
+    part read as code first (``ADMIN_PASSWORDS = {"a": "***"}``), then all of it as prose."""
+    return mask_credentials(masked_quotes(text), prose=True)
+
+
+def masked_quotes(text: str) -> str:
+    """``text`` with each quoted part read as code (``masked_code``)."""
+    return _QUOTED.sub(_masked_quote, text) if "=" in text or ":" in text else text
+
+
+def _masked_quote(match: re.Match[str]) -> str:
+    inner = next(group for group in match.groups() if group is not None)
+    quote = match.group()[0]
+    return quote + masked_code(inner, nested=True) + quote
+
+
+def _example_lines(literal: str, at: int) -> Iterator[Tuple[int, int, str]]:
+    """The lines of a triple-quoted string (a docstring's examples) read as code, as ``find``
+    reads a docstring's line: ``ADMIN_PASSWORDS = {"a": "***"}``, ``db_password: str =
+    "***"``. Each masked line is a span of its own."""
+    opening, inner, _ = _split_literal(literal)
+    if len(opening) < 3 or not ("=" in inner or ":" in inner):
+        return
+    offset = at + len(opening)
+    for line in inner.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if ("=" in body or ":" in body) and (shown := masked_code(body.strip(), nested=True)) != body.strip():
+            indent = len(body) - len(body.lstrip())
+            yield offset + indent, offset + indent + len(body.strip()), shown
+        offset += len(line)
+
+
+class _Piece(NamedTuple):
+    """An operand of strings joined by ``+`` (or implicitly): where its text starts in the
+    code and in the joined text, or None for code (a name, a call: a placeholder)."""
+
+    code_at: Optional[int]
+    joined_at: int
+    length: int
+
+
+_ENDS_CHAIN = frozenset(
+    {",", "=", ":", ";", "==", "!=", "%", "*", "if", "else", "and", "or", "for", "in", "not"}
+)
+
+
+def _joined_secret_spans(
+    tokens: Iterable[tokenize.TokenInfo], text: str, starts: List[int], examples: bool
+) -> Iterator[Tuple[int, int, str]]:
+    """Spans of string literals that a secret reaches where the strings are joined, by ``+``
+    or implicitly, with other values between (black's ``"postgresql://" + USER`` / ``+ ":"`` /
+    ``+ "…"`` / ``+ "@" + HOST``; ``base + "?token=" + "…"``; ``"host=db password=" "…"``):
+    the joined text, a placeholder for each value that is no string, is masked as a string is,
+    and what the masking hides is masked in the literals it comes from. With ``examples``, the
+    lines of triple-quoted strings too (``_example_lines``)."""
+    levels: List[List[List[_Piece]]] = [[[]]]  # per bracket: the operands of its current chain
+    joins = [0]  # per bracket: the `+` and implicit joins of its chain
+    previous_string = [False]
+
+    def ended() -> Iterator[Tuple[int, int, str]]:
+        operands, count = levels[-1], joins[-1]
+        levels[-1], joins[-1], previous_string[-1] = [[]], 0, False
+        if count:
+            yield from _masked_pieces(operands, text)
+
+    for token in _literals(tokens, text, starts):
+        kind, string = token.type, token.string
+        if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            continue  # (comments and line breaks between the pieces join them all the same)
+        if (
+            kind in (tokenize.NEWLINE, tokenize.ENDMARKER)
+            or string in _ENDS_CHAIN
+            or (kind == tokenize.NAME and keyword.iskeyword(string))
+        ):
+            yield from ended()
+            continue
+        operand = levels[-1][-1]
+        if kind == tokenize.STRING:
+            if previous_string[-1]:
+                joins[-1] += 1  # `"a" "b"`
+            begin = _offset(starts, token.start)
+            if examples:
+                yield from _example_lines(string, begin)
+            opening, inner, _ = _split_literal(string)
+            joined_at = sum(p.length for o in levels[-1] for p in o)
+            operand.append(_Piece(begin + len(opening), joined_at, len(inner)))
+            previous_string[-1] = True
+            continue
+        previous_string[-1] = False
+        if kind == tokenize.OP and string == "+":
+            joins[-1] += 1
+            levels[-1].append([])
+        elif kind == tokenize.OP and string in "([{":
+            operand.append(_Piece(None, sum(p.length for o in levels[-1] for p in o), 2))
+            levels.append([[]])
+            joins.append(0)
+            previous_string.append(False)
+        elif kind == tokenize.OP and string in ")]}":
+            yield from ended()
+            if len(levels) > 1:
+                levels.pop(), joins.pop(), previous_string.pop()
+        else:  # a name, a number, `.`: a value the joined text holds a placeholder for
+            if not operand or operand[-1].code_at is not None:
+                operand.append(_Piece(None, sum(p.length for o in levels[-1] for p in o), 2))
+    yield from ended()
+
+
+_AFTER_SCHEME = re.compile(r"(?i)\b(?:bearer|basic|token)[ \t]*\Z")
+
+
+def _masked_pieces(operands: List[List[_Piece]], text: str) -> Iterator[Tuple[int, int, str]]:
+    """``_joined_secret_spans`` of one chain of operands."""
+    pieces = [p for operand in operands for p in operand]
+    if sum(p.code_at is not None for p in pieces) < 1:
+        return
+    joined = "".join(
+        "{}"
+        if p.code_at is None
+        else text[p.code_at : p.code_at + p.length].replace("\n", " ").replace('"', "'")
+        for p in pieces
+    )
+    quoted = f'"{joined}"'
+    masked = mask_credentials(quoted)
+    if masked == quoted:
+        return
+    hidden: List[Tuple[int, int]] = []
+    matcher = difflib.SequenceMatcher(None, quoted, masked, autojunk=False)
+    for op, i1, i2, _, _ in matcher.get_opcodes():
+        if op in ("replace", "delete") and i2 > i1:
+            hidden.append((i1 - 1, i2 - 1))  # (in the joined text, without the quote)
+    for piece in pieces:
+        if piece.code_at is None or _AFTER_SCHEME.search(joined, 0, piece.joined_at):
+            continue  # (a scheme's token as the next string: ``_secret_spans`` reads it, by its place)
+        for low, high in hidden:
+            begin, end = max(low, piece.joined_at), min(high, piece.joined_at + piece.length)
+            if begin < end:
+                start, stop = piece.code_at + begin - piece.joined_at, piece.code_at + end - piece.joined_at
+                yield start, stop, re.sub(r"[^\r\n]+", MASK, text[start:stop])
 
 
 def _masked_string(literal: str) -> str:
@@ -322,7 +473,9 @@ def _operator(
         around = _verdict(frame, statement) if passing_on else None
         # (in parentheses or a wrapper where a secret's value goes: `setenv("DB_PASSWORD", ("…"))`,
         # `value=SecretStr("…")`)
-        around = True if passing_on and not around and _after_secret_key(frame) else around
+        # (or an authentication pair's password: `HTTPBasicAuth("admin", SecretStr("…"))`)
+        given = _after_secret_key(frame) or (frame.auth_pair and frame.element == 1)
+        around = True if passing_on and not around and given else around
         label = _label(frame, statement)
         subscript = op == "[" and follows_value
         before_bracket = previous.string if previous is not None else ""
@@ -340,7 +493,8 @@ def _operator(
         # (one level of a list or tuple in them, not a dict of what describes each secret)
         opened.inherited = not plural and frame.secrets and not frame.inherited and op in "(["
         opened.secrets = not (callee or subscript) and (plural or opened.inherited)
-        opened.auth_pair = callee.endswith("Auth") or (not callee and op == "(" and label in _AUTH_NAMES)
+        named_auth = (label or "").lower() in _AUTH_NAMES
+        opened.auth_pair = callee.endswith("Auth") or (not callee and op == "(" and named_auth)
         target = op in "([" and not callee and not subscript
         if target and statement.values is None and not statement.annotated:
             after_comma = len(frames) == 1 and previous is not None and previous.string == ","
@@ -417,9 +571,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     if frame.label == "default" and frame.callee and frame.secret_key_at == 0:
         return not _shows_nothing(inner)  # `add_argument("--db-password", default="…")`
     # (`b64encode(bytes("admin:…", "utf-8"))`: the encoder around the conversion)
-    encoder = (
-        frame.callee if frame.callee not in ("bytes", "bytearray") or len(frames) < 2 else frames[-2].callee
-    )
+    encoder = _encoder(frames)
     if (
         encoder.endswith(_ENCODERS)
         and positional
@@ -469,6 +621,15 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     return not _shows_nothing(inner) and (bool(_verdict(frame, statement)) or nested_values)
 
 
+def _encoder(frames: List[_Frame]) -> str:
+    """The call a string is the argument of, through parentheses and the calls that give
+    their argument (``b64encode(bytes("admin:…", "utf-8"))``, ``b64encode(("admin:…").encode())``)."""
+    at = len(frames) - 1
+    while at > 1 and frames[at].callee in ("", "bytes", "bytearray") and frames[at].element == 0:
+        at -= 1
+    return frames[at].callee
+
+
 def _continued_credentials(literal: str) -> bool:
     """Does a string continued over a backslash-newline hold a credential once Python joined
     its lines (``"postgresql://app:\\`` then ``S3cret@db/x"``)? Then each of its lines is masked:
@@ -487,10 +648,16 @@ def _after_secret_key(frame: _Frame) -> bool:
     return given or (frame.label is None and frame.secret_key_at == frame.element - 1)
 
 
+_SEPARATOR = 3  # characters a separator may take
+
+
 def _shows_nothing(inner: str) -> bool:
     """A string that shows no secret: empty, masked already, a placeholder (``%s``, ``{pw}``),
-    or made of replacement fields and marks only (``f"{user_id}:{thread_id}"``)."""
+    or made of replacement fields and marks only (``f"{user_id}:{thread_id}"``), or a separator
+    (``":"``, ``" - "``: a few marks, no letter or digit)."""
     if not inner.strip() or inner == MASK or is_placeholder(inner) or only_placeholders(inner):
+        return True
+    if len(inner) <= _SEPARATOR and not has_word(inner):
         return True
     rest = _FIELD_REFERENCE.sub("", inner)  # (not `"{Tr0ub4dor&3}"`: no field names that)
     return rest != inner and "{" not in rest and not any(char.isalnum() for char in rest)

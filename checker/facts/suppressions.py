@@ -18,7 +18,7 @@ import tokenize
 import unicodedata
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
-from archcheck.facts.urls import mask_credentials
+from archcheck.facts.secret_strings import masked_prose
 from archcheck.model import Suppression
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def parse_comment(comment: str) -> Optional[Parsed]:
 def _shown(text: str) -> str:
     """A comment's text as a finding quotes it: credentials masked (as prose), then cut (a URL
     cut first would no longer read as one)."""
-    return mask_credentials(text[:_READ_LENGTH], prose=True)[:_SHOWN_LENGTH]
+    return masked_prose(text[:_READ_LENGTH])[:_SHOWN_LENGTH]
 
 
 _SHOWN_LENGTH, _READ_LENGTH = 40, 2_000
@@ -113,9 +113,38 @@ def _is_prose(text: str) -> bool:
         return True
     if not (words[0].isalnum() or words[0] == "#"):
         return False
-    if any(c in _QUOTES or unicodedata.category(c) in _BRACKET_CATEGORIES for c in words):
+    if any(_is_quote(c) for c in words):
         return False
-    return _CODE_WORDS.search(words) is None and not any(map(_code_like, _spelt_words(words)))
+    spelt = list(_spelt_words(words))
+    return _CODE_WORDS.search(words) is None and not any(map(_code_like, spelt)) and not _split_code(spelt)
+
+
+def _is_quote(char: str) -> bool:
+    """A bracket or a quote of any script (a fullwidth parenthesis, a guillemet, Hebrew
+    gershayim, an ornament quote)."""
+    if char in _QUOTES or unicodedata.category(char) in _BRACKET_CATEGORIES:
+        return True
+    return not char.isascii() and any(word in unicodedata.name(char, "") for word in _QUOTE_NAMES)
+
+
+_QUOTE_NAMES = ("QUOTATION", "GERSHAYIM", "GERESH", "APOSTROPHE")
+
+
+def _split_code(words: List[str]) -> bool:
+    """Do a few short words next to each other spell a code, split anywhere (``I MP002``,
+    ``SS OT001``)?"""
+    for start in range(len(words)):
+        joined = ""
+        for word in words[start : start + _SPLIT_WORDS]:
+            if len(word) > _SPLIT_WORD_LENGTH:
+                break
+            joined += word
+            if _SPELT_CODE.fullmatch(joined):
+                return True
+    return False
+
+
+_SPLIT_WORDS, _SPLIT_WORD_LENGTH = 4, 6
 
 
 def _spelt_words(words: str) -> Iterator[str]:

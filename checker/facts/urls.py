@@ -594,7 +594,7 @@ _JOINED_SCHEME_TOKEN = re.compile(
 # words of prose, not a token: lower-case words joined by marks ("validation/refresh",
 # "user-provided", "token_expired"), a CamelCase name ("ClickHouse", "HTTPBasicAuth"); no digit,
 # no `+`, `=`
-_PROSE_WORDS = re.compile(r"(?:[a-z]{2,}|(?:[A-Z]+[a-z]{2,})+)(?:[-/._](?:[a-z]{2,}|(?:[A-Z]+[a-z]{2,})+))*")
+_PROSE_WORDS = re.compile(r"(?:[a-z]{2,}|(?:[A-Z]+[a-z]{2,})+)(?:[-/._](?:[a-z]+|(?:[A-Z]+[a-z]{2,})+))*")
 
 
 def _masked_scheme_token(match: re.Match[str]) -> str:
@@ -610,7 +610,10 @@ def _prose(token: str) -> bool:
     """Is a scheme's "token" words of prose: ``_PROSE_WORDS``, no token's known prefix
     (``ghp_``, ``sk_live_``), and words joined by ``_`` no longer than words are
     (``token_expired``, not ``ghp_abcdefghijklmnop``)?"""
-    if _PROSE_WORDS.fullmatch(token) is None or _TOKEN_PREFIX.match(token):
+    # (a short CamelCase name may end as an acronym: "basic PostgreSQL URL")
+    token = token.rstrip(".")  # (a sentence's end: "Reject Bearer token_expired.")
+    words = token[:-4] + token[-4:].lower() if len(token) <= _NAME_LENGTH else token
+    if _PROSE_WORDS.fullmatch(words) is None or _TOKEN_PREFIX.match(token):
         return False
     return "_" not in token or all(len(word) <= _WORD_LENGTH for word in re.split(r"[-/._]", token))
 
@@ -618,6 +621,7 @@ def _prose(token: str) -> bool:
 # the prefixes of well-known tokens (GitHub, GitLab, Slack, Stripe)
 _TOKEN_PREFIX = re.compile(r"(?:gh[pousr]_|github_pat_|glpat-|xox[abpr]-|[sr]k_(?:live|test)_)")
 _WORD_LENGTH = 12
+_NAME_LENGTH = 16
 
 
 def _masked_joined_token(match: re.Match[str]) -> str:
@@ -665,7 +669,7 @@ def has_word(text: str) -> bool:
     return any(char.isalnum() for char in text)
 
 
-_ESCAPE = re.compile(r"\\.")
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|N\{[^}\n]*\}|[0-7]{1,3}|.)")
 
 
 def ends_as_secret_name(text: str, numbered: bool = False) -> bool:
@@ -678,6 +682,12 @@ def without_name_suffix(name: str) -> str:
     """``name`` without the deployment, number or version words it ends with
     (``ADMIN_PASSWORDS_PROD`` -> ``ADMIN_PASSWORDS``, ``API_KEYS_2`` -> ``API_KEYS``)."""
     return _TRAILING_NAME_SUFFIX.sub("", name, count=1)
+
+
+# an annotation before a value, as a docstring's example writes it: `str = `, `Optional[str] = `
+_RETURN_ARROW = re.compile(r"->[ \t]*[\w.]*\Z")
+_TYPE = r"[A-Za-z_][\w.]{0,40}(?:\[[^\]\n]{0,60}\])?"
+_TYPE_BEFORE_VALUE = re.compile(rf"{_TYPE}(?:[ \t]*\|[ \t]*{_TYPE}){{0,4}}[ \t]*=(?!=)[ \t]*")
 
 
 def _mask_pairs(text: str, prose: bool) -> str:
@@ -693,6 +703,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
             start = pair.end()
             if start < done or _STATUS_WORD.fullmatch(pair.group()):
                 continue
+            if _RETURN_ARROW.search(text, max(0, pair.start() - 80), pair.start()):
+                continue  # `def read(self) -> Token:`, `-> nodes.Pass:`: a return's type, its body next
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
             commented = quotes.comment  # a comment is prose: `# password=x`
             if not around:  # `SECRET_KEY = os.getenv("SECRET_KEY", "…")`, `db_password: str = "…"`
@@ -718,6 +730,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     parts += [text[done : opening.end()], MASK]
                     done = end
                 continue
+            if (around or prose or commented) and pair.group().rstrip().endswith(":"):
+                annotation = _TYPE_BEFORE_VALUE.match(text, start)  # `db_password: str = "…"` in a string
+                start = annotation.end() if annotation is not None else start
             first = text[start : start + 1]
             if first in ("'", '"'):  # strings: each masked to its closing quote (kept), or the line's end
                 for begin, end, shown in _masked_strings(text, start, unclosed, around or ""):
@@ -878,15 +893,22 @@ def _option_in_string(text: str) -> Callable[[re.Match[str]], str]:
 
     def mask(option: re.Match[str]) -> str:
         inside = quotes.inside(option.start())
+        if inside and option.group(2).startswith(inside):
+            return option.group()  # (the string ends there: `"psql --password " + "…"`, its next string's)
         return _mask_option(option) if inside or quotes.comment else option.group()
 
     return mask
+
+
+_JOINING = re.compile(r"""(["'])[ \t]*\+?[ \t]*\1""")
 
 
 def _mask_option(option: re.Match[str]) -> str:
     value = option.group(2)
     if value.strip("'\"") == MASK or _PLACEHOLDER.fullmatch(value.strip("'\"")):
         return option.group()
+    if _JOINING.fullmatch(value):
+        return option.group()  # (`"psql --password " + "…"`: what joins the next string, its value)
     return option.group(1) + MASK
 
 
@@ -948,6 +970,27 @@ _STRETCH = 1000  # characters a password's stretch may span
 _NEXT_URL = re.compile(r"[\s'\"][A-Za-z][A-Za-z0-9+.-]{0,31}://")
 
 
+def _masked_already(spanned: str) -> bool:
+    """Is a password's stretch masks, the marks of strings and comments only?"""
+    shown = _LINE_PIECE.findall(_TRAILING_COMMENT.sub("", spanned))
+    return bool(shown) and all(piece == MASK for piece in shown)
+
+
+_TRAILING_COMMENT = re.compile(r"#[^\n]*")
+
+
+def _port_at(text: str, at: int) -> bool:
+    """Does a port start at ``at``: digits, or a placeholder for one (``{PORT}``, ``%d``), then
+    the URL's or the string's end?"""
+    if _PORT.match(text, at):
+        return True
+    placeholder = _PLACEHOLDER.match(text, at)
+    return placeholder is not None and _PORT_END.match(text, placeholder.end()) is not None
+
+
+_PORT_END = re.compile(r"[/?#\s'\",;]|\Z")
+
+
 def _mask_split_passwords(text: str) -> str:
     """From each ``://user:``, all up to an "@" within 1,000 characters (on the same line
     after what reads as ``host:port``), masked: a password holding "/", whitespace, a quote
@@ -964,7 +1007,8 @@ def _mask_split_passwords(text: str) -> str:
         if begin - 1 < done:
             continue
         limit = min(len(text), begin + _STRETCH + 1)
-        if _PORT.match(text, begin):
+        port = _port_at(text, begin)
+        if port:
             line_end = text.find("\n", begin, limit)
             limit = limit if line_end < 0 else line_end
         if text.rfind("@", begin, limit) < 0:
@@ -979,7 +1023,6 @@ def _mask_split_passwords(text: str) -> str:
                 continue
         # up to the last "@" before the next URL written after a space or a quote; when there
         # is none before it, the "://" was inside the password: on to the next such URL
-        port = _PORT.match(text, begin) is not None
         for following in _NEXT_URL.finditer(text, begin, limit):
             at = _last_host_at(text, begin, following.start())
             if at >= 0 or port:  # (after `host:5432`, the next URL's "@" is no password's end)
@@ -989,6 +1032,10 @@ def _mask_split_passwords(text: str) -> str:
         if at < 0:
             continue
         spanned = text[begin:at]
+        if is_placeholder(spanned) or _masked_already(spanned):
+            # (`f"postgresql://{user}:{password}@{host}/db"`: built, nothing written; or pieces
+            # of strings masked already, `"postgresql://admin:***"` / `"***"` / `"@db"`)
+            continue
         # (a password split over a few lines of strings, black's `("postgresql://admin:"` /
         # `+ "…"` / `+ "@db")`: a mask on each line, the lines and the strings' marks kept, so
         # a `--diff` line stays its file's; over lines of code, all of it, its lines joined)
@@ -1010,12 +1057,17 @@ _LINE_PIECE = re.compile(r"""(?!(?<!["'])[rRbBuUfFtT]{1,2}["'])[^\s"'+\\()]+""")
 _USERINFO_START = re.compile(r"""://[^\s:@/'"\[\]]*:(?!\d{1,5}(?:[/?#\s'"]|$))""")  # `user:`, not a port
 
 
+_MASKED_TO_QUOTE = re.compile(r"""\*\*\*["']""")
+
+
 def unfinished_userinfo_masked(line: str) -> str:
     """All after a URL's ``user:`` with no ``@`` after it on the line masked (a line cut, or
     masked alone: its password may end on another). The line's last ``@`` is found once: a
     lookahead at each ``user:`` made a line of them quadratic."""
     last_at = line.rfind("@")
     for start in _USERINFO_START.finditer(line):
+        if _MASKED_TO_QUOTE.match(line, start.end()):
+            continue  # (`"postgresql://admin:***"`, its string's end: masked already)
         if start.end() > last_at:
             end = line.find("\n", start.end())
             end = len(line) if end < 0 else end
@@ -1067,8 +1119,8 @@ _NESTED_USERINFO = re.compile(r"(://)([^/\s:@'\"?#]*)(:[^/\s@'\"]*)?@")
 def _userinfo(userinfo: str) -> str:
     """``user:password`` as ``user:***``; ``***`` when the user is the token."""
     user, colon, password = userinfo.partition(":")
-    if not userinfo or userinfo == MASK:
-        return userinfo
+    if not userinfo or userinfo == MASK or is_placeholder(password if colon else userinfo):
+        return userinfo  # (`{user}:{password}@`, `%s:%s@`: a URL built, nothing written)
     if not colon or password.lower() in _TOKEN_USER_PASSWORDS:
         return MASK
     return f"{user}:{MASK}"

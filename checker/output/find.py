@@ -33,7 +33,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tupl
 
 from archcheck import logsafe
 from archcheck.facts.files import UnreadableFile, read_project_file
-from archcheck.facts.secret_strings import masked_code
+from archcheck.facts.secret_strings import masked_code, masked_prose
 from archcheck.facts.source import decode, lines_with_ends
 from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
 from archcheck.output import escape
@@ -126,7 +126,7 @@ def query_words(query: str) -> List[str]:
 def echoed(query: str) -> str:
     """The query as a message repeats it: credentials masked, then cut at ``_ECHO_LENGTH`` characters
     (masked first: a cut URL no longer reads as one)."""
-    shown = mask_credentials(query, prose=True)
+    shown = masked_prose(masked_code(query, nested=True))  # (read as code too, as a docstring's line)
     return shown if len(shown) <= _ECHO_LENGTH else shown[: _ECHO_LENGTH - 1] + "\u2026"
 
 

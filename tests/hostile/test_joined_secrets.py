@@ -1,0 +1,145 @@
+"""Run 96a: secrets in strings joined by ``+`` or implicitly with code between (black's one
+piece per line, comments between), a secret parameter's value after a string that is no URL,
+a docstring's examples in ``--diff``, and the look-alikes that were masked though nothing
+secret was there (a diff that no longer applies)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from archcheck.facts.secret_strings import masked_code, masked_prose
+from archcheck.facts.urls import mask_credentials
+from tests.hostile._project import project, run
+
+
+@pytest.mark.parametrize(
+    ("code", "masked"),
+    [
+        # (run 96a/01, 03: black's pieces with a comment line, a trailing comment, an implicit join, two pieces)
+        (
+            'DSN = (\n    "postgresql://" + user\n    + ":"\n    # comment\n    + "S3cretPw42"\n    + "@" + host)',
+            'DSN = (\n    "postgresql://" + user\n    + ":"\n    # comment\n    + "***"\n    + "@" + host)',
+        ),
+        (
+            'DSN = ("postgresql://" + user\n    + ":"\n    + "S3cretPw42"  # staging\n    + "@" + host)',
+            'DSN = ("postgresql://" + user\n    + ":"\n    + "***"  # staging\n    + "@" + host)',
+        ),
+        (
+            'DSN = "postgresql://" + u + ":" + "S3cretPw42" "@" + h',
+            'DSN = "postgresql://" + u + ":" + "***" "@" + h',
+        ),
+        (
+            'DSN = "postgresql://" + u + ":" + "S3cr" + "etPw" + "@" + h',
+            'DSN = "postgresql://" + u + ":" + "***" + "***" + "@" + h',
+        ),
+        # (run 96a/02: three lines of pieces; an f-string piece)
+        (
+            'DSN = ("postgresql://admin:Ab"\n    "S3cretPw"\n    "Tail"\n    "@db/app")',
+            'DSN = ("postgresql://admin:***"\n    "***"\n    "***"\n    "@db/app")',
+        ),
+        # (run 96a/10: a secret parameter's value as the next string after a string that is no URL)
+        ('u = base + "?token=" + "S3cretTok"', 'u = base + "?token=" + "***"'),
+        ('d = "host=db password=" + "S3cretPw"', 'd = "host=db password=" + "***"'),
+        ('c = "Server=db;Password=" + "S3cretPw" + ";"', 'c = "Server=db;Password=" + "***" + ";"'),
+        ('cmd = "psql --password " + "S3cretPw"', 'cmd = "psql --password " + "***"'),
+        # (run 96a/13, 14: an authentication pair's password in a wrapper; Basic's in parentheses)
+        (
+            'auth = HTTPBasicAuth("admin", SecretStr("S3cretPw"))',
+            'auth = HTTPBasicAuth("admin", SecretStr("***"))',
+        ),
+        ('AUTH = ("admin", ("S3cretPw"))', 'AUTH = ("admin", ("***"))'),
+        ('h = b64encode(("admin:S3cretPw").encode())', 'h = b64encode(("***").encode())'),
+    ],
+)
+def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
+    assert mask_credentials(masked_code(code)) == masked
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # (run 96a/09: a DSN built from fields; 08: a port's field, then an "@" later in the file)
+        'u = f"postgresql://{user}:{password}@{host}/db"',
+        'u = "postgresql://%s:%s@%s/db" % (a, b, c)',
+        'URL = f"http://{HOST}:{PORT}"\nR = "redis://{host}:{port}/0"\n\n@app.get("/x")\ndef f(): pass',
+        # (run 96a/07: a return's type then a docstring; a separator; an escape; prose after "basic")
+        'def read(self) -> Token:\n    """Consume the next token."""',
+        'def visit(self) -> nodes.Pass:\n    """Visit it."""',
+        'user_pass = (self.username + ":" + self.password).encode("ascii")',
+        'password = "\\u2022" * len(value)',
+        '"""Test basic PostgreSQL URL normalization."""',
+        # (run 96a/12: snake-case words after a scheme, at a sentence's end or with a one-letter word)
+        '"""Reject Bearer token_expired."""',
+        'raise Unauthorized("Bearer token_expired_for_user_x")',
+        'x = "Token " + "TOKEN_EXPIRED"',
+        'x = "a" + b + "c"',
+    ],
+)
+def test_what_joined_strings_do_not_hide_stays_as_written(code: str) -> None:
+    assert mask_credentials(masked_code(code)) == code
+
+
+def test_a_docstring_s_examples_are_read_as_code_in_a_diff(tmp_path: Path) -> None:
+    """Run 96a/04: README's own examples inside a docstring were shown in a ``--diff``, and an
+    annotation was masked instead of the value after it."""
+    code = (
+        "from .b import x\n"
+        "def f():\n"
+        '    """Set DB_PASSWORD = "S3cretA1" and ADMIN_PASSWORDS = {"a": "S3cretA2"}\n'
+        '    db_password: str = "S3cretA3"\n'
+        '    API_KEYS = ["S3cretA4"]\n'
+        '    """\n'
+    )
+    root = project(tmp_path, {"pkg/__init__.py": "", "pkg/b.py": "x = 1\n", "pkg/c.py": code})
+    out = run(root, "--no-cache", "--diff").stdout.decode()
+    assert "S3cret" not in out and 'db_password: str = "***"' in out, out
+
+
+def test_a_diff_with_look_alikes_of_secrets_applies(tmp_path: Path) -> None:
+    """Run 96a/07, 08: a docstring after ``-> Token:``, a separator, an escape, and a URL built
+    from fields before a decorator were masked: the diff no longer applied."""
+    code = (
+        "from .b import x\n"
+        'URL = f"http://{HOST}:{PORT}"\n'
+        "class Reader:\n"
+        "    def read(self) -> Token:\n"
+        '        """Consume the next token and return it."""\n'
+        "    def header(self):\n"
+        '        return (self.username + ":" + self.password).encode("ascii")\n'
+        "password = settings.redis_password\n"
+        '@app.get("/x")\n'
+        "def shown(value):\n"
+        '    return "\\u2022" * len(value)\n'
+        "from .b import x as y\n"
+    )
+    root = project(tmp_path, {"pkg/__init__.py": "", "pkg/b.py": "x = 1\n", "pkg/c.py": code})
+    patch = run(root, "--no-cache", "--diff").stdout
+    assert b"***" not in patch, patch.decode()
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    applied = subprocess.run(["git", "apply", "--check", "-"], cwd=root, input=patch, capture_output=True)
+    assert applied.returncode == 0, applied.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ('got \'Set DB_PASSWORD = "S3cretB1" and ADMIN_PASSWORDS = {"a": "S3cretB2"}\'', "S3cret"),
+        ('got \'ADMIN_PASSWORDS = {"admin": "S3cretB3"}\'', "S3cret"),
+    ],
+)
+def test_a_quoted_value_in_text_is_read_as_code(text: str, hidden: str) -> None:
+    """Run 96a/06: error lines, a query's echo and ARC002 read prose only: a plural's brackets
+    were never read."""
+    assert hidden not in masked_prose(text)
+
+
+def test_an_error_line_quoting_a_plural_s_dict_masks_it(tmp_path: Path) -> None:
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "archcheck.toml").write_text(
+        'services = ["svc"]\nignore = ["ADMIN_PASSWORDS = {\\"a\\": \\"S3cretC1\\"}"]\n'
+    )
+    result = run(root, "--no-cache")
+    assert result.returncode == 2 and b"S3cret" not in result.stderr, result.stderr
