@@ -266,18 +266,26 @@ def _joined_secret_spans(
     lines of triple-quoted strings too (``_example_lines``)."""
     levels: List[List[List[_Piece]]] = [[[]]]  # per bracket: the operands of its current chain
     joins = [0]  # per bracket: the `+` and implicit joins of its chain
+    lengths = [0]  # per bracket: the length of its chain's joined text so far
     previous_string = [False]
+    encoders = [False]  # per bracket: the arguments of an encoder (`b64encode(b"admin:" b"…")`)
+    last = ""  # the token before
 
     def ended() -> Iterator[Tuple[int, int, str]]:
         operands, count = levels[-1], joins[-1]
-        levels[-1], joins[-1], previous_string[-1] = [[]], 0, False
+        levels[-1], joins[-1], lengths[-1], previous_string[-1] = [[]], 0, 0, False
         if count:
-            yield from _masked_pieces(operands, text)
+            yield from _masked_pieces(operands, text, encoders[-1])
+
+    def piece(code_at: Optional[int], length: int) -> _Piece:
+        lengths[-1] += length
+        return _Piece(code_at, lengths[-1] - length, length)
 
     for token in _literals(tokens, text, starts):
         kind, string = token.type, token.string
         if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
             continue  # (comments and line breaks between the pieces join them all the same)
+        before, last = last, string
         if (
             kind in (tokenize.NEWLINE, tokenize.ENDMARKER)
             or string in _ENDS_CHAIN
@@ -293,8 +301,7 @@ def _joined_secret_spans(
             if examples:
                 yield from _example_lines(string, begin)
             opening, inner, _ = _split_literal(string)
-            joined_at = sum(p.length for o in levels[-1] for p in o)
-            operand.append(_Piece(begin + len(opening), joined_at, len(inner)))
+            operand.append(piece(begin + len(opening), len(inner)))
             previous_string[-1] = True
             continue
         previous_string[-1] = False
@@ -302,25 +309,29 @@ def _joined_secret_spans(
             joins[-1] += 1
             levels[-1].append([])
         elif kind == tokenize.OP and string in "([{":
-            operand.append(_Piece(None, sum(p.length for o in levels[-1] for p in o), 2))
+            operand.append(piece(None, 2))
             levels.append([[]])
             joins.append(0)
+            lengths.append(0)
             previous_string.append(False)
+            encoders.append(string == "(" and before.endswith(_ENCODERS))
         elif kind == tokenize.OP and string in ")]}":
             yield from ended()
             if len(levels) > 1:
-                levels.pop(), joins.pop(), previous_string.pop()
-        else:  # a name, a number, `.`: a value the joined text holds a placeholder for
-            if not operand or operand[-1].code_at is not None:
-                operand.append(_Piece(None, sum(p.length for o in levels[-1] for p in o), 2))
+                levels.pop(), joins.pop(), lengths.pop(), previous_string.pop(), encoders.pop()
+        elif not operand or operand[-1].code_at is not None:
+            operand.append(piece(None, 2))  # a name, a number, `.`: a placeholder in the joined text
     yield from ended()
 
 
+_COMPARED = 4_000  # characters of a joined text compared with its masking, at most
 _AFTER_SCHEME = re.compile(r"(?i)\b(?:bearer|basic|token)[ \t]*\Z")
+_SCHEME_WINDOW = 40  # characters before a piece where a scheme is looked for
 
 
-def _masked_pieces(operands: List[List[_Piece]], text: str) -> Iterator[Tuple[int, int, str]]:
-    """``_joined_secret_spans`` of one chain of operands."""
+def _masked_pieces(operands: List[List[_Piece]], text: str, encoded: bool) -> Iterator[Tuple[int, int, str]]:
+    """``_joined_secret_spans`` of one chain of operands (``encoded``: an encoder's argument,
+    where ``user:password`` is Basic authentication's)."""
     pieces = [p for operand in operands for p in operand]
     if sum(p.code_at is not None for p in pieces) < 1:
         return
@@ -330,17 +341,23 @@ def _masked_pieces(operands: List[List[_Piece]], text: str) -> Iterator[Tuple[in
         else text[p.code_at : p.code_at + p.length].replace("\n", " ").replace('"', "'")
         for p in pieces
     )
-    quoted = f'"{joined}"'
-    masked = mask_credentials(quoted)
-    if masked == quoted:
-        return
     hidden: List[Tuple[int, int]] = []
-    matcher = difflib.SequenceMatcher(None, quoted, masked, autojunk=False)
-    for op, i1, i2, _, _ in matcher.get_opcodes():
-        if op in ("replace", "delete") and i2 > i1:
-            hidden.append((i1 - 1, i2 - 1))  # (in the joined text, without the quote)
+    if encoded and _USER_AND_PASSWORD.fullmatch(joined):
+        hidden.append((joined.index(":") + 1, len(joined)))
+    else:
+        quoted = f'"{joined}"'
+        masked = mask_credentials(quoted)
+        if masked == quoted:
+            return
+        if len(quoted) > _COMPARED:  # (too long to compare: every string of it hidden)
+            hidden.append((0, len(joined)))
+        matcher = difflib.SequenceMatcher(None, quoted, masked, autojunk=False)
+        for op, i1, i2, _, _ in matcher.get_opcodes() if not hidden else ():
+            if op in ("replace", "delete") and i2 > i1:
+                hidden.append((i1 - 1, i2 - 1))  # (in the joined text, without the quote)
     for piece in pieces:
-        if piece.code_at is None or _AFTER_SCHEME.search(joined, 0, piece.joined_at):
+        scheme = _AFTER_SCHEME.search(joined, max(0, piece.joined_at - _SCHEME_WINDOW), piece.joined_at)
+        if piece.code_at is None or scheme:
             continue  # (a scheme's token as the next string: ``_secret_spans`` reads it, by its place)
         for low, high in hidden:
             begin, end = max(low, piece.joined_at), min(high, piece.joined_at + piece.length)
