@@ -1013,6 +1013,9 @@ def _mask_split_passwords(text: str) -> str:
             limit = limit if line_end < 0 else line_end
         if text.rfind("@", begin, limit) < 0:
             continue
+        field = _PLACEHOLDER.match(text, begin)
+        if field is not None and text.startswith("@", field.end()):
+            continue  # (`{user}:{password}@`: a URL built from fields, nothing written)
         after = begin + len(MASK) + 1
         if text.startswith(MASK + "@", begin):
             # a version-control URL's "@" after the path of a host named with a dot is its

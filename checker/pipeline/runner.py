@@ -445,6 +445,31 @@ _ASCII_WORD = re.compile(rb"[A-Za-z0-9_]+")
 # words of files asked about more than once kept for the next ask (a chain of N calls through a
 # package's attributes asks each of its N files once per hop: N² reads), this many in all
 _KEPT_WORDS = 1_000_000
+_KEPT_FILTER_BYTES = 64 * 1024 * 1024  # past the words: what the files' ``_WordFilter`` take, at most
+
+
+class _WordFilter:
+    """A file's words as a Bloom filter, 16 bits a word: a word it holds is always found; one it
+    does not is taken for one about once in two thousand asks (the file is then read for its
+    calls, which resolve nothing more)."""
+
+    __slots__ = ("bits", "mask")
+
+    def __init__(self, words: FrozenSet[str]) -> None:
+        size = 1 << max(6, (len(words) * 16).bit_length())
+        self.mask = size - 1
+        self.bits = bytearray(size >> 3)
+        for word in words:
+            for at in self._places(word):
+                self.bits[at >> 3] |= 1 << (at & 7)
+
+    def _places(self, word: str) -> Tuple[int, int, int]:
+        hashed = hash(word) & 0xFFFFFFFFFFFFFFFF
+        return hashed & self.mask, (hashed >> 21) & self.mask, (hashed >> 42) & self.mask
+
+    def holds_any(self, names: FrozenSet[str]) -> bool:
+        bits = self.bits
+        return any(all(bits[at >> 3] >> (at & 7) & 1 for at in self._places(name)) for name in names)
 
 
 def call_facts_key(path: str, content: str) -> str:
@@ -465,7 +490,8 @@ class CallFactFiles:
         self.read: Set[str] = set()  # files whose text or call facts were read
         self.asked: Set[str] = set()  # files ``mentioning`` read
         self.words: Dict[str, Optional[FrozenSet[str]]] = {}  # see ``_KEPT_WORDS``
-        self.kept_words = 0
+        self.filters: Dict[str, _WordFilter] = {}  # past them (see ``_KEPT_FILTER_BYTES``)
+        self.kept_words = self.filter_bytes = 0
 
     def mentioning(self, names: Mapping[str, Sequence[FrozenSet[str]]]) -> List[str]:
         found = []
@@ -478,6 +504,11 @@ class CallFactFiles:
             if not ascii_only:
                 found.append(path)
                 continue
+            kept = self.filters.get(path)
+            if kept is not None:
+                if any(kept.holds_any(s) for s in sets):
+                    found.append(path)
+                continue
             if path in self.words:
                 words = self.words[path]
             else:
@@ -486,13 +517,23 @@ class CallFactFiles:
                 except UnreadableFile:
                     continue
                 words = _words(path, data)
-                if path in self.asked and self.kept_words + len(words or ()) <= _KEPT_WORDS:
-                    self.words[path] = words
-                    self.kept_words += len(words or ())
+                if path in self.asked:
+                    self._keep(path, words)
                 self.asked.add(path)
             if words is None or any(not s.isdisjoint(words) for s in sets):
                 found.append(path)
         return found
+
+    def _keep(self, path: str, words: Optional[FrozenSet[str]]) -> None:
+        """Keep the words of a file asked again for the next ask: as they are while
+        ``_KEPT_WORDS`` lasts, then as a ``_WordFilter`` while ``_KEPT_FILTER_BYTES`` lasts."""
+        count = len(words or ())
+        if self.kept_words + count <= _KEPT_WORDS or words is None:
+            self.words[path] = words
+            self.kept_words += count
+        elif self.filter_bytes + 2 * count <= _KEPT_FILTER_BYTES:
+            kept = self.filters[path] = _WordFilter(words)
+            self.filter_bytes += len(kept.bits)
 
     def lines(self, path: str) -> Optional[List[str]]:
         """The lines of ``path`` as its facts were gathered from (decoded, split where Python
