@@ -42,8 +42,10 @@ import functools
 import re
 from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion
 
 from archcheck.facts.requirements_txt import release
 from archcheck.model import Location, RequirementFact, Severity, Violation
@@ -61,14 +63,22 @@ _CONFIG = 'services = ["services/*"]\n'
 VALID = [
     Example(
         {
-            "requirements.shared.txt": "fastapi==0.116.1\n-r shared/base.txt\n",
+            "requirements.shared.txt": (
+                'fastapi==0.116.1\n-r shared/base.txt\nuvloop==0.19.0; sys_platform != "win32"\n'
+            ),
             "shared/base.txt": "pydantic==2.7.1\n",
-            "services/orders/requirements.txt": "-r ../../requirements.shared.txt\nstripe==10.1.0\n-c constraints.txt\n",
+            "services/orders/requirements.txt": (
+                "-r ../../requirements.shared.txt\nstripe==10.1.0\n-c constraints.txt\n"
+                # (markers never true together: each line installs it where the other does not)
+                'uvloop==0.17.0; sys_platform == "win32"\n'
+            ),
             "services/orders/constraints.txt": "fastapi==0.116.1\n",
             "services/orders/app/main.py": "",
             # a copy kept in the service's own build context, identical to the shared file
             "services/worker/requirements.txt": "-r requirements.shared.txt\ncelery==5.4.0\n",
-            "services/worker/requirements.shared.txt": "fastapi==0.116.1\n-r ../../shared/base.txt\n",
+            "services/worker/requirements.shared.txt": (
+                'fastapi==0.116.1\n-r ../../shared/base.txt\nuvloop==0.19.0; sys_platform != "win32"\n'
+            ),
             "services/worker/app/main.py": "",
             # a pip-compile lock file: pins pulled in by other packages repeat the shared ones by nature
             "services/search/requirements.txt": (
@@ -175,6 +185,8 @@ class DuplicatedSharedRequirement(
                 other = shared.get(fact.name)
                 if other is None or not fact.direct:
                     continue  # a lock file's transitive pins repeat the shared ones by nature
+                if _never_together(fact, other):
+                    continue  # `; sys_platform == "win32"` here, `!= "win32"` shared: each line its own
                 difference = ""
                 if fact.pins and other.pins and not _same_pins(fact.pins, other.pins):
                     difference = (
@@ -296,6 +308,53 @@ def _spec(fact: RequirementFact) -> str:
 
 def _same(fact: RequirementFact, shared: Dict[str, RequirementFact]) -> bool:
     return fact.name in shared and _spec(fact) == _spec(shared[fact.name])
+
+
+# environments pip may run in, to tell markers that are never true together
+_ENVIRONMENTS = [
+    {
+        "sys_platform": platform,
+        "platform_system": system,
+        "os_name": os_name,
+        "python_version": f"3.{minor}",
+        "python_full_version": f"3.{minor}.0",
+        "implementation_name": implementation,
+        "platform_python_implementation": "CPython" if implementation == "cpython" else "PyPy",
+        "platform_machine": machine,
+        "extra": "",
+    }
+    for platform, system, os_name in (
+        ("linux", "Linux", "posix"),
+        ("win32", "Windows", "nt"),
+        ("darwin", "Darwin", "posix"),
+    )
+    for minor in range(6, 16)
+    for implementation in ("cpython", "pypy")
+    for machine in ("x86_64",)
+]
+
+
+def _never_together(fact: RequirementFact, other: RequirementFact) -> bool:
+    """Are the two lines' markers never true in one environment (``sys_platform == "win32"``
+    and ``!= "win32"``)? Then each installs the package where the other does not."""
+    try:
+        mine, theirs = Requirement(fact.text).marker, Requirement(other.text).marker
+    except InvalidRequirement:
+        return False
+    if mine is None or theirs is None:
+        return False
+    where, also = _true_in(str(mine)), _true_in(str(theirs))
+    return where is not None and also is not None and not where & also
+
+
+@functools.lru_cache(maxsize=256)  # (a few markers are written over and over; each costs 60 reads)
+def _true_in(marker: str) -> Optional[int]:
+    """The ``_ENVIRONMENTS`` a marker is true in, as bits; None where it cannot be read."""
+    try:
+        read = Marker(marker)
+        return sum(1 << at for at, environment in enumerate(_ENVIRONMENTS) if read.evaluate(environment))
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName, InvalidVersion):
+        return None
 
 
 def _same_pins(mine: Tuple[str, ...], theirs: Tuple[str, ...]) -> bool:

@@ -41,6 +41,7 @@ from typing import Dict, Iterator, Set
 
 from archcheck.facts.urls import (
     is_allow_list_name,
+    is_describing_name,
     is_target_name,
     loopback_targets,
     mask_url,
@@ -184,6 +185,8 @@ class LoopbackEnvDefault(
                     continue  # a field of a plain class: a constant (CFG001), not a fallback
                 if is_allow_list_name(fact.key) or names_own_address(fact.key, unit.key, fact.default):
                     continue  # allowed origins, or where the service itself listens: nothing to connect to
+                if is_describing_name(fact.key):
+                    continue  # `EXAMPLE_URL`, `URL_PATTERN`, `ERROR_MESSAGE`: a URL described, or text
                 if self.project.constant_is_target(path, fact):
                     continue  # a module constant also used as it is, a target: CFG001's
                 if fact.attribute and fact.key in self._settings_fields().get(unit.path, ()):

@@ -55,6 +55,7 @@ from archcheck.facts.urls import (
     CONFIG_CLASS_SUFFIXES,
     FALLBACK_NAME,
     PLACEHOLDER,
+    SELF_CHECK_PATH,
     bare_host,
     is_allow_list_name,
     is_describing_name,
@@ -381,23 +382,30 @@ def _compared_loops(nodes: Sequence[ast.AST]) -> Iterator[int]:
                 yield id(iterated)
 
 
-def _in_process(call: ast.Call, bound: Mapping[str, ast.expr] = {}) -> bool:
+def _in_process(call: ast.Call, bound: Mapping[str, ast.expr] = {}, aliases: Mapping[str, str] = {}) -> bool:
     """Is the client handed the app itself (``TestClient(app=app)``,
     ``AsyncClient(transport=ASGITransport(app))``), or a Unix socket (``HTTPTransport(uds=…)``,
     aiohttp's ``connector=UnixConnector(…)``)? A network transport, ``transport=
     httpx.AsyncHTTPTransport(retries=3)``, connects out like any client; so does a connector
     of unknown kind (``TCPConnector`` is the usual one). ``bound``: the function's names bound
     once, to the value each stands for (``transport = HTTPTransport(uds=…)``)."""
+    if _named(call.func, aliases).endswith("TestClient") and call.args:
+        return True  # `TestClient(app)`: Starlette's, the app by position
     for keyword in call.keywords:
         if keyword.arg == "app":
             return True
         if keyword.arg == "transport":
-            return _local_transport(keyword.value, bound)
+            return _local_transport(keyword.value, bound, aliases)
         if keyword.arg == "connector":
             connector = _bound_value(keyword.value, bound)
             made = dotted(connector.func) if isinstance(connector, ast.Call) else None
             return _LOCAL_CONNECTOR.search(made or "") is not None
     return False
+
+
+def _named(func: ast.expr, aliases: Mapping[str, str]) -> str:
+    """A callee's name as imported (``ASGITransport as AT``), else as written."""
+    return qualified(func, aliases) or dotted(func) or ""
 
 
 def _bound_value(value: ast.expr, bound: Mapping[str, ast.expr]) -> ast.expr:
@@ -437,36 +445,115 @@ class _BodyUses:
         return after < len(events) and events[after][1]
 
 
+def _probes_itself(value: ast.expr) -> bool:
+    """Is a URL joined to a health endpoint's path (``base + "/health"``, ``f"{base}/health"``):
+    a container probing itself, as ``SELF_CHECK_PATH`` reads a whole URL?"""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        operands: List[ast.expr] = []
+        todo: List[ast.expr] = [value]
+        while todo and len(operands) < _WIDE:
+            node = todo.pop()
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                todo += [node.right, node.left]
+            else:
+                operands.append(node)
+        after = operands[1:2]
+    elif isinstance(value, ast.JoinedStr) and isinstance(next(iter(value.values), None), ast.FormattedValue):
+        after = value.values[1:2]
+    else:
+        return False
+    text = literal(after[0]) if after else None
+    return text is not None and SELF_CHECK_PATH.match(text) is not None
+
+
+def _field_strings(value: ast.expr) -> List[ast.expr]:
+    """What a field's default holds as strings: itself, tidied (``"…".rstrip("/")``,
+    ``str("…")``), the first of a ``+``, or each item of a tuple, list, set or dict (not
+    nested in another: ``json_schema_extra = {"example": {"url": …}}`` describes a model)."""
+    found: List[ast.expr] = []
+    todo = [value]
+    while todo:
+        node = todo.pop()
+        if node is not value and isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _TIDYING:
+            todo.append(node.func.value)
+        elif isinstance(node, ast.Call) and dotted(node.func) == "str" and len(node.args) == 1:
+            todo.append(node.args[0])
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            todo.append(node.left)
+        elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            todo += reversed(node.elts)
+        elif isinstance(node, ast.Dict):
+            todo += reversed(node.values)
+        else:
+            found.append(node)
+    return found
+
+
 def _url_head(value: ast.expr) -> Optional[ast.Name]:
     """The name a URL is built from, where it comes first: ``url``, ``url + "/orders"``,
-    ``f"{url}/health"``."""
-    while True:
+    ``f"{url}/health"``, tidied (``url.rstrip("/")``, ``str(url)``), or a template's first
+    field (``"{}/orders".format(url)``, ``"%s/orders" % url``)."""
+    for _ in range(_WIDE):
         if isinstance(value, ast.Name):
             return value
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
             value = value.left
+        elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+            given = (
+                value.right.elts[0]
+                if isinstance(value.right, ast.Tuple) and value.right.elts
+                else value.right
+            )
+            if not (literal(value.left) or "").startswith("%s"):
+                return None
+            value = given
+        elif (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr in _TIDYING
+        ):
+            value = value.func.value
+        elif isinstance(value, ast.Call) and dotted(value.func) == "str" and len(value.args) == 1:
+            value = value.args[0]
+        elif (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "format"
+        ):
+            if not value.args or not (literal(value.func.value) or "").startswith(("{}", "{0}")):
+                return None
+            value = value.args[0]
         else:
             first = value.values[0] if isinstance(value, ast.JoinedStr) and value.values else None
             if not isinstance(first, ast.FormattedValue):
                 return None
             value = first.value
+    return None
 
 
 class _ScopeClients(NamedTuple):
     """What a function's own code (or a class's methods, as ``self.x``) binds: the names it
     binds only to a client of ``_in_process``, by ``=`` or ``with … as``
     (``client.get("http://localhost/info")`` over the Docker socket reaches no host of its
-    URL), and the names it binds once, by ``=``, to the value each stands for."""
+    URL), the names it binds once, by ``=``, to the value each stands for, and every name it
+    binds (a name it does not is its enclosing function's)."""
 
     clients: Set[str]
     bound: Dict[str, ast.expr]
+    names: Set[str]
 
 
-_NO_CLIENTS = _ScopeClients(set(), {})
+_NO_CLIENTS = _ScopeClients(set(), {}, set())
 
 
-def _scope_clients(scope: ast.AST) -> _ScopeClients:
+def _scope_clients(scope: ast.AST, aliases: Mapping[str, str]) -> _ScopeClients:
     other: Set[str] = set()
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):  # (a caller's client may be passed in)
+        args = scope.args
+        given = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        other.update(a.arg for a in given if a is not None)
     pairs: List[Tuple[str, Optional[ast.expr]]] = []
     body = scope.body if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else []
     nodes = ast.walk(scope) if isinstance(scope, ast.ClassDef) else own_nodes(body)
@@ -474,6 +561,8 @@ def _scope_clients(scope: ast.AST) -> _ScopeClients:
         bindings: List[Tuple[ast.expr, Optional[ast.expr]]] = list(assigned_values(node))
         if isinstance(node, (ast.With, ast.AsyncWith)):
             bindings += [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            other.update(node.names)  # (bound elsewhere too)
         elif isinstance(node, ast.stmt):
             other.update(rebound_names(node))
         pairs += [(name, value) for target, value in bindings if (name := dotted(target)) is not None]
@@ -481,12 +570,14 @@ def _scope_clients(scope: ast.AST) -> _ScopeClients:
     bound = {n: v for n, v in pairs if v is not None and times[n] == 1 and n not in other}
     local: Set[str] = set()
     for name, value in pairs:
-        made = isinstance(value, ast.Call) and _in_process(value, bound)
+        made = isinstance(value, ast.Call) and _in_process(value, bound, aliases)
         (local if made else other).add(name)
-    return _ScopeClients(local - other, bound)
+    return _ScopeClients(local - other, bound, local | other)
 
 
-def _local_transport(value: ast.expr, bound: Mapping[str, ast.expr] = {}) -> bool:
+def _local_transport(
+    value: ast.expr, bound: Mapping[str, ast.expr] = {}, aliases: Mapping[str, str] = {}
+) -> bool:
     """Does a transport reach no host of the URL: the app itself (``ASGITransport(app)``,
     ``WSGITransport``, ``MockTransport``), a Unix socket (``HTTPTransport(uds=…)``), or a
     wrapper of one (``CacheTransport(transport=ASGITransport(app))``)? A transport passed by
@@ -495,12 +586,14 @@ def _local_transport(value: ast.expr, bound: Mapping[str, ast.expr] = {}) -> boo
     for _ in range(_WRAPPERS):
         value = _bound_value(value, bound)
         if not isinstance(value, ast.Call):
-            return True
-        if _LOCAL_TRANSPORT.search(dotted(value.func) or "") or any(k.arg == "uds" for k in value.keywords):
+            return isinstance(value, (ast.Name, ast.Attribute))  # (`transport="pyamqp"`, `None`: no app's)
+        if _LOCAL_TRANSPORT.search(_named(value.func, aliases)) or any(
+            k.arg == "uds" for k in value.keywords
+        ):
             return True
         # (a wrapper's transport: `transport=`, another keyword, or its first argument)
         wrapped = [k.value for k in value.keywords if "transport" in (k.arg or "")] + value.args[:1]
-        made = (w for w in wrapped if isinstance(w, ast.Call) and "Transport" in (dotted(w.func) or ""))
+        made = (w for w in wrapped if isinstance(w, ast.Call) and "Transport" in _named(w.func, aliases))
         inner = next(made, None)
         if inner is None:
             return False  # (`httpx.AsyncHTTPTransport(retries=3)`, a wrapper of nothing known)
@@ -870,11 +963,10 @@ class _Gatherer:
             self._environ_key(t) == DATABASE_URL for t in targets
         ):
             self._database_url(node.value)
-        if (none.scope in ("class", "settings") and isinstance(node, ast.AnnAssign) and names) or (
-            none.scope == "settings" and names
-        ):
-            # the rules ask whether the class is settings; a configuration class's plain
-            # constant (`class Config: API_URL = "…"`) is its setting as an annotated one is
+        if none.scope in ("class", "settings") and names:
+            # the rules ask whether the class is settings (a base in another file may make it
+            # one); a configuration class's plain constant (`class Config: API_URL = "…"`) is
+            # its setting as an annotated one is
             self._settings_field(names[0], node.value, none)
         if none.frame == 0 and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
             for name in names:  # (a module constant, if an env lookup falls back to it)
@@ -918,11 +1010,15 @@ class _Gatherer:
                 )  # (a name declared global or nonlocal: the module's, or around)
             else:
                 use = use._replace(kind=LOCAL if local else NONE, name=local)
+                # `endpoint = base + "/orders"`: made of base (not where it stands for a read,
+                # `base = os.getenv("X", base)` before)
                 head = _url_head(node.value)
-                if (
-                    local is not None and head is not None and head.id != local
-                ):  # `endpoint = base + "/orders"`: made of base
+                made_of = head is not None and head.id != local and id(head) not in self.read_alias
+                if local is not None and head is not None and made_of:
                     self.derived.setdefault((none.function, local), set()).add((none.function, head.id))
+        head = _url_head(node.value) if use.kind == TARGET and none.function else None
+        if head is not None and id(head) not in self.read_alias:  # `os.environ["X"] = url`, `self.x = url`
+            self.passed.setdefault((none.function, head.id), "")
         return [*children, (node.value, use)]
 
     def _call(self, call: ast.Call, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
@@ -980,8 +1076,12 @@ class _Gatherer:
             return inner
         if last in _FIELD_CALLS and (keyword == "default" or position == 0):
             return use  # `x: str = Field(default=url)` is the field's value
+        if _probes_itself(value):
+            return inner  # `base + "/health"`: a container probing its own health endpoint
         scope = self._scope_of(inner.frame)
-        if _in_process(call, scope.bound) or (method and self._local_client(call.func, inner.frame)):
+        if _in_process(call, scope.bound, self.aliases) or (
+            method and self._local_client(call.func, inner.frame)
+        ):
             # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process,
             # nor does a request through it (`client.get("http://localhost/info")`)
             return inner
@@ -1046,7 +1146,12 @@ class _Gatherer:
         if receiver.startswith("self."):
             around = self.frames[frame][1]
             return receiver in self._scope_of(around, classes=True).clients
-        return receiver in self._scope_of(frame).clients
+        head = receiver.split(".", 1)[0]
+        scope = self._scope_of(frame)
+        while frame and head not in scope.names:  # (a nested function's: the function's around it)
+            frame = self.frames[frame][1]
+            scope = self._scope_of(frame)
+        return receiver in scope.clients
 
     def _scope_of(self, frame: int, classes: bool = False) -> _ScopeClients:
         """``_ScopeClients`` of the function whose code ``frame`` is (with ``classes``, the
@@ -1057,7 +1162,7 @@ class _Gatherer:
             return _NO_CLIENTS
         known = self.scope_clients.get(id(scope))
         if known is None:
-            known = self.scope_clients[id(scope)] = _scope_clients(scope)
+            known = self.scope_clients[id(scope)] = _scope_clients(scope, self.aliases)
         return known
 
     def _writes_environment(self, call: ast.Call, last: str) -> bool:
@@ -1094,8 +1199,7 @@ class _Gatherer:
             key, source = self._read_key(first)
             for default in node.values[1:]:
                 self._record_fallback(node, key, default, source, none)
-                if isinstance(default, (ast.Name, ast.Subscript, ast.Call)):
-                    self._default_name(default, key, source, none)
+                self._default_names(default, key, source, none)
                 if (literal(key) or "").lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
                     self._database_url(default)
             return [(v, none) for v in node.values]
@@ -1122,6 +1226,7 @@ class _Gatherer:
             if read is not None and read_of(other) is None:
                 key, source = self._read_key(read)
                 self._record_fallback(node, key, other, source, none)
+                self._default_names(other, key, source, none)
                 return [(node.test, none), (node.body, none), (node.orelse, none)]
         return [(node.test, none), (node.body, use), (node.orelse, use)]
 
@@ -1294,6 +1399,14 @@ class _Gatherer:
             block.before[name] = state.get(name, _EMPTY)
         if value is not None and self.is_config_read(value):
             state[name] = _Bound(value)
+        elif (
+            isinstance(value, ast.BoolOp)
+            and isinstance(value.op, ast.Or)
+            and self.is_config_read(value.values[0])
+        ):
+            state[name] = _Bound(
+                value.values[0]
+            )  # `base = os.getenv("X") or base`: the read, else its fallback
         else:
             state[name] = _EMPTY if value is not None and _empty(value) else _OTHER
 
@@ -1496,16 +1609,26 @@ class _Gatherer:
         if default is not None:
             attribute = call_chain(call.func).lower() == "getattr"
             self._record_fallback(call, key, default, source, inner, attribute)
-        if isinstance(default, (ast.Name, ast.Subscript, ast.Call)):
-            self._default_name(default, key, source, inner)
+        if default is not None:
+            self._default_names(default, key, source, inner)
 
     def _handled_fallback(self, value: ast.expr, handled: Tuple[Optional[ast.expr], str], use: _Use) -> None:
         """``value`` is assigned where a read found nothing (``if not url: url = value``): the
         read's fallback, also through the constant or local it names."""
         key, source = handled
         self._record_fallback(value, key, value, source, use)
-        if isinstance(value, (ast.Name, ast.Subscript, ast.Call)):
-            self._default_name(value, key, source, use)
+        self._default_names(value, key, source, use)
+
+    def _default_names(self, default: ast.expr, key: Optional[ast.expr], source: str, use: _Use) -> None:
+        """``_default_name`` of a fallback, and of each branch of a conditional one
+        (``read or (default_url if c else None)``)."""
+        todo = [default]
+        while todo:
+            value = todo.pop()
+            if isinstance(value, ast.IfExp):
+                todo += [value.orelse, value.body]
+            elif isinstance(value, (ast.Name, ast.Subscript, ast.Call)):
+                self._default_name(value, key, source, use)
 
     def _default_name(
         self,
@@ -1652,12 +1775,19 @@ class _Gatherer:
                 self.fallbacks.append(fact)
 
     def _settings_field(self, name: str, value: ast.expr, use: _Use) -> None:
+        if "schema" in name.lower():
+            return  # (pydantic's `json_schema_extra`, `schema_extra`: a model's examples)
         if isinstance(value, ast.Call) and call_chain(value.func).rsplit(".", 1)[-1] in _FIELD_CALLS:
-            value = _argument(value, 0, "default")  # type: ignore[assignment]
-            if value is None:
+            factory = next((k.value for k in value.keywords if k.arg == "default_factory"), None)
+            given = _argument(value, 0, "default")
+            # (`Field(default_factory=lambda: "…")`: what the factory returns)
+            given = factory.body if given is None and isinstance(factory, ast.Lambda) else given
+            if given is None:
                 return
+            value = given
         key = ast.Constant(name)
-        self._record_fallback(value, key, value, "settings field", use)
+        for string in _field_strings(value):
+            self._record_fallback(string, key, string, "settings field", use)
 
     def _environ_key(self, node: ast.AST) -> Optional[str]:
         """``"database_url"`` for ``os.environ["DATABASE_URL"]`` (lower-cased), else None."""

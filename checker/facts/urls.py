@@ -1122,7 +1122,8 @@ _NESTED_USERINFO = re.compile(r"(://)([^/\s:@'\"?#]*)(:[^/\s@'\"]*)?@")
 def _userinfo(userinfo: str) -> str:
     """``user:password`` as ``user:***``; ``***`` when the user is the token."""
     user, colon, password = userinfo.partition(":")
-    if not userinfo or userinfo == MASK or is_placeholder(password if colon else userinfo):
+    shown = password if colon else userinfo
+    if not userinfo or userinfo == MASK or is_placeholder(shown) or only_placeholders(shown):
         return userinfo  # (`{user}:{password}@`, `%s:%s@`: a URL built, nothing written)
     if not colon or password.lower() in _TOKEN_USER_PASSWORDS:
         return MASK

@@ -62,7 +62,7 @@ def from_local_url():  # (run 95b/05: a local a URL is built from, by `+` or an 
 
 def from_local_fstring():
     url = "http://localhost:8003"  # CFG001
-    return httpx.get(f"{url}/health/deep")
+    return httpx.get(f"{url}/orders/deep")
 
 
 def through_a_network_client():  # (a client over TCP connects to its URL's host)
