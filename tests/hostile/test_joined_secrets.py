@@ -64,6 +64,7 @@ def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
         # (run 96a/09: a DSN built from fields; 08: a port's field, then an "@" later in the file)
         'u = f"postgresql://{user}:{password}@{host}/db"',
         'u = "postgresql://%s:%s@%s/db" % (a, b, c)',
+        'u = f"postgresql+asyncpg://{user}{password_part}@/{database}"',
         'URL = f"http://{HOST}:{PORT}"\nR = "redis://{host}:{port}/0"\n\n@app.get("/x")\ndef f(): pass',
         # (run 96a/07: a return's type then a docstring; a separator; an escape; prose after "basic")
         'def read(self) -> Token:\n    """Consume the next token."""',
