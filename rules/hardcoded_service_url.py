@@ -160,6 +160,7 @@ VALID = [
             fallback = "http://localhost:8001"
             client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost")
             httpx.get(f"http://localhost:{settings.port}/health")
+            httpx.get(f"{settings.auth_url}/login?redirect_uri=http://localhost:3000/cb")  # (carried)
             CHECKS = {"forbidden_patterns": ["redis://localhost:6379"]}
             info = ServiceInfo(name="api", url="http://localhost:8000", ws_url="ws://localhost:8000/ws")
             if not fallback:
@@ -310,7 +311,11 @@ class HardcodedServiceUrl(
             for url in loopback_targets(fact.text, fact.named):
                 yield url, "a loopback host", "SERVICE_URL"
             return
+        query = fact.text.find("?")
         for url, host in urls(fact.text):
+            at = fact.text.find(url.partition("{...}")[0])
+            if 0 <= query < at and fact.text[at - 1] == "=":
+                continue  # `…/login?redirect_uri=http://localhost:3000/cb`: carried, not connected to
             found = self._target(host, url)
             if found is not None:
                 yield url, *found
