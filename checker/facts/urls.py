@@ -568,7 +568,7 @@ _ATTACHED_PASSWORD = re.compile(
 )
 # curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`)
 _USER_OPTION_THEN_STRING = re.compile(
-    r"""(["'](?:-u|--user)["'][ \t]*,[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
+    r"""(["'](?:-u|--user)["'][ \t]*,[ \t]*\(?[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
 )
 # (a `+` with white space or a line continuation on either side)
 _PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"

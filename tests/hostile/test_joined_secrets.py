@@ -52,6 +52,8 @@ from tests.hostile._project import project, run
         ),
         ('AUTH = ("admin", ("S3cretPw"))', 'AUTH = ("admin", ("***"))'),
         ('h = b64encode(("admin:S3cretPw").encode())', 'h = b64encode(("***").encode())'),
+        ('h = b64encode(b"admin:" b"S3cretPw")', 'h = b64encode(b"admin:" b"***")'),
+        ('cmd = ["curl", "-u", ("admin:S3cretPw"), url]', 'cmd = ["curl", "-u", ("admin:***"), url]'),
     ],
 )
 def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
