@@ -321,16 +321,21 @@ _ENVIRONMENTS = [
         "implementation_name": implementation,
         "platform_python_implementation": "CPython" if implementation == "cpython" else "PyPy",
         "platform_machine": machine,
+        "platform_release": "",
+        "platform_version": "",
+        "implementation_version": f"3.{minor}.0",
         "extra": "",
     }
-    for platform, system, os_name in (
-        ("linux", "Linux", "posix"),
-        ("win32", "Windows", "nt"),
-        ("darwin", "Darwin", "posix"),
+    for platform, system, os_name, machine in (
+        ("linux", "Linux", "posix", "x86_64"),
+        ("linux", "Linux", "posix", "aarch64"),
+        ("win32", "Windows", "nt", "AMD64"),
+        ("win32", "Windows", "nt", "ARM64"),
+        ("darwin", "Darwin", "posix", "x86_64"),
+        ("darwin", "Darwin", "posix", "arm64"),
     )
     for minor in range(6, 16)
     for implementation in ("cpython", "pypy")
-    for machine in ("x86_64",)
 ]
 
 
@@ -344,7 +349,8 @@ def _never_together(fact: RequirementFact, other: RequirementFact) -> bool:
     if mine is None or theirs is None:
         return False
     where, also = _true_in(str(mine)), _true_in(str(theirs))
-    return where is not None and also is not None and not where & also
+    # (a marker true in none of them, `extra == "x"` or a platform not modelled, is not known)
+    return where is not None and also is not None and where != 0 != also and not where & also
 
 
 @functools.lru_cache(maxsize=256)  # (a few markers are written over and over; each costs 60 reads)

@@ -59,7 +59,9 @@ from archcheck.facts.urls import (
     bare_host,
     is_allow_list_name,
     is_describing_name,
+    is_loopback,
     is_target_name,
+    urls,
 )
 from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, Location, UrlFact
 
@@ -398,8 +400,8 @@ def _in_process(call: ast.Call, bound: Mapping[str, ast.expr] = {}, aliases: Map
             return _local_transport(keyword.value, bound, aliases)
         if keyword.arg == "connector":
             connector = _bound_value(keyword.value, bound)
-            made = dotted(connector.func) if isinstance(connector, ast.Call) else None
-            return _LOCAL_CONNECTOR.search(made or "") is not None
+            made = _named(connector.func, aliases) if isinstance(connector, ast.Call) else ""
+            return _LOCAL_CONNECTOR.search(made) is not None
     return False
 
 
@@ -445,9 +447,10 @@ class _BodyUses:
         return after < len(events) and events[after][1]
 
 
-def _probes_itself(value: ast.expr) -> bool:
-    """Is a URL joined to a health endpoint's path (``base + "/health"``, ``f"{base}/health"``):
-    a container probing itself, as ``SELF_CHECK_PATH`` reads a whole URL?"""
+def _probed_head(value: ast.expr) -> Optional[ast.expr]:
+    """What a URL joined to a health endpoint's path starts with (``base`` of ``base +
+    "/health"``, ``f"{base}/health"``; the string of ``"http://localhost:8000" + "/health"``),
+    as ``SELF_CHECK_PATH`` reads a whole URL; None for other values."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         operands: List[ast.expr] = []
         todo: List[ast.expr] = [value]
@@ -457,13 +460,13 @@ def _probes_itself(value: ast.expr) -> bool:
                 todo += [node.right, node.left]
             else:
                 operands.append(node)
-        after = operands[1:2]
+        head, after = operands[0], operands[1:2]
     elif isinstance(value, ast.JoinedStr) and isinstance(next(iter(value.values), None), ast.FormattedValue):
-        after = value.values[1:2]
+        head, after = value.values[0].value, value.values[1:2]  # type: ignore[attr-defined]
     else:
-        return False
+        return None
     text = literal(after[0]) if after else None
-    return text is not None and SELF_CHECK_PATH.match(text) is not None
+    return head if text is not None and SELF_CHECK_PATH.match(text) is not None else None
 
 
 def _field_strings(value: ast.expr) -> List[ast.expr]:
@@ -491,11 +494,15 @@ def _field_strings(value: ast.expr) -> List[ast.expr]:
     return found
 
 
+_SCHEMA_FIELDS = frozenset({"schema_extra", "json_schema_extra", "model_config"})
+_CHAIN = 10_000  # steps `_url_head` takes at most (each `+`, tidying call or template one)
+
+
 def _url_head(value: ast.expr) -> Optional[ast.Name]:
     """The name a URL is built from, where it comes first: ``url``, ``url + "/orders"``,
     ``f"{url}/health"``, tidied (``url.rstrip("/")``, ``str(url)``), or a template's first
     field (``"{}/orders".format(url)``, ``"%s/orders" % url``)."""
-    for _ in range(_WIDE):
+    for _ in range(_CHAIN):
         if isinstance(value, ast.Name):
             return value
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
@@ -593,10 +600,16 @@ def _local_transport(
             return True
         # (a wrapper's transport: `transport=`, another keyword, or its first argument)
         wrapped = [k.value for k in value.keywords if "transport" in (k.arg or "")] + value.args[:1]
+        wrapped = [_bound_value(w, bound) for w in wrapped]
         made = (w for w in wrapped if isinstance(w, ast.Call) and "Transport" in _named(w.func, aliases))
         inner = next(made, None)
         if inner is None:
-            return False  # (`httpx.AsyncHTTPTransport(retries=3)`, a wrapper of nothing known)
+            # (a wrapper of a transport by a name not known here: taken as one, as `transport=`
+            # of such a name is; `httpx.AsyncHTTPTransport(retries=3)` wraps nothing known)
+            by_name = [k.value for k in value.keywords if "transport" in (k.arg or "")]
+            if "HTTPTransport" not in _named(value.func, aliases):  # (httpx's takes `verify` first)
+                by_name += value.args[:1]
+            return any(isinstance(w, ast.Name) for w in by_name)
         value = inner
     return False
 
@@ -720,6 +733,9 @@ class _Gatherer:
         # (function, local) -> the locals its value starts with (``_url_head``): passed as a
         # target, so are they
         self.derived: Dict[Tuple[int, str], Set[Tuple[int, str]]] = {}
+        # (function, local) a URL joined to a health path starts with: a target unless it holds a
+        # loopback URL (a container probing itself)
+        self.probes: Set[Tuple[int, str]] = set()
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         return qualified(node, self.aliases)
@@ -817,6 +833,10 @@ class _Gatherer:
                     self.fallbacks.append(
                         FallbackFact(default_of[1], default_of[0], text, self.source.location(node))
                     )
+            elif (function, name) in self.probes and (function, name) not in self.passed:
+                for node, text, _ in strings:  # (another service's health endpoint is still reached)
+                    if "://" in text and not any(is_loopback(host) for _, host in urls(text)):
+                        self.urls.append(UrlFact(text, self.source.location(node), True, name=name))
             elif (function, name) in self.passed:
                 for node, text, named in strings:
                     where = self.source.location(node)
@@ -1076,15 +1096,6 @@ class _Gatherer:
             return inner
         if last in _FIELD_CALLS and (keyword == "default" or position == 0):
             return use  # `x: str = Field(default=url)` is the field's value
-        if _probes_itself(value):
-            return inner  # `base + "/health"`: a container probing its own health endpoint
-        scope = self._scope_of(inner.frame)
-        if _in_process(call, scope.bound, self.aliases) or (
-            method and self._local_client(call.func, inner.frame)
-        ):
-            # AsyncClient(transport=ASGITransport(app), base_url=...) never leaves the process,
-            # nor does a request through it (`client.get("http://localhost/info")`)
-            return inner
         kind = NONE
         named = False
         # of an HTTP method: its first argument, or the second of `request("GET", url)`
@@ -1109,6 +1120,8 @@ class _Gatherer:
         elif last == "update" and (keyword is not None or position == 0) and self._updates_environ(call):
             # `update(X_URL=url)`, or `update({"X_URL": url})` (a dict names each value) or of pairs
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
+        if kind == TARGET and self._reaches_no_host(call, value, method, inner):
+            return inner
         # (a local that stands for a read there, `host = os.getenv("H", host)`, passes the read)
         # (so does one the value starts with: `url + "/orders"`, `f"{url}/health"`)
         head = _url_head(value)
@@ -1127,6 +1140,23 @@ class _Gatherer:
             uses = self.body_uses[function] = _BodyUses(self.function_bodies.get(function, []))
         return uses
 
+    def _reaches_no_host(self, call: ast.Call, value: ast.expr, method: bool, inner: _Use) -> bool:
+        """Does a target given to ``call`` reach no host: an in-process client's
+        (``AsyncClient(transport=ASGITransport(app), base_url=…)``, a request through one,
+        ``client.get("http://localhost/info")``), or a container's probe of its own health
+        endpoint (``"http://localhost:8000" + "/health"``; a local's, ``base + "/health"``, is
+        judged by the URL it holds: ``probes``)? Asked of targets only: it reads the function."""
+        if _in_process(call, self._scope_of(inner.frame).bound, self.aliases):
+            return True
+        if method and self._local_client(call.func, inner.frame):
+            return True
+        head = _probed_head(value)
+        if isinstance(head, ast.Name) and inner.function and id(head) not in self.read_alias:
+            self.probes.add((inner.function, head.id))
+            return True
+        text = literal(head) if head is not None else None
+        return text is not None and any(is_loopback(host) for _, host in urls(text))
+
     def _pass_derived(self) -> None:
         """A local passed as a target passes the locals its value was made from."""
         todo = list(self.passed.items())
@@ -1143,8 +1173,10 @@ class _Gatherer:
         receiver = dotted(func.value) if isinstance(func, ast.Attribute) else None
         if receiver is None or not frame:
             return False
-        if receiver.startswith("self."):
+        if receiver.startswith("self."):  # (the class around the method, through its closures)
             around = self.frames[frame][1]
+            while around and not isinstance(self.frames[around][0], ast.ClassDef):
+                around = self.frames[around][1]
             return receiver in self._scope_of(around, classes=True).clients
         head = receiver.split(".", 1)[0]
         scope = self._scope_of(frame)
@@ -1775,8 +1807,8 @@ class _Gatherer:
                 self.fallbacks.append(fact)
 
     def _settings_field(self, name: str, value: ast.expr, use: _Use) -> None:
-        if "schema" in name.lower():
-            return  # (pydantic's `json_schema_extra`, `schema_extra`: a model's examples)
+        if name in _SCHEMA_FIELDS:
+            return  # (a model's examples, as pydantic reads them)
         if isinstance(value, ast.Call) and call_chain(value.func).rsplit(".", 1)[-1] in _FIELD_CALLS:
             factory = next((k.value for k in value.keywords if k.arg == "default_factory"), None)
             given = _argument(value, 0, "default")

@@ -135,6 +135,13 @@ def _sealed(node: ast.ClassDef) -> bool:
     """Does the class's ``__init__`` or ``__new__`` always raise (a statement of its own body
     is a ``raise``, no ``return`` before it)? Then it is a guard that is never built
     (``raise RuntimeError("use get_manager()")``), not an implementation."""
+    if any(
+        isinstance(n, ast.Attribute) and n.attr == "__new__"
+        for method in node.body
+        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name not in _CONSTRUCTORS
+        for n in ast.walk(method)
+    ):
+        return False  # (built another way: `self = cls.__new__(cls)` in a factory)
     for method in node.body:
         if not (isinstance(method, ast.FunctionDef) and method.name in _CONSTRUCTORS):
             continue

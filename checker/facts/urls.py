@@ -120,6 +120,7 @@ _DESCRIBING_WORDS = frozenset(
         "regexp",
     }
 )
+_NOUNS = frozenset({"sample", "samples"})  # describing words that may name a service's data too
 # words of names of text for people: one unless the name ends as a target's (`MESSAGE_BROKER_URL`)
 _TEXT_WORDS = frozenset({"message", "messages", "help", "description", "hint", "hints"})
 # names that declare a fallback (`_DEFAULT_GATEWAY_URL`): what a lookup falls back to
@@ -167,9 +168,12 @@ def is_describing_name(name: str) -> bool:
     (``JAEGER_SAMPLER_URL``, ``HELPER_SERVICE_URL`` are targets), and a name that ends as a
     target's (``MESSAGE_BROKER_URL``) is one whatever text word it holds."""
     words = [w.lower() for w in _WORD.findall(name)]
-    if _DESCRIBING_WORDS.intersection(words):
-        return True
     ends_as_target = bool(words) and (words[-1] in _TARGET_WORDS or words[-1].endswith(("url", "uri")))
+    # (a sample may be what a service serves: `SAMPLES_SERVICE_URL` is one to connect to, a
+    # `SAMPLE_URL` describes one)
+    describing = [w for w in words if w in _DESCRIBING_WORDS and (w not in _NOUNS or not ends_as_target)]
+    if describing or (ends_as_target and len(words) > 1 and words[-2] in _NOUNS):
+        return True
     return not ends_as_target and bool(_TEXT_WORDS.intersection(words))
 
 

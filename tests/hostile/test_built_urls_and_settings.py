@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile._project import project, unscreened_agree
+from tests.hostile._project import findings, project, unscreened_agree
 
 FLAGGED = """\
 import os
@@ -69,7 +69,21 @@ def amqp():
     return Connection("amqp://localhost:5672//", transport="pyamqp")  # CFG001
 
 
+def long_chain(a, b, c, d):  # (run 97b/01: a head nine `+` away)
+    base = "http://localhost:8015"  # CFG001
+    return httpx.get(base + "/users/" + a + "/orders/" + b + "/items/" + c + "?q=" + d)
+
+
+def other_health():  # (run 97b/06: another host's health endpoint is still reached)
+    base = "http://identity.internal:8001"  # CFG001
+    return httpx.get(base + "/health")
+
+
+SAMPLES_SERVICE_URL = "http://localhost:8016"  # CFG001 (run 97b/07: a sample may be a service's data)
+
+
 class Config:
+    schema_registry_url = "http://localhost:8017"  # CFG004 (run 97b/02)
     A_URL = "http://localhost:" + "8011"  # CFG004
     C_URL = "http://localhost:8012/".rstrip("/")  # CFG004
     E_URLS = ("http://localhost:8013",)  # CFG004
@@ -78,7 +92,9 @@ class Config:
 
 NOT_FLAGGED = """\
 import os
+import aiohttp
 import httpx
+from aiohttp import UnixConnector as UC
 from httpx import ASGITransport as AT, MockTransport as MT
 from fastapi.testclient import TestClient
 
@@ -102,6 +118,27 @@ def nested():
         return client.get("http://localhost/" + path)
 
     return call("info")
+
+
+class Api:  # (run 97b/03: a closure in a method, through the class's client)
+    def __init__(self, app):
+        self.client = TestClient(app)
+
+    def call(self):
+        def inner():
+            return self.client.get("http://localhost:8000/b")
+
+        return inner()
+
+
+async def wrapped_by_name(app, given):  # (run 97b/08, 09: a wrapped transport by name; an aliased connector)
+    inner = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=RetryTransport(transport=inner)) as c:
+        await c.get("http://localhost/c")
+    async with httpx.AsyncClient(transport=RetryTransport(given)) as c:
+        await c.get("http://localhost/e")
+    async with aiohttp.ClientSession(connector=UC(path="/var/run/docker.sock")) as s:
+        return await s.get("http://localhost/info")
 
 
 def probes():
@@ -131,13 +168,50 @@ def test_urls_built_from_locals_and_settings_constants(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str
 ) -> None:
     base = "from pydantic_settings import BaseSettings\n\n\nclass AppBase(BaseSettings):\n    debug: bool = False\n"
-    root = project(tmp_path, {name: text, "base.py": base})
+    config = 'services = ["svc"]\n[config]\ninternal-hosts = ["*.internal"]\n'
+    root = project(tmp_path, {name: text, "base.py": base}, config)
     found = sorted(
         (code, line) for code, path, line in unscreened_agree(root, monkeypatch) if path.endswith(name)
     )
     expected = sorted(
-        (line.rsplit("# ", 1)[1], n)
+        (line.split("  # ", 1)[1][:6], n)
         for n, line in enumerate(text.splitlines(), 1)
-        if line.endswith(("# CFG001", "# CFG004"))
+        if line.split("  # ", 1)[-1].startswith(("CFG001", "CFG004"))
     )
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("shared", "service", "expected"),
+    [
+        ('uvloop==0.19.0; sys_platform != "win32"\n', 'uvloop==0.17.0; sys_platform == "win32"\n', []),
+        # (run 97b/04: markers the modelled environments never make true are not known to differ)
+        (
+            'metal==1.1.0; sys_platform == "darwin" and platform_machine == "arm64"\n',
+            'metal==1.1.0; sys_platform == "darwin" and platform_machine == "arm64"\n',
+            [("REQ002", "svc/requirements.txt", 2)],
+        ),
+        ('x==1.0; extra == "gpu"\n', 'x==1.0; extra == "gpu"\n', [("REQ002", "svc/requirements.txt", 2)]),
+    ],
+)
+def test_requirement_lines_whose_markers_are_never_true_together_are_no_duplicates(
+    tmp_path: Path, shared: str, service: str, expected: list
+) -> None:
+    root = project(tmp_path, {"main.py": ""})
+    (root / "requirements.shared.txt").write_text(shared)
+    (root / "svc" / "requirements.txt").write_text("-r ../requirements.shared.txt\n" + service)
+    assert [f for f in findings(root) if f[0] == "REQ002"] == expected
+
+
+def test_a_class_its_factory_builds_is_an_implementation_though_its_init_raises(tmp_path: Path) -> None:
+    """Run 97b/05: ``__init__`` raising "use create()" with ``cls.__new__(cls)`` in a factory."""
+    methods = "    def connect(self): ...\n    def execute(self, sql): ...\n    def close(self): ...\n"
+    factory = (
+        "class DatabaseConnectionManager:\n    def __init__(self):\n        raise RuntimeError('use create()')\n\n"
+        "    @classmethod\n    def create(cls):\n        return cls.__new__(cls)\n\n" + methods
+    )
+    root = project(tmp_path, {"a.py": "class DatabaseManager:\n" + methods, "b.py": factory})
+    assert sorted(f for f in findings(root) if f[0] == "SSOT003") == [
+        ("SSOT003", "svc/app/a.py", 1),
+        ("SSOT003", "svc/app/b.py", 1),
+    ]
