@@ -720,7 +720,7 @@ def find(
     from archcheck.output import find as finder
 
     if project_path is not None and not os.path.lexists(project_path):
-        quoted = f'find "{words} {project_path}"'
+        quoted = f'find "{finder.echoed(words)} {project_path}"'
         raise UserError(f"{project_path}: no such file or directory (quote the words: {quoted})")
     settings = _settings(config, Path(project_path) if project_path else None)
     try:

@@ -12,7 +12,6 @@ or the secret's name just before it in the same list of arguments or elements.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import io
 import keyword
 import re
@@ -225,17 +224,31 @@ def _masked_quote(match: re.Match[str]) -> str:
     return quote + masked_code(inner, nested=True) + quote
 
 
+def masked_example(text: str) -> str:
+    """A line of a docstring read as code (``masked_code``), also after a label's ": "
+    (``Example: API_KEYS = (…)``, ``Usage: auth=("admin", "***")``: the words before a colon
+    annotate no name)."""
+    head, colon, tail = text.partition(": ")
+    if colon:
+        text = head + colon + masked_code(tail, nested=True)
+    return masked_code(text, nested=True)
+
+
+_PARAMETER_PATH = re.compile(r"(?:/[\w.-]{1,64}){1,16}")
+_MAY_HOLD = re.compile(r"[=:(]")  # (a line with none of these holds no secret by its place)
+
+
 def _example_lines(literal: str, at: int) -> Iterator[Tuple[int, int, str]]:
     """The lines of a triple-quoted string (a docstring's examples) read as code, as ``find``
     reads a docstring's line: ``ADMIN_PASSWORDS = {"a": "***"}``, ``db_password: str =
     "***"``. Each masked line is a span of its own."""
     opening, inner, _ = _split_literal(literal)
-    if len(opening) < 3 or not ("=" in inner or ":" in inner):
+    if len(opening) < 3 or not _MAY_HOLD.search(inner):
         return
     offset = at + len(opening)
     for line in inner.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        if ("=" in body or ":" in body) and (shown := masked_code(body.strip(), nested=True)) != body.strip():
+        if _MAY_HOLD.search(body) and (shown := masked_example(body.strip())) != body.strip():
             indent = len(body) - len(body.lstrip())
             yield offset + indent, offset + indent + len(body.strip()), shown
         offset += len(line)
@@ -309,22 +322,54 @@ def _joined_secret_spans(
             joins[-1] += 1
             levels[-1].append([])
         elif kind == tokenize.OP and string in "([{":
-            operand.append(piece(None, 2))
+            operand.append(piece(None, len(_VALUE)))
             levels.append([[]])
             joins.append(0)
             lengths.append(0)
             previous_string.append(False)
-            encoders.append(string == "(" and before.endswith(_ENCODERS))
+            # (an encoder's argument, also through parentheses or `bytes(`: `b64encode((user + ":"
+            # + "…").encode())`, `b64encode(bytes("admin:" + "…", "utf-8"))`)
+            passes = before in ("(", ",", "bytes", "bytearray") and encoders[-1]
+            encoders.append(string == "(" and (before.endswith(_ENCODERS) or passes))
         elif kind == tokenize.OP and string in ")]}":
             yield from ended()
             if len(levels) > 1:
                 levels.pop(), joins.pop(), lengths.pop(), previous_string.pop(), encoders.pop()
         elif not operand or operand[-1].code_at is not None:
-            operand.append(piece(None, 2))  # a name, a number, `.`: a placeholder in the joined text
+            operand.append(piece(None, len(_VALUE)))  # a name, a number, `.`: a field in the joined text
     yield from ended()
 
 
+def _hidden_by_mask(text: str, masked: str) -> Iterator[Tuple[int, int]]:
+    """The stretches of ``text`` its masking (``masked``) replaced by ``***``: the two read side
+    by side, each mask's end found again by the text after it (a few characters of it, found
+    once). Linear but for those finds; where they do not agree, all the rest is hidden."""
+    at = shown = 0
+    while at < len(text) and shown < len(masked):
+        if masked.startswith(MASK, shown):
+            shown += len(MASK)
+            upto = masked.find(MASK, shown)  # (the text after this mask, up to the next one)
+            anchor = masked[shown : min(shown + _ANCHOR, len(masked) if upto < 0 else upto)]
+            resumes = text.find(anchor, at) if anchor else -1
+            if resumes < 0:
+                yield at, len(text)
+                return
+            if resumes > at:
+                yield at, resumes
+            at = resumes
+        elif text[at] == masked[shown]:
+            at += 1
+            shown += 1
+        else:
+            yield at, len(text)
+            return
+    if at < len(text):
+        yield at, len(text)
+
+
+_ANCHOR = 16  # characters after a mask that find where its stretch ends
 _COMPARED = 4_000  # characters of a joined text compared with its masking, at most
+_VALUE = "{_}"  # what a value that is no string is in a joined text: a field, as `{user}` is
 _AFTER_SCHEME = re.compile(r"(?i)\b(?:bearer|basic|token)[ \t]*\Z")
 _SCHEME_WINDOW = 40  # characters before a piece where a scheme is looked for
 
@@ -336,7 +381,7 @@ def _masked_pieces(operands: List[List[_Piece]], text: str, encoded: bool) -> It
     if sum(p.code_at is not None for p in pieces) < 1:
         return
     joined = "".join(
-        "{}"
+        _VALUE
         if p.code_at is None
         else text[p.code_at : p.code_at + p.length].replace("\n", " ").replace('"', "'")
         for p in pieces
@@ -351,10 +396,8 @@ def _masked_pieces(operands: List[List[_Piece]], text: str, encoded: bool) -> It
             return
         if len(quoted) > _COMPARED:  # (too long to compare: every string of it hidden)
             hidden.append((0, len(joined)))
-        matcher = difflib.SequenceMatcher(None, quoted, masked, autojunk=False)
-        for op, i1, i2, _, _ in matcher.get_opcodes() if not hidden else ():
-            if op in ("replace", "delete") and i2 > i1:
-                hidden.append((i1 - 1, i2 - 1))  # (in the joined text, without the quote)
+        else:
+            hidden += [(begin - 1, end - 1) for begin, end in _hidden_by_mask(quoted, masked)]
     for piece in pieces:
         scheme = _AFTER_SCHEME.search(joined, max(0, piece.joined_at - _SCHEME_WINDOW), piece.joined_at)
         if piece.code_at is None or scheme:
@@ -594,9 +637,12 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         and positional
         and frame.element == 0
         and _USER_AND_PASSWORD.fullmatch(inner)
+        and not _shows_nothing(inner)
     ):
         return True  # what Basic authentication encodes: `b64encode(b"admin:…")`, whatever it is named
-    name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", inner)) is not None  # (`f"SECRET_{name}"` too)
+    # (a parameter's path given by name, as SSM spells it: `Name="/prod/db_password"`)
+    spelt = inner.strip("/").replace("/", "_") if frame.label and _PARAMETER_PATH.fullmatch(inner) else inner
+    name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", spelt)) is not None  # (`f"SECRET_{name}"` too)
     # (`setenv(name="API_KEY", value="…")` too, other keywords between: `type="str"`)
     after_key = _after_secret_key(frame) and not inner.startswith("-")
     # `option("--token", "api_token")`: an option's destination, in a call
@@ -616,7 +662,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     lookup = frame.callee not in ("", *SECRET_WRAPPERS, *_GIVES_ARGUMENT) and not _sets_secret(frame.callee)
     # a secret's name (`"DB_PASSWORD"`, `"--password"`), but not a value named like one where a
     # value goes (`set_password("mysecretpassword")`, `DB_PASSWORD = "supersecret"`)
-    named = name_like and _names_key(_FIELD.sub("x", inner))  # (`f"{env}-oauth-client-secret"` too)
+    named = name_like and _names_key(_FIELD.sub("x", spelt))  # (`f"{env}-oauth-client-secret"` too)
     # an attribute's name, or an option's after its section (`getattr(config, "github_token")`,
     # ConfigParser's `get(section, "password")`; not `d.get("KEY", "…")` nor `get(key, "…")`'s default)
     option = named and frame.callee in _OPTION_GETTERS and not frame.first_string

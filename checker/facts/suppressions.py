@@ -18,7 +18,7 @@ import tokenize
 import unicodedata
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
-from archcheck.facts.secret_strings import masked_prose
+from archcheck.facts.secret_strings import masked_example, masked_prose
 from archcheck.model import Suppression
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def parse_comment(comment: str) -> Optional[Parsed]:
 def _shown(text: str) -> str:
     """A comment's text as a finding quotes it: credentials masked (as prose), then cut (a URL
     cut first would no longer read as one)."""
-    return masked_prose(text[:_READ_LENGTH])[:_SHOWN_LENGTH]
+    return masked_prose(masked_example(text[:_READ_LENGTH]))[:_SHOWN_LENGTH]  # (code in it read as code)
 
 
 _SHOWN_LENGTH, _READ_LENGTH = 40, 2_000

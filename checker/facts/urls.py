@@ -773,7 +773,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
     if (
         "b64encode" in text or "encodebytes" in text
     ):  # what Basic authentication encodes: `b64encode(b"admin:…")`
-        text = _B64_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
+        text = _B64_CREDENTIALS.sub(_masked_unless_placeholder, text)
         text = _B64_JOINED_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
     lowered = text.lower()
     if "earer" in lowered or "asic" in lowered or "Token" in text:  # `Bearer …`, `Basic …`, `Token …`
@@ -815,6 +815,12 @@ def _masked_joined_param(match: re.Match[str]) -> str:
     if _SECRET_PARAM.search(_param_name(match.group(2))) is None or _PLACEHOLDER.fullmatch(value):
         return match.group()
     return match.group(1) + MASK
+
+
+def _masked_unless_placeholder(match: re.Match[str]) -> str:
+    """A match's value (after its group 1) masked, unless it is a placeholder (``"%s:%s"``)."""
+    value = match.group()[len(match.group(1)) :]
+    return match.group() if is_placeholder(value) else match.group(1) + MASK
 
 
 # (a user: `admin`, `me@example.com`, `{user}`; not a URI's scheme nor a header's name)
@@ -983,15 +989,24 @@ def _masked_already(spanned: str) -> bool:
 _TRAILING_COMMENT = re.compile(r"#[^\n]*")
 
 
+_QUOTED_IN = re.compile(r"""['"]""")
+
+
 def _port_at(text: str, at: int) -> bool:
     """Does a port start at ``at``: digits, or a placeholder for one (``{PORT}``, ``%d``), then
     the URL's or the string's end?"""
-    if _PORT.match(text, at):
+    if _PORT.match(text, at) or _FIELD_PORT.match(text, at) or _CODE_PORT.match(text, at):
         return True
     placeholder = _PLACEHOLDER.match(text, at)
     return placeholder is not None and _PORT_END.match(text, placeholder.end()) is not None
 
 
+# a port an f-string's field computes (`{cfg.get('port', 8000)}`), or code joined between strings
+# (`"http://localhost:" + str(PORT) + "/api"`)
+_FIELD_PORT = re.compile(r"""\{[^{}\n]{1,200}\}(?=[/?#\s'",;]|\Z)""")
+_CODE_PORT = re.compile(
+    r"""["'][ \t]*\+[ \t]*(?![rRbBuUfF]{0,2}["'])[^\n"'+]{1,80}\+[ \t]*[rRbBuUfF]{0,2}["']/"""
+)
 _PORT_END = re.compile(r"[/?#\s'\",;]|\Z")
 
 
@@ -1018,7 +1033,7 @@ def _mask_split_passwords(text: str) -> str:
         if text.rfind("@", begin, limit) < 0:
             continue
         field = _PLACEHOLDER.match(text, begin)
-        if field is not None and text.startswith("@", field.end()):
+        if field is not None and text.startswith("@", field.end()) and not _QUOTED_IN.search(field.group()):
             continue  # (`{user}:{password}@`: a URL built from fields, nothing written)
         after = begin + len(MASK) + 1
         if text.startswith(MASK + "@", begin):
@@ -1094,7 +1109,8 @@ def _last_host_at(text: str, begin: int, end: int) -> int:
 # after a masked "***@", a "://" in the same word, or another "@" before a quote or the line's
 # end: what urllib took for the host was more of the password ("p@ss/w0rd@db": its netloc
 # ends at the "/"; "p@ss w0rd@db")
-_MORE_IN_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"]{0,1000}@")
+# (also the rest of a field's literal holding an "@": `{quote_plus('kx@jj5/g')}@host`)
+_MORE_IN_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"]{0,1000}@|[^\n'\"]{0,200}['\"]\)+\}@")
 _MORE_IN_VCS_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"/]{0,1000}@")  # (not past a "/": a revision)
 _VCS_SCHEME = re.compile(r"\b(?:git|hg|svn|bzr)\+[A-Za-z]+\Z")
 _DOTTED_HOST = re.compile(r"[^/\s'\"@]{0,253}\.[^/\s'\"@]{0,253}/")
@@ -1127,7 +1143,9 @@ def _userinfo(userinfo: str) -> str:
     """``user:password`` as ``user:***``; ``***`` when the user is the token."""
     user, colon, password = userinfo.partition(":")
     shown = password if colon else userinfo
-    if not userinfo or userinfo == MASK or is_placeholder(shown) or only_placeholders(shown):
+    # (a field that names a value; not one holding a literal, `{quote_plus('…')}`)
+    field = (is_placeholder(shown) or only_placeholders(shown)) and "'" not in shown and '"' not in shown
+    if not userinfo or userinfo == MASK or field:
         return userinfo  # (`{user}:{password}@`, `%s:%s@`: a URL built, nothing written)
     if not colon or password.lower() in _TOKEN_USER_PASSWORDS:
         return MASK

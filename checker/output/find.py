@@ -33,7 +33,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Set, Tupl
 
 from archcheck import logsafe
 from archcheck.facts.files import UnreadableFile, read_project_file
-from archcheck.facts.secret_strings import masked_code, masked_prose
+from archcheck.facts.secret_strings import masked_code, masked_example, masked_prose
 from archcheck.facts.source import decode, lines_with_ends
 from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
 from archcheck.output import escape
@@ -451,10 +451,7 @@ def _first_line(lines: Sequence[str], line: int) -> str:
 
 
 def _masked(text: str) -> str:
-    head, colon, tail = text.partition(": ")
-    if colon:  # (`Example: API_KEYS = (…)`: the words before a colon annotate no name)
-        text = head + colon + masked_code(tail)
-    return mask_credentials(masked_code(text), prose=True)
+    return mask_credentials(masked_example(text), prose=True)
 
 
 def _unclosed_string_masked(text: str, quotes: str) -> str:
