@@ -1146,7 +1146,9 @@ class _Gatherer:
         ``client.get("http://localhost/info")``), or a container's probe of its own health
         endpoint (``"http://localhost:8000" + "/health"``; a local's, ``base + "/health"``, is
         judged by the URL it holds: ``probes``)? Asked of targets only: it reads the function."""
-        if _in_process(call, self._scope_of(inner.frame).bound, self.aliases):
+        # (the function's names bound once matter only for a transport or connector)
+        given = any(k.arg in ("transport", "connector") for k in call.keywords)
+        if _in_process(call, self._scope_of(inner.frame).bound if given else {}, self.aliases):
             return True
         if method and self._local_client(call.func, inner.frame):
             return True
@@ -1171,8 +1173,8 @@ class _Gatherer:
         """Is ``func`` a method of a client ``_ScopeClients`` finds: a name of the function
         whose code this is, or ``self.x`` of its class?"""
         receiver = dotted(func.value) if isinstance(func, ast.Attribute) else None
-        if receiver is None or not frame:
-            return False
+        if receiver is None or not frame or receiver.split(".", 1)[0] in self.aliases:
+            return False  # (`httpx.get(…)`: a module's function, no client's)
         if receiver.startswith("self."):  # (the class around the method, through its closures)
             around = self.frames[frame][1]
             while around and not isinstance(self.frames[around][0], ast.ClassDef):

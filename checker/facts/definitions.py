@@ -133,23 +133,28 @@ _CONSTRUCTORS = frozenset({"__init__", "__new__"})
 
 def _sealed(node: ast.ClassDef) -> bool:
     """Does the class's ``__init__`` or ``__new__`` always raise (a statement of its own body
-    is a ``raise``, no ``return`` before it)? Then it is a guard that is never built
-    (``raise RuntimeError("use get_manager()")``), not an implementation."""
-    if any(
-        isinstance(n, ast.Attribute) and n.attr == "__new__"
-        for method in node.body
-        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name not in _CONSTRUCTORS
-        for n in ast.walk(method)
+    is a ``raise``, no ``return`` before it), and no other method builds it (``cls.__new__(cls)``
+    in a factory)? Then it is a guard that is never built (``raise RuntimeError("use
+    get_manager()")``), not an implementation."""
+    if not any(
+        _always_raises(m) for m in node.body if isinstance(m, ast.FunctionDef) and m.name in _CONSTRUCTORS
     ):
-        return False  # (built another way: `self = cls.__new__(cls)` in a factory)
-    for method in node.body:
-        if not (isinstance(method, ast.FunctionDef) and method.name in _CONSTRUCTORS):
-            continue
-        for statement in method.body:
-            if isinstance(statement, ast.Raise):
-                return True
-            if any(isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) for n in own_nodes([statement])):
-                break
+        return False
+    others = (m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return not any(
+        isinstance(n, ast.Attribute) and n.attr == "__new__"
+        for method in others
+        if method.name not in _CONSTRUCTORS
+        for n in ast.walk(method)
+    )
+
+
+def _always_raises(method: ast.FunctionDef) -> bool:
+    for statement in method.body:
+        if isinstance(statement, ast.Raise):
+            return True
+        if any(isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) for n in own_nodes([statement])):
+            return False
     return False
 
 
