@@ -720,8 +720,11 @@ def find(
     from archcheck.output import find as finder
 
     if project_path is not None and not os.path.lexists(project_path):
-        quoted = f'find "{finder.echoed(words)} {project_path}"'
-        raise UserError(f"{project_path}: no such file or directory (quote the words: {quoted})")
+        # (the words and the path masked as one text: a secret split between them, `find
+        # 'Bearer' 'eyJ…'`, shows in neither)
+        joined = finder.echoed(f"{words} {project_path}")
+        shown = project_path if joined.endswith(" " + project_path) else "***"
+        raise UserError(f'{shown}: no such file or directory (quote the words: find "{joined}")')
     settings = _settings(config, Path(project_path) if project_path else None)
     try:
         hits = finder.search(api.find_index(settings), settings.root, words, service=service, limit=limit)

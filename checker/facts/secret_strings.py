@@ -329,7 +329,7 @@ def _joined_secret_spans(
             previous_string.append(False)
             # (an encoder's argument, also through parentheses or `bytes(`: `b64encode((user + ":"
             # + "…").encode())`, `b64encode(bytes("admin:" + "…", "utf-8"))`)
-            passes = before in ("(", ",", "bytes", "bytearray") and encoders[-1]
+            passes = before in ("(", ",", "bytes", "bytearray", "encode") and encoders[-1]
             encoders.append(string == "(" and (before.endswith(_ENCODERS) or passes))
         elif kind == tokenize.OP and string in ")]}":
             yield from ended()
@@ -370,6 +370,7 @@ def _hidden_by_mask(text: str, masked: str) -> Iterator[Tuple[int, int]]:
 _ANCHOR = 16  # characters after a mask that find where its stretch ends
 _COMPARED = 4_000  # characters of a joined text compared with its masking, at most
 _VALUE = "{_}"  # what a value that is no string is in a joined text: a field, as `{user}` is
+_VALUES = re.compile(r"(?:\{_\})+")
 _AFTER_SCHEME = re.compile(r"(?i)\b(?:bearer|basic|token)[ \t]*\Z")
 _SCHEME_WINDOW = 40  # characters before a piece where a scheme is looked for
 
@@ -387,7 +388,8 @@ def _masked_pieces(operands: List[List[_Piece]], text: str, encoded: bool) -> It
         for p in pieces
     )
     hidden: List[Tuple[int, int]] = []
-    if encoded and _USER_AND_PASSWORD.fullmatch(joined):
+    # (a user that is code, `USER.encode() + b":…"`: its values one field)
+    if encoded and _USER_AND_PASSWORD.fullmatch(_VALUES.sub(_VALUE, joined)):
         hidden.append((joined.index(":") + 1, len(joined)))
     else:
         quoted = f'"{joined}"'

@@ -580,7 +580,8 @@ _PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
 # after its first letter in it (not a word of prose: "Bearer tokens", "Basic authentication")
 _BEARER = re.compile(
     # (a dot counts as a mark only inside it: "basic authentication." ends a sentence)
-    r"\b((?i:bearer|basic)[ \t]+|Token[ \t]+)"
+    # (GitHub's `Authorization: token ghp_…`, lower case, with its token's shape)
+    r"\b((?i:bearer|basic)[ \t]+|Token[ \t]+|token[ \t]+(?=gh[pousr]_|github_pat_|[0-9a-f]{40}\b))"
     r"(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
 )
@@ -689,8 +690,10 @@ def without_name_suffix(name: str) -> str:
 
 
 # an annotation before a value, as a docstring's example writes it: `str = `, `Optional[str] = `
-_RETURN_ARROW = re.compile(r"->[ \t]*[\w.]*\Z")
+# a return's type or a class's header before its body, not a pair (`-> Token:`, `class CachedToken:`)
+_RETURN_ARROW = re.compile(r"->[ \t]*[\w.]*\Z|\bclass[ \t]+\Z")
 _TYPE = r"[A-Za-z_][\w.]{0,40}(?:\[[^\]\n]{0,60}\])?"
+_TOKEN_TYPE = re.compile(r"Token(?:\.[A-Z]\w*)*:")
 _TYPE_BEFORE_VALUE = re.compile(rf"{_TYPE}(?:[ \t]*\|[ \t]*{_TYPE}){{0,4}}[ \t]*=(?!=)[ \t]*")
 
 
@@ -708,7 +711,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
             if start < done or _STATUS_WORD.fullmatch(pair.group()):
                 continue
             if _RETURN_ARROW.search(text, max(0, pair.start() - 80), pair.start()):
-                continue  # `def read(self) -> Token:`, `-> nodes.Pass:`: a return's type, its body next
+                continue  # `def read(self) -> Token:`, `class CachedToken:`: a type, its body next
+            if _TOKEN_TYPE.match(pair.group()):
+                continue  # a lexer's token type, `Token.Keyword: "bold"` (pygments' styles)
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
             commented = quotes.comment  # a comment is prose: `# password=x`
             if not around:  # `SECRET_KEY = os.getenv("SECRET_KEY", "…")`, `db_password: str = "…"`
@@ -776,7 +781,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _B64_CREDENTIALS.sub(_masked_unless_placeholder, text)
         text = _B64_JOINED_CREDENTIALS.sub(lambda m: m.group(1) + MASK, text)
     lowered = text.lower()
-    if "earer" in lowered or "asic" in lowered or "Token" in text:  # `Bearer …`, `Basic …`, `Token …`
+    if "earer" in lowered or "asic" in lowered or "oken" in text:  # `Bearer …`, `Basic …`, `Token …`
         text = _BEARER.sub(_masked_scheme_token, text)
         if '"' in text or "'" in text:  # the token as a string of its own: `"Bearer " + "…"`
             text = _JOINED_SCHEME_TOKEN.sub(_masked_joined_token, text)
@@ -1023,8 +1028,8 @@ def _mask_split_passwords(text: str) -> str:
     done = 0
     for start in _CREDENTIALS_START.finditer(text):
         begin = start.end()
-        if begin - 1 < done:
-            continue
+        if begin - 1 < done or text.startswith("//", begin):
+            continue  # (`https://a.example.com,https://b…`: the next URL's scheme, no password)
         limit = min(len(text), begin + _STRETCH + 1)
         port = _port_at(text, begin)
         if port:
@@ -1110,7 +1115,7 @@ def _last_host_at(text: str, begin: int, end: int) -> int:
 # end: what urllib took for the host was more of the password ("p@ss/w0rd@db": its netloc
 # ends at the "/"; "p@ss w0rd@db")
 # (also the rest of a field's literal holding an "@": `{quote_plus('kx@jj5/g')}@host`)
-_MORE_IN_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"]{0,1000}@|[^\n'\"]{0,200}['\"]\)+\}@")
+_MORE_IN_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"]{0,1000}@|[^\n'\"]{0,200}['\"][^\n{}@]{0,200}\}@")
 _MORE_IN_VCS_WORD = re.compile(r"[^\s/'\"]{0,200}://|[^\n'\"/]{0,1000}@")  # (not past a "/": a revision)
 _VCS_SCHEME = re.compile(r"\b(?:git|hg|svn|bzr)\+[A-Za-z]+\Z")
 _DOTTED_HOST = re.compile(r"[^/\s'\"@]{0,253}\.[^/\s'\"@]{0,253}/")

@@ -71,6 +71,17 @@ from tests.hostile._project import project, run
             'ssm.put_parameter(Name="/prod/db/password", Value="S3cretPw")',
             'ssm.put_parameter(Name="/prod/db/password", Value="***")',
         ),
+        # (run 98a: GitHub's lower-case scheme; Basic's user as code; a field's literal then other arguments)
+        (
+            'H = {"Authorization": "token ghp_abcdefghijklmnopqrstuvwxyz0123"}',
+            'H = {"Authorization": "token ***"}',
+        ),
+        ('b = b64encode(USER.encode() + b":S3cretPw")', 'b = b64encode(USER.encode() + b":***")'),
+        ('b = b64encode(str.encode("admin:" + "S3cretPw"))', 'b = b64encode(str.encode("admin:" + "***"))'),
+        (
+            "u = f\"postgresql://app:{quote('kx@Jj5-Tail', safe='')}@db/app\"",
+            'u = f"postgresql://app:***@db/app"',
+        ),
         # (run 97a/06: a field holding the password as a literal, also one holding an "@")
         ("u = f\"postgresql://u:{quote_plus('S3cretPw')}@h/db\"", 'u = f"postgresql://u:***@h/db"'),
         ("u = f\"postgresql://u:{quote_plus('kx@jj5/g')}@h/db\"", 'u = f"postgresql://u:***@h/db"'),
@@ -91,6 +102,11 @@ def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
         'TOKEN = b64encode(b"%s:%s" % (user, password))',
         'BASE = "http://localhost:" + str(PORT) + "/api"\nINFO = f"http://localhost:{cfg.get(\'port\', 8000)}/info"\n\n@app.get("/x")\ndef f(): pass',
         'open("/run/secrets/db_password", "r")',
+        # (run 98a: a scheme after a comma, then an "@" later; a class named like a secret; pygments' styles)
+        'ORIGINS = "https://app.example.com,https://admin.example.com"\nok: bool = True\n\n@app.get("/x")\ndef f(): pass',
+        'class CachedToken:\n    """Token cache entry.\n\n    Used by the client cache.\n    """',
+        'STYLES = {Token: "#cccccc", Token.Keyword: "bold"}',
+        'x = "the token expired"',
         'URL = f"http://{HOST}:{PORT}"\nR = "redis://{host}:{port}/0"\n\n@app.get("/x")\ndef f(): pass',
         # (run 96a/07: a return's type then a docstring; a separator; an escape; prose after "basic")
         'def read(self) -> Token:\n    """Consume the next token."""',
@@ -188,6 +204,13 @@ def test_find_s_hint_to_quote_the_words_masks_them(tmp_path: Path) -> None:
     """Run 97a/03: the hint quoted the query as written."""
     root = project(tmp_path, {"main.py": "x = 1\n"})
     result = cli(root, "find", 'ADMIN_PASSWORDS = {"a": "S3cretD1"}', "src")
+    assert result.returncode == 2 and "S3cret" not in result.stderr, result.stderr
+
+
+def test_find_s_words_and_path_are_masked_as_one_text(tmp_path: Path) -> None:
+    """Run 98a/07: words split over two arguments (`find 'Bearer' 'eyJ…'`) showed the token as the path."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    result = cli(root, "find", "Bearer", "eyJhbGciOiJIUzI1NiJ9abcS3cretTok")
     assert result.returncode == 2 and "S3cret" not in result.stderr, result.stderr
 
 
