@@ -317,13 +317,13 @@ _ENVIRONMENTS = [
         "platform_system": system,
         "os_name": os_name,
         "python_version": f"3.{minor}",
-        "python_full_version": f"3.{minor}.0",
+        "python_full_version": f"3.{minor}.{patch}",
         "implementation_name": implementation,
         "platform_python_implementation": "CPython" if implementation == "cpython" else "PyPy",
         "platform_machine": machine,
         "platform_release": "",
         "platform_version": "",
-        "implementation_version": f"3.{minor}.0",
+        "implementation_version": f"3.{minor}.{patch}",
         "extra": "",
     }
     for platform, system, os_name, machine in (
@@ -335,6 +335,7 @@ _ENVIRONMENTS = [
         ("darwin", "Darwin", "posix", "arm64"),
     )
     for minor in range(6, 16)
+    for patch in (0, 20)  # (a release's first and a late one: `python_full_version >= "3.8.1"`)
     for implementation in ("cpython", "pypy")
 ]
 

@@ -609,7 +609,8 @@ def _local_transport(
             by_name = [k.value for k in value.keywords if "transport" in (k.arg or "")]
             if "HTTPTransport" not in _named(value.func, aliases):  # (httpx's takes `verify` first)
                 by_name += value.args[:1]
-            return any(isinstance(w, ast.Name) for w in by_name)
+            # (a name the function binds to something else, `Transport(cache)`, is no transport)
+            return any(isinstance(_bound_value(w, bound), ast.Name) for w in by_name)
         value = inner
     return False
 
@@ -710,6 +711,7 @@ class _Gatherer:
         # a use of a name last bound to a configuration read -> that read (``_fallbacks_after_reads``)
         self.read_alias: Dict[int, ast.expr] = {}
         self.module_reads: Optional[Dict[str, ast.expr]] = None  # see ``_global_reads``
+        self.declares_global: Optional[bool] = None  # see ``_global_reads``
         self.module_texts: Optional[Dict[str, str]] = None  # see ``_key_text``
         self.tested: Optional[Tuple[Set[str], Set[str]]] = None  # see ``_tested_only``
         # a name passed as an env lookup's default -> (its key, the read's source): a constant of
@@ -727,6 +729,9 @@ class _Gatherer:
         self.default_uses: Set[int] = set()  # the names (ids of their nodes) read as a lookup's default
         # (a function, its local) passed as an env lookup's default -> (its key, the read's source)
         self.local_defaults: Dict[Tuple[int, str], Tuple[str, str]] = {}
+        self.keeping: Set[int] = set()  # the functions ``kept`` has strings of
+        self.frame_functions: Dict[int, int] = {}  # a function's frame -> its ``_Use.function``
+        self.function_parents: Dict[int, int] = {}  # a nested function -> the one around it
         self.function_bodies: Dict[int, List[ast.stmt]] = {}  # a function (``_Use.function``) -> its body
         self.body_uses: Dict[int, _BodyUses] = {}  # see ``_body_uses``
         self.scope_clients: Dict[int, _ScopeClients] = {}  # a function or class -> ``_scope_of``
@@ -807,7 +812,9 @@ class _Gatherer:
                     children = [(c, u) for c, u in children if self._may_hold(c, u)]
                 stack.extend(reversed(children))
             keeping = {function for function, _ in self.kept}
-            for function in sorted(keeping & self.deferred.keys()):
+            # (and the functions nested in one: a closure may pass the local it keeps)
+            nested = {f for f in self.deferred if f not in keeping and self._nested_in(f, keeping)}
+            for function in sorted((keeping & self.deferred.keys()) | nested):
                 self.released.add(function)
                 stack.extend(reversed(self.deferred.pop(function)))
         if self.default_names:  # a module constant an env lookup falls back to: its fallback
@@ -942,17 +949,23 @@ class _Gatherer:
             self.urls.append(UrlFact(text, where, use.named, use.owner, use.label, tested_as))
         elif use.name is not None:
             self.kept.setdefault((use.function, use.name), []).append((node, text, use.named))
+            self.keeping.add(use.function)
 
     def _function(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, none: _Use
     ) -> List[Tuple[ast.AST, _Use]]:
         self.functions += 1
-        if not self.marks.covers_code(node):
-            return []  # no marked line in its decorators, defaults or body (its docstring holds none)
+        if not self.marks.covers_code(node) and none.function not in self.keeping:
+            # no marked line in its decorators, defaults or body (its docstring holds none), nor
+            # a function around it keeping a string its closure may pass
+            return []
         self.function_bodies[self.functions] = node.body
         body = none._replace(
             scope="function", function=self.functions, owner="", frame=self._frame(node, none)
         )
+        self.frame_functions[body.frame] = self.functions
+        if none.function:
+            self.function_parents[self.functions] = none.function
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
@@ -1038,7 +1051,7 @@ class _Gatherer:
                     self.derived.setdefault((none.function, local), set()).add((none.function, head.id))
         head = _url_head(node.value) if use.kind == TARGET and none.function else None
         if head is not None and id(head) not in self.read_alias:  # `os.environ["X"] = url`, `self.x = url`
-            self.passed.setdefault((none.function, head.id), "")
+            self.passed.setdefault((self._binding_function(none, head.id), head.id), "")
         return [*children, (node.value, use)]
 
     def _call(self, call: ast.Call, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
@@ -1126,7 +1139,7 @@ class _Gatherer:
         # (so does one the value starts with: `url + "/orders"`, `f"{url}/health"`)
         head = _url_head(value)
         if kind == TARGET and head is not None and inner.function and id(head) not in self.read_alias:
-            passed = (inner.function, head.id)
+            passed = (self._binding_function(inner, head.id), head.id)
             connected = f"{last}_{keyword}" if keyword in _HOST_KEYWORDS and connects else ""
             self.passed[passed] = self.passed.get(passed) or connected
         if keyword in _HOST_KEYWORDS and connects:
@@ -1154,10 +1167,31 @@ class _Gatherer:
             return True
         head = _probed_head(value)
         if isinstance(head, ast.Name) and inner.function and id(head) not in self.read_alias:
-            self.probes.add((inner.function, head.id))
+            self.probes.add((self._binding_function(inner, head.id), head.id))
             return True
         text = literal(head) if head is not None else None
         return text is not None and any(is_loopback(host) for _, host in urls(text))
+
+    def _nested_in(self, function: int, functions: Set[int]) -> bool:
+        """Is ``function`` nested, at any depth, in one of ``functions``?"""
+        while function in self.function_parents:
+            function = self.function_parents[function]
+            if function in functions:
+                return True
+        return False
+
+    def _binding_function(self, use: _Use, name: str) -> int:
+        """The function whose local ``name`` is, where ``use``'s code reads it: its own, or the
+        nearest function around it that binds it (a closure's: `def poll(): httpx.get(url)`)."""
+        frame = use.frame
+        while frame:
+            node, around = self.frames[frame]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                kinds = self.source.bindings_of(node).get(name, ())
+                if any(kind not in ("global", "nonlocal") for kind in kinds):
+                    return self.frame_functions.get(frame, use.function)
+            frame = around
+        return use.function
 
     def _pass_derived(self) -> None:
         """A local passed as a target passes the locals its value was made from."""
@@ -1334,7 +1368,9 @@ class _Gatherer:
         """The names a function or a class body declares ``global`` that the module binds only
         to a configuration read, each at the top of the module (``X = os.getenv("X")``): what
         they hold when its code starts (``global X; if not X: X = url`` is the read's fallback)."""
-        if "global" not in self.source.screen_text:
+        if self.declares_global is None:  # (the file's text looked at once, not once per function)
+            self.declares_global = "global" in self.source.screen_text
+        if not self.declares_global:
             return {}
         declared = [n for n, kinds in self.source.own_bindings(scope).items() if "global" in kinds]
         if not declared:

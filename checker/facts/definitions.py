@@ -132,21 +132,29 @@ _CONSTRUCTORS = frozenset({"__init__", "__new__"})
 
 
 def _sealed(node: ast.ClassDef) -> bool:
-    """Does the class's ``__init__`` or ``__new__`` always raise (a statement of its own body
-    is a ``raise``, no ``return`` before it), and no other method builds it (``cls.__new__(cls)``
-    in a factory)? Then it is a guard that is never built (``raise RuntimeError("use
-    get_manager()")``), not an implementation."""
-    if not any(
-        _always_raises(m) for m in node.body if isinstance(m, ast.FunctionDef) and m.name in _CONSTRUCTORS
-    ):
+    """Is the class a guard that is never built (``raise RuntimeError("use get_manager()")``),
+    not an implementation? Its own ``__new__`` always raises (a statement of its own body is a
+    ``raise``, no ``return`` before it), and no method builds it past that (``object.__new__``,
+    ``super().__new__``); or its ``__init__`` always raises and no method builds it another
+    way (``cls.__new__(cls)`` in a factory). An ``@overload`` stub counts for neither."""
+    constructors = {
+        m.name: _always_raises(m)
+        for m in node.body
+        if isinstance(m, ast.FunctionDef) and m.name in _CONSTRUCTORS and not _overload(m)
+    }
+    if not any(constructors.values()):
         return False
-    others = (m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)))
-    return not any(
-        isinstance(n, ast.Attribute) and n.attr == "__new__"
+    others = [m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    calls = [
+        n
         for method in others
         if method.name not in _CONSTRUCTORS
         for n in ast.walk(method)
-    )
+        if isinstance(n, ast.Attribute) and n.attr == "__new__"
+    ]
+    if constructors.get("__new__"):  # (its own `__new__` raises: only a base's builds it)
+        return not any(isinstance(c.value, ast.Call) or dotted(c.value) == "object" for c in calls)
+    return not calls
 
 
 def _always_raises(method: ast.FunctionDef) -> bool:
@@ -156,6 +164,10 @@ def _always_raises(method: ast.FunctionDef) -> bool:
         if any(isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) for n in own_nodes([statement])):
             return False
     return False
+
+
+def _overload(method: ast.FunctionDef) -> bool:
+    return any((dotted(d) or "").rsplit(".", 1)[-1] == "overload" for d in method.decorator_list)
 
 
 def _public_names(names: Iterable[str]) -> Tuple[str, ...]:

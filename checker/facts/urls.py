@@ -126,8 +126,12 @@ _TEXT_WORDS = frozenset({"message", "messages", "help", "description", "hint", "
 # names that declare a fallback (`_DEFAULT_GATEWAY_URL`): what a lookup falls back to
 FALLBACK_NAME = re.compile(r"(?i)(?:^|_)(?:default|fallback)(?:_|$)|default(?=[A-Z])|Default(?=[A-Z])")
 # a loopback URL to a health endpoint is a container checking itself, which is right
+# (the probe's word last, after an API's prefix, `/api/v1/health`, or before a probe's kind,
+# `/health/live`; not an API's path that starts with one, `/status/jobs/1`, `/live/scores`)
 SELF_CHECK_PATH = re.compile(
-    r"(?i)^/(?:health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|ping|status)\b"
+    r"(?i)^(?:/(?:api|v\d+|internal|actuator|management|monitoring|system)){0,3}"
+    r"/(?:health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|ping|status)"
+    r"(?:/(?:health|live|liveness|ready|readiness|startup|deep|check|db|detailed))?/?(?:[?#]|\Z)"
 )
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # a bare loopback host in a literal (`"localhost:4317"`): for the prefilters

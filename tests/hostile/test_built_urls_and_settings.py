@@ -79,6 +79,25 @@ def other_health():  # (run 97b/06: another host's health endpoint is still reac
     return httpx.get(base + "/health")
 
 
+def make_fetcher():  # (run 98b/05: a closure passes the local of the function around it)
+    base = "http://localhost:8018"  # CFG001
+    url = "http://localhost:8019/orders"  # CFG001
+
+    def fetch(order_id):
+        return httpx.get(f"{base}/orders/{order_id}"), httpx.get(url)
+
+    return fetch
+
+
+def api_status(job_id):  # (run 98b/07: an API's path that starts as a probe's word is no probe)
+    return httpx.get(f"http://localhost:8020/status/jobs/{job_id}")  # CFG001
+
+
+def soap():  # (run 98b/10: a transport's first argument bound to something else)
+    cache = SqliteCache(path="/tmp/c.db")
+    return zeep.Client("http://localhost:8021/svc?wsdl", transport=Transport(cache))  # CFG001
+
+
 SAMPLES_SERVICE_URL = "http://localhost:8016"  # CFG001 (run 97b/07: a sample may be a service's data)
 
 
@@ -141,6 +160,10 @@ async def wrapped_by_name(app, given):  # (run 97b/08, 09: a wrapped transport b
         return await s.get("http://localhost/info")
 
 
+def api_probe():
+    return httpx.get("http://localhost:8000/api/v1/health")
+
+
 def probes():
     base = "http://localhost:8000"
     return httpx.get(base + "/health"), httpx.get(f"{base}/ready"), httpx.get("http://localhost:8000" + "/health")
@@ -192,6 +215,12 @@ def test_urls_built_from_locals_and_settings_constants(
             [("REQ002", "svc/requirements.txt", 2)],
         ),
         ('x==1.0; extra == "gpu"\n', 'x==1.0; extra == "gpu"\n', [("REQ002", "svc/requirements.txt", 2)]),
+        # (run 98b/03: both true on a late release, `3.8.10`)
+        (
+            'attrs==23.1.0 ; python_version < "3.9"\n',
+            'attrs==23.1.0 ; python_full_version >= "3.8.1"\n',
+            [("REQ002", "svc/requirements.txt", 2)],
+        ),
     ],
 )
 def test_requirement_lines_whose_markers_are_never_true_together_are_no_duplicates(
@@ -215,3 +244,30 @@ def test_a_class_its_factory_builds_is_an_implementation_though_its_init_raises(
         ("SSOT003", "svc/app/a.py", 1),
         ("SSOT003", "svc/app/b.py", 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("guard", "reported"),
+    [
+        # (run 98b/04: its own `__new__` raises; `self.__new__` in `__call__` reaches that one)
+        (
+            "    def __new__(cls, *a):\n        raise RuntimeError('use get()')\n\n"
+            "    def __call__(self, *a):\n        return self.__new__(self.__class__, *a)\n",
+            False,
+        ),
+        # (run 98b/09: a raising `@overload` stub is no constructor)
+        (
+            "    @overload\n    def __init__(self, a: int) -> None:\n        raise NotImplementedError\n\n"
+            "    def __init__(self, a=None):\n        self.a = a\n",
+            True,
+        ),
+    ],
+)
+def test_a_guard_is_read_by_the_constructor_that_runs(tmp_path: Path, guard: str, reported: bool) -> None:
+    methods = "    def create(self): ...\n    def close(self): ...\n"
+    files = {
+        "a.py": "class SessionManagerFactory:\n" + methods,
+        "b.py": "from typing import overload\n\n\nclass _SessionManagerFactory:\n" + guard + methods,
+    }
+    found = [f for f in findings(project(tmp_path, files)) if f[0] == "SSOT003"]
+    assert bool(found) == reported, found
