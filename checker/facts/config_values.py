@@ -460,13 +460,14 @@ def _probed_head(value: ast.expr) -> Optional[ast.expr]:
                 todo += [node.right, node.left]
             else:
                 operands.append(node)
-        head, after = operands[0], operands[1:2]
+        head, after = operands[0], operands[1:]
     elif isinstance(value, ast.JoinedStr) and isinstance(next(iter(value.values), None), ast.FormattedValue):
-        head, after = value.values[0].value, value.values[1:2]  # type: ignore[attr-defined]
+        head, after = value.values[0].value, value.values[1:]  # type: ignore[attr-defined]
     else:
         return None
-    text = literal(after[0]) if after else None
-    return head if text is not None and SELF_CHECK_PATH.match(text) is not None else None
+    # (the whole path after the head, a value that is no string a field: `"/status/" + job_id`)
+    text = "".join(literal(part) or "{_}" for part in after)
+    return head if after and SELF_CHECK_PATH.match(text) is not None else None
 
 
 def _field_strings(value: ast.expr) -> List[ast.expr]:
@@ -738,6 +739,8 @@ class _Gatherer:
         # (function, local) -> the locals its value starts with (``_url_head``): passed as a
         # target, so are they
         self.derived: Dict[Tuple[int, str], Set[Tuple[int, str]]] = {}
+        # (function, local) holding a URL joined to a health path -> the local it starts with
+        self.probe_sources: Dict[Tuple[int, str], Tuple[int, str]] = {}
         # (function, local) a URL joined to a health path starts with: a target unless it holds a
         # loopback URL (a container probing itself)
         self.probes: Set[Tuple[int, str]] = set()
@@ -955,7 +958,8 @@ class _Gatherer:
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, none: _Use
     ) -> List[Tuple[ast.AST, _Use]]:
         self.functions += 1
-        if not self.marks.covers_code(node) and none.function not in self.keeping:
+        kept_around = none.function in self.keeping or self._nested_in(none.function, self.keeping)
+        if not self.marks.covers_code(node) and not kept_around:
             # no marked line in its decorators, defaults or body (its docstring holds none), nor
             # a function around it keeping a string its closure may pass
             return []
@@ -1048,7 +1052,11 @@ class _Gatherer:
                 head = _url_head(node.value)
                 made_of = head is not None and head.id != local and id(head) not in self.read_alias
                 if local is not None and head is not None and made_of:
-                    self.derived.setdefault((none.function, local), set()).add((none.function, head.id))
+                    source = (self._binding_function(none, head.id), head.id)  # (a closure's: the outer's)
+                    if isinstance(_probed_head(node.value), ast.Name):  # `url = base + "/health"`
+                        self.probe_sources[(none.function, local)] = source
+                    else:
+                        self.derived.setdefault((none.function, local), set()).add(source)
         head = _url_head(node.value) if use.kind == TARGET and none.function else None
         if head is not None and id(head) not in self.read_alias:  # `os.environ["X"] = url`, `self.x = url`
             self.passed.setdefault((self._binding_function(none, head.id), head.id), "")
@@ -1188,6 +1196,8 @@ class _Gatherer:
             node, around = self.frames[frame]
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 kinds = self.source.bindings_of(node).get(name, ())
+                if "global" in kinds:
+                    return 0  # (the module's)
                 if any(kind not in ("global", "nonlocal") for kind in kinds):
                     return self.frame_functions.get(frame, use.function)
             frame = around
@@ -1198,6 +1208,8 @@ class _Gatherer:
         todo = list(self.passed.items())
         while todo:
             local, client = todo.pop()
+            if local in self.probe_sources:  # (a probe's URL passed: its local is judged as one)
+                self.probes.add(self.probe_sources[local])
             for source in self.derived.get(local, ()):
                 if source not in self.passed:
                     self.passed[source] = client
@@ -1719,7 +1731,8 @@ class _Gatherer:
         if self._module_name(default.id, use.frame):
             self.default_names.setdefault(default.id, (literal(key) or "", source))
         elif use.function:  # (a local of this function's, if it is one: see ``kept``)
-            self.local_defaults.setdefault((use.function, default.id), (literal(key) or "", source))
+            owner = self._binding_function(use, default.id)  # (a closure's: the function around it)
+            self.local_defaults.setdefault((owner, default.id), (literal(key) or "", source))
 
     def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:
         """Those of ``names`` the file reads anywhere but as a lookup's default, also through

@@ -282,6 +282,7 @@ def _joined_secret_spans(
     lengths = [0]  # per bracket: the length of its chain's joined text so far
     previous_string = [False]
     encoders = [False]  # per bracket: the arguments of an encoder (`b64encode(b"admin:" b"…")`)
+    grouping = [False]  # per bracket: parentheses that group, no call's
     last = ""  # the token before
 
     def ended() -> Iterator[Tuple[int, int, str]]:
@@ -331,10 +332,19 @@ def _joined_secret_spans(
             # + "…").encode())`, `b64encode(bytes("admin:" + "…", "utf-8"))`)
             passes = before in ("(", ",", "bytes", "bytearray", "encode") and encoders[-1]
             encoders.append(string == "(" and (before.endswith(_ENCODERS) or passes))
+            grouping.append(string == "(" and not (before.isidentifier() or before in (")", "]")))
         elif kind == tokenize.OP and string in ")]}":
+            # (a string alone in parentheses is a piece of the chain around: `+ ("…") +`)
+            alone = levels[-1] if len(levels) > 1 and grouping[-1] and not joins[-1] else []
+            single = alone[0][0] if len(alone) == 1 and len(alone[0]) == 1 and alone[0][0].code_at else None
             yield from ended()
             if len(levels) > 1:
                 levels.pop(), joins.pop(), lengths.pop(), previous_string.pop(), encoders.pop()
+                grouping.pop()
+                outer = levels[-1][-1]
+                if single is not None and outer and outer[-1].code_at is None:
+                    lengths[-1] += single.length - outer[-1].length
+                    outer[-1] = _Piece(single.code_at, outer[-1].joined_at, single.length)
         elif not operand or operand[-1].code_at is not None:
             operand.append(piece(None, len(_VALUE)))  # a name, a number, `.`: a field in the joined text
     yield from ended()
@@ -686,11 +696,14 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     return not _shows_nothing(inner) and (bool(_verdict(frame, statement)) or nested_values)
 
 
+_GIVING_TEXT = frozenset({"", "bytes", "bytearray", "str.encode"})  # (calls that give their text on)
+
+
 def _encoder(frames: List[_Frame]) -> str:
     """The call a string is the argument of, through parentheses and the calls that give
     their argument (``b64encode(bytes("admin:…", "utf-8"))``, ``b64encode(("admin:…").encode())``)."""
     at = len(frames) - 1
-    while at > 1 and frames[at].callee in ("", "bytes", "bytearray") and frames[at].element == 0:
+    while at > 1 and frames[at].callee in _GIVING_TEXT and frames[at].element == 0:
         at -= 1
     return frames[at].callee
 

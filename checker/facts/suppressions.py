@@ -61,7 +61,12 @@ def parse_comment(comment: str) -> Optional[Parsed]:
         return (_shown(word + attached),), ""
     listed = _CODES.match(rest)
     if listed is not None:
-        codes = tuple(c.strip().upper() for c in listed.group(1).split(",") if c.strip())
+        # (words that are no code, `ignore[token 0123…]`, shown as written, masked and cut)
+        codes = tuple(
+            c.strip().upper() if _CODE_SHAPE.fullmatch(c.strip()) else _shown(c.strip())
+            for c in listed.group(1).split(",")
+            if c.strip()
+        )
         codes = codes or ("[]",)  # `ignore[]` names no code: it silences nothing (ARC002), never every code
         rest = rest[listed.end() :]
     else:
@@ -95,6 +100,7 @@ def _shown(text: str) -> str:
 
 
 _SHOWN_LENGTH, _READ_LENGTH = 40, 2_000
+_CODE_SHAPE = re.compile(r"[A-Za-z]+[0-9]*")  # a code or a prefix, in any case (`imp001`, `REQ`)
 _QUOTES = frozenset("\"'`<>")  # (and angle brackets, which Unicode calls math symbols)
 # brackets and quotes of any script: opening, closing, initial and final punctuation (a
 # fullwidth parenthesis, a guillemet)

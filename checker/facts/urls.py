@@ -596,8 +596,10 @@ _THEN_STRING = (
     r"""[ \t]*\+?(?:[ \t]*\\?[ \t]*(?:\#[^\n]*)?\r?\n){0,4}[ \t]*(?:\+[ \t]*)?(?:\(\s*)?[rRbBuUfF]{0,2}"""
 )
 # a scheme's token as the next string (`"Bearer " + "…"`, `"Bearer " "…"`)
+_GITHUB_TOKEN = r"(?:gh[pousr]_|github_pat_|[0-9a-f]{40})"  # (after GitHub's lower-case `token`)
 _JOINED_SCHEME_TOKEN = re.compile(
-    rf"""(\b(?:(?i:bearer|basic)|Token)[ \t]+(["']){_THEN_STRING}(["']))"""
+    rf"""(\b(?:(?i:bearer|basic)|Token|token(?=[ \t]+["']{_THEN_STRING}["']{_GITHUB_TOKEN}))"""
+    rf"""[ \t]+(["']){_THEN_STRING}(["']))"""
     r"""(?!\*\*\*)[A-Za-z0-9._~+/-]{8,}=*(?=\3)"""
 )
 # words of prose, not a token: lower-case words joined by marks ("validation/refresh",
@@ -697,6 +699,36 @@ def without_name_suffix(name: str) -> str:
 # a return's type or a class's header before its body, not a pair (`-> Token:`, `class CachedToken:`)
 _RETURN_ARROW = re.compile(r"->[ \t]*[\w.]*\Z|\bclass[ \t]+\Z")
 _TYPE = r"[A-Za-z_][\w.]{0,40}(?:\[[^\]\n]{0,60}\])?"
+# the first word of a description, not a value (`:param token: the token to refresh`)
+_PROSE_VALUES = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "if",
+        "when",
+        "whether",
+        "optional",
+        "required",
+        "str",
+        "string",
+        "bytes",
+        "none",
+        "bool",
+        "int",
+        "user",
+        "user's",
+        "used",
+        "to",
+        "for",
+        "of",
+        "any",
+        "its",
+        "your",
+    }
+)
 _TOKEN_TYPE = re.compile(r"Token(?:\.[A-Z]\w*)*:")
 _TYPE_BEFORE_VALUE = re.compile(rf"{_TYPE}(?:[ \t]*\|[ \t]*{_TYPE}){{0,4}}[ \t]*=(?!=)[ \t]*")
 
@@ -761,6 +793,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     word = placeholder
                 if word is None:
                     continue
+                if pair.group().rstrip().endswith(":") and word.group().lower() in _PROSE_VALUES:
+                    continue  # a docstring's parameter line, `password: The user's password.`
                 value_end, masked = word.end(), MASK
                 already = word is placeholder or text.startswith(MASK, start)
             # (a URL's parameter masked already, or a placeholder, is kept as it is; read once all the same)
@@ -835,7 +869,7 @@ def _masked_unless_placeholder(match: re.Match[str]) -> str:
 # (a user: `admin`, `me@example.com`, `{user}`; not a URI's scheme nor a header's name)
 _BASIC_USER = rf"""{NOT_A_USER}(?:\{{[^{{}}\s"']{{1,64}}\}}|[^"'\s:{{}}/]{{1,64}})"""
 _B64_CREDENTIALS = re.compile(
-    rf"""((?:b64encode|encodebytes)\(\s*(?:bytes\(\s*)?[rRbBuUfF]{{0,2}}(["']){_BASIC_USER}:)"""
+    rf"""((?:b64encode|encodebytes)\(\s*(?:(?:bytes|str\.encode)\(\s*)?[rRbBuUfF]{{0,2}}(["']){_BASIC_USER}:)"""
     r"""(?!\*\*\*|/|\d+\2)[^"'\s{}]{1,500}(?=\2)"""
 )
 # ... and Basic's user and password joined by `+`: `b64encode(b"admin:" + b"…")`

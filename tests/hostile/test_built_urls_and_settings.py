@@ -89,6 +89,29 @@ def make_fetcher():  # (run 98b/05: a closure passes the local of the function a
     return fetch
 
 
+def closures():  # (run 99b/02, 03, 09: through a local of the closure; two deep; a fallback)
+    base = "http://localhost:8022"  # CFG001
+    deep = "http://localhost:8023"  # CFG001
+    fallback = "http://localhost:8024"  # CFG004
+
+    def fetch():
+        endpoint = base + "/orders"
+        return httpx.get(endpoint), httpx.get(os.getenv("ORDERS_URL", fallback))
+
+    def middle():
+        def inner():
+            return httpx.get(deep + "/orders")
+
+        return inner
+
+    return fetch, middle
+
+
+def probe_word_first(job_id):  # (run 99b/01: an API's path after the head, joined)
+    base = "http://localhost:8025"  # CFG001
+    return httpx.get(f"{base}/status/{job_id}")
+
+
 def api_status(job_id):  # (run 98b/07: an API's path that starts as a probe's word is no probe)
     return httpx.get(f"http://localhost:8020/status/jobs/{job_id}")  # CFG001
 
@@ -158,6 +181,12 @@ async def wrapped_by_name(app, given):  # (run 97b/08, 09: a wrapped transport b
         await c.get("http://localhost/e")
     async with aiohttp.ClientSession(connector=UC(path="/var/run/docker.sock")) as s:
         return await s.get("http://localhost/info")
+
+
+def probe_through_a_local():  # (run 99b/06)
+    base = "http://localhost:8001"
+    url = base + "/health"
+    return httpx.get(url)
 
 
 def api_probe():

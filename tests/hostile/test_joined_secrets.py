@@ -82,6 +82,13 @@ from tests.hostile._project import project, run
             "u = f\"postgresql://app:{quote('kx@Jj5-Tail', safe='')}@db/app\"",
             'u = f"postgresql://app:***@db/app"',
         ),
+        # (run 99a: the lower-case scheme's token as a string of its own; `str.encode`; a piece in parentheses)
+        ('h = "token " + "ghp_abcdefghijklmnopqrstuvwxyz0123"', 'h = "token " + "***"'),
+        ('a = b64encode(str.encode("admin:S3cretPw"))', 'a = b64encode(str.encode("admin:***"))'),
+        (
+            'd = "postgresql://" + U + ":" + ("S3cretPw") + "@" + H',
+            'd = "postgresql://" + U + ":" + ("***") + "@" + H',
+        ),
         # (run 97a/06: a field holding the password as a literal, also one holding an "@")
         ("u = f\"postgresql://u:{quote_plus('S3cretPw')}@h/db\"", 'u = f"postgresql://u:***@h/db"'),
         ("u = f\"postgresql://u:{quote_plus('kx@jj5/g')}@h/db\"", 'u = f"postgresql://u:***@h/db"'),
@@ -107,6 +114,9 @@ def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
         'class CachedToken:\n    """Token cache entry.\n\n    Used by the client cache.\n    """',
         'STYLES = {Token: "#cccccc", Token.Keyword: "bold"}',
         'x = "the token expired"',
+        # (run 99a/04: a docstring's parameter lines are descriptions)
+        '"""Args:\n    password: The user\'s password.\n:param token: the token to refresh\n"""',
+        'x = f("a") + "b"',
         'URL = f"http://{HOST}:{PORT}"\nR = "redis://{host}:{port}/0"\n\n@app.get("/x")\ndef f(): pass',
         # (run 96a/07: a return's type then a docstring; a separator; an escape; prose after "basic")
         'def read(self) -> Token:\n    """Consume the next token."""',
@@ -212,6 +222,13 @@ def test_find_s_words_and_path_are_masked_as_one_text(tmp_path: Path) -> None:
     root = project(tmp_path, {"main.py": "x = 1\n"})
     result = cli(root, "find", "Bearer", "eyJhbGciOiJIUzI1NiJ9abcS3cretTok")
     assert result.returncode == 2 and "S3cret" not in result.stderr, result.stderr
+
+
+def test_arc002_masks_words_in_brackets_that_are_no_codes(tmp_path: Path) -> None:
+    """Run 99a/06: `ignore[token 0123…]` was quoted upper-cased, never masked nor cut."""
+    source = "x = 1  # archcheck: ignore[token 0123456789abcdef0123456789abcdef01234567]\n"
+    out = run(project(tmp_path, {"main.py": source}), "--no-cache").stdout.decode()
+    assert "ARC002" in out and "0123456789" not in out.lower(), out
 
 
 def test_arc002_reads_a_malformed_suppression_as_code(tmp_path: Path) -> None:
