@@ -454,7 +454,7 @@ def _probed_head(value: ast.expr) -> Optional[ast.expr]:
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         operands: List[ast.expr] = []
         todo: List[ast.expr] = [value]
-        while todo and len(operands) < _WIDE:
+        while todo and len(operands) < _CHAIN:
             node = todo.pop()
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
                 todo += [node.right, node.left]
@@ -463,11 +463,31 @@ def _probed_head(value: ast.expr) -> Optional[ast.expr]:
         head, after = operands[0], operands[1:]
     elif isinstance(value, ast.JoinedStr) and isinstance(next(iter(value.values), None), ast.FormattedValue):
         head, after = value.values[0].value, value.values[1:]  # type: ignore[attr-defined]
-    else:
-        return None
+    else:  # (a template's first field: `"%s/health" % base`, `"{}/health".format(base)`)
+        template, given = _template_head(value)
+        if template is None or given is None:
+            return None
+        head, after = given, [ast.Constant(template)]
     # (the whole path after the head, a value that is no string a field: `"/status/" + job_id`)
     text = "".join(literal(part) or "{_}" for part in after)
     return head if after and SELF_CHECK_PATH.match(text) is not None else None
+
+
+def _template_head(value: ast.expr) -> Tuple[Optional[str], Optional[ast.expr]]:
+    """(the rest of the template, the value given to its first field) of ``"%s/x" % url`` or
+    ``"{}/x".format(url)``; (None, None) for other values."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        text = literal(value.left) or ""
+        given = (
+            value.right.elts[0] if isinstance(value.right, ast.Tuple) and value.right.elts else value.right
+        )
+        return (text[2:], given) if text.startswith("%s") else (None, None)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format":
+        text = literal(value.func.value) or ""
+        field = next((f for f in ("{}", "{0}") if text.startswith(f)), None)
+        if field is not None and value.args:
+            return text[len(field) :], value.args[0]
+    return None, None
 
 
 def _field_strings(value: ast.expr) -> List[ast.expr]:
@@ -506,16 +526,10 @@ def _url_head(value: ast.expr) -> Optional[ast.Name]:
     for _ in range(_CHAIN):
         if isinstance(value, ast.Name):
             return value
+        given = _template_head(value)[1]
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
             value = value.left
-        elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
-            given = (
-                value.right.elts[0]
-                if isinstance(value.right, ast.Tuple) and value.right.elts
-                else value.right
-            )
-            if not (literal(value.left) or "").startswith("%s"):
-                return None
+        elif given is not None:
             value = given
         elif (
             isinstance(value, ast.Call)
@@ -524,14 +538,6 @@ def _url_head(value: ast.expr) -> Optional[ast.Name]:
         ):
             value = value.func.value
         elif isinstance(value, ast.Call) and dotted(value.func) == "str" and len(value.args) == 1:
-            value = value.args[0]
-        elif (
-            isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Attribute)
-            and value.func.attr == "format"
-        ):
-            if not value.args or not (literal(value.func.value) or "").startswith(("{}", "{0}")):
-                return None
             value = value.args[0]
         else:
             first = value.values[0] if isinstance(value, ast.JoinedStr) and value.values else None
@@ -571,6 +577,9 @@ def _scope_clients(scope: ast.AST, aliases: Mapping[str, str]) -> _ScopeClients:
             bindings += [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             other.update(node.names)  # (bound elsewhere too)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is not scope:
+            # (a nested function's `nonlocal client` may rebind it to another client)
+            other.update(n for s in ast.walk(node) if isinstance(s, ast.Nonlocal) for n in s.names)
         elif isinstance(node, ast.stmt):
             other.update(rebound_names(node))
         pairs += [(name, value) for target, value in bindings if (name := dotted(target)) is not None]

@@ -153,7 +153,8 @@ def _sealed(node: ast.ClassDef) -> bool:
         if isinstance(n, ast.Attribute) and n.attr == "__new__"
     ]
     if constructors.get("__new__"):  # (its own `__new__` raises: only a base's builds it)
-        return not any(isinstance(c.value, ast.Call) or dotted(c.value) == "object" for c in calls)
+        bases = {"object", *(b for b in map(dotted, node.bases) if b)}
+        return not any(isinstance(c.value, ast.Call) or dotted(c.value) in bases for c in calls)
     return not calls
 
 

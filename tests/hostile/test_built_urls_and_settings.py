@@ -112,6 +112,17 @@ def probe_word_first(job_id):  # (run 99b/01: an API's path after the head, join
     return httpx.get(f"{base}/status/{job_id}")
 
 
+def swapped(app):  # (run 99b/12: a nested function's `nonlocal` rebinds the client)
+    client = httpx.Client(transport=httpx.ASGITransport(app=app))
+
+    def swap():
+        nonlocal client
+        client = httpx.Client()
+
+    swap()
+    return client.get("http://localhost:8026/info")  # CFG001
+
+
 def api_status(job_id):  # (run 98b/07: an API's path that starts as a probe's word is no probe)
     return httpx.get(f"http://localhost:8020/status/jobs/{job_id}")  # CFG001
 
@@ -181,6 +192,11 @@ async def wrapped_by_name(app, given):  # (run 97b/08, 09: a wrapped transport b
         await c.get("http://localhost/e")
     async with aiohttp.ClientSession(connector=UC(path="/var/run/docker.sock")) as s:
         return await s.get("http://localhost/info")
+
+
+def probe_templates():  # (run 99b/11: a probe built by `%` or `.format`)
+    base = "http://localhost:8009"
+    return httpx.get("%s/health" % base), httpx.get("{}/health".format(base))
 
 
 def probe_through_a_local():  # (run 99b/06)
@@ -300,3 +316,17 @@ def test_a_guard_is_read_by_the_constructor_that_runs(tmp_path: Path, guard: str
     }
     found = [f for f in findings(project(tmp_path, files)) if f[0] == "SSOT003"]
     assert bool(found) == reported, found
+
+
+def test_a_class_built_through_its_named_base_s_new_is_no_guard(tmp_path: Path) -> None:
+    """Run 99b/04: ``Singleton.__new__(cls)`` builds it past its own raising ``__new__``."""
+    code = (
+        "class Singleton:\n    pass\n\n\nclass DatabaseManager(Singleton):\n"
+        "    def __new__(cls, *a):\n        raise RuntimeError('use instance()')\n\n"
+        "    @classmethod\n    def instance(cls):\n        return Singleton.__new__(cls)\n\n"
+        "    def connect(self):\n        return 1\n\n    def execute(self, sql):\n        return sql\n\n\n"
+        "class DatabaseConnectionManager:\n    def connect(self):\n        return 2\n\n"
+        "    def execute(self, sql):\n        return sql\n"
+    )
+    found = [f for f in findings(project(tmp_path, {"managers.py": code})) if f[0] == "SSOT003"]
+    assert len(found) == 2, found
