@@ -519,6 +519,14 @@ _SCHEMA_FIELDS = frozenset({"schema_extra", "json_schema_extra", "model_config"}
 _CHAIN = 10_000  # steps `_url_head` takes at most (each `+`, tidying call or template one)
 
 
+_URL_BUILDERS = frozenset({"urllib.parse.urljoin", "httpx.URL", "yarl.URL", "furl.furl"})
+
+
+def _builds_url(name: str) -> bool:
+    """Does a call of this name build a URL from its first argument (``urljoin``, ``httpx.URL``)?"""
+    return name in _URL_BUILDERS or name in ("urljoin", "URL")
+
+
 def _url_head(value: ast.expr) -> Optional[ast.Name]:
     """The name a URL is built from, where it comes first: ``url``, ``url + "/orders"``,
     ``f"{url}/health"``, tidied (``url.rstrip("/")``, ``str(url)``), or a template's first
@@ -539,6 +547,10 @@ def _url_head(value: ast.expr) -> Optional[ast.Name]:
             value = value.func.value
         elif isinstance(value, ast.Call) and dotted(value.func) == "str" and len(value.args) == 1:
             value = value.args[0]
+        elif isinstance(value, ast.Call) and value.args and _builds_url(call_chain(value.func)):
+            value = value.args[0]  # `urljoin(base, path)`
+        elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
+            value = value.left  # yarl's `URL(base) / "orders"`
         else:
             first = value.values[0] if isinstance(value, ast.JoinedStr) and value.values else None
             if not isinstance(first, ast.FormattedValue):
@@ -1081,6 +1093,9 @@ class _Gatherer:
             children.append((func.value, use))
         elif isinstance(func, ast.Name) and func.id == "str" and len(call.args) == 1 and not call.keywords:
             return [(func, none), (call.args[0], use)]  # str("http://…") is the string
+        elif call.args and _builds_url(self.qualified(func) or call_chain(func)):
+            # `urljoin("http://…", path)`, `httpx.URL("http://…")`: the URL is the first argument's
+            return [(func, none), (call.args[0], use), *((a, none) for a in [*call.args[1:], *call.keywords])]
         else:
             children.append((func, none))
         read = self.fallback(call)
@@ -1092,9 +1107,11 @@ class _Gatherer:
         last = (meant or call_chain(func)).rsplit(".", 1)[-1]
         method = isinstance(func, ast.Attribute) or (meant is not None and "." in meant)  # `requests.get`
         positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+        template = isinstance(func, ast.Attribute) and func.attr == "format"
         for position, value in enumerate(positional):
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
-            children.append((value, argument))
+            # (a template's fields are the URL's parts, as `%`'s are: `"http://{}".format("localhost")`)
+            children.append((value, use if template and read is None else argument))
         for kw in call.keywords:
             if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
                 self._database_url(kw.value)

@@ -14,6 +14,7 @@ from tests.hostile._project import findings, project, unscreened_agree
 
 FLAGGED = """\
 import os
+from urllib.parse import urljoin
 import httpx
 from kombu import Connection
 
@@ -121,6 +122,14 @@ def swapped(app):  # (run 99b/12: a nested function's `nonlocal` rebinds the cli
 
     swap()
     return client.get("http://localhost:8026/info")  # CFG001
+
+
+def built_by_calls(base_path):  # (run 99b/10: `urljoin`, URL wrappers, a template's fields)
+    return (
+        httpx.get(urljoin("http://localhost:8027", "/orders")),  # CFG001
+        httpx.Client(base_url=httpx.URL("http://localhost:8028")),  # CFG001
+        httpx.get("http://{}:{}/orders".format("localhost", 8000)),  # CFG001
+    )
 
 
 def api_status(job_id):  # (run 98b/07: an API's path that starts as a probe's word is no probe)
