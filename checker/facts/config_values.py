@@ -534,10 +534,9 @@ def _url_head(value: ast.expr) -> Optional[ast.Name]:
     for _ in range(_CHAIN):
         if isinstance(value, ast.Name):
             return value
-        given = _template_head(value)[1]
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
             value = value.left
-        elif given is not None:
+        elif (given := _template_head(value)[1]) is not None:
             value = given
         elif (
             isinstance(value, ast.Call)
