@@ -26,7 +26,20 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union
+from typing import (
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Union,
+)
 
 from archcheck.facts.literals import needs_one_of
 from archcheck.facts.loops import is_main_guard
@@ -246,6 +259,8 @@ _OWN_SIDE = re.compile(r"(?i)(?:local|source|src|bind)_?(?:address|addr|host|ip)
 _CARRIED = frozenset({"headers", "cookies"})
 # (not a set: no client connects to a set of hosts; `LOCAL_HOSTS = {"localhost"}` is to test against)
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Starred, ast.BinOp)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_Comprehension = Union[ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp]
 
 TARGET, LOCAL, NONE = "target", "local", "none"
 _WIDE = 8  # children of a node beyond which each is screened by its lines on its own
@@ -338,6 +353,9 @@ class _Use(NamedTuple):
     label: str = ""  # the name the value is stored or passed under
     frame: int = 0  # the function or class body whose code this is (``_Gatherer.frames``; 0: the module's)
     tested: bool = False  # a module constant its file only tests against: a target if imported elsewhere
+    # names a lambda's parameters or a comprehension's targets bind around this code: none of
+    # them is the function's local (`lambda base: httpx.get(base + "/x")`)
+    shadowed: FrozenSet[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -938,9 +956,29 @@ class _Gatherer:
             return [(node.value, none), (node.slice, none)]
         if isinstance(node, _TRANSPARENT):
             return [(child, use) for child in child_nodes(node)]
+        if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
+            return self._shadowing(node, none)
         if isinstance(node, ast.stmt):  # other statements: their bodies keep the scope
             return [(child, none) for child in child_nodes(node)]
         return [(child, none) for child in child_nodes(node)]  # comparisons, returns, lambdas…
+
+    @staticmethod
+    def _shadowing(node: Union[ast.Lambda, _Comprehension], none: _Use) -> List[Tuple[ast.AST, _Use]]:
+        """A lambda's or comprehension's children: its parameters' defaults, or its first
+        iterable, read around it; the rest read with the names it binds ``shadowed``."""
+        if isinstance(node, ast.Lambda):
+            names = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+            return [(node.args, none), (node.body, none._replace(shadowed=none.shadowed | names))]
+        generators = node.generators
+        stored = (n.id for g in generators for n in ast.walk(g.target) if isinstance(n, ast.Name))
+        inside = none._replace(shadowed=none.shadowed.union(stored))
+        elements = [c for c in child_nodes(node) if not isinstance(c, ast.comprehension)]
+        children: List[Tuple[ast.AST, _Use]] = [(e, inside) for e in elements]
+        for position, generator in enumerate(generators):
+            # (the first iterable is evaluated around the comprehension)
+            children.append((generator.iter, none if position == 0 else inside))
+            children += [(n, inside) for n in (generator.target, *generator.ifs)]
+        return children
 
     def _is_settings(self, node: ast.ClassDef) -> bool:
         """A configuration class (``*Settings``, ``*Config``), by name, base, or a base of this file.
@@ -1070,16 +1108,24 @@ class _Gatherer:
                 # `endpoint = base + "/orders"`: made of base (not where it stands for a read,
                 # `base = os.getenv("X", base)` before)
                 head = _url_head(node.value)
-                made_of = head is not None and head.id != local and id(head) not in self.read_alias
-                if local is not None and head is not None and made_of:
-                    source = (self._binding_function(none, head.id), head.id)  # (a closure's: the outer's)
+                owner = None
+                if (
+                    local is not None
+                    and head is not None
+                    and head.id != local
+                    and id(head) not in self.read_alias
+                ):
+                    owner = self._binding_function(none, head.id)
+                if local is not None and head is not None and owner is not None:
+                    source = (owner, head.id)  # (a closure's: the outer's)
                     if isinstance(_probed_head(node.value), ast.Name):  # `url = base + "/health"`
                         self.probe_sources[(none.function, local)] = source
                     else:
                         self.derived.setdefault((none.function, local), set()).add(source)
         head = _url_head(node.value) if use.kind == TARGET and none.function else None
-        if head is not None and id(head) not in self.read_alias:  # `os.environ["X"] = url`, `self.x = url`
-            self.passed.setdefault((self._binding_function(none, head.id), head.id), "")
+        owner = self._binding_function(none, head.id) if head is not None else None
+        if head is not None and owner is not None and id(head) not in self.read_alias:
+            self.passed.setdefault((owner, head.id), "")  # `os.environ["X"] = url`, `self.x = url`
         return [*children, (node.value, use)]
 
     def _call(self, call: ast.Call, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
@@ -1172,9 +1218,10 @@ class _Gatherer:
         # (so does one the value starts with: `url + "/orders"`, `f"{url}/health"`)
         head = _url_head(value)
         if kind == TARGET and head is not None and inner.function and id(head) not in self.read_alias:
-            passed = (self._binding_function(inner, head.id), head.id)
-            connected = f"{last}_{keyword}" if keyword in _HOST_KEYWORDS and connects else ""
-            self.passed[passed] = self.passed.get(passed) or connected
+            owner = self._binding_function(inner, head.id)
+            if owner is not None:
+                connected = f"{last}_{keyword}" if keyword in _HOST_KEYWORDS and connects else ""
+                self.passed[(owner, head.id)] = self.passed.get((owner, head.id)) or connected
         if keyword in _HOST_KEYWORDS and connects:
             keyword = f"{last}_{keyword}"  # a client's `host=` is where it connects, not the service's own
         return inner._replace(kind=kind, named=named, label=keyword or "")
@@ -1194,13 +1241,15 @@ class _Gatherer:
         judged by the URL it holds: ``probes``)? Asked of targets only: it reads the function."""
         # (the function's names bound once matter only for a transport or connector)
         given = any(k.arg in ("transport", "connector") for k in call.keywords)
-        if _in_process(call, self._scope_of(inner.frame).bound if given else {}, self.aliases):
+        if _in_process(call, self._bound_around(inner) if given else {}, self.aliases):
             return True
-        if method and self._local_client(call.func, inner.frame):
+        if method and self._local_client(call.func, inner):
             return True
         head = _probed_head(value)
         if isinstance(head, ast.Name) and inner.function and id(head) not in self.read_alias:
-            self.probes.add((self._binding_function(inner, head.id), head.id))
+            owner = self._binding_function(inner, head.id)
+            if owner is not None:
+                self.probes.add((owner, head.id))
             return True
         text = literal(head) if head is not None else None
         return text is not None and any(is_loopback(host) for _, host in urls(text))
@@ -1213,9 +1262,12 @@ class _Gatherer:
                 return True
         return False
 
-    def _binding_function(self, use: _Use, name: str) -> int:
+    def _binding_function(self, use: _Use, name: str) -> Optional[int]:
         """The function whose local ``name`` is, where ``use``'s code reads it: its own, or the
-        nearest function around it that binds it (a closure's: `def poll(): httpx.get(url)`)."""
+        nearest function around it that binds it (a closure's: `def poll(): httpx.get(url)`);
+        None for a lambda's parameter or a comprehension's target there, no function's local."""
+        if name in use.shadowed:
+            return None
         frame = use.frame
         while frame:
             node, around = self.frames[frame]
@@ -1240,12 +1292,29 @@ class _Gatherer:
                     self.passed[source] = client
                     todo.append((source, client))
 
-    def _local_client(self, func: ast.expr, frame: int) -> bool:
+    def _bound_around(self, use: _Use) -> Dict[str, ast.expr]:
+        """``_ScopeClients.bound`` as ``use``'s code sees it: the function's own, then those of
+        the functions around it for names it does not bind (a closure's `transport=transport`),
+        less a lambda's or comprehension's names."""
+        bound: Dict[str, ast.expr] = {}
+        hidden = set(use.shadowed)
+        frame = use.frame
+        while frame:
+            scope = self._scope_of(frame)
+            bound.update((n, v) for n, v in scope.bound.items() if n not in hidden and n not in bound)
+            hidden |= scope.names
+            frame = self.frames[frame][1]
+        return bound
+
+    def _local_client(self, func: ast.expr, use: _Use) -> bool:
         """Is ``func`` a method of a client ``_ScopeClients`` finds: a name of the function
         whose code this is, or ``self.x`` of its class?"""
         receiver = dotted(func.value) if isinstance(func, ast.Attribute) else None
+        frame = use.frame
         if receiver is None or not frame or receiver.split(".", 1)[0] in self.aliases:
             return False  # (`httpx.get(…)`: a module's function, no client's)
+        if receiver.split(".", 1)[0] in use.shadowed:
+            return False  # (a lambda's parameter: a client of unknown kind)
         if receiver.startswith("self."):  # (the class around the method, through its closures)
             around = self.frames[frame][1]
             while around and not isinstance(self.frames[around][0], ast.ClassDef):
@@ -1753,10 +1822,12 @@ class _Gatherer:
             if item is not None and self._module_name(item.split("[", 1)[0], use.frame):
                 self.default_names.setdefault(item, (literal(key) or "", source))
             return
+        owner = self._binding_function(use, default.id)  # (a closure's: the function around it)
+        if owner is None:
+            return  # (a lambda's parameter or a comprehension's target)
         if self._module_name(default.id, use.frame):
             self.default_names.setdefault(default.id, (literal(key) or "", source))
         elif use.function:  # (a local of this function's, if it is one: see ``kept``)
-            owner = self._binding_function(use, default.id)  # (a closure's: the function around it)
             self.local_defaults.setdefault((owner, default.id), (literal(key) or "", source))
 
     def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:

@@ -585,7 +585,9 @@ _PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
 _BEARER = re.compile(
     # (a dot counts as a mark only inside it: "basic authentication." ends a sentence)
     # (GitHub's `Authorization: token ghp_…`, lower case, with its token's shape)
-    r"\b((?i:bearer|basic)[ \t]+|Token[ \t]+|token[ \t]+(?=gh[pousr]_|github_pat_|[0-9a-f]{40}\b))"
+    # (the separator a space, a tab, or a tab escaped in a string: `"Bearer\t…"`)
+    r"\b((?i:bearer|basic)(?:[ \t]|\\t)+|Token(?:[ \t]|\\t)+"
+    r"|token(?:[ \t]|\\t)+(?=gh[pousr]_|github_pat_|[0-9a-f]{40}\b))"
     r"(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
 )
@@ -1014,7 +1016,8 @@ def _mask_text(text: str, depth: int) -> str:
 
 
 # (a user holds no "[": `http://[::1]:8080/users/@me` is an IPv6 host, not the user "[")
-_CREDENTIALS_START = re.compile(r"://[^\s:@/'\"\[\]]*:")
+# (or a field's call holding quotes, `{quote('admin')}:`)
+_CREDENTIALS_START = re.compile(r"://(?:[^\s:@/'\"\[\]]*|\{[^{}\n:@/]{1,200}\}):")
 # `host:8000/`: a port, or a password starting with digits (SQLAlchemy reads `123/pw` up to the
 # "@"): a password only up to an "@" on its own line
 _PORT = re.compile(r"\d{1,5}(?:[/?#\s'\",;]|$)")  # (`,`: libpq's hosts, `;`: SQL Server's options)
@@ -1033,6 +1036,11 @@ _TRAILING_COMMENT = re.compile(r"#[^\n]*")
 
 
 _QUOTED_IN = re.compile(r"""['"]""")
+# a field quoting a name for a URL, its only literals the quoting's options: `{quote(pw, safe='')}@`
+_QUOTING_CALL = re.compile(
+    r"""\{[\w.]{1,100}\([\w. ]{1,100}"""
+    r"""(?:,[ ]*(?:safe|encoding|errors)[ ]*=[ ]*(["'])[^"'\n]{0,40}\1[ ]*)*\)\}@"""
+)
 
 
 def _port_at(text: str, at: int) -> bool:
@@ -1078,6 +1086,8 @@ def _mask_split_passwords(text: str) -> str:
         field = _PLACEHOLDER.match(text, begin)
         if field is not None and text.startswith("@", field.end()) and not _QUOTED_IN.search(field.group()):
             continue  # (`{user}:{password}@`: a URL built from fields, nothing written)
+        if _QUOTING_CALL.match(text, begin):
+            continue  # (`{quote(password, safe='')}@`: a name quoted, nothing written)
         after = begin + len(MASK) + 1
         if text.startswith(MASK + "@", begin):
             # a version-control URL's "@" after the path of a host named with a dot is its

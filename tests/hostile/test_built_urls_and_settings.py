@@ -132,6 +132,28 @@ def built_by_calls(base_path):  # (run 99b/10: `urljoin`, URL wrappers, a templa
     )
 
 
+def shadowing_lambda():  # (run 99b/05: a lambda's parameter or a comprehension's target is no local)
+    base = "http://localhost:8029"  # CFG001
+    fetch = lambda base: httpx.get(base + "/orders")
+    urls = [os.environ["A_URL"]]
+    return [httpx.get(base + "/x") for base in urls], fetch, [httpx.get(base + u) for u in urls]
+
+
+def closure_transport():  # (run 99b/07: a network transport bound in the function around)
+    transport = httpx.AsyncHTTPTransport(retries=3)
+
+    def make():
+        return httpx.AsyncClient(transport=transport, base_url="http://localhost:8030")  # CFG001
+
+    return make
+
+
+def lambda_client(app):  # (a lambda's `client` is not the in-process one around it)
+    client = TestClient(app)
+    call = lambda client: client.get("http://localhost:8031/info")  # CFG001
+    return call(httpx.Client()), client.get("http://localhost/info")
+
+
 def api_status(job_id):  # (run 98b/07: an API's path that starts as a probe's word is no probe)
     return httpx.get(f"http://localhost:8020/status/jobs/{job_id}")  # CFG001
 
@@ -201,6 +223,16 @@ async def wrapped_by_name(app, given):  # (run 97b/08, 09: a wrapped transport b
         await c.get("http://localhost/e")
     async with aiohttp.ClientSession(connector=UC(path="/var/run/docker.sock")) as s:
         return await s.get("http://localhost/info")
+
+
+def shadowed_by_lambdas(urls):  # (run 99b/05)
+    base = "http://localhost:8003"
+    fetch = lambda base: httpx.get(base + "/orders")
+
+    def fetch_all():
+        return [httpx.get(base + "/x") for base in urls], {b: httpx.get(b) for b in urls}
+
+    return base, fetch, fetch_all
 
 
 def probe_templates():  # (run 99b/11: a probe built by `%` or `.format`)

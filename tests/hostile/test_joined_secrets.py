@@ -92,6 +92,14 @@ from tests.hostile._project import project, run
         # (run 97a/06: a field holding the password as a literal, also one holding an "@")
         ("u = f\"postgresql://u:{quote_plus('S3cretPw')}@h/db\"", 'u = f"postgresql://u:***@h/db"'),
         ("u = f\"postgresql://u:{quote_plus('kx@jj5/g')}@h/db\"", 'u = f"postgresql://u:***@h/db"'),
+        # (run 99a/03: the user a field's literal too, the password's field with more arguments)
+        (
+            "u = f\"postgresql://{quote('admin')}:{quote('S3cretPw', safe='')}@db/app\"",
+            "u = f\"postgresql://{quote('admin')}:***@db/app\"",
+        ),
+        # (run 99a/01: a scheme's separator a tab escaped in the string)
+        ('h = "Bearer\\tabcDEF1234567890xyz"', 'h = "Bearer\\t***"'),
+        ('h = "token\\tghp_abcdefghijklmnopqrstuvwxyz0123"', 'h = "token\\t***"'),
     ],
 )
 def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
@@ -129,6 +137,9 @@ def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
         'raise Unauthorized("Bearer token_expired_for_user_x")',
         'x = "Token " + "TOKEN_EXPIRED"',
         'x = "a" + b + "c"',
+        # (a name quoted for a URL, its only literals the quoting's options)
+        "u = f\"postgresql://{quote(user)}:{quote(password, safe='')}@db/app\"",
+        'x = "Bearer\\ttoken_expired"',
     ],
 )
 def test_what_joined_strings_do_not_hide_stays_as_written(code: str) -> None:
