@@ -30,6 +30,7 @@ from archcheck.facts.urls import (
     has_word,
     is_placeholder,
     mask_credentials,
+    masked_lines,
     only_placeholders,
     without_name_suffix,
 )
@@ -418,12 +419,12 @@ def _masked_pieces(operands: List[List[_Piece]], text: str, encoded: bool) -> It
             begin, end = max(low, piece.joined_at), min(high, piece.joined_at + piece.length)
             if begin < end:
                 start, stop = piece.code_at + begin - piece.joined_at, piece.code_at + end - piece.joined_at
-                yield start, stop, re.sub(r"[^\r\n]+", MASK, text[start:stop])
+                yield start, stop, masked_lines(text[start:stop])
 
 
 def _masked_string(literal: str) -> str:
     opening, inner, closing = _split_literal(literal)
-    return opening + re.sub(r"[^\r\n]+", MASK, inner) + closing
+    return opening + masked_lines(inner) + closing
 
 
 def _secret_spans(

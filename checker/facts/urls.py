@@ -380,6 +380,14 @@ _TOKEN_USER_PASSWORDS = frozenset({"", "x-oauth-basic"})
 _NESTING = 3  # percent-encoded URLs inside URLs are decoded this deep
 
 
+_LINE_TEXT = re.compile(r"[^\r\n]+")
+
+
+def masked_lines(text: str) -> str:
+    """Each line of ``text`` masked, its line ends kept (a `--diff` line stays its file's)."""
+    return _LINE_TEXT.sub(MASK, text)
+
+
 def mask_credentials(text: str, prose: bool = False) -> str:
     """``text`` with the credentials of every URL in it replaced by ``***``.
 
@@ -898,7 +906,7 @@ def _masked_strings(
         wordless = not has_word(body) and text.startswith(".", end)
         kept = kept or (closed and (wordless or only_placeholders(body)))
         if not kept and not text.startswith(MASK, inner[0]):
-            shown = re.sub(r"[^\r\n]+", MASK, body) if "\n" in body or "\r" in body else MASK
+            shown = masked_lines(body) or MASK
             found.append((start, end, f"{quote}{shown}{quote if closed else ''}"))
         following = _NEXT_STRING.match(text, end) if closed else None
         if following is None or (around and text.startswith(around, following.end())):
