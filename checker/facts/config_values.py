@@ -954,6 +954,8 @@ class _Gatherer:
         if isinstance(node, ast.Subscript):
             self._environ_read(node)
             return [(node.value, none), (node.slice, none)]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and use.kind == TARGET:
+            return _joined_parts(node, use, none)
         if isinstance(node, _TRANSPARENT):
             return [(child, use) for child in child_nodes(node)]
         if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
@@ -2099,6 +2101,26 @@ def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:
                     if inner is not first and isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
                         found.add(id(inner))
     return found
+
+
+def _joined_parts(node: ast.BinOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+    """The operands of a `+` chain given as a target, each used as the whole is but a value
+    after a query's `key=`: a URL carried in another's query, `AUTH_URL + "/login?next=" +
+    "http://localhost:3000/cb"`, is where the other service sends people, not a target."""
+    operands: List[ast.expr] = [node.right]
+    left = node.left
+    while isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add):
+        operands.append(left.right)
+        left = left.left
+    operands.append(left)
+    children: List[Tuple[ast.AST, _Use]] = []
+    query = value = False  # (inside a query; right after a `key=` in it)
+    for operand in reversed(operands):
+        children.append((operand, none if value else use))
+        text = static_text(operand)
+        query = query or (text is not None and "?" in text)
+        value = query and text is not None and text.endswith("=")
+    return children
 
 
 def _last_name(call: ast.Call) -> str:

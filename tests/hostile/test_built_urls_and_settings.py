@@ -235,6 +235,13 @@ def shadowed_by_lambdas(urls):  # (run 99b/05)
     return base, fetch, fetch_all
 
 
+def carried_when_joined(auth_url):  # (run 98b/06: a URL carried in a query joined by `+`)
+    return (
+        httpx.get(auth_url + "/login?redirect_uri=" + "http://localhost:3000/cb"),
+        httpx.get(f"{auth_url}/login?next=" + "http://localhost:3000/cb"),
+    )
+
+
 def probe_templates():  # (run 99b/11: a probe built by `%` or `.format`)
     base = "http://localhost:8009"
     return httpx.get("%s/health" % base), httpx.get("{}/health".format(base))
