@@ -844,6 +844,7 @@ class _Gatherer:
                     isinstance(node, ast.stmt)
                     and use.function not in self.released
                     and not self.marks.covers(node)
+                    and not (use.frame == 0 and self._uses_a_read(node))
                 ):
                     if use.function:
                         self.deferred.setdefault(use.function, []).append((node, use))
@@ -898,6 +899,14 @@ class _Gatherer:
             tuple(sorted(self.env_reads, key=key)),
             tuple(sorted(self.database_urls, key=key)),
         )
+
+    def _uses_a_read(self, statement: ast.stmt) -> bool:
+        """Does a module statement the screen passes over use a name bound to a configuration
+        read, or assign its fallback (``if not URL: URL = LOCAL_URL``, ``URL = LOCAL if not URL
+        else URL``)? Its fallback may be a constant of the module's."""
+        if not (self.read_alias or self.handled) or isinstance(statement, SCOPES):
+            return False
+        return any(id(n) in self.read_alias or id(n) in self.handled for n in ast.walk(statement))
 
     def _may_hold(self, node: ast.AST, use: _Use) -> bool:
         """Can this part of a big statement hold a fact worth recording? Only if it spans a

@@ -265,6 +265,18 @@ def probes():
 EXAMPLE_URL = os.getenv("EXAMPLE_URL", "http://localhost:8000")
 """
 
+MODULE_FALLBACKS = """\
+import os
+
+LOCAL_URL = "http://localhost:8000"  # CFG004 (run 96b/17: the module's `if not X: X = LOCAL`)
+URL = os.getenv("X_URL")
+if not URL:
+    URL = LOCAL_URL
+LOCAL2 = "http://localhost:8001"  # CFG004 (and the conditional)
+URL2 = os.getenv("Y_URL")
+URL2 = LOCAL2 if not URL2 else URL2
+"""
+
 SETTINGS = """\
 from pydantic import Field
 from app.base import AppBase
@@ -278,7 +290,13 @@ class Urls(AppBase):
 
 
 @pytest.mark.parametrize(
-    ("name", "text"), [("built.py", FLAGGED), ("clients.py", NOT_FLAGGED), ("urls.py", SETTINGS)]
+    ("name", "text"),
+    [
+        ("built.py", FLAGGED),
+        ("clients.py", NOT_FLAGGED),
+        ("urls.py", SETTINGS),
+        ("module.py", MODULE_FALLBACKS),
+    ],
 )
 def test_urls_built_from_locals_and_settings_constants(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str
