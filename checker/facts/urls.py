@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 import fnmatch
 import functools
+import io
 import ipaddress
 import re
 import socket
+import tokenize
 import urllib.parse
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -388,7 +390,7 @@ def masked_lines(text: str) -> str:
     return _LINE_TEXT.sub(MASK, text)
 
 
-def mask_credentials(text: str, prose: bool = False) -> str:
+def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
     """``text`` with the credentials of every URL in it replaced by ``***``.
 
     Each URL is read by ``urllib.parse``: the password of its userinfo (all of the
@@ -404,9 +406,10 @@ def mask_credentials(text: str, prose: bool = False) -> str:
     (a docstring, a setting's value: ``host=db password=***``); code that names a
     variable (``connect(password=pw)``, ``sorted(items, key=len)``) stays as written, so a
     ``--diff`` still applies. A bearer token is masked too. Everything else is left exactly
-    as written.
+    as written. ``code``: ``text`` is Python whose strings ``masked_code`` masked already, so
+    code joining a URL's pieces (`"…admin:" + os.environ["DB_PW"] + "@db"`) shows nothing.
     """
-    masked = _mask_pairs(_mask_text(text, _NESTING), prose)
+    masked = _mask_pairs(_mask_text(text, _NESTING, code), prose)
     if ":/" in masked:  # a URL a path joined into one slash (`postgresql:/app:…@db`): no URL
         masked = _PATH_DSN.sub(lambda m: m.group(1) + MASK, masked)
     return masked
@@ -560,6 +563,9 @@ def _code_value(text: str, start: int) -> Optional[int]:
 # the string there, as a string of one line is read)
 _QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|\\(?=\n|\Z)|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
 _UNQUOTED = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")  # an unquoted value: a word
+# a function or mapping of code, called or indexed right after a pair's `=` (`os.getenv(`,
+# `get_password(`): lower-case words joined by "." or "_", no digit (`s3cret(1)` stays a value)
+_CODE_NAME = re.compile(r"[a-z]+(?:[._][a-z]+)+")
 # a value that is a placeholder, not a secret: `%s`, `%(password)s`, `{}`, `{0}`, `$DB_PASSWORD`,
 # `${TOKEN}` (a logging call's `"token: %s"`, a template): masked, a `--diff` would not apply
 _PLACEHOLDER = re.compile(
@@ -805,6 +811,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     continue
                 if pair.group().rstrip().endswith(":") and word.group().lower() in _PROSE_VALUES:
                     continue  # a docstring's parameter line, `password: The user's password.`
+                if word is not placeholder and _CODE_NAME.fullmatch(word.group()) and text[word.end() :][:1] in "([":
+                    continue  # code quoted in a docstring, `password = os.environ["DB_PASSWORD"]`
                 value_end, masked = word.end(), MASK
                 already = word is placeholder or text.startswith(MASK, start)
             # (a URL's parameter masked already, or a placeholder, is kept as it is; read once all the same)
@@ -1011,7 +1019,7 @@ class _QuoteState:
         return self.quote
 
 
-def _mask_text(text: str, depth: int) -> str:
+def _mask_text(text: str, depth: int, code: bool = False) -> str:
     if "://" not in text:
         return text
     masked = _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0), depth), text)
@@ -1020,7 +1028,7 @@ def _mask_text(text: str, depth: int) -> str:
     # a password that holds "/", whitespace or a quote (SQLAlchemy reads up to the last "@"),
     # which ends the URL for urllib or for the text around it: up to the last "@" of its stretch
     # (a later "@" in the message is masked over too: more hidden, nothing shown)
-    return _mask_split_passwords(masked)
+    return _mask_split_passwords(masked, code)
 
 
 # (a user holds no "[": `http://[::1]:8080/users/@me` is an IPv6 host, not the user "[")
@@ -1041,6 +1049,35 @@ def _masked_already(spanned: str) -> bool:
 
 
 _TRAILING_COMMENT = re.compile(r"#[^\n]*")
+
+
+def _code_between(text: str, begin: int) -> bool:
+    """In Python code, is what follows a URL's ``user:`` at ``begin`` code joining its string
+    to one starting with the "@" (`" + os.environ["DB_PW"] + "@`), with no string in the code
+    but a mask or a variable's name looked up (`["DB_PW"]`, `("DB_PW")`)? The code reading
+    masked what the strings joined hide; the code shows nothing."""
+    joined = _JOINING_CODE.match(text, begin)
+    if joined is None:
+        return False
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(joined.group(2)).readline))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return False
+    before = ""
+    for token in tokens:
+        if token.type == tokenize.ERRORTOKEN:
+            return False
+        if token.type == tokenize.STRING:
+            inner = token.string.lstrip("rRbBuUfF")[1:-1]
+            if inner != MASK and not (before in ("(", "[") and _VARIABLE_NAME.fullmatch(inner)):
+                return False
+        before = token.string
+    return True
+
+
+# a string's closing quote, code joining it to the next one (`+`, or `%` first), that one's opening
+_JOINING_CODE = re.compile(r"""(["'])(\s*[+%].{0,400}?\+\s*)[rRbBuUfF]{0,2}["'](?=@)""", re.DOTALL)
+_VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `DB_PW` (with a `_`: `HUNTER2` may be a value)
 
 
 _QUOTED_IN = re.compile(r"""['"]""")
@@ -1069,7 +1106,7 @@ _CODE_PORT = re.compile(
 _PORT_END = re.compile(r"[/?#\s'\",;]|\Z")
 
 
-def _mask_split_passwords(text: str) -> str:
+def _mask_split_passwords(text: str, code: bool = False) -> str:
     """From each ``://user:``, all up to an "@" within 1,000 characters (on the same line
     after what reads as ``host:port``), masked: a password holding "/", whitespace, a quote
     or "://" (SQLAlchemy reads up to the "@"), which urllib or the text around it cuts
@@ -1091,6 +1128,8 @@ def _mask_split_passwords(text: str) -> str:
             limit = limit if line_end < 0 else line_end
         if text.rfind("@", begin, limit) < 0:
             continue
+        if code and _code_between(text, begin):
+            continue  # (`"…admin:" + os.environ["DB_PW"] + "@db"`: code joining strings)
         field = _PLACEHOLDER.match(text, begin)
         if field is not None and text.startswith("@", field.end()) and not _QUOTED_IN.search(field.group()):
             continue  # (`{user}:{password}@`: a URL built from fields, nothing written)

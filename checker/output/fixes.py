@@ -70,7 +70,7 @@ def _masked(lines: List[str], python: bool = False) -> List[str]:
     if python:
         lines = _git_lines(masked_code("".join(lines)))  # (each line stays a line)
     # (a requirements file is no code: `--config-settings password=…` unquoted is a secret too)
-    masked = _git_lines(mask_credentials("".join(lines), prose=not python))
+    masked = _git_lines(mask_credentials("".join(lines), prose=not python, code=python))
     if len(masked) != len(lines):
         # (and a URL's `user:` with no `@` after it on its line: all after it, which the whole-file
         # masking read as a password up to a later line's `@`)

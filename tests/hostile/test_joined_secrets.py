@@ -176,6 +176,9 @@ def test_a_diff_with_look_alikes_of_secrets_applies(tmp_path: Path) -> None:
         "    def header(self):\n"
         '        return (self.username + ":" + self.password).encode("ascii")\n'
         "password = settings.redis_password\n"
+        # (run 98a/03: code joining a URL's pieces; run 99a/04: a docstring's code called or indexed)
+        'DB_URL = "postgresql://admin:" + os.environ["DB_PW"] + "@db/app"\n'
+        'def usage():\n    """password = os.environ["DB_PASSWORD"]\n    token = get_token(user)\n    """\n'
         '@app.get("/x")\n'
         "def shown(value):\n"
         '    return "\\u2022" * len(value)\n'
