@@ -26,6 +26,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from string import Formatter
 from typing import (
     Dict,
     FrozenSet,
@@ -60,6 +61,7 @@ from archcheck.facts.names import (
     own_nodes,
     qualified,
     rebound_names,
+    scope_bindings,
     starts_at,
     swallows_as_written,
 )
@@ -465,11 +467,20 @@ class _BodyUses:
         return after < len(events) and events[after][1]
 
 
-def _probed_head(value: ast.expr) -> Optional[ast.expr]:
+def _probed_head(value: ast.expr, aliases: Mapping[str, str]) -> Optional[ast.expr]:
     """What a URL joined to a health endpoint's path starts with (``base`` of ``base +
-    "/health"``, ``f"{base}/health"``; the string of ``"http://localhost:8000" + "/health"``),
-    as ``SELF_CHECK_PATH`` reads a whole URL; None for other values."""
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+    "/health"``, ``f"{base}/health"``, ``urljoin(base, "/health")``, yarl's ``URL(base) /
+    "health"``; the string of ``"http://localhost:8000" + "/health"``), tidying taken off
+    (``base.rstrip("/") + "/health"``), as ``SELF_CHECK_PATH`` reads a whole URL; None for
+    other values."""
+    after: List[ast.expr]
+    if isinstance(value, ast.Call) and value.args and _builds_url(value.func, aliases):
+        path = literal(value.args[1]) if len(value.args) > 1 else None
+        head, after = value.args[0], [ast.Constant("/" + path.lstrip("/"))] if path is not None else []
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
+        path = literal(value.right)
+        head, after = value.left, [ast.Constant("/" + path.lstrip("/"))] if path is not None else []
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         operands: List[ast.expr] = []
         todo: List[ast.expr] = [value]
         while todo and len(operands) < _CHAIN:
@@ -488,7 +499,7 @@ def _probed_head(value: ast.expr) -> Optional[ast.expr]:
         head, after = given, [ast.Constant(template)]
     # (the whole path after the head, a value that is no string a field: `"/status/" + job_id`)
     text = "".join(literal(part) or "{_}" for part in after)
-    return head if after and SELF_CHECK_PATH.match(text) is not None else None
+    return _unwrapped(head, aliases) if after and SELF_CHECK_PATH.match(text) is not None else None
 
 
 def _template_head(value: ast.expr) -> Tuple[Optional[str], Optional[ast.expr]]:
@@ -540,12 +551,29 @@ _CHAIN = 10_000  # steps `_url_head` takes at most (each `+`, tidying call or te
 _URL_BUILDERS = frozenset({"urllib.parse.urljoin", "httpx.URL", "yarl.URL", "furl.furl"})
 
 
-def _builds_url(name: str) -> bool:
-    """Does a call of this name build a URL from its first argument (``urljoin``, ``httpx.URL``)?"""
-    return name in _URL_BUILDERS or name in ("urljoin", "URL")
+def _builds_url(func: ast.expr, aliases: Mapping[str, str]) -> bool:
+    """Does a call of ``func`` build a URL from its first argument (``urljoin``, ``httpx.URL``,
+    as imported, `from urllib.parse import urljoin as uj`, or as written, `parse.urljoin`)?"""
+    names = (qualified(func, aliases), call_chain(func))
+    return any(n in _URL_BUILDERS or n.rsplit(".", 1)[-1] in ("urljoin", "URL") for n in names if n)
 
 
-def _url_head(value: ast.expr) -> Optional[ast.Name]:
+def _unwrapped(value: ast.expr, aliases: Mapping[str, str]) -> ast.expr:
+    """A URL's value as written, its tidying taken off: ``url.rstrip("/")``, ``str(url)``,
+    ``urljoin(url, path)``'s ``url``."""
+    for _ in range(_CHAIN):
+        if not isinstance(value, ast.Call):
+            break
+        if isinstance(value.func, ast.Attribute) and value.func.attr in _TIDYING:
+            value = value.func.value
+        elif value.args and (dotted(value.func) == "str" or _builds_url(value.func, aliases)):
+            value = value.args[0]
+        else:
+            break
+    return value
+
+
+def _url_head(value: ast.expr, aliases: Mapping[str, str]) -> Optional[ast.Name]:
     """The name a URL is built from, where it comes first: ``url``, ``url + "/orders"``,
     ``f"{url}/health"``, tidied (``url.rstrip("/")``, ``str(url)``), or a template's first
     field (``"{}/orders".format(url)``, ``"%s/orders" % url``)."""
@@ -556,16 +584,8 @@ def _url_head(value: ast.expr) -> Optional[ast.Name]:
             value = value.left
         elif (given := _template_head(value)[1]) is not None:
             value = given
-        elif (
-            isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Attribute)
-            and value.func.attr in _TIDYING
-        ):
-            value = value.func.value
-        elif isinstance(value, ast.Call) and dotted(value.func) == "str" and len(value.args) == 1:
-            value = value.args[0]
-        elif isinstance(value, ast.Call) and value.args and _builds_url(call_chain(value.func)):
-            value = value.args[0]  # `urljoin(base, path)`
+        elif (inner := _unwrapped(value, aliases)) is not value:
+            value = inner  # `url.rstrip("/")`, `str(url)`, `urljoin(url, path)`
         elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
             value = value.left  # yarl's `URL(base) / "orders"`
         else:
@@ -606,9 +626,9 @@ def _scope_clients(scope: ast.AST, aliases: Mapping[str, str]) -> _ScopeClients:
             bindings += [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             other.update(node.names)  # (bound elsewhere too)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is not scope:
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not scope:
             # (a nested function's `nonlocal client` may rebind it to another client)
-            other.update(n for s in ast.walk(node) if isinstance(s, ast.Nonlocal) for n in s.names)
+            other.update(_rebound_from(node))
         elif isinstance(node, ast.stmt):
             other.update(rebound_names(node))
         pairs += [(name, value) for target, value in bindings if (name := dotted(target)) is not None]
@@ -619,6 +639,26 @@ def _scope_clients(scope: ast.AST, aliases: Mapping[str, str]) -> _ScopeClients:
         made = isinstance(value, ast.Call) and _in_process(value, bound, aliases)
         (local if made else other).add(name)
     return _ScopeClients(local - other, bound, local | other)
+
+
+def _rebound_from(nested: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]) -> Set[str]:
+    """The names the functions in ``nested`` (a function or class defined in a function,
+    at any depth, through classes too) declare ``nonlocal`` of the function around it: not
+    of a function between that binds its own."""
+    found: Set[str] = set()
+    todo: List[Tuple[ast.AST, FrozenSet[str]]] = [(nested, frozenset())]
+    while todo:
+        node, hidden = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bindings = scope_bindings(node.body, node)
+            found.update(n for n, how in bindings.items() if "nonlocal" in how and n not in hidden)
+            hidden = hidden | {n for n, how in bindings.items() if not {"global", "nonlocal"} & set(how)}
+        body = getattr(node, "body", [])
+        todo += [(n, hidden) for n in own_nodes(body) if isinstance(n, (*_FUNCTIONS, ast.ClassDef))]
+    return found
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def _local_transport(
@@ -774,6 +814,7 @@ class _Gatherer:
         self.function_bodies: Dict[int, List[ast.stmt]] = {}  # a function (``_Use.function``) -> its body
         self.body_uses: Dict[int, _BodyUses] = {}  # see ``_body_uses``
         self.scope_clients: Dict[int, _ScopeClients] = {}  # a function or class -> ``_scope_of``
+        self.bound_around: Dict[Tuple[int, FrozenSet[str]], Dict[str, ast.expr]] = {}  # ``_bound_around``
         # (function, local) -> the locals its value starts with (``_url_head``): passed as a
         # target, so are they
         self.derived: Dict[Tuple[int, str], Set[Tuple[int, str]]] = {}
@@ -965,6 +1006,8 @@ class _Gatherer:
             return [(node.value, none), (node.slice, none)]
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and use.kind == TARGET:
             return _joined_parts(node, use, none)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and use.kind == TARGET:
+            return _formatted_parts(node, use, none)
         if isinstance(node, _TRANSPARENT):
             return [(child, use) for child in child_nodes(node)]
         if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
@@ -978,7 +1021,7 @@ class _Gatherer:
         """A lambda's or comprehension's children: its parameters' defaults, or its first
         iterable, read around it; the rest read with the names it binds ``shadowed``."""
         if isinstance(node, ast.Lambda):
-            names = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+            names = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)} - _captured(node)
             return [(node.args, none), (node.body, none._replace(shadowed=none.shadowed | names))]
         generators = node.generators
         stored = (n.id for g in generators for n in ast.walk(g.target) if isinstance(n, ast.Name))
@@ -1118,7 +1161,7 @@ class _Gatherer:
                 use = use._replace(kind=LOCAL if local else NONE, name=local)
                 # `endpoint = base + "/orders"`: made of base (not where it stands for a read,
                 # `base = os.getenv("X", base)` before)
-                head = _url_head(node.value)
+                head = _url_head(node.value, self.aliases)
                 owner = None
                 if (
                     local is not None
@@ -1129,11 +1172,12 @@ class _Gatherer:
                     owner = self._binding_function(none, head.id)
                 if local is not None and head is not None and owner is not None:
                     source = (owner, head.id)  # (a closure's: the outer's)
-                    if isinstance(_probed_head(node.value), ast.Name):  # `url = base + "/health"`
+                    probe = _probed_head(node.value, self.aliases)
+                    if isinstance(probe, ast.Name):  # `url = base + "/health"`
                         self.probe_sources[(none.function, local)] = source
                     else:
                         self.derived.setdefault((none.function, local), set()).add(source)
-        head = _url_head(node.value) if use.kind == TARGET and none.function else None
+        head = _url_head(node.value, self.aliases) if use.kind == TARGET and none.function else None
         owner = self._binding_function(none, head.id) if head is not None else None
         if head is not None and owner is not None and id(head) not in self.read_alias:
             self.passed.setdefault((owner, head.id), "")  # `os.environ["X"] = url`, `self.x = url`
@@ -1149,7 +1193,7 @@ class _Gatherer:
             children.append((func.value, use))
         elif isinstance(func, ast.Name) and func.id == "str" and len(call.args) == 1 and not call.keywords:
             return [(func, none), (call.args[0], use)]  # str("http://…") is the string
-        elif call.args and _builds_url(self.qualified(func) or call_chain(func)):
+        elif call.args and _builds_url(func, self.aliases):
             # `urljoin("http://…", path)`, `httpx.URL("http://…")`: the URL is the first argument's
             return [(func, none), (call.args[0], use), *((a, none) for a in [*call.args[1:], *call.keywords])]
         else:
@@ -1163,16 +1207,19 @@ class _Gatherer:
         last = (meant or call_chain(func)).rsplit(".", 1)[-1]
         method = isinstance(func, ast.Attribute) or (meant is not None and "." in meant)  # `requests.get`
         positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-        template = isinstance(func, ast.Attribute) and func.attr == "format"
+        template = isinstance(func, ast.Attribute) and func.attr == "format" and read is None
+        # (a template's fields in the URL's head are its parts, as `%`'s are: `"http://{}".format(
+        # "localhost")`, `"http://{host}".format(host=…)`; not one in its path or query)
+        receiver = func.value if isinstance(func, ast.Attribute) else None
+        heads = _fields_in_head(literal(receiver) or "", percent=False) if template else {}
         for position, value in enumerate(positional):
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
-            # (a template's fields are the URL's parts, as `%`'s are: `"http://{}".format("localhost")`)
-            children.append((value, use if template and read is None else argument))
+            children.append((value, use if template and heads.get(position, True) else argument))
         for kw in call.keywords:
             if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
                 self._database_url(kw.value)
             argument = self._argument_use(call, kw.value, last, method, -1, kw.arg, read, use, inner)
-            children.append((kw.value, argument))
+            children.append((kw.value, use if template and heads.get(kw.arg or "") else argument))
         children += [(a, inner) for a in call.args if isinstance(a, ast.Starred)]
         return children
 
@@ -1227,7 +1274,7 @@ class _Gatherer:
             return inner
         # (a local that stands for a read there, `host = os.getenv("H", host)`, passes the read)
         # (so does one the value starts with: `url + "/orders"`, `f"{url}/health"`)
-        head = _url_head(value)
+        head = _url_head(value, self.aliases)
         if kind == TARGET and head is not None and inner.function and id(head) not in self.read_alias:
             owner = self._binding_function(inner, head.id)
             if owner is not None:
@@ -1256,7 +1303,7 @@ class _Gatherer:
             return True
         if method and self._local_client(call.func, inner):
             return True
-        head = _probed_head(value)
+        head = _probed_head(value, self.aliases)
         if isinstance(head, ast.Name) and inner.function and id(head) not in self.read_alias:
             owner = self._binding_function(inner, head.id)
             if owner is not None:
@@ -1286,13 +1333,17 @@ class _Gatherer:
                 kinds = self.source.bindings_of(node).get(name, ())
                 if "global" in kinds:
                     return 0  # (the module's)
+                if kinds == ["param"] and name in _captured(node):
+                    kinds = []  # (`def fetch(base=base)`: the local around, captured)
                 if any(kind not in ("global", "nonlocal") for kind in kinds):
                     return self.frame_functions.get(frame, use.function)
             frame = around
         return use.function
 
     def _pass_derived(self) -> None:
-        """A local passed as a target passes the locals its value was made from."""
+        """A local passed as a target passes the locals its value was made from; a probe's
+        local probes with the locals it was made from (`api = base + "/api/v1"`, then
+        `httpx.get(api + "/health")`: judged by the URL `base` holds)."""
         todo = list(self.passed.items())
         while todo:
             local, client = todo.pop()
@@ -1302,11 +1353,20 @@ class _Gatherer:
                 if source not in self.passed:
                     self.passed[source] = client
                     todo.append((source, client))
+        probes = list(self.probes)
+        while probes:
+            for source in self.derived.get(probes.pop(), ()):
+                if source not in self.probes:
+                    self.probes.add(source)
+                    probes.append(source)
 
     def _bound_around(self, use: _Use) -> Dict[str, ast.expr]:
         """``_ScopeClients.bound`` as ``use``'s code sees it: the function's own, then those of
         the functions around it for names it does not bind (a closure's `transport=transport`),
         less a lambda's or comprehension's names."""
+        known = self.bound_around.get((use.frame, use.shadowed))
+        if known is not None:
+            return known
         bound: Dict[str, ast.expr] = {}
         hidden = set(use.shadowed)
         frame = use.frame
@@ -1315,6 +1375,7 @@ class _Gatherer:
             bound.update((n, v) for n, v in scope.bound.items() if n not in hidden and n not in bound)
             hidden |= scope.names
             frame = self.frames[frame][1]
+        self.bound_around[(use.frame, use.shadowed)] = bound
         return bound
 
     def _local_client(self, func: ast.expr, use: _Use) -> bool:
@@ -2112,6 +2173,16 @@ def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:
     return found
 
 
+def _captured(function: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]) -> Set[str]:
+    """The parameters whose default is the name around of the same spelling, which they
+    capture: `lambda base=base: …`, `def fetch(base=base)`."""
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = [*zip(positional[len(positional) - len(args.defaults) :], args.defaults)]
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    return {a.arg for a, d in pairs if isinstance(d, ast.Name) and d.id == a.arg}
+
+
 def _joined_parts(node: ast.BinOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
     """The operands of a `+` chain given as a target, each used as the whole is but a value
     after a query's `key=`: a URL carried in another's query, `AUTH_URL + "/login?next=" +
@@ -2130,6 +2201,67 @@ def _joined_parts(node: ast.BinOp, use: _Use, none: _Use) -> List[Tuple[ast.AST,
         query = query or (text is not None and "?" in text)
         value = query and text is not None and text.endswith("=")
     return children
+
+
+def _formatted_parts(node: ast.BinOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+    """A `%` template given as a target and its values: those of its fields in the URL's head
+    used as the whole is (`"http://%s:%d" % ("localhost", 80)`), not one in its path or query
+    (`"https://dns.example/resolve?name=%s" % "localhost"`)."""
+    text = literal(node.left)
+    if text is None:
+        return [(node.left, use), (node.right, use)]
+    heads = _fields_in_head(text, percent=True)
+    given = node.right
+    if isinstance(given, ast.Tuple):
+        values = [(v, heads.get(i, True)) for i, v in enumerate(given.elts)]
+    elif isinstance(given, ast.Dict):
+        keys = [heads.get(literal(k) or "", True) if k is not None else True for k in given.keys]
+        values = list(zip(given.values, keys))
+        values += [(k, False) for k in given.keys if k is not None]
+    else:
+        values = [(given, heads.get(0, True))]
+    return [(node.left, use), *((v, use if in_head else none) for v, in_head in values)]
+
+
+_PERCENT_FIELD = re.compile(r"%(?:%|(?:\((\w*)\))?[-#0 +]*(?:\*|\d*)(?:\.(?:\*|\d*))?[a-zA-Z])")
+
+
+def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:
+    """For each field of a template (`"http://{}:{}/x"`, `"http://%s/%s"`), by its position or
+    name, whether it is in the URL's head (its scheme, userinfo, host or port: before a path,
+    a query or a fragment); nothing for a template Python would not read."""
+    chunks: List[Tuple[str, Union[int, str, None]]] = []  # (the text before a field, the field)
+    if percent:
+        done = position = 0
+        for field in _PERCENT_FIELD.finditer(text):
+            if field.group() == "%%":
+                continue
+            name = field.group(1)
+            chunks.append((text[done : field.start()], name if name is not None else position))
+            position += name is None
+            done = field.end()
+    else:
+        try:
+            parsed = list(Formatter().parse(text))
+        except ValueError:
+            return {}
+        position = 0
+        for before, name, _, _ in parsed:
+            if name is None:
+                continue
+            first = re.split(r"[.\[]", name, maxsplit=1)[0]
+            chunks.append((before, int(first) if first.isdigit() else first or position))
+            position += first == ""
+    found: Dict[Union[int, str], bool] = {}
+    scheme = past = False  # (the "://" met; the head's end met)
+    for before, key in chunks:
+        if not past:
+            if not scheme and "://" in before:
+                scheme, before = True, before.split("://", 1)[1]
+            past = any(mark in before for mark in "/?#")
+        if key is not None:
+            found.setdefault(key, not past)
+    return found
 
 
 def _last_name(call: ast.Call) -> str:

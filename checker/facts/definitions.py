@@ -12,7 +12,19 @@ from __future__ import annotations
 import ast
 import re
 import zlib
-from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
+from typing import (
+    TYPE_CHECKING,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 import msgspec
 
@@ -284,6 +296,7 @@ class _AstDefinitions:
         self.source = source
         self.classes: List[ClassFact] = []
         self.functions: List[FunctionFact] = []
+        self.new_targets: Optional[Set[Tuple[str, str]]] = None  # (class, receiver): ``_built_by_name``
 
     def _function(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, conditional: bool, fallback: bool
@@ -303,6 +316,24 @@ class _AstDefinitions:
         self.functions.append(
             FunctionFact(node.name, where, conditional, fallback, decorators, tuple(params), sketch)
         )
+
+    def _built_by_name(self, node: ast.ClassDef) -> bool:
+        """Does the file build the class by name past its constructors, anywhere (a module's
+        factory, ``object.__new__(Manager)``; not its own raising ``__new__``,
+        ``Manager.__new__(Manager)``)? The file's ``__new__`` calls are read once, for a file
+        with a guard's class."""
+        if self.new_targets is None:
+            tree = self.source.ast_tree
+            calls = (n for n in ast.walk(tree) if isinstance(n, ast.Call)) if tree is not None else ()
+            self.new_targets = {
+                (c.args[0].id, dotted(c.func.value) or "")
+                for c in calls
+                if isinstance(c.func, ast.Attribute)
+                and c.func.attr == "__new__"
+                and c.args
+                and isinstance(c.args[0], ast.Name)
+            }
+        return any(built == node.name and receiver != node.name for built, receiver in self.new_targets)
 
     def walk(self, body: Sequence[ast.stmt], conditional: bool, fallback: bool) -> None:
         # frames, not recursion: an `elif` chain nests one level per branch without indenting
@@ -337,7 +368,7 @@ class _AstDefinitions:
                         fallback,
                         lines,
                         fields,
-                        _sealed(node),
+                        _sealed(node) and not self._built_by_name(node),
                     )
                 )
                 _replaced_in_block(self.classes, seen, "class " + node.name)

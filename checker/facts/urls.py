@@ -811,7 +811,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     continue
                 if pair.group().rstrip().endswith(":") and word.group().lower() in _PROSE_VALUES:
                     continue  # a docstring's parameter line, `password: The user's password.`
-                if word is not placeholder and _CODE_NAME.fullmatch(word.group()) and text[word.end() :][:1] in "([":
+                called = text[word.end() :][:1] in "(["
+                if called and word is not placeholder and _CODE_NAME.fullmatch(word.group()):
                     continue  # code quoted in a docstring, `password = os.environ["DB_PASSWORD"]`
                 value_end, masked = word.end(), MASK
                 already = word is placeholder or text.startswith(MASK, start)
@@ -1077,7 +1078,8 @@ def _code_between(text: str, begin: int) -> bool:
 
 # a string's closing quote, code joining it to the next one (`+`, or `%` first), that one's opening
 _JOINING_CODE = re.compile(r"""(["'])(\s*[+%].{0,400}?\+\s*)[rRbBuUfF]{0,2}["'](?=@)""", re.DOTALL)
-_VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `DB_PW` (with a `_`: `HUNTER2` may be a value)
+# a variable's name, `DB_PW` (with a `_`: `HUNTER2` may be a value)
+_VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
 _QUOTED_IN = re.compile(r"""['"]""")

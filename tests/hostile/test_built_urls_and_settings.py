@@ -6,6 +6,7 @@ transport that is no call, a parameter that may hold a caller's client, and heal
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,11 @@ from tests.hostile._project import findings, project, unscreened_agree
 
 FLAGGED = """\
 import os
+from urllib import parse
 from urllib.parse import urljoin
 import httpx
+from fastapi.testclient import TestClient
+from yarl import URL as YURL
 from kombu import Connection
 
 
@@ -148,6 +152,39 @@ def closure_transport():  # (run 99b/07: a network transport bound in the functi
     return make
 
 
+def aliased_builders():  # (run 100b/01: `urljoin` and yarl's URL under other spellings)
+    base = "http://localhost:8032"  # CFG001
+    other = "http://localhost:8033"  # CFG001
+    return httpx.get(parse.urljoin(base, "/orders")), httpx.get(str(YURL(other) / "orders"))
+
+
+def other_hosts_probe():  # (run 100b/05: another host's health endpoint through a derived local)
+    base = "http://billing.internal:8034"  # CFG001
+    api = base + "/api/v1"
+    return httpx.get(api + "/health")
+
+
+def named_fields():  # (run 100b/03: a template's named fields)
+    return httpx.get("http://{host}:{port}/x".format(host="localhost", port=8035))  # CFG001
+
+
+def captured():  # (run 100b/07: a parameter capturing the local by its default)
+    base = "http://localhost:8036"  # CFG001
+    return lambda base=base: httpx.get(base + "/orders")
+
+
+def rebound_from_a_class(app):  # (run 100b/08: a nested class's method rebinds the client)
+    client = TestClient(app)
+
+    class Switch:
+        def use_real(self):
+            nonlocal client
+            client = httpx.Client()
+
+    Switch().use_real()
+    return client.get("http://localhost:8037/orders")  # CFG001
+
+
 def lambda_client(app):  # (a lambda's `client` is not the in-process one around it)
     client = TestClient(app)
     call = lambda client: client.get("http://localhost:8031/info")  # CFG001
@@ -176,6 +213,7 @@ class Config:
 
 NOT_FLAGGED = """\
 import os
+from urllib.parse import urljoin
 import aiohttp
 import httpx
 from aiohttp import UnixConnector as UC
@@ -240,6 +278,41 @@ def carried_when_joined(auth_url):  # (run 98b/06: a URL carried in a query join
         httpx.get(auth_url + "/login?redirect_uri=" + "http://localhost:3000/cb"),
         httpx.get(f"{auth_url}/login?next=" + "http://localhost:3000/cb"),
     )
+
+
+def tidied_probes():  # (run 100b/02: a probe's base tidied or joined)
+    base = "http://localhost:8001/"
+    return (
+        httpx.get(base.rstrip("/") + "/health"),
+        httpx.get(f"{base.rstrip('/')}/ready"),
+        httpx.get("%s/health" % base.rstrip("/")),
+        httpx.get(urljoin(base, "/health")),
+        httpx.get(urljoin("http://localhost:8004", "/health")),
+    )
+
+
+def fields_past_the_host():  # (run 100b/03: a template's field in the path or the query)
+    return (
+        httpx.get("https://dns.example.com/resolve/{}".format("localhost")),
+        httpx.get("https://dns.example.com/resolve?name=%s" % "localhost:8002"),
+    )
+
+
+def rebound_in_between(app):  # (run 100b/08: a deeper `nonlocal` of a function between)
+    client = TestClient(app)
+
+    def g():
+        client = None
+
+        def h():
+            nonlocal client
+            client = httpx.Client()
+
+        h()
+        return client
+
+    g()
+    return client.get("http://localhost:8002/orders")
 
 
 def probe_templates():  # (run 99b/11: a probe built by `%` or `.format`)
@@ -396,3 +469,32 @@ def test_a_class_built_through_its_named_base_s_new_is_no_guard(tmp_path: Path) 
     )
     found = [f for f in findings(project(tmp_path, {"managers.py": code})) if f[0] == "SSOT003"]
     assert len(found) == 2, found
+
+
+def test_a_class_a_module_factory_builds_by_name_is_an_implementation(tmp_path: Path) -> None:
+    """Run 100b/04: ``object.__new__(Manager)`` in a module's function builds a class whose
+    ``__init__`` raises; its own raising ``__new__`` called by name builds nothing."""
+    methods = "    def connect(self): ...\n    def execute(self, sql): ...\n    def close(self): ...\n"
+    guarded = "class {}:\n    def {}(self):\n        raise RuntimeError('use get_manager()')\n\n" + methods
+    built = guarded.format("UnifiedDBConnectionManager", "__init__")
+    built += "\n\ndef get_manager():\n    return object.__new__(UnifiedDBConnectionManager)\n"
+    sealed = guarded.format("DatabaseConnectionManager", "__new__").replace("(self)", "(cls)")
+    sealed += "\n\ndef make():\n    return DatabaseConnectionManager.__new__(DatabaseConnectionManager)\n"
+    root = project(tmp_path, {"a.py": "class DatabaseManager:\n" + methods, "b.py": built, "c.py": sealed})
+    assert sorted(f for f in findings(root) if f[0] == "SSOT003") == [
+        ("SSOT003", "svc/app/a.py", 1),
+        ("SSOT003", "svc/app/b.py", 1),
+    ]
+
+
+def test_clients_on_named_transports_are_read_in_linear_time(tmp_path: Path) -> None:
+    """Run 100b/06: each client call with ``transport=`` gathered the names its function binds
+    once anew: 8,000 pairs took 23 s. They are gathered once per scope."""
+    pairs = "".join(
+        f"    t{i} = httpx.HTTPTransport()\n    httpx.Client(transport=t{i}, base_url='http://s{i}.example.com')\n"
+        for i in range(8000)
+    )
+    root = project(tmp_path, {"main.py": "import httpx\n\ndef make_clients():\n" + pairs})
+    started = time.monotonic()
+    assert findings(root) == []
+    assert time.monotonic() - started < 12  # (23 s before, 1.5 s after on a 2-core machine)
