@@ -24,6 +24,7 @@ from typing import Iterable, Iterator, List, NamedTuple, Optional, Tuple
 from archcheck.facts.urls import (
     MASK,
     NOT_A_USER,
+    SCHEME_SPACE,
     SECRET_LOOKUPS,
     SECRET_WRAPPERS,
     ends_as_secret_name,
@@ -31,6 +32,7 @@ from archcheck.facts.urls import (
     is_placeholder,
     mask_credentials,
     masked_lines,
+    no_secret_word,
     only_placeholders,
     without_name_suffix,
 )
@@ -51,6 +53,7 @@ _NOT_GETTERS = frozenset((
     "validate", "check", "verify", "is", "has", "hash", "mask", "encrypt", "rotate", "reset", "set",
     "update", "test", "assert", "compare", "sanitize", "redact", "log", "print", "store", "save",
     "delete", "remove", "clear", "require", "ensure", "invalidate", "revoke", "refresh", "parse",
+    "visit", "leave", "depart", "handle", "bypass", "skip",
 ))
 # fmt: on
 # (`password123`, one word with digits glued on: a value; not `DB_PASSWORD2`, `PASSWORD_V2`)
@@ -191,7 +194,8 @@ def masked_code(text: str, nested: bool = False) -> str:
     with contextlib.suppress(tokenize.TokenError, SyntaxError, ValueError):
         found = _secret_spans(tokenize.generate_tokens(iter(lines).__next__), text, starts)
         spans.extend((begin, end, _masked_string(text[begin:end])) for begin, end in found)
-    if "+" in text or text.count("'") + text.count('"') > 2:  # (strings joined, a docstring's lines)
+    # (strings joined, a docstring's lines, a comment's code)
+    if "+" in text or "#" in text or text.count("'") + text.count('"') > 2:
         with contextlib.suppress(tokenize.TokenError, SyntaxError, ValueError):
             tokens = tokenize.generate_tokens(iter(lines).__next__)
             spans.extend(_joined_secret_spans(tokens, text, starts, examples=not nested))
@@ -255,6 +259,15 @@ def _example_lines(literal: str, at: int) -> Iterator[Tuple[int, int, str]]:
         offset += len(line)
 
 
+def _comment_code(comment: str, at: int) -> Iterator[Tuple[int, int, str]]:
+    """A comment read as code too, as a docstring's line is (``_example_lines``): commented-out
+    code, ``# env.set("DB_PASSWORD", "***")``, ``# REMOVED: auth=("admin", "***")``."""
+    body = comment[1:]
+    if _MAY_HOLD.search(body) and (shown := masked_example(body.strip())) != body.strip():
+        indent = len(body) - len(body.lstrip())
+        yield at + 1 + indent, at + 1 + indent + len(body.strip()), shown
+
+
 class _Piece(NamedTuple):
     """An operand of strings joined by ``+`` (or implicitly): where its text starts in the
     code and in the joined text, or None for code (a name, a call: a placeholder)."""
@@ -298,6 +311,8 @@ def _joined_secret_spans(
 
     for token in _literals(tokens, text, starts):
         kind, string = token.type, token.string
+        if kind == tokenize.COMMENT and examples:
+            yield from _comment_code(string, _offset(starts, token.start))
         if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
             continue  # (comments and line breaks between the pieces join them all the same)
         before, last = last, string
@@ -335,17 +350,18 @@ def _joined_secret_spans(
             encoders.append(string == "(" and (before.endswith(_ENCODERS) or passes))
             grouping.append(string == "(" and not (before.isidentifier() or before in (")", "]")))
         elif kind == tokenize.OP and string in ")]}":
-            # (a string alone in parentheses is a piece of the chain around: `+ ("…") +`)
-            alone = levels[-1] if len(levels) > 1 and grouping[-1] and not joins[-1] else []
-            single = alone[0][0] if len(alone) == 1 and len(alone[0]) == 1 and alone[0][0].code_at else None
+            # (strings alone in parentheses are pieces of the chain around: `+ ("…") +`, `+ ("a" "b")`)
+            group = levels[-1] if len(levels) > 1 and grouping[-1] and len(levels[-1]) == 1 else []
+            strings = group[0] if group and group[0] and all(p.code_at is not None for p in group[0]) else []
             yield from ended()
             if len(levels) > 1:
                 levels.pop(), joins.pop(), lengths.pop(), previous_string.pop(), encoders.pop()
                 grouping.pop()
                 outer = levels[-1][-1]
-                if single is not None and outer and outer[-1].code_at is None:
-                    lengths[-1] += single.length - outer[-1].length
-                    outer[-1] = _Piece(single.code_at, outer[-1].joined_at, single.length)
+                if strings and outer and outer[-1].code_at is None:
+                    at = outer[-1].joined_at
+                    lengths[-1] += sum(p.length for p in strings) - outer[-1].length
+                    outer[-1:] = [_Piece(p.code_at, at + p.joined_at, p.length) for p in strings]
         elif not operand or operand[-1].code_at is not None:
             operand.append(piece(None, len(_VALUE)))  # a name, a number, `.`: a field in the joined text
     yield from ended()
@@ -382,7 +398,7 @@ _ANCHOR = 16  # characters after a mask that find where its stretch ends
 _COMPARED = 4_000  # characters of a joined text compared with its masking, at most
 _VALUE = "{_}"  # what a value that is no string is in a joined text: a field, as `{user}` is
 _VALUES = re.compile(r"(?:\{_\})+")
-_AFTER_SCHEME = re.compile(r"(?i)\b(?:bearer|basic|token)[ \t]*\Z")
+_AFTER_SCHEME = re.compile(rf"(?i)\b(?:bearer|basic|token)(?:{SCHEME_SPACE})?\Z")
 _SCHEME_WINDOW = 40  # characters before a piece where a scheme is looked for
 
 
@@ -413,8 +429,11 @@ def _masked_pieces(operands: List[List[_Piece]], text: str, encoded: bool) -> It
             hidden += [(begin - 1, end - 1) for begin, end in _hidden_by_mask(quoted, masked)]
     for piece in pieces:
         scheme = _AFTER_SCHEME.search(joined, max(0, piece.joined_at - _SCHEME_WINDOW), piece.joined_at)
-        if piece.code_at is None or scheme:
-            continue  # (a scheme's token as the next string: ``_secret_spans`` reads it, by its place)
+        end = piece.joined_at + piece.length
+        if piece.code_at is None or (scheme and not any(low < end < high for low, high in hidden)):
+            # (a scheme's token as the next string: ``_secret_spans`` reads it, by its place; not
+            # one going on in the next string, `"Bearer " + ("S3cr" "et…")`)
+            continue
         for low, high in hidden:
             begin, end = max(low, piece.joined_at), min(high, piece.joined_at + piece.length)
             if begin < end:
@@ -654,7 +673,10 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     ):
         return True  # what Basic authentication encodes: `b64encode(b"admin:…")`, whatever it is named
     # (a parameter's path given by name, as SSM spells it: `Name="/prod/db_password"`)
-    spelt = inner.strip("/").replace("/", "_") if frame.label and _PARAMETER_PATH.fullmatch(inner) else inner
+    # (its fields as names: `f"/{env}/db_password"`, `f"{prefix}/db_password"`)
+    fields_named = _FIELD.sub("x", inner)
+    path = "/" in fields_named and _PARAMETER_PATH.fullmatch("/" + fields_named.lstrip("/")) is not None
+    spelt = inner.strip("/").replace("/", "_") if frame.label and path else inner
     name_like = _NAME_LIKE.fullmatch(_FIELD.sub("x", spelt)) is not None  # (`f"SECRET_{name}"` too)
     # (`setenv(name="API_KEY", value="…")` too, other keywords between: `type="str"`)
     after_key = _after_secret_key(frame) and not inner.startswith("-")
@@ -681,9 +703,9 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     option = named and frame.callee in _OPTION_GETTERS and not frame.first_string
     second = positional and frame.element == 1 and name_like and (frame.callee in _ATTRIBUTE_CALLS or option)
     looked_up = frame.subscript or (positional and frame.element == 0 and lookup) or second  # a key's place
-    if named and (
-        looked_up or _ENV_NAME.fullmatch(inner) or inner[:1] == "-" or not _verdict(frame, statement)
-    ):
+    # (`f"GOOGLE_OAUTH_CLIENT_SECRET_{environment.upper()}"`: a variable's name, its fields too)
+    env_name = _ENV_NAME.fullmatch(_FIELD.sub("X", inner)) is not None
+    if named and (looked_up or env_name or inner[:1] == "-" or not _verdict(frame, statement)):
         frame.secret_key_at, frame.secret_key_option = frame.element, inner.startswith("-")
         frame.secret_name = inner.lower()
         if frame.subscript and len(frames) == 2 and statement.values is None:
@@ -694,10 +716,13 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     if name_like and looked_up:
         return False  # `headers.get("Authorization")`, `settings["db"]`
     nested_values = statement.nested_secret and statement.values is not None
-    return not _shows_nothing(inner) and (bool(_verdict(frame, statement)) or nested_values)
+    if _shows_nothing(inner) or no_secret_word(inner, _label(frame, statement)):
+        return False
+    return bool(_verdict(frame, statement)) or nested_values
 
 
-_GIVING_TEXT = frozenset({"", "bytes", "bytearray", "str.encode"})  # (calls that give their text on)
+# (calls that give their text on: `str.encode(…)`)
+_GIVING_TEXT = frozenset({"", "bytes", "bytearray", "encode"})
 
 
 def _encoder(frames: List[_Frame]) -> str:
@@ -736,8 +761,8 @@ def _shows_nothing(inner: str) -> bool:
     (``":"``, ``" - "``: a few marks, no letter or digit)."""
     if not inner.strip() or inner == MASK or is_placeholder(inner) or only_placeholders(inner):
         return True
-    if len(inner) <= _SEPARATOR and not has_word(inner):
-        return True
+    if (len(inner) <= _SEPARATOR or len(set(inner)) == 1) and not has_word(inner):
+        return True  # (or one mark repeated: `"********"`)
     rest = _FIELD_REFERENCE.sub("", inner)  # (not `"{Tr0ub4dor&3}"`: no field names that)
     return rest != inner and "{" not in rest and not any(char.isalnum() for char in rest)
 

@@ -13,6 +13,7 @@ import fnmatch
 import functools
 import io
 import ipaddress
+import keyword
 import re
 import socket
 import tokenize
@@ -594,14 +595,19 @@ _USER_OPTION_THEN_STRING = re.compile(
 )
 # (a `+` with white space or a line continuation on either side)
 _PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
+# a scheme's separator: a space or a tab, also escaped in a string (`\t`, `\x09`, `\u0009`,
+# `\011`, `\N{CHARACTER TABULATION}`)
+SCHEME_SPACE = (
+    r"(?:[ \t]|\\(?:t|(?i:x09|x20|u0009|u0020|U00000009|U00000020|N\{(?:character tabulation|tab|space)\})"
+    r"|011|040))+"
+)
 # `Bearer <token>`, `Basic <base64>`, `Token <token>`: a token68 with a digit, a mark or a capital
 # after its first letter in it (not a word of prose: "Bearer tokens", "Basic authentication")
 _BEARER = re.compile(
     # (a dot counts as a mark only inside it: "basic authentication." ends a sentence)
     # (GitHub's `Authorization: token ghp_…`, lower case, with its token's shape)
-    # (the separator a space, a tab, or a tab escaped in a string: `"Bearer\t…"`)
-    r"\b((?i:bearer|basic)(?:[ \t]|\\t)+|Token(?:[ \t]|\\t)+"
-    r"|token(?:[ \t]|\\t)+(?=gh[pousr]_|github_pat_|[0-9a-f]{40}\b))"
+    rf"\b((?i:bearer|basic){SCHEME_SPACE}|Token{SCHEME_SPACE}"
+    rf"|token{SCHEME_SPACE}(?=gh[pousr]_|github_pat_|[0-9a-f]{{40}}\b))"
     r"(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
 )
@@ -614,8 +620,8 @@ _THEN_STRING = (
 # a scheme's token as the next string (`"Bearer " + "…"`, `"Bearer " "…"`)
 _GITHUB_TOKEN = r"(?:gh[pousr]_|github_pat_|[0-9a-f]{40})"  # (after GitHub's lower-case `token`)
 _JOINED_SCHEME_TOKEN = re.compile(
-    rf"""(\b(?:(?i:bearer|basic)|Token|token(?=[ \t]+["']{_THEN_STRING}["']{_GITHUB_TOKEN}))"""
-    rf"""[ \t]+(["']){_THEN_STRING}(["']))"""
+    rf"""(\b(?:(?i:bearer|basic)|Token|token(?={SCHEME_SPACE}["']{_THEN_STRING}["']{_GITHUB_TOKEN}))"""
+    rf"""{SCHEME_SPACE}(["']){_THEN_STRING}(["']))"""
     r"""(?!\*\*\*)[A-Za-z0-9._~+/-]{8,}=*(?=\3)"""
 )
 # words of prose, not a token: lower-case words joined by marks ("validation/refresh",
@@ -743,7 +749,19 @@ _PROSE_VALUES = frozenset(
         "any",
         "its",
         "your",
+        "expired",
+        "invalid",
+        "missing",
+        "new",
+        "plain",
     }
+)
+# a description: a capital's word, one of the next few a word of grammar (`JWT token to
+# validate`, `Password for the admin account`; not words alone, a passphrase: `Correct horse
+# battery staple`, nor a lower-case word, which may be a password: `letmein for the admin`)
+_DESCRIPTION = re.compile(
+    r"[A-Z][A-Za-z]*(?:'s)?(?:[ \t]+[A-Za-z'-]+){0,5}?[ \t]+"
+    r"(?i:the|a|an|to|for|of|or|and|if|in|on|is|be|with|from|by|as|when|that|this|used)\b"
 )
 _TOKEN_TYPE = re.compile(r"Token(?:\.[A-Z]\w*)*:")
 _TYPE_BEFORE_VALUE = re.compile(rf"{_TYPE}(?:[ \t]*\|[ \t]*{_TYPE}){{0,4}}[ \t]*=(?!=)[ \t]*")
@@ -764,10 +782,10 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 continue
             if _RETURN_ARROW.search(text, max(0, pair.start() - 80), pair.start()):
                 continue  # `def read(self) -> Token:`, `class CachedToken:`: a type, its body next
-            if _TOKEN_TYPE.match(pair.group()):
-                continue  # a lexer's token type, `Token.Keyword: "bold"` (pygments' styles)
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
             commented = quotes.comment  # a comment is prose: `# password=x`
+            if _TOKEN_TYPE.match(pair.group()) and not (around or commented or prose):
+                continue  # a lexer's token type in code, `Token.Keyword: "bold"` (pygments' styles)
             if not around:  # `SECRET_KEY = os.getenv("SECRET_KEY", "…")`, `db_password: str = "…"`
                 annotated = None
                 if start >= read_to and pair.group().rstrip().endswith(":"):
@@ -796,7 +814,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 start = annotation.end() if annotation is not None else start
             first = text[start : start + 1]
             if first in ("'", '"'):  # strings: each masked to its closing quote (kept), or the line's end
-                for begin, end, shown in _masked_strings(text, start, unclosed, around or ""):
+                name = _PAIR_NAME.sub("", pair.group())
+                for begin, end, shown in _masked_strings(text, start, unclosed, around or "", name):
                     parts += [text[done:begin], shown]
                     done = end
                 continue
@@ -809,7 +828,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     word = placeholder
                 if word is None:
                     continue
-                if pair.group().rstrip().endswith(":") and word.group().lower() in _PROSE_VALUES:
+                described = word.group().lower() in _PROSE_VALUES or _DESCRIPTION.match(text, start)
+                if pair.group().rstrip().endswith(":") and described:
                     continue  # a docstring's parameter line, `password: The user's password.`
                 called = text[word.end() :][:1] in "(["
                 if called and word is not placeholder and _CODE_NAME.fullmatch(word.group()):
@@ -824,7 +844,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _SECRET_OPTION.sub(_mask_option if prose else _option_in_string(text), text)
         # an option, then its value as the next string of a list (`["psql", "--password", "…"]`)
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
-        text = _ATTACHED_PASSWORD.sub(lambda m: m.group(1) + MASK, text)  # `"mysql -uroot -pS3cret"`
+        text = _ATTACHED_PASSWORD.sub(_masked_unless_placeholder, text)  # `"mysql -uroot -pS3cret"`
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
     if "=" in text and "://" in text:  # a secret parameter's value as the next string: `"…?token=" + "…"`
         text = _JOINED_PARAM.sub(_masked_joined_param, text)
@@ -898,8 +918,29 @@ _B64_JOINED_CREDENTIALS = re.compile(
 )
 
 
+def no_secret_word(value: str, name: Optional[str] = None) -> bool:
+    """Is a secret's value no secret: its own name (`API_KEY = "api_key"`, `{"OPENAI_API_KEY":
+    "openai_api_key"}`: an enumeration's), a word of Python or a switch (`"true"`, `"pass"`),
+    or a mark repeated (`"********"`, `"..."`)?"""
+    word = value.strip().lower()
+    if word in _SWITCHES or keyword.iskeyword(word) or (len(set(word)) == 1 and not has_word(word)):
+        return True
+    if "{" in value:  # a name built from fields, `f"GOOGLE_CLIENT_SECRET_{env}"`, `f"demo:session:{sid}"`
+        parts = [p for p in _NAME_SEPARATORS.split(_TEMPLATE_FIELD.sub("_", value)) if p]
+        if len(parts) > 1 and all(_NAME_WORD.fullmatch(p) for p in parts):
+            return True
+    return name is not None and word.replace("-", "_") == name.lower().replace("-", "_")
+
+
+_SWITCHES = frozenset({"true", "false", "none", "null", "yes", "no", "on", "off", "enabled", "disabled"})
+_TEMPLATE_FIELD = re.compile(r"\{[^{}\n]*\}")
+_NAME_SEPARATORS = re.compile(r"[_.:/-]+")
+_NAME_WORD = re.compile(r"[a-z]+|[A-Z]+|\d+")  # (not `S3cret`: letters and digits glued)
+_PAIR_NAME = re.compile(r"""[\s"'\[\]=:\\]+""")  # (what around a pair's name is no name)
+
+
 def _masked_strings(
-    text: str, start: int, unclosed: Dict[str, int], around: str = ""
+    text: str, start: int, unclosed: Dict[str, int], around: str = "", name: str = ""
 ) -> List[Tuple[int, int, str]]:
     """The string at ``start`` and those joined to it or given instead (``"a" "b"``, ``"a" if x
     else "b"``), each (start, end, masked): not an empty one, nor a placeholder (``%s``,
@@ -913,7 +954,7 @@ def _masked_strings(
         # (a separator or a template a method is called on: `"-".join(…)`, `"{}{}".format(…)`)
         body = text[inner[0] : inner[1]]  # (a triple-quoted one keeps its line breaks)
         wordless = not has_word(body) and text.startswith(".", end)
-        kept = kept or (closed and (wordless or only_placeholders(body)))
+        kept = kept or (closed and (wordless or only_placeholders(body) or no_secret_word(body, name)))
         if not kept and not text.startswith(MASK, inner[0]):
             shown = masked_lines(body) or MASK
             found.append((start, end, f"{quote}{shown}{quote if closed else ''}"))
@@ -1083,6 +1124,16 @@ _VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
 _QUOTED_IN = re.compile(r"""['"]""")
+# a key looked up in a field, `cfg['password']`, `cfg.get('password')`, `os.environ['PW']`
+_KEY_LOOKUP = re.compile(
+    r"""\[[ ]*(["'])[\w.-]{1,64}\1[ ]*\]|\b(?:get|getenv|get_secret)\([ ]*(["'])[\w.-]{1,64}\2(?=[ ]*[,)])"""
+)
+
+
+def _names_a_value(field: str) -> bool:
+    """Does a field (or fields) name its value, no literal in it but the keys it looks up
+    (`{password}`, `{cfg['password']}`, `{os.getenv('PW')}`; not `{quote_plus('S3cret')}`)?"""
+    return not _QUOTED_IN.search(_KEY_LOOKUP.sub("", field))
 # a field quoting a name for a URL, its only literals the quoting's options: `{quote(pw, safe='')}@`
 _QUOTING_CALL = re.compile(
     r"""\{[\w.]{1,100}\([\w. ]{1,100}"""
@@ -1133,8 +1184,8 @@ def _mask_split_passwords(text: str, code: bool = False) -> str:
         if code and _code_between(text, begin):
             continue  # (`"…admin:" + os.environ["DB_PW"] + "@db"`: code joining strings)
         field = _PLACEHOLDER.match(text, begin)
-        if field is not None and text.startswith("@", field.end()) and not _QUOTED_IN.search(field.group()):
-            continue  # (`{user}:{password}@`: a URL built from fields, nothing written)
+        if field is not None and text.startswith("@", field.end()) and _names_a_value(field.group()):
+            continue  # (`{user}:{password}@`, `{cfg['password']}@`: a URL built from fields, nothing written)
         if _QUOTING_CALL.match(text, begin):
             continue  # (`{quote(password, safe='')}@`: a name quoted, nothing written)
         after = begin + len(MASK) + 1
@@ -1246,7 +1297,7 @@ def _userinfo(userinfo: str) -> str:
     user, colon, password = userinfo.partition(":")
     shown = password if colon else userinfo
     # (a field that names a value; not one holding a literal, `{quote_plus('…')}`)
-    field = (is_placeholder(shown) or only_placeholders(shown)) and "'" not in shown and '"' not in shown
+    field = (is_placeholder(shown) or only_placeholders(shown)) and _names_a_value(shown)
     if not userinfo or userinfo == MASK or field:
         return userinfo  # (`{user}:{password}@`, `%s:%s@`: a URL built, nothing written)
     if not colon or password.lower() in _TOKEN_USER_PASSWORDS:

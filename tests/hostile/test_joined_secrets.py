@@ -84,7 +84,9 @@ from tests.hostile._project import project, run
         ),
         # (run 99a: the lower-case scheme's token as a string of its own; `str.encode`; a piece in parentheses)
         ('h = "token " + "ghp_abcdefghijklmnopqrstuvwxyz0123"', 'h = "token " + "***"'),
-        ('a = b64encode(str.encode("admin:S3cretPw"))', 'a = b64encode(str.encode("admin:***"))'),
+        ('a = b64encode(str.encode("admin:S3cretPw"))', 'a = b64encode(str.encode("***"))'),
+        # (run 100a/04: through parentheses or a comment, as `bytes(` is)
+        ('a = b64encode(str.encode(("admin:S3cretPw")))', 'a = b64encode(str.encode(("***")))'),
         (
             'd = "postgresql://" + U + ":" + ("S3cretPw") + "@" + H',
             'd = "postgresql://" + U + ":" + ("***") + "@" + H',
@@ -97,6 +99,24 @@ from tests.hostile._project import project, run
             "u = f\"postgresql://{quote('admin')}:{quote('S3cretPw', safe='')}@db/app\"",
             "u = f\"postgresql://{quote('admin')}:***@db/app\"",
         ),
+        # (run 100a/02: an implicit join in parentheses as a piece of a `+` chain)
+        (
+            'd = "postgresql://" + U + ":" + ("S3cr" "etPw9") + "@" + H',
+            'd = "postgresql://" + U + ":" + ("***" "***") + "@" + H',
+        ),
+        ('h = "Bearer " + ("S3cr" "etDEF12345")', 'h = "Bearer " + ("***" "***")'),
+        # (run 100a/03: a capital's `Token:` in a string or a comment, no pygments style)
+        ('HEADER = "Token: S3cretDEF123456"', 'HEADER = "Token: ***"'),
+        ("x = 1  # Token: eyJhbGciOiJIUzI1NiJ9.S3cret", "x = 1  # Token: ***"),
+        # (run 100a/05, 06, 10: a tab escaped otherwise; an SSM path with a field; commented-out code)
+        ('h = "Bearer\\x09S3cretDEF12345"', 'h = "Bearer\\x09***"'),
+        ('h = "Bearer\\N{CHARACTER TABULATION}S3cretDEF12345"', 'h = "Bearer\\N{CHARACTER TABULATION}***"'),
+        (
+            'ssm.put_parameter(Name=f"/{env}/db_password", Value="S3cretPw2")',
+            'ssm.put_parameter(Name=f"/{env}/db_password", Value="***")',
+        ),
+        ('# env_manager.set("POSTGRES_PASSWORD", "S3cretPw1")', '# env_manager.set("POSTGRES_PASSWORD", "***")'),
+        ('    # requests.get(url, auth=("admin", "S3cretPw4"))', '    # requests.get(url, auth=("admin", "***"))'),
         # (run 99a/01: a scheme's separator a tab escaped in the string)
         ('h = "Bearer\\tabcDEF1234567890xyz"', 'h = "Bearer\\t***"'),
         ('h = "token\\tghp_abcdefghijklmnopqrstuvwxyz0123"', 'h = "token\\t***"'),
@@ -137,6 +157,24 @@ def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
         'raise Unauthorized("Bearer token_expired_for_user_x")',
         'x = "Token " + "TOKEN_EXPIRED"',
         'x = "a" + b + "c"',
+        # (run 100a/01: descriptions; 07: fields looking a key up; 08: placeholders after options)
+        '"""Args:\n    token: JWT token to validate\n    password: Password string to validate\n"""',
+        "# password: Password for the admin account",
+        'raise ValueError("Invalid token: expired or malformed")',
+        "u = f\"postgresql://{cfg['user']}:{cfg['password']}@{cfg['host']}:5432/app\"",
+        "u = f\"postgresql://u:{os.environ['DB_PASSWORD']}@h/db\"",
+        'a = f"mysql -u{user} -p{password} app"',
+        'c = f"curl -u {user}:{password} {url}"',
+        'e = "mysqldump -u root -p${MYSQL_ROOT_PASSWORD} app"',
+        # (run 100a/09: a value that is its own name, a word of Python or a switch, marks, a name's template)
+        'API_KEY = "api_key"',
+        "ENV = {'OPENAI_API_KEY': 'openai_api_key'}",
+        'h["Access-Control-Allow-Credentials"] = "true"',
+        'client_secret_key = f"GOOGLE_OAUTH_CLIENT_SECRET_{environment.upper()}"',
+        'def visit_pass(node):\n    return "pass"',
+        'search_token = "def"',
+        'password = "..."',
+        'password = "********"',
         # (a name quoted for a URL, its only literals the quoting's options)
         "u = f\"postgresql://{quote(user)}:{quote(password, safe='')}@db/app\"",
         'x = "Bearer\\ttoken_expired"',
