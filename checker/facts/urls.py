@@ -923,7 +923,12 @@ def no_secret_word(value: str, name: Optional[str] = None) -> bool:
     "openai_api_key"}`: an enumeration's), a word of Python or a switch (`"true"`, `"pass"`),
     or a mark repeated (`"********"`, `"..."`)?"""
     word = value.strip().lower()
-    if word in _SWITCHES or keyword.iskeyword(word) or (len(set(word)) == 1 and not has_word(word)):
+    # (not `"pass"`, a password as often as a keyword)
+    if (
+        word in _SWITCHES
+        or (keyword.iskeyword(word) and word != "pass")
+        or (len(set(word)) == 1 and not has_word(word))
+    ):
         return True
     if "{" in value:  # a name built from fields, `f"GOOGLE_CLIENT_SECRET_{env}"`, `f"demo:session:{sid}"`
         parts = [p for p in _NAME_SEPARATORS.split(_TEMPLATE_FIELD.sub("_", value)) if p]
@@ -1134,6 +1139,8 @@ def _names_a_value(field: str) -> bool:
     """Does a field (or fields) name its value, no literal in it but the keys it looks up
     (`{password}`, `{cfg['password']}`, `{os.getenv('PW')}`; not `{quote_plus('S3cret')}`)?"""
     return not _QUOTED_IN.search(_KEY_LOOKUP.sub("", field))
+
+
 # a field quoting a name for a URL, its only literals the quoting's options: `{quote(pw, safe='')}@`
 _QUOTING_CALL = re.compile(
     r"""\{[\w.]{1,100}\([\w. ]{1,100}"""

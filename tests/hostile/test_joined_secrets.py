@@ -115,8 +115,18 @@ from tests.hostile._project import project, run
             'ssm.put_parameter(Name=f"/{env}/db_password", Value="S3cretPw2")',
             'ssm.put_parameter(Name=f"/{env}/db_password", Value="***")',
         ),
-        ('# env_manager.set("POSTGRES_PASSWORD", "S3cretPw1")', '# env_manager.set("POSTGRES_PASSWORD", "***")'),
-        ('    # requests.get(url, auth=("admin", "S3cretPw4"))', '    # requests.get(url, auth=("admin", "***"))'),
+        (
+            '# env_manager.set("POSTGRES_PASSWORD", "S3cretPw1")',
+            '# env_manager.set("POSTGRES_PASSWORD", "***")',
+        ),
+        (
+            '    # requests.get(url, auth=("admin", "S3cretPw4"))',
+            '    # requests.get(url, auth=("admin", "***"))',
+        ),
+        (
+            'env = {"POSTGRES_PASSWORD": "pass"}',
+            'env = {"POSTGRES_PASSWORD": "***"}',
+        ),  # (a keyword, a password too)
         # (run 99a/01: a scheme's separator a tab escaped in the string)
         ('h = "Bearer\\tabcDEF1234567890xyz"', 'h = "Bearer\\t***"'),
         ('h = "token\\tghp_abcdefghijklmnopqrstuvwxyz0123"', 'h = "token\\t***"'),
