@@ -261,6 +261,7 @@ _OWN_SIDE = re.compile(r"(?i)(?:local|source|src|bind)_?(?:address|addr|host|ip)
 _CARRIED = frozenset({"headers", "cookies"})
 # (not a set: no client connects to a set of hosts; `LOCAL_HOSTS = {"localhost"}` is to test against)
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Starred, ast.BinOp)
+_PROXIES = frozenset({"proxies", "proxy"})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _Comprehension = Union[ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp]
 
@@ -1262,7 +1263,8 @@ class _Gatherer:
             kind, named = TARGET, True  # a client's `host=`: `InfluxDBClient(host=…)`, `RedisCluster(host=…)`
         elif keyword is not None and is_allow_list_name(keyword):
             return inner
-        elif last in CLIENT_CALLS or (last in HTTP_METHODS and method and the_url):
+        elif last in CLIENT_CALLS or (last in HTTP_METHODS and method and (the_url or keyword in _PROXIES)):
+            # (a request's proxy is where it connects: `requests.get(url, proxies={"https": …})`)
             kind, named = TARGET, True
         elif position == 1 and self._writes_environment(call, last):
             keyword = literal(call.args[0])

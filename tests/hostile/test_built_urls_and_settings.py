@@ -18,6 +18,7 @@ import os
 from urllib import parse
 from urllib.parse import urljoin
 import httpx
+import requests
 from fastapi.testclient import TestClient
 from yarl import URL as YURL
 from kombu import Connection
@@ -183,6 +184,10 @@ def rebound_from_a_class(app):  # (run 100b/08: a nested class's method rebinds 
 
     Switch().use_real()
     return client.get("http://localhost:8037/orders")  # CFG001
+
+
+def request_proxy():  # (run 100b/09: a request's proxy is where it connects)
+    return requests.get("https://api.example.com/x", proxies={"https": "http://localhost:8038"})  # CFG001
 
 
 def lambda_client(app):  # (a lambda's `client` is not the in-process one around it)
