@@ -824,6 +824,9 @@ class _Gatherer:
         # (function, local) a URL joined to a health path starts with: a target unless it holds a
         # loopback URL (a container probing itself)
         self.probes: Set[Tuple[int, str]] = set()
+        # (function, local) -> the locals its URL's head is built from past its start, each with
+        # whether its path is a probe's (``_head_names``)
+        self.head_sources: Dict[Tuple[int, str], Set[Tuple[int, str, bool]]] = {}
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         return qualified(node, self.aliases)
@@ -1171,6 +1174,8 @@ class _Gatherer:
                     and id(head) not in self.read_alias
                 ):
                     owner = self._binding_function(none, head.id)
+                if local is not None:  # `url = f"http://{host}:8000"`: made of host, as its host
+                    self._head_sources(node.value, none, local)
                 if local is not None and head is not None and owner is not None:
                     source = (owner, head.id)  # (a closure's: the outer's)
                     probe = _probed_head(node.value, self.aliases)
@@ -1282,9 +1287,30 @@ class _Gatherer:
             if owner is not None:
                 connected = f"{last}_{keyword}" if keyword in _HOST_KEYWORDS and connects else ""
                 self.passed[(owner, head.id)] = self.passed.get((owner, head.id)) or connected
+        if kind == TARGET and inner.function:
+            self._pass_head_names(value, inner)
         if keyword in _HOST_KEYWORDS and connects:
             keyword = f"{last}_{keyword}"  # a client's `host=` is where it connects, not the service's own
         return inner._replace(kind=kind, named=named, label=keyword or "")
+
+    def _pass_head_names(self, value: ast.expr, use: _Use) -> None:
+        """The locals a target's head is built from past its start (``_head_names``: `host` of
+        `f"http://{host}:8000/x"`) are passed as targets; of a health probe's, as probes."""
+        names, probe = _head_names(value)
+        for name in names:
+            owner = self._binding_function(use, name.id) if id(name) not in self.read_alias else None
+            if owner is not None and probe:
+                self.probes.add((owner, name.id))
+            elif owner is not None:  # (named as the URL's host: no bare `host` of the service's own)
+                self.passed.setdefault((owner, name.id), _URL_HOST)
+
+    def _head_sources(self, value: ast.expr, use: _Use, local: str) -> None:
+        """``_head_names`` of a local's value, kept to pass where the local is passed."""
+        names, probe = _head_names(value)
+        for name in names:
+            owner = self._binding_function(use, name.id) if id(name) not in self.read_alias else None
+            if owner is not None:
+                self.head_sources.setdefault((use.function, local), set()).add((owner, name.id, probe))
 
     def _body_uses(self, function: int) -> _BodyUses:
         """``_BodyUses`` of a function's body, read when a local of it keeps a string."""
@@ -1355,6 +1381,12 @@ class _Gatherer:
                 if source not in self.passed:
                     self.passed[source] = client
                     todo.append((source, client))
+            for function, name, probe in self.head_sources.get(local, ()):
+                if probe:
+                    self.probes.add((function, name))
+                elif (function, name) not in self.passed:
+                    self.passed[(function, name)] = _URL_HOST
+                    todo.append(((function, name), _URL_HOST))
         probes = list(self.probes)
         while probes:
             for source in self.derived.get(probes.pop(), ()):
@@ -2255,15 +2287,68 @@ def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:
             chunks.append((before, int(first) if first.isdigit() else first or position))
             position += first == ""
     found: Dict[Union[int, str], bool] = {}
+    for (_, key), in_head in zip(chunks, _in_head(before for before, _ in chunks)):
+        if key is not None:
+            found.setdefault(key, in_head)
+    return found
+
+
+def _in_head(befores: Iterable[str]) -> Iterator[bool]:
+    """For each field of a URL, given the text before it since the last, whether it is in the
+    URL's head (before the first "/", "?" or "#" past its "://")."""
     scheme = past = False  # (the "://" met; the head's end met)
-    for before, key in chunks:
+    for before in befores:
         if not past:
             if not scheme and "://" in before:
                 scheme, before = True, before.split("://", 1)[1]
             past = any(mark in before for mark in "/?#")
-        if key is not None:
-            found.setdefault(key, not past)
-    return found
+        yield not past
+
+
+def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
+    """The names an f-string or a template builds a URL's head from past its start
+    (`f"http://{host}:{port}/x"`, `"http://%s:8000" % host`, `"http://{}".format(host)`), and
+    whether its path is a health probe's (`f"http://{host}:{port}/health"`)."""
+    pairs: List[Tuple[str, ast.expr]] = []  # (the text before a field, its value)
+    text: List[str] = []
+    if isinstance(value, ast.JoinedStr):
+        before = ""
+        for part in value.values:
+            if isinstance(part, ast.FormattedValue):
+                pairs.append((before, part.value))
+                before = ""
+                text.append(_VALUE)
+            else:
+                piece = literal(part) or ""
+                before += piece
+                text.append(piece)
+    else:
+        template, percent = None, False
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+            template, percent = literal(value.left), True
+            given = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
+            keywords: List[ast.keyword] = []
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            template = literal(value.func.value) if value.func.attr == "format" else None
+            given, keywords = value.args, value.keywords
+        if template is None or "://" not in template:
+            return [], False
+        heads = _fields_in_head(template, percent)
+        names = [v for i, v in enumerate(given) if heads.get(i) and isinstance(v, ast.Name)]
+        names += [k.value for k in keywords if heads.get(k.arg or "") and isinstance(k.value, ast.Name)]
+        fields = _PERCENT_FIELD if percent else _FORMAT_FIELD
+        path = _AUTHORITY.sub("", fields.sub(_VALUE, template), count=1)
+        return names, SELF_CHECK_PATH.match(path) is not None
+    flags = _in_head(before for before, _ in pairs)
+    names = [v for (_, v), in_head in zip(pairs, flags) if in_head and isinstance(v, ast.Name)]
+    path = _AUTHORITY.sub("", "".join(text), count=1)
+    return names, SELF_CHECK_PATH.match(path) is not None
+
+
+_VALUE = "{_}"  # a value that is no string, in a URL's text
+_URL_HOST = "url_host"  # what a local a URL's head is built from is passed as
+_AUTHORITY = re.compile(r"\A[^/?#]*://[^/?#]*")  # a URL's scheme and host, before its path
+_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 
 
 def _last_name(call: ast.Call) -> str:

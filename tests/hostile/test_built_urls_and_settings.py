@@ -190,6 +190,13 @@ def request_proxy():  # (run 100b/09: a request's proxy is where it connects)
     return requests.get("https://api.example.com/x", proxies={"https": "http://localhost:8038"})  # CFG001
 
 
+def host_in_a_field():  # (run 100b: a bare host kept in a local and put in a URL's head)
+    host = "localhost"  # CFG001
+    other = "localhost"  # CFG001
+    url = f"http://{other}:8040/x"
+    return httpx.get(f"http://{host}:8039/x"), httpx.get(url), httpx.get("http://%s:80/x" % host)
+
+
 def lambda_client(app):  # (a lambda's `client` is not the in-process one around it)
     client = TestClient(app)
     call = lambda client: client.get("http://localhost:8031/info")  # CFG001
@@ -283,6 +290,12 @@ def carried_when_joined(auth_url):  # (run 98b/06: a URL carried in a query join
         httpx.get(auth_url + "/login?redirect_uri=" + "http://localhost:3000/cb"),
         httpx.get(f"{auth_url}/login?next=" + "http://localhost:3000/cb"),
     )
+
+
+def host_of_a_probe():  # (a host in a probe's URL; a value in a path)
+    host = "localhost"
+    name = "localhost"
+    return httpx.get(f"http://{host}:8000/health"), httpx.get(f"https://dns.example.com/resolve/{name}")
 
 
 def tidied_probes():  # (run 100b/02: a probe's base tidied or joined)
