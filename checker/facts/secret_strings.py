@@ -297,13 +297,24 @@ def _joined_secret_spans(
     previous_string = [False]
     encoders = [False]  # per bracket: the arguments of an encoder (`b64encode(b"admin:" b"…")`)
     grouping = [False]  # per bracket: parentheses that group, no call's
+    formatted = [False]  # per bracket: the chain's operand is a `%` template's, its values given
     last = ""  # the token before
 
     def ended() -> Iterator[Tuple[int, int, str]]:
         operands, count = levels[-1], joins[-1]
         levels[-1], joins[-1], lengths[-1], previous_string[-1] = [[]], 0, 0, False
+        formatted[-1] = False
         if count:
             yield from _masked_pieces(operands, text, encoders[-1])
+
+    def opened(encoder: bool, group: bool) -> None:  # (a bracket: a chain of its own)
+        levels.append([[]])
+        joins.append(0)
+        lengths.append(0)
+        previous_string.append(False)
+        encoders.append(encoder)
+        grouping.append(group)
+        formatted.append(False)
 
     def piece(code_at: Optional[int], length: int) -> _Piece:
         lengths[-1] += length
@@ -316,6 +327,20 @@ def _joined_secret_spans(
         if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
             continue  # (comments and line breaks between the pieces join them all the same)
         before, last = last, string
+        if string == "%" and previous_string[-1]:
+            # (`"postgresql://%s:" % USER + "…"`: a template's values are its fields, no text)
+            formatted[-1], previous_string[-1] = True, False
+            continue
+        if (
+            formatted[-1]
+            and string not in ("+", ")", "]", "}")
+            and kind not in (tokenize.NEWLINE, tokenize.ENDMARKER)
+        ):
+            if string in "([{":
+                opened(encoder=False, group=False)
+            elif string in _ENDS_CHAIN or (kind == tokenize.NAME and keyword.iskeyword(string)):
+                yield from ended()
+            continue
         if (
             kind in (tokenize.NEWLINE, tokenize.ENDMARKER)
             or string in _ENDS_CHAIN
@@ -338,17 +363,16 @@ def _joined_secret_spans(
         if kind == tokenize.OP and string == "+":
             joins[-1] += 1
             levels[-1].append([])
+            formatted[-1] = False
         elif kind == tokenize.OP and string in "([{":
             operand.append(piece(None, len(_VALUE)))
-            levels.append([[]])
-            joins.append(0)
-            lengths.append(0)
-            previous_string.append(False)
             # (an encoder's argument, also through parentheses or `bytes(`: `b64encode((user + ":"
             # + "…").encode())`, `b64encode(bytes("admin:" + "…", "utf-8"))`)
             passes = before in ("(", ",", "bytes", "bytearray", "encode") and encoders[-1]
-            encoders.append(string == "(" and (before.endswith(_ENCODERS) or passes))
-            grouping.append(string == "(" and not (before.isidentifier() or before in (")", "]")))
+            opened(
+                encoder=string == "(" and (before.endswith(_ENCODERS) or passes),
+                group=string == "(" and not (before.isidentifier() or before in (")", "]")),
+            )
         elif kind == tokenize.OP and string in ")]}":
             # (strings alone in parentheses are pieces of the chain around: `+ ("…") +`, `+ ("a" "b")`)
             group = levels[-1] if len(levels) > 1 and grouping[-1] and len(levels[-1]) == 1 else []
@@ -356,7 +380,7 @@ def _joined_secret_spans(
             yield from ended()
             if len(levels) > 1:
                 levels.pop(), joins.pop(), lengths.pop(), previous_string.pop(), encoders.pop()
-                grouping.pop()
+                grouping.pop(), formatted.pop()
                 outer = levels[-1][-1]
                 if strings and outer and outer[-1].code_at is None:
                     at = outer[-1].joined_at

@@ -298,3 +298,25 @@ def test_arc002_reads_a_malformed_suppression_as_code(tmp_path: Path) -> None:
     source = 'x = 1  # archcheck: ignore[setenv("DB_PASSWORD", "S3cretE1")]\n'
     out = run(project(tmp_path, {"main.py": source}), "--no-cache").stdout.decode()
     assert "ARC002" in out and "S3cret" not in out, out
+
+
+@pytest.mark.parametrize(
+    ("code", "masked"),
+    [
+        # (run 99a/04: a `%` template joined to a password; code joining a URL's pieces shows nothing)
+        (
+            'url = "postgresql://%s:" % USER + "S3cretPw" + "@" + HOST',
+            'url = "postgresql://%s:" % USER + "***" + "@" + HOST',
+        ),
+        (
+            'u = "postgresql://admin:" + os.environ["DB_PW"] + "@db/app"',
+            'u = "postgresql://admin:" + os.environ["DB_PW"] + "@db/app"',
+        ),
+        (
+            'u = "postgresql://admin:" + pw + "S3cretPw" + "@db"',
+            'u = "postgresql://admin:" + pw + "***" + "@db"',
+        ),
+    ],
+)
+def test_code_between_a_url_s_pieces_is_left_as_written_in_python(code: str, masked: str) -> None:
+    assert mask_credentials(masked_code(code), code=True) == masked
