@@ -612,7 +612,11 @@ class _ScopeClients(NamedTuple):
 _NO_CLIENTS = _ScopeClients(set(), {}, set())
 
 
-def _scope_clients(scope: ast.AST, aliases: Mapping[str, str]) -> _ScopeClients:
+def _scope_clients(
+    scope: ast.AST, aliases: Mapping[str, str], outer: Mapping[str, ast.expr] = {}
+) -> _ScopeClients:
+    """``_ScopeClients`` of a scope; ``outer``: what the functions around it bind once (a
+    closure's `client = httpx.Client(transport=transport)` of a transport bound around it)."""
     other: Set[str] = set()
     if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):  # (a caller's client may be passed in)
         args = scope.args
@@ -635,9 +639,10 @@ def _scope_clients(scope: ast.AST, aliases: Mapping[str, str]) -> _ScopeClients:
         pairs += [(name, value) for target, value in bindings if (name := dotted(target)) is not None]
     times = Counter(name for name, _ in pairs)
     bound = {n: v for n, v in pairs if v is not None and times[n] == 1 and n not in other}
+    seen = {**{n: v for n, v in outer.items() if n not in times and n not in other}, **bound}
     local: Set[str] = set()
     for name, value in pairs:
-        made = isinstance(value, ast.Call) and _in_process(value, bound, aliases)
+        made = isinstance(value, ast.Call) and _in_process(value, seen, aliases)
         (local if made else other).add(name)
     return _ScopeClients(local - other, bound, local | other)
 
@@ -827,6 +832,7 @@ class _Gatherer:
         # (function, local) -> the locals its URL's head is built from past its start, each with
         # whether its path is a probe's (``_head_names``)
         self.head_sources: Dict[Tuple[int, str], Set[Tuple[int, str, bool]]] = {}
+        self.read_uses: Dict[int, bool] = {}  # a statement -> ``_uses_a_read``
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         return qualified(node, self.aliases)
@@ -889,7 +895,7 @@ class _Gatherer:
                     isinstance(node, ast.stmt)
                     and use.function not in self.released
                     and not self.marks.covers(node)
-                    and not (use.frame == 0 and self._uses_a_read(node))
+                    and not self._uses_a_read(node)
                 ):
                     if use.function:
                         self.deferred.setdefault(use.function, []).append((node, use))
@@ -946,12 +952,29 @@ class _Gatherer:
         )
 
     def _uses_a_read(self, statement: ast.stmt) -> bool:
-        """Does a module statement the screen passes over use a name bound to a configuration
-        read, or assign its fallback (``if not URL: URL = LOCAL_URL``, ``URL = LOCAL if not URL
-        else URL``)? Its fallback may be a constant of the module's."""
+        """Does a statement the screen passes over use a name bound to a configuration read, or
+        assign its fallback (``if not URL: URL = LOCAL_URL``, ``url = url or LOCAL_URL``), here
+        or in a statement nested in it (not in a function or class it defines)? Its fallback may
+        be a constant of the module's. Each statement is read once: an `elif` chain nests each
+        branch in the one before. A function counts where it declares `global` a name the module
+        binds to a read."""
+        if isinstance(statement, _FUNCTIONS):
+            return bool(self._global_reads(statement))
         if not (self.read_alias or self.handled) or isinstance(statement, SCOPES):
             return False
-        return any(id(n) in self.read_alias or id(n) in self.handled for n in ast.walk(statement))
+        if id(statement) not in self.read_uses:
+            order: List[ast.stmt] = []  # (the statements nested in it not read yet, parents first)
+            todo = [statement]
+            while todo:
+                node = todo.pop()
+                if id(node) not in self.read_uses and not isinstance(node, SCOPES):
+                    order.append(node)
+                    todo += _nested_statements(node)
+            for node in reversed(order):
+                self.read_uses[id(node)] = any(
+                    id(n) in self.read_alias or id(n) in self.handled for n in _own_expressions(node)
+                ) or any(self.read_uses.get(id(s), False) for s in _nested_statements(node))
+        return self.read_uses[id(statement)]
 
     def _may_hold(self, node: ast.AST, use: _Use) -> bool:
         """Can this part of a big statement hold a fact worth recording? Only if it spans a
@@ -1008,9 +1031,10 @@ class _Gatherer:
         if isinstance(node, ast.Subscript):
             self._environ_read(node)
             return [(node.value, none), (node.slice, none)]
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and use.kind == TARGET:
+        # (a target's parts, or a local's that may be passed as one)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and use.kind in (TARGET, LOCAL):
             return _joined_parts(node, use, none)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and use.kind == TARGET:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and use.kind in (TARGET, LOCAL):
             return _formatted_parts(node, use, none)
         if isinstance(node, _TRANSPARENT):
             return [(child, use) for child in child_nodes(node)]
@@ -1075,10 +1099,20 @@ class _Gatherer:
     ) -> List[Tuple[ast.AST, _Use]]:
         self.functions += 1
         kept_around = none.function in self.keeping or self._nested_in(none.function, self.keeping)
-        if not self.marks.covers_code(node) and not kept_around:
+        # (a function declaring `global` a name the module binds to a read may assign its fallback,
+        # `if not URL: URL = LOCAL`: all of it is read)
+        globals_read = self._uses_a_read(node)
+        if (
+            not self.marks.covers_code(node)
+            and not kept_around
+            and not globals_read
+            and not any(map(self._uses_a_read, node.body))
+        ):
             # no marked line in its decorators, defaults or body (its docstring holds none), nor
-            # a function around it keeping a string its closure may pass
+            # a function around it keeping a string its closure may pass, nor a statement using a read
             return []
+        if globals_read:
+            self.released.add(self.functions)
         self.function_bodies[self.functions] = node.body
         body = none._replace(
             scope="function", function=self.functions, owner="", frame=self._frame(node, none)
@@ -1255,7 +1289,9 @@ class _Gatherer:
         kind = NONE
         named = False
         # of an HTTP method: its first argument, or the second of `request("GET", url)`
-        the_url = position == (1 if last == "request" else 0) or keyword == "url"
+        # (`client.stream("GET", url)` as `request` does, its method first)
+        verb_first = last == "request" or (last == "stream" and _names_a_verb(call))
+        the_url = position == (1 if verb_first else 0) or keyword == "url"
         configures = last in CLIENT_CALLS or last.endswith(_CONFIGURING) or last in _SDK_CLIENTS
         connects = last in CLIENT_CALLS or last.endswith(_CONNECTING) or last in _SDK_CLIENTS
         if keyword is not None and _OWN_SIDE.match(keyword):
@@ -1398,18 +1434,22 @@ class _Gatherer:
         """``_ScopeClients.bound`` as ``use``'s code sees it: the function's own, then those of
         the functions around it for names it does not bind (a closure's `transport=transport`),
         less a lambda's or comprehension's names."""
-        known = self.bound_around.get((use.frame, use.shadowed))
+        return self._bound_from(use.frame, use.shadowed)
+
+    def _bound_from(self, frame: int, shadowed: FrozenSet[str]) -> Dict[str, ast.expr]:
+        """``_bound_around`` of code in ``frame``, less the names ``shadowed``; once per both."""
+        known = self.bound_around.get((frame, shadowed))
         if known is not None:
             return known
         bound: Dict[str, ast.expr] = {}
-        hidden = set(use.shadowed)
-        frame = use.frame
+        hidden = set(shadowed)
+        start = frame
         while frame:
             scope = self._scope_of(frame)
             bound.update((n, v) for n, v in scope.bound.items() if n not in hidden and n not in bound)
             hidden |= scope.names
             frame = self.frames[frame][1]
-        self.bound_around[(use.frame, use.shadowed)] = bound
+        self.bound_around[(start, shadowed)] = bound
         return bound
 
     def _local_client(self, func: ast.expr, use: _Use) -> bool:
@@ -1442,7 +1482,9 @@ class _Gatherer:
             return _NO_CLIENTS
         known = self.scope_clients.get(id(scope))
         if known is None:
-            known = self.scope_clients[id(scope)] = _scope_clients(scope, self.aliases)
+            around = self.frames[frame][1] if not classes else 0  # (a closure's: the function's around it)
+            outer = self._bound_from(around, frozenset()) if around else {}
+            known = self.scope_clients[id(scope)] = _scope_clients(scope, self.aliases, outer)
         return known
 
     def _writes_environment(self, call: ast.Call, last: str) -> bool:
@@ -1615,8 +1657,10 @@ class _Gatherer:
         None``); bound to anything else on any way (``for X in``, ``X = compute()``), it is no
         read. Remembered for when the walk reaches those nodes. A stack, not recursion: ``elif``
         chains nest thousands deep."""
-        if not block or not self.marks.between(block[0].lineno, block[-1].end_lineno or block[-1].lineno):
-            return  # no line of it may hold a URL or a read: nothing to remember
+        if not block or (
+            not start and not self.marks.between(block[0].lineno, block[-1].end_lineno or block[-1].lineno)
+        ):
+            return  # no line of it may hold a URL or a read (nor uses one made before): nothing to remember
         state = _Held()  # a name -> what it holds here (absent: nothing known, empty)
         state.update(start)
         frames: List[_Block] = [_Block(iter(block))]
@@ -2207,6 +2251,40 @@ def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:
     return found
 
 
+def _nested_statements(statement: ast.stmt) -> List[ast.stmt]:
+    """The statements of a statement's blocks (an `if`'s, a `try`'s handlers', a `match`'s cases')."""
+    found: List[ast.stmt] = []
+    todo: List[ast.AST] = list(ast.iter_child_nodes(statement))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.stmt):
+            found.append(node)
+        elif isinstance(node, (ast.excepthandler, *_CASES)):
+            todo += ast.iter_child_nodes(node)
+    return found
+
+
+def _own_expressions(statement: ast.stmt) -> Iterator[ast.AST]:
+    """The nodes of a statement's own code, not of the statements in its blocks."""
+    todo: List[ast.AST] = [statement]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo += (c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt))
+
+
+_CASES = (ast.match_case,) if hasattr(ast, "match_case") else ()
+
+
+def _names_a_verb(call: ast.Call) -> bool:
+    """Is a call's first argument an HTTP method's name (`stream("GET", url)`)?"""
+    first = literal(call.args[0]) if call.args else None
+    return first is not None and first.upper() in _VERBS
+
+
+_VERBS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+
 def _captured(function: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]) -> Set[str]:
     """The parameters whose default is the name around of the same spelling, which they
     capture: `lambda base=base: …`, `def fetch(base=base)`."""
@@ -2257,7 +2335,11 @@ def _formatted_parts(node: ast.BinOp, use: _Use, none: _Use) -> List[Tuple[ast.A
     return [(node.left, use), *((v, use if in_head else none) for v, in_head in values)]
 
 
-_PERCENT_FIELD = re.compile(r"%(?:%|(?:\((\w*)\))?[-#0 +]*(?:\*|\d*)(?:\.(?:\*|\d*))?[a-zA-Z])")
+# (a width starts with no 0, which is a flag: `%000…0!` is read in linear time)
+_PERCENT_FIELD = re.compile(r"%(?:%|(?:\((\w*)\))?[-#0 +]*(?:\*|[1-9]\d*)?(?:\.(?:\*|\d*))?[a-zA-Z])")
+
+
+_INDEX_DIGITS = 10
 
 
 def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:
@@ -2284,7 +2366,9 @@ def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:
             if name is None:
                 continue
             first = re.split(r"[.\[]", name, maxsplit=1)[0]
-            chunks.append((before, int(first) if first.isdigit() else first or position))
+            # (an index as Python reads one: ASCII digits, not `²`, and not thousands of them)
+            index = first.isascii() and first.isdigit() and len(first) < _INDEX_DIGITS
+            chunks.append((before, int(first) if index else first or position))
             position += first == ""
     found: Dict[Union[int, str], bool] = {}
     for (_, key), in_head in zip(chunks, _in_head(before for before, _ in chunks)):
@@ -2298,9 +2382,11 @@ def _in_head(befores: Iterable[str]) -> Iterator[bool]:
     URL's head (before the first "/", "?" or "#" past its "://")."""
     scheme = past = False  # (the "://" met; the head's end met)
     for before in befores:
+        if not past and not scheme and "://" in before:
+            # (a path or query before it: a URL carried in another's, `"{}/login?next=http://{}"`)
+            head, before = before.split("://", 1)
+            scheme, past = True, any(mark in head for mark in "/?#")
         if not past:
-            if not scheme and "://" in before:
-                scheme, before = True, before.split("://", 1)[1]
             past = any(mark in before for mark in "/?#")
         yield not past
 

@@ -319,9 +319,9 @@ class _AstDefinitions:
 
     def _built_by_name(self, node: ast.ClassDef) -> bool:
         """Does the file build the class by name past its constructors, anywhere (a module's
-        factory, ``object.__new__(Manager)``; not its own raising ``__new__``,
-        ``Manager.__new__(Manager)``)? The file's ``__new__`` calls are read once, for a file
-        with a guard's class."""
+        factory, ``object.__new__(Manager)``, ``Manager.__new__(Manager)`` past a raising
+        ``__init__``; not its own raising ``__new__``)? The file's ``__new__`` calls are read
+        once, for a file with a guard's class."""
         if self.new_targets is None:
             tree = self.source.ast_tree
             calls = (n for n in ast.walk(tree) if isinstance(n, ast.Call)) if tree is not None else ()
@@ -333,7 +333,14 @@ class _AstDefinitions:
                 and c.args
                 and isinstance(c.args[0], ast.Name)
             }
-        return any(built == node.name and receiver != node.name for built, receiver in self.new_targets)
+        # (its own `__new__` raising: only another's builds it; past a raising `__init__`, any)
+        own_new_raises = any(
+            isinstance(m, ast.FunctionDef) and m.name == "__new__" and _always_raises(m) for m in node.body
+        )
+        return any(
+            built == node.name and not (own_new_raises and receiver == node.name)
+            for built, receiver in self.new_targets
+        )
 
     def walk(self, body: Sequence[ast.stmt], conditional: bool, fallback: bool) -> None:
         # frames, not recursion: an `elif` chain nests one level per branch without indenting

@@ -571,7 +571,8 @@ _CODE_NAME = re.compile(r"[a-z]+(?:[._][a-z]+)+")
 # `${TOKEN}` (a logging call's `"token: %s"`, a template): masked, a `--diff` would not apply
 _PLACEHOLDER = re.compile(
     # (a field's expression, `{pw}`, `{os.environ['T']!r:>8}`; not a password in braces, `{Tr0ub&3}`)
-    r"%(?:\([^)\n]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXeEgGoac]|\{[\w.\[\]()'\"!:,=<>+\-*/]*\}"
+    # (a width starts with no 0, which is a flag: `%000…0!` is read in linear time)
+    r"%(?:\([^)\n]*\))?[-#0 +]*(?:[1-9]\d*)?(?:\.\d+)?[sdrifxXeEgGoac]|\{[\w.\[\]()'\"!:,=<>+\-*/]*\}"
     r"|\$\{?[A-Z_][A-Z0-9_]*\}?"
 )
 # in prose, a command-line option that takes a secret as its next word: `--db-password S3cret`

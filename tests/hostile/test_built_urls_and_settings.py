@@ -197,6 +197,21 @@ def host_in_a_field():  # (run 100b: a bare host kept in a local and put in a UR
     return httpx.get(f"http://{host}:8039/x"), httpx.get(url), httpx.get("http://%s:80/x" % host)
 
 
+def streamed():  # (run 101b/08: `stream("GET", url)` as `request` reads it)
+    with httpx.stream("GET", "http://localhost:8041/export") as r:  # CFG001
+        return r.read()
+
+
+def closure_client():  # (run 101b/01: a closure's client on a network transport bound around it)
+    transport = httpx.HTTPTransport(retries=3)
+
+    def fetch():
+        client = httpx.Client(transport=transport)
+        return client.get("http://localhost:8042/info")  # CFG001
+
+    return fetch
+
+
 def lambda_client(app):  # (a lambda's `client` is not the in-process one around it)
     client = TestClient(app)
     call = lambda client: client.get("http://localhost:8031/info")  # CFG001
@@ -298,6 +313,29 @@ def host_of_a_probe():  # (a host in a probe's URL; a value in a path)
     return httpx.get(f"http://{host}:8000/health"), httpx.get(f"https://dns.example.com/resolve/{name}")
 
 
+def carried_in_a_local(auth_url):  # (run 101b/05, 06: a carried URL kept in a local, or a template's)
+    url = auth_url + "/login?next=" + "http://localhost:3000/cb"
+    other = "%s/login?next=%s" % (auth_url, "http://localhost:3000/cb")
+    name = "https://dns.example/resolve?name=%s" % "localhost"
+    return (
+        httpx.get(url),
+        httpx.get(other),
+        httpx.get(name),
+        httpx.get("{}/login?next=http://{}:3000/cb".format(auth_url, "localhost")),
+        httpx.get("%s/login?next=http://%s:3000/cb" % (auth_url, "localhost")),
+    )
+
+
+def closure_on_a_socket(sock):  # (run 101b/01: a closure's session on a Unix socket bound around it)
+    connector = aiohttp.UnixConnector(path=sock)
+
+    async def fetch():
+        async with aiohttp.ClientSession(connector=connector) as session:
+            return await session.get("http://localhost/info")
+
+    return fetch
+
+
 def tidied_probes():  # (run 100b/02: a probe's base tidied or joined)
     base = "http://localhost:8001/"
     return (
@@ -366,6 +404,33 @@ if not URL:
 LOCAL2 = "http://localhost:8001"  # CFG004 (and the conditional)
 URL2 = os.getenv("Y_URL")
 URL2 = LOCAL2 if not URL2 else URL2
+LOCAL3 = "http://localhost:8002"  # CFG004 (run 101b/02: in a function, a class body, through `global`)
+LOCAL4 = "http://localhost:8003"  # CFG004
+LOCAL5 = "http://localhost:8004"  # CFG004
+LOCAL6 = "http://localhost:8005"  # CFG004
+AUTH = os.getenv("AUTH_URL")
+
+
+def f():
+    x = os.getenv("Z_URL")
+    x = x or LOCAL3
+    try:
+        y = os.environ["W_URL"]
+    except KeyError:
+        y = LOCAL4
+    return x, y
+
+
+class Endpoints:
+    B = os.getenv("B_URL")
+    if not B:
+        B = LOCAL5
+
+
+def g():
+    global AUTH
+    if not AUTH:
+        AUTH = LOCAL6
 """
 
 SETTINGS = """\
@@ -496,12 +561,17 @@ def test_a_class_a_module_factory_builds_by_name_is_an_implementation(tmp_path: 
     guarded = "class {}:\n    def {}(self):\n        raise RuntimeError('use get_manager()')\n\n" + methods
     built = guarded.format("UnifiedDBConnectionManager", "__init__")
     built += "\n\ndef get_manager():\n    return object.__new__(UnifiedDBConnectionManager)\n"
+    # (run 101b/03: its own `__new__` by name builds it past a raising `__init__` too)
+    built_too = guarded.format("UnifiedDatabaseManager", "__init__")
+    built_too += "\n\ndef get():\n    return UnifiedDatabaseManager.__new__(UnifiedDatabaseManager)\n"
     sealed = guarded.format("DatabaseConnectionManager", "__new__").replace("(self)", "(cls)")
     sealed += "\n\ndef make():\n    return DatabaseConnectionManager.__new__(DatabaseConnectionManager)\n"
-    root = project(tmp_path, {"a.py": "class DatabaseManager:\n" + methods, "b.py": built, "c.py": sealed})
+    files = {"a.py": "class DatabaseManager:\n" + methods, "b.py": built, "c.py": sealed, "d.py": built_too}
+    root = project(tmp_path, files)
     assert sorted(f for f in findings(root) if f[0] == "SSOT003") == [
         ("SSOT003", "svc/app/a.py", 1),
         ("SSOT003", "svc/app/b.py", 1),
+        ("SSOT003", "svc/app/d.py", 1),
     ]
 
 
@@ -516,3 +586,23 @@ def test_clients_on_named_transports_are_read_in_linear_time(tmp_path: Path) -> 
     started = time.monotonic()
     assert findings(root) == []
     assert time.monotonic() - started < 12  # (23 s before, 1.5 s after on a 2-core machine)
+
+
+@pytest.mark.parametrize("template", ['"http://{\\u00b2}/x"', '"http://{' + "9" * 5000 + '}/x"'])
+def test_a_template_s_field_python_would_not_index_by_is_read_by_name(tmp_path: Path, template: str) -> None:
+    """Run 101b/07: a field of a non-decimal digit, or of thousands of digits, was read as an
+    index by ``int``: "internal error" for every command."""
+    root = project(tmp_path, {"main.py": f"import httpx\n\nhttpx.get({template}.format(host='localhost'))\n"})
+    assert findings(root) == []
+
+
+def test_templates_and_elif_chains_are_read_in_linear_time(tmp_path: Path) -> None:
+    """Run 101b/09: a `%` field's flags and width both took a run of zeros (40 KB: 45 s); 04:
+    each link of a module's `elif` chain read all links below it for a read's name (2,000: 13 s)."""
+    zeros = 'import httpx\n\nhttpx.get("http://localhost:8000/%' + "0" * 40_000 + '!" % ())\n'
+    links = "".join(f"elif X == {i}:\n    Y = {i}\n" for i in range(2000))
+    chain = f"import os\n\nX = os.getenv('X')\nif X == -1:\n    Y = 0\n{links}else:\n    Y = X\n"
+    root = project(tmp_path, {"zeros.py": zeros, "chain.py": chain})
+    started = time.monotonic()
+    assert [f[0] for f in findings(root)] == ["CFG001"]
+    assert time.monotonic() - started < 15  # (58 s before, 1.5 s after on a 2-core machine)
