@@ -29,6 +29,7 @@ from archcheck.facts.urls import (
     SECRET_WRAPPERS,
     ends_as_secret_name,
     has_word,
+    is_known_token,
     is_placeholder,
     mask_credentials,
     masked_lines,
@@ -696,6 +697,12 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         and not _shows_nothing(inner)
     ):
         return True  # what Basic authentication encodes: `b64encode(b"admin:…")`, whatever it is named
+    # a password or a key by its place in a standard call (`smtp.login(user, "…")`, `FTP(h, u, "…")`)
+    place = _POSITIONAL_SECRETS.get(frame.callee)
+    if place is not None and positional and frame.element == place and not _shows_nothing(inner):
+        return True
+    if is_known_token(inner):
+        return True  # a well-known token's shape, whatever its name: `STRIPE_KEY = "sk_live_…"`
     # (a parameter's path given by name, as SSM spells it: `Name="/prod/db_password"`)
     # (its fields as names: `f"/{env}/db_password"`, `f"{prefix}/db_password"`)
     fields_named = _FIELD.sub("x", inner)
@@ -745,6 +752,9 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     return bool(_verdict(frame, statement)) or nested_values
 
 
+# a call's argument that is a password or a key by its place: `login(user, password)` (smtplib,
+# imaplib, ftplib), LDAP's `simple_bind_s(dn, password)`, `FTP(host, user, password)`, `Fernet(key)`
+_POSITIONAL_SECRETS = {"login": 1, "simple_bind_s": 1, "simple_bind": 1, "FTP": 2, "FTP_TLS": 2, "Fernet": 0}
 # (calls that give their text on: `str.encode(…)`)
 _GIVING_TEXT = frozenset({"", "bytes", "bytearray", "encode"})
 

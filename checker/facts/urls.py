@@ -8,6 +8,7 @@ connection target (``REDIS_URL``, ``db_host``) or a list of what is allowed
 
 from __future__ import annotations
 
+import ast
 import base64
 import fnmatch
 import functools
@@ -425,8 +426,10 @@ _PATH_DSN = re.compile(
 # names that say their value is a secret, as the end of a pair's name (`db_password`,
 # `--db-password`, `SECRET_KEY`); not `key`, `sig` or `auth` alone: code names those too
 _SECRET_NAME = (
-    r"(?:(?<!by)(?<!com)(?<!sur)(?<!tres)(?<!over)(?<!under)pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|jwt|api[_-]?key|apikey"
-    r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth)[_-]?(?:key|token|secret))"
+    # (AWS Secrets Manager's `SecretString=`, `SecretBinary=`)
+    r"(?:(?<!by)(?<!com)(?<!sur)(?<!tres)(?<!over)(?<!under)pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?(?:string|binary))?"
+    r"|token|credentials?|jwt|api[_-]?key|apikey"
+    r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth|hmac|subscription|licen[cs]e|shared|fernet|webhook)[_-]?(?:key|token|secret))"
 )
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
 # starts; the value is read after it (a quoted string up to its closing quote, else a word)
@@ -449,6 +452,7 @@ _SECRET_PAIR = re.compile(
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
 _STRING_OPENING = r"""(?:\(\s*){0,8}[rRbBuUfF]{0,2}"""
+_PREFIX_THEN_QUOTE = re.compile(r"""[rRbBuUfF]{1,2}(?=["'])""")
 _STRING_START = re.compile(_STRING_OPENING + r"""(?=["'])""")
 _QUOTE_AHEAD = r"""(?=""" + _STRING_OPENING + r"""["'])"""  # a string starts here (`"`, `r"`, `("`)
 _STRING = r"""(?:"[^"\n]*"|'[^'\n]*')"""
@@ -563,10 +567,17 @@ def _code_value(text: str, start: int) -> Optional[int]:
 # (a backslash escapes what follows it on its line: one at a line's end, or the text's, ends
 # the string there, as a string of one line is read)
 _QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|\\(?=\n|\Z)|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
-_UNQUOTED = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")  # an unquoted value: a word
+_SIMPLE_WORD = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")
+# an unquoted value: a word, brackets inside it too (`abc{Zq9}cd`; not around it: `(optional)`)
+_UNQUOTED = re.compile(
+    r"""[^\s&;,'"()\[\]{}<>]+(?:[(\[{][^\s&;,'"()\[\]{}<>]*[)\]}][^\s&;,'"()\[\]{}<>]*)*"""
+)
 # a function or mapping of code, called or indexed right after a pair's `=` (`os.getenv(`,
 # `get_password(`): lower-case words joined by "." or "_", no digit (`s3cret(1)` stays a value)
 _CODE_NAME = re.compile(r"[a-z]+(?:[._][a-z]+)+")
+# a word called with nothing, or indexed by a number or a quoted key: code (`getpass()`, `tokens[0]`)
+_BARE_CALL = re.compile(r"""\(\)|\[(?:\d|["'])""")
+_ESCAPED_SPACE = re.compile(r"(?:\\[tnr])+")
 # a value that is a placeholder, not a secret: `%s`, `%(password)s`, `{}`, `{0}`, `$DB_PASSWORD`,
 # `${TOKEN}` (a logging call's `"token: %s"`, a template): masked, a `--diff` would not apply
 _PLACEHOLDER = re.compile(
@@ -587,9 +598,13 @@ _OPTION_THEN_STRING = re.compile(
     r"""(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
 )
 _ATTACHED_PASSWORD = re.compile(
-    r"""(\b(?:mysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p|sshpass\b[^"'\n]{0,200}?[ \t]-p[ \t]*)"""
-    r"""|\bcurl\b[^"'\n]{0,200}?[ \t](?:-u|--user)[ \t]+[^\s:"']{0,200}:)(?!\*\*\*)[^\s"']+"""
+    # (the value shell-quoted too, `-p'…'`, `-u "admin:…"`; curl's user glued, `-uadmin:…`; a field
+    # or a command's output whole, `-p{cfg['pw']}`, `$(cat /run/secrets/pw)`)
+    r"""(\b(?:mysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p|sshpass\b[^"'\n]{0,200}?[ \t]-p[ \t]*)["']?"""
+    r"""|\bcurl\b[^"'\n]{0,200}?[ \t](?:-u[ \t]*|--user[ \t=]+)["']?[^\s:"']{0,200}:)(?!\*\*\*)"""
+    r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|\\?[^\s"'\\])+"""
 )
+_SHELL_PLACEHOLDER = re.compile(r"""\$(?:\{[^}\n]{1,64}\}|\([^)\n]{1,200}\)|[A-Za-z_]\w{0,63})""")
 # curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`)
 _USER_OPTION_THEN_STRING = re.compile(
     r"""(["'](?:-u|--user)["'][ \t]*,[ \t]*\(?[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
@@ -599,8 +614,8 @@ _PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
 # a scheme's separator: a space or a tab, also escaped in a string (`\t`, `\x09`, `\u0009`,
 # `\011`, `\N{CHARACTER TABULATION}`)
 SCHEME_SPACE = (
-    r"(?:[ \t]|\\(?:t|(?i:x09|x20|u0009|u0020|U00000009|U00000020|N\{(?:character tabulation|tab|space)\})"
-    r"|011|040))+"
+    r"(?:[ \t]|\\(?:t|(?i:x09|x20|u0009|u0020|U00000009|U00000020"
+    r"|N\{(?:character tabulation|horizontal tabulation|tab|ht|space|sp)\})|0?11|0?40))+"
 )
 # `Bearer <token>`, `Basic <base64>`, `Token <token>`: a token68 with a digit, a mark or a capital
 # after its first letter in it (not a word of prose: "Bearer tokens", "Basic authentication")
@@ -652,6 +667,12 @@ def _prose(token: str) -> bool:
     return "_" not in token or all(len(word) <= _WORD_LENGTH for word in re.split(r"[-/._]", token))
 
 
+def is_known_token(text: str) -> bool:
+    """Does ``text`` start as a well-known token does (``ghp_…``, ``sk_live_…``), long enough to be one?"""
+    return len(text) >= _KNOWN_TOKEN_LENGTH and _TOKEN_PREFIX.match(text) is not None
+
+
+_KNOWN_TOKEN_LENGTH = 16
 # the prefixes of well-known tokens (GitHub, GitLab, Slack, Stripe)
 _TOKEN_PREFIX = re.compile(r"(?:gh[pousr]_|github_pat_|glpat-|xox[abpr]-|[sr]k_(?:live|test)_)")
 _WORD_LENGTH = 12
@@ -693,9 +714,27 @@ def is_placeholder(text: str) -> bool:
 
 def only_placeholders(text: str) -> bool:
     """Is ``text`` placeholders, escapes and marks, at least one of the first two, with no
-    letter or digit besides (``{prefix}{suffix}``, ``%s-%s``, ``\\n``)? It shows no secret."""
-    rest = _PLACEHOLDER.sub("", _ESCAPE.sub("", text))
+    letter or digit besides (``{prefix}{suffix}``, ``%s-%s``, ``\\n``)? It shows no secret; nor
+    escapes of letters or digits (``"\\x68\\x75…"``), nor a run of data's escapes (``b"\\x8f\\x1a…"``)."""
+    if len(_DATA_ESCAPE.findall(text)) >= _DATA_ESCAPES:
+        return False
+    rest = _PLACEHOLDER.sub("", _ESCAPE.sub(_escaped_word, text))
     return rest != text and not has_word(rest)
+
+
+def _escaped_word(escape: re.Match[str]) -> str:
+    """An escape's letter or digit, if it stands for one (``\\x41``), else nothing."""
+    code = escape.group()
+    digits, base = (code[2:], 16) if code[1] in "xuU" else (code[1:], 8)
+    try:
+        char = chr(int(digits, base)) if digits.isalnum() else ""
+    except ValueError:  # (`\\N{…}`, `\\n`: no number)
+        return ""
+    return char if char.isalnum() else ""
+
+
+_DATA_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3})")
+_DATA_ESCAPES = 4  # escapes of data in a string from which it is data (a key's bytes), no mark
 
 
 def has_word(text: str) -> bool:
@@ -802,6 +841,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
             string = None if around else _STRING_START.match(text, start)
             start = string.end() if string is not None else start
+            prefixed = _PREFIX_THEN_QUOTE.match(text, start) if around else None
+            if prefixed is not None and not text.startswith(around, prefixed.end()):
+                start = prefixed.end()  # (a string in a string, `"""x = f"…" """`: its prefix no value)
             escaped = around or prose or commented  # (a string's escaped quotes, or JSON quoted in prose)
             opening = _ESCAPED_QUOTE.match(text, start) if escaped else None  # `\"password\": \"…\"`
             if opening is not None:
@@ -823,6 +865,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
             else:
                 if not (prose or around or commented):
                     continue  # code that names a variable (read no further: no value is scanned twice)
+                spaced = _ESCAPED_SPACE.match(text, start)  # (`"password:\t%s"`: the value after the tab)
+                start = spaced.end() if spaced is not None else start
                 word = _UNQUOTED.match(text, start)
                 placeholder = _PLACEHOLDER.match(text, start)  # (`%(pw)s` is more than a word)
                 if placeholder is not None and (word is None or placeholder.end() >= word.end()):
@@ -832,9 +876,14 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 described = word.group().lower() in _PROSE_VALUES or _DESCRIPTION.match(text, start)
                 if pair.group().rstrip().endswith(":") and described:
                     continue  # a docstring's parameter line, `password: The user's password.`
-                called = text[word.end() :][:1] in "(["
-                if called and word is not placeholder and _CODE_NAME.fullmatch(word.group()):
+                simple = _SIMPLE_WORD.match(text, start) if word is not placeholder else None
+                called = simple is not None and text[simple.end() :][:1] in "(["
+                if called and simple is not None and _CODE_NAME.fullmatch(simple.group()):
                     continue  # code quoted in a docstring, `password = os.environ["DB_PASSWORD"]`
+                if simple is not None and _BARE_CALL.match(text, simple.end()) and simple.group().islower():
+                    continue  # `password = getpass()`, `token = tokens[0]`, `pw = cfg["pw"]`
+                if word is not placeholder and no_secret_word(word.group()):
+                    continue  # `"Token: N/A"`, `"Token: REVOKED"`
                 value_end, masked = word.end(), MASK
                 already = word is placeholder or text.startswith(MASK, start)
             # (a URL's parameter masked already, or a placeholder, is kept as it is; read once all the same)
@@ -845,7 +894,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _SECRET_OPTION.sub(_mask_option if prose else _option_in_string(text), text)
         # an option, then its value as the next string of a list (`["psql", "--password", "…"]`)
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
-        text = _ATTACHED_PASSWORD.sub(_masked_unless_placeholder, text)  # `"mysql -uroot -pS3cret"`
+        text = _ATTACHED_PASSWORD.sub(_masked_unless_shell_placeholder, text)  # `"mysql -uroot -pS3cret"`
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
     if "=" in text and "://" in text:  # a secret parameter's value as the next string: `"…?token=" + "…"`
         text = _JOINED_PARAM.sub(_masked_joined_param, text)
@@ -900,6 +949,13 @@ def _masked_joined_param(match: re.Match[str]) -> str:
     return match.group(1) + MASK
 
 
+def _masked_unless_shell_placeholder(match: re.Match[str]) -> str:
+    """``_masked_unless_placeholder`` of a command's value, a shell's variable too (``$pw``,
+    ``$(cat /run/secrets/pw)``)."""
+    value = match.group()[len(match.group(1)) :]
+    return match.group() if _SHELL_PLACEHOLDER.fullmatch(value) else _masked_unless_placeholder(match)
+
+
 def _masked_unless_placeholder(match: re.Match[str]) -> str:
     """A match's value (after its group 1) masked, unless it is a placeholder (``"%s:%s"``)."""
     value = match.group()[len(match.group(1)) :]
@@ -929,19 +985,56 @@ def no_secret_word(value: str, name: Optional[str] = None) -> bool:
         word in _SWITCHES
         or (keyword.iskeyword(word) and word != "pass")
         or (len(set(word)) == 1 and not has_word(word))
+        or _MASKED_VALUE.fullmatch(word)
+        or _STATUS_NAME.fullmatch(value.strip())
     ):
+        return True  # (also a mask, `":****"`, and a status's name, `TOKEN_EXPIRED`)
+    if "{" in value and _TOKEN_PREFIX.match(value) is None and _name_template(value):
         return True
-    if "{" in value:  # a name built from fields, `f"GOOGLE_CLIENT_SECRET_{env}"`, `f"demo:session:{sid}"`
-        parts = [p for p in _NAME_SEPARATORS.split(_TEMPLATE_FIELD.sub("_", value)) if p]
-        if len(parts) > 1 and all(_NAME_WORD.fullmatch(p) for p in parts):
-            return True
     return name is not None and word.replace("-", "_") == name.lower().replace("-", "_")
 
 
-_SWITCHES = frozenset({"true", "false", "none", "null", "yes", "no", "on", "off", "enabled", "disabled"})
+_SWITCHES = frozenset(
+    {
+        "true",
+        "false",
+        "none",
+        "null",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "enabled",
+        "disabled",
+        "n/a",
+        "tbd",
+        "redacted",
+    }
+    | {"revoked", "expired", "invalid", "missing", "unknown", "bearer", "basic"}
+)
+_MASKED_VALUE = re.compile(r"[^\w\s]{0,3}\*{3,}[^\w\s]{0,3}")
+# (a status's word in it: not any upper-case words, which a key may be, `PROD_KEY_ABCDEF`)
+_STATUS_NAME = re.compile(
+    r"(?:[A-Z]+_)*(?:EXPIRED|REVOKED|INVALID|MISSING|UNKNOWN|DISABLED|REQUIRED|NOT_SET|UNSET|EMPTY)(?:_[A-Z]+)*"
+)
+
+
+def _name_template(value: str) -> bool:
+    """Is a value a name built from fields: a variable's, upper-case words joined by `_`
+    (`f"GOOGLE_CLIENT_SECRET_{env}"`), or a key's, lower-case words joined by `:` or `.`
+    (`f"demo:session:{sid}"`, `f"user.secret.api_key_{i}"`)? Not words with digits or of
+    mixed case, nor lower-case words joined by `_` or `-` alone, which a password may be
+    (`f"{env}_supersecret_2024"`, `f"{env}-correct-horse"`)."""
+    text = _TEMPLATE_FIELD.sub("_", value)
+    parts = [p for p in _NAME_SEPARATORS.split(text) if p]
+    if len(parts) < 2 or not all(p.isalpha() and p.isascii() for p in parts):
+        return False
+    key = all(p.islower() for p in parts) and any(c in text for c in ":.")
+    return key or all(p.isupper() for p in parts)
+
+
 _TEMPLATE_FIELD = re.compile(r"\{[^{}\n]*\}")
 _NAME_SEPARATORS = re.compile(r"[_.:/-]+")
-_NAME_WORD = re.compile(r"[a-z]+|[A-Z]+|\d+")  # (not `S3cret`: letters and digits glued)
 _PAIR_NAME = re.compile(r"""[\s"'\[\]=:\\]+""")  # (what around a pair's name is no name)
 
 
@@ -1099,6 +1192,33 @@ def _masked_already(spanned: str) -> bool:
 _TRAILING_COMMENT = re.compile(r"#[^\n]*")
 
 
+def _code_field(text: str, begin: int) -> bool:
+    """Is a field at ``begin``, before an "@", code naming its value: names, attributes, calls
+    and lookups, its only literals keys or an empty default (`{os.environ.get('PW', '')}`; not
+    a password in braces, `{Tr0ub&3}`)?"""
+    field = _FIELD_BEFORE_AT.match(text, begin)
+    if field is None or not _names_a_value(field.group()):
+        return False
+    try:
+        tree = ast.parse(field.group()[1:-1].strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return all(isinstance(node, _CODE_NODES) for node in ast.walk(tree))
+
+
+_FIELD_BEFORE_AT = re.compile(r"\{[A-Za-z_][^{}\n]{0,200}\}(?=@)")
+_CODE_NODES = (
+    ast.Expression,
+    ast.Name,
+    ast.Attribute,
+    ast.Call,
+    ast.Subscript,
+    ast.Constant,
+    ast.Load,
+    ast.keyword,
+)
+
+
 def _code_between(text: str, begin: int) -> bool:
     """In Python code, is what follows a URL's ``user:`` at ``begin`` code joining its string
     to one starting with the "@" (`" + os.environ["DB_PW"] + "@`), with no string in the code
@@ -1117,7 +1237,10 @@ def _code_between(text: str, begin: int) -> bool:
             return False
         if token.type == tokenize.STRING:
             inner = token.string.lstrip("rRbBuUfF")[1:-1]
-            if inner != MASK and not (before in ("(", "[") and _VARIABLE_NAME.fullmatch(inner)):
+            key = (before == "(" and _VARIABLE_NAME.fullmatch(inner)) or (
+                before == "[" and _KEY.fullmatch(inner)
+            )
+            if inner not in (MASK, "") and not key:
                 return False
         before = token.string
     return True
@@ -1127,12 +1250,14 @@ def _code_between(text: str, begin: int) -> bool:
 _JOINING_CODE = re.compile(r"""(["'])(\s*[+%].{0,400}?\+\s*)[rRbBuUfF]{0,2}["'](?=@)""", re.DOTALL)
 # a variable's name, `DB_PW` (with a `_`: `HUNTER2` may be a value)
 _VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # a key looked up, `secrets["db_password"]`
 
 
 _QUOTED_IN = re.compile(r"""['"]""")
 # a key looked up in a field, `cfg['password']`, `cfg.get('password')`, `os.environ['PW']`
 _KEY_LOOKUP = re.compile(
     r"""\[[ ]*(["'])[\w.-]{1,64}\1[ ]*\]|\b(?:get|getenv|get_secret)\([ ]*(["'])[\w.-]{1,64}\2(?=[ ]*[,)])"""
+    r"""|,[ ]*(["'])\3(?=[ ]*\))"""  # (an empty default: `os.environ.get('DB_PW', '')`)
 )
 
 
@@ -1194,8 +1319,8 @@ def _mask_split_passwords(text: str, code: bool = False) -> str:
         field = _PLACEHOLDER.match(text, begin)
         if field is not None and text.startswith("@", field.end()) and _names_a_value(field.group()):
             continue  # (`{user}:{password}@`, `{cfg['password']}@`: a URL built from fields, nothing written)
-        if _QUOTING_CALL.match(text, begin):
-            continue  # (`{quote(password, safe='')}@`: a name quoted, nothing written)
+        if _QUOTING_CALL.match(text, begin) or _code_field(text, begin):
+            continue  # (`{quote(password, safe='')}@`, `{os.environ.get('PW', '')}@`: nothing written)
         after = begin + len(MASK) + 1
         if text.startswith(MASK + "@", begin):
             # a version-control URL's "@" after the path of a host named with a dot is its

@@ -127,6 +127,27 @@ from tests.hostile._project import project, run
             'env = {"POSTGRES_PASSWORD": "pass"}',
             'env = {"POSTGRES_PASSWORD": "***"}',
         ),  # (a keyword, a password too)
+        # (run 101a/06: escapes of letters, or of data; 02: no name's template; 07: shell-quoted options)
+        ('SECRET_KEY = b"\\x8f\\x1a\\xc3\\x9e\\x07\\xd2\\x55\\x11"', 'SECRET_KEY = b"***"'),
+        ('JWT_SECRET = "\\u0053\\u0033\\u0063\\u0072"', 'JWT_SECRET = "***"'),
+        ('DB_PASSWORD = f"{env}_supersecret_2024"', 'DB_PASSWORD = f"***"'),
+        ('ADMIN_PASSWORD = "hunter{42}horse"', 'ADMIN_PASSWORD = "***"'),
+        ("run(\"mysql -uroot -p'Zq9mysqlPw2' app\")", "run(\"mysql -uroot -p'***' app\")"),
+        ("run('curl -sf -u \"admin:Zq9curlPw1\" https://r/')", "run('curl -sf -u \"admin:***\" https://r/')"),
+        ('run("curl -uadmin:Zq9curlPw3 https://x")', 'run("curl -uadmin:*** https://x")'),
+        # (run 101a/14, 03, 10, 15, 09: Secrets Manager; other escapes; more names, token shapes; places)
+        (
+            'sm.create_secret(Name="prod/db", SecretString="Zq9smPw1")',
+            'sm.create_secret(Name="prod/db", SecretString="***")',
+        ),
+        ('h = "Bearer\\11S3cretDEF12345"', 'h = "Bearer\\11***"'),
+        ('h = "Bearer\\N{HT}S3cretDEF12345"', 'h = "Bearer\\N{HT}***"'),
+        ('HMAC_KEY = "Zq9hmac"', 'HMAC_KEY = "***"'),
+        ('STRIPE_KEY = "sk_live_abcdefghijklmnop"', 'STRIPE_KEY = "***"'),
+        ('server.login("alerts@example.com", "Zq9pw")', 'server.login("alerts@example.com", "***")'),
+        ('ftplib.FTP("h", "u", "Zq9pw")', 'ftplib.FTP("h", "u", "***")'),
+        ('x = "password=abc{Zq9}cd"', 'x = "password=***"'),
+        ('x = "API_KEY=PROD_KEY_ABCDEF"', 'x = "API_KEY=***"'),  # (upper-case words, no status's)
         # (run 99a/01: a scheme's separator a tab escaped in the string)
         ('h = "Bearer\\tabcDEF1234567890xyz"', 'h = "Bearer\\t***"'),
         ('h = "token\\tghp_abcdefghijklmnopqrstuvwxyz0123"', 'h = "token\\t***"'),
@@ -185,6 +206,19 @@ def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
         'search_token = "def"',
         'password = "..."',
         'password = "********"',
+        # (run 101a/01, 05, 11, 12, 13: code called or indexed in a comment; an escape before a
+        # placeholder; a shell's variables after options; statuses; a mask)
+        "# password = getpass()",
+        "# token = tokens[0]",
+        '"""Example: password = cfg["pw"]"""',
+        'print("password:\\t%s" % pw)',
+        "a = f\"mysql -uroot -p{cfg['pw']} app\"",
+        'b = "sshpass -p $pass ssh x"',
+        'c = "curl -u admin:$(cat /run/secrets/api_pw) https://x"',
+        'x = "Token: N/A"',
+        'x = "Password: TOKEN_EXPIRED"',
+        'x = "Token: REVOKED"',
+        'password = ":****"',
         # (a name quoted for a URL, its only literals the quoting's options)
         "u = f\"postgresql://{quote(user)}:{quote(password, safe='')}@db/app\"",
         'x = "Bearer\\ttoken_expired"',
@@ -316,6 +350,20 @@ def test_arc002_reads_a_malformed_suppression_as_code(tmp_path: Path) -> None:
             'u = "postgresql://admin:" + pw + "S3cretPw" + "@db"',
             'u = "postgresql://admin:" + pw + "***" + "@db"',
         ),
+        # (run 101a/04: an empty default, a lower-case key, a field of code with an empty default)
+        (
+            'u = "postgresql://admin:" + os.environ.get("DB_PW", "") + "@db/app"',
+            'u = "postgresql://admin:" + os.environ.get("DB_PW", "") + "@db/app"',
+        ),
+        (
+            'u = "postgresql://admin:" + secrets["db_password"] + "@db/app"',
+            'u = "postgresql://admin:" + secrets["db_password"] + "@db/app"',
+        ),
+        (
+            "u = f\"postgresql://admin:{os.environ.get('DB_PW', '')}@db/app\"",
+            "u = f\"postgresql://admin:{os.environ.get('DB_PW', '')}@db/app\"",
+        ),
+        ('u = "postgresql://admin:{Tr0ub&3}@db/app"', 'u = "postgresql://admin:***@db/app"'),
     ],
 )
 def test_code_between_a_url_s_pieces_is_left_as_written_in_python(code: str, masked: str) -> None:
