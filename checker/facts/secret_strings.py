@@ -17,7 +17,7 @@ import keyword
 import re
 import tokenize
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
@@ -283,6 +283,30 @@ _ENDS_CHAIN = frozenset(
 )
 
 
+@dataclass
+class _Chain:
+    """The chain of operands joined in one bracket (or the statement)."""
+
+    encoder: bool = False  # the arguments of an encoder (`b64encode(b"admin:" b"…")`)
+    grouping: bool = False  # parentheses that group, no call's
+    operands: List[List[_Piece]] = field(default_factory=lambda: [[]])
+    joins: int = 0  # the `+` and implicit joins
+    length: int = 0  # of the joined text so far
+    after_string: bool = False  # the last token a string
+    formatted: bool = False  # the operand is a `%` template's, its values given
+
+    def piece(self, code_at: Optional[int], length: int) -> _Piece:
+        """A piece of ``length`` characters of the joined text, at ``code_at`` in the code."""
+        self.length += length
+        return _Piece(code_at, self.length - length, length)
+
+    def restart(self) -> Tuple[List[List[_Piece]], int]:
+        """The operands and joins of the chain so far, a new chain begun."""
+        ended = self.operands, self.joins
+        self.operands, self.joins, self.length, self.after_string, self.formatted = [[]], 0, 0, False, False
+        return ended
+
+
 def _joined_secret_spans(
     tokens: Iterable[tokenize.TokenInfo], text: str, starts: List[int], examples: bool
 ) -> Iterator[Tuple[int, int, str]]:
@@ -291,35 +315,14 @@ def _joined_secret_spans(
     ``+ "…"`` / ``+ "@" + HOST``; ``base + "?token=" + "…"``; ``"host=db password=" "…"``):
     the joined text, a placeholder for each value that is no string, is masked as a string is,
     and what the masking hides is masked in the literals it comes from. With ``examples``, the
-    lines of triple-quoted strings too (``_example_lines``)."""
-    levels: List[List[List[_Piece]]] = [[[]]]  # per bracket: the operands of its current chain
-    joins = [0]  # per bracket: the `+` and implicit joins of its chain
-    lengths = [0]  # per bracket: the length of its chain's joined text so far
-    previous_string = [False]
-    encoders = [False]  # per bracket: the arguments of an encoder (`b64encode(b"admin:" b"…")`)
-    grouping = [False]  # per bracket: parentheses that group, no call's
-    formatted = [False]  # per bracket: the chain's operand is a `%` template's, its values given
+    lines of triple-quoted strings too (``_example_lines``), and comments (``_comment_code``)."""
+    chains = [_Chain()]  # per bracket
     last = ""  # the token before
 
     def ended() -> Iterator[Tuple[int, int, str]]:
-        operands, count = levels[-1], joins[-1]
-        levels[-1], joins[-1], lengths[-1], previous_string[-1] = [[]], 0, 0, False
-        formatted[-1] = False
-        if count:
-            yield from _masked_pieces(operands, text, encoders[-1])
-
-    def opened(encoder: bool, group: bool) -> None:  # (a bracket: a chain of its own)
-        levels.append([[]])
-        joins.append(0)
-        lengths.append(0)
-        previous_string.append(False)
-        encoders.append(encoder)
-        grouping.append(group)
-        formatted.append(False)
-
-    def piece(code_at: Optional[int], length: int) -> _Piece:
-        lengths[-1] += length
-        return _Piece(code_at, lengths[-1] - length, length)
+        operands, joins = chains[-1].restart()
+        if joins:
+            yield from _masked_pieces(operands, text, chains[-1].encoder)
 
     for token in _literals(tokens, text, starts):
         kind, string = token.type, token.string
@@ -328,68 +331,72 @@ def _joined_secret_spans(
         if kind in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
             continue  # (comments and line breaks between the pieces join them all the same)
         before, last = last, string
-        if string == "%" and previous_string[-1]:
+        chain = chains[-1]
+        if string == "%" and chain.after_string:
             # (`"postgresql://%s:" % USER + "…"`: a template's values are its fields, no text)
-            formatted[-1], previous_string[-1] = True, False
+            chain.formatted, chain.after_string = True, False
             continue
-        if (
-            formatted[-1]
-            and string not in ("+", ")", "]", "}")
-            and kind not in (tokenize.NEWLINE, tokenize.ENDMARKER)
-        ):
+        if chain.formatted and string not in ("+", ")", "]", "}") and kind not in _ENDS_LINE:
             if string in "([{":
-                opened(encoder=False, group=False)
+                chains.append(_Chain())
             elif string in _ENDS_CHAIN or (kind == tokenize.NAME and keyword.iskeyword(string)):
                 yield from ended()
             continue
         if (
-            kind in (tokenize.NEWLINE, tokenize.ENDMARKER)
+            kind in _ENDS_LINE
             or string in _ENDS_CHAIN
             or (kind == tokenize.NAME and keyword.iskeyword(string))
         ):
             yield from ended()
             continue
-        operand = levels[-1][-1]
+        operand = chain.operands[-1]
         if kind == tokenize.STRING:
-            if previous_string[-1]:
-                joins[-1] += 1  # `"a" "b"`
+            chain.joins += chain.after_string  # `"a" "b"`
             begin = _offset(starts, token.start)
             if examples:
                 yield from _example_lines(string, begin)
             opening, inner, _ = _split_literal(string)
-            operand.append(piece(begin + len(opening), len(inner)))
-            previous_string[-1] = True
+            operand.append(chain.piece(begin + len(opening), len(inner)))
+            chain.after_string = True
             continue
-        previous_string[-1] = False
+        chain.after_string = False
         if kind == tokenize.OP and string == "+":
-            joins[-1] += 1
-            levels[-1].append([])
-            formatted[-1] = False
+            chain.joins += 1
+            chain.operands.append([])
+            chain.formatted = False
         elif kind == tokenize.OP and string in "([{":
-            operand.append(piece(None, len(_VALUE)))
+            operand.append(chain.piece(None, len(_VALUE)))
             # (an encoder's argument, also through parentheses or `bytes(`: `b64encode((user + ":"
             # + "…").encode())`, `b64encode(bytes("admin:" + "…", "utf-8"))`)
-            passes = before in ("(", ",", "bytes", "bytearray", "encode") and encoders[-1]
-            opened(
-                encoder=string == "(" and (before.endswith(_ENCODERS) or passes),
-                group=string == "(" and not (before.isidentifier() or before in (")", "]")),
+            passes = before in ("(", ",", "bytes", "bytearray", "encode") and chain.encoder
+            chains.append(
+                _Chain(
+                    encoder=string == "(" and (before.endswith(_ENCODERS) or passes),
+                    grouping=string == "(" and not (before.isidentifier() or before in (")", "]")),
+                )
             )
         elif kind == tokenize.OP and string in ")]}":
             # (strings alone in parentheses are pieces of the chain around: `+ ("…") +`, `+ ("a" "b")`)
-            group = levels[-1] if len(levels) > 1 and grouping[-1] and len(levels[-1]) == 1 else []
-            strings = group[0] if group and group[0] and all(p.code_at is not None for p in group[0]) else []
+            alone = len(chains) > 1 and chain.grouping and len(chain.operands) == 1
+            strings = (
+                chain.operands[0] if alone and all(p.code_at is not None for p in chain.operands[0]) else []
+            )
             yield from ended()
-            if len(levels) > 1:
-                levels.pop(), joins.pop(), lengths.pop(), previous_string.pop(), encoders.pop()
-                grouping.pop(), formatted.pop()
-                outer = levels[-1][-1]
+            if len(chains) > 1:
+                chains.pop()
+                outer = chains[-1].operands[-1]
                 if strings and outer and outer[-1].code_at is None:
                     at = outer[-1].joined_at
-                    lengths[-1] += sum(p.length for p in strings) - outer[-1].length
+                    chains[-1].length += sum(p.length for p in strings) - outer[-1].length
                     outer[-1:] = [_Piece(p.code_at, at + p.joined_at, p.length) for p in strings]
         elif not operand or operand[-1].code_at is not None:
-            operand.append(piece(None, len(_VALUE)))  # a name, a number, `.`: a field in the joined text
+            operand.append(
+                chain.piece(None, len(_VALUE))
+            )  # a name, a number, `.`: a field in the joined text
     yield from ended()
+
+
+_ENDS_LINE = (tokenize.NEWLINE, tokenize.ENDMARKER)
 
 
 def _hidden_by_mask(text: str, masked: str) -> Iterator[Tuple[int, int]]:
