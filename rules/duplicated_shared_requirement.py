@@ -45,7 +45,7 @@ from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Uni
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion
+from packaging.version import InvalidVersion, Version
 
 from archcheck.facts.requirements_txt import release
 from archcheck.model import Location, RequirementFact, Severity, Violation
@@ -302,8 +302,35 @@ class DuplicatedSharedRequirement(
                 )
 
 
-def _spec(fact: RequirementFact) -> str:
-    return fact.text.replace(" ", "").lower()
+def _spec(fact: RequirementFact) -> object:
+    """What a line asks pip for, as parsed: its name, extras, versions (`==0.110` is `==0.110.0`),
+    marker and URL, in any order and spelling (`python_dotenv` is `python-dotenv`); as written,
+    spaces and case aside, where it does not parse."""
+    return _parsed_spec(fact.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_spec(text: str) -> object:
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return text.replace(" ", "").lower()
+    versions = frozenset(_version_spec(s.operator, s.version) for s in requirement.specifier)
+    marker = str(requirement.marker) if requirement.marker is not None else ""
+    return (
+        canonicalize_name(requirement.name),
+        frozenset(requirement.extras),
+        versions,
+        marker,
+        requirement.url,
+    )
+
+
+def _version_spec(operator: str, version: str) -> Tuple[str, object]:
+    try:
+        return operator, Version(version)
+    except InvalidVersion:  # (`==1.*`)
+        return operator, version
 
 
 def _same(fact: RequirementFact, shared: Dict[str, RequirementFact]) -> bool:

@@ -757,6 +757,18 @@ def _names_environment(receiver: str) -> bool:
     return _ENVIRONMENT_WORD.search(receiver.rsplit(".", 1)[-1]) is not None
 
 
+def _url_dicts(tree: ast.Module) -> List[str]:
+    """The names the module's body binds to a dict holding a URL (`DEFAULTS = {"X": "http://…"}`)."""
+    found: List[str] = []
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict):
+            texts = (literal(v) for v in node.value.values)
+            if any(t is not None and _may_be_url(t) for t in texts):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                found += [t.id for t in targets if isinstance(t, ast.Name)]
+    return found
+
+
 def _module_texts(tree: Optional[ast.Module]) -> Dict[str, str]:
     """The names the module's body binds once, to a string literal (``KEY = "X_URL"``)."""
     texts: Dict[str, Optional[str]] = {}  # (None: bound more than once, or to something else)
@@ -832,7 +844,7 @@ class _Gatherer:
         # (function, local) -> the locals its URL's head is built from past its start, each with
         # whether its path is a probe's (``_head_names``)
         self.head_sources: Dict[Tuple[int, str], Set[Tuple[int, str, bool]]] = {}
-        self.read_uses: Dict[int, bool] = {}  # a statement -> ``_uses_a_read``
+        self.read_lines: List[int] = []  # the lines of ``read_alias``'s and ``handled``'s nodes, in order
 
     def qualified(self, node: ast.AST) -> Optional[str]:
         return qualified(node, self.aliases)
@@ -884,6 +896,7 @@ class _Gatherer:
     # --- the walk -------------------------------------------------------------
 
     def gather(self, tree: ast.Module) -> ConfigFacts:
+        self._mark_url_constants(tree)
         self._fallbacks_after_reads(tree.body)
         stack: List[Tuple[ast.AST, _Use]] = [(statement, _Use()) for statement in reversed(tree.body)]
         while stack:
@@ -951,30 +964,38 @@ class _Gatherer:
             tuple(sorted(self.database_urls, key=key)),
         )
 
+    def _mark_url_constants(self, tree: ast.Module) -> None:
+        """Lines that name a module constant (or dict) holding a URL are marked too: a read
+        may fall back to it on a line with no URL of its own (`config("X", default=LOCAL_URL)`,
+        `if not X: X = LOCAL_URL` in a method), which makes it the read's fallback."""
+        if self.marks.every:
+            return
+        names = [n for n, t in _module_texts(tree).items() if _may_be_url(t) and n.isidentifier()]
+        names += _url_dicts(tree)
+        if not names:
+            return
+        alternatives = "|".join(map(re.escape, sorted(set(names))))
+        pattern = re.compile(rf"\b(?:{alternatives})\b")
+        found = [i for i, line in enumerate(self.source.lines) if pattern.search(line)]
+        self.marks = LineMarks([*self.marks.lines, *found])
+
     def _uses_a_read(self, statement: ast.stmt) -> bool:
         """Does a statement the screen passes over use a name bound to a configuration read, or
         assign its fallback (``if not URL: URL = LOCAL_URL``, ``url = url or LOCAL_URL``), here
-        or in a statement nested in it (not in a function or class it defines)? Its fallback may
-        be a constant of the module's. Each statement is read once: an `elif` chain nests each
-        branch in the one before. A function counts where it declares `global` a name the module
-        binds to a read."""
+        or in a statement nested in it? Its fallback may be a constant of the module's. A function
+        counts where it declares `global` a name the module binds to a read."""
         if isinstance(statement, _FUNCTIONS):
             return bool(self._global_reads(statement))
         if not (self.read_alias or self.handled) or isinstance(statement, SCOPES):
             return False
-        if id(statement) not in self.read_uses:
-            order: List[ast.stmt] = []  # (the statements nested in it not read yet, parents first)
-            todo = [statement]
-            while todo:
-                node = todo.pop()
-                if id(node) not in self.read_uses and not isinstance(node, SCOPES):
-                    order.append(node)
-                    todo += _nested_statements(node)
-            for node in reversed(order):
-                self.read_uses[id(node)] = any(
-                    id(n) in self.read_alias or id(n) in self.handled for n in _own_expressions(node)
-                ) or any(self.read_uses.get(id(s), False) for s in _nested_statements(node))
-        return self.read_uses[id(statement)]
+        # (by the lines of those names and fallbacks: an `elif` chain's each link is not read again)
+        at = bisect.bisect_left(self.read_lines, statement.lineno)
+        return at < len(self.read_lines) and self.read_lines[at] <= (statement.end_lineno or statement.lineno)
+
+    def _handle(self, value: ast.expr, read: Tuple[Optional[ast.expr], str]) -> None:
+        """``value`` is assigned where ``read`` found nothing: its fallback (``handled``)."""
+        self.handled[id(value)] = read
+        bisect.insort(self.read_lines, value.lineno)
 
     def _may_hold(self, node: ast.AST, use: _Use) -> bool:
         """Can this part of a big statement hold a fact worth recording? Only if it spans a
@@ -1252,6 +1273,8 @@ class _Gatherer:
         # "localhost")`, `"http://{host}".format(host=…)`; not one in its path or query)
         receiver = func.value if isinstance(func, ast.Attribute) else None
         heads = _fields_in_head(literal(receiver) or "", percent=False) if template else {}
+        if heads and _probe_template(literal(receiver) or "", percent=False):
+            heads = dict.fromkeys(heads, False)  # (a container's probe of its own health endpoint)
         for position, value in enumerate(positional):
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
             children.append((value, use if template and heads.get(position, True) else argument))
@@ -1616,7 +1639,7 @@ class _Gatherer:
                 if isinstance(statement, ast.Assign):
                     names = [t.id for t in statement.targets if isinstance(t, ast.Name) and t.id in read]
                     if names:
-                        self.handled[id(statement.value)] = self._read_key(read[names[0]])
+                        self._handle(statement.value, self._read_key(read[names[0]]))
 
     def _global_reads(self, scope: ast.AST) -> Dict[str, _Bound]:
         """The names a function or a class body declares ``global`` that the module binds only
@@ -1720,7 +1743,7 @@ class _Gatherer:
         if name is None:
             return
         if value is not None and name in block.empty_after:
-            self.handled[id(value)] = self._read_key(block.empty_after.pop(name))
+            self._handle(value, self._read_key(block.empty_after.pop(name)))
         if name not in block.before:
             block.before[name] = state.get(name, _EMPTY)
         if value is not None and self.is_config_read(value):
@@ -1795,7 +1818,7 @@ class _Gatherer:
                 continue
             self.fallback_walked.add((id(inner), "os.environ:" + name))
             for value in self._environment_writes(inner, name):
-                self.handled[id(value)] = handled
+                self._handle(value, handled)
             for block in reversed(_nested_blocks(inner)):
                 todo += reversed(block)
 
@@ -1896,7 +1919,7 @@ class _Gatherer:
             if isinstance(inner, (ast.Assign, ast.AnnAssign)) and inner.value is not None:
                 targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
                 if name in map(dotted, targets):
-                    self.handled[id(inner.value)] = self._read_key(value)
+                    self._handle(inner.value, self._read_key(value))
             for block in reversed(_nested_blocks(inner)):
                 todo += reversed(block)
 
@@ -1915,6 +1938,7 @@ class _Gatherer:
                 meant = state.get(dotted(node) or "", _EMPTY).read
                 if meant is not None:
                     self.read_alias[id(node)] = meant
+                    bisect.insort(self.read_lines, node.lineno)
                     continue
             elif isinstance(node, ast.NamedExpr):
                 walrus.append(node)
@@ -2323,6 +2347,8 @@ def _formatted_parts(node: ast.BinOp, use: _Use, none: _Use) -> List[Tuple[ast.A
     if text is None:
         return [(node.left, use), (node.right, use)]
     heads = _fields_in_head(text, percent=True)
+    if heads and _probe_template(text, percent=True):
+        heads = dict.fromkeys(heads, False)  # (a container's probe of its own health endpoint)
     given = node.right
     if isinstance(given, ast.Tuple):
         values = [(v, heads.get(i, True)) for i, v in enumerate(given.elts)]
@@ -2422,13 +2448,18 @@ def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
         heads = _fields_in_head(template, percent)
         names = [v for i, v in enumerate(given) if heads.get(i) and isinstance(v, ast.Name)]
         names += [k.value for k in keywords if heads.get(k.arg or "") and isinstance(k.value, ast.Name)]
-        fields = _PERCENT_FIELD if percent else _FORMAT_FIELD
-        path = _AUTHORITY.sub("", fields.sub(_VALUE, template), count=1)
-        return names, SELF_CHECK_PATH.match(path) is not None
+        return names, _probe_template(template, percent)
     flags = _in_head(before for before, _ in pairs)
     names = [v for (_, v), in_head in zip(pairs, flags) if in_head and isinstance(v, ast.Name)]
     path = _AUTHORITY.sub("", "".join(text), count=1)
     return names, SELF_CHECK_PATH.match(path) is not None
+
+
+def _probe_template(template: str, percent: bool) -> bool:
+    """Is a `%` or `.format` template's path a health probe's (`"http://{}:{}/health"`)?"""
+    fields = _PERCENT_FIELD if percent else _FORMAT_FIELD
+    path = _AUTHORITY.sub("", fields.sub(_VALUE, template), count=1)
+    return SELF_CHECK_PATH.match(path) is not None
 
 
 _VALUE = "{_}"  # a value that is no string, in a URL's text

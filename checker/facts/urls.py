@@ -160,10 +160,12 @@ _LIST_WORDS = frozenset(
 
 def is_allow_list_name(name: str) -> bool:
     """Does a name hold URLs that are allowed (``ALLOWED_ORIGINS``, ``CORS_ORIGINS``,
-    ``OAUTH_REDIRECT_URL``), not one to connect to: a word that starts so, followed only by
+    ``OAUTH_REDIRECT_URL``, ``NO_PROXY``), not one to connect to: a word that starts so, followed only by
     words that name URLs or a list? (``ORIGIN_SERVER_URL``, ``CALLBACK_QUEUE_URL`` and
     ``ALLOWANCE_SERVICE_URL`` are targets.)"""
     words = [w.lower() for w in _WORD.findall(name)]
+    if words[:2] == ["no", "proxy"] and all(after in _LIST_WORDS for after in words[2:]):
+        return True  # (`no_proxy`, `NO_PROXY_HOSTS`: the hosts a proxy is not used for)
     return any(
         word.startswith(_ALLOW_WORDS) and all(after in _LIST_WORDS for after in words[at + 1 :])
         for at, word in enumerate(words)

@@ -240,6 +240,7 @@ class Config:
 
 NOT_FLAGGED = """\
 import os
+import requests
 from urllib.parse import urljoin
 import aiohttp
 import httpx
@@ -334,6 +335,14 @@ def closure_on_a_socket(sock):  # (run 101b/01: a closure's session on a Unix so
             return await session.get("http://localhost/info")
 
     return fetch
+
+
+def proxies_and_probes(url, port):  # (run 102b/01: `no_proxy` is no proxy; 11: a template's probe)
+    return (
+        requests.get(url, proxies={"https": url, "no_proxy": "localhost"}),
+        httpx.get("http://{}:{}/health".format("localhost", port)),
+        httpx.get("http://%s:%d/health" % ("localhost", port)),
+    )
 
 
 def tidied_probes():  # (run 100b/02: a probe's base tidied or joined)
@@ -431,6 +440,24 @@ def g():
     global AUTH
     if not AUTH:
         AUTH = LOCAL6
+
+
+LOCAL7 = "http://localhost:8006"  # CFG004 (run 102b/08: a wrapper's read, on a line no URL marks)
+LOCAL8 = "http://localhost:8007"  # CFG004 (run 102b/05: `global` in a method)
+OTHER = os.getenv("OTHER_URL")
+
+
+def h():
+    from decouple import config
+
+    return config("H_URL", default=LOCAL7)
+
+
+class Setup:
+    def configure(self):
+        global OTHER
+        if not OTHER:
+            OTHER = LOCAL8
 """
 
 SETTINGS = """\
@@ -606,3 +633,26 @@ def test_templates_and_elif_chains_are_read_in_linear_time(tmp_path: Path) -> No
     started = time.monotonic()
     assert [f[0] for f in findings(root)] == ["CFG001"]
     assert time.monotonic() - started < 15  # (58 s before, 1.5 s after on a 2-core machine)
+
+
+@pytest.mark.parametrize(
+    ("shared", "copy", "drifted"),
+    [
+        # (run 102b/12: the same requirement written otherwise is no drift)
+        ("python_dotenv==1.0.1\n", "python-dotenv==1.0.1\n", False),
+        ("fastapi>=0.110,<1\n", "fastapi<1,>=0.110\n", False),
+        ('uvloop==0.19.0; sys_platform != "win32"\n', "uvloop==0.19.0 ; sys_platform != 'win32'\n", False),
+        ("uvicorn[standard,http2]==0.30.0\n", "uvicorn[http2,standard]==0.30.0\n", False),
+        ("fastapi==0.110.0\n", "fastapi==0.110\n", False),
+        ("fastapi==0.110.0\n", "fastapi==0.111.0\n", True),
+        ("uvicorn[standard]==0.30.0\n", "uvicorn==0.30.0\n", True),
+    ],
+)
+def test_a_copy_of_the_shared_file_drifts_only_where_pip_would_install_otherwise(
+    tmp_path: Path, shared: str, copy: str, drifted: bool
+) -> None:
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "requirements.shared.txt").write_text(shared + "httpx==0.27.0\n")
+    (root / "svc" / "requirements.txt").write_text("-r requirements.shared.txt\n")
+    (root / "svc" / "requirements.shared.txt").write_text(copy + "httpx==0.27.0\n")
+    assert any(f[0] == "REQ002" for f in findings(root)) == drifted
