@@ -756,6 +756,8 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     nested_values = statement.nested_secret and statement.values is not None
     if _shows_nothing(inner) or no_secret_word(inner, _label(frame, statement)):
         return False
+    if positional and frame.callee == "set_password" and not closes:
+        return False  # (keyring's `set_password(service, user, password)`: the last only)
     return bool(_verdict(frame, statement)) or nested_values
 
 

@@ -18,6 +18,7 @@ import keyword
 import re
 import socket
 import tokenize
+import unicodedata
 import urllib.parse
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -569,6 +570,7 @@ def _code_value(text: str, start: int) -> Optional[int]:
 # (a backslash escapes what follows it on its line: one at a line's end, or the text's, ends
 # the string there, as a string of one line is read)
 _QUOTED = re.compile(r"""("|')(?:[^"'\\\n]|\\.|\\(?=\n|\Z)|(?!\1)["'])*(?:\1|$)""", re.MULTILINE)
+_BRACED_VALUE = re.compile(r"\{[^{}\n]{1,200}\}")
 _SIMPLE_WORD = re.compile(r"""[^\s&;,'"()\[\]{}<>]+""")
 # an unquoted value: a word, brackets inside it too (`abc{Zq9}cd`; not around it: `(optional)`)
 _UNQUOTED = re.compile(
@@ -579,6 +581,8 @@ _UNQUOTED = re.compile(
 _CODE_NAME = re.compile(r"[a-z]+(?:[._][a-z]+)+")
 # a word called with nothing, or indexed by a number or a quoted key: code (`getpass()`, `tokens[0]`)
 _BARE_CALL = re.compile(r"""\(\)|\[(?:\d|["'])""")
+# a class called (CamelCase: `AsyncMock`, `MagicMock`) or a builtin that converts (`str`, `bytes`)
+_CALLED_CODE = re.compile(r"[A-Z][a-z]+[A-Z]\w*|Mock|str|bytes|int|repr|hex|uuid4|token_hex|token_urlsafe")
 _ESCAPED_SPACE = re.compile(r"(?:\\[tnr])+")
 # a value that is a placeholder, not a secret: `%s`, `%(password)s`, `{}`, `{0}`, `$DB_PASSWORD`,
 # `${TOKEN}` (a logging call's `"token: %s"`, a template): masked, a `--diff` would not apply
@@ -602,9 +606,12 @@ _OPTION_THEN_STRING = re.compile(
 _ATTACHED_PASSWORD = re.compile(
     # (the value shell-quoted too, `-p'…'`, `-u "admin:…"`; curl's user glued, `-uadmin:…`; a field
     # or a command's output whole, `-p{cfg['pw']}`, `$(cat /run/secrets/pw)`)
-    r"""(\b(?:mysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p|sshpass\b[^"'\n]{0,200}?[ \t]-p[ \t]*)["']?"""
-    r"""|\bcurl\b[^"'\n]{0,200}?[ \t](?:-u[ \t]*|--user[ \t=]+)["']?[^\s:"']{0,200}:)(?!\*\*\*)"""
-    r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|\\?[^\s"'\\])+"""
+    # (`-u` glued after other flags too, `curl -su user:…`; a quoted value to its closing quote)
+    r"""(\b(?:mysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p|sshpass\b[^"'\n]{0,200}?[ \t]-p[ \t]*)"""
+    r"""(?P<q>["'])?|\bcurl\b[^"'\n]{0,200}?[ \t](?:-[A-Za-z]{0,8}u[ \t]*|--user[ \t=]+)(?P<u>["'])?"""
+    r"""[^\s:"']{0,200}:)(?!\*\*\*)"""
+    r"""(?:(?(q)(?:(?!(?P=q))[^\n]){1,500}|(?(u)(?:(?!(?P=u))[^\n]){1,500}|"""
+    r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|\\?[^\s"'\\])+)))"""
 )
 _SHELL_PLACEHOLDER = re.compile(r"""\$(?:\{[^}\n]{1,64}\}|\([^)\n]{1,200}\)|[A-Za-z_]\w{0,63})""")
 # curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`)
@@ -729,8 +736,11 @@ def _escaped_word(escape: re.Match[str]) -> str:
     code = escape.group()
     digits, base = (code[2:], 16) if code[1] in "xuU" else (code[1:], 8)
     try:
-        char = chr(int(digits, base)) if digits.isalnum() else ""
-    except ValueError:  # (`\\N{…}`, `\\n`: no number)
+        if code[1] == "N":  # (`\\N{LATIN SMALL LETTER A}`)
+            char = unicodedata.lookup(code[3:-1])
+        else:
+            char = chr(int(digits, base)) if digits.isalnum() else ""
+    except (ValueError, KeyError):  # (`\\n`: no number; a name Python does not know)
         return ""
     return char if char.isalnum() else ""
 
@@ -761,6 +771,7 @@ def without_name_suffix(name: str) -> str:
 
 # an annotation before a value, as a docstring's example writes it: `str = `, `Optional[str] = `
 # a return's type or a class's header before its body, not a pair (`-> Token:`, `class CachedToken:`)
+_IN_ARN = re.compile(r"\barn:aws[\w-]*:[\w-]+:[\w-]*:\d*:\Z")
 _RETURN_ARROW = re.compile(r"->[ \t]*[\w.]*\Z|\bclass[ \t]+\Z")
 _TYPE = r"[A-Za-z_][\w.]{0,40}(?:\[[^\]\n]{0,60}\])?"
 # the first word of a description, not a value (`:param token: the token to refresh`)
@@ -803,7 +814,9 @@ _PROSE_VALUES = frozenset(
 # battery staple`, nor a lower-case word, which may be a password: `letmein for the admin`)
 _DESCRIPTION = re.compile(
     r"[A-Z][A-Za-z]*(?:'s)?(?:[ \t]+[A-Za-z'-]+){0,5}?[ \t]+"
-    r"(?i:the|a|an|to|for|of|or|and|if|in|on|is|be|with|from|by|as|when|that|this|used)\b"
+    r"(?i:the|a|an|to|for|of|or|and|if|in|on|is|be|with|from|by|as|when|that|this|used"
+    # (or a noun of what it describes: `JWT token string`, `Valid refresh token`)
+    r"|tokens?|passwords?|keys?|secrets?|credentials?|string)\b"
 )
 _TOKEN_TYPE = re.compile(r"Token(?:\.[A-Z]\w*)*:")
 _TYPE_BEFORE_VALUE = re.compile(rf"{_TYPE}(?:[ \t]*\|[ \t]*{_TYPE}){{0,4}}[ \t]*=(?!=)[ \t]*")
@@ -822,6 +835,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
             start = pair.end()
             if start < done or _STATUS_WORD.fullmatch(pair.group()):
                 continue
+            if _IN_ARN.search(text, max(0, pair.start() - 120), pair.start()):
+                continue  # an ARN's resource type, `arn:aws:secretsmanager:…:secret:MyDb-a1b2` (an id)
             if _RETURN_ARROW.search(text, max(0, pair.start() - 80), pair.start()):
                 continue  # `def read(self) -> Token:`, `class CachedToken:`: a type, its body next
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
@@ -873,6 +888,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 placeholder = _PLACEHOLDER.match(text, start)  # (`%(pw)s` is more than a word)
                 if placeholder is not None and (word is None or placeholder.end() >= word.end()):
                     word = placeholder
+                if word is None:  # (a password in braces, ODBC's quoting: `PWD={P@ss;w0rd}`; not code)
+                    word = _BRACED_VALUE.match(text, start)
+                    word = None if word is not None and _f_string_code(word.group()) else word
                 if word is None:
                     continue
                 described = word.group().lower() in _PROSE_VALUES or _DESCRIPTION.match(text, start)
@@ -884,6 +902,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     continue  # code quoted in a docstring, `password = os.environ["DB_PASSWORD"]`
                 if simple is not None and _BARE_CALL.match(text, simple.end()) and simple.group().islower():
                     continue  # `password = getpass()`, `token = tokens[0]`, `pw = cfg["pw"]`
+                if called and simple is not None and _CALLED_CODE.fullmatch(simple.group()):
+                    continue  # a class's or a builtin's call, `AsyncMock(return_value=…)`, `str(uuid4())`
                 if word is not placeholder and no_secret_word(word.group()):
                     continue  # `"Token: N/A"`, `"Token: REVOKED"`
                 value_end, masked = word.end(), MASK
@@ -1165,6 +1185,8 @@ class _QuoteState:
 def _mask_text(text: str, depth: int, code: bool = False) -> str:
     if "://" not in text:
         return text
+    if "={" in text:  # (a secret parameter's field holding a literal: `?token={quote('…')}`)
+        text = _FIELD_PARAM.sub(_masked_field_param, text)
     masked = _URL_IN_TEXT.sub(lambda match: _mask_url(match.group(0), depth), text)
     # a URL inside another one's query or run together with it: its userinfo, whatever parsed
     masked = _NESTED_USERINFO.sub(_mask_userinfo, masked)
@@ -1176,10 +1198,12 @@ def _mask_text(text: str, depth: int, code: bool = False) -> str:
 
 # (a user holds no "[": `http://[::1]:8080/users/@me` is an IPv6 host, not the user "[")
 # (or a field's call holding quotes, `{quote('admin')}:`)
-_CREDENTIALS_START = re.compile(r"://(?:[^\s:@/'\"\[\]]*|\{[^{}\n:@/]{1,200}\}):")
+# (no user holds "(" or "?": a regex's `https?://(?:…)`)
+_CREDENTIALS_START = re.compile(r"://(?:[^\s:@/'\"\[\]()?]*|\{[^{}\n:@/]{1,200}\}):")
 # `host:8000/`: a port, or a password starting with digits (SQLAlchemy reads `123/pw` up to the
 # "@"): a password only up to an "@" on its own line
-_PORT = re.compile(r"\d{1,5}(?:[/?#\s'\",;]|$)")  # (`,`: libpq's hosts, `;`: SQL Server's options)
+# (`,`: libpq's hosts, `;`: SQL Server's options, `\`: an escape after it, `"http://h:8000\n"`)
+_PORT = re.compile(r"\d{1,5}(?:[/?#\s'\",;\\]|$)")
 _STRETCH = 1000  # characters a password's stretch may span
 # another URL written after a space or a quote
 _NEXT_URL = re.compile(r"[\s'\"][A-Za-z][A-Za-z0-9+.-]{0,31}://")
@@ -1194,20 +1218,59 @@ def _masked_already(spanned: str) -> bool:
 _TRAILING_COMMENT = re.compile(r"#[^\n]*")
 
 
+_FIELD_PARAM = re.compile(r"([?&;][\w.\[\]%-]{1,64}=)(\{[^{}\n]{1,300}\})")
+# a quoting call's options: `quote(token, safe='')`
+_QUOTING_OPTIONS = re.compile(r"""(,[ ]*(?:safe|encoding|errors)[ ]*=[ ]*)(["'])[^"'\n]{0,40}\2""")
+
+
+def _masked_field_param(match: re.Match[str]) -> str:
+    """A URL's secret parameter whose value is a field: masked whole where the field holds a
+    literal (`?token={quote('…')}`, `{os.getenv('T', '…')}`), else left (`{quote(token, safe='')}`)."""
+    name, field = match.group(1), match.group(2)
+    if not _SECRET_PARAM.search(_param_name(name[1:-1])) or is_code_field(field):
+        return match.group()
+    return name + MASK
+
+
 def _code_field(text: str, begin: int) -> bool:
     """Is a field at ``begin``, before an "@", code naming its value: names, attributes, calls
     and lookups, its only literals keys or an empty default (`{os.environ.get('PW', '')}`; not
     a password in braces, `{Tr0ub&3}`)?"""
     field = _FIELD_BEFORE_AT.match(text, begin)
-    if field is None or not _names_a_value(field.group()):
+    return field is not None and is_code_field(field.group())
+
+
+def is_code_field(field: str) -> bool:
+    """Is ``{…}`` code naming a value: names, attributes, calls and lookups, its only literals
+    keys, an empty default or a quoting call's options (`{os.environ.get('PW', '')}`,
+    `{quote(token, safe='')}`; not `{Tr0ub&3}`, nor `{quote('S3cret')}`)?"""
+    if not field.startswith("{") or not _names_a_value(_QUOTING_OPTIONS.sub("", field)):
         return False
     try:
-        tree = ast.parse(field.group()[1:-1].strip(), mode="eval")
+        tree = ast.parse(field[1:-1].strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return all(isinstance(node, _CODE_NODES) for node in ast.walk(tree))
 
 
+def _f_string_code(field: str) -> bool:
+    """Is ``{…}`` an f-string's field of code (``{token[:20] if token else 'None'}``,
+    ``{hash(t) & 0xFF:08x}``; a name, or a call, lookup, condition or comparison in it), not a
+    password in braces (``{P@ss;w0rd}``, ``{Tr0ub&3}``: no such code)?"""
+    if is_code_field(field):
+        return True
+    try:
+        tree = ast.parse(f'f"""{field}"""', mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    values = tree.body.values if isinstance(tree.body, ast.JoinedStr) else []
+    if len(values) != 1 or not isinstance(values[0], ast.FormattedValue):
+        return False
+    expression = values[0].value
+    return isinstance(expression, ast.Name) or any(isinstance(n, _CODE_SHAPES) for n in ast.walk(expression))
+
+
+_CODE_SHAPES = (ast.Call, ast.Attribute, ast.Subscript, ast.IfExp, ast.Compare, ast.BoolOp)
 _FIELD_BEFORE_AT = re.compile(r"\{[A-Za-z_][^{}\n]{0,200}\}(?=@)")
 _CODE_NODES = (
     ast.Expression,
@@ -1291,7 +1354,7 @@ _FIELD_PORT = re.compile(r"""\{[^{}\n]{1,200}\}(?=[/?#\s'",;]|\Z)""")
 _CODE_PORT = re.compile(
     r"""["'][ \t]*\+[ \t]*(?![rRbBuUfF]{0,2}["'])[^\n"'+]{1,80}\+[ \t]*[rRbBuUfF]{0,2}["']/"""
 )
-_PORT_END = re.compile(r"[/?#\s'\",;]|\Z")
+_PORT_END = re.compile(r"[/?#\s'\",;\\]|\Z")
 
 
 def _mask_split_passwords(text: str, code: bool = False) -> str:
@@ -1364,7 +1427,7 @@ _COMMENT_LINE = re.compile(r"\n[ \t]*(?:#[^\n]*)?(?=\n)")  # (a comment line, or
 _LINE_PIECE = re.compile(r"""(?!(?<!["'])[rRbBuUfFtT]{1,2}["'])[^\s"'+\\()]+""")
 
 
-_USERINFO_START = re.compile(r"""://[^\s:@/'"\[\]]*:(?!\d{1,5}(?:[/?#\s'"]|$))""")  # `user:`, not a port
+_USERINFO_START = re.compile(r"""://[^\s:@/'"\[\]()?]*:(?!\d{1,5}(?:[/?#\s'"\\]|$))""")  # `user:`, not a port
 
 
 _MASKED_TO_QUOTE = re.compile(r"""\*\*\*["']""")
@@ -1496,6 +1559,8 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     end = value[quote.start() :] if quote is not None else closing.group() if closing else ""
     if _PLACEHOLDER.fullmatch(value) or (quote and _PLACEHOLDER.fullmatch(value[: quote.start()])):
         return lead + pair  # `token={...}` (an f-string's expression), `%s`: no secret
+    if value.startswith("{") and "}" not in value:
+        return lead + pair  # (a field the URL's reading cut short; one holding a literal is masked whole)
     secret = equals and len(value) > len(end) and _SECRET_PARAM.search(_param_name(name))
     if secret:
         return f"{lead}{name}={MASK}{end}"

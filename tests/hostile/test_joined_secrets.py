@@ -148,6 +148,24 @@ from tests.hostile._project import project, run
         ('ftplib.FTP("h", "u", "Zq9pw")', 'ftplib.FTP("h", "u", "***")'),
         ('x = "password=abc{Zq9}cd"', 'x = "password=***"'),
         ('x = "API_KEY=PROD_KEY_ABCDEF"', 'x = "API_KEY=***"'),  # (upper-case words, no status's)
+        # (run 102a/F1: a secret parameter's field holding a literal; F2: braces; F3: `\N{…}` letters)
+        (
+            "fetch(f\"https://a.example/i?token={quote('Xk9pL2mQ7vRt')}\")",
+            'fetch(f"https://a.example/i?token=***")',
+        ),
+        ('conn = "UID=sa;PWD={P@ss;w0rd}"', 'conn = "UID=sa;PWD=***"'),
+        ('dsn = "host=db user=app password={Tr0ub&3}"', 'dsn = "host=db user=app password=***"'),
+        (
+            'password = "\\N{LATIN CAPITAL LETTER H}\\N{LATIN SMALL LETTER U}\\N{DIGIT TWO}"',
+            'password = "***"',
+        ),
+        # (run 102a/F6, F7: `-u` glued after other flags; a quoted value holding spaces; keyring's last)
+        (
+            'x = shell("curl -su elastic:Xk9pL2mQ7v https://es")',
+            'x = shell("curl -su elastic:*** https://es")',
+        ),
+        ("x = 'mysql -uroot -p\"correct horse battery staple\" app'", "x = 'mysql -uroot -p\"***\" app'"),
+        ('keyring.set_password("svc", "alice", "S3cretPw")', 'keyring.set_password("svc", "alice", "***")'),
         # (run 99a/01: a scheme's separator a tab escaped in the string)
         ('h = "Bearer\\tabcDEF1234567890xyz"', 'h = "Bearer\\t***"'),
         ('h = "token\\tghp_abcdefghijklmnopqrstuvwxyz0123"', 'h = "token\\t***"'),
@@ -219,6 +237,17 @@ def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
         'x = "Password: TOKEN_EXPIRED"',
         'x = "Token: REVOKED"',
         'password = ":****"',
+        # (run 102a/F1, F8, F9, F11, F12: a quoting call's options; descriptions; calls; keyring; an ARN)
+        "fetch(f\"https://a.example/i?token={quote(TOKEN, safe='')}\")",
+        '"""Args:\n    token: JWT token string\n    refresh_token: Valid refresh token\n"""',
+        '# auth.create_access_token = AsyncMock(return_value="x")',
+        "# state_token = str(uuid.uuid4())",
+        'keyring.set_password("billing-service", "alice", pw)',
+        "logger.info(f\"JWT Secret: {'*' * 10 if get_jwt_secret() else 'NOT SET'}\")",  # (a field of code)
+        'x = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:MyDbSecret-a1b2c3"',
+        # (run 102a/F4, F5: an escape after a port, a regex's `://(?:`, then an "@" later in the file)
+        'print("Server at http://localhost:8000\\n")\n@app.get("/x")\nSUPPORT = "ops@example.com"',
+        'url_re = re.compile(r"https?://(?:[a-z]+)")\n@app.get("/x")\ndef f(): pass',
         # (a name quoted for a URL, its only literals the quoting's options)
         "u = f\"postgresql://{quote(user)}:{quote(password, safe='')}@db/app\"",
         'x = "Bearer\\ttoken_expired"',
