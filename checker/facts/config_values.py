@@ -1054,7 +1054,12 @@ class _Gatherer:
             return [(node.value, none), (node.slice, none)]
         # (a target's parts, or a local's that may be passed as one)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and use.kind in (TARGET, LOCAL):
-            return _joined_parts(node, use, none)
+            operands = _added(node)
+            joined = _joined_url(operands)
+            if joined is not None:  # (`"postgresql://" + user + ":" + pw + "@localhost/app"`: one URL)
+                self._string(operands[0], use, joined)
+                return [(operand, none) for operand in operands]
+            return _joined_parts(operands, use, none)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and use.kind in (TARGET, LOCAL):
             return _formatted_parts(node, use, none)
         if isinstance(node, _TRANSPARENT):
@@ -1102,10 +1107,11 @@ class _Gatherer:
             self.settings_classes = _settings_classes(self.source.ast_tree)
         return id(node) in self.settings_classes
 
-    def _string(self, node: ast.AST, use: _Use) -> None:
+    def _string(self, node: ast.AST, use: _Use, text: Optional[str] = None) -> None:
+        """Record a string (``text``: the URL it begins, joined: ``_joined_url``) as its use says."""
         if use.kind == NONE or use.main or use.people:
             return
-        text = static_text(node)
+        text = static_text(node) if text is None else text
         if text is None or ("://" not in text and bare_host(text.replace(PLACEHOLDER, "0")) is None):
             return
         if use.kind == TARGET:
@@ -1238,6 +1244,8 @@ class _Gatherer:
                         self.probe_sources[(none.function, local)] = source
                     else:
                         self.derived.setdefault((none.function, local), set()).add(source)
+        if use.kind == TARGET and none.function:  # (`self.url = f"http://{host}:8000"`: host too)
+            self._pass_head_names(node.value, none)
         head = _url_head(node.value, self.aliases) if use.kind == TARGET and none.function else None
         owner = self._binding_function(none, head.id) if head is not None else None
         if head is not None and owner is not None and id(head) not in self.read_alias:
@@ -1313,7 +1321,7 @@ class _Gatherer:
         named = False
         # of an HTTP method: its first argument, or the second of `request("GET", url)`
         # (`client.stream("GET", url)` as `request` does, its method first)
-        verb_first = last == "request" or (last == "stream" and _names_a_verb(call))
+        verb_first = last == "request" or (last == "stream" and _method_first(call))
         the_url = position == (1 if verb_first else 0) or keyword == "url"
         configures = last in CLIENT_CALLS or last.endswith(_CONFIGURING) or last in _SDK_CLIENTS
         connects = last in CLIENT_CALLS or last.endswith(_CONNECTING) or last in _SDK_CLIENTS
@@ -2300,10 +2308,13 @@ def _own_expressions(statement: ast.stmt) -> Iterator[ast.AST]:
 _CASES = (ast.match_case,) if hasattr(ast, "match_case") else ()
 
 
-def _names_a_verb(call: ast.Call) -> bool:
-    """Is a call's first argument an HTTP method's name (`stream("GET", url)`)?"""
+def _method_first(call: ast.Call) -> bool:
+    """Does a `stream(…)` call take an HTTP method first, as httpx's does (`stream("GET", url)`,
+    `stream(method, url)`): a method's name, or a value that is no URL before a second argument?"""
     first = literal(call.args[0]) if call.args else None
-    return first is not None and first.upper() in _VERBS
+    if first is not None:
+        return first.upper() in _VERBS or (len(call.args) > 1 and "://" not in first and first.isalpha())
+    return len(call.args) > 1
 
 
 _VERBS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
@@ -2319,19 +2330,41 @@ def _captured(function: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
     return {a.arg for a, d in pairs if isinstance(d, ast.Name) and d.id == a.arg}
 
 
-def _joined_parts(node: ast.BinOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
-    """The operands of a `+` chain given as a target, each used as the whole is but a value
-    after a query's `key=`: a URL carried in another's query, `AUTH_URL + "/login?next=" +
-    "http://localhost:3000/cb"`, is where the other service sends people, not a target."""
+def _added(node: ast.BinOp) -> List[ast.expr]:
+    """The operands of a `+` chain, in order (a loop: thousands of them nest as deep)."""
     operands: List[ast.expr] = [node.right]
     left = node.left
     while isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add):
         operands.append(left.right)
         left = left.left
     operands.append(left)
+    operands.reverse()
+    return operands
+
+
+def _joined_url(operands: Sequence[ast.expr]) -> Optional[str]:
+    """The text of a URL a `+` chain builds whose head goes on past its first string
+    (`"postgresql://" + user + ":" + pw + "@localhost:5432/app"`), each value that is no string
+    a placeholder; None for other chains (`base + "/x"`, `"http://h:80" + path`: each part read)."""
+    first = static_text(operands[0])
+    if first is None or "://" not in first or any(mark in first.split("://", 1)[1] for mark in "/?#"):
+        return None
+    if len(operands) > _CHAIN or not all(isinstance(o, _JOINABLE) for o in operands):
+        return None
+    texts = [static_text(o) for o in operands]
+    return "".join(PLACEHOLDER if t is None else t for t in texts)
+
+
+_JOINABLE = (ast.Constant, ast.JoinedStr, ast.Name, ast.Attribute, ast.Call, ast.Subscript)
+
+
+def _joined_parts(operands: Sequence[ast.expr], use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+    """The operands of a `+` chain given as a target, each used as the whole is but a value
+    after a query's `key=`: a URL carried in another's query, `AUTH_URL + "/login?next=" +
+    "http://localhost:3000/cb"`, is where the other service sends people, not a target."""
     children: List[Tuple[ast.AST, _Use]] = []
     query = value = False  # (inside a query; right after a `key=` in it)
-    for operand in reversed(operands):
+    for operand in operands:
         children.append((operand, none if value else use))
         text = static_text(operand)
         query = query or (text is not None and "?" in text)
@@ -2423,23 +2456,31 @@ def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
     whether its path is a health probe's (`f"http://{host}:{port}/health"`)."""
     pairs: List[Tuple[str, ast.expr]] = []  # (the text before a field, its value)
     text: List[str] = []
-    if isinstance(value, ast.JoinedStr):
+    joined = isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)  # (`"http://" + host + ":80"`)
+    if isinstance(value, ast.JoinedStr) or joined:
         before = ""
-        for part in value.values:
-            if isinstance(part, ast.FormattedValue):
-                pairs.append((before, part.value))
+        parts = value.values if isinstance(value, ast.JoinedStr) else _added(value)  # type: ignore[arg-type]
+        for part in parts[:_CHAIN]:
+            piece = static_text(part) if joined else literal(part)
+            if isinstance(part, ast.FormattedValue) or (joined and piece is None):
+                field = part.value if isinstance(part, ast.FormattedValue) else part
+                # (a value before the scheme's "://" is the URL's start: ``_url_head``'s)
+                if "://" in "".join(text):
+                    pairs.append((before, field))
                 before = ""
                 text.append(_VALUE)
             else:
-                piece = literal(part) or ""
-                before += piece
-                text.append(piece)
+                before += piece or ""
+                text.append(piece or "")
     else:
         template, percent = None, False
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
             template, percent = literal(value.left), True
             given = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
             keywords: List[ast.keyword] = []
+            if isinstance(value.right, ast.Dict):  # (`"http://%(host)s" % {"host": host}`)
+                named = zip(value.right.keys, value.right.values)
+                given, keywords = [], [ast.keyword(arg=literal(k), value=v) for k, v in named]
         elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
             template = literal(value.func.value) if value.func.attr == "format" else None
             given, keywords = value.args, value.keywords

@@ -267,6 +267,9 @@ def urls(text: str) -> Iterator[Tuple[str, str]]:
 def bare_host(text: str) -> Optional[str]:
     """The host of a scheme-less ``host[:port][/path]`` value (``localhost:4317``), or the first
     of a list of them (``"kafka-1:9092,kafka-2:9092"``), else None."""
+    address = _bare_ipv6(text)
+    if address is not None:
+        return address
     hosts = [_BARE_HOST.fullmatch(part.strip()) for part in text.split(",", 64)]
     if not all(hosts):
         return None
@@ -278,10 +281,27 @@ def written_bare_host(text: str) -> Optional[str]:
     its port or path but not in its host: a host partly computed is not known
     (``f"[::{n}1]"`` is ``[::51]`` for 5; read as ``0`` it was loopback)."""
     stripped = text.strip()
+    address = _bare_ipv6(stripped)
+    if address is not None:
+        return address
     match = _BARE_HOST.fullmatch(stripped.replace(PLACEHOLDER, "0"))
     if match is None or PLACEHOLDER in stripped[match.start(1) : match.end(1)]:
         return None
     return match.group(1).strip("[]").lower()
+
+
+def _bare_ipv6(text: str) -> Optional[str]:
+    """An IPv6 address written without brackets, as a client's `host=` takes it (`"::1"`)."""
+    candidate = text.strip()
+    if ":" not in candidate or _IPV6_SHAPE.fullmatch(candidate) is None:
+        return None
+    try:
+        return str(ipaddress.IPv6Address(candidate))
+    except ValueError:
+        return None
+
+
+_IPV6_SHAPE = re.compile(r"[0-9A-Fa-f:.]{2,45}")
 
 
 def is_loopback(host: str) -> bool:

@@ -18,8 +18,10 @@ import os
 from urllib import parse
 from urllib.parse import urljoin
 import httpx
+import redis
 import requests
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
 from yarl import URL as YURL
 from kombu import Connection
 
@@ -210,6 +212,24 @@ def closure_client():  # (run 101b/01: a closure's client on a network transport
         return client.get("http://localhost:8042/info")  # CFG001
 
     return fetch
+
+
+def joined_heads(user, password, method):  # (run 102b/03, 07, 09, 10, 11, 12)
+    engine = create_engine("postgresql://" + user + ":" + password + "@localhost:5432/app")  # CFG001
+    host = "localhost"  # CFG001
+    other = "localhost"  # CFG001
+    named = "localhost"  # CFG001
+    six = "::1"  # CFG001
+    self_url = f"http://{other}:8000/api"
+    os.environ["API_URL"] = self_url
+    with httpx.Client() as client:
+        client.stream(method, "http://localhost:8043/export")  # CFG001
+    return (
+        engine,
+        httpx.get("http://" + host + ":8000/orders"),
+        httpx.get("http://%(host)s:8000/orders" % {"host": named}),
+        redis.Redis(host=six),
+    )
 
 
 def lambda_client(app):  # (a lambda's `client` is not the in-process one around it)
