@@ -40,7 +40,7 @@ file has no fix.
 
 import functools
 import re
-from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
@@ -316,14 +316,29 @@ def _parsed_spec(text: str) -> object:
     except InvalidRequirement:
         return text.replace(" ", "").lower()
     versions = frozenset(_version_spec(s.operator, s.version) for s in requirement.specifier)
-    marker = str(requirement.marker) if requirement.marker is not None else ""
+    marker = _marker_key(requirement)
     return (
         canonicalize_name(requirement.name),
-        frozenset(requirement.extras),
+        _extras(requirement),
         versions,
         marker,
         requirement.url,
     )
+
+
+def _extras(requirement: Requirement) -> FrozenSet[str]:
+    """A requirement's extras as pip reads them (PEP 685: `Standard` is `standard`, `a_b` is `a-b`)."""
+    return frozenset(canonicalize_name(extra) for extra in requirement.extras)
+
+
+def _marker_key(requirement: Requirement) -> object:
+    """A marker as the environments it is true in (its clauses in any order), or as written
+    where that is not known (true in none of them, or unreadable); "" for no marker."""
+    if requirement.marker is None:
+        return ""
+    written = str(requirement.marker)
+    where = _true_in(written)
+    return where if where else written
 
 
 def _version_spec(operator: str, version: str) -> Tuple[str, object]:
@@ -408,9 +423,9 @@ def _removal_changes(fact: RequirementFact, shared: RequirementFact) -> Optional
     where = f"'{fact.text}' here, '{shared.text}' shared"
     if fact.specifier and mine.specifier != theirs.specifier:  # `==1` is `==1.0`
         return f"versions differ ({where}): removing the line changes what is installed"
-    if not mine.extras <= theirs.extras:
+    if not _extras(mine) <= _extras(theirs):
         return f"extras differ ({where}): removing the line drops extras"
-    if theirs.marker is not None and str(mine.marker) != str(theirs.marker):
+    if theirs.marker is not None and _marker_key(mine) != _marker_key(theirs):
         return f"markers differ ({where}): the shared line does not install it everywhere this one does"
     if mine.url != theirs.url:
         return f"sources differ ({where})"

@@ -435,6 +435,8 @@ def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
     code joining a URL's pieces (`"…admin:" + os.environ["DB_PW"] + "@db"`) shows nothing.
     """
     masked = _mask_pairs(_mask_text(text, _NESTING, code), prose)
+    if "_" in masked or "-" in masked:  # a well-known token's shape anywhere: `"cloning with ghp_… as"`
+        masked = _KNOWN_TOKEN_IN_TEXT.sub(MASK, masked)
     if ":/" in masked:  # a URL a path joined into one slash (`postgresql:/app:…@db`): no URL
         masked = _PATH_DSN.sub(lambda m: m.group(1) + MASK, masked)
     return masked
@@ -609,7 +611,7 @@ _ESCAPED_SPACE = re.compile(r"(?:\\[tnr])+")
 _PLACEHOLDER = re.compile(
     # (a field's expression, `{pw}`, `{os.environ['T']!r:>8}`; not a password in braces, `{Tr0ub&3}`)
     # (a width starts with no 0, which is a flag: `%000…0!` is read in linear time)
-    r"%(?:\([^)\n]*\))?[-#0 +]*(?:[1-9]\d*)?(?:\.\d+)?[sdrifxXeEgGoac]|\{[\w.\[\]()'\"!:,=<>+\-*/]*\}"
+    r"%(?:\([^)\n]{0,100}\))?[-#0 +]*(?:[1-9]\d*)?(?:\.\d+)?[sdrifxXeEgGoac]|\{[\w.\[\]()'\"!:,=<>+\-*/]*\}"
     r"|\$\{?[A-Z_][A-Z0-9_]*\}?"
 )
 # in prose, a command-line option that takes a secret as its next word: `--db-password S3cret`
@@ -623,20 +625,23 @@ _OPTION_THEN_STRING = re.compile(
     rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}\2[ \t]*,[ \t]*)"""
     r"""(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
 )
+_ARGUMENTS = r"""(?:[^"'\n]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,200}?"""  # (a command's words, quoted or not)
 _ATTACHED_PASSWORD = re.compile(
     # (the value shell-quoted too, `-p'…'`, `-u "admin:…"`; curl's user glued, `-uadmin:…`; a field
     # or a command's output whole, `-p{cfg['pw']}`, `$(cat /run/secrets/pw)`)
     # (`-u` glued after other flags too, `curl -su user:…`; a quoted value to its closing quote)
-    r"""(\b(?:mysql(?:dump|admin)?\b[^"'\n]{0,200}?[ \t]-p|sshpass\b[^"'\n]{0,200}?[ \t]-p[ \t]*)"""
-    r"""(?P<q>["'])?|\bcurl\b[^"'\n]{0,200}?[ \t](?:-[A-Za-z]{0,8}u[ \t]*|--user[ \t=]+)(?P<u>["'])?"""
-    r"""[^\s:"']{0,200}:)(?!\*\*\*)"""
-    r"""(?:(?(q)(?:(?!(?P=q))[^\n]){1,500}|(?(u)(?:(?!(?P=u))[^\n]){1,500}|"""
-    r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|\\?[^\s"'\\])+)))"""
+    # (other arguments before the option, quoted ones too: `curl -H 'Accept: json' -u …`; the
+    # password alone quoted: `-u admin:'…'`)
+    rf"""(\b(?:mysql(?:dump|admin)?\b{_ARGUMENTS}[ \t]-p|sshpass\b{_ARGUMENTS}[ \t]-p[ \t]*)"""
+    rf"""\\?(?P<q>["'])?|\bcurl\b{_ARGUMENTS}[ \t](?:-[A-Za-z]{{0,8}}u[ \t]*|--user[ \t=]+)\\?(?P<u>["'])?"""
+    r"""[^\s:"']{0,200}:(?P<v>(?(u)|["']))?)(?!\*\*\*)"""
+    r"""(?:(?(q)(?:(?!\\?(?P=q))[^\n]){1,500}|(?(u)(?:(?!\\?(?P=u))[^\n]){1,500}|(?(v)(?:(?!(?P=v))[^\n]){1,500}|"""
+    r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|\\?[^\s"'\\])+))))"""
 )
 _SHELL_PLACEHOLDER = re.compile(r"""\$(?:\{[^}\n]{1,64}\}|\([^)\n]{1,200}\)|[A-Za-z_]\w{0,63})""")
 # curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`)
 _USER_OPTION_THEN_STRING = re.compile(
-    r"""(["'](?:-u|--user)["'][ \t]*,[ \t]*\(?[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
+    r"""(["'](?:-[A-Za-z]{0,8}u|--user)["'][ \t]*,[ \t]*\(?[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
 )
 # (a `+` with white space or a line continuation on either side)
 _PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
@@ -694,6 +699,12 @@ def _prose(token: str) -> bool:
     if _PROSE_WORDS.fullmatch(words) is None or _TOKEN_PREFIX.match(token):
         return False
     return "_" not in token or all(len(word) <= _WORD_LENGTH for word in re.split(r"[-/._]", token))
+
+
+_KNOWN_TOKEN_IN_TEXT = re.compile(
+    r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abpr]-[\w-]{10,}"
+    r"|[sr]k_(?:live|test)_[A-Za-z0-9]{10,})"
+)
 
 
 def is_known_token(text: str) -> bool:
@@ -774,7 +785,8 @@ def has_word(text: str) -> bool:
     return any(char.isalnum() for char in text)
 
 
-_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|N\{[^}\n]*\}|[0-7]{1,3}|.)")
+# (a name's escape bounded: thousands of `\N{` with no `}` are read in linear time)
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|N\{[^}\n]{0,100}\}|[0-7]{1,3}|.)")
 
 
 def ends_as_secret_name(text: str, numbered: bool = False) -> bool:
@@ -910,7 +922,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     word = placeholder
                 if word is None:  # (a password in braces, ODBC's quoting: `PWD={P@ss;w0rd}`; not code)
                     word = _BRACED_VALUE.match(text, start)
-                    word = None if word is not None and _f_string_code(word.group()) else word
+                    word = None if word is not None and _names_by_code(word.group()) else word
                 if word is None:
                     continue
                 described = word.group().lower() in _PROSE_VALUES or _DESCRIPTION.match(text, start)
@@ -1051,6 +1063,11 @@ _SWITCHES = frozenset(
         "n/a",
         "tbd",
         "redacted",
+        "set",
+        "not set",
+        "unset",
+        "not configured",
+        "configured",
     }
     | {"revoked", "expired", "invalid", "missing", "unknown", "bearer", "basic"}
 )
@@ -1238,7 +1255,7 @@ def _masked_already(spanned: str) -> bool:
 _TRAILING_COMMENT = re.compile(r"#[^\n]*")
 
 
-_FIELD_PARAM = re.compile(r"([?&;][\w.\[\]%-]{1,64}=)(\{[^{}\n]{1,300}\})")
+_FIELD_PARAM = re.compile(r"([?&;#][\w.\[\]%-]{1,64}=)((?:\{[^{}\n]{1,300}\}){1,8})")
 # a quoting call's options: `quote(token, safe='')`
 _QUOTING_OPTIONS = re.compile(r"""(,[ ]*(?:safe|encoding|errors)[ ]*=[ ]*)(["'])[^"'\n]{0,40}\2""")
 
@@ -1246,10 +1263,43 @@ _QUOTING_OPTIONS = re.compile(r"""(,[ ]*(?:safe|encoding|errors)[ ]*=[ ]*)(["'])
 def _masked_field_param(match: re.Match[str]) -> str:
     """A URL's secret parameter whose value is a field: masked whole where the field holds a
     literal (`?token={quote('…')}`, `{os.getenv('T', '…')}`), else left (`{quote(token, safe='')}`)."""
-    name, field = match.group(1), match.group(2)
-    if not _SECRET_PARAM.search(_param_name(name[1:-1])) or is_code_field(field):
+    name, fields = match.group(1), _ONE_FIELD.findall(match.group(2))
+    if not _SECRET_PARAM.search(_param_name(name[1:-1])) or all(map(_names_by_code, fields)):
         return match.group()
     return name + MASK
+
+
+_ONE_FIELD = re.compile(r"\{[^{}\n]{1,300}\}")
+
+
+def _names_by_code(field: str) -> bool:
+    """Is an f-string's field code naming its value, no literal in it but keys, a quoting call's
+    options or values that show no secret (`{token!s}`, `{await get_token()}`, `{token or ''}`,
+    `{'*' * 10 if secret else 'NOT SET'}`; not `{quote('…')}`, `{os.getenv('T', '…')}`)?"""
+    if not _f_string_code(field):
+        return False
+    if _names_a_value(_QUOTING_OPTIONS.sub("", field)):
+        return True
+    tree = ast.parse(f'f"""{field}"""', mode="eval")  # (it parses: ``_f_string_code``)
+    keys = {
+        id(node.slice if isinstance(node, ast.Subscript) else node.args[0])
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Subscript)
+        or (isinstance(node, ast.Call) and node.args and call_name(node.func).endswith(_LOOKUPS))
+    }
+    return all(
+        id(node) in keys or no_secret_word(node.value) or not node.value.strip()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    )
+
+
+_LOOKUPS = ("get", "getenv", "get_secret")
+
+
+def call_name(func: ast.expr) -> str:
+    """A callee's last name (``os.getenv``: ``getenv``), "" for other expressions."""
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _code_field(text: str, begin: int) -> bool:
@@ -1343,6 +1393,7 @@ _QUOTED_IN = re.compile(r"""['"]""")
 _KEY_LOOKUP = re.compile(
     r"""\[[ ]*(["'])[\w.-]{1,64}\1[ ]*\]|\b(?:get|getenv|get_secret)\([ ]*(["'])[\w.-]{1,64}\2(?=[ ]*[,)])"""
     r"""|,[ ]*(["'])\3(?=[ ]*\))"""  # (an empty default: `os.environ.get('DB_PW', '')`)
+    r"""|\bor[ ]+(["'])\4"""  # (`token or ''`)
 )
 
 
@@ -1581,6 +1632,9 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
         return lead + pair  # `token={...}` (an f-string's expression), `%s`: no secret
     if value.startswith("{") and "}" not in value:
         return lead + pair  # (a field the URL's reading cut short; one holding a literal is masked whole)
+    field = _ONE_FIELD.match(value)
+    if field is not None and _names_by_code(field.group()):
+        return lead + pair  # (`token={os.environ['TOKEN']}`: a field of code, its quotes in it)
     secret = equals and len(value) > len(end) and _SECRET_PARAM.search(_param_name(name))
     if secret:
         return f"{lead}{name}={MASK}{end}"

@@ -666,6 +666,13 @@ def test_templates_and_elif_chains_are_read_in_linear_time(tmp_path: Path) -> No
         ("fastapi==0.110.0\n", "fastapi==0.110\n", False),
         ("fastapi==0.110.0\n", "fastapi==0.111.0\n", True),
         ("uvicorn[standard]==0.30.0\n", "uvicorn==0.30.0\n", True),
+        # (run 103b/01, 02: extras spelled otherwise; a marker's clauses in another order)
+        ("fastapi[Standard]==0.110.0\n", "fastapi[standard]==0.110.0\n", False),
+        (
+            'uvloop==0.19.0; python_version >= "3.8" and sys_platform == "linux"\n',
+            'uvloop==0.19.0; sys_platform == "linux" and python_version >= "3.8"\n',
+            False,
+        ),
     ],
 )
 def test_a_copy_of_the_shared_file_drifts_only_where_pip_would_install_otherwise(

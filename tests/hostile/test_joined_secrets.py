@@ -166,6 +166,31 @@ from tests.hostile._project import project, run
         ),
         ("x = 'mysql -uroot -p\"correct horse battery staple\" app'", "x = 'mysql -uroot -p\"***\" app'"),
         ('keyring.set_password("svc", "alice", "S3cretPw")', 'keyring.set_password("svc", "alice", "***")'),
+        # (run 103a/F1: quoted arguments before the option; the password alone quoted; a list's `-su`)
+        (
+            "cmd = \"curl -H 'Accept: json' -u admin:S3cretXyz9 https://a/r\"",
+            "cmd = \"curl -H 'Accept: json' -u admin:*** https://a/r\"",
+        ),
+        (
+            "cmd = \"curl -sSu admin:'S3 cretXyz9' https://a/r\"",
+            "cmd = \"curl -sSu admin:'***' https://a/r\"",
+        ),
+        ("cmd = \"mysql -h 'db' -uroot -pS3cretXyz9 app\"", "cmd = \"mysql -h 'db' -uroot -p*** app\""),
+        (
+            'cmd = ["curl", "-su", "admin:S3cretXyz9", "https://a/r"]',
+            'cmd = ["curl", "-su", "admin:***", "https://a/r"]',
+        ),
+        # (run 103a/F2: a fragment's parameter, fields one after another; F5: a token's shape in words)
+        (
+            "u = f\"https://a/cb#access_token={'S3cretTok9xyz'}&state=1\"",
+            'u = f"https://a/cb#access_token=***&state=1"',
+        ),
+        ("u = f\"https://a/v1?token={'S3cret'}{'Tok9'}\"", 'u = f"https://a/v1?token=***"'),
+        (
+            'log.info("cloning with ghp_abcdefghijklmnopqrstuvwxyz0123456789 as the token")',
+            'log.info("cloning with *** as the token")',
+        ),
+        ('hdr = "token sk_live_abcdefghijklmnopqrstuvwx"', 'hdr = "token ***"'),
         # (run 99a/01: a scheme's separator a tab escaped in the string)
         ('h = "Bearer\\tabcDEF1234567890xyz"', 'h = "Bearer\\t***"'),
         ('h = "token\\tghp_abcdefghijklmnopqrstuvwxyz0123"', 'h = "token\\t***"'),
@@ -248,6 +273,10 @@ def test_a_secret_in_joined_strings_is_masked(code: str, masked: str) -> None:
         # (run 102a/F4, F5: an escape after a port, a regex's `://(?:`, then an "@" later in the file)
         'print("Server at http://localhost:8000\\n")\n@app.get("/x")\nSUPPORT = "ops@example.com"',
         'url_re = re.compile(r"https?://(?:[a-z]+)")\n@app.get("/x")\ndef f(): pass',
+        # (run 103a/F4: a secret parameter's field of code with no literal)
+        "a = f\"https://a/v1?token={token or ''}\"",
+        'b = f"wss://a/ws?token={await get_token()}"',
+        'c = f"https://a/v1?api_key={api_key!s}"',
         # (a name quoted for a URL, its only literals the quoting's options)
         "u = f\"postgresql://{quote(user)}:{quote(password, safe='')}@db/app\"",
         'x = "Bearer\\ttoken_expired"',
@@ -397,3 +426,13 @@ def test_arc002_reads_a_malformed_suppression_as_code(tmp_path: Path) -> None:
 )
 def test_code_between_a_url_s_pieces_is_left_as_written_in_python(code: str, masked: str) -> None:
     assert mask_credentials(masked_code(code), code=True) == masked
+
+
+@pytest.mark.parametrize("run", ['"\\N{', "token: %("])
+def test_unclosed_escapes_and_fields_are_masked_in_linear_time(run: str) -> None:
+    """Run 103a/F3: each `\\N{` or `%(` with no end read to the line's end (144 KB: 34 s)."""
+    code = "x = " + repr(run * 20_000) + "\n"
+    started = time.monotonic()
+    masked_code(code)
+    mask_credentials(code, prose=True)
+    assert time.monotonic() - started < 10  # (a second after)
