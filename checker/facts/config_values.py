@@ -2129,6 +2129,7 @@ class _Gatherer:
                 defaults += [default.orelse, default.body]
                 continue
             text = static_text(default)
+            text = _built_text(default) if text is None else text  # (`"http://…/".rstrip("/")`)
             if text is not None and _may_be_url(text):
                 owner = use.owner if source == "settings field" else ""
                 location = self.source.location(where)
@@ -2328,6 +2329,43 @@ def _captured(function: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
     pairs = [*zip(positional[len(positional) - len(args.defaults) :], args.defaults)]
     pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
     return {a.arg for a, d in pairs if isinstance(d, ast.Name) and d.id == a.arg}
+
+
+def _built_text(value: ast.expr) -> Optional[str]:
+    """The text of a string built from literals, as a fallback is written (`"http://…/".rstrip("/")`,
+    `str("…")`, `"http://localhost:" + "8000"`, `"http://localhost:%d" % 8000`,
+    `"http://{}:{}".format("localhost", 8000)`), each value that is no literal a placeholder;
+    None for other values."""
+    value = _unwrapped(value, {})  # (tidied, `str(…)`)
+    text = static_text(value)
+    if text is not None:
+        return text
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        operands = _added(value)
+        texts = [static_text(o) for o in operands[:_CHAIN]]
+        if texts and texts[0] is not None:
+            return "".join(PLACEHOLDER if t is None else t for t in texts)
+        return None
+    template, given = None, []
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        template = literal(value.left)
+        given = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
+        fields = _PERCENT_FIELD
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        template = literal(value.func.value) if value.func.attr == "format" else None
+        given, fields = list(value.args), _FORMAT_FIELD
+    if template is None:
+        return None
+    values = iter(given)
+
+    def filled(field: re.Match[str]) -> str:
+        if field.group() == "%%":
+            return "%"
+        given_value = next(values, None)
+        constant = given_value.value if isinstance(given_value, ast.Constant) else None
+        return str(constant) if isinstance(constant, (str, int)) else PLACEHOLDER
+
+    return fields.sub(filled, template)
 
 
 def _added(node: ast.BinOp) -> List[ast.expr]:

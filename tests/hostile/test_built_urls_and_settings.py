@@ -426,6 +426,11 @@ EXAMPLE_URL = os.getenv("EXAMPLE_URL", "http://localhost:8000")
 MODULE_FALLBACKS = """\
 import os
 
+B = os.getenv("B_URL", "http://localhost:8010/".rstrip("/"))  # CFG004 (run 103b/04: built defaults)
+D = os.getenv("D_URL", "http://localhost:" + "8011")  # CFG004
+E = os.getenv("E_URL", "http://localhost:%d" % 8012)  # CFG004
+F = os.getenv("F_URL", "http://{}:{}".format("localhost", 8013))  # CFG004
+
 LOCAL_URL = "http://localhost:8000"  # CFG004 (run 96b/17: the module's `if not X: X = LOCAL`)
 URL = os.getenv("X_URL")
 if not URL:
