@@ -970,7 +970,9 @@ class _Gatherer:
         `if not X: X = LOCAL_URL` in a method), which makes it the read's fallback."""
         if self.marks.every:
             return
-        names = [n for n, t in _module_texts(tree).items() if _may_be_url(t) and n.isidentifier()]
+        if self.module_texts is None:  # (``_key_text`` reads them too)
+            self.module_texts = _module_texts(tree)
+        names = [n for n, t in self.module_texts.items() if _may_be_url(t) and n.isidentifier()]
         names += _url_dicts(tree)
         if not names:
             return
@@ -2284,31 +2286,6 @@ def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:
     return found
 
 
-def _nested_statements(statement: ast.stmt) -> List[ast.stmt]:
-    """The statements of a statement's blocks (an `if`'s, a `try`'s handlers', a `match`'s cases')."""
-    found: List[ast.stmt] = []
-    todo: List[ast.AST] = list(ast.iter_child_nodes(statement))
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.stmt):
-            found.append(node)
-        elif isinstance(node, (ast.excepthandler, *_CASES)):
-            todo += ast.iter_child_nodes(node)
-    return found
-
-
-def _own_expressions(statement: ast.stmt) -> Iterator[ast.AST]:
-    """The nodes of a statement's own code, not of the statements in its blocks."""
-    todo: List[ast.AST] = [statement]
-    while todo:
-        node = todo.pop()
-        yield node
-        todo += (c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt))
-
-
-_CASES = (ast.match_case,) if hasattr(ast, "match_case") else ()
-
-
 def _method_first(call: ast.Call) -> bool:
     """Does a `stream(…)` call take an HTTP method first, as httpx's does (`stream("GET", url)`,
     `stream(method, url)`): a method's name, or a value that is no URL before a second argument?"""
@@ -2341,22 +2318,13 @@ def _built_text(value: ast.expr) -> Optional[str]:
     if text is not None:
         return text
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        operands = _added(value)
-        texts = [static_text(o) for o in operands[:_CHAIN]]
-        if texts and texts[0] is not None:
-            return "".join(PLACEHOLDER if t is None else t for t in texts)
-        return None
-    template, given = None, []
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
-        template = literal(value.left)
-        given = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
-        fields = _PERCENT_FIELD
-    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-        template = literal(value.func.value) if value.func.attr == "format" else None
-        given, fields = list(value.args), _FORMAT_FIELD
+        operands = _added(value)[:_CHAIN]
+        return _joined_text(operands) if static_text(operands[0]) is not None else None
+    template = _template_of(value)
     if template is None:
         return None
-    values = iter(given)
+    values = iter(template.given)
+    fields = _PERCENT_FIELD if template.percent else _FORMAT_FIELD
 
     def filled(field: re.Match[str]) -> str:
         if field.group() == "%%":
@@ -2365,7 +2333,34 @@ def _built_text(value: ast.expr) -> Optional[str]:
         constant = given_value.value if isinstance(given_value, ast.Constant) else None
         return str(constant) if isinstance(constant, (str, int)) else PLACEHOLDER
 
-    return fields.sub(filled, template)
+    return fields.sub(filled, template.text)
+
+
+class _Template(NamedTuple):
+    """A `%` or `.format` template written as a literal, and the values given to its fields."""
+
+    text: str
+    percent: bool
+    given: List[ast.expr]  # by position
+    named: List[Tuple[str, ast.expr]]  # by name: `.format(host=…)`, `% {"host": …}`
+
+
+def _template_of(value: ast.expr) -> Optional[_Template]:
+    """``value`` as a template and its values, or None for other values."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        text, given = literal(value.left), value.right
+        if text is None:
+            return None
+        if isinstance(given, ast.Dict):  # (`"http://%(host)s" % {"host": host}`)
+            return _Template(
+                text, True, [], [(literal(k) or "", v) for k, v in zip(given.keys, given.values)]
+            )
+        return _Template(text, True, given.elts if isinstance(given, ast.Tuple) else [given], [])
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format":
+        text = literal(value.func.value)
+        named = [(k.arg, k.value) for k in value.keywords if k.arg is not None]
+        return _Template(text, False, list(value.args), named) if text is not None else None
+    return None
 
 
 def _added(node: ast.BinOp) -> List[ast.expr]:
@@ -2389,8 +2384,12 @@ def _joined_url(operands: Sequence[ast.expr]) -> Optional[str]:
         return None
     if len(operands) > _CHAIN or not all(isinstance(o, _JOINABLE) for o in operands):
         return None
-    texts = [static_text(o) for o in operands]
-    return "".join(PLACEHOLDER if t is None else t for t in texts)
+    return _joined_text(operands)
+
+
+def _joined_text(operands: Sequence[ast.expr]) -> str:
+    """The text `+` joins, each value that is no string a placeholder."""
+    return "".join(PLACEHOLDER if t is None else t for t in map(static_text, operands))
 
 
 _JOINABLE = (ast.Constant, ast.JoinedStr, ast.Name, ast.Attribute, ast.Call, ast.Subscript)
@@ -2511,23 +2510,13 @@ def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
                 before += piece or ""
                 text.append(piece or "")
     else:
-        template, percent = None, False
-        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
-            template, percent = literal(value.left), True
-            given = value.right.elts if isinstance(value.right, ast.Tuple) else [value.right]
-            keywords: List[ast.keyword] = []
-            if isinstance(value.right, ast.Dict):  # (`"http://%(host)s" % {"host": host}`)
-                named = zip(value.right.keys, value.right.values)
-                given, keywords = [], [ast.keyword(arg=literal(k), value=v) for k, v in named]
-        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-            template = literal(value.func.value) if value.func.attr == "format" else None
-            given, keywords = value.args, value.keywords
-        if template is None or "://" not in template:
+        template = _template_of(value)
+        if template is None or "://" not in template.text:
             return [], False
-        heads = _fields_in_head(template, percent)
-        names = [v for i, v in enumerate(given) if heads.get(i) and isinstance(v, ast.Name)]
-        names += [k.value for k in keywords if heads.get(k.arg or "") and isinstance(k.value, ast.Name)]
-        return names, _probe_template(template, percent)
+        heads = _fields_in_head(template.text, template.percent)
+        names = [v for i, v in enumerate(template.given) if heads.get(i) and isinstance(v, ast.Name)]
+        names += [v for key, v in template.named if heads.get(key) and isinstance(v, ast.Name)]
+        return names, _probe_template(template.text, template.percent)
     flags = _in_head(before for before, _ in pairs)
     names = [v for (_, v), in_head in zip(pairs, flags) if in_head and isinstance(v, ast.Name)]
     path = _AUTHORITY.sub("", "".join(text), count=1)

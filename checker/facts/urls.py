@@ -22,6 +22,8 @@ import unicodedata
 import urllib.parse
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
+from archcheck.facts.names import call_chain
+
 PLACEHOLDER = "\x00"  # stands for an f-string expression in static text
 # deployment tooling inside a service: not the code the service runs
 TOOLING_DIRS = frozenset(
@@ -1285,7 +1287,7 @@ def _names_by_code(field: str) -> bool:
         id(node.slice if isinstance(node, ast.Subscript) else node.args[0])
         for node in ast.walk(tree)
         if isinstance(node, ast.Subscript)
-        or (isinstance(node, ast.Call) and node.args and call_name(node.func).endswith(_LOOKUPS))
+        or (isinstance(node, ast.Call) and node.args and call_chain(node.func).endswith(_LOOKUPS))
     }
     return all(
         id(node) in keys or no_secret_word(node.value) or not node.value.strip()
@@ -1294,23 +1296,15 @@ def _names_by_code(field: str) -> bool:
     )
 
 
-_LOOKUPS = ("get", "getenv", "get_secret")
-
-
-def call_name(func: ast.expr) -> str:
-    """A callee's last name (``os.getenv``: ``getenv``), "" for other expressions."""
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-
-
 def _code_field(text: str, begin: int) -> bool:
     """Is a field at ``begin``, before an "@", code naming its value: names, attributes, calls
     and lookups, its only literals keys or an empty default (`{os.environ.get('PW', '')}`; not
     a password in braces, `{Tr0ub&3}`)?"""
     field = _FIELD_BEFORE_AT.match(text, begin)
-    return field is not None and is_code_field(field.group())
+    return field is not None and _is_code_field(field.group())
 
 
-def is_code_field(field: str) -> bool:
+def _is_code_field(field: str) -> bool:
     """Is ``{…}`` code naming a value: names, attributes, calls and lookups, its only literals
     keys, an empty default or a quoting call's options (`{os.environ.get('PW', '')}`,
     `{quote(token, safe='')}`; not `{Tr0ub&3}`, nor `{quote('S3cret')}`)?"""
@@ -1327,7 +1321,7 @@ def _f_string_code(field: str) -> bool:
     """Is ``{…}`` an f-string's field of code (``{token[:20] if token else 'None'}``,
     ``{hash(t) & 0xFF:08x}``; a name, or a call, lookup, condition or comparison in it), not a
     password in braces (``{P@ss;w0rd}``, ``{Tr0ub&3}``: no such code)?"""
-    if is_code_field(field):
+    if _is_code_field(field):
         return True
     try:
         tree = ast.parse(f'f"""{field}"""', mode="eval")
@@ -1390,8 +1384,10 @@ _KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # a key looked up,
 
 _QUOTED_IN = re.compile(r"""['"]""")
 # a key looked up in a field, `cfg['password']`, `cfg.get('password')`, `os.environ['PW']`
+_LOOKUPS = ("get", "getenv", "get_secret")  # calls that look a key up, their first argument the key
 _KEY_LOOKUP = re.compile(
-    r"""\[[ ]*(["'])[\w.-]{1,64}\1[ ]*\]|\b(?:get|getenv|get_secret)\([ ]*(["'])[\w.-]{1,64}\2(?=[ ]*[,)])"""
+    r"""\[[ ]*(["'])[\w.-]{1,64}\1[ ]*\]"""
+    rf"""|\b(?:{"|".join(_LOOKUPS)})\([ ]*(["'])[\w.-]{{1,64}}\2(?=[ ]*[,)])"""
     r"""|,[ ]*(["'])\3(?=[ ]*\))"""  # (an empty default: `os.environ.get('DB_PW', '')`)
     r"""|\bor[ ]+(["'])\4"""  # (`token or ''`)
 )
