@@ -757,15 +757,22 @@ def _names_environment(receiver: str) -> bool:
     return _ENVIRONMENT_WORD.search(receiver.rsplit(".", 1)[-1]) is not None
 
 
-def _url_dicts(tree: ast.Module) -> List[str]:
-    """The names the module's body binds to a dict holding a URL (`DEFAULTS = {"X": "http://…"}`)."""
+def _url_names(tree: ast.Module) -> List[str]:
+    """The names the module's statements bind to a URL built from literals
+    (`LOCAL = "http://…/".rstrip("/")`, ``_built_text``) or to a dict holding one
+    (`DEFAULTS = {"X": "http://…"}`)."""
     found: List[str] = []
-    for node in tree.body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict):
-            texts = (literal(v) for v in node.value.values)
-            if any(t is not None and _may_be_url(t) for t in texts):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                found += [t.id for t in targets if isinstance(t, ast.Name)]
+    todo: List[ast.stmt] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        todo += [statement for block in _nested_blocks(node) for statement in block]
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        values = node.value.values if isinstance(node.value, ast.Dict) else [node.value]
+        texts = map(_built_text, values)
+        if any(t is not None and _may_be_url(t) for t in texts):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found += [t.id for t in targets if isinstance(t, ast.Name)]
     return found
 
 
@@ -973,7 +980,7 @@ class _Gatherer:
         if self.module_texts is None:  # (``_key_text`` reads them too)
             self.module_texts = _module_texts(tree)
         names = [n for n, t in self.module_texts.items() if _may_be_url(t) and n.isidentifier()]
-        names += _url_dicts(tree)
+        names += _url_names(tree)
         if not names:
             return
         alternatives = "|".join(map(re.escape, sorted(set(names))))
@@ -1063,7 +1070,7 @@ class _Gatherer:
                 return [(operand, none) for operand in operands]
             return _joined_parts(operands, use, none)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and use.kind in (TARGET, LOCAL):
-            return _formatted_parts(node, use, none)
+            return _formatted_parts(node, use, none, self._filled(node.left, node, use))
         if isinstance(node, _TRANSPARENT):
             return [(child, use) for child in child_nodes(node)]
         if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
@@ -1122,6 +1129,24 @@ class _Gatherer:
         elif use.name is not None:
             self.kept.setdefault((use.function, use.name), []).append((node, text, use.named))
             self.keeping.add(use.function)
+
+    def _filled(self, text: ast.expr, value: Union[ast.BinOp, ast.Call], use: _Use) -> Set[int]:
+        """A `%` or `.format` template given literals in its URL's head
+        (`"http://{}:{}/x".format("localhost", 8000)`, `"http://%(h)s:80" % {"h": "localhost"}`)
+        is one URL, recorded at its text filled with its literals, whatever name keeps it; the ids
+        of those literals (read with it, not again as hosts of their own). Nothing for other
+        templates, or a container's probe of its own health endpoint (read part by part)."""
+        template = _template_of(value)
+        if template is None or "://" not in template.text:
+            return set()
+        heads = _fields_in_head(template.text, template.percent)
+        if not heads or _probe_template(template.text, template.percent):
+            return set()
+        given: List[Tuple[Union[int, str], ast.expr]] = [*enumerate(template.given), *template.named]
+        filled = {id(v) for key, v in given if heads.get(key) and _given_text(v) != PLACEHOLDER}
+        if filled:
+            self._string(text, use, _filled_text(template))
+        return filled
 
     def _function(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, none: _Use
@@ -1184,21 +1209,23 @@ class _Gatherer:
             # one); a configuration class's plain constant (`class Config: API_URL = "…"`) is
             # its setting as an annotated one is
             self._settings_field(names[0], node.value, none)
-        if none.frame == 0 and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
-            for name in names:  # (a module constant, if an env lookup falls back to it)
-                text = static_text(node.value)
-                if text is not None:
-                    self.module_strings.setdefault(name, {})[self.source.location(node.value)] = text
+        if none.frame == 0 and not isinstance(node.value, ast.Dict):
+            # (a module constant, if an env lookup falls back to it; also built from literals,
+            # `"http://localhost:8000/".rstrip("/")`: where its URL is read, its first string)
+            text = _built_text(node.value)
+            if text is not None:
+                where = self.source.location(_first_string(node.value))
+                for name in names:
+                    self.module_strings.setdefault(name, {})[where] = text
         elif none.frame == 0 and isinstance(node.value, ast.Dict):  # (its items, as `DEFAULTS["X"]`)
             for item_key, value in zip(node.value.keys, node.value.values):
                 item = literal(item_key) if item_key is not None else None  # (None: a `**spread`)
-                text = static_text(value)
+                text = _built_text(value)
                 if item is None or text is None:
                     continue
                 for name in names:
-                    self.module_strings.setdefault(f"{name}[{item!r}]", {})[self.source.location(value)] = (
-                        text
-                    )
+                    where = self.source.location(_first_string(value))
+                    self.module_strings.setdefault(f"{name}[{item!r}]", {})[where] = text
         named = any(is_target_name(n) for n in names)
         if isinstance(node.value, (ast.List, ast.Tuple)) and names and all(map(self._tested_only, names)):
             # `LOCAL_HOSTS = ("localhost", …)`, only tested against here: the rules judge it a
@@ -1259,9 +1286,12 @@ class _Gatherer:
         inner = none._replace(people=none.people or people)
         children: List[Tuple[ast.AST, _Use]] = []
         func = call.func
+        filled: Set[int] = set()  # (the literal values a template's text is read with: ``_filled``)
+        if isinstance(func, ast.Attribute) and func.attr == "format" and use.kind in (TARGET, LOCAL):
+            filled = self._filled(func.value, call, use)
         if isinstance(func, ast.Attribute) and (func.attr == "format" or func.attr in _TIDYING):
             # "http://{}:{}".format(host, port), "http://…/".rstrip("/"): the string is the value
-            children.append((func.value, use))
+            children.append((func.value, none if filled else use))
         elif isinstance(func, ast.Name) and func.id == "str" and len(call.args) == 1 and not call.keywords:
             return [(func, none), (call.args[0], use)]  # str("http://…") is the string
         elif call.args and _builds_url(func, self.aliases):
@@ -1287,12 +1317,14 @@ class _Gatherer:
             heads = dict.fromkeys(heads, False)  # (a container's probe of its own health endpoint)
         for position, value in enumerate(positional):
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
-            children.append((value, use if template and heads.get(position, True) else argument))
+            argument = use if template and heads.get(position, True) else argument
+            children.append((value, none if id(value) in filled else argument))
         for kw in call.keywords:
             if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
                 self._database_url(kw.value)
             argument = self._argument_use(call, kw.value, last, method, -1, kw.arg, read, use, inner)
-            children.append((kw.value, use if template and heads.get(kw.arg or "") else argument))
+            argument = use if template and heads.get(kw.arg or "") else argument
+            children.append((kw.value, none if id(kw.value) in filled else argument))
         children += [(a, inner) for a in call.args if isinstance(a, ast.Starred)]
         return children
 
@@ -2321,19 +2353,66 @@ def _built_text(value: ast.expr) -> Optional[str]:
         operands = _added(value)[:_CHAIN]
         return _joined_text(operands) if static_text(operands[0]) is not None else None
     template = _template_of(value)
-    if template is None:
-        return None
-    values = iter(template.given)
-    fields = _PERCENT_FIELD if template.percent else _FORMAT_FIELD
+    return _filled_text(template) if template is not None else None
 
-    def filled(field: re.Match[str]) -> str:
-        if field.group() == "%%":
-            return "%"
-        given_value = next(values, None)
-        constant = given_value.value if isinstance(given_value, ast.Constant) else None
-        return str(constant) if isinstance(constant, (str, int)) else PLACEHOLDER
 
-    return fields.sub(filled, template.text)
+def _first_string(value: ast.expr) -> ast.expr:
+    """The string a value built from literals starts with, where its URL is read
+    (``_built_text``'s value; ``value`` itself for others)."""
+    value = _unwrapped(value, {})
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return _added(value)[0]
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        return value.left
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format":
+        return value.func.value
+    return value
+
+
+def _filled_text(template: _Template) -> str:
+    """A template's text with the literals it is given in their fields, by place or by name,
+    each other value a placeholder."""
+    named = dict(template.named)
+    if template.percent:
+        values = iter(template.given)
+
+        def filled(field: re.Match[str]) -> str:
+            if field.group() == "%%":
+                return "%"
+            name = field.group(1)
+            return _given_text(named.get(name) if name is not None else next(values, None))
+
+        return _PERCENT_FIELD.sub(filled, template.text)
+    try:
+        parsed = list(Formatter().parse(template.text))
+    except ValueError:
+        return template.text
+    text: List[str] = []
+    position = 0
+    for before, name, spec, conversion in parsed:
+        text.append(before)
+        if name is None:
+            continue
+        given: Optional[ast.expr] = None
+        if name == "":
+            given = template.given[position] if position < len(template.given) else None
+            position += 1
+        elif name.isascii() and name.isdigit() and len(name) < _INDEX_DIGITS:
+            given = template.given[int(name)] if int(name) < len(template.given) else None
+        else:
+            given = named.get(name)  # (an attribute or item of it, `{cfg.host}`: None)
+        plain = not spec and conversion in (None, "s")
+        text.append(_given_text(given) if plain else PLACEHOLDER)
+    return "".join(text)
+
+
+def _given_text(value: Optional[ast.expr]) -> str:
+    """The text a template's field shows for a value: a string literal's or a port-sized
+    number's (not `0x…` of thousands of digits, which `str()` refuses), else a placeholder."""
+    constant = value.value if isinstance(value, ast.Constant) else None
+    if isinstance(constant, int) and not isinstance(constant, bool) and constant.bit_length() < 64:
+        return str(constant)
+    return constant if isinstance(constant, str) else PLACEHOLDER
 
 
 class _Template(NamedTuple):
@@ -2409,10 +2488,11 @@ def _joined_parts(operands: Sequence[ast.expr], use: _Use, none: _Use) -> List[T
     return children
 
 
-def _formatted_parts(node: ast.BinOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+def _formatted_parts(node: ast.BinOp, use: _Use, none: _Use, filled: Set[int]) -> List[Tuple[ast.AST, _Use]]:
     """A `%` template given as a target and its values: those of its fields in the URL's head
-    used as the whole is (`"http://%s:%d" % ("localhost", 80)`), not one in its path or query
-    (`"https://dns.example/resolve?name=%s" % "localhost"`)."""
+    used as the whole is (`"http://%s:%d" % (host, 80)`), not one in its path or query
+    (`"https://dns.example/resolve?name=%s" % "localhost"`); none of them where the template was
+    read filled (``filled``: the literal values it was read with)."""
     text = literal(node.left)
     if text is None:
         return [(node.left, use), (node.right, use)]
@@ -2428,7 +2508,8 @@ def _formatted_parts(node: ast.BinOp, use: _Use, none: _Use) -> List[Tuple[ast.A
         values += [(k, False) for k in given.keys if k is not None]
     else:
         values = [(given, heads.get(0, True))]
-    return [(node.left, use), *((v, use if in_head else none) for v, in_head in values)]
+    parts = [(v, use if in_head and id(v) not in filled else none) for v, in_head in values]
+    return [(node.left, none if filled else use), *parts]
 
 
 # (a width starts with no 0, which is a flag: `%000…0!` is read in linear time)

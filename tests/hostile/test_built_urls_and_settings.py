@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import check
 from tests.hostile._project import findings, project, unscreened_agree
 
 FLAGGED = """\
@@ -485,6 +486,78 @@ class Setup:
             OTHER = LOCAL8
 """
 
+BUILT_CONSTANTS = """\
+import os
+from decouple import config
+
+# (run 103b/03: a module constant built from literals, a lookup's fallback, is CFG004 too)
+TIDIED = "http://localhost:8000/".rstrip("/")  # CFG004
+JOINED = "http://localhost:8001" + "/api"  # CFG004
+FORMATTED = "http://localhost:%d" % 8002  # CFG004
+TEMPLATE = "http://{}:{}".format("localhost", 8003)  # CFG004
+NAMED = "http://%(h)s:8004" % {"h": "localhost"}  # CFG004
+URLS = {"X": str("http://localhost:8005/")}  # CFG004
+WRAPPED = "http://localhost:8006/".strip()  # CFG004
+READ = "http://localhost:8007/".rstrip("/")  # CFG001 (read as it is too)
+
+A = os.getenv("A_URL", TIDIED)
+B = os.getenv("B_URL", JOINED)
+C = os.getenv("C_URL") or FORMATTED
+D = os.getenv("D_URL", TEMPLATE)
+E = os.getenv("E_URL", NAMED)
+F = os.getenv("F_URL", URLS["X"])
+G = os.getenv("G_URL", READ)
+CLIENT = READ
+
+
+class Settings:
+    def load(self):
+        return config("W_URL", default=WRAPPED)  # (a wrapper's read on a line no URL marks)
+
+
+def local_template():
+    url = "http://{}:{}".format("localhost", 8008)  # CFG004
+    return os.getenv("L_URL") or url
+"""
+
+TEMPLATE_HOSTS = """\
+import os
+import httpx
+
+
+# (run 103b/05: a template given a literal host is one URL, whatever the local keeping it says)
+def a():
+    x = "http://{}:{}/orders".format("localhost", 8000)  # CFG001
+    return httpx.get(x)
+
+
+def b():
+    endpoint = "http://%s:%d/orders" % ("localhost", 8000)  # CFG001
+    return httpx.post(endpoint)
+
+
+def c():
+    target = "http://{h}:8000/orders".format(h="localhost")  # CFG001
+    return httpx.get(target)
+
+
+def d():
+    endpoint = "http://%(h)s:8000/orders" % {"h": "localhost"}  # CFG001
+    return httpx.post(endpoint)
+
+
+def env_writes():
+    os.environ["BILLING_URL"] = "http://{}:8000".format("localhost")  # CFG001
+    os.environ["STOCK_URL"] = "http://%s:8000" % "localhost"  # CFG001
+
+
+def not_targets():
+    page = "http://{}:{}/orders".format("localhost", 8000)  # (kept, never passed)
+    probe = "http://{}:{}/health".format("localhost", 8000)  # (a container's probe of itself)
+    lookup = "https://dns.example/resolve?name={}".format("localhost")  # (not in the head)
+    return page, httpx.get(probe), httpx.get(lookup)
+"""
+
 SETTINGS = """\
 from pydantic import Field
 from app.base import AppBase
@@ -504,6 +577,8 @@ class Urls(AppBase):
         ("clients.py", NOT_FLAGGED),
         ("urls.py", SETTINGS),
         ("module.py", MODULE_FALLBACKS),
+        ("constants.py", BUILT_CONSTANTS),
+        ("templates.py", TEMPLATE_HOSTS),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(
@@ -688,3 +763,16 @@ def test_a_copy_of_the_shared_file_drifts_only_where_pip_would_install_otherwise
     (root / "svc" / "requirements.txt").write_text("-r requirements.shared.txt\n")
     (root / "svc" / "requirements.shared.txt").write_text(copy + "httpx==0.27.0\n")
     assert any(f[0] == "REQ002" for f in findings(root)) == drifted
+
+
+def test_a_template_given_a_number_str_refuses_is_read_with_a_placeholder(tmp_path: Path) -> None:
+    """A hex literal of thousands of digits is valid Python whose `str()` raises: a template
+    given one (a fallback's, a target's) is read with a placeholder, not an internal error."""
+    huge = "0x" + "f" * 5000
+    code = (
+        f'import os\nimport httpx\nX = os.getenv("X", "http://localhost:%d" % {huge})\n\n\n'
+        f'def f():\n    return httpx.get("http://{{}}:{{}}/x".format("localhost", {huge}))\n'
+    )
+    found = check(project(tmp_path, {"a.py": code})).violations
+    assert [(v.code, v.location.line) for v in found] == [("CFG004", 3), ("CFG001", 7)]
+    assert "{...}" in found[0].message and "{...}" in found[1].message
