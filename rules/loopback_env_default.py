@@ -11,7 +11,11 @@ passed in as `config` is read as configuration too, a known limit),
 `decouple.config(X, default=...)`, `getattr(settings, X, default)` (not
 where a configuration class of the unit declares `X`: its default never
 applies), and the
-field defaults of a pydantic `BaseSettings` class. A default named by a module
+field defaults of a configuration class: a pydantic `BaseSettings` class, or
+one named `*Settings`, `*Config` or `*Configuration` (or deriving from one),
+whose fields the environment does not fill (`class AppConfig(BaseModel)`, a
+dataclass: its message says a missing value, not a missing variable, means
+localhost). A default named by a module
 constant (`os.getenv(X, LOCAL_URL)`) or kept in the module's dict of defaults
 (`os.getenv(X, DEFAULTS[X])`) is the string it holds. The fallback is a URL
 (`redis://localhost:6379`), or a bare host where the name says it is a
@@ -52,7 +56,11 @@ from archcheck.model import Severity, Violation
 from archcheck.rule_api.examples import Example, example
 from archcheck.rule_api.rule import Rule
 
-MESSAGE = "{source} of {key} falls back to '{url}': a missing variable silently means localhost"
+MESSAGE = "{source} of {key} falls back to '{url}': a missing {missing} silently means localhost"
+# the bases whose fields the environment fills (pydantic's and pydantic-settings'): another
+# configuration class's fields (`class AppConfig(BaseModel)`, a dataclass) are filled by its
+# callers, so what is missing is a value, not a variable
+ENVIRONMENT_BASES = frozenset({"BaseSettings"})
 FIX = "make the variable required (os.environ[...]) or fail fast when it is missing"
 
 VALID = [
@@ -191,9 +199,11 @@ class LoopbackEnvDefault(
                     continue  # a module constant also used as it is, a target: CFG001's
                 if fact.attribute and fact.key in self._settings_fields().get(unit.path, ()):
                     continue  # `getattr(config, "redis_url", url)`: the settings always have it
+                source, missing = fact.source, "variable"
+                if fact.owner and not self.project.ancestors(path, fact.owner) & ENVIRONMENT_BASES:
+                    source, missing = "config field", "value"
                 for url in loopback_targets(fact.default, named_target=is_target_name(fact.key)):
                     key = f"'{fact.key}'" if fact.key else "a variable"
-                    yield self.violation(
-                        fact.location, key=key, url=shortened(mask_url(url)), source=fact.source
-                    )
+                    url = shortened(mask_url(url))
+                    yield self.violation(fact.location, key=key, url=url, source=source, missing=missing)
                     break

@@ -776,3 +776,22 @@ def test_a_template_given_a_number_str_refuses_is_read_with_a_placeholder(tmp_pa
     found = check(project(tmp_path, {"a.py": code})).violations
     assert [(v.code, v.location.line) for v in found] == [("CFG004", 3), ("CFG001", 7)]
     assert "{...}" in found[0].message and "{...}" in found[1].message
+
+
+def test_a_field_the_environment_does_not_fill_says_a_value_is_missing(tmp_path: Path) -> None:
+    """Judged at stop 45: a pydantic `BaseModel` named `*Config` reads no variable, so its
+    localhost default is a missing value's, and the message says so; a `BaseSettings` field's,
+    directly or through a base in the project, is a missing variable's."""
+    code = (
+        "from pydantic import BaseModel\nfrom pydantic_settings import BaseSettings\n\n\n"
+        'class AppConfig(BaseModel):\n    frontend_url: str = "http://localhost:3010"\n\n\n'
+        'class ProductionConfig(AppConfig):\n    api_url: str = "http://localhost:3011"\n\n\n'
+        "class Base(BaseSettings):\n    pass\n\n\n"
+        'class ServiceConfig(Base):\n    auth_url: str = "http://localhost:8001"\n'
+    )
+    found = check(project(tmp_path, {"a.py": code})).violations
+    assert [(v.code, v.message.split(" of ", 1)[0], v.message.rsplit(": ", 1)[1]) for v in found] == [
+        ("CFG004", "config field", "a missing value silently means localhost"),
+        ("CFG004", "config field", "a missing value silently means localhost"),
+        ("CFG004", "settings field", "a missing variable silently means localhost"),
+    ]
