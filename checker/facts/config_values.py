@@ -757,6 +757,10 @@ def _names_environment(receiver: str) -> bool:
     return _ENVIRONMENT_WORD.search(receiver.rsplit(".", 1)[-1]) is not None
 
 
+_FEW_NAMES = 16
+_WORD = re.compile(r"[^\W\d]\w*")
+
+
 def _url_names(tree: ast.Module) -> List[str]:
     """The names the module's statements bind to a URL built from literals
     (`LOCAL = "http://…/".rstrip("/")`, ``_built_text``) or to a dict holding one
@@ -983,9 +987,15 @@ class _Gatherer:
         names += _url_names(tree)
         if not names:
             return
-        alternatives = "|".join(map(re.escape, sorted(set(names))))
-        pattern = re.compile(rf"\b(?:{alternatives})\b")
-        found = [i for i, line in enumerate(self.source.lines) if pattern.search(line)]
+        if len(set(names)) > _FEW_NAMES:  # (each line's words looked up: an alternation of
+            wanted = set(names)  # thousands of names is searched name by name)
+            found = [
+                i for i, line in enumerate(self.source.lines) if not wanted.isdisjoint(_WORD.findall(line))
+            ]
+        else:
+            alternatives = "|".join(map(re.escape, sorted(set(names))))
+            pattern = re.compile(rf"\b(?:{alternatives})\b")
+            found = [i for i, line in enumerate(self.source.lines) if pattern.search(line)]
         self.marks = LineMarks([*self.marks.lines, *found])
 
     def _uses_a_read(self, statement: ast.stmt) -> bool:
