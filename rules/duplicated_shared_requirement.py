@@ -175,18 +175,24 @@ class DuplicatedSharedRequirement(
 
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
-        shared: Dict[str, RequirementFact] = {}
+        shared: Dict[str, List[RequirementFact]] = {}  # (a package's lines, each with its marker)
         for fact in requirements.requirements_in(requirements.shared_closure()):
-            shared.setdefault(fact.name, fact)
+            shared.setdefault(fact.name, []).append(fact)
         if not shared:
             return
         for service in sorted(requirements.sharing & requirements.roots.keys()):
             for fact in requirements.requirements_in(requirements.service_files(service)):
-                other = shared.get(fact.name)
-                if other is None or not fact.direct:
+                if not fact.direct:
                     continue  # a lock file's transitive pins repeat the shared ones by nature
-                if _never_together(fact, other):
-                    continue  # `; sys_platform == "win32"` here, `!= "win32"` shared: each line its own
+                # (the shared line installed where this one is: not `; sys_platform == "win32"`
+                # here and `!= "win32"` shared, each line its own; the same line first)
+                lines = shared.get(fact.name, ())
+                together = [other for other in lines if not _never_together(fact, other)]
+                other = next(
+                    (o for o in together if _spec(o) == _spec(fact)), together[0] if together else None
+                )
+                if other is None:
+                    continue
                 difference = ""
                 if fact.pins and other.pins and not _same_pins(fact.pins, other.pins):
                     difference = (
@@ -210,7 +216,9 @@ class DuplicatedSharedRequirement(
         fact = next(iter(here.get(violation.location, ())), None)
         if fact is None:
             return None
-        shared = next(iter(self._by_name(requirements.shared).get(fact.name, ())), None)
+        lines = self._by_name(requirements.shared).get(fact.name, ())
+        # (the shared line that installs it as this one does, else the first, to say why not)
+        shared = next((s for s in lines if _removal_changes(fact, s) is None), next(iter(lines), None))
         if shared is None:
             return None
         drivers = {canonicalize_name(d) for d in self.option("requirements.database-drivers")}
@@ -275,22 +283,33 @@ class DuplicatedSharedRequirement(
 
         return self.project.derived(f"requirements.by-text:{start}", index)
 
-    def _drifted_copies(self, shared: Dict[str, RequirementFact]) -> Iterator[Violation]:
-        """One finding per copy of the shared file whose requirements differ from it."""
+    def _drifted_copies(self, shared: Dict[str, List[RequirementFact]]) -> Iterator[Violation]:
+        """One finding per copy of the shared file whose requirements differ from it (a
+        package's lines compared as a set: each marker's line)."""
         requirements = self.project.requirements
         for path in sorted(requirements.copies):
-            copy: Dict[str, RequirementFact] = {}
+            copy: Dict[str, List[RequirementFact]] = {}
             for fact in requirements.requirements_in(requirements.closure(path)):
-                copy.setdefault(fact.name, fact)
+                copy.setdefault(fact.name, []).append(fact)
             changes = [
-                f"{fact.text} here, {shared[name].text} shared"
-                for name, fact in sorted(copy.items())
-                if name in shared and _spec(fact) != _spec(shared[name])
+                f"{_texts(facts)} here, {_texts(shared[name])} shared"
+                for name, facts in sorted(copy.items())
+                if name in shared and _specs(facts) != _specs(shared[name])
             ]
-            changes += [f"{fact.text} only here" for name, fact in sorted(copy.items()) if name not in shared]
-            changes += [f"{fact.text} missing" for name, fact in sorted(shared.items()) if name not in copy]
+            changes += [
+                f"{_texts(facts)} only here" for name, facts in sorted(copy.items()) if name not in shared
+            ]
+            changes += [
+                f"{_texts(facts)} missing" for name, facts in sorted(shared.items()) if name not in copy
+            ]
             if changes:
-                first = min((f for f in copy.values() if not _same(f, shared)), key=_line, default=None)
+                drifted = (
+                    f
+                    for name, facts in copy.items()
+                    for f in facts
+                    if _spec(f) not in _specs(shared.get(name, ()))
+                )
+                first = min(drifted, key=_line, default=None)
                 where = first.location if first else Location(path, 1, 1, 1, 1)
                 yield self.violation(
                     where,
@@ -332,24 +351,49 @@ def _extras(requirement: Requirement) -> FrozenSet[str]:
 
 
 def _marker_key(requirement: Requirement) -> object:
-    """A marker as the environments it is true in (its clauses in any order), or as written
-    where that is not known (true in none of them, or unreadable); "" for no marker."""
+    """A marker as its clauses, in any order (`a and b` is `b and a`, and so for `or` and in
+    brackets), each as parsed (quotes and spaces aside); "" for no marker. Two markers true in
+    the same modelled environments may still differ where none is modelled
+    (`python_full_version >= "3.8.1"` and `>= "3.8.5"`), so that is no sameness."""
     if requirement.marker is None:
         return ""
-    written = str(requirement.marker)
-    where = _true_in(written)
-    return where if where else written
+    parsed = getattr(requirement.marker, "_markers", None)  # (packaging's parse; as written without it)
+    return _clauses(parsed) if isinstance(parsed, list) else str(requirement.marker)
+
+
+def _clauses(parsed: List[object]) -> FrozenSet[FrozenSet[object]]:
+    """A parsed marker (packaging nests a bracket as a list, at most 200 deep) as the `or` of
+    its `and`s, each clause as its parts' kinds and values."""
+    alternatives: List[FrozenSet[object]] = []
+    current: List[object] = []
+    for item in parsed:
+        if item == "or":
+            alternatives.append(frozenset(current))
+            current = []
+        elif isinstance(item, list):
+            current.append(_clauses(item))
+        elif isinstance(item, tuple):
+            current.append(tuple((type(part).__name__, getattr(part, "value", part)) for part in item))
+    alternatives.append(frozenset(current))
+    return frozenset(alternatives)
 
 
 def _version_spec(operator: str, version: str) -> Tuple[str, object]:
+    """A version clause as pip reads it: `==0.110` is `==0.110.0`, but `~=0.110` (below 1)
+    is not `~=0.110.0` (below 0.111): there the release's length counts."""
     try:
-        return operator, Version(version)
+        parsed = Version(version)
     except InvalidVersion:  # (`==1.*`)
         return operator, version
+    return operator, (parsed, len(parsed.release)) if operator == "~=" else parsed
 
 
-def _same(fact: RequirementFact, shared: Dict[str, RequirementFact]) -> bool:
-    return fact.name in shared and _spec(fact) == _spec(shared[fact.name])
+def _specs(facts: Sequence[RequirementFact]) -> FrozenSet[object]:
+    return frozenset(map(_spec, facts))
+
+
+def _texts(facts: Sequence[RequirementFact]) -> str:
+    return ", ".join(fact.text for fact in facts)
 
 
 # environments pip may run in, to tell markers that are never true together

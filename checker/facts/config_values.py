@@ -506,23 +506,26 @@ def _probed_head(value: ast.expr, aliases: Mapping[str, str]) -> Optional[ast.ex
 def _template_head(value: ast.expr) -> Tuple[Optional[str], Optional[ast.expr]]:
     """(the rest of the template, the value given to its first field) of ``"%s/x" % url`` or
     ``"{}/x".format(url)``; (None, None) for other values."""
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
-        text = literal(value.left) or ""
-        given = (
-            value.right.elts[0] if isinstance(value.right, ast.Tuple) and value.right.elts else value.right
-        )
-        return (text[2:], given) if text.startswith("%s") else (None, None)
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format":
-        text = literal(value.func.value) or ""
-        field = next((f for f in ("{}", "{0}") if text.startswith(f)), None)
-        if field is not None and value.args:
-            return text[len(field) :], value.args[0]
-    return None, None
+    template = _template_of(value)
+    first = (_FIRST_PERCENT if template.percent else _FIRST_FORMAT).match(template.text) if template else None
+    if template is None or first is None:
+        return None, None
+    name = first.group(1)  # (`%(base)s`, `{base}`: by name; `%s`, `{}`, `{0}`: the first value)
+    if name and not name.isdigit():
+        given = dict(template.named).get(name)
+    else:
+        given = template.given[0] if template.given and name in (None, "", "0") else None
+    return (template.text[first.end() :], given) if given is not None else (None, None)
+
+
+_FIRST_PERCENT = re.compile(r"%(?:\((\w*)\))?s")
+_FIRST_FORMAT = re.compile(r"\{(\w*)\}")
 
 
 def _field_strings(value: ast.expr) -> List[ast.expr]:
     """What a field's default holds as strings: itself, tidied (``"…".rstrip("/")``,
-    ``str("…")``), the first of a ``+``, or each item of a tuple, list, set or dict (not
+    ``str("…")``), a ``+`` of literals or else its first operand, or each item of a tuple,
+    list, set or dict (not
     nested in another: ``json_schema_extra = {"example": {"url": …}}`` describes a model)."""
     found: List[ast.expr] = []
     todo = [value]
@@ -535,7 +538,8 @@ def _field_strings(value: ast.expr) -> List[ast.expr]:
         elif isinstance(node, ast.Call) and dotted(node.func) == "str" and len(node.args) == 1:
             todo.append(node.args[0])
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            todo.append(node.left)
+            # (joined from literals, read whole: `"redis://" + "localhost" + ":6379"`)
+            found.append(node) if _built_text(node) is not None else todo.append(node.left)
         elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             todo += reversed(node.elts)
         elif isinstance(node, ast.Dict):
@@ -2029,8 +2033,14 @@ class _Gatherer:
             value = todo.pop()
             if isinstance(value, ast.IfExp):
                 todo += [value.orelse, value.body]
-            elif isinstance(value, (ast.Name, ast.Subscript, ast.Call)):
-                self._default_name(value, key, source, use)
+                continue
+            if isinstance(value, (ast.Subscript, ast.Call)) and _item_name(value) is not None:
+                self._default_name(value, key, source, use)  # `DEFAULTS["X"]`, `DEFAULTS.get("X")`
+                continue
+            # (`LOCAL`, also tidied or built on: `LOCAL.rstrip("/")`, `str(LOCAL)`, `LOCAL + "/api"`)
+            head = _url_head(value, self.aliases)
+            if head is not None:
+                self._default_name(head, key, source, use)
 
     def _default_name(
         self,
@@ -2356,26 +2366,38 @@ def _built_text(value: ast.expr) -> Optional[str]:
     `"http://{}:{}".format("localhost", 8000)`), each value that is no literal a placeholder;
     None for other values."""
     value = _unwrapped(value, {})  # (tidied, `str(…)`)
-    text = static_text(value)
-    if text is not None:
-        return text
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        operands = _added(value)[:_CHAIN]
-        return _joined_text(operands) if static_text(operands[0]) is not None else None
-    template = _template_of(value)
-    return _filled_text(template) if template is not None else None
+        operands = _added(value)[:_CHAIN]  # (its first piece tidied or a template too)
+        return _joined_text(operands) if _piece_text(operands[0]) is not None else None
+    return _piece_text(value)
+
+
+def _piece_text(value: ast.expr) -> Optional[str]:
+    """The text of a literal, tidied or not, or of a template filled with its literals (one
+    piece of a `+`); None for other values."""
+    value = _unwrapped(value, {})
+    text = static_text(value)
+    template = _template_of(value) if text is None else None
+    return _filled_text(template) if template is not None else text
 
 
 def _first_string(value: ast.expr) -> ast.expr:
     """The string a value built from literals starts with, where its URL is read
     (``_built_text``'s value; ``value`` itself for others)."""
-    value = _unwrapped(value, {})
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        return _added(value)[0]
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
-        return value.left
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format":
-        return value.func.value
+    for _ in range(_CHAIN):
+        value = _unwrapped(value, {})
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            value = _added(value)[0]
+        elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+            value = value.left
+        elif (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "format"
+        ):
+            value = value.func.value  # (`"…".format(…)`: its text)
+        else:
+            break
     return value
 
 
@@ -2478,7 +2500,7 @@ def _joined_url(operands: Sequence[ast.expr]) -> Optional[str]:
 
 def _joined_text(operands: Sequence[ast.expr]) -> str:
     """The text `+` joins, each value that is no string a placeholder."""
-    return "".join(PLACEHOLDER if t is None else t for t in map(static_text, operands))
+    return "".join(PLACEHOLDER if t is None else t for t in map(_piece_text, operands))
 
 
 _JOINABLE = (ast.Constant, ast.JoinedStr, ast.Name, ast.Attribute, ast.Call, ast.Subscript)
@@ -2489,12 +2511,13 @@ def _joined_parts(operands: Sequence[ast.expr], use: _Use, none: _Use) -> List[T
     after a query's `key=`: a URL carried in another's query, `AUTH_URL + "/login?next=" +
     "http://localhost:3000/cb"`, is where the other service sends people, not a target."""
     children: List[Tuple[ast.AST, _Use]] = []
-    query = value = False  # (inside a query; right after a `key=` in it)
+    query = value = False  # (inside a query; in a value after a `key=` in it, to its `&` or `#`)
     for operand in operands:
         children.append((operand, none if value else use))
         text = static_text(operand)
-        query = query or (text is not None and "?" in text)
-        value = query and text is not None and text.endswith("=")
+        if text is not None:  # (a value that is no string goes on with what came before it)
+            query = query or "?" in text
+            value = query and (text.endswith("=") or (value and not any(mark in text for mark in "&#")))
     return children
 
 
@@ -2588,6 +2611,8 @@ def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
     if isinstance(value, ast.JoinedStr) or joined:
         before = ""
         parts = value.values if isinstance(value, ast.JoinedStr) else _added(value)  # type: ignore[arg-type]
+        # (an f-string's pieces in a `+` chain are the chain's: `"http://" + f"{host}:8000"`)
+        parts = [v for p in parts[:_CHAIN] for v in (p.values if isinstance(p, ast.JoinedStr) else [p])]
         for part in parts[:_CHAIN]:
             piece = static_text(part) if joined else literal(part)
             if isinstance(part, ast.FormattedValue) or (joined and piece is None):

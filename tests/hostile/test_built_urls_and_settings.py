@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import check
-from tests.hostile._project import findings, project, unscreened_agree
+from tests.hostile._project import findings, project, run, unscreened_agree
 
 FLAGGED = """\
 import os
@@ -558,6 +558,54 @@ def not_targets():
     return page, httpx.get(probe), httpx.get(lookup)
 """
 
+RUN_104B = """\
+import os
+import httpx
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+# (01: defaults built by templates with named fields or explicit indices)
+A = os.getenv("A_URL", "http://{host}:8000".format(host="localhost"))  # CFG004
+B = os.getenv("B_URL", "http://%(h)s:8000" % {"h": "localhost"})  # CFG004
+C = os.getenv("C_URL", "http://{1}:{0}".format(8000, "localhost"))  # CFG004
+os.environ.setdefault("F_URL", "http://{h}:8000".format(h="localhost"))  # CFG004
+# (08: a `+` whose first piece is tidied or a template)
+D = os.getenv("D_URL", "http://localhost:8000/".rstrip("/") + "/api")  # CFG004
+J = os.getenv("J_URL", "http://%s" % "localhost" + ":8000")  # CFG004
+# (11: a module constant tidied or built on as a lookup's default)
+LOCAL_A = "http://localhost:8001/"  # CFG004
+LOCAL_C = "http://localhost:8003"  # CFG004
+LOCAL_E = "http://localhost:8005"  # CFG004
+E = os.getenv("E_URL", LOCAL_A.rstrip("/"))
+G = os.getenv("G_URL") or LOCAL_C + "/api"
+H = os.getenv("H_URL", "{}/api".format(LOCAL_E))
+# (04: a template built from literals with a service host)
+BILLING_URL = "http://{}:8000".format("billing.internal")  # CFG001
+
+
+class Settings(BaseSettings):  # (06: fields built by `+`)
+    redis_url: str = "redis://" + "localhost" + ":6379"  # CFG004
+    d_url: str = Field(default_factory=lambda: "http://" + "localhost:8000")  # CFG004
+    f_urls: list = ["http://" + "localhost:8001"]  # CFG004
+
+
+def f_string_piece():  # (07)
+    host = "localhost"  # CFG001
+    return httpx.get("http://" + f"{host}:8000/x")
+
+
+def named_head():  # (10)
+    base = "http://localhost:8008"  # CFG001
+    return httpx.get("{b}/orders".format(b=base))
+
+
+def carried():  # (13: a URL carried in a query, in two pieces)
+    return httpx.get(AUTH_URL + "/login?next=" + "http://" + "localhost:3000/cb")
+
+
+AUTH_URL = "https://auth.example.com"
+"""
+
 SETTINGS = """\
 from pydantic import Field
 from app.base import AppBase
@@ -579,6 +627,7 @@ class Urls(AppBase):
         ("module.py", MODULE_FALLBACKS),
         ("constants.py", BUILT_CONSTANTS),
         ("templates.py", TEMPLATE_HOSTS),
+        ("run104b.py", RUN_104B),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(
@@ -753,6 +802,36 @@ def test_templates_and_elif_chains_are_read_in_linear_time(tmp_path: Path) -> No
             'uvloop==0.19.0; sys_platform == "linux" and python_version >= "3.8"\n',
             False,
         ),
+        (
+            'x==1.0; (os_name == "nt" or sys_platform == "linux") and python_version >= "3.8"\n',
+            'x==1.0; python_version >= "3.8" and (sys_platform == "linux" or os_name == "nt")\n',
+            False,
+        ),
+        # (run 104b/02: markers alike in every modelled environment but not in all of them)
+        (
+            'uvloop==0.19.0; python_full_version >= "3.8.5"\n',
+            'uvloop==0.19.0; python_full_version >= "3.8.1"\n',
+            True,
+        ),
+        (
+            'rich==13.0; platform_machine == "x86_64"\n',
+            'rich==13.0; platform_machine == "x86_64" or platform_machine == "ppc64le"\n',
+            True,
+        ),
+        # (run 104b/09: `~=` gives a release's trailing zeros a meaning)
+        ("fastapi~=0.110.0\n", "fastapi~=0.110\n", True),
+        ("fastapi~=0.110.0\n", "fastapi ~= 0.110.0\n", False),
+        # (run 104b/05: a package's lines for each marker, each compared)
+        (
+            'numpy==1.24.4; python_version < "3.9"\nnumpy==1.26.4; python_version >= "3.9"\n',
+            'numpy==1.24.4; python_version < "3.9"\nnumpy==1.25.0; python_version >= "3.9"\n',
+            True,
+        ),
+        (
+            'numpy==1.24.4; python_version < "3.9"\nnumpy==1.26.4; python_version >= "3.9"\n',
+            'numpy==1.26.4; python_version >= "3.9"\nnumpy==1.24.4; python_version < "3.9"\n',
+            False,
+        ),
     ],
 )
 def test_a_copy_of_the_shared_file_drifts_only_where_pip_would_install_otherwise(
@@ -795,3 +874,23 @@ def test_a_field_the_environment_does_not_fill_says_a_value_is_missing(tmp_path:
         ("CFG004", "config field", "a missing value silently means localhost"),
         ("CFG004", "settings field", "a missing variable silently means localhost"),
     ]
+
+
+def test_a_service_line_is_compared_with_the_shared_line_of_its_marker(tmp_path: Path) -> None:
+    """Run 104b/05: the second of two shared lines split by markers was never compared; 02:
+    `--fix` removed a line whose marker differs from the shared one's outside the modelled
+    environments, so the service lost the package there."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "requirements.shared.txt").write_text(
+        'numpy==1.24.4; python_version < "3.9"\nnumpy==1.26.4; python_version >= "3.9"\n'
+        'uvloop==0.19.0; python_full_version >= "3.8.5"\n'
+    )
+    service = root / "svc" / "requirements.txt"
+    kept = 'uvloop==0.19.0; python_full_version >= "3.8.1"\n'
+    service.write_text('-r ../requirements.shared.txt\nnumpy==1.26.4; python_version >= "3.9"\n' + kept)
+    assert [f for f in findings(root) if f[0] == "REQ002"] == [
+        ("REQ002", "svc/requirements.txt", 2),
+        ("REQ002", "svc/requirements.txt", 3),
+    ]
+    run(root, "--fix")
+    assert service.read_text() == "-r ../requirements.shared.txt\n" + kept
