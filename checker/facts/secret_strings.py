@@ -100,6 +100,7 @@ _ATTRIBUTE_CALLS = frozenset({"getattr", "hasattr", "setattr", "delattr"})  # (i
 # ConfigParser's: an option's name after its section's
 _OPTION_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean", "has_option", "remove_option"})
 _PASSING_ON = SECRET_WRAPPERS | SECRET_LOOKUPS | _GIVES_ARGUMENT | {"cast", "getattr", "encode"}
+_BARE_OR_PASSING_ON = _PASSING_ON | {""}  # (and bare brackets)
 _STRING_STARTS = frozenset(
     getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)
 )
@@ -130,6 +131,10 @@ class _Frame:
     nested: bool = False  # targets within targets (`a, (b, DB_PASSWORD) = …`, `[[DB_PASSWORD]] = …`)
     labels: Tuple[Optional[str], ...] = ()  # its elements' names (`… = ("app", "…")`)
     first_target: int = -1  # targets in brackets that open the statement: the first one's place
+    # the walks back from the frame below, as they ended when this one opened (the frames below
+    # the innermost do not change while it is open: each walk is one step, not one per bracket)
+    encoder_below: int = 0  # ``_encoder_at``'s
+    owner_below: Optional[str] = None  # the name a value passed on belongs to (`default=(…)`)
 
 
 @dataclass
@@ -609,10 +614,9 @@ def _operator(
         opened = _Frame(op, callee=callee, subscript=subscript, around=around)
         # (a tuple's too: `API_KEYS = ("…", "…")`; not a call's arguments; the brackets in such
         # brackets, `{"prod": ["…"]}`; through a default, `api_keys = Field(default=["…"])`)
-        owner, at = label, len(frames) - 1
-        while owner in _PASSED_ON and at > 0 and frames[at].callee in ("", *_PASSING_ON):
-            at -= 1
-            owner = _label(frames[at], statement)
+        passed = label in _PASSED_ON and len(frames) > 1 and frame.callee in _BARE_OR_PASSING_ON
+        owner = opened.owner_below = frame.owner_below if passed else label
+        opened.encoder_below = _encoder_at(frames, len(frames) - 1)
         plural = owner is not None and _names_secrets(owner)
         # (one level of a list or tuple in them, not a dict of what describes each secret)
         opened.inherited = not plural and frame.secrets and not frame.inherited and op in "(["
@@ -771,10 +775,14 @@ _GIVING_TEXT = frozenset({"", "bytes", "bytearray", "encode"})
 def _encoder(frames: List[_Frame]) -> str:
     """The call a string is the argument of, through parentheses and the calls that give
     their argument (``b64encode(bytes("admin:…", "utf-8"))``, ``b64encode(("admin:…").encode())``)."""
-    at = len(frames) - 1
-    while at > 1 and frames[at].callee in _GIVING_TEXT and frames[at].element == 0:
-        at -= 1
-    return frames[at].callee
+    return frames[_encoder_at(frames, len(frames) - 1)].callee
+
+
+def _encoder_at(frames: List[_Frame], at: int) -> int:
+    """Where ``_encoder``'s walk back from frame ``at`` ends (beyond it, as the frame found
+    when it opened: `("a"("a"…` in a comment read as code opens thousands)."""
+    frame = frames[at]
+    return frame.encoder_below if at > 1 and frame.callee in _GIVING_TEXT and frame.element == 0 else at
 
 
 def _continued_credentials(literal: str) -> bool:

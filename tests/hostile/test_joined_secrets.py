@@ -436,3 +436,14 @@ def test_unclosed_escapes_and_fields_are_masked_in_linear_time(run: str) -> None
     masked_code(code)
     mask_credentials(code, prose=True)
     assert time.monotonic() - started < 10  # (a second after)
+
+
+@pytest.mark.parametrize("unit", ['("a"', "default=("])
+def test_brackets_a_comment_leaves_open_are_read_in_linear_time(unit: str) -> None:
+    """Run 104a/12: each string in a comment read as code walked back through every bracket
+    open before it, and each bracket opened after `default=` through every one before it
+    (`("a"("a"…` of 128 KB: `--diff` 90 s)."""
+    code = "asyncio.run(g())  # x(" + unit * 20_000 + '\n"""x(' + unit * 20_000 + '"""\n'
+    started = time.monotonic()
+    masked_code(code)
+    assert time.monotonic() - started < 10  # (under a second after)
