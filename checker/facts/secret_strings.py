@@ -29,6 +29,7 @@ from archcheck.facts.urls import (
     SECRET_WRAPPERS,
     ends_as_secret_name,
     has_word,
+    is_endpoint,
     is_known_token,
     is_placeholder,
     mask_credentials,
@@ -115,6 +116,7 @@ class _Frame:
 
     bracket: str = ""
     callee: str = ""  # the name a call's "(" follows
+    receiver: str = ""  # and the name before it, `jwt` of `jwt.encode(`
     subscript: bool = False  # `x["KEY"]`
     element: int = 0  # commas before the current element
     label: Optional[str] = None  # the current element's name: `name=`, `"key":`, `name ==`
@@ -496,6 +498,7 @@ def _secret_spans(
     opened: Optional[str] = None  # the function of the block the statement just ended opens
     pending: List[Tuple[int, int]] = []  # a pair's value before a trailing comma: `("pw", "…",)`
     joined: List[Tuple[int, int]] = []  # strings joined to the next one (`"a" "b"`), judged with the last
+    receiver = ""  # the name before the last `.`: `jwt` of `jwt.encode`
     for token in _literals(tokens, text, starts):
         kind = token.type
         if kind == tokenize.INDENT:
@@ -561,7 +564,11 @@ def _secret_spans(
             elif len(frames) == 1:
                 statement.annotation_name = token.string
         elif kind == tokenize.OP:
-            _operator(token.string, previous, frames, statement)
+            _operator(token.string, previous, frames, statement, receiver)
+        if token.string == ".":
+            receiver = previous.string if _name(previous) is not None else ""  # type: ignore[union-attr]
+        elif _name(token) is None:
+            receiver = ""
         previous = token
 
 
@@ -586,7 +593,11 @@ def _literals(
 
 
 def _operator(
-    op: str, previous: Optional[tokenize.TokenInfo], frames: List[_Frame], statement: _Statement
+    op: str,
+    previous: Optional[tokenize.TokenInfo],
+    frames: List[_Frame],
+    statement: _Statement,
+    receiver: str = "",
 ) -> None:
     frame = frames[-1]
     name = _name(previous)
@@ -611,7 +622,9 @@ def _operator(
         # (`report["secrets"][name] = {…}`: the last key names the target)
         if subscript and len(frames) == 1 and statement.values is None and before_bracket == "]":
             statement.targets[-1] = None
-        opened = _Frame(op, callee=callee, subscript=subscript, around=around)
+        opened = _Frame(
+            op, callee=callee, subscript=subscript, around=around, receiver=receiver if call else ""
+        )
         # (a tuple's too: `API_KEYS = ("…", "…")`; not a call's arguments; the brackets in such
         # brackets, `{"prod": ["…"]}`; through a default, `api_keys = Field(default=["…"])`)
         passed = label in _PASSED_ON and len(frames) > 1 and frame.callee in _BARE_OR_PASSING_ON
@@ -708,9 +721,14 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         and not _shows_nothing(inner)
     ):
         return True  # what Basic authentication encodes: `b64encode(b"admin:…")`, whatever it is named
-    # a password or a key by its place in a standard call (`smtp.login(user, "…")`, `FTP(h, u, "…")`)
-    place = _POSITIONAL_SECRETS.get(frame.callee)
-    if place is not None and positional and frame.element == place and not _shows_nothing(inner):
+    # a password or a key by its place in a standard call (`smtp.login(user, "…")`, `FTP(h, u, "…")`,
+    # `jwt.encode(payload, "…")`), also in parentheses or through a conversion (`login(u, ("…"))`)
+    call = frames[_encoder_at(frames, len(frames) - 1)]
+    place = _POSITIONAL_SECRETS.get(call.callee, _POSITIONAL_SECRETS.get(f"{call.receiver}.{call.callee}"))
+    # (not a codec, `hmac.new(secret.encode("utf-8"))`, nor a key, `jwt.encode(p, cfg["jwt_secret"])`)
+    value = (call is frame or frame.callee != "encode") and not frame.subscript
+    given = call.label is None and call.element == place and (call is frame or positional) and value
+    if place is not None and given and not _shows_nothing(inner):
         return True
     if is_known_token(inner):
         return True  # a well-known token's shape, whatever its name: `STRIPE_KEY = "sk_live_…"`
@@ -767,7 +785,14 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
 
 # a call's argument that is a password or a key by its place: `login(user, password)` (smtplib,
 # imaplib, ftplib), LDAP's `simple_bind_s(dn, password)`, `FTP(host, user, password)`, `Fernet(key)`
-_POSITIONAL_SECRETS = {"login": 1, "simple_bind_s": 1, "simple_bind": 1, "FTP": 2, "FTP_TLS": 2, "Fernet": 0}
+# (and by the module's or the object's name where the call's is common: PyJWT's
+# `jwt.encode(payload, key)`, `hmac.new(key, …)`, PyMySQL's and MySQLdb's `connect(host, user,
+# password)`, paramiko's `ssh.connect(host, port, user, password)`)
+_POSITIONAL_SECRETS = {
+    **{"login": 1, "simple_bind_s": 1, "simple_bind": 1, "FTP": 2, "FTP_TLS": 2, "Fernet": 0},
+    **{"jwt.encode": 1, "jwt.decode": 1, "hmac.new": 0, "hmac.HMAC": 0},
+    **{"pymysql.connect": 2, "MySQLdb.connect": 2, "ssh.connect": 3, "ssh_client.connect": 3},
+}
 # (calls that give their text on: `str.encode(…)`)
 _GIVING_TEXT = frozenset({"", "bytes", "bytearray", "encode"})
 
@@ -815,6 +840,8 @@ def _shows_nothing(inner: str) -> bool:
     if (len(inner) <= _SEPARATOR or len(set(inner)) == 1) and not has_word(inner):
         return True  # (or one mark repeated: `"********"`)
     rest = _FIELD_REFERENCE.sub("", inner)  # (not `"{Tr0ub4dor&3}"`: no field names that)
+    if is_endpoint(inner):
+        return True  # `"https://oauth2.googleapis.com/token"`, `f"{base_url}/auth/token"`
     return rest != inner and "{" not in rest and not any(char.isalnum() for char in rest)
 
 

@@ -628,22 +628,40 @@ _OPTION_THEN_STRING = re.compile(
     r"""(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
 )
 _ARGUMENTS = r"""(?:[^"'\n]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,200}?"""  # (a command's words, quoted or not)
+_OPTION = r"""(?:[ \t]|(?<=["']))"""  # (after a space, or a list's string: `["curl", "-u…"]`)
+_ENDS_ITEM = r"""[ \t]*[,)\]]"""  # (a list's string ends there: `["mysql", "-p", "db"]` has no password)
 _ATTACHED_PASSWORD = re.compile(
     # (the value shell-quoted too, `-p'…'`, `-u "admin:…"`; curl's user glued, `-uadmin:…`; a field
     # or a command's output whole, `-p{cfg['pw']}`, `$(cat /run/secrets/pw)`)
     # (`-u` glued after other flags too, `curl -su user:…`; a quoted value to its closing quote)
     # (other arguments before the option, quoted ones too: `curl -H 'Accept: json' -u …`; the
     # password alone quoted: `-u admin:'…'`)
-    rf"""(\b(?:mysql(?:dump|admin)?\b{_ARGUMENTS}[ \t]-p|sshpass\b{_ARGUMENTS}[ \t]-p[ \t]*)"""
-    rf"""\\?(?P<q>["'])?|\bcurl\b{_ARGUMENTS}[ \t](?:-[A-Za-z]{{0,8}}u[ \t]*|--user[ \t=]+)\\?(?P<u>["'])?"""
-    r"""[^\s:"']{0,200}:(?P<v>(?(u)|["']))?)(?!\*\*\*)"""
-    r"""(?:(?(q)(?:(?!\\?(?P=q))[^\n]){1,500}|(?(u)(?:(?!\\?(?P=u))[^\n]){1,500}|(?(v)(?:(?!(?P=v))[^\n]){1,500}|"""
+    # (each tool's option: glued, `mysql -p…`, `mariadb -p…`, `7z -p…`; or spaced, `sshpass -p …`,
+    # `docker login -p …`, `mongo -p …`, `redis-cli -a …`, `ldapsearch -w …`, `zip -P …`, `openssl
+    # -passin pass:…`, `smbclient -U user%…`; curl's `-u`/`-U`/`--user`/`--proxy-user` `user:…`;
+    # an option also as a list's string, `["curl", "-uadmin:…"]`)
+    rf"""(\b(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b{_ARGUMENTS}{_OPTION}-p"""
+    rf"""|(?:(?:sshpass|docker[ \t]+login|mongo(?:sh|dump|restore|export|import)?)\b{_ARGUMENTS}[ \t]-p"""
+    rf"""|redis-cli\b{_ARGUMENTS}[ \t]-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}[ \t]-w|zip\b{_ARGUMENTS}[ \t]-P"""
+    rf"""|smbclient\b{_ARGUMENTS}[ \t]-U[ \t]*[^\s%"']{{0,200}}%"""
+    rf"""|openssl\b{_ARGUMENTS}[ \t]-pass(?:in|out)?[ \t]+pass:)[ \t]*)\\?(?P<q>["'](?!{_ENDS_ITEM}))?"""
+    rf"""|\bcurl\b{_ARGUMENTS}{_OPTION}(?:-[A-Za-z]{{0,8}}[uU][ \t]*|--(?:proxy-)?user[ \t=]+)"""
+    rf"""\\?(?P<u>["'](?!{_ENDS_ITEM}))?[^\s:"']{{0,200}}:\\?(?P<v>(?(u)|["']))?)(?!\*\*\*)"""
+    r"""(?:(?(q)(?:(?!\\?(?P=q))[^\n]){1,500}|(?(u)(?:(?!\\?(?P=u))[^\n]){1,500}|(?(v)(?:(?!\\?(?P=v))[^\n]){1,500}|"""
     r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|\\?[^\s"'\\])+))))"""
 )
 _SHELL_PLACEHOLDER = re.compile(r"""\$(?:\{[^}\n]{1,64}\}|\([^)\n]{1,200}\)|[A-Za-z_]\w{0,63})""")
 # curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`)
 _USER_OPTION_THEN_STRING = re.compile(
     r"""(["'](?:-[A-Za-z]{0,8}u|--user)["'][ \t]*,[ \t]*\(?[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
+)
+# a tool's password option, then the password as a later string of a list (`["sshpass", "-p", "…"]`,
+# `["docker", "login", "-u", "bob", "-p", "…"]`, `["redis-cli", "-a", "…"]`; not redis-cli's port, `-p`)
+_LISTED = r"""(?:[ \t]*,[ \t]*["'][^"'\n]{0,200}["']){0,20}?[ \t]*,[ \t]*["']"""
+_TOOL_OPTION_THEN_STRING = re.compile(
+    rf"""(["'](?:(?:sshpass|docker|mongo(?:sh|dump|restore|export|import)?)["']{_LISTED}-p"""
+    rf"""|redis-cli["']{_LISTED}-a|ldap[a-z]{{2,10}}["']{_LISTED}-w|zip["']{_LISTED}-P)["'][ \t]*,[ \t]*)"""
+    r"""(["'])(?!\*\*\*\2)[^"'\n]+\2"""
 )
 # (a `+` with white space or a line continuation on either side)
 _PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
@@ -856,6 +874,13 @@ _TOKEN_TYPE = re.compile(r"Token(?:\.[A-Z]\w*)*:")
 _TYPE_BEFORE_VALUE = re.compile(rf"{_TYPE}(?:[ \t]*\|[ \t]*{_TYPE}){{0,4}}[ \t]*=(?!=)[ \t]*")
 
 
+# a name in lower case, its colon then a word in lower case (a string of them alone, or colons
+# between more): a namespaced name, an OAuth scope, a cache key's prefix (`"token:read"`); a password
+# of lower-case letters alone written so reads as one too (a known limit)
+_NAMESPACED = re.compile(r"[a-z_]+:")
+_NAMESPACE_WORD = re.compile(r"[a-z]+(?:[_-][a-z]+)*")
+
+
 def _mask_pairs(text: str, prose: bool) -> str:
     """The values of secret pairs masked (see ``mask_credentials``): one pass, in which the
     quotes seen so far on a line say whether a pair is inside a string."""
@@ -875,6 +900,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 continue  # `def read(self) -> Token:`, `class CachedToken:`: a type, its body next
             around = quotes.inside(pair.start())  # the quote of the string the pair is in, if any
             commented = quotes.comment  # a comment is prose: `# password=x`
+            before = text[pair.start() - 1 : pair.start()]
+            if (commented or prose) and before in ("'", '"') and text.startswith(before, start):
+                continue  # a string of the name alone: `# if "password=" in line` (code commented out)
             if _TOKEN_TYPE.match(pair.group()) and not (around or commented or prose):
                 continue  # a lexer's token type in code, `Token.Keyword: "bold"` (pygments' styles)
             if not around:  # `SECRET_KEY = os.getenv("SECRET_KEY", "…")`, `db_password: str = "…"`
@@ -890,6 +918,11 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 start = value if value is not None else start
             if around and text.startswith(around, start):
                 continue  # `'http://h/?token=' is empty`: that quote ends the string; no value
+            # (at the string's start, or after a colon: `"token:read"`, not `"db password:letmein"`)
+            named = around and before in (around, ":") and _NAMESPACED.fullmatch(pair.group())
+            word = _NAMESPACE_WORD.match(text, start) if named else None
+            if word is not None and text.startswith((around or "", ":"), word.end()):
+                continue  # a namespaced name: `"token:read"`, `"passwd:dir"`, `"password:reset:"`
             string = None if around else _STRING_START.match(text, start)
             start = string.end() if string is not None else start
             prefixed = _PREFIX_THEN_QUOTE.match(text, start) if around else None
@@ -940,6 +973,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     continue  # a class's or a builtin's call, `AsyncMock(return_value=…)`, `str(uuid4())`
                 if word is not placeholder and no_secret_word(word.group()):
                     continue  # `"Token: N/A"`, `"Token: REVOKED"`
+                if around and _BIND_PARAMETER.fullmatch(word.group().rstrip(",)")):
+                    continue  # SQL's parameters: `"SET password = :password"`, `"access_token = $1"`
                 value_end, masked = word.end(), MASK
                 already = word is placeholder or text.startswith(MASK, start)
             # (a URL's parameter masked already, or a placeholder, is kept as it is; read once all the same)
@@ -952,6 +987,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
         text = _ATTACHED_PASSWORD.sub(_masked_unless_shell_placeholder, text)  # `"mysql -uroot -pS3cret"`
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
+        text = _TOOL_OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(2) + MASK + m.group(2), text)
     if "=" in text and "://" in text:  # a secret parameter's value as the next string: `"…?token=" + "…"`
         text = _JOINED_PARAM.sub(_masked_joined_param, text)
     if "+" in text and "@" in text:  # a URL joined by `+`: `"postgresql://" + user + ":…@" + host`
@@ -1009,7 +1045,9 @@ def _masked_unless_shell_placeholder(match: re.Match[str]) -> str:
     """``_masked_unless_placeholder`` of a command's value, a shell's variable too (``$pw``,
     ``$(cat /run/secrets/pw)``)."""
     value = match.group()[len(match.group(1)) :]
-    return match.group() if _SHELL_PLACEHOLDER.fullmatch(value) else _masked_unless_placeholder(match)
+    quoted = "'" in (match.group("q"), match.group("u"), match.group("v"))  # (the shell expands nothing)
+    shell = _SHELL_PLACEHOLDER.fullmatch(value) and not quoted
+    return match.group() if shell else _masked_unless_placeholder(match)
 
 
 def _masked_unless_placeholder(match: re.Match[str]) -> str:
@@ -1031,10 +1069,26 @@ _B64_JOINED_CREDENTIALS = re.compile(
 )
 
 
+def is_endpoint(value: str) -> bool:
+    """Is a value an endpoint's URL: a host and a path of words, or a field naming a base URL
+    and such a path (`"https://oauth2.googleapis.com/token"`, `f"{base_url}/auth/token"`)? No
+    query, userinfo, nor a path segment of capitals or starting with a digit: not a webhook's
+    secret path (`/services/T0…/B0…/XXXX`)."""
+    if not value.startswith(("http://", "https://", "{")):
+        return False
+    return _ENDPOINT.fullmatch(_NAMING_FIELD.sub("", value, count=1)) is not None
+
+
+_ENDPOINT = re.compile(r"(?:https?://[a-z0-9.-]{1,253}(?::\d{1,5})?)?(?:/[a-z][a-z0-9_.-]{0,30})+/?")
+_NAMING_FIELD = re.compile(r"\A\{[A-Za-z_][\w.]{0,100}\}")
+
+
 def no_secret_word(value: str, name: Optional[str] = None) -> bool:
     """Is a secret's value no secret: its own name (`API_KEY = "api_key"`, `{"OPENAI_API_KEY":
     "openai_api_key"}`: an enumeration's), a word of Python or a switch (`"true"`, `"pass"`),
-    or a mark repeated (`"********"`, `"..."`)?"""
+    a mark repeated (`"********"`, `"..."`), or an endpoint's URL (``is_endpoint``)?"""
+    if is_endpoint(value):
+        return True
     word = value.strip().lower()
     # (not `"pass"`, a password as often as a keyword)
     if (
@@ -1080,6 +1134,10 @@ _STATUS_NAME = re.compile(
 )
 
 
+# a query's parameter, as SQLAlchemy (`:name`), asyncpg (`$1`) and SQL Server (`@name`) write one
+_BIND_PARAMETER = re.compile(r"[:@][a-z_][a-z0-9_]{0,63}|\$\d{1,3}")
+
+
 def _name_template(value: str) -> bool:
     """Is a value a name built from fields: a variable's, upper-case words joined by `_`
     (`f"GOOGLE_CLIENT_SECRET_{env}"`), or a key's, lower-case words joined by `:` or `.`
@@ -1088,13 +1146,16 @@ def _name_template(value: str) -> bool:
     (`f"{env}_supersecret_2024"`, `f"{env}-correct-horse"`)."""
     text = _TEMPLATE_FIELD.sub("_", value)
     parts = [p for p in _NAME_SEPARATORS.split(text) if p]
-    if len(parts) < 2 or not all(p.isalpha() and p.isascii() for p in parts):
+    # (one word and a field after a `:` or `.`, a key's prefix: `f"session:{session_id}"`)
+    least = 1 if _KEY_PREFIX.fullmatch(value) else 2
+    if len(parts) < least or not all(p.isalpha() and p.isascii() for p in parts):
         return False
     key = all(p.islower() for p in parts) and any(c in text for c in ":.")
     return key or all(p.isupper() for p in parts)
 
 
 _TEMPLATE_FIELD = re.compile(r"\{[^{}\n]*\}")
+_KEY_PREFIX = re.compile(r"[a-z]+[:.]\{[^{}\n]*\}")
 _NAME_SEPARATORS = re.compile(r"[_.:/-]+")
 _PAIR_NAME = re.compile(r"""[\s"'\[\]=:\\]+""")  # (what around a pair's name is no name)
 
@@ -1257,7 +1318,7 @@ def _masked_already(spanned: str) -> bool:
 _TRAILING_COMMENT = re.compile(r"#[^\n]*")
 
 
-_FIELD_PARAM = re.compile(r"([?&;#][\w.\[\]%-]{1,64}=)((?:\{[^{}\n]{1,300}\}){1,8})")
+_FIELD_PARAM = re.compile(r"([?&;#][\w.\[\]%-]{1,64}=)((?:\{[^{}\n]{1,300}\}){1,64})")
 # a quoting call's options: `quote(token, safe='')`
 _QUOTING_OPTIONS = re.compile(r"""(,[ ]*(?:safe|encoding|errors)[ ]*=[ ]*)(["'])[^"'\n]{0,40}\2""")
 
@@ -1289,10 +1350,30 @@ def _names_by_code(field: str) -> bool:
         if isinstance(node, ast.Subscript)
         or (isinstance(node, ast.Call) and node.args and call_chain(node.func).endswith(_LOOKUPS))
     }
-    return all(
-        id(node) in keys or no_secret_word(node.value) or not node.value.strip()
+    # (and what names no value: a codec, `{token.decode('utf-8')}`; an attribute's name,
+    # `{getattr(cfg, 'token', None)}`; an option, `{jwt.encode(p, key, algorithm='HS256')}`)
+    for call in (node for node in ast.walk(tree) if isinstance(node, ast.Call)):
+        chain = call_chain(call.func)
+        if chain.endswith(("encode", "decode")) and call.args and _names_codec(call.args[0]):
+            keys.add(id(call.args[0]))
+        if chain == "getattr" and len(call.args) > 1:
+            keys.add(id(call.args[1]))
+        keys |= {id(k.value) for k in call.keywords if k.arg and not _SECRET_KEYWORD.search(k.arg)}
+    return all(  # (bytes too: `{b'…'.decode()}`)
+        id(node) in keys or no_secret_word(text) or not text.strip()
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+        for text in [node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value]
+    )
+
+
+_SECRET_KEYWORD = re.compile(rf"(?i){_SECRET_NAME}")
+_CODEC = re.compile(r"[A-Za-z][\w-]{0,19}")
+
+
+def _names_codec(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_CODEC.fullmatch(node.value))
     )
 
 
@@ -1360,18 +1441,24 @@ def _code_between(text: str, begin: int) -> bool:
         tokens = list(tokenize.generate_tokens(io.StringIO(joined.group(2)).readline))
     except (tokenize.TokenError, SyntaxError, ValueError):
         return False
-    before = ""
+    seen: List[str] = ["", "", "", ""]  # the last tokens, the latest last
     for token in tokens:
         if token.type == tokenize.ERRORTOKEN:
             return False
         if token.type == tokenize.STRING:
             inner = token.string.lstrip("rRbBuUfF")[1:-1]
-            key = (before == "(" and _VARIABLE_NAME.fullmatch(inner)) or (
-                before == "[" and _KEY.fullmatch(inner)
-            )
-            if inner not in (MASK, "") and not key:
+            *_, callee, opener, name, before = seen
+            # a key looked up: `cfg["db"]["password"]` (a subscript's, not a list's `["…"][0]`),
+            # `os.environ.get("db_password")`, `get_secret("db-password")`, `getattr(cfg, "pw")`
+            subscript = before == "[" and (name == "]" or name == ")" or name.isidentifier())
+            looked_up = before == "(" and (name in _LOOKUPS or _VARIABLE_NAME.fullmatch(inner) is not None)
+            attribute = before == "," and opener == "(" and callee == "getattr" and name.isidentifier()
+            if inner not in (MASK, "") and not (
+                (subscript or looked_up or attribute) and _KEY.fullmatch(inner)
+            ):
                 return False
-        before = token.string
+        if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+            seen = [*seen[1:], token.string]
     return True
 
 
@@ -1379,7 +1466,7 @@ def _code_between(text: str, begin: int) -> bool:
 _JOINING_CODE = re.compile(r"""(["'])(\s*[+%].{0,400}?\+\s*)[rRbBuUfF]{0,2}["'](?=@)""", re.DOTALL)
 # a variable's name, `DB_PW` (with a `_`: `HUNTER2` may be a value)
 _VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")  # a key looked up, `secrets["db_password"]`
+_KEY = re.compile(r"[A-Za-z][\w.-]{0,63}")  # a key looked up, `secrets["db_password"]`
 
 
 _QUOTED_IN = re.compile(r"""['"]""")
@@ -1471,6 +1558,14 @@ def _mask_split_passwords(text: str, code: bool = False) -> str:
             at = _last_host_at(text, begin, limit)
         if at < 0:
             continue
+        if code and not all(map(_STRING_LINE.match, text[begin:at].split("\n")[1:])):
+            # (in code, a password goes on only over lines of strings joined: not from
+            # `"redis://host:port (see docs)"` through `import asyncio` to a decorator's "@";
+            # up to its own line's last "@", `"…user:p@ssw0rd!#$@localhost"`)
+            line_end = text.find("\n", begin, at)
+            at = _last_host_at(text, begin, line_end)
+            if at < 0:
+                continue
         spanned = text[begin:at]
         if is_placeholder(spanned) or _masked_already(spanned):
             # (`f"postgresql://{user}:{password}@{host}/db"`: built, nothing written; or pieces
@@ -1488,6 +1583,8 @@ def _mask_split_passwords(text: str, code: bool = False) -> str:
 
 
 _SPLIT_STRING = re.compile(r"""[^=:{}\[\],]*\n[^=:{}\[\],]*""")  # (lines of strings joined, no code)
+# a line that goes on with strings (`+ "…"`, `"…"`, `)`), a comment or nothing
+_STRING_LINE = re.compile(r"""[ \t]*(?:[+()][ \t]*)*(?:[rRbBuUfFtT]{0,2}["']|#|\\?$)""")
 _SPLIT_LINES = 2
 _COMMENT_LINE = re.compile(r"\n[ \t]*(?:#[^\n]*)?(?=\n)")  # (a comment line, or a blank one)
 # (what a line of a split password shows, masked; not a string's prefix, `f"…"`)
@@ -1560,6 +1657,8 @@ _NESTED_USERINFO = re.compile(r"(://)([^/\s:@'\"?#]*)(:[^/\s@'\"]*)?@")
 def _userinfo(userinfo: str) -> str:
     """``user:password`` as ``user:***``; ``***`` when the user is the token."""
     user, colon, password = userinfo.partition(":")
+    if colon and _PATTERN_USER.search(user):
+        return userinfo  # a regex's groups, `://([^:]+):([^@]+)@`: a pattern of a URL, no user
     shown = password if colon else userinfo
     # (a field that names a value; not one holding a literal, `{quote_plus('…')}`)
     field = (is_placeholder(shown) or only_placeholders(shown)) and _names_a_value(shown)
@@ -1568,6 +1667,9 @@ def _userinfo(userinfo: str) -> str:
     if not colon or password.lower() in _TOKEN_USER_PASSWORDS:
         return MASK
     return f"{user}:{MASK}"
+
+
+_PATTERN_USER = re.compile(r"\(\[?\^?|\[\^")
 
 
 def _mask_userinfo(match: re.Match[str]) -> str:

@@ -8,7 +8,9 @@ command: in GitHub Actions the printed diff is fenced with ``stop-commands`` (:f
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import itertools
 import os
 import re
 import secrets
@@ -18,7 +20,7 @@ from typing import Iterator, List
 from patiencediff import PatienceSequenceMatcher
 
 from archcheck.facts.secret_strings import masked_code
-from archcheck.facts.urls import mask_credentials, unfinished_userinfo_masked
+from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
 from archcheck.output import escape
 from archcheck.pipeline.fixer import Outcome
 
@@ -67,6 +69,7 @@ def _masked(lines: List[str], python: bool = False) -> List[str]:
     userinfo across a line end), line by line, each read as prose: a line alone does not say
     whether it is inside a string, so every secret pair on it is masked (run 81a: a docstring's
     ``password=`` was shown, read as code)."""
+    written = lines
     if python:
         lines = _git_lines(masked_code("".join(lines)))  # (each line stays a line)
     # (a requirements file is no code: `--config-settings password=…` unquoted is a secret too)
@@ -75,10 +78,25 @@ def _masked(lines: List[str], python: bool = False) -> List[str]:
         # (and a URL's `user:` with no `@` after it on its line: all after it, which the whole-file
         # masking read as a password up to a later line's `@`)
         masked = [unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in lines]
-    # a secret a string joined to the next one goes on in (`"…?token=AbC"` / `"dEf&x=1"`)
-    text = _CONTINUED_USERINFO.sub(r"\1***", "".join(masked))
-    continued = _git_lines(_CONTINUED_SECRET.sub(r"\1***", text))
+    # a secret a string joined to the next one goes on in (`"…?token=AbC"` / `"dEf&x=1"`): after
+    # a mask of the masking's own, on a line it changed (not a literal `"***"`, `== "***"`)
+    continued = masked
+    for pattern in (_CONTINUED_USERINFO, _CONTINUED_SECRET):
+        continued = _going_on(pattern, continued, written)
     return continued if len(continued) == len(lines) else masked
+
+
+def _going_on(pattern: re.Pattern[str], masked: List[str], written: List[str]) -> List[str]:
+    """``masked`` with the mask ``pattern`` finds at a line's end carried into the next line's
+    string, where that line's mask is the masking's own (``masked`` differs from ``written``
+    there), not a literal `"***"` (`assert redact(x) == "***"`)."""
+    starts = list(itertools.accumulate(map(len, masked), initial=0))
+
+    def going_on(match: re.Match[str]) -> str:
+        line = bisect.bisect_right(starts, match.start()) - 1
+        return match.group(1) + MASK if masked[line] != written[line] else match.group()
+
+    return _git_lines(pattern.sub(going_on, "".join(masked)))
 
 
 # a masked value at the end of a string or a line, then, on the next line, a string: its start

@@ -13,6 +13,7 @@ import pytest
 
 from archcheck.facts.secret_strings import masked_code, masked_prose
 from archcheck.facts.urls import mask_credentials
+from archcheck.output import fixes
 from tests.helpers import cli
 from tests.hostile._project import project, run
 
@@ -447,3 +448,107 @@ def test_brackets_a_comment_leaves_open_are_read_in_linear_time(unit: str) -> No
     started = time.monotonic()
     masked_code(code)
     assert time.monotonic() - started < 10  # (under a second after)
+
+
+def _diff_shown(code: str) -> str:
+    """``code`` as `check --diff` shows it."""
+    return "".join(fixes._masked(fixes._git_lines(code), python=True))
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        # (run 104a/01: more tools' password options)
+        ('a = "curl -U proxyuser:S3cretPw9 https://x"\n', 'a = "curl -U proxyuser:*** https://x"\n'),
+        ('a = "curl --proxy-user p:S3cretPw9 https://x"\n', 'a = "curl --proxy-user p:*** https://x"\n'),
+        ('a = "mariadb -uroot -pS3cretPw9 db"\n', 'a = "mariadb -uroot -p*** db"\n'),
+        ('a = "mariadb-dump -uroot -pS3cretPw9 db"\n', 'a = "mariadb-dump -uroot -p*** db"\n'),
+        ('a = "docker login -u bob -p S3cretPw9 reg"\n', 'a = "docker login -u bob -p *** reg"\n'),
+        ('a = "redis-cli -a S3cretPw9 ping"\n', 'a = "redis-cli -a *** ping"\n'),
+        ('a = "ldapsearch -x -D cn=admin -w S3cretPw9"\n', 'a = "ldapsearch -x -D cn=admin -w ***"\n'),
+        ('a = "smbclient //h/s -U bob%S3cretPw9"\n', 'a = "smbclient //h/s -U bob%***"\n'),
+        ('a = "openssl rsa -in k -passin pass:S3cretPw9"\n', 'a = "openssl rsa -in k -passin pass:***"\n'),
+        ('a = "mysql -u root -p db"\n', 'a = "mysql -u root -p db"\n'),  # (`-p` alone asks for it)
+        # (02: argument lists; a password in escaped quotes)
+        ('a = ["curl", "-uadmin:S3cretPw9", "https://x"]\n', 'a = ["curl", "-uadmin:***", "https://x"]\n'),
+        (
+            'a = ["curl", "-H", "A: b", "--user=admin:S3cretPw9"]\n',
+            'a = ["curl", "-H", "A: b", "--user=admin:***"]\n',
+        ),
+        ('a = "curl -u admin:\\"S3cretPw9\\" https://x"\n', 'a = "curl -u admin:\\"***\\" https://x"\n'),
+        ('a = ["sshpass", "-p", "S3cretPw9", "ssh", "h"]\n', 'a = ["sshpass", "-p", "***", "ssh", "h"]\n'),
+        (
+            'a = ["redis-cli", "-p", "6379", "-a", "S3cretPw9"]\n',
+            'a = ["redis-cli", "-p", "6379", "-a", "***"]\n',
+        ),
+        ('a = ["mysql", "-p", "db"]\n', 'a = ["mysql", "-p", "db"]\n'),
+        # (03: keys by their place in common calls, also in parentheses)
+        (
+            't = jwt.encode(p, "S3cretPw9abc", algorithm="HS256")\n',
+            't = jwt.encode(p, "***", algorithm="HS256")\n',
+        ),
+        (
+            't = jwt.decode(t, "S3cretPw9abc", algorithms=["HS256"])\n',
+            't = jwt.decode(t, "***", algorithms=["HS256"])\n',
+        ),
+        ('m = hmac.new(b"S3cretPw9abc", msg, sha256)\n', 'm = hmac.new(b"***", msg, sha256)\n'),
+        (
+            'd = pymysql.connect("h", "u", "S3cretPw9", "db")\n',
+            'd = pymysql.connect("h", "u", "***", "db")\n',
+        ),
+        ('ssh.connect("h", 22, "u", "S3cretPw9")\n', 'ssh.connect("h", 22, "u", "***")\n'),
+        ('smtp.login("bob", ("S3cretPw9"))\n', 'smtp.login("bob", ("***"))\n'),
+        ('x = s.encode("utf-8", "strict")\n', 'x = s.encode("utf-8", "strict")\n'),
+        ("h = hmac.new(secret.encode('utf-8'), m, sha256)\n", None),  # (a codec)
+        ('t = jwt.encode(p, cfg["jwt_secret"], algorithm=cfg["algorithm"])\n', None),  # (a key)
+        # (04: code joining or formatting a URL's secret shows nothing)
+        ('D = "postgresql://admin:" + cfg["db"]["password"] + "@db"\n', None),
+        ('D = "postgresql://admin:" + getattr(cfg, "db_password") + "@db"\n', None),
+        ('D = "postgresql://admin:" + get_secret("db-password") + "@db"\n', None),
+        ("C = f\"https://h/cb?token={token.decode('utf-8')}\"\n", None),
+        ("C = f\"https://h/cb?token={getattr(cfg, 'token', None)}\"\n", None),
+        ("C = f\"https://h/cb?token={jwt.encode(p, key, algorithm='HS256')}\"\n", None),
+        ("C = f\"https://h/cb?token={make(secret='S3cretXYZ')}\"\n", 'C = f"https://h/cb?token=***"\n'),
+        ('D = "postgresql://admin:" + quote("S3cret") + "@db"\n', 'D = "postgresql://admin:***@db"\n'),
+        # (05: SQL's parameters, a key's prefix, a regex, endpoints)
+        ('S = text("UPDATE u SET password = :password WHERE id = :id")\n', None),
+        ('S = "UPDATE u SET access_token = $1, updated_at = $2 WHERE id = $3"\n', None),
+        ('S = "UPDATE u SET password = :S3cret"\n', 'S = "UPDATE u SET password = ***"\n'),
+        ('session_key = f"session:{session_id}"\n', None),
+        ('p = r"postgresql\\+asyncpg://([^:]+):([^@]+)@([^:]+):(\\d+)/(.+)"\n', None),
+        ('c = dict(token=f"{auth_service_url}/auth/token")\n', None),
+        ('E = {"token": "https://oauth2.googleapis.com/token"}\n', None),
+        (
+            'W = {"webhook_secret": "https://hooks.slack.com/services/T0000/B0000/XXXX"}\n',
+            'W = {"webhook_secret": "***"}\n',
+        ),
+        # (06: a URL's `host:port` and a decorator's "@" lines later)
+        ('H = "connects to redis://host:port (see docs)."\nimport asyncio\n\n\n@app.get("/x")\n', None),
+        (  # (and a password up to its own line's last "@", not a later line's decorator)
+            'U = "postgresql://user:p@ssw0rd!#$@localhost:5432/db"\n\n\n@pytest.mark.integration\n',
+            'U = "postgresql://user:***@localhost:5432/db"\n\n\n@pytest.mark.integration\n',
+        ),
+        # (07: commented-out code with secret names as strings)
+        ('# if "password=" in line or "secret=" in line:\n', None),
+        # (08: a single-quoted shell value is no variable)
+        ("a = \"mysql -p'$S3cret' db\"\n", "a = \"mysql -p'***' db\"\n"),
+        ('a = "mysql -p$MYSQL_PW db"\n', None),
+        # (09: a bytes literal in a field; a literal in a ninth field)
+        ("a = f\"https://h/v1?token={b'S3cretPw9abcdef'.decode()}\"\n", 'a = f"https://h/v1?token=***"\n'),
+        (
+            "c = f\"https://h/cb?token={a}{b}{c}{d}{e}{f}{g}{h}{'S3cretPw9abcdef'}\"\n",
+            'c = f"https://h/cb?token=***"\n',
+        ),
+        # (10: namespaced names)
+        ('S = {"token:read": "Read", "secret:write": "Write"}\n', None),
+        ('B = ["partition", "passwd:dir", "passwd:uid"]\n', None),
+        ('K = cache.get("password:reset:" + uid)\n', None),
+        ('K = "db password:letmein"\n', 'K = "db password:***"\n'),
+        # (11: a literal mask at a line's end carries nothing into the next line)
+        ('assert redact("a") == "***"\n("b", 1)\n', None),
+    ],
+)
+def test_run_104a_masking(code: str, shown: str | None) -> None:
+    """Run 104a: secrets shown (01-03, 08, 09) and code over-masked so a `--diff` no longer
+    applies (04-07, 10, 11); None: shown as written."""
+    assert _diff_shown(code) == (code if shown is None else shown)
