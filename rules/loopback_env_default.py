@@ -12,10 +12,10 @@ passed in as `config` is read as configuration too, a known limit),
 where a configuration class of the unit declares `X`: its default never
 applies), and the
 field defaults of a configuration class: a pydantic `BaseSettings` class, or
-one named `*Settings`, `*Config` or `*Configuration` (or deriving from one),
-whose fields the environment does not fill (`class AppConfig(BaseModel)`, a
-dataclass: its message says a missing value, not a missing variable, means
-localhost). A default named by a module
+a class named `*Settings`, `*Config` or `*Configuration` (or deriving from
+one); where the environment does not fill its fields (`class
+AppConfig(BaseModel)`, a dataclass), the message says a missing value, not a
+missing variable, means localhost. A default named by a module
 constant (`os.getenv(X, LOCAL_URL)`) or kept in the module's dict of defaults
 (`os.getenv(X, DEFAULTS[X])`) is the string it holds. The fallback is a URL
 (`redis://localhost:6379`), or a bare host where the name says it is a
