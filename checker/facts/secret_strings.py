@@ -124,6 +124,8 @@ class _Frame:
     secret_key_at: int = -2  # the element that was a secret's name as a string (`"DB_PASSWORD",`)
     secret_key_option: bool = False  # and it was an option's (`"--password",`)
     secret_name: str = ""  # and its text, lower-cased
+    tool: str = ""  # the command a list or tuple runs (`["sshpass", "-p", "…"]`): ``_TOOL_OPTIONS``
+    tool_option: str = ""  # the string before, where it was an option
     first_string: bool = False  # its first element is a string (`d.get("KEY", …)`, not `get(section, …)`)
     around: Optional[bool] = None  # what the brackets around it say its values are (None: nothing)
     inherited: bool = False  # secrets, as brackets in such brackets (`{"prod": ["…"]}`)
@@ -696,11 +698,58 @@ def _name(token: Optional[tokenize.TokenInfo]) -> Optional[str]:
     return token.string
 
 
+# the commands that take a password after an option, as a list's strings, and their options:
+# the next string is the password (`["sshpass", "-p", "…"]`, `["redis-cli", "-h", host, "-a", "…"]`,
+# `["curl", "-u", "admin:…"]`), also glued to a one-letter one (`["sshpass", "-p…"]`)
+_TOOL_OPTIONS = {
+    **dict.fromkeys(("sshpass", "docker login"), ("-p", "--password")),
+    **dict.fromkeys(
+        ("mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport"), ("-p", "--password")
+    ),
+    **{
+        "redis-cli": ("-a", "--pass"),
+        "zip": ("-P", "--password"),
+        "openssl": ("-passin", "-passout", "-pass"),
+    },
+    **{"smbclient": ("-U", "--user"), "curl": ("-u", "--user", "-U", "--proxy-user"), "ldap": ("-w",)},
+}
+_LDAP_TOOL = re.compile(r"ldap[a-z]{2,10}")
+_SSHPASS_VALUED = ("-p", "-f", "-d", "-P")  # (sshpass's options that take a value)
+
+
+def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
+    """A command's list (or tuple) of strings read as the command reads them: its tool
+    (`"sshpass"`, `"/usr/bin/sshpass"`, `"docker"` then `"login"`), a password option (its
+    next string the password: ``_after_secret_key``) or a password glued to one; None for
+    other strings."""
+    if frame.element == 0:
+        tool = inner.rsplit("/", 1)[-1]
+        frame.tool = "ldap" if _LDAP_TOOL.fullmatch(tool) else tool
+        return False if frame.tool in _TOOL_OPTIONS or frame.tool == "docker" else None
+    if frame.tool == "docker" and inner == "login":
+        frame.tool = "docker login"
+        return False
+    option, frame.tool_option = frame.tool_option, inner if inner.startswith("-") else ""
+    if frame.tool == "sshpass" and not inner.startswith("-") and option not in _SSHPASS_VALUED:
+        frame.tool = ""  # the command sshpass runs, its own options after it (`ssh -p 2222`)
+        return None
+    options = _TOOL_OPTIONS.get(frame.tool, ())
+    if inner in options:
+        frame.secret_key_at, frame.secret_key_option, frame.secret_name = frame.element, True, inner
+        return False
+    glued = next((o for o in options if len(o) == 2 and inner.startswith(o) and len(inner) > 2), None)
+    return not _shows_nothing(inner[2:]) if glued and frame.tool != "curl" else None
+
+
 def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes: bool = False) -> bool:
     """Is the string literal at the end of ``frames`` a secret's value? Not a name (a key, an
     option, the first argument of a lookup), nor empty, nor a placeholder, nor masked already."""
     frame = frames[-1]
     inner = _inner(literal)
+    if frame.bracket in "[(" and not frame.callee and (frame.tool or frame.element < 2):
+        told = _command_option(frame, inner)
+        if told is not None:
+            return told
     positional = frame.label is None
     # (a name in a list of them: `["JWT_SECRET_STAGING"]`, `["jwt-secret-key"]`)
     # (not a numbered one there: `{"aws": "secret_key_123"}` in `api_keys` is a value)

@@ -627,9 +627,11 @@ _OPTION_THEN_STRING = re.compile(
     rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}\2[ \t]*,[ \t]*)"""
     r"""(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
 )
-_ARGUMENTS = r"""(?:[^"'\n]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,200}?"""  # (a command's words, quoted or not)
+# (a command's words, quoted or not; not past a shell's `;`, `&&` or `|`: another command)
+_ARGUMENTS = r"""(?:[^"'\n;&|]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,200}?"""
 _OPTION = r"""(?:[ \t]|(?<=["']))"""  # (after a space, or a list's string: `["curl", "-u…"]`)
-_ENDS_ITEM = r"""[ \t]*[,)\]]"""  # (a list's string ends there: `["mysql", "-p", "db"]` has no password)
+# (a string ends there, its quote no shell's: `["mysql", "-p", "db"]`, `"-p" + PW`, `"-p" "…"`)
+_ENDS_ITEM = r"""[ \t]*(?:[,)\]+]|[rRbBuUfF]{0,2}["']|\\?$)"""
 _ATTACHED_PASSWORD = re.compile(
     # (the value shell-quoted too, `-p'…'`, `-u "admin:…"`; curl's user glued, `-uadmin:…`; a field
     # or a command's output whole, `-p{cfg['pw']}`, `$(cat /run/secrets/pw)`)
@@ -654,14 +656,6 @@ _SHELL_PLACEHOLDER = re.compile(r"""\$(?:\{[^}\n]{1,64}\}|\([^)\n]{1,200}\)|[A-Z
 # curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`)
 _USER_OPTION_THEN_STRING = re.compile(
     r"""(["'](?:-[A-Za-z]{0,8}u|--user)["'][ \t]*,[ \t]*\(?[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
-)
-# a tool's password option, then the password as a later string of a list (`["sshpass", "-p", "…"]`,
-# `["docker", "login", "-u", "bob", "-p", "…"]`, `["redis-cli", "-a", "…"]`; not redis-cli's port, `-p`)
-_LISTED = r"""(?:[ \t]*,[ \t]*["'][^"'\n]{0,200}["']){0,20}?[ \t]*,[ \t]*["']"""
-_TOOL_OPTION_THEN_STRING = re.compile(
-    rf"""(["'](?:(?:sshpass|docker|mongo(?:sh|dump|restore|export|import)?)["']{_LISTED}-p"""
-    rf"""|redis-cli["']{_LISTED}-a|ldap[a-z]{{2,10}}["']{_LISTED}-w|zip["']{_LISTED}-P)["'][ \t]*,[ \t]*)"""
-    r"""(["'])(?!\*\*\*\2)[^"'\n]+\2"""
 )
 # (a `+` with white space or a line continuation on either side)
 _PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
@@ -987,7 +981,6 @@ def _mask_pairs(text: str, prose: bool) -> str:
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
         text = _ATTACHED_PASSWORD.sub(_masked_unless_shell_placeholder, text)  # `"mysql -uroot -pS3cret"`
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
-        text = _TOOL_OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(2) + MASK + m.group(2), text)
     if "=" in text and "://" in text:  # a secret parameter's value as the next string: `"…?token=" + "…"`
         text = _JOINED_PARAM.sub(_masked_joined_param, text)
     if "+" in text and "@" in text:  # a URL joined by `+`: `"postgresql://" + user + ":…@" + host`
@@ -1079,7 +1072,10 @@ def is_endpoint(value: str) -> bool:
     return _ENDPOINT.fullmatch(_NAMING_FIELD.sub("", value, count=1)) is not None
 
 
-_ENDPOINT = re.compile(r"(?:https?://[a-z0-9.-]{1,253}(?::\d{1,5})?)?(?:/[a-z][a-z0-9_.-]{0,30})+/?")
+# (a segment of words: at most two digits, not an id or a key of letters and digits)
+_ENDPOINT = re.compile(
+    r"(?:https?://[a-z0-9.-]{1,253}(?::\d{1,5})?)?(?:/[a-z][a-z_.-]{0,30}(?:\d{1,2}[a-z_.-]{0,30})?)+/?"
+)
 _NAMING_FIELD = re.compile(r"\A\{[A-Za-z_][\w.]{0,100}\}")
 
 
@@ -1134,8 +1130,9 @@ _STATUS_NAME = re.compile(
 )
 
 
-# a query's parameter, as SQLAlchemy (`:name`), asyncpg (`$1`) and SQL Server (`@name`) write one
-_BIND_PARAMETER = re.compile(r"[:@][a-z_][a-z0-9_]{0,63}|\$\d{1,3}")
+# a query's parameter, as SQLAlchemy (`:name`) and asyncpg (`$1`) write one (not `@name`:
+# `password=@dmin2024` is a password)
+_BIND_PARAMETER = re.compile(r":[a-z_][a-z0-9_]{0,63}|\$\d{1,3}")
 
 
 def _name_template(value: str) -> bool:
@@ -1669,7 +1666,7 @@ def _userinfo(userinfo: str) -> str:
     return f"{user}:{MASK}"
 
 
-_PATTERN_USER = re.compile(r"\(\[?\^?|\[\^")
+_PATTERN_USER = re.compile(r"\(\[\^|\(\?[:=!<]|\[\^")  # (`([^…`, `(?:…`, `[^…`)
 
 
 def _mask_userinfo(match: re.Match[str]) -> str:

@@ -56,7 +56,7 @@ from tests.hostile._project import project, run
         ('AUTH = ("admin", ("S3cretPw"))', 'AUTH = ("admin", ("***"))'),
         ('h = b64encode(("admin:S3cretPw").encode())', 'h = b64encode(("***").encode())'),
         ('h = b64encode(b"admin:" b"S3cretPw")', 'h = b64encode(b"admin:" b"***")'),
-        ('cmd = ["curl", "-u", ("admin:S3cretPw"), url]', 'cmd = ["curl", "-u", ("admin:***"), url]'),
+        ('cmd = ["curl", "-u", ("admin:S3cretPw"), url]', 'cmd = ["curl", "-u", ("***"), url]'),
         # (run 97a/05: Basic's pair joined through `bytes(` or parentheses, after a user that is code)
         (
             'B = b64encode(bytes("admin:" + "S3cretPw", "utf-8"))',
