@@ -40,7 +40,7 @@ file has no fix.
 
 import functools
 import re
-from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
@@ -180,17 +180,25 @@ class DuplicatedSharedRequirement(
             shared.setdefault(fact.name, []).append(fact)
         if not shared:
             return
+        # (the shared line a service's line repeats, else the first installed where it is)
+        same = {_spec(fact): fact for lines in shared.values() for fact in reversed(lines)}
+        markers: Dict[str, List[RequirementFact]] = {}
+        for name, lines in shared.items():
+            firsts: Dict[Optional[str], RequirementFact] = {}
+            for line in lines:
+                firsts.setdefault(_marker_text(line.text), line)
+            markers[name] = list(firsts.values())
         for service in sorted(requirements.sharing & requirements.roots.keys()):
             for fact in requirements.requirements_in(requirements.service_files(service)):
                 if not fact.direct:
                     continue  # a lock file's transitive pins repeat the shared ones by nature
                 # (the shared line installed where this one is: not `; sys_platform == "win32"`
                 # here and `!= "win32"` shared, each line its own; the same line first)
-                lines = shared.get(fact.name, ())
-                together = [other for other in lines if not _never_together(fact, other)]
-                other = next(
-                    (o for o in together if _spec(o) == _spec(fact)), together[0] if together else None
-                )
+                other = same.get(_spec(fact)) if fact.name in shared else None
+                if other is None and fact.name in shared:  # (a marker's first line asked, in order)
+                    asked = markers[fact.name]
+                    other = next((o for o in asked[:_MARKERS_ASKED] if not _never_together(fact, o)), None)
+                    other = asked[_MARKERS_ASKED] if other is None and len(asked) > _MARKERS_ASKED else other
                 if other is None:
                     continue
                 difference = ""
@@ -363,28 +371,35 @@ def _marker_key(requirement: Requirement) -> object:
 
 def _clauses(parsed: List[object]) -> FrozenSet[FrozenSet[object]]:
     """A parsed marker (packaging nests a bracket as a list, at most 200 deep) as the `or` of
-    its `and`s, each clause as its parts' kinds and values."""
-    alternatives: List[FrozenSet[object]] = []
-    current: List[object] = []
+    its `and`s, each clause as its parts' kinds and values; brackets that change nothing are
+    read through (`(a and b) and c` is `a and b and c`, `a or (b or c)` is `a or b or c`)."""
+    alternatives: Set[FrozenSet[object]] = set()
+    groups: List[List[object]] = [[]]  # each `and` group, the `or`s between them
     for item in parsed:
         if item == "or":
-            alternatives.append(frozenset(current))
-            current = []
+            groups.append([])
         elif isinstance(item, list):
-            current.append(_clauses(item))
+            inner = _clauses(item)
+            # (an `and` in brackets: its clauses; an `or`: one clause of this `and`)
+            groups[-1].extend(next(iter(inner))) if len(inner) == 1 else groups[-1].append(inner)
         elif isinstance(item, tuple):
-            current.append(tuple((type(part).__name__, getattr(part, "value", part)) for part in item))
-    alternatives.append(frozenset(current))
+            groups[-1].append(tuple((type(part).__name__, getattr(part, "value", part)) for part in item))
+    for group in groups:
+        alone = group[0] if len(group) == 1 else None  # (an `or` in brackets alone: its alternatives)
+        alternatives.update(alone) if isinstance(alone, frozenset) else alternatives.add(frozenset(group))
     return frozenset(alternatives)
 
 
 def _version_spec(operator: str, version: str) -> Tuple[str, object]:
     """A version clause as pip reads it: `==0.110` is `==0.110.0`, but `~=0.110` (below 1)
-    is not `~=0.110.0` (below 0.111): there the release's length counts."""
+    is not `~=0.110.0` (below 0.111): there the release's length counts; nor is `===1.0`
+    `===1.0.0`."""
     try:
         parsed = Version(version)
     except InvalidVersion:  # (`==1.*`)
         return operator, version
+    if operator == "===":
+        return operator, version  # (arbitrary equality: the release as written, `1.0` is not `1.0.0`)
     return operator, (parsed, len(parsed.release)) if operator == "~=" else parsed
 
 
@@ -426,27 +441,38 @@ _ENVIRONMENTS = [
 ]
 
 
+_MARKERS_ASKED = 256  # a package's shared markers asked for one line; past them, one taken as alike
+
+
+@functools.lru_cache(maxsize=8192)
+def _marker_text(text: str) -> Optional[str]:
+    """A requirement line's marker as packaging writes it; None for none, or a line it cannot read."""
+    try:
+        marker = Requirement(text).marker
+    except InvalidRequirement:
+        return None
+    return str(marker) if marker is not None else None
+
+
 def _never_together(fact: RequirementFact, other: RequirementFact) -> bool:
     """Are the two lines' markers never true in one environment (``sys_platform == "win32"``
     and ``!= "win32"``)? Then each installs the package where the other does not."""
-    try:
-        mine, theirs = Requirement(fact.text).marker, Requirement(other.text).marker
-    except InvalidRequirement:
-        return False
+    mine, theirs = _marker_text(fact.text), _marker_text(other.text)
     if mine is None or theirs is None:
         return False
-    where, also = _true_in(str(mine)), _true_in(str(theirs))
+    where, also = _true_in(mine), _true_in(theirs)
     # (a marker true in none of them, `extra == "x"` or a platform not modelled, is not known)
     return where is not None and also is not None and where != 0 != also and not where & also
 
 
-@functools.lru_cache(maxsize=256)  # (a few markers are written over and over; each costs 60 reads)
+@functools.lru_cache(maxsize=8192)  # (each costs 240 reads: every distinct one once)
 def _true_in(marker: str) -> Optional[int]:
-    """The ``_ENVIRONMENTS`` a marker is true in, as bits; None where it cannot be read."""
+    """The ``_ENVIRONMENTS`` a marker is true in, as bits; None where it cannot be read (also a
+    version of thousands of digits, which `int()` refuses: a `ValueError`)."""
     try:
         read = Marker(marker)
         return sum(1 << at for at, environment in enumerate(_ENVIRONMENTS) if read.evaluate(environment))
-    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName, InvalidVersion):
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName, ValueError):
         return None
 
 

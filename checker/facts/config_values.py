@@ -1248,7 +1248,9 @@ class _Gatherer:
             return [*children, (node.value, tested if none.scope == "module" else none)]
         use = none._replace(named=named, label=names[0] if names else "")
         local = next((t.id for t in targets if isinstance(t, ast.Name)), None)
-        if any(is_allow_list_name(n) or is_describing_name(n) for n in names):
+        # (an environment variable's name says it too: `os.environ["CORS_ORIGINS"] = url`)
+        keys = [key for t in targets if (key := self._environ_key(t))]
+        if any(is_allow_list_name(n) or is_describing_name(n) for n in [*names, *keys]):
             pass
         elif any(FALLBACK_NAME.search(n) for n in names):
             # a function's `default_host = "localhost"`: where it goes says what it is (a lookup's

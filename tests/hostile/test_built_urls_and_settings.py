@@ -604,6 +604,10 @@ def carried():  # (13: a URL carried in a query, in two pieces)
 
 
 AUTH_URL = "https://auth.example.com"
+os.environ["CORS_ORIGINS"] = "http://localhost:3000"  # (run 105b/05: an allow-list's name)
+os.environ["OAUTH_REDIRECT_URL"] = "http://localhost:3000/cb"
+os.environ["EXAMPLE_URL"] = "http://localhost:3000"
+os.environ["ORDERS_URL"] = "http://localhost:8000"  # CFG001
 """
 
 SETTINGS = """\
@@ -821,6 +825,18 @@ def test_templates_and_elif_chains_are_read_in_linear_time(tmp_path: Path) -> No
         # (run 104b/09: `~=` gives a release's trailing zeros a meaning)
         ("fastapi~=0.110.0\n", "fastapi~=0.110\n", True),
         ("fastapi~=0.110.0\n", "fastapi ~= 0.110.0\n", False),
+        # (run 105b/01: brackets that change nothing; 09: `===` compares the release as written)
+        (
+            'uvloop==0.19.0; sys_platform != "win32" and python_version >= "3.9"\n',
+            'uvloop==0.19.0; (sys_platform != "win32" and python_version >= "3.9")\n',
+            False,
+        ),
+        (
+            'x==1.0; os_name == "nt" or (sys_platform == "linux" or sys_platform == "darwin")\n',
+            'x==1.0; (os_name == "nt" or sys_platform == "linux") or sys_platform == "darwin"\n',
+            False,
+        ),
+        ("fastapi===1.0.0\n", "fastapi===1.0\n", True),
         # (run 104b/05: a package's lines for each marker, each compared)
         (
             'numpy==1.24.4; python_version < "3.9"\nnumpy==1.26.4; python_version >= "3.9"\n',
@@ -894,3 +910,20 @@ def test_a_service_line_is_compared_with_the_shared_line_of_its_marker(tmp_path:
     ]
     run(root, "--fix")
     assert service.read_text() == "-r ../requirements.shared.txt\n" + kept
+
+
+def test_markers_of_huge_versions_and_many_markers_are_read_in_time(tmp_path: Path) -> None:
+    """Run 105b/03: a marker's version of 5,000 digits crashed REQ002 (`int()` refuses it);
+    04: each service line asked each shared line's marker again, past a cache of 256 markers
+    (300 lines each: 115 s)."""
+    huge = "1" * 5_000
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    shared = f'fastapi==1.0; python_version >= "{huge}"\n'
+    shared += "".join(f'uvloop==0.19.0; platform_release == "{i}"\n' for i in range(400))
+    service = f'-r ../requirements.shared.txt\nfastapi==1.0; python_version < "{huge}"\n'
+    service += "".join(f'uvloop==0.19.0; platform_version == "{i}"\n' for i in range(400))
+    (root / "requirements.shared.txt").write_text(shared)
+    (root / "svc" / "requirements.txt").write_text(service)
+    started = time.monotonic()
+    found = [f for f in findings(root) if f[0] == "REQ002"]
+    assert len(found) == 401 and time.monotonic() - started < 60  # (2 s after)
