@@ -714,6 +714,10 @@ _TOOL_OPTIONS = {
     **{"smbclient": ("-U", "--user"), "curl": ("-u", "--user", "-U", "--proxy-user"), "ldap": ("-w",)},
 }
 _LDAP_TOOL = re.compile(r"ldap[a-z]{2,10}")
+# and those that take it glued only (`["mysql", "-p…"]`; `-p` alone asks for it)
+_GLUED_ONLY = frozenset(
+    {"mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump", "mariadb-admin", "7z", "7za"}
+)
 _SSHPASS_VALUED = ("-p", "-f", "-d", "-P")  # (sshpass's options that take a value)
 
 
@@ -725,7 +729,7 @@ def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
     if frame.element == 0:
         tool = inner.rsplit("/", 1)[-1]
         frame.tool = "ldap" if _LDAP_TOOL.fullmatch(tool) else tool
-        return False if frame.tool in _TOOL_OPTIONS or frame.tool == "docker" else None
+        return False if frame.tool in _TOOL_OPTIONS or frame.tool in ("docker", *_GLUED_ONLY) else None
     if frame.tool == "docker" and inner == "login":
         frame.tool = "docker login"
         return False
@@ -733,6 +737,8 @@ def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
     if frame.tool == "sshpass" and not inner.startswith("-") and option not in _SSHPASS_VALUED:
         frame.tool = ""  # the command sshpass runs, its own options after it (`ssh -p 2222`)
         return None
+    if frame.tool in _GLUED_ONLY and inner.startswith("-p") and len(inner) > 2:
+        return not _shows_nothing(inner[2:])
     options = _TOOL_OPTIONS.get(frame.tool, ())
     if inner in options:
         frame.secret_key_at, frame.secret_key_option, frame.secret_name = frame.element, True, inner
@@ -779,6 +785,17 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     given = call.label is None and call.element == place and (call is frame or positional) and value
     if place is not None and given and not _shows_nothing(inner):
         return True
+    # (a lookup's default in such a place: `smtp.login(user, os.getenv("SMTP_PW", "…"))`)
+    default = frame.callee in SECRET_LOOKUPS and (
+        frame.label == "default" or (positional and frame.element == 1)
+    )
+    if default and len(frames) > 2:
+        outer = frames[-2]
+        place = _POSITIONAL_SECRETS.get(
+            outer.callee, _POSITIONAL_SECRETS.get(f"{outer.receiver}.{outer.callee}")
+        )
+        if place is not None and outer.label is None and outer.element == place and not _shows_nothing(inner):
+            return True
     if is_known_token(inner):
         return True  # a well-known token's shape, whatever its name: `STRIPE_KEY = "sk_live_…"`
     # (a parameter's path given by name, as SSM spells it: `Name="/prod/db_password"`)

@@ -629,6 +629,8 @@ _OPTION_THEN_STRING = re.compile(
 )
 # (a command's words, quoted or not; not past a shell's `;`, `&&` or `|`: another command)
 _ARGUMENTS = r"""(?:[^"'\n;&|]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,200}?"""
+# (sshpass's own options before `-p`, not the command it runs: `sshpass -e ssh -p 2222`)
+_SSHPASS_OPTIONS = r"""(?:[ \t]+-(?:[fdP][ \t]*[^\s"']+|[ev]))*"""
 _OPTION = r"""(?:[ \t]|(?<=["']))"""  # (after a space, or a list's string: `["curl", "-u…"]`)
 # (a string ends there, its quote no shell's: `["mysql", "-p", "db"]`, `"-p" + PW`, `"-p" "…"`)
 _ENDS_ITEM = r"""[ \t]*(?:[,)\]+]|[rRbBuUfF]{0,2}["']|\\?$)"""
@@ -643,10 +645,12 @@ _ATTACHED_PASSWORD = re.compile(
     # -passin pass:…`, `smbclient -U user%…`; curl's `-u`/`-U`/`--user`/`--proxy-user` `user:…`;
     # an option also as a list's string, `["curl", "-uadmin:…"]`)
     rf"""(\b(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b{_ARGUMENTS}{_OPTION}-p"""
-    rf"""|(?:(?:sshpass|docker[ \t]+login|mongo(?:sh|dump|restore|export|import)?)\b{_ARGUMENTS}[ \t]-p"""
+    rf"""|(?:(?:(?:docker[ \t]+login|mongo(?:sh|dump|restore|export|import)?)\b{_ARGUMENTS}"""
+    rf"""|sshpass{_SSHPASS_OPTIONS})[ \t]-p"""
     rf"""|redis-cli\b{_ARGUMENTS}[ \t]-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}[ \t]-w|zip\b{_ARGUMENTS}[ \t]-P"""
-    rf"""|smbclient\b{_ARGUMENTS}[ \t]-U[ \t]*[^\s%"']{{0,200}}%"""
-    rf"""|openssl\b{_ARGUMENTS}[ \t]-pass(?:in|out)?[ \t]+pass:)[ \t]*)\\?(?P<q>["'](?!{_ENDS_ITEM}))?"""
+    rf"""|smbclient\b{_ARGUMENTS}[ \t](?:-U[ \t]*|--user[ \t=]+)\\?["']?[^\s%"']{{0,200}}%"""
+    rf"""|openssl\b{_ARGUMENTS}[ \t]-pass(?:in|out)?[ \t]+\\?["']?pass:)[ \t]*)"""
+    rf"""\\?(?P<q>["'](?!{_ENDS_ITEM}))?"""
     rf"""|\bcurl\b{_ARGUMENTS}{_OPTION}(?:-[A-Za-z]{{0,8}}[uU][ \t]*|--(?:proxy-)?user[ \t=]+)"""
     rf"""\\?(?P<u>["'](?!{_ENDS_ITEM}))?[^\s:"']{{0,200}}:\\?(?P<v>(?(u)|["']))?)(?!\*\*\*)"""
     r"""(?:(?(q)(?:(?!\\?(?P=q))[^\n]){1,500}|(?(u)(?:(?!\\?(?P=u))[^\n]){1,500}|(?(v)(?:(?!\\?(?P=v))[^\n]){1,500}|"""
@@ -1046,7 +1050,9 @@ def _masked_unless_shell_placeholder(match: re.Match[str]) -> str:
 def _masked_unless_placeholder(match: re.Match[str]) -> str:
     """A match's value (after its group 1) masked, unless it is a placeholder (``"%s:%s"``)."""
     value = match.group()[len(match.group(1)) :]
-    return match.group() if is_placeholder(value) else match.group(1) + MASK
+    # (not a field holding a literal: `-p{'…'}`, `{shlex.quote('…')}`)
+    named = is_placeholder(value) and (not value.startswith("{") or _names_a_value(value))
+    return match.group() if named else match.group(1) + MASK
 
 
 # (a user: `admin`, `me@example.com`, `{user}`; not a URI's scheme nor a header's name)

@@ -546,6 +546,56 @@ def _diff_shown(code: str) -> str:
         ('K = "db password:letmein"\n', 'K = "db password:***"\n'),
         # (11: a literal mask at a line's end carries nothing into the next line)
         ('assert redact("a") == "***"\n("b", 1)\n', None),
+        # (run 105a/02, 11: a command's list over black's lines, after variables, its tool by path)
+        (
+            'x = [\n    "sshpass",\n    "-p",\n    "Zx9kQ7wLm2",\n]\n',
+            'x = [\n    "sshpass",\n    "-p",\n    "***",\n]\n',
+        ),
+        ('x = [\n    "mysql",\n    "-pZx9kQ7wLm2"]\n', 'x = [\n    "mysql",\n    "***"]\n'),
+        (
+            'x = ["redis-cli", "-h", host, "-a", "Zx9kQ7wLm2"]\n',
+            'x = ["redis-cli", "-h", host, "-a", "***"]\n',
+        ),
+        (
+            'x = ["docker", "login", "-u", u, "-p", "Zx9kQ7wLm2", r]\n',
+            'x = ["docker", "login", "-u", u, "-p", "***", r]\n',
+        ),
+        ('x = ["/usr/bin/sshpass", "-p", "Zx9kQ7wLm2"]\n', 'x = ["/usr/bin/sshpass", "-p", "***"]\n'),
+        # (01: openssl, smbclient, curl -U in lists; 03: shell-quoted whole)
+        (
+            'x = ["openssl", "rsa", "-passin", "pass:Zx9kQ7wLm2"]\n',
+            'x = ["openssl", "rsa", "-passin", "***"]\n',
+        ),
+        ('x = ["smbclient", "//h/s", "-U", "bob%Zx9kQ7wLm2"]\n', 'x = ["smbclient", "//h/s", "-U", "***"]\n'),
+        ('x = ["curl", "--proxy-user", "bob:Zx9kQ7wLm2"]\n', 'x = ["curl", "--proxy-user", "***"]\n'),
+        (
+            "os.system(\"smbclient //fs/s -U 'bob%Zx9kQ7wLm2' -c ls\")\n",
+            "os.system(\"smbclient //fs/s -U 'bob%***' -c ls\")\n",
+        ),
+        (
+            "os.system(\"openssl enc -passin 'pass:Zx9kQ7wLm2' -in f\")\n",
+            "os.system(\"openssl enc -passin 'pass:***' -in f\")\n",
+        ),
+        ('G = "smbclient //fs/share --user=bob%Zx9kQ7wLm2"\n', 'G = "smbclient //fs/share --user=bob%***"\n'),
+        # (05, 06: ports and code left as written)
+        ('x = ["docker", "run", "-p", "5432:5432"]\n', None),
+        ('x = ["sshpass", "-e", "ssh", "-p", "2222", "h"]\n', None),
+        ('S = "sshpass -e ssh -p 2222 deploy@host"\n', None),
+        ('D = "mongosh --quiet && flask run -p 5000"\n', None),
+        ('x = "mysqldump -uroot -p" + DB_PASSWORD + " app"\n', None),
+        # (07-09: a webhook's key, `@dmin` in a DSN, a user with a bracket)
+        (
+            'w = {"webhook_secret": "https://chat.example.com/hooks/abc8xyz9kk2mm4nn5pp6qq7rr8"}\n',
+            'w = {"webhook_secret": "***"}\n',
+        ),
+        ('d = "host=db password=@dmin2024"\n', 'd = "host=db password=***"\n'),
+        ('u = "postgresql://svc(ro):Zx9kQ7wLm2@db"\n', 'u = "postgresql://svc(ro):***@db"\n'),
+        # (13: a lookup's default in a password's place; 14: a field holding a literal)
+        (
+            'smtp.login(user, os.getenv("SMTP_PW", "Zx9kQ7wLm2"))\n',
+            'smtp.login(user, os.getenv("SMTP_PW", "***"))\n',
+        ),
+        ("C = f\"mysql -u root -p{'Zx9kQ7wLm2'} app\"\n", 'C = f"mysql -u root -p*** app"\n'),
     ],
 )
 def test_run_104a_masking(code: str, shown: str | None) -> None:
