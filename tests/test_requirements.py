@@ -429,3 +429,10 @@ def test_a_range_counts_each_of_its_clauses_against_the_comparison_bound() -> No
     facts = _pins_file([">=1,<2,!=1.5"] + [f"==1.{j}" for j in range(10)])
     table = _Clashes(facts, {"svc/requirements.txt"}, set())
     assert table.comparisons == 30 and [table.of(fact).count for fact in facts[:1]] == [1]  # `==1.5`
+
+
+def test_a_requirement_before_its_options_is_read_without_the_spaces_between() -> None:
+    """Run 105b/07: `fastapi==0.116.1    --hash=…` (a `\\`-continued line, spaces kept) was
+    quoted in messages with its four spaces."""
+    facts = parse("fastapi==0.116.1 \\\n    --hash=sha256:00\nhttpx==0.27.0\t --hash=sha256:11\n")
+    assert [r.text for r in facts.requirements] == ["fastapi==0.116.1", "httpx==0.27.0"]

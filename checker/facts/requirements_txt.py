@@ -127,11 +127,12 @@ def _split_line(line: str) -> Tuple[str, List[str]]:
     split = options.split(None, _MAX_OPTION_WORDS)
     if len(split) > _MAX_OPTION_WORDS:  # optparse is quadratic in them
         raise ValueError(f"more than {_MAX_OPTION_WORDS:,} words")
+    requirement = " ".join(words[:first_option]).rstrip()  # (not the spaces before `--hash`)
     if not _SHELL_QUOTING.search(options):  # as shlex would split it, in linear time
-        return " ".join(words[:first_option]), split
+        return requirement, split
     if len(options) > _MAX_QUOTED:  # shlex copies a word per character it adds: quadratic
         raise ValueError(f"quoted options longer than {_MAX_QUOTED:,} characters")
-    return " ".join(words[:first_option]), shlex.split(options)
+    return requirement, shlex.split(options)
 
 
 def _unparsable(exc: InvalidRequirement, raw: str, spec: str, where: Location) -> ParseProblem:
