@@ -206,6 +206,9 @@ class DuplicatedSharedRequirement(
                     difference = (
                         f"; versions differ: {', '.join(fact.pins)} here, {', '.join(other.pins)} shared"
                     )
+                elif fact.specifier and other.specifier and _versions(fact) != _versions(other):
+                    # (ranges, `~=1.0` and `~=1.0.0`, or `===1.0` and `===1.0.0`)
+                    difference = f"; versions differ: {fact.specifier} here, {other.specifier} shared"
                 yield self.violation(
                     fact.location,
                     related=[other.location],
@@ -226,7 +229,9 @@ class DuplicatedSharedRequirement(
             return None
         lines = self._by_name(requirements.shared).get(fact.name, ())
         # (the shared line that installs it as this one does, else the first, to say why not)
-        shared = next((s for s in lines if _removal_changes(fact, s) is None), next(iter(lines), None))
+        # (else the line the finding names, installed where this one is, to say why not)
+        together = next((s for s in lines if not _never_together(fact, s)), next(iter(lines), None))
+        shared = next((s for s in lines if _removal_changes(fact, s) is None), together)
         if shared is None:
             return None
         drivers = {canonicalize_name(d) for d in self.option("requirements.database-drivers")}
@@ -351,6 +356,12 @@ def _parsed_spec(text: str) -> object:
         marker,
         requirement.url,
     )
+
+
+def _versions(fact: RequirementFact) -> object:
+    """A line's version clauses as pip reads them (``_parsed_spec``'s)."""
+    spec = _spec(fact)
+    return spec[2] if isinstance(spec, tuple) else spec
 
 
 def _extras(requirement: Requirement) -> FrozenSet[str]:

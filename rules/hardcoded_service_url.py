@@ -71,6 +71,7 @@ from archcheck.config.options import Option
 from archcheck.config.validators import fnmatch_globs
 from archcheck.facts.urls import (
     SELF_CHECK_PATH,
+    connected_urls,
     is_loopback,
     loopback_targets,
     mask_url,
@@ -78,7 +79,6 @@ from archcheck.facts.urls import (
     names_own_address,
     service_name_of,
     shortened,
-    urls,
 )
 from archcheck.model import Severity, UrlFact, Violation
 from archcheck.rule_api.examples import Example, example
@@ -311,11 +311,7 @@ class HardcodedServiceUrl(
             for url in loopback_targets(fact.text, fact.named):
                 yield url, "a loopback host", "SERVICE_URL"
             return
-        query = fact.text.find("?")
-        for url, host in urls(fact.text):
-            at = fact.text.find(url.partition("{...}")[0])
-            if 0 <= query < at and fact.text[at - 1] == "=":
-                continue  # `…/login?redirect_uri=http://localhost:3000/cb`: carried, not connected to
+        for url, host in connected_urls(fact.text):  # (not `…?redirect_uri=http://localhost/cb`)
             found = self._target(host, url)
             if found is not None:
                 yield url, *found

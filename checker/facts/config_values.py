@@ -1389,7 +1389,9 @@ class _Gatherer:
             # (a request's proxy is where it connects: `requests.get(url, proxies={"https": …})`)
             kind, named = TARGET, True
         elif position == 1 and self._writes_environment(call, last):
-            keyword = literal(call.args[0])
+            keyword = self._key_text(call.args[0])
+            if keyword is not None and (is_allow_list_name(keyword) or is_describing_name(keyword)):
+                return inner  # `os.putenv("CORS_ORIGINS", …)`: an allow-list, no target
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
         elif last == "update" and (keyword is not None or position == 0) and self._updates_environ(call):
             # `update(X_URL=url)`, or `update({"X_URL": url})` (a dict names each value) or of pairs
@@ -2208,9 +2210,10 @@ class _Gatherer:
             self._record_fallback(string, key, string, "settings field", use)
 
     def _environ_key(self, node: ast.AST) -> Optional[str]:
-        """``"database_url"`` for ``os.environ["DATABASE_URL"]`` (lower-cased), else None."""
+        """``"database_url"`` for ``os.environ["DATABASE_URL"]`` (lower-cased; a key kept in a
+        module constant too, ``os.environ[KEY]``), else None."""
         if isinstance(node, ast.Subscript) and self.qualified(node.value) == ENVIRON:
-            return (literal(node.slice) or "").lower()
+            return (self._key_text(node.slice) or "").lower()
         return None
 
     def _environ_read(self, node: ast.Subscript) -> None:

@@ -34,6 +34,7 @@ from archcheck.facts.urls import (
     is_placeholder,
     mask_credentials,
     masked_lines,
+    names_a_value,
     no_secret_word,
     only_placeholders,
     without_name_suffix,
@@ -126,6 +127,8 @@ class _Frame:
     secret_name: str = ""  # and its text, lower-cased
     tool: str = ""  # the command a list or tuple runs (`["sshpass", "-p", "…"]`): ``_TOOL_OPTIONS``
     tool_option: str = ""  # the string before, where it was an option
+    tool_at: int = -1  # the element ``_command_option`` read last
+    tool_told: Optional[bool] = None  # and what it said
     first_string: bool = False  # its first element is a string (`d.get("KEY", …)`, not `get(section, …)`)
     around: Optional[bool] = None  # what the brackets around it say its values are (None: nothing)
     inherited: bool = False  # secrets, as brackets in such brackets (`{"prod": ["…"]}`)
@@ -719,17 +722,27 @@ _GLUED_ONLY = frozenset(
     {"mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump", "mariadb-admin", "7z", "7za"}
 )
 _SSHPASS_VALUED = ("-p", "-f", "-d", "-P")  # (sshpass's options that take a value)
+_WRAPPERS = frozenset({"sudo", "env", "timeout", "nice", "nohup", "exec", "doas"})  # (and their words)
 
 
 def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
     """A command's list (or tuple) of strings read as the command reads them: its tool
-    (`"sshpass"`, `"/usr/bin/sshpass"`, `"docker"` then `"login"`), a password option (its
-    next string the password: ``_after_secret_key``) or a password glued to one; None for
-    other strings."""
-    if frame.element == 0:
-        tool = inner.rsplit("/", 1)[-1]
-        frame.tool = "ldap" if _LDAP_TOOL.fullmatch(tool) else tool
-        return False if frame.tool in _TOOL_OPTIONS or frame.tool in ("docker", *_GLUED_ONLY) else None
+    (`"sshpass"`, `"/usr/bin/sshpass"`, `"docker"` then `"login"`, also after a wrapper,
+    `["sudo", "sshpass", …]`), a password option (its next string the password:
+    ``_after_secret_key``) or a password glued to one; None for other strings. Read once per
+    element (a string may be judged twice: ``_secret_spans``'s `pending`)."""
+    if frame.tool_at != frame.element:
+        frame.tool_at, frame.tool_told = frame.element, _read_command_option(frame, inner)
+    return frame.tool_told
+
+
+def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
+    tool = inner.rsplit("/", 1)[-1]
+    tool = "ldap" if _LDAP_TOOL.fullmatch(tool) else tool
+    known = tool in _TOOL_OPTIONS or tool in ("docker", *_GLUED_ONLY)
+    if frame.element == 0 or (frame.tool in _WRAPPERS and known):
+        frame.tool = tool
+        return False if known else None
     if frame.tool == "docker" and inner == "login":
         frame.tool = "docker login"
         return False
@@ -744,7 +757,12 @@ def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
         frame.secret_key_at, frame.secret_key_option, frame.secret_name = frame.element, True, inner
         return False
     glued = next((o for o in options if len(o) == 2 and inner.startswith(o) and len(inner) > 2), None)
-    return not _shows_nothing(inner[2:]) if glued and frame.tool != "curl" else None
+    if glued and frame.tool != "curl":
+        return not _shows_nothing(inner[2:])
+    given = next((o for o in options if o.startswith("--") and inner.startswith(o + "=")), None)
+    if given and frame.tool != "curl":  # (`"--user=bob%…"`; curl's `user:…` the text masking reads)
+        return not _shows_nothing(inner[len(given) + 1 :])
+    return None
 
 
 def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes: bool = False) -> bool:
@@ -789,8 +807,8 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     default = frame.callee in SECRET_LOOKUPS and (
         frame.label == "default" or (positional and frame.element == 1)
     )
-    if default and len(frames) > 2:
-        outer = frames[-2]
+    if default and len(frames) > 2:  # (through parentheses and conversions: `(os.getenv(…))`, `str(…)`)
+        outer = frames[_encoder_at(frames, len(frames) - 2)]
         place = _POSITIONAL_SECRETS.get(
             outer.callee, _POSITIONAL_SECRETS.get(f"{outer.receiver}.{outer.callee}")
         )
@@ -860,7 +878,7 @@ _POSITIONAL_SECRETS = {
     **{"pymysql.connect": 2, "MySQLdb.connect": 2, "ssh.connect": 3, "ssh_client.connect": 3},
 }
 # (calls that give their text on: `str.encode(…)`)
-_GIVING_TEXT = frozenset({"", "bytes", "bytearray", "encode"})
+_GIVING_TEXT = frozenset({"", "bytes", "bytearray", "encode", "str"})
 
 
 def _encoder(frames: List[_Frame]) -> str:
@@ -901,8 +919,10 @@ def _shows_nothing(inner: str) -> bool:
     """A string that shows no secret: empty, masked already, a placeholder (``%s``, ``{pw}``),
     or made of replacement fields and marks only (``f"{user_id}:{thread_id}"``), or a separator
     (``":"``, ``" - "``: a few marks, no letter or digit)."""
-    if not inner.strip() or inner == MASK or is_placeholder(inner) or only_placeholders(inner):
+    if not inner.strip() or inner == MASK:
         return True
+    if is_placeholder(inner) or only_placeholders(inner):  # (not a field holding a literal: `{'…'}`)
+        return not inner.startswith("{") or names_a_value(inner)
     if (len(inner) <= _SEPARATOR or len(set(inner)) == 1) and not has_word(inner):
         return True  # (or one mark repeated: `"********"`)
     rest = _FIELD_REFERENCE.sub("", inner)  # (not `"{Tr0ub4dor&3}"`: no field names that)

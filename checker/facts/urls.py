@@ -354,10 +354,23 @@ def _address(host: str) -> Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6A
 _SHORT_IPV4 = re.compile(r"(?:0[xX][0-9a-fA-F]{1,8}|\d{1,10})(?:\.(?:0[xX][0-9a-fA-F]{1,8}|\d{1,10})){0,3}")
 
 
-def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
-    """The loopback URLs in ``text``; with ``named_target``, a bare ``localhost:6379`` too."""
-    found = False
+def connected_urls(text: str) -> Iterator[Tuple[str, str]]:
+    """``urls`` of ``text`` but those carried in another's query or fragment
+    (`…/login?redirect_uri=http://localhost:3000/cb`, `…/#http://localhost`): where the other
+    sends people, not where the code connects."""
+    query, fragment = text.find("?"), text.find("#")
     for url, host in urls(text):
+        at = text.find(url.partition("{...}")[0])
+        if (0 <= query < at and text[at - 1] == "=") or 0 <= fragment < at:
+            continue
+        yield url, host
+
+
+def loopback_targets(text: str, named_target: bool) -> Iterator[str]:
+    """The loopback URLs in ``text`` (not one carried in another's query: ``connected_urls``);
+    with ``named_target``, a bare ``localhost:6379`` too."""
+    found = False
+    for url, host in connected_urls(text):
         if is_loopback(host):
             found = True
             yield url
@@ -1051,7 +1064,7 @@ def _masked_unless_placeholder(match: re.Match[str]) -> str:
     """A match's value (after its group 1) masked, unless it is a placeholder (``"%s:%s"``)."""
     value = match.group()[len(match.group(1)) :]
     # (not a field holding a literal: `-p{'…'}`, `{shlex.quote('…')}`)
-    named = is_placeholder(value) and (not value.startswith("{") or _names_a_value(value))
+    named = is_placeholder(value) and (not value.startswith("{") or names_a_value(value))
     return match.group() if named else match.group(1) + MASK
 
 
@@ -1344,7 +1357,7 @@ def _names_by_code(field: str) -> bool:
     `{'*' * 10 if secret else 'NOT SET'}`; not `{quote('…')}`, `{os.getenv('T', '…')}`)?"""
     if not _f_string_code(field):
         return False
-    if _names_a_value(_QUOTING_OPTIONS.sub("", field)):
+    if names_a_value(_QUOTING_OPTIONS.sub("", field)):
         return True
     tree = ast.parse(f'f"""{field}"""', mode="eval")  # (it parses: ``_f_string_code``)
     keys = {
@@ -1392,7 +1405,7 @@ def _is_code_field(field: str) -> bool:
     """Is ``{…}`` code naming a value: names, attributes, calls and lookups, its only literals
     keys, an empty default or a quoting call's options (`{os.environ.get('PW', '')}`,
     `{quote(token, safe='')}`; not `{Tr0ub&3}`, nor `{quote('S3cret')}`)?"""
-    if not field.startswith("{") or not _names_a_value(_QUOTING_OPTIONS.sub("", field)):
+    if not field.startswith("{") or not names_a_value(_QUOTING_OPTIONS.sub("", field)):
         return False
     try:
         tree = ast.parse(field[1:-1].strip(), mode="eval")
@@ -1483,7 +1496,7 @@ _KEY_LOOKUP = re.compile(
 )
 
 
-def _names_a_value(field: str) -> bool:
+def names_a_value(field: str) -> bool:
     """Does a field (or fields) name its value, no literal in it but the keys it looks up
     (`{password}`, `{cfg['password']}`, `{os.getenv('PW')}`; not `{quote_plus('S3cret')}`)?"""
     return not _QUOTED_IN.search(_KEY_LOOKUP.sub("", field))
@@ -1539,7 +1552,7 @@ def _mask_split_passwords(text: str, code: bool = False) -> str:
         if code and _code_between(text, begin):
             continue  # (`"…admin:" + os.environ["DB_PW"] + "@db"`: code joining strings)
         field = _PLACEHOLDER.match(text, begin)
-        if field is not None and text.startswith("@", field.end()) and _names_a_value(field.group()):
+        if field is not None and text.startswith("@", field.end()) and names_a_value(field.group()):
             continue  # (`{user}:{password}@`, `{cfg['password']}@`: a URL built from fields, nothing written)
         if _QUOTING_CALL.match(text, begin) or _code_field(text, begin):
             continue  # (`{quote(password, safe='')}@`, `{os.environ.get('PW', '')}@`: nothing written)
@@ -1664,7 +1677,7 @@ def _userinfo(userinfo: str) -> str:
         return userinfo  # a regex's groups, `://([^:]+):([^@]+)@`: a pattern of a URL, no user
     shown = password if colon else userinfo
     # (a field that names a value; not one holding a literal, `{quote_plus('…')}`)
-    field = (is_placeholder(shown) or only_placeholders(shown)) and _names_a_value(shown)
+    field = (is_placeholder(shown) or only_placeholders(shown)) and names_a_value(shown)
     if not userinfo or userinfo == MASK or field:
         return userinfo  # (`{user}:{password}@`, `%s:%s@`: a URL built, nothing written)
     if not colon or password.lower() in _TOKEN_USER_PASSWORDS:

@@ -608,6 +608,12 @@ os.environ["CORS_ORIGINS"] = "http://localhost:3000"  # (run 105b/05: an allow-l
 os.environ["OAUTH_REDIRECT_URL"] = "http://localhost:3000/cb"
 os.environ["EXAMPLE_URL"] = "http://localhost:3000"
 os.environ["ORDERS_URL"] = "http://localhost:8000"  # CFG001
+KEY = "CORS_ALLOWED_ORIGINS"  # (run 106b/04: a key kept in a constant; putenv)
+os.environ[KEY] = "http://localhost:3001"
+os.putenv("CORS_ALLOWED_ORIGINS", "http://localhost:3002")
+# (run 106b/02: a fallback carrying a loopback URL in its query or fragment reaches its own host)
+LOGIN = os.getenv("LOGIN_URL", "https://auth.example.com/login?redirect_uri=http://localhost:3000/cb")
+FRAG = os.getenv("FRAG_URL", "https://sso.example.com/#http://localhost")
 """
 
 SETTINGS = """\
@@ -837,6 +843,7 @@ def test_templates_and_elif_chains_are_read_in_linear_time(tmp_path: Path) -> No
             False,
         ),
         ("fastapi===1.0.0\n", "fastapi===1.0\n", True),
+        ("foo~=1.0\n", "foo~=1.0.0\n", True),
         # (run 104b/05: a package's lines for each marker, each compared)
         (
             'numpy==1.24.4; python_version < "3.9"\nnumpy==1.26.4; python_version >= "3.9"\n',
@@ -927,3 +934,23 @@ def test_markers_of_huge_versions_and_many_markers_are_read_in_time(tmp_path: Pa
     started = time.monotonic()
     found = [f for f in findings(root) if f[0] == "REQ002"]
     assert len(found) == 401 and time.monotonic() - started < 60  # (2 s after)
+
+
+def test_req002_says_how_versions_differ_and_names_the_line_it_compared(tmp_path: Path) -> None:
+    """Run 106b/01: `===1.0` against `===1.0.0`, and `~=` ranges, had no "versions differ";
+    03: `--fix`'s reason named the package's first shared line, not the one compared."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "requirements.shared.txt").write_text(
+        'httpx===1.0.0\nfoo~=1.0\npkg==1; sys_platform == "linux"\npkg==2; sys_platform == "darwin"\n'
+    )
+    service = '-r ../requirements.shared.txt\nhttpx===1.0\nfoo~=1.0.0\npkg==3; sys_platform == "darwin"\n'
+    (root / "svc" / "requirements.txt").write_text(service)
+    messages = [v.message for v in check(root).violations if v.code == "REQ002"]
+    assert [m.split("; versions differ: ", 1)[1] for m in messages] == [
+        "===1.0 here, ===1.0.0 shared",
+        "~=1.0.0 here, ~=1.0 shared",
+        "3 here, 2 shared",
+    ]
+    result = run(root, "--diff")
+    out = (result.stdout + result.stderr).decode()
+    assert "'pkg==2; sys_platform == \"darwin\"' shared" in out and "linux" not in out

@@ -596,6 +596,30 @@ def _diff_shown(code: str) -> str:
             'smtp.login(user, os.getenv("SMTP_PW", "***"))\n',
         ),
         ("C = f\"mysql -u root -p{'Zx9kQ7wLm2'} app\"\n", 'C = f"mysql -u root -p*** app"\n'),
+        # (run 106a/01: sshpass's valued options before `-p`; 02: `--user=`; 03: a wrapper first)
+        (
+            'x = ["sshpass", "-P", "assphrase", "-p", "Hunter2Secret", "ssh"]\n',
+            'x = ["sshpass", "-P", "assphrase", "-p", "***", "ssh"]\n',
+        ),
+        ('x = ["sshpass", "-d", "3", "-p", "Hunter2Secret"]\n', 'x = ["sshpass", "-d", "3", "-p", "***"]\n'),
+        ('x = ["smbclient", "//fs/s", "--user=bob%Hunter2Secret"]\n', 'x = ["smbclient", "//fs/s", "***"]\n'),
+        ('x = ["sudo", "sshpass", "-p", "Hunter2Secret"]\n', 'x = ["sudo", "sshpass", "-p", "***"]\n'),
+        (
+            'x = ["timeout", "30", "sshpass", "-p", "Hunter2Secret"]\n',
+            'x = ["timeout", "30", "sshpass", "-p", "***"]\n',
+        ),
+        # (04, 08: a field holding a literal shows it; 05: a default in parentheses or `str()`)
+        ('x = ["sshpass", "-p", f"{\'Hunter2Secret\'}"]\n', 'x = ["sshpass", "-p", f"***"]\n'),
+        ("password = f\"{'Hunter2Secret'}\"\n", 'password = f"***"\n'),
+        ('password = f"{pw}"\n', None),
+        (
+            'smtp.login(user, (os.getenv("SMTP_PW", "Hunter2Secret")))\n',
+            'smtp.login(user, (os.getenv("SMTP_PW", "***")))\n',
+        ),
+        (
+            'smtp.login(user, str(os.getenv("SMTP_PW", "Hunter2Secret")))\n',
+            'smtp.login(user, str(os.getenv("SMTP_PW", "***")))\n',
+        ),
     ],
 )
 def test_run_104a_masking(code: str, shown: str | None) -> None:
