@@ -1153,9 +1153,7 @@ class _Gatherer:
         template = _template_of(value)
         if template is None or "://" not in template.text:
             return set()
-        heads = _fields_in_head(template.text, template.percent)
-        if not heads or _probe_template(template.text, template.percent):
-            return set()
+        heads = _target_fields(template.text, template.percent)
         given: List[Tuple[Union[int, str], ast.expr]] = [*enumerate(template.given), *template.named]
         filled = {id(v) for key, v in given if heads.get(key) and _given_text(v) != PLACEHOLDER}
         if filled:
@@ -1328,9 +1326,7 @@ class _Gatherer:
         # (a template's fields in the URL's head are its parts, as `%`'s are: `"http://{}".format(
         # "localhost")`, `"http://{host}".format(host=…)`; not one in its path or query)
         receiver = func.value if isinstance(func, ast.Attribute) else None
-        heads = _fields_in_head(literal(receiver) or "", percent=False) if template else {}
-        if heads and _probe_template(literal(receiver) or "", percent=False):
-            heads = dict.fromkeys(heads, False)  # (a container's probe of its own health endpoint)
+        heads = _target_fields(literal(receiver) or "", percent=False) if template else {}
         for position, value in enumerate(positional):
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
             argument = use if template and heads.get(position, True) else argument
@@ -2534,9 +2530,7 @@ def _formatted_parts(node: ast.BinOp, use: _Use, none: _Use, filled: Set[int]) -
     text = literal(node.left)
     if text is None:
         return [(node.left, use), (node.right, use)]
-    heads = _fields_in_head(text, percent=True)
-    if heads and _probe_template(text, percent=True):
-        heads = dict.fromkeys(heads, False)  # (a container's probe of its own health endpoint)
+    heads = _target_fields(text, percent=True)
     given = node.right
     if isinstance(given, ast.Tuple):
         values = [(v, heads.get(i, True)) for i, v in enumerate(given.elts)]
@@ -2555,6 +2549,13 @@ _PERCENT_FIELD = re.compile(r"%(?:%|(?:\((\w*)\))?[-#0 +]*(?:\*|[1-9]\d*)?(?:\.(
 
 
 _INDEX_DIGITS = 10
+
+
+def _target_fields(text: str, percent: bool) -> Dict[Union[int, str], bool]:
+    """``_fields_in_head``, none of them a target's in a container's probe of its own health
+    endpoint (`"http://{}:{}/health"`)."""
+    heads = _fields_in_head(text, percent)
+    return dict.fromkeys(heads, False) if heads and _probe_template(text, percent) else heads
 
 
 def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:

@@ -797,7 +797,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     # a password or a key by its place in a standard call (`smtp.login(user, "…")`, `FTP(h, u, "…")`,
     # `jwt.encode(payload, "…")`), also in parentheses or through a conversion (`login(u, ("…"))`)
     call = frames[_encoder_at(frames, len(frames) - 1)]
-    place = _POSITIONAL_SECRETS.get(call.callee, _POSITIONAL_SECRETS.get(f"{call.receiver}.{call.callee}"))
+    place = _secret_place(call)
     # (not a codec, `hmac.new(secret.encode("utf-8"))`, nor a key, `jwt.encode(p, cfg["jwt_secret"])`)
     value = (call is frame or frame.callee != "encode") and not frame.subscript
     given = call.label is None and call.element == place and (call is frame or positional) and value
@@ -809,9 +809,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     )
     if default and len(frames) > 2:  # (through parentheses and conversions: `(os.getenv(…))`, `str(…)`)
         outer = frames[_encoder_at(frames, len(frames) - 2)]
-        place = _POSITIONAL_SECRETS.get(
-            outer.callee, _POSITIONAL_SECRETS.get(f"{outer.receiver}.{outer.callee}")
-        )
+        place = _secret_place(outer)
         if place is not None and outer.label is None and outer.element == place and not _shows_nothing(inner):
             return True
     if is_known_token(inner):
@@ -877,6 +875,14 @@ _POSITIONAL_SECRETS = {
     **{"jwt.encode": 1, "jwt.decode": 1, "hmac.new": 0, "hmac.HMAC": 0},
     **{"pymysql.connect": 2, "MySQLdb.connect": 2, "ssh.connect": 3, "ssh_client.connect": 3},
 }
+
+
+def _secret_place(call: _Frame) -> Optional[int]:
+    """The argument a call takes a password or a key at (``_POSITIONAL_SECRETS``), by its name
+    or by its receiver's and its name (`jwt.encode`)."""
+    return _POSITIONAL_SECRETS.get(call.callee, _POSITIONAL_SECRETS.get(f"{call.receiver}.{call.callee}"))
+
+
 # (calls that give their text on: `str.encode(…)`)
 _GIVING_TEXT = frozenset({"", "bytes", "bytearray", "encode", "str"})
 
