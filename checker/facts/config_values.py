@@ -2572,14 +2572,17 @@ def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:
             chunks.append((text[done : field.start()], name if name is not None else position))
             position += name is None
             done = field.end()
+        tail = text[done:]
     else:
         try:
             parsed = list(Formatter().parse(text))
         except ValueError:
             return {}
         position = 0
+        tail = ""
         for before, name, _, _ in parsed:
             if name is None:
+                tail = before
                 continue
             first = re.split(r"[.\[]", name, maxsplit=1)[0]
             # (an index as Python reads one: ASCII digits, not `²`, and not thousands of them)
@@ -2587,15 +2590,18 @@ def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:
             chunks.append((before, int(first) if index else first or position))
             position += first == ""
     found: Dict[Union[int, str], bool] = {}
-    for (_, key), in_head in zip(chunks, _in_head(before for before, _ in chunks)):
+    for (_, key), in_head in zip(chunks, _in_head([before for before, _ in chunks], tail)):
         if key is not None:
             found.setdefault(key, in_head)
     return found
 
 
-def _in_head(befores: Iterable[str]) -> Iterator[bool]:
-    """For each field of a URL, given the text before it since the last, whether it is in the
-    URL's head (before the first "/", "?" or "#" past its "://")."""
+def _in_head(befores: Sequence[str], tail: str) -> List[bool]:
+    """For each field of a URL, given the text before it since the last (and ``tail``, the
+    text after the last), whether it is in the URL's head (before the first "/", "?" or "#"
+    past its "://") as its host or port: not its userinfo, before an "@" in the head
+    (`f"https://{user}@api.example.com"`)."""
+    flags: List[bool] = []
     scheme = past = False  # (the "://" met; the head's end met)
     for before in befores:
         if not past and not scheme and "://" in before:
@@ -2604,7 +2610,18 @@ def _in_head(befores: Iterable[str]) -> Iterator[bool]:
             scheme, past = True, any(mark in head for mark in "/?#")
         if not past:
             past = any(mark in before for mark in "/?#")
-        yield not past
+        flags.append(not past)
+    userinfo = _USERINFO_END.match(tail) is not None  # (an "@" after the field, before the head ends)
+    for index in range(len(flags) - 1, -1, -1):
+        flags[index] = flags[index] and not userinfo
+        ending = _HEAD_MARK.search(befores[index])
+        if ending is not None:
+            userinfo = ending.group() == "@"
+    return flags
+
+
+_HEAD_MARK = re.compile(r"[@/?#]")  # an "@" ends a URL's userinfo, the others its head
+_USERINFO_END = re.compile(r"[^@/?#]*@")
 
 
 def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
@@ -2639,7 +2656,7 @@ def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
         names = [v for i, v in enumerate(template.given) if heads.get(i) and isinstance(v, ast.Name)]
         names += [v for key, v in template.named if heads.get(key) and isinstance(v, ast.Name)]
         return names, _probe_template(template.text, template.percent)
-    flags = _in_head(before for before, _ in pairs)
+    flags = _in_head([before for before, _ in pairs], before)
     names = [v for (_, v), in_head in zip(pairs, flags) if in_head and isinstance(v, ast.Name)]
     path = _AUTHORITY.sub("", "".join(text), count=1)
     return names, SELF_CHECK_PATH.match(path) is not None

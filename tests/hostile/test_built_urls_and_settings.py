@@ -200,6 +200,12 @@ def host_in_a_field():  # (run 100b: a bare host kept in a local and put in a UR
     return httpx.get(f"http://{host}:8039/x"), httpx.get(url), httpx.get("http://%s:80/x" % host)
 
 
+def host_after_a_user(u, p):  # (run 106b/05: the host after a URL's userinfo)
+    host = "localhost"  # CFG001
+    other = "localhost"  # CFG001
+    return httpx.get(f"https://{u}:{p}@{host}:8000/x"), httpx.get("https://%s@%s/x" % (u, other))
+
+
 def streamed():  # (run 101b/08: `stream("GET", url)` as `request` reads it)
     with httpx.stream("GET", "http://localhost:8041/export") as r:  # CFG001
         return r.read()
@@ -333,6 +339,17 @@ def host_of_a_probe():  # (a host in a probe's URL; a value in a path)
     host = "localhost"
     name = "localhost"
     return httpx.get(f"http://{host}:8000/health"), httpx.get(f"https://dns.example.com/resolve/{name}")
+
+
+def user_of_a_url(u, p):  # (run 106b/05: a local in a URL's userinfo is no host)
+    user = "localhost"
+    return (
+        httpx.get(f"https://{user}@api.example.com/x"),
+        httpx.get("https://%s@api.example.com/x" % user),
+        httpx.get("https://{}:{}@api.example.com/x".format(user, p)),
+        httpx.get("https://" + user + "@api.example.com/x"),
+        httpx.get(f"https://{user}:{p}@" + "api.example.com/x"),
+    )
 
 
 def carried_in_a_local(auth_url):  # (run 101b/05, 06: a carried URL kept in a local, or a template's)
