@@ -1144,20 +1144,23 @@ class _Gatherer:
             self.kept.setdefault((use.function, use.name), []).append((node, text, use.named))
             self.keeping.add(use.function)
 
-    def _filled(self, text: ast.expr, value: Union[ast.BinOp, ast.Call], use: _Use) -> Set[int]:
+    def _filled(self, text: ast.expr, value: Union[ast.BinOp, ast.Call], use: _Use) -> Optional[Set[int]]:
         """A `%` or `.format` template given literals in its URL's head
-        (`"http://{}:{}/x".format("localhost", 8000)`, `"http://%(h)s:80" % {"h": "localhost"}`)
-        is one URL, recorded at its text filled with its literals, whatever name keeps it; the ids
-        of those literals (read with it, not again as hosts of their own). Nothing for other
-        templates, or a container's probe of its own health endpoint (read part by part)."""
+        (`"http://{}:{}/x".format("localhost", 8000)`, `"http://%(h)s:80" % {"h": "localhost"}`),
+        or whose scheme is a field (`"%s://localhost:8000" % scheme`), is one URL, recorded at
+        its text filled with its literals, whatever name keeps it; the ids of those literals
+        (read with it, not again as hosts of their own). None for other templates, or a
+        container's probe of its own health endpoint (read part by part)."""
         template = _template_of(value)
         if template is None or "://" not in template.text:
-            return set()
+            return None
         heads = _target_fields(template.text, template.percent)
         given: List[Tuple[Union[int, str], ast.expr]] = [*enumerate(template.given), *template.named]
         filled = {id(v) for key, v in given if heads.get(key) and _given_text(v) != PLACEHOLDER}
-        if filled:
-            self._string(text, use, _filled_text(template))
+        whole = _filled_text(template)
+        if not filled and PLACEHOLDER not in whole.split("://", 1)[0]:
+            return None
+        self._string(text, use, whole)
         return filled
 
     def _function(
@@ -1300,12 +1303,12 @@ class _Gatherer:
         inner = none._replace(people=none.people or people)
         children: List[Tuple[ast.AST, _Use]] = []
         func = call.func
-        filled: Set[int] = set()  # (the literal values a template's text is read with: ``_filled``)
+        filled: Optional[Set[int]] = None  # (the literal values a template is read with: ``_filled``)
         if isinstance(func, ast.Attribute) and func.attr == "format" and use.kind in (TARGET, LOCAL):
             filled = self._filled(func.value, call, use)
         if isinstance(func, ast.Attribute) and (func.attr == "format" or func.attr in _TIDYING):
             # "http://{}:{}".format(host, port), "http://…/".rstrip("/"): the string is the value
-            children.append((func.value, none if filled else use))
+            children.append((func.value, use if filled is None else none))
         elif isinstance(func, ast.Name) and func.id == "str" and len(call.args) == 1 and not call.keywords:
             return [(func, none), (call.args[0], use)]  # str("http://…") is the string
         elif call.args and _builds_url(func, self.aliases):
@@ -1327,6 +1330,7 @@ class _Gatherer:
         # "localhost")`, `"http://{host}".format(host=…)`; not one in its path or query)
         receiver = func.value if isinstance(func, ast.Attribute) else None
         heads = _target_fields(literal(receiver) or "", percent=False) if template else {}
+        filled = filled or set()
         for position, value in enumerate(positional):
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
             argument = use if template and heads.get(position, True) else argument
@@ -2364,12 +2368,14 @@ def _captured(function: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 def _built_text(value: ast.expr) -> Optional[str]:
     """The text of a string built from literals, as a fallback is written (`"http://…/".rstrip("/")`,
     `str("…")`, `"http://localhost:" + "8000"`, `"http://localhost:%d" % 8000`,
-    `"http://{}:{}".format("localhost", 8000)`), each value that is no literal a placeholder;
-    None for other values."""
+    `"http://{}:{}".format("localhost", 8000)`), each value that is no literal a placeholder,
+    also a scheme (`scheme + "://localhost:8000"`); None for other values."""
     value = _unwrapped(value, {})  # (tidied, `str(…)`)
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         operands = _added(value)[:_CHAIN]  # (its first piece tidied or a template too)
-        return _joined_text(operands) if _piece_text(operands[0]) is not None else None
+        first, second = _piece_text(operands[0]), _piece_text(operands[1])
+        built = first is not None or (second or "").startswith("://")
+        return _joined_text(operands) if built else None
     return _piece_text(value)
 
 
@@ -2490,11 +2496,14 @@ def _added(node: ast.BinOp) -> List[ast.expr]:
 def _joined_url(operands: Sequence[ast.expr]) -> Optional[str]:
     """The text of a URL a `+` chain builds whose head goes on past its first string
     (`"postgresql://" + user + ":" + pw + "@localhost:5432/app"`), each value that is no string
-    a placeholder; None for other chains (`base + "/x"`, `"http://h:80" + path`: each part read)."""
-    first = static_text(operands[0])
-    if first is None or "://" not in first or any(mark in first.split("://", 1)[1] for mark in "/?#"):
-        return None
+    a placeholder, or whose scheme is a value (`scheme + "://localhost:8000/x"`); None for other
+    chains (`base + "/x"`, `"http://h:80" + path`: each part read)."""
     if len(operands) > _CHAIN or not all(isinstance(o, _JOINABLE) for o in operands):
+        return None
+    first = static_text(operands[0])
+    if first is None and (static_text(operands[1]) or "").startswith("://"):
+        return _joined_text(operands)
+    if first is None or "://" not in first or any(mark in first.split("://", 1)[1] for mark in "/?#"):
         return None
     return _joined_text(operands)
 
@@ -2504,7 +2513,8 @@ def _joined_text(operands: Sequence[ast.expr]) -> str:
     return "".join(PLACEHOLDER if t is None else t for t in map(_piece_text, operands))
 
 
-_JOINABLE = (ast.Constant, ast.JoinedStr, ast.Name, ast.Attribute, ast.Call, ast.Subscript)
+# (a `%` template or a bracketed `+` is a piece too: `"postgresql://" + "%s:%s" % (u, p) + "@…"`)
+_JOINABLE = (ast.Constant, ast.JoinedStr, ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.BinOp)
 
 
 def _joined_parts(operands: Sequence[ast.expr], use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
@@ -2522,11 +2532,13 @@ def _joined_parts(operands: Sequence[ast.expr], use: _Use, none: _Use) -> List[T
     return children
 
 
-def _formatted_parts(node: ast.BinOp, use: _Use, none: _Use, filled: Set[int]) -> List[Tuple[ast.AST, _Use]]:
+def _formatted_parts(
+    node: ast.BinOp, use: _Use, none: _Use, filled: Optional[Set[int]]
+) -> List[Tuple[ast.AST, _Use]]:
     """A `%` template given as a target and its values: those of its fields in the URL's head
     used as the whole is (`"http://%s:%d" % (host, 80)`), not one in its path or query
     (`"https://dns.example/resolve?name=%s" % "localhost"`); none of them where the template was
-    read filled (``filled``: the literal values it was read with)."""
+    read filled (``filled``: the literal values it was read with; None where it was not)."""
     text = literal(node.left)
     if text is None:
         return [(node.left, use), (node.right, use)]
@@ -2540,8 +2552,8 @@ def _formatted_parts(node: ast.BinOp, use: _Use, none: _Use, filled: Set[int]) -
         values += [(k, False) for k in given.keys if k is not None]
     else:
         values = [(given, heads.get(0, True))]
-    parts = [(v, use if in_head and id(v) not in filled else none) for v, in_head in values]
-    return [(node.left, none if filled else use), *parts]
+    parts = [(v, use if in_head and id(v) not in (filled or ()) else none) for v, in_head in values]
+    return [(node.left, use if filled is None else none), *parts]
 
 
 # (a width starts with no 0, which is a flag: `%000…0!` is read in linear time)
@@ -2630,10 +2642,17 @@ def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
     whether its path is a health probe's (`f"http://{host}:{port}/health"`)."""
     pairs: List[Tuple[str, ast.expr]] = []  # (the text before a field, its value)
     text: List[str] = []
-    joined = isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)  # (`"http://" + host + ":80"`)
-    if isinstance(value, ast.JoinedStr) or joined:
+    # (`"http://" + host + ":80"`: the operands of a `+` chain)
+    operands = _added(value) if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) else []
+    joined = bool(operands)
+    template = _template_of(operands[0] if joined else value)
+    if template is not None and joined:  # (`"http://%s:8000" % host + "/x"`: the template's fields)
+        rest = _joined_text(operands[1:_CHAIN]).replace(PLACEHOLDER, _VALUE)
+        rest = rest.replace("%", "%%") if template.percent else rest.replace("{", "{{").replace("}", "}}")
+        template = template._replace(text=template.text + rest)
+    elif isinstance(value, ast.JoinedStr) or joined:
         before = ""
-        parts = value.values if isinstance(value, ast.JoinedStr) else _added(value)  # type: ignore[arg-type]
+        parts = value.values if isinstance(value, ast.JoinedStr) else operands
         # (an f-string's pieces in a `+` chain are the chain's: `"http://" + f"{host}:8000"`)
         parts = [v for p in parts[:_CHAIN] for v in (p.values if isinstance(p, ast.JoinedStr) else [p])]
         for part in parts[:_CHAIN]:
@@ -2648,8 +2667,7 @@ def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
             else:
                 before += piece or ""
                 text.append(piece or "")
-    else:
-        template = _template_of(value)
+    if template is not None or not pairs:  # (a template's fields; no field in a URL's head)
         if template is None or "://" not in template.text:
             return [], False
         heads = _fields_in_head(template.text, template.percent)

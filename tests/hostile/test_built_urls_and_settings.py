@@ -200,6 +200,21 @@ def host_in_a_field():  # (run 100b: a bare host kept in a local and put in a UR
     return httpx.get(f"http://{host}:8039/x"), httpx.get(url), httpx.get("http://%s:80/x" % host)
 
 
+def template_then_joined(user, pw, scheme):  # (run 105b/02, 06, 08)
+    host = "localhost"  # CFG001
+    other = "localhost"  # CFG001
+    return (
+        httpx.get("http://%s:8000" % host + "/x"),
+        httpx.get("http://{}:8000".format(other) + "/x"),
+        create_engine("postgresql://" + "%s:%s" % (user, pw) + "@localhost:5432/app"),  # CFG001
+        create_engine("postgresql://" + (user + ":" + pw) + "@localhost:5433/app"),  # CFG001
+        httpx.get(scheme + "://localhost:8044/x"),  # CFG001
+        httpx.get("{}://localhost:8045/x".format(scheme)),  # CFG001
+        httpx.get("%s://localhost:8046/x" % scheme),  # CFG001
+        os.getenv("F", scheme + "://localhost:8047"),  # CFG004
+    )
+
+
 def host_after_a_user(u, p):  # (run 106b/05: the host after a URL's userinfo)
     host = "localhost"  # CFG001
     other = "localhost"  # CFG001
@@ -349,6 +364,16 @@ def user_of_a_url(u, p):  # (run 106b/05: a local in a URL's userinfo is no host
         httpx.get("https://{}:{}@api.example.com/x".format(user, p)),
         httpx.get("https://" + user + "@api.example.com/x"),
         httpx.get(f"https://{user}:{p}@" + "api.example.com/x"),
+        httpx.get("https://%s" % user + "@api.example.com/x"),
+    )
+
+
+def templates_of_probes(scheme):  # (a template joined to a probe's path; a scheme not to a URL)
+    host = "localhost"
+    return (
+        httpx.get("http://%s:8000" % host + "/health"),
+        httpx.get("http://{}:8000".format(host) + "/healthz"),
+        print(scheme + "://localhost:8000"),
     )
 
 
