@@ -468,7 +468,7 @@ _PATH_DSN = re.compile(
 _SECRET_NAME = (
     # (AWS Secrets Manager's `SecretString=`, `SecretBinary=`)
     r"(?:(?<!by)(?<!com)(?<!sur)(?<!tres)(?<!over)(?<!under)pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?(?:string|binary))?"
-    r"|token|credentials?|jwt|api[_-]?key|apikey"
+    r"|token|credentials?|jwt|api[_-]?key|apikey|rediscli[_-]?auth"  # (redis-cli's REDISCLI_AUTH)
     r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth|hmac|subscription|licen[cs]e|shared|fernet|webhook)[_-]?(?:key|token|secret))"
 )
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value

@@ -620,6 +620,9 @@ def _diff_shown(code: str) -> str:
             'smtp.login(user, str(os.getenv("SMTP_PW", "Hunter2Secret")))\n',
             'smtp.login(user, str(os.getenv("SMTP_PW", "***")))\n',
         ),
+        # (run 105a/04: redis-cli's environment variable)
+        ('x = "REDISCLI_AUTH=Hunter2Secret redis-cli ping"\n', 'x = "REDISCLI_AUTH=*** redis-cli ping"\n'),
+        ('env = {"REDISCLI_AUTH": "Hunter2Secret"}\n', 'env = {"REDISCLI_AUTH": "***"}\n'),
     ],
 )
 def test_run_104a_masking(code: str, shown: str | None) -> None:
