@@ -300,6 +300,8 @@ class DuplicatedSharedRequirement(
         """One finding per copy of the shared file whose requirements differ from it (a
         package's lines compared as a set: each marker's line)."""
         requirements = self.project.requirements
+        # (each package's lines read once, however many lines a copy holds of it)
+        shared_specs = {name: _specs(facts) for name, facts in shared.items()} if requirements.copies else {}
         for path in sorted(requirements.copies):
             copy: Dict[str, List[RequirementFact]] = {}
             for fact in requirements.requirements_in(requirements.closure(path)):
@@ -307,7 +309,7 @@ class DuplicatedSharedRequirement(
             changes = [
                 f"{_texts(facts)} here, {_texts(shared[name])} shared"
                 for name, facts in sorted(copy.items())
-                if name in shared and _specs(facts) != _specs(shared[name])
+                if name in shared and _specs(facts) != shared_specs[name]
             ]
             changes += [
                 f"{_texts(facts)} only here" for name, facts in sorted(copy.items()) if name not in shared
@@ -320,7 +322,7 @@ class DuplicatedSharedRequirement(
                     f
                     for name, facts in copy.items()
                     for f in facts
-                    if _spec(f) not in _specs(shared.get(name, ()))
+                    if _spec(f) not in shared_specs.get(name, ())
                 )
                 first = min(drifted, key=_line, default=None)
                 where = first.location if first else Location(path, 1, 1, 1, 1)

@@ -978,6 +978,20 @@ def test_markers_of_huge_versions_and_many_markers_are_read_in_time(tmp_path: Pa
     assert len(found) == 401 and time.monotonic() - started < 60  # (2 s after)
 
 
+def test_a_drifted_copy_of_many_lines_of_one_package_is_read_in_time(tmp_path: Path) -> None:
+    """Run 107b/04: each line of a copy of the shared file read all the shared lines of its
+    package again, past a cache of 4,096 (6,000 lines: over 120 s; 1.3 s after)."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    lines = [f'uvloop==0.{i}; platform_release == "r{i}"' for i in range(5_000)]
+    (root / "requirements.shared.txt").write_text("\n".join(lines) + "\n")
+    lines[0] = 'uvloop==9.9; platform_release == "r0"'
+    (root / "svc" / "requirements.shared.txt").write_text("\n".join(lines) + "\n")
+    (root / "svc" / "requirements.txt").write_text("-r requirements.shared.txt\n")
+    started = time.monotonic()
+    found = [f for f in findings(root) if f[0] == "REQ002"]
+    assert found == [("REQ002", "svc/requirements.shared.txt", 1)] and time.monotonic() - started < 30
+
+
 def test_req002_says_how_versions_differ_and_names_the_line_it_compared(tmp_path: Path) -> None:
     """Run 106b/01: `===1.0` against `===1.0.0`, and `~=` ranges, had no "versions differ";
     03: `--fix`'s reason named the package's first shared line, not the one compared."""
