@@ -28,6 +28,7 @@ from archcheck.facts.urls import (
     SECRET_LOOKUPS,
     SECRET_WRAPPERS,
     ends_as_secret_name,
+    field_of_code,
     has_word,
     is_endpoint,
     is_known_token,
@@ -126,10 +127,12 @@ class _Frame:
     secret_key_option: bool = False  # and it was an option's (`"--password",`)
     secret_name: str = ""  # and its text, lower-cased
     tool: str = ""  # the command a list or tuple runs (`["sshpass", "-p", "…"]`): ``_TOOL_OPTIONS``
-    tool_option: str = ""  # the string before, where it was an option
+    tool_option: str = ""  # the last string read, where it was an option
+    tool_option_at: int = -2  # and its element (the one before, or a value that is no string was)
     tool_at: int = -1  # the element ``_command_option`` read last
     tool_told: Optional[bool] = None  # and what it said
     first_string: bool = False  # its first element is a string (`d.get("KEY", …)`, not `get(section, …)`)
+    first_word: bool = False  # and a lower-case word, as a ConfigParser section is (`get("smtp", …)`)
     around: Optional[bool] = None  # what the brackets around it say its values are (None: nothing)
     inherited: bool = False  # secrets, as brackets in such brackets (`{"prod": ["…"]}`)
     secrets: bool = False  # a list, set or dict of secrets (`PASSWORDS = […]`): its values are
@@ -517,7 +520,9 @@ def _secret_spans(
         pending = []
         if previous is not None and previous.type == tokenize.STRING:
             span = _offset(starts, previous.start), _offset(starts, previous.end)
-            frames[-1].first_string = frames[-1].first_string or frames[-1].element == 0
+            if frames[-1].element == 0:
+                frames[-1].first_string = True
+                frames[-1].first_word = _LOWER_WORD.fullmatch(_inner(previous.string)) is not None
             if kind == tokenize.STRING:  # `"a" "b"`: one value, also judged at its last string
                 alone = _is_secret(previous.string, frames, statement)
                 if alone or _continued_credentials(previous.string):
@@ -722,7 +727,6 @@ _GLUED_ONLY = frozenset(
     {"mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump", "mariadb-admin", "7z", "7za"}
 )
 _SSHPASS_VALUED = ("-p", "-f", "-d", "-P")  # (sshpass's options that take a value)
-_WRAPPERS = frozenset({"sudo", "env", "timeout", "nice", "nohup", "exec", "doas"})  # (and their words)
 
 
 def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
@@ -740,13 +744,17 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     tool = inner.rsplit("/", 1)[-1]
     tool = "ldap" if _LDAP_TOOL.fullmatch(tool) else tool
     known = tool in _TOOL_OPTIONS or tool in ("docker", *_GLUED_ONLY)
-    if frame.element == 0 or (frame.tool in _WRAPPERS and known):
+    # (a tool named anywhere runs, as a wrapper's command: `["docker", "exec", "c", "redis-cli",
+    # …]`, `["ionice", "-c3", "sshpass", …]`; not where it is an option's password)
+    password = frame.secret_key_option and frame.secret_key_at == frame.element - 1
+    if frame.element == 0 or (known and not password):
         frame.tool = tool
         return False if known else None
     if frame.tool == "docker" and inner == "login":
         frame.tool = "docker login"
         return False
-    option, frame.tool_option = frame.tool_option, inner if inner.startswith("-") else ""
+    option = frame.tool_option if frame.tool_option_at == frame.element - 1 else ""
+    frame.tool_option, frame.tool_option_at = inner if inner.startswith("-") else "", frame.element
     if frame.tool == "sshpass" and not inner.startswith("-") and option not in _SSHPASS_VALUED:
         frame.tool = ""  # the command sshpass runs, its own options after it (`ssh -p 2222`)
         return None
@@ -775,6 +783,10 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         if told is not None:
             return told
     positional = frame.label is None
+    if positional and _config_option(frame, inner):
+        if _names_key(inner):  # (its `fallback=` is the secret's value)
+            frame.secret_key_at, frame.secret_key_option, frame.secret_name = 1, False, inner
+        return False
     # (a name in a list of them: `["JWT_SECRET_STAGING"]`, `["jwt-secret-key"]`)
     # (not a numbered one there: `{"aws": "secret_key_123"}` in `api_keys` is a value)
     listed_name = frame.secrets and (_LISTED_NAME.fullmatch(inner) is not None or _names_key(inner, False))
@@ -803,10 +815,14 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     given = call.label is None and call.element == place and (call is frame or positional) and value
     if place is not None and given and not _shows_nothing(inner):
         return True
-    # (a lookup's default in such a place: `smtp.login(user, os.getenv("SMTP_PW", "…"))`)
-    default = frame.callee in SECRET_LOOKUPS and (
-        frame.label == "default" or (positional and frame.element == 1)
-    )
+    # (a lookup's default in such a place: `smtp.login(user, os.getenv("SMTP_PW", "…"))`,
+    # ConfigParser's `fallback=`; not its option's name, `config.get("smtp", "password")`: a
+    # second string is a default after a secret's name, in the environment's lookup, or after
+    # a key that is no string, `env.get(KEY, "…")`)
+    environment = frame.callee == "getenv" or frame.receiver == "environ"
+    keyed = frame.secret_key_at == 0 or environment or not frame.first_string
+    second = positional and frame.element == 1 and keyed
+    default = frame.callee in SECRET_LOOKUPS and (frame.label in ("default", "fallback") or second)
     if default and len(frames) > 2:  # (through parentheses and conversions: `(os.getenv(…))`, `str(…)`)
         outer = frames[_encoder_at(frames, len(frames) - 2)]
         place = _secret_place(outer)
@@ -835,7 +851,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     if after_key and (frame.callee or frame.secret_key_option or pair or dict_value) and not destination:
         # a call's argument after a secret's name (`setenv("DB_PASSWORD", "…")`), a list's
         # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret
-        return not _shows_nothing(inner)
+        return not _shows_nothing(_option_password(frame, inner))
     lookup = frame.callee not in ("", *SECRET_WRAPPERS, *_GIVES_ARGUMENT) and not _sets_secret(frame.callee)
     # a secret's name (`"DB_PASSWORD"`, `"--password"`), but not a value named like one where a
     # value goes (`set_password("mysecretpassword")`, `DB_PASSWORD = "supersecret"`)
@@ -910,6 +926,32 @@ def _continued_credentials(literal: str) -> bool:
     return mask_credentials(joined) != joined
 
 
+def _option_password(frame: _Frame, value: str) -> str:
+    """The password in a command's option value: curl's after its user (`admin:…`),
+    smbclient's after its `%`, openssl's after `pass:` (none in `env:X`, `file:path`); for
+    other tools the whole value. None written (`f"api:{key}"`, `"bob"`): nothing shows."""
+    if frame.tool == "curl" and frame.secret_key_option:
+        return value.partition(":")[2]
+    if frame.tool == "smbclient" and frame.secret_key_option:
+        return value.partition("%")[2]
+    if frame.tool == "openssl" and frame.secret_key_option and value.startswith(_OPENSSL_SOURCES):
+        return value[len("pass:") :] if value.startswith("pass:") else ""
+    return value
+
+
+_OPENSSL_SOURCES = ("pass:", "env:", "file:", "fd:", "stdin")  # (openssl's password arguments)
+
+
+def _config_option(frame: _Frame, inner: str) -> bool:
+    """Is a lookup's second string ConfigParser's option after its section, a name and no
+    default (`config.get("smtp", "password")`, `cfg.get("jwt", "secret")`)? Both lower-case words,
+    and the section names no secret (`d.get("password", "…")` is a key's default) or the option
+    does (`config.get("jwt", "secret")`)."""
+    if frame.element != 1 or frame.callee not in _OPTION_GETTERS or not frame.first_word:
+        return False
+    return _LOWER_WORD.fullmatch(inner) is not None and (frame.secret_key_at != 0 or _names_key(inner))
+
+
 def _after_secret_key(frame: _Frame) -> bool:
     """Is the current element where a secret's value goes: right after its name as a string
     (`setenv("DB_PASSWORD", …)`), or a value by keyword after it, other keywords between
@@ -927,6 +969,8 @@ def _shows_nothing(inner: str) -> bool:
     (``":"``, ``" - "``: a few marks, no letter or digit)."""
     if not inner.strip() or inner == MASK:
         return True
+    if field_of_code(inner):
+        return True  # (a field of code naming its value: `{cfg.get('db_password', '')}`, `{pw or ''}`)
     if is_placeholder(inner) or only_placeholders(inner):  # (not a field holding a literal: `{'…'}`)
         return not inner.startswith("{") or names_a_value(inner)
     if (len(inner) <= _SEPARATOR or len(set(inner)) == 1) and not has_word(inner):

@@ -632,19 +632,26 @@ _PLACEHOLDER = re.compile(
 # in prose, a command-line option that takes a secret as its next word: `--db-password S3cret`
 _SECRET_OPTION = re.compile(
     rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}[ \t]+)"""
-    r"""("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
+    # (not openssl's other sources, `-pass env:PW`, `-passin file:/run/pw`)
+    r"""(?!(?:env|file|fd):|stdin\b)("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
+    # (a source's word, then the password quoted in the same shell word: openssl's `pass:'…'`)
+    r"""((?<=:)"[^"\n]*"|(?<=:)'[^'\n]*')?"""
 )
 _OPTION_THEN_STRING = re.compile(
     # (not another option, nor after a call's first argument: `add_argument("--password", "-p")`)
     r"""(?i)(?<!\()(?<!\(\s)"""
     rf"""((["'])--?[\w-]{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}\2[ \t]*,[ \t]*)"""
-    r"""(["'])(?!\*\*\*\3|-)[^"'\n]+\3"""
+    r"""(["'])(?!\*\*\*\3|-|(?:env|file|fd):|stdin\3)[^"'\n]+\3"""
 )
 # (a command's words, quoted or not; not past a shell's `;`, `&&` or `|`: another command)
 _ARGUMENTS = r"""(?:[^"'\n;&|]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,200}?"""
+# a blank between a command's words: a space or a tab, also escaped in a string (`"sshpass\\t-p\\t…"`)
+_BLANK = r"(?:[ \t]|\\t)"
 # (sshpass's own options before `-p`, not the command it runs: `sshpass -e ssh -p 2222`)
-_SSHPASS_OPTIONS = r"""(?:[ \t]+-(?:[fdP][ \t]*[^\s"']+|[ev]))*"""
-_OPTION = r"""(?:[ \t]|(?<=["']))"""  # (after a space, or a list's string: `["curl", "-u…"]`)
+_SSHPASS_OPTIONS = rf"""(?:{_BLANK}+-(?:[fdP]{_BLANK}*[^\s"']+|[ev]))*"""
+# (after a space, shell-quoted whole with its value too, `'-p…'`, or as a list's string:
+# `["curl", "-u…"]`)
+_OPTION = rf"""(?:{_BLANK}(?:\\?["'](?=-[A-Za-z]{{1,9}}[^\s"'\\]))?|(?<=["']))"""
 # (a string ends there, its quote no shell's: `["mysql", "-p", "db"]`, `"-p" + PW`, `"-p" "…"`)
 _ENDS_ITEM = r"""[ \t]*(?:[,)\]+]|[rRbBuUfF]{0,2}["']|\\?$)"""
 _ATTACHED_PASSWORD = re.compile(
@@ -658,21 +665,26 @@ _ATTACHED_PASSWORD = re.compile(
     # -passin pass:…`, `smbclient -U user%…`; curl's `-u`/`-U`/`--user`/`--proxy-user` `user:…`;
     # an option also as a list's string, `["curl", "-uadmin:…"]`)
     rf"""(\b(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b{_ARGUMENTS}{_OPTION}-p"""
-    rf"""|(?:(?:(?:docker[ \t]+login|mongo(?:sh|dump|restore|export|import)?)\b{_ARGUMENTS}"""
-    rf"""|sshpass{_SSHPASS_OPTIONS})[ \t]-p"""
-    rf"""|redis-cli\b{_ARGUMENTS}[ \t]-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}[ \t]-w|zip\b{_ARGUMENTS}[ \t]-P"""
-    rf"""|smbclient\b{_ARGUMENTS}[ \t](?:-U[ \t]*|--user[ \t=]+)\\?["']?[^\s%"']{{0,200}}%"""
-    rf"""|openssl\b{_ARGUMENTS}[ \t]-pass(?:in|out)?[ \t]+\\?["']?pass:)[ \t]*)"""
+    rf"""|(?:(?:(?:docker{_BLANK}+login|mongo(?:sh|dump|restore|export|import)?)\b{_ARGUMENTS}"""
+    rf"""|sshpass{_SSHPASS_OPTIONS}){_BLANK}-p"""
+    rf"""|redis-cli\b{_ARGUMENTS}{_BLANK}-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}{_BLANK}-w|zip\b{_ARGUMENTS}{_BLANK}-P"""
+    rf"""|smbclient\b{_ARGUMENTS}{_BLANK}(?:-U{_BLANK}*|--user[ \t=]+)\\?["']?[^\s%"']{{0,200}}%"""
+    rf"""|openssl\b{_ARGUMENTS}{_BLANK}-pass(?:in|out)?{_BLANK}+\\?["']?pass:){_BLANK}*)"""
     rf"""\\?(?P<q>["'](?!{_ENDS_ITEM}))?"""
-    rf"""|\bcurl\b{_ARGUMENTS}{_OPTION}(?:-[A-Za-z]{{0,8}}[uU][ \t]*|--(?:proxy-)?user[ \t=]+)"""
+    rf"""|\bcurl\b{_ARGUMENTS}{_OPTION}(?:-[A-Za-z]{{0,8}}[uU]{_BLANK}*|--(?:proxy-)?user[ \t=]+)"""
     rf"""\\?(?P<u>["'](?!{_ENDS_ITEM}))?[^\s:"']{{0,200}}:\\?(?P<v>(?(u)|["']))?)(?!\*\*\*)"""
-    r"""(?:(?(q)(?:(?!\\?(?P=q))[^\n]){1,500}|(?(u)(?:(?!\\?(?P=u))[^\n]){1,500}|(?(v)(?:(?!\\?(?P=v))[^\n]){1,500}|"""
-    r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|\\?[^\s"'\\])+))))"""
+    # (a quoted value to its closing quote, an f-string's field whole: `-p '{'…'}'`)
+    r"""(?:(?(q)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=q))[^\n]){1,500}|(?(u)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=u))[^\n]){1,500}"""
+    r"""|(?(v)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=v))[^\n]){1,500}|"""
+    # (an unquoted value ends at a blank, an escaped tab or new line too: `-p…\tdb`)
+    r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|(?:\\(?![tnr]))?[^\s"'\\])+))))"""
 )
 _SHELL_PLACEHOLDER = re.compile(r"""\$(?:\{[^}\n]{1,64}\}|\([^)\n]{1,200}\)|[A-Za-z_]\w{0,63})""")
-# curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`)
+# curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`;
+# not another tool's `-u`: `["docker", "run", "-u", "1000:1000"]`, `["rsync", "-avu", "h:/x"]`)
 _USER_OPTION_THEN_STRING = re.compile(
-    r"""(["'](?:-[A-Za-z]{0,8}u|--user)["'][ \t]*,[ \t]*\(?[ \t]*(["'])[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
+    r"""(\bcurl["'][^\n]{0,500}?["'](?:-[A-Za-z]{0,8}u|--user)["'][ \t]*,[ \t]*\(?[ \t]*(["'])"""
+    r"""[^"':\n]{0,200}:)(?!\*\*\*)[^"'\n]+"""
 )
 # (a `+` with white space or a line continuation on either side)
 _PLUS = r"\s*(?:\\\r?\n\s*)?\+\s*(?:\\\r?\n\s*)?"
@@ -968,7 +980,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     word = placeholder
                 if word is None:  # (a password in braces, ODBC's quoting: `PWD={P@ss;w0rd}`; not code)
                     word = _BRACED_VALUE.match(text, start)
-                    word = None if word is not None and _names_by_code(word.group()) else word
+                    word = None if word is not None and names_by_code(word.group()) else word
                 if word is None:
                     continue
                 described = word.group().lower() in _PROSE_VALUES or _DESCRIPTION.match(text, start)
@@ -984,7 +996,7 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     continue  # a class's or a builtin's call, `AsyncMock(return_value=…)`, `str(uuid4())`
                 if word is not placeholder and no_secret_word(word.group()):
                     continue  # `"Token: N/A"`, `"Token: REVOKED"`
-                if around and _BIND_PARAMETER.fullmatch(word.group().rstrip(",)")):
+                if around and _sql_parameter(text, start, word.group().rstrip(",)"), pair.group()):
                     continue  # SQL's parameters: `"SET password = :password"`, `"access_token = $1"`
                 value_end, masked = word.end(), MASK
                 already = word is placeholder or text.startswith(MASK, start)
@@ -1065,6 +1077,7 @@ def _masked_unless_placeholder(match: re.Match[str]) -> str:
     value = match.group()[len(match.group(1)) :]
     # (not a field holding a literal: `-p{'…'}`, `{shlex.quote('…')}`)
     named = is_placeholder(value) and (not value.startswith("{") or names_a_value(value))
+    named = named or field_of_code(value)  # (`-p{get_pw('db')}`: code naming it, a key's literal)
     return match.group() if named else match.group(1) + MASK
 
 
@@ -1149,9 +1162,23 @@ _STATUS_NAME = re.compile(
 )
 
 
-# a query's parameter, as SQLAlchemy (`:name`) and asyncpg (`$1`) write one (not `@name`:
-# `password=@dmin2024` is a password)
-_BIND_PARAMETER = re.compile(r":[a-z_][a-z0-9_]{0,63}|\$\d{1,3}")
+# a query's parameter, as SQLAlchemy (`:name`, `:apiKey`), asyncpg (`$1`) and SQLite (`?`, `?1`)
+# write one (not `@name`: `password=@dmin2024` is a password; but T-SQL's and BigQuery's
+# `@token` after a spaced `token =`, its column's name: ``_named_parameter``)
+# (a capital's only with letters, digits at the end: `:apiKey`, `:Secret2`; not `:S3cret`)
+_BIND_PARAMETER = re.compile(r":[a-z_][a-z0-9_]{0,63}|:[A-Za-z_][A-Za-z_]{0,63}\d{0,3}|\$\d{1,3}|\?\d{0,3}")
+
+
+def _sql_parameter(text: str, start: int, word: str, pair: str) -> bool:
+    """Is a pair's value (``word`` at ``start``) an SQL query's parameter: ``_BIND_PARAMETER``,
+    or `:pw` after a keyword (`PASSWORD :pw`, read as the pair `PASSWORD :`), or `@token`
+    named as its column after a spaced `=` (`WHERE token = @token`)?"""
+    if _BIND_PARAMETER.fullmatch(word):
+        return True
+    if pair.endswith(" :") and _BIND_PARAMETER.fullmatch(":" + word):
+        return True
+    name = _PAIR_NAME.sub("", pair).strip(" \t=:\"'").lower()
+    return pair.rstrip().endswith("=") and pair.endswith(" ") and word.lower() == "@" + name
 
 
 def _name_template(value: str) -> bool:
@@ -1159,7 +1186,10 @@ def _name_template(value: str) -> bool:
     (`f"GOOGLE_CLIENT_SECRET_{env}"`), or a key's, lower-case words joined by `:` or `.`
     (`f"demo:session:{sid}"`, `f"user.secret.api_key_{i}"`)? Not words with digits or of
     mixed case, nor lower-case words joined by `_` or `-` alone, which a password may be
-    (`f"{env}_supersecret_2024"`, `f"{env}-correct-horse"`)."""
+    (`f"{env}_supersecret_2024"`, `f"{env}-correct-horse"`), nor fields holding a literal
+    (`f"admin:{'…'}"`)."""
+    if not names_a_value(value):
+        return False
     text = _TEMPLATE_FIELD.sub("_", value)
     parts = [p for p in _NAME_SEPARATORS.split(text) if p]
     # (one word and a field after a `:` or `.`, a key's prefix: `f"session:{session_id}"`)
@@ -1192,6 +1222,7 @@ def _masked_strings(
         body = text[inner[0] : inner[1]]  # (a triple-quoted one keeps its line breaks)
         wordless = not has_word(body) and text.startswith(".", end)
         kept = kept or (closed and (wordless or only_placeholders(body) or no_secret_word(body, name)))
+        kept = kept or (closed and field_of_code(body))  # (`f"{cfg.get('db_password', '')}"`)
         if not kept and not text.startswith(MASK, inner[0]):
             shown = masked_lines(body) or MASK
             found.append((start, end, f"{quote}{shown}{quote if closed else ''}"))
@@ -1245,7 +1276,12 @@ def _option_in_string(text: str) -> Callable[[re.Match[str]], str]:
         inside = quotes.inside(option.start())
         if inside and option.group(2).startswith(inside):
             return option.group()  # (the string ends there: `"psql --password " + "…"`, its next string's)
-        return _mask_option(option) if inside or quotes.comment else option.group()
+        if not (inside or quotes.comment):
+            return option.group()
+        quoted = option.group(3)
+        if quoted and inside and quoted.startswith(inside):  # (`"-pass pass:" + pw`: the string ends at it)
+            return option.group(1) + MASK + quoted
+        return _mask_option(option)
 
     return mask
 
@@ -1254,6 +1290,12 @@ _JOINING = re.compile(r"""(["'])[ \t]*\+?[ \t]*\1""")
 
 
 def _mask_option(option: re.Match[str]) -> str:
+    """An option's value masked (a source's quoted password after its word: `pass:'***'`)."""
+    quoted = option.group(3)
+    if quoted and quoted[1:-1] != MASK:
+        return option.group(1) + option.group(2) + quoted[0] + MASK + quoted[0]
+    if quoted:
+        return option.group()
     value = option.group(2)
     if value.strip("'\"") == MASK or _PLACEHOLDER.fullmatch(value.strip("'\"")):
         return option.group()
@@ -1343,7 +1385,7 @@ def _masked_field_param(match: re.Match[str]) -> str:
     """A URL's secret parameter whose value is a field: masked whole where the field holds a
     literal (`?token={quote('…')}`, `{os.getenv('T', '…')}`), else left (`{quote(token, safe='')}`)."""
     name, fields = match.group(1), _ONE_FIELD.findall(match.group(2))
-    if not _SECRET_PARAM.search(_param_name(name[1:-1])) or all(map(_names_by_code, fields)):
+    if not _SECRET_PARAM.search(_param_name(name[1:-1])) or all(map(names_by_code, fields)):
         return match.group()
     return name + MASK
 
@@ -1351,7 +1393,22 @@ def _masked_field_param(match: re.Match[str]) -> str:
 _ONE_FIELD = re.compile(r"\{[^{}\n]{1,300}\}")
 
 
-def _names_by_code(field: str) -> bool:
+def field_of_code(text: str) -> bool:
+    """Is ``text`` one f-string field whose code names its value (``names_by_code``:
+    `{cfg.get('db_password', '')}`, `{pw or ''}`, `{token:>{width}}`)?"""
+    return text[:1] == "{" and text[-1:] == "}" and names_by_code(text)
+
+
+def _looks_up(chain: str) -> bool:
+    """Does a call so named look its first argument up, a key (`get`, `os.getenv`,
+    `get_secret`, `get_pw`, `read_token`, `load_key`)?"""
+    return chain.endswith(_LOOKUPS) or _LOOKUP_NAME.match(chain.rsplit(".", 1)[-1]) is not None
+
+
+_LOOKUP_NAME = re.compile(r"(?:get|read|load|fetch|lookup)_")
+
+
+def names_by_code(field: str) -> bool:
     """Is an f-string's field code naming its value, no literal in it but keys, a quoting call's
     options or values that show no secret (`{token!s}`, `{await get_token()}`, `{token or ''}`,
     `{'*' * 10 if secret else 'NOT SET'}`; not `{quote('…')}`, `{os.getenv('T', '…')}`)?"""
@@ -1364,7 +1421,7 @@ def _names_by_code(field: str) -> bool:
         id(node.slice if isinstance(node, ast.Subscript) else node.args[0])
         for node in ast.walk(tree)
         if isinstance(node, ast.Subscript)
-        or (isinstance(node, ast.Call) and node.args and call_chain(node.func).endswith(_LOOKUPS))
+        or (isinstance(node, ast.Call) and node.args and _looks_up(call_chain(node.func)))
     }
     # (and what names no value: a codec, `{token.decode('utf-8')}`; an attribute's name,
     # `{getattr(cfg, 'token', None)}`; an option, `{jwt.encode(p, key, algorithm='HS256')}`)
@@ -1747,7 +1804,7 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     if value.startswith("{") and "}" not in value:
         return lead + pair  # (a field the URL's reading cut short; one holding a literal is masked whole)
     field = _ONE_FIELD.match(value)
-    if field is not None and _names_by_code(field.group()):
+    if field is not None and names_by_code(field.group()):
         return lead + pair  # (`token={os.environ['TOKEN']}`: a field of code, its quotes in it)
     secret = equals and len(value) > len(end) and _SECRET_PARAM.search(_param_name(name))
     if secret:

@@ -623,9 +623,112 @@ def _diff_shown(code: str) -> str:
         # (run 105a/04: redis-cli's environment variable)
         ('x = "REDISCLI_AUTH=Hunter2Secret redis-cli ping"\n', 'x = "REDISCLI_AUTH=*** redis-cli ping"\n'),
         ('env = {"REDISCLI_AUTH": "Hunter2Secret"}\n', 'env = {"REDISCLI_AUTH": "***"}\n'),
+        # (run 106a/09: escaped tabs between a command's words; a value ends at one)
+        ('x = "sshpass\\t-p\\tHunter2Secret ssh h"\n', 'x = "sshpass\\t-p\\t*** ssh h"\n'),
+        ('x = "docker\\tlogin\\t-p\\tHunter2Secret r"\n', 'x = "docker\\tlogin\\t-p\\t*** r"\n'),
+        ('x = "smbclient //h/s\\t-U\\tbob%Hunter2Secret"\n', 'x = "smbclient //h/s\\t-U\\tbob%***"\n'),
+        ('x = "7z x\\t-pHunter2Secret\\ta.7z"\n', 'x = "7z x\\t-p***\\ta.7z"\n'),
+        ('print("usage:\\tmysql\\t-p\\tdb")\n', None),
+        # (run 106a/09: a shell-quoted whole option with its value; not one alone)
+        ("x = \"mysqldump -u root '-pHunter2Secret' db\"\n", "x = \"mysqldump -u root '-p***' db\"\n"),
+        ("x = \"7z x '-pHunter2Secret' b.7z\"\n", "x = \"7z x '-p***' b.7z\"\n"),
+        ("x = \"curl '-uadmin:Hunter2Secret' https://x\"\n", "x = \"curl '-uadmin:***' https://x\"\n"),
+        ("x = \"mysql -u root '-p' db\"\n", None),
     ],
 )
 def test_run_104a_masking(code: str, shown: str | None) -> None:
     """Run 104a: secrets shown (01-03, 08, 09) and code over-masked so a `--diff` no longer
     applies (04-07, 10, 11); None: shown as written."""
+    assert _diff_shown(code) == (code if shown is None else shown)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        # (02: a tool named anywhere in a command list, after `docker exec` or another wrapper)
+        (
+            'x = ["docker", "exec", "c", "redis-cli", "-a", "Hunter2Secret", "ping"]\n',
+            'x = ["docker", "exec", "c", "redis-cli", "-a", "***", "ping"]\n',
+        ),
+        (
+            'x = ["kubectl", "exec", "m-0", "--", "mongosh", "-p", "Hunter2Secret"]\n',
+            'x = ["kubectl", "exec", "m-0", "--", "mongosh", "-p", "***"]\n',
+        ),
+        (
+            'x = ["ionice", "-c3", "sshpass", "-p", "Hunter2Secret"]\n',
+            'x = ["ionice", "-c3", "sshpass", "-p", "***"]\n',
+        ),
+        ('x = ["time", "redis-cli", "-a", "Hunter2Secret"]\n', 'x = ["time", "redis-cli", "-a", "***"]\n'),
+        ('x = ["sshpass", "-p", "redis-cli", "ssh"]\n', 'x = ["sshpass", "-p", "***", "ssh"]\n'),
+        # (06: an option's value that is no string ends it: ssh's port after sshpass's)
+        ('x = ["sshpass", "-p", pw, "ssh", "-p", "2222", "h"]\n', None),
+        ('x = ["sshpass", "-f", os.environ["PW_FILE"], "ssh", "-p", "2222", "h"]\n', None),
+        # (04: ConfigParser's option is a name, its `fallback=` the value; a section named like
+        # a secret, `get("jwt", "secret")`, is read as a key, its second string as a default)
+        (
+            'smtp.login(user, config.get("smtp", "password", fallback="Hunter2Secret"))\n',
+            'smtp.login(user, config.get("smtp", "password", fallback="***"))\n',
+        ),
+        (
+            'pw = config.get("smtp", "password", fallback="Hunter2Secret")\n',
+            'pw = config.get("smtp", "password", fallback="***")\n',
+        ),
+        ('server.login(config.get("smtp", "user"), config.get("smtp", "password"))\n', None),
+        (
+            'jwt.encode(p, self.env.get(JWT_SECRET_KEY, "test-secret"))\n',
+            'jwt.encode(p, self.env.get(JWT_SECRET_KEY, "***"))\n',
+        ),
+        ('ssh.connect(h, 22, cfg.get("ssh", "user"), cfg.get("ssh", "pass"))\n', None),
+        ('smtp.login(user, d.get("password", "hunter2"))\n', 'smtp.login(user, d.get("password", "***"))\n'),
+        (
+            'smtp.login(user, os.environ.get("X", "Hunter2Secret"))\n',
+            'smtp.login(user, os.environ.get("X", "***"))\n',
+        ),
+        # (07: openssl's source word, then its password quoted in the same shell word)
+        (
+            "os.system(\"openssl enc -pass pass:'Hunter2Secret' -in a\")\n",
+            "os.system(\"openssl enc -pass pass:'***' -in a\")\n",
+        ),
+        ("# openssl enc -pass pass:'Hunter2Secret' -in a\n", "# openssl enc -pass pass:'***' -in a\n"),
+        ('x = "openssl -pass pass:" + pw + " -in a"\n', 'x = "openssl -pass ***" + pw + " -in a"\n'),
+        # (01: another tool's `-u` is no curl user; 11: curl's user with no password written)
+        ('x = ["docker", "run", "--rm", "-u", "1000:1000", "builder"]\n', None),
+        ('x = ["rsync", "-avu", "backup:/data", "/data/"]\n', None),
+        ('x = ["redis-cli", "-u", "redis://h:6379", "ping"]\n', None),
+        ('x = ["curl", "-s", "-u", f"api:{key}", url]\n', None),
+        ('x = ["curl", "-s", "-u", "api:" + key, url]\n', None),
+        ('x = ["curl", "-s", "-u", "api:Hunter2Secret", url]\n', 'x = ["curl", "-s", "-u", "***", url]\n'),
+        # (and smbclient's user with no `%`, openssl's other sources: no password written)
+        ('x = ["smbclient", "//h/s", "-U", "bob"]\n', None),
+        ('x = ["openssl", "enc", "-pass", "env:PW"]\n', None),
+        ('x = "openssl enc -passin file:/run/pw -in a"\n', None),
+        # (08: an f-string's field holding a literal inside shell quotes after an option)
+        (
+            "os.system(f\"sshpass -p '{'Hunter2Secret'}' ssh h\")\n",
+            "os.system(f\"sshpass -p '***' ssh h\")\n",
+        ),
+        (
+            "os.system(f\"mysql -uroot -p'{'Hunter2Secret'}' app\")\n",
+            "os.system(f\"mysql -uroot -p'***' app\")\n",
+        ),
+        ("os.system(f\"sshpass -p '{pw}' ssh h\")\n", None),
+        # (09: SQL's parameters; 10: a key's prefix before a field holding a literal)
+        ('q = "SELECT 1 FROM u WHERE password = ?1"\n', None),
+        ('q = "ALTER USER bob PASSWORD :pw"\n', None),
+        ('q = "SELECT 1 FROM t WHERE token = @token"\n', None),
+        ('q = "UPDATE t SET api_key = :apiKey"\n', None),
+        ('q = "WHERE token = @other"\n', 'q = "WHERE token = ***"\n'),
+        ("password = f\"admin:{'Hunter2Secret'}\"\n", 'password = f"***"\n'),
+        ('password = f"session:{session_id}"\n', None),
+        # (03: a field of code naming its value, its literals keys or empty)
+        ("password = f\"{settings.get('db_password', '')}\"\n", None),
+        ("c = f\"mysql -p{get_pw('db')}\"\n", None),
+        ('x = ["sshpass", "-p", f"{pw or \'\'}", "ssh"]\n', None),
+        ("u = f\"https://h/x?token={get_token('reporting')}\"\n", None),
+        ("password = f\"{os.getenv('PW', 'Hunter2Secret')}\"\n", 'password = f"***"\n'),
+    ],
+)
+def test_run_107a_masking(code: str, shown: str | None) -> None:
+    """Run 107a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
+    shown as written."""
     assert _diff_shown(code) == (code if shown is None else shown)
