@@ -1329,9 +1329,13 @@ class _Gatherer:
         # (a template's fields in the URL's head are its parts, as `%`'s are: `"http://{}".format(
         # "localhost")`, `"http://{host}".format(host=…)`; not one in its path or query)
         receiver = func.value if isinstance(func, ast.Attribute) else None
-        heads = _target_fields(literal(receiver) or "", percent=False) if template else {}
+        text = literal(receiver) if template else None
+        heads = _target_fields(text or "", percent=False) if template else {}
+        kept = text is None  # (a template kept in a name: every field read as in its head)
         filled = filled or set()
         for position, value in enumerate(positional):
+            if position == 0 and last == "update" and self._updates_environ(call):
+                value = _pairs_as_dict(value)  # (`os.environ.update([("X", url)])`: each named)
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
             argument = use if template and heads.get(position, True) else argument
             children.append((value, none if id(value) in filled else argument))
@@ -1339,7 +1343,8 @@ class _Gatherer:
             if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
                 self._database_url(kw.value)
             argument = self._argument_use(call, kw.value, last, method, -1, kw.arg, read, use, inner)
-            argument = use if template and heads.get(kw.arg or "") else argument
+            # (a keyword of a template kept in a name, `TEMPLATE.format(host=…)`: of its head too)
+            argument = use if template and heads.get(kw.arg or "", kept) else argument
             children.append((kw.value, none if id(kw.value) in filled else argument))
         children += [(a, inner) for a in call.args if isinstance(a, ast.Starred)]
         return children
@@ -1580,7 +1585,7 @@ class _Gatherer:
     def _dict(self, node: ast.Dict, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         children: List[Tuple[ast.AST, _Use]] = []
         for key, value in zip(node.keys, node.values):
-            name = literal(key)
+            name = self._key_text(key)
             if name is not None and name.lower() == DATABASE_URL:
                 self._database_url(value)
             if key is not None:
@@ -1605,7 +1610,7 @@ class _Gatherer:
             for default in node.values[1:]:
                 self._record_fallback(node, key, default, source, none)
                 self._default_names(default, key, source, none)
-                if (literal(key) or "").lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
+                if (self._key_text(key) or "").lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
                     self._database_url(default)
             return [(v, none) for v in node.values]
         return [(v, use) for v in node.values]
@@ -2011,7 +2016,7 @@ class _Gatherer:
         self, call: ast.Call, key: Optional[ast.expr], default: Optional[ast.expr], source: str, inner: _Use
     ) -> None:
         if source == "env lookup" and self.qualified(call.func) in ENV_LOOKUPS:
-            name = literal(key)
+            name = self._key_text(key)
             if name is not None:
                 self.env_reads.append(EnvReadFact(name, self.source.location(call)))
                 if name.lower() == DATABASE_URL and default is not None:
@@ -2060,15 +2065,15 @@ class _Gatherer:
         if isinstance(default, (ast.Subscript, ast.Call)):
             item = _item_name(default)
             if item is not None and self._module_name(item.split("[", 1)[0], use.frame):
-                self.default_names.setdefault(item, (literal(key) or "", source))
+                self.default_names.setdefault(item, (self._key_text(key) or "", source))
             return
         owner = self._binding_function(use, default.id)  # (a closure's: the function around it)
         if owner is None:
             return  # (a lambda's parameter or a comprehension's target)
         if self._module_name(default.id, use.frame):
-            self.default_names.setdefault(default.id, (literal(key) or "", source))
+            self.default_names.setdefault(default.id, (self._key_text(key) or "", source))
         elif use.function:  # (a local of this function's, if it is one: see ``kept``)
-            self.local_defaults.setdefault((owner, default.id), (literal(key) or "", source))
+            self.local_defaults.setdefault((owner, default.id), (self._key_text(key) or "", source))
 
     def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:
         """Those of ``names`` the file reads anywhere but as a lookup's default, also through
@@ -2191,7 +2196,9 @@ class _Gatherer:
             if text is not None and _may_be_url(text):
                 owner = use.owner if source == "settings field" else ""
                 location = self.source.location(where)
-                fact = FallbackFact(source, literal(key) or "", text, location, owner, attribute=attribute)
+                fact = FallbackFact(
+                    source, self._key_text(key) or "", text, location, owner, attribute=attribute
+                )
                 self.fallbacks.append(fact)
 
     def _settings_field(self, name: str, value: ast.expr, use: _Use) -> None:
@@ -2479,6 +2486,17 @@ def _template_of(value: ast.expr) -> Optional[_Template]:
         named = [(k.arg, k.value) for k in value.keywords if k.arg is not None]
         return _Template(text, False, list(value.args), named) if text is not None else None
     return None
+
+
+def _pairs_as_dict(value: ast.expr) -> ast.expr:
+    """A list or tuple of key-value pairs as the dict it makes (`[("X_URL", url)]`, read as
+    `{"X_URL": url}`: each value named by its key); ``value`` itself for others."""
+    if not isinstance(value, (ast.List, ast.Tuple)) or not value.elts:
+        return value
+    pairs = [e for e in value.elts if isinstance(e, ast.Tuple) and len(e.elts) == 2]
+    if len(pairs) != len(value.elts):
+        return value
+    return ast.Dict(keys=[p.elts[0] for p in pairs], values=[p.elts[1] for p in pairs])
 
 
 def _added(node: ast.BinOp) -> List[ast.expr]:

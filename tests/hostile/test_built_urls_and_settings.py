@@ -588,6 +588,17 @@ def d():
     return httpx.post(endpoint)
 
 
+KEPT = "http://{host}:{port}/orders"
+
+
+def kept_by_keyword(port):  # (run 107b/03: a template kept in a name given its host by keyword)
+    local = "http://{host}:{port}/orders"
+    return (
+        httpx.get(KEPT.format(host="localhost", port=port)),  # CFG001
+        httpx.get(local.format(host="localhost", port=port)),  # CFG001
+    )
+
+
 def env_writes():
     os.environ["BILLING_URL"] = "http://{}:8000".format("localhost")  # CFG001
     os.environ["STOCK_URL"] = "http://%s:8000" % "localhost"  # CFG001
@@ -1010,3 +1021,23 @@ def test_req002_says_how_versions_differ_and_names_the_line_it_compared(tmp_path
     result = run(root, "--diff")
     out = (result.stdout + result.stderr).decode()
     assert "'pkg==2; sys_platform == \"darwin\"' shared" in out and "linux" not in out
+
+
+def test_an_environment_key_kept_in_a_constant_is_read_as_its_text(tmp_path: Path) -> None:
+    """Run 107b/01: `os.environ.update({KEY: url})` and `update([("CORS_ORIGINS", url)])` did not
+    read the allow-list name; 02: a read's key kept in a constant was no name (`os.getenv(KEY,
+    url)`: an allow-list's read flagged, a bare host's default under a target name missed)."""
+    code = (
+        'import os\nORIGINS_KEY = "CORS_ORIGINS"\nORDERS_KEY = "ORDERS_URL"\nHOST_KEY = "REDIS_HOST"\n'
+        'os.environ.update({ORIGINS_KEY: "http://localhost:3001"})\n'  # 5
+        'os.environ.update([("CORS_ORIGINS", "http://localhost:3003")])\n'
+        'os.environ.update([("ORDERS_URL", "http://localhost:8000")])\n'  # 7: CFG001
+        'os.environ.update({ORDERS_KEY: "http://localhost:8001"})\n'  # 8: CFG001
+        'a = os.getenv(ORIGINS_KEY, "http://localhost:3001")\n'
+        'b = os.environ.get(ORIGINS_KEY) or "http://localhost:3002"\n'
+        'r = os.getenv(HOST_KEY, "localhost")\n'  # 11: CFG004
+    )
+    root = project(tmp_path, {"main.py": code})
+    found = check(root).violations
+    assert [(v.code, v.location.line) for v in found] == [("CFG001", 7), ("CFG001", 8), ("CFG004", 11)]
+    assert "'REDIS_HOST'" in found[-1].message
