@@ -345,6 +345,8 @@ def _conflict(a: RequirementFact, b: RequirementFact) -> bool:
     """Can no single version satisfy both lines? Judged where a line pins one exactly."""
     if a.specifier == b.specifier:
         return False  # the same constraint repeated (REQ002 says whether it belongs there)
+    if _ARBITRARY in a.specifier and a.specifier.lower() == b.specifier.lower():
+        return False  # (`===FOOBAR` is `===foobar`: pip compares arbitrary versions so)
     if _ARBITRARY in a.specifier or _ARBITRARY in b.specifier:
         return not _installable_together(a, b)
     for pinned, other in ((a, b), (b, a)):

@@ -202,7 +202,9 @@ class DuplicatedSharedRequirement(
                 if other is None:
                     continue
                 difference = ""
-                if fact.pins and other.pins and not _same_pins(fact.pins, other.pins):
+                if _source(fact) != _source(other):  # (`hh @ https://…/hh-1.0.tar.gz` and `hh==1.0`)
+                    difference = f"; sources differ: '{fact.text}' here, '{other.text}' shared"
+                elif fact.pins and other.pins and not _same_pins(fact.pins, other.pins):
                     difference = (
                         f"; versions differ: {', '.join(fact.pins)} here, {', '.join(other.pins)} shared"
                     )
@@ -360,6 +362,12 @@ def _parsed_spec(text: str) -> object:
     )
 
 
+def _source(fact: RequirementFact) -> object:
+    """Where a line installs from: its URL (`name @ https://…`), None from an index."""
+    spec = _spec(fact)
+    return spec[4] if isinstance(spec, tuple) else None
+
+
 def _versions(fact: RequirementFact) -> object:
     """A line's version clauses as pip reads them (``_parsed_spec``'s)."""
     spec = _spec(fact)
@@ -406,13 +414,13 @@ def _clauses(parsed: List[object]) -> FrozenSet[FrozenSet[object]]:
 def _version_spec(operator: str, version: str) -> Tuple[str, object]:
     """A version clause as pip reads it: `==0.110` is `==0.110.0`, but `~=0.110` (below 1)
     is not `~=0.110.0` (below 0.111): there the release's length counts; nor is `===1.0`
-    `===1.0.0`."""
+    `===1.0.0` (arbitrary equality: the version as written but for its case, as pip compares it)."""
+    if operator == "===":
+        return operator, version.lower()
     try:
         parsed = Version(version)
     except InvalidVersion:  # (`==1.*`)
         return operator, version
-    if operator == "===":
-        return operator, version  # (arbitrary equality: the release as written, `1.0` is not `1.0.0`)
     return operator, (parsed, len(parsed.release)) if operator == "~=" else parsed
 
 
@@ -504,14 +512,14 @@ def _removal_changes(fact: RequirementFact, shared: RequirementFact) -> Optional
     except InvalidRequirement:
         return f"'{fact.text}' cannot be compared with '{shared.text}'"
     where = f"'{fact.text}' here, '{shared.text}' shared"
-    if fact.specifier and mine.specifier != theirs.specifier:  # `==1` is `==1.0`
+    if mine.url != theirs.url:
+        return f"sources differ ({where})"
+    if fact.specifier and _versions(fact) != _versions(shared):  # `==1` is `==1.0`, `===A` `===a`
         return f"versions differ ({where}): removing the line changes what is installed"
     if not _extras(mine) <= _extras(theirs):
         return f"extras differ ({where}): removing the line drops extras"
     if theirs.marker is not None and _marker_key(mine) != _marker_key(theirs):
         return f"markers differ ({where}): the shared line does not install it everywhere this one does"
-    if mine.url != theirs.url:
-        return f"sources differ ({where})"
     return None
 
 

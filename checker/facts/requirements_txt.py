@@ -186,8 +186,9 @@ MAX_REQUIREMENT_WORK = 20_000
 
 def release(version: str) -> str:
     """A pinned version as the release pip installs: ``1``, ``1.0`` and ``1.0.0`` are ``1``;
-    ``1.0-0`` and ``1.post0`` are ``1.post0`` (a version packaging cannot read stays as written)."""
-    return canonicalize_version(version, strip_trailing_zero=True)
+    ``1.0-0`` and ``1.post0`` are ``1.post0`` (a version packaging cannot read stays as written,
+    but for its case: pip compares `===` versions so, `===FOOBAR` is `===foobar`)."""
+    return canonicalize_version(version, strip_trailing_zero=True).lower()
 
 
 def same_version(a: str, b: str) -> bool:

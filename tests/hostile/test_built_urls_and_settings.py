@@ -1041,3 +1041,21 @@ def test_an_environment_key_kept_in_a_constant_is_read_as_its_text(tmp_path: Pat
     found = check(root).violations
     assert [(v.code, v.location.line) for v in found] == [("CFG001", 7), ("CFG001", 8), ("CFG004", 11)]
     assert "'REDIS_HOST'" in found[-1].message
+
+
+def test_req002_names_a_source_that_differs_and_reads_arbitrary_versions_as_pip(tmp_path: Path) -> None:
+    """Run 107b/06: a pin against a shared line's URL said "versions differ: ==1.0 here, ==1.0
+    shared"; 07: `===FOOBAR` and `===foobar` differed (REQ002) and conflicted (REQ006), where pip
+    compares arbitrary versions whatever their case."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "requirements.shared.txt").write_text("hh @ https://example.com/hh-1.0.tar.gz\ncc===foobar\n")
+    service = root / "svc" / "requirements.txt"
+    service.write_text("-r ../requirements.shared.txt\nhh==1.0\ncc===FOOBAR\n")
+    found = [v for v in check(root).violations if v.code.startswith("REQ")]
+    assert [(v.code, v.location.line) for v in found] == [("REQ002", 2), ("REQ002", 3)]
+    assert found[0].message.endswith(
+        "; sources differ: 'hh==1.0' here, 'hh @ https://example.com/hh-1.0.tar.gz' shared"
+    )
+    assert "differ" not in found[1].message
+    out = run(root, "--diff").stdout.decode()
+    assert "-cc===FOOBAR" in out and "-hh==1.0" not in out
