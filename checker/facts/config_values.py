@@ -2092,12 +2092,13 @@ class _Gatherer:
             inner = around if isinstance(scope, (ast.Module, ast.ClassDef)) else (scope, *around)
             body: Sequence[ast.AST] = [scope.body] if isinstance(scope, ast.Lambda) else _body(scope)
             in_comprehension = _comprehension_loads(body) if isinstance(scope, ast.ClassDef) else set()
+            shadowed = _comprehension_targets_read(body)
             for node in own_nodes(body):
                 if isinstance(node, SCOPES) and node is not scope:
                     todo.append((node, inner))
                 elif (item := _read_item(node)) in wanted and item is not None:
-                    if id(node) in self.default_uses:
-                        continue
+                    if id(node) in self.default_uses or id(node) in shadowed:
+                        continue  # (a comprehension's own target: `[get(URL) for URL in urls]`)
                     name = item.split("[", 1)[0]  # (a dict's item too, `URLS["X"]`: its dict's name, scoped)
                     first = own.get(name)  # (a class body reads the module's name before binding its own)
                     early = id(node) in in_comprehension or (first is not None and starts_at(node) < first)
@@ -2332,6 +2333,30 @@ def _leave_block(frames: List[_Block], state: _Held) -> None:
 def _body(scope: ast.AST) -> Sequence[ast.AST]:
     body: Sequence[ast.AST] = getattr(scope, "body", ())  # (a module's, a function's, a class's)
     return body
+
+
+def _comprehension_targets_read(body: Sequence[ast.AST]) -> Set[int]:
+    """The names a scope's comprehensions load that one of them binds as a target (its own
+    name, not the scope's: `[httpx.get(URL) for URL in urls]`), but in its first iterable,
+    read around it. One walk, whatever the nesting."""
+    found: Set[int] = set()
+    todo: List[Tuple[ast.AST, FrozenSet[str]]] = [(node, frozenset()) for node in reversed(body)]
+    while todo:
+        node, bound = todo.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in bound:
+            found.add(id(node))
+        if isinstance(node, SCOPES):
+            todo += [(part, bound) for part in reversed(definition_parts(node))]
+        elif isinstance(node, COMPREHENSIONS):
+            targets = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            inside = bound | targets
+            parts = [child for child in child_nodes(node) if not isinstance(child, ast.comprehension)]
+            parts += [part for g in node.generators for part in (g.target, g.iter, *g.ifs)]
+            first = node.generators[0].iter
+            todo += [(part, bound if part is first else inside) for part in reversed(parts)]
+        else:
+            todo += [(child, bound) for child in reversed(child_nodes(node))]
+    return found
 
 
 def _comprehension_loads(body: Sequence[ast.AST]) -> Set[int]:

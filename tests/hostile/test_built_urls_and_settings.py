@@ -1059,3 +1059,18 @@ def test_req002_names_a_source_that_differs_and_reads_arbitrary_versions_as_pip(
     assert "differ" not in found[1].message
     out = run(root, "--diff").stdout.decode()
     assert "-cc===FOOBAR" in out and "-hh==1.0" not in out
+
+
+def test_a_comprehension_s_target_is_no_read_of_the_module_constant(tmp_path: Path) -> None:
+    """Run 107b/08: `[httpx.get(LOCAL_URL) for LOCAL_URL in urls]` reads the comprehension's own
+    name, not the constant a lookup falls back to (CFG004, not CFG001); its first iterable, and
+    a comprehension binding another name, read the module's."""
+    code = (
+        'import os\nimport httpx\nLOCAL_URL = "http://localhost:8000"\nAPI_URL = os.getenv("API_URL", LOCAL_URL)\n'
+        "def fetch_all(urls):\n"
+        "    return [httpx.get(LOCAL_URL) for LOCAL_URL in urls], {u: [LOCAL_URL for LOCAL_URL in u] for u in urls}\n"
+    )
+    root = project(tmp_path, {"main.py": code})
+    assert findings(root) == [("CFG004", "svc/app/main.py", 3)]
+    (root / "svc" / "app" / "main.py").write_text(code.replace("for LOCAL_URL in urls]", "for u in urls]"))
+    assert findings(root) == [("CFG001", "svc/app/main.py", 3)]
