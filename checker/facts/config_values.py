@@ -1304,9 +1304,9 @@ class _Gatherer:
         children: List[Tuple[ast.AST, _Use]] = []
         func = call.func
         filled: Optional[Set[int]] = None  # (the literal values a template is read with: ``_filled``)
-        if isinstance(func, ast.Attribute) and func.attr == "format" and use.kind in (TARGET, LOCAL):
+        if isinstance(func, ast.Attribute) and func.attr in _FORMATS and use.kind in (TARGET, LOCAL):
             filled = self._filled(func.value, call, use)
-        if isinstance(func, ast.Attribute) and (func.attr == "format" or func.attr in _TIDYING):
+        if isinstance(func, ast.Attribute) and (func.attr in _FORMATS or func.attr in _TIDYING):
             # "http://{}:{}".format(host, port), "http://…/".rstrip("/"): the string is the value
             children.append((func.value, use if filled is None else none))
         elif isinstance(func, ast.Name) and func.id == "str" and len(call.args) == 1 and not call.keywords:
@@ -1325,7 +1325,7 @@ class _Gatherer:
         last = (meant or call_chain(func)).rsplit(".", 1)[-1]
         method = isinstance(func, ast.Attribute) or (meant is not None and "." in meant)  # `requests.get`
         positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-        template = isinstance(func, ast.Attribute) and func.attr == "format" and read is None
+        template = isinstance(func, ast.Attribute) and func.attr in _FORMATS and read is None
         # (a template's fields in the URL's head are its parts, as `%`'s are: `"http://{}".format(
         # "localhost")`, `"http://{host}".format(host=…)`; not one in its path or query)
         receiver = func.value if isinstance(func, ast.Attribute) else None
@@ -1336,12 +1336,18 @@ class _Gatherer:
         for position, value in enumerate(positional):
             if position == 0 and last == "update" and self._updates_environ(call):
                 value = _pairs_as_dict(value)  # (`os.environ.update([("X", url)])`: each named)
+            if template and last == "format_map" and isinstance(value, ast.Dict):
+                children += _mapping_parts(value, heads, filled, use, none)  # (`.format_map({"h": …})`)
+                continue
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
             argument = use if template and heads.get(position, True) else argument
             children.append((value, none if id(value) in filled else argument))
         for kw in call.keywords:
             if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
                 self._database_url(kw.value)
+            if template and kw.arg is None and isinstance(kw.value, ast.Dict):
+                children += _mapping_parts(kw.value, heads, filled, use, none)  # (`.format(**{"h": …})`)
+                continue
             argument = self._argument_use(call, kw.value, last, method, -1, kw.arg, read, use, inner)
             # (a keyword of a template kept in a name, `TEMPLATE.format(host=…)`: of its head too)
             argument = use if template and heads.get(kw.arg or "", kept) else argument
@@ -2432,7 +2438,7 @@ def _first_string(value: ast.expr) -> ast.expr:
         elif (
             isinstance(value, ast.Call)
             and isinstance(value.func, ast.Attribute)
-            and value.func.attr == "format"
+            and value.func.attr in _FORMATS
         ):
             value = value.func.value  # (`"…".format(…)`: its text)
         else:
@@ -2501,15 +2507,51 @@ def _template_of(value: ast.expr) -> Optional[_Template]:
         text, given = literal(value.left), value.right
         if text is None:
             return None
-        if isinstance(given, ast.Dict):  # (`"http://%(host)s" % {"host": host}`)
-            return _Template(
-                text, True, [], [(literal(k) or "", v) for k, v in zip(given.keys, given.values)]
-            )
+        named = _named_values(given)  # (`"http://%(host)s" % {"host": host}`, `% dict(host=host)`)
+        if named is not None:
+            return _Template(text, True, [], named)
         return _Template(text, True, given.elts if isinstance(given, ast.Tuple) else [given], [])
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format":
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _FORMATS:
         text = literal(value.func.value)
+        if value.func.attr == "format_map":  # (`"http://{host}".format_map({"host": host})`)
+            return (
+                _Template(text, False, [], _named_values(value.args[0]) or [])
+                if text and value.args
+                else None
+            )
         named = [(k.arg, k.value) for k in value.keywords if k.arg is not None]
+        named += [pair for k in value.keywords if k.arg is None for pair in _named_values(k.value) or []]
         return _Template(text, False, list(value.args), named) if text is not None else None
+    return None
+
+
+_FORMATS = frozenset({"format", "format_map"})
+
+
+def _mapping_parts(
+    mapping: ast.Dict, heads: Mapping[Union[int, str], bool], filled: Set[int], use: _Use, none: _Use
+) -> List[Tuple[ast.AST, _Use]]:
+    """A template's mapping of values by name and its keys: a value used as the URL is where
+    its field is in the URL's head (``heads``), unless the template was read filled with it."""
+    parts: List[Tuple[ast.AST, _Use]] = [(key, none) for key in mapping.keys if key is not None]
+    for key, value in zip(mapping.keys, mapping.values):
+        in_head = key is not None and heads.get(literal(key) or "", False) and id(value) not in filled
+        parts.append((value, use if in_head else none))
+    return parts
+
+
+def _named_values(value: ast.expr) -> Optional[List[Tuple[str, ast.expr]]]:
+    """The values a dict gives by name (`{"host": host}`, `dict(host=host)`, also unpacked in
+    `.format(**{…})`); None for other values."""
+    if isinstance(value, ast.Dict):
+        return [(literal(k) or "", v) for k, v in zip(value.keys, value.values) if k is not None]
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id == "dict"
+        and not value.args
+    ):
+        return [(k.arg, k.value) for k in value.keywords if k.arg is not None]
     return None
 
 

@@ -591,6 +591,18 @@ def d():
 KEPT = "http://{host}:{port}/orders"
 
 
+def mapped(port):  # (run 107b/05: values by name in `dict()`, `format_map`, `**{…}`)
+    host = "localhost"  # CFG001
+    return (
+        httpx.get("http://%(h)s:%(p)d/orders" % dict(h="localhost", p=port)),  # CFG001
+        httpx.get("http://{h}:{p}/orders".format_map({"h": "localhost", "p": port})),  # CFG001
+        httpx.get("http://{h}:{p}/orders".format(**{"h": "localhost", "p": port})),  # CFG001
+        httpx.get("http://{h}:{p}/orders".format_map({"h": host, "p": port})),
+        httpx.get("https://dns.example/resolve?name={n}".format_map({"n": "localhost"})),
+        httpx.get("http://{h}:{p}/health".format_map({"h": "localhost", "p": port})),
+    )
+
+
 def kept_by_keyword(port):  # (run 107b/03: a template kept in a name given its host by keyword)
     local = "http://{host}:{port}/orders"
     return (
