@@ -28,7 +28,6 @@ from archcheck.facts.urls import (
     SECRET_LOOKUPS,
     SECRET_WRAPPERS,
     ends_as_secret_name,
-    field_of_code,
     has_word,
     is_endpoint,
     is_known_token,
@@ -36,6 +35,7 @@ from archcheck.facts.urls import (
     mask_credentials,
     masked_lines,
     names_a_value,
+    names_by_code,
     no_secret_word,
     only_placeholders,
     without_name_suffix,
@@ -969,7 +969,7 @@ def _shows_nothing(inner: str) -> bool:
     (``":"``, ``" - "``: a few marks, no letter or digit)."""
     if not inner.strip() or inner == MASK:
         return True
-    if field_of_code(inner):
+    if names_by_code(inner):
         return True  # (a field of code naming its value: `{cfg.get('db_password', '')}`, `{pw or ''}`)
     if is_placeholder(inner) or only_placeholders(inner):  # (not a field holding a literal: `{'…'}`)
         return not inner.startswith("{") or names_a_value(inner)

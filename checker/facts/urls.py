@@ -1077,7 +1077,7 @@ def _masked_unless_placeholder(match: re.Match[str]) -> str:
     value = match.group()[len(match.group(1)) :]
     # (not a field holding a literal: `-p{'…'}`, `{shlex.quote('…')}`)
     named = is_placeholder(value) and (not value.startswith("{") or names_a_value(value))
-    named = named or field_of_code(value)  # (`-p{get_pw('db')}`: code naming it, a key's literal)
+    named = named or names_by_code(value)  # (`-p{get_pw('db')}`: code naming it, a key's literal)
     return match.group() if named else match.group(1) + MASK
 
 
@@ -1222,7 +1222,7 @@ def _masked_strings(
         body = text[inner[0] : inner[1]]  # (a triple-quoted one keeps its line breaks)
         wordless = not has_word(body) and text.startswith(".", end)
         kept = kept or (closed and (wordless or only_placeholders(body) or no_secret_word(body, name)))
-        kept = kept or (closed and field_of_code(body))  # (`f"{cfg.get('db_password', '')}"`)
+        kept = kept or (closed and names_by_code(body))  # (`f"{cfg.get('db_password', '')}"`)
         if not kept and not text.startswith(MASK, inner[0]):
             shown = masked_lines(body) or MASK
             found.append((start, end, f"{quote}{shown}{quote if closed else ''}"))
@@ -1393,19 +1393,13 @@ def _masked_field_param(match: re.Match[str]) -> str:
 _ONE_FIELD = re.compile(r"\{[^{}\n]{1,300}\}")
 
 
-def field_of_code(text: str) -> bool:
-    """Is ``text`` one f-string field whose code names its value (``names_by_code``:
-    `{cfg.get('db_password', '')}`, `{pw or ''}`, `{token:>{width}}`)?"""
-    return text[:1] == "{" and text[-1:] == "}" and names_by_code(text)
-
-
 def _looks_up(chain: str) -> bool:
     """Does a call so named look its first argument up, a key (`get`, `os.getenv`,
     `get_secret`, `get_pw`, `read_token`, `load_key`)?"""
     return chain.endswith(_LOOKUPS) or _LOOKUP_NAME.match(chain.rsplit(".", 1)[-1]) is not None
 
 
-_LOOKUP_NAME = re.compile(r"(?:get|read|load|fetch|lookup)_")
+_LOOKUP_NAME = re.compile(r"(?:get|read|load|fetch|lookup)(?:_|\Z)")
 
 
 def names_by_code(field: str) -> bool:
@@ -1524,7 +1518,8 @@ def _code_between(text: str, begin: int) -> bool:
             # a key looked up: `cfg["db"]["password"]` (a subscript's, not a list's `["…"][0]`),
             # `os.environ.get("db_password")`, `get_secret("db-password")`, `getattr(cfg, "pw")`
             subscript = before == "[" and (name == "]" or name == ")" or name.isidentifier())
-            looked_up = before == "(" and (name in _LOOKUPS or _VARIABLE_NAME.fullmatch(inner) is not None)
+            # (`vault.read("secret/db")`, `get_pw("db")`: a call that looks its argument up)
+            looked_up = before == "(" and (_looks_up(name) or _VARIABLE_NAME.fullmatch(inner) is not None)
             attribute = before == "," and opener == "(" and callee == "getattr" and name.isidentifier()
             if inner not in (MASK, "") and not (
                 (subscript or looked_up or attribute) and _KEY.fullmatch(inner)
@@ -1539,7 +1534,7 @@ def _code_between(text: str, begin: int) -> bool:
 _JOINING_CODE = re.compile(r"""(["'])(\s*[+%].{0,400}?\+\s*)[rRbBuUfF]{0,2}["'](?=@)""", re.DOTALL)
 # a variable's name, `DB_PW` (with a `_`: `HUNTER2` may be a value)
 _VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_KEY = re.compile(r"[A-Za-z][\w.-]{0,63}")  # a key looked up, `secrets["db_password"]`
+_KEY = re.compile(r"[A-Za-z][\w./-]{0,63}")  # a key looked up, `secrets["db_password"]`, a path
 
 
 _QUOTED_IN = re.compile(r"""['"]""")

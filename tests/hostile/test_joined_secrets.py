@@ -720,6 +720,13 @@ def test_run_104a_masking(code: str, shown: str | None) -> None:
         ('q = "WHERE token = @other"\n', 'q = "WHERE token = ***"\n'),
         ("password = f\"admin:{'Hunter2Secret'}\"\n", 'password = f"***"\n'),
         ('password = f"session:{session_id}"\n', None),
+        # (05: code looking a key up between a URL's pieces, a path too; not a call's literal)
+        ('u = "postgresql://admin:" + vault.read("secret/db") + "@db/app"\n', None),
+        ('u = "postgresql://admin:" + get_pw("db") + "@db/app"\n', None),
+        (
+            'u = "postgresql://admin:" + quote("Hunter2Secret") + "@db/app"\n',
+            'u = "postgresql://admin:***@db/app"\n',
+        ),
         # (03: a field of code naming its value, its literals keys or empty)
         ("password = f\"{settings.get('db_password', '')}\"\n", None),
         ("c = f\"mysql -p{get_pw('db')}\"\n", None),
