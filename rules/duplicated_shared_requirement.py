@@ -363,9 +363,12 @@ def _parsed_spec(text: str) -> object:
 
 
 def _source(fact: RequirementFact) -> object:
-    """Where a line installs from: its URL (`name @ https://…`), None from an index."""
+    """Where a line installs from: its URL (`name @ https://…`, pip's `git+https://…#egg=name`),
+    None from an index."""
     spec = _spec(fact)
-    return spec[4] if isinstance(spec, tuple) else None
+    if isinstance(spec, tuple):
+        return spec[4]
+    return fact.text.split("#", 1)[0].strip() if "://" in fact.text else None
 
 
 def _versions(fact: RequirementFact) -> object:
@@ -507,13 +510,13 @@ def _line(fact: RequirementFact) -> int:
 
 def _removal_changes(fact: RequirementFact, shared: RequirementFact) -> Optional[str]:
     """Why removing ``fact`` would change what is installed next to ``shared``; None if it would not."""
+    where = f"'{fact.text}' here, '{shared.text}' shared"
+    if _source(fact) != _source(shared):  # (`name @ URL`, pip's `git+…#egg=name`)
+        return f"sources differ ({where})"
     try:
         mine, theirs = Requirement(fact.text), Requirement(shared.text)
     except InvalidRequirement:
         return f"'{fact.text}' cannot be compared with '{shared.text}'"
-    where = f"'{fact.text}' here, '{shared.text}' shared"
-    if mine.url != theirs.url:
-        return f"sources differ ({where})"
     if fact.specifier and _versions(fact) != _versions(shared):  # `==1` is `==1.0`, `===A` `===a`
         return f"versions differ ({where}): removing the line changes what is installed"
     if not _extras(mine) <= _extras(theirs):

@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from string import Formatter
 from typing import (
+    Callable,
     Dict,
     FrozenSet,
     Iterable,
@@ -1216,7 +1217,7 @@ class _Gatherer:
             return [*children, (node.value, none)]
         names = [n for n in map(_target_name, targets) if n]
         if any(n.lower() == DATABASE_URL for n in names) or any(
-            self._environ_key(t) == DATABASE_URL for t in targets
+            self._environ_key(t, none.frame) == DATABASE_URL for t in targets
         ):
             self._database_url(node.value)
         if none.scope in ("class", "settings") and names:
@@ -1234,7 +1235,7 @@ class _Gatherer:
                     self.module_strings.setdefault(name, {})[where] = text
         elif none.frame == 0 and isinstance(node.value, ast.Dict):  # (its items, as `DEFAULTS["X"]`)
             for item_key, value in zip(node.value.keys, node.value.values):
-                item = literal(item_key) if item_key is not None else None  # (None: a `**spread`)
+                item = self._key_text(item_key) if item_key is not None else None  # (None: a `**spread`)
                 text = _built_text(value)
                 if item is None or text is None:
                     continue
@@ -1250,7 +1251,7 @@ class _Gatherer:
         use = none._replace(named=named, label=names[0] if names else "")
         local = next((t.id for t in targets if isinstance(t, ast.Name)), None)
         # (an environment variable's name says it too: `os.environ["CORS_ORIGINS"] = url`)
-        keys = [key for t in targets if (key := self._environ_key(t))]
+        keys = [key for t in targets if (key := self._environ_key(t, none.frame))]
         if any(is_allow_list_name(n) or is_describing_name(n) for n in [*names, *keys]):
             pass
         elif any(FALLBACK_NAME.search(n) for n in names):
@@ -1337,7 +1338,7 @@ class _Gatherer:
             if position == 0 and last == "update" and self._updates_environ(call):
                 value = _pairs_as_dict(value)  # (`os.environ.update([("X", url)])`: each named)
             if template and last == "format_map" and isinstance(value, ast.Dict):
-                children += _mapping_parts(value, heads, filled, use, none)  # (`.format_map({"h": …})`)
+                children += _mapping_parts(value, heads, filled, kept, use, none)  # (`.format_map({"h": …})`)
                 continue
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
             argument = use if template and heads.get(position, True) else argument
@@ -1346,7 +1347,9 @@ class _Gatherer:
             if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
                 self._database_url(kw.value)
             if template and kw.arg is None and isinstance(kw.value, ast.Dict):
-                children += _mapping_parts(kw.value, heads, filled, use, none)  # (`.format(**{"h": …})`)
+                children += _mapping_parts(
+                    kw.value, heads, filled, kept, use, none
+                )  # (`.format(**{"h": …})`)
                 continue
             argument = self._argument_use(call, kw.value, last, method, -1, kw.arg, read, use, inner)
             # (a keyword of a template kept in a name, `TEMPLATE.format(host=…)`: of its head too)
@@ -1400,7 +1403,7 @@ class _Gatherer:
             # (a request's proxy is where it connects: `requests.get(url, proxies={"https": …})`)
             kind, named = TARGET, True
         elif position == 1 and self._writes_environment(call, last):
-            keyword = self._key_text(call.args[0])
+            keyword = self._key_text(call.args[0], inner.frame)
             if keyword is not None and (is_allow_list_name(keyword) or is_describing_name(keyword)):
                 return inner  # `os.putenv("CORS_ORIGINS", …)`: an allow-list, no target
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
@@ -1426,7 +1429,7 @@ class _Gatherer:
     def _pass_head_names(self, value: ast.expr, use: _Use) -> None:
         """The locals a target's head is built from past its start (``_head_names``: `host` of
         `f"http://{host}:8000/x"`) are passed as targets; of a health probe's, as probes."""
-        names, probe = _head_names(value)
+        names, probe = _head_names(value, self._module_texts())
         for name in names:
             owner = self._binding_function(use, name.id) if id(name) not in self.read_alias else None
             if owner is not None and probe:
@@ -1436,7 +1439,7 @@ class _Gatherer:
 
     def _head_sources(self, value: ast.expr, use: _Use, local: str) -> None:
         """``_head_names`` of a local's value, kept to pass where the local is passed."""
-        names, probe = _head_names(value)
+        names, probe = _head_names(value, self._module_texts())
         for name in names:
             owner = self._binding_function(use, name.id) if id(name) not in self.read_alias else None
             if owner is not None:
@@ -1591,7 +1594,7 @@ class _Gatherer:
     def _dict(self, node: ast.Dict, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         children: List[Tuple[ast.AST, _Use]] = []
         for key, value in zip(node.keys, node.values):
-            name = self._key_text(key)
+            name = self._key_text(key, none.frame)
             if name is not None and name.lower() == DATABASE_URL:
                 self._database_url(value)
             if key is not None:
@@ -1616,7 +1619,9 @@ class _Gatherer:
             for default in node.values[1:]:
                 self._record_fallback(node, key, default, source, none)
                 self._default_names(default, key, source, none)
-                if (self._key_text(key) or "").lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
+                if (
+                    self._key_text(key, none.frame) or ""
+                ).lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
                     self._database_url(default)
             return [(v, none) for v in node.values]
         return [(v, use) for v in node.values]
@@ -1938,14 +1943,21 @@ class _Gatherer:
             self.tested = (tested, other)
         return name in self.tested[0] and name not in self.tested[1]
 
-    def _key_text(self, key: Optional[ast.expr]) -> Optional[str]:
+    def _module_texts(self) -> Dict[str, str]:
+        """``_module_texts`` of the file, read once."""
+        if self.module_texts is None:
+            self.module_texts = _module_texts(self.source.ast_tree)
+        return self.module_texts
+
+    def _key_text(self, key: Optional[ast.expr], frame: int = 0) -> Optional[str]:
         """A key's text: a literal's, or the string a module constant of that name holds
-        (``KEY = "X_URL"`` in the module's body, bound there once)."""
+        (``KEY = "X_URL"`` in the module's body, bound there once), where code in ``frame``
+        reads the module's name (not a local, a parameter or a loop's target of that name)."""
         text = literal(key) if key is not None else None
         if text is None and isinstance(key, ast.Name):
-            if self.module_texts is None:
-                self.module_texts = _module_texts(self.source.ast_tree)
-            text = self.module_texts.get(key.id)
+            text = self._module_texts().get(key.id)
+            if text is not None and frame and not self._module_name(key.id, frame):
+                return None
         return text
 
     def _environment_test(self, test: ast.expr) -> Optional[Tuple[Optional[ast.expr], bool]]:
@@ -2022,7 +2034,7 @@ class _Gatherer:
         self, call: ast.Call, key: Optional[ast.expr], default: Optional[ast.expr], source: str, inner: _Use
     ) -> None:
         if source == "env lookup" and self.qualified(call.func) in ENV_LOOKUPS:
-            name = self._key_text(key)
+            name = self._key_text(key, inner.frame)
             if name is not None:
                 self.env_reads.append(EnvReadFact(name, self.source.location(call)))
                 if name.lower() == DATABASE_URL and default is not None:
@@ -2049,7 +2061,7 @@ class _Gatherer:
             if isinstance(value, ast.IfExp):
                 todo += [value.orelse, value.body]
                 continue
-            if isinstance(value, (ast.Subscript, ast.Call)) and _item_name(value) is not None:
+            if isinstance(value, (ast.Subscript, ast.Call)) and _item_name(value, self._key_text) is not None:
                 self._default_name(value, key, source, use)  # `DEFAULTS["X"]`, `DEFAULTS.get("X")`
                 continue
             # (`LOCAL`, also tidied or built on: `LOCAL.rstrip("/")`, `str(LOCAL)`, `LOCAL + "/api"`)
@@ -2069,17 +2081,19 @@ class _Gatherer:
         string the module's dict of that name holds under that key."""
         self.default_uses.add(id(default))
         if isinstance(default, (ast.Subscript, ast.Call)):
-            item = _item_name(default)
+            item = _item_name(default, self._key_text)
             if item is not None and self._module_name(item.split("[", 1)[0], use.frame):
-                self.default_names.setdefault(item, (self._key_text(key) or "", source))
+                self.default_names.setdefault(item, (self._key_text(key, use.frame) or "", source))
             return
         owner = self._binding_function(use, default.id)  # (a closure's: the function around it)
         if owner is None:
             return  # (a lambda's parameter or a comprehension's target)
         if self._module_name(default.id, use.frame):
-            self.default_names.setdefault(default.id, (self._key_text(key) or "", source))
+            self.default_names.setdefault(default.id, (self._key_text(key, use.frame) or "", source))
         elif use.function:  # (a local of this function's, if it is one: see ``kept``)
-            self.local_defaults.setdefault((owner, default.id), (self._key_text(key) or "", source))
+            self.local_defaults.setdefault(
+                (owner, default.id), (self._key_text(key, use.frame) or "", source)
+            )
 
     def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:
         """Those of ``names`` the file reads anywhere but as a lookup's default, also through
@@ -2089,6 +2103,7 @@ class _Gatherer:
         from a comprehension (which does not see the class's names)."""
         wanted = set(names)
         found: Set[str] = set()
+        shadowed = _comprehension_targets_read([tree])
         # each scope with the functions and lambdas around it, innermost first (a class body
         # around a function is not its scope)
         todo: List[Tuple[ast.AST, Tuple[ast.AST, ...]]] = [(tree, ())]
@@ -2098,11 +2113,10 @@ class _Gatherer:
             inner = around if isinstance(scope, (ast.Module, ast.ClassDef)) else (scope, *around)
             body: Sequence[ast.AST] = [scope.body] if isinstance(scope, ast.Lambda) else _body(scope)
             in_comprehension = _comprehension_loads(body) if isinstance(scope, ast.ClassDef) else set()
-            shadowed = _comprehension_targets_read(body)
             for node in own_nodes(body):
                 if isinstance(node, SCOPES) and node is not scope:
                     todo.append((node, inner))
-                elif (item := _read_item(node)) in wanted and item is not None:
+                elif (item := _read_item(node, self._key_text)) in wanted and item is not None:
                     if id(node) in self.default_uses or id(node) in shadowed:
                         continue  # (a comprehension's own target: `[get(URL) for URL in urls]`)
                     name = item.split("[", 1)[0]  # (a dict's item too, `URLS["X"]`: its dict's name, scoped)
@@ -2204,7 +2218,7 @@ class _Gatherer:
                 owner = use.owner if source == "settings field" else ""
                 location = self.source.location(where)
                 fact = FallbackFact(
-                    source, self._key_text(key) or "", text, location, owner, attribute=attribute
+                    source, self._key_text(key, use.frame) or "", text, location, owner, attribute=attribute
                 )
                 self.fallbacks.append(fact)
 
@@ -2223,11 +2237,11 @@ class _Gatherer:
         for string in _field_strings(value):
             self._record_fallback(string, key, string, "settings field", use)
 
-    def _environ_key(self, node: ast.AST) -> Optional[str]:
+    def _environ_key(self, node: ast.AST, frame: int = 0) -> Optional[str]:
         """``"database_url"`` for ``os.environ["DATABASE_URL"]`` (lower-cased; a key kept in a
-        module constant too, ``os.environ[KEY]``), else None."""
+        module constant too, ``os.environ[KEY]``, read as code in ``frame`` reads it), else None."""
         if isinstance(node, ast.Subscript) and self.qualified(node.value) == ENVIRON:
-            return (self._key_text(node.slice) or "").lower()
+            return (self._key_text(node.slice, frame) or "").lower()
         return None
 
     def _environ_read(self, node: ast.Subscript) -> None:
@@ -2342,17 +2356,27 @@ def _body(scope: ast.AST) -> Sequence[ast.AST]:
 
 
 def _comprehension_targets_read(body: Sequence[ast.AST]) -> Set[int]:
-    """The names a scope's comprehensions load that one of them binds as a target (its own
-    name, not the scope's: `[httpx.get(URL) for URL in urls]`), but in its first iterable,
-    read around it. One walk, whatever the nesting."""
+    """The names a file's comprehensions load that one of them binds as a target (its own
+    name, not the scope's: `[httpx.get(URL) for URL in urls]`, also in a lambda's body in it),
+    but in its first iterable, read around it. One walk, whatever the nesting."""
     found: Set[int] = set()
     todo: List[Tuple[ast.AST, FrozenSet[str]]] = [(node, frozenset()) for node in reversed(body)]
     while todo:
         node, bound = todo.pop()
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in bound:
             found.add(id(node))
-        if isinstance(node, SCOPES):
+        if isinstance(node, SCOPES):  # (a lambda's body sees the comprehension around it)
+            params = (
+                {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+                if isinstance(node, ast.Lambda)
+                else set()
+            )
+            inner = bound - params if isinstance(node, ast.Lambda) else frozenset()
             todo += [(part, bound) for part in reversed(definition_parts(node))]
+            todo += [
+                (part, inner)
+                for part in reversed(_body(node) if not isinstance(node, ast.Lambda) else [node.body])
+            ]
         elif isinstance(node, COMPREHENSIONS):
             targets = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
             inside = bound | targets
@@ -2417,13 +2441,20 @@ def _built_text(value: ast.expr) -> Optional[str]:
     return _piece_text(value)
 
 
-def _piece_text(value: ast.expr) -> Optional[str]:
-    """The text of a literal, tidied or not, or of a template filled with its literals (one
-    piece of a `+`); None for other values."""
+def _piece_text(value: ast.expr, depth: int = 0) -> Optional[str]:
+    """The text of a literal, tidied or not, of a template filled with its literals, or of a
+    `+` in brackets (one piece of a `+`, `"http://" + ("localhost" + ":8000")`); None for other
+    values."""
     value = _unwrapped(value, {})
     text = static_text(value)
+    if text is None and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and depth < _DEPTH:
+        pieces = (_piece_text(o, depth + 1) for o in _added(value)[:_CHAIN])
+        return "".join(PLACEHOLDER if t is None else t for t in pieces)
     template = _template_of(value) if text is None else None
     return _filled_text(template) if template is not None else text
+
+
+_DEPTH = 20  # brackets of `+` read in a piece
 
 
 def _first_string(value: ast.expr) -> ast.expr:
@@ -2501,10 +2532,11 @@ class _Template(NamedTuple):
     named: List[Tuple[str, ast.expr]]  # by name: `.format(host=…)`, `% {"host": …}`
 
 
-def _template_of(value: ast.expr) -> Optional[_Template]:
-    """``value`` as a template and its values, or None for other values."""
+def _template_of(value: ast.expr, texts: Mapping[str, str] = {}) -> Optional[_Template]:
+    """``value`` as a template and its values (its text a literal's, or a module constant's of
+    ``texts``: `ORDERS.format(host=host)`), or None for other values."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
-        text, given = literal(value.left), value.right
+        text, given = _text_of(value.left, texts), value.right
         if text is None:
             return None
         named = _named_values(given)  # (`"http://%(host)s" % {"host": host}`, `% dict(host=host)`)
@@ -2512,7 +2544,7 @@ def _template_of(value: ast.expr) -> Optional[_Template]:
             return _Template(text, True, [], named)
         return _Template(text, True, given.elts if isinstance(given, ast.Tuple) else [given], [])
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _FORMATS:
-        text = literal(value.func.value)
+        text = _text_of(value.func.value, texts)
         if value.func.attr == "format_map":  # (`"http://{host}".format_map({"host": host})`)
             return (
                 _Template(text, False, [], _named_values(value.args[0]) or [])
@@ -2528,14 +2560,26 @@ def _template_of(value: ast.expr) -> Optional[_Template]:
 _FORMATS = frozenset({"format", "format_map"})
 
 
+def _text_of(value: ast.expr, texts: Mapping[str, str]) -> Optional[str]:
+    """A literal's text, or that of the module constant a name is in ``texts``."""
+    text = literal(value)
+    return texts.get(value.id) if text is None and isinstance(value, ast.Name) else text
+
+
 def _mapping_parts(
-    mapping: ast.Dict, heads: Mapping[Union[int, str], bool], filled: Set[int], use: _Use, none: _Use
+    mapping: ast.Dict,
+    heads: Mapping[Union[int, str], bool],
+    filled: Set[int],
+    kept: bool,
+    use: _Use,
+    none: _Use,
 ) -> List[Tuple[ast.AST, _Use]]:
     """A template's mapping of values by name and its keys: a value used as the URL is where
-    its field is in the URL's head (``heads``), unless the template was read filled with it."""
+    its field is in the URL's head (``heads``; every field of a template kept in a name,
+    ``kept``), unless the template was read filled with it."""
     parts: List[Tuple[ast.AST, _Use]] = [(key, none) for key in mapping.keys if key is not None]
     for key, value in zip(mapping.keys, mapping.values):
-        in_head = key is not None and heads.get(literal(key) or "", False) and id(value) not in filled
+        in_head = key is not None and heads.get(literal(key) or "", kept) and id(value) not in filled
         parts.append((value, use if in_head else none))
     return parts
 
@@ -2585,9 +2629,9 @@ def _joined_url(operands: Sequence[ast.expr]) -> Optional[str]:
     chains (`base + "/x"`, `"http://h:80" + path`: each part read)."""
     if len(operands) > _CHAIN or not all(isinstance(o, _JOINABLE) for o in operands):
         return None
-    first = static_text(operands[0])
-    if first is None and (static_text(operands[1]) or "").startswith("://"):
-        return _joined_text(operands)
+    first, second = _piece_text(operands[0]), _piece_text(operands[1])  # (a template's too)
+    if not (first or "").strip(PLACEHOLDER) and (second or "").startswith("://"):
+        return _joined_text(operands)  # (`scheme + "://…"`, `f"{scheme}" + "://…"`)
     if first is None or "://" not in first or any(mark in first.split("://", 1)[1] for mark in "/?#"):
         return None
     return _joined_text(operands)
@@ -2610,7 +2654,7 @@ def _joined_parts(operands: Sequence[ast.expr], use: _Use, none: _Use) -> List[T
     query = value = False  # (inside a query; in a value after a `key=` in it, to its `&` or `#`)
     for operand in operands:
         children.append((operand, none if value else use))
-        text = static_text(operand)
+        text = _piece_text(operand)  # (a template's too: `"%s/login?next=" % AUTH_URL + "http://…"`)
         if text is not None:  # (a value that is no string goes on with what came before it)
             query = query or "?" in text
             value = query and (text.endswith("=") or (value and not any(mark in text for mark in "&#")))
@@ -2659,9 +2703,20 @@ def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:
     """For each field of a template (`"http://{}:{}/x"`, `"http://%s/%s"`), by its position or
     name, whether it is in the URL's head (its scheme, userinfo, host or port: before a path,
     a query or a fragment); nothing for a template Python would not read."""
-    chunks: List[Tuple[str, Union[int, str, None]]] = []  # (the text before a field, the field)
+    chunks, tail = _template_chunks(text, percent)
+    found: Dict[Union[int, str], bool] = {}
+    for (_, key), in_head in zip(chunks, _in_head([before for before, _ in chunks], tail)):
+        found.setdefault(key, in_head)
+    return found
+
+
+def _template_chunks(text: str, percent: bool) -> Tuple[List[Tuple[str, Union[int, str]]], str]:
+    """A template's fields, each with the text before it since the last, by position or name
+    (`{0}` by index), and the text after the last; none for a template Python would not read."""
+    chunks: List[Tuple[str, Union[int, str]]] = []
+    position = 0
     if percent:
-        done = position = 0
+        done = 0
         for field in _PERCENT_FIELD.finditer(text):
             if field.group() == "%%":
                 continue
@@ -2669,28 +2724,39 @@ def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:
             chunks.append((text[done : field.start()], name if name is not None else position))
             position += name is None
             done = field.end()
-        tail = text[done:]
-    else:
-        try:
-            parsed = list(Formatter().parse(text))
-        except ValueError:
-            return {}
-        position = 0
-        tail = ""
-        for before, name, _, _ in parsed:
-            if name is None:
-                tail = before
-                continue
-            first = re.split(r"[.\[]", name, maxsplit=1)[0]
-            # (an index as Python reads one: ASCII digits, not `²`, and not thousands of them)
-            index = first.isascii() and first.isdigit() and len(first) < _INDEX_DIGITS
-            chunks.append((before, int(first) if index else first or position))
-            position += first == ""
-    found: Dict[Union[int, str], bool] = {}
-    for (_, key), in_head in zip(chunks, _in_head([before for before, _ in chunks], tail)):
-        if key is not None:
-            found.setdefault(key, in_head)
-    return found
+        return chunks, text[done:]
+    try:
+        parsed = list(Formatter().parse(text))
+    except ValueError:
+        return [], text
+    tail = ""
+    for before, name, _, _ in parsed:
+        if name is None:
+            tail = before
+            continue
+        first = re.split(r"[.\[]", name, maxsplit=1)[0]
+        # (an index as Python reads one: ASCII digits, not `²`, and not thousands of them)
+        index = first.isascii() and first.isdigit() and len(first) < _INDEX_DIGITS
+        chunks.append((before, int(first) if index else first or position))
+        position += first == ""
+    return chunks, tail
+
+
+def _template_parts(template: _Template) -> List[ast.expr]:
+    """A template as an f-string's parts: its text between fields, and each field's value
+    (`"http://%s:8000" % host`: `"http://"`, `{host}`, `":8000"`; a value not given, a
+    placeholder)."""
+    chunks, tail = _template_chunks(template.text, template.percent)
+    named = dict(template.named)
+    parts: List[ast.expr] = []
+    for before, key in chunks:
+        if isinstance(key, int):
+            given = template.given[key] if key < len(template.given) else None
+        else:
+            given = named.get(key)
+        value = given if given is not None else ast.Constant(None)
+        parts += [ast.Constant(before), ast.FormattedValue(value=value, conversion=-1, format_spec=None)]
+    return [*parts, ast.Constant(tail)]
 
 
 def _in_head(befores: Sequence[str], tail: str) -> List[bool]:
@@ -2721,44 +2787,44 @@ _HEAD_MARK = re.compile(r"[@/?#]")  # an "@" ends a URL's userinfo, the others i
 _USERINFO_END = re.compile(r"[^@/?#]*@")
 
 
-def _head_names(value: ast.expr) -> Tuple[List[ast.Name], bool]:
-    """The names an f-string or a template builds a URL's head from past its start
-    (`f"http://{host}:{port}/x"`, `"http://%s:8000" % host`, `"http://{}".format(host)`), and
-    whether its path is a health probe's (`f"http://{host}:{port}/health"`)."""
+def _head_names(value: ast.expr, texts: Mapping[str, str] = {}) -> Tuple[List[ast.Name], bool]:
+    """The names an f-string, a template or a `+` chain of them builds a URL's head from past
+    its start (`f"http://{host}:{port}/x"`, `"http://%s:8000" % host`, `"http://{}".format(host)`,
+    `"http://%s:%s@" % (u, p) + host`), and whether its path is a health probe's
+    (`f"http://{host}:{port}/health"`)."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        operands: List[ast.expr] = _added(value)[:_CHAIN]  # (`"http://" + host + ":80"`)
+    elif isinstance(value, ast.JoinedStr) or _template_of(value, texts) is not None:
+        operands = [value]
+    else:
+        return [], False
+    parts: List[ast.expr] = []  # (each piece of each operand: an f-string's, a template's)
+    for operand in operands:
+        operand = _unwrapped(operand, {})  # (tidied or `str()`: `str("http://%s" % host) + "/x"`)
+        template = _template_of(operand, texts)
+        if isinstance(operand, ast.JoinedStr):
+            parts += operand.values
+        elif template is not None:
+            parts += _template_parts(template)
+        else:
+            parts.append(operand)
     pairs: List[Tuple[str, ast.expr]] = []  # (the text before a field, its value)
     text: List[str] = []
-    # (`"http://" + host + ":80"`: the operands of a `+` chain)
-    operands = _added(value) if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) else []
-    joined = bool(operands)
-    template = _template_of(operands[0] if joined else value)
-    if template is not None and joined:  # (`"http://%s:8000" % host + "/x"`: the template's fields)
-        rest = _joined_text(operands[1:_CHAIN]).replace(PLACEHOLDER, _VALUE)
-        rest = rest.replace("%", "%%") if template.percent else rest.replace("{", "{{").replace("}", "}}")
-        template = template._replace(text=template.text + rest)
-    elif isinstance(value, ast.JoinedStr) or joined:
-        before = ""
-        parts = value.values if isinstance(value, ast.JoinedStr) else operands
-        # (an f-string's pieces in a `+` chain are the chain's: `"http://" + f"{host}:8000"`)
-        parts = [v for p in parts[:_CHAIN] for v in (p.values if isinstance(p, ast.JoinedStr) else [p])]
-        for part in parts[:_CHAIN]:
-            piece = static_text(part) if joined else literal(part)
-            if isinstance(part, ast.FormattedValue) or (joined and piece is None):
-                field = part.value if isinstance(part, ast.FormattedValue) else part
-                # (a value before the scheme's "://" is the URL's start: ``_url_head``'s)
-                if "://" in "".join(text):
-                    pairs.append((before, field))
-                before = ""
-                text.append(_VALUE)
-            else:
-                before += piece or ""
-                text.append(piece or "")
-    if template is not None or not pairs:  # (a template's fields; no field in a URL's head)
-        if template is None or "://" not in template.text:
-            return [], False
-        heads = _fields_in_head(template.text, template.percent)
-        names = [v for i, v in enumerate(template.given) if heads.get(i) and isinstance(v, ast.Name)]
-        names += [v for key, v in template.named if heads.get(key) and isinstance(v, ast.Name)]
-        return names, _probe_template(template.text, template.percent)
+    before = ""
+    for part in parts[:_CHAIN]:
+        piece = static_text(part) if not isinstance(part, ast.FormattedValue) else None
+        if piece is None:
+            field = part.value if isinstance(part, ast.FormattedValue) else part
+            # (a value before the scheme's "://" is the URL's start: ``_url_head``'s)
+            if "://" in "".join(text):
+                pairs.append((before, field))
+            before = ""
+            text.append(_VALUE)
+        else:
+            before += piece
+            text.append(piece)
+    if "://" not in "".join(text):
+        return [], False
     flags = _in_head([before for before, _ in pairs], before)
     names = [v for (_, v), in_head in zip(pairs, flags) if in_head and isinstance(v, ast.Name)]
     path = _AUTHORITY.sub("", "".join(text), count=1)
@@ -2783,25 +2849,27 @@ def _last_name(call: ast.Call) -> str:
     return call_chain(call.func).rsplit(".", 1)[-1]
 
 
-def _read_item(node: ast.AST) -> Optional[str]:
+def _read_item(node: ast.AST, key_text: Callable[[ast.expr], Optional[str]] = literal) -> Optional[str]:
     """What a load reads as a constant is named: ``X``, or a dict's item, ``URLS['X']``."""
     if isinstance(node, ast.Name):
         return node.id if isinstance(node.ctx, ast.Load) else None
     if isinstance(node, ast.Call) or (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)):
-        return _item_name(node)
+        return _item_name(node, key_text)
     return None
 
 
-def _item_name(node: Union[ast.Subscript, ast.Call]) -> Optional[str]:
+def _item_name(
+    node: Union[ast.Subscript, ast.Call], key_text: Callable[[ast.expr], Optional[str]] = literal
+) -> Optional[str]:
     """``DEFAULTS['X']`` for ``DEFAULTS["X"]`` or ``DEFAULTS.get("X")``: a module dict's item,
-    named as a constant is."""
+    named as a constant is (its key as ``key_text`` reads it: a module constant's text too)."""
     if isinstance(node, ast.Call):
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr == "get" and node.args):
             return None
-        owner, key = func.value, literal(node.args[0])
+        owner, key = func.value, key_text(node.args[0])
     else:
-        owner, key = node.value, literal(node.slice)
+        owner, key = node.value, key_text(node.slice)
     return f"{owner.id}[{key!r}]" if isinstance(owner, ast.Name) and key is not None else None
 
 

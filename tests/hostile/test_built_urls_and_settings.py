@@ -215,6 +215,28 @@ def template_then_joined(user, pw, scheme):  # (run 105b/02, 06, 08)
     )
 
 
+ORDERS = "http://{host}:{port}/orders"
+ITEMS = "http://%s:%d/items"
+
+
+def chains_of_templates(user, pw, scheme):  # (run 108b/04-08)
+    host = "localhost"  # CFG001
+    other = "localhost"  # CFG001
+    third = "localhost"  # CFG001
+    fourth = "localhost"  # CFG001
+    fifth = "localhost"  # CFG001
+    return (
+        httpx.get("postgresql://%s:%s@" % (user, pw) + host + "/db"),
+        httpx.get("http://" + "%s:8000" % other + "/orders"),
+        httpx.get(str("http://%s:8000" % third) + "/orders"),
+        httpx.get(ORDERS.format(host=fourth, port=8000)),
+        httpx.get(ITEMS % (fifth, 8000)),
+        httpx.get("http://" + ("localhost" + ":8048")),  # CFG001
+        httpx.get(scheme + "://%s:8049" % "localhost"),  # CFG001
+        httpx.get(f"{scheme}" + "://localhost:8050"),  # CFG001
+    )
+
+
 def host_after_a_user(u, p):  # (run 106b/05: the host after a URL's userinfo)
     host = "localhost"  # CFG001
     other = "localhost"  # CFG001
@@ -365,6 +387,15 @@ def user_of_a_url(u, p):  # (run 106b/05: a local in a URL's userinfo is no host
         httpx.get("https://" + user + "@api.example.com/x"),
         httpx.get(f"https://{user}:{p}@" + "api.example.com/x"),
         httpx.get("https://%s" % user + "@api.example.com/x"),
+    )
+
+
+def probes_and_carried_after_templates(port, auth_url):  # (run 108b/10, 11)
+    return (
+        httpx.get("http://localhost:%d" % port + "/health"),
+        httpx.get("http://{}:{}".format("localhost", port) + "/ready"),
+        httpx.get("%s/login?next=" % auth_url + "http://localhost:3000/cb"),
+        httpx.get("{}/login?next=".format(auth_url) + "http://localhost:3000/cb"),
     )
 
 
@@ -597,6 +628,8 @@ def mapped(port):  # (run 107b/05: values by name in `dict()`, `format_map`, `**
         httpx.get("http://%(h)s:%(p)d/orders" % dict(h="localhost", p=port)),  # CFG001
         httpx.get("http://{h}:{p}/orders".format_map({"h": "localhost", "p": port})),  # CFG001
         httpx.get("http://{h}:{p}/orders".format(**{"h": "localhost", "p": port})),  # CFG001
+        httpx.get(KEPT.format(**{"host": "localhost", "port": port})),  # CFG001 (108b/03)
+        httpx.get(KEPT.format_map({"host": "localhost", "port": port})),  # CFG001
         httpx.get("http://{h}:{p}/orders".format_map({"h": host, "p": port})),
         httpx.get("https://dns.example/resolve?name={n}".format_map({"n": "localhost"})),
         httpx.get("http://{h}:{p}/health".format_map({"h": "localhost", "p": port})),
@@ -1086,3 +1119,40 @@ def test_a_comprehension_s_target_is_no_read_of_the_module_constant(tmp_path: Pa
     assert findings(root) == [("CFG004", "svc/app/main.py", 3)]
     (root / "svc" / "app" / "main.py").write_text(code.replace("for LOCAL_URL in urls]", "for u in urls]"))
     assert findings(root) == [("CFG001", "svc/app/main.py", 3)]
+
+
+def test_keys_in_constants_are_scoped_and_name_dict_items(tmp_path: Path) -> None:
+    """Run 108b/01: a local, a parameter or a loop's target named as a module constant key was
+    read as the constant; 02: a module dict keyed by a constant was no fallback's dict; 09: a
+    lambda in a comprehension reads the comprehension's target."""
+    code = (
+        'import os\nimport httpx\nKEY = "CORS_ORIGINS"\nAPI = "API_URL"\n'
+        'DEFAULTS = {API: "http://localhost:8000"}\n'  # 5: CFG004
+        "A = os.getenv(API, DEFAULTS[API])\n"
+        'LOCAL_URL = "http://localhost:8001"\n'  # 7: CFG004
+        'B = os.getenv("B_URL", LOCAL_URL)\n'
+        "def configure(KEY):\n"
+        '    os.environ[KEY] = "http://localhost:8002"\n'  # 10: CFG001
+        "def each(urls):\n"
+        '    for KEY in ("BACKEND_URL",):\n'
+        '        os.environ[KEY] = "http://localhost:8003"\n'  # 13: CFG001
+        "    return [lambda: httpx.get(LOCAL_URL) for LOCAL_URL in urls]\n"
+        'os.environ[KEY] = "http://localhost:8004"\n'
+    )
+    root = project(tmp_path, {"main.py": code})
+    assert [(c, line) for c, _, line in findings(root)] == [
+        ("CFG004", 5),
+        ("CFG004", 7),
+        ("CFG001", 10),
+        ("CFG001", 13),
+    ]
+
+
+def test_req002_reads_pip_s_url_lines_as_sources(tmp_path: Path) -> None:
+    """Run 108b/12: a shared line in pip's `git+…#egg=name` form gave no "sources differ"."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    (root / "requirements.shared.txt").write_text("git+https://github.com/o/mylib.git@v1#egg=mylib\n")
+    (root / "svc" / "requirements.txt").write_text("-r ../requirements.shared.txt\nmylib==1.0\n")
+    found = [v for v in check(root).violations if v.code == "REQ002"]
+    assert len(found) == 1 and "; sources differ: 'mylib==1.0' here" in found[0].message
+    assert "not fixed: sources differ" in run(root, "--diff").stderr.decode()
