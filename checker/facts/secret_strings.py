@@ -29,6 +29,7 @@ from archcheck.facts.urls import (
     SECRET_WRAPPERS,
     ends_as_secret_name,
     has_word,
+    is_config_option,
     is_endpoint,
     is_known_token,
     is_placeholder,
@@ -132,7 +133,7 @@ class _Frame:
     tool_at: int = -1  # the element ``_command_option`` read last
     tool_told: Optional[bool] = None  # and what it said
     first_string: bool = False  # its first element is a string (`d.get("KEY", …)`, not `get(section, …)`)
-    first_word: bool = False  # and a lower-case word, as a ConfigParser section is (`get("smtp", …)`)
+    first_text: str = ""  # and its text (a ConfigParser section's: `get("smtp", …)`)
     around: Optional[bool] = None  # what the brackets around it say its values are (None: nothing)
     inherited: bool = False  # secrets, as brackets in such brackets (`{"prod": ["…"]}`)
     secrets: bool = False  # a list, set or dict of secrets (`PASSWORDS = […]`): its values are
@@ -522,7 +523,7 @@ def _secret_spans(
             span = _offset(starts, previous.start), _offset(starts, previous.end)
             if frames[-1].element == 0:
                 frames[-1].first_string = True
-                frames[-1].first_word = _LOWER_WORD.fullmatch(_inner(previous.string)) is not None
+                frames[-1].first_text = _inner(previous.string)
             if kind == tokenize.STRING:  # `"a" "b"`: one value, also judged at its last string
                 alone = _is_secret(previous.string, frames, statement)
                 if alone or _continued_credentials(previous.string):
@@ -706,6 +707,7 @@ def _name(token: Optional[tokenize.TokenInfo]) -> Optional[str]:
     return token.string
 
 
+_CURL_USER = ("-u", "--user", "-U", "--proxy-user")  # (curl's options of `user:password`)
 # the commands that take a password after an option, as a list's strings, and their options:
 # the next string is the password (`["sshpass", "-p", "…"]`, `["redis-cli", "-h", host, "-a", "…"]`,
 # `["curl", "-u", "admin:…"]`), also glued to a one-letter one (`["sshpass", "-p…"]`)
@@ -717,9 +719,11 @@ _TOOL_OPTIONS = {
     **{
         "redis-cli": ("-a", "--pass"),
         "zip": ("-P", "--password"),
-        "openssl": ("-passin", "-passout", "-pass"),
+        "unzip": ("-P",),
+        "sqlcmd": ("-P",),
+        "openssl": ("-passin", "-passout", "-pass", "-k"),
     },
-    **{"smbclient": ("-U", "--user"), "curl": ("-u", "--user", "-U", "--proxy-user"), "ldap": ("-w",)},
+    **{"smbclient": ("-U", "--user"), "curl": (*_CURL_USER, "--oauth2-bearer"), "ldap": ("-w",)},
 }
 _LDAP_TOOL = re.compile(r"ldap[a-z]{2,10}")
 # and those that take it glued only (`["mysql", "-p…"]`; `-p` alone asks for it)
@@ -743,18 +747,20 @@ def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
 def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     tool = inner.rsplit("/", 1)[-1]
     tool = "ldap" if _LDAP_TOOL.fullmatch(tool) else tool
-    known = tool in _TOOL_OPTIONS or tool in ("docker", *_GLUED_ONLY)
-    # (a tool named anywhere runs, as a wrapper's command: `["docker", "exec", "c", "redis-cli",
-    # …]`, `["ionice", "-c3", "sshpass", …]`; not where it is an option's password)
-    password = frame.secret_key_option and frame.secret_key_at == frame.element - 1
-    if frame.element == 0 or (known and not password):
-        frame.tool = tool
-        return False if known else None
-    if frame.tool == "docker" and inner == "login":
-        frame.tool = "docker login"
-        return False
+    known = tool in _TOOL_OPTIONS or tool in ("docker", "podman", *_GLUED_ONLY)
     option = frame.tool_option if frame.tool_option_at == frame.element - 1 else ""
     frame.tool_option, frame.tool_option_at = inner if inner.startswith("-") else "", frame.element
+    # (a tool named anywhere runs, as a wrapper's command: `["docker", "exec", "c", "redis-cli",
+    # …]`, `["ionice", "-c3", "sshpass", …]`, after sshpass's command too; not where it is an
+    # option's password, nor a long option's value: `["docker", "run", "--name", "mongo", …]`)
+    password = frame.secret_key_option and frame.secret_key_at == frame.element - 1
+    valued = option.startswith("--") and len(option) > 2 and "=" not in option
+    if frame.element == 0 or (known and not password and not valued):
+        frame.tool = tool
+        return False if known else None
+    if frame.tool in ("docker", "podman") and inner == "login":
+        frame.tool = "docker login"
+        return False
     if frame.tool == "sshpass" and not inner.startswith("-") and option not in _SSHPASS_VALUED:
         frame.tool = ""  # the command sshpass runs, its own options after it (`ssh -p 2222`)
         return None
@@ -765,11 +771,11 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
         frame.secret_key_at, frame.secret_key_option, frame.secret_name = frame.element, True, inner
         return False
     glued = next((o for o in options if len(o) == 2 and inner.startswith(o) and len(inner) > 2), None)
-    if glued and frame.tool != "curl":
-        return not _shows_nothing(inner[2:])
+    if glued and frame.tool != "curl":  # (`"-Ubob%…"`; curl's `-uuser:…` the text masking reads)
+        return not _shows_nothing(_password_in(frame.tool, glued, inner[2:]))
     given = next((o for o in options if o.startswith("--") and inner.startswith(o + "=")), None)
-    if given and frame.tool != "curl":  # (`"--user=bob%…"`; curl's `user:…` the text masking reads)
-        return not _shows_nothing(inner[len(given) + 1 :])
+    if given and frame.tool != "curl":  # (`"--user=bob%…"`)
+        return not _shows_nothing(_password_in(frame.tool, given, inner[len(given) + 1 :]))
     return None
 
 
@@ -778,7 +784,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     option, the first argument of a lookup), nor empty, nor a placeholder, nor masked already."""
     frame = frames[-1]
     inner = _inner(literal)
-    if frame.bracket in "[(" and not frame.callee and (frame.tool or frame.element < 2):
+    if frame.bracket in "[(" and not frame.callee:  # (a command's list: ``_command_option``)
         told = _command_option(frame, inner)
         if told is not None:
             return told
@@ -816,12 +822,9 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     if place is not None and given and not _shows_nothing(inner):
         return True
     # (a lookup's default in such a place: `smtp.login(user, os.getenv("SMTP_PW", "…"))`,
-    # ConfigParser's `fallback=`; not its option's name, `config.get("smtp", "password")`: a
-    # second string is a default after a secret's name, in the environment's lookup, or after
-    # a key that is no string, `env.get(KEY, "…")`)
-    environment = frame.callee == "getenv" or frame.receiver == "environ"
-    keyed = frame.secret_key_at == 0 or environment or not frame.first_string
-    second = positional and frame.element == 1 and keyed
+    # ConfigParser's `fallback=`; not its option's name, `config.get("smtp", "password")`, which
+    # ``_config_option`` tells first)
+    second = positional and frame.element == 1
     default = frame.callee in SECRET_LOOKUPS and (frame.label in ("default", "fallback") or second)
     if default and len(frames) > 2:  # (through parentheses and conversions: `(os.getenv(…))`, `str(…)`)
         outer = frames[_encoder_at(frames, len(frames) - 2)]
@@ -927,14 +930,20 @@ def _continued_credentials(literal: str) -> bool:
 
 
 def _option_password(frame: _Frame, value: str) -> str:
-    """The password in a command's option value: curl's after its user (`admin:…`),
-    smbclient's after its `%`, openssl's after `pass:` (none in `env:X`, `file:path`); for
-    other tools the whole value. None written (`f"api:{key}"`, `"bob"`): nothing shows."""
-    if frame.tool == "curl" and frame.secret_key_option:
+    """The password in the value of a command's option (after it, ``_after_secret_key``)."""
+    return _password_in(frame.tool, frame.secret_name, value) if frame.secret_key_option else value
+
+
+def _password_in(tool: str, option: str, value: str) -> str:
+    """The password in a tool's option value: curl's after its user (`admin:…`; not its
+    `--oauth2-bearer`, a token whole), smbclient's after its `%`, openssl's after `pass:`
+    (none in `env:X`, `file:path`); for other tools the whole value. None written (`f"api:{key}"`,
+    `"bob"`): nothing shows."""
+    if tool == "curl" and option in _CURL_USER:
         return value.partition(":")[2]
-    if frame.tool == "smbclient" and frame.secret_key_option:
+    if tool == "smbclient":
         return value.partition("%")[2]
-    if frame.tool == "openssl" and frame.secret_key_option and value.startswith(_OPENSSL_SOURCES):
+    if tool == "openssl" and value.startswith(_OPENSSL_SOURCES):
         return value[len("pass:") :] if value.startswith("pass:") else ""
     return value
 
@@ -943,13 +952,10 @@ _OPENSSL_SOURCES = ("pass:", "env:", "file:", "fd:", "stdin")  # (openssl's pass
 
 
 def _config_option(frame: _Frame, inner: str) -> bool:
-    """Is a lookup's second string ConfigParser's option after its section, a name and no
-    default (`config.get("smtp", "password")`, `cfg.get("jwt", "secret")`)? Both lower-case words,
-    and the section names no secret (`d.get("password", "…")` is a key's default) or the option
-    does (`config.get("jwt", "secret")`)."""
-    if frame.element != 1 or frame.callee not in _OPTION_GETTERS or not frame.first_word:
-        return False
-    return _LOWER_WORD.fullmatch(inner) is not None and (frame.secret_key_at != 0 or _names_key(inner))
+    """Is a lookup's second string ConfigParser's option after its section (``is_config_option``)?"""
+    return (
+        frame.element == 1 and frame.callee in _OPTION_GETTERS and is_config_option(frame.first_text, inner)
+    )
 
 
 def _after_secret_key(frame: _Frame) -> bool:

@@ -592,15 +592,50 @@ def _code_value(text: str, start: int) -> Optional[int]:
         return None
     at = call.end()
     _, dot, callee = call.group(1).rpartition(".")
+    section = ""
     if callee in SECRET_LOOKUPS or (dot and callee in _TYPED_LOOKUPS):  # the first argument is the key
         key = _KEY_THEN.match(text, at)
         if key is None:
             return None
+        section = key.group()[1 : key.group().index(key.group()[0], 1)] if callee == "get" else ""
         at = key.end()
     elif callee not in SECRET_WRAPPERS:
         return None  # another call's first string is no value (`self.env_getter("POSTGRES_PASSWORD")`)
     value = _VALUE_QUOTE.match(text, at)
-    return value.end() if value is not None else None
+    if value is None:
+        return None
+    option = _QUOTED.match(text, value.end())  # (ConfigParser's `get("smtp", "password")`: a name)
+    if section and option is not None and is_config_option(section, option.group()[1:-1]):
+        return None
+    return value.end()
+
+
+def _config_pair(text: str, pair: str, start: int) -> bool:
+    """Is the string at ``start``, after a lookup's key (``pair``, `get("jwt", `), ConfigParser's
+    option after its section (``is_config_option``)?"""
+    section = _GET_KEY.search(pair)
+    option = _QUOTED.match(text, start)
+    return (
+        section is not None
+        and option is not None
+        and is_config_option(section.group(2), option.group()[1:-1])
+    )
+
+
+_GET_KEY = re.compile(r"""\bget\(\s*(["'])([^"'\n]*)\1""")
+
+
+def is_config_option(section: str, option: str) -> bool:
+    """Is `get(section, option)` ConfigParser's, its second string an option's name and no
+    default (`config.get("smtp", "password")`, `cfg.get("jwt", "secret")`)? Both lower-case
+    words, and the section names no secret (`d.get("password", "…")` is a key's default) or
+    the option does."""
+    if _LOWER_WORD.fullmatch(section) is None or _LOWER_WORD.fullmatch(option) is None:
+        return False
+    return not ends_as_secret_name(section, numbered=True) or ends_as_secret_name(option, numbered=True)
+
+
+_LOWER_WORD = re.compile(r"[a-z][a-z_]*")  # (a word, not a password: no digit, no capital)
 
 
 # a quoted value: up to its closing quote (past escaped ones), or the line's end
@@ -649,6 +684,8 @@ _ARGUMENTS = r"""(?:[^"'\n;&|]|'[^'\n]{0,200}'|"[^"\n]{0,200}"){0,200}?"""
 _BLANK = r"(?:[ \t]|\\t)"
 # (sshpass's own options before `-p`, not the command it runs: `sshpass -e ssh -p 2222`)
 _SSHPASS_OPTIONS = rf"""(?:{_BLANK}+-(?:[fdP]{_BLANK}*[^\s"']+|[ev]))*"""
+# (a tool's name that is a container's, `docker run --name mongo -p 27017:27017`, is no tool)
+_NOT_A_NAME = r"""(?<!--name )(?<!--name=)(?<!--name", ")(?<!--name', ')"""
 # (after a space, shell-quoted whole with its value too, `'-p…'`, or as a list's string:
 # `["curl", "-u…"]`)
 _OPTION = rf"""(?:{_BLANK}(?:\\?["'](?=-[A-Za-z]{{1,9}}[^\s"'\\]))?|(?<=["']))"""
@@ -664,12 +701,14 @@ _ATTACHED_PASSWORD = re.compile(
     # `docker login -p …`, `mongo -p …`, `redis-cli -a …`, `ldapsearch -w …`, `zip -P …`, `openssl
     # -passin pass:…`, `smbclient -U user%…`; curl's `-u`/`-U`/`--user`/`--proxy-user` `user:…`;
     # an option also as a list's string, `["curl", "-uadmin:…"]`)
-    rf"""(\b(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b{_ARGUMENTS}{_OPTION}-p"""
-    rf"""|(?:(?:(?:docker{_BLANK}+login|mongo(?:sh|dump|restore|export|import)?)\b{_ARGUMENTS}"""
-    rf"""|sshpass{_SSHPASS_OPTIONS}){_BLANK}-p"""
-    rf"""|redis-cli\b{_ARGUMENTS}{_BLANK}-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}{_BLANK}-w|zip\b{_ARGUMENTS}{_BLANK}-P"""
+    rf"""(\b{_NOT_A_NAME}(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b{_ARGUMENTS}{_OPTION}-p"""
+    rf"""|(?:(?:(?:(?:docker|podman){_BLANK}+login|mongo(?:sh|dump|restore|export|import)?)\b{_ARGUMENTS}"""
+    rf"""|sshpass{_SSHPASS_OPTIONS}){_OPTION}-p"""
+    rf"""|redis-cli\b{_ARGUMENTS}{_OPTION}-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}{_OPTION}-w"""
+    rf"""|(?:un)?zip\b{_ARGUMENTS}{_OPTION}-P|sqlcmd\b{_ARGUMENTS}{_OPTION}-P"""
+    rf"""|curl\b{_ARGUMENTS}{_BLANK}--oauth2-bearer[ \t=]+"""
     rf"""|smbclient\b{_ARGUMENTS}{_BLANK}(?:-U{_BLANK}*|--user[ \t=]+)\\?["']?[^\s%"']{{0,200}}%"""
-    rf"""|openssl\b{_ARGUMENTS}{_BLANK}-pass(?:in|out)?{_BLANK}+\\?["']?pass:){_BLANK}*)"""
+    rf"""|openssl\b{_ARGUMENTS}{_BLANK}(?:-pass(?:in|out)?{_BLANK}+\\?["']?pass:|-k{_BLANK}+)){_BLANK}*)"""
     rf"""\\?(?P<q>["'](?!{_ENDS_ITEM}))?"""
     rf"""|\bcurl\b{_ARGUMENTS}{_OPTION}(?:-[A-Za-z]{{0,8}}[uU]{_BLANK}*|--(?:proxy-)?user[ \t=]+)"""
     rf"""\\?(?P<u>["'](?!{_ENDS_ITEM}))?[^\s:"']{{0,200}}:\\?(?P<v>(?(u)|["']))?)(?!\*\*\*)"""
@@ -678,6 +717,10 @@ _ATTACHED_PASSWORD = re.compile(
     r"""|(?(v)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=v))[^\n]){1,500}|"""
     # (an unquoted value ends at a blank, an escaped tab or new line too: `-p…\tdb`)
     r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|(?:\\(?![tnr]))?[^\s"'\\])+))))"""
+)
+_MASKED_QUOTED_REST = re.compile(
+    r"""((?<=[ \t=])(['"])(?:pass:|[^\s%'"]{1,200}%|-[A-Za-z]{1,9}(?:[^\s:'"]{0,200}:)?)\*\*\*)"""
+    r"""[^'"\n]{1,500}?(?=\2)"""
 )
 _SHELL_PLACEHOLDER = re.compile(r"""\$(?:\{[^}\n]{1,64}\}|\([^)\n]{1,200}\)|[A-Za-z_]\w{0,63})""")
 # curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`;
@@ -701,8 +744,10 @@ _BEARER = re.compile(
     # (GitHub's `Authorization: token ghp_…`, lower case, with its token's shape)
     rf"\b((?i:bearer|basic){SCHEME_SPACE}|Token{SCHEME_SPACE}"
     rf"|token{SCHEME_SPACE}(?=gh[pousr]_|github_pat_|[0-9a-f]{{40}}\b))"
-    r"(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
+    r"(?:(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
+    # (or an f-string's field holding it: `f"Bearer {'…'}"`)
+    r"""|\{[ ]*(["'])[^"'\n{}]{8,200}\2[ ]*\})"""
 )
 # after a string's closing quote, what comes before the next string's opening one: joined by `+`
 # or written next to it, on a later line too (lines between: a `\`, a comment, nothing), in
@@ -963,6 +1008,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 annotation = _TYPE_BEFORE_VALUE.match(text, start)  # `db_password: str = "…"` in a string
                 start = annotation.end() if annotation is not None else start
             first = text[start : start + 1]
+            if first in ("'", '"') and pair.group(3) and _config_pair(text, pair.group(), start):
+                continue  # ConfigParser's option's name, `config.get("jwt", "secret")`
             if first in ("'", '"'):  # strings: each masked to its closing quote (kept), or the line's end
                 name = _PAIR_NAME.sub("", pair.group())
                 for begin, end, shown in _masked_strings(text, start, unclosed, around or "", name):
@@ -992,6 +1039,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     continue  # code quoted in a docstring, `password = os.environ["DB_PASSWORD"]`
                 if simple is not None and _BARE_CALL.match(text, simple.end()) and simple.group().islower():
                     continue  # `password = getpass()`, `token = tokens[0]`, `pw = cfg["pw"]`
+                if commented and simple is not None and _ATTRIBUTE.fullmatch(simple.group().rstrip(",)")):
+                    continue  # code commented out, `# password=config.password if … else None,`
                 if called and simple is not None and _CALLED_CODE.fullmatch(simple.group()):
                     continue  # a class's or a builtin's call, `AsyncMock(return_value=…)`, `str(uuid4())`
                 if word is not placeholder and no_secret_word(word.group()):
@@ -999,7 +1048,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 if around and _sql_parameter(text, start, word.group().rstrip(",)"), pair.group()):
                     continue  # SQL's parameters: `"SET password = :password"`, `"access_token = $1"`
                 value_end, masked = word.end(), MASK
-                already = word is placeholder or text.startswith(MASK, start)
+                # (not an f-string's field holding a literal: `password={'…'}`)
+                held = word is placeholder and word.group()[:1] == "{" and not names_by_code(word.group())
+                already = (word is placeholder and not held) or text.startswith(MASK, start)
             # (a URL's parameter masked already, or a placeholder, is kept as it is; read once all the same)
             parts += [text[done:start], text[start:value_end] if already else masked]
             done = value_end
@@ -1009,6 +1060,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
         # an option, then its value as the next string of a list (`["psql", "--password", "…"]`)
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
         text = _ATTACHED_PASSWORD.sub(_masked_unless_shell_placeholder, text)  # `"mysql -uroot -pS3cret"`
+        # (and the rest of a shell word quoted whole: `'pass:*** Pw9'`, `'-p*** Pw9'`, `'bob%*** Pw9'`)
+        text = _MASKED_QUOTED_REST.sub(lambda m: m.group(1), text)
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
     if "=" in text and "://" in text:  # a secret parameter's value as the next string: `"…?token=" + "…"`
         text = _JOINED_PARAM.sub(_masked_joined_param, text)
@@ -1178,7 +1231,12 @@ def _sql_parameter(text: str, start: int, word: str, pair: str) -> bool:
     if pair.endswith(" :") and _BIND_PARAMETER.fullmatch(":" + word):
         return True
     name = _PAIR_NAME.sub("", pair).strip(" \t=:\"'").lower()
-    return pair.rstrip().endswith("=") and pair.endswith(" ") and word.lower() == "@" + name
+    spaced = pair.rstrip().endswith("=") and pair.endswith(" ")
+    return spaced and (word.lower() == "@" + name or _TSQL_PARAMETER.fullmatch(word) is not None)
+
+
+_ATTRIBUTE = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+")  # (`config.password`)
+_TSQL_PARAMETER = re.compile(r"@[A-Z][a-z]+[A-Z][A-Za-z]*")  # (`@NewPassword`; not `@dmin2024`)
 
 
 def _name_template(value: str) -> bool:

@@ -739,3 +739,69 @@ def test_run_107a_masking(code: str, shown: str | None) -> None:
     """Run 107a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
     shown as written."""
     assert _diff_shown(code) == (code if shown is None else shown)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        # (03: a tool later in a list that starts with a variable, or after sshpass's command)
+        (
+            'A = ["sshpass", "-f", "/run/pw", "ssh", "db1", "redis-cli", "-a", "S3cretPw9"]\n',
+            'A = ["sshpass", "-f", "/run/pw", "ssh", "db1", "redis-cli", "-a", "***"]\n',
+        ),
+        (
+            'C = [DOCKER, "exec", "c", "redis-cli", "-a", "S3cretPw9"]\n',
+            'C = [DOCKER, "exec", "c", "redis-cli", "-a", "***"]\n',
+        ),
+        # (01: a container named as a tool is no tool)
+        ('M = ["docker", "run", "--name", "mongo", "-p", "27017:27017", "mongo:7"]\n', None),
+        ('M = "docker run --name mongo -p 27017:27017 mongo:7"\n', None),
+        ('M = ["docker", "run", "--name", "mysql", "-p3306:3306", "mysql:8"]\n', None),
+        # (10: an f-string's field holding a literal as a pair's value or a scheme's token)
+        ("DSN = f\"host=db password={'S3cretPw9'} dbname=x\"\n", 'DSN = f"host=db password=*** dbname=x"\n'),
+        ("HDR = f\"Bearer {'S3cretPw9abcdef'}\"\n", 'HDR = f"Bearer ***"\n'),
+        # (09: a glued password quoted whole, each tool; 06: its rest after a blank)
+        ("A = \"sshpass '-pS3cretPw9' ssh h\"\n", "A = \"sshpass '-p***' ssh h\"\n"),
+        ("B = \"redis-cli '-aS3cretPw9' ping\"\n", "B = \"redis-cli '-a***' ping\"\n"),
+        (
+            "C = \"openssl pkcs12 -passout 'pass:S3cret Pw9' -in f\"\n",
+            "C = \"openssl pkcs12 -passout 'pass:***' -in f\"\n",
+        ),
+        ("C = \"smbclient -U 'bob%S3cret Pw9' //h/s\"\n", "C = \"smbclient -U 'bob%***' //h/s\"\n"),
+        ("C = \"mysql '-pS3cret Pw9' db\"\n", "C = \"mysql '-p***' db\"\n"),
+        # (07: a lookup's default in a password's place; 08: ConfigParser's option in the text reading)
+        (
+            'smtp.login(user, settings.get("SMTP_PW", "S3cretPw9"))\n',
+            'smtp.login(user, settings.get("SMTP_PW", "***"))\n',
+        ),
+        ('smtp.login(user, cfg.get("smtp", "S3cretPw9"))\n', 'smtp.login(user, cfg.get("smtp", "***"))\n'),
+        ('db_password = config.get("database", "pass")\n', None),
+        ('SMTP_PASSWORD = config.get("smtp", "user_password")\n', None),
+        ('x = config.get("jwt", "secret")\n', None),
+        # (02: more tools; 04: smbclient's user alone, glued or given)
+        ('U = ["unzip", "-P", "S3cretPw9", "a.zip"]\n', 'U = ["unzip", "-P", "***", "a.zip"]\n'),
+        (
+            'S = ["sqlcmd", "-S", "h", "-U", "sa", "-P", "S3cretPw9"]\n',
+            'S = ["sqlcmd", "-S", "h", "-U", "sa", "-P", "***"]\n',
+        ),
+        ('O = ["openssl", "enc", "-k", "S3cretPw9"]\n', 'O = ["openssl", "enc", "-k", "***"]\n'),
+        (
+            'B = ["curl", "--oauth2-bearer", "S3cretPw9abc", "http://x"]\n',
+            'B = ["curl", "--oauth2-bearer", "***", "http://x"]\n',
+        ),
+        (
+            'P = ["podman", "login", "-p", "S3cretPw9", "reg"]\n',
+            'P = ["podman", "login", "-p", "***", "reg"]\n',
+        ),
+        ('U = "unzip -P S3cretPw9 a.zip"\n', 'U = "unzip -P *** a.zip"\n'),
+        ('S = ["smbclient", "//h/share", "--user=bob", "-c", "ls"]\n', None),
+        ('S = ["smbclient", "//h/share", "-Ubob"]\n', None),
+        # (05: T-SQL's parameters; 13: code commented out)
+        ('Q = "UPDATE users SET password = @NewPassword WHERE id = @UserId"\n', None),
+        ("e = create(\n    # password=config.password if config.password else None,\n)\n", None),
+    ],
+)
+def test_run_108a_masking(code: str, shown: str | None) -> None:
+    """Run 108a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
+    shown as written."""
+    assert _diff_shown(code) == (code if shown is None else shown)
