@@ -731,6 +731,8 @@ _GLUED_ONLY = frozenset(
     {"mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump", "mariadb-admin", "7z", "7za"}
 )
 _SSHPASS_VALUED = ("-p", "-f", "-d", "-P")  # (sshpass's options that take a value)
+# (options whose value names a container or a host: a tool's name there runs nothing)
+_NAMING_OPTIONS = frozenset({"--name", "--hostname", "-h", "--network-alias", "--alias"})
 
 
 def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
@@ -745,16 +747,17 @@ def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
 
 
 def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
-    tool = inner.rsplit("/", 1)[-1]
+    tool = re.split(r"[/\\]", inner)[-1]  # (by path too, Windows's: `C:\\Tools\\sqlcmd.exe`)
+    tool = tool[: -len(".exe")] if tool.lower().endswith(".exe") else tool
     tool = "ldap" if _LDAP_TOOL.fullmatch(tool) else tool
     known = tool in _TOOL_OPTIONS or tool in ("docker", "podman", *_GLUED_ONLY)
     option = frame.tool_option if frame.tool_option_at == frame.element - 1 else ""
     frame.tool_option, frame.tool_option_at = inner if inner.startswith("-") else "", frame.element
     # (a tool named anywhere runs, as a wrapper's command: `["docker", "exec", "c", "redis-cli",
     # …]`, `["ionice", "-c3", "sshpass", …]`, after sshpass's command too; not where it is an
-    # option's password, nor a long option's value: `["docker", "run", "--name", "mongo", …]`)
+    # option's password, nor a name's value: `["docker", "run", "--name", "mongo", …]`)
     password = frame.secret_key_option and frame.secret_key_at == frame.element - 1
-    valued = option.startswith("--") and len(option) > 2 and "=" not in option
+    valued = option in _NAMING_OPTIONS
     if frame.element == 0 or (known and not password and not valued):
         frame.tool = tool
         return False if known else None
@@ -771,7 +774,8 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
         frame.secret_key_at, frame.secret_key_option, frame.secret_name = frame.element, True, inner
         return False
     glued = next((o for o in options if len(o) == 2 and inner.startswith(o) and len(inner) > 2), None)
-    if glued and frame.tool != "curl":  # (`"-Ubob%…"`; curl's `-uuser:…` the text masking reads)
+    # (`"-Ubob%…"`; curl's `-uuser:…` the text masking reads; openssl glues none: `-keyout`)
+    if glued and frame.tool not in ("curl", "openssl"):
         return not _shows_nothing(_password_in(frame.tool, glued, inner[2:]))
     given = next((o for o in options if o.startswith("--") and inner.startswith(o + "=")), None)
     if given and frame.tool != "curl":  # (`"--user=bob%…"`)

@@ -630,12 +630,17 @@ def is_config_option(section: str, option: str) -> bool:
     default (`config.get("smtp", "password")`, `cfg.get("jwt", "secret")`)? Both lower-case
     words, and the section names no secret (`d.get("password", "…")` is a key's default) or
     the option does."""
-    if _LOWER_WORD.fullmatch(section) is None or _LOWER_WORD.fullmatch(option) is None:
+    if _LOWER_WORD.fullmatch(option) is None:
+        return False
+    if not section:  # (a section in a variable: `config.get(section, "password")`)
+        return ends_as_secret_name(option, numbered=True)
+    if _LOWER_WORD.fullmatch(section) is None and _SECTION.fullmatch(section) is None:
         return False
     return not ends_as_secret_name(section, numbered=True) or ends_as_secret_name(option, numbered=True)
 
 
 _LOWER_WORD = re.compile(r"[a-z][a-z_]*")  # (a word, not a password: no digit, no capital)
+_SECTION = re.compile(r"[A-Z][A-Za-z]*")  # (a section's name of capitals: `DEFAULT`, `SMTP`, `GitHub`)
 
 
 # a quoted value: up to its closing quote (past escaped ones), or the line's end
@@ -685,10 +690,13 @@ _BLANK = r"(?:[ \t]|\\t)"
 # (sshpass's own options before `-p`, not the command it runs: `sshpass -e ssh -p 2222`)
 _SSHPASS_OPTIONS = rf"""(?:{_BLANK}+-(?:[fdP]{_BLANK}*[^\s"']+|[ev]))*"""
 # (a tool's name that is a container's, `docker run --name mongo -p 27017:27017`, is no tool)
-_NOT_A_NAME = r"""(?<!--name )(?<!--name=)(?<!--name", ")(?<!--name', ')"""
+_NOT_A_NAME = (
+    r"""(?<!-)(?<!--name )(?<!--name=)(?<!--name", ")(?<!--name',')(?<!--name", ")(?<!--name",")"""
+    r"""(?<!--hostname )(?<!--hostname=)(?<! -h )(?<!--network-alias )(?<!--alias )(?<!"-h", ")"""
+)
 # (after a space, shell-quoted whole with its value too, `'-p…'`, or as a list's string:
 # `["curl", "-u…"]`)
-_OPTION = rf"""(?:{_BLANK}(?:\\?["'](?=-[A-Za-z]{{1,9}}[^\s"'\\]))?|(?<=["']))"""
+_OPTION = rf"""(?:{_BLANK}(?:\\?["'](?=--?[A-Za-z][\w-]{{0,30}}[^\s"'\\]))?|(?<=["']))"""
 # (a string ends there, its quote no shell's: `["mysql", "-p", "db"]`, `"-p" + PW`, `"-p" "…"`)
 _ENDS_ITEM = r"""[ \t]*(?:[,)\]+]|[rRbBuUfF]{0,2}["']|\\?$)"""
 _ATTACHED_PASSWORD = re.compile(
@@ -719,8 +727,9 @@ _ATTACHED_PASSWORD = re.compile(
     r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|(?:\\(?![tnr]))?[^\s"'\\])+))))"""
 )
 _MASKED_QUOTED_REST = re.compile(
-    r"""((?<=[ \t=])(['"])(?:pass:|[^\s%'"]{1,200}%|-[A-Za-z]{1,9}(?:[^\s:'"]{0,200}:)?)\*\*\*)"""
-    r"""[^'"\n]{1,500}?(?=\2)"""
+    # (escaped quotes too, `\"-p*** Pw9\"`; a long option's value, `'--password=*** Pw9'`)
+    r"""((?<=[ \t=])(\\?['"])(?:pass:|[^\s%'"]{1,200}%|--?[A-Za-z][\w-]{0,30}(?:=|[^\s:'"]{0,200}:)?)"""
+    r"""\*\*\*)[^'"\n]{1,500}?(?=\2)"""
 )
 _SHELL_PLACEHOLDER = re.compile(r"""\$(?:\{[^}\n]{1,64}\}|\([^)\n]{1,200}\)|[A-Za-z_]\w{0,63})""")
 # curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`;
@@ -746,8 +755,8 @@ _BEARER = re.compile(
     rf"|token{SCHEME_SPACE}(?=gh[pousr]_|github_pat_|[0-9a-f]{{40}}\b))"
     r"(?:(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
-    # (or an f-string's field holding it: `f"Bearer {'…'}"`)
-    r"""|\{[ ]*(["'])[^"'\n{}]{8,200}\2[ ]*\})"""
+    # (or an f-string's field holding it, `f"Bearer {'…'}"`, `{cfg.get('t') or '…'}`: ``names_by_code``)
+    r"""|\{[^{}\n]{1,200}\}(?=[^{\w]|\Z))"""
 )
 # after a string's closing quote, what comes before the next string's opening one: joined by `+`
 # or written next to it, on a later line too (lines between: a `\`, a comment, nothing), in
@@ -772,6 +781,8 @@ def _masked_scheme_token(match: re.Match[str]) -> str:
     """A ``_BEARER`` match with its token masked, unless it is words of prose and, after
     ``Basic``, no base64 of ``user:password``."""
     token = match.group()[len(match.group(1)) :]
+    if token[:1] == "{":  # (a field: shown where its code names the token, `{token}`, `{cfg['t']}`)
+        return match.group() if names_a_value(token) or names_by_code(token) else match.group(1) + MASK
     if _prose(token) and not _is_basic_credentials(token):
         return match.group()
     return match.group(1) + MASK
@@ -1049,7 +1060,8 @@ def _mask_pairs(text: str, prose: bool) -> str:
                     continue  # SQL's parameters: `"SET password = :password"`, `"access_token = $1"`
                 value_end, masked = word.end(), MASK
                 # (not an f-string's field holding a literal: `password={'…'}`)
-                held = word is placeholder and word.group()[:1] == "{" and not names_by_code(word.group())
+                field = word.group() if word is placeholder and word.group()[:1] == "{" else ""
+                held = bool(field) and not names_a_value(field) and not names_by_code(field)
                 already = (word is placeholder and not held) or text.startswith(MASK, start)
             # (a URL's parameter masked already, or a placeholder, is kept as it is; read once all the same)
             parts += [text[done:start], text[start:value_end] if already else masked]
@@ -1207,6 +1219,7 @@ _SWITCHES = frozenset(
         "configured",
     }
     | {"revoked", "expired", "invalid", "missing", "unknown", "bearer", "basic"}
+    | {"present", "absent", "found", "not found", "loaded", "not loaded", "provided", "not provided"}
 )
 _MASKED_VALUE = re.compile(r"[^\w\s]{0,3}\*{3,}[^\w\s]{0,3}")
 # (a status's word in it: not any upper-case words, which a key may be, `PROD_KEY_ABCDEF`)

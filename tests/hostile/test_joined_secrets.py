@@ -805,3 +805,45 @@ def test_run_108a_masking(code: str, shown: str | None) -> None:
     """Run 108a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
     shown as written."""
     assert _diff_shown(code) == (code if shown is None else shown)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        # (01: openssl glues no value: `-keyout`, `-key`; 12: a Windows tool)
+        ('C = ["openssl", "req", "-nodes", "-keyout", "key.pem", "-out", "csr.pem"]\n', None),
+        (
+            'C = ["sqlcmd.exe", "-S", "h", "-P", "S3cretPw9"]\n',
+            'C = ["sqlcmd.exe", "-S", "h", "-P", "***"]\n',
+        ),
+        (
+            'C = ["C:\\\\Tools\\\\sqlcmd.exe", "-P", "S3cretPw9"]\n',
+            'C = ["C:\\\\Tools\\\\sqlcmd.exe", "-P", "***"]\n',
+        ),
+        # (02: a Bearer token's field holding a literal, any code; not one naming the token)
+        ("B = f\"Bearer {cfg.get('tok') or 'S3cretPw9abcdef'}\"\n", 'B = f"Bearer ***"\n'),
+        ("B = f\"Bearer {'S3cretPw9abcdef'!s}\"\n", 'B = f"Bearer ***"\n'),
+        ("B = f\"Bearer {cfg['token']}\"\n", None),
+        # (04: a flag that takes no value before the tool; 06: a container's or a host's name)
+        (
+            'A = ["sudo", "--preserve-env", "sshpass", "-p", "S3cretPw9"]\n',
+            'A = ["sudo", "--preserve-env", "sshpass", "-p", "***"]\n',
+        ),
+        ('A = "docker run -d --name my-mongo -p 27017:27017 mongo:7"\n', None),
+        ('A = "docker run -d --hostname mongo -p 27017:27017 mongo:7"\n', None),
+        ('A = ["docker", "run", "-h", "mongo", "-p", "27017:27017", "mongo:7"]\n', None),
+        # (05: ConfigParser's option after a section in a variable or of capitals)
+        ('server.login(user, config.get(section, "password"))\n', None),
+        ('password = config.get("DEFAULT", "password")\n', None),
+        # (08: a long option quoted whole; 11: in escaped quotes)
+        ("A = \"curl '--user=admin:S3cretPw9' http://x\"\n", "A = \"curl '--user=admin:***' http://x\"\n"),
+        ("A = \"mysql '--password=S3cret Pw9' db\"\n", "A = \"mysql '--password=***' db\"\n"),
+        ('A = "sshpass \\"-pS3cret Pw9\\" ssh h"\n', 'A = "sshpass \\"-p***\\" ssh h"\n'),
+        # (10: a field whose literals are a status's words)
+        ("logger.info(f\"token: {'present' if token else 'missing'}\")\n", None),
+    ],
+)
+def test_run_109a_masking(code: str, shown: str | None) -> None:
+    """Run 109a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
+    shown as written."""
+    assert _diff_shown(code) == (code if shown is None else shown)
