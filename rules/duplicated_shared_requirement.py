@@ -368,7 +368,13 @@ def _source(fact: RequirementFact) -> object:
     spec = _spec(fact)
     if isinstance(spec, tuple):
         return spec[4]
-    return fact.text.split("#", 1)[0].strip() if "://" in fact.text else None
+    if "://" not in fact.text:
+        return None
+    # (`#egg=name` names the package, not where it is: `#egg=foo&subdirectory=foo` is
+    # `name @ …#subdirectory=foo`'s source)
+    url, _, fragment = fact.text.strip().partition("#")
+    kept = "&".join(p for p in fragment.split("&") if p and not p.startswith("egg="))
+    return f"{url}#{kept}" if kept else url
 
 
 def _versions(fact: RequirementFact) -> object:
@@ -513,6 +519,8 @@ def _removal_changes(fact: RequirementFact, shared: RequirementFact) -> Optional
     where = f"'{fact.text}' here, '{shared.text}' shared"
     if _source(fact) != _source(shared):  # (`name @ URL`, pip's `git+…#egg=name`)
         return f"sources differ ({where})"
+    if _spec(fact) == _spec(shared):
+        return None  # (the same line, also one packaging cannot read: `git+…#egg=name`)
     try:
         mine, theirs = Requirement(fact.text), Requirement(shared.text)
     except InvalidRequirement:

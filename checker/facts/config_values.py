@@ -264,6 +264,7 @@ _CARRIED = frozenset({"headers", "cookies"})
 _TRANSPARENT = (ast.List, ast.Tuple, ast.Starred, ast.BinOp)
 _PROXIES = frozenset({"proxies", "proxy"})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+NameText = Optional[Callable[[str], Optional[str]]]  # the text a name holds where it is read
 _Comprehension = Union[ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp]
 
 TARGET, LOCAL, NONE = "target", "local", "none"
@@ -1079,11 +1080,12 @@ class _Gatherer:
         # (a target's parts, or a local's that may be passed as one)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and use.kind in (TARGET, LOCAL):
             operands = _added(node)
-            joined = _joined_url(operands)
+            texts = self._texts_in(none)
+            joined = _joined_url(operands, texts)
             if joined is not None:  # (`"postgresql://" + user + ":" + pw + "@localhost/app"`: one URL)
                 self._string(operands[0], use, joined)
                 return [(operand, none) for operand in operands]
-            return _joined_parts(operands, use, none)
+            return _joined_parts(operands, use, none, texts)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and use.kind in (TARGET, LOCAL):
             return _formatted_parts(node, use, none, self._filled(node.left, node, use))
         if isinstance(node, _TRANSPARENT):
@@ -1152,7 +1154,7 @@ class _Gatherer:
         its text filled with its literals, whatever name keeps it; the ids of those literals
         (read with it, not again as hosts of their own). None for other templates, or a
         container's probe of its own health endpoint (read part by part)."""
-        template = _template_of(value)
+        template = _template_of(value, self._texts_in(use))
         if template is None or "://" not in template.text:
             return None
         heads = _target_fields(template.text, template.percent)
@@ -1217,7 +1219,7 @@ class _Gatherer:
             return [*children, (node.value, none)]
         names = [n for n in map(_target_name, targets) if n]
         if any(n.lower() == DATABASE_URL for n in names) or any(
-            self._environ_key(t, none.frame) == DATABASE_URL for t in targets
+            self._environ_key(t, none) == DATABASE_URL for t in targets
         ):
             self._database_url(node.value)
         if none.scope in ("class", "settings") and names:
@@ -1251,7 +1253,7 @@ class _Gatherer:
         use = none._replace(named=named, label=names[0] if names else "")
         local = next((t.id for t in targets if isinstance(t, ast.Name)), None)
         # (an environment variable's name says it too: `os.environ["CORS_ORIGINS"] = url`)
-        keys = [key for t in targets if (key := self._environ_key(t, none.frame))]
+        keys = [key for t in targets if (key := self._environ_key(t, none))]
         if any(is_allow_list_name(n) or is_describing_name(n) for n in [*names, *keys]):
             pass
         elif any(FALLBACK_NAME.search(n) for n in names):
@@ -1403,7 +1405,7 @@ class _Gatherer:
             # (a request's proxy is where it connects: `requests.get(url, proxies={"https": …})`)
             kind, named = TARGET, True
         elif position == 1 and self._writes_environment(call, last):
-            keyword = self._key_text(call.args[0], inner.frame)
+            keyword = self._key_text(call.args[0], inner)
             if keyword is not None and (is_allow_list_name(keyword) or is_describing_name(keyword)):
                 return inner  # `os.putenv("CORS_ORIGINS", …)`: an allow-list, no target
             kind, named = TARGET, keyword is not None and is_target_name(keyword)
@@ -1429,7 +1431,7 @@ class _Gatherer:
     def _pass_head_names(self, value: ast.expr, use: _Use) -> None:
         """The locals a target's head is built from past its start (``_head_names``: `host` of
         `f"http://{host}:8000/x"`) are passed as targets; of a health probe's, as probes."""
-        names, probe = _head_names(value, self._module_texts())
+        names, probe = _head_names(value, self._texts_in(use))
         for name in names:
             owner = self._binding_function(use, name.id) if id(name) not in self.read_alias else None
             if owner is not None and probe:
@@ -1439,7 +1441,7 @@ class _Gatherer:
 
     def _head_sources(self, value: ast.expr, use: _Use, local: str) -> None:
         """``_head_names`` of a local's value, kept to pass where the local is passed."""
-        names, probe = _head_names(value, self._module_texts())
+        names, probe = _head_names(value, self._texts_in(use))
         for name in names:
             owner = self._binding_function(use, name.id) if id(name) not in self.read_alias else None
             if owner is not None:
@@ -1594,7 +1596,7 @@ class _Gatherer:
     def _dict(self, node: ast.Dict, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         children: List[Tuple[ast.AST, _Use]] = []
         for key, value in zip(node.keys, node.values):
-            name = self._key_text(key, none.frame)
+            name = self._key_text(key, none)
             if name is not None and name.lower() == DATABASE_URL:
                 self._database_url(value)
             if key is not None:
@@ -1620,7 +1622,7 @@ class _Gatherer:
                 self._record_fallback(node, key, default, source, none)
                 self._default_names(default, key, source, none)
                 if (
-                    self._key_text(key, none.frame) or ""
+                    self._key_text(key, none) or ""
                 ).lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
                     self._database_url(default)
             return [(v, none) for v in node.values]
@@ -1943,21 +1945,32 @@ class _Gatherer:
             self.tested = (tested, other)
         return name in self.tested[0] and name not in self.tested[1]
 
+    def _texts_in(self, use: _Use) -> Callable[[str], Optional[str]]:
+        """The text a name holds where ``use``'s code reads it: a module constant's, where the
+        code reads the module's name (not a local, a parameter or a comprehension's target)."""
+
+        def text(name: str) -> Optional[str]:
+            found = self._module_texts().get(name)
+            if found is None or name in use.shadowed or not self._module_name(name, use.frame):
+                return None
+            return found
+
+        return text
+
     def _module_texts(self) -> Dict[str, str]:
         """``_module_texts`` of the file, read once."""
         if self.module_texts is None:
             self.module_texts = _module_texts(self.source.ast_tree)
         return self.module_texts
 
-    def _key_text(self, key: Optional[ast.expr], frame: int = 0) -> Optional[str]:
+    def _key_text(self, key: Optional[ast.expr], use: Optional[_Use] = None) -> Optional[str]:
         """A key's text: a literal's, or the string a module constant of that name holds
-        (``KEY = "X_URL"`` in the module's body, bound there once), where code in ``frame``
-        reads the module's name (not a local, a parameter or a loop's target of that name)."""
+        (``KEY = "X_URL"`` in the module's body, bound there once), where ``use``'s code reads
+        the module's name (``_texts_in``: not a local, a parameter, a loop's or a
+        comprehension's target of that name)."""
         text = literal(key) if key is not None else None
         if text is None and isinstance(key, ast.Name):
-            text = self._module_texts().get(key.id)
-            if text is not None and frame and not self._module_name(key.id, frame):
-                return None
+            text = self._module_texts().get(key.id) if use is None else self._texts_in(use)(key.id)
         return text
 
     def _environment_test(self, test: ast.expr) -> Optional[Tuple[Optional[ast.expr], bool]]:
@@ -2034,7 +2047,7 @@ class _Gatherer:
         self, call: ast.Call, key: Optional[ast.expr], default: Optional[ast.expr], source: str, inner: _Use
     ) -> None:
         if source == "env lookup" and self.qualified(call.func) in ENV_LOOKUPS:
-            name = self._key_text(key, inner.frame)
+            name = self._key_text(key, inner)
             if name is not None:
                 self.env_reads.append(EnvReadFact(name, self.source.location(call)))
                 if name.lower() == DATABASE_URL and default is not None:
@@ -2061,7 +2074,10 @@ class _Gatherer:
             if isinstance(value, ast.IfExp):
                 todo += [value.orelse, value.body]
                 continue
-            if isinstance(value, (ast.Subscript, ast.Call)) and _item_name(value, self._key_text) is not None:
+            if (
+                isinstance(value, (ast.Subscript, ast.Call))
+                and _item_name(value, lambda k: self._key_text(k, use)) is not None
+            ):
                 self._default_name(value, key, source, use)  # `DEFAULTS["X"]`, `DEFAULTS.get("X")`
                 continue
             # (`LOCAL`, also tidied or built on: `LOCAL.rstrip("/")`, `str(LOCAL)`, `LOCAL + "/api"`)
@@ -2081,19 +2097,17 @@ class _Gatherer:
         string the module's dict of that name holds under that key."""
         self.default_uses.add(id(default))
         if isinstance(default, (ast.Subscript, ast.Call)):
-            item = _item_name(default, self._key_text)
+            item = _item_name(default, lambda k: self._key_text(k, use))
             if item is not None and self._module_name(item.split("[", 1)[0], use.frame):
-                self.default_names.setdefault(item, (self._key_text(key, use.frame) or "", source))
+                self.default_names.setdefault(item, (self._key_text(key, use) or "", source))
             return
         owner = self._binding_function(use, default.id)  # (a closure's: the function around it)
         if owner is None:
             return  # (a lambda's parameter or a comprehension's target)
         if self._module_name(default.id, use.frame):
-            self.default_names.setdefault(default.id, (self._key_text(key, use.frame) or "", source))
+            self.default_names.setdefault(default.id, (self._key_text(key, use) or "", source))
         elif use.function:  # (a local of this function's, if it is one: see ``kept``)
-            self.local_defaults.setdefault(
-                (owner, default.id), (self._key_text(key, use.frame) or "", source)
-            )
+            self.local_defaults.setdefault((owner, default.id), (self._key_text(key, use) or "", source))
 
     def _read_otherwise(self, tree: ast.Module, names: Iterable[str]) -> Set[str]:
         """Those of ``names`` the file reads anywhere but as a lookup's default, also through
@@ -2218,7 +2232,7 @@ class _Gatherer:
                 owner = use.owner if source == "settings field" else ""
                 location = self.source.location(where)
                 fact = FallbackFact(
-                    source, self._key_text(key, use.frame) or "", text, location, owner, attribute=attribute
+                    source, self._key_text(key, use) or "", text, location, owner, attribute=attribute
                 )
                 self.fallbacks.append(fact)
 
@@ -2237,11 +2251,11 @@ class _Gatherer:
         for string in _field_strings(value):
             self._record_fallback(string, key, string, "settings field", use)
 
-    def _environ_key(self, node: ast.AST, frame: int = 0) -> Optional[str]:
+    def _environ_key(self, node: ast.AST, use: Optional[_Use] = None) -> Optional[str]:
         """``"database_url"`` for ``os.environ["DATABASE_URL"]`` (lower-cased; a key kept in a
-        module constant too, ``os.environ[KEY]``, read as code in ``frame`` reads it), else None."""
+        module constant too, ``os.environ[KEY]``, read as ``use``'s code reads it), else None."""
         if isinstance(node, ast.Subscript) and self.qualified(node.value) == ENVIRON:
-            return (self._key_text(node.slice, frame) or "").lower()
+            return (self._key_text(node.slice, use) or "").lower()
         return None
 
     def _environ_read(self, node: ast.Subscript) -> None:
@@ -2441,16 +2455,16 @@ def _built_text(value: ast.expr) -> Optional[str]:
     return _piece_text(value)
 
 
-def _piece_text(value: ast.expr, depth: int = 0) -> Optional[str]:
+def _piece_text(value: ast.expr, depth: int = 0, texts: NameText = None) -> Optional[str]:
     """The text of a literal, tidied or not, of a template filled with its literals, or of a
     `+` in brackets (one piece of a `+`, `"http://" + ("localhost" + ":8000")`); None for other
     values."""
     value = _unwrapped(value, {})
     text = static_text(value)
     if text is None and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and depth < _DEPTH:
-        pieces = (_piece_text(o, depth + 1) for o in _added(value)[:_CHAIN])
+        pieces = (_piece_text(o, depth + 1, texts) for o in _added(value)[:_CHAIN])
         return "".join(PLACEHOLDER if t is None else t for t in pieces)
-    template = _template_of(value) if text is None else None
+    template = _template_of(value, texts) if text is None else None
     return _filled_text(template) if template is not None else text
 
 
@@ -2532,9 +2546,10 @@ class _Template(NamedTuple):
     named: List[Tuple[str, ast.expr]]  # by name: `.format(host=…)`, `% {"host": …}`
 
 
-def _template_of(value: ast.expr, texts: Mapping[str, str] = {}) -> Optional[_Template]:
-    """``value`` as a template and its values (its text a literal's, or a module constant's of
-    ``texts``: `ORDERS.format(host=host)`), or None for other values."""
+def _template_of(value: ast.expr, texts: NameText = None) -> Optional[_Template]:
+    """``value`` as a template and its values (its text a literal's, or the text ``texts``
+    says a name holds there, a module constant's: `ORDERS.format(host=host)`), or None for
+    other values."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
         text, given = _text_of(value.left, texts), value.right
         if text is None:
@@ -2560,10 +2575,12 @@ def _template_of(value: ast.expr, texts: Mapping[str, str] = {}) -> Optional[_Te
 _FORMATS = frozenset({"format", "format_map"})
 
 
-def _text_of(value: ast.expr, texts: Mapping[str, str]) -> Optional[str]:
-    """A literal's text, or that of the module constant a name is in ``texts``."""
+def _text_of(value: ast.expr, texts: NameText) -> Optional[str]:
+    """A literal's text, or the text ``texts`` says a name holds (a module constant's)."""
     text = literal(value)
-    return texts.get(value.id) if text is None and isinstance(value, ast.Name) else text
+    if text is None and texts is not None and isinstance(value, ast.Name):
+        return texts(value.id)
+    return text
 
 
 def _mapping_parts(
@@ -2610,6 +2627,20 @@ def _pairs_as_dict(value: ast.expr) -> ast.expr:
     return ast.Dict(keys=[p.elts[0] for p in pairs], values=[p.elts[1] for p in pairs])
 
 
+def _all_added(node: ast.BinOp) -> List[ast.expr]:
+    """The operands of a `+` chain and of those in brackets in it, in order, at most ``_CHAIN``
+    (`"http://" + (host + ":" + port)`: `"http://"`, `host`, `":"`, `port`)."""
+    operands: List[ast.expr] = []
+    todo: List[ast.expr] = [node]
+    while todo and len(operands) < _CHAIN:
+        value = todo.pop()
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            todo += [value.right, value.left]
+        else:
+            operands.append(value)
+    return operands
+
+
 def _added(node: ast.BinOp) -> List[ast.expr]:
     """The operands of a `+` chain, in order (a loop: thousands of them nest as deep)."""
     operands: List[ast.expr] = [node.right]
@@ -2622,31 +2653,34 @@ def _added(node: ast.BinOp) -> List[ast.expr]:
     return operands
 
 
-def _joined_url(operands: Sequence[ast.expr]) -> Optional[str]:
+def _joined_url(operands: Sequence[ast.expr], texts: NameText = None) -> Optional[str]:
     """The text of a URL a `+` chain builds whose head goes on past its first string
     (`"postgresql://" + user + ":" + pw + "@localhost:5432/app"`), each value that is no string
     a placeholder, or whose scheme is a value (`scheme + "://localhost:8000/x"`); None for other
     chains (`base + "/x"`, `"http://h:80" + path`: each part read)."""
     if len(operands) > _CHAIN or not all(isinstance(o, _JOINABLE) for o in operands):
         return None
-    first, second = _piece_text(operands[0]), _piece_text(operands[1])  # (a template's too)
+    first, second = _piece_text(operands[0], 0, texts), _piece_text(operands[1], 0, texts)
     if not (first or "").strip(PLACEHOLDER) and (second or "").startswith("://"):
-        return _joined_text(operands)  # (`scheme + "://…"`, `f"{scheme}" + "://…"`)
+        return _joined_text(operands, texts)  # (`scheme + "://…"`, `f"{scheme}" + "://…"`)
     if first is None or "://" not in first or any(mark in first.split("://", 1)[1] for mark in "/?#"):
         return None
-    return _joined_text(operands)
+    return _joined_text(operands, texts)
 
 
-def _joined_text(operands: Sequence[ast.expr]) -> str:
+def _joined_text(operands: Sequence[ast.expr], texts: NameText = None) -> str:
     """The text `+` joins, each value that is no string a placeholder."""
-    return "".join(PLACEHOLDER if t is None else t for t in map(_piece_text, operands))
+    pieces = (_piece_text(operand, 0, texts) for operand in operands)
+    return "".join(PLACEHOLDER if t is None else t for t in pieces)
 
 
 # (a `%` template or a bracketed `+` is a piece too: `"postgresql://" + "%s:%s" % (u, p) + "@…"`)
 _JOINABLE = (ast.Constant, ast.JoinedStr, ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.BinOp)
 
 
-def _joined_parts(operands: Sequence[ast.expr], use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
+def _joined_parts(
+    operands: Sequence[ast.expr], use: _Use, none: _Use, texts: NameText = None
+) -> List[Tuple[ast.AST, _Use]]:
     """The operands of a `+` chain given as a target, each used as the whole is but a value
     after a query's `key=`: a URL carried in another's query, `AUTH_URL + "/login?next=" +
     "http://localhost:3000/cb"`, is where the other service sends people, not a target."""
@@ -2654,7 +2688,7 @@ def _joined_parts(operands: Sequence[ast.expr], use: _Use, none: _Use) -> List[T
     query = value = False  # (inside a query; in a value after a `key=` in it, to its `&` or `#`)
     for operand in operands:
         children.append((operand, none if value else use))
-        text = _piece_text(operand)  # (a template's too: `"%s/login?next=" % AUTH_URL + "http://…"`)
+        text = _piece_text(operand, 0, texts)  # (a template's too: `"%s/login?next=" % URL + "http://…"`)
         if text is not None:  # (a value that is no string goes on with what came before it)
             query = query or "?" in text
             value = query and (text.endswith("=") or (value and not any(mark in text for mark in "&#")))
@@ -2787,13 +2821,13 @@ _HEAD_MARK = re.compile(r"[@/?#]")  # an "@" ends a URL's userinfo, the others i
 _USERINFO_END = re.compile(r"[^@/?#]*@")
 
 
-def _head_names(value: ast.expr, texts: Mapping[str, str] = {}) -> Tuple[List[ast.Name], bool]:
+def _head_names(value: ast.expr, texts: NameText = None) -> Tuple[List[ast.Name], bool]:
     """The names an f-string, a template or a `+` chain of them builds a URL's head from past
     its start (`f"http://{host}:{port}/x"`, `"http://%s:8000" % host`, `"http://{}".format(host)`,
     `"http://%s:%s@" % (u, p) + host`), and whether its path is a health probe's
     (`f"http://{host}:{port}/health"`)."""
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        operands: List[ast.expr] = _added(value)[:_CHAIN]  # (`"http://" + host + ":80"`)
+        operands: List[ast.expr] = _all_added(value)  # (`"http://" + host + ":80"`, brackets too)
     elif isinstance(value, ast.JoinedStr) or _template_of(value, texts) is not None:
         operands = [value]
     else:
@@ -2811,17 +2845,19 @@ def _head_names(value: ast.expr, texts: Mapping[str, str] = {}) -> Tuple[List[as
     pairs: List[Tuple[str, ast.expr]] = []  # (the text before a field, its value)
     text: List[str] = []
     before = ""
+    scheme = False  # (the "://" met: once, not by joining the text again at each field)
     for part in parts[:_CHAIN]:
         piece = static_text(part) if not isinstance(part, ast.FormattedValue) else None
         if piece is None:
             field = part.value if isinstance(part, ast.FormattedValue) else part
             # (a value before the scheme's "://" is the URL's start: ``_url_head``'s)
-            if "://" in "".join(text):
+            if scheme:
                 pairs.append((before, field))
             before = ""
             text.append(_VALUE)
         else:
             before += piece
+            scheme = scheme or "://" in before[-len(piece) - 2 :]  # (this piece, or across the last)
             text.append(piece)
     if "://" not in "".join(text):
         return [], False

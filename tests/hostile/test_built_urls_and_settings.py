@@ -1156,3 +1156,39 @@ def test_req002_reads_pip_s_url_lines_as_sources(tmp_path: Path) -> None:
     found = [v for v in check(root).violations if v.code == "REQ002"]
     assert len(found) == 1 and "; sources differ: 'mylib==1.0' here" in found[0].message
     assert "not fixed: sources differ" in run(root, "--diff").stderr.decode()
+
+
+def test_module_templates_and_keys_are_read_where_the_module_s_name_is(tmp_path: Path) -> None:
+    """Run 109b/01, 02, 05-07: a module template or key constant read through a local of the same
+    name; a module template given a literal host, written to the environment or kept in a
+    local; a carrier's or a probe's head built by a module template; a bracketed `+` piece."""
+    code = (
+        'import os\nimport httpx\nURL = "http://%s:8000"\nT = "http://{}:8000"\nNEXT = "{}/login?next="\n'
+        'KEY = "REDIS_URL"\nDEFAULTS = {"REDIS_URL": "redis://localhost:6379", "DOCS_URL": "https://d.example"}\n'
+        "def lookup(port, auth):\n"
+        '    URL = "https://dns.example/resolve?name=%s"\n'
+        '    name = "localhost"\n'
+        '    KEY = "DOCS_URL"\n'
+        "    return (httpx.get(URL % name), os.getenv(KEY, DEFAULTS[KEY]),\n"
+        '        httpx.get(NEXT.format(auth) + "http://localhost:3000/cb"))\n'
+        "def written(port):\n"
+        '    os.environ["B_URL"] = T.format("localhost")\n'  # 15: CFG001
+        '    host = "localhost"\n'  # 16: CFG001
+        '    return httpx.get("http://" + (host + ":" + str(port)) + "/orders")\n'
+    )
+    root = project(tmp_path, {"main.py": code})
+    assert [(c, line) for c, _, line in findings(root)] == [("CFG001", 15), ("CFG001", 16)]
+
+
+def test_req002_reads_egg_lines_by_their_source_and_removes_identical_ones(tmp_path: Path) -> None:
+    """Run 109b/04: `#egg=` was cut with `subdirectory=`, and an identical egg line was "not fixed"."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    mono = "git+https://github.com/o/mono@v1"
+    shared = f"foo @ {mono}#subdirectory=foo\n{mono}#egg=bar&subdirectory=libs/bar\n{mono}#egg=baz\n"
+    (root / "requirements.shared.txt").write_text(shared)
+    service = f"-r ../requirements.shared.txt\n{mono}#egg=foo&subdirectory=foo\n"
+    service += f"{mono}#egg=bar&subdirectory=legacy/bar\n{mono}#egg=baz\n"
+    (root / "svc" / "requirements.txt").write_text(service)
+    messages = [v.message for v in check(root).violations if v.code == "REQ002"]
+    assert ["sources differ" in m for m in messages] == [False, True, False]
+    assert f"-{mono}#egg=baz" in run(root, "--diff").stdout.decode()
