@@ -202,13 +202,14 @@ class DuplicatedSharedRequirement(
                 if other is None:
                     continue
                 difference = ""
+                ranges = fact.specifier and other.specifier and fact.specifier != other.specifier
                 if _source(fact) != _source(other):  # (`hh @ https://…/hh-1.0.tar.gz` and `hh==1.0`)
                     difference = f"; sources differ: '{fact.text}' here, '{other.text}' shared"
                 elif fact.pins and other.pins and not _same_pins(fact.pins, other.pins):
                     difference = (
                         f"; versions differ: {', '.join(fact.pins)} here, {', '.join(other.pins)} shared"
                     )
-                elif fact.specifier and other.specifier and _versions(fact) != _versions(other):
+                elif ranges and _versions(fact) != _versions(other):
                     # (ranges, `~=1.0` and `~=1.0.0`, or `===1.0` and `===1.0.0`)
                     difference = f"; versions differ: {fact.specifier} here, {other.specifier} shared"
                 yield self.violation(
@@ -367,13 +368,17 @@ def _source(fact: RequirementFact) -> object:
     None from an index."""
     spec = _spec(fact)
     if isinstance(spec, tuple):
-        return spec[4]
-    if "://" not in fact.text:
-        return None
-    # (`#egg=name` names the package, not where it is: `#egg=foo&subdirectory=foo` is
-    # `name @ …#subdirectory=foo`'s source)
-    url, _, fragment = fact.text.strip().partition("#")
-    kept = "&".join(p for p in fragment.split("&") if p and not p.startswith("egg="))
+        return _without_egg(spec[4]) if isinstance(spec[4], str) else None
+    text = fact.text.strip()
+    # (a URL, or a local path as written, its case kept: `./Wheels/…` is not `./wheels/…`)
+    return _without_egg(text) if "://" in text or text.startswith((".", "/", "~")) else None
+
+
+def _without_egg(url: str) -> str:
+    """A URL without its fragment's `egg=`, which names the package, not where it is
+    (`…#egg=foo&subdirectory=foo` is `foo @ …#subdirectory=foo`'s source)."""
+    url, _, fragment = url.partition("#")
+    kept = "&".join(p for p in sorted(fragment.split("&")) if p and not p.startswith("egg="))
     return f"{url}#{kept}" if kept else url
 
 

@@ -1087,7 +1087,8 @@ class _Gatherer:
                 return [(operand, none) for operand in operands]
             return _joined_parts(operands, use, none, texts)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and use.kind in (TARGET, LOCAL):
-            return _formatted_parts(node, use, none, self._filled(node.left, node, use))
+            filled = self._filled(node.left, node, use)
+            return _formatted_parts(node, use, none, filled, self._texts_in(use))
         if isinstance(node, _TRANSPARENT):
             return [(child, use) for child in child_nodes(node)]
         if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
@@ -1138,6 +1139,8 @@ class _Gatherer:
         if use.kind == NONE or use.main or use.people:
             return
         text = static_text(node) if text is None else text
+        if text is not None and "://" in text:  # (a template's field as the scheme: `"%s://…"`)
+            text = _FIELD_SCHEME.sub(PLACEHOLDER, text, count=1)
         if text is None or ("://" not in text and bare_host(text.replace(PLACEHOLDER, "0")) is None):
             return
         if use.kind == TARGET:
@@ -2461,6 +2464,8 @@ def _piece_text(value: ast.expr, depth: int = 0, texts: NameText = None) -> Opti
     values."""
     value = _unwrapped(value, {})
     text = static_text(value)
+    if text is None and isinstance(value, ast.Name) and texts is not None:
+        text = texts(value.id)  # (a module constant's: `PREFIX + user + …`)
     if text is None and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and depth < _DEPTH:
         pieces = (_piece_text(o, depth + 1, texts) for o in _added(value)[:_CHAIN])
         return "".join(PLACEHOLDER if t is None else t for t in pieces)
@@ -2696,13 +2701,14 @@ def _joined_parts(
 
 
 def _formatted_parts(
-    node: ast.BinOp, use: _Use, none: _Use, filled: Optional[Set[int]]
+    node: ast.BinOp, use: _Use, none: _Use, filled: Optional[Set[int]], texts: NameText = None
 ) -> List[Tuple[ast.AST, _Use]]:
     """A `%` template given as a target and its values: those of its fields in the URL's head
     used as the whole is (`"http://%s:%d" % (host, 80)`), not one in its path or query
     (`"https://dns.example/resolve?name=%s" % "localhost"`); none of them where the template was
-    read filled (``filled``: the literal values it was read with; None where it was not)."""
-    text = literal(node.left)
+    read filled (``filled``: the literal values it was read with; None where it was not); a
+    template kept in a module constant too (``texts``)."""
+    text = _text_of(node.left, texts)
     if text is None:
         return [(node.left, use), (node.right, use)]
     heads = _target_fields(text, percent=True)
@@ -2848,6 +2854,8 @@ def _head_names(value: ast.expr, texts: NameText = None) -> Tuple[List[ast.Name]
     scheme = False  # (the "://" met: once, not by joining the text again at each field)
     for part in parts[:_CHAIN]:
         piece = static_text(part) if not isinstance(part, ast.FormattedValue) else None
+        if piece is None and isinstance(part, ast.Name) and texts is not None:
+            piece = texts(part.id)  # (a module constant's: `SCHEME + host + ":8000"`)
         if piece is None:
             field = part.value if isinstance(part, ast.FormattedValue) else part
             # (a value before the scheme's "://" is the URL's start: ``_url_head``'s)
@@ -2875,6 +2883,7 @@ def _probe_template(template: str, percent: bool) -> bool:
 
 
 _VALUE = "{_}"  # a value that is no string, in a URL's text
+_FIELD_SCHEME = re.compile(r"\A(?:%(?:\([^)\n]{0,64}\))?s|\{[^{}\n]{0,64}\})(?=://)")
 _URL_HOST = "url_host"  # what a local a URL's head is built from is passed as
 _AUTHORITY = re.compile(r"\A[^/?#]*://[^/?#]*")  # a URL's scheme and host, before its path
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")

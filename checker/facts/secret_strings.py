@@ -732,7 +732,9 @@ _GLUED_ONLY = frozenset(
 )
 _SSHPASS_VALUED = ("-p", "-f", "-d", "-P")  # (sshpass's options that take a value)
 # (options whose value names a container or a host: a tool's name there runs nothing)
-_NAMING_OPTIONS = frozenset({"--name", "--hostname", "-h", "--network-alias", "--alias"})
+_NAMING_OPTIONS = frozenset(
+    {"--name", "--hostname", "-h", "--network-alias", "--alias", "--link", "--network", "-v", "--volume"}
+)
 
 
 def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
@@ -748,7 +750,8 @@ def _command_option(frame: _Frame, inner: str) -> Optional[bool]:
 
 def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     tool = re.split(r"[/\\]", inner)[-1]  # (by path too, Windows's: `C:\\Tools\\sqlcmd.exe`)
-    tool = tool[: -len(".exe")] if tool.lower().endswith(".exe") else tool
+    tool = tool.lower()  # (`SQLCMD.EXE`, as Windows ships it)
+    tool = tool[: -len(".exe")] if tool.endswith(".exe") else tool
     tool = "ldap" if _LDAP_TOOL.fullmatch(tool) else tool
     known = tool in _TOOL_OPTIONS or tool in ("docker", "podman", *_GLUED_ONLY)
     option = frame.tool_option if frame.tool_option_at == frame.element - 1 else ""
@@ -778,7 +781,7 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     if glued and frame.tool not in ("curl", "openssl"):
         return not _shows_nothing(_password_in(frame.tool, glued, inner[2:]))
     given = next((o for o in options if o.startswith("--") and inner.startswith(o + "=")), None)
-    if given and frame.tool != "curl":  # (`"--user=bob%…"`)
+    if given and (frame.tool != "curl" or given not in _CURL_USER):  # (`"--user=bob%…"`)
         return not _shows_nothing(_password_in(frame.tool, given, inner[len(given) + 1 :]))
     return None
 
@@ -957,9 +960,9 @@ _OPENSSL_SOURCES = ("pass:", "env:", "file:", "fd:", "stdin")  # (openssl's pass
 
 def _config_option(frame: _Frame, inner: str) -> bool:
     """Is a lookup's second string ConfigParser's option after its section (``is_config_option``)?"""
-    return (
-        frame.element == 1 and frame.callee in _OPTION_GETTERS and is_config_option(frame.first_text, inner)
-    )
+    environment = frame.callee == "getenv" or frame.receiver == "environ"  # (never ConfigParser)
+    getter = frame.element == 1 and frame.callee in _OPTION_GETTERS and not environment
+    return getter and is_config_option(frame.first_text, inner)
 
 
 def _after_secret_key(frame: _Frame) -> bool:

@@ -636,7 +636,7 @@ def is_config_option(section: str, option: str) -> bool:
         return ends_as_secret_name(option, numbered=True)
     if _LOWER_WORD.fullmatch(section) is None and _SECTION.fullmatch(section) is None:
         return False
-    return not ends_as_secret_name(section, numbered=True) or ends_as_secret_name(option, numbered=True)
+    return not ends_as_secret_name(section, numbered=True)  # (`d.get("PASSWORD", "…")`: a key's default)
 
 
 _LOWER_WORD = re.compile(r"[a-z][a-z_]*")  # (a word, not a password: no digit, no capital)
@@ -693,6 +693,7 @@ _SSHPASS_OPTIONS = rf"""(?:{_BLANK}+-(?:[fdP]{_BLANK}*[^\s"']+|[ev]))*"""
 _NOT_A_NAME = (
     r"""(?<!-)(?<!--name )(?<!--name=)(?<!--name", ")(?<!--name',')(?<!--name", ")(?<!--name",")"""
     r"""(?<!--hostname )(?<!--hostname=)(?<! -h )(?<!--network-alias )(?<!--alias )(?<!"-h", ")"""
+    r"""(?<!=)(?<!--link )(?<!--network )(?<! -v )(?<!--volume )"""
 )
 # (after a space, shell-quoted whole with its value too, `'-p…'`, or as a list's string:
 # `["curl", "-u…"]`)
@@ -709,13 +710,13 @@ _ATTACHED_PASSWORD = re.compile(
     # `docker login -p …`, `mongo -p …`, `redis-cli -a …`, `ldapsearch -w …`, `zip -P …`, `openssl
     # -passin pass:…`, `smbclient -U user%…`; curl's `-u`/`-U`/`--user`/`--proxy-user` `user:…`;
     # an option also as a list's string, `["curl", "-uadmin:…"]`)
-    rf"""(\b{_NOT_A_NAME}(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b{_ARGUMENTS}{_OPTION}-p"""
-    rf"""|(?:(?:(?:(?:docker|podman){_BLANK}+login|mongo(?:sh|dump|restore|export|import)?)\b{_ARGUMENTS}"""
+    rf"""(\b{_NOT_A_NAME}(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b(?![:=]){_ARGUMENTS}{_OPTION}-p"""
+    rf"""|(?:(?:(?:(?:docker|podman){_BLANK}+login|mongo(?:sh|dump|restore|export|import)?)\b(?![:=]){_ARGUMENTS}"""
     rf"""|sshpass{_SSHPASS_OPTIONS}){_OPTION}-p"""
     rf"""|redis-cli\b{_ARGUMENTS}{_OPTION}-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}{_OPTION}-w"""
     rf"""|(?:un)?zip\b{_ARGUMENTS}{_OPTION}-P|sqlcmd\b{_ARGUMENTS}{_OPTION}-P"""
-    rf"""|curl\b{_ARGUMENTS}{_BLANK}--oauth2-bearer[ \t=]+"""
-    rf"""|smbclient\b{_ARGUMENTS}{_BLANK}(?:-U{_BLANK}*|--user[ \t=]+)\\?["']?[^\s%"']{{0,200}}%"""
+    rf"""|curl\b{_ARGUMENTS}{_OPTION}--oauth2-bearer(?:{_BLANK}+|=)"""
+    rf"""|smbclient\b{_ARGUMENTS}{_OPTION}(?:-U{_BLANK}*|--user(?:{_BLANK}+|=))\\?["']?[^\s%"']{{0,200}}%"""
     rf"""|openssl\b{_ARGUMENTS}{_BLANK}(?:-pass(?:in|out)?{_BLANK}+\\?["']?pass:|-k{_BLANK}+)){_BLANK}*)"""
     rf"""\\?(?P<q>["'](?!{_ENDS_ITEM}))?"""
     rf"""|\bcurl\b{_ARGUMENTS}{_OPTION}(?:-[A-Za-z]{{0,8}}[uU]{_BLANK}*|--(?:proxy-)?user[ \t=]+)"""
@@ -728,8 +729,8 @@ _ATTACHED_PASSWORD = re.compile(
 )
 _MASKED_QUOTED_REST = re.compile(
     # (escaped quotes too, `\"-p*** Pw9\"`; a long option's value, `'--password=*** Pw9'`)
-    r"""((?<=[ \t=])(\\?['"])(?:pass:|[^\s%'"]{1,200}%|--?[A-Za-z][\w-]{0,30}(?:=|[^\s:'"]{0,200}:)?)"""
-    r"""\*\*\*)[^'"\n]{1,500}?(?=\2)"""
+    r"""((?:(?<=[ \t=])|(?<=\\t))(\\?['"])"""
+    r"""(?:pass:|[^\s%'"]{1,200}%|--?[A-Za-z][\w-]{0,30}(?:=|[^\s:'"]{0,200}:)?)\*\*\*)[^'"\n]{1,500}?(?=\2)"""
 )
 _SHELL_PLACEHOLDER = re.compile(r"""\$(?:\{[^}\n]{1,64}\}|\([^)\n]{1,200}\)|[A-Za-z_]\w{0,63})""")
 # curl's user option, then `user:password` as the next string of a list (`["curl", "-u", "admin:…"]`;
@@ -756,7 +757,7 @@ _BEARER = re.compile(
     r"(?:(?=[A-Za-z0-9._~+/-]*(?:[0-9_~+/-]|\.[A-Za-z0-9_~+/-])|[A-Za-z0-9._~+/-]+[A-Z])"
     r"[A-Za-z0-9._~+/-]{8,}=*"
     # (or an f-string's field holding it, `f"Bearer {'…'}"`, `{cfg.get('t') or '…'}`: ``names_by_code``)
-    r"""|\{[^{}\n]{1,200}\}(?=[^{\w]|\Z))"""
+    r"""|\{[^{}\n]{1,200}\})"""
 )
 # after a string's closing quote, what comes before the next string's opening one: joined by `+`
 # or written next to it, on a later line too (lines between: a `\`, a comment, nothing), in
@@ -781,8 +782,10 @@ def _masked_scheme_token(match: re.Match[str]) -> str:
     """A ``_BEARER`` match with its token masked, unless it is words of prose and, after
     ``Basic``, no base64 of ``user:password``."""
     token = match.group()[len(match.group(1)) :]
-    if token[:1] == "{":  # (a field: shown where its code names the token, `{token}`, `{cfg['t']}`)
-        return match.group() if names_a_value(token) or names_by_code(token) else match.group(1) + MASK
+    if token[:1] == "{":  # (a field: shown where its code names the token, `{token}`, `{cfg['t']}`,
+        # or a finer reading masked it already, `{b64encode(b'admin:***').decode()}`)
+        shown = MASK in token or names_a_value(token) or names_by_code(token)
+        return match.group() if shown else match.group(1) + MASK
     if _prose(token) and not _is_basic_credentials(token):
         return match.group()
     return match.group(1) + MASK
@@ -1018,6 +1021,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
             if (around or prose or commented) and pair.group().rstrip().endswith(":"):
                 annotation = _TYPE_BEFORE_VALUE.match(text, start)  # `db_password: str = "…"` in a string
                 start = annotation.end() if annotation is not None else start
+            if around or prose or commented:  # (SQL's string prefixes: `PASSWORD = N'…'`, `E'…'`)
+                sql = _SQL_PREFIX.match(text, start)
+                start = sql.end() if sql is not None else start
             first = text[start : start + 1]
             if first in ("'", '"') and pair.group(3) and _config_pair(text, pair.group(), start):
                 continue  # ConfigParser's option's name, `config.get("jwt", "secret")`
@@ -1248,7 +1254,8 @@ def _sql_parameter(text: str, start: int, word: str, pair: str) -> bool:
     return spaced and (word.lower() == "@" + name or _TSQL_PARAMETER.fullmatch(word) is not None)
 
 
-_ATTRIBUTE = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+")  # (`config.password`)
+_ATTRIBUTE = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")  # (`config.password`; not `p4ss.w0rd`)
+_SQL_PREFIX = re.compile(r"(?:[NnEeBbXx]|[Uu]&)(?=')")
 _TSQL_PARAMETER = re.compile(r"@[A-Z][a-z]+[A-Z][A-Za-z]*")  # (`@NewPassword`; not `@dmin2024`)
 
 

@@ -1192,3 +1192,37 @@ def test_req002_reads_egg_lines_by_their_source_and_removes_identical_ones(tmp_p
     messages = [v.message for v in check(root).violations if v.code == "REQ002"]
     assert ["sources differ" in m for m in messages] == [False, True, False]
     assert f"-{mono}#egg=baz" in run(root, "--diff").stdout.decode()
+
+
+def test_module_strings_as_pieces_and_templates_are_read_once(tmp_path: Path) -> None:
+    """Run 110b/01: a `%` template kept in a module constant given a literal was two findings;
+    05: `"%s://localhost"` was quoted `'s://…'`; 06: a module string as a `+` piece."""
+    code = (
+        'import httpx\nTEMPLATE = "http://%s:8000"\nPREFIX = "postgresql://"\nSCHEME = "http://"\n'
+        'P = "%s://localhost:8001"\n'  # 5: CFG001
+        "def a(user, pw):\n"
+        '    host = "localhost"\n'  # 7: CFG001
+        '    return (httpx.get(TEMPLATE % "localhost"), httpx.get(PREFIX + user + ":" + pw + "@localhost/app"),\n'
+        '        httpx.get(SCHEME + host + ":8000/x"))\n'
+    )
+    root = project(tmp_path, {"main.py": code})
+    found = [(v.code, v.location.line, v.message.split("'")[1]) for v in check(root).violations]
+    assert found == [
+        ("CFG001", 5, "{...}://localhost:8001"),
+        ("CFG001", 7, "localhost"),
+        ("CFG001", 8, "http://localhost:8000"),
+        ("CFG001", 8, "postgresql://{...}:***@localhost/app"),
+    ]
+
+
+def test_req002_reads_egg_urls_alike_and_local_paths_by_case(tmp_path: Path) -> None:
+    """Run 110b/02: `foo @ …#egg=foo` against `…#egg=foo` said "sources differ"; 08: local paths
+    differing in case were removed as the same line."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    foo = "git+https://github.com/x/foo.git@v1#egg=foo"
+    (root / "requirements.shared.txt").write_text(f"{foo}\n./wheels/bar-1.0-py3-none-any.whl\n")
+    service = f"-r ../requirements.shared.txt\nfoo @ {foo}\n./Wheels/bar-1.0-py3-none-any.whl\n"
+    (root / "svc" / "requirements.txt").write_text(service)
+    messages = [v.message for v in check(root).violations if v.code == "REQ002"]
+    assert ["sources differ" in m for m in messages] == [False, True]
+    assert "-./Wheels" not in run(root, "--diff").stdout.decode()

@@ -777,7 +777,7 @@ def test_run_107a_masking(code: str, shown: str | None) -> None:
         ('smtp.login(user, cfg.get("smtp", "S3cretPw9"))\n', 'smtp.login(user, cfg.get("smtp", "***"))\n'),
         ('db_password = config.get("database", "pass")\n', None),
         ('SMTP_PASSWORD = config.get("smtp", "user_password")\n', None),
-        ('x = config.get("jwt", "secret")\n', None),
+        ('x = config.get("jwt", "secret")\n', 'x = config.get("jwt", "***")\n'),  # (a known over-mask)
         # (02: more tools; 04: smbclient's user alone, glued or given)
         ('U = ["unzip", "-P", "S3cretPw9", "a.zip"]\n', 'U = ["unzip", "-P", "***", "a.zip"]\n'),
         (
@@ -845,5 +845,46 @@ def test_run_108a_masking(code: str, shown: str | None) -> None:
 )
 def test_run_109a_masking(code: str, shown: str | None) -> None:
     """Run 109a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
+    shown as written."""
+    assert _diff_shown(code) == (code if shown is None else shown)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        # (01: curl's `--oauth2-bearer=` in a list or quoted whole)
+        ('A = ["curl", "--oauth2-bearer=S3cretPw9-A-xyz", "x"]\n', 'A = ["curl", "***", "x"]\n'),
+        ("B = \"curl '--oauth2-bearer=S3cretY9abc' x\"\n", "B = \"curl '--oauth2-bearer=***' x\"\n"),
+        # (02: SQL's string prefixes)
+        (
+            "q = \"ALTER LOGIN app WITH PASSWORD = N'S3cretPw9-A', CHECK_POLICY = OFF\"\n",
+            "q = \"ALTER LOGIN app WITH PASSWORD = N'***', CHECK_POLICY = OFF\"\n",
+        ),
+        ("q = \"ALTER USER app PASSWORD = E'S3cretPw9-B'\"\n", "q = \"ALTER USER app PASSWORD = E'***'\"\n"),
+        # (03: a tool's name in any case)
+        ('D = ["SQLCMD.EXE", "-P", "S3cretPw9-2"]\n', 'D = ["SQLCMD.EXE", "-P", "***"]\n'),
+        # (04: smbclient's option quoted whole)
+        (
+            "E = \"smbclient //fs/s '-Ubackup%S3cret Pw9' -c ls\"\n",
+            "E = \"smbclient //fs/s '-Ubackup%***' -c ls\"\n",
+        ),
+        # (05: a volume's, an image's, a link's or a variable's `mongo`)
+        ('G = "docker run -d -v mongo:/data/db -p 27017:27017 mongo:7"\n', None),
+        ('H = "docker run --rm -e MONGO_HOST=mongo -p 8000:8000 api"\n', None),
+        ('J = ["docker", "run", "--link", "mongo", "-p", "8080:8080", "app"]\n', None),
+        # (06: the environment's lookup, or a key naming a secret, is no ConfigParser)
+        ('K = os.environ.get("PASSWORD", "mysecretpassword")\n', 'K = os.environ.get("PASSWORD", "***")\n'),
+        ('L = settings.get("password", "supersecret")\n', 'L = settings.get("password", "***")\n'),
+        # (08: a dotted password in a comment; 09: an escaped tab; 10: a field after the token's)
+        ("# login: DB_PASSWORD=p4ss.w0rd\n", "# login: DB_PASSWORD=***\n"),
+        (
+            "O = \"curl --oauth2-bearer\\t'S3cretPw9-A-abc' x\"\n",
+            "O = \"curl --oauth2-bearer\\t'***' x\"\n",
+        ),
+        ("N = f\"Bearer {cfg.get('t') or 'S3cretPw9-abcXYZ'}{suffix}\"\n", 'N = f"Bearer ***{suffix}"\n'),
+    ],
+)
+def test_run_110a_masking(code: str, shown: str | None) -> None:
+    """Run 110a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
     shown as written."""
     assert _diff_shown(code) == (code if shown is None else shown)
