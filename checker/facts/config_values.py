@@ -484,14 +484,7 @@ def _probed_head(value: ast.expr, aliases: Mapping[str, str]) -> Optional[ast.ex
         path = literal(value.right)
         head, after = value.left, [ast.Constant("/" + path.lstrip("/"))] if path is not None else []
     elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        operands: List[ast.expr] = []
-        todo: List[ast.expr] = [value]
-        while todo and len(operands) < _CHAIN:
-            node = todo.pop()
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-                todo += [node.right, node.left]
-            else:
-                operands.append(node)
+        operands = _all_added(value)
         head, after = operands[0], operands[1:]
     elif isinstance(value, ast.JoinedStr) and isinstance(next(iter(value.values), None), ast.FormattedValue):
         head, after = value.values[0].value, value.values[1:]  # type: ignore[attr-defined]
@@ -1351,10 +1344,8 @@ class _Gatherer:
         for kw in call.keywords:
             if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
                 self._database_url(kw.value)
-            if template and kw.arg is None and isinstance(kw.value, ast.Dict):
-                children += _mapping_parts(
-                    kw.value, heads, filled, kept, use, none
-                )  # (`.format(**{"h": …})`)
+            if template and kw.arg is None and isinstance(kw.value, ast.Dict):  # (`.format(**{"h": …})`)
+                children += _mapping_parts(kw.value, heads, filled, kept, use, none)
                 continue
             argument = self._argument_use(call, kw.value, last, method, -1, kw.arg, read, use, inner)
             # (a keyword of a template kept in a name, `TEMPLATE.format(host=…)`: of its head too)
@@ -2382,18 +2373,13 @@ def _comprehension_targets_read(body: Sequence[ast.AST]) -> Set[int]:
         node, bound = todo.pop()
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in bound:
             found.add(id(node))
-        if isinstance(node, SCOPES):  # (a lambda's body sees the comprehension around it)
-            params = (
-                {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
-                if isinstance(node, ast.Lambda)
-                else set()
-            )
-            inner = bound - params if isinstance(node, ast.Lambda) else frozenset()
+        if isinstance(node, ast.Lambda):  # (its body sees the comprehension around it)
+            params = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
             todo += [(part, bound) for part in reversed(definition_parts(node))]
-            todo += [
-                (part, inner)
-                for part in reversed(_body(node) if not isinstance(node, ast.Lambda) else [node.body])
-            ]
+            todo.append((node.body, bound - params))
+        elif isinstance(node, SCOPES):  # (a def's or a class's body is in no comprehension)
+            todo += [(part, bound) for part in reversed(definition_parts(node))]
+            todo += [(part, frozenset()) for part in reversed(_body(node))]
         elif isinstance(node, COMPREHENSIONS):
             targets = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
             inside = bound | targets
@@ -2867,7 +2853,7 @@ def _head_names(value: ast.expr, texts: NameText = None) -> Tuple[List[ast.Name]
             before += piece
             scheme = scheme or "://" in before[-len(piece) - 2 :]  # (this piece, or across the last)
             text.append(piece)
-    if "://" not in "".join(text):
+    if not scheme:
         return [], False
     flags = _in_head([before for before, _ in pairs], before)
     names = [v for (_, v), in_head in zip(pairs, flags) if in_head and isinstance(v, ast.Name)]

@@ -798,7 +798,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     positional = frame.label is None
     if positional and _config_option(frame, inner):
         if _names_key(inner):  # (its `fallback=` is the secret's value)
-            frame.secret_key_at, frame.secret_key_option, frame.secret_name = 1, False, inner
+            frame.secret_key_at, frame.secret_key_option, frame.secret_name = frame.element, False, inner
         return False
     # (a name in a list of them: `["JWT_SECRET_STAGING"]`, `["jwt-secret-key"]`)
     # (not a numbered one there: `{"aws": "secret_key_123"}` in `api_keys` is a value)

@@ -1236,7 +1236,7 @@ _STATUS_NAME = re.compile(
 
 # a query's parameter, as SQLAlchemy (`:name`, `:apiKey`), asyncpg (`$1`) and SQLite (`?`, `?1`)
 # write one (not `@name`: `password=@dmin2024` is a password; but T-SQL's and BigQuery's
-# `@token` after a spaced `token =`, its column's name: ``_named_parameter``)
+# `@token` after a spaced `token =`, its column's name: ``_sql_parameter``)
 # (a capital's only with letters, digits at the end: `:apiKey`, `:Secret2`; not `:S3cret`)
 _BIND_PARAMETER = re.compile(r":[a-z_][a-z0-9_]{0,63}|:[A-Za-z_][A-Za-z_]{0,63}\d{0,3}|\$\d{1,3}|\?\d{0,3}")
 
@@ -1484,7 +1484,7 @@ def names_by_code(field: str) -> bool:
     """Is an f-string's field code naming its value, no literal in it but keys, a quoting call's
     options or values that show no secret (`{token!s}`, `{await get_token()}`, `{token or ''}`,
     `{'*' * 10 if secret else 'NOT SET'}`; not `{quote('…')}`, `{os.getenv('T', '…')}`)?"""
-    if not _f_string_code(field):
+    if field[:1] != "{" or not _f_string_code(field):  # (no field first: no parse of every string)
         return False
     if names_a_value(_QUOTING_OPTIONS.sub("", field)):
         return True
