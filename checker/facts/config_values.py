@@ -2484,39 +2484,20 @@ def _first_string(value: ast.expr) -> ast.expr:
 
 def _filled_text(template: _Template) -> str:
     """A template's text with the literals it is given in their fields, by place or by name,
-    each other value a placeholder."""
+    each other value a placeholder (a field of an attribute or item, `{cfg.host}`, or with a
+    conversion or a spec, too)."""
+    chunks, tail = _template_chunks(template.text, template.percent)
     named = dict(template.named)
-    if template.percent:
-        values = iter(template.given)
 
-        def filled(field: re.Match[str]) -> str:
-            if field.group() == "%%":
-                return "%"
-            name = field.group(1)
-            return _given_text(named.get(name) if name is not None else next(values, None))
+    def literal(text: str) -> str:
+        return text.replace("%%", "%") if template.percent else text
 
-        return _PERCENT_FIELD.sub(filled, template.text)
-    try:
-        parsed = list(Formatter().parse(template.text))
-    except ValueError:
-        return template.text
-    text: List[str] = []
-    position = 0
-    for before, name, spec, conversion in parsed:
-        text.append(before)
-        if name is None:
-            continue
-        given: Optional[ast.expr] = None
-        if name == "":
-            given = template.given[position] if position < len(template.given) else None
-            position += 1
-        elif name.isascii() and name.isdigit() and len(name) < _INDEX_DIGITS:
-            given = template.given[int(name)] if int(name) < len(template.given) else None
-        else:
-            given = named.get(name)  # (an attribute or item of it, `{cfg.host}`: None)
-        plain = not spec and conversion in (None, "s")
-        text.append(_given_text(given) if plain else PLACEHOLDER)
-    return "".join(text)
+    text = [
+        literal(chunk.before)
+        + (_given_text(_field_value(template, chunk.key, named)) if chunk.plain else PLACEHOLDER)
+        for chunk in chunks
+    ]
+    return "".join(text) + literal(tail)
 
 
 def _given_text(value: Optional[ast.expr]) -> str:
@@ -2731,15 +2712,25 @@ def _fields_in_head(text: str, percent: bool) -> Dict[Union[int, str], bool]:
     a query or a fragment); nothing for a template Python would not read."""
     chunks, tail = _template_chunks(text, percent)
     found: Dict[Union[int, str], bool] = {}
-    for (_, key), in_head in zip(chunks, _in_head([before for before, _ in chunks], tail)):
+    for (_, key, _), in_head in zip(chunks, _in_head([chunk.before for chunk in chunks], tail)):
         found.setdefault(key, in_head)
     return found
 
 
-def _template_chunks(text: str, percent: bool) -> Tuple[List[Tuple[str, Union[int, str]]], str]:
-    """A template's fields, each with the text before it since the last, by position or name
-    (`{0}` by index), and the text after the last; none for a template Python would not read."""
-    chunks: List[Tuple[str, Union[int, str]]] = []
+class _Field(NamedTuple):
+    """A template's field: the text before it since the last, the value's position or name
+    (`{0}` by index; `{cfg.host}` by `cfg`), and whether it shows that value whole (no
+    attribute or item of it, no conversion but `!s`, no spec; every `%` field does)."""
+
+    before: str
+    key: Union[int, str]
+    plain: bool
+
+
+def _template_chunks(text: str, percent: bool) -> Tuple[List[_Field], str]:
+    """A template's fields and the text after the last; none for a template Python would not
+    read."""
+    chunks: List[_Field] = []
     position = 0
     if percent:
         done = 0
@@ -2747,7 +2738,7 @@ def _template_chunks(text: str, percent: bool) -> Tuple[List[Tuple[str, Union[in
             if field.group() == "%%":
                 continue
             name = field.group(1)
-            chunks.append((text[done : field.start()], name if name is not None else position))
+            chunks.append(_Field(text[done : field.start()], name if name is not None else position, True))
             position += name is None
             done = field.end()
         return chunks, text[done:]
@@ -2756,14 +2747,15 @@ def _template_chunks(text: str, percent: bool) -> Tuple[List[Tuple[str, Union[in
     except ValueError:
         return [], text
     tail = ""
-    for before, name, _, _ in parsed:
+    for before, name, spec, conversion in parsed:
         if name is None:
             tail = before
             continue
         first = re.split(r"[.\[]", name, maxsplit=1)[0]
         # (an index as Python reads one: ASCII digits, not `²`, and not thousands of them)
         index = first.isascii() and first.isdigit() and len(first) < _INDEX_DIGITS
-        chunks.append((before, int(first) if index else first or position))
+        plain = first == name and not spec and conversion in (None, "s")
+        chunks.append(_Field(before, int(first) if index else first or position, plain))
         position += first == ""
     return chunks, tail
 
@@ -2775,14 +2767,18 @@ def _template_parts(template: _Template) -> List[ast.expr]:
     chunks, tail = _template_chunks(template.text, template.percent)
     named = dict(template.named)
     parts: List[ast.expr] = []
-    for before, key in chunks:
-        if isinstance(key, int):
-            given = template.given[key] if key < len(template.given) else None
-        else:
-            given = named.get(key)
+    for before, key, _ in chunks:
+        given = _field_value(template, key, named)
         value = given if given is not None else ast.Constant(None)
         parts += [ast.Constant(before), ast.FormattedValue(value=value, conversion=-1, format_spec=None)]
     return [*parts, ast.Constant(tail)]
+
+
+def _field_value(template: _Template, key: Union[int, str], named: Dict[str, ast.expr]) -> Optional[ast.expr]:
+    """The value a template is given for its field ``key`` (a position or a name), or None."""
+    if isinstance(key, int):
+        return template.given[key] if key < len(template.given) else None
+    return named.get(key)
 
 
 def _in_head(befores: Sequence[str], tail: str) -> List[bool]:
