@@ -116,23 +116,31 @@ def _steps(path: Union[str, Path], root: Union[str, Path]) -> Iterator[Tuple[str
         yield str(here), depth
 
 
+def _refuse_irregular(mode: int) -> None:
+    """NotRegularFile unless ``mode`` is a regular file's."""
+    if not stat.S_ISREG(mode):
+        kind = "a directory" if stat.S_ISDIR(mode) else "a device, FIFO or socket"
+        raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind}); not read")
+
+
 def read_regular(path: Union[str, Path], limit: int = MAX_INPUT_SIZE, *, follow_links: bool = True) -> bytes:
     """The bytes of ``path``, a regular file of at most ``limit`` bytes.
 
-    A device (``/dev/zero``), a FIFO or a socket is refused without reading it (opened with
-    ``O_NONBLOCK``, so a FIFO with no writer does not hang the open): NotRegularFile; a file
-    over ``limit`` is FileTooLarge; a link is an OSError unless ``follow_links``. A missing
-    file is FileNotFoundError, as with ``open``. Every error's ``strerror`` is the reason.
+    A device (``/dev/zero``), a FIFO or a socket is refused without opening it (its kind is
+    read by ``stat`` first; and asked again of the open file, which is opened with
+    ``O_NONBLOCK``, so a FIFO put in its place meanwhile does not hang the open):
+    NotRegularFile; a file over ``limit`` is FileTooLarge; a link is an OSError unless
+    ``follow_links``. A missing file is FileNotFoundError, as with ``open``. Every error's
+    ``strerror`` is the reason.
     """
+    _refuse_irregular(os.stat(path, follow_symlinks=follow_links).st_mode)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow_links:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     handle = os.open(path, flags)
     try:
         info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
-            raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind}); not read")
+        _refuse_irregular(info.st_mode)
         if info.st_size > limit:
             raise FileTooLarge(info.st_size, limit)
         chunks = []

@@ -346,7 +346,7 @@ def _spec(fact: RequirementFact) -> object:
     return _parsed_spec(fact.text)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)  # (--fix asks for each pair of a package's lines)
 def _parsed_spec(text: str) -> object:
     try:
         requirement = Requirement(text)
@@ -526,15 +526,14 @@ def _removal_changes(fact: RequirementFact, shared: RequirementFact) -> Optional
         return f"sources differ ({where})"
     if _spec(fact) == _spec(shared):
         return None  # (the same line, also one packaging cannot read: `git+…#egg=name`)
-    try:
-        mine, theirs = Requirement(fact.text), Requirement(shared.text)
-    except InvalidRequirement:
+    mine, theirs = _spec(fact), _spec(shared)  # (as parsed, each line once: --fix asks every pair)
+    if not isinstance(mine, tuple) or not isinstance(theirs, tuple):
         return f"'{fact.text}' cannot be compared with '{shared.text}'"
-    if fact.specifier and _versions(fact) != _versions(shared):  # `==1` is `==1.0`, `===A` `===a`
+    if fact.specifier and mine[2] != theirs[2]:  # `==1` is `==1.0`, `===A` `===a`
         return f"versions differ ({where}): removing the line changes what is installed"
-    if not _extras(mine) <= _extras(theirs):
+    if not mine[1] <= theirs[1]:
         return f"extras differ ({where}): removing the line drops extras"
-    if theirs.marker is not None and _marker_key(mine) != _marker_key(theirs):
+    if theirs[3] != "" and mine[3] != theirs[3]:
         return f"markers differ ({where}): the shared line does not install it everywhere this one does"
     return None
 

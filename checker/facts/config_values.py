@@ -65,6 +65,7 @@ from archcheck.facts.names import (
     scope_bindings,
     starts_at,
     swallows_as_written,
+    without_not,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.facts.urls import (
@@ -1651,9 +1652,10 @@ class _Gatherer:
         """Whether a test of the environment holds when the variable is set (``X``, ``X is not
         None``, ``"X" in os.environ``, a read itself) or when it is not (``not X``, ``X is
         None``, ``"X" not in os.environ``); None if it says neither."""
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            inner = self._present_when(test.operand)
-            return None if inner is None else not inner
+        bare, negated = without_not(test)
+        if bare is not test:
+            inner = self._present_when(bare)
+            return None if inner is None else inner != negated
         if _tested_for_nothing(test) is not None:
             return False
         if (
@@ -1971,9 +1973,10 @@ class _Gatherer:
         """The key of the variable a test looks at, and whether the test holds when it is set:
         ``"X" in os.environ``, ``os.getenv("X")``, ``os.environ.get("X") is not None``, ``!=
         ""`` (True), or negated, ``is None``, ``== ""`` (False); None for any other test."""
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            inner = self._environment_test(test.operand)
-            return None if inner is None else (inner[0], not inner[1])
+        bare, negated = without_not(test)
+        if bare is not test:
+            inner = self._environment_test(bare)
+            return None if inner is None else (inner[0], inner[1] != negated)
         if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
             # `"X" not in os.environ or not os.environ["X"]`: unset either way, of one variable
             tests = [self._environment_test(value) for value in test.values]

@@ -61,6 +61,7 @@ from archcheck.facts.names import (
     rebound_names,
     scope_split,
     starts_at,
+    without_not,
 )
 from archcheck.facts.source import LineMarks, ParsedSource
 from archcheck.model import CallableRef, CleanupAwaitFact, Location, ProtocolDefFact, ProtocolUseFact
@@ -348,9 +349,10 @@ def _may_leave(statement: ast.stmt) -> bool:
 def _when_flagged(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
     """What ``test`` is once the handler set ``flags`` (``not closed``: False after ``closed =
     True``), None where that is not known."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _when_flagged(test.operand, flags)
-        return None if inner is None else not inner
+    bare, negated = without_not(test)
+    if bare is not test:
+        inner = _when_flagged(bare, flags)
+        return None if inner is None else inner != negated
     if isinstance(test, ast.BoolOp):
         values = [_when_flagged(value, flags) for value in test.values]
         decisive = isinstance(test.op, ast.Or)  # (True decides an `or`, False an `and`)

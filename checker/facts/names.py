@@ -74,6 +74,15 @@ def dotted(node: ast.AST, *, subscripts: bool = False) -> Optional[str]:
             return None
 
 
+def without_not(test: ast.expr) -> Tuple[ast.expr, bool]:
+    """``test`` without the `not`s around it, and whether they are odd in number (read in a
+    loop: `not not … x` may be a thousand deep, and still compile)."""
+    negated = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, not negated
+    return test, negated
+
+
 def typing_only_branch(node: ast.If, names: AbstractSet[str] = frozenset()) -> Optional[str]:
     """The branch of ``if TYPE_CHECKING:`` (``"body"``, also of ``if TYPE_CHECKING and …:``) or
     ``if not TYPE_CHECKING:`` (``"orelse"``) that only type checkers read; None for any other

@@ -712,7 +712,8 @@ _CURL_USER = ("-u", "--user", "-U", "--proxy-user")  # (curl's options of `user:
 # the next string is the password (`["sshpass", "-p", "…"]`, `["redis-cli", "-h", host, "-a", "…"]`,
 # `["curl", "-u", "admin:…"]`), also glued to a one-letter one (`["sshpass", "-p…"]`)
 _TOOL_OPTIONS = {
-    **dict.fromkeys(("sshpass", "docker login"), ("-p", "--password")),
+    # ("docker login": any of ``_LOGIN_TOOLS`` then `login`)
+    **dict.fromkeys(("sshpass", "docker login", "twine", "cqlsh", "mycli"), ("-p", "--password")),
     **dict.fromkeys(
         ("mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport"), ("-p", "--password")
     ),
@@ -726,6 +727,8 @@ _TOOL_OPTIONS = {
     **{"smbclient": ("-U", "--user"), "curl": (*_CURL_USER, "--oauth2-bearer"), "ldap": ("-w",)},
 }
 _LDAP_TOOL = re.compile(r"ldap[a-z]{2,10}")
+# (tools whose `login` takes a password: `docker login -p …`, `oc login`, `helm registry login`)
+_LOGIN_TOOLS = ("docker", "podman", "oc", "helm", "skopeo", "buildah", "az")
 # and those that take it glued only (`["mysql", "-p…"]`; `-p` alone asks for it)
 _GLUED_ONLY = frozenset(
     {"mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump", "mariadb-admin", "7z", "7za"}
@@ -753,7 +756,7 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     tool = tool.lower()  # (`SQLCMD.EXE`, as Windows ships it)
     tool = tool[: -len(".exe")] if tool.endswith(".exe") else tool
     tool = "ldap" if _LDAP_TOOL.fullmatch(tool) else tool
-    known = tool in _TOOL_OPTIONS or tool in ("docker", "podman", *_GLUED_ONLY)
+    known = tool in _TOOL_OPTIONS or tool in _LOGIN_TOOLS or tool in _GLUED_ONLY
     option = frame.tool_option if frame.tool_option_at == frame.element - 1 else ""
     frame.tool_option, frame.tool_option_at = inner if inner.startswith("-") else "", frame.element
     # (a tool named anywhere runs, as a wrapper's command: `["docker", "exec", "c", "redis-cli",
@@ -764,7 +767,7 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     if frame.element == 0 or (known and not password and not valued):
         frame.tool = tool
         return False if known else None
-    if frame.tool in ("docker", "podman") and inner == "login":
+    if frame.tool in _LOGIN_TOOLS and inner == "login":
         frame.tool = "docker login"
         return False
     if frame.tool == "sshpass" and not inner.startswith("-") and option not in _SSHPASS_VALUED:
@@ -895,9 +898,16 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
 # imaplib, ftplib), LDAP's `simple_bind_s(dn, password)`, `FTP(host, user, password)`, `Fernet(key)`
 # (and by the module's or the object's name where the call's is common: PyJWT's
 # `jwt.encode(payload, key)`, `hmac.new(key, …)`, PyMySQL's and MySQLdb's `connect(host, user,
-# password)`, paramiko's `ssh.connect(host, port, user, password)`)
+# password)`, paramiko's `ssh.connect(host, port, user, password)`; pika's `PlainCredentials(user,
+# password)`, cx_Oracle's and oracledb's `connect(user, password, dsn)`, Django's
+# `User.objects.create_user(name, email, password)`, ldap3's `Connection(server, user, password)`, MinIO's
+# `Minio(endpoint, access_key, secret_key)`, ssl's `load_cert_chain(cert, key, password)`,
+# poplib's `pass_(password)`)
 _POSITIONAL_SECRETS = {
     **{"login": 1, "simple_bind_s": 1, "simple_bind": 1, "FTP": 2, "FTP_TLS": 2, "Fernet": 0},
+    **{"PlainCredentials": 1, "cx_Oracle.connect": 1, "oracledb.connect": 1, "pass_": 0},
+    **{"objects.create_user": 2, "objects.create_superuser": 2, "Connection": 2, "Minio": 2},
+    **{"load_cert_chain": 2},
     **{"jwt.encode": 1, "jwt.decode": 1, "hmac.new": 0, "hmac.HMAC": 0},
     **{"pymysql.connect": 2, "MySQLdb.connect": 2, "ssh.connect": 3, "ssh_client.connect": 3},
 }

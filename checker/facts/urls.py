@@ -449,12 +449,21 @@ def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
     as written. ``code``: ``text`` is Python whose strings ``masked_code`` masked already, so
     code joining a URL's pieces (`"…admin:" + os.environ["DB_PW"] + "@db"`) shows nothing.
     """
+    # (a value that starts with the mask, `-p***Pr0d…`, is no mask: the readings that keep a
+    # value masked already, so that masking twice changes nothing, are shown a stand-in)
+    stand_in = "***" in text and _STAND_IN not in text and _MASK_THEN_WORD.search(text) is not None
+    if stand_in:
+        text = _MASK_THEN_WORD.sub(_STAND_IN, text)
     masked = _mask_pairs(_mask_text(text, _NESTING, code), prose)
     if "_" in masked or "-" in masked:  # a well-known token's shape anywhere: `"cloning with ghp_… as"`
         masked = _KNOWN_TOKEN_IN_TEXT.sub(MASK, masked)
     if ":/" in masked:  # a URL a path joined into one slash (`postgresql:/app:…@db`): no URL
         masked = _PATH_DSN.sub(lambda m: m.group(1) + MASK, masked)
-    return masked
+    return masked.replace(_STAND_IN, MASK) if stand_in else masked
+
+
+_MASK_THEN_WORD = re.compile(r"\*\*\*(?=[^\W_])")
+_STAND_IN = "q0K9mAsK9K0q"  # (letters and digits, which every reading takes in a value)
 
 
 # a URL's userinfo after a path made its `//` one slash (a DSN given as a file name)
@@ -673,9 +682,11 @@ _PLACEHOLDER = re.compile(
 _SECRET_OPTION = re.compile(
     rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}[ \t]+)"""
     # (not openssl's other sources, `-pass env:PW`, `-passin file:/run/pw`)
-    r"""(?!(?:env|file|fd):|stdin\b)("[^"\n]*"|'[^'\n]*'|[^\s'"-][^\s'"]*)"""
+    # (quoted by escaped quotes in a string too: `-pass \\"pass:…\\"`)
+    r"""(?!(?:env|file|fd):|stdin\b)("[^"\n]*"|'[^'\n]*'|\\"[^"\n]*?\\"|\\'[^'\n]*?\\'"""
+    r"""|(?!\\["'])[^\s'"-](?:[^\s'"\\]|\\(?!["']))*)"""
     # (a source's word, then the password quoted in the same shell word: openssl's `pass:'…'`)
-    r"""((?<=:)"[^"\n]*"|(?<=:)'[^'\n]*')?"""
+    r"""((?<=:)(?:"[^"\n]*"|'[^'\n]*'|\\"[^"\n]*?\\"|\\'[^'\n]*?\\'))?"""
 )
 _OPTION_THEN_STRING = re.compile(
     # (not another option, nor after a call's first argument: `add_argument("--password", "-p")`)
@@ -711,7 +722,8 @@ _ATTACHED_PASSWORD = re.compile(
     # -passin pass:…`, `smbclient -U user%…`; curl's `-u`/`-U`/`--user`/`--proxy-user` `user:…`;
     # an option also as a list's string, `["curl", "-uadmin:…"]`)
     rf"""(\b{_NOT_A_NAME}(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b(?![:=]){_ARGUMENTS}{_OPTION}-p"""
-    rf"""|(?:(?:(?:(?:docker|podman){_BLANK}+login|mongo(?:sh|dump|restore|export|import)?)\b(?![:=]){_ARGUMENTS}"""
+    rf"""|(?:(?:(?:(?:docker|podman|oc|skopeo|buildah|az|helm{_BLANK}+registry){_BLANK}+login"""
+    rf"""|mongo(?:sh|dump|restore|export|import)?|twine|cqlsh|mycli)\b(?![:=]){_ARGUMENTS}"""
     rf"""|sshpass{_SSHPASS_OPTIONS}){_OPTION}-p"""
     rf"""|redis-cli\b{_ARGUMENTS}{_OPTION}-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}{_OPTION}-w"""
     rf"""|(?:un)?zip\b{_ARGUMENTS}{_OPTION}-P|sqlcmd\b{_ARGUMENTS}{_OPTION}-P"""
@@ -805,7 +817,7 @@ def _prose(token: str) -> bool:
 
 _KNOWN_TOKEN_IN_TEXT = re.compile(
     r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abpr]-[\w-]{10,}"
-    r"|[sr]k_(?:live|test)_[A-Za-z0-9]{10,})"
+    r"|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|pypi-AgE[\w-]{30,}|sk-(?:proj|ant|svcacct)-[\w-]{20,})"
 )
 
 
@@ -815,8 +827,11 @@ def is_known_token(text: str) -> bool:
 
 
 _KNOWN_TOKEN_LENGTH = 16
-# the prefixes of well-known tokens (GitHub, GitLab, Slack, Stripe)
-_TOKEN_PREFIX = re.compile(r"(?:gh[pousr]_|github_pat_|glpat-|xox[abpr]-|[sr]k_(?:live|test)_)")
+# the prefixes of well-known tokens (GitHub, GitLab, Slack, Stripe, PyPI, OpenAI, Anthropic)
+_TOKEN_PREFIX = re.compile(
+    # (PyPI's and OpenAI's prefixes with the length of their tokens: not `"sk-ant-placeholder"`)
+    r"(?:gh[pousr]_|github_pat_|glpat-|xox[abpr]-|[sr]k_(?:live|test)_|pypi-AgE[\w-]{30}|sk-(?:proj|ant|svcacct)-[\w-]{30})"
+)
 _WORD_LENGTH = 12
 _NAME_LENGTH = 16
 
@@ -1073,6 +1088,10 @@ def _mask_pairs(text: str, prose: bool) -> str:
             parts += [text[done:start], text[start:value_end] if already else masked]
             done = value_end
         text = "".join(parts) + text[done:] if parts else text
+    if "'" in text and _SQL_PASSWORD_WORD.search(text):  # `… WITH PASSWORD '…'`, `IDENTIFIED BY '…'`
+        text = _SQL_PASSWORD.sub(_masked_unless_placeholder, text)
+    if "assword" in text or "ENV" in text:  # a .netrc's `password …`, a Dockerfile's `ENV DB_PASSWORD …`
+        text = _SPACED_PAIR.sub(_masked_unless_placeholder, text)
     if "-" in text:  # in code, in a string only (`"mysqladmin --password S3cret"`)
         text = _SECRET_OPTION.sub(_mask_option if prose else _option_in_string(text), text)
         # an option, then its value as the next string of a list (`["psql", "--password", "…"]`)
@@ -1255,6 +1274,21 @@ def _sql_parameter(text: str, start: int, word: str, pair: str) -> bool:
 
 
 _ATTRIBUTE = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")  # (`config.password`; not `p4ss.w0rd`)
+# SQL's password after its keyword, with no "=": `CREATE ROLE app WITH LOGIN PASSWORD '…'`,
+# `ALTER USER app PASSWORD '…'`, MySQL's and Oracle's `IDENTIFIED BY '…'`, a prefix too (`N'…'`)
+_SQL_PASSWORD_WORD = re.compile(r"(?i)\b(?:password|identified)[ \t]")
+_SQL_PASSWORD = re.compile(
+    # (not a string's closing quote then code: `[' password ', 'x']`)
+    r"""(?i)(\b(?:password|identified[ \t]+by)[ \t]+(?:[NE]|U&)?')(?!\*\*\*')(?![\s,)+\]])"""
+    r"""(?:[^'"\n\\]|''){1,500}(?=')"""
+)
+# a secret's name and its value with only a blank between: a .netrc's `machine h login bot
+# password …`, a Dockerfile's legacy `ENV DB_PASSWORD …` (a line of its own, or a string's start)
+_SPACED_PAIR = re.compile(
+    rf"""(?m)((?:\b(?:machine[ \t]+[^\s"']{{1,200}}|default)[ \t]+login[ \t]+[^\s"']{{1,200}}[ \t]+password"""
+    rf"""|(?:^|(?<=["']))[ \t]*ENV[ \t]+(?i:\w{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}))[ \t]+)"""
+    r"""(?!\*\*\*)(?:[^\s"'\\]|\\(?![tnr\\"']))+"""
+)
 _SQL_PREFIX = re.compile(r"(?:[NnEeBbXx]|[Uu]&)(?=')")
 _TSQL_PARAMETER = re.compile(r"@[A-Z][a-z]+[A-Z][A-Za-z]*")  # (`@NewPassword`; not `@dmin2024`)
 
@@ -1365,17 +1399,27 @@ def _option_in_string(text: str) -> Callable[[re.Match[str]], str]:
 
 
 _JOINING = re.compile(r"""(["'])[ \t]*\+?[ \t]*\1""")
+# a usage line's name for an option's value: `--db-password PASSWORD`, `--api-key API_KEY`, `<token>`
+_METAVAR = re.compile(
+    r"(?:[A-Z]+_)*(?:PASS(?:WORD|PHRASE)?|PWD?|KEY|TOKEN|SECRET|CREDENTIALS?|VALUE)(?:_[A-Z]+)*"
+    r"|<[a-z]+(?:[_-][a-z]+)*>"
+)
 
 
 def _mask_option(option: re.Match[str]) -> str:
     """An option's value masked (a source's quoted password after its word: `pass:'***'`)."""
     quoted = option.group(3)
-    if quoted and quoted[1:-1] != MASK:
-        return option.group(1) + option.group(2) + quoted[0] + MASK + quoted[0]
+    quote = 2 if quoted and quoted.startswith("\\") else 1  # (escaped in a string: `pass:\\"…\\"`)
+    if quoted and quoted[quote:-quote] != MASK:
+        return option.group(1) + option.group(2) + quoted[:quote] + MASK + quoted[-quote:]
     if quoted:
         return option.group()
     value = option.group(2)
-    if value.strip("'\"") == MASK or _PLACEHOLDER.fullmatch(value.strip("'\"")):
+    if (
+        value.strip("'\"\\") == MASK
+        or _PLACEHOLDER.fullmatch(value.strip("'\"\\"))
+        or _METAVAR.fullmatch(value)
+    ):
         return option.group()
     if _JOINING.fullmatch(value):
         return option.group()  # (`"psql --password " + "…"`: what joins the next string, its value)

@@ -555,7 +555,10 @@ def discover(settings: Settings, walker: Walker = walk_files) -> Layout:
     if settings.services is None:
         services = detect_services(settings.root, python_dirs, shared, settings.all_test_files)
     else:
-        services = _configured_services(settings, python_dirs)
+        # (a folder that cannot be listed may hold a service's code: ARC001 says it, not a
+        # "matches no folder" that blames the setting)
+        listed = python_dirs | directories(f"{where}/-" for where, _ in unlistable if where != ".")
+        services = _configured_services(settings, listed)
     _check_shared_requirements(settings)
     names = unit_names(services + shared)
     units = [Unit(p, names[p], UnitKind.SERVICE) for p in services]

@@ -754,3 +754,71 @@ def test_a_file_only_the_cst_parser_reads_says_what_was_not_checked(tmp_path: Pa
     assert run(root, "--no-cache").returncode == 0  # a warning
     (root / "svc/app/hidden.py").write_text(hidden.replace("= int\n", "= int  # archcheck: ignore[ARC003]\n"))
     assert run(root, "--no-cache", "--strict").returncode == 0  # accepted where it is
+
+
+@POSIX
+@pytest.mark.parametrize("kind", ["fifo", "socket"])
+def test_a_fifo_or_a_socket_is_refused_without_being_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Run 111c/03: the file's kind is read before it is opened (opening a FIFO releases a writer
+    waiting on it; a socket gave "No such device or address")."""
+    import socket
+
+    from archcheck import fileio
+
+    path = tmp_path / "x.py"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        bound = socket.socket(socket.AF_UNIX)
+        bound.bind(str(path))
+    opened: list = []
+    real_open = os.open
+    monkeypatch.setattr(fileio.os, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    with pytest.raises(fileio.NotRegularFile, match="not a regular file"):
+        fileio.read_regular(path)
+    assert opened == []
+
+
+def test_a_configured_service_whose_folder_cannot_be_listed_is_arc001_not_a_setting_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 111c/02: all of the service's code is below a folder that cannot be listed: ARC001
+    for that folder, not "services: 'svc' matches no folder with Python code"."""
+    from archcheck.project import discovery
+
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    real_scandir = os.scandir
+    hidden = str(root / "svc" / "app")
+
+    def refusing(path: str):  # type: ignore[no-untyped-def]
+        if os.fspath(path) == hidden:
+            raise PermissionError(13, "Permission denied", hidden)
+        return real_scandir(path)
+
+    monkeypatch.setattr(discovery.os, "scandir", refusing)
+    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
+    assert [(v.code, v.location.path) for v in report.violations] == [("ARC001", "svc/app")]
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        'if {nots} os.environ.get("X"):\n    pass\n',  # (the environment's tests, CFG)
+        # (a generator's cleanup after its handler set a flag)
+        "async def gen(c):\n    collected = False\n    try:\n        yield 1\n    except GeneratorExit:\n"
+        "        collected = True\n        raise\n    finally:\n        if {nots} collected:\n"
+        "            await c.close()\n",
+    ],
+)
+def test_a_long_not_chain_that_compiles_is_checked(tmp_path: Path, test: str) -> None:
+    """Run 111c/01: 1,501 `not`s compile, and were "nested too deeply to analyse" (ARC001 for the
+    whole file, its findings lost): each reader takes the `not`s off in a loop."""
+    code = "import asyncio, os\nasync def startup():\n    asyncio.run(main())\n" + test.format(
+        nots="not " * 1501
+    )
+    compile(code, "a.py", "exec")
+    root = project(tmp_path, {"a.py": code})
+    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
+    assert [(v.code, v.location.line) for v in report.violations] == [("ASY001", 3)]

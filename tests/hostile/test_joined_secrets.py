@@ -888,3 +888,77 @@ def test_run_110a_masking(code: str, shown: str | None) -> None:
     """Run 110a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
     shown as written."""
     assert _diff_shown(code) == (code if shown is None else shown)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        # (01: SQL's password after its keyword, with no "="; not a string's closing quote)
+        (
+            "op.execute(\"CREATE ROLE app WITH LOGIN PASSWORD 'Pr0dS3cret'\")\n",
+            "op.execute(\"CREATE ROLE app WITH LOGIN PASSWORD '***'\")\n",
+        ),
+        (
+            "c.execute(\"GRANT ALL ON *.* TO 'bob'@'%' IDENTIFIED BY 'Pr0dS3cret'\")\n",
+            "c.execute(\"GRANT ALL ON *.* TO 'bob'@'%' IDENTIFIED BY '***'\")\n",
+        ),
+        ("q = \"ALTER USER x PASSWORD '%s'\" % pw\n", None),
+        ("q = f\"CREATE USER a WITH PASSWORD '{pw}'\"\n", None),
+        ("words = [' password ', 'password\\n']\n", None),
+        # (02: a password by its place in more calls; not another create_user's name)
+        (
+            'c = pika.PlainCredentials("guest", "Pr0dS3cret9")\n',
+            'c = pika.PlainCredentials("guest", "***")\n',
+        ),
+        (
+            'c = cx_Oracle.connect("scott", "Pr0dS3cret9", "h/o")\n',
+            'c = cx_Oracle.connect("scott", "***", "h/o")\n',
+        ),
+        (
+            'User.objects.create_superuser("admin", "a@example.com", "Pr0dS3cret9")\n',
+            'User.objects.create_superuser("admin", "a@example.com", "***")\n',
+        ),
+        ('uid = await self.service.create_user(email, "Pw-123!", "Test User")\n', None),
+        # (03: openssl's `-pass` with the password in escaped quotes)
+        (
+            'E = "openssl enc -aes-256-cbc -pass \\"pass:Pr0dS3cret9\\" -in b.tar"\n',
+            'E = "openssl enc -aes-256-cbc -pass *** -in b.tar"\n',
+        ),
+        # (04: a password that starts with the mask is no mask)
+        ('B = "mysqldump -uroot -p***Pr0dS3cret9 app"\n', 'B = "mysqldump -uroot -p*** app"\n'),
+        ('H = {"Authorization": "Bearer ***Pr0dS3cret9abc"}\n', 'H = {"Authorization": "Bearer ***"}\n'),
+        ('D = "host=db password=***Pr0dS3cret9 dbname=app"\n', 'D = "host=db password=*** dbname=app"\n'),
+        # (06: a .netrc's and a Dockerfile's pair with a blank between; not prose)
+        (
+            'N = "machine api.example.com login bot password Pr0dS3cret9"\n',
+            'N = "machine api.example.com login bot password ***"\n',
+        ),
+        (
+            'F = """ENV DB_PASSWORD Pr0dS3cret9\nENV PASSWORD_FILE /run/secrets/pw\n"""\n',
+            'F = """ENV DB_PASSWORD ***\nENV PASSWORD_FILE /run/secrets/pw\n"""\n',
+        ),
+        ("# the login form password field\n", None),
+        # (07: a usage line's names of values)
+        ('U = "usage: backup --db-password PASSWORD --api-key KEY --token <token>"\n', None),
+        # (09: PyPI's and OpenAI's tokens; more tools' login options)
+        (
+            'P = ["twine", "upload", "-u", "__token__", "-p", "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAt"]\n',
+            'P = ["twine", "upload", "-u", "__token__", "-p", "***"]\n',
+        ),
+        ('K = ("sk-proj-a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6", "org")\n', 'K = ("***", "org")\n'),
+        ('V = {"", "sk-ant-placeholder", "your-api-key"}\n', None),
+        (
+            'L = ["az", "login", "-u", "app", "-p", "Pr0dS3cret9"]\n',
+            'L = ["az", "login", "-u", "app", "-p", "***"]\n',
+        ),
+        (
+            'os.system("oc login -u admin -p Pr0dS3cret9 https://api")\n',
+            'os.system("oc login -u admin -p *** https://api")\n',
+        ),
+        ('os.system("oc process -p NAME=x")\n', None),
+    ],
+)
+def test_run_111a_masking(code: str, shown: str | None) -> None:
+    """Run 111a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
+    shown as written."""
+    assert _diff_shown(code) == (code if shown is None else shown)
