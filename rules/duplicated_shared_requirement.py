@@ -198,7 +198,6 @@ class DuplicatedSharedRequirement(
                 if other is None and fact.name in shared:  # (a marker's first line asked, in order)
                     asked = markers[fact.name]
                     other = next((o for o in asked[:_MARKERS_ASKED] if not _never_together(fact, o)), None)
-                    other = asked[_MARKERS_ASKED] if other is None and len(asked) > _MARKERS_ASKED else other
                 if other is None:
                     continue
                 difference = ""
@@ -476,7 +475,9 @@ _ENVIRONMENTS = [
 ]
 
 
-_MARKERS_ASKED = 256  # a package's shared markers asked for one line; past them, one taken as alike
+# a package's shared markers asked for one line (past them, none is taken as installed where
+# the line is: a finding only where one is known)
+_MARKERS_ASKED = 256
 
 
 @functools.lru_cache(maxsize=8192)

@@ -571,3 +571,56 @@ async def rebound_after_the_test(factory):
 """)
     flagged = [(c.function, c.location.line) for c in found.cleanups]
     assert flagged == [("leaves_first", 12), ("rebound_in_finally", 51)]
+
+
+def test_a_guard_that_raises_generator_exit_again_keeps_the_rest_of_the_handler_from_close() -> None:
+    """Run 111b/07: `except BaseException as e:` whose first statement raises GeneratorExit again
+    awaits after it only for other exceptions; an await before the guard, or a guard of
+    another name or exception, still counts."""
+    found = facts("""
+        async def guarded(conn):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, (GeneratorExit, KeyboardInterrupt)):
+                    raise
+                await conn.rollback()
+                raise
+
+        async def typed(conn):
+            try:
+                yield 1
+            except BaseException as exc:
+                if type(exc) is GeneratorExit:
+                    raise exc
+                await conn.rollback()
+
+        async def awaits_first(conn):
+            try:
+                yield 1
+            except BaseException as e:
+                await conn.rollback()
+                if isinstance(e, GeneratorExit):
+                    raise
+
+        async def other_name(conn, other):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(other, GeneratorExit):
+                    raise
+                await conn.rollback()
+
+        async def other_exception(conn):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, CancelledError):
+                    raise
+                await conn.rollback()
+    """)
+    assert [(c.function, c.location.line) for c in found.cleanups] == [
+        ("awaits_first", 22),
+        ("other_name", 32),
+        ("other_exception", 40),
+    ]

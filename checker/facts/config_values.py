@@ -1329,7 +1329,8 @@ class _Gatherer:
         # (a template's fields in the URL's head are its parts, as `%`'s are: `"http://{}".format(
         # "localhost")`, `"http://{host}".format(host=…)`; not one in its path or query)
         receiver = func.value if isinstance(func, ast.Attribute) else None
-        text = literal(receiver) if template else None
+        # (a module constant's too: `RESOLVE.format("localhost")`, its fields read where they are)
+        text = _text_of(receiver, self._texts_in(use)) if template and receiver is not None else None
         heads = _target_fields(text or "", percent=False) if template else {}
         kept = text is None  # (a template kept in a name: every field read as in its head)
         filled = filled or set()
@@ -1340,7 +1341,8 @@ class _Gatherer:
                 children += _mapping_parts(value, heads, filled, kept, use, none)  # (`.format_map({"h": …})`)
                 continue
             argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
-            argument = use if template and heads.get(position, True) else argument
+            # (a value no field takes is not used: `"http://{1}:1/x".format("localhost", host)`)
+            argument = use if template and heads.get(position, kept) else argument
             children.append((value, none if id(value) in filled else argument))
         for kw in call.keywords:
             if kw.arg is not None and kw.arg.lower() == DATABASE_URL:
@@ -2658,13 +2660,18 @@ def _joined_parts(
 ) -> List[Tuple[ast.AST, _Use]]:
     """The operands of a `+` chain given as a target, each used as the whole is but a value
     after a query's `key=`: a URL carried in another's query, `AUTH_URL + "/login?next=" +
-    "http://localhost:3000/cb"`, is where the other service sends people, not a target."""
+    "http://localhost:3000/cb"`, is where the other service sends people, not a target; nor
+    one after the URL's head ended (`"https://dns.example/resolve/" + "localhost"`: a path)."""
     children: List[Tuple[ast.AST, _Use]] = []
     query = value = False  # (inside a query; in a value after a `key=` in it, to its `&` or `#`)
+    scheme = past = False  # (the "://" met; the head's end after it met)
     for operand in operands:
-        children.append((operand, none if value else use))
+        children.append((operand, none if value or past else use))
         text = _piece_text(operand, 0, texts)  # (a template's too: `"%s/login?next=" % URL + "http://…"`)
         if text is not None:  # (a value that is no string goes on with what came before it)
+            after = text.split("://", 1)[1] if not scheme and "://" in text else text
+            scheme = scheme or "://" in text
+            past = past or (scheme and any(mark in after for mark in "/?#"))
             query = query or "?" in text
             value = query and (text.endswith("=") or (value and not any(mark in text for mark in "&#")))
     return children
@@ -2683,16 +2690,36 @@ def _formatted_parts(
         return [(node.left, use), (node.right, use)]
     heads = _target_fields(text, percent=True)
     given = node.right
+    # (a value no field takes is not used: `"https://%(host)s/x" % {"host": h, "cache": "localhost"}`)
     if isinstance(given, ast.Tuple):
-        values = [(v, heads.get(i, True)) for i, v in enumerate(given.elts)]
+        values = [(v, heads.get(i, False)) for i, v in enumerate(given.elts)]
     elif isinstance(given, ast.Dict):
-        keys = [heads.get(literal(k) or "", True) if k is not None else True for k in given.keys]
-        values = list(zip(given.values, keys))
-        values += [(k, False) for k in given.keys if k is not None]
+        values = _percent_mapping(given, heads)
     else:
-        values = [(given, heads.get(0, True))]
+        values = [(given, heads.get(0, False))]
     parts = [(v, use if in_head and id(v) not in (filled or ()) else none) for v, in_head in values]
     return [(node.left, use if filled is None else none), *parts]
+
+
+def _percent_mapping(given: ast.Dict, heads: Mapping[Union[int, str], bool]) -> List[Tuple[ast.expr, bool]]:
+    """A `%` template's mapping's keys and values, each value with whether its field is in the
+    URL's head; a mapping unpacked in it (`{**{"h": "localhost"}, "h": host}`) read as its
+    items, a key given again later taking its place (a mapping in a name: in the head)."""
+    items: List[Tuple[Optional[ast.expr], ast.expr]] = []
+    for key, value in zip(given.keys, given.values):
+        if key is None and isinstance(value, ast.Dict):
+            items += zip(value.keys, value.values)
+        else:
+            items.append((key, value))
+    last = {literal(k): at for at, (k, _) in enumerate(items) if k is not None}
+    values: List[Tuple[ast.expr, bool]] = []
+    for at, (key, value) in enumerate(items):
+        if key is None:
+            values.append((value, True))
+            continue
+        name = literal(key)
+        values += [(value, last.get(name) == at and heads.get(name or "", False)), (key, False)]
+    return values
 
 
 # (a width starts with no 0, which is a flag: `%000…0!` is read in linear time)

@@ -546,6 +546,46 @@ def _takes_generator_exit(handler: ast.ExceptHandler) -> bool:
     return _catches(handler, ("BaseException", "GeneratorExit"))
 
 
+def _run_on_close(handler: ast.ExceptHandler) -> List[ast.stmt]:
+    """A handler's statements that run when it catches GeneratorExit: those before a guard that
+    raises it again (``except BaseException as e:`` / ``if isinstance(e, GeneratorExit): raise``),
+    or all of them."""
+    for at, statement in enumerate(handler.body):
+        if (
+            handler.name is not None
+            and isinstance(statement, ast.If)
+            and not statement.orelse
+            and len(statement.body) == 1
+            and isinstance(statement.body[0], ast.Raise)
+            and statement.body[0].cause is None
+            and _tests_generator_exit(statement.test, handler.name)
+        ):
+            raised = statement.body[0].exc
+            if raised is None or (isinstance(raised, ast.Name) and raised.id == handler.name):
+                return handler.body[:at]
+    return handler.body
+
+
+def _tests_generator_exit(test: ast.expr, name: str) -> bool:
+    """Is ``test`` true of GeneratorExit bound to ``name``: ``isinstance(e, GeneratorExit)`` (or
+    a tuple holding it), ``type(e) is GeneratorExit``?"""
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance":
+        if len(test.args) != 2 or not (isinstance(test.args[0], ast.Name) and test.args[0].id == name):
+            return False
+        kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+        return any(dotted(kind) in ("GeneratorExit", "builtins.GeneratorExit") for kind in kinds)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
+        left = test.left
+        if isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "type":
+            typed = left.args[0] if len(left.args) == 1 else None
+            return (
+                isinstance(typed, ast.Name)
+                and typed.id == name
+                and dotted(test.comparators[0]) == "GeneratorExit"
+            )
+    return False
+
+
 def _names_generator_exit(handler: ast.ExceptHandler) -> bool:
     return handler.type is not None and _catches(handler, ("GeneratorExit",))
 
@@ -816,7 +856,7 @@ class _Gatherer:
                 if not _takes_generator_exit(handler) or taken:
                     continue
                 taken = True
-                awaited = awaits.first(handler.body)
+                awaited = awaits.first(_run_on_close(handler))
                 if awaited is not None and in_body is not None:
                     clause = (
                         "except:" if handler.type is None else f"except {self.source.segment(handler.type)}"

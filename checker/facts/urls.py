@@ -350,8 +350,10 @@ def _address(host: str) -> Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6A
     return getattr(address, "ipv4_mapped", None) or address
 
 
-# an IPv4 address as inet_aton also reads one: up to four parts, decimal, octal or hex
-_SHORT_IPV4 = re.compile(r"(?:0[xX][0-9a-fA-F]{1,8}|\d{1,10})(?:\.(?:0[xX][0-9a-fA-F]{1,8}|\d{1,10})){0,3}")
+# an IPv4 address as inet_aton also reads one: up to four parts, decimal, octal or hex, with
+# leading zeros too (`017700000001`, `0x00007f000001`)
+_IPV4_PART = r"(?:0[xX]0{0,64}[0-9a-fA-F]{1,8}|0{0,64}\d{1,11})"
+_SHORT_IPV4 = re.compile(rf"{_IPV4_PART}(?:\.{_IPV4_PART}){{0,3}}")
 
 
 def connected_urls(text: str) -> Iterator[Tuple[str, str]]:

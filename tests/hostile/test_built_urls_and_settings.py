@@ -725,6 +725,37 @@ class Urls(AppBase):
     url_pattern: str = "http://localhost:8001"
 """
 
+RUN_111B = """\
+import httpx
+
+RESOLVE = "https://dns.example/resolve?name={}"
+LOOKUP = "https://dns.example/resolve/"
+
+
+def unused_values():  # (03: a value no field takes is not used; a key given again takes the place)
+    httpx.get("http://{1}:1/x".format("localhost", "api.example.com"))
+    httpx.get("https://%(host)s/x" % {"host": "api.example.com", "cache": "localhost"})
+    httpx.get("http://%(h)s:1/x" % {**{"h": "localhost"}, "h": "api.example.com"})
+    httpx.get("https://api.example.com/%s" % {"h": "localhost"})
+    return httpx.get("http://%(h)s:1/x" % {"h": "api.example.com", **{"h": "localhost"}})  # CFG001
+
+
+def constant_templates():  # (09: a module constant's `.format` reads its fields where they are)
+    httpx.get(RESOLVE.format("localhost"))
+    return httpx.get(RESOLVE.format_map({"name": "localhost"}))
+
+
+def path_pieces():  # (10: a piece after the URL's head ended is in its path)
+    httpx.get("https://dns.example/resolve/" + "localhost")
+    httpx.get(LOOKUP + "localhost" + "/records")
+    return httpx.get("http://" + "localhost" + ":8000/x")  # CFG001
+
+
+def spellings():  # (11: leading zeros, as inet_aton reads them)
+    httpx.get("http://017700000001:8001/x")  # CFG001
+    return httpx.get("http://0x00007f000001:8001/x")  # CFG001
+"""
+
 
 @pytest.mark.parametrize(
     ("name", "text"),
@@ -736,6 +767,7 @@ class Urls(AppBase):
         ("constants.py", BUILT_CONSTANTS),
         ("templates.py", TEMPLATE_HOSTS),
         ("run104b.py", RUN_104B),
+        ("run111b.py", RUN_111B),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(
@@ -1226,3 +1258,17 @@ def test_req002_reads_egg_urls_alike_and_local_paths_by_case(tmp_path: Path) -> 
     messages = [v.message for v in check(root).violations if v.code == "REQ002"]
     assert ["sources differ" in m for m in messages] == [False, True]
     assert "-./Wheels" not in run(root, "--diff").stdout.decode()
+
+
+def test_past_the_markers_asked_no_shared_line_is_taken_as_alike(tmp_path: Path) -> None:
+    """Run 111b/08: with more than 256 shared markers of one package, the 257th was taken as
+    installed where a service line is (a linux-only line against win32-only shared lines)."""
+    root = project(tmp_path, {"main.py": "x = 1\n"})
+    shared = "".join(
+        f'pywin32==306 ; sys_platform == "win32" and platform_version != "v{i}"\n' for i in range(257)
+    )
+    (root / "requirements.shared.txt").write_text(shared)
+    (root / "svc" / "requirements.txt").write_text(
+        '-r ../requirements.shared.txt\npywin32==305 ; sys_platform == "linux"\n'
+    )
+    assert [f for f in findings(root) if f[0] == "REQ002"] == []
