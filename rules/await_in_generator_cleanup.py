@@ -5,7 +5,9 @@ Flags an `await` (also `async with`/`async for`) in the cleanup of a `try`
 whose body yields, inside an async generator (an `async def` that contains
 `yield`): in the `finally:`, or in a handler that catches GeneratorExit (a
 bare `except:`, `except BaseException`, `except GeneratorExit`, or a tuple
-holding one). The first await of each clause is reported. An earlier
+holding one; not after a guard that raises GeneratorExit again first,
+`except BaseException as e:` / `if isinstance(e, GeneratorExit): raise`).
+The first await of each clause is reported. An earlier
 `except GeneratorExit:` handler that does not await takes GeneratorExit
 first: the handlers after it never see it, and the `finally` acts on what
 that handler decided: a flag it sets whenever it runs (`collected = True`,

@@ -3,7 +3,8 @@
 ## What it does
 Flags a URL literal (any scheme, f-strings and concatenations included) whose
 host is a loopback address (`localhost`, `localhost.`, `127.*` also as the C
-resolver reads it, `127.1`, `0x7f.1`; `0.0.0.0`, also as `0`, `0x0` or
+resolver reads it, `127.1`, `0x7f.1`, with leading zeros too, `017700000001`;
+`0.0.0.0`, also as `0`, `0x0` or
 `[::]`, which a client reaches this host by; `::1`), the name
 or key of a service of this project (`identity-service`, `identity`, also
 fully qualified, `identity.`, or as a Kubernetes service,
