@@ -465,11 +465,21 @@ def _state(pid: int) -> str:
 def test_a_directory_that_cannot_be_listed_is_reported_as_root_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n", "hidden/b.py": "x = 1\n"})
+    _refuse_listing(monkeypatch, root / "svc" / "app" / "hidden")
+    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
+    assert any(
+        v.code == "ARC001" and v.location.path == "svc/app/hidden" and "cannot list directory" in v.message
+        for v in report.violations
+    )
+
+
+def _refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Discovery's ``os.scandir`` refuses ``folder`` (as without permission, even for root)."""
     from archcheck.project import discovery
 
-    root = project(tmp_path, {"a.py": "x = 1\n", "hidden/b.py": "x = 1\n"})
     real_scandir = os.scandir
-    hidden = str(root / "svc" / "app" / "hidden")
+    hidden = str(folder)
 
     def refusing(path: str):  # type: ignore[no-untyped-def]
         if os.fspath(path) == hidden:
@@ -477,11 +487,6 @@ def test_a_directory_that_cannot_be_listed_is_reported_as_root_too(
         return real_scandir(path)
 
     monkeypatch.setattr(discovery.os, "scandir", refusing)
-    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
-    assert any(
-        v.code == "ARC001" and v.location.path == "svc/app/hidden" and "cannot list directory" in v.message
-        for v in report.violations
-    )
 
 
 @POSIX
@@ -786,18 +791,8 @@ def test_a_configured_service_whose_folder_cannot_be_listed_is_arc001_not_a_sett
 ) -> None:
     """Run 111c/02: all of the service's code is below a folder that cannot be listed: ARC001
     for that folder, not "services: 'svc' matches no folder with Python code"."""
-    from archcheck.project import discovery
-
     root = project(tmp_path, {"a.py": "x = 1\n"})
-    real_scandir = os.scandir
-    hidden = str(root / "svc" / "app")
-
-    def refusing(path: str):  # type: ignore[no-untyped-def]
-        if os.fspath(path) == hidden:
-            raise PermissionError(13, "Permission denied", hidden)
-        return real_scandir(path)
-
-    monkeypatch.setattr(discovery.os, "scandir", refusing)
+    _refuse_listing(monkeypatch, root / "svc" / "app")
     report = api.check(api.load_settings(root), use_cache=False, jobs=1)
     assert [(v.code, v.location.path) for v in report.violations] == [("ARC001", "svc/app")]
 
