@@ -5,8 +5,10 @@ Flags an `await` (also `async with`/`async for`) in the cleanup of a `try`
 whose body yields, inside an async generator (an `async def` that contains
 `yield`): in the `finally:`, or in a handler that catches GeneratorExit (a
 bare `except:`, `except BaseException`, `except GeneratorExit`, or a tuple
-holding one; not after a guard that raises GeneratorExit again first,
-`except BaseException as e:` / `if isinstance(e, GeneratorExit): raise`).
+holding one; of a test of the caught exception, `except BaseException as e:` /
+`if isinstance(e, GeneratorExit):` (or `if not isinstance(…)`, `type(e) is
+GeneratorExit`), only the branch GeneratorExit takes, and nothing after one
+that raises it again; every statement once `e` is bound again).
 The first await of each clause is reported. An earlier
 `except GeneratorExit:` handler that does not await takes GeneratorExit
 first: the handlers after it never see it, and the `finally` acts on what

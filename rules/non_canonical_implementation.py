@@ -95,7 +95,10 @@ class NonCanonicalImplementation(
 
     def check(self) -> Iterator[Violation]:
         for name, path in self.option("ssot.canonical"):
-            canonical, matches = canonical_matches(self.project, name, path)
+            found = canonical_matches(self.project, name, path)
+            if found is None:
+                continue  # (the file's own ARC001 says why it was not checked)
+            canonical, matches = found
             for site in matches:
                 yield self.violation(
                     site.location,

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from archcheck.model import Severity, Violation
 from archcheck.project.import_graph import cyclic_components
+from archcheck.project.layout import is_within
 from archcheck.rule_api.examples import Example, example
 from archcheck.rule_api.rule import Rule
 
@@ -87,6 +88,14 @@ class UnparsableFile(
                     yield self.violation(problem.location, reason=problem.reason)
         yield from self._includes()
 
+    def _missing(self, target: str) -> str:
+        """Why an included file was not found: a folder on its way that cannot be listed (its
+        own ARC001 says so), or none there."""
+        unlistable = ("" if where == "." else where for where, _ in self.project.layout.unlistable)
+        if any(is_within(target, where) for where in unlistable):
+            return "is in a folder that cannot be listed"
+        return "does not exist"
+
     def _includes(self) -> Iterator[Violation]:
         requirements = self.project.requirements
         import networkx as nx  # lazy: warm runs that reuse every finding never load it
@@ -97,7 +106,7 @@ class UnparsableFile(
                 if include.target in requirements.facts:
                     graph.add_edge(path, include.target, include=include)
                 else:
-                    why = requirements.refused.get(include.target, "does not exist")
+                    why = requirements.refused.get(include.target) or self._missing(include.target)
                     if requirements.is_root(path):
                         reason = f"included file '{include.target}' {why}"
                     else:  # a file reached by an include may be any file: its lines are never quoted

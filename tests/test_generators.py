@@ -624,3 +624,55 @@ def test_a_guard_that_raises_generator_exit_again_keeps_the_rest_of_the_handler_
         ("other_name", 32),
         ("other_exception", 40),
     ]
+
+
+def test_a_test_of_the_caught_exception_runs_only_the_branch_generator_exit_takes() -> None:
+    """Run 112b/08, 03: a guard that logs before raising, an `else:` of the guard, a negated
+    test, are read by the branch GeneratorExit takes; a name bound again decides nothing."""
+    found = facts("""
+        async def logs_first(conn):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, GeneratorExit):
+                    log.debug("closed")
+                    raise
+                await conn.rollback()
+
+        async def in_else(conn):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, GeneratorExit):
+                    raise
+                else:
+                    await conn.rollback()
+
+        async def negated(conn):
+            try:
+                yield 1
+            except BaseException as exc:
+                if not isinstance(exc, GeneratorExit):
+                    await conn.rollback()
+
+        async def rebound(conn):
+            try:
+                yield 1
+            except BaseException as e:
+                e = RuntimeError("wrapped")
+                if isinstance(e, GeneratorExit):
+                    raise
+                await conn.rollback()
+
+        async def awaits_in_its_branch(conn):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, GeneratorExit):
+                    await conn.close()
+                    raise
+    """)
+    assert [(c.function, c.location.line) for c in found.cleanups] == [
+        ("rebound", 33),
+        ("awaits_in_its_branch", 40),
+    ]

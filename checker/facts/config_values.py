@@ -1083,6 +1083,8 @@ class _Gatherer:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and use.kind in (TARGET, LOCAL):
             filled = self._filled(node.left, node, use)
             return _formatted_parts(node, use, none, filled, self._texts_in(use))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # (yarl's `URL(base) / "path"`:
+            return [(node.left, use), (node.right, none)]  # a path's segment after the URL, no target)
         if isinstance(node, _TRANSPARENT):
             return [(child, use) for child in child_nodes(node)]
         if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
@@ -2581,8 +2583,8 @@ def _mapping_parts(
 def _named_values(value: ast.expr) -> Optional[List[Tuple[str, ast.expr]]]:
     """The values a dict gives by name (`{"host": host}`, `dict(host=host)`, also unpacked in
     `.format(**{…})`); None for other values."""
-    if isinstance(value, ast.Dict):
-        return [(literal(k) or "", v) for k, v in zip(value.keys, value.values) if k is not None]
+    if isinstance(value, ast.Dict):  # (in order: a key given again later takes the place)
+        return [(literal(k) or "", v) for k, v in _mapping_items(value) if k is not None]
     if (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Name)
@@ -2701,16 +2703,26 @@ def _formatted_parts(
     return [(node.left, use if filled is None else none), *parts]
 
 
+def _mapping_items(mapping: ast.Dict) -> List[Tuple[Optional[ast.expr], ast.expr]]:
+    """A dict literal's keys and values in order, a dict literal unpacked in it read as its
+    items (`{**{"h": "localhost"}, "h": host}`, nested too); a mapping in a name unpacked, its
+    key None."""
+    items: List[Tuple[Optional[ast.expr], ast.expr]] = []
+    todo: List[Tuple[Optional[ast.expr], ast.expr]] = list(zip(mapping.keys, mapping.values))[::-1]
+    while todo:
+        key, value = todo.pop()
+        if key is None and isinstance(value, ast.Dict):
+            todo += list(zip(value.keys, value.values))[::-1]
+        else:
+            items.append((key, value))
+    return items
+
+
 def _percent_mapping(given: ast.Dict, heads: Mapping[Union[int, str], bool]) -> List[Tuple[ast.expr, bool]]:
     """A `%` template's mapping's keys and values, each value with whether its field is in the
     URL's head; a mapping unpacked in it (`{**{"h": "localhost"}, "h": host}`) read as its
     items, a key given again later taking its place (a mapping in a name: in the head)."""
-    items: List[Tuple[Optional[ast.expr], ast.expr]] = []
-    for key, value in zip(given.keys, given.values):
-        if key is None and isinstance(value, ast.Dict):
-            items += zip(value.keys, value.values)
-        else:
-            items.append((key, value))
+    items = _mapping_items(given)
     last = {literal(k): at for at, (k, _) in enumerate(items) if k is not None}
     values: List[Tuple[ast.expr, bool]] = []
     for at, (key, value) in enumerate(items):
@@ -3026,11 +3038,11 @@ def _all_tested_for_nothing(test: ast.expr, for_value: bool = False) -> List[Uni
 
 
 def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, None]:
+    test, negated = without_not(test)  # (`not not not X`, `not (X is not None)`)
+    for_value = for_value != negated
     test = constant_last(test)  # `None is X`
     if for_value and isinstance(test, (ast.Name, ast.Attribute, ast.NamedExpr)):
         tested: ast.expr = test
-    elif not for_value and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        tested = test.operand
     elif isinstance(test, ast.Compare) and len(test.ops) == 1:
         op, against = test.ops[0], test.comparators[0]
         if isinstance(op, (ast.IsNot, ast.NotEq) if for_value else (ast.Is, ast.Eq)):

@@ -546,24 +546,36 @@ def _takes_generator_exit(handler: ast.ExceptHandler) -> bool:
     return _catches(handler, ("BaseException", "GeneratorExit"))
 
 
-def _run_on_close(handler: ast.ExceptHandler) -> List[ast.stmt]:
-    """A handler's statements that run when it catches GeneratorExit: those before a guard that
-    raises it again (``except BaseException as e:`` / ``if isinstance(e, GeneratorExit): raise``),
-    or all of them."""
+def _run_on_close(handler: ast.ExceptHandler) -> List[List[ast.stmt]]:
+    """The blocks of a handler that run when it catches GeneratorExit: of a test of the caught
+    exception (``except BaseException as e:`` / ``if isinstance(e, GeneratorExit):``, or
+    ``if not isinstance(…):``) only the branch GeneratorExit takes, and nothing after one that
+    raises it again; all of them once the name is bound again (``e = …``)."""
+    blocks: List[List[ast.stmt]] = [[]]
+    name = handler.name
     for at, statement in enumerate(handler.body):
-        if (
-            handler.name is not None
-            and isinstance(statement, ast.If)
-            and not statement.orelse
-            and len(statement.body) == 1
-            and isinstance(statement.body[0], ast.Raise)
-            and statement.body[0].cause is None
-            and _tests_generator_exit(statement.test, handler.name)
-        ):
-            raised = statement.body[0].exc
-            if raised is None or (isinstance(raised, ast.Name) and raised.id == handler.name):
-                return handler.body[:at]
-    return handler.body
+        if name is None or _binds(statement, name):
+            blocks[-1] += handler.body[at:]
+            break
+        bare, negated = without_not(statement.test) if isinstance(statement, ast.If) else (None, False)
+        if bare is None or not _tests_generator_exit(bare, name):
+            blocks[-1].append(statement)
+            continue
+        taken = statement.orelse if negated else statement.body  # type: ignore[attr-defined]
+        blocks += [list(taken), []]
+        last = taken[-1] if taken else None
+        raised = last.exc if isinstance(last, ast.Raise) and last.cause is None else False
+        if raised is None or (isinstance(raised, ast.Name) and raised.id == name):
+            break  # (GeneratorExit raised again: nothing after the test runs on close)
+    return [block for block in blocks if block]
+
+
+def _binds(statement: ast.stmt, name: str) -> bool:
+    """Does ``statement`` bind ``name`` (or delete it) anywhere in it?"""
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del))
+        for node in ast.walk(statement)
+    )
 
 
 def _tests_generator_exit(test: ast.expr, name: str) -> bool:
@@ -856,7 +868,7 @@ class _Gatherer:
                 if not _takes_generator_exit(handler) or taken:
                     continue
                 taken = True
-                awaited = awaits.first(_run_on_close(handler))
+                awaited = next((a for block in _run_on_close(handler) if (a := awaits.first(block))), None)
                 if awaited is not None and in_body is not None:
                     clause = (
                         "except:" if handler.type is None else f"except {self.source.segment(handler.type)}"

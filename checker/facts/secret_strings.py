@@ -722,11 +722,13 @@ _TOOL_OPTIONS = {
         "zip": ("-P", "--password"),
         "unzip": ("-P",),
         "sqlcmd": ("-P",),
+        "ssh-keygen": ("-N", "-P"),  # (a key's new and old passphrase)
         "openssl": ("-passin", "-passout", "-pass", "-k"),
     },
     **{"smbclient": ("-U", "--user"), "curl": (*_CURL_USER, "--oauth2-bearer"), "ldap": ("-w",)},
 }
 _LDAP_TOOL = re.compile(r"ldap[a-z]{2,10}")
+_ZIP_FLAGS = re.compile(r"-[A-Za-z]{1,8}P")  # (zip's `-P` after other flags: `"-rP"`, `"-oP"`)
 # (tools whose `login` takes a password: `docker login -p …`, `oc login`, `helm registry login`)
 _LOGIN_TOOLS = ("docker", "podman", "oc", "helm", "skopeo", "buildah", "az")
 # and those that take it glued only (`["mysql", "-p…"]`; `-p` alone asks for it)
@@ -776,7 +778,7 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     if frame.tool in _GLUED_ONLY and inner.startswith("-p") and len(inner) > 2:
         return not _shows_nothing(inner[2:])
     options = _TOOL_OPTIONS.get(frame.tool, ())
-    if inner in options:
+    if inner in options or (frame.tool in ("zip", "unzip") and _ZIP_FLAGS.fullmatch(inner)):
         frame.secret_key_at, frame.secret_key_option, frame.secret_name = frame.element, True, inner
         return False
     glued = next((o for o in options if len(o) == 2 and inner.startswith(o) and len(inner) > 2), None)

@@ -453,19 +453,32 @@ def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
     """
     # (a value that starts with the mask, `-p***Pr0d…`, is no mask: the readings that keep a
     # value masked already, so that masking twice changes nothing, are shown a stand-in)
-    stand_in = "***" in text and _STAND_IN not in text and _MASK_THEN_WORD.search(text) is not None
+    stand_in = _stand_in(text) if "***" in text and _MASK_THEN_WORD.search(text) else None
+    runs: List[str] = []  # (each run a stand-in stands for, in order: one not masked is put back)
     if stand_in:
-        text = _MASK_THEN_WORD.sub(_STAND_IN, text)
+
+        def standing(run: re.Match[str]) -> str:
+            runs.append(run.group())
+            return f"{stand_in}{len(runs) - 1}Z"
+
+        text = _MASK_THEN_WORD.sub(standing, text)
     masked = _mask_pairs(_mask_text(text, _NESTING, code), prose)
     if "_" in masked or "-" in masked:  # a well-known token's shape anywhere: `"cloning with ghp_… as"`
         masked = _KNOWN_TOKEN_IN_TEXT.sub(MASK, masked)
     if ":/" in masked:  # a URL a path joined into one slash (`postgresql:/app:…@db`): no URL
         masked = _PATH_DSN.sub(lambda m: m.group(1) + MASK, masked)
-    return masked.replace(_STAND_IN, MASK) if stand_in else masked
+    if stand_in:
+        masked = re.sub(rf"{stand_in}(\d+)Z", lambda kept: runs[int(kept.group(1))], masked)
+    return masked
 
 
-_MASK_THEN_WORD = re.compile(r"\*\*\*(?=[^\W_])")
-_STAND_IN = "q0K9mAsK9K0q"  # (letters and digits, which every reading takes in a value)
+def _stand_in(text: str) -> Optional[str]:
+    """Letters (which every reading takes in a value) that ``text`` does not hold: each run of
+    ``*`` before a word stands as them, its number and `Z`."""
+    return next((s for s in (f"q{n}K9mAsK9Kq" for n in "abcdefghij") if s not in text), None)
+
+
+_MASK_THEN_WORD = re.compile(r"\*{3,}(?=[\w-])")
 
 
 # a URL's userinfo after a path made its `//` one slash (a DSN given as a file name)
@@ -479,7 +492,8 @@ _PATH_DSN = re.compile(
 _SECRET_NAME = (
     # (AWS Secrets Manager's `SecretString=`, `SecretBinary=`)
     r"(?:(?<!by)(?<!com)(?<!sur)(?<!tres)(?<!over)(?<!under)pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?(?:string|binary))?"
-    r"|token|credentials?|jwt|api[_-]?key|apikey|rediscli[_-]?auth"  # (redis-cli's REDISCLI_AUTH)
+    # (redis's REDISCLI_AUTH and masterauth)
+    r"|token|credentials?|jwt|api[_-]?key|apikey|rediscli[_-]?auth|masterauth"
     r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth|hmac|subscription|licen[cs]e|shared|fernet|webhook)[_-]?(?:key|token|secret))"
 )
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
@@ -724,11 +738,13 @@ _ATTACHED_PASSWORD = re.compile(
     # -passin pass:…`, `smbclient -U user%…`; curl's `-u`/`-U`/`--user`/`--proxy-user` `user:…`;
     # an option also as a list's string, `["curl", "-uadmin:…"]`)
     rf"""(\b{_NOT_A_NAME}(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b(?![:=]){_ARGUMENTS}{_OPTION}-p"""
-    rf"""|(?:(?:(?:(?:docker|podman|oc|skopeo|buildah|az|helm{_BLANK}+registry){_BLANK}+login"""
+    # (words between the tool and `login`: `az acr login`, `docker --config /tmp/c login`)
+    rf"""|(?:(?:(?:(?:docker|podman|oc|skopeo|buildah|az|helm)(?:{_BLANK}+[^\s"';&|]{{1,200}}){{0,4}}?{_BLANK}+login"""
     rf"""|mongo(?:sh|dump|restore|export|import)?|twine|cqlsh|mycli)\b(?![:=]){_ARGUMENTS}"""
     rf"""|sshpass{_SSHPASS_OPTIONS}){_OPTION}-p"""
     rf"""|redis-cli\b{_ARGUMENTS}{_OPTION}-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}{_OPTION}-w"""
-    rf"""|(?:un)?zip\b{_ARGUMENTS}{_OPTION}-P|sqlcmd\b{_ARGUMENTS}{_OPTION}-P"""
+    rf"""|(?:un)?zip\b{_ARGUMENTS}{_OPTION}-[A-Za-z]{{0,8}}P|sqlcmd\b{_ARGUMENTS}{_OPTION}-P"""
+    rf"""|ssh-keygen\b{_ARGUMENTS}{_OPTION}-[NP]"""
     rf"""|curl\b{_ARGUMENTS}{_OPTION}--oauth2-bearer(?:{_BLANK}+|=)"""
     rf"""|smbclient\b{_ARGUMENTS}{_OPTION}(?:-U{_BLANK}*|--user(?:{_BLANK}+|=))\\?["']?[^\s%"']{{0,200}}%"""
     rf"""|openssl\b{_ARGUMENTS}{_BLANK}(?:-pass(?:in|out)?{_BLANK}+\\?["']?pass:|-k{_BLANK}+)){_BLANK}*)"""
@@ -741,6 +757,7 @@ _ATTACHED_PASSWORD = re.compile(
     # (an unquoted value ends at a blank, an escaped tab or new line too: `-p…\tdb`)
     r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|(?:\\(?![tnr]))?[^\s"'\\])+))))"""
 )
+_OPTIONS_A_COMMAND = 4  # (each pass masks a command's first password option not masked yet)
 _MASKED_QUOTED_REST = re.compile(
     # (escaped quotes too, `\"-p*** Pw9\"`; a long option's value, `'--password=*** Pw9'`)
     r"""((?:(?<=[ \t=])|(?<=\\t))(\\?['"])"""
@@ -1090,15 +1107,20 @@ def _mask_pairs(text: str, prose: bool) -> str:
             parts += [text[done:start], text[start:value_end] if already else masked]
             done = value_end
         text = "".join(parts) + text[done:] if parts else text
-    if "'" in text and _SQL_PASSWORD_WORD.search(text):  # `… WITH PASSWORD '…'`, `IDENTIFIED BY '…'`
+    if _SQL_PASSWORD_WORD.search(text):  # `… WITH PASSWORD '…'`, `IDENTIFIED BY '…'`
         text = _SQL_PASSWORD.sub(_masked_unless_placeholder, text)
+        text = _SQL_QUOTED_NAME.sub(_masked_sql_name, text)
     if "assword" in text or "ENV" in text:  # a .netrc's `password …`, a Dockerfile's `ENV DB_PASSWORD …`
         text = _SPACED_PAIR.sub(_masked_unless_placeholder, text)
     if "-" in text:  # in code, in a string only (`"mysqladmin --password S3cret"`)
         text = _SECRET_OPTION.sub(_mask_option if prose else _option_in_string(text), text)
         # an option, then its value as the next string of a list (`["psql", "--password", "…"]`)
         text = _OPTION_THEN_STRING.sub(lambda m: m.group(1) + m.group(3) + MASK + m.group(3), text)
-        text = _ATTACHED_PASSWORD.sub(_masked_unless_shell_placeholder, text)  # `"mysql -uroot -pS3cret"`
+        for _ in range(_OPTIONS_A_COMMAND):  # `"mysql -uroot -pS3cret"`; a second option of one
+            masked = _ATTACHED_PASSWORD.sub(_masked_unless_shell_placeholder, text)  # command's too
+            text, done = masked, masked == text  # (`-passin pass:… -passout pass:…`)
+            if done:
+                break
         # (and the rest of a shell word quoted whole: `'pass:*** Pw9'`, `'-p*** Pw9'`, `'bob%*** Pw9'`)
         text = _MASKED_QUOTED_REST.sub(lambda m: m.group(1), text)
         text = _USER_OPTION_THEN_STRING.sub(lambda m: m.group(1) + MASK, text)
@@ -1161,7 +1183,15 @@ def _masked_unless_shell_placeholder(match: re.Match[str]) -> str:
     value = match.group()[len(match.group(1)) :]
     quoted = "'" in (match.group("q"), match.group("u"), match.group("v"))  # (the shell expands nothing)
     shell = _SHELL_PLACEHOLDER.fullmatch(value) and not quoted
-    return match.group() if shell else _masked_unless_placeholder(match)
+    # (nor one masked already, read again from its escape's letter: `-p\t***` as `-p\` then `t***`)
+    return match.group() if shell or MASK in value else _masked_unless_placeholder(match)
+
+
+def _masked_sql_name(match: re.Match[str]) -> str:
+    """A ``_SQL_QUOTED_NAME`` match with its password masked (not a placeholder)."""
+    if match.group(3) is not None:  # (unquoted)
+        return match.group(3) + MASK
+    return _masked_unless_placeholder(match)
 
 
 def _masked_unless_placeholder(match: re.Match[str]) -> str:
@@ -1278,18 +1308,34 @@ def _sql_parameter(text: str, start: int, word: str, pair: str) -> bool:
 _ATTRIBUTE = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")  # (`config.password`; not `p4ss.w0rd`)
 # SQL's password after its keyword, with no "=": `CREATE ROLE app WITH LOGIN PASSWORD '…'`,
 # `ALTER USER app PASSWORD '…'`, MySQL's and Oracle's `IDENTIFIED BY '…'`, a prefix too (`N'…'`)
-_SQL_PASSWORD_WORD = re.compile(r"(?i)\b(?:password|identified)[ \t]")
-_SQL_PASSWORD = re.compile(
-    # (not a string's closing quote then code: `[' password ', 'x']`)
-    r"""(?i)(\b(?:password|identified[ \t]+by)[ \t]+(?:[NE]|U&)?')(?!\*\*\*')(?![\s,)+\]])"""
-    r"""(?:[^'"\n\\]|''){1,500}(?=')"""
+_SQL_PASSWORD_WORD = re.compile(r"(?i)(?:\b|(?<=\\[nt]))(?:password|identified)[ \t]")
+# (after a new line's escape too, `"ALTER USER app\nPASSWORD '…'"`; MySQL's `IDENTIFIED WITH plugin
+# BY '…'` and `SET PASSWORD FOR 'app'@'%' = '…'`; the quote escaped too, `PASSWORD \'…\'`)
+_SQL_KEYWORD = (
+    r"(?:\b|(?<=\\[nt]))(?:password[ \t]+|identified[ \t]+(?:with[ \t]+\w{1,64}[ \t]+)?by[ \t]+"
+    r"|set[ \t]+password[ \t]+for[ \t]+[^=\n]{1,200}?=[ \t]*)"
+)
+# (the value: an f-string's field whole, an escaped character, or another; not a string's closing
+# quote then code, `[' password ', 'x']`, nor a blank first)
+_SQL_VALUE = r"""(?!\s)(?![\s,)+\]]*\2)(?:(?!\2)(?:\{[^{}\n]{0,200}\}|\\.|[^'"\n\\]|'')){1,500}(?=\2)"""
+_SQL_PASSWORD = re.compile(rf"""(?i)({_SQL_KEYWORD}(?:[NE]|U&)?(\\?'))(?!\*\*\*\2){_SQL_VALUE}""")
+# (Oracle's password in double quotes, `IDENTIFIED BY "…"`, or unquoted in capitals, `IDENTIFIED BY
+# Pr0d ACCOUNT UNLOCK`; not `PASSWORD "…"`, which code joins, `"password " + pw`)
+_SQL_QUOTED_NAME = re.compile(
+    r"""(?i)((?:\b|(?<=\\[nt]))identified[ \t]+(?:with[ \t]+\w{1,64}[ \t]+)?by[ \t]+(\\?"))"""
+    rf"""(?!\*\*\*\2){_SQL_VALUE}"""
+    r"""|(?-i:(\bIDENTIFIED[ \t]+BY[ \t]+)(?!VALUES\b|EXTERNALLY\b|GLOBALLY\b)[A-Za-z][\w$#]{0,127})"""
 )
 # a secret's name and its value with only a blank between: a .netrc's `machine h login bot
-# password …`, a Dockerfile's legacy `ENV DB_PASSWORD …` (a line of its own, or a string's start)
+# password …` (over lines too, a new line's escape too, `login` before or after), a Dockerfile's
+# legacy `ENV DB_PASSWORD …` (a line of its own, a string's start, after `\n`; its value quoted too)
+_NETRC_BLANK = r"(?:[ \t\n]|\\n){1,20}"
 _SPACED_PAIR = re.compile(
-    rf"""(?m)((?:\b(?:machine[ \t]+[^\s"']{{1,200}}|default)[ \t]+login[ \t]+[^\s"']{{1,200}}[ \t]+password"""
-    rf"""|(?:^|(?<=["']))[ \t]*ENV[ \t]+(?i:\w{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}))[ \t]+)"""
-    r"""(?!\*\*\*)(?:[^\s"'\\]|\\(?![tnr\\"']))+"""
+    rf"""(?m)((?:(?:\bmachine{_NETRC_BLANK}[^\s"'\\]{{1,200}}|(?:^|(?<=["'])|(?<=\\n))[ \t]*default)"""
+    rf"""(?:{_NETRC_BLANK}(?:login|account){_NETRC_BLANK}[^\s"'\\]{{1,200}})?{_NETRC_BLANK}password"""
+    rf"""|(?:^|(?<=["'])|(?<=\\n))[ \t]*ENV[ \t]+"""
+    rf"""(?i:\w{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}))[ \t]+)"""
+    r"""(?!\*\*\*)(?:\\?"[^"\n\\]{1,200}\\?"|'[^'\n]{1,200}'|(?:[^\s"'\\]|\\(?![tnr\\"']))+)"""
 )
 _SQL_PREFIX = re.compile(r"(?:[NnEeBbXx]|[Uu]&)(?=')")
 _TSQL_PARAMETER = re.compile(r"@[A-Z][a-z]+[A-Z][A-Za-z]*")  # (`@NewPassword`; not `@dmin2024`)
@@ -1549,6 +1595,8 @@ def names_by_code(field: str) -> bool:
             keys.add(id(call.args[0]))
         if chain == "getattr" and len(call.args) > 1:
             keys.add(id(call.args[1]))
+        if _looks_up(chain) and len(call.args) > 1 and _config_option(call.args[0], call.args[1]):
+            keys.add(id(call.args[1]))  # (ConfigParser's option, `config.get("database", "password")`)
         keys |= {id(k.value) for k in call.keywords if k.arg and not _SECRET_KEYWORD.search(k.arg)}
     return all(  # (bytes too: `{b'…'.decode()}`)
         id(node) in keys or no_secret_word(text) or not text.strip()
@@ -1556,6 +1604,14 @@ def names_by_code(field: str) -> bool:
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
         for text in [node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value]
     )
+
+
+def _config_option(section: ast.expr, option: ast.expr) -> bool:
+    """``is_config_option`` of a call's first two arguments (a section in a variable too)."""
+    if not (isinstance(option, ast.Constant) and isinstance(option.value, str)):
+        return False
+    written = section.value if isinstance(section, ast.Constant) and isinstance(section.value, str) else ""
+    return is_config_option(written, option.value)
 
 
 _SECRET_KEYWORD = re.compile(rf"(?i){_SECRET_NAME}")
@@ -1645,8 +1701,12 @@ def _code_between(text: str, begin: int) -> bool:
             # (`vault.read("secret/db")`, `get_pw("db")`: a call that looks its argument up)
             looked_up = before == "(" and (_looks_up(name) or _VARIABLE_NAME.fullmatch(inner) is not None)
             attribute = before == "," and opener == "(" and callee == "getattr" and name.isidentifier()
+            # (ConfigParser's option after its section: `config.get("database", "password")`)
+            section = name.lstrip("rRbBuUfF")[1:-1] if name[-1:] in ("'", '"') else None
+            option = before == "," and opener == "(" and _looks_up(callee) and section is not None
+            option = option and section is not None and is_config_option(section, inner)
             if inner not in (MASK, "") and not (
-                (subscript or looked_up or attribute) and _KEY.fullmatch(inner)
+                (subscript or looked_up or attribute or option) and _KEY.fullmatch(inner)
             ):
                 return False
         if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):

@@ -120,7 +120,10 @@ def _origin(project: Project, path: str, name: str, defines: Dict[str, Set[str]]
 
 def _canonical(project: Project) -> Iterator[Canonical]:
     for name, path in project.settings.option("ssot.canonical"):
-        canonical, matches = canonical_matches(project, name, path)
+        found = canonical_matches(project, name, path)
+        if found is None:
+            continue  # (a canonical file that could not be checked)
+        canonical, matches = found
         owner = project.layout.owner(path)
         copies = tuple(sorted((m.path, m.location.line) for m in matches))
         yield Canonical(name, path, canonical.location.line, owner.name if owner else "", copies)

@@ -30,7 +30,10 @@ def render(project: Project) -> str:
     ]
     sections: List[str] = []
     for name, path in project.settings.option("ssot.canonical"):
-        canonical, matches = canonical_matches(project, name, path)
+        matched = canonical_matches(project, name, path)
+        if matched is None:
+            continue  # (a canonical file that could not be checked)
+        canonical, matches = matched
         owner = project.layout.owner(path)
         owner_name = md(owner.name) if owner else ""
         where = code(canonical.where())

@@ -27,7 +27,7 @@ from archcheck.fileio import is_cache_folder, read_regular
 from archcheck.gitrepo import work_tree
 from archcheck.project.compose import MAX_BYTES as COMPOSE_MAX_BYTES
 from archcheck.project.compose import is_compose_file
-from archcheck.project.layout import Layout, Unit, UnitKind, directories
+from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
 
 SERVICE_CONTAINERS = ("", "services", "apps")
 SERVICE_MARKERS = ("pyproject.toml", "setup.py", "Dockerfile")
@@ -479,7 +479,9 @@ def unit_names(paths: Sequence[str]) -> Dict[str, str]:
     return {p: p.rsplit("/", 1)[-1] if counts[p.rsplit("/", 1)[-1]] == 1 else p for p in paths}
 
 
-def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> List[str]:
+def _configured_services(
+    settings: Settings, python_dirs: AbstractSet[str], unlistable: Sequence[str] = ()
+) -> List[str]:
     """The folders with Python code the ``services`` globs match, but for the shared libraries and
     the folders holding one. ConfigError if a path without a wildcard keeps no folder or names a
     folder that a ``shared`` glob matches too, or if the globs together keep none: a setting
@@ -514,14 +516,16 @@ def _configured_services(settings: Settings, python_dirs: AbstractSet[str]) -> L
                 "a folder is a service or shared, not both"
             )
         elif not matched and not _WILDCARD.search(glob):  # a wildcard may match nothing here yet
-            problems.append(f"{where}: services: {glob!r} matches no folder with Python code")
+            # (else the ARC001 of a folder that cannot be listed says why: the root's is ".")
+            if not any(is_within(posixpath.normpath(glob), "" if f == "." else f) for f in unlistable):
+                problems.append(f"{where}: services: {glob!r} matches no folder with Python code")
         elif matched and not kept and not _WILDCARD.search(glob):
             lib, by = taken[matched[0]]
             problems.append(
                 f"{where}: services: {glob!r} matches only shared libraries or folders holding one "
                 f"({lib!r}, shared: {by!r})"
             )
-    if not found and settings.services and not problems:
+    if not found and settings.services and not problems and not unlistable:
         globs = ", ".join(repr(g) for g in settings.services)
         problems.append(f"{where}: services: {globs} keep no folder with Python code: nothing to check")
     if problems:
@@ -536,8 +540,14 @@ def _check_shared_requirements(settings: Settings) -> None:
     if name is None:
         return
     path = settings.root / name
-    if not os.path.lexists(path):
-        raise ConfigError([f"{settings.label}: shared-requirements: {name!r}: no such file in the project"])
+    try:
+        os.lstat(path)
+    except PermissionError:
+        return  # (in a folder that cannot be searched: reading it is refused with an ARC001)
+    except OSError:
+        raise ConfigError(
+            [f"{settings.label}: shared-requirements: {name!r}: no such file in the project"]
+        ) from None
     if not path.is_symlink() and path.is_dir():
         raise ConfigError(
             [f"{settings.label}: shared-requirements: {name!r}: a folder, not a requirements file"]
@@ -558,7 +568,7 @@ def discover(settings: Settings, walker: Walker = walk_files) -> Layout:
         # (a folder that cannot be listed may hold a service's code: ARC001 says it, not a
         # "matches no folder" that blames the setting)
         listed = python_dirs | directories(f"{where}/-" for where, _ in unlistable if where != ".")
-        services = _configured_services(settings, listed)
+        services = _configured_services(settings, listed, [where for where, _ in unlistable])
     _check_shared_requirements(settings)
     names = unit_names(services + shared)
     units = [Unit(p, names[p], UnitKind.SERVICE) for p in services]

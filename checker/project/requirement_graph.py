@@ -40,9 +40,12 @@ def service_roots(root: Path, service: Unit) -> List[str]:
     if os.path.lexists(root / top):  # a FIFO or a link too: reading it is refused with a finding
         return [top]
     folder = root / service.path / "requirements"
-    if folder.is_symlink() or not folder.is_dir():
-        return []  # a link out of the project is not listed
-    return sorted(p.relative_to(root).as_posix() for p in folder.glob("*.txt") if os.path.lexists(p))
+    try:  # (a service folder that cannot be searched: its ARC001 says so)
+        if folder.is_symlink() or not folder.is_dir():
+            return []  # a link out of the project is not listed
+        return sorted(p.relative_to(root).as_posix() for p in folder.glob("*.txt") if os.path.lexists(p))
+    except OSError:
+        return []
 
 
 @dataclass

@@ -36,7 +36,7 @@ from archcheck.facts.definitions import SKETCH_SIZE, references
 from archcheck.facts.names import qualify
 from archcheck.model import FileSites, ImportFact, Location, SiteFact
 from archcheck.project.concepts import concept, path_versions, same_concept, tokens, versions
-from archcheck.project.layout import Unit, UnitKind
+from archcheck.project.layout import Unit, UnitKind, is_within
 from archcheck.project.project import ANCESTOR_WALK, Project
 
 if TYPE_CHECKING:
@@ -681,6 +681,19 @@ def _canonical_index(project: Project, owner: Unit) -> _CanonicalIndex:
     return indexes[owner]
 
 
+def canonical_unchecked(project: Project, path: str) -> bool:
+    """Could the canonical file ``path`` not be checked (its own ARC001 or ARC003 says why: a
+    syntax error, a file too large, a FIFO, a folder that cannot be listed)? Then its setting
+    is not judged, and the run goes on."""
+    facts = project.facts.get(path)
+    if facts is not None and facts.problems:
+        return True
+    layout = project.layout
+    if any(path == where for where, _ in layout.unreadable):
+        return True
+    return any(is_within(path, "" if where == "." else where) for where, _ in layout.unlistable)
+
+
 def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     """The canonical class ``name`` in ``path``; ConfigError when it is not there."""
     facts = project.facts.get(path)
@@ -700,10 +713,13 @@ def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     raise ConfigError([f"{project.settings.label}: ssot.canonical: {name}: '{path}' defines no class {name}"])
 
 
-def canonical_matches(project: Project, name: str, path: str) -> Tuple[Site, List[Site]]:
+def canonical_matches(project: Project, name: str, path: str) -> Optional[Tuple[Site, List[Site]]]:
     """The canonical implementation and every other class of its service with its name or its
     concept (``similar``), in file order. Classes of other names are compared only when they
-    could share its concept, and at most ``CANONICAL_COMPARED`` of them."""
+    could share its concept, and at most ``CANONICAL_COMPARED`` of them. None where the
+    canonical file could not be checked (``canonical_unchecked``)."""
+    if canonical_unchecked(project, path):
+        return None
     owner, canonical = find_canonical(project, name, path)
     index = _canonical_index(project, owner)
     sites = index.sites

@@ -756,6 +756,39 @@ def spellings():  # (11: leading zeros, as inet_aton reads them)
     return httpx.get("http://0x00007f000001:8001/x")  # CFG001
 """
 
+RUN_112B = """\
+import os
+
+import httpx
+
+
+def unpacked(h):  # (01: a mapping unpacked in a template's, nested too, a key given later in its place)
+    httpx.get("http://%(host)s:1/x" % {"host": "localhost", **{"host": h}})
+    httpx.get("http://{host}:1/x".format_map({"host": "localhost", **{"host": h}}))
+    httpx.get("http://%(host)s:1/x" % {"host": h, **{**{"cache": "localhost"}}})
+    return httpx.get("http://%(host)s:1/x" % {"host": h, **{"host": "localhost"}})  # CFG001
+
+
+def not_chains():  # (04: a fallback tested through `not`s)
+    A = os.getenv("A_URL")
+    if not A:
+        A = "http://localhost:8001"  # CFG004
+    B = os.getenv("B_URL")
+    if not not not B:
+        B = "http://localhost:8002"  # CFG004
+    D = os.getenv("D_URL")
+    if not (D is not None):
+        D = "http://localhost:8004"  # CFG004
+    return httpx.get(A), httpx.get(B), httpx.get(D)
+
+
+def yarl_paths():  # (12: a segment yarl's `/` adds is in the path)
+    from yarl import URL
+
+    httpx.get(URL("https://dns.example/resolve") / "localhost")
+    return httpx.get(URL("http://localhost:8005") / "orders")  # CFG001
+"""
+
 
 @pytest.mark.parametrize(
     ("name", "text"),
@@ -768,6 +801,7 @@ def spellings():  # (11: leading zeros, as inet_aton reads them)
         ("templates.py", TEMPLATE_HOSTS),
         ("run104b.py", RUN_104B),
         ("run111b.py", RUN_111B),
+        ("run112b.py", RUN_112B),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(

@@ -817,3 +817,58 @@ def test_a_long_not_chain_that_compiles_is_checked(tmp_path: Path, test: str) ->
     root = project(tmp_path, {"a.py": code})
     report = api.check(api.load_settings(root), use_cache=False, jobs=1)
     assert [(v.code, v.location.line) for v in report.violations] == [("ASY001", 3)]
+
+
+def test_a_service_folder_that_cannot_be_searched_lists_no_requirements(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 112c/01: `lstat` of `svc/requirements` raised PermissionError, "internal error" for
+    every command."""
+    from archcheck.project import requirement_graph
+    from archcheck.project.layout import Unit, UnitKind
+
+    folder = tmp_path / "svc" / "requirements"
+    real = Path.is_symlink
+
+    def refusing(path: Path) -> bool:
+        if path == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "is_symlink", refusing)
+    unit = Unit("svc", "svc", UnitKind.SERVICE)
+    assert requirement_graph.service_roots(tmp_path, unit) == []
+
+
+def test_a_configured_service_below_a_folder_that_cannot_be_listed_is_arc001(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 112c/02: `services = ["apps/svc"]` with `apps/` unlistable was "matches no folder with
+    Python code" (exit 2); an include below it "does not exist"."""
+    root = project(tmp_path, {"a.py": "x = 1\n"}, 'services = ["svc", "apps/svc"]\n')
+    (root / "apps" / "svc" / "app").mkdir(parents=True)
+    (root / "apps" / "svc" / "app" / "b.py").write_text("x = 1\n")
+    (root / "svc" / "requirements.txt").write_text("-r ../apps/base.txt\n")
+    _refuse_listing(monkeypatch, root / "apps")
+    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
+    assert [(v.code, v.location.path) for v in report.violations] == [
+        ("ARC001", "apps"),
+        ("ARC001", "svc/requirements.txt"),
+    ]
+    assert "is in a folder that cannot be listed" in report.violations[1].message
+
+
+def test_a_canonical_file_that_cannot_be_checked_leaves_its_own_arc001(tmp_path: Path) -> None:
+    """Run 112c/03: a canonical file with a syntax error (or a FIFO, or too large) was the config
+    error "defines no class Foo", exit 2, and every finding was lost."""
+    config = CONFIG + '[ssot]\ncanonical = { Foo = "svc/app/canon.py" }\n'
+    files = {
+        "canon.py": "class Foo:\n    pass\n)\n",
+        "main.py": "import asyncio\nasync def f():\n    asyncio.run(g())\n",
+    }
+    root = project(tmp_path, files, config)
+    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
+    assert [(v.code, v.location.path) for v in report.violations] == [
+        ("ARC001", "svc/app/canon.py"),
+        ("ASY001", "svc/app/main.py"),
+    ]

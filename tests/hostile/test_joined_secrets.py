@@ -962,3 +962,88 @@ def test_run_111a_masking(code: str, shown: str | None) -> None:
     """Run 111a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
     shown as written."""
     assert _diff_shown(code) == (code if shown is None else shown)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        # (03: a .netrc over lines, `password` before `login`; `ENV` after a new line's escape, quoted)
+        (
+            'N = """machine github.com\n  login bot\n  password Pr0dS3cret1\n"""\n',
+            'N = """machine github.com\n  login bot\n  password ***\n"""\n',
+        ),
+        (
+            'O = "machine api.github.com password Pr0dS3cret5 login bot"\n',
+            'O = "machine api.github.com password *** login bot"\n',
+        ),
+        (
+            'D = "FROM python:3.12\\nENV DB_PASSWORD Pr0dS3cret2\\n"\n',
+            'D = "FROM python:3.12\\nENV DB_PASSWORD ***\\n"\n',
+        ),
+        (
+            'D = """FROM python\nENV API_TOKEN "Pr0dS3cret4"\n"""\n',
+            'D = """FROM python\nENV API_TOKEN ***\n"""\n',
+        ),
+        ('        """Get default password policy."""\n', None),
+        # (06, 01, 02: SQL's password with a backslash, a quote, a mark first, an escaped quote, after
+        # a new line's escape; MySQL's plugin and SET PASSWORD; Oracle's quotes; an f-string's field)
+        ("c(\"ALTER ROLE app PASSWORD 'x7&Kp\\\\q2#L'\")\n", "c(\"ALTER ROLE app PASSWORD '***'\")\n"),
+        ('c("ALTER USER app PASSWORD \'Pr0d\\"S3\'")\n', "c(\"ALTER USER app PASSWORD '***'\")\n"),
+        ("c(\"CREATE USER a IDENTIFIED BY '+Pr0dS3'\")\n", "c(\"CREATE USER a IDENTIFIED BY '***'\")\n"),
+        ("c('ALTER USER app PASSWORD \\'Pr0dS3cret5\\'')\n", "c('ALTER USER app PASSWORD \\'***\\'')\n"),
+        ("c(\"ALTER USER app\\nPASSWORD 'Pr0dS3'\")\n", "c(\"ALTER USER app\\nPASSWORD '***'\")\n"),
+        (
+            "c(\"CREATE USER a IDENTIFIED WITH caching_sha2_password BY 'Pr0dS3'\")\n",
+            "c(\"CREATE USER a IDENTIFIED WITH caching_sha2_password BY '***'\")\n",
+        ),
+        ("c('ALTER USER app IDENTIFIED BY \"Pr0dS3\"')\n", "c('ALTER USER app IDENTIFIED BY \"***\"')\n"),
+        (
+            'c("ALTER USER app IDENTIFIED BY Pr0dS3 ACCOUNT UNLOCK")\n',
+            'c("ALTER USER app IDENTIFIED BY *** ACCOUNT UNLOCK")\n',
+        ),
+        ("c(\"SET PASSWORD FOR 'app'@'%' = 'Pr0dS3'\")\n", "c(\"SET PASSWORD FOR 'app'@'%' = '***'\")\n"),
+        ("c(f\"ALTER USER {u} PASSWORD '{'Pr0dS3cret1'}'\")\n", "c(f\"ALTER USER {u} PASSWORD '***'\")\n"),
+        ("# the user identified by the token is logged\n", None),
+        ('print("Enter password " + pw + " now")\n', None),
+        # (07: a second password option of one command)
+        (
+            'os.system("openssl pkcs12 -passin pass:Pr0dA1 -out c.p12 -passout pass:Pr0dB2")\n',
+            'os.system("openssl pkcs12 -passin pass:*** -out c.p12 -passout pass:***")\n',
+        ),
+        (
+            'os.system("curl -u a:Pr0dA1 --proxy-user p:Pr0dB2 https://h")\n',
+            'os.system("curl -u a:*** --proxy-user p:*** https://h")\n',
+        ),
+        ('x = "sshpass\\t-p\\tHunter2Secret ssh h"\n', 'x = "sshpass\\t-p\\t*** ssh h"\n'),
+        # (11: words between the tool and `login`)
+        (
+            'os.system("az acr login -n reg -u bot -p Pr0dS3")\n',
+            'os.system("az acr login -n reg -u bot -p ***")\n',
+        ),
+        (
+            'os.system("docker --config /tmp/c login -u bot -p Pr0dS3 ghcr.io")\n',
+            'os.system("docker --config /tmp/c login -u bot -p *** ghcr.io")\n',
+        ),
+        ('os.system("docker run -p 8080:80 nginx && echo login done -p 3")\n', None),
+        # (12, 04: zip's -P after other flags; ssh-keygen's passphrase; redis's masterauth)
+        ('os.system("zip -rP Pr0dS3 out.zip reports/")\n', 'os.system("zip -rP *** out.zip reports/")\n'),
+        ('r(["unzip", "-oP", "Pr0dS3", "out.zip"])\n', 'r(["unzip", "-oP", "***", "out.zip"])\n'),
+        ('r(["ssh-keygen", "-N", "Pr0dS3", "-f", "key"])\n', 'r(["ssh-keygen", "-N", "***", "-f", "key"])\n'),
+        ("os.system(\"ssh-keygen -t ed25519 -N '' -f key\")\n", None),
+        ('os.system("redis-server --masterauth Pr0dS3")\n', 'os.system("redis-server --masterauth ***")\n'),
+        # (09: ConfigParser's option between a URL's pieces names the value)
+        ('u = "postgresql://app:" + config.get("database", "password") + "@db/app"\n', None),
+        # (05: the mask's stand-in; runs of `*` before a word that are no secret's)
+        (
+            'B = "mysqldump -uroot -p***_Pr0dS3 app"  # q0K9mAsK9K0q\n',
+            'B = "mysqldump -uroot -p*** app"  # q0K9mAsK9K0q\n',
+        ),
+        ('x = "****-****-****-****"\n', None),
+        ('card = {"card": "****1234"}\n', None),
+        ("    - ****config_kwargs**: Any config modifications.\n", None),
+    ],
+)
+def test_run_112a_masking(code: str, shown: str | None) -> None:
+    """Run 112a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
+    shown as written."""
+    assert _diff_shown(code) == (code if shown is None else shown)
