@@ -475,13 +475,16 @@ def baseline_command(
         if output:
             target = _named_baseline(settings, target, "--output")
         try:
-            known = baseline.read(target)
+            known, listed = baseline.read_counted(target)
         except baseline.BaselineError as exc:
             raise UserError(str(exc)) from None
         kept = [entry for entry in found if entry in known]
         baseline.write(target, kept, inside)
         dropped, remaining = len(known) - len(set(kept)), len(set(kept))
-        click.echo(f"pruned {escape.text(target.name)}: {dropped} fixed entries dropped, {remaining} kept")
+        twice = f", {listed - len(known)} written twice dropped" if listed > len(known) else ""
+        click.echo(
+            f"pruned {escape.text(target.name)}: {dropped} fixed entries dropped{twice}, {remaining} kept"
+        )
     else:
         baseline.write(target, found, inside)
         click.echo(f"wrote {escape.text(target.name)}: {len(set(found))} findings recorded")

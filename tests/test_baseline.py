@@ -143,3 +143,18 @@ def test_a_password_only_the_code_reading_hides_is_not_in_the_digest(tmp_path: P
     (tmp_path / "old.json").write_text(json.dumps(written), encoding="utf-8")
     result = cli(tmp_path, "check", "--baseline", "old.json", "--no-cache", "--strict")
     assert result.returncode == 0, result.stdout
+
+
+def test_prune_counts_an_entry_written_twice(demo: Path) -> None:
+    """Run 112c/04: a duplicated entry was dropped by `--prune` and counted nowhere."""
+    archcheck(demo, "baseline")
+    path = demo / "archcheck-baseline.json"
+    document = json.loads(path.read_text())
+    document["entries"].append(document["entries"][0])
+    path.write_text(json.dumps(document))
+    pruned = archcheck(demo, "baseline", "--prune").stdout
+    assert (
+        pruned
+        == "pruned archcheck-baseline.json: 0 fixed entries dropped, 1 written twice dropped, 20 kept\n"
+    )
+    assert len(json.loads(path.read_text())["entries"]) == 20

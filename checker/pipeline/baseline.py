@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import AbstractSet, Annotated, Final, List, Literal, Optional, Sequence, Set
+from typing import AbstractSet, Annotated, Final, List, Literal, Optional, Sequence, Set, Tuple
 
 import msgspec
 from msgspec.structs import replace
@@ -54,6 +54,11 @@ class _Baseline(msgspec.Struct, forbid_unknown_fields=True):
 
 def read(path: Path) -> Set[Identity]:
     """The entries of a baseline file; BaselineError (file, position, reason) if it is not one."""
+    return read_counted(path)[0]
+
+
+def read_counted(path: Path) -> Tuple[Set[Identity], int]:
+    """``read``, and how many entries the file lists (an entry written twice counts twice)."""
     try:
         text = read_regular(path).decode("utf-8")
         document = msgspec.convert(json.loads(text), type=_Baseline)  # json: lone surrogates round-trip
@@ -71,7 +76,8 @@ def read(path: Path) -> Set[Identity]:
     except ValueError as exc:  # json's: a position, never the text
         raise BaselineError(f"{path}: not an archcheck baseline: {exc}") from None
     # an entry written before texts were digests (or masked) still matches
-    return {(e.code, e.path, stored_text(e.text, e.path), e.occurrence) for e in document.entries}
+    entries = {(e.code, e.path, stored_text(e.text, e.path), e.occurrence) for e in document.entries}
+    return entries, len(document.entries)
 
 
 def write(path: Path, entries: Sequence[Identity], inside: Optional[Path] = None) -> None:
