@@ -90,8 +90,8 @@ class NonCanonicalImplementation(
     in_tests=False,
 ):
     reads = frozenset(
-        {"classes", "functions", "generated", "imports", "contents", "module_instances"}
-    )  # class bodies
+        {"classes", "functions", "generated", "imports", "contents", "module_instances", "problems"}
+    )  # class bodies; a canonical file's problems (one that could not be checked is not judged)
 
     def check(self) -> Iterator[Violation]:
         for name, path in self.option("ssot.canonical"):

@@ -676,3 +676,58 @@ def test_a_test_of_the_caught_exception_runs_only_the_branch_generator_exit_take
         ("rebound", 33),
         ("awaits_in_its_branch", 40),
     ]
+
+
+def test_a_branch_that_leaves_or_a_test_generator_exit_fails_keeps_the_rest_from_close() -> None:
+    """Run 113b/01, 02, 10: `raise e from None`, `raise GeneratorExit`, `return` leave; a test of
+    a class GeneratorExit is no instance of (`Exception`, `CancelledError`) takes its `else`;
+    `GeneratorExit is type(e)` either way round; a comprehension's `e` binds nothing."""
+    found = facts("""
+        async def from_none(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, GeneratorExit):
+                    raise e from None
+                await s.rollback()
+
+        async def returns(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, GeneratorExit):
+                    return
+                await s.rollback()
+
+        async def other_class(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, asyncio.CancelledError):
+                    await s.rollback()
+
+        async def reversed_test(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if GeneratorExit is type(e):
+                    raise
+                await s.rollback()
+
+        async def comprehension(s, extra):
+            try:
+                yield 1
+            except BaseException as e:
+                notes = [e for e in extra]
+                if isinstance(e, GeneratorExit):
+                    raise
+                await s.rollback()
+
+        async def base_exception_test(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, BaseException):
+                    await s.rollback()
+    """)
+    assert [(c.function, c.location.line) for c in found.cleanups] == [("base_exception_test", 46)]

@@ -2573,11 +2573,8 @@ def _mapping_parts(
     """A template's mapping of values by name and its keys: a value used as the URL is where
     its field is in the URL's head (``heads``; every field of a template kept in a name,
     ``kept``), unless the template was read filled with it."""
-    parts: List[Tuple[ast.AST, _Use]] = [(key, none) for key in mapping.keys if key is not None]
-    for key, value in zip(mapping.keys, mapping.values):
-        in_head = key is not None and heads.get(literal(key) or "", kept) and id(value) not in filled
-        parts.append((value, use if in_head else none))
-    return parts
+    values = _mapping_in_head(mapping, heads, kept, unpacked=False)
+    return [(node, use if in_head and id(node) not in filled else none) for node, in_head in values]
 
 
 def _named_values(value: ast.expr) -> Optional[List[Tuple[str, ast.expr]]]:
@@ -2696,7 +2693,7 @@ def _formatted_parts(
     if isinstance(given, ast.Tuple):
         values = [(v, heads.get(i, False)) for i, v in enumerate(given.elts)]
     elif isinstance(given, ast.Dict):
-        values = _percent_mapping(given, heads)
+        values = _mapping_in_head(given, heads, False, unpacked=True)
     else:
         values = [(given, heads.get(0, False))]
     parts = [(v, use if in_head and id(v) not in (filled or ()) else none) for v, in_head in values]
@@ -2718,19 +2715,22 @@ def _mapping_items(mapping: ast.Dict) -> List[Tuple[Optional[ast.expr], ast.expr
     return items
 
 
-def _percent_mapping(given: ast.Dict, heads: Mapping[Union[int, str], bool]) -> List[Tuple[ast.expr, bool]]:
-    """A `%` template's mapping's keys and values, each value with whether its field is in the
-    URL's head; a mapping unpacked in it (`{**{"h": "localhost"}, "h": host}`) read as its
-    items, a key given again later taking its place (a mapping in a name: in the head)."""
+def _mapping_in_head(
+    given: ast.Dict, heads: Mapping[Union[int, str], bool], default: bool, unpacked: bool
+) -> List[Tuple[ast.expr, bool]]:
+    """A template's mapping's keys and values, each value with whether its field is in the
+    URL's head (a name no field has: ``default``); a mapping unpacked in it (`{**{"h":
+    "localhost"}, "h": host}`) read as its items, a key given again later taking its place (a
+    mapping in a name unpacked: ``unpacked``)."""
     items = _mapping_items(given)
     last = {literal(k): at for at, (k, _) in enumerate(items) if k is not None}
     values: List[Tuple[ast.expr, bool]] = []
     for at, (key, value) in enumerate(items):
         if key is None:
-            values.append((value, True))
+            values.append((value, unpacked))
             continue
         name = literal(key)
-        values += [(value, last.get(name) == at and heads.get(name or "", False)), (key, False)]
+        values += [(value, last.get(name) == at and heads.get(name or "", default)), (key, False)]
     return values
 
 
@@ -2780,8 +2780,10 @@ def _template_chunks(text: str, percent: bool) -> Tuple[List[_Field], str]:
             if field.group() == "%%":
                 continue
             name = field.group(1)
-            chunks.append(_Field(text[done : field.start()], name if name is not None else position, True))
-            position += name is None
+            stars = field.group().count("*")  # (a `*` width or precision takes a value first: `%*s`)
+            key = name if name is not None else position + stars
+            chunks.append(_Field(text[done : field.start()], key, True))
+            position += (1 + stars) if name is None else 0
             done = field.end()
         return chunks, text[done:]
     try:

@@ -548,9 +548,10 @@ def _takes_generator_exit(handler: ast.ExceptHandler) -> bool:
 
 def _run_on_close(handler: ast.ExceptHandler) -> List[List[ast.stmt]]:
     """The blocks of a handler that run when it catches GeneratorExit: of a test of the caught
-    exception (``except BaseException as e:`` / ``if isinstance(e, GeneratorExit):``, or
-    ``if not isinstance(…):``) only the branch GeneratorExit takes, and nothing after one that
-    raises it again; all of them once the name is bound again (``e = …``)."""
+    exception (``except BaseException as e:`` / ``if isinstance(e, GeneratorExit):``, ``if not
+    isinstance(…):``, ``if isinstance(e, Exception):``, ``type(e) is …``) only the branch
+    GeneratorExit takes, and nothing after one that leaves (a ``raise``, a ``return``); all of
+    them once the name is bound again (``e = …``)."""
     blocks: List[List[ast.stmt]] = [[]]
     name = handler.name
     for at, statement in enumerate(handler.body):
@@ -558,44 +559,64 @@ def _run_on_close(handler: ast.ExceptHandler) -> List[List[ast.stmt]]:
             blocks[-1] += handler.body[at:]
             break
         bare, negated = without_not(statement.test) if isinstance(statement, ast.If) else (None, False)
-        if bare is None or not _tests_generator_exit(bare, name):
+        passes = _generator_exit_passes(bare, name) if bare is not None else None
+        if passes is None:
             blocks[-1].append(statement)
             continue
-        taken = statement.orelse if negated else statement.body  # type: ignore[attr-defined]
+        taken = statement.body if passes != negated else statement.orelse  # type: ignore[attr-defined]
         blocks += [list(taken), []]
-        last = taken[-1] if taken else None
-        raised = last.exc if isinstance(last, ast.Raise) and last.cause is None else False
-        if raised is None or (isinstance(raised, ast.Name) and raised.id == name):
-            break  # (GeneratorExit raised again: nothing after the test runs on close)
+        if taken and isinstance(taken[-1], (ast.Raise, ast.Return)):
+            break  # (GeneratorExit raised again, another exception, or the generator ends)
     return [block for block in blocks if block]
 
 
 def _binds(statement: ast.stmt, name: str) -> bool:
-    """Does ``statement`` bind ``name`` (or delete it) anywhere in it?"""
-    return any(
-        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del))
-        for node in ast.walk(statement)
-    )
+    """Does ``statement`` bind ``name`` (or delete it) in the handler's own scope? Not a
+    comprehension's or a nested function's own names."""
+    todo: List[ast.AST] = [statement]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            return True
+        if node is not statement and isinstance(node, (*SCOPES, *COMPREHENSIONS)):
+            continue
+        todo += child_nodes(node)
+    return False
 
 
-def _tests_generator_exit(test: ast.expr, name: str) -> bool:
-    """Is ``test`` true of GeneratorExit bound to ``name``: ``isinstance(e, GeneratorExit)`` (or
-    a tuple holding it), ``type(e) is GeneratorExit``?"""
+# the classes GeneratorExit is an instance of (any other's test it fails: `Exception`, a
+# `CancelledError`, a class of the project's)
+_GENERATOR_EXIT_CLASSES = frozenset({"GeneratorExit", "BaseException", "object"})
+
+
+def _generator_exit_passes(test: ast.expr, name: str) -> Optional[bool]:
+    """Does GeneratorExit, bound to ``name``, pass ``test``: ``isinstance(e, GeneratorExit)`` (or
+    a tuple holding it, or ``BaseException``) yes, ``isinstance(e, Exception)`` no; ``type(e) is
+    GeneratorExit`` (either way round) yes, ``type(e) is ValueError`` no; None for a test of
+    anything else."""
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance":
         if len(test.args) != 2 or not (isinstance(test.args[0], ast.Name) and test.args[0].id == name):
-            return False
+            return None
         kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
-        return any(dotted(kind) in ("GeneratorExit", "builtins.GeneratorExit") for kind in kinds)
+        written = [dotted(kind) for kind in kinds]
+        if any(w is None for w in written):
+            return None  # (a class in a variable, a call: not known)
+        return any((w or "").removeprefix("builtins.") in _GENERATOR_EXIT_CLASSES for w in written)
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
-        left = test.left
-        if isinstance(left, ast.Call) and isinstance(left.func, ast.Name) and left.func.id == "type":
-            typed = left.args[0] if len(left.args) == 1 else None
-            return (
-                isinstance(typed, ast.Name)
-                and typed.id == name
-                and dotted(test.comparators[0]) == "GeneratorExit"
-            )
-    return False
+        for typed, other in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
+            if (
+                isinstance(typed, ast.Call)
+                and isinstance(typed.func, ast.Name)
+                and typed.func.id == "type"
+                and len(typed.args) == 1
+                and isinstance(typed.args[0], ast.Name)
+                and typed.args[0].id == name
+            ):
+                compared = dotted(other)
+                return None if compared is None else compared.removeprefix("builtins.") == "GeneratorExit"
+    return None
 
 
 def _names_generator_exit(handler: ast.ExceptHandler) -> bool:

@@ -731,6 +731,7 @@ _LDAP_TOOL = re.compile(r"ldap[a-z]{2,10}")
 _ZIP_FLAGS = re.compile(r"-[A-Za-z]{1,8}P")  # (zip's `-P` after other flags: `"-rP"`, `"-oP"`)
 # (tools whose `login` takes a password: `docker login -p …`, `oc login`, `helm registry login`)
 _LOGIN_TOOLS = ("docker", "podman", "oc", "helm", "skopeo", "buildah", "az")
+_LOGIN_GROUPS = ("registry", "acr")  # (`helm registry login`, `az acr login`)
 # and those that take it glued only (`["mysql", "-p…"]`; `-p` alone asks for it)
 _GLUED_ONLY = frozenset(
     {"mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump", "mariadb-admin", "7z", "7za"}
@@ -772,6 +773,11 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     if frame.tool in _LOGIN_TOOLS and inner == "login":
         frame.tool = "docker login"
         return False
+    if frame.tool in _LOGIN_TOOLS and not inner.startswith("-") and not option and inner not in _LOGIN_GROUPS:
+        frame.tool = (
+            ""  # (another command, `["docker", "run", "-d", "login", "-p", "8080"]`: an image's name)
+        )
+        return None
     if frame.tool == "sshpass" and not inner.startswith("-") and option not in _SSHPASS_VALUED:
         frame.tool = ""  # the command sshpass runs, its own options after it (`ssh -p 2222`)
         return None

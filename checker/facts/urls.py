@@ -47,7 +47,8 @@ TOOLING_DIRS = frozenset(
 
 _URL = re.compile(
     # a scheme is short: an unbounded one rescans the rest of the text from every word start
-    r"(?:\b([A-Za-z][A-Za-z0-9+.-]{0,31})|\x00)://(?:[^\s/@'\"]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)"
+    # (a userinfo ends before the path, the query or the fragment: `…?email=root@localhost`)
+    r"(?:\b([A-Za-z][A-Za-z0-9+.-]{0,31})|\x00)://(?:[^\s/?#@'\"]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)"
 )
 _BARE_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:/\S*)?")
 LOOPBACK_NAMES = frozenset({"localhost", "0.0.0.0", "::1", "ip6-localhost"})
@@ -453,7 +454,7 @@ def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
     """
     # (a value that starts with the mask, `-p***Pr0d…`, is no mask: the readings that keep a
     # value masked already, so that masking twice changes nothing, are shown a stand-in)
-    stand_in = _stand_in(text) if "***" in text and _MASK_THEN_WORD.search(text) else None
+    stand_in = _stand_in(text) if "***" in text and _MASK_THEN_WORD.search(text) else ""
     runs: List[str] = []  # (each run a stand-in stands for, in order: one not masked is put back)
     if stand_in:
 
@@ -472,10 +473,11 @@ def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
     return masked
 
 
-def _stand_in(text: str) -> Optional[str]:
+def _stand_in(text: str) -> str:
     """Letters (which every reading takes in a value) that ``text`` does not hold: each run of
-    ``*`` before a word stands as them, its number and `Z`."""
-    return next((s for s in (f"q{n}K9mAsK9Kq" for n in "abcdefghij") if s not in text), None)
+    ``*`` before a word stands as them, its number and `Z` (longer until the text holds none)."""
+    held = [len(run) for run in re.findall(r"qK9mAsK9Kq(Q*)", text)]  # (one pass: linear)
+    return "qK9mAsK9Kq" + "Q" * (max(held) + 1 if held else 0)
 
 
 _MASK_THEN_WORD = re.compile(r"\*{3,}(?=[\w-])")
@@ -491,7 +493,8 @@ _PATH_DSN = re.compile(
 # `--db-password`, `SECRET_KEY`); not `key`, `sig` or `auth` alone: code names those too
 _SECRET_NAME = (
     # (AWS Secrets Manager's `SecretString=`, `SecretBinary=`)
-    r"(?:(?<!by)(?<!com)(?<!sur)(?<!tres)(?<!over)(?<!under)pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?(?:string|binary))?"
+    r"(?:(?<!by)(?<!com)(?<!sur)(?<!tres)(?<!over)(?<!under)pass(?:word|wd|phrase)?|pwd|(?<![A-Za-z])pw"
+    r"|secret(?:[_-]?(?:string|binary))?"
     # (redis's REDISCLI_AUTH and masterauth)
     r"|token|credentials?|jwt|api[_-]?key|apikey|rediscli[_-]?auth|masterauth"
     r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth|hmac|subscription|licen[cs]e|shared|fernet|webhook)[_-]?(?:key|token|secret))"
@@ -739,7 +742,8 @@ _ATTACHED_PASSWORD = re.compile(
     # an option also as a list's string, `["curl", "-uadmin:…"]`)
     rf"""(\b{_NOT_A_NAME}(?:(?:mysql(?:dump|admin)?|mariadb(?:-?dump|-?admin)?|7za?)\b(?![:=]){_ARGUMENTS}{_OPTION}-p"""
     # (words between the tool and `login`: `az acr login`, `docker --config /tmp/c login`)
-    rf"""|(?:(?:(?:(?:docker|podman|oc|skopeo|buildah|az|helm)(?:{_BLANK}+[^\s"';&|]{{1,200}}){{0,4}}?{_BLANK}+login"""
+    rf"""|(?:(?:(?:(?:docker|podman|oc|skopeo|buildah|az|helm)"""
+    rf"""(?:{_BLANK}+(?!run\b|exec\b|compose\b|create\b|start\b)[^\s"';&|]{{1,200}}){{0,4}}?{_BLANK}+login"""
     rf"""|mongo(?:sh|dump|restore|export|import)?|twine|cqlsh|mycli)\b(?![:=]){_ARGUMENTS}"""
     rf"""|sshpass{_SSHPASS_OPTIONS}){_OPTION}-p"""
     rf"""|redis-cli\b{_ARGUMENTS}{_OPTION}-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}{_OPTION}-w"""
@@ -754,10 +758,11 @@ _ATTACHED_PASSWORD = re.compile(
     # (a quoted value to its closing quote, an f-string's field whole: `-p '{'…'}'`)
     r"""(?:(?(q)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=q))[^\n]){1,500}|(?(u)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=u))[^\n]){1,500}"""
     r"""|(?(v)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=v))[^\n]){1,500}|"""
-    # (an unquoted value ends at a blank, an escaped tab or new line too: `-p…\tdb`)
-    r"""(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|(?:\\(?![tnr]))?[^\s"'\\])+))))"""
+    # (an unquoted value ends at a blank, an escaped tab or new line too: `-p…\tdb`; not another
+    # option, `mongosh -u admin -p --authenticationDatabase admin`, where `-p` alone asks for it)
+    r"""(?!-)(?:\{[^{}\n]{0,200}\}|\$\([^)\n]{0,200}\)|(?:\\(?![tnr]))?[^\s"'\\])+))))"""
 )
-_OPTIONS_A_COMMAND = 4  # (each pass masks a command's first password option not masked yet)
+_OPTIONS_A_COMMAND = 8  # (each pass masks a command's first password option not masked yet)
 _MASKED_QUOTED_REST = re.compile(
     # (escaped quotes too, `\"-p*** Pw9\"`; a long option's value, `'--password=*** Pw9'`)
     r"""((?:(?<=[ \t=])|(?<=\\t))(\\?['"])"""
@@ -1085,13 +1090,15 @@ def _mask_pairs(text: str, prose: bool) -> str:
                 if pair.group().rstrip().endswith(":") and described:
                     continue  # a docstring's parameter line, `password: The user's password.`
                 simple = _SIMPLE_WORD.match(text, start) if word is not placeholder else None
-                called = simple is not None and text[simple.end() :][:1] in "(["
+                called = simple is not None and text[simple.end() : simple.end() + 1] in ("(", "[")
                 if called and simple is not None and _CODE_NAME.fullmatch(simple.group()):
                     continue  # code quoted in a docstring, `password = os.environ["DB_PASSWORD"]`
                 if simple is not None and _BARE_CALL.match(text, simple.end()) and simple.group().islower():
                     continue  # `password = getpass()`, `token = tokens[0]`, `pw = cfg["pw"]`
                 if commented and simple is not None and _ATTRIBUTE.fullmatch(simple.group().rstrip(",)")):
                     continue  # code commented out, `# password=config.password if … else None,`
+                if called and simple is not None and simple.group().isupper() and simple.group().isalpha():
+                    continue  # SQL's function, `SET PASSWORD = PASSWORD('…')`: its string is read as SQL's
                 if called and simple is not None and _CALLED_CODE.fullmatch(simple.group()):
                     continue  # a class's or a builtin's call, `AsyncMock(return_value=…)`, `str(uuid4())`
                 if word is not placeholder and no_secret_word(word.group()):
@@ -1308,16 +1315,21 @@ def _sql_parameter(text: str, start: int, word: str, pair: str) -> bool:
 _ATTRIBUTE = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")  # (`config.password`; not `p4ss.w0rd`)
 # SQL's password after its keyword, with no "=": `CREATE ROLE app WITH LOGIN PASSWORD '…'`,
 # `ALTER USER app PASSWORD '…'`, MySQL's and Oracle's `IDENTIFIED BY '…'`, a prefix too (`N'…'`)
-_SQL_PASSWORD_WORD = re.compile(r"(?i)(?:\b|(?<=\\[nt]))(?:password|identified)[ \t]")
+_SQL_PASSWORD_WORD = re.compile(r"(?i)(?:\b|(?<=\\[nt]))(?:password|identified)(?:[ \t(]|\\t)")
 # (after a new line's escape too, `"ALTER USER app\nPASSWORD '…'"`; MySQL's `IDENTIFIED WITH plugin
 # BY '…'` and `SET PASSWORD FOR 'app'@'%' = '…'`; the quote escaped too, `PASSWORD \'…\'`)
+_SQL_BLANK = r"(?:[ \t]|\\t)"  # (a tab's escape too: `WITH\tPASSWORD\t'…'`)
 _SQL_KEYWORD = (
-    r"(?:\b|(?<=\\[nt]))(?:password[ \t]+|identified[ \t]+(?:with[ \t]+\w{1,64}[ \t]+)?by[ \t]+"
-    r"|set[ \t]+password[ \t]+for[ \t]+[^=\n]{1,200}?=[ \t]*)"
+    rf"(?:\b|(?<=\\[nt]))(?:password{_SQL_BLANK}+|identified{_SQL_BLANK}+(?:with{_SQL_BLANK}+\w{{1,64}}"
+    rf"{_SQL_BLANK}+)?by{_SQL_BLANK}+|set{_SQL_BLANK}+password{_SQL_BLANK}+for{_SQL_BLANK}+[^=\n]{{1,200}}?="
+    rf"{_SQL_BLANK}*|password{_SQL_BLANK}*\({_SQL_BLANK}*)"  # (MySQL's function, `PASSWORD('…')`)
 )
 # (the value: an f-string's field whole, an escaped character, or another; not a string's closing
 # quote then code, `[' password ', 'x']`, nor a blank first)
-_SQL_VALUE = r"""(?!\s)(?![\s,)+\]]*\2)(?:(?!\2)(?:\{[^{}\n]{0,200}\}|\\.|[^'"\n\\]|'')){1,500}(?=\2)"""
+# (a quote doubled, `''`, `""`, or escaped, `\\'` in a string's text, is the value's)
+_SQL_VALUE = (
+    r"""(?!\s)(?![\s,)+\]]*\2)(?:\2\2|\\\\\2|(?!\2)(?:\{[^{}\n]{0,200}\}|\\.|[^'"\n\\])){1,500}(?=\2)"""
+)
 _SQL_PASSWORD = re.compile(rf"""(?i)({_SQL_KEYWORD}(?:[NE]|U&)?(\\?'))(?!\*\*\*\2){_SQL_VALUE}""")
 # (Oracle's password in double quotes, `IDENTIFIED BY "…"`, or unquoted in capitals, `IDENTIFIED BY
 # Pr0d ACCOUNT UNLOCK`; not `PASSWORD "…"`, which code joins, `"password " + pw`)
@@ -1329,10 +1341,11 @@ _SQL_QUOTED_NAME = re.compile(
 # a secret's name and its value with only a blank between: a .netrc's `machine h login bot
 # password …` (over lines too, a new line's escape too, `login` before or after), a Dockerfile's
 # legacy `ENV DB_PASSWORD …` (a line of its own, a string's start, after `\n`; its value quoted too)
-_NETRC_BLANK = r"(?:[ \t\n]|\\n){1,20}"
+_NETRC_BLANK = r"(?:[ \t\n]|\\[nt]){1,20}"
 _SPACED_PAIR = re.compile(
-    rf"""(?m)((?:(?:\bmachine{_NETRC_BLANK}[^\s"'\\]{{1,200}}|(?:^|(?<=["'])|(?<=\\n))[ \t]*default)"""
-    rf"""(?:{_NETRC_BLANK}(?:login|account){_NETRC_BLANK}[^\s"'\\]{{1,200}})?{_NETRC_BLANK}password"""
+    rf"""(?m)((?:(?:(?:\b|(?<=\\[nt]))machine{_NETRC_BLANK}[^\s"'\\]{{1,200}}"""
+    rf"""|(?:^|(?<=["'])|(?<=\\n))[ \t]*default)"""
+    rf"""(?:{_NETRC_BLANK}(?:login|account){_NETRC_BLANK}[^\s"'\\]{{1,200}}){{0,2}}{_NETRC_BLANK}password"""
     rf"""|(?:^|(?<=["'])|(?<=\\n))[ \t]*ENV[ \t]+"""
     rf"""(?i:\w{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}))[ \t]+)"""
     r"""(?!\*\*\*)(?:\\?"[^"\n\\]{1,200}\\?"|'[^'\n]{1,200}'|(?:[^\s"'\\]|\\(?![tnr\\"']))+)"""
@@ -1636,13 +1649,28 @@ def _is_code_field(field: str) -> bool:
     """Is ``{…}`` code naming a value: names, attributes, calls and lookups, its only literals
     keys, an empty default or a quoting call's options (`{os.environ.get('PW', '')}`,
     `{quote(token, safe='')}`; not `{Tr0ub&3}`, nor `{quote('S3cret')}`)?"""
-    if not field.startswith("{") or not names_a_value(_QUOTING_OPTIONS.sub("", field)):
+    if not field.startswith("{"):
+        return False
+    named = names_a_value(_QUOTING_OPTIONS.sub("", field))
+    if not named and "'" not in field and '"' not in field:
         return False
     try:
         tree = ast.parse(field[1:-1].strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
+    if not named and not _config_keys_only(tree):  # (`{config.get('database', 'password')}`)
+        return False
     return all(isinstance(node, _CODE_NODES) for node in ast.walk(tree))
+
+
+def _config_keys_only(tree: ast.AST) -> bool:
+    """Are a field's only strings the section and the option of ConfigParser's lookups?"""
+    keys = set()
+    for call in (node for node in ast.walk(tree) if isinstance(node, ast.Call)):
+        if _looks_up(call_chain(call.func)) and len(call.args) > 1 and _config_option(*call.args[:2]):
+            keys |= {id(call.args[0]), id(call.args[1])}
+    strings = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return bool(strings) and all(id(n) in keys for n in strings)
 
 
 def _f_string_code(field: str) -> bool:

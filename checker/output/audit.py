@@ -152,13 +152,14 @@ class _Run(msgspec.Struct, forbid_unknown_fields=True):
 def _run(line: bytes) -> Run:
     """One history line as a run; ValueError with the reason if it is not one."""
     run = msgspec.convert(json.loads(line.decode("utf-8")), type=_Run)  # json: lone surrogates round-trip
-    for name, data in run.services.items():
-        for key, value in data.items():
+    # (a service and a key are named by their place: the file may hold anything, a secret too)
+    for at, data in enumerate(run.services.values(), 1):
+        for place, (key, value) in enumerate(data.items(), 1):
             if (key in (GROUPS, FUNCTION_GROUPS)) != isinstance(value, list):
                 wanted = "a list of groups" if key in (GROUPS, FUNCTION_GROUPS) else "a count"
-                raise ValueError(f"expected {wanted} - at `$.services[{name!r}].{key}`")
+                raise ValueError(f"expected {wanted} - at the service number {at}, its key number {place}")
         if "groups" not in data:
-            raise ValueError(f"missing groups - at `$.services[{name!r}]`")
+            raise ValueError(f"missing groups - at the service number {at}")
     run.date = shown_date(run.date)
     return dict(msgspec.to_builtins(run))
 

@@ -173,7 +173,12 @@ def _outer_ignores(
     common = _git_common_dir(top / ".git", looked_at)
     if common is not None:
         looked_at.append(str(common / "info" / "exclude"))
-        exclude = _read_ignore_file(str(common), "info/exclude", unreadable if top == root else None)
+        said: List[Tuple[str, str]] = []
+        exclude = _read_ignore_file(str(common), "info/exclude", said if top == root else None)
+        where = os.path.relpath(common / "info" / "exclude", root).replace(os.sep, "/")
+        # (named from the project's root, `.git/info/exclude`; a worktree's, outside it, as git's)
+        if unreadable is not None:
+            unreadable.extend((where if not where.startswith("..") else path, why) for path, why in said)
         found.append(("", "" if top == root else inside + "/", exclude))
     for folder in reversed(root.parents[: len(root.parents) - len(top.parents)]):
         here = folder.relative_to(top).as_posix()
@@ -448,9 +453,12 @@ def walk_files(
 
 
 def _has_marker(directory: Path) -> bool:
-    if any((directory / m).is_file() for m in SERVICE_MARKERS):
+    if any(os.path.isfile(directory / m) for m in SERVICE_MARKERS):
         return True
-    return any(directory.glob("requirements*.txt"))
+    try:  # (a folder that cannot be searched: no marker is known; its ARC001 says why)
+        return any(directory.glob("requirements*.txt"))
+    except OSError:
+        return False
 
 
 def detect_services(
@@ -461,9 +469,11 @@ def detect_services(
     found = []
     for container in SERVICE_CONTAINERS:
         base = root / container if container else root
-        if not base.is_dir():
+        try:  # (a container that cannot be listed: the walk's ARC001 says so)
+            children = sorted(base.iterdir()) if os.path.isdir(base) else []
+        except OSError:
             continue
-        for child in sorted(base.iterdir()):
+        for child in children:
             rel = child.relative_to(root).as_posix()
             if rel in exclude or rel in SERVICE_CONTAINERS or rel not in python_dirs:
                 continue

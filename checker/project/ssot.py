@@ -682,12 +682,12 @@ def _canonical_index(project: Project, owner: Unit) -> _CanonicalIndex:
 
 
 def canonical_unchecked(project: Project, path: str) -> bool:
-    """Could the canonical file ``path`` not be checked (its own ARC001 or ARC003 says why: a
-    syntax error, a file too large, a FIFO, a folder that cannot be listed)? Then its setting
-    is not judged, and the run goes on."""
+    """Could the canonical file ``path`` not be checked (its own ARC001 says why: a syntax
+    error, a file too large, a FIFO, a folder that cannot be listed)? Then its setting is not
+    judged, and the run goes on."""
     facts = project.facts.get(path)
-    if facts is not None and facts.problems:
-        return True
+    if facts is not None and any(not problem.beyond_limits for problem in facts.problems):
+        return True  # (not ARC003's: its definitions are read)
     layout = project.layout
     if any(path == where for where, _ in layout.unreadable):
         return True

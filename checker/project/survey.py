@@ -11,6 +11,7 @@ imports (ruff's ``ban-relative-imports``, else what the code does).
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections import Counter
@@ -139,13 +140,13 @@ def _shared_requirements(root: Path, services: Sequence[str]) -> Tuple[Optional[
             except UnreadableFile:
                 continue
             targets |= {i.target for i in facts.includes if not i.constraint}
-        included.update(t for t in targets if not _under(t, services) and (root / t).is_file())
+        included.update(t for t in targets if not _under(t, services) and os.path.isfile(root / t))
     if included:
         target, count = min(included.items(), key=lambda item: (-item[1], item[0]))
         services_word = "service" if count == 1 else "services"
         return target, f"included with -r by {count} {services_word}"
     for name in (DEFAULT_SHARED, *(f"{c}/{n}" for c in sorted(CONTAINERS) for n in SHARED_FILE_NAMES)):
-        if (root / name).is_file():
+        if os.path.isfile(root / name):  # (not an error where a folder cannot be searched)
             return name, "found by its name"
     return None, ""
 

@@ -242,3 +242,20 @@ def test_a_requirements_file_of_too_much_work_is_skipped(project: Path, text: st
     marker = ' ; (python_version >= "3.8" and (sys_platform == "linux" or os_name == "nt"))'
     requirements.write_text("".join(f"pkg{i}>=1,<2{marker}\n" for i in range(1_000)), encoding="utf-8")
     assert "ARC001" not in cli(project, "check", "--no-cache").stdout
+
+
+def test_audit_history_names_no_service_nor_key_it_holds(project: Path) -> None:
+    """Run 113c/02: the history's own service names and keys were quoted (`$.services['Tr0ub…']`),
+    where msgspec's errors hide them: the file may hold anything, a secret too."""
+    history = project / "audit.jsonl"
+    for line, reason in [
+        (b'{"date": "d", "services": {"Tr0ub4dor&3-db": {"files": 1}}, "totals": {}}', "missing groups"),
+        (
+            b'{"date": "d", "services": {"svc": {"groups": [], "s3cr3t-value": []}}, "totals": {}}',
+            "expected a count",
+        ),
+    ]:
+        history.write_bytes(line + b"\n")
+        result = cli(project, "audit", "--history", str(history))
+        one_line_error(result, "audit.jsonl:1: ", reason)
+        assert "Tr0ub4dor" not in result.stderr and "s3cr3t" not in result.stderr

@@ -789,6 +789,26 @@ def yarl_paths():  # (12: a segment yarl's `/` adds is in the path)
     return httpx.get(URL("http://localhost:8005") / "orders")  # CFG001
 """
 
+RUN_113B = """\
+import httpx
+
+
+def star_widths():  # (03: a `*` width takes a value first)
+    return httpx.get("http://%*s:8005/x" % (0, "api.example.com"))
+
+
+def userinfo_ends_at_the_query():  # (07: an "@" in the query or fragment is no userinfo's)
+    httpx.get("https://api.example.com?email=root@localhost")
+    httpx.get("https://api.example.com#contact=root@localhost")
+    return httpx.get("http://localhost:8001#@api.example.com/x")  # CFG001
+
+
+def format_mappings(u):  # (11: `.format(**…)` and `format_map` read in order, nested too)
+    httpx.get("{u}/x".format(**{"u": "http://localhost:8002", **{"u": u}}))
+    httpx.get("{u}/x".format_map({"u": "http://localhost:8004", "u": u}))
+    return httpx.get("{u}/x".format(**{**{"u": "http://localhost:8006"}}))  # CFG001
+"""
+
 
 @pytest.mark.parametrize(
     ("name", "text"),
@@ -802,6 +822,7 @@ def yarl_paths():  # (12: a segment yarl's `/` adds is in the path)
         ("run104b.py", RUN_104B),
         ("run111b.py", RUN_111B),
         ("run112b.py", RUN_112B),
+        ("run113b.py", RUN_113B),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(

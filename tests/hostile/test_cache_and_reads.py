@@ -481,3 +481,34 @@ def test_an_output_named_outside_the_project_is_not_said_to_be_a_link(tmp_path: 
     assert (
         result.returncode == 2 and b"../x.txt: not written: it leads outside the project\n" in result.stderr
     )
+
+
+@POSIX
+def test_an_unreadable_exclude_file_is_named_from_the_project_s_root(tmp_path: Path) -> None:
+    """Run 113c/04: it was ARC001 at `info/exclude`, a path the project does not have."""
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / ".git" / "info").mkdir(parents=True)
+    os.mkfifo(root / ".git" / "info" / "exclude")  # (unreadable for root too: not a regular file)
+    assert ".git/info/exclude:1:1: ARC001" in _out(root, "--no-cache")
+
+
+def test_a_container_of_services_that_cannot_be_listed_is_arc001_when_services_are_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 113c/05: with services found (no `services` setting), `services/` that cannot be listed
+    was "internal error: PermissionError" for every command."""
+    from archcheck import api
+    from archcheck.project import discovery
+
+    root = project(tmp_path, {"a.py": "x = 1\n"}, "")
+    (root / "services").mkdir()
+    real = Path.iterdir
+
+    def refusing(path: Path):  # type: ignore[no-untyped-def]
+        if path == root / "services":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "iterdir", refusing)
+    layout = discovery.discover(api.load_settings(root))
+    assert [u.path for u in layout.units] == ["svc"]

@@ -13,6 +13,7 @@ from archcheck import api
 from archcheck.model import ParseProblem
 from archcheck.pipeline import filephase
 from archcheck.pipeline.cache import signature
+from tests.helpers import refuse_listing
 from tests.hostile._project import CONFIG, project, run
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs and symlinks as POSIX has them")
@@ -466,27 +467,12 @@ def test_a_directory_that_cannot_be_listed_is_reported_as_root_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = project(tmp_path, {"a.py": "x = 1\n", "hidden/b.py": "x = 1\n"})
-    _refuse_listing(monkeypatch, root / "svc" / "app" / "hidden")
+    refuse_listing(monkeypatch, "hidden")
     report = api.check(api.load_settings(root), use_cache=False, jobs=1)
     assert any(
         v.code == "ARC001" and v.location.path == "svc/app/hidden" and "cannot list directory" in v.message
         for v in report.violations
     )
-
-
-def _refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
-    """Discovery's ``os.scandir`` refuses ``folder`` (as without permission, even for root)."""
-    from archcheck.project import discovery
-
-    real_scandir = os.scandir
-    hidden = str(folder)
-
-    def refusing(path: str):  # type: ignore[no-untyped-def]
-        if os.fspath(path) == hidden:
-            raise PermissionError(13, "Permission denied", hidden)
-        return real_scandir(path)
-
-    monkeypatch.setattr(discovery.os, "scandir", refusing)
 
 
 @POSIX
@@ -792,7 +778,7 @@ def test_a_configured_service_whose_folder_cannot_be_listed_is_arc001_not_a_sett
     """Run 111c/02: all of the service's code is below a folder that cannot be listed: ARC001
     for that folder, not "services: 'svc' matches no folder with Python code"."""
     root = project(tmp_path, {"a.py": "x = 1\n"})
-    _refuse_listing(monkeypatch, root / "svc" / "app")
+    refuse_listing(monkeypatch, "app")
     report = api.check(api.load_settings(root), use_cache=False, jobs=1)
     assert [(v.code, v.location.path) for v in report.violations] == [("ARC001", "svc/app")]
 
@@ -849,7 +835,7 @@ def test_a_configured_service_below_a_folder_that_cannot_be_listed_is_arc001(
     (root / "apps" / "svc" / "app").mkdir(parents=True)
     (root / "apps" / "svc" / "app" / "b.py").write_text("x = 1\n")
     (root / "svc" / "requirements.txt").write_text("-r ../apps/base.txt\n")
-    _refuse_listing(monkeypatch, root / "apps")
+    refuse_listing(monkeypatch, "apps")
     report = api.check(api.load_settings(root), use_cache=False, jobs=1)
     assert [(v.code, v.location.path) for v in report.violations] == [
         ("ARC001", "apps"),
@@ -872,3 +858,19 @@ def test_a_canonical_file_that_cannot_be_checked_leaves_its_own_arc001(tmp_path:
         ("ARC001", "svc/app/canon.py"),
         ("ASY001", "svc/app/main.py"),
     ]
+
+
+def test_a_canonical_file_read_for_its_definitions_only_is_judged(tmp_path: Path) -> None:
+    """Run 113b/04: an ARC003 file (3.12's `type` statement, read by LibCST for its definitions)
+    is no file that could not be checked: its canonical class is still judged (SSOT004)."""
+    if sys.version_info >= (3, 12):
+        pytest.skip("Python 3.12 reads the `type` statement itself")
+    config = CONFIG + '[ssot]\ncanonical = { DatabaseManager = "svc/app/db.py" }\n'
+    body = "    def connect(self): ...\n    def close(self): ...\n    def session(self): ...\n"
+    files = {
+        "db.py": "class DatabaseManager:\n" + body + "type Alias = int\n",
+        "legacy.py": "class UnifiedDatabaseManager:\n" + body,
+    }
+    root = project(tmp_path, files, config)
+    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
+    assert ("SSOT004", "svc/app/legacy.py") in [(v.code, v.location.path) for v in report.violations]

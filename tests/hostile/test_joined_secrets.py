@@ -1047,3 +1047,62 @@ def test_run_112a_masking(code: str, shown: str | None) -> None:
     """Run 112a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
     shown as written."""
     assert _diff_shown(code) == (code if shown is None else shown)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        # (01: SQL's doubled and escaped quotes; a tab's escape before the value; 11: MySQL's PASSWORD('…'))
+        (
+            "c(\"ALTER USER app WITH PASSWORD 'Pr0d''S3cretTail1'\")\n",
+            "c(\"ALTER USER app WITH PASSWORD '***'\")\n",
+        ),
+        (
+            'c("ALTER USER app IDENTIFIED BY \\"Pr0d\\"\\"Tail3\\"")\n',
+            'c("ALTER USER app IDENTIFIED BY \\"***\\"")\n',
+        ),
+        (
+            "c(\"ALTER USER app WITH PASSWORD E'Pr0d\\\\'Tail4'\")\n",
+            "c(\"ALTER USER app WITH PASSWORD E'***'\")\n",
+        ),
+        (
+            "c(\"ALTER USER app WITH\\tPASSWORD\\t'Pr0dTail5'\")\n",
+            "c(\"ALTER USER app WITH\\tPASSWORD\\t'***'\")\n",
+        ),
+        ("c(\"SET PASSWORD = PASSWORD('MyRootPw0002')\")\n", "c(\"SET PASSWORD = PASSWORD('***')\")\n"),
+        (
+            "c(\"UPDATE mysql.user SET authentication_string=PASSWORD('MyRootPw3') WHERE User='root'\")\n",
+            "c(\"UPDATE mysql.user SET authentication_string=PASSWORD('***') WHERE User='root'\")\n",
+        ),
+        # (02: a text holding the stand-in; 03: a value at the text's very end)
+        (
+            'X = "qK9mAsK9Kq qK9mAsK9KqQ"\nB = "mysql -uroot -p***Pr0dS3cretA db"\n',
+            'X = "qK9mAsK9Kq qK9mAsK9KqQ"\nB = "mysql -uroot -p*** db"\n',
+        ),
+        ("# default login: password=ChangeMe123", "# default login: password=***"),
+        # (05: ConfigParser's option in a URL's field; 06: a .netrc of several machines, tabs)
+        ("U = f\"postgresql://app:{config.get('database', 'password')}@db/app\"\n", None),
+        (
+            'N = "machine a\\n  login u\\n  password FirstPw3\\nmachine b\\n\\tlogin u\\n\\tpassword SecondPw4\\n"\n',
+            'N = "machine a\\n  login u\\n  password ***\\nmachine b\\n\\tlogin u\\n\\tpassword ***\\n"\n',
+        ),
+        (
+            'N = "machine h login bot account acct password Pr0dS3"\n',
+            'N = "machine h login bot account acct password ***"\n',
+        ),
+        # (07: the `_PW` suffix; 08: a fifth password option)
+        ('DB_PW = "PwName0001"\n', 'DB_PW = "***"\n'),
+        (
+            'os.system("curl -u a:A1x -U b:B2x --proxy-user c:C3x --user d:D4x --user e:E5x https://x")\n',
+            'os.system("curl -u a:*** -U b:*** --proxy-user c:*** --user d:*** --user e:*** https://x")\n',
+        ),
+        # (12, 13: an image named `login`; `-p` alone before another option)
+        ('U = ["docker", "run", "-d", "login", "-p", "8080"]\n', None),
+        ('T = "docker compose run --rm login pytest -p no:cacheprovider tests/"\n', None),
+        ('S = "mongosh --port 27017 -u admin -p --authenticationDatabase admin"\n', None),
+    ],
+)
+def test_run_113a_masking(code: str, shown: str | None) -> None:
+    """Run 113a: secrets shown, and code over-masked so a `--diff` no longer applies; None:
+    shown as written."""
+    assert _diff_shown(code) == (code if shown is None else shown)
