@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from archcheck.model import Severity, Violation
 from archcheck.project.import_graph import cyclic_components
-from archcheck.project.layout import is_within
+from archcheck.project.layout import below_any
 from archcheck.rule_api.examples import Example, example
 from archcheck.rule_api.rule import Rule
 
@@ -91,8 +91,7 @@ class UnparsableFile(
     def _missing(self, target: str) -> str:
         """Why an included file was not found: a folder on its way that cannot be listed (its
         own ARC001 says so), or none there."""
-        unlistable = ("" if where == "." else where for where, _ in self.project.layout.unlistable)
-        if any(is_within(target, where) for where in unlistable):
+        if below_any(target, (where for where, _ in self.project.layout.unlistable)):
             return "is in a folder that cannot be listed"
         return "does not exist"
 

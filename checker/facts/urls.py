@@ -697,15 +697,16 @@ _PLACEHOLDER = re.compile(
     r"%(?:\([^)\n]{0,100}\))?[-#0 +]*(?:[1-9]\d*)?(?:\.\d+)?[sdrifxXeEgGoac]|\{[\w.\[\]()'\"!:,=<>+\-*/]*\}"
     r"|\$\{?[A-Z_][A-Z0-9_]*\}?"
 )
+# a shell word quoted, by escaped quotes in a string too (`-pass \\"pass:…\\"`)
+_SHELL_QUOTED = r"""(?:"[^"\n]*"|'[^'\n]*'|\\"[^"\n]*?\\"|\\'[^'\n]*?\\')"""
 # in prose, a command-line option that takes a secret as its next word: `--db-password S3cret`
 _SECRET_OPTION = re.compile(
     rf"""(?i)(?<![\w-])(--?[\w-]{{0,64}}?{_SECRET_NAME}{_PLURAL}{_PAIR_NAME_SUFFIX}[ \t]+)"""
     # (not openssl's other sources, `-pass env:PW`, `-passin file:/run/pw`)
-    # (quoted by escaped quotes in a string too: `-pass \\"pass:…\\"`)
-    r"""(?!(?:env|file|fd):|stdin\b)("[^"\n]*"|'[^'\n]*'|\\"[^"\n]*?\\"|\\'[^'\n]*?\\'"""
+    rf"""(?!(?:env|file|fd):|stdin\b)({_SHELL_QUOTED}"""
     r"""|(?!\\["'])[^\s'"-](?:[^\s'"\\]|\\(?!["']))*)"""
     # (a source's word, then the password quoted in the same shell word: openssl's `pass:'…'`)
-    r"""((?<=:)(?:"[^"\n]*"|'[^'\n]*'|\\"[^"\n]*?\\"|\\'[^'\n]*?\\'))?"""
+    rf"""((?<=:){_SHELL_QUOTED})?"""
 )
 _OPTION_THEN_STRING = re.compile(
     # (not another option, nor after a call's first argument: `add_argument("--password", "-p")`)

@@ -27,7 +27,7 @@ from archcheck.fileio import is_cache_folder, read_regular
 from archcheck.gitrepo import work_tree
 from archcheck.project.compose import MAX_BYTES as COMPOSE_MAX_BYTES
 from archcheck.project.compose import is_compose_file
-from archcheck.project.layout import Layout, Unit, UnitKind, directories, is_within
+from archcheck.project.layout import Layout, Unit, UnitKind, below_any, directories
 
 SERVICE_CONTAINERS = ("", "services", "apps")
 SERVICE_MARKERS = ("pyproject.toml", "setup.py", "Dockerfile")
@@ -527,7 +527,7 @@ def _configured_services(
             )
         elif not matched and not _WILDCARD.search(glob):  # a wildcard may match nothing here yet
             # (else the ARC001 of a folder that cannot be listed says why: the root's is ".")
-            if not any(is_within(posixpath.normpath(glob), "" if f == "." else f) for f in unlistable):
+            if not below_any(posixpath.normpath(glob), unlistable):
                 problems.append(f"{where}: services: {glob!r} matches no folder with Python code")
         elif matched and not kept and not _WILDCARD.search(glob):
             lib, by = taken[matched[0]]

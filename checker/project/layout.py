@@ -120,6 +120,12 @@ def is_within(path: str, directory: str) -> bool:
     return directory == "" or path == directory or path.startswith(directory + "/")
 
 
+def below_any(path: str, folders: Iterable[str]) -> bool:
+    """Is ``path`` at or below one of ``folders`` (root-relative; "." the root itself, as a
+    folder that cannot be listed is named)?"""
+    return any(is_within(path, "" if folder == "." else folder) for folder in folders)
+
+
 class Places(FrozenSet[str]):
     """Root-relative files and folders a run is limited to, as ``within_any`` reads them, with
     the most folders any of them is deep."""

@@ -36,7 +36,7 @@ from archcheck.facts.definitions import SKETCH_SIZE, references
 from archcheck.facts.names import qualify
 from archcheck.model import FileSites, ImportFact, Location, SiteFact
 from archcheck.project.concepts import concept, path_versions, same_concept, tokens, versions
-from archcheck.project.layout import Unit, UnitKind, is_within
+from archcheck.project.layout import Unit, UnitKind, below_any
 from archcheck.project.project import ANCESTOR_WALK, Project
 
 if TYPE_CHECKING:
@@ -691,7 +691,7 @@ def canonical_unchecked(project: Project, path: str) -> bool:
     layout = project.layout
     if any(path == where for where, _ in layout.unreadable):
         return True
-    return any(is_within(path, "" if where == "." else where) for where, _ in layout.unlistable)
+    return below_any(path, (where for where, _ in layout.unlistable))
 
 
 def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
