@@ -369,7 +369,7 @@ def _fix(
     except BaselineError as exc:
         raise UserError(str(exc)) from None
     if diff:
-        shown = fixes.to_diff(outcome)
+        shown = fixes.to_diff(outcome, fixes.context_lines(os.environ))
         _emit(shown if output else fixes.guarded(shown), output, settings.root)
         for line in fixes.left_out(outcome):
             click.echo(line, err=True)

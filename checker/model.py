@@ -186,7 +186,7 @@ class LoopEntryFact(Value, frozen=True):
     in_async: bool  # directly in the body of an ``async def``
     guarded: bool  # runs only when no event loop is running
     expected: bool  # inside ``pytest.raises(...)``: a deliberate negative test
-    argument: str = ""  # source text of the first argument
+    argument: str = ""  # the coroutine's dotted name, a call's arguments left out (`db.connect(…)`)
     replaced: bool = False  # in a def that a later def of its name replaces: no call reaches it
 
 

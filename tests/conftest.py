@@ -16,6 +16,16 @@ def _tree(root: Path) -> Set[str]:
 _FIXTURES_BEFORE = _tree(FIXTURES)
 
 
+@pytest.fixture(autouse=True)
+def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs as on a developer's machine, wherever the suite runs: CI variables change
+    what ``--diff`` and the GitHub outputs print, and a test that wants them sets them."""
+    from archcheck.output.fixes import CI_VARIABLES
+
+    for name in ("CI", *CI_VARIABLES, "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
     """A private copy of the demo monorepo."""

@@ -659,3 +659,87 @@ def test_thousands_of_copies_of_a_shared_line_are_fixed_reading_each_copy_once(
     outcome = api.fix(settings, use_cache=False, jobs=1, write=False)
     assert outcome.fixed == copies and outcome.skipped == ()
     assert len(read) < 20 * copies
+
+
+@pytest.mark.parametrize(
+    "environ, context",
+    [
+        ({}, 3),
+        ({"CI": "true"}, 0),
+        ({"CI": "1"}, 0),
+        ({"CI": "false"}, 3),
+        ({"CI": "0"}, 3),
+        ({"CI": ""}, 3),
+        ({"GITHUB_ACTIONS": "true"}, 0),
+        ({"TF_BUILD": "True"}, 0),
+        ({"JENKINS_URL": "https://jenkins.example/"}, 0),
+        ({"GITLAB_CI": "true", "CI": "false"}, 0),
+    ],
+)
+def test_a_diff_has_context_lines_outside_ci_only(environ: Dict[str, str], context: int) -> None:
+    from archcheck.output.fixes import context_lines
+
+    assert context_lines(environ) == context
+
+
+def _cli_in(root: Path, environ: Dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archcheck", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **environ},
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_diff_in_ci_shows_only_the_lines_a_fix_changes_and_applies(tmp_path: Path) -> None:
+    """A CI log keeps what it shows: the code around a fix, and a secret in it that no masking
+    reads (a password as a command's plain argument), is not printed there at all."""
+    project = copy_fixture(tmp_path, "demo")
+    startup = project / "netra_backend/app/startup.py"
+    secret = '    setup = ["htpasswd", "-b", "users", "bob", "Hunter2Plain"]\n'
+    head = "async def startup() -> None:\n"
+    with_secret = startup.read_text(encoding="utf-8").replace(head, head + secret)
+    startup.write_text(with_secret, encoding="utf-8")
+    local = cli(project, "check", "--diff")
+    assert "Hunter2Plain" in local.stdout  # on the terminal of the one whose code it is
+    result = _cli_in(project, {"CI": "true"}, "check", "--diff", "--select", "IMP002,ASY")
+    assert result.returncode == 1 and "Hunter2Plain" not in result.stdout
+    changed = [line for line in result.stdout.splitlines() if not line.startswith(("--- ", "+++ ", "@@ "))]
+    assert changed and all(line[0] in "+-\\" for line in changed)
+    assert "-    asyncio.run(db.connect())\n+    await db.connect()\n" in result.stdout
+    (tmp_path / "fix.patch").write_text(result.stdout, encoding="utf-8")
+    subprocess.run(["git", "apply", "--unidiff-zero", str(tmp_path / "fix.patch")], cwd=project, check=True)
+    fixed = copy_fixture(tmp_path / "other", "demo")
+    (fixed / startup.relative_to(project)).write_text(with_secret, encoding="utf-8")
+    cli(fixed, "check", "--fix", "--select", "IMP002,ASY")
+    assert sources(project) == sources(fixed)
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs GNU patch")
+def test_a_diff_with_no_context_names_the_line_before_a_hunk_that_only_adds_or_removes(
+    tmp_path: Path,
+) -> None:
+    """REQ001 adds a first line, REQ002 removes one: with no context, each empty side of a hunk
+    names the line before it (``-0,0``), as GNU diff writes it, and ``patch`` applies them."""
+    files = {
+        "requirements.shared.txt": "redis==5.0\nhttpx==0.27\n",
+        "services/a/app/main.py": "import redis\n",
+        "services/a/requirements.txt": "celery==5.3\n",
+        "services/b/app/main.py": "import redis\n",
+        "services/b/requirements.txt": "-r ../../requirements.shared.txt\ncelery==5.3\nredis==5.0\nrich==13\n",
+    }
+    root = project_with(tmp_path, {name: text.encode() for name, text in files.items()})
+    diff = _cli_in(root, {"CI": "true"}, "check", "--diff", "--select", "REQ001,REQ002").stdout
+    assert "@@ -0,0 +1,1 @@\n+-r ../../requirements.shared.txt\n" in diff
+    assert "@@ -3,1 +2,0 @@\n-redis==5.0\n" in diff
+    (tmp_path / "d.patch").write_text(diff, encoding="utf-8")
+    subprocess.run(["patch", "-s", "-p1", "-i", "d.patch"], cwd=root, check=True)
+    assert (
+        root / "services/a/requirements.txt"
+    ).read_text() == "-r ../../requirements.shared.txt\ncelery==5.3\n"
+    assert (
+        root / "services/b/requirements.txt"
+    ).read_text() == "-r ../../requirements.shared.txt\ncelery==5.3\nrich==13\n"

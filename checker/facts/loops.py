@@ -72,7 +72,6 @@ from archcheck.facts.names import (
     replaced_definitions,
     scope_split,
 )
-from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.source import ParsedSource
 from archcheck.model import LoopEntryFact
 
@@ -605,9 +604,7 @@ class _Gatherer:
         if named is not None and self._shadowed(named, ctx):
             return
         coroutine = call.args[0] if call.args else _keyword(call, COROUTINE_KEYWORDS)
-        written = self.source.segment(coroutine) if coroutine is not None else None
-        # (shown in a fix: its strings masked by their place in the code, as `--diff` masks them)
-        argument = masked_code(written) if written else None
+        argument = _named_coroutine(coroutine) if coroutine is not None else None
         self.entries.append(
             LoopEntryFact(
                 kind,
@@ -1061,6 +1058,16 @@ class _Gatherer:
         if leaves(body):
             return 0
         return min(1 + min((self._levels_to_idle(s, ctx) for s in body), default=_UNKNOWN), _UNKNOWN)
+
+
+def _named_coroutine(coroutine: ast.expr) -> Optional[str]:
+    """The coroutine as a fix's hint names it (``db.connect(…)``, ``main()``, ``coro``): by its
+    callee's dotted name, never its arguments, which may be any code and any secret in it (the
+    diff shows the real line where it must); None when it has no such name."""
+    if isinstance(coroutine, ast.Call):
+        callee = dotted(coroutine.func)
+        return callee and callee + ("(…)" if coroutine.args or coroutine.keywords else "()")
+    return dotted(coroutine)
 
 
 def _keyword(call: ast.Call, names: FrozenSet[str]) -> Optional[ast.expr]:

@@ -1,9 +1,11 @@
 """What ``check --fix`` and ``--diff`` print: a unified diff, the fixes not made, a summary line.
 
 The diff is what ``git apply`` and ``patch -p1`` read (``a/PATH``, ``b/PATH``), with URL
-credentials masked (such a line no longer applies; ``--fix`` writes the real one). The GitHub
-runner trims the space that starts a context line, so a line of a file could read as a workflow
-command: in GitHub Actions the printed diff is fenced with ``stop-commands`` (:func:`guarded`).
+credentials masked (such a line no longer applies; ``--fix`` writes the real one). In CI, where
+the output goes to a log others read, it has no context lines (:func:`context_lines`): only the
+lines a fix removes or adds, never the code around them. The GitHub runner trims the space that
+starts a context line, so a line of a file could read as a workflow command: in GitHub Actions
+the printed diff is fenced with ``stop-commands`` (:func:`guarded`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 import re
 import secrets
 from collections import Counter
-from typing import Iterator, List
+from typing import Iterator, List, Mapping
 
 from patiencediff import PatienceSequenceMatcher
 
@@ -24,10 +26,23 @@ from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_mas
 from archcheck.output import escape
 from archcheck.pipeline.fixer import Outcome
 
+# what CI services set in every job (most set CI; Azure Pipelines, Jenkins and TeamCity do not)
+CI_VARIABLES = ("GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "JENKINS_URL", "TEAMCITY_VERSION", "BUILDKITE",
+                 "CIRCLECI", "TRAVIS", "BITBUCKET_BUILD_NUMBER", "CODEBUILD_BUILD_ID")  # fmt: skip
 
-def to_diff(outcome: Outcome) -> bytes:
+
+def context_lines(environ: Mapping[str, str]) -> int:
+    """The diff's context lines: none in CI, whose log keeps what it shows for whoever reads
+    it (the code around a fix, and any secret in it, is not the fix); git's 3 elsewhere, on the
+    terminal of the one whose code it is."""
+    ci = environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
+    return 0 if ci or any(environ.get(name) for name in CI_VARIABLES) else 3
+
+
+def to_diff(outcome: Outcome, context: int = 3) -> bytes:
     """A unified diff of every file the fixes change, in the files' own bytes (a BOM, latin-1
-    text), with paths quoted as git quotes them: what ``git apply`` reads."""
+    text), with paths quoted as git quotes them: what ``git apply`` reads (with no ``context``
+    lines, ``git apply --unidiff-zero``)."""
     chunks: List[str] = []
     for change in outcome.files:
         if _wide(change.encoding):
@@ -37,30 +52,38 @@ def to_diff(outcome: Outcome) -> bytes:
         after = _git_lines(_byte_faithful(change.after, change.encoding))
         old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
         python = change.path.endswith((".py", ".pyi"))
-        for line in _unified(before, after, old, new, python):
+        for line in _unified(before, after, old, new, python, context):
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(chunks).encode("utf-8", "surrogateescape")
 
 
-def _unified(before: List[str], after: List[str], old: str, new: str, python: bool) -> Iterator[str]:
+def _unified(
+    before: List[str], after: List[str], old: str, new: str, python: bool, context: int
+) -> Iterator[str]:
     """The unified diff of two files' lines, each line shown as the masking of its whole file
     shows it: a secret on a later line of a triple-quoted string is masked too (a line with a
     credential is shown, not applied, as it was). A patience diff: difflib's matcher takes time
     quadratic in the hunks (8,000 fixes: 21 s)."""
     shown_before, shown_after = _masked(before, python), _masked(after, python)
-    for group in PatienceSequenceMatcher(None, before, after).get_grouped_opcodes(3):
+    for group in PatienceSequenceMatcher(None, before, after).get_grouped_opcodes(context):
         if old:
             yield f"--- {old}\n"
             yield f"+++ {new}\n"
             old = ""
         i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
-        yield f"@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@\n"
+        yield f"@@ -{_hunk_range(i1, i2)} +{_hunk_range(j1, j2)} @@\n"
         for tag, a1, a2, b1, b2 in group:
             if tag == "equal":
                 yield from (" " + line for line in shown_before[a1:a2])
                 continue
             yield from ("-" + line for line in shown_before[a1:a2])
             yield from ("+" + line for line in shown_after[b1:b2])
+
+
+def _hunk_range(start: int, end: int) -> str:
+    """A hunk's lines ``start:end`` (0-based) as its header counts them: an empty range (a hunk
+    with no context that only adds or only removes) names the line before it, as GNU diff does."""
+    return f"{start + 1 if end > start else start},{end - start}"
 
 
 def _masked(lines: List[str], python: bool = False) -> List[str]:

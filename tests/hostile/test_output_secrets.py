@@ -3,6 +3,7 @@ a space, ``find``'s docstrings, the fixes not made, the ``--diff`` of a fix, ``#
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -555,7 +556,30 @@ def test_a_fix_shows_no_secret_however_its_string_is_written(tmp_path: Path) -> 
     for args in (("--format", "json"), ("--format", "sarif"), ("--show-fixes",), ("--diff",)):
         result = run(root, "--no-cache", *args)
         assert b"S3cret" not in result.stdout + result.stderr, args
-        assert result.stdout.count(b"***") >= 3, args
+        shown = result.stdout.decode("unicode_escape" if "--format" in args else "utf-8")
+        assert shown.count("***" if args == ("--diff",) else "await connect(…)") >= 3, args
+
+
+def test_a_fix_hint_names_the_coroutine_without_its_arguments(tmp_path: Path) -> None:
+    """Runs 111 to 113: the hint quoted the coroutine's code, masked; masking cannot read every
+    secret any code may hold (a password as a command's plain argument), and the hint needs
+    only the coroutine's name. ``--diff`` shows the line itself (with no context lines in CI)."""
+    code = (
+        "import asyncio\n\nasync def main():\n"
+        '    asyncio.run(tools.run(["htpasswd", "-b", "users", "bob", "Hunter2Plain"]))\n'
+        "    asyncio.run(main())\n"
+        "    asyncio.run(coro)\n"
+        "    asyncio.run(factory()())\n"
+    )
+    root = project(tmp_path, {"main.py": code})
+    out = run(root, "--no-cache", "--format", "json").stdout.decode()
+    assert "Hunter2Plain" not in out and "htpasswd" not in out
+    assert [finding["fix"] for finding in json.loads(out)["violations"]] == [
+        "await the coroutine instead: await tools.run(…)",
+        "await the coroutine instead: await main()",
+        "await the coroutine instead: await coro",
+        "await the coroutine instead of starting a new event loop",
+    ]
 
 
 def test_a_secret_joined_across_lines_is_masked_on_both_in_a_diff() -> None:
