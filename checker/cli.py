@@ -370,8 +370,9 @@ def _fix(
         raise UserError(str(exc)) from None
     if diff:
         shown = fixes.to_diff(outcome, fixes.context_lines(os.environ))
-        _emit(shown if output else fixes.guarded(shown), output, settings.root)
-        for line in fixes.left_out(outcome):
+        to_stdout = not output or output == "-"
+        _emit(fixes.guarded(shown.text) if to_stdout else shown.text, output, settings.root)
+        for line in shown.left_out:
             click.echo(line, err=True)
     for line in fixes.not_fixed(outcome):
         click.echo(line, err=True)

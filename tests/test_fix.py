@@ -617,7 +617,7 @@ def test_a_diff_of_thousands_of_separate_fixes_is_found_without_difflibs_matcher
     before = "import asyncio\n" + "".join(f"async def f{i}(x):\n    asyncio.run(x)\n\n" for i in range(1_000))
     after = before.replace("asyncio.run(x)", "await x")
     change = fixer.FileFix("m.py", before.encode(), after.encode(), "utf-8", ())
-    diff = fixes.to_diff(fixer.Outcome((change,)))
+    diff = fixes.to_diff(fixer.Outcome((change,))).text
     assert len(searches) < 100
     (tmp_path / "m.py").write_text(before)
     (tmp_path / "d.patch").write_bytes(diff)
@@ -743,3 +743,75 @@ def test_a_diff_with_no_context_names_the_line_before_a_hunk_that_only_adds_or_r
     assert (
         root / "services/b/requirements.txt"
     ).read_text() == "-r ../../requirements.shared.txt\ncelery==5.3\nrich==13\n"
+
+
+def _applied_zero_context(tmp_path: Path, before: str, after: str) -> bytes:
+    """The diff with no context of one Python file's change, checked by ``git apply --unidiff-zero``."""
+    from archcheck.output import fixes
+
+    change = fixer.FileFix("m.py", before.encode(), after.encode(), "utf-8", ())
+    diff = fixes.to_diff(fixer.Outcome((change,)), context=0).text
+    if shutil.which("git") is not None:
+        (tmp_path / "m.py").write_text(before)
+        (tmp_path / "d.patch").write_bytes(diff)
+        subprocess.run(["git", "apply", "--unidiff-zero", "d.patch"], cwd=tmp_path, check=True)
+        assert (tmp_path / "m.py").read_text() == after
+    return diff
+
+
+def test_repeated_lines_between_fixes_are_not_shown_as_changed(tmp_path: Path) -> None:
+    """Run 114a/02: patience anchors on lines unique on both sides; with none between two
+    fixes it replaced the whole stretch, so a CI diff showed unchanged lines (a secret in them)."""
+    line = 'client.connect("bastion", 22, "deploy", "Deploy!2024pw")\n'
+    before = f"import paramiko\nfrom .models import Host\n{line}from .models import Key\n{line}from .models import User\n"
+    after = before.replace("from .models", "from svc.app.models")
+    diff = _applied_zero_context(tmp_path, before, after).decode()
+    assert "Deploy!2024pw" not in diff and diff.count("\n-from .models") == 3
+
+
+def test_a_long_stretch_of_repeated_lines_is_matched_by_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too long for difflib's quadratic matcher (1,200 lines a side), a stretch with as many
+    lines on each side is matched line by line."""
+    import difflib
+
+    searches = []
+    real = difflib.SequenceMatcher.find_longest_match
+    monkeypatch.setattr(
+        difflib.SequenceMatcher, "find_longest_match", lambda self, *a: searches.append(1) or real(self, *a)
+    )
+    before = "from .m import A\nsame = 1\n" * 600
+    diff = _applied_zero_context(tmp_path, before, before.replace("from .m", "from app.m")).decode()
+    assert "same = 1" not in diff and diff.count("\n+from app.m import A") == 600 and not searches
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("svc/app/cr.py", b'import os\rfrom .models import X\rSECRET = "Kept0ut!"\r'),
+        (
+            "svc/app/stray.py",
+            b'import os\nDB = connect("db", "app", "Kept0ut!")\rfrom .models import X\nY = 2\n',
+        ),
+        ("svc/requirements.txt", b"-r ../requirements.shared.txt\rstripe==1\r# Kept0ut!\rfastapi==1\r"),
+        ("svc/requirements.txt", b"-r ../requirements.shared.txt\nstripe==1\x0c# Kept0ut!\x0cfastapi==1\n"),
+    ],
+)
+def test_a_ci_diff_leaves_out_a_file_whose_changed_line_is_several_of_its_lines(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    """Run 114a/01: git splits lines at "\\n" only, so lines that end with a lone CR (Python's
+    line end; a form feed is pip's too) are one line to a patch, and a CI diff showed the lines
+    around the fix. Such a file is left out, with a line on stderr; the others are shown."""
+    root = _relative_imports(tmp_path, {"plain.py": "from .models import X\n"})
+    (root.parent.parent / "requirements.shared.txt").write_text("fastapi==1\n")
+    (root.parent / "requirements.txt").write_text("-r ../requirements.shared.txt\nhttpx\n")
+    (tmp_path / name).write_bytes(data)
+    result = _cli_in(tmp_path, {"CI": "true"}, "check", "--diff", "--select", "IMP002,REQ002")
+    assert "Kept0ut" not in result.stdout and "+from app.models import X" in result.stdout
+    assert f"{name}: not in the diff: a line end in the lines it changes" in result.stderr
+    assert (
+        "fixes it" in result.stderr
+        and "not in the diff" not in _cli_in(tmp_path, {}, "check", "--diff").stderr
+    )

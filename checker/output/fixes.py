@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import difflib
 import itertools
 import os
 import re
 import secrets
 from collections import Counter
-from typing import Iterator, List, Mapping
+from dataclasses import dataclass
+from typing import Iterator, List, Literal, Mapping, Tuple
 
 from patiencediff import PatienceSequenceMatcher
 
@@ -25,6 +27,8 @@ from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
 from archcheck.output import escape
 from archcheck.pipeline.fixer import Outcome
+
+Opcode = Tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
 
 # what CI services set in every job (most set CI; Azure Pipelines, Jenkins and TeamCity do not)
 CI_VARIABLES = ("GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "JENKINS_URL", "TEAMCITY_VERSION", "BUILDKITE",
@@ -39,33 +43,105 @@ def context_lines(environ: Mapping[str, str]) -> int:
     return 0 if ci or any(environ.get(name) for name in CI_VARIABLES) else 3
 
 
-def to_diff(outcome: Outcome, context: int = 3) -> bytes:
+@dataclass(frozen=True)
+class Diff:
+    """The diff to print, and one line for each changed file it leaves out (for stderr)."""
+
+    text: bytes
+    left_out: List[str]
+
+
+def to_diff(outcome: Outcome, context: int = 3) -> Diff:
     """A unified diff of every file the fixes change, in the files' own bytes (a BOM, latin-1
     text), with paths quoted as git quotes them: what ``git apply`` reads (with no ``context``
-    lines, ``git apply --unidiff-zero``)."""
+    lines, ``git apply --unidiff-zero``).
+
+    Left out: a UTF-16 or UTF-32 file (pip reads them), which a patch carries only as raw
+    bytes split at each 0x0A, where no credential could be masked and every other byte is a
+    NUL, and which shown decoded no longer applies, taking the rest of the patch with it
+    (``git apply`` is all or nothing); and with no context, a file whose changed lines hold a
+    line end git does not split at (a lone CR; in a requirements file a form feed too), since
+    that one line to git would show the lines around the fix. ``--fix`` writes them."""
     chunks: List[str] = []
+    left_out: List[str] = []
     for change in outcome.files:
+        where = f"{escape.text_path(change.path)}: not in the diff:"
         if _wide(change.encoding):
-            continue  # see left_out
+            name = codecs.lookup(change.encoding).name.upper()
+            left_out.append(f"{where} a {name} file, which a patch cannot carry as text; {_FIX_IT}")
+            continue
         # lines as git splits them, at "\n" only: a file with lone CR line ends is one line to git
         before = _git_lines(_byte_faithful(change.before, change.encoding))
         after = _git_lines(_byte_faithful(change.after, change.encoding))
-        old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
         python = change.path.endswith((".py", ".pyi"))
-        for line in _unified(before, after, old, new, python, context):
+        codes = _opcodes(before, after)
+        if not context and _joins_lines(codes, before, after, python):
+            reason = "a line end in the lines it changes that a patch does not split at (a lone CR)"
+            left_out.append(f"{where} {reason}, so the lines around the fix would show; {_FIX_IT}")
+            continue
+        old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
+        for line in _unified(before, after, codes, old, new, python, context):
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(chunks).encode("utf-8", "surrogateescape")
+    return Diff("".join(chunks).encode("utf-8", "surrogateescape"), left_out)
+
+
+_FIX_IT = "`archcheck check --fix` fixes it"
+
+
+def _opcodes(before: List[str], after: List[str]) -> List[Opcode]:
+    """How ``after`` differs from ``before``, line by line. A patience diff: difflib's matcher
+    takes time quadratic in the hunks (8,000 fixes: 21 s). Where patience finds no line unique
+    on both sides to anchor on (repeated lines between two fixes), it replaces the whole
+    stretch; such a stretch is matched again, so no unchanged line shows as changed."""
+    codes: List[Opcode] = []
+    for tag, a1, a2, b1, b2 in PatienceSequenceMatcher(None, before, after).get_opcodes():
+        if tag == "replace" and max(a2 - a1, b2 - b1) > 1:
+            codes += _rematched(before, after, a1, a2, b1, b2)
+        else:
+            codes.append((tag, a1, a2, b1, b2))
+    return codes
+
+
+_REMATCHED_CELLS = 250_000  # difflib's quadratic matcher on a stretch up to 500 lines by 500
+
+
+def _rematched(before: List[str], after: List[str], a1: int, a2: int, b1: int, b2: int) -> List[Opcode]:
+    """A replaced stretch matched by difflib (by place when it is too long for that and both
+    sides have as many lines: a fix changes lines in place), unchanged lines as ``equal``."""
+    if (a2 - a1) * (b2 - b1) <= _REMATCHED_CELLS:
+        matcher = difflib.SequenceMatcher(None, before[a1:a2], after[b1:b2], autojunk=False)
+        return [(tag, a1 + i, a1 + j, b1 + k, b1 + m) for tag, i, j, k, m in matcher.get_opcodes()]
+    if a2 - a1 != b2 - b1:
+        return [("replace", a1, a2, b1, b2)]
+    return [
+        ("equal" if before[a1 + i] == after[b1 + i] else "replace", a1 + i, a1 + i + 1, b1 + i, b1 + i + 1)
+        for i in range(a2 - a1)
+    ]
+
+
+# a line end in a git line that the file's own reader splits at: Python's lone CR; pip's
+# `str.splitlines` ends (a form feed, U+2028…) in a requirements file
+_PYTHON_INNER_END = re.compile(r"\r(?!\n|\Z)")
+_TEXT_INNER_END = re.compile(r"\r(?!\n|\Z)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029](?!\Z)")
+
+
+def _joins_lines(codes: List[Opcode], before: List[str], after: List[str], python: bool) -> bool:
+    """Does a line the diff shows as removed or added hold more than one of the file's lines?"""
+    inner = _PYTHON_INNER_END if python else _TEXT_INNER_END
+    changed = (
+        line for tag, a1, a2, b1, b2 in codes if tag != "equal" for line in before[a1:a2] + after[b1:b2]
+    )
+    return any(inner.search(line.rstrip("\n")) for line in changed)
 
 
 def _unified(
-    before: List[str], after: List[str], old: str, new: str, python: bool, context: int
+    before: List[str], after: List[str], codes: List[Opcode], old: str, new: str, python: bool, context: int
 ) -> Iterator[str]:
     """The unified diff of two files' lines, each line shown as the masking of its whole file
     shows it: a secret on a later line of a triple-quoted string is masked too (a line with a
-    credential is shown, not applied, as it was). A patience diff: difflib's matcher takes time
-    quadratic in the hunks (8,000 fixes: 21 s)."""
+    credential is shown, not applied, as it was)."""
     shown_before, shown_after = _masked(before, python), _masked(after, python)
-    for group in PatienceSequenceMatcher(None, before, after).get_grouped_opcodes(context):
+    for group in _Grouped(codes).get_grouped_opcodes(context):
         if old:
             yield f"--- {old}\n"
             yield f"+++ {new}\n"
@@ -78,6 +154,17 @@ def _unified(
                 continue
             yield from ("-" + line for line in shown_before[a1:a2])
             yield from ("+" + line for line in shown_after[b1:b2])
+
+
+class _Grouped(difflib.SequenceMatcher[str]):
+    """Opcodes already found, grouped into hunks by difflib's own grouping."""
+
+    def __init__(self, codes: List[Opcode]) -> None:
+        super().__init__(None, "", "")
+        self.codes = codes
+
+    def get_opcodes(self) -> List[Opcode]:
+        return list(self.codes)
 
 
 def _hunk_range(start: int, end: int) -> str:
@@ -149,19 +236,6 @@ def _byte_faithful(data: bytes, encoding: str) -> str:
 
 def _wide(encoding: str) -> bool:
     return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
-
-
-def left_out(outcome: Outcome) -> List[str]:
-    """One line per file the diff leaves out: a UTF-16 or UTF-32 file (pip reads them). A patch
-    carries it only as raw bytes split at each 0x0A, where no credential could be masked and
-    every other byte is a NUL, and shown decoded it no longer applies, taking the rest of the
-    patch with it (``git apply`` is all or nothing). ``--fix`` writes it in its own encoding."""
-    return [
-        f"{escape.text_path(change.path)}: not in the diff: a {codecs.lookup(change.encoding).name.upper()} "
-        f"file, which a patch cannot carry as text; `archcheck check --fix` fixes it"
-        for change in outcome.files
-        if _wide(change.encoding)
-    ]
 
 
 _C_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\"}

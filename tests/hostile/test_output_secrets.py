@@ -226,11 +226,14 @@ def test_a_diff_in_github_actions_is_fenced_from_workflow_commands(tmp_path: Pat
     (root / "requirements.shared.txt").write_text("httpx\n")
     (root / "svc" / "requirements.txt").write_text("::error file=README.md,line=1::Forged\nfoo==1\n")
     plain = _cli(root, "check", "--diff", "--no-cache").stdout
-    fenced = _cli(root, "check", "--diff", "--no-cache", env={"GITHUB_ACTIONS": "true"}).stdout
     assert " ::error file=README.md" in plain  # the diff itself is unchanged
-    first, last = fenced.splitlines()[0], fenced.splitlines()[-1]
-    token = first.removeprefix("::stop-commands::")
-    assert first.startswith("::stop-commands::") and len(token) == 32 and last == f"::{token}::"
+    for to_stdout in ([], ["--output", "-"]):  # run 114a/03: `-o -` is standard output too
+        fenced = _cli(
+            root, "check", "--diff", "--no-cache", *to_stdout, env={"GITHUB_ACTIONS": "true"}
+        ).stdout
+        first, last = fenced.splitlines()[0], fenced.splitlines()[-1]
+        token = first.removeprefix("::stop-commands::")
+        assert first.startswith("::stop-commands::") and len(token) == 32 and last == f"::{token}::"
 
 
 def test_legacy_workflow_commands_are_broken_in_text_output(tmp_path: Path) -> None:
