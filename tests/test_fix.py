@@ -815,3 +815,18 @@ def test_a_ci_diff_leaves_out_a_file_whose_changed_line_is_several_of_its_lines(
         "fixes it" in result.stderr
         and "not in the diff" not in _cli_in(tmp_path, {}, "check", "--diff").stderr
     )
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs GNU patch")
+def test_a_name_with_a_space_ends_with_a_tab_as_git_writes_it(tmp_path: Path) -> None:
+    """Run 114c/01: ``patch -p1`` ends a name at white space unless a tab ends it, as git
+    writes a name that holds a space; without it, patch found no file to patch."""
+    app = _relative_imports(
+        tmp_path, {"my file.py": "from .models import X\n", "b.py": "from .models import X\n"}
+    )
+    diff = cli(tmp_path, "check", "--diff").stdout
+    assert "--- a/svc/app/my file.py\t\n+++ b/svc/app/my file.py\t\n" in diff
+    assert "--- a/svc/app/b.py\n" in diff
+    (tmp_path / "d.patch").write_text(diff, encoding="utf-8")
+    subprocess.run(["patch", "-s", "-p1", "-i", "d.patch"], cwd=tmp_path, check=True)
+    assert (app / "my file.py").read_text() == (app / "b.py").read_text() == "from app.models import X\n"

@@ -143,8 +143,9 @@ def _unified(
     shown_before, shown_after = _masked(before, python), _masked(after, python)
     for group in _Grouped(codes).get_grouped_opcodes(context):
         if old:
-            yield f"--- {old}\n"
-            yield f"+++ {new}\n"
+            # (as git writes a name with a space: a tab after it, where `patch` ends the name)
+            yield f"--- {old}{_tab_after(old)}\n"
+            yield f"+++ {new}{_tab_after(new)}\n"
             old = ""
         i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
         yield f"@@ -{_hunk_range(i1, i2)} +{_hunk_range(j1, j2)} @@\n"
@@ -165,6 +166,10 @@ class _Grouped(difflib.SequenceMatcher[str]):
 
     def get_opcodes(self) -> List[Opcode]:
         return list(self.codes)
+
+
+def _tab_after(name: str) -> str:
+    return "\t" if " " in name else ""
 
 
 def _hunk_range(start: int, end: int) -> str:
