@@ -7,7 +7,10 @@ whose body yields, inside an async generator (an `async def` that contains
 bare `except:`, `except BaseException`, `except GeneratorExit`, or a tuple
 holding one; of a test of the caught exception, `except BaseException as e:` /
 `if isinstance(e, GeneratorExit):` (or `if not isinstance(…)`, `type(e) is
-GeneratorExit`), only the branch GeneratorExit takes, and nothing after one
+GeneratorExit`, `is not`, `==`, `!=`, an `elif`, a `match e:` case of a class
+with no sub-patterns, a module's name bound once to the classes, `CLOSING =
+(GeneratorExit, CancelledError)`), only the branch GeneratorExit takes, read
+through the handler's blocks as the `finally` is below, and nothing after one
 that raises it again; every statement once `e` is bound again).
 The first await of each clause is reported. An earlier
 `except GeneratorExit:` handler that does not await takes GeneratorExit

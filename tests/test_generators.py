@@ -731,3 +731,89 @@ def test_a_branch_that_leaves_or_a_test_generator_exit_fails_keeps_the_rest_from
                     await s.rollback()
     """)
     assert [(c.function, c.location.line) for c in found.cleanups] == [("base_exception_test", 46)]
+
+
+def test_every_spelling_of_a_test_of_the_caught_exception_is_decided() -> None:
+    """Run 114b/01, 02: `type(e) is not GeneratorExit` and `!=`, an `elif` that raises it again,
+    `match e:` cases, and a module's name for the classes (`CLOSING = (GeneratorExit, …)`,
+    `GE = GeneratorExit`) are read as the literal tests are."""
+    found = facts("""
+        import asyncio
+        CLOSING = (GeneratorExit, asyncio.CancelledError)
+        GE = GeneratorExit
+        OTHERS = (ValueError, KeyError)
+
+        async def is_not(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if type(e) is not GeneratorExit:
+                    await s.rollback()
+                raise
+
+        async def not_equal(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if type(e) != GeneratorExit:
+                    await s.rollback()
+                raise
+
+        async def matched(s):
+            try:
+                yield 1
+            except BaseException as e:
+                match e:
+                    case GeneratorExit():
+                        raise
+                await s.rollback()
+
+        async def elif_raises(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, Exception):
+                    await s.rollback()
+                elif isinstance(e, GeneratorExit):
+                    raise
+                await s.close()
+
+        async def by_tuple_name(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, CLOSING):
+                    await s.close()
+                raise
+
+        async def by_alias(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, GE):
+                    await s.close()
+                raise
+
+        async def by_other_tuple(s):
+            try:
+                yield 1
+            except BaseException as e:
+                if isinstance(e, OTHERS):
+                    await s.close()
+                raise
+
+        async def matched_other(s):
+            try:
+                yield 1
+            except BaseException as e:
+                match e:
+                    case ValueError():
+                        raise
+                    case _:
+                        await s.close()
+    """)
+    assert [(c.function, c.location.line) for c in found.cleanups] == [
+        ("by_tuple_name", 46),
+        ("by_alias", 54),
+        ("matched_other", 73),
+    ]

@@ -359,6 +359,9 @@ def _when_flagged(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
         if decisive in values:
             return decisive
         return None if None in values else not decisive
+    caught = _exception_test(test, flags)
+    if caught is not None:
+        return caught
     test = constant_last(test)  # `False is collected`
     name = dotted(test.left) if isinstance(test, ast.Compare) else dotted(test)
     value = flags.get(name, _UNKNOWN) if name is not None else _UNKNOWN
@@ -412,8 +415,20 @@ def _case_taken(cases: Sequence[ast.AST], value: object) -> Optional[List[Sequen
     for case in cases:
         pattern, guard = getattr(case, "pattern", None), getattr(case, "guard", None)
         kind, written = type(pattern).__name__, getattr(pattern, "value", None)
-        if kind == "MatchSingleton":
-            matches: Optional[bool] = written is value
+        matches: Optional[bool] = None
+        if isinstance(value, _Caught):  # `match e: case GeneratorExit():`, `case Exception():`
+            if kind == "MatchClass" and not (
+                getattr(pattern, "patterns", ()) or getattr(pattern, "kwd_patterns", ())
+            ):
+                matches = value.is_instance([pattern.cls])  # type: ignore[union-attr]
+            elif kind in ("MatchValue", "MatchSingleton"):
+                matches = False  # (an exception is no constant)
+            elif kind == "MatchAs" and getattr(pattern, "pattern", None) is None:
+                matches = True
+            if matches is None:
+                return None
+        elif kind == "MatchSingleton":
+            matches = written is value
         elif kind == "MatchValue" and isinstance(written, ast.Constant):
             matches = written.value == value
         elif kind == "MatchAs" and getattr(pattern, "pattern", None) is None:
@@ -546,77 +561,76 @@ def _takes_generator_exit(handler: ast.ExceptHandler) -> bool:
     return _catches(handler, ("BaseException", "GeneratorExit"))
 
 
-def _run_on_close(handler: ast.ExceptHandler) -> List[List[ast.stmt]]:
-    """The blocks of a handler that run when it catches GeneratorExit: of a test of the caught
-    exception (``except BaseException as e:`` / ``if isinstance(e, GeneratorExit):``, ``if not
-    isinstance(…):``, ``if isinstance(e, Exception):``, ``type(e) is …``) only the branch
-    GeneratorExit takes, and nothing after one that leaves (a ``raise``, a ``return``); all of
-    them once the name is bound again (``e = …``)."""
-    blocks: List[List[ast.stmt]] = [[]]
-    name = handler.name
-    for at, statement in enumerate(handler.body):
-        if name is None or _binds(statement, name):
-            blocks[-1] += handler.body[at:]
-            break
-        bare, negated = without_not(statement.test) if isinstance(statement, ast.If) else (None, False)
-        passes = _generator_exit_passes(bare, name) if bare is not None else None
-        if passes is None:
-            blocks[-1].append(statement)
-            continue
-        taken = statement.body if passes != negated else statement.orelse  # type: ignore[attr-defined]
-        blocks += [list(taken), []]
-        if taken and isinstance(taken[-1], (ast.Raise, ast.Return)):
-            break  # (GeneratorExit raised again, another exception, or the generator ends)
-    return [block for block in blocks if block]
-
-
-def _binds(statement: ast.stmt, name: str) -> bool:
-    """Does ``statement`` bind ``name`` (or delete it) in the handler's own scope? Not a
-    comprehension's or a nested function's own names."""
-    todo: List[ast.AST] = [statement]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
-            return True
-        if node is not statement and isinstance(node, (*SCOPES, *COMPREHENSIONS)):
-            continue
-        todo += child_nodes(node)
-    return False
-
-
 # the classes GeneratorExit is an instance of (any other's test it fails: `Exception`, a
 # `CancelledError`, a class of the project's)
 _GENERATOR_EXIT_CLASSES = frozenset({"GeneratorExit", "BaseException", "object"})
 
 
-def _generator_exit_passes(test: ast.expr, name: str) -> Optional[bool]:
-    """Does GeneratorExit, bound to ``name``, pass ``test``: ``isinstance(e, GeneratorExit)`` (or
-    a tuple holding it, or ``BaseException``) yes, ``isinstance(e, Exception)`` no; ``type(e) is
-    GeneratorExit`` (either way round) yes, ``type(e) is ValueError`` no; None for a test of
-    anything else."""
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance":
-        if len(test.args) != 2 or not (isinstance(test.args[0], ast.Name) and test.args[0].id == name):
-            return None
-        kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
-        written = [dotted(kind) for kind in kinds]
+@dataclass(frozen=True)
+class _Caught:
+    """What a handler's name is bound to when the handler runs on close: GeneratorExit. ``values``:
+    the module's names bound once to classes as written (``CLOSING = (GeneratorExit, …)``, ``GE =
+    GeneratorExit``), which a test may name instead of the classes."""
+
+    values: Mapping[str, Tuple[Optional[str], ...]]
+
+    def is_instance(self, classes: Sequence[ast.expr]) -> Optional[bool]:
+        """Is GeneratorExit an instance of one of ``classes`` (None: not known)?"""
+        written: List[Optional[str]] = []
+        for kind in classes:
+            name = dotted(kind)
+            written += self.values.get(name, (name,)) if name is not None else [None]
         if any(w is None for w in written):
             return None  # (a class in a variable, a call: not known)
         return any((w or "").removeprefix("builtins.") in _GENERATOR_EXIT_CLASSES for w in written)
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
+
+    def is_type(self, other: ast.expr) -> Optional[bool]:
+        """Is GeneratorExit's type the class ``other`` names (None: not known)?"""
+        name = dotted(other)
+        written = self.values.get(name, (name,)) if name is not None else (None,)
+        if len(written) != 1 or written[0] is None:
+            return None
+        return written[0].removeprefix("builtins.") == "GeneratorExit"
+
+
+_TYPE_TESTS = (ast.Is, ast.Eq, ast.IsNot, ast.NotEq)
+
+
+def _exception_test(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
+    """What a test of a handler's caught exception is when it is GeneratorExit:
+    ``isinstance(e, GeneratorExit)`` (or a tuple holding it, or ``BaseException``) True,
+    ``isinstance(e, Exception)`` False; ``type(e) is GeneratorExit`` (either way round, ``==``)
+    True, ``type(e) is not GeneratorExit`` False; None for a test of anything else."""
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance":
+        caught = flags.get(dotted(test.args[0]) or "") if len(test.args) == 2 else None
+        if not isinstance(caught, _Caught):
+            return None
+        classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+        return caught.is_instance(classes)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], _TYPE_TESTS):
         for typed, other in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
-            if (
-                isinstance(typed, ast.Call)
-                and isinstance(typed.func, ast.Name)
-                and typed.func.id == "type"
-                and len(typed.args) == 1
-                and isinstance(typed.args[0], ast.Name)
-                and typed.args[0].id == name
-            ):
-                compared = dotted(other)
-                return None if compared is None else compared.removeprefix("builtins.") == "GeneratorExit"
+            if isinstance(typed, ast.Call) and dotted(typed.func) == "type" and len(typed.args) == 1:
+                caught = flags.get(dotted(typed.args[0]) or "")
+                same = caught.is_type(other) if isinstance(caught, _Caught) else None
+                return None if same is None else same != isinstance(test.ops[0], (ast.IsNot, ast.NotEq))
     return None
+
+
+def _class_values(
+    body: Sequence[ast.stmt], bindings: Mapping[str, Sequence[str]]
+) -> Dict[str, Tuple[Optional[str], ...]]:
+    """A module's names bound once, by ``=``, to a class or a tuple of classes as written."""
+    values: Dict[str, Tuple[Optional[str], ...]] = {}
+    for statement in body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            continue
+        target, value = statement.targets[0], statement.value
+        if isinstance(target, ast.Name) and list(bindings.get(target.id, ())) == ["other"]:
+            if isinstance(value, (ast.Name, ast.Attribute)):
+                values[target.id] = (dotted(value),)
+            elif isinstance(value, ast.Tuple):
+                values[target.id] = tuple(dotted(element) for element in value.elts)
+    return values
 
 
 def _names_generator_exit(handler: ast.ExceptHandler) -> bool:
@@ -690,6 +704,8 @@ class _Gatherer:
         self.defs: List[ProtocolDefFact] = []
         self.uses: List[ProtocolUseFact] = []
         self.wrapped: Dict[str, str] = {}  # module function -> the context manager a call wraps it in
+        self.module_body: Sequence[ast.stmt] = ()
+        self.class_values_found: Optional[Dict[str, Tuple[Optional[str], ...]]] = None
 
     def _marks(
         self, needles: Tuple[str, ...], words: Tuple[str, ...] = (), blocks: bool = False
@@ -704,6 +720,7 @@ class _Gatherer:
 
     def walk(self, module: _Scope) -> None:
         self._wrapped_by_calls(module)
+        self.module_body = module.body
         stack: List[Tuple[Sequence[ast.stmt], _Scope]] = [(module.body, module)]
         while stack:
             body, scope = stack.pop()
@@ -889,7 +906,11 @@ class _Gatherer:
                 if not _takes_generator_exit(handler) or taken:
                     continue
                 taken = True
-                awaited = next((a for block in _run_on_close(handler) if (a := awaits.first(block))), None)
+                # (the handler run with its name bound to GeneratorExit: what its tests of it decide)
+                awaited = awaits.first(handler.body)
+                if awaited is not None and handler.name:
+                    caught: Dict[str, object] = {handler.name: _Caught(self._class_values())}
+                    awaited = _run_after_flags(handler.body, caught, awaits)
                 if awaited is not None and in_body is not None:
                     clause = (
                         "except:" if handler.type is None else f"except {self.source.segment(handler.type)}"
@@ -901,6 +922,12 @@ class _Gatherer:
             awaited = _run_after_flags(finalbody, flags, awaits) if flags else awaits.first(finalbody)
             if awaited is not None:
                 self._cleanup(qualname, awaited, "finally", first_yield, decorators)
+
+    def _class_values(self) -> Mapping[str, Tuple[Optional[str], ...]]:
+        """The module's names for classes (read once, when a handler first tests its exception)."""
+        if self.class_values_found is None:
+            self.class_values_found = _class_values(self.module_body, self.source.bindings_of(None))
+        return self.class_values_found
 
     def _cleanup(
         self, qualname: str, awaited: ast.AST, clause: str, yielded: ast.AST, decorators: Tuple[str, ...]
