@@ -5,7 +5,10 @@ Flags reads of environment variables (`os.getenv`, `os.environ.get`,
 `os.environ[...]`, under any import alias) whose literal name ends in a
 deployment suffix (`_DEV`, `_STAGING`, `_PROD`, … from
 `config.deployment-suffixes`), in the code of a service. Writes are not
-flagged, and neither are deployment tooling folders (`scripts/`, `deploy/`,
+flagged, nor a flag that says which deployment runs, whose name before the
+suffix is only such words as `IS`, `USE`, `ENABLE`, `RUNNING`, `IN`
+(`IS_PROD`, `USE_STAGING`, `RUNNING_IN_TEST`: there is no neutral name to read
+instead), nor `PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
 `deployment/`, `infra/`, `ops/`, `tools/`, `bin/`, `ci/`), code outside
 services, or test files.
 
@@ -51,6 +54,9 @@ VALID = [
         NAME = "DATABASE_URL_PROD"
         env_name = os.getenv("APP_ENV")
         dynamic = os.getenv(f"SECRET_{STAGE}")
+        is_prod = os.getenv("IS_PROD") == "1"
+        staging = os.getenv("USE_STAGING") or os.getenv("RUNNING_IN_TEST")
+        under_pytest = "PYTEST_CURRENT_TEST" in os.environ or os.getenv("PYTEST_CURRENT_TEST")
         other = config.get("TOKEN_STAGING")
     """),
     Example(
@@ -69,8 +75,26 @@ INVALID = [
         CLIENT_ID = os.getenv("GOOGLE_OAUTH_CLIENT_ID_STAGING")  # expect: CFG003
         SECRET = environ["JWT_SECRET_PROD"]  # expect: CFG003
         DB = os.environ.get("DATABASE_URL_DEVELOPMENT", "")  # expect: CFG003
+        SWITCH = os.getenv("FEATURE_SEARCH_ENABLED_PROD")  # expect: CFG003
     """),
 ]
+
+
+# the words of a flag that says which deployment runs (`IS_PROD`, `RUNNING_IN_TEST`): no value
+# that one neutral name could hold per deployment
+_FLAG_WORDS = frozenset({"IS", "AM", "ARE", "BE", "IN", "ON", "AT", "AS", "NOT", "NO", "USE", "USING", "ENABLE",
+                         "ENABLED", "DISABLE", "DISABLED", "ALLOW", "FORCE", "SKIP", "ONLY", "RUN", "RUNNING",
+                         "RUNS", "HAS"})  # fmt: skip
+_TOOL_VARIABLES = frozenset({"PYTEST_CURRENT_TEST"})  # set by a tool, read to know it runs
+
+
+def _names_a_value(neutral: str, key: str) -> bool:
+    """Is ``neutral`` (a read name without its deployment suffix) the name of a value, not the
+    words of a flag (``IS``, ``USE_``) nor a tool's own variable?"""
+    words = [word for word in neutral.upper().split("_") if word]
+    return (
+        bool(words) and not all(word in _FLAG_WORDS for word in words) and key.upper() not in _TOOL_VARIABLES
+    )
 
 
 class _Suffixes:
@@ -120,6 +144,6 @@ class DeploymentEnvNameAtRuntime(
                 continue
             for read in facts.env_reads:
                 suffix = suffixes.first_ending(read.key)
-                if suffix is not None:
-                    neutral = read.key[: -len(suffix)]
+                neutral = read.key[: -len(suffix)] if suffix is not None else ""
+                if suffix is not None and _names_a_value(neutral, read.key):
                     yield self.violation(read.location, fix=self.fix.format(neutral=neutral), name=read.key)
