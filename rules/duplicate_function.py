@@ -4,7 +4,9 @@
 Flags a public module-level function name defined in two or more modules of
 one service or shared library (or twice in one module), when there is
 evidence beyond the name that the definitions are copies: the same
-parameters, or bodies whose lines are mostly the same (read as code: a
+parameters (at least two) with some body lines alike (15 %; or a body left
+empty: adapters for different frameworks share only a signature), or bodies
+whose lines are mostly the same (half; read as code: a
 comment, spaces, the kind of quote, statements joined by `;` or a body on
 its `def` line make no difference). Not flagged: dunder
 names, `_private` helpers, `main`; route handlers and other framework entry
