@@ -71,9 +71,10 @@ def uri(path: str) -> str:
 
 
 # Markdown: a name from the checkout must not break a line, a table cell, a code span or
-# make HTML, a comment or a link ("_" is left alone: names are full of it, and intraword it is inert)
+# make HTML, a comment, a link or math (`$x^2$`); "_" only at a word's edge, where it may
+# begin or end emphasis (names are full of it, and inside a word it is inert)
 _MARKDOWN_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_MARKUP = re.compile(r"([\\`*~|<>&\[\]]|:(?=//))")  # `https\://` is no autolink
+_MARKUP = re.compile(r"([\\`*~|<>&\[\]$]|:(?=//)|(?<![^\W_])_|_(?![^\W_]))")  # `https\://` is no autolink
 # GitHub links what no escape stops: an e-mail address (found after parsing, escapes undone),
 # an @mention or a #reference (found in the rendered text, outside code). Each such character
 # is a code span of its own; a `www.` autolink needs its dot unescaped.

@@ -108,3 +108,13 @@ def _visible(html: str) -> str:
     import html as html_module
 
     return html_module.unescape(re.sub(r"<[^>]+>", "", html)).strip().splitlines()[-1].strip()
+
+
+def test_math_and_emphasis_from_a_name_are_inert() -> None:
+    """Run 114a/04: `$…$` (GitHub's math) and `_…_` at a word's edge (emphasis) were left as
+    markup; an `_` inside a word is inert and stays as written."""
+    from archcheck.output.escape import markdown_text
+
+    assert markdown_text("$x^{2}_{spoof}$_STAGING") == r"\$x^{2}\_{spoof}\$\_STAGING"
+    assert markdown_text("_italic_ _STAGING") == r"\_italic\_ \_STAGING"
+    assert markdown_text("GOOGLE_CLIENT_ID_STAGING") == "GOOGLE_CLIENT_ID_STAGING"
