@@ -539,7 +539,10 @@ def _removal_changes(fact: RequirementFact, shared: RequirementFact) -> Optional
     return None
 
 
-_ANNOTATION = re.compile(r"^\s+#")  # pip-compile's indented `# via ...` lines
+# pip-compile's annotation of the line above: `    # via httpx`, or `    # via` then one
+# `    #   -r requirements.in` line per reason (not another comment: a team's note stays)
+_VIA = re.compile(r"[ \t]+#[ \t]*via\b")
+_VIA_REASON = re.compile(r"[ \t]+#[ \t]{2,}\S")
 
 
 def _continues(line: str) -> bool:
@@ -556,6 +559,8 @@ def remove_requirement(lines: Sequence[str], *, line: int, text: str) -> Union[L
     if line > len(lines) or not re.search(rf"(?<![\w.-]){re.escape(text)}(?![\w.-])", joined):
         return NotFixed("the line is not where it was read")  # `redis==5.0` is no `types-redis==5.0.1`
     last = min(last, len(lines))
-    while last < len(lines) and _ANNOTATION.match(lines[last]):
+    if last < len(lines) and _VIA.match(lines[last]):
         last += 1
+        while last < len(lines) and _VIA_REASON.match(lines[last]):
+            last += 1
     return LineEdit(line, last, ())

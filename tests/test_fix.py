@@ -830,3 +830,23 @@ def test_a_name_with_a_space_ends_with_a_tab_as_git_writes_it(tmp_path: Path) ->
     (tmp_path / "d.patch").write_text(diff, encoding="utf-8")
     subprocess.run(["patch", "-s", "-p1", "-i", "d.patch"], cwd=tmp_path, check=True)
     assert (app / "my file.py").read_text() == (app / "b.py").read_text() == "from app.models import X\n"
+
+
+@pytest.mark.parametrize(
+    "annotation, kept",
+    [
+        (["    # via -r requirements.in"], []),
+        (["    # via", "    #   httpx", "    #   starlette"], []),
+        (["    # NOTE for ops: the mirror needs PIP_INDEX_URL", "    # (see runbook 12)"], 2),
+        (["    # via httpx", "    # NOTE: pinned for the mirror"], 1),
+    ],
+)
+def test_a_removed_requirement_takes_only_pip_compiles_via_lines(annotation: List[str], kept: Any) -> None:
+    """Run 114a/05: every indented comment after the line was removed as an annotation, a
+    team's note too; only pip-compile's `# via` and its reasons are the line's."""
+    from archcheck.rules.duplicated_shared_requirement import remove_requirement
+
+    lines = ["requests==2", *annotation, "uvicorn==1"]
+    edit = remove_requirement(lines, line=1, text="requests==2")
+    assert not isinstance(edit, fixer.NotFixed)
+    assert lines[edit.last :] == [*(annotation[len(annotation) - kept :] if kept else []), "uvicorn==1"]
