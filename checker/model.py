@@ -218,7 +218,7 @@ class ProtocolDefFact(Value, frozen=True):
 class ProtocolUseFact(Value, frozen=True):
     """A call used under a protocol: ``async with f()``, ``async for x in f()``, ``Depends(f)``."""
 
-    kind: str  # "async with", "async for" or "Depends"
+    kind: str  # "async with", "async for", "Depends" or "Security" (FastAPI's injectors)
     callee: str  # as written: "get_db", "self.session", "Database().session"
     location: Location
     ref: CallableRef

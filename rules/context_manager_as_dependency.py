@@ -1,9 +1,9 @@
 """A context-manager function handed to FastAPI's `Depends()`.
 
 ## What it does
-Flags `Depends(f)` (also `Depends(dependency=f)` and inside
-`Annotated[T, Depends(f)]`, with `Depends` imported from FastAPI under any
-import alias) where `f` is an `@asynccontextmanager` or `@contextmanager` function,
+Flags `Depends(f)` (also `Depends(dependency=f)`, inside
+`Annotated[T, Depends(f)]`, and `Security(f, scopes=[…])`, a `Depends` with
+scopes; imported from FastAPI under any import alias) where `f` is an `@asynccontextmanager` or `@contextmanager` function,
 directly or through one level of plain delegation
 (`def get_session(): return session_scope()`). `f` is resolved as ASY005
 resolves a callee: in the same module or through an import inside the project,
@@ -56,7 +56,7 @@ from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
 
 MESSAGE = (
-    "Depends({callee}): {what} is an @{decorator} function; FastAPI injects the context-manager "
+    "{injector}({callee}): {what} is an @{decorator} function; FastAPI injects the context-manager "
     "object, not what it yields ('{cm_type}' object has no attribute ...)"
 )
 FIX = (
@@ -133,6 +133,8 @@ INVALID = [
                 "async def refunds(db=fastapi.Depends(dependency=get_session)):  # expect: ASY006\n"
                 "    return db\n\n"
                 "def report(db=Inject(database.get_sync_db)):  # expect: ASY006\n"
+                "    return db\n\n"
+                "def scoped(db=fastapi.Security(get_db, scopes=['read'])):  # expect: ASY006\n"
                 "    return db\n"
             ),
         }
@@ -156,7 +158,7 @@ class ContextManagerAsDependency(
     )
 
     def check(self) -> Iterator[Violation]:
-        for use, target in Callables.of(self.project).uses({"Depends"}):
+        for use, target in Callables.of(self.project).uses({"Depends", "Security"}):
             if target.kind not in (ASYNC_CONTEXT_MANAGER, CONTEXT_MANAGER):
                 continue
             asynchronous = target.kind == ASYNC_CONTEXT_MANAGER
@@ -164,6 +166,7 @@ class ContextManagerAsDependency(
                 use.location,
                 fix=self.fix.format(name=target.name),
                 related=target.related,
+                injector=use.kind,
                 callee=use.callee,
                 what=target.described,
                 decorator="asynccontextmanager" if asynchronous else "contextmanager",

@@ -74,7 +74,12 @@ ASYNC_CONTEXT_MANAGERS = frozenset(
     }
 )
 CONTEXT_MANAGERS = frozenset({"contextlib.contextmanager", "contextlib2.contextmanager"})
-DEPENDS = frozenset({"fastapi.Depends", "fastapi.param_functions.Depends", "fastapi.params.Depends"})
+# FastAPI's injectors: `Security` is a `Depends` with scopes
+DEPENDS = frozenset(
+    f"fastapi.{module}{name}"
+    for module in ("", "param_functions.", "params.")
+    for name in ("Depends", "Security")
+)
 # decorators that leave a function what it is
 TRANSPARENT = frozenset(
     {
@@ -100,7 +105,7 @@ DELEGATE = "delegate"
 _ASYNC_BLOCK = needs_one_of(
     re.compile(r"async(?:[ \t\f]|\\\r?\n)*(?:(?<=[ \t\f\n])(?:with|for)\b|#|\r|\n|\Z)"), "async"
 )
-_RARE_MARKS = ("contextmanager", "depends")  # (``Depends``: the screens search lower-cased text)
+_RARE_MARKS = ("contextmanager", "depends", "security")  # (``Depends``: the screens search lower-cased text)
 
 
 class GeneratorFacts(NamedTuple):
@@ -694,12 +699,12 @@ class _Gatherer:
         # `Depends` by name, or a name the file binds to it (`from fastapi import Depends as Inject`)
         # (and `async with`/`async for`, where an async comprehension may be): where uses may be
         renamed = tuple(local for local, target in every_alias(aliases) if target in DEPENDS)
-        self.expression_marks = self._marks(("depends",), renamed, blocks=True)
+        self.expression_marks = self._marks(("depends", "security"), renamed, blocks=True)
         # statements spanning none of these lines hold nothing to gather (a decorator renamed on
         # import marks its lines too: `@acm` on a function that does not yield)
         decorators = ASYNC_CONTEXT_MANAGERS | CONTEXT_MANAGERS
         renamed += tuple(local for local, target in every_alias(aliases) if target in decorators)
-        self.marks = self._marks(("depends", "yield", "contextmanager"), renamed, blocks=True)
+        self.marks = self._marks(("depends", "security", "yield", "contextmanager"), renamed, blocks=True)
         self.cleanups: List[CleanupAwaitFact] = []
         self.defs: List[ProtocolDefFact] = []
         self.uses: List[ProtocolUseFact] = []
@@ -796,16 +801,16 @@ class _Gatherer:
                         self._use("async for", generator.iter, generator.iter.func, scope, here)
                 continue
             todo.extend((child, bound, seen) for child in child_nodes(node))
-            if (
-                isinstance(node, ast.Call)
-                and _decorator(node.func, seen, self.aliases, self.heads) in DEPENDS
-            ):
+            injector = (
+                _decorator(node.func, seen, self.aliases, self.heads) if isinstance(node, ast.Call) else ""
+            )
+            if isinstance(node, ast.Call) and injector in DEPENDS:
                 given = node.args[0] if node.args else None
                 for keyword in node.keywords:
                     if keyword.arg == "dependency":
                         given = keyword.value
                 if given is not None and dotted(given) is not None:
-                    self._use("Depends", node, given, scope, bound, called=False)
+                    self._use(injector.rsplit(".", 1)[-1], node, given, scope, bound, called=False)
 
     def _marked(self, node: ast.AST) -> bool:
         """Does ``node`` span a line that may hold a use (nodes without lines: maybe)?"""
