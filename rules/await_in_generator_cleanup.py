@@ -21,7 +21,9 @@ also in a `with` or `try` of the handler; not under an `if`). The first
 await of the `finally` that still runs once the flag is set is reported,
 read through the `finally`'s blocks (`try`, `with`, loops, `if True:`, a
 `match` of the flag): one under `if not collected:` or after `if collected:
-return` (in a loop of the `finally`, `break` or `continue`) does not run; a
+return` (in a loop of the `finally`, `break` or `continue`), in `while not
+collected:`, or after what decides an `or`/`and` (`collected or await …`,
+`not collected and await …`) does not run; a
 `raise` that a `try` inside the `finally` catches does not leave it; one under `if collected:`, under no test of the
 flag, under a test that may still hold (`not collected or force`, a flag
 set to no constant), or in the test itself (`if await conn.ping() or

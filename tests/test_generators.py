@@ -817,3 +817,52 @@ def test_every_spelling_of_a_test_of_the_caught_exception_is_decided() -> None:
         ("by_alias", 54),
         ("matched_other", 73),
     ]
+
+
+def test_a_flag_decides_or_and_and_a_while_of_the_finally() -> None:
+    """Run 114b/06: `collected or await …`, `not collected and await …` and `while not
+    collected:` skip the await once the flag is set; `collected and await …` does not."""
+    found = facts("""
+        async def g_or(s):
+            collected = False
+            try:
+                yield s
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                collected or await s.flush()
+
+        async def g_and(s):
+            collected = False
+            try:
+                yield s
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                not collected and await s.flush()
+
+        async def g_while(s):
+            collected = False
+            try:
+                yield s
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                while not collected:
+                    await s.flush()
+                    break
+
+        async def g_runs(s):
+            collected = False
+            try:
+                yield s
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                collected and await s.flush()
+    """)
+    assert [(c.function, c.location.line) for c in found.cleanups] == [("g_runs", 41)]

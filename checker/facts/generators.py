@@ -514,6 +514,9 @@ def _statement_run(
     elif isinstance(statement, (ast.For, ast.While)):
         headers = [statement.iter if isinstance(statement, ast.For) else statement.test]
         branches = [statement.body, statement.orelse]  # (may run no time: it never leaves for good)
+        test = statement.test if isinstance(statement, ast.While) else None
+        if test is not None and _reads_flag(test, flags) and _when_flagged(test, flags) is False:
+            branches = [statement.orelse]  # (`while not collected:` runs only its `else`)
     elif isinstance(statement, MATCH_STATEMENTS):
         subject: ast.expr = getattr(statement, "subject", ast.Constant(None))
         headers, cases = [subject], getattr(statement, "cases", [])
@@ -521,10 +524,12 @@ def _statement_run(
         chosen = _case_taken(cases, value) if value is not _UNKNOWN else None
         branches = [case.body for case in cases] if chosen is None else chosen
         every_way = chosen is not None and len(chosen) == 1
+    elif isinstance(statement, ast.Expr):
+        return _evaluated(statement.value, flags, awaits), False
     else:
         return awaits.first([statement]), False
     for header in headers:
-        found = awaits.first([header])  # type: ignore[list-item]
+        found = _evaluated(header, flags, awaits)  # type: ignore[arg-type]
         if found is not None:
             return found, False
     results = [_first_run(branch, flags, awaits, rebound) for branch in branches]
@@ -532,6 +537,20 @@ def _statement_run(
         if found is not None:
             return found, False
     return None, every_way and all(left for _, left in results)
+
+
+def _evaluated(expression: ast.expr, flags: Dict[str, object], awaits: _InOrder) -> Optional[ast.AST]:
+    """The first await of ``expression`` that runs once the handler set ``flags``: none in the
+    values of ``or``/``and`` after one the flags decide it by (``collected or await x``, ``not
+    collected and await x``). (Nested only as far as brackets nest: Python parses 200 deep.)"""
+    if not isinstance(expression, ast.BoolOp):
+        return awaits.first([expression])  # type: ignore[list-item]
+    decisive = isinstance(expression.op, ast.Or)  # (True decides an `or`, False an `and`)
+    for value in expression.values:
+        found = _evaluated(value, flags, awaits)
+        if found is not None or (_reads_flag(value, flags) and _when_flagged(value, flags) is decisive):
+            return found
+    return None
 
 
 def _suppresses(manager: ast.expr) -> bool:
