@@ -5,8 +5,9 @@ Flags a service's requirements file that lists both an async and a sync
 driver for the same database: PostgreSQL (`asyncpg`, `aiopg` with
 `psycopg2`, `psycopg2-binary`) or MySQL (`aiomysql`, `asyncmy` with
 `pymysql`, `mysqlclient`). A service that installs `alembic` is not flagged:
-an async application with sync migrations needs both drivers. It is a
-warning; another deliberate pair says so with a suppression comment.
+an async application with sync migrations needs both drivers; nor two drivers
+whose markers never install them together (`; sys_platform == "win32"` and
+`; sys_platform != "win32"`). It is a warning; another deliberate pair says so with a suppression comment.
 
 ## Why is this bad?
 Two drivers mean two connection pools, two sets of connection settings and
@@ -32,6 +33,7 @@ psycopg2-binary==2.9.9  # archcheck: ignore[REQ004] reason="the reporting job is
 
 from typing import Dict, Iterator, List, Tuple
 
+from archcheck.facts.markers import never_together
 from archcheck.model import RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
@@ -58,6 +60,10 @@ VALID = [
             "services/billing/app/main.py": "",
             "services/content/app/main.py": "",
             "services/legacy/app/main.py": "",
+            "services/desktop/requirements.txt": (
+                'asyncpg==0.29.0 ; sys_platform != "win32"\npsycopg2-binary==2.9.9 ; sys_platform == "win32"\n'
+            ),
+            "services/desktop/app/main.py": "",
         },
         _CONFIG,
     ),
@@ -100,8 +106,9 @@ class ConflictingDatabaseDrivers(
             for database, (async_drivers, sync_drivers) in FAMILIES.items():
                 async_found: List[RequirementFact] = [by_name[n] for n in async_drivers if n in by_name]
                 for sync in (by_name[n] for n in sync_drivers if n in by_name):
-                    if async_found:
-                        first = async_found[0]
+                    # (not one its markers never install it with: `; sys_platform == "win32"` / `!=`)
+                    first = next((a for a in async_found if not never_together(sync, a)), None)
+                    if first is not None:
                         yield self.violation(
                             sync.location,
                             sync=sync.name,

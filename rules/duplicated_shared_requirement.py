@@ -42,11 +42,11 @@ import functools
 import re
 from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from archcheck.facts.markers import marker_text, never_together
 from archcheck.facts.requirements_txt import release
 from archcheck.model import Location, RequirementFact, Severity, Violation
 from archcheck.rule_api.examples import Example
@@ -186,7 +186,7 @@ class DuplicatedSharedRequirement(
         for name, lines in shared.items():
             firsts: Dict[Optional[str], RequirementFact] = {}
             for line in lines:
-                firsts.setdefault(_marker_text(line.text), line)
+                firsts.setdefault(marker_text(line.text), line)
             markers[name] = list(firsts.values())
         for service in sorted(requirements.sharing & requirements.roots.keys()):
             for fact in requirements.requirements_in(requirements.service_files(service)):
@@ -197,7 +197,7 @@ class DuplicatedSharedRequirement(
                 other = same.get(_spec(fact)) if fact.name in shared else None
                 if other is None and fact.name in shared:  # (a marker's first line asked, in order)
                     asked = markers[fact.name]
-                    other = next((o for o in asked[:_MARKERS_ASKED] if not _never_together(fact, o)), None)
+                    other = next((o for o in asked[:_MARKERS_ASKED] if not never_together(fact, o)), None)
                 if other is None:
                     continue
                 difference = ""
@@ -232,7 +232,7 @@ class DuplicatedSharedRequirement(
         lines = self._by_name(requirements.shared).get(fact.name, ())
         # (the shared line that installs it as this one does, else the first, to say why not)
         # (else the line the finding names, installed where this one is, to say why not)
-        together = next((s for s in lines if not _never_together(fact, s)), next(iter(lines), None))
+        together = next((s for s in lines if not never_together(fact, s)), next(iter(lines), None))
         shared = next((s for s in lines if _removal_changes(fact, s) is None), together)
         if shared is None:
             return None
@@ -445,71 +445,9 @@ def _texts(facts: Sequence[RequirementFact]) -> str:
     return ", ".join(fact.text for fact in facts)
 
 
-# environments pip may run in, to tell markers that are never true together
-_ENVIRONMENTS = [
-    {
-        "sys_platform": platform,
-        "platform_system": system,
-        "os_name": os_name,
-        "python_version": f"3.{minor}",
-        "python_full_version": f"3.{minor}.{patch}",
-        "implementation_name": implementation,
-        "platform_python_implementation": "CPython" if implementation == "cpython" else "PyPy",
-        "platform_machine": machine,
-        "platform_release": "",
-        "platform_version": "",
-        "implementation_version": f"3.{minor}.{patch}",
-        "extra": "",
-    }
-    for platform, system, os_name, machine in (
-        ("linux", "Linux", "posix", "x86_64"),
-        ("linux", "Linux", "posix", "aarch64"),
-        ("win32", "Windows", "nt", "AMD64"),
-        ("win32", "Windows", "nt", "ARM64"),
-        ("darwin", "Darwin", "posix", "x86_64"),
-        ("darwin", "Darwin", "posix", "arm64"),
-    )
-    for minor in range(6, 16)
-    for patch in (0, 20)  # (a release's first and a late one: `python_full_version >= "3.8.1"`)
-    for implementation in ("cpython", "pypy")
-]
-
-
 # a package's shared markers asked for one line (past them, none is taken as installed where
 # the line is: a finding only where one is known)
 _MARKERS_ASKED = 256
-
-
-@functools.lru_cache(maxsize=8192)
-def _marker_text(text: str) -> Optional[str]:
-    """A requirement line's marker as packaging writes it; None for none, or a line it cannot read."""
-    try:
-        marker = Requirement(text).marker
-    except InvalidRequirement:
-        return None
-    return str(marker) if marker is not None else None
-
-
-def _never_together(fact: RequirementFact, other: RequirementFact) -> bool:
-    """Are the two lines' markers never true in one environment (``sys_platform == "win32"``
-    and ``!= "win32"``)? Then each installs the package where the other does not."""
-    mine, theirs = _marker_text(fact.text), _marker_text(other.text)
-    if mine is None or theirs is None:
-        return False
-    where, also = _true_in(mine), _true_in(theirs)
-    # (a marker true in none of them, `extra == "x"` or a platform not modelled, is not known)
-    return where is not None and also is not None and where != 0 != also and not where & also
-
-
-@functools.lru_cache(maxsize=8192)  # (each costs 240 reads: every distinct one once)
-def _true_in(marker: str) -> Optional[int]:
-    """The ``_ENVIRONMENTS`` a marker is true in, as bits; None where it cannot be read (also a
-    version of thousands of digits, which `int()` refuses: a `ValueError`)."""
-    try:
-        read = Marker(marker)
-        return sum(1 << at for at, environment in enumerate(_ENVIRONMENTS) if read.evaluate(environment))
-    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName, ValueError):
-        return None
 
 
 def _same_pins(mine: Tuple[str, ...], theirs: Tuple[str, ...]) -> bool:

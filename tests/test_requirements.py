@@ -436,3 +436,21 @@ def test_a_requirement_before_its_options_is_read_without_the_spaces_between() -
     quoted in messages with its four spaces."""
     facts = parse("fastapi==0.116.1 \\\n    --hash=sha256:00\nhttpx==0.27.0\t --hash=sha256:11\n")
     assert [r.text for r in facts.requirements] == ["fastapi==0.116.1", "httpx==0.27.0"]
+
+
+def test_drivers_whose_markers_never_install_them_together_are_no_pair(tmp_path: Path) -> None:
+    """Run 114b/04: REQ004 paired an async and a sync driver that `sys_platform` markers keep
+    apart (one on Windows, the other elsewhere); a pair installed together somewhere stays."""
+    from archcheck import api
+    from archcheck.rule_api.examples import Example
+    from tests.helpers import write_example
+
+    files = {
+        "apart/requirements.txt": 'asyncpg==0.29 ; sys_platform != "win32"\npsycopg2-binary==2.9 ; sys_platform == "win32"\n',
+        "apart/app/m.py": "",
+        "both/requirements.txt": 'asyncpg==0.29 ; python_version >= "3.8"\npsycopg2-binary==2.9 ; sys_platform == "win32"\n',
+        "both/app/m.py": "",
+    }
+    root = write_example(tmp_path, Example(files, 'services = ["apart", "both"]\n'))
+    found = [v for v in api.check(api.load_settings(root), use_cache=False).violations if v.code == "REQ004"]
+    assert [(v.location.path, v.location.line) for v in found] == [("both/requirements.txt", 2)]
