@@ -480,7 +480,8 @@ def _stand_in(text: str) -> str:
     return "qK9mAsK9Kq" + "Q" * (max(held) + 1 if held else 0)
 
 
-_MASK_THEN_WORD = re.compile(r"\*{3,}(?=[\w-])")
+# (from a run's first `*` only: tried at each `*` of a long run that no word follows, linear each time)
+_MASK_THEN_WORD = re.compile(r"(?<!\*)\*{3,}(?=[\w-])")
 
 
 # a URL's userinfo after a path made its `//` one slash (a DSN given as a file name)
