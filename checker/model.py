@@ -186,8 +186,19 @@ class LoopEntryFact(Value, frozen=True):
     in_async: bool  # directly in the body of an ``async def``
     guarded: bool  # runs only when no event loop is running
     expected: bool  # inside ``pytest.raises(...)``: a deliberate negative test
-    argument: str = ""  # the coroutine's dotted name, a call's arguments left out (`db.connect(…)`)
+    # the coroutine's dotted name, a call's arguments left out (`db.connect(…)`); "…" for one
+    # with no such name (`factory()()`); "" for none (`run_forever()`: nothing to await)
+    argument: str = ""
     replaced: bool = False  # in a def that a later def of its name replaces: no call reaches it
+
+    def hint(self) -> Optional[str]:
+        """A fix's hint that names the coroutine, where it has a name (else the rule's own)."""
+        if self.argument in ("", UNNAMED):
+            return None
+        return f"await the coroutine instead: await {self.argument}"
+
+
+UNNAMED = "…"  # a coroutine a fix's hint cannot name without quoting its code
 
 
 class CallableRef(Value, frozen=True):

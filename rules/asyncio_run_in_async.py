@@ -281,7 +281,7 @@ class AsyncioRunInAsync(
                     path, entry
                 ):
                     continue
-                fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
+                fix = entry.hint()
                 function = (entry.function or "").rsplit(".", 1)[-1]
                 yield self.violation(entry.location, fix=fix, function=function)
 

@@ -253,7 +253,7 @@ class RunUntilCompleteInAsync(
                     path, entry
                 ):
                     continue
-                fix = f"await the coroutine instead: await {entry.argument}" if entry.argument else None
+                fix = entry.hint()
                 function = (entry.function or "").rsplit(".", 1)[-1]
                 yield self.violation(entry.location, fix=fix, method=entry.kind, function=function)
 

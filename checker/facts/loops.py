@@ -73,7 +73,7 @@ from archcheck.facts.names import (
     scope_split,
 )
 from archcheck.facts.source import ParsedSource
-from archcheck.model import LoopEntryFact
+from archcheck.model import UNNAMED, LoopEntryFact
 
 LOOP_FACTORIES = frozenset(
     {
@@ -604,7 +604,7 @@ class _Gatherer:
         if named is not None and self._shadowed(named, ctx):
             return
         coroutine = call.args[0] if call.args else _keyword(call, COROUTINE_KEYWORDS)
-        argument = _named_coroutine(coroutine) if coroutine is not None else None
+        argument = (_named_coroutine(coroutine) or UNNAMED) if coroutine is not None else None
         self.entries.append(
             LoopEntryFact(
                 kind,
