@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import pytest
 
@@ -58,10 +58,16 @@ def fixture(name: str) -> Path:
     return copy_fixture(_SHARED_COPIES, name)
 
 
-def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real command line (``python -m archcheck ARGS``) in ``cwd``."""
+def cli(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line (``python -m archcheck ARGS``) in ``cwd``, with ``env`` added to
+    the environment."""
     return subprocess.run(
-        [sys.executable, "-m", "archcheck", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "archcheck", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
     )
 
 

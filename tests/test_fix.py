@@ -682,17 +682,6 @@ def test_a_diff_has_context_lines_outside_ci_only(environ: Dict[str, str], conte
     assert context_lines(environ) == context
 
 
-def _cli_in(root: Path, environ: Dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archcheck", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **environ},
-    )
-
-
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_a_diff_in_ci_shows_only_the_lines_a_fix_changes_and_applies(tmp_path: Path) -> None:
     """A CI log keeps what it shows: the code around a fix, and a secret in it that no masking
@@ -705,7 +694,7 @@ def test_a_diff_in_ci_shows_only_the_lines_a_fix_changes_and_applies(tmp_path: P
     startup.write_text(with_secret, encoding="utf-8")
     local = cli(project, "check", "--diff")
     assert "Hunter2Plain" in local.stdout  # on the terminal of the one whose code it is
-    result = _cli_in(project, {"CI": "true"}, "check", "--diff", "--select", "IMP002,ASY")
+    result = cli(project, "check", "--diff", "--select", "IMP002,ASY", env={"CI": "true"})
     assert result.returncode == 1 and "Hunter2Plain" not in result.stdout
     changed = [line for line in result.stdout.splitlines() if not line.startswith(("--- ", "+++ ", "@@ "))]
     assert changed and all(line[0] in "+-\\" for line in changed)
@@ -732,7 +721,7 @@ def test_a_diff_with_no_context_names_the_line_before_a_hunk_that_only_adds_or_r
         "services/b/requirements.txt": "-r ../../requirements.shared.txt\ncelery==5.3\nredis==5.0\nrich==13\n",
     }
     root = project_with(tmp_path, {name: text.encode() for name, text in files.items()})
-    diff = _cli_in(root, {"CI": "true"}, "check", "--diff", "--select", "REQ001,REQ002").stdout
+    diff = cli(root, "check", "--diff", "--select", "REQ001,REQ002", env={"CI": "true"}).stdout
     assert "@@ -0,0 +1,1 @@\n+-r ../../requirements.shared.txt\n" in diff
     assert "@@ -3,1 +2,0 @@\n-redis==5.0\n" in diff
     (tmp_path / "d.patch").write_text(diff, encoding="utf-8")
@@ -808,13 +797,10 @@ def test_a_ci_diff_leaves_out_a_file_whose_changed_line_is_several_of_its_lines(
     (root.parent.parent / "requirements.shared.txt").write_text("fastapi==1\n")
     (root.parent / "requirements.txt").write_text("-r ../requirements.shared.txt\nhttpx\n")
     (tmp_path / name).write_bytes(data)
-    result = _cli_in(tmp_path, {"CI": "true"}, "check", "--diff", "--select", "IMP002,REQ002")
+    result = cli(tmp_path, "check", "--diff", "--select", "IMP002,REQ002", env={"CI": "true"})
     assert "Kept0ut" not in result.stdout and "+from app.models import X" in result.stdout
     assert f"{name}: not in the diff: a line end in the lines it changes" in result.stderr
-    assert (
-        "fixes it" in result.stderr
-        and "not in the diff" not in _cli_in(tmp_path, {}, "check", "--diff").stderr
-    )
+    assert "fixes it" in result.stderr and "not in the diff" not in cli(tmp_path, "check", "--diff").stderr
 
 
 @pytest.mark.skipif(shutil.which("patch") is None, reason="needs GNU patch")

@@ -16,6 +16,7 @@ import pytest
 from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.urls import mask_credentials
 from archcheck.output import fixes
+from tests.helpers import cli
 from tests.hostile._project import CONFIG, TEMPLATE, project, run
 
 
@@ -54,17 +55,6 @@ def test_masking_a_long_line_takes_linear_time() -> None:
     assert time.monotonic() - started < 5  # quadratic: minutes
 
 
-def _cli(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archcheck", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **(env or {})},
-    )
-
-
 def test_a_password_with_a_slash_is_masked_in_findings(tmp_path: Path) -> None:
     root = project(
         tmp_path, {"main.py": 'DATABASE_URL = "postgresql://app:s3cr/et@db/app"\n'}, CONFIG + TEMPLATE
@@ -77,7 +67,7 @@ def test_find_masks_docstrings(tmp_path: Path) -> None:
     source = 'class DatabaseManager:\n    """Talks to postgresql://admin:S3CRET@prod-db/app."""\n'
     root = project(tmp_path, {"db.py": source})
     for fmt in ("text", "json"):
-        result = _cli(root, "find", "database manager", "--format", fmt)
+        result = cli(root, "find", "database manager", "--format", fmt)
         assert (
             result.returncode == 0 and "admin:***@prod-db" in result.stdout and "S3CRET" not in result.stdout
         )
@@ -116,7 +106,7 @@ def _found_docstrings(tmp_path: Path, doc: str) -> List[str]:
     root = project(tmp_path, {"db.py": f'class DatabaseManager:\n    """{doc}"""\n'})
     shown = []
     for fmt in ("text", "json"):
-        result = _cli(root, "find", "database manager", "--format", fmt)
+        result = cli(root, "find", "database manager", "--format", fmt)
         assert result.returncode == 0 and "DatabaseManager" in result.stdout, result.stderr
         shown.append(result.stdout)
     return shown
@@ -167,7 +157,7 @@ def test_fixes_not_made_and_diffs_mask_credentials(tmp_path: Path) -> None:
         "--extra-index-url https://ci:S3CRET-TOKEN@pkgs.example.com/simple\n"
         "foo[extra] @ https://u:hunterNF2@x.example/foo-1.0.whl\n"
     )
-    result = _cli(root, "check", "--diff", "--no-cache")
+    result = cli(root, "check", "--diff", "--no-cache")
     assert "+-r ../requirements.shared.txt" in result.stdout
     assert "ci:***@pkgs.example.com" in result.stdout
     assert "S3CRET" not in result.stdout + result.stderr and "hunterNF" not in result.stdout + result.stderr
@@ -184,7 +174,7 @@ def test_a_diff_masks_secrets_of_multi_line_strings_and_applies_without_them(tmp
     }
     root = project(tmp_path, files)
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    diff = _cli(root, "check", "--diff", "--no-cache").stdout
+    diff = cli(root, "check", "--diff", "--no-cache").stdout
     assert "password=***" in diff and "S3cretLater" not in diff
     patch = "".join(line for line in diff.splitlines(keepends=True) if not line.startswith("would fix"))
     applied = subprocess.run(
@@ -205,7 +195,7 @@ def test_a_diff_masks_a_string_s_secrets_when_a_url_runs_across_lines(tmp_path: 
         '    """Connect with:\n    host=db.internal password=S3CRETz\n    Mirror: sftp://mirror:\n'
         '    @ is on the next line"""\n    asyncio.run(main())\n'
     )
-    diff = _cli(project(tmp_path, {"main.py": code}), "check", "--diff", "--no-cache").stdout
+    diff = cli(project(tmp_path, {"main.py": code}), "check", "--diff", "--no-cache").stdout
     assert "password=***" in diff and "S3CRETz" not in diff
 
 
@@ -225,12 +215,10 @@ def test_a_diff_in_github_actions_is_fenced_from_workflow_commands(tmp_path: Pat
     root = project(tmp_path, {"main.py": "x = 1\n"})
     (root / "requirements.shared.txt").write_text("httpx\n")
     (root / "svc" / "requirements.txt").write_text("::error file=README.md,line=1::Forged\nfoo==1\n")
-    plain = _cli(root, "check", "--diff", "--no-cache").stdout
+    plain = cli(root, "check", "--diff", "--no-cache").stdout
     assert " ::error file=README.md" in plain  # the diff itself is unchanged
     for to_stdout in ([], ["--output", "-"]):  # run 114a/03: `-o -` is standard output too
-        fenced = _cli(
-            root, "check", "--diff", "--no-cache", *to_stdout, env={"GITHUB_ACTIONS": "true"}
-        ).stdout
+        fenced = cli(root, "check", "--diff", "--no-cache", *to_stdout, env={"GITHUB_ACTIONS": "true"}).stdout
         first, last = fenced.splitlines()[0], fenced.splitlines()[-1]
         token = first.removeprefix("::stop-commands::")
         assert first.startswith("::stop-commands::") and len(token) == 32 and last == f"::{token}::"
@@ -250,10 +238,10 @@ def test_an_output_path_linked_out_of_the_checkout_is_not_written(tmp_path: Path
     (tmp_path / "p").mkdir()
     root = project(tmp_path / "p", {"u.py": 'URL = "http://localhost:1"\n'})
     (root / "report.out").symlink_to(victim)
-    result = _cli(root, *command, "--output", "report.out")
+    result = cli(root, *command, "--output", "report.out")
     assert result.returncode == 2 and "leads outside the project" in result.stderr
     assert victim.read_text() == "ORIGINAL\n"
-    absolute = _cli(root, *command, "--output", str(tmp_path / "chosen.out"))  # the user's own path
+    absolute = cli(root, *command, "--output", str(tmp_path / "chosen.out"))  # the user's own path
     assert absolute.returncode in (0, 1) and (tmp_path / "chosen.out").exists()
 
 
@@ -267,7 +255,7 @@ def test_a_config_file_linked_out_of_the_checkout_is_not_read(tmp_path: Path, na
     (tmp_path / "p" / "svc" / "app").mkdir(parents=True)
     (tmp_path / "p" / "svc" / "app" / "m.py").write_text("x = 1\n")
     (tmp_path / "p" / name).symlink_to(outside)
-    result = _cli(tmp_path / "p", "check")
+    result = cli(tmp_path / "p", "check")
     assert (
         result.returncode == 2 and f"{name}: it leads outside the project (a link); not read" in result.stderr
     )
@@ -653,7 +641,7 @@ def test_a_path_named_like_a_secret_does_not_hide_the_reason(tmp_path: Path) -> 
     root = project(tmp_path / "p", {"main.py": "x = 1\n"})
     (tmp_path / "p_token").mkdir()
     for path in ("../p_token", "/etc/passwd"):
-        result = _cli(root, "check", path)
+        result = cli(root, "check", path)
         assert result.returncode == 2 and f"{path}: outside the project root" in result.stderr, result.stderr
 
 
@@ -667,7 +655,7 @@ def test_a_quoted_value_holding_a_secret_pair_keeps_the_reason(tmp_path: Path, k
         else CONFIG + "ignore = [\"password='S3cret'\"]\n"
     )
     root = project(tmp_path, {"main.py": "x = 1\n"}, config)
-    result = _cli(root, "check", "--no-cache")
+    result = cli(root, "check", "--no-cache")
     reason = "matches no folder with Python code" if key == "services" else "expected a rule code or prefix"
     assert result.returncode == 2 and reason in result.stderr and "S3cret" not in result.stderr, result.stderr
     assert mask_credentials("\"UPDATE users SET password = 'S3cret'\",  # no WHERE") == (
@@ -680,10 +668,10 @@ def test_a_path_holding_a_secret_pair_shows_the_reason_not_the_value(tmp_path: P
     """Run 94a/12: ``x_token: S3cret`` as a path: the path's first part was never read as a
     secret's name, so the value was shown (and a value named like a secret hid the reason)."""
     root = project(tmp_path, {"main.py": "x = 1\n"})
-    result = _cli(root, "check", option, "x_token: S3cretPw42")
+    result = cli(root, "check", option, "x_token: S3cretPw42")
     assert result.returncode == 2 and "x_token: ***: " in result.stderr and "not found" in result.stderr
     assert "S3cret" not in result.stderr
-    result = _cli(root, "check", "-o", "nodir/x_token: S3cretPw42")
+    result = cli(root, "check", "-o", "nodir/x_token: S3cretPw42")
     assert "x_token: ***: cannot write" in result.stderr and "S3cret" not in result.stderr, result.stderr
 
 
@@ -750,7 +738,7 @@ def test_a_config_key_holding_a_secret_pair_is_masked_though_errors_are_read_par
     ``"password: S3cret"``, which masking the whole line had hidden."""
     root = project(tmp_path, {"main.py": "x = 1\n"})
     (root / "archcheck.toml").write_text('services = ["svc"]\n"password: S3cretKey" = 1\nfoo_token = 2\n')
-    result = _cli(root, "check", "--no-cache")
+    result = cli(root, "check", "--no-cache")
     assert result.returncode == 2 and "S3cret" not in result.stderr, result.stderr
     assert "password: ***: unknown key" in result.stderr or "foo_token: unknown key" in result.stderr
 
@@ -773,7 +761,7 @@ def test_a_value_a_config_error_quotes_as_name_and_secret_is_masked(
     root = project(tmp_path, {"main.py": "x = 1\n"})
     services = "" if setting.startswith("services") else 'services = ["svc"]\n'
     (root / "archcheck.toml").write_text(services + setting + "\n")
-    result = _cli(root, "check", "--no-cache")
+    result = cli(root, "check", "--no-cache")
     assert result.returncode == 2 and "S3cret" not in result.stderr, result.stderr
     assert shown in result.stderr, result.stderr
 
@@ -788,7 +776,7 @@ def test_find_reads_a_docstring_example_as_code_too(tmp_path: Path) -> None:
     ):
         (tmp_path / str(len(doc))).mkdir()
         root = project(tmp_path / str(len(doc)), {"db.py": f"class DatabaseManager:\n    '''{doc}'''\n"})
-        result = _cli(root, "find", "database manager")
+        result = cli(root, "find", "database manager")
         assert result.returncode == 0 and "DatabaseManager" in result.stdout, result.stdout
         assert "S3cret" not in result.stdout and "dXNlcjpwYXNz" not in result.stdout, result.stdout
 
@@ -798,7 +786,7 @@ def test_a_requirements_diff_masks_a_secret_pair_as_prose(tmp_path: Path) -> Non
     root = project(tmp_path, {"main.py": "x = 1\n"})
     (root / "requirements.shared.txt").write_text("foo==1.0\n")
     (root / "svc" / "requirements.txt").write_text("bar --config-settings password=S3cretR\nfoo==1.0\n")
-    result = _cli(root, "check", "--diff", "--no-cache")
+    result = cli(root, "check", "--diff", "--no-cache")
     assert "+-r ../requirements.shared.txt" in result.stdout, result.stdout
     assert "password=***" in result.stdout and "S3cretR" not in result.stdout + result.stderr
 
@@ -819,10 +807,10 @@ def test_an_error_about_a_file_named_like_a_secret_keeps_its_reason(tmp_path: Pa
     was shown."""
     root = project(tmp_path, {"main.py": "x = 1\n"})
     (root / "secret").write_text("hi\n")
-    result = _cli(root, "check", "--baseline", "secret")
+    result = cli(root, "check", "--baseline", "secret")
     assert result.returncode == 2 and "secret: not an archcheck baseline" in result.stderr, result.stderr
     for path in ("sub/api_key=S3cretE3.json", "password=S3cretE4.json"):
-        result = _cli(root, "check", "--baseline", path)
+        result = cli(root, "check", "--baseline", path)
         assert result.returncode == 2 and "S3cret" not in result.stderr and "=***" in result.stderr, (
             result.stderr
         )
@@ -832,5 +820,5 @@ def test_an_error_line_masks_a_numbered_secret_s_value(tmp_path: Path) -> None:
     """Run 91a/01: `got 'API_KEY_12345: S3cret'` was shown: a numbered name was no secret's
     name to the error line's reading."""
     root = project(tmp_path, {"main.py": "x = 1\n"})
-    result = _cli(root, "check", "--select", "API_KEY_12345: S3cretN1")
+    result = cli(root, "check", "--select", "API_KEY_12345: S3cretN1")
     assert result.returncode == 2 and "S3cret" not in result.stderr and "***" in result.stderr, result.stderr
