@@ -836,3 +836,46 @@ def test_a_removed_requirement_takes_only_pip_compiles_via_lines(annotation: Lis
     edit = remove_requirement(lines, line=1, text="requests==2")
     assert not isinstance(edit, fixer.NotFixed)
     assert lines[edit.last :] == [*(annotation[len(annotation) - kept :] if kept else []), "uvicorn==1"]
+
+
+def test_lines_removed_between_long_runs_of_repeated_lines_show_alone(tmp_path: Path) -> None:
+    """Run 115c/01: three requirements removed between runs of 600 repeated comment lines made
+    one stretch too long for difflib and of unequal sides: all 1,200 lines showed as changed."""
+    from archcheck.output import fixes
+
+    notes = "# internal note\n" * 600
+    before = f"-r ../requirements.shared.txt\n# unchanged\nrequests==2.0\n{notes}flask==1.0\n{notes}click==8.0\n{notes}"
+    after = f"-r ../requirements.shared.txt\n# unchanged\n{notes}{notes}{notes}"
+    change = fixer.FileFix("r.txt", before.encode(), after.encode(), "utf-8", ())
+    diff = fixes.to_diff(fixer.Outcome((change,)), context=0).text.decode()
+    assert diff.count("\n-") == 3 and "# internal note" not in diff and "\n+" not in diff.replace("\n+++", "")
+    if shutil.which("git") is not None:
+        (tmp_path / "r.txt").write_text(before)
+        (tmp_path / "d.patch").write_text(diff)
+        subprocess.run(["git", "apply", "--unidiff-zero", "d.patch"], cwd=tmp_path, check=True)
+        assert (tmp_path / "r.txt").read_text() == after
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_fewest_edits_are_found_and_rebuild_the_file(seed: int) -> None:
+    """The stretch matcher against a plain longest-common-subsequence count, on small random
+    files of a few repeated lines."""
+    import random
+
+    from archcheck.output.fixes import _fewest_edits
+
+    chance = random.Random(seed)
+    for _ in range(300):
+        a = [chance.choice("xyz") for _ in range(chance.randint(0, 10))]
+        b = [chance.choice("xyz") for _ in range(chance.randint(0, 10))]
+        codes = _fewest_edits(a, b)
+        assert codes is not None and [line for c in codes for line in b[c[3] : c[4]]] == b
+        assert all(a[i1:i2] == b[j1:j2] for tag, i1, i2, j1, j2 in codes if tag == "equal")
+        common = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+        for i in range(len(a) - 1, -1, -1):
+            for j in range(len(b) - 1, -1, -1):
+                common[i][j] = (
+                    common[i + 1][j + 1] + 1 if a[i] == b[j] else max(common[i + 1][j], common[i][j + 1])
+                )
+        edits = sum(i2 - i1 + j2 - j1 for tag, i1, i2, j1, j2 in codes if tag != "equal")
+        assert edits == len(a) + len(b) - 2 * common[0][0]

@@ -19,7 +19,7 @@ import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterator, List, Literal, Mapping, Tuple
+from typing import Iterator, List, Literal, Mapping, Optional, Tuple
 
 from patiencediff import PatienceSequenceMatcher
 
@@ -102,21 +102,83 @@ def _opcodes(before: List[str], after: List[str]) -> List[Opcode]:
     return codes
 
 
-_REMATCHED_CELLS = 250_000  # difflib's quadratic matcher on a stretch up to 500 lines by 500
-
-
 def _rematched(before: List[str], after: List[str], a1: int, a2: int, b1: int, b2: int) -> List[Opcode]:
-    """A replaced stretch matched by difflib (by place when it is too long for that and both
-    sides have as many lines: a fix changes lines in place), unchanged lines as ``equal``."""
-    if (a2 - a1) * (b2 - b1) <= _REMATCHED_CELLS:
-        matcher = difflib.SequenceMatcher(None, before[a1:a2], after[b1:b2], autojunk=False)
-        return [(tag, a1 + i, a1 + j, b1 + k, b1 + m) for tag, i, j, k, m in matcher.get_opcodes()]
+    """A replaced stretch matched again by the fewest lines removed and added (by place when
+    that takes too many: where both sides have as many lines, as a fix changes lines in place),
+    unchanged lines as ``equal``."""
+    found = _fewest_edits(before[a1:a2], after[b1:b2])
+    if found is not None:
+        return [(tag, a1 + i, a1 + j, b1 + k, b1 + m) for tag, i, j, k, m in found]
     if a2 - a1 != b2 - b1:
         return [("replace", a1, a2, b1, b2)]
     return [
         ("equal" if before[a1 + i] == after[b1 + i] else "replace", a1 + i, a1 + i + 1, b1 + i, b1 + i + 1)
         for i in range(a2 - a1)
     ]
+
+
+_MOST_EDITS = 1_000  # lines removed and added in one stretch (the trace holds their square)
+_MOST_STEPS = 4_000_000  # lines compared in one stretch
+
+
+def _fewest_edits(a: List[str], b: List[str]) -> Optional[List[Opcode]]:
+    """How ``b`` differs from ``a`` by the fewest lines removed and added (Myers' O(ND)
+    algorithm, as git's own diff): linear in the lines where the fixes are few, whatever the
+    lines repeat; None past ``_MOST_EDITS`` or ``_MOST_STEPS``."""
+    n, m = len(a), len(b)
+    most = min(n + m, _MOST_EDITS)
+    middle = most + 1
+    furthest = [0] * (2 * most + 3)  # the furthest x on each diagonal k = x - y, at k + middle
+    trace: List[List[int]] = []
+    steps = 0
+    for d in range(most + 1):
+        trace.append(furthest[middle - d - 1 : middle + d + 2])  # (diagonals -d-1 … d+1)
+        for k in range(-d, d + 1, 2):
+            down = k == -d or (k != d and furthest[middle + k - 1] < furthest[middle + k + 1])
+            x = furthest[middle + k + 1] if down else furthest[middle + k - 1] + 1
+            y, start = x - k, x
+            while x < n and y < m and a[x] == b[y]:
+                x, y = x + 1, y + 1
+            steps += x - start + 1
+            furthest[middle + k] = x
+            if x >= n and y >= m:
+                return _opcodes_of(_edit_path(trace, n, m))
+        if steps > _MOST_STEPS:
+            return None
+    return None
+
+
+def _edit_path(trace: List[List[int]], n: int, m: int) -> List[Tuple[str, int, int]]:
+    """The path the search found, back from the end: ("equal" | "delete" | "insert", x, y)."""
+    path: List[Tuple[str, int, int]] = []
+    x, y = n, m
+    for d in range(len(trace) - 1, -1, -1):
+        row, k = trace[d], x - y  # (row[j] is diagonal j - d - 1)
+        down = k == -d or (k != d and row[k - 1 + d + 1] < row[k + 1 + d + 1])
+        previous_k = k + 1 if down else k - 1
+        previous_x = row[previous_k + d + 1]
+        previous_y = previous_x - previous_k
+        while x > previous_x and y > previous_y:
+            x, y = x - 1, y - 1
+            path.append(("equal", x, y))
+        if d > 0:
+            path.append(("insert", previous_x, previous_y) if down else ("delete", previous_x, previous_y))
+        x, y = previous_x, previous_y
+    path.reverse()
+    return path
+
+
+def _opcodes_of(path: List[Tuple[str, int, int]]) -> List[Opcode]:
+    """A path's steps as opcodes: runs of equal lines, and what is removed and added between."""
+    codes: List[Opcode] = []
+    for equal, run in itertools.groupby(path, key=lambda step: step[0] == "equal"):
+        steps = list(run)
+        i1, j1 = steps[0][1], steps[0][2]
+        removed = sum(1 for kind, _, _ in steps if kind != "insert")
+        added = sum(1 for kind, _, _ in steps if kind != "delete")
+        tag = "equal" if equal else "replace" if removed and added else "delete" if removed else "insert"
+        codes.append((tag, i1, i1 + removed, j1, j1 + added))  # type: ignore[arg-type]
+    return codes
 
 
 # a line end in a git line that the file's own reader splits at: Python's lone CR; pip's
