@@ -100,15 +100,19 @@ class ConflictingDatabaseDrivers(
             if not SYNC_REASONS & installed:  # alembic runs its migrations on the sync driver
                 files.update(requirements.service_files(service))
         for path in sorted(files):
-            by_name: Dict[str, RequirementFact] = {}
+            by_name: Dict[str, List[RequirementFact]] = {}  # (each line: one per platform too)
             for fact in requirements.facts[path].requirements:
-                by_name.setdefault(fact.name, fact)
+                by_name.setdefault(fact.name, []).append(fact)
             for database, (async_drivers, sync_drivers) in FAMILIES.items():
-                async_found: List[RequirementFact] = [by_name[n] for n in async_drivers if n in by_name]
-                for sync in (by_name[n] for n in sync_drivers if n in by_name):
-                    # (not one its markers never install it with: `; sys_platform == "win32"` / `!=`)
-                    first = next((a for a in async_found if not never_together(sync, a)), None)
-                    if first is not None:
+                async_found = [fact for name in async_drivers for fact in by_name.get(name, ())]
+                for name in sync_drivers:
+                    # a sync line and an async one its markers install it with (not `; sys_platform
+                    # == "win32"` and `!= "win32"`): the first such pair of the sync driver
+                    pairs = (
+                        (s, a) for s in by_name.get(name, ()) for a in async_found if not never_together(s, a)
+                    )
+                    sync, first = next(pairs, (None, None))
+                    if sync is not None and first is not None:
                         yield self.violation(
                             sync.location,
                             sync=sync.name,

@@ -450,7 +450,16 @@ def test_drivers_whose_markers_never_install_them_together_are_no_pair(tmp_path:
         "apart/app/m.py": "",
         "both/requirements.txt": 'asyncpg==0.29 ; python_version >= "3.8"\npsycopg2-binary==2.9 ; sys_platform == "win32"\n',
         "both/app/m.py": "",
+        # run 115b/06: each line of a driver counts, not only its first (one per platform)
+        "split/requirements.txt": (
+            'asyncpg==0.29 ; sys_platform == "win32"\nasyncpg==0.30 ; sys_platform != "win32"\n'
+            'psycopg2-binary==2.9 ; sys_platform == "linux"\n'
+        ),
+        "split/app/m.py": "",
     }
-    root = write_example(tmp_path, Example(files, 'services = ["apart", "both"]\n'))
+    root = write_example(tmp_path, Example(files, 'services = ["apart", "both", "split"]\n'))
     found = [v for v in api.check(api.load_settings(root), use_cache=False).violations if v.code == "REQ004"]
-    assert [(v.location.path, v.location.line) for v in found] == [("both/requirements.txt", 2)]
+    assert [(v.location.path, v.location.line) for v in found] == [
+        ("both/requirements.txt", 2),
+        ("split/requirements.txt", 3),
+    ]
