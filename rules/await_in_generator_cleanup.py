@@ -8,10 +8,12 @@ bare `except:`, `except BaseException`, `except GeneratorExit`, or a tuple
 holding one; of a test of the caught exception, `except BaseException as e:` /
 `if isinstance(e, GeneratorExit):` (or `if not isinstance(…)`, `type(e) is
 GeneratorExit`, `is not`, `==`, `!=`, an `elif`, a `match e:` case of a class
-with no sub-patterns, a module's name bound once to the classes, `CLOSING =
-(GeneratorExit, CancelledError)`), only the branch GeneratorExit takes, read
-through the handler's blocks as the `finally` is below, and nothing after one
-that raises it again; every statement once `e` is bound again).
+with no sub-patterns, a module's name bound once to the classes or to such
+names, `CLOSING = (GeneratorExit, CancelledError)`, `GE2 = GE`), only the
+branch GeneratorExit takes, read through the handler's blocks as the `finally`
+is below, and nothing after one that raises it again; every statement once `e`
+is bound again, in a loop from the loop's start; an `except*` handler's name
+is a group, which no such test reads).
 The first await of each clause is reported. An earlier
 `except GeneratorExit:` handler that does not await takes GeneratorExit
 first: the handlers after it never see it, and the `finally` acts on what
@@ -26,8 +28,9 @@ collected:`, or after what decides an `or`/`and` (`collected or await …`,
 `not collected and await …`) does not run; a
 `raise` that a `try` inside the `finally` catches does not leave it; one under `if collected:`, under no test of the
 flag, under a test that may still hold (`not collected or force`, a flag
-set to no constant), or in the test itself (`if await conn.ping() or
-collected:`) does. A handler that sets nothing the
+set to no constant), in the test itself (`if await conn.ping() or
+collected:`), or in a `case` guard does; a flag bound again in a loop of the
+`finally` decides nothing from the loop's start. A handler that sets nothing the
 `finally` tests (it only re-raises, passes, logs or keeps a local) decides
 nothing.
 

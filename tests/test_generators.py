@@ -866,3 +866,80 @@ def test_a_flag_decides_or_and_and_a_while_of_the_finally() -> None:
                 collected and await s.flush()
     """)
     assert [(c.function, c.location.line) for c in found.cleanups] == [("g_runs", 41)]
+
+
+def test_names_of_names_groups_loops_guards_and_values_are_read() -> None:
+    """Run 115b/01-05: a module name for a name (`CLOSING = (GE, …)`, `GE2 = GE`); `except*`
+    binds a group no test of GeneratorExit passes; a flag or `e` bound again later in a loop
+    is unknown from the loop's start; a case guard may run; `or`/`and` decided by a flag in an
+    assignment, under `not`, in a handler."""
+    found = facts("""
+        import asyncio
+        GE = GeneratorExit
+        CLOSING = (GE, asyncio.CancelledError)
+        GE2 = GE
+
+        async def via_tuple(c):
+            try:
+                yield c
+            except BaseException as e:
+                if isinstance(e, CLOSING):
+                    await c.close()
+                raise
+
+        async def via_alias(c):
+            try:
+                yield c
+            except BaseException as e:
+                match e:
+                    case GE2():
+                        await c.close()
+                raise
+
+        async def star(c):
+            try:
+                yield c
+            except* BaseException as eg:
+                if isinstance(eg, GeneratorExit):
+                    raise
+                await c.close()
+
+        async def retried(c):
+            try:
+                yield c
+            except BaseException as e:
+                for attempt in range(2):
+                    if not isinstance(e, GeneratorExit):
+                        await c.close()
+                    e = ValueError("retry")
+                raise
+
+        async def guarded(c, mode):
+            try:
+                yield c
+            except BaseException as e:
+                match mode:
+                    case "pooled" if await c.ping():
+                        pass
+                raise
+
+        async def assigned(c):
+            collected = False
+            try:
+                yield c
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                closed = collected or await c.close()
+                if not (collected or await c.flush()):
+                    pass
+
+        async def in_handler(c):
+            try:
+                yield c
+            except BaseException as e:
+                done = isinstance(e, GeneratorExit) or await c.close()
+                raise
+    """)
+    assert [c.function for c in found.cleanups] == ["via_tuple", "via_alias", "star", "retried", "guarded"]

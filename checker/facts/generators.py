@@ -33,7 +33,7 @@ import bisect
 import builtins
 import re
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Type
+from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Type
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.literals import needs_one_of
@@ -400,7 +400,8 @@ def _run_after_flags(
     a ``try``, ``with``, loop or ``match`` of the ``finally``; one under a test that is not
     known then (``closed = session.is_closed()``, ``not closed or force``) may, and so does
     one in a test itself (``if await conn.ping() or collected:``)."""
-    rebound: Dict[str, Tuple[int, int]] = {}  # a flag -> where the `finally` first binds it again
+    bound: Dict[str, List[Tuple[int, int]]] = {}  # a flag -> where the block binds it again
+    loops: List[ast.stmt] = []
     for node in own_nodes(block):
         names: List[Optional[str]] = []
         if isinstance(node, ast.NamedExpr):
@@ -408,9 +409,20 @@ def _run_after_flags(
         elif isinstance(node, ast.stmt):
             names = [dotted(target) for target, _ in assigned_values(node)]
             names += rebound_names(node)
+            if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+                loops.append(node)
         for name in names:
-            if name in flags and (name not in rebound or starts_at(node) < rebound[name]):
-                rebound[name] = starts_at(node)
+            if name in flags:
+                bound.setdefault(name, []).append(starts_at(node))
+    rebound = {name: min(places) for name, places in bound.items()}  # (where each decides nothing more)
+    for loop in loops:  # bound again in a loop: from the loop's start (its next turn reads it)
+        start, end = (
+            starts_at(loop),
+            (getattr(loop, "end_lineno", 0) or 0, getattr(loop, "end_col_offset", 0) or 0),
+        )
+        for name, places in bound.items():
+            if start < rebound[name] and any(start <= place <= end for place in places):
+                rebound[name] = start
     return _first_run(block, flags, awaits, rebound)[0]
 
 
@@ -519,13 +531,15 @@ def _statement_run(
             branches = [statement.orelse]  # (`while not collected:` runs only its `else`)
     elif isinstance(statement, MATCH_STATEMENTS):
         subject: ast.expr = getattr(statement, "subject", ast.Constant(None))
-        headers, cases = [subject], getattr(statement, "cases", [])
+        cases = getattr(statement, "cases", [])
+        headers = [subject, *(case.guard for case in cases if case.guard is not None)]  # (a guard may run)
         value = flags.get(dotted(subject) or "", _UNKNOWN)
         chosen = _case_taken(cases, value) if value is not _UNKNOWN else None
         branches = [case.body for case in cases] if chosen is None else chosen
         every_way = chosen is not None and len(chosen) == 1
-    elif isinstance(statement, ast.Expr):
-        return _evaluated(statement.value, flags, awaits), False
+    elif isinstance(statement, _VALUED) and statement.value is not None:
+        found = _evaluated(statement.value, flags, awaits)  # (the value first, then the targets)
+        return found or awaits.first(_targets(statement)), False  # type: ignore[arg-type]
     else:
         return awaits.first([statement]), False
     for header in headers:
@@ -543,6 +557,7 @@ def _evaluated(expression: ast.expr, flags: Dict[str, object], awaits: _InOrder)
     """The first await of ``expression`` that runs once the handler set ``flags``: none in the
     values of ``or``/``and`` after one the flags decide it by (``collected or await x``, ``not
     collected and await x``). (Nested only as far as brackets nest: Python parses 200 deep.)"""
+    expression = without_not(expression)[0]  # (a loop: `not` chains compile thousands deep)
     if not isinstance(expression, ast.BoolOp):
         return awaits.first([expression])  # type: ignore[list-item]
     decisive = isinstance(expression.op, ast.Or)  # (True decides an `or`, False an `and`)
@@ -551,6 +566,18 @@ def _evaluated(expression: ast.expr, flags: Dict[str, object], awaits: _InOrder)
         if found is not None or (_reads_flag(value, flags) and _when_flagged(value, flags) is decisive):
             return found
     return None
+
+
+_VALUED = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
+
+
+def _targets(statement: ast.stmt) -> List[ast.expr]:
+    """What a statement with a value evaluates besides it: its targets (subscripts, attributes)."""
+    if isinstance(statement, ast.Assign):
+        return list(statement.targets)
+    if isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        return [statement.target]
+    return []
 
 
 def _suppresses(manager: ast.expr) -> bool:
@@ -600,21 +627,31 @@ class _Caught:
 
     def is_instance(self, classes: Sequence[ast.expr]) -> Optional[bool]:
         """Is GeneratorExit an instance of one of ``classes`` (None: not known)?"""
-        written: List[Optional[str]] = []
-        for kind in classes:
-            name = dotted(kind)
-            written += self.values.get(name, (name,)) if name is not None else [None]
+        written = self._classes([dotted(kind) for kind in classes])
         if any(w is None for w in written):
             return None  # (a class in a variable, a call: not known)
         return any((w or "").removeprefix("builtins.") in _GENERATOR_EXIT_CLASSES for w in written)
 
     def is_type(self, other: ast.expr) -> Optional[bool]:
         """Is GeneratorExit's type the class ``other`` names (None: not known)?"""
-        name = dotted(other)
-        written = self.values.get(name, (name,)) if name is not None else (None,)
+        written = self._classes([dotted(other)])
         if len(written) != 1 or written[0] is None:
             return None
         return written[0].removeprefix("builtins.") == "GeneratorExit"
+
+    def _classes(self, names: List[Optional[str]]) -> List[Optional[str]]:
+        """The classes ``names`` stand for, through the module's names for them (``GE2 = GE``,
+        ``CLOSING = (GE, …)``), each name read once."""
+        found: List[Optional[str]] = []
+        seen: Set[str] = set()
+        while names:
+            name = names.pop()
+            if name is not None and name in self.values and name not in seen:
+                seen.add(name)
+                names += self.values[name]
+            else:
+                found.append(name)
+        return found
 
 
 _TYPE_TESTS = (ast.Is, ast.Eq, ast.IsNot, ast.NotEq)
@@ -932,7 +969,8 @@ class _Gatherer:
                 taken = True
                 # (the handler run with its name bound to GeneratorExit: what its tests of it decide)
                 awaited = awaits.first(handler.body)
-                if awaited is not None and handler.name:
+                # (`except* … as eg:` binds a group, which no test of GeneratorExit passes: no reading)
+                if awaited is not None and handler.name and type(statement).__name__ != "TryStar":
                     caught: Dict[str, object] = {handler.name: _Caught(self._class_values())}
                     awaited = _run_after_flags(handler.body, caught, awaits)
                 if awaited is not None and in_body is not None:
