@@ -943,3 +943,14 @@ def test_names_of_names_groups_loops_guards_and_values_are_read() -> None:
                 raise
     """)
     assert [c.function for c in found.cleanups] == ["via_tuple", "via_alias", "star", "retried", "guarded"]
+
+
+def test_a_long_elif_chain_of_a_handler_is_read_in_a_loop() -> None:
+    """Run 115b/07: the handler's reading recursed once per `elif`: 400 of them, valid Python,
+    made the file ARC001 "nested too deeply"."""
+    chain = "".join(f"        elif x == {n}:\n            pass\n" for n in range(800))
+    found = facts(
+        "async def stream(c, x):\n    try:\n        yield c\n    except BaseException as e:\n"
+        f"        if x == -1:\n            pass\n{chain}        await c.close()\n        raise\n"
+    )
+    assert [c.function for c in found.cleanups] == ["stream"]

@@ -489,13 +489,24 @@ def _statement_run(
     branches: List[Sequence[ast.stmt]] = []
     every_way = False  # one of the branches always runs (their leaving is the statement's)
     if isinstance(statement, ast.If):
-        headers = [statement.test]
-        verdict = _when_flagged(statement.test, flags) if _reads_flag(statement.test, flags) else None
-        if isinstance(statement.test, ast.Constant):
-            verdict = bool(statement.test.value)
-        branches = [statement.body, statement.orelse] if verdict is None else []
-        branches = branches or [statement.body if verdict else statement.orelse]
-        every_way = True
+        # an `if` and its `elif`s as one chain, read in a loop (chains thousands long compile):
+        # each branch a test does not rule out, up to one it takes
+        node, every_way = statement, True
+        while True:
+            found = _evaluated(node.test, flags, awaits)
+            if found is not None:
+                return found, False
+            verdict = _when_flagged(node.test, flags) if _reads_flag(node.test, flags) else None
+            if isinstance(node.test, ast.Constant):
+                verdict = bool(node.test.value)
+            if verdict is not False:
+                branches.append(node.body)
+            if verdict is True:
+                break
+            if not (len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If)):
+                branches.append(node.orelse)
+                break
+            node = node.orelse[0]
     elif isinstance(statement, ast.With):
         headers, branches = [item.context_expr for item in statement.items], [statement.body]
         every_way = not any(
