@@ -954,3 +954,61 @@ def test_a_long_elif_chain_of_a_handler_is_read_in_a_loop() -> None:
         f"        if x == -1:\n            pass\n{chain}        await c.close()\n        raise\n"
     )
     assert [c.function for c in found.cleanups] == ["stream"]
+
+
+def test_or_patterns_unions_and_names_that_may_hold_anything() -> None:
+    """Run 115b/08, 09: `case GeneratorExit() | CancelledError():`, `case GeneratorExit() as x:`
+    and `isinstance(e, GeneratorExit | CancelledError)` are taken by GeneratorExit; a name the
+    function binds, a parameter or an imported constant (`CLOSING`) may hold it: not known."""
+    found = facts("""
+        from asyncio import CancelledError
+        from app.errors import CLOSING as IMPORTED
+        CLOSING = (CancelledError,)
+
+        async def match_or(c):
+            try:
+                yield c
+            except BaseException as e:
+                match e:
+                    case GeneratorExit() | CancelledError():
+                        raise
+                    case GeneratorExit() as closing:
+                        raise
+                await c.rollback()
+                raise
+
+        async def union(c):
+            try:
+                yield c
+            except BaseException as e:
+                if isinstance(e, GeneratorExit | CancelledError):
+                    raise
+                await c.rollback()
+                raise
+
+        async def local(c):
+            CLOSING = (GeneratorExit, CancelledError)
+            try:
+                yield c
+            except BaseException as e:
+                if isinstance(e, CLOSING):
+                    await c.close()
+                raise
+
+        async def parameter(c, KINDS=(GeneratorExit,)):
+            try:
+                yield c
+            except BaseException as e:
+                if isinstance(e, KINDS):
+                    await c.close()
+                raise
+
+        async def imported(c):
+            try:
+                yield c
+            except BaseException as e:
+                if isinstance(e, IMPORTED):
+                    await c.close()
+                raise
+    """)
+    assert [c.function for c in found.cleanups] == ["local", "parameter", "imported"]

@@ -33,7 +33,19 @@ import bisect
 import builtins
 import re
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Type
+from typing import (
+    AbstractSet,
+    Dict,
+    FrozenSet,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Type,
+)
 
 from archcheck.facts.definitions import header_location
 from archcheck.facts.literals import needs_one_of
@@ -434,14 +446,7 @@ def _case_taken(cases: Sequence[ast.AST], value: object) -> Optional[List[Sequen
         kind, written = type(pattern).__name__, getattr(pattern, "value", None)
         matches: Optional[bool] = None
         if isinstance(value, _Caught):  # `match e: case GeneratorExit():`, `case Exception():`
-            if kind == "MatchClass" and not (
-                getattr(pattern, "patterns", ()) or getattr(pattern, "kwd_patterns", ())
-            ):
-                matches = value.is_instance([pattern.cls])  # type: ignore[union-attr]
-            elif kind in ("MatchValue", "MatchSingleton"):
-                matches = False  # (an exception is no constant)
-            elif kind == "MatchAs" and getattr(pattern, "pattern", None) is None:
-                matches = True
+            matches = _caught_matches(pattern, value)
             if matches is None:
                 return None
         elif kind == "MatchSingleton":
@@ -457,6 +462,23 @@ def _case_taken(cases: Sequence[ast.AST], value: object) -> Optional[List[Sequen
         if matches:
             return None
     return []
+
+
+def _caught_matches(pattern: Optional[ast.AST], caught: _Caught) -> Optional[bool]:
+    """Does GeneratorExit match a case's pattern (``GeneratorExit()``, ``A() | B()``, ``X() as
+    e``, ``_``)? None where that is not known (a class pattern's sub-patterns)."""
+    kind = type(pattern).__name__
+    if kind == "MatchAs":
+        inner = getattr(pattern, "pattern", None)
+        return True if inner is None else _caught_matches(inner, caught)
+    if kind == "MatchOr":
+        found = [_caught_matches(p, caught) for p in getattr(pattern, "patterns", ())]
+        return True if True in found else None if None in found else False
+    if kind == "MatchClass" and not (
+        getattr(pattern, "patterns", ()) or getattr(pattern, "kwd_patterns", ())
+    ):
+        return caught.is_instance([getattr(pattern, "cls")])  # noqa: B009 (3.9 has no MatchClass)
+    return False if kind in ("MatchValue", "MatchSingleton") else None  # (an exception is no constant)
 
 
 def _first_run(
@@ -635,10 +657,11 @@ class _Caught:
     GeneratorExit``), which a test may name instead of the classes."""
 
     values: Mapping[str, Tuple[Optional[str], ...]]
+    local: AbstractSet[str] = frozenset()  # the function's own names: none of them is known
 
     def is_instance(self, classes: Sequence[ast.expr]) -> Optional[bool]:
         """Is GeneratorExit an instance of one of ``classes`` (None: not known)?"""
-        written = self._classes([dotted(kind) for kind in classes])
+        written = self._classes([dotted(kind) for kind in _union_members(classes)])
         if any(w is None for w in written):
             return None  # (a class in a variable, a call: not known)
         return any((w or "").removeprefix("builtins.") in _GENERATOR_EXIT_CLASSES for w in written)
@@ -657,12 +680,29 @@ class _Caught:
         seen: Set[str] = set()
         while names:
             name = names.pop()
-            if name is not None and name in self.values and name not in seen:
+            if name is None or name.split(".")[0] in self.local:
+                found.append(None)  # (`CLOSING = (…)` in the function, a parameter: not known)
+            elif name in self.values and name not in seen:
                 seen.add(name)
                 names += self.values[name]
-            else:
-                found.append(name)
+            else:  # a class by its name (`errors.ClosedError`, `ValueError`), not `CLOSING`
+                last = name.rsplit(".", 1)[-1]
+                found.append(
+                    name if hasattr(builtins, last) or (_class_like(last) and not last.isupper()) else None
+                )
         return found
+
+
+def _union_members(classes: Sequence[ast.expr]) -> List[ast.expr]:
+    """The classes of ``isinstance``'s tuple or ``X | Y`` union (a loop: unions compile long)."""
+    members, todo = [], list(classes)
+    while todo:
+        kind = todo.pop()
+        if isinstance(kind, ast.BinOp) and isinstance(kind.op, ast.BitOr):
+            todo += [kind.right, kind.left]
+        else:
+            members.append(kind)
+    return members
 
 
 _TYPE_TESTS = (ast.Is, ast.Eq, ast.IsNot, ast.NotEq)
@@ -982,7 +1022,8 @@ class _Gatherer:
                 awaited = awaits.first(handler.body)
                 # (`except* … as eg:` binds a group, which no test of GeneratorExit passes: no reading)
                 if awaited is not None and handler.name and type(statement).__name__ != "TryStar":
-                    caught: Dict[str, object] = {handler.name: _Caught(self._class_values())}
+                    names = frozenset(self.source.bindings_of(node))
+                    caught: Dict[str, object] = {handler.name: _Caught(self._class_values(), names)}
                     awaited = _run_after_flags(handler.body, caught, awaits)
                 if awaited is not None and in_body is not None:
                     clause = (
