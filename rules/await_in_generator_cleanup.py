@@ -7,9 +7,11 @@ whose body yields, inside an async generator (an `async def` that contains
 bare `except:`, `except BaseException`, `except GeneratorExit`, or a tuple
 holding one; of a test of the caught exception, `except BaseException as e:` /
 `if isinstance(e, GeneratorExit):` (or `if not isinstance(…)`, `type(e) is
-GeneratorExit`, `is not`, `==`, `!=`, an `elif`, a `match e:` case of a class
-with no sub-patterns, a module's name bound once to the classes or to such
-names, `CLOSING = (GeneratorExit, CancelledError)`, `GE2 = GE`), only the
+GeneratorExit`, `is not`, `==`, `!=`, an `elif`, a union `A | B`, a `match e:`
+case of a class with no sub-patterns, `A() | B()`, `A() as x`, a module's name
+bound once to the classes or to such names, `CLOSING = (GeneratorExit,
+CancelledError)`, `GE2 = GE`; a name the function binds, a parameter or an
+imported constant in capitals may hold any class: not known), only the
 branch GeneratorExit takes, read through the handler's blocks as the `finally`
 is below, and nothing after one that raises it again; every statement once `e`
 is bound again, in a loop from the loop's start; an `except*` handler's name
