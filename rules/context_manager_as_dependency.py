@@ -137,6 +137,12 @@ INVALID = [
                 "def scoped(db=fastapi.Security(get_db, scopes=['read'])):  # expect: ASY006\n"
                 "    return db\n"
             ),
+            _APP + "scopes.py": (  # (its only mark is `Security`)
+                "from fastapi import Security\n"
+                "from app.database import get_db\n\n"
+                "def me(db=Security(get_db, scopes=['me'])):  # expect: ASY006\n"
+                "    return db\n"
+            ),
         }
     ),
 ]

@@ -16,7 +16,7 @@ from typing import Dict, FrozenSet, Optional, Pattern, Sequence, Set, Tuple
 # lower-case texts that few files hold, as the screens search for them (in lower-cased text)
 RARE = (
     "environ", "getenv", "localhost", "database_url", "127.", "0.0.0.0", ":=",
-    "://", "::", "0:0", "depends", "contextmanager", "import_module", "__import__",
+    "://", "::", "0:0", "depends", "security", "contextmanager", "import_module", "__import__",
     "asyncio", "run_until_complete", "run_forever", "yield", "async", "\\", "\\\n",
 )  # fmt: skip
 

@@ -313,6 +313,7 @@ class ParsedSource:
     def may_hold(self, *rare: str) -> bool:
         """False only if the file holds none of ``rare`` (texts of ``literals.RARE``) in the
         texts the screens search: one pass finds which of them it holds, for every screen."""
+        assert all(text in RARE for text in rare), rare  # (another text is never found)
         if self._rare is None:
             self._rare = rare_texts_in(self.screened())
         return not self._rare.isdisjoint(rare)
