@@ -728,7 +728,7 @@ _TOOL_OPTIONS = {
     **{"smbclient": ("-U", "--user"), "curl": (*_CURL_USER, "--oauth2-bearer"), "ldap": ("-w",)},
 }
 _LDAP_TOOL = re.compile(r"ldap[a-z]{2,10}")
-_ZIP_FLAGS = re.compile(r"-[A-Za-z]{1,8}P")  # (zip's `-P` after other flags: `"-rP"`, `"-oP"`)
+_ZIP_FLAGS = re.compile(r"-[A-Za-z0-9]{1,8}P")  # (zip's `-P` after other flags: `"-rP"`, `"-9rP"`)
 # (tools whose `login` takes a password: `docker login -p …`, `oc login`, `helm registry login`)
 _LOGIN_TOOLS = ("docker", "podman", "oc", "helm", "skopeo", "buildah", "az")
 _LOGIN_GROUPS = ("registry", "acr")  # (`helm registry login`, `az acr login`)
@@ -802,7 +802,10 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     option, the first argument of a lookup), nor empty, nor a placeholder, nor masked already."""
     frame = frames[-1]
     inner = _inner(literal)
-    if frame.bracket in "[(" and not frame.callee:  # (a command's list: ``_command_option``)
+    # (a command's list: ``_command_option``; or a call's arguments that start with a string, as
+    # a command given word by word: `create_subprocess_exec("sshpass", "-p", "…")`)
+    command = not frame.callee or (frame.bracket == "(" and frame.label is None and frame.first_string)
+    if frame.bracket in "[(" and command:
         told = _command_option(frame, inner)
         if told is not None:
             return told
@@ -860,7 +863,11 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     # (`setenv(name="API_KEY", value="…")` too, other keywords between: `type="str"`)
     after_key = _after_secret_key(frame) and not inner.startswith("-")
     # `option("--token", "api_token")`: an option's destination, in a call
-    destination = frame.secret_key_option and name_like and bool(frame.callee)
+    # (not a command's password option, given word by word: `run("sshpass", "-p", "…")`)
+    tools = _TOOL_OPTIONS.get(frame.tool, ())
+    zipped = frame.tool in ("zip", "unzip") and _ZIP_FLAGS.fullmatch(frame.secret_name) is not None
+    a_command = frame.secret_name in tools or zipped
+    destination = frame.secret_key_option and name_like and bool(frame.callee) and not a_command
     # a pair's value: `("password", "…")` (in `dict([…])`, `environ.update([…])`), not a name
     pair = frame.bracket == "(" and not frame.callee and frame.element == 1 and closes
     # `("JWT_SECRET", "jwt_secret")`, `("jwt_secret", "JWT secret is required")`: no value

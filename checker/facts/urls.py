@@ -749,7 +749,7 @@ _ATTACHED_PASSWORD = re.compile(
     rf"""|mongo(?:sh|dump|restore|export|import)?|twine|cqlsh|mycli)\b(?![:=]){_ARGUMENTS}"""
     rf"""|sshpass{_SSHPASS_OPTIONS}){_OPTION}-p"""
     rf"""|redis-cli\b{_ARGUMENTS}{_OPTION}-a|ldap[a-z]{{2,10}}\b{_ARGUMENTS}{_OPTION}-w"""
-    rf"""|(?:un)?zip\b{_ARGUMENTS}{_OPTION}-[A-Za-z]{{0,8}}P|sqlcmd\b{_ARGUMENTS}{_OPTION}-P"""
+    rf"""|(?:un)?zip\b{_ARGUMENTS}{_OPTION}-[A-Za-z0-9]{{0,8}}P|sqlcmd\b{_ARGUMENTS}{_OPTION}-P"""
     rf"""|ssh-keygen\b{_ARGUMENTS}{_OPTION}-[NP]"""
     rf"""|curl\b{_ARGUMENTS}{_OPTION}--oauth2-bearer(?:{_BLANK}+|=)"""
     rf"""|smbclient\b{_ARGUMENTS}{_OPTION}(?:-U{_BLANK}*|--user(?:{_BLANK}+|=))\\?["']?[^\s%"']{{0,200}}%"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -446,3 +447,27 @@ def test_code_the_tokenizer_stops_on_is_masked_up_to_there() -> None:
         'password = cast(str, "S3cretA")\nif x:\n        a = 1\n    b = 2\npassword = cast(str, "S3cretB")\n'
     )
     assert masked_code(code) == code.replace("S3cretA", "***")  # (an indentation the tokenizer rejects)
+
+
+@pytest.mark.parametrize(
+    "line, shown",
+    [
+        # run 115a/03: zip's compression level is a flag before `P` too
+        ('os.system("zip -9rP Pr0dZip /b.zip d")\n', 'os.system("zip -9rP *** /b.zip d")\n'),
+        ('cmd = ["zip", "-r9P", "Pr0dZip", "/b.zip"]\n', 'cmd = ["zip", "-r9P", "***", "/b.zip"]\n'),
+        # a command given word by word as a call's arguments
+        ('p = run("zip", "-9rP", "Pr0dZip", "/b.zip")\n', 'p = run("zip", "-9rP", "***", "/b.zip")\n'),
+        (
+            'p = await asyncio.create_subprocess_exec("sshpass", "-p", "Pr0dSsh", "ssh", "h")\n',
+            'p = await asyncio.create_subprocess_exec("sshpass", "-p", "***", "ssh", "h")\n',
+        ),
+        # not an option's destination, nor a container's port
+        ('o = parser.add_option("--token", "api_token")\n', None),
+        ('r = click.option("-p", "password")\n', None),
+        ('z = run("docker", "run", "--name", "mongo", "-p", "27017:27017")\n', None),
+    ],
+)
+def test_a_command_in_a_calls_arguments_and_zips_numbered_flags(line: str, shown: Optional[str]) -> None:
+    from archcheck.output.fixes import _masked
+
+    assert _masked([line], python=True) == [shown or line]
