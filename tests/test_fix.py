@@ -785,6 +785,11 @@ def test_a_long_stretch_of_repeated_lines_is_matched_by_place(
         ),
         ("svc/requirements.txt", b"-r ../requirements.shared.txt\rstripe==1\r# Kept0ut!\rfastapi==1\r"),
         ("svc/requirements.txt", b"-r ../requirements.shared.txt\nstripe==1\x0c# Kept0ut!\x0cfastapi==1\n"),
+        # run 115a/02: latin-1's 0x85 is NEL, where pip ends a line
+        (
+            "svc/requirements.txt",
+            b"# -*- coding: latin-1 -*-\n-r ../requirements.shared.txt\nfastapi==1\x85# Kept0ut!\x85stripe==1\n",
+        ),
     ],
 )
 def test_a_ci_diff_leaves_out_a_file_whose_changed_line_is_several_of_its_lines(
@@ -800,7 +805,10 @@ def test_a_ci_diff_leaves_out_a_file_whose_changed_line_is_several_of_its_lines(
     result = cli(tmp_path, "check", "--diff", "--select", "IMP002,REQ002", env={"CI": "true"})
     assert "Kept0ut" not in result.stdout and "+from app.models import X" in result.stdout
     assert f"{name}: not in the diff: a line end in the lines it changes" in result.stderr
-    assert "fixes it" in result.stderr and "not in the diff" not in cli(tmp_path, "check", "--diff").stderr
+    assert (
+        "fixes it" in result.stderr
+        and "not in the diff" not in cli(tmp_path, "check", "--diff", "-o", "d.patch").stderr
+    )
 
 
 @pytest.mark.skipif(shutil.which("patch") is None, reason="needs GNU patch")
@@ -879,3 +887,11 @@ def test_the_fewest_edits_are_found_and_rebuild_the_file(seed: int) -> None:
                 )
         edits = sum(i2 - i1 + j2 - j1 for tag, i1, i2, j1, j2 in codes if tag != "equal")
         assert edits == len(a) + len(b) - 2 * common[0][0]
+
+
+def test_lines_matched_by_place_make_one_hunk_per_change(tmp_path: Path) -> None:
+    """Run 115c/04: lines matched by place came one opcode each; with no context each equal
+    line became an empty hunk (`@@ -4,0 +4,0 @@`) that `git apply` and `patch` reject."""
+    before = "same = 1\nsame = 1\nfrom .m import A\n" * 1_100  # (more changes than the matcher takes)
+    diff = _applied_zero_context(tmp_path, before, before.replace("from .m", "from app.m")).decode()
+    assert diff.count("@@ -") == 1_100 and ",0 +" not in diff

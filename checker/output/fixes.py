@@ -75,7 +75,7 @@ def to_diff(outcome: Outcome, context: int = 3) -> Diff:
         after = _git_lines(_byte_faithful(change.after, change.encoding))
         python = change.path.endswith((".py", ".pyi"))
         codes = _opcodes(before, after)
-        if not context and _joins_lines(codes, before, after, python):
+        if not context and _joins_lines(codes, before, after, python, change.encoding):
             reason = "a line end in the lines it changes that a patch does not split at (a lone CR)"
             left_out.append(f"{where} {reason}, so the lines around the fix would show; {_FIX_IT}")
             continue
@@ -99,7 +99,21 @@ def _opcodes(before: List[str], after: List[str]) -> List[Opcode]:
             codes += _rematched(before, after, a1, a2, b1, b2)
         else:
             codes.append((tag, a1, a2, b1, b2))
-    return codes
+    return _merged(codes)
+
+
+def _merged(codes: List[Opcode]) -> List[Opcode]:
+    """Neighbouring opcodes of one kind as one (lines matched by place come one by one): a run
+    of equal lines must be one, or the grouping into hunks makes an empty hunk of each line."""
+    merged: List[Opcode] = []
+    for code in codes:
+        last = merged[-1] if merged else None
+        if last is not None and (last[0] == "equal") == (code[0] == "equal"):
+            tag = "equal" if code[0] == "equal" else "replace" if {last[0], code[0]} != {code[0]} else code[0]
+            merged[-1] = (tag, last[1], code[2], last[3], code[4])
+        else:
+            merged.append(code)
+    return merged
 
 
 def _rematched(before: List[str], after: List[str], a1: int, a2: int, b1: int, b2: int) -> List[Opcode]:
@@ -187,13 +201,23 @@ _PYTHON_INNER_END = re.compile(r"\r(?!\n|\Z)")
 _TEXT_INNER_END = re.compile(r"\r(?!\n|\Z)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029](?!\Z)")
 
 
-def _joins_lines(codes: List[Opcode], before: List[str], after: List[str], python: bool) -> bool:
-    """Does a line the diff shows as removed or added hold more than one of the file's lines?"""
+def _joins_lines(
+    codes: List[Opcode], before: List[str], after: List[str], python: bool, encoding: str
+) -> bool:
+    """Does a line the diff shows as removed or added hold more than one of the file's lines,
+    read in the file's own encoding (latin-1's 0x85 is pip's NEL)?"""
     inner = _PYTHON_INNER_END if python else _TEXT_INNER_END
+    if codecs.lookup(encoding).name != "utf-8":
+        before, after = _decoded(before, encoding), _decoded(after, encoding)
     changed = (
         line for tag, a1, a2, b1, b2 in codes if tag != "equal" for line in before[a1:a2] + after[b1:b2]
     )
     return any(inner.search(line.rstrip("\n")) for line in changed)
+
+
+def _decoded(lines: List[str], encoding: str) -> List[str]:
+    """Git lines (the file's bytes as UTF-8, others kept as surrogates) in the file's encoding."""
+    return [line.encode("utf-8", "surrogateescape").decode(encoding, "replace") for line in lines]
 
 
 def _unified(
