@@ -266,25 +266,39 @@ def _hunk_range(start: int, end: int) -> str:
 
 def _masked(lines: List[str], python: bool = False) -> List[str]:
     """``lines`` with credentials masked as in their whole text (in Python, first the secret
-    strings its tokens show: ``masked_code``). If masking ever joined or split lines (a URL's
-    userinfo across a line end), line by line, each read as prose: a line alone does not say
-    whether it is inside a string, so every secret pair on it is masked (run 81a: a docstring's
-    ``password=`` was shown, read as code)."""
+    strings its tokens show: ``masked_code``). Where masking joined or split lines (a URL's
+    userinfo across a line end), those lines line by line, each read as prose (``_aligned``):
+    every secret pair on them is masked (run 81a: a docstring's ``password=`` was shown, read
+    as code)."""
     written = lines
     if python:
         lines = _git_lines(masked_code("".join(lines)))  # (each line stays a line)
     # (a requirements file is no code: `--config-settings password=…` unquoted is a secret too)
     masked = _git_lines(mask_credentials("".join(lines), prose=not python, code=python))
     if len(masked) != len(lines):
-        # (and a URL's `user:` with no `@` after it on its line: all after it, which the whole-file
-        # masking read as a password up to a later line's `@`)
-        masked = [unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in lines]
+        masked = _aligned(lines, masked)
     # a secret a string joined to the next one goes on in (`"…?token=AbC"` / `"dEf&x=1"`): after
     # a mask of the masking's own, on a line it changed (not a literal `"***"`, `== "***"`)
     continued = masked
     for pattern in (_CONTINUED_USERINFO, _CONTINUED_SECRET):
         continued = _going_on(pattern, continued, written)
     return continued if len(continued) == len(lines) else masked
+
+
+def _aligned(lines: List[str], masked: List[str]) -> List[str]:
+    """The whole text's masking of ``lines``, which joined or split some of them: each line as
+    masked where the masking kept the lines' count, and line by line, read as prose, only where
+    it did not (run 115a/05: one join made every line of the file lose the readings that look
+    at the lines around, a token on the line after `"Bearer "`). A line alone does not say
+    whether it is inside a string; a URL's `user:` with no `@` after it on its line is masked
+    to the end (the whole text read a password up to a later line's `@`)."""
+    shown: List[str] = []
+    for tag, a1, a2, b1, b2 in _opcodes(lines, masked):
+        if tag == "equal" or a2 - a1 == b2 - b1:
+            shown += masked[b1:b2]
+        else:
+            shown += [unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in lines[a1:a2]]
+    return shown
 
 
 def _going_on(pattern: re.Pattern[str], masked: List[str], written: List[str]) -> List[str]:

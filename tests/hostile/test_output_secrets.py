@@ -822,3 +822,18 @@ def test_an_error_line_masks_a_numbered_secret_s_value(tmp_path: Path) -> None:
     root = project(tmp_path, {"main.py": "x = 1\n"})
     result = cli(root, "check", "--select", "API_KEY_12345: S3cretN1")
     assert result.returncode == 2 and "S3cret" not in result.stderr and "***" in result.stderr, result.stderr
+
+
+def test_a_join_the_masking_makes_costs_only_the_lines_it_joins() -> None:
+    """Run 115a/05: a URL's userinfo read across a line end (a lookup in an f-string's field)
+    made the whole file's lines be masked one by one, so a token on the line after `"Bearer "`
+    elsewhere was shown."""
+    lines = [
+        "import os\n",
+        'DSN = f"""postgresql://app:{os.getenv(\n',
+        '    "DB_PW", "dev")}@db/app"""\n',
+        'headers = {"Authorization": "Bearer "\n',
+        '           "eyJhbGciOiJIUzI1NiJ9Pr0dT0ken"}\n',
+    ]
+    shown = fixes._masked(lines, python=True)
+    assert len(shown) == 5 and shown[4] == '           "***"}\n' and shown[0] == lines[0]
