@@ -415,6 +415,7 @@ def _run_after_flags(
     bound: Dict[str, List[Tuple[int, int]]] = {}  # a flag -> where the block binds it again
     loops: List[ast.stmt] = []
     for node in own_nodes(block):
+        awaits.spend()
         names: List[Optional[str]] = []
         if isinstance(node, ast.NamedExpr):
             names = [node.target.id]
@@ -436,6 +437,16 @@ def _run_after_flags(
             if start < rebound[name] and any(start <= place <= end for place in places):
                 rebound[name] = start
     return _first_run(block, flags, awaits, rebound)[0]
+
+
+def _read_with_flags(
+    block: Sequence[ast.stmt], flags: Dict[str, object], awaits: _InOrder
+) -> Optional[ast.AST]:
+    """``_run_after_flags``, or the block's first await once the function's readings took too long."""
+    try:
+        return _run_after_flags(block, flags, awaits)
+    except _TooLong:
+        return awaits.first(block)
 
 
 def _case_taken(cases: Sequence[ast.AST], value: object) -> Optional[List[Sequence[ast.stmt]]]:
@@ -499,6 +510,7 @@ _NEVER_CAUGHT = (ast.Return, ast.Break, ast.Continue)  # ways to leave a `try` n
 def _statement_run(
     statement: ast.stmt, flags: Dict[str, object], awaits: _InOrder, rebound: _Rebound
 ) -> Tuple[Optional[ast.AST], bool]:
+    awaits.spend()
     if rebound:  # a flag the `finally` bound again before this statement says nothing here
         flags = {
             name: value for name, value in flags.items() if rebound.get(name, _END) > starts_at(statement)
@@ -781,6 +793,13 @@ class _InOrder:
         nodes.sort(key=starts_at)
         self.nodes = nodes
         self.positions = [starts_at(n) for n in nodes]
+        self.steps = _READING_STEPS  # what the readings of the function's flags may still take
+
+    def spend(self) -> None:
+        """One step of a reading with flags; past the function's budget, ``_TooLong``."""
+        self.steps -= 1
+        if self.steps < 0:
+            raise _TooLong
 
     def first(self, body: Sequence[ast.stmt]) -> Optional[ast.AST]:
         if not body:
@@ -791,6 +810,16 @@ class _InOrder:
         at = bisect.bisect_left(self.positions, start)
         return self.nodes[at] if at < len(self.nodes) and self.positions[at] < end else None
 
+
+class _TooLong(Exception):
+    """A function's readings with flags went past ``_READING_STEPS``: its cleanups are read
+    without them (every await counts), as a function with no flags is."""
+
+
+# statements and nodes the readings with flags visit in one function: each handler and
+# `finally` is read once, so nested ones read the code inside them again (95 handlers around
+# 20,000 statements: 16 s); past this, linear again
+_READING_STEPS = 200_000
 
 _AWAITS = (ast.Await, ast.AsyncWith, ast.AsyncFor)
 _YIELDS = (ast.Yield, ast.YieldFrom)
@@ -1024,7 +1053,7 @@ class _Gatherer:
                 if awaited is not None and handler.name and type(statement).__name__ != "TryStar":
                     names = frozenset(self.source.bindings_of(node))
                     caught: Dict[str, object] = {handler.name: _Caught(self._class_values(), names)}
-                    awaited = _run_after_flags(handler.body, caught, awaits)
+                    awaited = _read_with_flags(handler.body, caught, awaits)
                 if awaited is not None and in_body is not None:
                     clause = (
                         "except:" if handler.type is None else f"except {self.source.segment(handler.type)}"
@@ -1033,7 +1062,7 @@ class _Gatherer:
                 if awaited is None and _names_generator_exit(handler):
                     flags = _flags(handler)
             finalbody: List[ast.stmt] = statement.finalbody
-            awaited = _run_after_flags(finalbody, flags, awaits) if flags else awaits.first(finalbody)
+            awaited = _read_with_flags(finalbody, flags, awaits) if flags else awaits.first(finalbody)
             if awaited is not None:
                 self._cleanup(qualname, awaited, "finally", first_yield, decorators)
 
