@@ -39,6 +39,7 @@ file has no fix.
 """
 
 import functools
+import itertools
 import re
 from typing import Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
@@ -230,10 +231,18 @@ class DuplicatedSharedRequirement(
         if fact is None:
             return None
         lines = self._by_name(requirements.shared).get(fact.name, ())
-        # (the shared line that installs it as this one does, else the first, to say why not)
-        # (else the line the finding names, installed where this one is, to say why not)
-        together = next((s for s in lines if not never_together(fact, s)), next(iter(lines), None))
-        shared = next((s for s in lines if _removal_changes(fact, s) is None), together)
+        # the shared line written as this one (looked up: thousands of lines of one package, each
+        # compared with every other, took minutes), else one of the first lines that installs it
+        # as this one does, else the first installed where this one is, to say why not
+        same = self.project.derived(
+            f"requirements.shared-lines:{fact.name}",
+            lambda: {(_source(s), _spec(s)): s for s in reversed(lines)},
+        )
+        asked = lines[:_MARKERS_ASKED]
+        together = next((s for s in asked if not never_together(fact, s)), next(iter(lines), None))
+        shared = same.get((_source(fact), _spec(fact))) or next(
+            (s for s in asked if _removal_changes(fact, s) is None), together
+        )
         if shared is None:
             return None
         drivers = {canonicalize_name(d) for d in self.option("requirements.database-drivers")}
@@ -253,9 +262,12 @@ class DuplicatedSharedRequirement(
         )
         for root in installers:
             texts = self._by_text(root).get(fact.name, {})
+            written = texts.get(fact.text)  # (the line itself elsewhere, looked up first)
+            if written is not None and any(place != fact.location for place in written[1]):
+                continue
             others = (
                 first
-                for text, (first, places) in texts.items()
+                for text, (first, places) in itertools.islice(texts.items(), _MARKERS_ASKED)
                 if text != fact.text or any(place != fact.location for place in places)
             )
             if not any(_removal_changes(fact, other) is None for other in others):
