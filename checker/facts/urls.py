@@ -1314,7 +1314,8 @@ def _sql_parameter(text: str, start: int, word: str, pair: str) -> bool:
     return spaced and (word.lower() == "@" + name or _TSQL_PARAMETER.fullmatch(word) is not None)
 
 
-_ATTRIBUTE = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")  # (`config.password`; not `p4ss.w0rd`)
+# (`config.password`, `settings.DB_PASSWORD`, `Settings.password`; not `p4ss.w0rd`, `Hunter.Two`)
+_ATTRIBUTE = re.compile(r"(?:[a-z_]+|[A-Z][a-z]+[A-Za-z]*)(?:\.(?:[a-z_]+|[A-Z_]+))+")
 # SQL's password after its keyword, with no "=": `CREATE ROLE app WITH LOGIN PASSWORD '…'`,
 # `ALTER USER app PASSWORD '…'`, MySQL's and Oracle's `IDENTIFIED BY '…'`, a prefix too (`N'…'`)
 _SQL_PASSWORD_WORD = re.compile(r"(?i)(?:\b|(?<=\\[nt]))(?:password|identified)(?:[ \t(]|\\t)")

@@ -799,6 +799,10 @@ def test_run_107a_masking(code: str, shown: str | None) -> None:
         # (05: T-SQL's parameters; 13: code commented out)
         ('Q = "UPDATE users SET password = @NewPassword WHERE id = @UserId"\n', None),
         ("e = create(\n    # password=config.password if config.password else None,\n)\n", None),
+        # (run 115a/04: an attribute in capitals, or of a class, is code too; a dotted password is not)
+        ("e = create(\n    # password=settings.DB_PASSWORD,\n)\n", None),
+        ("x = 1  # token = Settings.api_token\n", None),
+        ("x = 1  # password: Hunter.Two\n", "x = 1  # password: ***\n"),
     ],
 )
 def test_run_108a_masking(code: str, shown: str | None) -> None:
