@@ -1044,3 +1044,46 @@ def test_readings_with_flags_have_a_budget_per_function(monkeypatch: pytest.Monk
     started = time.monotonic()
     assert len(facts("async def gen(c):\n" + nest + body).cleanups) == 95
     assert time.monotonic() - started < 8  # (16 s before, 1 s after on a quiet machine)
+
+
+def test_a_conditional_value_and_a_type_among_several_are_decided() -> None:
+    """Run 115b/05, 09: `None if collected else await …` runs the branch the flag takes;
+    `type(e) in (GeneratorExit, …)` is taken by GeneratorExit, `not in` is not."""
+    found = facts("""
+        async def conditional(c):
+            collected = False
+            try:
+                yield c
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                x = None if collected else await c.close()
+
+        async def among(c):
+            try:
+                yield c
+            except BaseException as e:
+                if type(e) in (GeneratorExit, ValueError):
+                    raise
+                await c.rollback()
+
+        async def not_among(c):
+            try:
+                yield c
+            except BaseException as e:
+                if type(e) not in (GeneratorExit, ValueError):
+                    await c.rollback()
+                raise
+
+        async def other_branch(c):
+            collected = False
+            try:
+                yield c
+            except GeneratorExit:
+                collected = True
+                raise
+            finally:
+                x = await c.close() if collected else None
+    """)
+    assert [c.function for c in found.cleanups] == ["other_branch"]

@@ -603,6 +603,15 @@ def _evaluated(expression: ast.expr, flags: Dict[str, object], awaits: _InOrder)
     values of ``or``/``and`` after one the flags decide it by (``collected or await x``, ``not
     collected and await x``). (Nested only as far as brackets nest: Python parses 200 deep.)"""
     expression = without_not(expression)[0]  # (a loop: `not` chains compile thousands deep)
+    if isinstance(expression, ast.IfExp):  # `None if collected else await …`: the branch it takes
+        found = _evaluated(expression.test, flags, awaits)
+        verdict = _when_flagged(expression.test, flags) if _reads_flag(expression.test, flags) else None
+        branches = (
+            [expression.body, expression.orelse]
+            if verdict is None
+            else [expression.body if verdict else expression.orelse]
+        )
+        return found or next((a for b in branches if (a := _evaluated(b, flags, awaits))), None)
     if not isinstance(expression, ast.BoolOp):
         return awaits.first([expression])  # type: ignore[list-item]
     decisive = isinstance(expression.op, ast.Or)  # (True decides an `or`, False an `and`)
@@ -731,6 +740,21 @@ def _exception_test(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
             return None
         classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
         return caught.is_instance(classes)
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.In, ast.NotIn))
+        and isinstance(test.comparators[0], (ast.Tuple, ast.List, ast.Set))
+        and isinstance(test.left, ast.Call)
+        and dotted(test.left.func) == "type"
+        and len(test.left.args) == 1
+    ):  # `type(e) in (GeneratorExit, CancelledError)`
+        caught = flags.get(dotted(test.left.args[0]) or "")
+        if not isinstance(caught, _Caught):
+            return None
+        each = [caught.is_type(kind) for kind in test.comparators[0].elts]
+        found = True if True in each else None if None in each else False
+        return None if found is None else found != isinstance(test.ops[0], ast.NotIn)
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], _TYPE_TESTS):
         for typed, other in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
             if isinstance(typed, ast.Call) and dotted(typed.func) == "type" and len(typed.args) == 1:
