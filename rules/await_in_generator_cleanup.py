@@ -7,7 +7,7 @@ whose body yields, inside an async generator (an `async def` that contains
 bare `except:`, `except BaseException`, `except GeneratorExit`, or a tuple
 holding one; of a test of the caught exception, `except BaseException as e:` /
 `if isinstance(e, GeneratorExit):` (or `if not isinstance(…)`, `type(e) is
-GeneratorExit`, `is not`, `==`, `!=`, an `elif`, a union `A | B`, a `match e:`
+GeneratorExit`, `is not`, `==`, `!=`, `type(e) in (…)`, an `elif`, a union `A | B`, a `match e:`
 case of a class with no sub-patterns, `A() | B()`, `A() as x`, a module's name
 bound once to the classes or to such names, `CLOSING = (GeneratorExit,
 CancelledError)`, `GE2 = GE`; a name the function binds, a parameter or an
@@ -27,7 +27,9 @@ read through the `finally`'s blocks (`try`, `with`, loops, `if True:`, a
 `match` of the flag): one under `if not collected:` or after `if collected:
 return` (in a loop of the `finally`, `break` or `continue`), in `while not
 collected:`, or after what decides an `or`/`and` (`collected or await …`,
-`not collected and await …`) does not run; a
+`not collected and await …`, in an assignment or under `not` too) or in the
+branch of a conditional value the flag does not take (`None if collected else
+await …`) does not run; a
 `raise` that a `try` inside the `finally` catches does not leave it; one under `if collected:`, under no test of the
 flag, under a test that may still hold (`not collected or force`, a flag
 set to no constant), in the test itself (`if await conn.ping() or
