@@ -464,7 +464,7 @@ def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
 
         text = _MASK_THEN_WORD.sub(standing, text)
     masked = _mask_pairs(_mask_text(text, _NESTING, code), prose)
-    if "_" in masked or "-" in masked:  # a well-known token's shape anywhere: `"cloning with ghp_… as"`
+    if "_" in masked or "-" in masked or "/bot" in masked:  # a well-known token anywhere: `"… ghp_… as"`
         masked = _KNOWN_TOKEN_IN_TEXT.sub(MASK, masked)
     if ":/" in masked:  # a URL a path joined into one slash (`postgresql:/app:…@db`): no URL
         masked = _PATH_DSN.sub(lambda m: m.group(1) + MASK, masked)
@@ -844,6 +844,7 @@ def _prose(token: str) -> bool:
 _KNOWN_TOKEN_IN_TEXT = re.compile(
     r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abpr]-[\w-]{10,}"
     r"|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|pypi-AgE[\w-]{30,}|sk-(?:proj|ant|svcacct)-[\w-]{20,})"
+    r"|(?<=/bot)\d{6,12}:[\w-]{30,}(?![\w-])"  # (a Telegram bot's token in its API path, `/bot123:AAH…/getMe`)
 )
 
 

@@ -319,3 +319,10 @@ def test_a_value_with_a_line_break_in_an_error_is_masked_whole(tmp_path: Path) -
     assert result.returncode == 2, result.stderr
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1 and "Hunter2" not in lines[0] and "second" not in lines[0], lines
+
+
+def test_a_telegram_bot_token_in_a_url_path_is_masked() -> None:
+    """Run 115a/06: the Bot API takes its token in the path, `/bot<id>:<secret>/getMe`."""
+    text = "http://localhost:8081/bot6123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe"
+    assert mask_credentials(text) == "http://localhost:8081/bot***/getMe"
+    assert mask_credentials("/bot/status and /bot12:short") == "/bot/status and /bot12:short"
