@@ -120,6 +120,7 @@ class _Frame:
     bracket: str = ""
     callee: str = ""  # the name a call's "(" follows
     receiver: str = ""  # and the name before it, `jwt` of `jwt.encode(`
+    method: bool = False  # a method's call (`ApplicationBuilder().token(`)
     subscript: bool = False  # `x["KEY"]`
     element: int = 0  # commas before the current element
     label: Optional[str] = None  # the current element's name: `name=`, `"key":`, `name ==`
@@ -508,6 +509,7 @@ def _secret_spans(
     pending: List[Tuple[int, int]] = []  # a pair's value before a trailing comma: `("pw", "…",)`
     joined: List[Tuple[int, int]] = []  # strings joined to the next one (`"a" "b"`), judged with the last
     receiver = ""  # the name before the last `.`: `jwt` of `jwt.encode`
+    method = False  # the last name came after a `.` (`….token` of `ApplicationBuilder().token(`)
     for token in _literals(tokens, text, starts):
         kind = token.type
         if kind == tokenize.INDENT:
@@ -575,11 +577,12 @@ def _secret_spans(
             elif len(frames) == 1:
                 statement.annotation_name = token.string
         elif kind == tokenize.OP:
-            _operator(token.string, previous, frames, statement, receiver)
+            _operator(token.string, previous, frames, statement, receiver, method)
         if token.string == ".":
             receiver = previous.string if _name(previous) is not None else ""  # type: ignore[union-attr]
         elif _name(token) is None:
             receiver = ""
+        method = _name(token) is not None and previous is not None and previous.string == "."
         previous = token
 
 
@@ -609,6 +612,7 @@ def _operator(
     frames: List[_Frame],
     statement: _Statement,
     receiver: str = "",
+    method: bool = False,
 ) -> None:
     frame = frames[-1]
     name = _name(previous)
@@ -634,7 +638,12 @@ def _operator(
         if subscript and len(frames) == 1 and statement.values is None and before_bracket == "]":
             statement.targets[-1] = None
         opened = _Frame(
-            op, callee=callee, subscript=subscript, around=around, receiver=receiver if call else ""
+            op,
+            callee=callee,
+            subscript=subscript,
+            around=around,
+            receiver=receiver if call else "",
+            method=method and call,
         )
         # (a tuple's too: `API_KEYS = ("…", "…")`; not a call's arguments; the brackets in such
         # brackets, `{"prod": ["…"]}`; through a default, `api_keys = Field(default=["…"])`)
@@ -821,8 +830,10 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     listed_name = listed_name or (frame.inherited and _LOWER_WORD.fullmatch(inner) is not None)
     if (frame.secrets and not listed_name) or (frame.auth_pair and positional and frame.element == 1):
         return not _shows_nothing(inner)  # (a dict key is not judged)
-    if frame.label == "default" and frame.callee and frame.secret_key_at == 0:
-        return not _shows_nothing(inner)  # `add_argument("--db-password", default="…")`
+    # `add_argument("--db-password", default="…")`, also after a short option (`"-p", "--password"`)
+    option_first = frame.secret_key_at == 0 or (frame.secret_key_option and frame.secret_key_at > 0)
+    if frame.label == "default" and frame.callee and option_first:
+        return not _shows_nothing(inner)
     # (`b64encode(bytes("admin:…", "utf-8"))`: the encoder around the conversion)
     encoder = _encoder(frames)
     if (
@@ -880,7 +891,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
         # a call's argument after a secret's name (`setenv("DB_PASSWORD", "…")`), a list's
         # after an option's (`["psql", "--password", "…"]`): a value, even named like a secret
         return not _shows_nothing(_option_password(frame, inner))
-    lookup = frame.callee not in ("", *SECRET_WRAPPERS, *_GIVES_ARGUMENT) and not _sets_secret(frame.callee)
+    lookup = frame.callee not in ("", *SECRET_WRAPPERS, *_GIVES_ARGUMENT) and not _setter(frame)
     # a secret's name (`"DB_PASSWORD"`, `"--password"`), but not a value named like one where a
     # value goes (`set_password("mysecretpassword")`, `DB_PASSWORD = "supersecret"`)
     named = name_like and _names_key(_FIELD.sub("x", spelt))  # (`f"{env}-oauth-client-secret"` too)
@@ -1024,8 +1035,8 @@ def _verdict(frame: _Frame, statement: _Statement) -> Optional[bool]:
     (``password=``, ``"password":``, an assignment's target), else by the call
     (``set_password(…)``), else as the brackets around it say; None where nothing says."""
     label = _label(frame, statement)
-    if label is None and _sets_secret(frame.callee):
-        return True  # `user.set_password("…")`
+    if label is None and _setter(frame):
+        return True  # `user.set_password("…")`, a builder's `.token("…")`
     if label is not None and label not in _PASSED_ON:
         # (a plural environment variable's too, `API_KEYS_PROD = "k1,k2"`; not a dict's key:
         # `{"api_keys": "CREATE TABLE api_keys …"}`)
@@ -1080,6 +1091,19 @@ def _names_key(inner: str, numbers: bool = True) -> bool:
     # `"--api-keys"`; not a table's, `create_foreign_key(None, "secrets", "users")`)
     plural = (_ENV_NAME.fullmatch(inner) is not None or inner[:1] == "-") and _names_secrets(inner)
     return _NAME_LIKE.fullmatch(inner) is not None and (ends_as_secret_name(inner, numbered) or plural)
+
+
+# a builder's or a client's method that takes a secret (`ApplicationBuilder().token("…")`)
+_BUILDER_SETTER = re.compile(
+    r"(?:with_)?(?:password|passwd|passphrase|token|bot_token|auth_token|access_token|api_key|apikey|secret_key|client_secret)"
+)
+
+
+def _setter(frame: _Frame) -> bool:
+    """Does the frame's call take a secret as its value (``set_password(…)``, a builder's ``.token(…)``)?"""
+    return _sets_secret(frame.callee) or (
+        frame.method and _BUILDER_SETTER.fullmatch(frame.callee) is not None
+    )
 
 
 def _sets_secret(callee: str) -> bool:

@@ -844,7 +844,8 @@ def _prose(token: str) -> bool:
 _KNOWN_TOKEN_IN_TEXT = re.compile(
     r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abpr]-[\w-]{10,}"
     r"|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|pypi-AgE[\w-]{30,}|sk-(?:proj|ant|svcacct)-[\w-]{20,})"
-    r"|(?<=/bot)\d{6,12}:[\w-]{30,}(?![\w-])"  # (a Telegram bot's token in its API path, `/bot123:AAH…/getMe`)
+    # (a Telegram bot's token in its API path, `/bot123:AAH…/getMe`)
+    r"|(?<=/bot)\d{6,12}:[\w-]{30,}(?![\w-])"
 )
 
 

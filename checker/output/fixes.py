@@ -296,9 +296,33 @@ def _aligned(lines: List[str], masked: List[str]) -> List[str]:
     for tag, a1, a2, b1, b2 in _opcodes(lines, masked):
         if tag == "equal" or a2 - a1 == b2 - b1:
             shown += masked[b1:b2]
-        else:
-            shown += [unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in lines[a1:a2]]
+            continue
+        # (the lines at the stretch's ends that are their own masking stay so: a token on the
+        # line after `"Bearer "` next to the join; run 116a/01)
+        top = 0
+        while a1 + top < a2 and b1 + top < b2 and _masking_of(masked[b1 + top], lines[a1 + top]):
+            top += 1
+        bottom = 0
+        while (
+            a2 - bottom > a1 + top
+            and b2 - bottom > b1 + top
+            and _masking_of(masked[b2 - bottom - 1], lines[a2 - bottom - 1])
+        ):
+            bottom += 1
+        middle = lines[a1 + top : a2 - bottom]
+        shown += masked[b1 : b1 + top]
+        shown += [unfinished_userinfo_masked(mask_credentials(line, prose=True)) for line in middle]
+        shown += masked[b2 - bottom : b2]
     return shown
+
+
+def _masking_of(masked: str, line: str) -> bool:
+    """Is ``masked`` ``line`` with some of its text masked (each mask stands for any text of one
+    line)? Not for a line of more than 2,000 characters or 20 masks: not read."""
+    pieces = masked.split(MASK)
+    if len(masked) > 2_000 or len(pieces) > 21 or "\n" in masked[:-1]:
+        return False
+    return re.fullmatch("[^\n]*?".join(map(re.escape, pieces)), line) is not None
 
 
 def _going_on(pattern: re.Pattern[str], masked: List[str], written: List[str]) -> List[str]:

@@ -372,6 +372,11 @@ def duplicates(sites: Sequence[Site]) -> Dict[str, List[Site]]:
         counted: List[Site] = []
         for file_sites in per_file.values():
             unconditional = [s for s in file_sites if not s.conditional]
+            if len(unconditional) == 1:  # (one under an `if` or `try` before it: it always replaces that)
+                last = unconditional[0].location.line
+                unconditional = [s for s in file_sites if s.conditional and s.location.line < last][
+                    :1
+                ] + unconditional
             counted.extend(unconditional if len(unconditional) > 1 else file_sites[:1])
         paths = {s.path for s in counted}
         # (its own file too: `class Client(Client)` below the first extends it in place)

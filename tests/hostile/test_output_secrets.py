@@ -837,3 +837,6 @@ def test_a_join_the_masking_makes_costs_only_the_lines_it_joins() -> None:
     ]
     shown = fixes._masked(lines, python=True)
     assert len(shown) == 5 and shown[4] == '           "***"}\n' and shown[0] == lines[0]
+    # run 116a/01: the token's lines right next to the join keep their own masking
+    shown = fixes._masked([*lines[1:3], *lines[3:5]], python=True)
+    assert shown[3] == '           "***"}\n'

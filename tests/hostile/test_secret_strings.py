@@ -461,6 +461,19 @@ def test_code_the_tokenizer_stops_on_is_masked_up_to_there() -> None:
             'p = await asyncio.create_subprocess_exec("sshpass", "-p", "Pr0dSsh", "ssh", "h")\n',
             'p = await asyncio.create_subprocess_exec("sshpass", "-p", "***", "ssh", "h")\n',
         ),
+        # run 116a/02, 04: a short option first; a builder's or a client's setter
+        (
+            'parser.add_argument("-p", "--password", default="Pr0dDbPw")\n',
+            'parser.add_argument("-p", "--password", default="***")\n',
+        ),
+        (
+            'app = ApplicationBuilder().token("7312345678:AAHk2").build()\n',
+            'app = ApplicationBuilder().token("***").build()\n',
+        ),
+        ('c = Client().with_password("Pr0dPw")\n', 'c = Client().with_password("***")\n'),
+        ('parser.add_argument("-p", "--port", default="5432")\n', None),
+        ('v = cfg.secret("db")\n', None),
+        ('w = parser.token("(")\n', None),
         # not an option's destination, nor a container's port
         ('o = parser.add_option("--token", "api_token")\n', None),
         ('r = click.option("-p", "password")\n', None),
