@@ -49,6 +49,9 @@ FAMILIES: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     "MySQL": (("aiomysql", "asyncmy"), ("pymysql", "mysqlclient")),
 }
 
+# the lines of each driver paired (per-platform pins are a few; thousands would be pairs squared)
+_LINES_ASKED = 64
+
 _CONFIG = 'services = ["services/*"]\n'
 VALID = [
     Example(
@@ -104,13 +107,14 @@ class ConflictingDatabaseDrivers(
             for fact in requirements.facts[path].requirements:
                 by_name.setdefault(fact.name, []).append(fact)
             for database, (async_drivers, sync_drivers) in FAMILIES.items():
-                async_found = [fact for name in async_drivers for fact in by_name.get(name, ())]
+                async_found = [
+                    fact for name in async_drivers for fact in by_name.get(name, [])[:_LINES_ASKED]
+                ]
                 for name in sync_drivers:
                     # a sync line and an async one its markers install it with (not `; sys_platform
                     # == "win32"` and `!= "win32"`): the first such pair of the sync driver
-                    pairs = (
-                        (s, a) for s in by_name.get(name, ()) for a in async_found if not never_together(s, a)
-                    )
+                    lines = by_name.get(name, [])[:_LINES_ASKED]
+                    pairs = ((s, a) for s in lines for a in async_found if not never_together(s, a))
                     sync, first = next(pairs, (None, None))
                     if sync is not None and first is not None:
                         yield self.violation(

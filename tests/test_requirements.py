@@ -463,3 +463,24 @@ def test_drivers_whose_markers_never_install_them_together_are_no_pair(tmp_path:
         ("both/requirements.txt", 2),
         ("split/requirements.txt", 3),
     ]
+
+
+def test_drivers_of_thousands_of_platform_lines_are_paired_in_bounded_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 116b/02: every sync line was paired with every async line: 3,000 each, whose markers
+    are never true together, took 20 s; a driver's first 64 lines are paired."""
+    from archcheck import api
+    from archcheck.rule_api.examples import Example
+    from archcheck.rules import conflicting_database_drivers as rule
+    from tests.helpers import write_example
+
+    calls = []
+    real = rule.never_together
+    monkeypatch.setattr(rule, "never_together", lambda *a: calls.append(1) or real(*a))
+    lines = [f'asyncpg==0.29 ; sys_platform == "win32" and platform_release != "a{i}"' for i in range(1_000)]
+    lines += [f'psycopg2==2.9 ; sys_platform == "linux" and platform_release != "b{i}"' for i in range(1_000)]
+    files = {"svc/requirements.txt": "\n".join(lines) + "\n", "svc/app/m.py": ""}
+    root = write_example(tmp_path, Example(files, 'services = ["svc"]\n'))
+    found = [v for v in api.check(api.load_settings(root), use_cache=False).violations if v.code == "REQ004"]
+    assert found == [] and len(calls) <= 64 * 64
