@@ -2629,6 +2629,9 @@ def _added(node: ast.BinOp) -> List[ast.expr]:
     return operands
 
 
+_SCHEME_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}")  # (a scheme written out: `"http" + "://…"`)
+
+
 def _joined_url(operands: Sequence[ast.expr], texts: NameText = None) -> Optional[str]:
     """The text of a URL a `+` chain builds whose head goes on past its first string
     (`"postgresql://" + user + ":" + pw + "@localhost:5432/app"`), each value that is no string
@@ -2637,8 +2640,9 @@ def _joined_url(operands: Sequence[ast.expr], texts: NameText = None) -> Optiona
     if len(operands) > _CHAIN or not all(isinstance(o, _JOINABLE) for o in operands):
         return None
     first, second = _piece_text(operands[0], 0, texts), _piece_text(operands[1], 0, texts)
-    if not (first or "").strip(PLACEHOLDER) and (second or "").startswith("://"):
-        return _joined_text(operands, texts)  # (`scheme + "://…"`, `f"{scheme}" + "://…"`)
+    scheme = not (first or "").strip(PLACEHOLDER) or _SCHEME_WORD.fullmatch(first or "") is not None
+    if scheme and (second or "").startswith("://"):
+        return _joined_text(operands, texts)  # (`scheme + "://…"`, `f"{scheme}" + "://…"`, `"http" + "://…"`)
     if first is None or "://" not in first or any(mark in first.split("://", 1)[1] for mark in "/?#"):
         return None
     return _joined_text(operands, texts)

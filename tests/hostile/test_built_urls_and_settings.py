@@ -809,6 +809,14 @@ def format_mappings(u):  # (11: `.format(**…)` and `format_map` read in order,
     return httpx.get("{u}/x".format(**{**{"u": "http://localhost:8006"}}))  # CFG001
 """
 
+RUN_116B = """import httpx
+
+
+def literal_scheme():  # (01: a scheme written out as the first piece, `://` in the second)
+    httpx.get("http" + "://localhost:8001/orders")  # CFG001
+    return httpx.get("http:" + "//localhost:8001/orders")
+"""
+
 
 @pytest.mark.parametrize(
     ("name", "text"),
@@ -823,6 +831,7 @@ def format_mappings(u):  # (11: `.format(**…)` and `format_map` read in order,
         ("run111b.py", RUN_111B),
         ("run112b.py", RUN_112B),
         ("run113b.py", RUN_113B),
+        ("run116b.py", RUN_116B),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(
