@@ -484,3 +484,24 @@ def test_drivers_of_thousands_of_platform_lines_are_paired_in_bounded_time(
     root = write_example(tmp_path, Example(files, 'services = ["svc"]\n'))
     found = [v for v in api.check(api.load_settings(root), use_cache=False).violations if v.code == "REQ004"]
     assert found == [] and len(calls) <= 64 * 64
+
+
+def test_an_include_pip_reads_as_a_url_is_not_a_project_file() -> None:
+    """Run 116c/02: pip reads `-r file:/x` (its `SCHEME_RE`: http, https, file) as a URL, and
+    `-r foo://x.txt` as a local path; only `://` was read as a URL."""
+    facts = parse("-r file:/abs/extra.txt\n-rfile:rel.txt\n--requirement=HTTPS://h/r.txt\n-r foo://x.txt\n")
+    assert [i.target for i in facts.includes] == ["svc/foo:/x.txt"]
+
+
+def test_a_files_readability_by_this_process_is_in_its_signature(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 116c/01: a cache written by root with a mode-000 file was served to a user who cannot
+    read it (no ARC001): whether this process may read a file is part of its signature."""
+    from archcheck.pipeline import cache
+
+    path = tmp_path / "m.py"
+    path.write_text("x = 1\n")
+    readable = cache.signature(path)
+    monkeypatch.setattr(cache.os, "access", lambda *a, **k: False)
+    assert readable is not None and cache.signature(path) != readable

@@ -272,6 +272,9 @@ def archive(location: str) -> Optional[Tuple[str, str]]:
 
 # the schemes pip reads a URL requirement by (``pip._internal.utils.urls.is_url``: these and
 # its version-control schemes: ``git``, ``git+https``, ``hg+ssh``, ``svn+file``, ``bzr+lp``…)
+# what pip reads as a URL where a requirements file names another (its `SCHEME_RE`): `file:/x`
+# too; `foo://x.txt` is a local path to it
+_PIP_URL = re.compile(r"(?:https?|file):", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"(?:https?|file|ftp|(?:git|hg|svn|bzr)(?:\+[a-z-]+)?):", re.IGNORECASE)
 
 
@@ -398,7 +401,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
                     option = "-r" if options.requirement else "-c"
                     problems.append(ParseProblem(f"{option} needs a file name", where))
                     continue
-                if "://" in written or _ENV_VAR.search(written):
+                if _PIP_URL.match(written) or _ENV_VAR.search(written):
                     continue  # a remote file pip fetches, or one the environment names: nothing to read here
                 target = posixpath.normpath(posixpath.join(base, written))
                 includes.append(IncludeFact(target, not options.requirement, where))

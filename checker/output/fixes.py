@@ -75,8 +75,9 @@ def to_diff(outcome: Outcome, context: int = 3) -> Diff:
         after = _git_lines(_byte_faithful(change.after, change.encoding))
         python = change.path.endswith((".py", ".pyi"))
         codes = _opcodes(before, after)
-        if not context and _joins_lines(codes, before, after, python, change.encoding):
-            reason = "a line end in the lines it changes that a patch does not split at (a lone CR)"
+        joined = _joins_lines(codes, before, after, python, change.encoding) if not context else None
+        if joined is not None:
+            reason = f"a line end in the lines it changes that a patch does not split at ({joined})"
             left_out.append(f"{where} {reason}, so the lines around the fix would show; {_FIX_IT}")
             continue
         old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
@@ -203,16 +204,21 @@ _TEXT_INNER_END = re.compile(r"\r(?!\n|\Z)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029
 
 def _joins_lines(
     codes: List[Opcode], before: List[str], after: List[str], python: bool, encoding: str
-) -> bool:
-    """Does a line the diff shows as removed or added hold more than one of the file's lines,
-    read in the file's own encoding (latin-1's 0x85 is pip's NEL)?"""
+) -> Optional[str]:
+    """The line end (named) that makes a line the diff shows as removed or added hold more
+    than one of the file's lines, read in the file's own encoding (latin-1's 0x85 is pip's
+    NEL); None where there is none."""
     inner = _PYTHON_INNER_END if python else _TEXT_INNER_END
     if codecs.lookup(encoding).name != "utf-8":
         before, after = _decoded(before, encoding), _decoded(after, encoding)
     changed = (
         line for tag, a1, a2, b1, b2 in codes if tag != "equal" for line in before[a1:a2] + after[b1:b2]
     )
-    return any(inner.search(line.rstrip("\n")) for line in changed)
+    found = next((hit for line in changed if (hit := inner.search(line.rstrip("\n")))), None)
+    return None if found is None else _LINE_END_NAMES.get(found.group(), f"U+{ord(found.group()):04X}")
+
+
+_LINE_END_NAMES = {"\r": "a lone CR", "\x0b": "a vertical tab", "\x0c": "a form feed", "\x85": "NEL, U+0085"}
 
 
 def _decoded(lines: List[str], encoding: str) -> List[str]:

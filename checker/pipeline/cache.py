@@ -47,7 +47,7 @@ FORMAT = 2
 # file times come from a coarser clock than time.time_ns() (it lags by up to a kernel tick): a
 # change stamped this long before a run started may have been made during it
 CLOCK_SLACK_NS = 50_000_000
-Signature = Tuple[int, int, int, int, int]  # (mtime_ns, ctime_ns, size, mode, inode)
+Signature = Tuple[int, int, int, int, int, int]  # (mtime_ns, ctime_ns, size, mode, inode, readable)
 V = TypeVar("V")
 
 
@@ -64,8 +64,10 @@ def signature(path: Union[str, os.PathLike[str]]) -> Optional[Signature]:
         stat = os.stat(path)
     except OSError:
         return None
-    # ctime and mode: a chmod changes what can be read; inode: a file replaced by another
-    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_mode, stat.st_ino
+    # ctime and mode: a chmod changes what can be read; inode: a file replaced by another;
+    # readable: by this process (a cache root wrote with a mode-000 file, read by another user)
+    readable = int(os.access(path, os.R_OK))
+    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_mode, stat.st_ino, readable
 
 
 def _canonical(value: object) -> object:
