@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import sys
 import warnings
+from pathlib import Path
 from typing import Any, List
 
 import pytest
@@ -615,3 +616,21 @@ def test_a_with_or_a_try_body_shares_the_block_s_definitions_in_both_gatherers()
         ("H", True),
     ]
     assert [(f.name, f.conditional) for f in functions] == [("f", False), ("f", False)]
+
+
+def test_a_deep_expression_gets_one_verdict_in_any_process(tmp_path: Path) -> None:
+    """Run 116c/03: counted from the caller's Python frames, the parse's limit differed by a few
+    frames between the main process and a pool worker: 1,496 `.format` calls parsed with
+    `--jobs 1` and were ARC001 with `--jobs 2` (a pool from 64 files)."""
+    from archcheck.rule_api.examples import Example
+    from tests.helpers import cli, write_example
+
+    files = {f"svc/app/f{i}.py": f"def g{i}():\n    return {i}\n" for i in range(80)}
+    files.update(
+        {f"svc/app/deep{n}.py": "x = 'http://{}'" + ".format('a')" * n + "\n" for n in range(1_476, 1_512, 4)}
+    )
+    write_example(tmp_path, Example({"svc/requirements.txt": "httpx\n", **files}, 'services = ["svc"]\n'))
+    one, two = (
+        cli(tmp_path, "check", "--no-cache", "-j", jobs, "--select", "ARC").stdout for jobs in ("1", "2")
+    )
+    assert one == two and "RecursionError" in one and "deep1476" not in one
