@@ -20,6 +20,9 @@ R = TypeVar("R")
 
 DEFAULT_TIMEOUT = 20.0  # CPU seconds for the child; the wall-clock wait is longer (a busy machine)
 WALL_CLOCK_FACTOR = 4
+# (and at least this: a child of a second of CPU time got too little of it in 4 s on a machine
+# that ran three other jobs; its CPU limit, not the wait, stops one that works on)
+WALL_CLOCK_MIN = 30.0
 
 
 class Crashed(Exception):
@@ -131,7 +134,7 @@ def run_isolated(
         process.start()
     send.close()
     try:
-        wait = (timeout + grace) * WALL_CLOCK_FACTOR
+        wait = max(WALL_CLOCK_MIN, (timeout + grace) * WALL_CLOCK_FACTOR)
         if not receive.poll(wait):
             raise Crashed(f"no answer within {wait:g} s")
         try:
