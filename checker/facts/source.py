@@ -22,7 +22,6 @@ import pickle
 import re
 import string
 import sys
-import threading
 import time
 import tokenize
 import unicodedata
@@ -41,7 +40,6 @@ from typing import (
     Pattern,
     Sequence,
     Tuple,
-    TypeVar,
     Union,
 )
 
@@ -739,11 +737,9 @@ def quiet_parse(text: str, path: str) -> ast.Module:
     The same nesting parses wherever it is called from: before 3.12, ``ast`` allows three
     levels of nesting for each frame of recursion limit left (``a[0][0]…`` of 2,900 subscripts
     parsed in a pool worker and was a RecursionError in the main process, deeper in its stack),
-    so the parse runs in a thread of its own, whose stack starts empty, with the default limit
-    of 1,000 frames (run 116c/03: counted from the caller's Python frames, the limit still
-    differed by a few frames between the main process and a pool worker)."""
-    with warnings_off(), _memory_above(PARSE_MEMORY):
-        return _in_own_stack(lambda: ast.parse(text, filename=path), PARSE_FRAMES)
+    so the parse gets the default limit of 1,000 frames above the depth the interpreter counts."""
+    with warnings_off(), _frames_above(PARSE_FRAMES), _memory_above(PARSE_MEMORY):
+        return ast.parse(text, filename=path)
 
 
 PARSE_FRAMES = 1_000  # Python's default recursion limit
@@ -782,37 +778,31 @@ def _memory_above(extra: int) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-T = TypeVar("T")
-
-
-def _in_own_stack(work: Callable[[], T], frames: int) -> T:
-    """``work()`` in a new thread, whose recursion depth starts at the same few frames in any
-    process, under a recursion limit of ``frames`` (never below what the caller's depth needs);
-    what it raises is raised here."""
-    done: List[T] = []
-    failed: List[BaseException] = []
-
-    def run() -> None:
-        try:
-            done.append(work())
-        except BaseException as exc:  # (a SyntaxError, a RecursionError, a MemoryError: the caller's)
-            failed.append(exc)
-
+@contextlib.contextmanager
+def _frames_above(frames: int) -> Iterator[None]:
+    """A recursion limit of ``frames`` above the depth the interpreter counts now, whatever it
+    is (run 116c/03: counted as the caller's Python frames, it differed by a few between the
+    main process and a pool worker, and so did the deepest expression that parsed)."""
     old = sys.getrecursionlimit()
-    thread = threading.Thread(target=run, name="archcheck-parse")
-    sys.setrecursionlimit(max(frames, _depth() + 50))
+    sys.setrecursionlimit(_depth() + frames)
     try:
-        thread.start()
-        thread.join()
+        yield
     finally:
         sys.setrecursionlimit(old)
-    if failed:
-        raise failed[0]
-    return done[0]
 
 
 def _depth() -> int:
-    """The calling thread's Python frames."""
+    """The recursion depth the interpreter counts, as CPython's refusal of a limit of 1 names
+    it (what a parse's budget is taken from); else the calling thread's Python frames."""
+    old = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(1)
+    except RecursionError as refused:
+        counted = re.search(r"depth (\d+)", str(refused))
+        if counted is not None:
+            return int(counted.group(1))
+    else:
+        sys.setrecursionlimit(old)
     depth, frame = 0, sys._getframe()
     while frame is not None:
         depth += 1
