@@ -363,6 +363,19 @@ def _may_leave(statement: ast.stmt) -> bool:
     return False
 
 
+def _joined(values: List[Optional[bool]], decisive: bool) -> Optional[bool]:
+    """What ``values`` give joined by `or` (``decisive`` True) or `and` (False): a decisive one
+    decides, else None where one is not known."""
+    if decisive in values:
+        return decisive
+    return None if None in values else not decisive
+
+
+def _flag_verdict(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
+    """``_when_flagged`` of a test that reads a flag; None for one that reads none."""
+    return _when_flagged(test, flags) if _reads_flag(test, flags) else None
+
+
 def _when_flagged(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
     """What ``test`` is once the handler set ``flags`` (``not closed``: False after ``closed =
     True``), None where that is not known."""
@@ -371,11 +384,7 @@ def _when_flagged(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
         inner = _when_flagged(bare, flags)
         return None if inner is None else inner != negated
     if isinstance(test, ast.BoolOp):
-        values = [_when_flagged(value, flags) for value in test.values]
-        decisive = isinstance(test.op, ast.Or)  # (True decides an `or`, False an `and`)
-        if decisive in values:
-            return decisive
-        return None if None in values else not decisive
+        return _joined([_when_flagged(value, flags) for value in test.values], isinstance(test.op, ast.Or))
     caught = _exception_test(test, flags)
     if caught is not None:
         return caught
@@ -483,8 +492,7 @@ def _caught_matches(pattern: Optional[ast.AST], caught: _Caught) -> Optional[boo
         inner = getattr(pattern, "pattern", None)
         return True if inner is None else _caught_matches(inner, caught)
     if kind == "MatchOr":
-        found = [_caught_matches(p, caught) for p in getattr(pattern, "patterns", ())]
-        return True if True in found else None if None in found else False
+        return _joined([_caught_matches(p, caught) for p in getattr(pattern, "patterns", ())], True)
     if kind == "MatchClass" and not (
         getattr(pattern, "patterns", ()) or getattr(pattern, "kwd_patterns", ())
     ):
@@ -530,7 +538,7 @@ def _statement_run(
             found = _evaluated(node.test, flags, awaits)
             if found is not None:
                 return found, False
-            verdict = _when_flagged(node.test, flags) if _reads_flag(node.test, flags) else None
+            verdict = _flag_verdict(node.test, flags)
             if isinstance(node.test, ast.Constant):
                 verdict = bool(node.test.value)
             if verdict is not False:
@@ -572,7 +580,7 @@ def _statement_run(
         headers = [statement.iter if isinstance(statement, ast.For) else statement.test]
         branches = [statement.body, statement.orelse]  # (may run no time: it never leaves for good)
         test = statement.test if isinstance(statement, ast.While) else None
-        if test is not None and _reads_flag(test, flags) and _when_flagged(test, flags) is False:
+        if test is not None and _flag_verdict(test, flags) is False:
             branches = [statement.orelse]  # (`while not collected:` runs only its `else`)
     elif isinstance(statement, MATCH_STATEMENTS):
         subject: ast.expr = getattr(statement, "subject", ast.Constant(None))
@@ -605,7 +613,7 @@ def _evaluated(expression: ast.expr, flags: Dict[str, object], awaits: _InOrder)
     expression = without_not(expression)[0]  # (a loop: `not` chains compile thousands deep)
     if isinstance(expression, ast.IfExp):  # `None if collected else await …`: the branch it takes
         found = _evaluated(expression.test, flags, awaits)
-        verdict = _when_flagged(expression.test, flags) if _reads_flag(expression.test, flags) else None
+        verdict = _flag_verdict(expression.test, flags)
         branches = (
             [expression.body, expression.orelse]
             if verdict is None
@@ -617,7 +625,7 @@ def _evaluated(expression: ast.expr, flags: Dict[str, object], awaits: _InOrder)
     decisive = isinstance(expression.op, ast.Or)  # (True decides an `or`, False an `and`)
     for value in expression.values:
         found = _evaluated(value, flags, awaits)
-        if found is not None or (_reads_flag(value, flags) and _when_flagged(value, flags) is decisive):
+        if found is not None or _flag_verdict(value, flags) is decisive:
             return found
     return None
 
@@ -740,27 +748,27 @@ def _exception_test(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
             return None
         classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
         return caught.is_instance(classes)
-    if (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], (ast.In, ast.NotIn))
-        and isinstance(test.comparators[0], (ast.Tuple, ast.List, ast.Set))
-        and isinstance(test.left, ast.Call)
-        and dotted(test.left.func) == "type"
-        and len(test.left.args) == 1
-    ):  # `type(e) in (GeneratorExit, CancelledError)`
-        caught = flags.get(dotted(test.left.args[0]) or "")
-        if not isinstance(caught, _Caught):
-            return None
-        each = [caught.is_type(kind) for kind in test.comparators[0].elts]
-        found = True if True in each else None if None in each else False
-        return None if found is None else found != isinstance(test.ops[0], ast.NotIn)
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], _TYPE_TESTS):
-        for typed, other in ((test.left, test.comparators[0]), (test.comparators[0], test.left)):
-            if isinstance(typed, ast.Call) and dotted(typed.func) == "type" and len(typed.args) == 1:
-                caught = flags.get(dotted(typed.args[0]) or "")
-                same = caught.is_type(other) if isinstance(caught, _Caught) else None
-                return None if same is None else same != isinstance(test.ops[0], (ast.IsNot, ast.NotEq))
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        caught = _caught_type(left, flags)  # `type(e) in (GeneratorExit, CancelledError)`
+        found = _joined([caught.is_type(kind) for kind in right.elts], True) if caught is not None else None
+        return None if found is None else found != isinstance(op, ast.NotIn)
+    if isinstance(op, _TYPE_TESTS):
+        for typed, other in ((left, right), (right, left)):
+            caught = _caught_type(typed, flags)
+            if caught is not None:
+                same = caught.is_type(other)
+                return None if same is None else same != isinstance(op, (ast.IsNot, ast.NotEq))
+    return None
+
+
+def _caught_type(node: ast.expr, flags: Dict[str, object]) -> Optional[_Caught]:
+    """The caught exception ``type(e)`` asks the type of, where ``node`` is that call."""
+    if isinstance(node, ast.Call) and dotted(node.func) == "type" and len(node.args) == 1:
+        caught = flags.get(dotted(node.args[0]) or "")
+        return caught if isinstance(caught, _Caught) else None
     return None
 
 

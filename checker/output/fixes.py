@@ -110,7 +110,9 @@ def _merged(codes: List[Opcode]) -> List[Opcode]:
     for code in codes:
         last = merged[-1] if merged else None
         if last is not None and (last[0] == "equal") == (code[0] == "equal"):
-            tag = "equal" if code[0] == "equal" else "replace" if {last[0], code[0]} != {code[0]} else code[0]
+            tag = (
+                code[0] if last[0] == code[0] else "replace"
+            )  # (a removal beside an addition: a replacement)
             merged[-1] = (tag, last[1], code[2], last[3], code[4])
         else:
             merged.append(code)
