@@ -793,7 +793,7 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     if frame.tool in _GLUED_ONLY and inner.startswith("-p") and len(inner) > 2:
         return not _shows_nothing(inner[2:])
     options = _TOOL_OPTIONS.get(frame.tool, ())
-    if inner in options or (frame.tool in ("zip", "unzip") and _ZIP_FLAGS.fullmatch(inner)):
+    if _password_option(frame.tool, inner):
         frame.secret_key_at, frame.secret_key_option, frame.secret_name = frame.element, True, inner
         return False
     glued = next((o for o in options if len(o) == 2 and inner.startswith(o) and len(inner) > 2), None)
@@ -804,6 +804,14 @@ def _read_command_option(frame: _Frame, inner: str) -> Optional[bool]:
     if given and (frame.tool != "curl" or given not in _CURL_USER):  # (`"--user=bob%…"`)
         return not _shows_nothing(_password_in(frame.tool, given, inner[len(given) + 1 :]))
     return None
+
+
+def _password_option(tool: str, option: str) -> bool:
+    """Is ``option`` one of ``tool``'s options whose next word is the password (zip's `-P` after
+    other flags too: `-rP`, `-9rP`)?"""
+    return option in _TOOL_OPTIONS.get(tool, ()) or (
+        tool in ("zip", "unzip") and _ZIP_FLAGS.fullmatch(option) is not None
+    )
 
 
 def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes: bool = False) -> bool:
@@ -875,9 +883,7 @@ def _is_secret(literal: str, frames: List[_Frame], statement: _Statement, closes
     after_key = _after_secret_key(frame) and not inner.startswith("-")
     # `option("--token", "api_token")`: an option's destination, in a call
     # (not a command's password option, given word by word: `run("sshpass", "-p", "…")`)
-    tools = _TOOL_OPTIONS.get(frame.tool, ())
-    zipped = frame.tool in ("zip", "unzip") and _ZIP_FLAGS.fullmatch(frame.secret_name) is not None
-    a_command = frame.secret_name in tools or zipped
+    a_command = _password_option(frame.tool, frame.secret_name)
     destination = frame.secret_key_option and name_like and bool(frame.callee) and not a_command
     # a pair's value: `("password", "…")` (in `dict([…])`, `environ.update([…])`), not a name
     pair = frame.bracket == "(" and not frame.callee and frame.element == 1 and closes
