@@ -1324,9 +1324,9 @@ _SQL_PASSWORD_WORD = re.compile(r"(?i)(?:\b|(?<=\\[nt]))(?:password|identified)(
 # (after a new line's escape too, `"ALTER USER app\nPASSWORD '…'"`; MySQL's `IDENTIFIED WITH plugin
 # BY '…'` and `SET PASSWORD FOR 'app'@'%' = '…'`; the quote escaped too, `PASSWORD \'…\'`)
 _SQL_BLANK = r"(?:[ \t]|\\t)"  # (a tab's escape too: `WITH\tPASSWORD\t'…'`)
+_SQL_IDENTIFIED = rf"identified{_SQL_BLANK}+(?:with{_SQL_BLANK}+\w{{1,64}}{_SQL_BLANK}+)?by{_SQL_BLANK}+"
 _SQL_KEYWORD = (
-    rf"(?:\b|(?<=\\[nt]))(?:password{_SQL_BLANK}+|identified{_SQL_BLANK}+(?:with{_SQL_BLANK}+\w{{1,64}}"
-    rf"{_SQL_BLANK}+)?by{_SQL_BLANK}+|set{_SQL_BLANK}+password{_SQL_BLANK}+for{_SQL_BLANK}+[^=\n]{{1,200}}?="
+    rf"(?:\b|(?<=\\[nt]))(?:password{_SQL_BLANK}+|{_SQL_IDENTIFIED}|set{_SQL_BLANK}+password{_SQL_BLANK}+for{_SQL_BLANK}+[^=\n]{{1,200}}?="
     rf"{_SQL_BLANK}*|password{_SQL_BLANK}*\({_SQL_BLANK}*)"  # (MySQL's function, `PASSWORD('…')`)
 )
 # (the value: an f-string's field whole, an escaped character, or another; not a string's closing
@@ -1339,7 +1339,7 @@ _SQL_PASSWORD = re.compile(rf"""(?i)({_SQL_KEYWORD}(?:[NE]|U&)?(\\?'))(?!\*\*\*\
 # (Oracle's password in double quotes, `IDENTIFIED BY "…"`, or unquoted in capitals, `IDENTIFIED BY
 # Pr0d ACCOUNT UNLOCK`; not `PASSWORD "…"`, which code joins, `"password " + pw`)
 _SQL_QUOTED_NAME = re.compile(
-    r"""(?i)((?:\b|(?<=\\[nt]))identified[ \t]+(?:with[ \t]+\w{1,64}[ \t]+)?by[ \t]+(\\?"))"""
+    rf"""(?i)((?:\b|(?<=\\[nt])){_SQL_IDENTIFIED}(\\?"))"""
     rf"""(?!\*\*\*\2){_SQL_VALUE}"""
     r"""|(?-i:(\bIDENTIFIED[ \t]+BY[ \t]+)(?!VALUES\b|EXTERNALLY\b|GLOBALLY\b)[A-Za-z][\w$#]{0,127})"""
 )

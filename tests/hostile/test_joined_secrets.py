@@ -1065,6 +1065,10 @@ def test_run_112a_masking(code: str, shown: str | None) -> None:
             'c("ALTER USER app IDENTIFIED BY \\"Pr0d\\"\\"Tail3\\"")\n',
             'c("ALTER USER app IDENTIFIED BY \\"***\\"")\n',
         ),
+        (  # (a tab's escape in Oracle's double-quoted shape too)
+            'c("ALTER USER app IDENTIFIED\\tBY \\"Pr0dTail6\\"")\n',
+            'c("ALTER USER app IDENTIFIED\\tBY \\"***\\"")\n',
+        ),
         (
             "c(\"ALTER USER app WITH PASSWORD E'Pr0d\\\\'Tail4'\")\n",
             "c(\"ALTER USER app WITH PASSWORD E'***'\")\n",
