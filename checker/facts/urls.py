@@ -1613,15 +1613,26 @@ def names_by_code(field: str) -> bool:
             keys.add(id(call.args[0]))
         if chain == "getattr" and len(call.args) > 1:
             keys.add(id(call.args[1]))
-        if _looks_up(chain) and len(call.args) > 1 and _config_option(call.args[0], call.args[1]):
-            keys.add(id(call.args[1]))  # (ConfigParser's option, `config.get("database", "password")`)
         keys |= {id(k.value) for k in call.keywords if k.arg and not _SECRET_KEYWORD.search(k.arg)}
+    keys |= {id(call.args[1]) for call in _config_lookups(tree)}  # (`config.get("db", "password")`)
     return all(  # (bytes too: `{b'…'.decode()}`)
         id(node) in keys or no_secret_word(text) or not text.strip()
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
         for text in [node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value]
     )
+
+
+def _config_lookups(tree: ast.AST) -> list[ast.Call]:
+    """The calls in ``tree`` that look up ConfigParser's option by its section and name."""
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and _looks_up(call_chain(node.func))
+        and len(node.args) > 1
+        and _config_option(*node.args[:2])
+    ]
 
 
 def _config_option(section: ast.expr, option: ast.expr) -> bool:
@@ -1670,10 +1681,7 @@ def _is_code_field(field: str) -> bool:
 
 def _config_keys_only(tree: ast.AST) -> bool:
     """Are a field's only strings the section and the option of ConfigParser's lookups?"""
-    keys = set()
-    for call in (node for node in ast.walk(tree) if isinstance(node, ast.Call)):
-        if _looks_up(call_chain(call.func)) and len(call.args) > 1 and _config_option(*call.args[:2]):
-            keys |= {id(call.args[0]), id(call.args[1])}
+    keys = {id(argument) for call in _config_lookups(tree) for argument in call.args[:2]}
     strings = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     return bool(strings) and all(id(n) in keys for n in strings)
 
