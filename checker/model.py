@@ -374,6 +374,8 @@ class FileFacts(Value, frozen=True):
     calls: Optional[CallFacts] = None
     requirements: Tuple[RequirementFact, ...] = ()
     includes: Tuple[IncludeFact, ...] = ()
+    # `-r` lines pip reads from a URL or from a path a variable names, neither read here
+    unread_includes: Tuple[Location, ...] = ()
     suppressions: Tuple[Suppression, ...] = ()
     # async generators, context-manager functions and the protocols their callers use
     generator_cleanups: Tuple[CleanupAwaitFact, ...] = ()

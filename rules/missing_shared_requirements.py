@@ -8,7 +8,10 @@ file's folder (every service when it is at the root) whose
 not include it with `-r`, directly or through another included file. A copy of
 the shared file inside the service (a file of the same name, or one listing
 the same packages, kept because the service's Docker build context is its own
-folder) stands for it: whether the copy drifted is REQ002's question.
+folder) stands for it: whether the copy drifted is REQ002's question. So
+does an include archcheck does not read, which may be the shared file: a path
+an environment variable names (`-r ${REPO_ROOT}/requirements.shared.txt`,
+which pip fills in) or a URL pip fetches.
 Nothing is flagged when there is no shared file.
 
 ## Why is this bad?
@@ -71,6 +74,12 @@ VALID = [
             "services/mailer/requirements.txt": "-r requirements.common.txt\n",
             "services/mailer/requirements.common.txt": "pydantic==2.7.1\nfastapi==0.116.1\n",
             "services/mailer/app/main.py": "",
+            # an include pip fills in from the environment, or fetches, may be the shared file
+            "services/cart/requirements.txt": "-r ${REPO_ROOT}/requirements.shared.txt\nstripe==10.1.0\n",
+            "services/cart/app/main.py": "",
+            "services/feed/requirements.txt": "-r base.txt\n",
+            "services/feed/base.txt": "-r https://example.com/requirements.shared.txt\n",
+            "services/feed/app/main.py": "",
             # unreadable: ARC001 says so, and nothing else is guessed about it
             "services/legacy/requirements.txt": "\udcff",
             "services/legacy/app/main.py": "",
@@ -100,6 +109,9 @@ INVALID = [
         {
             "requirements.shared.txt": "fastapi==0.116.1\n",
             "services/orders/requirements.txt": "fastapi==0.116.1  # expect: REQ001\n",
+            # a constraint file pip fetches installs nothing
+            "services/cart/requirements.txt": "-c ${REPO_ROOT}/constraints.txt  # expect: REQ001\n",
+            "services/cart/app/main.py": "",
             "services/search/requirements/base.txt": "-r ../../../requirements.shared.txt\n",
             "services/search/requirements/worker.txt": "celery==5.4.0  # expect: REQ001\n",
             "services/orders/app/main.py": "",
@@ -109,6 +121,9 @@ INVALID = [
         fixed={
             "services/orders/requirements.txt": (
                 "-r ../../requirements.shared.txt\nfastapi==0.116.1  # expect: REQ001\n"
+            ),
+            "services/cart/requirements.txt": (
+                "-r ../../requirements.shared.txt\n-c ${REPO_ROOT}/constraints.txt  # expect: REQ001\n"
             ),
             "services/search/requirements/worker.txt": (
                 "-r ../../../requirements.shared.txt\ncelery==5.4.0  # expect: REQ001\n"
@@ -147,7 +162,7 @@ class MissingSharedRequirements(
     valid=VALID,
     invalid=INVALID,
 ):
-    reads = frozenset({"requirements", "includes", "problems", "imports"})
+    reads = frozenset({"requirements", "includes", "unread_includes", "problems", "imports"})
 
     def check(self) -> Iterator[Violation]:
         requirements = self.project.requirements
@@ -159,7 +174,7 @@ class MissingSharedRequirements(
                 facts = requirements.facts.get(path)
                 if facts is None or (facts.problems and not facts.requirements and not facts.includes):
                     continue  # a file that could not be read is ARC001's
-                if not requirements.provides_shared(path):
+                if not requirements.provides_shared(path) and not self._unread_include(path):
                     include = posixpath.relpath(shared, posixpath.dirname(path))
                     where = Location(path, 1, 1, 1, 1)
                     yield self.violation(
@@ -189,6 +204,12 @@ class MissingSharedRequirements(
                 )
         change = functools.partial(insert_include, line=f"-r {include}")
         return LineFix(path, change, f"include '{include}'")
+
+    def _unread_include(self, path: str) -> bool:
+        """Does a file ``path`` includes name an include archcheck does not read, the shared
+        file maybe (`-r ${REPO_ROOT}/requirements.shared.txt`, `-r https://…`)?"""
+        requirements = self.project.requirements
+        return any(requirements.facts[f].unread_includes for f in requirements.closure(path))
 
     def _tops(self, roots: List[str]) -> List[str]:
         """Files of the service that no other file of the service includes."""

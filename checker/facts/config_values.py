@@ -2579,9 +2579,12 @@ def _mapping_parts(
 
 def _named_values(value: ast.expr) -> Optional[List[Tuple[str, ast.expr]]]:
     """The values a dict gives by name (`{"host": host}`, `dict(host=host)`, also unpacked in
-    `.format(**{…})`); None for other values."""
+    `.format(**{…})`); None for other values. A key a mapping in a name unpacked later may
+    give again is not known (`{"host": "localhost", **overrides}`)."""
     if isinstance(value, ast.Dict):  # (in order: a key given again later takes the place)
-        return [(literal(k) or "", v) for k, v in _mapping_items(value) if k is not None]
+        items = _mapping_items(value)
+        overridden = _last_unpacked(items)
+        return [(literal(k) or "", v) for at, (k, v) in enumerate(items) if k is not None and at > overridden]
     if (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Name)
@@ -2719,15 +2722,23 @@ def _mapping_items(mapping: ast.Dict) -> List[Tuple[Optional[ast.expr], ast.expr
     return items
 
 
+def _last_unpacked(items: Sequence[Tuple[Optional[ast.expr], ast.expr]]) -> int:
+    """Where the last mapping in a name is unpacked among ``_mapping_items`` (-1: none)."""
+    return max((at for at, (key, _) in enumerate(items) if key is None), default=-1)
+
+
 def _mapping_in_head(
     given: ast.Dict, heads: Mapping[Union[int, str], bool], default: bool, unpacked: bool
 ) -> List[Tuple[ast.expr, bool]]:
     """A template's mapping's keys and values, each value with whether its field is in the
     URL's head (a name no field has: ``default``); a mapping unpacked in it (`{**{"h":
     "localhost"}, "h": host}`) read as its items, a key given again later taking its place (a
-    mapping in a name unpacked: ``unpacked``)."""
+    mapping in a name unpacked: ``unpacked``), and so may any key a mapping in a name unpacked
+    later holds (defaults, then the caller's: `{"host": "localhost", **overrides}`)."""
     items = _mapping_items(given)
     last = {literal(k): at for at, (k, _) in enumerate(items) if k is not None}
+    overridden = _last_unpacked(items)
+    last = {name: at for name, at in last.items() if at > overridden}
     values: List[Tuple[ast.expr, bool]] = []
     for at, (key, value) in enumerate(items):
         if key is None:

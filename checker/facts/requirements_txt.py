@@ -365,6 +365,7 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
     base = posixpath.dirname(path)
     requirements: List[RequirementFact] = []
     includes: List[IncludeFact] = []
+    unread_includes: List[Location] = []
     problems: List[ParseProblem] = []
     logical = _logical_lines(text)
     work = 0  # requirements, version clauses and marker brackets read so far
@@ -402,6 +403,8 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
                     problems.append(ParseProblem(f"{option} needs a file name", where))
                     continue
                 if _PIP_URL.match(written) or _ENV_VAR.search(written):
+                    if options.requirement:  # (what it installs is not known: the shared file, maybe)
+                        unread_includes.append(where)
                     continue  # a remote file pip fetches, or one the environment names: nothing to read here
                 target = posixpath.normpath(posixpath.join(base, written))
                 includes.append(IncludeFact(target, not options.requirement, where))
@@ -450,5 +453,6 @@ def parse_requirements(path: str, data: bytes) -> FileFacts:
         problems=tuple(problems),
         requirements=tuple(requirements),
         includes=tuple(includes),
+        unread_includes=tuple(unread_includes),
         suppressions=in_lines(logical),
     )

@@ -298,7 +298,7 @@ def _turn_order(rule: RuleClass) -> int:
 
 
 _KEPT_HERE = frozenset({"classes", "functions"})
-_BESIDE_THE_CALL_GRAPH = frozenset({"imports", "requirements", "includes", "problems"})
+_BESIDE_THE_CALL_GRAPH = frozenset({"imports", "requirements", "includes", "unread_includes", "problems"})
 
 
 def _check(rules: Sequence[RuleClass], analysis: _Analysis, results: RuleResults) -> List[Violation]:

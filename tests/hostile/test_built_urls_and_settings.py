@@ -817,6 +817,16 @@ def literal_scheme():  # (01: a scheme written out as the first piece, `://` in 
     return httpx.get("http:" + "//localhost:8001/orders")
 """
 
+RUN_117B = """import httpx
+
+
+def defaults_then_overrides(overrides):  # (01: a mapping unpacked later may give the host again)
+    httpx.get("http://%(host)s:%(port)d" % {"host": "localhost", "port": 8001, **overrides})
+    httpx.get("http://{host}:{port}".format(**{"host": "localhost", "port": 8002, **overrides}))
+    httpx.get("http://{host}:{port}".format_map({"host": "localhost", "port": 8003, **overrides}))
+    return httpx.get("http://%(host)s:1" % {**overrides, "host": "localhost"})  # CFG001
+"""
+
 
 @pytest.mark.parametrize(
     ("name", "text"),
@@ -832,6 +842,7 @@ def literal_scheme():  # (01: a scheme written out as the first piece, `://` in 
         ("run112b.py", RUN_112B),
         ("run113b.py", RUN_113B),
         ("run116b.py", RUN_116B),
+        ("run117b.py", RUN_117B),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(
