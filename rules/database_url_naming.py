@@ -15,7 +15,8 @@ The rule fires only where a convention exists: when the template is set in
 the configuration, or when most services that have a `DATABASE_URL` already
 follow the default template (then the ones that do not are the outliers).
 Only URLs are judged: empty or masked values (`""`, `"***hidden***"`),
-values built from variables and files outside services are not. A driver
+values built from variables (in a `.env` file too: `${DB_USER}`, which
+python-dotenv fills in) and files outside services are not. A driver
 suffix (`postgresql+asyncpg://`) and the `postgres://` spelling are the same
 scheme. Credentials (passwords, `?password=`) are masked in messages.
 
@@ -51,6 +52,9 @@ from archcheck.model import Location, Severity, Violation
 from archcheck.project.layout import Unit, UnitKind
 from archcheck.rule_api.examples import Example
 from archcheck.rule_api.rule import Rule
+
+# what python-dotenv fills in from the environment or the file's earlier keys: `${NAME}`, `${NAME:-default}`
+_DOTENV_VARIABLE = re.compile(r"\$\{[^}:]*(?::-[^}]*)?\}")
 
 DEFAULT_DATABASE_URL_TEMPLATE = (
     "postgresql://{service}_user:{service}_pass@{service_host}-db:5432/{service}_service"
@@ -93,6 +97,10 @@ VALID = [
                 "ASYNC_URL = {'database_url': 'postgresql+asyncpg://content_user:content_pass@content-db:5432/content_service'}\n"
             ),
             "services/content-service/.env.example": f"DATABASE_URL={_GOOD}\nREDIS_URL=redis://redis:6379\n",
+            "services/content-service/.env": (
+                "DB_USER=content_user\n"
+                "DATABASE_URL=postgresql://${DB_USER}:${DB_PASS}@${DB_HOST:-db}:5432/content\n"
+            ),
             "scripts/dev.py": "DATABASE_URL = 'sqlite:///dev.db'\n",
         },
         _CONFIG,
@@ -246,7 +254,11 @@ class DatabaseUrlNaming(
             if owner is None or owner.kind is not UnitKind.SERVICE:
                 continue
             found = [(f.value, f.location) for f in facts.database_urls]
-            found += [(e.value, e.location) for e in facts.env_entries if e.key.lower() == KEY]
+            found += [
+                (e.value, e.location)
+                for e in facts.env_entries
+                if e.key.lower() == KEY and not _DOTENV_VARIABLE.search(e.value)
+            ]
             urls = [(value, where) for value, where in found if _SCHEME.match(value.strip())]
             if urls:
                 values.setdefault(owner, []).extend(urls)
