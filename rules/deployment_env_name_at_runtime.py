@@ -8,7 +8,9 @@ deployment suffix (`_DEV`, `_STAGING`, `_PROD`, … from
 flagged, nor a flag that says which deployment runs, whose name before the
 suffix is only such words as `IS`, `USE`, `ENABLE`, `RUNNING`, `IN`
 (`IS_PROD`, `USE_STAGING`, `RUNNING_IN_TEST`: there is no neutral name to read
-instead), nor `PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
+instead), nor a name whose `_TEST` follows a kind of test (`ENABLE_AB_TEST`,
+`SMOKE_TEST`, `LOAD_TEST`: a test, not the test deployment), nor
+`PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
 `deployment/`, `infra/`, `ops/`, `tools/`, `bin/`, `ci/`), code outside
 services, or test files.
 
@@ -56,6 +58,7 @@ VALID = [
         dynamic = os.getenv(f"SECRET_{STAGE}")
         is_prod = os.getenv("IS_PROD") == "1"
         staging = os.getenv("USE_STAGING") or os.getenv("RUNNING_IN_TEST")
+        experiment = os.getenv("CHECKOUT_AB_TEST") or os.getenv("SMOKE_TEST") or os.getenv("LOAD_TEST")
         under_pytest = "PYTEST_CURRENT_TEST" in os.environ or os.getenv("PYTEST_CURRENT_TEST")
         other = config.get("TOKEN_STAGING")
     """),
@@ -86,14 +89,23 @@ _FLAG_WORDS = frozenset({"IS", "AM", "ARE", "BE", "IN", "ON", "AT", "AS", "NOT",
                          "ENABLED", "DISABLE", "DISABLED", "ALLOW", "FORCE", "SKIP", "ONLY", "RUN", "RUNNING",
                          "RUNS", "HAS"})  # fmt: skip
 _TOOL_VARIABLES = frozenset({"PYTEST_CURRENT_TEST"})  # set by a tool, read to know it runs
+# the kinds of test a `_TEST` after them names (`ENABLE_AB_TEST`, `SMOKE_TEST`), not a deployment
+_TEST_KINDS = frozenset({"AB", "SPLIT", "MULTIVARIATE", "SMOKE", "LOAD", "STRESS", "SOAK", "PERF", "PERFORMANCE",
+                         "CHAOS", "UNIT", "INTEGRATION", "E2E", "SYSTEM", "REGRESSION", "ACCEPTANCE", "CONTRACT",
+                         "FUNCTIONAL", "CANARY", "SANITY"})  # fmt: skip
 
 
 def _names_a_value(neutral: str, key: str) -> bool:
     """Is ``neutral`` (a read name without its deployment suffix) the name of a value, not the
-    words of a flag (``IS``, ``USE_``) nor a tool's own variable?"""
+    words of a flag (``IS``, ``USE_``), a kind of test before `_TEST` (``SMOKE_``) nor a tool's
+    own variable?"""
     words = [word for word in neutral.upper().split("_") if word]
+    kind_of_test = bool(words) and words[-1] in _TEST_KINDS and key.upper().endswith("TEST")
     return (
-        bool(words) and not all(word in _FLAG_WORDS for word in words) and key.upper() not in _TOOL_VARIABLES
+        bool(words)
+        and not all(word in _FLAG_WORDS for word in words)
+        and not kind_of_test
+        and key.upper() not in _TOOL_VARIABLES
     )
 
 
