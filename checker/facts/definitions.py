@@ -29,7 +29,7 @@ from typing import (
 import msgspec
 
 from archcheck.facts.names import MATCH_STATEMENTS, TRIES, dotted, own_nodes, typing_only_branch
-from archcheck.facts.source import ParsedSource
+from archcheck.facts.source import ParsedSource, cst_name, python_name
 from archcheck.model import ClassFact, FunctionFact, Location
 
 if TYPE_CHECKING:
@@ -406,7 +406,9 @@ class _AstDefinitions:
 
 def _gather_cst(source: ParsedSource) -> Definitions:
     import libcst as cst  # start-up time: LibCST loads only for the files ``ast`` cannot read
-    from libcst.helpers import get_full_name_for_node
+
+    def named(node: Union[cst.ClassDef, cst.FunctionDef, cst.Param]) -> str:
+        return python_name(node.name.value)
 
     positions = source.cst_positions()
     classes: List[ClassFact] = []
@@ -420,7 +422,7 @@ def _gather_cst(source: ParsedSource) -> Definitions:
         if handler.type is None:
             return False
         kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-        names = [get_full_name_for_node(getattr(k, "value", k)) or "" for k in kinds]
+        names = [cst_name(getattr(k, "value", k)) or "" for k in kinds]
         return any(n.rsplit(".", 1)[-1] in _IMPORT_ERRORS for n in names)
 
     def block(node: cst.BaseSuite) -> Sequence[cst.CSTNode]:
@@ -437,7 +439,7 @@ def _gather_cst(source: ParsedSource) -> Definitions:
             )
             for target in targets:
                 elements = [e.value for e in target.elements] if isinstance(target, cst.Tuple) else [target]
-                yield from (e.value for e in elements if isinstance(e, cst.Name))
+                yield from (python_name(e.value) for e in elements if isinstance(e, cst.Name))
 
     def body_lines(node: Union[cst.ClassDef, cst.FunctionDef]) -> Tuple[int, int, int]:
         """The first and last lines of a body, and the column its first statement starts at."""
@@ -461,21 +463,20 @@ def _gather_cst(source: ParsedSource) -> Definitions:
     def function(node: cst.FunctionDef, conditional: bool, fallback: bool) -> None:
         keyword = "async def" if node.asynchronous else "def"
         p = node.params
-        params = [x.name.value for x in [*p.posonly_params, *p.params]]
+        params = [named(x) for x in [*p.posonly_params, *p.params]]
         params = params[1:] if params[:1] and params[0] in _SELF else params
-        params += [f"*{p.star_arg.name.value}"] if isinstance(p.star_arg, cst.Param) else []
-        params += [x.name.value for x in p.kwonly_params]
-        params += [f"**{p.star_kwarg.name.value}"] if p.star_kwarg else []
+        params += [f"*{named(p.star_arg)}"] if isinstance(p.star_arg, cst.Param) else []
+        params += [named(x) for x in p.kwonly_params]
+        params += [f"**{named(p.star_kwarg)}"] if p.star_kwarg else []
         decorators = tuple(
-            get_full_name_for_node(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
-            or ""
+            cst_name(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) or ""
             for d in node.decorators
         )
         first, last, column = body_lines(node)
         sketch = body_sketch(source.lines, first, last, docstring(node), column)
         functions.append(
             FunctionFact(
-                node.name.value,
+                named(node),
                 where(node, keyword, node.name.value),
                 conditional,
                 fallback,
@@ -492,20 +493,18 @@ def _gather_cst(source: ParsedSource) -> Definitions:
         for node in body:
             if isinstance(node, cst.ClassDef):
                 methods = tuple(
-                    n.name.value
+                    named(n)
                     for n in block(node.body)
                     if isinstance(n, cst.FunctionDef)
-                    and not _validator_names(
-                        get_full_name_for_node(_called(d.decorator)) or "" for d in n.decorators
-                    )
+                    and not _validator_names(cst_name(_called(d.decorator)) or "" for d in n.decorators)
                 )
                 items = block(node.body) or [node.body]  # `class A: x = 1` has a one-line suite
                 fields = _public_names(name for item in items for name in cst_assigned(item))
-                names = (get_full_name_for_node(a.value) for a in node.bases)
+                names = (cst_name(a.value) for a in node.bases)
                 bases = tuple(b for b in names if b)
                 classes.append(
                     ClassFact(
-                        node.name.value,
+                        named(node),
                         where(node, "class", node.name.value),
                         methods,
                         bases,
@@ -515,15 +514,15 @@ def _gather_cst(source: ParsedSource) -> Definitions:
                         fields,
                     )
                 )
-                _replaced_in_block(classes, seen, "class " + node.name.value)
+                _replaced_in_block(classes, seen, "class " + named(node))
             elif isinstance(node, cst.FunctionDef):
                 function(node, conditional, fallback)
-                _replaced_in_block(functions, seen, "def " + node.name.value)
+                _replaced_in_block(functions, seen, "def " + named(node))
             elif isinstance(node, cst.If):
                 test = node.test
                 negated = isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)
                 checked = test.expression if isinstance(test, cst.UnaryOperation) and negated else test
-                checking = _type_checking(get_full_name_for_node(checked))
+                checking = _type_checking(cst_name(checked))
                 walk(block(node.body), True, fallback or (checking and negated))
                 orelse = node.orelse
                 if isinstance(orelse, cst.If):

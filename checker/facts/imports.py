@@ -24,7 +24,7 @@ from archcheck.facts.names import (
     scope_split,
     typing_only_branch,
 )
-from archcheck.facts.source import LineMarks, ParsedSource, deep_recursion
+from archcheck.facts.source import LineMarks, ParsedSource, cst_name, deep_recursion, python_name
 from archcheck.model import ImportFact, ImportKind, Location
 
 if TYPE_CHECKING:
@@ -233,7 +233,6 @@ class _AstImports:
 
 def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
     import libcst as cst  # start-up time: LibCST loads only for the files ``ast`` cannot read
-    from libcst.helpers import get_full_name_for_node
 
     facts: List[ImportFact] = []
     positions = source.cst_positions()
@@ -259,20 +258,20 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
 
         def visit_Import(self, node: cst.Import) -> None:
             for alias in node.names:
-                name = get_full_name_for_node(alias.name) or ""
-                asname = get_full_name_for_node(alias.asname.name) if alias.asname else None
+                name = cst_name(alias.name) or ""
+                asname = cst_name(alias.asname.name) if alias.asname else None
                 bound = import_alias(name, asname)
                 facts.append(ImportFact(name, 0, (), ImportKind.IMPORT, where(node), bound, self.depth > 0))
 
         def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            module = get_full_name_for_node(node.module) if node.module else ""
+            module = cst_name(node.module) if node.module else ""
             bound: Tuple[Tuple[str, str], ...] = ()
             if isinstance(node.names, cst.ImportStar):
                 names: Tuple[str, ...] = ("*",)
             else:
-                names = tuple(get_full_name_for_node(a.name) or "" for a in node.names)
+                names = tuple(cst_name(a.name) or "" for a in node.names)
                 bound = tuple(
-                    ((get_full_name_for_node(a.asname.name) if a.asname else None) or name, name)
+                    ((cst_name(a.asname.name) if a.asname else None) or name, name)
                     for a, name in zip(node.names, names)
                 )
             level, nested = len(node.relative), self.depth > 0
@@ -302,7 +301,7 @@ def _gather_cst(source: ParsedSource) -> Tuple[ImportFact, ...]:
             continue
         positional = [a for a in call.args if a.keyword is None and a.star != "**"]
         args = [None if a.star else string(a.value) for a in positional]
-        keywords = {a.keyword.value: string(a.value) for a in call.args if a.keyword is not None}
+        keywords = {python_name(a.keyword.value): string(a.value) for a in call.args if a.keyword is not None}
         module = dynamic_module(function, args, keywords)
         if module is not None:
             facts.append(ImportFact(module, 0, (), ImportKind.DYNAMIC, where(call)))
@@ -322,4 +321,4 @@ def _cst_dotted(node: libcst.BaseExpression) -> Optional[str]:
     if not isinstance(node, cst.Name):
         return None
     parts.append(node.value)
-    return ".".join(reversed(parts))
+    return python_name(".".join(reversed(parts)))

@@ -150,7 +150,7 @@ class ParsedSource:
         """The text as Python reads its names: NFKC-normalised (a fullwidth ``r`` in
         ``asyncio.run()`` is an ``r``); the text itself when that changes nothing."""
         if self._read is None:
-            self._read = self.text if self.text.isascii() else unicodedata.normalize("NFKC", self.text)
+            self._read = python_name(self.text)
         return self._read
 
     def rebound(self) -> Rebound:
@@ -518,6 +518,21 @@ def deep_recursion(limit: int = 20_000) -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(old)
+
+
+def python_name(text: str) -> str:
+    """A name (or text of names) as Python reads it: NFKC-normalised (a fullwidth letter is its
+    ASCII one), as ``ast`` gives names; ``text`` itself when that changes nothing."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def cst_name(node: Union[str, libcst.CSTNode]) -> Optional[str]:
+    """LibCST's dotted name of a node as Python reads it (``python_name``), as the ``ast``
+    readings give it; None where LibCST names none."""
+    from libcst.helpers import get_full_name_for_node
+
+    name = get_full_name_for_node(node)
+    return python_name(name) if name is not None else None
 
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)

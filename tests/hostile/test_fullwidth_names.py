@@ -58,3 +58,24 @@ def test_the_example_spelling_is_python_s_own() -> None:
     written = fullwidth(text)
     assert written != text and "\uff41syncio.\uff52un(\uff4dain())" in written
     assert ast.dump(ast.parse(written)) == ast.dump(ast.parse(text))
+
+
+def test_files_only_libcst_reads_have_their_names_read_as_python_reads_them(tmp_path: Path) -> None:
+    """Run 117b/02: in a file `ast` cannot read (newer syntax), read by LibCST for its imports
+    and definitions, a fullwidth letter hid a cross-service import and a duplicated class."""
+    from tests.hostile._project import project
+
+    newer = "type Alias = int\n"  # (a 3.12 statement: LibCST's reading on older interpreters too)
+    root = project(
+        tmp_path,
+        {
+            "c.py": newer + "from \uff42illing.app import tokens\nclass \uff24atabaseManager:\n    pass\n",
+            "manager.py": "class DatabaseManager:\n    pass\n",
+        },
+        'services = ["svc", "billing"]\n',
+    )
+    (root / "billing" / "app").mkdir(parents=True)
+    (root / "billing" / "app" / "tokens.py").write_text("X = 1\n")
+    found = {(code, path, line) for code, path, line, *_ in findings(root)}
+    assert ("IMP001", "svc/app/c.py", 2) in found
+    assert ("SSOT001", "svc/app/c.py", 3) in found
