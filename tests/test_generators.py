@@ -945,6 +945,39 @@ def test_names_of_names_groups_loops_guards_and_values_are_read() -> None:
     assert [c.function for c in found.cleanups] == ["via_tuple", "via_alias", "star", "retried", "guarded"]
 
 
+_HANDLER_TESTS = """
+async def get_session(s):
+    try:
+        yield s
+    except BaseException as e:
+        if not {test}:
+            await s.rollback()
+        raise
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "test", "flagged"),
+    [
+        ("class GeneratorExit(Exception):\n    pass\n", "isinstance(e, GeneratorExit)", True),
+        ("from builtins import ValueError as GeneratorExit\n", "isinstance(e, GeneratorExit)", True),
+        ("def isinstance(obj, kinds):\n    return False\n", "isinstance(e, GeneratorExit)", True),
+        ("isinstance = lambda obj, kinds: False\n", "isinstance(e, GeneratorExit)", True),
+        ("def type(obj):\n    return object\n", "type(e) is GeneratorExit", True),
+        # (look-alikes: the builtins, named through their module too; the module's own classes)
+        ("import builtins\n", "isinstance(e, builtins.GeneratorExit)", False),
+        ("class ClosedError(Exception):\n    pass\n", "isinstance(e, (GeneratorExit, ClosedError))", False),
+        ("def helper():\n    return 1\n", "type(e) is GeneratorExit", False),
+    ],
+)
+def test_a_builtin_the_module_binds_itself_is_not_known(module: str, test: str, flagged: bool) -> None:
+    """Run 117b/07: `isinstance`, `type` and `GeneratorExit` were read as the builtins where the
+    module binds them itself (a def, a lambda, a class, an import): the await that runs on
+    close was not reported."""
+    found = facts(module + _HANDLER_TESTS.format(test=test))
+    assert [c.function for c in found.cleanups] == (["get_session"] if flagged else [])
+
+
 def test_a_long_elif_chain_of_a_handler_is_read_in_a_loop() -> None:
     """Run 115b/07: the handler's reading recursed once per `elif`: 400 of them, valid Python,
     made the file ARC001 "nested too deeply"."""

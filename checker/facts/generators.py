@@ -687,6 +687,12 @@ class _Caught:
 
     values: Mapping[str, Tuple[Optional[str], ...]]
     local: AbstractSet[str] = frozenset()  # the function's own names: none of them is known
+    module: AbstractSet[str] = frozenset()  # the module's names: a builtin's there is not known
+
+    def builtin(self, name: str) -> bool:
+        """Does ``name`` name the builtin (``isinstance``, ``GeneratorExit``): neither the function
+        nor the module binds it (`def isinstance`, `class GeneratorExit`, an import)?"""
+        return name not in self.local and name not in self.module
 
     def is_instance(self, classes: Sequence[ast.expr]) -> Optional[bool]:
         """Is GeneratorExit an instance of one of ``classes`` (None: not known)?"""
@@ -714,6 +720,8 @@ class _Caught:
             elif name in self.values and name not in seen:
                 seen.add(name)
                 names += self.values[name]
+            elif hasattr(builtins, name) and not self.builtin(name):
+                found.append(None)  # (the module's own `GeneratorExit`, a class or an import)
             else:  # a class by its name (`errors.ClosedError`, `ValueError`), not `CLOSING`
                 last = name.rsplit(".", 1)[-1]
                 found.append(
@@ -744,7 +752,7 @@ def _exception_test(test: ast.expr, flags: Dict[str, object]) -> Optional[bool]:
     True, ``type(e) is not GeneratorExit`` False; None for a test of anything else."""
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance":
         caught = flags.get(dotted(test.args[0]) or "") if len(test.args) == 2 else None
-        if not isinstance(caught, _Caught):
+        if not isinstance(caught, _Caught) or not caught.builtin("isinstance"):
             return None
         classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
         return caught.is_instance(classes)
@@ -768,7 +776,7 @@ def _caught_type(node: ast.expr, flags: Dict[str, object]) -> Optional[_Caught]:
     """The caught exception ``type(e)`` asks the type of, where ``node`` is that call."""
     if isinstance(node, ast.Call) and dotted(node.func) == "type" and len(node.args) == 1:
         caught = flags.get(dotted(node.args[0]) or "")
-        return caught if isinstance(caught, _Caught) else None
+        return caught if isinstance(caught, _Caught) and caught.builtin("type") else None
     return None
 
 
@@ -1084,7 +1092,8 @@ class _Gatherer:
                 # (`except* … as eg:` binds a group, which no test of GeneratorExit passes: no reading)
                 if awaited is not None and handler.name and type(statement).__name__ != "TryStar":
                     names = frozenset(self.source.bindings_of(node))
-                    caught: Dict[str, object] = {handler.name: _Caught(self._class_values(), names)}
+                    module = frozenset(self.source.bindings_of(None))
+                    caught: Dict[str, object] = {handler.name: _Caught(self._class_values(), names, module)}
                     awaited = _read_with_flags(handler.body, caught, awaits)
                 if awaited is not None and in_body is not None:
                     clause = (
