@@ -5,6 +5,7 @@ The reason is one short phrase; the loader prefixes it with the file and the key
 
 from __future__ import annotations
 
+import posixpath
 import re
 import string as strings
 from typing import Any, Callable, Collection, Tuple
@@ -258,8 +259,9 @@ def edges(value: Any) -> Tuple[Tuple[str, str], ...]:
     return tuple(found)
 
 
-def string_table(value: Any) -> Tuple[Tuple[str, str], ...]:
-    """A table of name = "text", sorted by name."""
+def path_table(value: Any) -> Tuple[Tuple[str, str], ...]:
+    """A table of name = "path", sorted by name, each path as the project's paths are written
+    (`./svc/app/db.py` and `svc/../svc/app/db.py` are `svc/app/db.py`)."""
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise ValueError(f'expected a table of name = "path", got {type_name(value)}')
-    return tuple(sorted(value.items()))
+    return tuple(sorted((name, posixpath.normpath(path) if path else path) for name, path in value.items()))

@@ -57,6 +57,15 @@ def _layout(root: Path, config: str) -> Path:
             'services = ["svc"]\n[ssot.canonical]\nThing = "svc/app/m.py"\n',
             "ssot.canonical: Thing: 'svc/app/m.py' defines no class Thing",
         ),
+        # (run 117b/08: a path written with `./` or `..` is the file it names)
+        (
+            'services = ["svc"]\n[ssot.canonical]\nThing = "./svc/app/m.py"\n',
+            "ssot.canonical: Thing: 'svc/app/m.py' defines no class Thing",
+        ),
+        (
+            'services = ["svc"]\n[ssot.canonical]\nThing = "svc/../svc/app/m.py"\n',
+            "ssot.canonical: Thing: 'svc/app/m.py' defines no class Thing",
+        ),
         (
             'services = ["svc"]\n[ssot.canonical]\nThing = "a/m.py"\n',
             "ssot.canonical: Thing: 'a/m.py' is not a Python file of a service",
