@@ -840,3 +840,41 @@ def test_a_join_the_masking_makes_costs_only_the_lines_it_joins() -> None:
     # run 116a/01: the token's lines right next to the join keep their own masking
     shown = fixes._masked([*lines[1:3], *lines[3:5]], python=True)
     assert shown[3] == '           "***"}\n'
+
+
+def test_a_line_of_stars_beside_a_join_is_compared_in_linear_time() -> None:
+    """Run 117a/02: a line's masking was compared by a regular expression of one lazy wildcard
+    per mask; a banner of `*` next to a stretch the masking joined backtracked exponentially
+    (21 stars: more than 20 s in `check --diff`)."""
+    stars = "*" * 24  # (8 masks to the reading; more than 20 are not read)
+    lines = [
+        "import os\n",
+        'BANNER = f"""\n',
+        f"{stars} starting with database postgresql://app:{{os.getenv(\n",
+        f'    "DB_PW", "")}}@db/app {stars}\n',
+        '"""\n',
+    ]
+    started = time.monotonic()
+    shown = fixes._masked(lines, python=True)
+    assert len(shown) == 5 and shown[:2] == lines[:2]
+    assert time.monotonic() - started < 5  # (for ever before; milliseconds after)
+
+
+def test_a_masking_of_a_line_is_what_the_wildcards_match() -> None:
+    """``_masking_of`` reads each mask as any text of the line, as a regular expression of
+    `[^\\n]*?` per mask would (its old reading), on every small line and masking."""
+    import itertools
+    import re
+
+    def by_expression(masked: str, line: str) -> bool:
+        pieces = masked.split(fixes.MASK)
+        if "\n" in masked[:-1]:
+            return False
+        return re.fullmatch("[^\n]*?".join(map(re.escape, pieces)), line) is not None
+
+    alphabet = ["a", "*", "\n", "***"]
+    lines = ["".join(p) for n in range(5) for p in itertools.product(alphabet[:3], repeat=n)]
+    maskings = ["".join(p) for n in range(4) for p in itertools.product(alphabet, repeat=n)]
+    for masked in maskings:
+        for line in lines:
+            assert fixes._masking_of(masked, line) == by_expression(masked, line), (masked, line)
