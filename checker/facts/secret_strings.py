@@ -258,7 +258,9 @@ def masked_example(text: str) -> str:
 
 
 _PARAMETER_PATH = re.compile(r"(?:/[\w.-]{1,64}){1,16}")
-_MAY_HOLD = re.compile(r"[=:(]")  # (a line with none of these holds no secret by its place)
+_MAY_HOLD = re.compile(
+    r"[=:([]"
+)  # (a line with none of these holds no secret by its place; a list: a command)
 
 
 def _example_lines(literal: str, at: int) -> Iterator[Tuple[int, int, str]]:
@@ -1106,10 +1108,16 @@ _BUILDER_SETTER = re.compile(
 
 
 def _setter(frame: _Frame) -> bool:
-    """Does the frame's call take a secret as its value (``set_password(…)``, a builder's ``.token(…)``)?"""
-    return _sets_secret(frame.callee) or (
-        frame.method and _BUILDER_SETTER.fullmatch(frame.callee) is not None
-    )
+    """Does the frame's call take a secret as its value (``set_password(…)``, a builder's ``.token(…)``)?
+    A builder's is its first argument, where the method is a ``with_`` one or called on a call
+    (``ApplicationBuilder().token(…)``) or on a builder (``builder.token(…)``); not a module's
+    or another object's method so named, whose string is a prompt, a label or a key
+    (``questionary.password("Enter the password:")``, ``lexer.token("NUMBER")``: run 117a/01)."""
+    if _sets_secret(frame.callee):
+        return True
+    if not (frame.method and frame.element == 0 and _BUILDER_SETTER.fullmatch(frame.callee)):
+        return False
+    return frame.callee.startswith("with_") or not frame.receiver or "builder" in frame.receiver.lower()
 
 
 def _sets_secret(callee: str) -> bool:

@@ -471,6 +471,22 @@ def test_code_the_tokenizer_stops_on_is_masked_up_to_there() -> None:
             'app = ApplicationBuilder().token("***").build()\n',
         ),
         ('c = Client().with_password("Pr0dPw")\n', 'c = Client().with_password("***")\n'),
+        ('b = builder.token("7312345678:AAHk2")\n', 'b = builder.token("***")\n'),
+        # run 117a/01: a module's or another object's method so named takes a prompt, a key
+        ('p = questionary.password("Enter the admin password:").ask()\n', None),
+        ('t = lexer.token("NUMBER")\n', None),
+        ('k = creds.token("github").refresh()\n', None),
+        ('k = pw.api_key("name")\n', None),
+        # run 117a/03: a command list commented out, alone on its line
+        (
+            '    run()  # ["sshpass", "-p", "Pr0dSshPass1", "ssh", host]\n',
+            '    run()  # ["sshpass", "-p", "***", "ssh", host]\n',
+        ),
+        (
+            '#     ["redis-cli", "-h", host, "-a", "Pr0dRedis1", "ping"],\n',
+            '#     ["redis-cli", "-h", host, "-a", "***", "ping"],\n',
+        ),
+        ("x = 1  # see [docs] and [links] for more\n", None),
         ('parser.add_argument("-p", "--port", default="5432")\n', None),
         ('v = cfg.secret("db")\n', None),
         ('w = parser.token("(")\n', None),
