@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import tomlkit
+from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import InlineTable
+from tomlkit.items import Comment, InlineTable, Table, Whitespace
 
 from archcheck.config.globs import DRIVE
 from archcheck.config.load import ARCHCHECK_TOML, PYPROJECT, parse_toml, toml_text
@@ -119,21 +120,54 @@ def _with_table(text: str, table: Dict[str, Any], force: bool, notes: Dict[str, 
         document["tool"] = tool
     elif not isinstance(tool, dict):
         raise InitError(f"{PYPROJECT}: tool: expected a table")
-    if "archcheck" in tool:
-        if not force:
-            raise InitError(f"{PYPROJECT} already has [tool.archcheck]; use --force to replace it")
-        del tool["archcheck"]
+    old = tool.get("archcheck")
+    if old is not None and not force:
+        raise InitError(f"{PYPROJECT} already has [tool.archcheck]; use --force to replace it")
     if isinstance(tool, InlineTable):
         new: Any = tomlkit.inline_table()
         new.update(table)
     else:
         new = _commented(table, notes)
-    tool["archcheck"] = new
+    if isinstance(old, Table) and isinstance(new, Table) and not old.is_super_table():
+        # (in its place, with the comments and blank lines after its last key, which tomlkit
+        # keeps in the table: a comment that introduces the next table, a file's footer)
+        trivia = _trailing_trivia(old)
+        tool["archcheck"] = new
+        if trivia:
+            end = _last_container(tool["archcheck"])
+            while end.body and end.body[-1][0] is None and isinstance(end.body[-1][1], Whitespace):
+                end.body.pop()  # (the blank line tomlkit puts after a table: the old one's instead)
+            for item in trivia:
+                end.append(None, item)
+    else:  # (dotted keys, `archcheck.x = …` in [tool]: written again as a table)
+        if old is not None:
+            del tool["archcheck"]
+        tool["archcheck"] = new
     result = tomlkit.dumps(document).rstrip("\r\n")
     if "\r\n" in text and text.count("\r\n") == text.count("\n"):  # a CRLF file: new lines too
         result = result.replace("\r\n", "\n").replace("\n", "\r\n")
         return result + "\r\n"
     return result + "\n"
+
+
+def _last_container(table: Table) -> Container:
+    """The container a table's text ends in: its own, or its last sub-table's (`[tool.archcheck.ssot]`)."""
+    container = table.value
+    while container.body:
+        key, item = container.body[-1]
+        if key is None or not isinstance(item, Table):
+            break
+        container = item.value
+    return container
+
+
+def _trailing_trivia(table: Table) -> List[Any]:
+    """The comments and blank lines after a table's last key (before the next table's header)."""
+    body = _last_container(table).body
+    at = len(body)
+    while at and body[at - 1][0] is None and isinstance(body[at - 1][1], (Comment, Whitespace)):
+        at -= 1
+    return [item for _, item in body[at:]]
 
 
 def _long_list(value: Any) -> bool:

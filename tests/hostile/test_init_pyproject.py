@@ -159,3 +159,26 @@ def test_a_float_of_another_tool_is_kept_as_written(tmp_path: Path, value: str) 
     assert result.returncode == 0, result.stderr
     assert f"threshold = {value}\n" in (root / "pyproject.toml").read_text(encoding="utf-8")
     assert tool(root)["archcheck"]["services"] == ["api"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_force_replaces_the_table_in_its_place_keeping_the_comments_after_it(
+    tmp_path: Path, newline: str
+) -> None:
+    """Run 117c/01: tomlkit keeps the comments after a table's last key in that table, so
+    deleting it deleted the comment that introduces the next table (and a file's footer), and
+    the new table was written at the file's end."""
+    text = (
+        "[project]\nname = 'x'\n\n[tool.archcheck]\nservices = ['old']\n\n[tool.archcheck.ssot]\nx = 1\n"
+        "# poetry settings below\n[tool.poetry]\na = 1\n\n"
+        "# black: keep 100 columns (ADR-7)\n[tool.black]\nline-length = 100\n# vim: set ft=toml:\n"
+    )
+    root = layout(tmp_path, "")
+    (root / "pyproject.toml").write_bytes(text.replace("\n", newline).encode())
+    assert cli(root, "init", "--force").returncode == 0
+    written = (root / "pyproject.toml").read_bytes().decode().replace(newline, "\n")
+    assert written.index("[tool.archcheck]") < written.index("[tool.poetry]") < written.index("[tool.black]")
+    assert "shared = []\n# poetry settings below\n[tool.poetry]\n" in written
+    assert "\n\n# black: keep 100 columns (ADR-7)\n[tool.black]\n" in written
+    assert written.endswith("line-length = 100\n# vim: set ft=toml:\n")
+    assert tool(root)["archcheck"] == {"services": ["api"], "shared": []}
