@@ -634,3 +634,16 @@ def test_a_deep_expression_gets_one_verdict_in_any_process(tmp_path: Path) -> No
         cli(tmp_path, "check", "--no-cache", "-j", jobs, "--select", "ARC").stdout for jobs in ("1", "2")
     )
     assert one == two and "RecursionError" in one and "deep1476" not in one
+
+
+def test_a_syntax_error_after_newer_grammar_is_where_the_newest_grammar_fails() -> None:
+    """Run 117c/02: after a `type` statement (where 3.11 stops), a syntax error on a later
+    line was reported at the valid `type` statement, not where the CST parser failed."""
+    if sys.version_info >= (3, 12):
+        pytest.skip("this Python reads the type statement itself")
+    broken = parse(
+        "x.py", b"type UserId = int\n\n\ndef handler(request:\n    return request\n", rejected=parse_newer
+    )
+    assert isinstance(broken, ParseProblem)
+    assert (broken.location.line, broken.location.column) == (5, 1)
+    assert broken.reason.startswith("syntax error: invalid syntax") and not broken.beyond_limits

@@ -11,7 +11,7 @@ so the parse and every walk over the tree run under the child's CPU-time and mem
 from __future__ import annotations
 
 import re
-from typing import Tuple, Union
+from typing import Optional, Tuple, Union
 
 from archcheck.facts.definitions import gather_definitions
 from archcheck.facts.files import max_tokens
@@ -76,13 +76,27 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
     try:
         facts = run_isolated(gather_cst_facts, (text, path), timeout=cpu)
     except Crashed as exc:
-        if "ParserSyntaxError" in str(exc):
-            return syntax_problem(path, ast_error)
+        if "ParserSyntaxError" in str(exc):  # (where the newest grammar fails, not where this Python does)
+            return _newer_syntax_problem(path, str(exc)) or syntax_problem(path, ast_error)
         # the newer grammar could not be checked to the end: it may be valid code for a newer
         # Python, beyond what the CST parser can take (ARC003)
         reason = f"{rejected} and the CST parser, which reads newer grammar, could not finish it: {exc}"
         return ParseProblem(reason, Location(path, 1, 1, 1, 1), beyond_limits=True)
     return ParsedSource(path, text, None, cst_facts=facts, skipped=_partly_read(path, rejected, ast_error))
+
+
+# LibCST's syntax error names its place first: `Syntax Error @ 5:1.`
+_CST_ERROR_PLACE = re.compile(r"ParserSyntaxError: Syntax Error @ (\d{1,9}):(\d{1,9})\b")
+
+
+def _newer_syntax_problem(path: str, crash: str) -> Optional[ParseProblem]:
+    """The syntax error the CST parser reported, at its place (a valid `type` statement on
+    line 1 is where this Python stops, not where the code is wrong: run 117c/02)."""
+    place = _CST_ERROR_PLACE.match(crash)
+    if place is None:
+        return None
+    message = "invalid syntax (under the newest grammar the CST parser reads)"
+    return syntax_problem(path, SyntaxError(message, (path, int(place.group(1)), int(place.group(2)), None)))
 
 
 def _rejected(ast_error: SyntaxError) -> str:
