@@ -181,6 +181,15 @@ def _missing(raw: str) -> str:
     return f"{raw}: no such file or directory"
 
 
+def _written(target: Path, root: Path) -> str:
+    """A written file's path as a message names it: from the project's root when it is inside
+    (the root is absolute), else as given (`-o reports/ci/baseline.json`); escaped."""
+    inside = target.is_absolute() and target.is_relative_to(root)
+    from archcheck.output import escape
+
+    return escape.text(target.relative_to(root).as_posix() if inside else str(target))
+
+
 def _relative_paths(settings: Settings, paths: Sequence[str]) -> Optional[List[str]]:
     if not paths:
         return None
@@ -454,7 +463,6 @@ def baseline_command(
     output: Optional[str], prune: bool, config: Optional[Path], project_path: Optional[Path], debug: bool
 ) -> int:
     """Record the current findings so later runs hide them (or prune the fixed ones)."""
-    from archcheck.output import escape
     from archcheck.pipeline import baseline
 
     to_stdout = output == "-"
@@ -483,12 +491,11 @@ def baseline_command(
         baseline.write(target, kept, inside)
         dropped, remaining = len(known) - len(set(kept)), len(set(kept))
         twice = f", {listed - len(known)} written twice dropped" if listed > len(known) else ""
-        click.echo(
-            f"pruned {escape.text(target.name)}: {dropped} fixed entries dropped{twice}, {remaining} kept"
-        )
+        shown = _written(target, settings.root)
+        click.echo(f"pruned {shown}: {dropped} fixed entries dropped{twice}, {remaining} kept")
     else:
         baseline.write(target, found, inside)
-        click.echo(f"wrote {escape.text(target.name)}: {len(set(found))} findings recorded")
+        click.echo(f"wrote {_written(target, settings.root)}: {len(set(found))} findings recorded")
     return EXIT_OK
 
 
@@ -674,8 +681,7 @@ def index(output: str, config: Optional[Path], project_path: Optional[Path], deb
 
         mine = not Path(output).is_absolute() or named_in_project(target, settings.root)
         write_atomic(target, text, inside=settings.root if mine else None)
-        inside = target.is_relative_to(settings.root)
-        click.echo(f"wrote {target.relative_to(settings.root).as_posix() if inside else target}", err=True)
+        click.echo(f"wrote {_written(target, settings.root)}", err=True)
     return EXIT_OK
 
 

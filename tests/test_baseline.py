@@ -27,6 +27,15 @@ def test_baseline_hides_known_findings_across_a_line_shift(demo: Path) -> None:
     )
 
 
+def test_baseline_names_the_file_it_wrote_where_the_output_option_put_it(demo: Path) -> None:
+    """Run 117c/03: `-o reports/ci/base.json` said "wrote base.json", its name alone."""
+    (demo / "reports" / "ci").mkdir(parents=True)
+    written = archcheck(demo, "baseline", "-o", "reports/ci/base.json").stdout
+    assert written == "wrote reports/ci/base.json: 20 findings recorded\n"
+    pruned = archcheck(demo, "baseline", "--prune", "-o", "reports/ci/base.json").stdout
+    assert pruned.startswith("pruned reports/ci/base.json: 0 fixed entries dropped")
+
+
 def test_new_findings_show_and_fixed_entries_fail_strict_until_pruned(demo: Path) -> None:
     archcheck(demo, "baseline")
     startup = demo / "netra_backend" / "app" / "startup.py"
