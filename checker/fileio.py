@@ -210,6 +210,8 @@ def write_atomic(
         path = Path(os.path.realpath(target))
         if not path.parent.is_dir():
             raise WriteError(f"{target}: cannot write: no such directory: {path.parent}")
+        if info is not None and read_only(path, info):
+            raise WriteError(f"{target}: not written: the file is read-only")
         stripped = 0o111 if inside is not None and not edit else 0
         kept = stat.S_IMODE(mode) & ~stripped if mode is not None else None
         owner = (info.st_uid, info.st_gid) if info is not None else None
@@ -218,6 +220,13 @@ def write_atomic(
         raise
     except OSError as exc:
         raise WriteError(f"{target}: cannot write: {exc.strerror or exc}") from None
+
+
+def read_only(path: Path, info: os.stat_result) -> bool:
+    """May this process not write the file (a rename would go around its mode, and root is
+    allowed everything: the mode decides too)?"""
+    writable = info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    return not writable or not os.access(path, os.W_OK)
 
 
 def linked_below(folder: Path, target: Path) -> bool:

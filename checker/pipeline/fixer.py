@@ -15,7 +15,6 @@ reason, in the :class:`Outcome`.
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Mapping, Optional, Seque
 from archcheck.facts.files import UnreadableFile, read_project_file
 from archcheck.facts.requirements_txt import pip_encoding
 from archcheck.facts.source import count_words, deep_recursion
-from archcheck.fileio import WriteError, write_atomic
+from archcheck.fileio import WriteError, read_only, write_atomic
 from archcheck.isolate import Crashed, run_isolated
 from archcheck.model import Violation
 from archcheck.pipeline.cache import content_hash
@@ -202,9 +201,7 @@ def _write(root: Path, path: str, before: bytes, after: bytes) -> Optional[Tuple
     now = _current(root, path, content_hash(before))
     if not isinstance(now, bytes):
         return now
-    # a rename would go around the protection (and root is allowed everything): its mode decides
-    writable = os.stat(root / path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-    if not writable or not os.access(root / path, os.W_OK):
+    if read_only(root / path, os.stat(root / path)):
         return FAILED, "the file is read-only: left alone"
     try:
         write_atomic(root / path, after, inside=root, edit=True)

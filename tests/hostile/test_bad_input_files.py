@@ -155,6 +155,21 @@ def test_output_files_that_cannot_be_written(project: Path, target: str, reason:
             one_line_error(result, f"{target}: cannot write: ", reason)
 
 
+def test_a_read_only_file_is_not_replaced(project: Path) -> None:
+    """Run 117c/04: a rename goes around a file's mode, so `init --force`, `baseline` and
+    `--output` replaced a read-only (0444) file; `check --fix` already left one alone."""
+    baseline = project / "archcheck-baseline.json"
+    baseline.write_text('{"tool": "archcheck", "format": 1, "entries": []}\n', encoding="utf-8")
+    report = project / "report.txt"
+    report.write_text("old\n", encoding="utf-8")
+    for path in (project / "pyproject.toml", baseline, report):
+        path.chmod(0o444)
+    before = {path: path.read_bytes() for path in (project / "pyproject.toml", baseline, report)}
+    for command in (["init", "--force"], ["baseline"], ["check", "--output", "report.txt"]):
+        one_line_error(cli(project, *command), "not written: the file is read-only")
+    assert {path: path.read_bytes() for path in before} == before
+
+
 def test_index_output_outside_the_project(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     target = tmp_path_factory.mktemp("elsewhere") / "INDEX.md"
     result = cli(project, "index", "--output", str(target))
