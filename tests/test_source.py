@@ -647,3 +647,8 @@ def test_a_syntax_error_after_newer_grammar_is_where_the_newest_grammar_fails() 
     assert isinstance(broken, ParseProblem)
     assert (broken.location.line, broken.location.column) == (5, 1)
     assert broken.reason.startswith("syntax error: invalid syntax") and not broken.beyond_limits
+    # (where this Python stopped at no newer grammar, its own error stands: it says more)
+    data = b'import graphene\nclass Query(graphene.ObjectType):\nhello = 1\ndef f(x):\n    return f"{x}"\n'
+    broken = parse("schema.py", data, rejected=parse_newer)
+    assert isinstance(broken, ParseProblem) and (broken.location.line, broken.location.column) == (3, 1)
+    assert broken.reason == "syntax error: expected an indented block after class definition on line 2"

@@ -16,7 +16,14 @@ from typing import Optional, Tuple, Union
 from archcheck.facts.definitions import gather_definitions
 from archcheck.facts.files import max_tokens
 from archcheck.facts.imports import gather_imports
-from archcheck.facts.source import Parsed, ParsedSource, count_words, deep_recursion, syntax_problem
+from archcheck.facts.source import (
+    Parsed,
+    ParsedSource,
+    count_words,
+    deep_recursion,
+    lines_with_ends,
+    syntax_problem,
+)
 from archcheck.facts.suppressions import in_python
 from archcheck.isolate import DEFAULT_TIMEOUT, Crashed, run_isolated
 from archcheck.model import CstFacts, Location, ParseProblem
@@ -76,8 +83,8 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
     try:
         facts = run_isolated(gather_cst_facts, (text, path), timeout=cpu)
     except Crashed as exc:
-        if "ParserSyntaxError" in str(exc):  # (where the newest grammar fails, not where this Python does)
-            return _newer_syntax_problem(path, str(exc)) or syntax_problem(path, ast_error)
+        if "ParserSyntaxError" in str(exc):
+            return _newer_syntax_problem(path, text, str(exc), ast_error) or syntax_problem(path, ast_error)
         # the newer grammar could not be checked to the end: it may be valid code for a newer
         # Python, beyond what the CST parser can take (ARC003)
         reason = f"{rejected} and the CST parser, which reads newer grammar, could not finish it: {exc}"
@@ -89,11 +96,15 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
 _CST_ERROR_PLACE = re.compile(r"ParserSyntaxError: Syntax Error @ (\d{1,9}):(\d{1,9})\b")
 
 
-def _newer_syntax_problem(path: str, crash: str) -> Optional[ParseProblem]:
-    """The syntax error the CST parser reported, at its place (a valid `type` statement on
-    line 1 is where this Python stops, not where the code is wrong: run 117c/02)."""
+def _newer_syntax_problem(path: str, text: str, crash: str, ast_error: SyntaxError) -> Optional[ParseProblem]:
+    """The syntax error the CST parser reported, at its place, where this Python stopped at a
+    line of newer grammar (a valid `type` statement on line 1 is not where the code is wrong:
+    run 117c/02); None where this Python's own error stands (it says more: "expected an
+    indented block after class definition on line 2", at the line and column)."""
     place = _CST_ERROR_PLACE.match(crash)
-    if place is None:
+    lines = lines_with_ends(text)  # (as Python numbers them: not at a form feed)
+    line = ast_error.lineno or 1
+    if place is None or not 0 < line <= len(lines) or not _MAY_BE_NEWER.search(lines[line - 1]):
         return None
     message = "invalid syntax (under the newest grammar the CST parser reads)"
     return syntax_problem(path, SyntaxError(message, (path, int(place.group(1)), int(place.group(2)), None)))
