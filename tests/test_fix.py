@@ -920,3 +920,52 @@ def test_thousands_of_distinct_marker_lines_are_fixed_in_linear_time(
     settings = with_overrides(api.load_settings(root), select=("REQ002",))
     outcome = api.fix(settings, use_cache=False, write=False)
     assert outcome.fixed == n and len(calls) < 10 * n  # (720,000 before)
+
+
+def test_a_ci_diff_shows_the_changed_lines_code_never_their_text(tmp_path: Path) -> None:
+    """Run 118a: each run found a secret of a shape no masking reading knew on a line a fix
+    changes (`-p***!…`, `<password>…</password>`, a webhook's path, `IDENTIFIED WITH '…' BY`).
+    In CI a changed line shows its code with every string's and comment's text elided."""
+    from archcheck.output import fixes
+
+    before = (
+        'import os\nfrom .models import X; cmd = "mysql -uroot -p***!Pr0dS3cret app"  # was: Hunter2pw\n'
+        'S = f"""<password>{os.sep}Pr0dS3cret</password>\n'
+        '  https://hooks.slack.com/services/T0/B0/Pr0dWebhook"""; from .models import Y\nz = ""\n'
+    )
+    after = before.replace("from .models", "from svc.app.models")
+    change = fixer.FileFix("m.py", before.encode(), after.encode(), "utf-8", ())
+    diff = fixes.to_diff(fixer.Outcome((change,)), context=0).text.decode()
+    assert "Pr0d" not in diff and "Hunter2" not in diff and "hooks.slack" not in diff
+    assert '+from svc.app.models import X; cmd = "***"  # ***\n' in diff
+    assert '+***"""; from svc.app.models import Y\n' in diff  # (the string's text on its later line)
+
+
+def test_a_ci_diff_of_requirements_shows_names_versions_and_markers_only() -> None:
+    from archcheck.output import fixes
+
+    before = (
+        "-r ../requirements.shared.txt\nfastapi==0.116.1  # pinned: token ghp_Pr0dT0ken\n"
+        'psycopg2-binary==2.9.9; sys_platform != "win32"\n'
+        "mylib @ git+https://ghp_Pr0dT0ken@github.com/o/mylib.git@v1\n"
+        "--extra-index-url https://ci:Pr0dPw@nexus.example/simple\nkeep==1\n"
+    )
+    after = "-r ../requirements.shared.txt\nkeep==1\n"
+    change = fixer.FileFix("requirements.txt", before.encode(), after.encode(), "utf-8", ())
+    diff = fixes.to_diff(fixer.Outcome((change,)), context=0).text.decode()
+    assert "Pr0d" not in diff and "nexus" not in diff and "github" not in diff
+    assert (
+        "-fastapi==0.116.1  # ***\n" in diff and '-psycopg2-binary==2.9.9; sys_platform != "win32"\n' in diff
+    )
+    assert "-mylib @ ***\n" in diff and "---extra-index-url ***\n" in diff
+
+
+def test_a_ci_diff_leaves_out_python_its_tokenizer_cannot_read() -> None:
+    from archcheck.output import fixes
+
+    before = 'from .models import X\ns = """never closed\n'
+    change = fixer.FileFix(
+        "m.py", before.encode(), before.replace(".models", "svc.models").encode(), "utf-8", ()
+    )
+    shown = fixes.to_diff(fixer.Outcome((change,)), context=0)
+    assert shown.text == b"" and "its tokenizer cannot read" in shown.left_out[0]

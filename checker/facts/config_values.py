@@ -2579,8 +2579,8 @@ def _mapping_parts(
 
 def _named_values(value: ast.expr) -> Optional[List[Tuple[str, ast.expr]]]:
     """The values a dict gives by name (`{"host": host}`, `dict(host=host)`, also unpacked in
-    `.format(**{…})`); None for other values. A key a mapping in a name unpacked later may
-    give again is not known (`{"host": "localhost", **overrides}`)."""
+    `.format(**{…})`); None for other values. A key a mapping in a name unpacked (or a key
+    computed) later may give again is not known (`{"host": "localhost", **overrides}`)."""
     if isinstance(value, ast.Dict):  # (in order: a key given again later takes the place)
         items = _mapping_items(value)
         overridden = _last_unpacked(items)
@@ -2723,8 +2723,9 @@ def _mapping_items(mapping: ast.Dict) -> List[Tuple[Optional[ast.expr], ast.expr
 
 
 def _last_unpacked(items: Sequence[Tuple[Optional[ast.expr], ast.expr]]) -> int:
-    """Where the last mapping in a name is unpacked among ``_mapping_items`` (-1: none)."""
-    return max((at for at, (key, _) in enumerate(items) if key is None), default=-1)
+    """Where the last key that may be any key is among ``_mapping_items`` (-1: none): a mapping
+    in a name unpacked, or a key computed (`{"host": "localhost", HOST_KEY: host}`, run 118b/01)."""
+    return max((at for at, (key, _) in enumerate(items) if key is None or literal(key) is None), default=-1)
 
 
 def _mapping_in_head(

@@ -3,7 +3,8 @@
 The diff is what ``git apply`` and ``patch -p1`` read (``a/PATH``, ``b/PATH``), with URL
 credentials masked (such a line no longer applies; ``--fix`` writes the real one). In CI, where
 the output goes to a log others read, it has no context lines (:func:`context_lines`): only the
-lines a fix removes or adds, never the code around them. The GitHub runner trims the space that
+lines a fix removes or adds, never the code around them, and those with every string's and
+comment's text elided (``elide``), whatever the text holds. The GitHub runner trims the space that
 starts a context line, so a line of a file could read as a workflow command: in GitHub Actions
 the printed diff is fenced with ``stop-commands`` (:func:`guarded`).
 """
@@ -26,6 +27,7 @@ from patiencediff import PatienceSequenceMatcher
 from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
 from archcheck.output import escape
+from archcheck.output.elide import elided
 from archcheck.pipeline.fixer import Outcome
 
 Opcode = Tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
@@ -80,8 +82,16 @@ def to_diff(outcome: Outcome, context: int = 3) -> Diff:
             reason = f"a line end in the lines it changes that a patch does not split at ({joined})"
             left_out.append(f"{where} {reason}, so the lines around the fix would show; {_FIX_IT}")
             continue
+        # (in CI, the changed lines' code only: every string's and comment's text elided)
+        shown = (
+            (_masked(before, python), _masked(after, python)) if context else _elided(before, after, python)
+        )
+        if shown is None:
+            reason = "Python code its tokenizer cannot read, so its text cannot be kept out of the log"
+            left_out.append(f"{where} {reason}; {_FIX_IT}")
+            continue
         old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
-        for line in _unified(before, after, codes, old, new, python, context):
+        for line in _unified(shown, codes, old, new, context):
             chunks.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return Diff("".join(chunks).encode("utf-8", "surrogateescape"), left_out)
 
@@ -228,13 +238,20 @@ def _decoded(lines: List[str], encoding: str) -> List[str]:
     return [line.encode("utf-8", "surrogateescape").decode(encoding, "replace") for line in lines]
 
 
+def _elided(before: List[str], after: List[str], python: bool) -> Optional[Tuple[List[str], List[str]]]:
+    """Both sides' lines with their strings' and comments' text elided (``elide.elided``);
+    None where either cannot be read."""
+    shown_before, shown_after = elided(before, python), elided(after, python)
+    return None if shown_before is None or shown_after is None else (shown_before, shown_after)
+
+
 def _unified(
-    before: List[str], after: List[str], codes: List[Opcode], old: str, new: str, python: bool, context: int
+    shown: Tuple[List[str], List[str]], codes: List[Opcode], old: str, new: str, context: int
 ) -> Iterator[str]:
-    """The unified diff of two files' lines, each line shown as the masking of its whole file
-    shows it: a secret on a later line of a triple-quoted string is masked too (a line with a
-    credential is shown, not applied, as it was)."""
-    shown_before, shown_after = _masked(before, python), _masked(after, python)
+    """The unified diff of two files' lines as ``shown`` (each line as the masking of its whole
+    file shows it: a secret on a later line of a triple-quoted string is masked too; a line with
+    a credential is shown, not applied, as it was)."""
+    shown_before, shown_after = shown
     for group in _Grouped(codes).get_grouped_opcodes(context):
         if old:
             # (as git writes a name with a space: a tab after it, where `patch` ends the name)

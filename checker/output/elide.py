@@ -1,0 +1,129 @@
+"""A diff's changed lines as CI shows them: their code, never their text.
+
+Outside CI a diff's lines are masked where a credential is recognised (``fixes._masked``); in
+CI, whose log others read, recognising is not enough: a secret of a shape no reading knows
+would be shown. So there every string's and comment's text on a line a fix changes is
+``***`` (Python's strings and comments as its tokenizer reads them; in a requirements file
+every word but a name, a version, a marker and a hash, and a comment's text): the line still
+says what the fix does (``-    asyncio.run(connect("***"))``, ``+    await connect("***")``),
+and a line that held text no longer applies as a patch (``--fix`` writes it).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import Dict, List, Optional, Tuple
+
+MASK = "***"
+
+Span = Tuple[int, int, str]  # columns [start, end) of a line, and what is shown there
+
+
+def elided(lines: List[str], python: bool) -> Optional[List[str]]:
+    """``lines`` (a whole file's, each with its end) with the text of strings and comments
+    elided; None for Python code its tokenizer cannot read (nothing then tells text from code)."""
+    if not python:
+        return [_requirement_line(line) for line in lines]
+    spans = _text_spans(lines)
+    if spans is None:
+        return None
+    return [_replaced(line, spans.get(row, [])) for row, line in enumerate(lines, 1)]
+
+
+def _text_spans(lines: List[str]) -> Optional[Dict[int, List[Span]]]:
+    """For each line (from 1), the columns of string contents and comments on it."""
+    spans: Dict[int, List[Span]] = {}
+
+    def add(start: Tuple[int, int], end: Tuple[int, int], shown: str = MASK) -> None:
+        """Text from ``start`` to ``end`` (row, column), line by line."""
+        (row, column), (last, stop) = start, end
+        while row <= last:
+            line = lines[row - 1] if row <= len(lines) else ""
+            through = stop if row == last else len(line.rstrip("\r\n"))
+            if through > column:
+                spans.setdefault(row, []).append((column, through, shown))
+            row, column = row + 1, 0
+
+    middles = {getattr(tokenize, name, None) for name in ("FSTRING_MIDDLE", "TSTRING_MIDDLE")} - {None}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
+            if token.type == tokenize.COMMENT:
+                add((token.start[0], token.start[1] + 1), token.end, " " + MASK)
+            elif token.type == tokenize.STRING:
+                opening, quotes = _opening(token.string)
+                add((token.start[0], token.start[1] + opening), (token.end[0], token.end[1] - quotes))
+            elif token.type in middles:  # (3.12: an f-string's text between its fields)
+                add(token.start, token.end)
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    return spans
+
+
+def _opening(literal: str) -> Tuple[int, int]:
+    """Where a string literal's text starts (after its prefix and quotes, on its first line),
+    and how many quotes close it."""
+    at = 0
+    while at < len(literal) and literal[at] not in "'\"":
+        at += 1
+    quotes = 3 if literal[at : at + 3] in ('"""', "'''") else 1
+    return at + quotes, quotes
+
+
+def _replaced(line: str, spans: List[Span]) -> str:
+    """``line`` with each span shown as its mask (overlapping spans as one)."""
+    shown: List[str] = []
+    done = 0
+    for start, end, mask in sorted(spans):
+        start = max(start, done)
+        if end > start:
+            shown += [line[done:start], mask]
+            done = end
+    return "".join(shown) + line[done:]
+
+
+# a requirements line's words shown as written: a name with extras and versions (`fastapi==0.116.1`,
+# `uvicorn[standard]>=0.30,<1`), a marker's words (`; python_version < "3.12"`), a hash, `@`, a
+# continuation's backslash
+_VERSION = r"(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]*,?"
+_SHOWN_WORD = re.compile(
+    rf"""[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._, -]*\])?(?:{_VERSION})*|(?:{_VERSION})+"""
+    r"""|[;@\\()]|"[A-Za-z0-9._*+ -]{0,64}"|'[A-Za-z0-9._*+ -]{0,64}'"""
+    r"""|--hash=(?:sha256|sha384|sha512|md5):[0-9a-fA-F]{1,128}"""
+)
+_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#.*")
+_PIECE = re.compile(r"(\s+|;)")  # (the blanks and a marker's `;` between words, kept)
+_INCLUDES = frozenset({"-r", "-c", "--requirement", "--constraint"})
+_RELATIVE_PATH = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]{0,255}")  # (`-r ../requirements.shared.txt`)
+_OPTION = re.compile(r"-{1,2}[A-Za-z][A-Za-z-]{0,40}(?==|\Z)")
+
+
+def _requirement_line(line: str) -> str:
+    """A requirements file's line with every word but a name's, a version's, a marker's and a
+    hash's shown as the mask (an index URL, a VCS URL and its token, an option's value), and a
+    comment's text too."""
+    body = line.rstrip("\r\n")
+    comment = _COMMENT.search(body)
+    code = body[: comment.start()] if comment else body
+    words: List[str] = []
+    follows = ""  # the word before, where it was an option
+    for piece in _PIECE.split(code):
+        included = follows in _INCLUDES and _RELATIVE_PATH.fullmatch(piece) is not None
+        words.append(piece if piece.isspace() or not piece or included else _word(piece))
+        follows = piece if not piece.isspace() and piece else follows
+    shown = "".join(words)
+    if comment is not None:
+        shown += "#" + (" " + MASK if comment.group()[1:].strip() else "")
+    return shown + line[len(body) :]
+
+
+def _word(word: str) -> str:
+    """A word as shown: as written where ``_SHOWN_WORD`` says, its option's name with the
+    mask for its value (`--index-url=***`), else the mask."""
+    if _SHOWN_WORD.fullmatch(word):
+        return word
+    option = _OPTION.match(word)
+    if option is None:
+        return MASK
+    return option.group() + ("=" + MASK if "=" in word else "")
