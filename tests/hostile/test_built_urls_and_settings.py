@@ -825,6 +825,15 @@ def defaults_then_overrides(overrides):  # (01: a mapping unpacked later may giv
     httpx.get("http://{host}:{port}".format(**{"host": "localhost", "port": 8002, **overrides}))
     httpx.get("http://{host}:{port}".format_map({"host": "localhost", "port": 8003, **overrides}))
     return httpx.get("http://%(host)s:1" % {**overrides, "host": "localhost"})  # CFG001
+
+
+HOST_KEY = "host"
+
+
+def computed_keys(host):  # (118b/01: a key computed later may be the host's too)
+    httpx.get("http://%(host)s:8001/orders" % {"host": "localhost", HOST_KEY: host})
+    httpx.get("http://{host}:8002/x".format_map({"host": "localhost", HOST_KEY: host}))
+    return httpx.get("http://{host}:8003/x".format(**{"host": "localhost", "HOST".lower(): host}))
 """
 
 
