@@ -686,13 +686,16 @@ def _canonical_index(project: Project, owner: Unit) -> _CanonicalIndex:
     return indexes[owner]
 
 
-def canonical_unchecked(project: Project, path: str) -> bool:
+def canonical_unchecked(project: Project, path: str, name: str) -> bool:
     """Could the canonical file ``path`` not be checked (its own ARC001 says why: a syntax
-    error, a file too large, a FIFO, a folder that cannot be listed)? Then its setting is not
-    judged, and the run goes on."""
+    error, a file too large, a FIFO, a folder that cannot be listed; or its ARC003, where the
+    class ``name`` is not among what was read of it: a file the CST parser did not read, run
+    118c/02)? Then its setting is not judged, and the run goes on."""
     facts = project.facts.get(path)
     if facts is not None and any(not problem.beyond_limits for problem in facts.problems):
-        return True  # (not ARC003's: its definitions are read)
+        return True  # (not ARC003's: its definitions are read, where the CST parser read it)
+    if facts is not None and facts.problems and name not in project.files.classes(path):
+        return True
     layout = project.layout
     if any(path == where for where, _ in layout.unreadable):
         return True
@@ -723,7 +726,7 @@ def canonical_matches(project: Project, name: str, path: str) -> Optional[Tuple[
     concept (``similar``), in file order. Classes of other names are compared only when they
     could share its concept, and at most ``CANONICAL_COMPARED`` of them. None where the
     canonical file could not be checked (``canonical_unchecked``)."""
-    if canonical_unchecked(project, path):
+    if canonical_unchecked(project, path, name):
         return None
     owner, canonical = find_canonical(project, name, path)
     index = _canonical_index(project, owner)

@@ -874,3 +874,24 @@ def test_a_canonical_file_read_for_its_definitions_only_is_judged(tmp_path: Path
     root = project(tmp_path, files, config)
     report = api.check(api.load_settings(root), use_cache=False, jobs=1)
     assert ("SSOT004", "svc/app/legacy.py") in [(v.code, v.location.path) for v in report.violations]
+
+
+def test_a_canonical_file_the_cst_parser_did_not_read_is_not_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 118c/02: an ARC003 file the CST parser never read (over its share of tokens) holds
+    no class to the run: its canonical setting was the config error "defines no class Foo"."""
+    from archcheck.facts import cst_fallback
+
+    monkeypatch.setattr(cst_fallback, "CST_SHARE", 100_000)  # (a few tokens are over the share)
+    config = CONFIG + '[ssot]\ncanonical = { Foo = "svc/app/db.py" }\n'
+    files = {
+        "db.py": "x = f'{1}' +\nclass Foo:\n    pass\n",  # (newer grammar maybe: an f-string)
+        "main.py": "import asyncio\nasync def f():\n    asyncio.run(g())\n",
+    }
+    root = project(tmp_path, files, config)
+    report = api.check(api.load_settings(root), use_cache=False, jobs=1)
+    assert [(v.code, v.location.path) for v in report.violations] == [
+        ("ARC003", "svc/app/db.py"),
+        ("ASY001", "svc/app/main.py"),
+    ]
