@@ -167,3 +167,18 @@ def test_prune_counts_an_entry_written_twice(demo: Path) -> None:
         == "pruned archcheck-baseline.json: 0 fixed entries dropped, 1 written twice dropped, 20 kept\n"
     )
     assert len(json.loads(path.read_text())["entries"]) == 20
+
+
+def test_a_finding_on_a_line_that_cannot_be_read_back_is_hidden_and_kept(tmp_path: Path) -> None:
+    """Run 118c/03: a finding past the end of a file's raw lines (a `unicode_escape` file's
+    decoded line 5 of 2) was written with no text, read back as the digest of an empty line,
+    and so never hidden, and pruned while still there."""
+    (tmp_path / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["svc"]\n')
+    (tmp_path / "svc" / "app").mkdir(parents=True)
+    (tmp_path / "svc" / "requirements.txt").write_text("httpx\n")
+    code = "# coding: unicode_escape\n# note \\x0aimport asyncio\\x0aasync def f():\\x0a    asyncio.run(g())\\x0a\n"
+    (tmp_path / "svc" / "app" / "ue.py").write_text(code)
+    assert cli(tmp_path, "baseline").returncode == 0
+    result = cli(tmp_path, "check", "--no-cache", "--baseline", "archcheck-baseline.json")
+    assert result.returncode == 0 and "1 known hidden, 0 entries now fixed" in result.stdout, result.stdout
+    assert "0 fixed entries dropped, 1 kept" in cli(tmp_path, "baseline", "--prune").stdout

@@ -68,9 +68,10 @@ def line_digest(line: str, prose: bool = False) -> str:
 
 
 def stored_text(text: str, path: str = "") -> str:
-    """An entry's text as this version writes it: a digest as it is; the masked line an older
-    baseline held, digested as a line of ``path`` is."""
-    return text if _DIGEST.fullmatch(text) else line_digest(text, not path.endswith(".py"))
+    """An entry's text as this version writes it: a digest as it is, and so is no text (a line
+    that cannot be read back: a folder's, one past a file's end as decoded, run 118c/03); the
+    masked line an older baseline held, digested as a line of ``path`` is."""
+    return text if not text or _DIGEST.fullmatch(text) else line_digest(text, not path.endswith(".py"))
 
 
 def numbered_lines(path: str, text: str) -> List[str]:
