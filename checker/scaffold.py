@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional
 import tomlkit
 from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import Comment, InlineTable, Table, Whitespace
+from tomlkit.items import AoT, Comment, InlineTable, Table, Whitespace
 
 from archcheck.config.globs import DRIVE
 from archcheck.config.load import ARCHCHECK_TOML, PYPROJECT, parse_toml, toml_text
@@ -128,21 +128,17 @@ def _with_table(text: str, table: Dict[str, Any], force: bool, notes: Dict[str, 
         new.update(table)
     else:
         new = _commented(table, notes)
-    if isinstance(old, Table) and isinstance(new, Table) and not old.is_super_table():
-        # (in its place, with the comments and blank lines after its last key, which tomlkit
-        # keeps in the table: a comment that introduces the next table, a file's footer)
-        trivia = _trailing_trivia(old)
-        tool["archcheck"] = new
-        if trivia:
-            end = _last_container(tool["archcheck"])
-            while end.body and end.body[-1][0] is None and isinstance(end.body[-1][1], Whitespace):
-                end.body.pop()  # (the blank line tomlkit puts after a table: the old one's instead)
-            for item in trivia:
-                end.append(None, item)
-    else:  # (dotted keys, `archcheck.x = …` in [tool]: written again as a table)
-        if old is not None:
-            del tool["archcheck"]
-        tool["archcheck"] = new
+    # in its place (a sub-table alone, `[tool.archcheck.ssot]`, an inline table's key too), with
+    # the comments and blank lines after its last key, which tomlkit keeps in the table: a
+    # comment that introduces the next table, a file's footer (run 117c/01, 118c/01)
+    trivia = _trailing_trivia(old) if isinstance(old, Table) and isinstance(new, Table) else []
+    tool["archcheck"] = new
+    if trivia:
+        end = _last_container(tool["archcheck"])
+        while end.body and end.body[-1][0] is None and isinstance(end.body[-1][1], Whitespace):
+            end.body.pop()  # (the blank line tomlkit puts after a table: the old one's instead)
+        for item in trivia:
+            end.append(None, item)
     result = tomlkit.dumps(document).rstrip("\r\n")
     if "\r\n" in text and text.count("\r\n") == text.count("\n"):  # a CRLF file: new lines too
         result = result.replace("\r\n", "\n").replace("\n", "\r\n")
@@ -155,6 +151,8 @@ def _last_container(table: Table) -> Container:
     container = table.value
     while container.body:
         key, item = container.body[-1]
+        if isinstance(item, AoT) and item.body:  # (`[[tool.archcheck.x]]`: its last element's)
+            item = item.body[-1]
         if key is None or not isinstance(item, Table):
             break
         container = item.value

@@ -182,3 +182,34 @@ def test_force_replaces_the_table_in_its_place_keeping_the_comments_after_it(
     assert "\n\n# black: keep 100 columns (ADR-7)\n[tool.black]\n" in written
     assert written.endswith("line-length = 100\n# vim: set ft=toml:\n")
     assert tool(root)["archcheck"] == {"services": ["api"], "shared": []}
+
+
+@pytest.mark.parametrize(
+    ("existing", "kept"),
+    [
+        # (118c/01: a sub-table alone; an array of tables last; an inline table's key order)
+        (
+            "[tool.archcheck.ssot]\nx = 1\n\n# release reads below\n[project]\nname = 'x'\n",
+            "# release reads below\n[project]",
+        ),
+        (
+            "[tool.archcheck]\nservices = []\n[[tool.archcheck.x]]\na = 1\n\n# keep\n[project]\nname = 'x'\n",
+            "# keep\n[project]",
+        ),
+        ("tool = {archcheck = {services = ['old']}, other = 1}\n", "}, other = 1}"),
+        (
+            "[tool.archcheck]\nservices = []\n\n[project]\nname = 'x'\n\n[tool.archcheck.ssot]\nx = 1\n\n[tool.z]\nq = 2\n",
+            "[project]\nname = 'x'\n\n[tool.z]",
+        ),
+    ],
+    ids=["sub-table", "array-of-tables", "inline", "out-of-order"],
+)
+def test_force_keeps_the_place_and_the_comments_of_every_spelling(
+    tmp_path: Path, existing: str, kept: str
+) -> None:
+    root = layout(tmp_path, existing)
+    assert cli(root, "init", "--force").returncode == 0
+    written = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert kept in written and not written.startswith("\n"), written
+    assert written.find("archcheck") < written.find("[project]") or "[project]" not in written
+    assert tool(root)["archcheck"] == {"services": ["api"], "shared": []}
