@@ -12,8 +12,8 @@ case of a class with no sub-patterns, `A() | B()`, `A() as x`, a module's name
 bound once to the classes or to such names, `CLOSING = (GeneratorExit,
 CancelledError)`, `GE2 = GE`; a name the function binds, a parameter or an
 imported constant in capitals may hold any class: not known, nor is
-`isinstance`, `type` or a builtin class the module binds itself, `def
-isinstance`, `class GeneratorExit`, an import), only the
+`isinstance`, `type` or a builtin class the module, the function or a function
+around it binds itself, `def isinstance`, `class GeneratorExit`, an import), only the
 branch GeneratorExit takes, read through the handler's blocks as the `finally`
 is below, and nothing after one that raises it again; every statement once `e`
 is bound again, in a loop from the loop's start; an `except*` handler's name

@@ -978,6 +978,36 @@ def test_a_builtin_the_module_binds_itself_is_not_known(module: str, test: str, 
     assert [c.function for c in found.cleanups] == (["get_session"] if flagged else [])
 
 
+def test_a_builtin_a_function_around_binds_is_not_known() -> None:
+    """Run 118b/02: a generator nested in a function that binds `isinstance` or
+    `GeneratorExit` reads that binding (a closure), not the builtin."""
+    found = facts("""
+        def factory():
+            isinstance = lambda obj, kinds: False
+
+            async def get_session(s):
+                try:
+                    yield s
+                except BaseException as e:
+                    if not isinstance(e, GeneratorExit):
+                        await s.close()
+                    raise
+            return get_session
+
+        class Holder:
+            isinstance = staticmethod(lambda obj, kinds: False)
+
+            async def method(self, s):  # (a class body binds nothing for the code of its methods)
+                try:
+                    yield s
+                except BaseException as e:
+                    if not isinstance(e, GeneratorExit):
+                        await s.close()
+                    raise
+    """)
+    assert [c.function for c in found.cleanups] == ["factory.<locals>.get_session"]
+
+
 def test_a_long_elif_chain_of_a_handler_is_read_in_a_loop() -> None:
     """Run 115b/07: the handler's reading recursed once per `elif`: 400 of them, valid Python,
     made the file ARC001 "nested too deeply"."""

@@ -1066,9 +1066,10 @@ class _Gatherer:
         if around.kind == "module" and node.name in self.wrapped:  # driven as a decorated one is
             decorators += (self.wrapped[node.name],)
         if isinstance(node, ast.AsyncFunctionDef) and yielded:
-            self._cleanups(node, scope.qualname, decorators)
+            self._cleanups(node, scope, decorators)
 
-    def _cleanups(self, node: ast.AsyncFunctionDef, qualname: str, decorators: Tuple[str, ...]) -> None:
+    def _cleanups(self, node: ast.AsyncFunctionDef, scope: _Scope, decorators: Tuple[str, ...]) -> None:
+        qualname = scope.qualname
         own = list(own_nodes(node.body))
         yields = _InOrder([n for n in own if isinstance(n, _YIELDS)])
         awaits = _InOrder([n for n in own if _is_await(n)])
@@ -1091,7 +1092,7 @@ class _Gatherer:
                 awaited = awaits.first(handler.body)
                 # (`except* … as eg:` binds a group, which no test of GeneratorExit passes: no reading)
                 if awaited is not None and handler.name and type(statement).__name__ != "TryStar":
-                    names = frozenset(self.source.bindings_of(node))
+                    names = frozenset(self.source.bindings_of(node)) | self._enclosing_names(scope)
                     module = frozenset(self.source.bindings_of(None))
                     caught: Dict[str, object] = {handler.name: _Caught(self._class_values(), names, module)}
                     awaited = _read_with_flags(handler.body, caught, awaits)
@@ -1106,6 +1107,17 @@ class _Gatherer:
             awaited = _read_with_flags(finalbody, flags, awaits) if flags else awaits.first(finalbody)
             if awaited is not None:
                 self._cleanup(qualname, awaited, "finally", first_yield, decorators)
+
+    def _enclosing_names(self, scope: _Scope) -> FrozenSet[str]:
+        """The names the functions around a function's scope bind, which its code reads
+        (a closure's `isinstance = …`, run 118b/02; a class body around it binds none for it)."""
+        names: Set[str] = set()
+        around = scope.parent
+        while around is not None and around.kind != "module":
+            if around.kind == "function" and around.node is not None:
+                names |= set(self.source.bindings_of(around.node))
+            around = around.parent
+        return frozenset(names)
 
     def _class_values(self) -> Mapping[str, Tuple[Optional[str], ...]]:
         """The module's names for classes (read once, when a handler first tests its exception)."""
