@@ -44,7 +44,10 @@ Not flagged: `except Exception:` handlers (GeneratorExit is not an Exception);
 sync generators; cleanup that does not await; and generators driven by a
 context manager or a test runner: `@asynccontextmanager` (under any import alias,
 or applied by a call in the module: `scope = asynccontextmanager(_scope)`)
-and pytest fixtures. CPython's `contextlib` resumes an `@asynccontextmanager`
+and pytest fixtures (by the decorator's last name ending in `contextmanager` or
+`fixture`, so a project's own wrapper too, `@data_fixture`, a known limit; not
+one a parameter or a local names, `def make(contextlib):`).
+CPython's `contextlib` resumes an `@asynccontextmanager`
 generator with `await anext(gen)` when the `async with` body ends, and with
 `await gen.athrow(exc)` when it raised (`_AsyncGeneratorContextManager.__aexit__`):
 both run the code after the `yield`, awaits included, in the task that runs
@@ -126,6 +129,15 @@ FIX = (
 
 # generators that a context manager or a test runner resumes with anext()/athrow()
 _DRIVERS = ("contextmanager", "fixture")
+_LOCAL = "<local>."  # (a decorator named by a parameter or a local: none a library gives)
+
+
+def _drives(decorator: str) -> bool:
+    """Is a decorator (as the facts resolved it) one that drives its generator: a context
+    manager's or a fixture's, also a project's own so named; not one a parameter or a local
+    names (`def make(contextlib): @contextlib.asynccontextmanager`, run 118b/05)."""
+    return not decorator.startswith(_LOCAL) and decorator.rsplit(".", 1)[-1].endswith(_DRIVERS)
+
 
 VALID = [
     example("""
@@ -283,6 +295,16 @@ VALID = [
 ]
 INVALID = [
     example("""
+        def make(contextlib):  # (a parameter: not the library's context manager)
+            @contextlib.asynccontextmanager
+            async def scope(conn):
+                try:
+                    yield conn
+                finally:
+                    await conn.close()  # expect: ASY004
+            return scope
+    """),
+    example("""
         import contextlib
 
         class Skip(Exception): ...
@@ -403,7 +425,7 @@ class AwaitInGeneratorCleanup(
     def check(self) -> Iterator[Violation]:
         for facts in self.project.facts.values():
             for fact in facts.generator_cleanups:
-                if any(d.rsplit(".", 1)[-1].endswith(_DRIVERS) for d in fact.decorators):
+                if any(_drives(d) for d in fact.decorators):
                     continue
                 function = fact.function.replace(".<locals>", "")
                 yield self.violation(
