@@ -1036,7 +1036,7 @@ class _Gatherer:
             return [(v, none) for v in node.values] if isinstance(node, ast.JoinedStr) else []
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             # (the blocks in it: with the names around them, and the module's it declares `global`)
-            self._fallbacks_after_reads(node.body, self._global_reads(node))
+            self._fallbacks_after_reads(node.body, self._global_reads(node), node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return self._function(node, none)
         if isinstance(node, ast.ClassDef):
@@ -1746,7 +1746,9 @@ class _Gatherer:
             self.module_reads = {n: r for n, r in reads.items() if n not in bound_otherwise}
         return {n: _Bound(self.module_reads[n]) for n in declared if n in self.module_reads}
 
-    def _fallbacks_after_reads(self, block: Sequence[ast.stmt], start: Mapping[str, _Bound] = {}) -> None:
+    def _fallbacks_after_reads(
+        self, block: Sequence[ast.stmt], start: Mapping[str, _Bound] = {}, owner: Optional[ast.AST] = None
+    ) -> None:
         """A name bound to a configuration read (``X = os.getenv("X")``, ``(X := read)``) stands
         for that read in the statements after it, also in the blocks nested in them, until it is
         bound again: ``X = X or url``, ``url if not X else X`` fall back as ``read or url``
@@ -1777,7 +1779,7 @@ class _Gatherer:
             for link in links:
                 walrus = self._loads_stand_for(link, state) if state.reads or self.walrus else []
                 if isinstance(link, ast.If):  # the branch where the name has no value
-                    self._fallback_branches(link, state)
+                    self._fallback_branches(link, state, owner)
                 for named in walrus:  # (bound before the next link's test is read, and the `=`)
                     self._bound_to(dotted(named.target), named.value, frames[-1], state)
             if isinstance(
@@ -1866,8 +1868,10 @@ class _Gatherer:
             if read is not None:
                 self._fallback_assignments(loop.orelse, name, read)
 
-    def _fallback_branches(self, statement: ast.If, state: Mapping[str, _Bound]) -> None:
-        self._fallback_environ_writes(statement)
+    def _fallback_branches(
+        self, statement: ast.If, state: Mapping[str, _Bound], owner: Optional[ast.AST]
+    ) -> None:
+        self._fallback_environ_writes(statement, owner)
         for for_value, branch in ((False, statement.body), (True, statement.orelse)):
             for tested in _all_tested_for_nothing(statement.test, for_value):
                 value = None
@@ -1879,48 +1883,64 @@ class _Gatherer:
                 if value is not None:
                     self._fallback_assignments(branch, name, value)
 
-    def _fallback_environ_writes(self, statement: ast.If) -> None:
+    def _fallback_environ_writes(self, statement: ast.If, owner: Optional[ast.AST]) -> None:
         """``if "X" not in os.environ: os.environ["X"] = url`` (or ``if not os.getenv("X"):``, or
         the ``else`` of ``if "X" in os.environ:``) spells ``os.environ.setdefault("X", url)``:
         the write of ``X`` where it is unset is the fallback of reading it. A block walked for
-        a variable is not walked for it again (such tests nested in one another)."""
+        a variable is not walked for it again (such tests nested in one another). A key in a
+        name the function or class ``owner`` binds is its own, not the module constant's (run
+        118b/06)."""
         key, present = self._environment_test(statement.test) or (None, False)
-        name = self._key_text(key) if key is not None else None
-        if name is None:
-            return
-        handled = (ast.Constant(name), "env lookup")
+        if isinstance(key, ast.Name) and owner is not None and key.id in self.source.bindings_of(owner):
+            local = key.id  # (its text not known here: "a variable", as `setdefault(KEY, …)` says)
+            name = "\0" + local
+            handled: Tuple[ast.expr, str] = (key, "env lookup")
+
+            def same(other: Optional[ast.expr]) -> bool:
+                return isinstance(other, ast.Name) and other.id == local
+        else:
+            written = self._key_text(key) if key is not None else None
+            if written is None:
+                return
+            name, handled = written, (ast.Constant(written), "env lookup")
+
+            def same(other: Optional[ast.expr]) -> bool:
+                return self._key_text(other) == written
+
         todo = list(reversed(statement.orelse if present else statement.body))
         while todo:
             inner = todo.pop()
             if (id(inner), "os.environ:" + name) in self.fallback_walked:
                 continue
             self.fallback_walked.add((id(inner), "os.environ:" + name))
-            for value in self._environment_writes(inner, name):
+            for value in self._environment_writes(inner, name, same):
                 self._handle(value, handled)
             for block in reversed(_nested_blocks(inner)):
                 todo += reversed(block)
 
-    def _environment_writes(self, statement: ast.stmt, name: str) -> Iterator[ast.expr]:
-        """The values ``statement`` writes into the environment variable ``name``:
-        ``os.environ["X"] = v``, ``env.set("X", v)``, ``os.environ.update(X=v)`` or
-        ``update({"X": v})``; the key a literal or a module constant's name."""
+    def _environment_writes(
+        self, statement: ast.stmt, name: str, same: Callable[[Optional[ast.expr]], bool]
+    ) -> Iterator[ast.expr]:
+        """The values ``statement`` writes into the environment variable ``name``, whose key
+        ``same`` tells: ``os.environ["X"] = v``, ``env.set("X", v)``, ``os.environ.update(X=v)``
+        or ``update({"X": v})``; the key a literal or a module constant's name."""
         if isinstance(statement, ast.Assign):
             for target in statement.targets:
                 if not isinstance(target, ast.Subscript) or self.qualified(target.value) != ENVIRON:
                     continue
-                if self._key_text(target.slice) == name:
+                if same(target.slice):
                     yield statement.value
         call = statement.value if isinstance(statement, ast.Expr) else None
         if not isinstance(call, ast.Call):
             return
         last = _last_name(call)
-        keyed = len(call.args) >= 2 and self._key_text(call.args[0]) == name
+        keyed = len(call.args) >= 2 and same(call.args[0])
         if keyed and self._writes_environment(call, last):
             yield call.args[1]  # `env.set("X", url)`
         if last == "update" and self._updates_environ(call):
             yield from (k.value for k in call.keywords if k.arg == name)
             pairs = call.args[0] if call.args and isinstance(call.args[0], ast.Dict) else ast.Dict([], [])
-            yield from (v for k, v in zip(pairs.keys, pairs.values) if self._key_text(k) == name)
+            yield from (v for k, v in zip(pairs.keys, pairs.values) if same(k))
 
     def _tested_only(self, name: str) -> bool:
         """Is ``name`` read in the file only as what a membership test looks in (``host in

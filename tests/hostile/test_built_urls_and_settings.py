@@ -817,6 +817,28 @@ def literal_scheme():  # (01: a scheme written out as the first piece, `://` in 
     return httpx.get("http:" + "//localhost:8001/orders")
 """
 
+RUN_118B = """import os
+
+KEY = "KAFKA_BOOTSTRAP_SERVERS"
+
+
+def set_greeting():  # (06: the function's own KEY, not the module's)
+    KEY = "GREETING"
+    if KEY not in os.environ:
+        os.environ[KEY] = "localhost:9092"
+
+
+def set_orders():
+    KEY = "ORDERS_URL"
+    if KEY not in os.environ:
+        os.environ[KEY] = "http://localhost:8005"  # CFG004
+
+
+def set_kafka():
+    if KEY not in os.environ:
+        os.environ[KEY] = "localhost:9093"  # CFG004
+"""
+
 RUN_117B = """import httpx
 
 
@@ -852,6 +874,7 @@ def computed_keys(host):  # (118b/01: a key computed later may be the host's too
         ("run113b.py", RUN_113B),
         ("run116b.py", RUN_116B),
         ("run117b.py", RUN_117B),
+        ("run118b.py", RUN_118B),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(
