@@ -969,3 +969,47 @@ def test_a_ci_diff_leaves_out_python_its_tokenizer_cannot_read() -> None:
     )
     shown = fixes.to_diff(fixer.Outcome((change,)), context=0)
     assert shown.text == b"" and "its tokenizer cannot read" in shown.left_out[0]
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "big5", "iso2022_jp"])
+def test_a_ci_diff_leaves_out_a_file_whose_ascii_bytes_may_be_part_of_a_character(encoding: str) -> None:
+    """Run 119a/01: a Shift_JIS kanji's second byte may be `\\`, and ISO-2022-JP's shifted
+    bytes are ASCII ones: the bytes read as UTF-8 ended a string early, and its text showed."""
+    from archcheck.output import fixes
+
+    body = '# -*- coding: {0} -*-\nfrom .models import X\nc = connect("表", "postgresql://app:S3cretPw@db/app")\n'
+    before = body.format(encoding).encode(encoding)
+    after = body.format(encoding).replace(".models", "svc.models").encode(encoding)
+    shown = fixes.to_diff(fixer.Outcome((fixer.FileFix("m.py", before, after, encoding, ()),)), context=0)
+    assert shown.text == b"" and "may hide an ASCII byte in another character" in shown.left_out[0]
+
+
+def test_a_ci_diff_leaves_out_a_file_with_a_lone_cr_anywhere() -> None:
+    """Run 119a/02: a lone CR on an unchanged line ends a line to Python, not to the tokenizer
+    here: every later string and code swapped places, a string's text shown."""
+    from archcheck.output import fixes
+
+    before = b'# generated\rNOTE = """\nfrom .models import X\nc = f(dsn="""host=db\npassword=S3cretTQ""")\nEND = \'"""\'\n'
+    after = before.replace(b".models", b"svc.models")
+    shown = fixes.to_diff(fixer.Outcome((fixer.FileFix("m.py", before, after, "utf-8", ()),)), context=0)
+    assert shown.text == b"" and "a lone CR" in shown.left_out[0]
+
+
+def test_a_ci_diff_of_requirements_reads_comments_and_markers_as_pip() -> None:
+    """Run 119a/03, 04: a comment after a no-break space showed its words; markers and
+    versions written without blanks (or with one after a comma) were masked."""
+    from archcheck.output.elide import elided
+
+    lines = [
+        "fastapi==0.116.1\u00a0# mirror token ghp_16C7e42F292c6912E7710c83\n",
+        "httpx==0.27.0\u3000# password Zq9S3cretNbsp\n",
+        'pywin32==306; sys_platform=="win32"\n',
+        'importlib-metadata>=4.0;python_version<"3.10"\n',
+        "sqlparse >= 0.4, < 0.6\n",
+        "pkg (>=1.0)\n",
+    ]
+    assert elided(lines, python=False) == [
+        "fastapi==0.116.1\u00a0# ***\n",
+        "httpx==0.27.0\u3000# ***\n",
+        *lines[2:],
+    ]

@@ -11,6 +11,8 @@ and a line that held text no longer applies as a patch (``--fix`` writes it).
 
 from __future__ import annotations
 
+import codecs
+import functools
 import io
 import re
 import tokenize
@@ -21,15 +23,48 @@ MASK = "***"
 Span = Tuple[int, int, str]  # columns [start, end) of a line, and what is shown there
 
 
-def elided(lines: List[str], python: bool) -> Optional[List[str]]:
-    """``lines`` (a whole file's, each with its end) with the text of strings and comments
-    elided; None for Python code its tokenizer cannot read (nothing then tells text from code)."""
+class NotElided(Exception):
+    """Why a file's text cannot be told from its code here (the file is then left out)."""
+
+
+def elided(lines: List[str], python: bool, encoding: str = "utf-8") -> List[str]:
+    """``lines`` (a whole file's bytes read as UTF-8, each with its end) with the text of
+    strings and comments elided. Raises NotElided where these lines do not read as Python
+    (or pip) reads the file: an encoding where an ASCII byte may be part of another
+    character (Shift_JIS, Big5, ISO-2022-JP: a `\\` or `"` byte inside a kanji, run 119a/01),
+    a lone CR (a line end to Python, not to the tokenizer here: 119a/02), Python code the
+    tokenizer cannot read."""
+    if not ascii_stands_alone(encoding):
+        raise NotElided(
+            f"its encoding ({codecs.lookup(encoding).name}) may hide an ASCII byte in another character"
+        )
     if not python:
         return [_requirement_line(line) for line in lines]
+    if any(_LONE_CR.search(line) for line in lines):
+        raise NotElided("a lone CR, a line end to Python")
     spans = _text_spans(lines)
     if spans is None:
-        return None
+        raise NotElided("Python code its tokenizer cannot read")
     return [_replaced(line, spans.get(row, [])) for row, line in enumerate(lines, 1)]
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+@functools.cache
+def ascii_stands_alone(encoding: str) -> bool:
+    """Does every byte below 0x80 mean its ASCII character wherever it stands (UTF-8, latin-1,
+    cp1252: each other byte a character of its own or part of a UTF-8 one), so that the
+    file's bytes read as UTF-8 split into strings, comments and code as Python reads them?"""
+    try:
+        name = codecs.lookup(encoding).name
+        if name in ("utf-8", "utf-8-sig", "ascii"):
+            return True
+        low = bytes(range(128)).decode(name) == "".join(map(chr, range(128)))
+        shifts = b"\x1b$B!!\x1b(B~{!!~}".decode(name, "replace") == "\x1b$B!!\x1b(B~{!!~}"  # (ISO-2022, HZ)
+        return low and shifts and len(bytes(range(128, 256)).decode(name, "replace")) == 128
+    except (LookupError, UnicodeError, ValueError):
+        return False
 
 
 def _text_spans(lines: List[str]) -> Optional[Dict[int, List[Span]]]:
@@ -87,13 +122,14 @@ def _replaced(line: str, spans: List[Span]) -> str:
 # `uvicorn[standard]>=0.30,<1`), a marker's words (`; python_version < "3.12"`), a hash, `@`, a
 # continuation's backslash
 _VERSION = r"(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]*,?"
+_MARKER_VALUE = r"""(?:"[A-Za-z0-9._*+ -]{0,64}"|'[A-Za-z0-9._*+ -]{0,64}')"""
 _SHOWN_WORD = re.compile(
-    rf"""[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._, -]*\])?(?:{_VERSION})*|(?:{_VERSION})+"""
-    r"""|[;@\\()]|"[A-Za-z0-9._*+ -]{0,64}"|'[A-Za-z0-9._*+ -]{0,64}'"""
+    rf"""[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._, -]*\])?(?:{_VERSION})*,?|(?:{_VERSION})+"""
+    rf"""|[;@\\()]|{_MARKER_VALUE}|[A-Za-z_][A-Za-z0-9_.]*(?:===|==|!=|<=|>=|~=|<|>){_MARKER_VALUE}"""
     r"""|--hash=(?:sha256|sha384|sha512|md5):[0-9a-fA-F]{1,128}"""
 )
-_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#.*")
-_PIECE = re.compile(r"(\s+|;)")  # (the blanks and a marker's `;` between words, kept)
+_COMMENT = re.compile(r"(?:^|(?<=\s))#.*")  # (pip's: after any white space, a no-break space too)
+_PIECE = re.compile(r"(\s+|[;()])")  # (the blanks, a marker's `;`, brackets around versions: kept)
 _INCLUDES = frozenset({"-r", "-c", "--requirement", "--constraint"})
 _RELATIVE_PATH = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]{0,255}")  # (`-r ../requirements.shared.txt`)
 _OPTION = re.compile(r"-{1,2}[A-Za-z][A-Za-z-]{0,40}(?==|\Z)")

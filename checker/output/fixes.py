@@ -27,7 +27,7 @@ from patiencediff import PatienceSequenceMatcher
 from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
 from archcheck.output import escape
-from archcheck.output.elide import elided
+from archcheck.output.elide import NotElided, elided
 from archcheck.pipeline.fixer import Outcome
 
 Opcode = Tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
@@ -83,12 +83,14 @@ def to_diff(outcome: Outcome, context: int = 3) -> Diff:
             left_out.append(f"{where} {reason}, so the lines around the fix would show; {_FIX_IT}")
             continue
         # (in CI, the changed lines' code only: every string's and comment's text elided)
-        shown = (
-            (_masked(before, python), _masked(after, python)) if context else _elided(before, after, python)
-        )
-        if shown is None:
-            reason = "Python code its tokenizer cannot read, so its text cannot be kept out of the log"
-            left_out.append(f"{where} {reason}; {_FIX_IT}")
+        try:
+            shown = (
+                (_masked(before, python), _masked(after, python))
+                if context
+                else (elided(before, python, change.encoding), elided(after, python, change.encoding))
+            )
+        except NotElided as exc:
+            left_out.append(f"{where} {exc}, so its text cannot be kept out of the log; {_FIX_IT}")
             continue
         old, new = git_quoted(f"a/{change.path}"), git_quoted(f"b/{change.path}")
         for line in _unified(shown, codes, old, new, context):
@@ -236,13 +238,6 @@ _LINE_END_NAMES = {"\r": "a lone CR", "\x0b": "a vertical tab", "\x0c": "a form 
 def _decoded(lines: List[str], encoding: str) -> List[str]:
     """Git lines (the file's bytes as UTF-8, others kept as surrogates) in the file's encoding."""
     return [line.encode("utf-8", "surrogateescape").decode(encoding, "replace") for line in lines]
-
-
-def _elided(before: List[str], after: List[str], python: bool) -> Optional[Tuple[List[str], List[str]]]:
-    """Both sides' lines with their strings' and comments' text elided (``elide.elided``);
-    None where either cannot be read."""
-    shown_before, shown_after = elided(before, python), elided(after, python)
-    return None if shown_before is None or shown_after is None else (shown_before, shown_after)
 
 
 def _unified(
