@@ -2745,7 +2745,13 @@ def _mapping_items(mapping: ast.Dict) -> List[Tuple[Optional[ast.expr], ast.expr
 def _last_unpacked(items: Sequence[Tuple[Optional[ast.expr], ast.expr]]) -> int:
     """Where the last key that may be any key is among ``_mapping_items`` (-1: none): a mapping
     in a name unpacked, or a key computed (`{"host": "localhost", HOST_KEY: host}`, run 118b/01)."""
-    return max((at for at, (key, _) in enumerate(items) if key is None or literal(key) is None), default=-1)
+    return max((at for at, (key, _) in enumerate(items) if _any_key(key)), default=-1)
+
+
+def _any_key(key: Optional[ast.expr]) -> bool:
+    """May a mapping's key (None: a mapping unpacked) be any string? Not a literal: `1`, `None`
+    can fill no template's field (run 119b/05)."""
+    return key is None or (literal(key) is None and not isinstance(key, ast.Constant))
 
 
 def _mapping_in_head(

@@ -855,6 +855,8 @@ HOST_KEY = "host"
 def computed_keys(host):  # (118b/01: a key computed later may be the host's too)
     httpx.get("http://%(host)s:8001/orders" % {"host": "localhost", HOST_KEY: host})
     httpx.get("http://{host}:8002/x".format_map({"host": "localhost", HOST_KEY: host}))
+    httpx.get("http://%(h)s:9004/x" % {"h": "localhost", 1: host})  # CFG001
+    httpx.get("http://{h}:9005/x".format_map({"h": "localhost", None: host}))  # CFG001
     return httpx.get("http://{host}:8003/x".format(**{"host": "localhost", "HOST".lower(): host}))
 """
 
