@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from string import Formatter
 from typing import (
+    AbstractSet,
     Callable,
     Dict,
     FrozenSet,
@@ -1873,6 +1874,7 @@ class _Gatherer:
     ) -> None:
         self._fallback_environ_writes(statement, owner)
         for for_value, branch in ((False, statement.body), (True, statement.orelse)):
+            wanted: Dict[Optional[str], ast.expr] = {}
             for tested in _all_tested_for_nothing(statement.test, for_value):
                 value = None
                 if isinstance(tested, ast.NamedExpr):  # `if not (X := os.getenv("X")):`
@@ -1881,7 +1883,8 @@ class _Gatherer:
                 else:
                     name, value = tested, state.get(tested, _EMPTY).read
                 if value is not None:
-                    self._fallback_assignments(branch, name, value)
+                    wanted.setdefault(name, value)
+            self._fallback_assignments_of(branch, wanted)
 
     def _fallback_environ_writes(self, statement: ast.If, owner: Optional[ast.AST]) -> None:
         """``if "X" not in os.environ: os.environ["X"] = url`` (or ``if not os.getenv("X"):``, or
@@ -2023,22 +2026,37 @@ class _Gatherer:
         return (self._read_key(test)[0], present) if self.is_config_read(test) else None
 
     def _fallback_assignments(self, body: Sequence[ast.stmt], name: Optional[str], value: ast.expr) -> None:
-        """Where ``name`` has no value, what a statement of ``body`` assigns it, also in the
-        blocks nested in them (``if not X:`` / ``if DEBUG:`` / ``X = url``), is the read's
-        fallback. A block walked for a name is not walked for it again (``if not X:`` nested in
-        one another)."""
-        todo = list(reversed(body))
+        """``_fallback_assignments_of`` one name."""
+        self._fallback_assignments_of(body, {name: value})
+
+    def _fallback_assignments_of(
+        self, body: Sequence[ast.stmt], wanted: Mapping[Optional[str], ast.expr]
+    ) -> None:
+        """Where the names of ``wanted`` have no value, what a statement of ``body`` assigns one
+        of them, also in the blocks nested in them (``if not X:`` / ``if DEBUG:`` / ``X =
+        url``), is its read's fallback. One walk for all the names a test looks at (``if not
+        X0 and … not X2999:``, one walk a name was quadratic: run 119b/03); a block walked for a
+        name is not walked for it again (``if not X:`` nested in one another)."""
+        first = self._unwalked(body, wanted.keys())
+        todo: List[Tuple[ast.stmt, AbstractSet[Optional[str]]]] = [(inner, first) for inner in reversed(body)]
         while todo:
-            inner = todo.pop()
-            if (id(inner), name) in self.fallback_walked:
-                continue
-            self.fallback_walked.add((id(inner), name))
+            inner, names = todo.pop()
             if isinstance(inner, (ast.Assign, ast.AnnAssign)) and inner.value is not None:
                 targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
-                if name in map(dotted, targets):
-                    self._handle(inner.value, self._read_key(value))
-            for block in reversed(_nested_blocks(inner)):
-                todo += reversed(block)
+                for target in map(dotted, targets):
+                    if target in names:
+                        self._handle(inner.value, self._read_key(wanted[target]))
+            for nested in reversed(_nested_blocks(inner)):
+                fresh = self._unwalked(nested, names)
+                todo += [(statement, fresh) for statement in reversed(nested)] if fresh else []
+
+    def _unwalked(
+        self, block: Sequence[ast.stmt], names: Iterable[Optional[str]]
+    ) -> AbstractSet[Optional[str]]:
+        """The ``names`` ``block`` was not walked for yet, from now on walked."""
+        fresh = {name for name in names if (id(block), name) not in self.fallback_walked}
+        self.fallback_walked.update((id(block), name) for name in fresh)
+        return fresh
 
     def _loads_stand_for(self, statement: ast.stmt, state: Mapping[str, _Bound]) -> List[ast.NamedExpr]:
         """Each use of a name bound to a read in ``statement``'s own code (not in the blocks

@@ -1381,3 +1381,16 @@ def test_past_the_markers_asked_no_shared_line_is_taken_as_alike(tmp_path: Path)
         '-r ../requirements.shared.txt\npywin32==305 ; sys_platform == "linux"\n'
     )
     assert [f for f in findings(root) if f[0] == "REQ002"] == []
+
+
+def test_the_fallbacks_of_many_names_one_test_looks_at_are_read_in_one_walk(tmp_path: Path) -> None:
+    """Run 119b/03: `if not X0 and … not X2999:` walked its body once per name, and kept a
+    mark for each statement and name: 20 s and 1.2 GB for 260 KB."""
+    count = 3000
+    reads = "".join(f'X{i} = os.getenv("X{i}_URL")\n' for i in range(count))
+    test = " and ".join(f"not X{i}" for i in range(count))
+    body = "".join(f'    X{i} = "http://localhost:{1000 + i}"\n' for i in range(count))
+    root = project(tmp_path, {"main.py": f"import os\n{reads}if {test}:\n{body}"})
+    started = time.monotonic()
+    assert [f[0] for f in findings(root)] == ["CFG004"] * count
+    assert time.monotonic() - started < 12  # (20 s before, 1.2 s after on a 2-core machine)
