@@ -652,3 +652,25 @@ def test_a_syntax_error_after_newer_grammar_is_where_the_newest_grammar_fails() 
     broken = parse("schema.py", data, rejected=parse_newer)
     assert isinstance(broken, ParseProblem) and (broken.location.line, broken.location.column) == (3, 1)
     assert broken.reason == "syntax error: expected an indented block after class definition on line 2"
+
+
+def test_the_cst_parser_s_child_is_stopped_at_its_memory_limit(tmp_path: Path) -> None:
+    """Run 119c/04: a 36 KB file of deep nesting (`2**` 12,000 times after a `type`
+    statement) took the CST parser's child to 2.1 GB; it may take 1 GB beyond what it maps."""
+    if sys.version_info >= (3, 12):
+        pytest.skip("this Python reads the type statement itself")
+    import subprocess
+
+    (tmp_path / "power.py").write_text("type T = int\nx = " + "2**" * 12_000 + "2\n")
+    script = (
+        "import resource, sys\n"
+        "from archcheck.facts.cst_fallback import parse_newer\n"
+        "from archcheck.facts.source import parse\n"
+        "found = parse('power.py', open(sys.argv[1], 'rb').read(), rejected=parse_newer)\n"
+        "print(type(found).__name__, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "power.py")], capture_output=True, text=True, check=True
+    )
+    kind, peak_kb = result.stdout.split()
+    assert kind == "ParseProblem" and int(peak_kb) < 1_400_000, result.stdout  # (2.1 GB before)

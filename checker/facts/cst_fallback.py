@@ -37,6 +37,10 @@ CST_CPU_PER_TOKEN = 100e-6
 # the CPU time the children of one run may take in all: the files past it, in path order, are
 # not parsed (a file the parser is slow on takes all its time: N such files, N times that)
 CST_RUN_SECONDS = 10.0
+# the memory its child may take beyond what it maps as forked: a flat file at the token share
+# (130,000 tokens) parses in 0.5 GB; nesting costs LibCST far more a token (`2**` 12,000 times,
+# 36 KB, took 2.1 GB under the default limit: run 119c/04), and is stopped here, ARC003
+CST_MEMORY = 1 << 30
 
 
 def screen_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Union[ParseProblem, float]:
@@ -81,7 +85,7 @@ def parse_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Par
         return cpu
     rejected = _rejected(ast_error)
     try:
-        facts = run_isolated(gather_cst_facts, (text, path), timeout=cpu)
+        facts = run_isolated(gather_cst_facts, (text, path), timeout=cpu, memory=CST_MEMORY)
     except Crashed as exc:
         if "ParserSyntaxError" in str(exc):
             return _newer_syntax_problem(path, text, str(exc), ast_error) or syntax_problem(path, ast_error)
