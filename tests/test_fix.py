@@ -1007,9 +1007,11 @@ def test_a_ci_diff_of_requirements_reads_comments_and_markers_as_pip() -> None:
         'importlib-metadata>=4.0;python_version<"3.10"\n',
         "sqlparse >= 0.4, < 0.6\n",
         "pkg (>=1.0)\n",
+        "    --global-option hunter2token \\\n",  # (119c/05: an option's value after a blank)
     ]
     assert elided(lines, python=False) == [
         "fastapi==0.116.1\u00a0# ***\n",
         "httpx==0.27.0\u3000# ***\n",
-        *lines[2:],
+        *lines[2:-1],
+        "    --global-option *** \\\n",
     ]

@@ -145,9 +145,16 @@ def _requirement_line(line: str) -> str:
     words: List[str] = []
     follows = ""  # the word before, where it was an option
     for piece in _PIECE.split(code):
-        included = follows in _INCLUDES and _RELATIVE_PATH.fullmatch(piece) is not None
-        words.append(piece if piece.isspace() or not piece or included else _word(piece))
-        follows = piece if not piece.isspace() and piece else follows
+        if piece.isspace() or not piece:
+            words.append(piece)
+            continue
+        if follows in _INCLUDES and _RELATIVE_PATH.fullmatch(piece) is not None:
+            words.append(piece)
+        elif follows.startswith("-") and "=" not in follows and not piece.startswith("-"):
+            words.append(MASK)  # (an option's value after a blank: `--global-option token`, run 119c/05)
+        else:
+            words.append(_word(piece))
+        follows = piece
     shown = "".join(words)
     if comment is not None:
         shown += "#" + (" " + MASK if comment.group()[1:].strip() else "")
