@@ -303,6 +303,24 @@ INVALID = [
                 finally:
                     await conn.close()  # expect: ASY004
             return scope
+
+        def make_local(pool, pool_fixture):  # (a local and a parameter, no import of either)
+            asynccontextmanager = pool.wrap
+
+            @asynccontextmanager
+            async def scope(conn):
+                try:
+                    yield conn
+                finally:
+                    await conn.close()  # expect: ASY004
+
+            @pool_fixture
+            async def fixture(conn):
+                try:
+                    yield conn
+                finally:
+                    await conn.close()  # expect: ASY004
+            return scope, fixture
     """),
     example("""
         import contextlib

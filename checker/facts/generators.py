@@ -280,9 +280,15 @@ def _decorator(node: ast.expr, scope: _Scope, aliases: Mapping[str, str], heads:
     written = dotted(node.func if isinstance(node, ast.Call) else node) or ""
     source = scope.source
     head = written.split(".")[0]
-    if source is None or not written or (head not in heads and written not in _KNOWN):
-        return qualify(written, aliases) or written
+    if source is None or not written:
+        return written
     scopes = [s.node for s in _chain(scope) if s.node is not None]
+    if head not in heads and written not in _KNOWN:
+        # (a parameter's or a local's, `def make(pool_fixture): @pool_fixture`, names none a
+        # library gives: run 119b/01; a functions' own binding is looked up only here)
+        if any(head in source.bindings_of(function) for function in scopes):
+            return f"<local>.{written}"
+        return qualify(written, aliases) or written
     decided = deciding_scope(head, scopes, source.bindings_of, source.bindings_of(None, handlers=False))
     meant = source.meanings_where(written, decided[0], decided[1], aliases)
     if meant:
