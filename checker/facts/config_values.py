@@ -1037,7 +1037,7 @@ class _Gatherer:
             return [(v, none) for v in node.values] if isinstance(node, ast.JoinedStr) else []
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             # (the blocks in it: with the names around them, and the module's it declares `global`)
-            self._fallbacks_after_reads(node.body, self._global_reads(node), node)
+            self._fallbacks_after_reads(node.body, self._global_reads(node), (node, use.frame))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return self._function(node, none)
         if isinstance(node, ast.ClassDef):
@@ -1748,7 +1748,10 @@ class _Gatherer:
         return {n: _Bound(self.module_reads[n]) for n in declared if n in self.module_reads}
 
     def _fallbacks_after_reads(
-        self, block: Sequence[ast.stmt], start: Mapping[str, _Bound] = {}, owner: Optional[ast.AST] = None
+        self,
+        block: Sequence[ast.stmt],
+        start: Mapping[str, _Bound] = {},
+        owner: Optional[Tuple[ast.AST, int]] = None,
     ) -> None:
         """A name bound to a configuration read (``X = os.getenv("X")``, ``(X := read)``) stands
         for that read in the statements after it, also in the blocks nested in them, until it is
@@ -1870,7 +1873,7 @@ class _Gatherer:
                 self._fallback_assignments(loop.orelse, name, read)
 
     def _fallback_branches(
-        self, statement: ast.If, state: Mapping[str, _Bound], owner: Optional[ast.AST]
+        self, statement: ast.If, state: Mapping[str, _Bound], owner: Optional[Tuple[ast.AST, int]]
     ) -> None:
         self._fallback_environ_writes(statement, owner)
         for for_value, branch in ((False, statement.body), (True, statement.orelse)):
@@ -1886,15 +1889,15 @@ class _Gatherer:
                     wanted.setdefault(name, value)
             self._fallback_assignments_of(branch, wanted)
 
-    def _fallback_environ_writes(self, statement: ast.If, owner: Optional[ast.AST]) -> None:
+    def _fallback_environ_writes(self, statement: ast.If, owner: Optional[Tuple[ast.AST, int]]) -> None:
         """``if "X" not in os.environ: os.environ["X"] = url`` (or ``if not os.getenv("X"):``, or
         the ``else`` of ``if "X" in os.environ:``) spells ``os.environ.setdefault("X", url)``:
         the write of ``X`` where it is unset is the fallback of reading it. A block walked for
         a variable is not walked for it again (such tests nested in one another). A key in a
-        name the function or class ``owner`` binds is its own, not the module constant's (run
-        118b/06)."""
+        name the function or class ``owner`` (with the frame around it) binds, or a function
+        around it, is its own, not the module constant's (run 118b/06, 119b/02)."""
         key, present = self._environment_test(statement.test) or (None, False)
-        if isinstance(key, ast.Name) and owner is not None and key.id in self.source.bindings_of(owner):
+        if isinstance(key, ast.Name) and owner is not None and self._binds_around(key.id, *owner):
             local = key.id  # (its text not known here: "a variable", as `setdefault(KEY, …)` says)
             name = "\0" + local
             handled: Tuple[ast.expr, str] = (key, "env lookup")
@@ -1920,6 +1923,19 @@ class _Gatherer:
                 self._handle(value, handled)
             for block in reversed(_nested_blocks(inner)):
                 todo += reversed(block)
+
+    def _binds_around(self, name: str, owner: ast.AST, frame: int) -> bool:
+        """Does ``owner`` (a function or a class body) or a function around it (from ``frame``)
+        bind ``name``?"""
+        if name in self.source.bindings_of(owner):
+            return True
+        while frame:
+            node, frame = self.frames[frame]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and name in self.source.bindings_of(
+                node
+            ):
+                return True
+        return False
 
     def _environment_writes(
         self, statement: ast.stmt, name: str, same: Callable[[Optional[ast.expr]], bool]

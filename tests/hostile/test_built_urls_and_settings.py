@@ -837,6 +837,15 @@ def set_orders():
 def set_kafka():
     if KEY not in os.environ:
         os.environ[KEY] = "localhost:9093"  # CFG004
+
+
+def configure():  # (119b/02: a closure reads the KEY of the function around it)
+    KEY = "GREETING"
+
+    def set_default():
+        if KEY not in os.environ:
+            os.environ[KEY] = "localhost:9094"
+    return set_default
 """
 
 RUN_117B = """import httpx
