@@ -2018,6 +2018,8 @@ class _Gatherer:
         ""`` (True), or negated, ``is None``, ``== ""`` (False); None for any other test."""
         bare, negated = without_not(test)
         if bare is not test:
+            if negated and isinstance(bare, ast.BoolOp) and isinstance(bare.op, ast.And):
+                return None  # (`not (DEBUG and "X" not in os.environ)` holds where X is set or not DEBUG)
             inner = self._environment_test(bare)
             return None if inner is None else (inner[0], inner[1] != negated)
         if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
@@ -2026,6 +2028,10 @@ class _Gatherer:
             keys = {self._key_text(found[0]) for found in tests if found is not None}
             unset = all(found is not None and not found[1] for found in tests)
             return (tests[0][0], False) if unset and len(keys) == 1 and tests[0] is not None else None
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+            # `DEBUG and "X" not in os.environ`: its body runs only where X is unset (run 119b/04)
+            found = (self._environment_test(value) for value in test.values)
+            return next((one for one in found if one is not None and not one[1]), None)
         test = constant_last(test)
         present = True
         if isinstance(test, ast.Compare) and len(test.ops) == 1:

@@ -839,6 +839,13 @@ def set_kafka():
         os.environ[KEY] = "localhost:9093"  # CFG004
 
 
+def debug_only(debug):  # (04: a test joined by `and` to another)
+    if debug and "ORDERS_URL" not in os.environ:
+        os.environ["ORDERS_URL"] = "http://localhost:8011"  # CFG004
+    if not (debug and "BILLING_URL" not in os.environ):
+        os.environ["BILLING_URL"] = "http://localhost:8012"  # CFG001
+
+
 def configure():  # (119b/02: a closure reads the KEY of the function around it)
     KEY = "GREETING"
 
