@@ -760,6 +760,12 @@ def init(force: bool, directory: Optional[Path], debug: bool) -> int:
     if not root.is_dir():
         raise UserError(f"{directory}: no such directory")
     found = survey(Settings(root=root))
+    if found.unlistable:  # (a layout written without them would leave their services out: run 119c/06)
+        shown = ", ".join(escaped(folder) for folder in found.unlistable[:5])
+        more = f" and {len(found.unlistable) - 5} more" if len(found.unlistable) > 5 else ""
+        raise UserError(
+            f"cannot list {shown}{more}: the layout would leave out what they hold; nothing written"
+        )
     try:
         target = write(root, section(found), force, comments(found))
     except InitError as exc:

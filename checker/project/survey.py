@@ -51,11 +51,13 @@ class Survey:
     excludes: Tuple[str, ...]  # tooling folders that hold Python code
     relative: Optional[str]  # "parents" when the project already allows sibling relative imports
     relative_reason: str
+    unlistable: Tuple[str, ...] = ()  # folders that could not be listed: not surveyed
 
 
 def survey(settings: Settings) -> Survey:
     root = settings.root
-    files, _, compose_files = walk_files(settings)
+    unlistable: List[Tuple[str, str]] = []
+    files, _, compose_files = walk_files(settings, unlistable)
     python_dirs = directories(files)
     excludes = tuple(name for name in TOOLING if name in python_dirs)
     shared = _shared_libraries(root, python_dirs)
@@ -65,7 +67,8 @@ def survey(settings: Settings) -> Survey:
     services = _services(root, python_dirs, skipped, contexts, lambda d: tests.match_file(d + "/x.py"))
     requirements, reason = _shared_requirements(root, services)
     relative, why = _relative_convention(root, [f for f in files if not _under(f, excludes)])
-    return Survey(tuple(services), tuple(shared), requirements, reason, excludes, relative, why)
+    folders = tuple(sorted(folder or "." for folder, _ in unlistable))
+    return Survey(tuple(services), tuple(shared), requirements, reason, excludes, relative, why, folders)
 
 
 def _under(path: str, folders: Sequence[str]) -> bool:

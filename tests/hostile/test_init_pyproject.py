@@ -213,3 +213,27 @@ def test_force_keeps_the_place_and_the_comments_of_every_spelling(
     assert kept in written and not written.startswith("\n"), written
     assert written.find("archcheck") < written.find("[project]") or "[project]" not in written
     assert tool(root)["archcheck"] == {"services": ["api"], "shared": []}
+
+
+def test_init_refuses_a_layout_with_a_folder_it_cannot_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 119c/06: a folder that could not be listed was left out without a word, and
+    `init --force` over a working section wrote one without its services."""
+    from click.testing import CliRunner
+
+    from archcheck.cli import cli as archcheck_cli
+    from tests.helpers import refuse_listing
+
+    root = layout(tmp_path, "[tool.archcheck]\nservices = ['api', 'billing']\n")
+    (root / "billing").mkdir()
+    (root / "billing" / "requirements.txt").write_text("httpx\n")
+    (root / "billing" / "main.py").write_text("x = 1\n")
+    before = (root / "pyproject.toml").read_bytes()
+    refuse_listing(monkeypatch, "billing")
+    result = CliRunner().invoke(archcheck_cli, ["init", "--force", str(root)])  # (its error: exit 2 in main)
+    assert type(result.exception).__name__ == "UserError", result.output
+    assert str(result.exception).startswith("cannot list billing: ") and "nothing written" in str(
+        result.exception
+    )
+    assert (root / "pyproject.toml").read_bytes() == before
