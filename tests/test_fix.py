@@ -968,7 +968,7 @@ def test_a_ci_diff_leaves_out_python_its_tokenizer_cannot_read() -> None:
         "m.py", before.encode(), before.replace(".models", "svc.models").encode(), "utf-8", ()
     )
     shown = fixes.to_diff(fixer.Outcome((change,)), context=0)
-    assert shown.text == b"" and "its tokenizer cannot read" in shown.left_out[0]
+    assert shown.text == b"" and "this interpreter does not read" in shown.left_out[0]
 
 
 @pytest.mark.parametrize("encoding", ["shift_jis", "big5", "iso2022_jp"])
@@ -1015,3 +1015,20 @@ def test_a_ci_diff_of_requirements_reads_comments_and_markers_as_pip() -> None:
         *lines[2:-1],
         "    --global-option *** \\\n",
     ]
+
+
+def test_a_ci_diff_shows_no_text_of_newer_f_strings_and_reads_a_bom() -> None:
+    """A file of 3.12's f-strings fixed on an older Python (read by LibCST): the tokenizer here
+    ended the string at the quote in its field, and the words after showed as code; a BOM
+    first is no reason to leave a file out."""
+    from archcheck.output import fixes
+
+    before = 'from .models import X; s = f"{d["my secret text here"]}"\n'
+    change = fixer.FileFix(
+        "m.py", before.encode(), before.replace(".models", "svc.models").encode(), "utf-8", ()
+    )
+    assert b"secret" not in fixes.to_diff(fixer.Outcome((change,)), context=0).text
+    bom = '\ufefffrom .models import X  # token ghp_Pr0d\nx = "Pr0dS3cret"\n'
+    change = fixer.FileFix("b.py", bom.encode(), bom.replace(".models", "svc.models").encode(), "utf-8", ())
+    diff = fixes.to_diff(fixer.Outcome((change,)), context=0).text.decode()
+    assert "+\ufefffrom svc.models import X  # ***\n" in diff and "Pr0d" not in diff

@@ -11,6 +11,7 @@ and a line that held text no longer applies as a patch (``--fix`` writes it).
 
 from __future__ import annotations
 
+import ast
 import codecs
 import functools
 import io
@@ -42,6 +43,8 @@ def elided(lines: List[str], python: bool, encoding: str = "utf-8") -> List[str]
         return [_requirement_line(line) for line in lines]
     if any(_LONE_CR.search(line) for line in lines):
         raise NotElided("a lone CR, a line end to Python")
+    if not _compiles(lines):  # (3.12's f-strings on 3.11: the tokenizer ends a string at a quote in a field)
+        raise NotElided("Python this interpreter does not read, whose strings its tokenizer may misread")
     spans = _text_spans(lines)
     if spans is None:
         raise NotElided("Python code its tokenizer cannot read")
@@ -67,6 +70,16 @@ def ascii_stands_alone(encoding: str) -> bool:
         return False
 
 
+def _compiles(lines: List[str]) -> bool:
+    """Does this Python read the file (its bytes, as it decodes them)?"""
+    data = "".join(lines).encode("utf-8", "surrogateescape")
+    try:
+        ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def _text_spans(lines: List[str]) -> Optional[Dict[int, List[Span]]]:
     """For each line (from 1), the columns of string contents and comments on it."""
     spans: Dict[int, List[Span]] = {}
@@ -83,7 +96,11 @@ def _text_spans(lines: List[str]) -> Optional[Dict[int, List[Span]]]:
 
     middles = {getattr(tokenize, name, None) for name in ("FSTRING_MIDDLE", "TSTRING_MIDDLE")} - {None}
     try:
-        for token in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
+        text = "".join(lines)
+        text = " " + text[1:] if text.startswith("\ufeff") else text  # (a BOM: a column kept, no token)
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.ERRORTOKEN and not token.string.isspace():
+                return None  # (what the tokenizer cannot tell: nothing is shown)
             if token.type == tokenize.COMMENT:
                 add((token.start[0], token.start[1] + 1), token.end, " " + MASK)
             elif token.type == tokenize.STRING:
