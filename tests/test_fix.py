@@ -1032,3 +1032,31 @@ def test_a_ci_diff_shows_no_text_of_newer_f_strings_and_reads_a_bom() -> None:
     change = fixer.FileFix("b.py", bom.encode(), bom.replace(".models", "svc.models").encode(), "utf-8", ())
     diff = fixes.to_diff(fixer.Outcome((change,)), context=0).text.decode()
     assert "+\ufefffrom svc.models import X  # ***\n" in diff and "Pr0d" not in diff
+
+
+def test_a_ci_diff_of_requirements_reads_the_file_s_encoding_and_pip_s_continuations() -> None:
+    """Run 120a/01: latin-1's 0xA0 before `#` is white space to pip, not to the bytes read as
+    UTF-8; 02: pip joins a line ending in `\\` to the next before it strips comments, so a
+    comment (or an option's value) goes on there."""
+    from archcheck.output.elide import elided
+
+    latin = "requests==2.31.0\xa0# deploy token ghp_R3alT0ken\n".encode("latin-1").decode(
+        "utf-8", "surrogateescape"
+    )
+    assert elided([latin], python=False, encoding="latin-1") == ["requests==2.31.0\xa0# ***\n"]
+    lines = [
+        "requests==2.31.0  # mirror token: \\\n",
+        "    pypi-AgEIcHlwaS5vcmcCJGFi\n",
+        "x==1 --global-option \\\n",
+        "    ghp_R3alT0kenAbCdEf\n",
+        "# a comment alone \\\n",
+        "fastapi==0.116.1\n",
+    ]
+    assert elided(lines, python=False) == [
+        "requests==2.31.0  # ***\n",
+        " ***\n",
+        "x==1 --global-option \\\n",
+        "    ***\n",
+        "# ***\n",
+        "fastapi==0.116.1\n",
+    ]

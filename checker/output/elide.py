@@ -40,7 +40,7 @@ def elided(lines: List[str], python: bool, encoding: str = "utf-8") -> List[str]
             f"its encoding ({codecs.lookup(encoding).name}) may hide an ASCII byte in another character"
         )
     if not python:
-        return [_requirement_line(line) for line in lines]
+        return _requirement_lines(lines, encoding)
     if any(_LONE_CR.search(line) for line in lines):
         raise NotElided("a lone CR, a line end to Python")
     if not _compiles(lines):  # (3.12's f-strings on 3.11: the tokenizer ends a string at a quote in a field)
@@ -152,17 +152,37 @@ _RELATIVE_PATH = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]{0,255}")  # (`-r ../r
 _OPTION = re.compile(r"-{1,2}[A-Za-z][A-Za-z-]{0,40}(?==|\Z)")
 
 
-def _requirement_line(line: str) -> str:
-    """A requirements file's line with every word but a name's, a version's, a marker's and a
-    hash's shown as the mask (an index URL, a VCS URL and its token, an option's value), and a
-    comment's text too."""
-    body = line.rstrip("\r\n")
+def _requirement_lines(lines: List[str], encoding: str) -> List[str]:
+    """A requirements file's lines, each read in the file's own encoding (latin-1's 0xA0 is
+    white space to pip: run 120a/01) with every word but a name's, a version's, a marker's and
+    a hash's shown as the mask (an index URL, a VCS URL and its token, an option's value), and
+    a comment's text too; a line a `\\` continues goes on in the next as pip joins them first
+    (a comment or an option's value goes on there: run 120a/02)."""
+    shown: List[str] = []
+    comment, follows = False, ""  # (where the line before left off: in a comment, after an option)
+    for line in lines:
+        text = line.encode("utf-8", "surrogateescape").decode(encoding, "replace")
+        body = text.rstrip("\r\n")
+        if comment:
+            words = body.rstrip("\\")
+            shown.append((" " + MASK if words.strip() else "") + body[len(words) :] + text[len(body) :])
+        else:
+            row, comment, follows = _requirement_line(body, follows)
+            shown.append(row + text[len(body) :])
+        # (pip joins a line ending in `\` to the next, unless it is a comment alone)
+        if not body.endswith("\\") or _COMMENT.match(body.lstrip()):
+            comment, follows = False, ""
+    return shown
+
+
+def _requirement_line(body: str, follows: str) -> Tuple[str, bool, str]:
+    """One line of a requirements file as shown, whether it ends in a comment, and the word it
+    ends with (``follows``: the one before it, where the line before ended with it)."""
     comment = _COMMENT.search(body)
     code = body[: comment.start()] if comment else body
     words: List[str] = []
-    follows = ""  # the word before, where it was an option
     for piece in _PIECE.split(code):
-        if piece.isspace() or not piece:
+        if piece.isspace() or not piece or piece == "\\":  # (a continuation's `\`: no word of it)
             words.append(piece)
             continue
         if follows in _INCLUDES and _RELATIVE_PATH.fullmatch(piece) is not None:
@@ -175,7 +195,7 @@ def _requirement_line(line: str) -> str:
     shown = "".join(words)
     if comment is not None:
         shown += "#" + (" " + MASK if comment.group()[1:].strip() else "")
-    return shown + line[len(body) :]
+    return shown, comment is not None, follows
 
 
 def _word(word: str) -> str:
