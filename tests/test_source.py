@@ -221,7 +221,7 @@ def test_the_cst_child_gets_cpu_time_by_every_word(monkeypatch: pytest.MonkeyPat
 
     asked: List[float] = []
 
-    def isolated(function: Any, argument: Any, timeout: float = 0.0) -> Any:
+    def isolated(function: Any, argument: Any, timeout: float = 0.0, memory: int = 0) -> Any:
         asked.append(timeout)
         return function(argument)
 
