@@ -1,24 +1,27 @@
 """JSON that a CI log shows as data: no runner command from the checkout in it.
 
-GitHub's runner reads ``##[error]`` anywhere in a line of a step's output, and a file name
-or a quoted line of the checkout can hold it. JSON cannot write those characters outside a
-string, so in a serialized document every ``##[`` is inside one, where ``\\u005b`` reads the
-same to every JSON reader.
+GitHub's runner reads ``##[error]`` anywhere in a line of a step's output (Azure Pipelines'
+agent ``##vso[…]``), and a file name or a quoted line of the checkout can hold it. JSON cannot
+write those characters outside a string, so in a serialized document every ``##[`` is inside
+one, where ``\\u005b`` reads the same to every JSON reader.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import msgspec
 
-RUNNER_COMMAND = "##["
+# a runner's logging command: GitHub's `##[error]`, Azure Pipelines' `##vso[task.setvariable …]`
+# (its agent reads the prefix in any case)
+RUNNER_COMMAND = re.compile(r"##(vso)?\[", re.IGNORECASE)
 
 
 def json_text(serialized: str) -> str:
-    """A serialized JSON document with each ``##[`` written ``##\\u005b``."""
-    return serialized.replace(RUNNER_COMMAND, "##\\u005b")
+    """A serialized JSON document with each ``##[`` (``##vso[``) written ``##\\u005b``."""
+    return RUNNER_COMMAND.sub(lambda found: "##" + (found.group(1) or "") + "\\u005b", serialized)
 
 
 def json_document(document: Any) -> str:

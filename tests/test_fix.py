@@ -1060,3 +1060,16 @@ def test_a_ci_diff_of_requirements_reads_the_file_s_encoding_and_pip_s_continuat
         "# ***\n",
         "fastapi==0.116.1\n",
     ]
+
+
+def test_a_ci_diff_leaves_out_a_file_whose_name_holds_a_runner_command() -> None:
+    """Run 120a/03: a diff's header holds the path as it is (`git apply` reads it), and Azure
+    Pipelines' agent reads `##vso[…]` anywhere in a line."""
+    from archcheck.output import fixes
+
+    before = b"from .models import X\n"
+    change = fixer.FileFix(
+        "##vso[task.complete]x.py", before, before.replace(b".models", b"svc.models"), "utf-8", ()
+    )
+    shown = fixes.to_diff(fixer.Outcome((change,)), context=0)
+    assert shown.text == b"" and "#\\x23vso[task.complete]x.py: not in the diff" in shown.left_out[0]

@@ -19,6 +19,7 @@ import urllib.parse
 from msgspec.structs import replace
 
 from archcheck.facts.urls import mask_credentials
+from archcheck.logsafe import RUNNER_COMMAND
 from archcheck.model import Violation
 
 # C0, DEL, C1, line and paragraph separators, and bidi controls that reorder what a reader sees
@@ -39,8 +40,14 @@ def decodable(value: str) -> str:
 
 def text(value: str) -> str:
     """``value`` for a terminal or a CI log: control characters escaped, undecodable bytes as U+FFFD,
-    and ``##[`` written ``#\x23[`` (the runner reads ``##[error]`` anywhere in a line)."""
-    return _CONTROL.sub(lambda m: _escaped(m.group()), decodable(value)).replace("##[", "#\\x23[")
+    and ``##[`` and ``##vso[`` written ``#\x23[``, ``#\x23vso[`` (GitHub's runner reads ``##[error]``
+    anywhere in a line, Azure Pipelines' agent ``##vso[task.setvariable …]``: run 120a/03)."""
+    return _inert(_CONTROL.sub(lambda m: _escaped(m.group()), decodable(value)))
+
+
+def _inert(value: str) -> str:
+    """``value`` with a runner's logging command (``logsafe.RUNNER_COMMAND``) written ``#\x23…``."""
+    return RUNNER_COMMAND.sub(lambda found: "#\\x23" + found.group()[2:], value)
 
 
 def text_path(path: str) -> str:
@@ -92,7 +99,7 @@ def markdown_text(value: str) -> str:
 def markdown_code(value: str) -> str:
     """A Markdown code span that holds ``value`` whatever backticks it contains (``##[`` written
     ``#\x23[``, as in text: Markdown printed in a CI log must not read as a runner command)."""
-    value = _MARKDOWN_CONTROL.sub(" ", decodable(value)).replace("##[", "#\\x23[")
+    value = _inert(_MARKDOWN_CONTROL.sub(" ", decodable(value)))
     fence = "`" * (max(map(len, re.findall("`+", value)), default=0) + 1)
     pad = " " if "`" in value else ""
     return f"{fence}{pad}{value}{pad}{fence}"

@@ -26,6 +26,7 @@ from patiencediff import PatienceSequenceMatcher
 
 from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
+from archcheck.logsafe import RUNNER_COMMAND
 from archcheck.output import escape
 from archcheck.output.elide import NotElided, elided
 from archcheck.pipeline.fixer import Outcome
@@ -68,6 +69,9 @@ def to_diff(outcome: Outcome, context: int = 3) -> Diff:
     left_out: List[str] = []
     for change in outcome.files:
         where = f"{escape.text_path(change.path)}: not in the diff:"
+        if not context and RUNNER_COMMAND.search(change.path):  # (a header holds the path as it is)
+            left_out.append(f"{where} its name holds a CI runner's logging command; {_FIX_IT}")
+            continue
         if _wide(change.encoding):
             name = codecs.lookup(change.encoding).name.upper()
             left_out.append(f"{where} a {name} file, which a patch cannot carry as text; {_FIX_IT}")

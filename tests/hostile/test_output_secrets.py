@@ -878,3 +878,16 @@ def test_a_masking_of_a_line_is_what_the_wildcards_match() -> None:
     for masked in maskings:
         for line in lines:
             assert fixes._masking_of(masked, line) == by_expression(masked, line), (masked, line)
+
+
+def test_azure_pipelines_logging_commands_are_broken_in_every_output(tmp_path: Path) -> None:
+    """Run 120a/03: Azure Pipelines' agent reads `##vso[…]` anywhere in a line (archcheck takes
+    TF_BUILD for CI): a file name or a URL of the checkout could set a variable or the PATH."""
+    root = project(
+        tmp_path,
+        {"u.py": 'URL = "http://localhost:8001/##vso[task.prependpath]/tmp/bin"\n', "##vso[x].py": ""},
+    )
+    out = run(root, "--no-cache").stdout.decode()
+    assert "CFG001" in out and "##vso[" not in out.lower() and "#\\x23vso[task.prependpath]" in out
+    document = run(root, "--no-cache", "--format", "json").stdout.decode()
+    assert "##vso[" not in document and "##vso\\u005btask" in document
