@@ -141,6 +141,19 @@ def _drives(decorator: str) -> bool:
 
 VALID = [
     example("""
+        import pytest
+
+        class Fixtures:  # (a decorator a class body binds: the library's, read from there)
+            db_fixture = pytest.fixture(scope="session")
+
+            @db_fixture
+            async def session(self, conn):
+                try:
+                    yield conn
+                finally:
+                    await conn.close()
+    """),
+    example("""
         async def pooled(conns):
             collected = False
             try:

@@ -2045,6 +2045,8 @@ class _Gatherer:
             if not (isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)) and _empty(against)):
                 return None
             test, present = test.left, isinstance(op, (ast.IsNot, ast.NotEq))
+        if isinstance(test, ast.NamedExpr):  # `if not (auth := os.getenv("AUTH_URL")):` (run 120b/03)
+            test = test.value
         return (self._read_key(test)[0], present) if self.is_config_read(test) else None
 
     def _fallback_assignments(self, body: Sequence[ast.stmt], name: Optional[str], value: ast.expr) -> None:

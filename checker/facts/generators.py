@@ -286,7 +286,10 @@ def _decorator(node: ast.expr, scope: _Scope, aliases: Mapping[str, str], heads:
     if head not in heads and written not in _KNOWN:
         # (a parameter's or a local's, `def make(pool_fixture): @pool_fixture`, names none a
         # library gives: run 119b/01; a functions' own binding is looked up only here)
-        if any(head in source.bindings_of(function) for function in scopes):
+        functions = (
+            node for node in scopes if not isinstance(node, ast.ClassDef)
+        )  # (a class's name: no local)
+        if any(head in source.bindings_of(function) for function in functions):
             return f"<local>.{written}"
         return qualify(written, aliases) or written
     decided = deciding_scope(head, scopes, source.bindings_of, source.bindings_of(None, handlers=False))

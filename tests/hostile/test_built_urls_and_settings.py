@@ -846,6 +846,14 @@ def debug_only(debug):  # (04: a test joined by `and` to another)
         os.environ["BILLING_URL"] = "http://localhost:8012"  # CFG001
 
 
+def walrus():  # (120b/03: the read bound by `:=` in the test)
+    if not (auth := os.getenv("AUTH2_URL")):
+        os.environ["AUTH2_URL"] = "http://localhost:8013"  # CFG004
+    if (billing := os.environ.get("BILLING2_URL")) is None:
+        os.environ["BILLING2_URL"] = "http://localhost:8014"  # CFG004
+    return auth, billing
+
+
 def configure():  # (119b/02: a closure reads the KEY of the function around it)
     KEY = "GREETING"
 
