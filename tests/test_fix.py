@@ -494,6 +494,23 @@ def test_a_keyword_argument_coroutine_is_awaited(tmp_path: Path) -> None:
     ]
 
 
+def test_a_call_whose_coroutine_is_given_under_another_keyword_says_why_it_is_not_fixed(
+    tmp_path: Path,
+) -> None:
+    """Run 120c/02: `asyncio.run(coro=g())` offered no fix and said nothing (no "not fixed"
+    line, nor in the summary)."""
+    source = b"import asyncio\n\n\nasync def f():\n    return asyncio.run(coro=g())\n"
+    root = project_with(
+        tmp_path, {"services/orders/app/__init__.py": b"", "services/orders/app/jobs.py": source}
+    )
+    settings = with_overrides(api.load_settings(root), select=("ASY001",))
+    outcome = api.fix(settings, use_cache=False, jobs=1)
+    assert outcome.files == ()
+    assert [(s.kind, s.reason) for s in outcome.skipped] == [
+        (fixer.MEANING, "the call passes more than the coroutine (awaiting it would drop the rest)")
+    ]
+
+
 @pytest.mark.skipif(os.name != "posix", reason="symbolic links as POSIX has them")
 def test_a_file_read_under_two_names_is_not_fixed(tmp_path: Path) -> None:
     """Two services share one requirements file through a link: an ``-r`` line relative to one

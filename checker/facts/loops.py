@@ -605,6 +605,8 @@ class _Gatherer:
             return
         coroutine = call.args[0] if call.args else _keyword(call, COROUTINE_KEYWORDS)
         argument = (_named_coroutine(coroutine) or UNNAMED) if coroutine is not None else None
+        if argument is None and call.keywords:  # (`asyncio.run(coro=g())`: a fix says why it is not made)
+            argument = UNNAMED
         self.entries.append(
             LoopEntryFact(
                 kind,
