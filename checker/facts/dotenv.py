@@ -9,7 +9,6 @@ from typing import List, Tuple, Union
 from dotenv.parser import Binding, parse_stream
 
 from archcheck.facts.files import too_large
-from archcheck.facts.source import decode
 from archcheck.facts.suppressions import MARKER, in_lines
 from archcheck.model import EnvEntry, Location, ParseProblem, Suppression
 
@@ -43,7 +42,7 @@ def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem
             [ParseProblem(too_large(len(data), MAX_ENV_FILE_SIZE, "the .env limit"), Location(path))],
             (),
         )
-    text: Union[str, ParseProblem] = decode(path, data)
+    text: Union[str, ParseProblem] = _decoded(path, data)
     if isinstance(text, ParseProblem):
         return [], [text], ()
     entries: List[EnvEntry] = []
@@ -59,6 +58,17 @@ def parse_env(path: str, data: bytes) -> Tuple[List[EnvEntry], List[ParseProblem
         elif binding.key is not None:
             entries.append(EnvEntry(binding.key, binding.value or "", where))
     return entries, problems, in_lines(comments)
+
+
+def _decoded(path: str, data: bytes) -> Union[str, ParseProblem]:
+    """A ``.env`` file's text as python-dotenv reads it: UTF-8 (its default), whatever a first
+    line says (a `# coding:` comment is a comment to it, not Python's cookie: run 120c/01)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        reason = f"not UTF-8 at byte {exc.start}: python-dotenv reads a .env file as UTF-8"
+        return ParseProblem(reason, Location(path, line, 1, line, 1))
 
 
 def _without_long_runs(path: str, text: str) -> Tuple[str, List[ParseProblem]]:

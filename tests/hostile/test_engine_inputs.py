@@ -531,10 +531,23 @@ def test_no_line_of_an_included_file_is_quoted(tmp_path: Path, content: str) -> 
 @pytest.mark.parametrize("cookie", ["punycode", "undefined"])
 @pytest.mark.parametrize("where", ["svc/app/p.py", "svc/requirements.txt", "svc/.env"])
 def test_a_codec_that_fails_as_a_whole_is_a_finding(tmp_path: Path, cookie: str, where: str) -> None:
+    """In Python source and a requirements file; a .env file is UTF-8 to python-dotenv, and
+    its `# coding:` line a comment (run 120c/01: it was ARC001)."""
     root = project(tmp_path, {"loop.py": "import asyncio\n\nasync def f():\n    asyncio.run(f())\n"})
     (root / where).write_text(f"# coding: {cookie}\nx = 1\n")
     out = _text(root)
-    assert f"{where}:1:1: ARC001" in out and "svc/app/loop.py:4:5: ASY001" in out
+    assert (f"{where}:1:1: ARC001" in out) != where.endswith(".env") and "svc/app/loop.py:4:5: ASY001" in out
+
+
+def test_a_dotenv_file_is_read_as_utf8_whatever_its_first_line_says(tmp_path: Path) -> None:
+    """Run 120c/01: a .env file was decoded as Python source (its coding comment, its BOM
+    rules); python-dotenv reads UTF-8, and a file that is not is ARC001 at its line."""
+    root = project(tmp_path, {"loop.py": "x = 1\n"})
+    (root / "svc" / ".env").write_bytes(
+        b"# coding: latin-1\nDATABASE_URL=postgresql://u:p@db/x\nNAME=caf\xe9\n"
+    )
+    out = _text(root)
+    assert "svc/.env:3:1: ARC001 cannot check this file: not UTF-8 at byte" in out
 
 
 @pytest.mark.parametrize("cookie", ["punycode", "idna"])
