@@ -1090,3 +1090,24 @@ def test_a_ci_diff_leaves_out_a_file_whose_name_holds_a_runner_command() -> None
     )
     shown = fixes.to_diff(fixer.Outcome((change,)), context=0)
     assert shown.text == b"" and "#\\x23vso[task.complete]x.py: not in the diff" in shown.left_out[0]
+
+
+def test_a_ci_diff_of_requirements_masks_quoted_option_values_and_whole_urls() -> None:
+    """Run 121a/01: the words of an option's quoted value (`--global-option="--password …"`)
+    and a value shaped like an option (`-pS3cret`) showed; 02: a URL cut at `(`, `)` or `;`
+    showed the password's middle."""
+    from archcheck.output.elide import elided
+
+    lines = [
+        'fastapi==0.116.1 --global-option="--password S3cretPw9 --verbose"\n',
+        'uvicorn==0.30.0 --config-settings "--build-option=--token ghp_AbCdEf0123 x"\n',
+        "httpx==0.27.0 --global-option -pHunterHunterHunter\n",
+        "mylib @ git+https://oauth2:glpat(S3cretPw9)x@gitlab.example.com/g/mylib.git\n",
+        "otherlib @ https://deploy:Pa;S3cretTok8;x@files/x.whl\n",
+        'x==1 --global-option "-u admin \\\n',
+        '   -pS3cret9"\n',
+        'uvicorn[standard]>=0.30,<1 ; python_version < "3.12" and os_name == "posix"\n',
+    ]
+    shown = "".join(elided(lines, python=False))
+    assert "S3cret" not in shown and "ghp_" not in shown and "Hunter" not in shown and "admin" not in shown
+    assert "mylib @ ***\n" in shown and "otherlib @ ***\n" in shown and lines[-1] in shown

@@ -136,74 +136,121 @@ def _replaced(line: str, spans: List[Span]) -> str:
 
 
 # a requirements line's words shown as written: a name with extras and versions (`fastapi==0.116.1`,
-# `uvicorn[standard]>=0.30,<1`), a marker's words (`; python_version < "3.12"`), a hash, `@`, a
-# continuation's backslash
+# `uvicorn[standard]>=0.30,<1`, `sqlparse >= 0.4, < 0.6`, `pkg (>=1.0)`), a marker's words after
+# its `;` (`python_version < "3.12"`, `sys_platform=="win32"`), a hash, `@`, a continuation's `\`;
+# words split at blanks only (a URL may hold `;`, `(`: run 121a/02)
 _VERSION = r"(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]*,?"
-_MARKER_VALUE = r"""(?:"[A-Za-z0-9._*+ -]{0,64}"|'[A-Za-z0-9._*+ -]{0,64}')"""
-_SHOWN_WORD = re.compile(
-    rf"""[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._, -]*\])?(?:{_VERSION})*,?|(?:{_VERSION})+"""
-    rf"""|[;@\\()]|{_MARKER_VALUE}|[A-Za-z_][A-Za-z0-9_.]*(?:===|==|!=|<=|>=|~=|<|>){_MARKER_VALUE}"""
-    r"""|--hash=(?:sha256|sha384|sha512|md5):[0-9a-fA-F]{1,128}"""
+_REQUIREMENT_WORD = re.compile(
+    rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]*\])?(?:{_VERSION})*,?|\(?(?:{_VERSION})+\)?|[A-Za-z0-9.*+!_-]+,?\)?|@|\("
 )
+_MARKER_VALUE = r"""(?:"[A-Za-z0-9._*+ -]{0,64}"|'[A-Za-z0-9._*+ -]{0,64}')"""
+_MARKER_WORD = re.compile(
+    rf"\(*(?:[A-Za-z_][A-Za-z0-9_.]*(?:(?:===|==|!=|<=|>=|~=|<|>){_MARKER_VALUE})?|(?:===|==|!=|<=|>=|~=|<|>)|{_MARKER_VALUE})\)*"
+)
+_HASH = re.compile(r"--hash=(?:sha256|sha384|sha512|md5):[0-9a-fA-F]{1,128}")
 _COMMENT = re.compile(r"(?:^|(?<=\s))#.*")  # (pip's: after any white space, a no-break space too)
-_PIECE = re.compile(r"(\s+|[;()])")  # (the blanks, a marker's `;`, brackets around versions: kept)
+_PIECE = re.compile(r"(\s+)")
 _INCLUDES = frozenset({"-r", "-c", "--requirement", "--constraint"})
 _RELATIVE_PATH = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]{0,255}")  # (`-r ../requirements.shared.txt`)
-_OPTION = re.compile(r"-{1,2}[A-Za-z][A-Za-z-]{0,40}(?==|\Z)")
+# pip's options of a requirements line: those that take a value, and the flags
+_VALUE_OPTIONS = frozenset({"-i", "--index-url", "--extra-index-url", "-c", "--constraint", "-r",
+                            "--requirement", "-e", "--editable", "-f", "--find-links", "--no-binary",
+                            "--only-binary", "--trusted-host", "--use-feature", "--hash", "--global-option",
+                            "--install-option", "--config-settings", "-C"})  # fmt: skip
+_FLAG_OPTIONS = frozenset({"--no-index", "--prefer-binary", "--require-hashes", "--pre"})
+
+
+class _LineState:
+    """Where a requirements line left off, for the next a `\\` joins to it: in a comment, in a
+    quote of an option's value, after an option whose value comes next, in a marker."""
+
+    def __init__(self) -> None:
+        self.comment = False
+        self.quote = ""  # the quote an option's value opened
+        self.option = ""  # an option whose value is the next word
+        self.marker = False
 
 
 def _requirement_lines(lines: List[str], encoding: str) -> List[str]:
     """A requirements file's lines, each read in the file's own encoding (latin-1's 0xA0 is
     white space to pip: run 120a/01) with every word but a name's, a version's, a marker's and
-    a hash's shown as the mask (an index URL, a VCS URL and its token, an option's value), and
-    a comment's text too; a line a `\\` continues goes on in the next as pip joins them first
-    (a comment or an option's value goes on there: run 120a/02)."""
+    a hash's shown as the mask (an index URL, a VCS URL and its token, an option's value, quoted
+    words and all: run 121a/01), and a comment's text too; a line a `\\` continues goes on in the
+    next as pip joins them first (a comment or an option's value goes on there: run 120a/02)."""
     shown: List[str] = []
-    comment, follows = False, ""  # (where the line before left off: in a comment, after an option)
+    state = _LineState()
     for line in lines:
         text = line.encode("utf-8", "surrogateescape").decode(encoding, "replace")
         body = text.rstrip("\r\n")
-        if comment:
+        if state.comment:
             words = body.rstrip("\\")
             shown.append((" " + MASK if words.strip() else "") + body[len(words) :] + text[len(body) :])
         else:
-            row, comment, follows = _requirement_line(body, follows)
-            shown.append(row + text[len(body) :])
+            shown.append(_requirement_line(body, state) + text[len(body) :])
         # (pip joins a line ending in `\` to the next, unless it is a comment alone)
         if not body.endswith("\\") or _COMMENT.match(body.lstrip()):
-            comment, follows = False, ""
+            state = _LineState()
     return shown
 
 
-def _requirement_line(body: str, follows: str) -> Tuple[str, bool, str]:
-    """One line of a requirements file as shown, whether it ends in a comment, and the word it
-    ends with (``follows``: the one before it, where the line before ended with it)."""
-    comment = _COMMENT.search(body)
+def _requirement_line(body: str, state: _LineState) -> str:
+    """One line of a requirements file as shown, ``state`` where the line before left off
+    (updated to where this one does)."""
+    comment = _COMMENT.search(body) if not state.quote else None
     code = body[: comment.start()] if comment else body
-    words: List[str] = []
-    for piece in _PIECE.split(code):
-        if piece.isspace() or not piece or piece == "\\":  # (a continuation's `\`: no word of it)
-            words.append(piece)
-            continue
-        if follows in _INCLUDES and _RELATIVE_PATH.fullmatch(piece) is not None:
-            words.append(piece)
-        elif follows.startswith("-") and "=" not in follows and not piece.startswith("-"):
-            words.append(MASK)  # (an option's value after a blank: `--global-option token`, run 119c/05)
-        else:
-            words.append(_word(piece))
-        follows = piece
+    words = [
+        piece if piece.isspace() or not piece or piece == "\\" else _word(piece, state)
+        for piece in _PIECE.split(code)
+    ]
     shown = "".join(words)
     if comment is not None:
+        state.comment = True
         shown += "#" + (" " + MASK if comment.group()[1:].strip() else "")
-    return shown, comment is not None, follows
+    return shown
 
 
-def _word(word: str) -> str:
-    """A word as shown: as written where ``_SHOWN_WORD`` says, its option's name with the
-    mask for its value (`--index-url=***`), else the mask."""
-    if _SHOWN_WORD.fullmatch(word):
-        return word
-    option = _OPTION.match(word)
-    if option is None:
+def _word(word: str, state: _LineState) -> str:
+    """A word of a requirements line as shown (``state`` as the words before left it)."""
+    if state.quote:  # (inside an option's quoted value: `--global-option "-u admin -pS3cret"`)
+        state.quote = "" if state.quote in word else state.quote
         return MASK
-    return option.group() + ("=" + MASK if "=" in word else "")
+    if state.option:  # (an option's value after a blank)
+        included = state.option in _INCLUDES and _RELATIVE_PATH.fullmatch(word) is not None
+        state.option = ""
+        _opens_quote(word, state)
+        return word if included else MASK
+    if word.startswith("-"):
+        name, equal, value = word.partition("=")
+        if _HASH.fullmatch(word) or (name in _FLAG_OPTIONS and not equal):
+            return word
+        if name not in _VALUE_OPTIONS:
+            _opens_quote(word, state)
+            return MASK  # (a glued short option's value, `-ihttps://…`, `-pS3cret`; an option pip has not)
+        if not equal:
+            state.option = name
+            return name
+        _opens_quote(value, state)
+        return f"{name}={MASK}"
+    if state.marker:
+        return word if _MARKER_WORD.fullmatch(word) else _masked_word(word, state)
+    requirement, semicolon, marker = word.partition(";")
+    if not _REQUIREMENT_WORD.fullmatch(requirement) and requirement:
+        return _masked_word(word, state)
+    if semicolon:
+        state.marker = True
+        if marker and not _MARKER_WORD.fullmatch(marker):
+            return requirement + ";" + _masked_word(marker, state)
+    return word
+
+
+def _masked_word(word: str, state: _LineState) -> str:
+    _opens_quote(word, state)
+    return MASK
+
+
+def _opens_quote(word: str, state: _LineState) -> None:
+    """Note a quote ``word`` opens and does not close (the words after are the quoted value's)."""
+    for quote in "\"'":
+        if word.count(quote) % 2:
+            state.quote = quote
+            return
