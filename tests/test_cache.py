@@ -472,3 +472,25 @@ def test_a_rule_that_reads_names_only_is_not_run_again_when_only_lines_moved(
     report.write_text(moved)
     renamed = api.check(settings, jobs=1)
     assert len(runs) == 3 and renamed.violations == api.check(settings, jobs=1, use_cache=False).violations
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic and hard links as POSIX has them")
+def test_a_link_moved_to_another_name_of_the_same_file_is_read_again(tmp_path: Path) -> None:
+    """Run 121c/01: the signature followed the link, so a link moved from a file of the project
+    to another name of the same inode outside it kept its cached findings (ARC001 without)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "project"
+    (root / "svc" / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["svc"]\n')
+    (root / "svc" / "requirements.txt").write_text("httpx\n")
+    inside = root / "svc" / "real.py"
+    inside.write_text('import os\nURL = os.getenv("DATABASE_URL", "postgres://u:p@localhost/db")\n')
+    os.link(inside, outside / "same.py")
+    link = root / "svc" / "app" / "a.py"
+    link.symlink_to(inside)
+    cli(root, "check")
+    link.unlink()
+    link.symlink_to(outside / "same.py")
+    cached = cli(root, "check").stdout
+    assert cached == cli(root, "check", "--no-cache").stdout and "leads outside the project" in cached

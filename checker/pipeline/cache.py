@@ -67,7 +67,14 @@ def signature(path: Union[str, os.PathLike[str]]) -> Optional[Signature]:
     # ctime and mode: a chmod changes what can be read; inode: a file replaced by another;
     # readable: by this process (a cache root wrote with a mode-000 file, read by another user)
     readable = int(os.access(path, os.R_OK))
-    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_mode, stat.st_ino, readable
+    ctime, inode = stat.st_ctime_ns, stat.st_ino
+    try:
+        link = os.lstat(path)
+    except OSError:
+        return None
+    if link.st_ino != stat.st_ino:  # a link: moved to another name of the same file, it is made anew
+        ctime, inode = max(ctime, link.st_ctime_ns), hash((inode, link.st_ino)) & (1 << 63) - 1  # (121c/01)
+    return stat.st_mtime_ns, ctime, stat.st_size, stat.st_mode, inode, readable
 
 
 def _canonical(value: object) -> object:
