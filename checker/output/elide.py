@@ -19,7 +19,7 @@ import re
 import tokenize
 from typing import Dict, List, Optional, Tuple
 
-MASK = "***"
+from archcheck.facts.urls import MASK
 
 Span = Tuple[int, int, str]  # columns [start, end) of a line, and what is shown there
 
