@@ -171,6 +171,11 @@ class _LineState:
         self.marker = False
 
 
+def decoded(lines: List[str], encoding: str) -> List[str]:
+    """Git lines (the file's bytes as UTF-8, others kept as surrogates) in the file's encoding."""
+    return [line.encode("utf-8", "surrogateescape").decode(encoding, "replace") for line in lines]
+
+
 def _requirement_lines(lines: List[str], encoding: str) -> List[str]:
     """A requirements file's lines, each read in the file's own encoding (latin-1's 0xA0 is
     white space to pip: run 120a/01) with every word but a name's, a version's, a marker's and
@@ -179,8 +184,7 @@ def _requirement_lines(lines: List[str], encoding: str) -> List[str]:
     next as pip joins them first (a comment or an option's value goes on there: run 120a/02)."""
     shown: List[str] = []
     state = _LineState()
-    for line in lines:
-        text = line.encode("utf-8", "surrogateescape").decode(encoding, "replace")
+    for text in decoded(lines, encoding):
         body = text.rstrip("\r\n")
         if state.comment:
             words = body.rstrip("\\")

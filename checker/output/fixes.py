@@ -28,7 +28,7 @@ from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
 from archcheck.logsafe import RUNNER_COMMAND
 from archcheck.output import escape
-from archcheck.output.elide import NotElided, elided
+from archcheck.output.elide import NotElided, decoded, elided
 from archcheck.pipeline.fixer import Outcome
 
 Opcode = Tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
@@ -228,7 +228,7 @@ def _joins_lines(
     NEL); None where there is none."""
     inner = _PYTHON_INNER_END if python else _TEXT_INNER_END
     if codecs.lookup(encoding).name != "utf-8":
-        before, after = _decoded(before, encoding), _decoded(after, encoding)
+        before, after = decoded(before, encoding), decoded(after, encoding)
     changed = (
         line for tag, a1, a2, b1, b2 in codes if tag != "equal" for line in before[a1:a2] + after[b1:b2]
     )
@@ -237,11 +237,6 @@ def _joins_lines(
 
 
 _LINE_END_NAMES = {"\r": "a lone CR", "\x0b": "a vertical tab", "\x0c": "a form feed", "\x85": "NEL, U+0085"}
-
-
-def _decoded(lines: List[str], encoding: str) -> List[str]:
-    """Git lines (the file's bytes as UTF-8, others kept as surrogates) in the file's encoding."""
-    return [line.encode("utf-8", "surrogateescape").decode(encoding, "replace") for line in lines]
 
 
 def _unified(
