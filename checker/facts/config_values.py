@@ -1846,8 +1846,12 @@ class _Gatherer:
     def _fallback_cases(self, statement: ast.AST, state: Mapping[str, _Bound]) -> None:
         """``match X:`` / ``case None | "": X = url``: the fallback of the read ``X`` holds."""
         subject = getattr(statement, "subject", None)
-        name = dotted(subject) if isinstance(subject, ast.expr) else None
-        value = state.get(name or "", _EMPTY).read
+        if isinstance(subject, ast.NamedExpr):  # `match (X := os.getenv("X")):`
+            name = dotted(subject.target)
+            value = subject.value if self.is_config_read(subject.value) else None
+        else:
+            name = dotted(subject) if isinstance(subject, ast.expr) else None
+            value = state.get(name or "", _EMPTY).read
         if value is None:
             return
         for case in getattr(statement, "cases", ()):
@@ -2738,8 +2742,13 @@ def _joined_parts(
         text = _piece_text(operand, 0, texts)  # (a template's too: `"%s/login?next=" % URL + "http://…"`)
         if text is not None:  # (a value that is no string goes on with what came before it)
             after = text.split("://", 1)[1] if not scheme and "://" in text else text
+            if not scheme and operand is operands[0] and text.startswith("//"):  # (`"//" + host`)
+                after = text[2:]
+                scheme = True
             scheme = scheme or "://" in text
-            past = past or (scheme and any(mark in after for mark in "/?#"))
+            # (a path's or query's mark ends the head; before a scheme too: `"/resolve/" + "localhost"`
+            # in a local later put after a URL's host, run 121b/03)
+            past = past or any(mark in after for mark in "/?#")
             query = query or "?" in text
             value = query and (text.endswith("=") or (value and not any(mark in text for mark in "&#")))
     return children
@@ -3111,16 +3120,27 @@ def _all_tested_for_nothing(test: ast.expr, for_value: bool = False) -> List[Uni
     """The names a test finds with no value where it is true (``for_value``: false): as
     ``_tested_for_nothing``, and each one of a conjunction (``DEBUG and not X``, ``not X and
     not Y``: where it is true, each of them is), or with ``for_value`` of a disjunction."""
-    joined = ast.And if for_value else ast.Or
-    if isinstance(test, ast.BoolOp) and not isinstance(test.op, joined):  # (each part is so)
-        found = (_tested_for_nothing(part, for_value) for part in test.values)
-        return list(
-            {id(f) if isinstance(f, ast.NamedExpr) else f: f for f in found if f is not None}.values()
-        )
-    parts = test.values if isinstance(test, ast.BoolOp) else [test]
-    tested = {_tests_one(part, for_value) for part in parts}
-    one = tested.pop() if len(tested) == 1 else None
-    return [one] if one is not None else []
+    return list(_tested_names(test, ast.And if for_value else ast.Or, for_value).values())
+
+
+def _tested_names(test: ast.expr, joined: type, for_value: bool) -> Dict[str, Union[str, ast.NamedExpr]]:
+    """``_all_tested_for_nothing`` by the name each one tests (a ``:=`` kept over the plain name:
+    it carries the read): all of ``joined``'s parts test it (``not (X := read) or X == ""``), or
+    one of the other joining's (brackets nested either way, ``not X or (X == "" or X is None)``)."""
+    if not isinstance(test, ast.BoolOp):
+        one = _tests_one(test, for_value)
+        if one is None:
+            return {}
+        return {dotted(one.target) or "" if isinstance(one, ast.NamedExpr) else one: one}
+    found = [_tested_names(part, joined, for_value) for part in test.values]
+    names: Dict[str, Union[str, ast.NamedExpr]] = {}
+    for part in found:
+        for name, tested in part.items():
+            if not isinstance(names.get(name), ast.NamedExpr):
+                names[name] = tested
+    if isinstance(test.op, joined):  # (each of them is so where every part says so)
+        return {name: tested for name, tested in names.items() if all(name in part for part in found)}
+    return names
 
 
 def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, None]:

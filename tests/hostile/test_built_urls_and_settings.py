@@ -884,6 +884,41 @@ def computed_keys(host):  # (118b/01: a key computed later may be the host's too
     return httpx.get("http://{host}:8003/x".format(**{"host": "localhost", "HOST".lower(): host}))
 """
 
+RUN_121B = """import os
+
+import httpx
+
+if not (AUTH := os.getenv("AUTH_URL")) or AUTH == "":  # (01: a `:=` and the plain name, one test)
+    AUTH = "http://localhost:8001"  # CFG004
+if not (BILLING := os.getenv("BILLING_URL")) or (BILLING is None or BILLING == ""):  # (02: brackets)
+    BILLING = "http://localhost:8002"  # CFG004
+ORDERS = os.getenv("ORDERS_URL")
+if ORDERS is None or (ORDERS == "" or (not ORDERS)):
+    ORDERS = "http://localhost:8003"  # CFG004
+SEARCH = os.getenv("SEARCH_URL")
+if os.getenv("DEBUG") and (not SEARCH and not AUTH):
+    SEARCH = "http://localhost:8004"  # CFG004
+CACHE = os.getenv("CACHE_URL")
+if not CACHE or (os.getenv("DEBUG") and not CACHE):
+    CACHE = "http://localhost:8005"  # CFG004
+MAIL = os.getenv("MAIL_URL")
+if not MAIL or (os.getenv("DEBUG") and not AUTH):  # (not MAIL's test where the second part holds)
+    MAIL = "http://localhost:8006"  # CFG001
+match (LEDGER := os.getenv("LEDGER_URL")):  # (01: a `match` on the read bound by `:=`)
+    case None | "":
+        LEDGER = "http://localhost:8007"  # CFG004
+
+
+def path_in_a_local():  # (03: a `+` path kept in a local, put after a URL's host)
+    path = "/resolve/" + "localhost"
+    httpx.get("https://dns.example" + path)
+    httpx.get(f"https://dns.example{path}")
+    tail = "/x"
+    httpx.get("//" + "localhost:8000" + tail)  # CFG001
+    host = "localhost:8001"  # CFG001
+    return httpx.get("http://" + host + tail)
+"""
+
 
 @pytest.mark.parametrize(
     ("name", "text"),
@@ -901,6 +936,7 @@ def computed_keys(host):  # (118b/01: a key computed later may be the host's too
         ("run116b.py", RUN_116B),
         ("run117b.py", RUN_117B),
         ("run118b.py", RUN_118B),
+        ("run121b.py", RUN_121B),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(
