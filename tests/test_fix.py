@@ -1111,3 +1111,29 @@ def test_a_ci_diff_of_requirements_masks_quoted_option_values_and_whole_urls() -
     shown = "".join(elided(lines, python=False))
     assert "S3cret" not in shown and "ghp_" not in shown and "Hunter" not in shown and "admin" not in shown
     assert "mylib @ ***\n" in shown and "otherlib @ ***\n" in shown and lines[-1] in shown
+
+
+def test_a_ci_diff_of_requirements_shows_a_name_only_where_pip_reads_one() -> None:
+    """Run 122a/01: a comment after a quoted option value closed on a continuation line showed
+    its words (each looked like a name); 03: a BOM hid the first line's comment from the
+    comment's pattern. pip strips comments before it reads quotes, and reads a name only first."""
+    from archcheck.output.elide import elided
+
+    lines = [
+        "\ufeff# index password: Tr0ub4dor token ghp_R3alT0kenAbcdef\n",
+        'requests==2.31.0 --global-option "--build \\\n',
+        '    -j4" # deploy token ghp_R3alT0kenAbcdef\n',
+        "httpx==0.27.0 --no-index deploy Tr0ub4dor\n",
+        "uvicorn deploy Tr0ub4dor >= 0.30, < 1\n",
+        'fastapi==0.116.1 --global-option "a # b" Tr0ub4dor\n',
+    ]
+    shown = elided(lines, python=False)
+    assert "Tr0ub4dor" not in "".join(shown) and "deploy" not in "".join(shown)
+    assert shown == [
+        "\ufeff# ***\n",
+        "requests==2.31.0 --global-option *** \\\n",
+        "    *** # ***\n",
+        "httpx==0.27.0 --no-index *** ***\n",
+        "uvicorn *** *** >= 0.30, < 1\n",
+        "fastapi==0.116.1 --global-option *** # ***\n",
+    ]

@@ -135,14 +135,15 @@ def _replaced(line: str, spans: List[Span]) -> str:
     return "".join(shown) + line[done:]
 
 
-# a requirements line's words shown as written: a name with extras and versions (`fastapi==0.116.1`,
-# `uvicorn[standard]>=0.30,<1`, `sqlparse >= 0.4, < 0.6`, `pkg (>=1.0)`), a marker's words after
-# its `;` (`python_version < "3.12"`, `sys_platform=="win32"`), a hash, `@`, a continuation's `\`;
-# words split at blanks only (a URL may hold `;`, `(`: run 121a/02)
+# a requirements line's words shown as written, each only where pip's grammar puts it: first a
+# name with extras and versions (`fastapi==0.116.1`, `uvicorn[standard]>=0.30,<1`), after it
+# versions (`sqlparse >= 0.4, < 0.6`, `pkg (>=1.0)`) and `@`, a marker's words after its `;`
+# (`python_version < "3.12"`, `sys_platform=="win32"`), a hash, a continuation's `\`; words
+# split at blanks only (a URL may hold `;`, `(`: run 121a/02); a word that could be a name is
+# shown first only (`x==1 --global-option "a \` / `b" # deploy token …`: run 122a/01)
 _VERSION = r"(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]*,?"
-_REQUIREMENT_WORD = re.compile(
-    rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]*\])?(?:{_VERSION})*,?|\(?(?:{_VERSION})+\)?|[A-Za-z0-9.*+!_-]+,?\)?|@|\("
-)
+_REQUIREMENT_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]*\])?(?:{_VERSION})*,?")
+_LATER_WORD = re.compile(rf"\(?(?:{_VERSION})+\)?|\(?[0-9][A-Za-z0-9.*+!_-]*,?\)?|@|\(|\)")
 _MARKER_VALUE = r"""(?:"[A-Za-z0-9._*+ -]{0,64}"|'[A-Za-z0-9._*+ -]{0,64}')"""
 _MARKER_WORD = re.compile(
     rf"\(*(?:[A-Za-z_][A-Za-z0-9_.]*(?:(?:===|==|!=|<=|>=|~=|<|>){_MARKER_VALUE})?|(?:===|==|!=|<=|>=|~=|<|>)|{_MARKER_VALUE})\)*"
@@ -169,6 +170,8 @@ class _LineState:
         self.quote = ""  # the quote an option's value opened
         self.option = ""  # an option whose value is the next word
         self.marker = False
+        self.named = False  # the requirement's name (its first word) met
+        self.options = False  # in pip's options part (from the first word that starts with `-`)
 
 
 def decoded(lines: List[str], encoding: str) -> List[str]:
@@ -184,7 +187,10 @@ def _requirement_lines(lines: List[str], encoding: str) -> List[str]:
     next as pip joins them first (a comment or an option's value goes on there: run 120a/02)."""
     shown: List[str] = []
     state = _LineState()
-    for text in decoded(lines, encoding):
+    texts = decoded(lines, encoding)
+    bom = "\ufeff" if texts and texts[0].startswith("\ufeff") else ""
+    texts[:1] = [text[len(bom) :] for text in texts[:1]]  # (pip reads none: `# …` after it is a comment)
+    for text in texts:
         body = text.rstrip("\r\n")
         if state.comment:
             words = body.rstrip("\\")
@@ -194,13 +200,14 @@ def _requirement_lines(lines: List[str], encoding: str) -> List[str]:
         # (pip joins a line ending in `\` to the next, unless it is a comment alone)
         if not body.endswith("\\") or _COMMENT.match(body.lstrip()):
             state = _LineState()
+    shown[:1] = [bom + text for text in shown[:1]]
     return shown
 
 
 def _requirement_line(body: str, state: _LineState) -> str:
     """One line of a requirements file as shown, ``state`` where the line before left off
     (updated to where this one does)."""
-    comment = _COMMENT.search(body) if not state.quote else None
+    comment = _COMMENT.search(body)  # (pip strips comments before it reads quotes)
     code = body[: comment.start()] if comment else body
     words = [
         piece if piece.isspace() or not piece or piece == "\\" else _word(piece, state)
@@ -224,6 +231,7 @@ def _word(word: str, state: _LineState) -> str:
         _opens_quote(word, state)
         return word if included else MASK
     if word.startswith("-"):
+        state.options = True
         name, equal, value = word.partition("=")
         if _HASH.fullmatch(word) or (name in _FLAG_OPTIONS and not equal):
             return word
@@ -235,10 +243,14 @@ def _word(word: str, state: _LineState) -> str:
             return name
         _opens_quote(value, state)
         return f"{name}={MASK}"
+    if state.options:  # (a word no option of pip's takes: what is it? not shown)
+        return _masked_word(word, state)
     if state.marker:
         return word if _MARKER_WORD.fullmatch(word) else _masked_word(word, state)
     requirement, semicolon, marker = word.partition(";")
-    if not _REQUIREMENT_WORD.fullmatch(requirement) and requirement:
+    shape = _LATER_WORD if state.named else _REQUIREMENT_WORD
+    state.named = state.named or bool(requirement)
+    if not shape.fullmatch(requirement) and requirement:
         return _masked_word(word, state)
     if semicolon:
         state.marker = True
