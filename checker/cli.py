@@ -21,7 +21,7 @@ import click
 from archcheck import __version__, api
 from archcheck.config.load import with_overrides
 from archcheck.config.settings import ConfigError, Settings
-from archcheck.fileio import WriteError, write_atomic
+from archcheck.fileio import WriteError, resolved, write_atomic
 from archcheck.model import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -157,7 +157,10 @@ def _settings(config: Optional[Path], start: Optional[Path] = None, *, defer: bo
     from archcheck.config.load import PYPROJECT, find_config
 
     here = Path.cwd().resolve()
-    origin = here if start is None else (start if start.is_dir() else start.parent).resolve()
+    try:
+        origin = here if start is None else resolved(start if start.is_dir() else start.parent)
+    except OSError as exc:  # (a name too long, a loop of links: run 122c/01)
+        raise UserError(f"{start}: {exc.strerror}") from None
     root, found = find_config(origin)
     if found is None and not ((root / PYPROJECT).is_file() or (root / ".git").exists()):
         origin = here  # nothing marks a project around the path: it is the current one's
@@ -190,13 +193,28 @@ def _written(target: Path, root: Path) -> str:
     return escape.text(target.relative_to(root).as_posix() if inside else str(target))
 
 
+def _resolved_folder(raw: str) -> Path:
+    try:
+        return resolved(Path(raw).parent)
+    except OSError as exc:
+        raise UserError(f"{raw}: {exc.strerror}") from None
+
+
 def _relative_paths(settings: Settings, paths: Sequence[str]) -> Optional[List[str]]:
     if not paths:
         return None
     result = []
     for raw in paths:
-        path = Path(raw).resolve()
-        if not path.exists():
+        try:
+            path = resolved(Path(raw))
+            looped = False
+        except OSError as exc:
+            # (a link in a loop is the walk's ARC001, as `check .` reports it; run 122c/01)
+            looped = exc.errno == errno.ELOOP and os.path.islink(raw)
+            if not looped:
+                raise UserError(f"{raw}: {exc.strerror}") from None
+            path = _resolved_folder(raw) / Path(raw).name
+        if not (looped or path.exists()):
             raise UserError(_missing(raw))
         try:
             rel = path.relative_to(settings.root).as_posix()
@@ -729,6 +747,10 @@ def find(
     are dropped, or more than 32 distinct words or a word over 64 characters."""
     from archcheck.output import find as finder
 
+    if project_path is not None and os.path.lexists(project_path) and not os.path.exists(project_path):
+        raise UserError(
+            f"{finder.echoed(project_path)}: a link that leads nowhere (or in a loop)"
+        )  # (122c/05)
     if project_path is not None and not os.path.lexists(project_path):
         # (the words and the path masked as one text: a secret split between them, `find
         # 'Bearer' 'eyJ…'`, shows in neither)
@@ -756,7 +778,10 @@ def init(force: bool, directory: Optional[Path], debug: bool) -> int:
     from archcheck.project.survey import survey
     from archcheck.scaffold import InitError, comments, section, writable_services, write
 
-    root = (directory or Path.cwd()).resolve()
+    try:
+        root = resolved(directory or Path.cwd())
+    except OSError as exc:  # (a name too long, a loop of links: run 122c/01)
+        raise UserError(f"{directory}: {exc.strerror}") from None
     if not root.is_dir():
         raise UserError(f"{directory}: no such directory")
     found = survey(Settings(root=root))

@@ -222,6 +222,21 @@ def write_atomic(
         raise WriteError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, where the system cannot follow it an OSError (for its caller's one
+    line): a loop of links (3.11's RuntimeError), a name too long (which ``exists()`` raises)."""
+    try:
+        found = path.resolve()
+    except RuntimeError:
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
+    try:
+        os.stat(found)
+    except OSError as exc:
+        if exc.errno in (errno.ENAMETOOLONG, errno.ELOOP):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+    return found
+
+
 def read_only(path: Path, info: os.stat_result) -> bool:
     """May this process not write the file (a rename would go around its mode, and root is
     allowed everything: the mode decides too)?"""

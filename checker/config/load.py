@@ -23,7 +23,7 @@ else:  # pragma: no cover - exercised on old Pythons only
 from archcheck.config import validators as v
 from archcheck.config.options import Option, by_section, merged
 from archcheck.config.settings import ConfigError, Settings, config_label
-from archcheck.fileio import is_inside, read_regular
+from archcheck.fileio import is_inside, read_regular, resolved
 
 PYPROJECT = "pyproject.toml"
 ARCHCHECK_TOML = "archcheck.toml"
@@ -211,8 +211,10 @@ def _archcheck_table(path: Path) -> Optional[Dict[str, Any]]:
 
 
 def _special(path: Path) -> bool:
-    """A device, FIFO or socket (a link to ``/dev/zero``): reading it reports the error."""
-    return path.exists() and not path.is_file() and not path.is_dir()
+    """Anything of that name but a regular file: a device, FIFO or socket (a link to
+    ``/dev/zero``), a folder, a link that leads nowhere or in a loop (run 122c/04): reading it
+    reports the error, where passing it by would check the project with no configuration."""
+    return os.path.lexists(path) and not path.is_file()
 
 
 def _refuse_link_out(path: Path, directory: Path) -> None:
@@ -252,7 +254,10 @@ def load_settings(
 ) -> Settings:
     """Discover (or take) the config file and return settings validated against ``options``."""
     if config_file is not None:
-        config_file = config_file.resolve()
+        try:
+            config_file = resolved(config_file)
+        except OSError as exc:  # (a name too long, a loop of links: run 122c/01)
+            raise ConfigError([f"{config_file}: {exc.strerror}"]) from None
         if not config_file.exists():
             raise ConfigError([f"{config_file}: config file not found"])
         root = config_file.parent

@@ -200,10 +200,18 @@ def directory_globs(value: Any) -> Tuple[str, ...]:
     return globs
 
 
+def _inside(glob: str) -> None:
+    """A gitignore glob with a ``..`` part names a file outside the project: it matches nothing
+    (run 122c/03); a leading ``/`` anchors it at the root, as in ``.gitignore``."""
+    if ".." in glob.replace("\\", "/").split("/"):
+        raise ValueError(f"bad glob {glob!r}: must not leave the project root (it would match nothing)")
+
+
 def match_globs(value: Any) -> Tuple[str, ...]:
     globs = string_list(value)
     for glob in globs:
         _brackets_closed(glob)
+        _inside(glob)
     try:
         compile_globs(globs)
     except GlobError as exc:
@@ -222,6 +230,7 @@ def codes_by_glob(value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
                 f"{glob!r}: a glob here names the files to ignore codes in; it cannot start with '{glob[0]}'"
             )
         _brackets_closed(glob)
+        _inside(glob)
         try:
             compile_globs([glob])
         except GlobError as exc:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence,
 
 import msgspec
 
+from archcheck.fileio import resolved
 from archcheck.model import Severity, Violation
 from archcheck.output import audit, escape, svg
 from archcheck.output.graph import forbidding
@@ -330,7 +331,9 @@ def links_to_root(root: Path, page: Optional[Path]) -> str:
     if page is None:
         return ""
     try:
-        way = os.path.relpath(root, page.resolve().parent)
+        way = os.path.relpath(root, resolved(page).parent)
+    except OSError:  # (a folder the system cannot follow: the write says why)
+        way = os.path.relpath(root, os.path.abspath(page.parent))
     except ValueError:  # another drive: no relative way
         return root.as_posix().rstrip("/") + "/"
     return "" if way == "." else Path(way).as_posix() + "/"

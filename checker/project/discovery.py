@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 import re
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import (
     AbstractSet,
     Callable,
@@ -525,10 +526,8 @@ def _configured_services(
                 f"{where}: services: {glob!r} and shared: {taken[named[0]][1]!r} both match {named[0]!r}; "
                 "a folder is a service or shared, not both"
             )
-        elif not matched and not _WILDCARD.search(glob):  # a wildcard may match nothing here yet
-            # (else the ARC001 of a folder that cannot be listed says why: the root's is ".")
-            if not below_any(posixpath.normpath(glob), unlistable):
-                problems.append(f"{where}: services: {glob!r} matches no folder with Python code")
+        elif not matched:  # (a wildcard may match nothing here yet, in a folder that is there)
+            problems += _unmatched(settings, "services", glob, unlistable)
         elif matched and not kept and not _WILDCARD.search(glob):
             lib, by = taken[matched[0]]
             problems.append(
@@ -541,6 +540,35 @@ def _configured_services(
     if problems:
         raise ConfigError(problems)
     return sorted(found)
+
+
+def _unmatched(settings: Settings, key: str, glob: str, unlistable: Sequence[str]) -> List[str]:
+    """The problem of a ``services`` or ``shared`` glob that matched no folder with Python code:
+    a path without a wildcard, or one whose folder before its first wildcard is not there
+    (``servics/*``, run 122c/03); none where a folder that cannot be listed may hold it (its
+    ARC001 says why: the root's is ".")."""
+    if _WILDCARD.search(glob):
+        parts = PurePosixPath(glob).parts
+        fixed = "/".join(itertools.takewhile(lambda part: not _WILDCARD.search(part), parts))
+        if not fixed or os.path.isdir(settings.root / fixed) or below_any(fixed, unlistable):
+            return []
+        return [f"{settings.label}: {key}: {glob!r}: there is no folder {fixed!r} to match in"]
+    if below_any(posixpath.normpath(glob), unlistable):
+        return []
+    return [f"{settings.label}: {key}: {glob!r} matches no folder with Python code"]
+
+
+def _check_shared(settings: Settings, python_dirs: AbstractSet[str], unlistable: Sequence[str]) -> None:
+    """Each ``shared`` glob must match a folder with Python code (a typo would silently turn
+    IMP004 off for the library it meant: run 122c/03)."""
+    problems = [
+        problem
+        for glob in settings.shared
+        if not match_dir_globs([glob], python_dirs)
+        for problem in _unmatched(settings, "shared", glob, unlistable)
+    ]
+    if problems:
+        raise ConfigError(problems)
 
 
 def _check_shared_requirements(settings: Settings) -> None:
@@ -572,6 +600,7 @@ def discover(settings: Settings, walker: Walker = walk_files) -> Layout:
     python_dirs = directories(files)
     # a unit holds Python code that was not excluded (`services = ["*"]` must not pick up caches)
     shared = match_dir_globs(settings.shared, python_dirs)
+    _check_shared(settings, python_dirs, [where for where, _ in unlistable])
     if settings.services is None:
         services = detect_services(settings.root, python_dirs, shared, settings.all_test_files)
     else:
