@@ -1613,20 +1613,29 @@ class _Gatherer:
         return children
 
     def _bool(self, node: ast.BoolOp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
-        first = node.values[0]
-        if isinstance(first, ast.NamedExpr):  # `(v := os.getenv("X")) or url`
-            first = first.value
-        if isinstance(node.op, ast.Or) and self.is_config_read(first):
-            key, source = self._read_key(first)
-            for default in node.values[1:]:
-                self._record_fallback(node, key, default, source, none)
-                self._default_names(default, key, source, none)
-                if (
-                    self._key_text(key, none) or ""
-                ).lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
-                    self._database_url(default)
-            return [(v, none) for v in node.values]
-        return [(v, use) for v in node.values]
+        """``read or url``: the values after the read are its fallback; values before it are
+        taken first (``base_url or os.getenv("X") or url``: an argument, run 122b/02)."""
+        at = self._first_read(node) if isinstance(node.op, ast.Or) else None
+        if at is None:
+            return [(v, use) for v in node.values]
+        read = node.values[at]
+        key, source = self._read_key(read.value if isinstance(read, ast.NamedExpr) else read)
+        for default in node.values[at + 1 :]:
+            self._record_fallback(node, key, default, source, none)
+            self._default_names(default, key, source, none)
+            if (
+                self._key_text(key, none) or ""
+            ).lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
+                self._database_url(default)
+        return [(v, use) for v in node.values[:at]] + [(v, none) for v in node.values[at:]]
+
+    def _first_read(self, node: ast.BoolOp) -> Optional[int]:
+        """Where the first configuration read of an ``or`` is (``(v := os.getenv("X")) or url``
+        too), or None."""
+        for at, value in enumerate(node.values[:-1]):
+            if self.is_config_read(value.value if isinstance(value, ast.NamedExpr) else value):
+                return at
+        return None
 
     def _conditional(self, node: ast.IfExp, use: _Use, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         """``read if <test of the environment> else url`` (either way round) falls back to the
@@ -1832,6 +1841,14 @@ class _Gatherer:
             block.before[name] = state.get(name, _EMPTY)
         if value is not None and self.is_config_read(value):
             state[name] = _Bound(value)
+        elif (
+            isinstance(value, ast.BoolOp)
+            and isinstance(value.op, ast.Or)
+            and self.is_config_read(value.values[-1])
+        ):
+            state[name] = _Bound(
+                value.values[-1]
+            )  # `x = base_url or os.getenv("X")`: missing where the read is
         elif (
             isinstance(value, ast.BoolOp)
             and isinstance(value.op, ast.Or)
@@ -2525,6 +2542,8 @@ def _piece_text(value: ast.expr, depth: int = 0, texts: NameText = None) -> Opti
     text = static_text(value)
     if text is None and isinstance(value, ast.Name) and texts is not None:
         text = texts(value.id)  # (a module constant's: `PREFIX + user + …`)
+    if text is None and _scheme_choice(value):  # (`("https" if tls else "http") + "://…"`: the first)
+        text = static_text(value.body)  # type: ignore[attr-defined]
     if text is None and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and depth < _DEPTH:
         pieces = (_piece_text(o, depth + 1, texts) for o in _added(value)[:_CHAIN])
         return "".join(PLACEHOLDER if t is None else t for t in pieces)
@@ -2533,6 +2552,18 @@ def _piece_text(value: ast.expr, depth: int = 0, texts: NameText = None) -> Opti
 
 
 _DEPTH = 20  # brackets of `+` read in a piece
+
+
+def _scheme_choice(value: ast.expr) -> bool:
+    """A conditional between two pieces of a scheme, ``"https" if tls else "http"``, ``"s" if
+    tls else ""``: the URL is the same either way but for its scheme (run 122a/05)."""
+    if not isinstance(value, ast.IfExp):
+        return False
+    both = (static_text(value.body), static_text(value.orelse))
+    return all(text is not None and _SCHEME_PIECE.fullmatch(text) for text in both)
+
+
+_SCHEME_PIECE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}|[A-Za-z0-9+.-]{0,8}")
 
 
 def _first_string(value: ast.expr) -> ast.expr:
@@ -2706,12 +2737,17 @@ def _joined_url(operands: Sequence[ast.expr], texts: NameText = None) -> Optiona
     (`"postgresql://" + user + ":" + pw + "@localhost:5432/app"`), each value that is no string
     a placeholder, or whose scheme is a value (`scheme + "://localhost:8000/x"`); None for other
     chains (`base + "/x"`, `"http://h:80" + path`: each part read)."""
-    if len(operands) > _CHAIN or not all(isinstance(o, _JOINABLE) for o in operands):
+    if len(operands) > _CHAIN or not all(isinstance(o, _JOINABLE) or _scheme_choice(o) for o in operands):
         return None
-    first, second = _piece_text(operands[0], 0, texts), _piece_text(operands[1], 0, texts)
-    scheme = not (first or "").strip(PLACEHOLDER) or _SCHEME_WORD.fullmatch(first or "") is not None
-    if scheme and (second or "").startswith("://"):
-        return _joined_text(operands, texts)  # (`scheme + "://…"`, `f"{scheme}" + "://…"`, `"http" + "://…"`)
+    pieces = [_piece_text(operand, 0, texts) for operand in operands[:4]]
+    scheme = ""  # (a scheme, in pieces too, before the "://": `"http" + ("s" if tls else "") + "://…"`)
+    for at in range(1, len(pieces)):
+        scheme += (pieces[at - 1] or "").replace(PLACEHOLDER, "")
+        if scheme and not _SCHEME_WORD.fullmatch(scheme):
+            break
+        if (pieces[at] or "").startswith("://"):
+            return _joined_text(operands, texts)  # (`scheme + "://…"`, `"http" + "://…"`)
+    first = pieces[0]
     if first is None or "://" not in first or any(mark in first.split("://", 1)[1] for mark in "/?#"):
         return None
     return _joined_text(operands, texts)
@@ -3146,25 +3182,63 @@ def _tested_names(test: ast.expr, joined: type, for_value: bool) -> Dict[str, Un
 def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, None]:
     test, negated = without_not(test)  # (`not not not X`, `not (X is not None)`)
     for_value = for_value != negated
+    if _is_method_call(test, "isspace"):  # (true where `X` is blank, as `not X` is)
+        test, for_value = test.func.value, not for_value  # type: ignore[attr-defined]
     test = constant_last(test)  # `None is X`
-    if for_value and isinstance(test, (ast.Name, ast.Attribute, ast.NamedExpr)):
-        tested: ast.expr = test
+    read, _ = _untidied(test)
+    if for_value and isinstance(read, (ast.Name, ast.Attribute, ast.NamedExpr)):
+        tested: ast.expr = read
     elif isinstance(test, ast.Compare) and len(test.ops) == 1:
         op, against = test.ops[0], test.comparators[0]
+        tested, counted = _untidied(test.left)
+        nothing_is: Tuple[object, ...] = (0,) if counted else (None, "")  # (`len(X) == 0`)
         if isinstance(op, (ast.IsNot, ast.NotEq) if for_value else (ast.Is, ast.Eq)):
             nothing = [against]
         elif isinstance(op, ast.NotIn if for_value else ast.In) and isinstance(
             against, (ast.Tuple, ast.List, ast.Set)
         ):
             nothing = against.elts
+        elif counted and isinstance(op, ast.Gt if for_value else ast.Lt):  # `len(X) > 0`, `len(X) < 1`
+            nothing, nothing_is = [against], ((0,) if for_value else (1,))
         else:
             return None
-        if not nothing or not all(isinstance(n, ast.Constant) and n.value in (None, "") for n in nothing):
+        if not nothing or not all(
+            isinstance(n, ast.Constant) and not isinstance(n.value, bool) and n.value in nothing_is
+            for n in nothing
+        ):
             return None
-        tested = test.left
     else:
         return None
     return tested if isinstance(tested, ast.NamedExpr) else dotted(tested)
+
+
+def _is_method_call(node: ast.expr, method: str) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method
+        and not node.args
+        and not node.keywords
+    )
+
+
+_BLANK_KEEPING = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "casefold"})
+
+
+def _untidied(node: ast.expr) -> Tuple[ast.expr, bool]:
+    """What a test of a tidied value reads (``X.strip()``, ``X.strip().lower()``: blank where
+    ``X`` is blank, runs 122a/03, 122b/03, 122c/02), and whether through ``len(X)``."""
+    counted = (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "len"
+        and len(node.args) == 1
+        and not node.keywords
+    )
+    node = node.args[0] if counted else node  # type: ignore[attr-defined]
+    while any(_is_method_call(node, method) for method in _BLANK_KEEPING):
+        node = node.func.value  # type: ignore[attr-defined]
+    return node, counted
 
 
 def _normalised_read(node: ast.expr) -> ast.expr:

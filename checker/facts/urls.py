@@ -50,6 +50,12 @@ _URL = re.compile(
     # (a userinfo ends before the path, the query or the fragment: `…?email=root@localhost`)
     r"(?:\b([A-Za-z][A-Za-z0-9+.-]{0,31})|\x00)://(?:[^\s/?#@'\"]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)"
 )
+# a database URL as SQLAlchemy's `create_engine` reads it: the password up to the "@", whatever it
+# holds (`postgresql://app:Dev#pw@localhost/app` connects to localhost; run 122a/04)
+_DATABASE_URL = re.compile(
+    r"(?i)(?:postgres(?:ql)?|mysql|mariadb|mssql|oracle|cockroachdb|redshift)(?:\+[A-Za-z0-9_]+)?"
+    r"://[^\s:/@'\"]*:[^\s@'\"]*@(\[[0-9A-Fa-f:.]+\]|[^\s/:?#@'\"\\]+)"
+)
 _BARE_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:/\S*)?")
 LOOPBACK_NAMES = frozenset({"localhost", "0.0.0.0", "::1", "ip6-localhost"})
 
@@ -259,6 +265,9 @@ def urls(text: str) -> Iterator[Tuple[str, str]]:
         if PLACEHOLDER in host:
             continue
         start = match.start()
+        database = _DATABASE_URL.match(text, start, start + MAX_URL) if match.group(1) else None
+        if database is not None and database.end() > match.end():  # (a password holding `#`, `/`, `?`)
+            host, match = database.group(1), database
         if start and text[start - 1] == ":":  # `http://admin:p://w@host`: the password holds "://"
             start = _credentials_start(text, start)
         # from a position, up to a bound: no copy, and no scan, of the rest of the text

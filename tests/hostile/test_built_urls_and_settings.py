@@ -919,6 +919,55 @@ def path_in_a_local():  # (03: a `+` path kept in a local, put after a URL's hos
     return httpx.get("http://" + host + tail)
 """
 
+RUN_122 = """import os
+
+import httpx
+from sqlalchemy import create_engine
+
+REDIS = os.getenv("REDIS_URL")
+if REDIS is None or not REDIS.strip():  # (122a/03, 122b/03, 122c/02: a blank value tested)
+    REDIS = "redis://localhost:6379/0"  # CFG004
+API = os.getenv("API_URL")
+if not API or API.strip().lower() == "":
+    API = "http://localhost:8000"  # CFG004
+CACHE = os.getenv("CACHE_URL")
+if CACHE is None or len(CACHE) == 0:
+    CACHE = "redis://localhost:6380"  # CFG004
+MAIL = os.getenv("MAIL_URL")
+if not MAIL or MAIL.isspace():
+    MAIL = "smtp://localhost:1025"  # CFG004
+SEARCH = os.getenv("SEARCH_URL")
+if SEARCH is None or len(SEARCH) == 1:  # (no test of a blank value)
+    SEARCH = "http://localhost:9200"  # CFG001
+LEDGER = os.getenv("LEDGER_URL")
+if not LEDGER or LEDGER.startswith("x"):
+    LEDGER = "http://localhost:8001"  # CFG001
+
+
+class Client:
+    def __init__(self, base_url=None):  # (122b/02: an argument first, then the environment)
+        self.base_url = base_url or os.getenv("ORDERS_URL") or "http://localhost:8002"  # CFG004
+
+
+def risk_client(base_url=None):
+    base_url = base_url or os.getenv("RISK_URL")
+    if not base_url:
+        base_url = "http://localhost:8003"  # CFG004
+    return httpx.Client(base_url=base_url)
+
+
+def schemes(tls, dev):  # (122a/05: a scheme chosen by a conditional)
+    httpx.get(("https" if tls else "http") + "://localhost:8004/api")  # CFG001
+    httpx.get("http" + ("s" if tls else "") + "://localhost:8005/api")  # CFG001
+    return httpx.get(("https" if tls else "http") + "://api.example.com/x")
+
+
+def engines():  # (122a/04: a password holding `#`, `/` or `?`, read up to its "@" as SQLAlchemy does)
+    create_engine("postgresql://app:Dev#pw1@localhost:5432/app")  # CFG001
+    create_engine("postgresql+asyncpg://app:Dev/pw?1@localhost:5432/app")  # CFG001
+    return create_engine("postgresql://app:Dev#pw1@db.example.com:5432/app")
+"""
+
 
 @pytest.mark.parametrize(
     ("name", "text"),
@@ -937,6 +986,7 @@ def path_in_a_local():  # (03: a `+` path kept in a local, put after a URL's hos
         ("run117b.py", RUN_117B),
         ("run118b.py", RUN_118B),
         ("run121b.py", RUN_121B),
+        ("run122.py", RUN_122),
     ],
 )
 def test_urls_built_from_locals_and_settings_constants(
