@@ -42,6 +42,7 @@ from typing import (
     Set,
     Tuple,
     Union,
+    cast,
 )
 
 from archcheck.facts.literals import needs_one_of
@@ -1627,7 +1628,8 @@ class _Gatherer:
                 self._key_text(key, none) or ""
             ).lower() == DATABASE_URL:  # `os.getenv("DATABASE_URL") or url`
                 self._database_url(default)
-        return [(v, use) for v in node.values[:at]] + [(v, none) for v in node.values[at:]]
+        taken: List[Tuple[ast.AST, _Use]] = [(v, use) for v in node.values[:at]]
+        return taken + [(v, none) for v in node.values[at:]]
 
     def _first_read(self, node: ast.BoolOp) -> Optional[int]:
         """Where the first configuration read of an ``or`` is (``(v := os.getenv("X")) or url``
@@ -2543,7 +2545,7 @@ def _piece_text(value: ast.expr, depth: int = 0, texts: NameText = None) -> Opti
     if text is None and isinstance(value, ast.Name) and texts is not None:
         text = texts(value.id)  # (a module constant's: `PREFIX + user + …`)
     if text is None and _scheme_choice(value):  # (`("https" if tls else "http") + "://…"`: the first)
-        text = static_text(value.body)  # type: ignore[attr-defined]
+        text = static_text(cast(ast.IfExp, value).body)
     if text is None and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and depth < _DEPTH:
         pieces = (_piece_text(o, depth + 1, texts) for o in _added(value)[:_CHAIN])
         return "".join(PLACEHOLDER if t is None else t for t in pieces)
@@ -3183,7 +3185,7 @@ def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, Non
     test, negated = without_not(test)  # (`not not not X`, `not (X is not None)`)
     for_value = for_value != negated
     if _is_method_call(test, "isspace"):  # (true where `X` is blank, as `not X` is)
-        test, for_value = test.func.value, not for_value  # type: ignore[attr-defined]
+        test, for_value = cast(ast.Attribute, cast(ast.Call, test).func).value, not for_value
     test = constant_last(test)  # `None is X`
     read, _ = _untidied(test)
     if for_value and isinstance(read, (ast.Name, ast.Attribute, ast.NamedExpr)):
@@ -3235,9 +3237,10 @@ def _untidied(node: ast.expr) -> Tuple[ast.expr, bool]:
         and len(node.args) == 1
         and not node.keywords
     )
-    node = node.args[0] if counted else node  # type: ignore[attr-defined]
+    if counted:
+        node = cast(ast.Call, node).args[0]
     while any(_is_method_call(node, method) for method in _BLANK_KEEPING):
-        node = node.func.value  # type: ignore[attr-defined]
+        node = cast(ast.Attribute, cast(ast.Call, node).func).value
     return node, counted
 
 
