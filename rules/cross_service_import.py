@@ -45,7 +45,7 @@ MESSAGE = "service '{source}' imports '{module}' from service '{target}'"
 ALLOW = Option("imports", "allow", (), edges, 'service edges that are allowed, e.g. ["gateway -> auth"]')
 FIX = "call the other service over its API, or move the shared code into a shared library"
 
-_CONFIG = 'services = ["services/*", "auth_service"]\nshared = ["shared"]\n'
+_CONFIG = 'services = ["services/*", "auth_service"]\n'
 VALID = [
     Example(
         {

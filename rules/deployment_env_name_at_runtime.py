@@ -9,7 +9,9 @@ flagged, nor a flag that says which deployment runs, whose name before the
 suffix is only such words as `IS`, `USE`, `ENABLE`, `RUNNING`, `IN`
 (`IS_PROD`, `USE_STAGING`, `RUNNING_IN_TEST`: there is no neutral name to read
 instead), nor a name whose `_TEST` follows a kind of test (`ENABLE_AB_TEST`,
-`SMOKE_TEST`, `LOAD_TEST`: a test, not the test deployment), nor
+`SMOKE_TEST`, `LOAD_TEST`: a test, not the test deployment), nor a `_STAGE` after
+anything but a value's name (`APP_STAGE`, `API_GATEWAY_STAGE`: the stage itself, read as
+`APP_ENV` is; `DATABASE_URL_STAGE` is flagged), nor
 `PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
 `deployment/`, `infra/`, `ops/`, `tools/`, `bin/`, `ci/`), code outside
 services, or test files.
@@ -61,6 +63,7 @@ VALID = [
         experiment = os.getenv("CHECKOUT_AB_TEST") or os.getenv("SMOKE_TEST") or os.getenv("LOAD_TEST")
         under_pytest = "PYTEST_CURRENT_TEST" in os.environ or os.getenv("PYTEST_CURRENT_TEST")
         other = config.get("TOKEN_STAGING")
+        stage = os.getenv("APP_STAGE", "dev") or os.getenv("API_GATEWAY_STAGE")
     """),
     Example(
         {
@@ -78,6 +81,7 @@ INVALID = [
         CLIENT_ID = os.getenv("GOOGLE_OAUTH_CLIENT_ID_STAGING")  # expect: CFG003
         SECRET = environ["JWT_SECRET_PROD"]  # expect: CFG003
         DB = os.environ.get("DATABASE_URL_DEVELOPMENT", "")  # expect: CFG003
+        CACHE = os.getenv("REDIS_URL_STAGE")  # expect: CFG003
         SWITCH = os.getenv("FEATURE_SEARCH_ENABLED_PROD")  # expect: CFG003
     """),
 ]
@@ -95,16 +99,25 @@ _TEST_KINDS = frozenset({"AB", "SPLIT", "MULTIVARIATE", "SMOKE", "LOAD", "STRESS
                          "FUNCTIONAL", "CANARY", "SANITY"})  # fmt: skip
 
 
+# the last words of a value's name that a deployment's copy of it follows (`DATABASE_URL_STAGE`);
+# after any other, `_STAGE` is the stage itself (`APP_STAGE`, `API_GATEWAY_STAGE`: run 122b/08)
+_VALUE_WORDS = frozenset({"URL", "URI", "DSN", "HOST", "HOSTNAME", "PORT", "ENDPOINT", "ADDRESS", "ADDR", "KEY",
+                          "SECRET", "TOKEN", "PASSWORD", "PASS", "PWD", "USER", "USERNAME", "ID", "ARN", "BUCKET",
+                          "QUEUE", "TOPIC", "DB", "DATABASE", "REGION", "DOMAIN", "CERT", "CREDENTIALS"})  # fmt: skip
+
+
 def _names_a_value(neutral: str, key: str) -> bool:
     """Is ``neutral`` (a read name without its deployment suffix) the name of a value, not the
-    words of a flag (``IS``, ``USE_``), a kind of test before `_TEST` (``SMOKE_``) nor a tool's
-    own variable?"""
+    words of a flag (``IS``, ``USE_``), a kind of test before `_TEST` (``SMOKE_``), a subject
+    whose `_STAGE` is the stage it runs at (``APP_``) nor a tool's own variable?"""
     words = [word for word in neutral.upper().split("_") if word]
     kind_of_test = bool(words) and words[-1] in _TEST_KINDS and key.upper().endswith("TEST")
+    its_stage = bool(words) and words[-1] not in _VALUE_WORDS and key.upper().endswith("_STAGE")
     return (
         bool(words)
         and not all(word in _FLAG_WORDS for word in words)
         and not kind_of_test
+        and not its_stage
         and key.upper() not in _TOOL_VARIABLES
     )
 

@@ -34,7 +34,7 @@ from archcheck.rule_api.rule import Edge, Rule
 MESSAGE = "service dependency cycle: {cycle}"
 FIX = "break one edge of the cycle: move the shared code to a shared library or call an API"
 
-_CONFIG = 'services = ["*_service"]\nshared = ["shared"]\n'
+_CONFIG = 'services = ["*_service"]\n'
 VALID = [
     Example(
         {

