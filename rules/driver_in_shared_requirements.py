@@ -3,7 +3,8 @@
 ## What it does
 Flags each requirement of the shared requirements file (and the files it
 includes) whose package is a database driver (`requirements.database-drivers`:
-asyncpg, psycopg2, psycopg2-binary, pymysql, aiosqlite, …).
+asyncpg, psycopg2, psycopg2-binary, pymysql, aiosqlite, …), or that asks for one
+by an extra named after it (`sqlalchemy[postgresql_asyncpg]`, `databases[asyncpg]`).
 
 ## Why is this bad?
 Every service installs the shared file, so every service now ships a driver,
@@ -30,8 +31,10 @@ asyncpg==0.29.0
 - `requirements.database-drivers`: the package names that count as drivers.
 """
 
-from typing import Iterator
+import re
+from typing import Iterator, Tuple
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from archcheck.config.options import Option
@@ -63,7 +66,7 @@ _CONFIG = 'services = ["services/*"]\n'
 VALID = [
     Example(
         {
-            "requirements.shared.txt": "fastapi==0.116.1\nsqlalchemy==2.0.30\nredis==5.0.4\n",
+            "requirements.shared.txt": "fastapi==0.116.1\nsqlalchemy[asyncio]==2.0.30\nredis[hiredis]==5.0.4\n",
             "services/content/requirements.txt": "-r ../../requirements.shared.txt\nasyncpg==0.29.0\npsycopg2-binary==2.9.9\n",
             "services/content/app/main.py": "",
         },
@@ -74,7 +77,9 @@ INVALID = [
     Example(
         {
             "requirements.shared.txt": "fastapi==0.116.1\nasyncpg==0.29.0  # expect: REQ003\n-r drivers.txt\n",
-            "drivers.txt": "psycopg2_binary==2.9.9  # expect: REQ003\n",
+            "drivers.txt": "psycopg2_binary==2.9.9  # expect: REQ003\n"
+            "SQLAlchemy[asyncio,postgresql_asyncpg]==2.0.30  # expect: REQ003\n"
+            "databases[aiosqlite]==0.9.0  # expect: REQ003\n",
             "services/content/requirements.txt": "-r ../../requirements.shared.txt\n",
             "services/content/app/main.py": "",
         },
@@ -103,7 +108,20 @@ class DriverInSharedRequirements(
 
     def check(self) -> Iterator[Violation]:
         drivers = {canonicalize_name(d) for d in self.option("requirements.database-drivers")}
+        words = drivers | {driver.replace("-", "") for driver in drivers}
         requirements = self.project.requirements
         for fact in requirements.requirements_in(requirements.shared_closure()):
             if fact.name in drivers:
                 yield self.violation(fact.location, package=fact.name)
+                continue
+            extra = next((e for e in _extras(fact.text) if words & set(re.split(r"[-_.]", e.lower()))), None)
+            if extra is not None:  # (`sqlalchemy[postgresql_asyncpg]`, `databases[asyncpg]`: run 122b/09)
+                yield self.violation(fact.location, package=f"{fact.name}[{extra}]")
+
+
+def _extras(text: str) -> Tuple[str, ...]:
+    """The extras a requirement line asks for (none where packaging cannot read it)."""
+    try:
+        return tuple(sorted(Requirement(text).extras))
+    except InvalidRequirement:
+        return ()

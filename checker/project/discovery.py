@@ -551,8 +551,8 @@ def _unmatched(settings: Settings, key: str, glob: str, unlistable: Sequence[str
 
 
 def _check_shared(settings: Settings, python_dirs: AbstractSet[str], unlistable: Sequence[str]) -> None:
-    """Each ``shared`` glob must match a folder with Python code (a typo would silently turn
-    IMP004 off for the library it meant: run 122c/03)."""
+    """Each ``shared`` path without a wildcard must match a folder with Python code (a typo
+    would silently leave the library it meant out of the graph: run 122c/03)."""
     problems = [
         problem
         for glob in settings.shared
