@@ -1126,6 +1126,9 @@ def test_a_ci_diff_of_requirements_shows_a_name_only_where_pip_reads_one() -> No
         "httpx==0.27.0 --no-index deploy Tr0ub4dor\n",
         "uvicorn deploy Tr0ub4dor >= 0.30, < 1\n",
         'fastapi==0.116.1 --global-option "a # b" Tr0ub4dor\n',
+        "requests 8f3aTr0ub4dor9\n",  # (a version is PEP 440's: digits first is not enough)
+        "requests==8f3aTr0ub4dor\n",
+        "x==1.0rc1.post2.dev3+abc.1 ; python_version >= '3.8'\n",
     ]
     shown = elided(lines, python=False)
     assert "Tr0ub4dor" not in "".join(shown) and "deploy" not in "".join(shown)
@@ -1136,4 +1139,7 @@ def test_a_ci_diff_of_requirements_shows_a_name_only_where_pip_reads_one() -> No
         "httpx==0.27.0 --no-index *** ***\n",
         "uvicorn *** *** >= 0.30, < 1\n",
         "fastapi==0.116.1 --global-option *** # ***\n",
+        "requests ***\n",
+        "***\n",
+        lines[-1],
     ]

@@ -141,9 +141,13 @@ def _replaced(line: str, spans: List[Span]) -> str:
 # (`python_version < "3.12"`, `sys_platform=="win32"`), a hash, a continuation's `\`; words
 # split at blanks only (a URL may hold `;`, `(`: run 121a/02); a word that could be a name is
 # shown first only (`x==1 --global-option "a \` / `b" # deploy token …`: run 122a/01)
-_VERSION = r"(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]*,?"
+_NUMBER = (  # (PEP 440's spellings: `1.0`, `2.*`, `1!2.0rc1.post3.dev4+local.5`)
+    r"(?i:v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*(?:\.\*)?(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview|post|rev|r|dev)"
+    r"[-_.]?[0-9]*)*(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?)"
+)
+_VERSION = rf"(?:===|==|!=|<=|>=|~=|<|>)(?:{_NUMBER})?,?"
 _REQUIREMENT_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]*\])?(?:{_VERSION})*,?")
-_LATER_WORD = re.compile(rf"\(?(?:{_VERSION})+\)?|\(?[0-9][A-Za-z0-9.*+!_-]*,?\)?|@|\(|\)")
+_LATER_WORD = re.compile(rf"\(?(?:{_VERSION})+\)?|\(?{_NUMBER},?\)?|@|\(|\)")
 _MARKER_VALUE = r"""(?:"[A-Za-z0-9._*+ -]{0,64}"|'[A-Za-z0-9._*+ -]{0,64}')"""
 _MARKER_WORD = re.compile(
     rf"\(*(?:[A-Za-z_][A-Za-z0-9_.]*(?:(?:===|==|!=|<=|>=|~=|<|>){_MARKER_VALUE})?|(?:===|==|!=|<=|>=|~=|<|>)|{_MARKER_VALUE})\)*"
