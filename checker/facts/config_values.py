@@ -1843,14 +1843,8 @@ class _Gatherer:
             block.before[name] = state.get(name, _EMPTY)
         if value is not None and self.is_config_read(value):
             state[name] = _Bound(value)
-        elif (
-            isinstance(value, ast.BoolOp)
-            and isinstance(value.op, ast.Or)
-            and self.is_config_read(value.values[-1])
-        ):
-            state[name] = _Bound(
-                value.values[-1]
-            )  # `x = base_url or os.getenv("X")`: missing where the read is
+        elif value is not None and self._read_taken_after(value) is not None:
+            state[name] = _Bound(self._read_taken_after(value))  # `x = base_url or os.getenv("X")`
         elif (
             isinstance(value, ast.BoolOp)
             and isinstance(value.op, ast.Or)
@@ -1862,9 +1856,33 @@ class _Gatherer:
         else:
             state[name] = _EMPTY if value is not None and _empty(value) else _OTHER
 
+    def _read_taken_after(self, value: ast.expr) -> Optional[ast.expr]:
+        """The read a value falls to where another value is not given, missing where the read
+        is: ``base_url or os.getenv("X")``, tidied or not (``(base_url or os.getenv("X", ""))
+        .rstrip("/")``, ``… or ""``: run 123b/01), or a conditional's one branch that reads,
+        ``base_url if base_url else os.getenv("X")`` (run 123b/02)."""
+        node = _normalised_read(value)
+        if isinstance(node, ast.IfExp):
+            reads = [branch for branch in (node.body, node.orelse) if self.is_config_read(branch)]
+            return reads[0] if len(reads) == 1 else None
+        if not (isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or)):
+            return None
+        values = list(node.values)
+        while len(values) > 1 and isinstance(values[-1], ast.Constant) and values[-1].value in (None, ""):
+            values.pop()  # (`… or ""`)
+        return values[-1] if len(values) > 1 and self.is_config_read(values[-1]) else None
+
     def _fallback_cases(self, statement: ast.AST, state: Mapping[str, _Bound]) -> None:
         """``match X:`` / ``case None | "": X = url``: the fallback of the read ``X`` holds."""
         subject = getattr(statement, "subject", None)
+        if isinstance(subject, ast.expr) and self.is_config_read(
+            subject
+        ):  # `match os.getenv("X"):` (123b/05)
+            for case in getattr(statement, "cases", ()):
+                if case.guard is None and _matches_nothing(case.pattern):
+                    assigned = {dotted(t) for s in case.body if isinstance(s, ast.Assign) for t in s.targets}
+                    self._fallback_assignments_of(case.body, {name: subject for name in assigned if name})
+            return
         if isinstance(subject, ast.NamedExpr):  # `match (X := os.getenv("X")):`
             name = dotted(subject.target)
             value = subject.value if self.is_config_read(subject.value) else None
@@ -3158,27 +3176,45 @@ def _all_tested_for_nothing(test: ast.expr, for_value: bool = False) -> List[Uni
     """The names a test finds with no value where it is true (``for_value``: false): as
     ``_tested_for_nothing``, and each one of a conjunction (``DEBUG and not X``, ``not X and
     not Y``: where it is true, each of them is), or with ``for_value`` of a disjunction."""
-    return list(_tested_names(test, ast.And if for_value else ast.Or, for_value).values())
+    return list(_tested_names(test, for_value).values())
 
 
-def _tested_names(test: ast.expr, joined: type, for_value: bool) -> Dict[str, Union[str, ast.NamedExpr]]:
+def _tested_names(test: ast.expr, for_value: bool) -> Dict[str, Union[str, ast.NamedExpr]]:
     """``_all_tested_for_nothing`` by the name each one tests (a ``:=`` kept over the plain name:
-    it carries the read): all of ``joined``'s parts test it (``not (X := read) or X == ""``), or
-    one of the other joining's (brackets nested either way, ``not X or (X == "" or X is None)``)."""
+    it carries the read): one part of a disjunction (``for_value``: a conjunction) tests it and
+    the others test it too or look at it further (``not (X := read) or X == ""``, ``not X or
+    not X.startswith("http")``: the branch runs where it is unset, run 123b/03), or one part
+    of the other joining tests it; brackets nested either way, ``not`` before them read as
+    De Morgan reads it (``not (X and X.strip())``, ``not (X or Y)``: run 123b/04)."""
+    inner, negated = without_not(test)
+    if negated and isinstance(inner, ast.BoolOp):
+        return _tested_names(inner, not for_value)
     if not isinstance(test, ast.BoolOp):
         one = _tests_one(test, for_value)
         if one is None:
             return {}
         return {dotted(one.target) or "" if isinstance(one, ast.NamedExpr) else one: one}
-    found = [_tested_names(part, joined, for_value) for part in test.values]
+    found = [_tested_names(part, for_value) for part in test.values]
     names: Dict[str, Union[str, ast.NamedExpr]] = {}
     for part in found:
         for name, tested in part.items():
             if not isinstance(names.get(name), ast.NamedExpr):
                 names[name] = tested
-    if isinstance(test.op, joined):  # (each of them is so where every part says so)
-        return {name: tested for name, tested in names.items() if all(name in part for part in found)}
-    return names
+    if not isinstance(test.op, ast.And if for_value else ast.Or):
+        return names  # (each part's names are so where the whole test is true)
+    looked_at = [part.keys() | _names_read(value) for part, value in zip(found, test.values)]
+    return {name: tested for name, tested in names.items() if all(name in seen for seen in looked_at)}
+
+
+def _names_read(test: ast.expr) -> Set[str]:
+    """The dotted names a test reads (``X``, ``self.x``; ``X.startswith(…)`` reads ``X``)."""
+    return {
+        name
+        for node in ast.walk(test)
+        if isinstance(node, (ast.Name, ast.Attribute))
+        for name in [dotted(node)]
+        if name is not None
+    }
 
 
 def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, None]:
@@ -3199,9 +3235,13 @@ def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, Non
         elif isinstance(op, ast.NotIn if for_value else ast.In) and isinstance(
             against, (ast.Tuple, ast.List, ast.Set)
         ):
-            nothing = against.elts
-        elif counted and isinstance(op, ast.Gt if for_value else ast.Lt):  # `len(X) > 0`, `len(X) < 1`
-            nothing, nothing_is = [against], ((0,) if for_value else (1,))
+            # (`X in (None, "", "None", "null")`: placeholders besides, where it is unset too)
+            nothing = [n for n in against.elts if isinstance(n, ast.Constant) and n.value in nothing_is]
+            if not all(isinstance(n, ast.Constant) for n in against.elts):
+                return None
+        elif counted and isinstance(op, (ast.Gt, ast.GtE) if for_value else (ast.Lt, ast.LtE)):
+            bound = {ast.Gt: 0, ast.GtE: 1, ast.Lt: 1, ast.LtE: 0}[type(op)]  # (`len(X) > 0`, `<= 0`)
+            nothing, nothing_is = [against], (bound,)
         else:
             return None
         if not nothing or not all(
@@ -3239,9 +3279,23 @@ def _untidied(node: ast.expr) -> Tuple[ast.expr, bool]:
     )
     if counted:
         node = cast(ast.Call, node).args[0]
-    while any(_is_method_call(node, method) for method in _BLANK_KEEPING):
-        node = cast(ast.Attribute, cast(ast.Call, node).func).value
-    return node, counted
+    while True:
+        if any(_is_method_call(node, method) for method in _BLANK_KEEPING):
+            node = cast(ast.Attribute, cast(ast.Call, node).func).value
+        elif (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("bool", "str")
+        ):
+            if len(node.args) != 1 or node.keywords:
+                return node, counted
+            node = node.args[0]  # (`not bool(X)`)
+        elif (
+            isinstance(node, ast.BoolOp)
+            and isinstance(node.op, ast.Or)
+            and all(isinstance(v, ast.Constant) and v.value in (None, "") for v in node.values[1:])
+        ):
+            node = node.values[0]  # (`len((X or "").strip()) == 0`)
+        else:
+            return node, counted
 
 
 def _normalised_read(node: ast.expr) -> ast.expr:

@@ -1989,7 +1989,12 @@ def _mask_url(url: str, depth: int) -> str:
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")
         netloc = f"{_userinfo(userinfo)}@{host}"
-    query = _mask_params(parts.query, depth)
+    written, given = parts.query, parts.fragment
+    if written and given and _secret_pair(re.split("[&]", written)[-1]):
+        # (a secret value holding a "#" goes on to the "&" or the end, as SQLAlchemy and libpq
+        # read a query: `?password=Pa55#word`, run 123a/01)
+        written, given = f"{written}#{given}", ""
+    query = _mask_params(written, depth)
     head = url[: url.index("://") + 3]  # the scheme as written
     tail = url[len(head) + len(parts.netloc) :]
     if "=" in parts.path and tail.startswith(parts.path):
@@ -1997,23 +2002,36 @@ def _mask_url(url: str, depth: int) -> str:
         path = _PATH_PAIR.sub(lambda m: _mask_param(m.group()[1:], depth, "/"), path)  # `/password=…/`
         tail = path + tail[len(parts.path) :]
     # a fragment may carry parameters too (OAuth's "#access_token="), after a "?" if it has one
-    fragment, mark, params = parts.fragment.rpartition("?")
+    fragment, mark, params = given.rpartition("?")
     params = _mask_params(params, depth)
-    if params != parts.fragment.rpartition("?")[2]:
-        tail = tail[: len(tail) - len(parts.fragment)] + fragment + mark + params
-    if query != parts.query:
+    if params != given.rpartition("?")[2]:
+        tail = tail[: len(tail) - len(given)] + fragment + mark + params
+    if query != written:
         path, _, rest = tail.partition("?")
-        tail = f"{path}?{query}{rest[len(parts.query) :]}"
+        tail = f"{path}?{query}{rest[len(written) :]}"
     return head + netloc + tail
 
 
-_QUOTE_IN_VALUE = re.compile(r"[\"'`]")
+def _secret_pair(pair: str) -> bool:
+    """Is ``pair`` (``name=value``) a secret parameter's?"""
+    name, equals, _ = pair.partition("=")
+    return bool(equals) and _SECRET_PARAM.search(_param_name(name)) is not None
+
+
+_QUOTE_IN_VALUE = re.compile(r"""["'](?=[\s.,;:)\]}+%|&]|\Z)""")
 
 
 def _mask_params(params: str, depth: int) -> str:
-    """``a=1&password=***``: each ``&``- or ``;``-separated parameter masked (servers split at both)."""
-    parts = re.split("([&;])", params)
-    return "".join(part if part in "&;" else _mask_param(part, depth) for part in parts) if params else ""
+    """``a=1&password=***``: each ``&``- or ``;``-separated parameter masked (servers split at
+    both; a secret's value goes on to the next ``&``, as SQLAlchemy reads it: `password=Pa;ss`)."""
+    if not params:
+        return ""
+    parts = _PARAM_SPLIT.split(params)
+    return "".join(part if part in "&;" else _mask_param(part, depth) for part in parts)
+
+
+# (a ";" splits parameters where a name and "=" follow it; else it is a value's: `password=Kx9;Zq7`)
+_PARAM_SPLIT = re.compile(r"(&|;(?=[^;&=]*=))")
 
 
 def _param_name(name: str) -> str:
@@ -2024,10 +2042,17 @@ def _param_name(name: str) -> str:
 
 def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     name, equals, value = pair.partition("=")
-    # (a quote ends the value and the string: `"…?password={}".format(p)`, `"…=S3cret".strip()`)
-    quote = _QUOTE_IN_VALUE.search(value)
-    closing = _CLOSING.search(value) if quote is None else None
-    end = value[quote.start() :] if quote is not None else closing.group() if closing else ""
+    # (a quote that code or the text's end follows ends the value and the string: `"…?password={}"
+    # .format(p)`, `"…=S3cret".strip()`, `'…?password=Bob's9'`: the last such, run 123a/01; a quote
+    # inside the value, or a backtick, is the value's: 123c/03)
+    quote = None
+    for quote in _QUOTE_IN_VALUE.finditer(value):
+        pass
+    if quote is not None:
+        end = value[quote.start() :]
+    else:
+        closing = _CLOSING.search(value)
+        end = closing.group() if closing else ""
     if _PLACEHOLDER.fullmatch(value) or (quote and _PLACEHOLDER.fullmatch(value[: quote.start()])):
         return lead + pair  # `token={...}` (an f-string's expression), `%s`: no secret
     if value.startswith("{") and "}" not in value:
@@ -2035,7 +2060,9 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     field = _ONE_FIELD.match(value)
     if field is not None and names_by_code(field.group()):
         return lead + pair  # (`token={os.environ['TOKEN']}`: a field of code, its quotes in it)
-    secret = equals and len(value) > len(end) and _SECRET_PARAM.search(_param_name(name))
+    secret = (
+        equals and value[: len(value) - len(end)].strip("'\"") and _SECRET_PARAM.search(_param_name(name))
+    )
     if secret:
         return f"{lead}{name}={MASK}{end}"
     encoded = value[: len(value) - len(end)]

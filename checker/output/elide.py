@@ -19,6 +19,8 @@ import re
 import tokenize
 from typing import Dict, List, Optional, Tuple
 
+from packaging.version import InvalidVersion, Version
+
 from archcheck.facts.urls import MASK
 
 Span = Tuple[int, int, str]  # columns [start, end) of a line, and what is shown there
@@ -141,13 +143,47 @@ def _replaced(line: str, spans: List[Span]) -> str:
 # (`python_version < "3.12"`, `sys_platform=="win32"`), a hash, a continuation's `\`; words
 # split at blanks only (a URL may hold `;`, `(`: run 121a/02); a word that could be a name is
 # shown first only (`x==1 --global-option "a \` / `b" # deploy token …`: run 122a/01)
-_NUMBER = (  # (PEP 440's spellings: `1.0`, `2.*`, `1!2.0rc1.post3.dev4+local.5`)
-    r"(?i:v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*(?:\.\*)?(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview|post|rev|r|dev)"
-    r"[-_.]?[0-9]*)*(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?)"
-)
-_VERSION = rf"(?:===|==|!=|<=|>=|~=|<|>)(?:{_NUMBER})?,?"
-_REQUIREMENT_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]*\])?(?:{_VERSION})*,?")
-_LATER_WORD = re.compile(rf"\(?(?:{_VERSION})+\)?|\(?{_NUMBER},?\)?|@|\(|\)")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9._,-]*\])?")
+_OPERATOR = re.compile(r"(===|==|!=|<=|>=|~=|<|>)")
+
+
+def _is_requirement_word(word: str) -> bool:
+    """A name with extras and versions glued to it (``uvicorn[standard]>=0.30,<1``)."""
+    name = _NAME.match(word)
+    return name is not None and _are_versions(word[name.end() :], bare=False)
+
+
+def _is_later_word(word: str) -> bool:
+    """A word after the name: versions (``>=``, ``0.4,``, ``(>=1.0)``), ``@``, a bracket."""
+    return word in ("@", "(", ")") or _are_versions(word.removeprefix("(").removesuffix(")"), bare=True)
+
+
+def _are_versions(text: str, bare: bool) -> bool:
+    """Is ``text`` operators and PEP 440 versions only (a version first, without its operator,
+    where ``bare``)? Split at the operators, each piece read by ``packaging``: no pattern of
+    nested repeats to backtrack through (`!===1` many times over, run 123c/01)."""
+    pieces = _OPERATOR.split(text)
+    versions = pieces[::2]
+    if pieces[0] and not (bare and len(pieces) == 1):
+        return False
+    return all(_is_version(piece) for piece in versions[1 if not pieces[0] else 0 :])
+
+
+def _is_version(text: str) -> bool:
+    """A PEP 440 version (``2.*`` too), a comma after it, or nothing (``>=`` alone)."""
+    text = text.removesuffix(",")
+    text = text.removesuffix(".*")
+    if not text:
+        return True
+    if len(text) > 64 or text.strip() != text:
+        return False
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
+
+
 _MARKER_VALUE = r"""(?:"[A-Za-z0-9._*+ -]{0,64}"|'[A-Za-z0-9._*+ -]{0,64}')"""
 _MARKER_WORD = re.compile(
     rf"\(*(?:[A-Za-z_][A-Za-z0-9_.]*(?:(?:===|==|!=|<=|>=|~=|<|>){_MARKER_VALUE})?|(?:===|==|!=|<=|>=|~=|<|>)|{_MARKER_VALUE})\)*"
@@ -252,9 +288,9 @@ def _word(word: str, state: _LineState) -> str:
     if state.marker:
         return word if _MARKER_WORD.fullmatch(word) else _masked_word(word, state)
     requirement, semicolon, marker = word.partition(";")
-    shape = _LATER_WORD if state.named else _REQUIREMENT_WORD
+    shape = _is_later_word if state.named else _is_requirement_word
     state.named = state.named or bool(requirement)
-    if not shape.fullmatch(requirement) and requirement:
+    if requirement and not shape(requirement):
         return _masked_word(word, state)
     if semicolon:
         state.marker = True

@@ -937,11 +937,20 @@ MAIL = os.getenv("MAIL_URL")
 if not MAIL or MAIL.isspace():
     MAIL = "smtp://localhost:1025"  # CFG004
 SEARCH = os.getenv("SEARCH_URL")
-if SEARCH is None or len(SEARCH) == 1:  # (no test of a blank value)
-    SEARCH = "http://localhost:9200"  # CFG001
+if SEARCH is None or len(SEARCH) == 1:  # (123b/03: where it is unset too, another test of it joined)
+    SEARCH = "http://localhost:9200"  # CFG004
 LEDGER = os.getenv("LEDGER_URL")
-if not LEDGER or LEDGER.startswith("x"):
+if len(LEDGER) == 1 or LEDGER.startswith("x"):  # (no test for no value)
     LEDGER = "http://localhost:8001"  # CFG001
+AUDIT = os.getenv("AUDIT_URL")
+if AUDIT is None or os.getenv("DEBUG"):  # (a test of something else joined: not only where unset)
+    AUDIT = "http://localhost:8009"  # CFG001
+OTLP = os.getenv("OTLP_URL")
+if not (OTLP and OTLP.strip()) or OTLP in (None, "", "None", "null"):  # (123b/04: De Morgan, placeholders)
+    OTLP = "http://localhost:4318"  # CFG004
+KAFKA = os.getenv("KAFKA_URL")
+if not bool(KAFKA) or len((KAFKA or "").strip()) <= 0:
+    KAFKA = "kafka://localhost:9092"  # CFG004
 
 
 class Client:
@@ -954,6 +963,19 @@ def risk_client(base_url=None):
     if not base_url:
         base_url = "http://localhost:8003"  # CFG004
     return httpx.Client(base_url=base_url)
+
+
+def taken_first(base_url=None):  # (123b/01, 02: tidied, `or ""` after it, or by a conditional)
+    url = (base_url or os.getenv("PAY_URL", "")).rstrip("/")
+    if not url:
+        url = "http://localhost:8010"  # CFG004
+    other = base_url if base_url else os.getenv("TAX_URL")
+    if not other:
+        other = "http://localhost:8011"  # CFG004
+    last = base_url or os.getenv("FEE_URL") or ""
+    if not last:
+        last = "http://localhost:8012"  # CFG004
+    return url, other, last
 
 
 def schemes(tls, dev):  # (122a/05: a scheme chosen by a conditional)

@@ -114,6 +114,18 @@ def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str)
             "'mylib @ git+https://oauth2:***@gitlab.com/org/mylib@v2' is already in (mylib @ git+https://h.org/m@v1)",
         ),
         ("'git+https://app:p@ss/w0rd@db/app'", "'git+https://app:***@db/app'"),
+        # runs 123a/01, 123c/02, 03: a secret's value goes on to the next "&" (a "#", a ";" no
+        # name follows, an apostrophe or a backtick inside it are its own, as SQLAlchemy reads it)
+        ("'postgresql://h:5432/x?password=Pa55#word9Tail'", "'postgresql://h:5432/x?password=***'"),
+        (
+            "'postgresql://h/x?password=Pa55#Tail2&sslmode=disable'",
+            "'postgresql://h/x?password=***&sslmode=disable'",
+        ),
+        ("'postgresql://h/x?password=Kx9;Zq7Tail'", "'postgresql://h/x?password=***'"),
+        ("'postgresql://h/x?password=Bob's-quoteTail6' here", "'postgresql://h/x?password=***' here"),
+        ("http://h/x?password=Bob's9Tail more", "http://h/x?password=*** more"),
+        ('"http://h/api?api_key=AbC`dEfTail2"', '"http://h/api?api_key=***"'),
+        ('"http://h/x?password=a\'b".strip()', '"http://h/x?password=***".strip()'),
         # run 79: `pw=`, and a URL with a password percent-encoded twice in a parameter
         ("http://localhost:8080/login?user=admin&pw=S3CRET", "http://localhost:8080/login?user=admin&pw=***"),
         (
