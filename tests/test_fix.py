@@ -3,13 +3,12 @@ are written (atomically, never over a file that changed since it was read)."""
 
 from __future__ import annotations
 
-import time
-
 import ast
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any, Dict, List
 

@@ -2045,9 +2045,8 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     # (a quote that code or the text's end follows ends the value and the string: `"…?password={}"
     # .format(p)`, `"…=S3cret".strip()`, `'…?password=Bob's9'`: the last such, run 123a/01; a quote
     # inside the value, or a backtick, is the value's: 123c/03)
-    quote = None
-    for quote in _QUOTE_IN_VALUE.finditer(value):
-        pass
+    quotes = list(_QUOTE_IN_VALUE.finditer(value))
+    quote = quotes[-1] if quotes else None
     if quote is not None:
         end = value[quote.start() :]
     else:
