@@ -473,7 +473,9 @@ def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
 
         text = _MASK_THEN_WORD.sub(standing, text)
     masked = _mask_pairs(_mask_text(text, _NESTING, code), prose)
-    if "_" in masked or "-" in masked or "/bot" in masked:  # a well-known token anywhere: `"… ghp_… as"`
+    if (
+        "_" in masked or "-" in masked or "/bot" in masked or ".io/" in masked
+    ):  # a well-known token anywhere: `"… ghp_… as"`
         masked = _KNOWN_TOKEN_IN_TEXT.sub(MASK, masked)
     if ":/" in masked:  # a URL a path joined into one slash (`postgresql:/app:…@db`): no URL
         masked = _PATH_DSN.sub(lambda m: m.group(1) + MASK, masked)
@@ -764,8 +766,11 @@ _ATTACHED_PASSWORD = re.compile(
     rf"""|smbclient\b{_ARGUMENTS}{_OPTION}(?:-U{_BLANK}*|--user(?:{_BLANK}+|=))\\?["']?[^\s%"']{{0,200}}%"""
     rf"""|openssl\b{_ARGUMENTS}{_BLANK}(?:-pass(?:in|out)?{_BLANK}+\\?["']?pass:|-k{_BLANK}+)){_BLANK}*)"""
     rf"""\\?(?P<q>["'](?!{_ENDS_ITEM}))?"""
-    rf"""|\bcurl\b{_ARGUMENTS}{_OPTION}(?:-[A-Za-z]{{0,8}}[uU]{_BLANK}*|--(?:proxy-)?user[ \t=]+)"""
-    rf"""\\?(?P<u>["'](?!{_ENDS_ITEM}))?[^\s:"']{{0,200}}:\\?(?P<v>(?(u)|["']))?)(?!\*\*\*)"""
+    # (httpie's `-a`/`--auth user:…` and lftp's `-u user,…` alike: run 123a/03)
+    rf"""|\b(?:(?:curl|lftp)\b{_ARGUMENTS}{_OPTION}"""
+    rf"""(?:-[A-Za-z]{{0,8}}[uU]{_BLANK}*|--(?:proxy-)?user[ \t=]+)"""
+    rf"""|https?\b(?!:){_ARGUMENTS}{_OPTION}(?:-a{_BLANK}*|--auth[ \t=]+))"""
+    rf"""\\?(?P<u>["'](?!{_ENDS_ITEM}))?[^\s:,"']{{0,200}}[:,]\\?(?P<v>(?(u)|["']))?)(?!\*\*\*)"""
     # (a quoted value to its closing quote, an f-string's field whole: `-p '{'…'}'`)
     r"""(?:(?(q)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=q))[^\n]){1,500}|(?(u)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=u))[^\n]){1,500}"""
     r"""|(?(v)(?:\{[^{}\n]{0,200}\}|(?!\\?(?P=v))[^\n]){1,500}|"""
@@ -855,6 +860,8 @@ _KNOWN_TOKEN_IN_TEXT = re.compile(
     r"|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|pypi-AgE[\w-]{30,}|sk-(?:proj|ant|svcacct)-[\w-]{20,})"
     # (a Telegram bot's token in its API path, `/bot123:AAH…/getMe`)
     r"|(?<=/bot)\d{6,12}:[\w-]{30,}(?![\w-])"
+    # (a private index's token as the path's first segment: Cloudsmith's, Gemfury's; run 123a/02)
+    r"|(?:(?<=//dl\.cloudsmith\.io/)|(?<=//pypi\.fury\.io/)|(?<=//repo\.fury\.io/))[\w-]{8,}(?=/)"
 )
 
 

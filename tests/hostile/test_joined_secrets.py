@@ -461,6 +461,10 @@ def _diff_shown(code: str) -> str:
         # (run 104a/01: more tools' password options)
         ('a = "curl -U proxyuser:S3cretPw9 https://x"\n', 'a = "curl -U proxyuser:*** https://x"\n'),
         ('a = "curl --proxy-user p:S3cretPw9 https://x"\n', 'a = "curl --proxy-user p:*** https://x"\n'),
+        # (run 123a/03: httpie's and lftp's)
+        ('a = "http -a billing:S3cretPw9 GET x"\n', 'a = "http -a billing:*** GET x"\n'),
+        ('a = "https --auth billing:S3cretPw9 GET x"\n', 'a = "https --auth billing:*** GET x"\n'),
+        ('a = "lftp -u deploy,S3cretPw9 sftp://h"\n', 'a = "lftp -u deploy,*** sftp://h"\n'),
         ('a = "mariadb -uroot -pS3cretPw9 db"\n', 'a = "mariadb -uroot -p*** db"\n'),
         ('a = "mariadb-dump -uroot -pS3cretPw9 db"\n', 'a = "mariadb-dump -uroot -p*** db"\n'),
         ('a = "docker login -u bob -p S3cretPw9 reg"\n', 'a = "docker login -u bob -p *** reg"\n'),

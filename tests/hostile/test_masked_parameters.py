@@ -126,6 +126,16 @@ def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str)
         ("http://h/x?password=Bob's9Tail more", "http://h/x?password=*** more"),
         ('"http://h/api?api_key=AbC`dEfTail2"', '"http://h/api?api_key=***"'),
         ('"http://h/x?password=a\'b".strip()', '"http://h/x?password=***".strip()'),
+        # run 123a/02: a private index's token as the path's first segment
+        (
+            "'liba @ https://dl.cloudsmith.io/Zk3Qx9vTqLmP2wRb/acme/private/python/liba-1.0.whl' here",
+            "'liba @ https://dl.cloudsmith.io/***/acme/private/python/liba-1.0.whl' here",
+        ),
+        ("https://pypi.fury.io/AbCdEf123456/acct/x.whl", "https://pypi.fury.io/***/acct/x.whl"),
+        (
+            "https://dl.cloudsmith.io/public/acme/repo/python/simple/",
+            "https://dl.cloudsmith.io/public/acme/repo/python/simple/",
+        ),
         # run 79: `pw=`, and a URL with a password percent-encoded twice in a parameter
         ("http://localhost:8080/login?user=admin&pw=S3CRET", "http://localhost:8080/login?user=admin&pw=***"),
         (
