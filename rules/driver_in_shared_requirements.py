@@ -58,6 +58,12 @@ DRIVERS = (
     "oracledb",
     "cx-oracle",
     "pyodbc",
+    # (beyond SPEC's list, run 123b/09: Cloud SQL's PostgreSQL driver, MySQL's and MariaDB's own,
+    # SQL Server's other)
+    "pg8000",
+    "mysql-connector-python",
+    "mariadb",
+    "pymssql",
 )
 MESSAGE = "database driver '{package}' in the shared requirements: every service would install it"
 FIX = "move the driver to the requirements of the services that use the database"
@@ -79,6 +85,8 @@ INVALID = [
             "requirements.shared.txt": "fastapi==0.116.1\nasyncpg==0.29.0  # expect: REQ003\n-r drivers.txt\n",
             "drivers.txt": "psycopg2_binary==2.9.9  # expect: REQ003\n"
             "SQLAlchemy[asyncio,postgresql_asyncpg]==2.0.30  # expect: REQ003\n"
+            "pg8000==1.31.2  # expect: REQ003\n"
+            "cloud-sql-python-connector[pg8000]==1.9.0  # expect: REQ003\n"
             "databases[aiosqlite]==0.9.0  # expect: REQ003\n",
             "services/content/requirements.txt": "-r ../../requirements.shared.txt\n",
             "services/content/app/main.py": "",

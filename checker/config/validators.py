@@ -200,18 +200,27 @@ def directory_globs(value: Any) -> Tuple[str, ...]:
     return globs
 
 
-def _inside(glob: str) -> None:
-    """A gitignore glob with a ``..`` part names a file outside the project: it matches nothing
-    (run 122c/03); a leading ``/`` anchors it at the root, as in ``.gitignore``."""
-    if ".." in glob.replace("\\", "/").split("/"):
+def _inside(glob: str) -> str:
+    """A gitignore glob read from the project's root: a leading ``./`` anchors it there, as a
+    leading ``/`` does in ``.gitignore`` (``./svc/app/m.py``, which gitignore would match with
+    nothing: run 123c/04); a ``..`` or another ``.`` part matches nothing (run 122c/03)."""
+    rooted = glob
+    while rooted.startswith("./"):
+        rooted = rooted[2:].lstrip("/")
+    rooted = "/" + rooted if rooted != glob else glob
+    parts = rooted.replace("\\", "/").split("/")
+    if ".." in parts:
         raise ValueError(f"bad glob {glob!r}: must not leave the project root (it would match nothing)")
+    if "." in parts:
+        raise ValueError(f"bad glob {glob!r}: a '.' part matches nothing (write the path without it)")
+    return rooted
 
 
 def match_globs(value: Any) -> Tuple[str, ...]:
     globs = string_list(value)
     for glob in globs:
         _brackets_closed(glob)
-        _inside(glob)
+    globs = tuple(_inside(glob) for glob in globs)
     try:
         compile_globs(globs)
     except GlobError as exc:
@@ -230,7 +239,7 @@ def codes_by_glob(value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
                 f"{glob!r}: a glob here names the files to ignore codes in; it cannot start with '{glob[0]}'"
             )
         _brackets_closed(glob)
-        _inside(glob)
+        glob = _inside(glob)
         try:
             compile_globs([glob])
         except GlobError as exc:

@@ -552,13 +552,17 @@ _CHAIN = 10_000  # steps `_url_head` takes at most (each `+`, tidying call or te
 
 
 _URL_BUILDERS = frozenset({"urllib.parse.urljoin", "httpx.URL", "yarl.URL", "furl.furl"})
+# (pydantic's URL types, built from a URL since 2.10: `HttpUrl("http://localhost:8002")`, run 123b/07)
+_URL_TYPES = frozenset({"urljoin", "URL", "HttpUrl", "AnyHttpUrl", "AnyUrl", "PostgresDsn", "RedisDsn",
+                        "AmqpDsn", "MySQLDsn", "MongoDsn", "KafkaDsn", "NatsDsn"})  # fmt: skip
 
 
 def _builds_url(func: ast.expr, aliases: Mapping[str, str]) -> bool:
     """Does a call of ``func`` build a URL from its first argument (``urljoin``, ``httpx.URL``,
-    as imported, `from urllib.parse import urljoin as uj`, or as written, `parse.urljoin`)?"""
+    pydantic's ``HttpUrl``, as imported, `from urllib.parse import urljoin as uj`, or as
+    written, `parse.urljoin`)?"""
     names = (qualified(func, aliases), call_chain(func))
-    return any(n in _URL_BUILDERS or n.rsplit(".", 1)[-1] in ("urljoin", "URL") for n in names if n)
+    return any(n in _URL_BUILDERS or n.rsplit(".", 1)[-1] in _URL_TYPES for n in names if n)
 
 
 def _unwrapped(value: ast.expr, aliases: Mapping[str, str]) -> ast.expr:
@@ -2563,7 +2567,8 @@ def _piece_text(value: ast.expr, depth: int = 0, texts: NameText = None) -> Opti
     if text is None and isinstance(value, ast.Name) and texts is not None:
         text = texts(value.id)  # (a module constant's: `PREFIX + user + …`)
     if text is None and _scheme_choice(value):  # (`("https" if tls else "http") + "://…"`: the first)
-        text = static_text(cast(ast.IfExp, value).body)
+        choices = [value.body] if isinstance(value, ast.IfExp) else cast(ast.BoolOp, value).values
+        text = next((t for t in map(_scheme_text, choices) if t is not None), None)
     if text is None and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and depth < _DEPTH:
         pieces = (_piece_text(o, depth + 1, texts) for o in _added(value)[:_CHAIN])
         return "".join(PLACEHOLDER if t is None else t for t in pieces)
@@ -2575,12 +2580,27 @@ _DEPTH = 20  # brackets of `+` read in a piece
 
 
 def _scheme_choice(value: ast.expr) -> bool:
-    """A conditional between two pieces of a scheme, ``"https" if tls else "http"``, ``"s" if
-    tls else ""``: the URL is the same either way but for its scheme (run 122a/05)."""
-    if not isinstance(value, ast.IfExp):
+    """A choice between pieces of a scheme, ``"https" if tls else "http"``, ``"s" if tls else
+    ""``, ``scheme or "http"`` (run 123b/06): the URL is the same either way but for its scheme
+    (run 122a/05)."""
+    if isinstance(value, ast.IfExp):
+        texts = [static_text(value.body), static_text(value.orelse)]
+    elif isinstance(value, ast.BoolOp):
+        texts = [static_text(part) for part in value.values if _scheme_text(part) is not None]
+        return bool(texts) and all(
+            _scheme_text(part) is not None
+            or isinstance(part, (ast.Name, ast.Attribute, ast.Call, ast.BoolOp))
+            for part in value.values
+        )
+    else:
         return False
-    both = (static_text(value.body), static_text(value.orelse))
-    return all(text is not None and _SCHEME_PIECE.fullmatch(text) for text in both)
+    return all(text is not None and _SCHEME_PIECE.fullmatch(text) for text in texts)
+
+
+def _scheme_text(value: ast.expr) -> Optional[str]:
+    """A literal's text where it is a scheme's piece (``"http"``, ``"s"``), else None."""
+    text = static_text(value)
+    return text if text is not None and _SCHEME_PIECE.fullmatch(text) else None
 
 
 _SCHEME_PIECE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}|[A-Za-z0-9+.-]{0,8}")
@@ -2768,9 +2788,16 @@ def _joined_url(operands: Sequence[ast.expr], texts: NameText = None) -> Optiona
         if (pieces[at] or "").startswith("://"):
             return _joined_text(operands, texts)  # (`scheme + "://…"`, `"http" + "://…"`)
     first = pieces[0]
-    if first is None or "://" not in first or any(mark in first.split("://", 1)[1] for mark in "/?#"):
+    if first is None or "://" not in first or any(mark in _after_userinfo(first) for mark in "/?#"):
         return None
     return _joined_text(operands, texts)
+
+
+def _after_userinfo(text: str) -> str:
+    """What follows a URL's "://" and its userinfo, up to the last "@" (a password may hold
+    "#", "/", "?": `"postgresql://app:Dev#pw@" + host`, run 123a/04)."""
+    after = text.split("://", 1)[1]
+    return after.rsplit("@", 1)[1] if "@" in after else after
 
 
 def _joined_text(operands: Sequence[ast.expr], texts: NameText = None) -> str:
@@ -2797,7 +2824,7 @@ def _joined_parts(
         children.append((operand, none if value or past else use))
         text = _piece_text(operand, 0, texts)  # (a template's too: `"%s/login?next=" % URL + "http://…"`)
         if text is not None:  # (a value that is no string goes on with what came before it)
-            after = text.split("://", 1)[1] if not scheme and "://" in text else text
+            after = _after_userinfo(text) if not scheme and "://" in text else text
             if not scheme and operand is operands[0] and text.startswith("//"):  # (`"//" + host`)
                 after = text[2:]
                 scheme = True

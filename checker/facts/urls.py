@@ -48,13 +48,14 @@ TOOLING_DIRS = frozenset(
 _URL = re.compile(
     # a scheme is short: an unbounded one rescans the rest of the text from every word start
     # (a userinfo ends before the path, the query or the fragment: `…?email=root@localhost`)
-    r"(?:\b([A-Za-z][A-Za-z0-9+.-]{0,31})|\x00)://(?:[^\s/?#@'\"]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)"
+    # (a quote in the userinfo is the password's: `http://admin:Bob's9@localhost`, run 123a/05)
+    r"(?:\b([A-Za-z][A-Za-z0-9+.-]{0,31})|\x00)://(?:[^\s/?#@]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/:?#'\"\\]+)"
 )
 # a database URL as SQLAlchemy's `create_engine` reads it: the password up to the "@", whatever it
 # holds (`postgresql://app:Dev#pw@localhost/app` connects to localhost; run 122a/04)
 _DATABASE_URL = re.compile(
     r"(?i)(?:postgres(?:ql)?|mysql|mariadb|mssql|oracle|cockroachdb|redshift)(?:\+[A-Za-z0-9_]+)?"
-    r"://[^\s:/@'\"]*:[^\s@'\"]*@(\[[0-9A-Fa-f:.]+\]|[^\s/:?#@'\"\\]+)"
+    r"://[^\s:/@'\"]*:[^\s@]*@(\[[0-9A-Fa-f:.]+\]|[^\s/:?#@'\"\\]+)"
 )
 _BARE_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:/\S*)?")
 LOOPBACK_NAMES = frozenset({"localhost", "0.0.0.0", "::1", "ip6-localhost"})

@@ -44,6 +44,10 @@ def _layout(root: Path, config: str) -> Path:
             "per-file-ignores: bad glob '../**': must not leave the project root (it would match nothing)",
         ),
         (
+            'services = ["svc"]\nexclude = ["a/./x"]\n',
+            "exclude: bad glob 'a/./x': a '.' part matches nothing (write the path without it)",
+        ),
+        (
             'services = ["svc"]\nexclude = ["a/../../x"]\n',
             "exclude: bad glob 'a/../../x': must not leave the project root (it would match nothing)",
         ),
@@ -200,3 +204,14 @@ def test_a_config_problem_masks_values_not_the_reason_after_a_key(
     result = run(_layout(tmp_path, config))
     stderr = result.stderr.decode("utf-8")
     assert result.returncode == 2 and message in stderr and "hunter2" not in stderr, stderr
+
+
+def test_a_glob_written_from_here_is_read_from_the_root(tmp_path: Path) -> None:
+    """Run 123c/04: `./svc/app/m.py` in `exclude` or `per-file-ignores` matched nothing, as
+    gitignore reads it; it is anchored at the root, as `/svc/app/m.py` is."""
+    config = 'services = ["svc"]\nexclude = ["./svc/app/bad.py"]\n[per-file-ignores]\n"./svc/app/*.py" = ["ASY001"]\n'
+    root = _layout(tmp_path, config)
+    (root / "svc" / "app" / "m.py").write_text("import asyncio\n\nasync def f():\n    asyncio.run(g())\n")
+    (root / "svc" / "app" / "bad.py").write_text("def f(:\n")
+    result = run(root, "--no-cache", "--select", "ASY001,ARC001", "--format", "json")
+    assert result.returncode == 0, result.stdout

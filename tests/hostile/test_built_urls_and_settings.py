@@ -987,7 +987,21 @@ def schemes(tls, dev):  # (122a/05: a scheme chosen by a conditional)
 def engines():  # (122a/04: a password holding `#`, `/` or `?`, read up to its "@" as SQLAlchemy does)
     create_engine("postgresql://app:Dev#pw1@localhost:5432/app")  # CFG001
     create_engine("postgresql+asyncpg://app:Dev/pw?1@localhost:5432/app")  # CFG001
+    create_engine("postgresql://app:Dev#pw2@" + "localhost" + "/app")  # CFG001
+    create_engine("postgresql://app:Bob's-Dev1@localhost/app")  # CFG001
     return create_engine("postgresql://app:Dev#pw1@db.example.com:5432/app")
+
+
+def chosen_schemes(scheme, tls):  # (123b/06: a scheme chosen by `or`)
+    httpx.get((scheme or "http") + "://localhost:8013/api")  # CFG001
+    httpx.get((tls and "https" or "http") + "://localhost:8014/api")  # CFG001
+    return httpx.get((scheme or "http") + "://api.example.com/api")
+
+
+def pydantic_urls():  # (123b/07: pydantic's URL types build a URL)
+    from pydantic import HttpUrl
+
+    return httpx.Client(base_url=HttpUrl("http://localhost:8015"))  # CFG001
 """
 
 
