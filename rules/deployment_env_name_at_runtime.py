@@ -11,7 +11,8 @@ suffix is only such words as `IS`, `USE`, `ENABLE`, `RUNNING`, `IN`
 instead), nor a name whose `_TEST` follows a kind of test (`ENABLE_AB_TEST`,
 `SMOKE_TEST`, `LOAD_TEST`: a test, not the test deployment), nor a `_STAGE` after
 anything but a value's name (`APP_STAGE`, `API_GATEWAY_STAGE`: the stage itself, read as
-`APP_ENV` is; `DATABASE_URL_STAGE` is flagged), nor
+`APP_ENV` is; `DATABASE_URL_STAGE` is flagged), nor a `_DEV` that names a device or a
+deviation (`SERIAL_DEV`, `LATENCY_STD_DEV`), nor
 `PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
 `deployment/`, `infra/`, `ops/`, `tools/`, `bin/`, `ci/`), code outside
 services, or test files.
@@ -64,6 +65,7 @@ VALID = [
         under_pytest = "PYTEST_CURRENT_TEST" in os.environ or os.getenv("PYTEST_CURRENT_TEST")
         other = config.get("TOKEN_STAGING")
         stage = os.getenv("APP_STAGE", "dev") or os.getenv("API_GATEWAY_STAGE")
+        jitter = float(os.getenv("RETRY_JITTER_STD_DEV", "0.1")), os.getenv("PRINTER_SERIAL_DEV")
     """),
     Example(
         {
@@ -106,6 +108,11 @@ _VALUE_WORDS = frozenset({"URL", "URI", "DSN", "HOST", "HOSTNAME", "PORT", "ENDP
                           "QUEUE", "TOPIC", "DB", "DATABASE", "REGION", "DOMAIN", "CERT", "CREDENTIALS"})  # fmt: skip
 
 
+# the words a `_DEV` after which is a device or a deviation (`SERIAL_DEV`, `LATENCY_STD_DEV`: run 124b/06)
+_DEVICE_WORDS = frozenset({"STD", "SERIAL", "USB", "TTY", "BLOCK", "INPUT", "AUDIO", "VIDEO", "CAMERA", "NET",
+                           "DISK", "GPU", "CHAR", "LOOP", "RAW", "MEAN", "ABS"})  # fmt: skip
+
+
 def _names_a_value(neutral: str, key: str) -> bool:
     """Is ``neutral`` (a read name without its deployment suffix) the name of a value, not the
     words of a flag (``IS``, ``USE_``), a kind of test before `_TEST` (``SMOKE_``), a subject
@@ -113,11 +120,13 @@ def _names_a_value(neutral: str, key: str) -> bool:
     words = [word for word in neutral.upper().split("_") if word]
     kind_of_test = bool(words) and words[-1] in _TEST_KINDS and key.upper().endswith("TEST")
     its_stage = bool(words) and words[-1] not in _VALUE_WORDS and key.upper().endswith("_STAGE")
+    a_device = bool(words) and words[-1] in _DEVICE_WORDS and key.upper().endswith("_DEV")
     return (
         bool(words)
         and not all(word in _FLAG_WORDS for word in words)
         and not kind_of_test
         and not its_stage
+        and not a_device
         and key.upper() not in _TOOL_VARIABLES
     )
 

@@ -213,6 +213,9 @@ def _inside(glob: str) -> str:
         raise ValueError(f"bad glob {glob!r}: must not leave the project root (it would match nothing)")
     if "." in parts:
         raise ValueError(f"bad glob {glob!r}: a '.' part matches nothing (write the path without it)")
+    named = parts[1:] if rooted.startswith("/") else parts
+    if "" in named[:-1] or not any(named):  # (`svc//app`, `/`, `./`: run 124c/01)
+        raise ValueError(f"bad glob {glob!r}: an empty part matches nothing (write the path without it)")
     return rooted
 
 
@@ -239,18 +242,18 @@ def codes_by_glob(value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
                 f"{glob!r}: a glob here names the files to ignore codes in; it cannot start with '{glob[0]}'"
             )
         _brackets_closed(glob)
-        glob = _inside(glob)
+        rooted = _inside(glob)
         try:
-            compile_globs([glob])
+            compile_globs([rooted])
         except GlobError as exc:
             raise ValueError(str(exc)) from None
         try:
             selected = code_selectors(codes)
             if not selected:
                 raise ValueError("an empty list ignores nothing (remove the entry)")
-            entries.append((glob, selected))
+            entries.append((rooted, selected))
         except ValueError as exc:
-            raise ValueError(f"{glob!r}: {exc}") from None
+            raise ValueError(f"{glob!r}: {exc}") from None  # (the glob as written: 124b/03)
     return tuple(entries)
 
 

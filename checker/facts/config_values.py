@@ -216,6 +216,8 @@ _WRAPPER_SUFFIXES = (
     "env.url",
     "config.get",
     "settings.get",
+    "cfg.get",  # (the usual short names too: `cfg.get(X, url)`, `self.conf.get(…)`, run 124b/04)
+    "conf.get",
 )
 _FIELD_CALLS = frozenset({"Field", "field"})
 # str methods that tidy a value read from the configuration (``os.getenv("X", "").strip()``)
@@ -1879,13 +1881,17 @@ class _Gatherer:
     def _fallback_cases(self, statement: ast.AST, state: Mapping[str, _Bound]) -> None:
         """``match X:`` / ``case None | "": X = url``: the fallback of the read ``X`` holds."""
         subject = getattr(statement, "subject", None)
-        if isinstance(subject, ast.expr) and self.is_config_read(
-            subject
-        ):  # `match os.getenv("X"):` (123b/05)
-            for case in getattr(statement, "cases", ()):
+        if isinstance(subject, ast.expr) and self.is_config_read(subject):  # `match os.getenv("X"):`
+            cases = getattr(statement, "cases", ())
+            # (of the names its cases set, those that hold its value where it has one: 124b/01)
+            held: Dict[Optional[str], ast.expr] = {
+                name: subject for case in cases for name in _holding_the_value(case)
+            }
+            if dotted(subject):  # (`match X:`, X bound to a read)
+                held[dotted(subject)] = subject
+            for case in cases:
                 if case.guard is None and _matches_nothing(case.pattern):
-                    assigned = {dotted(t) for s in case.body if isinstance(s, ast.Assign) for t in s.targets}
-                    self._fallback_assignments_of(case.body, {name: subject for name in assigned if name})
+                    self._fallback_assignments_of(case.body, held)
             return
         if isinstance(subject, ast.NamedExpr):  # `match (X := os.getenv("X")):`
             name = dotted(subject.target)
@@ -3127,6 +3133,24 @@ def _empty(value: ast.expr) -> bool:
 def _may_be_url(text: str) -> bool:
     """Could a fallback's text be a URL or a host (``"redis://localhost:6379/0"``, ``"localhost:6379"``)?"""
     return "://" in text or bare_host(text.replace(PLACEHOLDER, "0")) is not None
+
+
+def _holding_the_value(case: ast.AST) -> Set[str]:
+    """The names a ``case`` that captures the subject (``case url:``, ``case str(url):``) binds
+    to it (``X = url``, ``X: str = url``): what holds the subject's value where it has one."""
+    pattern = getattr(case, "pattern", None)
+    inner: List[ast.AST] = (
+        list(getattr(pattern, "patterns", ())) if type(pattern).__name__ == "MatchClass" else []
+    )
+    pattern = inner[0] if len(inner) == 1 else pattern
+    captured = getattr(pattern, "name", None) if type(pattern).__name__ == "MatchAs" else None
+    names: Set[str] = set()
+    for statement in getattr(case, "body", ()) if captured is not None else ():
+        holds = isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None
+        if holds and dotted(statement.value) == captured:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            names.update(name for name in map(dotted, targets) if name)
+    return names
 
 
 def _matches_nothing(pattern: ast.AST) -> bool:

@@ -474,10 +474,10 @@ def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
 
         text = _MASK_THEN_WORD.sub(standing, text)
     masked = _mask_pairs(_mask_text(text, _NESTING, code), prose)
-    if (
-        "_" in masked or "-" in masked or "/bot" in masked or ".io/" in masked
-    ):  # a well-known token anywhere: `"… ghp_… as"`
+    if "_" in masked or "-" in masked or "/bot" in masked:  # a well-known token anywhere: `"… ghp_… as"`
         masked = _KNOWN_TOKEN_IN_TEXT.sub(MASK, masked)
+    if "//" in masked:
+        masked = _INDEX_TOKEN_PATH.sub(lambda found: found.group(1) + MASK, masked)
     if ":/" in masked:  # a URL a path joined into one slash (`postgresql:/app:…@db`): no URL
         masked = _PATH_DSN.sub(lambda m: m.group(1) + MASK, masked)
     if stand_in:
@@ -861,8 +861,12 @@ _KNOWN_TOKEN_IN_TEXT = re.compile(
     r"|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|pypi-AgE[\w-]{30,}|sk-(?:proj|ant|svcacct)-[\w-]{20,})"
     # (a Telegram bot's token in its API path, `/bot123:AAH…/getMe`)
     r"|(?<=/bot)\d{6,12}:[\w-]{30,}(?![\w-])"
-    # (a private index's token as the path's first segment: Cloudsmith's, Gemfury's; run 123a/02)
-    r"|(?:(?<=//dl\.cloudsmith\.io/)|(?<=//pypi\.fury\.io/)|(?<=//repo\.fury\.io/))[\w-]{8,}(?=/)"
+)
+# a private index's token as its path's first segment: Cloudsmith's, Gemfury's (the host in any
+# case, with a port, a trailing dot or a userinfo before it: runs 123a/02, 124a/01)
+_INDEX_TOKEN_PATH = re.compile(
+    r"(?i)(//(?:[^/\s@]{0,200}@)?(?:dl\.cloudsmith\.io|(?:pypi|repo|npm-proxy)\.fury\.io)\.?(?::\d{1,5})?/)"
+    r"[\w-]{8,}(?=/)"
 )
 
 

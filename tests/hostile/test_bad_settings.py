@@ -44,6 +44,18 @@ def _layout(root: Path, config: str) -> Path:
             "per-file-ignores: bad glob '../**': must not leave the project root (it would match nothing)",
         ),
         (
+            'services = ["svc"]\nexclude = ["svc//app/a.py"]\n',
+            "exclude: bad glob 'svc//app/a.py': an empty part matches nothing (write the path without it)",
+        ),
+        (
+            'services = ["svc"]\n[per-file-ignores]\n"./" = ["IMP"]\n',
+            "per-file-ignores: bad glob './': an empty part matches nothing (write the path without it)",
+        ),
+        (  # (124c/03: the glob as written)
+            'services = ["svc"]\n[per-file-ignores]\n"./svc/*" = "ASY001"\n',
+            "per-file-ignores: './svc/*': ",
+        ),
+        (
             'services = ["svc"]\nexclude = ["a/./x"]\n',
             "exclude: bad glob 'a/./x': a '.' part matches nothing (write the path without it)",
         ),

@@ -998,6 +998,29 @@ def chosen_schemes(scheme, tls):  # (123b/06: a scheme chosen by `or`)
     return httpx.get((scheme or "http") + "://api.example.com/api")
 
 
+match os.getenv("SENTRY_DSN"):  # (124b/01: only the name that holds the read's value falls back)
+    case None | "":
+        SENTRY_DSN = None
+        OTEL_ENDPOINT = "http://localhost:4317"  # CFG001
+    case dsn:
+        SENTRY_DSN = dsn
+match os.getenv("TAX_URL"):  # (124b/02: annotated, nested)
+    case None | "":
+        if os.getenv("DEBUG"):
+            TAX_URL: str = "http://localhost:8016"  # CFG004
+    case str(url):
+        TAX_URL = url
+FEE = os.getenv("FEE_URL")
+match FEE:
+    case None | "":
+        FEE: str = "http://localhost:8017"  # CFG004
+
+
+def short_config_names(cfg, conf):  # (124b/04: `cfg.get`, `conf.get`)
+    httpx.get(cfg.get("ORDERS_URL", "http://localhost:8018"))  # CFG004
+    return httpx.get(conf.get("USERS_URL", "http://localhost:8019"))  # CFG004
+
+
 def pydantic_urls():  # (123b/07: pydantic's URL types build a URL)
     from pydantic import HttpUrl
 

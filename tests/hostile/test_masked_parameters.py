@@ -132,6 +132,11 @@ def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str)
             "'liba @ https://dl.cloudsmith.io/***/acme/private/python/liba-1.0.whl' here",
         ),
         ("https://pypi.fury.io/AbCdEf123456/acct/x.whl", "https://pypi.fury.io/***/acct/x.whl"),
+        # (run 124a/01: the host in capitals, with a port, a trailing dot, after a userinfo)
+        ("https://DL.CLOUDSMITH.IO/Fq9jj0GMGB/a/x.whl", "https://DL.CLOUDSMITH.IO/***/a/x.whl"),
+        ("https://dl.cloudsmith.io:443/Fq9jj0GMGB/a/x.whl", "https://dl.cloudsmith.io:443/***/a/x.whl"),
+        ("https://pypi.fury.io./Fq9jj0GMGB/a/x.whl", "https://pypi.fury.io./***/a/x.whl"),
+        ("https://deploy@pypi.fury.io/Fq9jj0GMGB/a/x.whl", "https://***@pypi.fury.io/***/a/x.whl"),
         (
             "https://dl.cloudsmith.io/public/acme/repo/python/simple/",
             "https://dl.cloudsmith.io/public/acme/repo/python/simple/",
