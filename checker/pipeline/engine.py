@@ -157,6 +157,8 @@ def _project(
     roots = set(todo)
     excluded = compile_globs(settings.all_excludes)
     requirement_hashes: Dict[str, str] = {}
+    # (the shared file as named, where it is a link to another file of the project: run 124c/02)
+    shared = {_resolved(root, requirements.shared): requirements.shared} if requirements.shared else {}
     while todo:  # requirements files, following -r/-c includes that exist
         path = todo.popleft()
         if path in requirements.facts or path in requirements.refused:
@@ -174,7 +176,7 @@ def _project(
         if not os.path.isfile(root / path):  # missing: the rules say so
             continue
         read, requirement_hashes[path] = read_requirements(str(root), path, plan.max_file_size)
-        through = tuple(_through_links(root, include) for include in read.includes)
+        through = tuple(_through_links(root, include, shared) for include in read.includes)
         requirements.links.update(i.target for i, j in zip(read.includes, through) if i.target != j.target)
         read = replace(read, includes=through)
         requirements.facts[path] = read
@@ -192,18 +194,27 @@ def _project(
     return _Analysis(project, facts, calls, store, edges, sites, plan_key, requirement_hashes)
 
 
-def _through_links(root: Path, include: IncludeFact) -> IncludeFact:
+def _through_links(root: Path, include: IncludeFact, shared: Mapping[Optional[str], str]) -> IncludeFact:
     """An include of a link to another file of the project includes that file (``-r
     shared.txt`` with ``shared.txt -> ../requirements.shared.txt``: the shared file), so one
-    file is never two. A link that leads outside is left to be refused by its own path. Any
-    folder on the path may be the link (``-r linked/reqs/base.txt``, ``linked -> ../common``)."""
-    try:
-        resolved = resolved_path(root, include.target)
-    except ValueError:  # a NUL, a lone surrogate: a name the system refuses, as its reading will say
-        return include
+    file is never two; the file the shared one leads to is the shared file as named
+    (``requirements.shared.txt -> requirements/base.txt``). A link that leads outside is left
+    to be refused by its own path. Any folder on the path may be the link (``-r
+    linked/reqs/base.txt``, ``linked -> ../common``)."""
+    resolved = _resolved(root, include.target)
+    resolved = shared.get(resolved, resolved)
     if resolved is None or resolved in (".", include.target):
         return include
     return replace(include, target=resolved)
+
+
+def _resolved(root: Path, path: str) -> Optional[str]:
+    """``resolved_path``, None for a name the system refuses (a NUL, a lone surrogate: as its
+    reading will say)."""
+    try:
+        return resolved_path(root, path)
+    except ValueError:
+        return None
 
 
 def _note(facts: StoredFacts, path: str, problem: ParseProblem) -> None:

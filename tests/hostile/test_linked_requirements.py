@@ -84,3 +84,24 @@ def test_a_link_the_include_passes_through_is_watched_by_the_cache(tmp_path: Pat
     cached, fresh = run(root), run(root, "--no-cache")
     assert fresh.returncode == 1 and b"REQ001" in fresh.stdout, fresh.stdout
     assert (cached.returncode, cached.stdout) == (fresh.returncode, fresh.stdout)
+
+
+@pytest.mark.parametrize("listed", ["fastapi==0.116.1\npydantic==2.7.1\n", "fastapi==0.116.1\n"])
+def test_a_shared_file_that_is_a_link_is_the_file_it_leads_to(tmp_path: Path, listed: str) -> None:
+    """Run 124c/02: `requirements.shared.txt -> requirements/base.txt`: a service's `-r` reached
+    `base.txt`, not the shared file: REQ001 (no shared file included), REQ002 of the file against
+    itself, or no REQ002 at all. Now as with a regular file: each line the service repeats."""
+    root = write_example(
+        tmp_path,
+        Example(
+            {
+                "requirements/base.txt": listed,
+                "svc/requirements.txt": "-r ../requirements.shared.txt\n" + listed,
+                "svc/app/m.py": "import fastapi\n",
+            },
+            'services = ["svc"]\n',
+        ),
+    )
+    (root / "requirements.shared.txt").symlink_to("requirements/base.txt")
+    expected = [("REQ002", "svc/requirements.txt", n) for n in range(2, 2 + listed.count("\n"))]
+    assert findings(root) == expected
