@@ -3286,9 +3286,12 @@ def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, Non
         elif isinstance(op, ast.NotIn if for_value else ast.In) and isinstance(
             against, (ast.Tuple, ast.List, ast.Set)
         ):
-            # (`X in (None, "", "None", "null")`: placeholders besides, where it is unset too)
+            # (`X in (None, "", "None", "null")`: placeholders for no value besides, run 123b/03;
+            # not a value, `X in (None, "x")`)
             nothing = [n for n in against.elts if isinstance(n, ast.Constant) and n.value in nothing_is]
-            if not all(isinstance(n, ast.Constant) for n in against.elts):
+            if not all(
+                isinstance(n, ast.Constant) and n.value in (*nothing_is, *_NO_VALUE) for n in against.elts
+            ):
                 return None
         elif counted and isinstance(op, (ast.Gt, ast.GtE) if for_value else (ast.Lt, ast.LtE)):
             bound = {ast.Gt: 0, ast.GtE: 1, ast.Lt: 1, ast.LtE: 0}[type(op)]  # (`len(X) > 0`, `<= 0`)
@@ -3315,6 +3318,7 @@ def _is_method_call(node: ast.expr, method: str) -> bool:
     )
 
 
+_NO_VALUE = ("None", "none", "NONE", "null", "NULL", "Null", "nil", "undefined", "-", "changeme", "CHANGEME")
 _BLANK_KEEPING = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "casefold"})
 
 
