@@ -205,16 +205,15 @@ def _relative_paths(settings: Settings, paths: Sequence[str]) -> Optional[List[s
         return None
     result = []
     for raw in paths:
+        # (a link is named by its own place, as the walk finds it: one in a loop, or leading out
+        # of the project, is the walk's ARC001 and the other files are checked; runs 122c/01,
+        # 125c/03)
+        link = os.path.islink(raw)
         try:
-            path = resolved(Path(raw))
-            looped = False
+            path = _resolved_folder(raw) / Path(raw).name if link else resolved(Path(raw))
         except OSError as exc:
-            # (a link in a loop is the walk's ARC001, as `check .` reports it; run 122c/01)
-            looped = exc.errno == errno.ELOOP and os.path.islink(raw)
-            if not looped:
-                raise UserError(f"{raw}: {exc.strerror}") from None
-            path = _resolved_folder(raw) / Path(raw).name
-        if not (looped or path.exists()):
+            raise UserError(f"{raw}: {exc.strerror}") from None
+        if not (link or path.exists()):
             raise UserError(_missing(raw))
         try:
             rel = path.relative_to(settings.root).as_posix()

@@ -10,9 +10,9 @@ suffix is only such words as `IS`, `USE`, `ENABLE`, `RUNNING`, `IN`
 (`IS_PROD`, `USE_STAGING`, `RUNNING_IN_TEST`: there is no neutral name to read
 instead), nor a name whose `_TEST` follows a kind of test (`ENABLE_AB_TEST`,
 `SMOKE_TEST`, `LOAD_TEST`: a test, not the test deployment), nor a `_STAGE` after
-anything but a value's name (`APP_STAGE`, `API_GATEWAY_STAGE`: the stage itself, read as
-`APP_ENV` is; `DATABASE_URL_STAGE` is flagged), nor a `_DEV` that names a device or a
-deviation (`SERIAL_DEV`, `LATENCY_STD_DEV`), nor
+what runs at a stage (`APP_STAGE`, `API_GATEWAY_STAGE`, `MLFLOW_MODEL_STAGE`: the stage itself,
+read as `APP_ENV` is; `DATABASE_URL_STAGE`, `DB_NAME_STAGE` are flagged), nor a `_DEV` that
+names a device or a deviation (`SERIAL_DEV`, `UART_DEV`, `LATENCY_STD_DEV`), nor
 `PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
 `deployment/`, `infra/`, `ops/`, `tools/`, `bin/`, `ci/`), code outside
 services, or test files.
@@ -66,6 +66,7 @@ VALID = [
         other = config.get("TOKEN_STAGING")
         stage = os.getenv("APP_STAGE", "dev") or os.getenv("API_GATEWAY_STAGE")
         jitter = float(os.getenv("RETRY_JITTER_STD_DEV", "0.1")), os.getenv("PRINTER_SERIAL_DEV")
+        uart, model = os.getenv("UART_DEV", "/dev/ttyAMA0"), os.getenv("MLFLOW_MODEL_STAGE")
     """),
     Example(
         {
@@ -84,6 +85,7 @@ INVALID = [
         SECRET = environ["JWT_SECRET_PROD"]  # expect: CFG003
         DB = os.environ.get("DATABASE_URL_DEVELOPMENT", "")  # expect: CFG003
         CACHE = os.getenv("REDIS_URL_STAGE")  # expect: CFG003
+        NAME = os.getenv("DB_NAME_STAGE")  # expect: CFG003
         SWITCH = os.getenv("FEATURE_SEARCH_ENABLED_PROD")  # expect: CFG003
     """),
 ]
@@ -101,16 +103,22 @@ _TEST_KINDS = frozenset({"AB", "SPLIT", "MULTIVARIATE", "SMOKE", "LOAD", "STRESS
                          "FUNCTIONAL", "CANARY", "SANITY"})  # fmt: skip
 
 
-# the last words of a value's name that a deployment's copy of it follows (`DATABASE_URL_STAGE`);
-# after any other, `_STAGE` is the stage itself (`APP_STAGE`, `API_GATEWAY_STAGE`: run 122b/08)
-_VALUE_WORDS = frozenset({"URL", "URI", "DSN", "HOST", "HOSTNAME", "PORT", "ENDPOINT", "ADDRESS", "ADDR", "KEY",
-                          "SECRET", "TOKEN", "PASSWORD", "PASS", "PWD", "USER", "USERNAME", "ID", "ARN", "BUCKET",
-                          "QUEUE", "TOPIC", "DB", "DATABASE", "REGION", "DOMAIN", "CERT", "CREDENTIALS"})  # fmt: skip
-
-
-# the words a `_DEV` after which is a device or a deviation (`SERIAL_DEV`, `LATENCY_STD_DEV`: run 124b/06)
+# the words `_STAGE` after which names the stage something runs at (`APP_STAGE`, `API_GATEWAY_STAGE`,
+# `MLFLOW_MODEL_STAGE`: run 122b/08), read as `APP_ENV` is; after any other word it is a deployment's
+# copy of a value (`DATABASE_URL_STAGE`, `DB_NAME_STAGE`, `SLACK_WEBHOOK_STAGE`: run 125b/08)
+_STAGE_OF = frozenset({"APP", "APPLICATION", "DEPLOY", "DEPLOYMENT", "ENV", "ENVIRONMENT", "RELEASE", "MODEL",
+                       "GATEWAY", "API", "PIPELINE", "BUILD", "CURRENT", "LIFECYCLE", "RUNTIME", "SERVICE",
+                       "LAMBDA", "SERVERLESS", "SLS", "STACK", "PROJECT", "PLATFORM", "CLUSTER", "SYSTEM",
+                       "SITE", "ACTIVE", "TARGET", "ROLLOUT", "WORKFLOW", "JOB", "TASK", "PHASE"})  # fmt: skip
+# the words a `_DEV` after which is a device or a deviation (`SERIAL_DEV`, `LATENCY_STD_DEV`, `UART_DEV`:
+# runs 124b/06, 125b/03)
 _DEVICE_WORDS = frozenset({"STD", "SERIAL", "USB", "TTY", "BLOCK", "INPUT", "AUDIO", "VIDEO", "CAMERA", "NET",
-                           "DISK", "GPU", "CHAR", "LOOP", "RAW", "MEAN", "ABS"})  # fmt: skip
+                           "DISK", "GPU", "CHAR", "LOOP", "RAW", "MEAN", "ABS", "UART", "GPIO", "I2C", "SPI",
+                           "CAN", "MODEM", "WATCHDOG", "PRINTER", "ETH", "TUN", "TAP", "ALSA", "V4L2", "PWM",
+                           "TPM", "SOUND", "MIDI", "BLUETOOTH", "BT", "HCI", "WLAN", "WIFI", "LTE", "GPS",
+                           "NVME", "SCSI", "ADC", "DAC", "SENSOR", "DEVICE", "HID", "FB", "DRI", "KVM",
+                           "NETWORK", "CUDA", "PCI", "VIRTIO", "MMC", "CONSOLE", "PTY", "DISPLAY", "MAX", "MIN",
+                           "TOLERANCE", "VARIANCE", "ALLOWED", "PRICE"})  # fmt: skip
 
 
 def _names_a_value(neutral: str, key: str) -> bool:
@@ -119,7 +127,7 @@ def _names_a_value(neutral: str, key: str) -> bool:
     whose `_STAGE` is the stage it runs at (``APP_``) nor a tool's own variable?"""
     words = [word for word in neutral.upper().split("_") if word]
     kind_of_test = bool(words) and words[-1] in _TEST_KINDS and key.upper().endswith("TEST")
-    its_stage = bool(words) and words[-1] not in _VALUE_WORDS and key.upper().endswith("_STAGE")
+    its_stage = bool(words) and words[-1] in _STAGE_OF and key.upper().endswith("_STAGE")
     a_device = bool(words) and words[-1] in _DEVICE_WORDS and key.upper().endswith("_DEV")
     return (
         bool(words)

@@ -877,6 +877,9 @@ class _Gatherer:
             return _argument(call, 0, "key"), _argument(call, 1, "default"), "env lookup"
         if qualified == "decouple.config":
             return _argument(call, 0, "option"), _argument(call, 1, "default"), "config read"
+        if qualified == "dj_database_url.config":  # (reads DATABASE_URL, or `env=`: run 125b/06)
+            key = _argument(call, 0, "env") or ast.Constant("DATABASE_URL")
+            return key, _argument(call, 1, "default"), "env lookup"
         name = call_chain(call.func).lower()
         if name == "getattr" and len(call.args) == 3:
             return call.args[1], call.args[2], "config read"
@@ -1211,6 +1214,9 @@ class _Gatherer:
     def _assignment(self, node: ast.Assign | ast.AnnAssign, none: _Use) -> List[Tuple[ast.AST, _Use]]:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         several = len(targets) > 1 or isinstance(targets[0], (ast.Tuple, ast.List))
+        chained = node.value is not None and id(node.value) in self.handled and len(targets) > 1
+        if chained and not any(isinstance(t, (ast.Tuple, ast.List)) for t in targets):
+            several = False  # (`A = B = url` where a test found A unset: one fallback, run 125a/05)
         pairs = (
             assigned_values(node) if several else []
         )  # `u, n = url, 1`, `u = v = url`: each with its value
@@ -1879,31 +1885,30 @@ class _Gatherer:
         return values[-1] if len(values) > 1 and self.is_config_read(values[-1]) else None
 
     def _fallback_cases(self, statement: ast.AST, state: Mapping[str, _Bound]) -> None:
-        """``match X:`` / ``case None | "": X = url``: the fallback of the read ``X`` holds."""
+        """``match X:`` / ``case None | "": X = url``: the fallback of the read ``X`` holds, in
+        ``X`` and in each name a capturing case sets to the value (``case url: base = url``,
+        tidied, nested; run 124b/01); also a last ``case _:`` after cases that take the value
+        only where it is set (``case url if url:``, ``case str(url):``: run 125b/02)."""
         subject = getattr(statement, "subject", None)
-        if isinstance(subject, ast.expr) and self.is_config_read(subject):  # `match os.getenv("X"):`
-            cases = getattr(statement, "cases", ())
-            # (of the names its cases set, those that hold its value where it has one: 124b/01)
-            held: Dict[Optional[str], ast.expr] = {
-                name: subject for case in cases for name in _holding_the_value(case)
-            }
-            if dotted(subject):  # (`match X:`, X bound to a read)
-                held[dotted(subject)] = subject
-            for case in cases:
-                if case.guard is None and _matches_nothing(case.pattern):
-                    self._fallback_assignments_of(case.body, held)
+        if not isinstance(subject, ast.expr):
             return
         if isinstance(subject, ast.NamedExpr):  # `match (X := os.getenv("X")):`
-            name = dotted(subject.target)
-            value = subject.value if self.is_config_read(subject.value) else None
+            own = dotted(subject.target)
+            value: Optional[ast.expr] = subject.value if self.is_config_read(subject.value) else None
+        elif self.is_config_read(subject):  # `match os.getenv("X"):`, `match X:` of a read
+            own, value = dotted(subject), subject
         else:
-            name = dotted(subject) if isinstance(subject, ast.expr) else None
-            value = state.get(name or "", _EMPTY).read
+            own = dotted(subject)
+            value = state.get(own or "", _EMPTY).read
         if value is None:
             return
-        for case in getattr(statement, "cases", ()):
-            if case.guard is None and _matches_nothing(case.pattern):
-                self._fallback_assignments(case.body, name, value)
+        cases = list(getattr(statement, "cases", ()))
+        held: Dict[Optional[str], ast.expr] = {own: value} if own else {}
+        for case in cases:
+            held.update((name, value) for name in _holding_the_value(case, own))
+        for at, case in enumerate(cases):
+            if _case_for_nothing(case, cases[:at]):
+                self._fallback_assignments_of(case.body, held)
 
     def _fallback_loop_else(self, loop: Union[ast.For, ast.AsyncFor, ast.While]) -> None:
         """``for key in keys: X = read`` / ``if X: break`` / ``else: X = url``: the ``else`` runs
@@ -3135,22 +3140,64 @@ def _may_be_url(text: str) -> bool:
     return "://" in text or bare_host(text.replace(PLACEHOLDER, "0")) is not None
 
 
-def _holding_the_value(case: ast.AST) -> Set[str]:
-    """The names a ``case`` that captures the subject (``case url:``, ``case str(url):``) binds
-    to it (``X = url``, ``X: str = url``): what holds the subject's value where it has one."""
-    pattern = getattr(case, "pattern", None)
+def _holding_the_value(case: ast.AST, subject: Optional[str]) -> Set[str]:
+    """The names a ``case`` sets to the subject's value: what it captures (``case url:``,
+    ``case str(url):``; the subject's own name in ``case _:``) assigned as it is or tidied
+    (``base = url``, ``base: str = url.rstrip("/")``), in a block nested in it too."""
+    captured = _capture_name(getattr(case, "pattern", None)) or (
+        subject if _is_wildcard(getattr(case, "pattern", None)) else None
+    )
+    names: Set[str] = set()
+    todo: List[ast.stmt] = list(getattr(case, "body", ())) if captured is not None else []
+    while todo:
+        statement = todo.pop()
+        value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign)) else None
+        if value is not None and dotted(_normalised_read(value)) == captured:
+            targets = (
+                statement.targets
+                if isinstance(statement, ast.Assign)
+                else [cast(ast.AnnAssign, statement).target]
+            )
+            names.update(name for name in map(dotted, targets) if name)
+        todo += [inner for block in _nested_blocks(statement) for inner in block]
+    return names
+
+
+def _capture_name(pattern: Optional[ast.AST]) -> Optional[str]:
+    """The name a pattern binds the whole subject to (``url``, ``str(url)``, ``str() as url``)."""
     inner: List[ast.AST] = (
         list(getattr(pattern, "patterns", ())) if type(pattern).__name__ == "MatchClass" else []
     )
     pattern = inner[0] if len(inner) == 1 else pattern
-    captured = getattr(pattern, "name", None) if type(pattern).__name__ == "MatchAs" else None
-    names: Set[str] = set()
-    for statement in getattr(case, "body", ()) if captured is not None else ():
-        holds = isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None
-        if holds and dotted(statement.value) == captured:
-            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            names.update(name for name in map(dotted, targets) if name)
-    return names
+    return getattr(pattern, "name", None) if type(pattern).__name__ == "MatchAs" else None
+
+
+def _is_wildcard(pattern: Optional[ast.AST]) -> bool:
+    return type(pattern).__name__ == "MatchAs" and getattr(pattern, "pattern", 0) is None
+
+
+def _case_for_nothing(case: ast.AST, before: Sequence[ast.AST]) -> bool:
+    """Does ``case`` run where the subject has no value only: ``case None | "":``, or an
+    unguarded last ``case _:`` / ``case other:`` after cases that each take it only where it
+    is set (guarded by a test of what they capture for a value, or ``str(…)``)?"""
+    pattern = getattr(case, "pattern", None)
+    if getattr(case, "guard", None) is not None or pattern is None:
+        return False
+    if _matches_nothing(pattern):
+        return True
+    if not (type(pattern).__name__ == "MatchAs" and getattr(pattern, "pattern", 0) is None) or not before:
+        return False
+    return all(_takes_only_a_value(earlier) for earlier in before)
+
+
+def _takes_only_a_value(case: ast.AST) -> bool:
+    pattern, guard = getattr(case, "pattern", None), getattr(case, "guard", None)
+    captured = _capture_name(pattern)
+    if guard is not None:
+        return captured is not None and _tested_for_nothing(guard, for_value=True) == captured
+    if type(pattern).__name__ == "MatchClass":
+        return dotted(getattr(pattern, "cls", ast.Pass())) == "str"  # (`case str(url):` is no None)
+    return False
 
 
 def _matches_nothing(pattern: ast.AST) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import difflib
 import fnmatch
 import functools
 import io
@@ -476,8 +477,6 @@ def mask_credentials(text: str, prose: bool = False, code: bool = False) -> str:
     masked = _mask_pairs(_mask_text(text, _NESTING, code), prose)
     if "_" in masked or "-" in masked or "/bot" in masked:  # a well-known token anywhere: `"… ghp_… as"`
         masked = _KNOWN_TOKEN_IN_TEXT.sub(MASK, masked)
-    if "//" in masked:
-        masked = _INDEX_TOKEN_PATH.sub(lambda found: found.group(1) + MASK, masked)
     if ":/" in masked:  # a URL a path joined into one slash (`postgresql:/app:…@db`): no URL
         masked = _PATH_DSN.sub(lambda m: m.group(1) + MASK, masked)
     if stand_in:
@@ -864,9 +863,10 @@ _KNOWN_TOKEN_IN_TEXT = re.compile(
 )
 # a private index's token as its path's first segment: Cloudsmith's, Gemfury's (the host in any
 # case, with a port, a trailing dot or a userinfo before it: runs 123a/02, 124a/01)
+# (a userinfo holding "@" too, `dev@corp.example:pw@`; the token last, or before `?`, `#`: 125a/02)
 _INDEX_TOKEN_PATH = re.compile(
-    r"(?i)(//(?:[^/\s@]{0,200}@)?(?:dl\.cloudsmith\.io|(?:pypi|repo|npm-proxy)\.fury\.io)\.?(?::\d{1,5})?/)"
-    r"[\w-]{8,}(?=/)"
+    r"(?i)(//(?:[^/\s]{0,200}@)?(?:dl\.cloudsmith\.io|(?:pypi|repo|npm-proxy)\.fury\.io)\.?(?::\d{1,5})?/+)"
+    r"[\w-]{8,}(?![\w-])"
 )
 
 
@@ -1560,7 +1560,9 @@ def _mask_text(text: str, depth: int, code: bool = False) -> str:
     # a password that holds "/", whitespace or a quote (SQLAlchemy reads up to the last "@"),
     # which ends the URL for urllib or for the text around it: up to the last "@" of its stretch
     # (a later "@" in the message is masked over too: more hidden, nothing shown)
-    return _mask_split_passwords(masked, code)
+    masked = _mask_split_passwords(masked, code)
+    # (a private index's token: also in a URL percent-encoded in a parameter, run 125a/03)
+    return _INDEX_TOKEN_PATH.sub(lambda found: found.group(1) + MASK, masked)
 
 
 # (a user holds no "[": `http://[::1]:8080/users/@me` is an IPv6 host, not the user "[")
@@ -1960,8 +1962,30 @@ def shortened(text: str, limit: int = QUOTED) -> str:
 def mask_url(value: str) -> str:
     """One URL value (a setting's, a literal's) masked: as :func:`mask_credentials`, and its
     password read as SQLAlchemy reads it, up to the first "@" even across a space or a "://"
-    (which, in a message of several URLs, may begin the next one)."""
-    return mask_credentials(_VALUE_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}@", value, count=1))
+    (which, in a message of several URLs, may begin the next one). Where the two readings
+    differ, what either hides is hidden: read SQLAlchemy's way, a port and a query holding a
+    secret with an "@" were a password and a host (`http://h:8080/x?password=Tr0ub@dor`, the
+    rest of the secret shown: run 125a/01)."""
+    plain = mask_credentials(value)
+    read = _VALUE_PASSWORD.match(value)
+    if read is None:
+        return plain
+    joined = mask_credentials(_VALUE_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}@", value, count=1))
+    if joined == plain:
+        return plain
+    if len(value) > _EITHER_READING:
+        return read.group(1) + MASK  # (too long to compare: all after the user hidden)
+    hidden = [False] * len(value)
+    for masked in (plain, joined):
+        matcher = difflib.SequenceMatcher(None, value, masked, autojunk=False)
+        for tag, start, end, _, _ in matcher.get_opcodes():
+            if tag != "equal":
+                hidden[start:end] = [True] * (end - start)
+    shown = [MASK if hide else char for char, hide in zip(value, hidden)]
+    return re.sub(r"(?:\*\*\*)+", MASK, "".join(shown)) if any(hidden) else value
+
+
+_EITHER_READING = 4096  # characters of a URL its two readings are compared in
 
 
 # ``scheme://user:password@`` anywhere (a URL inside another URL or joined to one)

@@ -182,7 +182,16 @@ def _shared_files(root: Path, run: Run, planned: Iterable[str]) -> Dict[str, Tup
                 f"the file is also read as {others[0]} (a link): "
                 "a fix for one name could be wrong for the other",
             )
+        elif _hard_links(root / path) > 1:  # (a new file in its place would part them: run 125c/06)
+            found[path] = (MEANING, "the file has other names (hard links): a fix would part them")
     return found
+
+
+def _hard_links(path: Path) -> int:
+    try:
+        return os.stat(path).st_nlink
+    except OSError:
+        return 1  # (one that cannot be read is refused when it is)
 
 
 def _current(root: Path, path: str, expected: Optional[str]) -> Union[bytes, Tuple[str, str]]:

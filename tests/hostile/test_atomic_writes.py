@@ -186,3 +186,18 @@ def test_a_step_summary_that_would_pass_1_mib_is_not_written(project: Path) -> N
     result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300, env=env)
     assert "is not written: it already holds" in result.stderr
     assert summary.read_bytes() == before
+
+
+def test_a_fix_leaves_a_file_with_hard_links_alone(tmp_path: Path) -> None:
+    """Run 125c/06: each name was fixed through a new file in its place, which parted the hard
+    links (a pair of symbolic links was refused already)."""
+    from tests.helpers import cli
+    from tests.hostile._project import project
+
+    code = "import asyncio\n\n\nasync def main():\n    asyncio.run(work())\n"
+    root = project(tmp_path, {"a.py": code})
+    os.link(root / "svc" / "app" / "a.py", root / "svc" / "app" / "b.py")
+    result = cli(root, "check", "--no-cache", "--fix", ".")
+    assert "hard links" in result.stdout + result.stderr
+    assert os.stat(root / "svc" / "app" / "a.py").st_nlink == 2
+    assert (root / "svc" / "app" / "a.py").read_text() == code

@@ -921,6 +921,7 @@ def path_in_a_local():  # (03: a `+` path kept in a local, put after a URL's hos
 
 RUN_122 = """import os
 
+import dj_database_url
 import httpx
 from sqlalchemy import create_engine
 
@@ -1014,6 +1015,23 @@ FEE = os.getenv("FEE_URL")
 match FEE:
     case None | "":
         FEE: str = "http://localhost:8017"  # CFG004
+match os.getenv("RATE_URL"):  # (125b/01: the value held tidied, nested)
+    case None | "":
+        RATE = "http://localhost:8020"  # CFG004
+    case url:
+        if url.startswith("http"):
+            RATE = url.rstrip("/")
+match os.getenv("LOG_URL"):  # (125b/02: a last `case _:` after cases that take a value only)
+    case url if url:
+        LOG = url
+    case _:
+        LOG = "http://localhost:8021"  # CFG004
+match os.getenv("AUDIT_URL"):  # (not after a case that may take no value)
+    case url if os.getenv("DEBUG"):
+        AUDIT = url
+    case _:
+        AUDIT = "http://localhost:8022"  # CFG001
+DATABASES = {"default": dj_database_url.config(default="postgres://app:pw@localhost:5432/app")}  # CFG004
 
 
 def short_config_names(cfg, conf):  # (124b/04: `cfg.get`, `conf.get`)

@@ -77,3 +77,18 @@ def test_a_pyproject_that_cannot_be_read_is_no_project_without_configuration(
     result = cli(tmp_path, "check", "--no-cache", ".", env={"CI": "true"})
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "pyproject.toml: cannot read" in result.stderr
+
+
+def test_a_file_linked_out_of_the_project_named_on_the_command_line_is_the_walk_s_arc001(
+    tmp_path: Path,
+) -> None:
+    """Run 125c/03: named as a PATH (pre-commit, a changed-files run), it stopped the run with
+    "outside the project root" (its place is inside; only its link leads out)."""
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "o.py").write_text("x = 1\n")
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"b.py": 'import httpx\nhttpx.get("http://localhost:9")\n'})
+    (root / "svc" / "app" / "o.py").symlink_to(tmp_path / "elsewhere" / "o.py")
+    result = cli(root, "check", "--no-cache", "svc/app/o.py", "svc/app/b.py")
+    assert result.returncode == 1, result.stderr
+    assert "svc/app/o.py:1:1: ARC001" in result.stdout and "svc/app/b.py:2:11: CFG001" in result.stdout
