@@ -415,7 +415,9 @@ _PAIR_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}|[_-]?v?\d{{1,8}}){{0,3}}"
 # query parameters whose value is a secret (`password=`, `sslpassword=`, `access_token=`, `sig=`,
 # `accessKey=`, `x-amz-key=`; not `monkey=`)
 _SECRET_PARAM = re.compile(
-    r"(?i)(?:(?:pass(?:word|wd|phrase)?|pwd|(?:^|[_.-])pw|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
+    # (password's short spellings too, `passcode=`, `pswd=`, `psw=`, `passw=`: run 126a/01)
+    r"(?i)(?:(?:pass(?:word|wd|phrase|code|w)?|pswd|psw|pwd|(?:^|[_.-])pw|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
+    r"|client[_-]?assertion"
     r"|session[_-]?id"
     r"|(?:access|secret|private|master|account|client|api|ssl|sas|signing|encryption|license"
     r"|subscription|app|shared|session|auth)[_-]?key)s?"  # (`api_keys=`, `passwords=`: a list of them)

@@ -126,6 +126,13 @@ def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str)
         ("http://h/x?password=Bob's9Tail more", "http://h/x?password=*** more"),
         ('"http://h/api?api_key=AbC`dEfTail2"', '"http://h/api?api_key=***"'),
         ('"http://h/x?password=a\'b".strip()', '"http://h/x?password=***".strip()'),
+        # run 126a/01: a password's short spellings, an OAuth client assertion
+        (
+            "'http://svc:8001/login?user=admin&passcode=Hunter2' x",
+            "'http://svc:8001/login?user=admin&passcode=***' x",
+        ),
+        ("http://h/?pswd=a1&psw=b2&passw=c3", "http://h/?pswd=***&psw=***&passw=***"),
+        ("http://h/token?client_assertion=eyJhbGci.x.y", "http://h/token?client_assertion=***"),
         # run 123a/02: a private index's token as the path's first segment
         (
             "'liba @ https://dl.cloudsmith.io/Zk3Qx9vTqLmP2wRb/acme/private/python/liba-1.0.whl' here",
