@@ -2595,17 +2595,12 @@ def _scheme_choice(value: ast.expr) -> bool:
     ""``, ``scheme or "http"`` (run 123b/06): the URL is the same either way but for its scheme
     (run 122a/05)."""
     if isinstance(value, ast.IfExp):
-        texts = [static_text(value.body), static_text(value.orelse)]
-    elif isinstance(value, ast.BoolOp):
-        texts = [static_text(part) for part in value.values if _scheme_text(part) is not None]
-        return bool(texts) and all(
-            _scheme_text(part) is not None
-            or isinstance(part, (ast.Name, ast.Attribute, ast.Call, ast.BoolOp))
-            for part in value.values
-        )
-    else:
+        return _scheme_text(value.body) is not None and _scheme_text(value.orelse) is not None
+    if not isinstance(value, ast.BoolOp):
         return False
-    return all(text is not None and _SCHEME_PIECE.fullmatch(text) for text in texts)
+    pieces = [_scheme_text(part) is not None for part in value.values]
+    values = (isinstance(part, (ast.Name, ast.Attribute, ast.Call, ast.BoolOp)) for part in value.values)
+    return any(pieces) and all(piece or named for piece, named in zip(pieces, values))
 
 
 def _scheme_text(value: ast.expr) -> Optional[str]:

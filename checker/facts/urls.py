@@ -2028,7 +2028,7 @@ def _mask_url(url: str, depth: int) -> str:
         userinfo, _, host = netloc.rpartition("@")
         netloc = f"{_userinfo(userinfo)}@{host}"
     written, given = parts.query, parts.fragment
-    if written and given and _secret_pair(re.split("[&]", written)[-1]):
+    if written and given and _secret_pair(written.rsplit("&", 1)[-1]):
         # (a secret value holding a "#" goes on to the "&" or the end, as SQLAlchemy and libpq
         # read a query: `?password=Pa55#word`, run 123a/01)
         written, given = f"{written}#{given}", ""
@@ -2079,7 +2079,7 @@ def _param_name(name: str) -> str:
 
 
 def _mask_param(pair: str, depth: int, lead: str = "") -> str:
-    name, equals, value = pair.partition("=")
+    name, _, value = pair.partition("=")
     # (a quote that code or the text's end follows ends the value and the string: `"…?password={}"
     # .format(p)`, `"…=S3cret".strip()`, `'…?password=Bob's9'`: the last such, run 123a/01; a quote
     # inside the value, or a backtick, is the value's: 123c/03)
@@ -2097,12 +2097,9 @@ def _mask_param(pair: str, depth: int, lead: str = "") -> str:
     field = _ONE_FIELD.match(value)
     if field is not None and names_by_code(field.group()):
         return lead + pair  # (`token={os.environ['TOKEN']}`: a field of code, its quotes in it)
-    secret = (
-        equals and value[: len(value) - len(end)].strip("'\"") and _SECRET_PARAM.search(_param_name(name))
-    )
-    if secret:
-        return f"{lead}{name}={MASK}{end}"
     encoded = value[: len(value) - len(end)]
+    if encoded.strip("'\"") and _secret_pair(pair):
+        return f"{lead}{name}={MASK}{end}"
     decoded, times = encoded, 0
     while times < depth - 1 and "://" not in decoded:  # a URL percent-encoded once or more (``?next=``)
         step = urllib.parse.unquote_plus(decoded)
