@@ -3376,47 +3376,37 @@ def _untidied(node: ast.expr) -> Tuple[ast.expr, bool]:
     )
     if counted:
         node = cast(ast.Call, node).args[0]
-    while True:
-        if any(_is_method_call(node, method) for method in _BLANK_KEEPING):
-            node = cast(ast.Attribute, cast(ast.Call, node).func).value
-        elif (
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("bool", "str")
-        ):
-            if len(node.args) != 1 or node.keywords:
-                return node, counted
-            node = node.args[0]  # (`not bool(X)`)
-        elif (
-            isinstance(node, ast.BoolOp)
-            and isinstance(node.op, ast.Or)
-            and all(isinstance(v, ast.Constant) and v.value in (None, "") for v in node.values[1:])
-        ):
-            node = node.values[0]  # (`len((X or "").strip()) == 0`)
-        else:
-            return node, counted
+    while (inner := _tidying_step(node, _BLANK_KEEPING, ("bool", "str"), method_arguments=False)) is not None:
+        node = inner  # (`not bool(X)`, `len((X or "").strip()) == 0`)
+    return node, counted
 
 
 def _normalised_read(node: ast.expr) -> ast.expr:
     """The read a tidied read wraps (``read.strip()``, ``str(read)``, ``read or ""``, ``read or
     None``): it is still that read, and falls back as it does. Else the node itself."""
-    while True:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _TIDYING:
-            node = node.func.value
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "str"
-            and len(node.args) == 1
-            and not node.keywords
-        ):
-            node = node.args[0]
-        elif (
-            isinstance(node, ast.BoolOp)
-            and isinstance(node.op, ast.Or)
-            and all(isinstance(v, ast.Constant) and v.value in (None, "") for v in node.values[1:])
-        ):
-            node = node.values[0]
-        else:
-            return node
+    while (inner := _tidying_step(node, _TIDYING, ("str",), method_arguments=True)) is not None:
+        node = inner
+    return node
+
+
+def _tidying_step(
+    node: ast.expr, methods: FrozenSet[str], functions: Tuple[str, ...], method_arguments: bool
+) -> Optional[ast.expr]:
+    """The value one tidying step wraps: ``X.method()`` (with arguments only if
+    ``method_arguments``), ``function(X)``, ``X or ""`` / ``X or None``; else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in methods:
+        if method_arguments or (not node.args and not node.keywords):
+            return node.func.value
+        return None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+        return node.args[0] if len(node.args) == 1 and not node.keywords else None
+    if (
+        isinstance(node, ast.BoolOp)
+        and isinstance(node.op, ast.Or)
+        and all(isinstance(v, ast.Constant) and v.value in (None, "") for v in node.values[1:])
+    ):
+        return node.values[0]
+    return None
 
 
 def _target_name(target: ast.AST) -> Optional[str]:
