@@ -33,7 +33,7 @@ from app.db.manager import DatabaseManager
 from typing import Iterator
 
 from archcheck.config.options import Option
-from archcheck.config.validators import path_table
+from archcheck.config.validators import class_path_table
 from archcheck.model import Severity, Violation
 from archcheck.project.ssot import canonical_matches
 from archcheck.rule_api.examples import Example
@@ -83,7 +83,9 @@ class NonCanonicalImplementation(
     docs=__doc__,
     valid=VALID,
     invalid=INVALID,
-    options=(Option("ssot", "canonical", (), path_table, "concept -> path of its canonical implementation"),),
+    options=(
+        Option("ssot", "canonical", (), class_path_table, "concept -> path of its canonical implementation"),
+    ),
     tags=("ssot",),
     in_tests=False,
 ):

@@ -77,7 +77,7 @@ canonical = { DatabaseManager = 3 }
         "pyproject.toml: imports.allow: expected 'a -> b', got 'a => b'",
         "pyproject.toml: config.database-url-template: unknown placeholder {svc}; "
         "use {service} or {service_host}",
-        'pyproject.toml: ssot.canonical: expected a table of name = "path", got a table',
+        'pyproject.toml: ssot.canonical: expected a table of class name = "path", got a table',
     ]
 
 

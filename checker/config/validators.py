@@ -280,9 +280,13 @@ def edges(value: Any) -> Tuple[Tuple[str, str], ...]:
     return tuple(found)
 
 
-def path_table(value: Any) -> Tuple[Tuple[str, str], ...]:
-    """A table of name = "path", sorted by name, each path as the project's paths are written
-    (`./svc/app/db.py` and `svc/../svc/app/db.py` are `svc/app/db.py`)."""
+def class_path_table(value: Any) -> Tuple[Tuple[str, str], ...]:
+    """A table of class name = "path", sorted by name, each path as the project's paths are
+    written (`./svc/app/db.py` and `svc/../svc/app/db.py` are `svc/app/db.py`); a key that
+    is no class name (empty, `DB_PASSWORD=…`) could name nothing (runs 127a/04, 127c/03)."""
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise ValueError(f'expected a table of name = "path", got {type_name(value)}')
+        raise ValueError(f'expected a table of class name = "path", got {type_name(value)}')
+    for name in value:
+        if not name.isidentifier():
+            raise ValueError(f"{name!r} is not a class name")
     return tuple(sorted((name, posixpath.normpath(path) if path else path) for name, path in value.items()))

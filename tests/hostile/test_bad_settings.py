@@ -95,6 +95,16 @@ def _layout(root: Path, config: str) -> Path:
             'services = ["svc"]\n[ssot.canonical]\nThing = "svc/../svc/app/m.py"\n',
             "ssot.canonical: Thing: 'svc/app/m.py' defines no class Thing",
         ),
+        # runs 127a/04, 127c/03: a key that is no class name (its text was quoted as the class
+        # unmasked: `defines no class DB_PASSWORD=…`, read as a class's header)
+        (
+            'services = ["svc"]\n[ssot.canonical]\n"" = "svc/app/m.py"\n',
+            "ssot.canonical: '' is not a class name",
+        ),
+        (
+            'services = ["svc"]\n[ssot.canonical]\n"DB_PASSWORD=Tr0ub4dor-prod" = "svc/app/m.py"\n',
+            "ssot.canonical: 'DB_PASSWORD=***' is not a class name",
+        ),
         (
             'services = ["svc"]\n[ssot.canonical]\nThing = "a/m.py"\n',
             "ssot.canonical: Thing: 'a/m.py' is not a Python file of a service",
