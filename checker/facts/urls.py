@@ -417,8 +417,8 @@ _PAIR_NAME_SUFFIX = rf"(?:{_DEPLOYMENT}|[_-]?v?\d{{1,8}}){{0,3}}"
 _SECRET_PARAM = re.compile(
     # (password's short spellings too, `passcode=`, `pswd=`, `psw=`, `passw=`: run 126a/01)
     r"(?i)(?:(?:pass(?:word|wd|phrase|code|w)?|pswd|psw|pwd|(?:^|[_.-])pw|secret|token|signature|sig|hmac|credentials?|jwt|bearer"
-    r"|client[_-]?assertion"
-    r"|session[_-]?id"
+    r"|(?:client[_-]?)?assertion|code[_-]?verifier|saml[_-]?response|creds"  # (run 127c/01)
+    r"|session[_-]?id|(?:php)?sessid|(?:^|[_.-])otp"
     r"|(?:access|secret|private|master|account|client|api|ssl|sas|signing|encryption|license"
     r"|subscription|app|shared|session|auth)[_-]?key)s?"  # (`api_keys=`, `passwords=`: a list of them)
     r"|(?:^|[_.-])(?:key|auth|authorization))"
@@ -1967,7 +1967,54 @@ def mask_url(value: str) -> str:
     (which, in a message of several URLs, may begin the next one). Where the two readings
     differ, what either hides is hidden: read SQLAlchemy's way, a port and a query holding a
     secret with an "@" were a password and a host (`http://h:8080/x?password=Tr0ub@dor`, the
-    rest of the secret shown: run 125a/01)."""
+    rest of the secret shown: run 125a/01). Every query and fragment parameter's value is
+    hidden but those of ``_SHOWN_PARAMS`` (``sslmode=``, ``timeout=``): a message names the
+    URL, and a list of the names that are secrets is never complete (``assertion=``,
+    ``PHPSESSID=``, ``code_verifier=``: run 127c/01)."""
+    return _parameter_values_masked(_masked_readings(value))
+
+
+# the parameters whose values a URL's message shows: settings of a connection or a package's
+# reference, never a credential (any other name's value is hidden: see ``mask_url``)
+_SHOWN_PARAMS = frozenset(
+    {
+        "sslmode", "ssl", "tls", "ssl_cert_reqs", "charset", "encoding", "client_encoding", "driver",
+        "timeout", "connect_timeout", "socket_timeout", "application_name", "target_session_attrs",
+        "authsource", "authmechanism", "replicaset", "retrywrites", "w", "readpreference",
+        "directconnection", "db", "database", "schema", "search_path", "egg", "subdirectory", "sha1",
+        "sha224", "sha256", "sha384", "sha512", "md5", "grant_type", "response_type", "scope",
+        "format", "version", "v", "lang", "locale", "page", "per_page", "limit", "offset",
+        "heartbeat", "vhost", "pool_size", "max_connections", "decode_responses", "protocol",
+    }
+)  # fmt: skip
+# a query's or a fragment's parameter: its name, its value up to the next "&" or "#"
+_URL_PARAMETER = re.compile(r"(?<=[?&#])([^?&#=\s]{1,200}=)([^&#\s]+)")
+
+
+def _parameter_values_masked(url: str) -> str:
+    """``url``'s query and fragment parameter values hidden but ``_SHOWN_PARAMS``' (a
+    placeholder, ``{token}``, ``%s``, and a mask already made are kept)."""
+    start = url.find("://")
+    marks = [at for at in (url.find("?", start + 3), url.find("#", start + 3)) if at >= 0]
+    if start < 0 or not marks:
+        return url
+    head, tail = url[: min(marks)], url[min(marks) :]
+
+    def hidden(pair: re.Match[str]) -> str:
+        name, value = pair.group(1), pair.group(2)
+        closing = _CLOSING.search(value)
+        written = value[: closing.start()] if closing else value
+        shown = _param_name(name[:-1]).lower() in _SHOWN_PARAMS
+        placeholder = _PLACEHOLDER.fullmatch(value) or _PLACEHOLDER.fullmatch(written)
+        if not written or shown or written == MASK or placeholder:
+            return pair.group()
+        return f"{name}{MASK}{value[len(written) :]}"
+
+    return head + _URL_PARAMETER.sub(hidden, tail)
+
+
+def _masked_readings(value: str) -> str:
+    """``value`` masked as urllib and as SQLAlchemy read it (see ``mask_url``)."""
     plain = mask_credentials(value)
     read = _VALUE_PASSWORD.match(value)
     if read is None:

@@ -1,0 +1,79 @@
+"""A URL a finding quotes shows no query or fragment value but those of settings known to hold
+none (``sslmode=``, ``timeout=``): the names of secrets are never a complete list (run 127c/01:
+``assertion=``, ``PHPSESSID=``, ``creds=``, ``code_verifier=``, ``SAMLResponse=`` were shown)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archcheck.facts.urls import mask_credentials, mask_url
+from tests.hostile._project import project, run
+
+SECRETS = ("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJzdmMifQ.c2ln", "9f2c4e7aPhpSess", "hunter2-Vault-Creds")
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        (
+            "http://localhost:8080/oauth/token?grant_type=jwt-bearer&assertion=eyJhbGciOi.J9x",
+            "http://localhost:8080/oauth/token?grant_type=jwt-bearer&assertion=***",
+        ),
+        ("http://localhost/index.php?PHPSESSID=9f2c4e7a", "http://localhost/index.php?PHPSESSID=***"),
+        ("http://localhost:8000/login?creds=hunter2", "http://localhost:8000/login?creds=***"),
+        ("http://localhost/cb?code_verifier=dBjftJeZ4CVP", "http://localhost/cb?code_verifier=***"),
+        ("http://localhost/acs?SAMLResponse=PHNhbWxw", "http://localhost/acs?SAMLResponse=***"),
+        # a name no list would call a secret: hidden all the same
+        (
+            "http://localhost:8000/hook?x_sig_v2=ab12cd&id=42",
+            "http://localhost:8000/hook?x_sig_v2=***&id=***",
+        ),
+        (
+            "http://localhost:8000/cb#access_token=abc&state=xyz",
+            "http://localhost:8000/cb#access_token=***&state=***",
+        ),
+        # the values of connection settings stay, placeholders and pieces without a value too
+        (
+            "postgresql://app:S3cret@localhost/db?sslmode=require&connect_timeout=5",
+            "postgresql://app:***@localhost/db?sslmode=require&connect_timeout=5",
+        ),
+        ("http://localhost/x?token={token}&q=%s&r=${VAR}", "http://localhost/x?token={token}&q=%s&r=${VAR}"),
+        ("http://localhost:8000/docs#section", "http://localhost:8000/docs#section"),
+        ("http://localhost:8000/a?flag&empty=", "http://localhost:8000/a?flag&empty="),
+        ("http://localhost:8000/a?page=2).", "http://localhost:8000/a?page=2)."),
+        ("http://localhost:8000/a?id=42).", "http://localhost:8000/a?id=***)."),
+    ],
+)
+def test_a_quoted_url_shows_no_parameter_value_but_settings(url: str, masked: str) -> None:
+    assert mask_url(url) == masked
+    assert mask_url(masked) == masked
+
+
+def test_text_still_masks_the_named_secrets_only() -> None:
+    """A docstring's or a requirement's URL (``mask_credentials``) keeps its other values: the
+    new names are secrets there too."""
+    text = "see http://localhost/x?assertion=eyJ.x&PHPSESSID=abc&creds=pw&otp=123456&page=2"
+    assert (
+        mask_credentials(text)
+        == "see http://localhost/x?assertion=***&PHPSESSID=***&creds=***&otp=***&page=2"
+    )
+
+
+def test_ci_output_of_every_format_hides_the_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    code = (
+        f'TOKEN_URL = "http://localhost:8080/oauth/token?grant_type=jwt&assertion={SECRETS[0]}"\n'
+        f'LEGACY = "http://localhost/index.php?PHPSESSID={SECRETS[1]}"\n'
+        f'LOGIN = "http://localhost:8000/login?creds={SECRETS[2]}"\n'
+    )
+    root = project(tmp_path, {"a.py": code})
+    for form in ("text", "json", "sarif", "github"):
+        result = run(root, "--no-cache", "--format", form, ".")
+        out = result.stdout.decode("utf-8")
+        assert result.returncode == 1 and "CFG001" in out
+        assert not [secret for secret in SECRETS if secret in out], form
+    findings = json.loads(run(root, "--no-cache", "--format", "json", ".").stdout)["violations"]
+    assert sorted(f["line"] for f in findings if f["code"] == "CFG001") == [1, 2, 3]
