@@ -522,6 +522,8 @@ _PLURAL = "(?:(?<!token)s)?"  # (`--api-keys`, `--passwords`; not `--max-tokens`
 _SECRET_PAIR = re.compile(
     # (not a host: `http://token:8006/`)
     rf"""(?i)(?:(?<![\w.\[\]/-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\\{{0,8}}\1"""
+    # whose it is, in prose: `DB password (prod): …`, `Password for admin: …` (run 127c/02)
+    r"""(?:[ \t]{1,4}\([\w .,/'-]{1,40}\)|[ \t]{1,4}for(?:[ \t]{1,4}[\w.'-]{1,40}){1,3})?"""
     # `os.environ["DB_PASSWORD"] = "…"`
     rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\2[ \t]*\])"""
     r"""[ \t]*(?:=(?!=)|:=|:(?![:=]))[ \t]*"""
@@ -1019,6 +1021,7 @@ _DESCRIPTION = re.compile(
     r"|tokens?|passwords?|keys?|secrets?|credentials?|string)\b"
 )
 _TOKEN_TYPE = re.compile(r"Token(?:\.[A-Z]\w*)*:")
+_QUALIFIED_NAME = re.compile(r"(?i)[ \t](?:\(|for[ \t])")  # (a pair's name said whose: `password (prod):`)
 _TYPE_BEFORE_VALUE = re.compile(rf"{_TYPE}(?:[ \t]*\|[ \t]*{_TYPE}){{0,4}}[ \t]*=(?!=)[ \t]*")
 
 
@@ -1042,6 +1045,9 @@ def _mask_pairs(text: str, prose: bool) -> str:
             start = pair.end()
             if start < done or _STATUS_WORD.fullmatch(pair.group()):
                 continue
+            qualified = _QUALIFIED_NAME.search(pair.group()) is not None
+            if qualified and not (prose or quotes.inside(pair.start()) or quotes.comment):
+                continue  # code: `(token for token in tokens)`
             if _IN_ARN.search(text, max(0, pair.start() - 120), pair.start()):
                 continue  # an ARN's resource type, `arn:aws:secretsmanager:…:secret:MyDb-a1b2` (an id)
             if _RETURN_ARROW.search(text, max(0, pair.start() - 80), pair.start()):

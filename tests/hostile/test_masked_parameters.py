@@ -40,6 +40,17 @@ from archcheck.facts.urls import mask_credentials
             "migrate --db-password-prod *** --api-key-12345 ***",
         ),
         ('sh("psql --password-2 S3cretC")', 'sh("psql --password-2 ***")'),
+        # run 127c/02: the name said whose secret it is (a deployment in brackets, `for` a role)
+        ("DB password (prod): Xk9-hunter2-prod", "DB password (prod): ***"),
+        ("api_key (staging): 4f8a9c2e11b7d3a0", "api_key (staging): ***"),
+        ("password (staging)= Tr0ub4dor-staging", "password (staging)= ***"),
+        ("Password for admin: Tr0ub4dor-admin", "Password for admin: ***"),
+        ("token (optional): the token to refresh", "token (optional): the token to refresh"),
+        (
+            "Password for the admin account: The password used",
+            "Password for the admin account: The password used",
+        ),
+        ("password for user: %s", "password for user: %s"),
         # not secrets: other names, comparisons, prose, placeholders (run 79)
         ("monkey=banana host=db user=app", "monkey=banana host=db user=app"),
         ("if token==expected and password == other", "if token==expected and password == other"),
@@ -84,6 +95,11 @@ def test_secret_pairs_in_prose_are_masked(text: str, masked: str) -> None:
         ('cmd = "mysqladmin --password S3cret"', 'cmd = "mysqladmin --password ***"'),
         ('args = ["--password", pw]', 'args = ["--password", pw]'),
         ('x = {"password": compare(a, b="keep")}', 'x = {"password": compare(a, b="keep")}'),
+        # run 127c/02's names said whose, read in strings and comments, not as code
+        ('DOC = "DB password (prod): Xk9-prod"', 'DOC = "DB password (prod): ***"'),
+        ("x = 1  # Password for admin: Tr0ub4dor", "x = 1  # Password for admin: ***"),
+        ("best = max(token for token in tokens)", "best = max(token for token in tokens)"),
+        ("if password (x): pass", "if password (x): pass"),
     ],
 )
 def test_secret_pairs_in_code_are_masked_in_strings_only(text: str, masked: str) -> None:
