@@ -299,6 +299,8 @@ def check(
                                  param_hint="'--statistics'")  # fmt: skip
     if select and not _codes(select):
         raise UserError("--select: an empty select turns every rule off; to turn rules off, use --ignore")
+    if diff:  # (a SARIF upload of a diff, a --fix that writes nothing: silently, run 127a/01)
+        _diff_alone(fix, fmt, statistics)
     for option, given in (("--select", select), ("--ignore", ignore)):
         if given:
             _known_codes(option, _codes(given, as_written=True))
@@ -329,6 +331,17 @@ def check(
             fixed = report.baseline_fixed
             _error(f"--strict: {fixed} baseline entries are fixed; run `archcheck baseline --prune`")
     return EXIT_OK if exit_zero or not failing else EXIT_FINDINGS
+
+
+def _diff_alone(fix: bool, fmt: str, statistics: bool) -> None:
+    """``--diff`` prints a unified diff and writes nothing: an option that asks for findings in
+    another format, counts or written fixes contradicts it (a UsageError, exit 2)."""
+    if fix:
+        raise click.UsageError("--diff shows the fixes and writes nothing; --fix writes them: choose one")
+    if fmt != "text":
+        raise click.UsageError(f"--diff prints a unified diff; --format {fmt} lists the findings: choose one")
+    if statistics:
+        raise click.UsageError("--diff prints a unified diff; --statistics counts the findings: choose one")
 
 
 def _config_baseline(settings: Settings) -> Optional[Path]:

@@ -124,6 +124,19 @@ def test_explain(name: str) -> None:
             ["check", "--statistics", "--format", "json"],
             "archcheck: error: Invalid value for '--statistics': counts per rule are a text format",
         ),
+        # run 127a/01: --diff printed a diff into a SARIF file, and --fix beside it wrote nothing
+        (
+            ["check", "--diff", "--format", "sarif", "-o", "x.sarif"],
+            "archcheck: error: --diff prints a unified diff; --format sarif",
+        ),
+        (
+            ["check", "--diff", "--fix"],
+            "archcheck: error: --diff shows the fixes and writes nothing; --fix writes them",
+        ),
+        (
+            ["check", "--diff", "--statistics"],
+            "archcheck: error: --diff prints a unified diff; --statistics counts",
+        ),
         (
             ["--no-cache", "graph"],
             "archcheck: error: graph: no such file or directory (options go after the command: archcheck graph",
