@@ -6,13 +6,16 @@ Flags reads of environment variables (`os.getenv`, `os.environ.get`,
 deployment suffix (`_DEV`, `_STAGING`, `_PROD`, … from
 `config.deployment-suffixes`), in the code of a service. Writes are not
 flagged, nor a flag that says which deployment runs, whose name before the
-suffix is only such words as `IS`, `USE`, `ENABLE`, `RUNNING`, `IN`
-(`IS_PROD`, `USE_STAGING`, `RUNNING_IN_TEST`: there is no neutral name to read
-instead), nor a name whose `_TEST` follows a kind of test (`ENABLE_AB_TEST`,
-`SMOKE_TEST`, `LOAD_TEST`: a test, not the test deployment), nor a `_STAGE` after
-what runs at a stage (`APP_STAGE`, `API_GATEWAY_STAGE`, `MLFLOW_MODEL_STAGE`: the stage itself,
-read as `APP_ENV` is; `DATABASE_URL_STAGE`, `DB_NAME_STAGE` are flagged), nor a `_DEV` that
-names a device or a deviation (`SERIAL_DEV`, `UART_DEV`, `LATENCY_STD_DEV`), nor
+suffix is only such words as `IS`, `USE`, `ENABLE`, `RUNNING`, `IN`, `NON`
+(`IS_PROD`, `USE_STAGING`, `RUNNING_IN_TEST`, `IS_NON_PROD`: there is no neutral
+name to read instead). `_DEV`, `_STAGE` and `_TEST` are words for other things
+too (a device or a deviation, `SERIAL_DEV`, `LATENCY_STD_DEV`; a step,
+`ETL_STAGE`, `APP_STAGE`; a kind of test, `SMOKE_TEST`, `SELF_TEST`): after them a
+name is flagged only where what comes before names a value (its last word
+`URL`, `KEY`, `NAME`, `ID`, `BUCKET`, `PROJECT`, `PRICE`, `LEVEL`…:
+`DB_NAME_STAGE`, `STRIPE_PRICE_DEV`, `API_KEY_TEST`; a `_STAGE` after one word
+is that thing's stage, `PROJECT_STAGE`), or where the file reads the same name
+for another deployment too (`REDIS_DEV` beside `REDIS_PROD`). Nor
 `PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
 `deployment/`, `infra/`, `ops/`, `tools/`, `bin/`, `ci/`), code outside
 services, or test files.
@@ -37,7 +40,7 @@ client_id = os.environ["GOOGLE_OAUTH_CLIENT_ID"]  # set per deployment
 - `config.deployment-suffixes`: the suffixes that name a deployment.
 """
 
-from typing import Iterator, Sequence
+from typing import Iterator, Sequence, Set, Tuple
 
 from archcheck.config.options import Option
 from archcheck.config.validators import nonempty_strings
@@ -67,6 +70,8 @@ VALID = [
         stage = os.getenv("APP_STAGE", "dev") or os.getenv("API_GATEWAY_STAGE")
         jitter = float(os.getenv("RETRY_JITTER_STD_DEV", "0.1")), os.getenv("PRINTER_SERIAL_DEV")
         uart, model = os.getenv("UART_DEV", "/dev/ttyAMA0"), os.getenv("MLFLOW_MODEL_STAGE")
+        steps = os.getenv("ETL_STAGE"), os.getenv("PROJECT_STAGE"), os.getenv("SELF_TEST")
+        local = os.getenv("IS_PRE_PROD") or os.getenv("IS_LOCAL_DEV") or os.getenv("LOCAL_DEV")
     """),
     Example(
         {
@@ -87,56 +92,63 @@ INVALID = [
         CACHE = os.getenv("REDIS_URL_STAGE")  # expect: CFG003
         NAME = os.getenv("DB_NAME_STAGE")  # expect: CFG003
         SWITCH = os.getenv("FEATURE_SEARCH_ENABLED_PROD")  # expect: CFG003
+        PRICE = os.getenv("STRIPE_PRICE_DEV")  # expect: CFG003
+        PROJECT = os.getenv("GCP_PROJECT_STAGE")  # expect: CFG003
+        KEY = os.getenv("OPENAI_API_KEY_TEST")  # expect: CFG003
+        if DEBUG:  # (the same name read for another deployment: `_DEV` is one too)
+            REDIS = os.getenv("REDIS_DEV")  # expect: CFG003
+        else:
+            REDIS = os.getenv("REDIS_PROD")  # expect: CFG003
     """),
 ]
 
 
-# the words of a flag that says which deployment runs (`IS_PROD`, `RUNNING_IN_TEST`): no value
-# that one neutral name could hold per deployment
+# the words of a flag that says which deployment runs (`IS_PROD`, `RUNNING_IN_TEST`, `IS_NON_PROD`,
+# `IS_PRE_PROD`: run 127b/05): no value that one neutral name could hold per deployment
 _FLAG_WORDS = frozenset({"IS", "AM", "ARE", "BE", "IN", "ON", "AT", "AS", "NOT", "NO", "USE", "USING", "ENABLE",
                          "ENABLED", "DISABLE", "DISABLED", "ALLOW", "FORCE", "SKIP", "ONLY", "RUN", "RUNNING",
-                         "RUNS", "HAS"})  # fmt: skip
+                         "RUNS", "HAS", "NON", "PRE", "LOCAL"})  # fmt: skip
 _TOOL_VARIABLES = frozenset({"PYTEST_CURRENT_TEST"})  # set by a tool, read to know it runs
-# the kinds of test a `_TEST` after them names (`ENABLE_AB_TEST`, `SMOKE_TEST`), not a deployment
-_TEST_KINDS = frozenset({"AB", "SPLIT", "MULTIVARIATE", "SMOKE", "LOAD", "STRESS", "SOAK", "PERF", "PERFORMANCE",
-                         "CHAOS", "UNIT", "INTEGRATION", "E2E", "SYSTEM", "REGRESSION", "ACCEPTANCE", "CONTRACT",
-                         "FUNCTIONAL", "CANARY", "SANITY"})  # fmt: skip
-
-
-# the words `_STAGE` after which names the stage something runs at (`APP_STAGE`, `API_GATEWAY_STAGE`,
-# `MLFLOW_MODEL_STAGE`: run 122b/08), read as `APP_ENV` is; after any other word it is a deployment's
-# copy of a value (`DATABASE_URL_STAGE`, `DB_NAME_STAGE`, `SLACK_WEBHOOK_STAGE`: run 125b/08)
-_STAGE_OF = frozenset({"APP", "APPLICATION", "DEPLOY", "DEPLOYMENT", "ENV", "ENVIRONMENT", "RELEASE", "MODEL",
-                       "GATEWAY", "API", "PIPELINE", "BUILD", "CURRENT", "LIFECYCLE", "RUNTIME", "SERVICE",
-                       "LAMBDA", "SERVERLESS", "SLS", "STACK", "PROJECT", "PLATFORM", "CLUSTER", "SYSTEM",
-                       "SITE", "ACTIVE", "TARGET", "ROLLOUT", "WORKFLOW", "JOB", "TASK", "PHASE"})  # fmt: skip
-# the words a `_DEV` after which is a device or a deviation (`SERIAL_DEV`, `LATENCY_STD_DEV`, `UART_DEV`:
-# runs 124b/06, 125b/03)
-_DEVICE_WORDS = frozenset({"STD", "SERIAL", "USB", "TTY", "BLOCK", "INPUT", "AUDIO", "VIDEO", "CAMERA", "NET",
-                           "DISK", "GPU", "CHAR", "LOOP", "RAW", "MEAN", "ABS", "UART", "GPIO", "I2C", "SPI",
-                           "CAN", "MODEM", "WATCHDOG", "PRINTER", "ETH", "TUN", "TAP", "ALSA", "V4L2", "PWM",
-                           "TPM", "SOUND", "MIDI", "BLUETOOTH", "BT", "HCI", "WLAN", "WIFI", "LTE", "GPS",
-                           "NVME", "SCSI", "ADC", "DAC", "SENSOR", "DEVICE", "HID", "FB", "DRI", "KVM",
-                           "NETWORK", "CUDA", "PCI", "VIRTIO", "MMC", "CONSOLE", "PTY", "DISPLAY", "MAX", "MIN",
-                           "TOLERANCE", "VARIANCE", "ALLOWED", "PRICE"})  # fmt: skip
+# suffixes that are words for other things too: a device or a deviation (`SERIAL_DEV`, `STD_DEV`),
+# a step (`ETL_STAGE`, `APP_STAGE`), a kind of test (`SMOKE_TEST`, `SELF_TEST`). After them a name
+# is a deployment's copy only where what comes before names a value (`DB_NAME_STAGE`,
+# `STRIPE_PRICE_DEV`, `API_KEY_TEST`) or the file reads the same name for another deployment
+# (`REDIS_DEV` beside `REDIS_PROD`): fixed lists of the other meanings kept missing words
+# (runs 122b/08 to 127c/04)
+_AMBIGUOUS_SUFFIXES = frozenset({"_DEV", "_STAGE", "_TEST"})
+# the last words of a name that holds a value a deployment sets
+_VALUE_WORDS = frozenset({"URL", "URLS", "URI", "URIS", "DSN", "HOST", "HOSTS", "HOSTNAME", "ADDR", "ADDRESS",
+                          "ENDPOINT", "ENDPOINTS", "PORT", "KEY", "KEYS", "SECRET", "SECRETS", "TOKEN", "TOKENS",
+                          "PASSWORD", "PASS", "PASSWD", "PWD", "PW", "USER", "USERNAME", "ID", "IDS", "NAME",
+                          "BUCKET", "PROJECT", "CLUSTER", "REGION", "ZONE", "ACCOUNT", "PRICE", "PLAN", "QUEUE",
+                          "TOPIC", "DATABASE", "DB", "SCHEMA", "TABLE", "INDEX", "DOMAIN", "ORIGIN", "ORIGINS",
+                          "WEBHOOK", "CHANNEL", "PATH", "DIR", "FILE", "ARN", "ROLE", "TENANT", "ORG",
+                          "WORKSPACE", "NAMESPACE", "CREDENTIALS", "CERT", "CONN", "CONNECTION", "SERVER",
+                          "SERVERS", "BROKER", "BROKERS", "CONFIG", "LEVEL", "ENABLED", "DISABLED", "FLAG",
+                          "FLAGS", "LIMIT", "TIMEOUT", "TTL", "RATE", "SIZE", "THRESHOLD", "EMAIL", "PHONE",
+                          "SENDER", "RECIPIENT", "VHOST", "SID", "SALT"})  # fmt: skip
 
 
 def _names_a_value(neutral: str, key: str) -> bool:
     """Is ``neutral`` (a read name without its deployment suffix) the name of a value, not the
-    words of a flag (``IS``, ``USE_``), a kind of test before `_TEST` (``SMOKE_``), a subject
-    whose `_STAGE` is the stage it runs at (``APP_``) nor a tool's own variable?"""
+    words of a flag (``IS``, ``USE_``, ``IS_NON_``) nor a tool's own variable?"""
     words = [word for word in neutral.upper().split("_") if word]
-    kind_of_test = bool(words) and words[-1] in _TEST_KINDS and key.upper().endswith("TEST")
-    its_stage = bool(words) and words[-1] in _STAGE_OF and key.upper().endswith("_STAGE")
-    a_device = bool(words) and words[-1] in _DEVICE_WORDS and key.upper().endswith("_DEV")
     return (
-        bool(words)
-        and not all(word in _FLAG_WORDS for word in words)
-        and not kind_of_test
-        and not its_stage
-        and not a_device
-        and key.upper() not in _TOOL_VARIABLES
+        bool(words) and not all(word in _FLAG_WORDS for word in words) and key.upper() not in _TOOL_VARIABLES
     )
+
+
+def _copy_after_ambiguous_suffix(neutral: str, suffix: str, siblings: Set[Tuple[str, str]]) -> bool:
+    """After ``_DEV``, ``_STAGE``, ``_TEST``: does ``neutral`` name a value (a ``_STAGE`` after one
+    word is the stage of that thing, `PROJECT_STAGE`), or does the file read it for another
+    deployment too?"""
+    base = neutral.upper()
+    if any(other == base and theirs != suffix for other, theirs in siblings):
+        return True
+    words = [word for word in base.split("_") if word]
+    if suffix == "_STAGE" and len(words) == 1:
+        return False
+    return bool(words) and words[-1] in _VALUE_WORDS
 
 
 class _Suffixes:
@@ -184,8 +196,14 @@ class DeploymentEnvNameAtRuntime(
             unit = self.project.runtime_unit(path) if facts.env_reads else None
             if unit is None or unit.kind is not UnitKind.SERVICE:
                 continue
-            for read in facts.env_reads:
-                suffix = suffixes.first_ending(read.key)
+            endings = [(read, suffixes.first_ending(read.key)) for read in facts.env_reads]
+            siblings = {(read.key[: -len(suffix)].upper(), suffix) for read, suffix in endings if suffix}
+            for read, suffix in endings:
                 neutral = read.key[: -len(suffix)] if suffix is not None else ""
-                if suffix is not None and _names_a_value(neutral, read.key):
-                    yield self.violation(read.location, fix=self.fix.format(neutral=neutral), name=read.key)
+                if suffix is None or not _names_a_value(neutral, read.key):
+                    continue
+                if suffix in _AMBIGUOUS_SUFFIXES and not _copy_after_ambiguous_suffix(
+                    neutral, suffix, siblings
+                ):
+                    continue
+                yield self.violation(read.location, fix=self.fix.format(neutral=neutral), name=read.key)

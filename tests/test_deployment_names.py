@@ -27,3 +27,28 @@ def test_a_flag_naming_the_deployment_and_pytests_variable_are_not_deployment_sp
     )
     out = cli(tmp_path, "check", "--no-cache", "--select", "CFG003").stdout
     assert [line.split(":")[1] for line in out.splitlines() if "CFG003" in line] == ["5", "6"]
+
+
+def test_dev_stage_test_are_flagged_after_a_value_name_or_beside_the_name_for_another_deployment(
+    tmp_path: Path,
+) -> None:
+    """Runs 127a/02, 127b/05, 127b/09, 127c/04: lists of what `_DEV`, `_STAGE`, `_TEST` may
+    also mean (a device, a step, a kind of test) flagged `ETL_STAGE`, `SELF_TEST`,
+    `IS_NON_PROD` and let `STRIPE_PRICE_DEV`, `KAFKA_CLUSTER_STAGE` pass."""
+    flagged = [
+        "STRIPE_PRICE_DEV", "GCP_PROJECT_STAGE", "KAFKA_CLUSTER_STAGE", "EKS_CLUSTER_STAGE",
+        "DB_NAME_STAGE", "OPENAI_API_KEY_TEST", "LOG_LEVEL_DEV", "REDIS_DEV", "REDIS_PROD",
+    ]  # fmt: skip
+    silent = [
+        "ETL_STAGE", "MIGRATION_STAGE", "PROCESSING_STAGE", "DOCKER_STAGE", "PROJECT_STAGE",
+        "SELF_TEST", "SYNTHETIC_TEST", "SKIP_CONNECTIVITY_TEST", "RUN_HEALTH_TEST", "BENCHMARK_TEST",
+        "IS_NON_PROD", "IS_PRE_PROD", "IS_LOCAL_DEV", "LOCAL_DEV", "LATENCY_STD_DEV", "NETWORK_DEV",
+    ]  # fmt: skip
+    code = "import os\n" + "".join(f'V{n} = os.getenv("{name}")\n' for n, name in enumerate(flagged + silent))
+    write_example(
+        tmp_path,
+        Example({"svc/requirements.txt": "httpx\n", "svc/app/settings.py": code}, 'services = ["svc"]\n'),
+    )
+    out = cli(tmp_path, "check", "--no-cache", "--select", "CFG003").stdout
+    found = [line.split("'")[1] for line in out.splitlines() if "CFG003" in line]
+    assert found == flagged
