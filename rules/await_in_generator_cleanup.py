@@ -43,7 +43,7 @@ nothing.
 Not flagged: `except Exception:` handlers (GeneratorExit is not an Exception);
 sync generators; cleanup that does not await; and generators driven by a
 context manager or a test runner: `@asynccontextmanager` (under any import alias,
-or applied by a call in the module: `scope = asynccontextmanager(_scope)`)
+or applied by a call in the module or the class: `scope = asynccontextmanager(_scope)`)
 and pytest fixtures (by the decorator's last name ending in `contextmanager` or
 `fixture`, so a project's own wrapper too, `@data_fixture`, a known limit; not
 one a parameter or a local names, `def make(contextlib):`).
@@ -304,6 +304,16 @@ VALID = [
                 await session.close()
 
         session_scope = contextlib.asynccontextmanager(_scope)  # (the decorator, applied by a call)
+
+        class Repository:
+            async def _session(self):
+                session = make_session()
+                try:
+                    yield session
+                finally:
+                    await session.close()
+
+            session = contextlib.asynccontextmanager(_session)  # (in a class body too)
     """),
 ]
 INVALID = [
@@ -334,6 +344,24 @@ INVALID = [
                 finally:
                     await conn.close()  # expect: ASY004
             return scope, fixture
+    """),
+    example("""
+        import contextlib
+
+        class Repository:  # (the class wraps one method; the other is iterated as it is)
+            async def _session(self):
+                try:
+                    yield self
+                finally:
+                    await self.close()
+
+            async def rows(self):
+                try:
+                    yield self
+                finally:
+                    await self.close()  # expect: ASY004
+
+            session = contextlib.asynccontextmanager(_session)
     """),
     example("""
         import contextlib

@@ -893,7 +893,8 @@ class _Gatherer:
         self.cleanups: List[CleanupAwaitFact] = []
         self.defs: List[ProtocolDefFact] = []
         self.uses: List[ProtocolUseFact] = []
-        self.wrapped: Dict[str, str] = {}  # module function -> the context manager a call wraps it in
+        # a module's or a class's function (its qualified name) -> the context manager a call wraps it in
+        self.wrapped: Dict[str, str] = {}
         self.module_body: Sequence[ast.stmt] = ()
         self.class_values_found: Optional[Dict[str, Tuple[Optional[str], ...]]] = None
 
@@ -938,7 +939,9 @@ class _Gatherer:
         elif isinstance(node, ast.ClassDef):
             self._expressions(definition_parts(node), scope)
             qualname = scope.child_qualname(node.name)
-            stack.append((node.body, _Scope("class", qualname, node.body, node, scope, scope.source)))
+            body = _Scope("class", qualname, node.body, node, scope, scope.source)
+            self._wrapped_by_calls(body)
+            stack.append((node.body, body))
         else:
             own: List[ast.AST] = []
             for name, value in ast.iter_fields(node):
@@ -1023,9 +1026,10 @@ class _Gatherer:
     # functions
 
     def _wrapped_by_calls(self, module: _Scope) -> None:
-        """``session_scope = asynccontextmanager(_scope)`` in the module's body: ``_scope`` is
-        driven as a decorated one is (``wrapped``), and a name bound only there is a
-        context-manager function, as a decorated ``def`` is."""
+        """``session_scope = asynccontextmanager(_scope)`` in the module's body or a class's
+        (``session = asynccontextmanager(_session)``, run 127b/07): ``_scope`` is driven as a
+        decorated one is (``wrapped``), and a name bound only there is a context-manager
+        function, as a decorated ``def`` is."""
         for node in module.body:
             if not (
                 isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and self.marks.covers(node)
@@ -1049,7 +1053,7 @@ class _Gatherer:
             elif kinds.count("def") != 1 or len(kinds) != 1 + rebinds:
                 continue
             else:
-                self.wrapped[wrapped.id] = wrapper
+                self.wrapped[module.child_qualname(wrapped.id)] = wrapper
             kind = ASYNC_CONTEXT_MANAGER if wrapper in ASYNC_CONTEXT_MANAGERS else CONTEXT_MANAGER
             for target in node.targets:
                 kinds = module.bindings().get(target.id, []) if isinstance(target, ast.Name) else []
@@ -1072,8 +1076,9 @@ class _Gatherer:
             kind = ASYNC_GENERATOR if isinstance(node, ast.AsyncFunctionDef) else GENERATOR
         if kind is not None and scope.certain():
             self.defs.append(ProtocolDefFact(scope.qualname, kind, header_location(self.source, node)))
-        if around.kind == "module" and node.name in self.wrapped:  # driven as a decorated one is
-            decorators += (self.wrapped[node.name],)
+        wrapped = self.wrapped.get(scope.qualname) if around.kind in ("module", "class") else None
+        if wrapped is not None:  # driven as a decorated one is
+            decorators += (wrapped,)
         if isinstance(node, ast.AsyncFunctionDef) and yielded:
             self._cleanups(node, scope, decorators)
 
