@@ -27,7 +27,7 @@ service or container name from a docker-compose file, or an
 A loopback target without a scheme (`"localhost:4317"`) counts where the name
 says it is one (`endpoint=`, `OTLP_ENDPOINT = ...`). Not flagged: docstrings
 and comments, text for people (`print`, logging, exception messages, argparse
-help), origin and redirect allow-lists (`allow_origins=[...]`, `CORS_ORIGINS`),
+help, a constant named so: `ERROR_MSG`, `USAGE`, `LOGIN_PROMPT`), origin and redirect allow-lists (`allow_origins=[...]`, `CORS_ORIGINS`),
 comparisons (`origin.startswith("http://localhost")`), `if __name__ ==
 "__main__":` blocks, parameter defaults (a caller overrides them, as it
 would a fallback), and every configuration read with a fallback (also
@@ -111,6 +111,8 @@ VALID = [
         FALLBACK = os.getenv("IDENTITY_URL") or "http://identity:8001"
         BROKER = config("BROKER_URL", default="amqp://localhost:5672")
         DOCS = "https://docs.python.org/3/library/os.html"
+        ERROR_MSG = "Cannot reach http://localhost:8000, is the API server running?"
+        USAGE, LOGIN_PROMPT = "orders-cli --api http://localhost:8000", "Log in at http://localhost:8080"
         EXTERNAL = "https://identity.eu.svc.example.com/login"  # (another domain's svc)
         STRIPE = f"https://api.stripe.com/v1/{path}"
         BUILT = f"http://{host}:{port}/api"
