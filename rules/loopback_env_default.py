@@ -20,7 +20,10 @@ constant (`os.getenv(X, LOCAL_URL)`) or kept in the module's dict of defaults
 (`os.getenv(X, DEFAULTS[X])`) is the string it holds. The fallback is a URL
 (`redis://localhost:6379`), or a bare host where the name says it is a
 connection target (`os.getenv("DB_HOST", "localhost")`,
-`OTLP_ENDPOINT="localhost:4317"`; not `BIND_HOST`). Reads inside text for
+`OTLP_ENDPOINT="localhost:4317"`; not `BIND_HOST`, nor where a server started
+in that call listens: `uvicorn.run(app, host=os.getenv("UVICORN_HOST",
+"127.0.0.1"))`, `app.run(host=…)`, `web.run_app(app, host=…)`,
+`start_http_server(9100, addr=…)`). Reads inside text for
 people (log messages) are not flagged. Only the code services and shared
 libraries run is checked, as for CFG001. Credentials in the URL are masked
 in the message.
@@ -81,6 +84,8 @@ VALID = [
         logging.info(f"using {os.getenv('CACHE_URL', 'redis://localhost:6379')}")
         ORIGINS = os.getenv("CORS_ORIGINS", "http://localhost:3000")
         OWN_HOST = os.getenv("EXAMPLE_SERVICE_HOST", "localhost")
+        uvicorn.run("app.main:app", host=os.getenv("UVICORN_HOST", "127.0.0.1"))  # (where it listens)
+        start_http_server(9100, addr=os.getenv("METRICS_ADDR", "127.0.0.1"))
     """),
     Example(
         {  # the settings always have the attribute: `getattr`'s default never applies (the field's is CFG004's)
@@ -126,6 +131,9 @@ INVALID = [
         def urls(settings, env):
             identity = getattr(settings, "IDENTITY_URL", "http://localhost:8001")  # expect: CFG004
             return env.get("ORDERS_URL", "http://localhost:8002")  # expect: CFG004
+
+        def cache(redis):  # (a client's `host=`: where it connects)
+            return redis.Redis(host=os.getenv("REDIS_HOST", "localhost"))  # expect: CFG004
     """),
     example("""
         from pydantic import Field

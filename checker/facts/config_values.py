@@ -221,6 +221,14 @@ _WRAPPER_SUFFIXES = (
 )
 _FIELD_CALLS = frozenset({"Field", "field"})
 # str methods that tidy a value read from the configuration (``os.getenv("X", "").strip()``)
+# calls that start a server (the position of the address it listens on, -1: by keyword only):
+# `uvicorn.run(app, host=…)`, Flask's `app.run(host=…)`, aiohttp's `web.run_app(app, host=…)`,
+# prometheus_client's `start_http_server(9100, addr=…)`, `asyncio.start_server(cb, host, port)`
+_SERVING_CALLS: Mapping[str, int] = {
+    "run": -1, "run_app": -1, "serve": -1, "start_http_server": -1, "start_wsgi_server": -1,
+    "make_server": 0, "start_server": 1, "create_server": 1,
+}  # fmt: skip
+_LISTEN_KEYWORDS = frozenset({"host", "addr", "address", "bind", "listen"})
 _TIDYING = frozenset(
     {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "removesuffix", "removeprefix"}
 )
@@ -366,6 +374,7 @@ class _Use(NamedTuple):
     # names a lambda's parameters or a comprehension's targets bind around this code: none of
     # them is the function's local (`lambda base: httpx.get(base + "/x")`)
     shadowed: FrozenSet[str] = frozenset()
+    serves: bool = False  # where a server this code starts listens (`uvicorn.run(host=…)`): no target
 
 
 @dataclass(frozen=True)
@@ -1390,6 +1399,8 @@ class _Gatherer:
         (``httpx.get``, or ``get`` imported from ``requests``)."""
         if inner.people or read is not None or last in STRING_TESTS:
             return inner  # text for people, a string test, or a read's key or fallback
+        if last in _SERVING_CALLS and (keyword in _LISTEN_KEYWORDS or position == _SERVING_CALLS[last]):
+            return inner._replace(serves=True)  # where the server listens (run 127b/01)
         handled = self.handled.pop(id(value), None)
         if handled is not None:  # `env.set("X", url)` where a test found X unset: its fallback
             self._handled_fallback(value, handled, inner)
@@ -2337,7 +2348,7 @@ class _Gatherer:
         use: _Use,
         attribute: bool = False,
     ) -> None:
-        if use.people or use.main:
+        if use.people or use.main or use.serves:
             return
         defaults = [default]
         while defaults:  # `"http://localhost:1" if DEBUG else ""`: each branch is a fallback
