@@ -5,7 +5,9 @@ Flags a configuration read whose fallback is a loopback target (`localhost`,
 `127.*`, `0.0.0.0` however written, `::1`): `os.getenv(X, default)`, `os.environ.get`,
 `os.environ.setdefault` (under any import alias, or spelled out: `if "X" not in
 os.environ: os.environ["X"] = default`), `os.getenv(X) or default`,
-a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`,
+a function of the module that reads the variable its first parameter names
+and uses its second (`def env_or(name, fallback): …os.getenv(name)…`), whatever
+its name, a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`,
 `config.get(...)`, `settings.get(...)`: any object so named, so a plain dict
 passed in as `config` is read as configuration too, a known limit),
 `decouple.config(X, default=...)`, `getattr(settings, X, default)` (not
@@ -131,6 +133,12 @@ INVALID = [
         def urls(settings, env):
             identity = getattr(settings, "IDENTITY_URL", "http://localhost:8001")  # expect: CFG004
             return env.get("ORDERS_URL", "http://localhost:8002")  # expect: CFG004
+
+        def env_or(name, fallback=None):  # (the module's own reader, whatever its name)
+            value = os.getenv(name)
+            return value if value else fallback
+
+        SEARCH = env_or("SEARCH_URL", "http://localhost:9200")  # expect: CFG004
 
         def cache(redis):  # (a client's `host=`: where it connects)
             return redis.Redis(host=os.getenv("REDIS_HOST", "localhost"))  # expect: CFG004

@@ -817,6 +817,7 @@ class _Gatherer:
         # statement or a function with none of them holds nothing to record (without the
         # screen, every line counts, which proves the screen sound in the tests)
         self.marks = config_marks(source, aliases) if screen else source.marked_where(None)
+        self.env_helpers: Dict[str, Tuple[Tuple[str, int], Tuple[str, int]]] = {}
         self.urls: List[UrlFact] = []
         self.fallbacks: List[FallbackFact] = []
         self.env_reads: List[EnvReadFact] = []
@@ -889,6 +890,10 @@ class _Gatherer:
         if qualified == "dj_database_url.config":  # (reads DATABASE_URL, or `env=`: run 125b/06)
             key = _argument(call, 0, "env") or ast.Constant("DATABASE_URL")
             return key, _argument(call, 1, "default"), "env lookup"
+        helper = self.env_helpers.get(call.func.id) if isinstance(call.func, ast.Name) else None
+        if helper is not None:  # the module's own reader, whatever its name (run 127b/02)
+            (key_name, key_at), (default_name, default_at) = helper
+            return _argument(call, key_at, key_name), _argument(call, default_at, default_name), "env lookup"
         name = call_chain(call.func).lower()
         if name == "getattr" and len(call.args) == 3:
             return call.args[1], call.args[2], "config read"
@@ -903,6 +908,33 @@ class _Gatherer:
             source = "env lookup" if "env" in name else "config read"
             return _argument(call, 0, "key"), _argument(call, 1, "default"), source
         return None
+
+    def _env_helpers(self, tree: ast.Module) -> Dict[str, Tuple[Tuple[str, int], Tuple[str, int]]]:
+        """The module's functions that read the variable their first parameter names and use
+        their second as its fallback (``def env_var(name, default=None): return
+        os.environ.get(name, default)``, or ``value = os.getenv(name)`` / ``return value if
+        value else default``), bound once: name -> (key, default) parameters and positions."""
+        helpers: Dict[str, Tuple[Tuple[str, int], Tuple[str, int]]] = {}
+        bindings = self.source.bindings_of(None)
+        for node in tree.body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or bindings.get(node.name) != [
+                "def"
+            ]:
+                continue
+            params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+            if len(params) < 2 or not self.marks.covers(node):
+                continue
+            key, default = params[0], params[1]
+            reads = reads_default = False
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and self.qualified(inner.func) in ENV_LOOKUPS:
+                    read_key = _argument(inner, 0, "key")
+                    reads = reads or (isinstance(read_key, ast.Name) and read_key.id == key)
+                elif isinstance(inner, ast.Name) and inner.id == default and isinstance(inner.ctx, ast.Load):
+                    reads_default = True
+            if reads and reads_default:
+                helpers[node.name] = ((key, 0), (default, 1))
+        return helpers
 
     def is_config_read(self, node: ast.AST) -> bool:
         if isinstance(node, ast.expr):
@@ -927,6 +959,7 @@ class _Gatherer:
     # --- the walk -------------------------------------------------------------
 
     def gather(self, tree: ast.Module) -> ConfigFacts:
+        self.env_helpers = self._env_helpers(tree)
         self._mark_url_constants(tree)
         self._fallbacks_after_reads(tree.body)
         stack: List[Tuple[ast.AST, _Use]] = [(statement, _Use()) for statement in reversed(tree.body)]
