@@ -242,8 +242,32 @@ VALID = [
             ),
         }
     ),
+    Example(
+        {  # a method an override replaces, or one of several bases (which one runs is not certain)
+            _APP + "jobs.py": (
+                "import asyncio\n\n"
+                "class SyncJob:\n    def run(self):\n        asyncio.run(self.main())\n\n"
+                "class Quiet:\n    def run(self):\n        return None\n\n"
+                "class Overrides(SyncJob):\n    def run(self):\n        return None\n\n"
+                "class Mixed(Quiet, SyncJob):\n    pass\n\n"
+                "async def handler():\n    Overrides().run()\n    Mixed().run()\n"
+            ),
+        }
+    ),
 ]
 INVALID = [
+    Example(
+        {  # a method inherited through single bases of the project (run 127b/03)
+            _APP
+            + "base.py": "import asyncio\n\nclass SyncJob:\n    def run(self):\n        asyncio.run(self.main())\n",
+            _APP + "jobs.py": (
+                "from app.base import SyncJob\n\n"
+                "class ReportJob(SyncJob):\n    pass\n\n"
+                "class EmailJob(ReportJob):\n    async def go(self):\n        self.run()  # expect: ASY003\n\n"
+                "async def handler():\n    job = ReportJob()\n    job.run()  # expect: ASY003\n"
+            ),
+        }
+    ),
     Example(
         {  # a decorated one awaited once and called plainly once: the plain call is the finding
             _APP + "legacy.py": (

@@ -81,6 +81,9 @@ class CallFactSource(Protocol):
         """The lines of ``path`` its facts came from; None if unreadable or changed since."""
 
 
+_INHERITANCE_DEPTH = 16  # classes followed up a line of single bases for a method
+
+
 def _owner(method: DefFact) -> str:
     """The qualified name of the class a method belongs to."""
     return method.qualname.rsplit(".", 1)[0]
@@ -582,9 +585,21 @@ class CallGraph:
         return node
 
     def _method(self, place: Optional[Tuple[str, str]], method: str) -> Optional[Node]:
-        if place is None:
-            return None
-        return self._function(place[0], f"{place[1]}.{method}")
+        """The method ``method`` of the class at ``place``: its own, or inherited through a
+        line of single bases of the project that do not define it (``class ReportJob(SyncJob):
+        pass``: run 127b/03). A class defined twice, or with several bases or one from outside
+        the project, is no certain line: None."""
+        for _ in range(_INHERITANCE_DEPTH):
+            if place is None:
+                return None
+            found = self._function(place[0], f"{place[1]}.{method}")
+            if found is not None:
+                return found
+            defined = self.files.classes(place[0]).get(place[1], [])
+            if len(defined) != 1 or method in defined[0].methods or len(defined[0].bases) != 1:
+                return None
+            place = self._class(place[0], defined[0].bases[0])
+        return None
 
     def _type_of(self, caller: DefFact, path: str, name: str) -> Optional[Tuple[str, str]]:
         """(file, class as written there) a name was built from: a local, a module-level
@@ -631,7 +646,7 @@ class CallGraph:
             if len(parts) == 1:  # `cls(…)` in a classmethod builds the class: its `__init__` runs
                 found = self._function(path, f"{owner}.__init__") if head == "cls" else None
             elif len(parts) == 2:
-                found = self._function(path, f"{owner}.{parts[1]}")
+                found = self._method((path, owner), parts[1])
             elif len(parts) == 3:
                 written = self._self_type(path, owner, parts[1])
                 found = self._method(self._class(path, written), parts[2]) if written else None
