@@ -13,7 +13,9 @@ passed in as `config` is read as configuration too, a known limit),
 `decouple.config(X, default=...)`, `getattr(settings, X, default)` (not
 where a configuration class of the unit declares `X`: its default never
 applies), and the
-field defaults of a configuration class: a pydantic `BaseSettings` class, or
+field defaults of a configuration class (named by the variable pydantic reads:
+a field's `alias=`/`validation_alias=`, else the class's `env_prefix` and its
+name): a pydantic `BaseSettings` class, or
 a class named `*Settings`, `*Config` or `*Configuration` (or deriving from
 one); where the environment does not fill its fields (`class
 AppConfig(BaseModel)`, a dataclass), the message says a missing value, not a
@@ -145,13 +147,18 @@ INVALID = [
     """),
     example("""
         from pydantic import Field
-        from pydantic_settings import BaseSettings
+        from pydantic_settings import BaseSettings, SettingsConfigDict
 
         class Settings(BaseSettings):
             auth_service_url: str = "http://localhost:8001"  # expect: CFG004
             redis_host: str = Field(default="127.0.0.1")  # expect: CFG004
             bind_host: str = "0.0.0.0"
             name: str = "localhost"
+            bootstrap: str = Field("localhost:9092", alias="KAFKA_BOOTSTRAP_SERVERS")  # expect: CFG004
+
+        class RedisSettings(BaseSettings):  # (the variable read is REDIS_HOST)
+            model_config = SettingsConfigDict(env_prefix="REDIS_")
+            host: str = "localhost"  # expect: CFG004
     """),
     Example(
         {

@@ -818,6 +818,7 @@ class _Gatherer:
         # screen, every line counts, which proves the screen sound in the tests)
         self.marks = config_marks(source, aliases) if screen else source.marked_where(None)
         self.env_helpers: Dict[str, Tuple[Tuple[str, int], Tuple[str, int]]] = {}
+        self.env_prefixes: Dict[str, str] = {}  # a settings class -> its `env_prefix`
         self.urls: List[UrlFact] = []
         self.fallbacks: List[FallbackFact] = []
         self.env_reads: List[EnvReadFact] = []
@@ -1094,6 +1095,8 @@ class _Gatherer:
             return self._function(node, none)
         if isinstance(node, ast.ClassDef):
             scope = "settings" if self._is_settings(node) else "class"
+            if scope == "settings":
+                self.env_prefixes[node.name] = _env_prefix(node)
             heads = definition_parts(node)
             inner = none._replace(scope=scope, owner=node.name, frame=self._frame(node, none))
             return [(n, none) for n in heads] + [(s, inner) for s in node.body]
@@ -2403,6 +2406,7 @@ class _Gatherer:
         if name in _SCHEMA_FIELDS:
             return  # (a model's examples, as pydantic reads them)
         if isinstance(value, ast.Call) and call_chain(value.func).rsplit(".", 1)[-1] in _FIELD_CALLS:
+            value_call = value
             factory = next((k.value for k in value.keywords if k.arg == "default_factory"), None)
             given = _argument(value, 0, "default")
             # (`Field(default_factory=lambda: "…")`: what the factory returns)
@@ -2410,7 +2414,13 @@ class _Gatherer:
             if given is None:
                 return
             value = given
-        key = ast.Constant(name)
+            alias = _field_alias(value_call)
+        else:
+            alias = None
+        prefix = self.env_prefixes.get(use.owner, "")
+        # (the variable pydantic reads: an alias as written, else the class's `env_prefix` and
+        # the name, run 127b/04)
+        key = ast.Constant(alias or prefix + (name.upper() if prefix.isupper() else name))
         for string in _field_strings(value):
             self._record_fallback(string, key, string, "settings field", use)
 
@@ -3392,6 +3402,49 @@ def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, Non
     else:
         return None
     return tested if isinstance(tested, ast.NamedExpr) else dotted(tested)
+
+
+def _field_alias(field: ast.Call) -> Optional[str]:
+    """The variable a pydantic field reads by its alias: ``Field(alias="X")``,
+    ``validation_alias="X"`` or ``AliasChoices("X", …)``'s first; else None."""
+    for keyword in field.keywords:
+        if keyword.arg not in ("alias", "validation_alias"):
+            continue
+        value = keyword.value
+        if isinstance(value, ast.Call) and call_chain(value.func).rsplit(".", 1)[-1] == "AliasChoices":
+            value = value.args[0] if value.args else value
+        text = literal(value)
+        if text:
+            return text
+    return None
+
+
+def _env_prefix(cls: ast.ClassDef) -> str:
+    """A settings class's ``env_prefix``: ``model_config = SettingsConfigDict(env_prefix="X_")``
+    or ``{"env_prefix": "X_"}``, or an inner ``class Config: env_prefix = "X_"``; "" if none."""
+    for statement in cls.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+            for inner in statement.body:
+                if (
+                    isinstance(inner, ast.Assign)
+                    and [dotted(t) for t in inner.targets] == ["env_prefix"]
+                    and literal(inner.value)
+                ):
+                    return literal(inner.value) or ""
+        if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            continue
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        if [dotted(t) for t in targets] != ["model_config"] or statement.value is None:
+            continue
+        config = statement.value
+        if isinstance(config, ast.Call):
+            return next((literal(k.value) or "" for k in config.keywords if k.arg == "env_prefix"), "")
+        if isinstance(config, ast.Dict):
+            pairs = zip(config.keys, config.values)
+            return next(
+                (literal(v) or "" for k, v in pairs if k is not None and literal(k) == "env_prefix"), ""
+            )
+    return ""
 
 
 def _is_method_call(node: ast.expr, method: str) -> bool:
