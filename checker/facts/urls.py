@@ -555,6 +555,8 @@ _SECRET_PAIR = re.compile(
     # a pair that is a path's last part, with `=` (`sub/api_key=…`, `svc/db_password = …`;
     # `/token:8006` is a host's port)
     rf"""|(?<=/)[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}[ \t]*=(?!=)[ \t]*"""
+    # a query string's signature alone, out of a URL (an Azure SAS token, `?sv=…&sig=…`: run 127a/03)
+    r"""|(?<=[?&])(?i:sig|signature)=(?!=)"""
 )
 # where a string value starts: after parentheses and a prefix (`(r"…")`, `b"…"`, `f'…'`)
 _STRING_OPENING = r"""(?:\(\s*){0,8}[rRbBuUfF]{0,2}"""

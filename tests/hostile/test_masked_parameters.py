@@ -51,6 +51,8 @@ from archcheck.facts.urls import mask_credentials
             "Password for the admin account: The password used",
         ),
         ("password for user: %s", "password for user: %s"),
+        # run 127a/03: an Azure SAS token alone, out of a URL
+        ("SAS ?sv=2022-11-02&ss=b&sp=rl&sig=S3cretSigAbC123%3D", "SAS ?sv=2022-11-02&ss=b&sp=rl&sig=***"),
         # not secrets: other names, comparisons, prose, placeholders (run 79)
         ("monkey=banana host=db user=app", "monkey=banana host=db user=app"),
         ("if token==expected and password == other", "if token==expected and password == other"),
@@ -99,6 +101,8 @@ def test_secret_pairs_in_prose_are_masked(text: str, masked: str) -> None:
         ('DOC = "DB password (prod): Xk9-prod"', 'DOC = "DB password (prod): ***"'),
         ("x = 1  # Password for admin: Tr0ub4dor", "x = 1  # Password for admin: ***"),
         ("best = max(token for token in tokens)", "best = max(token for token in tokens)"),
+        ('SAS = "?sv=2022-11-02&sig=S3cretSig%3D"', 'SAS = "?sv=2022-11-02&sig=***"'),
+        ('url = base + "&sig=" + sig', 'url = base + "&sig=" + sig'),
         ("if password (x): pass", "if password (x): pass"),
     ],
 )
