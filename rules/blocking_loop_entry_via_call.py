@@ -250,7 +250,9 @@ VALID = [
                 "class Quiet:\n    def run(self):\n        return None\n\n"
                 "class Overrides(SyncJob):\n    def run(self):\n        return None\n\n"
                 "class Mixed(Quiet, SyncJob):\n    pass\n\n"
-                "async def handler():\n    Overrides().run()\n    Mixed().run()\n"
+                "def _inline(self):\n    return None\n\n"
+                "class Bound(SyncJob):\n    run = _inline\n\n"
+                "async def handler():\n    Overrides().run()\n    Mixed().run()\n    Bound().run()\n"
             ),
         }
     ),
@@ -536,6 +538,8 @@ class BlockingLoopEntryViaCall(
             "functions.name",
             "classes.name",
             "classes.methods",
+            "classes.bases",  # (a method inherited through single bases, and what rebinds it)
+            "classes.fields",
             "imports.module",
             "imports.level",
             "imports.names",

@@ -27,7 +27,8 @@ service or container name from a docker-compose file, or an
 A loopback target without a scheme (`"localhost:4317"`) counts where the name
 says it is one (`endpoint=`, `OTLP_ENDPOINT = ...`). Not flagged: docstrings
 and comments, text for people (`print`, logging, exception messages, argparse
-help, a constant named so: `ERROR_MSG`, `USAGE`, `LOGIN_PROMPT`), origin and redirect allow-lists (`allow_origins=[...]`, `CORS_ORIGINS`),
+help, a constant whose last word says so: `ERROR_MSG`, `USAGE`, `LOGIN_PROMPT`;
+not `USAGE_API`, `MESSAGE_QUEUE`), origin and redirect allow-lists (`allow_origins=[...]`, `CORS_ORIGINS`),
 comparisons (`origin.startswith("http://localhost")`), `if __name__ ==
 "__main__":` blocks, parameter defaults (a caller overrides them, as it
 would a fallback), and every configuration read with a fallback (also
@@ -216,6 +217,8 @@ INVALID = [
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
         IDENTITY = "http://localhost:8001"  # expect: CFG001
+        USAGE_API = "http://localhost:9100/usage"  # expect: CFG001
+        MESSAGE_QUEUE = "amqp://localhost:5672/"  # expect: CFG001
         ORDERS = f"http://orders-service:{PORT}/v1"  # expect: CFG001
         CACHE = ("redis://127.0.0.1"  # expect: CFG001
                  ":6379/0")

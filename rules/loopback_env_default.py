@@ -6,8 +6,8 @@ Flags a configuration read whose fallback is a loopback target (`localhost`,
 `os.environ.setdefault` (under any import alias, or spelled out: `if "X" not in
 os.environ: os.environ["X"] = default`), `os.getenv(X) or default`,
 a function of the module that reads the variable its first parameter names
-and uses its second (`def env_or(name, fallback): …os.getenv(name)…`), whatever
-its name, a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`,
+and returns its second or gives it as the lookup's default (`def env_or(name,
+fallback): …os.getenv(name)…`), whatever its name, a project's own wrapper (`env.get(X, default)`, `get_env().get(...)`,
 `config.get(...)`, `settings.get(...)`: any object so named, so a plain dict
 passed in as `config` is read as configuration too, a known limit),
 `decouple.config(X, default=...)`, `getattr(settings, X, default)` (not
@@ -90,6 +90,14 @@ VALID = [
         OWN_HOST = os.getenv("EXAMPLE_SERVICE_HOST", "localhost")
         uvicorn.run("app.main:app", host=os.getenv("UVICORN_HOST", "127.0.0.1"))  # (where it listens)
         start_http_server(9100, addr=os.getenv("METRICS_ADDR", "127.0.0.1"))
+
+        def require(name, example):  # (the second parameter only in an error's text: no fallback)
+            value = os.getenv(name)
+            if value is None:
+                raise RuntimeError(f"set {name}, for example {example}")
+            return value
+
+        REDIS_URL = require("REDIS_URL", "redis://localhost:6379")
     """),
     Example(
         {  # the settings always have the attribute: `getattr`'s default never applies (the field's is CFG004's)
@@ -144,6 +152,10 @@ INVALID = [
 
         def cache(redis):  # (a client's `host=`: where it connects)
             return redis.Redis(host=os.getenv("REDIS_HOST", "localhost"))  # expect: CFG004
+
+        def work(worker, uvicorn, app):  # (a `run` that starts no server, or another argument)
+            worker.run(redis_host=os.getenv("REDIS_HOST", "localhost"))  # expect: CFG004
+            uvicorn.run(app(db=os.getenv("DB_HOST", "localhost")), host="0.0.0.0")  # expect: CFG004
     """),
     example("""
         from pydantic import Field

@@ -926,14 +926,17 @@ class _Gatherer:
             if len(params) < 2 or not self.marks.covers(node):
                 continue
             key, default = params[0], params[1]
-            reads = reads_default = False
+            reads = falls_back = False
             for inner in ast.walk(node):
                 if isinstance(inner, ast.Call) and self.qualified(inner.func) in ENV_LOOKUPS:
-                    read_key = _argument(inner, 0, "key")
+                    read_key, given = _argument(inner, 0, "key"), _argument(inner, 1, "default")
                     reads = reads or (isinstance(read_key, ast.Name) and read_key.id == key)
-                elif isinstance(inner, ast.Name) and inner.id == default and isinstance(inner.ctx, ast.Load):
-                    reads_default = True
-            if reads and reads_default:
+                    falls_back = falls_back or (isinstance(given, ast.Name) and given.id == default)
+                elif isinstance(inner, ast.Return) and inner.value is not None:
+                    falls_back = falls_back or _returns_name(inner.value, default)
+            # (the second parameter returned or given as the lookup's default; not one only an
+            # error's text holds, `raise RuntimeError(f"set {name}, e.g. {example}")`: run 128c/01)
+            if reads and falls_back:
                 helpers[node.name] = ((key, 0), (default, 1))
         return helpers
 
@@ -1435,7 +1438,8 @@ class _Gatherer:
         (``httpx.get``, or ``get`` imported from ``requests``)."""
         if inner.people or read is not None or last in STRING_TESTS:
             return inner  # text for people, a string test, or a read's key or fallback
-        if last in _SERVING_CALLS and (keyword in _LISTEN_KEYWORDS or position == _SERVING_CALLS[last]):
+        listens = keyword in _LISTEN_KEYWORDS if keyword is not None else position == _SERVING_CALLS.get(last)
+        if last in _SERVING_CALLS and listens:  # (no other keyword: `worker.run(redis_host=…)`, 128a/04)
             return inner._replace(serves=True)  # where the server listens (run 127b/01)
         handled = self.handled.pop(id(value), None)
         if handled is not None:  # `env.set("X", url)` where a test found X unset: its fallback
@@ -3402,6 +3406,21 @@ def _tests_one(test: ast.expr, for_value: bool) -> Union[str, ast.NamedExpr, Non
     else:
         return None
     return tested if isinstance(tested, ast.NamedExpr) else dotted(tested)
+
+
+def _returns_name(value: ast.expr, name: str) -> bool:
+    """Does a return of ``value`` give the local ``name`` as it is: ``name``, ``v or name``,
+    ``v if v else name``, tidied (``name.strip()``, ``str(name)``)?"""
+    todo = [value]
+    while todo:
+        value = _normalised_read(todo.pop())
+        if isinstance(value, ast.Name) and value.id == name:
+            return True
+        if isinstance(value, ast.IfExp):
+            todo += [value.body, value.orelse]
+        elif isinstance(value, ast.BoolOp):
+            todo += value.values
+    return False
 
 
 def _field_alias(field: ast.Call) -> Optional[str]:

@@ -161,6 +161,7 @@ _TEXT_WORDS = frozenset(
         "instructions",
     }
 )  # fmt: skip  (`ERROR_MSG`, `STARTUP_TEXT`, `USAGE`, `LOGIN_PROMPT`: run 127b/06)
+_TEXT_FORMS = frozenset({"template", "templates", "format", "fmt", "tpl"})  # after a text word
 # names that declare a fallback (`_DEFAULT_GATEWAY_URL`): what a lookup falls back to
 FALLBACK_NAME = re.compile(r"(?i)(?:^|_)(?:default|fallback)(?:_|$)|default(?=[A-Z])|Default(?=[A-Z])")
 # a loopback URL to a health endpoint is a container checking itself, which is right
@@ -218,7 +219,10 @@ def is_describing_name(name: str) -> bool:
     describing = [w for w in words if w in _DESCRIBING_WORDS and (w not in _NOUNS or not ends_as_target)]
     if describing or (ends_as_target and len(words) > 1 and words[-2] in _NOUNS):
         return True
-    return not ends_as_target and bool(_TEXT_WORDS.intersection(words))
+    # text: its last word says so, or a form of it (`ERROR_MSG`, `USAGE`, `HELP_TEXT_TEMPLATE`;
+    # not `USAGE_API`, `MESSAGES_API`: an API the code calls, run 128c/02)
+    last = words[-2:] if words and words[-1] in _TEXT_FORMS else words[-1:]
+    return not ends_as_target and bool(last) and last[0] in _TEXT_WORDS
 
 
 def is_target_name(name: str) -> bool:
@@ -2017,30 +2021,43 @@ _SHOWN_PARAMS = frozenset(
         "heartbeat", "vhost", "pool_size", "max_connections", "decode_responses", "protocol",
     }
 )  # fmt: skip
-# a query's or a fragment's parameter: its name, its value up to the next "&" or "#"
-_URL_PARAMETER = re.compile(r"(?<=[?&#])([^?&#=\s]{1,200}=)([^&#\s]+)")
+# what a shown setting's value may hold (`require`, `5`, `ODBC+Driver+18`, `utf8mb4`), and a name
+_SHOWN_VALUE = re.compile(r"[\w.+%:,-]{0,100}")
+_PARAMETER_NAME = re.compile(r"[A-Za-z_][\w.\[\]-]{0,63}")
+_URL_END = re.compile(r"""['"`)\]>.,!]*\Z""")  # what closes a URL in a message (a field's "}" is its own)
 
 
 def _parameter_values_masked(url: str) -> str:
-    """``url``'s query and fragment parameter values hidden but ``_SHOWN_PARAMS``' (a
-    placeholder, ``{token}``, ``%s``, and a mask already made are kept)."""
+    """``url`` with all after its first "?" or "#" hidden (to the end of the value: a blank is
+    a value's too, run 128a/02) but the pieces between "?", "&", ";" and "#" that are a
+    ``_SHOWN_PARAMS`` setting with a plain value, a name's ``name=`` before its value, a
+    placeholder (``{token}``, ``%s``) or a mask already made. A piece with no name is hidden
+    whole (``?<token>``, ``#<token>``: run 128a/03); a second "?" or a ";" ends a value
+    (``?driver=ODBC;Key=…``: run 128a/01)."""
     start = url.find("://")
     marks = [at for at in (url.find("?", start + 3), url.find("#", start + 3)) if at >= 0]
     if start < 0 or not marks:
         return url
     head, tail = url[: min(marks)], url[min(marks) :]
+    closing = _URL_END.search(tail)
+    end = closing.group() if closing and closing.start() > 0 else ""
+    pieces = re.split(r"([?&;#])", tail[: len(tail) - len(end)])
+    return (
+        head + "".join(_shown_piece(piece) if at % 2 == 0 else piece for at, piece in enumerate(pieces)) + end
+    )
 
-    def hidden(pair: re.Match[str]) -> str:
-        name, value = pair.group(1), pair.group(2)
-        closing = _CLOSING.search(value)
-        written = value[: closing.start()] if closing else value
-        shown = _param_name(name[:-1]).lower() in _SHOWN_PARAMS
-        placeholder = _PLACEHOLDER.fullmatch(value) or _PLACEHOLDER.fullmatch(written)
-        if not written or shown or written == MASK or placeholder:
-            return pair.group()
-        return f"{name}{MASK}{value[len(written) :]}"
 
-    return head + _URL_PARAMETER.sub(hidden, tail)
+def _shown_piece(piece: str) -> str:
+    """One piece of a query or a fragment as ``_parameter_values_masked`` shows it."""
+    if not piece or piece == MASK or _PLACEHOLDER.fullmatch(piece):
+        return piece
+    name, equals, value = piece.partition("=")
+    if not equals or not _PARAMETER_NAME.fullmatch(name):
+        return MASK
+    shown = _param_name(name).lower() in _SHOWN_PARAMS and _SHOWN_VALUE.fullmatch(value)
+    if not value or shown or value == MASK or _PLACEHOLDER.fullmatch(value):
+        return piece
+    return f"{name}={MASK}"
 
 
 def _masked_readings(value: str) -> str:

@@ -596,9 +596,11 @@ class CallGraph:
             if found is not None:
                 return found
             defined = self.files.classes(place[0]).get(place[1], [])
-            if len(defined) != 1 or method in defined[0].methods or len(defined[0].bases) != 1:
+            cls = defined[0] if len(defined) == 1 else None
+            # (a method bound in its body otherwise is its own: `run = _run_inline`, run 128a/06)
+            if cls is None or method in cls.methods or method in cls.fields or len(cls.bases) != 1:
                 return None
-            place = self._class(place[0], defined[0].bases[0])
+            place = self._class(place[0], cls.bases[0])
         return None
 
     def _type_of(self, caller: DefFact, path: str, name: str) -> Optional[Tuple[str, str]]:

@@ -41,8 +41,27 @@ SECRETS = ("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJzdmMifQ.c2ln", "9f2c4e7aPhpSess", "h
             "postgresql://app:***@localhost/db?sslmode=require&connect_timeout=5",
         ),
         ("http://localhost/x?token={token}&q=%s&r=${VAR}", "http://localhost/x?token={token}&q=%s&r=${VAR}"),
-        ("http://localhost:8000/docs#section", "http://localhost:8000/docs#section"),
-        ("http://localhost:8000/a?flag&empty=", "http://localhost:8000/a?flag&empty="),
+        ("http://localhost:8000/a?flag=&empty=", "http://localhost:8000/a?flag=&empty="),
+        # run 128a/03: a piece with no name is hidden whole (it may be a token)
+        ("http://localhost:8000/docs#section", "http://localhost:8000/docs#***"),
+        ("http://localhost:8080/hooks/ingest?7f3a9cSECRET", "http://localhost:8080/hooks/ingest?***"),
+        ("http://localhost/cb?sslmode=require&SECRETC3", "http://localhost/cb?sslmode=require&***"),
+        # run 128a/01: a second "?" or a ";" ends a shown setting's value
+        (
+            "http://localhost:8000/x?format=json?verifier=SECRETA1",
+            "http://localhost:8000/x?format=json?verifier=***",
+        ),
+        ("http://localhost:8000/x?timeout=5;sess=SECRETB2", "http://localhost:8000/x?timeout=5;sess=***"),
+        (
+            "mssql+pyodbc://u:p@localhost/db?driver=ODBC+Driver+18;ClientCertificateKey=SECRETD4",
+            "mssql+pyodbc://u:***@localhost/db?driver=ODBC+Driver+18;ClientCertificateKey=***",
+        ),
+        # run 128a/02: a value with blanks is hidden to the end, not to its first blank
+        (
+            "postgresql://u:p@db:5432/app?x_passphrase=correct horse battery SECRETA1",
+            "postgresql://u:***@db:5432/app?x_passphrase=***",
+        ),
+        ("postgresql://db/app?sslmode=require words SECRET", "postgresql://db/app?sslmode=***"),
         ("http://localhost:8000/a?page=2).", "http://localhost:8000/a?page=2)."),
         ("http://localhost:8000/a?id=42).", "http://localhost:8000/a?id=***)."),
     ],
