@@ -862,7 +862,7 @@ def _masked_problem(problem: str) -> str:
     and the reason's first word (``foo_token: unknown key``, ``../p_token: outside the project
     root`` are no secret tokens)."""
     from archcheck.facts.secret_strings import masked_quotes  # (only runs that fail)
-    from archcheck.facts.urls import MASK, ends_as_secret_name, mask_credentials
+    from archcheck.facts.urls import MASK, ends_as_secret_name, mask_credentials, without_whose
 
     parts = masked_quotes(problem).split(": ")
     shown = [mask_credentials(part, prose=True) for part in parts]
@@ -878,7 +878,7 @@ def _masked_problem(problem: str) -> str:
         # `x_token: S3cret: config file not found`)
         # (the path's part after one named like a secret is its value where it is one word, a
         # reason has words: `secret: not an archcheck baseline: …`)
-        named = not value and ends_as_secret_name(parts[at - 1], numbered=True)
+        named = not value and ends_as_secret_name(without_whose(parts[at - 1]), numbered=True)
         named = named and (at > 1 or bool(quote) or " " not in parts[at].strip())
         value = named and (at < len(parts) - 1 or bool(quote))
         # (a quoted value masked to the end of the part before goes on to its closing quote:

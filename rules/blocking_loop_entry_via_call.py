@@ -266,7 +266,9 @@ INVALID = [
                 "from app.base import SyncJob\n\n"
                 "class ReportJob(SyncJob):\n    pass\n\n"
                 "class EmailJob(ReportJob):\n    async def go(self):\n        self.run()  # expect: ASY003\n\n"
-                "async def handler():\n    job = ReportJob()\n    job.run()  # expect: ASY003\n"
+                "async def handler():\n    job = ReportJob()\n    job.run()  # expect: ASY003\n\n"
+                "class Extended(SyncJob):\n    def run(self):\n        return super().run()\n\n"
+                "async def extended():\n    return Extended().run()  # expect: ASY003\n"
             ),
         }
     ),

@@ -218,6 +218,7 @@ INVALID = [
 
         IDENTITY = "http://localhost:8001"  # expect: CFG001
         USAGE_API = "http://localhost:9100/usage"  # expect: CFG001
+        SAMPLES_API = "http://localhost:9101"  # expect: CFG001
         MESSAGE_QUEUE = "amqp://localhost:5672/"  # expect: CFG001
         ORDERS = f"http://orders-service:{PORT}/v1"  # expect: CFG001
         CACHE = ("redis://127.0.0.1"  # expect: CFG001

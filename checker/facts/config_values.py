@@ -3425,9 +3425,9 @@ def _returns_name(value: ast.expr, name: str) -> bool:
 
 def _field_alias(field: ast.Call) -> Optional[str]:
     """The variable a pydantic field reads by its alias: ``Field(alias="X")``,
-    ``validation_alias="X"`` or ``AliasChoices("X", …)``'s first; else None."""
+    ``validation_alias="X"``, ``AliasChoices("X", …)``'s first, or pydantic 1's ``env="X"``; else None."""
     for keyword in field.keywords:
-        if keyword.arg not in ("alias", "validation_alias"):
+        if keyword.arg not in ("alias", "validation_alias", "env"):  # (`env=`: pydantic 1's, run 128b/07)
             continue
         value = keyword.value
         if isinstance(value, ast.Call) and call_chain(value.func).rsplit(".", 1)[-1] == "AliasChoices":

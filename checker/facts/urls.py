@@ -213,11 +213,13 @@ def is_describing_name(name: str) -> bool:
     (``JAEGER_SAMPLER_URL``, ``HELPER_SERVICE_URL`` are targets), and a name that ends as a
     target's (``MESSAGE_BROKER_URL``) is one whatever text word it holds."""
     words = [w.lower() for w in _WORD.findall(name)]
-    ends_as_target = bool(words) and (words[-1] in _TARGET_WORDS or words[-1].endswith(("url", "uri")))
-    # (a sample may be what a service serves: `SAMPLES_SERVICE_URL` is one to connect to, a
-    # `SAMPLE_URL` describes one)
+    ends_as_url = bool(words) and (words[-1] in _TARGET_WORDS or words[-1].endswith(("url", "uri")))
+    # (or as an API's or a service's name: `SAMPLES_API`, `PROMPT_SERVICE`, run 128b/02)
+    ends_as_target = ends_as_url or (bool(words) and words[-1] in ("api", "apis", "service"))
+    # (a sample may be what a service serves: `SAMPLES_SERVICE_URL`, `SAMPLES_API` are ones to
+    # connect to, a `SAMPLE_URL` describes one)
     describing = [w for w in words if w in _DESCRIBING_WORDS and (w not in _NOUNS or not ends_as_target)]
-    if describing or (ends_as_target and len(words) > 1 and words[-2] in _NOUNS):
+    if describing or (ends_as_url and len(words) > 1 and words[-2] in _NOUNS):
         return True
     # text: its last word says so, or a form of it (`ERROR_MSG`, `USAGE`, `HELP_TEXT_TEMPLATE`;
     # not `USAGE_API`, `MESSAGES_API`: an API the code calls, run 128c/02)
@@ -545,11 +547,26 @@ _SECRET_NAME = (
 # calls that look a key up, then take its default (`os.getenv("X", "…")`, `config("X", default="…")`)
 SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop"})
 _PLURAL = "(?:(?<!token)s)?"  # (`--api-keys`, `--passwords`; not `--max-tokens`: a count)
+# what may follow a secret's name in prose to say whose it is: `password (prod)`, `password(prod)`,
+# `password for admin`, `token of the bot`, `password on staging`, `password/prod`
+_WHOSE = (
+    r"""(?:[ \t]{0,4}\([\w .,/'-]{1,40}\)"""
+    r"""|[ \t]{1,4}(?i:for|of|on|in|at)(?:[ \t]{1,4}[\w.'-]{1,40}){1,3}|/[\w-]{1,20})"""
+)
+_WHOSE_AT_END = re.compile(rf"{_WHOSE}\Z")
+
+
+def without_whose(text: str) -> str:
+    """``text`` without what says whose secret its last name is (``DB password (prod)`` ->
+    ``DB password``)."""
+    return _WHOSE_AT_END.sub("", text, count=1)
+
+
 _SECRET_PAIR = re.compile(
     # (not a host: `http://token:8006/`)
     rf"""(?i)(?:(?<![\w.\[\]/-])(["']?)[\w.\[\]-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\\{{0,8}}\1"""
-    # whose it is, in prose: `DB password (prod): …`, `Password for admin: …` (run 127c/02)
-    r"""(?:[ \t]{1,4}\([\w .,/'-]{1,40}\)|[ \t]{1,4}for(?:[ \t]{1,4}[\w.'-]{1,40}){1,3})?"""
+    # whose it is, in prose: `DB password (prod): …`, `Password for admin: …` (runs 127c/02, 128b/01)
+    rf"""{_WHOSE}?"""
     # `os.environ["DB_PASSWORD"] = "…"`
     rf"""|\[[ \t]*(["'])[\w.-]{{0,64}}?{_SECRET_NAME}{_PAIR_NAME_SUFFIX}\2[ \t]*\])"""
     r"""[ \t]*(?:=(?!=)|:=|:(?![:=]))[ \t]*"""
@@ -1049,7 +1066,9 @@ _DESCRIPTION = re.compile(
     r"|tokens?|passwords?|keys?|secrets?|credentials?|string)\b"
 )
 _TOKEN_TYPE = re.compile(r"Token(?:\.[A-Z]\w*)*:")
-_QUALIFIED_NAME = re.compile(r"(?i)[ \t](?:\(|for[ \t])")  # (a pair's name said whose: `password (prod):`)
+_QUALIFIED_NAME = re.compile(
+    r"(?i)[(/]|[ \t](?:for|of|on|in|at)[ \t]"
+)  # (a name said whose: `password (prod):`)
 _TYPE_BEFORE_VALUE = re.compile(rf"{_TYPE}(?:[ \t]*\|[ \t]*{_TYPE}){{0,4}}[ \t]*=(?!=)[ \t]*")
 
 

@@ -662,7 +662,9 @@ class CallGraph:
                 found = self._callable(self._class(path, head) or self._imported(path, target))
         else:
             built = self._type_of(caller, path, head) if len(parts) == 2 else None
-            if built is not None:
+            if built is not None and built[1] == "super" and "super" not in self.files.classes(path):
+                found = self._super_method(path, method, parts[1])  # `super().run()` (run 128b/04)
+            elif built is not None:
                 found = self._method(self._class(*built), parts[1])
             elif len(parts) == 2 and self._class(path, head) is not None:  # `Config.load()`
                 found = self._class_method(self._method(self._class(path, head), parts[1]))
@@ -674,6 +676,16 @@ class CallGraph:
         if found is None or not self._same_service(path, found[0]):
             return None
         return found
+
+    def _super_method(self, path: str, method: Optional[DefFact], name: str) -> Optional[Node]:
+        """What ``super().name()`` in ``method`` runs: the method of its class's single base
+        (a class with several bases, or defined twice, is no certain line)."""
+        if method is None:
+            return None
+        defined = self.files.classes(path).get(_owner(method), [])
+        if len(defined) != 1 or len(defined[0].bases) != 1:
+            return None
+        return self._method(self._class(path, defined[0].bases[0]), name)
 
     def _enclosing_method(self, path: str, caller: DefFact) -> Optional[DefFact]:
         """The method a nested function is defined in (``def handle(self): def inner():

@@ -218,6 +218,15 @@ def test_a_glob_validated_alone_is_not_compiled_again_for_the_table() -> None:
     [
         ('services = ["svc"]\nfoo_token = 1\n', "foo_token: unknown key"),  # run 79: was "foo_token: *** key"
         ('services = ["svc"]\n[imports]\nrelative = "password=hunter2"\n', "got 'password=***'"),
+        # run 128b/01: a name that says whose secret it is
+        (
+            'services = ["svc"]\n[imports]\nallow = ["DB password (prod): hunter2"]\n',
+            "got 'DB password (prod): ***'",
+        ),
+        (
+            'services = ["svc"]\n[imports]\nallow = ["Password for admin: hunter2"]\n',
+            "got 'Password for admin: ***'",
+        ),
     ],
 )
 def test_a_config_problem_masks_values_not_the_reason_after_a_key(

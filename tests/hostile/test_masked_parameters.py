@@ -51,6 +51,17 @@ from archcheck.facts.urls import mask_credentials
             "Password for the admin account: The password used",
         ),
         ("password for user: %s", "password for user: %s"),
+        # run 128b/01: other words, and brackets with no blank
+        ("password of root: Secret14Pass", "password of root: ***"),
+        (
+            "token on staging: Secret42Tok, password in prod: S3c",
+            "token on staging: ***, password in prod: ***",
+        ),
+        ("token of the bot: Secret32Tok", "token of the bot: ***"),
+        (
+            "password(prod): Secret35 and password/prod: Secret36",
+            "password(prod): *** and password/prod: ***",
+        ),
         # run 127a/03: an Azure SAS token alone, out of a URL
         ("SAS ?sv=2022-11-02&ss=b&sp=rl&sig=S3cretSigAbC123%3D", "SAS ?sv=2022-11-02&ss=b&sp=rl&sig=***"),
         # not secrets: other names, comparisons, prose, placeholders (run 79)
