@@ -878,7 +878,10 @@ def _masked_problem(problem: str) -> str:
         # `x_token: S3cret: config file not found`)
         # (the path's part after one named like a secret is its value where it is one word, a
         # reason has words: `secret: not an archcheck baseline: …`)
-        named = not value and ends_as_secret_name(without_whose(parts[at - 1]), numbered=True)
+        before = parts[at - 1]
+        named = not value and any(
+            ends_as_secret_name(n, numbered=True) for n in (before, without_whose(before))
+        )
         named = named and (at > 1 or bool(quote) or " " not in parts[at].strip())
         value = named and (at < len(parts) - 1 or bool(quote))
         # (a quoted value masked to the end of the part before goes on to its closing quote:

@@ -538,7 +538,7 @@ _SECRET_NAME = (
     r"(?:(?<!by)(?<!com)(?<!sur)(?<!tres)(?<!over)(?<!under)pass(?:word|wd|phrase)?|pwd|(?<![A-Za-z])pw"
     r"|secret(?:[_-]?(?:string|binary))?"
     # (redis's REDISCLI_AUTH and masterauth)
-    r"|token|credentials?|jwt|api[_-]?key|apikey|rediscli[_-]?auth|masterauth"
+    r"|token|credentials?|(?<![A-Za-z])otp|jwt|api[_-]?key|apikey|rediscli[_-]?auth|masterauth"
     r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth|hmac|subscription|licen[cs]e|shared|fernet|webhook)[_-]?(?:key|token|secret))"
 )
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
@@ -549,9 +549,12 @@ SECRET_LOOKUPS = frozenset({"getenv", "get", "config", "env", "setdefault", "pop
 _PLURAL = "(?:(?<!token)s)?"  # (`--api-keys`, `--passwords`; not `--max-tokens`: a count)
 # what may follow a secret's name in prose to say whose it is: `password (prod)`, `password(prod)`,
 # `password for admin`, `token of the bot`, `password on staging`, `password/prod`
+# (runs 129a/01, 129c/01: `[prod]`, `for admin@prod`, `for svc/prod`, five words, `for admin
+# (prod)`, `` for `admin` ``, `for cache01:6379`): a bracket of words, or a preposition then up
+# to 60 characters with no ":" or "=" but a port's (a run that stops at the pair's own)
 _WHOSE = (
-    r"""(?:[ \t]{0,4}\([\w .,/'-]{1,40}\)"""
-    r"""|[ \t]{1,4}(?i:for|of|on|in|at)(?:[ \t]{1,4}[\w.'-]{1,40}){1,3}|/[\w-]{1,20})"""
+    r"""(?:[ \t]{0,4}\([\w .,/'@-]{1,40}\)|[ \t]{0,4}\[[\w .,/'@-]{1,40}\]|/[\w-]{1,20}"""
+    r"""|[ \t]{1,4}(?i:for|of|on|in|at|to|from|with)[ \t](?:[^:=\n;]|:\d{1,5}(?![\d])){1,60})"""
 )
 _WHOSE_AT_END = re.compile(rf"{_WHOSE}\Z")
 
@@ -1066,9 +1069,7 @@ _DESCRIPTION = re.compile(
     r"|tokens?|passwords?|keys?|secrets?|credentials?|string)\b"
 )
 _TOKEN_TYPE = re.compile(r"Token(?:\.[A-Z]\w*)*:")
-_QUALIFIED_NAME = re.compile(
-    r"(?i)[(/]|[ \t](?:for|of|on|in|at)[ \t]"
-)  # (a name said whose: `password (prod):`)
+_QUALIFIED_NAME = re.compile(rf"{_WHOSE}[ \t]*(?:=(?!=)|:=|:(?![:=]))[ \t]*\Z")  # (a name said whose)
 _TYPE_BEFORE_VALUE = re.compile(rf"{_TYPE}(?:[ \t]*\|[ \t]*{_TYPE}){{0,4}}[ \t]*=(?!=)[ \t]*")
 
 
@@ -1092,7 +1093,10 @@ def _mask_pairs(text: str, prose: bool) -> str:
             start = pair.end()
             if start < done or _STATUS_WORD.fullmatch(pair.group()):
                 continue
-            qualified = _QUALIFIED_NAME.search(pair.group()) is not None
+            # (a name said whose: not a lookup's or a subscript's, `os.getenv("DB_PASSWORD", `)
+            qualified = (
+                pair.group(2) is None and pair.group(3) is None and _QUALIFIED_NAME.search(pair.group())
+            )
             if qualified and not (prose or quotes.inside(pair.start()) or quotes.comment):
                 continue  # code: `(token for token in tokens)`
             if _IN_ARN.search(text, max(0, pair.start() - 120), pair.start()):

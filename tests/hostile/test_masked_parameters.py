@@ -62,6 +62,17 @@ from archcheck.facts.urls import mask_credentials
             "password(prod): Secret35 and password/prod: Secret36",
             "password(prod): *** and password/prod: ***",
         ),
+        # run 129c/01: an owner with "@" or "/", five words, square brackets; creds, otp
+        ("Password for admin@prod: hunter2A", "Password for admin@prod: ***"),
+        ("Password for svc/prod: hunter2B", "Password for svc/prod: ***"),
+        ("Password for the prod admin user: hunter2C", "Password for the prod admin user: ***"),
+        ("DB password [prod]: hunter2D", "DB password [prod]: ***"),
+        ("otp: 493817", "otp: ***"),
+        # run 129a/01: a host and a port, a bracket after the owner, backticks
+        ("password for postgres@db01: Zq8vK2mLpA1", "password for postgres@db01: ***"),
+        ("password for admin (prod): Zq8vK2mLpB1", "password for admin (prod): ***"),
+        ("password for `admin`: Zq8vK2mLpC1", "password for `admin`: ***"),
+        ("password for cache01:6379: Zq8vK2mLpG1", "password for cache01:6379: ***"),
         # run 127a/03: an Azure SAS token alone, out of a URL
         ("SAS ?sv=2022-11-02&ss=b&sp=rl&sig=S3cretSigAbC123%3D", "SAS ?sv=2022-11-02&ss=b&sp=rl&sig=***"),
         # not secrets: other names, comparisons, prose, placeholders (run 79)

@@ -227,7 +227,8 @@ def test_a_diff_in_github_actions_is_fenced_from_workflow_commands(tmp_path: Pat
 def test_legacy_workflow_commands_are_broken_in_text_output(tmp_path: Path) -> None:
     root = project(tmp_path, {"u.py": 'URL = "http://localhost:8001/##[warning]forged"\n'})
     out = run(root, "--no-cache").stdout.decode()
-    assert "CFG001" in out and "##[" not in out and "#\\x23[warning]" in out
+    # (the URL's fragment is hidden whole since run 128a/03: no command can reach the message)
+    assert "CFG001" in out and "##[" not in out and "forged" not in out and "8001/##***" in out
 
 
 @pytest.mark.skipif(os.name != "posix", reason="symlinks as POSIX has them")
@@ -888,6 +889,6 @@ def test_azure_pipelines_logging_commands_are_broken_in_every_output(tmp_path: P
         {"u.py": 'URL = "http://localhost:8001/##vso[task.prependpath]/tmp/bin"\n', "##vso[x].py": ""},
     )
     out = run(root, "--no-cache").stdout.decode()
-    assert "CFG001" in out and "##vso[" not in out.lower() and "#\\x23vso[task.prependpath]" in out
+    assert "CFG001" in out and "##vso[" not in out.lower() and "8001/##***" in out  # (a fragment: hidden)
     document = run(root, "--no-cache", "--format", "json").stdout.decode()
-    assert "##vso[" not in document and "##vso\\u005btask" in document
+    assert "##vso[" not in document and "prependpath" not in document
