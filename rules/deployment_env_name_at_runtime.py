@@ -14,7 +14,8 @@ too (a device or a deviation, `SERIAL_DEV`, `LATENCY_STD_DEV`; a step,
 name is flagged only where what comes before names a value (its last word
 `URL`, `KEY`, `NAME`, `ID`, `BUCKET`, `PROJECT`, `PRICE`, `LEVEL`…:
 `DB_NAME_STAGE`, `STRIPE_PRICE_DEV`, `API_KEY_TEST`; a `_STAGE` after one word
-is that thing's stage, `PROJECT_STAGE`), or where the file reads the same name
+is that thing's stage, `PROJECT_STAGE`; a `_TEST` after a flag's first word is a test's
+switch, `SKIP_DB_CONNECTION_TEST`), or where the file reads the same name
 for another deployment too (`REDIS_DEV` beside `REDIS_PROD`). Nor
 `PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
 `deployment/`, `infra/`, `ops/`, `tools/`, `bin/`, `ci/`), code outside
@@ -72,6 +73,7 @@ VALID = [
         uart, model = os.getenv("UART_DEV", "/dev/ttyAMA0"), os.getenv("MLFLOW_MODEL_STAGE")
         steps = os.getenv("ETL_STAGE"), os.getenv("PROJECT_STAGE"), os.getenv("SELF_TEST")
         local = os.getenv("IS_PRE_PROD") or os.getenv("IS_LOCAL_DEV") or os.getenv("LOCAL_DEV")
+        checks = os.getenv("SKIP_DB_CONNECTION_TEST"), os.getenv("RUN_S3_BUCKET_TEST")
     """),
     Example(
         {
@@ -148,6 +150,8 @@ def _copy_after_ambiguous_suffix(neutral: str, suffix: str, siblings: Set[Tuple[
     words = [word for word in base.split("_") if word]
     if suffix == "_STAGE" and len(words) == 1:
         return False
+    if suffix == "_TEST" and words and words[0] in _FLAG_WORDS:
+        return False  # a switch of a test, `SKIP_DB_CONNECTION_TEST`, `RUN_S3_BUCKET_TEST` (run 129b/03)
     return bool(words) and words[-1] in _VALUE_WORDS
 
 

@@ -90,6 +90,8 @@ VALID = [
         OWN_HOST = os.getenv("EXAMPLE_SERVICE_HOST", "localhost")
         uvicorn.run("app.main:app", host=os.getenv("UVICORN_HOST", "127.0.0.1"))  # (where it listens)
         start_http_server(9100, addr=os.getenv("METRICS_ADDR", "127.0.0.1"))
+        site = web.TCPSite(runner, os.getenv("METRICS_HOST", "127.0.0.1"), 9100)
+        server.add_insecure_port(os.getenv("GRPC_ADDRESS", "localhost:50051"))
 
         def require(name, example):  # (the second parameter only in an error's text: no fallback)
             value = os.getenv(name)

@@ -227,6 +227,7 @@ _FIELD_CALLS = frozenset({"Field", "field"})
 _SERVING_CALLS: Mapping[str, int] = {
     "run": -1, "run_app": -1, "serve": -1, "start_http_server": -1, "start_wsgi_server": -1,
     "make_server": 0, "start_server": 1, "create_server": 1,
+    "TCPSite": 1, "add_insecure_port": 0, "add_secure_port": 0,  # (aiohttp's site, gRPC's port: 129b/06)
 }  # fmt: skip
 _LISTEN_KEYWORDS = frozenset({"host", "addr", "address", "bind", "listen"})
 _TIDYING = frozenset(
