@@ -818,7 +818,8 @@ class _Gatherer:
         # statement or a function with none of them holds nothing to record (without the
         # screen, every line counts, which proves the screen sound in the tests)
         self.marks = config_marks(source, aliases) if screen else source.marked_where(None)
-        self.env_helpers: Dict[str, Tuple[Tuple[str, int], Tuple[str, int]]] = {}
+        self.module = ast.Module(body=[], type_ignores=[])
+        self.env_helpers: Optional[Dict[str, Tuple[Tuple[str, int], Tuple[str, int]]]] = None
         self.env_prefixes: Dict[str, str] = {}  # a settings class -> its `env_prefix`
         self.urls: List[UrlFact] = []
         self.fallbacks: List[FallbackFact] = []
@@ -892,7 +893,7 @@ class _Gatherer:
         if qualified == "dj_database_url.config":  # (reads DATABASE_URL, or `env=`: run 125b/06)
             key = _argument(call, 0, "env") or ast.Constant("DATABASE_URL")
             return key, _argument(call, 1, "default"), "env lookup"
-        helper = self.env_helpers.get(call.func.id) if isinstance(call.func, ast.Name) else None
+        helper = self._env_helper(call.func.id) if isinstance(call.func, ast.Name) else None
         if helper is not None:  # the module's own reader, whatever its name (run 127b/02)
             (key_name, key_at), (default_name, default_at) = helper
             return _argument(call, key_at, key_name), _argument(call, default_at, default_name), "env lookup"
@@ -911,6 +912,15 @@ class _Gatherer:
             return _argument(call, 0, "key"), _argument(call, 1, "default"), source
         return None
 
+    def _env_helper(self, name: str) -> Optional[Tuple[Tuple[str, int], Tuple[str, int]]]:
+        """``_env_helpers``' entry for a function called by ``name``: the module's helpers are
+        looked for once, at the first call of a function the module defines."""
+        if self.source.bindings_of(None).get(name) != ["def"]:
+            return None
+        if self.env_helpers is None:
+            self.env_helpers = self._env_helpers(self.module)
+        return self.env_helpers.get(name)
+
     def _env_helpers(self, tree: ast.Module) -> Dict[str, Tuple[Tuple[str, int], Tuple[str, int]]]:
         """The module's functions that read the variable their first parameter names and use
         their second as its fallback (``def env_var(name, default=None): return
@@ -919,10 +929,10 @@ class _Gatherer:
         helpers: Dict[str, Tuple[Tuple[str, int], Tuple[str, int]]] = {}
         bindings = self.source.bindings_of(None)
         for node in tree.body:
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or bindings.get(node.name) != [
-                "def"
-            ]:
+            defined = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if not defined or bindings.get(cast(ast.FunctionDef, node).name) != ["def"]:
                 continue
+            node = cast(ast.FunctionDef, node)
             params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
             if len(params) < 2 or not self.marks.covers(node):
                 continue
@@ -964,7 +974,7 @@ class _Gatherer:
     # --- the walk -------------------------------------------------------------
 
     def gather(self, tree: ast.Module) -> ConfigFacts:
-        self.env_helpers = self._env_helpers(tree)
+        self.module = tree
         self._mark_url_constants(tree)
         self._fallbacks_after_reads(tree.body)
         stack: List[Tuple[ast.AST, _Use]] = [(statement, _Use()) for statement in reversed(tree.body)]
@@ -3239,7 +3249,7 @@ def _case_for_nothing(case: ast.AST, before: Sequence[ast.AST]) -> bool:
         return False
     if _matches_nothing(pattern):
         return True
-    if not (type(pattern).__name__ == "MatchAs" and getattr(pattern, "pattern", 0) is None) or not before:
+    if not _is_wildcard(pattern) or not before:
         return False
     return all(_takes_only_a_value(earlier) for earlier in before)
 
@@ -3445,12 +3455,9 @@ def _env_prefix(cls: ast.ClassDef) -> str:
     for statement in cls.body:
         if isinstance(statement, ast.ClassDef) and statement.name == "Config":
             for inner in statement.body:
-                if (
-                    isinstance(inner, ast.Assign)
-                    and [dotted(t) for t in inner.targets] == ["env_prefix"]
-                    and literal(inner.value)
-                ):
-                    return literal(inner.value) or ""
+                prefix = literal(inner.value) if isinstance(inner, ast.Assign) else None
+                if prefix and [dotted(t) for t in cast(ast.Assign, inner).targets] == ["env_prefix"]:
+                    return prefix
         if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
             continue
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]

@@ -138,29 +138,10 @@ _DESCRIBING_WORDS = frozenset(
 )
 _NOUNS = frozenset({"sample", "samples"})  # describing words that may name a service's data too
 # words of names of text for people: one unless the name ends as a target's (`MESSAGE_BROKER_URL`)
-_TEXT_WORDS = frozenset(
-    {
-        "message",
-        "messages",
-        "msg",
-        "msgs",
-        "help",
-        "description",
-        "hint",
-        "hints",
-        "text",
-        "texts",
-        "usage",
-        "prompt",
-        "prompts",
-        "banner",
-        "greeting",
-        "notice",
-        "caption",
-        "tooltip",
-        "instructions",
-    }
-)  # fmt: skip  (`ERROR_MSG`, `STARTUP_TEXT`, `USAGE`, `LOGIN_PROMPT`: run 127b/06)
+# (`ERROR_MSG`, `STARTUP_TEXT`, `USAGE`, `LOGIN_PROMPT`: run 127b/06)
+_TEXT_WORDS = frozenset({"message", "messages", "msg", "msgs", "help", "description", "hint", "hints", "text",
+                         "texts", "usage", "prompt", "prompts", "banner", "greeting", "notice", "caption",
+                         "tooltip", "instructions"})  # fmt: skip
 _TEXT_FORMS = frozenset({"template", "templates", "format", "fmt", "tpl"})  # after a text word
 # names that declare a fallback (`_DEFAULT_GATEWAY_URL`): what a lookup falls back to
 FALLBACK_NAME = re.compile(r"(?i)(?:^|_)(?:default|fallback)(?:_|$)|default(?=[A-Z])|Default(?=[A-Z])")

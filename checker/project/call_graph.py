@@ -596,12 +596,19 @@ class CallGraph:
             if found is not None:
                 return found
             defined = self.files.classes(place[0]).get(place[1], [])
-            cls = defined[0] if len(defined) == 1 else None
             # (a method bound in its body otherwise is its own: `run = _run_inline`, run 128a/06)
-            if cls is None or method in cls.methods or method in cls.fields or len(cls.bases) != 1:
+            if len(defined) == 1 and (method in defined[0].methods or method in defined[0].fields):
                 return None
-            place = self._class(place[0], cls.bases[0])
+            place = self._single_base(place)
         return None
+
+    def _single_base(self, place: Tuple[str, str]) -> Optional[Tuple[str, str]]:
+        """Where the one base of the class at ``place`` is defined; None for a class defined
+        twice, with several bases or none, or a base from outside the project."""
+        defined = self.files.classes(place[0]).get(place[1], [])
+        if len(defined) != 1 or len(defined[0].bases) != 1:
+            return None
+        return self._class(place[0], defined[0].bases[0])
 
     def _type_of(self, caller: DefFact, path: str, name: str) -> Optional[Tuple[str, str]]:
         """(file, class as written there) a name was built from: a local, a module-level
@@ -680,12 +687,7 @@ class CallGraph:
     def _super_method(self, path: str, method: Optional[DefFact], name: str) -> Optional[Node]:
         """What ``super().name()`` in ``method`` runs: the method of its class's single base
         (a class with several bases, or defined twice, is no certain line)."""
-        if method is None:
-            return None
-        defined = self.files.classes(path).get(_owner(method), [])
-        if len(defined) != 1 or len(defined[0].bases) != 1:
-            return None
-        return self._method(self._class(path, defined[0].bases[0]), name)
+        return self._method(self._single_base((path, _owner(method))), name) if method is not None else None
 
     def _enclosing_method(self, path: str, caller: DefFact) -> Optional[DefFact]:
         """The method a nested function is defined in (``def handle(self): def inner():
