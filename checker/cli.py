@@ -12,6 +12,7 @@ import errno
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple, TypeVar, Union
@@ -757,6 +758,9 @@ def find(
     WORDS is one argument ("database manager"), each word counted once. Exit 0 with or without
     matches; 2 for an unknown --service, WORDS that leave nothing to search for once qualifiers
     are dropped, or more than 32 distinct words or a word over 64 characters."""
+    from dataclasses import replace
+
+    from archcheck.logsafe import in_ci
     from archcheck.output import find as finder
 
     if project_path is not None and os.path.lexists(project_path) and not os.path.exists(project_path):
@@ -774,6 +778,11 @@ def find(
         hits = finder.search(api.find_index(settings), settings.root, words, service=service, limit=limit)
     except ValueError as exc:  # an unknown --service, only qualifiers ("unified base"), too many words
         raise UserError(str(exc)) from None
+    if in_ci() and any(hit.doc for hit in hits):
+        # (no masking reads every way a sentence can give a secret's value: a CI log keeps what
+        # it shows for whoever reads it, as `check --diff` there shows no string's text)
+        hits = [replace(hit, doc="") for hit in hits]
+        click.echo("archcheck: find: docstrings are not shown in CI (its log is kept for others)", err=True)
     click.echo(finder.to_json(hits) if fmt == "json" else finder.to_text(hits, words, limit), nl=False)
     return EXIT_OK
 
@@ -889,7 +898,30 @@ def _masked_problem(problem: str) -> str:
         if value or (quote and shown[at - 1].endswith(MASK) and not parts[at - 1].endswith(MASK)):
             closing = parts[at].find(quote) if quote else -1
             shown[at] = MASK + (parts[at][closing:] if closing >= 0 else "")
-    return ": ".join(shown)
+    return _hidden_in_ci(": ".join(shown))
+
+
+def _hidden_in_ci(problem: str) -> str:
+    """A problem as CI shows it: in the reason (the last part, archcheck's words), a quoted value
+    that names a secret is ``'***'``; before it (the file, the key, a value), all from the first
+    part that names one (``password for admin: …: unknown key``). No masking reads every way
+    prose gives a secret's value, and a CI log keeps what it shows for whoever reads it."""
+    from archcheck.facts.urls import MASK, names_secret
+    from archcheck.logsafe import in_ci
+
+    if not in_ci():
+        return problem
+
+    def hidden(quoted: re.Match[str]) -> str:
+        text = quoted.group()
+        return text[0] + MASK + text[0] if names_secret(text) else text
+
+    parts = _ANY_QUOTED.sub(hidden, problem).split(": ")
+    named = next((at for at, part in enumerate(parts[:-1]) if names_secret(part)), len(parts) - 1)
+    return ": ".join(parts[:named] + [MASK] * (len(parts) - 1 - named) + parts[-1:])
+
+
+_ANY_QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|`[^`\n]*`""")
 
 
 class _StdoutFailed(Exception):

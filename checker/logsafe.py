@@ -9,14 +9,28 @@ one, where ``\\u005b`` reads the same to every JSON reader.
 from __future__ import annotations
 
 import json
+import os
 import re
-from typing import Any
+from typing import Any, Mapping, Optional
 
 import msgspec
 
 # a runner's logging command: GitHub's `##[error]`, Azure Pipelines' `##vso[task.setvariable …]`
 # (its agent reads the prefix in any case)
 RUNNER_COMMAND = re.compile(r"##(vso)?\[", re.IGNORECASE)
+
+
+# what CI services set in every job (most set CI; Azure Pipelines, Jenkins and TeamCity do not)
+CI_VARIABLES = ("GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "JENKINS_URL", "TEAMCITY_VERSION", "BUILDKITE",
+                "CIRCLECI", "TRAVIS", "BITBUCKET_BUILD_NUMBER", "CODEBUILD_BUILD_ID")  # fmt: skip
+
+
+def in_ci(environ: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether this run's output goes to a CI log, which keeps what it shows for whoever reads
+    it (the job's ``CI`` set, as every CI service but three sets it, or one of theirs)."""
+    environ = os.environ if environ is None else environ
+    ci = environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
+    return ci or any(environ.get(name) for name in CI_VARIABLES)
 
 
 def json_text(serialized: str) -> str:

@@ -20,7 +20,7 @@ _FIXTURES_BEFORE = _tree(FIXTURES)
 def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test runs as on a developer's machine, wherever the suite runs: CI variables change
     what ``--diff`` and the GitHub outputs print, and a test that wants them sets them."""
-    from archcheck.output.fixes import CI_VARIABLES
+    from archcheck.logsafe import CI_VARIABLES
 
     for name in ("CI", *CI_VARIABLES, "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(name, raising=False)

@@ -19,6 +19,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from archcheck.facts.secret_strings import masked_example, masked_prose
+from archcheck.facts.urls import MASK, names_secret
 from archcheck.model import Suppression
 
 if TYPE_CHECKING:
@@ -95,7 +96,10 @@ def parse_comment(comment: str) -> Optional[Parsed]:
 
 def _shown(text: str) -> str:
     """A comment's text as a finding quotes it: credentials masked (as prose), then cut (a URL
-    cut first would no longer read as one)."""
+    cut first would no longer read as one); ``***`` where it names a secret (``ignore the admin
+    password …``: no masking reads every way prose gives a secret's value, and the line is named)."""
+    if names_secret(text[:_READ_LENGTH]):
+        return MASK
     return masked_prose(masked_example(text[:_READ_LENGTH]))[:_SHOWN_LENGTH]  # (code in it read as code)
 
 

@@ -530,6 +530,20 @@ _SECRET_NAME = (
     r"|token|credentials?|(?<![A-Za-z])otp|jwt|api[_-]?key|apikey|rediscli[_-]?auth|masterauth"
     r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth|hmac|subscription|licen[cs]e|shared|fernet|webhook)[_-]?(?:key|token|secret))"
 )
+# a secret's name anywhere in a text, as a word or a name's part (`DB password (prod)`,
+# `dbPassword`, `the signing key`, `auth`; not `passes`, `tokenizer`)
+_NAMES_SECRET = re.compile(
+    rf"(?:(?i:{_SECRET_NAME})|(?<![A-Za-z])(?i:keys?|auth|creds?)|(?<=[a-z])(?:Keys?|Auth|Creds?))(?![a-rt-z])"
+)
+
+
+def names_secret(text: str) -> bool:
+    """Whether ``text`` names a secret anywhere (``password``, ``token``, ``api key``, ``key``,
+    ``auth``…): prose that CI output does not quote, since no masking reads every way a
+    sentence can give a secret's value (``Password used by the admin account is …``)."""
+    return _NAMES_SECRET.search(text) is not None
+
+
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value
 # starts; the value is read after it (a quoted string up to its closing quote, else a word)
 # (a name starts where no character of a name is before it: one place a run of them, not each)

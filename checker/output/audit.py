@@ -19,7 +19,7 @@ from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, 
 import msgspec
 
 from archcheck import logsafe
-from archcheck.facts.urls import mask_credentials
+from archcheck.facts.urls import MASK, mask_credentials, names_secret
 from archcheck.fileio import hide_file_content, leads_away_from_project, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
@@ -137,8 +137,9 @@ Date = Annotated[str, msgspec.Meta(max_length=64)]  # an ISO timestamp; a page r
 
 
 def shown_date(date: str) -> str:
-    """A history line's date as pages and tables show it: masked (the file is input)."""
-    return mask_credentials(date, prose=True)
+    """A history line's date as pages and tables show it: masked (the file is input), and
+    ``***`` where it names a secret (no date does)."""
+    return MASK if names_secret(date) else mask_credentials(date, prose=True)
 
 
 class _Run(msgspec.Struct, forbid_unknown_fields=True):

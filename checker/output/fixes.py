@@ -26,24 +26,19 @@ from patiencediff import PatienceSequenceMatcher
 
 from archcheck.facts.secret_strings import masked_code
 from archcheck.facts.urls import MASK, mask_credentials, unfinished_userinfo_masked
-from archcheck.logsafe import RUNNER_COMMAND
+from archcheck.logsafe import RUNNER_COMMAND, in_ci
 from archcheck.output import escape
 from archcheck.output.elide import NotElided, decoded, elided
 from archcheck.pipeline.fixer import Outcome
 
 Opcode = Tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
 
-# what CI services set in every job (most set CI; Azure Pipelines, Jenkins and TeamCity do not)
-CI_VARIABLES = ("GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "JENKINS_URL", "TEAMCITY_VERSION", "BUILDKITE",
-                 "CIRCLECI", "TRAVIS", "BITBUCKET_BUILD_NUMBER", "CODEBUILD_BUILD_ID")  # fmt: skip
-
 
 def context_lines(environ: Mapping[str, str]) -> int:
     """The diff's context lines: none in CI, whose log keeps what it shows for whoever reads
     it (the code around a fix, and any secret in it, is not the fix); git's 3 elsewhere, on the
     terminal of the one whose code it is."""
-    ci = environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
-    return 0 if ci or any(environ.get(name) for name in CI_VARIABLES) else 3
+    return 0 if in_ci(environ) else 3
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def test_a_history_date_is_a_timestamp_not_a_payload(tmp_path: Path) -> None:
 def test_a_history_date_holding_a_secret_is_shown_masked(tmp_path: Path) -> None:
     """Run 93: the trend chart's titles showed a history line's date as written."""
     root = project(tmp_path, {"a.py": DUPLICATE, "b.py": DUPLICATE})
-    line = '{"date": "postgresql://a:zq8Xk2Lm9Pw4@h", "totals": {}, "services": {}}\n'
+    line = '{"date": "postgresql://a:zq8Xk2Lm9Rv4@h", "totals": {}, "services": {}}\n'
     for command in (["report", "--output", "-"], ["audit", "--format", "html", "-o", "-"]):
         (root / "h.jsonl").write_text(line)
         result = subprocess.run(
@@ -109,4 +109,4 @@ def test_a_history_date_holding_a_secret_is_shown_masked(tmp_path: Path) -> None
             cwd=root, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         assert result.returncode in (0, 1) and "postgresql://a:***@h" in result.stdout, result.stderr
-        assert "zq8Xk2Lm9Pw4" not in result.stdout + result.stderr
+        assert "zq8Xk2Lm9Rv4" not in result.stdout + result.stderr

@@ -1,0 +1,125 @@
+"""Prose from the checkout that names a secret is not quoted where no masking can read it:
+``find``'s docstrings and config errors in CI, a malformed suppression, a history's date.
+No masking reads every way a sentence gives a secret's value (``Password used by the admin
+account: …``, ``the token of the bot is …``), and a CI log keeps what it shows for whoever
+reads it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archcheck.facts.urls import names_secret
+from tests.helpers import cli
+from tests.hostile._project import project, run
+
+# sentences that give a secret's value in ways no pair reading takes (run 129's family)
+SENTENCES = [
+    "Password used by the admin account: Hx7kQ2pLm",
+    "the token of the bot is Hx7kQ2pLm",
+    "Key for the vault - Hx7kQ2pLm",
+    "Hx7kQ2pLm is the staging password",
+    "dbPassword, prod => Hx7kQ2pLm",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("DB password (prod)", True),
+        ("dbPassword", True),
+        ("the signing key", True),
+        ("stripeKey", True),
+        ("AUTH_HEADER", True),
+        ("creds for the db", True),
+        ("API_KEY_12345", True),
+        ("passwords", True),
+        ("Passes requests to the backend", False),
+        ("Tokenizer for SQL", False),
+        ("Bypass the cache", False),
+        ("keyboard layout", False),
+        ("monkey patching", False),
+        ("OAuth client", False),
+        ("2026-12-06T10:00:00", False),
+    ],
+)
+def test_names_secret(text: str, named: bool) -> None:
+    assert names_secret(text) is named
+
+
+def _find(root: Path, fmt: str, ci: bool) -> subprocess.CompletedProcess[str]:
+    result = cli(root, "find", "database manager", "--format", fmt, env={"CI": "true"} if ci else None)
+    assert result.returncode == 0 and "DatabaseManager" in result.stdout, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("doc", SENTENCES)
+def test_find_shows_no_docstring_in_ci(tmp_path: Path, doc: str) -> None:
+    """In CI ``find`` shows no docstring (as ``check --diff`` there shows no string's text);
+    one line on standard error says so."""
+    root = project(tmp_path, {"db.py": f'class DatabaseManager:\n    """{doc}"""\n'})
+    for fmt in ("text", "json"):
+        result = _find(root, fmt, ci=True)
+        assert "Hx7kQ2pLm" not in result.stdout + result.stderr
+        assert "docstrings are not shown in CI" in result.stderr
+    assert json.loads(_find(root, "json", ci=True).stdout)[0]["doc"] == ""
+
+
+def test_find_shows_docstrings_outside_ci(tmp_path: Path) -> None:
+    root = project(tmp_path, {"db.py": 'class DatabaseManager:\n    """Pools connections to Postgres."""\n'})
+    result = _find(root, "text", ci=False)
+    assert "Pools connections to Postgres." in result.stdout and not result.stderr
+    result = _find(root, "text", ci=True)  # (no docstring shown in CI, even one naming no secret)
+    assert "Pools connections" not in result.stdout
+
+
+def test_find_in_ci_says_nothing_when_no_hit_has_a_docstring(tmp_path: Path) -> None:
+    root = project(tmp_path, {"db.py": "class DatabaseManager:\n    pass\n"})
+    assert not _find(root, "text", ci=True).stderr
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_a_config_error_in_ci_quotes_no_value_naming_a_secret(tmp_path: Path, sentence: str) -> None:
+    """A key or a value that names a secret is ``***`` in CI, from that part on up to the reason;
+    the reason itself stays (archcheck's words: ``unknown key``)."""
+    quoted = json.dumps(sentence)
+    config = f'services = ["svc"]\nignore = [{quoted}]\nbaseline = {quoted}\n{quoted} = 1\n'
+    root = project(tmp_path, {"a.py": "x = 1\n"}, config=config)
+    result = cli(root, "check", env={"CI": "true"})
+    assert result.returncode == 2 and "Hx7kQ2pLm" not in result.stderr, result.stderr
+    assert "ignore: expected a rule code" in result.stderr and "unknown key" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_config_error_outside_ci_still_quotes_what_names_no_secret(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"}, config='services = ["svc"]\nignore = ["ASY0O1"]\n')
+    for env in (None, {"CI": "true"}):
+        result = cli(root, "check", env=env)
+        assert result.returncode == 2 and "got 'ASY0O1'" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_a_malformed_suppression_naming_a_secret_is_not_quoted(tmp_path: Path, sentence: str) -> None:
+    """ARC002 quoted up to 40 characters of the comment, masked as prose: a sentence that gives
+    a secret's value another way was shown whole, in every format."""
+    source = f"import asyncio\n\nasync def f():\n    asyncio.run(f())  # archcheck: ignore[{sentence}]\n"
+    root = project(tmp_path, {"main.py": source})
+    for fmt in ("text", "json", "github", "sarif"):
+        out = run(root, "--no-cache", "--format", fmt).stdout.decode()
+        assert "ARC002" in out and "suppression of ***" in out and "Hx7kQ2pLm" not in out
+
+
+@pytest.mark.parametrize("date", ["the admin password Hx7kQ2pLm", "token: Hx7kQ2pLm is the bot's"])
+def test_a_history_date_naming_a_secret_is_not_shown(tmp_path: Path, date: str) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "h.jsonl").write_text(json.dumps({"date": date, "totals": {}, "services": {}}) + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "archcheck", "audit", "--format", "html", "-o", "-", "--history", "h.jsonl"],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode in (0, 1) and "<html" in result.stdout, result.stderr
+    assert "Hx7kQ2pLm" not in result.stdout + result.stderr
