@@ -274,10 +274,12 @@ class FallbackFact(Value, frozen=True):
 
 
 class EnvReadFact(Value, frozen=True):
-    """``os.getenv("KEY")``, ``os.environ["KEY"]``: an env variable read by a literal name."""
+    """``os.getenv("KEY")``, ``os.environ["KEY"]``: an env variable read by a literal name;
+    ``switch`` where its fallback is a boolean's word (``os.getenv("X", "false")``)."""
 
     key: str
     location: Location
+    switch: bool = False
 
 
 class DatabaseUrlFact(Value, frozen=True):

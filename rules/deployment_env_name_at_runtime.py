@@ -15,7 +15,8 @@ name is flagged only where what comes before names a value (its last word
 `URL`, `KEY`, `NAME`, `ID`, `BUCKET`, `PROJECT`, `PRICE`, `LEVEL`…:
 `DB_NAME_STAGE`, `STRIPE_PRICE_DEV`, `API_KEY_TEST`; a `_STAGE` after one word
 is that thing's stage, `PROJECT_STAGE`; a `_TEST` after a flag's first word is a test's
-switch, `SKIP_DB_CONNECTION_TEST`), or where the file reads the same name
+switch, `SKIP_DB_CONNECTION_TEST`, and so is a read that falls back to a boolean's word,
+`os.getenv("DB_CONNECTION_TEST", "true")`), or where the file reads the same name
 for another deployment too (`REDIS_DEV` beside `REDIS_PROD`). Nor
 `PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
 `deployment/`, `infra/`, `ops/`, `tools/`, `bin/`, `ci/`), code outside
@@ -74,6 +75,7 @@ VALID = [
         steps = os.getenv("ETL_STAGE"), os.getenv("PROJECT_STAGE"), os.getenv("SELF_TEST")
         local = os.getenv("IS_PRE_PROD") or os.getenv("IS_LOCAL_DEV") or os.getenv("LOCAL_DEV")
         checks = os.getenv("SKIP_DB_CONNECTION_TEST"), os.getenv("RUN_S3_BUCKET_TEST")
+        probe = os.getenv("DB_CONNECTION_TEST", "true").lower() == "true"  # (a switch's fallback)
     """),
     Example(
         {
@@ -140,13 +142,18 @@ def _names_a_value(neutral: str, key: str) -> bool:
     )
 
 
-def _copy_after_ambiguous_suffix(neutral: str, suffix: str, siblings: Set[Tuple[str, str]]) -> bool:
+def _copy_after_ambiguous_suffix(
+    neutral: str, suffix: str, siblings: Set[Tuple[str, str]], switch: bool = False
+) -> bool:
     """After ``_DEV``, ``_STAGE``, ``_TEST``: does ``neutral`` name a value (a ``_STAGE`` after one
-    word is the stage of that thing, `PROJECT_STAGE`), or does the file read it for another
-    deployment too?"""
+    word is the stage of that thing, `PROJECT_STAGE`; not a read that falls back to a boolean's
+    word, a switch: `os.getenv("DB_CONNECTION_TEST", "true")`, run 130b/04), or does the file
+    read it for another deployment too?"""
     base = neutral.upper()
     if any(other == base and theirs != suffix for other, theirs in siblings):
         return True
+    if switch:
+        return False
     words = [word for word in base.split("_") if word]
     if suffix == "_STAGE" and len(words) == 1:
         return False
@@ -207,7 +214,7 @@ class DeploymentEnvNameAtRuntime(
                 if suffix is None or not _names_a_value(neutral, read.key):
                     continue
                 if suffix in _AMBIGUOUS_SUFFIXES and not _copy_after_ambiguous_suffix(
-                    neutral, suffix, siblings
+                    neutral, suffix, siblings, read.switch
                 ):
                     continue
                 yield self.violation(read.location, fix=self.fix.format(neutral=neutral), name=read.key)

@@ -110,6 +110,7 @@ VALID = [
         REDIS = os.environ.get("REDIS_URL", default="redis://localhost:6379")
         os.environ.setdefault("BROKER_URL", "amqp://localhost")
         FALLBACK = os.getenv("IDENTITY_URL") or "http://identity:8001"
+        REDIS_CACHE = "redis://" + (os.getenv("REDIS_HOST") or "localhost") + ":6379/0"
         BROKER = config("BROKER_URL", default="amqp://localhost:5672")
         DOCS = "https://docs.python.org/3/library/os.html"
         ERROR_MSG = "Cannot reach http://localhost:8000, is the API server running?"

@@ -14,8 +14,8 @@ passed in as `config` is read as configuration too, a known limit),
 where a configuration class of the unit declares `X`: its default never
 applies), and the
 field defaults of a configuration class (named by the variable pydantic reads:
-a field's `alias=`/`validation_alias=`, else the class's `env_prefix` and its
-name): a pydantic `BaseSettings` class, or
+a field's `alias=`/`validation_alias=`, else the class's `env_prefix`, or its
+base's in the same file, and its name): a pydantic `BaseSettings` class, or
 a class named `*Settings`, `*Config` or `*Configuration` (or deriving from
 one); where the environment does not fill its fields (`class
 AppConfig(BaseModel)`, a dataclass), the message says a missing value, not a
@@ -27,7 +27,8 @@ connection target (`os.getenv("DB_HOST", "localhost")`,
 `OTLP_ENDPOINT="localhost:4317"`; not `BIND_HOST`, nor where a server started
 in that call listens: `uvicorn.run(app, host=os.getenv("UVICORN_HOST",
 "127.0.0.1"))`, `app.run(host=…)`, `web.run_app(app, host=…)`,
-`start_http_server(9100, addr=…)`). Reads inside text for
+`start_http_server(9100, addr=…)`, `websockets.serve(handler, host, port)`,
+`HTTPServer((host, port), Handler)`, `uvicorn.Config(app, host=…)`). Reads inside text for
 people (log messages) are not flagged. Only the code services and shared
 libraries run is checked, as for CFG001. Credentials in the URL are masked
 in the message.
@@ -74,6 +75,10 @@ VALID = [
     example("""
         import logging
         import os
+        from http.server import HTTPServer
+
+        import uvicorn
+        import websockets
 
         REDIS_URL = os.environ["REDIS_URL"]
         CLIENT_IP_ADDRESS = os.getenv("CLIENT_IP_ADDRESS", "127.0.0.1")
@@ -92,6 +97,9 @@ VALID = [
         start_http_server(9100, addr=os.getenv("METRICS_ADDR", "127.0.0.1"))
         site = web.TCPSite(runner, os.getenv("METRICS_HOST", "127.0.0.1"), 9100)
         server.add_insecure_port(os.getenv("GRPC_ADDRESS", "localhost:50051"))
+        websockets.serve(handler, os.getenv("WS_HOST", "localhost"), 8765)
+        HTTPServer((os.getenv("HTTP_HOST", "127.0.0.1"), 9000), Handler).serve_forever()
+        uvicorn.Server(uvicorn.Config("app.main:app", host=os.getenv("API_HOST", "127.0.0.1"))).run()
 
         def require(name, example):  # (the second parameter only in an error's text: no fallback)
             value = os.getenv(name)
@@ -158,6 +166,7 @@ INVALID = [
         def work(worker, uvicorn, app):  # (a `run` that starts no server, or another argument)
             worker.run(redis_host=os.getenv("REDIS_HOST", "localhost"))  # expect: CFG004
             uvicorn.run(app(db=os.getenv("DB_HOST", "localhost")), host="0.0.0.0")  # expect: CFG004
+            Config(host=os.getenv("DB_HOST", "localhost"))  # expect: CFG004
     """),
     example("""
         from pydantic import Field
@@ -173,6 +182,14 @@ INVALID = [
         class RedisSettings(BaseSettings):  # (the variable read is REDIS_HOST)
             model_config = SettingsConfigDict(env_prefix="REDIS_")
             host: str = "localhost"  # expect: CFG004
+
+        class CacheSettings(RedisSettings):  # (its base's prefix: REDIS_HOST)
+            model_config = SettingsConfigDict(env_file=".env")
+            host: str = "localhost"  # expect: CFG004
+
+        class Plain(RedisSettings):  # (its own prefix, empty: HOST is no target's name)
+            model_config = SettingsConfigDict(env_prefix="")
+            host: str = "localhost"
     """),
     Example(
         {

@@ -225,11 +225,18 @@ _FIELD_CALLS = frozenset({"Field", "field"})
 # `uvicorn.run(app, host=…)`, Flask's `app.run(host=…)`, aiohttp's `web.run_app(app, host=…)`,
 # prometheus_client's `start_http_server(9100, addr=…)`, `asyncio.start_server(cb, host, port)`
 _SERVING_CALLS: Mapping[str, int] = {
-    "run": -1, "run_app": -1, "serve": -1, "start_http_server": -1, "start_wsgi_server": -1,
+    "run": -1, "run_app": -1, "serve": 1, "start_http_server": -1, "start_wsgi_server": -1,
     "make_server": 0, "start_server": 1, "create_server": 1,
     "TCPSite": 1, "add_insecure_port": 0, "add_secure_port": 0,  # (aiohttp's site, gRPC's port: 129b/06)
+    # (run 130b/03: websockets' `serve(handler, host, port)`, waitress's by keyword; the servers
+    # of socketserver and http.server take `(host, port)` first)
+    "HTTPServer": 0, "ThreadingHTTPServer": 0, "TCPServer": 0, "ThreadingTCPServer": 0, "UDPServer": 0,
+    "ThreadingUDPServer": 0, "ForkingTCPServer": 0, "WSGIServer": 0, "SimpleXMLRPCServer": 0,
 }  # fmt: skip
+# a server's settings, where it listens by keyword: uvicorn's programmatic start (run 130b/03)
+_SERVER_CONFIGS = frozenset({"uvicorn.Config", "uvicorn.config.Config", "hypercorn.config.Config"})
 _LISTEN_KEYWORDS = frozenset({"host", "addr", "address", "bind", "listen"})
+_BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})  # a switch's fallback
 _TIDYING = frozenset(
     {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "removesuffix", "removeprefix"}
 )
@@ -820,7 +827,7 @@ class _Gatherer:
         self.marks = config_marks(source, aliases) if screen else source.marked_where(None)
         self.module = ast.Module(body=[], type_ignores=[])
         self.env_helpers: Optional[Dict[str, Tuple[Tuple[str, int], Tuple[str, int]]]] = None
-        self.env_prefixes: Dict[str, str] = {}  # a settings class -> its `env_prefix`
+        self.env_prefixes: Optional[Dict[str, str]] = None  # a class -> its `env_prefix` (lazy)
         self.urls: List[UrlFact] = []
         self.fallbacks: List[FallbackFact] = []
         self.env_reads: List[EnvReadFact] = []
@@ -1109,8 +1116,6 @@ class _Gatherer:
             return self._function(node, none)
         if isinstance(node, ast.ClassDef):
             scope = "settings" if self._is_settings(node) else "class"
-            if scope == "settings":
-                self.env_prefixes[node.name] = _env_prefix(node)
             heads = definition_parts(node)
             inner = none._replace(scope=scope, owner=node.name, frame=self._frame(node, none))
             return [(n, none) for n in heads] + [(s, inner) for s in node.body]
@@ -1399,6 +1404,7 @@ class _Gatherer:
         meant = self.qualified(func)
         last = (meant or call_chain(func)).rsplit(".", 1)[-1]
         method = isinstance(func, ast.Attribute) or (meant is not None and "." in meant)  # `requests.get`
+        serving = _SERVING_CALLS.get(last, -1 if (meant or call_chain(func)) in _SERVER_CONFIGS else None)
         positional = [a for a in call.args if not isinstance(a, ast.Starred)]
         template = isinstance(func, ast.Attribute) and func.attr in _FORMATS and read is None
         # (a template's fields in the URL's head are its parts, as `%`'s are: `"http://{}".format(
@@ -1415,7 +1421,9 @@ class _Gatherer:
             if template and last == "format_map" and isinstance(value, ast.Dict):
                 children += _mapping_parts(value, heads, filled, kept, use, none)  # (`.format_map({"h": …})`)
                 continue
-            argument = self._argument_use(call, value, last, method, position, None, read, use, inner)
+            argument = self._argument_use(
+                call, value, last, method, position, None, read, use, inner, serving
+            )
             # (a value no field takes is not used: `"http://{1}:1/x".format("localhost", host)`)
             argument = use if template and heads.get(position, kept) else argument
             children.append((value, none if id(value) in filled else argument))
@@ -1425,7 +1433,7 @@ class _Gatherer:
             if template and kw.arg is None and isinstance(kw.value, ast.Dict):  # (`.format(**{"h": …})`)
                 children += _mapping_parts(kw.value, heads, filled, kept, use, none)
                 continue
-            argument = self._argument_use(call, kw.value, last, method, -1, kw.arg, read, use, inner)
+            argument = self._argument_use(call, kw.value, last, method, -1, kw.arg, read, use, inner, serving)
             # (a keyword of a template kept in a name, `TEMPLATE.format(host=…)`: of its head too)
             argument = use if template and heads.get(kw.arg or "", kept) else argument
             children.append((kw.value, none if id(kw.value) in filled else argument))
@@ -1443,14 +1451,16 @@ class _Gatherer:
         read: object,
         use: _Use,
         inner: _Use,
+        serving: Optional[int] = None,
     ) -> _Use:
         """How an argument is used: ``use`` is how the call's own value is used; ``last`` is
         the callee's last name as imported, ``method`` whether it is an attribute of another
-        (``httpx.get``, or ``get`` imported from ``requests``)."""
+        (``httpx.get``, or ``get`` imported from ``requests``); ``serving`` where a call that
+        starts a server takes the address it listens on (-1: by keyword only; None: no such call)."""
         if inner.people or read is not None or last in STRING_TESTS:
             return inner  # text for people, a string test, or a read's key or fallback
-        listens = keyword in _LISTEN_KEYWORDS if keyword is not None else position == _SERVING_CALLS.get(last)
-        if last in _SERVING_CALLS and listens:  # (no other keyword: `worker.run(redis_host=…)`, 128a/04)
+        listens = keyword in _LISTEN_KEYWORDS if keyword is not None else position == serving
+        if serving is not None and listens:  # (no other keyword: `worker.run(redis_host=…)`, 128a/04)
             return inner._replace(serves=True)  # where the server listens (run 127b/01)
         handled = self.handled.pop(id(value), None)
         if handled is not None:  # `env.set("X", url)` where a test found X unset: its fallback
@@ -2230,7 +2240,9 @@ class _Gatherer:
         if source == "env lookup" and self.qualified(call.func) in ENV_LOOKUPS:
             name = self._key_text(key, inner)
             if name is not None:
-                self.env_reads.append(EnvReadFact(name, self.source.location(call)))
+                fallback = (literal(default) or "") if default is not None else ""
+                switch = fallback.strip().lower() in _BOOLEAN_WORDS
+                self.env_reads.append(EnvReadFact(name, self.source.location(call), switch))
                 if name.lower() == DATABASE_URL and default is not None:
                     self._database_url(default)
         if default is not None:
@@ -2432,7 +2444,10 @@ class _Gatherer:
             alias = _field_alias(value_call)
         else:
             alias = None
-        prefix = self.env_prefixes.get(use.owner, "")
+        if self.env_prefixes is None:
+            assert self.source.ast_tree is not None
+            self.env_prefixes = _env_prefixes(self.source.ast_tree)
+        prefix = self.env_prefixes.get(use.owner or "", "")
         # (the variable pydantic reads: an alias as written, else the class's `env_prefix` and
         # the name, run 127b/04)
         key = ast.Constant(alias or prefix + (name.upper() if prefix.isupper() else name))
@@ -2876,9 +2891,20 @@ def _after_userinfo(text: str) -> str:
 
 
 def _joined_text(operands: Sequence[ast.expr], texts: NameText = None) -> str:
-    """The text `+` joins, each value that is no string a placeholder."""
-    pieces = (_piece_text(operand, 0, texts) for operand in operands)
-    return "".join(PLACEHOLDER if t is None else t for t in pieces)
+    """The text `+` joins, each value that is no string a placeholder; so is a choice after the
+    "://", where it is no scheme's but a fallback (`"redis://" + (os.getenv("H") or
+    "localhost")`: CFG004's, run 130b/01)."""
+    pieces: List[str] = []
+    after_scheme = False
+    for operand in operands:
+        text = (
+            None
+            if after_scheme and _scheme_choice(_unwrapped(operand, {}))
+            else _piece_text(operand, 0, texts)
+        )
+        pieces.append(PLACEHOLDER if text is None else text)
+        after_scheme = after_scheme or "://" in pieces[-1]
+    return "".join(pieces)
 
 
 # (a `%` template or a bracketed `+` is a piece too: `"postgresql://" + "%s:%s" % (u, p) + "@…"`)
@@ -3449,14 +3475,36 @@ def _field_alias(field: ast.Call) -> Optional[str]:
     return None
 
 
-def _env_prefix(cls: ast.ClassDef) -> str:
-    """A settings class's ``env_prefix``: ``model_config = SettingsConfigDict(env_prefix="X_")``
-    or ``{"env_prefix": "X_"}``, or an inner ``class Config: env_prefix = "X_"``; "" if none."""
+def _env_prefixes(tree: ast.AST) -> Dict[str, str]:
+    """Each class of the file -> the ``env_prefix`` pydantic reads its fields with: its own, else
+    its first base's of this file, and so on (a config merges with the one it inherits: run
+    130b/02); "" for none. Every class, whatever the screen lets the walk visit."""
+    classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    prefixes: Dict[str, str] = {}
+    for name in classes:
+        line, prefix = [classes[name]], None  # (the class, then its first base of the file, …)
+        while prefix is None and line and len(line) <= _BASES_FOLLOWED:
+            prefix = _env_prefix(line[-1])
+            base = next((classes[b] for b in map(dotted, line[-1].bases) if b in classes), None)
+            line = [*line, base] if base is not None and base not in line else []
+        prefixes[name] = prefix or ""
+    return prefixes
+
+
+_BASES_FOLLOWED = 16
+
+
+def _env_prefix(cls: ast.ClassDef) -> Optional[str]:
+    """A settings class's own ``env_prefix``: ``model_config = SettingsConfigDict(env_prefix="X_")``
+    or ``{"env_prefix": "X_"}``, or an inner ``class Config: env_prefix = "X_"``; None where the
+    class sets none (pydantic takes its base's then: a config merges with the one it inherits)."""
     for statement in cls.body:
         if isinstance(statement, ast.ClassDef) and statement.name == "Config":
             for inner in statement.body:
                 prefix = literal(inner.value) if isinstance(inner, ast.Assign) else None
-                if prefix and [dotted(t) for t in cast(ast.Assign, inner).targets] == ["env_prefix"]:
+                if prefix is not None and [dotted(t) for t in cast(ast.Assign, inner).targets] == [
+                    "env_prefix"
+                ]:
                     return prefix
         if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
             continue
@@ -3465,13 +3513,13 @@ def _env_prefix(cls: ast.ClassDef) -> str:
             continue
         config = statement.value
         if isinstance(config, ast.Call):
-            return next((literal(k.value) or "" for k in config.keywords if k.arg == "env_prefix"), "")
+            return next((literal(k.value) or "" for k in config.keywords if k.arg == "env_prefix"), None)
         if isinstance(config, ast.Dict):
             pairs = zip(config.keys, config.values)
             return next(
-                (literal(v) or "" for k, v in pairs if k is not None and literal(k) == "env_prefix"), ""
+                (literal(v) or "" for k, v in pairs if k is not None and literal(k) == "env_prefix"), None
             )
-    return ""
+    return None
 
 
 def _is_method_call(node: ast.expr, method: str) -> bool:
