@@ -914,14 +914,16 @@ def _hidden_in_ci(problem: str) -> str:
 
     def hidden(quoted: re.Match[str]) -> str:
         text = quoted.group()
-        return text[0] + MASK + text[0] if names_secret(text) else text
+        return text[0] + MASK + text[-1] if names_secret(text) else text
 
     parts = _ANY_QUOTED.sub(hidden, problem).split(": ")
     named = next((at for at, part in enumerate(parts[:-1]) if names_secret(part)), len(parts) - 1)
     return ": ".join(parts[:named] + [MASK] * (len(parts) - 1 - named) + parts[-1:])
 
 
-_ANY_QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|`[^`\n]*`""")
+# (as `repr` quotes, escaped quotes too: `'it\'s "ops" the password …'`, run 130a/01; and a
+# template's field in braces, `unknown placeholder {…}`, 130a/03)
+_ANY_QUOTED = re.compile(r"""'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`[^`\n]*`|\{[^{}\n]*\}""")
 
 
 class _StdoutFailed(Exception):

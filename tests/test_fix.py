@@ -959,6 +959,17 @@ def test_a_ci_diff_shows_the_changed_lines_code_never_their_text(tmp_path: Path)
     assert '+***"""; from svc.app.models import Y\n' in diff  # (the string's text on its later line)
 
 
+def test_a_ci_diff_shows_no_number(tmp_path: Path) -> None:
+    """Run 130a/04: a key or a PIN kept as a number was shown on the changed lines."""
+    from archcheck.output import fixes
+
+    before = "from .models import X; sign(key=0x9f86d0818, pin=48213977, n=1.5e3, j=4j)\n"
+    after = before.replace("from .models", "from svc.app.models")
+    change = fixer.FileFix("m.py", before.encode(), after.encode(), "utf-8", ())
+    diff = fixes.to_diff(fixer.Outcome((change,)), context=0).text.decode()
+    assert "+from svc.app.models import X; sign(key=***, pin=***, n=***, j=***)\n" in diff
+
+
 def test_a_ci_diff_of_requirements_shows_names_versions_and_markers_only() -> None:
     from archcheck.output import fixes
 

@@ -91,7 +91,9 @@ def parse_comment(comment: str) -> Optional[Parsed]:
     until = _UNTIL.search(rest)
     if until is None:
         return codes, ""
-    return codes, until.group(1) or "(empty)"  # `until=` with no date: not a date, so expired
+    # (`until=` with no date: not a date, so expired; one that names a secret is quoted as
+    # `***` too, run 130a/02)
+    return codes, (MASK if names_secret(until.group(1)) else until.group(1)) or "(empty)"
 
 
 def _shown(text: str) -> str:

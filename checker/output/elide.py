@@ -2,11 +2,12 @@
 
 Outside CI a diff's lines are masked where a credential is recognised (``fixes._masked``); in
 CI, whose log others read, recognising is not enough: a secret of a shape no reading knows
-would be shown. So there every string's and comment's text on a line a fix changes is
-``***`` (Python's strings and comments as its tokenizer reads them; in a requirements file
-every word but a name, a version, a marker and a hash, and a comment's text): the line still
-says what the fix does (``-    asyncio.run(connect("***"))``, ``+    await connect("***")``),
-and a line that held text no longer applies as a patch (``--fix`` writes it).
+would be shown. So there every string's and comment's text, and every number, on a line a
+fix changes is ``***`` (Python's strings, comments and numbers as its tokenizer reads them;
+in a requirements file every word but a name, a version, a marker and a hash, and a
+comment's text): the line still says what the fix does (``-    asyncio.run(connect("***"))``,
+``+    await connect("***")``), and a line that held text no longer applies as a patch
+(``--fix`` writes it).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _compiles(lines: List[str]) -> bool:
 
 
 def _text_spans(lines: List[str]) -> Optional[Dict[int, List[Span]]]:
-    """For each line (from 1), the columns of string contents and comments on it."""
+    """For each line (from 1), the columns of string contents, comments and numbers on it."""
     spans: Dict[int, List[Span]] = {}
 
     def add(start: Tuple[int, int], end: Tuple[int, int], shown: str = MASK) -> None:
@@ -108,7 +109,8 @@ def _text_spans(lines: List[str]) -> Optional[Dict[int, List[Span]]]:
             elif token.type == tokenize.STRING:
                 opening, quotes = _opening(token.string)
                 add((token.start[0], token.start[1] + opening), (token.end[0], token.end[1] - quotes))
-            elif token.type in middles:  # (3.12: an f-string's text between its fields)
+            # (3.12: an f-string's text between its fields; a key or a PIN kept as a number, 130a/04)
+            elif token.type in middles or token.type == tokenize.NUMBER:
                 add(token.start, token.end)
     except (tokenize.TokenError, SyntaxError, ValueError):
         return None

@@ -81,7 +81,7 @@ def to_diff(outcome: Outcome, context: int = 3) -> Diff:
             reason = f"a line end in the lines it changes that a patch does not split at ({joined})"
             left_out.append(f"{where} {reason}, so the lines around the fix would show; {_FIX_IT}")
             continue
-        # (in CI, the changed lines' code only: every string's and comment's text elided)
+        # (in CI, the changed lines' code only: every string's and comment's text, and every number, elided)
         try:
             shown = (
                 (_masked(before, python), _masked(after, python))

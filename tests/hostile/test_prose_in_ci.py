@@ -123,3 +123,35 @@ def test_a_history_date_naming_a_secret_is_not_shown(tmp_path: Path, date: str) 
     )  # fmt: skip
     assert result.returncode in (0, 1) and "<html" in result.stdout, result.stderr
     assert "Hx7kQ2pLm" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        # (run 130a/01: both quote kinds, so `repr` escapes one: `'it\'s "ops" the password …'`)
+        'services = ["svc", "it\'s \\"ops\\" the password Hx7kQ2pLm"]\n',
+        # (run 130a/03: a template's field quoted in braces)
+        'services = ["svc"]\n[config]\ndatabase-url-template = "postgresql://{the prod password is Hx7kQ2pLm}@db"\n',
+        'services = ["svc"]\n[config]\ndatabase-url-template = "postgresql://{service:the password Hx7kQ2pLm}@db"\n',
+    ],
+)
+def test_a_config_error_in_ci_hides_a_value_however_it_is_quoted(tmp_path: Path, config: str) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\n"}, config=config)
+    result = cli(root, "check", env={"CI": "true"})
+    assert result.returncode == 2 and "Hx7kQ2pLm" not in result.stderr, result.stderr
+    assert "***" in result.stderr
+
+
+def test_a_suppression_s_until_naming_a_secret_is_not_quoted(tmp_path: Path) -> None:
+    """Run 130a/02: a suppression whose `until=` is no date is noted on the finding it did not
+    silence, quoting the value: one that names a secret is `***`."""
+    source = (
+        "import asyncio\n\nasync def f():\n"
+        "    asyncio.run(f())  # archcheck: ignore[ASY001] until=password-is-Hx7kQ2pLm\n"
+        "    asyncio.run(f())  # archcheck: ignore[ASY001] until=2026-13-01\n"
+    )
+    root = project(tmp_path, {"main.py": source})
+    for fmt in ("text", "json", "github", "sarif"):
+        out = run(root, "--no-cache", "--format", fmt).stdout.decode()
+        assert "until='***' is not a YYYY-MM-DD date" in out and "Hx7kQ2pLm" not in out
+        assert "until='2026-13-01' is not a YYYY-MM-DD date" in out
