@@ -42,7 +42,7 @@ client_id = os.environ["GOOGLE_OAUTH_CLIENT_ID"]  # set per deployment
 - `config.deployment-suffixes`: the suffixes that name a deployment.
 """
 
-from typing import Iterator, Sequence, Set, Tuple
+from typing import Dict, Iterator, Mapping, Sequence, Set
 
 from archcheck.config.options import Option
 from archcheck.config.validators import nonempty_strings
@@ -143,14 +143,16 @@ def _names_a_value(neutral: str, key: str) -> bool:
 
 
 def _copy_after_ambiguous_suffix(
-    neutral: str, suffix: str, siblings: Set[Tuple[str, str]], switch: bool = False
+    neutral: str, suffix: str, siblings: Mapping[str, Set[str]], switch: bool = False
 ) -> bool:
     """After ``_DEV``, ``_STAGE``, ``_TEST``: does ``neutral`` name a value (a ``_STAGE`` after one
     word is the stage of that thing, `PROJECT_STAGE`; not a read that falls back to a boolean's
     word, a switch: `os.getenv("DB_CONNECTION_TEST", "true")`, run 130b/04), or does the file
     read it for another deployment too?"""
     base = neutral.upper()
-    if any(other == base and theirs != suffix for other, theirs in siblings):
+    if siblings.get(base, set()) - {
+        suffix
+    }:  # (looked up: a scan of them all per read was quadratic, 130c/01)
         return True
     if switch:
         return False
@@ -208,7 +210,10 @@ class DeploymentEnvNameAtRuntime(
             if unit is None or unit.kind is not UnitKind.SERVICE:
                 continue
             endings = [(read, suffixes.first_ending(read.key)) for read in facts.env_reads]
-            siblings = {(read.key[: -len(suffix)].upper(), suffix) for read, suffix in endings if suffix}
+            siblings: Dict[str, Set[str]] = {}  # a name without its suffix -> the suffixes it is read with
+            for read, suffix in endings:
+                if suffix:
+                    siblings.setdefault(read.key[: -len(suffix)].upper(), set()).add(suffix)
             for read, suffix in endings:
                 neutral = read.key[: -len(suffix)] if suffix is not None else ""
                 if suffix is None or not _names_a_value(neutral, read.key):
