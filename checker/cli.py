@@ -903,9 +903,10 @@ def _masked_problem(problem: str) -> str:
 
 def _hidden_in_ci(problem: str) -> str:
     """A problem as CI shows it: in the reason (the last part, archcheck's words), a quoted value
-    that names a secret is ``'***'``; before it (the file, the key, a value), all from the first
-    part that names one (``password for admin: …: unknown key``). No masking reads every way
-    prose gives a secret's value, and a CI log keeps what it shows for whoever reads it."""
+    that names a secret, or is shown cut (``'…'...``), is ``'***'``; before it (the file, the
+    key, a value), all from the first part that names one (``password for admin: …: unknown
+    key``). No masking reads every way prose gives a secret's value, and a CI log keeps what
+    it shows for whoever reads it."""
     from archcheck.facts.urls import MASK, names_secret
     from archcheck.logsafe import in_ci
 
@@ -914,7 +915,9 @@ def _hidden_in_ci(problem: str) -> str:
 
     def hidden(quoted: re.Match[str]) -> str:
         text = quoted.group()
-        return text[0] + MASK + text[-1] if names_secret(text) else text
+        # (a value shown cut, `'…'...`, may name its secret after the cut: run 131c/02)
+        cut = quoted.string.startswith("...", quoted.end())
+        return text[0] + MASK + text[-1] if cut or names_secret(text) else text
 
     parts = _ANY_QUOTED.sub(hidden, problem).split(": ")
     named = next((at for at, part in enumerate(parts[:-1]) if names_secret(part)), len(parts) - 1)

@@ -98,6 +98,7 @@ INVALID = [
         SWITCH = os.getenv("FEATURE_SEARCH_ENABLED_PROD")  # expect: CFG003
         PRICE = os.getenv("STRIPE_PRICE_DEV")  # expect: CFG003
         PROJECT = os.getenv("GCP_PROJECT_STAGE")  # expect: CFG003
+        POOL = int(os.getenv("DB_POOL_SIZE_STAGE", "1"))  # expect: CFG003
         KEY = os.getenv("OPENAI_API_KEY_TEST")  # expect: CFG003
         if DEBUG:  # (the same name read for another deployment: `_DEV` is one too)
             REDIS = os.getenv("REDIS_DEV")  # expect: CFG003

@@ -246,6 +246,8 @@ INVALID = [
             httpx.post("http://identity-service:8001/login")  # expect: CFG001
             httpx.post("http://identity-service.:8001/login")  # expect: CFG001
             httpx.post("http://identity-service.prod.svc.cluster.local:8001/login")  # expect: CFG001
+            httpx.get("http://" + ("localhost" if DEBUG else "orders.internal") + ":8000/x")  # expect: CFG001
+            httpx.get("http://" + (scheme or "localhost") + ":8000/x")  # expect: CFG001
             return Client(base_url="http://0.0.0.0:8080")  # expect: CFG001
 
         def stores():

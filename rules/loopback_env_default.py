@@ -99,6 +99,7 @@ VALID = [
         server.add_insecure_port(os.getenv("GRPC_ADDRESS", "localhost:50051"))
         websockets.serve(handler, os.getenv("WS_HOST", "localhost"), 8765)
         HTTPServer((os.getenv("HTTP_HOST", "127.0.0.1"), 9000), Handler).serve_forever()
+        HTTPServer(server_address=(os.getenv("HTTP_HOST", "127.0.0.1"), 9000), RequestHandlerClass=Handler)
         uvicorn.Server(uvicorn.Config("app.main:app", host=os.getenv("API_HOST", "127.0.0.1"))).run()
 
         def require(name, example):  # (the second parameter only in an error's text: no fallback)
@@ -163,6 +164,8 @@ INVALID = [
         def cache(redis):  # (a client's `host=`: where it connects)
             return redis.Redis(host=os.getenv("REDIS_HOST", "localhost"))  # expect: CFG004
 
+        ENGINE = create_engine(f"postgresql://app@{os.getenv('PGHOST', 'localhost')}/app")  # expect: CFG004
+
         def work(worker, uvicorn, app):  # (a `run` that starts no server, or another argument)
             worker.run(redis_host=os.getenv("REDIS_HOST", "localhost"))  # expect: CFG004
             uvicorn.run(app(db=os.getenv("DB_HOST", "localhost")), host="0.0.0.0")  # expect: CFG004
@@ -190,6 +193,18 @@ INVALID = [
         class Plain(RedisSettings):  # (its own prefix, empty: HOST is no target's name)
             model_config = SettingsConfigDict(env_prefix="")
             host: str = "localhost"
+
+        class LoggingMixin:
+            log_level: str = "INFO"
+
+        class Mixed(LoggingMixin, RedisSettings):  # (a base after a plain one: REDIS_HOST)
+            host: str = "localhost"  # expect: CFG004
+
+        class Config(BaseSettings):  # (pydantic 1: its own `Config` inside; REDIS_HOST)
+            host: str = "localhost"  # expect: CFG004
+
+            class Config:
+                env_prefix = "REDIS_"
     """),
     Example(
         {

@@ -235,8 +235,10 @@ _SERVING_CALLS: Mapping[str, int] = {
 }  # fmt: skip
 # a server's settings, where it listens by keyword: uvicorn's programmatic start (run 130b/03)
 _SERVER_CONFIGS = frozenset({"uvicorn.Config", "uvicorn.config.Config", "hypercorn.config.Config"})
-_LISTEN_KEYWORDS = frozenset({"host", "addr", "address", "bind", "listen"})
-_BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})  # a switch's fallback
+# (and socketserver's `server_address=`, run 131a/04)
+_LISTEN_KEYWORDS = frozenset({"host", "addr", "address", "bind", "listen", "server_address"})
+# a switch's fallback (not "0" or "1": a count's too, `int(os.getenv("POOL_SIZE_DEV", "1"))`, 131a/03)
+_BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off"})
 _TIDYING = frozenset(
     {"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "removesuffix", "removeprefix"}
 )
@@ -2883,6 +2885,15 @@ def _joined_url(operands: Sequence[ast.expr], texts: NameText = None) -> Optiona
     return _joined_text(operands, texts)
 
 
+def _call_or(value: ast.expr) -> bool:
+    """`call(…) or "…"`: a read and its fallback (``os.getenv("H") or "localhost"``)."""
+    return (
+        isinstance(value, ast.BoolOp)
+        and isinstance(value.op, ast.Or)
+        and isinstance(value.values[0], ast.Call)
+    )
+
+
 def _after_userinfo(text: str) -> str:
     """What follows a URL's "://" and its userinfo, up to the last "@" (a password may hold
     "#", "/", "?": `"postgresql://app:Dev#pw@" + host`, run 123a/04)."""
@@ -2891,17 +2902,14 @@ def _after_userinfo(text: str) -> str:
 
 
 def _joined_text(operands: Sequence[ast.expr], texts: NameText = None) -> str:
-    """The text `+` joins, each value that is no string a placeholder; so is a choice after the
-    "://", where it is no scheme's but a fallback (`"redis://" + (os.getenv("H") or
-    "localhost")`: CFG004's, run 130b/01)."""
+    """The text `+` joins, each value that is no string a placeholder; so is a call's fallback
+    after the "://", where it is no scheme's choice (`"redis://" + (os.getenv("H") or
+    "localhost")`: CFG004's, run 130b/01; not `("localhost" if DEBUG else "db")` nor `(host or
+    "localhost")`, targets: 131b/03)."""
     pieces: List[str] = []
     after_scheme = False
     for operand in operands:
-        text = (
-            None
-            if after_scheme and _scheme_choice(_unwrapped(operand, {}))
-            else _piece_text(operand, 0, texts)
-        )
+        text = None if after_scheme and _call_or(_unwrapped(operand, {})) else _piece_text(operand, 0, texts)
         pieces.append(PLACEHOLDER if text is None else text)
         after_scheme = after_scheme or "://" in pieces[-1]
     return "".join(pieces)
@@ -3477,21 +3485,28 @@ def _field_alias(field: ast.Call) -> Optional[str]:
 
 def _env_prefixes(tree: ast.AST) -> Dict[str, str]:
     """Each class of the file -> the ``env_prefix`` pydantic reads its fields with: its own, else
-    its first base's of this file, and so on (a config merges with the one it inherits: run
-    130b/02); "" for none. Every class, whatever the screen lets the walk visit."""
-    classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    its bases' of this file, in their order, each before the next (a config merges with those it
+    inherits: runs 130b/02, 131a/01); "" for none. Every class, whatever the screen lets the
+    walk visit; of two classes of one name, the outer one (pydantic 1's `class Config(BaseSettings)`
+    holds its own `class Config`: run 131a/02)."""
+    classes: Dict[str, ast.ClassDef] = {}
+    for node in ast.walk(tree):  # (breadth first: an outer class before the classes in it)
+        if isinstance(node, ast.ClassDef):
+            classes.setdefault(node.name, node)
     prefixes: Dict[str, str] = {}
-    for name in classes:
-        line, prefix = [classes[name]], None  # (the class, then its first base of the file, …)
-        while prefix is None and line and len(line) <= _BASES_FOLLOWED:
-            prefix = _env_prefix(line[-1])
-            base = next((classes[b] for b in map(dotted, line[-1].bases) if b in classes), None)
-            line = [*line, base] if base is not None and base not in line else []
+    for name, cls in classes.items():
+        todo, seen, prefix = [cls], {id(cls)}, None  # (depth first, the bases in their order)
+        while todo and prefix is None and len(seen) <= _BASES_FOLLOWED:
+            at = todo.pop()
+            prefix = _env_prefix(at)
+            bases = [classes[b] for b in map(dotted, at.bases) if b is not None and b in classes]
+            todo += [base for base in reversed(bases) if id(base) not in seen]
+            seen.update(id(base) for base in bases)
         prefixes[name] = prefix or ""
     return prefixes
 
 
-_BASES_FOLLOWED = 16
+_BASES_FOLLOWED = 64  # classes looked at for one class's prefix
 
 
 def _env_prefix(cls: ast.ClassDef) -> Optional[str]:

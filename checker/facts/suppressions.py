@@ -91,9 +91,13 @@ def parse_comment(comment: str) -> Optional[Parsed]:
     until = _UNTIL.search(rest)
     if until is None:
         return codes, ""
-    # (`until=` with no date: not a date, so expired; one that names a secret is quoted as
-    # `***` too, run 130a/02)
-    return codes, (MASK if names_secret(until.group(1)) else until.group(1)) or "(empty)"
+    # (`until=` with no date: not a date, so expired; a value with other characters than a
+    # date's is quoted as `***`: it may be anything, a secret too, runs 130a/02, 131b/08)
+    value = until.group(1)
+    return codes, (value if _DATE_LIKE.fullmatch(value) else MASK) if value else "(empty)"
+
+
+_DATE_LIKE = re.compile(r"[0-9./-]{1,40}")
 
 
 def _shown(text: str) -> str:

@@ -217,7 +217,11 @@ def is_target_name(name: str) -> bool:
         return False  # a bare HOST or SERVER is usually what a server binds to
     if words[-1] in ("address", "addr") and words[-2] in _NOT_ADDRESS_OWNERS:
         return False
-    return words[-1] in _TARGET_WORDS or words[-1].endswith(("url", "uri"))
+    # (libpq's own `PGHOST`, `PGHOSTADDR`: one word, read by every PostgreSQL client; run 131b/02)
+    return words[-1] in _TARGET_WORDS or words[-1].endswith(("url", "uri")) or name.upper() in _LIBPQ_HOSTS
+
+
+_LIBPQ_HOSTS = frozenset({"PGHOST", "PGHOSTADDR"})
 
 
 def is_runtime_path(path: str, unit_path: str) -> bool:
@@ -532,8 +536,12 @@ _SECRET_NAME = (
 )
 # a secret's name anywhere in a text, as a word or a name's part (`DB password (prod)`,
 # `dbPassword`, `the signing key`, `auth`; not `passes`, `tokenizer`)
+# (`Authorization`, `authentication`, `Bearer`, `passcode`, `pin` as words too: run 131b/08;
+# `pswd`, German's `Passwort`, `Kennwort`, Spanish's `contraseña`, Portuguese's `senha`: 131c/01)
 _NAMES_SECRET = re.compile(
-    rf"(?:(?i:{_SECRET_NAME})|(?<![A-Za-z])(?i:keys?|auth|creds?)|(?<=[a-z])(?:Keys?|Auth|Creds?))(?![a-rt-z])"
+    rf"(?:(?i:{_SECRET_NAME}|pswd|passw[a-z]*|kennw[a-z]*|contrase[ñn]as?|senhas?)"
+    r"|(?<![A-Za-z])(?i:keys?|auth(?:ori[sz]ation|entication)?|creds?|bearer|passcode|pin)"
+    r"|(?<=[a-z])(?:Keys?|Auth(?:ori[sz]ation)?|Creds?|Bearer|Passcode|Pin))(?![a-rt-z])"
 )
 
 
@@ -541,7 +549,10 @@ def names_secret(text: str) -> bool:
     """Whether ``text`` names a secret anywhere (``password``, ``token``, ``api key``, ``key``,
     ``auth``…): prose that CI output does not quote, since no masking reads every way a
     sentence can give a secret's value (``Password used by the admin account is …``)."""
-    return _NAMES_SECRET.search(text) is not None
+    # (read as Python reads names, NFKC: a fullwidth `password` is one, run 131c/01)
+    return _NAMES_SECRET.search(text) is not None or (
+        not text.isascii() and _NAMES_SECRET.search(unicodedata.normalize("NFKC", text)) is not None
+    )
 
 
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 import msgspec
 
 from archcheck import logsafe
-from archcheck.facts.urls import MASK, mask_credentials, names_secret
+from archcheck.facts.urls import MASK
 from archcheck.fileio import hide_file_content, leads_away_from_project, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
@@ -137,9 +138,12 @@ Date = Annotated[str, msgspec.Meta(max_length=64)]  # an ISO timestamp; a page r
 
 
 def shown_date(date: str) -> str:
-    """A history line's date as pages and tables show it: masked (the file is input), and
-    ``***`` where it names a secret (no date does)."""
-    return MASK if names_secret(date) else mask_credentials(date, prose=True)
+    """A history line's date as pages and tables show it: ``***`` where it holds other
+    characters than an ISO timestamp's (the file is input: it may hold anything, a secret too)."""
+    return date if _TIMESTAMP_LIKE.fullmatch(date) else MASK
+
+
+_TIMESTAMP_LIKE = re.compile(r"[0-9T:.+Z -]{0,64}")
 
 
 class _Run(msgspec.Struct, forbid_unknown_fields=True):
@@ -162,7 +166,16 @@ def _run(line: bytes) -> Run:
         if "groups" not in data:
             raise ValueError(f"missing groups - at the service number {at}")
     run.date = shown_date(run.date)
+    for data in run.services.values():  # (a group's names are code's: any other text is `***`, 131c/03)
+        for groups in data.values():
+            for group in groups if isinstance(groups, list) else ():
+                group.names = [name if _is_code_name(name) else MASK for name in group.names]
     return dict(msgspec.to_builtins(run))
+
+
+def _is_code_name(name: str) -> bool:
+    """A class's or a function's name, dotted or not (``DatabaseManager``, ``db.Session.get``)."""
+    return all(part.isidentifier() for part in name.split("."))
 
 
 def history_lines(history: Path, root: Path) -> List[bytes]:

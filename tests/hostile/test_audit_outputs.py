@@ -108,5 +108,6 @@ def test_a_history_date_holding_a_secret_is_shown_masked(tmp_path: Path) -> None
             [sys.executable, "-m", "archcheck", *command, "--history", "h.jsonl"],
             cwd=root, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
-        assert result.returncode in (0, 1) and "postgresql://a:***@h" in result.stdout, result.stderr
+        # (a date holding other characters than a timestamp's is `***` whole)
+        assert result.returncode in (0, 1) and "postgresql" not in result.stdout, result.stderr
         assert "zq8Xk2Lm9Rv4" not in result.stdout + result.stderr

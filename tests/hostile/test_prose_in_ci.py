@@ -38,6 +38,13 @@ SENTENCES = [
         ("creds for the db", True),
         ("API_KEY_12345", True),
         ("passwords", True),
+        # (runs 131b/08, 131c/01)
+        ("Authorization:zq81", True),
+        ("Bearer-zq81", True),
+        ("passcode=zq81", True),
+        ("pswd: zq81", True),
+        ("Passwort zq81", True),
+        ("\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44 zq81", True),  # (fullwidth)
         ("Passes requests to the backend", False),
         ("Tokenizer for SQL", False),
         ("Bypass the cache", False),
@@ -113,7 +120,9 @@ def test_a_malformed_suppression_naming_a_secret_is_not_quoted(tmp_path: Path, s
         assert "ARC002" in out and "suppression of ***" in out and "Hx7kQ2pLm" not in out
 
 
-@pytest.mark.parametrize("date", ["the admin password Hx7kQ2pLm", "token: Hx7kQ2pLm is the bot's"])
+@pytest.mark.parametrize(
+    "date", ["the admin password Hx7kQ2pLm", "token: Hx7kQ2pLm is the bot's", "pswd Hx7kQ2pLm", "Hx7kQ2pLm"]
+)
 def test_a_history_date_naming_a_secret_is_not_shown(tmp_path: Path, date: str) -> None:
     root = project(tmp_path, {"a.py": "x = 1\n"})
     (root / "h.jsonl").write_text(json.dumps({"date": date, "totals": {}, "services": {}}) + "\n")
@@ -155,3 +164,42 @@ def test_a_suppression_s_until_naming_a_secret_is_not_quoted(tmp_path: Path) -> 
         out = run(root, "--no-cache", "--format", fmt).stdout.decode()
         assert "until='***' is not a YYYY-MM-DD date" in out and "Hx7kQ2pLm" not in out
         assert "until='2026-13-01' is not a YYYY-MM-DD date" in out
+
+
+def test_a_config_value_shown_cut_is_hidden_in_ci(tmp_path: Path) -> None:
+    """Run 131c/02: a value cut before the word that names its secret was shown, its start."""
+    name = "Hx7kQ2pLm " + "x" * 300 + " is the admin password"
+    root = project(tmp_path, {"a.py": "x = 1\n"}, config=f'services = ["svc", "{name}"]\n')
+    result = cli(root, "check", env={"CI": "true"})
+    assert result.returncode == 2 and "Hx7kQ2pLm" not in result.stderr, result.stderr
+    assert "'***'..." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("until", "shown"), [("tomorrow", "'***'"), ("pswd-Hx7kQ2pLm", "'***'"), ("2026/1/1", "'2026/1/1'")]
+)
+def test_a_suppression_s_until_is_quoted_only_as_a_date_s_characters(
+    tmp_path: Path, until: str, shown: str
+) -> None:
+    """Run 131b/08: an `until=` value naming a secret in a word no list held was shown."""
+    source = (
+        f"import asyncio\n\nasync def f():\n    asyncio.run(f())  # archcheck: ignore[ASY001] until={until}\n"
+    )
+    out = run(project(tmp_path, {"main.py": source}), "--no-cache").stdout.decode()
+    assert f"until={shown} is not a YYYY-MM-DD date" in out and "Hx7kQ2pLm" not in out
+
+
+def test_a_history_group_name_that_is_no_code_name_is_not_shown(tmp_path: Path) -> None:
+    """Run 131c/03: a group's names in a hand-edited history were printed as written."""
+    root = project(tmp_path, {"a.py": "class A:\n    pass\n", "b.py": "class B:\n    pass\n"})
+    assert cli(root, "audit", "--history", "h.jsonl", "-o", "/dev/null").returncode in (0, 1)
+    run_ = json.loads((root / "h.jsonl").read_text().splitlines()[0])
+    run_["services"]["svc"]["groups"] = [
+        {"names": ["A", "password Hx7kQ2pLm-NAME"], "sites": ["svc/app/a.py:1"]}
+    ]
+    (root / "h.jsonl").write_text(json.dumps(run_) + "\n")
+    result = cli(root, "audit", "--history", "h.jsonl", "-o", "-", env={"CI": "true"})
+    assert result.returncode in (0, 1) and "fixed: svc: A / \\*\\*\\*" in result.stdout, (
+        result.stdout + result.stderr
+    )
+    assert "Hx7kQ2pLm" not in result.stdout + result.stderr
