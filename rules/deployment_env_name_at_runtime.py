@@ -99,6 +99,7 @@ INVALID = [
         PRICE = os.getenv("STRIPE_PRICE_DEV")  # expect: CFG003
         PROJECT = os.getenv("GCP_PROJECT_STAGE")  # expect: CFG003
         POOL = int(os.getenv("DB_POOL_SIZE_STAGE", "1"))  # expect: CFG003
+        STRIPE = os.environ.pop("STRIPE_SECRET_KEY_PROD", None)  # expect: CFG003
         KEY = os.getenv("OPENAI_API_KEY_TEST")  # expect: CFG003
         if DEBUG:  # (the same name read for another deployment: `_DEV` is one too)
             REDIS = os.getenv("REDIS_DEV")  # expect: CFG003

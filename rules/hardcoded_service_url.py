@@ -123,6 +123,9 @@ VALID = [
         DEFAULT_IP_ADDRESS = "127.0.0.1"
         SERVICE_NAME = "identity-service"
         CORS_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"]
+        CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost:\\d+$"]  # (django-cors-headers' allow-list)
+        CSP = "default-src 'self'; connect-src 'self' http://localhost:5173"  # (where a browser may load from)
+        HEADERS = {"Content-Security-Policy": "connect-src 'self' ws://localhost:3000"}
     '''),
     _with_services("""
         import argparse

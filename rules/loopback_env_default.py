@@ -165,6 +165,7 @@ INVALID = [
             return redis.Redis(host=os.getenv("REDIS_HOST", "localhost"))  # expect: CFG004
 
         ENGINE = create_engine(f"postgresql://app@{os.getenv('PGHOST', 'localhost')}/app")  # expect: CFG004
+        BROKER = os.environ.pop("BROKER_URL", "amqp://localhost:5672")  # expect: CFG004
 
         def work(worker, uvicorn, app):  # (a `run` that starts no server, or another argument)
             worker.run(redis_host=os.getenv("REDIS_HOST", "localhost"))  # expect: CFG004
@@ -198,6 +199,12 @@ INVALID = [
             log_level: str = "INFO"
 
         class Mixed(LoggingMixin, RedisSettings):  # (a base after a plain one: REDIS_HOST)
+            host: str = "localhost"  # expect: CFG004
+
+        PREFIX = "PAYMENTS_"
+
+        class Payments(BaseSettings):  # (a prefix kept in a module constant: PAYMENTS_HOST)
+            model_config = SettingsConfigDict(env_prefix=PREFIX)
             host: str = "localhost"  # expect: CFG004
 
         class Config(BaseSettings):  # (pydantic 1: its own `Config` inside; REDIS_HOST)

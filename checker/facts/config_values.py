@@ -84,7 +84,9 @@ from archcheck.facts.urls import (
 )
 from archcheck.model import DatabaseUrlFact, EnvReadFact, FallbackFact, Location, UrlFact
 
-ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
+ENV_LOOKUPS = frozenset(
+    {"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environ.pop", "os.getenvb"}
+)
 ENVIRON = "os.environ"
 _ENV_NAMES = ENV_LOOKUPS | {ENVIRON}
 DATABASE_URL = "database_url"
@@ -2444,6 +2446,8 @@ class _Gatherer:
                 return
             value = given
             alias = _field_alias(value_call)
+            if (alias or name).lower() == DATABASE_URL:  # (`Field("…", alias="DATABASE_URL")`: 131b/06)
+                self._database_url(value)
         else:
             alias = None
         if self.env_prefixes is None:
@@ -3493,12 +3497,20 @@ def _env_prefixes(tree: ast.AST) -> Dict[str, str]:
     for node in ast.walk(tree):  # (breadth first: an outer class before the classes in it)
         if isinstance(node, ast.ClassDef):
             classes.setdefault(node.name, node)
+    # (a prefix kept in a module constant, `env_prefix=PREFIX`: run 131b/07)
+    constants = {
+        target.id: text
+        for statement in getattr(tree, "body", ())
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1
+        for target in statement.targets
+        if isinstance(target, ast.Name) and (text := literal(statement.value)) is not None
+    }
     prefixes: Dict[str, str] = {}
     for name, cls in classes.items():
         todo, seen, prefix = [cls], {id(cls)}, None  # (depth first, the bases in their order)
         while todo and prefix is None and len(seen) <= _BASES_FOLLOWED:
             at = todo.pop()
-            prefix = _env_prefix(at)
+            prefix = _env_prefix(at, constants)
             bases = [classes[b] for b in map(dotted, at.bases) if b is not None and b in classes]
             todo += [base for base in reversed(bases) if id(base) not in seen]
             seen.update(id(base) for base in bases)
@@ -3509,14 +3521,19 @@ def _env_prefixes(tree: ast.AST) -> Dict[str, str]:
 _BASES_FOLLOWED = 64  # classes looked at for one class's prefix
 
 
-def _env_prefix(cls: ast.ClassDef) -> Optional[str]:
+def _env_prefix(cls: ast.ClassDef, constants: Mapping[str, str]) -> Optional[str]:
     """A settings class's own ``env_prefix``: ``model_config = SettingsConfigDict(env_prefix="X_")``
-    or ``{"env_prefix": "X_"}``, or an inner ``class Config: env_prefix = "X_"``; None where the
-    class sets none (pydantic takes its base's then: a config merges with the one it inherits)."""
+    or ``{"env_prefix": "X_"}``, or an inner ``class Config: env_prefix = "X_"`` (a literal, or
+    a module constant's in ``constants``); None where the class sets none (pydantic takes its
+    base's then: a config merges with the one it inherits)."""
+
+    def text(value: Optional[ast.expr]) -> Optional[str]:
+        return constants.get(value.id) if isinstance(value, ast.Name) else literal(value)
+
     for statement in cls.body:
         if isinstance(statement, ast.ClassDef) and statement.name == "Config":
             for inner in statement.body:
-                prefix = literal(inner.value) if isinstance(inner, ast.Assign) else None
+                prefix = text(inner.value) if isinstance(inner, ast.Assign) else None
                 if prefix is not None and [dotted(t) for t in cast(ast.Assign, inner).targets] == [
                     "env_prefix"
                 ]:
@@ -3528,11 +3545,11 @@ def _env_prefix(cls: ast.ClassDef) -> Optional[str]:
             continue
         config = statement.value
         if isinstance(config, ast.Call):
-            return next((literal(k.value) or "" for k in config.keywords if k.arg == "env_prefix"), None)
+            return next((text(k.value) or "" for k in config.keywords if k.arg == "env_prefix"), None)
         if isinstance(config, ast.Dict):
             pairs = zip(config.keys, config.values)
             return next(
-                (literal(v) or "" for k, v in pairs if k is not None and literal(k) == "env_prefix"), None
+                (text(v) or "" for k, v in pairs if k is not None and literal(k) == "env_prefix"), None
             )
     return None
 

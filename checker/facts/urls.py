@@ -134,6 +134,8 @@ _DESCRIBING_WORDS = frozenset(
         "samples",
         "regex",
         "regexp",
+        "regexes",
+        "regexps",
     }
 )
 _NOUNS = frozenset({"sample", "samples"})  # describing words that may name a service's data too
@@ -167,11 +169,13 @@ _ALLOW_WORDS = (
     "csrf",
     "referer",
     "referrer",
+    "csp",  # (a Content-Security-Policy: what a browser may load from, run 131b/09)
 )
 # the words that may follow one in such a name (`ALLOWED_ORIGINS`, `OAUTH_REDIRECT_URL`)
 _LIST_WORDS = frozenset(
-    {"url", "urls", "uri", "uris", "host", "hosts", "origin", "origins", "list", "domain", "domains", "regex"}
-)
+    {"url", "urls", "uri", "uris", "host", "hosts", "origin", "origins", "list", "domain", "domains", "regex",
+     "regexes", "policy", "header", "src"}  # (django-cors-headers' CORS_ALLOWED_ORIGIN_REGEXES: 131b/08)
+)  # fmt: skip
 
 
 def is_allow_list_name(name: str) -> bool:
@@ -182,6 +186,8 @@ def is_allow_list_name(name: str) -> bool:
     words = [w.lower() for w in _WORD.findall(name)]
     if words[:2] == ["no", "proxy"] and all(after in _LIST_WORDS for after in words[2:]):
         return True  # (`no_proxy`, `NO_PROXY_HOSTS`: the hosts a proxy is not used for)
+    if words[:3] == ["content", "security", "policy"]:
+        return True  # (the `Content-Security-Policy` header: what a browser may load from, 131b/09)
     return any(
         word.startswith(_ALLOW_WORDS) and all(after in _LIST_WORDS for after in words[at + 1 :])
         for at, word in enumerate(words)
