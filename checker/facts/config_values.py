@@ -2908,7 +2908,7 @@ def _after_userinfo(text: str) -> str:
 def _joined_text(operands: Sequence[ast.expr], texts: NameText = None) -> str:
     """The text `+` joins, each value that is no string a placeholder; so is a call's fallback
     after the "://", where it is no scheme's choice (`"redis://" + (os.getenv("H") or
-    "localhost")`: CFG004's, run 130b/01; not `("localhost" if DEBUG else "db")` nor `(host or
+    "localhost")`: a fallback, run 130b/01; not `("localhost" if DEBUG else "db")` nor `(host or
     "localhost")`, targets: 131b/03)."""
     pieces: List[str] = []
     after_scheme = False
