@@ -17,7 +17,9 @@ name is flagged only where what comes before names a value (its last word
 is that thing's stage, `PROJECT_STAGE`; a `_TEST` after a flag's first word is a test's
 switch, `SKIP_DB_CONNECTION_TEST`, and so is a read that falls back to a boolean's word,
 `os.getenv("DB_CONNECTION_TEST", "true")`), or where the file reads the same name
-for another deployment too (`REDIS_DEV` beside `REDIS_PROD`). Nor
+for another deployment too (`REDIS_DEV` beside `REDIS_PROD`). Nor a switch for one
+deployment that every deployment reads under one name (`ENABLE_SWAGGER_IN_PRODUCTION`,
+`SHOW_BANNER_ON_STAGING` falling back to `"false"`: `_IN`/`_ON` before the suffix). Nor
 `PYTEST_CURRENT_TEST`, which pytest sets; nor deployment tooling folders (`scripts/`, `deploy/`,
 `deployment/`, `infra/`, `ops/`, `tools/`, `bin/`, `ci/`), code outside
 services, or test files.
@@ -76,6 +78,7 @@ VALID = [
         local = os.getenv("IS_PRE_PROD") or os.getenv("IS_LOCAL_DEV") or os.getenv("LOCAL_DEV")
         checks = os.getenv("SKIP_DB_CONNECTION_TEST"), os.getenv("RUN_S3_BUCKET_TEST")
         probe = os.getenv("DB_CONNECTION_TEST", "true").lower() == "true"  # (a switch's fallback)
+        docs = os.getenv("ENABLE_SWAGGER_IN_PRODUCTION", "false"), os.getenv("SHOW_BANNER_ON_STAGING", "off")
     """),
     Example(
         {
@@ -166,6 +169,14 @@ def _copy_after_ambiguous_suffix(
     return bool(words) and words[-1] in _VALUE_WORDS
 
 
+def _policy_in(neutral: str, switch: bool) -> bool:
+    """A switch that says what to do in one deployment, read under one name in every deployment:
+    a name ending `_IN`/`_ON` before the suffix that a flag's word starts or whose read falls back
+    to a boolean's word (`ENABLE_SWAGGER_IN_PRODUCTION`, `SHOW_BANNER_ON_STAGING`: run 132b/03)."""
+    words = [word for word in neutral.upper().split("_") if word]
+    return len(words) > 1 and words[-1] in ("IN", "ON") and (switch or words[0] in _FLAG_WORDS)
+
+
 class _Suffixes:
     """Deployment suffixes by length: a name is looked up once per distinct length, not per suffix."""
 
@@ -218,7 +229,11 @@ class DeploymentEnvNameAtRuntime(
                     siblings.setdefault(read.key[: -len(suffix)].upper(), set()).add(suffix)
             for read, suffix in endings:
                 neutral = read.key[: -len(suffix)] if suffix is not None else ""
-                if suffix is None or not _names_a_value(neutral, read.key):
+                if (
+                    suffix is None
+                    or not _names_a_value(neutral, read.key)
+                    or _policy_in(neutral, read.switch)
+                ):
                     continue
                 if suffix in _AMBIGUOUS_SUFFIXES and not _copy_after_ambiguous_suffix(
                     neutral, suffix, siblings, read.switch

@@ -125,6 +125,7 @@ VALID = [
         CORS_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"]
         CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost:\\d+$"]  # (django-cors-headers' allow-list)
         CSP = "default-src 'self'; connect-src 'self' http://localhost:5173"  # (where a browser may load from)
+        CSP_CONNECT_SRC = ("'self'", "http://localhost:8000")  # (django-csp's settings)
         HEADERS = {"Content-Security-Policy": "connect-src 'self' ws://localhost:3000"}
     '''),
     _with_services("""

@@ -15,7 +15,7 @@ where a configuration class of the unit declares `X`: its default never
 applies), and the
 field defaults of a configuration class (named by the variable pydantic reads:
 a field's `alias=`/`validation_alias=`, else the class's `env_prefix`, or its
-base's in the same file, and its name): a pydantic `BaseSettings` class, or
+last base's that has one, as pydantic merges them, and its name): a pydantic `BaseSettings` class, or
 a class named `*Settings`, `*Config` or `*Configuration` (or deriving from
 one); where the environment does not fill its fields (`class
 AppConfig(BaseModel)`, a dataclass), the message says a missing value, not a
@@ -77,6 +77,8 @@ VALID = [
         import os
         from http.server import HTTPServer
 
+        import socket
+
         import uvicorn
         import websockets
 
@@ -98,6 +100,8 @@ VALID = [
         site = web.TCPSite(runner, os.getenv("METRICS_HOST", "127.0.0.1"), 9100)
         server.add_insecure_port(os.getenv("GRPC_ADDRESS", "localhost:50051"))
         websockets.serve(handler, os.getenv("WS_HOST", "localhost"), 8765)
+        socket.create_server((os.getenv("TCP_HOST", "127.0.0.1"), 9000))
+        tornado_app.listen(8888, address=os.getenv("TORNADO_HOST", "127.0.0.1"))
         HTTPServer((os.getenv("HTTP_HOST", "127.0.0.1"), 9000), Handler).serve_forever()
         HTTPServer(server_address=(os.getenv("HTTP_HOST", "127.0.0.1"), 9000), RequestHandlerClass=Handler)
         uvicorn.Server(uvicorn.Config("app.main:app", host=os.getenv("API_HOST", "127.0.0.1"))).run()
@@ -200,6 +204,12 @@ INVALID = [
 
         class Mixed(LoggingMixin, RedisSettings):  # (a base after a plain one: REDIS_HOST)
             host: str = "localhost"  # expect: CFG004
+
+        class ServerSettings(BaseSettings):
+            port: int = 8000
+
+        class Composed(RedisSettings, ServerSettings):  # (the last base's config wins: HOST)
+            host: str = "localhost"
 
         PREFIX = "PAYMENTS_"
 

@@ -231,12 +231,17 @@ _SERVING_CALLS: Mapping[str, int] = {
     "make_server": 0, "start_server": 1, "create_server": 1,
     "TCPSite": 1, "add_insecure_port": 0, "add_secure_port": 0,  # (aiohttp's site, gRPC's port: 129b/06)
     # (run 130b/03: websockets' `serve(handler, host, port)`, waitress's by keyword; the servers
-    # of socketserver and http.server take `(host, port)` first)
+    # of socketserver and http.server take `(host, port)` first; 132c/01: tornado's
+    # `app.listen(port, address=…)`, Dash's `run_server(host=…)`, trio's `serve_tcp(h, port, host=…)`)
+    "listen": -1, "run_server": -1, "serve_tcp": -1,
     "HTTPServer": 0, "ThreadingHTTPServer": 0, "TCPServer": 0, "ThreadingTCPServer": 0, "UDPServer": 0,
     "ThreadingUDPServer": 0, "ForkingTCPServer": 0, "WSGIServer": 0, "SimpleXMLRPCServer": 0,
 }  # fmt: skip
-# a server's settings, where it listens by keyword: uvicorn's programmatic start (run 130b/03)
+# a server's settings, where it listens by keyword: uvicorn's programmatic start (run 130b/03);
+# and calls known by their module, where the last name alone says another place (`socket.
+# create_server((host, port))`, not asyncio's `loop.create_server(factory, host, port)`: 132c/01)
 _SERVER_CONFIGS = frozenset({"uvicorn.Config", "uvicorn.config.Config", "hypercorn.config.Config"})
+_SERVING_BY_MODULE: Mapping[str, int] = {"socket.create_server": 0}
 # (and socketserver's `server_address=`, run 131a/04)
 _LISTEN_KEYWORDS = frozenset({"host", "addr", "address", "bind", "listen", "server_address"})
 # a switch's fallback (not "0" or "1": a count's too, `int(os.getenv("POOL_SIZE_DEV", "1"))`, 131a/03)
@@ -1408,7 +1413,10 @@ class _Gatherer:
         meant = self.qualified(func)
         last = (meant or call_chain(func)).rsplit(".", 1)[-1]
         method = isinstance(func, ast.Attribute) or (meant is not None and "." in meant)  # `requests.get`
-        serving = _SERVING_CALLS.get(last, -1 if (meant or call_chain(func)) in _SERVER_CONFIGS else None)
+        callee = meant or call_chain(func)
+        serving = _SERVING_BY_MODULE.get(
+            callee, _SERVING_CALLS.get(last, -1 if callee in _SERVER_CONFIGS else None)
+        )
         positional = [a for a in call.args if not isinstance(a, ast.Starred)]
         template = isinstance(func, ast.Attribute) and func.attr in _FORMATS and read is None
         # (a template's fields in the URL's head are its parts, as `%`'s are: `"http://{}".format(
@@ -3489,10 +3497,11 @@ def _field_alias(field: ast.Call) -> Optional[str]:
 
 def _env_prefixes(tree: ast.AST) -> Dict[str, str]:
     """Each class of the file -> the ``env_prefix`` pydantic reads its fields with: its own, else
-    its bases' of this file, in their order, each before the next (a config merges with those it
-    inherits: runs 130b/02, 131a/01); "" for none. Every class, whatever the screen lets the
-    walk visit; of two classes of one name, the outer one (pydantic 1's `class Config(BaseSettings)`
-    holds its own `class Config`: run 131a/02)."""
+    its last base's that has a config (pydantic merges the bases' configs left to right, so the
+    last wins: runs 130b/02, 131a/01, 132b/02), a base of this file read the same way, and
+    ``BaseSettings``' own ""; "" for none. Every class, whatever the screen lets the walk visit;
+    of two classes of one name, the outer one (pydantic 1's `class Config(BaseSettings)` holds
+    its own `class Config`: run 131a/02)."""
     classes: Dict[str, ast.ClassDef] = {}
     for node in ast.walk(tree):  # (breadth first: an outer class before the classes in it)
         if isinstance(node, ast.ClassDef):
@@ -3505,20 +3514,31 @@ def _env_prefixes(tree: ast.AST) -> Dict[str, str]:
         for target in statement.targets
         if isinstance(target, ast.Name) and (text := literal(statement.value)) is not None
     }
-    prefixes: Dict[str, str] = {}
-    for name, cls in classes.items():
-        todo, seen, prefix = [cls], {id(cls)}, None  # (depth first, the bases in their order)
-        while todo and prefix is None and len(seen) <= _BASES_FOLLOWED:
-            at = todo.pop()
-            prefix = _env_prefix(at, constants)
-            bases = [classes[b] for b in map(dotted, at.bases) if b is not None and b in classes]
-            todo += [base for base in reversed(bases) if id(base) not in seen]
-            seen.update(id(base) for base in bases)
-        prefixes[name] = prefix or ""
-    return prefixes
+
+    known: Dict[int, Optional[str]] = {}  # (each class read once: a lattice of bases stays linear)
+
+    def prefix_of(cls: ast.ClassDef, depth: int) -> Optional[str]:
+        """The class's prefix; None where it has no config (a plain mixin): its bases', last first."""
+        if id(cls) in known:
+            return known[id(cls)]
+        known[id(cls)] = None  # (while it is read: a cycle of bases reads as no config)
+        found = _env_prefix(cls, constants)
+        for base in reversed([dotted(b) or "" for b in cls.bases] if depth < _BASES_FOLLOWED else []):
+            if found is not None:
+                break
+            inner = classes.get(base)
+            if inner is not None:
+                found = prefix_of(inner, depth + 1)
+            elif base.rsplit(".", 1)[-1] in _PYDANTIC_BASES:
+                found = ""  # (`BaseSettings` sets "" itself)
+        known[id(cls)] = found
+        return found
+
+    return {name: prefix_of(cls, 0) or "" for name, cls in classes.items()}
 
 
-_BASES_FOLLOWED = 64  # classes looked at for one class's prefix
+_PYDANTIC_BASES = frozenset({"BaseSettings", "BaseModel"})
+_BASES_FOLLOWED = 16  # the bases followed from a class for its prefix, deep
 
 
 def _env_prefix(cls: ast.ClassDef, constants: Mapping[str, str]) -> Optional[str]:

@@ -186,8 +186,10 @@ def is_allow_list_name(name: str) -> bool:
     words = [w.lower() for w in _WORD.findall(name)]
     if words[:2] == ["no", "proxy"] and all(after in _LIST_WORDS for after in words[2:]):
         return True  # (`no_proxy`, `NO_PROXY_HOSTS`: the hosts a proxy is not used for)
-    if words[:3] == ["content", "security", "policy"]:
-        return True  # (the `Content-Security-Policy` header: what a browser may load from, 131b/09)
+    if words[:3] == ["content", "security", "policy"] or words[:1] == ["csp"]:
+        # (the `Content-Security-Policy` header and django-csp's settings, `CSP_CONNECT_SRC`: what a
+        # browser may load from, runs 131b/09, 132b/01)
+        return True
     return any(
         word.startswith(_ALLOW_WORDS) and all(after in _LIST_WORDS for after in words[at + 1 :])
         for at, word in enumerate(words)
@@ -540,25 +542,24 @@ _SECRET_NAME = (
     r"|token|credentials?|(?<![A-Za-z])otp|jwt|api[_-]?key|apikey|rediscli[_-]?auth|masterauth"
     r"|(?:access|secret|private|client|master|account|signing|encryption|session|auth|hmac|subscription|licen[cs]e|shared|fernet|webhook)[_-]?(?:key|token|secret))"
 )
-# a secret's name anywhere in a text, as a word or a name's part (`DB password (prod)`,
-# `dbPassword`, `the signing key`, `auth`; not `passes`, `tokenizer`)
-# (`Authorization`, `authentication`, `Bearer`, `passcode`, `pin` as words too: run 131b/08;
-# `pswd`, German's `Passwort`, `Kennwort`, Spanish's `contraseña`, Portuguese's `senha`: 131c/01)
-_NAMES_SECRET = re.compile(
-    rf"(?:(?i:{_SECRET_NAME}|pswd|passw[a-z]*|kennw[a-z]*|contrase[ñn]as?|senhas?)"
-    r"|(?<![A-Za-z])(?i:keys?|auth(?:ori[sz]ation|entication)?|creds?|bearer|passcode|pin)"
-    r"|(?<=[a-z])(?:Keys?|Auth(?:ori[sz]ation)?|Creds?|Bearer|Passcode|Pin))(?![a-rt-z])"
+# what may name a secret anywhere in a text, as a word or any part of one (`DB password
+# (prod)`, `dbPassword`, `pincode`, `otpcode`, `sshkey`, `DBPW`, `mfa code`: runs 131b/08, 131c/01,
+# 132a/01): a part, not a word, since compounds are endless; over-hiding is the cost (`upward`,
+# `keyboard`, `design` name one here)
+_MENTIONS_SECRET = re.compile(
+    r"(?i)pass|pw|psw|pin|secret|token|cred|key|auth|otp|mfa|2fa|code|bearer|cert|priv|session|cookie"
+    r"|salt|seed|sig|jwt|kennw|contrase|senha|clave|parol|mot de passe"
 )
 
 
 def names_secret(text: str) -> bool:
-    """Whether ``text`` names a secret anywhere (``password``, ``token``, ``api key``, ``key``,
-    ``auth``…): prose that CI output does not quote, since no masking reads every way a
-    sentence can give a secret's value (``Password used by the admin account is …``)."""
-    # (read as Python reads names, NFKC: a fullwidth `password` is one, run 131c/01)
-    return _NAMES_SECRET.search(text) is not None or (
-        not text.isascii() and _NAMES_SECRET.search(unicodedata.normalize("NFKC", text)) is not None
-    )
+    """Whether ``text`` may name a secret (a secret's word as any part of it: ``password``,
+    ``pincode``, ``sshkey``, ``DBPW``…; read as Python reads names, NFKC, so a fullwidth one
+    too): prose that is not quoted where no masking can read it, since no masking reads every
+    way a sentence gives a secret's value (``Password used by the admin account is …``)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _MENTIONS_SECRET.search(text) is not None
 
 
 # a secret pair: its name (quoted, as JSON writes it, or not), `=` or `:`, and where the value

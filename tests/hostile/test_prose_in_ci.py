@@ -24,6 +24,7 @@ SENTENCES = [
     "Key for the vault - Hx7kQ2pLm",
     "Hx7kQ2pLm is the staging password",
     "dbPassword, prod => Hx7kQ2pLm",
+    "door pincode is Hx7kQ2pLm",  # (run 132a/01)
 ]
 
 
@@ -45,12 +46,16 @@ SENTENCES = [
         ("pswd: zq81", True),
         ("Passwort zq81", True),
         ("\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44 zq81", True),  # (fullwidth)
-        ("Passes requests to the backend", False),
-        ("Tokenizer for SQL", False),
-        ("Bypass the cache", False),
-        ("keyboard layout", False),
-        ("monkey patching", False),
-        ("OAuth client", False),
+        # (run 132a/01: compounds; a secret's word as any part of a word, so over-hiding too)
+        ("door pincode is 47119", True),
+        ("admin otpcode 552211", True),
+        ("deploy privkey AAAAC3Nza", True),
+        ("DBPW Xk9fQ2Lm", True),
+        ("mfa code 123", True),
+        ("keyboard layout", True),
+        ("Pools connections to Postgres", False),
+        ("services/orders", False),
+        ("ASY001", False),
         ("2026-12-06T10:00:00", False),
     ],
 )
@@ -203,3 +208,17 @@ def test_a_history_group_name_that_is_no_code_name_is_not_shown(tmp_path: Path) 
         result.stdout + result.stderr
     )
     assert "Hx7kQ2pLm" not in result.stdout + result.stderr
+
+
+def test_a_history_service_name_that_is_no_folder_name_is_not_shown(tmp_path: Path) -> None:
+    """Run 132a/02: an earlier run's service name in the history was printed as written."""
+    root = project(tmp_path, {"a.py": "class A:\n    pass\n", "b.py": "class B:\n    pass\n"})
+    assert cli(root, "audit", "--history", "h.jsonl", "-o", "/dev/null").returncode in (0, 1)
+    run_ = json.loads((root / "h.jsonl").read_text().splitlines()[0])
+    groups = [{"names": ["DatabaseManager"], "sites": ["svc/app/a.py:1"]}]
+    run_["services"]["staging db password is Hx7kQ2pLm"] = {**run_["services"]["svc"], "groups": groups}
+    (root / "h.jsonl").write_text(json.dumps(run_) + "\n")
+    for fmt in ("markdown", "json", "html"):
+        result = cli(root, "audit", "--history", "h.jsonl", "--format", fmt, "-o", "-", env={"CI": "true"})
+        assert result.returncode in (0, 1) and "Hx7kQ2pLm" not in result.stdout + result.stderr, result.stderr
+        assert fmt != "markdown" or "fixed: \\*\\*\\*: DatabaseManager" in result.stdout, result.stdout
