@@ -46,13 +46,15 @@ CST_MEMORY = 1 << 30
 def screen_newer(path: str, text: str, limit: int, ast_error: SyntaxError) -> Union[ParseProblem, float]:
     """What can be said of a file this Python rejects (``ast_error``) before LibCST reads it:
     the CPU seconds its child may take (``CST_CPU_PER_TOKEN`` a token), or the problem that
-    leaves it unread: a file of more tokens than ``CST_SHARE`` of ``max_tokens(limit)`` (its
-    parse alone took 12 s and 1.5 GB for 650,000 tokens) is ARC003 at the line rejected, or
-    ARC001 if it holds nothing newer grammar needs."""
+    leaves it unread: one that holds nothing newer grammar needs is ARC001 (a syntax error); a
+    file of more tokens than ``CST_SHARE`` of ``max_tokens(limit)`` (its parse alone took 12 s
+    and 1.5 GB for 650,000 tokens) is ARC003 at the line rejected."""
+    if not _MAY_BE_NEWER.search(text):  # no grammar newer than 3.11's could be there: a syntax
+        # error, whatever its size (and not left for the run's LibCST time, which files before it
+        # may have spent: run 132a/04)
+        return syntax_problem(path, ast_error)
     budget = max_tokens(limit) // CST_SHARE
     tokens = count_words(text)  # no quote can fool it (``f"{"\'\'\'"}"`` in a placeholder, PEP 701)
-    if tokens > budget and not _MAY_BE_NEWER.search(text):
-        return syntax_problem(path, ast_error)  # no grammar newer than 3.11's could be there
     if tokens > budget:
         reason = (
             f"{_rejected(ast_error)}; at {tokens:,} tokens, over the {budget:,} the CST parser reads (an "

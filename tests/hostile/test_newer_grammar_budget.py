@@ -64,3 +64,15 @@ def test_which_files_are_read_does_not_depend_on_the_cache_or_the_workers(tmp_pa
     after = _findings(root)
     assert after == _findings(root, "--no-cache")
     assert f"svc/app/n{READ:02}.py" in _read(after) and f"svc/app/n{READ + 1:02}.py" not in _read(after)
+
+
+def test_a_syntax_error_with_no_newer_grammar_is_arc001_past_the_runs_cst_time(tmp_path: Path) -> None:
+    """Run 132a/04: a plain syntax error after the files that spent the run's CST time was an
+    ARC003 warning (exit 0): a file holding nothing newer grammar needs is not left for LibCST."""
+    root = _project(tmp_path, READ + 1)
+    (root / "svc/app/z_broken.py").write_text("def handler(request:\n    return 1\n")
+    out = _out(root, "--no-cache")
+    assert re.search(
+        r"^svc/app/z_broken\.py:1:\d+: ARC001 cannot check this file: syntax error", out, re.M
+    ), out
+    assert run(root, "--no-cache").returncode == 1
