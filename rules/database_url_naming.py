@@ -134,6 +134,7 @@ INVALID = [
                 "class FieldSettings:\n"
                 "    db_url: str = Field('postgresql://u:p@db/content', alias='DATABASE_URL')  # expect: CFG002\n"
                 "    database_url: str = Field(default='postgresql://u:p@db/content')  # expect: CFG002\n"
+                "    db: Annotated[str, Field(alias='DATABASE_URL')] = 'postgresql://u:p@db/content'  # expect: CFG002\n"
             ),
             "services/content-service/.env": "REDIS_URL=redis://redis:6379\nDATABASE_URL=postgresql://admin:hunter2@db:5432/content  # expect: CFG002\n",
         },

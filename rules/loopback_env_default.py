@@ -212,6 +212,12 @@ INVALID = [
             host: str = "localhost"
 
         PREFIX = "PAYMENTS_"
+        DB_CONFIG = SettingsConfigDict(env_prefix="DB_", env_file=".env")
+
+        class Database(BaseSettings):  # (a config kept in a module constant: DB_HOST)
+            model_config = DB_CONFIG
+            host: str = "localhost"  # expect: CFG004
+            replica: Annotated[str, Field(alias="PGHOST")] = "localhost"  # expect: CFG004
 
         class Payments(BaseSettings):  # (a prefix kept in a module constant: PAYMENTS_HOST)
             model_config = SettingsConfigDict(env_prefix=PREFIX)

@@ -1312,7 +1312,8 @@ class _Gatherer:
             # the rules ask whether the class is settings (a base in another file may make it
             # one); a configuration class's plain constant (`class Config: API_URL = "…"`) is
             # its setting as an annotated one is
-            self._settings_field(names[0], node.value, none)
+            annotated = _annotated_alias(node.annotation) if isinstance(node, ast.AnnAssign) else None
+            self._settings_field(names[0], node.value, none, annotated)
         if none.frame == 0 and not isinstance(node.value, ast.Dict):
             # (a module constant, if an env lookup falls back to it; also built from literals,
             # `"http://localhost:8000/".rstrip("/")`: where its URL is read, its first string)
@@ -2441,7 +2442,9 @@ class _Gatherer:
                 )
                 self.fallbacks.append(fact)
 
-    def _settings_field(self, name: str, value: ast.expr, use: _Use) -> None:
+    def _settings_field(self, name: str, value: ast.expr, use: _Use, annotated: Optional[str] = None) -> None:
+        """A configuration class's field and its default; ``annotated``: the alias its annotation
+        gives (``Annotated[str, Field(alias="X")]``, run 133b/01)."""
         if name in _SCHEMA_FIELDS:
             return  # (a model's examples, as pydantic reads them)
         if isinstance(value, ast.Call) and call_chain(value.func).rsplit(".", 1)[-1] in _FIELD_CALLS:
@@ -2453,11 +2456,13 @@ class _Gatherer:
             if given is None:
                 return
             value = given
-            alias = _field_alias(value_call)
+            alias = _field_alias(value_call) or annotated
             if (alias or name).lower() == DATABASE_URL:  # (`Field("…", alias="DATABASE_URL")`: 131b/06)
                 self._database_url(value)
         else:
-            alias = None
+            alias = annotated
+            if alias is not None and alias.lower() == DATABASE_URL and name.lower() != DATABASE_URL:
+                self._database_url(value)  # (the field's name read as one already)
         if self.env_prefixes is None:
             assert self.source.ast_tree is not None
             self.env_prefixes = _env_prefixes(self.source.ast_tree)
@@ -3480,6 +3485,22 @@ def _returns_name(value: ast.expr, name: str) -> bool:
     return False
 
 
+def _annotated_alias(annotation: ast.expr) -> Optional[str]:
+    """The alias a field's ``Annotated[…, Field(alias="X")]`` annotation gives; else None."""
+    if not (
+        isinstance(annotation, ast.Subscript)
+        and call_chain(annotation.value).rsplit(".", 1)[-1] == "Annotated"
+    ):
+        return None
+    parts = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else []
+    fields = (
+        p
+        for p in parts[1:]
+        if isinstance(p, ast.Call) and call_chain(p.func).rsplit(".", 1)[-1] in _FIELD_CALLS
+    )
+    return next(filter(None, map(_field_alias, fields)), None)
+
+
 def _field_alias(field: ast.Call) -> Optional[str]:
     """The variable a pydantic field reads by its alias: ``Field(alias="X")``,
     ``validation_alias="X"``, ``AliasChoices("X", …)``'s first, or pydantic 1's ``env="X"``; else None."""
@@ -3507,12 +3528,14 @@ def _env_prefixes(tree: ast.AST) -> Dict[str, str]:
         if isinstance(node, ast.ClassDef):
             classes.setdefault(node.name, node)
     # (a prefix kept in a module constant, `env_prefix=PREFIX`: run 131b/07)
-    constants = {
-        target.id: text
+    constants: Dict[
+        str, ast.expr
+    ] = {  # (a config kept in one too, `DB_CONFIG = SettingsConfigDict(…)`: 133b/03)
+        target.id: statement.value
         for statement in getattr(tree, "body", ())
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1
         for target in statement.targets
-        if isinstance(target, ast.Name) and (text := literal(statement.value)) is not None
+        if isinstance(target, ast.Name)
     }
 
     known: Dict[int, Optional[str]] = {}  # (each class read once: a lattice of bases stays linear)
@@ -3541,14 +3564,15 @@ _PYDANTIC_BASES = frozenset({"BaseSettings", "BaseModel"})
 _BASES_FOLLOWED = 16  # the bases followed from a class for its prefix, deep
 
 
-def _env_prefix(cls: ast.ClassDef, constants: Mapping[str, str]) -> Optional[str]:
+def _env_prefix(cls: ast.ClassDef, constants: Mapping[str, ast.expr]) -> Optional[str]:
     """A settings class's own ``env_prefix``: ``model_config = SettingsConfigDict(env_prefix="X_")``
     or ``{"env_prefix": "X_"}``, or an inner ``class Config: env_prefix = "X_"`` (a literal, or
-    a module constant's in ``constants``); None where the class sets none (pydantic takes its
-    base's then: a config merges with the one it inherits)."""
+    a module constant's in ``constants``, as is a config, or one spread in it: ``model_config =
+    DB_CONFIG``, ``SettingsConfigDict(**DB_CONFIG)``); None where the class sets none (pydantic
+    takes its base's then: a config merges with the one it inherits)."""
 
     def text(value: Optional[ast.expr]) -> Optional[str]:
-        return constants.get(value.id) if isinstance(value, ast.Name) else literal(value)
+        return literal(constants.get(value.id)) if isinstance(value, ast.Name) else literal(value)
 
     for statement in cls.body:
         if isinstance(statement, ast.ClassDef) and statement.name == "Config":
@@ -3561,16 +3585,34 @@ def _env_prefix(cls: ast.ClassDef, constants: Mapping[str, str]) -> Optional[str
         if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
             continue
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        if [dotted(t) for t in targets] != ["model_config"] or statement.value is None:
-            continue
-        config = statement.value
+        if [dotted(t) for t in targets] == ["model_config"] and statement.value is not None:
+            return _config_prefix(statement.value, constants, text)
+    return None
+
+
+def _config_prefix(
+    config: Optional[ast.expr],
+    constants: Mapping[str, ast.expr],
+    text: Callable[[Optional[ast.expr]], Optional[str]],
+) -> Optional[str]:
+    """The ``env_prefix`` a config sets ("" for one set to no text), through module constants and
+    spreads (four deep); None for none."""
+    for _ in range(4):
+        if isinstance(config, ast.Name):
+            config = constants.get(config.id)
         if isinstance(config, ast.Call):
-            return next((text(k.value) or "" for k in config.keywords if k.arg == "env_prefix"), None)
-        if isinstance(config, ast.Dict):
-            pairs = zip(config.keys, config.values)
-            return next(
-                (text(v) or "" for k, v in pairs if k is not None and literal(k) == "env_prefix"), None
-            )
+            items = [(k.arg, k.value) for k in config.keywords]
+        elif isinstance(config, ast.Dict):
+            items = [
+                (None if k is None else literal(k) or "?", v) for k, v in zip(config.keys, config.values)
+            ]
+        else:
+            return None
+        given = next((text(value) or "" for key, value in items if key == "env_prefix"), None)
+        spread = next((value for key, value in reversed(items) if key is None), None)
+        if given is not None or spread is None:
+            return given
+        config = spread
     return None
 
 
