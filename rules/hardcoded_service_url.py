@@ -126,6 +126,7 @@ VALID = [
         CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost:\\d+$"]  # (django-cors-headers' allow-list)
         CSP = "default-src 'self'; connect-src 'self' http://localhost:5173"  # (where a browser may load from)
         CSP_CONNECT_SRC = ("'self'", "http://localhost:8000")  # (django-csp's settings)
+        SECURE_CSP_REPORT_ONLY = {"connect-src": ["'self'", "http://localhost:8000"]}  # (Django 6's)
         HEADERS = {"Content-Security-Policy": "connect-src 'self' ws://localhost:3000"}
     '''),
     _with_services("""

@@ -131,7 +131,8 @@ def _at_line(path: str, ast_error: SyntaxError, reason: str) -> ParseProblem:
 # without brackets around several classes (PEP 758); a file without them has a syntax error
 _MAY_BE_NEWER = re.compile(
     r"""(?im)\b[rb]?[ft][rb]?['"]"""  # an f-string or a t-string
-    r"|^[ \t]*type[ \t]+\w|\b(?:def|class)[ \t]+\w+[ \t]*\["  # a type alias, type parameters
+    r"|(?:^|[:;])[ \t]*type[ \t]+\w|\b(?:def|class)[ \t]+\w+[ \t]*\["  # a type alias (after `:`, `;` too:
+    # run 133a/02), type parameters
     r"|\bexcept\*?[ \t]+[^:(\n]*,"  # `except A, B:`
 )
 

@@ -54,6 +54,7 @@ from archcheck.facts.names import (
     scope_bindings,
     with_rebindings,
 )
+from archcheck.facts.urls import names_secret
 from archcheck.isolate import Crashed, mapped_bytes, run_isolated, use_grace
 from archcheck.model import CstFacts, Location, ParseProblem
 from archcheck.quiet import warnings_off
@@ -640,7 +641,11 @@ def decode(path: str, data: bytes) -> Union[str, ParseProblem]:
                 return _problem(
                     path, "a UTF-8 byte-order mark before a coding declaration of another encoding", line, 1
                 )
-            return _problem(path, f"bad encoding declaration: {exc}", line, 1)
+            # (the comment's own word is quoted only where the comment names no secret: `# password
+            # for encoding=…` read as a cookie, run 133a/01)
+            said = head.split(b"\n")[line - 1].decode("latin-1")
+            known = "names an encoding Python does not know" if names_secret(said) else str(exc)
+            return _problem(path, f"bad encoding declaration: {known}", line, 1)
     slow = quadratic_codec(encoding)
     if slow is not None:
         return _problem(path, _QUADRATIC_REASON.format(slow))

@@ -186,7 +186,9 @@ def is_allow_list_name(name: str) -> bool:
     words = [w.lower() for w in _WORD.findall(name)]
     if words[:2] == ["no", "proxy"] and all(after in _LIST_WORDS for after in words[2:]):
         return True  # (`no_proxy`, `NO_PROXY_HOSTS`: the hosts a proxy is not used for)
-    if words[:3] == ["content", "security", "policy"] or words[:1] == ["csp"]:
+    if (
+        words[:3] == ["content", "security", "policy"] or "csp" in words
+    ):  # (`SECURE_CSP_REPORT_ONLY`: 133a/03)
         # (the `Content-Security-Policy` header and django-csp's settings, `CSP_CONNECT_SRC`: what a
         # browser may load from, runs 131b/09, 132b/01)
         return True

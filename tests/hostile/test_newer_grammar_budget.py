@@ -13,7 +13,7 @@ import pytest
 from archcheck.facts.cst_fallback import CST_RUN_SECONDS
 from archcheck.rule_api.examples import Example
 from tests.helpers import write_example
-from tests.hostile._project import run
+from tests.hostile._project import CONFIG, run
 
 # a `type` statement is grammar only LibCST reads before 3.12: from 3.12 `ast` parses it
 pytestmark = pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 parses a type statement")
@@ -76,3 +76,16 @@ def test_a_syntax_error_with_no_newer_grammar_is_arc001_past_the_runs_cst_time(t
         r"^svc/app/z_broken\.py:1:\d+: ARC001 cannot check this file: syntax error", out, re.M
     ), out
     assert run(root, "--no-cache").returncode == 1
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["import sys\nif sys.version_info >= (3, 12): type JSON = dict\n", "V = list[float]; type M = list[V]\n"],
+)
+def test_a_type_statement_after_a_colon_or_a_semicolon_is_newer_grammar(tmp_path: Path, source: str) -> None:
+    """Run 133a/02: a `type` statement not at a line's start was taken for a syntax error (ARC001)."""
+    root = write_example(
+        tmp_path, Example({"svc/app/a.py": source, "svc/requirements.txt": "httpx\n"}, CONFIG)
+    )
+    out = _out(root, "--no-cache")
+    assert "svc/app/a.py" in out and "ARC003" in out and "ARC001" not in out, out

@@ -222,3 +222,15 @@ def test_a_history_service_name_that_is_no_folder_name_is_not_shown(tmp_path: Pa
         result = cli(root, "audit", "--history", "h.jsonl", "--format", fmt, "-o", "-", env={"CI": "true"})
         assert result.returncode in (0, 1) and "Hx7kQ2pLm" not in result.stdout + result.stderr, result.stderr
         assert fmt != "markdown" or "fixed: \\*\\*\\*: DatabaseManager" in result.stdout, result.stdout
+
+
+def test_an_unknown_coding_cookie_in_a_comment_naming_a_secret_is_not_quoted(tmp_path: Path) -> None:
+    """Run 133a/01: a comment read as a coding cookie (`# password for encoding=…`) had its word
+    quoted in ARC001's "unknown encoding: …"; one naming no secret is still named."""
+    root = project(tmp_path, {"m.py": "x = 1\n", "n.py": "x = 1\n"})
+    (root / "svc/app/m.py").write_bytes(b"#!/usr/bin/env python\n# password for encoding=Hx7kQ2pLm\nx = 1\n")
+    (root / "svc/app/n.py").write_bytes(b"# -*- coding: klingon -*-\nx = 1\n")
+    for fmt in ("text", "json", "github", "sarif"):
+        out = run(root, "--no-cache", "--format", fmt).stdout.decode()
+        assert "names an encoding Python does not know" in out and "Hx7kQ2pLm" not in out
+        assert "unknown encoding: klingon" in out
