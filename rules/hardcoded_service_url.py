@@ -242,6 +242,9 @@ INVALID = [
         class Client:
             def __init__(self, base_url):
                 self.login = "http://localhost:8001/login"  # expect: CFG001
+                self.reports = httpx.post(CSP_REPORT_COLLECTOR_URL)
+
+        CSP_REPORT_COLLECTOR_URL = "http://localhost:9000/collect"  # expect: CFG001
 
         def client(scheme, port):
             exporter = OTLPSpanExporter(endpoint="localhost:4317")  # expect: CFG001

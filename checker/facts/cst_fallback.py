@@ -133,7 +133,7 @@ _MAY_BE_NEWER = re.compile(
     r"""(?im)\b[rb]?[ft][rb]?['"]"""  # an f-string or a t-string
     r"|(?:^|[:;])[ \t]*type[ \t]+\w|\b(?:def|class)[ \t]+\w+[ \t]*\["  # a type alias (after `:`, `;` too:
     # run 133a/02), type parameters
-    r"|\bexcept\*?[ \t]+[^:(\n]*,"  # `except A, B:`
+    r"|\bexcept\*?[ \t]+(?:\([^()\n]*\)|[^:(\n])*,"  # `except A, B:`, `except (A), B:` (133c/02)
 )
 
 

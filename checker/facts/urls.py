@@ -186,11 +186,11 @@ def is_allow_list_name(name: str) -> bool:
     words = [w.lower() for w in _WORD.findall(name)]
     if words[:2] == ["no", "proxy"] and all(after in _LIST_WORDS for after in words[2:]):
         return True  # (`no_proxy`, `NO_PROXY_HOSTS`: the hosts a proxy is not used for)
-    if (
-        words[:3] == ["content", "security", "policy"] or "csp" in words
-    ):  # (`SECURE_CSP_REPORT_ONLY`: 133a/03)
-        # (the `Content-Security-Policy` header and django-csp's settings, `CSP_CONNECT_SRC`: what a
-        # browser may load from, runs 131b/09, 132b/01)
+    # (the `Content-Security-Policy` header and django-csp's settings, `CSP_CONNECT_SRC`, Django's
+    # `SECURE_CSP_REPORT_ONLY`: what a browser may load from, runs 131b/09, 132b/01, 133a/03; not a
+    # URL the code is given under such a name, `CSP_REPORT_COLLECTOR_URL`: 133c/06)
+    policy = words[:3] == ["content", "security", "policy"] or "csp" in words
+    if policy and not (words[-1] in _TARGET_WORDS or words[-1].endswith(("url", "uri"))):
         return True
     return any(
         word.startswith(_ALLOW_WORDS) and all(after in _LIST_WORDS for after in words[at + 1 :])
@@ -550,7 +550,8 @@ _SECRET_NAME = (
 # `keyboard`, `design` name one here)
 _MENTIONS_SECRET = re.compile(
     r"(?i)pass|pw|psw|pin|secret|token|cred|key|auth|otp|mfa|2fa|code|bearer|cert|priv|session|cookie"
-    r"|salt|seed|sig|jwt|kennw|contrase|senha|clave|parol|mot de passe"
+    r"|salt|seed|sig|jwt|login|logon|mnemonic|phrase|recover|unlock|vault|access"  # (133c/01)
+    r"|kennw|contrase|senha|clave|parol|mot de passe"
 )
 
 

@@ -80,7 +80,11 @@ def test_a_syntax_error_with_no_newer_grammar_is_arc001_past_the_runs_cst_time(t
 
 @pytest.mark.parametrize(
     "source",
-    ["import sys\nif sys.version_info >= (3, 12): type JSON = dict\n", "V = list[float]; type M = list[V]\n"],
+    [
+        "import sys\nif sys.version_info >= (3, 12): type JSON = dict\n",
+        "V = list[float]; type M = list[V]\n",
+        "try:\n    pass\nexcept (ValueError), TypeError:\n    pass\n",  # (PEP 758, run 133c/02)
+    ],
 )
 def test_a_type_statement_after_a_colon_or_a_semicolon_is_newer_grammar(tmp_path: Path, source: str) -> None:
     """Run 133a/02: a `type` statement not at a line's start was taken for a syntax error (ARC001)."""

@@ -52,6 +52,9 @@ SENTENCES = [
         ("deploy privkey AAAAC3Nza", True),
         ("DBPW Xk9fQ2Lm", True),
         ("mfa code 123", True),
+        ("login admin / Tr0ub4dor&3", True),  # (run 133c/01)
+        ("recovery phrase abandon ability", True),
+        ("mnemonic abandon ability", True),
         ("keyboard layout", True),
         ("Pools connections to Postgres", False),
         ("services/orders", False),
