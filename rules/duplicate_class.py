@@ -8,7 +8,8 @@ silently replaces the first). Every definition is reported, and each message
 names the others. Not flagged: classes with the same name in different
 services, test files, generated code, fallbacks under `except ImportError:`
 or in the `else` of `if TYPE_CHECKING:` (a runtime stand-in for what only
-type checkers import),
+type checkers import), a backport in the branch of an `if sys.version_info …:` whose other
+branch imports it,
 framework conventions (Django's `Migration` and `Command`),
 `ssot.acceptable-duplicates`, example code (`examples/`, `samples/`), an
 exception beside an error-response model of the same name, and a class that
@@ -76,6 +77,13 @@ VALID = [
                 "if not typing.TYPE_CHECKING:\n    class Storage: ...\n"
             ),
             _APP + "ports.py": "class Storage: ...\n",
+            # (a backport beside what a newer Python imports: run 134b/02)
+            _APP + "compat_typing.py": (
+                "import sys\nif sys.version_info >= (3, 11):\n    from typing import Self\nelse:\n    class Self: ...\n"
+            ),
+            _APP + "more_typing.py": (
+                "import sys\nif sys.version_info < (3, 11):\n    class Self: ...\nelse:\n    from typing import Self\n"
+            ),
             _APP + "adapters.py": "from app.ports import Storage as _Storage\nclass Storage(_Storage): ...\n",
             _APP + "ports2/__init__.py": "from .cache import Cache as CachePort\n",  # (an alias given there)
             _APP + "ports2/cache.py": "class Cache: ...\n",

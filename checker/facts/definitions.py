@@ -203,6 +203,18 @@ def _type_checking(name: Optional[str]) -> bool:
     return (name or "").rsplit(".", 1)[-1] == "TYPE_CHECKING"
 
 
+def _version_stand_in(node: ast.If) -> Optional[List[ast.stmt]]:
+    """The branch of a test of ``sys.version_info`` that stands in for what the other one imports
+    (``if sys.version_info >= (3, 11): from typing import Self`` / ``else: class Self: …``: a
+    backport, as an ``except ImportError:`` one is; run 134b/02); None for other tests."""
+    if not any(isinstance(n, ast.Attribute) and n.attr == "version_info" for n in ast.walk(node.test)):
+        return None
+    imports = [
+        any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in part) for part in (node.body, node.orelse)
+    ]
+    return node.orelse if imports[0] else node.body if imports[1] else None
+
+
 def _catches_import_error(handler_type: Optional[ast.expr]) -> bool:
     if handler_type is None:
         return False
@@ -386,6 +398,7 @@ class _AstDefinitions:
                 # `if TYPE_CHECKING:` imports for type checkers; its `else` is a runtime stand-in
                 typing_only = typing_only_branch(node)
                 stand_in = {"body": node.orelse, "orelse": node.body}.get(typing_only or "")
+                stand_in = stand_in if stand_in is not None else _version_stand_in(node)
                 frames += [
                     (iter(part), True, fallback or part is stand_in, {}) for part in (node.orelse, node.body)
                 ]

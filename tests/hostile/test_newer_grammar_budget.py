@@ -84,6 +84,11 @@ def test_a_syntax_error_with_no_newer_grammar_is_arc001_past_the_runs_cst_time(t
         "import sys\nif sys.version_info >= (3, 12): type JSON = dict\n",
         "V = list[float]; type M = list[V]\n",
         "try:\n    pass\nexcept (ValueError), TypeError:\n    pass\n",  # (PEP 758, run 133c/02)
+        # (over a line's continuation, run 134b/03)
+        "type \\\nPair = tuple[int, int]\n",
+        "class Box\\\n[T]:\n    pass\n",
+        "try:\n    pass\nexcept \\\nValueError, TypeError:\n    pass\n",
+        "try:\n    pass\nexcept(ValueError), TypeError:\n    pass\n",
     ],
 )
 def test_a_type_statement_after_a_colon_or_a_semicolon_is_newer_grammar(tmp_path: Path, source: str) -> None:
