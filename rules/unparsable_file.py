@@ -29,6 +29,7 @@ def handler(request):
 
 from typing import TYPE_CHECKING, Iterator
 
+from archcheck.facts.urls import MASK, names_secret
 from archcheck.model import Severity, Violation
 from archcheck.project.import_graph import cyclic_components
 from archcheck.project.layout import below_any
@@ -106,8 +107,8 @@ class UnparsableFile(
                     graph.add_edge(path, include.target, include=include)
                 else:
                     why = requirements.refused.get(include.target) or self._missing(include.target)
-                    if requirements.is_root(path):
-                        reason = f"included file '{include.target}' {why}"
+                    if requirements.is_root(path):  # (a path that may name a secret is `***`: 134c/03)
+                        reason = f"included file '{MASK if names_secret(include.target) else include.target}' {why}"
                     else:  # a file reached by an include may be any file: its lines are never quoted
                         reason = (
                             f"the file this line includes {why} (a line of an included file is not quoted)"

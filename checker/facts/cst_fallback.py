@@ -129,14 +129,15 @@ def _at_line(path: str, ast_error: SyntaxError, reason: str) -> ParseProblem:
 # what grammar newer than 3.11's needs (and what CPython 3.12.1's parser fault does): an f- or
 # t-string (PEP 701, PEP 750), a `type` statement or type parameters (PEP 695, 696), `except`
 # without brackets around several classes (PEP 758); a file without them has a syntax error
-_BLANK = r"(?:[ \t]|\\\r?\n)"  # (and a line's continuation: `type \` then `Pair = …`, run 134b/03)
+# (and a form feed, 134c/02, and a line's continuation: `type \` then `Pair = …`, run 134b/03)
+_BLANK = r"(?:[ \t\f]|\\\r?\n)"
 _MAY_BE_NEWER = re.compile(
     r"""(?im)\b[rb]?[ft][rb]?['"]"""  # an f-string or a t-string
     # a type alias (after `:`, `;` too: run 133a/02), type parameters
     rf"|(?:^|[:;]){_BLANK}*type{_BLANK}+\w|\b(?:def|class){_BLANK}+\w+{_BLANK}*\["
     # `except A, B:`, `except (A), B:` (133c/02; at a line's start, as the statement is, and
     # bounded: a line of `except except …` read from each word to its end was quadratic)
-    rf"|^[ \t]*except\b\*?{_BLANK}{{0,40}}(?:\([^()\n]{{0,200}}\)|[^:(\n]){{0,400}},"
+    rf"|^[ \t\f]*except\b\*?{_BLANK}{{0,40}}(?:\([^()\n]{{0,200}}\)|[^:(\n]){{0,400}},"
 )
 
 

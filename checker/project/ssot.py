@@ -718,7 +718,8 @@ def find_canonical(project: Project, name: str, path: str) -> Tuple[Unit, Site]:
     if cls is not None:
         site = Site(cls.name, path, cls.location, cls.methods, cls.bases, cls.conditional, kind="class")
         return owner, site
-    raise ConfigError([f"{project.settings.label}: ssot.canonical: {name}: '{path}' defines no class {name}"])
+    # (the class is named once, as the key: a reason that repeated it showed a key CI hides, 134c/01)
+    raise ConfigError([f"{project.settings.label}: ssot.canonical: {name}: '{path}' defines no such class"])
 
 
 def canonical_matches(project: Project, name: str, path: str) -> Optional[Tuple[Site, List[Site]]]:

@@ -84,16 +84,16 @@ def _layout(root: Path, config: str) -> Path:
         ),
         (
             'services = ["svc"]\n[ssot.canonical]\nThing = "svc/app/m.py"\n',
-            "ssot.canonical: Thing: 'svc/app/m.py' defines no class Thing",
+            "ssot.canonical: Thing: 'svc/app/m.py' defines no such class",
         ),
         # (run 117b/08: a path written with `./` or `..` is the file it names)
         (
             'services = ["svc"]\n[ssot.canonical]\nThing = "./svc/app/m.py"\n',
-            "ssot.canonical: Thing: 'svc/app/m.py' defines no class Thing",
+            "ssot.canonical: Thing: 'svc/app/m.py' defines no such class",
         ),
         (
             'services = ["svc"]\n[ssot.canonical]\nThing = "svc/../svc/app/m.py"\n',
-            "ssot.canonical: Thing: 'svc/app/m.py' defines no class Thing",
+            "ssot.canonical: Thing: 'svc/app/m.py' defines no such class",
         ),
         # runs 127a/04, 127c/03: a key that is no class name (its text was quoted as the class
         # unmasked: `defines no class DB_PASSWORD=…`, read as a class's header)

@@ -86,6 +86,7 @@ def test_a_syntax_error_with_no_newer_grammar_is_arc001_past_the_runs_cst_time(t
         "try:\n    pass\nexcept (ValueError), TypeError:\n    pass\n",  # (PEP 758, run 133c/02)
         # (over a line's continuation, run 134b/03)
         "type \\\nPair = tuple[int, int]\n",
+        "\x0ctype UserId = int\n",  # (a form feed before it, 134c/02)
         "class Box\\\n[T]:\n    pass\n",
         "try:\n    pass\nexcept \\\nValueError, TypeError:\n    pass\n",
         "try:\n    pass\nexcept(ValueError), TypeError:\n    pass\n",

@@ -237,3 +237,21 @@ def test_an_unknown_coding_cookie_in_a_comment_naming_a_secret_is_not_quoted(tmp
         out = run(root, "--no-cache", "--format", fmt).stdout.decode()
         assert "names an encoding Python does not know" in out and "Hx7kQ2pLm" not in out
         assert "unknown encoding: klingon" in out
+
+
+def test_a_canonical_class_naming_a_secret_is_not_repeated_in_the_reason(tmp_path: Path) -> None:
+    """Run 134c/01: the reason repeated the class a CI config error hid as its key."""
+    config = 'services = ["svc"]\n[ssot.canonical]\nAdminPassword_Hx7kQ2pLm = "svc/app/main.py"\n'
+    root = project(tmp_path, {"main.py": "x = 1\n"}, config=config)
+    result = cli(root, "check", env={"CI": "true"})
+    assert result.returncode == 2 and "Hx7kQ2pLm" not in result.stderr, result.stderr
+    assert "'svc/app/main.py' defines no such class" in result.stderr
+
+
+def test_a_missing_include_naming_a_secret_is_not_quoted(tmp_path: Path) -> None:
+    """Run 134c/03: ARC001 quoted a missing `-r` target's path as written."""
+    root = project(tmp_path, {"a.py": "x = 1\n"})
+    (root / "svc/requirements.txt").write_text("-r our_db_password_is_Hx7kQ2pLm.txt\n-r base.txt\n")
+    out = run(root, "--no-cache").stdout.decode()
+    assert "included file '***' does not exist" in out and "Hx7kQ2pLm" not in out
+    assert "included file 'svc/base.txt' does not exist" in out
