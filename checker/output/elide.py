@@ -23,6 +23,7 @@ from typing import Dict, List, Optional, Tuple
 from packaging.version import InvalidVersion, Version
 
 from archcheck.facts.urls import MASK
+from archcheck.quiet import warnings_off
 
 Span = Tuple[int, int, str]  # columns [start, end) of a line, and what is shown there
 
@@ -77,7 +78,8 @@ def _compiles(lines: List[str]) -> bool:
     """Does this Python read the file (its bytes, as it decodes them)?"""
     data = "".join(lines).encode("utf-8", "surrogateescape")
     try:
-        ast.parse(data)
+        with warnings_off():  # (a `SyntaxWarning` printed raw, or raised under `-W error`: 134a/02)
+            ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True

@@ -255,3 +255,12 @@ def test_a_missing_include_naming_a_secret_is_not_quoted(tmp_path: Path) -> None
     out = run(root, "--no-cache").stdout.decode()
     assert "included file '***' does not exist" in out and "Hx7kQ2pLm" not in out
     assert "included file 'svc/base.txt' does not exist" in out
+
+
+def test_the_ci_diff_reads_a_file_under_python_warnings_as_errors(tmp_path: Path) -> None:
+    """Run 134a/02: the CI diff's check that Python reads the file let `1if c else 0`'s
+    SyntaxWarning out raw, and under `PYTHONWARNINGS=error` left the file out of the diff."""
+    source = "import asyncio\n\nasync def main():\n    asyncio.run(go())\n    y = 1if main else 0\n"
+    root = project(tmp_path, {"main.py": source})
+    result = cli(root, "check", "--diff", "--no-cache", env={"CI": "true", "PYTHONWARNINGS": "error"})
+    assert "+    await go()" in result.stdout and "Warning" not in result.stderr, result.stderr
