@@ -167,3 +167,15 @@ def test_a_gitignore_line_is_measured_as_written(tmp_path: Path) -> None:
     unreadable: list = []
     assert walk_files(load_settings(tmp_path), unreadable=unreadable)[0] == ["kept.py"]
     assert unreadable == []
+
+
+def test_a_large_ignore_file_names_its_own_limit_not_max_file_size(tmp_path: Path) -> None:
+    """Run 135c/01: a .gitignore over 1 MB was "over max-file-size (1 MB)" whatever that setting."""
+    from tests.helpers import cli
+
+    (tmp_path / "pyproject.toml").write_text('[tool.archcheck]\nservices = ["svc"]\nmax-file-size = 10\n')
+    (tmp_path / "svc/app").mkdir(parents=True)
+    (tmp_path / "svc/app/a.py").write_text("x = 1\n")
+    (tmp_path / ".gitignore").write_text(("x" * 70 + "\n") * 21000)
+    out = cli(tmp_path, "check", "--no-cache").stdout
+    assert "over what archcheck reads of an ignore file (1 MB)" in out and "max-file-size" not in out, out

@@ -549,7 +549,7 @@ _SECRET_NAME = (
 # 132a/01): a part, not a word, since compounds are endless; over-hiding is the cost (`upward`,
 # `keyboard`, `design` name one here)
 _MENTIONS_SECRET = re.compile(
-    r"(?i)pass|pw|psw|pin|secret|token|cred|key|auth|otp|mfa|2fa|code|bearer|cert|priv|session|cookie"
+    r"(?i)pass|pw|p/w|psw|pss|psk|pepper|pin|secret|token|cred|key|auth|otp|mfa|2fa|code|bearer|cert|priv|session|cookie"
     r"|salt|seed|sig|jwt|login|logon|mnemonic|phrase|recover|unlock|vault|access"  # (133c/01)
     r"|kennw|contrase|senha|clave|parol|mot de passe"
 )

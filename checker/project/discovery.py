@@ -51,7 +51,8 @@ def _read_ignore_file(
             unreadable.append((path, "a symbolic link, which git does not follow; not read"))
         return None
     try:
-        data = read_project_file(root, path, GITIGNORE_MAX_SIZE)
+        # (a limit of its own: not max-file-size's, which the message named, run 135c/01)
+        data = read_project_file(root, path, GITIGNORE_MAX_SIZE, "what archcheck reads of an ignore file")
     except UnreadableFile as exc:  # missing, or a FIFO, a device, a link out of the project, too large
         if unreadable is not None and os.path.lexists(os.path.join(root, path)):
             unreadable.append((path, str(exc)))  # there, but not read: what it ignores is checked

@@ -53,6 +53,9 @@ SENTENCES = [
         ("DBPW Xk9fQ2Lm", True),
         ("mfa code 123", True),
         ("login admin / Tr0ub4dor&3", True),  # (run 133c/01)
+        ("CFG001 p/w Hx7kQ2pLm", True),  # (run 135a/01)
+        ("wifi psk Qx7kQ2pLm", True),
+        ("psswd Qx7kQ2pLm", True),
         ("recovery phrase abandon ability", True),
         ("mnemonic abandon ability", True),
         ("keyboard layout", True),
