@@ -137,7 +137,8 @@ _MAY_BE_NEWER = re.compile(
     rf"|(?:^|[:;]){_BLANK}*type{_BLANK}+\w|\b(?:def|class){_BLANK}+\w+{_BLANK}*\["
     # `except A, B:`, `except (A), B:` (133c/02; at a line's start, as the statement is, and
     # bounded: a line of `except except …` read from each word to its end was quadratic)
-    rf"|^[ \t\f]*except\b\*?{_BLANK}{{0,40}}(?:\([^()\n]{{0,200}}\)|[^:(\n]){{0,400}},"
+    # (the brackets over lines too, `except (\n A,\n B,\n), C:`: 136b/04)
+    rf"|^[ \t\f]*except\b\*?{_BLANK}{{0,40}}(?:\([^()]{{0,400}}\)|[^:(\n]){{0,400}},"
 )
 
 

@@ -87,6 +87,7 @@ def test_a_syntax_error_with_no_newer_grammar_is_arc001_past_the_runs_cst_time(t
         # (over a line's continuation, run 134b/03)
         "type \\\nPair = tuple[int, int]\n",
         "\x0ctype UserId = int\n",  # (a form feed before it, 134c/02)
+        "try:\n    pass\nexcept (\n    ValueError,\n    KeyError,\n), TypeError:\n    pass\n",  # (136b/04)
         "class Box\\\n[T]:\n    pass\n",
         "try:\n    pass\nexcept \\\nValueError, TypeError:\n    pass\n",
         "try:\n    pass\nexcept(ValueError), TypeError:\n    pass\n",
