@@ -20,7 +20,7 @@ from typing import Annotated, Any, Dict, List, Optional, Sequence, Tuple, Type, 
 import msgspec
 
 from archcheck import logsafe
-from archcheck.facts.urls import MASK, names_secret
+from archcheck.facts.urls import MASK
 from archcheck.fileio import hide_file_content, leads_away_from_project, read_regular, write_atomic
 from archcheck.model import Report
 from archcheck.output import escape
@@ -170,14 +170,14 @@ def _run(line: bytes) -> Run:
         for groups in data.values():
             for group in groups if isinstance(groups, list) else ():
                 group.names = [name if _is_code_name(name) else MASK for name in group.names]
-    # (a service's name is a folder's: one with other characters, or that may name a secret, is
-    # `***`: the file is input, run 132a/02)
+    # (a service's name is a folder's: one with other characters is `***`, the file is input, run
+    # 132a/02; a folder's name is shown as paths are, whatever words it holds: `auth_service`)
     run.services = {_shown_service(name): data for name, data in run.services.items()}
     return dict(msgspec.to_builtins(run))
 
 
 def _shown_service(name: str) -> str:
-    return name if _FOLDER_NAME.fullmatch(name) and not names_secret(name) else MASK
+    return name if _FOLDER_NAME.fullmatch(name) else MASK
 
 
 _FOLDER_NAME = re.compile(r"[\w.@+/-]{1,200}")
