@@ -71,6 +71,14 @@ def cli(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> subproce
     )
 
 
+def within_cpu(code: str, seconds: int) -> subprocess.CompletedProcess[bytes]:
+    """Python ``code``, then ``print('done')``, in a child limited to ``seconds`` of CPU time: a
+    cost the square of an input's size would pass the limit (a limit, not a clock)."""
+    limit = f"import resource; resource.setrlimit(resource.RLIMIT_CPU, ({seconds}, {seconds}))\n"
+    script = limit + code + "print('done')\n"
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300)
+
+
 def refuse_listing(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """Make discovery's listing of every folder called ``name`` fail as an unreadable one does
     (as root, a chmod would not stop it)."""

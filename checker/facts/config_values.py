@@ -1412,9 +1412,9 @@ class _Gatherer:
             self._config_read(call, key, default, source, inner)
         # the callee as imported (`from httpx import AsyncClient as AC`), else as written
         meant = self.qualified(func)
-        last = (meant or call_chain(func)).rsplit(".", 1)[-1]
-        method = isinstance(func, ast.Attribute) or (meant is not None and "." in meant)  # `requests.get`
         callee = meant or call_chain(func)
+        last = callee.rsplit(".", 1)[-1]
+        method = isinstance(func, ast.Attribute) or (meant is not None and "." in meant)  # `requests.get`
         serving = _SERVING_BY_MODULE.get(
             callee, _SERVING_CALLS.get(last, -1 if callee in _SERVER_CONFIGS else None)
         )
